@@ -1,0 +1,108 @@
+# Makefile - builds bloodops, its tests and its install.
+#
+#   make            build ./bloodops (debug info, -Werror)
+#   make deps       install the Debian packages the build and tests need
+#   make run        build, create ./var/bloodops.db if missing, serve it
+#   make test       every suite (unit, unit under ASan+UBSan, API), one summary
+#   make install    PREFIX=/usr/local DESTDIR= : the binary and its files
+#
+# Objects go to build/<variant>/ so the normal and sanitizer builds coexist.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+PKGS     := sqlite3 libmicrohttpd jansson libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lmicrohttpd -ljansson -lsodium)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) \
+             -Isrc $(PKG_CFLAGS) -MMD -MP
+LDLIBS   = $(PKG_LIBS) -lm -lpthread
+
+# The layers, bottom up. A layer may include headers from layers below only.
+BASE_SRC    := $(wildcard src/base/*.c)
+DOMAIN_SRC  := $(wildcard src/domain/*.c)
+STORE_SRC   := $(wildcard src/store/*.c)
+SERVICE_SRC := $(wildcard src/service/*.c)
+HTTP_SRC    := $(wildcard src/http/*.c)
+CLI_SRC     := $(wildcard src/cli/*.c)
+LIB_SRC     := $(BASE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(HTTP_SRC) $(CLI_SRC)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+
+VARIANT ?= debug
+OUT     := build/$(VARIANT)
+SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
+SCHEMA_C := $(OUT)/gen/schema_embedded.c
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+
+.PHONY: all deps run test unit unit-build unit-asan api install clean check-layers
+all: bloodops
+
+bloodops: $(OUT)/bloodops
+	cp $< $@
+
+# Every layer goes into one archive; the program and the tests link it.
+LIB_A := $(OUT)/libbloodops.a
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(OUT)/bloodops: $(OUT)/src/main.o $(LIB_A)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(LDFLAGS)
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The migrations are compiled into the binary: one file to install.
+$(SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
+	@mkdir -p $(dir $@)
+	tools/embed-schema.sh $(SCHEMA_SQL) > $@
+
+$(OUT)/gen/schema_embedded.o: $(SCHEMA_C)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Unit tests link the whole library (not main.o) and cmocka.
+$(OUT)/tests/%: tests/unit/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka $(LDFLAGS)
+
+unit-build: $(UNIT_BIN)
+
+deps:
+	@tools/deps.sh
+
+run: deps bloodops
+	@tools/run.sh
+
+# make test: every suite, then one summary line "N passed, N failed".
+test: deps
+	@tools/test.sh
+
+# The pieces test.sh calls; usable alone.
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(OUT)/tests
+
+unit-asan:
+	@$(MAKE) --no-print-directory VARIANT=asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" unit
+
+api: bloodops
+	@tests/run-api.sh
+
+install: bloodops
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/bloodops
+	install -m 0755 bloodops $(DESTDIR)$(PREFIX)/bin/bloodops
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/bloodops/
+
+check-layers:
+	@tools/check-layers.sh
+
+clean:
+	rm -rf build bloodops
+
+-include $(LIB_OBJ:.o=.d) $(OUT)/src/main.d

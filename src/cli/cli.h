@@ -1,0 +1,85 @@
+/*
+ * cli.h - the command line: `bloodops <noun> <verb> [arguments] [options]`.
+ *
+ * Each command is an entry in a table (noun, verb, its options, a run
+ * function). cli.c parses the arguments against that entry, so every
+ * command gets --help, --db and --format, unknown options refused with
+ * exit status 2, and errors printed as one line on stderr. Commands call one
+ * service and print its JSON result as a table, JSON or CSV (output.c).
+ */
+#ifndef BLOODOPS_CLI_CLI_H
+#define BLOODOPS_CLI_CLI_H
+
+#include <jansson.h>
+#include "base/error.h"
+#include "service/service.h"
+
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+enum { CLI_OPTIONS_MAX = 12, CLI_POSITIONAL_MAX = 4 };
+
+typedef struct {
+    const char *name;       /* without the leading "--" */
+    const char *value_name; /* "DATE"; NULL for a flag without value */
+    const char *help;
+} cli_option;
+
+typedef enum { OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV } cli_format;
+
+struct cli_command;
+
+typedef struct {
+    const struct cli_command *command;
+    const char *values[CLI_OPTIONS_MAX]; /* by index in command->options; flags get "1" */
+    const char *positional[CLI_POSITIONAL_MAX];
+    int positional_count;
+    const char *db_location;
+    cli_format format;
+} cli_invocation;
+
+typedef struct cli_command {
+    const char *noun, *verb;
+    int (*run)(cli_invocation *invocation);
+    const char *arguments; /* usage of positional arguments, e.g. "CODE" */
+    int positional_min, positional_max;
+    const cli_option *options; /* terminated by {0} */
+    const char *summary;
+    int opens_database; /* 1: the database must exist (every command but init) */
+} cli_command;
+
+/* Command tables of each area, terminated by a zeroed entry. */
+extern const cli_command cli_commands_system[];
+extern const cli_command cli_commands_users[];
+extern const cli_command cli_commands_registry[];
+extern const cli_command cli_commands_audit[];
+
+/* Entry point from main(): returns the exit status. */
+int cli_main(int argc, char **argv);
+
+/* The value of --name, or NULL. */
+const char *cli_option_value(const cli_invocation *invocation, const char *name);
+
+/* Open the database for a command and set up a context acting as the local
+ * operator. */
+int cli_open(cli_invocation *invocation, service_context *ctx, err *e);
+void cli_close(service_context *ctx);
+
+/* Print "bloodops: FIELD: MESSAGE" on stderr; returns CLI_FAILED (or
+ * CLI_USAGE for ERR_INVALID raised by argument parsing when usage is set). */
+int cli_fail(const err *e);
+
+/* Output. A column shows one key of each item. */
+typedef struct {
+    const char *key;
+    const char *header;
+} cli_column;
+
+/* Print a list of objects. */
+void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_column *columns);
+/* Print one object: as "key: value" lines for tables, else as a one-row list. */
+void cli_print_object(const cli_invocation *invocation, json_t *object, const cli_column *columns);
+
+/* Read a password: BLOODOPS_PASSWORD, or the first line of standard input
+ * with --password-stdin; NULL when neither (the caller may generate one). */
+const char *cli_read_password(const cli_invocation *invocation, char *line, size_t size);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * cmd_registry.c - the organization registry from the command line:
+ *   bloodops market add|list
+ *   bloodops center add|list|show|close
+ *   bloodops hospital add|list|show
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "service/registry.h"
+
+static const cli_column market_columns[] = {
+    {"code", "CODE"}, {"name", "NAME"}, {"created_at", "CREATED"}, {0}};
+static const cli_column center_columns[] = {
+    {"code", "CODE"},           {"name", "NAME"},         {"market", "MARKET"},
+    {"fin", "FIN"},             {"open_date", "OPENED"},  {"close_date", "CLOSED"},
+    {"status", "STATUS"},       {0}};
+static const cli_column center_detail_columns[] = {
+    {"code", "CODE"},         {"name", "NAME"},           {"market", "MARKET"},
+    {"fin", "FIN"},           {"address", "ADDRESS"},     {"open_date", "OPENED"},
+    {"close_date", "CLOSED"}, {"close_reason", "REASON"}, {"status", "STATUS"},
+    {"created_at", "CREATED"}, {0}};
+static const cli_column hospital_columns[] = {
+    {"code", "CODE"}, {"name", "NAME"}, {"market", "MARKET"},
+    {"billing_terms_days", "TERMS"}, {0}};
+static const cli_column hospital_detail_columns[] = {
+    {"code", "CODE"},       {"name", "NAME"},
+    {"market", "MARKET"},   {"address", "ADDRESS"},
+    {"billing_terms_days", "TERMS (DAYS)"}, {"created_at", "CREATED"}, {0}};
+
+/* A service call that answers one object. */
+typedef int (*object_call)(service_context *ctx, const void *input, json_t **out, err *e);
+
+static int print_one(cli_invocation *invocation, object_call call, const void *input,
+                     const cli_column *columns)
+{
+    err e;
+    service_context ctx;
+    json_t *result = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = call(&ctx, input, &result, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    cli_print_object(invocation, result, columns);
+    json_decref(result);
+    return CLI_OK;
+}
+
+/* A service call that answers one page of a list; print_all follows the
+ * pages to the end, so the command line always shows the whole list. */
+typedef int (*page_call)(service_context *ctx, const void *filter, service_page *page,
+                         json_t **out, err *e);
+
+static int print_all(cli_invocation *invocation, page_call call, const void *filter,
+                     const cli_column *columns)
+{
+    err e;
+    service_context ctx;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    json_t *all = json_array();
+    service_page page = {.limit = SERVICE_PAGE_MAX};
+    char after[64];
+    int rc;
+    for (;;) {
+        json_t *result;
+        if ((rc = call(&ctx, filter, &page, &result, &e)) != 0)
+            break;
+        json_array_extend(all, json_object_get(result, "items"));
+        json_t *next = json_object_get(result, "next_after");
+        page.after = NULL;
+        if (json_is_string(next)) {
+            snprintf(after, sizeof after, "%s", json_string_value(next));
+            page.after = after;
+        }
+        json_decref(result);
+        if (!page.after)
+            break;
+    }
+    cli_close(&ctx);
+    if (rc == 0)
+        cli_print_list(invocation, all, columns);
+    json_decref(all);
+    return rc ? cli_fail(&e) : CLI_OK;
+}
+
+/* --- markets -------------------------------------------------------------- */
+
+static int call_market_add(service_context *ctx, const void *in, json_t **out, err *e)
+{
+    return market_add(ctx, in, out, e);
+}
+static int call_market_list(service_context *ctx, const void *filter, service_page *page,
+                            json_t **out, err *e)
+{
+    return market_list(ctx, page, out, e);
+}
+
+static int run_market_add(cli_invocation *invocation)
+{
+    market_input in = {cli_option_value(invocation, "code"), cli_option_value(invocation, "name")};
+    return print_one(invocation, call_market_add, &in, market_columns);
+}
+
+static int run_market_list(cli_invocation *invocation)
+{
+    return print_all(invocation, call_market_list, NULL, market_columns);
+}
+
+/* --- centers -------------------------------------------------------------- */
+
+static int call_center_add(service_context *ctx, const void *in, json_t **out, err *e)
+{
+    return center_add(ctx, in, out, e);
+}
+static int call_center_show(service_context *ctx, const void *code, json_t **out, err *e)
+{
+    return center_get(ctx, code, out, e);
+}
+typedef struct {
+    const char *code, *date, *reason;
+} close_request;
+static int call_center_close(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const close_request *request = input;
+    return center_close(ctx, request->code, request->date, request->reason, out, e);
+}
+static int call_center_list(service_context *ctx, const void *filter, service_page *page,
+                            json_t **out, err *e)
+{
+    center_filter copy = *(const center_filter *)filter;
+    copy.page = *page;
+    return center_list(ctx, &copy, out, e);
+}
+
+static int run_center_add(cli_invocation *invocation)
+{
+    center_input in = {
+        .code = cli_option_value(invocation, "code"),
+        .name = cli_option_value(invocation, "name"),
+        .market = cli_option_value(invocation, "market"),
+        .fin = cli_option_value(invocation, "fin"),
+        .address = cli_option_value(invocation, "address"),
+        .open_date = cli_option_value(invocation, "opened"),
+    };
+    return print_one(invocation, call_center_add, &in, center_detail_columns);
+}
+
+static int run_center_list(cli_invocation *invocation)
+{
+    center_filter filter = {.market = cli_option_value(invocation, "market"),
+                            .status = cli_option_value(invocation, "status"),
+                            .search = cli_option_value(invocation, "search")};
+    return print_all(invocation, call_center_list, &filter, center_columns);
+}
+
+static int run_center_show(cli_invocation *invocation)
+{
+    return print_one(invocation, call_center_show, invocation->positional[0],
+                     center_detail_columns);
+}
+
+static int run_center_close(cli_invocation *invocation)
+{
+    close_request request = {invocation->positional[0], cli_option_value(invocation, "date"),
+                             cli_option_value(invocation, "reason")};
+    return print_one(invocation, call_center_close, &request, center_detail_columns);
+}
+
+/* --- hospitals ------------------------------------------------------------ */
+
+static int call_hospital_add(service_context *ctx, const void *in, json_t **out, err *e)
+{
+    return hospital_add(ctx, in, out, e);
+}
+static int call_hospital_show(service_context *ctx, const void *code, json_t **out, err *e)
+{
+    return hospital_get(ctx, code, out, e);
+}
+static int call_hospital_list(service_context *ctx, const void *filter, service_page *page,
+                              json_t **out, err *e)
+{
+    hospital_filter copy = *(const hospital_filter *)filter;
+    copy.page = *page;
+    return hospital_list(ctx, &copy, out, e);
+}
+
+static int run_hospital_add(cli_invocation *invocation)
+{
+    hospital_input in = {
+        .code = cli_option_value(invocation, "code"),
+        .name = cli_option_value(invocation, "name"),
+        .market = cli_option_value(invocation, "market"),
+        .address = cli_option_value(invocation, "address"),
+        .billing_terms_days = cli_option_value(invocation, "terms"),
+    };
+    return print_one(invocation, call_hospital_add, &in, hospital_detail_columns);
+}
+
+static int run_hospital_list(cli_invocation *invocation)
+{
+    hospital_filter filter = {.market = cli_option_value(invocation, "market"),
+                              .search = cli_option_value(invocation, "search")};
+    return print_all(invocation, call_hospital_list, &filter, hospital_columns);
+}
+
+static int run_hospital_show(cli_invocation *invocation)
+{
+    return print_one(invocation, call_hospital_show, invocation->positional[0],
+                     hospital_detail_columns);
+}
+
+static const cli_option market_add_options[] = {
+    {"code", "CODE", "short code, e.g. LA"}, {"name", "NAME", "e.g. Los Angeles"}, {0}};
+static const cli_option center_add_options[] = {
+    {"code", "CODE", "short code, e.g. LA-01"},
+    {"name", "NAME", "the center's name"},
+    {"market", "CODE", "the market it belongs to"},
+    {"fin", "FIN", "ISBT 128 facility identification number, e.g. W1234"},
+    {"address", "TEXT", "street address"},
+    {"opened", "DATE", "open date YYYY-MM-DD (default today)"},
+    {0}};
+static const cli_option center_list_options[] = {
+    {"market", "CODE", "only this market"},
+    {"status", "open|closed", "only open or only closed centers"},
+    {"search", "TEXT", "code or name contains TEXT"},
+    {0}};
+static const cli_option center_close_options[] = {
+    {"date", "DATE", "the last day of operation, YYYY-MM-DD"},
+    {"reason", "TEXT", "why it closes (kept in the audit trail)"},
+    {0}};
+static const cli_option hospital_add_options[] = {
+    {"code", "CODE", "short code, e.g. CEDARS"},
+    {"name", "NAME", "the hospital's name"},
+    {"market", "CODE", "the market it is in"},
+    {"address", "TEXT", "billing address"},
+    {"terms", "DAYS", "payment terms in days (default 30)"},
+    {0}};
+static const cli_option hospital_list_options[] = {
+    {"market", "CODE", "only this market"}, {"search", "TEXT", "code or name contains TEXT"}, {0}};
+
+const cli_command cli_commands_registry[] = {
+    {"market", "add", run_market_add, NULL, 0, 0, market_add_options, "add a market", 1},
+    {"market", "list", run_market_list, NULL, 0, 0, NULL, "list markets", 1},
+    {"center", "add", run_center_add, NULL, 0, 0, center_add_options, "add a donor center", 1},
+    {"center", "list", run_center_list, NULL, 0, 0, center_list_options, "list donor centers", 1},
+    {"center", "show", run_center_show, "CODE", 1, 1, NULL, "show one donor center", 1},
+    {"center", "close", run_center_close, "CODE", 1, 1, center_close_options,
+     "record that a donor center closes", 1},
+    {"hospital", "add", run_hospital_add, NULL, 0, 0, hospital_add_options,
+     "add a hospital (a customer)", 1},
+    {"hospital", "list", run_hospital_list, NULL, 0, 0, hospital_list_options, "list hospitals", 1},
+    {"hospital", "show", run_hospital_show, "CODE", 1, 1, NULL, "show one hospital", 1},
+    {0}};

@@ -1,0 +1,129 @@
+/*
+ * cmd_users.c - user administration from the command line:
+ *   bloodops user add USERNAME --name NAME --roles ROLES [--password-stdin]
+ *   bloodops user list
+ *   bloodops user passwd USERNAME [--password-stdin]
+ *   bloodops user disable USERNAME --reason TEXT
+ * Passwords come from BLOODOPS_PASSWORD or standard input, never from an
+ * argument (which other users of the machine could read in `ps`); without
+ * either, a password is generated and printed once.
+ */
+#include <stdio.h>
+#include "cli/cli.h"
+#include "service/auth.h"
+
+static const cli_column user_columns[] = {
+    {"username", "USERNAME"}, {"full_name", "NAME"},       {"roles", "ROLES"},
+    {"disabled", "DISABLED"}, {"created_at", "CREATED"}, {0}};
+
+static int run_user_add(cli_invocation *invocation)
+{
+    err e;
+    service_context ctx;
+    char typed[256], generated[AUTH_TOKEN_TEXT] = "";
+    user_input in = {
+        .username = invocation->positional[0],
+        .full_name = cli_option_value(invocation, "name"),
+        .roles = cli_option_value(invocation, "roles"),
+        .password = cli_read_password(invocation, typed, sizeof typed),
+    };
+    json_t *user = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = user_add(&ctx, &in, generated, &user, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    cli_print_object(invocation, user, user_columns);
+    json_decref(user);
+    if (generated[0])
+        fprintf(stderr, "password: %s (shown once)\n", generated);
+    return CLI_OK;
+}
+
+static int run_user_list(cli_invocation *invocation)
+{
+    err e;
+    service_context ctx;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    json_t *all = json_array();
+    service_page page = {.limit = SERVICE_PAGE_MAX};
+    int rc = 0;
+    for (;;) {
+        json_t *result;
+        if ((rc = user_list(&ctx, &page, &result, &e)) != 0)
+            break;
+        json_array_extend(all, json_object_get(result, "items"));
+        json_t *next = json_object_get(result, "next_after");
+        static char after[128];
+        if (json_is_string(next))
+            snprintf(after, sizeof after, "%s", json_string_value(next));
+        page.after = json_is_string(next) ? after : NULL;
+        json_decref(result);
+        if (!page.after)
+            break;
+    }
+    cli_close(&ctx);
+    if (rc == 0)
+        cli_print_list(invocation, all, user_columns);
+    json_decref(all);
+    return rc ? cli_fail(&e) : CLI_OK;
+}
+
+static int run_user_passwd(cli_invocation *invocation)
+{
+    err e;
+    service_context ctx;
+    char typed[256], generated[AUTH_TOKEN_TEXT];
+    const char *password = cli_read_password(invocation, typed, sizeof typed);
+    if (!password) {
+        auth_generate_password(generated);
+        password = generated;
+    }
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = user_set_password(&ctx, invocation->positional[0], password, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    printf("password changed for %s; their open sessions were ended\n", invocation->positional[0]);
+    if (password == generated)
+        fprintf(stderr, "password: %s (shown once)\n", generated);
+    return CLI_OK;
+}
+
+static int run_user_disable(cli_invocation *invocation)
+{
+    err e;
+    service_context ctx;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = user_disable(&ctx, invocation->positional[0], cli_option_value(invocation, "reason"),
+                          &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    printf("disabled %s; their open sessions were ended\n", invocation->positional[0]);
+    return CLI_OK;
+}
+
+static const cli_option add_options[] = {
+    {"name", "NAME", "the person's full name"},
+    {"roles", "ROLES", "comma-separated: admin, center_staff, lab, distribution, apheresis_nurse, "
+                       "contract_services, finance, executive, auditor"},
+    {"password-stdin", NULL, "read the password from the first line of standard input"},
+    {0}};
+static const cli_option passwd_options[] = {
+    {"password-stdin", NULL, "read the password from the first line of standard input"}, {0}};
+static const cli_option disable_options[] = {{"reason", "TEXT", "why (kept in the audit trail)"},
+                                             {0}};
+
+const cli_command cli_commands_users[] = {
+    {"user", "add", run_user_add, "USERNAME", 1, 1, add_options, "create a user", 1},
+    {"user", "list", run_user_list, NULL, 0, 0, NULL, "list users and their roles", 1},
+    {"user", "passwd", run_user_passwd, "USERNAME", 1, 1, passwd_options,
+     "set a user's password (ends their sessions)", 1},
+    {"user", "disable", run_user_disable, "USERNAME", 1, 1, disable_options,
+     "disable a user (ends their sessions)", 1},
+    {0}};

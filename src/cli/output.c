@@ -1,0 +1,161 @@
+/*
+ * output.c - printing service results as an aligned table, JSON or CSV.
+ *
+ * Everything a command prints as data goes through here, so every command
+ * supports --format table|json|csv the same way. CSV follows RFC 4180
+ * (quotes doubled, fields with commas, quotes or newlines quoted).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/buffer.h"
+#include "cli/cli.h"
+
+/* The text shown for one value. */
+static void value_text(json_t *value, buffer *out)
+{
+    buffer_reset(out);
+    if (!value || json_is_null(value))
+        return;
+    if (json_is_string(value))
+        buffer_append_text(out, json_string_value(value));
+    else if (json_is_integer(value))
+        buffer_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+    else if (json_is_true(value))
+        buffer_append_text(out, "yes");
+    else if (json_is_false(value))
+        buffer_append_text(out, "no");
+    else if (json_is_array(value)) {
+        size_t i;
+        json_t *element;
+        buffer element_text = BUFFER_INIT;
+        json_array_foreach(value, i, element)
+        {
+            value_text(element, &element_text);
+            buffer_printf(out, "%s%s", i ? "," : "", buffer_text(&element_text));
+        }
+        buffer_free(&element_text);
+    } else {
+        char *dumped = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        buffer_append_text(out, dumped ? dumped : "");
+        free(dumped);
+    }
+}
+
+/* Display width of UTF-8 text: count code points, not bytes. */
+static size_t text_width(const char *text)
+{
+    size_t width = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            width++;
+    return width;
+}
+
+static void print_csv_field(const char *text)
+{
+    if (strpbrk(text, ",\"\r\n")) {
+        putchar('"');
+        for (const char *p = text; *p; p++) {
+            if (*p == '"')
+                putchar('"');
+            putchar(*p);
+        }
+        putchar('"');
+    } else {
+        fputs(text, stdout);
+    }
+}
+
+static void print_json(json_t *value)
+{
+    char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    printf("%s\n", text ? text : "null");
+    free(text);
+}
+
+void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_column *columns)
+{
+    size_t column_count = 0;
+    while (columns[column_count].key)
+        column_count++;
+    if (invocation->format == OUTPUT_JSON) {
+        print_json(items);
+        return;
+    }
+    buffer text = BUFFER_INIT;
+    size_t i;
+    json_t *item;
+    if (invocation->format == OUTPUT_CSV) {
+        for (size_t c = 0; c < column_count; c++) {
+            if (c)
+                putchar(',');
+            print_csv_field(columns[c].key);
+        }
+        putchar('\n');
+        json_array_foreach(items, i, item)
+        {
+            for (size_t c = 0; c < column_count; c++) {
+                if (c)
+                    putchar(',');
+                value_text(json_object_get(item, columns[c].key), &text);
+                print_csv_field(buffer_text(&text));
+            }
+            putchar('\n');
+        }
+        buffer_free(&text);
+        return;
+    }
+    size_t *widths = calloc(column_count, sizeof *widths);
+    for (size_t c = 0; c < column_count; c++)
+        widths[c] = text_width(columns[c].header);
+    json_array_foreach(items, i, item) for (size_t c = 0; c < column_count; c++)
+    {
+        value_text(json_object_get(item, columns[c].key), &text);
+        size_t width = text_width(buffer_text(&text));
+        if (width > widths[c])
+            widths[c] = width;
+    }
+    for (size_t c = 0; c < column_count; c++)
+        printf("%s%-*s", c ? "  " : "", c + 1 < column_count ? (int)widths[c] : 0,
+               columns[c].header);
+    putchar('\n');
+    json_array_foreach(items, i, item)
+    {
+        for (size_t c = 0; c < column_count; c++) {
+            value_text(json_object_get(item, columns[c].key), &text);
+            const char *shown = buffer_text(&text);
+            size_t pad = c + 1 < column_count ? widths[c] - text_width(shown) : 0;
+            printf("%s%s%*s", c ? "  " : "", shown, (int)pad, "");
+        }
+        putchar('\n');
+    }
+    if (json_array_size(items) == 0)
+        printf("(none)\n");
+    free(widths);
+    buffer_free(&text);
+}
+
+void cli_print_object(const cli_invocation *invocation, json_t *object, const cli_column *columns)
+{
+    if (invocation->format != OUTPUT_TABLE) {
+        if (invocation->format == OUTPUT_JSON) {
+            print_json(object);
+            return;
+        }
+        json_t *items = json_pack("[O]", object);
+        cli_print_list(invocation, items, columns);
+        json_decref(items);
+        return;
+    }
+    size_t label_width = 0;
+    for (const cli_column *c = columns; c->key; c++)
+        if (text_width(c->header) > label_width)
+            label_width = text_width(c->header);
+    buffer text = BUFFER_INIT;
+    for (const cli_column *c = columns; c->key; c++) {
+        value_text(json_object_get(object, c->key), &text);
+        printf("%-*s  %s\n", (int)label_width + 1, c->header, buffer_text(&text));
+    }
+    buffer_free(&text);
+}

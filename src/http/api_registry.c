@@ -1,0 +1,162 @@
+/*
+ * api_registry.c - the organization registry over HTTP (SPEC 3.1):
+ *   GET  /api/v1/markets                 POST /api/v1/markets        (admin)
+ *   GET  /api/v1/centers?market=&status=&q=&limit=&after=
+ *   POST /api/v1/centers                 (admin)
+ *   GET  /api/v1/centers/{code}
+ *   POST /api/v1/centers/{code}/close    (admin) {"close_date","reason"}
+ *   GET  /api/v1/hospitals?market=&q=&limit=&after=
+ *   POST /api/v1/hospitals               (admin, distribution, finance)
+ *   GET  /api/v1/hospitals/{code}
+ * Reading is open to every role; each write names who may make it.
+ */
+#include "http/http.h"
+#include "service/registry.h"
+
+/* Most handlers end the same way: an error envelope, or the result. */
+static void finish(http_response *response, int status_code, int rc, json_t *result,
+                   const err *e)
+{
+    if (rc)
+        http_reply_error(response, e);
+    else
+        http_reply(response, (unsigned)status_code, result);
+}
+
+static void markets_list(http_request *request, http_response *response)
+{
+    err e;
+    service_page page;
+    json_t *result = NULL;
+    int rc = http_query_page(request, &page, &e) ||
+             market_list(&request->service, &page, &result, &e);
+    finish(response, 200, rc, result, &e);
+}
+
+static void markets_add(http_request *request, http_response *response)
+{
+    static const http_field fields[] = {
+        {"code", FIELD_STRING, 1}, {"name", FIELD_STRING, 1}, {0}};
+    err e;
+    json_t *result = NULL;
+    int rc = http_body_check(request, fields, &e);
+    if (!rc) {
+        market_input in = {http_body_string(request, "code"), http_body_string(request, "name")};
+        rc = market_add(&request->service, &in, &result, &e);
+    }
+    finish(response, 201, rc, result, &e);
+}
+
+static void centers_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    center_filter filter = {
+        .market = http_query(request, "market"),
+        .status = http_query(request, "status"),
+        .search = http_query(request, "q"),
+    };
+    int rc = http_query_page(request, &filter.page, &e) ||
+             center_list(&request->service, &filter, &result, &e);
+    finish(response, 200, rc, result, &e);
+}
+
+static void centers_add(http_request *request, http_response *response)
+{
+    static const http_field fields[] = {
+        {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
+        {"market", FIELD_STRING, 1},  {"fin", FIELD_STRING, 0},
+        {"address", FIELD_STRING, 0}, {"open_date", FIELD_STRING, 0},
+        {0}};
+    err e;
+    json_t *result = NULL;
+    int rc = http_body_check(request, fields, &e);
+    if (!rc) {
+        center_input in = {
+            .code = http_body_string(request, "code"),
+            .name = http_body_string(request, "name"),
+            .market = http_body_string(request, "market"),
+            .fin = http_body_string(request, "fin"),
+            .address = http_body_string(request, "address"),
+            .open_date = http_body_string(request, "open_date"),
+        };
+        rc = center_add(&request->service, &in, &result, &e);
+    }
+    finish(response, 201, rc, result, &e);
+}
+
+static void centers_show(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = center_get(&request->service, request->path_params[0], &result, &e);
+    finish(response, 200, rc, result, &e);
+}
+
+static void centers_close(http_request *request, http_response *response)
+{
+    static const http_field fields[] = {
+        {"close_date", FIELD_STRING, 1}, {"reason", FIELD_STRING, 1}, {0}};
+    err e;
+    json_t *result = NULL;
+    int rc = http_body_check(request, fields, &e) ||
+             center_close(&request->service, request->path_params[0],
+                          http_body_string(request, "close_date"),
+                          http_body_string(request, "reason"), &result, &e);
+    finish(response, 200, rc, result, &e);
+}
+
+static void hospitals_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    hospital_filter filter = {.market = http_query(request, "market"),
+                              .search = http_query(request, "q")};
+    int rc = http_query_page(request, &filter.page, &e) ||
+             hospital_list(&request->service, &filter, &result, &e);
+    finish(response, 200, rc, result, &e);
+}
+
+static void hospitals_add(http_request *request, http_response *response)
+{
+    static const http_field fields[] = {
+        {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
+        {"market", FIELD_STRING, 0},  {"address", FIELD_STRING, 0},
+        {"billing_terms_days", FIELD_INTEGER, 0},
+        {0}};
+    err e;
+    json_t *result = NULL;
+    int rc = http_body_check(request, fields, &e);
+    if (!rc) {
+        hospital_input in = {
+            .code = http_body_string(request, "code"),
+            .name = http_body_string(request, "name"),
+            .market = http_body_string(request, "market"),
+            .address = http_body_string(request, "address"),
+            .billing_terms_days = http_body_integer_text(request, "billing_terms_days"),
+        };
+        rc = hospital_add(&request->service, &in, &result, &e);
+    }
+    finish(response, 201, rc, result, &e);
+}
+
+static void hospitals_show(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = hospital_get(&request->service, request->path_params[0], &result, &e);
+    finish(response, 200, rc, result, &e);
+}
+
+const http_route http_routes_registry[] = {
+    {"GET", "/api/v1/markets", markets_list, ROLES_ALL, 0},
+    {"POST", "/api/v1/markets", markets_add, ROLE_ADMIN, 1},
+    {"GET", "/api/v1/centers", centers_list, ROLES_ALL, 0},
+    {"POST", "/api/v1/centers", centers_add, ROLE_ADMIN, 1},
+    {"GET", "/api/v1/centers/{code}", centers_show, ROLES_ALL, 0},
+    {"POST", "/api/v1/centers/{code}/close", centers_close, ROLE_ADMIN, 1},
+    {"GET", "/api/v1/hospitals", hospitals_list, ROLES_ALL, 0},
+    {"POST", "/api/v1/hospitals", hospitals_add, ROLE_ADMIN | ROLE_DISTRIBUTION | ROLE_FINANCE, 1},
+    {"GET", "/api/v1/hospitals/{code}", hospitals_show, ROLES_ALL, 0},
+    {0},
+};

@@ -1,0 +1,37 @@
+/*
+ * api_system.c - endpoints about the server itself: GET /health (no session,
+ * for load balancers and monitoring) and GET /api/v1/version.
+ */
+#include "http/http.h"
+#include "store/db.h"
+
+#ifndef BLOODOPS_VERSION
+#define BLOODOPS_VERSION "0.1.0"
+#endif
+
+static void health(http_request *request, http_response *response)
+{
+    /* Healthy means the database answers, not merely that the process runs. */
+    err e;
+    db_stmt *stmt;
+    if (db_prepare(request->service.db, "SELECT 1", &stmt, &e) || db_step(stmt, &e) != DB_ROW) {
+        http_reply_error(response, &e);
+        response->status = 503;
+        return;
+    }
+    db_reset(stmt);
+    http_reply(response, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static void version(http_request *request, http_response *response)
+{
+    http_reply(response, 200,
+               json_pack("{s:s, s:s}", "version", BLOODOPS_VERSION, "database",
+                         db_backend_name(request->service.db)));
+}
+
+const http_route http_routes_system[] = {
+    {"GET", "/health", health, 0, 0},
+    {"GET", "/api/v1/version", version, ROLES_ALL, 0},
+    {0},
+};

@@ -1,0 +1,104 @@
+/*
+ * http.h - what the HTTP layer shares between the server, the router and the
+ * endpoint handlers.
+ *
+ * A handler receives a parsed request whose session and role were already
+ * checked by the router (the route table says which roles may call it), calls
+ * one service function and answers with JSON. Handlers never write SQL.
+ */
+#ifndef BLOODOPS_HTTP_HTTP_H
+#define BLOODOPS_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include "base/arena.h"
+#include "base/error.h"
+#include "service/auth.h"
+#include "service/service.h"
+
+enum { HTTP_PATH_PARAMS_MAX = 4 };
+
+typedef struct http_request {
+    struct MHD_Connection *connection;
+    const char *method;
+    const char *path;
+    arena *arena;
+    const char *body; /* raw body (NUL-terminated), "" when none */
+    size_t body_length;
+    json_t *json;     /* parsed body for routes that take one, else NULL */
+    const char *path_params[HTTP_PATH_PARAMS_MAX]; /* the {name} parts, in order */
+    int authenticated;
+    int via_cookie;   /* session came from the cookie (so CSRF applies) */
+    auth_session session;
+    service_context service; /* db + actor, ready for service calls */
+    const char *idempotency_key;
+} http_request;
+
+typedef struct http_response {
+    unsigned status;
+    json_t *json;           /* body, sent compact; NULL for none */
+    char *set_cookie;       /* arena string or NULL */
+    const char *allow;      /* Allow header for 405 */
+} http_response;
+
+typedef void (*http_handler)(http_request *request, http_response *response);
+
+/* Answer with data (status 200, or 201 for creations); steals json. */
+void http_reply(http_response *response, unsigned status, json_t *json);
+/* Answer with the error envelope {"error":{"code","message","field"}}. */
+void http_reply_error(http_response *response, const err *e);
+unsigned http_status_of(err_code code);
+
+/* Query string value or NULL. */
+const char *http_query(http_request *request, const char *name);
+/* Read the paging parameters (?limit=&after=) into page; ERR_INVALID names
+ * the parameter at fault. */
+int http_query_page(http_request *request, service_page *page, err *e);
+
+/* Check the JSON body against the fields a route accepts: it must be an
+ * object, every field must be known, of the right type, and the required
+ * ones present. Errors name the field. */
+typedef enum { FIELD_STRING, FIELD_INTEGER, FIELD_BOOLEAN } http_field_type;
+typedef struct {
+    const char *name;
+    http_field_type type;
+    int required;
+} http_field;
+int http_body_check(http_request *request, const http_field *fields, err *e);
+/* A string field of the body (NULL when absent or null). */
+const char *http_body_string(http_request *request, const char *name);
+/* An integer field as decimal text in the arena (NULL when absent). */
+const char *http_body_integer_text(http_request *request, const char *name);
+
+/* Routes: method, pattern with {param} segments, handler, roles allowed.
+ * roles == 0 means "no session needed" (health, login). */
+typedef struct {
+    const char *method;
+    const char *pattern;
+    http_handler handler;
+    role_set roles;
+    int takes_body;
+} http_route;
+
+/* The route tables of each area, terminated by a zeroed entry. */
+extern const http_route http_routes_system[];
+extern const http_route http_routes_auth[];
+extern const http_route http_routes_registry[];
+extern const http_route http_routes_audit[];
+
+/* Route a complete request: find the route (404/405), check the session,
+ * CSRF and role, parse the body, run the handler. */
+void http_dispatch(http_request *request, http_response *response);
+
+typedef struct {
+    const char *listen;      /* "127.0.0.1:8080" */
+    const char *db_location; /* every worker thread opens its own connection */
+    size_t body_limit;       /* bytes */
+    unsigned threads;
+} http_config;
+
+/* Serve until SIGINT or SIGTERM; returns 0 after a clean shutdown. Prints
+ * the URL it listens on to stdout once ready. */
+int http_serve(const http_config *config, err *e);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * router.c - from a complete request to a handler: route lookup, session,
+ * CSRF and role checks, JSON body parsing and validation, the error envelope.
+ *
+ * The permission check happens here, before any handler runs, for every
+ * route: a route's entry in its table names the roles allowed, so no handler
+ * can forget it (Fossil's "check credentials first", made structural).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "http/http.h"
+
+static const http_route *const route_tables[] = {
+    http_routes_system,
+    http_routes_auth,
+    http_routes_registry,
+    http_routes_audit,
+};
+
+unsigned http_status_of(err_code code)
+{
+    switch (code) {
+    case ERR_NONE: return 200;
+    case ERR_INVALID: return 400;
+    case ERR_UNAUTHORIZED: return 401;
+    case ERR_FORBIDDEN: return 403;
+    case ERR_NOT_FOUND: return 404;
+    case ERR_CONFLICT: return 409;
+    case ERR_TOO_LARGE: return 413;
+    case ERR_THROTTLED: return 429;
+    case ERR_BUSY: return 503;
+    case ERR_INTERNAL: return 500;
+    }
+    return 500;
+}
+
+void http_reply(http_response *response, unsigned status, json_t *json)
+{
+    json_decref(response->json);
+    response->status = status;
+    response->json = json;
+}
+
+void http_reply_error(http_response *response, const err *e)
+{
+    json_t *error = json_pack("{s:s, s:s}", "code", err_code_name(e->code), "message",
+                              e->message[0] ? e->message : err_code_name(e->code));
+    if (e->field[0])
+        json_object_set_new(error, "field", json_string(e->field));
+    http_reply(response, http_status_of(e->code), json_pack("{s:o}", "error", error));
+}
+
+const char *http_query(http_request *request, const char *name)
+{
+    return MHD_lookup_connection_value(request->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int http_query_page(http_request *request, service_page *page, err *e)
+{
+    const char *limit = http_query(request, "limit");
+    memset(page, 0, sizeof *page);
+    if (limit) {
+        char *end = NULL;
+        long value = strtol(limit, &end, 10);
+        if (!*limit || *end || value < 1 || value > SERVICE_PAGE_MAX)
+            return err_set(e, ERR_INVALID, "limit", "must be a whole number from 1 to %d",
+                           SERVICE_PAGE_MAX);
+        page->limit = (int)value;
+    }
+    page->after = http_query(request, "after");
+    return 0;
+}
+
+/* --- body ----------------------------------------------------------------- */
+
+static const char *type_name(http_field_type type)
+{
+    switch (type) {
+    case FIELD_STRING: return "a string";
+    case FIELD_INTEGER: return "a whole number";
+    case FIELD_BOOLEAN: return "true or false";
+    }
+    return "?";
+}
+
+int http_body_check(http_request *request, const http_field *fields, err *e)
+{
+    json_t *body = request->json;
+    if (!json_is_object(body))
+        return err_set(e, ERR_INVALID, NULL, "the request body must be a JSON object");
+    const char *key;
+    json_t *value;
+    json_object_foreach(body, key, value)
+    {
+        const http_field *field = fields;
+        while (field->name && strcmp(field->name, key) != 0)
+            field++;
+        if (!field->name)
+            return err_set(e, ERR_INVALID, key, "unknown field '%s'", key);
+        int ok = json_is_null(value) && !field->required;
+        switch (field->type) {
+        case FIELD_STRING: ok = ok || json_is_string(value); break;
+        case FIELD_INTEGER: ok = ok || json_is_integer(value); break;
+        case FIELD_BOOLEAN: ok = ok || json_is_boolean(value); break;
+        }
+        if (!ok)
+            return err_set(e, ERR_INVALID, key, "must be %s", type_name(field->type));
+    }
+    for (const http_field *field = fields; field->name; field++)
+        if (field->required && !json_object_get(body, field->name))
+            return err_set(e, ERR_INVALID, field->name, "is required");
+    return 0;
+}
+
+const char *http_body_string(http_request *request, const char *name)
+{
+    return json_string_value(json_object_get(request->json, name));
+}
+
+const char *http_body_integer_text(http_request *request, const char *name)
+{
+    json_t *value = json_object_get(request->json, name);
+    if (!json_is_integer(value))
+        return NULL;
+    return arena_printf(request->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+}
+
+/* --- routing -------------------------------------------------------------- */
+
+/* Match path against pattern; fills params. Segments in braces match any
+ * one non-empty segment. */
+static int path_matches(const char *pattern, const char *path, const char **params, arena *a)
+{
+    int count = 0;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *pattern_end = strchr(pattern, '}');
+            const char *segment_end = strchr(path, '/');
+            if (!segment_end)
+                segment_end = path + strlen(path);
+            if (segment_end == path || count >= HTTP_PATH_PARAMS_MAX)
+                return 0;
+            params[count++] = arena_strndup(a, path, (size_t)(segment_end - path));
+            pattern = pattern_end + 1;
+            path = segment_end;
+        } else if (*pattern == *path) {
+            pattern++;
+            path++;
+        } else {
+            return 0;
+        }
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+static const char *session_token(http_request *request)
+{
+    const char *authorization =
+        MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, "Authorization");
+    if (authorization && strncasecmp(authorization, "Bearer ", 7) == 0)
+        return authorization + 7;
+    const char *cookie =
+        MHD_lookup_connection_value(request->connection, MHD_COOKIE_KIND, "bloodops_session");
+    if (cookie)
+        request->via_cookie = 1;
+    return cookie;
+}
+
+static int authenticate(http_request *request, err *e)
+{
+    const char *token = session_token(request);
+    if (!token)
+        return err_set(e, ERR_UNAUTHORIZED, NULL,
+                       "not logged in: log in at POST /api/v1/login and send the session cookie "
+                       "or an Authorization: Bearer token");
+    if (auth_session_lookup(request->service.db, token, &request->session, e))
+        return -1;
+    request->authenticated = 1;
+    request->service.actor = request->session.actor;
+    return 0;
+}
+
+static int is_safe_method(const char *method)
+{
+    return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+static int parse_body(http_request *request, err *e)
+{
+    const char *type =
+        MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, "Content-Type");
+    if (type && strncasecmp(type, "application/json", 16) != 0)
+        return err_set(e, ERR_INVALID, "Content-Type", "must be application/json");
+    if (request->body_length == 0)
+        return err_set(e, ERR_INVALID, NULL, "a JSON body is required");
+    json_error_t parse_error;
+    request->json = json_loadb(request->body, request->body_length, JSON_REJECT_DUPLICATES,
+                               &parse_error);
+    if (!request->json)
+        return err_set(e, ERR_INVALID, NULL, "malformed JSON at line %d, column %d: %s",
+                       parse_error.line, parse_error.column, parse_error.text);
+    return 0;
+}
+
+void http_dispatch(http_request *request, http_response *response)
+{
+    err e;
+    err_clear(&e);
+    const http_route *route = NULL;
+    int path_known = 0;
+    char allow[64] = "";
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0] && !route; t++) {
+        for (const http_route *candidate = route_tables[t]; candidate->method; candidate++) {
+            const char *params[HTTP_PATH_PARAMS_MAX] = {0};
+            if (!path_matches(candidate->pattern, request->path, params, request->arena))
+                continue;
+            path_known = 1;
+            if (strlen(allow) + strlen(candidate->method) + 3 < sizeof allow)
+                snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
+                         allow[0] ? ", " : "", candidate->method);
+            if (strcmp(candidate->method, request->method) == 0) {
+                route = candidate;
+                memcpy(request->path_params, params, sizeof params);
+                break;
+            }
+        }
+    }
+    if (!route) {
+        /* Under /api/ nothing is revealed, not even which paths exist, to a
+         * caller without a session. */
+        if (strncmp(request->path, "/api/", 5) == 0 && authenticate(request, &e))
+            goto fail;
+        if (path_known) {
+            response->allow = arena_strdup(request->arena, allow);
+            err_set(&e, ERR_INVALID, NULL, "%s is not allowed here (allowed: %s)",
+                    request->method, allow);
+            http_reply_error(response, &e);
+            response->status = 405;
+            json_object_set_new(json_object_get(response->json, "error"), "code",
+                                json_string("method_not_allowed"));
+            return;
+        }
+        err_set(&e, ERR_NOT_FOUND, NULL, "no such endpoint: %s %s", request->method,
+                request->path);
+        goto fail;
+    }
+    if (route->roles) {
+        if (authenticate(request, &e))
+            goto fail;
+        if (request->via_cookie && !is_safe_method(request->method)) {
+            const char *csrf =
+                MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, "X-CSRF-Token");
+            if (!csrf || !auth_tokens_equal(csrf, request->session.csrf_token)) {
+                err_set(&e, ERR_FORBIDDEN, "X-CSRF-Token",
+                        "missing or wrong CSRF token: send the csrf_token given at login in the "
+                        "X-CSRF-Token header");
+                goto fail;
+            }
+        }
+        if (!(request->session.actor.roles & route->roles)) {
+            err_set(&e, ERR_FORBIDDEN, NULL, "your role does not allow %s %s", request->method,
+                    request->path);
+            goto fail;
+        }
+    }
+    if (route->takes_body && parse_body(request, &e))
+        goto fail;
+    route->handler(request, response);
+    return;
+fail:
+    http_reply_error(response, &e);
+}

@@ -1,0 +1,40 @@
+/*
+ * audit.h - the audit trail: who changed what, when, from what to what, why.
+ *
+ * Every service that changes state calls audit_append inside its own
+ * transaction, so the change and its record commit or vanish together.
+ * Records form a hash chain (BLAKE2b-256 over the record and the previous
+ * hash); audit_head holds the newest link. audit_verify recomputes the chain
+ * and names the first record that was altered, removed or inserted.
+ */
+#ifndef BLOODOPS_SERVICE_AUDIT_H
+#define BLOODOPS_SERVICE_AUDIT_H
+
+#include "service/service.h"
+
+/* Append one record. before/after may be NULL (creation, deletion); they are
+ * stored as compact JSON with sorted keys. reason may be NULL. */
+int audit_append(service_context *ctx, const char *entity, const char *entity_id,
+                 const char *action, json_t *before, json_t *after, const char *reason,
+                 err *e);
+
+typedef struct {
+    int64_t records_checked;
+    int64_t first_bad_seq; /* 0 when the chain is intact */
+    char problem[256];     /* what is wrong with first_bad_seq */
+} audit_verification;
+
+/* Walk the whole chain. Returns 0 when it could be read (intact or not: see
+ * first_bad_seq), -1 on a database error. */
+int audit_verify(db_conn *db, audit_verification *out, err *e);
+
+typedef struct {
+    const char *entity; /* NULL for all */
+    const char *since;  /* YYYY-MM-DD, NULL for all */
+    service_page page;  /* `after` is a seq number */
+} audit_filter;
+
+/* Records in order of seq, as {"items": [...], "next_after": seq|null}. */
+int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e);
+
+#endif

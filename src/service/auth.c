@@ -1,0 +1,555 @@
+/*
+ * auth.c - users, passwords, sessions and login throttling (see auth.h).
+ *
+ * The slow part of a login, the argon2id verification, runs outside any
+ * transaction so that it never holds the database's write lock; only the
+ * outcome (session opened, or failure counted) is written, in one short
+ * transaction with its audit record.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "base/date.h"
+#include "domain/registry.h"
+#include "service/audit.h"
+#include "service/auth.h"
+
+/* argon2id with OWASP's recommended minimum (19 MiB, 2 passes): a server
+ * under the 64 MB memory target can still verify a login while serving. */
+#define PASSWORD_OPSLIMIT 2ULL
+#define PASSWORD_MEMLIMIT (19u * 1024u * 1024u)
+
+static int username_check(const char *username, err *e)
+{
+    size_t length = username ? strlen(username) : 0;
+    if (length < 2 || length > SERVICE_USERNAME_MAX - 8)
+        return err_set(e, ERR_INVALID, "username", "must be 2 to %d characters",
+                       SERVICE_USERNAME_MAX - 8);
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)username[i];
+        if (!islower(c) && !isdigit(c) && c != '.' && c != '_' && c != '-')
+            return err_set(e, ERR_INVALID, "username",
+                           "may hold only lower-case letters, digits, '.', '_' and '-'");
+    }
+    return 0;
+}
+
+static int password_check(const char *password, err *e)
+{
+    size_t length = password ? strlen(password) : 0;
+    if (length < AUTH_PASSWORD_MIN || length > AUTH_PASSWORD_MAX)
+        return err_set(e, ERR_INVALID, "password", "must be %d to %d characters",
+                       AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+    return 0;
+}
+
+static int password_hash(const char *password, char out[crypto_pwhash_STRBYTES], err *e)
+{
+    if (crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
+                          PASSWORD_MEMLIMIT) != 0)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory while hashing the password");
+    return 0;
+}
+
+static void random_hex(char out[AUTH_TOKEN_TEXT])
+{
+    unsigned char bytes[32];
+    randombytes_buf(bytes, sizeof bytes);
+    sodium_bin2hex(out, AUTH_TOKEN_TEXT, bytes, sizeof bytes);
+}
+
+static void token_hash(const char *token, char out[AUTH_TOKEN_TEXT])
+{
+    unsigned char digest[32];
+    crypto_generichash(digest, sizeof digest, (const unsigned char *)token, strlen(token), NULL,
+                       0);
+    sodium_bin2hex(out, AUTH_TOKEN_TEXT, digest, sizeof digest);
+}
+
+void auth_generate_password(char out[AUTH_TOKEN_TEXT])
+{
+    /* 20 characters from an alphabet without look-alikes (0/O, 1/l/I). */
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (int i = 0; i < 20; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+    out[20] = '\0';
+}
+
+int auth_tokens_equal(const char *a, const char *b)
+{
+    size_t length = strlen(a);
+    if (length != strlen(b))
+        return 0;
+    return sodium_memcmp(a, b, length) == 0;
+}
+
+int64_t auth_session_seconds(void)
+{
+    const char *text = getenv("BLOODOPS_SESSION_SECONDS");
+    long long seconds = text ? atoll(text) : 0;
+    return seconds > 0 ? seconds : AUTH_SESSION_SECONDS_DEFAULT;
+}
+
+static int user_roles_json(db_conn *db, int64_t user_id, json_t **roles_out, role_set *set,
+                           err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, user_id);
+    json_t *roles = json_array();
+    role_set mask = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        json_array_append_new(roles, json_string(db_column_text(stmt, 0)));
+        mask |= role_from_name(db_column_text(stmt, 0));
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(roles);
+        return -1;
+    }
+    if (roles_out)
+        *roles_out = roles;
+    else
+        json_decref(roles);
+    if (set)
+        *set = mask;
+    return 0;
+}
+
+/* The public view of a user (never the password hash). */
+static int user_json(db_conn *db, const char *username, json_t **out, int64_t *id_out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT id, username, full_name, disabled, created_at FROM users "
+                   "WHERE username = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, username);
+    db_step_result step = db_step(stmt, e);
+    if (step != DB_ROW) {
+        db_reset(stmt);
+        return step == DB_FAILED ? -1
+                                 : err_set(e, ERR_NOT_FOUND, "username", "no user '%s'", username);
+    }
+    int64_t id = db_column_int64(stmt, 0);
+    json_t *user = json_pack("{s:s, s:s, s:b, s:s}", "username", db_column_text(stmt, 1),
+                             "full_name", db_column_text(stmt, 2), "disabled",
+                             (int)db_column_int64(stmt, 3), "created_at", db_column_text(stmt, 4));
+    db_reset(stmt);
+    json_t *roles;
+    if (user_roles_json(db, id, &roles, NULL, e)) {
+        json_decref(user);
+        return -1;
+    }
+    json_object_set_new(user, "roles", roles);
+    *out = user;
+    if (id_out)
+        *id_out = id;
+    return 0;
+}
+
+int user_count(db_conn *db, int64_t *count, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT COUNT(*) FROM users", &stmt, e))
+        return -1;
+    if (db_step(stmt, e) != DB_ROW) {
+        db_reset(stmt);
+        return -1;
+    }
+    *count = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return 0;
+}
+
+int user_add(service_context *ctx, const user_input *in, char *generated_password,
+             json_t **out, err *e)
+{
+    role_set roles;
+    if (username_check(in->username, e) || registry_name_check(in->full_name, "full_name", e) ||
+        role_set_parse(in->roles, &roles, "roles", e))
+        return -1;
+    const char *password = in->password;
+    if (!password) {
+        auth_generate_password(generated_password);
+        password = generated_password;
+    } else if (password_check(password, e)) {
+        return -1;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (password_hash(password, hash, e))
+        return -1;
+
+    char now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    int64_t id;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO users (username, full_name, password_hash, created_at, "
+                   "password_changed_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, in->username);
+    db_bind_text(stmt, 2, in->full_name);
+    db_bind_text(stmt, 3, hash);
+    db_bind_text(stmt, 4, now);
+    db_bind_text(stmt, 5, now);
+    if (db_insert_returning_id(stmt, &id, e)) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "username", "user '%s' already exists", in->username);
+        goto done;
+    }
+    for (int i = 0; i < ROLE_COUNT; i++) {
+        if (!(roles & (1u << i)))
+            continue;
+        if (db_prepare(ctx->db, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", &stmt, e))
+            goto done;
+        db_bind_int64(stmt, 1, id);
+        db_bind_text(stmt, 2, role_name((role)(1u << i)));
+        if (db_exec_stmt(stmt, e))
+            goto done;
+    }
+    json_t *user;
+    if (user_json(ctx->db, in->username, &user, NULL, e))
+        goto done;
+    rc = audit_append(ctx, "user", in->username, "create", NULL, user, NULL, e);
+    if (rc == 0 && out)
+        *out = user;
+    else
+        json_decref(user);
+done:
+    return service_finish(ctx, rc, e);
+}
+
+int user_list(service_context *ctx, service_page *page, json_t **out, err *e)
+{
+    if (service_page_check(page, e))
+        return -1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT username FROM users WHERE username > ? ORDER BY username LIMIT ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, page->after ? page->after : "");
+    db_bind_int64(stmt, 2, page->limit);
+    /* Collect names first: user_json reuses statements of this connection. */
+    json_t *names = json_array();
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        json_array_append_new(names, json_string(db_column_text(stmt, 0)));
+    db_reset(stmt);
+    json_t *items = json_array();
+    size_t i;
+    json_t *name;
+    int rc = step == DB_FAILED ? -1 : 0;
+    json_array_foreach(names, i, name)
+    {
+        json_t *user;
+        if (rc == 0 && (rc = user_json(ctx->db, json_string_value(name), &user, NULL, e)) == 0)
+            json_array_append_new(items, user);
+    }
+    json_decref(names);
+    if (rc) {
+        json_decref(items);
+        return -1;
+    }
+    *out = service_page_result(items, page, "username");
+    return 0;
+}
+
+static int end_sessions_of(db_conn *db, int64_t user_id, err *e)
+{
+    db_stmt *stmt;
+    char now[TIMESTAMP_TEXT_MAX];
+    if (db_prepare(db, "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_int64(stmt, 2, user_id);
+    return db_exec_stmt(stmt, e);
+}
+
+int user_set_password(service_context *ctx, const char *username, const char *password, err *e)
+{
+    if (password_check(password, e))
+        return -1;
+    char hash[crypto_pwhash_STRBYTES], now[TIMESTAMP_TEXT_MAX];
+    if (password_hash(password, hash, e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    int64_t id;
+    json_t *user = NULL;
+    db_stmt *stmt;
+    if (user_json(ctx->db, username ? username : "", &user, &id, e))
+        goto done;
+    if (db_prepare(ctx->db, "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, hash);
+    db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_int64(stmt, 3, id);
+    /* A new password ends every open session of the account. */
+    if (db_exec_stmt(stmt, e) || end_sessions_of(ctx->db, id, e))
+        goto done;
+    rc = audit_append(ctx, "user", username, "set_password", NULL, NULL, NULL, e);
+done:
+    json_decref(user);
+    return service_finish(ctx, rc, e);
+}
+
+int user_disable(service_context *ctx, const char *username, const char *reason, err *e)
+{
+    if (!reason || !*reason)
+        return err_set(e, ERR_INVALID, "reason", "a reason is required to disable a user");
+    if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    int64_t id;
+    json_t *before = NULL, *after = NULL;
+    db_stmt *stmt;
+    if (user_json(ctx->db, username ? username : "", &before, &id, e))
+        goto done;
+    if (json_is_true(json_object_get(before, "disabled"))) {
+        err_set(e, ERR_CONFLICT, "username", "user '%s' is already disabled", username);
+        goto done;
+    }
+    if (db_prepare(ctx->db, "UPDATE users SET disabled = 1 WHERE id = ?", &stmt, e))
+        goto done;
+    db_bind_int64(stmt, 1, id);
+    if (db_exec_stmt(stmt, e) || end_sessions_of(ctx->db, id, e) ||
+        user_json(ctx->db, username, &after, NULL, e))
+        goto done;
+    rc = audit_append(ctx, "user", username, "disable", before, after, reason, e);
+done:
+    json_decref(before);
+    json_decref(after);
+    return service_finish(ctx, rc, e);
+}
+
+/* --- login ---------------------------------------------------------------- */
+
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static void make_dummy_hash(void)
+{
+    /* Verifying against this when the user does not exist makes a wrong name
+     * take as long as a wrong password: timing does not reveal user names. */
+    if (crypto_pwhash_str(dummy_hash, "not a password of anyone", 24, PASSWORD_OPSLIMIT,
+                          PASSWORD_MEMLIMIT) != 0)
+        dummy_hash[0] = '\0'; /* out of memory: verification then simply fails */
+}
+
+typedef struct {
+    int64_t failures, window_start, locked_until;
+} throttle_state;
+
+static int throttle_read(db_conn *db, const char *username, throttle_state *state, err *e)
+{
+    memset(state, 0, sizeof *state);
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT failures, window_start, locked_until FROM login_throttle "
+                   "WHERE username = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, username);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        state->failures = db_column_int64(stmt, 0);
+        state->window_start = db_column_int64(stmt, 1);
+        state->locked_until = db_column_int64(stmt, 2);
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* Count one more failure inside the open transaction; sets *locked when
+ * this failure locks the name. */
+static int throttle_record_failure(service_context *ctx, const char *username, int64_t now,
+                                   int *locked, err *e)
+{
+    throttle_state state;
+    if (throttle_read(ctx->db, username, &state, e))
+        return -1;
+    if (state.failures == 0 || now - state.window_start > AUTH_WINDOW_SECONDS) {
+        state.failures = 0;
+        state.window_start = now;
+    }
+    state.failures++;
+    *locked = state.failures >= AUTH_FAILURES_MAX;
+    state.locked_until = *locked ? now + AUTH_LOCK_SECONDS : 0;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO login_throttle (username, failures, window_start, locked_until) "
+                   "VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
+                   "failures = excluded.failures, window_start = excluded.window_start, "
+                   "locked_until = excluded.locked_until",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, username);
+    db_bind_int64(stmt, 2, *locked ? 0 : state.failures);
+    db_bind_int64(stmt, 3, state.window_start);
+    db_bind_int64(stmt, 4, state.locked_until);
+    return db_exec_stmt(stmt, e);
+}
+
+int auth_login(service_context *ctx, const char *username, const char *password,
+               auth_login_result *out, err *e)
+{
+    static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+    pthread_once(&dummy_once, make_dummy_hash);
+    memset(out, 0, sizeof *out);
+    if (!username || !*username)
+        return err_set(e, ERR_INVALID, "username", "is required");
+    if (!password || !*password)
+        return err_set(e, ERR_INVALID, "password", "is required");
+    if (strlen(username) >= SERVICE_USERNAME_MAX || strlen(password) > AUTH_PASSWORD_MAX)
+        return err_set(e, ERR_UNAUTHORIZED, NULL, "wrong user name or password");
+
+    /* Read phase, no transaction held: throttle, user, password check. */
+    int64_t now = timestamp_now();
+    throttle_state throttle;
+    if (throttle_read(ctx->db, username, &throttle, e))
+        return -1;
+    if (throttle.locked_until > now)
+        return err_set(e, ERR_THROTTLED, NULL,
+                       "too many failed logins for '%s': try again in %" PRId64 " minutes",
+                       username, (throttle.locked_until - now + 59) / 60);
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, username);
+    db_step_result step = db_step(stmt, e);
+    int64_t user_id = 0, disabled = 0;
+    char stored_hash[crypto_pwhash_STRBYTES] = "";
+    if (step == DB_ROW) {
+        user_id = db_column_int64(stmt, 0);
+        snprintf(stored_hash, sizeof stored_hash, "%s", db_column_text(stmt, 1));
+        disabled = db_column_int64(stmt, 2);
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    int password_ok = crypto_pwhash_str_verify(user_id ? stored_hash : dummy_hash, password,
+                                               strlen(password)) == 0;
+    int success = user_id && password_ok && !disabled;
+
+    /* Write phase: one short transaction with the outcome and its audit. */
+    service_context as_user = *ctx;
+    snprintf(as_user.actor.username, sizeof as_user.actor.username, "%s", username);
+    if (service_begin(&as_user, e))
+        return -1;
+    int rc = -1;
+    if (!success) {
+        int locked = 0;
+        if (throttle_record_failure(&as_user, username, now, &locked, e) ||
+            audit_append(&as_user, "session", username, locked ? "login_locked" : "login_failed",
+                         NULL, NULL, disabled ? "account disabled" : NULL, e))
+            return service_finish(&as_user, -1, e);
+        if (service_finish(&as_user, 0, e))
+            return -1;
+        return err_set(e, ERR_UNAUTHORIZED, NULL, "wrong user name or password");
+    }
+    char hashed[AUTH_TOKEN_TEXT], created[TIMESTAMP_TEXT_MAX], session_key[24];
+    int64_t session_id;
+    random_hex(out->token);
+    random_hex(out->csrf_token);
+    token_hash(out->token, hashed);
+    out->expires_at = now + auth_session_seconds();
+    if (db_prepare(as_user.db, "DELETE FROM login_throttle WHERE username = ?", &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, username);
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    if (db_prepare(as_user.db,
+                   "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
+                   "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, hashed);
+    db_bind_int64(stmt, 2, user_id);
+    db_bind_text(stmt, 3, out->csrf_token);
+    db_bind_text(stmt, 4, timestamp_format(now, created, sizeof created));
+    db_bind_int64(stmt, 5, out->expires_at);
+    if (db_insert_returning_id(stmt, &session_id, e))
+        goto done;
+    snprintf(session_key, sizeof session_key, "%" PRId64, session_id);
+    if (user_json(as_user.db, username, &out->user, NULL, e))
+        goto done;
+    rc = audit_append(&as_user, "session", session_key, "login", NULL, NULL, NULL, e);
+done:
+    if (service_finish(&as_user, rc, e)) {
+        json_decref(out->user);
+        out->user = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int auth_session_lookup(db_conn *db, const char *token, auth_session *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!token || strlen(token) != AUTH_TOKEN_TEXT - 1)
+        return err_set(e, ERR_UNAUTHORIZED, NULL, "not logged in");
+    char hashed[AUTH_TOKEN_TEXT];
+    token_hash(token, hashed);
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT s.id, s.user_id, s.csrf_token, s.expires_at, u.username, u.disabled "
+                   "FROM sessions s JOIN users u ON u.id = s.user_id "
+                   "WHERE s.token_hash = ? AND s.ended_at IS NULL",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, hashed);
+    db_step_result step = db_step(stmt, e);
+    if (step != DB_ROW) {
+        db_reset(stmt);
+        return step == DB_FAILED ? -1 : err_set(e, ERR_UNAUTHORIZED, NULL, "not logged in");
+    }
+    out->session_id = db_column_int64(stmt, 0);
+    out->actor.user_id = db_column_int64(stmt, 1);
+    snprintf(out->csrf_token, sizeof out->csrf_token, "%s", db_column_text(stmt, 2));
+    out->expires_at = db_column_int64(stmt, 3);
+    snprintf(out->actor.username, sizeof out->actor.username, "%s", db_column_text(stmt, 4));
+    int disabled = (int)db_column_int64(stmt, 5);
+    db_reset(stmt);
+    if (disabled)
+        return err_set(e, ERR_UNAUTHORIZED, NULL, "this account is disabled");
+    if (out->expires_at <= timestamp_now())
+        return err_set(e, ERR_UNAUTHORIZED, NULL, "the session has expired: log in again");
+    return user_roles_json(db, out->actor.user_id, NULL, &out->actor.roles, e);
+}
+
+int auth_logout(service_context *ctx, int64_t session_id, err *e)
+{
+    char now[TIMESTAMP_TEXT_MAX], session_key[24];
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_int64(stmt, 2, session_id);
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    snprintf(session_key, sizeof session_key, "%" PRId64, session_id);
+    rc = audit_append(ctx, "session", session_key, "logout", NULL, NULL, NULL, e);
+done:
+    return service_finish(ctx, rc, e);
+}

@@ -1,0 +1,81 @@
+/*
+ * auth.h - users, passwords, sessions and login throttling (SPEC 3.2).
+ *
+ * Passwords are hashed with argon2id (libsodium's crypto_pwhash_str, whose
+ * string carries its own parameters, so they can be raised later without
+ * breaking old hashes). A session token is 256 random bits handed to the
+ * client once; only its BLAKE2b hash is stored. Each session also carries a
+ * CSRF token that browsers must echo in X-CSRF-Token on every change.
+ * After AUTH_FAILURES_MAX failed logins in AUTH_WINDOW_SECONDS a user name
+ * is locked for AUTH_LOCK_SECONDS.
+ */
+#ifndef BLOODOPS_SERVICE_AUTH_H
+#define BLOODOPS_SERVICE_AUTH_H
+
+#include "service/service.h"
+
+enum {
+    AUTH_PASSWORD_MIN = 10,
+    AUTH_PASSWORD_MAX = 128,
+    AUTH_FAILURES_MAX = 5,
+    AUTH_WINDOW_SECONDS = 15 * 60,
+    AUTH_LOCK_SECONDS = 15 * 60,
+    AUTH_SESSION_SECONDS_DEFAULT = 8 * 60 * 60,
+    AUTH_TOKEN_TEXT = 64 + 1, /* 32 bytes as hex */
+};
+
+typedef struct {
+    const char *username;
+    const char *full_name;
+    const char *roles;    /* "finance,executive" */
+    const char *password; /* NULL: generate one (returned in generated_password) */
+} user_input;
+
+/* Create a user. When in->password is NULL a random password is generated and
+ * copied into generated_password (AUTH_TOKEN_TEXT bytes), to be shown once. */
+int user_add(service_context *ctx, const user_input *in, char *generated_password,
+             json_t **out, err *e);
+int user_list(service_context *ctx, service_page *page, json_t **out, err *e);
+int user_set_password(service_context *ctx, const char *username, const char *password,
+                      err *e);
+int user_disable(service_context *ctx, const char *username, const char *reason, err *e);
+/* How many users exist (init uses it to know whether to bootstrap). */
+int user_count(db_conn *db, int64_t *count, err *e);
+
+/* Make a random password of 20 characters for a new or reset account. */
+void auth_generate_password(char out[AUTH_TOKEN_TEXT]);
+
+typedef struct {
+    char token[AUTH_TOKEN_TEXT]; /* give to the client; never stored */
+    char csrf_token[AUTH_TOKEN_TEXT];
+    int64_t expires_at; /* epoch seconds */
+    json_t *user;       /* {"username", "full_name", "roles": [...]}, caller decrefs */
+} auth_login_result;
+
+/* Check the password and open a session. A wrong user name or password is
+ * the same ERR_UNAUTHORIZED; a locked name is ERR_THROTTLED. Failed attempts
+ * are recorded (and audited) even though the login fails. */
+int auth_login(service_context *ctx, const char *username, const char *password,
+               auth_login_result *out, err *e);
+
+typedef struct {
+    service_actor actor;
+    int64_t session_id;
+    char csrf_token[AUTH_TOKEN_TEXT];
+    int64_t expires_at;
+} auth_session;
+
+/* Resolve a session token to its user: ERR_UNAUTHORIZED when unknown,
+ * ended, expired or the user is disabled. Reads only. */
+int auth_session_lookup(db_conn *db, const char *token, auth_session *out, err *e);
+
+/* End the session (logout). */
+int auth_logout(service_context *ctx, int64_t session_id, err *e);
+
+/* Session lifetime: BLOODOPS_SESSION_SECONDS, or 8 hours. */
+int64_t auth_session_seconds(void);
+
+/* Constant-time comparison of two NUL-terminated tokens. */
+int auth_tokens_equal(const char *a, const char *b);
+
+#endif

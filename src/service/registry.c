@@ -1,0 +1,448 @@
+/*
+ * registry.c - markets, donor centers and hospitals (see registry.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/date.h"
+#include "domain/registry.h"
+#include "service/audit.h"
+#include "service/registry.h"
+
+/* A normalised copy of a code (trimmed, upper case), checked. */
+static int code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const char *field, err *e)
+{
+    if (!raw || !*raw)
+        return err_set(e, ERR_INVALID, field, "is required");
+    if (strlen(raw) > REGISTRY_CODE_MAX + 4)
+        return err_set(e, ERR_INVALID, field, "must be 2 to %d characters", REGISTRY_CODE_MAX);
+    snprintf(out, REGISTRY_CODE_MAX + 8, "%s", raw);
+    service_normalize_code(out);
+    return registry_code_check(out, field, e);
+}
+
+static int market_id_of(db_conn *db, const char *code, int64_t *id, const char *field, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT id FROM markets WHERE code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *id = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_INVALID, field, "no market '%s' (see the list of markets)", code);
+    return step == DB_ROW ? 0 : -1;
+}
+
+/* Run a one-row query and build its JSON with `build`; ERR_NOT_FOUND
+ * naming `field` when there is no row. */
+static int fetch_one(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, const char *what,
+                     const char *code, err *e)
+{
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *out = build(stmt);
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "code", "no %s '%s'", what, code);
+    return step == DB_ROW ? 0 : -1;
+}
+
+static int fetch_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
+                      json_t **out, err *e)
+{
+    json_t *items = json_array();
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        json_array_append_new(items, build(stmt));
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(items);
+        return -1;
+    }
+    *out = service_page_result(items, page, "code");
+    return 0;
+}
+
+static const char *column_or_null(db_stmt *stmt, int column)
+{
+    return db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column);
+}
+
+/* --- markets -------------------------------------------------------------- */
+
+#define MARKET_COLUMNS "m.code, m.name, m.created_at"
+
+static json_t *market_json(db_stmt *stmt)
+{
+    return json_pack("{s:s, s:s, s:s}", "code", db_column_text(stmt, 0), "name",
+                     db_column_text(stmt, 1), "created_at", db_column_text(stmt, 2));
+}
+
+int market_add(service_context *ctx, const market_input *in, json_t **out, err *e)
+{
+    char code[REGISTRY_CODE_MAX + 8], now[TIMESTAMP_TEXT_MAX];
+    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    db_stmt *stmt;
+    json_t *market = NULL;
+    if (db_prepare(ctx->db, "INSERT INTO markets (code, name, created_at) VALUES (?, ?, ?)", &stmt,
+                   e))
+        goto done;
+    db_bind_text(stmt, 1, code);
+    db_bind_text(stmt, 2, in->name);
+    db_bind_text(stmt, 3, timestamp_format(timestamp_now(), now, sizeof now));
+    if (db_exec_stmt(stmt, e)) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "code", "market '%s' already exists", code);
+        goto done;
+    }
+    if (db_prepare(ctx->db, "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code = ?", &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, code);
+    if (fetch_one(stmt, market_json, &market, "market", code, e))
+        goto done;
+    rc = audit_append(ctx, "market", code, "create", NULL, market, NULL, e);
+done:
+    if (service_finish(ctx, rc, e)) {
+        json_decref(market);
+        return -1;
+    }
+    *out = market;
+    return 0;
+}
+
+int market_list(service_context *ctx, service_page *page, json_t **out, err *e)
+{
+    if (service_page_check(page, e))
+        return -1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code > ? "
+                   "ORDER BY m.code LIMIT ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, page->after ? page->after : "");
+    db_bind_int64(stmt, 2, page->limit);
+    return fetch_page(stmt, market_json, page, out, e);
+}
+
+/* --- centers -------------------------------------------------------------- */
+
+#define CENTER_COLUMNS                                                                      \
+    "c.code, c.name, m.code, c.fin, c.address, c.open_date, c.close_date, c.close_reason, " \
+    "c.created_at"
+#define CENTER_FROM " FROM centers c JOIN markets m ON m.id = c.market_id "
+
+static json_t *center_json(db_stmt *stmt)
+{
+    const char *close_date = column_or_null(stmt, 6);
+    char today[DATE_TEXT_MAX];
+    date_format(date_today(), today, sizeof today);
+    /* Closed once the close date has come (a close date in the future is a
+     * planned closure: the center still operates until then). */
+    int closed = close_date && strcmp(close_date, today) <= 0;
+    return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:s}", "code",
+                     db_column_text(stmt, 0), "name", db_column_text(stmt, 1), "market",
+                     db_column_text(stmt, 2), "fin", service_json_text(column_or_null(stmt, 3)),
+                     "address", db_column_text(stmt, 4), "open_date", db_column_text(stmt, 5),
+                     "close_date", service_json_text(close_date), "close_reason",
+                     service_json_text(column_or_null(stmt, 7)), "status",
+                     closed ? "closed" : "open", "created_at", db_column_text(stmt, 8));
+}
+
+static int center_fetch(db_conn *db, const char *code, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT " CENTER_COLUMNS CENTER_FROM "WHERE c.code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    return fetch_one(stmt, center_json, out, "donor center", code, e);
+}
+
+int center_add(service_context *ctx, const center_input *in, json_t **out, err *e)
+{
+    char code[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8], fin[8] = "";
+    char open_text[DATE_TEXT_MAX], now[TIMESTAMP_TEXT_MAX];
+    civil_day open_date = date_today();
+    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
+        code_take(in->market, market, "market", e) ||
+        registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e))
+        return -1;
+    if (in->fin && *in->fin) {
+        if (strlen(in->fin) >= sizeof fin)
+            return registry_fin_check(in->fin, "fin", e);
+        snprintf(fin, sizeof fin, "%s", in->fin);
+        service_normalize_code(fin);
+        if (registry_fin_check(fin, "fin", e))
+            return -1;
+    }
+    if (in->open_date && date_parse(in->open_date, &open_date, "open_date", e))
+        return -1;
+    date_format(open_date, open_text, sizeof open_text);
+
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    int64_t market_id;
+    json_t *center = NULL;
+    db_stmt *stmt;
+    if (market_id_of(ctx->db, market, &market_id, "market", e))
+        goto done;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO centers (code, name, market_id, fin, address, open_date, "
+                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, code);
+    db_bind_text(stmt, 2, in->name);
+    db_bind_int64(stmt, 3, market_id);
+    db_bind_text(stmt, 4, *fin ? fin : NULL);
+    db_bind_text(stmt, 5, in->address ? in->address : "");
+    db_bind_text(stmt, 6, open_text);
+    db_bind_text(stmt, 7, timestamp_format(timestamp_now(), now, sizeof now));
+    if (db_exec_stmt(stmt, e)) {
+        if (e && e->code == ERR_CONFLICT) {
+            /* Say which of the two unique keys was taken. */
+            json_t *existing = NULL;
+            err ignored;
+            if (center_fetch(ctx->db, code, &existing, &ignored) == 0)
+                err_set(e, ERR_CONFLICT, "code", "donor center '%s' already exists", code);
+            else
+                err_set(e, ERR_CONFLICT, "fin",
+                        "facility identification number %s belongs to another center", fin);
+            json_decref(existing);
+        }
+        goto done;
+    }
+    if (center_fetch(ctx->db, code, &center, e))
+        goto done;
+    rc = audit_append(ctx, "center", code, "create", NULL, center, NULL, e);
+done:
+    if (service_finish(ctx, rc, e)) {
+        json_decref(center);
+        return -1;
+    }
+    *out = center;
+    return 0;
+}
+
+int center_list(service_context *ctx, center_filter *filter, json_t **out, err *e)
+{
+    if (service_page_check(&filter->page, e))
+        return -1;
+    char market[REGISTRY_CODE_MAX + 8] = "", today[DATE_TEXT_MAX], pattern[160] = "";
+    if (filter->market && code_take(filter->market, market, "market", e))
+        return -1;
+    if (filter->status && strcmp(filter->status, "open") && strcmp(filter->status, "closed"))
+        return err_set(e, ERR_INVALID, "status", "must be open or closed");
+    if (filter->search) {
+        if (strlen(filter->search) > 100)
+            return err_set(e, ERR_INVALID, "q", "must be at most 100 characters");
+        snprintf(pattern, sizeof pattern, "%%%s%%", filter->search);
+    }
+    date_format(date_today(), today, sizeof today);
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT " CENTER_COLUMNS CENTER_FROM
+                   "WHERE c.code > ? AND (? = '' OR m.code = ?) "
+                   "AND (? = '' OR (? = 'closed') = (c.close_date IS NOT NULL AND c.close_date <= ?)) "
+                   "AND (? = '' OR UPPER(c.code) LIKE UPPER(?) OR UPPER(c.name) LIKE UPPER(?)) "
+                   "ORDER BY c.code LIMIT ?",
+                   &stmt, e))
+        return -1;
+    const char *status = filter->status ? filter->status : "";
+    db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
+    db_bind_text(stmt, 2, market);
+    db_bind_text(stmt, 3, market);
+    db_bind_text(stmt, 4, status);
+    db_bind_text(stmt, 5, status);
+    db_bind_text(stmt, 6, today);
+    db_bind_text(stmt, 7, pattern);
+    db_bind_text(stmt, 8, pattern);
+    db_bind_text(stmt, 9, pattern);
+    db_bind_int64(stmt, 10, filter->page.limit);
+    return fetch_page(stmt, center_json, &filter->page, out, e);
+}
+
+int center_get(service_context *ctx, const char *code, json_t **out, err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8];
+    if (code_take(code, normal, "code", e))
+        return -1;
+    return center_fetch(ctx->db, normal, out, e);
+}
+
+int center_close(service_context *ctx, const char *code, const char *close_date,
+                 const char *reason, json_t **out, err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8];
+    civil_day close_day, open_day;
+    if (code_take(code, normal, "code", e))
+        return -1;
+    if (!close_date || !*close_date)
+        return err_set(e, ERR_INVALID, "close_date", "is required");
+    if (date_parse(close_date, &close_day, "close_date", e))
+        return -1;
+    if (!reason || !*reason)
+        return err_set(e, ERR_INVALID, "reason", "a reason is required to close a center");
+    if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    json_t *before = NULL, *after = NULL;
+    db_stmt *stmt;
+    if (center_fetch(ctx->db, normal, &before, e))
+        goto done;
+    if (!json_is_null(json_object_get(before, "close_date"))) {
+        err_set(e, ERR_CONFLICT, "code", "donor center %s is already closed (on %s)", normal,
+                json_string_value(json_object_get(before, "close_date")));
+        goto done;
+    }
+    if (date_parse(json_string_value(json_object_get(before, "open_date")), &open_day, "open_date",
+                   e) ||
+        registry_close_date_check(open_day, close_day, "close_date", e))
+        goto done;
+    if (db_prepare(ctx->db, "UPDATE centers SET close_date = ?, close_reason = ? WHERE code = ?",
+                   &stmt, e))
+        goto done;
+    char close_text[DATE_TEXT_MAX];
+    db_bind_text(stmt, 1, date_format(close_day, close_text, sizeof close_text));
+    db_bind_text(stmt, 2, reason);
+    db_bind_text(stmt, 3, normal);
+    if (db_exec_stmt(stmt, e) || center_fetch(ctx->db, normal, &after, e))
+        goto done;
+    rc = audit_append(ctx, "center", normal, "close", before, after, reason, e);
+done:
+    json_decref(before);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
+}
+
+/* --- hospitals ------------------------------------------------------------ */
+
+#define HOSPITAL_COLUMNS \
+    "h.code, h.name, m.code, h.address, h.billing_terms_days, h.created_at"
+#define HOSPITAL_FROM " FROM hospitals h LEFT JOIN markets m ON m.id = h.market_id "
+
+static json_t *hospital_json(db_stmt *stmt)
+{
+    return json_pack("{s:s, s:s, s:o, s:s, s:I, s:s}", "code", db_column_text(stmt, 0), "name",
+                     db_column_text(stmt, 1), "market", service_json_text(column_or_null(stmt, 2)),
+                     "address", db_column_text(stmt, 3), "billing_terms_days",
+                     (json_int_t)db_column_int64(stmt, 4), "created_at", db_column_text(stmt, 5));
+}
+
+static int hospital_fetch(db_conn *db, const char *code, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT " HOSPITAL_COLUMNS HOSPITAL_FROM "WHERE h.code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    return fetch_one(stmt, hospital_json, out, "hospital", code, e);
+}
+
+int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, err *e)
+{
+    char code[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8] = "", now[TIMESTAMP_TEXT_MAX];
+    long terms = 30;
+    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
+        (in->market && *in->market && code_take(in->market, market, "market", e)) ||
+        registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e))
+        return -1;
+    if (in->billing_terms_days) {
+        char *end = NULL;
+        errno = 0;
+        terms = strtol(in->billing_terms_days, &end, 10);
+        if (!*in->billing_terms_days || *end || errno)
+            return err_set(e, ERR_INVALID, "billing_terms_days", "must be a whole number of days");
+    }
+    if (registry_billing_terms_check(terms, "billing_terms_days", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    int64_t market_id = 0;
+    json_t *hospital = NULL;
+    db_stmt *stmt;
+    if (*market && market_id_of(ctx->db, market, &market_id, "market", e))
+        goto done;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO hospitals (code, name, market_id, address, billing_terms_days, "
+                   "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, code);
+    db_bind_text(stmt, 2, in->name);
+    if (market_id)
+        db_bind_int64(stmt, 3, market_id);
+    else
+        db_bind_null(stmt, 3);
+    db_bind_text(stmt, 4, in->address ? in->address : "");
+    db_bind_int64(stmt, 5, terms);
+    db_bind_text(stmt, 6, timestamp_format(timestamp_now(), now, sizeof now));
+    if (db_exec_stmt(stmt, e)) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "code", "hospital '%s' already exists", code);
+        goto done;
+    }
+    if (hospital_fetch(ctx->db, code, &hospital, e))
+        goto done;
+    rc = audit_append(ctx, "hospital", code, "create", NULL, hospital, NULL, e);
+done:
+    if (service_finish(ctx, rc, e)) {
+        json_decref(hospital);
+        return -1;
+    }
+    *out = hospital;
+    return 0;
+}
+
+int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, err *e)
+{
+    if (service_page_check(&filter->page, e))
+        return -1;
+    char market[REGISTRY_CODE_MAX + 8] = "", pattern[160] = "";
+    if (filter->market && code_take(filter->market, market, "market", e))
+        return -1;
+    if (filter->search) {
+        if (strlen(filter->search) > 100)
+            return err_set(e, ERR_INVALID, "q", "must be at most 100 characters");
+        snprintf(pattern, sizeof pattern, "%%%s%%", filter->search);
+    }
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT " HOSPITAL_COLUMNS HOSPITAL_FROM
+                   "WHERE h.code > ? AND (? = '' OR m.code = ?) "
+                   "AND (? = '' OR UPPER(h.code) LIKE UPPER(?) OR UPPER(h.name) LIKE UPPER(?)) "
+                   "ORDER BY h.code LIMIT ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
+    db_bind_text(stmt, 2, market);
+    db_bind_text(stmt, 3, market);
+    db_bind_text(stmt, 4, pattern);
+    db_bind_text(stmt, 5, pattern);
+    db_bind_text(stmt, 6, pattern);
+    db_bind_int64(stmt, 7, filter->page.limit);
+    return fetch_page(stmt, hospital_json, &filter->page, out, e);
+}
+
+int hospital_get(service_context *ctx, const char *code, json_t **out, err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8];
+    if (code_take(code, normal, "code", e))
+        return -1;
+    return hospital_fetch(ctx->db, normal, out, e);
+}

@@ -1,0 +1,56 @@
+/*
+ * registry.h - use cases of the organization registry (SPEC 3.1): markets,
+ * donor centers and hospitals.
+ *
+ * Inputs are plain strings as they arrive from a form, a command line or a
+ * JSON body (NULL = not given); every value is checked here, so the CLI and
+ * the API accept and refuse exactly the same things. Codes are trimmed and
+ * upper-cased. Results are JSON objects (see docs/api.md for their fields).
+ */
+#ifndef BLOODOPS_SERVICE_REGISTRY_H
+#define BLOODOPS_SERVICE_REGISTRY_H
+
+#include "service/service.h"
+
+typedef struct {
+    const char *code, *name;
+} market_input;
+
+int market_add(service_context *ctx, const market_input *in, json_t **out, err *e);
+int market_list(service_context *ctx, service_page *page, json_t **out, err *e);
+
+typedef struct {
+    const char *code, *name, *market, *fin, *address;
+    const char *open_date; /* YYYY-MM-DD; NULL = today */
+} center_input;
+
+typedef struct {
+    const char *market; /* only this market's centers */
+    const char *status; /* "open" or "closed" (as of today), NULL for all */
+    const char *search; /* substring of code or name, case-insensitive */
+    service_page page;  /* `after` is a center code */
+} center_filter;
+
+int center_add(service_context *ctx, const center_input *in, json_t **out, err *e);
+int center_list(service_context *ctx, center_filter *filter, json_t **out, err *e);
+int center_get(service_context *ctx, const char *code, json_t **out, err *e);
+/* Record that a center closed (or will close) on close_date, with a reason. */
+int center_close(service_context *ctx, const char *code, const char *close_date,
+                 const char *reason, json_t **out, err *e);
+
+typedef struct {
+    const char *code, *name, *market, *address;
+    const char *billing_terms_days; /* decimal text; NULL = 30 */
+} hospital_input;
+
+typedef struct {
+    const char *market;
+    const char *search;
+    service_page page; /* `after` is a hospital code */
+} hospital_filter;
+
+int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, err *e);
+int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, err *e);
+int hospital_get(service_context *ctx, const char *code, json_t **out, err *e);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * service.c - the shared mechanics of use cases (see service.h).
+ */
+#include <ctype.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "service/service.h"
+
+void service_actor_local(service_actor *actor)
+{
+    const char *login = getenv("USER");
+    if (!login || !*login) {
+        struct passwd *entry = getpwuid(geteuid());
+        login = entry ? entry->pw_name : "unknown";
+    }
+    memset(actor, 0, sizeof *actor);
+    snprintf(actor->username, sizeof actor->username, "cli:%s", login);
+    actor->roles = ROLES_ALL;
+}
+
+int service_begin(service_context *ctx, err *e) { return db_begin(ctx->db, e); }
+
+int service_finish(service_context *ctx, int status, err *e)
+{
+    if (status != 0) {
+        db_rollback(ctx->db);
+        return -1;
+    }
+    return db_commit(ctx->db, e);
+}
+
+int service_page_check(service_page *page, err *e)
+{
+    if (page->limit == 0)
+        page->limit = SERVICE_PAGE_DEFAULT;
+    if (page->limit < 1 || page->limit > SERVICE_PAGE_MAX)
+        return err_set(e, ERR_INVALID, "limit", "must be from 1 to %d", SERVICE_PAGE_MAX);
+    return 0;
+}
+
+json_t *service_page_result(json_t *items, const service_page *page, const char *key_field)
+{
+    json_t *next = json_null();
+    size_t count = json_array_size(items);
+    if (page->limit > 0 && count == (size_t)page->limit) {
+        json_t *key = json_object_get(json_array_get(items, count - 1), key_field);
+        if (key)
+            next = json_incref(key);
+    }
+    return json_pack("{s:o, s:o}", "items", items, "next_after", next);
+}
+
+void service_normalize_code(char *code)
+{
+    if (!code)
+        return;
+    size_t start = 0, length = strlen(code);
+    while (start < length && isspace((unsigned char)code[start]))
+        start++;
+    while (length > start && isspace((unsigned char)code[length - 1]))
+        length--;
+    memmove(code, code + start, length - start);
+    code[length - start] = '\0';
+    for (char *p = code; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+}
+
+json_t *service_json_text(const char *text) { return text ? json_string(text) : json_null(); }

@@ -1,0 +1,66 @@
+/*
+ * service.h - what every use case shares: who is acting, on which database,
+ * inside which transaction, and how list pages are asked for.
+ *
+ * A public service function is one use case and one transaction: it
+ * validates its input, begins, reads and writes, appends the audit record
+ * (audit.h), and commits; on any failure it rolls back everything and
+ * returns -1 with an err naming the field at fault. Services never print
+ * and never know about HTTP or the command line; they return jansson
+ * objects, which the CLI renders as a table, JSON or CSV and the HTTP layer
+ * sends as they are, so both always show the same thing.
+ */
+#ifndef BLOODOPS_SERVICE_SERVICE_H
+#define BLOODOPS_SERVICE_SERVICE_H
+
+#include <stdint.h>
+#include <jansson.h>
+#include "base/error.h"
+#include "domain/role.h"
+#include "store/db.h"
+
+enum { SERVICE_USERNAME_MAX = 64 };
+
+typedef struct {
+    int64_t user_id; /* 0 for the local command line and the system itself */
+    char username[SERVICE_USERNAME_MAX]; /* the actor recorded in the audit trail */
+    role_set roles;
+} service_actor;
+
+typedef struct {
+    db_conn *db;
+    service_actor actor;
+} service_context;
+
+/* The actor for commands run on the machine that holds the database: whoever
+ * can open the database file is its operator ("cli:<login name>"). */
+void service_actor_local(service_actor *actor);
+
+/* Begin a write transaction; service_finish commits when status is 0 and
+ * rolls back otherwise, and returns the final status. */
+int service_begin(service_context *ctx, err *e);
+int service_finish(service_context *ctx, int status, err *e);
+
+/* A page of a list: at most `limit` items after the key `after` (NULL for
+ * the first page). Lists answer {"items": [...], "next_after": key|null}. */
+typedef struct {
+    int limit;
+    const char *after;
+} service_page;
+
+enum { SERVICE_PAGE_DEFAULT = 50, SERVICE_PAGE_MAX = 500 };
+
+/* Check limit (1..500) and fill defaults. */
+int service_page_check(service_page *page, err *e);
+
+/* Build the {"items", "next_after"} envelope: `items` is stolen; when the
+ * page is full, next_after is `key_field` of the last item. */
+json_t *service_page_result(json_t *items, const service_page *page, const char *key_field);
+
+/* Trim surrounding spaces and upper-case a business code in place. */
+void service_normalize_code(char *code);
+
+/* json helpers for building results: NULL text becomes JSON null. */
+json_t *service_json_text(const char *text);
+
+#endif

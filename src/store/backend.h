@@ -1,0 +1,52 @@
+/*
+ * backend.h - what a database backend provides to db.c (store-internal).
+ *
+ * db.c holds what is common (statement cache, transactions bookkeeping,
+ * migrations, fingerprint); a backend fills this table of operations. The
+ * SQLite backend is sqlite.c; the PostgreSQL backend slots in beside it.
+ * Nothing outside src/store includes this header.
+ */
+#ifndef BLOODOPS_STORE_BACKEND_H
+#define BLOODOPS_STORE_BACKEND_H
+
+#include "store/db.h"
+
+typedef struct db_backend {
+    const char *name;
+    /* Connection */
+    int (*open)(const char *location, void **handle, err *e);
+    void (*close)(void *handle);
+    /* Run a script of statements with no parameters (migrations, BEGIN...). */
+    int (*exec_script)(void *handle, const char *sql, err *e);
+    int64_t (*changes)(void *handle);
+    /* Statements */
+    int (*prepare)(void *handle, const char *sql, void **statement, err *e);
+    void (*finalize)(void *statement);
+    void (*reset)(void *statement);
+    void (*bind_int64)(void *statement, int index, int64_t value);
+    void (*bind_text)(void *statement, int index, const char *text);
+    void (*bind_null)(void *statement, int index);
+    db_step_result (*step)(void *statement, err *e);
+    int64_t (*column_int64)(void *statement, int column);
+    const char *(*column_text)(void *statement, int column);
+    int (*column_is_null)(void *statement, int column);
+    int (*column_count)(void *statement);
+    const char *(*column_name)(void *statement, int column);
+    /* SQL that lists the user tables, one name per row, in name order. */
+    const char *list_tables_sql;
+    /* Transaction statements */
+    const char *begin_write_sql;
+    const char *begin_read_sql;
+} db_backend;
+
+extern const db_backend db_backend_sqlite;
+
+/* The schema migrations compiled into the binary (generated from schema/). */
+typedef struct {
+    const char *name; /* file name, e.g. "001_foundation.sql" */
+    const char *sql;
+} db_migration;
+extern const db_migration db_migrations[];
+extern const int db_migration_count;
+
+#endif

@@ -1,0 +1,358 @@
+/*
+ * db.c - the backend-independent half of the db interface.
+ *
+ * Holds the connection object, the per-connection statement cache (keyed by
+ * SQL text, so a statement is parsed once per connection and reused), the
+ * transaction bookkeeping, the migration runner and the fingerprint. The
+ * backend (sqlite.c, later postgres.c) does the actual talking.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include "store/backend.h"
+#include "base/buffer.h"
+#include "base/date.h"
+
+enum { STATEMENT_BUCKETS = 128 };
+
+struct db_stmt {
+    db_conn *conn;
+    void *backend_statement;
+    char *sql;
+    uint64_t sql_hash;
+    struct db_stmt *next_in_bucket;
+};
+
+struct db_conn {
+    const db_backend *backend;
+    void *handle;
+    int in_transaction;
+    db_stmt *statements[STATEMENT_BUCKETS];
+};
+
+static uint64_t hash_text(const char *text)
+{
+    uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        hash ^= *p;
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+
+static int run_migrations(db_conn *conn, err *e);
+
+int db_open(const char *location, db_conn **out, err *e)
+{
+    if (!location || !*location)
+        return err_set(e, ERR_INVALID, "db", "no database given");
+    if (sodium_init() < 0)
+        return err_set(e, ERR_INTERNAL, NULL, "libsodium failed to initialise");
+    db_conn *conn = calloc(1, sizeof *conn);
+    if (!conn)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    conn->backend = &db_backend_sqlite;
+    if (conn->backend->open(location, &conn->handle, e) != 0) {
+        free(conn);
+        return -1;
+    }
+    if (run_migrations(conn, e) != 0) {
+        db_close(conn);
+        return -1;
+    }
+    *out = conn;
+    return 0;
+}
+
+void db_close(db_conn *conn)
+{
+    if (!conn)
+        return;
+    for (int i = 0; i < STATEMENT_BUCKETS; i++) {
+        db_stmt *stmt = conn->statements[i];
+        while (stmt) {
+            db_stmt *next = stmt->next_in_bucket;
+            conn->backend->finalize(stmt->backend_statement);
+            free(stmt->sql);
+            free(stmt);
+            stmt = next;
+        }
+    }
+    conn->backend->close(conn->handle);
+    free(conn);
+}
+
+const char *db_backend_name(const db_conn *conn) { return conn->backend->name; }
+
+int db_begin(db_conn *conn, err *e)
+{
+    assert(!conn->in_transaction);
+    if (conn->backend->exec_script(conn->handle, conn->backend->begin_write_sql, e) != 0)
+        return -1;
+    conn->in_transaction = 1;
+    return 0;
+}
+
+int db_begin_read(db_conn *conn, err *e)
+{
+    assert(!conn->in_transaction);
+    if (conn->backend->exec_script(conn->handle, conn->backend->begin_read_sql, e) != 0)
+        return -1;
+    conn->in_transaction = 1;
+    return 0;
+}
+
+int db_commit(db_conn *conn, err *e)
+{
+    assert(conn->in_transaction);
+    if (conn->backend->exec_script(conn->handle, "COMMIT", e) != 0) {
+        db_rollback(conn);
+        return -1;
+    }
+    conn->in_transaction = 0;
+    return 0;
+}
+
+void db_rollback(db_conn *conn)
+{
+    if (!conn->in_transaction)
+        return;
+    /* Statements left mid-step would keep read locks; reset them all. */
+    for (int i = 0; i < STATEMENT_BUCKETS; i++)
+        for (db_stmt *stmt = conn->statements[i]; stmt; stmt = stmt->next_in_bucket)
+            conn->backend->reset(stmt->backend_statement);
+    conn->backend->exec_script(conn->handle, "ROLLBACK", NULL);
+    conn->in_transaction = 0;
+}
+
+int db_in_transaction(const db_conn *conn) { return conn->in_transaction; }
+
+int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e)
+{
+    uint64_t hash = hash_text(sql);
+    db_stmt **bucket = &conn->statements[hash % STATEMENT_BUCKETS];
+    for (db_stmt *stmt = *bucket; stmt; stmt = stmt->next_in_bucket) {
+        if (stmt->sql_hash == hash && strcmp(stmt->sql, sql) == 0) {
+            conn->backend->reset(stmt->backend_statement);
+            *out = stmt;
+            return 0;
+        }
+    }
+    db_stmt *stmt = calloc(1, sizeof *stmt);
+    if (!stmt)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    if (conn->backend->prepare(conn->handle, sql, &stmt->backend_statement, e) != 0) {
+        free(stmt);
+        return -1;
+    }
+    stmt->conn = conn;
+    stmt->sql = strdup(sql);
+    stmt->sql_hash = hash;
+    stmt->next_in_bucket = *bucket;
+    *bucket = stmt;
+    *out = stmt;
+    return 0;
+}
+
+void db_bind_int64(db_stmt *stmt, int index, int64_t value)
+{
+    stmt->conn->backend->bind_int64(stmt->backend_statement, index, value);
+}
+void db_bind_text(db_stmt *stmt, int index, const char *text)
+{
+    stmt->conn->backend->bind_text(stmt->backend_statement, index, text);
+}
+void db_bind_null(db_stmt *stmt, int index)
+{
+    stmt->conn->backend->bind_null(stmt->backend_statement, index);
+}
+db_step_result db_step(db_stmt *stmt, err *e)
+{
+    return stmt->conn->backend->step(stmt->backend_statement, e);
+}
+void db_reset(db_stmt *stmt) { stmt->conn->backend->reset(stmt->backend_statement); }
+int64_t db_column_int64(db_stmt *stmt, int column)
+{
+    return stmt->conn->backend->column_int64(stmt->backend_statement, column);
+}
+const char *db_column_text(db_stmt *stmt, int column)
+{
+    return stmt->conn->backend->column_text(stmt->backend_statement, column);
+}
+int db_column_is_null(db_stmt *stmt, int column)
+{
+    return stmt->conn->backend->column_is_null(stmt->backend_statement, column);
+}
+int db_column_count(db_stmt *stmt)
+{
+    return stmt->conn->backend->column_count(stmt->backend_statement);
+}
+const char *db_column_name(db_stmt *stmt, int column)
+{
+    return stmt->conn->backend->column_name(stmt->backend_statement, column);
+}
+
+int db_exec_stmt(db_stmt *stmt, err *e)
+{
+    db_step_result result;
+    while ((result = db_step(stmt, e)) == DB_ROW)
+        ;
+    db_reset(stmt);
+    return result == DB_DONE ? 0 : -1;
+}
+
+int db_insert_returning_id(db_stmt *stmt, int64_t *id, err *e)
+{
+    db_step_result result = db_step(stmt, e);
+    if (result != DB_ROW) {
+        if (result == DB_DONE)
+            err_set(e, ERR_INTERNAL, NULL, "insert returned no id");
+        db_reset(stmt);
+        return -1;
+    }
+    *id = db_column_int64(stmt, 0);
+    /* Step to completion so the insert is finished before the next use. */
+    result = db_step(stmt, e);
+    db_reset(stmt);
+    return result == DB_FAILED ? -1 : 0;
+}
+
+int64_t db_changes(db_conn *conn) { return conn->backend->changes(conn->handle); }
+
+/* --- migrations ---------------------------------------------------------- */
+
+static int migration_applied(db_conn *conn, const char *name, int *applied, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(conn, "SELECT 1 FROM schema_migrations WHERE name = ?", &stmt, e) != 0)
+        return -1;
+    db_bind_text(stmt, 1, name);
+    db_step_result result = db_step(stmt, e);
+    db_reset(stmt);
+    if (result == DB_FAILED)
+        return -1;
+    *applied = result == DB_ROW;
+    return 0;
+}
+
+static int run_migrations(db_conn *conn, err *e)
+{
+    if (conn->backend->exec_script(conn->handle,
+                                   "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                   " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+                                   e) != 0)
+        return -1;
+    for (int i = 0; i < db_migration_count; i++) {
+        const db_migration *migration = &db_migrations[i];
+        int applied = 0;
+        if (migration_applied(conn, migration->name, &applied, e) != 0)
+            return -1;
+        if (applied)
+            continue;
+        if (db_begin(conn, e) != 0)
+            return -1;
+        /* Another process may have applied it while we waited for the lock. */
+        if (migration_applied(conn, migration->name, &applied, e) != 0)
+            goto failed;
+        if (!applied) {
+            if (conn->backend->exec_script(conn->handle, migration->sql, e) != 0) {
+                char reason[ERR_MESSAGE_MAX];
+                snprintf(reason, sizeof reason, "%s", e ? e->message : "");
+                err_set(e, ERR_INTERNAL, NULL, "migration %s failed: %s", migration->name, reason);
+                goto failed;
+            }
+            db_stmt *stmt;
+            char now[TIMESTAMP_TEXT_MAX];
+            if (db_prepare(conn, "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                           &stmt, e) != 0)
+                goto failed;
+            db_bind_text(stmt, 1, migration->name);
+            db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
+            if (db_exec_stmt(stmt, e) != 0)
+                goto failed;
+        }
+        if (db_commit(conn, e) != 0)
+            return -1;
+    }
+    return 0;
+failed:
+    db_rollback(conn);
+    return -1;
+}
+
+/* --- fingerprint --------------------------------------------------------- */
+
+static void hash_field(crypto_generichash_state *state, const char *text, int is_null)
+{
+    /* Length-prefixed so that ("ab","c") and ("a","bc") differ; NULL differs
+     * from "" by its marker. */
+    char prefix[32];
+    int n = is_null ? snprintf(prefix, sizeof prefix, "N;")
+                    : snprintf(prefix, sizeof prefix, "%zu:", strlen(text));
+    crypto_generichash_update(state, (const unsigned char *)prefix, (size_t)n);
+    if (!is_null)
+        crypto_generichash_update(state, (const unsigned char *)text, strlen(text));
+}
+
+static int fingerprint_table(db_conn *conn, const char *table, crypto_generichash_state *state,
+                             err *e)
+{
+    /* Table names come from the database catalog, never from a user. The
+     * statement orders by every column so the digest does not depend on the
+     * physical order of rows. */
+    buffer sql = BUFFER_INIT;
+    buffer_printf(&sql, "SELECT * FROM \"%s\"", table);
+    db_stmt *probe;
+    if (db_prepare(conn, buffer_text(&sql), &probe, e) != 0) {
+        buffer_free(&sql);
+        return -1;
+    }
+    int columns = db_column_count(probe);
+    buffer_append_text(&sql, " ORDER BY ");
+    for (int c = 1; c <= columns; c++)
+        buffer_printf(&sql, c > 1 ? ", %d" : "%d", c);
+    db_stmt *stmt;
+    int rc = db_prepare(conn, buffer_text(&sql), &stmt, e);
+    buffer_free(&sql);
+    if (rc != 0)
+        return -1;
+    hash_field(state, table, 0);
+    db_step_result result;
+    while ((result = db_step(stmt, e)) == DB_ROW)
+        for (int c = 0; c < columns; c++)
+            hash_field(state, db_column_is_null(stmt, c) ? "" : db_column_text(stmt, c),
+                       db_column_is_null(stmt, c));
+    db_reset(stmt);
+    return result == DB_DONE ? 0 : -1;
+}
+
+int db_fingerprint(db_conn *conn, char *hex_out, size_t size, err *e)
+{
+    enum { TABLES_MAX = 256 };
+    char *tables[TABLES_MAX];
+    int count = 0;
+    db_stmt *stmt;
+    if (db_prepare(conn, conn->backend->list_tables_sql, &stmt, e) != 0)
+        return -1;
+    db_step_result result;
+    while ((result = db_step(stmt, e)) == DB_ROW && count < TABLES_MAX)
+        tables[count++] = strdup(db_column_text(stmt, 0));
+    db_reset(stmt);
+    int rc = result == DB_FAILED ? -1 : 0;
+    crypto_generichash_state state;
+    unsigned char digest[32];
+    crypto_generichash_init(&state, NULL, 0, sizeof digest);
+    for (int i = 0; i < count && rc == 0; i++)
+        rc = fingerprint_table(conn, tables[i], &state, e);
+    for (int i = 0; i < count; i++)
+        free(tables[i]);
+    if (rc != 0)
+        return -1;
+    crypto_generichash_final(&state, digest, sizeof digest);
+    if (size < sizeof digest * 2 + 1)
+        return err_set(e, ERR_INTERNAL, NULL, "fingerprint buffer too small");
+    sodium_bin2hex(hex_out, size, digest, sizeof digest);
+    return 0;
+}

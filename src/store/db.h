@@ -1,0 +1,80 @@
+/*
+ * db.h - the database interface every service uses.
+ *
+ * One small API over two backends: SQLite (embedded, the default) and, from
+ * the next milestone, PostgreSQL. Services write portable SQL with `?`
+ * placeholders and bind every value; no SQL is ever built from user data.
+ * Backends map their errors to the same err codes (a unique violation is
+ * ERR_CONFLICT on both), so nothing above this layer knows which one runs.
+ *
+ * A connection belongs to one thread at a time. Statements are prepared once
+ * per connection and cached by their SQL text (db_prepare returns the cached
+ * statement, reset and with its bindings cleared), so hot paths never parse
+ * SQL twice. Inserts that need the new key use `INSERT ... RETURNING id`,
+ * which both backends support, through db_insert_returning_id.
+ */
+#ifndef BLOODOPS_STORE_DB_H
+#define BLOODOPS_STORE_DB_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "base/error.h"
+
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+typedef enum { DB_ROW = 1, DB_DONE = 0, DB_FAILED = -1 } db_step_result;
+
+/* Open a database. `location` is a file path for SQLite (created when
+ * missing). Migrations in schema/ that the database has not seen yet are
+ * applied, each in its own transaction, and recorded in schema_migrations. */
+int db_open(const char *location, db_conn **out, err *e);
+void db_close(db_conn *conn);
+
+/* Which backend runs ("sqlite"), for `bloodops version` and logs. */
+const char *db_backend_name(const db_conn *conn);
+
+/* Write transactions. db_begin takes the write lock at once (SQLite:
+ * BEGIN IMMEDIATE) so that a transaction never fails half way on a lock
+ * upgrade. db_begin_read starts a consistent read-only snapshot. */
+int db_begin(db_conn *conn, err *e);
+int db_begin_read(db_conn *conn, err *e);
+int db_commit(db_conn *conn, err *e);
+void db_rollback(db_conn *conn);
+int db_in_transaction(const db_conn *conn);
+
+/* Prepare (or fetch from the connection's cache) a statement. */
+int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e);
+
+/* Bind parameter `index` (1-based). Text is copied. NULL text binds NULL. */
+void db_bind_int64(db_stmt *stmt, int index, int64_t value);
+void db_bind_text(db_stmt *stmt, int index, const char *text);
+void db_bind_null(db_stmt *stmt, int index);
+
+/* Step: DB_ROW with a row to read, DB_DONE when finished, DB_FAILED with
+ * *e filled. A statement is reset by the next db_prepare of the same SQL or
+ * by db_reset. */
+db_step_result db_step(db_stmt *stmt, err *e);
+void db_reset(db_stmt *stmt);
+
+/* Columns of the current row (0-based). Text is valid until the next step
+ * or reset; NULL reads as NULL text and 0. */
+int64_t db_column_int64(db_stmt *stmt, int column);
+const char *db_column_text(db_stmt *stmt, int column);
+int db_column_is_null(db_stmt *stmt, int column);
+int db_column_count(db_stmt *stmt);
+const char *db_column_name(db_stmt *stmt, int column);
+
+/* Run a statement that returns no rows (to completion). */
+int db_exec_stmt(db_stmt *stmt, err *e);
+/* Run `INSERT ... RETURNING id` and read the new id. */
+int db_insert_returning_id(db_stmt *stmt, int64_t *id, err *e);
+/* Rows changed by the last statement run on this connection. */
+int64_t db_changes(db_conn *conn);
+
+/* A digest of every row of every table, in key order: two equal
+ * fingerprints mean the same data. Tests use it to prove that a refused
+ * request changed nothing; operators can use it to compare copies. */
+int db_fingerprint(db_conn *conn, char *hex_out, size_t size, err *e);
+
+#endif
