@@ -83,11 +83,12 @@ test: deps
 	@tools/test.sh
 
 # The pieces test.sh calls; usable alone.
+UNIT_SUITE ?= unit
 unit: $(UNIT_BIN)
-	@tests/run-unit.sh $(OUT)/tests
+	@tests/run-unit.sh $(OUT)/tests $(UNIT_SUITE)
 
 unit-asan:
-	@$(MAKE) --no-print-directory VARIANT=asan \
+	@$(MAKE) --no-print-directory VARIANT=asan UNIT_SUITE=unit-asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" unit
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # run-unit.sh - run every cmocka unit-test binary in a directory and sum up.
 #
-#   tests/run-unit.sh build/debug/tests
+#   tests/run-unit.sh build/debug/tests [SUITE-NAME]
 #
 # Shows each binary's output, then ends with exactly one summary line
-#   unit: N passed, N failed
+#   SUITE-NAME: N passed, N failed     (SUITE-NAME defaults to "unit")
 # which tools/test.sh greps. The counts are test cases as cmocka reports
 # them ("[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s), listed
 # below:"), summed over the binaries. A binary that dies or exits non-zero
@@ -66,5 +66,5 @@ else
     fi
 fi
 
-echo "unit: $passed passed, $failed failed"
+echo "${2:-unit}: $passed passed, $failed failed"
 [[ "$failed" -eq 0 ]]

@@ -185,7 +185,7 @@ int cli_main(int argc, char **argv)
     /* A noun alone (version, init, serve) or a noun and its verb. */
     const char *verb = argc > 2 && strncmp(argv[2], "-", 1) != 0 ? argv[2] : NULL;
     const cli_command *command = find_command(noun, verb);
-    int from = 3;
+    int from = verb ? 3 : 2;
     if (!command && (command = find_command(noun, NULL)) != NULL)
         from = 2;
     if (!command) {

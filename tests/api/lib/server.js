@@ -1,0 +1,330 @@
+'use strict';
+/*
+ * server.js - start a real bloodops server on a temporary database, and talk
+ * to it.
+ *
+ *   const srv = await startServer({ env: { BLOODOPS_SESSION_SECONDS: '2' } });
+ *   after(() => srv.stop());
+ *   const admin = await srv.login('admin', ADMIN_PASSWORD);
+ *   const r = await srv.api('POST', '/api/v1/markets', { token: admin.token, body: {...} });
+ *
+ * Every server gets its own folder from fs.mkdtempSync (removed by stop()),
+ * listens on 127.0.0.1:0 (a free port) and is found by the line it prints,
+ * "bloodops is serving http://127.0.0.1:PORT/". Its stderr (the access log,
+ * logfmt) is kept in memory so that tests can assert what was logged.
+ */
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const REPO = path.resolve(__dirname, '../../..');
+const BINARY = path.join(REPO, 'bloodops');
+const ADMIN_PASSWORD = 'admin-password-for-api-tests';
+const START_TIMEOUT_MS = 15000;
+const STOP_TIMEOUT_MS = 20000;
+
+/* The audit actor of a command run on this machine: "cli:<login name>". */
+const CLI_ACTOR = `cli:${process.env.USER || os.userInfo().username}`;
+
+/* The environment of every child: ours, without settings that would change
+ * what the tests see (a database chosen elsewhere, a password that the CLI
+ * would take instead of generating one, a quieter log level). */
+function childEnv(extra) {
+  const env = { ...process.env };
+  delete env.BLOODOPS_DB;
+  delete env.BLOODOPS_PASSWORD;
+  delete env.BLOODOPS_LISTEN;
+  delete env.BLOODOPS_SESSION_SECONDS;
+  env.BLOODOPS_LOG_LEVEL = 'info';
+  env.BLOODOPS_ADMIN_PASSWORD = ADMIN_PASSWORD;
+  return { ...env, ...(extra || {}) };
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/* A raw HTTP/1.1 request with node:http, for what fetch cannot do: no
+ * Content-Type at all, a chunked body of a chosen size, a Content-Length
+ * header that the body does not reach. Resolves with {status, headers, text,
+ * json}; a connection the server closes after answering still resolves with
+ * its answer. */
+function rawRequest(url, { method = 'GET', path: requestPath = '/', headers = {}, body, chunks } = {}) {
+  return new Promise((resolve, reject) => {
+    const target = new URL(requestPath, url);
+    const request = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method,
+        path: target.pathname + target.search,
+        headers,
+        agent: false,
+      },
+      (response) => {
+        const parts = [];
+        response.on('data', (part) => parts.push(part));
+        response.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          let json = null;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = null;
+          }
+          resolve({ status: response.statusCode, headers: response.headers, text, json });
+        });
+        response.on('error', reject);
+      },
+    );
+    // The server may answer (413) and close before the whole body is sent:
+    // the answer is what matters, a write error after it is not.
+    let answered = false;
+    request.on('response', () => {
+      answered = true;
+    });
+    request.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    if (chunks) {
+      (async () => {
+        for (const chunk of chunks) {
+          if (answered || request.destroyed) break;
+          if (!request.write(chunk)) await new Promise((r) => request.once('drain', r));
+        }
+        request.end();
+      })().catch(() => {});
+    } else {
+      request.end(body);
+    }
+  });
+}
+
+/*
+ * startServer({env}) -> {url, db, dir, stop(), cli(), fingerprint(), login(), api(), ...}
+ */
+async function startServer({ env = {} } = {}) {
+  assert.ok(fs.existsSync(BINARY), `${BINARY} is missing: run make first`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bloodops-api-'));
+  const db = path.join(dir, 't.db');
+  const environment = childEnv(env);
+
+  const init = spawnSync(BINARY, ['init', '--db', db], { env: environment, encoding: 'utf8' });
+  if (init.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`bloodops init failed (${init.status}): ${init.stderr}`);
+  }
+
+  const child = spawn(BINARY, ['serve', '--listen', '127.0.0.1:0', '--db', db], {
+    env: environment,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text) => {
+    stderr += text;
+  });
+  const exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let exitResult = null;
+  exited.then((result) => {
+    exitResult = result;
+  });
+
+  let url;
+  try {
+    url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`bloodops serve did not start in time; stderr:\n${stderr}`)),
+        START_TIMEOUT_MS,
+      );
+      child.stdout.on('data', (text) => {
+        stdout += text;
+        const match = /^bloodops is serving (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`bloodops serve exited (${code ?? signal}) before serving; stderr:\n${stderr}`));
+      });
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const base = url.replace(/\/$/, '');
+
+  let stopped = null;
+  /* Stop with a signal (SIGTERM unless told), wait for the exit, remove the
+   * folder; asserts the exit was a graceful one (status 0). Idempotent. */
+  function stop({ signal = 'SIGTERM', keepDir = false } = {}) {
+    if (!stopped) {
+      stopped = (async () => {
+        try {
+          if (!exitResult) child.kill(signal);
+          const result = await Promise.race([
+            exited,
+            sleep(STOP_TIMEOUT_MS).then(() => null),
+          ]);
+          if (!result) {
+            child.kill('SIGKILL');
+            await exited;
+            assert.fail(`bloodops serve did not stop within ${STOP_TIMEOUT_MS} ms of ${signal}`);
+          }
+          assert.deepEqual(
+            result,
+            { code: 0, signal: null },
+            `bloodops serve should exit 0 after ${signal}; stderr:\n${stderr.slice(-2000)}`,
+          );
+          return result;
+        } finally {
+          if (!keepDir) fs.rmSync(dir, { recursive: true, force: true });
+        }
+      })();
+    }
+    return stopped;
+  }
+
+  /* Run the binary on this server's database: cli('center', 'add', ...). */
+  function cli(...args) {
+    let options = {};
+    if (args.length && typeof args[args.length - 1] === 'object') options = args.pop();
+    const result = spawnSync(BINARY, [...args, '--db', db], {
+      env: childEnv(options.env),
+      input: options.input,
+      encoding: 'utf8',
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  function fingerprint() {
+    const result = cli('db', 'fingerprint');
+    assert.equal(result.status, 0, `bloodops db fingerprint failed: ${result.stderr}`);
+    const digest = result.stdout.trim();
+    assert.match(digest, /^[0-9a-f]{64}$/);
+    return digest;
+  }
+
+  /* One API request. token: bearer; cookie: "bloodops_session=..."; csrf:
+   * X-CSRF-Token; body: sent as JSON; rawBody: sent as it is (set the
+   * Content-Type in headers yourself). */
+  async function api(method, requestPath, { token, cookie, csrf, body, headers = {}, rawBody } = {}) {
+    const sent = { ...headers };
+    if (token) sent.Authorization = `Bearer ${token}`;
+    if (cookie) sent.Cookie = cookie;
+    if (csrf) sent['X-CSRF-Token'] = csrf;
+    let payload;
+    if (rawBody !== undefined) {
+      payload = rawBody;
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      if (!Object.keys(sent).some((name) => name.toLowerCase() === 'content-type'))
+        sent['Content-Type'] = 'application/json';
+    }
+    const response = await fetch(base + requestPath, { method, headers: sent, body: payload });
+    const text = await response.text();
+    let json = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    return { status: response.status, headers: response.headers, json, text };
+  }
+
+  /* Log in; asserts success. Returns {token, csrf_token, cookie, user, setCookie}. */
+  async function login(username, password) {
+    const response = await api('POST', '/api/v1/login', { body: { username, password } });
+    assert.equal(response.status, 200, `login of ${username}: ${response.text}`);
+    const setCookie = response.headers.get('set-cookie') || '';
+    const match = /bloodops_session=([^;]*)/.exec(setCookie);
+    assert.ok(match, `login of ${username} sets no bloodops_session cookie: ${setCookie}`);
+    return {
+      token: response.json.token,
+      csrf_token: response.json.csrf_token,
+      cookie: `bloodops_session=${match[1]}`,
+      user: response.json.user,
+      setCookie,
+    };
+  }
+
+  /* Create a user through the API as `admin` (a login result); asserts 201. */
+  async function addUser(admin, username, roles, password = `${username}-password-1`) {
+    const response = await api('POST', '/api/v1/users', {
+      token: admin.token,
+      body: { username, full_name: `Test ${username}`, roles, password },
+    });
+    assert.equal(response.status, 201, `creating user ${username}: ${response.text}`);
+    return password;
+  }
+
+  /* Wait until the access log (stderr) holds a line matching `pattern`:
+   * the line is written when the request completes, which may be just
+   * after the client has its answer. */
+  async function waitForLog(pattern, timeoutMs = 3000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = stderr.split('\n').find((l) => pattern.test(l));
+      if (line) return line;
+      if (Date.now() > deadline) return null;
+      await sleep(25);
+    }
+  }
+
+  return {
+    url,
+    base,
+    db,
+    dir,
+    pid: child.pid,
+    stop,
+    cli,
+    fingerprint,
+    api,
+    login,
+    addUser,
+    waitForLog,
+    raw: (options) => rawRequest(url, options),
+    stderr: () => stderr,
+    stdout: () => stdout,
+    exited,
+  };
+}
+
+/* The error envelope: asserts status, code and (when given) field and a
+ * piece of the message. `field: undefined` leaves the field unchecked;
+ * `field: null` asserts there is none. */
+function assertError(response, status, code, { field, message } = {}) {
+  const where = `${response.status} ${response.text}`;
+  assert.equal(response.status, status, `status: ${where}`);
+  assert.ok(response.json && response.json.error, `an error envelope: ${where}`);
+  assert.equal(response.json.error.code, code, `error code: ${where}`);
+  assert.equal(typeof response.json.error.message, 'string', `error message: ${where}`);
+  assert.ok(response.json.error.message.length > 0, `error message not empty: ${where}`);
+  if (field === null) assert.equal(response.json.error.field, undefined, `no field: ${where}`);
+  else if (field !== undefined) assert.equal(response.json.error.field, field, `error field: ${where}`);
+  if (message instanceof RegExp) assert.match(response.json.error.message, message, `message: ${where}`);
+  else if (typeof message === 'string')
+    assert.ok(response.json.error.message.includes(message), `message has "${message}": ${where}`);
+}
+
+module.exports = {
+  ADMIN_PASSWORD,
+  BINARY,
+  CLI_ACTOR,
+  REPO,
+  assertError,
+  rawRequest,
+  sleep,
+  startServer,
+};

@@ -1,0 +1,36 @@
+#!/bin/sh
+# deps.sh - install the Debian packages that building and testing bloodops
+# need, when they are missing (idempotent: dpkg is asked first, apt-get runs
+# only for what is absent). Called by `make deps`, `make run` and `make test`.
+set -eu
+
+packages="gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev
+libsodium-dev libcmocka-dev sqlite3"
+
+missing=""
+for package in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing="$missing $package"
+  fi
+done
+# Node.js runs the API tests; any node >= 18 will do, Debian's or another.
+if ! command -v node >/dev/null 2>&1; then
+  missing="$missing nodejs"
+fi
+
+[ -z "$missing" ] && exit 0
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "deps: these packages are missing and I am not root:$missing" >&2
+  echo "deps: install them with: apt-get install$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing

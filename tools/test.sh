@@ -1,0 +1,65 @@
+#!/bin/bash
+# test.sh - `make test`: build, then every suite, then one summary line.
+#
+#   unit        cmocka tests of base and domain code
+#   unit-asan   the same tests built with AddressSanitizer + UBSan
+#   api         node:test suites against the real server (tests/api)
+#
+# Each suite prints a last line "<suite>: N passed, N failed"; this script
+# adds them up and ends with "N passed, N failed". Exit status 0 only when
+# every suite ran and nothing failed.
+set -u
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+mkdir -p tests/out
+passed=0
+failed=0
+status=0
+
+run_suite() {
+  local name=$1
+  shift
+  local log="tests/out/$name.log"
+  echo "=== $name"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local line
+  line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "$name: did not report its results (exit $rc): counted as 1 failed"
+    failed=$((failed + 1))
+    status=1
+    return
+  fi
+  local p f
+  p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/.*passed, ([0-9]+) failed.*/\1/')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+    status=1
+  fi
+}
+
+echo "=== build"
+if ! make -j"$jobs" --no-print-directory bloodops unit-build >tests/out/build.log 2>&1; then
+  cat tests/out/build.log
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+if ! tools/check-layers.sh; then
+  echo "layers: 0 passed, 1 failed" | tee tests/out/layers.log
+  failed=$((failed + 1))
+  status=1
+fi
+
+run_suite unit make --no-print-directory unit
+run_suite unit-asan make --no-print-directory -j"$jobs" unit-asan
+run_suite api make --no-print-directory api
+
+echo
+echo "$passed passed, $failed failed"
+exit $status
