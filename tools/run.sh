@@ -25,5 +25,5 @@ if [ ! -f "$db" ]; then
 else
   echo "using $db (log in as admin; the demo password is bloodops-demo unless you changed it)"
 fi
-echo "open http://$listen/ — the API is under /api/v1; stop with Ctrl-C"
+echo "the API is at http://$listen/api/v1 (try: curl http://$listen/health); stop with Ctrl-C"
 exec ./bloodops serve --db "$db" --listen "$listen"

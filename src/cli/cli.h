@@ -78,6 +78,16 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
 /* Print one object: as "key: value" lines for tables, else as a one-row list. */
 void cli_print_object(const cli_invocation *invocation, json_t *object, const cli_column *columns);
 
+/* A service call that answers one page of a list for `filter`. */
+typedef int (*cli_page_call)(service_context *ctx, const void *filter, service_page *page,
+                             json_t **out, err *e);
+
+/* Open the database, follow the pages of `call` to the end (or to
+ * max_items, 0 for all) and print them: the command line always shows the
+ * whole list, not a first page. Returns the exit status. */
+int cli_print_all_pages(cli_invocation *invocation, cli_page_call call, const void *filter,
+                        long max_items, const cli_column *columns);
+
 /* Read a password: BLOODOPS_PASSWORD, or the first line of standard input
  * with --password-stdin; NULL when neither (the caller may generate one). */
 const char *cli_read_password(const cli_invocation *invocation, char *line, size_t size);

@@ -30,13 +30,19 @@ static int run_verify(cli_invocation *invocation)
     return CLI_OK;
 }
 
+static int call_audit_list(service_context *ctx, const void *filter, service_page *page,
+                           json_t **out, err *e)
+{
+    audit_filter copy = *(const audit_filter *)filter;
+    copy.page = *page;
+    return audit_list(ctx, &copy, out, e);
+}
+
 static int run_log(cli_invocation *invocation)
 {
     static const cli_column columns[] = {
         {"seq", "SEQ"},         {"at", "AT"},         {"actor", "ACTOR"},  {"entity", "ENTITY"},
         {"entity_id", "ID"},    {"action", "ACTION"}, {"reason", "REASON"}, {0}};
-    err e;
-    service_context ctx;
     const char *limit_text = cli_option_value(invocation, "limit");
     long limit = 0; /* no limit: every record */
     if (limit_text) {
@@ -47,35 +53,9 @@ static int run_log(cli_invocation *invocation)
             return CLI_USAGE;
         }
     }
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
     audit_filter filter = {.entity = cli_option_value(invocation, "entity"),
                            .since = cli_option_value(invocation, "since")};
-    json_t *all = json_array();
-    char after[32];
-    int rc = 0;
-    while (limit == 0 || (long)json_array_size(all) < limit) {
-        long wanted = limit ? limit - (long)json_array_size(all) : SERVICE_PAGE_MAX;
-        filter.page.limit = (int)(wanted < SERVICE_PAGE_MAX ? wanted : SERVICE_PAGE_MAX);
-        json_t *result;
-        if ((rc = audit_list(&ctx, &filter, &result, &e)) != 0)
-            break;
-        json_array_extend(all, json_object_get(result, "items"));
-        json_t *next = json_object_get(result, "next_after");
-        filter.page.after = NULL;
-        if (json_is_integer(next)) {
-            snprintf(after, sizeof after, "%" JSON_INTEGER_FORMAT, json_integer_value(next));
-            filter.page.after = after;
-        }
-        json_decref(result);
-        if (!filter.page.after)
-            break;
-    }
-    cli_close(&ctx);
-    if (rc == 0)
-        cli_print_list(invocation, all, columns);
-    json_decref(all);
-    return rc ? cli_fail(&e) : CLI_OK;
+    return cli_print_all_pages(invocation, call_audit_list, &filter, limit, columns);
 }
 
 static const cli_option log_options[] = {

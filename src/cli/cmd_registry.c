@@ -48,44 +48,6 @@ static int print_one(cli_invocation *invocation, object_call call, const void *i
     return CLI_OK;
 }
 
-/* A service call that answers one page of a list; print_all follows the
- * pages to the end, so the command line always shows the whole list. */
-typedef int (*page_call)(service_context *ctx, const void *filter, service_page *page,
-                         json_t **out, err *e);
-
-static int print_all(cli_invocation *invocation, page_call call, const void *filter,
-                     const cli_column *columns)
-{
-    err e;
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    json_t *all = json_array();
-    service_page page = {.limit = SERVICE_PAGE_MAX};
-    char after[64];
-    int rc;
-    for (;;) {
-        json_t *result;
-        if ((rc = call(&ctx, filter, &page, &result, &e)) != 0)
-            break;
-        json_array_extend(all, json_object_get(result, "items"));
-        json_t *next = json_object_get(result, "next_after");
-        page.after = NULL;
-        if (json_is_string(next)) {
-            snprintf(after, sizeof after, "%s", json_string_value(next));
-            page.after = after;
-        }
-        json_decref(result);
-        if (!page.after)
-            break;
-    }
-    cli_close(&ctx);
-    if (rc == 0)
-        cli_print_list(invocation, all, columns);
-    json_decref(all);
-    return rc ? cli_fail(&e) : CLI_OK;
-}
-
 /* --- markets -------------------------------------------------------------- */
 
 static int call_market_add(service_context *ctx, const void *in, json_t **out, err *e)
@@ -106,7 +68,7 @@ static int run_market_add(cli_invocation *invocation)
 
 static int run_market_list(cli_invocation *invocation)
 {
-    return print_all(invocation, call_market_list, NULL, market_columns);
+    return cli_print_all_pages(invocation, call_market_list, NULL, 0, market_columns);
 }
 
 /* --- centers -------------------------------------------------------------- */
@@ -153,7 +115,7 @@ static int run_center_list(cli_invocation *invocation)
     center_filter filter = {.market = cli_option_value(invocation, "market"),
                             .status = cli_option_value(invocation, "status"),
                             .search = cli_option_value(invocation, "search")};
-    return print_all(invocation, call_center_list, &filter, center_columns);
+    return cli_print_all_pages(invocation, call_center_list, &filter, 0, center_columns);
 }
 
 static int run_center_show(cli_invocation *invocation)
@@ -203,7 +165,7 @@ static int run_hospital_list(cli_invocation *invocation)
 {
     hospital_filter filter = {.market = cli_option_value(invocation, "market"),
                               .search = cli_option_value(invocation, "search")};
-    return print_all(invocation, call_hospital_list, &filter, hospital_columns);
+    return cli_print_all_pages(invocation, call_hospital_list, &filter, 0, hospital_columns);
 }
 
 static int run_hospital_show(cli_invocation *invocation)

@@ -41,34 +41,15 @@ static int run_user_add(cli_invocation *invocation)
     return CLI_OK;
 }
 
+static int call_user_list(service_context *ctx, const void *filter, service_page *page,
+                          json_t **out, err *e)
+{
+    return user_list(ctx, page, out, e);
+}
+
 static int run_user_list(cli_invocation *invocation)
 {
-    err e;
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    json_t *all = json_array();
-    service_page page = {.limit = SERVICE_PAGE_MAX};
-    int rc = 0;
-    for (;;) {
-        json_t *result;
-        if ((rc = user_list(&ctx, &page, &result, &e)) != 0)
-            break;
-        json_array_extend(all, json_object_get(result, "items"));
-        json_t *next = json_object_get(result, "next_after");
-        static char after[128];
-        if (json_is_string(next))
-            snprintf(after, sizeof after, "%s", json_string_value(next));
-        page.after = json_is_string(next) ? after : NULL;
-        json_decref(result);
-        if (!page.after)
-            break;
-    }
-    cli_close(&ctx);
-    if (rc == 0)
-        cli_print_list(invocation, all, user_columns);
-    json_decref(all);
-    return rc ? cli_fail(&e) : CLI_OK;
+    return cli_print_all_pages(invocation, call_user_list, NULL, 0, user_columns);
 }
 
 static int run_user_passwd(cli_invocation *invocation)

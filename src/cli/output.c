@@ -159,3 +159,42 @@ void cli_print_object(const cli_invocation *invocation, json_t *object, const cl
     }
     buffer_free(&text);
 }
+
+int cli_print_all_pages(cli_invocation *invocation, cli_page_call call, const void *filter,
+                        long max_items, const cli_column *columns)
+{
+    err e;
+    service_context ctx;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    json_t *all = json_array();
+    service_page page = {.limit = SERVICE_PAGE_MAX};
+    char after[128];
+    int rc;
+    for (;;) {
+        long wanted = max_items ? max_items - (long)json_array_size(all) : SERVICE_PAGE_MAX;
+        page.limit = (int)(wanted < SERVICE_PAGE_MAX ? wanted : SERVICE_PAGE_MAX);
+        json_t *result;
+        if ((rc = call(&ctx, filter, &page, &result, &e)) != 0)
+            break;
+        json_array_extend(all, json_object_get(result, "items"));
+        /* The key of the next page is a code (text) or a sequence number. */
+        json_t *next = json_object_get(result, "next_after");
+        page.after = NULL;
+        if (json_is_string(next)) {
+            snprintf(after, sizeof after, "%s", json_string_value(next));
+            page.after = after;
+        } else if (json_is_integer(next)) {
+            snprintf(after, sizeof after, "%" JSON_INTEGER_FORMAT, json_integer_value(next));
+            page.after = after;
+        }
+        json_decref(result);
+        if (!page.after || (max_items && (long)json_array_size(all) >= max_items))
+            break;
+    }
+    cli_close(&ctx);
+    if (rc == 0)
+        cli_print_list(invocation, all, columns);
+    json_decref(all);
+    return rc ? cli_fail(&e) : CLI_OK;
+}

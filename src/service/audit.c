@@ -245,15 +245,5 @@ int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e)
     db_bind_text(stmt, 4, since);
     db_bind_text(stmt, 5, since);
     db_bind_int64(stmt, 6, filter->page.limit);
-    json_t *items = json_array();
-    db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW)
-        json_array_append_new(items, audit_row_json(stmt));
-    db_reset(stmt);
-    if (step == DB_FAILED) {
-        json_decref(items);
-        return -1;
-    }
-    *out = service_page_result(items, &filter->page, "seq");
-    return 0;
+    return service_collect_page(stmt, audit_row_json, &filter->page, "seq", out, e);
 }

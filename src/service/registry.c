@@ -51,22 +51,6 @@ static int fetch_one(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, c
     return step == DB_ROW ? 0 : -1;
 }
 
-static int fetch_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
-                      json_t **out, err *e)
-{
-    json_t *items = json_array();
-    db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW)
-        json_array_append_new(items, build(stmt));
-    db_reset(stmt);
-    if (step == DB_FAILED) {
-        json_decref(items);
-        return -1;
-    }
-    *out = service_page_result(items, page, "code");
-    return 0;
-}
-
 static const char *column_or_null(db_stmt *stmt, int column)
 {
     return db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column);
@@ -130,7 +114,7 @@ int market_list(service_context *ctx, service_page *page, json_t **out, err *e)
         return -1;
     db_bind_text(stmt, 1, page->after ? page->after : "");
     db_bind_int64(stmt, 2, page->limit);
-    return fetch_page(stmt, market_json, page, out, e);
+    return service_collect_page(stmt, market_json, page, "code", out, e);
 }
 
 /* --- centers -------------------------------------------------------------- */
@@ -268,7 +252,7 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
     db_bind_text(stmt, 8, pattern);
     db_bind_text(stmt, 9, pattern);
     db_bind_int64(stmt, 10, filter->page.limit);
-    return fetch_page(stmt, center_json, &filter->page, out, e);
+    return service_collect_page(stmt, center_json, &filter->page, "code", out, e);
 }
 
 int center_get(service_context *ctx, const char *code, json_t **out, err *e)
@@ -436,7 +420,7 @@ int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, e
     db_bind_text(stmt, 5, pattern);
     db_bind_text(stmt, 6, pattern);
     db_bind_int64(stmt, 7, filter->page.limit);
-    return fetch_page(stmt, hospital_json, &filter->page, out, e);
+    return service_collect_page(stmt, hospital_json, &filter->page, "code", out, e);
 }
 
 int hospital_get(service_context *ctx, const char *code, json_t **out, err *e)

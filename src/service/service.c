@@ -52,6 +52,22 @@ json_t *service_page_result(json_t *items, const service_page *page, const char 
     return json_pack("{s:o, s:o}", "items", items, "next_after", next);
 }
 
+int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
+                         const char *key_field, json_t **out, err *e)
+{
+    json_t *items = json_array();
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        json_array_append_new(items, build(stmt));
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(items);
+        return -1;
+    }
+    *out = service_page_result(items, page, key_field);
+    return 0;
+}
+
 void service_normalize_code(char *code)
 {
     if (!code)
