@@ -66,8 +66,7 @@ function rawRequest(url, { method = 'GET', path: requestPath = '/', headers = {}
       },
       (response) => {
         const parts = [];
-        response.on('data', (part) => parts.push(part));
-        response.on('end', () => {
+        const finish = () => {
           const text = Buffer.concat(parts).toString('utf8');
           let json = null;
           try {
@@ -76,8 +75,12 @@ function rawRequest(url, { method = 'GET', path: requestPath = '/', headers = {}
             json = null;
           }
           resolve({ status: response.statusCode, headers: response.headers, text, json });
-        });
-        response.on('error', reject);
+        };
+        response.on('data', (part) => parts.push(part));
+        response.on('end', finish);
+        // A connection reset after the answer arrived: keep what was read.
+        response.on('error', finish);
+        response.on('close', finish);
       },
     );
     // The server may answer (413) and close before the whole body is sent:
@@ -172,10 +175,14 @@ async function startServer({ env = {} } = {}) {
       stopped = (async () => {
         try {
           if (!exitResult) child.kill(signal);
+          let timer;
           const result = await Promise.race([
             exited,
-            sleep(STOP_TIMEOUT_MS).then(() => null),
+            new Promise((resolve) => {
+              timer = setTimeout(() => resolve(null), STOP_TIMEOUT_MS);
+            }),
           ]);
+          clearTimeout(timer);
           if (!result) {
             child.kill('SIGKILL');
             await exited;
@@ -217,9 +224,14 @@ async function startServer({ env = {} } = {}) {
 
   /* One API request. token: bearer; cookie: "bloodops_session=..."; csrf:
    * X-CSRF-Token; body: sent as JSON; rawBody: sent as it is (set the
-   * Content-Type in headers yourself). */
-  async function api(method, requestPath, { token, cookie, csrf, body, headers = {}, rawBody } = {}) {
+   * Content-Type in headers yourself). Each request has its own
+   * connection (Connection: close) unless keepAlive is set: an idle
+   * keep-alive connection would hold up the server's shutdown (see
+   * server.test.js), and the access-log line of a request is then written
+   * as soon as it is answered. */
+  async function api(method, requestPath, { token, cookie, csrf, body, headers = {}, rawBody, keepAlive = false } = {}) {
     const sent = { ...headers };
+    if (!keepAlive) sent.Connection = 'close';
     if (token) sent.Authorization = `Bearer ${token}`;
     if (cookie) sent.Cookie = cookie;
     if (csrf) sent['X-CSRF-Token'] = csrf;

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# run-api.sh - run the HTTP API tests (tests/api/*.test.js) against the real
+# server, which must already be built (./bloodops; `make api` builds it
+# first). This script builds nothing.
+#
+#   tests/run-api.sh                       every file
+#   tests/run-api.sh tests/api/auth.test.js   only these files
+#
+# Shows the spec reporter's output, then ends with exactly one summary line
+#   api: N passed, N failed
+# which tools/test.sh greps. The counts come from a TAP report written
+# alongside ("# pass N", "# fail N"; cancelled tests count as failed). A run
+# that dies or exits non-zero without a counted failure counts as one more
+# failure, and a run that passed nothing is a failure too: a suite that ran
+# nothing has proved nothing. Exit status 0 only when nothing failed.
+#
+# Each test file starts its own server on a free port with a temporary
+# database, so files run in parallel: API_JOBS of them at once (default 2,
+# for a 2-core machine). API_TEST_TIMEOUT (ms, default 120000) bounds each
+# test; API_TIMEOUT (s, default 900) bounds the whole run when timeout(1) is
+# available.
+set -u
+cd "$(dirname "$0")/.."
+
+jobs="${API_JOBS:-2}"
+passed=0
+failed=0
+
+report="$(mktemp)"
+trap 'rm -f "$report"' EXIT
+
+if [[ $# -gt 0 ]]; then
+    files=("$@")
+else
+    shopt -s nullglob
+    files=(tests/api/*.test.js)
+    shopt -u nullglob
+fi
+
+if ! command -v node >/dev/null 2>&1; then
+    echo "run-api.sh: node is not installed" >&2
+    echo "api: 0 passed, 1 failed"
+    exit 1
+fi
+if [[ ! -x ./bloodops ]]; then
+    echo "run-api.sh: ./bloodops is missing: build it with make" >&2
+    echo "api: 0 passed, 1 failed"
+    exit 1
+fi
+if [[ ${#files[@]} -eq 0 ]]; then
+    echo "run-api.sh: no test files in tests/api" >&2
+    echo "api: 0 passed, 1 failed"
+    exit 1
+fi
+
+runner=()
+if command -v timeout >/dev/null 2>&1; then
+    runner=(timeout --kill-after=30 "${API_TIMEOUT:-900}")
+fi
+
+"${runner[@]}" node --test \
+    --test-concurrency="$jobs" \
+    --test-timeout="${API_TEST_TIMEOUT:-120000}" \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$report" \
+    "${files[@]}"
+status=$?
+
+p="$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$report" | tail -n 1)"
+f="$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$report" | tail -n 1)"
+c="$(sed -n 's/^# cancelled \([0-9][0-9]*\)$/\1/p' "$report" | tail -n 1)"
+passed=${p:-0}
+failed=$(( ${f:-0} + ${c:-0} ))
+
+if [[ -z "$p" ]]; then
+    echo "run-api.sh: node --test reported no results (exit $status)" >&2
+    failed=$((failed + 1))
+elif [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
+    echo "run-api.sh: node --test exited with status $status without a counted failure" >&2
+    failed=1
+fi
+if [[ "$passed" -eq 0 && "$failed" -eq 0 ]]; then
+    echo "run-api.sh: no test passed" >&2
+    failed=1
+fi
+
+echo "api: $passed passed, $failed failed"
+[[ "$failed" -eq 0 && "$passed" -gt 0 ]]
