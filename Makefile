@@ -42,33 +42,36 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 all: bloodops
 
 bloodops: $(OUT)/bloodops
-	cp $< $@
+	@cp $< $@
 
 # Every layer goes into one archive; the program and the tests link it.
 LIB_A := $(OUT)/libbloodops.a
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(OUT)/bloodops: $(OUT)/src/main.o $(LIB_A)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(LDFLAGS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(LDFLAGS)
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The migrations are compiled into the binary: one file to install.
 $(SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
 	@mkdir -p $(dir $@)
-	tools/embed-schema.sh $(SCHEMA_SQL) > $@
+	@tools/embed-schema.sh $(SCHEMA_SQL) > $@
 
 $(OUT)/gen/schema_embedded.o: $(SCHEMA_C)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Unit tests link the whole library (not main.o) and cmocka.
 $(OUT)/tests/%: tests/unit/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka $(LDFLAGS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka $(LDFLAGS)
 
 unit-build: $(UNIT_BIN)
 

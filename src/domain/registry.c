@@ -21,6 +21,42 @@ int registry_code_check(const char *code, const char *field, err *e)
     return 0;
 }
 
+/* Characters (code points) in valid UTF-8 text; -1 when the text is not
+ * valid UTF-8 (overlong forms, surrogates and truncated sequences
+ * included), which every stored text must be: it goes into JSON. */
+static long utf8_characters(const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    long count = 0;
+    while (*p) {
+        unsigned char c = *p;
+        int extra;
+        unsigned long point;
+        if (c < 0x80) {
+            extra = 0, point = c;
+        } else if ((c & 0xE0) == 0xC0) {
+            extra = 1, point = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            extra = 2, point = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            extra = 3, point = c & 0x07;
+        } else {
+            return -1;
+        }
+        for (int i = 1; i <= extra; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return -1;
+            point = (point << 6) | (p[i] & 0x3F);
+        }
+        static const unsigned long smallest[] = {0, 0x80, 0x800, 0x10000};
+        if (point < smallest[extra] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF))
+            return -1;
+        p += extra + 1;
+        count++;
+    }
+    return count;
+}
+
 static int has_control_characters(const char *text, int allow_newline)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
@@ -34,7 +70,10 @@ int registry_name_check(const char *name, const char *field, err *e)
     size_t length = name ? strlen(name) : 0;
     if (length == 0)
         return err_set(e, ERR_INVALID, field, "must not be empty");
-    if (length > REGISTRY_NAME_MAX)
+    long characters = utf8_characters(name);
+    if (characters < 0)
+        return err_set(e, ERR_INVALID, field, "must be valid UTF-8 text");
+    if (characters > REGISTRY_NAME_MAX)
         return err_set(e, ERR_INVALID, field, "must be at most %d characters", REGISTRY_NAME_MAX);
     if (isspace((unsigned char)name[0]) || isspace((unsigned char)name[length - 1]))
         return err_set(e, ERR_INVALID, field, "must not begin or end with a space");
@@ -47,7 +86,10 @@ int registry_text_check(const char *text, size_t max_length, const char *field, 
 {
     if (!text)
         return 0;
-    if (strlen(text) > max_length)
+    long characters = utf8_characters(text);
+    if (characters < 0)
+        return err_set(e, ERR_INVALID, field, "must be valid UTF-8 text");
+    if ((size_t)characters > max_length)
         return err_set(e, ERR_INVALID, field, "must be at most %zu characters", max_length);
     if (has_control_characters(text, 1))
         return err_set(e, ERR_INVALID, field, "must not contain control characters");

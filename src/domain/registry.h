@@ -18,11 +18,12 @@ enum { REGISTRY_CODE_MAX = 16, REGISTRY_NAME_MAX = 120, REGISTRY_ADDRESS_MAX = 3
  * with a letter or digit ("LA", "NY-01"). Callers upper-case input first. */
 int registry_code_check(const char *code, const char *field, err *e);
 
-/* A display name: 1 to 120 characters after trimming, no control characters. */
+/* A display name: valid UTF-8, 1 to 120 characters (code points, not
+ * bytes), no leading or trailing space, no control characters. */
 int registry_name_check(const char *name, const char *field, err *e);
 
-/* Free text such as an address or a reason: at most `max_length` bytes, no
- * control characters other than newline. */
+/* Free text such as an address or a reason: valid UTF-8, at most
+ * `max_length` characters, no control characters other than newline. */
 int registry_text_check(const char *text, size_t max_length, const char *field, err *e);
 
 /* An ISBT 128 facility identification number: five characters, a capital

@@ -39,6 +39,7 @@ typedef struct http_response {
     json_t *json;           /* body, sent compact; NULL for none */
     char *set_cookie;       /* arena string or NULL */
     const char *allow;      /* Allow header for 405 */
+    int replayed;           /* answer replayed for an Idempotency-Key */
 } http_response;
 
 typedef void (*http_handler)(http_request *request, http_response *response);

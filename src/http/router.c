@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include "http/http.h"
+#include "service/idempotency.h"
+#include "base/log.h"
 
 static const http_route *const route_tables[] = {
     http_routes_system,
@@ -191,7 +193,7 @@ static int parse_body(http_request *request, err *e)
 {
     const char *type =
         MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND, "Content-Type");
-    if (type && strncasecmp(type, "application/json", 16) != 0)
+    if (!type || strncasecmp(type, "application/json", 16) != 0)
         return err_set(e, ERR_INVALID, "Content-Type", "must be application/json");
     if (request->body_length == 0)
         return err_set(e, ERR_INVALID, NULL, "a JSON body is required");
@@ -202,6 +204,43 @@ static int parse_body(http_request *request, err *e)
         return err_set(e, ERR_INVALID, NULL, "malformed JSON at line %d, column %d: %s",
                        parse_error.line, parse_error.column, parse_error.text);
     return 0;
+}
+
+/* A POST with an Idempotency-Key: replay the remembered answer, or run the
+ * handler and remember its answer (not server errors: those may succeed
+ * when retried). */
+static void run_idempotent(const http_route *route, http_request *request,
+                           http_response *response)
+{
+    err e;
+    char request_hash[IDEMPOTENCY_HASH_TEXT];
+    idempotency_answer answer;
+    int64_t user_id = request->session.actor.user_id;
+    if (idempotency_key_check(request->idempotency_key, &e)) {
+        http_reply_error(response, &e);
+        return;
+    }
+    idempotency_request_hash(request->method, request->path, request->body, request->body_length,
+                             request_hash);
+    if (idempotency_lookup(request->service.db, user_id, request->idempotency_key, request_hash,
+                           &answer, &e)) {
+        http_reply_error(response, &e);
+        return;
+    }
+    if (answer.found) {
+        http_reply(response, (unsigned)answer.status, json_loads(answer.response, 0, NULL));
+        response->replayed = 1;
+        free(answer.response);
+        return;
+    }
+    route->handler(request, response);
+    if (response->status >= 500 || !response->json)
+        return;
+    char *text = json_dumps(response->json, JSON_COMPACT);
+    if (idempotency_remember(request->service.db, user_id, request->idempotency_key, request_hash,
+                             (int)response->status, text, &e))
+        log_warn("could not remember Idempotency-Key answer: %s", e.message);
+    free(text);
 }
 
 void http_dispatch(http_request *request, http_response *response)
@@ -220,7 +259,9 @@ void http_dispatch(http_request *request, http_response *response)
             if (strlen(allow) + strlen(candidate->method) + 3 < sizeof allow)
                 snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
                          allow[0] ? ", " : "", candidate->method);
-            if (strcmp(candidate->method, request->method) == 0) {
+            /* HEAD is GET without the body (libmicrohttpd drops it). */
+            const char *method = strcmp(request->method, "HEAD") == 0 ? "GET" : request->method;
+            if (strcmp(candidate->method, method) == 0) {
                 route = candidate;
                 memcpy(request->path_params, params, sizeof params);
                 break;
@@ -267,7 +308,10 @@ void http_dispatch(http_request *request, http_response *response)
     }
     if (route->takes_body && parse_body(request, &e))
         goto fail;
-    route->handler(request, response);
+    if (request->idempotency_key && request->authenticated && strcmp(request->method, "POST") == 0)
+        run_idempotent(route, request, response);
+    else
+        route->handler(request, response);
     return;
 fail:
     http_reply_error(response, &e);

@@ -13,9 +13,11 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include "base/buffer.h"
@@ -33,6 +35,14 @@ typedef struct {
 
 static const http_config *server_config;
 static pthread_key_t thread_db_key;
+/* Requests begun and not yet completed: shutdown waits for these, not for
+ * idle keep-alive connections, which it simply closes. */
+static atomic_int requests_in_flight;
+
+/* A declared body up to this size over the limit is read and dropped so the
+ * client, still sending, gets its 413 instead of a reset connection; a larger
+ * one is refused at once. */
+#define DRAIN_LIMIT (64u * 1024u * 1024u)
 
 static void thread_db_close(void *conn) { db_close(conn); }
 
@@ -63,6 +73,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, request_
         MHD_add_response_header(reply, "Set-Cookie", response->set_cookie);
     if (response->allow)
         MHD_add_response_header(reply, "Allow", response->allow);
+    if (response->replayed)
+        MHD_add_response_header(reply, "Idempotent-Replayed", "true");
     state->status = response->status;
     enum MHD_Result result = MHD_queue_response(connection, response->status, reply);
     MHD_destroy_response(reply);
@@ -92,18 +104,24 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         if (!state)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &state->started);
+        atomic_fetch_add(&requests_in_flight, 1);
         state->request.arena = arena_new();
         state->request.connection = connection;
         state->request.method = arena_strdup(state->request.arena, method);
         state->request.path = arena_strdup(state->request.arena, url);
         *request_closure = state;
-        /* Refuse a declared oversized body before reading any of it. */
         const char *declared =
             MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
-        if (declared && strtoull(declared, NULL, 10) > server_config->body_limit) {
+        unsigned long long declared_length = declared ? strtoull(declared, NULL, 10) : 0;
+        if (declared_length > server_config->body_limit) {
             state->too_large = 1;
-            return reply_error_now(connection, state, ERR_TOO_LARGE,
-                                   "the request body is larger than the limit");
+            /* A client that waits for "100 Continue" has sent nothing yet:
+             * answer at once. */
+            const char *expect =
+                MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Expect");
+            if (declared_length > DRAIN_LIMIT || (expect && strcasecmp(expect, "100-continue") == 0))
+                return reply_error_now(connection, state, ERR_TOO_LARGE,
+                                       "the request body is larger than the limit");
         }
         return MHD_YES;
     }
@@ -117,9 +135,12 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (state->too_large)
-        return reply_error_now(connection, state, ERR_TOO_LARGE,
-                               "the request body is larger than the limit");
+    if (state->too_large) {
+        char message[96];
+        snprintf(message, sizeof message, "the request body is larger than the limit of %zu bytes",
+                 server_config->body_limit);
+        return reply_error_now(connection, state, ERR_TOO_LARGE, message);
+    }
 
     http_request *request = &state->request;
     http_response response = {.status = 200};
@@ -172,6 +193,7 @@ static void on_completed(void *closure, struct MHD_Connection *connection,
     arena_free(state->request.arena);
     free(state);
     *request_closure = NULL;
+    atomic_fetch_sub(&requests_in_flight, 1);
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *address, err *e)
@@ -238,12 +260,8 @@ int http_serve(const http_config *config, err *e)
     sigwait(&stop_signals, &signal_number);
     log_info("signal %d: stopping, letting requests in flight finish", signal_number);
     MHD_quiesce_daemon(daemon);
-    for (int waited = 0; waited < 100; waited++) {
-        info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-        if (!info || info->num_connections == 0)
-            break;
-        usleep(100 * 1000);
-    }
+    for (int waited = 0; waited < 1000 && atomic_load(&requests_in_flight) > 0; waited++)
+        usleep(10 * 1000);
     MHD_stop_daemon(daemon);
     log_info("stopped");
     return 0;

@@ -221,23 +221,20 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
 {
     if (service_page_check(&filter->page, e))
         return -1;
-    char market[REGISTRY_CODE_MAX + 8] = "", today[DATE_TEXT_MAX], pattern[160] = "";
+    char market[REGISTRY_CODE_MAX + 8] = "", today[DATE_TEXT_MAX], pattern[256] = "";
     if (filter->market && code_take(filter->market, market, "market", e))
         return -1;
     if (filter->status && strcmp(filter->status, "open") && strcmp(filter->status, "closed"))
         return err_set(e, ERR_INVALID, "status", "must be open or closed");
-    if (filter->search) {
-        if (strlen(filter->search) > 100)
-            return err_set(e, ERR_INVALID, "q", "must be at most 100 characters");
-        snprintf(pattern, sizeof pattern, "%%%s%%", filter->search);
-    }
+    if (service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
+        return -1;
     date_format(date_today(), today, sizeof today);
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " CENTER_COLUMNS CENTER_FROM
                    "WHERE c.code > ? AND (? = '' OR m.code = ?) "
                    "AND (? = '' OR (? = 'closed') = (c.close_date IS NOT NULL AND c.close_date <= ?)) "
-                   "AND (? = '' OR UPPER(c.code) LIKE UPPER(?) OR UPPER(c.name) LIKE UPPER(?)) "
+                   "AND (? = '' OR UPPER(c.code) LIKE UPPER(?) ESCAPE '\\' OR UPPER(c.name) LIKE UPPER(?) ESCAPE '\\') "
                    "ORDER BY c.code LIMIT ?",
                    &stmt, e))
         return -1;
@@ -397,19 +394,16 @@ int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, e
 {
     if (service_page_check(&filter->page, e))
         return -1;
-    char market[REGISTRY_CODE_MAX + 8] = "", pattern[160] = "";
+    char market[REGISTRY_CODE_MAX + 8] = "", pattern[256] = "";
     if (filter->market && code_take(filter->market, market, "market", e))
         return -1;
-    if (filter->search) {
-        if (strlen(filter->search) > 100)
-            return err_set(e, ERR_INVALID, "q", "must be at most 100 characters");
-        snprintf(pattern, sizeof pattern, "%%%s%%", filter->search);
-    }
+    if (service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
+        return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " HOSPITAL_COLUMNS HOSPITAL_FROM
                    "WHERE h.code > ? AND (? = '' OR m.code = ?) "
-                   "AND (? = '' OR UPPER(h.code) LIKE UPPER(?) OR UPPER(h.name) LIKE UPPER(?)) "
+                   "AND (? = '' OR UPPER(h.code) LIKE UPPER(?) ESCAPE '\\' OR UPPER(h.name) LIKE UPPER(?) ESCAPE '\\') "
                    "ORDER BY h.code LIMIT ?",
                    &stmt, e))
         return -1;

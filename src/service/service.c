@@ -68,6 +68,25 @@ int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const servi
     return 0;
 }
 
+int service_like_pattern(const char *search, char *out, size_t size, const char *field, err *e)
+{
+    out[0] = '\0';
+    if (!search || !*search)
+        return 0;
+    if (strlen(search) > 100)
+        return err_set(e, ERR_INVALID, field, "must be at most 100 characters");
+    size_t used = 0;
+    out[used++] = '%';
+    for (const char *p = search; *p && used + 3 < size; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            out[used++] = '\\';
+        out[used++] = *p;
+    }
+    out[used++] = '%';
+    out[used] = '\0';
+    return 0;
+}
+
 void service_normalize_code(char *code)
 {
     if (!code)

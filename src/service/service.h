@@ -62,6 +62,11 @@ json_t *service_page_result(json_t *items, const service_page *page, const char 
 int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
                          const char *key_field, json_t **out, err *e);
 
+/* Turn a search text into a LIKE pattern matching it as a plain substring:
+ * '%', '_' and '\\' are escaped (use `LIKE ? ESCAPE '\\'`). ERR_INVALID
+ * naming `field` when longer than 100 characters. "" stays "" (no filter). */
+int service_like_pattern(const char *search, char *out, size_t size, const char *field, err *e);
+
 /* Trim surrounding spaces and upper-case a business code in place. */
 void service_normalize_code(char *code);
 
