@@ -97,10 +97,6 @@ static void users_add(http_request *request, http_response *response)
         .roles = http_body_string(request, "roles"),
         .password = http_body_string(request, "password"),
     };
-    if (!in.password) {
-        http_reply_error(response, &(err){ERR_INVALID, "password", "is required"});
-        return;
-    }
     if (user_add(&request->service, &in, NULL, &user, &e)) {
         http_reply_error(response, &e);
         return;
