@@ -56,8 +56,15 @@ int audit_append(service_context *ctx, const char *entity, const char *entity_id
                  const char *action, json_t *before, json_t *after, const char *reason,
                  err *e)
 {
+    /* Claim the next seq by updating the chain head first: on PostgreSQL
+     * this row lock makes concurrent appenders (even from several server
+     * processes) wait their turn, so the chain stays one chain; on SQLite
+     * the write transaction already serialises them. */
     db_stmt *stmt;
-    if (db_prepare(ctx->db, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", &stmt, e))
+    if (db_prepare(ctx->db,
+                   "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 "
+                   "RETURNING last_seq - 1, last_hash",
+                   &stmt, e))
         return -1;
     if (db_step(stmt, e) != DB_ROW) {
         db_reset(stmt);
@@ -66,6 +73,7 @@ int audit_append(service_context *ctx, const char *entity, const char *entity_id
     char prev_hash[HASH_HEX], hash[HASH_HEX], at[TIMESTAMP_TEXT_MAX];
     int64_t seq = db_column_int64(stmt, 0) + 1;
     snprintf(prev_hash, sizeof prev_hash, "%s", db_column_text(stmt, 1));
+    db_step(stmt, e); /* finish the statement before the next one */
     db_reset(stmt);
 
     char *before_text = json_canonical(before), *after_text = json_canonical(after);
@@ -97,11 +105,9 @@ int audit_append(service_context *ctx, const char *entity, const char *entity_id
     db_bind_text(stmt, 11, hash);
     if (db_exec_stmt(stmt, e))
         goto done;
-    if (db_prepare(ctx->db, "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1",
-                   &stmt, e))
+    if (db_prepare(ctx->db, "UPDATE audit_head SET last_hash = ? WHERE id = 1", &stmt, e))
         goto done;
-    db_bind_int64(stmt, 1, seq);
-    db_bind_text(stmt, 2, hash);
+    db_bind_text(stmt, 1, hash);
     rc = db_exec_stmt(stmt, e);
 done:
     free(before_text);
@@ -235,13 +241,14 @@ int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e)
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT seq, at, actor, entity, entity_id, action, before_json, after_json, "
-                   "reason FROM audit_log WHERE seq > ? AND (? IS NULL OR entity = ?) "
+                   "reason FROM audit_log WHERE seq > ? AND (? = '' OR entity = ?) "
                    "AND (? = '' OR at >= ?) ORDER BY seq LIMIT ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, after_seq);
-    db_bind_text(stmt, 2, filter->entity);
-    db_bind_text(stmt, 3, filter->entity);
+    const char *entity = filter->entity ? filter->entity : "";
+    db_bind_text(stmt, 2, entity);
+    db_bind_text(stmt, 3, entity);
     db_bind_text(stmt, 4, since);
     db_bind_text(stmt, 5, since);
     db_bind_int64(stmt, 6, filter->page.limit);
