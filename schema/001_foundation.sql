@@ -1,6 +1,8 @@
 -- 001_foundation.sql - the foundation: audit trail, users and sessions,
 -- organization registry (markets, donor centers, hospitals).
 --
+-- Portable SQL with a few backend sections (see store/db.c,
+-- migration_text); INTEGER is 64-bit everywhere (BIGINT on PostgreSQL).
 -- Conventions: surrogate keys `id INTEGER PRIMARY KEY`; business codes are
 -- unique; dates are ISO 8601 text (YYYY-MM-DD, which sorts correctly);
 -- timestamps are UTC text (YYYY-MM-DDTHH:MM:SSZ); money is integer cents.
@@ -33,10 +35,19 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, last_seq, last_hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
+-- backend: sqlite
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+-- backend: postgres
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+-- backend: all
 
 -- Users, their roles and (for center staff) the centers they may work at.
 CREATE TABLE users (

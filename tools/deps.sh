@@ -4,8 +4,8 @@
 # only for what is absent). Called by `make deps`, `make run` and `make test`.
 set -eu
 
-packages="gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev
-libsodium-dev libcmocka-dev sqlite3"
+packages="gcc make pkg-config libsqlite3-dev libpq-dev libmicrohttpd-dev libjansson-dev
+libsodium-dev libcmocka-dev sqlite3 postgresql"
 
 missing=""
 for package in $packages; do

@@ -205,7 +205,7 @@ int cli_main(int argc, char **argv)
     int status = parse_arguments(&invocation, argc, argv, from);
     if (status != CLI_OK)
         return status;
-    if (command->opens_database) {
+    if (command->opens_database && !db_is_postgres(invocation.db_location)) {
         struct stat info;
         if (stat(invocation.db_location, &info) != 0) {
             fprintf(stderr, "bloodops: no database at %s: create it with 'bloodops init --db %s'\n",

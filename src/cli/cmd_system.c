@@ -25,6 +25,8 @@
 static int ensure_parent_folder(const char *path, err *e)
 {
     char folder[4096];
+    if (db_is_postgres(path))
+        return 0;
     snprintf(folder, sizeof folder, "%s", path);
     char *slash = strrchr(folder, '/');
     if (!slash || slash == folder)

@@ -150,6 +150,33 @@ static int center_fetch(db_conn *db, const char *code, json_t **out, err *e)
     return fetch_one(stmt, center_json, out, "donor center", code, e);
 }
 
+/* Neither the code nor the facility number may be in use. Checked before
+ * the insert (rather than read from a unique violation afterwards) so the
+ * error names the right field on every backend: PostgreSQL refuses any
+ * further statement in a transaction once one has failed. */
+static int center_keys_free(db_conn *db, const char *code, const char *fin, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT 1 FROM centers WHERE code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    db_step_result step = db_step(stmt, e);
+    db_reset(stmt);
+    if (step == DB_ROW)
+        return err_set(e, ERR_CONFLICT, "code", "donor center '%s' already exists", code);
+    if (step == DB_FAILED || !*fin)
+        return step == DB_FAILED ? -1 : 0;
+    if (db_prepare(db, "SELECT code FROM centers WHERE fin = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, fin);
+    step = db_step(stmt, e);
+    if (step == DB_ROW)
+        err_set(e, ERR_CONFLICT, "fin", "facility identification number %s belongs to center %s",
+                fin, db_column_text(stmt, 0));
+    db_reset(stmt);
+    return step == DB_DONE ? 0 : -1;
+}
+
 int center_add(service_context *ctx, const center_input *in, json_t **out, err *e)
 {
     char code[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8], fin[8] = "";
@@ -177,7 +204,8 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     int64_t market_id;
     json_t *center = NULL;
     db_stmt *stmt;
-    if (market_id_of(ctx->db, market, &market_id, "market", e))
+    if (market_id_of(ctx->db, market, &market_id, "market", e) ||
+        center_keys_free(ctx->db, code, fin, e))
         goto done;
     if (db_prepare(ctx->db,
                    "INSERT INTO centers (code, name, market_id, fin, address, open_date, "
@@ -192,17 +220,10 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     db_bind_text(stmt, 6, open_text);
     db_bind_text(stmt, 7, timestamp_format(timestamp_now(), now, sizeof now));
     if (db_exec_stmt(stmt, e)) {
-        if (e && e->code == ERR_CONFLICT) {
-            /* Say which of the two unique keys was taken. */
-            json_t *existing = NULL;
-            err ignored;
-            if (center_fetch(ctx->db, code, &existing, &ignored) == 0)
-                err_set(e, ERR_CONFLICT, "code", "donor center '%s' already exists", code);
-            else
-                err_set(e, ERR_CONFLICT, "fin",
-                        "facility identification number %s belongs to another center", fin);
-            json_decref(existing);
-        }
+        /* Taken by a concurrent request between the check and the insert. */
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "code", "donor center '%s' or its facility number is taken",
+                    code);
         goto done;
     }
     if (center_fetch(ctx->db, code, &center, e))
@@ -291,14 +312,23 @@ int center_close(service_context *ctx, const char *code, const char *close_date,
                    e) ||
         registry_close_date_check(open_day, close_day, "close_date", e))
         goto done;
-    if (db_prepare(ctx->db, "UPDATE centers SET close_date = ?, close_reason = ? WHERE code = ?",
+    /* Only an open center closes: a concurrent close changes no row here. */
+    if (db_prepare(ctx->db,
+                   "UPDATE centers SET close_date = ?, close_reason = ? "
+                   "WHERE code = ? AND close_date IS NULL",
                    &stmt, e))
         goto done;
     char close_text[DATE_TEXT_MAX];
     db_bind_text(stmt, 1, date_format(close_day, close_text, sizeof close_text));
     db_bind_text(stmt, 2, reason);
     db_bind_text(stmt, 3, normal);
-    if (db_exec_stmt(stmt, e) || center_fetch(ctx->db, normal, &after, e))
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    if (db_changes(ctx->db) != 1) {
+        err_set(e, ERR_CONFLICT, "code", "donor center %s was closed meanwhile", normal);
+        goto done;
+    }
+    if (center_fetch(ctx->db, normal, &after, e))
         goto done;
     rc = audit_append(ctx, "center", normal, "close", before, after, reason, e);
 done:

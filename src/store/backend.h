@@ -32,14 +32,21 @@ typedef struct db_backend {
     int (*column_is_null)(void *statement, int column);
     int (*column_count)(void *statement);
     const char *(*column_name)(void *statement, int column);
+    /* Rewrite a migration for this backend (NULL: use it as written);
+     * returns malloc'd text. */
+    char *(*translate_schema)(const char *sql);
     /* SQL that lists the user tables, one name per row, in name order. */
     const char *list_tables_sql;
     /* Transaction statements */
     const char *begin_write_sql;
     const char *begin_read_sql;
+    /* Run inside the migration transaction so that two processes opening a
+     * new database at once migrate it once (NULL: the write lock suffices). */
+    const char *migration_lock_sql;
 } db_backend;
 
 extern const db_backend db_backend_sqlite;
+extern const db_backend db_backend_postgres;
 
 /* The schema migrations compiled into the binary (generated from schema/). */
 typedef struct {

@@ -44,6 +44,11 @@ static uint64_t hash_text(const char *text)
 
 static int run_migrations(db_conn *conn, err *e);
 
+int db_is_postgres(const char *location)
+{
+    return strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0;
+}
+
 int db_open(const char *location, db_conn **out, err *e)
 {
     if (!location || !*location)
@@ -53,7 +58,7 @@ int db_open(const char *location, db_conn **out, err *e)
     db_conn *conn = calloc(1, sizeof *conn);
     if (!conn)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    conn->backend = &db_backend_sqlite;
+    conn->backend = db_is_postgres(location) ? &db_backend_postgres : &db_backend_sqlite;
     if (conn->backend->open(location, &conn->handle, e) != 0) {
         free(conn);
         return -1;
@@ -237,6 +242,38 @@ static int migration_applied(db_conn *conn, const char *name, int *applied, err 
     return 0;
 }
 
+/* The text of a migration for this backend. A migration is one file for
+ * every backend; where they must differ, the file has sections opened by a
+ * line `-- backend: sqlite`, `-- backend: postgres` or `-- backend: all`,
+ * and only the sections for this backend (and `all`) are kept. Then the
+ * backend's own translation applies (types, identity columns). */
+static char *migration_text(const db_backend *backend, const char *sql)
+{
+    buffer kept = BUFFER_INIT;
+    int keep = 1;
+    for (const char *line = sql; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (strncmp(line, "-- backend: ", 12) == 0) {
+            const char *name = line + 12;
+            size_t name_length = strcspn(name, " \r\n");
+            keep = (name_length == 3 && strncmp(name, "all", 3) == 0) ||
+                   (name_length == strlen(backend->name) &&
+                    strncmp(name, backend->name, name_length) == 0);
+        } else if (keep) {
+            buffer_append(&kept, line, length);
+        }
+        line += length;
+    }
+    char *text = buffer_take(&kept);
+    if (backend->translate_schema) {
+        char *translated = backend->translate_schema(text);
+        free(text);
+        text = translated;
+    }
+    return text;
+}
+
 static int run_migrations(db_conn *conn, err *e)
 {
     if (conn->backend->exec_script(conn->handle,
@@ -253,11 +290,18 @@ static int run_migrations(db_conn *conn, err *e)
             continue;
         if (db_begin(conn, e) != 0)
             return -1;
+        if (conn->backend->migration_lock_sql &&
+            conn->backend->exec_script(conn->handle, conn->backend->migration_lock_sql, e) != 0)
+            goto failed;
         /* Another process may have applied it while we waited for the lock. */
         if (migration_applied(conn, migration->name, &applied, e) != 0)
             goto failed;
         if (!applied) {
-            if (conn->backend->exec_script(conn->handle, migration->sql, e) != 0) {
+            char *sql = migration_text(conn->backend, migration->sql);
+            int rc = sql ? conn->backend->exec_script(conn->handle, sql, e)
+                         : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            free(sql);
+            if (rc != 0) {
                 char reason[ERR_MESSAGE_MAX];
                 snprintf(reason, sizeof reason, "%s", e ? e->message : "");
                 err_set(e, ERR_INTERNAL, NULL, "migration %s failed: %s", migration->name, reason);

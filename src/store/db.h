@@ -25,11 +25,15 @@ typedef struct db_stmt db_stmt;
 
 typedef enum { DB_ROW = 1, DB_DONE = 0, DB_FAILED = -1 } db_step_result;
 
-/* Open a database. `location` is a file path for SQLite (created when
- * missing). Migrations in schema/ that the database has not seen yet are
+/* Open a database. `location` is a PostgreSQL URL (postgres://user@host:
+ * port/dbname, or postgresql://...) or else a file path for SQLite (created
+ * when missing). Migrations in schema/ that the database has not seen yet are
  * applied, each in its own transaction, and recorded in schema_migrations. */
 int db_open(const char *location, db_conn **out, err *e);
 void db_close(db_conn *conn);
+
+/* Whether a location names a PostgreSQL database rather than a file. */
+int db_is_postgres(const char *location);
 
 /* Which backend runs ("sqlite"), for `bloodops version` and logs. */
 const char *db_backend_name(const db_conn *conn);
