@@ -17,10 +17,6 @@ let srv;
 let admin;
 let stopped = false;
 
-function sqlite(db, sql) {
-  return spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
-}
-
 function verify(db) {
   return spawnSync(BINARY, ['audit', 'verify', '--db', db], { encoding: 'utf8', env: { ...process.env, BLOODOPS_DB: '' } });
 }
@@ -181,34 +177,34 @@ test('tampering is detected: append-only triggers, an altered record, a removed 
   // Stop the server first: the database is then ours alone.
   await srv.stop({ keepDir: true });
   stopped = true;
+  const dropTrigger = (name) =>
+    srv.backend === 'postgres' ? `DROP TRIGGER ${name} ON audit_log` : `DROP TRIGGER ${name}`;
   try {
     const { db } = srv;
-    const copy = path.join(srv.dir, 'copy.db');
-    const middle = path.join(srv.dir, 'middle.db');
-    fs.copyFileSync(db, copy);
-    fs.copyFileSync(db, middle);
+    const copy = srv.copyDatabase('last');
+    const middle = srv.copyDatabase('middle');
 
     // The triggers refuse changes to the trail.
-    let r = sqlite(db, "UPDATE audit_log SET reason = 'rewritten' WHERE seq = 1");
+    let r = srv.sql("UPDATE audit_log SET reason = 'rewritten' WHERE seq = 1");
     assert.notEqual(r.status, 0, 'UPDATE must be refused');
     assert.match(r.stderr, /append-only/);
-    r = sqlite(db, 'DELETE FROM audit_log WHERE seq = 1');
+    r = srv.sql('DELETE FROM audit_log WHERE seq = 1');
     assert.notEqual(r.status, 0, 'DELETE must be refused');
     assert.match(r.stderr, /append-only/);
     r = verify(db);
     assert.equal(r.status, 0, `still intact: ${r.stderr}`);
 
-    // Someone with the file drops the trigger and edits one record's after values.
-    r = sqlite(db, "SELECT seq FROM audit_log WHERE entity = 'center' AND entity_id = 'API-01' AND action = 'create'");
+    // Someone with access to the database drops the trigger and edits one
+    // record's after values.
+    r = srv.sql("SELECT seq FROM audit_log WHERE entity = 'center' AND entity_id = 'API-01' AND action = 'create'");
     assert.equal(r.status, 0, r.stderr);
     const seq = Number(r.stdout.trim());
     assert.ok(seq > 0, `found the record: ${r.stdout}`);
-    r = sqlite(
-      db,
-      `DROP TRIGGER audit_log_no_update; UPDATE audit_log SET after_json = replace(after_json, 'W2002', 'W9999') WHERE seq = ${seq}; SELECT changes();`,
-    );
+    r = srv.sql(dropTrigger('audit_log_no_update'));
     assert.equal(r.status, 0, r.stderr);
-    r = sqlite(db, `SELECT after_json FROM audit_log WHERE seq = ${seq}`);
+    r = srv.sql(`UPDATE audit_log SET after_json = replace(after_json, 'W2002', 'W9999') WHERE seq = ${seq}`);
+    assert.equal(r.status, 0, r.stderr);
+    r = srv.sql(`SELECT after_json FROM audit_log WHERE seq = ${seq}`);
     assert.match(r.stdout, /W9999/, 'the record was really altered');
 
     r = verify(db);
@@ -217,24 +213,28 @@ test('tampering is detected: append-only triggers, an altered record, a removed 
     assert.match(r.stderr, /altered/);
 
     // On the untouched copy: remove the last record (and only that).
-    r = sqlite(copy, 'SELECT max(seq) FROM audit_log');
+    r = srv.sqlOn(copy, 'SELECT max(seq) FROM audit_log');
     const last = Number(r.stdout.trim());
     assert.ok(last > 1);
     r = verify(copy);
     assert.equal(r.status, 0, `the copy is intact: ${r.stderr}`);
-    r = sqlite(copy, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = ${last};`);
+    r = srv.sqlOn(copy, dropTrigger('audit_log_no_delete'));
+    assert.equal(r.status, 0, r.stderr);
+    r = srv.sqlOn(copy, `DELETE FROM audit_log WHERE seq = ${last}`);
     assert.equal(r.status, 0, r.stderr);
     r = verify(copy);
     assert.equal(r.status, 1, `removing the last record must be detected: ${r.stdout} ${r.stderr}`);
     assert.match(r.stderr, new RegExp(`record ${last}\\b`), `names record ${last}: ${r.stderr}`);
 
     // On another copy: remove a record in the middle.
-    r = sqlite(middle, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;');
+    r = srv.sqlOn(middle, dropTrigger('audit_log_no_delete'));
+    assert.equal(r.status, 0, r.stderr);
+    r = srv.sqlOn(middle, 'DELETE FROM audit_log WHERE seq = 2');
     assert.equal(r.status, 0, r.stderr);
     r = verify(middle);
     assert.equal(r.status, 1, `removing record 2 must be detected: ${r.stdout} ${r.stderr}`);
     assert.match(r.stderr, /record 2\b/, `names record 2: ${r.stderr}`);
   } finally {
-    fs.rmSync(srv.dir, { recursive: true, force: true });
+    srv.cleanup();
   }
 });

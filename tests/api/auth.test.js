@@ -79,7 +79,7 @@ test('login answers a token and a CSRF token and sets an HttpOnly, SameSite=Stri
 });
 
 test('session tokens are stored hashed, never as given', () => {
-  const result = spawnSync('sqlite3', [srv.db, 'SELECT token_hash FROM sessions'], { encoding: 'utf8' });
+  const result = srv.sql('SELECT token_hash FROM sessions');
   assert.equal(result.status, 0, result.stderr);
   const stored = result.stdout.trim().split('\n');
   assert.ok(stored.length >= 1);

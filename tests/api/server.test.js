@@ -42,7 +42,7 @@ test('GET /api/v1/version needs a session and names the backend', async () => {
   r = await srv.api('GET', '/api/v1/version', { token: admin.token });
   assert.equal(r.status, 200, r.text);
   assert.match(r.json.version, /^\d+\.\d+\.\d+/);
-  assert.equal(r.json.database, 'sqlite');
+  assert.equal(r.json.database, srv.backend);
 });
 
 test('every request is logged on stderr with method, path, status and user', async () => {
@@ -185,7 +185,7 @@ test('SIGTERM during a request: the request in flight still finishes', async () 
     assert.ok(JSON.parse(list.stdout).some((m) => m.code === 'INFLIGHT'), list.stdout);
   } finally {
     if (!stopping) await other.stop();
-    require('node:fs').rmSync(other.dir, { recursive: true, force: true });
+    other.cleanup();
   }
 });
 

@@ -12,6 +12,12 @@
  * listens on 127.0.0.1:0 (a free port) and is found by the line it prints,
  * "bloodops is serving http://127.0.0.1:PORT/". Its stderr (the access log,
  * logfmt) is kept in memory so that tests can assert what was logged.
+ *
+ * Backends: with BLOODOPS_TEST_POSTGRES=postgres://user@host:port (a
+ * throwaway cluster started by tests/with-postgres.sh) every server gets a
+ * fresh PostgreSQL database of its own instead of a SQLite file, dropped
+ * again by stop()/cleanup(). srv.sql() and srv.copyDatabase() work on
+ * either backend.
  */
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
@@ -21,6 +27,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const REPO = path.resolve(__dirname, '../../..');
+const PG_BASE = (process.env.BLOODOPS_TEST_POSTGRES || '').replace(/\/$/, '');
+const BACKEND = PG_BASE ? 'postgres' : 'sqlite';
 const BINARY = path.join(REPO, 'bloodops');
 const ADMIN_PASSWORD = 'admin-password-for-api-tests';
 const START_TIMEOUT_MS = 15000;
@@ -106,18 +114,68 @@ function rawRequest(url, { method = 'GET', path: requestPath = '/', headers = {}
   });
 }
 
+/* --- databases on either backend ---------------------------------------- */
+
+function psql(location, sql) {
+  return spawnSync('psql', ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', location, '-c', sql], {
+    encoding: 'utf8',
+  });
+}
+
+/* A new empty database for a server whose folder is `dir`. */
+function createDatabase(dir, suffix = '') {
+  if (BACKEND === 'sqlite') return path.join(dir, `t${suffix}.db`);
+  const name = `bo_${path.basename(dir).replace(/[^a-zA-Z0-9]/g, '_').toLowerCase()}${suffix}`;
+  const r = psql(`${PG_BASE}/postgres`, `CREATE DATABASE ${name} TEMPLATE template0`);
+  if (r.status !== 0) throw new Error(`cannot create database ${name}: ${r.stderr}`);
+  return `${PG_BASE}/${name}`;
+}
+
+function dropDatabase(db) {
+  if (BACKEND === 'sqlite') return;
+  const name = db.slice(db.lastIndexOf('/') + 1);
+  psql(`${PG_BASE}/postgres`, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+/* Run SQL straight against a database (bypassing bloodops), as someone
+ * with access to the database itself could: {status, stdout, stderr}. */
+function runSql(db, sql) {
+  if (BACKEND === 'sqlite') return spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+  return psql(db, sql);
+}
+
 /*
- * startServer({env}) -> {url, db, dir, stop(), cli(), fingerprint(), login(), api(), ...}
+ * startServer({env}) -> {url, db, dir, backend, stop(), cleanup(), cli(), sql(),
+ *                        copyDatabase(), fingerprint(), login(), api(), ...}
  */
 async function startServer({ env = {} } = {}) {
   assert.ok(fs.existsSync(BINARY), `${BINARY} is missing: run make first`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bloodops-api-'));
-  const db = path.join(dir, 't.db');
+  const db = createDatabase(dir);
+  const databases = [db];
   const environment = childEnv(env);
+  /* Remove the folder and every database made for this server. */
+  function cleanup() {
+    fs.rmSync(dir, { recursive: true, force: true });
+    databases.forEach(dropDatabase);
+  }
+  /* A copy of the database as it is now (the server should be stopped). */
+  function copyDatabase(suffix) {
+    if (BACKEND === 'sqlite') {
+      const copy = path.join(dir, `copy${suffix}.db`);
+      fs.copyFileSync(db, copy);
+      return copy;
+    }
+    const name = `${db.slice(db.lastIndexOf('/') + 1)}_${suffix}`;
+    const r = psql(`${PG_BASE}/postgres`, `CREATE DATABASE ${name} TEMPLATE ${db.slice(db.lastIndexOf('/') + 1)}`);
+    if (r.status !== 0) throw new Error(`cannot copy the database: ${r.stderr}`);
+    databases.push(`${PG_BASE}/${name}`);
+    return `${PG_BASE}/${name}`;
+  }
 
   const init = spawnSync(BINARY, ['init', '--db', db], { env: environment, encoding: 'utf8' });
   if (init.status !== 0) {
-    fs.rmSync(dir, { recursive: true, force: true });
+    cleanup();
     throw new Error(`bloodops init failed (${init.status}): ${init.stderr}`);
   }
 
@@ -162,7 +220,8 @@ async function startServer({ env = {} } = {}) {
     });
   } catch (error) {
     child.kill('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
+    await exited;
+    cleanup();
     throw error;
   }
   const base = url.replace(/\/$/, '');
@@ -195,7 +254,7 @@ async function startServer({ env = {} } = {}) {
           );
           return result;
         } finally {
-          if (!keepDir) fs.rmSync(dir, { recursive: true, force: true });
+          if (!keepDir) cleanup();
         }
       })();
     }
@@ -300,6 +359,11 @@ async function startServer({ env = {} } = {}) {
     dir,
     pid: child.pid,
     stop,
+    cleanup,
+    copyDatabase,
+    backend: BACKEND,
+    sql: (query) => runSql(db, query),
+    sqlOn: runSql,
     cli,
     fingerprint,
     api,
@@ -332,6 +396,7 @@ function assertError(response, status, code, { field, message } = {}) {
 
 module.exports = {
   ADMIN_PASSWORD,
+  BACKEND,
   BINARY,
   CLI_ACTOR,
   REPO,
