@@ -7,7 +7,7 @@
 #   tests/run-api.sh tests/api/auth.test.js   only these files
 #
 # Shows the spec reporter's output, then ends with exactly one summary line
-#   api: N passed, N failed
+#   api: N passed, N failed        (the label is API_SUITE, default "api")
 # which tools/test.sh greps. The counts come from a TAP report written
 # alongside ("# pass N", "# fail N"; cancelled tests count as failed). A run
 # that dies or exits non-zero without a counted failure counts as one more
@@ -39,17 +39,17 @@ fi
 
 if ! command -v node >/dev/null 2>&1; then
     echo "run-api.sh: node is not installed" >&2
-    echo "api: 0 passed, 1 failed"
+    echo "${API_SUITE:-api}: 0 passed, 1 failed"
     exit 1
 fi
 if [[ ! -x ./bloodops ]]; then
     echo "run-api.sh: ./bloodops is missing: build it with make" >&2
-    echo "api: 0 passed, 1 failed"
+    echo "${API_SUITE:-api}: 0 passed, 1 failed"
     exit 1
 fi
 if [[ ${#files[@]} -eq 0 ]]; then
     echo "run-api.sh: no test files in tests/api" >&2
-    echo "api: 0 passed, 1 failed"
+    echo "${API_SUITE:-api}: 0 passed, 1 failed"
     exit 1
 fi
 
@@ -84,5 +84,5 @@ if [[ "$passed" -eq 0 && "$failed" -eq 0 ]]; then
     failed=1
 fi
 
-echo "api: $passed passed, $failed failed"
+echo "${API_SUITE:-api}: $passed passed, $failed failed"
 [[ "$failed" -eq 0 && "$passed" -gt 0 ]]

@@ -3,7 +3,8 @@
 #
 #   unit        cmocka tests of base and domain code
 #   unit-asan   the same tests built with AddressSanitizer + UBSan
-#   api         node:test suites against the real server (tests/api)
+#   api-sqlite    node:test suites against the real server (tests/api) on SQLite
+#   api-postgres  the same suites on a throwaway PostgreSQL cluster
 #
 # Each suite prints a last line "<suite>: N passed, N failed"; this script
 # adds them up and ends with "N passed, N failed". Exit status 0 only when
@@ -58,8 +59,10 @@ fi
 
 run_suite unit make --no-print-directory unit
 run_suite unit-asan make --no-print-directory -j"$jobs" unit-asan
-run_suite api make --no-print-directory api
+run_suite api-sqlite env API_SUITE=api-sqlite tests/run-api.sh
+run_suite api-postgres env API_SUITE=api-postgres tests/with-postgres.sh tests/run-api.sh
 
 echo
+grep -hE "^(layers|unit|unit-asan|api-sqlite|api-postgres): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
 echo "$passed passed, $failed failed"
 exit $status
