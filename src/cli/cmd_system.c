@@ -3,6 +3,7 @@
  *   bloodops init      create the database and its first administrator
  *   bloodops serve     run the web application and the HTTP API
  *   bloodops version
+ *   bloodops backup FILE      an online copy of a SQLite database
  *   bloodops db fingerprint   a digest of all data (to compare two states)
  */
 #include <errno.h>
@@ -138,6 +139,20 @@ static int run_fingerprint(cli_invocation *invocation)
     return CLI_OK;
 }
 
+static int run_backup(cli_invocation *invocation)
+{
+    err e;
+    service_context ctx;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = db_backup(ctx.db, invocation->positional[0], &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    printf("backed up %s to %s\n", invocation->db_location, invocation->positional[0]);
+    return CLI_OK;
+}
+
 static const cli_option serve_options[] = {
     {"listen", "HOST:PORT", "where to listen (BLOODOPS_LISTEN; default 127.0.0.1:8080; port 0 picks a free one)"},
     {"threads", "N", "worker threads (default: the number of processors, at least 2)"},
@@ -152,6 +167,8 @@ const cli_command cli_commands_system[] = {
     {"serve", NULL, run_serve, NULL, 0, 0, serve_options,
      "serve the web application and the HTTP API", 1},
     {"version", NULL, run_version, NULL, 0, 0, NULL, "print the version", 0},
+    {"backup", NULL, run_backup, "FILE", 1, 1, NULL,
+     "copy the SQLite database to a new FILE while it is in use (PostgreSQL: pg_dump)", 1},
     {"db", "fingerprint", run_fingerprint, NULL, 0, 0, NULL,
      "print a digest of every row of every table (equal digests = equal data)", 1},
     {0}};

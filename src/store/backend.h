@@ -32,6 +32,9 @@ typedef struct db_backend {
     int (*column_is_null)(void *statement, int column);
     int (*column_count)(void *statement);
     const char *(*column_name)(void *statement, int column);
+    /* Copy the whole database to a new file while others keep writing
+     * (NULL: the backend has its own tools, e.g. pg_dump). */
+    int (*backup)(void *handle, const char *path, err *e);
     /* Rewrite a migration for this backend (NULL: use it as written);
      * returns malloc'd text. */
     char *(*translate_schema)(const char *sql);

@@ -226,6 +226,16 @@ int db_insert_returning_id(db_stmt *stmt, int64_t *id, err *e)
 
 int64_t db_changes(db_conn *conn) { return conn->backend->changes(conn->handle); }
 
+int db_backup(db_conn *conn, const char *path, err *e)
+{
+    if (!conn->backend->backup)
+        return err_set(e, ERR_INVALID, "db",
+                       "%s databases are backed up with their own tools (pg_dump, base backups "
+                       "and replicas: see docs/operations.md)",
+                       conn->backend->name);
+    return conn->backend->backup(conn->handle, path, e);
+}
+
 /* --- migrations ---------------------------------------------------------- */
 
 static int migration_applied(db_conn *conn, const char *name, int *applied, err *e)

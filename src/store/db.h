@@ -76,6 +76,11 @@ int db_insert_returning_id(db_stmt *stmt, int64_t *id, err *e);
 /* Rows changed by the last statement run on this connection. */
 int64_t db_changes(db_conn *conn);
 
+/* Copy the database, consistent as of one moment, into a new file at
+ * `path` while the server keeps working (SQLite's online backup). On
+ * PostgreSQL this is ERR_INVALID: use pg_dump or a replica. */
+int db_backup(db_conn *conn, const char *path, err *e);
+
 /* A digest of every row of every table, in key order: two equal
  * fingerprints mean the same data. Tests use it to prove that a refused
  * request changed nothing; operators can use it to compare copies. */

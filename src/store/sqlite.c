@@ -8,7 +8,9 @@
  * see the same errors whichever backend runs.
  */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "store/backend.h"
 
 static int sqlite_fail(sqlite3 *handle, int rc, err *e)
@@ -134,6 +136,54 @@ static const char *sqlite_column_name(void *statement, int column)
     return sqlite3_column_name(statement, column);
 }
 
+/* Online backup: copy pages in steps, letting writers in between steps
+ * (a write restarts the copy from a consistent point, so the result is the
+ * database as of one moment). The copy is written to PATH.partial and
+ * renamed when complete, so PATH never holds half a backup. */
+static int sqlite_backup(void *handle, const char *path, err *e)
+{
+    char partial[4096];
+    snprintf(partial, sizeof partial, "%s.partial", path);
+    if (access(path, F_OK) == 0)
+        return err_set(e, ERR_CONFLICT, "file", "%s already exists: choose a new file", path);
+    sqlite3 *target = NULL;
+    unlink(partial);
+    if (sqlite3_open_v2(partial, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        err_set(e, ERR_INVALID, "file", "cannot create %s: %s", partial, sqlite3_errmsg(target));
+        sqlite3_close(target);
+        return -1;
+    }
+    sqlite3_backup *backup = sqlite3_backup_init(target, "main", handle, "main");
+    if (!backup) {
+        err_set(e, ERR_INTERNAL, "file", "cannot start the backup: %s", sqlite3_errmsg(target));
+        sqlite3_close(target);
+        unlink(partial);
+        return -1;
+    }
+    int rc;
+    do {
+        rc = sqlite3_backup_step(backup, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+        err_set(e, ERR_INTERNAL, "file", "the backup failed: %s", sqlite3_errstr(rc));
+        sqlite3_close(target);
+        unlink(partial);
+        return -1;
+    }
+    /* The copy is a plain rollback-journal file: one file to move around. */
+    sqlite3_exec(target, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    sqlite3_close(target);
+    if (rename(partial, path) != 0) {
+        unlink(partial);
+        return err_set(e, ERR_INTERNAL, "file", "cannot rename the backup to %s", path);
+    }
+    return 0;
+}
+
 const db_backend db_backend_sqlite = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -152,6 +202,7 @@ const db_backend db_backend_sqlite = {
     .column_is_null = sqlite_column_is_null,
     .column_count = sqlite_column_count,
     .column_name = sqlite_column_name,
+    .backup = sqlite_backup,
     .list_tables_sql = "SELECT name FROM sqlite_schema WHERE type = 'table' "
                        "AND name NOT LIKE 'sqlite_%' ORDER BY name",
     .begin_write_sql = "BEGIN IMMEDIATE",

@@ -145,14 +145,16 @@ function runSql(db, sql) {
 }
 
 /*
- * startServer({env}) -> {url, db, dir, backend, stop(), cleanup(), cli(), sql(),
+ * startServer({env, db}) -> {url, db, dir, backend, stop(), cleanup(), cli(), sql(),
  *                        copyDatabase(), fingerprint(), login(), api(), ...}
  */
-async function startServer({ env = {} } = {}) {
+async function startServer({ env = {}, db: shared = null } = {}) {
   assert.ok(fs.existsSync(BINARY), `${BINARY} is missing: run make first`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bloodops-api-'));
-  const db = createDatabase(dir);
-  const databases = [db];
+  /* With `db`, this server shares another server's database (not
+   * initialised again, not removed by this one's cleanup). */
+  const db = shared || createDatabase(dir);
+  const databases = shared ? [] : [db];
   const environment = childEnv(env);
   /* Remove the folder and every database made for this server. */
   function cleanup() {
@@ -173,7 +175,7 @@ async function startServer({ env = {} } = {}) {
     return `${PG_BASE}/${name}`;
   }
 
-  const init = spawnSync(BINARY, ['init', '--db', db], { env: environment, encoding: 'utf8' });
+  const init = shared ? { status: 0 } : spawnSync(BINARY, ['init', '--db', db], { env: environment, encoding: 'utf8' });
   if (init.status !== 0) {
     cleanup();
     throw new Error(`bloodops init failed (${init.status}): ${init.stderr}`);
