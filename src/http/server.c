@@ -49,8 +49,13 @@ static void thread_db_close(void *conn) { db_close(conn); }
 static db_conn *thread_db(err *e)
 {
     db_conn *conn = pthread_getspecific(thread_db_key);
-    if (conn)
+    if (conn && db_connected(conn))
         return conn;
+    if (conn) {
+        log_warn("the database connection was lost: reconnecting");
+        db_close(conn);
+        pthread_setspecific(thread_db_key, NULL);
+    }
     if (db_open(server_config->db_location, &conn, e))
         return NULL;
     pthread_setspecific(thread_db_key, conn);

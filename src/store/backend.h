@@ -19,6 +19,8 @@ typedef struct db_backend {
     /* Run a script of statements with no parameters (migrations, BEGIN...). */
     int (*exec_script)(void *handle, const char *sql, err *e);
     int64_t (*changes)(void *handle);
+    /* Whether the connection can still be used (NULL: always). */
+    int (*connected)(void *handle);
     /* Statements */
     int (*prepare)(void *handle, const char *sql, void **statement, err *e);
     void (*finalize)(void *statement);

@@ -91,6 +91,11 @@ void db_close(db_conn *conn)
 
 const char *db_backend_name(const db_conn *conn) { return conn->backend->name; }
 
+int db_connected(const db_conn *conn)
+{
+    return !conn->backend->connected || conn->backend->connected(conn->handle);
+}
+
 int db_begin(db_conn *conn, err *e)
 {
     assert(!conn->in_transaction);

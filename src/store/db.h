@@ -32,6 +32,10 @@ typedef enum { DB_ROW = 1, DB_DONE = 0, DB_FAILED = -1 } db_step_result;
 int db_open(const char *location, db_conn **out, err *e);
 void db_close(db_conn *conn);
 
+/* Whether the connection still works; a server worker whose connection was
+ * lost (the database restarted, a failover) opens a new one. */
+int db_connected(const db_conn *conn);
+
 /* Whether a location names a PostgreSQL database rather than a file. */
 int db_is_postgres(const char *location);
 

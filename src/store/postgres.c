@@ -33,15 +33,32 @@ typedef struct {
     int row; /* current row; -1 before the first step */
 } pg_statement;
 
+/* libpq's messages span lines; an err message is one line. */
+static const char *one_line(const char *text, char *out, size_t size)
+{
+    size_t used = 0;
+    for (const char *p = text; *p && used + 1 < size; p++) {
+        char c = (*p == '\n' || *p == '\t' || *p == '\r') ? ' ' : *p;
+        if (c == ' ' && (used == 0 || out[used - 1] == ' '))
+            continue;
+        out[used++] = c;
+    }
+    while (used > 0 && out[used - 1] == ' ')
+        used--;
+    out[used] = '\0';
+    return out;
+}
+
 static int pg_fail(PGconn *conn, const PGresult *result, err *e)
 {
+    char line[256];
     if (PQstatus(conn) != CONNECTION_OK)
         return err_set(e, ERR_BUSY, NULL, "lost the connection to the database: %s",
-                       PQerrorMessage(conn));
+                       one_line(PQerrorMessage(conn), line, sizeof line));
     const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
     const char *detail = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!detail)
-        detail = PQerrorMessage(conn);
+        detail = one_line(PQerrorMessage(conn), line, sizeof line);
     if (!state)
         state = "";
     if (strcmp(state, "23505") == 0)
@@ -61,7 +78,9 @@ static int pg_open(const char *location, void **out, err *e)
     if (PQstatus(conn) != CONNECTION_OK) {
         /* The message may quote the connection string, which can hold a
          * password: say only what failed. */
-        err_set(e, ERR_INTERNAL, "db", "cannot connect to PostgreSQL: %s", PQerrorMessage(conn));
+        char line[256];
+        err_set(e, ERR_INTERNAL, "db", "cannot connect to PostgreSQL: %s",
+                one_line(PQerrorMessage(conn), line, sizeof line));
         PQfinish(conn);
         return -1;
     }
@@ -103,6 +122,11 @@ static int pg_exec_script(void *opaque, const char *sql, err *e)
 }
 
 static int64_t pg_changes(void *opaque) { return ((pg_handle *)opaque)->changes; }
+
+static int pg_connected(void *opaque)
+{
+    return PQstatus(((pg_handle *)opaque)->conn) == CONNECTION_OK;
+}
 
 /* `?` -> `$n`, leaving quoted text and identifiers alone. */
 static char *number_placeholders(const char *sql, int *count)
@@ -306,6 +330,7 @@ const db_backend db_backend_postgres = {
     .close = pg_close,
     .exec_script = pg_exec_script,
     .changes = pg_changes,
+    .connected = pg_connected,
     .prepare = pg_prepare,
     .finalize = pg_finalize,
     .reset = pg_reset,
