@@ -67,7 +67,10 @@ static int pg_fail(PGconn *conn, const PGresult *result, err *e)
         return err_set(e, ERR_INVALID, NULL, "refers to a record that does not exist (%s)", detail);
     if (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0)
         return err_set(e, ERR_INVALID, NULL, "refused by the database (%s)", detail);
-    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+    /* Retryable: serialization failure, deadlock, lock timeout, too many
+     * connections, connection problems (08xxx), server shutting down (57P). */
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0 ||
+        strcmp(state, "53300") == 0 || strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
         return err_set(e, ERR_BUSY, NULL, "the database is busy, try again (%s)", detail);
     return err_set(e, ERR_INTERNAL, NULL, "database error: %s", detail);
 }
