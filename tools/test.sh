@@ -13,6 +13,9 @@ set -u
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# Start from an empty output folder: the summary below reads these logs, and
+# one left by an earlier run must not speak for this one.
+rm -rf tests/out
 mkdir -p tests/out
 passed=0
 failed=0
