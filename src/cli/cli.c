@@ -20,6 +20,8 @@ static const cli_command *const command_tables[] = {
     cli_commands_users,
     cli_commands_registry,
     cli_commands_audit,
+    cli_commands_ledger,
+    cli_commands_reports,
 };
 enum { TABLE_COUNT = sizeof command_tables / sizeof command_tables[0] };
 
@@ -164,6 +166,12 @@ static int parse_arguments(cli_invocation *invocation, int argc, char **argv, in
         invocation->format = OUTPUT_JSON;
     else if (strcmp(format, "csv") == 0)
         invocation->format = OUTPUT_CSV;
+    else if (command->document_formats && strcmp(format, "text") == 0)
+        invocation->format = OUTPUT_TEXT;
+    else if (command->document_formats && strcmp(format, "html") == 0)
+        invocation->format = OUTPUT_HTML;
+    else if (command->document_formats)
+        return usage_error("--format must be text, json, csv or html, not '%s'", format, command);
     else
         return usage_error("--format must be table, json or csv, not '%s'", format, command);
     if (!invocation->db_location || !*invocation->db_location)

@@ -15,7 +15,7 @@
 #include "service/service.h"
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
-enum { CLI_OPTIONS_MAX = 12, CLI_POSITIONAL_MAX = 4 };
+enum { CLI_OPTIONS_MAX = 12, CLI_POSITIONAL_MAX = 64 };
 
 typedef struct {
     const char *name;       /* without the leading "--" */
@@ -23,7 +23,9 @@ typedef struct {
     const char *help;
 } cli_option;
 
-typedef enum { OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV } cli_format;
+/* Reports (document_formats) also print as text (the default, "table" is
+ * the same) or as an HTML page. */
+typedef enum { OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_TEXT, OUTPUT_HTML } cli_format;
 
 struct cli_command;
 
@@ -44,6 +46,7 @@ typedef struct cli_command {
     const cli_option *options; /* terminated by {0} */
     const char *summary;
     int opens_database; /* 1: the database must exist (every command but init) */
+    int document_formats; /* 1: a report: --format text|json|csv|html */
 } cli_command;
 
 /* Command tables of each area, terminated by a zeroed entry. */
@@ -51,6 +54,8 @@ extern const cli_command cli_commands_system[];
 extern const cli_command cli_commands_users[];
 extern const cli_command cli_commands_registry[];
 extern const cli_command cli_commands_audit[];
+extern const cli_command cli_commands_ledger[];
+extern const cli_command cli_commands_reports[];
 
 /* Entry point from main(): returns the exit status. */
 int cli_main(int argc, char **argv);
@@ -77,6 +82,14 @@ typedef struct {
 void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_column *columns);
 /* Print one object: as "key: value" lines for tables, else as a one-row list. */
 void cli_print_object(const cli_invocation *invocation, json_t *object, const cli_column *columns);
+
+/* A service call that answers one object for `input`. */
+typedef int (*cli_object_call)(service_context *ctx, const void *input, json_t **out, err *e);
+
+/* Open the database, make the call and print its object. Returns the exit
+ * status. */
+int cli_print_one(cli_invocation *invocation, cli_object_call call, const void *input,
+                  const cli_column *columns);
 
 /* A service call that answers one page of a list for `filter`. */
 typedef int (*cli_page_call)(service_context *ctx, const void *filter, service_page *page,

@@ -28,26 +28,6 @@ static const cli_column hospital_detail_columns[] = {
     {"market", "MARKET"},   {"address", "ADDRESS"},
     {"billing_terms_days", "TERMS (DAYS)"}, {"created_at", "CREATED"}, {0}};
 
-/* A service call that answers one object. */
-typedef int (*object_call)(service_context *ctx, const void *input, json_t **out, err *e);
-
-static int print_one(cli_invocation *invocation, object_call call, const void *input,
-                     const cli_column *columns)
-{
-    err e;
-    service_context ctx;
-    json_t *result = NULL;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc = call(&ctx, input, &result, &e);
-    cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
-    cli_print_object(invocation, result, columns);
-    json_decref(result);
-    return CLI_OK;
-}
-
 /* --- markets -------------------------------------------------------------- */
 
 static int call_market_add(service_context *ctx, const void *in, json_t **out, err *e)
@@ -63,7 +43,7 @@ static int call_market_list(service_context *ctx, const void *filter, service_pa
 static int run_market_add(cli_invocation *invocation)
 {
     market_input in = {cli_option_value(invocation, "code"), cli_option_value(invocation, "name")};
-    return print_one(invocation, call_market_add, &in, market_columns);
+    return cli_print_one(invocation, call_market_add, &in, market_columns);
 }
 
 static int run_market_list(cli_invocation *invocation)
@@ -107,7 +87,7 @@ static int run_center_add(cli_invocation *invocation)
         .address = cli_option_value(invocation, "address"),
         .open_date = cli_option_value(invocation, "opened"),
     };
-    return print_one(invocation, call_center_add, &in, center_detail_columns);
+    return cli_print_one(invocation, call_center_add, &in, center_detail_columns);
 }
 
 static int run_center_list(cli_invocation *invocation)
@@ -120,7 +100,7 @@ static int run_center_list(cli_invocation *invocation)
 
 static int run_center_show(cli_invocation *invocation)
 {
-    return print_one(invocation, call_center_show, invocation->positional[0],
+    return cli_print_one(invocation, call_center_show, invocation->positional[0],
                      center_detail_columns);
 }
 
@@ -128,7 +108,7 @@ static int run_center_close(cli_invocation *invocation)
 {
     close_request request = {invocation->positional[0], cli_option_value(invocation, "date"),
                              cli_option_value(invocation, "reason")};
-    return print_one(invocation, call_center_close, &request, center_detail_columns);
+    return cli_print_one(invocation, call_center_close, &request, center_detail_columns);
 }
 
 /* --- hospitals ------------------------------------------------------------ */
@@ -158,7 +138,7 @@ static int run_hospital_add(cli_invocation *invocation)
         .address = cli_option_value(invocation, "address"),
         .billing_terms_days = cli_option_value(invocation, "terms"),
     };
-    return print_one(invocation, call_hospital_add, &in, hospital_detail_columns);
+    return cli_print_one(invocation, call_hospital_add, &in, hospital_detail_columns);
 }
 
 static int run_hospital_list(cli_invocation *invocation)
@@ -170,7 +150,7 @@ static int run_hospital_list(cli_invocation *invocation)
 
 static int run_hospital_show(cli_invocation *invocation)
 {
-    return print_one(invocation, call_hospital_show, invocation->positional[0],
+    return cli_print_one(invocation, call_hospital_show, invocation->positional[0],
                      hospital_detail_columns);
 }
 

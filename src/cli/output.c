@@ -160,6 +160,23 @@ void cli_print_object(const cli_invocation *invocation, json_t *object, const cl
     buffer_free(&text);
 }
 
+int cli_print_one(cli_invocation *invocation, cli_object_call call, const void *input,
+                  const cli_column *columns)
+{
+    err e;
+    service_context ctx;
+    json_t *result = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = call(&ctx, input, &result, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    cli_print_object(invocation, result, columns);
+    json_decref(result);
+    return CLI_OK;
+}
+
 int cli_print_all_pages(cli_invocation *invocation, cli_page_call call, const void *filter,
                         long max_items, const cli_column *columns)
 {

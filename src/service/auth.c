@@ -553,3 +553,69 @@ int auth_logout(service_context *ctx, int64_t session_id, err *e)
 done:
     return service_finish(ctx, rc, e);
 }
+
+/* --- electronic signatures ------------------------------------------------ */
+
+static int signature_refused(service_context *ctx, const char *username, int64_t now, err *e)
+{
+    service_context as_signer = *ctx;
+    int locked = 0;
+    if (service_begin(&as_signer, e))
+        return -1;
+    int rc = throttle_record_failure(&as_signer, username, now, &locked, e);
+    if (rc == 0)
+        rc = audit_append(&as_signer, "signature", username, "signature_failed", NULL, NULL,
+                          locked ? "locked after repeated failures" : NULL, e);
+    if (service_finish(&as_signer, rc, e))
+        return -1;
+    return err_set(e, ERR_UNAUTHORIZED, "password", "wrong password: the signature is refused");
+}
+
+int auth_signature_check(service_context *ctx, const char *username, const char *password,
+                         role_set allowed, int64_t *user_id, err *e)
+{
+    static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+    pthread_once(&dummy_once, make_dummy_hash);
+    if (!username || !*username)
+        return err_set(e, ERR_INVALID, "signer", "is required: the user who signs");
+    if (!password || !*password)
+        return err_set(e, ERR_INVALID, "password", "is required: re-enter it to sign");
+    if (strlen(username) >= SERVICE_USERNAME_MAX || strlen(password) > AUTH_PASSWORD_MAX)
+        return err_set(e, ERR_UNAUTHORIZED, "password", "wrong password: the signature is refused");
+    int64_t now = timestamp_now();
+    throttle_state throttle;
+    if (throttle_read(ctx->db, username, &throttle, e))
+        return -1;
+    if (throttle.locked_until > now)
+        return err_set(e, ERR_THROTTLED, "password",
+                       "too many wrong passwords for '%s': try again in %" PRId64 " minutes",
+                       username, (throttle.locked_until - now + 59) / 60);
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, username);
+    db_step_result step = db_step(stmt, e);
+    int64_t id = 0, disabled = 0;
+    char stored_hash[crypto_pwhash_STRBYTES] = "";
+    if (step == DB_ROW) {
+        id = db_column_int64(stmt, 0);
+        snprintf(stored_hash, sizeof stored_hash, "%s", db_column_text(stmt, 1));
+        disabled = db_column_int64(stmt, 2);
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    int password_ok = crypto_pwhash_str_verify(id ? stored_hash : dummy_hash, password,
+                                               strlen(password)) == 0;
+    if (!id || !password_ok || disabled)
+        return signature_refused(ctx, username, now, e);
+    role_set roles = 0;
+    if (user_roles_json(ctx->db, id, NULL, &roles, e))
+        return -1;
+    if (!(roles & allowed))
+        return err_set(e, ERR_FORBIDDEN, "signer", "'%s' does not hold a role that may sign this",
+                       username);
+    *user_id = id;
+    return 0;
+}

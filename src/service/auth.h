@@ -75,6 +75,14 @@ int auth_logout(service_context *ctx, int64_t session_id, err *e);
 /* Session lifetime: BLOODOPS_SESSION_SECONDS, or 8 hours. */
 int64_t auth_session_seconds(void);
 
+/* An electronic signature (SPEC 3.2): `username` re-enters `password` to
+ * sign a record. Checks the password (throttled like logins; a failure is
+ * recorded and audited), that the account is enabled and that it holds one
+ * of `allowed`; answers the signer's user id. ERR_UNAUTHORIZED naming
+ * "password" when the password is wrong, ERR_FORBIDDEN without the role. */
+int auth_signature_check(service_context *ctx, const char *username, const char *password,
+                         role_set allowed, int64_t *user_id, err *e);
+
 /* Constant-time comparison of two NUL-terminated tokens. */
 int auth_tokens_equal(const char *a, const char *b);
 

@@ -1,0 +1,69 @@
+/*
+ * csv.c - splitting and writing CSV fields (see csv.h).
+ */
+#include <string.h>
+#include "base/csv.h"
+
+int csv_split(char *line, char **fields, int max)
+{
+    int count = 0;
+    char *read = line;
+    for (;;) {
+        if (count == max)
+            return -1;
+        char *write = read;
+        fields[count++] = write;
+        if (*read == '"') {
+            read++;
+            for (;;) {
+                if (*read == '\0')
+                    return -1; /* the quoted field never closes */
+                if (*read == '"' && read[1] == '"') {
+                    *write++ = '"';
+                    read += 2;
+                } else if (*read == '"') {
+                    read++;
+                    break;
+                } else {
+                    *write++ = *read++;
+                }
+            }
+            if (*read != ',' && *read != '\0')
+                return -1; /* text after the closing quote */
+        } else {
+            while (*read && *read != ',')
+                *write++ = *read++;
+        }
+        int more = *read == ',';
+        *write = '\0';
+        if (!more)
+            return count;
+        read++;
+    }
+}
+
+size_t csv_chomp(char *line)
+{
+    size_t length = strlen(line);
+    if (length && line[length - 1] == '\n')
+        line[--length] = '\0';
+    if (length && line[length - 1] == '\r')
+        line[--length] = '\0';
+    return length;
+}
+
+void csv_append_field(buffer *out, const char *text)
+{
+    text = text ? text : "";
+    if (!strpbrk(text, ",\"\r\n")) {
+        buffer_append_text(out, text);
+        return;
+    }
+    buffer_append_char(out, '"');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            buffer_append_char(out, '"');
+        buffer_append_char(out, *p);
+    }
+    buffer_append_char(out, '"');
+}

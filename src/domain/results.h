@@ -1,0 +1,163 @@
+/*
+ * results.h - the quarterly results: the figures of the published release,
+ * the arithmetic that derives them, the consistency findings and the draft
+ * earnings release (SPEC 2 and 3.11). Pure functions over plain structs: the
+ * service layer fills a results_report from the ledger's balances (or from a
+ * report JSON given back by a user); this module computes, checks, writes the
+ * narrative and renders the report as text, CSV or HTML.
+ *
+ * Every amount is in integer cents. The derived figures follow the release:
+ *   percent change = change / prior, to one decimal, half away from zero
+ *                    (-2.8%, +16.5%); none when the prior is zero;
+ *   gross margin   = gross profit / revenue, to one decimal;
+ *   DSO            = net receivables at period end / revenue of the period
+ *                    x days in the period, to one decimal, then to the whole
+ *                    day, half up (3,442,000 / 6,736,000 x 91 = 46.5 -> 47);
+ *   EPS            = net income / weighted shares, to the cent, half away
+ *                    from zero.
+ */
+#ifndef BLOODOPS_DOMAIN_RESULTS_H
+#define BLOODOPS_DOMAIN_RESULTS_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "base/buffer.h"
+#include "base/date.h"
+
+/* --- arithmetic ---------------------------------------------------------- */
+
+/* a x b / c rounded half away from zero, without overflow for amounts up to
+ * 2^62 (uses 128-bit intermediates). c must not be 0. */
+int64_t results_muldiv_round(int64_t a, int64_t b, int64_t c);
+
+/* Tenths of a percent of `part` in `whole` (787,000 of 4,780,000 -> 165,
+ * i.e. 16.5%). Returns 0 and leaves *tenths alone when whole is 0. */
+int results_percent_tenths(int64_t part, int64_t whole, int64_t *tenths);
+
+/* Percent change from prior to current in tenths (-28 for -2.8%). 0 and
+ * nothing written when prior is 0 (no meaningful change). */
+int results_change_tenths(int64_t current, int64_t prior, int64_t *tenths);
+
+/* Days sales outstanding in tenths of a day and in whole days, as the
+ * release computes it. 0 and nothing written when revenue <= 0. */
+int results_dso(int64_t net_receivables, int64_t revenue, int days, int64_t *tenths,
+                int64_t *whole_days);
+
+/* Earnings per share in cents; 0 and nothing written when shares <= 0. */
+int results_eps_cents(int64_t net_income, int64_t shares, int64_t *cents);
+
+/* "-2.8%", "+16.5%", "21.2%" (sign only when `signed_form`). */
+char *results_format_tenths(int64_t tenths, int signed_form, char *out, size_t size);
+
+/* --- the figures --------------------------------------------------------- */
+
+enum { RESULTS_CODE_MAX = 24, RESULTS_NAME_MAX = 124 };
+
+/* One G&A account (its nature): "6100 Bad-debt provision". */
+typedef struct {
+    char code[RESULTS_CODE_MAX];
+    char name[RESULTS_NAME_MAX];
+    int64_t amount; /* expense for the period */
+} results_line;
+
+/* One donor center's blood products for the period. */
+typedef struct {
+    char code[RESULTS_CODE_MAX];
+    char name[RESULTS_NAME_MAX];
+    int closed; /* close date on or before the end of the period reported */
+    int64_t revenue, cost, gross_profit;
+} results_center;
+
+/* Balance-sheet position at one date. */
+typedef struct {
+    civil_day date;
+    int64_t cash_and_securities;   /* accounts in the "cash" group */
+    int64_t other_current_assets;  /* other current assets, net of contra */
+    int64_t non_current_assets;
+    int64_t total_assets;
+    int64_t current_liabilities;
+    int64_t long_term_liabilities;
+    int64_t equity;                /* equity accounts plus earnings to date */
+    int64_t total_liabilities_and_equity;
+    int64_t working_capital;       /* current assets - current liabilities */
+    int64_t net_receivables;       /* accounts in the "receivables" group */
+    int64_t quarter_revenue;       /* revenue of the quarter ending at `date` */
+    int quarter_days;              /* days of that quarter */
+    int has_dso;
+    int64_t dso_tenths, dso_days;
+} results_position;
+
+/* Everything reported for one quarter. */
+typedef struct {
+    quarter period;
+    civil_day first_day, last_day;
+
+    int64_t revenue;
+    int64_t blood_products_revenue, ongoing_revenue, closed_revenue;
+    int64_t blood_services_revenue;
+    int64_t cost_of_revenue;
+    int64_t gross_profit;
+    int64_t blood_products_gross_profit, ongoing_gross_profit, closed_gross_profit;
+    int64_t blood_services_gross_profit;
+    int64_t general_administrative;
+    int64_t other_expense;         /* interest and other, net (income negative) */
+    int64_t income_before_taxes;
+    int64_t income_taxes;          /* provision (benefit negative) */
+    int64_t net_income;
+
+    int has_shares;
+    int64_t shares_basic, shares_diluted;
+    int64_t eps_basic_cents, eps_diluted_cents; /* valid when has_shares */
+
+    results_line *ga_lines; /* G&A by account, in code order */
+    size_t ga_count;
+    results_center *centers; /* blood products by donor center, in code order */
+    size_t center_count;
+
+    results_position position; /* at last_day */
+} results_period;
+
+typedef struct {
+    results_period current;
+    int has_prior;
+    results_period prior;           /* the comparison period (a year earlier) */
+    int has_year_end;
+    results_position year_end;      /* at the end of the previous fiscal year */
+} results_report;
+
+/* Fill the figures that derive from others: gross profits, totals of the
+ * position, working capital, EPS, DSO. Used after loading amounts. */
+void results_derive(results_period *period);
+void results_derive_position(results_position *position);
+
+/* Free the arrays of a report (not the report itself). */
+void results_report_free(results_report *report);
+
+/* --- consistency findings ------------------------------------------------ */
+
+/* Checks each period's figures: totals against the sum of their parts
+ * (revenue = segments, blood products = ongoing + closed, gross profit =
+ * segments, G&A = its accounts, income before taxes = gross profit - G&A -
+ * other, net income = income before taxes - provision, EPS, total assets =
+ * its parts = liabilities and equity, working capital, DSO). Appends one
+ * line per finding to `out` ("Q1 2004: net income 264,000 is not income
+ * before taxes 246,000 less provision 0 (246,000)") and returns the number
+ * of findings. */
+int results_check(const results_report *report, buffer *out);
+
+/* --- outputs ------------------------------------------------------------- */
+
+/* The table of the published release and the detail of SPEC 3.11, for a
+ * terminal (whole dollars, changes in dollars and percent). */
+void results_render_text(const results_report *report, buffer *out);
+/* One row per figure: section,item,current,prior,change,change_percent
+ * (money in decimal dollars, two places). */
+void results_render_csv(const results_report *report, buffer *out);
+/* A self-contained HTML page (inline CSS, SVG bar charts), printable. */
+void results_render_html(const results_report *report, buffer *out);
+
+/* The draft earnings release: the narrative paragraphs written from the
+ * numbers in the manner of the seeds, then the consistency findings. */
+void results_render_release(const results_report *report, buffer *out);
+
+#endif

@@ -1,0 +1,612 @@
+/*
+ * journal_io.c - CSV import and export of the journal (see ledger.h).
+ *
+ * Import reads the file once. Every line is checked (date, entry key,
+ * account, center, amount, memo) and each entry (consecutive lines sharing
+ * the `entry` key) must balance, keep one date and fall in an open period.
+ * While no problem has been found, entries are written as they complete,
+ * inside one transaction; at the first problem writing stops but checking
+ * goes on to the end, so the answer lists every problem by line number and
+ * the transaction is rolled back: all or nothing. Monthly balances are
+ * summed in memory and written once at the end. Accounts, centers and
+ * closed periods are read once into memory, so a line costs no lookup in
+ * the database, only its insert.
+ */
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/csv.h"
+#include "base/money.h"
+#include "domain/registry.h"
+#include "service/audit.h"
+#include "service/ledger.h"
+#include "service/ledger_write.h"
+
+enum { ENTRY_KEY_MAX = 64, IMPORT_PROGRESS_EVERY = 100000, CENTER_CODE_MAX = 24 };
+
+static const char IMPORT_HEADER[] = "date,entry,account,center,amount,memo";
+
+/* --- what the import looks things up in ---------------------------------- */
+
+typedef struct {
+    char code[LEDGER_ACCOUNT_CODE_MAX + 1];
+    int64_t id;
+} account_key;
+
+typedef struct {
+    char code[CENTER_CODE_MAX];
+} center_key;
+
+typedef struct {
+    civil_day first, last;
+    char period[LEDGER_PERIOD_TEXT_MAX];
+} closed_range;
+
+typedef struct {
+    account_key *accounts;
+    size_t account_count;
+    center_key *centers;
+    size_t center_count;
+    closed_range *closed;
+    size_t closed_count;
+} lookups;
+
+static int compare_codes(const void *a, const void *b)
+{
+    return strcmp(a, b); /* both structs start with their code */
+}
+
+/* Read every row of `sql` (first column a code, optional second an id). */
+static int load_codes(db_conn *db, const char *sql, void **items, size_t *count, size_t size,
+                      err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    size_t capacity = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        if (*count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            void *grown = realloc(*items, capacity * size);
+            if (!grown) {
+                db_reset(stmt);
+                return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            }
+            *items = grown;
+        }
+        char *item = (char *)*items + *count * size;
+        memset(item, 0, size);
+        snprintf(item, size == sizeof(account_key) ? LEDGER_ACCOUNT_CODE_MAX + 1 : CENTER_CODE_MAX,
+                 "%s", db_column_text(stmt, 0));
+        if (size == sizeof(account_key))
+            ((account_key *)item)->id = db_column_int64(stmt, 1);
+        (*count)++;
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    qsort(*items, *count, size, compare_codes);
+    return 0;
+}
+
+static int load_closed(db_conn *db, lookups *l, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT period, first_day, last_day FROM period_closes", &stmt, e))
+        return -1;
+    db_step_result step;
+    size_t capacity = 0;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        if (l->closed_count == capacity) {
+            capacity = capacity ? capacity * 2 : 16;
+            closed_range *grown = realloc(l->closed, capacity * sizeof *grown);
+            if (!grown) {
+                db_reset(stmt);
+                return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            }
+            l->closed = grown;
+        }
+        closed_range *range = &l->closed[l->closed_count++];
+        snprintf(range->period, sizeof range->period, "%s", db_column_text(stmt, 0));
+        if (date_parse(db_column_text(stmt, 1), &range->first, NULL, NULL) ||
+            date_parse(db_column_text(stmt, 2), &range->last, NULL, NULL))
+            range->first = 1, range->last = 0;
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+static int lookups_load(db_conn *db, lookups *l, err *e)
+{
+    memset(l, 0, sizeof *l);
+    return load_codes(db, "SELECT code, id FROM accounts", (void **)&l->accounts,
+                      &l->account_count, sizeof(account_key), e) ||
+           load_codes(db, "SELECT code FROM centers UNION SELECT code FROM markets",
+                      (void **)&l->centers, &l->center_count, sizeof(center_key), e) ||
+           load_closed(db, l, e);
+}
+
+static void lookups_free(lookups *l)
+{
+    free(l->accounts);
+    free(l->centers);
+    free(l->closed);
+}
+
+static const closed_range *closed_range_of(const lookups *l, civil_day day)
+{
+    for (size_t i = 0; i < l->closed_count; i++)
+        if (l->closed[i].first <= day && day <= l->closed[i].last)
+            return &l->closed[i];
+    return NULL;
+}
+
+/* --- monthly balances summed in memory ------------------------------------ */
+
+typedef struct {
+    int32_t month; /* 0: empty slot */
+    int64_t account_id;
+    char center[CENTER_CODE_MAX];
+    int64_t debit, credit;
+} balance_slot;
+
+typedef struct {
+    balance_slot *slots;
+    size_t capacity, used;
+} balance_table;
+
+static uint64_t balance_hash(int32_t month, int64_t account_id, const char *center)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    h = (h ^ (uint64_t)month) * 1099511628211ULL;
+    h = (h ^ (uint64_t)account_id) * 1099511628211ULL;
+    for (const char *p = center; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h;
+}
+
+static balance_slot *balance_find(balance_slot *slots, size_t capacity, int32_t month,
+                                  int64_t account_id, const char *center)
+{
+    size_t i = balance_hash(month, account_id, center) & (capacity - 1);
+    while (slots[i].month &&
+           !(slots[i].month == month && slots[i].account_id == account_id &&
+             strcmp(slots[i].center, center) == 0))
+        i = (i + 1) & (capacity - 1);
+    return &slots[i];
+}
+
+static int balance_grow(balance_table *t)
+{
+    size_t capacity = t->capacity ? t->capacity * 2 : 1024;
+    balance_slot *slots = calloc(capacity, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < t->capacity; i++)
+        if (t->slots[i].month)
+            *balance_find(slots, capacity, t->slots[i].month, t->slots[i].account_id,
+                          t->slots[i].center) = t->slots[i];
+    free(t->slots);
+    t->slots = slots;
+    t->capacity = capacity;
+    return 0;
+}
+
+static int balance_accumulate(balance_table *t, int32_t month, int64_t account_id,
+                              const char *center, int64_t amount)
+{
+    if ((t->used + 1) * 2 > t->capacity && balance_grow(t))
+        return -1;
+    balance_slot *slot = balance_find(t->slots, t->capacity, month, account_id, center);
+    if (!slot->month) {
+        slot->month = month;
+        slot->account_id = account_id;
+        snprintf(slot->center, sizeof slot->center, "%s", center);
+        t->used++;
+    }
+    if (amount > 0)
+        slot->debit += amount;
+    else
+        slot->credit -= amount;
+    return 0;
+}
+
+/* --- the import ----------------------------------------------------------- */
+
+typedef struct {
+    int64_t account_id;
+    char center[CENTER_CODE_MAX];
+    int64_t amount;
+    char *memo; /* owned */
+} pending_line;
+
+typedef struct {
+    service_context *ctx;
+    lookups lookups;
+    balance_table balances;
+    json_t *errors;
+    long error_count;
+    int64_t import_id;
+    char created_at[TIMESTAMP_TEXT_MAX];
+    const char *file_name;
+
+    /* the entry being read */
+    char key[ENTRY_KEY_MAX + 1];
+    long first_line;
+    civil_day date;
+    int has_entry, entry_broken;
+    pending_line *lines;
+    size_t line_count, line_capacity;
+
+    long entries, lines_written;
+    int64_t first_entry, last_entry;
+} import_state;
+
+static void problem(import_state *s, long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void problem(import_state *s, long line, const char *field, const char *fmt, ...)
+{
+    s->error_count++;
+    if (json_array_size(s->errors) >= JOURNAL_IMPORT_ERRORS_MAX)
+        return;
+    char message[300];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(message, sizeof message, fmt, args);
+    va_end(args);
+    json_array_append_new(s->errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
+                                               "field", field, "message", message));
+}
+
+static void problem_err(import_state *s, long line, const err *e)
+{
+    problem(s, line, e->field, "%s", e->message);
+}
+
+static void pending_clear(import_state *s)
+{
+    for (size_t i = 0; i < s->line_count; i++)
+        free(s->lines[i].memo);
+    s->line_count = 0;
+    s->has_entry = 0;
+    s->entry_broken = 0;
+}
+
+/* Write the entry read so far (when nothing is wrong yet) and forget it. */
+static int entry_finish(import_state *s, err *e)
+{
+    if (!s->has_entry)
+        return 0;
+    int64_t total = 0;
+    for (size_t i = 0; i < s->line_count; i++)
+        total += s->lines[i].amount;
+    if (!s->entry_broken) {
+        const closed_range *closed = closed_range_of(&s->lookups, s->date);
+        char day[DATE_TEXT_MAX], money[MONEY_TEXT_MAX];
+        if (s->line_count < 2)
+            problem(s, s->first_line, "entry", "entry %s has a single line: an entry needs two",
+                    s->key);
+        else if (total != 0)
+            problem(s, s->first_line, "amount",
+                    "entry %s does not balance: its lines add up to %s instead of 0.00", s->key,
+                    money_format(total, MONEY_GROUPED, money, sizeof money));
+        else if (closed)
+            problem(s, s->first_line, "date", "entry %s is dated %s, in the closed period %s",
+                    s->key, date_format(s->date, day, sizeof day), closed->period);
+    }
+    int rc = 0;
+    if (s->error_count == 0) {
+        char description[ENTRY_KEY_MAX + 300];
+        snprintf(description, sizeof description, "Imported from %.200s, entry %s", s->file_name,
+                 s->key);
+        ledger_entry_row row = {.date = s->date, .description = description, .source = "import",
+                                .source_ref = s->key, .import_id = s->import_id,
+                                .created_at = s->created_at, .created_by = s->ctx->actor.username};
+        int64_t id = 0;
+        int32_t month = ledger_month_of(s->date);
+        rc = ledger_insert_entry(s->ctx->db, &row, &id, e);
+        for (size_t i = 0; rc == 0 && i < s->line_count; i++) {
+            pending_line *line = &s->lines[i];
+            rc = ledger_insert_line(s->ctx->db, id, (int)i + 1, line->account_id, line->center,
+                                    line->amount, line->memo, e);
+            if (rc == 0 && balance_accumulate(&s->balances, month, line->account_id,
+                                              line->center, line->amount))
+                rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        }
+        if (!s->first_entry)
+            s->first_entry = id;
+        s->last_entry = id;
+        s->entries++;
+        s->lines_written += (long)s->line_count;
+    }
+    pending_clear(s);
+    return rc;
+}
+
+static const account_key *account_lookup(const lookups *l, const char *code)
+{
+    return bsearch(code, l->accounts, l->account_count, sizeof *l->accounts, compare_codes);
+}
+
+static int center_known(const lookups *l, const char *code)
+{
+    return !*code || bsearch(code, l->centers, l->center_count, sizeof *l->centers, compare_codes);
+}
+
+/* Check one line and add it to the entry it belongs to. */
+static int import_line(import_state *s, char *text, long number, err *e)
+{
+    char *f[7];
+    int count = csv_split(text, f, 7);
+    if (count < 0 || count > 6 || count < 5) {
+        problem(s, number, "line",
+                count < 0 ? "has an unclosed quote or text after a closing quote"
+                          : "must have 6 fields: date,entry,account,center,amount,memo (has %d)",
+                count);
+        s->entry_broken = 1;
+        return 0;
+    }
+    const char *memo = count == 6 ? f[5] : "";
+    err problem_e;
+    civil_day date = 0;
+    int date_ok = date_parse(f[0], &date, "date", &problem_e) == 0;
+    if (!date_ok)
+        problem_err(s, number, &problem_e);
+
+    const char *key = f[1];
+    if (!*key || strlen(key) > ENTRY_KEY_MAX) {
+        problem(s, number, "entry", "must be 1 to %d characters", ENTRY_KEY_MAX);
+        return 0;
+    }
+    if (!s->has_entry || strcmp(key, s->key) != 0) {
+        if (entry_finish(s, e))
+            return -1;
+        snprintf(s->key, sizeof s->key, "%s", key);
+        s->first_line = number;
+        s->has_entry = 1;
+        s->date = date;
+        if (!date_ok)
+            s->entry_broken = 1;
+    } else if (date_ok && s->date != date && !s->entry_broken) {
+        char first[DATE_TEXT_MAX];
+        problem(s, number, "date", "entry %s began on %s: all its lines need the same date", key,
+                date_format(s->date, first, sizeof first));
+        s->entry_broken = 1;
+    }
+    if (!date_ok)
+        s->entry_broken = 1;
+
+    pending_line line = {0};
+    const account_key *account = account_lookup(&s->lookups, f[2]);
+    if (!account) {
+        problem(s, number, "account", "no account '%.40s' in the chart of accounts", f[2]);
+        s->entry_broken = 1;
+    } else {
+        line.account_id = account->id;
+    }
+    if (strlen(f[3]) >= CENTER_CODE_MAX || !center_known(&s->lookups, f[3])) {
+        problem(s, number, "center", "no donor center or market '%.40s'", f[3]);
+        s->entry_broken = 1;
+    } else {
+        snprintf(line.center, sizeof line.center, "%s", f[3]);
+    }
+    if (money_parse(f[4], &line.amount, "amount", &problem_e) ||
+        ledger_amount_check(line.amount, "amount", &problem_e)) {
+        problem_err(s, number, &problem_e);
+        s->entry_broken = 1;
+        line.amount = 0;
+    }
+    if (*memo && registry_text_check(memo, LEDGER_MEMO_MAX, "memo", &problem_e)) {
+        problem_err(s, number, &problem_e);
+        s->entry_broken = 1;
+    }
+    if (s->line_count == LEDGER_LINES_MAX) {
+        if (!s->entry_broken)
+            problem(s, number, "entry", "entry %s has more than %d lines", key, LEDGER_LINES_MAX);
+        s->entry_broken = 1;
+        return 0;
+    }
+    if (s->line_count == s->line_capacity) {
+        size_t capacity = s->line_capacity ? s->line_capacity * 2 : 16;
+        pending_line *grown = realloc(s->lines, capacity * sizeof *grown);
+        if (!grown)
+            return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        s->lines = grown;
+        s->line_capacity = capacity;
+    }
+    line.memo = *memo && s->error_count == 0 ? strdup(memo) : NULL;
+    s->lines[s->line_count++] = line;
+    return 0;
+}
+
+static int import_begin(import_state *s, err *e)
+{
+    if (lookups_load(s->ctx->db, &s->lookups, e))
+        return -1;
+    db_stmt *stmt;
+    if (db_prepare(s->ctx->db,
+                   "INSERT INTO journal_imports (file_name, sha256, entries, lines, imported_at, "
+                   "imported_by) VALUES (?, '', 0, 0, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, s->file_name);
+    db_bind_text(stmt, 2, s->created_at);
+    db_bind_text(stmt, 3, s->ctx->actor.username);
+    return db_insert_returning_id(stmt, &s->import_id, e);
+}
+
+/* Balances, the import record and its audit, once every line is in. */
+static int import_complete(import_state *s, const char *sha256, json_t **summary, err *e)
+{
+    for (size_t i = 0; i < s->balances.capacity; i++) {
+        balance_slot *slot = &s->balances.slots[i];
+        if (slot->month && ledger_balance_add(s->ctx->db, slot->month, slot->account_id,
+                                              slot->center, slot->debit, slot->credit, e))
+            return -1;
+    }
+    db_stmt *stmt;
+    if (db_prepare(s->ctx->db,
+                   "UPDATE journal_imports SET sha256 = ?, entries = ?, lines = ? WHERE id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, sha256);
+    db_bind_int64(stmt, 2, s->entries);
+    db_bind_int64(stmt, 3, s->lines_written);
+    db_bind_int64(stmt, 4, s->import_id);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    *summary = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I}", "import_id",
+                         (json_int_t)s->import_id, "file", s->file_name, "sha256", sha256,
+                         "entries", (json_int_t)s->entries, "lines", (json_int_t)s->lines_written,
+                         "first_entry", (json_int_t)s->first_entry, "last_entry",
+                         (json_int_t)s->last_entry);
+    char id_text[24];
+    snprintf(id_text, sizeof id_text, "%" PRId64, s->import_id);
+    return audit_append(s->ctx, "journal_import", id_text, "import", NULL, *summary, NULL, e);
+}
+
+/* Read the file to its end; returns -1 only on a failure of the machine
+ * (database, memory, reading), problems with the content are in s->errors. */
+static int import_read(import_state *s, FILE *csv, const journal_import_options *options,
+                       char sha256_hex[crypto_hash_sha256_BYTES * 2 + 1], err *e)
+{
+    crypto_hash_sha256_state hash;
+    crypto_hash_sha256_init(&hash);
+    char *text = NULL;
+    size_t capacity = 0;
+    ssize_t length;
+    long number = 0;
+    int rc = 0;
+    while (rc == 0 && (length = getline(&text, &capacity, csv)) >= 0) {
+        crypto_hash_sha256_update(&hash, (const unsigned char *)text, (unsigned long long)length);
+        number++;
+        csv_chomp(text);
+        if (number == 1) {
+            if (strcmp(text[0] == '\xEF' && text[1] == '\xBB' && text[2] == '\xBF' ? text + 3 : text,
+                       IMPORT_HEADER) != 0)
+                problem(s, 1, "header", "the first line must be exactly: %s", IMPORT_HEADER);
+            continue;
+        }
+        if (!*text)
+            continue; /* a blank line, often the last one */
+        rc = import_line(s, text, number, e);
+        if (options && options->progress && number % IMPORT_PROGRESS_EVERY == 0)
+            options->progress(options->progress_context, number);
+    }
+    if (rc == 0 && ferror(csv))
+        rc = err_set(e, ERR_INVALID, "file", "could not be read to its end");
+    free(text);
+    if (rc == 0)
+        rc = entry_finish(s, e);
+    if (rc == 0 && number == 0)
+        problem(s, 1, "header", "the file is empty; the first line must be: %s", IMPORT_HEADER);
+    else if (rc == 0 && s->entries == 0 && s->error_count == 0)
+        problem(s, 2, "file", "has no journal lines after the header");
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&hash, digest);
+    sodium_bin2hex(sha256_hex, crypto_hash_sha256_BYTES * 2 + 1, digest, sizeof digest);
+    return rc;
+}
+
+int journal_import(service_context *ctx, FILE *csv, const char *file_name,
+                   const journal_import_options *options, json_t **out, err *e)
+{
+    *out = NULL;
+    if (!file_name || !*file_name)
+        return err_set(e, ERR_INVALID, "file", "is required");
+    import_state s = {.ctx = ctx, .file_name = file_name, .errors = json_array()};
+    timestamp_format(timestamp_now(), s.created_at, sizeof s.created_at);
+    char sha256[crypto_hash_sha256_BYTES * 2 + 1] = "";
+    if (service_begin(ctx, e)) {
+        json_decref(s.errors);
+        return -1;
+    }
+    int rc = import_begin(&s, e);
+    if (rc == 0)
+        rc = import_read(&s, csv, options, sha256, e);
+    if (rc == 0 && s.error_count == 0)
+        rc = import_complete(&s, sha256, out, e);
+    else if (rc == 0)
+        rc = err_set(e, ERR_INVALID, json_string_value(json_object_get(
+                                         json_array_get(s.errors, 0), "field")),
+                     "line %" JSON_INTEGER_FORMAT ": %s (%ld problem%s in all; nothing was "
+                     "imported)",
+                     json_integer_value(json_object_get(json_array_get(s.errors, 0), "line")),
+                     json_string_value(json_object_get(json_array_get(s.errors, 0), "message")),
+                     s.error_count, s.error_count == 1 ? "" : "s");
+    pending_clear(&s);
+    free(s.lines);
+    free(s.balances.slots);
+    lookups_free(&s.lookups);
+    if (rc && s.error_count)
+        *out = json_pack("{s:o, s:I}", "errors", s.errors, "error_count",
+                         (json_int_t)s.error_count);
+    else
+        json_decref(s.errors);
+    rc = service_finish(ctx, rc, e);
+    if (rc && !s.error_count) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* --- export ---------------------------------------------------------------- */
+
+int journal_export(service_context *ctx, const char *from, const char *to, journal_write_fn write,
+                   void *write_context, err *e)
+{
+    civil_day day;
+    if ((from && *from && date_parse(from, &day, "from", e)) ||
+        (to && *to && date_parse(to, &day, "to", e)))
+        return -1;
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    db_stmt *stmt;
+    int rc = db_prepare(ctx->db,
+                        "SELECT e.entry_date, e.id, a.code, l.center, l.amount_cents, "
+                        "CASE WHEN l.memo = '' THEN e.description ELSE l.memo END "
+                        "FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id "
+                        "JOIN accounts a ON a.id = l.account_id "
+                        "WHERE e.entry_date >= ? AND e.entry_date <= ? ORDER BY e.id, l.line_no",
+                        &stmt, e);
+    if (rc) {
+        db_rollback(ctx->db);
+        return -1;
+    }
+    db_bind_text(stmt, 1, from && *from ? from : "");
+    db_bind_text(stmt, 2, to && *to ? to : "9999-12-31");
+    buffer out = BUFFER_INIT;
+    buffer_printf(&out, "%s\n", IMPORT_HEADER);
+    db_step_result step;
+    char amount[MONEY_TEXT_MAX];
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        buffer_printf(&out, "%s,%s,", db_column_text(stmt, 0), db_column_text(stmt, 1));
+        csv_append_field(&out, db_column_text(stmt, 2));
+        buffer_append_char(&out, ',');
+        csv_append_field(&out, db_column_text(stmt, 3));
+        buffer_printf(&out, ",%s,",
+                      money_format(db_column_int64(stmt, 4), MONEY_PLAIN, amount, sizeof amount));
+        csv_append_field(&out, db_column_text(stmt, 5));
+        buffer_append_char(&out, '\n');
+        if (out.length >= 1 << 16) {
+            if (write(write_context, out.data, out.length)) {
+                step = DB_FAILED;
+                err_set(e, ERR_INTERNAL, NULL, "could not write the export");
+                break;
+            }
+            buffer_reset(&out);
+        }
+    }
+    db_reset(stmt);
+    if (step == DB_DONE && out.length && write(write_context, out.data, out.length)) {
+        step = DB_FAILED;
+        err_set(e, ERR_INTERNAL, NULL, "could not write the export");
+    }
+    buffer_free(&out);
+    db_rollback(ctx->db);
+    return step == DB_DONE ? 0 : -1;
+}

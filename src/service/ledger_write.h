@@ -1,0 +1,33 @@
+/*
+ * ledger_write.h - the writes and lookups that posting, reversal and import
+ * share (ledger.c, journal_io.c). Internal to the ledger services: callers
+ * hold the write transaction and have checked the entry.
+ */
+#ifndef BLOODOPS_SERVICE_LEDGER_WRITE_H
+#define BLOODOPS_SERVICE_LEDGER_WRITE_H
+
+#include "service/ledger.h"
+
+typedef struct {
+    civil_day date;
+    const char *description, *source, *source_ref;
+    int64_t import_id, reverses_id; /* 0 for none */
+    const char *created_at, *created_by;
+} ledger_entry_row;
+
+int ledger_insert_entry(db_conn *db, const ledger_entry_row *row, int64_t *id, err *e);
+int ledger_insert_line(db_conn *db, int64_t entry_id, int line_no, int64_t account_id,
+                       const char *center, int64_t amount, const char *memo, err *e);
+/* Add to the balance of (month, account, center), creating it at zero. */
+int ledger_balance_add(db_conn *db, int32_t month, int64_t account_id, const char *center,
+                       int64_t debit, int64_t credit, err *e);
+
+/* The id of an account code; ERR_INVALID naming `field` when unknown. */
+int ledger_account_id(db_conn *db, const char *code, int64_t *id, const char *field, err *e);
+/* A center code must name a donor center or a market; "" or NULL is none. */
+int ledger_center_check(db_conn *db, const char *code, const char *field, err *e);
+/* The closed period holding `date`, or "" when the date is open. */
+int ledger_closed_period_of(db_conn *db, civil_day date, char period[LEDGER_PERIOD_TEXT_MAX],
+                            err *e);
+
+#endif
