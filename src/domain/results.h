@@ -7,8 +7,11 @@
  * narrative and renders the report as text, CSV or HTML.
  *
  * Every amount is in integer cents. The derived figures follow the release:
- *   percent change = change / prior, to one decimal, half away from zero
- *                    (-2.8%, +16.5%); none when the prior is zero;
+ *   percent change = change / |prior|, to one decimal, half away from zero
+ *                    (-2.8%, +16.5%); none when the prior is zero (dividing
+ *                    by the size of the prior makes the sign follow the
+ *                    change: a loss shrinking from 194,000 to 97,000 is
+ *                    +50.0%);
  *   gross margin   = gross profit / revenue, to one decimal;
  *   DSO            = net receivables at period end / revenue of the period
  *                    x days in the period, to one decimal, then to the whole
@@ -26,8 +29,12 @@
 
 /* --- arithmetic ---------------------------------------------------------- */
 
-/* a x b / c rounded half away from zero, without overflow for amounts up to
- * 2^62 (uses 128-bit intermediates). c must not be 0. */
+/* The functions that may have no answer return 1 when they wrote it and 0
+ * (writing nothing) when there is none. */
+
+/* a x b / c rounded half away from zero, exact for any int64_t operands
+ * (128-bit intermediates); a result beyond int64_t saturates to
+ * INT64_MIN/INT64_MAX. c must not be 0. */
 int64_t results_muldiv_round(int64_t a, int64_t b, int64_t c);
 
 /* Tenths of a percent of `part` in `whole` (787,000 of 4,780,000 -> 165,
@@ -39,7 +46,9 @@ int results_percent_tenths(int64_t part, int64_t whole, int64_t *tenths);
 int results_change_tenths(int64_t current, int64_t prior, int64_t *tenths);
 
 /* Days sales outstanding in tenths of a day and in whole days, as the
- * release computes it. 0 and nothing written when revenue <= 0. */
+ * release computes it (tenths first, then the day: 46.4997 -> 46.5 -> 47).
+ * 0 and nothing written when revenue <= 0 or days <= 0. Either output may
+ * be NULL. */
 int results_dso(int64_t net_receivables, int64_t revenue, int days, int64_t *tenths,
                 int64_t *whole_days);
 
@@ -125,12 +134,44 @@ typedef struct {
     results_position year_end;      /* at the end of the previous fiscal year */
 } results_report;
 
-/* Fill the figures that derive from others: gross profits, totals of the
- * position, working capital, EPS, DSO. Used after loading amounts. */
+/* Fill the figures that derive from others. Used after loading amounts.
+ *
+ * The caller (the service, from the ledger) fills: period; revenue,
+ * blood_products_revenue, ongoing_revenue, closed_revenue,
+ * blood_services_revenue; cost_of_revenue; blood_products_gross_profit,
+ * ongoing_gross_profit, closed_gross_profit, blood_services_gross_profit;
+ * ga_lines and general_administrative; other_expense; income_taxes;
+ * has_shares, shares_basic, shares_diluted; centers (code, name, closed,
+ * revenue, cost); and in the position the raw amounts: cash_and_securities,
+ * other_current_assets, non_current_assets, current_liabilities,
+ * long_term_liabilities, equity, net_receivables, quarter_revenue,
+ * quarter_days.
+ *
+ * results_derive then sets: first_day and last_day (from period);
+ * each center's gross_profit = revenue - cost;
+ * gross_profit = revenue - cost_of_revenue;
+ * income_before_taxes = gross_profit - general_administrative - other_expense;
+ * net_income = income_before_taxes - income_taxes;
+ * eps_basic_cents, eps_diluted_cents when has_shares (0 when the shares
+ * are not positive); position.date = last_day; and the position as below.
+ *
+ * results_derive_position sets total_assets = cash_and_securities +
+ * other_current_assets + non_current_assets; total_liabilities_and_equity =
+ * current_liabilities + long_term_liabilities + equity; working_capital =
+ * cash_and_securities + other_current_assets - current_liabilities;
+ * has_dso, dso_tenths, dso_days (from net_receivables, quarter_revenue and
+ * quarter_days; has_dso 0 when the revenue is not positive). Call it alone
+ * for the year-end position (its date is the caller's).
+ *
+ * Subtotals the caller fills (segment revenues and gross profits, G&A) are
+ * not recomputed: results_check compares them with their parts. A report
+ * read back from a user's JSON is checked as given, without deriving. */
 void results_derive(results_period *period);
 void results_derive_position(results_position *position);
 
-/* Free the arrays of a report (not the report itself). */
+/* Free the arrays of a report (not the report itself): ga_lines and
+ * centers of current and prior, allocated by the caller with malloc. Leaves
+ * them NULL with counts 0. */
 void results_report_free(results_report *report);
 
 /* --- consistency findings ------------------------------------------------ */
@@ -139,10 +180,17 @@ void results_report_free(results_report *report);
  * (revenue = segments, blood products = ongoing + closed, gross profit =
  * segments, G&A = its accounts, income before taxes = gross profit - G&A -
  * other, net income = income before taxes - provision, EPS, total assets =
- * its parts = liabilities and equity, working capital, DSO). Appends one
- * line per finding to `out` ("Q1 2004: net income 264,000 is not income
- * before taxes 246,000 less provision 0 (246,000)") and returns the number
- * of findings. */
+ * its parts = liabilities and equity, working capital, DSO; and each donor
+ * center's gross profit = revenue - cost), for the current period, the
+ * prior one and the year-end position when present. Appends one line per
+ * finding to `out` (may be NULL to count only), naming the period or the
+ * date and the figures in whole dollars (with cents when they have any):
+ *   "Q1 2004: net income $264,000 is not income before income taxes
+ *    $246,000 less the provision $0 ($246,000)"
+ *   "March 31, 2004: the balance sheet does not balance: total assets
+ *    $8,414,000 differ from total liabilities and shareholders' equity
+ *    $8,514,000 by $100,000"
+ * and returns the number of findings. */
 int results_check(const results_report *report, buffer *out);
 
 /* --- outputs ------------------------------------------------------------- */
@@ -151,7 +199,13 @@ int results_check(const results_report *report, buffer *out);
  * terminal (whole dollars, changes in dollars and percent). */
 void results_render_text(const results_report *report, buffer *out);
 /* One row per figure: section,item,current,prior,change,change_percent
- * (money in decimal dollars, two places). */
+ * (money in decimal dollars, two places; percents and margins in percent
+ * with one decimal, the change of a margin in points; shares as integers;
+ * DSO in whole days; empty cells where a figure does not apply). "prior" is
+ * the comparison period, except in the section "year_end" where it is the
+ * previous fiscal year end. Sections: statement, balance_sheet, revenue,
+ * gross_profit, gross_margin, general_administrative, other, position,
+ * year_end, center_revenue, center_cost, center_gross_profit. */
 void results_render_csv(const results_report *report, buffer *out);
 /* A self-contained HTML page (inline CSS, SVG bar charts), printable. */
 void results_render_html(const results_report *report, buffer *out);
