@@ -12,15 +12,25 @@ password=${BLOODOPS_ADMIN_PASSWORD:-bloodops-demo}
 
 if [ ! -f "$db" ]; then
   BLOODOPS_ADMIN_PASSWORD=$password ./bloodops init --db "$db"
-  # A small registry to look at: the markets and centers of the seeds.
-  ./bloodops market add --db "$db" --code LA --name "Los Angeles" >/dev/null
-  ./bloodops market add --db "$db" --code NY --name "New York" >/dev/null
-  ./bloodops center add --db "$db" --code LA-SHERMAN --name "Sherman Oaks Donor Center" \
-    --market LA --fin W0001 --opened 1998-01-05 >/dev/null
-  ./bloodops center add --db "$db" --code NY-MAIN --name "New York Donor Center" \
-    --market NY --fin W0002 --opened 1999-06-01 >/dev/null
-  ./bloodops hospital add --db "$db" --code CEDARS --name "Cedars-Sinai Medical Center" \
-    --market LA --terms 30 >/dev/null
+  # The demo company of the seeds: markets, donor centers (two of them
+  # closed by the 2003 restructuring plan), a hospital, and its books for
+  # 2003 and the first quarter of 2004 (tests/fixtures/ledger).
+  bo() { ./bloodops "$@" --db "$db" >/dev/null; }
+  bo market add --code LA --name "Los Angeles"
+  bo market add --code NY --name "New York"
+  bo market add --code PA --name "Pennsylvania"
+  bo market add --code NC --name "North Carolina"
+  bo center add --code LA-01 --name "Los Angeles Donor Center" --market LA --fin W0001 --opened 1998-01-05
+  bo center add --code OC-01 --name "Orange County Donor Center" --market LA --fin W0002 --opened 1999-06-01
+  bo center add --code PA-01 --name "Philadelphia Donor Center" --market PA --fin W0003 --opened 2000-03-01
+  bo center add --code NC-01 --name "Charlotte Donor Center" --market NC --fin W0004 --opened 2000-09-01
+  bo center close PA-01 --date 2003-09-30 --reason "restructuring plan"
+  bo center close NC-01 --date 2004-01-31 --reason "restructuring plan"
+  bo hospital add --code CEDARS --name "Cedars-Sinai Medical Center" --market LA --terms 30
+  bo journal import tests/fixtures/ledger/journal-2003-2004.csv
+  bo shares set --period 2003Q1 --basic 7751000 --diluted 7834000
+  bo shares set --period 2004Q1 --basic 7756000 --diluted 7947000
+  echo "demo company loaded: try ./bloodops report quarterly --period 2004Q1 --db $db"
   echo "log in as admin with password: $password"
 else
   echo "using $db (log in as admin; the demo password is bloodops-demo unless you changed it)"
