@@ -34,10 +34,10 @@
 static int64_t round_quotient(__int128 numerator, __int128 denominator)
 {
     int negative = (numerator < 0) != (denominator < 0);
-    unsigned __int128 dividend = numerator < 0 ? -(unsigned __int128)numerator
-                                               : (unsigned __int128)numerator;
-    unsigned __int128 divisor = denominator < 0 ? -(unsigned __int128)denominator
-                                                : (unsigned __int128)denominator;
+    unsigned __int128 dividend =
+        numerator < 0 ? -(unsigned __int128)numerator : (unsigned __int128)numerator;
+    unsigned __int128 divisor =
+        denominator < 0 ? -(unsigned __int128)denominator : (unsigned __int128)denominator;
     unsigned __int128 quotient = dividend / divisor;
     unsigned __int128 remainder = dividend % divisor;
     if (remainder >= divisor - remainder) /* at least half: away from zero */
@@ -153,9 +153,9 @@ void results_derive_position(results_position *position)
     position->total_liabilities_and_equity = expected_total_liabilities_and_equity(position);
     position->working_capital = expected_working_capital(position);
     position->dso_tenths = position->dso_days = 0;
-    position->has_dso = results_dso(position->net_receivables, position->quarter_revenue,
-                                    position->quarter_days, &position->dso_tenths,
-                                    &position->dso_days);
+    position->has_dso =
+        results_dso(position->net_receivables, position->quarter_revenue, position->quarter_days,
+                    &position->dso_tenths, &position->dso_days);
 }
 
 void results_derive(results_period *period)
@@ -305,9 +305,9 @@ static short_text period_name(const results_period *period)
     return t;
 }
 
-static const char *const month_names[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+static const char *const month_names[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 
 /* "March 31, 2004" */
 static short_text long_date(civil_day day)
@@ -353,14 +353,32 @@ static const char *quarter_word(const results_period *period)
     return q >= 1 && q <= 4 ? words[q - 1] : "reported";
 }
 
-/* Characters on screen of UTF-8 text (continuation bytes do not count). */
-static size_t text_width(const char *text)
+/* Characters on screen of the first `length` bytes of UTF-8 text
+ * (continuation bytes do not count). */
+static size_t span_width(const char *text, size_t length)
 {
     size_t width = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if ((*p & 0xC0) != 0x80)
+    for (size_t i = 0; i < length; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
             width++;
     return width;
+}
+
+static size_t text_width(const char *text)
+{
+    return span_width(text, strlen(text));
+}
+
+/* Step through text line by line: sets *line and *length (without the
+ * line break) and returns 1, or returns 0 at the end. */
+static int next_line(const char **cursor, const char **line, size_t *length)
+{
+    if (**cursor == '\0')
+        return 0;
+    *line = *cursor;
+    *length = strcspn(*cursor, "\n");
+    *cursor += *length + ((*cursor)[*length] == '\n');
+    return 1;
 }
 
 /* ======================================================================
@@ -400,8 +418,8 @@ static ga_movement *ga_movements(const results_report *report, size_t *count)
     for (size_t i = 0; i < current->ga_count; i++) {
         const results_line *line = &current->ga_lines[i];
         const results_line *before = report->has_prior ? find_line(prior, line->code) : NULL;
-        movements[n++] = (ga_movement){line->code, line->name, line->amount,
-                                       before ? before->amount : 0};
+        movements[n++] =
+            (ga_movement){line->code, line->name, line->amount, before ? before->amount : 0};
     }
     for (size_t i = 0; i < prior_count; i++) {
         const results_line *line = &prior->ga_lines[i];
@@ -492,9 +510,8 @@ static void check_revenue(findings *f, const results_period *p)
 {
     check_sum(f, "revenue", p->revenue, "blood products revenue", p->blood_products_revenue,
               "blood services revenue", p->blood_services_revenue);
-    check_sum(f, "blood products revenue", p->blood_products_revenue,
-              "ongoing donor centers", p->ongoing_revenue, "closed donor centers",
-              p->closed_revenue);
+    check_sum(f, "blood products revenue", p->blood_products_revenue, "ongoing donor centers",
+              p->ongoing_revenue, "closed donor centers", p->closed_revenue);
 }
 
 static void check_gross_profit(findings *f, const results_period *p)
@@ -526,18 +543,20 @@ static void check_expenses_and_income(findings *f, const results_period *p)
         for (size_t i = 0; i < p->ga_count; i++)
             sum += p->ga_lines[i].amount;
         if (p->general_administrative != sum)
-            finding(f, "general and administrative expenses %s are not the sum of their %zu "
-                       "accounts (%s)",
+            finding(f,
+                    "general and administrative expenses %s are not the sum of their %zu "
+                    "accounts (%s)",
                     exact_dollars(p->general_administrative).text, p->ga_count,
                     exact_dollars(sum).text);
     }
     int64_t before_taxes = expected_income_before_taxes(p);
     if (p->income_before_taxes != before_taxes)
-        finding(f, "income before income taxes %s is not gross profit %s less general and "
-                   "administrative expenses %s and other expense %s (%s)",
+        finding(f,
+                "income before income taxes %s is not gross profit %s less general and "
+                "administrative expenses %s and other expense %s (%s)",
                 exact_dollars(p->income_before_taxes).text, exact_dollars(p->gross_profit).text,
-                exact_dollars(p->general_administrative).text,
-                exact_dollars(p->other_expense).text, exact_dollars(before_taxes).text);
+                exact_dollars(p->general_administrative).text, exact_dollars(p->other_expense).text,
+                exact_dollars(before_taxes).text);
     int64_t net = expected_net_income(p);
     if (p->net_income != net)
         finding(f, "net income %s is not income before income taxes %s less the provision %s (%s)",
@@ -550,8 +569,9 @@ static void check_one_eps(findings *f, const results_period *p, const char *kind
 {
     int64_t expected;
     if (!results_eps_cents(p->net_income, shares, &expected))
-        finding(f, "%s weighted average shares %s are not positive, so there is no %s earnings "
-                   "per share",
+        finding(f,
+                "%s weighted average shares %s are not positive, so there is no %s earnings "
+                "per share",
                 kind, grouped_count(shares).text, kind);
     else if (eps != expected)
         finding(f, "%s earnings per share %s is not net income %s over %s weighted shares (%s)",
@@ -565,25 +585,29 @@ static void check_position(findings *f, const results_position *p)
 
     int64_t assets = expected_total_assets(p);
     if (p->total_assets != assets)
-        finding(f, "total assets %s are not cash and marketable securities %s plus other current "
-                   "assets %s plus non-current assets %s (%s)",
+        finding(f,
+                "total assets %s are not cash and marketable securities %s plus other current "
+                "assets %s plus non-current assets %s (%s)",
                 exact_dollars(p->total_assets).text, exact_dollars(p->cash_and_securities).text,
                 exact_dollars(p->other_current_assets).text,
                 exact_dollars(p->non_current_assets).text, exact_dollars(assets).text);
     int64_t claims = expected_total_liabilities_and_equity(p);
     if (p->total_liabilities_and_equity != claims)
-        finding(f, "total liabilities and shareholders' equity %s are not current liabilities %s "
-                   "plus long-term liabilities %s plus shareholders' equity %s (%s)",
+        finding(f,
+                "total liabilities and shareholders' equity %s are not current liabilities %s "
+                "plus long-term liabilities %s plus shareholders' equity %s (%s)",
                 exact_dollars(p->total_liabilities_and_equity).text,
                 exact_dollars(p->current_liabilities).text,
                 exact_dollars(p->long_term_liabilities).text, exact_dollars(p->equity).text,
                 exact_dollars(claims).text);
     if (p->total_assets != p->total_liabilities_and_equity)
-        finding(f, "the balance sheet does not balance: total assets %s differ from total "
-                   "liabilities and shareholders' equity %s by %s",
-                exact_dollars(p->total_assets).text,
-                exact_dollars(p->total_liabilities_and_equity).text,
-                exact_dollars(magnitude_of(p->total_assets - p->total_liabilities_and_equity)).text);
+        finding(
+            f,
+            "the balance sheet does not balance: total assets %s differ from total "
+            "liabilities and shareholders' equity %s by %s",
+            exact_dollars(p->total_assets).text,
+            exact_dollars(p->total_liabilities_and_equity).text,
+            exact_dollars(magnitude_of(p->total_assets - p->total_liabilities_and_equity)).text);
     int64_t working = expected_working_capital(p);
     if (p->working_capital != working)
         finding(f, "working capital %s is not current assets %s less current liabilities %s (%s)",
@@ -594,12 +618,14 @@ static void check_position(findings *f, const results_position *p)
         return;
     int64_t tenths, days;
     if (!results_dso(p->net_receivables, p->quarter_revenue, p->quarter_days, &tenths, &days))
-        finding(f, "days sales outstanding are given but the quarter's revenue %s over %d days "
-                   "gives none",
+        finding(f,
+                "days sales outstanding are given but the quarter's revenue %s over %d days "
+                "gives none",
                 exact_dollars(p->quarter_revenue).text, p->quarter_days);
     else if (p->dso_days != days || p->dso_tenths != tenths)
-        finding(f, "days sales outstanding of %lld days (%s) are not net receivables %s over "
-                   "revenue %s for %d days (%s, so %lld days)",
+        finding(f,
+                "days sales outstanding of %lld days (%s) are not net receivables %s over "
+                "revenue %s for %d days (%s, so %lld days)",
                 (long long)p->dso_days, plain_tenths(p->dso_tenths).text,
                 exact_dollars(p->net_receivables).text, exact_dollars(p->quarter_revenue).text,
                 p->quarter_days, plain_tenths(tenths).text, (long long)days);
@@ -689,6 +715,14 @@ static void text_right(buffer *out, const char *text, int width)
     buffer_append_text(out, text);
 }
 
+/* End the line, without the spaces that padded empty cells. */
+static void end_line(buffer *out)
+{
+    while (out->length > 0 && out->data[out->length - 1] == ' ')
+        out->data[--out->length] = '\0';
+    buffer_append_char(out, '\n');
+}
+
 static int columns_width(const table *t)
 {
     int width = 0;
@@ -701,12 +735,12 @@ static int columns_width(const table *t)
 static void text_span_heading(const table *t, const char *text)
 {
     int span = columns_width(t);
-    while (*text) {
-        size_t length = strcspn(text, "\n");
-        int indent = t->label_width + (span - (int)length) / 2;
+    const char *line;
+    size_t length;
+    while (next_line(&text, &line, &length)) {
+        int indent = t->label_width + (span - (int)span_width(line, length)) / 2;
         pad(t->out, indent > 0 ? (size_t)indent : 0);
-        buffer_printf(t->out, "%.*s\n", (int)length, text);
-        text += length + (text[length] == '\n');
+        buffer_printf(t->out, "%.*s\n", (int)length, line);
     }
 }
 
@@ -730,7 +764,7 @@ static void text_row(const table *t, const char *label, const char *const cells[
     text_left(t->out, label, t->label_width);
     for (size_t i = 0; i < t->count; i++)
         text_right(t->out, cells[i], t->widths[i]);
-    buffer_append_char(t->out, '\n');
+    end_line(t->out);
 }
 
 /* Start a table: a caption, an optional heading over all the value
@@ -756,9 +790,13 @@ static void table_begin(table *t, const char *caption, const char *span, const c
         html_escape(t->out, span);
         buffer_append_text(t->out, "</th></tr>\n");
     }
-    buffer_append_text(t->out, "<tr><th scope=\"col\">");
-    html_escape(t->out, label_head);
-    buffer_append_text(t->out, "</th>");
+    if (*label_head) {
+        buffer_append_text(t->out, "<tr><th scope=\"col\">");
+        html_escape(t->out, label_head);
+        buffer_append_text(t->out, "</th>");
+    } else {
+        buffer_append_text(t->out, "<tr><td></td>");
+    }
     for (size_t i = 0; i < t->count; i++) {
         buffer_append_text(t->out, "<th scope=\"col\">");
         html_escape(t->out, t->heads[i]);
@@ -781,7 +819,8 @@ static void table_row(table *t, const char *label, const char *const cells[], in
         text_row(t, label, cells);
         return;
     }
-    buffer_append_text(t->out, total ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
+    buffer_append_text(t->out,
+                       total ? "<tr class=\"total\"><th scope=\"row\">" : "<tr><th scope=\"row\">");
     html_escape(t->out, label);
     buffer_append_text(t->out, "</th>");
     for (size_t i = 0; i < t->count; i++) {
@@ -836,7 +875,9 @@ static void table_column(table *t, const char *head, int width)
  * The sections shared by the text and HTML renderings
  * ==================================================================== */
 
-enum { STATEMENT_LABEL = 44, DETAIL_LABEL = 32, MONEY_COLUMN = 14, CHANGE_COLUMN = 9 };
+/* Text column widths: the release's table, then the detail (80 columns). */
+enum { STATEMENT_LABEL = 46, STATEMENT_COLUMN = 14 };
+enum { DETAIL_LABEL = 32, MONEY_COLUMN = 13, CHANGE_COLUMN = 9 };
 
 /* The columns of a comparison: current, prior, change, change %. The
  * names must outlive the table (the caller's short_texts). */
@@ -847,14 +888,13 @@ static void comparison_columns(table *t, const results_report *report, const cha
     if (report->has_prior) {
         table_column(t, prior, MONEY_COLUMN);
         table_column(t, "Change", MONEY_COLUMN);
-        table_column(t, "Change %", CHANGE_COLUMN + 1);
+        table_column(t, "Change %", CHANGE_COLUMN);
     }
 }
 
 /* A money row: the amounts, the change in dollars, the change in percent
  * (empty when the prior is zero). */
-static void money_row(table *t, const results_report *report, const char *label,
-                      int64_t current, int64_t prior, int total)
+static void money_row(table *t, const char *label, int64_t current, int64_t prior, int total)
 {
     short_text now = dollars(current), before = dollars(prior), change = dollars(current - prior);
     short_text change_percent = {""};
@@ -893,12 +933,17 @@ static void section_statement(table_format format, buffer *out, const results_re
     short_text year = integer(now->period.year), prior_year = integer(before->period.year);
     phrase span;
     snprintf(span.text, sizeof span.text, "Three Months Ended\n%s", month_day(now->last_day).text);
-    table_column(&t, year.text, MONEY_COLUMN);
+    table_column(&t, year.text, STATEMENT_COLUMN);
     if (report->has_prior)
-        table_column(&t, prior_year.text, MONEY_COLUMN);
-    table_begin(&t, "Condensed Consolidated Data (Unaudited)", span.text, "Statements of Operations");
+        table_column(&t, prior_year.text, STATEMENT_COLUMN);
+    table_begin(&t, "Condensed Consolidated Data (Unaudited)", span.text,
+                "Statements of Operations");
 
-    struct { const char *label; int64_t now, before; int total; } lines[] = {
+    struct {
+        const char *label;
+        int64_t now, before;
+        int total;
+    } lines[] = {
         {"Revenues", now->revenue, before->revenue, 0},
         {"Gross profit", now->gross_profit, before->gross_profit, 0},
         {"Income before income taxes", now->income_before_taxes, before->income_before_taxes, 0},
@@ -913,7 +958,11 @@ static void section_statement(table_format format, buffer *out, const results_re
     int same_eps = now->eps_basic_cents == now->eps_diluted_cents &&
                    (!report->has_prior || !before->has_shares ||
                     before->eps_basic_cents == before->eps_diluted_cents);
-    struct { const char *label; int64_t now, before; int is_eps; } shares[] = {
+    struct {
+        const char *label;
+        int64_t now, before;
+        int is_eps;
+    } shares[] = {
         {same_eps ? "Basic and diluted per share amounts" : "Basic per share amounts",
          now->eps_basic_cents, before->eps_basic_cents, 1},
         {"Diluted per share amounts", now->eps_diluted_cents, before->eps_diluted_cents, 1},
@@ -939,10 +988,14 @@ static void section_balance_sheet(table_format format, buffer *out, const result
     const results_position *p = &report->current.position;
     table t = table_new(format, out, STATEMENT_LABEL);
     short_text year = integer(year_of(p->date)), span = month_day(p->date);
-    table_column(&t, year.text, MONEY_COLUMN);
+    table_column(&t, year.text, STATEMENT_COLUMN);
     table_begin(&t, "Balance Sheets", span.text, "");
 
-    struct { const char *group, *label; int64_t amount; int total; } lines[] = {
+    struct {
+        const char *group, *label;
+        int64_t amount;
+        int total;
+    } lines[] = {
         {"Assets", "Cash and marketable securities", p->cash_and_securities, 0},
         {NULL, "Other current assets", p->other_current_assets, 0},
         {NULL, "Non-current assets", p->non_current_assets, 0},
@@ -969,29 +1022,28 @@ static void section_segments(table_format format, buffer *out, const results_rep
     table revenue = table_new(format, out, DETAIL_LABEL);
     comparison_columns(&revenue, report, now_name.text, before_name.text);
     table_begin(&revenue, "Revenue by segment", NULL, "Segment");
-    money_row(&revenue, report, "Blood products", now->blood_products_revenue,
+    money_row(&revenue, "Blood products", now->blood_products_revenue,
               before->blood_products_revenue, 0);
-    money_row(&revenue, report, "  Ongoing donor centers", now->ongoing_revenue,
-              before->ongoing_revenue, 0);
-    money_row(&revenue, report, "  Closed donor centers", now->closed_revenue,
-              before->closed_revenue, 0);
-    money_row(&revenue, report, "Blood services", now->blood_services_revenue,
+    money_row(&revenue, "  Ongoing donor centers", now->ongoing_revenue, before->ongoing_revenue,
+              0);
+    money_row(&revenue, "  Closed donor centers", now->closed_revenue, before->closed_revenue, 0);
+    money_row(&revenue, "Blood services", now->blood_services_revenue,
               before->blood_services_revenue, 0);
-    money_row(&revenue, report, "Total revenue", now->revenue, before->revenue, 1);
+    money_row(&revenue, "Total revenue", now->revenue, before->revenue, 1);
     table_end(&revenue);
 
     table profit = table_new(format, out, DETAIL_LABEL);
     comparison_columns(&profit, report, now_name.text, before_name.text);
     table_begin(&profit, "Gross profit by segment", NULL, "Segment");
-    money_row(&profit, report, "Blood products", now->blood_products_gross_profit,
+    money_row(&profit, "Blood products", now->blood_products_gross_profit,
               before->blood_products_gross_profit, 0);
-    money_row(&profit, report, "  Ongoing donor centers", now->ongoing_gross_profit,
+    money_row(&profit, "  Ongoing donor centers", now->ongoing_gross_profit,
               before->ongoing_gross_profit, 0);
-    money_row(&profit, report, "  Closed donor centers", now->closed_gross_profit,
+    money_row(&profit, "  Closed donor centers", now->closed_gross_profit,
               before->closed_gross_profit, 0);
-    money_row(&profit, report, "Blood services", now->blood_services_gross_profit,
+    money_row(&profit, "Blood services", now->blood_services_gross_profit,
               before->blood_services_gross_profit, 0);
-    money_row(&profit, report, "Total gross profit", now->gross_profit, before->gross_profit, 1);
+    money_row(&profit, "Total gross profit", now->gross_profit, before->gross_profit, 1);
     table_end(&profit);
 
     table margin = table_new(format, out, DETAIL_LABEL);
@@ -1017,13 +1069,12 @@ static void section_expenses(table_format format, buffer *out, const results_rep
     for (size_t i = 0; i < count; i++) {
         char label[RESULTS_CODE_MAX + RESULTS_NAME_MAX + 2];
         snprintf(label, sizeof label, "%s %s", movements[i].code, movements[i].name);
-        money_row(&t, report, label, movements[i].current, movements[i].prior, 0);
+        money_row(&t, label, movements[i].current, movements[i].prior, 0);
     }
     free(movements);
-    money_row(&t, report, "Total general and administrative", now->general_administrative,
+    money_row(&t, "Total general and administrative", now->general_administrative,
               before->general_administrative, 1);
-    money_row(&t, report, "Other expense (income), net", now->other_expense,
-              before->other_expense, 0);
+    money_row(&t, "Other expense (income), net", now->other_expense, before->other_expense, 0);
     table_end(&t);
 }
 
@@ -1040,37 +1091,38 @@ static size_t positions_shown(const results_report *report, const results_positi
     return n;
 }
 
+enum { POSITION_CASH, POSITION_WORKING_CAPITAL, POSITION_RECEIVABLES, POSITION_DSO };
+
+static short_text position_figure(const results_position *p, int figure)
+{
+    switch (figure) {
+    case POSITION_CASH: return dollars(p->cash_and_securities);
+    case POSITION_WORKING_CAPITAL: return dollars(p->working_capital);
+    case POSITION_RECEIVABLES: return dollars(p->net_receivables);
+    default: return p->has_dso ? integer(p->dso_days) : (short_text){"n/a"};
+    }
+}
+
 static void section_position(table_format format, buffer *out, const results_report *report)
 {
+    static const char *const labels[] = {"Cash and marketable securities", "Working capital",
+                                         "Net accounts receivable", "Days sales outstanding"};
     const results_position *shown[3];
     size_t count = positions_shown(report, shown);
-    short_text heads[3];
+    short_text heads[3], cells[3];
+    const char *texts[3];
     table t = table_new(format, out, DETAIL_LABEL);
     for (size_t i = 0; i < count; i++) {
         heads[i] = short_date(shown[i]->date);
-        table_column(&t, heads[i].text, MONEY_COLUMN);
+        table_column(&t, heads[i].text, STATEMENT_COLUMN);
     }
     table_begin(&t, "Working capital, receivables and days sales outstanding", NULL, "");
-
-    short_text cells[3];
-    const char *texts[3];
-    for (int line = 0; line < 4; line++) {
-        static const char *const labels[] = {"Cash and marketable securities", "Working capital",
-                                             "Net accounts receivable",
-                                             "Days sales outstanding"};
+    for (int figure = POSITION_CASH; figure <= POSITION_DSO; figure++) {
         for (size_t i = 0; i < count; i++) {
-            const results_position *p = shown[i];
-            if (line == 0)
-                cells[i] = dollars(p->cash_and_securities);
-            else if (line == 1)
-                cells[i] = dollars(p->working_capital);
-            else if (line == 2)
-                cells[i] = dollars(p->net_receivables);
-            else
-                cells[i] = p->has_dso ? integer(p->dso_days) : (short_text){"n/a"};
+            cells[i] = position_figure(shown[i], figure);
             texts[i] = cells[i].text;
         }
-        table_row(&t, labels[line], texts, 0);
+        table_row(&t, labels[figure], texts, 0);
     }
     table_end(&t);
 }
@@ -1081,12 +1133,12 @@ static void section_centers_of(table_format format, buffer *out, const results_p
         return;
     char caption[sizeof(phrase)];
     snprintf(caption, sizeof caption, "Gross profit by donor center, %s", period_name(period).text);
-    table t = table_new(format, out, 28);
-    table_column(&t, "Status", 9);
-    table_column(&t, "Revenue", 13);
-    table_column(&t, "Cost", 13);
+    table t = table_new(format, out, DETAIL_LABEL);
+    table_column(&t, "Status", 8);
+    table_column(&t, "Revenue", 12);
+    table_column(&t, "Cost", 12);
     table_column(&t, "Gross profit", 13);
-    table_column(&t, "Margin", 8);
+    table_column(&t, "Margin", 7);
     table_begin(&t, caption, NULL, "Donor center");
 
     int64_t revenue = 0, cost = 0, profit = 0;
@@ -1098,9 +1150,9 @@ static void section_centers_of(table_format format, buffer *out, const results_p
         int has_margin = results_percent_tenths(c->gross_profit, c->revenue, &tenths);
         short_text r = dollars(c->revenue), k = dollars(c->cost), g = dollars(c->gross_profit);
         short_text m = margin_text(has_margin, tenths);
-        table_row(&t, label,
-                  (const char *[]){c->closed ? "closed" : "ongoing", r.text, k.text, g.text, m.text},
-                  0);
+        table_row(
+            &t, label,
+            (const char *[]){c->closed ? "closed" : "ongoing", r.text, k.text, g.text, m.text}, 0);
         revenue += c->revenue, cost += c->cost, profit += c->gross_profit;
     }
     int64_t tenths = 0;
@@ -1117,16 +1169,15 @@ static void section_centers_of(table_format format, buffer *out, const results_p
 
 static void text_findings(const results_report *report, buffer *out)
 {
-    buffer lines = BUFFER_INIT;
-    if (results_check(report, &lines) > 0) {
+    buffer findings_text = BUFFER_INIT;
+    if (results_check(report, &findings_text) > 0) {
         buffer_append_text(out, "\nConsistency findings\n--------------------\n\n");
-        for (const char *line = buffer_text(&lines); *line;) {
-            size_t length = strcspn(line, "\n");
+        const char *cursor = buffer_text(&findings_text), *line;
+        size_t length;
+        while (next_line(&cursor, &line, &length))
             buffer_printf(out, "  - %.*s\n", (int)length, line);
-            line += length + (line[length] == '\n');
-        }
     }
-    buffer_free(&lines);
+    buffer_free(&findings_text);
 }
 
 void results_render_text(const results_report *report, buffer *out)
@@ -1252,8 +1303,7 @@ static void csv_statement(buffer *out, const results_report *report)
     csv_money(out, "statement", "Provision (benefit) for income taxes", now->income_taxes, p,
               before->income_taxes);
     csv_money(out, "statement", "Net income", now->net_income, p, before->net_income);
-    csv_eps(out, "Basic earnings per share", report, now->eps_basic_cents,
-            before->eps_basic_cents);
+    csv_eps(out, "Basic earnings per share", report, now->eps_basic_cents, before->eps_basic_cents);
     csv_eps(out, "Diluted earnings per share", report, now->eps_diluted_cents,
             before->eps_diluted_cents);
     int shares_before = p && before->has_shares;
@@ -1334,8 +1384,8 @@ static void csv_expenses(buffer *out, const results_report *report)
 static void csv_position(buffer *out, const char *section, const results_position *now,
                          int has_before, const results_position *before)
 {
-    csv_money(out, section, "Cash and marketable securities", now->cash_and_securities,
-              has_before, before->cash_and_securities);
+    csv_money(out, section, "Cash and marketable securities", now->cash_and_securities, has_before,
+              before->cash_and_securities);
     csv_money(out, section, "Working capital", now->working_capital, has_before,
               before->working_capital);
     csv_money(out, section, "Net accounts receivable", now->net_receivables, has_before,
@@ -1454,8 +1504,9 @@ static void svg_bars(buffer *out, const chart_bar *bars, size_t count, size_t se
             int64_t end = chart_x(bars[i].value[s], low, high);
             int64_t left = end < zero ? end : zero, width = end < zero ? zero - end : end - zero;
             int bar_y = y + (int)s * CHART_BAR;
-            buffer_printf(out, "<rect class=\"%s\" x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"%d\">"
-                               "<title>",
+            buffer_printf(out,
+                          "<rect class=\"%s\" x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"%d\">"
+                          "<title>",
                           s == 0 ? "bar-current" : "bar-prior", (long long)left, bar_y,
                           (long long)width, CHART_BAR - 2);
             html_escape(out, series_names[s]);
@@ -1483,16 +1534,18 @@ static void svg_chart(buffer *out, const char *id, const char *title, const char
         high = low + 1;
     int top = 28, height = top + (int)count * ((int)series * CHART_BAR + 12) + 4;
 
-    buffer_printf(out, "<figure>\n<svg role=\"img\" aria-labelledby=\"%s-title\" viewBox=\"0 0 %d %d\" "
-                       "width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-                       "<title id=\"%s-title\">",
+    buffer_printf(out,
+                  "<figure>\n<svg role=\"img\" aria-labelledby=\"%s-title\" viewBox=\"0 0 %d %d\" "
+                  "width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
+                  "<title id=\"%s-title\">",
                   id, CHART_WIDTH, height, CHART_WIDTH, height, id);
     html_escape(out, title);
     buffer_append_text(out, "</title>\n");
     for (size_t s = 0; s < series; s++) {
         int x = CHART_LABEL + (int)s * 140;
-        buffer_printf(out, "<rect class=\"%s\" x=\"%d\" y=\"4\" width=\"12\" height=\"12\"/>"
-                           "<text x=\"%d\" y=\"14\">",
+        buffer_printf(out,
+                      "<rect class=\"%s\" x=\"%d\" y=\"4\" width=\"12\" height=\"12\"/>"
+                      "<text x=\"%d\" y=\"14\">",
                       s == 0 ? "bar-current" : "bar-prior", x, x + 16);
         html_escape(out, series_names[s]);
         buffer_append_text(out, "</text>\n");
@@ -1554,12 +1607,12 @@ static void html_findings(buffer *out, const buffer *lines, int count)
         return;
     }
     buffer_append_text(out, "<ul>\n");
-    for (const char *line = buffer_text(lines); *line;) {
-        size_t length = strcspn(line, "\n");
+    const char *cursor = buffer_text(lines), *line;
+    size_t length;
+    while (next_line(&cursor, &line, &length)) {
         buffer_append_text(out, "<li>");
         html_escape_bytes(out, line, length);
         buffer_append_text(out, "</li>\n");
-        line += length + (line[length] == '\n');
     }
     buffer_append_text(out, "</ul>\n</section>\n");
 }
@@ -1579,15 +1632,17 @@ void results_render_html(const results_report *report, buffer *out)
     buffer findings_text = BUFFER_INIT;
     int count = results_check(report, &findings_text);
 
-    buffer_printf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                       "<title>Quarterly results, %s</title>\n<style>\n%s</style>\n</head>\n"
-                       "<body>\n<main>\n",
+    buffer_printf(out,
+                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<title>Quarterly results, %s</title>\n<style>\n%s</style>\n</head>\n"
+                  "<body>\n<main>\n",
                   period_name(&report->current).text, html_style);
     html_heading(out, report);
     if (count > 0)
-        buffer_printf(out, "<p class=\"alert\" role=\"note\"><a href=\"#findings\">%d consistency "
-                           "finding%s</a>: some figures do not add up.</p>\n",
+        buffer_printf(out,
+                      "<p class=\"alert\" role=\"note\"><a href=\"#findings\">%d consistency "
+                      "finding%s</a>: some figures do not add up.</p>\n",
                       count, count == 1 ? "" : "s");
 
     section_statement(TABLE_HTML, out, report);
@@ -1626,9 +1681,8 @@ static void wrap(buffer *out, const char *text, const char *first, const char *r
         size_t room = RELEASE_WIDTH - strlen(indent), used = 0, line = 0;
         /* Take whole words while they fit (at least one word per line). */
         while (text[used]) {
-            size_t word = strcspn(text + used, " ");
-            size_t end = used + word;
-            if (line > 0 && text_width(text) - text_width(text + end) > room)
+            size_t end = used + strcspn(text + used, " ");
+            if (line > 0 && span_width(text, end) > room)
                 break;
             line = end;
             used = end;
@@ -1667,8 +1721,8 @@ static void per_share_clause(buffer *p, const results_period *period)
     if (basic == diluted)
         buffer_printf(p, ", or %s per share basic and diluted", per_share(basic).text);
     else
-        buffer_printf(p, ", or %s per share basic and %s per share diluted",
-                      per_share(basic).text, per_share(diluted).text);
+        buffer_printf(p, ", or %s per share basic and %s per share diluted", per_share(basic).text,
+                      per_share(diluted).text);
 }
 
 static void release_opening(buffer *p, const results_report *report)
@@ -1686,7 +1740,8 @@ static void release_opening(buffer *p, const results_report *report)
     buffer_printf(p, ", on revenue of %s.", dollars(now->revenue).text);
 }
 
-static void release_revenue_total(buffer *p, const results_period *now, const results_period *before)
+static void release_revenue_total(buffer *p, const results_period *now,
+                                  const results_period *before)
 {
     buffer_printf(p, "Revenue in the %s quarter of %d was ", quarter_word(now), now->period.year);
     int64_t change = now->revenue - before->revenue, tenths;
@@ -1727,7 +1782,8 @@ static void release_change_from(buffer *p, const char *subject, int64_t now, int
         buffer_printf(p, " %s was unchanged at %s.", subject, dollars(now).text);
         return;
     }
-    buffer_printf(p, " %s %s %s", subject, increase_word(change), dollars(magnitude_of(change)).text);
+    buffer_printf(p, " %s %s %s", subject, increase_word(change),
+                  dollars(magnitude_of(change)).text);
     if (results_change_tenths(now, before, &tenths))
         buffer_printf(p, ", or %s,", percent_size(tenths).text);
     buffer_printf(p, " from %s reported in the %s quarter of %d.", dollars(before).text,
@@ -1742,7 +1798,8 @@ static void release_change_by(buffer *p, const char *subject, int64_t now, int64
         buffer_printf(p, " %s was unchanged at %s.", subject, dollars(now).text);
         return;
     }
-    buffer_printf(p, " %s %s %s", subject, increase_word(change), dollars(magnitude_of(change)).text);
+    buffer_printf(p, " %s %s %s", subject, increase_word(change),
+                  dollars(magnitude_of(change)).text);
     if (results_change_tenths(now, before, &tenths))
         buffer_printf(p, ", or %s,", percent_size(tenths).text);
     buffer_printf(p, " to %s.", dollars(now).text);
@@ -1752,8 +1809,9 @@ static void release_revenue(buffer *p, const results_report *report)
 {
     const results_period *now = &report->current, *before = &report->prior;
     if (!report->has_prior) {
-        buffer_printf(p, "Revenue in the %s quarter of %d was %s: blood products revenue of %s, "
-                         "of which %s from ongoing donor centers, and blood services revenue of %s.",
+        buffer_printf(p,
+                      "Revenue in the %s quarter of %d was %s: blood products revenue of %s, "
+                      "of which %s from ongoing donor centers, and blood services revenue of %s.",
                       quarter_word(now), now->period.year, dollars(now->revenue).text,
                       dollars(now->blood_products_revenue).text, dollars(now->ongoing_revenue).text,
                       dollars(now->blood_services_revenue).text);
@@ -1765,8 +1823,9 @@ static void release_revenue(buffer *p, const results_report *report)
     release_change_from(p, "Blood products revenue from ongoing donor centers",
                         now->ongoing_revenue, before->ongoing_revenue, before);
     if (now->closed_revenue != 0 || before->closed_revenue != 0)
-        buffer_printf(p, " Donor centers now closed contributed %s of revenue, compared with %s "
-                         "in the %s quarter of %d.",
+        buffer_printf(p,
+                      " Donor centers now closed contributed %s of revenue, compared with %s "
+                      "in the %s quarter of %d.",
                       dollars(now->closed_revenue).text, dollars(before->closed_revenue).text,
                       quarter_word(before), before->period.year);
     release_change_by(p, "Blood services revenue in the quarter", now->blood_services_revenue,
@@ -1807,29 +1866,34 @@ static void release_gross_profit(buffer *p, const results_report *report)
     }
     buffer_printf(p, " compared with %s for the same period in %d.",
                   gross_result(before->gross_profit).text, before->period.year);
-    if (has_margin && results_percent_tenths(before->gross_profit, before->revenue, &prior_margin)) {
+    if (has_margin &&
+        results_percent_tenths(before->gross_profit, before->revenue, &prior_margin)) {
         buffer_append_text(p, " The gross profit percentage in the quarter ");
         margin_movement(p, margin, prior_margin, " from ");
         buffer_printf(p, " for the same period in %d.", before->period.year);
     }
 }
 
-static void release_closed_centers(buffer *p, const results_period *now, const results_period *before)
+static void release_closed_centers(buffer *p, const results_period *now,
+                                   const results_period *before)
 {
     if (before->closed_gross_profit < 0)
-        buffer_printf(p, " During the %s quarter of %d, the closed donor centers generated "
-                         "operating losses of %s.",
+        buffer_printf(p,
+                      " During the %s quarter of %d, the closed donor centers generated "
+                      "operating losses of %s.",
                       quarter_word(before), before->period.year,
                       dollars(-before->closed_gross_profit).text);
     else if (before->closed_gross_profit > 0)
-        buffer_printf(p, " During the %s quarter of %d, the closed donor centers generated a "
-                         "gross profit of %s.",
+        buffer_printf(p,
+                      " During the %s quarter of %d, the closed donor centers generated a "
+                      "gross profit of %s.",
                       quarter_word(before), before->period.year,
                       dollars(before->closed_gross_profit).text);
 
     if (now->closed_gross_profit == 0 && before->closed_gross_profit < 0)
-        buffer_printf(p, " The closure of these facilities eliminated these operating losses in "
-                         "the %s quarter of %d.",
+        buffer_printf(p,
+                      " The closure of these facilities eliminated these operating losses in "
+                      "the %s quarter of %d.",
                       quarter_word(now), now->period.year);
     else if (now->closed_gross_profit != 0)
         buffer_printf(p, " In the %s quarter of %d, the closed donor centers generated %s of %s.",
@@ -1838,7 +1902,8 @@ static void release_closed_centers(buffer *p, const results_period *now, const r
                       dollars(magnitude_of(now->closed_gross_profit)).text);
 }
 
-static void release_ongoing_centers(buffer *p, const results_period *now, const results_period *before)
+static void release_ongoing_centers(buffer *p, const results_period *now,
+                                    const results_period *before)
 {
     int64_t change = now->ongoing_gross_profit - before->ongoing_gross_profit, tenths;
     if (now->ongoing_gross_profit > 0 && before->ongoing_gross_profit > 0 && change != 0 &&
@@ -1847,8 +1912,9 @@ static void release_ongoing_centers(buffer *p, const results_period *now, const 
                       increase_word(change), percent_size(tenths).text,
                       dollars(now->ongoing_gross_profit).text);
     else
-        buffer_printf(p, " Gross profit from the ongoing donor centers was %s, compared with %s "
-                         "in the %s quarter of %d.",
+        buffer_printf(p,
+                      " Gross profit from the ongoing donor centers was %s, compared with %s "
+                      "in the %s quarter of %d.",
                       dollars(now->ongoing_gross_profit).text,
                       dollars(before->ongoing_gross_profit).text, quarter_word(before),
                       before->period.year);
@@ -1857,8 +1923,10 @@ static void release_ongoing_centers(buffer *p, const results_period *now, const 
     if (results_percent_tenths(now->ongoing_gross_profit, now->ongoing_revenue, &margin) &&
         results_percent_tenths(before->ongoing_gross_profit, before->ongoing_revenue,
                                &prior_margin)) {
-        buffer_printf(p, " The gross profit percentage for the ongoing donor centers during the "
-                         "%s quarter ", quarter_word(now));
+        buffer_printf(p,
+                      " The gross profit percentage for the ongoing donor centers during the "
+                      "%s quarter ",
+                      quarter_word(now));
         margin_movement(p, margin, prior_margin, ", compared with ");
         buffer_printf(p, " during the same period in %d.", before->period.year);
     }
@@ -1869,8 +1937,9 @@ static void release_segment_profit(buffer *p, const results_report *report)
     const results_period *now = &report->current, *before = &report->prior;
     if (!report->has_prior) {
         int64_t margin;
-        buffer_printf(p, "Gross profit from the blood products segment was %s; the ongoing donor "
-                         "centers produced %s",
+        buffer_printf(p,
+                      "Gross profit from the blood products segment was %s; the ongoing donor "
+                      "centers produced %s",
                       dollars(now->blood_products_gross_profit).text,
                       dollars(now->ongoing_gross_profit).text);
         if (results_percent_tenths(now->ongoing_gross_profit, now->ongoing_revenue, &margin))
@@ -1883,8 +1952,8 @@ static void release_segment_profit(buffer *p, const results_report *report)
         buffer_printf(p, "Gross profit from the blood products segment was unchanged at %s.",
                       dollars(now->blood_products_gross_profit).text);
     } else {
-        buffer_printf(p, "Gross profit from the blood products segment %s %s", increase_word(change),
-                      dollars(magnitude_of(change)).text);
+        buffer_printf(p, "Gross profit from the blood products segment %s %s",
+                      increase_word(change), dollars(magnitude_of(change)).text);
         if (results_change_tenths(now->blood_products_gross_profit,
                                   before->blood_products_gross_profit, &tenths))
             buffer_printf(p, ", or %s,", percent_size(tenths).text);
@@ -1946,8 +2015,8 @@ static void release_expense_reasons(buffer *p, const results_report *report)
     for (size_t i = 0; i < found; i++) {
         const ga_movement *m = &movements[top[i]];
         int64_t change = m->current - m->prior;
-        buffer_append_text(p, i == 0 ? " This is primarily the result of an " : " and an ");
-        buffer_printf(p, "%s in ", change < 0 ? "decrease" : "increase");
+        buffer_append_text(p, i == 0 ? " This is primarily the result of " : " and ");
+        buffer_printf(p, "%s in ", change < 0 ? "a decrease" : "an increase");
         account_phrase(p, m->name);
         buffer_printf(p, " of %s", dollars(magnitude_of(change)).text);
     }
@@ -1967,8 +2036,9 @@ static void release_expenses(buffer *p, const results_report *report)
     }
     int64_t change = now->general_administrative - before->general_administrative, tenths;
     if (change == 0) {
-        buffer_printf(p, "General and administrative expenses were unchanged at %s in the %s "
-                         "quarter of %d when compared with %d.",
+        buffer_printf(p,
+                      "General and administrative expenses were unchanged at %s in the %s "
+                      "quarter of %d when compared with %d.",
                       dollars(now->general_administrative).text, quarter_word(now),
                       now->period.year, before->period.year);
     } else {
@@ -1992,6 +2062,33 @@ static phrase net_result(int64_t net_income)
     return t;
 }
 
+/* "$14,000" when `before` is of the same kind (income, or loss) as `now`,
+ * else the amount with its kind: "income of $14,000", "a loss of $9,000". */
+static phrase compared_amount(int64_t now, int64_t before, const char *income, const char *loss)
+{
+    phrase t;
+    if ((now < 0) == (before < 0))
+        snprintf(t.text, sizeof t.text, "%s", dollars(magnitude_of(before)).text);
+    else
+        snprintf(t.text, sizeof t.text, "%s of %s", before < 0 ? loss : income,
+                 dollars(magnitude_of(before)).text);
+    return t;
+}
+
+/* "Income before income taxes was $246,000, compared with $14,000. The
+ * provision for income taxes was $0, compared with $6,000." */
+static void release_income_taxes(buffer *p, const results_period *now, const results_period *before)
+{
+    int64_t income = now->income_before_taxes, taxes = now->income_taxes;
+    buffer_printf(p, " %s before income taxes was %s, compared with %s.",
+                  income < 0 ? "The loss" : "Income", dollars(magnitude_of(income)).text,
+                  compared_amount(income, before->income_before_taxes, "income", "a loss").text);
+    buffer_printf(p, " The %s was %s, compared with %s.",
+                  taxes < 0 ? "income tax benefit" : "provision for income taxes",
+                  dollars(magnitude_of(taxes)).text,
+                  compared_amount(taxes, before->income_taxes, "a provision", "a benefit").text);
+}
+
 static void release_net_income(buffer *p, const results_report *report)
 {
     const results_period *now = &report->current, *before = &report->prior;
@@ -2007,12 +2104,7 @@ static void release_net_income(buffer *p, const results_report *report)
                   same_kind ? dollars(magnitude_of(before->net_income)).text
                             : net_result(before->net_income).text,
                   quarter_word(before), before->period.year);
-    buffer_printf(p, " Income before income taxes was %s, compared with %s, and the %s was %s, "
-                     "compared with %s.",
-                  dollars(now->income_before_taxes).text, dollars(before->income_before_taxes).text,
-                  now->income_taxes < 0 ? "income tax benefit" : "provision for income taxes",
-                  dollars(magnitude_of(now->income_taxes)).text,
-                  dollars(before->income_taxes).text);
+    release_income_taxes(p, now, before);
 }
 
 /* "the end of 2003" for a December 31 year end, else "March 31, 2003". */
@@ -2081,19 +2173,19 @@ static void release_balance_sheet(buffer *p, const results_report *report)
 
 static void release_findings(buffer *out, const results_report *report)
 {
-    buffer lines = BUFFER_INIT;
+    buffer findings_text = BUFFER_INIT, item = BUFFER_INIT;
     buffer_append_text(out, "Consistency findings\n--------------------\n\n");
-    if (results_check(report, &lines) == 0)
+    if (results_check(report, &findings_text) == 0)
         buffer_append_text(out, "No inconsistencies found.\n");
-    for (const char *line = buffer_text(&lines); *line;) {
-        size_t length = strcspn(line, "\n");
-        char *item = allocate(length + 1, 1);
-        memcpy(item, line, length);
-        wrap(out, item, "- ", "  ");
-        free(item);
-        line += length + (line[length] == '\n');
+    const char *cursor = buffer_text(&findings_text), *line;
+    size_t length;
+    while (next_line(&cursor, &line, &length)) {
+        buffer_reset(&item);
+        buffer_append(&item, line, length);
+        wrap(out, buffer_text(&item), "- ", "  ");
     }
-    buffer_free(&lines);
+    buffer_free(&item);
+    buffer_free(&findings_text);
 }
 
 void results_render_release(const results_report *report, buffer *out)
@@ -2108,8 +2200,8 @@ void results_render_release(const results_report *report, buffer *out)
 
     buffer p = BUFFER_INIT;
     void (*const paragraphs[])(buffer *, const results_report *) = {
-        release_opening,        release_revenue,  release_gross_profit, release_segment_profit,
-        release_expenses,       release_net_income, release_balance_sheet,
+        release_opening,  release_revenue,    release_gross_profit,  release_segment_profit,
+        release_expenses, release_net_income, release_balance_sheet,
     };
     for (size_t i = 0; i < sizeof paragraphs / sizeof paragraphs[0]; i++) {
         paragraphs[i](&p, report);
