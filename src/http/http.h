@@ -4,7 +4,8 @@
  *
  * A handler receives a parsed request whose session and role were already
  * checked by the router (the route table says which roles may call it), calls
- * one service function and answers with JSON. Handlers never write SQL.
+ * one service function and answers with JSON (or, for a report asked for as
+ * text, CSV or HTML, with that text). Handlers never write SQL.
  */
 #ifndef BLOODOPS_HTTP_HTTP_H
 #define BLOODOPS_HTTP_HTTP_H
@@ -37,6 +38,8 @@ typedef struct http_request {
 typedef struct http_response {
     unsigned status;
     json_t *json;           /* body, sent compact; NULL for none */
+    char *text;             /* a body that is not JSON (malloc'd, freed once sent), or NULL */
+    const char *content_type; /* the Content-Type of `text` (static string) */
     char *set_cookie;       /* arena string or NULL */
     const char *allow;      /* Allow header for 405 */
     int replayed;           /* answer replayed for an Idempotency-Key */
@@ -46,6 +49,12 @@ typedef void (*http_handler)(http_request *request, http_response *response);
 
 /* Answer with data (status 200, or 201 for creations); steals json. */
 void http_reply(http_response *response, unsigned status, json_t *json);
+/* Answer with a body that is not JSON (a report as text, CSV or HTML):
+ * steals `text` (malloc'd, e.g. from buffer_take); content_type is a static
+ * string such as "text/csv; charset=utf-8". JSON stays the default: only
+ * handlers that call this answer anything else. */
+void http_reply_text(http_response *response, unsigned status, const char *content_type,
+                     char *text);
 /* Answer with the error envelope {"error":{"code","message","field"}}. */
 void http_reply_error(http_response *response, const err *e);
 unsigned http_status_of(err_code code);
@@ -58,17 +67,31 @@ int http_query_page(http_request *request, service_page *page, err *e);
 
 /* Check the JSON body against the fields a route accepts: it must be an
  * object, every field must be known, of the right type, and the required
- * ones present. Errors name the field. */
-typedef enum { FIELD_STRING, FIELD_INTEGER, FIELD_BOOLEAN } http_field_type;
-typedef struct {
+ * ones present. Errors name the field.
+ *
+ * FIELD_INTEGER_TEXT accepts a whole number as a JSON integer or as a
+ * string (the service parses the string and names the field when it is not
+ * a number). FIELD_ARRAY is an array of objects, each checked against
+ * `items` the same way; errors name the element's field, "lines[1].amount"
+ * (or "lines[1]" when the element is not an object), counting from 0. */
+typedef enum {
+    FIELD_STRING,
+    FIELD_INTEGER,
+    FIELD_BOOLEAN,
+    FIELD_INTEGER_TEXT,
+    FIELD_ARRAY
+} http_field_type;
+typedef struct http_field {
     const char *name;
     http_field_type type;
     int required;
+    const struct http_field *items; /* FIELD_ARRAY: the fields of each element */
 } http_field;
 int http_body_check(http_request *request, const http_field *fields, err *e);
 /* A string field of the body (NULL when absent or null). */
 const char *http_body_string(http_request *request, const char *name);
-/* An integer field as decimal text in the arena (NULL when absent). */
+/* An integer field as decimal text in the arena, or a string field as it
+ * is (for FIELD_INTEGER_TEXT); NULL when absent or null. */
 const char *http_body_integer_text(http_request *request, const char *name);
 
 /* Routes: method, pattern with {param} segments, handler, roles allowed.
@@ -86,6 +109,7 @@ extern const http_route http_routes_system[];
 extern const http_route http_routes_auth[];
 extern const http_route http_routes_registry[];
 extern const http_route http_routes_audit[];
+extern const http_route http_routes_ledger[];
 
 /* Route a complete request: find the route (404/405), check the session,
  * CSRF and role, parse the body, run the handler. */

@@ -19,6 +19,7 @@ static const http_route *const route_tables[] = {
     http_routes_auth,
     http_routes_registry,
     http_routes_audit,
+    http_routes_ledger,
 };
 
 unsigned http_status_of(err_code code)
@@ -41,8 +42,19 @@ unsigned http_status_of(err_code code)
 void http_reply(http_response *response, unsigned status, json_t *json)
 {
     json_decref(response->json);
+    free(response->text);
+    response->text = NULL;
+    response->content_type = NULL;
     response->status = status;
     response->json = json;
+}
+
+void http_reply_text(http_response *response, unsigned status, const char *content_type,
+                     char *text)
+{
+    http_reply(response, status, NULL);
+    response->text = text;
+    response->content_type = content_type;
 }
 
 void http_reply_error(http_response *response, const err *e)
@@ -83,37 +95,74 @@ static const char *type_name(http_field_type type)
     case FIELD_STRING: return "a string";
     case FIELD_INTEGER: return "a whole number";
     case FIELD_BOOLEAN: return "true or false";
+    case FIELD_INTEGER_TEXT: return "a whole number (or its decimal text)";
+    case FIELD_ARRAY: return "an array";
     }
     return "?";
 }
 
-int http_body_check(http_request *request, const http_field *fields, err *e)
+/* The name of `key` inside `prefix` ("lines[1]" + "amount"), for errors. */
+static const char *field_path(char *out, size_t size, const char *prefix, const char *key)
 {
-    json_t *body = request->json;
-    if (!json_is_object(body))
-        return err_set(e, ERR_INVALID, NULL, "the request body must be a JSON object");
+    if (prefix && *prefix)
+        snprintf(out, size, "%s.%s", prefix, key);
+    else
+        snprintf(out, size, "%s", key);
+    return out;
+}
+
+/* Check one object against `fields`; `prefix` names it in errors ("" for
+ * the body itself, "lines[1]" for an element of an array). */
+static int object_check(json_t *object, const http_field *fields, const char *prefix, err *e)
+{
+    char name[ERR_FIELD_MAX];
+    if (!json_is_object(object)) {
+        if (!*prefix)
+            return err_set(e, ERR_INVALID, NULL, "the request body must be a JSON object");
+        return err_set(e, ERR_INVALID, prefix, "must be a JSON object");
+    }
     const char *key;
     json_t *value;
-    json_object_foreach(body, key, value)
+    json_object_foreach(object, key, value)
     {
         const http_field *field = fields;
         while (field->name && strcmp(field->name, key) != 0)
             field++;
+        field_path(name, sizeof name, prefix, key);
         if (!field->name)
-            return err_set(e, ERR_INVALID, key, "unknown field '%s'", key);
+            return err_set(e, ERR_INVALID, name, "unknown field '%s'", key);
         int ok = json_is_null(value) && !field->required;
         switch (field->type) {
         case FIELD_STRING: ok = ok || json_is_string(value); break;
         case FIELD_INTEGER: ok = ok || json_is_integer(value); break;
         case FIELD_BOOLEAN: ok = ok || json_is_boolean(value); break;
+        case FIELD_INTEGER_TEXT: ok = ok || json_is_integer(value) || json_is_string(value); break;
+        case FIELD_ARRAY: ok = ok || json_is_array(value); break;
         }
         if (!ok)
-            return err_set(e, ERR_INVALID, key, "must be %s", type_name(field->type));
+            return err_set(e, ERR_INVALID, name, "must be %s", type_name(field->type));
+        if (field->type == FIELD_ARRAY && field->items && json_is_array(value)) {
+            size_t index;
+            json_t *element;
+            json_array_foreach(value, index, element)
+            {
+                char element_name[ERR_FIELD_MAX + 24]; /* err_set keeps what fits */
+                snprintf(element_name, sizeof element_name, "%s[%zu]", name, index);
+                if (object_check(element, field->items, element_name, e))
+                    return -1;
+            }
+        }
     }
     for (const http_field *field = fields; field->name; field++)
-        if (field->required && !json_object_get(body, field->name))
-            return err_set(e, ERR_INVALID, field->name, "is required");
+        if (field->required && !json_object_get(object, field->name))
+            return err_set(e, ERR_INVALID, field_path(name, sizeof name, prefix, field->name),
+                           "is required");
     return 0;
+}
+
+int http_body_check(http_request *request, const http_field *fields, err *e)
+{
+    return object_check(request->json, fields, "", e);
 }
 
 const char *http_body_string(http_request *request, const char *name)
@@ -124,6 +173,8 @@ const char *http_body_string(http_request *request, const char *name)
 const char *http_body_integer_text(http_request *request, const char *name)
 {
     json_t *value = json_object_get(request->json, name);
+    if (json_is_string(value))
+        return json_string_value(value);
     if (!json_is_integer(value))
         return NULL;
     return arena_printf(request->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(value));

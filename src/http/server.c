@@ -65,15 +65,31 @@ static db_conn *thread_db(err *e)
 static enum MHD_Result send_response(struct MHD_Connection *connection, request_state *state,
                                      http_response *response)
 {
-    char *body = response->json ? json_dumps(response->json, JSON_COMPACT) : NULL;
+    /* JSON unless the handler answered with text (a report as text, CSV or
+     * HTML), which then carries its own Content-Type. */
+    const char *content_type = "application/json; charset=utf-8";
+    char *body = NULL;
+    if (response->text) {
+        body = response->text;
+        response->text = NULL;
+        if (response->content_type)
+            content_type = response->content_type;
+    } else if (response->json) {
+        body = json_dumps(response->json, JSON_COMPACT);
+    }
     size_t length = body ? strlen(body) : 0;
     struct MHD_Response *reply =
         MHD_create_response_from_buffer(length, body ? body : (char *)"", body ? MHD_RESPMEM_MUST_FREE
                                                                                : MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(reply, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(reply, "Content-Type", content_type);
     MHD_add_response_header(reply, "Cache-Control", "no-store");
     MHD_add_response_header(reply, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(reply, "Referrer-Policy", "no-referrer");
+    /* An HTML report is self-contained (inline CSS and SVG): nothing else
+     * may load or run in it. */
+    if (strncmp(content_type, "text/html", 9) == 0)
+        MHD_add_response_header(reply, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'");
     if (response->set_cookie)
         MHD_add_response_header(reply, "Set-Cookie", response->set_cookie);
     if (response->allow)

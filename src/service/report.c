@@ -487,7 +487,8 @@ static int period_amounts(const ledger_chart *chart, const center_table *centers
     p->blood_products_gross_profit = p->ongoing_gross_profit + p->closed_gross_profit;
     for (size_t c = 0; c < p->center_count; c++)
         p->centers[c].gross_profit = p->centers[c].revenue - p->centers[c].cost;
-    qsort(p->centers, p->center_count, sizeof *p->centers, compare_centers);
+    if (p->center_count)
+        qsort(p->centers, p->center_count, sizeof *p->centers, compare_centers);
     return 0;
 }
 
