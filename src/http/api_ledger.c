@@ -25,16 +25,6 @@
 #define LEDGER_READERS (ROLE_FINANCE | ROLE_EXECUTIVE | ROLE_AUDITOR | ROLE_ADMIN)
 #define LEDGER_WRITERS (ROLE_FINANCE | ROLE_ADMIN)
 
-/* An error envelope, or the result with its status. */
-static void finish(http_response *response, unsigned status, int rc, json_t *result,
-                   const err *e)
-{
-    if (rc)
-        http_reply_error(response, e);
-    else
-        http_reply(response, status, result);
-}
-
 /* --- chart of accounts ----------------------------------------------------- */
 
 static void accounts_list(http_request *request, http_response *response)
@@ -42,7 +32,7 @@ static void accounts_list(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     int rc = account_list(&request->service, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void accounts_add(http_request *request, http_response *response)
@@ -66,7 +56,7 @@ static void accounts_add(http_request *request, http_response *response)
         };
         rc = account_add(&request->service, &in, &result, &e);
     }
-    finish(response, 201, rc, result, &e);
+    http_reply_result(response, 201, rc, result, &e);
 }
 
 /* --- journal entries -------------------------------------------------------- */
@@ -82,7 +72,7 @@ static void journal_entries(http_request *request, http_response *response)
     };
     int rc = http_query_page(request, &filter.page, &e) ||
              journal_list(&request->service, &filter, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 /* Amounts are strings ("-1500.00", debit positive, credit negative) so that
@@ -126,7 +116,7 @@ static void journal_add(http_request *request, http_response *response)
         };
         rc = journal_post(&request->service, &in, &result, &e);
     }
-    finish(response, 201, rc, result, &e);
+    http_reply_result(response, 201, rc, result, &e);
 }
 
 static void journal_show(http_request *request, http_response *response)
@@ -134,7 +124,7 @@ static void journal_show(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     int rc = journal_get(&request->service, request->path_params[0], &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void journal_reverse_entry(http_request *request, http_response *response)
@@ -147,7 +137,7 @@ static void journal_reverse_entry(http_request *request, http_response *response
              journal_reverse(&request->service, request->path_params[0],
                              http_body_string(request, "date"),
                              http_body_string(request, "reason"), &result, &e);
-    finish(response, 201, rc, result, &e);
+    http_reply_result(response, 201, rc, result, &e);
 }
 
 /* --- periods and shares ------------------------------------------------------ */
@@ -157,7 +147,7 @@ static void periods_list(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     int rc = period_list(&request->service, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 /* The signer is the user of the session, who re-enters the password: a
@@ -175,7 +165,7 @@ static void periods_close(http_request *request, http_response *response)
                           request->service.actor.username,
                           http_body_string(request, "password"),
                           http_body_string(request, "reason"), &result, &e);
-    finish(response, 201, rc, result, &e);
+    http_reply_result(response, 201, rc, result, &e);
 }
 
 static void shares_all(http_request *request, http_response *response)
@@ -183,7 +173,7 @@ static void shares_all(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     int rc = shares_list(&request->service, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void shares_put(http_request *request, http_response *response)
@@ -199,7 +189,7 @@ static void shares_put(http_request *request, http_response *response)
              shares_set(&request->service, http_body_string(request, "period"),
                         http_body_integer_text(request, "basic"),
                         http_body_integer_text(request, "diluted"), &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 /* --- reports ----------------------------------------------------------------- */
@@ -216,7 +206,7 @@ static void trial_balance(http_request *request, http_response *response)
     json_t *result = NULL;
     report_range range = range_of(request);
     int rc = report_trial_balance(&request->service, &range, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void income_statement(http_request *request, http_response *response)
@@ -225,7 +215,7 @@ static void income_statement(http_request *request, http_response *response)
     json_t *result = NULL;
     report_range range = range_of(request);
     int rc = report_income_statement(&request->service, &range, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void balance_sheet(http_request *request, http_response *response)
@@ -233,7 +223,7 @@ static void balance_sheet(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     int rc = report_balance_sheet(&request->service, http_query(request, "date"), &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 typedef enum { QUARTERLY_JSON, QUARTERLY_TEXT, QUARTERLY_CSV, QUARTERLY_HTML } quarterly_format;

@@ -13,16 +13,6 @@
 #include "http/http.h"
 #include "service/registry.h"
 
-/* Most handlers end the same way: an error envelope, or the result. */
-static void finish(http_response *response, int status_code, int rc, json_t *result,
-                   const err *e)
-{
-    if (rc)
-        http_reply_error(response, e);
-    else
-        http_reply(response, (unsigned)status_code, result);
-}
-
 static void markets_list(http_request *request, http_response *response)
 {
     err e;
@@ -30,7 +20,7 @@ static void markets_list(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_query_page(request, &page, &e) ||
              market_list(&request->service, &page, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void markets_add(http_request *request, http_response *response)
@@ -44,7 +34,7 @@ static void markets_add(http_request *request, http_response *response)
         market_input in = {http_body_string(request, "code"), http_body_string(request, "name")};
         rc = market_add(&request->service, &in, &result, &e);
     }
-    finish(response, 201, rc, result, &e);
+    http_reply_result(response, 201, rc, result, &e);
 }
 
 static void centers_list(http_request *request, http_response *response)
@@ -58,7 +48,7 @@ static void centers_list(http_request *request, http_response *response)
     };
     int rc = http_query_page(request, &filter.page, &e) ||
              center_list(&request->service, &filter, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void centers_add(http_request *request, http_response *response)
@@ -82,7 +72,7 @@ static void centers_add(http_request *request, http_response *response)
         };
         rc = center_add(&request->service, &in, &result, &e);
     }
-    finish(response, 201, rc, result, &e);
+    http_reply_result(response, 201, rc, result, &e);
 }
 
 static void centers_show(http_request *request, http_response *response)
@@ -90,7 +80,7 @@ static void centers_show(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     int rc = center_get(&request->service, request->path_params[0], &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void centers_close(http_request *request, http_response *response)
@@ -103,7 +93,7 @@ static void centers_close(http_request *request, http_response *response)
              center_close(&request->service, request->path_params[0],
                           http_body_string(request, "close_date"),
                           http_body_string(request, "reason"), &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void hospitals_list(http_request *request, http_response *response)
@@ -114,7 +104,7 @@ static void hospitals_list(http_request *request, http_response *response)
                               .search = http_query(request, "q")};
     int rc = http_query_page(request, &filter.page, &e) ||
              hospital_list(&request->service, &filter, &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static void hospitals_add(http_request *request, http_response *response)
@@ -137,7 +127,7 @@ static void hospitals_add(http_request *request, http_response *response)
         };
         rc = hospital_add(&request->service, &in, &result, &e);
     }
-    finish(response, 201, rc, result, &e);
+    http_reply_result(response, 201, rc, result, &e);
 }
 
 static void hospitals_show(http_request *request, http_response *response)
@@ -145,7 +135,7 @@ static void hospitals_show(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     int rc = hospital_get(&request->service, request->path_params[0], &result, &e);
-    finish(response, 200, rc, result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 const http_route http_routes_registry[] = {

@@ -55,6 +55,10 @@ void http_reply(http_response *response, unsigned status, json_t *json);
  * handlers that call this answer anything else. */
 void http_reply_text(http_response *response, unsigned status, const char *content_type,
                      char *text);
+/* How most handlers end: the error envelope when rc is not 0 (e filled by
+ * the service), else the result with `status`. */
+void http_reply_result(http_response *response, unsigned status, int rc, json_t *result,
+                       const err *e);
 /* Answer with the error envelope {"error":{"code","message","field"}}. */
 void http_reply_error(http_response *response, const err *e);
 unsigned http_status_of(err_code code);

@@ -57,6 +57,15 @@ void http_reply_text(http_response *response, unsigned status, const char *conte
     response->content_type = content_type;
 }
 
+void http_reply_result(http_response *response, unsigned status, int rc, json_t *result,
+                       const err *e)
+{
+    if (rc)
+        http_reply_error(response, e);
+    else
+        http_reply(response, status, result);
+}
+
 void http_reply_error(http_response *response, const err *e)
 {
     json_t *error = json_pack("{s:s, s:s}", "code", err_code_name(e->code), "message",
