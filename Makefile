@@ -110,3 +110,21 @@ clean:
 	rm -rf build bloodops
 
 -include $(LIB_OBJ:.o=.d) $(OUT)/src/main.d
+
+# --- bench ---------------------------------------------------------------------
+# make bench: the general-ledger benchmark of SPEC 5 (bench/README.md): journal
+# import against raw SQLite bulk insertion, quarterly report against the SQL
+# aggregate over the journal. BENCH_LINES=N sets the journal size.
+BENCH_LINES ?= 10000000
+BENCH_SRC   := $(wildcard bench/*.c)
+BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
+
+.PHONY: bench
+bench: $(BENCH_BIN)
+	@BENCH_LINES=$(BENCH_LINES) $(OUT)/bench/ledger_bench
+
+# Bench programs link the whole library (not main.o), like the unit tests.
+$(OUT)/bench/%: bench/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(LDFLAGS)

@@ -68,7 +68,9 @@ CREATE TABLE journal_imports (
 
 -- source: manual, import, reversal, or the operational module that posted
 -- (distribution, apheresis, contracts...); source_ref: the import's entry
--- key or the operational record.
+-- key or the operational record. Imported entries keep an empty
+-- description (the reports show "Imported entry KEY"): at millions of
+-- entries a repeated text would double the table.
 CREATE TABLE journal_entries (
     id          INTEGER PRIMARY KEY,
     entry_date  TEXT NOT NULL,
@@ -76,11 +78,15 @@ CREATE TABLE journal_entries (
     source      TEXT NOT NULL,
     source_ref  TEXT NOT NULL DEFAULT '',
     import_id   INTEGER REFERENCES journal_imports (id),
-    reverses_id INTEGER UNIQUE REFERENCES journal_entries (id),
+    reverses_id INTEGER REFERENCES journal_entries (id),
     created_at  TEXT NOT NULL,
     created_by  TEXT NOT NULL
 );
 CREATE INDEX journal_entries_date ON journal_entries (entry_date);
+-- An entry is reversed at most once; partial, so the imported millions of
+-- entries that reverse nothing cost no index entry.
+CREATE UNIQUE INDEX journal_entries_reverses ON journal_entries (reverses_id)
+    WHERE reverses_id IS NOT NULL;
 
 -- Lines in cents, debit positive, credit negative; center is a donor
 -- center or market code, '' for none. Keyed by entry so an import appends.

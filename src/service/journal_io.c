@@ -220,8 +220,10 @@ typedef struct {
     int64_t account_id;
     char center[CENTER_CODE_MAX];
     int64_t amount;
-    char *memo; /* owned */
+    size_t memo_at; /* offset in import_state.memos; NO_MEMO for none */
 } pending_line;
+
+#define NO_MEMO ((size_t)-1)
 
 typedef struct {
     service_context *ctx;
@@ -230,6 +232,7 @@ typedef struct {
     json_t *errors;
     long error_count;
     int64_t import_id;
+    ledger_writer writer;
     char created_at[TIMESTAMP_TEXT_MAX];
     const char *file_name;
 
@@ -240,6 +243,7 @@ typedef struct {
     int has_entry, entry_broken;
     pending_line *lines;
     size_t line_count, line_capacity;
+    buffer memos; /* the memos of the entry's lines, each NUL-terminated */
 
     long entries, lines_written;
     int64_t first_entry, last_entry;
@@ -268,8 +272,7 @@ static void problem_err(import_state *s, long line, const err *e)
 
 static void pending_clear(import_state *s)
 {
-    for (size_t i = 0; i < s->line_count; i++)
-        free(s->lines[i].memo);
+    buffer_reset(&s->memos);
     s->line_count = 0;
     s->has_entry = 0;
     s->entry_broken = 0;
@@ -299,19 +302,17 @@ static int entry_finish(import_state *s, err *e)
     }
     int rc = 0;
     if (s->error_count == 0) {
-        char description[ENTRY_KEY_MAX + 300];
-        snprintf(description, sizeof description, "Imported from %.200s, entry %s", s->file_name,
-                 s->key);
-        ledger_entry_row row = {.date = s->date, .description = description, .source = "import",
+        ledger_entry_row row = {.date = s->date, .description = "", .source = "import",
                                 .source_ref = s->key, .import_id = s->import_id,
                                 .created_at = s->created_at, .created_by = s->ctx->actor.username};
         int64_t id = 0;
         int32_t month = ledger_month_of(s->date);
-        rc = ledger_insert_entry(s->ctx->db, &row, &id, e);
+        rc = ledger_write_entry(&s->writer, &row, &id, e);
         for (size_t i = 0; rc == 0 && i < s->line_count; i++) {
             pending_line *line = &s->lines[i];
-            rc = ledger_insert_line(s->ctx->db, id, (int)i + 1, line->account_id, line->center,
-                                    line->amount, line->memo, e);
+            const char *memo = line->memo_at == NO_MEMO ? "" : s->memos.data + line->memo_at;
+            rc = ledger_write_line(&s->writer, id, (int)i + 1, line->account_id, line->center,
+                                   line->amount, memo, e);
             if (rc == 0 && balance_accumulate(&s->balances, month, line->account_id,
                                               line->center, line->amount))
                 rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
@@ -417,14 +418,20 @@ static int import_line(import_state *s, char *text, long number, err *e)
         s->lines = grown;
         s->line_capacity = capacity;
     }
-    line.memo = *memo && s->error_count == 0 ? strdup(memo) : NULL;
+    line.memo_at = NO_MEMO;
+    if (*memo && s->error_count == 0) {
+        line.memo_at = s->memos.length;
+        buffer_append(&s->memos, memo, strlen(memo) + 1);
+    }
     s->lines[s->line_count++] = line;
     return 0;
 }
 
 static int import_begin(import_state *s, err *e)
 {
-    if (lookups_load(s->ctx->db, &s->lookups, e))
+    if (lookups_load(s->ctx->db, &s->lookups, e) ||
+        ledger_writer_open(s->ctx->db, strcmp(db_backend_name(s->ctx->db), "sqlite") == 0,
+                           &s->writer, e))
         return -1;
     db_stmt *stmt;
     if (db_prepare(s->ctx->db,
@@ -538,6 +545,7 @@ int journal_import(service_context *ctx, FILE *csv, const char *file_name,
                      json_string_value(json_object_get(json_array_get(s.errors, 0), "message")),
                      s.error_count, s.error_count == 1 ? "" : "s");
     pending_clear(&s);
+    buffer_free(&s.memos);
     free(s.lines);
     free(s.balances.slots);
     lookups_free(&s.lookups);
@@ -568,7 +576,8 @@ int journal_export(service_context *ctx, const char *from, const char *to, journ
     db_stmt *stmt;
     int rc = db_prepare(ctx->db,
                         "SELECT e.entry_date, e.id, a.code, l.center, l.amount_cents, "
-                        "CASE WHEN l.memo = '' THEN e.description ELSE l.memo END "
+                        "CASE WHEN l.memo <> '' THEN l.memo WHEN e.description <> '' "
+                        "THEN e.description ELSE 'Imported entry ' || e.source_ref END "
                         "FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id "
                         "JOIN accounts a ON a.id = l.account_id "
                         "WHERE e.entry_date >= ? AND e.entry_date <= ? ORDER BY e.id, l.line_no",

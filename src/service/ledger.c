@@ -72,48 +72,76 @@ int ledger_closed_period_of(db_conn *db, civil_day date, char period[LEDGER_PERI
     return step == DB_FAILED ? -1 : 0;
 }
 
-int ledger_insert_entry(db_conn *db, const ledger_entry_row *row, int64_t *id, err *e)
+int ledger_writer_open(db_conn *db, int explicit_ids, ledger_writer *writer, err *e)
 {
-    char day[DATE_TEXT_MAX];
-    db_stmt *stmt;
-    if (db_prepare(db,
-                   "INSERT INTO journal_entries (entry_date, description, source, source_ref, "
-                   "import_id, reverses_id, created_at, created_by) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, date_format(row->date, day, sizeof day));
-    db_bind_text(stmt, 2, row->description);
-    db_bind_text(stmt, 3, row->source);
-    db_bind_text(stmt, 4, row->source_ref ? row->source_ref : "");
-    if (row->import_id)
-        db_bind_int64(stmt, 5, row->import_id);
-    else
-        db_bind_null(stmt, 5);
-    if (row->reverses_id)
-        db_bind_int64(stmt, 6, row->reverses_id);
-    else
-        db_bind_null(stmt, 6);
-    db_bind_text(stmt, 7, row->created_at);
-    db_bind_text(stmt, 8, row->created_by);
-    return db_insert_returning_id(stmt, id, e);
+    memset(writer, 0, sizeof *writer);
+    writer->explicit_ids = explicit_ids;
+    if (explicit_ids) {
+        db_stmt *stmt;
+        if (db_prepare(db, "SELECT COALESCE(MAX(id), 0) FROM journal_entries", &stmt, e))
+            return -1;
+        db_step_result step = db_step(stmt, e);
+        writer->next_id = step == DB_ROW ? db_column_int64(stmt, 0) + 1 : 0;
+        db_reset(stmt);
+        if (step != DB_ROW)
+            return -1;
+    }
+    return db_prepare(db,
+                      explicit_ids
+                          ? "INSERT INTO journal_entries (entry_date, description, source, "
+                            "source_ref, import_id, reverses_id, created_at, created_by, id) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                          : "INSERT INTO journal_entries (entry_date, description, source, "
+                            "source_ref, import_id, reverses_id, created_at, created_by) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                      &writer->entry, e) ||
+           db_prepare(db,
+                      "INSERT INTO journal_lines (entry_id, line_no, account_id, center, "
+                      "amount_cents, memo) VALUES (?, ?, ?, ?, ?, ?)",
+                      &writer->line, e);
 }
 
-int ledger_insert_line(db_conn *db, int64_t entry_id, int line_no, int64_t account_id,
-                       const char *center, int64_t amount, const char *memo, err *e)
+static void bind_optional_id(db_stmt *stmt, int index, int64_t id)
 {
-    db_stmt *stmt;
-    if (db_prepare(db,
-                   "INSERT INTO journal_lines (entry_id, line_no, account_id, center, "
-                   "amount_cents, memo) VALUES (?, ?, ?, ?, ?, ?)",
-                   &stmt, e))
+    if (id)
+        db_bind_int64(stmt, index, id);
+    else
+        db_bind_null(stmt, index);
+}
+
+int ledger_write_entry(ledger_writer *writer, const ledger_entry_row *row, int64_t *id, err *e)
+{
+    char day[DATE_TEXT_MAX];
+    db_stmt *stmt = writer->entry;
+    db_reset(stmt);
+    db_bind_text_static(stmt, 1, date_format(row->date, day, sizeof day));
+    db_bind_text_static(stmt, 2, row->description);
+    db_bind_text_static(stmt, 3, row->source);
+    db_bind_text_static(stmt, 4, row->source_ref ? row->source_ref : "");
+    bind_optional_id(stmt, 5, row->import_id);
+    bind_optional_id(stmt, 6, row->reverses_id);
+    db_bind_text_static(stmt, 7, row->created_at);
+    db_bind_text_static(stmt, 8, row->created_by);
+    if (!writer->explicit_ids)
+        return db_insert_returning_id(stmt, id, e);
+    db_bind_int64(stmt, 9, writer->next_id);
+    if (db_exec_stmt(stmt, e))
         return -1;
+    *id = writer->next_id++;
+    return 0;
+}
+
+int ledger_write_line(ledger_writer *writer, int64_t entry_id, int line_no, int64_t account_id,
+                      const char *center, int64_t amount, const char *memo, err *e)
+{
+    db_stmt *stmt = writer->line;
+    db_reset(stmt);
     db_bind_int64(stmt, 1, entry_id);
     db_bind_int64(stmt, 2, line_no);
     db_bind_int64(stmt, 3, account_id);
-    db_bind_text(stmt, 4, center ? center : "");
+    db_bind_text_static(stmt, 4, center ? center : "");
     db_bind_int64(stmt, 5, amount);
-    db_bind_text(stmt, 6, memo ? memo : "");
+    db_bind_text_static(stmt, 6, memo ? memo : "");
     return db_exec_stmt(stmt, e);
 }
 
@@ -286,14 +314,16 @@ static int post_checked(service_context *ctx, const ledger_entry *entry,
         .created_at = timestamp_format(timestamp_now(), now, sizeof now),
         .created_by = ctx->actor.username,
     };
-    if (ledger_insert_entry(ctx->db, &row, entry_id, e))
+    ledger_writer writer;
+    if (ledger_writer_open(ctx->db, 0, &writer, e) ||
+        ledger_write_entry(&writer, &row, entry_id, e))
         return -1;
     int32_t month = ledger_month_of(entry->date);
     for (size_t i = 0; i < entry->line_count; i++) {
         const ledger_line *line = &entry->lines[i];
         int64_t debit = line->amount > 0 ? line->amount : 0;
-        if (ledger_insert_line(ctx->db, *entry_id, (int)i + 1, account_ids[i], line->center,
-                               line->amount, line->memo, e) ||
+        if (ledger_write_line(&writer, *entry_id, (int)i + 1, account_ids[i], line->center,
+                              line->amount, line->memo, e) ||
             ledger_balance_add(ctx->db, month, account_ids[i], line->center, debit,
                                debit ? 0 : -line->amount, e))
             return -1;
@@ -344,7 +374,9 @@ static int entry_lines_json(db_conn *db, int64_t id, json_t *lines, err *e)
 }
 
 #define ENTRY_COLUMNS                                                                         \
-    "e.id, e.entry_date, e.description, e.source, e.source_ref, e.reverses_id, "              \
+    "e.id, e.entry_date, CASE WHEN e.description = '' AND e.source = 'import' "               \
+    "THEN 'Imported entry ' || e.source_ref ELSE e.description END, "                        \
+    "e.source, e.source_ref, e.reverses_id, "                                                 \
     "(SELECT r.id FROM journal_entries r WHERE r.reverses_id = e.id), e.created_at, "         \
     "e.created_by, (SELECT SUM(l.amount_cents) FROM journal_lines l WHERE l.entry_id = e.id " \
     "AND l.amount_cents > 0)"

@@ -27,6 +27,8 @@ typedef struct db_backend {
     void (*reset)(void *statement);
     void (*bind_int64)(void *statement, int index, int64_t value);
     void (*bind_text)(void *statement, int index, const char *text);
+    /* like bind_text, without a copy: text stays valid until the step */
+    void (*bind_text_static)(void *statement, int index, const char *text);
     void (*bind_null)(void *statement, int index);
     db_step_result (*step)(void *statement, err *e);
     int64_t (*column_int64)(void *statement, int column);

@@ -174,6 +174,10 @@ void db_bind_text(db_stmt *stmt, int index, const char *text)
 {
     stmt->conn->backend->bind_text(stmt->backend_statement, index, text);
 }
+void db_bind_text_static(db_stmt *stmt, int index, const char *text)
+{
+    stmt->conn->backend->bind_text_static(stmt->backend_statement, index, text);
+}
 void db_bind_null(db_stmt *stmt, int index)
 {
     stmt->conn->backend->bind_null(stmt->backend_statement, index);

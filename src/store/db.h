@@ -58,6 +58,10 @@ int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e);
 void db_bind_int64(db_stmt *stmt, int index, int64_t value);
 void db_bind_text(db_stmt *stmt, int index, const char *text);
 void db_bind_null(db_stmt *stmt, int index);
+/* Bind text without copying it: it must stay unchanged until the statement
+ * has run (db_exec_stmt, or the last db_step). For the hot loops of bulk
+ * writes. */
+void db_bind_text_static(db_stmt *stmt, int index, const char *text);
 
 /* Step: DB_ROW with a row to read, DB_DONE when finished, DB_FAILED with
  * *e filled. A statement is reset by the next db_prepare of the same SQL or

@@ -339,6 +339,7 @@ const db_backend db_backend_postgres = {
     .reset = pg_reset,
     .bind_int64 = pg_bind_int64,
     .bind_text = pg_bind_text,
+    .bind_text_static = pg_bind_text, /* libpq needs its own copy anyway */
     .bind_null = pg_bind_null,
     .step = pg_step,
     .column_int64 = pg_column_int64,

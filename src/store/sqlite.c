@@ -104,6 +104,13 @@ static void sqlite_bind_text(void *statement, int index, const char *text)
     else
         sqlite3_bind_null(statement, index);
 }
+static void sqlite_bind_text_static(void *statement, int index, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(statement, index, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(statement, index);
+}
 static void sqlite_bind_null(void *statement, int index) { sqlite3_bind_null(statement, index); }
 
 static db_step_result sqlite_step(void *statement, err *e)
@@ -195,6 +202,7 @@ const db_backend db_backend_sqlite = {
     .reset = sqlite_reset,
     .bind_int64 = sqlite_bind_int64,
     .bind_text = sqlite_bind_text,
+    .bind_text_static = sqlite_bind_text_static,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
     .column_int64 = sqlite_column_int64,
