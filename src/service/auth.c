@@ -406,6 +406,32 @@ static int throttle_record_failure(service_context *ctx, const char *username, i
     return db_exec_stmt(stmt, e);
 }
 
+/* Look the user up and verify the password against the stored hash, or
+ * against a dummy hash when the name is unknown (the same time either way).
+ * *user_id is 0 for an unknown name. Reads only. */
+static int password_matches(db_conn *db, const char *username, const char *password,
+                            int64_t *user_id, int64_t *disabled, int *password_ok, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, username);
+    db_step_result step = db_step(stmt, e);
+    char stored_hash[crypto_pwhash_STRBYTES] = "";
+    if (step == DB_ROW) {
+        *user_id = db_column_int64(stmt, 0);
+        snprintf(stored_hash, sizeof stored_hash, "%s", db_column_text(stmt, 1));
+        *disabled = db_column_int64(stmt, 2);
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    *password_ok = crypto_pwhash_str_verify(*user_id ? stored_hash : dummy_hash, password,
+                                            strlen(password)) == 0;
+    return 0;
+}
+
 int auth_login(service_context *ctx, const char *username, const char *password,
                auth_login_result *out, err *e)
 {
@@ -428,24 +454,10 @@ int auth_login(service_context *ctx, const char *username, const char *password,
         return err_set(e, ERR_THROTTLED, NULL,
                        "too many failed logins for '%s': try again in %" PRId64 " minutes",
                        username, (throttle.locked_until - now + 59) / 60);
-    db_stmt *stmt;
-    if (db_prepare(ctx->db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, username);
-    db_step_result step = db_step(stmt, e);
     int64_t user_id = 0, disabled = 0;
-    char stored_hash[crypto_pwhash_STRBYTES] = "";
-    if (step == DB_ROW) {
-        user_id = db_column_int64(stmt, 0);
-        snprintf(stored_hash, sizeof stored_hash, "%s", db_column_text(stmt, 1));
-        disabled = db_column_int64(stmt, 2);
-    }
-    db_reset(stmt);
-    if (step == DB_FAILED)
+    int password_ok = 0;
+    if (password_matches(ctx->db, username, password, &user_id, &disabled, &password_ok, e))
         return -1;
-    int password_ok = crypto_pwhash_str_verify(user_id ? stored_hash : dummy_hash, password,
-                                               strlen(password)) == 0;
     int success = user_id && password_ok && !disabled;
 
     /* Write phase: one short transaction with the outcome and its audit. */
@@ -466,6 +478,7 @@ int auth_login(service_context *ctx, const char *username, const char *password,
     }
     char hashed[AUTH_TOKEN_TEXT], created[TIMESTAMP_TEXT_MAX], session_key[24];
     int64_t session_id;
+    db_stmt *stmt;
     random_hex(out->token);
     random_hex(out->csrf_token);
     token_hash(out->token, hashed);
@@ -590,24 +603,10 @@ int auth_signature_check(service_context *ctx, const char *username, const char 
         return err_set(e, ERR_THROTTLED, "password",
                        "too many wrong passwords for '%s': try again in %" PRId64 " minutes",
                        username, (throttle.locked_until - now + 59) / 60);
-    db_stmt *stmt;
-    if (db_prepare(ctx->db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, username);
-    db_step_result step = db_step(stmt, e);
     int64_t id = 0, disabled = 0;
-    char stored_hash[crypto_pwhash_STRBYTES] = "";
-    if (step == DB_ROW) {
-        id = db_column_int64(stmt, 0);
-        snprintf(stored_hash, sizeof stored_hash, "%s", db_column_text(stmt, 1));
-        disabled = db_column_int64(stmt, 2);
-    }
-    db_reset(stmt);
-    if (step == DB_FAILED)
+    int password_ok = 0;
+    if (password_matches(ctx->db, username, password, &id, &disabled, &password_ok, e))
         return -1;
-    int password_ok = crypto_pwhash_str_verify(id ? stored_hash : dummy_hash, password,
-                                               strlen(password)) == 0;
     if (!id || !password_ok || disabled)
         return signature_refused(ctx, username, now, e);
     role_set roles = 0;
