@@ -722,20 +722,6 @@ static const char SQL_AGGREGATE[] =
     " WHERE e.entry_date >= ? AND e.entry_date <= ?"
     " GROUP BY l.account_id, l.center ORDER BY l.account_id, l.center";
 
-static int sums_append(ledger_sums *sums, const ledger_sum *sum)
-{
-    if (sums->count == sums->capacity) {
-        size_t capacity = sums->capacity ? sums->capacity * 2 : 256;
-        ledger_sum *grown = realloc(sums->items, capacity * sizeof *grown);
-        if (!grown)
-            return -1;
-        sums->items = grown;
-        sums->capacity = capacity;
-    }
-    sums->items[sums->count++] = *sum;
-    return 0;
-}
-
 /* The sums of every range, computed from the journal lines in one read
  * snapshot; per-range times in `range_seconds`. */
 static int sql_aggregate(db_conn *db, ledger_sums sums[RANGE_COUNT],
@@ -763,7 +749,7 @@ static int sql_aggregate(db_conn *db, ledger_sums sums[RANGE_COUNT],
                               .debit = db_column_int64(stmt, 2),
                               .credit = db_column_int64(stmt, 3)};
             snprintf(sum.center, sizeof sum.center, "%s", db_column_text(stmt, 1));
-            if (sums_append(&sums[r], &sum)) {
+            if (ledger_sums_append(&sums[r], &sum)) {
                 step = DB_FAILED;
                 break;
             }

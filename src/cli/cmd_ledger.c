@@ -144,6 +144,11 @@ static int run_journal_post(cli_invocation *invocation)
     char copies[CLI_POSITIONAL_MAX][128];
     const char *memo = cli_option_value(invocation, "memo");
     for (int i = 0; i < invocation->positional_count; i++) {
+        if (strlen(invocation->positional[i]) >= sizeof copies[i]) {
+            err_set(&e, ERR_INVALID, "line", "line %d is longer than %zu characters", i + 1,
+                    sizeof copies[i] - 1);
+            return cli_fail(&e);
+        }
         snprintf(copies[i], sizeof copies[i], "%s", invocation->positional[i]);
         if (parse_line_argument(copies[i], &lines[i], memo, (size_t)i, &e))
             return cli_fail(&e);
@@ -196,8 +201,14 @@ static int run_journal_list(cli_invocation *invocation)
                              .to = cli_option_value(invocation, "to"),
                              .account = cli_option_value(invocation, "account")};
     const char *limit = cli_option_value(invocation, "limit");
-    return cli_print_all_pages(invocation, call_journal_list, &filter, limit ? atol(limit) : 0,
-                               entry_columns);
+    char *end = NULL;
+    long max_items = limit ? strtol(limit, &end, 10) : 0;
+    if (limit && (!*limit || *end || max_items < 1)) {
+        err e;
+        err_set(&e, ERR_INVALID, "limit", "must be a whole number from 1");
+        return cli_fail(&e);
+    }
+    return cli_print_all_pages(invocation, call_journal_list, &filter, max_items, entry_columns);
 }
 
 /* --- import and export ----------------------------------------------------- */

@@ -53,6 +53,35 @@ static void print_accounts(json_t *accounts)
 /* A report JSON printed as JSON, or as a statement by `print_text`. */
 typedef int (*report_call)(service_context *ctx, const void *input, json_t **out, err *e);
 
+static const cli_column statement_columns[] = {
+    {"section", "SECTION"}, {"code", "ACCOUNT"}, {"name", "NAME"}, {"amount", "AMOUNT"}, {0}};
+
+/* A statement as rows for CSV: each account line under its section
+ * ("assets.current"), and each total as a row of its own ("net_income"). */
+static void statement_rows(json_t *node, const char *section, json_t *rows)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(node, key, value) {
+        char path[96];
+        snprintf(path, sizeof path, "%s%s%s", section, *section ? "." : "", key);
+        if (json_is_object(value)) {
+            statement_rows(value, path, rows);
+        } else if (json_is_array(value)) {
+            size_t index;
+            json_t *line;
+            json_array_foreach(value, index, line)
+                json_array_append_new(rows, json_pack("{s:s, s:O, s:O, s:O}", "section", path,
+                                                      "code", json_object_get(line, "code"),
+                                                      "name", json_object_get(line, "name"),
+                                                      "amount", json_object_get(line, "amount")));
+        } else if (strcmp(key, "from") && strcmp(key, "to") && strcmp(key, "date")) {
+            json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:O}", "section", section,
+                                                  "code", "", "name", key, "amount", value));
+        }
+    }
+}
+
 static int run_report(cli_invocation *invocation, report_call call, const void *input,
                       void (*print_text)(json_t *report))
 {
@@ -65,10 +94,16 @@ static int run_report(cli_invocation *invocation, report_call call, const void *
     cli_close(&ctx);
     if (rc)
         return cli_fail(&e);
-    if (invocation->format == OUTPUT_TABLE)
+    if (invocation->format == OUTPUT_TABLE) {
         print_text(report);
-    else
+    } else if (invocation->format == OUTPUT_CSV) {
+        json_t *rows = json_array();
+        statement_rows(report, "", rows);
+        cli_print_list(invocation, rows, statement_columns);
+        json_decref(rows);
+    } else {
         cli_print_object(invocation, report, NULL);
+    }
     json_decref(report);
     return CLI_OK;
 }

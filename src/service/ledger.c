@@ -819,7 +819,7 @@ const ledger_account *ledger_chart_find(const ledger_chart *chart, int64_t accou
     return NULL;
 }
 
-static int sums_push(ledger_sums *sums, const ledger_sum *sum)
+int ledger_sums_append(ledger_sums *sums, const ledger_sum *sum)
 {
     if (sums->count == sums->capacity) {
         size_t capacity = sums->capacity ? sums->capacity * 2 : 256;
@@ -913,7 +913,7 @@ int ledger_sums_between(db_conn *db, civil_day from, civil_day to, ledger_sums *
                           .debit = db_column_int64(stmt, 2),
                           .credit = db_column_int64(stmt, 3)};
         snprintf(sum.center, sizeof sum.center, "%s", db_column_text(stmt, 1));
-        if (sums_push(out, &sum)) {
+        if (ledger_sums_append(out, &sum)) {
             db_reset(stmt);
             ledger_sums_free(out);
             return err_set(e, ERR_INTERNAL, NULL, "out of memory");

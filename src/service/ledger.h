@@ -157,6 +157,8 @@ typedef struct {
  * (through the entry date index). */
 int ledger_sums_between(db_conn *db, civil_day from, civil_day to, ledger_sums *out, err *e);
 void ledger_sums_free(ledger_sums *sums);
+/* Add one sum at the end (growing the array); -1 when out of memory. */
+int ledger_sums_append(ledger_sums *sums, const ledger_sum *sum);
 
 /* The weighted shares of a quarter; *found = 0 when none were set. */
 int ledger_shares_of(db_conn *db, const char *quarter_text, int64_t *basic, int64_t *diluted,

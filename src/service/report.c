@@ -511,10 +511,11 @@ static int ga_lines_init(const ledger_chart *chart, results_period *p, err *e)
     return 0;
 }
 
-/* The balance-sheet position at the end of `date`, with the revenue of the
- * quarter ending then for DSO. */
+/* The balance-sheet position at the end of `date`, a quarter's last day,
+ * with that quarter's revenue for DSO: `quarter_revenue` when the caller
+ * has it already (the period reported), else read here (the year end). */
 static int position_load(db_conn *db, const ledger_chart *chart, civil_day date,
-                         results_position *position, err *e)
+                         const int64_t *quarter_revenue, results_position *position, err *e)
 {
     memset(position, 0, sizeof *position);
     position->date = date;
@@ -554,12 +555,14 @@ static int position_load(db_conn *db, const ledger_chart *chart, civil_day date,
     position->equity += earnings;
     ledger_sums_free(&sums);
     quarter q = quarter_of(date);
-    if (quarter_last_day(q) == date) {
+    position->quarter_days = quarter_days(q);
+    if (quarter_revenue) {
+        position->quarter_revenue = *quarter_revenue;
+    } else {
         ledger_sums revenue_sums;
         if (ledger_sums_between(db, quarter_first_day(q), date, &revenue_sums, e))
             return -1;
         position->quarter_revenue = revenue_of(chart, &revenue_sums);
-        position->quarter_days = quarter_days(q);
         ledger_sums_free(&revenue_sums);
     }
     results_derive_position(position);
@@ -584,7 +587,7 @@ static int period_load(db_conn *db, const ledger_chart *chart, const center_tabl
         rc = ledger_shares_of(db, quarter_format(q, text, sizeof text), &p->shares_basic,
                               &p->shares_diluted, &p->has_shares, e);
     if (rc == 0)
-        rc = position_load(db, chart, p->last_day, &p->position, e);
+        rc = position_load(db, chart, p->last_day, &p->revenue, &p->position, e);
     if (rc == 0)
         results_derive(p);
     return rc;
@@ -623,7 +626,7 @@ int report_quarterly_load(service_context *ctx, const char *period_text, const c
         date_to_ymd(quarter_first_day(current), &year, &month, &day);
         civil_day year_end = quarter_first_day((quarter){year, 1}) - 1;
         out->has_year_end = 1;
-        rc = position_load(ctx->db, &chart, year_end, &out->year_end, e);
+        rc = position_load(ctx->db, &chart, year_end, NULL, &out->year_end, e);
     }
     db_rollback(ctx->db);
     ledger_chart_free(&chart);

@@ -312,6 +312,18 @@ test('manual entries post, reverse once, and keep the trial balance in balance',
   assert.equal(statement.total_revenue, '6736000.00');
   assert.equal(statement.net_income, '246000.00');
   const partial = JSON.parse(ok(srv.cli('report', 'income-statement', '--from', '2004-01-15', '--to', '2004-03-30', '--format', 'json'), 'partial months'));
+  const csv = ok(srv.cli('report', 'income-statement', '--period', '2004Q1', '--format', 'csv'), 'statement csv').trim().split('\n');
+  assert.equal(csv[0], 'section,code,name,amount');
+  assert.ok(csv.includes('revenue,4000,Blood products revenue,4845000.00'), 'an account line under its section');
+  assert.ok(csv.includes(',,net_income,246000.00'), 'the totals as rows');
+  const sheetCsv = ok(srv.cli('report', 'balance-sheet', '--date', '2004-03-31', '--format', 'csv'), 'sheet csv');
+  assert.match(sheetCsv, /^assets\.current,1000,Cash and cash equivalents,811000\.00$/m);
+  const badLimit = srv.cli('journal', 'list', '--limit', 'ten');
+  assert.equal(badLimit.status, 1);
+  assert.match(badLimit.stderr, /limit: must be a whole number/);
+  const longLine = srv.cli('journal', 'post', '--date', '2004-04-15', '--description', 'Long', `6200=${'1'.repeat(200)}`, '2100=-1.00');
+  assert.equal(longLine.status, 1);
+  assert.match(longLine.stderr, /line: line 1 is longer than/);
   assert.equal(partial.total_revenue, '4484000.00', 'January and February month-end postings: the partial months read from the journal');
 });
 
