@@ -35,7 +35,9 @@ VARIANT ?= debug
 OUT     := build/$(VARIANT)
 SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
 SCHEMA_C := $(OUT)/gen/schema_embedded.c
-LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o
+WEB_FILES := $(shell find web -type f 2>/dev/null)
+WEB_C := $(OUT)/gen/web_embedded.c
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o $(OUT)/gen/web_embedded.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
 .PHONY: all deps run test unit unit-build unit-asan api install clean check-layers
@@ -65,6 +67,23 @@ $(SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
 	@tools/embed-schema.sh $(SCHEMA_SQL) > $@
 
 $(OUT)/gen/schema_embedded.o: $(SCHEMA_C)
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# So is the web application (web/ and the npm files it loads, see
+# tools/embed-web.js): the binary serves it without any file beside it.
+# npm ci installs the exact versions of package-lock.json.
+NPM_STAMP := node_modules/.package-lock.json
+$(NPM_STAMP): package.json package-lock.json
+	@echo "  NPM     ci"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_C): $(WEB_FILES) tools/embed-web.js $(NPM_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   web/"
+	@node tools/embed-web.js $@
+
+$(OUT)/gen/web_embedded.o: $(WEB_C)
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Unit tests link the whole library (not main.o) and cmocka.

@@ -43,6 +43,15 @@ typedef struct http_response {
     char *set_cookie;       /* arena string or NULL */
     const char *allow;      /* Allow header for 405 */
     int replayed;           /* answer replayed for an Idempotency-Key */
+    /* A file of the web application (web.c): bytes compiled into the
+     * binary, sent as they are, with their caching headers. */
+    const char *static_body;
+    size_t static_length;
+    const char *cache_control;    /* NULL: "no-store" */
+    const char *content_encoding; /* "gzip" or NULL */
+    const char *etag;             /* without quotes, or NULL */
+    int vary_encoding;            /* the body depends on Accept-Encoding */
+    int page;                     /* the application's page shell: strict CSP */
 } http_response;
 
 typedef void (*http_handler)(http_request *request, http_response *response);
@@ -114,6 +123,12 @@ extern const http_route http_routes_auth[];
 extern const http_route http_routes_registry[];
 extern const http_route http_routes_audit[];
 extern const http_route http_routes_ledger[];
+
+/* Serve the web application's files and pages (web.c) when the request is
+ * for one (a GET or HEAD outside /api/ and /health): fills response and
+ * returns 1; returns 0 for requests that belong to the router. */
+int http_web_serve(const char *method, const char *path, const char *accept_encoding,
+                   const char *if_none_match, http_response *response);
 
 /* Route a complete request: find the route (404/405), check the session,
  * CSRF and role, parse the body, run the handler. */

@@ -62,34 +62,71 @@ static db_conn *thread_db(err *e)
     return conn;
 }
 
+/* The application's page shell may load scripts, styles and images from
+ * its own origin only, and talk to its own API; nothing inline runs. */
+#define PAGE_POLICY                                                                                \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "                   \
+    "form-action 'self'; frame-ancestors 'none'"
+/* An HTML report is self-contained (inline CSS and SVG): nothing else may
+ * load or run in it. */
+#define REPORT_POLICY "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+/* JSON, text and the application's files are never documents to frame. */
+#define DATA_POLICY "default-src 'none'; frame-ancestors 'none'"
+
 static enum MHD_Result send_response(struct MHD_Connection *connection, request_state *state,
                                      http_response *response)
 {
     /* JSON unless the handler answered with text (a report as text, CSV or
-     * HTML), which then carries its own Content-Type. */
+     * HTML) or web.c with a file, which then carry their own Content-Type. */
     const char *content_type = "application/json; charset=utf-8";
     char *body = NULL;
-    if (response->text) {
-        body = response->text;
-        response->text = NULL;
-        if (response->content_type)
-            content_type = response->content_type;
-    } else if (response->json) {
-        body = json_dumps(response->json, JSON_COMPACT);
+    struct MHD_Response *reply;
+    if (response->static_body) {
+        reply = MHD_create_response_from_buffer(response->static_length,
+                                                (void *)response->static_body,
+                                                MHD_RESPMEM_PERSISTENT);
+        content_type = response->content_type;
+    } else {
+        if (response->text) {
+            body = response->text;
+            response->text = NULL;
+            if (response->content_type)
+                content_type = response->content_type;
+        } else if (response->json) {
+            body = json_dumps(response->json, JSON_COMPACT);
+        }
+        size_t length = body ? strlen(body) : 0;
+        reply = MHD_create_response_from_buffer(length, body ? body : (char *)"",
+                                                body ? MHD_RESPMEM_MUST_FREE
+                                                     : MHD_RESPMEM_PERSISTENT);
     }
-    size_t length = body ? strlen(body) : 0;
-    struct MHD_Response *reply =
-        MHD_create_response_from_buffer(length, body ? body : (char *)"", body ? MHD_RESPMEM_MUST_FREE
-                                                                               : MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(reply, "Content-Type", content_type);
-    MHD_add_response_header(reply, "Cache-Control", "no-store");
+    if (response->status != 304)
+        MHD_add_response_header(reply, "Content-Type", content_type);
+    MHD_add_response_header(reply, "Cache-Control",
+                            response->cache_control ? response->cache_control : "no-store");
+    if (response->content_encoding)
+        MHD_add_response_header(reply, "Content-Encoding", response->content_encoding);
+    if (response->vary_encoding)
+        MHD_add_response_header(reply, "Vary", "Accept-Encoding");
+    if (response->etag) {
+        char etag[80];
+        snprintf(etag, sizeof etag, "\"%s\"", response->etag);
+        MHD_add_response_header(reply, "ETag", etag);
+    }
     MHD_add_response_header(reply, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(reply, "Referrer-Policy", "no-referrer");
-    /* An HTML report is self-contained (inline CSS and SVG): nothing else
-     * may load or run in it. */
-    if (strncmp(content_type, "text/html", 9) == 0)
-        MHD_add_response_header(reply, "Content-Security-Policy",
-                                "default-src 'none'; style-src 'unsafe-inline'");
+    MHD_add_response_header(reply, "X-Frame-Options", "DENY");
+    MHD_add_response_header(reply, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(reply, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(reply, "Permissions-Policy",
+                            "camera=(), microphone=(), geolocation=(), payment=()");
+    const char *policy = DATA_POLICY;
+    if (response->page)
+        policy = PAGE_POLICY;
+    else if (strncmp(content_type, "text/html", 9) == 0)
+        policy = REPORT_POLICY;
+    MHD_add_response_header(reply, "Content-Security-Policy", policy);
     if (response->set_cookie)
         MHD_add_response_header(reply, "Set-Cookie", response->set_cookie);
     if (response->allow)
@@ -166,6 +203,12 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
     http_request *request = &state->request;
     http_response response = {.status = 200};
     err e;
+    /* The web application's files need no database. */
+    if (http_web_serve(request->method, request->path,
+                       MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Accept-Encoding"),
+                       MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match"),
+                       &response))
+        return send_response(connection, state, &response);
     request->body = buffer_text(&state->body);
     request->body_length = state->body.length;
     request->idempotency_key =

@@ -1,0 +1,84 @@
+/*
+ * web.c - serving the web application: its files, compiled into the binary
+ * (web_assets.h), from the same origin as the API.
+ *
+ *   GET /assets/<hash>/...   a file of the application, cached for a year
+ *   GET /<anything else>     the page shell (index.html), which routes in the
+ *                            browser: /dashboard, /quarterly, /centers, ...
+ *
+ * /api/ and /health belong to the router. A path whose last segment has a
+ * dot (favicon.ico, robots.txt) is a file, not a page: 404 when unknown.
+ * The shell carries an ETag (the assets' hash) so a reload costs a 304.
+ * Security headers for every answer are set where answers are sent
+ * (server.c); the shell's strict Content-Security-Policy is chosen there
+ * from response->page.
+ */
+#include <string.h>
+#include <strings.h>
+#include "http/http.h"
+#include "http/web_assets.h"
+
+static const web_asset *asset_find(const char *path)
+{
+    for (int i = 0; i < web_asset_count; i++)
+        if (strcmp(web_assets[i].path, path) == 0)
+            return &web_assets[i];
+    return NULL;
+}
+
+static int is_page_path(const char *path)
+{
+    const char *last = strrchr(path, '/');
+    return last && !strchr(last, '.');
+}
+
+static int accepts_gzip(const char *accept_encoding)
+{
+    /* "gzip" listed, and not refused with q=0: browsers send "gzip, deflate, br". */
+    if (!accept_encoding)
+        return 0;
+    const char *at = strstr(accept_encoding, "gzip");
+    return at && strncmp(at + 4, ";q=0", 4) != 0;
+}
+
+int http_web_serve(const char *method, const char *path, const char *accept_encoding,
+                   const char *if_none_match, http_response *response)
+{
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return 0;
+    if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0 || strcmp(path, "/health") == 0)
+        return 0;
+    const web_asset *asset = NULL;
+    if (strncmp(path, "/assets/", 8) == 0)
+        asset = asset_find(path);
+    else if (is_page_path(path))
+        asset = asset_find("/index.html");
+    if (!asset) {
+        http_reply_text(response, 404, "text/plain; charset=utf-8", strdup("not found\n"));
+        return 1;
+    }
+    http_reply(response, 200, NULL);
+    response->content_type = asset->content_type;
+    if (asset->immutable) {
+        response->cache_control = "public, max-age=31536000, immutable";
+    } else {
+        /* The shell: always revalidated, so a new build is seen at once. */
+        response->cache_control = "no-cache";
+        response->etag = web_assets_folder + 8; /* the hash */
+        response->page = 1;
+        if (if_none_match && strstr(if_none_match, response->etag)) {
+            response->status = 304;
+            return 1;
+        }
+    }
+    if (asset->gzip_data && accepts_gzip(accept_encoding)) {
+        response->static_body = asset->gzip_data;
+        response->static_length = asset->gzip_length;
+        response->content_encoding = "gzip";
+    } else {
+        response->static_body = asset->data;
+        response->static_length = asset->length;
+    }
+    response->vary_encoding = asset->gzip_data != NULL;
+    return 1;
+}
