@@ -13,6 +13,7 @@
  *   GET  /api/v1/reports/balance-sheet?date=
  *   GET  /api/v1/reports/quarterly?period=&compare=&format=json|text|csv|html
  *   GET  /api/v1/reports/release?period=&compare=
+ *   GET  /api/v1/reports/dashboard?quarter=         (the web dashboard)
  * Finance, executives, auditors and administrators read; finance and
  * administrators write. Closing a period is signed by the session's user,
  * who re-enters the password.
@@ -281,6 +282,15 @@ static void quarterly(http_request *request, http_response *response)
     results_report_free(&report);
 }
 
+/* What the web application's dashboard shows for a quarter. */
+static void dashboard(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = report_dashboard(&request->service, http_query(request, "quarter"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 /* The draft earnings release, and its consistency findings one per item. */
 static void release(http_request *request, http_response *response)
 {
@@ -325,5 +335,6 @@ const http_route http_routes_ledger[] = {
     {"GET", "/api/v1/reports/balance-sheet", balance_sheet, LEDGER_READERS, 0},
     {"GET", "/api/v1/reports/quarterly", quarterly, LEDGER_READERS, 0},
     {"GET", "/api/v1/reports/release", release, LEDGER_READERS, 0},
+    {"GET", "/api/v1/reports/dashboard", dashboard, LEDGER_READERS, 0},
     {0},
 };

@@ -968,3 +968,218 @@ int report_quarterly_from_json(json_t *json, results_report *out, err *e)
         results_report_free(out);
     return rc;
 }
+
+/* --- the dashboard ------------------------------------------------------------ */
+
+/* At most this many quarters in the revenue series, ending with the quarter
+ * shown: three years is what a chart on one screen can show. */
+#define DASHBOARD_QUARTERS_MAX 12
+/* The largest movements listed. */
+#define DASHBOARD_MOVEMENTS_MAX 8
+
+static quarter quarter_next(quarter q)
+{
+    return q.quarter == 4 ? (quarter){q.year + 1, 1} : (quarter){q.year, q.quarter + 1};
+}
+
+static int quarter_before(quarter a, quarter b)
+{
+    return a.year < b.year || (a.year == b.year && a.quarter < b.quarter);
+}
+
+/* The first and last month with postings; *found = 0 on an empty ledger.
+ * The balances' key starts with the month, so both ends come from the index. */
+static int months_on_record(db_conn *db, int32_t *first, int32_t *last, int *found, err *e)
+{
+    db_stmt *stmt;
+    *found = 0;
+    if (db_prepare(db, "SELECT MIN(month), MAX(month) FROM ledger_balances", &stmt, e))
+        return -1;
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW && !db_column_is_null(stmt, 0)) {
+        *first = (int32_t)db_column_int64(stmt, 0);
+        *last = (int32_t)db_column_int64(stmt, 1);
+        *found = 1;
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* Revenue of one quarter by segment, as a series point. */
+static int revenue_point(db_conn *db, const ledger_chart *chart, quarter q, json_t *series,
+                         err *e)
+{
+    ledger_sums sums = {0};
+    if (ledger_sums_between(db, quarter_first_day(q), quarter_last_day(q), &sums, e))
+        return -1;
+    int64_t products = 0, services = 0;
+    for (size_t i = 0; i < sums.count; i++) {
+        const ledger_account *account = ledger_chart_find(chart, sums.items[i].account_id);
+        if (!account || account->type != ACCOUNT_REVENUE)
+            continue;
+        if (account->segment_services)
+            services += natural_amount(account, &sums.items[i]);
+        else
+            products += natural_amount(account, &sums.items[i]);
+    }
+    ledger_sums_free(&sums);
+    char name[8];
+    json_array_append_new(series, json_pack("{s:s, s:o, s:o, s:o}", "period",
+                                            quarter_format(q, name, sizeof name), "blood_products",
+                                            money_json(products), "blood_services",
+                                            money_json(services), "total",
+                                            money_json(products + services)));
+    return 0;
+}
+
+typedef struct {
+    const ledger_account *account;
+    int64_t current, prior;
+} movement;
+
+static int64_t movement_size(const movement *m)
+{
+    return llabs(m->current - m->prior);
+}
+
+static int compare_movements(const void *a, const void *b)
+{
+    const movement *x = a, *y = b;
+    int64_t dx = movement_size(x), dy = movement_size(y);
+    if (dx != dy)
+        return dx > dy ? -1 : 1;
+    return strcmp(x->account->code, y->account->code);
+}
+
+/* Add each income-statement sum to its account's movement (current or prior). */
+static int movements_add(db_conn *db, const ledger_chart *chart, quarter q, int prior,
+                         movement *moves, err *e)
+{
+    ledger_sums sums = {0};
+    if (ledger_sums_between(db, quarter_first_day(q), quarter_last_day(q), &sums, e))
+        return -1;
+    for (size_t i = 0; i < sums.count; i++) {
+        const ledger_account *account = ledger_chart_find(chart, sums.items[i].account_id);
+        if (!account || !is_income_statement(account->type))
+            continue;
+        movement *m = &moves[account - chart->items];
+        int64_t amount = natural_amount(account, &sums.items[i]);
+        *(prior ? &m->prior : &m->current) += amount;
+    }
+    ledger_sums_free(&sums);
+    return 0;
+}
+
+/* The income-statement accounts that moved most against the same quarter a
+ * year earlier, largest first. */
+static int movements_json(db_conn *db, const ledger_chart *chart, quarter q, json_t **out,
+                          err *e)
+{
+    movement *moves = calloc(chart->count ? chart->count : 1, sizeof *moves);
+    if (!moves)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < chart->count; i++)
+        moves[i].account = &chart->items[i];
+    int rc = movements_add(db, chart, q, 0, moves, e);
+    if (rc == 0)
+        rc = movements_add(db, chart, quarter_year_earlier(q), 1, moves, e);
+    if (rc == 0) {
+        qsort(moves, chart->count, sizeof *moves, compare_movements);
+        *out = json_array();
+        for (size_t i = 0; i < chart->count && i < DASHBOARD_MOVEMENTS_MAX; i++) {
+            const movement *m = &moves[i];
+            if (movement_size(m) == 0)
+                break;
+            int64_t tenths = 0;
+            int ok = results_change_tenths(m->current, m->prior, &tenths);
+            json_array_append_new(
+                *out, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "code", m->account->code,
+                                "name", m->account->name, "type",
+                                account_type_name(m->account->type), "current",
+                                money_json(m->current), "prior", money_json(m->prior), "change",
+                                money_json(m->current - m->prior), "percent",
+                                tenths_json(ok, tenths)));
+        }
+    }
+    free(moves);
+    return rc;
+}
+
+/* Which quarter to show: the one asked for, else the latest with postings,
+ * else today's. Fills the quarters on record (oldest first). */
+static int dashboard_quarter(db_conn *db, const char *quarter_text, quarter *shown,
+                             json_t *on_record, quarter *first_on_record, int *found, err *e)
+{
+    int32_t first_month = 0, last_month = 0;
+    if (quarter_text && *quarter_text && quarter_parse(quarter_text, shown, "quarter", e))
+        return -1;
+    if (months_on_record(db, &first_month, &last_month, found, e))
+        return -1;
+    if (!*found) {
+        if (!(quarter_text && *quarter_text))
+            *shown = quarter_of(date_today());
+        return 0;
+    }
+    quarter first = quarter_of(ledger_month_first_day(first_month));
+    quarter last = quarter_of(ledger_month_first_day(last_month));
+    if (!(quarter_text && *quarter_text))
+        *shown = last;
+    *first_on_record = first;
+    char name[8];
+    for (quarter q = first; !quarter_before(last, q); q = quarter_next(q))
+        json_array_append_new(on_record, json_string(quarter_format(q, name, sizeof name)));
+    return 0;
+}
+
+int report_dashboard(service_context *ctx, const char *quarter_text, json_t **out, err *e)
+{
+    quarter shown = {0}, first = {0};
+    int found = 0;
+    json_t *on_record = json_array(), *series = json_array(), *movements = NULL;
+    ledger_chart chart = {0};
+    results_report report;
+    memset(&report, 0, sizeof report);
+    char name[8];
+
+    if (db_begin_read(ctx->db, e)) {
+        json_decref(on_record);
+        json_decref(series);
+        return -1;
+    }
+    int rc = dashboard_quarter(ctx->db, quarter_text, &shown, on_record, &first, &found, e);
+    if (rc == 0)
+        rc = ledger_chart_load(ctx->db, &chart, e);
+    if (rc == 0 && found) {
+        /* The series ends with the quarter shown and starts no earlier than
+         * the first quarter on record. */
+        quarter start = shown;
+        for (int i = 1; i < DASHBOARD_QUARTERS_MAX; i++) {
+            quarter earlier = start.quarter == 1 ? (quarter){start.year - 1, 4}
+                                                 : (quarter){start.year, start.quarter - 1};
+            if (quarter_before(earlier, first))
+                break;
+            start = earlier;
+        }
+        for (quarter q = start; rc == 0 && !quarter_before(shown, q); q = quarter_next(q))
+            rc = revenue_point(ctx->db, &chart, q, series, e);
+    }
+    if (rc == 0)
+        rc = movements_json(ctx->db, &chart, shown, &movements, e);
+    db_rollback(ctx->db);
+    ledger_chart_free(&chart);
+    /* The figures themselves, exactly as the quarterly report gives them. */
+    if (rc == 0)
+        rc = report_quarterly_load(ctx, quarter_format(shown, name, sizeof name), NULL, &report,
+                                   e);
+    if (rc) {
+        json_decref(on_record);
+        json_decref(series);
+        json_decref(movements);
+        return -1;
+    }
+    *out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "quarter", name, "quarters_on_record",
+                     on_record, "report", report_quarterly_json(&report), "revenue_by_segment",
+                     series, "movements", movements);
+    results_report_free(&report);
+    return 0;
+}

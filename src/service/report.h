@@ -45,4 +45,12 @@ int report_quarterly_load(service_context *ctx, const char *period, const char *
 json_t *report_quarterly_json(const results_report *report);
 int report_quarterly_from_json(json_t *json, results_report *out, err *e);
 
+/* What the dashboard shows for a quarter ("2004Q1"; NULL or "" for the
+ * latest quarter with postings): the quarterly report against the same
+ * quarter a year earlier, the quarters on record, revenue by segment for
+ * each quarter up to the one shown (at most the last twelve), and the
+ * income-statement accounts that moved most against the year before (at
+ * most eight, largest first). Keys in docs/reports.md. */
+int report_dashboard(service_context *ctx, const char *quarter, json_t **out, err *e);
+
 #endif

@@ -592,6 +592,49 @@ describe('reports from the 2003-2004 journal', () => {
     assert.equal(r.json.assets.total, r.json.total_liabilities_and_equity, 'the balance sheet balances');
   });
 
+  test('the dashboard: the latest quarter by default, its series and its largest movements', async () => {
+    let r = await get(executive, '/api/v1/reports/dashboard');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.quarter, '2004Q1', 'the latest quarter with postings is shown');
+    assert.deepEqual(r.json.quarters_on_record, ['2003Q1', '2003Q2', '2003Q3', '2003Q4', '2004Q1']);
+    // The figures are the quarterly report's, against the year before.
+    assert.equal(r.json.report.current.revenue, '6736000.00');
+    assert.equal(r.json.report.prior.period, '2003Q1');
+    assert.equal(r.json.report.changes.revenue.percent, '-2.8');
+    assert.equal(r.json.report.current.net_income, '246000.00');
+    // Revenue by segment, one point per quarter up to the one shown.
+    const series = r.json.revenue_by_segment;
+    assert.deepEqual(series.map((p) => p.period), ['2003Q1', '2003Q2', '2003Q3', '2003Q4', '2004Q1']);
+    assert.deepEqual(series[0], { period: '2003Q1', blood_products: '4946000.00', blood_services: '1985000.00', total: '6931000.00' });
+    assert.deepEqual(series[4], { period: '2004Q1', blood_products: '4845000.00', blood_services: '1891000.00', total: '6736000.00' });
+    // The accounts that moved most, largest first: cost of blood products
+    // fell by $626,000 (the closed centers), then apheresis revenue.
+    const movements = r.json.movements;
+    assert.ok(movements.length > 0 && movements.length <= 8, r.text);
+    assert.deepEqual(movements[0], {
+      code: '5000', name: 'Cost of blood products', type: 'cost_of_revenue',
+      current: '4058000.00', prior: '4684000.00', change: '-626000.00', percent: '-13.4',
+    });
+    assert.equal(movements[1].code, '4100');
+    const sizes = movements.map((m) => Math.abs(Number(m.change)));
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'largest first');
+
+    r = await get(executive, '/api/v1/reports/dashboard?quarter=2003Q3');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.quarter, '2003Q3');
+    assert.equal(r.json.report.current.revenue, '6783000.00');
+    assert.deepEqual(r.json.revenue_by_segment.map((p) => p.period), ['2003Q1', '2003Q2', '2003Q3'],
+      'the series ends with the quarter shown');
+  });
+
+  test('the dashboard refuses a bad quarter and a role without access to the books', async () => {
+    const r = await get(executive, '/api/v1/reports/dashboard?quarter=2004Q5');
+    assertError(r, 400, 'invalid_input', { field: 'quarter' });
+    await srv.addUser(admin, 'nurse', 'apheresis_nurse');
+    const nurse = await srv.login('nurse', 'nurse-password-1');
+    assertError(await get(nurse, '/api/v1/reports/dashboard'), 403, 'forbidden');
+  });
+
   test('the imported journal reads back through the API', async () => {
     const r = await get(executive, '/api/v1/journal?from=2004-01-01&to=2004-03-31&limit=500');
     assert.equal(r.status, 200, r.text);
