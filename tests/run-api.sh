@@ -5,6 +5,8 @@
 #
 #   tests/run-api.sh                       every file
 #   tests/run-api.sh tests/api/auth.test.js   only these files
+#   API_SUITE=web API_JOBS=1 tests/run-api.sh tests/web/*.test.js
+#                                          the browser tests (tools/test.sh)
 #
 # Shows the spec reporter's output, then ends with exactly one summary line
 #   api: N passed, N failed        (the label is API_SUITE, default "api")

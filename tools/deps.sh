@@ -2,10 +2,13 @@
 # deps.sh - install the Debian packages that building and testing bloodops
 # need, when they are missing (idempotent: dpkg is asked first, apt-get runs
 # only for what is absent). Called by `make deps`, `make run` and `make test`.
+# The npm packages of the front end (package-lock.json) are installed by the
+# Makefile (npm ci) when the build needs them; Chromium runs the browser
+# tests (tests/web).
 set -eu
 
 packages="gcc make pkg-config libsqlite3-dev libpq-dev libmicrohttpd-dev libjansson-dev
-libsodium-dev libcmocka-dev sqlite3 postgresql"
+libsodium-dev libcmocka-dev sqlite3 postgresql chromium fonts-dejavu-core"
 
 missing=""
 for package in $packages; do
@@ -14,8 +17,12 @@ for package in $packages; do
   fi
 done
 # Node.js runs the API tests; any node >= 18 will do, Debian's or another.
+# npm builds the front end (Chart.js) and installs playwright-core.
 if ! command -v node >/dev/null 2>&1; then
   missing="$missing nodejs"
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  missing="$missing npm"
 fi
 
 [ -z "$missing" ] && exit 0

@@ -5,6 +5,9 @@
 #   unit-asan   the same tests built with AddressSanitizer + UBSan
 #   api-sqlite    node:test suites against the real server (tests/api) on SQLite
 #   api-postgres  the same suites on a throwaway PostgreSQL cluster
+#   web         the web application in headless Chromium (tests/web), on
+#               SQLite: the pages use the same API the suites above test on
+#               both backends. Screenshots go to tests/out/web/.
 #
 # Each suite prints a last line "<suite>: N passed, N failed"; this script
 # adds them up and ends with "N passed, N failed". Exit status 0 only when
@@ -64,8 +67,10 @@ run_suite unit make --no-print-directory unit
 run_suite unit-asan make --no-print-directory -j"$jobs" unit-asan
 run_suite api-sqlite env API_SUITE=api-sqlite tests/run-api.sh
 run_suite api-postgres env API_SUITE=api-postgres tests/with-postgres.sh tests/run-api.sh
+# One browser at a time: Chromium wants both cores of this machine.
+run_suite web env API_SUITE=web API_JOBS=1 tests/run-api.sh tests/web/*.test.js
 
 echo
-grep -hE "^(layers|unit|unit-asan|api-sqlite|api-postgres): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
+grep -hE "^(layers|unit|unit-asan|api-sqlite|api-postgres|web): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
 echo "$passed passed, $failed failed"
 exit $status
