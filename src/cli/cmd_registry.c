@@ -1,8 +1,10 @@
 /*
  * cmd_registry.c - the organization registry from the command line:
- *   bloodops market add|list
- *   bloodops center add|list|show|close
- *   bloodops hospital add|list|show
+ *   bloodops market add|list|show|edit
+ *   bloodops center add|list|show|edit|close
+ *   bloodops hospital add|list|show|edit
+ * `edit CODE` changes only the options given (an empty --fin or --address
+ * clears it, an empty --market leaves a hospital without a market).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,10 +36,26 @@ static int call_market_add(service_context *ctx, const void *in, json_t **out, e
 {
     return market_add(ctx, in, out, e);
 }
+static int call_market_show(service_context *ctx, const void *code, json_t **out, err *e)
+{
+    return market_get(ctx, code, out, e);
+}
+/* An edit: the record's code and the fields to change. */
+typedef struct {
+    const char *code;
+    const void *input;
+} edit_request;
+static int call_market_edit(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const edit_request *request = input;
+    return market_update(ctx, request->code, request->input, out, e);
+}
 static int call_market_list(service_context *ctx, const void *filter, service_page *page,
                             json_t **out, err *e)
 {
-    return market_list(ctx, page, out, e);
+    market_filter copy = *(const market_filter *)filter;
+    copy.page = *page;
+    return market_list(ctx, &copy, out, e);
 }
 
 static int run_market_add(cli_invocation *invocation)
@@ -48,7 +66,20 @@ static int run_market_add(cli_invocation *invocation)
 
 static int run_market_list(cli_invocation *invocation)
 {
-    return cli_print_all_pages(invocation, call_market_list, NULL, 0, market_columns);
+    market_filter filter = {.search = cli_option_value(invocation, "search")};
+    return cli_print_all_pages(invocation, call_market_list, &filter, 0, market_columns);
+}
+
+static int run_market_show(cli_invocation *invocation)
+{
+    return cli_print_one(invocation, call_market_show, invocation->positional[0], market_columns);
+}
+
+static int run_market_edit(cli_invocation *invocation)
+{
+    market_input in = {.name = cli_option_value(invocation, "name")};
+    edit_request request = {invocation->positional[0], &in};
+    return cli_print_one(invocation, call_market_edit, &request, market_columns);
 }
 
 /* --- centers -------------------------------------------------------------- */
@@ -68,6 +99,11 @@ static int call_center_close(service_context *ctx, const void *input, json_t **o
 {
     const close_request *request = input;
     return center_close(ctx, request->code, request->date, request->reason, out, e);
+}
+static int call_center_edit(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const edit_request *request = input;
+    return center_update(ctx, request->code, request->input, out, e);
 }
 static int call_center_list(service_context *ctx, const void *filter, service_page *page,
                             json_t **out, err *e)
@@ -104,6 +140,19 @@ static int run_center_show(cli_invocation *invocation)
                      center_detail_columns);
 }
 
+static int run_center_edit(cli_invocation *invocation)
+{
+    center_input in = {
+        .name = cli_option_value(invocation, "name"),
+        .market = cli_option_value(invocation, "market"),
+        .fin = cli_option_value(invocation, "fin"),
+        .address = cli_option_value(invocation, "address"),
+        .open_date = cli_option_value(invocation, "opened"),
+    };
+    edit_request request = {invocation->positional[0], &in};
+    return cli_print_one(invocation, call_center_edit, &request, center_detail_columns);
+}
+
 static int run_center_close(cli_invocation *invocation)
 {
     close_request request = {invocation->positional[0], cli_option_value(invocation, "date"),
@@ -120,6 +169,11 @@ static int call_hospital_add(service_context *ctx, const void *in, json_t **out,
 static int call_hospital_show(service_context *ctx, const void *code, json_t **out, err *e)
 {
     return hospital_get(ctx, code, out, e);
+}
+static int call_hospital_edit(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const edit_request *request = input;
+    return hospital_update(ctx, request->code, request->input, out, e);
 }
 static int call_hospital_list(service_context *ctx, const void *filter, service_page *page,
                               json_t **out, err *e)
@@ -148,6 +202,18 @@ static int run_hospital_list(cli_invocation *invocation)
     return cli_print_all_pages(invocation, call_hospital_list, &filter, 0, hospital_columns);
 }
 
+static int run_hospital_edit(cli_invocation *invocation)
+{
+    hospital_input in = {
+        .name = cli_option_value(invocation, "name"),
+        .market = cli_option_value(invocation, "market"),
+        .address = cli_option_value(invocation, "address"),
+        .billing_terms_days = cli_option_value(invocation, "terms"),
+    };
+    edit_request request = {invocation->positional[0], &in};
+    return cli_print_one(invocation, call_hospital_edit, &request, hospital_detail_columns);
+}
+
 static int run_hospital_show(cli_invocation *invocation)
 {
     return cli_print_one(invocation, call_hospital_show, invocation->positional[0],
@@ -156,6 +222,9 @@ static int run_hospital_show(cli_invocation *invocation)
 
 static const cli_option market_add_options[] = {
     {"code", "CODE", "short code, e.g. LA"}, {"name", "NAME", "e.g. Los Angeles"}, {0}};
+static const cli_option market_edit_options[] = {{"name", "NAME", "the new name"}, {0}};
+static const cli_option market_list_options[] = {
+    {"search", "TEXT", "code or name contains TEXT"}, {0}};
 static const cli_option center_add_options[] = {
     {"code", "CODE", "short code, e.g. LA-01"},
     {"name", "NAME", "the center's name"},
@@ -163,6 +232,13 @@ static const cli_option center_add_options[] = {
     {"fin", "FIN", "ISBT 128 facility identification number, e.g. W1234"},
     {"address", "TEXT", "street address"},
     {"opened", "DATE", "open date YYYY-MM-DD (default today)"},
+    {0}};
+static const cli_option center_edit_options[] = {
+    {"name", "NAME", "the center's name"},
+    {"market", "CODE", "the market it belongs to"},
+    {"fin", "FIN", "ISBT 128 facility identification number (\"\" clears it)"},
+    {"address", "TEXT", "street address (\"\" clears it)"},
+    {"opened", "DATE", "open date YYYY-MM-DD"},
     {0}};
 static const cli_option center_list_options[] = {
     {"market", "CODE", "only this market"},
@@ -180,19 +256,31 @@ static const cli_option hospital_add_options[] = {
     {"address", "TEXT", "billing address"},
     {"terms", "DAYS", "payment terms in days (default 30)"},
     {0}};
+static const cli_option hospital_edit_options[] = {
+    {"name", "NAME", "the hospital's name"},
+    {"market", "CODE", "the market it is in (\"\" for none)"},
+    {"address", "TEXT", "billing address"},
+    {"terms", "DAYS", "payment terms in days"},
+    {0}};
 static const cli_option hospital_list_options[] = {
     {"market", "CODE", "only this market"}, {"search", "TEXT", "code or name contains TEXT"}, {0}};
 
 const cli_command cli_commands_registry[] = {
     {"market", "add", run_market_add, NULL, 0, 0, market_add_options, "add a market", 1},
-    {"market", "list", run_market_list, NULL, 0, 0, NULL, "list markets", 1},
+    {"market", "list", run_market_list, NULL, 0, 0, market_list_options, "list markets", 1},
+    {"market", "show", run_market_show, "CODE", 1, 1, NULL, "show one market", 1},
+    {"market", "edit", run_market_edit, "CODE", 1, 1, market_edit_options, "rename a market", 1},
     {"center", "add", run_center_add, NULL, 0, 0, center_add_options, "add a donor center", 1},
     {"center", "list", run_center_list, NULL, 0, 0, center_list_options, "list donor centers", 1},
     {"center", "show", run_center_show, "CODE", 1, 1, NULL, "show one donor center", 1},
+    {"center", "edit", run_center_edit, "CODE", 1, 1, center_edit_options,
+     "correct a donor center (only the options given change)", 1},
     {"center", "close", run_center_close, "CODE", 1, 1, center_close_options,
      "record that a donor center closes", 1},
     {"hospital", "add", run_hospital_add, NULL, 0, 0, hospital_add_options,
      "add a hospital (a customer)", 1},
     {"hospital", "list", run_hospital_list, NULL, 0, 0, hospital_list_options, "list hospitals", 1},
     {"hospital", "show", run_hospital_show, "CODE", 1, 1, NULL, "show one hospital", 1},
+    {"hospital", "edit", run_hospital_edit, "CODE", 1, 1, hospital_edit_options,
+     "correct a hospital (only the options given change)", 1},
     {0}};

@@ -56,6 +56,74 @@ static const char *column_or_null(db_stmt *stmt, int column)
     return db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column);
 }
 
+/* The text of `key` in a record, NULL when it is null. */
+static const char *field_text(json_t *record, const char *key)
+{
+    return json_string_value(json_object_get(record, key));
+}
+
+/* An edit's input may repeat the record's code, but not change it: the code
+ * is the key that other records and the books refer to. */
+static int code_kept(const char *given, const char *code, err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8];
+    if (!given)
+        return 0;
+    if (code_take(given, normal, "code", e))
+        return -1;
+    if (strcmp(normal, code) != 0)
+        return err_set(e, ERR_INVALID, "code", "cannot be changed: %s is the key of the record",
+                       code);
+    return 0;
+}
+
+/* A normalised copy of a facility identification number, checked; "" (no
+ * number) stays "". */
+static int fin_take(const char *raw, char out[8], err *e)
+{
+    out[0] = '\0';
+    if (!raw || !*raw)
+        return 0;
+    if (strlen(raw) >= 8)
+        return registry_fin_check(raw, "fin", e);
+    snprintf(out, 8, "%s", raw);
+    service_normalize_code(out);
+    return registry_fin_check(out, "fin", e);
+}
+
+/* Billing terms from their decimal text, checked. */
+static int terms_take(const char *text, long *days, err *e)
+{
+    char *end = NULL;
+    errno = 0;
+    *days = strtol(text, &end, 10);
+    if (!*text || *end || errno)
+        return err_set(e, ERR_INVALID, "billing_terms_days", "must be a whole number of days");
+    return registry_billing_terms_check(*days, "billing_terms_days", e);
+}
+
+/* The audit record of an edit: the before and after values of the fields
+ * that differ between the two versions of the record, nothing else. */
+static int audit_update(service_context *ctx, const char *entity, const char *code,
+                        json_t *before, json_t *after, err *e)
+{
+    json_t *old_values = json_object(), *new_values = json_object();
+    const char *key;
+    json_t *value;
+    json_object_foreach(after, key, value)
+    {
+        json_t *previous = json_object_get(before, key);
+        if (previous && json_equal(previous, value))
+            continue;
+        json_object_set(old_values, key, previous ? previous : json_null());
+        json_object_set(new_values, key, value);
+    }
+    int rc = audit_append(ctx, entity, code, "update", old_values, new_values, NULL, e);
+    json_decref(old_values);
+    json_decref(new_values);
+    return rc;
+}
+
 /* --- markets -------------------------------------------------------------- */
 
 #define MARKET_COLUMNS "m.code, m.name, m.created_at"
@@ -64,6 +132,15 @@ static json_t *market_json(db_stmt *stmt)
 {
     return json_pack("{s:s, s:s, s:s}", "code", db_column_text(stmt, 0), "name",
                      db_column_text(stmt, 1), "created_at", db_column_text(stmt, 2));
+}
+
+static int market_fetch(db_conn *db, const char *code, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    return fetch_one(stmt, market_json, out, "market", code, e);
 }
 
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e)
@@ -87,10 +164,7 @@ int market_add(service_context *ctx, const market_input *in, json_t **out, err *
             err_set(e, ERR_CONFLICT, "code", "market '%s' already exists", code);
         goto done;
     }
-    if (db_prepare(ctx->db, "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code = ?", &stmt, e))
-        goto done;
-    db_bind_text(stmt, 1, code);
-    if (fetch_one(stmt, market_json, &market, "market", code, e))
+    if (market_fetch(ctx->db, code, &market, e))
         goto done;
     rc = audit_append(ctx, "market", code, "create", NULL, market, NULL, e);
 done:
@@ -102,19 +176,80 @@ done:
     return 0;
 }
 
-int market_list(service_context *ctx, service_page *page, json_t **out, err *e)
+int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e)
 {
-    if (service_page_check(page, e))
+    char pattern[256] = "";
+    if (service_page_check(&filter->page, e) ||
+        service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
         return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code > ? "
+                   "AND (? = '' OR UPPER(m.code) LIKE UPPER(?) ESCAPE '\\' OR UPPER(m.name) LIKE UPPER(?) ESCAPE '\\') "
                    "ORDER BY m.code LIMIT ?",
                    &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, page->after ? page->after : "");
-    db_bind_int64(stmt, 2, page->limit);
-    return service_collect_page(stmt, market_json, page, "code", out, e);
+    db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
+    db_bind_text(stmt, 2, pattern);
+    db_bind_text(stmt, 3, pattern);
+    db_bind_text(stmt, 4, pattern);
+    db_bind_int64(stmt, 5, filter->page.limit);
+    return service_collect_page(stmt, market_json, &filter->page, "code", out, e);
+}
+
+int market_get(service_context *ctx, const char *code, json_t **out, err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8];
+    if (code_take(code, normal, "code", e))
+        return -1;
+    return market_fetch(ctx->db, normal, out, e);
+}
+
+int market_update(service_context *ctx, const char *code, const market_input *in, json_t **out,
+                  err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8];
+    if (code_take(code, normal, "code", e) || code_kept(in->code, normal, e))
+        return -1;
+    if (!in->name)
+        return err_set(e, ERR_INVALID, "name", "is required (a market's name is all that changes)");
+    if (registry_name_check(in->name, "name", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    json_t *before = NULL, *after = NULL;
+    db_stmt *stmt;
+    if (market_fetch(ctx->db, normal, &before, e))
+        goto done;
+    if (strcmp(in->name, field_text(before, "name")) == 0) {
+        after = json_incref(before); /* nothing changes: nothing written */
+        rc = 0;
+        goto done;
+    }
+    /* Only the market as read changes: a concurrent rename changes no row. */
+    if (db_prepare(ctx->db, "UPDATE markets SET name = ? WHERE code = ? AND name = ?", &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, in->name);
+    db_bind_text(stmt, 2, normal);
+    db_bind_text(stmt, 3, field_text(before, "name"));
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    if (db_changes(ctx->db) != 1) {
+        err_set(e, ERR_CONFLICT, "code", "market %s was changed meanwhile: read it again", normal);
+        goto done;
+    }
+    if (market_fetch(ctx->db, normal, &after, e))
+        goto done;
+    rc = audit_update(ctx, "market", normal, before, after, e);
+done:
+    json_decref(before);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
 }
 
 /* --- centers -------------------------------------------------------------- */
@@ -186,14 +321,8 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
         code_take(in->market, market, "market", e) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e))
         return -1;
-    if (in->fin && *in->fin) {
-        if (strlen(in->fin) >= sizeof fin)
-            return registry_fin_check(in->fin, "fin", e);
-        snprintf(fin, sizeof fin, "%s", in->fin);
-        service_normalize_code(fin);
-        if (registry_fin_check(fin, "fin", e))
-            return -1;
-    }
+    if (fin_take(in->fin, fin, e))
+        return -1;
     if (in->open_date && date_parse(in->open_date, &open_date, "open_date", e))
         return -1;
     date_format(open_date, open_text, sizeof open_text);
@@ -312,25 +441,148 @@ int center_close(service_context *ctx, const char *code, const char *close_date,
                    e) ||
         registry_close_date_check(open_day, close_day, "close_date", e))
         goto done;
-    /* Only an open center closes: a concurrent close changes no row here. */
+    /* Only an open center closes, and only with the open date checked
+     * above: a concurrent close or correction changes no row here. */
     if (db_prepare(ctx->db,
                    "UPDATE centers SET close_date = ?, close_reason = ? "
-                   "WHERE code = ? AND close_date IS NULL",
+                   "WHERE code = ? AND close_date IS NULL AND open_date = ?",
                    &stmt, e))
         goto done;
     char close_text[DATE_TEXT_MAX];
     db_bind_text(stmt, 1, date_format(close_day, close_text, sizeof close_text));
     db_bind_text(stmt, 2, reason);
     db_bind_text(stmt, 3, normal);
+    db_bind_text(stmt, 4, field_text(before, "open_date"));
     if (db_exec_stmt(stmt, e))
         goto done;
     if (db_changes(ctx->db) != 1) {
-        err_set(e, ERR_CONFLICT, "code", "donor center %s was closed meanwhile", normal);
+        err_set(e, ERR_CONFLICT, "code", "donor center %s was closed or changed meanwhile",
+                normal);
         goto done;
     }
     if (center_fetch(ctx->db, normal, &after, e))
         goto done;
     rc = audit_append(ctx, "center", normal, "close", before, after, reason, e);
+done:
+    json_decref(before);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
+}
+
+/* The facility number is not another center's (checked before the update,
+ * for the same reason as center_keys_free). */
+static int center_fin_free(db_conn *db, const char *code, const char *fin, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT code FROM centers WHERE fin = ? AND code <> ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, fin);
+    db_bind_text(stmt, 2, code);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        err_set(e, ERR_CONFLICT, "fin", "facility identification number %s belongs to center %s",
+                fin, db_column_text(stmt, 0));
+    db_reset(stmt);
+    return step == DB_DONE ? 0 : -1;
+}
+
+/* A closed center can still be corrected (a misspelt name, a wrong facility
+ * number, an open date entered wrongly): the books keep referring to it by
+ * its code, and the audit record keeps what it was before. Its close date
+ * and reason are not edited here. */
+int center_update(service_context *ctx, const char *code, const center_input *in, json_t **out,
+                  err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8] = "", fin[8] = "";
+    char open_text[DATE_TEXT_MAX] = "";
+    civil_day open_day = 0, close_day;
+    if (code_take(code, normal, "code", e) || code_kept(in->code, normal, e) ||
+        (in->name && registry_name_check(in->name, "name", e)) ||
+        (in->market && code_take(in->market, market, "market", e)) ||
+        fin_take(in->fin, fin, e) ||
+        registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e) ||
+        (in->open_date && date_parse(in->open_date, &open_day, "open_date", e)))
+        return -1;
+    if (in->open_date)
+        date_format(open_day, open_text, sizeof open_text);
+
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    int64_t market_id = 0;
+    json_t *before = NULL, *after = NULL;
+    db_stmt *stmt;
+    if (center_fetch(ctx->db, normal, &before, e))
+        goto done;
+    /* The record as it will be: what is given, else what it was. */
+    const char *old_fin = field_text(before, "fin") ? field_text(before, "fin") : "";
+    const char *old_close = field_text(before, "close_date");
+    const char *new_name = in->name ? in->name : field_text(before, "name");
+    const char *new_market = in->market ? market : field_text(before, "market");
+    const char *new_fin = in->fin ? fin : old_fin;
+    const char *new_address = in->address ? in->address : field_text(before, "address");
+    const char *new_open = in->open_date ? open_text : field_text(before, "open_date");
+    if (market_id_of(ctx->db, new_market, &market_id, "market", e))
+        goto done;
+    if (*new_fin && strcmp(new_fin, old_fin) != 0 && center_fin_free(ctx->db, normal, new_fin, e))
+        goto done;
+    if (old_close && in->open_date) {
+        if (date_parse(old_close, &close_day, "close_date", e))
+            goto done;
+        if (registry_close_date_check(open_day, close_day, "open_date", NULL)) {
+            err_set(e, ERR_INVALID, "open_date", "must not be after the close date %s", old_close);
+            goto done;
+        }
+    }
+    if (!strcmp(new_name, field_text(before, "name")) &&
+        !strcmp(new_market, field_text(before, "market")) && !strcmp(new_fin, old_fin) &&
+        !strcmp(new_address, field_text(before, "address")) &&
+        !strcmp(new_open, field_text(before, "open_date"))) {
+        after = json_incref(before); /* nothing changes: nothing written */
+        rc = 0;
+        goto done;
+    }
+    /* Only the center as read changes: if a concurrent request changed or
+     * closed it, no row matches and the caller reads it again. */
+    if (db_prepare(ctx->db,
+                   "UPDATE centers SET name = ?, market_id = ?, fin = ?, address = ?, "
+                   "open_date = ? WHERE code = ? AND name = ? "
+                   "AND market_id = (SELECT id FROM markets WHERE code = ?) "
+                   "AND COALESCE(fin, '') = ? AND address = ? AND open_date = ? "
+                   "AND COALESCE(close_date, '') = ?",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, new_name);
+    db_bind_int64(stmt, 2, market_id);
+    db_bind_text(stmt, 3, *new_fin ? new_fin : NULL);
+    db_bind_text(stmt, 4, new_address);
+    db_bind_text(stmt, 5, new_open);
+    db_bind_text(stmt, 6, normal);
+    db_bind_text(stmt, 7, field_text(before, "name"));
+    db_bind_text(stmt, 8, field_text(before, "market"));
+    db_bind_text(stmt, 9, old_fin);
+    db_bind_text(stmt, 10, field_text(before, "address"));
+    db_bind_text(stmt, 11, field_text(before, "open_date"));
+    db_bind_text(stmt, 12, old_close ? old_close : "");
+    if (db_exec_stmt(stmt, e)) {
+        /* Taken by a concurrent request between the check and the update. */
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "fin", "facility identification number %s was taken meanwhile",
+                    new_fin);
+        goto done;
+    }
+    if (db_changes(ctx->db) != 1) {
+        err_set(e, ERR_CONFLICT, "code", "donor center %s was changed meanwhile: read it again",
+                normal);
+        goto done;
+    }
+    if (center_fetch(ctx->db, normal, &after, e))
+        goto done;
+    rc = audit_update(ctx, "center", normal, before, after, e);
 done:
     json_decref(before);
     if (service_finish(ctx, rc, e)) {
@@ -372,14 +624,7 @@ int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, e
         (in->market && *in->market && code_take(in->market, market, "market", e)) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e))
         return -1;
-    if (in->billing_terms_days) {
-        char *end = NULL;
-        errno = 0;
-        terms = strtol(in->billing_terms_days, &end, 10);
-        if (!*in->billing_terms_days || *end || errno)
-            return err_set(e, ERR_INVALID, "billing_terms_days", "must be a whole number of days");
-    }
-    if (registry_billing_terms_check(terms, "billing_terms_days", e))
+    if (in->billing_terms_days && terms_take(in->billing_terms_days, &terms, e))
         return -1;
     if (service_begin(ctx, e))
         return -1;
@@ -453,4 +698,79 @@ int hospital_get(service_context *ctx, const char *code, json_t **out, err *e)
     if (code_take(code, normal, "code", e))
         return -1;
     return hospital_fetch(ctx->db, normal, out, e);
+}
+
+int hospital_update(service_context *ctx, const char *code, const hospital_input *in,
+                    json_t **out, err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8] = "";
+    long terms = 0;
+    if (code_take(code, normal, "code", e) || code_kept(in->code, normal, e) ||
+        (in->name && registry_name_check(in->name, "name", e)) ||
+        (in->market && *in->market && code_take(in->market, market, "market", e)) ||
+        registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e) ||
+        (in->billing_terms_days && terms_take(in->billing_terms_days, &terms, e)))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    int64_t market_id = 0;
+    json_t *before = NULL, *after = NULL;
+    db_stmt *stmt;
+    if (hospital_fetch(ctx->db, normal, &before, e))
+        goto done;
+    /* The record as it will be: what is given, else what it was ("" for
+     * no market). */
+    const char *old_market = field_text(before, "market") ? field_text(before, "market") : "";
+    long old_terms = (long)json_integer_value(json_object_get(before, "billing_terms_days"));
+    const char *new_name = in->name ? in->name : field_text(before, "name");
+    const char *new_market = in->market ? market : old_market;
+    const char *new_address = in->address ? in->address : field_text(before, "address");
+    long new_terms = in->billing_terms_days ? terms : old_terms;
+    if (*new_market && market_id_of(ctx->db, new_market, &market_id, "market", e))
+        goto done;
+    if (!strcmp(new_name, field_text(before, "name")) && !strcmp(new_market, old_market) &&
+        !strcmp(new_address, field_text(before, "address")) && new_terms == old_terms) {
+        after = json_incref(before); /* nothing changes: nothing written */
+        rc = 0;
+        goto done;
+    }
+    /* Only the hospital as read changes: a concurrent edit changes no row. */
+    if (db_prepare(ctx->db,
+                   "UPDATE hospitals SET name = ?, market_id = ?, address = ?, "
+                   "billing_terms_days = ? WHERE code = ? AND name = ? "
+                   "AND COALESCE(market_id, 0) = COALESCE((SELECT id FROM markets WHERE code = ?), 0) "
+                   "AND address = ? AND billing_terms_days = ?",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, new_name);
+    if (market_id)
+        db_bind_int64(stmt, 2, market_id);
+    else
+        db_bind_null(stmt, 2);
+    db_bind_text(stmt, 3, new_address);
+    db_bind_int64(stmt, 4, new_terms);
+    db_bind_text(stmt, 5, normal);
+    db_bind_text(stmt, 6, field_text(before, "name"));
+    db_bind_text(stmt, 7, old_market);
+    db_bind_text(stmt, 8, field_text(before, "address"));
+    db_bind_int64(stmt, 9, old_terms);
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    if (db_changes(ctx->db) != 1) {
+        err_set(e, ERR_CONFLICT, "code", "hospital %s was changed meanwhile: read it again",
+                normal);
+        goto done;
+    }
+    if (hospital_fetch(ctx->db, normal, &after, e))
+        goto done;
+    rc = audit_update(ctx, "hospital", normal, before, after, e);
+done:
+    json_decref(before);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
 }

@@ -6,6 +6,14 @@
  * JSON body (NULL = not given); every value is checked here, so the CLI and
  * the API accept and refuse exactly the same things. Codes are trimmed and
  * upper-cased. Results are JSON objects (see docs/api.md for their fields).
+ *
+ * Edits (*_update) take the record's code and the fields to change (NULL =
+ * leave as is); a code is the key of its record and never changes. Every
+ * field is checked before anything is written; the record is changed only
+ * if nobody changed it since it was read (else ERR_CONFLICT, read it again),
+ * and the audit record ("update") holds the before and after values of the
+ * changed fields only. An edit that changes nothing writes nothing (no
+ * audit record either) and answers the record as it is.
  */
 #ifndef BLOODOPS_SERVICE_REGISTRY_H
 #define BLOODOPS_SERVICE_REGISTRY_H
@@ -16,8 +24,17 @@ typedef struct {
     const char *code, *name;
 } market_input;
 
+typedef struct {
+    const char *search; /* substring of code or name, case-insensitive */
+    service_page page;  /* `after` is a market code */
+} market_filter;
+
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e);
-int market_list(service_context *ctx, service_page *page, json_t **out, err *e);
+int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e);
+int market_get(service_context *ctx, const char *code, json_t **out, err *e);
+/* Rename a market: `name` is required (it is all that may change). */
+int market_update(service_context *ctx, const char *code, const market_input *in, json_t **out,
+                  err *e);
 
 typedef struct {
     const char *code, *name, *market, *fin, *address;
@@ -37,6 +54,10 @@ int center_get(service_context *ctx, const char *code, json_t **out, err *e);
 /* Record that a center closed (or will close) on close_date, with a reason. */
 int center_close(service_context *ctx, const char *code, const char *close_date,
                  const char *reason, json_t **out, err *e);
+/* Correct a center: name, market, fin, address, open_date (NULL = leave as
+ * is; "" clears fin or address). A closed center can be corrected too. */
+int center_update(service_context *ctx, const char *code, const center_input *in, json_t **out,
+                  err *e);
 
 typedef struct {
     const char *code, *name, *market, *address;
@@ -52,5 +73,9 @@ typedef struct {
 int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, err *e);
 int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, err *e);
 int hospital_get(service_context *ctx, const char *code, json_t **out, err *e);
+/* Correct a hospital: name, market ("" = none), address, billing terms
+ * (NULL = leave as is). */
+int hospital_update(service_context *ctx, const char *code, const hospital_input *in,
+                    json_t **out, err *e);
 
 #endif
