@@ -73,7 +73,10 @@ describe('serving the web application', () => {
       const plain = await srv.raw({ path: assetPath });
       assert.equal(plain.status, 200, assetPath);
       assert.equal(plain.headers['cache-control'], 'public, max-age=31536000, immutable', assetPath);
-      assert.match(plain.headers['content-type'], assetPath.endsWith('.css') ? /^text\/css/ : /^text\/javascript/, assetPath);
+      const expected = { '.css': /^text\/css/, '.js': /^text\/javascript/, '.svg': /^image\/svg\+xml/ };
+      const type = expected[assetPath.slice(assetPath.lastIndexOf('.'))];
+      assert.ok(type, `a known kind of asset: ${assetPath}`);
+      assert.match(plain.headers['content-type'], type, assetPath);
       assert.equal(plain.headers['content-encoding'], undefined, `${assetPath} is plain without Accept-Encoding`);
       assertSecurityHeaders(plain, assetPath);
     }
