@@ -1,0 +1,110 @@
+'use strict';
+/*
+ * web.js - what the browser tests share: a real server (tests/api/lib/
+ * server.js) loaded with the demo company (tools/load-demo.sh), headless
+ * Chromium through playwright-core, pages that record every console error,
+ * uncaught exception and Content-Security-Policy violation, and logging in
+ * through the login form.
+ *
+ *   const app = await startApp();
+ *   after(() => app.close());
+ *   const page = await app.newPage();             // desktop, 1280x900
+ *   await app.login(page, 'admin', ADMIN_PASSWORD, '/dashboard');
+ *   ...
+ *   app.assertClean(page);                        // no console error, no CSP violation
+ *
+ * API answers the application expects and handles (a 401 from /api/v1/me
+ * before login, a 400 naming a field) are logged by Chromium as "Failed to
+ * load resource" errors; those are kept apart (page.apiFailures), every
+ * other console error fails assertClean.
+ */
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const { ADMIN_PASSWORD, BINARY, REPO, startServer } = require('../../api/lib/server');
+
+const CHROMIUM = process.env.BLOODOPS_CHROMIUM || '/usr/bin/chromium';
+const OUT_DIR = path.join(REPO, 'tests', 'out', 'web');
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+async function startApp() {
+  const srv = await startServer();
+  const load = spawnSync(path.join(REPO, 'tools', 'load-demo.sh'), [srv.db, BINARY], { cwd: REPO, encoding: 'utf8' });
+  if (load.status !== 0) {
+    await srv.stop();
+    throw new Error(`tools/load-demo.sh failed (${load.status}): ${load.stderr}`);
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  const pages = [];
+
+  /* A page in a context of its own (its own cookies), watched for errors. */
+  async function newPage({ viewport = DESKTOP } = {}) {
+    const context = await browser.newContext({ viewport, acceptDownloads: true, baseURL: srv.base });
+    const page = await context.newPage();
+    page.problems = [];
+    page.apiFailures = [];
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const where = message.location().url || '';
+      if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) && new URL(where, srv.base).pathname.startsWith('/api/v1/')) {
+        page.apiFailures.push(`${message.text()} ${where}`);
+        return;
+      }
+      page.problems.push(`console error: ${message.text()} (${where})`);
+    });
+    page.on('pageerror', (error) => page.problems.push(`uncaught: ${error.message}`));
+    await page.exposeBinding('__bloodopsCspViolation', (_source, text) => page.problems.push(`CSP violation: ${text}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        window.__bloodopsCspViolation(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`);
+      });
+    });
+    pages.push(page);
+    return page;
+  }
+
+  /* Logs in through the form. With `start`, opens that page first (and
+   * expects to come back to it); otherwise opens /login. */
+  async function login(page, username, password, start = null) {
+    await page.goto(start || '/login');
+    await page.getByRole('heading', { name: 'Log in to bloodops' }).waitFor();
+    await page.getByLabel('User name').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('#topbar').waitFor({ state: 'visible' });
+  }
+
+  /* No console error, uncaught exception or policy violation so far. */
+  function assertClean(page) {
+    assert.deepEqual(page.problems, [], `the page had problems:\n${page.problems.join('\n')}`);
+  }
+
+  /* A user made through the API as admin; returns the password. */
+  async function addUser(username, roles) {
+    const admin = await srv.login('admin', ADMIN_PASSWORD);
+    return srv.addUser(admin, username, roles);
+  }
+
+  async function screenshot(page, name) {
+    fs.mkdirSync(OUT_DIR, { recursive: true });
+    const file = path.join(OUT_DIR, name);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  }
+
+  async function close() {
+    await browser.close().catch(() => {});
+    await srv.stop();
+  }
+
+  return { srv, browser, base: srv.base, newPage, login, assertClean, addUser, screenshot, close };
+}
+
+module.exports = { ADMIN_PASSWORD, DESKTOP, PHONE, OUT_DIR, startApp };

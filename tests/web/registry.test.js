@@ -1,0 +1,212 @@
+'use strict';
+/*
+ * registry.test.js - the registry pages as an administrator: the donor
+ * center list with its dates and statuses, adding a center (a refused
+ * facility number shown next to its field, nothing created; then accepted),
+ * searching, editing, closing with a confirmation step; hospitals with
+ * paging and editing; markets added and renamed.
+ */
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { ADMIN_PASSWORD, startApp } = require('./lib/web');
+
+describe('registry pages', () => {
+  let app;
+  let page;
+  let admin;
+
+  before(async () => {
+    app = await startApp();
+    admin = await app.srv.login('admin', ADMIN_PASSWORD);
+    page = await app.newPage();
+    await app.login(page, 'admin', ADMIN_PASSWORD, '/centers');
+    await page.getByRole('heading', { name: 'Donor centers' }).waitFor();
+  });
+
+  after(async () => {
+    if (app) await app.close();
+  });
+
+  const centerRow = (code) => page.locator('.list-table tbody tr').filter({ has: page.getByRole('link', { name: code, exact: true }) });
+
+  test('the donor centers are listed with their open and close dates and status', async () => {
+    await page.locator('.list-table tbody tr').first().waitFor();
+    assert.equal(await page.locator('.list-table tbody tr').count(), 4);
+    assert.deepEqual(await page.locator('.list-table thead th').allTextContents(), ['Code', 'Name', 'Market', 'FIN', 'Opened', 'Closed', 'Status']);
+    assert.deepEqual(await centerRow('NC-01').locator('th, td').allTextContents(),
+      ['NC-01', 'Charlotte Donor Center', 'NC', 'W0004', 'Sep 1, 2000', 'Jan 31, 2004', 'Closed']);
+    assert.deepEqual(await centerRow('LA-01').locator('th, td').allTextContents(),
+      ['LA-01', 'Los Angeles Donor Center', 'LA', 'W0001', 'Jan 5, 1998', '—', 'Open']);
+    await page.getByLabel('Status').selectOption('closed');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/status=closed/);
+    await page.getByText('Showing 2 donor centers').waitFor();
+    assert.deepEqual(await page.locator('.list-table tbody th').allTextContents(), ['NC-01', 'PA-01']);
+    await page.goto('/centers');
+    await page.getByText('Showing 4 donor centers').waitFor();
+    app.assertClean(page);
+  });
+
+  test('a refused facility number is shown next to its field, and nothing is created', async () => {
+    const add = page.getByRole('button', { name: 'Add a donor center' });
+    assert.equal(await add.getAttribute('aria-expanded'), 'false');
+    await add.click();
+    assert.equal(await add.getAttribute('aria-expanded'), 'true');
+    const form = page.getByRole('form', { name: 'Add a donor center' });
+    await form.getByLabel('Code').fill('SD-01');
+    await form.getByLabel('Name').fill('San Diego Donor Center');
+    await form.getByLabel('Market').selectOption('LA');
+    await form.getByLabel('Facility identification number (FIN)').fill('12345');
+    await form.getByLabel('Open date').fill('2004-04-01');
+    await form.getByRole('button', { name: 'Add the center' }).click();
+
+    const fin = form.getByLabel('Facility identification number (FIN)');
+    await page.waitForFunction(() => document.querySelector('input[name="fin"]').getAttribute('aria-invalid') === 'true');
+    const errorId = (await fin.getAttribute('aria-describedby')).split(' ').find((id) => id.endsWith('-error'));
+    const error = page.locator(`#${errorId}`);
+    assert.equal(await error.isVisible(), true);
+    assert.match(await error.textContent(), /must be an ISBT 128 facility identification number/);
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'fin', 'the field in error has the focus');
+    // The error sits right under the field it is about.
+    const fieldBox = await fin.boundingBox();
+    const errorBox = await error.boundingBox();
+    assert.ok(errorBox.y >= fieldBox.y + fieldBox.height - 1 && errorBox.y - (fieldBox.y + fieldBox.height) < 40, 'the error is next to the field');
+    assert.equal(await form.getByLabel('Name').getAttribute('aria-invalid'), null, 'only the FIN is marked');
+    const missing = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
+    assert.equal(missing.status, 404, 'nothing was created');
+    assert.deepEqual(page.apiFailures.filter((f) => /\/api\/v1\/centers$/.test(f)).map((f) => /status of (\d+)/.exec(f)[1]), ['400'], 'one refused request');
+    app.assertClean(page);
+  });
+
+  test('a corrected center is added and appears in the list', async () => {
+    const form = page.getByRole('form', { name: 'Add a donor center' });
+    await form.getByLabel('Facility identification number (FIN)').fill('W0005');
+    await form.getByRole('button', { name: 'Add the center' }).click();
+    await page.getByRole('status').filter({ hasText: 'Donor center SD-01 San Diego Donor Center is added.' }).waitFor();
+    assert.equal(await page.getByRole('form', { name: 'Add a donor center' }).count(), 0, 'the form is closed');
+    await centerRow('SD-01').waitFor();
+    assert.deepEqual(await centerRow('SD-01').locator('th, td').allTextContents(),
+      ['SD-01', 'San Diego Donor Center', 'LA', 'W0005', 'Apr 1, 2004', '—', 'Open']);
+    const created = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
+    assert.equal(created.json.fin, 'W0005');
+
+    await page.getByLabel('Search centers').fill('san diego');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/\?q=san\+diego$/);
+    await page.getByText('Showing 1 donor centers matching “san diego”').waitFor();
+    assert.deepEqual(await page.locator('.list-table tbody th').allTextContents(), ['SD-01']);
+    app.assertClean(page);
+  });
+
+  test('a center is edited on its own page; a refused change is shown by its field', async () => {
+    await page.getByRole('link', { name: 'SD-01', exact: true }).click();
+    await page.getByRole('heading', { name: 'SD-01 San Diego Donor Center' }).waitFor();
+    const form = page.getByRole('form', { name: 'Edit the donor center' });
+    assert.equal(await form.getByLabel('Name').inputValue(), 'San Diego Donor Center');
+    assert.equal(await form.getByLabel('Open date').inputValue(), '2004-04-01');
+
+    await form.getByLabel('Facility identification number (FIN)').fill('W12');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForFunction(() => document.querySelector('form input[name="fin"]').getAttribute('aria-invalid') === 'true');
+    assert.match(await form.locator('.field-error:visible').textContent(), /facility identification number/);
+
+    await form.getByLabel('Facility identification number (FIN)').fill('W0005');
+    await form.getByLabel('Name').fill('San Diego Mission Valley Donor Center');
+    await form.getByLabel('Address').fill('7050 Friars Road, San Diego');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'SD-01 San Diego Mission Valley Donor Center' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Changes to SD-01 are saved.' }).waitFor();
+    const details = await page.locator('dl.details').textContent();
+    assert.match(details, /7050 Friars Road, San Diego/);
+    const saved = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
+    assert.equal(saved.json.name, 'San Diego Mission Valley Donor Center');
+    assert.equal(saved.json.address, '7050 Friars Road, San Diego');
+
+    await page.getByRole('form', { name: 'Edit the donor center' }).getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Nothing to save' }).waitFor();
+    app.assertClean(page);
+  });
+
+  test('closing a center asks for confirmation first', async () => {
+    const form = page.getByRole('form', { name: 'Close this donor center' });
+    await form.getByRole('button', { name: 'Review the closure' }).click();
+    assert.equal(await form.getByLabel('Close date').getAttribute('aria-invalid'), 'true', 'the date is required');
+
+    await form.getByLabel('Close date').fill('2004-06-30');
+    await form.getByLabel('Reason').fill('lease ended');
+    await form.getByRole('button', { name: 'Review the closure' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Close SD-01?' });
+    assert.match(await dialog.textContent(), /will be closed on June 30, 2004 for the reason “lease ended”/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await dialog.count(), 0);
+    let center = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
+    assert.equal(center.json.close_date, null, 'nothing happens before the confirmation');
+
+    await form.getByRole('button', { name: 'Review the closure' }).click();
+    await page.getByRole('button', { name: 'Yes, close the center' }).click();
+    await page.getByRole('status').filter({ hasText: 'Donor center SD-01 is closed as of June 30, 2004.' }).waitFor();
+    assert.match(await page.locator('dl.details').textContent(), /Close dateJune 30, 2004Close reasonlease ended/);
+    assert.equal(await page.getByRole('form', { name: 'Close this donor center' }).count(), 0, 'a closed center cannot be closed again');
+    center = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
+    assert.equal(center.json.close_date, '2004-06-30');
+    assert.equal(center.json.close_reason, 'lease ended');
+    app.assertClean(page);
+  });
+
+  test('hospitals page through "Show more", and are edited', async () => {
+    for (let i = 1; i <= 30; i++) {
+      const code = `H${String(i).padStart(2, '0')}`;
+      const r = await app.srv.api('POST', '/api/v1/hospitals', { token: admin.token, body: { code, name: `Hospital ${i}`, market: 'NY' } });
+      assert.equal(r.status, 201, r.text);
+    }
+    await page.locator('#site-nav').getByRole('link', { name: 'Hospitals' }).click();
+    await page.getByRole('heading', { name: 'Hospitals' }).waitFor();
+    await page.getByText('Showing 25 hospitals (more available).').waitFor();
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.getByText('Showing 31 hospitals.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Show more' }).isVisible(), false);
+    assert.equal(await page.locator('.list-table tbody tr').count(), 31);
+
+    await page.getByRole('link', { name: 'CEDARS' }).click();
+    await page.getByRole('heading', { name: 'CEDARS Cedars-Sinai Medical Center' }).waitFor();
+    const form = page.getByRole('form', { name: 'Edit the hospital' });
+    await form.getByLabel('Billing terms (days)').fill('400');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForFunction(() => document.querySelector('input[name="billing_terms_days"]').getAttribute('aria-invalid') === 'true');
+    assert.match(await form.locator('.field-error:visible').textContent(), /from 0 to 365/);
+    await form.getByLabel('Billing terms (days)').fill('45');
+    await form.getByLabel('Market').selectOption('');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Changes to CEDARS are saved.' }).waitFor();
+    const saved = await app.srv.api('GET', '/api/v1/hospitals/CEDARS', { token: admin.token });
+    assert.equal(saved.json.billing_terms_days, 45);
+    assert.equal(saved.json.market, null);
+    app.assertClean(page);
+  });
+
+  test('markets are added and renamed', async () => {
+    await page.locator('#site-nav').getByRole('link', { name: 'Markets' }).click();
+    await page.getByRole('heading', { name: 'Markets' }).waitFor();
+    await page.getByRole('button', { name: 'Add a market' }).click();
+    const form = page.getByRole('form', { name: 'Add a market' });
+    await form.getByLabel('Code').fill('la');
+    await form.getByLabel('Name').fill('Los Angeles again');
+    await form.getByRole('button', { name: 'Add the market' }).click();
+    await page.waitForFunction(() => document.querySelector('input[name="code"]').getAttribute('aria-invalid') === 'true');
+    assert.match(await form.locator('.field-error:visible').textContent(), /market 'LA' already exists/);
+    await form.getByLabel('Code').fill('tx');
+    await form.getByLabel('Name').fill('Texas');
+    await form.getByRole('button', { name: 'Add the market' }).click();
+    await page.getByRole('status').filter({ hasText: 'Market TX Texas is added.' }).waitFor();
+    await page.getByRole('link', { name: 'TX', exact: true }).click();
+    await page.getByRole('heading', { name: 'TX Texas' }).waitFor();
+    await page.getByRole('form', { name: 'Rename the market' }).getByLabel('Name').fill('Texas and Oklahoma');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'TX Texas and Oklahoma' }).waitFor();
+    const market = await app.srv.api('GET', '/api/v1/markets/TX', { token: admin.token });
+    assert.equal(market.json.name, 'Texas and Oklahoma');
+    await page.goto('/markets/ZZ');
+    await page.getByRole('heading', { name: 'No market ZZ' }).waitFor();
+    app.assertClean(page);
+  });
+});

@@ -1,0 +1,90 @@
+// api.js - talking to the bloodops API: JSON in and out, the session cookie
+// (sent by the browser), the CSRF token on every POST/PATCH, errors turned
+// into ApiError {status, code, message, field}, and a 401 at any time
+// handed to whoever registered onUnauthorized (the session: back to login).
+
+let csrfToken = null;
+let unauthorizedHandler = null;
+
+export class ApiError extends Error {
+  constructor(status, code, message, field) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field || null;
+  }
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+export function onUnauthorized(handler) {
+  unauthorizedHandler = handler;
+}
+
+/* A query string from an object, leaving out empty values. */
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params || {}))
+    if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+async function errorOf(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  const error = body && body.error;
+  if (error) return new ApiError(response.status, error.code, error.message, error.field);
+  return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}.`);
+}
+
+/*
+ * request('GET', '/api/v1/centers', {params, body, as: 'json'|'text'|'blob',
+ * quiet401}) -> the parsed answer; throws ApiError. A 401 calls the
+ * unauthorized handler (unless quiet401) before throwing.
+ */
+export async function request(method, path, { params, body, as = 'json', quiet401 = false } = {}) {
+  const headers = { Accept: as === 'json' ? 'application/json' : '*/*' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (method !== 'GET' && method !== 'HEAD') {
+    headers['Content-Type'] = 'application/json';
+    if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    init.body = JSON.stringify(body === undefined ? {} : body);
+  }
+  let response;
+  try {
+    response = await fetch(path + query(params), init);
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached. Check the connection and try again.');
+  }
+  if (!response.ok) {
+    const error = await errorOf(response);
+    if (response.status === 401 && !quiet401 && unauthorizedHandler) unauthorizedHandler(error);
+    throw error;
+  }
+  if (as === 'text') return response.text();
+  if (as === 'blob') return response.blob();
+  return response.json();
+}
+
+export const get = (path, params, options) => request('GET', path, { ...options, params });
+export const post = (path, body, options) => request('POST', path, { ...options, body });
+export const patch = (path, body, options) => request('PATCH', path, { ...options, body });
+
+/* Every page of a list (for small lists such as markets in a select). */
+export async function getAll(path, params = {}) {
+  const items = [];
+  let after = null;
+  do {
+    const page = await get(path, { ...params, limit: 500, after });
+    items.push(...page.items);
+    after = page.next_after;
+  } while (after);
+  return items;
+}
