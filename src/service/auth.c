@@ -309,6 +309,19 @@ done:
     return service_finish(ctx, rc, e);
 }
 
+/* Whether a user record (user_json) holds the admin role. */
+static int user_has_role_admin(json_t *user)
+{
+    size_t index;
+    json_t *role_value;
+    json_array_foreach(json_object_get(user, "roles"), index, role_value)
+    {
+        if (strcmp(json_string_value(role_value) ? json_string_value(role_value) : "", "admin") == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int user_disable(service_context *ctx, const char *username, const char *reason, err *e)
 {
     if (!reason || !*reason)
@@ -325,6 +338,27 @@ int user_disable(service_context *ctx, const char *username, const char *reason,
         goto done;
     if (json_is_true(json_object_get(before, "disabled"))) {
         err_set(e, ERR_CONFLICT, "username", "user '%s' is already disabled", username);
+        goto done;
+    }
+    /* Someone must remain who can administer users: the last enabled
+     * administrator is not disabled (another administrator must be added
+     * first). Counted inside the write transaction, so two administrators
+     * disabling each other at once cannot both succeed. */
+    if (db_prepare(ctx->db,
+                   "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
+                   "WHERE r.role = 'admin' AND u.disabled = 0 AND u.id <> ?",
+                   &stmt, e))
+        goto done;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    int64_t other_admins = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (step != DB_ROW)
+        goto done;
+    if (other_admins == 0 && user_has_role_admin(before)) {
+        err_set(e, ERR_CONFLICT, "username",
+                "user '%s' is the last enabled administrator: add another administrator first",
+                username);
         goto done;
     }
     if (db_prepare(ctx->db, "UPDATE users SET disabled = 1 WHERE id = ?", &stmt, e))

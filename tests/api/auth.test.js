@@ -208,6 +208,23 @@ test('a disabled user cannot log in, and their open session stops working', asyn
   assertError(r, 400, 'invalid_input', { field: 'reason' });
 });
 
+test('the last enabled administrator cannot be disabled, not even by themselves', async () => {
+  // This server's only administrator is "admin": disabling it would leave
+  // nobody able to administer users.
+  const before = srv.fingerprint();
+  let r = await api('POST', '/api/v1/users/admin/disable', { token: admin.token, body: { reason: 'leaving' } });
+  assertError(r, 409, 'conflict', { field: 'username', message: 'last enabled administrator' });
+  assert.equal(srv.fingerprint(), before, 'nothing changed');
+  assert.equal((await api('GET', '/api/v1/me', { token: admin.token })).status, 200, 'the session still works');
+  // Another administrator may be disabled while one remains; then "admin" is
+  // the last again.
+  await addUser('second-admin', 'admin');
+  r = await api('POST', '/api/v1/users/second-admin/disable', { token: admin.token, body: { reason: 'test' } });
+  assert.equal(r.status, 200, r.text);
+  assertError(await api('POST', '/api/v1/users/admin/disable', { token: admin.token, body: { reason: 'leaving' } }),
+    409, 'conflict', { field: 'username' });
+});
+
 test('a password changed by the admin ends the user\'s sessions; the new one works', async () => {
   const password = await addUser('chris', 'distribution');
   const first = await login('chris', password);
