@@ -280,9 +280,13 @@ test('unknown route: 404 with a session, 401 without (nothing revealed)', async 
   r = await unchanged(() => srv.api('GET', '/api/v1/nothing-here'));
   assertError(r, 401, 'unauthorized');
 
-  // Outside /api/ an unknown path is simply not found.
+  // Outside /api/ a page path gets the web application's shell (whose
+  // router says "not found"), and a file that does not exist is a 404.
   r = await unchanged(() => srv.api('GET', '/no-such-page'));
-  assertError(r, 404, 'not_found');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/html/);
+  r = await unchanged(() => srv.api('GET', '/no-such-file.txt'));
+  assert.equal(r.status, 404);
 });
 
 test('wrong method: 405 with the Allow header', async () => {
@@ -292,7 +296,7 @@ test('wrong method: 405 with the Allow header', async () => {
 
   r = await unchanged(() => srv.api('PUT', '/api/v1/centers/LA-01', { token: admin.token, body: { name: 'Renamed' } }));
   assertError(r, 405, 'method_not_allowed');
-  assert.equal(r.headers.get('allow'), 'GET');
+  assert.equal(r.headers.get('allow'), 'GET, PATCH');
 
   r = await unchanged(() => srv.api('GET', '/api/v1/centers/LA-01/close', { token: admin.token }));
   assertError(r, 405, 'method_not_allowed');
