@@ -5,6 +5,8 @@
 #   make run        build, create ./var/bloodops.db if missing, serve it
 #   make test       every suite (unit, unit under ASan+UBSan, API), one summary
 #   make install    PREFIX=/usr/local DESTDIR= : the binary and its files
+#   make bench      the benchmarks (bench/README.md)
+#   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (fuzz/README.md)
 #
 # Objects go to build/<variant>/ so the normal and sanitizer builds coexist.
 
@@ -147,3 +149,52 @@ $(OUT)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(LDFLAGS)
+
+# --- fuzz ----------------------------------------------------------------------
+# make fuzz: every fuzz/fuzz_NAME.c built as a libFuzzer target by clang with
+# ASan and UBSan, then run for FUZZ_SECONDS each (fuzz/README.md). The base
+# and domain sources are compiled again by clang with coverage for the fuzzer
+# (never the gcc objects) into an archive, so a target links only the objects
+# it uses. Inputs found go to build/fuzz/corpus/NAME/, crashes to
+# build/fuzz/artifacts/NAME/; the seeds in fuzz/corpus/NAME/ are only read.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_OUT     := build/fuzz
+FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_OUT)/%)
+FUZZ_LIB_OBJ := $(BASE_SRC:%.c=$(FUZZ_OUT)/obj/%.o) $(DOMAIN_SRC:%.c=$(FUZZ_OUT)/obj/%.o)
+FUZZ_LIB_A   := $(FUZZ_OUT)/libfuzzed.a
+FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARNINGS) -O1 -g \
+                -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -Isrc -MMD -MP
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@for target in $(FUZZ_BIN); do \
+	  name=$$(basename $$target); name=$${name#fuzz_}; \
+	  mkdir -p $(FUZZ_OUT)/corpus/$$name $(FUZZ_OUT)/artifacts/$$name; \
+	  seeds=; [ -d fuzz/corpus/$$name ] && seeds=fuzz/corpus/$$name; \
+	  dict=; [ -f fuzz/fuzz_$$name.dict ] && dict=-dict=fuzz/fuzz_$$name.dict; \
+	  echo "  FUZZ    $$target for $(FUZZ_SECONDS) s"; \
+	  $$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(FUZZ_OUT)/artifacts/$$name/ \
+	    $(FUZZ_OUT)/corpus/$$name $$seeds || exit 1; \
+	done
+
+$(FUZZ_OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_LIB_A): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(FUZZ_OUT)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZER  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_A) -lm
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)

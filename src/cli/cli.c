@@ -22,6 +22,7 @@ static const cli_command *const command_tables[] = {
     cli_commands_audit,
     cli_commands_ledger,
     cli_commands_reports,
+    cli_commands_isbt,
 };
 enum { TABLE_COUNT = sizeof command_tables / sizeof command_tables[0] };
 

@@ -56,6 +56,7 @@ extern const cli_command cli_commands_registry[];
 extern const cli_command cli_commands_audit[];
 extern const cli_command cli_commands_ledger[];
 extern const cli_command cli_commands_reports[];
+extern const cli_command cli_commands_isbt[];
 
 /* Entry point from main(): returns the exit status. */
 int cli_main(int argc, char **argv);

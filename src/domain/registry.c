@@ -98,12 +98,14 @@ int registry_text_check(const char *text, size_t max_length, const char *field, 
 
 int registry_fin_check(const char *fin, const char *field, err *e)
 {
-    if (!fin || strlen(fin) != 5 || !isupper((unsigned char)fin[0]) ||
+    /* The form ICCBBA assigns today, a subset of what isbt_fin_check reads:
+     * the letter O is never used (it would read as a zero on a label). */
+    if (!fin || strlen(fin) != 5 || !isupper((unsigned char)fin[0]) || fin[0] == 'O' ||
         !isdigit((unsigned char)fin[1]) || !isdigit((unsigned char)fin[2]) ||
         !isdigit((unsigned char)fin[3]) || !isdigit((unsigned char)fin[4]))
         return err_set(e, ERR_INVALID, field,
                        "must be an ISBT 128 facility identification number: a capital letter "
-                       "and four digits, e.g. W1234");
+                       "other than O and four digits, e.g. W1234");
     return 0;
 }
 

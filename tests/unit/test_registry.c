@@ -71,6 +71,7 @@ static void test_facility_identification_number(void **state)
     assert_int_equal(registry_fin_check("W123", "fin", &e), -1);
     assert_int_equal(registry_fin_check("W12345", "fin", &e), -1);
     assert_int_equal(registry_fin_check("WA234", "fin", &e), -1);
+    assert_int_equal(registry_fin_check("O1234", "fin", &e), -1); /* O reads as a zero */
 }
 
 static void test_billing_terms(void **state)
