@@ -3,7 +3,7 @@
 #   make            build ./bloodops (debug info, -Werror)
 #   make deps       install the Debian packages the build and tests need
 #   make run        build, create ./var/bloodops.db if missing, serve it
-#   make test       every suite (unit, unit under ASan+UBSan, API), one summary
+#   make test       every suite (unit, unit under ASan+UBSan, API, browser), one summary
 #   make install    PREFIX=/usr/local DESTDIR= : the binary and its files
 #   make bench      the benchmarks (bench/README.md)
 #   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (fuzz/README.md)
