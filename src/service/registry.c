@@ -124,6 +124,37 @@ static int audit_update(service_context *ctx, const char *entity, const char *co
     return rc;
 }
 
+typedef int (*record_fetch)(db_conn *db, const char *code, json_t **out, err *e);
+
+/* After an edit's conditional UPDATE: it must have changed exactly the row
+ * that was read (else someone changed the record meanwhile); then the record
+ * as it now is, and the audit record of what changed. */
+static int update_applied(service_context *ctx, const char *entity, const char *what,
+                          const char *code, record_fetch fetch, json_t *before, json_t **after,
+                          err *e)
+{
+    if (db_changes(ctx->db) != 1)
+        return err_set(e, ERR_CONFLICT, "code", "%s %s was changed meanwhile: read it again", what,
+                       code);
+    if (fetch(ctx->db, code, after, e))
+        return -1;
+    return audit_update(ctx, entity, code, before, *after, e);
+}
+
+/* How every add and edit ends: commit (or roll back) and hand over the
+ * record, which the caller owns from then on. */
+static int record_finish(service_context *ctx, int rc, json_t *before, json_t *after, json_t **out,
+                         err *e)
+{
+    json_decref(before);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
+}
+
 /* --- markets -------------------------------------------------------------- */
 
 #define MARKET_COLUMNS "m.code, m.name, m.created_at"
@@ -168,12 +199,7 @@ int market_add(service_context *ctx, const market_input *in, json_t **out, err *
         goto done;
     rc = audit_append(ctx, "market", code, "create", NULL, market, NULL, e);
 done:
-    if (service_finish(ctx, rc, e)) {
-        json_decref(market);
-        return -1;
-    }
-    *out = market;
-    return 0;
+    return record_finish(ctx, rc, NULL, market, out, e);
 }
 
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e)
@@ -235,21 +261,9 @@ int market_update(service_context *ctx, const char *code, const market_input *in
     db_bind_text(stmt, 3, field_text(before, "name"));
     if (db_exec_stmt(stmt, e))
         goto done;
-    if (db_changes(ctx->db) != 1) {
-        err_set(e, ERR_CONFLICT, "code", "market %s was changed meanwhile: read it again", normal);
-        goto done;
-    }
-    if (market_fetch(ctx->db, normal, &after, e))
-        goto done;
-    rc = audit_update(ctx, "market", normal, before, after, e);
+    rc = update_applied(ctx, "market", "market", normal, market_fetch, before, &after, e);
 done:
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return record_finish(ctx, rc, before, after, out, e);
 }
 
 /* --- centers -------------------------------------------------------------- */
@@ -359,12 +373,7 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
         goto done;
     rc = audit_append(ctx, "center", code, "create", NULL, center, NULL, e);
 done:
-    if (service_finish(ctx, rc, e)) {
-        json_decref(center);
-        return -1;
-    }
-    *out = center;
-    return 0;
+    return record_finish(ctx, rc, NULL, center, out, e);
 }
 
 int center_list(service_context *ctx, center_filter *filter, json_t **out, err *e)
@@ -464,13 +473,7 @@ int center_close(service_context *ctx, const char *code, const char *close_date,
         goto done;
     rc = audit_append(ctx, "center", normal, "close", before, after, reason, e);
 done:
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return record_finish(ctx, rc, before, after, out, e);
 }
 
 /* The facility number is not another center's (checked before the update,
@@ -575,22 +578,9 @@ int center_update(service_context *ctx, const char *code, const center_input *in
                     new_fin);
         goto done;
     }
-    if (db_changes(ctx->db) != 1) {
-        err_set(e, ERR_CONFLICT, "code", "donor center %s was changed meanwhile: read it again",
-                normal);
-        goto done;
-    }
-    if (center_fetch(ctx->db, normal, &after, e))
-        goto done;
-    rc = audit_update(ctx, "center", normal, before, after, e);
+    rc = update_applied(ctx, "center", "donor center", normal, center_fetch, before, &after, e);
 done:
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return record_finish(ctx, rc, before, after, out, e);
 }
 
 /* --- hospitals ------------------------------------------------------------ */
@@ -657,12 +647,7 @@ int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, e
         goto done;
     rc = audit_append(ctx, "hospital", code, "create", NULL, hospital, NULL, e);
 done:
-    if (service_finish(ctx, rc, e)) {
-        json_decref(hospital);
-        return -1;
-    }
-    *out = hospital;
-    return 0;
+    return record_finish(ctx, rc, NULL, hospital, out, e);
 }
 
 int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, err *e)
@@ -757,20 +742,7 @@ int hospital_update(service_context *ctx, const char *code, const hospital_input
     db_bind_int64(stmt, 9, old_terms);
     if (db_exec_stmt(stmt, e))
         goto done;
-    if (db_changes(ctx->db) != 1) {
-        err_set(e, ERR_CONFLICT, "code", "hospital %s was changed meanwhile: read it again",
-                normal);
-        goto done;
-    }
-    if (hospital_fetch(ctx->db, normal, &after, e))
-        goto done;
-    rc = audit_update(ctx, "hospital", normal, before, after, e);
+    rc = update_applied(ctx, "hospital", "hospital", normal, hospital_fetch, before, &after, e);
 done:
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return record_finish(ctx, rc, before, after, out, e);
 }
