@@ -13,15 +13,15 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-PKGS     := sqlite3 libpq libmicrohttpd jansson libsodium
+PKGS     := sqlite3 libpq libmicrohttpd jansson libsodium cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lpq -lmicrohttpd -ljansson -lsodium)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lpq -lmicrohttpd -ljansson -lsodium -lcairo)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) \
              -Isrc $(PKG_CFLAGS) -MMD -MP
-LDLIBS   = $(PKG_LIBS) -lm -lpthread
+LDLIBS   = $(PKG_LIBS) -lzint -lm -lpthread
 
 # The layers, bottom up. A layer may include headers from layers below only.
 BASE_SRC    := $(wildcard src/base/*.c)

@@ -8,7 +8,8 @@
 set -eu
 
 packages="gcc make pkg-config libsqlite3-dev libpq-dev libmicrohttpd-dev libjansson-dev
-libsodium-dev libcmocka-dev sqlite3 postgresql chromium fonts-dejavu-core"
+libsodium-dev libcmocka-dev libzint-dev libcairo2-dev sqlite3 postgresql chromium
+fonts-dejavu-core zbar-tools"
 
 missing=""
 for package in $packages; do

@@ -28,3 +28,4 @@ bo hospital add --code CEDARS --name "Cedars-Sinai Medical Center" --market LA -
 bo journal import tests/fixtures/ledger/journal-2003-2004.csv
 bo shares set --period 2003Q1 --basic 7751000 --diluted 7834000
 bo shares set --period 2004Q1 --basic 7756000 --diluted 7947000
+bo catalog import data/catalog-demo.csv

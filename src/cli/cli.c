@@ -23,6 +23,8 @@ static const cli_command *const command_tables[] = {
     cli_commands_ledger,
     cli_commands_reports,
     cli_commands_isbt,
+    cli_commands_label,
+    cli_commands_catalog,
 };
 enum { TABLE_COUNT = sizeof command_tables / sizeof command_tables[0] };
 

@@ -57,6 +57,8 @@ extern const cli_command cli_commands_audit[];
 extern const cli_command cli_commands_ledger[];
 extern const cli_command cli_commands_reports[];
 extern const cli_command cli_commands_isbt[];
+extern const cli_command cli_commands_label[];
+extern const cli_command cli_commands_catalog[];
 
 /* Entry point from main(): returns the exit status. */
 int cli_main(int argc, char **argv);

@@ -52,6 +52,7 @@ typedef struct http_response {
     const char *etag;             /* without quotes, or NULL */
     int vary_encoding;            /* the body depends on Accept-Encoding */
     int page;                     /* the application's page shell: strict CSP */
+    size_t text_length;           /* `text` is this many bytes (binary); 0: strlen(text) */
 } http_response;
 
 typedef void (*http_handler)(http_request *request, http_response *response);
@@ -64,6 +65,9 @@ void http_reply(http_response *response, unsigned status, json_t *json);
  * handlers that call this answer anything else. */
 void http_reply_text(http_response *response, unsigned status, const char *content_type,
                      char *text);
+/* The same for a binary body (a PDF, an image) of `length` bytes. */
+void http_reply_bytes(http_response *response, unsigned status, const char *content_type,
+                      char *bytes, size_t length);
 /* How most handlers end: the error envelope when rc is not 0 (e filled by
  * the service), else the result with `status`. */
 void http_reply_result(http_response *response, unsigned status, int rc, json_t *result,
@@ -123,6 +127,8 @@ extern const http_route http_routes_auth[];
 extern const http_route http_routes_registry[];
 extern const http_route http_routes_audit[];
 extern const http_route http_routes_ledger[];
+extern const http_route http_routes_label[];
+extern const http_route http_routes_isbt[];
 
 /* Serve the web application's files and pages (web.c) when the request is
  * for one (a GET or HEAD outside /api/ and /health): fills response and

@@ -20,6 +20,8 @@ static const http_route *const route_tables[] = {
     http_routes_registry,
     http_routes_audit,
     http_routes_ledger,
+    http_routes_label,
+    http_routes_isbt,
 };
 
 unsigned http_status_of(err_code code)
@@ -45,6 +47,7 @@ void http_reply(http_response *response, unsigned status, json_t *json)
     free(response->text);
     response->text = NULL;
     response->content_type = NULL;
+    response->text_length = 0;
     response->status = status;
     response->json = json;
 }
@@ -55,6 +58,13 @@ void http_reply_text(http_response *response, unsigned status, const char *conte
     http_reply(response, status, NULL);
     response->text = text;
     response->content_type = content_type;
+}
+
+void http_reply_bytes(http_response *response, unsigned status, const char *content_type,
+                      char *bytes, size_t length)
+{
+    http_reply_text(response, status, content_type, bytes);
+    response->text_length = length;
 }
 
 void http_reply_result(http_response *response, unsigned status, int rc, json_t *result,

@@ -88,15 +88,18 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, request_
                                                 MHD_RESPMEM_PERSISTENT);
         content_type = response->content_type;
     } else {
+        size_t length = 0;
         if (response->text) {
             body = response->text;
+            length = response->text_length; /* a binary body; else its text */
             response->text = NULL;
             if (response->content_type)
                 content_type = response->content_type;
         } else if (response->json) {
             body = json_dumps(response->json, JSON_COMPACT);
         }
-        size_t length = body ? strlen(body) : 0;
+        if (body && !length)
+            length = strlen(body);
         reply = MHD_create_response_from_buffer(length, body ? body : (char *)"",
                                                 body ? MHD_RESPMEM_MUST_FREE
                                                      : MHD_RESPMEM_PERSISTENT);

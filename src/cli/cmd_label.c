@@ -1,0 +1,167 @@
+/*
+ * cmd_label.c - printable ISBT 128 unit labels from the command line
+ * (domain/label.h); opens no database:
+ *   bloodops label render --din ... --group ... --product ... --expires ...
+ *       the 100 mm x 100 mm base label as SVG (to standard output, or
+ *       --output FILE), PDF or PNG (--output FILE, or standard output when
+ *       it is not a terminal)
+ *
+ * The image format is --type svg|pdf|png, or the extension of --output:
+ * --format belongs to every command and chooses how data is printed
+ * (table|json|csv), here the summary printed after writing a file.
+ * Until units are recorded (the next issue) a label is made from explicit
+ * values.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "domain/label.h"
+
+/* The domain names fields JSON-style ("donation_type"); the command line
+ * calls them by their option names. */
+static int fail(err *e)
+{
+    for (char *p = e->field; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    return cli_fail(e);
+}
+
+static int invalid(const char *field, const char *message)
+{
+    err e;
+    err_set(&e, ERR_INVALID, field, "%s", message);
+    return cli_fail(&e);
+}
+
+/* svg, pdf or png from --type, else from the extension of --output, else svg. */
+static int format_of(const char *type, const char *output)
+{
+    if (type)
+        return label_format_parse(type);
+    const char *dot = output ? strrchr(output, '.') : NULL;
+    if (dot && strcasecmp(dot, ".pdf") == 0)
+        return LABEL_PDF;
+    if (dot && strcasecmp(dot, ".png") == 0)
+        return LABEL_PNG;
+    return LABEL_SVG;
+}
+
+static int write_file(const char *path, const buffer *document)
+{
+    FILE *file = fopen(path, "wb");
+    if (!file) {
+        fprintf(stderr, "bloodops: output: cannot create %s\n", path);
+        return CLI_FAILED;
+    }
+    size_t written = fwrite(document->data, 1, document->length, file);
+    if (fclose(file) != 0 || written != document->length) {
+        fprintf(stderr, "bloodops: output: cannot write %s\n", path);
+        remove(path);
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+static int run_render(cli_invocation *invocation)
+{
+    label_input input = {
+        .din = cli_option_value(invocation, "din"),
+        .flags = cli_option_value(invocation, "flags"),
+        .group = cli_option_value(invocation, "group"),
+        .product = cli_option_value(invocation, "product"),
+        .donation_type = cli_option_value(invocation, "donation-type"),
+        .divisions = cli_option_value(invocation, "divisions"),
+        .expires = cli_option_value(invocation, "expires"),
+        .description = cli_option_value(invocation, "description"),
+        .facility_name = cli_option_value(invocation, "facility-name"),
+    };
+    const char *type = cli_option_value(invocation, "type");
+    const char *output = cli_option_value(invocation, "output");
+    const char *dpi_text = cli_option_value(invocation, "dpi");
+    err e;
+    static label l;
+    if (label_make(&input, &l, &e))
+        return fail(&e);
+    int format = format_of(type, output);
+    if (format < 0)
+        return invalid("type", "must be svg, pdf or png");
+    int dpi = 0;
+    if (dpi_text) {
+        char *end;
+        long value = strtol(dpi_text, &end, 10);
+        if (end == dpi_text || *end || value < LABEL_DPI_MIN || value > LABEL_DPI_MAX) {
+            err_set(&e, ERR_INVALID, "dpi", "must be a whole number of dots per inch, %d to %d",
+                    LABEL_DPI_MIN, LABEL_DPI_MAX);
+            return cli_fail(&e);
+        }
+        dpi = (int)value;
+    }
+    if (!output && format != LABEL_SVG && isatty(STDOUT_FILENO))
+        return invalid("output", "a PDF or PNG is not for a terminal: give --output FILE or "
+                                 "redirect standard output");
+    buffer document = BUFFER_INIT;
+    if (label_render(&l, (label_format)format, dpi, &document, &e)) {
+        buffer_free(&document);
+        return fail(&e);
+    }
+    int status = CLI_OK;
+    if (!output) {
+        if (fwrite(document.data, 1, document.length, stdout) != document.length ||
+            fflush(stdout) != 0) {
+            fprintf(stderr, "bloodops: output: cannot write to standard output\n");
+            status = CLI_FAILED;
+        }
+        buffer_free(&document);
+        return status;
+    }
+    status = write_file(output, &document);
+    if (status == CLI_OK) {
+        /* What was written, and the data of each bar code (as scanned). */
+        static const char *const keys[] = {"din_data", "group_data", "product_data",
+                                           "expiry_data"};
+        char eye_readable[ISBT_EYE_READABLE_MAX], data[ISBT_STRUCTURE_TEXT_MAX];
+        json_t *object = json_pack(
+            "{s:s, s:s, s:I, s:s}", "file", output, "format",
+            label_format_name((label_format)format), "bytes", (json_int_t)document.length, "din",
+            isbt_din_eye_readable(&l.din.din, eye_readable, sizeof eye_readable));
+        for (int i = 0; i < 4; i++) {
+            label_barcode_data(&l, i, data, sizeof data);
+            json_object_set_new(object, keys[i], json_string(data));
+        }
+        static const cli_column columns[] = {
+            {"file", "FILE"},           {"format", "FORMAT"},
+            {"bytes", "BYTES"},         {"din", "DIN"},
+            {"din_data", "DIN DATA"},   {"group_data", "GROUP DATA"},
+            {"product_data", "PRODUCT DATA"}, {"expiry_data", "EXPIRY DATA"},
+            {0}};
+        cli_print_object(invocation, object, columns);
+        json_decref(object);
+    }
+    buffer_free(&document);
+    return status;
+}
+
+static const cli_option render_options[] = {
+    {"din", "DIN", "donation identification number: 13 characters, or with its check character"},
+    {"flags", "FF", "flag characters (default 00, or those of a scanned DIN)"},
+    {"group", "GGRE", "blood group code of ISBT 128 data structure 002, e.g. 5100 (O RhD pos)"},
+    {"product", "CODE", "product description code (E0791) or whole product code (E0791V00)"},
+    {"donation-type", "T", "type of collection of table 7 (V: volunteer homologous)"},
+    {"divisions", "DD", "divisions (default 00, or 000 for tissues and others)"},
+    {"expires", "WHEN", "expiration, YYYY-MM-DD[THH:MM] (time 23:59 if omitted)"},
+    {"description", "TEXT", "the product's name as printed (default: its family)"},
+    {"facility-name", "TEXT", "the collection facility, printed under the DIN"},
+    {"type", "svg|pdf|png", "image format (default: from --output's extension, else svg)"},
+    {"output", "FILE", "write the label there (default: standard output)"},
+    {"dpi", "N", "PNG resolution in dots per inch (default 203: 8 dots per mm)"},
+    {0}};
+
+const cli_command cli_commands_label[] = {
+    {"label", "render", run_render, NULL, 0, 0, render_options,
+     "render a 100 mm x 100 mm ISBT 128 unit label (SVG, PDF or PNG) from its values", 0, 0},
+    {0},
+};

@@ -1,0 +1,64 @@
+/*
+ * api_isbt.c - ISBT 128 over HTTP (SPEC 3.3): the product catalog and DIN
+ * allocation.
+ *   GET  /api/v1/products?family=&q=&limit=&after=
+ *   GET  /api/v1/products/{code}
+ *   POST /api/v1/dins          (admin, center_staff) {"center","count","year"}
+ *   GET  /api/v1/dins/{din}    with or without its check character
+ * The catalog is read by every role and imported from the command line
+ * (`bloodops catalog import`); DINs are allocated in one transaction per
+ * request (service/din.h).
+ */
+#include "http/http.h"
+#include "service/catalog.h"
+#include "service/din.h"
+
+static void products_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    catalog_filter filter = {.family = http_query(request, "family"),
+                             .search = http_query(request, "q")};
+    int rc = http_query_page(request, &filter.page, &e) ||
+             catalog_product_list(&request->service, &filter, &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static void products_show(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = catalog_product_get(&request->service, request->path_params[0], &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static void dins_allocate(http_request *request, http_response *response)
+{
+    static const http_field fields[] = {{"center", FIELD_STRING, 1},
+                                        {"count", FIELD_INTEGER_TEXT, 0},
+                                        {"year", FIELD_INTEGER_TEXT, 0},
+                                        {0}};
+    err e;
+    json_t *result = NULL;
+    int rc = http_body_check(request, fields, &e) ||
+             din_allocate(&request->service, http_body_string(request, "center"),
+                          http_body_integer_text(request, "count"),
+                          http_body_integer_text(request, "year"), &result, &e);
+    http_reply_result(response, 201, rc, result, &e);
+}
+
+static void dins_show(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = din_get(&request->service, request->path_params[0], &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+const http_route http_routes_isbt[] = {
+    {"GET", "/api/v1/products", products_list, ROLES_ALL, 0},
+    {"GET", "/api/v1/products/{code}", products_show, ROLES_ALL, 0},
+    {"POST", "/api/v1/dins", dins_allocate, ROLE_ADMIN | ROLE_CENTER_STAFF, 1},
+    {"GET", "/api/v1/dins/{din}", dins_show, ROLES_ALL, 0},
+    {0},
+};

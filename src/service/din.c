@@ -1,0 +1,280 @@
+/*
+ * din.c - allocating and looking up donation identification numbers (see
+ * din.h for how concurrent allocations stay sequential and unique).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/date.h"
+#include "domain/isbt.h"
+#include "domain/registry.h"
+#include "service/audit.h"
+#include "service/din.h"
+
+/* A whole number from its decimal text within min..max, or ERR_INVALID
+ * naming field. */
+static int number_take(const char *text, long min, long max, long *out, const char *field,
+                       err *e)
+{
+    char *end = NULL;
+    errno = 0;
+    long value = text ? strtol(text, &end, 10) : 0;
+    if (!text || !*text || *end || errno || value < min || value > max)
+        return err_set(e, ERR_INVALID, field, "must be a whole number from %ld to %ld", min, max);
+    *out = value;
+    return 0;
+}
+
+/* The nominal year: two digits, this year, the one before or the one after
+ * (modulo 100: in 2099 the year after is 00). */
+static int year_take(const char *text, int *year, err *e)
+{
+    int year_now, month, day;
+    date_to_ymd(date_today(), &year_now, &month, &day);
+    int current = year_now % 100;
+    if (!text) {
+        *year = current;
+        return 0;
+    }
+    size_t length = strlen(text);
+    if (length < 1 || length > 2 || !isdigit((unsigned char)text[0]) ||
+        (length == 2 && !isdigit((unsigned char)text[1])))
+        return err_set(e, ERR_INVALID, "year", "must be the two last digits of the year, e.g. %02d",
+                       current);
+    int value = length == 2 ? (text[0] - '0') * 10 + (text[1] - '0') : text[0] - '0';
+    if (value != current && value != (current + 1) % 100 && value != (current + 99) % 100)
+        return err_set(e, ERR_INVALID, "year",
+                       "must be this year (%02d), the year before or the year after", current);
+    *year = value;
+    return 0;
+}
+
+/* The center's FIN, when the center exists, is open today and has one. */
+static int center_fin(db_conn *db, const char *code, char fin[8], err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT fin, close_date FROM centers WHERE code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    db_step_result step = db_step(stmt, e);
+    int rc = 0;
+    if (step == DB_DONE) {
+        rc = err_set(e, ERR_INVALID, "center", "no donor center '%s' (see the list of centers)",
+                     code);
+    } else if (step == DB_ROW) {
+        char today[DATE_TEXT_MAX];
+        date_format(date_today(), today, sizeof today);
+        const char *close_date = db_column_is_null(stmt, 1) ? NULL : db_column_text(stmt, 1);
+        if (close_date && strcmp(close_date, today) <= 0)
+            rc = err_set(e, ERR_CONFLICT, "center",
+                         "donor center %s closed on %s: it collects no more donations", code,
+                         close_date);
+        else if (db_column_is_null(stmt, 0) || !*db_column_text(stmt, 0))
+            rc = err_set(e, ERR_CONFLICT, "center",
+                         "donor center %s has no ISBT 128 facility identification number (set "
+                         "its fin first)",
+                         code);
+        else
+            snprintf(fin, 8, "%s", db_column_text(stmt, 0));
+    } else {
+        rc = -1;
+    }
+    db_reset(stmt);
+    return rc;
+}
+
+/* Move the (fin, year) sequence forward by count; *last is the new last
+ * sequence. Conditional, so a request that would pass 999999 changes
+ * nothing and no statement fails (PostgreSQL would refuse every statement
+ * after a failed one). */
+static int sequence_take(db_conn *db, const char *fin, int year, long count, int64_t *last,
+                         err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "INSERT INTO din_sequences (fin, year, last_sequence) VALUES (?, ?, 0) "
+                   "ON CONFLICT (fin, year) DO NOTHING",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, fin);
+    db_bind_int64(stmt, 2, year);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    if (db_prepare(db,
+                   "UPDATE din_sequences SET last_sequence = last_sequence + ? "
+                   "WHERE fin = ? AND year = ? AND last_sequence <= ? RETURNING last_sequence",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, count);
+    db_bind_text(stmt, 2, fin);
+    db_bind_int64(stmt, 3, year);
+    db_bind_int64(stmt, 4, ISBT_SEQUENCE_MAX - count);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        *last = db_column_int64(stmt, 0);
+        step = db_step(stmt, e); /* to completion */
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    if (*last > 0)
+        return 0;
+    /* Not moved: the year's numbers would run out. Say how many remain. */
+    if (db_prepare(db, "SELECT last_sequence FROM din_sequences WHERE fin = ? AND year = ?", &stmt,
+                   e))
+        return -1;
+    db_bind_text(stmt, 1, fin);
+    db_bind_int64(stmt, 2, year);
+    int64_t used = 0;
+    if ((step = db_step(stmt, e)) == DB_ROW)
+        used = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    return err_set(e, ERR_CONFLICT, "count",
+                   "only %lld DINs remain for %s in year %02d (sequences end at %d)",
+                   (long long)(ISBT_SEQUENCE_MAX - used), fin, year, ISBT_SEQUENCE_MAX);
+}
+
+static json_t *din_item(const isbt_din *din)
+{
+    char eye[ISBT_EYE_READABLE_MAX], check[2] = {din->check_character, '\0'};
+    isbt_din_eye_readable(din, eye, sizeof eye);
+    isbt_din copy = *din;
+    isbt_din_set_check_flags(&copy);
+    return json_pack("{s:s, s:I, s:s, s:s, s:s}", "din", din->din, "sequence",
+                     (json_int_t)strtol(din->sequence, NULL, 10), "check_character", check,
+                     "flags", copy.flags, "eye_readable", eye);
+}
+
+int din_allocate(service_context *ctx, const char *center, const char *count, const char *year,
+                 json_t **out, err *e)
+{
+    char code[REGISTRY_CODE_MAX + 8];
+    long how_many = 1;
+    int nominal_year = 0;
+    if (!center || !*center)
+        return err_set(e, ERR_INVALID, "center", "is required");
+    if (strlen(center) > REGISTRY_CODE_MAX + 4)
+        return err_set(e, ERR_INVALID, "center", "no donor center '%.20s...'", center);
+    snprintf(code, sizeof code, "%s", center);
+    service_normalize_code(code);
+    if (registry_code_check(code, "center", e) ||
+        (count && number_take(count, 1, DIN_ALLOCATE_MAX, &how_many, "count", e)) ||
+        year_take(year, &nominal_year, e))
+        return -1;
+
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = -1;
+    char fin[8] = "", now[TIMESTAMP_TEXT_MAX], year_text[8];
+    int64_t last = 0;
+    json_t *result = NULL, *dins = json_array();
+    snprintf(year_text, sizeof year_text, "%02d", nominal_year);
+    timestamp_format(timestamp_now(), now, sizeof now);
+    if (center_fin(ctx->db, code, fin, e) ||
+        sequence_take(ctx->db, fin, nominal_year, how_many, &last, e))
+        goto done;
+    int64_t first = last - how_many + 1;
+    isbt_din din, first_din, last_din;
+    memset(&first_din, 0, sizeof first_din);
+    memset(&last_din, 0, sizeof last_din);
+    for (int64_t sequence = first; sequence <= last; sequence++) {
+        db_stmt *stmt;
+        if (isbt_din_make(fin, nominal_year, (long)sequence, NULL, &din, e) ||
+            db_prepare(ctx->db,
+                       "INSERT INTO dins (din, fin, year, sequence, center, allocated_at, "
+                       "allocated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       &stmt, e))
+            goto done;
+        db_bind_text(stmt, 1, din.din);
+        db_bind_text(stmt, 2, fin);
+        db_bind_int64(stmt, 3, nominal_year);
+        db_bind_int64(stmt, 4, sequence);
+        db_bind_text(stmt, 5, code);
+        db_bind_text(stmt, 6, now);
+        db_bind_text(stmt, 7, ctx->actor.username);
+        if (db_exec_stmt(stmt, e))
+            goto done;
+        json_array_append_new(dins, din_item(&din));
+        if (sequence == first)
+            first_din = din;
+        last_din = din;
+    }
+    json_t *record = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s}", "center", code, "fin",
+                               fin, "year", year_text, "count", (json_int_t)how_many,
+                               "first_sequence", (json_int_t)first, "last_sequence",
+                               (json_int_t)last, "first_din", first_din.din, "last_din",
+                               last_din.din);
+    rc = audit_append(ctx, "din", first_din.din, "allocate", NULL, record, NULL, e);
+    if (rc == 0) {
+        json_object_set_new(record, "allocated_at", json_string(now));
+        json_object_set_new(record, "dins", dins);
+        dins = NULL;
+        result = record;
+    } else {
+        json_decref(record);
+    }
+done:
+    json_decref(dins);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(result);
+        return -1;
+    }
+    *out = result;
+    return 0;
+}
+
+/* The 13 characters of a DIN given with or without its check character. */
+static int din_take(const char *text, isbt_din *out, err *e)
+{
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, "din", "is required");
+    size_t characters = 0, others = 0;
+    for (const char *p = text; *p; p++) {
+        if (isalnum((unsigned char)*p))
+            characters++;
+        else if (*p != ' ')
+            others++;
+    }
+    if (characters == ISBT_DIN_LENGTH && others == 0) {
+        char upper[64];
+        snprintf(upper, sizeof upper, "%s", text);
+        for (char *p = upper; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        return isbt_din_parse(upper, out, "din", e);
+    }
+    return isbt_din_check(text, out, "din", e);
+}
+
+int din_get(service_context *ctx, const char *text, json_t **out, err *e)
+{
+    isbt_din din;
+    if (din_take(text, &din, e))
+        return -1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT fin, year, sequence, center, allocated_at, allocated_by FROM dins "
+                   "WHERE din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din.din);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        json_t *item = din_item(&din);
+        char year[8];
+        snprintf(year, sizeof year, "%02d", (int)db_column_int64(stmt, 1));
+        json_object_set_new(item, "fin", json_string(db_column_text(stmt, 0)));
+        json_object_set_new(item, "year", json_string(year));
+        json_object_set_new(item, "center", json_string(db_column_text(stmt, 3)));
+        json_object_set_new(item, "allocated_at", json_string(db_column_text(stmt, 4)));
+        json_object_set_new(item, "allocated_by", json_string(db_column_text(stmt, 5)));
+        *out = item;
+    }
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "din", "DIN %s was not allocated here", din.din);
+    return step == DB_ROW ? 0 : -1;
+}
