@@ -4,12 +4,13 @@
  * figures for Q1 2004 (statements, balance sheets, segments, DSO), the
  * draft release and its consistency findings (flagged when there are any),
  * exports to CSV and JSON as files, the print button and the print layout,
- * another comparison, a mistyped quarter.
+ * another comparison, a mistyped quarter, a comparison the server refuses
+ * (shown by its field).
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { ADMIN_PASSWORD, startApp } = require('./lib/web');
+const { ADMIN_PASSWORD, startAsAdmin } = require('./lib/web');
 
 /* The cells of the row whose header is `label` in the table captioned `caption`. */
 async function row(page, caption, label) {
@@ -25,11 +26,7 @@ describe('quarterly results', () => {
   let admin;
 
   before(async () => {
-    app = await startApp();
-    admin = await app.srv.login('admin', ADMIN_PASSWORD);
-    page = await app.newPage();
-    await app.login(page, 'admin', ADMIN_PASSWORD, '/quarterly?period=2004Q1');
-    await page.getByRole('heading', { name: 'Quarterly results, Q1 2004' }).waitFor();
+    ({ app, admin, page } = await startAsAdmin('/quarterly?period=2004Q1', 'Quarterly results, Q1 2004'));
   });
 
   after(async () => {
@@ -167,7 +164,7 @@ describe('quarterly results', () => {
     app.assertClean(page);
   });
 
-  test('another comparison, no comparison, and a mistyped quarter', async () => {
+  test('another comparison, no comparison, a mistyped quarter, and a refused comparison', async () => {
     await page.getByLabel('Compare with').selectOption('previous');
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await page.waitForURL(/\/quarterly\?period=2004Q1&compare=2003Q4$/);
@@ -185,6 +182,12 @@ describe('quarterly results', () => {
     assert.equal(await quarter.getAttribute('aria-invalid'), 'true');
     assert.match(await page.locator('#period-error').textContent(), /a quarter is written like 2004Q1/);
     assert.match(page.url(), /compare=none$/, 'nothing asked of the server');
+
+    await page.goto('/quarterly?period=2004Q1&compare=2005Q1');
+    await page.locator('#compare-error').filter({ hasText: /must be a quarter before 2004Q1/ }).waitFor();
+    assert.equal(await page.getByLabel('Compare with').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Quarter', { exact: true }).getAttribute('aria-invalid'), null, 'only the comparison is marked');
+    assert.equal(await page.locator('table.financial').count(), 0);
     app.assertClean(page);
   });
 });

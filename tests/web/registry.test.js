@@ -3,12 +3,13 @@
  * registry.test.js - the registry pages as an administrator: the donor
  * center list with its dates and statuses, adding a center (a refused
  * facility number shown next to its field, nothing created; then accepted),
- * searching, editing, closing with a confirmation step; hospitals with
- * paging and editing; markets added and renamed.
+ * searching (a refused search shown by the search box), editing, closing
+ * with a confirmation step; hospitals with paging and editing (a refused or
+ * emptied field shown by the field); markets added and renamed.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { ADMIN_PASSWORD, startApp } = require('./lib/web');
+const { startAsAdmin } = require('./lib/web');
 
 describe('registry pages', () => {
   let app;
@@ -16,11 +17,7 @@ describe('registry pages', () => {
   let admin;
 
   before(async () => {
-    app = await startApp();
-    admin = await app.srv.login('admin', ADMIN_PASSWORD);
-    page = await app.newPage();
-    await app.login(page, 'admin', ADMIN_PASSWORD, '/centers');
-    await page.getByRole('heading', { name: 'Donor centers' }).waitFor();
+    ({ app, admin, page } = await startAsAdmin('/centers', 'Donor centers'));
   });
 
   after(async () => {
@@ -78,7 +75,7 @@ describe('registry pages', () => {
     app.assertClean(page);
   });
 
-  test('a corrected center is added and appears in the list', async () => {
+  test('a corrected center is added and appears in the list; a refused search is shown by the search box', async () => {
     const form = page.getByRole('form', { name: 'Add a donor center' });
     await form.getByLabel('Facility identification number (FIN)').fill('W0005');
     await form.getByRole('button', { name: 'Add the center' }).click();
@@ -90,7 +87,14 @@ describe('registry pages', () => {
     const created = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
     assert.equal(created.json.fin, 'W0005');
 
-    await page.getByLabel('Search centers').fill('san diego');
+    const search = page.getByLabel('Search centers');
+    await search.fill('x'.repeat(101));
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('#list-search').getAttribute('aria-invalid') === 'true');
+    assert.match(await page.locator('#list-search-error').textContent(), /must be at most 100 characters/);
+    assert.equal(await page.locator('.list-table').textContent(), '', 'no list, and no second message');
+
+    await search.fill('san diego');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForURL(/\?q=san\+diego$/);
     await page.getByText('Showing 1 donor centers matching “san diego”').waitFor();
@@ -174,6 +178,10 @@ describe('registry pages', () => {
     await form.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForFunction(() => document.querySelector('input[name="billing_terms_days"]').getAttribute('aria-invalid') === 'true');
     assert.match(await form.locator('.field-error:visible').textContent(), /from 0 to 365/);
+    await form.getByLabel('Billing terms (days)').fill('');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.locator('.field-error:visible', { hasText: /whole number/ }).waitFor();
+    assert.equal(await form.getByLabel('Billing terms (days)').getAttribute('aria-invalid'), 'true', 'an emptied field is not "nothing to save"');
     await form.getByLabel('Billing terms (days)').fill('45');
     await form.getByLabel('Market').selectOption('');
     await form.getByRole('button', { name: 'Save changes' }).click();

@@ -2,7 +2,9 @@
 // has a <label>, an optional hint and an error slot linked through
 // aria-describedby; a server error naming a field is shown next to that
 // field (aria-invalid, focus moved there), any other error in the form's
-// alert region; the submit button is disabled while the request runs.
+// alert region; the submit button is disabled while the request runs. An
+// action that cannot be undone is a form whose submit asks for a
+// confirmation first.
 
 import { h, replace, uid } from './dom.js';
 
@@ -154,4 +156,39 @@ export function confirmation({ title, text, confirmLabel, onConfirm, onCancel })
     h('div', { class: 'form-actions' }, yes, no));
   setTimeout(() => yes.focus(), 0);
   return element;
+}
+
+/*
+ * confirmedForm({fields, label, submitLabel, secondary, confirm(values) ->
+ * {title, text, confirmLabel}, onConfirm(values) -> promise}) -> element:
+ * a form whose submit sends nothing but asks for a confirmation in its
+ * place. Cancel there goes back to the form (focus on its first field); a
+ * refusal of onConfirm goes back too and is shown as form() shows it.
+ */
+export function confirmedForm({ confirm, onConfirm, ...spec }) {
+  const holder = h('div');
+  const first = form({
+    ...spec,
+    onSubmit: async (values) => {
+      const back = (error) => {
+        replace(holder);
+        first.element.hidden = false;
+        if (error) first.showError(error);
+        else spec.fields[0].focus();
+      };
+      first.element.hidden = true;
+      replace(holder, confirmation({
+        ...confirm(values),
+        onCancel: () => back(null),
+        onConfirm: async () => {
+          try {
+            await onConfirm(values);
+          } catch (error) {
+            back(error);
+          }
+        },
+      }));
+    },
+  });
+  return h('div', null, first.element, holder);
 }

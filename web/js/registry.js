@@ -1,47 +1,52 @@
 // registry.js - what the registry pages (markets, donor centers, hospitals)
 // share: a list with a search box kept in the URL (?q=) and "Show more"
-// paging over next_after, a create form behind a disclosure button, the
-// page message region, the market choices, and the "only the fields that
-// changed" body of a PATCH.
+// paging over next_after (a refused search shown by its field), a create
+// form behind a disclosure button, the page message region (with the
+// message kept across one navigation), the market choices, and one record's
+// page: its load, its details, and an edit form that PATCHes only the
+// fields that changed.
 
 import * as api from './api.js';
 import { h, message, replace, table } from './dom.js';
+import { form } from './forms.js';
 
-/* The region where a page says what just happened (success or error). */
+/* A success message kept across one navigation: the next page's notices()
+ * shows it (a saved edit, which reloads the record's page). */
+let pending = null;
+export function flash(text) {
+  pending = text;
+}
+
+/* The region where a page says what just happened (success or error),
+ * showing the flash() message if there is one. */
 export function notices() {
   const element = h('div', { class: 'notices', 'aria-live': 'polite' });
-  return {
+  const region = {
     element,
     success: (text) => replace(element, message('success', text)),
     error: (text) => replace(element, message('error', text)),
     info: (text) => replace(element, message('info', text)),
     clear: () => replace(element),
   };
-}
-
-/* A success message kept across one navigation (the page that follows a
- * create shows it). */
-let pending = null;
-export function flash(text) {
-  pending = text;
-}
-export function takeFlash() {
-  const text = pending;
+  if (pending) region.success(pending);
   pending = null;
-  return text;
+  return region;
 }
 
 /*
- * list({context, path, noun, nounPlural, columns, filters: [{name, label,
- * options}], searchLabel}) -> element: the search form, the table and the
- * "Show more" button; re-reads the first page when reload() is called.
+ * list({context, path, nounPlural, columns, filters: [{name, label,
+ * options}], searchLabel, extraParams}) -> {element, ready, reload()}: the
+ * search form, the table and the "Show more" button; re-reads the first
+ * page when reload() is called. A search or filter the server refuses is
+ * shown under the search form, its control marked.
  */
 export function list({ context, path, nounPlural, columns, filters = [], searchLabel, extraParams = {} }) {
   const q = context.query.get('q') || '';
   const filterValues = Object.fromEntries(filters.map((f) => [f.name, context.query.get(f.name) || '']));
-  const searchInput = h('input', { type: 'search', id: 'list-search', name: 'q', value: q, 'aria-describedby': 'list-search-hint' });
+  const searchInput = h('input', { type: 'search', id: 'list-search', name: 'q', value: q, 'aria-describedby': 'list-search-hint list-search-error' });
+  const searchError = h('p', { class: 'field-error', id: 'list-search-error', hidden: true });
   const filterControls = filters.map((f) => {
-    const select = h('select', { id: `list-${f.name}`, name: f.name }, f.options.map((o) => h('option', { value: o.value }, o.label)));
+    const select = h('select', { id: `list-${f.name}`, name: f.name, 'aria-describedby': 'list-search-error' }, f.options.map((o) => h('option', { value: o.value }, o.label)));
     select.value = filterValues[f.name];
     return { f, select };
   });
@@ -61,7 +66,8 @@ export function list({ context, path, nounPlural, columns, filters = [], searchL
   h('div', { class: 'inline-field' }, h('label', { for: 'list-search' }, searchLabel), searchInput),
   filterControls.map(({ f, select }) => h('div', { class: 'inline-field' }, h('label', { for: select.id }, f.label), select)),
   h('button', { type: 'submit', class: 'button-secondary' }, 'Search'),
-  h('p', { class: 'field-hint', id: 'list-search-hint' }, 'Matches any part of the code or name.'));
+  h('p', { class: 'field-hint', id: 'list-search-hint' }, 'Matches any part of the code or name.'),
+  searchError);
 
   const count = h('p', { class: 'list-count', role: 'status' });
   const holder = h('div', { class: 'list-table' });
@@ -92,7 +98,15 @@ export function list({ context, path, nounPlural, columns, filters = [], searchL
       draw();
     } catch (error) {
       if (!context.active()) return;
-      replace(holder, message('error', `The ${nounPlural} cannot be listed: ${error.message}`));
+      const control = error.field === 'q' ? searchInput : (filterControls.find(({ f }) => f.name === error.field) || {}).select;
+      if (control) {
+        control.setAttribute('aria-invalid', 'true');
+        searchError.hidden = false;
+        replace(searchError, h('span', { class: 'visually-hidden' }, 'Error: '), error.message);
+        replace(holder);
+      } else {
+        replace(holder, message('error', `The ${nounPlural} cannot be listed: ${error.message}`));
+      }
     } finally {
       more.disabled = false;
     }
@@ -152,7 +166,7 @@ export async function marketOptions(empty) {
 
 /* The fields of `values` that differ from `record` (strings compared
  * trimmed), for a PATCH body. */
-export function changed(record, values) {
+function changed(record, values) {
   const body = {};
   for (const [name, value] of Object.entries(values)) {
     const before = record[name] === null || record[name] === undefined ? '' : String(record[name]);
@@ -171,14 +185,104 @@ export function filled(values) {
 }
 
 /* A definition list of a record's fields: [[label, value]]. */
-export function details(pairs) {
+function details(pairs) {
   return h('dl', { class: 'details' }, pairs.map(([label, value]) => [h('dt', null, label), h('dd', null, value === null || value === '' || value === undefined ? '—' : value)]));
 }
 
-/* A not-found or failed load of one record. */
-export function loadFailure(context, noun, code, error, backHref, backLabel) {
+/*
+ * createForm({label, submitLabel, fields() -> [field], path, body(values)
+ * -> the POST body (default: the filled fields), noun ('Market'), notices,
+ * list}) -> disclosure: the create form behind its button, with Cancel.
+ * The fields are made afresh each time it opens; once the server has added
+ * the record the form closes, the page says so and the list is re-read.
+ */
+export function createForm({ label, submitLabel, fields, path, body = filled, noun, notices, list }) {
+  const panel = disclosure(label, () => form({
+    fields: fields(),
+    label,
+    submitLabel,
+    secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: () => panel.close() }, 'Cancel')],
+    onSubmit: async (values) => {
+      const record = await api.post(path, body(values));
+      panel.close();
+      notices.success(`${noun} ${record.code} ${record.name} is added.`);
+      await list.reload();
+    },
+  }).element);
+  return panel;
+}
+
+/* The page of a list: its title (with the create button, if any), an
+ * optional line under it, the messages and the list; done when the first
+ * page of the list is shown. */
+export function showList(context, { title, create = null, intro = null, notices, list }) {
   replace(context.main,
-    h('h1', null, error.status === 404 ? `No ${noun} ${code}` : `${noun[0].toUpperCase()}${noun.slice(1)} ${code}`),
-    message('error', error.status === 404 ? `There is no ${noun} with the code ${code}.` : error.message),
-    h('p', null, h('a', { href: backHref }, backLabel)));
+    h('div', { class: 'page-head' }, h('h1', null, title), create ? create.element : null),
+    intro,
+    notices.element,
+    list.element);
+  return list.ready;
+}
+
+/*
+ * loadRecord(context, {path, noun, back: [href, label]}) -> the record
+ * whose code is in the page's URL, the page title set to it; null when the
+ * user has moved on, or when it cannot be had (the page then says why and
+ * links back).
+ */
+export async function loadRecord(context, { path, noun, back: [backHref, backLabel] }) {
+  const code = context.params.code;
+  let record;
+  try {
+    record = await api.get(`${path}/${encodeURIComponent(code)}`);
+  } catch (error) {
+    if (context.active()) {
+      replace(context.main,
+        h('h1', null, error.status === 404 ? `No ${noun} ${code}` : `${noun[0].toUpperCase()}${noun.slice(1)} ${code}`),
+        message('error', error.status === 404 ? `There is no ${noun} with the code ${code}.` : error.message),
+        h('p', null, h('a', { href: backHref }, backLabel)));
+    }
+    return null;
+  }
+  if (!context.active()) return null;
+  context.setTitle(`${record.code} ${record.name}`);
+  return record;
+}
+
+/*
+ * editForm({context, record, path, label, fields, body(changes) -> the
+ * PATCH body, unchanged (what "nothing to save" says), notices}) -> form:
+ * sends only the fields that changed, nothing when none did; once saved,
+ * the record's page is drawn again and says so.
+ */
+export function editForm({ context, record, path, label, fields, body = (changes) => changes, unchanged = 'no field was changed', notices }) {
+  return form({
+    fields,
+    label,
+    submitLabel: 'Save changes',
+    onSubmit: async (values) => {
+      const changes = body(changed(record, values));
+      if (!Object.keys(changes).length) {
+        notices.info(`Nothing to save: ${unchanged}.`);
+        return;
+      }
+      const saved = await api.patch(`${path}/${encodeURIComponent(record.code)}`, changes);
+      flash(`Changes to ${saved.code} are saved.`);
+      context.navigate(location.pathname, { replace: true });
+    },
+  });
+}
+
+/* The page of one record: the breadcrumb back to its list ([href,
+ * label]), its code and name, the messages, the Details panel (`details`
+ * pairs, then `more`), the edit panel titled `editTitle` when there is an
+ * edit form, then `after`. */
+export function showRecord(context, { crumb: [crumbHref, crumbLabel], record, notices, details: pairs, more = null, edit = null, editTitle = 'Edit', after = null }) {
+  replace(context.main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: crumbHref }, crumbLabel), ' › ', record.code),
+    h('h1', null, `${record.code} ${record.name}`),
+    notices.element,
+    h('section', { class: 'panel', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), details(pairs), more),
+    edit ? h('section', { class: 'panel', 'aria-labelledby': 'edit-title' }, h('h2', { id: 'edit-title' }, editTitle), edit.element) : null,
+    after);
 }

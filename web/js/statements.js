@@ -108,33 +108,24 @@ export function balanceSheets(report) {
   return financialTable({ caption: 'Balance Sheets', headRows, rows, captionHidden: true });
 }
 
-export function revenueBySegment(report) {
+/* Revenue or gross profit (`figure`, the key after the segment's name) by
+ * segment: products (ongoing and closed centers), services, the total. */
+function bySegment(report, caption, figure, totalLabel) {
   return financialTable({
-    caption: 'Revenue by segment',
+    caption,
     headRows: comparisonHead(report, 'Segment'),
     rows: [
-      figureRow(report, 'Blood products', 'blood_products_revenue'),
-      figureRow(report, 'Ongoing donor centers', 'ongoing_revenue', 'indent'),
-      figureRow(report, 'Closed donor centers', 'closed_revenue', 'indent'),
-      figureRow(report, 'Blood services', 'blood_services_revenue'),
-      figureRow(report, 'Total revenue', 'revenue', 'grand'),
+      figureRow(report, 'Blood products', `blood_products_${figure}`),
+      figureRow(report, 'Ongoing donor centers', `ongoing_${figure}`, 'indent'),
+      figureRow(report, 'Closed donor centers', `closed_${figure}`, 'indent'),
+      figureRow(report, 'Blood services', `blood_services_${figure}`),
+      figureRow(report, totalLabel, figure, 'grand'),
     ],
   });
 }
 
-export function grossProfitBySegment(report) {
-  return financialTable({
-    caption: 'Gross profit by segment',
-    headRows: comparisonHead(report, 'Segment'),
-    rows: [
-      figureRow(report, 'Blood products', 'blood_products_gross_profit'),
-      figureRow(report, 'Ongoing donor centers', 'ongoing_gross_profit', 'indent'),
-      figureRow(report, 'Closed donor centers', 'closed_gross_profit', 'indent'),
-      figureRow(report, 'Blood services', 'blood_services_gross_profit'),
-      figureRow(report, 'Total gross profit', 'gross_profit', 'grand'),
-    ],
-  });
-}
+export const revenueBySegment = (report) => bySegment(report, 'Revenue by segment', 'revenue', 'Total revenue');
+export const grossProfitBySegment = (report) => bySegment(report, 'Gross profit by segment', 'gross_profit', 'Total gross profit');
 
 export function grossMargin(report) {
   const row = (label, key) => ({

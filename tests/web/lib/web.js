@@ -13,6 +13,9 @@
  *   ...
  *   app.assertClean(page);                        // no console error, no CSP violation
  *
+ *   // or, for a file that works as the administrator on one page:
+ *   ({ app, admin, page } = await startAsAdmin('/centers', 'Donor centers'));
+ *
  * API answers the application expects and handles (a 401 from /api/v1/me
  * before login, a 400 naming a field) are logged by Chromium as "Failed to
  * load resource" errors; those are kept apart (page.apiFailures), every
@@ -107,4 +110,21 @@ async function startApp() {
   return { srv, browser, base: srv.base, newPage, login, assertClean, addUser, screenshot, close };
 }
 
-module.exports = { ADMIN_PASSWORD, DESKTOP, PHONE, OUT_DIR, startApp };
+/* startApp(), the administrator's API session (admin.token) and a desktop
+ * page logged in as admin at `start`, once its heading `heading` shows.
+ * The app is closed again if any of that fails. */
+async function startAsAdmin(start, heading) {
+  const app = await startApp();
+  try {
+    const admin = await app.srv.login('admin', ADMIN_PASSWORD);
+    const page = await app.newPage();
+    await app.login(page, 'admin', ADMIN_PASSWORD, start);
+    await page.getByRole('heading', { name: heading }).waitFor();
+    return { app, admin, page };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+module.exports = { ADMIN_PASSWORD, DESKTOP, PHONE, OUT_DIR, startApp, startAsAdmin };

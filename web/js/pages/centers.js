@@ -4,11 +4,13 @@
 // confirmation step (admin). Server errors appear next to their field.
 
 import * as api from '../api.js';
-import { h, replace } from '../dom.js';
-import { confirmation, field, form } from '../forms.js';
+import { h } from '../dom.js';
+import { confirmedForm, field } from '../forms.js';
 import * as format from '../format.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
+
+const API = '/api/v1/centers';
 
 const FIN_HINT = 'ISBT 128 facility identification number: a capital letter and four digits, e.g. W1234.';
 
@@ -35,11 +37,9 @@ function centerFields(markets, center = {}) {
 
 export async function render(context) {
   const notices = registry.notices();
-  const flash = registry.takeFlash();
-  if (flash) notices.success(flash);
   const list = registry.list({
     context,
-    path: '/api/v1/centers',
+    path: API,
     nounPlural: 'donor centers',
     searchLabel: 'Search centers',
     extraParams: { market: context.query.get('market') },
@@ -58,121 +58,82 @@ export async function render(context) {
   if (session.can('centers.write')) {
     const markets = await registry.marketOptions('Choose a market');
     if (!context.active()) return;
-    create = registry.disclosure('Add a donor center', () => {
-      const fields = [field({ name: 'code', label: 'Code', required: true, hint: 'For example LA-02. Stored in capitals.', autocapitalize: 'characters', size: '10' }), ...centerFields(markets)];
-      return form({
-        fields,
-        label: 'Add a donor center',
-        submitLabel: 'Add the center',
-        secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: () => create.close() }, 'Cancel')],
-        onSubmit: async (values) => {
-          const center = await api.post('/api/v1/centers', registry.filled(values));
-          create.close();
-          notices.success(`Donor center ${center.code} ${center.name} is added.`);
-          await list.reload();
-        },
-      }).element;
+    create = registry.createForm({
+      label: 'Add a donor center',
+      submitLabel: 'Add the center',
+      path: API,
+      noun: 'Donor center',
+      notices,
+      list,
+      fields: () => [field({ name: 'code', label: 'Code', required: true, hint: 'For example LA-02. Stored in capitals.', autocapitalize: 'characters', size: '10' }), ...centerFields(markets)],
     });
   }
   const market = context.query.get('market');
-  replace(context.main,
-    h('div', { class: 'page-head' }, h('h1', null, 'Donor centers'), create ? create.element : null),
-    market ? h('p', null, `In market ${market}. `, h('a', { href: '/centers' }, 'Show every market')) : null,
-    notices.element,
-    list.element);
-  await list.ready;
+  await registry.showList(context, {
+    title: 'Donor centers',
+    create,
+    intro: market ? h('p', null, `In market ${market}. `, h('a', { href: '/centers' }, 'Show every market')) : null,
+    notices,
+    list,
+  });
 }
 
-function closeSection(context, center, reload) {
-  const closeDate = field({ name: 'close_date', label: 'Close date', type: 'date', required: true });
-  const reason = field({ name: 'reason', label: 'Reason', required: true, hint: 'Recorded in the audit trail, e.g. "restructuring plan".', maxlength: '500' });
-  const holder = h('div');
-  const closeForm = form({
-    fields: [closeDate, reason],
-    label: 'Close this donor center',
-    submitLabel: 'Review the closure',
-    onSubmit: async (values) => {
-      // First step: nothing is sent; ask for confirmation.
-      const back = (error) => {
-        replace(holder);
-        closeForm.element.hidden = false;
-        if (error) closeForm.showError(error);
-        else closeDate.focus();
-      };
-      closeForm.element.hidden = true;
-      replace(holder, confirmation({
+function closeSection(context, center) {
+  return h('section', { class: 'panel', 'aria-labelledby': 'close-title' },
+    h('h2', { id: 'close-title' }, 'Close this donor center'),
+    h('p', { class: 'muted' }, 'A closed center stays in the records and in past reports.'),
+    confirmedForm({
+      fields: [
+        field({ name: 'close_date', label: 'Close date', type: 'date', required: true }),
+        field({ name: 'reason', label: 'Reason', required: true, hint: 'Recorded in the audit trail, e.g. "restructuring plan".', maxlength: '500' }),
+      ],
+      label: 'Close this donor center',
+      submitLabel: 'Review the closure',
+      confirm: (values) => ({
         title: `Close ${center.code}?`,
         text: `${center.code} ${center.name} will be closed on ${format.date(values.close_date)} for the reason “${values.reason.trim()}”. `
           + 'It then counts as a closed center in the same-center analysis of every quarter ending on or after that date. This cannot be undone here.',
         confirmLabel: 'Yes, close the center',
-        onCancel: () => back(null),
-        onConfirm: async () => {
-          try {
-            const closed = await api.post(`/api/v1/centers/${encodeURIComponent(center.code)}/close`,
-              { close_date: values.close_date, reason: values.reason.trim() });
-            registry.flash(`Donor center ${closed.code} is closed as of ${format.date(closed.close_date)}.`);
-            reload();
-          } catch (error) {
-            back(error);
-          }
-        },
-      }));
-    },
-  });
-  return h('section', { class: 'panel', 'aria-labelledby': 'close-title' },
-    h('h2', { id: 'close-title' }, 'Close this donor center'),
-    h('p', { class: 'muted' }, 'A closed center stays in the records and in past reports.'),
-    closeForm.element, holder);
+      }),
+      onConfirm: async (values) => {
+        const closed = await api.post(`${API}/${encodeURIComponent(center.code)}/close`,
+          { close_date: values.close_date, reason: values.reason.trim() });
+        registry.flash(`Donor center ${closed.code} is closed as of ${format.date(closed.close_date)}.`);
+        context.navigate(location.pathname, { replace: true });
+      },
+    }));
 }
 
 export async function renderOne(context) {
-  const code = context.params.code;
-  let center;
-  try {
-    center = await api.get(`/api/v1/centers/${encodeURIComponent(code)}`);
-  } catch (error) {
-    if (context.active()) registry.loadFailure(context, 'donor center', code, error, '/centers', 'Back to the donor centers');
-    return;
-  }
-  if (!context.active()) return;
-  context.setTitle(`${center.code} ${center.name}`);
+  const center = await registry.loadRecord(context, { path: API, noun: 'donor center', back: ['/centers', 'Back to the donor centers'] });
+  if (!center) return;
   const notices = registry.notices();
-  const flash = registry.takeFlash();
-  if (flash) notices.success(flash);
-  const reload = () => context.navigate(location.pathname, { replace: true });
-  const summary = registry.details([
-    ['Code', center.code], ['Name', center.name], ['Market', center.market], ['FIN', center.fin],
-    ['Address', center.address], ['Open date', center.open_date ? format.date(center.open_date) : null],
-    ['Close date', center.close_date ? format.date(center.close_date) : null], ['Close reason', center.close_reason],
-    ['Status', statusBadge(center)], ['Created', format.timestamp(center.created_at)],
-  ]);
   let edit = null;
   let close = null;
   if (session.can('centers.write')) {
     const markets = await registry.marketOptions('Choose a market');
     if (!context.active()) return;
-    edit = form({
-      fields: centerFields(markets, center),
+    edit = registry.editForm({
+      context,
+      record: center,
+      path: API,
       label: 'Edit the donor center',
-      submitLabel: 'Save changes',
-      onSubmit: async (values) => {
-        const body = registry.changed(center, values);
-        if (!Object.keys(body).length) {
-          notices.info('Nothing to save: no field was changed.');
-          return;
-        }
-        const saved = await api.patch(`/api/v1/centers/${encodeURIComponent(center.code)}`, body);
-        registry.flash(`Changes to ${saved.code} are saved.`);
-        reload();
-      },
+      fields: centerFields(markets, center),
+      notices,
     });
-    if (!center.close_date) close = closeSection(context, center, reload);
+    if (!center.close_date) close = closeSection(context, center);
   }
-  replace(context.main,
-    h('p', { class: 'breadcrumb' }, h('a', { href: '/centers' }, 'Donor centers'), ' › ', center.code),
-    h('h1', null, `${center.code} ${center.name}`),
-    notices.element,
-    h('section', { class: 'panel', 'aria-labelledby': 'details-title' }, h('h2', { id: 'details-title' }, 'Details'), summary),
-    edit ? h('section', { class: 'panel', 'aria-labelledby': 'edit-title' }, h('h2', { id: 'edit-title' }, 'Edit'), edit.element) : null,
-    close);
+  registry.showRecord(context, {
+    crumb: ['/centers', 'Donor centers'],
+    record: center,
+    notices,
+    details: [
+      ['Code', center.code], ['Name', center.name], ['Market', center.market], ['FIN', center.fin],
+      ['Address', center.address], ['Open date', center.open_date ? format.date(center.open_date) : null],
+      ['Close date', center.close_date ? format.date(center.close_date) : null], ['Close reason', center.close_reason],
+      ['Status', statusBadge(center)], ['Created', format.timestamp(center.created_at)],
+    ],
+    edit,
+    after: close,
+  });
 }

@@ -1,7 +1,8 @@
 // pages/quarterly.js - the quarterly results (/quarterly?period=2004Q1
 // [&compare=2003Q4|none]) in the published release's layout (statements.js),
 // the draft release text with its consistency findings flagged, export of
-// the CSV and JSON answers as files, and printing (css/print.css).
+// the CSV and JSON answers as files, and printing (css/print.css). A period
+// or comparison the server refuses is shown next to its field.
 
 import * as api from '../api.js';
 import { h, message, replace } from '../dom.js';
@@ -29,17 +30,27 @@ async function quartersOnRecord() {
   }
 }
 
-function periodForm(context, { period, compare, quarters }) {
+/* The quarter and comparison form; `refused` is the server's error naming
+ * one of the two, shown next to it. */
+function periodForm(context, { period, compare, quarters, refused = null }) {
   const periodInput = h('input', {
     id: 'period-input', name: 'period', value: period || '', required: true, list: 'quarters-list',
     pattern: '\\d{4}Q[1-4]', placeholder: '2004Q1', 'aria-describedby': 'period-hint period-error', autocomplete: 'off', size: '8',
   });
-  const compareSelect = h('select', { id: 'compare-select', name: 'compare' },
+  const compareSelect = h('select', { id: 'compare-select', name: 'compare', 'aria-describedby': 'compare-error' },
     h('option', { value: '' }, 'Same quarter a year earlier'),
     h('option', { value: 'previous' }, 'The previous quarter'),
     h('option', { value: 'none' }, 'No comparison'));
   compareSelect.value = compare === 'none' ? 'none' : compare && period && compare === previousQuarter(period) ? 'previous' : '';
   const error = h('p', { class: 'field-error', id: 'period-error', hidden: true });
+  const compareError = h('p', { class: 'field-error', id: 'compare-error', hidden: true });
+  const mark = (input, slot, text) => {
+    slot.hidden = false;
+    slot.textContent = `Error: ${text}`;
+    input.setAttribute('aria-invalid', 'true');
+  };
+  if (refused && refused.field === 'compare') mark(compareSelect, compareError, refused.message);
+  else if (refused) mark(periodInput, error, refused.message);
   return h('form', {
     class: 'toolbar-form no-print',
     novalidate: true,
@@ -47,9 +58,7 @@ function periodForm(context, { period, compare, quarters }) {
       event.preventDefault();
       const value = periodInput.value.trim().toUpperCase();
       if (!PERIOD.test(value)) {
-        error.hidden = false;
-        error.textContent = 'Error: a quarter is written like 2004Q1.';
-        periodInput.setAttribute('aria-invalid', 'true');
+        mark(periodInput, error, 'a quarter is written like 2004Q1.');
         periodInput.focus();
         return;
       }
@@ -64,7 +73,8 @@ function periodForm(context, { period, compare, quarters }) {
   h('div', { class: 'inline-field' }, h('label', { for: 'compare-select' }, 'Compare with'), compareSelect),
   h('button', { type: 'submit', class: 'button-secondary' }, 'Show'),
   h('p', { class: 'field-hint', id: 'period-hint' }, 'A quarter such as 2004Q1.'),
-  error);
+  error,
+  compareError);
 }
 
 function exportButtons(period, compare, status) {
@@ -144,9 +154,10 @@ export async function render(context) {
     ]);
   } catch (error) {
     if (!context.active()) return;
+    const byField = error.field === 'period' || error.field === 'compare';
     replace(context.main, h('h1', null, 'Quarterly results'),
-      message('error', error.field ? `${error.field}: ${error.message}` : error.message),
-      periodForm(context, { period, compare, quarters: record.quarters }));
+      byField ? null : message('error', error.field ? `${error.field}: ${error.message}` : error.message),
+      periodForm(context, { period, compare, quarters: record.quarters, refused: byField ? error : null }));
     return;
   }
   if (!context.active()) return;

@@ -5,7 +5,7 @@
 
 import * as api from '../api.js';
 import { h, replace, table } from '../dom.js';
-import { confirmation, field, form } from '../forms.js';
+import { confirmedForm, field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
@@ -54,39 +54,23 @@ function passwordPanel(user, done, cancel) {
 }
 
 function disablePanel(user, done, cancel) {
-  const reason = field({ name: 'reason', label: 'Reason', required: true, hint: 'Recorded in the audit trail, e.g. "left the company".' });
-  const holder = h('div');
-  const disableForm = form({
-    fields: [reason],
-    label: `Disable ${user.username}`,
-    submitLabel: 'Review',
-    secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: cancel }, 'Cancel')],
-    onSubmit: async (values) => {
-      const back = (error) => {
-        replace(holder);
-        disableForm.element.hidden = false;
-        if (error) disableForm.showError(error);
-        else reason.focus();
-      };
-      disableForm.element.hidden = true;
-      replace(holder, confirmation({
+  return h('section', { class: 'panel', 'aria-labelledby': 'action-title' },
+    h('h2', { id: 'action-title' }, `Disable ${user.username}`),
+    confirmedForm({
+      fields: [field({ name: 'reason', label: 'Reason', required: true, hint: 'Recorded in the audit trail, e.g. "left the company".' })],
+      label: `Disable ${user.username}`,
+      submitLabel: 'Review',
+      secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: cancel }, 'Cancel')],
+      confirm: (values) => ({
         title: `Disable ${user.username}?`,
         text: `${user.username} (${user.full_name}) will no longer be able to log in, and their open sessions end now. Reason: “${values.reason.trim()}”.`,
         confirmLabel: `Yes, disable ${user.username}`,
-        onCancel: () => back(null),
-        onConfirm: async () => {
-          try {
-            await api.post(`/api/v1/users/${encodeURIComponent(user.username)}/disable`, { reason: values.reason.trim() });
-            done(`${user.username} is disabled and their sessions are ended.`);
-          } catch (error) {
-            back(error);
-          }
-        },
-      }));
-    },
-  });
-  return h('section', { class: 'panel', 'aria-labelledby': 'action-title' },
-    h('h2', { id: 'action-title' }, `Disable ${user.username}`), disableForm.element, holder);
+      }),
+      onConfirm: async (values) => {
+        await api.post(`/api/v1/users/${encodeURIComponent(user.username)}/disable`, { reason: values.reason.trim() });
+        done(`${user.username} is disabled and their sessions are ended.`);
+      },
+    }));
 }
 
 export async function render(context) {
