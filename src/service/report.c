@@ -569,8 +569,11 @@ static int position_load(db_conn *db, const ledger_chart *chart, civil_day date,
     return 0;
 }
 
+/* One quarter's figures. `kept`, when given, receives the quarter's sums
+ * (the caller frees them) for a caller that needs them by account. */
 static int period_load(db_conn *db, const ledger_chart *chart, const center_table *centers,
-                       quarter q, civil_day closed_as_of, results_period *p, err *e)
+                       quarter q, civil_day closed_as_of, results_period *p, ledger_sums *kept,
+                       err *e)
 {
     memset(p, 0, sizeof *p);
     p->period = q;
@@ -582,7 +585,10 @@ static int period_load(db_conn *db, const ledger_chart *chart, const center_tabl
         ledger_sums_between(db, p->first_day, p->last_day, &sums, e))
         return -1;
     int rc = period_amounts(chart, centers, &sums, closed_as_of, p, e);
-    ledger_sums_free(&sums);
+    if (kept && rc == 0)
+        *kept = sums;
+    else
+        ledger_sums_free(&sums);
     if (rc == 0)
         rc = ledger_shares_of(db, quarter_format(q, text, sizeof text), &p->shares_basic,
                               &p->shares_diluted, &p->has_shares, e);
@@ -590,6 +596,33 @@ static int period_load(db_conn *db, const ledger_chart *chart, const center_tabl
         rc = position_load(db, chart, p->last_day, &p->revenue, &p->position, e);
     if (rc == 0)
         results_derive(p);
+    return rc;
+}
+
+/* The quarterly results of `current` (against `prior` when out->has_prior)
+ * inside the caller's read transaction. `kept`, when given, receives the
+ * sums of the two quarters (kept[0] current, kept[1] prior; the caller
+ * frees both). */
+static int quarterly_load_in(db_conn *db, const ledger_chart *chart, quarter current,
+                             quarter prior, results_report *out, ledger_sums kept[2], err *e)
+{
+    center_table centers = {0};
+    int rc = centers_load(db, &centers, e);
+    civil_day closed_as_of = quarter_last_day(current);
+    if (rc == 0)
+        rc = period_load(db, chart, &centers, current, closed_as_of, &out->current,
+                         kept ? &kept[0] : NULL, e);
+    if (rc == 0 && out->has_prior)
+        rc = period_load(db, chart, &centers, prior, closed_as_of, &out->prior,
+                         kept ? &kept[1] : NULL, e);
+    if (rc == 0) {
+        int year, month, day;
+        date_to_ymd(quarter_first_day(current), &year, &month, &day);
+        civil_day year_end = quarter_first_day((quarter){year, 1}) - 1;
+        out->has_year_end = 1;
+        rc = position_load(db, chart, year_end, NULL, &out->year_end, e);
+    }
+    free(centers.items);
     return rc;
 }
 
@@ -612,25 +645,12 @@ int report_quarterly_load(service_context *ctx, const char *period_text, const c
     if (db_begin_read(ctx->db, e))
         return -1;
     ledger_chart chart;
-    center_table centers = {0};
     int rc = ledger_chart_load(ctx->db, &chart, e);
-    if (rc == 0)
-        rc = centers_load(ctx->db, &centers, e);
-    civil_day closed_as_of = quarter_last_day(current);
-    if (rc == 0)
-        rc = period_load(ctx->db, &chart, &centers, current, closed_as_of, &out->current, e);
-    if (rc == 0 && out->has_prior)
-        rc = period_load(ctx->db, &chart, &centers, prior, closed_as_of, &out->prior, e);
     if (rc == 0) {
-        int year, month, day;
-        date_to_ymd(quarter_first_day(current), &year, &month, &day);
-        civil_day year_end = quarter_first_day((quarter){year, 1}) - 1;
-        out->has_year_end = 1;
-        rc = position_load(ctx->db, &chart, year_end, NULL, &out->year_end, e);
+        rc = quarterly_load_in(ctx->db, &chart, current, prior, out, NULL, e);
+        ledger_chart_free(&chart);
     }
     db_rollback(ctx->db);
-    ledger_chart_free(&chart);
-    free(centers.items);
     if (rc)
         results_report_free(out);
     return rc;
@@ -1005,9 +1025,20 @@ static int months_on_record(db_conn *db, int32_t *first, int32_t *last, int *fou
     return step == DB_FAILED ? -1 : 0;
 }
 
-/* Revenue of one quarter by segment, as a series point. */
-static int revenue_point(db_conn *db, const ledger_chart *chart, quarter q, json_t *series,
-                         err *e)
+/* One point of the revenue series. */
+static void revenue_point(json_t *series, quarter q, int64_t products, int64_t services)
+{
+    char name[8];
+    json_array_append_new(series, json_pack("{s:s, s:o, s:o, s:o}", "period",
+                                            quarter_format(q, name, sizeof name), "blood_products",
+                                            money_json(products), "blood_services",
+                                            money_json(services), "total",
+                                            money_json(products + services)));
+}
+
+/* Revenue of a quarter before the one shown, by segment, from its sums. */
+static int revenue_point_read(db_conn *db, const ledger_chart *chart, quarter q, json_t *series,
+                              err *e)
 {
     ledger_sums sums = {0};
     if (ledger_sums_between(db, quarter_first_day(q), quarter_last_day(q), &sums, e))
@@ -1017,18 +1048,11 @@ static int revenue_point(db_conn *db, const ledger_chart *chart, quarter q, json
         const ledger_account *account = ledger_chart_find(chart, sums.items[i].account_id);
         if (!account || account->type != ACCOUNT_REVENUE)
             continue;
-        if (account->segment_services)
-            services += natural_amount(account, &sums.items[i]);
-        else
-            products += natural_amount(account, &sums.items[i]);
+        *(account->segment_services ? &services : &products) +=
+            natural_amount(account, &sums.items[i]);
     }
     ledger_sums_free(&sums);
-    char name[8];
-    json_array_append_new(series, json_pack("{s:s, s:o, s:o, s:o}", "period",
-                                            quarter_format(q, name, sizeof name), "blood_products",
-                                            money_json(products), "blood_services",
-                                            money_json(services), "total",
-                                            money_json(products + services)));
+    revenue_point(series, q, products, services);
     return 0;
 }
 
@@ -1052,27 +1076,21 @@ static int compare_movements(const void *a, const void *b)
 }
 
 /* Add each income-statement sum to its account's movement (current or prior). */
-static int movements_add(db_conn *db, const ledger_chart *chart, quarter q, int prior,
-                         movement *moves, err *e)
+static void movements_add(const ledger_chart *chart, const ledger_sums *sums, int prior,
+                          movement *moves)
 {
-    ledger_sums sums = {0};
-    if (ledger_sums_between(db, quarter_first_day(q), quarter_last_day(q), &sums, e))
-        return -1;
-    for (size_t i = 0; i < sums.count; i++) {
-        const ledger_account *account = ledger_chart_find(chart, sums.items[i].account_id);
+    for (size_t i = 0; i < sums->count; i++) {
+        const ledger_account *account = ledger_chart_find(chart, sums->items[i].account_id);
         if (!account || !is_income_statement(account->type))
             continue;
         movement *m = &moves[account - chart->items];
-        int64_t amount = natural_amount(account, &sums.items[i]);
-        *(prior ? &m->prior : &m->current) += amount;
+        *(prior ? &m->prior : &m->current) += natural_amount(account, &sums->items[i]);
     }
-    ledger_sums_free(&sums);
-    return 0;
 }
 
 /* The income-statement accounts that moved most against the same quarter a
- * year earlier, largest first. */
-static int movements_json(db_conn *db, const ledger_chart *chart, quarter q, json_t **out,
+ * year earlier, largest first, from the two quarters' sums. */
+static int movements_json(const ledger_chart *chart, const ledger_sums sums[2], json_t **out,
                           err *e)
 {
     movement *moves = calloc(chart->count ? chart->count : 1, sizeof *moves);
@@ -1080,29 +1098,25 @@ static int movements_json(db_conn *db, const ledger_chart *chart, quarter q, jso
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     for (size_t i = 0; i < chart->count; i++)
         moves[i].account = &chart->items[i];
-    int rc = movements_add(db, chart, q, 0, moves, e);
-    if (rc == 0)
-        rc = movements_add(db, chart, quarter_year_earlier(q), 1, moves, e);
-    if (rc == 0) {
-        qsort(moves, chart->count, sizeof *moves, compare_movements);
-        *out = json_array();
-        for (size_t i = 0; i < chart->count && i < DASHBOARD_MOVEMENTS_MAX; i++) {
-            const movement *m = &moves[i];
-            if (movement_size(m) == 0)
-                break;
-            int64_t tenths = 0;
-            int ok = results_change_tenths(m->current, m->prior, &tenths);
-            json_array_append_new(
-                *out, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "code", m->account->code,
-                                "name", m->account->name, "type",
-                                account_type_name(m->account->type), "current",
-                                money_json(m->current), "prior", money_json(m->prior), "change",
-                                money_json(m->current - m->prior), "percent",
-                                tenths_json(ok, tenths)));
-        }
+    movements_add(chart, &sums[0], 0, moves);
+    movements_add(chart, &sums[1], 1, moves);
+    qsort(moves, chart->count, sizeof *moves, compare_movements);
+    *out = json_array();
+    for (size_t i = 0; i < chart->count && i < DASHBOARD_MOVEMENTS_MAX; i++) {
+        const movement *m = &moves[i];
+        if (movement_size(m) == 0)
+            break;
+        int64_t tenths = 0;
+        int ok = results_change_tenths(m->current, m->prior, &tenths);
+        json_array_append_new(
+            *out, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "code", m->account->code,
+                            "name", m->account->name, "type", account_type_name(m->account->type),
+                            "current", money_json(m->current), "prior", money_json(m->prior),
+                            "change", money_json(m->current - m->prior), "percent",
+                            tenths_json(ok, tenths)));
     }
     free(moves);
-    return rc;
+    return 0;
 }
 
 /* Which quarter to show: the one asked for, else the latest with postings,
@@ -1137,10 +1151,14 @@ int report_dashboard(service_context *ctx, const char *quarter_text, json_t **ou
     int found = 0;
     json_t *on_record = json_array(), *series = json_array(), *movements = NULL;
     ledger_chart chart = {0};
+    ledger_sums sums[2] = {{0}}; /* the quarter shown and the year before, by account */
     results_report report;
     memset(&report, 0, sizeof report);
+    report.has_prior = 1;
     char name[8];
 
+    /* One snapshot for everything shown, so the cards, the charts and the
+     * movements always agree. */
     if (db_begin_read(ctx->db, e)) {
         json_decref(on_record);
         json_decref(series);
@@ -1149,6 +1167,11 @@ int report_dashboard(service_context *ctx, const char *quarter_text, json_t **ou
     int rc = dashboard_quarter(ctx->db, quarter_text, &shown, on_record, &first, &found, e);
     if (rc == 0)
         rc = ledger_chart_load(ctx->db, &chart, e);
+    /* The figures themselves, exactly as the quarterly report gives them;
+     * their sums also give the movements and the last point of the series. */
+    if (rc == 0)
+        rc = quarterly_load_in(ctx->db, &chart, shown, quarter_year_earlier(shown), &report, sums,
+                               e);
     if (rc == 0 && found) {
         /* The series ends with the quarter shown and starts no earlier than
          * the first quarter on record. */
@@ -1160,26 +1183,29 @@ int report_dashboard(service_context *ctx, const char *quarter_text, json_t **ou
                 break;
             start = earlier;
         }
-        for (quarter q = start; rc == 0 && !quarter_before(shown, q); q = quarter_next(q))
-            rc = revenue_point(ctx->db, &chart, q, series, e);
+        for (quarter q = start; rc == 0 && quarter_before(q, shown); q = quarter_next(q))
+            rc = revenue_point_read(ctx->db, &chart, q, series, e);
+        if (rc == 0)
+            revenue_point(series, shown, report.current.blood_products_revenue,
+                          report.current.blood_services_revenue);
     }
     if (rc == 0)
-        rc = movements_json(ctx->db, &chart, shown, &movements, e);
+        rc = movements_json(&chart, sums, &movements, e);
     db_rollback(ctx->db);
     ledger_chart_free(&chart);
-    /* The figures themselves, exactly as the quarterly report gives them. */
-    if (rc == 0)
-        rc = report_quarterly_load(ctx, quarter_format(shown, name, sizeof name), NULL, &report,
-                                   e);
+    ledger_sums_free(&sums[0]);
+    ledger_sums_free(&sums[1]);
     if (rc) {
+        results_report_free(&report);
         json_decref(on_record);
         json_decref(series);
         json_decref(movements);
         return -1;
     }
-    *out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "quarter", name, "quarters_on_record",
-                     on_record, "report", report_quarterly_json(&report), "revenue_by_segment",
-                     series, "movements", movements);
+    *out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "quarter",
+                     quarter_format(shown, name, sizeof name), "quarters_on_record", on_record,
+                     "report", report_quarterly_json(&report), "revenue_by_segment", series,
+                     "movements", movements);
     results_report_free(&report);
     return 0;
 }
