@@ -9,8 +9,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <sodium.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/csv.h"
@@ -125,25 +123,8 @@ typedef struct {
 typedef struct {
     import_row *rows;
     size_t count, capacity;
-    json_t *errors;
-    long error_count;
+    service_problems problems;
 } import_state;
-
-static void problem(import_state *s, long line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void problem(import_state *s, long line, const char *field, const char *fmt, ...)
-{
-    s->error_count++;
-    if (json_array_size(s->errors) >= CATALOG_IMPORT_ERRORS_MAX)
-        return;
-    char message[300];
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(message, sizeof message, fmt, args);
-    va_end(args);
-    json_array_append_new(s->errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
-                                               "field", field, "message", message));
-}
 
 static int whole_number(const char *text, long *out)
 {
@@ -168,61 +149,66 @@ static int import_line(import_state *s, char *text, long number)
     int count = csv_split(text, f, IMPORT_COLUMNS + 1);
     if (count != IMPORT_COLUMNS) {
         if (count < 0)
-            problem(s, number, "line", "has an unclosed quote or too many fields (%d expected)",
-                    IMPORT_COLUMNS);
+            service_problem(&s->problems, number, "line",
+                            "has an unclosed quote or too many fields (%d expected)",
+                            IMPORT_COLUMNS);
         else
-            problem(s, number, "line", "must have %d fields: %s (has %d)", IMPORT_COLUMNS,
-                    IMPORT_HEADER, count);
+            service_problem(&s->problems, number, "line", "must have %d fields: %s (has %d)",
+                            IMPORT_COLUMNS, IMPORT_HEADER, count);
         return 0;
     }
     import_row row = {.line = number};
     catalog_product *p = &row.product;
     err e;
-    long errors_before = s->error_count;
+    long errors_before = s->problems.count;
     if (catalog_code_check(f[0], "code", &e) == 0)
         snprintf(row.code, sizeof row.code, "%s", f[0]);
     else
-        problem(s, number, "code", "%s", e.message);
+        service_problem(&s->problems, number, "code", "%s", e.message);
     if (catalog_description_check(f[1], "description", &e))
-        problem(s, number, "description", "%s", e.message);
+        service_problem(&s->problems, number, "description", "%s", e.message);
     int family = catalog_family_parse(f[2]);
     if (family < 0)
-        problem(s, number, "family",
+        service_problem(&s->problems, number, "family",
                 "'%.40s' is not a family: whole_blood, red_cells, platelets, plasma, "
                 "cryoprecipitate or granulocytes",
                 f[2]);
     p->family = family < 0 ? CATALOG_WHOLE_BLOOD : (catalog_family)family;
     int temperatures_read = 1;
     if (whole_number(f[3], &p->storage_min_c))
-        problem(s, number, "storage_min_c", "must be whole degrees Celsius"), temperatures_read = 0;
+        service_problem(&s->problems, number, "storage_min_c", "must be whole degrees Celsius"),
+            temperatures_read = 0;
     if (whole_number(f[4], &p->storage_max_c))
-        problem(s, number, "storage_max_c", "must be whole degrees Celsius"), temperatures_read = 0;
+        service_problem(&s->problems, number, "storage_max_c", "must be whole degrees Celsius"),
+            temperatures_read = 0;
     if (temperatures_read && catalog_storage_check(p->storage_min_c, p->storage_max_c, &e))
-        problem(s, number, e.field, "%s", e.message);
+        service_problem(&s->problems, number, e.field, "%s", e.message);
     int unit = catalog_shelf_unit_parse(f[6]);
     if (unit < 0)
-        problem(s, number, "shelf_life_unit", "must be days or hours");
+        service_problem(&s->problems, number, "shelf_life_unit", "must be days or hours");
     p->shelf_life_unit = unit < 0 ? CATALOG_SHELF_DAYS : (catalog_shelf_unit)unit;
     if (whole_number(f[5], &p->shelf_life_value))
-        problem(s, number, "shelf_life_value", "must be a whole number of days or hours");
+        service_problem(&s->problems, number, "shelf_life_value",
+                        "must be a whole number of days or hours");
     else if (unit >= 0 && catalog_shelf_life_check(p->shelf_life_value, p->shelf_life_unit, &e))
-        problem(s, number, e.field, "%s", e.message);
+        service_problem(&s->problems, number, e.field, "%s", e.message);
     if (whole_number(f[7], &p->nominal_volume_ml))
-        problem(s, number, "nominal_volume_ml", "must be whole millilitres");
+        service_problem(&s->problems, number, "nominal_volume_ml", "must be whole millilitres");
     else if (catalog_volume_check(p->nominal_volume_ml, &e))
-        problem(s, number, e.field, "%s", e.message);
+        service_problem(&s->problems, number, e.field, "%s", e.message);
     static const char *const flag_names[] = {"irradiated", "leukoreduced", "cmv_negative",
                                              "pathogen_reduced", "demo"};
     int *flags[] = {&p->irradiated, &p->leukoreduced, &p->cmv_negative, &p->pathogen_reduced,
                     &p->demo};
     for (int i = 0; i < 5; i++)
         if (catalog_flag_parse(f[8 + i], flags[i], flag_names[i], &e))
-            problem(s, number, flag_names[i], "must be yes or no (or 1 or 0), not '%.20s'",
-                    f[8 + i]);
-    if (s->error_count != errors_before)
+            service_problem(&s->problems, number, flag_names[i],
+                            "must be yes or no (or 1 or 0), not '%.20s'", f[8 + i]);
+    if (s->problems.count != errors_before)
         return 0;
     if (s->count == CATALOG_IMPORT_PRODUCTS_MAX) {
-        problem(s, number, "file", "holds more than %d products", CATALOG_IMPORT_PRODUCTS_MAX);
+        service_problem(&s->problems, number, "file", "holds more than %d products",
+                        CATALOG_IMPORT_PRODUCTS_MAX);
         return 0;
     }
     if (s->count == s->capacity) {
@@ -239,46 +225,37 @@ static int import_line(import_state *s, char *text, long number)
     return 0;
 }
 
-/* Read and check the whole file; problems go to s->errors. Returns -1 only
+/* Read and check the whole file; problems go to s->problems. Returns -1 only
  * on a failure of the machine (memory, reading). */
-static int import_read(import_state *s, FILE *csv, char sha256_hex[crypto_hash_sha256_BYTES * 2 + 1],
+static int import_read(import_state *s, FILE *csv, char sha256_hex[SERVICE_SHA256_HEX_SIZE],
                        err *e)
 {
-    crypto_hash_sha256_state hash;
-    crypto_hash_sha256_init(&hash);
-    char *text = NULL;
-    size_t capacity = 0;
-    ssize_t length;
-    long number = 0;
+    service_file_lines lines;
+    service_file_lines_open(&lines, csv);
     int header_seen = 0, rc = 0;
-    while (rc == 0 && (length = getline(&text, &capacity, csv)) >= 0) {
-        crypto_hash_sha256_update(&hash, (const unsigned char *)text, (unsigned long long)length);
-        number++;
-        csv_chomp(text);
-        char *line = text;
-        if (number == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB &&
-            (unsigned char)line[2] == 0xBF)
-            line += 3; /* a byte order mark */
+    while (rc == 0 && service_file_lines_next(&lines)) {
+        char *line = lines.line;
         if (!*line || line[0] == '#')
             continue; /* blank lines and comments */
         if (!header_seen) {
             header_seen = 1;
             if (strcmp(line, IMPORT_HEADER) != 0)
-                problem(s, number, "header", "the first line that is not a comment must be "
-                        "exactly: %s", IMPORT_HEADER);
+                service_problem(&s->problems, lines.number, "header",
+                                "the first line that is not a comment must be exactly: %s",
+                                IMPORT_HEADER);
             continue;
         }
-        if (import_line(s, line, number))
+        if (import_line(s, line, lines.number))
             rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
     }
-    if (rc == 0 && ferror(csv))
-        rc = err_set(e, ERR_INVALID, "file", "could not be read to its end");
-    free(text);
+    long number = lines.number;
+    if (service_file_lines_close(&lines, sha256_hex, e) && rc == 0)
+        rc = -1;
     if (rc == 0 && !header_seen)
-        problem(s, number ? number : 1, "header", "the file holds no header; it must be: %s",
-                IMPORT_HEADER);
-    else if (rc == 0 && s->count == 0 && s->error_count == 0)
-        problem(s, number, "file", "has no products after the header");
+        service_problem(&s->problems, number ? number : 1, "header",
+                        "the file holds no header; it must be: %s", IMPORT_HEADER);
+    else if (rc == 0 && s->count == 0 && s->problems.count == 0)
+        service_problem(&s->problems, number, "file", "has no products after the header");
     /* The same code twice: named on each later line. */
     qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
     for (size_t i = 1; rc == 0 && i < s->count; i++)
@@ -286,12 +263,10 @@ static int import_read(import_state *s, FILE *csv, char sha256_hex[crypto_hash_s
             size_t first = i - 1;
             while (first > 0 && strcmp(s->rows[first - 1].code, s->rows[i].code) == 0)
                 first--;
-            problem(s, s->rows[i].line, "code", "product %s is already on line %ld",
-                    s->rows[i].code, s->rows[first].line);
+            service_problem(&s->problems, s->rows[i].line, "code",
+                            "product %s is already on line %ld", s->rows[i].code,
+                            s->rows[first].line);
         }
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&hash, digest);
-    sodium_bin2hex(sha256_hex, crypto_hash_sha256_BYTES * 2 + 1, digest, sizeof digest);
     return rc;
 }
 
@@ -389,20 +364,14 @@ int catalog_import(service_context *ctx, FILE *csv, const char *file_name, json_
     *out = NULL;
     if (!file_name || !*file_name)
         return err_set(e, ERR_INVALID, "file", "is required");
-    import_state s = {.errors = json_array()};
-    char sha256[crypto_hash_sha256_BYTES * 2 + 1] = "", now[TIMESTAMP_TEXT_MAX];
+    import_state s = {.problems = {json_array(), 0, CATALOG_IMPORT_ERRORS_MAX}};
+    char sha256[SERVICE_SHA256_HEX_SIZE] = "", now[TIMESTAMP_TEXT_MAX];
     int rc = import_read(&s, csv, sha256, e);
-    if (rc == 0 && s.error_count) {
-        problems_sort(s.errors);
-        json_t *first = json_array_get(s.errors, 0);
-        err_set(e, ERR_INVALID, json_string_value(json_object_get(first, "field")),
-                "line %" JSON_INTEGER_FORMAT ": %s (%ld problem%s in all; nothing was imported)",
-                json_integer_value(json_object_get(first, "line")),
-                json_string_value(json_object_get(first, "message")), s.error_count,
-                s.error_count == 1 ? "" : "s");
-        *out = json_pack("{s:O, s:I}", "errors", s.errors, "error_count",
-                         (json_int_t)s.error_count);
-        rc = -1;
+    if (rc == 0 && s.problems.count) {
+        problems_sort(s.problems.items);
+        rc = service_problems_fail(&s.problems, e);
+        *out = json_pack("{s:O, s:I}", "errors", s.problems.items, "error_count",
+                         (json_int_t)s.problems.count);
     } else if (rc == 0 && (rc = service_begin(ctx, e)) == 0) {
         timestamp_format(timestamp_now(), now, sizeof now);
         json_t *added = json_array(), *updated = json_array();
@@ -436,6 +405,6 @@ int catalog_import(service_context *ctx, FILE *csv, const char *file_name, json_
     for (size_t i = 0; i < s.count; i++)
         free(s.rows[i].description);
     free(s.rows);
-    json_decref(s.errors);
+    json_decref(s.problems.items);
     return rc;
 }

@@ -58,9 +58,11 @@ static int compare_codes(const void *a, const void *b)
     return strcmp(a, b); /* both structs start with their code */
 }
 
-/* Read every row of `sql` (first column a code, optional second an id). */
+/* Read every row of `sql` into items of `size` bytes that start with a
+ * code of `code_size` bytes: account_key (with_id: the second column is the
+ * id) or center_key. */
 static int load_codes(db_conn *db, const char *sql, void **items, size_t *count, size_t size,
-                      err *e)
+                      size_t code_size, int with_id, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db, sql, &stmt, e))
@@ -79,9 +81,8 @@ static int load_codes(db_conn *db, const char *sql, void **items, size_t *count,
         }
         char *item = (char *)*items + *count * size;
         memset(item, 0, size);
-        snprintf(item, size == sizeof(account_key) ? LEDGER_ACCOUNT_CODE_MAX + 1 : CENTER_CODE_MAX,
-                 "%s", db_column_text(stmt, 0));
-        if (size == sizeof(account_key))
+        snprintf(item, code_size, "%s", db_column_text(stmt, 0));
+        if (with_id)
             ((account_key *)item)->id = db_column_int64(stmt, 1);
         (*count)++;
     }
@@ -123,9 +124,11 @@ static int lookups_load(db_conn *db, lookups *l, err *e)
 {
     memset(l, 0, sizeof *l);
     return load_codes(db, "SELECT code, id FROM accounts", (void **)&l->accounts,
-                      &l->account_count, sizeof(account_key), e) ||
+                      &l->account_count, sizeof(account_key),
+                      sizeof l->accounts->code, 1, e) ||
            load_codes(db, "SELECT code FROM centers UNION SELECT code FROM markets",
-                      (void **)&l->centers, &l->center_count, sizeof(center_key), e) ||
+                      (void **)&l->centers, &l->center_count, sizeof(center_key),
+                      sizeof l->centers->code, 0, e) ||
            load_closed(db, l, e);
 }
 
@@ -229,8 +232,7 @@ typedef struct {
     service_context *ctx;
     lookups lookups;
     balance_table balances;
-    json_t *errors;
-    long error_count;
+    service_problems problems; /* every problem found, the first ones kept */
     int64_t import_id;
     ledger_writer writer;
     char created_at[TIMESTAMP_TEXT_MAX];
@@ -249,25 +251,9 @@ typedef struct {
     int64_t first_entry, last_entry;
 } import_state;
 
-static void problem(import_state *s, long line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void problem(import_state *s, long line, const char *field, const char *fmt, ...)
-{
-    s->error_count++;
-    if (json_array_size(s->errors) >= JOURNAL_IMPORT_ERRORS_MAX)
-        return;
-    char message[300];
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(message, sizeof message, fmt, args);
-    va_end(args);
-    json_array_append_new(s->errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
-                                               "field", field, "message", message));
-}
-
 static void problem_err(import_state *s, long line, const err *e)
 {
-    problem(s, line, e->field, "%s", e->message);
+    service_problem(&s->problems, line, e->field, "%s", e->message);
 }
 
 static void pending_clear(import_state *s)
@@ -290,18 +276,18 @@ static int entry_finish(import_state *s, err *e)
         const closed_range *closed = closed_range_of(&s->lookups, s->date);
         char day[DATE_TEXT_MAX], money[MONEY_TEXT_MAX];
         if (s->line_count < 2)
-            problem(s, s->first_line, "entry", "entry %s has a single line: an entry needs two",
+            service_problem(&s->problems, s->first_line, "entry", "entry %s has a single line: an entry needs two",
                     s->key);
         else if (total != 0)
-            problem(s, s->first_line, "amount",
+            service_problem(&s->problems, s->first_line, "amount",
                     "entry %s does not balance: its lines add up to %s instead of 0.00", s->key,
                     money_format(total, MONEY_GROUPED, money, sizeof money));
         else if (closed)
-            problem(s, s->first_line, "date", "entry %s is dated %s, in the closed period %s",
+            service_problem(&s->problems, s->first_line, "date", "entry %s is dated %s, in the closed period %s",
                     s->key, date_format(s->date, day, sizeof day), closed->period);
     }
     int rc = 0;
-    if (s->error_count == 0) {
+    if (s->problems.count == 0) {
         ledger_entry_row row = {.date = s->date, .description = "", .source = "import",
                                 .source_ref = s->key, .import_id = s->import_id,
                                 .created_at = s->created_at, .created_by = s->ctx->actor.username};
@@ -342,11 +328,14 @@ static int import_line(import_state *s, char *text, long number, err *e)
 {
     char *f[7];
     int count = csv_split(text, f, 7);
-    if (count < 0 || count > 6 || count < 5) {
-        problem(s, number, "line",
-                count < 0 ? "has an unclosed quote or text after a closing quote"
-                          : "must have 6 fields: date,entry,account,center,amount,memo (has %d)",
-                count);
+    if (count < 5 || count > 6) {
+        if (count < 0)
+            service_problem(&s->problems, number, "line",
+                    "has an unclosed quote, text after a closing quote or more than 7 fields "
+                    "(6 expected: %s)",
+                    IMPORT_HEADER);
+        else
+            service_problem(&s->problems, number, "line", "must have 6 fields: %s (has %d)", IMPORT_HEADER, count);
         s->entry_broken = 1;
         return 0;
     }
@@ -359,7 +348,7 @@ static int import_line(import_state *s, char *text, long number, err *e)
 
     const char *key = f[1];
     if (!*key || strlen(key) > ENTRY_KEY_MAX) {
-        problem(s, number, "entry", "must be 1 to %d characters", ENTRY_KEY_MAX);
+        service_problem(&s->problems, number, "entry", "must be 1 to %d characters", ENTRY_KEY_MAX);
         return 0;
     }
     if (!s->has_entry || strcmp(key, s->key) != 0) {
@@ -373,7 +362,7 @@ static int import_line(import_state *s, char *text, long number, err *e)
             s->entry_broken = 1;
     } else if (date_ok && s->date != date && !s->entry_broken) {
         char first[DATE_TEXT_MAX];
-        problem(s, number, "date", "entry %s began on %s: all its lines need the same date", key,
+        service_problem(&s->problems, number, "date", "entry %s began on %s: all its lines need the same date", key,
                 date_format(s->date, first, sizeof first));
         s->entry_broken = 1;
     }
@@ -383,13 +372,13 @@ static int import_line(import_state *s, char *text, long number, err *e)
     pending_line line = {0};
     const account_key *account = account_lookup(&s->lookups, f[2]);
     if (!account) {
-        problem(s, number, "account", "no account '%.40s' in the chart of accounts", f[2]);
+        service_problem(&s->problems, number, "account", "no account '%.40s' in the chart of accounts", f[2]);
         s->entry_broken = 1;
     } else {
         line.account_id = account->id;
     }
     if (strlen(f[3]) >= CENTER_CODE_MAX || !center_known(&s->lookups, f[3])) {
-        problem(s, number, "center", "no donor center or market '%.40s'", f[3]);
+        service_problem(&s->problems, number, "center", "no donor center or market '%.40s'", f[3]);
         s->entry_broken = 1;
     } else {
         snprintf(line.center, sizeof line.center, "%s", f[3]);
@@ -406,7 +395,7 @@ static int import_line(import_state *s, char *text, long number, err *e)
     }
     if (s->line_count == LEDGER_LINES_MAX) {
         if (!s->entry_broken)
-            problem(s, number, "entry", "entry %s has more than %d lines", key, LEDGER_LINES_MAX);
+            service_problem(&s->problems, number, "entry", "entry %s has more than %d lines", key, LEDGER_LINES_MAX);
         s->entry_broken = 1;
         return 0;
     }
@@ -419,7 +408,7 @@ static int import_line(import_state *s, char *text, long number, err *e)
         s->line_capacity = capacity;
     }
     line.memo_at = NO_MEMO;
-    if (*memo && s->error_count == 0) {
+    if (*memo && s->problems.count == 0) {
         line.memo_at = s->memos.length;
         buffer_append(&s->memos, memo, strlen(memo) + 1);
     }
@@ -476,45 +465,38 @@ static int import_complete(import_state *s, const char *sha256, json_t **summary
 }
 
 /* Read the file to its end; returns -1 only on a failure of the machine
- * (database, memory, reading), problems with the content are in s->errors. */
+ * (database, memory, reading), problems with the content are in s->problems. */
 static int import_read(import_state *s, FILE *csv, const journal_import_options *options,
-                       char sha256_hex[crypto_hash_sha256_BYTES * 2 + 1], err *e)
+                       char sha256_hex[SERVICE_SHA256_HEX_SIZE], err *e)
 {
-    crypto_hash_sha256_state hash;
-    crypto_hash_sha256_init(&hash);
-    char *text = NULL;
-    size_t capacity = 0;
-    ssize_t length;
-    long number = 0;
+    service_file_lines file;
+    service_file_lines_open(&file, csv);
     int rc = 0;
-    while (rc == 0 && (length = getline(&text, &capacity, csv)) >= 0) {
-        crypto_hash_sha256_update(&hash, (const unsigned char *)text, (unsigned long long)length);
-        number++;
-        csv_chomp(text);
+    while (rc == 0 && service_file_lines_next(&file)) {
+        long number = file.number;
         if (number == 1) {
-            if (strcmp(text[0] == '\xEF' && text[1] == '\xBB' && text[2] == '\xBF' ? text + 3 : text,
-                       IMPORT_HEADER) != 0)
-                problem(s, 1, "header", "the first line must be exactly: %s", IMPORT_HEADER);
+            if (strcmp(file.line, IMPORT_HEADER) != 0)
+                service_problem(&s->problems, 1, "header", "the first line must be exactly: %s",
+                                IMPORT_HEADER);
             continue;
         }
-        if (!*text)
+        if (!*file.line)
             continue; /* a blank line, often the last one */
-        rc = import_line(s, text, number, e);
+        rc = import_line(s, file.line, number, e);
         if (options && options->progress && number % IMPORT_PROGRESS_EVERY == 0)
             options->progress(options->progress_context, number);
     }
-    if (rc == 0 && ferror(csv))
-        rc = err_set(e, ERR_INVALID, "file", "could not be read to its end");
-    free(text);
+    long lines_read = file.number;
+    int closed = service_file_lines_close(&file, sha256_hex, e);
+    if (rc == 0)
+        rc = closed;
     if (rc == 0)
         rc = entry_finish(s, e);
-    if (rc == 0 && number == 0)
-        problem(s, 1, "header", "the file is empty; the first line must be: %s", IMPORT_HEADER);
-    else if (rc == 0 && s->entries == 0 && s->error_count == 0)
-        problem(s, 2, "file", "has no journal lines after the header");
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&hash, digest);
-    sodium_bin2hex(sha256_hex, crypto_hash_sha256_BYTES * 2 + 1, digest, sizeof digest);
+    if (rc == 0 && lines_read == 0)
+        service_problem(&s->problems, 1, "header", "the file is empty; the first line must be: %s",
+                        IMPORT_HEADER);
+    else if (rc == 0 && s->entries == 0 && s->problems.count == 0)
+        service_problem(&s->problems, 2, "file", "has no journal lines after the header");
     return rc;
 }
 
@@ -524,38 +506,34 @@ int journal_import(service_context *ctx, FILE *csv, const char *file_name,
     *out = NULL;
     if (!file_name || !*file_name)
         return err_set(e, ERR_INVALID, "file", "is required");
-    import_state s = {.ctx = ctx, .file_name = file_name, .errors = json_array()};
+    import_state s = {.ctx = ctx,
+                      .file_name = file_name,
+                      .problems = {.items = json_array(), .max = JOURNAL_IMPORT_ERRORS_MAX}};
     timestamp_format(timestamp_now(), s.created_at, sizeof s.created_at);
-    char sha256[crypto_hash_sha256_BYTES * 2 + 1] = "";
+    char sha256[SERVICE_SHA256_HEX_SIZE] = "";
     if (service_begin(ctx, e)) {
-        json_decref(s.errors);
+        json_decref(s.problems.items);
         return -1;
     }
     int rc = import_begin(&s, e);
     if (rc == 0)
         rc = import_read(&s, csv, options, sha256, e);
-    if (rc == 0 && s.error_count == 0)
+    if (rc == 0 && s.problems.count == 0)
         rc = import_complete(&s, sha256, out, e);
     else if (rc == 0)
-        rc = err_set(e, ERR_INVALID, json_string_value(json_object_get(
-                                         json_array_get(s.errors, 0), "field")),
-                     "line %" JSON_INTEGER_FORMAT ": %s (%ld problem%s in all; nothing was "
-                     "imported)",
-                     json_integer_value(json_object_get(json_array_get(s.errors, 0), "line")),
-                     json_string_value(json_object_get(json_array_get(s.errors, 0), "message")),
-                     s.error_count, s.error_count == 1 ? "" : "s");
+        rc = service_problems_fail(&s.problems, e);
     pending_clear(&s);
     buffer_free(&s.memos);
     free(s.lines);
     free(s.balances.slots);
     lookups_free(&s.lookups);
-    if (rc && s.error_count)
-        *out = json_pack("{s:o, s:I}", "errors", s.errors, "error_count",
-                         (json_int_t)s.error_count);
+    if (rc && s.problems.count)
+        *out = json_pack("{s:o, s:I}", "errors", s.problems.items, "error_count",
+                         (json_int_t)s.problems.count);
     else
-        json_decref(s.errors);
+        json_decref(s.problems.items);
     rc = service_finish(ctx, rc, e);
-    if (rc && !s.error_count) {
+    if (rc && !s.problems.count) {
         json_decref(*out);
         *out = NULL;
     }

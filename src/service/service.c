@@ -3,9 +3,12 @@
  */
 #include <ctype.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/csv.h"
 #include "service/service.h"
 
 void service_actor_local(service_actor *actor)
@@ -103,3 +106,62 @@ void service_normalize_code(char *code)
 }
 
 json_t *service_json_text(const char *text) { return text ? json_string(text) : json_null(); }
+
+void service_file_lines_open(service_file_lines *lines, FILE *file)
+{
+    memset(lines, 0, sizeof *lines);
+    lines->file = file;
+    crypto_hash_sha256_init(&lines->hash);
+}
+
+int service_file_lines_next(service_file_lines *lines)
+{
+    ssize_t length = getline(&lines->text, &lines->capacity, lines->file);
+    if (length < 0)
+        return 0;
+    crypto_hash_sha256_update(&lines->hash, (const unsigned char *)lines->text,
+                              (unsigned long long)length);
+    lines->number++;
+    csv_chomp(lines->text);
+    lines->line = lines->text;
+    if (lines->number == 1 && strncmp(lines->text, "\xEF\xBB\xBF", 3) == 0)
+        lines->line += 3; /* a byte order mark */
+    return 1;
+}
+
+int service_file_lines_close(service_file_lines *lines, char sha256_hex[SERVICE_SHA256_HEX_SIZE],
+                             err *e)
+{
+    int failed = ferror(lines->file);
+    free(lines->text);
+    lines->text = lines->line = NULL;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&lines->hash, digest);
+    sodium_bin2hex(sha256_hex, SERVICE_SHA256_HEX_SIZE, digest, sizeof digest);
+    return failed ? err_set(e, ERR_INVALID, "file", "could not be read to its end") : 0;
+}
+
+void service_problem(service_problems *problems, long line, const char *field, const char *fmt,
+                     ...)
+{
+    problems->count++;
+    if (json_array_size(problems->items) >= problems->max)
+        return;
+    char message[300];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(message, sizeof message, fmt, args);
+    va_end(args);
+    json_array_append_new(problems->items, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
+                                                     "field", field, "message", message));
+}
+
+int service_problems_fail(const service_problems *problems, err *e)
+{
+    json_t *first = json_array_get(problems->items, 0);
+    return err_set(e, ERR_INVALID, json_string_value(json_object_get(first, "field")),
+                   "line %" JSON_INTEGER_FORMAT ": %s (%ld problem%s in all; nothing was imported)",
+                   json_integer_value(json_object_get(first, "line")),
+                   json_string_value(json_object_get(first, "message")), problems->count,
+                   problems->count == 1 ? "" : "s");
+}

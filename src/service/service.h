@@ -14,7 +14,9 @@
 #define BLOODOPS_SERVICE_SERVICE_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
+#include <sodium.h>
 #include "base/error.h"
 #include "domain/role.h"
 #include "store/db.h"
@@ -72,5 +74,43 @@ void service_normalize_code(char *code);
 
 /* json helpers for building results: NULL text becomes JSON null. */
 json_t *service_json_text(const char *text);
+
+/* --- importing a file (journal and catalog imports) ------------------------ */
+
+/* The lines of a file being imported, numbered from 1, each without its
+ * line ending (and line 1 without a UTF-8 byte order mark), while the
+ * file's SHA-256 is computed over every byte read. */
+typedef struct {
+    FILE *file;
+    char *line;
+    long number;
+    char *text;
+    size_t capacity;
+    crypto_hash_sha256_state hash;
+} service_file_lines;
+
+enum { SERVICE_SHA256_HEX_SIZE = crypto_hash_sha256_BYTES * 2 + 1 };
+
+void service_file_lines_open(service_file_lines *lines, FILE *file);
+/* 1 with the next line in lines->line, 0 at the end of the file. */
+int service_file_lines_next(service_file_lines *lines);
+/* Free the lines and give the SHA-256 of what was read, in hex; ERR_INVALID
+ * naming "file" when it could not be read to its end. */
+int service_file_lines_close(service_file_lines *lines, char sha256_hex[SERVICE_SHA256_HEX_SIZE],
+                             err *e);
+
+/* The problems found in an imported file, {"line", "field", "message"}
+ * each: all are counted, the first `max` kept in `items`. */
+typedef struct {
+    json_t *items;
+    long count;
+    size_t max;
+} service_problems;
+
+void service_problem(service_problems *problems, long line, const char *field, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+/* ERR_INVALID naming the first problem's field: "line N: MESSAGE (K
+ * problems in all; nothing was imported)". Returns -1. */
+int service_problems_fail(const service_problems *problems, err *e);
 
 #endif
