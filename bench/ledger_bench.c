@@ -371,6 +371,32 @@ typedef struct {
     clock_mark start, end;
 } timed;
 
+/* The next data line of the generated CSV (the header and blank lines
+ * skipped), split at its commas in place: the generator writes no quoted
+ * fields. Returns the number of fields (at most 6), or -1 at the end. */
+static int next_row(FILE *f, char **text, size_t *capacity, long *number, char *field[6])
+{
+    ssize_t length;
+    while ((length = getline(text, capacity, f)) >= 0) {
+        if ((*number)++ == 0)
+            continue; /* the header */
+        char *line = *text;
+        while (length && (line[length - 1] == '\n' || line[length - 1] == '\r'))
+            line[--length] = '\0';
+        if (!length)
+            continue;
+        int count = 0;
+        field[count++] = line;
+        for (char *p = line; *p && count < 6; p++)
+            if (*p == ',') {
+                *p = '\0';
+                field[count++] = p + 1;
+            }
+        return count;
+    }
+    return -1;
+}
+
 /* Read the CSV line by line, split the six fields at commas, and insert
  * each row with one prepared statement inside one transaction. */
 static int raw_insert(const char *csv_path, const char *db_path, timed *out)
@@ -406,24 +432,11 @@ static int raw_insert(const char *csv_path, const char *db_path, timed *out)
                                      &insert, NULL),
                   "prepare"))
         goto done;
-    ssize_t length;
     long number = 0;
     out->rows = 0;
-    while ((length = getline(&text, &capacity, f)) >= 0) {
-        if (number++ == 0)
-            continue; /* the header */
-        while (length && (text[length - 1] == '\n' || text[length - 1] == '\r'))
-            text[--length] = '\0';
-        if (!length)
-            continue;
-        char *field[6];
-        int count = 0;
-        field[count++] = text;
-        for (char *p = text; *p && count < 6; p++)
-            if (*p == ',') {
-                *p = '\0';
-                field[count++] = p + 1;
-            }
+    char *field[6];
+    int count;
+    while ((count = next_row(f, &text, &capacity, &number, field)) >= 0) {
         if (count != 6) {
             fail("raw SQLite", "line %ld has %d fields", number, count);
             goto done;
@@ -531,27 +544,14 @@ static int schema_insert(const char *csv_path, const char *db_path, timed *out)
                                      -1, &line, NULL),
                   "prepare"))
         goto done;
-    ssize_t length;
     long number = 0;
     int64_t entry_id = 0;
     int line_no = 0;
     char key[80] = "";
     out->rows = 0;
-    while ((length = getline(&text, &capacity, f)) >= 0) {
-        if (number++ == 0)
-            continue;
-        while (length && (text[length - 1] == '\n' || text[length - 1] == '\r'))
-            text[--length] = '\0';
-        if (!length)
-            continue;
-        char *field[6];
-        int count = 0;
-        field[count++] = text;
-        for (char *p = text; *p && count < 6; p++)
-            if (*p == ',') {
-                *p = '\0';
-                field[count++] = p + 1;
-            }
+    char *field[6];
+    int count;
+    while ((count = next_row(f, &text, &capacity, &number, field)) >= 0) {
         if (count != 6) {
             fail("schema ceiling", "line %ld has %d fields", number, count);
             goto done;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/import_file.h"
 #include "service/catalog.h"
 #include "service/din.h"
 
@@ -88,50 +89,19 @@ static int run_catalog_show(cli_invocation *invocation)
                          product_detail_columns);
 }
 
-static void print_import_problems(const char *file, json_t *errors)
+static int call_catalog_import(service_context *ctx, FILE *csv, const char *path, void *arg,
+                               json_t **out, err *e)
 {
-    size_t index;
-    json_t *problem;
-    json_array_foreach(json_object_get(errors, "errors"), index, problem) {
-        fprintf(stderr, "%s:%" JSON_INTEGER_FORMAT ": %s: %s\n", file,
-                json_integer_value(json_object_get(problem, "line")),
-                json_string_value(json_object_get(problem, "field")),
-                json_string_value(json_object_get(problem, "message")));
-    }
-    json_int_t count = json_integer_value(json_object_get(errors, "error_count"));
-    json_int_t listed = (json_int_t)json_array_size(json_object_get(errors, "errors"));
-    if (count > listed)
-        fprintf(stderr, "... and %" JSON_INTEGER_FORMAT " more\n", count - listed);
-    fprintf(stderr, "bloodops: nothing was imported: %" JSON_INTEGER_FORMAT " problem%s in %s\n",
-            count, count == 1 ? "" : "s", file);
+    (void)arg;
+    return catalog_import(ctx, csv, path, out, e);
 }
 
 static int run_catalog_import(cli_invocation *invocation)
 {
-    err e;
-    const char *path = invocation->positional[0];
-    FILE *csv = fopen(path, "r");
-    if (!csv) {
-        err_set(&e, ERR_INVALID, "file", "cannot open %s", path);
-        return cli_fail(&e);
-    }
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e)) {
-        fclose(csv);
-        return cli_fail(&e);
-    }
-    json_t *result = NULL;
-    int rc = catalog_import(&ctx, csv, path, &result, &e);
-    fclose(csv);
-    cli_close(&ctx);
-    if (rc) {
-        if (result)
-            print_import_problems(path, result);
-        else
-            cli_fail(&e);
-        json_decref(result);
+    json_t *result;
+    if (cli_import_file(invocation, call_catalog_import, NULL, &result))
         return CLI_FAILED;
-    }
+    const char *path = invocation->positional[0];
     if (invocation->format == OUTPUT_TABLE)
         printf("imported %" JSON_INTEGER_FORMAT " products from %s: %" JSON_INTEGER_FORMAT
                " added, %" JSON_INTEGER_FORMAT " updated, %" JSON_INTEGER_FORMAT " unchanged\n",

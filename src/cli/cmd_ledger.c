@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/import_file.h"
 #include "service/ledger.h"
 
 static const cli_column account_columns[] = {
@@ -82,15 +83,12 @@ static int run_account_list(cli_invocation *invocation)
 /* An entry: its header, then its lines (JSON and CSV print it whole). */
 static void print_entry(const cli_invocation *invocation, json_t *entry)
 {
-    if (invocation->format == OUTPUT_JSON || invocation->format == OUTPUT_CSV) {
+    if (invocation->format != OUTPUT_CSV) {
+        cli_print_object(invocation, entry, entry_detail_columns);
         if (invocation->format == OUTPUT_JSON)
-            cli_print_object(invocation, entry, entry_detail_columns);
-        else
-            cli_print_list(invocation, json_object_get(entry, "lines"), line_columns);
-        return;
+            return;
+        printf("\n");
     }
-    cli_print_object(invocation, entry, entry_detail_columns);
-    printf("\n");
     cli_print_list(invocation, json_object_get(entry, "lines"), line_columns);
 }
 
@@ -222,54 +220,25 @@ static void show_progress(void *context, long lines)
         fprintf(stderr, "journal import: %ld lines read\n", lines);
 }
 
-static void print_import_problems(const char *file, json_t *errors)
+/* The progress line ends before anything else is said about the import. */
+static int call_journal_import(service_context *ctx, FILE *csv, const char *path, void *arg,
+                               json_t **out, err *e)
 {
-    size_t index;
-    json_t *problem;
-    json_array_foreach(json_object_get(errors, "errors"), index, problem) {
-        fprintf(stderr, "%s:%" JSON_INTEGER_FORMAT ": %s: %s\n", file,
-                json_integer_value(json_object_get(problem, "line")),
-                json_string_value(json_object_get(problem, "field")),
-                json_string_value(json_object_get(problem, "message")));
-    }
-    json_int_t count = json_integer_value(json_object_get(errors, "error_count"));
-    if ((size_t)count > json_array_size(json_object_get(errors, "errors")))
-        fprintf(stderr, "... and %" JSON_INTEGER_FORMAT " more\n",
-                count - (json_int_t)json_array_size(json_object_get(errors, "errors")));
-    fprintf(stderr, "bloodops: nothing was imported: %" JSON_INTEGER_FORMAT " problem%s in %s\n",
-            count, count == 1 ? "" : "s", file);
+    int *on_terminal = arg;
+    journal_import_options options = {show_progress, on_terminal};
+    int rc = journal_import(ctx, csv, path, &options, out, e);
+    if (*on_terminal)
+        fprintf(stderr, "\n");
+    return rc;
 }
 
 static int run_journal_import(cli_invocation *invocation)
 {
-    err e;
-    const char *path = invocation->positional[0];
-    FILE *csv = fopen(path, "r");
-    if (!csv) {
-        err_set(&e, ERR_INVALID, "file", "cannot open %s", path);
-        return cli_fail(&e);
-    }
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e)) {
-        fclose(csv);
-        return cli_fail(&e);
-    }
     int on_terminal = isatty(STDERR_FILENO);
-    journal_import_options options = {show_progress, &on_terminal};
-    json_t *result = NULL;
-    int rc = journal_import(&ctx, csv, path, &options, &result, &e);
-    fclose(csv);
-    cli_close(&ctx);
-    if (on_terminal)
-        fprintf(stderr, "\n");
-    if (rc) {
-        if (result)
-            print_import_problems(path, result);
-        else
-            cli_fail(&e);
-        json_decref(result);
+    json_t *result;
+    if (cli_import_file(invocation, call_journal_import, &on_terminal, &result))
         return CLI_FAILED;
-    }
+    const char *path = invocation->positional[0];
     if (invocation->format == OUTPUT_TABLE)
         printf("imported %" JSON_INTEGER_FORMAT " entries (%" JSON_INTEGER_FORMAT
                " lines) from %s as import %" JSON_INTEGER_FORMAT "\n",

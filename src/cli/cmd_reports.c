@@ -82,18 +82,28 @@ static void statement_rows(json_t *node, const char *section, json_t *rows)
     }
 }
 
-static int run_report(cli_invocation *invocation, report_call call, const void *input,
-                      void (*print_text)(json_t *report))
+/* Open the database and make the call: CLI_OK with *report set, or the
+ * exit status after printing the error. */
+static int fetch_report(cli_invocation *invocation, report_call call, const void *input,
+                        json_t **report)
 {
     err e;
     service_context ctx;
-    json_t *report = NULL;
+    *report = NULL;
     if (cli_open(invocation, &ctx, &e))
         return cli_fail(&e);
-    int rc = call(&ctx, input, &report, &e);
+    int rc = call(&ctx, input, report, &e);
     cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
+    return rc ? cli_fail(&e) : CLI_OK;
+}
+
+static int run_report(cli_invocation *invocation, report_call call, const void *input,
+                      void (*print_text)(json_t *report))
+{
+    json_t *report;
+    int status = fetch_report(invocation, call, input, &report);
+    if (status != CLI_OK)
+        return status;
     if (invocation->format == OUTPUT_TABLE) {
         print_text(report);
     } else if (invocation->format == OUTPUT_CSV) {
@@ -124,15 +134,10 @@ static int call_trial_balance(service_context *ctx, const void *range, json_t **
 static int run_trial_balance(cli_invocation *invocation)
 {
     report_range range = range_of(invocation);
-    err e;
-    service_context ctx;
-    json_t *report = NULL;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc = call_trial_balance(&ctx, &range, &report, &e);
-    cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
+    json_t *report;
+    int status = fetch_report(invocation, call_trial_balance, &range, &report);
+    if (status != CLI_OK)
+        return status;
     if (invocation->format == OUTPUT_JSON) {
         cli_print_object(invocation, report, NULL);
     } else {

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/csv.h"
 #include "base/money.h"
 
 /* ======================================================================
@@ -1198,21 +1199,6 @@ void results_render_text(const results_report *report, buffer *out)
  * CSV
  * ==================================================================== */
 
-static void csv_field(buffer *out, const char *text)
-{
-    if (strpbrk(text, ",\"\r\n") == NULL) {
-        buffer_append_text(out, text);
-        return;
-    }
-    buffer_append_char(out, '"');
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            buffer_append_char(out, '"');
-        buffer_append_char(out, *p);
-    }
-    buffer_append_char(out, '"');
-}
-
 static void csv_row(buffer *out, const char *section, const char *item, const char *current,
                     const char *prior, const char *change, const char *change_percent)
 {
@@ -1220,7 +1206,7 @@ static void csv_row(buffer *out, const char *section, const char *item, const ch
     for (size_t i = 0; i < 6; i++) {
         if (i > 0)
             buffer_append_char(out, ',');
-        csv_field(out, fields[i]);
+        csv_append_field(out, fields[i]);
     }
     buffer_append_char(out, '\n');
 }
@@ -1757,16 +1743,36 @@ static void release_revenue_total(buffer *p, const results_period *now,
                   before->period.year);
 }
 
+/* ", or 4.7%," : the size of a change in percent, when the prior is not
+ * zero. */
+static void change_percent_clause(buffer *p, int64_t now, int64_t before)
+{
+    int64_t tenths;
+    if (results_change_tenths(now, before, &tenths))
+        buffer_printf(p, ", or %s,", percent_size(tenths).text);
+}
+
+/* " SUBJECT decreased $94,000" and 1, or " SUBJECT was unchanged at
+ * $1,891,000." and 0: the start of the sentences below. */
+static int release_change_start(buffer *p, const char *subject, int64_t now, int64_t before)
+{
+    int64_t change = now - before;
+    if (change == 0) {
+        buffer_printf(p, " %s was unchanged at %s.", subject, dollars(now).text);
+        return 0;
+    }
+    buffer_printf(p, " %s %s %s", subject, increase_word(change),
+                  dollars(magnitude_of(change)).text);
+    return 1;
+}
+
 /* "SUBJECT decreased $101,000 to $4,845,000, or 2.0%." */
 static void release_change_to(buffer *p, const char *subject, int64_t now, int64_t before)
 {
-    int64_t change = now - before, tenths;
-    if (change == 0) {
-        buffer_printf(p, " %s was unchanged at %s.", subject, dollars(now).text);
+    int64_t tenths;
+    if (!release_change_start(p, subject, now, before))
         return;
-    }
-    buffer_printf(p, " %s %s %s to %s", subject, increase_word(change),
-                  dollars(magnitude_of(change)).text, dollars(now).text);
+    buffer_printf(p, " to %s", dollars(now).text);
     if (results_change_tenths(now, before, &tenths))
         buffer_printf(p, ", or %s", percent_size(tenths).text);
     buffer_append_char(p, '.');
@@ -1777,15 +1783,9 @@ static void release_change_to(buffer *p, const char *subject, int64_t now, int64
 static void release_change_from(buffer *p, const char *subject, int64_t now, int64_t before,
                                 const results_period *prior)
 {
-    int64_t change = now - before, tenths;
-    if (change == 0) {
-        buffer_printf(p, " %s was unchanged at %s.", subject, dollars(now).text);
+    if (!release_change_start(p, subject, now, before))
         return;
-    }
-    buffer_printf(p, " %s %s %s", subject, increase_word(change),
-                  dollars(magnitude_of(change)).text);
-    if (results_change_tenths(now, before, &tenths))
-        buffer_printf(p, ", or %s,", percent_size(tenths).text);
+    change_percent_clause(p, now, before);
     buffer_printf(p, " from %s reported in the %s quarter of %d.", dollars(before).text,
                   quarter_word(prior), prior->period.year);
 }
@@ -1793,15 +1793,9 @@ static void release_change_from(buffer *p, const char *subject, int64_t now, int
 /* "SUBJECT decreased $94,000, or 4.7%, to $1,891,000." */
 static void release_change_by(buffer *p, const char *subject, int64_t now, int64_t before)
 {
-    int64_t change = now - before, tenths;
-    if (change == 0) {
-        buffer_printf(p, " %s was unchanged at %s.", subject, dollars(now).text);
+    if (!release_change_start(p, subject, now, before))
         return;
-    }
-    buffer_printf(p, " %s %s %s", subject, increase_word(change),
-                  dollars(magnitude_of(change)).text);
-    if (results_change_tenths(now, before, &tenths))
-        buffer_printf(p, ", or %s,", percent_size(tenths).text);
+    change_percent_clause(p, now, before);
     buffer_printf(p, " to %s.", dollars(now).text);
 }
 
@@ -1947,16 +1941,15 @@ static void release_segment_profit(buffer *p, const results_report *report)
         buffer_append_char(p, '.');
         return;
     }
-    int64_t change = now->blood_products_gross_profit - before->blood_products_gross_profit, tenths;
+    int64_t change = now->blood_products_gross_profit - before->blood_products_gross_profit;
     if (change == 0) {
         buffer_printf(p, "Gross profit from the blood products segment was unchanged at %s.",
                       dollars(now->blood_products_gross_profit).text);
     } else {
         buffer_printf(p, "Gross profit from the blood products segment %s %s",
                       increase_word(change), dollars(magnitude_of(change)).text);
-        if (results_change_tenths(now->blood_products_gross_profit,
-                                  before->blood_products_gross_profit, &tenths))
-            buffer_printf(p, ", or %s,", percent_size(tenths).text);
+        change_percent_clause(p, now->blood_products_gross_profit,
+                              before->blood_products_gross_profit);
         buffer_printf(p, " during the %s quarter of %d compared with %d.", quarter_word(now),
                       now->period.year, before->period.year);
     }
@@ -2034,7 +2027,7 @@ static void release_expenses(buffer *p, const results_report *report)
                       now->period.year);
         return;
     }
-    int64_t change = now->general_administrative - before->general_administrative, tenths;
+    int64_t change = now->general_administrative - before->general_administrative;
     if (change == 0) {
         buffer_printf(p,
                       "General and administrative expenses were unchanged at %s in the %s "
@@ -2045,9 +2038,7 @@ static void release_expenses(buffer *p, const results_report *report)
         buffer_printf(p, "General and administrative expenses %s in the %s quarter of %d by %s",
                       increase_word(change), quarter_word(now), now->period.year,
                       dollars(magnitude_of(change)).text);
-        if (results_change_tenths(now->general_administrative, before->general_administrative,
-                                  &tenths))
-            buffer_printf(p, ", or %s,", percent_size(tenths).text);
+        change_percent_clause(p, now->general_administrative, before->general_administrative);
         buffer_printf(p, " when compared with %d.", before->period.year);
     }
     release_expense_reasons(p, report);

@@ -656,7 +656,7 @@ static int shares_parse(const char *text, int64_t *value, const char *field, err
     if (!text || !*text)
         return err_set(e, ERR_INVALID, field, "is required");
     long long parsed = strtoll(text, &end, 10);
-    if (*end || parsed <= 0 || parsed > 1000000000000LL || text[0] == '+' || text[0] == ' ')
+    if (*end || parsed <= 0 || parsed > 1000000000000LL || text[0] < '0' || text[0] > '9')
         return err_set(e, ERR_INVALID, field, "must be a whole number of shares from 1");
     *value = parsed;
     return 0;
