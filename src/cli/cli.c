@@ -3,7 +3,9 @@
  *
  * Options are `--name value` or `--name=value`; every command also takes
  * --db PATH (or BLOODOPS_DB; default ./var/bloodops.db), --format
- * table|json|csv and --help. Exit status: 0 success, 1 failure, 2 usage.
+ * table|json|csv (a report's or an image's own formats when it declares
+ * them: cli_command.document_formats) and --help. Exit status: 0 success,
+ * 1 failure, 2 usage.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,32 @@ static const cli_command *const command_tables[] = {
     cli_commands_catalog,
 };
 enum { TABLE_COUNT = sizeof command_tables / sizeof command_tables[0] };
+
+/* The --format values of each kind of command (cli_command.document_formats):
+ * as help and errors write them, and each name with what it chooses. */
+static const struct {
+    const char *choices;
+    const char *names[6];
+    cli_format formats[6];
+} format_lists[] = {
+    [CLI_DATA_FORMATS] = {"table, json or csv", {"table", "json", "csv"},
+                          {OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV}},
+    /* "table", every command's default, is the report's text */
+    [CLI_REPORT_FORMATS] = {"text, json, csv or html", {"table", "text", "json", "csv", "html"},
+                            {OUTPUT_TABLE, OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_HTML}},
+    [CLI_IMAGE_FORMATS] = {"svg, pdf or png", {"svg", "pdf", "png"},
+                           {OUTPUT_SVG, OUTPUT_PDF, OUTPUT_PNG}},
+};
+
+static const struct {
+    const char *option, *help;
+} format_help[] = {
+    [CLI_DATA_FORMATS] = {"--format table|json|csv", "how data is printed (default table)"},
+    [CLI_REPORT_FORMATS] = {"--format text|json|csv|html",
+                            "how the report is printed (default text)"},
+    [CLI_IMAGE_FORMATS] = {"--format svg|pdf|png",
+                           "the image (default: --output's extension, else svg)"},
+};
 
 static void print_usage_line(FILE *out, const cli_command *command)
 {
@@ -74,8 +102,9 @@ static void print_command_help(FILE *out, const cli_command *command)
         fprintf(out, "  %-26s %s\n", head, option->help);
     }
     fprintf(out, "  %-26s %s\n  %-26s %s\n  %-26s %s\n", "--db PATH",
-            "the database (BLOODOPS_DB; default " DEFAULT_DB ")", "--format table|json|csv",
-            "how data is printed (default table)", "--help", "this help");
+            "the database (BLOODOPS_DB; default " DEFAULT_DB ")",
+            format_help[command->document_formats].option,
+            format_help[command->document_formats].help, "--help", "this help");
 }
 
 static int usage_error(const char *fmt, const char *detail, const cli_command *command)
@@ -117,10 +146,25 @@ static int wants_help(int argc, char **argv, int from)
     return 0;
 }
 
+/* The format `name` (NULL: the default, table) chooses for `command`. */
+static int format_parse(const cli_command *command, const char *name, cli_format *out)
+{
+    if (!name) {
+        *out = command->document_formats == CLI_IMAGE_FORMATS ? OUTPUT_SVG : OUTPUT_TABLE;
+        return 0;
+    }
+    for (int i = 0; format_lists[command->document_formats].names[i]; i++)
+        if (strcmp(format_lists[command->document_formats].names[i], name) == 0) {
+            *out = format_lists[command->document_formats].formats[i];
+            return 0;
+        }
+    return -1;
+}
+
 static int parse_arguments(cli_invocation *invocation, int argc, char **argv, int from)
 {
     const cli_command *command = invocation->command;
-    const char *format = "table";
+    const char *format = NULL;
     invocation->db_location = getenv("BLOODOPS_DB");
     for (int i = from; i < argc; i++) {
         const char *argument = argv[i];
@@ -163,20 +207,13 @@ static int parse_arguments(cli_invocation *invocation, int argc, char **argv, in
     }
     if (invocation->positional_count < command->positional_min)
         return usage_error("missing argument %s", command->arguments, command);
-    if (strcmp(format, "table") == 0)
-        invocation->format = OUTPUT_TABLE;
-    else if (strcmp(format, "json") == 0)
-        invocation->format = OUTPUT_JSON;
-    else if (strcmp(format, "csv") == 0)
-        invocation->format = OUTPUT_CSV;
-    else if (command->document_formats && strcmp(format, "text") == 0)
-        invocation->format = OUTPUT_TEXT;
-    else if (command->document_formats && strcmp(format, "html") == 0)
-        invocation->format = OUTPUT_HTML;
-    else if (command->document_formats)
-        return usage_error("--format must be text, json, csv or html, not '%s'", format, command);
-    else
-        return usage_error("--format must be table, json or csv, not '%s'", format, command);
+    if (format_parse(command, format, &invocation->format) != 0) {
+        char message[96];
+        snprintf(message, sizeof message, "--format must be %s, not '%%s'",
+                 format_lists[command->document_formats].choices);
+        return usage_error(message, format, command);
+    }
+    invocation->format_given = format != NULL;
     if (!invocation->db_location || !*invocation->db_location)
         invocation->db_location = DEFAULT_DB;
     return CLI_OK;

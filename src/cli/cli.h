@@ -3,7 +3,8 @@
  *
  * Each command is an entry in a table (noun, verb, its options, a run
  * function). cli.c parses the arguments against that entry, so every
- * command gets --help, --db and --format, unknown options refused with
+ * command gets --help, --db and --format (table|json|csv, or the formats
+ * of a report or an image it declares), unknown options refused with
  * exit status 2, and errors printed as one line on stderr. Commands call one
  * service and print its JSON result as a table, JSON or CSV (output.c).
  */
@@ -23,9 +24,20 @@ typedef struct {
     const char *help;
 } cli_option;
 
-/* Reports (document_formats) also print as text (the default, "table" is
- * the same) or as an HTML page. */
-typedef enum { OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_TEXT, OUTPUT_HTML } cli_format;
+/* What --format chooses. Reports (CLI_REPORT_FORMATS) also print as text
+ * (the default, "table" is the same) or as an HTML page; images
+ * (CLI_IMAGE_FORMATS) are SVG, PDF or PNG. */
+typedef enum {
+    OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_TEXT, OUTPUT_HTML,
+    OUTPUT_SVG, OUTPUT_PDF, OUTPUT_PNG
+} cli_format;
+
+/* The --format values a command takes (cli_command.document_formats). */
+enum {
+    CLI_DATA_FORMATS = 0,   /* table|json|csv, default table */
+    CLI_REPORT_FORMATS = 1, /* text|json|csv|html, default text */
+    CLI_IMAGE_FORMATS = 2,  /* svg|pdf|png, no default: format_given says */
+};
 
 struct cli_command;
 
@@ -36,6 +48,7 @@ typedef struct {
     int positional_count;
     const char *db_location;
     cli_format format;
+    int format_given; /* 1: --format was on the command line */
 } cli_invocation;
 
 typedef struct cli_command {
@@ -46,7 +59,7 @@ typedef struct cli_command {
     const cli_option *options; /* terminated by {0} */
     const char *summary;
     int opens_database; /* 1: the database must exist (every command but init) */
-    int document_formats; /* 1: a report: --format text|json|csv|html */
+    int document_formats; /* CLI_DATA_FORMATS, CLI_REPORT_FORMATS or CLI_IMAGE_FORMATS */
 } cli_command;
 
 /* Command tables of each area, terminated by a zeroed entry. */

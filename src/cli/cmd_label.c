@@ -6,11 +6,11 @@
  *       --output FILE), PDF or PNG (--output FILE, or standard output when
  *       it is not a terminal)
  *
- * The image format is --type svg|pdf|png, or the extension of --output:
- * --format belongs to every command and chooses how data is printed
- * (table|json|csv), here the summary printed after writing a file.
- * Until units are recorded (the next issue) a label is made from explicit
- * values.
+ * The image format is --format svg|pdf|png (the command declares its own
+ * formats, as reports do: CLI_IMAGE_FORMATS), else the extension of
+ * --output, else SVG. After writing a file it prints what it wrote as a
+ * table. Until units are recorded (the next issue) a label is made from
+ * explicit values.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,18 +30,13 @@ static int fail(err *e)
     return cli_fail(e);
 }
 
-static int invalid(const char *field, const char *message)
+/* svg, pdf or png from --format, else from the extension of --output, else svg. */
+static label_format format_of(const cli_invocation *invocation, const char *output)
 {
-    err e;
-    err_set(&e, ERR_INVALID, field, "%s", message);
-    return cli_fail(&e);
-}
-
-/* svg, pdf or png from --type, else from the extension of --output, else svg. */
-static int format_of(const char *type, const char *output)
-{
-    if (type)
-        return label_format_parse(type);
+    if (invocation->format_given)
+        return invocation->format == OUTPUT_PDF   ? LABEL_PDF
+               : invocation->format == OUTPUT_PNG ? LABEL_PNG
+                                                  : LABEL_SVG;
     const char *dot = output ? strrchr(output, '.') : NULL;
     if (dot && strcasecmp(dot, ".pdf") == 0)
         return LABEL_PDF;
@@ -76,35 +71,25 @@ static int run_render(cli_invocation *invocation)
         .donation_type = cli_option_value(invocation, "donation-type"),
         .divisions = cli_option_value(invocation, "divisions"),
         .expires = cli_option_value(invocation, "expires"),
+        .collected = cli_option_value(invocation, "collected"),
         .description = cli_option_value(invocation, "description"),
         .facility_name = cli_option_value(invocation, "facility-name"),
     };
-    const char *type = cli_option_value(invocation, "type");
     const char *output = cli_option_value(invocation, "output");
-    const char *dpi_text = cli_option_value(invocation, "dpi");
     err e;
     static label l;
-    if (label_make(&input, &l, &e))
+    int dpi;
+    if (label_make(&input, &l, &e) ||
+        label_dpi_parse(cli_option_value(invocation, "dpi"), &dpi, &e))
         return fail(&e);
-    int format = format_of(type, output);
-    if (format < 0)
-        return invalid("type", "must be svg, pdf or png");
-    int dpi = 0;
-    if (dpi_text) {
-        char *end;
-        long value = strtol(dpi_text, &end, 10);
-        if (end == dpi_text || *end || value < LABEL_DPI_MIN || value > LABEL_DPI_MAX) {
-            err_set(&e, ERR_INVALID, "dpi", "must be a whole number of dots per inch, %d to %d",
-                    LABEL_DPI_MIN, LABEL_DPI_MAX);
-            return cli_fail(&e);
-        }
-        dpi = (int)value;
+    label_format format = format_of(invocation, output);
+    if (!output && format != LABEL_SVG && isatty(STDOUT_FILENO)) {
+        err_set(&e, ERR_INVALID, "output", "a PDF or PNG is not for a terminal: give --output "
+                                           "FILE or redirect standard output");
+        return cli_fail(&e);
     }
-    if (!output && format != LABEL_SVG && isatty(STDOUT_FILENO))
-        return invalid("output", "a PDF or PNG is not for a terminal: give --output FILE or "
-                                 "redirect standard output");
     buffer document = BUFFER_INIT;
-    if (label_render(&l, (label_format)format, dpi, &document, &e)) {
+    if (label_render(&l, format, dpi, &document, &e)) {
         buffer_free(&document);
         return fail(&e);
     }
@@ -125,8 +110,8 @@ static int run_render(cli_invocation *invocation)
                                            "expiry_data"};
         char eye_readable[ISBT_EYE_READABLE_MAX], data[ISBT_STRUCTURE_TEXT_MAX];
         json_t *object = json_pack(
-            "{s:s, s:s, s:I, s:s}", "file", output, "format",
-            label_format_name((label_format)format), "bytes", (json_int_t)document.length, "din",
+            "{s:s, s:s, s:I, s:s}", "file", output, "format", label_format_name(format), "bytes",
+            (json_int_t)document.length, "din",
             isbt_din_eye_readable(&l.din.din, eye_readable, sizeof eye_readable));
         for (int i = 0; i < 4; i++) {
             label_barcode_data(&l, i, data, sizeof data);
@@ -138,7 +123,9 @@ static int run_render(cli_invocation *invocation)
             {"din_data", "DIN DATA"},   {"group_data", "GROUP DATA"},
             {"product_data", "PRODUCT DATA"}, {"expiry_data", "EXPIRY DATA"},
             {0}};
-        cli_print_object(invocation, object, columns);
+        cli_invocation summary = *invocation; /* --format chose the image */
+        summary.format = OUTPUT_TABLE;
+        cli_print_object(&summary, object, columns);
         json_decref(object);
     }
     buffer_free(&document);
@@ -153,15 +140,16 @@ static const cli_option render_options[] = {
     {"donation-type", "T", "type of collection of table 7 (V: volunteer homologous)"},
     {"divisions", "DD", "divisions (default 00, or 000 for tissues and others)"},
     {"expires", "WHEN", "expiration, YYYY-MM-DD[THH:MM] (time 23:59 if omitted)"},
+    {"collected", "WHEN", "collection, YYYY-MM-DD[THH:MM], printed when given"},
     {"description", "TEXT", "the product's name as printed (default: its family)"},
     {"facility-name", "TEXT", "the collection facility, printed under the DIN"},
-    {"type", "svg|pdf|png", "image format (default: from --output's extension, else svg)"},
     {"output", "FILE", "write the label there (default: standard output)"},
     {"dpi", "N", "PNG resolution in dots per inch (default 203: 8 dots per mm)"},
     {0}};
 
 const cli_command cli_commands_label[] = {
     {"label", "render", run_render, NULL, 0, 0, render_options,
-     "render a 100 mm x 100 mm ISBT 128 unit label (SVG, PDF or PNG) from its values", 0, 0},
+     "render a 100 mm x 100 mm ISBT 128 unit label (SVG, PDF or PNG) from its values", 0,
+     CLI_IMAGE_FORMATS},
     {0},
 };

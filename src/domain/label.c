@@ -13,6 +13,7 @@
  */
 #include <cairo/cairo.h> /* not <cairo.h>: builds without pkg-config flags (fuzz) */
 #include <cairo/cairo-pdf.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,6 +232,21 @@ int label_format_parse(const char *name)
     if (strcmp(name, "png") == 0)
         return LABEL_PNG;
     return -1;
+}
+
+int label_dpi_parse(const char *text, int *dpi, err *e)
+{
+    *dpi = 0;
+    if (!text)
+        return 0;
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (end == text || *end || errno || value < LABEL_DPI_MIN || value > LABEL_DPI_MAX)
+        return err_set(e, ERR_INVALID, "dpi", "must be a whole number of dots per inch, %d to %d",
+                       LABEL_DPI_MIN, LABEL_DPI_MAX);
+    *dpi = (int)value;
+    return 0;
 }
 
 const char *label_format_name(label_format format)

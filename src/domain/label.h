@@ -81,6 +81,11 @@ const char *label_format_name(label_format format);
 /* "image/svg+xml", "application/pdf", "image/png". */
 const char *label_format_content_type(label_format format);
 
+/* The PNG resolution from its decimal text: a whole number of dots per inch,
+ * LABEL_DPI_MIN..MAX, or 0 (the default) when text is NULL. ERR_INVALID
+ * naming "dpi". */
+int label_dpi_parse(const char *text, int *dpi, err *e);
+
 /* Render the label, appending the document to *out (SVG text, PDF or PNG
  * bytes; out->length is its size). dpi is the PNG's resolution (dots per
  * inch, LABEL_DPI_MIN..MAX; 0 for LABEL_DPI_DEFAULT) and is ignored by the

@@ -9,8 +9,6 @@
  * naming its parameter. Until units are recorded (the next issue) a label
  * is rendered from explicit values; it reads and writes nothing.
  */
-#include <stdlib.h>
-#include <string.h>
 #include "domain/label.h"
 #include "http/http.h"
 
@@ -29,10 +27,10 @@ static void render(http_request *request, http_response *response)
         .facility_name = http_query(request, "facility_name"),
     };
     const char *format_text = http_query(request, "format");
-    const char *dpi_text = http_query(request, "dpi");
     err e;
     label *l = arena_alloc(request->arena, sizeof *l);
-    if (label_make(&input, l, &e)) {
+    int dpi;
+    if (label_make(&input, l, &e) || label_dpi_parse(http_query(request, "dpi"), &dpi, &e)) {
         http_reply_error(response, &e);
         return;
     }
@@ -41,18 +39,6 @@ static void render(http_request *request, http_response *response)
         err_set(&e, ERR_INVALID, "format", "must be svg, pdf or png");
         http_reply_error(response, &e);
         return;
-    }
-    int dpi = 0;
-    if (dpi_text) {
-        char *end;
-        long value = strtol(dpi_text, &end, 10);
-        if (end == dpi_text || *end || value < LABEL_DPI_MIN || value > LABEL_DPI_MAX) {
-            err_set(&e, ERR_INVALID, "dpi", "must be a whole number of dots per inch, %d to %d",
-                    LABEL_DPI_MIN, LABEL_DPI_MAX);
-            http_reply_error(response, &e);
-            return;
-        }
-        dpi = (int)value;
     }
     buffer document = BUFFER_INIT;
     if (label_render(l, (label_format)format, dpi, &document, &e)) {

@@ -54,14 +54,15 @@ after(() => srv && srv.stop());
 
 test('a PNG label from the command line: its four bar codes decode to the encoded data', () => {
   const file = path.join(srv.dir, 'label.png');
-  const r = srv.cli('label', 'render', ...UNIT, '--output', file, '--format', 'json');
+  const r = srv.cli('label', 'render', ...UNIT, '--output', file);
   assert.equal(r.status, 0, r.stderr);
-  const summary = JSON.parse(r.stdout);
-  assert.equal(summary.format, 'png');
-  assert.equal(summary.din, 'W1234 26 123456 [7]');
-  assert.deepEqual([summary.din_data, summary.group_data, summary.product_data, summary.expiry_data], ENCODED);
+  // what was written, as "HEADER  value" lines
+  const summary = Object.fromEntries(r.stdout.trimEnd().split('\n').map((line) => line.split(/ {2,}/)));
+  assert.equal(summary.FORMAT, 'png');
+  assert.equal(summary.DIN, 'W1234 26 123456 [7]');
+  assert.deepEqual([summary['DIN DATA'], summary['GROUP DATA'], summary['PRODUCT DATA'], summary['EXPIRY DATA']], ENCODED);
   const bytes = fs.readFileSync(file);
-  assert.equal(summary.bytes, bytes.length);
+  assert.equal(Number(summary.BYTES), bytes.length);
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.equal(bytes.readUInt32BE(16), 799); // 100 mm at 203 dpi
   assert.deepEqual(decode(file), sorted(ENCODED));
@@ -77,7 +78,7 @@ test('other labels decode too: flags, RhD negative, a DIN typed with its check c
   assert.deepEqual(decode(file), sorted(['=W12342612345602', '=%9500', '=<E0791V00', '&>0270592359']));
 });
 
-test('the command line writes SVG to standard output, PDF to a pipe, and chooses by --type or extension', () => {
+test('the command line writes SVG to standard output, PDF to a pipe, and chooses by --format or extension', () => {
   const svg = srv.cli('label', 'render', ...UNIT);
   assert.equal(svg.status, 0, svg.stderr);
   assert.match(svg.stdout, /^<svg [^>]*width="100mm" height="100mm"/);
@@ -85,7 +86,7 @@ test('the command line writes SVG to standard output, PDF to a pipe, and chooses
   assert.ok(svg.stdout.includes('>RhD POSITIVE</text>'));
   assert.ok(svg.stdout.trimEnd().endsWith('</svg>'));
 
-  const pdf = srv.cli('label', 'render', ...UNIT, '--type', 'pdf');
+  const pdf = srv.cli('label', 'render', ...UNIT, '--format', 'pdf');
   assert.equal(pdf.status, 0, pdf.stderr);
   assert.ok(pdf.stdout.startsWith('%PDF-'));
 
@@ -93,6 +94,29 @@ test('the command line writes SVG to standard output, PDF to a pipe, and chooses
   const written = srv.cli('label', 'render', ...UNIT, '--output', file);
   assert.equal(written.status, 0, written.stderr);
   assert.equal(fs.readFileSync(file).subarray(0, 5).toString('latin1'), '%PDF-');
+
+  // --format wins over the extension
+  const named = path.join(srv.dir, 'label-really-svg.pdf');
+  const chosen = srv.cli('label', 'render', ...UNIT, '--output', named, '--format', 'svg');
+  assert.equal(chosen.status, 0, chosen.stderr);
+  assert.match(fs.readFileSync(named, 'latin1'), /^<svg /);
+
+  // like a report's, the command's formats are its own: a usage error otherwise
+  for (const format of ['gif', 'json', 'table']) {
+    const r = srv.cli('label', 'render', ...UNIT, '--format', format);
+    assert.equal(r.status, 2, `${format}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^bloodops: --format must be svg, pdf or png, not '${format}'`));
+    assert.equal(r.stdout, '');
+  }
+  const help = srv.cli('label', 'render', '--help');
+  assert.match(help.stdout, /--format svg\|pdf\|png/);
+});
+
+test('the command line prints the collection date when given', () => {
+  const svg = srv.cli('label', 'render', ...UNIT, '--collected', '2026-10-20T10:15');
+  assert.equal(svg.status, 0, svg.stderr);
+  assert.ok(svg.stdout.includes('>COLLECTED 20 OCT 2026</text>'));
+  assert.ok(!srv.cli('label', 'render', ...UNIT).stdout.includes('COLLECTED'));
 });
 
 test('the command line refuses bad values naming the option', () => {
@@ -102,8 +126,8 @@ test('the command line refuses bad values naming the option', () => {
     [['--expires', '2026-02-30'], 'expires'],
     [['--product', 'E07'], 'product'],
     [['--flags', '6'], 'flags'],
-    [['--type', 'gif'], 'type'],
     [['--dpi', '20'], 'dpi'],
+    [['--collected', '2026-02-30'], 'collected'],
   ];
   for (const [change, field] of cases) {
     const args = [...UNIT];
