@@ -37,7 +37,9 @@ VARIANT ?= debug
 OUT     := build/$(VARIANT)
 SCHEMA_SQL := $(sort $(wildcard schema/*.sql))
 SCHEMA_C := $(OUT)/gen/schema_embedded.c
-WEB_FILES := $(shell find web -type f 2>/dev/null)
+# Folders too: a file removed from web/ changes its folder, so the table is
+# generated again.
+WEB_FILES := $(shell find web 2>/dev/null)
 WEB_C := $(OUT)/gen/web_embedded.c
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o $(OUT)/gen/web_embedded.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)

@@ -79,6 +79,20 @@ static void centers_list(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+/* A center as the body gives it (the edit's field table has no code, so
+ * there .code stays NULL). */
+static center_input center_body(http_request *request)
+{
+    return (center_input){
+        .code = http_body_string(request, "code"),
+        .name = http_body_string(request, "name"),
+        .market = http_body_string(request, "market"),
+        .fin = http_body_string(request, "fin"),
+        .address = http_body_string(request, "address"),
+        .open_date = http_body_string(request, "open_date"),
+    };
+}
+
 static void centers_add(http_request *request, http_response *response)
 {
     static const http_field fields[] = {
@@ -90,14 +104,7 @@ static void centers_add(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e);
     if (!rc) {
-        center_input in = {
-            .code = http_body_string(request, "code"),
-            .name = http_body_string(request, "name"),
-            .market = http_body_string(request, "market"),
-            .fin = http_body_string(request, "fin"),
-            .address = http_body_string(request, "address"),
-            .open_date = http_body_string(request, "open_date"),
-        };
+        center_input in = center_body(request);
         rc = center_add(&request->service, &in, &result, &e);
     }
     http_reply_result(response, 201, rc, result, &e);
@@ -122,13 +129,7 @@ static void centers_edit(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e);
     if (!rc) {
-        center_input in = {
-            .name = http_body_string(request, "name"),
-            .market = http_body_string(request, "market"),
-            .fin = http_body_string(request, "fin"),
-            .address = http_body_string(request, "address"),
-            .open_date = http_body_string(request, "open_date"),
-        };
+        center_input in = center_body(request);
         rc = center_update(&request->service, request->path_params[0], &in, &result, &e);
     }
     http_reply_result(response, 200, rc, result, &e);
@@ -158,6 +159,18 @@ static void hospitals_list(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+/* A hospital as the body gives it (no code in an edit's body). */
+static hospital_input hospital_body(http_request *request)
+{
+    return (hospital_input){
+        .code = http_body_string(request, "code"),
+        .name = http_body_string(request, "name"),
+        .market = http_body_string(request, "market"),
+        .address = http_body_string(request, "address"),
+        .billing_terms_days = http_body_integer_text(request, "billing_terms_days"),
+    };
+}
+
 static void hospitals_add(http_request *request, http_response *response)
 {
     static const http_field fields[] = {
@@ -169,13 +182,7 @@ static void hospitals_add(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e);
     if (!rc) {
-        hospital_input in = {
-            .code = http_body_string(request, "code"),
-            .name = http_body_string(request, "name"),
-            .market = http_body_string(request, "market"),
-            .address = http_body_string(request, "address"),
-            .billing_terms_days = http_body_integer_text(request, "billing_terms_days"),
-        };
+        hospital_input in = hospital_body(request);
         rc = hospital_add(&request->service, &in, &result, &e);
     }
     http_reply_result(response, 201, rc, result, &e);
@@ -199,12 +206,7 @@ static void hospitals_edit(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e);
     if (!rc) {
-        hospital_input in = {
-            .name = http_body_string(request, "name"),
-            .market = http_body_string(request, "market"),
-            .address = http_body_string(request, "address"),
-            .billing_terms_days = http_body_integer_text(request, "billing_terms_days"),
-        };
+        hospital_input in = hospital_body(request);
         rc = hospital_update(&request->service, request->path_params[0], &in, &result, &e);
     }
     http_reply_result(response, 200, rc, result, &e);

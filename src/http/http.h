@@ -38,21 +38,23 @@ typedef struct http_request {
 typedef struct http_response {
     unsigned status;
     json_t *json;           /* body, sent compact; NULL for none */
-    char *text;             /* a body that is not JSON (malloc'd, freed once sent), or NULL */
-    const char *content_type; /* the Content-Type of `text` (static string) */
+    /* A body that is not JSON (a report as text, a PDF, a file of the web
+     * application), or NULL: `body_length` bytes of `content_type` (a
+     * static string). malloc'd and freed once sent, unless `body_static`
+     * (bytes compiled into the binary). */
+    const char *body;
+    size_t body_length;
+    int body_static;
+    const char *content_type;
     char *set_cookie;       /* arena string or NULL */
     const char *allow;      /* Allow header for 405 */
     int replayed;           /* answer replayed for an Idempotency-Key */
-    /* A file of the web application (web.c): bytes compiled into the
-     * binary, sent as they are, with their caching headers. */
-    const char *static_body;
-    size_t static_length;
+    /* Caching of the web application's files (web.c). */
     const char *cache_control;    /* NULL: "no-store" */
     const char *content_encoding; /* "gzip" or NULL */
     const char *etag;             /* without quotes, or NULL */
     int vary_encoding;            /* the body depends on Accept-Encoding */
     int page;                     /* the application's page shell: strict CSP */
-    size_t text_length;           /* `text` is this many bytes (binary); 0: strlen(text) */
 } http_response;
 
 typedef void (*http_handler)(http_request *request, http_response *response);
@@ -68,6 +70,10 @@ void http_reply_text(http_response *response, unsigned status, const char *conte
 /* The same for a binary body (a PDF, an image) of `length` bytes. */
 void http_reply_bytes(http_response *response, unsigned status, const char *content_type,
                       char *bytes, size_t length);
+/* The same for bytes that live as long as the program (compiled in): sent
+ * as they are, never copied or freed. */
+void http_reply_static(http_response *response, unsigned status, const char *content_type,
+                       const char *bytes, size_t length);
 /* How most handlers end: the error envelope when rc is not 0 (e filled by
  * the service), else the result with `status`. */
 void http_reply_result(http_response *response, unsigned status, int rc, json_t *result,

@@ -44,27 +44,39 @@ unsigned http_status_of(err_code code)
 void http_reply(http_response *response, unsigned status, json_t *json)
 {
     json_decref(response->json);
-    free(response->text);
-    response->text = NULL;
+    if (!response->body_static)
+        free((void *)response->body);
+    response->body = NULL;
+    response->body_length = 0;
+    response->body_static = 0;
     response->content_type = NULL;
-    response->text_length = 0;
     response->status = status;
     response->json = json;
-}
-
-void http_reply_text(http_response *response, unsigned status, const char *content_type,
-                     char *text)
-{
-    http_reply(response, status, NULL);
-    response->text = text;
-    response->content_type = content_type;
 }
 
 void http_reply_bytes(http_response *response, unsigned status, const char *content_type,
                       char *bytes, size_t length)
 {
-    http_reply_text(response, status, content_type, bytes);
-    response->text_length = length;
+    http_reply(response, status, NULL);
+    response->body = bytes;
+    response->body_length = bytes ? length : 0;
+    response->content_type = content_type;
+}
+
+void http_reply_text(http_response *response, unsigned status, const char *content_type,
+                     char *text)
+{
+    http_reply_bytes(response, status, content_type, text, text ? strlen(text) : 0);
+}
+
+void http_reply_static(http_response *response, unsigned status, const char *content_type,
+                       const char *bytes, size_t length)
+{
+    http_reply(response, status, NULL);
+    response->body = bytes;
+    response->body_length = length;
+    response->body_static = 1;
+    response->content_type = content_type;
 }
 
 void http_reply_result(http_response *response, unsigned status, int rc, json_t *result,

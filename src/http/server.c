@@ -77,32 +77,32 @@ static db_conn *thread_db(err *e)
 static enum MHD_Result send_response(struct MHD_Connection *connection, request_state *state,
                                      http_response *response)
 {
-    /* JSON unless the handler answered with text (a report as text, CSV or
-     * HTML) or web.c with a file, which then carry their own Content-Type. */
+    /* JSON unless the handler answered with another body (a report as
+     * text, CSV or HTML, a label, or web.c a file), which then carries its
+     * own Content-Type. */
     const char *content_type = "application/json; charset=utf-8";
-    char *body = NULL;
-    struct MHD_Response *reply;
-    if (response->static_body) {
-        reply = MHD_create_response_from_buffer(response->static_length,
-                                                (void *)response->static_body,
-                                                MHD_RESPMEM_PERSISTENT);
-        content_type = response->content_type;
-    } else {
-        size_t length = 0;
-        if (response->text) {
-            body = response->text;
-            length = response->text_length; /* a binary body; else its text */
-            response->text = NULL;
-            if (response->content_type)
-                content_type = response->content_type;
-        } else if (response->json) {
-            body = json_dumps(response->json, JSON_COMPACT);
-        }
-        if (body && !length)
-            length = strlen(body);
-        reply = MHD_create_response_from_buffer(length, body ? body : (char *)"",
-                                                body ? MHD_RESPMEM_MUST_FREE
-                                                     : MHD_RESPMEM_PERSISTENT);
+    const char *body = response->body;
+    size_t length = response->body_length;
+    enum MHD_ResponseMemoryMode mode =
+        response->body_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE;
+    if (body) {
+        if (response->content_type)
+            content_type = response->content_type;
+        response->body = NULL; /* handed over to libmicrohttpd */
+    } else if (response->json) {
+        char *text = json_dumps(response->json, JSON_COMPACT);
+        body = text;
+        length = text ? strlen(text) : 0;
+        mode = MHD_RESPMEM_MUST_FREE;
+    }
+    struct MHD_Response *reply = MHD_create_response_from_buffer(
+        length, body ? (void *)body : "", body ? mode : MHD_RESPMEM_PERSISTENT);
+    if (!reply) {
+        if (body && mode == MHD_RESPMEM_MUST_FREE)
+            free((void *)body);
+        json_decref(response->json);
+        response->json = NULL;
+        return MHD_NO;
     }
     if (response->status != 304)
         MHD_add_response_header(reply, "Content-Type", content_type);

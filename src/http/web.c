@@ -14,7 +14,6 @@
  * from response->page.
  */
 #include <string.h>
-#include <strings.h>
 #include "http/http.h"
 #include "http/web_assets.h"
 
@@ -54,11 +53,12 @@ int http_web_serve(const char *method, const char *path, const char *accept_enco
     else if (is_page_path(path))
         asset = asset_find("/index.html");
     if (!asset) {
-        http_reply_text(response, 404, "text/plain; charset=utf-8", strdup("not found\n"));
+        static const char not_found[] = "not found\n";
+        http_reply_static(response, 404, "text/plain; charset=utf-8", not_found,
+                          sizeof not_found - 1);
         return 1;
     }
-    http_reply(response, 200, NULL);
-    response->content_type = asset->content_type;
+    response->vary_encoding = asset->gzip_data != NULL;
     if (asset->immutable) {
         response->cache_control = "public, max-age=31536000, immutable";
     } else {
@@ -67,18 +67,16 @@ int http_web_serve(const char *method, const char *path, const char *accept_enco
         response->etag = web_assets_folder + 8; /* the hash */
         response->page = 1;
         if (if_none_match && strstr(if_none_match, response->etag)) {
-            response->status = 304;
+            http_reply(response, 304, NULL);
             return 1;
         }
     }
     if (asset->gzip_data && accepts_gzip(accept_encoding)) {
-        response->static_body = asset->gzip_data;
-        response->static_length = asset->gzip_length;
+        http_reply_static(response, 200, asset->content_type, asset->gzip_data,
+                          asset->gzip_length);
         response->content_encoding = "gzip";
     } else {
-        response->static_body = asset->data;
-        response->static_length = asset->length;
+        http_reply_static(response, 200, asset->content_type, asset->data, asset->length);
     }
-    response->vary_encoding = asset->gzip_data != NULL;
     return 1;
 }

@@ -310,13 +310,13 @@ done:
 }
 
 /* Whether a user record (user_json) holds the admin role. */
-static int user_has_role_admin(json_t *user)
+static int user_is_admin(json_t *user)
 {
     size_t index;
-    json_t *role_value;
-    json_array_foreach(json_object_get(user, "roles"), index, role_value)
+    json_t *name;
+    json_array_foreach(json_object_get(user, "roles"), index, name)
     {
-        if (strcmp(json_string_value(role_value) ? json_string_value(role_value) : "", "admin") == 0)
+        if (json_is_string(name) && role_from_name(json_string_value(name)) == ROLE_ADMIN)
             return 1;
     }
     return 0;
@@ -344,22 +344,25 @@ int user_disable(service_context *ctx, const char *username, const char *reason,
      * administrator is not disabled (another administrator must be added
      * first). Counted inside the write transaction, so two administrators
      * disabling each other at once cannot both succeed. */
-    if (db_prepare(ctx->db,
-                   "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
-                   "WHERE r.role = 'admin' AND u.disabled = 0 AND u.id <> ?",
-                   &stmt, e))
-        goto done;
-    db_bind_int64(stmt, 1, id);
-    db_step_result step = db_step(stmt, e);
-    int64_t other_admins = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
-    db_reset(stmt);
-    if (step != DB_ROW)
-        goto done;
-    if (other_admins == 0 && user_has_role_admin(before)) {
-        err_set(e, ERR_CONFLICT, "username",
-                "user '%s' is the last enabled administrator: add another administrator first",
-                username);
-        goto done;
+    if (user_is_admin(before)) {
+        if (db_prepare(ctx->db,
+                       "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
+                       "WHERE r.role = 'admin' AND u.disabled = 0 AND u.id <> ?",
+                       &stmt, e))
+            goto done;
+        db_bind_int64(stmt, 1, id);
+        db_step_result step = db_step(stmt, e);
+        int64_t other_admins = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
+        db_reset(stmt);
+        if (step != DB_ROW)
+            goto done;
+        if (other_admins == 0) {
+            err_set(e, ERR_CONFLICT, "username",
+                    "user '%s' is the last enabled administrator: add another administrator "
+                    "first",
+                    username);
+            goto done;
+        }
     }
     if (db_prepare(ctx->db, "UPDATE users SET disabled = 1 WHERE id = ?", &stmt, e))
         goto done;
@@ -446,6 +449,8 @@ static int throttle_record_failure(service_context *ctx, const char *username, i
 static int password_matches(db_conn *db, const char *username, const char *password,
                             int64_t *user_id, int64_t *disabled, int *password_ok, err *e)
 {
+    static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+    pthread_once(&dummy_once, make_dummy_hash);
     db_stmt *stmt;
     if (db_prepare(db, "SELECT id, password_hash, disabled FROM users WHERE username = ?",
                    &stmt, e))
@@ -469,8 +474,6 @@ static int password_matches(db_conn *db, const char *username, const char *passw
 int auth_login(service_context *ctx, const char *username, const char *password,
                auth_login_result *out, err *e)
 {
-    static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-    pthread_once(&dummy_once, make_dummy_hash);
     memset(out, 0, sizeof *out);
     if (!username || !*username)
         return err_set(e, ERR_INVALID, "username", "is required");
@@ -621,8 +624,6 @@ static int signature_refused(service_context *ctx, const char *username, int64_t
 int auth_signature_check(service_context *ctx, const char *username, const char *password,
                          role_set allowed, int64_t *user_id, err *e)
 {
-    static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-    pthread_once(&dummy_once, make_dummy_hash);
     if (!username || !*username)
         return err_set(e, ERR_INVALID, "signer", "is required: the user who signs");
     if (!password || !*password)

@@ -155,6 +155,16 @@ static int record_finish(service_context *ctx, int rc, json_t *before, json_t *a
     return 0;
 }
 
+/* A read of one record by its code as typed (any case). */
+static int record_get(service_context *ctx, const char *code, record_fetch fetch, json_t **out,
+                      err *e)
+{
+    char normal[REGISTRY_CODE_MAX + 8];
+    if (code_take(code, normal, "code", e))
+        return -1;
+    return fetch(ctx->db, normal, out, e);
+}
+
 /* --- markets -------------------------------------------------------------- */
 
 #define MARKET_COLUMNS "m.code, m.name, m.created_at"
@@ -225,10 +235,7 @@ int market_list(service_context *ctx, market_filter *filter, json_t **out, err *
 
 int market_get(service_context *ctx, const char *code, json_t **out, err *e)
 {
-    char normal[REGISTRY_CODE_MAX + 8];
-    if (code_take(code, normal, "code", e))
-        return -1;
-    return market_fetch(ctx->db, normal, out, e);
+    return record_get(ctx, code, market_fetch, out, e);
 }
 
 int market_update(service_context *ctx, const char *code, const market_input *in, json_t **out,
@@ -413,10 +420,7 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
 
 int center_get(service_context *ctx, const char *code, json_t **out, err *e)
 {
-    char normal[REGISTRY_CODE_MAX + 8];
-    if (code_take(code, normal, "code", e))
-        return -1;
-    return center_fetch(ctx->db, normal, out, e);
+    return record_get(ctx, code, center_fetch, out, e);
 }
 
 int center_close(service_context *ctx, const char *code, const char *close_date,
@@ -679,10 +683,7 @@ int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, e
 
 int hospital_get(service_context *ctx, const char *code, json_t **out, err *e)
 {
-    char normal[REGISTRY_CODE_MAX + 8];
-    if (code_take(code, normal, "code", e))
-        return -1;
-    return hospital_fetch(ctx->db, normal, out, e);
+    return record_get(ctx, code, hospital_fetch, out, e);
 }
 
 int hospital_update(service_context *ctx, const char *code, const hospital_input *in,

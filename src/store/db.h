@@ -81,7 +81,8 @@ const char *db_column_name(db_stmt *stmt, int column);
 int db_exec_stmt(db_stmt *stmt, err *e);
 /* Run `INSERT ... RETURNING id` and read the new id. */
 int db_insert_returning_id(db_stmt *stmt, int64_t *id, err *e);
-/* Rows changed by the last statement run on this connection. */
+/* Rows changed by the last INSERT, UPDATE or DELETE run on this connection
+ * (a SELECT in between does not reset it, on either backend). */
 int64_t db_changes(db_conn *conn);
 
 /* Copy the database, consistent as of one moment, into a new file at

@@ -169,6 +169,10 @@ static int pg_prepare(void *opaque, const char *sql, void **out, err *e)
         return err_set(e, ERR_INTERNAL, NULL, "too many parameters in one statement");
     }
     pg_statement *statement = calloc(1, sizeof *statement);
+    if (!statement) {
+        free(numbered);
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    }
     statement->owner = handle;
     statement->param_count = count;
     statement->row = -1;
@@ -247,8 +251,12 @@ static db_step_result pg_step(void *opaque, err *e)
             PQclear(result);
             return DB_FAILED;
         }
-        const char *affected = PQcmdTuples(result);
-        statement->owner->changes = *affected ? strtoll(affected, NULL, 10) : 0;
+        /* Rows changed, as on SQLite: only a write sets it, so a SELECT
+         * run in between does not hide what the last write changed. */
+        const char *command = PQcmdStatus(result);
+        if (strncmp(command, "INSERT", 6) == 0 || strncmp(command, "UPDATE", 6) == 0 ||
+            strncmp(command, "DELETE", 6) == 0 || strncmp(command, "MERGE", 5) == 0)
+            statement->owner->changes = strtoll(PQcmdTuples(result), NULL, 10);
         statement->result = result;
     }
     statement->row++;
