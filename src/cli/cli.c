@@ -27,6 +27,9 @@ static const cli_command *const command_tables[] = {
     cli_commands_isbt,
     cli_commands_label,
     cli_commands_catalog,
+    cli_commands_donors,
+    cli_commands_collections,
+    cli_commands_testing,
 };
 enum { TABLE_COUNT = sizeof command_tables / sizeof command_tables[0] };
 

@@ -72,6 +72,9 @@ extern const cli_command cli_commands_reports[];
 extern const cli_command cli_commands_isbt[];
 extern const cli_command cli_commands_label[];
 extern const cli_command cli_commands_catalog[];
+extern const cli_command cli_commands_donors[];
+extern const cli_command cli_commands_collections[];
+extern const cli_command cli_commands_testing[];
 
 /* Entry point from main(): returns the exit status. */
 int cli_main(int argc, char **argv);

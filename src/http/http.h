@@ -135,6 +135,9 @@ extern const http_route http_routes_audit[];
 extern const http_route http_routes_ledger[];
 extern const http_route http_routes_label[];
 extern const http_route http_routes_isbt[];
+extern const http_route http_routes_donors[];
+extern const http_route http_routes_collections[];
+extern const http_route http_routes_testing[];
 
 /* Serve the web application's files and pages (web.c) when the request is
  * for one (a GET or HEAD outside /api/ and /health): fills response and

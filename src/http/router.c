@@ -22,6 +22,9 @@ static const http_route *const route_tables[] = {
     http_routes_ledger,
     http_routes_label,
     http_routes_isbt,
+    http_routes_donors,
+    http_routes_collections,
+    http_routes_testing,
 };
 
 unsigned http_status_of(err_code code)
