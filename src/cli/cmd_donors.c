@@ -1,8 +1,394 @@
 /*
- * cmd_donors.c - placeholder: the donors commands are being written.
+ * cmd_donors.c - donors, deferrals and eligibility from the command line:
+ *   bloodops donor register --family-name N --given-name N --birth-date D --sex F|M [...]
+ *   bloodops donor list [--search TEXT]
+ *   bloodops donor show NUMBER
+ *   bloodops donor update NUMBER [--phone --email --address --home-center]
+ *   bloodops donor check NUMBER --procedure P [measurements]   exit 0 eligible or not
+ *   bloodops donor defer NUMBER --kind K --reason-code C [--reason TEXT --until DATE]
+ *   bloodops donor undefer DEFERRAL_ID --reason TEXT
+ *   bloodops donor reasons
+ *   bloodops eligibility settings
+ *   bloodops eligibility set NAME VALUE
  */
+#include <stdio.h>
+#include <string.h>
 #include "cli/cli.h"
+#include "service/donor.h"
+
+static const cli_column donor_columns[] = {
+    {"donor_number", "NUMBER"},   {"family_name", "FAMILY NAME"}, {"given_name", "GIVEN NAME"},
+    {"birth_date", "BORN"},       {"sex", "SEX"},                 {"abo", "ABO"},
+    {"rhd", "RHD"},               {"home_center", "CENTER"},      {0}};
+static const cli_column donor_detail_columns[] = {
+    {"donor_number", "DONOR NUMBER"},
+    {"family_name", "FAMILY NAME"},
+    {"given_name", "GIVEN NAME"},
+    {"birth_date", "BIRTH DATE"},
+    {"sex", "SEX"},
+    {"abo", "ABO"},
+    {"rhd", "RHD"},
+    {"phone", "PHONE"},
+    {"email", "EMAIL"},
+    {"address", "ADDRESS"},
+    {"identity_document", "IDENTITY DOCUMENT"},
+    {"home_center", "HOME CENTER"},
+    {"created_at", "REGISTERED"},
+    {"updated_at", "UPDATED"},
+    {0}};
+static const cli_column donor_history_columns[] = {
+    {"donor_number", "DONOR NUMBER"},
+    {"family_name", "FAMILY NAME"},
+    {"given_name", "GIVEN NAME"},
+    {"birth_date", "BIRTH DATE"},
+    {"sex", "SEX"},
+    {"abo", "ABO"},
+    {"rhd", "RHD"},
+    {"phone", "PHONE"},
+    {"email", "EMAIL"},
+    {"address", "ADDRESS"},
+    {"identity_document", "IDENTITY DOCUMENT"},
+    {"home_center", "HOME CENTER"},
+    {"deferred", "DEFERRED TODAY"},
+    {"created_at", "REGISTERED"},
+    {"updated_at", "UPDATED"},
+    {0}};
+static const cli_column group_columns[] = {
+    {"din", "DIN"}, {"abo", "ABO"}, {"rhd", "RHD"}, {"tested_on", "TESTED"}, {0}};
+static const cli_column deferral_columns[] = {
+    {"id", "ID"},           {"kind", "KIND"},         {"reason_code", "CODE"},
+    {"starts_on", "FROM"},  {"until", "UNTIL"},       {"source", "SOURCE"},
+    {"in_force", "IN FORCE"}, {"ended_at", "ENDED"},  {"reason", "REASON"},
+    {0}};
+static const cli_column deferral_detail_columns[] = {
+    {"id", "ID"},
+    {"donor_number", "DONOR NUMBER"},
+    {"kind", "KIND"},
+    {"reason_code", "REASON CODE"},
+    {"reason", "REASON"},
+    {"starts_on", "FROM"},
+    {"until", "UNTIL"},
+    {"source", "SOURCE"},
+    {"din", "DIN"},
+    {"in_force", "IN FORCE"},
+    {"created_by", "DEFERRED BY"},
+    {"created_at", "DEFERRED AT"},
+    {"ended_at", "ENDED AT"},
+    {"ended_by", "ENDED BY"},
+    {"end_reason", "END REASON"},
+    {0}};
+static const cli_column collection_columns[] = {
+    {"din", "DIN"}, {"procedure", "PROCEDURE"}, {"collected_at", "COLLECTED"},
+    {"center", "CENTER"}, {0}};
+static const cli_column failure_columns[] = {
+    {"rule", "RULE"}, {"field", "FIELD"}, {"eligible_from", "ELIGIBLE FROM"},
+    {"reason", "REASON"}, {0}};
+static const cli_column reason_columns[] = {
+    {"code", "CODE"}, {"description", "DESCRIPTION"}, {0}};
+static const cli_column setting_columns[] = {
+    {"name", "NAME"}, {"value", "VALUE"}, {"default", "DEFAULT"}, {"min", "MIN"},
+    {"max", "MAX"}, {"description", "DESCRIPTION"}, {0}};
+
+typedef int (*donor_call)(service_context *ctx, cli_invocation *invocation, json_t **out,
+                          err *e);
+typedef void (*donor_printer)(const cli_invocation *invocation, json_t *result);
+
+/* Open the database, make the call, print its answer with `print`. */
+static int run_call(cli_invocation *invocation, donor_call call, donor_printer print)
+{
+    err e;
+    service_context ctx;
+    json_t *result = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = call(&ctx, invocation, &result, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    print(invocation, result);
+    json_decref(result);
+    return CLI_OK;
+}
+
+static const char *opt(const cli_invocation *invocation, const char *name)
+{
+    return cli_option_value(invocation, name);
+}
+
+/* --- donors ---------------------------------------------------------------- */
+
+static void print_donor(const cli_invocation *invocation, json_t *donor)
+{
+    cli_print_object(invocation, donor, donor_detail_columns);
+}
+
+/* A donor and, in a table, its blood groups, deferrals and collections. */
+static void print_donor_history(const cli_invocation *invocation, json_t *donor)
+{
+    cli_print_object(invocation, donor, donor_history_columns);
+    if (invocation->format != OUTPUT_TABLE)
+        return;
+    printf("\nBLOOD GROUPS\n");
+    cli_print_list(invocation, json_object_get(donor, "blood_groups"), group_columns);
+    printf("\nDEFERRALS\n");
+    cli_print_list(invocation, json_object_get(donor, "deferrals"), deferral_columns);
+    printf("\nRECENT COLLECTIONS\n");
+    cli_print_list(invocation, json_object_get(donor, "collections"), collection_columns);
+}
+
+static int call_register(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    donor_fields f = {
+        .family_name = opt(invocation, "family-name"),
+        .given_name = opt(invocation, "given-name"),
+        .birth_date = opt(invocation, "birth-date"),
+        .sex = opt(invocation, "sex"),
+        .phone = opt(invocation, "phone"),
+        .email = opt(invocation, "email"),
+        .address = opt(invocation, "address"),
+        .identity_document = opt(invocation, "identity-document"),
+        .home_center = opt(invocation, "home-center"),
+        .donor_number = opt(invocation, "donor-number"),
+    };
+    return donor_register(ctx, &f, out, e);
+}
+
+static int run_register(cli_invocation *invocation)
+{
+    return run_call(invocation, call_register, print_donor);
+}
+
+static int call_list(service_context *ctx, const void *filter, service_page *page, json_t **out,
+                     err *e)
+{
+    donor_filter copy = *(const donor_filter *)filter;
+    copy.page = *page;
+    return donor_list(ctx, &copy, out, e);
+}
+
+static int run_list(cli_invocation *invocation)
+{
+    donor_filter filter = {.search = opt(invocation, "search")};
+    return cli_print_all_pages(invocation, call_list, &filter, 0, donor_columns);
+}
+
+static int call_show(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return donor_get(ctx, invocation->positional[0], out, e);
+}
+
+static int run_show(cli_invocation *invocation)
+{
+    return run_call(invocation, call_show, print_donor_history);
+}
+
+static int call_update(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    donor_fields f = {.phone = opt(invocation, "phone"),
+                      .email = opt(invocation, "email"),
+                      .address = opt(invocation, "address"),
+                      .home_center = opt(invocation, "home-center")};
+    return donor_update(ctx, invocation->positional[0], &f, out, e);
+}
+
+static int run_update(cli_invocation *invocation)
+{
+    return run_call(invocation, call_update, print_donor);
+}
+
+/* --- eligibility ----------------------------------------------------------- */
+
+static void print_check(const cli_invocation *invocation, json_t *check)
+{
+    if (invocation->format == OUTPUT_JSON) {
+        cli_print_object(invocation, check, NULL);
+        return;
+    }
+    if (invocation->format == OUTPUT_TABLE) {
+        const char *number = json_string_value(json_object_get(check, "donor_number"));
+        const char *procedure = json_string_value(json_object_get(check, "procedure"));
+        const char *on = json_string_value(json_object_get(check, "on"));
+        const char *from = json_string_value(json_object_get(check, "eligible_from"));
+        if (json_is_true(json_object_get(check, "eligible"))) {
+            printf("%s is eligible for %s on %s\n", number, procedure, on);
+            return;
+        }
+        if (from)
+            printf("%s is not eligible for %s on %s; eligible from %s\n\n", number, procedure,
+                   on, from);
+        else
+            printf("%s is not eligible for %s on %s; waiting alone does not make them eligible\n\n",
+                   number, procedure, on);
+    }
+    cli_print_list(invocation, json_object_get(check, "failures"), failure_columns);
+}
+
+static int call_check(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    eligibility_request r = {
+        .procedure = opt(invocation, "procedure"),
+        .weight_lb = opt(invocation, "weight-lb"),
+        .height_in = opt(invocation, "height-in"),
+        .hemoglobin = opt(invocation, "hemoglobin"),
+        .hematocrit = opt(invocation, "hematocrit"),
+        .temperature = opt(invocation, "temperature"),
+        .systolic = opt(invocation, "systolic"),
+        .diastolic = opt(invocation, "diastolic"),
+        .pulse = opt(invocation, "pulse"),
+        .platelet_count = opt(invocation, "platelet-count"),
+        .parental_consent = opt(invocation, "parental-consent") ? "yes" : NULL,
+        .on = opt(invocation, "on"),
+    };
+    return donor_eligibility(ctx, invocation->positional[0], &r, out, e);
+}
+
+static int run_check(cli_invocation *invocation)
+{
+    return run_call(invocation, call_check, print_check);
+}
+
+/* --- deferrals --------------------------------------------------------------- */
+
+static void print_deferral(const cli_invocation *invocation, json_t *deferral)
+{
+    cli_print_object(invocation, deferral, deferral_detail_columns);
+}
+
+static int call_defer(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    deferral_request r = {.kind = opt(invocation, "kind"),
+                          .reason_code = opt(invocation, "reason-code"),
+                          .reason = opt(invocation, "reason"),
+                          .until = opt(invocation, "until")};
+    return donor_defer(ctx, invocation->positional[0], &r, out, e);
+}
+
+static int run_defer(cli_invocation *invocation)
+{
+    return run_call(invocation, call_defer, print_deferral);
+}
+
+static int call_undefer(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return donor_deferral_end(ctx, invocation->positional[0], opt(invocation, "reason"), out, e);
+}
+
+static int run_undefer(cli_invocation *invocation)
+{
+    return run_call(invocation, call_undefer, print_deferral);
+}
+
+static void print_reasons(const cli_invocation *invocation, json_t *result)
+{
+    cli_print_list(invocation, json_object_get(result, "items"), reason_columns);
+}
+
+static int call_reasons(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    (void)invocation;
+    return donor_deferral_reasons_list(ctx, out, e);
+}
+
+static int run_reasons(cli_invocation *invocation)
+{
+    return run_call(invocation, call_reasons, print_reasons);
+}
+
+/* --- settings ------------------------------------------------------------------ */
+
+static void print_settings(const cli_invocation *invocation, json_t *result)
+{
+    cli_print_list(invocation, json_object_get(result, "items"), setting_columns);
+}
+
+static void print_setting(const cli_invocation *invocation, json_t *setting)
+{
+    cli_print_object(invocation, setting, setting_columns);
+}
+
+static int call_settings(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    (void)invocation;
+    return eligibility_settings_list(ctx, out, e);
+}
+
+static int run_settings(cli_invocation *invocation)
+{
+    return run_call(invocation, call_settings, print_settings);
+}
+
+static int call_set(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return eligibility_setting_set(ctx, invocation->positional[0], invocation->positional[1], out,
+                                   e);
+}
+
+static int run_set(cli_invocation *invocation)
+{
+    return run_call(invocation, call_set, print_setting);
+}
+
+static const cli_option register_options[] = {
+    {"family-name", "NAME", "family name (required)"},
+    {"given-name", "NAME", "given name (required)"},
+    {"birth-date", "DATE", "birth date, YYYY-MM-DD (required)"},
+    {"sex", "F|M", "sex (required)"},
+    {"phone", "PHONE", "telephone number"},
+    {"email", "EMAIL", "e-mail address"},
+    {"address", "TEXT", "postal address"},
+    {"identity-document", "TYPE:NUMBER", "identity document, e.g. passport:X1234567"},
+    {"home-center", "CODE", "the donor's home center"},
+    {"donor-number", "NUMBER", "D and seven digits (default: the next free number)"},
+    {0}};
+static const cli_option list_options[] = {
+    {"search", "TEXT", "donor number or name contains TEXT, or birth date is TEXT (YYYY-MM-DD)"},
+    {0}};
+static const cli_option update_options[] = {
+    {"phone", "PHONE", "telephone number (\"\" clears it)"},
+    {"email", "EMAIL", "e-mail address (\"\" clears it)"},
+    {"address", "TEXT", "postal address (\"\" clears it)"},
+    {"home-center", "CODE", "home center (\"\" clears it)"},
+    {0}};
+static const cli_option check_options[] = {
+    {"procedure", "P", "whole_blood, double_red_cells, plateletpheresis or plasmapheresis"},
+    {"weight-lb", "LB", "weight in whole pounds"},
+    {"height-in", "IN", "height in whole inches (double red cells)"},
+    {"hemoglobin", "G/DL", "hemoglobin in g/dL, e.g. 13.4"},
+    {"hematocrit", "PCT", "hematocrit in whole percent (instead of or with hemoglobin)"},
+    {"temperature", "C", "temperature in degrees Celsius, e.g. 36.8"},
+    {"systolic", "MMHG", "systolic blood pressure"},
+    {"diastolic", "MMHG", "diastolic blood pressure"},
+    {"pulse", "BPM", "pulse, beats per minute"},
+    {"platelet-count", "K/UL", "platelet count in thousands per uL (plateletpheresis)"},
+    {"parental-consent", NULL, "a parent consents (16-year-olds)"},
+    {"on", "DATE", "the day of the donation (default today)"},
+    {0}};
+static const cli_option defer_options[] = {
+    {"kind", "KIND", "temporary, indefinite or permanent"},
+    {"reason-code", "CODE", "a deferral reason code (see: bloodops donor reasons)"},
+    {"reason", "TEXT", "why, in words (required with OTHER)"},
+    {"until", "DATE", "temporary: the first day the donor may give again"},
+    {0}};
+static const cli_option undefer_options[] = {
+    {"reason", "TEXT", "why the deferral ends (required)"}, {0}};
 
 const cli_command cli_commands_donors[] = {
-    {0},
-};
+    {"donor", "register", run_register, NULL, 0, 0, register_options,
+     "register a donor (refused when the same person is already registered)", 1},
+    {"donor", "list", run_list, NULL, 0, 0, list_options, "list or search donors", 1},
+    {"donor", "show", run_show, "NUMBER", 1, 1, NULL,
+     "show a donor with blood groups, deferrals and recent collections", 1},
+    {"donor", "update", run_update, "NUMBER", 1, 1, update_options,
+     "change a donor's contact fields", 1},
+    {"donor", "check", run_check, "NUMBER", 1, 1, check_options,
+     "check eligibility for a procedure: prints eligible or every failed rule (exit status 0 "
+     "either way; 1 only when the check itself fails)",
+     1},
+    {"donor", "defer", run_defer, "NUMBER", 1, 1, defer_options, "defer a donor from today", 1},
+    {"donor", "undefer", run_undefer, "DEFERRAL_ID", 1, 1, undefer_options, "end a deferral", 1},
+    {"donor", "reasons", run_reasons, NULL, 0, 0, NULL, "list the deferral reason codes", 1},
+    {"eligibility", "settings", run_settings, NULL, 0, 0, NULL,
+     "list the eligibility thresholds in force", 1},
+    {"eligibility", "set", run_set, "NAME VALUE", 2, 2, NULL,
+     "set an eligibility threshold (administrators)", 1},
+    {0}};

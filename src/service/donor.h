@@ -4,7 +4,10 @@
  * The functions ending in _in run inside the caller's transaction: a
  * collection checks eligibility again inside its own transaction
  * (service/collection.c), and a reactive test result defers the donor in
- * the transaction that records it (service/testing.c).
+ * the transaction that records it (service/testing.c). The other functions
+ * are use cases of their own: one transaction each (or one read snapshot),
+ * audited when they change anything. The rules, thresholds and codes are
+ * in docs/donors.md.
  */
 #ifndef BLOODOPS_SERVICE_DONOR_H
 #define BLOODOPS_SERVICE_DONOR_H
@@ -57,5 +60,85 @@ typedef struct {
 } deferral_request;
 int donor_deferral_add_in(service_context *ctx, int64_t donor_id, const deferral_request *request,
                           json_t **out, err *e);
+
+/* --- donors ------------------------------------------------------------------ */
+
+/* The fields of a donor as text (NULL when not given). Registration needs
+ * family_name, given_name, birth_date (YYYY-MM-DD) and sex (F or M);
+ * identity_document is "type:number"; home_center a center code;
+ * donor_number "D" and seven digits, allocated when NULL. An update takes
+ * only the contact fields: phone, email, address, home_center ("" clears
+ * one). */
+typedef struct {
+    const char *family_name, *given_name, *birth_date, *sex, *phone, *email, *address,
+        *identity_document, *home_center, *donor_number;
+} donor_fields;
+
+/* Register a donor: *out is the donor
+ *   {"donor_number", "family_name", "given_name", "birth_date", "sex", "phone",
+ *    "email", "address", "identity_document", "home_center", "abo", "rhd",
+ *    "created_at", "updated_at"}.
+ * ERR_INVALID naming the field at fault; ERR_CONFLICT naming
+ * "identity_document" or "birth_date" (same folded name and birth date)
+ * with the existing donor's number, or "donor_number" when taken. */
+int donor_register(service_context *ctx, const donor_fields *fields, json_t **out, err *e);
+
+typedef struct {
+    const char *search; /* donor number or folded name (substring), or a birth date */
+    service_page page;  /* `after` is a donor number */
+} donor_filter;
+
+/* Donors in order of donor number, {"items": [donor...], "next_after"}. */
+int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e);
+
+/* One donor, with "deferred" (a deferral in force today), "blood_groups"
+ * [{"din", "abo", "rhd", "tested_on"}], "deferrals" [deferral...] (newest
+ * first, ended ones too) and "collections" [{"din", "procedure",
+ * "collected_at", "center"}] (the 20 most recent). */
+int donor_get(service_context *ctx, const char *donor_number, json_t **out, err *e);
+
+/* Change the contact fields given (phone, email, address, home_center);
+ * audited with the donor before and after. *out is the donor. */
+int donor_update(service_context *ctx, const char *donor_number, const donor_fields *changes,
+                 json_t **out, err *e);
+
+/* May the donor give `request->procedure` on `request->on`? A read (one
+ * snapshot): the answer of donor_eligibility_in. */
+int donor_eligibility(service_context *ctx, const char *donor_number,
+                      const eligibility_request *request, json_t **out, err *e);
+
+/* --- deferrals ------------------------------------------------------------- */
+
+/* Defer a donor from today (request->starts_on is ignored; source NULL is
+ * "staff"): kind, reason_code (donor_deferral_reasons), reason, until
+ * (temporary only, after today). *out is the deferral
+ *   {"id", "donor_number", "kind", "reason_code", "reason", "starts_on", "until",
+ *    "source", "din", "created_by", "created_at", "ended_at", "ended_by",
+ *    "end_reason", "in_force"}. */
+int donor_defer(service_context *ctx, const char *donor_number, const deferral_request *request,
+                json_t **out, err *e);
+
+/* End deferral `id` (decimal text) for `reason` (required). A permanent
+ * deferral made by a test (source "test") is ended only by an
+ * administrator (ERR_FORBIDDEN naming "id"); an ended one is ERR_CONFLICT.
+ * *out is the deferral. */
+int donor_deferral_end(service_context *ctx, const char *id, const char *reason, json_t **out,
+                       err *e);
+
+/* The reason codes: {"items": [{"code", "description"}]}. */
+int donor_deferral_reasons_list(service_context *ctx, json_t **out, err *e);
+
+/* --- eligibility settings -------------------------------------------------- */
+
+/* The thresholds: {"items": [{"name", "description", "value", "default",
+ * "min", "max"}]}, in the order of eligibility_threshold_names. */
+int eligibility_settings_list(service_context *ctx, json_t **out, err *e);
+
+/* Set threshold `name` to `value` (decimal text), administrators only
+ * (ERR_FORBIDDEN); audited with the value before and after. *out is the
+ * setting as listed. ERR_NOT_FOUND naming "name", ERR_INVALID naming
+ * "value". */
+int eligibility_setting_set(service_context *ctx, const char *name, const char *value,
+                            json_t **out, err *e);
 
 #endif

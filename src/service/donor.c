@@ -1,0 +1,1032 @@
+/*
+ * donor.c - donors, their deferrals, their eligibility and the thresholds
+ * of the eligibility rules (see donor.h; the rules are in
+ * domain/eligibility.c, the field rules in domain/donor.c).
+ *
+ * Donor numbers are allocated inside the registering transaction: the
+ * highest number taken, plus one, inserted with ON CONFLICT (donor_number)
+ * DO NOTHING. On SQLite the write lock makes that number free; on
+ * PostgreSQL a concurrent registration that took it first makes the insert
+ * wait for its commit and do nothing, and the next attempt reads the new
+ * highest number. Donors are never deleted, so a number is never reused.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/catalog.h"
+#include "domain/donor.h"
+#include "domain/registry.h"
+#include "service/audit.h"
+#include "service/donor.h"
+
+enum { RECENT_COLLECTIONS = 20, ALLOCATE_ATTEMPTS = 100 };
+
+/* --- small parsers --------------------------------------------------------- */
+
+/* A whole number from its decimal text within min..max, or ERR_INVALID
+ * naming field with `what` ("whole pounds"). */
+static int whole_take(const char *text, long min, long max, const char *what, long *out,
+                      const char *field, err *e)
+{
+    char *end = NULL;
+    errno = 0;
+    long value = text && isdigit((unsigned char)*text) ? strtol(text, &end, 10) : -1;
+    if (!text || !end || *end || errno || value < min || value > max)
+        return err_set(e, ERR_INVALID, field, "must be %s from %ld to %ld", what, min, max);
+    *out = value;
+    return 0;
+}
+
+/* A value with at most one decimal ("13.4", "13") in tenths, within
+ * min..max tenths. */
+static int tenths_take(const char *text, long min, long max, const char *unit, long *out,
+                       const char *field, err *e)
+{
+    long value = 0;
+    const char *p = text;
+    int digits = 0;
+    while (p && isdigit((unsigned char)*p) && digits < 6)
+        value = value * 10 + (*p++ - '0'), digits++;
+    value *= 10;
+    if (p && *p == '.' && isdigit((unsigned char)p[1]))
+        value += p[1] - '0', p += 2;
+    if (!text || !digits || *p || value < min || value > max)
+        return err_set(e, ERR_INVALID, field,
+                       "must be a number in %s with at most one decimal, from %ld.%ld to %ld.%ld",
+                       unit, min / 10, min % 10, max / 10, max % 10);
+    *out = value;
+    return 0;
+}
+
+/* A copy of a donor number, trimmed and in capitals, checked. */
+static int number_take(const char *text, char out[DONOR_NUMBER_LENGTH + 8], const char *field,
+                       err *e)
+{
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required");
+    if (strlen(text) > DONOR_NUMBER_LENGTH + 4)
+        return donor_number_check(text, field, e);
+    snprintf(out, DONOR_NUMBER_LENGTH + 8, "%s", text);
+    service_normalize_code(out);
+    return donor_number_check(out, field, e);
+}
+
+static int id_take(const char *text, int64_t *id, const char *field, err *e)
+{
+    long value;
+    if (whole_take(text, 1, 2000000000L, "a deferral id", &value, field, e))
+        return -1;
+    *id = value;
+    return 0;
+}
+
+/* --- reading donors -------------------------------------------------------- */
+
+#define DONOR_COLUMNS                                                                            \
+    "donor_number, family_name, given_name, birth_date, sex, phone, email, address, "             \
+    "identity_document, home_center, abo, rhd, created_at, updated_at"
+
+static const char *column_or_null(db_stmt *stmt, int column)
+{
+    return db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column);
+}
+
+static json_t *donor_json(db_stmt *stmt)
+{
+    static const char *const keys[] = {
+        "donor_number", "family_name", "given_name", "birth_date", "sex",        "phone",
+        "email",        "address",     "identity_document", "home_center", "abo", "rhd",
+        "created_at",   "updated_at"};
+    json_t *donor = json_object();
+    for (int i = 0; i < 14; i++)
+        json_object_set_new(donor, keys[i], service_json_text(column_or_null(stmt, i)));
+    return donor;
+}
+
+/* The donor with this number, as JSON, and its id. */
+static int donor_fetch(db_conn *db, const char *number, int64_t *id, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT " DONOR_COLUMNS ", id FROM donors WHERE donor_number = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, number);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        if (out)
+            *out = donor_json(stmt);
+        if (id)
+            *id = db_column_int64(stmt, 14);
+    }
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "donor_number", "no donor %s", number);
+    return step == DB_ROW ? 0 : -1;
+}
+
+int donor_id_find(service_context *ctx, const char *donor_number, const char *field,
+                  int64_t *donor_id, err *e)
+{
+    char number[DONOR_NUMBER_LENGTH + 8];
+    if (!donor_number || !*donor_number)
+        return err_set(e, ERR_INVALID, field, "is required");
+    if (number_take(donor_number, number, field, e) ||
+        donor_fetch(ctx->db, number, donor_id, NULL, e)) {
+        if (e && (e->code == ERR_NOT_FOUND || e->code == ERR_INVALID))
+            err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- thresholds ------------------------------------------------------------ */
+
+/* The thresholds in force: the defaults, overridden by eligibility_settings
+ * (values out of range, which only a hand edit could store, are ignored). */
+static int thresholds_load(db_conn *db, eligibility_thresholds *t, err *e)
+{
+    eligibility_thresholds_default(t);
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT name, value FROM eligibility_settings", &stmt, e))
+        return -1;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        const char *name = db_column_text(stmt, 0);
+        long value = (long)db_column_int64(stmt, 1);
+        for (const eligibility_threshold_name *n = eligibility_threshold_names; n->name; n++)
+            if (strcmp(n->name, name) == 0 && value >= n->min && value <= n->max)
+                *(long *)((char *)t + n->offset) = value;
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* --- eligibility ------------------------------------------------------------ */
+
+int donor_eligibility_request_parse(const eligibility_request *r, eligibility_input *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!r->procedure || !*r->procedure)
+        return err_set(e, ERR_INVALID, "procedure",
+                       "is required: whole_blood, double_red_cells, plateletpheresis or "
+                       "plasmapheresis");
+    int procedure = eligibility_procedure_parse(r->procedure);
+    if (procedure < 0)
+        return err_set(e, ERR_INVALID, "procedure",
+                       "must be whole_blood, double_red_cells, plateletpheresis or plasmapheresis");
+    out->procedure = (donation_procedure)procedure;
+    out->today = date_today();
+    if (r->on && date_parse(r->on, &out->today, "on", e))
+        return -1;
+    if ((r->weight_lb && whole_take(r->weight_lb, 1, 1000, "whole pounds", &out->weight_lb,
+                                    "weight_lb", e)) ||
+        (r->height_in && whole_take(r->height_in, 12, 120, "whole inches", &out->height_in,
+                                    "height_in", e)) ||
+        (r->hemoglobin &&
+         tenths_take(r->hemoglobin, 10, 300, "g/dL", &out->hemoglobin, "hemoglobin", e)) ||
+        (r->hematocrit && whole_take(r->hematocrit, 1, 100, "a whole percentage",
+                                     &out->hematocrit, "hematocrit", e)) ||
+        (r->temperature && tenths_take(r->temperature, 300, 450, "degrees Celsius",
+                                       &out->temperature, "temperature", e)) ||
+        (r->systolic && whole_take(r->systolic, 20, 300, "whole mmHg", &out->systolic,
+                                   "systolic", e)) ||
+        (r->diastolic && whole_take(r->diastolic, 10, 250, "whole mmHg", &out->diastolic,
+                                    "diastolic", e)) ||
+        (r->pulse &&
+         whole_take(r->pulse, 10, 300, "beats per minute", &out->pulse, "pulse", e)) ||
+        (r->platelet_count && whole_take(r->platelet_count, 1, 3000, "thousands per microlitre",
+                                         &out->platelet_count, "platelet_count", e)) ||
+        (r->parental_consent &&
+         catalog_flag_parse(r->parental_consent, &out->parental_consent, "parental_consent", e)))
+        return -1;
+    if (!r->systolic != !r->diastolic)
+        return err_set(e, ERR_INVALID, r->systolic ? "diastolic" : "systolic",
+                       "is required with %s: blood pressure is both numbers",
+                       r->systolic ? "systolic" : "diastolic");
+    out->has_weight = r->weight_lb != NULL;
+    out->has_height = r->height_in != NULL;
+    out->has_hemoglobin = r->hemoglobin != NULL;
+    out->has_hematocrit = r->hematocrit != NULL;
+    out->has_temperature = r->temperature != NULL;
+    out->has_blood_pressure = r->systolic != NULL;
+    out->has_pulse = r->pulse != NULL;
+    out->has_platelet_count = r->platelet_count != NULL;
+    return 0;
+}
+
+typedef struct {
+    eligibility_deferral deferral;
+    char code[32];
+} loaded_deferral;
+
+/* The donor's collections that can still hold back a donation on `today`
+ * (the longest interval, or 12 months for the platelet count), and the
+ * deferrals not ended that had begun by then. */
+static int history_load(db_conn *db, int64_t donor_id, const eligibility_thresholds *t,
+                        civil_day today, eligibility_donation **donations, size_t *donation_count,
+                        loaded_deferral **deferrals, size_t *deferral_count, err *e)
+{
+    long back = 400;
+    if (t->days_after_whole_blood > back)
+        back = t->days_after_whole_blood;
+    if (t->days_after_double_red_cells > back)
+        back = t->days_after_double_red_cells;
+    char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX], day[DATE_TEXT_MAX];
+    date_format(date_add_days(today, -(int32_t)back), from, sizeof from);
+    date_format(date_add_days(today, 1), to, sizeof to);
+    date_format(today, day, sizeof day);
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT procedure, collected_at FROM collections WHERE donor_id = ? "
+                   "AND collected_at >= ? AND collected_at < ? ORDER BY collected_at",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    db_bind_text(stmt, 2, from);
+    db_bind_text(stmt, 3, to);
+    size_t capacity = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        int procedure = eligibility_procedure_parse(db_column_text(stmt, 0));
+        char date[DATE_TEXT_MAX];
+        snprintf(date, sizeof date, "%s", db_column_text(stmt, 1));
+        civil_day on;
+        if (procedure < 0 || date_parse(date, &on, NULL, NULL))
+            continue;
+        if (*donation_count == capacity) {
+            capacity = capacity ? capacity * 2 : 16;
+            eligibility_donation *grown = realloc(*donations, capacity * sizeof *grown);
+            if (!grown) {
+                db_reset(stmt);
+                return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            }
+            *donations = grown;
+        }
+        (*donations)[(*donation_count)++] =
+            (eligibility_donation){(donation_procedure)procedure, on};
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED ||
+        db_prepare(db,
+                   "SELECT kind, until_date, reason_code FROM deferrals WHERE donor_id = ? "
+                   "AND ended_at IS NULL AND starts_on <= ? ORDER BY id",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    db_bind_text(stmt, 2, day);
+    capacity = 0;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        int kind = eligibility_deferral_kind_parse(db_column_text(stmt, 0));
+        civil_day until = 0;
+        if (kind < 0 || (kind == DEFERRAL_TEMPORARY &&
+                         date_parse(db_column_text(stmt, 1), &until, NULL, NULL)))
+            kind = DEFERRAL_INDEFINITE; /* unreadable: the safe side */
+        if (*deferral_count == capacity) {
+            capacity = capacity ? capacity * 2 : 4;
+            loaded_deferral *grown = realloc(*deferrals, capacity * sizeof *grown);
+            if (!grown) {
+                db_reset(stmt);
+                return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            }
+            *deferrals = grown;
+        }
+        loaded_deferral *d = &(*deferrals)[(*deferral_count)++];
+        snprintf(d->code, sizeof d->code, "%s", db_column_text(stmt, 2));
+        d->deferral = (eligibility_deferral){(deferral_kind)kind, until, NULL};
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+static json_t *date_json(int has, civil_day day)
+{
+    char text[DATE_TEXT_MAX];
+    return has ? json_string(date_format(day, text, sizeof text)) : json_null();
+}
+
+int donor_eligibility_in(service_context *ctx, int64_t donor_id,
+                         const eligibility_request *request, json_t **out, err *e)
+{
+    eligibility_input in;
+    eligibility_thresholds t;
+    if (donor_eligibility_request_parse(request, &in, e) || thresholds_load(ctx->db, &t, e))
+        return -1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT donor_number, birth_date, sex FROM donors WHERE id = ?", &stmt,
+                   e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    char number[32] = "";
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        snprintf(number, sizeof number, "%s", db_column_text(stmt, 0));
+        if (date_parse(db_column_text(stmt, 1), &in.birth_date, NULL, NULL))
+            in.birth_date = in.today;
+        in.sex = strcmp(db_column_text(stmt, 2), "M") == 0 ? DONOR_MALE : DONOR_FEMALE;
+    }
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "donor", "no donor with id %lld", (long long)donor_id);
+    if (step == DB_FAILED)
+        return -1;
+
+    eligibility_donation *donations = NULL;
+    loaded_deferral *loaded = NULL;
+    eligibility_deferral *deferrals = NULL;
+    size_t donation_count = 0, deferral_count = 0;
+    int rc = history_load(ctx->db, donor_id, &t, in.today, &donations, &donation_count, &loaded,
+                          &deferral_count, e);
+    if (rc == 0 && deferral_count &&
+        !(deferrals = malloc(deferral_count * sizeof *deferrals)))
+        rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    if (rc == 0) {
+        for (size_t i = 0; i < deferral_count; i++) {
+            deferrals[i] = loaded[i].deferral;
+            deferrals[i].reason_code = loaded[i].code;
+        }
+        in.donations = donations;
+        in.donation_count = donation_count;
+        in.deferrals = deferrals;
+        in.deferral_count = deferral_count;
+        eligibility_result result;
+        eligibility_evaluate(&t, &in, &result);
+        json_t *failures = json_array();
+        for (size_t i = 0; i < result.failure_count; i++) {
+            const eligibility_failure *f = &result.failures[i];
+            json_array_append_new(
+                failures, json_pack("{s:s, s:s, s:s, s:o}", "rule", f->rule, "field", f->field,
+                                    "reason", f->reason, "eligible_from",
+                                    date_json(f->has_eligible_from, f->eligible_from)));
+        }
+        *out = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o}", "donor_number", number, "procedure",
+                         eligibility_procedure_name(in.procedure), "on",
+                         date_json(1, in.today), "eligible", result.eligible, "eligible_from",
+                         date_json(result.has_eligible_from, result.eligible_from), "failures",
+                         failures);
+    }
+    free(donations);
+    free(loaded);
+    free(deferrals);
+    return rc;
+}
+
+int donor_eligibility(service_context *ctx, const char *donor_number,
+                      const eligibility_request *request, json_t **out, err *e)
+{
+    eligibility_input checked;
+    char number[DONOR_NUMBER_LENGTH + 8];
+    if (number_take(donor_number, number, "donor_number", e) ||
+        donor_eligibility_request_parse(request, &checked, e) || db_begin_read(ctx->db, e))
+        return -1;
+    int64_t id = 0;
+    int rc = donor_fetch(ctx->db, number, &id, NULL, e) ||
+             donor_eligibility_in(ctx, id, request, out, e);
+    db_rollback(ctx->db);
+    return rc ? -1 : 0;
+}
+
+/* --- deferrals --------------------------------------------------------------- */
+
+#define DEFERRAL_COLUMNS                                                                         \
+    "d.id, n.donor_number, d.kind, d.reason_code, d.reason, d.starts_on, d.until_date, "         \
+    "d.source, d.din, d.created_by, d.created_at, d.ended_at, d.ended_by, d.end_reason"
+
+static json_t *deferral_json(db_stmt *stmt)
+{
+    static const char *const keys[] = {"donor_number", "kind",       "reason_code", "reason",
+                                       "starts_on",    "until",      "source",      "din",
+                                       "created_by",   "created_at", "ended_at",    "ended_by",
+                                       "end_reason"};
+    json_t *deferral = json_pack("{s:I}", "id", (json_int_t)db_column_int64(stmt, 0));
+    for (int i = 0; i < 13; i++)
+        json_object_set_new(deferral, keys[i], service_json_text(column_or_null(stmt, i + 1)));
+    char today[DATE_TEXT_MAX];
+    date_format(date_today(), today, sizeof today);
+    const char *until = column_or_null(stmt, 6);
+    int in_force = db_column_is_null(stmt, 11) && strcmp(db_column_text(stmt, 5), today) <= 0 &&
+                   (!until || strcmp(until, today) > 0);
+    json_object_set_new(deferral, "in_force", json_boolean(in_force));
+    return deferral;
+}
+
+static int deferral_fetch(db_conn *db, int64_t id, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT " DEFERRAL_COLUMNS " FROM deferrals d "
+                   "JOIN donors n ON n.id = d.donor_id "
+                   "WHERE d.id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *out = deferral_json(stmt);
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "id", "no deferral %lld", (long long)id);
+    return step == DB_ROW ? 0 : -1;
+}
+
+/* Check a deferral request; `starts_on` is the first day it applies. */
+static int deferral_check(const deferral_request *r, civil_day starts_on, err *e)
+{
+    int kind = eligibility_deferral_kind_parse(r->kind);
+    if (kind < 0)
+        return err_set(e, ERR_INVALID, "kind", "must be temporary, indefinite or permanent");
+    if (donor_deferral_reason_check(r->reason_code, "reason_code", e) ||
+        (r->reason && registry_text_check(r->reason, DONOR_REASON_MAX, "reason", e)))
+        return -1;
+    if (r->reason_code && strcmp(r->reason_code, "OTHER") == 0 && (!r->reason || !*r->reason))
+        return err_set(e, ERR_INVALID, "reason", "is required with reason code OTHER");
+    if (r->source && strcmp(r->source, "staff") != 0 && strcmp(r->source, "test") != 0)
+        return err_set(e, ERR_INVALID, "source", "must be staff or test");
+    if (r->din && (!*r->din || strlen(r->din) > 20))
+        return err_set(e, ERR_INVALID, "din", "must be a DIN of at most 20 characters");
+    if (kind != DEFERRAL_TEMPORARY) {
+        if (r->until)
+            return err_set(e, ERR_INVALID, "until",
+                           "only a temporary deferral ends on a date (this one is %s)", r->kind);
+        return 0;
+    }
+    civil_day until;
+    char first[DATE_TEXT_MAX];
+    if (!r->until || !*r->until)
+        return err_set(e, ERR_INVALID, "until",
+                       "is required for a temporary deferral: the first day the donor may give "
+                       "again (YYYY-MM-DD)");
+    if (date_parse(r->until, &until, "until", e))
+        return -1;
+    if (until <= starts_on)
+        return err_set(e, ERR_INVALID, "until", "must be after %s",
+                       date_format(starts_on, first, sizeof first));
+    if (date_days_between(starts_on, until) > DONOR_DEFERRAL_DAYS_MAX)
+        return err_set(e, ERR_INVALID, "until",
+                       "must be at most ten years away (for longer, defer indefinitely)");
+    return 0;
+}
+
+int donor_deferral_add_in(service_context *ctx, int64_t donor_id, const deferral_request *r,
+                          json_t **out, err *e)
+{
+    civil_day starts_on = date_today();
+    if (r->starts_on && *r->starts_on && date_parse(r->starts_on, &starts_on, "starts_on", e))
+        return -1;
+    if (deferral_check(r, starts_on, e))
+        return -1;
+    char starts[DATE_TEXT_MAX], now[TIMESTAMP_TEXT_MAX];
+    date_format(starts_on, starts, sizeof starts);
+    timestamp_format(timestamp_now(), now, sizeof now);
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT 1 FROM donors WHERE id = ?", &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    db_step_result step = db_step(stmt, e);
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "donor", "no donor with id %lld", (long long)donor_id);
+    if (step == DB_FAILED ||
+        db_prepare(ctx->db,
+                   "INSERT INTO deferrals (donor_id, kind, reason_code, reason, starts_on, "
+                   "until_date, source, din, created_by, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    int kind = eligibility_deferral_kind_parse(r->kind);
+    db_bind_int64(stmt, 1, donor_id);
+    db_bind_text(stmt, 2, r->kind);
+    db_bind_text(stmt, 3, r->reason_code);
+    db_bind_text(stmt, 4, r->reason ? r->reason : "");
+    db_bind_text(stmt, 5, starts);
+    db_bind_text(stmt, 6, kind == DEFERRAL_TEMPORARY ? r->until : NULL);
+    db_bind_text(stmt, 7, r->source ? r->source : "staff");
+    db_bind_text(stmt, 8, r->din);
+    db_bind_text(stmt, 9, ctx->actor.username);
+    db_bind_text(stmt, 10, now);
+    int64_t id;
+    json_t *deferral = NULL;
+    if (db_insert_returning_id(stmt, &id, e) || deferral_fetch(ctx->db, id, &deferral, e))
+        return -1;
+    char id_text[24];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    int rc = audit_append(ctx, "deferral", id_text, "add", NULL, deferral, r->reason, e);
+    if (rc == 0 && out)
+        *out = deferral;
+    else
+        json_decref(deferral);
+    return rc;
+}
+
+int donor_defer(service_context *ctx, const char *donor_number, const deferral_request *request,
+                json_t **out, err *e)
+{
+    char number[DONOR_NUMBER_LENGTH + 8];
+    deferral_request r = *request;
+    r.starts_on = NULL;
+    if (number_take(donor_number, number, "donor_number", e) ||
+        deferral_check(&r, date_today(), e) || service_begin(ctx, e))
+        return -1;
+    int64_t id = 0;
+    int rc = donor_fetch(ctx->db, number, &id, NULL, e) ||
+                     donor_deferral_add_in(ctx, id, &r, out, e)
+                 ? -1
+                 : 0;
+    return service_finish(ctx, rc, e);
+}
+
+int donor_deferral_end(service_context *ctx, const char *id_text, const char *reason,
+                       json_t **out, err *e)
+{
+    int64_t id;
+    if (id_take(id_text, &id, "id", e))
+        return -1;
+    if (!reason || !*reason)
+        return err_set(e, ERR_INVALID, "reason", "is required: why the deferral ends");
+    if (registry_text_check(reason, DONOR_REASON_MAX, "reason", e) || service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL, *after = NULL;
+    int rc = deferral_fetch(ctx->db, id, &before, e);
+    if (rc == 0) {
+        const char *ended = json_string_value(json_object_get(before, "ended_at"));
+        const char *kind = json_string_value(json_object_get(before, "kind"));
+        const char *source = json_string_value(json_object_get(before, "source"));
+        if (ended)
+            rc = err_set(e, ERR_CONFLICT, "id", "deferral %lld was already ended on %s",
+                         (long long)id, ended);
+        else if (strcmp(kind, "permanent") == 0 && strcmp(source, "test") == 0 &&
+                 !(ctx->actor.roles & ROLE_ADMIN))
+            rc = err_set(e, ERR_FORBIDDEN, "id",
+                         "deferral %lld is permanent and was made by a reactive test: only an "
+                         "administrator can end it",
+                         (long long)id);
+    }
+    db_stmt *stmt;
+    char now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    if (rc == 0 && (rc = db_prepare(ctx->db,
+                                    "UPDATE deferrals SET ended_at = ?, ended_by = ?, "
+                                    "end_reason = ? WHERE id = ? AND ended_at IS NULL",
+                                    &stmt, e)) == 0) {
+        db_bind_text(stmt, 1, now);
+        db_bind_text(stmt, 2, ctx->actor.username);
+        db_bind_text(stmt, 3, reason);
+        db_bind_int64(stmt, 4, id);
+        rc = db_exec_stmt(stmt, e);
+        if (rc == 0 && db_changes(ctx->db) != 1)
+            rc = err_set(e, ERR_CONFLICT, "id", "deferral %lld was just ended by someone else",
+                         (long long)id);
+    }
+    if (rc == 0)
+        rc = deferral_fetch(ctx->db, id, &after, e) ||
+                     audit_append(ctx, "deferral", id_text, "end", before, after, reason, e)
+                 ? -1
+                 : 0;
+    json_decref(before);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
+}
+
+int donor_deferral_reasons_list(service_context *ctx, json_t **out, err *e)
+{
+    (void)ctx;
+    (void)e;
+    json_t *items = json_array();
+    for (const donor_deferral_reason *r = donor_deferral_reasons; r->code; r++)
+        json_array_append_new(items, json_pack("{s:s, s:s}", "code", r->code, "description",
+                                               r->description));
+    *out = json_pack("{s:o}", "items", items);
+    return 0;
+}
+
+/* --- donors: register, list, show, update ------------------------------------ */
+
+/* The contact fields given, checked; home_center trimmed and in capitals
+ * into `center` ("" when it is to be cleared). */
+static int contact_check(const donor_fields *f, char center[REGISTRY_CODE_MAX + 8], err *e)
+{
+    if (donor_phone_check(f->phone, "phone", e) || donor_email_check(f->email, "email", e) ||
+        donor_address_check(f->address, "address", e))
+        return -1;
+    center[0] = '\0';
+    if (!f->home_center || !*f->home_center)
+        return 0;
+    if (strlen(f->home_center) > REGISTRY_CODE_MAX + 4)
+        return err_set(e, ERR_INVALID, "home_center", "no donor center '%.20s...'", f->home_center);
+    snprintf(center, REGISTRY_CODE_MAX + 8, "%s", f->home_center);
+    service_normalize_code(center);
+    return registry_code_check(center, "home_center", e);
+}
+
+static int center_exists(db_conn *db, const char *code, err *e)
+{
+    if (!*code)
+        return 0;
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT 1 FROM centers WHERE code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    db_step_result step = db_step(stmt, e);
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_INVALID, "home_center",
+                       "no donor center '%s' (see the list of centers)", code);
+    return step == DB_ROW ? 0 : -1;
+}
+
+/* The donor number of an existing donor found by `sql` with two text
+ * parameters (the second may be NULL); "" when none. */
+static int existing_number(db_conn *db, const char *sql, const char *first, const char *second,
+                           char number[32], err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, first);
+    if (second)
+        db_bind_text(stmt, 2, second);
+    number[0] = '\0';
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        snprintf(number, 32, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+typedef struct {
+    const donor_fields *f;
+    char name_key[DONOR_NAME_KEY_MAX];
+    char identity[DONOR_IDENTITY_MAX];
+    char center[REGISTRY_CODE_MAX + 8];
+    char number[DONOR_NUMBER_LENGTH + 8]; /* "" to allocate */
+    donor_sex sex;
+} donor_new;
+
+/* Insert the donor under the number given, or the next free one; the
+ * number taken is left in d->number. */
+static int donor_insert(db_conn *db, donor_new *d, const char *now, int64_t *id, err *e)
+{
+    int given = d->number[0] != '\0';
+    for (int attempt = 0; attempt < ALLOCATE_ATTEMPTS; attempt++) {
+        db_stmt *stmt;
+        if (!given) {
+            char last[32];
+            if (existing_number(db,
+                                "SELECT donor_number FROM donors WHERE donor_number <= ? "
+                                "ORDER BY donor_number DESC LIMIT 1",
+                                "D9999999", NULL, last, e))
+                return -1;
+            long next = *last ? donor_number_value(last) + 1 : 1;
+            if (next > DONOR_NUMBER_MAX)
+                return err_set(e, ERR_CONFLICT, "donor_number",
+                               "every donor number up to D%07d is taken", DONOR_NUMBER_MAX);
+            donor_number_format(next, d->number, sizeof d->number);
+        }
+        if (db_prepare(db,
+                       "INSERT INTO donors (donor_number, family_name, given_name, name_key, "
+                       "birth_date, sex, phone, email, address, identity_document, home_center, "
+                       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (donor_number) DO NOTHING RETURNING id",
+                       &stmt, e))
+            return -1;
+        const donor_fields *f = d->f;
+        db_bind_text(stmt, 1, d->number);
+        db_bind_text(stmt, 2, f->family_name);
+        db_bind_text(stmt, 3, f->given_name);
+        db_bind_text(stmt, 4, d->name_key);
+        db_bind_text(stmt, 5, f->birth_date);
+        db_bind_text(stmt, 6, donor_sex_name(d->sex));
+        db_bind_text(stmt, 7, f->phone ? f->phone : "");
+        db_bind_text(stmt, 8, f->email ? f->email : "");
+        db_bind_text(stmt, 9, f->address ? f->address : "");
+        db_bind_text(stmt, 10, *d->identity ? d->identity : NULL);
+        db_bind_text(stmt, 11, *d->center ? d->center : NULL);
+        db_bind_text(stmt, 12, now);
+        db_bind_text(stmt, 13, now);
+        db_step_result step = db_step(stmt, e);
+        if (step == DB_ROW) {
+            *id = db_column_int64(stmt, 0);
+            step = db_step(stmt, e);
+        }
+        db_reset(stmt);
+        if (step == DB_FAILED) {
+            if (e && e->code == ERR_CONFLICT)
+                err_set(e, ERR_CONFLICT, "identity_document",
+                        "another donor with this identity document was registered at the same "
+                        "time");
+            return -1;
+        }
+        if (*id)
+            return 0;
+        if (given)
+            break;
+    }
+    return err_set(e, ERR_CONFLICT, "donor_number", "donor number %s is taken", d->number);
+}
+
+int donor_register(service_context *ctx, const donor_fields *f, json_t **out, err *e)
+{
+    donor_new d = {.f = f};
+    civil_day birth;
+    if (donor_name_check(f->family_name, "family_name", e) ||
+        donor_name_check(f->given_name, "given_name", e) ||
+        donor_birth_date_check(f->birth_date, date_today(), &birth, "birth_date", e) ||
+        donor_sex_parse(f->sex, &d.sex, "sex", e) || contact_check(f, d.center, e))
+        return -1;
+    if (f->identity_document && *f->identity_document &&
+        donor_identity_fold(f->identity_document, d.identity, sizeof d.identity,
+                            "identity_document", e))
+        return -1;
+    if (f->donor_number && number_take(f->donor_number, d.number, "donor_number", e))
+        return -1;
+    donor_name_key(f->family_name, f->given_name, d.name_key, sizeof d.name_key);
+
+    if (service_begin(ctx, e))
+        return -1;
+    char existing[32] = "", now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    int64_t id = 0;
+    json_t *donor = NULL;
+    int rc = center_exists(ctx->db, d.center, e);
+    if (rc == 0 && *d.identity &&
+        (rc = existing_number(ctx->db,
+                              "SELECT donor_number FROM donors WHERE identity_document = ?",
+                              d.identity, NULL, existing, e)) == 0 &&
+        *existing)
+        rc = err_set(e, ERR_CONFLICT, "identity_document",
+                     "donor %s already has identity document %s: search for them instead of "
+                     "registering again",
+                     existing, d.identity);
+    if (rc == 0 &&
+        (rc = existing_number(ctx->db,
+                              "SELECT donor_number FROM donors WHERE name_key = ? AND "
+                              "birth_date = ? ORDER BY donor_number LIMIT 1",
+                              d.name_key, f->birth_date, existing, e)) == 0 &&
+        *existing)
+        rc = err_set(e, ERR_CONFLICT, "birth_date",
+                     "donor %s has the same name and birth date: search for them instead of "
+                     "registering again",
+                     existing);
+    if (rc == 0 && *d.number &&
+        (rc = existing_number(ctx->db, "SELECT donor_number FROM donors WHERE donor_number = ?",
+                              d.number, NULL, existing, e)) == 0 &&
+        *existing)
+        rc = err_set(e, ERR_CONFLICT, "donor_number", "donor number %s is taken", d.number);
+    if (rc == 0)
+        rc = donor_insert(ctx->db, &d, now, &id, e) ||
+                     donor_fetch(ctx->db, d.number, NULL, &donor, e) ||
+                     audit_append(ctx, "donor", d.number, "register", NULL, donor, NULL, e)
+                 ? -1
+                 : 0;
+    if (service_finish(ctx, rc, e)) {
+        json_decref(donor);
+        return -1;
+    }
+    *out = donor;
+    return 0;
+}
+
+int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
+{
+    char number_pattern[256] = "", name_pattern[256] = "", folded[256] = "", upper[128] = "";
+    const char *search = filter->search ? filter->search : "";
+    if (service_page_check(&filter->page, e))
+        return -1;
+    if (strlen(search) > 100)
+        return err_set(e, ERR_INVALID, "q", "must be at most 100 characters");
+    if (*search) {
+        snprintf(upper, sizeof upper, "%s", search);
+        service_normalize_code(upper);
+        donor_name_fold(search, folded, sizeof folded);
+        if (service_like_pattern(upper, number_pattern, sizeof number_pattern, "q", e) ||
+            service_like_pattern(*folded ? folded : upper, name_pattern, sizeof name_pattern, "q",
+                                 e))
+            return -1;
+    }
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT " DONOR_COLUMNS " FROM donors WHERE donor_number > ? "
+                   "AND (? = '' OR donor_number LIKE ? ESCAPE '\\' "
+                   "OR name_key LIKE ? ESCAPE '\\' OR birth_date = ?) "
+                   "ORDER BY donor_number LIMIT ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
+    db_bind_text(stmt, 2, upper);
+    db_bind_text(stmt, 3, number_pattern);
+    db_bind_text(stmt, 4, name_pattern);
+    db_bind_text(stmt, 5, upper);
+    db_bind_int64(stmt, 6, filter->page.limit);
+    return service_collect_page(stmt, donor_json, &filter->page, "donor_number", out, e);
+}
+
+/* Step `stmt` to its end, appending each row built by `build` to `items`. */
+static int rows_append(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t *items, err *e)
+{
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        json_array_append_new(items, build(stmt));
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+static json_t *blood_group_json(db_stmt *stmt)
+{
+    return json_pack("{s:s, s:o, s:o, s:s}", "din", db_column_text(stmt, 0), "abo",
+                     service_json_text(column_or_null(stmt, 1)), "rhd",
+                     service_json_text(column_or_null(stmt, 2)), "tested_on",
+                     db_column_text(stmt, 3));
+}
+
+static json_t *collection_json(db_stmt *stmt)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "din", db_column_text(stmt, 0), "procedure",
+                     db_column_text(stmt, 1), "collected_at", db_column_text(stmt, 2), "center",
+                     db_column_text(stmt, 3));
+}
+
+/* Add the history of donor `id` to `donor`. */
+static int donor_history(db_conn *db, int64_t id, json_t *donor, err *e)
+{
+    json_t *groups = json_array(), *deferrals = json_array(), *collections = json_array();
+    json_object_set_new(donor, "blood_groups", groups);
+    json_object_set_new(donor, "deferrals", deferrals);
+    json_object_set_new(donor, "collections", collections);
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT din, abo, rhd, tested_on FROM donor_blood_groups WHERE donor_id = ? "
+                   "ORDER BY tested_on DESC, id DESC",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    if (rows_append(stmt, blood_group_json, groups, e) ||
+        db_prepare(db,
+                   "SELECT " DEFERRAL_COLUMNS " FROM deferrals d "
+                   "JOIN donors n ON n.id = d.donor_id "
+                   "WHERE d.donor_id = ? ORDER BY d.id DESC",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    if (rows_append(stmt, deferral_json, deferrals, e) ||
+        db_prepare(db,
+                   "SELECT din, procedure, collected_at, center FROM collections "
+                   "WHERE donor_id = ? ORDER BY collected_at DESC LIMIT ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_bind_int64(stmt, 2, RECENT_COLLECTIONS);
+    if (rows_append(stmt, collection_json, collections, e))
+        return -1;
+    int deferred = 0;
+    size_t index;
+    json_t *deferral;
+    json_array_foreach(deferrals, index, deferral)
+        deferred = deferred || json_is_true(json_object_get(deferral, "in_force"));
+    json_object_set_new(donor, "deferred", json_boolean(deferred));
+    return 0;
+}
+
+int donor_get(service_context *ctx, const char *donor_number, json_t **out, err *e)
+{
+    char number[DONOR_NUMBER_LENGTH + 8];
+    if (number_take(donor_number, number, "donor_number", e) || db_begin_read(ctx->db, e))
+        return -1;
+    int64_t id = 0;
+    json_t *donor = NULL;
+    int rc = donor_fetch(ctx->db, number, &id, &donor, e) || donor_history(ctx->db, id, donor, e)
+                 ? -1
+                 : 0;
+    db_rollback(ctx->db);
+    if (rc) {
+        json_decref(donor);
+        return -1;
+    }
+    *out = donor;
+    return 0;
+}
+
+int donor_update(service_context *ctx, const char *donor_number, const donor_fields *f,
+                 json_t **out, err *e)
+{
+    char number[DONOR_NUMBER_LENGTH + 8], center[REGISTRY_CODE_MAX + 8];
+    if (number_take(donor_number, number, "donor_number", e))
+        return -1;
+    if (!f->phone && !f->email && !f->address && !f->home_center)
+        return err_set(e, ERR_INVALID, "body",
+                       "give at least one of phone, email, address, home_center");
+    if (contact_check(f, center, e) || service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL, *after = NULL;
+    char now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    int rc = donor_fetch(ctx->db, number, NULL, &before, e);
+    if (rc == 0 && f->home_center)
+        rc = center_exists(ctx->db, center, e);
+    db_stmt *stmt;
+    if (rc == 0 &&
+        (rc = db_prepare(ctx->db,
+                         "UPDATE donors SET phone = COALESCE(?, phone), "
+                         "email = COALESCE(?, email), address = COALESCE(?, address), "
+                         "home_center = CASE WHEN ? = 1 THEN ? ELSE home_center END, "
+                         "updated_at = ? WHERE donor_number = ?",
+                         &stmt, e)) == 0) {
+        db_bind_text(stmt, 1, f->phone);
+        db_bind_text(stmt, 2, f->email);
+        db_bind_text(stmt, 3, f->address);
+        db_bind_int64(stmt, 4, f->home_center != NULL);
+        db_bind_text(stmt, 5, *center ? center : NULL);
+        db_bind_text(stmt, 6, now);
+        db_bind_text(stmt, 7, number);
+        rc = db_exec_stmt(stmt, e) || donor_fetch(ctx->db, number, NULL, &after, e) ||
+                     audit_append(ctx, "donor", number, "update", before, after, NULL, e)
+                 ? -1
+                 : 0;
+    }
+    json_decref(before);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
+}
+
+/* --- eligibility settings ------------------------------------------------------ */
+
+static json_t *setting_json(const eligibility_threshold_name *n, const eligibility_thresholds *t,
+                            const eligibility_thresholds *defaults)
+{
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "name", n->name, "description",
+                     n->description, "value",
+                     (json_int_t) * (const long *)((const char *)t + n->offset), "default",
+                     (json_int_t) * (const long *)((const char *)defaults + n->offset), "min",
+                     (json_int_t)n->min, "max", (json_int_t)n->max);
+}
+
+int eligibility_settings_list(service_context *ctx, json_t **out, err *e)
+{
+    eligibility_thresholds t, defaults;
+    eligibility_thresholds_default(&defaults);
+    if (thresholds_load(ctx->db, &t, e))
+        return -1;
+    json_t *items = json_array();
+    for (const eligibility_threshold_name *n = eligibility_threshold_names; n->name; n++)
+        json_array_append_new(items, setting_json(n, &t, &defaults));
+    *out = json_pack("{s:o}", "items", items);
+    return 0;
+}
+
+int eligibility_setting_set(service_context *ctx, const char *name, const char *value,
+                            json_t **out, err *e)
+{
+    if (!(ctx->actor.roles & ROLE_ADMIN))
+        return err_set(e, ERR_FORBIDDEN, "name",
+                       "only an administrator sets eligibility thresholds");
+    const eligibility_threshold_name *n = eligibility_threshold_names;
+    while (n->name && (!name || strcmp(n->name, name) != 0))
+        n++;
+    if (!n->name)
+        return err_set(e, ERR_NOT_FOUND, "name", "no eligibility threshold '%.64s'",
+                       name ? name : "");
+    long number;
+    char range[64];
+    snprintf(range, sizeof range, "a whole number for %s", n->name);
+    if (whole_take(value, n->min, n->max, range, &number, "value", e) || service_begin(ctx, e))
+        return -1;
+    eligibility_thresholds t, defaults;
+    eligibility_thresholds_default(&defaults);
+    int rc = thresholds_load(ctx->db, &t, e);
+    long old = rc == 0 ? *(long *)((char *)&t + n->offset) : 0;
+    if (rc == 0)
+        rc = eligibility_threshold_set(&t, n->name, number, e);
+    char now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    db_stmt *stmt;
+    if (rc == 0 && old != number &&
+        (rc = db_prepare(ctx->db,
+                         "INSERT INTO eligibility_settings (name, value, updated_at, updated_by) "
+                         "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                         "value = excluded.value, updated_at = excluded.updated_at, "
+                         "updated_by = excluded.updated_by",
+                         &stmt, e)) == 0) {
+        db_bind_text(stmt, 1, n->name);
+        db_bind_int64(stmt, 2, number);
+        db_bind_text(stmt, 3, now);
+        db_bind_text(stmt, 4, ctx->actor.username);
+        json_t *before = json_pack("{s:I}", "value", (json_int_t)old);
+        json_t *after = json_pack("{s:I}", "value", (json_int_t)number);
+        rc = db_exec_stmt(stmt, e) || audit_append(ctx, "eligibility_setting", n->name, "set",
+                                                   before, after, NULL, e)
+                 ? -1
+                 : 0;
+        json_decref(before);
+        json_decref(after);
+    }
+    if (service_finish(ctx, rc, e))
+        return -1;
+    *out = setting_json(n, &t, &defaults);
+    return 0;
+}
