@@ -244,6 +244,7 @@ CREATE TABLE lookback_cases (
     status                TEXT NOT NULL DEFAULT 'open',
     closed_at             TEXT,
     closed_by             TEXT,
+    close_reason          TEXT,
     UNIQUE (trigger_din, marker),
     CHECK (status IN ('open', 'closed'))
 );

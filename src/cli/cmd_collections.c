@@ -1,8 +1,428 @@
 /*
- * cmd_collections.c - placeholder: the collections commands are being written.
+ * cmd_collections.c - collections, units and inventory from the command
+ * line:
+ *   bloodops collection record --donor N --center C --procedure P --volume-ml ML
+ *            [--din DIN --collected-at T --device D --reaction R --reaction-note TEXT
+ *             --staff NAME --parental-consent] [MEASUREMENT=VALUE ...]
+ *   bloodops collection list [--center C --on DATE --processed yes|no]
+ *   bloodops collection show DIN
+ *   bloodops collection process DIN PRODUCT[:ML] ...
+ *   bloodops unit lookup DIN                 the donation, its units and tests
+ *   bloodops unit show ID                    one unit and its events
+ *   bloodops unit discard ID --reason TEXT
+ *   bloodops unit expire [--as-of T]         the expiry sweep
+ *   bloodops inventory [--center C --family F --status S]
+ * The measurements of a collection are NAME=VALUE arguments (weight-lb=160
+ * hemoglobin=13.5 ...): a command takes at most CLI_OPTIONS_MAX options.
  */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 #include "cli/cli.h"
+#include "service/collection.h"
+#include "service/unit.h"
+
+static const cli_column collection_columns[] = {
+    {"din", "DIN"},           {"donor_number", "DONOR"},    {"center", "CENTER"},
+    {"procedure", "PROCEDURE"}, {"collected_at", "COLLECTED"}, {"volume_ml", "ML"},
+    {"reaction", "REACTION"}, {"staff", "STAFF"},           {"processed", "PROCESSED"},
+    {0}};
+static const cli_column collection_detail_columns[] = {
+    {"din", "DIN"},
+    {"eye_readable", "PRINTED"},
+    {"donor_number", "DONOR"},
+    {"center", "CENTER"},
+    {"procedure", "PROCEDURE"},
+    {"collected_at", "COLLECTED"},
+    {"device", "DEVICE"},
+    {"volume_ml", "VOLUME (ML)"},
+    {"reaction", "REACTION"},
+    {"reaction_note", "REACTION NOTE"},
+    {"staff", "STAFF"},
+    {"weight_lb", "WEIGHT (LB)"},
+    {"height_in", "HEIGHT (IN)"},
+    {"hemoglobin", "HEMOGLOBIN (G/DL)"},
+    {"hematocrit", "HEMATOCRIT (%)"},
+    {"temperature", "TEMPERATURE (C)"},
+    {"systolic", "SYSTOLIC"},
+    {"diastolic", "DIASTOLIC"},
+    {"pulse", "PULSE"},
+    {"platelet_count", "PLATELETS (K/UL)"},
+    {"processed_at", "PROCESSED"},
+    {"created_at", "RECORDED"},
+    {0}};
+static const cli_column record_columns[] = {
+    {"din", "DIN"},           {"eye_readable", "PRINTED"},    {"donor_number", "DONOR"},
+    {"center", "CENTER"},     {"procedure", "PROCEDURE"},     {"collected_at", "COLLECTED"},
+    {"device", "DEVICE"},     {"volume_ml", "VOLUME (ML)"},   {"reaction", "REACTION"},
+    {"staff", "STAFF"},       {"processed", "PROCESSED"},     {0}};
+static const cli_column unit_columns[] = {
+    {"id", "ID"},           {"product_code", "PRODUCT"}, {"division", "DIV"},
+    {"family", "FAMILY"},   {"status", "STATUS"},        {"abo", "ABO"},
+    {"rhd", "RHD"},         {"volume_ml", "ML"},         {"expires_at", "EXPIRES"},
+    {"hold", "HOLD"},       {0}};
+static const cli_column unit_detail_columns[] = {
+    {"id", "ID"},
+    {"din", "DIN"},
+    {"eye_readable", "PRINTED"},
+    {"product_code", "PRODUCT"},
+    {"division", "DIVISION"},
+    {"description", "DESCRIPTION"},
+    {"family", "FAMILY"},
+    {"center", "CENTER"},
+    {"status", "STATUS"},
+    {"hold", "HOLD"},
+    {"abo", "ABO"},
+    {"rhd", "RHD"},
+    {"volume_ml", "VOLUME (ML)"},
+    {"produced_at", "PRODUCED"},
+    {"expires_at", "EXPIRES"},
+    {"released_at", "RELEASED"},
+    {"hospital", "HOSPITAL"},
+    {"updated_at", "UPDATED"},
+    {0}};
+static const cli_column event_columns[] = {
+    {"at", "AT"}, {"from_status", "FROM"}, {"to_status", "TO"}, {"actor", "BY"},
+    {"reason", "REASON"}, {0}};
+static const cli_column donation_columns[] = {
+    {"din", "DIN"},           {"eye_readable", "PRINTED"}, {"donor_number", "DONOR"},
+    {"center", "CENTER"},     {"procedure", "PROCEDURE"}, {"collected_at", "COLLECTED"},
+    {"processed", "PROCESSED"}, {0}};
+static const cli_column test_columns[] = {
+    {"test", "TEST"}, {"result", "RESULT"}, {"tested_on", "TESTED"}, {0}};
+static const cli_column expired_columns[] = {
+    {"id", "ID"},   {"din", "DIN"}, {"product_code", "PRODUCT"}, {"division", "DIV"},
+    {"from_status", "WAS"}, {"expires_at", "EXPIRED AT"}, {0}};
+static const cli_column inventory_columns[] = {
+    {"center", "CENTER"}, {"family", "FAMILY"}, {"group", "GROUP"}, {"band", "DAYS LEFT"},
+    {"status", "STATUS"}, {"count", "UNITS"}, {0}};
+
+typedef int (*collection_call)(service_context *ctx, cli_invocation *invocation, json_t **out,
+                               err *e);
+typedef void (*collection_printer)(const cli_invocation *invocation, json_t *result);
+
+/* Open the database, make the call, print its answer. */
+static int run_call(cli_invocation *invocation, collection_call call, collection_printer print)
+{
+    err e;
+    service_context ctx;
+    json_t *result = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = call(&ctx, invocation, &result, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    print(invocation, result);
+    json_decref(result);
+    return CLI_OK;
+}
+
+static const char *opt(const cli_invocation *invocation, const char *name)
+{
+    return cli_option_value(invocation, name);
+}
+
+/* An object as "key: value" lines, then its lists under their titles; in
+ * JSON the whole object; in CSV the first list. */
+static void print_sections(const cli_invocation *invocation, json_t *object,
+                           const cli_column *columns, const char *list_key,
+                           const cli_column *list_columns, const char *list2_key,
+                           const cli_column *list2_columns)
+{
+    if (invocation->format == OUTPUT_JSON) {
+        cli_print_object(invocation, object, NULL);
+        return;
+    }
+    if (invocation->format == OUTPUT_CSV) {
+        cli_print_list(invocation, json_object_get(object, list_key), list_columns);
+        return;
+    }
+    cli_print_object(invocation, object, columns);
+    printf("\n%s:\n", list_key);
+    cli_print_list(invocation, json_object_get(object, list_key), list_columns);
+    if (list2_key) {
+        printf("\n%s:\n", list2_key);
+        cli_print_list(invocation, json_object_get(object, list2_key), list2_columns);
+    }
+}
+
+/* --- collections ------------------------------------------------------------ */
+
+/* The measurements taken as NAME=VALUE arguments. */
+static int measurements_take(const cli_invocation *invocation, eligibility_request *r, err *e)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } names[] = {
+        {"weight-lb", offsetof(eligibility_request, weight_lb)},
+        {"height-in", offsetof(eligibility_request, height_in)},
+        {"hemoglobin", offsetof(eligibility_request, hemoglobin)},
+        {"hematocrit", offsetof(eligibility_request, hematocrit)},
+        {"temperature", offsetof(eligibility_request, temperature)},
+        {"systolic", offsetof(eligibility_request, systolic)},
+        {"diastolic", offsetof(eligibility_request, diastolic)},
+        {"pulse", offsetof(eligibility_request, pulse)},
+        {"platelet-count", offsetof(eligibility_request, platelet_count)},
+    };
+    for (int i = 0; i < invocation->positional_count; i++) {
+        const char *argument = invocation->positional[i], *equals = strchr(argument, '=');
+        size_t n = 0, length = equals ? (size_t)(equals - argument) : 0;
+        while (n < sizeof names / sizeof names[0] &&
+               (strlen(names[n].name) != length || strncmp(names[n].name, argument, length)))
+            n++;
+        if (n == sizeof names / sizeof names[0])
+            return err_set(e, ERR_INVALID, "measurement",
+                           "'%.40s' is not NAME=VALUE with NAME weight-lb, height-in, hemoglobin, "
+                           "hematocrit, temperature, systolic, diastolic, pulse or platelet-count",
+                           argument);
+        *(const char **)((char *)r + names[n].offset) = equals + 1;
+    }
+    return 0;
+}
+
+static int call_record(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    collection_request r = {
+        .donor = opt(invocation, "donor"),
+        .center = opt(invocation, "center"),
+        .din = opt(invocation, "din"),
+        .collected_at = opt(invocation, "collected-at"),
+        .device = opt(invocation, "device"),
+        .volume_ml = opt(invocation, "volume-ml"),
+        .reaction = opt(invocation, "reaction"),
+        .reaction_note = opt(invocation, "reaction-note"),
+        .staff = opt(invocation, "staff"),
+        .eligibility = {.procedure = opt(invocation, "procedure"),
+                        .parental_consent = opt(invocation, "parental-consent") ? "yes" : NULL},
+    };
+    if (measurements_take(invocation, &r.eligibility, e))
+        return -1;
+    return collection_record(ctx, &r, out, e);
+}
+
+static void print_record(const cli_invocation *invocation, json_t *result)
+{
+    cli_print_object(invocation, result, record_columns);
+}
+
+static int run_record(cli_invocation *invocation)
+{
+    eligibility_request measurements = {0};
+    err e;
+    if (measurements_take(invocation, &measurements, &e)) {
+        fprintf(stderr, "bloodops: %s: %s (see: bloodops collection record --help)\n", e.field,
+                e.message);
+        return CLI_USAGE;
+    }
+    return run_call(invocation, call_record, print_record);
+}
+
+static int call_collection_list(service_context *ctx, const void *filter, service_page *page,
+                                json_t **out, err *e)
+{
+    collection_filter copy = *(const collection_filter *)filter;
+    copy.page = *page;
+    return collection_list(ctx, &copy, out, e);
+}
+
+static int run_collection_list(cli_invocation *invocation)
+{
+    collection_filter filter = {.center = opt(invocation, "center"),
+                                .on = opt(invocation, "on"),
+                                .processed = opt(invocation, "processed")};
+    return cli_print_all_pages(invocation, call_collection_list, &filter, 0, collection_columns);
+}
+
+static int call_collection_show(service_context *ctx, const void *din, json_t **out, err *e)
+{
+    return collection_get(ctx, din, out, e);
+}
+
+static int run_collection_show(cli_invocation *invocation)
+{
+    return cli_print_one(invocation, call_collection_show, invocation->positional[0],
+                         collection_detail_columns);
+}
+
+static int call_process(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    collection_component components[CLI_POSITIONAL_MAX];
+    char products[CLI_POSITIONAL_MAX][24];
+    size_t count = 0;
+    for (int i = 1; i < invocation->positional_count; i++, count++) {
+        const char *argument = invocation->positional[i], *colon = strchr(argument, ':');
+        snprintf(products[count], sizeof products[count], "%.*s",
+                 colon ? (int)(colon - argument) : (int)strlen(argument), argument);
+        components[count].product = products[count];
+        components[count].volume_ml = colon ? colon + 1 : NULL;
+    }
+    return collection_process(ctx, invocation->positional[0], components, count, out, e);
+}
+
+static void print_process(const cli_invocation *invocation, json_t *result)
+{
+    if (invocation->format == OUTPUT_JSON)
+        cli_print_object(invocation, result, NULL);
+    else
+        cli_print_list(invocation, json_object_get(result, "units"), unit_columns);
+}
+
+static int run_process(cli_invocation *invocation)
+{
+    return run_call(invocation, call_process, print_process);
+}
+
+/* --- units ------------------------------------------------------------------ */
+
+static int call_lookup(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return unit_lookup(ctx, invocation->positional[0], out, e);
+}
+
+static void print_lookup(const cli_invocation *invocation, json_t *result)
+{
+    print_sections(invocation, result, donation_columns, "units", unit_columns, "tests",
+                   test_columns);
+}
+
+static int run_lookup(cli_invocation *invocation)
+{
+    return run_call(invocation, call_lookup, print_lookup);
+}
+
+static int call_unit_show(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return unit_get(ctx, invocation->positional[0], out, e);
+}
+
+static void print_unit(const cli_invocation *invocation, json_t *result)
+{
+    print_sections(invocation, result, unit_detail_columns, "events", event_columns, NULL, NULL);
+}
+
+static int run_unit_show(cli_invocation *invocation)
+{
+    return run_call(invocation, call_unit_show, print_unit);
+}
+
+static int call_discard(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return unit_discard(ctx, invocation->positional[0], opt(invocation, "reason"), out, e);
+}
+
+static int run_discard(cli_invocation *invocation)
+{
+    return run_call(invocation, call_discard, print_unit);
+}
+
+static int call_expire(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return unit_expiry_sweep(ctx, opt(invocation, "as-of"), out, e);
+}
+
+static void print_expire(const cli_invocation *invocation, json_t *result)
+{
+    if (invocation->format == OUTPUT_JSON) {
+        cli_print_object(invocation, result, NULL);
+        return;
+    }
+    if (invocation->format == OUTPUT_TABLE)
+        printf("%" JSON_INTEGER_FORMAT " units expired as of %s\n",
+               json_integer_value(json_object_get(result, "expired")),
+               json_string_value(json_object_get(result, "as_of")));
+    if (json_array_size(json_object_get(result, "units")) || invocation->format == OUTPUT_CSV)
+        cli_print_list(invocation, json_object_get(result, "units"), expired_columns);
+}
+
+static int run_expire(cli_invocation *invocation)
+{
+    return run_call(invocation, call_expire, print_expire);
+}
+
+/* --- inventory -------------------------------------------------------------- */
+
+static int call_inventory(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    unit_inventory_filter filter = {.center = opt(invocation, "center"),
+                                    .family = opt(invocation, "family"),
+                                    .status = opt(invocation, "status")};
+    return unit_inventory(ctx, &filter, out, e);
+}
+
+static void print_inventory(const cli_invocation *invocation, json_t *result)
+{
+    if (invocation->format == OUTPUT_JSON) {
+        cli_print_object(invocation, result, NULL);
+        return;
+    }
+    cli_print_list(invocation, json_object_get(result, "rows"), inventory_columns);
+    if (invocation->format != OUTPUT_TABLE)
+        return;
+    json_t *totals = json_object_get(result, "totals"), *count;
+    const char *band;
+    printf("\n%" JSON_INTEGER_FORMAT " units in inventory as of %s; days left:",
+           json_integer_value(json_object_get(totals, "count")),
+           json_string_value(json_object_get(result, "as_of")));
+    json_object_foreach(json_object_get(totals, "by_band"), band, count)
+        printf(" %s %" JSON_INTEGER_FORMAT, band, json_integer_value(count));
+    printf("\n");
+}
+
+static int run_inventory(cli_invocation *invocation)
+{
+    return run_call(invocation, call_inventory, print_inventory);
+}
+
+static const cli_option record_options[] = {
+    {"donor", "NUMBER", "the donor number (required)"},
+    {"center", "CODE", "the donor center (required; open, with a FIN)"},
+    {"procedure", "P", "whole_blood, double_red_cells, plateletpheresis or plasmapheresis"},
+    {"volume-ml", "ML", "the volume collected, 1 to 1000 mL (required)"},
+    {"din", "DIN", "the DIN of a pre-printed label, scanned or typed (default: allocate one)"},
+    {"collected-at", "TIME", "when, YYYY-MM-DDTHH:MM:SSZ (default now)"},
+    {"device", "TEXT", "the collection device"},
+    {"reaction", "R", "none (default), mild, moderate or severe"},
+    {"reaction-note", "TEXT", "what happened"},
+    {"staff", "NAME", "who collected (default: you)"},
+    {"parental-consent", NULL, "a parent consents (16-year-olds)"},
+    {0}};
+static const cli_option collection_list_options[] = {
+    {"center", "CODE", "collected at this center"},
+    {"on", "DATE", "collected on this day, YYYY-MM-DD"},
+    {"processed", "yes|no", "processed into components or not"},
+    {0}};
+static const cli_option discard_options[] = {
+    {"reason", "TEXT", "why the unit is discarded (required)"}, {0}};
+static const cli_option expire_options[] = {
+    {"as-of", "TIME", "expire what had expired by then, YYYY-MM-DDTHH:MM:SSZ (default now)"},
+    {0}};
+static const cli_option inventory_options[] = {
+    {"center", "CODE", "only this center"},
+    {"family", "FAMILY", "red_cells, platelets, plasma, cryoprecipitate..."},
+    {"status", "STATUS", "quarantined, released, allocated or returned"},
+    {0}};
 
 const cli_command cli_commands_collections[] = {
-    {0},
-};
+    {"collection", "record", run_record, "[MEASUREMENT=VALUE...]", 0, CLI_POSITIONAL_MAX,
+     record_options,
+     "record a collection; measurements: weight-lb, height-in, hemoglobin (g/dL), hematocrit, "
+     "temperature (C), systolic, diastolic, pulse, platelet-count (K/uL)",
+     1},
+    {"collection", "list", run_collection_list, NULL, 0, 0, collection_list_options,
+     "list collections", 1},
+    {"collection", "show", run_collection_show, "DIN", 1, 1, NULL,
+     "show a collection with its measurements", 1},
+    {"collection", "process", run_process, "DIN PRODUCT[:ML]...", 2, CLI_POSITIONAL_MAX, NULL,
+     "make the units of a collection (volume: the catalog's unless given)", 1},
+    {"unit", "lookup", run_lookup, "DIN", 1, 1, NULL,
+     "a donation by its DIN (any form): collection, units, test results", 1},
+    {"unit", "show", run_unit_show, "ID", 1, 1, NULL, "show a unit and its events", 1},
+    {"unit", "discard", run_discard, "ID", 1, 1, discard_options, "discard a unit found unfit",
+     1},
+    {"unit", "expire", run_expire, NULL, 0, 0, expire_options,
+     "expire every unit in inventory whose expiry has come", 1},
+    {"inventory", NULL, run_inventory, NULL, 0, 0, inventory_options,
+     "units in inventory by center, family, ABO/RhD, status and days to expiry", 1},
+    {0}};

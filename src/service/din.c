@@ -1,6 +1,7 @@
 /*
- * din.c - allocating and looking up donation identification numbers (see
- * din.h for how concurrent allocations stay sequential and unique).
+ * din.c - allocating and looking up donation identification numbers, and
+ * taking one for a collection inside its transaction (see din.h for how
+ * concurrent allocations stay sequential and unique).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -51,11 +52,12 @@ static int year_take(const char *text, int *year, err *e)
     return 0;
 }
 
-/* The center's FIN, when the center exists, is open today and has one. */
-static int center_fin(db_conn *db, const char *code, char fin[8], err *e)
+/* The center's FIN, when the center exists, is open today and has one;
+ * its open date too when `open_date` is not NULL. */
+static int center_fin(db_conn *db, const char *code, char fin[8], char *open_date, err *e)
 {
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT fin, close_date FROM centers WHERE code = ?", &stmt, e))
+    if (db_prepare(db, "SELECT fin, close_date, open_date FROM centers WHERE code = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, code);
     db_step_result step = db_step(stmt, e);
@@ -78,6 +80,8 @@ static int center_fin(db_conn *db, const char *code, char fin[8], err *e)
                          code);
         else
             snprintf(fin, 8, "%s", db_column_text(stmt, 0));
+        if (rc == 0 && open_date)
+            snprintf(open_date, DATE_TEXT_MAX, "%s", db_column_text(stmt, 2));
     } else {
         rc = -1;
     }
@@ -138,6 +142,27 @@ static int sequence_take(db_conn *db, const char *fin, int year, long count, int
                    (long long)(ISBT_SEQUENCE_MAX - used), fin, year, ISBT_SEQUENCE_MAX);
 }
 
+/* Record DIN `sequence` of (fin, year) as allocated to `center`. */
+static int din_insert(service_context *ctx, const char *fin, int year, int64_t sequence,
+                      const char *center, const char *now, isbt_din *din, err *e)
+{
+    db_stmt *stmt;
+    if (isbt_din_make(fin, year, (long)sequence, NULL, din, e) ||
+        db_prepare(ctx->db,
+                   "INSERT INTO dins (din, fin, year, sequence, center, allocated_at, "
+                   "allocated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din->din);
+    db_bind_text(stmt, 2, fin);
+    db_bind_int64(stmt, 3, year);
+    db_bind_int64(stmt, 4, sequence);
+    db_bind_text(stmt, 5, center);
+    db_bind_text(stmt, 6, now);
+    db_bind_text(stmt, 7, ctx->actor.username);
+    return db_exec_stmt(stmt, e);
+}
+
 static json_t *din_item(const isbt_din *din)
 {
     char eye[ISBT_EYE_READABLE_MAX], check[2] = {din->check_character, '\0'};
@@ -174,7 +199,7 @@ int din_allocate(service_context *ctx, const char *center, const char *count, co
     json_t *result = NULL, *dins = json_array();
     snprintf(year_text, sizeof year_text, "%02d", nominal_year);
     timestamp_format(timestamp_now(), now, sizeof now);
-    if (center_fin(ctx->db, code, fin, e) ||
+    if (center_fin(ctx->db, code, fin, NULL, e) ||
         sequence_take(ctx->db, fin, nominal_year, how_many, &last, e))
         goto done;
     int64_t first = last - how_many + 1;
@@ -182,21 +207,7 @@ int din_allocate(service_context *ctx, const char *center, const char *count, co
     memset(&first_din, 0, sizeof first_din);
     memset(&last_din, 0, sizeof last_din);
     for (int64_t sequence = first; sequence <= last; sequence++) {
-        db_stmt *stmt;
-        if (isbt_din_make(fin, nominal_year, (long)sequence, NULL, &din, e) ||
-            db_prepare(ctx->db,
-                       "INSERT INTO dins (din, fin, year, sequence, center, allocated_at, "
-                       "allocated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       &stmt, e))
-            goto done;
-        db_bind_text(stmt, 1, din.din);
-        db_bind_text(stmt, 2, fin);
-        db_bind_int64(stmt, 3, nominal_year);
-        db_bind_int64(stmt, 4, sequence);
-        db_bind_text(stmt, 5, code);
-        db_bind_text(stmt, 6, now);
-        db_bind_text(stmt, 7, ctx->actor.username);
-        if (db_exec_stmt(stmt, e))
+        if (din_insert(ctx, fin, nominal_year, sequence, code, now, &din, e))
             goto done;
         json_array_append_new(dins, din_item(&din));
         if (sequence == first)
@@ -227,8 +238,7 @@ done:
     return 0;
 }
 
-/* The 13 characters of a DIN given with or without its check character. */
-static int din_take(const char *text, isbt_din *out, err *e)
+int din_text_parse(const char *text, isbt_din *out, err *e)
 {
     if (!text || !*text)
         return err_set(e, ERR_INVALID, "din", "is required");
@@ -249,10 +259,19 @@ static int din_take(const char *text, isbt_din *out, err *e)
     return isbt_din_check(text, out, "din", e);
 }
 
+char *din_eye_readable(const char *din, char *out, size_t size)
+{
+    isbt_din parsed;
+    out[0] = '\0';
+    if (isbt_din_parse(din, &parsed, "din", NULL) == 0)
+        isbt_din_eye_readable(&parsed, out, size);
+    return out;
+}
+
 int din_get(service_context *ctx, const char *text, json_t **out, err *e)
 {
     isbt_din din;
-    if (din_take(text, &din, e))
+    if (din_text_parse(text, &din, e))
         return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
@@ -277,4 +296,49 @@ int din_get(service_context *ctx, const char *text, json_t **out, err *e)
     if (step == DB_DONE)
         return err_set(e, ERR_NOT_FOUND, "din", "DIN %s was not allocated here", din.din);
     return step == DB_ROW ? 0 : -1;
+}
+
+/* --- inside a collection's transaction ------------------------------------- */
+
+int din_center_check_in(service_context *ctx, const char *center, char fin[8],
+                        char open_date[DATE_TEXT_MAX], err *e)
+{
+    return center_fin(ctx->db, center, fin, open_date, e);
+}
+
+int din_allocate_in(service_context *ctx, const char *center, const char *fin, isbt_din *out,
+                    err *e)
+{
+    int year;
+    int64_t sequence = 0;
+    char now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    if (year_take(NULL, &year, e) || sequence_take(ctx->db, fin, year, 1, &sequence, e))
+        return -1;
+    return din_insert(ctx, fin, year, sequence, center, now, out, e);
+}
+
+int din_unused_check_in(service_context *ctx, const isbt_din *din, const char *center, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT d.center, c.collected_at FROM dins d "
+                   "LEFT JOIN collections c ON c.din = d.din WHERE d.din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din->din);
+    db_step_result step = db_step(stmt, e);
+    int rc = step == DB_FAILED ? -1 : 0;
+    if (step == DB_DONE)
+        rc = err_set(e, ERR_INVALID, "din",
+                     "DIN %s was not allocated here: scan a label printed for %s", din->din,
+                     center);
+    else if (step == DB_ROW && strcmp(db_column_text(stmt, 0), center) != 0)
+        rc = err_set(e, ERR_INVALID, "din", "DIN %s was allocated to donor center %s, not %s",
+                     din->din, db_column_text(stmt, 0), center);
+    else if (step == DB_ROW && !db_column_is_null(stmt, 1))
+        rc = err_set(e, ERR_CONFLICT, "din", "DIN %s is already used by the collection of %s",
+                     din->din, db_column_text(stmt, 1));
+    db_reset(stmt);
+    return rc;
 }

@@ -17,6 +17,8 @@
 #ifndef BLOODOPS_SERVICE_DIN_H
 #define BLOODOPS_SERVICE_DIN_H
 
+#include "base/date.h"
+#include "domain/isbt.h"
 #include "service/service.h"
 
 enum { DIN_ALLOCATE_MAX = 1000 };
@@ -38,5 +40,37 @@ int din_allocate(service_context *ctx, const char *center, const char *count, co
  * 13 characters alone ("W123426000001", spaces allowed). ERR_NOT_FOUND
  * naming "din" when it was never allocated here. */
 int din_get(service_context *ctx, const char *din, json_t **out, err *e);
+
+/* A DIN in any form people and scanners give it: the 13 characters alone
+ * ("W123426000001", spaces allowed, any case), typed with its check
+ * character ("W123426000001K", "W1234 26 000001 [K]") or scanned with its
+ * data identifier and flags ("=W12342600000100"). ERR_INVALID naming
+ * "din"; a check character that does not match is refused. */
+int din_text_parse(const char *text, isbt_din *out, err *e);
+
+/* The printed form of a stored DIN (13 characters): "W1234 26 000001 [K]".
+ * Returns out (ISBT_EYE_READABLE_MAX bytes); "" when `din` is not one. */
+char *din_eye_readable(const char *din, char *out, size_t size);
+
+/* The functions below run inside the caller's transaction (a collection
+ * takes its DIN in its own), and write no audit record of their own: the
+ * caller's record names the DIN. */
+
+/* Donor center `center` (a normalised code) can collect: it exists, is
+ * open today and has a FIN. Gives its FIN and open date (YYYY-MM-DD).
+ * Errors name "center", as din_allocate's. */
+int din_center_check_in(service_context *ctx, const char *center, char fin[8],
+                        char open_date[DATE_TEXT_MAX], err *e);
+
+/* Allocate the next DIN of the center's FIN `fin` in the current nominal
+ * year, for `center`. */
+int din_allocate_in(service_context *ctx, const char *center, const char *fin, isbt_din *out,
+                    err *e);
+
+/* A DIN scanned from a pre-printed label may be used for a collection at
+ * `center`: it was allocated (ERR_INVALID naming "din" otherwise) to this
+ * center (ERR_INVALID naming "din" and the center it belongs to) and no
+ * collection uses it yet (ERR_CONFLICT naming "din"). */
+int din_unused_check_in(service_context *ctx, const isbt_din *din, const char *center, err *e);
 
 #endif

@@ -1,10 +1,18 @@
 /*
  * unit.c - blood units once made (see unit.h): the one function that
- * changes a unit's status.
+ * changes a unit's status, the lookup by DIN, one unit with its events,
+ * discard, inventory and the expiry sweep.
  */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "domain/catalog.h"
+#include "domain/processing.h"
+#include "domain/registry.h"
+#include "domain/testing.h"
 #include "service/audit.h"
+#include "service/din.h"
 #include "service/unit.h"
 
 int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
@@ -41,15 +49,26 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
     timestamp_format(timestamp_now(), now, sizeof now);
     const char *to_name = blood_unit_status_name(to);
     int rc = -1;
-    if (db_prepare(ctx->db, "UPDATE units SET status = ?, hold = ?, updated_at = ? WHERE id = ?",
+    /* Conditional on the status read: of two changes at once (PostgreSQL,
+     * READ COMMITTED), the second finds the unit moved and is refused. */
+    if (db_prepare(ctx->db,
+                   "UPDATE units SET status = ?, hold = ?, updated_at = ? "
+                   "WHERE id = ? AND status = ?",
                    &stmt, e))
         goto done;
     db_bind_text(stmt, 1, to_name);
     db_bind_text(stmt, 2, hold);
     db_bind_text(stmt, 3, now);
     db_bind_int64(stmt, 4, unit_id);
-    if (db_exec_stmt(stmt, e) ||
-        db_prepare(ctx->db,
+    db_bind_text(stmt, 5, blood_unit_status_name((blood_unit_status)from));
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    if (db_changes(ctx->db) != 1) {
+        err_set(e, ERR_CONFLICT, "status", "unit %s changed meanwhile (it was %s): try again",
+                unit_name, blood_unit_status_name((blood_unit_status)from));
+        goto done;
+    }
+    if (db_prepare(ctx->db,
                    "INSERT INTO unit_events (unit_id, from_status, to_status, reason, at, actor) "
                    "VALUES (?, ?, ?, ?, ?, ?)",
                    &stmt, e))
@@ -69,4 +88,375 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
 done:
     json_decref(before);
     return rc;
+}
+
+/* --- reading --------------------------------------------------------------- */
+
+/* The columns of unit_item, from units u joined with products p. */
+#define UNIT_ITEM_COLUMNS                                                                        \
+    "u.id, u.product_code, u.division, p.description, u.family, u.status, u.hold, u.abo, "       \
+    "u.rhd, u.volume_ml, u.expires_at"
+
+static json_t *column_text(db_stmt *stmt, int column)
+{
+    return service_json_text(db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column));
+}
+
+static json_t *unit_item(db_stmt *stmt)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:s}", "id",
+                     (json_int_t)db_column_int64(stmt, 0), "product_code", db_column_text(stmt, 1),
+                     "division", db_column_text(stmt, 2), "description", db_column_text(stmt, 3),
+                     "family", db_column_text(stmt, 4), "status", db_column_text(stmt, 5), "hold",
+                     column_text(stmt, 6), "abo", column_text(stmt, 7), "rhd",
+                     column_text(stmt, 8), "volume_ml", (json_int_t)db_column_int64(stmt, 9),
+                     "expires_at", db_column_text(stmt, 10));
+}
+
+/* Every row of `stmt` as an item of `build`, into a new array. */
+static int rows_collect(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, err *e)
+{
+    json_t *items = json_array();
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        json_array_append_new(items, build(stmt));
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(items);
+        return -1;
+    }
+    *out = items;
+    return 0;
+}
+
+int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
+                   "JOIN products p ON p.code = u.product_code WHERE u.din = ? ORDER BY u.id",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    return rows_collect(stmt, unit_item, out, e);
+}
+
+static json_t *test_item(db_stmt *stmt)
+{
+    return json_pack("{s:s, s:s, s:s}", "test", db_column_text(stmt, 0), "result",
+                     db_column_text(stmt, 1), "tested_on", db_column_text(stmt, 2));
+}
+
+int unit_lookup(service_context *ctx, const char *text, json_t **out, err *e)
+{
+    isbt_din din;
+    db_stmt *stmt;
+    if (din_text_parse(text, &din, e) ||
+        db_prepare(ctx->db,
+                   "SELECT d.donor_number, c.center, c.procedure, c.collected_at, "
+                   "c.processed_at FROM collections c JOIN donors d ON d.id = c.donor_id "
+                   "WHERE c.din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din.din);
+    db_step_result step = db_step(stmt, e);
+    json_t *result = NULL;
+    if (step == DB_ROW) {
+        char eye[ISBT_EYE_READABLE_MAX];
+        isbt_din_eye_readable(&din, eye, sizeof eye);
+        result = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "din", din.din, "eye_readable",
+                           eye, "donor_number", db_column_text(stmt, 0), "center",
+                           db_column_text(stmt, 1), "procedure", db_column_text(stmt, 2),
+                           "collected_at", db_column_text(stmt, 3), "processed",
+                           !db_column_is_null(stmt, 4));
+    }
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din.din) : -1;
+    json_t *units = NULL, *tests = NULL;
+    if (unit_items_in(ctx, din.din, &units, e) ||
+        db_prepare(ctx->db, "SELECT test, result, tested_on FROM test_results WHERE din = ? "
+                            "ORDER BY test",
+                   &stmt, e)) {
+        json_decref(units);
+        json_decref(result);
+        return -1;
+    }
+    db_bind_text(stmt, 1, din.din);
+    if (rows_collect(stmt, test_item, &tests, e)) {
+        json_decref(units);
+        json_decref(result);
+        return -1;
+    }
+    json_object_set_new(result, "units", units);
+    json_object_set_new(result, "tests", tests);
+    *out = result;
+    return 0;
+}
+
+/* A unit id from its decimal text; ERR_NOT_FOUND naming "unit" otherwise. */
+static int unit_id_take(const char *text, int64_t *id, err *e)
+{
+    size_t length = text ? strlen(text) : 0;
+    int digits = length > 0 && length <= 18;
+    for (size_t i = 0; digits && i < length; i++)
+        digits = isdigit((unsigned char)text[i]) != 0;
+    if (!digits || (*id = strtoll(text, NULL, 10)) < 1)
+        return err_set(e, ERR_NOT_FOUND, "unit", "no unit '%.40s' (units are numbered 1, 2, 3...)",
+                       text ? text : "");
+    return 0;
+}
+
+static json_t *event_item(db_stmt *stmt)
+{
+    return json_pack("{s:o, s:s, s:s, s:s, s:s}", "from_status", column_text(stmt, 0),
+                     "to_status", db_column_text(stmt, 1), "reason", db_column_text(stmt, 2), "at",
+                     db_column_text(stmt, 3), "actor", db_column_text(stmt, 4));
+}
+
+static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center, u.produced_at, u.released_at, "
+                   "u.hospital, u.updated_at FROM units u "
+                   "JOIN products p ON p.code = u.product_code WHERE u.id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    json_t *unit = NULL;
+    if (step == DB_ROW) {
+        char eye[ISBT_EYE_READABLE_MAX];
+        unit = unit_item(stmt);
+        json_object_set_new(unit, "din", json_string(db_column_text(stmt, 11)));
+        json_object_set_new(unit, "eye_readable",
+                            json_string(din_eye_readable(db_column_text(stmt, 11), eye,
+                                                         sizeof eye)));
+        json_object_set_new(unit, "center", json_string(db_column_text(stmt, 12)));
+        json_object_set_new(unit, "produced_at", json_string(db_column_text(stmt, 13)));
+        json_object_set_new(unit, "released_at", column_text(stmt, 14));
+        json_object_set_new(unit, "hospital", column_text(stmt, 15));
+        json_object_set_new(unit, "updated_at", json_string(db_column_text(stmt, 16)));
+    }
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "unit", "no unit %lld", (long long)id)
+                               : -1;
+    json_t *events = NULL;
+    if (db_prepare(ctx->db,
+                   "SELECT from_status, to_status, reason, at, actor FROM unit_events "
+                   "WHERE unit_id = ? ORDER BY id",
+                   &stmt, e)) {
+        json_decref(unit);
+        return -1;
+    }
+    db_bind_int64(stmt, 1, id);
+    if (rows_collect(stmt, event_item, &events, e)) {
+        json_decref(unit);
+        return -1;
+    }
+    json_object_set_new(unit, "events", events);
+    *out = unit;
+    return 0;
+}
+
+int unit_get(service_context *ctx, const char *text, json_t **out, err *e)
+{
+    int64_t id;
+    return unit_id_take(text, &id, e) || unit_fetch(ctx, id, out, e) ? -1 : 0;
+}
+
+/* --- discard ---------------------------------------------------------------- */
+
+int unit_discard(service_context *ctx, const char *text, const char *reason, json_t **out, err *e)
+{
+    int64_t id;
+    if (unit_id_take(text, &id, e))
+        return -1;
+    const char *p = reason;
+    while (p && isspace((unsigned char)*p))
+        p++;
+    if (!p || !*p)
+        return err_set(e, ERR_INVALID, "reason", "is required: say why the unit is discarded");
+    if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e) || service_begin(ctx, e))
+        return -1;
+    json_t *unit = NULL;
+    int rc = unit_status_change_in(ctx, id, UNIT_DISCARDED, reason, NULL, e) ||
+             unit_fetch(ctx, id, &unit, e);
+    if (service_finish(ctx, rc ? -1 : 0, e)) {
+        json_decref(unit);
+        return -1;
+    }
+    *out = unit;
+    return 0;
+}
+
+/* --- inventory and the sweep --------------------------------------------- */
+
+enum { INVENTORY_STATUSES = 4 };
+
+/* The names of the statuses counted in inventory, bound to the four
+ * placeholders of "status IN (?, ?, ?, ?)"; or `only` in each. */
+static void inventory_statuses_bind(db_stmt *stmt, int first, const char *only)
+{
+    int bound = 0;
+    for (int status = 0; status < UNIT_STATUS_COUNT && bound < INVENTORY_STATUSES; status++)
+        if (blood_unit_status_in_inventory((blood_unit_status)status))
+            db_bind_text(stmt, first + bound++,
+                         only ? only : blood_unit_status_name((blood_unit_status)status));
+}
+
+/* Add `count` to the number at `key` of `object`. */
+static void count_add(json_t *object, const char *key, json_int_t count)
+{
+    json_t *value = json_object_get(object, key);
+    json_object_set_new(object, key,
+                        json_integer((value ? json_integer_value(value) : 0) + count));
+}
+
+int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
+                   err *e)
+{
+    char center[REGISTRY_CODE_MAX + 8] = "";
+    const char *family = filter->family && *filter->family ? filter->family : "";
+    const char *status = filter->status && *filter->status ? filter->status : NULL;
+    if (filter->center && *filter->center) {
+        snprintf(center, sizeof center, "%.*s", REGISTRY_CODE_MAX + 4, filter->center);
+        service_normalize_code(center);
+        if (registry_code_check(center, "center", e))
+            return -1;
+    }
+    if (*family && catalog_family_parse(family) < 0)
+        return err_set(e, ERR_INVALID, "family",
+                       "must be whole_blood, red_cells, platelets, plasma, cryoprecipitate or "
+                       "granulocytes");
+    int status_value = status ? blood_unit_status_parse(status) : -1;
+    if (status && (status_value < 0 ||
+                   !blood_unit_status_in_inventory((blood_unit_status)status_value)))
+        return err_set(e, ERR_INVALID, "status",
+                       "must be a status counted in inventory: quarantined, released, allocated "
+                       "or returned");
+
+    /* The band limits as timestamps: now, then midnight of the first day
+     * after each band. */
+    int64_t now = timestamp_now();
+    char as_of[TIMESTAMP_TEXT_MAX], limits[PROCESSING_BAND_15_PLUS][TIMESTAMP_TEXT_MAX];
+    timestamp_format(now, as_of, sizeof as_of);
+    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
+        timestamp_format((int64_t)date_add_days(date_today(),
+                                                processing_band_end_day((processing_band)band)) *
+                             86400,
+                         limits[band], sizeof limits[band]);
+    db_stmt *stmt;
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    if (db_prepare(ctx->db,
+                   "SELECT center, family, status, abo, rhd, band, COUNT(*) FROM ("
+                   "SELECT center, family, status, abo, rhd, CASE WHEN expires_at <= ? THEN 0 "
+                   "WHEN expires_at < ? THEN 1 WHEN expires_at < ? THEN 2 "
+                   "WHEN expires_at < ? THEN 3 WHEN expires_at < ? THEN 4 ELSE 5 END AS band "
+                   "FROM units WHERE status IN (?, ?, ?, ?) AND (? = '' OR center = ?) "
+                   "AND (? = '' OR family = ?)) shelf "
+                   "GROUP BY center, family, status, abo, rhd, band "
+                   "ORDER BY center, family, COALESCE(abo, ''), COALESCE(rhd, ''), band, status",
+                   &stmt, e)) {
+        db_rollback(ctx->db);
+        return -1;
+    }
+    db_bind_text(stmt, 1, as_of);
+    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
+        db_bind_text(stmt, 1 + band, limits[band]);
+    inventory_statuses_bind(stmt, 6, status);
+    db_bind_text(stmt, 10, center);
+    db_bind_text(stmt, 11, center);
+    db_bind_text(stmt, 12, family);
+    db_bind_text(stmt, 13, family);
+    json_t *rows = json_array(), *by_band = json_object(), *by_family = json_object(),
+           *by_group = json_object();
+    json_int_t total = 0;
+    for (int band = 0; band < PROCESSING_BAND_COUNT; band++)
+        json_object_set_new(by_band, processing_band_name((processing_band)band), json_integer(0));
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        char group[TESTING_GROUP_TEXT_MAX];
+        testing_group_text(db_column_is_null(stmt, 3) ? NULL : db_column_text(stmt, 3),
+                           db_column_is_null(stmt, 4) ? NULL : db_column_text(stmt, 4), group,
+                           sizeof group);
+        const char *band = processing_band_name((processing_band)db_column_int64(stmt, 5));
+        json_int_t count = (json_int_t)db_column_int64(stmt, 6);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "center",
+                                              db_column_text(stmt, 0), "family",
+                                              db_column_text(stmt, 1), "group", group, "band",
+                                              band, "status", db_column_text(stmt, 2), "count",
+                                              count));
+        total += count;
+        count_add(by_band, band, count);
+        count_add(by_family, db_column_text(stmt, 1), count);
+        count_add(by_group, group, count);
+    }
+    db_reset(stmt);
+    db_rollback(ctx->db);
+    json_t *totals = json_pack("{s:I, s:o, s:o, s:o}", "count", total, "by_band", by_band,
+                               "by_family", by_family, "by_group", by_group);
+    if (step == DB_FAILED) {
+        json_decref(rows);
+        json_decref(totals);
+        return -1;
+    }
+    *out = json_pack("{s:s, s:o, s:o}", "as_of", as_of, "rows", rows, "totals", totals);
+    return 0;
+}
+
+int unit_expiry_sweep(service_context *ctx, const char *as_of, json_t **out, err *e)
+{
+    int64_t now = timestamp_now(), when = now;
+    if (as_of && timestamp_parse(as_of, &when, "as_of", e))
+        return -1;
+    if (when > now)
+        return err_set(e, ERR_INVALID, "as_of",
+                       "must not be in the future: units expire when their time has come");
+    char when_text[TIMESTAMP_TEXT_MAX];
+    timestamp_format(when, when_text, sizeof when_text);
+    if (service_begin(ctx, e))
+        return -1;
+    db_stmt *stmt;
+    json_t *units = json_array();
+    int rc = db_prepare(ctx->db,
+                        "SELECT id, din, product_code, division, status, expires_at FROM units "
+                        "WHERE status IN (?, ?, ?, ?) AND expires_at <= ? ORDER BY expires_at, id",
+                        &stmt, e);
+    if (rc == 0) {
+        inventory_statuses_bind(stmt, 1, NULL);
+        db_bind_text(stmt, 5, when_text);
+        db_step_result step;
+        while ((step = db_step(stmt, e)) == DB_ROW)
+            json_array_append_new(
+                units, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+                                 (json_int_t)db_column_int64(stmt, 0), "din",
+                                 db_column_text(stmt, 1), "product_code", db_column_text(stmt, 2),
+                                 "division", db_column_text(stmt, 3), "from_status",
+                                 db_column_text(stmt, 4), "expires_at", db_column_text(stmt, 5)));
+        db_reset(stmt);
+        rc = step == DB_FAILED ? -1 : 0;
+    }
+    size_t i;
+    json_t *unit;
+    json_array_foreach(units, i, unit)
+    {
+        if (rc)
+            break;
+        char reason[64];
+        snprintf(reason, sizeof reason, "expired at %s",
+                 json_string_value(json_object_get(unit, "expires_at")));
+        rc = unit_status_change_in(ctx, json_integer_value(json_object_get(unit, "id")),
+                                   UNIT_EXPIRED, reason, NULL, e);
+    }
+    if (service_finish(ctx, rc, e)) {
+        json_decref(units);
+        return -1;
+    }
+    *out = json_pack("{s:s, s:I, s:o}", "as_of", when_text, "expired",
+                     (json_int_t)json_array_size(units), "units", units);
+    return 0;
 }

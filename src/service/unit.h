@@ -1,6 +1,8 @@
 /*
  * unit.h - blood units once made: changing their status (the one way every
- * module does it), looking them up by DIN, inventory and the expiry sweep.
+ * module does it), looking them up by DIN, showing one with its history,
+ * discarding one, inventory and the expiry sweep. Units are made by
+ * processing a collection (service/collection.h).
  *
  * unit_status_change_in is the single place a unit's status changes: it
  * checks the transition (domain/blood_unit.h), updates the unit, appends
@@ -23,5 +25,55 @@
  * quarantined that says why the unit is held, NULL to clear it. */
 int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
                           const char *reason, const char *hold, err *e);
+
+/* The units made from donation `din` (13 characters), in the order they
+ * were made, as the items of unit_lookup's "units"; inside the caller's
+ * transaction or on their own. */
+int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e);
+
+/* A donation by its DIN in any form (service/din.h din_text_parse), the
+ * hot path of the label scanner: three indexed reads of prepared
+ * statements (collection, units, test results), no transaction.
+ *   {"din", "eye_readable", "donor_number", "center", "procedure",
+ *    "collected_at", "processed": bool,
+ *    "units": [{"id", "product_code", "division", "description", "family",
+ *               "status", "hold", "abo", "rhd", "volume_ml", "expires_at"}],
+ *    "tests": [{"test", "result", "tested_on"}]}
+ * ERR_NOT_FOUND naming "din" when no collection has that DIN. */
+int unit_lookup(service_context *ctx, const char *din, json_t **out, err *e);
+
+/* One unit by its id (decimal text) with its history: the lookup's unit
+ * fields and "din", "eye_readable", "center", "produced_at", "released_at",
+ * "hospital", "updated_at", "events": [{"from_status", "to_status",
+ * "reason", "at", "actor"}] (from_status null for the unit's creation).
+ * ERR_NOT_FOUND naming "unit". */
+int unit_get(service_context *ctx, const char *id, json_t **out, err *e);
+
+/* Discard a unit found unfit by staff (one transaction): `reason` is
+ * required (up to 500 characters). Answers the unit as unit_get does.
+ * ERR_CONFLICT naming "status" when the unit's status does not allow it. */
+int unit_discard(service_context *ctx, const char *id, const char *reason, json_t **out, err *e);
+
+/* Inventory: the units on the shelves (blood_unit_status_in_inventory)
+ * counted by center, family, ABO/RhD group ("O POS", "untyped"), status
+ * and days-to-expiry band (domain/processing.h), in one read snapshot.
+ * Filters (NULL or "" for all): a center code, a family, an inventory
+ * status. Answers {"as_of", "rows": [{"center", "family", "group",
+ * "band", "status", "count"}], "totals": {"count", "by_band",
+ * "by_family", "by_group"}} (by_band lists every band, 0 included).
+ * Errors name "center", "family" or "status". */
+typedef struct {
+    const char *center, *family, *status;
+} unit_inventory_filter;
+int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
+                   err *e);
+
+/* The expiry sweep (one transaction): every unit in an inventory status
+ * whose expiry time has come by `as_of` (a timestamp not in the future;
+ * NULL: now) becomes expired through unit_status_change_in, with the
+ * reason "expired at <expires_at>". Answers {"as_of", "expired": N,
+ * "units": [{"id", "din", "product_code", "division", "from_status",
+ * "expires_at"}]}. ERR_INVALID naming "as_of". */
+int unit_expiry_sweep(service_context *ctx, const char *as_of, json_t **out, err *e);
 
 #endif
