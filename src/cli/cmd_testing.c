@@ -1,8 +1,414 @@
 /*
- * cmd_testing.c - placeholder: the testing commands are being written.
+ * cmd_testing.c - laboratory results, release and lookback from the
+ * command line (SPEC 3.5):
+ *   bloodops results import FILE.csv     all or nothing, problems as FILE:LINE: field: message
+ *   bloodops results panel
+ *   bloodops results require TEST yes|no
+ *   bloodops release queue [--center CODE]
+ *   bloodops release sign --unit ID[,ID...] --user NAME [--meaning TEXT]
+ *       the password from BLOODOPS_SIGNATURE_PASSWORD, BLOODOPS_PASSWORD,
+ *       --password-stdin, or standard input when it is not a terminal
+ *   bloodops lookback list [--status open|closed]
+ *   bloodops lookback show ID
+ *   bloodops lookback report ID [--format text|html|json|csv]
+ *   bloodops lookback step ID --step quarantine|notice|followup [--done-on DATE] [--result TEXT]
+ *   bloodops lookback close ID --reason TEXT
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
+#include "cli/import_file.h"
+#include "service/lookback.h"
+#include "service/testing.h"
+
+static const cli_column panel_columns[] = {{"test", "TEST"},
+                                           {"kind", "KIND"},
+                                           {"marker", "MARKER"},
+                                           {"required", "REQUIRED"},
+                                           {"description", "DESCRIPTION"},
+                                           {0}};
+static const cli_column queue_columns[] = {
+    {"unit_id", "UNIT"},       {"din", "DIN"},       {"product_code", "PRODUCT"},
+    {"division", "DIV"},       {"center", "CENTER"}, {"abo", "ABO"},
+    {"rhd", "RHD"},            {"expires_at", "EXPIRES"}, {"state", "STATE"},
+    {"missing", "MISSING"},    {"problems", "PROBLEMS"}, {0}};
+static const cli_column released_columns[] = {{"unit_id", "UNIT"},
+                                              {"din", "DIN"},
+                                              {"product_code", "PRODUCT"},
+                                              {"division", "DIV"},
+                                              {"status", "STATUS"},
+                                              {"released_at", "RELEASED"},
+                                              {0}};
+static const cli_column case_list_columns[] = {
+    {"id", "CASE"},         {"status", "STATUS"},     {"donor_number", "DONOR"},
+    {"marker", "MARKER"},   {"test", "TEST"},         {"trigger_din", "TRIGGER DIN"},
+    {"opened_on", "OPENED"}, {"next_due", "NEXT DUE"}, {"overdue", "OVERDUE"},
+    {0}};
+static const cli_column case_columns[] = {{"id", "CASE"},
+                                          {"status", "STATUS"},
+                                          {"donor_number", "DONOR"},
+                                          {"marker", "MARKER"},
+                                          {"test", "TEST"},
+                                          {"trigger_din", "TRIGGER DIN"},
+                                          {"window_start", "WINDOW FROM"},
+                                          {"window_end", "WINDOW TO (EXCLUDED)"},
+                                          {"opened_on", "OPENED"},
+                                          {"followup_result", "FOLLOW-UP RESULT"},
+                                          {"closed_at", "CLOSED"},
+                                          {"closed_by", "CLOSED BY"},
+                                          {"close_reason", "CLOSE REASON"},
+                                          {"hospitals", "HOSPITALS"},
+                                          {0}};
+static const cli_column deadline_columns[] = {
+    {"step", "STEP"}, {"due", "DUE"}, {"done_on", "DONE"}, {"overdue", "OVERDUE"}, {0}};
+static const cli_column traced_columns[] = {{"unit_id", "UNIT"},
+                                            {"din", "DIN"},
+                                            {"product_code", "PRODUCT"},
+                                            {"division", "DIV"},
+                                            {"status_at_trace", "AT TRACE"},
+                                            {"status", "NOW"},
+                                            {"action", "ACTION"},
+                                            {"hospital", "HOSPITAL"},
+                                            {0}};
+
+/* --- results ------------------------------------------------------------------- */
+
+static int call_results_import(service_context *ctx, FILE *csv, const char *path, void *arg,
+                               json_t **out, err *e)
+{
+    (void)arg;
+    return testing_results_import(ctx, csv, path, out, e);
+}
+
+static void print_names(const char *label, json_t *list)
+{
+    if (json_array_size(list) == 0)
+        return;
+    printf("%s:", label);
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (json_is_integer(item))
+            printf(" %" JSON_INTEGER_FORMAT, json_integer_value(item));
+        else
+            printf(" %s", json_string_value(item));
+    }
+    putchar('\n');
+}
+
+static int run_results_import(cli_invocation *invocation)
+{
+    json_t *result;
+    if (cli_import_file(invocation, call_results_import, NULL, &result))
+        return CLI_FAILED;
+    if (invocation->format == OUTPUT_TABLE) {
+        json_int_t donations = json_integer_value(json_object_get(result, "donations"));
+        printf("imported %" JSON_INTEGER_FORMAT " results for %" JSON_INTEGER_FORMAT
+               " donation%s from %s\n",
+               json_integer_value(json_object_get(result, "imported")), donations,
+               donations == 1 ? "" : "s", invocation->positional[0]);
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(result, "discrepancies"), i, d)
+            printf("discrepancy: DIN %s of donor %s: donor history %s, donation %s (units held)\n",
+                   json_string_value(json_object_get(d, "din")),
+                   json_string_value(json_object_get(d, "donor_number")),
+                   json_string_value(json_object_get(d, "donor_group")),
+                   json_string_value(json_object_get(d, "donation_group")));
+        print_names("held (antibody screen positive)", json_object_get(result, "held"));
+        print_names("discarded (reactive)", json_object_get(result, "discarded"));
+        print_names("deferred donors", json_object_get(result, "deferred"));
+        print_names("lookback cases opened", json_object_get(result, "lookback_cases"));
+    } else {
+        cli_print_object(invocation, result, (const cli_column[]){{"imported", "IMPORTED"},
+                                                                  {"donations", "DONATIONS"},
+                                                                  {"file_sha256", "SHA256"},
+                                                                  {"discarded", "DISCARDED"},
+                                                                  {"deferred", "DEFERRED"},
+                                                                  {"lookback_cases", "CASES"},
+                                                                  {0}});
+    }
+    json_decref(result);
+    return CLI_OK;
+}
+
+static int call_panel_list(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    (void)input;
+    return testing_panel_list(ctx, out, e);
+}
+
+/* A call that answers {"items": [...]} printed as a list. */
+static int print_items(cli_invocation *invocation, cli_object_call call, const void *input,
+                       const cli_column *columns)
+{
+    err e;
+    service_context ctx;
+    json_t *result = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = call(&ctx, input, &result, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    cli_print_list(invocation, json_object_get(result, "items"), columns);
+    json_decref(result);
+    return CLI_OK;
+}
+
+static int run_results_panel(cli_invocation *invocation)
+{
+    return print_items(invocation, call_panel_list, NULL, panel_columns);
+}
+
+static int call_panel_require(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const char *const *arguments = input;
+    return testing_panel_require(ctx, arguments[0], arguments[1], out, e);
+}
+
+static int run_results_require(cli_invocation *invocation)
+{
+    return cli_print_one(invocation, call_panel_require, invocation->positional, panel_columns);
+}
+
+/* --- release ------------------------------------------------------------------------ */
+
+static int call_release_queue(service_context *ctx, const void *filter, service_page *page,
+                              json_t **out, err *e)
+{
+    testing_queue_filter copy = *(const testing_queue_filter *)filter;
+    copy.page = *page;
+    return testing_release_queue(ctx, &copy, out, e);
+}
+
+static int run_release_queue(cli_invocation *invocation)
+{
+    testing_queue_filter filter = {.center = cli_option_value(invocation, "center")};
+    return cli_print_all_pages(invocation, call_release_queue, &filter, 0, queue_columns);
+}
+
+/* The signer's password: BLOODOPS_SIGNATURE_PASSWORD, else as period close
+ * takes it (BLOODOPS_PASSWORD, --password-stdin), else the first line of
+ * standard input when it is not a terminal. */
+static const char *signature_password(const cli_invocation *invocation, char *line, size_t size)
+{
+    const char *password = getenv("BLOODOPS_SIGNATURE_PASSWORD");
+    if (password && *password)
+        return password;
+    if ((password = cli_read_password(invocation, line, size)) != NULL || isatty(STDIN_FILENO))
+        return password;
+    if (!fgets(line, (int)size, stdin))
+        return NULL;
+    line[strcspn(line, "\r\n")] = '\0';
+    return line;
+}
+
+static int run_release_sign(cli_invocation *invocation)
+{
+    err e;
+    const char *listed = cli_option_value(invocation, "unit");
+    if (!listed || !*listed) {
+        err_set(&e, ERR_INVALID, "unit", "is required: --unit ID[,ID...]");
+        return cli_fail(&e);
+    }
+    char *copy = strdup(listed), *next = copy, *id;
+    const char *ids[TESTING_RELEASE_UNITS_MAX + 1];
+    size_t count = 0;
+    while (copy && (id = strsep(&next, ",")) != NULL && count <= TESTING_RELEASE_UNITS_MAX)
+        ids[count++] = id;
+    char typed[256];
+    testing_release_request request = {
+        .units = ids,
+        .unit_count = count,
+        .username = cli_option_value(invocation, "user"),
+        .password = signature_password(invocation, typed, sizeof typed),
+        .meaning = cli_option_value(invocation, "meaning"),
+    };
+    service_context ctx;
+    json_t *result = NULL;
+    int rc = cli_open(invocation, &ctx, &e);
+    if (rc == 0) {
+        rc = testing_release(&ctx, &request, &result, &e);
+        cli_close(&ctx);
+    }
+    free(copy);
+    if (rc)
+        return cli_fail(&e);
+    if (invocation->format == OUTPUT_JSON) {
+        cli_print_object(invocation, result, NULL);
+    } else {
+        json_t *signature = json_object_get(result, "signature");
+        if (invocation->format == OUTPUT_TABLE)
+            printf("signature %" JSON_INTEGER_FORMAT " by %s at %s: %s\n",
+                   json_integer_value(json_object_get(signature, "id")),
+                   json_string_value(json_object_get(signature, "signed_by")),
+                   json_string_value(json_object_get(signature, "signed_at")),
+                   json_string_value(json_object_get(signature, "meaning")));
+        cli_print_list(invocation, json_object_get(result, "released"), released_columns);
+    }
+    json_decref(result);
+    return CLI_OK;
+}
+
+/* --- lookback ------------------------------------------------------------------------ */
+
+static int call_case_list(service_context *ctx, const void *filter, service_page *page,
+                          json_t **out, err *e)
+{
+    lookback_filter copy = *(const lookback_filter *)filter;
+    copy.page = *page;
+    return lookback_case_list(ctx, &copy, out, e);
+}
+
+static int run_lookback_list(cli_invocation *invocation)
+{
+    lookback_filter filter = {.status = cli_option_value(invocation, "status")};
+    return cli_print_all_pages(invocation, call_case_list, &filter, 0, case_list_columns);
+}
+
+/* A case: its fields, then its deadlines and traced units as tables. */
+static void print_case(cli_invocation *invocation, json_t *c)
+{
+    if (invocation->format != OUTPUT_TABLE) {
+        cli_print_object(invocation, c, case_columns);
+        return;
+    }
+    cli_print_object(invocation, c, case_columns);
+    printf("\n");
+    cli_print_list(invocation, json_object_get(c, "deadlines"), deadline_columns);
+    printf("\n");
+    cli_print_list(invocation, json_object_get(c, "units"), traced_columns);
+}
+
+static int call_case_get(service_context *ctx, const void *id, json_t **out, err *e)
+{
+    return lookback_case_get(ctx, id, out, e);
+}
+
+typedef struct {
+    const char *id;
+    lookback_step_request step;
+    const char *reason;
+} case_change;
+
+static int call_case_step(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const case_change *change = input;
+    return lookback_step_record(ctx, change->id, &change->step, out, e);
+}
+
+static int call_case_close(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const case_change *change = input;
+    return lookback_case_close(ctx, change->id, change->reason, out, e);
+}
+
+/* Open, call, print the case. */
+static int print_case_call(cli_invocation *invocation, cli_object_call call, const void *input)
+{
+    err e;
+    service_context ctx;
+    json_t *result = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = call(&ctx, input, &result, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    print_case(invocation, result);
+    json_decref(result);
+    return CLI_OK;
+}
+
+static int run_lookback_show(cli_invocation *invocation)
+{
+    return print_case_call(invocation, call_case_get, invocation->positional[0]);
+}
+
+static int run_lookback_step(cli_invocation *invocation)
+{
+    case_change change = {invocation->positional[0],
+                          {cli_option_value(invocation, "step"),
+                           cli_option_value(invocation, "done-on"),
+                           cli_option_value(invocation, "result")},
+                          NULL};
+    return print_case_call(invocation, call_case_step, &change);
+}
+
+static int run_lookback_close(cli_invocation *invocation)
+{
+    case_change change = {invocation->positional[0], {0}, cli_option_value(invocation, "reason")};
+    return print_case_call(invocation, call_case_close, &change);
+}
+
+/* The report as text or HTML; as JSON the case; as CSV its traced units. */
+static int run_lookback_report(cli_invocation *invocation)
+{
+    err e;
+    service_context ctx;
+    const char *id = invocation->positional[0];
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc;
+    if (invocation->format == OUTPUT_JSON || invocation->format == OUTPUT_CSV) {
+        json_t *c = NULL;
+        rc = lookback_case_get(&ctx, id, &c, &e);
+        if (rc == 0 && invocation->format == OUTPUT_JSON)
+            cli_print_object(invocation, c, NULL);
+        else if (rc == 0)
+            cli_print_list(invocation, json_object_get(c, "units"), traced_columns);
+        json_decref(c);
+    } else {
+        char *text = NULL;
+        lookback_report_format format;
+        rc = lookback_case_report(&ctx, id, invocation->format == OUTPUT_HTML ? "html" : "text",
+                                  &text, &format, &e);
+        if (rc == 0)
+            fputs(text, stdout);
+        free(text);
+    }
+    cli_close(&ctx);
+    return rc ? cli_fail(&e) : CLI_OK;
+}
+
+static const cli_option queue_options[] = {
+    {"center", "CODE", "only the units of this donor center"}, {0}};
+static const cli_option sign_options[] = {
+    {"unit", "ID[,ID...]", "the units to release (ids, comma-separated)"},
+    {"user", "NAME", "the signer (lab or admin), who re-enters the password"},
+    {"meaning", "TEXT", "what the signature means (default: released for distribution)"},
+    {"password-stdin", NULL, "read the signer's password from standard input"},
+    {0}};
+static const cli_option list_options[] = {{"status", "STATUS", "open or closed"}, {0}};
+static const cli_option step_options[] = {
+    {"step", "STEP", "quarantine, notice or followup"},
+    {"done-on", "DATE", "the day it was done (default today)"},
+    {"result", "TEXT", "the follow-up's result (followup only)"},
+    {0}};
+static const cli_option close_options[] = {{"reason", "TEXT", "why the case is closed"}, {0}};
 
 const cli_command cli_commands_testing[] = {
-    {0},
-};
+    {"results", "import", run_results_import, "FILE.csv", 1, 1, NULL,
+     "import laboratory results (din,test,result,date), all or nothing", 1},
+    {"results", "panel", run_results_panel, NULL, 0, 0, NULL,
+     "list the tests of the panel and which are required", 1},
+    {"results", "require", run_results_require, "TEST yes|no", 2, 2, NULL,
+     "require a test's result before release, or not", 1},
+    {"release", "queue", run_release_queue, NULL, 0, 0, queue_options,
+     "quarantined units: ready, waiting for results, or blocked", 1},
+    {"release", "sign", run_release_sign, NULL, 0, 0, sign_options,
+     "release units with an electronic signature", 1},
+    {"lookback", "list", run_lookback_list, NULL, 0, 0, list_options, "list lookback cases", 1},
+    {"lookback", "show", run_lookback_show, "ID", 1, 1, NULL,
+     "show a lookback case: deadlines and traced units", 1},
+    {"lookback", "report", run_lookback_report, "ID", 1, 1, NULL,
+     "print a lookback case report", 1, CLI_REPORT_FORMATS},
+    {"lookback", "step", run_lookback_step, "ID", 1, 1, step_options,
+     "record a step of a lookback case as done", 1},
+    {"lookback", "close", run_lookback_close, "ID", 1, 1, close_options,
+     "close a lookback case whose steps are all done", 1},
+    {0}};

@@ -1,0 +1,722 @@
+/*
+ * lookback.c - lookback cases: opening and tracing inside the import's
+ * transaction, the list, one case, its printable report, its steps and its
+ * closing (see lookback.h).
+ *
+ * The trace reads the donor's donations through collections_donor (donor,
+ * collected_at), the last nonreactive result of each through test_results'
+ * (din, test) key, and the units of each donation through units' (din,
+ * product_code, division) key: a handful of index lookups, whatever the
+ * size of the tables.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/buffer.h"
+#include "base/date.h"
+#include "domain/lookback.h"
+#include "domain/registry.h"
+#include "service/audit.h"
+#include "service/din.h"
+#include "service/lookback.h"
+#include "service/testing.h"
+
+enum { TRACE_DONATIONS_MAX = 400, TRACE_UNITS_MAX = 2000, DIN_TEXT = 16 };
+
+/* The day of a timestamp text ("2026-11-21T10:15:00Z" -> that day). */
+static civil_day day_of(const char *timestamp)
+{
+    char text[DATE_TEXT_MAX];
+    civil_day day = 0;
+    snprintf(text, sizeof text, "%.10s", timestamp ? timestamp : "");
+    date_parse(text, &day, "day", NULL);
+    return day;
+}
+
+/* --- opening and tracing ------------------------------------------------------ */
+
+typedef struct {
+    int64_t id;
+    char status[24];
+    char hospital[24];
+    int has_hospital;
+} traced_unit;
+
+/* The donor's donations from window_start up to the trigger. */
+static int trace_donations(db_conn *db, int64_t donor_id, const char *window_start,
+                           const char *trigger_at, char (*dins)[DIN_TEXT], size_t *count,
+                           err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT din FROM collections WHERE donor_id = ? AND collected_at >= ? "
+                   "AND collected_at < ? ORDER BY collected_at",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    db_bind_text(stmt, 2, window_start);
+    db_bind_text(stmt, 3, trigger_at);
+    *count = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW && *count < TRACE_DONATIONS_MAX)
+        snprintf(dins[(*count)++], DIN_TEXT, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+static int trace_units(db_conn *db, const char *din, traced_unit *units, size_t *count, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT id, status, hospital FROM units WHERE din = ? ORDER BY id", &stmt,
+                   e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW && *count < TRACE_UNITS_MAX) {
+        traced_unit *unit = &units[(*count)++];
+        unit->id = db_column_int64(stmt, 0);
+        snprintf(unit->status, sizeof unit->status, "%s", db_column_text(stmt, 1));
+        unit->has_hospital = !db_column_is_null(stmt, 2);
+        snprintf(unit->hospital, sizeof unit->hospital, "%s",
+                 unit->has_hospital ? db_column_text(stmt, 2) : "");
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* The most recent nonreactive result for `marker` on the donor's
+ * donations collected before the trigger: 1 and its day, or 0. */
+static int last_nonreactive(db_conn *db, int64_t donor_id, const char *trigger_at,
+                            const char *marker, civil_day *day, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT MAX(r.tested_on) FROM collections c "
+                   "JOIN test_results r ON r.din = c.din "
+                   "JOIN test_panel p ON p.test = r.test "
+                   "WHERE c.donor_id = ? AND c.collected_at < ? AND p.marker = ? "
+                   "AND r.result = 'nonreactive'",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    db_bind_text(stmt, 2, trigger_at);
+    db_bind_text(stmt, 3, marker);
+    db_step_result step = db_step(stmt, e);
+    int found = step == DB_ROW && !db_column_is_null(stmt, 0) &&
+                date_parse(db_column_text(stmt, 0), day, "tested_on", NULL) == 0;
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : found;
+}
+
+int lookback_open_in(service_context *ctx, int64_t donor_id, const char *trigger_din,
+                     const char *marker, const char *test, int64_t *case_id, err *e)
+{
+    *case_id = 0;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT (SELECT COUNT(*) FROM lookback_cases WHERE trigger_din = ? AND "
+                   "marker = ?), collected_at FROM collections WHERE din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, trigger_din);
+    db_bind_text(stmt, 2, marker);
+    db_bind_text(stmt, 3, trigger_din);
+    db_step_result step = db_step(stmt, e);
+    int64_t existing = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    char trigger_at[TIMESTAMP_TEXT_MAX + 8] = "";
+    if (step == DB_ROW)
+        snprintf(trigger_at, sizeof trigger_at, "%s", db_column_text(stmt, 1));
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "din", "no collection has DIN %s",
+                                         trigger_din)
+                               : -1;
+    if (existing)
+        return 0;
+    civil_day nonreactive = 0, today = date_today();
+    int has_nonreactive = last_nonreactive(ctx->db, donor_id, trigger_at, marker, &nonreactive, e);
+    if (has_nonreactive < 0)
+        return -1;
+    civil_day window = lookback_window_start(has_nonreactive, nonreactive, day_of(trigger_at),
+                                             LOOKBACK_WINDOW_MONTHS);
+    char window_start[DATE_TEXT_MAX], opened_on[DATE_TEXT_MAX], now[TIMESTAMP_TEXT_MAX],
+        due[LOOKBACK_STEP_COUNT][DATE_TEXT_MAX];
+    date_format(window, window_start, sizeof window_start);
+    date_format(today, opened_on, sizeof opened_on);
+    timestamp_format(timestamp_now(), now, sizeof now);
+    for (int s = 0; s < LOOKBACK_STEP_COUNT; s++)
+        date_format(lookback_due((lookback_step)s, today), due[s], sizeof due[s]);
+    if (db_prepare(ctx->db,
+                   "INSERT INTO lookback_cases (donor_id, trigger_din, marker, test, opened_on, "
+                   "opened_at, window_start, quarantine_due, notice_due, followup_due) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    db_bind_text(stmt, 2, trigger_din);
+    db_bind_text(stmt, 3, marker);
+    db_bind_text(stmt, 4, test);
+    db_bind_text(stmt, 5, opened_on);
+    db_bind_text(stmt, 6, now);
+    db_bind_text(stmt, 7, window_start);
+    db_bind_text(stmt, 8, due[LOOKBACK_QUARANTINE]);
+    db_bind_text(stmt, 9, due[LOOKBACK_NOTICE]);
+    db_bind_text(stmt, 10, due[LOOKBACK_FOLLOWUP]);
+    int64_t id = 0;
+    if (db_insert_returning_id(stmt, &id, e))
+        return -1;
+
+    /* The trace: read everything first, then hold and record. */
+    char (*dins)[DIN_TEXT] = malloc(TRACE_DONATIONS_MAX * sizeof *dins);
+    traced_unit *units = malloc(TRACE_UNITS_MAX * sizeof *units);
+    size_t donation_count = 0, unit_count = 0;
+    int rc = dins && units ? 0 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    if (rc == 0)
+        rc = trace_donations(ctx->db, donor_id, window_start, trigger_at, dins, &donation_count,
+                             e);
+    for (size_t i = 0; rc == 0 && i < donation_count; i++)
+        rc = trace_units(ctx->db, dins[i], units, &unit_count, e);
+    char hold[48];
+    snprintf(hold, sizeof hold, "lookback case %lld", (long long)id);
+    json_int_t held = 0, shipped = 0;
+    for (size_t i = 0; rc == 0 && i < unit_count; i++) {
+        int status = blood_unit_status_parse(units[i].status);
+        lookback_action action =
+            status < 0 ? LOOKBACK_ACTION_NONE : lookback_action_for((blood_unit_status)status);
+        if (action == LOOKBACK_ACTION_QUARANTINED) {
+            held++;
+            rc = testing_unit_hold_in(ctx, units[i].id, hold, e);
+        } else if (action == LOOKBACK_ACTION_SHIPPED) {
+            shipped++;
+        }
+        if (rc == 0)
+            rc = db_prepare(ctx->db,
+                            "INSERT INTO lookback_units (case_id, unit_id, status_at_trace, "
+                            "action, hospital) VALUES (?, ?, ?, ?, ?)",
+                            &stmt, e);
+        if (rc == 0) {
+            db_bind_int64(stmt, 1, id);
+            db_bind_int64(stmt, 2, units[i].id);
+            db_bind_text(stmt, 3, units[i].status);
+            db_bind_text(stmt, 4, lookback_action_name(action));
+            db_bind_text(stmt, 5, units[i].has_hospital ? units[i].hospital : NULL);
+            rc = db_exec_stmt(stmt, e);
+        }
+    }
+    free(dins);
+    free(units);
+    if (rc)
+        return -1;
+    char id_text[24];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    json_t *after = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "trigger_din", trigger_din, "marker",
+        marker, "test", test, "opened_on", opened_on, "window_start", window_start, "donations",
+        (json_int_t)donation_count, "units", (json_int_t)unit_count, "quarantined", held,
+        "shipped", shipped);
+    rc = audit_append(ctx, "lookback_case", id_text, "open", NULL, after, NULL, e);
+    json_decref(after);
+    if (rc == 0)
+        *case_id = id;
+    return rc;
+}
+
+/* --- reading ---------------------------------------------------------------------- */
+
+/* A case id given as text; `key` (may be NULL) gets it as the audit names it. */
+static int id_take(const char *text, int64_t *id, char key[24], err *e)
+{
+    char *end = NULL;
+    long long value = text && *text ? strtoll(text, &end, 10) : 0;
+    if (!text || !*text || *end || value <= 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no lookback case '%.30s'", text ? text : "");
+    *id = value;
+    if (key)
+        snprintf(key, 24, "%lld", value);
+    return 0;
+}
+
+static json_t *date_or_null(db_stmt *stmt, int column)
+{
+    return db_column_is_null(stmt, column) ? json_null()
+                                           : json_stringn(db_column_text(stmt, column), 10);
+}
+
+#define CASE_COLUMNS                                                                             \
+    "k.id, k.status, d.donor_number, k.marker, k.test, k.trigger_din, k.opened_on, "             \
+    "k.opened_at, k.window_start, c.collected_at, k.quarantine_due, k.notice_due, "              \
+    "k.followup_due, k.quarantine_done_at, k.notice_done_at, k.followup_done_at, "               \
+    "k.followup_result, k.closed_at, k.closed_by, k.close_reason "                                \
+    "FROM lookback_cases k JOIN donors d ON d.id = k.donor_id "                                  \
+    "JOIN collections c ON c.din = k.trigger_din"
+enum { COLUMN_DUE = 10, COLUMN_DONE = 13 };
+
+static json_t *text_or_null(db_stmt *stmt, int column)
+{
+    return service_json_text(db_column_is_null(stmt, column) ? NULL
+                                                             : db_column_text(stmt, column));
+}
+
+/* The deadlines of a CASE_COLUMNS row: [{step, due, done_on, overdue}]. */
+static json_t *deadlines_json(db_stmt *stmt, civil_day today, const char **next_due,
+                              int *overdue)
+{
+    json_t *deadlines = json_array();
+    *next_due = NULL;
+    *overdue = 0;
+    for (int s = 0; s < LOOKBACK_STEP_COUNT; s++) {
+        const char *due = db_column_text(stmt, COLUMN_DUE + s);
+        int done = !db_column_is_null(stmt, COLUMN_DONE + s);
+        civil_day due_day = 0;
+        date_parse(due, &due_day, "due", NULL);
+        int late = lookback_overdue(due_day, done, today);
+        *overdue = *overdue || late;
+        if (!done && (!*next_due || strcmp(due, *next_due) < 0))
+            *next_due = due;
+        json_array_append_new(deadlines,
+                              json_pack("{s:s, s:s, s:o, s:b}", "step",
+                                        lookback_step_name((lookback_step)s), "due", due,
+                                        "done_on", date_or_null(stmt, COLUMN_DONE + s),
+                                        "overdue", late));
+    }
+    return deadlines;
+}
+
+static json_t *case_list_item(db_stmt *stmt)
+{
+    const char *next_due;
+    int overdue;
+    json_t *deadlines = deadlines_json(stmt, date_today(), &next_due, &overdue);
+    json_t *item = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
+        (json_int_t)db_column_int64(stmt, 0), "status", db_column_text(stmt, 1), "donor_number",
+        db_column_text(stmt, 2), "marker", db_column_text(stmt, 3), "test",
+        db_column_text(stmt, 4), "trigger_din", db_column_text(stmt, 5), "opened_on",
+        db_column_text(stmt, 6), "next_due",
+        service_json_text(strcmp(db_column_text(stmt, 1), "open") == 0 ? next_due : NULL),
+        "overdue", overdue && strcmp(db_column_text(stmt, 1), "open") == 0);
+    json_decref(deadlines);
+    return item;
+}
+
+int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **out, err *e)
+{
+    const char *status = filter->status && *filter->status ? filter->status : "";
+    if (*status && strcmp(status, "open") && strcmp(status, "closed"))
+        return err_set(e, ERR_INVALID, "status", "must be open or closed");
+    int64_t after = 0;
+    if (service_page_check(&filter->page, e))
+        return -1;
+    if (filter->page.after && *filter->page.after) {
+        char *end = NULL;
+        after = strtoll(filter->page.after, &end, 10);
+        if (*end || after < 0)
+            return err_set(e, ERR_INVALID, "after", "must be a case id");
+    }
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT " CASE_COLUMNS " WHERE (? = '' OR k.status = ?) AND k.id > ? "
+                   "ORDER BY k.id LIMIT ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, status);
+    db_bind_text(stmt, 2, status);
+    db_bind_int64(stmt, 3, after);
+    db_bind_int64(stmt, 4, filter->page.limit);
+    return service_collect_page(stmt, case_list_item, &filter->page, "id", out, e);
+}
+
+static json_t *case_json(db_stmt *stmt)
+{
+    const char *next_due;
+    int overdue;
+    json_t *deadlines = deadlines_json(stmt, date_today(), &next_due, &overdue);
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
+                     "s:o}",
+                     "id", (json_int_t)db_column_int64(stmt, 0), "status",
+                     db_column_text(stmt, 1), "donor_number", db_column_text(stmt, 2), "marker",
+                     db_column_text(stmt, 3), "test", db_column_text(stmt, 4), "trigger_din",
+                     db_column_text(stmt, 5), "opened_on", db_column_text(stmt, 6), "opened_at",
+                     db_column_text(stmt, 7), "window_start", db_column_text(stmt, 8),
+                     "window_end", json_stringn(db_column_text(stmt, 9), 10), "deadlines",
+                     deadlines, "followup_result", text_or_null(stmt, 16), "closed_at",
+                     text_or_null(stmt, 17), "closed_by", text_or_null(stmt, 18),
+                     "close_reason", text_or_null(stmt, 19));
+}
+
+static json_t *traced_unit_json(db_stmt *stmt)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "unit_id",
+                     (json_int_t)db_column_int64(stmt, 0), "din", db_column_text(stmt, 1),
+                     "product_code", db_column_text(stmt, 2), "division",
+                     db_column_text(stmt, 3), "status_at_trace", db_column_text(stmt, 4),
+                     "status", db_column_text(stmt, 5), "action", db_column_text(stmt, 6),
+                     "hospital", text_or_null(stmt, 7));
+}
+
+/* One case with its units, on the caller's connection. */
+static int case_fetch(db_conn *db, int64_t id, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT " CASE_COLUMNS " WHERE k.id = ?", &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    json_t *item = step == DB_ROW ? case_json(stmt) : NULL;
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return step == DB_DONE
+                   ? err_set(e, ERR_NOT_FOUND, "id", "no lookback case %lld", (long long)id)
+                   : -1;
+    json_t *units = NULL;
+    service_page all = {.limit = 0};
+    if (db_prepare(db,
+                   "SELECT l.unit_id, u.din, u.product_code, u.division, l.status_at_trace, "
+                   "u.status, l.action, l.hospital FROM lookback_units l "
+                   "JOIN units u ON u.id = l.unit_id WHERE l.case_id = ? ORDER BY l.unit_id",
+                   &stmt, e)) {
+        json_decref(item);
+        return -1;
+    }
+    db_bind_int64(stmt, 1, id);
+    if (service_collect_page(stmt, traced_unit_json, &all, "unit_id", &units, e)) {
+        json_decref(item);
+        return -1;
+    }
+    json_t *hospitals = json_array(), *unit;
+    size_t i;
+    json_array_foreach(json_object_get(units, "items"), i, unit)
+    {
+        json_t *hospital = json_object_get(unit, "hospital");
+        size_t j;
+        json_t *seen;
+        int known = !json_is_string(hospital);
+        json_array_foreach(hospitals, j, seen) known = known || json_equal(seen, hospital);
+        if (!known)
+            json_array_append(hospitals, hospital);
+    }
+    json_object_set(item, "units", json_object_get(units, "items"));
+    json_object_set_new(item, "hospitals", hospitals);
+    json_decref(units);
+    *out = item;
+    return 0;
+}
+
+int lookback_case_get(service_context *ctx, const char *id_text, json_t **out, err *e)
+{
+    int64_t id;
+    if (id_take(id_text, &id, NULL, e) || db_begin_read(ctx->db, e))
+        return -1;
+    int rc = case_fetch(ctx->db, id, out, e);
+    db_rollback(ctx->db);
+    return rc;
+}
+
+/* --- steps and closing --------------------------------------------------------------- */
+
+/* The case's status and opening day, and which steps are done, inside the
+ * caller's transaction. */
+static int case_state(db_conn *db, int64_t id, int *open, civil_day *opened_on,
+                      int done[LOOKBACK_STEP_COUNT], err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT status, opened_on, quarantine_done_at, notice_done_at, "
+                   "followup_done_at FROM lookback_cases WHERE id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        *open = strcmp(db_column_text(stmt, 0), "open") == 0;
+        date_parse(db_column_text(stmt, 1), opened_on, "opened_on", NULL);
+        for (int s = 0; s < LOOKBACK_STEP_COUNT; s++)
+            done[s] = !db_column_is_null(stmt, 2 + s);
+    }
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "id", "no lookback case %lld", (long long)id);
+    return step == DB_ROW ? 0 : -1;
+}
+
+int lookback_step_record(service_context *ctx, const char *id_text,
+                         const lookback_step_request *request, json_t **out, err *e)
+{
+    static const char *const updates[LOOKBACK_STEP_COUNT] = {
+        "UPDATE lookback_cases SET quarantine_done_at = ? WHERE id = ?",
+        "UPDATE lookback_cases SET notice_done_at = ? WHERE id = ?",
+        "UPDATE lookback_cases SET followup_done_at = ?, followup_result = ? WHERE id = ?",
+    };
+    int64_t id;
+    char key[24];
+    if (id_take(id_text, &id, key, e))
+        return -1;
+    int step = lookback_step_parse(request->step);
+    if (step < 0)
+        return err_set(e, ERR_INVALID, "step", "must be quarantine, notice or followup");
+    civil_day today = date_today(), done_on = today;
+    if (request->done_on && date_parse(request->done_on, &done_on, "done_on", e))
+        return -1;
+    const char *result = request->result && *request->result ? request->result : NULL;
+    if (step == LOOKBACK_FOLLOWUP && !result)
+        return err_set(e, ERR_INVALID, "result", "is required: the follow-up's result");
+    if (step != LOOKBACK_FOLLOWUP && result)
+        return err_set(e, ERR_INVALID, "result", "is only for the followup step");
+    if (result && registry_text_check(result, LOOKBACK_RESULT_MAX, "result", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int open = 0, done[LOOKBACK_STEP_COUNT];
+    civil_day opened_on = 0;
+    char day[DATE_TEXT_MAX];
+    db_stmt *stmt;
+    int rc = case_state(ctx->db, id, &open, &opened_on, done, e);
+    if (rc == 0 && !open)
+        rc = err_set(e, ERR_CONFLICT, "status", "lookback case %lld is closed", (long long)id);
+    if (rc == 0 && done[step])
+        rc = err_set(e, ERR_CONFLICT, "step", "the %s step of lookback case %lld is already "
+                     "recorded", lookback_step_name((lookback_step)step), (long long)id);
+    if (rc == 0)
+        rc = lookback_done_check(done_on, opened_on, today, "done_on", e) ||
+             db_prepare(ctx->db, updates[step], &stmt, e);
+    if (rc == 0) {
+        db_bind_text(stmt, 1, date_format(done_on, day, sizeof day));
+        db_bind_int64(stmt, step == LOOKBACK_FOLLOWUP ? 3 : 2, id);
+        if (step == LOOKBACK_FOLLOWUP)
+            db_bind_text(stmt, 2, result);
+        json_t *after = json_pack("{s:s, s:s, s:o}", "step",
+                                  lookback_step_name((lookback_step)step), "done_on", day,
+                                  "result", service_json_text(result));
+        rc = db_exec_stmt(stmt, e) ||
+             audit_append(ctx, "lookback_case", key, "step", NULL, after, NULL, e) ||
+             case_fetch(ctx->db, id, out, e);
+        json_decref(after);
+    }
+    if (service_finish(ctx, rc ? -1 : 0, e)) {
+        if (rc == 0)
+            json_decref(*out);
+        return -1;
+    }
+    return 0;
+}
+
+int lookback_case_close(service_context *ctx, const char *id_text, const char *reason,
+                        json_t **out, err *e)
+{
+    int64_t id;
+    char key[24];
+    if (id_take(id_text, &id, key, e))
+        return -1;
+    if (!reason || !*reason)
+        return err_set(e, ERR_INVALID, "reason", "is required: why the case is closed");
+    if (registry_text_check(reason, LOOKBACK_RESULT_MAX, "reason", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    int open = 0, done[LOOKBACK_STEP_COUNT];
+    civil_day opened_on = 0;
+    int rc = case_state(ctx->db, id, &open, &opened_on, done, e);
+    if (rc == 0 && !open)
+        rc = err_set(e, ERR_CONFLICT, "status", "lookback case %lld is already closed",
+                     (long long)id);
+    for (int s = 0; rc == 0 && s < LOOKBACK_STEP_COUNT; s++)
+        if (!done[s])
+            rc = err_set(e, ERR_CONFLICT, "step",
+                         "the %s step is not recorded yet: a case closes when quarantine, "
+                         "notice and followup are done",
+                         lookback_step_name((lookback_step)s));
+    char now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    db_stmt *stmt;
+    if (rc == 0 &&
+        (rc = db_prepare(ctx->db,
+                         "UPDATE lookback_cases SET status = 'closed', closed_at = ?, "
+                         "closed_by = ?, close_reason = ? WHERE id = ?",
+                         &stmt, e)) == 0) {
+        db_bind_text(stmt, 1, now);
+        db_bind_text(stmt, 2, ctx->actor.username);
+        db_bind_text(stmt, 3, reason);
+        db_bind_int64(stmt, 4, id);
+        json_t *before = json_pack("{s:s}", "status", "open");
+        json_t *after = json_pack("{s:s}", "status", "closed");
+        rc = db_exec_stmt(stmt, e) ||
+             audit_append(ctx, "lookback_case", key, "close", before, after, reason, e) ||
+             case_fetch(ctx->db, id, out, e);
+        json_decref(before);
+        json_decref(after);
+    }
+    if (service_finish(ctx, rc ? -1 : 0, e)) {
+        if (rc == 0)
+            json_decref(*out);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the printable report ------------------------------------------------------------ */
+
+static const char *text_of(json_t *object, const char *key)
+{
+    const char *text = json_string_value(json_object_get(object, key));
+    return text ? text : "-";
+}
+
+static void html_escaped(buffer *out, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&': buffer_append_text(out, "&amp;"); break;
+        case '<': buffer_append_text(out, "&lt;"); break;
+        case '>': buffer_append_text(out, "&gt;"); break;
+        case '"': buffer_append_text(out, "&quot;"); break;
+        case '\'': buffer_append_text(out, "&#39;"); break;
+        default: buffer_append_char(out, *p);
+        }
+    }
+}
+
+static void fact(json_t *facts, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fact(json_t *facts, const char *label, const char *fmt, ...)
+{
+    char value[700];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(value, sizeof value, fmt, args);
+    va_end(args);
+    json_array_append_new(facts, json_pack("[s, s]", label, value));
+}
+
+/* The head of the report, [label, value] pairs shared by both formats. */
+static json_t *report_facts(json_t *c)
+{
+    json_t *facts = json_array();
+    char eye[ISBT_EYE_READABLE_MAX];
+    const char *din = text_of(c, "trigger_din");
+    fact(facts, "Status", "%s", text_of(c, "status"));
+    fact(facts, "Donor", "%s", text_of(c, "donor_number"));
+    fact(facts, "Marker", "%s (reactive %s)", text_of(c, "marker"), text_of(c, "test"));
+    fact(facts, "Trigger donation", "%s", *din_eye_readable(din, eye, sizeof eye) ? eye : din);
+    fact(facts, "Window", "donations collected from %s to before %s",
+         text_of(c, "window_start"), text_of(c, "window_end"));
+    fact(facts, "Opened", "%s (%s)", text_of(c, "opened_on"), text_of(c, "opened_at"));
+    fact(facts, "Follow-up result", "%s", text_of(c, "followup_result"));
+    if (json_is_string(json_object_get(c, "closed_at")))
+        fact(facts, "Closed", "%s by %s: %s", text_of(c, "closed_at"), text_of(c, "closed_by"),
+             text_of(c, "close_reason"));
+    return facts;
+}
+
+static void report_text(json_t *c, buffer *out)
+{
+    json_t *facts = report_facts(c), *d;
+    size_t i;
+    buffer_printf(out, "LOOKBACK CASE %" JSON_INTEGER_FORMAT "\n\n",
+                  json_integer_value(json_object_get(c, "id")));
+    json_array_foreach(facts, i, d)
+        buffer_printf(out, "%-18s %s\n", json_string_value(json_array_get(d, 0)),
+                      json_string_value(json_array_get(d, 1)));
+    json_decref(facts);
+    buffer_printf(out, "\nDEADLINES\n%-12s %-11s %-11s %s\n", "step", "due", "done", "");
+    json_array_foreach(json_object_get(c, "deadlines"), i, d)
+        buffer_printf(out, "%-12s %-11s %-11s %s\n", text_of(d, "step"), text_of(d, "due"),
+                      text_of(d, "done_on"),
+                      json_is_true(json_object_get(d, "overdue")) ? "OVERDUE" : "");
+    json_t *units = json_object_get(c, "units");
+    buffer_printf(out, "\nUNITS TRACED (%zu)\n%-14s %-7s %-4s %-20s %-20s %-12s %s\n",
+                  json_array_size(units), "DIN", "PRODUCT", "DIV", "AT TRACE", "NOW", "ACTION",
+                  "HOSPITAL");
+    json_array_foreach(units, i, d)
+        buffer_printf(out, "%-14s %-7s %-4s %-20s %-20s %-12s %s\n", text_of(d, "din"),
+                      text_of(d, "product_code"), text_of(d, "division"),
+                      text_of(d, "status_at_trace"), text_of(d, "status"), text_of(d, "action"),
+                      text_of(d, "hospital"));
+    if (json_array_size(units) == 0)
+        buffer_append_text(out, "(no earlier donation in the window)\n");
+    buffer_append_text(out, "\nHOSPITALS TO NOTIFY: ");
+    json_t *hospitals = json_object_get(c, "hospitals");
+    json_array_foreach(hospitals, i, d)
+        buffer_printf(out, "%s%s", i ? ", " : "", json_string_value(d));
+    buffer_printf(out, "%s\n", json_array_size(hospitals) ? "" : "none");
+}
+
+static void report_html(json_t *c, buffer *out)
+{
+    json_t *facts = report_facts(c), *d;
+    size_t i;
+    json_int_t id = json_integer_value(json_object_get(c, "id"));
+    buffer_printf(out,
+                  "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                  "<title>Lookback case %" JSON_INTEGER_FORMAT "</title><style>"
+                  "body{font:11pt sans-serif;margin:15mm;max-width:180mm}"
+                  "table{border-collapse:collapse;margin:0 0 1em}"
+                  "th,td{border:1px solid #999;padding:2px 6px;text-align:left}"
+                  ".overdue{font-weight:bold;color:#a00}</style></head><body>\n"
+                  "<h1>Lookback case %" JSON_INTEGER_FORMAT "</h1>\n<table>\n",
+                  id, id);
+    json_array_foreach(facts, i, d)
+    {
+        buffer_printf(out, "<tr><th>%s</th><td>", json_string_value(json_array_get(d, 0)));
+        html_escaped(out, json_string_value(json_array_get(d, 1)));
+        buffer_append_text(out, "</td></tr>\n");
+    }
+    json_decref(facts);
+    buffer_append_text(out, "</table>\n<h2>Deadlines</h2>\n<table><tr><th>Step</th><th>Due</th>"
+                            "<th>Done</th><th></th></tr>\n");
+    json_array_foreach(json_object_get(c, "deadlines"), i, d)
+    {
+        int late = json_is_true(json_object_get(d, "overdue"));
+        buffer_printf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td></tr>\n",
+                      text_of(d, "step"), text_of(d, "due"), text_of(d, "done_on"),
+                      late ? " class=\"overdue\"" : "", late ? "OVERDUE" : "");
+    }
+    json_t *units = json_object_get(c, "units");
+    buffer_printf(out,
+                  "</table>\n<h2>Units traced (%zu)</h2>\n<table><tr><th>DIN</th><th>Product</th>"
+                  "<th>Division</th><th>At trace</th><th>Now</th><th>Action</th>"
+                  "<th>Hospital</th></tr>\n",
+                  json_array_size(units));
+    json_array_foreach(units, i, d)
+    {
+        static const char *const keys[] = {"din", "product_code", "division", "status_at_trace",
+                                           "status", "action", "hospital"};
+        buffer_append_text(out, "<tr>");
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            buffer_append_text(out, "<td>");
+            html_escaped(out, text_of(d, keys[k]));
+            buffer_append_text(out, "</td>");
+        }
+        buffer_append_text(out, "</tr>\n");
+    }
+    buffer_append_text(out, "</table>\n<h2>Hospitals to notify</h2>\n<p>");
+    json_t *hospitals = json_object_get(c, "hospitals");
+    json_array_foreach(hospitals, i, d)
+    {
+        buffer_append_text(out, i ? ", " : "");
+        html_escaped(out, json_string_value(d));
+    }
+    buffer_printf(out, "%s</p>\n</body></html>\n", json_array_size(hospitals) ? "" : "none");
+}
+
+int lookback_case_report(service_context *ctx, const char *id, const char *format, char **text,
+                         lookback_report_format *chosen, err *e)
+{
+    *text = NULL;
+    if (!format || !*format || strcmp(format, "text") == 0)
+        *chosen = LOOKBACK_REPORT_TEXT;
+    else if (strcmp(format, "html") == 0)
+        *chosen = LOOKBACK_REPORT_HTML;
+    else
+        return err_set(e, ERR_INVALID, "format", "must be text or html");
+    json_t *c = NULL;
+    if (lookback_case_get(ctx, id, &c, e))
+        return -1;
+    buffer out = BUFFER_INIT;
+    if (*chosen == LOOKBACK_REPORT_HTML)
+        report_html(c, &out);
+    else
+        report_text(c, &out);
+    json_decref(c);
+    *text = buffer_take(&out);
+    return 0;
+}

@@ -1,0 +1,1037 @@
+/*
+ * testing.c - the test panel, the results import and what results cause
+ * (group, holds, discard, deferral, lookback), the release queue and the
+ * signed release (see testing.h).
+ *
+ * The import runs in one write transaction: every line is checked against
+ * the panel and the database (the DIN's collection, a result already
+ * recorded) and kept in memory; a file with any problem is rolled back
+ * before anything is written. The good rows are then sorted by DIN and
+ * test, so that a DIN and test given twice are found side by side and the
+ * donations touched are handled one after the other, in DIN order.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "base/buffer.h"
+#include "base/csv.h"
+#include "base/date.h"
+#include "domain/catalog.h"
+#include "domain/registry.h"
+#include "domain/testing.h"
+#include "service/audit.h"
+#include "service/auth.h"
+#include "service/din.h"
+#include "service/donor.h"
+#include "service/lookback.h"
+#include "service/testing.h"
+#include "service/unit.h"
+
+static const char IMPORT_HEADER[] = "din,test,result,date";
+static const char DEFAULT_MEANING[] = "released for distribution";
+enum { TEST_CODE_MAX = 24 };
+
+/* --- the panel ------------------------------------------------------------------ */
+
+typedef struct {
+    char test[TEST_CODE_MAX];
+    char marker[TEST_CODE_MAX];
+    testing_kind kind;
+    int required;
+} panel_test;
+
+typedef struct {
+    panel_test tests[TESTING_PANEL_MAX];
+    size_t count;
+} test_panel;
+
+static int panel_load(db_conn *db, test_panel *out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT test, kind, marker, required FROM test_panel ORDER BY test", &stmt,
+                   e))
+        return -1;
+    out->count = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW && out->count < TESTING_PANEL_MAX) {
+        panel_test *t = &out->tests[out->count++];
+        snprintf(t->test, sizeof t->test, "%s", db_column_text(stmt, 0));
+        int kind = testing_kind_parse(db_column_text(stmt, 1));
+        t->kind = kind < 0 ? TESTING_INFECTIOUS : (testing_kind)kind;
+        snprintf(t->marker, sizeof t->marker, "%s", db_column_text(stmt, 2));
+        t->required = db_column_int64(stmt, 3) != 0;
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+static const panel_test *panel_find(const test_panel *panel, const char *test)
+{
+    for (size_t i = 0; i < panel->count; i++)
+        if (strcmp(panel->tests[i].test, test) == 0)
+            return &panel->tests[i];
+    return NULL;
+}
+
+static json_t *panel_item(db_stmt *stmt)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:b}", "test", db_column_text(stmt, 0), "kind",
+                     db_column_text(stmt, 1), "marker", db_column_text(stmt, 2), "description",
+                     db_column_text(stmt, 3), "required", (int)db_column_int64(stmt, 4));
+}
+
+#define PANEL_SQL "SELECT test, kind, marker, description, required FROM test_panel"
+
+int testing_panel_list(service_context *ctx, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    service_page all = {.limit = 0};
+    if (db_prepare(ctx->db, PANEL_SQL " ORDER BY test", &stmt, e))
+        return -1;
+    return service_collect_page(stmt, panel_item, &all, "test", out, e);
+}
+
+static int panel_get(db_conn *db, const char *test, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, PANEL_SQL " WHERE test = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, test);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *out = panel_item(stmt);
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "test", "no test '%s' in the panel", test);
+    return step == DB_ROW ? 0 : -1;
+}
+
+/* audit_append, taking over `before` and `after`. */
+static int audit_new(service_context *ctx, const char *entity, const char *entity_id,
+                     const char *action, json_t *before, json_t *after, const char *reason,
+                     err *e)
+{
+    int rc = audit_append(ctx, entity, entity_id, action, before, after, reason, e);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+int testing_panel_require(service_context *ctx, const char *test, const char *required,
+                          json_t **out, err *e)
+{
+    char code[TEST_CODE_MAX];
+    int flag = 0;
+    if (!test || !*test || strlen(test) >= sizeof code)
+        return err_set(e, ERR_NOT_FOUND, "test", "no test '%.30s' in the panel", test ? test : "");
+    snprintf(code, sizeof code, "%s", test);
+    service_normalize_code(code);
+    if (!required || !*required || catalog_flag_parse(required, &flag, "required", e))
+        return err_set(e, ERR_INVALID, "required", "must be yes or no");
+    if (service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL, *after = NULL;
+    db_stmt *stmt;
+    int rc = panel_get(ctx->db, code, &before, e) ||
+             db_prepare(ctx->db, "UPDATE test_panel SET required = ? WHERE test = ?", &stmt, e);
+    if (rc == 0) {
+        db_bind_int64(stmt, 1, flag);
+        db_bind_text(stmt, 2, code);
+        rc = db_exec_stmt(stmt, e) || panel_get(ctx->db, code, &after, e) ||
+             audit_new(ctx, "test_panel", code, "require",
+                       json_pack("{s:O}", "required", json_object_get(before, "required")),
+                       json_pack("{s:b}", "required", flag), NULL, e);
+    }
+    json_decref(before);
+    if (service_finish(ctx, rc ? -1 : 0, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
+}
+
+/* --- holds ------------------------------------------------------------------------ */
+
+int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT status, hold, din, product_code, division FROM units WHERE id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, unit_id);
+    db_step_result step = db_step(stmt, e);
+    if (step != DB_ROW) {
+        db_reset(stmt);
+        return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "unit", "no unit %lld",
+                                         (long long)unit_id)
+                               : -1;
+    }
+    int status = blood_unit_status_parse(db_column_text(stmt, 0));
+    int had_hold = !db_column_is_null(stmt, 1);
+    buffer old = BUFFER_INIT, hold = BUFFER_INIT;
+    buffer_append_text(&old, had_hold ? db_column_text(stmt, 1) : "");
+    char name[64];
+    snprintf(name, sizeof name, "%s %s %s", db_column_text(stmt, 2), db_column_text(stmt, 3),
+             db_column_text(stmt, 4));
+    db_reset(stmt);
+    int rc = 0;
+    if (status < 0 || !blood_unit_status_in_inventory((blood_unit_status)status))
+        goto done; /* gone from the shelves: nothing to hold */
+    if (strstr(buffer_text(&old), why))
+        buffer_append_text(&hold, buffer_text(&old));
+    else
+        buffer_printf(&hold, "%s%s%s", buffer_text(&old), old.length ? "; " : "", why);
+    if (status != UNIT_QUARANTINED) {
+        rc = unit_status_change_in(ctx, unit_id, UNIT_QUARANTINED, why, buffer_text(&hold), e);
+        goto done;
+    }
+    if (strcmp(buffer_text(&hold), buffer_text(&old)) == 0)
+        goto done;
+    char now[TIMESTAMP_TEXT_MAX];
+    rc = db_prepare(ctx->db, "UPDATE units SET hold = ?, updated_at = ? WHERE id = ?", &stmt, e);
+    if (rc == 0) {
+        db_bind_text(stmt, 1, buffer_text(&hold));
+        db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
+        db_bind_int64(stmt, 3, unit_id);
+        rc = db_exec_stmt(stmt, e) ||
+                     audit_new(ctx, "unit", name, "hold",
+                               json_pack("{s:o}", "hold",
+                                         service_json_text(had_hold ? buffer_text(&old) : NULL)),
+                               json_pack("{s:s}", "hold", buffer_text(&hold)), why, e)
+                 ? -1
+                 : 0;
+    }
+done:
+    buffer_free(&old);
+    buffer_free(&hold);
+    return rc;
+}
+
+enum { DONATION_UNITS_MAX = 64 };
+
+/* The ids and statuses of the units of donation `din`, in order of id. */
+static int donation_units(db_conn *db, const char *din, int64_t *ids, int *statuses,
+                          size_t *count, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT id, status FROM units WHERE din = ? ORDER BY id", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    *count = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW && *count < DONATION_UNITS_MAX) {
+        ids[*count] = db_column_int64(stmt, 0);
+        statuses[(*count)++] = blood_unit_status_parse(db_column_text(stmt, 1));
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+static int donation_hold(service_context *ctx, const char *din, const char *why, err *e)
+{
+    int64_t ids[DONATION_UNITS_MAX];
+    int statuses[DONATION_UNITS_MAX];
+    size_t count;
+    if (donation_units(ctx->db, din, ids, statuses, &count, e))
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (testing_unit_hold_in(ctx, ids[i], why, e))
+            return -1;
+    return 0;
+}
+
+static int donation_discard(service_context *ctx, const char *din, const char *why, err *e)
+{
+    int64_t ids[DONATION_UNITS_MAX];
+    int statuses[DONATION_UNITS_MAX];
+    size_t count;
+    if (donation_units(ctx->db, din, ids, statuses, &count, e))
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (statuses[i] >= 0 && blood_unit_status_in_inventory((blood_unit_status)statuses[i]) &&
+            unit_status_change_in(ctx, ids[i], UNIT_DISCARDED, why, NULL, e))
+            return -1;
+    return 0;
+}
+
+/* --- the results import ------------------------------------------------------------ */
+
+typedef struct {
+    char din[ISBT_DIN_LENGTH + 1];
+    const panel_test *test;
+    const char *result; /* the stored spelling (static) */
+    char tested_on[DATE_TEXT_MAX];
+    long line;
+} result_row;
+
+typedef struct {
+    test_panel panel;
+    result_row *rows;
+    size_t count, capacity;
+    service_problems problems;
+    civil_day today;
+    /* The last DIN looked up: a file lists the tests of a donation together. */
+    char din[ISBT_DIN_LENGTH + 1];
+    int din_found;
+    civil_day collected;
+} import_state;
+
+/* Look up the collection of `din` into s->din_found and s->collected. */
+static int collection_find(db_conn *db, import_state *s, const char *din, err *e)
+{
+    if (strcmp(s->din, din) == 0)
+        return 0;
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT collected_at FROM collections WHERE din = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    db_step_result step = db_step(stmt, e);
+    s->din_found = step == DB_ROW;
+    char day[DATE_TEXT_MAX] = "";
+    if (step == DB_ROW)
+        snprintf(day, sizeof day, "%.10s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    snprintf(s->din, sizeof s->din, "%s", din);
+    if (s->din_found && date_parse(day, &s->collected, "collected_at", NULL))
+        s->collected = 0;
+    return 0;
+}
+
+/* A problem when `din` already has a result for `test`. */
+static int result_unique(db_conn *db, import_state *s, const result_row *row, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT result, tested_on FROM test_results WHERE din = ? AND test = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, row->din);
+    db_bind_text(stmt, 2, row->test->test);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        service_problem(&s->problems, row->line, "test",
+                        "DIN %s already has a %s result (%s, %s): results are never overwritten",
+                        row->din, row->test->test, db_column_text(stmt, 0),
+                        db_column_text(stmt, 1));
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* Check one line; a good one is kept. -1 only for a failure of the machine. */
+static int import_line(db_conn *db, import_state *s, char *text, long number, err *e)
+{
+    char *f[5];
+    int count = csv_split(text, f, 5);
+    if (count != 4) {
+        service_problem(&s->problems, number, "line", "must have 4 fields: %s (has %s)",
+                        IMPORT_HEADER, count < 0 ? "more or an unclosed quote" : "fewer");
+        return 0;
+    }
+    result_row row = {.line = number};
+    long problems_before = s->problems.count;
+    err problem;
+    isbt_din din;
+    int din_known = 0;
+    if (din_text_parse(f[0], &din, &problem)) {
+        service_problem(&s->problems, number, "din", "%s", problem.message);
+    } else {
+        snprintf(row.din, sizeof row.din, "%s", din.din);
+        if (collection_find(db, s, row.din, e))
+            return -1;
+        if (!(din_known = s->din_found))
+            service_problem(&s->problems, number, "din", "no collection has DIN %s", row.din);
+    }
+    char code[TEST_CODE_MAX];
+    snprintf(code, sizeof code, "%s", f[1]);
+    service_normalize_code(code);
+    if (strlen(f[1]) >= sizeof code || !(row.test = panel_find(&s->panel, code)))
+        service_problem(&s->problems, number, "test",
+                        "'%.30s' is not a test of the panel (bloodops results panel)", f[1]);
+    else if (testing_result_parse(row.test->kind, f[2], &row.result, "result", &problem))
+        service_problem(&s->problems, number, "result", "%s", problem.message);
+    civil_day day;
+    char collected[DATE_TEXT_MAX];
+    if (date_parse(f[3], &day, "date", &problem))
+        service_problem(&s->problems, number, "date", "%s", problem.message);
+    else if (day > s->today)
+        service_problem(&s->problems, number, "date", "%s is in the future", f[3]);
+    else if (din_known && day < s->collected)
+        service_problem(&s->problems, number, "date",
+                        "%s is before the collection of DIN %s on %s", f[3], row.din,
+                        date_format(s->collected, collected, sizeof collected));
+    else
+        date_format(day, row.tested_on, sizeof row.tested_on);
+    if (din_known && row.test && result_unique(db, s, &row, e))
+        return -1;
+    if (s->problems.count != problems_before)
+        return 0;
+    if (s->count == TESTING_IMPORT_RESULTS_MAX) {
+        service_problem(&s->problems, number, "file", "holds more than %d results",
+                        TESTING_IMPORT_RESULTS_MAX);
+        return 0;
+    }
+    if (s->count == s->capacity) {
+        size_t capacity = s->capacity ? s->capacity * 2 : 64;
+        result_row *grown = realloc(s->rows, capacity * sizeof *grown);
+        if (!grown)
+            return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        s->rows = grown;
+        s->capacity = capacity;
+    }
+    s->rows[s->count++] = row;
+    return 0;
+}
+
+static int compare_rows(const void *a, const void *b)
+{
+    const result_row *x = a, *y = b;
+    int order = strcmp(x->din, y->din);
+    if (!order)
+        order = strcmp(x->test->test, y->test->test);
+    return order ? order : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Read and check the whole file. -1 only for a failure of the machine. */
+static int import_read(db_conn *db, import_state *s, FILE *csv,
+                       char sha256[SERVICE_SHA256_HEX_SIZE], err *e)
+{
+    service_file_lines lines;
+    service_file_lines_open(&lines, csv);
+    int header_seen = 0, rc = 0;
+    while (rc == 0 && service_file_lines_next(&lines)) {
+        char *line = lines.line;
+        if (!*line || line[0] == '#')
+            continue; /* blank lines and comments */
+        if (!header_seen) {
+            header_seen = 1;
+            if (strcmp(line, IMPORT_HEADER) != 0)
+                service_problem(&s->problems, lines.number, "header",
+                                "the first line that is not a comment must be exactly: %s",
+                                IMPORT_HEADER);
+            continue;
+        }
+        rc = import_line(db, s, line, lines.number, e);
+    }
+    long last = lines.number;
+    if (service_file_lines_close(&lines, sha256, e))
+        rc = -1;
+    if (rc)
+        return -1;
+    if (!header_seen)
+        service_problem(&s->problems, last ? last : 1, "header",
+                        "the file holds no header; it must be: %s", IMPORT_HEADER);
+    else if (s->count == 0 && s->problems.count == 0)
+        service_problem(&s->problems, last, "file", "has no results after the header");
+    if (s->count > 1)
+        qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
+    for (size_t i = 1, first = 0; i < s->count; i++) {
+        if (strcmp(s->rows[i].din, s->rows[first].din) ||
+            s->rows[i].test != s->rows[first].test) {
+            first = i;
+            continue;
+        }
+        service_problem(&s->problems, s->rows[i].line, "test",
+                        "a %s result for DIN %s is already on line %ld", s->rows[i].test->test,
+                        s->rows[i].din, s->rows[first].line);
+    }
+    return 0;
+}
+
+static void add_unique(json_t *array, json_t *value)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(array, i, item) if (json_equal(item, value))
+    {
+        json_decref(value);
+        return;
+    }
+    json_array_append_new(array, value);
+}
+
+/* The donor of a donation. */
+typedef struct {
+    int64_t id;
+    char number[16];
+    char abo[4], rhd[4];
+    int has_abo, has_rhd;
+} donation_donor;
+
+static int donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT d.id, d.donor_number, d.abo, d.rhd FROM collections c "
+                   "JOIN donors d ON d.id = c.donor_id WHERE c.din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        out->id = db_column_int64(stmt, 0);
+        snprintf(out->number, sizeof out->number, "%s", db_column_text(stmt, 1));
+        out->has_abo = !db_column_is_null(stmt, 2);
+        out->has_rhd = !db_column_is_null(stmt, 3);
+        snprintf(out->abo, sizeof out->abo, "%s", out->has_abo ? db_column_text(stmt, 2) : "");
+        snprintf(out->rhd, sizeof out->rhd, "%s", out->has_rhd ? db_column_text(stmt, 3) : "");
+    }
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_INTERNAL, "din", "the collection of DIN %s has gone", din);
+    return step == DB_ROW ? 0 : -1;
+}
+
+/* The donation's typing from every result it has (this file's and earlier
+ * ones'): abo and rhd are "" when not typed. */
+static int donation_typing(db_conn *db, const char *din, char abo[4], char rhd[4], err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT p.kind, r.result FROM test_results r JOIN test_panel p ON "
+                   "p.test = r.test WHERE r.din = ? AND p.kind IN ('abo', 'rhd') ORDER BY r.test",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    abo[0] = rhd[0] = '\0';
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        snprintf(strcmp(db_column_text(stmt, 0), "abo") == 0 ? abo : rhd, 4, "%s",
+                 db_column_text(stmt, 1));
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+static const char *or_null(const char *text) { return text && *text ? text : NULL; }
+
+/* ABO/RhD of this donation: the units' group, the donor's history, and
+ * either the donor's established group (first typing) or a discrepancy. */
+static int donation_group(service_context *ctx, const char *din, const donation_donor *donor,
+                          const char *tested_on, json_t *summary, err *e)
+{
+    char abo[4], rhd[4], now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    db_stmt *stmt;
+    if (donation_typing(ctx->db, din, abo, rhd, e) ||
+        db_prepare(ctx->db, "UPDATE units SET abo = ?, rhd = ?, updated_at = ? WHERE din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, or_null(abo));
+    db_bind_text(stmt, 2, or_null(rhd));
+    db_bind_text(stmt, 3, now);
+    db_bind_text(stmt, 4, din);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    json_int_t units = (json_int_t)db_changes(ctx->db);
+    if (db_prepare(ctx->db,
+                   "INSERT INTO donor_blood_groups (donor_id, din, abo, rhd, tested_on) "
+                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (donor_id, din) DO UPDATE SET "
+                   "abo = excluded.abo, rhd = excluded.rhd, tested_on = excluded.tested_on",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor->id);
+    db_bind_text(stmt, 2, din);
+    db_bind_text(stmt, 3, or_null(abo));
+    db_bind_text(stmt, 4, or_null(rhd));
+    db_bind_text(stmt, 5, tested_on);
+    if (db_exec_stmt(stmt, e) ||
+        audit_new(ctx, "donation", din, "typed", NULL,
+                  json_pack("{s:o, s:o, s:I}", "abo", service_json_text(or_null(abo)), "rhd",
+                            service_json_text(or_null(rhd)), "units", units),
+                  NULL, e))
+        return -1;
+    const char *history_abo = donor->has_abo ? donor->abo : NULL;
+    const char *history_rhd = donor->has_rhd ? donor->rhd : NULL;
+    if (!testing_group_agrees(history_abo, history_rhd, or_null(abo), or_null(rhd))) {
+        char why[TESTING_PROBLEM_MAX], history[TESTING_GROUP_TEXT_MAX],
+            donation[TESTING_GROUP_TEXT_MAX];
+        testing_discrepancy_text(history_abo, history_rhd, or_null(abo), or_null(rhd), why,
+                                 sizeof why);
+        json_array_append_new(
+            json_object_get(summary, "discrepancies"),
+            json_pack("{s:s, s:s, s:s, s:s, s:s}", "din", din, "donor_number", donor->number,
+                      "donor_group",
+                      testing_group_text(history_abo, history_rhd, history, sizeof history),
+                      "donation_group",
+                      testing_group_text(or_null(abo), or_null(rhd), donation, sizeof donation),
+                      "hold", why));
+        return donation_hold(ctx, din, why, e);
+    }
+    /* The first typing establishes the donor's group, part by part. */
+    const char *new_abo = history_abo ? history_abo : or_null(abo);
+    const char *new_rhd = history_rhd ? history_rhd : or_null(rhd);
+    if (new_abo == history_abo && new_rhd == history_rhd)
+        return 0;
+    if (db_prepare(ctx->db, "UPDATE donors SET abo = ?, rhd = ?, updated_at = ? WHERE id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, new_abo);
+    db_bind_text(stmt, 2, new_rhd);
+    db_bind_text(stmt, 3, now);
+    db_bind_int64(stmt, 4, donor->id);
+    return db_exec_stmt(stmt, e) ||
+                   audit_new(ctx, "donor", donor->number, "blood_group",
+                             json_pack("{s:o, s:o}", "abo", service_json_text(history_abo), "rhd",
+                                       service_json_text(history_rhd)),
+                             json_pack("{s:o, s:o, s:s}", "abo", service_json_text(new_abo),
+                                       "rhd", service_json_text(new_rhd), "din", din),
+                             "established by the first typing", e)
+               ? -1
+               : 0;
+}
+
+/* A reactive marker: the case (once per donation and marker), the
+ * donation's units discarded, the donor deferred. */
+static int donation_reactive(service_context *ctx, const result_row *row,
+                             const donation_donor *donor, json_t *summary, err *e)
+{
+    int64_t case_id = 0;
+    if (lookback_open_in(ctx, donor->id, row->din, row->test->marker, row->test->test, &case_id,
+                         e))
+        return -1;
+    if (case_id == 0)
+        return 0; /* this donation and marker were dealt with already */
+    json_array_append_new(json_object_get(summary, "lookback_cases"), json_integer(case_id));
+    char why[TESTING_PROBLEM_MAX], today[DATE_TEXT_MAX], until[DATE_TEXT_MAX];
+    snprintf(why, sizeof why, "reactive %s (test %s, %s) on donation %s", row->test->marker,
+             row->test->test, row->tested_on, row->din);
+    if (donation_discard(ctx, row->din, why, e))
+        return -1;
+    add_unique(json_object_get(summary, "discarded"), json_string(row->din));
+    testing_deferral deferral;
+    civil_day day = date_today();
+    testing_deferral_for(row->test->marker, day, &deferral);
+    deferral_request request = {
+        .kind = eligibility_deferral_kind_name(deferral.kind),
+        .reason_code = deferral.reason_code,
+        .reason = why,
+        .starts_on = date_format(day, today, sizeof today),
+        .until = deferral.has_until ? date_format(deferral.until, until, sizeof until) : NULL,
+        .source = "test",
+        .din = row->din,
+    };
+    if (donor_deferral_add_in(ctx, donor->id, &request, NULL, e))
+        return -1;
+    add_unique(json_object_get(summary, "deferred"), json_string(donor->number));
+    return 0;
+}
+
+/* What the results of one donation (rows[0..count), sorted by test) cause. */
+static int donation_apply(service_context *ctx, const result_row *rows, size_t count,
+                          json_t *summary, err *e)
+{
+    donation_donor donor;
+    if (donor_of(ctx->db, rows[0].din, &donor, e))
+        return -1;
+    const char *typed_on = NULL;
+    for (size_t i = 0; i < count; i++)
+        if (rows[i].test->kind == TESTING_ABO || rows[i].test->kind == TESTING_RHD)
+            typed_on = rows[i].tested_on;
+    if (typed_on && donation_group(ctx, rows[0].din, &donor, typed_on, summary, e))
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        const result_row *row = &rows[i];
+        if (!testing_result_blocks(row->test->kind, row->result))
+            continue;
+        if (row->test->kind == TESTING_ANTIBODY) {
+            char why[TESTING_PROBLEM_MAX];
+            snprintf(why, sizeof why, "antibody screen positive (%s)", row->test->test);
+            if (donation_hold(ctx, row->din, why, e))
+                return -1;
+            add_unique(json_object_get(summary, "held"), json_string(row->din));
+        } else if (donation_reactive(ctx, row, &donor, summary, e)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Write the checked rows and what they cause. */
+static int import_write(service_context *ctx, import_state *s, json_t *summary, err *e)
+{
+    char now[TIMESTAMP_TEXT_MAX];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    int64_t import_id = 0;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO test_imports (file_sha256, results, imported_at, imported_by) "
+                   "VALUES (?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, json_string_value(json_object_get(summary, "file_sha256")));
+    db_bind_int64(stmt, 2, (int64_t)s->count);
+    db_bind_text(stmt, 3, now);
+    db_bind_text(stmt, 4, ctx->actor.username);
+    if (db_insert_returning_id(stmt, &import_id, e))
+        return -1;
+    json_object_set_new(summary, "import_id", json_integer(import_id));
+    for (size_t i = 0; i < s->count; i++) {
+        const result_row *row = &s->rows[i];
+        if (db_prepare(ctx->db,
+                       "INSERT INTO test_results (din, test, result, tested_on, import_id) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       &stmt, e))
+            return -1;
+        db_bind_text_static(stmt, 1, row->din);
+        db_bind_text_static(stmt, 2, row->test->test);
+        db_bind_text_static(stmt, 3, row->result);
+        db_bind_text_static(stmt, 4, row->tested_on);
+        db_bind_int64(stmt, 5, import_id);
+        if (db_exec_stmt(stmt, e)) {
+            if (e->code == ERR_CONFLICT)
+                err_set(e, ERR_CONFLICT, "test",
+                        "line %ld: a %s result for DIN %s was recorded meanwhile; nothing was "
+                        "imported",
+                        row->line, row->test->test, row->din);
+            return -1;
+        }
+    }
+    char id_text[24];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)import_id);
+    json_int_t donations = 0;
+    for (size_t first = 0, i = 1; first < s->count; i++)
+        if (i == s->count || strcmp(s->rows[i].din, s->rows[first].din)) {
+            donations++;
+            if (donation_apply(ctx, s->rows + first, i - first, summary, e))
+                return -1;
+            first = i;
+        }
+    json_object_set_new(summary, "donations", json_integer(donations));
+    return audit_new(ctx, "test_import", id_text, "import", NULL, json_deep_copy(summary), NULL,
+                     e);
+}
+
+int testing_results_import(service_context *ctx, FILE *csv, const char *file_name, json_t **out,
+                           err *e)
+{
+    *out = NULL;
+    if (!file_name || !*file_name)
+        return err_set(e, ERR_INVALID, "file", "is required");
+    if (registry_text_check(file_name, 200, "file", e))
+        return -1;
+    import_state s = {.problems = {json_array(), 0, TESTING_IMPORT_ERRORS_MAX},
+                      .today = date_today()};
+    char sha256[SERVICE_SHA256_HEX_SIZE] = "";
+    if (service_begin(ctx, e)) {
+        json_decref(s.problems.items);
+        return -1;
+    }
+    int rc = panel_load(ctx->db, &s.panel, e) || import_read(ctx->db, &s, csv, sha256, e);
+    json_t *summary = NULL;
+    if (rc == 0 && s.problems.count) {
+        rc = service_problems_fail(&s.problems, e);
+        *out = json_pack("{s:O, s:I}", "errors", s.problems.items, "error_count",
+                         (json_int_t)s.problems.count);
+    } else if (rc == 0) {
+        summary = json_pack("{s:s, s:s, s:I, s:[], s:[], s:[], s:[], s:[]}", "file", file_name,
+                            "file_sha256", sha256, "imported", (json_int_t)s.count,
+                            "discrepancies", "held", "discarded", "deferred", "lookback_cases");
+        rc = import_write(ctx, &s, summary, e);
+    }
+    if (service_finish(ctx, rc ? -1 : 0, e) == 0 && rc == 0)
+        *out = summary;
+    else
+        json_decref(summary);
+    free(s.rows);
+    json_decref(s.problems.items);
+    return rc || !*out ? -1 : 0;
+}
+
+/* --- release ---------------------------------------------------------------------- */
+
+#define QUEUE_COLUMNS                                                                            \
+    "u.id, u.din, u.product_code, u.division, u.family, u.center, u.abo, u.rhd, "                \
+    "u.expires_at, u.status, u.hold, d.abo, d.rhd FROM units u "                                 \
+    "JOIN collections c ON c.din = u.din JOIN donors d ON d.id = c.donor_id"
+
+static json_t *text_or_null(db_stmt *stmt, int column)
+{
+    return service_json_text(db_column_is_null(stmt, column) ? NULL
+                                                             : db_column_text(stmt, column));
+}
+
+/* A row of QUEUE_COLUMNS, with what the decision needs besides. */
+static json_t *queue_item(db_stmt *stmt)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
+                     "unit_id", (json_int_t)db_column_int64(stmt, 0), "din",
+                     db_column_text(stmt, 1), "product_code", db_column_text(stmt, 2),
+                     "division", db_column_text(stmt, 3), "family", db_column_text(stmt, 4),
+                     "center", db_column_text(stmt, 5), "abo", text_or_null(stmt, 6), "rhd",
+                     text_or_null(stmt, 7), "expires_at", db_column_text(stmt, 8), "status",
+                     db_column_text(stmt, 9), "hold", text_or_null(stmt, 10), "donor_abo",
+                     text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12));
+}
+
+/* Decide on the unit of `item` (a queue_item): its results, the panel,
+ * the decision; "state", "missing" and "problems" are set on the item and
+ * the fields only the decision needed removed. */
+static int item_decide(db_conn *db, const test_panel *panel, json_t *item,
+                       testing_release_decision *decision, err *e)
+{
+    testing_panel_entry entries[TESTING_PANEL_MAX];
+    char results[TESTING_PANEL_MAX][16];
+    for (size_t i = 0; i < panel->count; i++)
+        entries[i] = (testing_panel_entry){panel->tests[i].test, panel->tests[i].kind,
+                                           panel->tests[i].marker, panel->tests[i].required,
+                                           NULL};
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT test, result FROM test_results WHERE din = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, json_string_value(json_object_get(item, "din")));
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        for (size_t i = 0; i < panel->count; i++)
+            if (strcmp(entries[i].test, db_column_text(stmt, 0)) == 0) {
+                snprintf(results[i], sizeof results[i], "%s", db_column_text(stmt, 1));
+                entries[i].result = results[i];
+            }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    int status = blood_unit_status_parse(json_string_value(json_object_get(item, "status")));
+    int64_t expires_at = 0;
+    timestamp_parse(json_string_value(json_object_get(item, "expires_at")), &expires_at,
+                    "expires_at", NULL);
+    testing_release_input input = {
+        .status = status < 0 ? UNIT_DISCARDED : (blood_unit_status)status,
+        .panel = entries,
+        .panel_count = panel->count,
+        .abo = json_string_value(json_object_get(item, "abo")),
+        .rhd = json_string_value(json_object_get(item, "rhd")),
+        .donor_abo = json_string_value(json_object_get(item, "donor_abo")),
+        .donor_rhd = json_string_value(json_object_get(item, "donor_rhd")),
+        .hold = json_string_value(json_object_get(item, "hold")),
+        .expires_at = expires_at,
+        .now = timestamp_now(),
+    };
+    testing_release_decide(&input, decision);
+    json_t *missing = json_array(), *problems = json_array();
+    for (size_t i = 0; i < decision->missing_count; i++)
+        json_array_append_new(missing, json_string(decision->missing[i]));
+    for (size_t i = 0; i < decision->problem_count; i++)
+        json_array_append_new(problems, json_string(decision->problems[i]));
+    json_object_set_new(item, "state",
+                        json_string(testing_release_state_name(decision->state)));
+    json_object_set_new(item, "missing", missing);
+    json_object_set_new(item, "problems", problems);
+    json_object_del(item, "status");
+    json_object_del(item, "hold");
+    json_object_del(item, "donor_abo");
+    json_object_del(item, "donor_rhd");
+    return 0;
+}
+
+int testing_release_queue(service_context *ctx, testing_queue_filter *filter, json_t **out,
+                          err *e)
+{
+    char center[REGISTRY_CODE_MAX + 8] = "";
+    int64_t after = 0;
+    if (service_page_check(&filter->page, e))
+        return -1;
+    if (filter->page.after && *filter->page.after) {
+        char *end = NULL;
+        long long value = strtoll(filter->page.after, &end, 10);
+        if (*end || value < 0)
+            return err_set(e, ERR_INVALID, "after", "must be a unit id");
+        after = value;
+    }
+    if (filter->center && *filter->center) {
+        if (strlen(filter->center) >= sizeof center)
+            return err_set(e, ERR_NOT_FOUND, "center", "no donor center '%.20s...'",
+                           filter->center);
+        snprintf(center, sizeof center, "%s", filter->center);
+        service_normalize_code(center);
+    }
+    test_panel panel;
+    json_t *page = NULL;
+    db_stmt *stmt;
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    int rc = panel_load(ctx->db, &panel, e);
+    if (rc == 0 && *center &&
+        (rc = db_prepare(ctx->db, "SELECT 1 FROM centers WHERE code = ?", &stmt, e)) == 0) {
+        db_bind_text(stmt, 1, center);
+        db_step_result step = db_step(stmt, e);
+        db_reset(stmt);
+        if (step != DB_ROW)
+            rc = step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "center", "no donor center '%s'",
+                                           center)
+                                 : -1;
+    }
+    if (rc == 0 && (rc = db_prepare(ctx->db,
+                                    "SELECT " QUEUE_COLUMNS " WHERE u.status = 'quarantined' "
+                                    "AND (? = '' OR u.center = ?) AND u.id > ? "
+                                    "ORDER BY u.id LIMIT ?",
+                                    &stmt, e)) == 0) {
+        db_bind_text(stmt, 1, center);
+        db_bind_text(stmt, 2, center);
+        db_bind_int64(stmt, 3, after);
+        db_bind_int64(stmt, 4, filter->page.limit);
+        rc = service_collect_page(stmt, queue_item, &filter->page, "unit_id", &page, e);
+    }
+    testing_release_decision decision;
+    json_t *items = json_object_get(page, "items");
+    for (size_t i = 0; rc == 0 && i < json_array_size(items); i++)
+        rc = item_decide(ctx->db, &panel, json_array_get(items, i), &decision, e);
+    db_rollback(ctx->db);
+    if (rc) {
+        json_decref(page);
+        return -1;
+    }
+    *out = page;
+    return 0;
+}
+
+/* Unit ids as decimal text, each once. */
+static int release_units_parse(const testing_release_request *request, int64_t *ids, err *e)
+{
+    if (request->unit_count == 0)
+        return err_set(e, ERR_INVALID, "units", "is required: at least one unit id");
+    if (request->unit_count > TESTING_RELEASE_UNITS_MAX)
+        return err_set(e, ERR_INVALID, "units", "at most %d units at once",
+                       TESTING_RELEASE_UNITS_MAX);
+    for (size_t i = 0; i < request->unit_count; i++) {
+        const char *text = request->units[i];
+        char *end = NULL;
+        long long value = text && *text ? strtoll(text, &end, 10) : 0;
+        if (!text || !*text || *end || value <= 0)
+            return err_set(e, ERR_INVALID, "units", "'%.30s' is not a unit id",
+                           text ? text : "");
+        for (size_t j = 0; j < i; j++)
+            if (ids[j] == value)
+                return err_set(e, ERR_INVALID, "units", "unit %lld is listed twice", value);
+        ids[i] = value;
+    }
+    return 0;
+}
+
+/* Inside the release's transaction: unit `id` is ready, else the error. */
+static int release_check(service_context *ctx, const test_panel *panel, int64_t id,
+                         json_t **unit, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT " QUEUE_COLUMNS " WHERE u.id = ?", &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    json_t *item = step == DB_ROW ? queue_item(stmt) : NULL;
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "units", "no unit %lld", (long long)id)
+                               : -1;
+    testing_release_decision decision;
+    if (item_decide(ctx->db, panel, item, &decision, e)) {
+        json_decref(item);
+        return -1;
+    }
+    *unit = item;
+    if (decision.state == TESTING_READY)
+        return 0;
+    char why[TESTING_PROBLEM_MAX * 2] = "";
+    if (decision.state == TESTING_BLOCKED) {
+        for (size_t i = 0; i < decision.problem_count; i++)
+            snprintf(why + strlen(why), sizeof why - strlen(why), "%s%s", i ? "; " : "",
+                     decision.problems[i]);
+    } else {
+        snprintf(why, sizeof why, "missing ");
+        for (size_t i = 0; i < decision.missing_count; i++)
+            snprintf(why + strlen(why), sizeof why - strlen(why), "%s%s", i ? ", " : "",
+                     decision.missing[i]);
+    }
+    return err_set(e, ERR_CONFLICT, "units", "unit %lld (%s %s %s) is %s: %s; nothing was released",
+                   (long long)id, json_string_value(json_object_get(item, "din")),
+                   json_string_value(json_object_get(item, "product_code")),
+                   json_string_value(json_object_get(item, "division")),
+                   testing_release_state_name(decision.state), why);
+}
+
+int testing_release(service_context *ctx, const testing_release_request *request, json_t **out,
+                    err *e)
+{
+    int64_t ids[TESTING_RELEASE_UNITS_MAX];
+    const char *meaning = request->meaning && *request->meaning ? request->meaning
+                                                                 : DEFAULT_MEANING;
+    if (release_units_parse(request, ids, e) ||
+        registry_text_check(meaning, TESTING_MEANING_MAX, "meaning", e))
+        return -1;
+    /* The signature first, outside the transaction: argon2 takes a while. */
+    int64_t signer_id = 0;
+    if (auth_signature_check(ctx, request->username, request->password, ROLE_LAB | ROLE_ADMIN,
+                             &signer_id, e)) {
+        if (strcmp(e->field, "signer") == 0)
+            snprintf(e->field, sizeof e->field, "username");
+        return -1;
+    }
+    test_panel panel;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = panel_load(ctx->db, &panel, e);
+    json_t *released = json_array();
+    for (size_t i = 0; rc == 0 && i < request->unit_count; i++) {
+        json_t *unit = NULL;
+        rc = release_check(ctx, &panel, ids[i], &unit, e);
+        if (unit)
+            json_array_append_new(released, unit);
+    }
+    char now[TIMESTAMP_TEXT_MAX], reason[TESTING_MEANING_MAX * 4 + 48];
+    timestamp_format(timestamp_now(), now, sizeof now);
+    int64_t signature_id = 0;
+    db_stmt *stmt;
+    if (rc == 0 &&
+        (rc = db_prepare(ctx->db,
+                         "INSERT INTO signatures (user_id, meaning, entity, signed_at) "
+                         "VALUES (?, ?, 'unit_release', ?) RETURNING id",
+                         &stmt, e)) == 0) {
+        db_bind_int64(stmt, 1, signer_id);
+        db_bind_text(stmt, 2, meaning);
+        db_bind_text(stmt, 3, now);
+        rc = db_insert_returning_id(stmt, &signature_id, e);
+    }
+    snprintf(reason, sizeof reason, "signature %lld: %s", (long long)signature_id, meaning);
+    json_t *unit_ids = json_array();
+    size_t i;
+    json_t *unit;
+    json_array_foreach(released, i, unit)
+    {
+        if (rc)
+            break;
+        rc = unit_status_change_in(ctx, ids[i], UNIT_RELEASED, reason, NULL, e) ||
+             db_prepare(ctx->db,
+                        "UPDATE units SET release_signature_id = ?, released_at = ? WHERE id = ?",
+                        &stmt, e);
+        if (rc == 0) {
+            db_bind_int64(stmt, 1, signature_id);
+            db_bind_text(stmt, 2, now);
+            db_bind_int64(stmt, 3, ids[i]);
+            rc = db_exec_stmt(stmt, e);
+        }
+        json_array_append_new(unit_ids, json_integer(ids[i]));
+        json_t *shown = json_pack("{s:I, s:O, s:O, s:O, s:s, s:s}", "unit_id",
+                                  (json_int_t)ids[i], "din", json_object_get(unit, "din"),
+                                  "product_code", json_object_get(unit, "product_code"),
+                                  "division", json_object_get(unit, "division"), "status",
+                                  "released", "released_at", now);
+        json_array_set_new(released, i, shown);
+    }
+    char id_text[24];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)signature_id);
+    json_t *signature = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)signature_id,
+                                  "signed_by", request->username, "meaning", meaning,
+                                  "signed_at", now);
+    if (rc == 0)
+        rc = audit_new(ctx, "signature", id_text, "sign", NULL,
+                       json_pack("{s:O, s:s, s:o}", "signed_by", json_object_get(signature,
+                                                                                 "signed_by"),
+                                 "entity", "unit_release", "units", json_incref(unit_ids)),
+                       meaning, e);
+    json_decref(unit_ids);
+    if (service_finish(ctx, rc ? -1 : 0, e)) {
+        json_decref(released);
+        json_decref(signature);
+        return -1;
+    }
+    *out = json_pack("{s:o, s:o}", "signature", signature, "released", released);
+    return 0;
+}

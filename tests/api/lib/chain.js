@@ -1,0 +1,166 @@
+'use strict';
+/*
+ * chain.js - the blood-products chain set up through the API, for tests:
+ * a market and a donor center, the demo catalog, donors, collections and
+ * their processing into units, laboratory results files.
+ *
+ *   const chain = require('./lib/chain');
+ *   await chain.setupCenter(srv, admin);                 // SOCAL, LA-01 (FIN W1234)
+ *   chain.importDemoCatalog(srv);
+ *   const donor = await chain.registerDonor(srv, admin, { family_name: 'Garcia' });
+ *   const c = await chain.collect(srv, admin, { donor: donor.donor_number, daysAgo: 180 });
+ *   const units = await chain.processDonation(srv, admin, c.din, ['E0300', 'E0500']);
+ *   const csv = chain.resultsCsv(chain.panelRows(c.din, chain.day(0)));
+ *   const r = await chain.importResults(srv, lab, csv);
+ *
+ * Every helper asserts its request succeeded, so a test reads as the steps
+ * a user takes. Days are UTC dates counted from today (chain.day(-180)).
+ */
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { REPO } = require('./server');
+
+const DEMO_CATALOG = path.join(REPO, 'data/catalog-demo.csv');
+
+/* The tests of the default panel (schema/005_donors.sql) and their
+ * negative result. */
+const PANEL = {
+  ABSCREEN: 'negative',
+  HIV: 'nonreactive',
+  HBSAG: 'nonreactive',
+  ANTIHBC: 'nonreactive',
+  HCV: 'nonreactive',
+  HTLV: 'nonreactive',
+  SYPHILIS: 'nonreactive',
+  NAT_HIV: 'nonreactive',
+  NAT_HCV: 'nonreactive',
+  NAT_HBV: 'nonreactive',
+};
+
+/* Measurements of a healthy donor giving whole blood. */
+const HEALTHY = {
+  procedure: 'whole_blood',
+  volume_ml: 500,
+  weight_lb: 165,
+  hemoglobin: '14.1',
+  temperature: '36.7',
+  systolic: 118,
+  diastolic: 76,
+  pulse: 66,
+};
+
+/* Days from today (UTC) as YYYY-MM-DD. */
+function day(offset = 0) {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset))
+    .toISOString()
+    .slice(0, 10);
+}
+
+/* A timestamp `offset` days from now at 09:30 UTC (0: a second ago). */
+function at(offset = 0) {
+  if (offset === 0) return new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return `${day(offset)}T09:30:00Z`;
+}
+
+async function ok(srv, session, method, url, body, status = 201) {
+  const r = await srv.api(method, url, { token: session.token, body });
+  assert.equal(r.status, status, `${method} ${url}: ${r.text}`);
+  return r.json;
+}
+
+/* A market and an open donor center with a FIN. */
+async function setupCenter(srv, admin, { market = 'SOCAL', center = 'LA-01', fin = 'W1234', name = 'Westside' } = {}) {
+  const markets = await srv.api('GET', `/api/v1/markets/${market}`, { token: admin.token });
+  if (markets.status === 404)
+    await ok(srv, admin, 'POST', '/api/v1/markets', { code: market, name: `Market ${market}` });
+  return ok(srv, admin, 'POST', '/api/v1/centers', { code: center, name, market, fin, open_date: '2001-03-15' });
+}
+
+/* The demo catalog, from the command line (the catalog imports there). */
+function importDemoCatalog(srv) {
+  const r = srv.cli('catalog', 'import', DEMO_CATALOG);
+  assert.equal(r.status, 0, `catalog import: ${r.stderr}`);
+}
+
+let donorCount = 0;
+
+/* A donor: {donor_number, ...}. Names default to distinct ones. */
+function registerDonor(srv, session, fields = {}) {
+  donorCount += 1;
+  return ok(srv, session, 'POST', '/api/v1/donors', {
+    family_name: `Donor${donorCount}`,
+    given_name: 'Test',
+    birth_date: '1980-05-17',
+    sex: 'M',
+    ...fields,
+  });
+}
+
+/* A healthy whole-blood collection at LA-01 `daysAgo` days ago (0: just
+ * now): {din, ...}. Any field of POST /api/v1/collections may be given. */
+function collect(srv, session, { donor, center = 'LA-01', daysAgo = 0, ...fields }) {
+  return ok(srv, session, 'POST', '/api/v1/collections', {
+    ...HEALTHY,
+    donor,
+    center,
+    collected_at: at(-daysAgo),
+    ...fields,
+  });
+}
+
+/* Process a collection into units of these products: the units [{id, ...}]. */
+async function processDonation(srv, session, din, products = ['E0300', 'E0500']) {
+  const r = await ok(srv, session, 'POST', `/api/v1/collections/${din}/process`, {
+    components: products.map((product) => ({ product })),
+  });
+  return r.units;
+}
+
+/* The donation as GET /api/v1/donations/{din} shows it. */
+function donation(srv, session, din) {
+  return ok(srv, session, 'GET', `/api/v1/donations/${din}`, undefined, 200);
+}
+
+/* A whole donor journey: register, collect `daysAgo`, process. */
+async function donate(srv, session, { donor, daysAgo = 0, products } = {}) {
+  const number = donor || (await registerDonor(srv, session)).donor_number;
+  const collection = await collect(srv, session, { donor: number, daysAgo });
+  const units = await processDonation(srv, session, collection.din, products);
+  return { donor: number, din: collection.din, units };
+}
+
+/* Result rows [din, test, result, date] for the whole panel: ABO and RhD
+ * as given, everything else negative, with `overrides` {TEST: result}. */
+function panelRows(din, date, { abo = 'O', rhd = 'POS', overrides = {} } = {}) {
+  const results = { ABO: abo, RHD: rhd, ...PANEL, ...overrides };
+  return Object.entries(results).map(([test, result]) => [din, test, result, date]);
+}
+
+/* The text of a results file. */
+function resultsCsv(rows, header = 'din,test,result,date') {
+  return [header, ...rows.map((row) => row.join(',')), ''].join('\n');
+}
+
+/* Import a results file through the API: the answer (asserts 201). */
+function importResults(srv, session, content, fileName = 'results.csv') {
+  return ok(srv, session, 'POST', '/api/v1/test-results/import', { file_name: fileName, content });
+}
+
+module.exports = {
+  DEMO_CATALOG,
+  HEALTHY,
+  PANEL,
+  at,
+  collect,
+  day,
+  donate,
+  donation,
+  importDemoCatalog,
+  importResults,
+  panelRows,
+  processDonation,
+  registerDonor,
+  resultsCsv,
+  setupCenter,
+};
