@@ -48,7 +48,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 all: bloodops
 
 bloodops: $(OUT)/bloodops
-	@cp $< $@
+	@cp $< $@.new && mv -f $@.new $@
 
 # Every layer goes into one archive; the program and the tests link it.
 LIB_A := $(OUT)/libbloodops.a

@@ -96,8 +96,9 @@ CREATE TABLE signatures (
 
 -- Collections: one per DIN. Vitals as measured before the collection:
 -- hemoglobin in tenths of g/dL, temperature in tenths of a degree Celsius,
--- platelet count in thousands per microlitre. reaction: none, mild,
--- moderate, severe.
+-- platelet count in thousands per microlitre. parental_consent 1 when a
+-- parent consented for a donor under the minimum age. reaction: none,
+-- mild, moderate, severe.
 CREATE TABLE collections (
     id               INTEGER PRIMARY KEY,
     din              TEXT NOT NULL UNIQUE REFERENCES dins (din),
@@ -116,6 +117,7 @@ CREATE TABLE collections (
     diastolic        INTEGER,
     temperature_c10  INTEGER,
     platelet_count_k INTEGER,
+    parental_consent INTEGER NOT NULL DEFAULT 0,
     reaction         TEXT NOT NULL DEFAULT 'none',
     reaction_note    TEXT NOT NULL DEFAULT '',
     staff            TEXT NOT NULL,

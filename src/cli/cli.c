@@ -7,6 +7,7 @@
  * them: cli_command.document_formats) and --help. Exit status: 0 success,
  * 1 failure, 2 usage.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,9 +188,11 @@ static int parse_arguments(cli_invocation *invocation, int argc, char **argv, in
         const char *value = equals ? equals + 1 : NULL;
         int index = -1, takes_value = 1;
         if (strcmp(name, "db") && strcmp(name, "format")) {
-            for (int o = 0; command->options && command->options[o].name; o++)
+            for (int o = 0; command->options && command->options[o].name; o++) {
+                assert(o < CLI_OPTIONS_MAX); /* the command table declares too many */
                 if (strcmp(command->options[o].name, name) == 0)
                     index = o;
+            }
             if (index < 0)
                 return usage_error("unknown option '--%s'", name, command);
             takes_value = command->options[index].value_name != NULL;
@@ -205,6 +208,8 @@ static int parse_arguments(cli_invocation *invocation, int argc, char **argv, in
             invocation->db_location = value;
         else if (strcmp(name, "format") == 0)
             format = value;
+        else if (invocation->values[index])
+            return usage_error("option '--%s' is given twice", name, command);
         else
             invocation->values[index] = takes_value ? value : "1";
     }

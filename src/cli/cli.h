@@ -16,7 +16,9 @@
 #include "service/service.h"
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
-enum { CLI_OPTIONS_MAX = 12, CLI_POSITIONAL_MAX = 64 };
+/* A command declares at most CLI_OPTIONS_MAX options (checked when its
+ * arguments are parsed); an option given twice is a usage error. */
+enum { CLI_OPTIONS_MAX = 32, CLI_POSITIONAL_MAX = 64 };
 
 typedef struct {
     const char *name;       /* without the leading "--" */

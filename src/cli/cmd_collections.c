@@ -3,7 +3,7 @@
  * line:
  *   bloodops collection record --donor N --center C --procedure P --volume-ml ML
  *            [--din DIN --collected-at T --device D --reaction R --reaction-note TEXT
- *             --staff NAME --parental-consent] [MEASUREMENT=VALUE ...]
+ *             --staff NAME --parental-consent --weight-lb LB --hemoglobin G/DL ...]
  *   bloodops collection list [--center C --on DATE --processed yes|no]
  *   bloodops collection show DIN
  *   bloodops collection process DIN PRODUCT[:ML] ...
@@ -12,8 +12,6 @@
  *   bloodops unit discard ID --reason TEXT
  *   bloodops unit expire [--as-of T]         the expiry sweep
  *   bloodops inventory [--center C --family F --status S]
- * The measurements of a collection are NAME=VALUE arguments (weight-lb=160
- * hemoglobin=13.5 ...): a command takes at most CLI_OPTIONS_MAX options.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -149,39 +147,6 @@ static void print_sections(const cli_invocation *invocation, json_t *object,
 
 /* --- collections ------------------------------------------------------------ */
 
-/* The measurements taken as NAME=VALUE arguments. */
-static int measurements_take(const cli_invocation *invocation, eligibility_request *r, err *e)
-{
-    static const struct {
-        const char *name;
-        size_t offset;
-    } names[] = {
-        {"weight-lb", offsetof(eligibility_request, weight_lb)},
-        {"height-in", offsetof(eligibility_request, height_in)},
-        {"hemoglobin", offsetof(eligibility_request, hemoglobin)},
-        {"hematocrit", offsetof(eligibility_request, hematocrit)},
-        {"temperature", offsetof(eligibility_request, temperature)},
-        {"systolic", offsetof(eligibility_request, systolic)},
-        {"diastolic", offsetof(eligibility_request, diastolic)},
-        {"pulse", offsetof(eligibility_request, pulse)},
-        {"platelet-count", offsetof(eligibility_request, platelet_count)},
-    };
-    for (int i = 0; i < invocation->positional_count; i++) {
-        const char *argument = invocation->positional[i], *equals = strchr(argument, '=');
-        size_t n = 0, length = equals ? (size_t)(equals - argument) : 0;
-        while (n < sizeof names / sizeof names[0] &&
-               (strlen(names[n].name) != length || strncmp(names[n].name, argument, length)))
-            n++;
-        if (n == sizeof names / sizeof names[0])
-            return err_set(e, ERR_INVALID, "measurement",
-                           "'%.40s' is not NAME=VALUE with NAME weight-lb, height-in, hemoglobin, "
-                           "hematocrit, temperature, systolic, diastolic, pulse or platelet-count",
-                           argument);
-        *(const char **)((char *)r + names[n].offset) = equals + 1;
-    }
-    return 0;
-}
-
 static int call_record(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
     collection_request r = {
@@ -195,10 +160,17 @@ static int call_record(service_context *ctx, cli_invocation *invocation, json_t 
         .reaction_note = opt(invocation, "reaction-note"),
         .staff = opt(invocation, "staff"),
         .eligibility = {.procedure = opt(invocation, "procedure"),
+                        .weight_lb = opt(invocation, "weight-lb"),
+                        .height_in = opt(invocation, "height-in"),
+                        .hemoglobin = opt(invocation, "hemoglobin"),
+                        .hematocrit = opt(invocation, "hematocrit"),
+                        .temperature = opt(invocation, "temperature"),
+                        .systolic = opt(invocation, "systolic"),
+                        .diastolic = opt(invocation, "diastolic"),
+                        .pulse = opt(invocation, "pulse"),
+                        .platelet_count = opt(invocation, "platelet-count"),
                         .parental_consent = opt(invocation, "parental-consent") ? "yes" : NULL},
     };
-    if (measurements_take(invocation, &r.eligibility, e))
-        return -1;
     return collection_record(ctx, &r, out, e);
 }
 
@@ -209,13 +181,6 @@ static void print_record(const cli_invocation *invocation, json_t *result)
 
 static int run_record(cli_invocation *invocation)
 {
-    eligibility_request measurements = {0};
-    err e;
-    if (measurements_take(invocation, &measurements, &e)) {
-        fprintf(stderr, "bloodops: %s: %s (see: bloodops collection record --help)\n", e.field,
-                e.message);
-        return CLI_USAGE;
-    }
     return run_call(invocation, call_record, print_record);
 }
 
@@ -387,6 +352,15 @@ static const cli_option record_options[] = {
     {"reaction-note", "TEXT", "what happened"},
     {"staff", "NAME", "who collected (default: you)"},
     {"parental-consent", NULL, "a parent consents (16-year-olds)"},
+    {"weight-lb", "LB", "weight in whole pounds"},
+    {"height-in", "IN", "height in whole inches (double red cells)"},
+    {"hemoglobin", "G/DL", "hemoglobin in g/dL, e.g. 13.4"},
+    {"hematocrit", "PCT", "hematocrit in whole percent (instead of or with hemoglobin)"},
+    {"temperature", "C", "temperature in degrees Celsius, e.g. 36.8"},
+    {"systolic", "MMHG", "systolic blood pressure"},
+    {"diastolic", "MMHG", "diastolic blood pressure"},
+    {"pulse", "BPM", "pulse, beats per minute"},
+    {"platelet-count", "K/UL", "platelet count in thousands per uL (plateletpheresis)"},
     {0}};
 static const cli_option collection_list_options[] = {
     {"center", "CODE", "collected at this center"},
@@ -405,10 +379,9 @@ static const cli_option inventory_options[] = {
     {0}};
 
 const cli_command cli_commands_collections[] = {
-    {"collection", "record", run_record, "[MEASUREMENT=VALUE...]", 0, CLI_POSITIONAL_MAX,
-     record_options,
-     "record a collection; measurements: weight-lb, height-in, hemoglobin (g/dL), hematocrit, "
-     "temperature (C), systolic, diastolic, pulse, platelet-count (K/uL)",
+    {"collection", "record", run_record, NULL, 0, 0, record_options,
+     "record a collection, with the measurements taken before it (eligibility is checked "
+     "again)",
      1},
     {"collection", "list", run_collection_list, NULL, 0, 0, collection_list_options,
      "list collections", 1},

@@ -21,20 +21,22 @@
     "c.din, d.donor_number, c.center, c.procedure, c.collected_at, c.device, c.volume_ml, "     \
     "c.reaction, c.staff, c.processed_at, c.reaction_note, c.weight_lb, c.height_in, "          \
     "c.hemoglobin_dl10, c.hematocrit, c.temperature_c10, c.systolic, c.diastolic, c.pulse, "    \
-    "c.platelet_count_k, c.created_at"
+    "c.platelet_count_k, c.created_at, c.parental_consent"
 
-/* The record answer: the first ten columns of COLLECTION_COLUMNS. */
+/* A collection in a list: the first ten columns of COLLECTION_COLUMNS and
+ * the parental consent. */
 static json_t *collection_item(db_stmt *stmt)
 {
     char eye[ISBT_EYE_READABLE_MAX];
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b}", "din",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b}", "din",
                      db_column_text(stmt, 0), "eye_readable",
                      din_eye_readable(db_column_text(stmt, 0), eye, sizeof eye), "donor_number",
                      db_column_text(stmt, 1), "center", db_column_text(stmt, 2), "procedure",
                      db_column_text(stmt, 3), "collected_at", db_column_text(stmt, 4), "device",
                      db_column_text(stmt, 5), "volume_ml", (json_int_t)db_column_int64(stmt, 6),
                      "reaction", db_column_text(stmt, 7), "staff", db_column_text(stmt, 8),
-                     "processed", !db_column_is_null(stmt, 9));
+                     "processed", !db_column_is_null(stmt, 9), "parental_consent",
+                     db_column_int64(stmt, 21) != 0);
 }
 
 /* A measurement column: null, a whole number, or tenths as "13.5". */
@@ -277,8 +279,9 @@ int collection_record(service_context *ctx, const collection_request *request, j
                          "INSERT INTO collections (din, donor_id, center, procedure, "
                          "collected_at, device, volume_ml, weight_lb, height_in, hemoglobin_dl10, "
                          "hematocrit, pulse, systolic, diastolic, temperature_c10, "
-                         "platelet_count_k, reaction, reaction_note, staff, created_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "platelet_count_k, reaction, reaction_note, staff, created_at, "
+                         "parental_consent) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &stmt, e)) == 0) {
         const eligibility_input *m = &measured;
         db_bind_text(stmt, 1, din.din);
@@ -301,6 +304,7 @@ int collection_record(service_context *ctx, const collection_request *request, j
         db_bind_text(stmt, 18, request->reaction_note ? request->reaction_note : "");
         db_bind_text(stmt, 19, staff);
         db_bind_text(stmt, 20, now_text);
+        db_bind_int64(stmt, 21, measured.parental_consent);
         if ((rc = db_exec_stmt(stmt, e)) != 0 && e && e->code == ERR_CONFLICT)
             err_set(e, ERR_CONFLICT, "din", "DIN %s is already used by another collection",
                     din.din);
@@ -310,8 +314,6 @@ int collection_record(service_context *ctx, const collection_request *request, j
     if (rc == 0) {
         json_t *record = json_deep_copy(result);
         json_object_set_new(record, "din_allocated", json_boolean(request->din == NULL));
-        /* No column holds it: the trail keeps the consent of a minor. */
-        json_object_set_new(record, "parental_consent", json_boolean(measured.parental_consent));
         rc = audit_append(ctx, "collection", din.din, "record", NULL, record, NULL, e);
         json_decref(record);
     }

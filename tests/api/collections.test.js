@@ -165,6 +165,7 @@ test('a collection takes the center\'s next DIN and is audited', async () => {
       reaction: 'mild',
       staff: 'staff1',
       processed: false,
+      parental_consent: false,
     },
   );
   assert.ok(Math.abs(Date.parse(c.collected_at) - Date.now()) < 60000, c.collected_at);
@@ -598,7 +599,7 @@ test('collections list by center, day and processing, page by page', async () =>
 test('the command line records, processes, looks up, discards, counts and sweeps', async () => {
   const number = await donor();
   const out = cliOk('collection', 'record', '--donor', number, '--center', 'LA-01', '--procedure', 'whole_blood', '--volume-ml', '480',
-    'weight-lb=165', 'hemoglobin=13.9', 'temperature=36.6', 'systolic=118', 'diastolic=76', 'pulse=64', '--format', 'json');
+    '--weight-lb', '165', '--hemoglobin', '13.9', '--temperature', '36.6', '--systolic', '118', '--diastolic', '76', '--pulse', '64', '--format', 'json');
   const c = JSON.parse(out);
   assert.equal(c.volume_ml, 480);
   assert.match(c.staff, /^cli:/);
@@ -621,9 +622,12 @@ test('the command line records, processes, looks up, discards, counts and sweeps
   assert.match(cliOk('inventory', '--center', 'LA-01'), /units in inventory as of/);
   assert.match(cliOk('unit', 'expire'), /^0 units expired as of /);
   // Usage: an unknown measurement, a missing argument.
-  const bad = srv.cli('collection', 'record', '--donor', number, '--center', 'LA-01', '--procedure', 'whole_blood', '--volume-ml', '480', 'weight=165');
+  const bad = srv.cli('collection', 'record', '--donor', number, '--center', 'LA-01', '--procedure', 'whole_blood', '--volume-ml', '480', '--weight', '165');
   assert.equal(bad.status, 2, bad.stderr);
-  assert.match(bad.stderr, /weight-lb, height-in/);
+  assert.match(bad.stderr, /unknown option '--weight'/);
+  const twice = srv.cli('collection', 'record', '--donor', number, '--donor', number, '--center', 'LA-01');
+  assert.equal(twice.status, 2, twice.stderr);
+  assert.match(twice.stderr, /option '--donor' is given twice/);
   assert.equal(srv.cli('collection', 'process', c.din).status, 2);
   const refused = srv.cli('collection', 'record', '--donor', number, '--center', 'LA-01', '--procedure', 'whole_blood');
   assert.equal(refused.status, 1);
