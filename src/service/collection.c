@@ -13,6 +13,7 @@
 #include "service/audit.h"
 #include "service/collection.h"
 #include "service/din.h"
+#include "service/testing.h"
 #include "service/unit.h"
 
 /* --- reading --------------------------------------------------------------- */
@@ -553,6 +554,9 @@ int collection_process(service_context *ctx, const char *text,
             rc = unit_make(ctx, din.din, center, &units[i], divisions[i], now,
                            timestamp_format(expiry, expires_at, sizeof expires_at), abo, rhd, e);
     }
+    /* Results that came in before the units existed hold or discard them. */
+    if (rc == 0)
+        rc = testing_units_made_in(ctx, din.din, e);
     if (rc == 0)
         rc = unit_items_in(ctx, din.din, &made, e);
     if (rc == 0) {

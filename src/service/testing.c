@@ -617,6 +617,54 @@ static int donation_reactive(service_context *ctx, const result_row *row,
     return 0;
 }
 
+int testing_units_made_in(service_context *ctx, const char *din, err *e)
+{
+    donation_donor donor;
+    char abo[4], rhd[4];
+    if (donor_of(ctx->db, din, &donor, e) || donation_typing(ctx->db, din, abo, rhd, e))
+        return -1;
+    char why[TESTING_PROBLEM_MAX];
+    if (!testing_group_agrees(donor.has_abo ? donor.abo : NULL, donor.has_rhd ? donor.rhd : NULL,
+                              or_null(abo), or_null(rhd))) {
+        testing_discrepancy_text(donor.has_abo ? donor.abo : NULL,
+                                 donor.has_rhd ? donor.rhd : NULL, or_null(abo), or_null(rhd),
+                                 why, sizeof why);
+        if (donation_hold(ctx, din, why, e))
+            return -1;
+    }
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT p.kind, r.result, p.marker, r.test, r.tested_on FROM test_results r "
+                   "JOIN test_panel p ON p.test = r.test "
+                   "WHERE r.din = ? AND p.kind IN ('antibody', 'infectious') ORDER BY r.test",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    /* The reasons first, then the changes: the statement is not stepped
+     * while the units change. */
+    char hold[TESTING_PROBLEM_MAX] = "", discard[TESTING_PROBLEM_MAX] = "";
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        int kind = testing_kind_parse(db_column_text(stmt, 0));
+        if (kind < 0 || !testing_result_blocks((testing_kind)kind, db_column_text(stmt, 1)))
+            continue;
+        if (kind == TESTING_ANTIBODY && !hold[0])
+            snprintf(hold, sizeof hold, "antibody screen positive (%s)", db_column_text(stmt, 3));
+        else if (kind == TESTING_INFECTIOUS && !discard[0])
+            snprintf(discard, sizeof discard, "reactive %s (test %s, %s) on donation %s",
+                     db_column_text(stmt, 2), db_column_text(stmt, 3), db_column_text(stmt, 4),
+                     din);
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    return (hold[0] && donation_hold(ctx, din, hold, e)) ||
+                   (discard[0] && donation_discard(ctx, din, discard, e))
+               ? -1
+               : 0;
+}
+
+
 /* What the results of one donation (rows[0..count), sorted by test) cause. */
 static int donation_apply(service_context *ctx, const result_row *rows, size_t count,
                           json_t *summary, err *e)

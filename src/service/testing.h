@@ -104,4 +104,11 @@ int testing_release(service_context *ctx, const testing_release_request *request
  * as it is. ERR_NOT_FOUND naming "unit". */
 int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e);
 
+/* The units of donation `din` were just made (inside the caller's
+ * transaction): apply what the laboratory reported before they existed.
+ * An ABO/RhD discrepancy with the donor's history or a positive antibody
+ * screen holds them; a reactive infectious marker discards them (the
+ * deferral and the lookback case were made when the result came in). */
+int testing_units_made_in(service_context *ctx, const char *din, err *e);
+
 #endif

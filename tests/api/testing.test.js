@@ -13,7 +13,9 @@
  * unit naming "units", an unknown or repeated unit, a signer without the
  * role) change nothing. An ABO discrepancy holds the units, is reported
  * and blocks release; a positive antibody screen holds them; a reactive
- * syphilis result defers for 12 months. The reactive path: an HIV
+ * syphilis result defers for 12 months. Results that come in before a
+ * collection is processed discard (reactive) or hold (positive screen) its
+ * units as they are made. The reactive path: an HIV
  * reactive donation is discarded, the donor deferred permanently, a
  * lookback case opened with its window and deadlines; the earlier
  * donation's released unit is held back in quarantine, one before the
@@ -365,6 +367,27 @@ test('a reactive syphilis result discards the donation and defers the donor for 
   assert.equal(deferral.until, monthsBefore(chain.day(0), -12));
   assert.equal(deferral.reason_code, 'REACTIVE_TEST');
   assert.equal(deferral.din, d.din);
+});
+
+test('results that come in before processing hold or discard the units when they are made', async () => {
+  // A reactive HCV result on a collection not yet processed: its units are discarded as they are made.
+  const donorA = (await chain.registerDonor(srv, admin)).donor_number;
+  const reactive = await chain.collect(srv, admin, { donor: donorA });
+  const r = await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(reactive.din, chain.day(0), { overrides: { HCV: 'R' } })));
+  assert.deepEqual(r.deferred, [donorA]);
+  assert.equal(r.lookback_cases.length, 1);
+  const made = await chain.processDonation(srv, admin, reactive.din, ['E0300', 'E0500']);
+  assert.deepEqual(made.map((u) => u.status), ['discarded', 'discarded']);
+  assert.match((await unit(made[0].id)).events.at(-1).reason, /reactive HCV \(test HCV/);
+  // A positive antibody screen: the units are made held in quarantine, and the queue says why.
+  const donorB = (await chain.registerDonor(srv, admin)).donor_number;
+  const screened = await chain.collect(srv, admin, { donor: donorB });
+  await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(screened.din, chain.day(0), { overrides: { ABSCREEN: 'positive' } })));
+  const held = await chain.processDonation(srv, admin, screened.din, ['E0300']);
+  assert.equal(held[0].status, 'quarantined');
+  assert.match(held[0].hold, /antibody screen positive/);
+  const queue = await api('GET', '/api/v1/release-queue?limit=500', lab);
+  assert.equal(queued(queue.json.items, held[0].id).state, 'blocked');
 });
 
 test('the reactive path: discard, permanent deferral, lookback case holding the earlier units', async () => {
