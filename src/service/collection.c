@@ -3,7 +3,6 @@
  * into units (see collection.h).
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
@@ -153,18 +152,6 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
 
 /* --- recording ------------------------------------------------------------- */
 
-/* A whole number from its decimal text within min..max, naming field. */
-static int whole_take(const char *text, long min, long max, long *out, const char *field, err *e)
-{
-    char *end = NULL;
-    errno = 0;
-    long value = text && *text ? strtol(text, &end, 10) : 0;
-    if (!text || !*text || *end || errno || value < min || value > max)
-        return err_set(e, ERR_INVALID, field, "must be a whole number from %ld to %ld", min, max);
-    *out = value;
-    return 0;
-}
-
 static const char *const reactions[] = {"none", "mild", "moderate", "severe"};
 
 /* Free text of at most `max` characters, one line when `one_line`. */
@@ -242,7 +229,8 @@ int collection_record(service_context *ctx, const collection_request *request, j
         return -1;
     if (!request->volume_ml)
         return err_set(e, ERR_INVALID, "volume_ml", "is required: the volume collected in mL");
-    if (whole_take(request->volume_ml, 1, COLLECTION_VOLUME_MAX_ML, &volume, "volume_ml", e))
+    if (service_number_take(request->volume_ml, 1, COLLECTION_VOLUME_MAX_ML, &volume,
+                            "volume_ml", e))
         return -1;
     if (!reaction_known)
         return err_set(e, ERR_INVALID, "reaction", "must be none, mild, moderate or severe");
@@ -504,8 +492,8 @@ int collection_process(service_context *ctx, const char *text,
             return -1;
         snprintf(field, sizeof field, "components[%zu].volume_ml", i);
         if (components[i].volume_ml &&
-            whole_take(components[i].volume_ml, 1, COLLECTION_VOLUME_MAX_ML, &units[i].volume_ml,
-                       field, e))
+            service_number_take(components[i].volume_ml, 1, COLLECTION_VOLUME_MAX_ML,
+                                &units[i].volume_ml, field, e))
             return -1;
     }
 

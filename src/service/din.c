@@ -4,7 +4,6 @@
  * concurrent allocations stay sequential and unique).
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +12,6 @@
 #include "domain/registry.h"
 #include "service/audit.h"
 #include "service/din.h"
-
-/* A whole number from its decimal text within min..max, or ERR_INVALID
- * naming field. */
-static int number_take(const char *text, long min, long max, long *out, const char *field,
-                       err *e)
-{
-    char *end = NULL;
-    errno = 0;
-    long value = text ? strtol(text, &end, 10) : 0;
-    if (!text || !*text || *end || errno || value < min || value > max)
-        return err_set(e, ERR_INVALID, field, "must be a whole number from %ld to %ld", min, max);
-    *out = value;
-    return 0;
-}
 
 /* The nominal year: two digits, this year, the one before or the one after
  * (modulo 100: in 2099 the year after is 00). */
@@ -187,7 +172,7 @@ int din_allocate(service_context *ctx, const char *center, const char *count, co
     snprintf(code, sizeof code, "%s", center);
     service_normalize_code(code);
     if (registry_code_check(code, "center", e) ||
-        (count && number_take(count, 1, DIN_ALLOCATE_MAX, &how_many, "count", e)) ||
+        (count && service_number_take(count, 1, DIN_ALLOCATE_MAX, &how_many, "count", e)) ||
         year_take(year, &nominal_year, e))
         return -1;
 

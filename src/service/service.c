@@ -2,6 +2,7 @@
  * service.c - the shared mechanics of use cases (see service.h).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,6 +69,18 @@ int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const servi
         return -1;
     }
     *out = service_page_result(items, page, key_field);
+    return 0;
+}
+
+int service_number_take(const char *text, long min, long max, long *out, const char *field,
+                        err *e)
+{
+    char *end = NULL;
+    errno = 0;
+    long value = text && *text ? strtol(text, &end, 10) : 0;
+    if (!text || !*text || *end || errno || value < min || value > max)
+        return err_set(e, ERR_INVALID, field, "must be a whole number from %ld to %ld", min, max);
+    *out = value;
     return 0;
 }
 

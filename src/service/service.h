@@ -69,6 +69,11 @@ int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const servi
  * naming `field` when longer than 100 characters. "" stays "" (no filter). */
 int service_like_pattern(const char *search, char *out, size_t size, const char *field, err *e);
 
+/* A whole number from its decimal text within min..max: ERR_INVALID naming
+ * `field` ("must be a whole number from MIN to MAX") when it is not. */
+int service_number_take(const char *text, long min, long max, long *out, const char *field,
+                        err *e);
+
 /* Trim surrounding spaces and upper-case a business code in place. */
 void service_normalize_code(char *code);
 
