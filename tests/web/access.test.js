@@ -30,7 +30,8 @@ describe('access by role, and user administration', () => {
     assert.equal(new URL(page.url()).pathname, '/');
     assert.match(await page.locator('#user-roles').textContent(), /Lab \/ quality/);
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Home', 'Markets', 'Donor centers', 'Hospitals']);
+    assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Release', 'Inventory', 'Lookback',
+      'Markets', 'Donor centers', 'Hospitals']);
     assert.equal(await page.getByRole('link', { name: 'Dashboard' }).count(), 0);
 
     for (const path of ['/dashboard', '/quarterly?period=2004Q1', '/users']) {

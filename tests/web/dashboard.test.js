@@ -47,7 +47,8 @@ describe('dashboard', () => {
     assert.equal(await page.locator('#user-name').textContent(), 'admin');
     assert.match(await page.locator('#user-roles').textContent(), /Administrator/);
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals', 'Users']);
+    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Donors', 'New collection', 'Collections', 'Unit lookup', 'Test results',
+      'Release', 'Inventory', 'Lookback', 'Markets', 'Donor centers', 'Hospitals', 'Users']);
     assert.equal(await page.locator('#site-nav a[aria-current="page"]').textContent(), 'Dashboard');
     app.assertClean(page);
   });

@@ -7,11 +7,14 @@ let csrfToken = null;
 let unauthorizedHandler = null;
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, details = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field || null;
+    // Whatever else the error envelope carried (an import's list of
+    // problems, a duplicate's existing record), as the server sent it.
+    this.details = details;
   }
 }
 
@@ -40,17 +43,20 @@ async function errorOf(response) {
     body = null;
   }
   const error = body && body.error;
-  if (error) return new ApiError(response.status, error.code, error.message, error.field);
+  if (error) return new ApiError(response.status, error.code, error.message, error.field, error);
   return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}.`);
 }
 
 /*
  * request('GET', '/api/v1/centers', {params, body, as: 'json'|'text'|'blob',
- * quiet401}) -> the parsed answer; throws ApiError. A 401 calls the
- * unauthorized handler (unless quiet401) before throwing.
+ * quiet401, idempotencyKey}) -> the parsed answer; throws ApiError. A 401
+ * calls the unauthorized handler (unless quiet401) before throwing. An
+ * idempotencyKey (see idempotencyKey()) makes a POST safe to send again:
+ * the server answers a repeat with the first answer and does nothing twice.
  */
-export async function request(method, path, { params, body, as = 'json', quiet401 = false } = {}) {
+export async function request(method, path, { params, body, as = 'json', quiet401 = false, idempotencyKey = null } = {}) {
   const headers = { Accept: as === 'json' ? 'application/json' : '*/*' };
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (method !== 'GET' && method !== 'HEAD') {
     headers['Content-Type'] = 'application/json';
@@ -87,4 +93,11 @@ export async function getAll(path, params = {}) {
     after = page.next_after;
   } while (after);
   return items;
+}
+
+/* A new key for one action (a collection being recorded): the same key
+ * on a retry after a lost answer, a new one for the next action. */
+export function idempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

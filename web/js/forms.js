@@ -41,6 +41,8 @@ export function field(spec) {
     if (options) {
       input = h('select', attributes, options.map((o) => h('option', { value: o.value }, o.label)));
       input.value = value ?? '';
+      // A value that is not a choice leaves a select blank: show the first.
+      if (input.selectedIndex < 0 && input.options.length) input.selectedIndex = 0;
     } else if (rows) {
       input = h('textarea', { ...attributes, rows }, value ?? '');
     } else {

@@ -12,6 +12,14 @@ export const NAV = [
   { label: 'Home', path: '/', capability: null, unless: 'reports' },
   { label: 'Dashboard', path: '/dashboard', capability: 'reports' },
   { label: 'Quarterly results', path: '/quarterly', capability: 'reports' },
+  { label: 'Donors', path: '/donors', capability: 'donors' },
+  { label: 'New collection', path: '/collections/new', capability: 'collections.write' },
+  { label: 'Collections', path: '/collections', capability: 'collections' },
+  { label: 'Unit lookup', path: '/units/lookup', capability: 'units' },
+  { label: 'Test results', path: '/results/import', capability: 'testing' },
+  { label: 'Release', path: '/release', capability: 'release' },
+  { label: 'Inventory', path: '/inventory', capability: 'inventory' },
+  { label: 'Lookback', path: '/lookback', capability: 'lookback' },
   { label: 'Markets', path: '/markets', capability: 'registry' },
   { label: 'Donor centers', path: '/centers', capability: 'registry' },
   { label: 'Hospitals', path: '/hospitals', capability: 'registry' },
@@ -53,8 +61,10 @@ export function update() {
     session.roleLabels(user.roles).map((label) => h('span', { class: 'role-badge' }, label)));
   const list = document.getElementById('nav-list');
   const path = location.pathname;
-  replace(list, NAV.filter((item) => (!item.capability || session.can(item.capability)) && !(item.unless && session.can(item.unless))).map((item) => {
-    const current = item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`);
-    return h('li', null, h('a', { href: item.path, 'aria-current': current ? 'page' : null }, item.label));
-  }));
+  const shown = NAV.filter((item) => (!item.capability || session.can(item.capability)) && !(item.unless && session.can(item.unless)));
+  // The current page is the item whose path matches longest: at
+  // /collections/new that is "New collection", not "Collections".
+  const matches = shown.filter((item) => (item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`)));
+  const current = matches.sort((a, b) => b.path.length - a.path.length)[0] || null;
+  replace(list, shown.map((item) => h('li', null, h('a', { href: item.path, 'aria-current': item === current ? 'page' : null }, item.label))));
 }

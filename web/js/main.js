@@ -14,6 +14,13 @@ import * as marketsPage from './pages/markets.js';
 import * as centersPage from './pages/centers.js';
 import * as hospitalsPage from './pages/hospitals.js';
 import * as usersPage from './pages/users.js';
+import * as donorsPage from './pages/donors.js';
+import * as collectionsPage from './pages/collections.js';
+import * as unitsPage from './pages/units.js';
+import * as resultsPage from './pages/results.js';
+import * as releasePage from './pages/release.js';
+import * as inventoryPage from './pages/inventory.js';
+import * as lookbackPage from './pages/lookback.js';
 
 const routes = [
   { pattern: '/login', page: loginPage, title: 'Log in', public: true },
@@ -27,6 +34,17 @@ const routes = [
   { pattern: '/hospitals', page: hospitalsPage, title: 'Hospitals', capability: 'registry' },
   { pattern: '/hospitals/:code', page: { render: hospitalsPage.renderOne }, title: 'Hospital', capability: 'registry' },
   { pattern: '/users', page: usersPage, title: 'Users', capability: 'users' },
+  { pattern: '/donors', page: donorsPage, title: 'Donors', capability: 'donors' },
+  { pattern: '/donors/:number', page: { render: donorsPage.renderOne }, title: 'Donor', capability: 'donors' },
+  { pattern: '/collections', page: collectionsPage, title: 'Collections', capability: 'collections' },
+  { pattern: '/collections/new', page: { render: collectionsPage.renderNew }, title: 'Record a collection', capability: 'collections.write' },
+  { pattern: '/collections/:din', page: { render: collectionsPage.renderOne }, title: 'Collection', capability: 'collections' },
+  { pattern: '/units/lookup', page: unitsPage, title: 'Unit lookup', capability: 'units' },
+  { pattern: '/results/import', page: resultsPage, title: 'Import test results', capability: 'testing' },
+  { pattern: '/release', page: releasePage, title: 'Release queue', capability: 'release' },
+  { pattern: '/inventory', page: inventoryPage, title: 'Inventory', capability: 'inventory' },
+  { pattern: '/lookback', page: lookbackPage, title: 'Lookback cases', capability: 'lookback' },
+  { pattern: '/lookback/:id', page: { render: lookbackPage.renderOne }, title: 'Lookback case', capability: 'lookback' },
 ];
 
 /* To the login page, remembering where the user wanted to go. */

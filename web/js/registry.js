@@ -35,12 +35,12 @@ export function notices() {
 
 /*
  * list({context, path, nounPlural, columns, filters: [{name, label,
- * options}], searchLabel, extraParams}) -> {element, ready, reload()}: the
+ * options}], searchLabel, extraParams, hint}) -> {element, ready, reload()}: the
  * search form, the table and the "Show more" button; re-reads the first
  * page when reload() is called. A search or filter the server refuses is
  * shown under the search form, its control marked.
  */
-export function list({ context, path, nounPlural, columns, filters = [], searchLabel, extraParams = {} }) {
+export function list({ context, path, nounPlural, columns, filters = [], searchLabel, extraParams = {}, hint = 'Matches any part of the code or name.' }) {
   const q = context.query.get('q') || '';
   const filterValues = Object.fromEntries(filters.map((f) => [f.name, context.query.get(f.name) || '']));
   const searchInput = h('input', { type: 'search', id: 'list-search', name: 'q', value: q, 'aria-describedby': 'list-search-hint list-search-error' });
@@ -66,7 +66,7 @@ export function list({ context, path, nounPlural, columns, filters = [], searchL
   h('div', { class: 'inline-field' }, h('label', { for: 'list-search' }, searchLabel), searchInput),
   filterControls.map(({ f, select }) => h('div', { class: 'inline-field' }, h('label', { for: select.id }, f.label), select)),
   h('button', { type: 'submit', class: 'button-secondary' }, 'Search'),
-  h('p', { class: 'field-hint', id: 'list-search-hint' }, 'Matches any part of the code or name.'),
+  h('p', { class: 'field-hint', id: 'list-search-hint' }, hint),
   searchError);
 
   const count = h('p', { class: 'list-count', role: 'status' });

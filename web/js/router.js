@@ -126,11 +126,17 @@ export async function render() {
 
 /* After a page change (not the first page shown): focus the heading so
  * keyboard and screen reader users start at the top of the new page, and
- * announce its title. */
+ * announce its title. A page made for a scanner (the DIN lookup) marks its
+ * field data-autofocus: the focus goes there instead, on the first page
+ * too, so that the next scan lands in it. */
 let firstRender = true;
 function announce(main) {
   const heading = main.querySelector('h1');
-  if (heading && !firstRender) {
+  const field = main.querySelector('[data-autofocus]');
+  if (field) {
+    field.focus({ preventScroll: true });
+    if (!firstRender) window.scrollTo(0, 0);
+  } else if (heading && !firstRender) {
     heading.setAttribute('tabindex', '-1');
     heading.focus({ preventScroll: true });
     window.scrollTo(0, 0);

@@ -26,6 +26,21 @@ const RULES = {
   'markets.write': ['admin'],
   'centers.write': ['admin'],
   'hospitals.write': ['admin', 'distribution', 'finance'],
+  // The blood-products chain (SPEC 3.4, 3.5).
+  donors: ['admin', 'center_staff', 'lab', 'distribution', 'executive', 'auditor'],
+  'donors.write': ['admin', 'center_staff'],
+  'deferrals.write': ['admin', 'center_staff', 'lab'],
+  collections: ROLES.filter((role) => role !== 'finance'),
+  'collections.write': ['admin', 'center_staff'],
+  'collections.process': ['admin', 'center_staff', 'lab'],
+  units: ROLES.filter((role) => role !== 'finance'),
+  'units.discard': ['admin', 'center_staff', 'lab'],
+  testing: ['admin', 'lab'],
+  release: ['admin', 'lab', 'center_staff'],
+  'release.sign': ['admin', 'lab'],
+  inventory: ROLES.filter((role) => role !== 'finance'),
+  lookback: ['admin', 'lab', 'distribution', 'auditor'],
+  'lookback.write': ['admin', 'lab'],
 };
 
 let user = null;

@@ -1,0 +1,470 @@
+// pages/collections.js - collections (SPEC 3.5): the list (/collections,
+// by center, day and whether processed); recording a collection
+// (/collections/new) with a DIN field that takes a keyboard-wedge
+// scanner (Enter moves on, never submits half a form; empty allocates a
+// new DIN), the donor's measurements, and on a refusal because the donor
+// is not eligible every failed rule; and one collection
+// (/collections/DIN): its record and, while it is not processed, the form
+// that makes its components (apheresis platelets split into 2 or 3), then
+// the units made with their product, division, expiry and status.
+
+import * as api from '../api.js';
+import { h, replace, uid } from '../dom.js';
+import { field, form } from '../forms.js';
+import * as format from '../format.js';
+import * as chain from '../chain.js';
+import * as registry from '../registry.js';
+import * as session from '../session.js';
+
+const API = '/api/v1/collections';
+
+function collectionLink(c) {
+  return h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c));
+}
+
+function processedText(c) {
+  return c.processed || c.processed_at
+    ? h('span', { class: 'badge badge-open' }, 'Processed')
+    : h('span', { class: 'badge badge-pending' }, 'Not processed');
+}
+
+/* --- the list ------------------------------------------------------------- */
+
+export async function render(context) {
+  const centers = await chain.centerOptions('Every center', { all: true });
+  if (!context.active()) return;
+  const params = {
+    center: context.query.get('center') || '',
+    on: context.query.get('on') || '',
+    processed: context.query.get('processed') || '',
+  };
+  const center = h('select', { id: 'filter-center', name: 'center' }, centers.map((o) => h('option', { value: o.value }, o.label)));
+  center.value = params.center;
+  const on = h('input', { id: 'filter-on', name: 'on', type: 'date', value: params.on });
+  const processed = h('select', { id: 'filter-processed', name: 'processed' },
+    h('option', { value: '' }, 'All'), h('option', { value: 'no' }, 'Not processed'), h('option', { value: 'yes' }, 'Processed'));
+  processed.value = params.processed;
+  const filters = h('form', {
+    class: 'toolbar-form search-form',
+    role: 'search',
+    'aria-label': 'Filter collections',
+    onSubmit: (event) => {
+      event.preventDefault();
+      context.navigate(`/collections${api.query({ center: center.value, on: on.value, processed: processed.value })}`);
+    },
+  },
+  h('div', { class: 'inline-field' }, h('label', { for: 'filter-center' }, 'Center'), center),
+  h('div', { class: 'inline-field' }, h('label', { for: 'filter-on' }, 'Day'), on),
+  h('div', { class: 'inline-field' }, h('label', { for: 'filter-processed' }, 'Processing'), processed),
+  h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
+  const list = chain.pagedList({
+    context,
+    path: API,
+    params,
+    nounPlural: 'collections',
+    empty: 'No collection matches.',
+    columns: [
+      { label: 'DIN', value: collectionLink, header: true },
+      { label: 'Collected', value: (c) => chain.when(c.collected_at) },
+      { label: 'Donor', value: (c) => (c.donor_number ? h('a', { href: `/donors/${encodeURIComponent(c.donor_number)}` }, c.donor_number) : '—') },
+      { label: 'Center', value: (c) => c.center },
+      { label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
+      { label: 'Volume (mL)', value: (c) => c.volume_ml ?? '—', numeric: true },
+      { label: 'Processing', value: processedText },
+    ],
+  });
+  replace(context.main,
+    h('div', { class: 'page-head' }, h('h1', null, 'Collections'),
+      session.can('collections.write') ? h('a', { class: 'button-primary', href: '/collections/new' }, 'Record a collection') : null),
+    filters,
+    list.element);
+  await list.ready;
+}
+
+/* --- recording a collection ------------------------------------------------ */
+
+/* After a refusal because the donor is not eligible: the same check asked
+ * of the eligibility endpoint, to list every failed rule. */
+async function failedRules(values) {
+  try {
+    const result = await api.post(`/api/v1/donors/${encodeURIComponent(values.donor.trim())}/eligibility`, {
+      procedure: values.procedure,
+      ...chain.measurements(values),
+    });
+    return result.eligible ? null : result;
+  } catch {
+    return null;
+  }
+}
+
+function recorded(collection) {
+  const din = collection.din;
+  return h('section', { class: 'panel panel-success', 'aria-labelledby': 'recorded-title' },
+    h('h2', { id: 'recorded-title' }, 'Collection recorded'),
+    h('p', { role: 'status' }, 'The collection is recorded with the DIN ',
+      h('strong', { class: 'din-eye-readable' }, chain.dinText(collection)), '.'),
+    chain.details([
+      ['Donor', collection.donor_number || collection.donor],
+      ['Center', collection.center],
+      ['Procedure', chain.procedureLabel(collection.procedure)],
+      ['Collected', chain.when(collection.collected_at)],
+      ['Volume (mL)', collection.volume_ml],
+    ]),
+    h('div', { class: 'button-row' },
+      session.can('collections.process')
+        ? h('a', { class: 'button-primary', href: `/collections/${encodeURIComponent(din)}` }, 'Process into components')
+        : null,
+      h('a', { class: 'button-secondary', href: '/collections/new' }, 'Record another collection')));
+}
+
+export async function renderNew(context) {
+  const centers = await chain.centerOptions('Choose a center');
+  if (!context.active()) return;
+  const slot = h('div');
+  const eligibility = h('div', { class: 'eligibility-answer', 'aria-live': 'polite' });
+  const donor = field({ name: 'donor', label: 'Donor number', required: true, value: context.query.get('donor') || '', autocomplete: 'off', spellcheck: 'false' });
+  const center = field({ name: 'center', label: 'Center', required: true, options: centers });
+  if (centers.length === 2) center.input.value = centers[1].value;
+  const procedure = field({ name: 'procedure', label: 'Procedure', required: true, options: chain.PROCEDURES });
+  const din = chain.dinField({
+    label: 'DIN',
+    hint: 'Scan the bar code (the field moves on by itself), or type the 13 characters with their check character. Leave empty to allocate a new DIN.',
+    onEnter: (input) => chain.focusNext(input),
+  });
+  const collectedAt = field({ name: 'collected_at', label: 'Collected at', type: 'datetime-local', hint: 'Your local time; leave empty for now.' });
+  const device = field({ name: 'device', label: 'Device', autocomplete: 'off', hint: 'The collection device or its serial number.', maxlength: '100' });
+  const volume = field({ name: 'volume_ml', label: 'Volume (mL)', required: true, inputmode: 'numeric', autocomplete: 'off', size: '6' });
+  const measured = chain.measurementFields();
+  const reaction = field({ name: 'reaction', label: 'Donor reaction', options: chain.REACTIONS, value: 'none' });
+  const note = field({ name: 'reaction_note', label: 'Note', rows: '2', maxlength: '1000' });
+  const check = h('button', { type: 'button', class: 'button-secondary' }, 'Check eligibility');
+  let sentBody = null;
+  let sentKey = null;
+  const f = form({
+    label: 'Record a collection',
+    submitLabel: 'Record the collection',
+    className: 'form form-wide',
+    fields: [donor, center, procedure, din, collectedAt, device, volume, ...measured, reaction, note],
+    secondary: [check],
+    onSubmit: async (values) => {
+      replace(eligibility);
+      const body = {
+        donor: values.donor.trim(),
+        center: values.center,
+        procedure: values.procedure,
+        volume_ml: values.volume_ml.trim(),
+        reaction: values.reaction,
+        ...chain.measurements(values),
+      };
+      const dinValue = chain.cleanDin(values.din);
+      if (dinValue) body.din = dinValue;
+      if (values.collected_at) body.collected_at = chain.toUtc(values.collected_at);
+      if (values.device.trim()) body.device = values.device.trim();
+      if (values.reaction_note.trim()) body.reaction_note = values.reaction_note.trim();
+      // The same key for a retry after a lost answer: the collection (and
+      // its DIN) cannot be recorded twice.
+      const key = JSON.stringify(body);
+      if (key !== sentBody) {
+        sentBody = key;
+        sentKey = api.idempotencyKey();
+      }
+      let collection;
+      try {
+        collection = await api.post(API, body, { idempotencyKey: sentKey });
+      } catch (error) {
+        // The server answered: the next submit is a new request (a refusal
+        // replayed from the key would hide a fixed problem). Only a lost
+        // answer keeps the key for the retry.
+        if (error.status !== 0) sentBody = null;
+        // Refused because the donor may not give: list every failed rule.
+        if (error.status === 409 || /eligib/i.test(`${error.code} ${error.message}`)) {
+          const result = await failedRules(values);
+          if (result) replace(eligibility, h('p', { class: 'refused-note' }, h('strong', null, 'The collection is not recorded.')), chain.eligibilityAnswer(result));
+        }
+        throw error;
+      }
+      if (!context.active()) return;
+      replace(slot, recorded(collection));
+      const heading = slot.querySelector('h2');
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    },
+  });
+  check.addEventListener('click', async () => {
+    f.clear();
+    replace(eligibility);
+    const values = Object.fromEntries(Object.values(f.fields).map((x) => [x.name, x.value()]));
+    if (!values.donor.trim()) {
+      donor.setError('Enter the donor number first.');
+      donor.focus();
+      return;
+    }
+    check.disabled = true;
+    try {
+      const result = await api.post(`/api/v1/donors/${encodeURIComponent(values.donor.trim())}/eligibility`, {
+        procedure: values.procedure,
+        ...chain.measurements(values),
+      });
+      replace(eligibility, chain.eligibilityAnswer(result));
+    } catch (error) {
+      f.showError(error.field === 'donor_number' ? Object.assign(error, { field: 'donor' }) : error);
+    } finally {
+      check.disabled = false;
+    }
+  });
+  // Lay the form out in groups: who and where, the bag, the measurements,
+  // how it went.
+  const groups = [
+    h('fieldset', { class: 'field-group' }, h('legend', null, 'Donor and place'), h('div', { class: 'field-grid' }, donor.element, center.element, procedure.element)),
+    h('fieldset', { class: 'field-group' }, h('legend', null, 'The donation'), h('div', { class: 'field-grid' }, din.element, collectedAt.element, device.element, volume.element)),
+    chain.measurementGroup(measured),
+    h('fieldset', { class: 'field-group' }, h('legend', null, 'Reaction'), h('div', { class: 'field-grid' }, reaction.element, note.element)),
+  ];
+  f.alert.after(...groups);
+  replace(slot, f.element, eligibility);
+  replace(context.main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/collections' }, 'Collections'), ' › New'),
+    h('h1', null, 'Record a collection'),
+    slot);
+}
+
+/* --- one collection and its processing ------------------------------------ */
+
+/*
+ * The components editor: one row per component (product, volume), a
+ * product chosen among the families the procedure allows, apheresis
+ * platelets split into 2 or 3 units. Server errors naming
+ * "components[N].product" are shown beside that row.
+ */
+function processForm(context, collection, productList) {
+  const allowed = chain.FAMILIES_BY_PROCEDURE[collection.procedure] || chain.FAMILIES.map((f) => f.value);
+  const choices = productList.filter((p) => allowed.includes(p.family));
+  const splits = chain.SPLITS[collection.procedure] || {};
+  const rowsHolder = h('div', { class: 'component-rows' });
+  const alert = h('div', { class: 'form-alert', role: 'alert' });
+  const rows = [];
+
+  function errorSlot(id) {
+    return h('p', { class: 'field-error', id, hidden: true });
+  }
+
+  function addRow(preset = '') {
+    const n = rows.length + 1;
+    const productId = uid('component-product');
+    const volumeId = uid('component-volume');
+    const splitId = uid('component-split');
+    const product = h('select', { id: productId, name: 'product', 'aria-describedby': `${productId}-error` },
+      h('option', { value: '' }, 'Choose a product'),
+      chain.FAMILIES.filter((fam) => allowed.includes(fam.value)).map((fam) => h('optgroup', { label: fam.label },
+        choices.filter((p) => p.family === fam.value).map((p) => h('option', { value: p.code }, `${p.code} - ${p.description}`)))));
+    product.value = preset;
+    const volume = h('input', { id: volumeId, name: 'volume_ml', inputmode: 'numeric', size: '6', autocomplete: 'off', 'aria-describedby': `${volumeId}-hint ${volumeId}-error` });
+    const split = h('select', { id: splitId, name: 'split', 'aria-describedby': `${splitId}-hint` });
+    const splitHint = h('p', { class: 'field-hint', id: `${splitId}-hint` });
+    const splitField = h('div', { class: 'field', hidden: true }, h('label', { for: splitId }, 'Units'), splitHint, split);
+    const showSplit = () => {
+      const chosen = choices.find((p) => p.code === product.value);
+      const limits = chosen && splits[chosen.family];
+      splitField.hidden = !limits;
+      const options = [];
+      if (limits) {
+        for (let n = limits.min; n <= limits.max; n++) options.push(h('option', { value: String(n) }, n === 1 ? '1 unit (no split)' : `Split into ${n} units`));
+        replace(splitHint, limits.min === limits.max
+          ? `This procedure makes ${limits.min} units of it (divisions A0, B0).`
+          : `Up to ${limits.max} units (divisions A0, B0${limits.max > 2 ? ', C0' : ''}).`);
+      } else {
+        options.push(h('option', { value: '1' }, '1 unit'));
+      }
+      const before = split.value;
+      replace(split, options);
+      split.value = options.some((o) => o.value === before) ? before : options[0].value;
+    };
+    product.addEventListener('change', showSplit);
+    const remove = h('button', { type: 'button', class: 'button-secondary button-small' }, 'Remove');
+    const legend = h('legend', null, `Component ${n}`);
+    const row = {
+      product, volume, split, legend,
+      productError: errorSlot(`${productId}-error`),
+      volumeError: errorSlot(`${volumeId}-error`),
+    };
+    row.element = h('fieldset', { class: 'component-row' }, legend,
+      h('div', { class: 'field-grid' },
+        h('div', { class: 'field' }, h('label', { for: productId }, 'Product', h('span', { class: 'required' }, ' (required)')), product, row.productError),
+        h('div', { class: 'field' }, h('label', { for: volumeId }, 'Volume (mL)'), h('p', { class: 'field-hint', id: `${volumeId}-hint` }, 'Leave empty for the catalog volume.'), volume, row.volumeError),
+        splitField),
+      h('div', { class: 'row-actions' }, remove));
+    remove.addEventListener('click', () => {
+      rows.splice(rows.indexOf(row), 1);
+      row.element.remove();
+      renumber();
+      (rows[0] ? rows[0].product : addButton).focus();
+    });
+    rows.push(row);
+    rowsHolder.append(row.element);
+    showSplit();
+    renumber();
+    return row;
+  }
+
+  function renumber() {
+    rows.forEach((row, i) => {
+      row.legend.textContent = `Component ${i + 1}`;
+      row.element.querySelector('button').setAttribute('aria-label', `Remove component ${i + 1}`);
+    });
+  }
+
+  function clearErrors() {
+    replace(alert);
+    for (const row of rows) {
+      for (const [input, slot] of [[row.product, row.productError], [row.volume, row.volumeError]]) {
+        slot.hidden = true;
+        replace(slot);
+        input.removeAttribute('aria-invalid');
+      }
+    }
+  }
+
+  function showError(error, components) {
+    // "components[2].product": the element of the body, which a split row
+    // may have made into several.
+    const match = /^components\[(\d+)\](?:\.(\w+))?$/.exec(error.field || '');
+    const index = match ? Number(match[1]) : -1;
+    const row = index >= 0 && components[index] ? components[index].row : null;
+    if (row) {
+      const volumeFault = match[2] === 'volume_ml';
+      const input = volumeFault ? row.volume : row.product;
+      const slot = volumeFault ? row.volumeError : row.productError;
+      slot.hidden = false;
+      replace(slot, h('span', { class: 'visually-hidden' }, 'Error: '), error.message);
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    } else {
+      replace(alert, h('div', { class: 'message message-error' }, h('span', { class: 'message-label' }, 'Error: '), error.message));
+      alert.setAttribute('tabindex', '-1');
+      alert.focus();
+    }
+  }
+
+  const addButton = h('button', { type: 'button', class: 'button-secondary', onClick: () => addRow().product.focus() }, 'Add a component');
+  const submit = h('button', { type: 'submit', class: 'button-primary' }, 'Make the components');
+  const element = h('form', {
+    class: 'form form-wide', novalidate: true, 'aria-label': 'Process into components',
+    onSubmit: async (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      clearErrors();
+      const components = [];
+      for (const row of rows) {
+        if (!row.product.value) {
+          showError({ field: `components[${components.length}].product`, message: 'Choose a product.' }, [...components, { row }]);
+          return;
+        }
+        const count = Number(row.split.value) || 1;
+        for (let i = 0; i < count; i++) {
+          const item = { product: row.product.value };
+          if (row.volume.value.trim()) item.volume_ml = row.volume.value.trim();
+          components.push({ item, row });
+        }
+      }
+      if (!components.length) {
+        showError({ message: 'Add at least one component.' }, []);
+        return;
+      }
+      submit.disabled = true;
+      element.setAttribute('aria-busy', 'true');
+      try {
+        const answer = await api.post(`${API}/${encodeURIComponent(collection.din)}/process`, { components: components.map((c) => c.item) });
+        registry.flash(`${answer.units ? answer.units.length : components.length} units are made from ${chain.dinText(collection)}.`);
+        context.navigate(location.pathname, { replace: true });
+      } catch (error) {
+        showError(error, components);
+      } finally {
+        submit.disabled = false;
+        element.removeAttribute('aria-busy');
+      }
+    },
+  },
+  alert,
+  h('p', { class: 'muted' }, `A ${chain.procedureLabel(collection.procedure).toLowerCase()} collection can be made into: `,
+    allowed.map(chain.familyLabel).join(', ').toLowerCase(), '.'),
+  rowsHolder,
+  h('div', { class: 'form-actions' }, submit, addButton));
+  // A starting point: the usual components of the procedure.
+  const first = (family) => (choices.find((p) => p.family === family) || {}).code || '';
+  if (collection.procedure === 'whole_blood') {
+    addRow(first('red_cells'));
+    addRow(first('plasma'));
+  } else {
+    addRow(first(allowed[0]));
+  }
+  return element;
+}
+
+export async function renderOne(context) {
+  const din = context.params.din;
+  let collection;
+  try {
+    collection = await api.get(`${API}/${encodeURIComponent(din)}`);
+  } catch (error) {
+    if (!context.active()) return;
+    chain.notFound(context, {
+      title: error.status === 404 ? `No collection ${din}` : `Collection ${din}`,
+      error: error.status === 404 ? new Error(`There is no collection with the DIN ${din}.`) : error,
+      back: ['/collections', 'Back to the collections'],
+    });
+    return;
+  }
+  if (!context.active()) return;
+  context.setTitle(`Collection ${chain.dinText(collection)}`);
+  const notices = registry.notices();
+  const processed = Boolean(collection.processed || collection.processed_at);
+  let units = collection.units || null;
+  let processSection = null;
+  if (processed && !units) {
+    const donation = await api.get(`/api/v1/donations/${encodeURIComponent(collection.din)}`).catch(() => null);
+    if (!context.active()) return;
+    units = donation ? donation.units : [];
+  }
+  if (!processed && session.can('collections.process')) {
+    const productList = await chain.products();
+    if (!context.active()) return;
+    processSection = h('section', { class: 'panel', 'aria-labelledby': 'process-title' },
+      h('h2', { id: 'process-title' }, 'Process into components'),
+      processForm(context, collection, productList));
+  }
+  const m = collection.measurements || collection;
+  const measure = (value, unit) => (value === null || value === undefined || value === '' ? null : `${value}${unit}`);
+  replace(context.main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/collections' }, 'Collections'), ' › ', chain.dinText(collection)),
+    h('div', { class: 'page-head' }, h('h1', null, `Collection ${chain.dinText(collection)}`), processedText(collection)),
+    notices.element,
+    h('section', { class: 'panel', 'aria-labelledby': 'collection-title' },
+      h('h2', { id: 'collection-title' }, 'Collection'),
+      chain.details([
+        ['DIN', h('span', { class: 'din-eye-readable' }, chain.dinText(collection))],
+        ['Donor', collection.donor_number ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(collection.donor_number)}` }, collection.donor_number) : collection.donor_number) : null],
+        ['Center', collection.center],
+        ['Procedure', chain.procedureLabel(collection.procedure)],
+        ['Collected', chain.when(collection.collected_at)],
+        ['Device', collection.device],
+        ['Volume (mL)', collection.volume_ml],
+        ['Weight', measure(m.weight_lb, ' lb')],
+        ['Hemoglobin', measure(m.hemoglobin, ' g/dL')],
+        ['Hematocrit', measure(m.hematocrit, '%')],
+        ['Blood pressure', m.systolic ? `${m.systolic}/${m.diastolic} mmHg` : null],
+        ['Pulse', measure(m.pulse, ' bpm')],
+        ['Temperature', measure(m.temperature, ' °C')],
+        ['Platelet count', measure(m.platelet_count, ' ×1000/µL')],
+        ['Reaction', collection.reaction ? `${collection.reaction}${collection.reaction_note ? `: ${collection.reaction_note}` : ''}` : null],
+        ['Staff', collection.staff],
+        ['Processed', collection.processed_at ? format.timestamp(collection.processed_at) : 'not yet'],
+      ])),
+    processSection,
+    processed
+      ? h('section', { class: 'panel', 'aria-labelledby': 'units-title' },
+        h('h2', { id: 'units-title' }, 'Units made'),
+        chain.unitsTable(units, { caption: 'Units made', captionHidden: true }),
+        h('p', null, h('a', { href: `/units/lookup?din=${encodeURIComponent(collection.din)}` }, 'Look up this donation (tests and holds)')))
+      : (processSection ? null : h('p', { class: 'muted' }, 'Not processed yet.')));
+}
+

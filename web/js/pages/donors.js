@@ -1,0 +1,366 @@
+// pages/donors.js - donors (SPEC 3.4): the list with its search (name,
+// donor number or birth date) and the registration form, where a
+// registration that repeats a donor already on record is shown with that
+// donor's number; and one donor (/donors/NUMBER): the record and its
+// contact details, the established ABO/RhD and every typing, deferrals
+// (add one with a reason code, end one with a reason), recent collections,
+// and the eligibility check for a planned procedure, which shows every
+// failed rule with its reason and the day it stops failing.
+
+import * as api from '../api.js';
+import { h, replace, table } from '../dom.js';
+import { confirmedForm, field, form } from '../forms.js';
+import * as format from '../format.js';
+import * as chain from '../chain.js';
+import * as registry from '../registry.js';
+import * as session from '../session.js';
+
+const API = '/api/v1/donors';
+
+const SEXES = [{ value: '', label: 'Choose' }, { value: 'F', label: 'Female' }, { value: 'M', label: 'Male' }];
+
+function fullName(donor) {
+  return `${donor.family_name}, ${donor.given_name}`;
+}
+
+function donorLink(number) {
+  return h('a', { href: `/donors/${encodeURIComponent(number)}` }, number);
+}
+
+function deferredBadge(donor) {
+  return donor.deferred ? h('span', { class: 'badge badge-deferred' }, 'Deferred') : null;
+}
+
+function donorFields(centers, donor = {}) {
+  return [
+    field({ name: 'family_name', label: 'Family name', required: true, value: donor.family_name, autocomplete: 'off', maxlength: '100' }),
+    field({ name: 'given_name', label: 'Given name', required: true, value: donor.given_name, autocomplete: 'off', maxlength: '100' }),
+    field({ name: 'birth_date', label: 'Birth date', type: 'date', required: true, value: donor.birth_date }),
+    field({ name: 'sex', label: 'Sex', required: true, value: donor.sex, options: SEXES }),
+    field({ name: 'phone', label: 'Phone', type: 'tel', value: donor.phone, autocomplete: 'off' }),
+    field({ name: 'email', label: 'Email', type: 'email', value: donor.email, autocomplete: 'off' }),
+    field({ name: 'address', label: 'Address', value: donor.address, rows: '2' }),
+    field({
+      name: 'identity_document', label: 'Identity document', value: donor.identity_document, autocomplete: 'off', spellcheck: 'false',
+      hint: 'Type and number, e.g. passport:X1234567 or license:D1234567.',
+    }),
+    field({ name: 'home_center', label: 'Home center', value: donor.home_center, options: centers }),
+  ];
+}
+
+/* The donor number a duplicate refusal points to (the server's message
+ * names it: donor numbers are D and seven digits). */
+function existingNumber(error) {
+  const details = error.details || {};
+  if (typeof details.donor_number === 'string') return details.donor_number;
+  const match = /\bD\d{7}\b/.exec(error.message || '');
+  return match ? match[0] : null;
+}
+
+/* A registration the server says repeats a donor on record: the field it
+ * names is marked, and the page says plainly which donor that is. */
+function duplicateNotice(error) {
+  const number = existingNumber(error);
+  return h('div', { class: 'message message-error duplicate', role: 'alert' },
+    h('p', null, h('strong', null, 'This donor may already be registered. '), error.message),
+    number
+      ? h('p', null, 'Existing donor: ', h('a', { href: `/donors/${encodeURIComponent(number)}`, class: 'existing-donor' }, number),
+        '. Open that record rather than registering the donor twice.')
+      : null);
+}
+
+function registerPanel(centers, notices, list) {
+  const duplicate = h('div', { class: 'duplicate-slot' });
+  const panel = registry.disclosure('Register a donor', () => {
+    replace(duplicate);
+    const f = form({
+      label: 'Register a donor',
+      submitLabel: 'Register the donor',
+      fields: donorFields(centers),
+      secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: () => panel.close() }, 'Cancel')],
+      onSubmit: async (values) => {
+        replace(duplicate);
+        try {
+          const donor = await api.post(API, registry.filled(values));
+          panel.close();
+          notices.success(`Donor ${donor.donor_number} ${fullName(donor)} is registered.`);
+          await list.reload();
+        } catch (error) {
+          if (error.status === 409) replace(duplicate, duplicateNotice(error));
+          throw error;
+        }
+      },
+    });
+    return [duplicate, f.element];
+  });
+  return panel;
+}
+
+export async function render(context) {
+  const notices = registry.notices();
+  const list = registry.list({
+    context,
+    path: API,
+    nounPlural: 'donors',
+    searchLabel: 'Search donors',
+    hint: 'A name, a donor number or a birth date (YYYY-MM-DD).',
+    columns: [
+      { label: 'Donor number', value: (d) => donorLink(d.donor_number), header: true },
+      { label: 'Name', value: fullName },
+      { label: 'Birth date', value: (d) => chain.day(d.birth_date) },
+      { label: 'Sex', value: (d) => d.sex },
+      { label: 'ABO/RhD', value: (d) => chain.group(d.abo, d.rhd) },
+      { label: 'Home center', value: (d) => d.home_center || '—' },
+      { label: 'State', value: (d) => deferredBadge(d) || 'Active' },
+    ],
+  });
+  let create = null;
+  if (session.can('donors.write')) {
+    const centers = await chain.centerOptions('No home center');
+    if (!context.active()) return;
+    create = registerPanel(centers, notices, list);
+  }
+  await registry.showList(context, { title: 'Donors', create, notices, list });
+}
+
+/* --- one donor ------------------------------------------------------------ */
+
+function groupHistory(donor) {
+  const rows = donor.blood_groups || [];
+  return h('section', { class: 'panel', 'aria-labelledby': 'groups-title' },
+    h('h2', { id: 'groups-title' }, 'Blood group'),
+    h('p', null, 'Established ABO/RhD: ', h('strong', { class: 'established-group' }, chain.group(donor.abo, donor.rhd))),
+    rows.length
+      ? table({
+        caption: 'Typings, one per tested donation',
+        columns: [
+          { label: 'DIN', value: (r) => h('a', { href: `/units/lookup?din=${encodeURIComponent(r.din)}` }, chain.dinText(r)), header: true },
+          { label: 'ABO/RhD', value: (r) => chain.group(r.abo, r.rhd) },
+          { label: 'Tested on', value: (r) => chain.day(r.tested_on) },
+        ],
+        rows,
+      })
+      : h('p', { class: 'empty' }, 'Not typed yet: the group is set by the first test results.'));
+}
+
+function deferralState(d) {
+  if (d.ended_at) return h('span', { class: 'badge badge-closed' }, 'Ended');
+  if (d.in_force === false) return h('span', { class: 'badge badge-closed' }, 'Over');
+  return h('span', { class: 'badge badge-deferred' }, 'In force');
+}
+
+function endDeferralForm(context, deferral) {
+  return confirmedForm({
+    label: `End deferral ${deferral.id}`,
+    submitLabel: 'End this deferral',
+    fields: [field({ name: 'reason', label: 'Why it ends', required: true, hint: 'Recorded in the audit trail.', maxlength: '500' })],
+    confirm: (values) => ({
+      title: `End deferral ${deferral.id}?`,
+      text: `The ${deferral.kind} deferral (${deferral.reason_code}) ends now for the reason “${values.reason.trim()}”. The donor may then give again if every other rule allows it.`,
+      confirmLabel: 'Yes, end the deferral',
+    }),
+    onConfirm: async (values) => {
+      await api.post(`/api/v1/deferrals/${encodeURIComponent(deferral.id)}/end`, { reason: values.reason.trim() });
+      registry.flash(`Deferral ${deferral.id} is ended.`);
+      context.navigate(location.pathname, { replace: true });
+    },
+  });
+}
+
+function deferralsSection(context, donor, reasons) {
+  const rows = donor.deferrals || [];
+  const canWrite = session.can('deferrals.write');
+  const actionSlot = h('div', { class: 'deferral-action' });
+  const columns = [
+    { label: 'Kind', value: (d) => d.kind, header: true },
+    { label: 'Reason code', value: (d) => d.reason_code },
+    { label: 'Reason', value: (d) => d.reason || '—' },
+    { label: 'From', value: (d) => chain.day(d.starts_on) },
+    { label: 'Until', value: (d) => (d.until ? chain.day(d.until) : d.kind === 'permanent' ? 'never ends' : 'no date') },
+    { label: 'Source', value: (d) => (d.source === 'test' ? `test result${d.din ? ` (${d.din})` : ''}` : 'staff') },
+    { label: 'State', value: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.timestamp(d.ended_at)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
+  ];
+  if (canWrite) {
+    columns.push({
+      label: 'Action',
+      value: (d) => (d.ended_at || d.in_force === false ? '' : h('button', {
+        type: 'button',
+        class: 'button-secondary button-small',
+        'aria-label': `End deferral ${d.id} (${d.reason_code})`,
+        onClick: () => {
+          replace(actionSlot, h('h3', null, `End deferral ${d.id} (${d.reason_code})`), endDeferralForm(context, d));
+          const first = actionSlot.querySelector('input');
+          if (first) first.focus();
+        },
+      }, 'End')),
+    });
+  }
+  let add = null;
+  if (canWrite) {
+    const kind = field({
+      name: 'kind', label: 'Kind', required: true,
+      options: [{ value: 'temporary', label: 'Temporary (until a date)' }, { value: 'indefinite', label: 'Indefinite' }, { value: 'permanent', label: 'Permanent' }],
+    });
+    const until = field({ name: 'until', label: 'Until', type: 'date', hint: 'Temporary only: the first day the donor may give again.' });
+    kind.input.addEventListener('change', () => {
+      until.element.hidden = kind.value() !== 'temporary';
+    });
+    add = registry.disclosure('Add a deferral', () => form({
+      label: 'Add a deferral',
+      submitLabel: 'Defer the donor',
+      fields: [
+        kind,
+        field({
+          name: 'reason_code', label: 'Reason code', required: true,
+          options: [{ value: '', label: 'Choose a reason' }, ...reasons.map((r) => ({ value: r.code, label: `${r.code} - ${r.description || r.label || ''}`.replace(/ - $/, '') }))],
+        }),
+        field({ name: 'reason', label: 'Details', hint: 'What was found, in a few words.', maxlength: '500' }),
+        until,
+      ],
+      secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: () => add.close() }, 'Cancel')],
+      onSubmit: async (values) => {
+        const body = registry.filled(values);
+        if (body.kind !== 'temporary') delete body.until;
+        await api.post(`${API}/${encodeURIComponent(donor.donor_number)}/deferrals`, body);
+        registry.flash(`Donor ${donor.donor_number} is deferred (${body.kind}).`);
+        context.navigate(location.pathname, { replace: true });
+      },
+    }).element);
+  }
+  return h('section', { class: 'panel', 'aria-labelledby': 'deferrals-title' },
+    h('div', { class: 'panel-head' }, h('h2', { id: 'deferrals-title' }, 'Deferrals'), add ? add.element : null),
+    donor.deferred ? h('p', null, deferredBadge(donor), ' The donor may not give while a deferral is in force.') : null,
+    rows.length
+      ? table({ caption: 'Deferrals', captionHidden: true, columns, rows })
+      : h('p', { class: 'empty' }, 'No deferrals.'),
+    actionSlot);
+}
+
+function collectionsSection(donor) {
+  const rows = donor.collections || [];
+  return h('section', { class: 'panel', 'aria-labelledby': 'collections-title' },
+    h('h2', { id: 'collections-title' }, 'Recent collections'),
+    rows.length
+      ? table({
+        caption: 'Recent collections',
+        captionHidden: true,
+        columns: [
+          { label: 'DIN', value: (c) => (session.can('collections') ? h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c)) : chain.dinText(c)), header: true },
+          { label: 'Collected', value: (c) => chain.wallClock(c.collected_at) },
+          { label: 'Center', value: (c) => c.center },
+          { label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
+          { label: 'Volume (mL)', value: (c) => c.volume_ml ?? '—', numeric: true },
+        ],
+        rows,
+      })
+      : h('p', { class: 'empty' }, 'No collections yet.'));
+}
+
+function eligibilitySection(donor) {
+  const answer = h('div', { class: 'eligibility-answer', 'aria-live': 'polite' });
+  const procedure = field({ name: 'procedure', label: 'Planned procedure', required: true, options: chain.PROCEDURES });
+  const on = field({ name: 'on', label: 'Day of the donation', type: 'date', hint: 'Leave empty for today.' });
+  const measured = chain.measurementFields();
+  const f = form({
+    label: 'Check eligibility',
+    submitLabel: 'Check eligibility',
+    className: 'form form-wide',
+    fields: [procedure, on, ...measured],
+    onSubmit: async (values) => {
+      replace(answer);
+      const result = await api.post(`${API}/${encodeURIComponent(donor.donor_number)}/eligibility`, {
+        procedure: values.procedure,
+        ...(values.on ? { on: values.on } : {}),
+        ...chain.measurements(values),
+      });
+      replace(answer, chain.eligibilityAnswer(result));
+    },
+  });
+  // The measurements sit in a group of their own, in columns.
+  const group = chain.measurementGroup(measured, 'Measured today');
+  on.element.after(group);
+  return h('section', { class: 'panel', 'aria-labelledby': 'eligibility-title' },
+    h('h2', { id: 'eligibility-title' }, 'Eligibility check'),
+    h('p', { class: 'muted' }, 'Every rule is checked; a failed one says why and from which day it no longer applies.'),
+    f.element,
+    answer);
+}
+
+function editSection(context, donor, centers, notices) {
+  // Only the contact details change after registration.
+  const fields = donorFields(centers, donor).filter((f) => ['phone', 'email', 'address', 'home_center'].includes(f.name));
+  return registry.disclosure('Edit the contact details', () => form({
+    label: 'Edit the donor',
+    submitLabel: 'Save changes',
+    fields,
+    onSubmit: async (values) => {
+      const changes = {};
+      for (const [name, value] of Object.entries(values)) {
+        const before = donor[name] === null || donor[name] === undefined ? '' : String(donor[name]);
+        if (value.trim() !== before) changes[name] = value.trim();
+      }
+      if (!Object.keys(changes).length) {
+        notices.info('Nothing to save: no field was changed.');
+        return;
+      }
+      await api.patch(`${API}/${encodeURIComponent(donor.donor_number)}`, changes);
+      registry.flash(`Changes to donor ${donor.donor_number} are saved.`);
+      context.navigate(location.pathname, { replace: true });
+    },
+  }).element);
+}
+
+export async function renderOne(context) {
+  const number = context.params.number;
+  let donor;
+  try {
+    donor = await api.get(`${API}/${encodeURIComponent(number)}`);
+  } catch (error) {
+    if (!context.active()) return;
+    chain.notFound(context, {
+      title: error.status === 404 ? `No donor ${number}` : `Donor ${number}`,
+      error: error.status === 404 ? new Error(`There is no donor with the number ${number}.`) : error,
+      back: ['/donors', 'Back to the donors'],
+    });
+    return;
+  }
+  if (!context.active()) return;
+  context.setTitle(`Donor ${donor.donor_number}`);
+  const notices = registry.notices();
+  const canWrite = session.can('donors.write');
+  let reasons = [];
+  let centers = [];
+  if (canWrite || session.can('deferrals.write')) {
+    [reasons, centers] = await Promise.all([
+      chain.deferralReasons().catch(() => []),
+      chain.centerOptions('No home center'),
+    ]);
+    if (!context.active()) return;
+  }
+  const edit = canWrite ? editSection(context, donor, centers, notices) : null;
+  replace(context.main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/donors' }, 'Donors'), ' › ', donor.donor_number),
+    h('div', { class: 'page-head' }, h('h1', null, `Donor ${donor.donor_number}: ${fullName(donor)}`), deferredBadge(donor)),
+    notices.element,
+    h('section', { class: 'panel', 'aria-labelledby': 'record-title' },
+      h('div', { class: 'panel-head' }, h('h2', { id: 'record-title' }, 'Record'), edit ? edit.element : null),
+      chain.details([
+        ['Donor number', donor.donor_number],
+        ['Name', fullName(donor)],
+        ['Birth date', donor.birth_date ? format.date(donor.birth_date) : null],
+        ['Sex', donor.sex === 'F' ? 'Female' : donor.sex === 'M' ? 'Male' : donor.sex],
+        ['Phone', donor.phone], ['Email', donor.email], ['Address', donor.address],
+        ['Identity document', donor.identity_document],
+        ['Home center', donor.home_center],
+        ['ABO/RhD', chain.group(donor.abo, donor.rhd)],
+        ['Registered', donor.created_at ? format.timestamp(donor.created_at) : null],
+      ])),
+    canWrite ? eligibilitySection(donor) : null,
+    deferralsSection(context, donor, reasons),
+    groupHistory(donor),
+    collectionsSection(donor),
+    session.can('collections.write')
+      ? h('p', null, h('a', { class: 'button-primary', href: `/collections/new?donor=${encodeURIComponent(donor.donor_number)}` }, 'Record a collection for this donor'))
+      : null);
+}
+

@@ -1,0 +1,160 @@
+// pages/inventory.js - the inventory (/inventory, SPEC 3.5): the units on
+// the shelves of the donor centers counted by center, product family and
+// ABO/RhD, across the days-to-expiry bands, with the totals of each row,
+// each band and the whole; filtered by center, family and status (kept in
+// the URL).
+
+import * as api from '../api.js';
+import { h, message, replace, table } from '../dom.js';
+import * as format from '../format.js';
+import * as chain from '../chain.js';
+
+const SHELF_STATUSES = ['quarantined', 'released', 'allocated', 'returned'];
+
+/* Band labels in order: by the first number in them ("0-2 days" before
+ * "3-7 days"), "expired" first, the open-ended last. */
+function bandOrder(bands) {
+  const key = (band) => {
+    if (/expired/i.test(band)) return -1;
+    const match = /(\d+)/.exec(band);
+    return match ? Number(match[1]) : Number.MAX_SAFE_INTEGER;
+  };
+  return [...bands].sort((a, b) => key(a) - key(b) || (a < b ? -1 : 1));
+}
+
+const GROUP_ORDER = ['O NEG', 'O POS', 'A NEG', 'A POS', 'B NEG', 'B POS', 'AB NEG', 'AB POS'];
+
+function groupText(value) {
+  if (!value) return 'not typed';
+  const text = String(value).toUpperCase().replace(/\s+/g, ' ').trim();
+  const match = /^(O|A|B|AB)\s*(POS|NEG|\+|-)$/.exec(text);
+  if (match) return chain.group(match[1], match[2] === '+' ? 'POS' : match[2] === '-' ? 'NEG' : match[2]);
+  return String(value);
+}
+
+function groupRank(value) {
+  const i = GROUP_ORDER.indexOf(String(value || '').toUpperCase().replace(/\s+/g, ' '));
+  return i < 0 ? GROUP_ORDER.length : i;
+}
+
+function select(id, name, options, value) {
+  const element = h('select', { id, name }, options.map((o) => h('option', { value: o.value }, o.label)));
+  element.value = value;
+  return element;
+}
+
+function pivot(rows, allBands = []) {
+  // Every band the server counts (its totals name them all), so that the
+  // columns stay the same whatever the filter.
+  const bands = bandOrder([...new Set([...allBands, ...rows.map((r) => r.band)])]);
+  const statuses = new Set(rows.map((r) => r.status).filter(Boolean));
+  const byStatus = statuses.size > 1;
+  const lines = new Map();
+  for (const row of rows) {
+    const key = [row.center, row.family, row.group, byStatus ? row.status : ''].join('|');
+    if (!lines.has(key)) lines.set(key, { center: row.center, family: row.family, group: row.group, status: row.status, counts: {}, total: 0 });
+    const line = lines.get(key);
+    line.counts[row.band] = (line.counts[row.band] || 0) + row.count;
+    line.total += row.count;
+  }
+  const sorted = [...lines.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0)
+    || chain.FAMILIES.findIndex((f) => f.value === a.family) - chain.FAMILIES.findIndex((f) => f.value === b.family)
+    || groupRank(a.group) - groupRank(b.group)
+    || SHELF_STATUSES.indexOf(a.status) - SHELF_STATUSES.indexOf(b.status));
+  const bandTotals = Object.fromEntries(bands.map((b) => [b, rows.filter((r) => r.band === b).reduce((n, r) => n + r.count, 0)]));
+  const grand = rows.reduce((n, r) => n + r.count, 0);
+  return { bands, byStatus, lines: sorted, bandTotals, grand };
+}
+
+function inventoryTable(data) {
+  const { bands, byStatus, lines, bandTotals, grand } = pivot(data.rows || [], Object.keys((data.totals && data.totals.by_band) || {}));
+  if (!lines.length) return h('p', { class: 'empty' }, 'No unit on the shelves matches.');
+  const columns = [
+    { label: 'Center', value: (l) => (l.total_row ? 'Total' : l.center), header: true },
+    { label: 'Family', value: (l) => (l.total_row ? '' : chain.familyLabel(l.family)) },
+    { label: 'ABO/RhD', value: (l) => (l.total_row ? '' : groupText(l.group)) },
+  ];
+  if (byStatus) columns.push({ label: 'Status', value: (l) => (l.total_row ? '' : chain.statusLabel(l.status)) });
+  for (const band of bands) {
+    columns.push({ label: band === 'expired' ? 'Expired' : `${band} days`, value: (l) => format.integer(l.counts[band] || 0), numeric: true });
+  }
+  columns.push({ label: 'Total', value: (l) => format.integer(l.total), numeric: true });
+  const totalRow = { total_row: true, counts: bandTotals, total: grand, className: 'row-total' };
+  return table({
+    caption: `Units by center, family and ABO/RhD, by days to expiry${data.as_of ? ` (as of ${chain.when(data.as_of)})` : ''}`,
+    columns,
+    rows: [...lines, totalRow],
+    className: 'data-table inventory-table',
+  });
+}
+
+/* The totals by family and by ABO/RhD: what the shelves hold at a glance. */
+function summaries(data) {
+  const rows = data.rows || [];
+  if (!rows.length) return null;
+  const sum = (keyOf) => {
+    const map = new Map();
+    for (const r of rows) map.set(keyOf(r), (map.get(keyOf(r)) || 0) + r.count);
+    return [...map.entries()];
+  };
+  const families = sum((r) => r.family).sort((a, b) => chain.FAMILIES.findIndex((f) => f.value === a[0]) - chain.FAMILIES.findIndex((f) => f.value === b[0]));
+  const groups = sum((r) => r.group).sort((a, b) => groupRank(a[0]) - groupRank(b[0]));
+  return h('div', { class: 'cards' },
+    families.map(([family, count]) => h('div', { class: 'card' },
+      h('p', { class: 'card-title' }, chain.familyLabel(family)),
+      h('p', { class: 'card-value' }, format.integer(count)),
+      h('p', { class: 'card-detail' }, groups.filter(([g]) => rows.some((r) => r.family === family && r.group === g))
+        .map(([g]) => `${groupText(g)}: ${rows.filter((r) => r.family === family && r.group === g).reduce((n, r) => n + r.count, 0)}`).join(', ')))));
+}
+
+export async function render(context) {
+  const params = {
+    center: context.query.get('center') || '',
+    family: context.query.get('family') || '',
+    status: context.query.get('status') || '',
+  };
+  const centers = await chain.centerOptions('Every center', { all: true });
+  if (!context.active()) return;
+  const center = select('inv-center', 'center', centers, params.center);
+  const family = select('inv-family', 'family', [{ value: '', label: 'Every family' }, ...chain.FAMILIES], params.family);
+  const status = select('inv-status', 'status', [{ value: '', label: 'On the shelf (every status)' },
+    ...chain.UNIT_STATUSES.filter((s) => SHELF_STATUSES.includes(s.value))], params.status);
+  const error = h('p', { class: 'field-error', id: 'inv-error', hidden: true });
+  const filters = h('form', {
+    class: 'toolbar-form search-form', role: 'search', 'aria-label': 'Filter the inventory',
+    onSubmit: (event) => {
+      event.preventDefault();
+      context.navigate(`/inventory${api.query({ center: center.value, family: family.value, status: status.value })}`);
+    },
+  },
+  h('div', { class: 'inline-field' }, h('label', { for: 'inv-center' }, 'Center'), center),
+  h('div', { class: 'inline-field' }, h('label', { for: 'inv-family' }, 'Family'), family),
+  h('div', { class: 'inline-field' }, h('label', { for: 'inv-status' }, 'Status'), status),
+  h('button', { type: 'submit', class: 'button-secondary' }, 'Show'),
+  error);
+  const body = h('div', { class: 'inventory' }, h('p', { class: 'loading' }, 'Counting the units…'));
+  replace(context.main, h('h1', null, 'Inventory'), filters, body);
+  let data;
+  try {
+    data = await api.get('/api/v1/inventory', params);
+  } catch (failure) {
+    if (!context.active()) return;
+    const control = { center, family, status }[failure.field];
+    if (control) {
+      control.setAttribute('aria-invalid', 'true');
+      control.setAttribute('aria-describedby', 'inv-error');
+      error.hidden = false;
+      replace(error, h('span', { class: 'visually-hidden' }, 'Error: '), failure.message);
+      replace(body);
+      return;
+    }
+    replace(body, message('error', `The inventory cannot be read: ${failure.message}`));
+    return;
+  }
+  if (!context.active()) return;
+  const total = (data.rows || []).reduce((n, r) => n + r.count, 0);
+  replace(body,
+    h('p', { class: 'list-count', role: 'status' }, `${format.integer(total)} unit${total === 1 ? '' : 's'} on the shelves${data.as_of ? ` as of ${chain.when(data.as_of)}` : ''}.`),
+    summaries(data),
+    inventoryTable(data));
+}

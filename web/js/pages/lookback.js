@@ -1,0 +1,259 @@
+// pages/lookback.js - lookback cases (SPEC 3.5): the list (/lookback, open
+// or closed, with the three deadlines, overdue ones marked in words and
+// colour), and one case (/lookback/ID): the donor, marker, trigger DIN and
+// window, the deadlines with the days they were met, recording a step
+// (quarantine, consignee notice, follow-up with its result), closing the
+// case once every step is done, the units the trace found with what it did
+// and the hospital that received them, and the printable report (HTML in a
+// new tab, or the text downloaded).
+
+import * as api from '../api.js';
+import { h, replace, table } from '../dom.js';
+import { confirmedForm, field, form } from '../forms.js';
+import { saveText } from '../download.js';
+import * as format from '../format.js';
+import * as chain from '../chain.js';
+import * as registry from '../registry.js';
+import * as session from '../session.js';
+
+const API = '/api/v1/lookback-cases';
+
+const STEPS = [
+  { value: 'quarantine', label: 'Quarantine of the units in inventory', short: 'Quarantine' },
+  { value: 'notice', label: 'Notice to the consignees (hospitals)', short: 'Consignee notice' },
+  { value: 'followup', label: 'Follow-up test result', short: 'Follow-up' },
+];
+
+function stepLabel(step) {
+  const found = STEPS.find((s) => s.value === step);
+  return found ? found.label : step;
+}
+
+/* Today as YYYY-MM-DD in the browser's time zone (only for "due in N
+ * days": whether a deadline is overdue is the server's word). */
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function daysBetween(from, to) {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000);
+}
+
+/* A deadline {due, done_on, overdue} in words: done (late or not),
+ * overdue, due today or in N days. */
+function deadlineState(d, closed) {
+  if (d.done_on) {
+    const late = d.due && d.done_on > d.due;
+    return { kind: late ? 'done-late' : 'done', text: `done ${format.date(d.done_on, { short: true })}${late ? ' (after the deadline)' : ''}` };
+  }
+  if (!d.due) return { kind: 'none', text: '—' };
+  if (closed) return { kind: 'none', text: 'not recorded' };
+  const left = daysBetween(today(), d.due);
+  if (d.overdue) return { kind: 'overdue', text: left < 0 ? `overdue by ${-left} day${left === -1 ? '' : 's'}` : 'overdue' };
+  return { kind: 'due', text: left <= 0 ? 'due today' : `due in ${left} day${left === 1 ? '' : 's'}` };
+}
+
+function stateCell(d, closed) {
+  const state = deadlineState(d, closed);
+  return h('span', { class: `deadline deadline-${state.kind}` }, state.kind === 'overdue' ? h('strong', null, state.text) : state.text);
+}
+
+function statusBadge(record) {
+  if (record.status === 'closed') return h('span', { class: 'badge badge-closed' }, 'Closed');
+  if (record.overdue || (record.deadlines || []).some((d) => d.overdue)) return h('span', { class: 'badge badge-deferred' }, 'Open, overdue');
+  return h('span', { class: 'badge badge-pending' }, 'Open');
+}
+
+export async function render(context) {
+  const status = context.query.has('status') ? context.query.get('status') : 'open';
+  const statusSelect = h('select', { id: 'lookback-status', name: 'status' },
+    h('option', { value: 'open' }, 'Open'), h('option', { value: 'closed' }, 'Closed'), h('option', { value: '' }, 'All'));
+  statusSelect.value = status;
+  const filter = h('form', {
+    class: 'toolbar-form search-form', role: 'search', 'aria-label': 'Filter lookback cases',
+    onSubmit: (event) => {
+      event.preventDefault();
+      context.navigate(`/lookback?status=${encodeURIComponent(statusSelect.value)}`);
+    },
+  }, h('div', { class: 'inline-field' }, h('label', { for: 'lookback-status' }, 'Cases'), statusSelect),
+  h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
+  const list = chain.pagedList({
+    context,
+    path: API,
+    params: { status },
+    nounPlural: 'lookback cases',
+    empty: status === 'open' ? 'No lookback case is open.' : 'No lookback case matches.',
+    columns: [
+      { label: 'Case', value: (c) => h('a', { href: `/lookback/${encodeURIComponent(c.id)}` }, `Case ${c.id}`), header: true },
+      { label: 'Donor', value: (c) => c.donor_number || '—' },
+      { label: 'Marker', value: (c) => c.marker },
+      { label: 'Trigger DIN', value: (c) => chain.dinText({ din: c.trigger_din, eye_readable: c.trigger_eye_readable }) },
+      { label: 'Opened', value: (c) => chain.day(c.opened_on) },
+      {
+        label: 'Next deadline',
+        value: (c) => (c.status === 'closed' || !c.next_due ? '—' : [chain.day(c.next_due), ' ', stateCell({ due: c.next_due, overdue: c.overdue }, false)]),
+      },
+      { label: 'Status', value: statusBadge },
+    ],
+    // Overdue rows stand out (the words say it too).
+    rowClass: (c) => (c.overdue && c.status !== 'closed' ? 'row-overdue' : null),
+  });
+  replace(context.main,
+    h('h1', null, 'Lookback cases'),
+    h('p', { class: 'muted' }, 'Quarantine and consignee notice are due within 3 calendar days of the case opening, the follow-up result within 45.'),
+    filter,
+    list.element);
+  await list.ready;
+}
+
+/* --- one case ------------------------------------------------------------- */
+
+function stepForm(context, record, deadlines) {
+  const open = STEPS.filter((s) => !deadlines.find((d) => d.step === s.value && d.done_on));
+  const step = field({ name: 'step', label: 'Step', required: true, options: open.map((s) => ({ value: s.value, label: s.label })) });
+  const doneOn = field({ name: 'done_on', label: 'Done on', type: 'date', value: today(), hint: 'The day the step was done.' });
+  const result = field({ name: 'result', label: 'Follow-up result', hint: 'Required for the follow-up: the result of the follow-up test, e.g. "confirmed positive" or "negative".', maxlength: '500' });
+  const showResult = () => {
+    result.element.hidden = step.value() !== 'followup';
+  };
+  step.input.addEventListener('change', showResult);
+  showResult();
+  return form({
+    label: 'Record a step',
+    submitLabel: 'Record the step',
+    fields: [step, doneOn, result],
+    onSubmit: async (values) => {
+      const body = { step: values.step };
+      if (values.done_on) body.done_on = values.done_on;
+      if (values.step === 'followup' && values.result.trim()) body.result = values.result.trim();
+      await api.post(`${API}/${encodeURIComponent(record.id)}/steps`, body);
+      registry.flash(`${stepLabel(values.step)}: recorded.`);
+      context.navigate(location.pathname, { replace: true });
+    },
+  });
+}
+
+function closeForm(context, record) {
+  return confirmedForm({
+    label: 'Close the case',
+    submitLabel: 'Review the closing',
+    fields: [field({ name: 'reason', label: 'Conclusion', required: true, hint: 'Recorded in the audit trail, e.g. "follow-up negative, units released from hold".', maxlength: '500' })],
+    confirm: (values) => ({
+      title: `Close lookback case ${record.id}?`,
+      text: `The case will be closed with the conclusion “${values.reason.trim()}”. A closed case is not reopened.`,
+      confirmLabel: 'Yes, close the case',
+    }),
+    onConfirm: async (values) => {
+      await api.post(`${API}/${encodeURIComponent(record.id)}/close`, { reason: values.reason.trim() });
+      registry.flash(`Lookback case ${record.id} is closed.`);
+      context.navigate(location.pathname, { replace: true });
+    },
+  });
+}
+
+function unitsTraced(record) {
+  const units = record.units || [];
+  if (!units.length) return h('p', { class: 'empty' }, 'No earlier donation in the window: nothing to trace.');
+  const actions = { quarantined: 'Quarantined (held in inventory)', shipped: 'Shipped: notify the hospital', none: 'None (already discarded, expired or transfused)' };
+  return table({
+    caption: 'Units traced',
+    captionHidden: true,
+    columns: [
+      { label: 'DIN', value: (u) => h('a', { href: `/units/lookup?din=${encodeURIComponent(u.din)}` }, chain.dinText(u)), header: true },
+      { label: 'Product', value: (u) => `${u.product_code || ''}${u.division ? ` ${u.division}` : ''}` },
+      { label: 'Status when traced', value: (u) => chain.statusLabel(u.status_at_trace) },
+      { label: 'Status now', value: (u) => (u.status ? chain.statusBadge(u.status) : '—') },
+      { label: 'Action', value: (u) => actions[u.action] || u.action },
+      { label: 'Hospital', value: (u) => u.hospital || '—' },
+    ],
+    rows: units,
+  });
+}
+
+function reportLinks(record) {
+  const path = `${API}/${encodeURIComponent(record.id)}/report`;
+  const status = h('p', { class: 'export-status', 'aria-live': 'polite' });
+  const download = h('button', {
+    type: 'button', class: 'button-secondary',
+    onClick: async () => {
+      download.disabled = true;
+      try {
+        const text = await api.request('GET', path, { params: { format: 'text' }, as: 'text' });
+        saveText(text, `lookback-case-${record.id}.txt`, 'text/plain');
+        replace(status, `lookback-case-${record.id}.txt is downloaded.`);
+      } catch (error) {
+        replace(status, h('span', { class: 'field-error' }, error.message));
+      } finally {
+        download.disabled = false;
+      }
+    },
+  }, 'Download the report as text');
+  return h('div', { class: 'button-row' },
+    h('a', { class: 'button-secondary', href: `${path}?format=html`, target: '_blank', rel: 'noopener' }, 'Open the printable report', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')),
+    download,
+    status);
+}
+
+export async function renderOne(context) {
+  const id = context.params.id;
+  let record;
+  try {
+    record = await api.get(`${API}/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (!context.active()) return;
+    chain.notFound(context, {
+      title: error.status === 404 ? `No lookback case ${id}` : `Lookback case ${id}`,
+      error: error.status === 404 ? new Error(`There is no lookback case ${id}.`) : error,
+      back: ['/lookback', 'Back to the lookback cases'],
+    });
+    return;
+  }
+  if (!context.active()) return;
+  context.setTitle(`Lookback case ${record.id}`);
+  const notices = registry.notices();
+  const canWrite = session.can('lookback.write') && record.status !== 'closed';
+  const deadlines = STEPS.map((step) => ({ step: step.value, ...((record.deadlines || []).find((d) => d.step === step.value) || {}) }));
+  const allDone = deadlines.every((d) => d.done_on);
+  const donorNumber = record.donor_number;
+  replace(context.main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/lookback' }, 'Lookback cases'), ' › ', `Case ${record.id}`),
+    h('div', { class: 'page-head' }, h('h1', null, `Lookback case ${record.id}: ${record.marker}`), statusBadge(record)),
+    notices.element,
+    h('section', { class: 'panel', 'aria-labelledby': 'case-title' },
+      h('h2', { id: 'case-title' }, 'Case'),
+      chain.details([
+        ['Donor', donorNumber ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(donorNumber)}` }, String(donorNumber)) : String(donorNumber)) : null],
+        ['Marker', record.marker],
+        ['Test', record.test],
+        ['Trigger DIN', record.trigger_din ? h('a', { href: `/units/lookup?din=${encodeURIComponent(record.trigger_din)}` }, chain.dinText({ din: record.trigger_din, eye_readable: record.trigger_eye_readable })) : null],
+        ['Window', `${chain.day(record.window_start)} to ${chain.day(record.window_end || record.opened_on)}`],
+        ['Opened', chain.day(record.opened_on)],
+        ['Follow-up result', record.followup_result],
+        ['Status', record.status === 'closed' ? `closed ${record.closed_at ? format.timestamp(record.closed_at) : ''}${record.closed_by ? ` by ${record.closed_by}` : ''}${record.close_reason ? `: ${record.close_reason}` : ''}` : 'open'],
+      ]),
+      reportLinks(record)),
+    h('section', { class: 'panel', 'aria-labelledby': 'deadlines-title' },
+      h('h2', { id: 'deadlines-title' }, 'Deadlines'),
+      table({
+        caption: 'Deadlines',
+        captionHidden: true,
+        columns: [
+          { label: 'Step', value: (d) => stepLabel(d.step), header: true },
+          { label: 'Due', value: (d) => chain.day(d.due) },
+          { label: 'Done on', value: (d) => (d.done_on ? chain.day(d.done_on) : '—') },
+          { label: 'State', value: (d) => stateCell(d, record.status === 'closed') },
+        ],
+        rows: deadlines.map((d) => ({ ...d, className: d.overdue && !d.done_on ? 'row-overdue' : null })),
+        className: 'data-table deadlines',
+      }),
+      canWrite && !allDone ? h('div', null, h('h3', null, 'Record a step'), stepForm(context, record, deadlines).element) : null),
+    canWrite && allDone
+      ? h('section', { class: 'panel', 'aria-labelledby': 'close-title' }, h('h2', { id: 'close-title' }, 'Close the case'),
+        h('p', { class: 'muted' }, 'Every step is done: the case can be closed.'), closeForm(context, record))
+      : null,
+    canWrite && !allDone ? h('p', { class: 'muted' }, 'The case can be closed once the three steps are recorded.') : null,
+    h('section', { class: 'panel', 'aria-labelledby': 'traced-title' },
+      h('h2', { id: 'traced-title' }, 'Units traced'),
+      unitsTraced(record)));
+}

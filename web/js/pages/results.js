@@ -1,0 +1,196 @@
+// pages/results.js - importing the outside laboratory's test results
+// (/results/import, SPEC 3.5): a CSV file chosen on this computer is read
+// in the browser and sent as {"file_name","content"}; the answer is the
+// summary (results imported, ABO/RhD discrepancies, units discarded,
+// donors deferred, lookback cases opened, each linked), or the error
+// report: every problem the server lists, by line and field, nothing
+// imported. The test panel is shown as a reminder of the tests expected.
+
+import * as api from '../api.js';
+import { h, message, replace, table, uid } from '../dom.js';
+import * as chain from '../chain.js';
+import * as format from '../format.js';
+
+const MAX_BYTES = 32 * 1024 * 1024;
+
+/* An item of a summary list as a link where there is a page for it. */
+function itemOf(kind, item) {
+  if (item === null || item === undefined) return '—';
+  const text = (value) => String(value);
+  if (kind === 'lookback_cases') {
+    const id = typeof item === 'object' ? item.id : item;
+    const what = typeof item === 'object' ? [item.marker, item.donor_number ? `donor ${item.donor_number}` : null, item.trigger_din ? `DIN ${item.trigger_din}` : null].filter(Boolean).join(', ') : '';
+    return [h('a', { href: `/lookback/${encodeURIComponent(id)}` }, `Lookback case ${id}`), what ? ` (${what})` : ''];
+  }
+  if (kind === 'deferred') {
+    const number = typeof item === 'object' ? item.donor_number || item.donor : item;
+    const why = typeof item === 'object' ? [item.kind, item.reason_code, item.reason].filter(Boolean).join(', ') : '';
+    return [h('a', { href: `/donors/${encodeURIComponent(number)}` }, `Donor ${number}`), why ? ` (${why})` : ''];
+  }
+  // Donations, discrepancies, discarded units: by DIN.
+  const din = typeof item === 'object' ? item.din : item;
+  const label = chain.dinText(typeof item === 'object' ? item : { din: item });
+  const more = typeof item === 'object'
+    ? [item.product_code ? `${item.product_code}${item.division ? ` ${item.division}` : ''}` : null,
+      item.donation_group ? `typed ${item.donation_group}, donor ${item.donor_number || ''} history ${item.donor_group || 'none'}` : null,
+      item.hold ? `held: ${item.hold}` : null].filter(Boolean).join('; ')
+    : '';
+  if (!din) return text(JSON.stringify(item));
+  return [h('a', { href: `/units/lookup?din=${encodeURIComponent(din)}` }, label), more ? ` (${more})` : ''];
+}
+
+const SUMMARY = [
+  ['donations', 'Donations with results'],
+  ['discrepancies', 'ABO/RhD discrepancies (units held)'],
+  ['held', 'Donations held (positive antibody screen)'],
+  ['discarded', 'Donations discarded (reactive)'],
+  ['deferred', 'Donors deferred'],
+  ['lookback_cases', 'Lookback cases opened'],
+];
+
+function summary(answer, fileName) {
+  const blocks = SUMMARY.map(([key, label]) => {
+    const value = answer[key];
+    const items = Array.isArray(value) ? value : null;
+    const count = items ? items.length : Number(value || 0);
+    const id = uid(`summary-${key}`);
+    return h('section', { class: `summary-block summary-${key}`, 'aria-labelledby': id },
+      h('h3', { id }, `${label}: `, h('span', { class: 'summary-count' }, String(count))),
+      items && items.length ? h('ul', null, items.map((item) => h('li', null, itemOf(key, item)))) : null);
+  });
+  const imported = answer.imported ?? answer.results ?? 0;
+  return h('section', { class: 'panel panel-success', 'aria-labelledby': 'import-done-title' },
+    h('h2', { id: 'import-done-title' }, 'Results imported'),
+    h('p', { role: 'status' }, h('strong', null, `${format.integer(imported)} results`), ` imported from ${fileName}.`),
+    answer.file_sha256 ? h('p', { class: 'muted sha' }, `SHA-256 of the file: ${answer.file_sha256}`) : null,
+    blocks);
+}
+
+/* Every problem the server gave: its list when it sent one, else its one
+ * message ("line 4: ..."), split into line and text. */
+function problemsOf(error) {
+  const details = error.details || {};
+  const list = details.problems || details.errors;
+  if (Array.isArray(list) && list.length) return { items: list, total: details.problem_count || details.error_count || list.length };
+  const match = /^line (\d+): (.*)$/s.exec(error.message || '');
+  return {
+    items: [{ line: match ? Number(match[1]) : null, field: error.field, message: match ? match[2] : error.message }],
+    total: null,
+  };
+}
+
+function errorReport(error, fileName) {
+  const { items, total } = problemsOf(error);
+  return h('section', { class: 'panel panel-error', 'aria-labelledby': 'import-error-title' },
+    h('h2', { id: 'import-error-title' }, 'Nothing was imported'),
+    h('div', { class: 'message message-error', role: 'alert' },
+      h('p', null, h('strong', null, `${fileName} was refused. `), error.message)),
+    table({
+      caption: total && total > items.length ? `Problems found (the first ${items.length} of ${total})` : 'Problems found',
+      columns: [
+        { label: 'Line', value: (p) => (p.line ? String(p.line) : '—'), numeric: true, header: true },
+        { label: 'Field', value: (p) => p.field || '—' },
+        { label: 'Problem', value: (p) => p.message },
+      ],
+      rows: items,
+      className: 'data-table problems',
+    }),
+    h('p', null, 'Correct the file and import it again: a file is imported whole or not at all.'));
+}
+
+function panelSection(tests) {
+  if (!tests || !tests.length) return null;
+  return h('details', { class: 'panel test-panel' },
+    h('summary', null, 'The tests expected in a results file'),
+    table({
+      caption: 'Test panel',
+      captionHidden: true,
+      columns: [
+        { label: 'Test', value: (t) => t.test, header: true },
+        { label: 'What', value: (t) => t.description },
+        { label: 'Results', value: (t) => ({ abo: 'A, B, AB, O', rhd: 'POS, NEG', antibody: 'negative, positive', infectious: 'nonreactive, reactive' }[t.kind] || t.kind) },
+        { label: 'Required', value: (t) => (t.required ? 'yes' : 'no') },
+      ],
+      rows: tests,
+    }));
+}
+
+export async function render(context) {
+  const tests = await api.get('/api/v1/test-panel').then((a) => (Array.isArray(a) ? a : a.items || [])).catch(() => []);
+  if (!context.active()) return;
+  const outcome = h('div', { class: 'import-outcome' });
+  const inputId = 'results-file';
+  const errorId = `${inputId}-error`;
+  const input = h('input', { type: 'file', id: inputId, name: 'file', accept: '.csv,text/csv,text/plain', required: true, 'aria-describedby': `${inputId}-hint ${errorId}` });
+  const error = h('p', { class: 'field-error', id: errorId, hidden: true });
+  const submit = h('button', { type: 'submit', class: 'button-primary' }, 'Import the results');
+  const setError = (text) => {
+    error.hidden = false;
+    replace(error, h('span', { class: 'visually-hidden' }, 'Error: '), text);
+    input.setAttribute('aria-invalid', 'true');
+  };
+  const clearError = () => {
+    error.hidden = true;
+    replace(error);
+    input.removeAttribute('aria-invalid');
+  };
+  const formElement = h('form', {
+    class: 'form', novalidate: true, 'aria-label': 'Import test results',
+    onSubmit: async (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      clearError();
+      replace(outcome);
+      const file = input.files && input.files[0];
+      if (!file) {
+        setError('Choose the results file first.');
+        input.focus();
+        return;
+      }
+      if (file.size > MAX_BYTES) {
+        setError(`The file is ${format.integer(file.size)} bytes; at most ${format.integer(MAX_BYTES)} can be sent.`);
+        input.focus();
+        return;
+      }
+      submit.disabled = true;
+      formElement.setAttribute('aria-busy', 'true');
+      replace(outcome, h('p', { class: 'loading', role: 'status' }, `Importing ${file.name}…`));
+      try {
+        const content = await file.text();
+        const answer = await api.post('/api/v1/test-results/import', { file_name: file.name, content });
+        if (!context.active()) return;
+        replace(outcome, summary(answer, file.name));
+        input.value = '';
+      } catch (failure) {
+        if (!context.active()) return;
+        if (failure.status === 0 || failure.status === 401 || failure.status === 403) {
+          replace(outcome, message('error', failure.message));
+        } else {
+          if (failure.field === 'file_name' || failure.field === 'content') setError(failure.message);
+          else setError('The file was refused: see the problems below.');
+          replace(outcome, errorReport(failure, file.name));
+        }
+      } finally {
+        submit.disabled = false;
+        formElement.removeAttribute('aria-busy');
+      }
+      const heading = outcome.querySelector('h2');
+      if (heading) {
+        heading.setAttribute('tabindex', '-1');
+        heading.focus();
+      }
+    },
+  },
+  h('div', { class: 'field' },
+    h('label', { for: inputId }, 'Results file (CSV)', h('span', { class: 'required' }, ' (required)')),
+    h('p', { class: 'field-hint', id: `${inputId}-hint` }, 'From the outside laboratory: a header row, then one result per line: DIN, test, result, date (YYYY-MM-DD).'),
+    input, error),
+  h('div', { class: 'form-actions' }, submit));
+  replace(context.main,
+    h('h1', null, 'Import test results'),
+    h('p', { class: 'muted' }, 'A reactive result discards every unit of its donation, defers the donor and opens a lookback case. A file is imported whole or not at all.'),
+    formElement,
+    outcome,
+    panelSection(tests));
+}
+

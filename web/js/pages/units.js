@@ -1,0 +1,185 @@
+// pages/units.js - unit lookup (/units/lookup?din=...): one field for a
+// scanned or typed DIN (a keyboard-wedge scanner ends with Enter, which
+// looks the DIN up), then the donation: its donor, center and procedure,
+// every unit made from it with its status, hold and expiry (and, on
+// demand, the unit's history), and the test results. Lab and admin may
+// discard a unit, with a reason and a confirmation.
+
+import * as api from '../api.js';
+import { h, message, replace, table } from '../dom.js';
+import { confirmedForm, field } from '../forms.js';
+import * as format from '../format.js';
+import * as chain from '../chain.js';
+import * as registry from '../registry.js';
+import * as session from '../session.js';
+
+function lookupForm(context, value, refused) {
+  const din = chain.dinField({
+    label: 'DIN',
+    value,
+    hint: 'Scan the bar code or type the DIN (with its check character), then Enter.',
+    onEnter: (input) => input.form.requestSubmit(),
+  });
+  // The field keeps the focus, its text selected: the next scan replaces it.
+  din.input.dataset.autofocus = 'true';
+  din.input.addEventListener('focus', () => din.input.select());
+  if (refused) din.setError(refused.message);
+  const element = h('form', {
+    class: 'toolbar-form lookup-form',
+    role: 'search',
+    'aria-label': 'Look up a DIN',
+    novalidate: true,
+    onSubmit: (event) => {
+      event.preventDefault();
+      const text = chain.cleanDin(din.input.value);
+      if (!text) {
+        din.setError('Scan or type a DIN.');
+        din.focus();
+        return;
+      }
+      context.navigate(`/units/lookup${api.query({ din: text })}`);
+    },
+  }, din.element, h('button', { type: 'submit', class: 'button-primary' }, 'Look up'));
+  return { element, din };
+}
+
+function testsTable(tests) {
+  if (!tests || !tests.length) return h('p', { class: 'empty' }, 'No test results yet.');
+  return table({
+    caption: 'Test results',
+    captionHidden: true,
+    columns: [
+      { label: 'Test', value: (t) => t.test, header: true },
+      { label: 'Result', value: (t) => h('span', { class: /^(reactive|positive)$/i.test(t.result) ? 'result-bad' : null }, t.result) },
+      { label: 'Tested on', value: (t) => chain.day(t.tested_on) },
+    ],
+    rows: tests,
+  });
+}
+
+function historyTable(unit) {
+  const events = unit.events || [];
+  if (!events.length) return h('p', { class: 'empty' }, 'No changes recorded.');
+  return table({
+    caption: `History of unit ${unit.product_code} ${unit.division || ''}`.trim(),
+    captionHidden: true,
+    columns: [
+      { label: 'When', value: (e) => format.timestamp(e.at), header: true },
+      { label: 'From', value: (e) => (e.from_status ? chain.statusLabel(e.from_status) : '—') },
+      { label: 'To', value: (e) => chain.statusLabel(e.to_status) },
+      { label: 'Reason', value: (e) => e.reason || '—' },
+      { label: 'By', value: (e) => e.actor || '—' },
+    ],
+    rows: events,
+  });
+}
+
+function discardForm(context, unit) {
+  return confirmedForm({
+    label: `Discard unit ${unit.product_code} ${unit.division || ''}`.trim(),
+    submitLabel: 'Discard this unit',
+    fields: [field({ name: 'reason', label: 'Reason', required: true, hint: 'Recorded with the unit and in the audit trail.', maxlength: '500' })],
+    confirm: (values) => ({
+      title: `Discard ${unit.product_code} ${unit.division || ''}?`,
+      text: `The unit will be discarded for the reason “${values.reason.trim()}”. A discarded unit can never be used again.`,
+      confirmLabel: 'Yes, discard the unit',
+    }),
+    onConfirm: async (values) => {
+      await api.post(`/api/v1/units/${encodeURIComponent(unit.id)}/discard`, { reason: values.reason.trim() });
+      registry.flash(`Unit ${unit.product_code} ${unit.division || ''} is discarded.`);
+      context.navigate(location.pathname + location.search, { replace: true });
+    },
+  });
+}
+
+function unitsSection(context, donation) {
+  const units = donation.units || [];
+  const slot = h('div', { class: 'unit-detail', 'aria-live': 'polite' });
+  const canDiscard = session.can('units.discard');
+  const FINAL = ['discarded', 'expired', 'transfused_reported', 'shipped'];
+  const show = async (unit) => {
+    replace(slot, h('p', { class: 'loading' }, 'Loading the unit’s history…'));
+    try {
+      const full = await api.get(`/api/v1/units/${encodeURIComponent(unit.id)}`);
+      if (!context.active()) return;
+      replace(slot,
+        h('h3', null, `History of unit ${unit.product_code} ${unit.division || ''}`.trim()),
+        historyTable(full),
+        canDiscard && !FINAL.includes(full.status)
+          ? h('div', { class: 'discard' }, h('h3', null, 'Discard this unit'), discardForm(context, full))
+          : null);
+    } catch (error) {
+      if (context.active()) replace(slot, message('error', error.message));
+    }
+  };
+  return h('section', { class: 'panel', 'aria-labelledby': 'units-title' },
+    h('h2', { id: 'units-title' }, 'Units'),
+    units.length
+      ? table({
+        caption: 'Units of this donation',
+        captionHidden: true,
+        columns: [
+          { label: 'Product', value: (u) => u.product_code, header: true },
+          { label: 'Description', value: (u) => u.description || chain.familyLabel(u.family) },
+          { label: 'Division', value: (u) => u.division || '00' },
+          { label: 'ABO/RhD', value: (u) => chain.group(u.abo, u.rhd) },
+          { label: 'Volume (mL)', value: (u) => u.volume_ml ?? '—', numeric: true },
+          { label: 'Expires', value: (u) => chain.wallClock(u.expires_at) },
+          { label: 'Status', value: (u) => chain.statusBadge(u.status) },
+          { label: 'Hold', value: (u) => u.hold || '—' },
+          {
+            label: 'Details',
+            value: (u) => h('button', {
+              type: 'button', class: 'button-secondary button-small',
+              'aria-label': `History of ${u.product_code} ${u.division || ''}`.trim(),
+              onClick: () => show(u),
+            }, 'History'),
+          },
+        ],
+        rows: units,
+      })
+      : h('p', { class: 'empty' }, 'Not processed yet: no units.'),
+    slot);
+}
+
+export async function render(context) {
+  const din = context.query.get('din') || '';
+  const notices = registry.notices();
+  const result = h('div', { class: 'lookup-result' });
+  const lookup = lookupForm(context, din, null);
+  replace(context.main,
+    h('h1', null, 'Unit lookup'),
+    notices.element,
+    lookup.element,
+    result);
+  if (!din) return;
+  let donation;
+  try {
+    donation = await api.get(`/api/v1/donations/${encodeURIComponent(din)}`);
+  } catch (error) {
+    if (!context.active()) return;
+    if (error.status === 404 || error.status === 400) {
+      lookup.din.setError(error.status === 404 && !error.field ? `No donation has the DIN ${din}.` : error.message);
+      lookup.din.focus();
+      return;
+    }
+    throw error;
+  }
+  if (!context.active()) return;
+  context.setTitle(`Unit lookup ${chain.dinText(donation)}`);
+  replace(result,
+    h('section', { class: 'panel', 'aria-labelledby': 'donation-title' },
+      h('h2', { id: 'donation-title' }, 'Donation ', h('span', { class: 'din-eye-readable' }, chain.dinText(donation))),
+      chain.details([
+        ['Donor', donation.donor_number ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(donation.donor_number)}` }, donation.donor_number) : donation.donor_number) : null],
+        ['Center', donation.center],
+        ['Procedure', chain.procedureLabel(donation.procedure)],
+        ['Collected', chain.when(donation.collected_at)],
+        ['Processed', donation.processed ? 'yes' : 'not yet'],
+        session.can('collections') ? ['Collection record', h('a', { href: `/collections/${encodeURIComponent(donation.din)}` }, 'Open the collection')] : null,
+      ])),
+    unitsSection(context, donation),
+    h('section', { class: 'panel', 'aria-labelledby': 'tests-title' },
+      h('h2', { id: 'tests-title' }, 'Test results'),
+      testsTable(donation.tests)));
+}
