@@ -2,13 +2,15 @@
 # load-demo.sh - load the demo company into a fresh database: the markets,
 # the four donor centers (two closed by the 2003 restructuring plan), a
 # hospital, the books of 2003 and the first quarter of 2004 that reproduce
-# the SPEC 2 figures (tests/fixtures/ledger), and the weighted shares.
+# the SPEC 2 figures (tests/fixtures/ledger), the weighted shares, the demo
+# product catalog and the blood-products chain (tools/load-demo-chain.sh).
 #
 #   tools/load-demo.sh DB [BLOODOPS]
 #
 # DB is a database created by `bloodops init` (a SQLite path or a
 # postgresql:// URL); BLOODOPS is the program (default ./bloodops). Used by
-# `make run` (tools/run.sh) and by the browser tests (tests/web).
+# `make run` (tools/run.sh) and by the browser tests (tests/web), which set
+# BLOODOPS_DEMO_CHAIN=no to leave out the donors, collections and units.
 set -eu
 cd "$(dirname "$0")/.."
 db=$1
@@ -29,3 +31,4 @@ bo journal import tests/fixtures/ledger/journal-2003-2004.csv
 bo shares set --period 2003Q1 --basic 7751000 --diluted 7834000
 bo shares set --period 2004Q1 --basic 7756000 --diluted 7947000
 bo catalog import data/catalog-demo.csv
+[ "${BLOODOPS_DEMO_CHAIN:-yes}" = no ] || tools/load-demo-chain.sh "$db" "$program"
