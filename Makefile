@@ -135,16 +135,27 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(OUT)/src/main.d
 
 # --- bench ---------------------------------------------------------------------
-# make bench: the general-ledger benchmark of SPEC 5 (bench/README.md): journal
-# import against raw SQLite bulk insertion, quarterly report against the SQL
-# aggregate over the journal. BENCH_LINES=N sets the journal size.
+# make bench: the benchmarks of SPEC 5 (bench/README.md). chain: the
+# blood-products chain (bench/chain_bench, under 3 minutes): durable
+# collections through the API against raw SQLite commits, a kill -9 under
+# load, DIN lookups against nginx. ledger: journal import against raw SQLite
+# bulk insertion, quarterly report against the SQL aggregate over the journal
+# (BENCH_LINES=N sets the journal size). BENCH_RUN=chain or BENCH_RUN=ledger
+# runs one.
+BENCH_RUN   ?= chain ledger
 BENCH_LINES ?= 10000000
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
 
 .PHONY: bench
-bench: $(BENCH_BIN)
-	@BENCH_LINES=$(BENCH_LINES) $(OUT)/bench/ledger_bench
+bench: bloodops $(BENCH_BIN)
+	@for bench in $(BENCH_RUN); do \
+	  case $$bench in \
+	    chain) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/chain_bench || exit 1;; \
+	    ledger) BENCH_LINES=$(BENCH_LINES) $(OUT)/bench/ledger_bench || exit 1;; \
+	    *) echo "make bench: no benchmark '$$bench' (chain, ledger)" >&2; exit 1;; \
+	  esac; \
+	done
 
 # Bench programs link the whole library (not main.o), like the unit tests.
 $(OUT)/bench/%: bench/%.c $(LIB_A)

@@ -6,11 +6,15 @@
  * route: a route's entry in its table names the roles allowed, so no handler
  * can forget it (Fossil's "check credentials first", made structural).
  */
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "http/http.h"
+#include <time.h>
+#include "base/date.h"
+#include "http/dispatch.h"
 #include "service/idempotency.h"
 #include "base/log.h"
 
@@ -255,6 +259,66 @@ static const char *session_token(http_request *request)
     return cookie;
 }
 
+/* --- sessions seen lately ---------------------------------------------------
+ *
+ * Every request checks its session; for the reads that make most of the
+ * traffic (a scanner looking DINs up), each worker thread remembers the
+ * sessions it checked. A remembered session is used only while nothing was
+ * written through this server since (a logout, a disabled user, a changed
+ * password all write) and for at most SESSION_CACHE_MS, which bounds how
+ * late this server sees a session ended by another process on the same
+ * database (the command line, a second server). Expiry is checked on every
+ * use. */
+
+enum { SESSION_CACHE_SLOTS = 64, SESSION_CACHE_MS = 1000 };
+
+typedef struct {
+    char token[AUTH_TOKEN_TEXT];
+    auth_session session;
+    uint64_t generation;
+    int64_t until_ms;
+} remembered_session;
+
+static _Thread_local remembered_session session_cache[SESSION_CACHE_SLOTS];
+static atomic_uint_fast64_t write_generation = 1;
+
+void http_writes_done(void) { atomic_fetch_add(&write_generation, 1); }
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Tokens are random hex: their first characters spread them well. */
+static remembered_session *session_slot(const char *token)
+{
+    unsigned spread = (unsigned char)token[0] * 31u + (unsigned char)token[1];
+    return &session_cache[spread % SESSION_CACHE_SLOTS];
+}
+
+static int session_lookup(db_conn *db, const char *token, auth_session *out, err *e)
+{
+    if (strlen(token) != AUTH_TOKEN_TEXT - 1)
+        return auth_session_lookup(db, token, out, e);
+    remembered_session *slot = session_slot(token);
+    uint64_t generation = atomic_load(&write_generation);
+    if (slot->generation == generation && slot->until_ms > monotonic_ms() &&
+        memcmp(slot->token, token, AUTH_TOKEN_TEXT) == 0 &&
+        slot->session.expires_at > timestamp_now()) {
+        *out = slot->session;
+        return 0;
+    }
+    if (auth_session_lookup(db, token, out, e))
+        return -1;
+    memcpy(slot->token, token, AUTH_TOKEN_TEXT);
+    slot->session = *out;
+    slot->generation = generation;
+    slot->until_ms = monotonic_ms() + SESSION_CACHE_MS;
+    return 0;
+}
+
 static int authenticate(http_request *request, err *e)
 {
     const char *token = session_token(request);
@@ -262,7 +326,7 @@ static int authenticate(http_request *request, err *e)
         return err_set(e, ERR_UNAUTHORIZED, NULL,
                        "not logged in: log in at POST /api/v1/login and send the session cookie "
                        "or an Authorization: Bearer token");
-    if (auth_session_lookup(request->service.db, token, &request->session, e))
+    if (session_lookup(request->service.db, token, &request->session, e))
         return -1;
     request->authenticated = 1;
     request->service.actor = request->session.actor;
@@ -293,7 +357,11 @@ static int parse_body(http_request *request, err *e)
 
 /* A POST with an Idempotency-Key: replay the remembered answer, or run the
  * handler and remember its answer (not server errors: those may succeed
- * when retried). */
+ * when retried). A write request is one job (server.c, store/db.h), so the
+ * answer is remembered in the same transaction as the change it reports:
+ * both are committed, or neither. On SQLite the lookup runs on the writer
+ * too, after every earlier write: a retry sent while the first request is
+ * still queued finds its answer. */
 static void run_idempotent(const http_route *route, http_request *request,
                            http_response *response)
 {
@@ -328,7 +396,7 @@ static void run_idempotent(const http_route *route, http_request *request,
     free(text);
 }
 
-void http_dispatch(http_request *request, http_response *response)
+const http_route *http_route_check(http_request *request, http_response *response)
 {
     err e;
     err_clear(&e);
@@ -366,7 +434,7 @@ void http_dispatch(http_request *request, http_response *response)
             response->status = 405;
             json_object_set_new(json_object_get(response->json, "error"), "code",
                                 json_string("method_not_allowed"));
-            return;
+            return NULL;
         }
         err_set(&e, ERR_NOT_FOUND, NULL, "no such endpoint: %s %s", request->method,
                 request->path);
@@ -393,11 +461,23 @@ void http_dispatch(http_request *request, http_response *response)
     }
     if (route->takes_body && parse_body(request, &e))
         goto fail;
+    return route;
+fail:
+    http_reply_error(response, &e);
+    return NULL;
+}
+
+void http_route_run(const http_route *route, http_request *request, http_response *response)
+{
     if (request->idempotency_key && request->authenticated && strcmp(request->method, "POST") == 0)
         run_idempotent(route, request, response);
     else
         route->handler(request, response);
-    return;
-fail:
-    http_reply_error(response, &e);
+}
+
+void http_dispatch(http_request *request, http_response *response)
+{
+    const http_route *route = http_route_check(request, response);
+    if (route)
+        http_route_run(route, request, response);
 }

@@ -6,11 +6,36 @@
  * thread-specific slot and closed when the thread ends. A request collects
  * its body up to the configured limit, then goes to http_dispatch; every
  * request gets an arena freed when it completes, and one access-log line.
- * SIGINT and SIGTERM stop accepting, let requests in flight finish (up to
- * 10 s) and close everything.
+ * Each request's reads share one read transaction (db_read_scope_begin).
+ *
+ * Writes (every method but GET and HEAD) are jobs (store/db.h): all they
+ * write commits together or not at all, the Idempotency-Key record with
+ * the change. On SQLite they are group-committed (store/group_commit.h):
+ * the worker checks the request (route, session, CSRF, role, body) and
+ * hands the handler to the one writer thread, which runs the queued
+ * handlers one after another in one transaction and commits once; the
+ * connection is suspended meanwhile (the worker goes on with others) and
+ * resumed when the commit is durable. If the commit failed, the answer of
+ * every request that wrote becomes 503 "the database is busy, try again".
+ * A login (the one write without a session) runs on its worker instead,
+ * as a job of its own taking turns with the writer: its argon2id password
+ * check must not hold up every other write. On PostgreSQL, whose WAL
+ * flush already serves concurrent commits together, each write request is
+ * a job on its worker's own connection.
+ *
+ * The expiry sweep (unit_expiry_sweep) runs at start and then every
+ * BLOODOPS_EXPIRY_SWEEP_SECONDS (default 300, 0: never) as a job like the
+ * others, acting as "system:expiry-sweep", and logs how many units expired.
+ *
+ * SIGINT and SIGTERM stop accepting, stop the sweep, let requests in flight
+ * finish (up to 10 s; those waiting for their commit too) and close
+ * everything.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -22,8 +47,10 @@
 #include <unistd.h>
 #include "base/buffer.h"
 #include "base/log.h"
-#include "http/http.h"
+#include "http/dispatch.h"
+#include "service/unit.h"
 #include "store/db.h"
+#include "store/group_commit.h"
 
 typedef struct {
     http_request request;
@@ -31,10 +58,17 @@ typedef struct {
     int too_large;
     struct timespec started;
     unsigned status;
+    http_response response;
+    /* A write request handed to the writer (SQLite). */
+    db_writer_job job;
+    const http_route *route;
+    struct MHD_Connection *suspended; /* set while its answer waits */
 } request_state;
 
 static const http_config *server_config;
 static pthread_key_t thread_db_key;
+/* SQLite: the group commit writer (NULL on PostgreSQL). */
+static db_writer *writer;
 /* Requests begun and not yet completed: shutdown waits for these, not for
  * idle keep-alive connections, which it simply closes. */
 static atomic_int requests_in_flight;
@@ -58,6 +92,8 @@ static db_conn *thread_db(err *e)
     }
     if (db_open(server_config->db_location, &conn, e))
         return NULL;
+    if (writer)
+        db_writer_take_turns(conn, writer);
     pthread_setspecific(thread_db_key, conn);
     return conn;
 }
@@ -154,6 +190,44 @@ static enum MHD_Result reply_error_now(struct MHD_Connection *connection, reques
     return send_response(connection, state, &response);
 }
 
+/* The answer of a write request whose commit failed: what the handler
+ * answered was not made durable, so it must not be sent. */
+static void commit_failed(http_response *response, const err *e)
+{
+    log_error("a commit failed: %s", e->message);
+    http_reply_error(response, e);
+    response->status = 503;
+    response->set_cookie = NULL;
+    response->replayed = 0;
+}
+
+/* A handler that failed mid-transaction must not leave it open. */
+static void transaction_left_open(db_conn *db, const http_request *request)
+{
+    if (!db_in_transaction(db))
+        return;
+    log_error("a handler left a transaction open: %s %s", request->method, request->path);
+    db_rollback(db);
+}
+
+/* On the writer's thread: the handler of a checked write request. */
+static void request_job_run(db_writer_job *job, db_conn *db)
+{
+    request_state *state = (request_state *)(void *)((char *)job - offsetof(request_state, job));
+    state->request.service.db = db;
+    http_route_run(state->route, &state->request, &state->response);
+    transaction_left_open(db, &state->request);
+}
+
+/* On the writer's thread, once the batch is committed (or failed): the
+ * worker answers when the connection is resumed. */
+static void request_job_done(db_writer_job *job)
+{
+    request_state *state = (request_state *)(void *)((char *)job - offsetof(request_state, job));
+    http_writes_done();
+    MHD_resume_connection(state->suspended);
+}
+
 static enum MHD_Result on_request(void *closure, struct MHD_Connection *connection,
                                   const char *url, const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -203,32 +277,65 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         return reply_error_now(connection, state, ERR_TOO_LARGE, message);
     }
 
+    if (state->suspended) {
+        /* Resumed: the writer ran the handler and the commit is known. */
+        state->suspended = NULL;
+        if (state->job.status != 0)
+            commit_failed(&state->response, &state->job.error);
+        return send_response(connection, state, &state->response);
+    }
+
     http_request *request = &state->request;
-    http_response response = {.status = 200};
+    http_response *response = &state->response;
+    response->status = 200;
     err e;
     /* The web application's files need no database. */
     if (http_web_serve(request->method, request->path,
                        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Accept-Encoding"),
                        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match"),
-                       &response))
-        return send_response(connection, state, &response);
+                       response))
+        return send_response(connection, state, response);
     request->body = buffer_text(&state->body);
     request->body_length = state->body.length;
     request->idempotency_key =
         MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Idempotency-Key");
-    request->service.db = thread_db(&e);
-    if (!request->service.db) {
+    db_conn *db = thread_db(&e);
+    request->service.db = db;
+    if (!db) {
         log_error("cannot open the database: %s", e.message);
         return reply_error_now(connection, state, ERR_BUSY, "the database is not available");
     }
-    http_dispatch(request, &response);
-    /* A handler that failed mid-transaction must not leave it open for the
-     * next request on this thread. */
-    if (db_in_transaction(request->service.db)) {
-        log_error("a handler left a transaction open: %s %s", request->method, request->path);
-        db_rollback(request->service.db);
+    int write = strcmp(request->method, "GET") != 0 && strcmp(request->method, "HEAD") != 0;
+    db_read_scope_begin(db);
+    const http_route *route = http_route_check(request, response);
+    if (route && !write) {
+        http_route_run(route, request, response);
+        transaction_left_open(db, request);
     }
-    return send_response(connection, state, &response);
+    db_read_scope_end(db);
+    if (route && write && writer && route->roles) {
+        /* Group commit: the writer runs the handler, the connection waits.
+         * Suspended first: the writer may be done before submit returns. */
+        state->route = route;
+        state->suspended = connection;
+        state->job.run = request_job_run;
+        state->job.done = request_job_done;
+        MHD_suspend_connection(connection);
+        db_writer_submit(writer, &state->job);
+        return MHD_YES;
+    }
+    if (route && write) {
+        /* PostgreSQL; or on SQLite a write without a session, a login, whose
+         * argon2id password check must not hold up the writer: a job of its
+         * own here, taking its turn with the writer. */
+        db_job_begin(db);
+        http_route_run(route, request, response);
+        transaction_left_open(db, request);
+        if (db_job_end(db, &e))
+            commit_failed(response, &e);
+        http_writes_done();
+    }
+    return send_response(connection, state, response);
 }
 
 static void on_completed(void *closure, struct MHD_Connection *connection,
@@ -255,6 +362,9 @@ static void on_completed(void *closure, struct MHD_Connection *connection,
         log_field(&fields, "terminated", "early");
     log_write(LOG_INFO, "request", buffer_text(&fields));
     buffer_free(&fields);
+    json_decref(state->response.json);
+    if (!state->response.body_static)
+        free((void *)state->response.body);
     json_decref(state->request.json);
     buffer_free(&state->body);
     arena_free(state->request.arena);
@@ -285,10 +395,148 @@ static int parse_listen(const char *listen, struct sockaddr_in *address, err *e)
     return 0;
 }
 
+/* --- the expiry sweep ------------------------------------------------------ */
+
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    int running, stop;
+    long seconds;
+} sweep = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* BLOODOPS_EXPIRY_SWEEP_SECONDS: default 300, 0 turns the sweep off. */
+static int sweep_seconds(long *seconds, err *e)
+{
+    const char *text = getenv("BLOODOPS_EXPIRY_SWEEP_SECONDS");
+    *seconds = 300;
+    if (!text || !*text)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (*end || errno || value < 0 || value > 7 * 24 * 3600)
+        return err_set(e, ERR_INVALID, "BLOODOPS_EXPIRY_SWEEP_SECONDS",
+                       "must be a number of seconds from 0 (no sweep) to 604800");
+    *seconds = value;
+    return 0;
+}
+
+typedef struct {
+    db_writer_job job; /* first: the writer hands back its address */
+    json_t *result;
+    err error;
+    int rc, done;
+} sweep_job;
+
+static void sweep_run(db_writer_job *job, db_conn *db)
+{
+    sweep_job *sweep_work = (sweep_job *)job;
+    service_context ctx = {.db = db, .actor = {.roles = ROLES_ALL}};
+    snprintf(ctx.actor.username, sizeof ctx.actor.username, "system:expiry-sweep");
+    sweep_work->rc = unit_expiry_sweep(&ctx, NULL, &sweep_work->result, &sweep_work->error);
+}
+
+static void sweep_done(db_writer_job *job)
+{
+    pthread_mutex_lock(&sweep.lock);
+    ((sweep_job *)job)->done = 1;
+    pthread_cond_signal(&sweep.wake);
+    pthread_mutex_unlock(&sweep.lock);
+}
+
+/* One sweep, through the writer (SQLite) or as a job of its own. */
+static void sweep_once(db_conn *db)
+{
+    sweep_job work = {.job = {.run = sweep_run, .done = sweep_done}};
+    if (writer) {
+        pthread_mutex_lock(&sweep.lock);
+        db_writer_submit(writer, &work.job);
+        while (!work.done)
+            pthread_cond_wait(&sweep.wake, &sweep.lock);
+        pthread_mutex_unlock(&sweep.lock);
+        if (work.rc == 0 && work.job.status != 0) {
+            work.rc = -1;
+            work.error = work.job.error;
+        }
+    } else {
+        db_job_begin(db);
+        sweep_run(&work.job, db);
+        if (db_job_end(db, work.rc ? NULL : &work.error))
+            work.rc = -1;
+    }
+    http_writes_done();
+    if (work.rc)
+        log_error("expiry sweep failed: %s", work.error.message);
+    else
+        log_info("expiry sweep: %" JSON_INTEGER_FORMAT " units expired",
+                 json_integer_value(json_object_get(work.result, "expired")));
+    json_decref(work.result);
+}
+
+/* Sweep at start (units may have expired while the server was down), then
+ * every sweep.seconds until stopped. */
+static void *sweep_main(void *unused)
+{
+    db_conn *db = NULL;
+    err e;
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    pthread_mutex_lock(&sweep.lock);
+    while (!sweep.stop) {
+        pthread_mutex_unlock(&sweep.lock);
+        if (db && !db_connected(db)) {
+            db_close(db);
+            db = NULL;
+        }
+        if (writer || db || db_open(server_config->db_location, &db, &e) == 0)
+            sweep_once(db);
+        else
+            log_error("expiry sweep: cannot open the database: %s", e.message);
+        pthread_mutex_lock(&sweep.lock);
+        next.tv_sec += sweep.seconds;
+        while (!sweep.stop &&
+               pthread_cond_timedwait(&sweep.wake, &sweep.lock, &next) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&sweep.lock);
+    db_close(db);
+    return unused;
+}
+
+static int sweep_start(err *e)
+{
+    if (sweep.seconds == 0)
+        return 0;
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&sweep.wake, &attributes);
+    pthread_condattr_destroy(&attributes);
+    if (pthread_create(&sweep.thread, NULL, sweep_main, NULL) != 0)
+        return err_set(e, ERR_INTERNAL, NULL, "cannot start the expiry sweep");
+    sweep.running = 1;
+    log_info("expiry sweep every %ld s", sweep.seconds);
+    return 0;
+}
+
+/* Stop the sweep; one that is running finishes first. */
+static void sweep_stop(void)
+{
+    if (!sweep.running)
+        return;
+    pthread_mutex_lock(&sweep.lock);
+    sweep.stop = 1;
+    pthread_cond_signal(&sweep.wake);
+    pthread_mutex_unlock(&sweep.lock);
+    pthread_join(sweep.thread, NULL);
+    sweep.running = 0;
+}
+
 int http_serve(const http_config *config, err *e)
 {
     struct sockaddr_in address;
-    if (parse_listen(config->listen, &address, e))
+    if (parse_listen(config->listen, &address, e) || sweep_seconds(&sweep.seconds, e))
         return -1;
     /* Open (and migrate) once up front so that a bad database fails now,
      * not at the first request. */
@@ -299,37 +547,61 @@ int http_serve(const http_config *config, err *e)
     server_config = config;
     pthread_key_create(&thread_db_key, thread_db_close);
 
-    /* Block the stop signals in every thread; main waits for them. */
+    /* Block the stop signals in every thread (so before any starts); main
+     * waits for them. */
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (!db_is_postgres(config->db_location) && db_writer_open(config->db_location, &writer, e))
+        return -1;
 
     struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
+        MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_ERROR_LOG,
+        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
         MHD_OPTION_THREAD_POOL_SIZE, config->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
         MHD_OPTION_END);
-    if (!daemon)
+    if (!daemon) {
+        db_writer_close(writer);
+        writer = NULL;
         return err_set(e, ERR_INTERNAL, "listen", "cannot listen on %s (in use, or not allowed?)",
                        config->listen);
+    }
+    if (sweep_start(e)) {
+        MHD_stop_daemon(daemon);
+        db_writer_close(writer);
+        writer = NULL;
+        return -1;
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     char host[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &address.sin_addr, host, sizeof host);
     printf("bloodops is serving http://%s:%u/\n", host, info ? info->port : 0);
     fflush(stdout);
-    log_info("serving on %s:%u with %u threads", host, info ? info->port : 0, config->threads);
+    log_info("serving on %s:%u with %u threads%s", host, info ? info->port : 0, config->threads,
+             writer ? ", writes group-committed" : "");
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     log_info("signal %d: stopping, letting requests in flight finish", signal_number);
     MHD_quiesce_daemon(daemon);
+    sweep_stop();
+    /* Requests waiting for their commit count as in flight: the committer
+     * still runs, so they are answered before the daemon stops. */
     for (int waited = 0; waited < 1000 && atomic_load(&requests_in_flight) > 0; waited++)
         usleep(10 * 1000);
     MHD_stop_daemon(daemon);
+    if (writer) {
+        uint64_t batches, jobs;
+        db_writer_counts(writer, &batches, &jobs);
+        log_info("group commit: %" PRIu64 " jobs in %" PRIu64 " commits", jobs, batches);
+    }
+    db_writer_close(writer);
+    writer = NULL;
     log_info("stopped");
     return 0;
 }

@@ -45,6 +45,9 @@ typedef struct db_backend {
     /* SQL that lists the user tables, one name per row, in name order. */
     const char *list_tables_sql;
     /* Transaction statements */
+    int control_prepared; /* BEGIN, COMMIT, SAVEPOINT... can be prepared */
+    int statement_locks;  /* a read outside a transaction takes file locks of
+                             its own: a read scope takes them once */
     const char *begin_write_sql;
     const char *begin_read_sql;
     /* Run inside the migration transaction so that two processes opening a

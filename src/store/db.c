@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sodium.h>
 #include "store/backend.h"
+#include "store/group_commit.h"
 #include "base/buffer.h"
 #include "base/date.h"
 
@@ -25,18 +26,48 @@ struct db_stmt {
     struct db_stmt *next_in_bucket;
 };
 
+/* What the open transaction of a connection is. */
+typedef enum {
+    TX_NONE,
+    TX_OWN,       /* BEGIN ... COMMIT */
+    TX_OUTER,     /* the first transaction of a job: the job's own, committed by
+                     db_job_end */
+    TX_SAVEPOINT, /* a savepoint inside the job's transaction */
+    TX_SCOPED     /* a read snapshot inside a read scope: the scope's */
+} tx_kind;
+
 struct db_conn {
     const db_backend *backend;
     void *handle;
-    int in_transaction;
+    tx_kind tx;
+    int tx_writes;  /* the open transaction was begun by db_begin */
     db_stmt *statements[STATEMENT_BUCKETS];
+    int job;        /* db_job_begin ... db_job_end */
+    int job_outer;  /* the job's transaction is open */
+    int job_kept;   /* write transactions kept in it */
+    int read_scope; /* db_read_scope_begin: its read transaction is open */
+    db_writer *turns; /* write transactions take turns with this writer */
+    int turn_held;
 };
 
+#define SAVEPOINT_SQL "SAVEPOINT bloodops_job"
+#define RELEASE_SQL "RELEASE bloodops_job"
+#define ROLLBACK_TO_SQL "ROLLBACK TO bloodops_job"
+
+/* The cache key of a statement's SQL: FNV-1a over its length and its first
+ * and last 48 bytes, which tell apart the statements of a program cheaply
+ * (db_prepare runs for every statement a request runs; equal keys are
+ * told apart by comparing the whole text). */
 static uint64_t hash_text(const char *text)
 {
-    uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        hash ^= *p;
+    enum { EDGE = 48 };
+    size_t length = strlen(text);
+    uint64_t hash = 1469598103934665603ULL ^ length;
+    const unsigned char *p = (const unsigned char *)text;
+    for (size_t i = 0; i < length; i++) {
+        if (i == EDGE && length > 2 * EDGE)
+            i = length - EDGE;
+        hash ^= p[i];
         hash *= 1099511628211ULL;
     }
     return hash;
@@ -96,48 +127,195 @@ int db_connected(const db_conn *conn)
     return !conn->backend->connected || conn->backend->connected(conn->handle);
 }
 
+/* BEGIN, COMMIT, SAVEPOINT...: prepared once per connection where the
+ * backend can (they run for every request). */
+static int control(db_conn *conn, const char *sql, err *e)
+{
+    if (!conn->backend->control_prepared)
+        return conn->backend->exec_script(conn->handle, sql, e);
+    db_stmt *stmt;
+    return db_prepare(conn, sql, &stmt, e) || db_exec_stmt(stmt, e) ? -1 : 0;
+}
+
+/* Reset every cached statement: one left mid-step would keep its read
+ * open. */
+static void reset_statements(db_conn *conn)
+{
+    for (int i = 0; i < STATEMENT_BUCKETS; i++)
+        for (db_stmt *stmt = conn->statements[i]; stmt; stmt = stmt->next_in_bucket)
+            conn->backend->reset(stmt->backend_statement);
+}
+
+/* The read scope's snapshot ends (before a write, or at the scope's end). */
+static void read_scope_release(db_conn *conn)
+{
+    if (!conn->read_scope)
+        return;
+    reset_statements(conn);
+    control(conn, "COMMIT", NULL);
+    conn->read_scope = 0;
+}
+
+void db_writer_take_turns(db_conn *conn, db_writer *writer) { conn->turns = writer; }
+
+/* Around a write transaction of a connection that takes turns. */
+static void turn_take(db_conn *conn)
+{
+    if (conn->turns && !conn->turn_held) {
+        db_writer_turn_begin(conn->turns);
+        conn->turn_held = 1;
+    }
+}
+
+static void turn_give(db_conn *conn)
+{
+    if (conn->turn_held) {
+        conn->turn_held = 0;
+        db_writer_turn_end(conn->turns);
+    }
+}
+
+void db_job_begin(db_conn *conn)
+{
+    assert(!conn->job && conn->tx == TX_NONE);
+    conn->job = 1;
+    conn->job_kept = 0;
+}
+
+int db_job_kept(const db_conn *conn) { return conn->job_kept; }
+
+int db_job_end(db_conn *conn, err *e)
+{
+    if (conn->tx != TX_NONE)
+        db_rollback(conn);
+    int rc = 0;
+    if (conn->job_outer) {
+        err failure;
+        if (control(conn, "COMMIT", &failure) != 0) {
+            reset_statements(conn);
+            control(conn, "ROLLBACK", NULL);
+            rc = err_set(e, ERR_BUSY, NULL, "the database is busy, try again (the commit failed: %s)",
+                         failure.message);
+        }
+        conn->job_outer = 0;
+        turn_give(conn);
+    }
+    conn->job = 0;
+    conn->job_kept = 0;
+    return rc;
+}
+
+/* A transaction inside a job: the job's own first one, or a savepoint. */
+static int job_transaction_begin(db_conn *conn, int writes, err *e)
+{
+    if (conn->job_outer) {
+        if (control(conn, SAVEPOINT_SQL, e) != 0)
+            return -1;
+        conn->tx = TX_SAVEPOINT;
+    } else {
+        turn_take(conn);
+        if (control(conn, conn->backend->begin_write_sql, e) != 0) {
+            turn_give(conn);
+            return -1;
+        }
+        conn->job_outer = 1;
+        conn->tx = TX_OUTER;
+    }
+    conn->tx_writes = writes;
+    return 0;
+}
+
 int db_begin(db_conn *conn, err *e)
 {
-    assert(!conn->in_transaction);
-    if (conn->backend->exec_script(conn->handle, conn->backend->begin_write_sql, e) != 0)
+    assert(conn->tx == TX_NONE);
+    read_scope_release(conn);
+    if (conn->job)
+        return job_transaction_begin(conn, 1, e);
+    turn_take(conn);
+    if (control(conn, conn->backend->begin_write_sql, e) != 0) {
+        turn_give(conn);
         return -1;
-    conn->in_transaction = 1;
+    }
+    conn->tx = TX_OWN;
+    conn->tx_writes = 1;
     return 0;
 }
 
 int db_begin_read(db_conn *conn, err *e)
 {
-    assert(!conn->in_transaction);
-    if (conn->backend->exec_script(conn->handle, conn->backend->begin_read_sql, e) != 0)
+    assert(conn->tx == TX_NONE);
+    /* After the job wrote: inside its transaction, seeing its writes. */
+    if (conn->job_outer)
+        return job_transaction_begin(conn, 0, e);
+    if (conn->read_scope) {
+        conn->tx = TX_SCOPED;
+        conn->tx_writes = 0;
+        return 0;
+    }
+    if (control(conn, conn->backend->begin_read_sql, e) != 0)
         return -1;
-    conn->in_transaction = 1;
+    conn->tx = TX_OWN;
+    conn->tx_writes = 0;
     return 0;
 }
 
 int db_commit(db_conn *conn, err *e)
 {
-    assert(conn->in_transaction);
-    if (conn->backend->exec_script(conn->handle, "COMMIT", e) != 0) {
+    assert(conn->tx != TX_NONE);
+    tx_kind kind = conn->tx;
+    if ((kind == TX_OWN && control(conn, "COMMIT", e) != 0) ||
+        (kind == TX_SAVEPOINT && control(conn, RELEASE_SQL, e) != 0)) {
         db_rollback(conn);
         return -1;
     }
-    conn->in_transaction = 0;
+    /* TX_OUTER is committed by db_job_end, TX_SCOPED ends with its scope. */
+    conn->tx = TX_NONE;
+    if (kind == TX_OWN)
+        turn_give(conn);
+    if ((kind == TX_OUTER || kind == TX_SAVEPOINT) && conn->tx_writes)
+        conn->job_kept++;
     return 0;
 }
 
 void db_rollback(db_conn *conn)
 {
-    if (!conn->in_transaction)
+    tx_kind kind = conn->tx;
+    if (kind == TX_NONE || kind == TX_SCOPED) {
+        conn->tx = TX_NONE;
         return;
+    }
     /* Statements left mid-step would keep read locks; reset them all. */
-    for (int i = 0; i < STATEMENT_BUCKETS; i++)
-        for (db_stmt *stmt = conn->statements[i]; stmt; stmt = stmt->next_in_bucket)
-            conn->backend->reset(stmt->backend_statement);
-    conn->backend->exec_script(conn->handle, "ROLLBACK", NULL);
-    conn->in_transaction = 0;
+    reset_statements(conn);
+    if (kind == TX_SAVEPOINT) {
+        if (control(conn, ROLLBACK_TO_SQL, NULL) == 0)
+            control(conn, RELEASE_SQL, NULL);
+    } else {
+        /* TX_OWN, or TX_OUTER: the job's first transaction, nothing else
+         * is in it. */
+        control(conn, "ROLLBACK", NULL);
+        conn->job_outer = 0;
+        turn_give(conn);
+    }
+    conn->tx = TX_NONE;
 }
 
-int db_in_transaction(const db_conn *conn) { return conn->in_transaction; }
+void db_read_scope_begin(db_conn *conn)
+{
+    assert(conn->tx == TX_NONE && !conn->read_scope);
+    /* SQLite: there every statement outside a transaction takes and drops
+     * its locks, which one transaction does once. */
+    if (conn->backend->statement_locks && control(conn, "BEGIN", NULL) == 0)
+        conn->read_scope = 1;
+}
+
+void db_read_scope_end(db_conn *conn)
+{
+    if (conn->tx == TX_SCOPED)
+        conn->tx = TX_NONE;
+    read_scope_release(conn);
+}
+
+int db_in_transaction(const db_conn *conn) { return conn->tx != TX_NONE; }
 
 int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e)
 {

@@ -1,8 +1,8 @@
 /*
  * db.h - the database interface every service uses.
  *
- * One small API over two backends: SQLite (embedded, the default) and, from
- * the next milestone, PostgreSQL. Services write portable SQL with `?`
+ * One small API over two backends: SQLite (embedded, the default) and
+ * PostgreSQL. Services write portable SQL with `?`
  * placeholders and bind every value; no SQL is ever built from user data.
  * Backends map their errors to the same err codes (a unique violation is
  * ERR_CONFLICT on both), so nothing above this layer knows which one runs.
@@ -11,7 +11,8 @@
  * per connection and cached by their SQL text (db_prepare returns the cached
  * statement, reset and with its bindings cleared), so hot paths never parse
  * SQL twice. Inserts that need the new key use `INSERT ... RETURNING id`,
- * which both backends support, through db_insert_returning_id.
+ * which both backends support, through db_insert_returning_id. Write
+ * transactions can be grouped into jobs that commit together (below).
  */
 #ifndef BLOODOPS_STORE_DB_H
 #define BLOODOPS_STORE_DB_H
@@ -44,12 +45,42 @@ const char *db_backend_name(const db_conn *conn);
 
 /* Write transactions. db_begin takes the write lock at once (SQLite:
  * BEGIN IMMEDIATE) so that a transaction never fails half way on a lock
- * upgrade. db_begin_read starts a consistent read-only snapshot. */
+ * upgrade. db_begin_read starts a consistent read-only snapshot. A
+ * connection has one transaction open at a time (jobs, below, nest them). */
 int db_begin(db_conn *conn, err *e);
 int db_begin_read(db_conn *conn, err *e);
 int db_commit(db_conn *conn, err *e);
 void db_rollback(db_conn *conn);
 int db_in_transaction(const db_conn *conn);
+
+/* --- jobs ---------------------------------------------------------------
+ *
+ * A job is a unit of work whose write transactions become durable
+ * together, or not at all: the first db_begin of the job opens the job's
+ * transaction (db_rollback of it undoes the transaction, which holds
+ * nothing else yet); each db_begin after it opens a SAVEPOINT inside
+ * (db_commit RELEASEs it, db_rollback rolls back to it, so a use case that
+ * fails undoes only its own changes); db_job_end COMMITs. Services do not know:
+ * they call db_begin / db_commit / db_rollback as always. A read snapshot
+ * begun after the job wrote is a savepoint too (it sees what the job
+ * wrote). Group commit (store/group_commit.h) runs many requests as one
+ * job; a PostgreSQL server runs each request as a job of its own. */
+
+void db_job_begin(db_conn *conn);
+/* Write transactions the job has kept (committed into it) so far. */
+int db_job_kept(const db_conn *conn);
+/* End the job: a transaction still open is rolled back, the job's
+ * transaction is committed. -1 with ERR_BUSY ("the database is busy, try
+ * again") when that commit fails: then nothing of the job was kept. */
+int db_job_end(db_conn *conn, err *e);
+
+/* A read scope (SQLite; nothing on PostgreSQL): one read transaction for
+ * everything read until db_read_scope_end, so a request that runs several
+ * statements takes its snapshot (and its file locks) once, and sees one
+ * state throughout; db_begin_read inside it is that snapshot. A write
+ * transaction begun inside ends the scope's snapshot first. */
+void db_read_scope_begin(db_conn *conn);
+void db_read_scope_end(db_conn *conn);
 
 /* Prepare (or fetch from the connection's cache) a statement. */
 int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e);
