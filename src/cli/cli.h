@@ -104,6 +104,16 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
 /* Print one object: as "key: value" lines for tables, else as a one-row list. */
 void cli_print_object(const cli_invocation *invocation, json_t *object, const cli_column *columns);
 
+/* A command's service call, reading its own options and arguments, and how
+ * the command prints its answer. */
+typedef int (*cli_command_call)(service_context *ctx, cli_invocation *invocation, json_t **out,
+                                err *e);
+typedef void (*cli_printer)(const cli_invocation *invocation, json_t *result);
+
+/* Open the database, make the call and print its answer with `print`.
+ * Returns the exit status. */
+int cli_run(cli_invocation *invocation, cli_command_call call, cli_printer print);
+
 /* A service call that answers one object for `input`. */
 typedef int (*cli_object_call)(service_context *ctx, const void *input, json_t **out, err *e);
 

@@ -95,27 +95,6 @@ static const cli_column inventory_columns[] = {
     {"center", "CENTER"}, {"family", "FAMILY"}, {"group", "GROUP"}, {"band", "DAYS LEFT"},
     {"status", "STATUS"}, {"count", "UNITS"}, {0}};
 
-typedef int (*collection_call)(service_context *ctx, cli_invocation *invocation, json_t **out,
-                               err *e);
-typedef void (*collection_printer)(const cli_invocation *invocation, json_t *result);
-
-/* Open the database, make the call, print its answer. */
-static int run_call(cli_invocation *invocation, collection_call call, collection_printer print)
-{
-    err e;
-    service_context ctx;
-    json_t *result = NULL;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc = call(&ctx, invocation, &result, &e);
-    cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
-    print(invocation, result);
-    json_decref(result);
-    return CLI_OK;
-}
-
 static const char *opt(const cli_invocation *invocation, const char *name)
 {
     return cli_option_value(invocation, name);
@@ -181,7 +160,7 @@ static void print_record(const cli_invocation *invocation, json_t *result)
 
 static int run_record(cli_invocation *invocation)
 {
-    return run_call(invocation, call_record, print_record);
+    return cli_run(invocation, call_record, print_record);
 }
 
 static int call_collection_list(service_context *ctx, const void *filter, service_page *page,
@@ -236,7 +215,7 @@ static void print_process(const cli_invocation *invocation, json_t *result)
 
 static int run_process(cli_invocation *invocation)
 {
-    return run_call(invocation, call_process, print_process);
+    return cli_run(invocation, call_process, print_process);
 }
 
 /* --- units ------------------------------------------------------------------ */
@@ -254,7 +233,7 @@ static void print_lookup(const cli_invocation *invocation, json_t *result)
 
 static int run_lookup(cli_invocation *invocation)
 {
-    return run_call(invocation, call_lookup, print_lookup);
+    return cli_run(invocation, call_lookup, print_lookup);
 }
 
 static int call_unit_show(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
@@ -269,7 +248,7 @@ static void print_unit(const cli_invocation *invocation, json_t *result)
 
 static int run_unit_show(cli_invocation *invocation)
 {
-    return run_call(invocation, call_unit_show, print_unit);
+    return cli_run(invocation, call_unit_show, print_unit);
 }
 
 static int call_discard(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
@@ -279,7 +258,7 @@ static int call_discard(service_context *ctx, cli_invocation *invocation, json_t
 
 static int run_discard(cli_invocation *invocation)
 {
-    return run_call(invocation, call_discard, print_unit);
+    return cli_run(invocation, call_discard, print_unit);
 }
 
 static int call_expire(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
@@ -303,7 +282,7 @@ static void print_expire(const cli_invocation *invocation, json_t *result)
 
 static int run_expire(cli_invocation *invocation)
 {
-    return run_call(invocation, call_expire, print_expire);
+    return cli_run(invocation, call_expire, print_expire);
 }
 
 /* --- inventory -------------------------------------------------------------- */
@@ -337,7 +316,7 @@ static void print_inventory(const cli_invocation *invocation, json_t *result)
 
 static int run_inventory(cli_invocation *invocation)
 {
-    return run_call(invocation, call_inventory, print_inventory);
+    return cli_run(invocation, call_inventory, print_inventory);
 }
 
 static const cli_option record_options[] = {

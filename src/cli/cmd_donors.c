@@ -89,27 +89,6 @@ static const cli_column setting_columns[] = {
     {"name", "NAME"}, {"value", "VALUE"}, {"default", "DEFAULT"}, {"min", "MIN"},
     {"max", "MAX"}, {"description", "DESCRIPTION"}, {0}};
 
-typedef int (*donor_call)(service_context *ctx, cli_invocation *invocation, json_t **out,
-                          err *e);
-typedef void (*donor_printer)(const cli_invocation *invocation, json_t *result);
-
-/* Open the database, make the call, print its answer with `print`. */
-static int run_call(cli_invocation *invocation, donor_call call, donor_printer print)
-{
-    err e;
-    service_context ctx;
-    json_t *result = NULL;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc = call(&ctx, invocation, &result, &e);
-    cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
-    print(invocation, result);
-    json_decref(result);
-    return CLI_OK;
-}
-
 static const char *opt(const cli_invocation *invocation, const char *name)
 {
     return cli_option_value(invocation, name);
@@ -155,7 +134,7 @@ static int call_register(service_context *ctx, cli_invocation *invocation, json_
 
 static int run_register(cli_invocation *invocation)
 {
-    return run_call(invocation, call_register, print_donor);
+    return cli_run(invocation, call_register, print_donor);
 }
 
 static int call_list(service_context *ctx, const void *filter, service_page *page, json_t **out,
@@ -179,7 +158,7 @@ static int call_show(service_context *ctx, cli_invocation *invocation, json_t **
 
 static int run_show(cli_invocation *invocation)
 {
-    return run_call(invocation, call_show, print_donor_history);
+    return cli_run(invocation, call_show, print_donor_history);
 }
 
 static int call_update(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
@@ -193,7 +172,7 @@ static int call_update(service_context *ctx, cli_invocation *invocation, json_t 
 
 static int run_update(cli_invocation *invocation)
 {
-    return run_call(invocation, call_update, print_donor);
+    return cli_run(invocation, call_update, print_donor);
 }
 
 /* --- eligibility ----------------------------------------------------------- */
@@ -244,7 +223,7 @@ static int call_check(service_context *ctx, cli_invocation *invocation, json_t *
 
 static int run_check(cli_invocation *invocation)
 {
-    return run_call(invocation, call_check, print_check);
+    return cli_run(invocation, call_check, print_check);
 }
 
 /* --- deferrals --------------------------------------------------------------- */
@@ -265,7 +244,7 @@ static int call_defer(service_context *ctx, cli_invocation *invocation, json_t *
 
 static int run_defer(cli_invocation *invocation)
 {
-    return run_call(invocation, call_defer, print_deferral);
+    return cli_run(invocation, call_defer, print_deferral);
 }
 
 static int call_undefer(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
@@ -275,7 +254,7 @@ static int call_undefer(service_context *ctx, cli_invocation *invocation, json_t
 
 static int run_undefer(cli_invocation *invocation)
 {
-    return run_call(invocation, call_undefer, print_deferral);
+    return cli_run(invocation, call_undefer, print_deferral);
 }
 
 static void print_reasons(const cli_invocation *invocation, json_t *result)
@@ -291,7 +270,7 @@ static int call_reasons(service_context *ctx, cli_invocation *invocation, json_t
 
 static int run_reasons(cli_invocation *invocation)
 {
-    return run_call(invocation, call_reasons, print_reasons);
+    return cli_run(invocation, call_reasons, print_reasons);
 }
 
 /* --- settings ------------------------------------------------------------------ */
@@ -314,7 +293,7 @@ static int call_settings(service_context *ctx, cli_invocation *invocation, json_
 
 static int run_settings(cli_invocation *invocation)
 {
-    return run_call(invocation, call_settings, print_settings);
+    return cli_run(invocation, call_settings, print_settings);
 }
 
 static int call_set(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
@@ -325,7 +304,7 @@ static int call_set(service_context *ctx, cli_invocation *invocation, json_t **o
 
 static int run_set(cli_invocation *invocation)
 {
-    return run_call(invocation, call_set, print_setting);
+    return cli_run(invocation, call_set, print_setting);
 }
 
 static const cli_option register_options[] = {

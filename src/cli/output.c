@@ -160,6 +160,22 @@ void cli_print_object(const cli_invocation *invocation, json_t *object, const cl
     buffer_free(&text);
 }
 
+int cli_run(cli_invocation *invocation, cli_command_call call, cli_printer print)
+{
+    err e;
+    service_context ctx;
+    json_t *result = NULL;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc = call(&ctx, invocation, &result, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    print(invocation, result);
+    json_decref(result);
+    return CLI_OK;
+}
+
 int cli_print_one(cli_invocation *invocation, cli_object_call call, const void *input,
                   const cli_column *columns)
 {
