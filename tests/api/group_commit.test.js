@@ -341,7 +341,7 @@ test('BLOODOPS_EXPIRY_SWEEP_SECONDS: the sweep runs at start and on its period a
     });
     assert.equal(processed.status, 201, processed.text);
     const unit = processed.json.units[0];
-    assert.ok(await srv.waitForLog(/expiry sweep: 1 units expired/, 5000), `a later sweep expired it: ${srv.stderr()}`);
+    assert.ok(await srv.waitForLog(/expiry sweep: 1 units expired/, 20000), `a later sweep expired it: ${srv.stderr()}`);
     const shown = await srv.api('GET', `/api/v1/units/${unit.id}`, { token: admin.token });
     assert.equal(shown.json.status, 'expired', shown.text);
     const event = shown.json.events[shown.json.events.length - 1];

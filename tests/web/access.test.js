@@ -95,7 +95,7 @@ describe('access by role, and user administration', () => {
     await form.getByRole('checkbox', { name: 'Executive' }).check();
     await form.getByRole('checkbox', { name: 'Finance' }).check();
     await form.getByRole('button', { name: 'Add the user' }).click();
-    await page.waitForFunction(() => document.querySelector('input[name="password"]').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('input[name="password"]')?.getAttribute('aria-invalid') === 'true');
     assert.match(await form.locator('.field-error:visible').textContent(), /must be 10 to 128 characters/);
     assert.equal(await form.getByRole('checkbox', { name: 'Executive' }).getAttribute('aria-invalid'), null, 'the roles are fine now');
 

@@ -316,7 +316,7 @@ describe('the blood-products chain, collection to release', () => {
     await form.getByLabel('User name').fill('admin');
     await form.getByLabel('Password').fill('not the password');
     await form.getByRole('button', { name: 'Sign and release 3 units' }).click();
-    await page.waitForFunction(() => document.querySelector('.signature-panel input[name="password"]').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('.signature-panel input[name="password"]')?.getAttribute('aria-invalid') === 'true');
     const password = form.getByLabel('Password');
     const errorId = (await password.getAttribute('aria-describedby')).split(' ').find((id) => id.endsWith('-error'));
     assert.ok(await page.locator(`#${errorId}`).isVisible());
@@ -356,7 +356,7 @@ describe('the blood-products chain, collection to release', () => {
     const wrong = din.eye_readable.endsWith('[A]') ? 'B' : 'A';
     await page.keyboard.type(`${din.din}${wrong}`);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('input[name="din"]').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('input[name="din"]')?.getAttribute('aria-invalid') === 'true');
     assert.match(await page.locator('.lookup-form .field-error').textContent(), /check character/i);
     assert.equal(await page.evaluate(() => document.activeElement.name), 'din', 'the field keeps the focus');
     await page.keyboard.type(`=${din.din}${din.flags}`, { delay: 5 });

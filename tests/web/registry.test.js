@@ -58,7 +58,7 @@ describe('registry pages', () => {
     await form.getByRole('button', { name: 'Add the center' }).click();
 
     const fin = form.getByLabel('Facility identification number (FIN)');
-    await page.waitForFunction(() => document.querySelector('input[name="fin"]').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('input[name="fin"]')?.getAttribute('aria-invalid') === 'true');
     const errorId = (await fin.getAttribute('aria-describedby')).split(' ').find((id) => id.endsWith('-error'));
     const error = page.locator(`#${errorId}`);
     assert.equal(await error.isVisible(), true);
@@ -90,7 +90,7 @@ describe('registry pages', () => {
     const search = page.getByLabel('Search centers');
     await search.fill('x'.repeat(101));
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.waitForFunction(() => document.querySelector('#list-search').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('#list-search')?.getAttribute('aria-invalid') === 'true');
     assert.match(await page.locator('#list-search-error').textContent(), /must be at most 100 characters/);
     assert.equal(await page.locator('.list-table').textContent(), '', 'no list, and no second message');
 
@@ -111,7 +111,7 @@ describe('registry pages', () => {
 
     await form.getByLabel('Facility identification number (FIN)').fill('W12');
     await form.getByRole('button', { name: 'Save changes' }).click();
-    await page.waitForFunction(() => document.querySelector('form input[name="fin"]').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('form input[name="fin"]')?.getAttribute('aria-invalid') === 'true');
     assert.match(await form.locator('.field-error:visible').textContent(), /facility identification number/);
 
     await form.getByLabel('Facility identification number (FIN)').fill('W0005');
@@ -176,7 +176,7 @@ describe('registry pages', () => {
     const form = page.getByRole('form', { name: 'Edit the hospital' });
     await form.getByLabel('Billing terms (days)').fill('400');
     await form.getByRole('button', { name: 'Save changes' }).click();
-    await page.waitForFunction(() => document.querySelector('input[name="billing_terms_days"]').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('input[name="billing_terms_days"]')?.getAttribute('aria-invalid') === 'true');
     assert.match(await form.locator('.field-error:visible').textContent(), /from 0 to 365/);
     await form.getByLabel('Billing terms (days)').fill('');
     await form.getByRole('button', { name: 'Save changes' }).click();
@@ -200,7 +200,7 @@ describe('registry pages', () => {
     await form.getByLabel('Code').fill('la');
     await form.getByLabel('Name').fill('Los Angeles again');
     await form.getByRole('button', { name: 'Add the market' }).click();
-    await page.waitForFunction(() => document.querySelector('input[name="code"]').getAttribute('aria-invalid') === 'true');
+    await page.waitForFunction(() => document.querySelector('input[name="code"]')?.getAttribute('aria-invalid') === 'true');
     assert.match(await form.locator('.field-error:visible').textContent(), /market 'LA' already exists/);
     await form.getByLabel('Code').fill('tx');
     await form.getByLabel('Name').fill('Texas');
