@@ -513,6 +513,7 @@ describe('the blood-products chain, collection to release', () => {
 
     await page.locator('#site-nav').getByRole('link', { name: 'Lookback' }).click();
     await page.getByRole('heading', { name: 'Lookback cases' }).waitFor();
+    await page.locator('.list-table tbody tr').first().waitFor(); // the list is fetched after the heading
     assert.equal(await page.locator('.list-table tbody tr').count(), 1);
     assert.match(await page.locator('.list-table tbody tr').textContent(), /HIV/);
     app.assertClean(page);
