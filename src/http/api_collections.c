@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include "http/http.h"
+#include "http/measurements.h"
 #include "service/collection.h"
 #include "service/unit.h"
 
@@ -22,71 +23,31 @@
 #define STAFF (ROLE_ADMIN | ROLE_CENTER_STAFF)
 #define PROCESSORS (ROLE_ADMIN | ROLE_CENTER_STAFF | ROLE_LAB)
 
-/* Hemoglobin and temperature come as JSON numbers (13.4) or text ("13.4"):
- * numbers are turned into their text for the service to read. */
-static int decimals_as_text(http_request *request, err *e)
-{
-    static const char *const names[] = {"hemoglobin", "temperature"};
-    for (int i = 0; i < 2 && json_is_object(request->json); i++) {
-        json_t *value = json_object_get(request->json, names[i]);
-        char text[64];
-        if (!value || json_is_null(value) || json_is_string(value))
-            continue;
-        if (!json_is_number(value))
-            return err_set(e, ERR_INVALID, names[i], "must be a number, e.g. %s",
-                           i == 0 ? "13.4" : "36.8");
-        if (json_is_integer(value))
-            snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
-        else
-            snprintf(text, sizeof text, "%.15g", json_real_value(value));
-        json_object_set_new(request->json, names[i], json_string(text));
-    }
-    return 0;
-}
-
 static void collections_record(http_request *request, http_response *response)
 {
     static const http_field fields[] = {
-        {"donor", FIELD_STRING, 1},            {"center", FIELD_STRING, 1},
-        {"procedure", FIELD_STRING, 1},        {"din", FIELD_STRING, 0},
-        {"collected_at", FIELD_STRING, 0},     {"device", FIELD_STRING, 0},
-        {"volume_ml", FIELD_INTEGER_TEXT, 1},  {"reaction", FIELD_STRING, 0},
-        {"reaction_note", FIELD_STRING, 0},    {"staff", FIELD_STRING, 0},
-        {"weight_lb", FIELD_INTEGER_TEXT, 0},  {"height_in", FIELD_INTEGER_TEXT, 0},
-        {"hemoglobin", FIELD_STRING, 0},       {"hematocrit", FIELD_INTEGER_TEXT, 0},
-        {"temperature", FIELD_STRING, 0},      {"systolic", FIELD_INTEGER_TEXT, 0},
-        {"diastolic", FIELD_INTEGER_TEXT, 0},  {"pulse", FIELD_INTEGER_TEXT, 0},
-        {"platelet_count", FIELD_INTEGER_TEXT, 0}, {"parental_consent", FIELD_BOOLEAN, 0},
+        {"donor", FIELD_STRING, 1},           {"center", FIELD_STRING, 1},
+        {"din", FIELD_STRING, 0},             {"collected_at", FIELD_STRING, 0},
+        {"device", FIELD_STRING, 0},          {"volume_ml", FIELD_INTEGER_TEXT, 1},
+        {"reaction", FIELD_STRING, 0},        {"reaction_note", FIELD_STRING, 0},
+        {"staff", FIELD_STRING, 0},           HTTP_MEASUREMENT_FIELDS,
         {0}};
     err e;
     json_t *result = NULL;
-    int rc = decimals_as_text(request, &e) || http_body_check(request, fields, &e);
+    int rc = http_body_check(request, fields, &e);
     if (rc == 0) {
-        json_t *consent = json_object_get(request->json, "parental_consent");
         collection_request r = {
             .donor = http_body_string(request, "donor"),
             .center = http_body_string(request, "center"),
             .din = http_body_string(request, "din"),
             .collected_at = http_body_string(request, "collected_at"),
             .device = http_body_string(request, "device"),
-            .volume_ml = http_body_integer_text(request, "volume_ml"),
+            .volume_ml = http_body_number_text(request, "volume_ml"),
             .reaction = http_body_string(request, "reaction"),
             .reaction_note = http_body_string(request, "reaction_note"),
             .staff = http_body_string(request, "staff"),
-            .eligibility = {
-                .procedure = http_body_string(request, "procedure"),
-                .weight_lb = http_body_integer_text(request, "weight_lb"),
-                .height_in = http_body_integer_text(request, "height_in"),
-                .hemoglobin = http_body_string(request, "hemoglobin"),
-                .hematocrit = http_body_integer_text(request, "hematocrit"),
-                .temperature = http_body_string(request, "temperature"),
-                .systolic = http_body_integer_text(request, "systolic"),
-                .diastolic = http_body_integer_text(request, "diastolic"),
-                .pulse = http_body_integer_text(request, "pulse"),
-                .platelet_count = http_body_integer_text(request, "platelet_count"),
-                .parental_consent =
-                    json_is_boolean(consent) ? (json_is_true(consent) ? "yes" : "no") : NULL,
-            }};
+        };
+        http_body_measurements(request, &r.eligibility);
         rc = collection_record(&request->service, &r, &result, &e);
     }
     http_reply_result(response, 201, rc, result, &e);

@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include "http/http.h"
+#include "http/measurements.h"
 #include "service/donor.h"
 
 #define READERS                                                                                  \
@@ -87,58 +88,32 @@ static void donors_edit(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-/* Hemoglobin and temperature come as JSON numbers (13.4) or text ("13.4"):
- * numbers are turned into their text for the service to read. */
-static int decimals_as_text(http_request *request, err *e)
+void http_body_measurements(http_request *request, eligibility_request *out)
 {
-    static const char *const names[] = {"hemoglobin", "temperature"};
-    for (int i = 0; i < 2 && json_is_object(request->json); i++) {
-        json_t *value = json_object_get(request->json, names[i]);
-        char text[64];
-        if (!value || json_is_null(value) || json_is_string(value))
-            continue;
-        if (!json_is_number(value))
-            return err_set(e, ERR_INVALID, names[i], "must be a number, e.g. %s",
-                           i == 0 ? "13.4" : "36.8");
-        if (json_is_integer(value))
-            snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
-        else
-            snprintf(text, sizeof text, "%.15g", json_real_value(value));
-        json_object_set_new(request->json, names[i], json_string(text));
-    }
-    return 0;
+    json_t *consent = json_object_get(request->json, "parental_consent");
+    out->procedure = http_body_string(request, "procedure");
+    out->weight_lb = http_body_number_text(request, "weight_lb");
+    out->height_in = http_body_number_text(request, "height_in");
+    out->hemoglobin = http_body_number_text(request, "hemoglobin");
+    out->hematocrit = http_body_number_text(request, "hematocrit");
+    out->temperature = http_body_number_text(request, "temperature");
+    out->systolic = http_body_number_text(request, "systolic");
+    out->diastolic = http_body_number_text(request, "diastolic");
+    out->pulse = http_body_number_text(request, "pulse");
+    out->platelet_count = http_body_number_text(request, "platelet_count");
+    out->parental_consent =
+        json_is_boolean(consent) ? (json_is_true(consent) ? "yes" : "no") : NULL;
 }
 
 static void donors_eligibility(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"procedure", FIELD_STRING, 1},        {"weight_lb", FIELD_INTEGER_TEXT, 0},
-        {"height_in", FIELD_INTEGER_TEXT, 0},  {"hemoglobin", FIELD_STRING, 0},
-        {"hematocrit", FIELD_INTEGER_TEXT, 0}, {"temperature", FIELD_STRING, 0},
-        {"systolic", FIELD_INTEGER_TEXT, 0},   {"diastolic", FIELD_INTEGER_TEXT, 0},
-        {"pulse", FIELD_INTEGER_TEXT, 0},      {"platelet_count", FIELD_INTEGER_TEXT, 0},
-        {"parental_consent", FIELD_BOOLEAN, 0}, {"on", FIELD_STRING, 0},
-        {0}};
+    static const http_field fields[] = {HTTP_MEASUREMENT_FIELDS, {"on", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = decimals_as_text(request, &e) || http_body_check(request, fields, &e);
+    int rc = http_body_check(request, fields, &e);
     if (rc == 0) {
-        json_t *consent = json_object_get(request->json, "parental_consent");
-        eligibility_request r = {
-            .procedure = http_body_string(request, "procedure"),
-            .weight_lb = http_body_integer_text(request, "weight_lb"),
-            .height_in = http_body_integer_text(request, "height_in"),
-            .hemoglobin = http_body_string(request, "hemoglobin"),
-            .hematocrit = http_body_integer_text(request, "hematocrit"),
-            .temperature = http_body_string(request, "temperature"),
-            .systolic = http_body_integer_text(request, "systolic"),
-            .diastolic = http_body_integer_text(request, "diastolic"),
-            .pulse = http_body_integer_text(request, "pulse"),
-            .platelet_count = http_body_integer_text(request, "platelet_count"),
-            .parental_consent = json_is_boolean(consent) ? (json_is_true(consent) ? "yes" : "no")
-                                                         : NULL,
-            .on = http_body_string(request, "on"),
-        };
+        eligibility_request r = {.on = http_body_string(request, "on")};
+        http_body_measurements(request, &r);
         rc = donor_eligibility(&request->service, request->path_params[0], &r, &result, &e);
     }
     http_reply_result(response, 200, rc, result, &e);
@@ -197,7 +172,7 @@ static void settings_set(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e) ||
              eligibility_setting_set(&request->service, request->path_params[0],
-                                     http_body_integer_text(request, "value"), &result, &e);
+                                     http_body_number_text(request, "value"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 

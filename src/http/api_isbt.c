@@ -42,8 +42,8 @@ static void dins_allocate(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e) ||
              din_allocate(&request->service, http_body_string(request, "center"),
-                          http_body_integer_text(request, "count"),
-                          http_body_integer_text(request, "year"), &result, &e);
+                          http_body_number_text(request, "count"),
+                          http_body_number_text(request, "year"), &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 

@@ -188,8 +188,8 @@ static void shares_put(http_request *request, http_response *response)
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e) ||
              shares_set(&request->service, http_body_string(request, "period"),
-                        http_body_integer_text(request, "basic"),
-                        http_body_integer_text(request, "diluted"), &result, &e);
+                        http_body_number_text(request, "basic"),
+                        http_body_number_text(request, "diluted"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 

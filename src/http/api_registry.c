@@ -167,7 +167,7 @@ static hospital_input hospital_body(http_request *request)
         .name = http_body_string(request, "name"),
         .market = http_body_string(request, "market"),
         .address = http_body_string(request, "address"),
-        .billing_terms_days = http_body_integer_text(request, "billing_terms_days"),
+        .billing_terms_days = http_body_number_text(request, "billing_terms_days"),
     };
 }
 

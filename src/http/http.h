@@ -94,7 +94,8 @@ int http_query_page(http_request *request, service_page *page, err *e);
  *
  * FIELD_INTEGER_TEXT accepts a whole number as a JSON integer or as a
  * string (the service parses the string and names the field when it is not
- * a number). FIELD_ARRAY is an array of objects, each checked against
+ * a number); FIELD_DECIMAL_TEXT the same for a number that may have
+ * decimals (13.4 or "13.4"). FIELD_ARRAY is an array of objects, each checked against
  * `items` the same way; errors name the element's field, "lines[1].amount"
  * (or "lines[1]" when the element is not an object), counting from 0. */
 typedef enum {
@@ -102,6 +103,7 @@ typedef enum {
     FIELD_INTEGER,
     FIELD_BOOLEAN,
     FIELD_INTEGER_TEXT,
+    FIELD_DECIMAL_TEXT,
     FIELD_ARRAY
 } http_field_type;
 typedef struct http_field {
@@ -113,9 +115,10 @@ typedef struct http_field {
 int http_body_check(http_request *request, const http_field *fields, err *e);
 /* A string field of the body (NULL when absent or null). */
 const char *http_body_string(http_request *request, const char *name);
-/* An integer field as decimal text in the arena, or a string field as it
- * is (for FIELD_INTEGER_TEXT); NULL when absent or null. */
-const char *http_body_integer_text(http_request *request, const char *name);
+/* A number field as its decimal text in the arena, or a string field as it
+ * is (for FIELD_INTEGER_TEXT and FIELD_DECIMAL_TEXT); NULL when absent or
+ * null. */
+const char *http_body_number_text(http_request *request, const char *name);
 
 /* Routes: method, pattern with {param} segments, handler, roles allowed.
  * roles == 0 means "no session needed" (health, login). */

@@ -134,6 +134,7 @@ static const char *type_name(http_field_type type)
     case FIELD_INTEGER: return "a whole number";
     case FIELD_BOOLEAN: return "true or false";
     case FIELD_INTEGER_TEXT: return "a whole number (or its decimal text)";
+    case FIELD_DECIMAL_TEXT: return "a number (or its decimal text)";
     case FIELD_ARRAY: return "an array";
     }
     return "?";
@@ -175,6 +176,7 @@ static int object_check(json_t *object, const http_field *fields, const char *pr
         case FIELD_INTEGER: ok = ok || json_is_integer(value); break;
         case FIELD_BOOLEAN: ok = ok || json_is_boolean(value); break;
         case FIELD_INTEGER_TEXT: ok = ok || json_is_integer(value) || json_is_string(value); break;
+        case FIELD_DECIMAL_TEXT: ok = ok || json_is_number(value) || json_is_string(value); break;
         case FIELD_ARRAY: ok = ok || json_is_array(value); break;
         }
         if (!ok)
@@ -208,11 +210,13 @@ const char *http_body_string(http_request *request, const char *name)
     return json_string_value(json_object_get(request->json, name));
 }
 
-const char *http_body_integer_text(http_request *request, const char *name)
+const char *http_body_number_text(http_request *request, const char *name)
 {
     json_t *value = json_object_get(request->json, name);
     if (json_is_string(value))
         return json_string_value(value);
+    if (json_is_real(value))
+        return arena_printf(request->arena, "%.15g", json_real_value(value));
     if (!json_is_integer(value))
         return NULL;
     return arena_printf(request->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
