@@ -301,10 +301,8 @@ int collection_record(service_context *ctx, const collection_request *request, j
     if (rc == 0)
         rc = collection_fetch(ctx, din.din, &result, e);
     if (rc == 0) {
-        json_t *record = json_deep_copy(result);
-        json_object_set_new(record, "din_allocated", json_boolean(request->din == NULL));
-        rc = audit_append(ctx, "collection", din.din, "record", NULL, record, NULL, e);
-        json_decref(record);
+        json_object_set_new(result, "din_allocated", json_boolean(request->din == NULL));
+        rc = audit_append(ctx, "collection", din.din, "record", NULL, result, NULL, e);
     }
     json_decref(eligible);
     if (service_finish(ctx, rc, e)) {
@@ -313,8 +311,9 @@ int collection_record(service_context *ctx, const collection_request *request, j
     }
     /* The answer is the record; the detail (measurements) is for `show`. */
     static const char *const detail_only[] = {
-        "reaction_note", "weight_lb", "height_in", "hemoglobin",   "hematocrit", "temperature",
-        "systolic",      "diastolic", "pulse",     "platelet_count", "processed_at", "created_at"};
+        "din_allocated", "reaction_note", "weight_lb", "height_in",      "hemoglobin",
+        "hematocrit",    "temperature",   "systolic",  "diastolic",      "pulse",
+        "platelet_count", "processed_at", "created_at"};
     for (size_t i = 0; i < sizeof detail_only / sizeof detail_only[0]; i++)
         json_object_del(result, detail_only[i]);
     *out = result;
@@ -486,7 +485,11 @@ int collection_process(service_context *ctx, const char *text,
         snprintf(field, sizeof field, "components[%zu].product", i);
         if (!product || !*product)
             return err_set(e, ERR_INVALID, field, "is required: a product code of the catalog");
-        snprintf(units[i].code, sizeof units[i].code, "%.12s", product);
+        /* Refused rather than cut short: "E0300      X" is not E0300. */
+        if (strlen(product) >= sizeof units[i].code)
+            return err_set(e, ERR_INVALID, field, "'%.20s...' is not a product code of the catalog",
+                           product);
+        snprintf(units[i].code, sizeof units[i].code, "%s", product);
         service_normalize_code(units[i].code);
         if (catalog_code_check(units[i].code, field, e))
             return -1;
@@ -502,7 +505,8 @@ int collection_process(service_context *ctx, const char *text,
     db_stmt *stmt;
     char procedure[32] = "", center[REGISTRY_CODE_MAX + 8], collected_at[TIMESTAMP_TEXT_MAX];
     char now[TIMESTAMP_TEXT_MAX], abo[4], rhd[4];
-    timestamp_format(timestamp_now(), now, sizeof now);
+    int64_t made_at = timestamp_now();
+    timestamp_format(made_at, now, sizeof now);
     json_t *result = NULL, *made = NULL;
     int rc = unprocessed_read(ctx->db, din.din, procedure, center, collected_at, e);
     catalog_family families[PROCESSING_COMPONENTS_MAX];
@@ -534,13 +538,23 @@ int collection_process(service_context *ctx, const char *text,
                          din.din);
     }
     for (size_t i = 0; rc == 0 && i < count; i++) {
-        int64_t expiry;
+        int64_t expiry = 0;
         char expires_at[TIMESTAMP_TEXT_MAX];
         rc = catalog_expiry(collected, units[i].facts.shelf_life, units[i].facts.shelf_unit,
                             &expiry, e);
+        timestamp_format(expiry, expires_at, sizeof expires_at);
+        /* A component past its shelf life is never made (platelets five
+         * days after the collection, say). */
+        if (rc == 0 && expiry <= made_at) {
+            char field[48];
+            snprintf(field, sizeof field, "components[%zu].product", i);
+            rc = err_set(e, ERR_INVALID, field,
+                         "%s from a collection of %s would have expired at %s: it cannot be made",
+                         units[i].code, collected_at, expires_at);
+        }
         if (rc == 0)
-            rc = unit_make(ctx, din.din, center, &units[i], divisions[i], now,
-                           timestamp_format(expiry, expires_at, sizeof expires_at), abo, rhd, e);
+            rc = unit_make(ctx, din.din, center, &units[i], divisions[i], now, expires_at, abo,
+                           rhd, e);
     }
     /* Results that came in before the units existed hold or discard them. */
     if (rc == 0)

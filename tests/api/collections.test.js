@@ -368,6 +368,7 @@ test('bad component lists are refused naming the component, nothing changed', as
     [{ components: [] }, 400, 'components'],
     [{ components: [{ product: 'E9999' }] }, 400, 'components[0].product'],
     [{ components: [{ product: 'X1' }] }, 400, 'components[0].product'],
+    [{ components: [{ product: 'E0300          X' }] }, 400, 'components[0].product'],
     [{ components: [{ product: 'E0300' }, { product: 'E0700' }] }, 400, 'components[1].product'],
     [{ components: [{ product: 'E0300' }, { product: 'E0301' }] }, 400, 'components[1].product'],
     [{ components: [{ product: 'E0300', volume_ml: 0 }] }, 400, 'components[0].volume_ml'],
@@ -496,8 +497,9 @@ test('discarding a unit records why; an illegal move names the current status', 
 /* --- inventory and the sweep ---------------------------------------------------- */
 
 test('inventory counts units by center, family, group, status and days to expiry; the sweep expires the outdated', async () => {
-  // LA-03 only: platelets (5 days) collected 6, 4 and 2 days ago and today,
-  // red cells (42 days) 30 days ago, typed O POS; one unit discarded.
+  // LA-03 only: platelets (5 days) collected 4 and 2 days ago and twice
+  // today (one of those past its expiry, not swept yet), red cells (42
+  // days) 30 days ago, typed O POS; one unit discarded.
   const at = (daysAgo) => (daysAgo ? `${day(-daysAgo)}T08:00:00Z` : undefined);
   const platelets = async (daysAgo) => {
     const c = await record(
@@ -505,7 +507,19 @@ test('inventory counts units by center, family, group, status and days to expiry
     );
     return (await process(c.din, [{ product: 'E0400' }])).units[0];
   };
-  const outdated = await platelets(6);
+  // Platelets collected six days ago are past their shelf life: not made.
+  const late = await record(
+    collectionBody(await donor(), { center: 'LA-03', procedure: 'plateletpheresis', platelet_count: 240, volume_ml: 250, collected_at: at(6) }),
+  );
+  assertError(
+    await unchanged(() => api('POST', `/api/v1/collections/${late.din}/process`, lab, { components: [{ product: 'E0400' }] })),
+    400,
+    'invalid_input',
+    { field: 'components[0].product', message: `would have expired at ${day(-1)}T23:59:00Z` },
+  );
+  // One made in time stays on the shelf past its expiry until the sweep.
+  const outdated = await platelets(0);
+  srv.sql(`UPDATE units SET expires_at = '${day(-1)}T23:59:00Z' WHERE id = ${outdated.id}`);
   await platelets(4);
   await platelets(2);
   await platelets(0);
