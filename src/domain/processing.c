@@ -3,7 +3,6 @@
  * and the inventory's days-to-expiry bands (see processing.h).
  */
 #include <stdio.h>
-#include "base/date.h"
 #include "domain/processing.h"
 
 typedef struct {
@@ -123,24 +122,4 @@ const char *processing_band_name(processing_band band)
 int processing_band_end_day(processing_band band)
 {
     return (unsigned)band < PROCESSING_BAND_COUNT ? band_end_days[band] : -1;
-}
-
-/* The calendar day of a timestamp (floor division: before 1970 too). */
-static civil_day day_of(int64_t seconds)
-{
-    int64_t day = seconds / 86400;
-    if (seconds % 86400 < 0)
-        day--;
-    return (civil_day)day;
-}
-
-processing_band processing_band_of(int64_t now, int64_t expires)
-{
-    if (expires <= now)
-        return PROCESSING_BAND_EXPIRED;
-    int32_t days = date_days_between(day_of(now), day_of(expires));
-    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
-        if (days < band_end_days[band])
-            return (processing_band)band;
-    return PROCESSING_BAND_15_PLUS;
 }

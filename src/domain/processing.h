@@ -62,14 +62,12 @@ typedef enum {
 /* "expired", "0-1", "2-3", "4-7", "8-14", "15+". */
 const char *processing_band_name(processing_band band);
 
-/* The band of a unit expiring at `expires`, seen at `now` (both seconds
- * counted as base/date.h timestamps). */
-processing_band processing_band_of(int64_t now, int64_t expires);
-
 /* The first day after the band, counted from today: 2 for "0-1", 4 for
  * "2-3", 8 for "4-7", 15 for "8-14"; -1 for "expired" and "15+", which
  * have no such end. A unit is in the band when its expiry date is before
- * today plus this many days and not in an earlier band. */
+ * today plus this many days and not in an earlier band; "expired" when its
+ * expiry time has come. The inventory (service/unit.c) counts by these
+ * limits in SQL. */
 int processing_band_end_day(processing_band band);
 
 #endif
