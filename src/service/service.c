@@ -56,8 +56,7 @@ json_t *service_page_result(json_t *items, const service_page *page, const char 
     return json_pack("{s:o, s:o}", "items", items, "next_after", next);
 }
 
-int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
-                         const char *key_field, json_t **out, err *e)
+int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, err *e)
 {
     json_t *items = json_array();
     db_step_result step;
@@ -68,6 +67,16 @@ int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const servi
         json_decref(items);
         return -1;
     }
+    *out = items;
+    return 0;
+}
+
+int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
+                         const char *key_field, json_t **out, err *e)
+{
+    json_t *items;
+    if (service_collect_rows(stmt, build, &items, e))
+        return -1;
     *out = service_page_result(items, page, key_field);
     return 0;
 }

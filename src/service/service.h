@@ -59,6 +59,10 @@ int service_page_check(service_page *page, err *e);
  * page is full, next_after is `key_field` of the last item. */
 json_t *service_page_result(json_t *items, const service_page *page, const char *key_field);
 
+/* Step `stmt` to the end, turning each row into an item with `build`, into
+ * a new array *out. The statement is reset. */
+int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, err *e);
+
 /* Step `stmt` to the end, turning each row into an item with `build`, and
  * answer the page envelope keyed by `key_field`. The statement is reset. */
 int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,

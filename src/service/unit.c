@@ -113,22 +113,6 @@ static json_t *unit_item(db_stmt *stmt)
                      "expires_at", db_column_text(stmt, 10));
 }
 
-/* Every row of `stmt` as an item of `build`, into a new array. */
-static int rows_collect(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, err *e)
-{
-    json_t *items = json_array();
-    db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW)
-        json_array_append_new(items, build(stmt));
-    db_reset(stmt);
-    if (step == DB_FAILED) {
-        json_decref(items);
-        return -1;
-    }
-    *out = items;
-    return 0;
-}
-
 int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
 {
     db_stmt *stmt;
@@ -138,7 +122,7 @@ int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din);
-    return rows_collect(stmt, unit_item, out, e);
+    return service_collect_rows(stmt, unit_item, out, e);
 }
 
 static json_t *test_item(db_stmt *stmt)
@@ -183,7 +167,7 @@ int unit_lookup(service_context *ctx, const char *text, json_t **out, err *e)
         return -1;
     }
     db_bind_text(stmt, 1, din.din);
-    if (rows_collect(stmt, test_item, &tests, e)) {
+    if (service_collect_rows(stmt, test_item, &tests, e)) {
         json_decref(units);
         json_decref(result);
         return -1;
@@ -252,7 +236,7 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
         return -1;
     }
     db_bind_int64(stmt, 1, id);
-    if (rows_collect(stmt, event_item, &events, e)) {
+    if (service_collect_rows(stmt, event_item, &events, e)) {
         json_decref(unit);
         return -1;
     }
