@@ -16,7 +16,8 @@
  * handlers one after another in one transaction and commits once; the
  * connection is suspended meanwhile (the worker goes on with others) and
  * resumed when the commit is durable. If the commit failed, the answer of
- * every request that wrote becomes 503 "the database is busy, try again".
+ * every request that wrote, or ran after one that did (it saw those
+ * writes), becomes 503 "the database is busy, try again".
  * A login (the one write without a session) runs on its worker instead,
  * as a job of its own taking turns with the writer: its argon2id password
  * check must not hold up every other write. On PostgreSQL, whose WAL

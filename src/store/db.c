@@ -45,6 +45,7 @@ struct db_conn {
     int job;        /* db_job_begin ... db_job_end */
     int job_outer;  /* the job's transaction is open */
     int job_kept;   /* write transactions kept in it */
+    int job_broken; /* a savepoint could not be rolled back: the job fails */
     int read_scope; /* db_read_scope_begin: its read transaction is open */
     db_writer *turns; /* write transactions take turns with this writer */
     int turn_held;
@@ -189,6 +190,8 @@ int db_job_end(db_conn *conn, err *e)
     if (conn->tx != TX_NONE)
         db_rollback(conn);
     int rc = 0;
+    if (conn->job_broken)
+        rc = err_set(e, ERR_BUSY, NULL, "the database is busy, try again (a rollback failed)");
     if (conn->job_outer) {
         err failure;
         if (control(conn, "COMMIT", &failure) != 0) {
@@ -198,16 +201,19 @@ int db_job_end(db_conn *conn, err *e)
                          failure.message);
         }
         conn->job_outer = 0;
-        turn_give(conn);
     }
+    turn_give(conn);
     conn->job = 0;
     conn->job_kept = 0;
+    conn->job_broken = 0;
     return rc;
 }
 
 /* A transaction inside a job: the job's own first one, or a savepoint. */
 static int job_transaction_begin(db_conn *conn, int writes, err *e)
 {
+    if (conn->job_broken)
+        return err_set(e, ERR_BUSY, NULL, "the database is busy, try again");
     if (conn->job_outer) {
         if (control(conn, SAVEPOINT_SQL, e) != 0)
             return -1;
@@ -287,8 +293,16 @@ void db_rollback(db_conn *conn)
     /* Statements left mid-step would keep read locks; reset them all. */
     reset_statements(conn);
     if (kind == TX_SAVEPOINT) {
-        if (control(conn, ROLLBACK_TO_SQL, NULL) == 0)
-            control(conn, RELEASE_SQL, NULL);
+        /* If the savepoint cannot be undone (SQLite rolls the whole
+         * transaction back on some errors: disk full, I/O), the job's
+         * transaction is gone or unknown: end it, and fail the job, so that
+         * no later savepoint starts (and commits) a transaction of its own
+         * in autocommit mode and nothing kept before is reported kept. */
+        if (control(conn, ROLLBACK_TO_SQL, NULL) != 0 || control(conn, RELEASE_SQL, NULL) != 0) {
+            control(conn, "ROLLBACK", NULL);
+            conn->job_outer = 0;
+            conn->job_broken = 1;
+        }
     } else {
         /* TX_OWN, or TX_OUTER: the job's first transaction, nothing else
          * is in it. */

@@ -25,7 +25,8 @@ struct db_writer {
     /* Held by the writer while it runs a batch, and by a connection taking
      * its turn while its write transaction is open. */
     pthread_mutex_t turn;
-    int others; /* connections waiting for their turn or taking it (lock) */
+    int others;      /* connections waiting for their turn or taking it (lock) */
+    uint64_t turned; /* turns ended (lock) */
 };
 
 /* Run one batch: every job inside one db job, then one commit. */
@@ -34,11 +35,14 @@ static void run_batch(db_writer *writer, db_writer_job *batch, int count)
     db_conn *db = writer->db;
     db_job_begin(db);
     for (db_writer_job *job = batch; job; job = job->next) {
-        int kept = db_job_kept(db);
         job->run(job, db);
         if (db_in_transaction(db))
             db_rollback(db); /* a job that left its transaction open failed */
-        job->wrote = db_job_kept(db) > kept;
+        /* Once a job kept a write, the batch's transaction is open: every
+         * later job reads inside it (an Idempotency-Key lookup finds an
+         * answer stored moments ago, a refusal sees what was just written),
+         * so its answer too holds only if the commit succeeds. */
+        job->wrote = db_job_kept(db) > 0;
     }
     err e;
     int status = db_job_end(db, &e);
@@ -61,11 +65,16 @@ static void *writer_main(void *argument)
     db_writer *writer = argument;
     pthread_mutex_lock(&writer->lock);
     for (;;) {
-        /* Connections waiting for their turn go first. */
-        while ((!writer->head && !writer->stop) || writer->others)
+        while (!writer->head && !writer->stop)
             pthread_cond_wait(&writer->work, &writer->lock);
         if (!writer->head)
             break; /* stopping, and nothing is left */
+        /* Connections waiting for their turn go first: those waiting now,
+         * not those that come meanwhile, or a stream of logins would hold
+         * every write (and the expiry sweep) back for as long as it lasts. */
+        uint64_t after = writer->turned + (uint64_t)writer->others;
+        while (writer->turned < after)
+            pthread_cond_wait(&writer->work, &writer->lock);
         db_writer_job *batch = writer->head, *last = batch;
         int count = 1;
         while (last->next && count < DB_WRITER_BATCH_MAX) {
@@ -148,8 +157,9 @@ void db_writer_turn_end(db_writer *writer)
 {
     pthread_mutex_unlock(&writer->turn);
     pthread_mutex_lock(&writer->lock);
-    if (--writer->others == 0)
-        pthread_cond_signal(&writer->work);
+    writer->others--;
+    writer->turned++;
+    pthread_cond_signal(&writer->work);
     pthread_mutex_unlock(&writer->lock);
 }
 

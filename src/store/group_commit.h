@@ -9,9 +9,11 @@
  * job that fails undoes only its own changes), COMMITs, then tells every
  * job how it ended. While it commits, the next jobs queue and make the
  * next batch: the busier the server, the more jobs share a commit. A job
- * that wrote is told 0 only when its writes are durable, and -1 (ERR_BUSY)
- * when the commit failed, in which case none of the batch's writes
- * happened; a job that wrote nothing is told 0 whatever the commit did.
+ * that wrote, or ran after one that did (it read the batch's uncommitted
+ * writes), is told 0 only when the commit made them durable, and -1
+ * (ERR_BUSY) when it failed, in which case none of the batch's writes
+ * happened; a job that ran before any write of its batch is told 0
+ * whatever the commit did.
  *
  * Jobs run one after another on the writer's thread, so they see each
  * other's writes in order (the audit hash chain stays serial) and must not
@@ -41,7 +43,7 @@ typedef struct db_writer_job {
     void (*done)(struct db_writer_job *job);
     int status;
     err error;
-    /* the writer's */
+    /* the writer's: the job's answer depends on the commit */
     int wrote;
     struct db_writer_job *next;
 } db_writer_job;

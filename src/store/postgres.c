@@ -120,6 +120,10 @@ static int pg_exec_script(void *opaque, const char *sql, err *e)
     int rc = 0;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
         rc = pg_fail(handle->conn, result, e);
+    /* COMMIT of a transaction in which a statement failed succeeds as a
+     * ROLLBACK: it must not be taken for a commit. */
+    else if (strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(result), "ROLLBACK") == 0)
+        rc = err_set(e, ERR_BUSY, NULL, "the transaction failed and was rolled back");
     PQclear(result);
     return rc;
 }

@@ -199,6 +199,22 @@ test('a commit that fails answers 503 to every request it held, and none of them
     const stored = await marketCodes(srv, admin.token);
     assert.deepEqual(stored.sort(), accepted.sort(), 'exactly the acknowledged ones are stored');
     assert.equal(auditCount(srv), auditBefore + accepted.length);
+    // A retry sent while the first request waits for its commit must not
+    // replay an answer that the commit then loses (on SQLite the retry may
+    // share the batch and find the first answer before it is durable).
+    const keyed = { token: admin.token, headers: { 'Idempotency-Key': 'trap-retry' }, body: { code: 'TRAPKEY', name: 'Trap' } };
+    const burst = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) =>
+        srv.api('POST', '/api/v1/markets', { token: admin.token, body: { code: `BURST${i}`, name: `Burst ${i}` } })),
+      ...Array.from({ length: 4 }, () => srv.api('POST', '/api/v1/markets', keyed)),
+    ]);
+    burst.slice(40).forEach((r) => {
+      assertError(r, 503, 'busy');
+      assert.equal(r.headers.get('idempotent-replayed'), null);
+    });
+    const listed = await marketCodes(srv, admin.token);
+    assert.ok(!listed.includes('TRAPKEY'));
+    burst.slice(0, 40).forEach((r, i) => assert.equal(listed.includes(`BURST${i}`), r.status === 201, r.text));
     // The server goes on after failed commits.
     const r = await srv.api('POST', '/api/v1/markets', { token: admin.token, body: { code: 'AFTER', name: 'After' } });
     assert.equal(r.status, 201, r.text);
@@ -324,8 +340,8 @@ test('BLOODOPS_EXPIRY_SWEEP_SECONDS: the sweep runs at start and on its period a
       body: { family_name: 'Sweep', given_name: 'Donor', birth_date: '1980-05-17', sex: 'M' },
     });
     assert.equal(donor.status, 201, donor.text);
-    // Red cells keep 42 days: collected 60 days ago, they are outdated.
-    const when = new Date(Date.now() - 60 * 86400000).toISOString().slice(0, 10);
+    // Red cells keep 42 days: collected 40 days ago, still in date when made.
+    const when = new Date(Date.now() - 40 * 86400000).toISOString().slice(0, 10);
     const collection = await srv.api('POST', '/api/v1/collections', {
       token: admin.token,
       body: {
@@ -341,6 +357,11 @@ test('BLOODOPS_EXPIRY_SWEEP_SECONDS: the sweep runs at start and on its period a
     });
     assert.equal(processed.status, 201, processed.text);
     const unit = processed.json.units[0];
+    // Time passes: the unit's expiry is now behind it, and only the sweep
+    // (no request) can notice.
+    const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+    const aged = srv.sql(`UPDATE units SET expires_at = '${yesterday}T23:59:00Z' WHERE id = ${Number(unit.id)}`);
+    assert.equal(aged.status, 0, aged.stderr);
     assert.ok(await srv.waitForLog(/expiry sweep: 1 units expired/, 20000), `a later sweep expired it: ${srv.stderr()}`);
     const shown = await srv.api('GET', `/api/v1/units/${unit.id}`, { token: admin.token });
     assert.equal(shown.json.status, 'expired', shown.text);
