@@ -4,13 +4,19 @@
 // measurement fields of the eligibility check and of a collection, the DIN
 // field that takes a keyboard-wedge scanner's input, the eligibility
 // answer drawn as a list of every failed rule, the choices read from the
-// API (centers, products, deferral reasons), a units table, and a list
-// that pages over next_after.
+// API (centers, products, deferral reasons) and a units table.
 
 import * as api from './api.js';
-import { h, message, replace, table, uid } from './dom.js';
+import { h, table, uid } from './dom.js';
 import { field } from './forms.js';
 import * as format from './format.js';
+
+/* The label of `value` among [{value, label}] choices; the value itself
+ * when it is not one of them. */
+function labelOf(choices, value) {
+  const found = choices.find((c) => c.value === value);
+  return found ? found.label : String(value || '—');
+}
 
 export const PROCEDURES = [
   { value: 'whole_blood', label: 'Whole blood' },
@@ -19,10 +25,7 @@ export const PROCEDURES = [
   { value: 'plasmapheresis', label: 'Plasma by apheresis' },
 ];
 
-export function procedureLabel(value) {
-  const found = PROCEDURES.find((p) => p.value === value);
-  return found ? found.label : String(value || '—');
-}
+export const procedureLabel = (value) => labelOf(PROCEDURES, value);
 
 export const FAMILIES = [
   { value: 'whole_blood', label: 'Whole blood' },
@@ -33,10 +36,7 @@ export const FAMILIES = [
   { value: 'granulocytes', label: 'Granulocytes' },
 ];
 
-export function familyLabel(value) {
-  const found = FAMILIES.find((f) => f.value === value);
-  return found ? found.label : String(value || '—');
-}
+export const familyLabel = (value) => labelOf(FAMILIES, value);
 
 /* The product families a procedure's collection can be made into (the
  * server checks again: these only narrow the choice). */
@@ -80,10 +80,7 @@ export const UNIT_STATUSES = [
   { value: 'transfused_reported', label: 'Transfused (reported)' },
 ];
 
-export function statusLabel(value) {
-  const found = UNIT_STATUSES.find((s) => s.value === value);
-  return found ? found.label : String(value || '—');
-}
+export const statusLabel = (value) => labelOf(UNIT_STATUSES, value);
 
 /* A unit's status as a badge: the word carries the meaning, the colour
  * only repeats it. */
@@ -277,17 +274,16 @@ export async function products(families = null) {
   return families ? items.filter((p) => families.includes(p.family)) : items;
 }
 
-/* The deferral reason codes: [{code, description, kind?}]. */
+/* The deferral reason codes: [{code, description}]. */
 export async function deferralReasons() {
-  const answer = await api.get('/api/v1/deferral-reasons');
-  return Array.isArray(answer) ? answer : answer.items || [];
+  return (await api.get('/api/v1/deferral-reasons')).items;
 }
 
 /* --- tables -------------------------------------------------------------- */
 
 /* The units of a donation: product, division, family, group, volume,
- * expiry, status and hold. */
-export function unitsTable(units, { caption = 'Units', captionHidden = false } = {}) {
+ * expiry, status and hold, then the `extra` columns. */
+export function unitsTable(units, { caption = 'Units', captionHidden = false, extra = [] } = {}) {
   if (!units || !units.length) return h('p', { class: 'empty' }, 'No units have been made from this donation.');
   return table({
     caption,
@@ -302,75 +298,8 @@ export function unitsTable(units, { caption = 'Units', captionHidden = false } =
       { label: 'Expires', value: (u) => wallClock(u.expires_at) },
       { label: 'Status', value: (u) => statusBadge(u.status) },
       { label: 'Hold', value: (u) => u.hold || '—' },
+      ...extra,
     ],
     rows: units,
   });
-}
-
-/*
- * pagedList({context, path, params, columns, nounPlural, caption, empty,
- * rowClass(item)}) -> {element, ready, reload()}: a table over a list
- * endpoint with a "Show more" button while next_after says there is more.
- */
-export function pagedList({ context, path, params = {}, columns, nounPlural, caption, empty, limit = 50, rowClass = null }) {
-  const count = h('p', { class: 'list-count', role: 'status' });
-  const holder = h('div', { class: 'list-table' });
-  const more = h('button', { type: 'button', class: 'button-secondary', hidden: true }, 'Show more');
-  const items = [];
-  let after = null;
-
-  function draw() {
-    if (!items.length) replace(holder, h('p', { class: 'empty' }, empty || `There are no ${nounPlural}.`));
-    else {
-      const rows = rowClass ? items.map((item) => ({ ...item, className: rowClass(item) })) : items;
-      replace(holder, table({ caption: caption || nounPlural, captionHidden: true, columns, rows }));
-    }
-    count.textContent = items.length ? `Showing ${items.length} ${nounPlural}${after ? ' (more available)' : ''}.` : '';
-    more.hidden = !after;
-  }
-
-  async function load(first) {
-    more.disabled = true;
-    try {
-      const page = await api.get(path, { ...params, limit, after: first ? null : after });
-      if (!context.active()) return;
-      if (first) items.length = 0;
-      items.push(...(page.items || []));
-      after = page.next_after || null;
-      draw();
-    } catch (error) {
-      if (!context.active()) return;
-      replace(holder, message('error', `The ${nounPlural} cannot be listed: ${error.message}`));
-      if (error.status === 401) throw error;
-    } finally {
-      more.disabled = false;
-    }
-  }
-
-  more.addEventListener('click', async () => {
-    const before = items.length;
-    await load(false);
-    const rows = holder.querySelectorAll('tbody tr');
-    const link = rows[before] && rows[before].querySelector('a, input');
-    if (link) link.focus();
-  });
-
-  const element = h('section', { class: 'list', 'aria-label': `${nounPlural} list` }, count, holder, more);
-  return { element, ready: load(true), reload: () => load(true) };
-}
-
-/* A definition list of [label, value] pairs; empty values show "—". */
-export function details(pairs) {
-  return h('dl', { class: 'details' }, pairs.filter(Boolean).map(([label, value]) => [
-    h('dt', null, label),
-    h('dd', null, value === null || value === '' || value === undefined ? '—' : value),
-  ]));
-}
-
-/* A page that could not load its record: its title, why, a way back. */
-export function notFound(context, { title, error, back: [href, label] }) {
-  replace(context.main,
-    h('h1', null, title),
-    message('error', error.message),
-    h('p', null, h('a', { href }, label)));
 }

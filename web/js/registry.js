@@ -34,11 +34,68 @@ export function notices() {
 }
 
 /*
+ * pagedTable({context, path, params, columns, nounPlural, before, empty,
+ * matching, limit, rowClass(item), onError(error) -> handled}) ->
+ * {element, ready, reload()}: a table over a list endpoint with a "Show
+ * more" button while next_after says there is more; `before` (a search or
+ * filter form) goes above it. A refusal onError does not handle is shown
+ * in place of the table.
+ */
+export function pagedTable({ context, path, params = {}, columns, nounPlural, before = null, empty, matching = '', limit = 25, rowClass = null, onError = () => false }) {
+  const count = h('p', { class: 'list-count', role: 'status' });
+  const holder = h('div', { class: 'list-table' });
+  const more = h('button', { type: 'button', class: 'button-secondary', hidden: true }, 'Show more');
+  const items = [];
+  let after = null;
+
+  function draw() {
+    if (!items.length) {
+      replace(holder, h('p', { class: 'empty' }, empty || `There are no ${nounPlural} yet.`));
+    } else {
+      const rows = rowClass ? items.map((item) => ({ ...item, className: rowClass(item) })) : items;
+      replace(holder, table({ caption: `${nounPlural[0].toUpperCase()}${nounPlural.slice(1)}`, captionHidden: true, columns, rows }));
+    }
+    count.textContent = items.length ? `Showing ${items.length} ${nounPlural}${after ? ' (more available)' : ''}${matching}.` : '';
+    more.hidden = !after;
+  }
+
+  async function load(first) {
+    more.disabled = true;
+    try {
+      const page = await api.get(path, { ...params, limit, after: first ? null : after });
+      if (!context.active()) return;
+      if (first) items.length = 0;
+      items.push(...page.items);
+      after = page.next_after || null;
+      draw();
+    } catch (error) {
+      if (!context.active()) return;
+      if (onError(error)) replace(holder);
+      else replace(holder, message('error', `The ${nounPlural} cannot be listed: ${error.message}`));
+    } finally {
+      more.disabled = false;
+    }
+  }
+
+  more.addEventListener('click', async () => {
+    const before = items.length;
+    await load(false);
+    // Keep the keyboard where the new rows begin.
+    const rows = holder.querySelectorAll('tbody tr');
+    const link = rows[before] && rows[before].querySelector('a');
+    if (link) link.focus();
+  });
+
+  const element = h('section', { class: 'list', 'aria-label': `${nounPlural} list` }, before, count, holder, more);
+  return { element, ready: load(true), reload: () => load(true) };
+}
+
+/*
  * list({context, path, nounPlural, columns, filters: [{name, label,
  * options}], searchLabel, extraParams, hint}) -> {element, ready, reload()}: the
- * search form, the table and the "Show more" button; re-reads the first
- * page when reload() is called. A search or filter the server refuses is
- * shown under the search form, its control marked.
+ * search form above a pagedTable; re-reads the first page when reload() is
+ * called. A search or filter the server refuses is shown under the search
+ * form, its control marked.
  */
 export function list({ context, path, nounPlural, columns, filters = [], searchLabel, extraParams = {}, hint = 'Matches any part of the code or name.' }) {
   const q = context.query.get('q') || '';
@@ -69,61 +126,24 @@ export function list({ context, path, nounPlural, columns, filters = [], searchL
   h('p', { class: 'field-hint', id: 'list-search-hint' }, hint),
   searchError);
 
-  const count = h('p', { class: 'list-count', role: 'status' });
-  const holder = h('div', { class: 'list-table' });
-  const more = h('button', { type: 'button', class: 'button-secondary', hidden: true }, 'Show more');
-  const items = [];
-  let after = null;
-
-  function draw() {
-    if (!items.length) {
-      replace(holder, h('p', { class: 'empty' }, q ? `No ${nounPlural} match “${q}”.` : `There are no ${nounPlural} yet.`));
-    } else {
-      replace(holder, table({ caption: `${nounPlural[0].toUpperCase()}${nounPlural.slice(1)}`, captionHidden: true, columns, rows: items }));
-    }
-    count.textContent = items.length
-      ? `Showing ${items.length} ${nounPlural}${after ? ' (more available)' : ''}${q ? ` matching “${q}”` : ''}.`
-      : '';
-    more.hidden = !after;
-  }
-
-  async function load(first) {
-    more.disabled = true;
-    try {
-      const page = await api.get(path, { ...extraParams, ...filterValues, q, limit: 25, after: first ? null : after });
-      if (!context.active()) return;
-      if (first) items.length = 0;
-      items.push(...page.items);
-      after = page.next_after;
-      draw();
-    } catch (error) {
-      if (!context.active()) return;
+  return pagedTable({
+    context,
+    path,
+    params: { ...extraParams, ...filterValues, q },
+    columns,
+    nounPlural,
+    before: search,
+    empty: q ? `No ${nounPlural} match “${q}”.` : null,
+    matching: q ? ` matching “${q}”` : '',
+    onError: (error) => {
       const control = error.field === 'q' ? searchInput : (filterControls.find(({ f }) => f.name === error.field) || {}).select;
-      if (control) {
-        control.setAttribute('aria-invalid', 'true');
-        searchError.hidden = false;
-        replace(searchError, h('span', { class: 'visually-hidden' }, 'Error: '), error.message);
-        replace(holder);
-      } else {
-        replace(holder, message('error', `The ${nounPlural} cannot be listed: ${error.message}`));
-      }
-    } finally {
-      more.disabled = false;
-    }
-  }
-
-  more.addEventListener('click', async () => {
-    const before = items.length;
-    await load(false);
-    // Keep the keyboard where the new rows begin.
-    const rows = holder.querySelectorAll('tbody tr');
-    const link = rows[before] && rows[before].querySelector('a');
-    if (link) link.focus();
+      if (!control) return false;
+      control.setAttribute('aria-invalid', 'true');
+      searchError.hidden = false;
+      replace(searchError, h('span', { class: 'visually-hidden' }, 'Error: '), error.message);
+      return true;
+    },
   });
-
-  const element = h('section', { class: 'list', 'aria-label': `${nounPlural} list` }, search, count, holder, more);
-  const ready = load(true);
-  return { element, ready, reload: () => load(true) };
 }
 
 /*
@@ -166,7 +186,7 @@ export async function marketOptions(empty) {
 
 /* The fields of `values` that differ from `record` (strings compared
  * trimmed), for a PATCH body. */
-function changed(record, values) {
+export function changed(record, values) {
   const body = {};
   for (const [name, value] of Object.entries(values)) {
     const before = record[name] === null || record[name] === undefined ? '' : String(record[name]);
@@ -184,9 +204,10 @@ export function filled(values) {
     .filter(([, value]) => value !== ''));
 }
 
-/* A definition list of a record's fields: [[label, value]]. */
-function details(pairs) {
-  return h('dl', { class: 'details' }, pairs.map(([label, value]) => [h('dt', null, label), h('dd', null, value === null || value === '' || value === undefined ? '—' : value)]));
+/* A definition list of a record's fields: [[label, value]] (a pair left
+ * out as null); empty values show "—". */
+export function details(pairs) {
+  return h('dl', { class: 'details' }, pairs.filter(Boolean).map(([label, value]) => [h('dt', null, label), h('dd', null, value === null || value === '' || value === undefined ? '—' : value)]));
 }
 
 /*
@@ -225,27 +246,28 @@ export function showList(context, { title, create = null, intro = null, notices,
 }
 
 /*
- * loadRecord(context, {path, noun, back: [href, label]}) -> the record
- * whose code is in the page's URL, the page title set to it; null when the
- * user has moved on, or when it cannot be had (the page then says why and
- * links back).
+ * loadRecord(context, {path, noun, param = 'code', keyName = 'code', title,
+ * back: [href, label]}) -> the record whose key is the page's URL parameter
+ * `param`, the page title set to title(record) (default: its code and
+ * name); null when the user has moved on, or when it cannot be had (the
+ * page then says why, naming the key as keyName, and links back).
  */
-export async function loadRecord(context, { path, noun, back: [backHref, backLabel] }) {
-  const code = context.params.code;
+export async function loadRecord(context, { path, noun, param = 'code', keyName = 'code', title = (r) => `${r.code} ${r.name}`, back: [backHref, backLabel] }) {
+  const key = context.params[param];
   let record;
   try {
-    record = await api.get(`${path}/${encodeURIComponent(code)}`);
+    record = await api.get(`${path}/${encodeURIComponent(key)}`);
   } catch (error) {
     if (context.active()) {
       replace(context.main,
-        h('h1', null, error.status === 404 ? `No ${noun} ${code}` : `${noun[0].toUpperCase()}${noun.slice(1)} ${code}`),
-        message('error', error.status === 404 ? `There is no ${noun} with the code ${code}.` : error.message),
+        h('h1', null, error.status === 404 ? `No ${noun} ${key}` : `${noun[0].toUpperCase()}${noun.slice(1)} ${key}`),
+        message('error', error.status === 404 ? `There is no ${noun} with the ${keyName} ${key}.` : error.message),
         h('p', null, h('a', { href: backHref }, backLabel)));
     }
     return null;
   }
   if (!context.active()) return null;
-  context.setTitle(`${record.code} ${record.name}`);
+  context.setTitle(title(record));
   return record;
 }
 

@@ -9,7 +9,7 @@
 // the units made with their product, division, expiry and status.
 
 import * as api from '../api.js';
-import { h, replace, uid } from '../dom.js';
+import { h, message, replace, uid } from '../dom.js';
 import { field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
@@ -23,7 +23,7 @@ function collectionLink(c) {
 }
 
 function processedText(c) {
-  return c.processed || c.processed_at
+  return c.processed
     ? h('span', { class: 'badge badge-open' }, 'Processed')
     : h('span', { class: 'badge badge-pending' }, 'Not processed');
 }
@@ -57,11 +57,12 @@ export async function render(context) {
   h('div', { class: 'inline-field' }, h('label', { for: 'filter-on' }, 'Day'), on),
   h('div', { class: 'inline-field' }, h('label', { for: 'filter-processed' }, 'Processing'), processed),
   h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
-  const list = chain.pagedList({
+  const list = registry.pagedTable({
     context,
     path: API,
     params,
     nounPlural: 'collections',
+    limit: 50,
     empty: 'No collection matches.',
     columns: [
       { label: 'DIN', value: collectionLink, header: true },
@@ -83,14 +84,23 @@ export async function render(context) {
 
 /* --- recording a collection ------------------------------------------------ */
 
-/* After a refusal because the donor is not eligible: the same check asked
- * of the eligibility endpoint, to list every failed rule. */
+/* The eligibility check of the form's donor, procedure and measurements
+ * on the day of the collection (UTC, as the server records it; today
+ * when the time is left empty): the check a collection makes. */
+function eligibilityCheck(values) {
+  const on = values.collected_at ? chain.toUtc(values.collected_at).slice(0, 10) : null;
+  return api.post(`/api/v1/donors/${encodeURIComponent(values.donor.trim())}/eligibility`, {
+    procedure: values.procedure,
+    ...(on ? { on } : {}),
+    ...chain.measurements(values),
+  });
+}
+
+/* After a refusal because the donor is not eligible: the same check, to
+ * list every failed rule. */
 async function failedRules(values) {
   try {
-    const result = await api.post(`/api/v1/donors/${encodeURIComponent(values.donor.trim())}/eligibility`, {
-      procedure: values.procedure,
-      ...chain.measurements(values),
-    });
+    const result = await eligibilityCheck(values);
     return result.eligible ? null : result;
   } catch {
     return null;
@@ -103,8 +113,8 @@ function recorded(collection) {
     h('h2', { id: 'recorded-title' }, 'Collection recorded'),
     h('p', { role: 'status' }, 'The collection is recorded with the DIN ',
       h('strong', { class: 'din-eye-readable' }, chain.dinText(collection)), '.'),
-    chain.details([
-      ['Donor', collection.donor_number || collection.donor],
+    registry.details([
+      ['Donor', collection.donor_number],
       ['Center', collection.center],
       ['Procedure', chain.procedureLabel(collection.procedure)],
       ['Collected', chain.when(collection.collected_at)],
@@ -176,8 +186,9 @@ export async function renderNew(context) {
         // replayed from the key would hide a fixed problem). Only a lost
         // answer keeps the key for the retry.
         if (error.status !== 0) sentBody = null;
-        // Refused because the donor may not give: list every failed rule.
-        if (error.status === 409 || /eligib/i.test(`${error.code} ${error.message}`)) {
+        // Refused because the donor may not give (a conflict not about the
+        // DIN): list every failed rule.
+        if (error.status === 409 && error.field !== 'din') {
           const result = await failedRules(values);
           if (result) replace(eligibility, h('p', { class: 'refused-note' }, h('strong', null, 'The collection is not recorded.')), chain.eligibilityAnswer(result));
         }
@@ -201,11 +212,7 @@ export async function renderNew(context) {
     }
     check.disabled = true;
     try {
-      const result = await api.post(`/api/v1/donors/${encodeURIComponent(values.donor.trim())}/eligibility`, {
-        procedure: values.procedure,
-        ...chain.measurements(values),
-      });
-      replace(eligibility, chain.eligibilityAnswer(result));
+      replace(eligibility, chain.eligibilityAnswer(await eligibilityCheck(values)));
     } catch (error) {
       f.showError(error.field === 'donor_number' ? Object.assign(error, { field: 'donor' }) : error);
     } finally {
@@ -401,38 +408,33 @@ function processForm(context, collection, productList) {
 }
 
 export async function renderOne(context) {
-  const din = context.params.din;
-  let collection;
-  try {
-    collection = await api.get(`${API}/${encodeURIComponent(din)}`);
-  } catch (error) {
-    if (!context.active()) return;
-    chain.notFound(context, {
-      title: error.status === 404 ? `No collection ${din}` : `Collection ${din}`,
-      error: error.status === 404 ? new Error(`There is no collection with the DIN ${din}.`) : error,
-      back: ['/collections', 'Back to the collections'],
-    });
-    return;
-  }
-  if (!context.active()) return;
-  context.setTitle(`Collection ${chain.dinText(collection)}`);
+  const collection = await registry.loadRecord(context, {
+    path: API,
+    noun: 'collection',
+    param: 'din',
+    keyName: 'DIN',
+    title: (c) => `Collection ${chain.dinText(c)}`,
+    back: ['/collections', 'Back to the collections'],
+  });
+  if (!collection) return;
   const notices = registry.notices();
-  const processed = Boolean(collection.processed || collection.processed_at);
-  let units = collection.units || null;
+  const processed = Boolean(collection.processed);
+  let units = null;
   let processSection = null;
-  if (processed && !units) {
-    const donation = await api.get(`/api/v1/donations/${encodeURIComponent(collection.din)}`).catch(() => null);
+  if (processed) {
+    // The units are the donation's: a lookup that fails says so rather
+    // than showing none.
+    units = await api.get(`/api/v1/donations/${encodeURIComponent(collection.din)}`)
+      .then((donation) => chain.unitsTable(donation.units, { caption: 'Units made', captionHidden: true }))
+      .catch((error) => message('error', `The units cannot be read: ${error.message}`));
     if (!context.active()) return;
-    units = donation ? donation.units : [];
-  }
-  if (!processed && session.can('collections.process')) {
+  } else if (session.can('collections.process')) {
     const productList = await chain.products();
     if (!context.active()) return;
     processSection = h('section', { class: 'panel', 'aria-labelledby': 'process-title' },
       h('h2', { id: 'process-title' }, 'Process into components'),
       processForm(context, collection, productList));
   }
-  const m = collection.measurements || collection;
   const measure = (value, unit) => (value === null || value === undefined || value === '' ? null : `${value}${unit}`);
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/collections' }, 'Collections'), ' › ', chain.dinText(collection)),
@@ -440,7 +442,7 @@ export async function renderOne(context) {
     notices.element,
     h('section', { class: 'panel', 'aria-labelledby': 'collection-title' },
       h('h2', { id: 'collection-title' }, 'Collection'),
-      chain.details([
+      registry.details([
         ['DIN', h('span', { class: 'din-eye-readable' }, chain.dinText(collection))],
         ['Donor', collection.donor_number ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(collection.donor_number)}` }, collection.donor_number) : collection.donor_number) : null],
         ['Center', collection.center],
@@ -448,13 +450,13 @@ export async function renderOne(context) {
         ['Collected', chain.when(collection.collected_at)],
         ['Device', collection.device],
         ['Volume (mL)', collection.volume_ml],
-        ['Weight', measure(m.weight_lb, ' lb')],
-        ['Hemoglobin', measure(m.hemoglobin, ' g/dL')],
-        ['Hematocrit', measure(m.hematocrit, '%')],
-        ['Blood pressure', m.systolic ? `${m.systolic}/${m.diastolic} mmHg` : null],
-        ['Pulse', measure(m.pulse, ' bpm')],
-        ['Temperature', measure(m.temperature, ' °C')],
-        ['Platelet count', measure(m.platelet_count, ' ×1000/µL')],
+        ['Weight', measure(collection.weight_lb, ' lb')],
+        ['Hemoglobin', measure(collection.hemoglobin, ' g/dL')],
+        ['Hematocrit', measure(collection.hematocrit, '%')],
+        ['Blood pressure', collection.systolic ? `${collection.systolic}/${collection.diastolic} mmHg` : null],
+        ['Pulse', measure(collection.pulse, ' bpm')],
+        ['Temperature', measure(collection.temperature, ' °C')],
+        ['Platelet count', measure(collection.platelet_count, ' ×1000/µL')],
         ['Reaction', collection.reaction ? `${collection.reaction}${collection.reaction_note ? `: ${collection.reaction_note}` : ''}` : null],
         ['Staff', collection.staff],
         ['Processed', collection.processed_at ? format.timestamp(collection.processed_at) : 'not yet'],
@@ -463,7 +465,7 @@ export async function renderOne(context) {
     processed
       ? h('section', { class: 'panel', 'aria-labelledby': 'units-title' },
         h('h2', { id: 'units-title' }, 'Units made'),
-        chain.unitsTable(units, { caption: 'Units made', captionHidden: true }),
+        units,
         h('p', null, h('a', { href: `/units/lookup?din=${encodeURIComponent(collection.din)}` }, 'Look up this donation (tests and holds)')))
       : (processSection ? null : h('p', { class: 'muted' }, 'Not processed yet.')));
 }

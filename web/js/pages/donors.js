@@ -176,8 +176,9 @@ function deferralsSection(context, donor, reasons) {
     { label: 'Reason code', value: (d) => d.reason_code },
     { label: 'Reason', value: (d) => d.reason || '—' },
     { label: 'From', value: (d) => chain.day(d.starts_on) },
-    { label: 'Until', value: (d) => (d.until ? chain.day(d.until) : d.kind === 'permanent' ? 'never ends' : 'no date') },
-    { label: 'Source', value: (d) => (d.source === 'test' ? `test result${d.din ? ` (${d.din})` : ''}` : 'staff') },
+    // The deferral's end is the first day the donor may give again.
+    { label: 'May give from', value: (d) => (d.until ? chain.day(d.until) : d.kind === 'permanent' ? 'never' : 'no date') },
+    { label: 'Source', value: (d) => (d.source === 'test' ? `test result${d.din ? ` (${chain.dinText(d)})` : ''}` : 'staff') },
     { label: 'State', value: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.timestamp(d.ended_at)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
   ];
   if (canWrite) {
@@ -212,7 +213,7 @@ function deferralsSection(context, donor, reasons) {
         kind,
         field({
           name: 'reason_code', label: 'Reason code', required: true,
-          options: [{ value: '', label: 'Choose a reason' }, ...reasons.map((r) => ({ value: r.code, label: `${r.code} - ${r.description || r.label || ''}`.replace(/ - $/, '') }))],
+          options: [{ value: '', label: 'Choose a reason' }, ...reasons.map((r) => ({ value: r.code, label: `${r.code} - ${r.description}` }))],
         }),
         field({ name: 'reason', label: 'Details', hint: 'What was found, in a few words.', maxlength: '500' }),
         until,
@@ -249,7 +250,6 @@ function collectionsSection(donor) {
           { label: 'Collected', value: (c) => chain.wallClock(c.collected_at) },
           { label: 'Center', value: (c) => c.center },
           { label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
-          { label: 'Volume (mL)', value: (c) => c.volume_ml ?? '—', numeric: true },
         ],
         rows,
       })
@@ -294,11 +294,7 @@ function editSection(context, donor, centers, notices) {
     submitLabel: 'Save changes',
     fields,
     onSubmit: async (values) => {
-      const changes = {};
-      for (const [name, value] of Object.entries(values)) {
-        const before = donor[name] === null || donor[name] === undefined ? '' : String(donor[name]);
-        if (value.trim() !== before) changes[name] = value.trim();
-      }
+      const changes = registry.changed(donor, values);
       if (!Object.keys(changes).length) {
         notices.info('Nothing to save: no field was changed.');
         return;
@@ -311,32 +307,24 @@ function editSection(context, donor, centers, notices) {
 }
 
 export async function renderOne(context) {
-  const number = context.params.number;
-  let donor;
-  try {
-    donor = await api.get(`${API}/${encodeURIComponent(number)}`);
-  } catch (error) {
-    if (!context.active()) return;
-    chain.notFound(context, {
-      title: error.status === 404 ? `No donor ${number}` : `Donor ${number}`,
-      error: error.status === 404 ? new Error(`There is no donor with the number ${number}.`) : error,
-      back: ['/donors', 'Back to the donors'],
-    });
-    return;
-  }
-  if (!context.active()) return;
-  context.setTitle(`Donor ${donor.donor_number}`);
+  const donor = await registry.loadRecord(context, {
+    path: API,
+    noun: 'donor',
+    param: 'number',
+    keyName: 'number',
+    title: (d) => `Donor ${d.donor_number}`,
+    back: ['/donors', 'Back to the donors'],
+  });
+  if (!donor) return;
   const notices = registry.notices();
   const canWrite = session.can('donors.write');
-  let reasons = [];
-  let centers = [];
-  if (canWrite || session.can('deferrals.write')) {
-    [reasons, centers] = await Promise.all([
-      chain.deferralReasons().catch(() => []),
-      chain.centerOptions('No home center'),
-    ]);
-    if (!context.active()) return;
-  }
+  // The choices of the forms this user may fill in: the home centers of
+  // the contact details, the reason codes of a deferral.
+  const [reasons, centers] = await Promise.all([
+    session.can('deferrals.write') ? chain.deferralReasons() : [],
+    canWrite ? chain.centerOptions('No home center') : [],
+  ]);
+  if (!context.active()) return;
   const edit = canWrite ? editSection(context, donor, centers, notices) : null;
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/donors' }, 'Donors'), ' › ', donor.donor_number),
@@ -344,7 +332,7 @@ export async function renderOne(context) {
     notices.element,
     h('section', { class: 'panel', 'aria-labelledby': 'record-title' },
       h('div', { class: 'panel-head' }, h('h2', { id: 'record-title' }, 'Record'), edit ? edit.element : null),
-      chain.details([
+      registry.details([
         ['Donor number', donor.donor_number],
         ['Name', fullName(donor)],
         ['Birth date', donor.birth_date ? format.date(donor.birth_date) : null],

@@ -43,10 +43,9 @@ function select(id, name, options, value) {
   return element;
 }
 
-function pivot(rows, allBands = []) {
-  // Every band the server counts (its totals name them all), so that the
-  // columns stay the same whatever the filter.
-  const bands = bandOrder([...new Set([...allBands, ...rows.map((r) => r.band)])]);
+/* The rows as lines (center, family, group and, when the rows hold more
+ * than one, status) counted by band. */
+function pivot(rows) {
   const statuses = new Set(rows.map((r) => r.status).filter(Boolean));
   const byStatus = statuses.size > 1;
   const lines = new Map();
@@ -61,13 +60,14 @@ function pivot(rows, allBands = []) {
     || chain.FAMILIES.findIndex((f) => f.value === a.family) - chain.FAMILIES.findIndex((f) => f.value === b.family)
     || groupRank(a.group) - groupRank(b.group)
     || SHELF_STATUSES.indexOf(a.status) - SHELF_STATUSES.indexOf(b.status));
-  const bandTotals = Object.fromEntries(bands.map((b) => [b, rows.filter((r) => r.band === b).reduce((n, r) => n + r.count, 0)]));
-  const grand = rows.reduce((n, r) => n + r.count, 0);
-  return { bands, byStatus, lines: sorted, bandTotals, grand };
+  return { byStatus, lines: sorted };
 }
 
 function inventoryTable(data) {
-  const { bands, byStatus, lines, bandTotals, grand } = pivot(data.rows || [], Object.keys((data.totals && data.totals.by_band) || {}));
+  // Every band the server counts (its totals name them all), so that the
+  // columns stay the same whatever the filter; the totals are the server's.
+  const bands = bandOrder(Object.keys(data.totals.by_band));
+  const { byStatus, lines } = pivot(data.rows);
   if (!lines.length) return h('p', { class: 'empty' }, 'No unit on the shelves matches.');
   const columns = [
     { label: 'Center', value: (l) => (l.total_row ? 'Total' : l.center), header: true },
@@ -79,7 +79,7 @@ function inventoryTable(data) {
     columns.push({ label: band === 'expired' ? 'Expired' : `${band} days`, value: (l) => format.integer(l.counts[band] || 0), numeric: true });
   }
   columns.push({ label: 'Total', value: (l) => format.integer(l.total), numeric: true });
-  const totalRow = { total_row: true, counts: bandTotals, total: grand, className: 'row-total' };
+  const totalRow = { total_row: true, counts: data.totals.by_band, total: data.totals.count, className: 'row-total' };
   return table({
     caption: `Units by center, family and ABO/RhD, by days to expiry${data.as_of ? ` (as of ${chain.when(data.as_of)})` : ''}`,
     columns,
@@ -90,21 +90,16 @@ function inventoryTable(data) {
 
 /* The totals by family and by ABO/RhD: what the shelves hold at a glance. */
 function summaries(data) {
-  const rows = data.rows || [];
+  const rows = data.rows;
   if (!rows.length) return null;
-  const sum = (keyOf) => {
-    const map = new Map();
-    for (const r of rows) map.set(keyOf(r), (map.get(keyOf(r)) || 0) + r.count);
-    return [...map.entries()];
-  };
-  const families = sum((r) => r.family).sort((a, b) => chain.FAMILIES.findIndex((f) => f.value === a[0]) - chain.FAMILIES.findIndex((f) => f.value === b[0]));
-  const groups = sum((r) => r.group).sort((a, b) => groupRank(a[0]) - groupRank(b[0]));
+  const families = Object.entries(data.totals.by_family).sort((a, b) => chain.FAMILIES.findIndex((f) => f.value === a[0]) - chain.FAMILIES.findIndex((f) => f.value === b[0]));
+  const groups = Object.keys(data.totals.by_group).sort((a, b) => groupRank(a) - groupRank(b));
   return h('div', { class: 'cards' },
     families.map(([family, count]) => h('div', { class: 'card' },
       h('p', { class: 'card-title' }, chain.familyLabel(family)),
       h('p', { class: 'card-value' }, format.integer(count)),
-      h('p', { class: 'card-detail' }, groups.filter(([g]) => rows.some((r) => r.family === family && r.group === g))
-        .map(([g]) => `${groupText(g)}: ${rows.filter((r) => r.family === family && r.group === g).reduce((n, r) => n + r.count, 0)}`).join(', ')))));
+      h('p', { class: 'card-detail' }, groups.filter((g) => rows.some((r) => r.family === family && r.group === g))
+        .map((g) => `${groupText(g)}: ${rows.filter((r) => r.family === family && r.group === g).reduce((n, r) => n + r.count, 0)}`).join(', ')))));
 }
 
 export async function render(context) {
@@ -152,7 +147,7 @@ export async function render(context) {
     return;
   }
   if (!context.active()) return;
-  const total = (data.rows || []).reduce((n, r) => n + r.count, 0);
+  const total = data.totals.count;
   replace(body,
     h('p', { class: 'list-count', role: 'status' }, `${format.integer(total)} unit${total === 1 ? '' : 's'} on the shelves${data.as_of ? ` as of ${chain.when(data.as_of)}` : ''}.`),
     summaries(data),

@@ -78,11 +78,12 @@ export async function render(context) {
     },
   }, h('div', { class: 'inline-field' }, h('label', { for: 'lookback-status' }, 'Cases'), statusSelect),
   h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
-  const list = chain.pagedList({
+  const list = registry.pagedTable({
     context,
     path: API,
     params: { status },
     nounPlural: 'lookback cases',
+    limit: 50,
     empty: status === 'open' ? 'No lookback case is open.' : 'No lookback case matches.',
     columns: [
       { label: 'Case', value: (c) => h('a', { href: `/lookback/${encodeURIComponent(c.id)}` }, `Case ${c.id}`), header: true },
@@ -196,21 +197,15 @@ function reportLinks(record) {
 }
 
 export async function renderOne(context) {
-  const id = context.params.id;
-  let record;
-  try {
-    record = await api.get(`${API}/${encodeURIComponent(id)}`);
-  } catch (error) {
-    if (!context.active()) return;
-    chain.notFound(context, {
-      title: error.status === 404 ? `No lookback case ${id}` : `Lookback case ${id}`,
-      error: error.status === 404 ? new Error(`There is no lookback case ${id}.`) : error,
-      back: ['/lookback', 'Back to the lookback cases'],
-    });
-    return;
-  }
-  if (!context.active()) return;
-  context.setTitle(`Lookback case ${record.id}`);
+  const record = await registry.loadRecord(context, {
+    path: API,
+    noun: 'lookback case',
+    param: 'id',
+    keyName: 'number',
+    title: (r) => `Lookback case ${r.id}`,
+    back: ['/lookback', 'Back to the lookback cases'],
+  });
+  if (!record) return;
   const notices = registry.notices();
   const canWrite = session.can('lookback.write') && record.status !== 'closed';
   const deadlines = STEPS.map((step) => ({ step: step.value, ...((record.deadlines || []).find((d) => d.step === step.value) || {}) }));
@@ -222,7 +217,7 @@ export async function renderOne(context) {
     notices.element,
     h('section', { class: 'panel', 'aria-labelledby': 'case-title' },
       h('h2', { id: 'case-title' }, 'Case'),
-      chain.details([
+      registry.details([
         ['Donor', donorNumber ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(donorNumber)}` }, String(donorNumber)) : String(donorNumber)) : null],
         ['Marker', record.marker],
         ['Test', record.test],

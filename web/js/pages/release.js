@@ -12,6 +12,7 @@ import { h, message, replace, table } from '../dom.js';
 import { field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
+import * as registry from '../registry.js';
 import * as session from '../session.js';
 
 const MEANING = 'released for distribution';
@@ -27,15 +28,10 @@ function stateBadge(state) {
   return h('span', { class: `badge ${s.className}` }, s.label);
 }
 
-function listText(value) {
-  if (!value) return [];
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? v.message || v.test || v.problem || JSON.stringify(v) : String(v)));
-  return [String(value)];
-}
-
+/* Why a unit is where it is: the tests missing and the problems, by name. */
 function why(item) {
-  const missing = listText(item.missing);
-  const problems = listText(item.problems);
+  const missing = item.missing || [];
+  const problems = item.problems || [];
   if (!missing.length && !problems.length) return item.state === 'ready' ? 'All required tests done' : '—';
   return h('ul', { class: 'plain-list' },
     missing.length ? h('li', null, `Missing: ${missing.join(', ')}`) : null,
@@ -52,8 +48,8 @@ function signatureSection(answer) {
   return h('section', { class: 'panel panel-success', 'aria-labelledby': 'signed-title' },
     h('h2', { id: 'signed-title' }, `${released.length} unit${released.length === 1 ? '' : 's'} released`),
     h('p', { role: 'status' }, 'Signed electronically: the units are released for distribution.'),
-    chain.details([
-      ['Signed by', sig.signed_by || sig.full_name || sig.username],
+    registry.details([
+      ['Signed by', sig.signed_by],
       ['Meaning', sig.meaning],
       ['Signed at', sig.signed_at ? format.timestamp(sig.signed_at) : null],
       ['Signature', sig.id !== undefined ? String(sig.id) : null],

@@ -13,30 +13,16 @@ import * as format from '../format.js';
 
 const MAX_BYTES = 32 * 1024 * 1024;
 
-/* An item of a summary list as a link where there is a page for it. */
+/* An item of a summary list, linked to its page: a lookback case by its
+ * number, a donor by theirs, a discrepancy ({din, donor_number,
+ * donor_group, donation_group, hold}) or any other donation by its DIN. */
 function itemOf(kind, item) {
-  if (item === null || item === undefined) return '—';
-  const text = (value) => String(value);
-  if (kind === 'lookback_cases') {
-    const id = typeof item === 'object' ? item.id : item;
-    const what = typeof item === 'object' ? [item.marker, item.donor_number ? `donor ${item.donor_number}` : null, item.trigger_din ? `DIN ${item.trigger_din}` : null].filter(Boolean).join(', ') : '';
-    return [h('a', { href: `/lookback/${encodeURIComponent(id)}` }, `Lookback case ${id}`), what ? ` (${what})` : ''];
-  }
-  if (kind === 'deferred') {
-    const number = typeof item === 'object' ? item.donor_number || item.donor : item;
-    const why = typeof item === 'object' ? [item.kind, item.reason_code, item.reason].filter(Boolean).join(', ') : '';
-    return [h('a', { href: `/donors/${encodeURIComponent(number)}` }, `Donor ${number}`), why ? ` (${why})` : ''];
-  }
-  // Donations, discrepancies, discarded units: by DIN.
+  if (kind === 'lookback_cases') return h('a', { href: `/lookback/${encodeURIComponent(item)}` }, `Lookback case ${item}`);
+  if (kind === 'deferred') return h('a', { href: `/donors/${encodeURIComponent(item)}` }, `Donor ${item}`);
   const din = typeof item === 'object' ? item.din : item;
-  const label = chain.dinText(typeof item === 'object' ? item : { din: item });
-  const more = typeof item === 'object'
-    ? [item.product_code ? `${item.product_code}${item.division ? ` ${item.division}` : ''}` : null,
-      item.donation_group ? `typed ${item.donation_group}, donor ${item.donor_number || ''} history ${item.donor_group || 'none'}` : null,
-      item.hold ? `held: ${item.hold}` : null].filter(Boolean).join('; ')
-    : '';
-  if (!din) return text(JSON.stringify(item));
-  return [h('a', { href: `/units/lookup?din=${encodeURIComponent(din)}` }, label), more ? ` (${more})` : ''];
+  const link = h('a', { href: `/units/lookup?din=${encodeURIComponent(din)}` }, chain.dinText({ din }));
+  if (kind !== 'discrepancies') return link;
+  return [link, ` (typed ${item.donation_group}, donor ${item.donor_number} on record as ${item.donor_group}; held: ${item.hold})`];
 }
 
 const SUMMARY = [
@@ -52,16 +38,15 @@ function summary(answer, fileName) {
   const blocks = SUMMARY.map(([key, label]) => {
     const value = answer[key];
     const items = Array.isArray(value) ? value : null;
-    const count = items ? items.length : Number(value || 0);
+    const count = items ? items.length : value;
     const id = uid(`summary-${key}`);
     return h('section', { class: `summary-block summary-${key}`, 'aria-labelledby': id },
       h('h3', { id }, `${label}: `, h('span', { class: 'summary-count' }, String(count))),
       items && items.length ? h('ul', null, items.map((item) => h('li', null, itemOf(key, item)))) : null);
   });
-  const imported = answer.imported ?? answer.results ?? 0;
   return h('section', { class: 'panel panel-success', 'aria-labelledby': 'import-done-title' },
     h('h2', { id: 'import-done-title' }, 'Results imported'),
-    h('p', { role: 'status' }, h('strong', null, `${format.integer(imported)} results`), ` imported from ${fileName}.`),
+    h('p', { role: 'status' }, h('strong', null, `${format.integer(answer.imported)} results`), ` imported from ${fileName}.`),
     answer.file_sha256 ? h('p', { class: 'muted sha' }, `SHA-256 of the file: ${answer.file_sha256}`) : null,
     blocks);
 }
@@ -70,8 +55,7 @@ function summary(answer, fileName) {
  * message ("line 4: ..."), split into line and text. */
 function problemsOf(error) {
   const details = error.details || {};
-  const list = details.problems || details.errors;
-  if (Array.isArray(list) && list.length) return { items: list, total: details.problem_count || details.error_count || list.length };
+  if (Array.isArray(details.problems) && details.problems.length) return { items: details.problems, total: details.problem_count };
   const match = /^line (\d+): (.*)$/s.exec(error.message || '');
   return {
     items: [{ line: match ? Number(match[1]) : null, field: error.field, message: match ? match[2] : error.message }],
@@ -116,7 +100,8 @@ function panelSection(tests) {
 }
 
 export async function render(context) {
-  const tests = await api.get('/api/v1/test-panel').then((a) => (Array.isArray(a) ? a : a.items || [])).catch(() => []);
+  // The panel is a reminder only: the page works without it.
+  const tests = await api.get('/api/v1/test-panel').then((a) => a.items).catch(() => []);
   if (!context.active()) return;
   const outcome = h('div', { class: 'import-outcome' });
   const inputId = 'results-file';
@@ -166,7 +151,7 @@ export async function render(context) {
         if (failure.status === 0 || failure.status === 401 || failure.status === 403) {
           replace(outcome, message('error', failure.message));
         } else {
-          if (failure.field === 'file_name' || failure.field === 'content') setError(failure.message);
+          if (['file', 'file_name', 'content'].includes(failure.field)) setError(failure.message);
           else setError('The file was refused: see the problems below.');
           replace(outcome, errorReport(failure, file.name));
         }

@@ -2,8 +2,8 @@
 // scanned or typed DIN (a keyboard-wedge scanner ends with Enter, which
 // looks the DIN up), then the donation: its donor, center and procedure,
 // every unit made from it with its status, hold and expiry (and, on
-// demand, the unit's history), and the test results. Lab and admin may
-// discard a unit, with a reason and a confirmation.
+// demand, the unit's history), and the test results. Admin, lab and
+// donor-center staff may discard a unit, with a reason and a confirmation.
 
 import * as api from '../api.js';
 import { h, message, replace, table } from '../dom.js';
@@ -115,28 +115,17 @@ function unitsSection(context, donation) {
   return h('section', { class: 'panel', 'aria-labelledby': 'units-title' },
     h('h2', { id: 'units-title' }, 'Units'),
     units.length
-      ? table({
+      ? chain.unitsTable(units, {
         caption: 'Units of this donation',
         captionHidden: true,
-        columns: [
-          { label: 'Product', value: (u) => u.product_code, header: true },
-          { label: 'Description', value: (u) => u.description || chain.familyLabel(u.family) },
-          { label: 'Division', value: (u) => u.division || '00' },
-          { label: 'ABO/RhD', value: (u) => chain.group(u.abo, u.rhd) },
-          { label: 'Volume (mL)', value: (u) => u.volume_ml ?? '—', numeric: true },
-          { label: 'Expires', value: (u) => chain.wallClock(u.expires_at) },
-          { label: 'Status', value: (u) => chain.statusBadge(u.status) },
-          { label: 'Hold', value: (u) => u.hold || '—' },
-          {
-            label: 'Details',
-            value: (u) => h('button', {
-              type: 'button', class: 'button-secondary button-small',
-              'aria-label': `History of ${u.product_code} ${u.division || ''}`.trim(),
-              onClick: () => show(u),
-            }, 'History'),
-          },
-        ],
-        rows: units,
+        extra: [{
+          label: 'Details',
+          value: (u) => h('button', {
+            type: 'button', class: 'button-secondary button-small',
+            'aria-label': `History of ${u.product_code} ${u.division || ''}`.trim(),
+            onClick: () => show(u),
+          }, 'History'),
+        }],
       })
       : h('p', { class: 'empty' }, 'Not processed yet: no units.'),
     slot);
@@ -170,7 +159,7 @@ export async function render(context) {
   replace(result,
     h('section', { class: 'panel', 'aria-labelledby': 'donation-title' },
       h('h2', { id: 'donation-title' }, 'Donation ', h('span', { class: 'din-eye-readable' }, chain.dinText(donation))),
-      chain.details([
+      registry.details([
         ['Donor', donation.donor_number ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(donation.donor_number)}` }, donation.donor_number) : donation.donor_number) : null],
         ['Center', donation.center],
         ['Procedure', chain.procedureLabel(donation.procedure)],
