@@ -140,12 +140,23 @@ static const struct {
      "min_age_years"},
 };
 
+const eligibility_threshold_name *eligibility_threshold_find(const char *name)
+{
+    for (const eligibility_threshold_name *n = eligibility_threshold_names; name && n->name; n++)
+        if (strcmp(n->name, name) == 0)
+            return n;
+    return NULL;
+}
+
+long eligibility_threshold_get(const eligibility_thresholds *t, const eligibility_threshold_name *n)
+{
+    return *(const long *)((const char *)t + n->offset);
+}
+
 int eligibility_threshold_set(eligibility_thresholds *t, const char *name, long value, err *e)
 {
-    const eligibility_threshold_name *n = eligibility_threshold_names;
-    while (n->name && (!name || strcmp(n->name, name) != 0))
-        n++;
-    if (!n->name)
+    const eligibility_threshold_name *n = eligibility_threshold_find(name);
+    if (!n)
         return err_set(e, ERR_NOT_FOUND, "name", "no eligibility threshold '%.64s'",
                        name ? name : "");
     if (value < n->min || value > n->max)

@@ -81,6 +81,12 @@ typedef struct {
 } eligibility_threshold_name;
 extern const eligibility_threshold_name eligibility_threshold_names[];
 
+/* The entry of threshold `name`; NULL when there is none by that name. */
+const eligibility_threshold_name *eligibility_threshold_find(const char *name);
+/* The value of threshold `n` in `thresholds`. */
+long eligibility_threshold_get(const eligibility_thresholds *thresholds,
+                               const eligibility_threshold_name *n);
+
 /* Set the threshold `name` to `value`: ERR_NOT_FOUND naming "name" when
  * there is none by that name, ERR_INVALID naming "value" outside its
  * range. */

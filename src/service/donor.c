@@ -11,7 +11,6 @@
  * highest number. Donors are never deleted, so a number is never reused.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/catalog.h"
@@ -23,20 +22,6 @@
 enum { RECENT_COLLECTIONS = 20, ALLOCATE_ATTEMPTS = 100 };
 
 /* --- small parsers --------------------------------------------------------- */
-
-/* A whole number from its decimal text within min..max, or ERR_INVALID
- * naming field with `what` ("whole pounds"). */
-static int whole_take(const char *text, long min, long max, const char *what, long *out,
-                      const char *field, err *e)
-{
-    char *end = NULL;
-    errno = 0;
-    long value = text && isdigit((unsigned char)*text) ? strtol(text, &end, 10) : -1;
-    if (!text || !end || *end || errno || value < min || value > max)
-        return err_set(e, ERR_INVALID, field, "must be %s from %ld to %ld", what, min, max);
-    *out = value;
-    return 0;
-}
 
 /* A value with at most one decimal ("13.4", "13") in tenths, within
  * min..max tenths. */
@@ -75,7 +60,7 @@ static int number_take(const char *text, char out[DONOR_NUMBER_LENGTH + 8], cons
 static int id_take(const char *text, int64_t *id, const char *field, err *e)
 {
     long value;
-    if (whole_take(text, 1, 2000000000L, "a deferral id", &value, field, e))
+    if (service_number_take(text, 1, 2000000000L, &value, field, e))
         return -1;
     *id = value;
     return 0;
@@ -87,11 +72,6 @@ static int id_take(const char *text, int64_t *id, const char *field, err *e)
     "donor_number, family_name, given_name, birth_date, sex, phone, email, address, "             \
     "identity_document, home_center, abo, rhd, created_at, updated_at"
 
-static const char *column_or_null(db_stmt *stmt, int column)
-{
-    return db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column);
-}
-
 static json_t *donor_json(db_stmt *stmt)
 {
     static const char *const keys[] = {
@@ -100,7 +80,7 @@ static json_t *donor_json(db_stmt *stmt)
         "created_at",   "updated_at"};
     json_t *donor = json_object();
     for (int i = 0; i < 14; i++)
-        json_object_set_new(donor, keys[i], service_json_text(column_or_null(stmt, i)));
+        json_object_set_new(donor, keys[i], service_json_text(db_column_text(stmt, i)));
     return donor;
 }
 
@@ -153,9 +133,9 @@ static int thresholds_load(db_conn *db, eligibility_thresholds *t, err *e)
     while ((step = db_step(stmt, e)) == DB_ROW) {
         const char *name = db_column_text(stmt, 0);
         long value = (long)db_column_int64(stmt, 1);
-        for (const eligibility_threshold_name *n = eligibility_threshold_names; n->name; n++)
-            if (strcmp(n->name, name) == 0 && value >= n->min && value <= n->max)
-                *(long *)((char *)t + n->offset) = value;
+        const eligibility_threshold_name *n = eligibility_threshold_find(name);
+        if (n && value >= n->min && value <= n->max)
+            *(long *)((char *)t + n->offset) = value;
     }
     db_reset(stmt);
     return step == DB_FAILED ? -1 : 0;
@@ -178,24 +158,23 @@ int donor_eligibility_request_parse(const eligibility_request *r, eligibility_in
     out->today = date_today();
     if (r->on && date_parse(r->on, &out->today, "on", e))
         return -1;
-    if ((r->weight_lb && whole_take(r->weight_lb, 1, 1000, "whole pounds", &out->weight_lb,
-                                    "weight_lb", e)) ||
-        (r->height_in && whole_take(r->height_in, 12, 120, "whole inches", &out->height_in,
-                                    "height_in", e)) ||
+    if ((r->weight_lb &&
+         service_number_take(r->weight_lb, 1, 1000, &out->weight_lb, "weight_lb", e)) ||
+        (r->height_in &&
+         service_number_take(r->height_in, 12, 120, &out->height_in, "height_in", e)) ||
         (r->hemoglobin &&
          tenths_take(r->hemoglobin, 10, 300, "g/dL", &out->hemoglobin, "hemoglobin", e)) ||
-        (r->hematocrit && whole_take(r->hematocrit, 1, 100, "a whole percentage",
-                                     &out->hematocrit, "hematocrit", e)) ||
+        (r->hematocrit &&
+         service_number_take(r->hematocrit, 1, 100, &out->hematocrit, "hematocrit", e)) ||
         (r->temperature && tenths_take(r->temperature, 300, 450, "degrees Celsius",
                                        &out->temperature, "temperature", e)) ||
-        (r->systolic && whole_take(r->systolic, 20, 300, "whole mmHg", &out->systolic,
-                                   "systolic", e)) ||
-        (r->diastolic && whole_take(r->diastolic, 10, 250, "whole mmHg", &out->diastolic,
-                                    "diastolic", e)) ||
-        (r->pulse &&
-         whole_take(r->pulse, 10, 300, "beats per minute", &out->pulse, "pulse", e)) ||
-        (r->platelet_count && whole_take(r->platelet_count, 1, 3000, "thousands per microlitre",
-                                         &out->platelet_count, "platelet_count", e)) ||
+        (r->systolic &&
+         service_number_take(r->systolic, 20, 300, &out->systolic, "systolic", e)) ||
+        (r->diastolic &&
+         service_number_take(r->diastolic, 10, 250, &out->diastolic, "diastolic", e)) ||
+        (r->pulse && service_number_take(r->pulse, 10, 300, &out->pulse, "pulse", e)) ||
+        (r->platelet_count && service_number_take(r->platelet_count, 1, 3000,
+                                                  &out->platelet_count, "platelet_count", e)) ||
         (r->parental_consent &&
          catalog_flag_parse(r->parental_consent, &out->parental_consent, "parental_consent", e)))
         return -1;
@@ -399,10 +378,10 @@ static json_t *deferral_json(db_stmt *stmt)
                                        "end_reason"};
     json_t *deferral = json_pack("{s:I}", "id", (json_int_t)db_column_int64(stmt, 0));
     for (int i = 0; i < 13; i++)
-        json_object_set_new(deferral, keys[i], service_json_text(column_or_null(stmt, i + 1)));
+        json_object_set_new(deferral, keys[i], service_json_text(db_column_text(stmt, i + 1)));
     char today[DATE_TEXT_MAX];
     date_format(date_today(), today, sizeof today);
-    const char *until = column_or_null(stmt, 6);
+    const char *until = db_column_text(stmt, 6);
     int in_force = db_column_is_null(stmt, 11) && strcmp(db_column_text(stmt, 5), today) <= 0 &&
                    (!until || strcmp(until, today) > 0);
     json_object_set_new(deferral, "in_force", json_boolean(in_force));
@@ -836,8 +815,8 @@ static int rows_append(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t *items
 static json_t *blood_group_json(db_stmt *stmt)
 {
     return json_pack("{s:s, s:o, s:o, s:s}", "din", db_column_text(stmt, 0), "abo",
-                     service_json_text(column_or_null(stmt, 1)), "rhd",
-                     service_json_text(column_or_null(stmt, 2)), "tested_on",
+                     service_json_text(db_column_text(stmt, 1)), "rhd",
+                     service_json_text(db_column_text(stmt, 2)), "tested_on",
                      db_column_text(stmt, 3));
 }
 
@@ -960,9 +939,8 @@ static json_t *setting_json(const eligibility_threshold_name *n, const eligibili
                             const eligibility_thresholds *defaults)
 {
     return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "name", n->name, "description",
-                     n->description, "value",
-                     (json_int_t) * (const long *)((const char *)t + n->offset), "default",
-                     (json_int_t) * (const long *)((const char *)defaults + n->offset), "min",
+                     n->description, "value", (json_int_t)eligibility_threshold_get(t, n),
+                     "default", (json_int_t)eligibility_threshold_get(defaults, n), "min",
                      (json_int_t)n->min, "max", (json_int_t)n->max);
 }
 
@@ -985,21 +963,17 @@ int eligibility_setting_set(service_context *ctx, const char *name, const char *
     if (!(ctx->actor.roles & ROLE_ADMIN))
         return err_set(e, ERR_FORBIDDEN, "name",
                        "only an administrator sets eligibility thresholds");
-    const eligibility_threshold_name *n = eligibility_threshold_names;
-    while (n->name && (!name || strcmp(n->name, name) != 0))
-        n++;
-    if (!n->name)
+    const eligibility_threshold_name *n = eligibility_threshold_find(name);
+    if (!n)
         return err_set(e, ERR_NOT_FOUND, "name", "no eligibility threshold '%.64s'",
                        name ? name : "");
     long number;
-    char range[64];
-    snprintf(range, sizeof range, "a whole number for %s", n->name);
-    if (whole_take(value, n->min, n->max, range, &number, "value", e) || service_begin(ctx, e))
+    if (service_number_take(value, n->min, n->max, &number, "value", e) || service_begin(ctx, e))
         return -1;
     eligibility_thresholds t, defaults;
     eligibility_thresholds_default(&defaults);
     int rc = thresholds_load(ctx->db, &t, e);
-    long old = rc == 0 ? *(long *)((char *)&t + n->offset) : 0;
+    long old = rc == 0 ? eligibility_threshold_get(&t, n) : 0;
     if (rc == 0)
         rc = eligibility_threshold_set(&t, n->name, number, e);
     char now[TIMESTAMP_TEXT_MAX];

@@ -594,8 +594,12 @@ static void test_threshold_names(void **state)
         long value = *(const long *)((const char *)&defaults + n->offset);
         assert_true(value >= n->min && value <= n->max);
         assert_int_equal(n->offset, count * sizeof(long)); /* struct order, each once */
+        assert_ptr_equal(eligibility_threshold_find(n->name), n);
+        assert_int_equal(eligibility_threshold_get(&defaults, n), value);
         count++;
     }
+    assert_null(eligibility_threshold_find("min_weight"));
+    assert_null(eligibility_threshold_find(NULL));
     assert_int_equal(count * sizeof(long), sizeof(eligibility_thresholds));
     assert_int_equal(defaults.min_hemoglobin_female, 125);
     assert_int_equal(defaults.days_after_double_red_cells, 112);
