@@ -123,16 +123,13 @@ static void donors_defer(http_request *request, http_response *response)
 {
     static const http_field fields[] = {
         {"kind", FIELD_STRING, 1},   {"reason_code", FIELD_STRING, 1}, {"reason", FIELD_STRING, 0},
-        {"until", FIELD_STRING, 0},  {"source", FIELD_STRING, 0},      {"din", FIELD_STRING, 0},
-        {0}};
+        {"until", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
     deferral_request r = {.kind = http_body_string(request, "kind"),
                           .reason_code = http_body_string(request, "reason_code"),
                           .reason = http_body_string(request, "reason"),
-                          .until = http_body_string(request, "until"),
-                          .source = http_body_string(request, "source"),
-                          .din = http_body_string(request, "din")};
+                          .until = http_body_string(request, "until")};
     int rc = http_body_check(request, fields, &e) ||
              donor_defer(&request->service, request->path_params[0], &r, &result, &e);
     http_reply_result(response, 201, rc, result, &e);

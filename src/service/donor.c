@@ -500,8 +500,12 @@ int donor_defer(service_context *ctx, const char *donor_number, const deferral_r
                 json_t **out, err *e)
 {
     char number[DONOR_NUMBER_LENGTH + 8];
+    /* Staff defer; a deferral from a test is made only by the result that
+     * caused it (service/testing.c), with its donation. */
     deferral_request r = *request;
     r.starts_on = NULL;
+    r.source = "staff";
+    r.din = NULL;
     if (number_take(donor_number, number, "donor_number", e) ||
         deferral_check(&r, date_today(), e) || service_begin(ctx, e))
         return -1;

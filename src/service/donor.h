@@ -109,8 +109,9 @@ int donor_eligibility(service_context *ctx, const char *donor_number,
 
 /* --- deferrals ------------------------------------------------------------- */
 
-/* Defer a donor from today (request->starts_on is ignored; source NULL is
- * "staff"): kind, reason_code (donor_deferral_reasons), reason, until
+/* Staff defer a donor from today (request's starts_on, source and din are
+ * ignored: the deferral's source is "staff"; a deferral from a test is made
+ * only with the result that caused it): kind, reason_code (donor_deferral_reasons), reason, until
  * (temporary only, after today). *out is the deferral
  *   {"id", "donor_number", "kind", "reason_code", "reason", "starts_on", "until",
  *    "source", "din", "created_by", "created_at", "ended_at", "ended_by",

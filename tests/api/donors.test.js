@@ -18,6 +18,7 @@
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const chain = require('./lib/chain');
 const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
 
 let srv;
@@ -402,7 +403,6 @@ test('every bad deferral is refused naming its field, nothing changed', async ()
     [{ kind: 'temporary', reason_code: 'TRAVEL', until: day(4000) }, 'until'],
     [{ kind: 'permanent', reason_code: 'TRAVEL', until: day(10) }, 'until'],
     [{ kind: 'indefinite', reason_code: 'OTHER' }, 'reason'],
-    [{ kind: 'indefinite', reason_code: 'ILLNESS', source: 'robot' }, 'source'],
     [{ kind: 'indefinite', reason_code: 'ILLNESS', reason: 'x'.repeat(501) }, 'reason'],
   ];
   for (const [body, field] of cases) {
@@ -414,14 +414,25 @@ test('every bad deferral is refused naming its field, nothing changed', async ()
   );
 });
 
-test('a permanent deferral made by a test is ended only by an administrator', async () => {
-  const d = await api('POST', '/api/v1/donors/D0000101/deferrals', lab, {
-    kind: 'permanent', reason_code: 'REACTIVE_TEST', source: 'test', reason: 'confirmed anti-HCV',
-  });
-  assert.equal(d.status, 201, d.text);
-  assertError(await unchanged(() => api('POST', `/api/v1/deferrals/${d.json.id}/end`, staff, { reason: 'mistake' })), 403, 'forbidden', { field: 'id' });
-  assertError(await unchanged(() => api('POST', `/api/v1/deferrals/${d.json.id}/end`, lab, { reason: 'mistake' })), 403, 'forbidden', { field: 'id' });
-  const ended = await api('POST', `/api/v1/deferrals/${d.json.id}/end`, admin, { reason: 'result was entered for the wrong donor' });
+test('a permanent deferral made by a test is ended only by an administrator; staff cannot claim one', async () => {
+  // Staff enter deferrals as staff: a body claiming a test or a donation is refused, nothing written.
+  for (const field of ['source', 'din']) {
+    assertError(await unchanged(() => api('POST', '/api/v1/donors/D0000101/deferrals', lab, {
+      kind: 'permanent', reason_code: 'REACTIVE_TEST', [field]: field === 'source' ? 'test' : 'W123426000001',
+    })), 400, 'invalid_input', { field });
+  }
+  // The real thing: a reactive anti-HCV result defers the donor permanently.
+  chain.importDemoCatalog(srv);
+  const d = await chain.donate(srv, admin, { products: ['E0300'] });
+  const imported = await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(d.din, chain.day(0), { overrides: { HCV: 'R' } })));
+  assert.deepEqual(imported.deferred, [d.donor]);
+  const donor = await api('GET', `/api/v1/donors/${d.donor}`, admin);
+  const deferral = donor.json.deferrals.find((x) => x.source === 'test');
+  assert.equal(deferral.kind, 'permanent');
+  assert.equal(deferral.din, d.din);
+  assertError(await unchanged(() => api('POST', `/api/v1/deferrals/${deferral.id}/end`, staff, { reason: 'mistake' })), 403, 'forbidden', { field: 'id' });
+  assertError(await unchanged(() => api('POST', `/api/v1/deferrals/${deferral.id}/end`, lab, { reason: 'mistake' })), 403, 'forbidden', { field: 'id' });
+  const ended = await api('POST', `/api/v1/deferrals/${deferral.id}/end`, admin, { reason: 'result was entered for the wrong donor' });
   assert.equal(ended.status, 200, ended.text);
 });
 
