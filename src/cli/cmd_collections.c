@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/measurements.h"
 #include "service/collection.h"
 #include "service/unit.h"
 
@@ -138,18 +139,8 @@ static int call_record(service_context *ctx, cli_invocation *invocation, json_t 
         .reaction = opt(invocation, "reaction"),
         .reaction_note = opt(invocation, "reaction-note"),
         .staff = opt(invocation, "staff"),
-        .eligibility = {.procedure = opt(invocation, "procedure"),
-                        .weight_lb = opt(invocation, "weight-lb"),
-                        .height_in = opt(invocation, "height-in"),
-                        .hemoglobin = opt(invocation, "hemoglobin"),
-                        .hematocrit = opt(invocation, "hematocrit"),
-                        .temperature = opt(invocation, "temperature"),
-                        .systolic = opt(invocation, "systolic"),
-                        .diastolic = opt(invocation, "diastolic"),
-                        .pulse = opt(invocation, "pulse"),
-                        .platelet_count = opt(invocation, "platelet-count"),
-                        .parental_consent = opt(invocation, "parental-consent") ? "yes" : NULL},
     };
+    cli_measurements(invocation, &r.eligibility);
     return collection_record(ctx, &r, out, e);
 }
 
@@ -322,7 +313,6 @@ static int run_inventory(cli_invocation *invocation)
 static const cli_option record_options[] = {
     {"donor", "NUMBER", "the donor number (required)"},
     {"center", "CODE", "the donor center (required; open, with a FIN)"},
-    {"procedure", "P", "whole_blood, double_red_cells, plateletpheresis or plasmapheresis"},
     {"volume-ml", "ML", "the volume collected, 1 to 1000 mL (required)"},
     {"din", "DIN", "the DIN of a pre-printed label, scanned or typed (default: allocate one)"},
     {"collected-at", "TIME", "when, YYYY-MM-DDTHH:MM:SSZ (default now)"},
@@ -330,16 +320,7 @@ static const cli_option record_options[] = {
     {"reaction", "R", "none (default), mild, moderate or severe"},
     {"reaction-note", "TEXT", "what happened"},
     {"staff", "NAME", "who collected (default: you)"},
-    {"parental-consent", NULL, "a parent consents (16-year-olds)"},
-    {"weight-lb", "LB", "weight in whole pounds"},
-    {"height-in", "IN", "height in whole inches (double red cells)"},
-    {"hemoglobin", "G/DL", "hemoglobin in g/dL, e.g. 13.4"},
-    {"hematocrit", "PCT", "hematocrit in whole percent (instead of or with hemoglobin)"},
-    {"temperature", "C", "temperature in degrees Celsius, e.g. 36.8"},
-    {"systolic", "MMHG", "systolic blood pressure"},
-    {"diastolic", "MMHG", "diastolic blood pressure"},
-    {"pulse", "BPM", "pulse, beats per minute"},
-    {"platelet-count", "K/UL", "platelet count in thousands per uL (plateletpheresis)"},
+    CLI_MEASUREMENT_OPTIONS,
     {0}};
 static const cli_option collection_list_options[] = {
     {"center", "CODE", "collected at this center"},

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/measurements.h"
 #include "service/donor.h"
 
 static const cli_column donor_columns[] = {
@@ -202,22 +203,25 @@ static void print_check(const cli_invocation *invocation, json_t *check)
     cli_print_list(invocation, json_object_get(check, "failures"), failure_columns);
 }
 
+void cli_measurements(const cli_invocation *invocation, eligibility_request *out)
+{
+    out->procedure = cli_option_value(invocation, "procedure");
+    out->weight_lb = cli_option_value(invocation, "weight-lb");
+    out->height_in = cli_option_value(invocation, "height-in");
+    out->hemoglobin = cli_option_value(invocation, "hemoglobin");
+    out->hematocrit = cli_option_value(invocation, "hematocrit");
+    out->temperature = cli_option_value(invocation, "temperature");
+    out->systolic = cli_option_value(invocation, "systolic");
+    out->diastolic = cli_option_value(invocation, "diastolic");
+    out->pulse = cli_option_value(invocation, "pulse");
+    out->platelet_count = cli_option_value(invocation, "platelet-count");
+    out->parental_consent = cli_option_value(invocation, "parental-consent") ? "yes" : NULL;
+}
+
 static int call_check(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
-    eligibility_request r = {
-        .procedure = opt(invocation, "procedure"),
-        .weight_lb = opt(invocation, "weight-lb"),
-        .height_in = opt(invocation, "height-in"),
-        .hemoglobin = opt(invocation, "hemoglobin"),
-        .hematocrit = opt(invocation, "hematocrit"),
-        .temperature = opt(invocation, "temperature"),
-        .systolic = opt(invocation, "systolic"),
-        .diastolic = opt(invocation, "diastolic"),
-        .pulse = opt(invocation, "pulse"),
-        .platelet_count = opt(invocation, "platelet-count"),
-        .parental_consent = opt(invocation, "parental-consent") ? "yes" : NULL,
-        .on = opt(invocation, "on"),
-    };
+    eligibility_request r = {.on = opt(invocation, "on")};
+    cli_measurements(invocation, &r);
     return donor_eligibility(ctx, invocation->positional[0], &r, out, e);
 }
 
@@ -329,19 +333,7 @@ static const cli_option update_options[] = {
     {"home-center", "CODE", "home center (\"\" clears it)"},
     {0}};
 static const cli_option check_options[] = {
-    {"procedure", "P", "whole_blood, double_red_cells, plateletpheresis or plasmapheresis"},
-    {"weight-lb", "LB", "weight in whole pounds"},
-    {"height-in", "IN", "height in whole inches (double red cells)"},
-    {"hemoglobin", "G/DL", "hemoglobin in g/dL, e.g. 13.4"},
-    {"hematocrit", "PCT", "hematocrit in whole percent (instead of or with hemoglobin)"},
-    {"temperature", "C", "temperature in degrees Celsius, e.g. 36.8"},
-    {"systolic", "MMHG", "systolic blood pressure"},
-    {"diastolic", "MMHG", "diastolic blood pressure"},
-    {"pulse", "BPM", "pulse, beats per minute"},
-    {"platelet-count", "K/UL", "platelet count in thousands per uL (plateletpheresis)"},
-    {"parental-consent", NULL, "a parent consents (16-year-olds)"},
-    {"on", "DATE", "the day of the donation (default today)"},
-    {0}};
+    CLI_MEASUREMENT_OPTIONS, {"on", "DATE", "the day of the donation (default today)"}, {0}};
 static const cli_option defer_options[] = {
     {"kind", "KIND", "temporary, indefinite or permanent"},
     {"reason-code", "CODE", "a deferral reason code (see: bloodops donor reasons)"},
