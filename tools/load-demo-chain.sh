@@ -1,6 +1,6 @@
 #!/bin/sh
 # load-demo-chain.sh - the blood-products chain of the demo company (SPEC
-# 3.4, 3.5), through the same commands staff would use: a lab user, twelve
+# 3.4, 3.5), through the same commands staff would use: a lab user, eleven
 # donors, collections at the two open centers over the last days, their
 # components, the laboratory's results and the release of most units under
 # an electronic signature; one donation stays untested (in the release
@@ -44,7 +44,6 @@ collect() { # DONOR CENTER DAYS_AGO PROCEDURE -> DIN
     --pulse 68 --platelet-count 240
 }
 
-released=""
 n=0
 for person in "Alvarez Lucia 1984-02-11 F O POS" "Nguyen Thanh 1979-07-30 M A POS" \
               "Okafor Chidi 1992-12-05 M B POS" "Johansson Anna 1968-03-22 F O NEG" \

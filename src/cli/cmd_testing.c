@@ -135,33 +135,21 @@ static int run_results_import(cli_invocation *invocation)
     return CLI_OK;
 }
 
-static int call_panel_list(service_context *ctx, const void *input, json_t **out, err *e)
+static int call_panel_list(service_context *ctx, cli_invocation *invocation, json_t **out,
+                           err *e)
 {
-    (void)input;
+    (void)invocation;
     return testing_panel_list(ctx, out, e);
 }
 
-/* A call that answers {"items": [...]} printed as a list. */
-static int print_items(cli_invocation *invocation, cli_object_call call, const void *input,
-                       const cli_column *columns)
+static void print_panel(const cli_invocation *invocation, json_t *result)
 {
-    err e;
-    service_context ctx;
-    json_t *result = NULL;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc = call(&ctx, input, &result, &e);
-    cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
-    cli_print_list(invocation, json_object_get(result, "items"), columns);
-    json_decref(result);
-    return CLI_OK;
+    cli_print_list(invocation, json_object_get(result, "items"), panel_columns);
 }
 
 static int run_results_panel(cli_invocation *invocation)
 {
-    return print_items(invocation, call_panel_list, NULL, panel_columns);
+    return cli_run(invocation, call_panel_list, print_panel);
 }
 
 static int call_panel_require(service_context *ctx, const void *input, json_t **out, err *e)
@@ -207,18 +195,18 @@ static const char *signature_password(const cli_invocation *invocation, char *li
     return line;
 }
 
-static int run_release_sign(cli_invocation *invocation)
+static int call_release_sign(service_context *ctx, cli_invocation *invocation, json_t **out,
+                             err *e)
 {
-    err e;
     const char *listed = cli_option_value(invocation, "unit");
-    if (!listed || !*listed) {
-        err_set(&e, ERR_INVALID, "unit", "is required: --unit ID[,ID...]");
-        return cli_fail(&e);
-    }
+    if (!listed || !*listed)
+        return err_set(e, ERR_INVALID, "unit", "is required: --unit ID[,ID...]");
     char *copy = strdup(listed), *next = copy, *id;
+    if (!copy)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     const char *ids[TESTING_RELEASE_UNITS_MAX + 1];
     size_t count = 0;
-    while (copy && (id = strsep(&next, ",")) != NULL && count <= TESTING_RELEASE_UNITS_MAX)
+    while ((id = strsep(&next, ",")) != NULL && count <= TESTING_RELEASE_UNITS_MAX)
         ids[count++] = id;
     char typed[256];
     testing_release_request request = {
@@ -228,30 +216,30 @@ static int run_release_sign(cli_invocation *invocation)
         .password = signature_password(invocation, typed, sizeof typed),
         .meaning = cli_option_value(invocation, "meaning"),
     };
-    service_context ctx;
-    json_t *result = NULL;
-    int rc = cli_open(invocation, &ctx, &e);
-    if (rc == 0) {
-        rc = testing_release(&ctx, &request, &result, &e);
-        cli_close(&ctx);
-    }
+    int rc = testing_release(ctx, &request, out, e);
     free(copy);
-    if (rc)
-        return cli_fail(&e);
+    return rc;
+}
+
+static void print_release(const cli_invocation *invocation, json_t *result)
+{
     if (invocation->format == OUTPUT_JSON) {
         cli_print_object(invocation, result, NULL);
-    } else {
-        json_t *signature = json_object_get(result, "signature");
-        if (invocation->format == OUTPUT_TABLE)
-            printf("signature %" JSON_INTEGER_FORMAT " by %s at %s: %s\n",
-                   json_integer_value(json_object_get(signature, "id")),
-                   json_string_value(json_object_get(signature, "signed_by")),
-                   json_string_value(json_object_get(signature, "signed_at")),
-                   json_string_value(json_object_get(signature, "meaning")));
-        cli_print_list(invocation, json_object_get(result, "released"), released_columns);
+        return;
     }
-    json_decref(result);
-    return CLI_OK;
+    json_t *signature = json_object_get(result, "signature");
+    if (invocation->format == OUTPUT_TABLE)
+        printf("signature %" JSON_INTEGER_FORMAT " by %s at %s: %s\n",
+               json_integer_value(json_object_get(signature, "id")),
+               json_string_value(json_object_get(signature, "signed_by")),
+               json_string_value(json_object_get(signature, "signed_at")),
+               json_string_value(json_object_get(signature, "meaning")));
+    cli_print_list(invocation, json_object_get(result, "released"), released_columns);
+}
+
+static int run_release_sign(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_release_sign, print_release);
 }
 
 /* --- lookback ------------------------------------------------------------------------ */
@@ -270,79 +258,52 @@ static int run_lookback_list(cli_invocation *invocation)
     return cli_print_all_pages(invocation, call_case_list, &filter, 0, case_list_columns);
 }
 
-/* A case: its fields, then its deadlines and traced units as tables. */
-static void print_case(cli_invocation *invocation, json_t *c)
+/* A case: its fields, then (as a table) its deadlines and traced units. */
+static void print_case(const cli_invocation *invocation, json_t *c)
 {
-    if (invocation->format != OUTPUT_TABLE) {
-        cli_print_object(invocation, c, case_columns);
-        return;
-    }
     cli_print_object(invocation, c, case_columns);
+    if (invocation->format != OUTPUT_TABLE)
+        return;
     printf("\n");
     cli_print_list(invocation, json_object_get(c, "deadlines"), deadline_columns);
     printf("\n");
     cli_print_list(invocation, json_object_get(c, "units"), traced_columns);
 }
 
-static int call_case_get(service_context *ctx, const void *id, json_t **out, err *e)
+static int call_case_get(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
-    return lookback_case_get(ctx, id, out, e);
+    return lookback_case_get(ctx, invocation->positional[0], out, e);
 }
 
-typedef struct {
-    const char *id;
-    lookback_step_request step;
-    const char *reason;
-} case_change;
-
-static int call_case_step(service_context *ctx, const void *input, json_t **out, err *e)
+static int call_case_step(service_context *ctx, cli_invocation *invocation, json_t **out,
+                          err *e)
 {
-    const case_change *change = input;
-    return lookback_step_record(ctx, change->id, &change->step, out, e);
+    lookback_step_request step = {cli_option_value(invocation, "step"),
+                                  cli_option_value(invocation, "done-on"),
+                                  cli_option_value(invocation, "result")};
+    return lookback_step_record(ctx, invocation->positional[0], &step, out, e);
 }
 
-static int call_case_close(service_context *ctx, const void *input, json_t **out, err *e)
+static int call_case_close(service_context *ctx, cli_invocation *invocation, json_t **out,
+                           err *e)
 {
-    const case_change *change = input;
-    return lookback_case_close(ctx, change->id, change->reason, out, e);
-}
-
-/* Open, call, print the case. */
-static int print_case_call(cli_invocation *invocation, cli_object_call call, const void *input)
-{
-    err e;
-    service_context ctx;
-    json_t *result = NULL;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc = call(&ctx, input, &result, &e);
-    cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
-    print_case(invocation, result);
-    json_decref(result);
-    return CLI_OK;
+    return lookback_case_close(ctx, invocation->positional[0],
+                               cli_option_value(invocation, "reason"), out, e);
 }
 
 static int run_lookback_show(cli_invocation *invocation)
 {
-    return print_case_call(invocation, call_case_get, invocation->positional[0]);
+    return cli_run(invocation, call_case_get, print_case);
 }
 
 static int run_lookback_step(cli_invocation *invocation)
 {
-    case_change change = {invocation->positional[0],
-                          {cli_option_value(invocation, "step"),
-                           cli_option_value(invocation, "done-on"),
-                           cli_option_value(invocation, "result")},
-                          NULL};
-    return print_case_call(invocation, call_case_step, &change);
+    return cli_run(invocation, call_case_step, print_case);
 }
 
 static int run_lookback_close(cli_invocation *invocation)
 {
-    case_change change = {invocation->positional[0], {0}, cli_option_value(invocation, "reason")};
-    return print_case_call(invocation, call_case_close, &change);
+    return cli_run(invocation, call_case_close, print_case);
 }
 
 /* The report as text or HTML; as JSON the case; as CSV its traced units. */

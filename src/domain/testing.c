@@ -131,6 +131,21 @@ void testing_deferral_for(const char *marker, civil_day on, testing_deferral *ou
     }
 }
 
+/* --- holds ------------------------------------------------------------------------ */
+
+int testing_hold_has(const char *hold, const char *reason)
+{
+    size_t length = reason ? strlen(reason) : 0;
+    for (const char *p = hold; length && p && *p;) {
+        const char *end = strstr(p, "; ");
+        size_t part = end ? (size_t)(end - p) : strlen(p);
+        if (part == length && strncmp(p, reason, length) == 0)
+            return 1;
+        p = end ? end + 2 : p + part;
+    }
+    return 0;
+}
+
 /* --- release decision ------------------------------------------------------------ */
 
 const char *testing_release_state_name(testing_release_state state)
@@ -191,7 +206,7 @@ void testing_release_decide(const testing_release_input *in, testing_release_dec
     char text[TESTING_PROBLEM_MAX];
     testing_discrepancy_text(in->donor_abo, in->donor_rhd, in->abo, in->rhd, text, sizeof text);
     if (!testing_group_agrees(in->donor_abo, in->donor_rhd, in->abo, in->rhd) &&
-        !(in->hold && strstr(in->hold, text)))
+        !testing_hold_has(in->hold, text))
         problem(out, "%s", text);
     if (in->hold && *in->hold)
         problem(out, "held: %s", in->hold);

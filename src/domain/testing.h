@@ -80,6 +80,12 @@ typedef struct {
  * "HCV", "HTLV", "SYPHILIS", ...) calls for, starting on `on`. */
 void testing_deferral_for(const char *marker, civil_day on, testing_deferral *out);
 
+/* --- holds ---------------------------------------------------------------- */
+
+/* 1 when `hold` (units.hold: reasons separated by "; ", NULL when none)
+ * holds for `reason` exactly: "lookback case 1" is not in "lookback case 12". */
+int testing_hold_has(const char *hold, const char *reason);
+
 /* --- release decision ------------------------------------------------------ */
 
 enum { TESTING_PANEL_MAX = 64, TESTING_PROBLEMS_MAX = 16 };

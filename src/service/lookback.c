@@ -9,6 +9,7 @@
  * product_code, division) key: a handful of index lookups, whatever the
  * size of the tables.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,15 +305,11 @@ int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **o
     const char *status = filter->status && *filter->status ? filter->status : "";
     if (*status && strcmp(status, "open") && strcmp(status, "closed"))
         return err_set(e, ERR_INVALID, "status", "must be open or closed");
-    int64_t after = 0;
-    if (service_page_check(&filter->page, e))
+    long after = 0;
+    if (service_page_check(&filter->page, e) ||
+        (filter->page.after && *filter->page.after &&
+         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
         return -1;
-    if (filter->page.after && *filter->page.after) {
-        char *end = NULL;
-        after = strtoll(filter->page.after, &end, 10);
-        if (*end || after < 0)
-            return err_set(e, ERR_INVALID, "after", "must be a case id");
-    }
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " CASE_COLUMNS " WHERE (? = '' OR k.status = ?) AND k.id > ? "
@@ -369,7 +366,6 @@ static int case_fetch(db_conn *db, int64_t id, json_t **out, err *e)
                    ? err_set(e, ERR_NOT_FOUND, "id", "no lookback case %lld", (long long)id)
                    : -1;
     json_t *units = NULL;
-    service_page all = {.limit = 0};
     if (db_prepare(db,
                    "SELECT l.unit_id, u.din, u.product_code, u.division, l.status_at_trace, "
                    "u.status, l.action, l.hospital FROM lookback_units l "
@@ -379,13 +375,13 @@ static int case_fetch(db_conn *db, int64_t id, json_t **out, err *e)
         return -1;
     }
     db_bind_int64(stmt, 1, id);
-    if (service_collect_page(stmt, traced_unit_json, &all, "unit_id", &units, e)) {
+    if (service_collect_rows(stmt, traced_unit_json, &units, e)) {
         json_decref(item);
         return -1;
     }
     json_t *hospitals = json_array(), *unit;
     size_t i;
-    json_array_foreach(json_object_get(units, "items"), i, unit)
+    json_array_foreach(units, i, unit)
     {
         json_t *hospital = json_object_get(unit, "hospital");
         size_t j;
@@ -395,9 +391,8 @@ static int case_fetch(db_conn *db, int64_t id, json_t **out, err *e)
         if (!known)
             json_array_append(hospitals, hospital);
     }
-    json_object_set(item, "units", json_object_get(units, "items"));
+    json_object_set_new(item, "units", units);
     json_object_set_new(item, "hospitals", hospitals);
-    json_decref(units);
     *out = item;
     return 0;
 }
@@ -414,10 +409,10 @@ int lookback_case_get(service_context *ctx, const char *id_text, json_t **out, e
 
 /* --- steps and closing --------------------------------------------------------------- */
 
-/* The case's status and opening day, and which steps are done, inside the
- * caller's transaction. */
-static int case_state(db_conn *db, int64_t id, int *open, civil_day *opened_on,
-                      int done[LOOKBACK_STEP_COUNT], err *e)
+/* The opening day of open case `id` and which steps are done, inside the
+ * caller's transaction. ERR_CONFLICT naming "status" when it is closed. */
+static int case_open_state(db_conn *db, int64_t id, civil_day *opened_on,
+                           int done[LOOKBACK_STEP_COUNT], err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
@@ -427,8 +422,9 @@ static int case_state(db_conn *db, int64_t id, int *open, civil_day *opened_on,
         return -1;
     db_bind_int64(stmt, 1, id);
     db_step_result step = db_step(stmt, e);
+    int open = 0;
     if (step == DB_ROW) {
-        *open = strcmp(db_column_text(stmt, 0), "open") == 0;
+        open = strcmp(db_column_text(stmt, 0), "open") == 0;
         date_parse(db_column_text(stmt, 1), opened_on, "opened_on", NULL);
         for (int s = 0; s < LOOKBACK_STEP_COUNT; s++)
             done[s] = !db_column_is_null(stmt, 2 + s);
@@ -436,7 +432,21 @@ static int case_state(db_conn *db, int64_t id, int *open, civil_day *opened_on,
     db_reset(stmt);
     if (step == DB_DONE)
         return err_set(e, ERR_NOT_FOUND, "id", "no lookback case %lld", (long long)id);
+    if (step == DB_ROW && !open)
+        return err_set(e, ERR_CONFLICT, "status", "lookback case %lld is closed", (long long)id);
     return step == DB_ROW ? 0 : -1;
+}
+
+/* End a change of a case: commit with *out the case, or roll back. */
+static int case_change_finish(service_context *ctx, int rc, json_t **out, err *e)
+{
+    if (service_finish(ctx, rc ? -1 : 0, e)) {
+        if (rc == 0)
+            json_decref(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 int lookback_step_record(service_context *ctx, const char *id_text,
@@ -466,13 +476,11 @@ int lookback_step_record(service_context *ctx, const char *id_text,
         return -1;
     if (service_begin(ctx, e))
         return -1;
-    int open = 0, done[LOOKBACK_STEP_COUNT];
+    int done[LOOKBACK_STEP_COUNT];
     civil_day opened_on = 0;
     char day[DATE_TEXT_MAX];
     db_stmt *stmt;
-    int rc = case_state(ctx->db, id, &open, &opened_on, done, e);
-    if (rc == 0 && !open)
-        rc = err_set(e, ERR_CONFLICT, "status", "lookback case %lld is closed", (long long)id);
+    int rc = case_open_state(ctx->db, id, &opened_on, done, e);
     if (rc == 0 && done[step])
         rc = err_set(e, ERR_CONFLICT, "step", "the %s step of lookback case %lld is already "
                      "recorded", lookback_step_name((lookback_step)step), (long long)id);
@@ -492,12 +500,7 @@ int lookback_step_record(service_context *ctx, const char *id_text,
              case_fetch(ctx->db, id, out, e);
         json_decref(after);
     }
-    if (service_finish(ctx, rc ? -1 : 0, e)) {
-        if (rc == 0)
-            json_decref(*out);
-        return -1;
-    }
-    return 0;
+    return case_change_finish(ctx, rc, out, e);
 }
 
 int lookback_case_close(service_context *ctx, const char *id_text, const char *reason,
@@ -513,12 +516,9 @@ int lookback_case_close(service_context *ctx, const char *id_text, const char *r
         return -1;
     if (service_begin(ctx, e))
         return -1;
-    int open = 0, done[LOOKBACK_STEP_COUNT];
+    int done[LOOKBACK_STEP_COUNT];
     civil_day opened_on = 0;
-    int rc = case_state(ctx->db, id, &open, &opened_on, done, e);
-    if (rc == 0 && !open)
-        rc = err_set(e, ERR_CONFLICT, "status", "lookback case %lld is already closed",
-                     (long long)id);
+    int rc = case_open_state(ctx->db, id, &opened_on, done, e);
     for (int s = 0; rc == 0 && s < LOOKBACK_STEP_COUNT; s++)
         if (!done[s])
             rc = err_set(e, ERR_CONFLICT, "step",
@@ -545,12 +545,7 @@ int lookback_case_close(service_context *ctx, const char *id_text, const char *r
         json_decref(before);
         json_decref(after);
     }
-    if (service_finish(ctx, rc ? -1 : 0, e)) {
-        if (rc == 0)
-            json_decref(*out);
-        return -1;
-    }
-    return 0;
+    return case_change_finish(ctx, rc, out, e);
 }
 
 /* --- the printable report ------------------------------------------------------------ */

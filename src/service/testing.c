@@ -10,6 +10,7 @@
  * test, so that a DIN and test given twice are found side by side and the
  * donations touched are handled one after the other, in DIN order.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/buffer.h"
@@ -178,7 +179,7 @@ int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why,
     int rc = 0;
     if (status < 0 || !blood_unit_status_in_inventory((blood_unit_status)status))
         goto done; /* gone from the shelves: nothing to hold */
-    if (strstr(buffer_text(&old), why))
+    if (testing_hold_has(buffer_text(&old), why))
         buffer_append_text(&hold, buffer_text(&old));
     else
         buffer_printf(&hold, "%s%s%s", buffer_text(&old), old.length ? "; " : "", why);
@@ -188,20 +189,27 @@ int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why,
     }
     if (strcmp(buffer_text(&hold), buffer_text(&old)) == 0)
         goto done;
+    /* Conditional on what was read: a release or another hold at once
+     * (PostgreSQL, READ COMMITTED) must not be lost. */
     char now[TIMESTAMP_TEXT_MAX];
-    rc = db_prepare(ctx->db, "UPDATE units SET hold = ?, updated_at = ? WHERE id = ?", &stmt, e);
+    rc = db_prepare(ctx->db,
+                    "UPDATE units SET hold = ?, updated_at = ? "
+                    "WHERE id = ? AND status = 'quarantined' AND COALESCE(hold, '') = ?",
+                    &stmt, e);
     if (rc == 0) {
         db_bind_text(stmt, 1, buffer_text(&hold));
         db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
         db_bind_int64(stmt, 3, unit_id);
-        rc = db_exec_stmt(stmt, e) ||
-                     audit_new(ctx, "unit", name, "hold",
-                               json_pack("{s:o}", "hold",
-                                         service_json_text(had_hold ? buffer_text(&old) : NULL)),
-                               json_pack("{s:s}", "hold", buffer_text(&hold)), why, e)
-                 ? -1
-                 : 0;
+        db_bind_text(stmt, 4, buffer_text(&old));
+        rc = db_exec_stmt(stmt, e);
     }
+    if (rc == 0 && db_changes(ctx->db) != 1)
+        rc = err_set(e, ERR_CONFLICT, "unit", "unit %s changed meanwhile: try again", name);
+    if (rc == 0)
+        rc = audit_new(ctx, "unit", name, "hold",
+                       json_pack("{s:o}", "hold",
+                                 service_json_text(had_hold ? buffer_text(&old) : NULL)),
+                       json_pack("{s:s}", "hold", buffer_text(&hold)), why, e);
 done:
     buffer_free(&old);
     buffer_free(&hold);
@@ -210,49 +218,44 @@ done:
 
 enum { DONATION_UNITS_MAX = 64 };
 
-/* The ids and statuses of the units of donation `din`, in order of id. */
-static int donation_units(db_conn *db, const char *din, int64_t *ids, int *statuses,
-                          size_t *count, err *e)
+/* Hold (discard 0) or discard (1) every unit of donation `din` still on
+ * the shelves, for `why`. */
+static int donation_units_set(service_context *ctx, const char *din, const char *why,
+                              int discard, err *e)
 {
+    int64_t ids[DONATION_UNITS_MAX];
+    int statuses[DONATION_UNITS_MAX];
+    size_t count = 0;
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT id, status FROM units WHERE din = ? ORDER BY id", &stmt, e))
+    if (db_prepare(ctx->db, "SELECT id, status FROM units WHERE din = ? ORDER BY id", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din);
-    *count = 0;
     db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW && *count < DONATION_UNITS_MAX) {
-        ids[*count] = db_column_int64(stmt, 0);
-        statuses[(*count)++] = blood_unit_status_parse(db_column_text(stmt, 1));
+    while ((step = db_step(stmt, e)) == DB_ROW && count < DONATION_UNITS_MAX) {
+        ids[count] = db_column_int64(stmt, 0);
+        statuses[count++] = blood_unit_status_parse(db_column_text(stmt, 1));
     }
     db_reset(stmt);
-    return step == DB_FAILED ? -1 : 0;
+    if (step == DB_FAILED)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        if (statuses[i] < 0 || !blood_unit_status_in_inventory((blood_unit_status)statuses[i]))
+            continue;
+        if (discard ? unit_status_change_in(ctx, ids[i], UNIT_DISCARDED, why, NULL, e)
+                    : testing_unit_hold_in(ctx, ids[i], why, e))
+            return -1;
+    }
+    return 0;
 }
 
 static int donation_hold(service_context *ctx, const char *din, const char *why, err *e)
 {
-    int64_t ids[DONATION_UNITS_MAX];
-    int statuses[DONATION_UNITS_MAX];
-    size_t count;
-    if (donation_units(ctx->db, din, ids, statuses, &count, e))
-        return -1;
-    for (size_t i = 0; i < count; i++)
-        if (testing_unit_hold_in(ctx, ids[i], why, e))
-            return -1;
-    return 0;
+    return donation_units_set(ctx, din, why, 0, e);
 }
 
 static int donation_discard(service_context *ctx, const char *din, const char *why, err *e)
 {
-    int64_t ids[DONATION_UNITS_MAX];
-    int statuses[DONATION_UNITS_MAX];
-    size_t count;
-    if (donation_units(ctx->db, din, ids, statuses, &count, e))
-        return -1;
-    for (size_t i = 0; i < count; i++)
-        if (statuses[i] >= 0 && blood_unit_status_in_inventory((blood_unit_status)statuses[i]) &&
-            unit_status_change_in(ctx, ids[i], UNIT_DISCARDED, why, NULL, e))
-            return -1;
-    return 0;
+    return donation_units_set(ctx, din, why, 1, e);
 }
 
 /* --- the results import ------------------------------------------------------------ */
@@ -483,9 +486,7 @@ static int donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
     return step == DB_ROW ? 0 : -1;
 }
 
-/* The donation's typing from every result it has (this file's and earlier
- * ones'): abo and rhd are "" when not typed. */
-static int donation_typing(db_conn *db, const char *din, char abo[4], char rhd[4], err *e)
+int testing_donation_typing(db_conn *db, const char *din, char abo[4], char rhd[4], err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
@@ -513,7 +514,7 @@ static int donation_group(service_context *ctx, const char *din, const donation_
     char abo[4], rhd[4], now[TIMESTAMP_TEXT_MAX];
     timestamp_format(timestamp_now(), now, sizeof now);
     db_stmt *stmt;
-    if (donation_typing(ctx->db, din, abo, rhd, e) ||
+    if (testing_donation_typing(ctx->db, din, abo, rhd, e) ||
         db_prepare(ctx->db, "UPDATE units SET abo = ?, rhd = ?, updated_at = ? WHERE din = ?",
                    &stmt, e))
         return -1;
@@ -621,7 +622,7 @@ int testing_units_made_in(service_context *ctx, const char *din, err *e)
 {
     donation_donor donor;
     char abo[4], rhd[4];
-    if (donor_of(ctx->db, din, &donor, e) || donation_typing(ctx->db, din, abo, rhd, e))
+    if (donor_of(ctx->db, din, &donor, e) || testing_donation_typing(ctx->db, din, abo, rhd, e))
         return -1;
     char why[TESTING_PROBLEM_MAX];
     if (!testing_group_agrees(donor.has_abo ? donor.abo : NULL, donor.has_rhd ? donor.rhd : NULL,
@@ -714,13 +715,13 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
     if (db_insert_returning_id(stmt, &import_id, e))
         return -1;
     json_object_set_new(summary, "import_id", json_integer(import_id));
+    if (db_prepare(ctx->db,
+                   "INSERT INTO test_results (din, test, result, tested_on, import_id) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   &stmt, e))
+        return -1;
     for (size_t i = 0; i < s->count; i++) {
         const result_row *row = &s->rows[i];
-        if (db_prepare(ctx->db,
-                       "INSERT INTO test_results (din, test, result, tested_on, import_id) "
-                       "VALUES (?, ?, ?, ?, ?)",
-                       &stmt, e))
-            return -1;
         db_bind_text_static(stmt, 1, row->din);
         db_bind_text_static(stmt, 2, row->test->test);
         db_bind_text_static(stmt, 3, row->result);
@@ -875,16 +876,11 @@ int testing_release_queue(service_context *ctx, testing_queue_filter *filter, js
                           err *e)
 {
     char center[REGISTRY_CODE_MAX + 8] = "";
-    int64_t after = 0;
-    if (service_page_check(&filter->page, e))
+    long after = 0;
+    if (service_page_check(&filter->page, e) ||
+        (filter->page.after && *filter->page.after &&
+         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
         return -1;
-    if (filter->page.after && *filter->page.after) {
-        char *end = NULL;
-        long long value = strtoll(filter->page.after, &end, 10);
-        if (*end || value < 0)
-            return err_set(e, ERR_INVALID, "after", "must be a unit id");
-        after = value;
-    }
     if (filter->center && *filter->center) {
         if (strlen(filter->center) >= sizeof center)
             return err_set(e, ERR_NOT_FOUND, "center", "no donor center '%.20s...'",
@@ -1045,9 +1041,12 @@ int testing_release(service_context *ctx, const testing_release_request *request
     {
         if (rc)
             break;
-        rc = unit_status_change_in(ctx, ids[i], UNIT_RELEASED, reason, NULL, e) ||
-             db_prepare(ctx->db,
-                        "UPDATE units SET release_signature_id = ?, released_at = ? WHERE id = ?",
+        /* Conditional on what release_check read: a hold or a discard
+         * committed meanwhile (PostgreSQL, READ COMMITTED) refuses the
+         * release instead of being overwritten by it. */
+        rc = db_prepare(ctx->db,
+                        "UPDATE units SET release_signature_id = ?, released_at = ? "
+                        "WHERE id = ? AND status = 'quarantined' AND COALESCE(hold, '') = ''",
                         &stmt, e);
         if (rc == 0) {
             db_bind_int64(stmt, 1, signature_id);
@@ -1055,6 +1054,12 @@ int testing_release(service_context *ctx, const testing_release_request *request
             db_bind_int64(stmt, 3, ids[i]);
             rc = db_exec_stmt(stmt, e);
         }
+        if (rc == 0 && db_changes(ctx->db) != 1)
+            rc = err_set(e, ERR_CONFLICT, "units",
+                         "unit %lld was held or moved meanwhile; nothing was released",
+                         (long long)ids[i]);
+        if (rc == 0)
+            rc = unit_status_change_in(ctx, ids[i], UNIT_RELEASED, reason, NULL, e);
         json_array_append_new(unit_ids, json_integer(ids[i]));
         json_t *shown = json_pack("{s:I, s:O, s:O, s:O, s:s, s:s}", "unit_id",
                                   (json_int_t)ids[i], "din", json_object_get(unit, "din"),

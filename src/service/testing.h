@@ -89,16 +89,18 @@ typedef struct {
  *                  "released_at"}]}.
  * ERR_INVALID naming "units" (none, a duplicate, not an id) or "meaning";
  * ERR_UNAUTHORIZED naming "password" for a wrong password (recorded and
- * throttled like a failed login); ERR_FORBIDDEN naming "signer" without
+ * throttled like a failed login); ERR_FORBIDDEN naming "username" without
  * the lab or admin role; ERR_NOT_FOUND naming "units" for an unknown
  * unit; ERR_CONFLICT naming "units" with the unit and why when one is not
- * ready. Nothing is released unless every unit is. */
+ * ready (or was held or moved meanwhile). Nothing is released unless every
+ * unit is. */
 int testing_release(service_context *ctx, const testing_release_request *request, json_t **out,
                     err *e);
 
 /* Hold unit `unit_id` for `why` ("lookback case 3", "ABO/RhD discrepancy:
  * ...") inside the caller's transaction, audited: a quarantined unit gets
- * the hold (added to one it has, "; " between), a unit elsewhere on the
+ * the hold (added to one it has, "; " between, unless testing_hold_has
+ * finds it there already), a unit elsewhere on the
  * shelves (released, allocated, returned) goes back to quarantined with
  * it through unit_status_change_in; a unit no longer in inventory is left
  * as it is. ERR_NOT_FOUND naming "unit". */
@@ -110,5 +112,9 @@ int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why,
  * screen holds them; a reactive infectious marker discards them (the
  * deferral and the lookback case were made when the result came in). */
 int testing_units_made_in(service_context *ctx, const char *din, err *e);
+
+/* The typing of donation `din` from every result it has: abo ("A", "B",
+ * "AB", "O") and rhd ("POS", "NEG"), "" when not typed. */
+int testing_donation_typing(db_conn *db, const char *din, char abo[4], char rhd[4], err *e);
 
 #endif

@@ -498,6 +498,8 @@ test('the reactive path: discard, permanent deferral, lookback case holding the 
   list = await api('GET', '/api/v1/lookback-cases?status=closed', lab);
   assert.ok(list.json.items.some((k) => k.id === caseId && k.next_due === null));
   assertError(await api('GET', '/api/v1/lookback-cases?status=maybe', lab), 400, 'invalid_input', { field: 'status' });
+  assertError(await api('GET', '/api/v1/lookback-cases?after=x', lab), 400, 'invalid_input', { field: 'after' });
+  assertError(await api('GET', '/api/v1/release-queue?after=99999999999999999999', lab), 400, 'invalid_input', { field: 'after' });
   const audit = await api('GET', '/api/v1/audit?entity=lookback_case', admin);
   assert.deepEqual(
     audit.json.items.filter((a) => a.entity_id === String(caseId)).map((a) => a.action),

@@ -121,6 +121,20 @@ static void test_deferral_per_marker(void **state)
     assert_false(d.has_until);
 }
 
+static void test_hold_has(void **state)
+{
+    assert_true(testing_hold_has("lookback case 1", "lookback case 1"));
+    assert_true(testing_hold_has("lookback case 12; lookback case 1", "lookback case 1"));
+    assert_true(testing_hold_has("antibody screen positive (ABSCREEN); lookback case 3",
+                                 "antibody screen positive (ABSCREEN)"));
+    /* A reason is a whole part, not a piece of one. */
+    assert_false(testing_hold_has("lookback case 12", "lookback case 1"));
+    assert_false(testing_hold_has("lookback case 12; lookback case 31", "lookback case 1"));
+    assert_false(testing_hold_has(NULL, "lookback case 1"));
+    assert_false(testing_hold_has("", "lookback case 1"));
+    assert_false(testing_hold_has("lookback case 1", ""));
+}
+
 /* --- the release decision --------------------------------------------------- */
 
 static testing_panel_entry panel[] = {
@@ -292,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_result_values),
         cmocka_unit_test(test_groups),
         cmocka_unit_test(test_deferral_per_marker),
+        cmocka_unit_test(test_hold_has),
         cmocka_unit_test(test_release_ready),
         cmocka_unit_test(test_release_waiting),
         cmocka_unit_test(test_release_blocked),
