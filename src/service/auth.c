@@ -630,6 +630,12 @@ int auth_signature_check(service_context *ctx, const char *username, const char 
         return err_set(e, ERR_INVALID, "password", "is required: re-enter it to sign");
     if (strlen(username) >= SERVICE_USERNAME_MAX || strlen(password) > AUTH_PASSWORD_MAX)
         return err_set(e, ERR_UNAUTHORIZED, "password", "wrong password: the signature is refused");
+    /* A signature is its signer's own act: someone logged in signs as
+     * themselves, never as a colleague whose password they know. */
+    if (ctx->actor.user_id != 0 && strcmp(username, ctx->actor.username) != 0)
+        return err_set(e, ERR_FORBIDDEN, "signer",
+                       "you are logged in as '%s': only '%s' may sign as '%s' (log in as them)",
+                       ctx->actor.username, username, username);
     int64_t now = timestamp_now();
     throttle_state throttle;
     if (throttle_read(ctx->db, username, &throttle, e))

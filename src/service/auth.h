@@ -79,7 +79,9 @@ int64_t auth_session_seconds(void);
  * sign a record. Checks the password (throttled like logins; a failure is
  * recorded and audited), that the account is enabled and that it holds one
  * of `allowed`; answers the signer's user id. ERR_UNAUTHORIZED naming
- * "password" when the password is wrong, ERR_FORBIDDEN without the role. */
+ * "password" when the password is wrong, ERR_FORBIDDEN naming "signer"
+ * without the role, or when the actor is a logged-in user who is not the
+ * signer (a signature is its signer's own act). */
 int auth_signature_check(service_context *ctx, const char *username, const char *password,
                          role_set allowed, int64_t *user_id, err *e);
 

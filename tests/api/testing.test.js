@@ -306,8 +306,15 @@ test('release refusals change nothing: wrong password, waiting unit, unknown or 
   assert.ok((await queue(staff)).some((u) => u.unit_id === readyId));
   r = await unchanged(() => release([readyId], { session: staff }));
   assertError(r, 403, 'forbidden');
-  r = await unchanged(() => release([readyId], { username: 'staff1', password: 'staff1-password-1' }));
-  assertError(r, 403, 'forbidden', { field: 'username' });
+  // A signature is the signer's own: logged in as lab1, no one signs as the administrator,
+  // even with the right password; and a signer must hold a role that releases.
+  r = await unchanged(() => release([readyId], { username: 'admin', password: ADMIN_PASSWORD }));
+  assertError(r, 403, 'forbidden', { field: 'username', message: /logged in as 'lab1'/ });
+  const beforeSigner = srv.fingerprint();
+  const signer = srv.cli('release', 'sign', '--unit', String(readyId), '--user', 'staff1', '--password-stdin', { input: 'staff1-password-1\n' });
+  assert.equal(signer.status, 1, signer.stderr);
+  assert.match(signer.stderr, /'staff1' does not hold a role that may sign this/);
+  assert.equal(srv.fingerprint(), beforeSigner);
   r = await unchanged(() => api('GET', '/api/v1/release-queue', auditor));
   assertError(r, 403, 'forbidden');
   r = await unchanged(() => api('GET', '/api/v1/release-queue?center=NOWHERE', lab));
