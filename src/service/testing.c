@@ -756,8 +756,8 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
 {
     *out = NULL;
     if (!file_name || !*file_name)
-        return err_set(e, ERR_INVALID, "file", "is required");
-    if (registry_text_check(file_name, 200, "file", e))
+        return err_set(e, ERR_INVALID, "file_name", "is required");
+    if (registry_text_check(file_name, 200, "file_name", e))
         return -1;
     import_state s = {.problems = {json_array(), 0, TESTING_IMPORT_ERRORS_MAX},
                       .today = date_today()};

@@ -273,6 +273,8 @@ test('a results file with problems lists every one by line and field and imports
   assertError(bad, 400, 'invalid_input', { field: 'content' });
   bad = await unchanged(() => api('POST', '/api/v1/test-results/import', lab, { file: 'x' }));
   assertError(bad, 400, 'invalid_input', { field: 'file' });
+  bad = await unchanged(() => api('POST', '/api/v1/test-results/import', lab, { file_name: 'x'.repeat(201), content }));
+  assertError(bad, 400, 'invalid_input', { field: 'file_name' });
   bad = await unchanged(() => api('POST', '/api/v1/test-results/import', staff, { content }));
   assertError(bad, 403, 'forbidden');
 });
