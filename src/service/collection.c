@@ -357,27 +357,6 @@ static int product_facts_read(db_conn *db, const char *code, const char *field,
     return rc;
 }
 
-/* The donation's ABO and RhD when the laboratory has typed it (stored
- * spellings, domain/testing.h), else "". */
-static int typing_read(db_conn *db, const char *din, char abo[4], char rhd[4], err *e)
-{
-    db_stmt *stmt;
-    abo[0] = rhd[0] = '\0';
-    if (db_prepare(db,
-                   "SELECT p.kind, r.result FROM test_results r "
-                   "JOIN test_panel p ON p.test = r.test "
-                   "WHERE r.din = ? AND p.kind IN ('abo', 'rhd')",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, din);
-    db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW)
-        snprintf(strcmp(db_column_text(stmt, 0), "abo") == 0 ? abo : rhd, 4, "%s",
-                 db_column_text(stmt, 1));
-    db_reset(stmt);
-    return step == DB_FAILED ? -1 : 0;
-}
-
 typedef struct {
     char code[16];
     long volume_ml; /* 0: the nominal volume */
@@ -523,7 +502,7 @@ int collection_process(service_context *ctx, const char *text,
     int64_t collected = 0;
     if (rc == 0)
         rc = timestamp_parse(collected_at, &collected, "collected_at", e) ||
-             typing_read(ctx->db, din.din, abo, rhd, e);
+             testing_donation_typing(ctx->db, din.din, abo, rhd, e);
     /* Conditional: of two processings at once, the second changes nothing. */
     if (rc == 0 &&
         (rc = db_prepare(ctx->db,
