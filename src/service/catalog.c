@@ -232,29 +232,15 @@ static int import_read(import_state *s, FILE *csv, char sha256_hex[SERVICE_SHA25
 {
     service_file_lines lines;
     service_file_lines_open(&lines, csv);
-    int header_seen = 0, rc = 0;
-    while (rc == 0 && service_file_lines_next(&lines)) {
-        char *line = lines.line;
-        if (!*line || line[0] == '#')
-            continue; /* blank lines and comments */
-        if (!header_seen) {
-            header_seen = 1;
-            if (strcmp(line, IMPORT_HEADER) != 0)
-                service_problem(&s->problems, lines.number, "header",
-                                "the first line that is not a comment must be exactly: %s",
-                                IMPORT_HEADER);
-            continue;
-        }
-        if (import_line(s, line, lines.number))
+    int rc = 0;
+    while (rc == 0 && service_file_data_next(&lines, IMPORT_HEADER, &s->problems))
+        if (import_line(s, lines.line, lines.number))
             rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    }
     long number = lines.number;
+    int header_seen = lines.header_seen;
     if (service_file_lines_close(&lines, sha256_hex, e) && rc == 0)
         rc = -1;
-    if (rc == 0 && !header_seen)
-        service_problem(&s->problems, number ? number : 1, "header",
-                        "the file holds no header; it must be: %s", IMPORT_HEADER);
-    else if (rc == 0 && s->count == 0 && s->problems.count == 0)
+    if (rc == 0 && header_seen && s->count == 0 && s->problems.count == 0)
         service_problem(&s->problems, number, "file", "has no products after the header");
     /* The same code twice: named on each later line. */
     qsort(s->rows, s->count, sizeof *s->rows, compare_rows);

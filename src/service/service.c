@@ -151,6 +151,26 @@ int service_file_lines_next(service_file_lines *lines)
     return 1;
 }
 
+int service_file_data_next(service_file_lines *lines, const char *header,
+                           service_problems *problems)
+{
+    while (service_file_lines_next(lines)) {
+        const char *line = lines->line;
+        if (!*line || line[0] == '#')
+            continue; /* blank lines and comments */
+        if (lines->header_seen)
+            return 1;
+        lines->header_seen = 1;
+        if (strcmp(line, header) != 0)
+            service_problem(problems, lines->number, "header",
+                            "the first line that is not a comment must be exactly: %s", header);
+    }
+    if (!lines->header_seen)
+        service_problem(problems, lines->number ? lines->number : 1, "header",
+                        "the file holds no header; it must be: %s", header);
+    return 0;
+}
+
 int service_file_lines_close(service_file_lines *lines, char sha256_hex[SERVICE_SHA256_HEX_SIZE],
                              err *e)
 {

@@ -96,6 +96,7 @@ typedef struct {
     char *text;
     size_t capacity;
     crypto_hash_sha256_state hash;
+    int header_seen; /* service_file_data_next met the header */
 } service_file_lines;
 
 enum { SERVICE_SHA256_HEX_SIZE = crypto_hash_sha256_BYTES * 2 + 1 };
@@ -121,5 +122,12 @@ void service_problem(service_problems *problems, long line, const char *field, c
 /* ERR_INVALID naming the first problem's field: "line N: MESSAGE (K
  * problems in all; nothing was imported)". Returns -1. */
 int service_problems_fail(const service_problems *problems, err *e);
+
+/* The data lines of a CSV import: blank lines and '#' comments are skipped,
+ * and the first other line must be exactly `header` (a problem naming
+ * "header" otherwise, or at the end when the file held none); 1 with the
+ * next data line in lines->line, 0 at the end of the file. */
+int service_file_data_next(service_file_lines *lines, const char *header,
+                           service_problems *problems);
 
 #endif

@@ -402,30 +402,16 @@ static int import_read(db_conn *db, import_state *s, FILE *csv,
 {
     service_file_lines lines;
     service_file_lines_open(&lines, csv);
-    int header_seen = 0, rc = 0;
-    while (rc == 0 && service_file_lines_next(&lines)) {
-        char *line = lines.line;
-        if (!*line || line[0] == '#')
-            continue; /* blank lines and comments */
-        if (!header_seen) {
-            header_seen = 1;
-            if (strcmp(line, IMPORT_HEADER) != 0)
-                service_problem(&s->problems, lines.number, "header",
-                                "the first line that is not a comment must be exactly: %s",
-                                IMPORT_HEADER);
-            continue;
-        }
-        rc = import_line(db, s, line, lines.number, e);
-    }
+    int rc = 0;
+    while (rc == 0 && service_file_data_next(&lines, IMPORT_HEADER, &s->problems))
+        rc = import_line(db, s, lines.line, lines.number, e);
     long last = lines.number;
+    int header_seen = lines.header_seen;
     if (service_file_lines_close(&lines, sha256, e))
         rc = -1;
     if (rc)
         return -1;
-    if (!header_seen)
-        service_problem(&s->problems, last ? last : 1, "header",
-                        "the file holds no header; it must be: %s", IMPORT_HEADER);
-    else if (s->count == 0 && s->problems.count == 0)
+    if (header_seen && s->count == 0 && s->problems.count == 0)
         service_problem(&s->problems, last, "file", "has no results after the header");
     if (s->count > 1)
         qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
