@@ -135,6 +135,19 @@ civil_day date_add_days(civil_day d, int32_t days)
     return (civil_day)sum;
 }
 
+civil_day date_add_months(civil_day d, int months)
+{
+    int year, month, day;
+    date_to_ymd(d, &year, &month, &day);
+    int index = year * 12 + (month - 1) + months; /* months since year 0 */
+    year = index / 12;
+    month = index % 12 + 1;
+    int last = date_days_in_month(year, month);
+    civil_day out = d;
+    date_from_ymd(year, month, day < last ? day : last, &out, NULL, NULL);
+    return out;
+}
+
 int32_t date_days_between(civil_day from, civil_day to)
 {
     int64_t difference = (int64_t)to - from;

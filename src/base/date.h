@@ -29,6 +29,10 @@ int date_parse(const char *text, civil_day *out, const char *field, err *e);
 char *date_format(civil_day d, char *out, size_t size);
 
 civil_day date_add_days(civil_day d, int32_t days);
+/* `d` moved by `months` calendar months (negative: back), the day of the
+ * month clamped to the target month's length (2026-12-31 + 2 months is
+ * 2027-02-28). */
+civil_day date_add_months(civil_day d, int months);
 int32_t date_days_between(civil_day from, civil_day to); /* to - from */
 int date_day_of_year(civil_day d);                        /* 1..366 */
 int date_is_leap_year(int year);

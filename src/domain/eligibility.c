@@ -226,22 +226,6 @@ static civil_day birthday(civil_day birth, long years)
     return out;
 }
 
-/* The same day `months` calendar months later, or the month's last day
- * when it is shorter (2024-02-29 + 12 months = 2025-02-28). */
-static civil_day months_after(civil_day day, int months)
-{
-    int y, m, d;
-    date_to_ymd(day, &y, &m, &d);
-    int index = y * 12 + (m - 1) + months;
-    y = index / 12;
-    m = index % 12 + 1;
-    if (d > date_days_in_month(y, m))
-        d = date_days_in_month(y, m);
-    civil_day out;
-    date_from_ymd(y, m, d, &out, NULL, NULL);
-    return out;
-}
-
 static void check_age(const eligibility_thresholds *t, const eligibility_input *in, builder *b)
 {
     char birth[DATE_TEXT_MAX];
@@ -457,7 +441,7 @@ static void check_platelet_frequency(const eligibility_thresholds *t, const elig
         size_t count = 0;
         for (size_t i = 0; i < in->donation_count; i++) {
             civil_day d = in->donations[i].day;
-            civil_day end = window == 0 ? date_add_days(d, 7) : months_after(d, 12);
+            civil_day end = window == 0 ? date_add_days(d, 7) : date_add_months(d, 12);
             if (in->donations[i].procedure == PROCEDURE_PLATELETPHERESIS && d <= in->today &&
                 in->today < end)
                 days[count++] = d;
@@ -466,7 +450,7 @@ static void check_platelet_frequency(const eligibility_thresholds *t, const elig
             continue;
         qsort(days, count, sizeof *days, compare_days_descending);
         civil_day d = days[max - 1];
-        civil_day from = window == 0 ? date_add_days(d, 7) : months_after(d, 12);
+        civil_day from = window == 0 ? date_add_days(d, 7) : date_add_months(d, 12);
         char from_text[DATE_TEXT_MAX];
         date_format(from, from_text, sizeof from_text);
         if (window == 0)

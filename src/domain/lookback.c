@@ -5,23 +5,10 @@
 #include <string.h>
 #include "domain/lookback.h"
 
-civil_day lookback_add_months(civil_day day, int months)
-{
-    int year, month, dom;
-    date_to_ymd(day, &year, &month, &dom);
-    int index = year * 12 + (month - 1) + months; /* months since year 0 */
-    year = index / 12;
-    month = index % 12 + 1;
-    int last = date_days_in_month(year, month);
-    civil_day out = day;
-    date_from_ymd(year, month, dom < last ? dom : last, &out, NULL, NULL);
-    return out;
-}
-
 civil_day lookback_window_start(int has_nonreactive, civil_day last_nonreactive,
                                 civil_day trigger_day, int months)
 {
-    return lookback_add_months(has_nonreactive ? last_nonreactive : trigger_day, -months);
+    return date_add_months(has_nonreactive ? last_nonreactive : trigger_day, -months);
 }
 
 static const char *const step_names[LOOKBACK_STEP_COUNT] = {"quarantine", "notice", "followup"};

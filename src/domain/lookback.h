@@ -30,10 +30,6 @@ enum {
     LOOKBACK_RESULT_MAX = 500, /* characters of a follow-up result or a closing reason */
 };
 
-/* `day` moved by `months` calendar months (negative: back), the day of
- * the month clamped to the target month's length. */
-civil_day lookback_add_months(civil_day day, int months);
-
 /* The first day of the window: `months` before the most recent
  * nonreactive result (has_nonreactive) or else before the trigger
  * donation's day. */

@@ -127,7 +127,7 @@ void testing_deferral_for(const char *marker, civil_day on, testing_deferral *ou
             out->kind = deferrals[i].kind;
     if (out->kind == DEFERRAL_TEMPORARY) {
         out->has_until = 1;
-        out->until = lookback_add_months(on, TESTING_SYPHILIS_DEFERRAL_MONTHS);
+        out->until = date_add_months(on, TESTING_SYPHILIS_DEFERRAL_MONTHS);
     }
 }
 

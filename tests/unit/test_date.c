@@ -120,6 +120,32 @@ static void test_parse_strict(void **state)
     assert_int_equal(date_parse(NULL, &d, "expires_on", &e), -1);
 }
 
+/* A day from its text, for the month arithmetic below. */
+static civil_day ymd_text(const char *text)
+{
+    civil_day d = 0;
+    err e;
+    assert_int_equal(date_parse(text, &d, "day", &e), 0);
+    return d;
+}
+
+static void test_add_months_clamps_to_month_end(void **state)
+{
+    assert_string_equal(text_of(date_add_months(ymd_text("2026-11-21"), -12)), "2025-11-21");
+    assert_string_equal(text_of(date_add_months(ymd_text("2026-01-15"), -1)), "2025-12-15");
+    assert_string_equal(text_of(date_add_months(ymd_text("2026-12-31"), 2)), "2027-02-28");
+    /* Month ends clamp. */
+    assert_string_equal(text_of(date_add_months(ymd_text("2026-03-31"), -1)), "2026-02-28");
+    assert_string_equal(text_of(date_add_months(ymd_text("2026-05-31"), -1)), "2026-04-30");
+    /* Leap years: a leap day to the year before and after, and into one. */
+    assert_string_equal(text_of(date_add_months(ymd_text("2024-02-29"), -12)), "2023-02-28");
+    assert_string_equal(text_of(date_add_months(ymd_text("2024-02-29"), 12)), "2025-02-28");
+    assert_string_equal(text_of(date_add_months(ymd_text("2024-03-31"), -1)), "2024-02-29");
+    assert_string_equal(text_of(date_add_months(ymd_text("2025-02-28"), -12)), "2024-02-28");
+    assert_string_equal(text_of(date_add_months(ymd_text("2000-02-29"), -48)), "1996-02-29");
+    assert_string_equal(text_of(date_add_months(ymd_text("2026-06-10"), 0)), "2026-06-10");
+}
+
 static void test_add_days_across_boundaries(void **state)
 {
     assert_string_equal(text_of(date_add_days(ymd(2004, 1, 31), 1)), "2004-02-01");
@@ -304,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_from_ymd_rejects_impossible_dates),
         cmocka_unit_test(test_parse_strict),
         cmocka_unit_test(test_add_days_across_boundaries),
+        cmocka_unit_test(test_add_months_clamps_to_month_end),
         cmocka_unit_test(test_days_between),
         cmocka_unit_test(test_day_of_year),
         cmocka_unit_test(test_today_is_plausible),
