@@ -1,7 +1,7 @@
 /*
  * test_lookback.c - unit tests for the dates of a lookback case
- * (domain/lookback.c): calendar months across month ends and leap years,
- * the window from the last nonreactive result or from the trigger, the
+ * (domain/lookback.c): the window from the last nonreactive result or
+ * from the trigger (calendar months: base/date), the
  * three deadlines, when a step is overdue, the days a step may be
  * recorded on, and what a trace does with a unit in each status.
  */
