@@ -69,6 +69,20 @@ void buffer_append_char(buffer *b, char c)
     b->data[b->length] = '\0';
 }
 
+void buffer_append_markup(buffer *b, const char *text, size_t length)
+{
+    for (const char *p = text; p < text + length; p++) {
+        switch (*p) {
+        case '&': buffer_append_text(b, "&amp;"); break;
+        case '<': buffer_append_text(b, "&lt;"); break;
+        case '>': buffer_append_text(b, "&gt;"); break;
+        case '"': buffer_append_text(b, "&quot;"); break;
+        case '\'': buffer_append_text(b, "&#39;"); break;
+        default: buffer_append_char(b, *p);
+        }
+    }
+}
+
 void buffer_printf(buffer *b, const char *fmt, ...)
 {
     va_list args;

@@ -22,6 +22,9 @@ typedef struct {
 void buffer_append(buffer *b, const void *bytes, size_t length);
 void buffer_append_text(buffer *b, const char *text);
 void buffer_append_char(buffer *b, char c);
+/* The first `length` bytes of text escaped for HTML or XML text and
+ * attribute values (& < > " '). */
+void buffer_append_markup(buffer *b, const char *text, size_t length);
 void buffer_printf(buffer *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buffer_vprintf(buffer *b, const char *fmt, va_list args);
 /* Empty the buffer but keep its memory. */

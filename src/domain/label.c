@@ -300,20 +300,6 @@ static void svg_number(buffer *b, double value)
     buffer_append_text(b, strcmp(text, "-0") == 0 ? "0" : text);
 }
 
-static void svg_escaped(buffer *b, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&': buffer_append_text(b, "&amp;"); break;
-        case '<': buffer_append_text(b, "&lt;"); break;
-        case '>': buffer_append_text(b, "&gt;"); break;
-        case '"': buffer_append_text(b, "&quot;"); break;
-        case '\'': buffer_append_text(b, "&#39;"); break;
-        default: buffer_append_char(b, *p);
-        }
-    }
-}
-
 /* A filled black rectangle. */
 static void draw_bar(canvas *c, double x, double y, double width, double height)
 {
@@ -424,7 +410,7 @@ static void draw_text(canvas *c, double x, double y, double size, font f, anchor
             buffer_append_text(b, ")\"");
         }
         buffer_append_char(b, '>');
-        svg_escaped(b, text);
+        buffer_append_markup(b, text, strlen(text));
         buffer_append_text(b, "</text>\n");
         return;
     }
@@ -730,7 +716,7 @@ static int render_svg(const label *l, buffer *out, err *e)
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%dmm\" height=\"%dmm\" "
                   "viewBox=\"0 0 %d %d\">\n<title>ISBT 128 label ",
                   LABEL_SIZE_MM, LABEL_SIZE_MM, LABEL_SIZE_MM, LABEL_SIZE_MM);
-    svg_escaped(&svg, eye_readable);
+    buffer_append_markup(&svg, eye_readable, strlen(eye_readable));
     buffer_printf(&svg, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n",
                   LABEL_SIZE_MM, LABEL_SIZE_MM);
     canvas c = {.svg = &svg};

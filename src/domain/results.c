@@ -677,16 +677,14 @@ typedef struct {
  * a line break becomes a space. */
 static void html_escape_bytes(buffer *out, const char *text, size_t length)
 {
-    for (const char *p = text; p < text + length; p++) {
-        switch (*p) {
-        case '&': buffer_append_text(out, "&amp;"); break;
-        case '<': buffer_append_text(out, "&lt;"); break;
-        case '>': buffer_append_text(out, "&gt;"); break;
-        case '"': buffer_append_text(out, "&quot;"); break;
-        case '\'': buffer_append_text(out, "&#39;"); break;
-        case '\n': buffer_append_char(out, ' '); break;
-        default: buffer_append_char(out, *p);
-        }
+    const char *end = text + length;
+    for (const char *line = text; line < end;) {
+        const char *stop = memchr(line, '\n', (size_t)(end - line));
+        size_t run = stop ? (size_t)(stop - line) : (size_t)(end - line);
+        buffer_append_markup(out, line, run);
+        if (stop)
+            buffer_append_char(out, ' ');
+        line += run + (stop != NULL);
     }
 }
 

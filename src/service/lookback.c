@@ -556,18 +556,9 @@ static const char *text_of(json_t *object, const char *key)
     return text ? text : "-";
 }
 
-static void html_escaped(buffer *out, const char *text)
+static void html_escaped_text(buffer *out, const char *text)
 {
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&': buffer_append_text(out, "&amp;"); break;
-        case '<': buffer_append_text(out, "&lt;"); break;
-        case '>': buffer_append_text(out, "&gt;"); break;
-        case '"': buffer_append_text(out, "&quot;"); break;
-        case '\'': buffer_append_text(out, "&#39;"); break;
-        default: buffer_append_char(out, *p);
-        }
-    }
+    buffer_append_markup(out, text, strlen(text));
 }
 
 static void fact(json_t *facts, const char *label, const char *fmt, ...)
@@ -652,7 +643,7 @@ static void report_html(json_t *c, buffer *out)
     json_array_foreach(facts, i, d)
     {
         buffer_printf(out, "<tr><th>%s</th><td>", json_string_value(json_array_get(d, 0)));
-        html_escaped(out, json_string_value(json_array_get(d, 1)));
+        html_escaped_text(out, json_string_value(json_array_get(d, 1)));
         buffer_append_text(out, "</td></tr>\n");
     }
     json_decref(facts);
@@ -678,7 +669,7 @@ static void report_html(json_t *c, buffer *out)
         buffer_append_text(out, "<tr>");
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             buffer_append_text(out, "<td>");
-            html_escaped(out, text_of(d, keys[k]));
+            html_escaped_text(out, text_of(d, keys[k]));
             buffer_append_text(out, "</td>");
         }
         buffer_append_text(out, "</tr>\n");
@@ -688,7 +679,7 @@ static void report_html(json_t *c, buffer *out)
     json_array_foreach(hospitals, i, d)
     {
         buffer_append_text(out, i ? ", " : "");
-        html_escaped(out, json_string_value(d));
+        html_escaped_text(out, json_string_value(d));
     }
     buffer_printf(out, "%s</p>\n</body></html>\n", json_array_size(hospitals) ? "" : "none");
 }
