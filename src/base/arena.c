@@ -7,8 +7,10 @@
  * allocation neither wastes the rest of the current block nor forces the
  * next small ones into a fresh block. Nothing is freed until arena_free.
  *
- * Blocks come from calloc and memory is never reused within an arena, so
- * every allocation is zero-filled without a memset.
+ * Each allocation is zero-filled as it is handed out, not the whole block
+ * when it is made: a request's arena is 32 KiB of which most requests use
+ * a few hundred bytes, and clearing the rest showed in the DIN lookup's
+ * profile.
  */
 #include "base/arena.h"
 
@@ -50,10 +52,12 @@ static block *block_new(size_t capacity)
 {
     if (capacity > SIZE_MAX - sizeof(block))
         die("size overflow");
-    block *b = calloc(1, sizeof(block) + capacity);
+    block *b = malloc(sizeof(block) + capacity);
     if (b == NULL)
         die("out of memory");
+    b->next = NULL;
     b->capacity = capacity;
+    b->used = 0;
     return b;
 }
 
@@ -84,7 +88,7 @@ void *arena_alloc(arena *a, size_t size)
     size_t padding = padding_at(b);
     if (padding + size > b->capacity - b->used) {
         if (size > ARENA_LARGE) {
-            /* Room for the worst-case padding should calloc align less. */
+            /* Room for the worst-case padding should malloc align less. */
             b = block_new(size + ARENA_ALIGN);
             b->next = a->current->next;
             a->current->next = b;
@@ -98,7 +102,7 @@ void *arena_alloc(arena *a, size_t size)
     void *memory = b->data + b->used + padding;
     b->used += padding + size;
     a->used += size;
-    return memory;
+    return memset(memory, 0, size);
 }
 
 char *arena_strndup(arena *a, const char *text, size_t length)

@@ -71,6 +71,49 @@ int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **ou
     return 0;
 }
 
+json_t *service_row_object(db_stmt *stmt, const service_column *columns, size_t count)
+{
+    json_t *object = json_object();
+    for (size_t i = 0; i < count; i++) {
+        int column = (int)i;
+        const char *text = db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column);
+        json_t *value;
+        if (columns[i].kind == SERVICE_COLUMN_INTEGER)
+            value = json_integer((json_int_t)db_column_int64(stmt, column));
+        else
+            value = text ? json_string(text) : json_null();
+        json_object_set_new(object, columns[i].key, value);
+    }
+    return object;
+}
+
+static void row_write(json_writer *w, db_stmt *stmt, const service_column *columns, size_t count)
+{
+    json_write_object_begin(w, NULL);
+    for (size_t i = 0; i < count; i++) {
+        int column = (int)i;
+        if (columns[i].kind == SERVICE_COLUMN_INTEGER)
+            json_write_integer(w, columns[i].key, db_column_int64(stmt, column));
+        else
+            json_write_string(w, columns[i].key,
+                              db_column_is_null(stmt, column) ? NULL
+                                                              : db_column_text(stmt, column));
+    }
+    json_write_object_end(w);
+}
+
+int service_rows_write(json_writer *w, const char *key, db_stmt *stmt,
+                       const service_column *columns, size_t count, err *e)
+{
+    json_write_array_begin(w, key);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        row_write(w, stmt, columns, count);
+    db_reset(stmt);
+    json_write_array_end(w);
+    return step == DB_FAILED ? -1 : 0;
+}
+
 int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
                          const char *key_field, json_t **out, err *e)
 {

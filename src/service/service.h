@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <sodium.h>
 #include "base/error.h"
+#include "base/json_writer.h"
 #include "domain/role.h"
 #include "store/db.h"
 
@@ -62,6 +63,23 @@ json_t *service_page_result(json_t *items, const service_page *page, const char 
 /* Step `stmt` to the end, turning each row into an item with `build`, into
  * a new array *out. The statement is reset. */
 int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, err *e);
+
+/* A result column and the member it becomes: the row's columns 0, 1, ...
+ * in the order of a table of these. A NULL text column becomes null. */
+typedef enum { SERVICE_COLUMN_TEXT, SERVICE_COLUMN_INTEGER } service_column_kind;
+typedef struct {
+    const char *key;
+    service_column_kind kind;
+} service_column;
+
+/* The current row of `stmt` as a new object of `count` columns. */
+json_t *service_row_object(db_stmt *stmt, const service_column *columns, size_t count);
+
+/* Step `stmt` to the end and write `"key":[{row}, ...]` into an open JSON
+ * object (the rows as service_row_object makes them, as text: the hot read
+ * paths answer without building a jansson tree). The statement is reset. */
+int service_rows_write(json_writer *w, const char *key, db_stmt *stmt,
+                       const service_column *columns, size_t count, err *e);
 
 /* Step `stmt` to the end, turning each row into an item with `build`, and
  * answer the page envelope keyed by `key_field`. The statement is reset. */
