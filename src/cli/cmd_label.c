@@ -1,16 +1,18 @@
 /*
  * cmd_label.c - printable ISBT 128 unit labels from the command line
- * (domain/label.h); opens no database:
+ * (domain/label.h):
  *   bloodops label render --din ... --group ... --product ... --expires ...
- *       the 100 mm x 100 mm base label as SVG (to standard output, or
- *       --output FILE), PDF or PNG (--output FILE, or standard output when
- *       it is not a terminal)
+ *       the 100 mm x 100 mm base label from typed values; opens no database
+ *   bloodops label unit ID
+ *       the label of a recorded unit (service/unit_label.h): its DIN,
+ *       ABO/RhD typing, product, expiry, collection date and facility as
+ *       stored; opens the database
  *
- * The image format is --format svg|pdf|png (the command declares its own
- * formats, as reports do: CLI_IMAGE_FORMATS), else the extension of
- * --output, else SVG. After writing a file it prints what it wrote as a
- * table. Until units are recorded (the next issue) a label is made from
- * explicit values.
+ * Both write SVG (to standard output, or --output FILE), PDF or PNG
+ * (--output FILE, or standard output when it is not a terminal). The image
+ * format is --format svg|pdf|png (the commands declare their own formats,
+ * as reports do: CLI_IMAGE_FORMATS), else the extension of --output, else
+ * SVG. After writing a file they print what they wrote as a table.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "domain/label.h"
+#include "service/unit_label.h"
 
 /* The domain names fields JSON-style ("donation_type"); the command line
  * calls them by their option names. */
@@ -61,6 +64,41 @@ static int write_file(const char *path, const buffer *document)
     return CLI_OK;
 }
 
+/* Refuse a PDF or PNG bound for a terminal, before any work is done. */
+static int terminal_check(const char *output, label_format format)
+{
+    if (output || format == LABEL_SVG || !isatty(STDOUT_FILENO))
+        return CLI_OK;
+    err e;
+    err_set(&e, ERR_INVALID, "output", "a PDF or PNG is not for a terminal: give --output "
+                                       "FILE or redirect standard output");
+    return cli_fail(&e);
+}
+
+/* Write the document to standard output, or to `output` and then print
+ * `summary` (what was written, with "file" added) as a table of
+ * `columns`. Frees the document; takes summary. */
+static int deliver(const cli_invocation *invocation, const char *output, buffer *document,
+                   json_t *summary, const cli_column *columns)
+{
+    int status = CLI_OK;
+    if (!output) {
+        if (fwrite(document->data, 1, document->length, stdout) != document->length ||
+            fflush(stdout) != 0) {
+            fprintf(stderr, "bloodops: output: cannot write to standard output\n");
+            status = CLI_FAILED;
+        }
+    } else if ((status = write_file(output, document)) == CLI_OK) {
+        json_object_set_new(summary, "file", json_string(output));
+        cli_invocation table = *invocation; /* --format chose the image */
+        table.format = OUTPUT_TABLE;
+        cli_print_object(&table, summary, columns);
+    }
+    json_decref(summary);
+    buffer_free(document);
+    return status;
+}
+
 static int run_render(cli_invocation *invocation)
 {
     label_input input = {
@@ -83,53 +121,64 @@ static int run_render(cli_invocation *invocation)
         label_dpi_parse(cli_option_value(invocation, "dpi"), &dpi, &e))
         return fail(&e);
     label_format format = format_of(invocation, output);
-    if (!output && format != LABEL_SVG && isatty(STDOUT_FILENO)) {
-        err_set(&e, ERR_INVALID, "output", "a PDF or PNG is not for a terminal: give --output "
-                                           "FILE or redirect standard output");
-        return cli_fail(&e);
-    }
+    if (terminal_check(output, format) != CLI_OK)
+        return CLI_FAILED;
     buffer document = BUFFER_INIT;
     if (label_render(&l, format, dpi, &document, &e)) {
         buffer_free(&document);
         return fail(&e);
     }
-    int status = CLI_OK;
-    if (!output) {
-        if (fwrite(document.data, 1, document.length, stdout) != document.length ||
-            fflush(stdout) != 0) {
-            fprintf(stderr, "bloodops: output: cannot write to standard output\n");
-            status = CLI_FAILED;
-        }
+    /* What was written, and the data of each bar code (as scanned). */
+    static const char *const keys[] = {"din_data", "group_data", "product_data", "expiry_data"};
+    char eye_readable[ISBT_EYE_READABLE_MAX], data[ISBT_STRUCTURE_TEXT_MAX];
+    json_t *summary = json_pack(
+        "{s:s, s:I, s:s}", "format", label_format_name(format), "bytes",
+        (json_int_t)document.length, "din",
+        isbt_din_eye_readable(&l.din.din, eye_readable, sizeof eye_readable));
+    for (int i = 0; i < 4; i++) {
+        label_barcode_data(&l, i, data, sizeof data);
+        json_object_set_new(summary, keys[i], json_string(data));
+    }
+    static const cli_column columns[] = {
+        {"file", "FILE"},           {"format", "FORMAT"},
+        {"bytes", "BYTES"},         {"din", "DIN"},
+        {"din_data", "DIN DATA"},   {"group_data", "GROUP DATA"},
+        {"product_data", "PRODUCT DATA"}, {"expiry_data", "EXPIRY DATA"},
+        {0}};
+    return deliver(invocation, output, &document, summary, columns);
+}
+
+static int run_unit(cli_invocation *invocation)
+{
+    const char *output = cli_option_value(invocation, "output");
+    err e;
+    int dpi;
+    if (label_dpi_parse(cli_option_value(invocation, "dpi"), &dpi, &e))
+        return fail(&e);
+    label_format format = format_of(invocation, output);
+    if (terminal_check(output, format) != CLI_OK)
+        return CLI_FAILED;
+    service_context ctx;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    buffer document = BUFFER_INIT;
+    json_t *summary = NULL;
+    int rc = unit_label_render(&ctx, invocation->positional[0], format, dpi, &document, &summary,
+                               &e);
+    cli_close(&ctx);
+    if (rc) {
         buffer_free(&document);
-        return status;
+        return fail(&e);
     }
-    status = write_file(output, &document);
-    if (status == CLI_OK) {
-        /* What was written, and the data of each bar code (as scanned). */
-        static const char *const keys[] = {"din_data", "group_data", "product_data",
-                                           "expiry_data"};
-        char eye_readable[ISBT_EYE_READABLE_MAX], data[ISBT_STRUCTURE_TEXT_MAX];
-        json_t *object = json_pack(
-            "{s:s, s:s, s:I, s:s}", "file", output, "format", label_format_name(format), "bytes",
-            (json_int_t)document.length, "din",
-            isbt_din_eye_readable(&l.din.din, eye_readable, sizeof eye_readable));
-        for (int i = 0; i < 4; i++) {
-            label_barcode_data(&l, i, data, sizeof data);
-            json_object_set_new(object, keys[i], json_string(data));
-        }
-        static const cli_column columns[] = {
-            {"file", "FILE"},           {"format", "FORMAT"},
-            {"bytes", "BYTES"},         {"din", "DIN"},
-            {"din_data", "DIN DATA"},   {"group_data", "GROUP DATA"},
-            {"product_data", "PRODUCT DATA"}, {"expiry_data", "EXPIRY DATA"},
-            {0}};
-        cli_invocation summary = *invocation; /* --format chose the image */
-        summary.format = OUTPUT_TABLE;
-        cli_print_object(&summary, object, columns);
-        json_decref(object);
-    }
-    buffer_free(&document);
-    return status;
+    static const cli_column columns[] = {
+        {"file", "FILE"},           {"format", "FORMAT"},
+        {"bytes", "BYTES"},         {"unit", "UNIT"},
+        {"din", "DIN"},             {"eye_readable", "PRINTED DIN"},
+        {"product_code", "PRODUCT"}, {"division", "DIVISION"},
+        {"status", "STATUS"},       {"din_data", "DIN DATA"},
+        {"group_data", "GROUP DATA"}, {"product_data", "PRODUCT DATA"},
+        {"expiry_data", "EXPIRY DATA"}, {0}};
+    return deliver(invocation, output, &document, summary, columns);
 }
 
 static const cli_option render_options[] = {
@@ -147,9 +196,17 @@ static const cli_option render_options[] = {
     {"dpi", "N", "PNG resolution in dots per inch (default 203: 8 dots per mm)"},
     {0}};
 
+static const cli_option unit_options[] = {
+    {"output", "FILE", "write the label there (default: standard output)"},
+    {"dpi", "N", "PNG resolution in dots per inch (default 203: 8 dots per mm)"},
+    {0}};
+
 const cli_command cli_commands_label[] = {
     {"label", "render", run_render, NULL, 0, 0, render_options,
      "render a 100 mm x 100 mm ISBT 128 unit label (SVG, PDF or PNG) from its values", 0,
+     CLI_IMAGE_FORMATS},
+    {"label", "unit", run_unit, "ID", 1, 1, unit_options,
+     "render the ISBT 128 label of a recorded unit (SVG, PDF or PNG) from what is on record", 1,
      CLI_IMAGE_FORMATS},
     {0},
 };

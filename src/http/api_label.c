@@ -3,14 +3,44 @@
  *
  *   GET /api/v1/labels/render?din=&group=&product=&expires=[&format=svg|pdf|png]
  *       [&flags=&donation_type=&divisions=&collected=&description=&facility_name=&dpi=]
+ *       a label drawn from explicit values; reads and writes nothing
+ *   GET /api/v1/units/{id}/label[?format=svg|pdf|png&dpi=N]
+ *       the label of a recorded unit (service/unit_label.h), drawn from what
+ *       is on record; for those who may read units (READERS, the set of
+ *       api_collections.c)
  *
- * answers the 100 mm x 100 mm base label as image/svg+xml (the default),
- * application/pdf or image/png; a bad value is the usual error envelope
- * naming its parameter. Until units are recorded (the next issue) a label
- * is rendered from explicit values; it reads and writes nothing.
+ * Both answer the 100 mm x 100 mm base label as image/svg+xml (the
+ * default), application/pdf or image/png; a bad value is the usual error
+ * envelope naming its parameter. The unit's label comes with
+ * `Content-Disposition: inline; filename="W123426000001-E0300-00.svg"`,
+ * the name a browser gives it when saved.
  */
 #include "domain/label.h"
 #include "http/http.h"
+#include "service/unit_label.h"
+
+/* Who may read units: everyone but finance (api_collections.c). */
+#define READERS (ROLES_ALL & ~(role_set)ROLE_FINANCE)
+
+/* The format parameter: svg (the default), pdf or png; ERR_INVALID naming
+ * "format" otherwise. */
+static int format_take(http_request *request, label_format *format, err *e)
+{
+    const char *text = http_query(request, "format");
+    int value = text ? label_format_parse(text) : LABEL_SVG;
+    if (value < 0)
+        return err_set(e, ERR_INVALID, "format", "must be svg, pdf or png");
+    *format = (label_format)value;
+    return 0;
+}
+
+/* Answer the document (the buffer's bytes, taken). */
+static void reply_document(http_response *response, label_format format, buffer *document)
+{
+    size_t length = document->length;
+    http_reply_bytes(response, 200, label_format_content_type(format), buffer_take(document),
+                     length);
+}
 
 static void render(http_request *request, http_response *response)
 {
@@ -26,32 +56,48 @@ static void render(http_request *request, http_response *response)
         .description = http_query(request, "description"),
         .facility_name = http_query(request, "facility_name"),
     };
-    const char *format_text = http_query(request, "format");
     err e;
     label *l = arena_alloc(request->arena, sizeof *l);
     int dpi;
-    if (label_make(&input, l, &e) || label_dpi_parse(http_query(request, "dpi"), &dpi, &e)) {
-        http_reply_error(response, &e);
-        return;
-    }
-    int format = format_text ? label_format_parse(format_text) : LABEL_SVG;
-    if (format < 0) {
-        err_set(&e, ERR_INVALID, "format", "must be svg, pdf or png");
+    label_format format = LABEL_SVG;
+    if (label_make(&input, l, &e) || label_dpi_parse(http_query(request, "dpi"), &dpi, &e) ||
+        format_take(request, &format, &e)) {
         http_reply_error(response, &e);
         return;
     }
     buffer document = BUFFER_INIT;
-    if (label_render(l, (label_format)format, dpi, &document, &e)) {
+    if (label_render(l, format, dpi, &document, &e)) {
         buffer_free(&document);
         http_reply_error(response, &e);
         return;
     }
-    size_t length = document.length;
-    http_reply_bytes(response, 200, label_format_content_type((label_format)format),
-                     buffer_take(&document), length);
+    reply_document(response, format, &document);
+}
+
+static void unit_label(http_request *request, http_response *response)
+{
+    err e;
+    int dpi;
+    label_format format = LABEL_SVG;
+    buffer document = BUFFER_INIT;
+    json_t *drawn = NULL;
+    if (label_dpi_parse(http_query(request, "dpi"), &dpi, &e) ||
+        format_take(request, &format, &e) ||
+        unit_label_render(&request->service, request->path_params[0], format, dpi, &document,
+                          &drawn, &e)) {
+        buffer_free(&document);
+        http_reply_error(response, &e);
+        return;
+    }
+    reply_document(response, format, &document);
+    response->content_disposition =
+        arena_printf(request->arena, "inline; filename=\"%s\"",
+                     json_string_value(json_object_get(drawn, "file_name")));
+    json_decref(drawn);
 }
 
 const http_route http_routes_label[] = {
     {"GET", "/api/v1/labels/render", render, ROLES_ALL, 0},
+    {"GET", "/api/v1/units/{id}/label", unit_label, READERS, 0},
     {0},
 };

@@ -46,6 +46,8 @@ typedef struct http_response {
     size_t body_length;
     int body_static;
     const char *content_type;
+    /* Content-Disposition (arena string or NULL): a download's file name. */
+    const char *content_disposition;
     char *set_cookie;       /* arena string or NULL */
     const char *allow;      /* Allow header for 405 */
     int replayed;           /* answer replayed for an Idempotency-Key */

@@ -167,6 +167,8 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, request_
     else if (strncmp(content_type, "text/html", 9) == 0)
         policy = REPORT_POLICY;
     MHD_add_response_header(reply, "Content-Security-Policy", policy);
+    if (response->content_disposition)
+        MHD_add_response_header(reply, "Content-Disposition", response->content_disposition);
     if (response->set_cookie)
         MHD_add_response_header(reply, "Set-Cookie", response->set_cookie);
     if (response->allow)

@@ -92,10 +92,22 @@ done:
 
 /* --- reading --------------------------------------------------------------- */
 
-/* The columns of unit_item, from units u joined with products p. */
+/* The columns of unit_item, from units u joined with products p, and the
+ * members they become. */
 #define UNIT_ITEM_COLUMNS                                                                        \
     "u.id, u.product_code, u.division, p.description, u.family, u.status, u.hold, u.abo, "       \
     "u.rhd, u.volume_ml, u.expires_at"
+static const service_column unit_item_columns[] = {
+    {"id", SERVICE_COLUMN_INTEGER},   {"product_code", SERVICE_COLUMN_TEXT},
+    {"division", SERVICE_COLUMN_TEXT}, {"description", SERVICE_COLUMN_TEXT},
+    {"family", SERVICE_COLUMN_TEXT},   {"status", SERVICE_COLUMN_TEXT},
+    {"hold", SERVICE_COLUMN_TEXT},     {"abo", SERVICE_COLUMN_TEXT},
+    {"rhd", SERVICE_COLUMN_TEXT},      {"volume_ml", SERVICE_COLUMN_INTEGER},
+    {"expires_at", SERVICE_COLUMN_TEXT}};
+#define UNIT_ITEM_COLUMN_COUNT (sizeof unit_item_columns / sizeof unit_item_columns[0])
+
+static const service_column test_item_columns[] = {
+    {"test", SERVICE_COLUMN_TEXT}, {"result", SERVICE_COLUMN_TEXT}, {"tested_on", SERVICE_COLUMN_TEXT}};
 
 static json_t *column_text(db_stmt *stmt, int column)
 {
@@ -104,34 +116,30 @@ static json_t *column_text(db_stmt *stmt, int column)
 
 static json_t *unit_item(db_stmt *stmt)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I, s:s}", "id",
-                     (json_int_t)db_column_int64(stmt, 0), "product_code", db_column_text(stmt, 1),
-                     "division", db_column_text(stmt, 2), "description", db_column_text(stmt, 3),
-                     "family", db_column_text(stmt, 4), "status", db_column_text(stmt, 5), "hold",
-                     column_text(stmt, 6), "abo", column_text(stmt, 7), "rhd",
-                     column_text(stmt, 8), "volume_ml", (json_int_t)db_column_int64(stmt, 9),
-                     "expires_at", db_column_text(stmt, 10));
+    return service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT);
+}
+
+static int unit_items_prepare(service_context *ctx, const char *din, db_stmt **stmt, err *e)
+{
+    if (db_prepare(ctx->db,
+                   "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
+                   "JOIN products p ON p.code = u.product_code WHERE u.din = ? ORDER BY u.id",
+                   stmt, e))
+        return -1;
+    db_bind_text(*stmt, 1, din);
+    return 0;
 }
 
 int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
 {
     db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
-                   "JOIN products p ON p.code = u.product_code WHERE u.din = ? ORDER BY u.id",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, din);
-    return service_collect_rows(stmt, unit_item, out, e);
+    return unit_items_prepare(ctx, din, &stmt, e) ||
+                   service_collect_rows(stmt, unit_item, out, e)
+               ? -1
+               : 0;
 }
 
-static json_t *test_item(db_stmt *stmt)
-{
-    return json_pack("{s:s, s:s, s:s}", "test", db_column_text(stmt, 0), "result",
-                     db_column_text(stmt, 1), "tested_on", db_column_text(stmt, 2));
-}
-
-int unit_lookup(service_context *ctx, const char *text, json_t **out, err *e)
+int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *e)
 {
     isbt_din din;
     db_stmt *stmt;
@@ -144,42 +152,47 @@ int unit_lookup(service_context *ctx, const char *text, json_t **out, err *e)
         return -1;
     db_bind_text(stmt, 1, din.din);
     db_step_result step = db_step(stmt, e);
-    json_t *result = NULL;
+    json_writer w = {out, 0};
     if (step == DB_ROW) {
         char eye[ISBT_EYE_READABLE_MAX];
         isbt_din_eye_readable(&din, eye, sizeof eye);
-        result = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "din", din.din, "eye_readable",
-                           eye, "donor_number", db_column_text(stmt, 0), "center",
-                           db_column_text(stmt, 1), "procedure", db_column_text(stmt, 2),
-                           "collected_at", db_column_text(stmt, 3), "processed",
-                           !db_column_is_null(stmt, 4));
+        json_write_object_begin(&w, NULL);
+        json_write_string(&w, "din", din.din);
+        json_write_string(&w, "eye_readable", eye);
+        json_write_string(&w, "donor_number", db_column_text(stmt, 0));
+        json_write_string(&w, "center", db_column_text(stmt, 1));
+        json_write_string(&w, "procedure", db_column_text(stmt, 2));
+        json_write_string(&w, "collected_at", db_column_text(stmt, 3));
+        json_write_boolean(&w, "processed", !db_column_is_null(stmt, 4));
     }
     db_reset(stmt);
     if (step != DB_ROW)
         return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din.din) : -1;
-    json_t *units = NULL, *tests = NULL;
-    if (unit_items_in(ctx, din.din, &units, e) ||
-        db_prepare(ctx->db, "SELECT test, result, tested_on FROM test_results WHERE din = ? "
-                            "ORDER BY test",
-                   &stmt, e)) {
-        json_decref(units);
-        json_decref(result);
+    if (unit_items_prepare(ctx, din.din, &stmt, e) ||
+        service_rows_write(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT, e) ||
+        db_prepare(ctx->db,
+                   "SELECT test, result, tested_on FROM test_results WHERE din = ? ORDER BY test",
+                   &stmt, e))
         return -1;
-    }
     db_bind_text(stmt, 1, din.din);
-    if (service_collect_rows(stmt, test_item, &tests, e)) {
-        json_decref(units);
-        json_decref(result);
+    if (service_rows_write(&w, "tests", stmt, test_item_columns,
+                           sizeof test_item_columns / sizeof test_item_columns[0], e))
         return -1;
-    }
-    json_object_set_new(result, "units", units);
-    json_object_set_new(result, "tests", tests);
-    *out = result;
+    json_write_object_end(&w);
     return 0;
 }
 
-/* A unit id from its decimal text; ERR_NOT_FOUND naming "unit" otherwise. */
-static int unit_id_take(const char *text, int64_t *id, err *e)
+int unit_lookup(service_context *ctx, const char *din, json_t **out, err *e)
+{
+    buffer text = BUFFER_INIT;
+    int rc = unit_lookup_write(ctx, din, &text, e);
+    if (rc == 0 && !(*out = json_loads(buffer_text(&text), 0, NULL)))
+        rc = err_set(e, ERR_INTERNAL, NULL, "the lookup of %s wrote invalid JSON", din);
+    buffer_free(&text);
+    return rc;
+}
+
+int unit_id_take(const char *text, int64_t *id, err *e)
 {
     size_t length = text ? strlen(text) : 0;
     int digits = length > 0 && length <= 18;

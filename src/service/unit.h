@@ -33,14 +33,24 @@ int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e);
 
 /* A donation by its DIN in any form (service/din.h din_text_parse), the
  * hot path of the label scanner: three indexed reads of prepared
- * statements (collection, units, test results), no transaction.
+ * statements (collection, units, test results), in the caller's read
+ * transaction if there is one, written as JSON text into `out` (no jansson
+ * tree: the HTTP answer is this text):
  *   {"din", "eye_readable", "donor_number", "center", "procedure",
  *    "collected_at", "processed": bool,
  *    "units": [{"id", "product_code", "division", "description", "family",
  *               "status", "hold", "abo", "rhd", "volume_ml", "expires_at"}],
  *    "tests": [{"test", "result", "tested_on"}]}
- * ERR_NOT_FOUND naming "din" when no collection has that DIN. */
+ * ERR_NOT_FOUND naming "din" when no collection has that DIN; on an error
+ * `out` may hold part of the text. */
+int unit_lookup_write(service_context *ctx, const char *din, buffer *out, err *e);
+
+/* The same document parsed (the command line). */
 int unit_lookup(service_context *ctx, const char *din, json_t **out, err *e);
+
+/* A unit id from its decimal text ("12"); ERR_NOT_FOUND naming "unit"
+ * otherwise. */
+int unit_id_take(const char *text, int64_t *id, err *e);
 
 /* One unit by its id (decimal text) with its history: the lookup's unit
  * fields and "din", "eye_readable", "center", "produced_at", "released_at",

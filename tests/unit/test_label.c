@@ -4,7 +4,10 @@
  * its field), the bar code data, and the three renderings: SVG well formed
  * enough (100 mm square, the eye-readable DIN, the group, escaped text),
  * PDF and PNG by their signatures and sizes. That the bar codes decode back
- * to their data is checked with zbarimg in tests/api/label.test.js.
+ * to their data is checked with zbarimg in tests/api/label.test.js. The
+ * group of a recorded unit's label is made from its typing the way
+ * service/unit_label.c makes it (isbt_blood_group_make, then its four
+ * characters): every ABO/RhD typing goes onto the label and back.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -323,6 +326,54 @@ static void test_every_kind_renders(void **state)
     buffer_free(&png);
 }
 
+/* A typed unit's group as service/unit_label.c writes it: the code of
+ * isbt_blood_group_make (default intended use, no phenotype) as "ggre",
+ * which label_make takes and the label's bar code carries unchanged. */
+static void test_group_from_typing(void **state)
+{
+    (void)state;
+    static const struct {
+        isbt_abo abo;
+        isbt_rhd rhd;
+        const char *code, *abo_text, *rhd_text;
+    } typings[] = {
+        {ISBT_ABO_O, ISBT_RHD_POSITIVE, "5100", ">O</text>", ">RhD POSITIVE</text>"},
+        {ISBT_ABO_O, ISBT_RHD_NEGATIVE, "9500", ">O</text>", ">RhD NEGATIVE</text>"},
+        {ISBT_ABO_A, ISBT_RHD_POSITIVE, "6200", ">A</text>", ">RhD POSITIVE</text>"},
+        {ISBT_ABO_A, ISBT_RHD_NEGATIVE, "0600", ">A</text>", ">RhD NEGATIVE</text>"},
+        {ISBT_ABO_B, ISBT_RHD_POSITIVE, "7300", ">B</text>", ">RhD POSITIVE</text>"},
+        {ISBT_ABO_B, ISBT_RHD_NEGATIVE, "1700", ">B</text>", ">RhD NEGATIVE</text>"},
+        {ISBT_ABO_AB, ISBT_RHD_POSITIVE, "8400", ">AB</text>", ">RhD POSITIVE</text>"},
+        {ISBT_ABO_AB, ISBT_RHD_NEGATIVE, "2800", ">AB</text>", ">RhD NEGATIVE</text>"},
+    };
+    err e;
+    for (size_t i = 0; i < sizeof typings / sizeof typings[0]; i++) {
+        isbt_blood_group group;
+        assert_int_equal(isbt_blood_group_make(typings[i].abo, typings[i].rhd, ISBT_USE_DEFAULT,
+                                               '0', &group, &e),
+                         0);
+        char code[5];
+        snprintf(code, sizeof code, "%c%c%c%c", group.code[0], group.code[1], group.phenotype,
+                 group.reserved);
+        assert_string_equal(code, typings[i].code);
+        label_input input = valid_input();
+        input.group = code;
+        label l;
+        make(&input, &l);
+        assert_int_equal(l.group.blood_group.abo, typings[i].abo);
+        assert_int_equal(l.group.blood_group.rhd, typings[i].rhd);
+        char data[ISBT_STRUCTURE_TEXT_MAX], expected[ISBT_STRUCTURE_TEXT_MAX];
+        label_barcode_data(&l, 1, data, sizeof data);
+        snprintf(expected, sizeof expected, "=%%%s", typings[i].code);
+        assert_string_equal(data, expected);
+        buffer svg = BUFFER_INIT;
+        assert_int_equal(label_render(&l, LABEL_SVG, 0, &svg, &e), 0);
+        assert_non_null(strstr(buffer_text(&svg), typings[i].abo_text));
+        assert_non_null(strstr(buffer_text(&svg), typings[i].rhd_text));
+        buffer_free(&svg);
+    }
+}
+
 /* cairo and fontconfig keep caches for the life of the process; let them
  * go at the end so that LeakSanitizer (make unit-asan) reports only real
  * leaks. FcFini is found at run time: fontconfig comes with cairo, and the
@@ -348,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_pdf_and_png),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_every_kind_renders),
+        cmocka_unit_test(test_group_from_typing),
     };
     return cmocka_run_group_tests(tests, NULL, release_caches);
 }
