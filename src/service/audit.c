@@ -59,21 +59,22 @@ int audit_append(service_context *ctx, const char *entity, const char *entity_id
     /* Claim the next seq by updating the chain head first: on PostgreSQL
      * this row lock makes concurrent appenders (even from several server
      * processes) wait their turn, so the chain stays one chain; on SQLite
-     * the write transaction already serialises them. */
+     * the write transaction already serialises them. The head is then read
+     * back (a RETURNING clause would cost SQLite a temporary table per
+     * record). */
     db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 "
-                   "RETURNING last_seq - 1, last_hash",
-                   &stmt, e))
+    if (db_prepare(ctx->db, "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1", &stmt,
+                   e) ||
+        db_exec_stmt(stmt, e) ||
+        db_prepare(ctx->db, "SELECT last_seq, last_hash FROM audit_head WHERE id = 1", &stmt, e))
         return -1;
     if (db_step(stmt, e) != DB_ROW) {
         db_reset(stmt);
         return err_set(e, ERR_INTERNAL, NULL, "the audit chain head is missing");
     }
     char prev_hash[HASH_HEX], hash[HASH_HEX], at[TIMESTAMP_TEXT_MAX];
-    int64_t seq = db_column_int64(stmt, 0) + 1;
+    int64_t seq = db_column_int64(stmt, 0);
     snprintf(prev_hash, sizeof prev_hash, "%s", db_column_text(stmt, 1));
-    db_step(stmt, e); /* finish the statement before the next one */
     db_reset(stmt);
 
     char *before_text = json_canonical(before), *after_text = json_canonical(after);

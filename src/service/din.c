@@ -74,54 +74,66 @@ static int center_fin(db_conn *db, const char *code, char fin[8], char *open_dat
     return rc;
 }
 
-/* Move the (fin, year) sequence forward by count; *last is the new last
- * sequence. Conditional, so a request that would pass 999999 changes
- * nothing and no statement fails (PostgreSQL would refuse every statement
- * after a failed one). */
-static int sequence_take(db_conn *db, const char *fin, int year, long count, int64_t *last,
-                         err *e)
+/* Move (fin, year)'s sequence forward by `count` unless it would pass the
+ * end: 1 when it moved, 0 when it did not (or the row does not exist).
+ * Conditional, so a request that would pass 999999 changes nothing and no
+ * statement fails (PostgreSQL would refuse every statement after a failed
+ * one). */
+static int sequence_move(db_conn *db, const char *fin, int year, long count, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "INSERT INTO din_sequences (fin, year, last_sequence) VALUES (?, ?, 0) "
-                   "ON CONFLICT (fin, year) DO NOTHING",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, fin);
-    db_bind_int64(stmt, 2, year);
-    if (db_exec_stmt(stmt, e))
-        return -1;
-    if (db_prepare(db,
                    "UPDATE din_sequences SET last_sequence = last_sequence + ? "
-                   "WHERE fin = ? AND year = ? AND last_sequence <= ? RETURNING last_sequence",
+                   "WHERE fin = ? AND year = ? AND last_sequence <= ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, count);
     db_bind_text(stmt, 2, fin);
     db_bind_int64(stmt, 3, year);
     db_bind_int64(stmt, 4, ISBT_SEQUENCE_MAX - count);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW) {
-        *last = db_column_int64(stmt, 0);
-        step = db_step(stmt, e); /* to completion */
+    return db_exec_stmt(stmt, e) ? -1 : (int)db_changes(db);
+}
+
+/* Move the (fin, year) sequence forward by count; *last is the new last
+ * sequence. */
+static int sequence_take(db_conn *db, const char *fin, int year, long count, int64_t *last,
+                         err *e)
+{
+    /* Most allocations find the year's row there: move it first, and make
+     * the row only when nothing moved (the first DIN of a FIN's year). */
+    int moved = sequence_move(db, fin, year, count, e);
+    if (moved == 0) {
+        db_stmt *stmt;
+        if (db_prepare(db,
+                       "INSERT INTO din_sequences (fin, year, last_sequence) VALUES (?, ?, 0) "
+                       "ON CONFLICT (fin, year) DO NOTHING",
+                       &stmt, e))
+            return -1;
+        db_bind_text(stmt, 1, fin);
+        db_bind_int64(stmt, 2, year);
+        if (db_exec_stmt(stmt, e))
+            return -1;
+        moved = sequence_move(db, fin, year, count, e);
     }
-    db_reset(stmt);
-    if (step == DB_FAILED)
+    if (moved < 0)
         return -1;
-    if (*last > 0)
-        return 0;
-    /* Not moved: the year's numbers would run out. Say how many remain. */
+    db_stmt *stmt;
     if (db_prepare(db, "SELECT last_sequence FROM din_sequences WHERE fin = ? AND year = ?", &stmt,
                    e))
         return -1;
     db_bind_text(stmt, 1, fin);
     db_bind_int64(stmt, 2, year);
     int64_t used = 0;
+    db_step_result step;
     if ((step = db_step(stmt, e)) == DB_ROW)
         used = db_column_int64(stmt, 0);
     db_reset(stmt);
     if (step == DB_FAILED)
         return -1;
+    if (moved) {
+        *last = used;
+        return 0;
+    }
     return err_set(e, ERR_CONFLICT, "count",
                    "only %lld DINs remain for %s in year %02d (sequences end at %d)",
                    (long long)(ISBT_SEQUENCE_MAX - used), fin, year, ISBT_SEQUENCE_MAX);

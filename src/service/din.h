@@ -4,10 +4,10 @@
  * sequentially from 000001, each exactly once, however many requests ask
  * at the same time and on either backend.
  *
- * How: one transaction makes sure the (fin, year) row of din_sequences
- * exists (INSERT ... ON CONFLICT DO NOTHING), then moves it forward with
- * one conditional UPDATE ... RETURNING last_sequence. That statement is
- * the serialisation point: SQLite runs one write transaction at a time
+ * How: one transaction moves the (fin, year) row of din_sequences forward
+ * with one conditional UPDATE (making the row first, INSERT ... ON
+ * CONFLICT DO NOTHING, when it is not there yet) and reads the new
+ * last_sequence back. That UPDATE is the serialisation point: SQLite runs one write transaction at a time
  * (BEGIN IMMEDIATE), PostgreSQL makes a second allocation for the same FIN
  * and year wait on the row lock and then read the committed value. The
  * numbers taken are written to `dins` (UNIQUE (fin, year, sequence)), with
