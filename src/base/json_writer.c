@@ -52,31 +52,23 @@ static void member(json_writer *w, const char *key)
     w->comma = 1;
 }
 
-void json_write_object_begin(json_writer *w, const char *key)
+static void container_begin(json_writer *w, const char *key, char opening)
 {
     member(w, key);
-    buffer_append_char(w->out, '{');
+    buffer_append_char(w->out, opening);
     w->comma = 0;
 }
 
-void json_write_object_end(json_writer *w)
+static void container_end(json_writer *w, char closing)
 {
-    buffer_append_char(w->out, '}');
+    buffer_append_char(w->out, closing);
     w->comma = 1;
 }
 
-void json_write_array_begin(json_writer *w, const char *key)
-{
-    member(w, key);
-    buffer_append_char(w->out, '[');
-    w->comma = 0;
-}
-
-void json_write_array_end(json_writer *w)
-{
-    buffer_append_char(w->out, ']');
-    w->comma = 1;
-}
+void json_write_object_begin(json_writer *w, const char *key) { container_begin(w, key, '{'); }
+void json_write_object_end(json_writer *w) { container_end(w, '}'); }
+void json_write_array_begin(json_writer *w, const char *key) { container_begin(w, key, '['); }
+void json_write_array_end(json_writer *w) { container_end(w, ']'); }
 
 void json_write_string(json_writer *w, const char *key, const char *value)
 {

@@ -372,6 +372,14 @@ describe('the blood-products chain, collection to release', () => {
     await unitRows.first().getByRole('button', { name: /History of E0300/ }).click();
     await page.locator('.unit-detail table').waitFor();
     assert.deepEqual(await page.locator('.unit-detail tbody tr td:nth-child(3)').allTextContents(), ['Quarantined', 'Released']);
+    // The released unit's label, in the user's own session: a PDF that names
+    // its file after the DIN, product and division.
+    const pdfLink = page.getByRole('link', { name: /^Label of E0300.* as PDF$/ });
+    const label = await page.request.get(await pdfLink.getAttribute('href'));
+    assert.equal(label.status(), 200);
+    assert.equal(label.headers()['content-type'], 'application/pdf');
+    assert.match(label.headers()['content-disposition'], new RegExp(`filename="${din.din}-E0300[A-Z0-9]*-\\w+\\.pdf"`));
+    assert.equal((await label.body()).subarray(0, 5).toString('latin1'), '%PDF-');
     await app.screenshot(page, 'chain-lookup.png');
 
     await page.locator('#site-nav').getByRole('link', { name: 'Inventory' }).click();

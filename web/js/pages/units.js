@@ -92,6 +92,18 @@ function discardForm(context, unit) {
   });
 }
 
+// A unit's printable ISBT 128 label (GET /api/v1/units/{id}/label): only
+// for a typed unit still usable; the server refuses the others anyway.
+function labelLinks(unit) {
+  if (!unit.abo || !unit.rhd || ['discarded', 'expired'].includes(unit.status)) return null;
+  const base = `/api/v1/units/${encodeURIComponent(unit.id)}/label`;
+  const name = `${unit.product_code} ${unit.division || ''}`.trim();
+  return h('p', { class: 'unit-label' }, 'Label: ',
+    h('a', { href: `${base}?format=pdf`, target: '_blank', rel: 'noopener', 'aria-label': `Label of ${name} as PDF` }, 'PDF'),
+    ' · ',
+    h('a', { href: `${base}?format=svg`, target: '_blank', rel: 'noopener', 'aria-label': `Label of ${name} as SVG` }, 'SVG'));
+}
+
 function unitsSection(context, donation) {
   const units = donation.units || [];
   const slot = h('div', { class: 'unit-detail', 'aria-live': 'polite' });
@@ -104,6 +116,7 @@ function unitsSection(context, donation) {
       if (!context.active()) return;
       replace(slot,
         h('h3', null, `History of unit ${unit.product_code} ${unit.division || ''}`.trim()),
+        labelLinks(full),
         historyTable(full),
         canDiscard && !FINAL.includes(full.status)
           ? h('div', { class: 'discard' }, h('h3', null, 'Discard this unit'), discardForm(context, full))
