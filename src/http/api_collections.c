@@ -108,14 +108,12 @@ static void donations_show(http_request *request, http_response *response)
 {
     err e;
     buffer text = BUFFER_INIT;
-    size_t length;
     if (unit_lookup_write(&request->service, request->path_params[0], &text, &e)) {
         buffer_free(&text);
         http_reply_error(response, &e);
         return;
     }
-    length = text.length;
-    http_reply_bytes(response, 200, "application/json; charset=utf-8", buffer_take(&text), length);
+    http_reply_json_text(response, 200, &text);
 }
 
 static void units_show(http_request *request, http_response *response)

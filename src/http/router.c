@@ -76,6 +76,13 @@ void http_reply_text(http_response *response, unsigned status, const char *conte
     http_reply_bytes(response, status, content_type, text, text ? strlen(text) : 0);
 }
 
+void http_reply_json_text(http_response *response, unsigned status, buffer *text)
+{
+    size_t length = text->length;
+    /* No content type: JSON is the default (server.c). */
+    http_reply_bytes(response, status, NULL, buffer_take(text), length);
+}
+
 void http_reply_static(http_response *response, unsigned status, const char *content_type,
                        const char *bytes, size_t length)
 {

@@ -19,17 +19,10 @@
 
 int ledger_account_id(db_conn *db, const char *code, int64_t *id, const char *field, err *e)
 {
-    db_stmt *stmt;
-    if (db_prepare(db, "SELECT id FROM accounts WHERE code = ?", &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, code);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *id = db_column_int64(stmt, 0);
-    db_reset(stmt);
-    if (step == DB_DONE)
+    int found = service_id_find(db, "SELECT id FROM accounts WHERE code = ?", code, id, e);
+    if (found == 1)
         return err_set(e, ERR_INVALID, field, "no account '%s' in the chart of accounts", code);
-    return step == DB_ROW ? 0 : -1;
+    return found;
 }
 
 int ledger_center_check(db_conn *db, const char *code, const char *field, err *e)

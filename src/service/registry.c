@@ -24,17 +24,10 @@ static int code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const cha
 
 static int market_id_of(db_conn *db, const char *code, int64_t *id, const char *field, err *e)
 {
-    db_stmt *stmt;
-    if (db_prepare(db, "SELECT id FROM markets WHERE code = ?", &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, code);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *id = db_column_int64(stmt, 0);
-    db_reset(stmt);
-    if (step == DB_DONE)
+    int found = service_id_find(db, "SELECT id FROM markets WHERE code = ?", code, id, e);
+    if (found == 1)
         return err_set(e, ERR_INVALID, field, "no market '%s' (see the list of markets)", code);
-    return step == DB_ROW ? 0 : -1;
+    return found;
 }
 
 /* Run a one-row query and build its JSON with `build`; ERR_NOT_FOUND

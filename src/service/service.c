@@ -71,6 +71,19 @@ int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **ou
     return 0;
 }
 
+int service_id_find(db_conn *db, const char *sql, const char *key, int64_t *id, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, key);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *id = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return step == DB_ROW ? 0 : step == DB_DONE ? 1 : -1;
+}
+
 json_t *service_row_object(db_stmt *stmt, const service_column *columns, size_t count)
 {
     json_t *object = json_object();

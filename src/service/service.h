@@ -64,6 +64,12 @@ json_t *service_page_result(json_t *items, const service_page *page, const char 
  * a new array *out. The statement is reset. */
 int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, err *e);
 
+/* The id of the one row `sql` (a SELECT of one id column, one parameter)
+ * finds for `key`: 0 and *id when found, 1 when there is none (e left
+ * alone, for the caller to say what was not found), -1 on a database
+ * error. */
+int service_id_find(db_conn *db, const char *sql, const char *key, int64_t *id, err *e);
+
 /* A result column and the member it becomes: the row's columns 0, 1, ...
  * in the order of a table of these. A NULL text column becomes null. */
 typedef enum { SERVICE_COLUMN_TEXT, SERVICE_COLUMN_INTEGER } service_column_kind;
