@@ -51,14 +51,18 @@ static int sqlite_exec_script(void *handle, const char *sql, err *e)
 
 /* Before the first connection: no global memory statistics, whose mutex
  * every allocation of every connection would take (server threads contend
- * on it); and statement and savepoint journals kept in memory up to 4 MiB
- * (not 64 KiB) before they go to a temporary file, so that the savepoint of
- * each request in a group commit (store/group_commit.c) costs no file
- * writes. */
+ * on it); and statement and savepoint journals kept in memory, never in a
+ * temporary file, so that the savepoint of each request in a group commit
+ * (store/group_commit.c) costs no file writes. (They hold the original of
+ * each page the statement or savepoint changed: a request's few pages, a
+ * migration's dropped index.) Always in memory (-1), not "up to N bytes":
+ * SQLite 3.40 fails a statement with "database or disk is full" when its
+ * journal outgrows a limit above the default 64 KiB and moves to a file,
+ * which made dropping an index of a large database fail. */
 static void sqlite_configure(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 * 1024 * 1024);
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
 static int sqlite_open(const char *location, void **out, err *e)
