@@ -56,6 +56,20 @@ int audit_append(service_context *ctx, const char *entity, const char *entity_id
                  const char *action, json_t *before, json_t *after, const char *reason,
                  err *e)
 {
+    char *before_text = json_canonical(before), *after_text = json_canonical(after);
+    int rc = (before && !before_text) || (after && !after_text)
+                 ? err_set(e, ERR_INTERNAL, NULL, "out of memory")
+                 : audit_append_text(ctx, entity, entity_id, action, before_text, after_text,
+                                     reason, e);
+    free(before_text);
+    free(after_text);
+    return rc;
+}
+
+int audit_append_text(service_context *ctx, const char *entity, const char *entity_id,
+                      const char *action, const char *before_json, const char *after_json,
+                      const char *reason, err *e)
+{
     /* Claim the next seq by updating the chain head first: on PostgreSQL
      * this row lock makes concurrent appenders (even from several server
      * processes) wait their turn, so the chain stays one chain; on SQLite
@@ -77,43 +91,36 @@ int audit_append(service_context *ctx, const char *entity, const char *entity_id
     snprintf(prev_hash, sizeof prev_hash, "%s", db_column_text(stmt, 1));
     db_reset(stmt);
 
-    char *before_text = json_canonical(before), *after_text = json_canonical(after);
     audit_record record = {
         .seq = seq, .at = timestamp_format(timestamp_now(), at, sizeof at),
         .actor = ctx->actor.username, .entity = entity, .entity_id = entity_id,
-        .action = action, .before = before_text, .after = after_text,
+        .action = action, .before = before_json, .after = after_json,
         .reason = reason, .prev_hash = prev_hash,
     };
     audit_record_hash(&record, hash);
 
-    int rc = -1;
     if (db_prepare(ctx->db,
                    "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, "
                    "before_json, after_json, reason, prev_hash, hash) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    &stmt, e))
-        goto done;
+        return -1;
     db_bind_int64(stmt, 1, seq);
     db_bind_text(stmt, 2, record.at);
     db_bind_text(stmt, 3, record.actor);
     db_bind_text(stmt, 4, entity);
     db_bind_text(stmt, 5, entity_id);
     db_bind_text(stmt, 6, action);
-    db_bind_text(stmt, 7, before_text);
-    db_bind_text(stmt, 8, after_text);
+    db_bind_text(stmt, 7, before_json);
+    db_bind_text(stmt, 8, after_json);
     db_bind_text(stmt, 9, reason);
     db_bind_text(stmt, 10, prev_hash);
     db_bind_text(stmt, 11, hash);
-    if (db_exec_stmt(stmt, e))
-        goto done;
-    if (db_prepare(ctx->db, "UPDATE audit_head SET last_hash = ? WHERE id = 1", &stmt, e))
-        goto done;
+    if (db_exec_stmt(stmt, e) ||
+        db_prepare(ctx->db, "UPDATE audit_head SET last_hash = ? WHERE id = 1", &stmt, e))
+        return -1;
     db_bind_text(stmt, 1, hash);
-    rc = db_exec_stmt(stmt, e);
-done:
-    free(before_text);
-    free(after_text);
-    return rc;
+    return db_exec_stmt(stmt, e);
 }
 
 int audit_verify(db_conn *db, audit_verification *out, err *e)

@@ -18,6 +18,14 @@ int audit_append(service_context *ctx, const char *entity, const char *entity_id
                  const char *action, json_t *before, json_t *after, const char *reason,
                  err *e);
 
+/* The same with before/after given as their canonical text (compact JSON,
+ * keys in byte order, as json_dumps with JSON_SORT_KEYS writes them), for
+ * a hot path that writes its record's JSON straight from its values
+ * (base/json_writer.h). */
+int audit_append_text(service_context *ctx, const char *entity, const char *entity_id,
+                      const char *action, const char *before_json, const char *after_json,
+                      const char *reason, err *e);
+
 typedef struct {
     int64_t records_checked;
     int64_t first_bad_seq; /* 0 when the chain is intact */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "base/json_writer.h"
 #include "domain/catalog.h"
 #include "domain/processing.h"
 #include "domain/registry.h"
@@ -23,54 +24,122 @@
     "c.hemoglobin_dl10, c.hematocrit, c.temperature_c10, c.systolic, c.diastolic, c.pulse, "    \
     "c.platelet_count_k, c.created_at, c.parental_consent"
 
-/* A collection in a list: the first ten columns of COLLECTION_COLUMNS and
- * the parental consent. */
-static json_t *collection_item(db_stmt *stmt)
+/* The measurements, in the order of their columns above (from weight_lb);
+ * `tenths` ones are stored in tenths and answered as "13.5". */
+enum { MEASUREMENTS = 9 };
+static const struct {
+    const char *key;
+    int tenths;
+} measurement_keys[MEASUREMENTS] = {
+    {"weight_lb", 0}, {"height_in", 0}, {"hemoglobin", 1}, {"hematocrit", 0},
+    {"temperature", 1}, {"systolic", 0}, {"diastolic", 0}, {"pulse", 0}, {"platelet_count", 0}};
+enum { WEIGHT, HEIGHT, HEMOGLOBIN, HEMATOCRIT, TEMPERATURE, SYSTOLIC, DIASTOLIC, PULSE,
+       PLATELET_COUNT };
+
+/* One collection's values, read from a row of COLLECTION_COLUMNS or taken
+ * from what is being recorded: the one source of both its JSON forms. */
+typedef struct {
+    const char *din, *donor_number, *center, *procedure, *collected_at, *device, *reaction,
+        *staff, *processed_at, *reaction_note, *created_at; /* processed_at NULL: not yet */
+    int64_t volume_ml;
+    int parental_consent;
+    int measured[MEASUREMENTS];
+    int64_t value[MEASUREMENTS];
+} collection_values;
+
+static void collection_values_read(db_stmt *stmt, collection_values *v)
+{
+    v->din = db_column_text(stmt, 0);
+    v->donor_number = db_column_text(stmt, 1);
+    v->center = db_column_text(stmt, 2);
+    v->procedure = db_column_text(stmt, 3);
+    v->collected_at = db_column_text(stmt, 4);
+    v->device = db_column_text(stmt, 5);
+    v->volume_ml = db_column_int64(stmt, 6);
+    v->reaction = db_column_text(stmt, 7);
+    v->staff = db_column_text(stmt, 8);
+    v->processed_at = db_column_is_null(stmt, 9) ? NULL : db_column_text(stmt, 9);
+    v->reaction_note = db_column_text(stmt, 10);
+    for (int i = 0; i < MEASUREMENTS; i++) {
+        v->measured[i] = !db_column_is_null(stmt, 11 + i);
+        v->value[i] = v->measured[i] ? db_column_int64(stmt, 11 + i) : 0;
+    }
+    v->created_at = db_column_text(stmt, 20);
+    v->parental_consent = db_column_int64(stmt, 21) != 0;
+}
+
+/* A collection in a list, and the answer to recording one. */
+static json_t *collection_item_json(const collection_values *v)
 {
     char eye[ISBT_EYE_READABLE_MAX];
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b}", "din",
-                     db_column_text(stmt, 0), "eye_readable",
-                     din_eye_readable(db_column_text(stmt, 0), eye, sizeof eye), "donor_number",
-                     db_column_text(stmt, 1), "center", db_column_text(stmt, 2), "procedure",
-                     db_column_text(stmt, 3), "collected_at", db_column_text(stmt, 4), "device",
-                     db_column_text(stmt, 5), "volume_ml", (json_int_t)db_column_int64(stmt, 6),
-                     "reaction", db_column_text(stmt, 7), "staff", db_column_text(stmt, 8),
-                     "processed", !db_column_is_null(stmt, 9), "parental_consent",
-                     db_column_int64(stmt, 21) != 0);
+                     v->din, "eye_readable", din_eye_readable(v->din, eye, sizeof eye),
+                     "donor_number", v->donor_number, "center", v->center, "procedure",
+                     v->procedure, "collected_at", v->collected_at, "device", v->device,
+                     "volume_ml", (json_int_t)v->volume_ml, "reaction", v->reaction, "staff",
+                     v->staff, "processed", v->processed_at != NULL, "parental_consent",
+                     v->parental_consent);
 }
 
-/* A measurement column: null, a whole number, or tenths as "13.5". */
-static json_t *measurement(db_stmt *stmt, int column, int tenths)
+static json_t *collection_item(db_stmt *stmt)
 {
-    if (db_column_is_null(stmt, column))
-        return json_null();
-    int64_t value = db_column_int64(stmt, column);
-    if (!tenths)
-        return json_integer((json_int_t)value);
-    char text[32];
-    snprintf(text, sizeof text, "%s%lld.%lld", value < 0 ? "-" : "",
-             (long long)(value < 0 ? -value : value) / 10,
-             (long long)(value < 0 ? -value : value) % 10);
-    return json_string(text);
+    collection_values v;
+    collection_values_read(stmt, &v);
+    return collection_item_json(&v);
 }
 
-static json_t *collection_detail(db_stmt *stmt)
+static void measurement_write(json_writer *w, const collection_values *v, int i)
 {
-    static const struct {
-        const char *key;
-        int tenths;
-    } measured[] = {{"weight_lb", 0},   {"height_in", 0}, {"hemoglobin", 1},
-                    {"hematocrit", 0},  {"temperature", 1}, {"systolic", 0},
-                    {"diastolic", 0},   {"pulse", 0},       {"platelet_count", 0}};
-    json_t *item = collection_item(stmt);
-    json_object_set_new(item, "reaction_note", json_string(db_column_text(stmt, 10)));
-    for (int i = 0; i < 9; i++)
-        json_object_set_new(item, measured[i].key, measurement(stmt, 11 + i, measured[i].tenths));
-    json_object_set_new(item, "processed_at",
-                        service_json_text(db_column_is_null(stmt, 9) ? NULL
-                                                                     : db_column_text(stmt, 9)));
-    json_object_set_new(item, "created_at", json_string(db_column_text(stmt, 20)));
-    return item;
+    if (!v->measured[i]) {
+        json_write_null(w, measurement_keys[i].key);
+    } else if (!measurement_keys[i].tenths) {
+        json_write_integer(w, measurement_keys[i].key, v->value[i]);
+    } else {
+        int64_t value = v->value[i], magnitude = value < 0 ? -value : value;
+        char text[32];
+        snprintf(text, sizeof text, "%s%lld.%lld", value < 0 ? "-" : "",
+                 (long long)(magnitude / 10), (long long)(magnitude % 10));
+        json_write_string(w, measurement_keys[i].key, text);
+    }
+}
+
+/* The collection with its measurements as canonical JSON (compact, keys in
+ * byte order: what audit records store), written straight from the
+ * values. din_allocated < 0 leaves that member out (it is known only when
+ * recording). tests/unit/test_collection_json.c holds it to jansson's
+ * sorted serialisation of the same members. */
+static void collection_detail_write(const collection_values *v, int din_allocated, buffer *out)
+{
+    char eye[ISBT_EYE_READABLE_MAX];
+    json_writer w = {out};
+    json_write_object_begin(&w, NULL);
+    json_write_string(&w, "center", v->center);
+    json_write_string(&w, "collected_at", v->collected_at);
+    json_write_string(&w, "created_at", v->created_at);
+    json_write_string(&w, "device", v->device);
+    measurement_write(&w, v, DIASTOLIC);
+    json_write_string(&w, "din", v->din);
+    if (din_allocated >= 0)
+        json_write_boolean(&w, "din_allocated", din_allocated);
+    json_write_string(&w, "donor_number", v->donor_number);
+    json_write_string(&w, "eye_readable", din_eye_readable(v->din, eye, sizeof eye));
+    measurement_write(&w, v, HEIGHT);
+    measurement_write(&w, v, HEMATOCRIT);
+    measurement_write(&w, v, HEMOGLOBIN);
+    json_write_boolean(&w, "parental_consent", v->parental_consent);
+    measurement_write(&w, v, PLATELET_COUNT);
+    json_write_string(&w, "procedure", v->procedure);
+    json_write_boolean(&w, "processed", v->processed_at != NULL);
+    json_write_string(&w, "processed_at", v->processed_at);
+    measurement_write(&w, v, PULSE);
+    json_write_string(&w, "reaction", v->reaction);
+    json_write_string(&w, "reaction_note", v->reaction_note);
+    json_write_string(&w, "staff", v->staff);
+    measurement_write(&w, v, SYSTOLIC);
+    measurement_write(&w, v, TEMPERATURE);
+    json_write_integer(&w, "volume_ml", v->volume_ml);
+    measurement_write(&w, v, WEIGHT);
+    json_write_object_end(&w);
 }
 
 static int collection_fetch(service_context *ctx, const char *din, json_t **out, err *e)
@@ -83,9 +152,18 @@ static int collection_fetch(service_context *ctx, const char *din, json_t **out,
         return -1;
     db_bind_text(stmt, 1, din);
     db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *out = collection_detail(stmt);
+    buffer text = BUFFER_INIT;
+    if (step == DB_ROW) {
+        collection_values v;
+        collection_values_read(stmt, &v);
+        collection_detail_write(&v, -1, &text);
+    }
     db_reset(stmt);
+    if (step == DB_ROW && !(*out = json_loads(buffer_text(&text), 0, NULL))) {
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        step = DB_FAILED;
+    }
+    buffer_free(&text);
     if (step == DB_DONE)
         return err_set(e, ERR_NOT_FOUND, "din", "no collection with DIN %s", din);
     return step == DB_ROW ? 0 : -1;
@@ -167,7 +245,7 @@ static int text_take(const char *text, size_t max, int one_line, const char *fie
 }
 
 /* Bind a measurement: its value, or NULL when not measured. */
-static void bind_measurement(db_stmt *stmt, int index, int measured, long value)
+static void bind_measurement(db_stmt *stmt, int index, int measured, int64_t value)
 {
     if (measured)
         db_bind_int64(stmt, index, value);
@@ -262,60 +340,65 @@ int collection_record(service_context *ctx, const collection_request *request, j
                           : din_allocate_in(ctx, center, fin, &din, e);
     if (rc == 0 && request->din)
         din = scanned;
+    /* The row, its audit record and the answer all come from these values:
+     * nothing is read back (this is the writer's hottest path). */
+    const eligibility_input *m = &measured;
+    collection_values v = {
+        .din = din.din, .center = center, .collected_at = collected_at,
+        .procedure = eligibility_procedure_name(m->procedure),
+        .device = request->device ? request->device : "", .volume_ml = volume,
+        .reaction = reaction, .staff = staff, .processed_at = NULL,
+        .reaction_note = request->reaction_note ? request->reaction_note : "",
+        .created_at = now_text, .parental_consent = m->parental_consent != 0,
+        .measured = {m->has_weight, m->has_height, m->has_hemoglobin, m->has_hematocrit,
+                     m->has_temperature, m->has_blood_pressure, m->has_blood_pressure,
+                     m->has_pulse, m->has_platelet_count},
+        .value = {m->weight_lb, m->height_in, m->hemoglobin, m->hematocrit, m->temperature,
+                  m->systolic, m->diastolic, m->pulse, m->platelet_count},
+    };
     db_stmt *stmt;
     if (rc == 0 &&
         (rc = db_prepare(ctx->db,
                          "INSERT INTO collections (din, donor_id, center, procedure, "
-                         "collected_at, device, volume_ml, weight_lb, height_in, hemoglobin_dl10, "
-                         "hematocrit, pulse, systolic, diastolic, temperature_c10, "
-                         "platelet_count_k, reaction, reaction_note, staff, created_at, "
-                         "parental_consent) "
+                         "collected_at, device, volume_ml, reaction, reaction_note, staff, "
+                         "created_at, parental_consent, weight_lb, height_in, hemoglobin_dl10, "
+                         "hematocrit, temperature_c10, systolic, diastolic, pulse, "
+                         "platelet_count_k) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &stmt, e)) == 0) {
-        const eligibility_input *m = &measured;
-        db_bind_text(stmt, 1, din.din);
+        db_bind_text(stmt, 1, v.din);
         db_bind_int64(stmt, 2, donor_id);
-        db_bind_text(stmt, 3, center);
-        db_bind_text(stmt, 4, eligibility_procedure_name(m->procedure));
-        db_bind_text(stmt, 5, collected_at);
-        db_bind_text(stmt, 6, request->device ? request->device : "");
-        db_bind_int64(stmt, 7, volume);
-        bind_measurement(stmt, 8, m->has_weight, m->weight_lb);
-        bind_measurement(stmt, 9, m->has_height, m->height_in);
-        bind_measurement(stmt, 10, m->has_hemoglobin, m->hemoglobin);
-        bind_measurement(stmt, 11, m->has_hematocrit, m->hematocrit);
-        bind_measurement(stmt, 12, m->has_pulse, m->pulse);
-        bind_measurement(stmt, 13, m->has_blood_pressure, m->systolic);
-        bind_measurement(stmt, 14, m->has_blood_pressure, m->diastolic);
-        bind_measurement(stmt, 15, m->has_temperature, m->temperature);
-        bind_measurement(stmt, 16, m->has_platelet_count, m->platelet_count);
-        db_bind_text(stmt, 17, reaction);
-        db_bind_text(stmt, 18, request->reaction_note ? request->reaction_note : "");
-        db_bind_text(stmt, 19, staff);
-        db_bind_text(stmt, 20, now_text);
-        db_bind_int64(stmt, 21, measured.parental_consent);
+        db_bind_text(stmt, 3, v.center);
+        db_bind_text(stmt, 4, v.procedure);
+        db_bind_text(stmt, 5, v.collected_at);
+        db_bind_text(stmt, 6, v.device);
+        db_bind_int64(stmt, 7, v.volume_ml);
+        db_bind_text(stmt, 8, v.reaction);
+        db_bind_text(stmt, 9, v.reaction_note);
+        db_bind_text(stmt, 10, v.staff);
+        db_bind_text(stmt, 11, v.created_at);
+        db_bind_int64(stmt, 12, v.parental_consent);
+        for (int i = 0; i < MEASUREMENTS; i++) /* in the order of measurement_keys */
+            bind_measurement(stmt, 13 + i, v.measured[i], v.value[i]);
         if ((rc = db_exec_stmt(stmt, e)) != 0 && e && e->code == ERR_CONFLICT)
             err_set(e, ERR_CONFLICT, "din", "DIN %s is already used by another collection",
                     din.din);
     }
-    if (rc == 0)
-        rc = collection_fetch(ctx, din.din, &result, e);
     if (rc == 0) {
-        json_object_set_new(result, "din_allocated", json_boolean(request->din == NULL));
-        rc = audit_append(ctx, "collection", din.din, "record", NULL, result, NULL, e);
+        v.donor_number = json_string_value(json_object_get(eligible, "donor_number"));
+        buffer detail = BUFFER_INIT;
+        collection_detail_write(&v, request->din == NULL, &detail);
+        rc = audit_append_text(ctx, "collection", din.din, "record", NULL, buffer_text(&detail),
+                               NULL, e);
+        buffer_free(&detail);
+        if (rc == 0 && !(result = collection_item_json(&v)))
+            rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
     }
     json_decref(eligible);
     if (service_finish(ctx, rc, e)) {
         json_decref(result);
         return -1;
     }
-    /* The answer is the record; the detail (measurements) is for `show`. */
-    static const char *const detail_only[] = {
-        "din_allocated", "reaction_note", "weight_lb", "height_in",      "hemoglobin",
-        "hematocrit",    "temperature",   "systolic",  "diastolic",      "pulse",
-        "platelet_count", "processed_at", "created_at"};
-    for (size_t i = 0; i < sizeof detail_only / sizeof detail_only[0]; i++)
-        json_object_del(result, detail_only[i]);
     *out = result;
     return 0;
 }

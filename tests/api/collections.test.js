@@ -100,6 +100,16 @@ async function process(din, components, session = lab) {
   return r.json;
 }
 
+/* JSON as audit records store it: compact, object keys in byte order. */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 function lastSequence(fin) {
   const r = srv.sql(`SELECT last_sequence FROM din_sequences WHERE fin = '${fin}'`);
   assert.equal(r.status, 0, r.stderr);
@@ -190,6 +200,13 @@ test('a collection takes the center\'s next DIN and is audited', async () => {
   assert.equal(entry.after.din_allocated, true);
   assert.equal(entry.after.parental_consent, false);
   assert.equal(entry.after.hemoglobin, '14.1');
+  // The record holds the collection as it is on file (written from the
+  // values recorded, not read back: they must not drift apart), stored as
+  // canonical JSON: compact, keys in order.
+  assert.deepEqual(entry.after, { ...shown.json, din_allocated: true });
+  const stored = srv.sql(`SELECT after_json FROM audit_log WHERE entity = 'collection' AND entity_id = '${c.din}'`);
+  assert.equal(stored.status, 0, stored.stderr);
+  assert.equal(stored.stdout.trim(), canonical(entry.after));
 });
 
 test('a DIN scanned or typed from a label pre-printed for the center is used as it is', async () => {
