@@ -81,10 +81,17 @@ void json_write_string(json_writer *w, const char *key, const char *value)
 
 void json_write_integer(json_writer *w, const char *key, int64_t value)
 {
-    char text[24];
-    int length = snprintf(text, sizeof text, "%" PRId64, value);
+    /* Digits from the end (no snprintf: the hot paths write many). */
+    char text[24], *p = text + sizeof text;
+    uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+    do {
+        *--p = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (value < 0)
+        *--p = '-';
     member(w, key);
-    buffer_append(w->out, text, (size_t)length);
+    buffer_append(w->out, p, (size_t)(text + sizeof text - p));
 }
 
 void json_write_boolean(json_writer *w, const char *key, int value)

@@ -33,7 +33,7 @@ static void collections_record(http_request *request, http_response *response)
         {"staff", FIELD_STRING, 0},           HTTP_MEASUREMENT_FIELDS,
         {0}};
     err e;
-    json_t *result = NULL;
+    buffer answer = BUFFER_INIT;
     int rc = http_body_check(request, fields, &e);
     if (rc == 0) {
         collection_request r = {
@@ -48,9 +48,14 @@ static void collections_record(http_request *request, http_response *response)
             .staff = http_body_string(request, "staff"),
         };
         http_body_measurements(request, &r.eligibility);
-        rc = collection_record(&request->service, &r, &result, &e);
+        rc = collection_record_write(&request->service, &r, &answer, &e);
     }
-    http_reply_result(response, 201, rc, result, &e);
+    if (rc) {
+        buffer_free(&answer);
+        http_reply_error(response, &e);
+        return;
+    }
+    http_reply_json_text(response, 201, &answer);
 }
 
 static void collections_list(http_request *request, http_response *response)

@@ -106,16 +106,16 @@ int audit_append_text(service_context *ctx, const char *entity, const char *enti
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, seq);
-    db_bind_text(stmt, 2, record.at);
-    db_bind_text(stmt, 3, record.actor);
-    db_bind_text(stmt, 4, entity);
-    db_bind_text(stmt, 5, entity_id);
-    db_bind_text(stmt, 6, action);
-    db_bind_text(stmt, 7, before_json);
-    db_bind_text(stmt, 8, after_json);
-    db_bind_text(stmt, 9, reason);
-    db_bind_text(stmt, 10, prev_hash);
-    db_bind_text(stmt, 11, hash);
+    db_bind_text_static(stmt, 2, record.at);
+    db_bind_text_static(stmt, 3, record.actor);
+    db_bind_text_static(stmt, 4, entity);
+    db_bind_text_static(stmt, 5, entity_id);
+    db_bind_text_static(stmt, 6, action);
+    db_bind_text_static(stmt, 7, before_json);
+    db_bind_text_static(stmt, 8, after_json);
+    db_bind_text_static(stmt, 9, reason);
+    db_bind_text_static(stmt, 10, prev_hash);
+    db_bind_text_static(stmt, 11, hash);
     if (db_exec_stmt(stmt, e) ||
         db_prepare(ctx->db, "UPDATE audit_head SET last_hash = ? WHERE id = 1", &stmt, e))
         return -1;

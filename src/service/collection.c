@@ -69,23 +69,35 @@ static void collection_values_read(db_stmt *stmt, collection_values *v)
 }
 
 /* A collection in a list, and the answer to recording one. */
-static json_t *collection_item_json(const collection_values *v)
+static void collection_item_write(const collection_values *v, buffer *out)
 {
     char eye[ISBT_EYE_READABLE_MAX];
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:b}", "din",
-                     v->din, "eye_readable", din_eye_readable(v->din, eye, sizeof eye),
-                     "donor_number", v->donor_number, "center", v->center, "procedure",
-                     v->procedure, "collected_at", v->collected_at, "device", v->device,
-                     "volume_ml", (json_int_t)v->volume_ml, "reaction", v->reaction, "staff",
-                     v->staff, "processed", v->processed_at != NULL, "parental_consent",
-                     v->parental_consent);
+    json_writer w = {out};
+    json_write_object_begin(&w, NULL);
+    json_write_string(&w, "din", v->din);
+    json_write_string(&w, "eye_readable", din_eye_readable(v->din, eye, sizeof eye));
+    json_write_string(&w, "donor_number", v->donor_number);
+    json_write_string(&w, "center", v->center);
+    json_write_string(&w, "procedure", v->procedure);
+    json_write_string(&w, "collected_at", v->collected_at);
+    json_write_string(&w, "device", v->device);
+    json_write_integer(&w, "volume_ml", v->volume_ml);
+    json_write_string(&w, "reaction", v->reaction);
+    json_write_string(&w, "staff", v->staff);
+    json_write_boolean(&w, "processed", v->processed_at != NULL);
+    json_write_boolean(&w, "parental_consent", v->parental_consent);
+    json_write_object_end(&w);
 }
 
 static json_t *collection_item(db_stmt *stmt)
 {
     collection_values v;
+    buffer text = BUFFER_INIT;
     collection_values_read(stmt, &v);
-    return collection_item_json(&v);
+    collection_item_write(&v, &text);
+    json_t *item = json_loads(buffer_text(&text), 0, NULL);
+    buffer_free(&text);
+    return item;
 }
 
 static void measurement_write(json_writer *w, const collection_values *v, int i)
@@ -276,6 +288,17 @@ static int not_eligible(json_t *result, const char *donor, const char *procedure
 int collection_record(service_context *ctx, const collection_request *request, json_t **out,
                       err *e)
 {
+    buffer text = BUFFER_INIT;
+    int rc = collection_record_write(ctx, request, &text, e);
+    if (rc == 0 && !(*out = json_loads(buffer_text(&text), 0, NULL)))
+        rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    buffer_free(&text);
+    return rc;
+}
+
+int collection_record_write(service_context *ctx, const collection_request *request,
+                            buffer *answer, err *e)
+{
     char center[REGISTRY_CODE_MAX + 8], day[DATE_TEXT_MAX], collected_at[TIMESTAMP_TEXT_MAX];
     char now_text[TIMESTAMP_TEXT_MAX];
     int64_t now = timestamp_now(), collected = now;
@@ -325,7 +348,7 @@ int collection_record(service_context *ctx, const collection_request *request, j
     char fin[8], open_date[DATE_TEXT_MAX];
     int64_t donor_id = 0;
     isbt_din din;
-    json_t *eligible = NULL, *result = NULL;
+    json_t *eligible = NULL;
     int rc = din_center_check_in(ctx, center, fin, open_date, e);
     if (rc == 0 && strcmp(day, open_date) < 0)
         rc = err_set(e, ERR_INVALID, "collected_at", "is before donor center %s opened (%s)",
@@ -366,17 +389,17 @@ int collection_record(service_context *ctx, const collection_request *request, j
                          "platelet_count_k) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &stmt, e)) == 0) {
-        db_bind_text(stmt, 1, v.din);
+        db_bind_text_static(stmt, 1, v.din);
         db_bind_int64(stmt, 2, donor_id);
-        db_bind_text(stmt, 3, v.center);
-        db_bind_text(stmt, 4, v.procedure);
-        db_bind_text(stmt, 5, v.collected_at);
-        db_bind_text(stmt, 6, v.device);
+        db_bind_text_static(stmt, 3, v.center);
+        db_bind_text_static(stmt, 4, v.procedure);
+        db_bind_text_static(stmt, 5, v.collected_at);
+        db_bind_text_static(stmt, 6, v.device);
         db_bind_int64(stmt, 7, v.volume_ml);
-        db_bind_text(stmt, 8, v.reaction);
-        db_bind_text(stmt, 9, v.reaction_note);
-        db_bind_text(stmt, 10, v.staff);
-        db_bind_text(stmt, 11, v.created_at);
+        db_bind_text_static(stmt, 8, v.reaction);
+        db_bind_text_static(stmt, 9, v.reaction_note);
+        db_bind_text_static(stmt, 10, v.staff);
+        db_bind_text_static(stmt, 11, v.created_at);
         db_bind_int64(stmt, 12, v.parental_consent);
         for (int i = 0; i < MEASUREMENTS; i++) /* in the order of measurement_keys */
             bind_measurement(stmt, 13 + i, v.measured[i], v.value[i]);
@@ -391,16 +414,11 @@ int collection_record(service_context *ctx, const collection_request *request, j
         rc = audit_append_text(ctx, "collection", din.din, "record", NULL, buffer_text(&detail),
                                NULL, e);
         buffer_free(&detail);
-        if (rc == 0 && !(result = collection_item_json(&v)))
-            rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        if (rc == 0)
+            collection_item_write(&v, answer);
     }
     json_decref(eligible);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
+    return service_finish(ctx, rc, e);
 }
 
 /* --- processing ------------------------------------------------------------- */

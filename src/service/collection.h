@@ -50,6 +50,10 @@ typedef struct {
  * not eligible, the first failed rule's field with every reason. */
 int collection_record(service_context *ctx, const collection_request *request, json_t **out,
                       err *e);
+/* The same, writing the answer as JSON text into `answer` (the API's way:
+ * on the writer's thread, no tree to build, serialise and free). */
+int collection_record_write(service_context *ctx, const collection_request *request,
+                            buffer *answer, err *e);
 
 /* One collection with its measurements: the fields above and
  * "reaction_note", "weight_lb", "height_in", "hemoglobin" ("13.5" g/dL),

@@ -150,13 +150,13 @@ static int din_insert(service_context *ctx, const char *fin, int year, int64_t s
                    "allocated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, din->din);
-    db_bind_text(stmt, 2, fin);
+    db_bind_text_static(stmt, 1, din->din);
+    db_bind_text_static(stmt, 2, fin);
     db_bind_int64(stmt, 3, year);
     db_bind_int64(stmt, 4, sequence);
-    db_bind_text(stmt, 5, center);
-    db_bind_text(stmt, 6, now);
-    db_bind_text(stmt, 7, ctx->actor.username);
+    db_bind_text_static(stmt, 5, center);
+    db_bind_text_static(stmt, 6, now);
+    db_bind_text_static(stmt, 7, ctx->actor.username);
     return db_exec_stmt(stmt, e);
 }
 

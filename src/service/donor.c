@@ -110,13 +110,19 @@ int donor_id_find(service_context *ctx, const char *donor_number, const char *fi
     char number[DONOR_NUMBER_LENGTH + 8];
     if (!donor_number || !*donor_number)
         return err_set(e, ERR_INVALID, field, "is required");
-    if (number_take(donor_number, number, field, e) ||
-        donor_fetch(ctx->db, number, donor_id, NULL, e)) {
-        if (e && (e->code == ERR_NOT_FOUND || e->code == ERR_INVALID))
-            err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
+    db_stmt *stmt;
+    if (number_take(donor_number, number, field, e))
+        return err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
+    if (db_prepare(ctx->db, "SELECT id FROM donors WHERE donor_number = ?", &stmt, e))
         return -1;
-    }
-    return 0;
+    db_bind_text_static(stmt, 1, number);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *donor_id = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
+    return step == DB_ROW ? 0 : -1;
 }
 
 /* --- thresholds ------------------------------------------------------------ */

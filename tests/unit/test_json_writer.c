@@ -35,12 +35,17 @@ static void test_nested_document_has_its_commas(void **state)
     json_write_array_end(&w);
     json_write_array_begin(&w, "tests");
     json_write_array_end(&w);
+    json_write_array_begin(&w, "bounds");
+    json_write_integer(&w, NULL, 0);
+    json_write_integer(&w, NULL, INT64_MIN);
+    json_write_integer(&w, NULL, INT64_MAX);
+    json_write_array_end(&w);
     json_write_boolean(&w, "last", 0);
     json_write_object_end(&w);
     assert_string_equal(buffer_text(&out),
                         "{\"din\":\"W123426123456\",\"processed\":true,\"units\":[{\"id\":1,"
                         "\"hold\":null},{\"id\":-9007199254740993,\"abo\":null}],\"tests\":[],"
-                        "\"last\":false}");
+                        "\"bounds\":[0,-9223372036854775808,9223372036854775807],\"last\":false}");
     buffer_free(&out);
 }
 
