@@ -119,11 +119,19 @@ static json_t *unit_item(db_stmt *stmt)
     return service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT);
 }
 
-static int unit_items_prepare(service_context *ctx, const char *din, db_stmt **stmt, err *e)
+/* The units of a donation: in the order they were made, or (the DIN
+ * lookup) by product code and division, the order of the index that finds
+ * them, which spares the hottest read a sort. */
+static int unit_items_prepare(service_context *ctx, const char *din, int by_code,
+                              db_stmt **stmt, err *e)
 {
     if (db_prepare(ctx->db,
-                   "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
-                   "JOIN products p ON p.code = u.product_code WHERE u.din = ? ORDER BY u.id",
+                   by_code ? "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
+                             "JOIN products p ON p.code = u.product_code WHERE u.din = ? "
+                             "ORDER BY u.product_code, u.division"
+                           : "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
+                             "JOIN products p ON p.code = u.product_code WHERE u.din = ? "
+                             "ORDER BY u.id",
                    stmt, e))
         return -1;
     db_bind_text(*stmt, 1, din);
@@ -133,7 +141,7 @@ static int unit_items_prepare(service_context *ctx, const char *din, db_stmt **s
 int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
 {
     db_stmt *stmt;
-    return unit_items_prepare(ctx, din, &stmt, e) ||
+    return unit_items_prepare(ctx, din, 0, &stmt, e) ||
                    service_collect_rows(stmt, unit_item, out, e)
                ? -1
                : 0;
@@ -168,7 +176,7 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
     db_reset(stmt);
     if (step != DB_ROW)
         return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din.din) : -1;
-    if (unit_items_prepare(ctx, din.din, &stmt, e) ||
+    if (unit_items_prepare(ctx, din.din, 1, &stmt, e) ||
         service_rows_write(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT, e) ||
         db_prepare(ctx->db,
                    "SELECT test, result, tested_on FROM test_results WHERE din = ? ORDER BY test",

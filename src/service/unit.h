@@ -39,7 +39,8 @@ int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e);
  *   {"din", "eye_readable", "donor_number", "center", "procedure",
  *    "collected_at", "processed": bool,
  *    "units": [{"id", "product_code", "division", "description", "family",
- *               "status", "hold", "abo", "rhd", "volume_ml", "expires_at"}],
+ *               "status", "hold", "abo", "rhd", "volume_ml", "expires_at"}]
+ *             (by product code and division),
  *    "tests": [{"test", "result", "tested_on"}]}
  * ERR_NOT_FOUND naming "din" when no collection has that DIN; on an error
  * `out` may hold part of the text. */
