@@ -174,9 +174,9 @@ static int object_check(json_t *object, const http_field *fields, const char *pr
         const http_field *field = fields;
         while (field->name && strcmp(field->name, key) != 0)
             field++;
-        field_path(name, sizeof name, prefix, key);
         if (!field->name)
-            return err_set(e, ERR_INVALID, name, "unknown field '%s'", key);
+            return err_set(e, ERR_INVALID, field_path(name, sizeof name, prefix, key),
+                           "unknown field '%s'", key);
         int ok = json_is_null(value) && !field->required;
         switch (field->type) {
         case FIELD_STRING: ok = ok || json_is_string(value); break;
@@ -187,8 +187,10 @@ static int object_check(json_t *object, const http_field *fields, const char *pr
         case FIELD_ARRAY: ok = ok || json_is_array(value); break;
         }
         if (!ok)
-            return err_set(e, ERR_INVALID, name, "must be %s", type_name(field->type));
+            return err_set(e, ERR_INVALID, field_path(name, sizeof name, prefix, key), "must be %s",
+                           type_name(field->type));
         if (field->type == FIELD_ARRAY && field->items && json_is_array(value)) {
+            field_path(name, sizeof name, prefix, key);
             size_t index;
             json_t *element;
             json_array_foreach(value, index, element)

@@ -266,22 +266,19 @@ static void bind_measurement(db_stmt *stmt, int index, int measured, int64_t val
 }
 
 /* ERR_CONFLICT naming the first failed rule's field, with every reason. */
-static int not_eligible(json_t *result, const char *donor, const char *procedure, const char *on,
-                        err *e)
+static int not_eligible(const eligibility_result *result, const char *donor,
+                        const char *procedure, const char *on, err *e)
 {
-    json_t *failures = json_object_get(result, "failures"), *failure;
     char reasons[ERR_MESSAGE_MAX] = "";
-    size_t i, used = 0;
-    json_array_foreach(failures, i, failure)
-    {
+    size_t used = 0;
+    for (size_t i = 0; i < result->failure_count; i++) {
         int written = snprintf(reasons + used, sizeof reasons - used, "%s%s", i ? "; " : "",
-                               json_string_value(json_object_get(failure, "reason")));
+                               result->failures[i].reason);
         if (written < 0 || (size_t)written >= sizeof reasons - used)
             break;
         used += (size_t)written;
     }
-    return err_set(e, ERR_CONFLICT,
-                   json_string_value(json_object_get(json_array_get(failures, 0), "field")),
+    return err_set(e, ERR_CONFLICT, result->failure_count ? result->failures[0].field : NULL,
                    "donor %s is not eligible for %s on %s: %s", donor, procedure, on, reasons);
 }
 
@@ -348,16 +345,17 @@ int collection_record_write(service_context *ctx, const collection_request *requ
     char fin[8], open_date[DATE_TEXT_MAX];
     int64_t donor_id = 0;
     isbt_din din;
-    json_t *eligible = NULL;
+    eligibility_result eligible;
+    char donor_number[DONOR_NUMBER_TEXT_MAX] = "";
     int rc = din_center_check_in(ctx, center, fin, open_date, e);
     if (rc == 0 && strcmp(day, open_date) < 0)
         rc = err_set(e, ERR_INVALID, "collected_at", "is before donor center %s opened (%s)",
                      center, open_date);
     if (rc == 0)
         rc = donor_id_find(ctx, request->donor, "donor", &donor_id, e) ||
-             donor_eligibility_in(ctx, donor_id, &eligibility, &eligible, e);
-    if (rc == 0 && !json_is_true(json_object_get(eligible, "eligible")))
-        rc = not_eligible(eligible, request->donor, eligibility.procedure, day, e);
+             donor_eligibility_evaluate_in(ctx, donor_id, &measured, donor_number, &eligible, e);
+    if (rc == 0 && !eligible.eligible)
+        rc = not_eligible(&eligible, request->donor, eligibility.procedure, day, e);
     if (rc == 0)
         rc = request->din ? din_unused_check_in(ctx, &scanned, center, e)
                           : din_allocate_in(ctx, center, fin, &din, e);
@@ -408,7 +406,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
                     din.din);
     }
     if (rc == 0) {
-        v.donor_number = json_string_value(json_object_get(eligible, "donor_number"));
+        v.donor_number = donor_number;
         buffer detail = BUFFER_INIT;
         collection_detail_write(&v, request->din == NULL, &detail);
         rc = audit_append_text(ctx, "collection", din.din, "record", NULL, buffer_text(&detail),
@@ -417,7 +415,6 @@ int collection_record_write(service_context *ctx, const collection_request *requ
         if (rc == 0)
             collection_item_write(&v, answer);
     }
-    json_decref(eligible);
     return service_finish(ctx, rc, e);
 }
 

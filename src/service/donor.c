@@ -289,25 +289,24 @@ static json_t *date_json(int has, civil_day day)
     return has ? json_string(date_format(day, text, sizeof text)) : json_null();
 }
 
-int donor_eligibility_in(service_context *ctx, int64_t donor_id,
-                         const eligibility_request *request, json_t **out, err *e)
+int donor_eligibility_evaluate_in(service_context *ctx, int64_t donor_id, eligibility_input *in,
+                                  char number[DONOR_NUMBER_TEXT_MAX], eligibility_result *result,
+                                  err *e)
 {
-    eligibility_input in;
     eligibility_thresholds t;
-    if (donor_eligibility_request_parse(request, &in, e) || thresholds_load(ctx->db, &t, e))
+    if (thresholds_load(ctx->db, &t, e))
         return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db, "SELECT donor_number, birth_date, sex FROM donors WHERE id = ?", &stmt,
                    e))
         return -1;
     db_bind_int64(stmt, 1, donor_id);
-    char number[32] = "";
     db_step_result step = db_step(stmt, e);
     if (step == DB_ROW) {
-        snprintf(number, sizeof number, "%s", db_column_text(stmt, 0));
-        if (date_parse(db_column_text(stmt, 1), &in.birth_date, NULL, NULL))
-            in.birth_date = in.today;
-        in.sex = strcmp(db_column_text(stmt, 2), "M") == 0 ? DONOR_MALE : DONOR_FEMALE;
+        snprintf(number, DONOR_NUMBER_TEXT_MAX, "%s", db_column_text(stmt, 0));
+        if (date_parse(db_column_text(stmt, 1), &in->birth_date, NULL, NULL))
+            in->birth_date = in->today;
+        in->sex = strcmp(db_column_text(stmt, 2), "M") == 0 ? DONOR_MALE : DONOR_FEMALE;
     }
     db_reset(stmt);
     if (step == DB_DONE)
@@ -319,7 +318,7 @@ int donor_eligibility_in(service_context *ctx, int64_t donor_id,
     loaded_deferral *loaded = NULL;
     eligibility_deferral *deferrals = NULL;
     size_t donation_count = 0, deferral_count = 0;
-    int rc = history_load(ctx->db, donor_id, &t, in.today, &donations, &donation_count, &loaded,
+    int rc = history_load(ctx->db, donor_id, &t, in->today, &donations, &donation_count, &loaded,
                           &deferral_count, e);
     if (rc == 0 && deferral_count &&
         !(deferrals = malloc(deferral_count * sizeof *deferrals)))
@@ -329,30 +328,43 @@ int donor_eligibility_in(service_context *ctx, int64_t donor_id,
             deferrals[i] = loaded[i].deferral;
             deferrals[i].reason_code = loaded[i].code;
         }
-        in.donations = donations;
-        in.donation_count = donation_count;
-        in.deferrals = deferrals;
-        in.deferral_count = deferral_count;
-        eligibility_result result;
-        eligibility_evaluate(&t, &in, &result);
-        json_t *failures = json_array();
-        for (size_t i = 0; i < result.failure_count; i++) {
-            const eligibility_failure *f = &result.failures[i];
-            json_array_append_new(
-                failures, json_pack("{s:s, s:s, s:s, s:o}", "rule", f->rule, "field", f->field,
-                                    "reason", f->reason, "eligible_from",
-                                    date_json(f->has_eligible_from, f->eligible_from)));
-        }
-        *out = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o}", "donor_number", number, "procedure",
-                         eligibility_procedure_name(in.procedure), "on",
-                         date_json(1, in.today), "eligible", result.eligible, "eligible_from",
-                         date_json(result.has_eligible_from, result.eligible_from), "failures",
-                         failures);
+        in->donations = donations;
+        in->donation_count = donation_count;
+        in->deferrals = deferrals;
+        in->deferral_count = deferral_count;
+        eligibility_evaluate(&t, in, result);
+        in->donations = NULL;
+        in->deferrals = NULL;
     }
     free(donations);
     free(loaded);
     free(deferrals);
     return rc;
+}
+
+int donor_eligibility_in(service_context *ctx, int64_t donor_id,
+                         const eligibility_request *request, json_t **out, err *e)
+{
+    eligibility_input in;
+    eligibility_result result;
+    char number[DONOR_NUMBER_TEXT_MAX] = "";
+    if (donor_eligibility_request_parse(request, &in, e) ||
+        donor_eligibility_evaluate_in(ctx, donor_id, &in, number, &result, e))
+        return -1;
+    json_t *failures = json_array();
+    for (size_t i = 0; i < result.failure_count; i++) {
+        const eligibility_failure *f = &result.failures[i];
+        json_array_append_new(failures,
+                              json_pack("{s:s, s:s, s:s, s:o}", "rule", f->rule, "field", f->field,
+                                        "reason", f->reason, "eligible_from",
+                                        date_json(f->has_eligible_from, f->eligible_from)));
+    }
+    *out = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o}", "donor_number", number, "procedure",
+                     eligibility_procedure_name(in.procedure), "on", date_json(1, in.today),
+                     "eligible", result.eligible, "eligible_from",
+                     date_json(result.has_eligible_from, result.eligible_from), "failures",
+                     failures);
+    return *out ? 0 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
 }
 
 int donor_eligibility(service_context *ctx, const char *donor_number,

@@ -46,6 +46,14 @@ int donor_eligibility_request_parse(const eligibility_request *request, eligibil
 int donor_eligibility_in(service_context *ctx, int64_t donor_id,
                          const eligibility_request *request, json_t **out, err *e);
 
+enum { DONOR_NUMBER_TEXT_MAX = 32 };
+/* The same as values, for recording a collection (no JSON on the writer's
+ * hot path): `in` holds the parsed request (donor_eligibility_request_parse)
+ * and gets the donor's facts; `number` the donor number on file. */
+int donor_eligibility_evaluate_in(service_context *ctx, int64_t donor_id, eligibility_input *in,
+                                  char number[DONOR_NUMBER_TEXT_MAX], eligibility_result *result,
+                                  err *e);
+
 /* The id of the donor with this donor number; ERR_NOT_FOUND naming
  * `field` when there is none. */
 int donor_id_find(service_context *ctx, const char *donor_number, const char *field,
