@@ -118,8 +118,8 @@ static void measurement_write(json_writer *w, const collection_values *v, int i)
 /* The collection with its measurements as canonical JSON (compact, keys in
  * byte order: what audit records store), written straight from the
  * values. din_allocated < 0 leaves that member out (it is known only when
- * recording). tests/unit/test_collection_json.c holds it to jansson's
- * sorted serialisation of the same members. */
+ * recording). tests/api/collections.test.js holds a recorded collection's
+ * audit record to the collection as read back, canonical byte for byte. */
 static void collection_detail_write(const collection_values *v, int din_allocated, buffer *out)
 {
     char eye[ISBT_EYE_READABLE_MAX];

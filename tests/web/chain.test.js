@@ -259,7 +259,8 @@ describe('the blood-products chain, collection to release', () => {
     await page.getByRole('status').filter({ hasText: `3 units are made from ${din.eye_readable}.` }).waitFor();
     const rows = page.locator('section[aria-labelledby="units-title"] tbody tr');
     assert.equal(await rows.count(), 3);
-    assert.deepEqual(await rows.locator('th').allTextContents(), ['E0300', 'E0500', 'E0400']);
+    // Listed as the DIN lookup lists them: by product code and division.
+    assert.deepEqual(await rows.locator('th').allTextContents(), ['E0300', 'E0400', 'E0500']);
     for (const text of await rows.allTextContents()) assert.match(text, /Quarantined/);
     const donation = await api('GET', `/api/v1/donations/${din.din}`);
     units = donation.json.units;
