@@ -50,12 +50,7 @@ static void collections_record(http_request *request, http_response *response)
         http_body_measurements(request, &r.eligibility);
         rc = collection_record_write(&request->service, &r, &answer, &e);
     }
-    if (rc) {
-        buffer_free(&answer);
-        http_reply_error(response, &e);
-        return;
-    }
-    http_reply_json_text(response, 201, &answer);
+    http_reply_json_text(response, 201, rc, &answer, &e);
 }
 
 static void collections_list(http_request *request, http_response *response)
@@ -113,12 +108,8 @@ static void donations_show(http_request *request, http_response *response)
 {
     err e;
     buffer text = BUFFER_INIT;
-    if (unit_lookup_write(&request->service, request->path_params[0], &text, &e)) {
-        buffer_free(&text);
-        http_reply_error(response, &e);
-        return;
-    }
-    http_reply_json_text(response, 200, &text);
+    int rc = unit_lookup_write(&request->service, request->path_params[0], &text, &e);
+    http_reply_json_text(response, 200, rc, &text, &e);
 }
 
 static void units_show(http_request *request, http_response *response)

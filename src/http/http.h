@@ -69,9 +69,11 @@ void http_reply(http_response *response, unsigned status, json_t *json);
  * handlers that call this answer anything else. */
 void http_reply_text(http_response *response, unsigned status, const char *content_type,
                      char *text);
-/* Answer with JSON already written as text (a hot read path's
- * base/json_writer output): the buffer's bytes, taken. */
-void http_reply_json_text(http_response *response, unsigned status, buffer *text);
+/* Answer with JSON already written as text (a hot path's
+ * base/json_writer output): the buffer's bytes, taken; or, like
+ * http_reply_result, the error when rc is not 0 (the text is freed). */
+void http_reply_json_text(http_response *response, unsigned status, int rc, buffer *text,
+                          const err *e);
 /* The same for a binary body (a PDF, an image) of `length` bytes. */
 void http_reply_bytes(http_response *response, unsigned status, const char *content_type,
                       char *bytes, size_t length);

@@ -76,8 +76,14 @@ void http_reply_text(http_response *response, unsigned status, const char *conte
     http_reply_bytes(response, status, content_type, text, text ? strlen(text) : 0);
 }
 
-void http_reply_json_text(http_response *response, unsigned status, buffer *text)
+void http_reply_json_text(http_response *response, unsigned status, int rc, buffer *text,
+                          const err *e)
 {
+    if (rc) {
+        buffer_free(text);
+        http_reply_error(response, e);
+        return;
+    }
     size_t length = text->length;
     /* No content type: JSON is the default (server.c). */
     http_reply_bytes(response, status, NULL, buffer_take(text), length);

@@ -107,11 +107,8 @@ static void measurement_write(json_writer *w, const collection_values *v, int i)
     } else if (!measurement_keys[i].tenths) {
         json_write_integer(w, measurement_keys[i].key, v->value[i]);
     } else {
-        int64_t value = v->value[i], magnitude = value < 0 ? -value : value;
-        char text[32];
-        snprintf(text, sizeof text, "%s%lld.%lld", value < 0 ? "-" : "",
-                 (long long)(magnitude / 10), (long long)(magnitude % 10));
-        json_write_string(w, measurement_keys[i].key, text);
+        char text[SERVICE_TENTHS_TEXT_MAX];
+        json_write_string(w, measurement_keys[i].key, service_tenths_format(v->value[i], text));
     }
 }
 
@@ -343,17 +340,16 @@ int collection_record_write(service_context *ctx, const collection_request *requ
     if (service_begin(ctx, e))
         return -1;
     char fin[8], open_date[DATE_TEXT_MAX];
-    int64_t donor_id = 0;
     isbt_din din;
     eligibility_result eligible;
-    char donor_number[DONOR_NUMBER_TEXT_MAX] = "";
+    donor_found donor = {0};
     int rc = din_center_check_in(ctx, center, fin, open_date, e);
     if (rc == 0 && strcmp(day, open_date) < 0)
         rc = err_set(e, ERR_INVALID, "collected_at", "is before donor center %s opened (%s)",
                      center, open_date);
     if (rc == 0)
-        rc = donor_id_find(ctx, request->donor, "donor", &donor_id, e) ||
-             donor_eligibility_evaluate_in(ctx, donor_id, &measured, donor_number, &eligible, e);
+        rc = donor_eligibility_evaluate_in(ctx, request->donor, "donor", &measured, &donor,
+                                           &eligible, e);
     if (rc == 0 && !eligible.eligible)
         rc = not_eligible(&eligible, request->donor, eligibility.procedure, day, e);
     if (rc == 0)
@@ -388,7 +384,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &stmt, e)) == 0) {
         db_bind_text_static(stmt, 1, v.din);
-        db_bind_int64(stmt, 2, donor_id);
+        db_bind_int64(stmt, 2, donor.id);
         db_bind_text_static(stmt, 3, v.center);
         db_bind_text_static(stmt, 4, v.procedure);
         db_bind_text_static(stmt, 5, v.collected_at);
@@ -406,7 +402,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
                     din.din);
     }
     if (rc == 0) {
-        v.donor_number = donor_number;
+        v.donor_number = donor.number;
         buffer detail = BUFFER_INIT;
         collection_detail_write(&v, request->din == NULL, &detail);
         rc = audit_append_text(ctx, "collection", din.din, "record", NULL, buffer_text(&detail),

@@ -104,27 +104,6 @@ static int donor_fetch(db_conn *db, const char *number, int64_t *id, json_t **ou
     return step == DB_ROW ? 0 : -1;
 }
 
-int donor_id_find(service_context *ctx, const char *donor_number, const char *field,
-                  int64_t *donor_id, err *e)
-{
-    char number[DONOR_NUMBER_LENGTH + 8];
-    if (!donor_number || !*donor_number)
-        return err_set(e, ERR_INVALID, field, "is required");
-    db_stmt *stmt;
-    if (number_take(donor_number, number, field, e))
-        return err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
-    if (db_prepare(ctx->db, "SELECT id FROM donors WHERE donor_number = ?", &stmt, e))
-        return -1;
-    db_bind_text_static(stmt, 1, number);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *donor_id = db_column_int64(stmt, 0);
-    db_reset(stmt);
-    if (step == DB_DONE)
-        return err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
-    return step == DB_ROW ? 0 : -1;
-}
-
 /* --- thresholds ------------------------------------------------------------ */
 
 /* The thresholds in force: the defaults, overridden by eligibility_settings
@@ -289,30 +268,38 @@ static json_t *date_json(int has, civil_day day)
     return has ? json_string(date_format(day, text, sizeof text)) : json_null();
 }
 
-int donor_eligibility_evaluate_in(service_context *ctx, int64_t donor_id, eligibility_input *in,
-                                  char number[DONOR_NUMBER_TEXT_MAX], eligibility_result *result,
-                                  err *e)
+int donor_eligibility_evaluate_in(service_context *ctx, const char *donor_number,
+                                  const char *field, eligibility_input *in, donor_found *found,
+                                  eligibility_result *result, err *e)
 {
+    char typed[DONOR_NUMBER_LENGTH + 8];
     eligibility_thresholds t;
+    if (!donor_number || !*donor_number)
+        return err_set(e, ERR_INVALID, field, "is required");
+    if (number_take(donor_number, typed, field, e))
+        return err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
     if (thresholds_load(ctx->db, &t, e))
         return -1;
     db_stmt *stmt;
-    if (db_prepare(ctx->db, "SELECT donor_number, birth_date, sex FROM donors WHERE id = ?", &stmt,
-                   e))
+    if (db_prepare(ctx->db,
+                   "SELECT id, donor_number, birth_date, sex FROM donors WHERE donor_number = ?",
+                   &stmt, e))
         return -1;
-    db_bind_int64(stmt, 1, donor_id);
+    db_bind_text_static(stmt, 1, typed);
     db_step_result step = db_step(stmt, e);
     if (step == DB_ROW) {
-        snprintf(number, DONOR_NUMBER_TEXT_MAX, "%s", db_column_text(stmt, 0));
-        if (date_parse(db_column_text(stmt, 1), &in->birth_date, NULL, NULL))
+        found->id = db_column_int64(stmt, 0);
+        snprintf(found->number, sizeof found->number, "%s", db_column_text(stmt, 1));
+        if (date_parse(db_column_text(stmt, 2), &in->birth_date, NULL, NULL))
             in->birth_date = in->today;
-        in->sex = strcmp(db_column_text(stmt, 2), "M") == 0 ? DONOR_MALE : DONOR_FEMALE;
+        in->sex = strcmp(db_column_text(stmt, 3), "M") == 0 ? DONOR_MALE : DONOR_FEMALE;
     }
     db_reset(stmt);
     if (step == DB_DONE)
-        return err_set(e, ERR_NOT_FOUND, "donor", "no donor with id %lld", (long long)donor_id);
+        return err_set(e, ERR_NOT_FOUND, field, "no donor %.20s", donor_number);
     if (step == DB_FAILED)
         return -1;
+    int64_t donor_id = found->id;
 
     eligibility_donation *donations = NULL;
     loaded_deferral *loaded = NULL;
@@ -342,14 +329,21 @@ int donor_eligibility_evaluate_in(service_context *ctx, int64_t donor_id, eligib
     return rc;
 }
 
-int donor_eligibility_in(service_context *ctx, int64_t donor_id,
-                         const eligibility_request *request, json_t **out, err *e)
+int donor_eligibility(service_context *ctx, const char *donor_number,
+                      const eligibility_request *request, json_t **out, err *e)
 {
     eligibility_input in;
     eligibility_result result;
-    char number[DONOR_NUMBER_TEXT_MAX] = "";
-    if (donor_eligibility_request_parse(request, &in, e) ||
-        donor_eligibility_evaluate_in(ctx, donor_id, &in, number, &result, e))
+    donor_found found;
+    char number[DONOR_NUMBER_LENGTH + 8];
+    /* A malformed number is refused as such here (a collection, which
+     * names a donor on file, answers "no donor"). */
+    if (number_take(donor_number, number, "donor_number", e) ||
+        donor_eligibility_request_parse(request, &in, e) || db_begin_read(ctx->db, e))
+        return -1;
+    int rc = donor_eligibility_evaluate_in(ctx, number, "donor_number", &in, &found, &result, e);
+    db_rollback(ctx->db);
+    if (rc)
         return -1;
     json_t *failures = json_array();
     for (size_t i = 0; i < result.failure_count; i++) {
@@ -359,27 +353,12 @@ int donor_eligibility_in(service_context *ctx, int64_t donor_id,
                                         "reason", f->reason, "eligible_from",
                                         date_json(f->has_eligible_from, f->eligible_from)));
     }
-    *out = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o}", "donor_number", number, "procedure",
+    *out = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o}", "donor_number", found.number, "procedure",
                      eligibility_procedure_name(in.procedure), "on", date_json(1, in.today),
                      "eligible", result.eligible, "eligible_from",
                      date_json(result.has_eligible_from, result.eligible_from), "failures",
                      failures);
     return *out ? 0 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
-}
-
-int donor_eligibility(service_context *ctx, const char *donor_number,
-                      const eligibility_request *request, json_t **out, err *e)
-{
-    eligibility_input checked;
-    char number[DONOR_NUMBER_LENGTH + 8];
-    if (number_take(donor_number, number, "donor_number", e) ||
-        donor_eligibility_request_parse(request, &checked, e) || db_begin_read(ctx->db, e))
-        return -1;
-    int64_t id = 0;
-    int rc = donor_fetch(ctx->db, number, &id, NULL, e) ||
-             donor_eligibility_in(ctx, id, request, out, e);
-    db_rollback(ctx->db);
-    return rc ? -1 : 0;
 }
 
 /* --- deferrals --------------------------------------------------------------- */

@@ -35,29 +35,21 @@ typedef struct {
 int donor_eligibility_request_parse(const eligibility_request *request, eligibility_input *out,
                                     err *e);
 
-/* Evaluate eligibility of donor `donor_id` inside the caller's transaction
- * (or read snapshot), with the thresholds in force, the donor's earlier
- * collections and open deferrals. *out is
- *   {"donor_number", "procedure", "on", "eligible": bool,
- *    "eligible_from": "YYYY-MM-DD"|null,
- *    "failures": [{"rule", "field", "reason", "eligible_from"|null}, ...]}
+/* Evaluate the eligibility of the donor with this number inside the
+ * caller's transaction (or read snapshot), with the thresholds in force,
+ * the donor's earlier collections and open deferrals, reading the donor
+ * once: `in` holds the parsed request (donor_eligibility_request_parse)
+ * and gets the donor's facts; `found` the donor's id and number on file.
  * Answers 0 whether or not the donor is eligible; -1 with ERR_NOT_FOUND
- * naming "donor" for no such donor, ERR_INVALID naming a field. */
-int donor_eligibility_in(service_context *ctx, int64_t donor_id,
-                         const eligibility_request *request, json_t **out, err *e);
-
+ * naming `field` when no donor has that number. */
 enum { DONOR_NUMBER_TEXT_MAX = 32 };
-/* The same as values, for recording a collection (no JSON on the writer's
- * hot path): `in` holds the parsed request (donor_eligibility_request_parse)
- * and gets the donor's facts; `number` the donor number on file. */
-int donor_eligibility_evaluate_in(service_context *ctx, int64_t donor_id, eligibility_input *in,
-                                  char number[DONOR_NUMBER_TEXT_MAX], eligibility_result *result,
-                                  err *e);
-
-/* The id of the donor with this donor number; ERR_NOT_FOUND naming
- * `field` when there is none. */
-int donor_id_find(service_context *ctx, const char *donor_number, const char *field,
-                  int64_t *donor_id, err *e);
+typedef struct {
+    int64_t id;
+    char number[DONOR_NUMBER_TEXT_MAX];
+} donor_found;
+int donor_eligibility_evaluate_in(service_context *ctx, const char *donor_number,
+                                  const char *field, eligibility_input *in, donor_found *found,
+                                  eligibility_result *result, err *e);
 
 /* Defer donor `donor_id` inside the caller's transaction, with its audit
  * record. kind "temporary" (until: YYYY-MM-DD, after `starts_on`),
@@ -111,7 +103,11 @@ int donor_update(service_context *ctx, const char *donor_number, const donor_fie
                  json_t **out, err *e);
 
 /* May the donor give `request->procedure` on `request->on`? A read (one
- * snapshot): the answer of donor_eligibility_in. */
+ * snapshot) answering
+ *   {"donor_number", "procedure", "on", "eligible": bool,
+ *    "eligible_from": "YYYY-MM-DD"|null,
+ *    "failures": [{"rule", "field", "reason", "eligible_from"|null}, ...]}
+ * ERR_INVALID naming a field; ERR_NOT_FOUND naming "donor_number". */
 int donor_eligibility(service_context *ctx, const char *donor_number,
                       const eligibility_request *request, json_t **out, err *e);
 

@@ -28,12 +28,8 @@ static json_t *date_json(civil_day day)
 
 static json_t *tenths_json(int ok, int64_t tenths)
 {
-    char text[24];
-    if (!ok)
-        return json_null();
-    snprintf(text, sizeof text, "%s%lld.%lld", tenths < 0 ? "-" : "",
-             (long long)(llabs(tenths) / 10), (long long)(llabs(tenths) % 10));
-    return json_string(text);
+    char text[SERVICE_TENTHS_TEXT_MAX];
+    return ok ? json_string(service_tenths_format(tenths, text)) : json_null();
 }
 
 /* The amount of an account in its natural sign: debit balances for assets

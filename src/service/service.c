@@ -185,6 +185,14 @@ void service_normalize_code(char *code)
 
 json_t *service_json_text(const char *text) { return text ? json_string(text) : json_null(); }
 
+char *service_tenths_format(int64_t tenths, char out[SERVICE_TENTHS_TEXT_MAX])
+{
+    uint64_t magnitude = tenths < 0 ? (uint64_t)0 - (uint64_t)tenths : (uint64_t)tenths;
+    snprintf(out, SERVICE_TENTHS_TEXT_MAX, "%s%llu.%llu", tenths < 0 ? "-" : "",
+             (unsigned long long)(magnitude / 10), (unsigned long long)(magnitude % 10));
+    return out;
+}
+
 void service_file_lines_open(service_file_lines *lines, FILE *file)
 {
     memset(lines, 0, sizeof *lines);

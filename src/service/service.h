@@ -107,6 +107,10 @@ void service_normalize_code(char *code);
 
 /* json helpers for building results: NULL text becomes JSON null. */
 json_t *service_json_text(const char *text);
+/* A number kept in tenths as text with one decimal: 135 -> "13.5",
+ * -5 -> "-0.5" (measurements, days of sales outstanding). */
+enum { SERVICE_TENTHS_TEXT_MAX = 24 };
+char *service_tenths_format(int64_t tenths, char out[SERVICE_TENTHS_TEXT_MAX]);
 
 /* --- importing a file (journal and catalog imports) ------------------------ */
 

@@ -125,13 +125,12 @@ static json_t *unit_item(db_stmt *stmt)
 static int unit_items_prepare(service_context *ctx, const char *din, int by_code,
                               db_stmt **stmt, err *e)
 {
+#define UNITS_OF_DONATION                                                                        \
+    "SELECT " UNIT_ITEM_COLUMNS " FROM units u "                                                \
+    "JOIN products p ON p.code = u.product_code WHERE u.din = ? "
     if (db_prepare(ctx->db,
-                   by_code ? "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
-                             "JOIN products p ON p.code = u.product_code WHERE u.din = ? "
-                             "ORDER BY u.product_code, u.division"
-                           : "SELECT " UNIT_ITEM_COLUMNS " FROM units u "
-                             "JOIN products p ON p.code = u.product_code WHERE u.din = ? "
-                             "ORDER BY u.id",
+                   by_code ? UNITS_OF_DONATION "ORDER BY u.product_code, u.division"
+                           : UNITS_OF_DONATION "ORDER BY u.id",
                    stmt, e))
         return -1;
     db_bind_text(*stmt, 1, din);
