@@ -95,6 +95,7 @@ static db_conn *thread_db(err *e)
         return NULL;
     if (writer)
         db_writer_take_turns(conn, writer);
+    db_read_snapshots_keep(conn);
     pthread_setspecific(thread_db_key, conn);
     return conn;
 }
@@ -349,15 +350,19 @@ static void on_completed(void *closure, struct MHD_Connection *connection,
         return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double milliseconds = (double)(now.tv_sec - state->started.tv_sec) * 1e3 +
-                          (double)(now.tv_nsec - state->started.tv_nsec) / 1e6;
+    /* Hundredths of a millisecond, printed as integers ("0.42"): float
+     * formatting was a visible share of a DIN lookup's CPU. */
+    long long hundredths = (long long)(now.tv_sec - state->started.tv_sec) * 100000 +
+                           (now.tv_nsec - state->started.tv_nsec) / 10000;
+    if (hundredths < 0)
+        hundredths = 0;
     buffer fields = BUFFER_INIT;
     char number[32];
     log_field(&fields, "method", state->request.method);
     log_field(&fields, "path", state->request.path);
     snprintf(number, sizeof number, "%u", state->status);
     log_field(&fields, "status", number);
-    snprintf(number, sizeof number, "%.2f", milliseconds);
+    snprintf(number, sizeof number, "%lld.%02lld", hundredths / 100, hundredths % 100);
     log_field(&fields, "ms", number);
     log_field(&fields, "user",
               state->request.authenticated ? state->request.service.actor.username : "-");

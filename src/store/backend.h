@@ -48,6 +48,12 @@ typedef struct db_backend {
     int control_prepared; /* BEGIN, COMMIT, SAVEPOINT... can be prepared */
     int statement_locks;  /* a read outside a transaction takes file locks of
                              its own: a read scope takes them once */
+    /* Memory that changes whenever any connection, of any process, commits
+     * to the database, read without a lock (db_read_snapshots_keep); NULL
+     * when the backend has none or the connection has not mapped it yet
+     * (called inside a read transaction). The op itself is NULL when the
+     * backend keeps no snapshots. */
+    const volatile void *(*change_marker)(void *handle, size_t *length);
     const char *begin_write_sql;
     const char *begin_read_sql;
     /* Run inside the migration transaction so that two processes opening a

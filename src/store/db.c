@@ -7,6 +7,8 @@
  * backend (sqlite.c, later postgres.c) does the actual talking.
  */
 #include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,7 @@
 #include "base/buffer.h"
 #include "base/date.h"
 
-enum { STATEMENT_BUCKETS = 128 };
+enum { STATEMENT_BUCKETS = 128, CHANGE_MARK_MAX = 128 };
 
 struct db_stmt {
     db_conn *conn;
@@ -49,6 +51,21 @@ struct db_conn {
     int read_scope; /* db_read_scope_begin: its read transaction is open */
     db_writer *turns; /* write transactions take turns with this writer */
     int turn_held;
+    int write_window; /* a write transaction of it is open or starting:
+                         counted in writes_in_progress */
+    /* db_read_snapshots_keep: the read transaction of a scope left open
+     * for the next scope while nothing changed. keep_lock guards
+     * snapshot_kept and the ending of a kept snapshot (by another thread:
+     * write_window_open). */
+    int keeps_snapshots;
+    pthread_mutex_t keep_lock;
+    int snapshot_kept;
+    const volatile void *change_marker; /* backend change_marker, once found */
+    size_t change_marker_length;
+    int snapshot_marked; /* snapshot_mark holds the marker read just before
+                            the open snapshot began */
+    uint32_t snapshot_mark[CHANGE_MARK_MAX / 4];
+    db_conn *next_keeper;
 };
 
 #define SAVEPOINT_SQL "SAVEPOINT bloodops_job"
@@ -109,10 +126,15 @@ int db_open(const char *location, db_conn **out, err *e)
     return 0;
 }
 
+static void keeper_forget(db_conn *conn);
+static void turn_give(db_conn *conn);
+
 void db_close(db_conn *conn)
 {
     if (!conn)
         return;
+    keeper_forget(conn);
+    turn_give(conn); /* a write transaction left open ends with the connection */
     for (int i = 0; i < STATEMENT_BUCKETS; i++) {
         db_stmt *stmt = conn->statements[i];
         while (stmt) {
@@ -153,21 +175,183 @@ static void reset_statements(db_conn *conn)
             conn->backend->reset(stmt->backend_statement);
 }
 
+/* A read snapshot's transaction ends. */
+static void snapshot_end(db_conn *conn)
+{
+    reset_statements(conn);
+    control(conn, "COMMIT", NULL);
+}
+
 /* The read scope's snapshot ends (before a write, or at the scope's end). */
 static void read_scope_release(db_conn *conn)
 {
     if (!conn->read_scope)
         return;
-    reset_statements(conn);
-    control(conn, "COMMIT", NULL);
+    snapshot_end(conn);
     conn->read_scope = 0;
+}
+
+/* --- read snapshots kept between scopes ------------------------------------
+ *
+ * A read scope's snapshot takes and drops SQLite's locks on the WAL index
+ * (fcntl calls under a mutex the worker threads contend for): most of a
+ * DIN lookup's cost in the database. A connection that keeps snapshots
+ * (db_read_snapshots_keep) leaves the transaction of a scope open when the
+ * scope ends, and the next scope reuses it, but only while it is still the
+ * database's latest state: the backend's change marker (sqlite.c: the
+ * WAL-index header, which every commit of any process rewrites) is read
+ * just before a snapshot begins and compared at the end of every scope
+ * and before each reuse; any difference ends the snapshot and the scope
+ * takes a new one. A read therefore never sees less than what was
+ * committed before its request began, as without keeping.
+ *
+ * An idle snapshot must not hold the write-ahead log back: a reader's mark
+ * stops checkpoints from copying later frames and from restarting the log.
+ * So no snapshot is kept while a write transaction of this process is open
+ * (writes_in_progress), and opening one (write_window_open) first ends
+ * every kept snapshot of the process. A commit by another process (the
+ * command line) leaves a kept snapshot in place, stale, until that
+ * connection's next scope or this process's next write. */
+
+static pthread_mutex_t keepers_lock = PTHREAD_MUTEX_INITIALIZER;
+static db_conn *keepers; /* keepers_lock */
+static atomic_int keeper_count;
+static atomic_int writes_in_progress;
+
+void db_read_snapshots_keep(db_conn *conn)
+{
+    if (conn->keeps_snapshots || !conn->backend->change_marker || !conn->backend->statement_locks)
+        return;
+    pthread_mutex_init(&conn->keep_lock, NULL);
+    conn->keeps_snapshots = 1;
+    pthread_mutex_lock(&keepers_lock);
+    conn->next_keeper = keepers;
+    keepers = conn;
+    atomic_fetch_add(&keeper_count, 1);
+    pthread_mutex_unlock(&keepers_lock);
+}
+
+int db_read_snapshot_kept(db_conn *conn)
+{
+    if (!conn->keeps_snapshots)
+        return 0;
+    pthread_mutex_lock(&conn->keep_lock);
+    int kept = conn->snapshot_kept;
+    pthread_mutex_unlock(&conn->keep_lock);
+    return kept;
+}
+
+/* Take the kept snapshot back (1), or learn there is none (0). */
+static int kept_snapshot_take(db_conn *conn)
+{
+    pthread_mutex_lock(&conn->keep_lock);
+    int kept = conn->snapshot_kept;
+    conn->snapshot_kept = 0;
+    pthread_mutex_unlock(&conn->keep_lock);
+    return kept;
+}
+
+/* Before the connection is used outside a read scope. */
+static void kept_snapshot_end(db_conn *conn)
+{
+    if (conn->keeps_snapshots && kept_snapshot_take(conn))
+        snapshot_end(conn);
+}
+
+static void keeper_forget(db_conn *conn)
+{
+    if (!conn->keeps_snapshots)
+        return;
+    pthread_mutex_lock(&keepers_lock);
+    for (db_conn **link = &keepers; *link; link = &(*link)->next_keeper)
+        if (*link == conn) {
+            *link = conn->next_keeper;
+            atomic_fetch_sub(&keeper_count, 1);
+            break;
+        }
+    pthread_mutex_unlock(&keepers_lock);
+    kept_snapshot_end(conn);
+    pthread_mutex_destroy(&conn->keep_lock);
+}
+
+/* The marker, word by word: another process may be rewriting it. */
+static void change_marker_read(const db_conn *conn, uint32_t *out)
+{
+    const volatile uint32_t *words = conn->change_marker;
+    for (size_t i = 0; i < conn->change_marker_length / 4; i++)
+        out[i] = words[i];
+    atomic_thread_fence(memory_order_acquire);
+}
+
+static int snapshot_is_latest(const db_conn *conn)
+{
+    uint32_t now[CHANGE_MARK_MAX / 4];
+    if (!conn->snapshot_marked)
+        return 0;
+    change_marker_read(conn, now);
+    return memcmp(now, conn->snapshot_mark, conn->change_marker_length) == 0;
+}
+
+/* At the end of a scope whose snapshot is open: keep it (1) or not (0). */
+static int snapshot_keep(db_conn *conn)
+{
+    if (!conn->change_marker) {
+        size_t length = 0;
+        const volatile void *marker = conn->backend->change_marker(conn->handle, &length);
+        if (marker && length > 0 && length <= CHANGE_MARK_MAX && length % 4 == 0) {
+            conn->change_marker = marker;
+            conn->change_marker_length = length;
+        }
+        return 0; /* this snapshot began unmarked */
+    }
+    if (!snapshot_is_latest(conn))
+        return 0;
+    pthread_mutex_lock(&conn->keep_lock);
+    int keep = atomic_load(&writes_in_progress) == 0;
+    conn->snapshot_kept = keep;
+    pthread_mutex_unlock(&conn->keep_lock);
+    return keep;
+}
+
+/* A write transaction is about to begin on `conn`: no snapshot is kept
+ * until it ends, and those kept now end (their owners are between scopes
+ * and do not touch their connections until they take keep_lock). */
+static void write_window_open(db_conn *conn)
+{
+    if (conn->write_window)
+        return;
+    conn->write_window = 1;
+    atomic_fetch_add(&writes_in_progress, 1);
+    if (atomic_load(&keeper_count) == 0)
+        return;
+    pthread_mutex_lock(&keepers_lock);
+    for (db_conn *keeper = keepers; keeper; keeper = keeper->next_keeper) {
+        pthread_mutex_lock(&keeper->keep_lock);
+        if (keeper->snapshot_kept) {
+            keeper->snapshot_kept = 0;
+            snapshot_end(keeper);
+        }
+        pthread_mutex_unlock(&keeper->keep_lock);
+    }
+    pthread_mutex_unlock(&keepers_lock);
+}
+
+static void write_window_close(db_conn *conn)
+{
+    if (!conn->write_window)
+        return;
+    conn->write_window = 0;
+    atomic_fetch_sub(&writes_in_progress, 1);
 }
 
 void db_writer_take_turns(db_conn *conn, db_writer *writer) { conn->turns = writer; }
 
-/* Around a write transaction of a connection that takes turns. */
+/* Around every write transaction: the write window (kept snapshots), and
+ * the writer's turn for a connection that takes turns. */
 static void turn_take(db_conn *conn)
 {
+    kept_snapshot_end(conn);
+    write_window_open(conn);
     if (conn->turns && !conn->turn_held) {
         db_writer_turn_begin(conn->turns);
         conn->turn_held = 1;
@@ -180,6 +364,7 @@ static void turn_give(db_conn *conn)
         conn->turn_held = 0;
         db_writer_turn_end(conn->turns);
     }
+    write_window_close(conn);
 }
 
 void db_job_begin(db_conn *conn)
@@ -264,6 +449,7 @@ int db_begin_read(db_conn *conn, err *e)
         conn->tx_writes = 0;
         return 0;
     }
+    kept_snapshot_end(conn);
     if (control(conn, conn->backend->begin_read_sql, e) != 0)
         return -1;
     conn->tx = TX_OWN;
@@ -324,7 +510,19 @@ void db_read_scope_begin(db_conn *conn)
     assert(conn->tx == TX_NONE && !conn->read_scope);
     /* SQLite: there every statement outside a transaction takes and drops
      * its locks, which one transaction does once. */
-    if (conn->backend->statement_locks && control(conn, "BEGIN", NULL) == 0)
+    if (!conn->backend->statement_locks)
+        return;
+    if (conn->keeps_snapshots && kept_snapshot_take(conn)) {
+        if (snapshot_is_latest(conn)) {
+            conn->read_scope = 1;
+            return;
+        }
+        snapshot_end(conn);
+    }
+    conn->snapshot_marked = conn->change_marker != NULL;
+    if (conn->snapshot_marked)
+        change_marker_read(conn, conn->snapshot_mark);
+    if (control(conn, "BEGIN", NULL) == 0)
         conn->read_scope = 1;
 }
 
@@ -332,6 +530,10 @@ void db_read_scope_end(db_conn *conn)
 {
     if (conn->tx == TX_SCOPED)
         conn->tx = TX_NONE;
+    if (conn->read_scope && conn->tx == TX_NONE && conn->keeps_snapshots && snapshot_keep(conn)) {
+        conn->read_scope = 0;
+        return;
+    }
     read_scope_release(conn);
 }
 

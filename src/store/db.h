@@ -81,6 +81,15 @@ int db_job_end(db_conn *conn, err *e);
  * transaction begun inside ends the scope's snapshot first. */
 void db_read_scope_begin(db_conn *conn);
 void db_read_scope_end(db_conn *conn);
+/* For a connection whose reads are all read scopes, run by one thread at a
+ * time (the server's worker threads): the snapshot of a scope stays open
+ * after it, and the next scope reuses it while no commit (by any process)
+ * has changed the database since; none is kept while a write transaction
+ * of this process is open, and beginning one ends those kept (db.c, "read
+ * snapshots kept between scopes"). Nothing on PostgreSQL. */
+void db_read_snapshots_keep(db_conn *conn);
+/* Whether the connection holds a kept snapshot now (tests, diagnostics). */
+int db_read_snapshot_kept(db_conn *conn);
 
 /* Prepare (or fetch from the connection's cache) a statement. */
 int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e);

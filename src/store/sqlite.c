@@ -94,6 +94,42 @@ static int sqlite_open(const char *location, void **out, err *e)
 }
 
 static void sqlite_close(void *handle) { sqlite3_close_v2(handle); }
+
+/* The change marker (backend.h) of a database in WAL mode: the two copies
+ * of the WAL-index header that start the shared memory SQLite maps beside
+ * the database (https://www.sqlite.org/walformat.html, "The WAL-Index
+ * Header", 48 bytes each). Every commit, by any connection of any process,
+ * rewrites them (frame count, change counter, checksums); SQLite reads them
+ * itself to know whether a reader's cache still holds. The memory is the
+ * one SQLite mapped for this connection, asked of its own file object
+ * (xShmMap of region 0, never extending it): no second descriptor of the
+ * file is opened, whose closing would drop the process's locks on it. It
+ * stays mapped until the connection closes. */
+enum { WAL_INDEX_REGION = 32768, WAL_INDEX_HEADERS = 96 };
+
+static int sqlite_in_wal_mode(sqlite3 *handle)
+{
+    sqlite3_stmt *statement = NULL;
+    int wal = sqlite3_prepare_v2(handle, "PRAGMA main.journal_mode", -1, &statement, NULL) ==
+                  SQLITE_OK &&
+              sqlite3_step(statement) == SQLITE_ROW &&
+              sqlite3_stricmp((const char *)sqlite3_column_text(statement, 0), "wal") == 0;
+    sqlite3_finalize(statement);
+    return wal;
+}
+
+static const volatile void *sqlite_change_marker(void *handle, size_t *length)
+{
+    sqlite3_file *file = NULL;
+    volatile void *region = NULL;
+    if (sqlite3_txn_state(handle, "main") != SQLITE_TXN_READ || !sqlite_in_wal_mode(handle) ||
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        !file || !file->pMethods || file->pMethods->iVersion < 2 || !file->pMethods->xShmMap ||
+        file->pMethods->xShmMap(file, 0, WAL_INDEX_REGION, 0, &region) != SQLITE_OK || !region)
+        return NULL;
+    *length = WAL_INDEX_HEADERS;
+    return region;
+}
 static int64_t sqlite_changes(void *handle) { return sqlite3_changes64(handle); }
 
 static int sqlite_prepare(void *handle, const char *sql, void **statement, err *e)
@@ -234,6 +270,7 @@ const db_backend db_backend_sqlite = {
                        "AND name NOT LIKE 'sqlite_%' ORDER BY name",
     .control_prepared = 1,
     .statement_locks = 1,
+    .change_marker = sqlite_change_marker,
     .begin_write_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN DEFERRED",
 };
