@@ -6,7 +6,9 @@
  * thread-specific slot and closed when the thread ends. A request collects
  * its body up to the configured limit, then goes to http_dispatch; every
  * request gets an arena freed when it completes, and one access-log line.
- * Each request's reads share one read transaction (db_read_scope_begin).
+ * Each request's reads share one read transaction (db_read_scope_begin);
+ * on SQLite a worker keeps it for its next request while nothing has been
+ * committed since (db_read_snapshots_keep).
  *
  * Writes (every method but GET and HEAD) are jobs (store/db.h): all they
  * write commits together or not at all, the Idempotency-Key record with

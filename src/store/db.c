@@ -370,6 +370,7 @@ static void turn_give(db_conn *conn)
 void db_job_begin(db_conn *conn)
 {
     assert(!conn->job && conn->tx == TX_NONE);
+    kept_snapshot_end(conn); /* the job may read before it writes */
     conn->job = 1;
     conn->job_kept = 0;
 }
