@@ -13,8 +13,9 @@
  * and the next allocation faults the same pages in again, zeroed. The
  * server's writer thread frees its savepoint and statement journals
  * (tens of KiB of page copies, store/sqlite.c) after every request of a
- * group commit: with the default thresholds that was an madvise call and
- * a dozen page faults per collection, half the writer's time (bench/README).
+ * group commit: with the default thresholds that was an madvise call per
+ * collection and the page faults after it, half the writer's time
+ * (docs/DESIGN.md, "Group commit").
  * Keeping up to 64 MiB of free heap, and serving blocks up to 4 MiB from
  * the heap rather than from mmap, costs no more memory at the peak: the
  * memory is reused, not given back and taken again.
