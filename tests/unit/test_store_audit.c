@@ -18,6 +18,7 @@
 #include "service/audit.h"
 #include "service/registry.h"
 #include "store/db.h"
+#include "temp_db.h"
 
 typedef struct {
     char path[64];
@@ -27,10 +28,7 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/bloodops-unit-XXXXXX");
-    int fd = mkstemp(f->path);
-    close(fd);
-    unlink(f->path); /* db_open creates it */
+    temp_db_name(f->path, sizeof f->path);
     err e;
     if (db_open(f->path, &f->ctx.db, &e) != 0) {
         fprintf(stderr, "db_open: %s\n", e.message);
@@ -45,12 +43,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     db_close(f->ctx.db);
-    char side[80];
-    unlink(f->path);
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
+    temp_db_remove(f->path);
     free(f);
     return 0;
 }
