@@ -150,7 +150,7 @@ static void test_kept_snapshot_does_not_hold_checkpoints_back(void **state)
 {
     fixture *f = *state;
     reader_keeps(f, 0);
-    char code[8];
+    char code[16];
     for (int i = 0; i < 20; i++) {
         snprintf(code, sizeof code, "M%02d", i);
         add_market(&f->other, code);
