@@ -130,6 +130,7 @@ static const volatile void *sqlite_change_marker(void *handle, size_t *length)
     *length = WAL_INDEX_HEADERS;
     return region;
 }
+
 static int64_t sqlite_changes(void *handle) { return sqlite3_changes64(handle); }
 
 static int sqlite_prepare(void *handle, const char *sql, void **statement, err *e)
