@@ -49,11 +49,11 @@ typedef struct db_backend {
     int statement_locks;  /* a read outside a transaction takes file locks of
                              its own: a read scope takes them once */
     /* Memory that changes whenever any connection, of any process, commits
-     * to the database, read without a lock (db_read_snapshots_keep); NULL
-     * when the backend has none or the connection has not mapped it yet
-     * (called inside a read transaction). The op itself is NULL when the
-     * backend keeps no snapshots. */
-    const volatile void *(*change_marker)(void *handle, size_t *length);
+     * to the database, read without a lock (db_read_snapshots_keep): 1 with
+     * it in *marker, 0 when not known yet (no read transaction is open),
+     * -1 when the connection has none (not in WAL mode). The op itself is
+     * NULL when the backend keeps no snapshots. */
+    int (*change_marker)(void *handle, const volatile void **marker, size_t *length);
     const char *begin_write_sql;
     const char *begin_read_sql;
     /* Run inside the migration transaction so that two processes opening a

@@ -62,6 +62,7 @@ struct db_conn {
     int snapshot_kept;
     const volatile void *change_marker; /* backend change_marker, once found */
     size_t change_marker_length;
+    int change_marker_missing; /* the backend said the connection has none */
     int snapshot_marked; /* snapshot_mark holds the marker read just before
                             the open snapshot began */
     uint32_t snapshot_mark[CHANGE_MARK_MAX / 4];
@@ -296,11 +297,18 @@ static int snapshot_is_latest(const db_conn *conn)
 static int snapshot_keep(db_conn *conn)
 {
     if (!conn->change_marker) {
+        /* Asked once per connection: then every snapshot is marked, or
+         * none is kept. */
+        const volatile void *marker = NULL;
         size_t length = 0;
-        const volatile void *marker = conn->backend->change_marker(conn->handle, &length);
-        if (marker && length > 0 && length <= CHANGE_MARK_MAX && length % 4 == 0) {
+        int found = conn->change_marker_missing
+                        ? -1
+                        : conn->backend->change_marker(conn->handle, &marker, &length);
+        if (found > 0 && length > 0 && length <= CHANGE_MARK_MAX && length % 4 == 0) {
             conn->change_marker = marker;
             conn->change_marker_length = length;
+        } else if (found != 0) {
+            conn->change_marker_missing = 1;
         }
         return 0; /* this snapshot began unmarked */
     }

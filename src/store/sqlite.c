@@ -118,17 +118,20 @@ static int sqlite_in_wal_mode(sqlite3 *handle)
     return wal;
 }
 
-static const volatile void *sqlite_change_marker(void *handle, size_t *length)
+static int sqlite_change_marker(void *handle, const volatile void **marker, size_t *length)
 {
+    if (sqlite3_txn_state(handle, "main") != SQLITE_TXN_READ)
+        return 0; /* the shared memory is mapped once a read began */
     sqlite3_file *file = NULL;
     volatile void *region = NULL;
-    if (sqlite3_txn_state(handle, "main") != SQLITE_TXN_READ || !sqlite_in_wal_mode(handle) ||
+    if (!sqlite_in_wal_mode(handle) ||
         sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
         !file || !file->pMethods || file->pMethods->iVersion < 2 || !file->pMethods->xShmMap ||
         file->pMethods->xShmMap(file, 0, WAL_INDEX_REGION, 0, &region) != SQLITE_OK || !region)
-        return NULL;
+        return -1;
+    *marker = region;
     *length = WAL_INDEX_HEADERS;
-    return region;
+    return 1;
 }
 
 static int64_t sqlite_changes(void *handle) { return sqlite3_changes64(handle); }
