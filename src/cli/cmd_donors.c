@@ -1,7 +1,7 @@
 /*
  * cmd_donors.c - donors, deferrals and eligibility from the command line:
  *   bloodops donor register --family-name N --given-name N --birth-date D --sex F|M [...]
- *   bloodops donor list [--search TEXT]
+ *   bloodops donor list [--search TEXT] [--status STATUS]
  *   bloodops donor show NUMBER
  *   bloodops donor update NUMBER [--phone --email --address --home-center]
  *   bloodops donor check NUMBER --procedure P [measurements]   exit 0 eligible or not
@@ -18,9 +18,19 @@
 #include "service/donor.h"
 
 static const cli_column donor_columns[] = {
-    {"donor_number", "NUMBER"},   {"family_name", "FAMILY NAME"}, {"given_name", "GIVEN NAME"},
-    {"birth_date", "BORN"},       {"sex", "SEX"},                 {"abo", "ABO"},
-    {"rhd", "RHD"},               {"home_center", "CENTER"},      {0}};
+    {"donor_number", "NUMBER"},
+    {"family_name", "FAMILY NAME"},
+    {"given_name", "GIVEN NAME"},
+    {"birth_date", "BORN"},
+    {"sex", "SEX"},
+    {"abo", "ABO"},
+    {"rhd", "RHD"},
+    {"home_center", "CENTER"},
+    {"status", "STATUS"},
+    {"status_reason_code", "REASON"},
+    {"next_eligible_on", "MAY GIVE FROM"},
+    {"last_donation_on", "LAST DONATION"},
+    {0}};
 static const cli_column donor_detail_columns[] = {
     {"donor_number", "DONOR NUMBER"},
     {"family_name", "FAMILY NAME"},
@@ -50,7 +60,12 @@ static const cli_column donor_history_columns[] = {
     {"address", "ADDRESS"},
     {"identity_document", "IDENTITY DOCUMENT"},
     {"home_center", "HOME CENTER"},
-    {"deferred", "DEFERRED TODAY"},
+    {"status", "STATUS"},
+    {"status_reason_code", "STATUS REASON"},
+    {"deferred_until", "DEFERRED UNTIL"},
+    {"next_eligible_on", "MAY GIVE FROM"},
+    {"last_donation_on", "LAST DONATION"},
+    {"last_donation_procedure", "LAST PROCEDURE"},
     {"created_at", "REGISTERED"},
     {"updated_at", "UPDATED"},
     {0}};
@@ -148,7 +163,7 @@ static int call_list(service_context *ctx, const void *filter, service_page *pag
 
 static int run_list(cli_invocation *invocation)
 {
-    donor_filter filter = {.search = opt(invocation, "search")};
+    donor_filter filter = {.search = opt(invocation, "search"), .status = opt(invocation, "status")};
     return cli_print_all_pages(invocation, call_list, &filter, 0, donor_columns);
 }
 
@@ -189,8 +204,14 @@ static void print_check(const cli_invocation *invocation, json_t *check)
         const char *procedure = json_string_value(json_object_get(check, "procedure"));
         const char *on = json_string_value(json_object_get(check, "on"));
         const char *from = json_string_value(json_object_get(check, "eligible_from"));
+        const char *scope = json_string_value(json_object_get(check, "scope"));
         if (json_is_true(json_object_get(check, "eligible"))) {
-            printf("%s is eligible for %s on %s\n", number, procedure, on);
+            if (scope && strcmp(scope, "donor") == 0)
+                printf("%s may give %s on %s as far as deferrals, age and intervals go; the "
+                       "measurements are still to be taken\n",
+                       number, procedure, on);
+            else
+                printf("%s is eligible for %s on %s\n", number, procedure, on);
             return;
         }
         if (from)
@@ -220,7 +241,7 @@ void cli_measurements(const cli_invocation *invocation, eligibility_request *out
 
 static int call_check(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
-    eligibility_request r = {.on = opt(invocation, "on")};
+    eligibility_request r = {.on = opt(invocation, "on"), .scope = opt(invocation, "scope")};
     cli_measurements(invocation, &r);
     return donor_eligibility(ctx, invocation->positional[0], &r, out, e);
 }
@@ -325,6 +346,9 @@ static const cli_option register_options[] = {
     {0}};
 static const cli_option list_options[] = {
     {"search", "TEXT", "donor number or name contains TEXT, or birth date is TEXT (YYYY-MM-DD)"},
+    {"status", "STATUS",
+     "eligible, deferred (any kind), deferred_temporary, deferred_indefinite or "
+     "deferred_permanent"},
     {0}};
 static const cli_option update_options[] = {
     {"phone", "PHONE", "telephone number (\"\" clears it)"},
@@ -333,7 +357,12 @@ static const cli_option update_options[] = {
     {"home-center", "CODE", "home center (\"\" clears it)"},
     {0}};
 static const cli_option check_options[] = {
-    CLI_MEASUREMENT_OPTIONS, {"on", "DATE", "the day of the donation (default today)"}, {0}};
+    CLI_MEASUREMENT_OPTIONS,
+    {"on", "DATE", "the day of the donation (default today)"},
+    {"scope", "full|donor",
+     "full (default): every rule; donor: only deferrals, age and intervals, before anything is "
+     "measured"},
+    {0}};
 static const cli_option defer_options[] = {
     {"kind", "KIND", "temporary, indefinite or permanent"},
     {"reason-code", "CODE", "a deferral reason code (see: bloodops donor reasons)"},

@@ -500,14 +500,68 @@ void eligibility_evaluate(const eligibility_thresholds *thresholds, const eligib
     }
     check_deferrals(input, &b);
     check_age(thresholds, input, &b);
-    check_weight_height(thresholds, input, &b);
-    check_red_cells(thresholds, input, &b);
-    check_vitals(thresholds, input, &b);
+    if (!input->skip_measurements) {
+        check_weight_height(thresholds, input, &b);
+        check_red_cells(thresholds, input, &b);
+        check_vitals(thresholds, input, &b);
+    }
     check_intervals(thresholds, input, &b);
     if (input->procedure == PROCEDURE_PLATELETPHERESIS)
         check_platelet_frequency(thresholds, input, &b);
     if (!out->eligible && b.all_curable) {
         out->has_eligible_from = 1;
         out->eligible_from = b.latest;
+    }
+}
+
+/* --- the donor's standing ---------------------------------------------------- */
+
+static const char *const standing_names[STANDING_COUNT] = {
+    "eligible", "deferred_temporary", "deferred_indefinite", "deferred_permanent"};
+
+const char *eligibility_standing_name(donor_standing_status status)
+{
+    return status >= 0 && status < STANDING_COUNT ? standing_names[status] : "";
+}
+
+int eligibility_standing_parse(const char *name)
+{
+    for (int i = 0; name && i < STANDING_COUNT; i++)
+        if (strcmp(name, standing_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+void eligibility_standing_evaluate(const eligibility_thresholds *thresholds,
+                                   const eligibility_input *input, donor_standing *out)
+{
+    memset(out, 0, sizeof *out);
+    out->status = STANDING_ELIGIBLE;
+    for (size_t i = 0; i < input->deferral_count; i++) {
+        const eligibility_deferral *d = &input->deferrals[i];
+        donor_standing_status status = d->kind == DEFERRAL_PERMANENT    ? STANDING_DEFERRED_PERMANENT
+                                       : d->kind == DEFERRAL_INDEFINITE ? STANDING_DEFERRED_INDEFINITE
+                                                                        : STANDING_DEFERRED_TEMPORARY;
+        if (status == STANDING_DEFERRED_TEMPORARY && input->today >= d->until)
+            continue; /* over */
+        if (status < out->status ||
+            (status == out->status &&
+             (status != STANDING_DEFERRED_TEMPORARY || d->until <= out->deferred_until)))
+            continue;
+        out->status = status;
+        out->reason_code = d->reason_code;
+        out->deferred_until = status == STANDING_DEFERRED_TEMPORARY ? d->until : 0;
+    }
+    /* The rules that waiting cures, as the check of any procedure applies
+     * them: intervals hold back every procedure alike. */
+    eligibility_input check = *input;
+    check.procedure = PROCEDURE_WHOLE_BLOOD;
+    check.parental_consent = 1;
+    check.skip_measurements = 1;
+    eligibility_result result;
+    eligibility_evaluate(thresholds, &check, &result);
+    if (result.eligible || result.has_eligible_from) {
+        out->has_next_day = 1;
+        out->next_day = result.eligible ? input->today : result.eligible_from;
     }
 }

@@ -121,6 +121,10 @@ typedef struct {
     civil_day birth_date;
     donor_sex sex;
     int parental_consent; /* a 16-year-old with consent may give */
+    /* The donor step of a collection, before anything is measured: only the
+     * rules about who the donor is and what they gave (deferrals, age,
+     * intervals, platelet counts); no measurement is judged. */
+    int skip_measurements;
     int has_weight, has_height, has_hemoglobin, has_hematocrit, has_temperature,
         has_blood_pressure, has_pulse, has_platelet_count;
     long weight_lb, height_in, hemoglobin, hematocrit, temperature, systolic, diastolic, pulse,
@@ -155,5 +159,41 @@ typedef struct {
  * (a birth date after today) is a failed rule, not an error. */
 void eligibility_evaluate(const eligibility_thresholds *thresholds, const eligibility_input *input,
                           eligibility_result *out);
+
+/* --- the donor's standing ---------------------------------------------------
+ *
+ * What a list of donors shows of each: whether a deferral holds them back
+ * (the most severe in force decides: permanent, then indefinite, then the
+ * temporary one that ends last) and the first day from `today` they may
+ * give any procedure as far as their deferrals, their age (counted with
+ * parental consent, which staff confirm at the desk) and the intervals
+ * after their earlier donations allow. Measurements are taken at the desk
+ * and are not part of it, nor are the platelet counts of plateletpheresis. */
+typedef enum {
+    STANDING_ELIGIBLE,
+    STANDING_DEFERRED_TEMPORARY,
+    STANDING_DEFERRED_INDEFINITE,
+    STANDING_DEFERRED_PERMANENT,
+    STANDING_COUNT
+} donor_standing_status;
+
+/* "eligible", "deferred_temporary", "deferred_indefinite",
+ * "deferred_permanent"; parse answers -1 when unknown. */
+const char *eligibility_standing_name(donor_standing_status status);
+int eligibility_standing_parse(const char *name);
+
+typedef struct {
+    donor_standing_status status;
+    const char *reason_code; /* of the deferral that decides; NULL when eligible */
+    civil_day deferred_until; /* STANDING_DEFERRED_TEMPORARY: the deferral's end */
+    int has_next_day;         /* 0 when waiting does not help (indefinite, permanent) */
+    civil_day next_day;       /* the first day, today or later, the donor may give */
+} donor_standing;
+
+/* The standing of the donor described by `input` (its today, birth date,
+ * donations and deferrals; the procedure, consent and measurements are not
+ * read) under `thresholds`. */
+void eligibility_standing_evaluate(const eligibility_thresholds *thresholds,
+                                   const eligibility_input *input, donor_standing *out);
 
 #endif

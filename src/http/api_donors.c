@@ -1,7 +1,7 @@
 /*
  * api_donors.c - donors, deferrals and eligibility over HTTP (SPEC 3.4):
  *   POST  /api/v1/donors                              register (201)
- *   GET   /api/v1/donors?q=&limit=&after=             search
+ *   GET   /api/v1/donors?q=&status=&limit=&after=     search, each with its standing
  *   GET   /api/v1/donors/{donor_number}               one donor with history
  *   PATCH /api/v1/donors/{donor_number}               contact fields
  *   POST  /api/v1/donors/{donor_number}/eligibility   a check: changes nothing
@@ -56,7 +56,8 @@ static void donors_list(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    donor_filter filter = {.search = http_query(request, "q")};
+    donor_filter filter = {.search = http_query(request, "q"),
+                           .status = http_query(request, "status")};
     int rc = http_query_page(request, &filter.page, &e) ||
              donor_list(&request->service, &filter, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
@@ -107,12 +108,14 @@ void http_body_measurements(http_request *request, eligibility_request *out)
 
 static void donors_eligibility(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {HTTP_MEASUREMENT_FIELDS, {"on", FIELD_STRING, 0}, {0}};
+    static const http_field fields[] = {
+        HTTP_MEASUREMENT_FIELDS, {"on", FIELD_STRING, 0}, {"scope", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
     int rc = http_body_check(request, fields, &e);
     if (rc == 0) {
-        eligibility_request r = {.on = http_body_string(request, "on")};
+        eligibility_request r = {.on = http_body_string(request, "on"),
+                                 .scope = http_body_string(request, "scope")};
         http_body_measurements(request, &r);
         rc = donor_eligibility(&request->service, request->path_params[0], &r, &result, &e);
     }

@@ -319,6 +319,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
     timestamp_format(now, now_text, sizeof now_text);
     snprintf(day, sizeof day, "%.10s", collected_at);
     eligibility.on = day;
+    eligibility.scope = NULL; /* a collection judges every rule */
     if (donor_eligibility_request_parse(&eligibility, &measured, e) ||
         text_take(request->device, COLLECTION_DEVICE_MAX, 1, "device", e))
         return -1;

@@ -69,8 +69,9 @@ static int id_take(const char *text, int64_t *id, const char *field, err *e)
 /* --- reading donors -------------------------------------------------------- */
 
 #define DONOR_COLUMNS                                                                            \
-    "donor_number, family_name, given_name, birth_date, sex, phone, email, address, "             \
-    "identity_document, home_center, abo, rhd, created_at, updated_at"
+    "d.donor_number, d.family_name, d.given_name, d.birth_date, d.sex, d.phone, d.email, "        \
+    "d.address, d.identity_document, d.home_center, d.abo, d.rhd, d.created_at, d.updated_at"
+enum { DONOR_COLUMN_COUNT = 14 };
 
 static json_t *donor_json(db_stmt *stmt)
 {
@@ -79,7 +80,7 @@ static json_t *donor_json(db_stmt *stmt)
         "email",        "address",     "identity_document", "home_center", "abo", "rhd",
         "created_at",   "updated_at"};
     json_t *donor = json_object();
-    for (int i = 0; i < 14; i++)
+    for (int i = 0; i < DONOR_COLUMN_COUNT; i++)
         json_object_set_new(donor, keys[i], service_json_text(db_column_text(stmt, i)));
     return donor;
 }
@@ -88,7 +89,8 @@ static json_t *donor_json(db_stmt *stmt)
 static int donor_fetch(db_conn *db, const char *number, int64_t *id, json_t **out, err *e)
 {
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT " DONOR_COLUMNS ", id FROM donors WHERE donor_number = ?", &stmt, e))
+    if (db_prepare(db, "SELECT " DONOR_COLUMNS ", d.id FROM donors d WHERE d.donor_number = ?",
+                   &stmt, e))
         return -1;
     db_bind_text(stmt, 1, number);
     db_step_result step = db_step(stmt, e);
@@ -96,7 +98,7 @@ static int donor_fetch(db_conn *db, const char *number, int64_t *id, json_t **ou
         if (out)
             *out = donor_json(stmt);
         if (id)
-            *id = db_column_int64(stmt, 14);
+            *id = db_column_int64(stmt, DONOR_COLUMN_COUNT);
     }
     db_reset(stmt);
     if (step == DB_DONE)
@@ -140,6 +142,23 @@ int donor_eligibility_request_parse(const eligibility_request *r, eligibility_in
         return err_set(e, ERR_INVALID, "procedure",
                        "must be whole_blood, double_red_cells, plateletpheresis or plasmapheresis");
     out->procedure = (donation_procedure)procedure;
+    if (r->scope && strcmp(r->scope, "full") != 0) {
+        if (strcmp(r->scope, "donor") != 0)
+            return err_set(e, ERR_INVALID, "scope", "must be full or donor");
+        const struct {
+            const char *value, *field;
+        } measured[] = {{r->weight_lb, "weight_lb"},   {r->height_in, "height_in"},
+                        {r->hemoglobin, "hemoglobin"}, {r->hematocrit, "hematocrit"},
+                        {r->temperature, "temperature"}, {r->systolic, "systolic"},
+                        {r->diastolic, "diastolic"},   {r->pulse, "pulse"},
+                        {r->platelet_count, "platelet_count"}};
+        for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
+            if (measured[i].value)
+                return err_set(e, ERR_INVALID, measured[i].field,
+                               "is not judged in the donor step (scope donor): leave it out, or "
+                               "check with scope full");
+        out->skip_measurements = 1;
+    }
     out->today = date_today();
     if (r->on && date_parse(r->on, &out->today, "on", e))
         return -1;
@@ -353,12 +372,124 @@ int donor_eligibility(service_context *ctx, const char *donor_number,
                                         "reason", f->reason, "eligible_from",
                                         date_json(f->has_eligible_from, f->eligible_from)));
     }
-    *out = json_pack("{s:s, s:s, s:o, s:b, s:o, s:o}", "donor_number", found.number, "procedure",
-                     eligibility_procedure_name(in.procedure), "on", date_json(1, in.today),
+    *out = json_pack("{s:s, s:s, s:s, s:o, s:b, s:o, s:o}", "donor_number", found.number,
+                     "procedure", eligibility_procedure_name(in.procedure), "scope",
+                     in.skip_measurements ? "donor" : "full", "on", date_json(1, in.today),
                      "eligible", result.eligible, "eligible_from",
                      date_json(result.has_eligible_from, result.eligible_from), "failures",
                      failures);
     return *out ? 0 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
+}
+
+/* --- the donor's standing ----------------------------------------------------- */
+
+/* Read after DONOR_COLUMNS: the donor's id, the deferral in force that
+ * decides the standing (the most severe: permanent, then indefinite, then
+ * the temporary one that ends last), and the last donation of each
+ * procedure, in the order of donation_procedure. STANDING_JOIN binds the
+ * day twice; the intervals only need each kind's last donation. */
+#define STANDING_LAST_DONATION(procedure)                                                        \
+    "(SELECT MAX(c.collected_at) FROM collections c WHERE c.donor_id = d.id "                     \
+    "AND c.procedure = '" procedure "')"
+#define STANDING_COLUMNS                                                                         \
+    "d.id, t.kind, t.reason_code, t.until_date, " STANDING_LAST_DONATION("whole_blood") ", "      \
+    STANDING_LAST_DONATION("double_red_cells") ", " STANDING_LAST_DONATION("plateletpheresis")   \
+    ", " STANDING_LAST_DONATION("plasmapheresis")
+#define STANDING_JOIN                                                                            \
+    " LEFT JOIN deferrals t ON t.id = (SELECT f.id FROM deferrals f WHERE f.donor_id = d.id "     \
+    "AND f.ended_at IS NULL AND f.starts_on <= ? AND (f.until_date IS NULL OR "                   \
+    "f.until_date > ?) ORDER BY CASE f.kind WHEN 'permanent' THEN 0 WHEN 'indefinite' THEN 1 "    \
+    "ELSE 2 END, f.until_date DESC, f.id DESC LIMIT 1)"
+enum {
+    STANDING_ID = DONOR_COLUMN_COUNT,
+    STANDING_KIND,
+    STANDING_REASON_CODE,
+    STANDING_UNTIL,
+    STANDING_LAST_DONATIONS /* PROCEDURE_COUNT columns */
+};
+
+/* The day a standing is for and the thresholds in force. */
+typedef struct {
+    eligibility_thresholds thresholds;
+    civil_day today;
+    char today_text[DATE_TEXT_MAX];
+} standing_day;
+
+static int standing_day_load(db_conn *db, standing_day *s, err *e)
+{
+    s->today = date_today();
+    date_format(s->today, s->today_text, sizeof s->today_text);
+    return thresholds_load(db, &s->thresholds, e);
+}
+
+/* Bind STANDING_JOIN's two parameters, from `index`. */
+static void standing_bind(db_stmt *stmt, int index, const standing_day *s)
+{
+    db_bind_text(stmt, index, s->today_text);
+    db_bind_text(stmt, index + 1, s->today_text);
+}
+
+/* The day of a timestamp or date column; 0 when it is NULL or unreadable. */
+static int column_day(db_stmt *stmt, int column, civil_day *out)
+{
+    const char *text = db_column_text(stmt, column);
+    char date[DATE_TEXT_MAX];
+    if (!text)
+        return 0;
+    snprintf(date, sizeof date, "%s", text);
+    return date_parse(date, out, NULL, NULL) == 0;
+}
+
+/* Add the standing of the current row (DONOR_COLUMNS, STANDING_COLUMNS)
+ * to `donor` (the keys are listed at donor_list in donor.h). */
+static void standing_add(db_stmt *stmt, const standing_day *s, json_t *donor)
+{
+    eligibility_input in;
+    memset(&in, 0, sizeof in);
+    in.today = s->today;
+    if (!column_day(stmt, 3, &in.birth_date))
+        in.birth_date = s->today;
+    eligibility_donation donations[PROCEDURE_COUNT];
+    const char *last_at = NULL;
+    int last = -1;
+    civil_day last_day = 0;
+    for (int p = 0; p < PROCEDURE_COUNT; p++) {
+        civil_day day;
+        if (!column_day(stmt, STANDING_LAST_DONATIONS + p, &day))
+            continue;
+        donations[in.donation_count++] = (eligibility_donation){(donation_procedure)p, day};
+        const char *at = db_column_text(stmt, STANDING_LAST_DONATIONS + p);
+        if (!last_at || strcmp(at, last_at) > 0)
+            last_at = at, last = p, last_day = day;
+    }
+    in.donations = donations;
+    eligibility_deferral deferral;
+    if (!db_column_is_null(stmt, STANDING_KIND)) {
+        int kind = eligibility_deferral_kind_parse(db_column_text(stmt, STANDING_KIND));
+        civil_day until = 0;
+        if (kind < 0 || (kind == DEFERRAL_TEMPORARY && !column_day(stmt, STANDING_UNTIL, &until)))
+            kind = DEFERRAL_INDEFINITE; /* unreadable: the safe side */
+        deferral = (eligibility_deferral){(deferral_kind)kind, until,
+                                          db_column_text(stmt, STANDING_REASON_CODE)};
+        in.deferrals = &deferral;
+        in.deferral_count = 1;
+    }
+    donor_standing standing;
+    eligibility_standing_evaluate(&s->thresholds, &in, &standing);
+    json_object_set_new(donor, "status",
+                        json_string(eligibility_standing_name(standing.status)));
+    json_object_set_new(donor, "deferred", json_boolean(standing.status != STANDING_ELIGIBLE));
+    json_object_set_new(donor, "status_reason_code", service_json_text(standing.reason_code));
+    json_object_set_new(donor, "deferred_until",
+                        date_json(standing.status == STANDING_DEFERRED_TEMPORARY,
+                                  standing.deferred_until));
+    json_object_set_new(donor, "next_eligible_on",
+                        date_json(standing.has_next_day, standing.next_day));
+    json_object_set_new(donor, "last_donation_on",
+                        date_json(last >= 0, last_day));
+    json_object_set_new(donor, "last_donation_procedure",
+                        last >= 0 ? json_string(eligibility_procedure_name((donation_procedure)last))
+                                  : json_null());
 }
 
 /* --- deferrals --------------------------------------------------------------- */
@@ -769,11 +900,33 @@ int donor_register(service_context *ctx, const donor_fields *f, json_t **out, er
     return 0;
 }
 
+/* The status filter of a list: "" (all), "eligible", "deferred", or a
+ * deferred standing, whose deferral kind goes into *kind. */
+static int status_filter_take(const char *status, const char **kind, err *e)
+{
+    *kind = NULL;
+    if (!*status || strcmp(status, "deferred") == 0)
+        return 0;
+    int standing = eligibility_standing_parse(status);
+    if (standing < 0)
+        return err_set(e, ERR_INVALID, "status",
+                       "must be eligible, deferred, deferred_temporary, deferred_indefinite or "
+                       "deferred_permanent");
+    if (standing == STANDING_DEFERRED_TEMPORARY)
+        *kind = "temporary";
+    else if (standing == STANDING_DEFERRED_INDEFINITE)
+        *kind = "indefinite";
+    else if (standing == STANDING_DEFERRED_PERMANENT)
+        *kind = "permanent";
+    return 0;
+}
+
 int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
 {
     char number_pattern[256] = "", name_pattern[256] = "", folded[256] = "", upper[128] = "";
     const char *search = filter->search ? filter->search : "";
-    if (service_page_check(&filter->page, e))
+    const char *status = filter->status ? filter->status : "", *kind;
+    if (service_page_check(&filter->page, e) || status_filter_take(status, &kind, e))
         return -1;
     if (strlen(search) > 100)
         return err_set(e, ERR_INVALID, "q", "must be at most 100 characters");
@@ -786,21 +939,49 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
                                  e))
             return -1;
     }
-    db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT " DONOR_COLUMNS " FROM donors WHERE donor_number > ? "
-                   "AND (? = '' OR donor_number LIKE ? ESCAPE '\\' "
-                   "OR name_key LIKE ? ESCAPE '\\' OR birth_date = ?) "
-                   "ORDER BY donor_number LIMIT ?",
-                   &stmt, e))
+    standing_day day;
+    if (db_begin_read(ctx->db, e))
         return -1;
-    db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
-    db_bind_text(stmt, 2, upper);
-    db_bind_text(stmt, 3, number_pattern);
-    db_bind_text(stmt, 4, name_pattern);
-    db_bind_text(stmt, 5, upper);
-    db_bind_int64(stmt, 6, filter->page.limit);
-    return service_collect_page(stmt, donor_json, &filter->page, "donor_number", out, e);
+    db_stmt *stmt;
+    int rc = standing_day_load(ctx->db, &day, e) ||
+             db_prepare(ctx->db,
+                        "SELECT " DONOR_COLUMNS ", " STANDING_COLUMNS " FROM donors d" STANDING_JOIN
+                        " WHERE d.donor_number > ? "
+                        "AND (? = '' OR d.donor_number LIKE ? ESCAPE '\\' "
+                        "OR d.name_key LIKE ? ESCAPE '\\' OR d.birth_date = ?) "
+                        "AND (? = '' OR (? = 'eligible' AND t.id IS NULL) "
+                        "OR (? = 'deferred' AND t.id IS NOT NULL) OR t.kind = ?) "
+                        "ORDER BY d.donor_number LIMIT ?",
+                        &stmt, e);
+    json_t *items = json_array();
+    if (rc == 0) {
+        standing_bind(stmt, 1, &day);
+        db_bind_text(stmt, 3, filter->page.after ? filter->page.after : "");
+        db_bind_text(stmt, 4, upper);
+        db_bind_text(stmt, 5, number_pattern);
+        db_bind_text(stmt, 6, name_pattern);
+        db_bind_text(stmt, 7, upper);
+        db_bind_text(stmt, 8, status);
+        db_bind_text(stmt, 9, status);
+        db_bind_text(stmt, 10, status);
+        db_bind_text(stmt, 11, kind);
+        db_bind_int64(stmt, 12, filter->page.limit);
+        db_step_result step;
+        while ((step = db_step(stmt, e)) == DB_ROW) {
+            json_t *donor = donor_json(stmt);
+            standing_add(stmt, &day, donor);
+            json_array_append_new(items, donor);
+        }
+        db_reset(stmt);
+        rc = step == DB_FAILED ? -1 : 0;
+    }
+    db_rollback(ctx->db);
+    if (rc) {
+        json_decref(items);
+        return -1;
+    }
+    *out = service_page_result(items, &filter->page, "donor_number");
+    return 0;
 }
 
 /* Step `stmt` to its end, appending each row built by `build` to `items`. */
@@ -858,15 +1039,33 @@ static int donor_history(db_conn *db, int64_t id, json_t *donor, err *e)
         return -1;
     db_bind_int64(stmt, 1, id);
     db_bind_int64(stmt, 2, RECENT_COLLECTIONS);
-    if (rows_append(stmt, collection_json, collections, e))
+    return rows_append(stmt, collection_json, collections, e);
+}
+
+/* The donor with this number and its standing, as JSON, and its id. */
+static int donor_fetch_standing(db_conn *db, const char *number, int64_t *id, json_t **out,
+                                err *e)
+{
+    standing_day day;
+    db_stmt *stmt;
+    if (standing_day_load(db, &day, e) ||
+        db_prepare(db,
+                   "SELECT " DONOR_COLUMNS ", " STANDING_COLUMNS " FROM donors d" STANDING_JOIN
+                   " WHERE d.donor_number = ?",
+                   &stmt, e))
         return -1;
-    int deferred = 0;
-    size_t index;
-    json_t *deferral;
-    json_array_foreach(deferrals, index, deferral)
-        deferred = deferred || json_is_true(json_object_get(deferral, "in_force"));
-    json_object_set_new(donor, "deferred", json_boolean(deferred));
-    return 0;
+    standing_bind(stmt, 1, &day);
+    db_bind_text(stmt, 3, number);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        *out = donor_json(stmt);
+        standing_add(stmt, &day, *out);
+        *id = db_column_int64(stmt, STANDING_ID);
+    }
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_NOT_FOUND, "donor_number", "no donor %s", number);
+    return step == DB_ROW ? 0 : -1;
 }
 
 int donor_get(service_context *ctx, const char *donor_number, json_t **out, err *e)
@@ -876,7 +1075,8 @@ int donor_get(service_context *ctx, const char *donor_number, json_t **out, err 
         return -1;
     int64_t id = 0;
     json_t *donor = NULL;
-    int rc = donor_fetch(ctx->db, number, &id, &donor, e) || donor_history(ctx->db, id, donor, e)
+    int rc = donor_fetch_standing(ctx->db, number, &id, &donor, e) ||
+                     donor_history(ctx->db, id, donor, e)
                  ? -1
                  : 0;
     db_rollback(ctx->db);

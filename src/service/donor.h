@@ -20,8 +20,12 @@
  * pulse, systolic, diastolic, hematocrit and platelet_count are whole
  * numbers; hemoglobin ("13.4", g/dL) and temperature ("36.8", degrees C)
  * take one decimal. `on` is the day, YYYY-MM-DD (NULL for today);
- * parental_consent "yes"/"no"/NULL. */
+ * parental_consent "yes"/"no"/NULL. `scope` is "full" (NULL: every
+ * rule) or "donor": the donor step of a collection, judging only the rules
+ * about who the donor is and what they gave (deferrals, age, intervals,
+ * platelet counts), with no measurement given. */
 typedef struct {
+    const char *scope;
     const char *procedure;
     const char *weight_lb, *height_in, *hemoglobin, *hematocrit, *temperature, *systolic,
         *diastolic, *pulse, *platelet_count;
@@ -85,13 +89,25 @@ int donor_register(service_context *ctx, const donor_fields *fields, json_t **ou
 
 typedef struct {
     const char *search; /* donor number or folded name (substring), or a birth date */
+    const char *status; /* NULL or "": all; "eligible", "deferred" (any kind), or one
+                         * standing: "deferred_temporary", "deferred_indefinite",
+                         * "deferred_permanent" */
     service_page page;  /* `after` is a donor number */
 } donor_filter;
 
-/* Donors in order of donor number, {"items": [donor...], "next_after"}. */
+/* Donors in order of donor number, {"items": [donor...], "next_after"}.
+ * Each donor carries its standing today (eligibility_standing_evaluate):
+ *   "status" ("eligible", "deferred_temporary", "deferred_indefinite",
+ *   "deferred_permanent"), "deferred" (bool), "status_reason_code" (the
+ *   deciding deferral's code, or null), "deferred_until" (a temporary
+ *   deferral's end, or null), "next_eligible_on" (the first day, today or
+ *   later, deferrals, age and intervals let the donor give; null when
+ *   waiting does not help), "last_donation_on" and
+ *   "last_donation_procedure" (null before the first).
+ * ERR_INVALID naming "status" or "q". */
 int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e);
 
-/* One donor, with "deferred" (a deferral in force today), "blood_groups"
+/* One donor, with its standing (as donor_list), "blood_groups"
  * [{"din", "abo", "rhd", "tested_on"}], "deferrals" [deferral...] (newest
  * first, ended ones too) and "collections" [{"din", "procedure",
  * "collected_at", "center"}] (the 20 most recent). */
@@ -104,7 +120,7 @@ int donor_update(service_context *ctx, const char *donor_number, const donor_fie
 
 /* May the donor give `request->procedure` on `request->on`? A read (one
  * snapshot) answering
- *   {"donor_number", "procedure", "on", "eligible": bool,
+ *   {"donor_number", "procedure", "scope", "on", "eligible": bool,
  *    "eligible_from": "YYYY-MM-DD"|null,
  *    "failures": [{"rule", "field", "reason", "eligible_from"|null}, ...]}
  * ERR_INVALID naming a field; ERR_NOT_FOUND naming "donor_number". */

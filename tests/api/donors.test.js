@@ -273,7 +273,7 @@ test('a healthy donor is eligible; the check changes nothing', async () => {
   const r = await unchanged(() => check('D0000002', HEALTHY, auditor));
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json, {
-    donor_number: 'D0000002', procedure: 'whole_blood', on: TODAY, eligible: true, eligible_from: null, failures: [],
+    donor_number: 'D0000002', procedure: 'whole_blood', scope: 'full', on: TODAY, eligible: true, eligible_from: null, failures: [],
   });
   // Numbers may come as text too; hematocrit instead of hemoglobin.
   const text = await check('D0000002', { ...HEALTHY, hemoglobin: undefined, hematocrit: '41', weight_lb: '160', temperature: '36.8' });
@@ -434,6 +434,105 @@ test('a permanent deferral made by a test is ended only by an administrator; sta
   assertError(await unchanged(() => api('POST', `/api/v1/deferrals/${deferral.id}/end`, lab, { reason: 'mistake' })), 403, 'forbidden', { field: 'id' });
   const ended = await api('POST', `/api/v1/deferrals/${deferral.id}/end`, admin, { reason: 'result was entered for the wrong donor' });
   assert.equal(ended.status, 200, ended.text);
+});
+
+/* --- standing ------------------------------------------------------------------ */
+
+test('the list reports each donor\'s standing: every kind of deferral, its end, the next day they may give', async () => {
+  const donors = {};
+  for (const [given, birth] of [['Eligible', '1980-01-01'], ['Temporary', '1981-02-02'], ['Indefinite', '1982-03-03'],
+    ['Permanent', '1983-04-04'], ['Interval', '1984-05-05'], ['Ended', '1985-06-06']]) {
+    donors[given] = (await register({ family_name: 'Standing', given_name: given, birth_date: birth, sex: 'F' })).donor_number;
+  }
+  const defer = async (who, body) => {
+    const r = await api('POST', `/api/v1/donors/${donors[who]}/deferrals`, staff, body);
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  // Two temporary deferrals: the one that ends last is the one shown.
+  await defer('Temporary', { kind: 'temporary', reason_code: 'ILLNESS', until: day(10) });
+  await defer('Temporary', { kind: 'temporary', reason_code: 'TRAVEL', until: day(30) });
+  await defer('Indefinite', { kind: 'indefinite', reason_code: 'MEDICATION' });
+  // A permanent deferral outranks a temporary one made after it.
+  await defer('Permanent', { kind: 'permanent', reason_code: 'BEHAVIOURAL_RISK' });
+  await defer('Permanent', { kind: 'temporary', reason_code: 'TRAVEL', until: day(60) });
+  const ended = await defer('Ended', { kind: 'indefinite', reason_code: 'ILLNESS' });
+  const end = await api('POST', `/api/v1/deferrals/${ended.id}/end`, staff, { reason: 'recovered' });
+  assert.equal(end.status, 200, end.text);
+  await collected(donors.Interval, 'whole_blood', 20);
+
+  const standings = async (query = '') => {
+    const r = await api('GET', `/api/v1/donors?q=standing${query}`, auditor);
+    assert.equal(r.status, 200, r.text);
+    return Object.fromEntries(r.json.items.map((d) => [d.given_name, [d.status, d.status_reason_code, d.deferred_until, d.next_eligible_on, d.deferred]]));
+  };
+  assert.deepEqual(await standings(), {
+    Eligible: ['eligible', null, null, TODAY, false],
+    Temporary: ['deferred_temporary', 'TRAVEL', day(30), day(30), true],
+    Indefinite: ['deferred_indefinite', 'MEDICATION', null, null, true],
+    Permanent: ['deferred_permanent', 'BEHAVIOURAL_RISK', null, null, true],
+    Interval: ['eligible', null, null, day(36), false], // 56 days after a whole blood donation
+    Ended: ['eligible', null, null, TODAY, false],
+  });
+  const interval = (await api('GET', `/api/v1/donors?q=${donors.Interval}`, auditor)).json.items[0];
+  assert.equal(interval.last_donation_on, day(-20));
+  assert.equal(interval.last_donation_procedure, 'whole_blood');
+
+  // Filtered by status.
+  const names = async (status) => Object.keys(await standings(`&status=${status}`)).sort();
+  assert.deepEqual(await names('deferred'), ['Indefinite', 'Permanent', 'Temporary']);
+  assert.deepEqual(await names('eligible'), ['Eligible', 'Ended', 'Interval']);
+  assert.deepEqual(await names('deferred_temporary'), ['Temporary']);
+  assert.deepEqual(await names('deferred_indefinite'), ['Indefinite']);
+  assert.deepEqual(await names('deferred_permanent'), ['Permanent']);
+  for (const bad of ['active', 'DEFERRED', 'deferred_', 'x'.repeat(200)]) {
+    assertError(await unchanged(() => api('GET', `/api/v1/donors?status=${encodeURIComponent(bad)}`, auditor)), 400, 'invalid_input', { field: 'status' });
+  }
+
+  // The donor's own record says the same.
+  const shown = (await api('GET', `/api/v1/donors/${donors.Temporary}`, staff)).json;
+  assert.deepEqual([shown.status, shown.status_reason_code, shown.deferred_until, shown.next_eligible_on], ['deferred_temporary', 'TRAVEL', day(30), day(30)]);
+
+  // The donor step: only deferrals, age and intervals, no measurement asked for.
+  const step = async (who, procedure = 'whole_blood') => {
+    const r = await check(donors[who], { procedure, scope: 'donor' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.scope, 'donor');
+    return r.json;
+  };
+  assert.equal((await step('Eligible')).eligible, true);
+  assert.deepEqual((await step('Interval')).failures.map((f) => [f.rule, f.eligible_from]), [['interval_whole_blood', day(36)]]);
+  const permanent = await step('Permanent', 'plasmapheresis');
+  assert.equal(permanent.eligible_from, null);
+  assert.deepEqual(permanent.failures.map((f) => f.reason), [
+    'permanently deferred (BEHAVIOURAL_RISK)', `deferred (TRAVEL) until ${day(60)}`]);
+  assert.equal((await check(donors.Eligible, { procedure: 'whole_blood' })).json.scope, 'full');
+  assertError(await unchanged(() => check(donors.Eligible, { procedure: 'whole_blood', scope: 'donor', weight_lb: 150 })), 400, 'invalid_input', { field: 'weight_lb' });
+  assertError(await unchanged(() => check(donors.Eligible, { procedure: 'whole_blood', scope: 'desk' })), 400, 'invalid_input', { field: 'scope' });
+  assertError(await unchanged(() => check(donors.Eligible, { procedure: 'whole_blood', scope: 1 })), 400, 'invalid_input', { field: 'scope' });
+
+  // The command line lists and filters the same way.
+  const csv = cliOk('donor', 'list', '--search', 'standing', '--status', 'deferred', '--format', 'csv').trim().split('\n');
+  assert.match(csv[0], /,status,status_reason_code,next_eligible_on,last_donation_on$/);
+  assert.deepEqual(csv.slice(1).map((line) => line.split(',').slice(2, 3).concat(line.split(',').slice(8, 11))), [
+    ['Temporary', 'deferred_temporary', 'TRAVEL', day(30)],
+    ['Indefinite', 'deferred_indefinite', 'MEDICATION', ''],
+    ['Permanent', 'deferred_permanent', 'BEHAVIOURAL_RISK', ''],
+  ]);
+  const badStatus = srv.cli('donor', 'list', '--status', 'active');
+  assert.equal(badStatus.status, 1);
+  assert.match(badStatus.stderr, /^bloodops: status: must be eligible, deferred/);
+  const shownCli = cliOk('donor', 'show', donors.Indefinite);
+  assert.match(shownCli, /STATUS\s+deferred_indefinite/);
+  assert.match(cliOk('donor', 'check', donors.Eligible, '--procedure', 'whole_blood', '--scope', 'donor'), /may give whole_blood on .* the measurements are still to be taken/);
+
+  // Ending the deferral: eligible again, in the list too.
+  const temporary = (await api('GET', `/api/v1/donors/${donors.Temporary}`, staff)).json.deferrals;
+  for (const d of temporary) {
+    const r = await api('POST', `/api/v1/deferrals/${d.id}/end`, staff, { reason: 'back early, cleared by the physician' });
+    assert.equal(r.status, 200, r.text);
+  }
+  assert.deepEqual((await standings()).Temporary, ['eligible', null, null, TODAY, false]);
 });
 
 /* --- settings ----------------------------------------------------------------- */

@@ -512,6 +512,103 @@ static void test_deferrals(void **state)
     assert_string_equal(f->reason, "permanently deferred (REACTIVE_TEST)");
 }
 
+/* The donor step judges no measurement: a donor with nothing measured is
+ * stopped only by who they are and what they gave. */
+static void test_donor_step_skips_measurements(void **state)
+{
+    (void)state;
+    eligibility_input in;
+    memset(&in, 0, sizeof in);
+    in.procedure = PROCEDURE_PLATELETPHERESIS;
+    in.today = day("2026-06-15");
+    in.birth_date = day("1996-03-10");
+    in.skip_measurements = 1;
+    assert_eligible(&in);
+    in.skip_measurements = 0;
+    evaluate(&defaults, &in);
+    assert_true(result.failure_count >= 5); /* weight, red cells, vitals, platelet count */
+    in.skip_measurements = 1;
+    eligibility_donation donation = {PROCEDURE_WHOLE_BLOOD, day("2026-06-01")};
+    in.donations = &donation;
+    in.donation_count = 1;
+    assert_fails(&in, "interval_whole_blood", "procedure", "2026-07-27");
+    in.donation_count = 0;
+    in.birth_date = day("2010-07-01"); /* 15 */
+    assert_fails(&in, "min_age", "birth_date", "2027-07-01");
+}
+
+/* The standing a list shows: the most severe deferral in force decides,
+ * and the next day is the first the waiting rules allow. */
+static void test_standing(void **state)
+{
+    (void)state;
+    donor_standing s;
+    eligibility_input in = healthy(PROCEDURE_WHOLE_BLOOD, DONOR_FEMALE);
+    eligibility_standing_evaluate(&defaults, &in, &s);
+    assert_int_equal(s.status, STANDING_ELIGIBLE);
+    assert_null(s.reason_code);
+    assert_int_equal(s.has_next_day, 1);
+    assert_int_equal(s.next_day, in.today);
+
+    /* A whole blood donation 20 days ago: eligible, from day 56. */
+    eligibility_donation donations[] = {{PROCEDURE_WHOLE_BLOOD, day("2026-05-26")},
+                                        {PROCEDURE_PLATELETPHERESIS, day("2026-06-14")}};
+    in.donations = donations;
+    in.donation_count = 2;
+    eligibility_standing_evaluate(&defaults, &in, &s);
+    assert_int_equal(s.status, STANDING_ELIGIBLE);
+    assert_int_equal(s.next_day, day("2026-07-21"));
+
+    /* Two temporary deferrals: the one that ends last decides. */
+    eligibility_deferral deferrals[] = {{DEFERRAL_TEMPORARY, day("2026-09-01"), "TRAVEL"},
+                                        {DEFERRAL_TEMPORARY, day("2026-10-01"), "TATTOO_PIERCING"},
+                                        {DEFERRAL_TEMPORARY, day("2026-06-15"), "ILLNESS"},
+                                        {DEFERRAL_PERMANENT, 0, "REACTIVE_TEST"},
+                                        {DEFERRAL_INDEFINITE, 0, "MEDICATION"}};
+    in.deferrals = deferrals;
+    in.deferral_count = 3;
+    eligibility_standing_evaluate(&defaults, &in, &s);
+    assert_int_equal(s.status, STANDING_DEFERRED_TEMPORARY);
+    assert_string_equal(s.reason_code, "TATTOO_PIERCING");
+    assert_int_equal(s.deferred_until, day("2026-10-01"));
+    assert_int_equal(s.next_day, day("2026-10-01"));
+    assert_string_equal(eligibility_standing_name(s.status), "deferred_temporary");
+
+    /* A temporary deferral that ended today is over. */
+    in.deferrals = &deferrals[2];
+    in.deferral_count = 1;
+    in.donation_count = 0;
+    eligibility_standing_evaluate(&defaults, &in, &s);
+    assert_int_equal(s.status, STANDING_ELIGIBLE);
+    assert_int_equal(s.next_day, in.today);
+
+    /* Permanent outranks indefinite and temporary, in any order; no day. */
+    in.deferrals = deferrals;
+    in.deferral_count = 5;
+    eligibility_standing_evaluate(&defaults, &in, &s);
+    assert_int_equal(s.status, STANDING_DEFERRED_PERMANENT);
+    assert_string_equal(s.reason_code, "REACTIVE_TEST");
+    assert_int_equal(s.has_next_day, 0);
+    in.deferrals = &deferrals[4];
+    in.deferral_count = 1;
+    eligibility_standing_evaluate(&defaults, &in, &s);
+    assert_int_equal(s.status, STANDING_DEFERRED_INDEFINITE);
+    assert_string_equal(s.reason_code, "MEDICATION");
+    assert_int_equal(s.has_next_day, 0);
+
+    /* Age counts with consent: a 15-year-old may give from 16. */
+    in.deferral_count = 0;
+    in.birth_date = day("2011-01-20");
+    eligibility_standing_evaluate(&defaults, &in, &s);
+    assert_int_equal(s.status, STANDING_ELIGIBLE);
+    assert_int_equal(s.next_day, day("2027-01-20"));
+
+    for (int i = 0; i < STANDING_COUNT; i++)
+        assert_int_equal(eligibility_standing_parse(eligibility_standing_name(i)), i);
+    assert_int_equal(eligibility_standing_parse("deferred"), -1);
+    assert_int_equal(eligibility_standing_parse(NULL), -1);
+}
+
 static void test_every_failure_reported(void **state)
 {
     (void)state;
@@ -624,6 +721,8 @@ int main(void)
         cmocka_unit_test(test_platelets_in_7_days),
         cmocka_unit_test(test_platelets_in_12_months),
         cmocka_unit_test(test_deferrals),
+        cmocka_unit_test(test_donor_step_skips_measurements),
+        cmocka_unit_test(test_standing),
         cmocka_unit_test(test_every_failure_reported),
         cmocka_unit_test(test_thresholds_overridden),
         cmocka_unit_test(test_threshold_names),
