@@ -8,6 +8,9 @@
 #   web         the web application in headless Chromium (tests/web), on
 #               SQLite: the pages use the same API the suites above test on
 #               both backends. Screenshots go to tests/out/web/.
+#   web-postgres  the browser tests that must hold on both backends (a
+#               deferred donor shown deferred wherever a donor is chosen),
+#               again on a throwaway PostgreSQL cluster.
 #
 # Each suite prints a last line "<suite>: N passed, N failed"; this script
 # adds them up and ends with "N passed, N failed". Exit status 0 only when
@@ -69,8 +72,10 @@ run_suite api-sqlite env API_SUITE=api-sqlite tests/run-api.sh
 run_suite api-postgres env API_SUITE=api-postgres tests/with-postgres.sh tests/run-api.sh
 # One browser at a time: Chromium wants both cores of this machine.
 run_suite web env API_SUITE=web API_JOBS=1 tests/run-api.sh tests/web/*.test.js
+run_suite web-postgres env API_SUITE=web-postgres API_JOBS=1 tests/with-postgres.sh \
+  tests/run-api.sh tests/web/donor_standing.test.js
 
 echo
-grep -hE "^(layers|unit|unit-asan|api-sqlite|api-postgres|web): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
+grep -hE "^(layers|unit|unit-asan|api-sqlite|api-postgres|web|web-postgres): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
 echo "$passed passed, $failed failed"
 exit $status

@@ -187,10 +187,21 @@ describe('the blood-products chain, collection to release', () => {
     await page.locator('#site-nav').getByRole('link', { name: 'New collection' }).click();
     await page.getByRole('heading', { name: 'Record a collection' }).waitFor();
     assert.equal(await page.locator('#site-nav a[aria-current="page"]').textContent(), 'New collection');
+    // The donor first: the number typed, then Enter; the card confirms who it is.
     const form = page.getByRole('form', { name: 'Record a collection' });
-    await form.getByLabel('Donor number').fill(donorNumber);
+    assert.equal(await form.isVisible(), false, 'nothing to measure before the donor is confirmed');
+    const donorStep = page.getByRole('form', { name: 'Confirm the donor' });
+    await donorStep.getByLabel('Procedure').selectOption('whole_blood');
+    await donorStep.getByLabel('Donor number').fill(donorNumber.toLowerCase());
+    await donorStep.getByLabel('Donor number').press('Enter');
+    const card = page.getByRole('group', { name: `Donor ${donorNumber}` });
+    await card.waitFor();
+    assert.match(await card.textContent(), /Garcia, Maria/);
+    assert.match(await card.textContent(), /April 12, 1980/);
+    assert.match(await card.textContent(), /Eligible/);
+    await page.getByRole('status').filter({ hasText: 'Donor confirmed.' }).waitFor();
+    await form.waitFor();
     await form.getByLabel('Center').selectOption('LA-01');
-    await form.getByLabel('Procedure').selectOption('whole_blood');
     // The scanner: the bar code's characters, fast, then Enter.
     await form.getByLabel('DIN').click();
     await page.keyboard.type(`=${din.din}${din.flags}`, { delay: 5 });
@@ -199,7 +210,7 @@ describe('the blood-products chain, collection to release', () => {
     assert.equal(await form.getByLabel('DIN').inputValue(), `=${din.din}${din.flags}`);
     await page.waitForTimeout(200);
     assert.equal(posts.length, 0, 'Enter in the DIN field sent nothing');
-    assert.equal(await form.getByLabel('Donor number').getAttribute('aria-invalid'), null, 'and checked nothing');
+    assert.equal(await form.getByLabel('DIN').getAttribute('aria-invalid'), null, 'and checked nothing');
 
     await form.getByLabel('Device').fill('Scale 7');
     await form.getByLabel('Volume (mL)').fill('500');
@@ -434,8 +445,15 @@ describe('the blood-products chain, collection to release', () => {
     await phone.getByRole('heading', { name: 'Record a collection' }).waitFor();
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `the form fits a phone (${overflow}px too wide)`);
+    // A donor who has not given yet (the first one is within her interval).
+    const walkIn = await api('POST', '/api/v1/donors', { family_name: 'Adeyemi', given_name: 'Tunde', birth_date: '1990-02-17', sex: 'M' });
+    assert.equal(walkIn.status, 201, walkIn.text);
+    const donorStep = phone.getByRole('form', { name: 'Confirm the donor' });
+    assert.equal(await donorStep.getByLabel('Procedure').inputValue(), 'whole_blood', 'a procedure is chosen from the start');
+    await donorStep.getByLabel('Donor number').fill(walkIn.json.donor_number);
+    await donorStep.getByRole('button', { name: 'Confirm the donor' }).click();
     const form = phone.getByRole('form', { name: 'Record a collection' });
-    assert.equal(await form.getByLabel('Procedure').inputValue(), 'whole_blood', 'a procedure is chosen from the start');
+    await form.waitFor();
     assert.equal(await form.getByLabel('Donor reaction').inputValue(), 'none');
     await app.screenshot(phone, 'chain-collection-phone.png');
     await phone.goto('/release');

@@ -15,6 +15,8 @@
  *
  *   // or, for a file that works as the administrator on one page:
  *   ({ app, admin, page } = await startAsAdmin('/centers', 'Donor centers'));
+ *   // with the demo's donors, collections and units too:
+ *   ({ app, admin, page } = await startAsAdmin('/donors', 'Donors', { demoChain: true }));
  *
  * API answers the application expects and handles (a 401 from /api/v1/me
  * before login, a 400 naming a field) are logged by Chromium as "Failed to
@@ -33,13 +35,14 @@ const OUT_DIR = path.join(REPO, 'tests', 'out', 'web');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-async function startApp() {
+async function startApp({ demoChain = false } = {}) {
   const srv = await startServer();
-  // The demo company without its blood-products chain: the chain's pages are
-  // tested on the donors and units their tests make (tests/api/demo.test.js
-  // checks the demo chain itself).
+  // The demo company, by default without its blood-products chain: the
+  // chain's pages are tested on the donors and units their tests make
+  // (tests/api/demo.test.js checks the demo chain itself); a test of what a
+  // user sees of the demo's donors asks for it.
   const load = spawnSync(path.join(REPO, 'tools', 'load-demo.sh'), [srv.db, BINARY], {
-    cwd: REPO, encoding: 'utf8', env: { ...process.env, BLOODOPS_DEMO_CHAIN: 'no' },
+    cwd: REPO, encoding: 'utf8', env: { ...process.env, BLOODOPS_DEMO_CHAIN: demoChain ? 'yes' : 'no' },
   });
   if (load.status !== 0) {
     await srv.stop();
@@ -115,11 +118,12 @@ async function startApp() {
   return { srv, browser, base: srv.base, newPage, login, assertClean, addUser, screenshot, close };
 }
 
-/* startApp(), the administrator's API session (admin.token) and a desktop
- * page logged in as admin at `start`, once its heading `heading` shows.
+/* startApp(options), the administrator's API session (admin.token) and a
+ * desktop page logged in as admin at `start`, once its heading `heading`
+ * shows.
  * The app is closed again if any of that fails. */
-async function startAsAdmin(start, heading) {
-  const app = await startApp();
+async function startAsAdmin(start, heading, options = {}) {
+  const app = await startApp(options);
   try {
     const admin = await app.srv.login('admin', ADMIN_PASSWORD);
     const page = await app.newPage();

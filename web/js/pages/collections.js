@@ -1,12 +1,14 @@
 // pages/collections.js - collections (SPEC 3.5): the list (/collections,
 // by center, day and whether processed); recording a collection
-// (/collections/new) with a DIN field that takes a keyboard-wedge
-// scanner (Enter moves on, never submits half a form; empty allocates a
-// new DIN), the donor's measurements, and on a refusal because the donor
-// is not eligible every failed rule; and one collection
-// (/collections/DIN): its record and, while it is not processed, the form
-// that makes its components (apheresis platelets split into 2 or 3), then
-// the units made with their product, division, expiry and status.
+// (/collections/new): the donor confirmed first (donor_step.js: a
+// deferred or ineligible donor is stopped there), then a DIN field that
+// takes a keyboard-wedge scanner (Enter moves on, never submits half a
+// form; empty allocates a new DIN), the donor's measurements, and on a
+// refusal because the donor is not eligible every failed rule; and one
+// collection (/collections/DIN): its record and, while it is not
+// processed, the form that makes its components (apheresis platelets
+// split into 2 or 3), then the units made with their product, division,
+// expiry and status.
 
 import * as api from '../api.js';
 import { h, message, replace, uid } from '../dom.js';
@@ -15,6 +17,7 @@ import * as format from '../format.js';
 import * as chain from '../chain.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
+import { donorStep } from '../donor_step.js';
 
 const API = '/api/v1/collections';
 
@@ -84,13 +87,13 @@ export async function render(context) {
 
 /* --- recording a collection ------------------------------------------------ */
 
-/* The eligibility check of the form's donor, procedure and measurements
- * on the day of the collection (UTC, as the server records it; today
- * when the time is left empty): the check a collection makes. */
-function eligibilityCheck(values) {
+/* The eligibility check of the donor, procedure and measurements on the
+ * day of the collection (UTC, as the server records it; today when the
+ * time is left empty): the check a collection makes. */
+function eligibilityCheck(number, procedure, values) {
   const on = values.collected_at ? chain.toUtc(values.collected_at).slice(0, 10) : null;
-  return api.post(`/api/v1/donors/${encodeURIComponent(values.donor.trim())}/eligibility`, {
-    procedure: values.procedure,
+  return api.post(`/api/v1/donors/${encodeURIComponent(number)}/eligibility`, {
+    procedure,
     ...(on ? { on } : {}),
     ...chain.measurements(values),
   });
@@ -98,9 +101,9 @@ function eligibilityCheck(values) {
 
 /* After a refusal because the donor is not eligible: the same check, to
  * list every failed rule. */
-async function failedRules(values) {
+async function failedRules(number, procedure, values) {
   try {
-    const result = await eligibilityCheck(values);
+    const result = await eligibilityCheck(number, procedure, values);
     return result.eligible ? null : result;
   } catch {
     return null;
@@ -127,15 +130,20 @@ function recorded(collection) {
       h('a', { class: 'button-secondary', href: '/collections/new' }, 'Record another collection')));
 }
 
+/*
+ * Recording a collection takes two steps: the donor is confirmed first
+ * (donor_step.js: who they are, and stopped there when a deferral, their
+ * age or an interval forbids the procedure), and only then is the rest of
+ * the form shown: the place, the bag, the measurements and how it went.
+ */
 export async function renderNew(context) {
   const centers = await chain.centerOptions('Choose a center');
   if (!context.active()) return;
   const slot = h('div');
   const eligibility = h('div', { class: 'eligibility-answer', 'aria-live': 'polite' });
-  const donor = field({ name: 'donor', label: 'Donor number', required: true, value: context.query.get('donor') || '', autocomplete: 'off', spellcheck: 'false' });
+  let confirmed = null; // {number, procedure} once the donor step passed
   const center = field({ name: 'center', label: 'Center', required: true, options: centers });
   if (centers.length === 2) center.input.value = centers[1].value;
-  const procedure = field({ name: 'procedure', label: 'Procedure', required: true, options: chain.PROCEDURES });
   const din = chain.dinField({
     label: 'DIN',
     hint: 'Scan the bar code (the field moves on by itself), or type the 13 characters with their check character. Leave empty to allocate a new DIN.',
@@ -150,18 +158,19 @@ export async function renderNew(context) {
   const check = h('button', { type: 'button', class: 'button-secondary' }, 'Check eligibility');
   let sentBody = null;
   let sentKey = null;
+  let step = null;
   const f = form({
     label: 'Record a collection',
     submitLabel: 'Record the collection',
     className: 'form form-wide',
-    fields: [donor, center, procedure, din, collectedAt, device, volume, ...measured, reaction, note],
+    fields: [center, din, collectedAt, device, volume, ...measured, reaction, note],
     secondary: [check],
     onSubmit: async (values) => {
       replace(eligibility);
       const body = {
-        donor: values.donor.trim(),
+        donor: confirmed.number,
         center: values.center,
-        procedure: values.procedure,
+        procedure: confirmed.procedure,
         volume_ml: values.volume_ml.trim(),
         reaction: values.reaction,
         ...chain.measurements(values),
@@ -189,9 +198,10 @@ export async function renderNew(context) {
         // Refused because the donor may not give (a conflict not about the
         // DIN): list every failed rule.
         if (error.status === 409 && error.field !== 'din') {
-          const result = await failedRules(values);
+          const result = await failedRules(body.donor, body.procedure, values);
           if (result) replace(eligibility, h('p', { class: 'refused-note' }, h('strong', null, 'The collection is not recorded.')), chain.eligibilityAnswer(result));
         }
+        if (step.showError(error)) return;
         throw error;
       }
       if (!context.active()) return;
@@ -205,34 +215,44 @@ export async function renderNew(context) {
     f.clear();
     replace(eligibility);
     const values = Object.fromEntries(Object.values(f.fields).map((x) => [x.name, x.value()]));
-    if (!values.donor.trim()) {
-      donor.setError('Enter the donor number first.');
-      donor.focus();
-      return;
-    }
     check.disabled = true;
     try {
-      replace(eligibility, chain.eligibilityAnswer(await eligibilityCheck(values)));
+      replace(eligibility, chain.eligibilityAnswer(await eligibilityCheck(confirmed.number, confirmed.procedure, values)));
     } catch (error) {
-      f.showError(error.field === 'donor_number' ? Object.assign(error, { field: 'donor' }) : error);
+      if (!step.showError(error)) f.showError(error);
     } finally {
       check.disabled = false;
     }
   });
-  // Lay the form out in groups: who and where, the bag, the measurements,
-  // how it went.
+  // Lay the form out in groups: where and the bag, the measurements, how
+  // it went.
   const groups = [
-    h('fieldset', { class: 'field-group' }, h('legend', null, 'Donor and place'), h('div', { class: 'field-grid' }, donor.element, center.element, procedure.element)),
-    h('fieldset', { class: 'field-group' }, h('legend', null, 'The donation'), h('div', { class: 'field-grid' }, din.element, collectedAt.element, device.element, volume.element)),
+    h('fieldset', { class: 'field-group' }, h('legend', null, 'Place and donation'), h('div', { class: 'field-grid' }, center.element, din.element, collectedAt.element, device.element, volume.element)),
     chain.measurementGroup(measured),
     h('fieldset', { class: 'field-group' }, h('legend', null, 'Reaction'), h('div', { class: 'field-grid' }, reaction.element, note.element)),
   ];
   f.alert.after(...groups);
-  replace(slot, f.element, eligibility);
+  f.element.hidden = true;
+  step = donorStep({
+    number: context.query.get('donor') || '',
+    onConfirmed: (donor, procedure) => {
+      confirmed = { number: donor.donor_number, procedure };
+      f.element.hidden = false;
+      (center.value() ? din : center).focus();
+    },
+    onCleared: () => {
+      confirmed = null;
+      f.element.hidden = true;
+      f.clear();
+      replace(eligibility);
+    },
+  });
+  replace(slot, step.element, f.element, eligibility);
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/collections' }, 'Collections'), ' › New'),
     h('h1', null, 'Record a collection'),
     slot);
+  if (!context.query.get('donor')) step.focus();
 }
 
 /* --- one collection and its processing ------------------------------------ */

@@ -1,11 +1,14 @@
 // pages/donors.js - donors (SPEC 3.4): the list with its search (name,
-// donor number or birth date) and the registration form, where a
-// registration that repeats a donor already on record is shown with that
-// donor's number; and one donor (/donors/NUMBER): the record and its
-// contact details, the established ABO/RhD and every typing, deferrals
-// (add one with a reason code, end one with a reason), recent collections,
-// and the eligibility check for a planned procedure, which shows every
-// failed rule with its reason and the day it stops failing.
+// donor number or birth date), its status filter and each donor's standing
+// (eligible, or deferred and until when, and the next day they may give),
+// and the registration form, where a registration that repeats a donor
+// already on record is shown with that donor's number; and one donor
+// (/donors/NUMBER): the standing first (a deferred donor's deferral, and
+// no collection offered), the record and its contact details, the
+// established ABO/RhD and every typing, deferrals (add one with a reason
+// code, end one with a reason), recent collections, and the eligibility
+// check for a planned procedure, which shows every failed rule with its
+// reason and the day it stops failing.
 
 import * as api from '../api.js';
 import { h, replace, table } from '../dom.js';
@@ -14,6 +17,7 @@ import * as format from '../format.js';
 import * as chain from '../chain.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
+import * as standing from '../standing.js';
 
 const API = '/api/v1/donors';
 
@@ -25,10 +29,6 @@ function fullName(donor) {
 
 function donorLink(number) {
   return h('a', { href: `/donors/${encodeURIComponent(number)}` }, number);
-}
-
-function deferredBadge(donor) {
-  return donor.deferred ? h('span', { class: 'badge badge-deferred' }, 'Deferred') : null;
 }
 
 function donorFields(centers, donor = {}) {
@@ -104,6 +104,7 @@ export async function render(context) {
     nounPlural: 'donors',
     searchLabel: 'Search donors',
     hint: 'A name, a donor number or a birth date (YYYY-MM-DD).',
+    filters: [{ name: 'status', label: 'Status', options: standing.STATUS_FILTERS }],
     columns: [
       { label: 'Donor number', value: (d) => donorLink(d.donor_number), header: true },
       { label: 'Name', value: fullName },
@@ -111,7 +112,9 @@ export async function render(context) {
       { label: 'Sex', value: (d) => d.sex },
       { label: 'ABO/RhD', value: (d) => chain.group(d.abo, d.rhd) },
       { label: 'Home center', value: (d) => d.home_center || '—' },
-      { label: 'State', value: (d) => deferredBadge(d) || 'Active' },
+      { label: 'Status', value: standing.badge },
+      { label: 'May give from', value: standing.nextDay },
+      { label: 'Last donation', value: (d) => chain.day(d.last_donation_on) },
     ],
   });
   let create = null;
@@ -230,11 +233,45 @@ function deferralsSection(context, donor, reasons) {
   }
   return h('section', { class: 'panel', 'aria-labelledby': 'deferrals-title' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'deferrals-title' }, 'Deferrals'), add ? add.element : null),
-    donor.deferred ? h('p', null, deferredBadge(donor), ' The donor may not give while a deferral is in force.') : null,
     rows.length
       ? table({ caption: 'Deferrals', captionHidden: true, columns, rows })
       : h('p', { class: 'empty' }, 'No deferrals.'),
     actionSlot);
+}
+
+/* The deferral that decides a deferred donor's standing: the one in force
+ * of the standing's kind and reason code (the one ending last, for a
+ * temporary one). */
+function decidingDeferral(donor) {
+  const kind = (donor.status || '').replace(/^deferred_/, '');
+  return (donor.deferrals || []).find((d) => d.in_force && d.kind === kind && d.reason_code === donor.status_reason_code
+    && (kind !== 'temporary' || d.until === donor.deferred_until)) || null;
+}
+
+/* The standing, first on the page: a deferred donor's deferral, or the
+ * day they may give; the collection is offered only to a donor who may
+ * give today. */
+function standingSection(donor) {
+  const mayGive = standing.mayGiveToday(donor);
+  const deferral = donor.deferred ? decidingDeferral(donor) : null;
+  return h('section', {
+    class: `panel standing-panel ${donor.deferred ? 'panel-error' : mayGive ? 'panel-success' : 'panel-warn'}`,
+    'aria-labelledby': 'standing-title',
+    role: donor.deferred ? 'alert' : null,
+  },
+  h('h2', { id: 'standing-title' }, donor.deferred ? 'Deferred: this donor may not give' : 'Standing'),
+  h('p', null, standing.sentence(donor)),
+  deferral
+    ? registry.details([
+      ['Reason', `${deferral.reason_code}${deferral.reason ? `: ${deferral.reason}` : ''}`],
+      ['In force since', chain.day(deferral.starts_on)],
+      ['Made by', deferral.source === 'test' ? `a test result${deferral.din ? ` (${chain.dinText(deferral)})` : ''}` : `staff (${deferral.created_by})`],
+    ])
+    : null,
+  h('p', { class: 'muted' }, 'Last donation: ', standing.lastDonation(donor), '.'),
+  mayGive && session.can('collections.write')
+    ? h('p', null, h('a', { class: 'button-primary', href: `/collections/new?donor=${encodeURIComponent(donor.donor_number)}` }, 'Record a collection for this donor'))
+    : null);
 }
 
 function collectionsSection(donor) {
@@ -328,8 +365,9 @@ export async function renderOne(context) {
   const edit = canWrite ? editSection(context, donor, centers, notices) : null;
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/donors' }, 'Donors'), ' › ', donor.donor_number),
-    h('div', { class: 'page-head' }, h('h1', null, `Donor ${donor.donor_number}: ${fullName(donor)}`), deferredBadge(donor)),
+    h('div', { class: 'page-head' }, h('h1', null, `Donor ${donor.donor_number}: ${fullName(donor)}`), standing.badge(donor)),
     notices.element,
+    standingSection(donor),
     h('section', { class: 'panel', 'aria-labelledby': 'record-title' },
       h('div', { class: 'panel-head' }, h('h2', { id: 'record-title' }, 'Record'), edit ? edit.element : null),
       registry.details([
@@ -346,9 +384,6 @@ export async function renderOne(context) {
     canWrite ? eligibilitySection(donor) : null,
     deferralsSection(context, donor, reasons),
     groupHistory(donor),
-    collectionsSection(donor),
-    session.can('collections.write')
-      ? h('p', null, h('a', { class: 'button-primary', href: `/collections/new?donor=${encodeURIComponent(donor.donor_number)}` }, 'Record a collection for this donor'))
-      : null);
+    collectionsSection(donor));
 }
 
