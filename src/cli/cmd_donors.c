@@ -163,7 +163,8 @@ static int call_list(service_context *ctx, const void *filter, service_page *pag
 
 static int run_list(cli_invocation *invocation)
 {
-    donor_filter filter = {.search = opt(invocation, "search"), .status = opt(invocation, "status")};
+    donor_filter filter = {.search = opt(invocation, "search"),
+                           .status = opt(invocation, "status")};
     return cli_print_all_pages(invocation, call_list, &filter, 0, donor_columns);
 }
 

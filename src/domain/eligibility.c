@@ -539,9 +539,11 @@ void eligibility_standing_evaluate(const eligibility_thresholds *thresholds,
     out->status = STANDING_ELIGIBLE;
     for (size_t i = 0; i < input->deferral_count; i++) {
         const eligibility_deferral *d = &input->deferrals[i];
-        donor_standing_status status = d->kind == DEFERRAL_PERMANENT    ? STANDING_DEFERRED_PERMANENT
-                                       : d->kind == DEFERRAL_INDEFINITE ? STANDING_DEFERRED_INDEFINITE
-                                                                        : STANDING_DEFERRED_TEMPORARY;
+        donor_standing_status status = STANDING_DEFERRED_TEMPORARY;
+        if (d->kind == DEFERRAL_PERMANENT)
+            status = STANDING_DEFERRED_PERMANENT;
+        else if (d->kind == DEFERRAL_INDEFINITE)
+            status = STANDING_DEFERRED_INDEFINITE;
         if (status == STANDING_DEFERRED_TEMPORARY && input->today >= d->until)
             continue; /* over */
         if (status < out->status ||

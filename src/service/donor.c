@@ -488,8 +488,9 @@ static void standing_add(db_stmt *stmt, const standing_day *s, json_t *donor)
     json_object_set_new(donor, "last_donation_on",
                         date_json(last >= 0, last_day));
     json_object_set_new(donor, "last_donation_procedure",
-                        last >= 0 ? json_string(eligibility_procedure_name((donation_procedure)last))
-                                  : json_null());
+                        service_json_text(last >= 0 ? eligibility_procedure_name(
+                                                          (donation_procedure)last)
+                                                    : NULL));
 }
 
 /* --- deferrals --------------------------------------------------------------- */
