@@ -42,21 +42,38 @@ static void copy_truncated(char *dest, size_t size, const char *src)
     }
 }
 
-int err_set(err *e, err_code code, const char *field, const char *fmt, ...)
+static int err_fill(err *e, err_code code, long retry_after, const char *field, const char *fmt,
+                    va_list args)
 {
     if (e == NULL)
         return -1;
     e->code = code;
+    e->retry_after = retry_after;
     copy_truncated(e->field, sizeof e->field, field ? field : "");
-
-    va_list args;
-    va_start(args, fmt);
     int written = vsnprintf(e->message, sizeof e->message, fmt, args);
-    va_end(args);
     if (written < 0)
         e->message[0] = '\0';
     else if ((size_t)written >= sizeof e->message)
         trim_to_utf8_boundary(e->message);
+    return -1;
+}
+
+int err_set(err *e, err_code code, const char *field, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    err_fill(e, code, 0, field, fmt, args);
+    va_end(args);
+    return -1;
+}
+
+int err_set_retry(err *e, err_code code, long retry_after, const char *field, const char *fmt,
+                  ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    err_fill(e, code, retry_after, field, fmt, args);
+    va_end(args);
     return -1;
 }
 
@@ -65,6 +82,7 @@ void err_clear(err *e)
     if (e == NULL)
         return;
     e->code = ERR_NONE;
+    e->retry_after = 0;
     e->field[0] = '\0';
     e->message[0] = '\0';
 }

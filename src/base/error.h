@@ -30,6 +30,7 @@ typedef struct {
     err_code code;
     char field[ERR_FIELD_MAX];     /* "" when the error is not about one field */
     char message[ERR_MESSAGE_MAX]; /* one clear line, no trailing newline */
+    long retry_after; /* ERR_THROTTLED, ERR_BUSY: seconds until a retry may pass; 0 unknown */
 } err;
 
 /* Fill *e (when e is not NULL) and return -1, so callers can write
@@ -38,6 +39,9 @@ typedef struct {
 int err_set(err *e, err_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* err_set, then the seconds until a retry may pass (Retry-After). */
+int err_set_retry(err *e, err_code code, long retry_after, const char *field, const char *fmt,
+                  ...) __attribute__((format(printf, 5, 6)));
 /* Reset to "no error". */
 void err_clear(err *e);
 
