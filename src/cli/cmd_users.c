@@ -4,6 +4,7 @@
  *   bloodops user list
  *   bloodops user passwd USERNAME [--password-stdin]
  *   bloodops user disable USERNAME --reason TEXT
+ *   bloodops session purge     sessions expired a week ago, spent login throttle counts
  * Passwords come from BLOODOPS_PASSWORD or standard input, never from an
  * argument (which other users of the machine could read in `ps`); without
  * either, a password is generated and printed once.
@@ -100,6 +101,25 @@ static const cli_option passwd_options[] = {
 static const cli_option disable_options[] = {{"reason", "TEXT", "why (kept in the audit trail)"},
                                              {0}};
 
+static const cli_column purge_columns[] = {
+    {"sessions", "SESSIONS REMOVED"}, {"throttle_records", "THROTTLE RECORDS REMOVED"}, {0}};
+
+static void print_purge(const cli_invocation *invocation, json_t *removed)
+{
+    cli_print_object(invocation, removed, purge_columns);
+}
+
+static int call_purge(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    (void)invocation;
+    return auth_purge(ctx, out, e);
+}
+
+static int run_session_purge(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_purge, print_purge);
+}
+
 const cli_command cli_commands_users[] = {
     {"user", "add", run_user_add, "USERNAME", 1, 1, add_options, "create a user", 1},
     {"user", "list", run_user_list, NULL, 0, 0, NULL, "list users and their roles", 1},
@@ -107,4 +127,8 @@ const cli_command cli_commands_users[] = {
      "set a user's password (ends their sessions)", 1},
     {"user", "disable", run_user_disable, "USERNAME", 1, 1, disable_options,
      "disable a user (ends their sessions)", 1},
+    {"session", "purge", run_session_purge, NULL, 0, 0, NULL,
+     "remove sessions expired more than a week ago and spent login throttle counts (the "
+     "server does it with its sweep)",
+     1},
     {0}};

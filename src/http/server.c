@@ -21,8 +21,10 @@
  * every request that wrote, or ran after one that did (it saw those
  * writes), becomes 503 "the database is busy, try again".
  * A login (the one write without a session) runs on its worker instead,
- * as a job of its own taking turns with the writer: its argon2id password
- * check must not hold up every other write. On PostgreSQL, whose WAL
+ * outside any job: each of its transactions commits on its own, taking its
+ * turn with the writer, so the attempt it counts before its argon2id
+ * password check is seen at once by every other login, and the check holds
+ * up no other write. On PostgreSQL, whose WAL
  * flush already serves concurrent commits together, each write request is
  * a job on its worker's own connection.
  *
@@ -330,10 +332,16 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         db_writer_submit(writer, &state->job);
         return MHD_YES;
     }
-    if (route && write) {
-        /* PostgreSQL; or on SQLite a write without a session, a login, whose
-         * argon2id password check must not hold up the writer: a job of its
-         * own here, taking its turn with the writer. */
+    if (route && write && !route->roles) {
+        /* A write without a session, a login: its transactions commit one
+         * by one, each taking its turn with the writer, so that the attempt
+         * it counts first is seen by every other attempt while its argon2id
+         * password check runs with no transaction held (service/auth.c). */
+        http_route_run(route, request, response);
+        transaction_left_open(db, request);
+        http_writes_done();
+    } else if (route && write) {
+        /* PostgreSQL: each write request is a job of its own. */
         db_job_begin(db);
         http_route_run(route, request, response);
         transaction_left_open(db, request);

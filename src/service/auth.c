@@ -389,58 +389,236 @@ static void make_dummy_hash(void)
         dummy_hash[0] = '\0'; /* out of memory: verification then simply fails */
 }
 
-typedef struct {
-    int64_t failures, window_start, locked_until;
-} throttle_state;
+/* --- throttling ---------------------------------------------------------------
+ *
+ * Attempts are counted per subject (schema/007_login_throttle.sql): the
+ * user on record ("user:NAME"), the bucket an unknown name falls into
+ * ("unknown:NNNN", by a hash keyed with a secret of the database, so that
+ * a lock does not tell whether a name exists, and unknown names tried
+ * never add more than UNKNOWN_NAME_BUCKETS rows), and the client's address
+ * ("address:IP"). An attempt is counted BEFORE its password is checked, in
+ * the same statement that reads the count: concurrent attempts each see
+ * the ones before them, so no more than the limit are ever checked. A
+ * success takes its attempt back (and clears the user's failures); a
+ * failure stays counted, and the attempt that reaches the limit locks the
+ * subject for AUTH_LOCK_SECONDS. */
 
-static int throttle_read(db_conn *db, const char *username, throttle_state *state, err *e)
+enum { THROTTLE_SUBJECT_MAX = 96, UNKNOWN_NAME_BUCKETS = 1024 };
+
+typedef struct {
+    char key[THROTTLE_SUBJECT_MAX];
+    long limit;
+    int64_t failures, window_start, locked_until; /* as counted by throttle_reserve */
+} throttle_subject;
+
+/* The key of the hash that sorts unknown names into buckets: made once,
+ * inside the caller's write transaction. */
+static int throttle_key_get(db_conn *db, unsigned char key[crypto_generichash_KEYBYTES], err *e)
 {
-    memset(state, 0, sizeof *state);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        db_stmt *stmt;
+        if (db_prepare(db, "SELECT value FROM auth_secrets WHERE name = 'throttle_key'", &stmt,
+                       e))
+            return -1;
+        db_step_result step = db_step(stmt, e);
+        int found = step == DB_ROW &&
+                    sodium_hex2bin(key, crypto_generichash_KEYBYTES, db_column_text(stmt, 0),
+                                   strlen(db_column_text(stmt, 0)), NULL, NULL, NULL) == 0;
+        db_reset(stmt);
+        if (step == DB_FAILED)
+            return -1;
+        if (found)
+            return 0;
+        unsigned char made[crypto_generichash_KEYBYTES];
+        char hex[crypto_generichash_KEYBYTES * 2 + 1];
+        randombytes_buf(made, sizeof made);
+        sodium_bin2hex(hex, sizeof hex, made, sizeof made);
+        if (db_prepare(db,
+                       "INSERT INTO auth_secrets (name, value) VALUES ('throttle_key', ?) "
+                       "ON CONFLICT (name) DO NOTHING",
+                       &stmt, e))
+            return -1;
+        db_bind_text(stmt, 1, hex);
+        if (db_exec_stmt(stmt, e))
+            return -1;
+    }
+    return err_set(e, ERR_INTERNAL, NULL, "the throttle key cannot be read back");
+}
+
+/* The subject a name is counted under: its user, or its bucket. */
+static int name_subject(db_conn *db, const char *username, int known, throttle_subject *s, err *e)
+{
+    s->limit = AUTH_FAILURES_MAX;
+    if (known) {
+        snprintf(s->key, sizeof s->key, "user:%s", username);
+        return 0;
+    }
+    unsigned char key[crypto_generichash_KEYBYTES], hash[16];
+    if (throttle_key_get(db, key, e))
+        return -1;
+    crypto_generichash(hash, sizeof hash, (const unsigned char *)username, strlen(username), key,
+                       sizeof key);
+    snprintf(s->key, sizeof s->key, "unknown:%04u",
+             (unsigned)(((unsigned)hash[0] << 8 | hash[1]) % UNKNOWN_NAME_BUCKETS));
+    return 0;
+}
+
+/* Whether a user by this name is on record. */
+static int user_known(db_conn *db, const char *username, int *known, err *e)
+{
     db_stmt *stmt;
-    if (db_prepare(db,
-                   "SELECT failures, window_start, locked_until FROM login_throttle "
-                   "WHERE username = ?",
-                   &stmt, e))
+    if (db_prepare(db, "SELECT 1 FROM users WHERE username = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, username);
     db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW) {
-        state->failures = db_column_int64(stmt, 0);
-        state->window_start = db_column_int64(stmt, 1);
-        state->locked_until = db_column_int64(stmt, 2);
-    }
     db_reset(stmt);
+    *known = step == DB_ROW;
     return step == DB_FAILED ? -1 : 0;
 }
 
-/* Count one more failure inside the open transaction; sets *locked when
- * this failure locks the name. */
-static int throttle_record_failure(service_context *ctx, const char *username, int64_t now,
-                                   int *locked, err *e)
+/* Count one attempt against each subject inside the open transaction, with
+ * the check of its limit in the same statement. 1 when a subject is locked
+ * or over its limit (nothing else is done: the caller rolls back, so the
+ * refused attempt is not counted), with *wait the seconds until it passes
+ * and *refused that subject. */
+static int throttle_count(db_conn *db, throttle_subject *subjects, size_t count, int64_t now,
+                          int64_t *wait, const throttle_subject **refused, err *e)
 {
-    throttle_state state;
-    if (throttle_read(ctx->db, username, &state, e))
-        return -1;
-    if (state.failures == 0 || now - state.window_start > AUTH_WINDOW_SECONDS) {
-        state.failures = 0;
-        state.window_start = now;
+    for (size_t i = 0; i < count; i++) {
+        throttle_subject *s = &subjects[i];
+        db_stmt *stmt;
+        if (db_prepare(db,
+                       "INSERT INTO login_throttle (subject, failures, window_start, locked_until) "
+                       "VALUES (?, 1, ?, 0) ON CONFLICT (subject) DO UPDATE SET "
+                       "failures = CASE WHEN login_throttle.locked_until <= ? AND "
+                       "login_throttle.window_start <= ? THEN 1 "
+                       "ELSE login_throttle.failures + 1 END, "
+                       "window_start = CASE WHEN login_throttle.locked_until <= ? AND "
+                       "login_throttle.window_start <= ? THEN ? "
+                       "ELSE login_throttle.window_start END "
+                       "RETURNING failures, window_start, locked_until",
+                       &stmt, e))
+            return -1;
+        db_bind_text(stmt, 1, s->key);
+        db_bind_int64(stmt, 2, now);
+        db_bind_int64(stmt, 3, now);
+        db_bind_int64(stmt, 4, now - AUTH_WINDOW_SECONDS);
+        db_bind_int64(stmt, 5, now);
+        db_bind_int64(stmt, 6, now - AUTH_WINDOW_SECONDS);
+        db_bind_int64(stmt, 7, now);
+        db_step_result step = db_step(stmt, e);
+        if (step == DB_ROW) {
+            s->failures = db_column_int64(stmt, 0);
+            s->window_start = db_column_int64(stmt, 1);
+            s->locked_until = db_column_int64(stmt, 2);
+            step = db_step(stmt, e);
+        }
+        db_reset(stmt);
+        if (step == DB_FAILED)
+            return -1;
+        if (s->locked_until > now || s->failures > s->limit) {
+            int64_t until = s->locked_until > now ? s->locked_until
+                                                   : s->window_start + AUTH_WINDOW_SECONDS;
+            *wait = until > now ? until - now : 1;
+            *refused = s;
+            return 1;
+        }
     }
-    state.failures++;
-    *locked = state.failures >= AUTH_FAILURES_MAX;
-    state.locked_until = *locked ? now + AUTH_LOCK_SECONDS : 0;
-    db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "INSERT INTO login_throttle (username, failures, window_start, locked_until) "
-                   "VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET "
-                   "failures = excluded.failures, window_start = excluded.window_start, "
-                   "locked_until = excluded.locked_until",
-                   &stmt, e))
+    return 0;
+}
+
+/* The refusal of a throttled attempt, naming what is throttled. */
+static int throttled(const throttle_subject *s, const char *username, int64_t wait,
+                     const char *field, err *e)
+{
+    if (strncmp(s->key, "address:", 8) == 0)
+        return err_set_retry(e, ERR_THROTTLED, (long)wait, field,
+                             "too many failed logins from this address: try again in %" PRId64
+                             " minutes",
+                             (wait + 59) / 60);
+    return err_set_retry(e, ERR_THROTTLED, (long)wait, field,
+                         "too many failed attempts for '%s': try again in %" PRId64 " minutes",
+                         username, (wait + 59) / 60);
+}
+
+/* The subjects of an attempt by `username` from `address` (NULL: the
+ * local command line, not counted by address); *known whether the name is
+ * a user on record. */
+static int throttle_subjects(db_conn *db, const char *username, const char *address,
+                             throttle_subject subjects[2], size_t *count, int *known, err *e)
+{
+    memset(subjects, 0, 2 * sizeof *subjects);
+    if (user_known(db, username, known, e) || name_subject(db, username, *known, &subjects[0], e))
         return -1;
-    db_bind_text(stmt, 1, username);
-    db_bind_int64(stmt, 2, *locked ? 0 : state.failures);
-    db_bind_int64(stmt, 3, state.window_start);
-    db_bind_int64(stmt, 4, state.locked_until);
-    return db_exec_stmt(stmt, e);
+    *count = 1;
+    if (address && *address) {
+        snprintf(subjects[1].key, sizeof subjects[1].key, "address:%.64s", address);
+        subjects[1].limit = AUTH_ADDRESS_FAILURES_MAX;
+        *count = 2;
+    }
+    return 0;
+}
+
+/* Reserve an attempt by `username` from `address` against each of its
+ * subjects (filled in `subjects`, *count of them): one transaction,
+ * committed when every subject is under its limit; ERR_THROTTLED naming
+ * `field`, with the seconds to wait and nothing written, when one is
+ * not. */
+static int throttle_reserve(service_context *ctx, const char *username, const char *address,
+                            throttle_subject subjects[2], size_t *count, int64_t now,
+                            const char *field, err *e)
+{
+    if (service_begin(ctx, e))
+        return -1;
+    int64_t wait = 0;
+    int known = 0;
+    const throttle_subject *refused = NULL;
+    int over = throttle_subjects(ctx->db, username, address, subjects, count, &known, e);
+    if (over == 0)
+        over = throttle_count(ctx->db, subjects, *count, now, &wait, &refused, e);
+    if (over != 0) {
+        service_finish(ctx, -1, e);
+        return over < 0 ? -1 : throttled(refused, username, wait, field, e);
+    }
+    return service_finish(ctx, 0, e);
+}
+
+/* After the password check, inside the outcome's transaction: a success
+ * clears the name's failures and takes its attempt back from the address;
+ * a failure locks each subject whose limit it reached (*locked: the name's
+ * subject, the first, was locked). */
+static int throttle_settle(db_conn *db, const throttle_subject *subjects, size_t count,
+                           int success, int64_t now, int *locked, err *e)
+{
+    *locked = 0;
+    for (size_t i = 0; i < count; i++) {
+        const throttle_subject *s = &subjects[i];
+        db_stmt *stmt;
+        if (success && i == 0) {
+            if (db_prepare(db, "DELETE FROM login_throttle WHERE subject = ?", &stmt, e))
+                return -1;
+            db_bind_text(stmt, 1, s->key);
+        } else if (success) {
+            if (db_prepare(db,
+                           "UPDATE login_throttle SET failures = failures - 1 "
+                           "WHERE subject = ? AND failures > 0",
+                           &stmt, e))
+                return -1;
+            db_bind_text(stmt, 1, s->key);
+        } else if (s->failures >= s->limit) {
+            if (db_prepare(db, "UPDATE login_throttle SET locked_until = ? WHERE subject = ?",
+                           &stmt, e))
+                return -1;
+            db_bind_int64(stmt, 1, now + AUTH_LOCK_SECONDS);
+            db_bind_text(stmt, 2, s->key);
+            *locked |= i == 0;
+        } else {
+            continue;
+        }
+        if (db_exec_stmt(stmt, e))
+            return -1;
+    }
+    return 0;
 }
 
 /* Look the user up and verify the password against the stored hash, or
@@ -472,7 +650,7 @@ static int password_matches(db_conn *db, const char *username, const char *passw
 }
 
 int auth_login(service_context *ctx, const char *username, const char *password,
-               auth_login_result *out, err *e)
+               const char *address, auth_login_result *out, err *e)
 {
     memset(out, 0, sizeof *out);
     if (!username || !*username)
@@ -482,34 +660,42 @@ int auth_login(service_context *ctx, const char *username, const char *password,
     if (strlen(username) >= SERVICE_USERNAME_MAX || strlen(password) > AUTH_PASSWORD_MAX)
         return err_set(e, ERR_UNAUTHORIZED, NULL, "wrong user name or password");
 
-    /* Read phase, no transaction held: throttle, user, password check. */
+    /* The attempt is counted first (refused here when a limit is reached),
+     * then the password is checked with no transaction held. */
     int64_t now = timestamp_now();
-    throttle_state throttle;
-    if (throttle_read(ctx->db, username, &throttle, e))
+    service_context as_user = *ctx;
+    snprintf(as_user.actor.username, sizeof as_user.actor.username, "%s", username);
+    throttle_subject subjects[2];
+    size_t subject_count = 0;
+    if (throttle_reserve(&as_user, username, address, subjects, &subject_count, now, NULL, e))
         return -1;
-    if (throttle.locked_until > now)
-        return err_set(e, ERR_THROTTLED, NULL,
-                       "too many failed logins for '%s': try again in %" PRId64 " minutes",
-                       username, (throttle.locked_until - now + 59) / 60);
     int64_t user_id = 0, disabled = 0;
     int password_ok = 0;
     if (password_matches(ctx->db, username, password, &user_id, &disabled, &password_ok, e))
         return -1;
     int success = user_id && password_ok && !disabled;
 
-    /* Write phase: one short transaction with the outcome and its audit. */
-    service_context as_user = *ctx;
-    snprintf(as_user.actor.username, sizeof as_user.actor.username, "%s", username);
+    /* The outcome: one short transaction with its audit record. */
     if (service_begin(&as_user, e))
         return -1;
-    int rc = -1;
+    int rc = -1, locked = 0;
+    if (throttle_settle(as_user.db, subjects, subject_count, success, now, &locked, e))
+        return service_finish(&as_user, -1, e);
     if (!success) {
-        int locked = 0;
-        if (throttle_record_failure(&as_user, username, now, &locked, e) ||
-            audit_append(&as_user, "session", username, locked ? "login_locked" : "login_failed",
-                         NULL, NULL, disabled ? "account disabled" : NULL, e))
-            return service_finish(&as_user, -1, e);
-        if (service_finish(&as_user, 0, e))
+        /* A user on record: every failure is audited (the throttle bounds
+         * them). Unknown names: only the lock of their bucket or of the
+         * address, so that names made up by the thousand leave no trail of
+         * their own. */
+        const char *reason = disabled ? "account disabled" : NULL;
+        rc = 0;
+        if (user_id)
+            rc = audit_append(&as_user, "session", username,
+                              locked ? "login_locked" : "login_failed", NULL, NULL, reason, e);
+        for (size_t i = user_id ? 1 : 0; rc == 0 && i < subject_count; i++)
+            if (subjects[i].failures >= subjects[i].limit)
+                rc = audit_append(&as_user, "login_throttle", subjects[i].key, "lock", NULL, NULL,
+                                  "locked after repeated failed logins", e);
+        if (service_finish(&as_user, rc, e))
             return -1;
         return err_set(e, ERR_UNAUTHORIZED, NULL, "wrong user name or password");
     }
@@ -520,11 +706,6 @@ int auth_login(service_context *ctx, const char *username, const char *password,
     random_hex(out->csrf_token);
     token_hash(out->token, hashed);
     out->expires_at = now + auth_session_seconds();
-    if (db_prepare(as_user.db, "DELETE FROM login_throttle WHERE username = ?", &stmt, e))
-        goto done;
-    db_bind_text(stmt, 1, username);
-    if (db_exec_stmt(stmt, e))
-        goto done;
     if (db_prepare(as_user.db,
                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -604,22 +785,56 @@ done:
     return service_finish(ctx, rc, e);
 }
 
-/* --- electronic signatures ------------------------------------------------ */
+/* --- purge ------------------------------------------------------------------ */
 
-static int signature_refused(service_context *ctx, const char *username, int64_t now, err *e)
+/* Run `sql` with its one or two epoch parameters; *removed the rows it
+ * deleted. */
+static int purge_rows(db_conn *db, const char *sql, int64_t first, int64_t second, int64_t *removed,
+                      err *e)
 {
-    service_context as_signer = *ctx;
-    int locked = 0;
-    if (service_begin(&as_signer, e))
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
         return -1;
-    int rc = throttle_record_failure(&as_signer, username, now, &locked, e);
-    if (rc == 0)
-        rc = audit_append(&as_signer, "signature", username, "signature_failed", NULL, NULL,
-                          locked ? "locked after repeated failures" : NULL, e);
-    if (service_finish(&as_signer, rc, e))
+    db_bind_int64(stmt, 1, first);
+    if (second >= 0)
+        db_bind_int64(stmt, 2, second);
+    if (db_exec_stmt(stmt, e))
         return -1;
-    return err_set(e, ERR_UNAUTHORIZED, "password", "wrong password: the signature is refused");
+    *removed = db_changes(db);
+    return 0;
 }
+
+int auth_purge(service_context *ctx, json_t **out, err *e)
+{
+    int64_t now = timestamp_now(), sessions = 0, records = 0;
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = purge_rows(ctx->db, "DELETE FROM sessions WHERE expires_at < ?",
+                        now - AUTH_SESSION_RETENTION_SECONDS, -1, &sessions, e) ||
+                     purge_rows(ctx->db,
+                                "DELETE FROM login_throttle WHERE locked_until <= ? AND "
+                                "window_start <= ?",
+                                now, now - AUTH_WINDOW_SECONDS, &records, e)
+                 ? -1
+                 : 0;
+    json_t *removed = json_pack("{s:I, s:I}", "sessions", (json_int_t)sessions,
+                                "throttle_records", (json_int_t)records);
+    char day[DATE_TEXT_MAX];
+    if (rc == 0 && (sessions || records))
+        rc = audit_append(ctx, "housekeeping", date_format(date_today(), day, sizeof day), "purge",
+                          NULL, removed, "expired sessions and spent login throttle records", e);
+    if (service_finish(ctx, rc, e)) {
+        json_decref(removed);
+        return -1;
+    }
+    if (out)
+        *out = removed;
+    else
+        json_decref(removed);
+    return 0;
+}
+
+/* --- electronic signatures ------------------------------------------------ */
 
 int auth_signature_check(service_context *ctx, const char *username, const char *password,
                          role_set allowed, int64_t *user_id, err *e)
@@ -637,19 +852,27 @@ int auth_signature_check(service_context *ctx, const char *username, const char 
                        "you are logged in as '%s': only '%s' may sign as '%s' (log in as them)",
                        ctx->actor.username, username, username);
     int64_t now = timestamp_now();
-    throttle_state throttle;
-    if (throttle_read(ctx->db, username, &throttle, e))
+    service_context as_signer = *ctx;
+    throttle_subject subjects[2];
+    size_t subject_count = 0;
+    if (throttle_reserve(&as_signer, username, NULL, subjects, &subject_count, now, "password",
+                         e))
         return -1;
-    if (throttle.locked_until > now)
-        return err_set(e, ERR_THROTTLED, "password",
-                       "too many wrong passwords for '%s': try again in %" PRId64 " minutes",
-                       username, (throttle.locked_until - now + 59) / 60);
     int64_t id = 0, disabled = 0;
-    int password_ok = 0;
+    int password_ok = 0, locked = 0;
     if (password_matches(ctx->db, username, password, &id, &disabled, &password_ok, e))
         return -1;
-    if (!id || !password_ok || disabled)
-        return signature_refused(ctx, username, now, e);
+    int success = id && password_ok && !disabled;
+    if (service_begin(&as_signer, e))
+        return -1;
+    int rc = throttle_settle(as_signer.db, subjects, subject_count, success, now, &locked, e);
+    if (rc == 0 && !success)
+        rc = audit_append(&as_signer, "signature", username, "signature_failed", NULL, NULL,
+                          locked ? "locked after repeated failures" : NULL, e);
+    if (service_finish(&as_signer, rc, e))
+        return -1;
+    if (!success)
+        return err_set(e, ERR_UNAUTHORIZED, "password", "wrong password: the signature is refused");
     role_set roles = 0;
     if (user_roles_json(ctx->db, id, NULL, &roles, e))
         return -1;

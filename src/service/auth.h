@@ -7,7 +7,8 @@
  * client once; only its BLAKE2b hash is stored. Each session also carries a
  * CSRF token that browsers must echo in X-CSRF-Token on every change.
  * After AUTH_FAILURES_MAX failed logins in AUTH_WINDOW_SECONDS a user name
- * is locked for AUTH_LOCK_SECONDS.
+ * is locked for AUTH_LOCK_SECONDS, and so is a client address after
+ * AUTH_ADDRESS_FAILURES_MAX.
  */
 #ifndef BLOODOPS_SERVICE_AUTH_H
 #define BLOODOPS_SERVICE_AUTH_H
@@ -17,9 +18,11 @@
 enum {
     AUTH_PASSWORD_MIN = 10,
     AUTH_PASSWORD_MAX = 128,
-    AUTH_FAILURES_MAX = 5,
+    AUTH_FAILURES_MAX = 5,          /* attempts per user name in the window */
+    AUTH_ADDRESS_FAILURES_MAX = 30, /* failed logins per client address in the window */
     AUTH_WINDOW_SECONDS = 15 * 60,
     AUTH_LOCK_SECONDS = 15 * 60,
+    AUTH_SESSION_RETENTION_SECONDS = 7 * 24 * 60 * 60, /* kept after they expire */
     AUTH_SESSION_SECONDS_DEFAULT = 8 * 60 * 60,
     AUTH_TOKEN_TEXT = 64 + 1, /* 32 bytes as hex */
 };
@@ -53,10 +56,24 @@ typedef struct {
 } auth_login_result;
 
 /* Check the password and open a session. A wrong user name or password is
- * the same ERR_UNAUTHORIZED; a locked name is ERR_THROTTLED. Failed attempts
- * are recorded (and audited) even though the login fails. */
+ * the same ERR_UNAUTHORIZED. The attempt is counted before the password is
+ * checked, against the name and against the client's `address` (NULL when
+ * there is none, the local command line), atomically with the check of
+ * their limits: over AUTH_FAILURES_MAX for the name or
+ * AUTH_ADDRESS_FAILURES_MAX for the address in AUTH_WINDOW_SECONDS, or
+ * while either is locked, the answer is ERR_THROTTLED with the seconds to
+ * wait in e->retry_after, and the password is not checked. A failure stays
+ * counted (a user's is audited; unknown names only when their count locks);
+ * a success clears the name's count. Two transactions, neither held while
+ * the password is checked: the caller must not run this inside a job. */
 int auth_login(service_context *ctx, const char *username, const char *password,
-               auth_login_result *out, err *e);
+               const char *address, auth_login_result *out, err *e);
+
+/* Remove what has served its time: sessions expired more than
+ * AUTH_SESSION_RETENTION_SECONDS ago, and throttle counts whose window and
+ * lock are over. One transaction, audited when it removed anything. *out
+ * (may be NULL): {"sessions", "throttle_records"}, how many were removed. */
+int auth_purge(service_context *ctx, json_t **out, err *e);
 
 typedef struct {
     service_actor actor;
