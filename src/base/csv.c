@@ -3,6 +3,7 @@
  */
 #include <string.h>
 #include "base/csv.h"
+#include "base/utf8.h"
 
 int csv_split(char *line, char **fields, int max)
 {
@@ -66,4 +67,30 @@ void csv_append_field(buffer *out, const char *text)
         buffer_append_char(out, *p);
     }
     buffer_append_char(out, '"');
+}
+
+const char *csv_line_flaw(const char *line, size_t length, int *field)
+{
+    const char *nul = memchr(line, '\0', length);
+    long invalid = utf8_invalid_at(line, length);
+    size_t at;
+    const char *what;
+    if (nul && (invalid < 0 || (size_t)(nul - line) < (size_t)invalid)) {
+        at = (size_t)(nul - line);
+        what = "holds a NUL byte";
+    } else if (invalid >= 0) {
+        at = (size_t)invalid;
+        what = "is not valid UTF-8 text";
+    } else {
+        return NULL;
+    }
+    int quoted = 0;
+    *field = 0;
+    for (size_t i = 0; i < at; i++) {
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (line[i] == ',' && !quoted)
+            ++*field;
+    }
+    return what;
 }

@@ -15,6 +15,12 @@
  * `max` fields. */
 int csv_split(char *line, char **fields, int max);
 
+/* What a line of `length` bytes (read as bytes: it may hold a NUL, which
+ * would cut it short as a C string) holds that no field may: "holds a NUL
+ * byte" or "is not valid UTF-8 text", with *field the 0-based field where
+ * it first occurs (commas outside quotes counted); NULL when nothing. */
+const char *csv_line_flaw(const char *line, size_t length, int *field);
+
 /* Strip a trailing "\n" or "\r\n" in place; returns the new length. */
 size_t csv_chomp(char *line);
 

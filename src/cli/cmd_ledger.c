@@ -220,14 +220,20 @@ static void show_progress(void *context, long lines)
         fprintf(stderr, "journal import: %ld lines read\n", lines);
 }
 
+typedef struct {
+    const cli_invocation *invocation;
+    int *on_terminal;
+} import_call;
+
 /* The progress line ends before anything else is said about the import. */
 static int call_journal_import(service_context *ctx, FILE *csv, const char *path, void *arg,
                                json_t **out, err *e)
 {
-    int *on_terminal = arg;
-    journal_import_options options = {show_progress, on_terminal};
+    const import_call *call = arg;
+    journal_import_options options = {show_progress, call->on_terminal,
+                                      cli_option_value(call->invocation, "reimport-reason")};
     int rc = journal_import(ctx, csv, path, &options, out, e);
-    if (*on_terminal)
+    if (*call->on_terminal)
         fprintf(stderr, "\n");
     return rc;
 }
@@ -235,8 +241,9 @@ static int call_journal_import(service_context *ctx, FILE *csv, const char *path
 static int run_journal_import(cli_invocation *invocation)
 {
     int on_terminal = isatty(STDERR_FILENO);
+    import_call call = {invocation, &on_terminal};
     json_t *result;
-    if (cli_import_file(invocation, call_journal_import, &on_terminal, &result))
+    if (cli_import_file(invocation, call_journal_import, &call, &result))
         return CLI_FAILED;
     const char *path = invocation->positional[0];
     if (invocation->format == OUTPUT_TABLE)
@@ -379,6 +386,11 @@ static const cli_option shares_set_options[] = {
     {"diluted", "N", "weighted average shares outstanding, diluted"},
     {0}};
 
+static const cli_option journal_import_options_cli[] = {
+    {"reimport-reason", "TEXT",
+     "import again on purpose a file or entry keys imported before (audited with the import)"},
+    {0}};
+
 const cli_command cli_commands_ledger[] = {
     {"account", "add", run_account_add, NULL, 0, 0, account_add_options,
      "add an account to the chart", 1},
@@ -389,8 +401,8 @@ const cli_command cli_commands_ledger[] = {
     {"journal", "list", run_journal_list, NULL, 0, 0, journal_list_options, "list entries", 1},
     {"journal", "reverse", run_journal_reverse, "ENTRY", 1, 1, journal_reverse_options,
      "post the reversing entry of an entry", 1},
-    {"journal", "import", run_journal_import, "FILE.csv", 1, 1, NULL,
-     "import a CSV journal, all or nothing", 1},
+    {"journal", "import", run_journal_import, "FILE.csv", 1, 1, journal_import_options_cli,
+     "import a CSV journal, all or nothing; a file or entry key imported before is refused", 1},
     {"journal", "export", run_journal_export, NULL, 0, 0, journal_export_options,
      "export the journal as CSV", 1},
     {"period", "close", run_period_close, "PERIOD", 1, 1, period_close_options,

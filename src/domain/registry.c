@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include "base/utf8.h"
 #include "domain/registry.h"
 
 int registry_code_check(const char *code, const char *field, err *e)
@@ -21,47 +22,29 @@ int registry_code_check(const char *code, const char *field, err *e)
     return 0;
 }
 
-/* Characters (code points) in valid UTF-8 text; -1 when the text is not
- * valid UTF-8 (overlong forms, surrogates and truncated sequences
- * included), which every stored text must be: it goes into JSON. */
-static long utf8_characters(const char *text)
-{
-    const unsigned char *p = (const unsigned char *)text;
-    long count = 0;
-    while (*p) {
-        unsigned char c = *p;
-        int extra;
-        unsigned long point;
-        if (c < 0x80) {
-            extra = 0, point = c;
-        } else if ((c & 0xE0) == 0xC0) {
-            extra = 1, point = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2, point = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3, point = c & 0x07;
-        } else {
-            return -1;
-        }
-        for (int i = 1; i <= extra; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return -1;
-            point = (point << 6) | (p[i] & 0x3F);
-        }
-        static const unsigned long smallest[] = {0, 0x80, 0x800, 0x10000};
-        if (point < smallest[extra] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF))
-            return -1;
-        p += extra + 1;
-        count++;
-    }
-    return count;
-}
-
 static int has_control_characters(const char *text, int allow_newline)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         if ((*p < 0x20 && !(allow_newline && *p == '\n')) || *p == 0x7f)
             return 1;
+    return 0;
+}
+
+/* Whether text holds a Unicode bidirectional control (U+061C, U+200E,
+ * U+200F, U+202A..U+202E, U+2066..U+2069): they make a name or a reason
+ * display other than it is stored (a right-to-left override reverses what
+ * follows it). Text in right-to-left scripts needs none of them. */
+static int has_bidi_controls(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (p[0] == 0xD8 && p[1] == 0x9C)
+            return 1;
+        if (p[0] == 0xE2 && p[1] == 0x80 &&
+            (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+            return 1;
+        if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+            return 1;
+    }
     return 0;
 }
 
@@ -79,6 +62,10 @@ int registry_name_check(const char *name, const char *field, err *e)
         return err_set(e, ERR_INVALID, field, "must not begin or end with a space");
     if (has_control_characters(name, 0))
         return err_set(e, ERR_INVALID, field, "must not contain control characters");
+    if (has_bidi_controls(name))
+        return err_set(e, ERR_INVALID, field,
+                       "must not contain bidirectional control characters (they make text read "
+                       "other than it is stored)");
     return 0;
 }
 
@@ -93,7 +80,26 @@ int registry_text_check(const char *text, size_t max_length, const char *field, 
         return err_set(e, ERR_INVALID, field, "must be at most %zu characters", max_length);
     if (has_control_characters(text, 1))
         return err_set(e, ERR_INVALID, field, "must not contain control characters");
+    if (has_bidi_controls(text))
+        return err_set(e, ERR_INVALID, field,
+                       "must not contain bidirectional control characters (they make text read "
+                       "other than it is stored)");
     return 0;
+}
+
+int registry_text_blank(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++)
+        if (!isspace(*p))
+            return 0;
+    return 1;
+}
+
+int registry_required_text_check(const char *text, size_t max_length, const char *field, err *e)
+{
+    if (registry_text_blank(text))
+        return err_set(e, ERR_INVALID, field, "is required: give it in words");
+    return registry_text_check(text, max_length, field, e);
 }
 
 int registry_fin_check(const char *fin, const char *field, err *e)

@@ -19,12 +19,21 @@ enum { REGISTRY_CODE_MAX = 16, REGISTRY_NAME_MAX = 120, REGISTRY_ADDRESS_MAX = 3
 int registry_code_check(const char *code, const char *field, err *e);
 
 /* A display name: valid UTF-8, 1 to 120 characters (code points, not
- * bytes), no leading or trailing space, no control characters. */
+ * bytes), no leading or trailing space, no control characters, no
+ * bidirectional controls. */
 int registry_name_check(const char *name, const char *field, err *e);
 
 /* Free text such as an address or a reason: valid UTF-8, at most
- * `max_length` characters, no control characters other than newline. */
+ * `max_length` characters, no control characters other than newline, no
+ * bidirectional controls (names refuse those too). NULL passes. */
 int registry_text_check(const char *text, size_t max_length, const char *field, err *e);
+
+/* Whether text is NULL, empty or only spaces (tabs, newlines): not given. */
+int registry_text_blank(const char *text);
+
+/* Text that must be given: as registry_text_check, and holding at least
+ * one character other than spaces ("   " is "is required"). */
+int registry_required_text_check(const char *text, size_t max_length, const char *field, err *e);
 
 /* An ISBT 128 facility identification number: five characters, a capital
  * letter followed by four digits ("W1234"), the form that begins every

@@ -22,7 +22,8 @@ static void login(http_request *request, http_response *response)
     auth_login_result result;
     if (http_body_check(request, fields, &e) ||
         auth_login(&request->service, http_body_string(request, "username"),
-                   http_body_string(request, "password"), NULL, &result, &e)) {
+                   http_body_string(request, "password"), request->client_address, &result,
+                   &e)) {
         http_reply_error(response, &e);
         return;
     }

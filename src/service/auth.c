@@ -324,7 +324,7 @@ static int user_is_admin(json_t *user)
 
 int user_disable(service_context *ctx, const char *username, const char *reason, err *e)
 {
-    if (!reason || !*reason)
+    if (registry_text_blank(reason))
         return err_set(e, ERR_INVALID, "reason", "a reason is required to disable a user");
     if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e))
         return -1;
@@ -584,22 +584,32 @@ static int throttle_reserve(service_context *ctx, const char *username, const ch
 }
 
 /* After the password check, inside the outcome's transaction: a success
- * clears the name's failures and takes its attempt back from the address;
- * a failure locks each subject whose limit it reached (*locked: the name's
- * subject, the first, was locked). */
+ * takes its attempt back from every subject, and a login's (`clear_name`)
+ * clears the name's failures as well; a failure locks each subject whose
+ * limit it reached (*locked: the name's subject, the first, was locked). */
 static int throttle_settle(db_conn *db, const throttle_subject *subjects, size_t count,
-                           int success, int64_t now, int *locked, err *e)
+                           int success, int clear_name, int64_t now, int *locked, err *e)
 {
     *locked = 0;
     for (size_t i = 0; i < count; i++) {
         const throttle_subject *s = &subjects[i];
         db_stmt *stmt;
-        if (success && i == 0) {
+        if (success && i == 0 && clear_name) {
             if (db_prepare(db, "DELETE FROM login_throttle WHERE subject = ?", &stmt, e))
                 return -1;
             db_bind_text(stmt, 1, s->key);
         } else if (success) {
+            /* The attempt back: a row that held only it goes, so that a
+             * passing attempt leaves the table as it found it. */
             if (db_prepare(db,
+                           "DELETE FROM login_throttle WHERE subject = ? AND failures <= 1 "
+                           "AND locked_until <= ?",
+                           &stmt, e))
+                return -1;
+            db_bind_text(stmt, 1, s->key);
+            db_bind_int64(stmt, 2, now);
+            if (db_exec_stmt(stmt, e) ||
+                db_prepare(db,
                            "UPDATE login_throttle SET failures = failures - 1 "
                            "WHERE subject = ? AND failures > 0",
                            &stmt, e))
@@ -679,7 +689,7 @@ int auth_login(service_context *ctx, const char *username, const char *password,
     if (service_begin(&as_user, e))
         return -1;
     int rc = -1, locked = 0;
-    if (throttle_settle(as_user.db, subjects, subject_count, success, now, &locked, e))
+    if (throttle_settle(as_user.db, subjects, subject_count, success, 1, now, &locked, e))
         return service_finish(&as_user, -1, e);
     if (!success) {
         /* A user on record: every failure is audited (the throttle bounds
@@ -865,7 +875,10 @@ int auth_signature_check(service_context *ctx, const char *username, const char 
     int success = id && password_ok && !disabled;
     if (service_begin(&as_signer, e))
         return -1;
-    int rc = throttle_settle(as_signer.db, subjects, subject_count, success, now, &locked, e);
+    /* A signature that passes takes its attempt back and nothing more: a
+     * release refused for another reason then leaves the database as it
+     * was. */
+    int rc = throttle_settle(as_signer.db, subjects, subject_count, success, 0, now, &locked, e);
     if (rc == 0 && !success)
         rc = audit_append(&as_signer, "signature", username, "signature_failed", NULL, NULL,
                           locked ? "locked after repeated failures" : NULL, e);

@@ -231,9 +231,9 @@ static int import_read(import_state *s, FILE *csv, char sha256_hex[SERVICE_SHA25
                        err *e)
 {
     service_file_lines lines;
-    service_file_lines_open(&lines, csv);
+    service_file_lines_open(&lines, csv, IMPORT_HEADER, &s->problems);
     int rc = 0;
-    while (rc == 0 && service_file_data_next(&lines, IMPORT_HEADER, &s->problems))
+    while (rc == 0 && service_file_data_next(&lines))
         if (import_line(s, lines.line, lines.number))
             rc = err_set(e, ERR_INTERNAL, NULL, "out of memory");
     long number = lines.number;

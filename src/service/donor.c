@@ -545,7 +545,7 @@ static int deferral_check(const deferral_request *r, civil_day starts_on, err *e
     if (donor_deferral_reason_check(r->reason_code, "reason_code", e) ||
         (r->reason && registry_text_check(r->reason, DONOR_REASON_MAX, "reason", e)))
         return -1;
-    if (r->reason_code && strcmp(r->reason_code, "OTHER") == 0 && (!r->reason || !*r->reason))
+    if (r->reason_code && strcmp(r->reason_code, "OTHER") == 0 && registry_text_blank(r->reason))
         return err_set(e, ERR_INVALID, "reason", "is required with reason code OTHER");
     if (r->source && strcmp(r->source, "staff") != 0 && strcmp(r->source, "test") != 0)
         return err_set(e, ERR_INVALID, "source", "must be staff or test");
@@ -652,7 +652,7 @@ int donor_deferral_end(service_context *ctx, const char *id_text, const char *re
     int64_t id;
     if (id_take(id_text, &id, "id", e))
         return -1;
-    if (!reason || !*reason)
+    if (registry_text_blank(reason))
         return err_set(e, ERR_INVALID, "reason", "is required: why the deferral ends");
     if (registry_text_check(reason, DONOR_REASON_MAX, "reason", e) || service_begin(ctx, e))
         return -1;

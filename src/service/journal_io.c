@@ -11,6 +11,13 @@
  * summed in memory and written once at the end. Accounts, centers and
  * closed periods are read once into memory, so a line costs no lookup in
  * the database, only its insert.
+ *
+ * A journal imported twice would count its entries twice: a file whose
+ * SHA-256 an earlier import recorded, and an entry key already imported
+ * (or used twice in the file), are problems naming the earlier import,
+ * unless the import is given a reason (a deliberate re-import, audited
+ * with it). Keys are looked up in batches of KEY_BATCH entries, one query
+ * each, through the partial index on imported entries' keys.
  */
 #include <inttypes.h>
 #include <sodium.h>
@@ -24,7 +31,8 @@
 #include "service/ledger.h"
 #include "service/ledger_write.h"
 
-enum { ENTRY_KEY_MAX = 64, IMPORT_PROGRESS_EVERY = 100000, CENTER_CODE_MAX = 24 };
+enum { ENTRY_KEY_MAX = 64, IMPORT_PROGRESS_EVERY = 100000, CENTER_CODE_MAX = 24,
+       KEY_BATCH = 64 /* parameters of one statement: at most 64 on PostgreSQL (store/postgres.c) */ };
 
 static const char IMPORT_HEADER[] = "date,entry,account,center,amount,memo";
 
@@ -249,6 +257,16 @@ typedef struct {
 
     long entries, lines_written;
     int64_t first_entry, last_entry;
+
+    /* the keys written since the last look-up of earlier ones (none when a
+     * re-import has its reason) */
+    const char *reimport_reason;
+    struct {
+        int64_t id;
+        long line;
+        char key[ENTRY_KEY_MAX + 1];
+    } batch[KEY_BATCH];
+    size_t batch_count;
 } import_state;
 
 static void problem_err(import_state *s, long line, const err *e)
@@ -262,6 +280,88 @@ static void pending_clear(import_state *s)
     s->line_count = 0;
     s->has_entry = 0;
     s->entry_broken = 0;
+}
+
+/* The earlier import of a key, from the look-up's row: a problem at the
+ * line of the entry of this file that repeats it. */
+static void key_repeated(import_state *s, size_t i, db_stmt *stmt)
+{
+    int64_t import_id = db_column_int64(stmt, 2);
+    if (import_id == s->import_id)
+        service_problem(&s->problems, s->batch[i].line, "entry",
+                        "entry key %s is used twice in this file: each entry needs a key of its "
+                        "own",
+                        s->batch[i].key);
+    else
+        service_problem(&s->problems, s->batch[i].line, "entry",
+                        "entry %s was already imported by import %" PRId64
+                        " (%s, %.10s): importing it again would count it twice; give a reason "
+                        "to import it again on purpose",
+                        s->batch[i].key, import_id, db_column_text(stmt, 3),
+                        db_column_text(stmt, 4));
+}
+
+/* Look up the keys of the batch among the imported entries: each one found
+ * other than the entry just written is a problem. One query per batch. */
+static int batch_check(import_state *s, err *e)
+{
+    if (!s->batch_count)
+        return 0;
+    static const char select[] =
+        "SELECT e.source_ref, e.id, e.import_id, i.file_name, i.imported_at "
+        "FROM journal_entries e JOIN journal_imports i ON i.id = e.import_id "
+        "WHERE e.source = 'import' AND e.source_ref IN (?";
+    static const char end[] = ") ORDER BY e.id";
+    char sql[sizeof select + 2 * KEY_BATCH + sizeof end];
+    size_t at = sizeof select - 1;
+    memcpy(sql, select, at);
+    for (size_t i = 1; i < s->batch_count; i++, at += 2)
+        memcpy(sql + at, ",?", 2);
+    memcpy(sql + at, end, sizeof end);
+    db_stmt *stmt;
+    if (db_prepare(s->ctx->db, sql, &stmt, e))
+        return -1;
+    for (size_t i = 0; i < s->batch_count; i++)
+        db_bind_text(stmt, (int)i + 1, s->batch[i].key);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        const char *key = db_column_text(stmt, 0);
+        int64_t id = db_column_int64(stmt, 1);
+        for (size_t i = 0; i < s->batch_count; i++)
+            if (s->batch[i].id > id && strcmp(s->batch[i].key, key) == 0)
+                key_repeated(s, i, stmt);
+    }
+    db_reset(stmt);
+    s->batch_count = 0;
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* Where the file was imported before, by its SHA-256: the one problem
+ * told (every key it repeats would only say the same), naming that
+ * import. */
+static int file_check(import_state *s, const char *sha256, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(s->ctx->db,
+                   "SELECT id, file_name, imported_at, imported_by FROM journal_imports "
+                   "WHERE sha256 = ? AND id <> ? ORDER BY id LIMIT 1",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, sha256);
+    db_bind_int64(stmt, 2, s->import_id);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        json_array_clear(s->problems.items);
+        s->problems.count = 0;
+        service_problem(&s->problems, 1, "file",
+                        "this file was already imported by import %" PRId64
+                        " (%s, %.10s, by %s): importing it again would count its entries twice; "
+                        "give a reason to import it again on purpose",
+                        db_column_int64(stmt, 0), db_column_text(stmt, 1),
+                        db_column_text(stmt, 2), db_column_text(stmt, 3));
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
 }
 
 /* Write the entry read so far (when nothing is wrong yet) and forget it. */
@@ -308,6 +408,13 @@ static int entry_finish(import_state *s, err *e)
         s->last_entry = id;
         s->entries++;
         s->lines_written += (long)s->line_count;
+        if (rc == 0 && !s->reimport_reason) {
+            s->batch[s->batch_count].id = id;
+            s->batch[s->batch_count].line = s->first_line;
+            snprintf(s->batch[s->batch_count].key, sizeof s->batch[0].key, "%s", s->key);
+            if (++s->batch_count == KEY_BATCH)
+                rc = batch_check(s, e);
+        }
     }
     pending_clear(s);
     return rc;
@@ -328,7 +435,7 @@ static int import_line(import_state *s, char *text, long number, err *e)
 {
     char *f[7];
     int count = csv_split(text, f, 7);
-    if (count < 5 || count > 6) {
+    if (count != 6) {
         if (count < 0)
             service_problem(&s->problems, number, "line",
                     "has an unclosed quote, text after a closing quote or more than 7 fields "
@@ -339,7 +446,7 @@ static int import_line(import_state *s, char *text, long number, err *e)
         s->entry_broken = 1;
         return 0;
     }
-    const char *memo = count == 6 ? f[5] : "";
+    const char *memo = f[5]; /* may be empty, but its comma is there */
     err problem_e;
     civil_day date = 0;
     int date_ok = date_parse(f[0], &date, "date", &problem_e) == 0;
@@ -459,9 +566,12 @@ static int import_complete(import_state *s, const char *sha256, json_t **summary
                          "entries", (json_int_t)s->entries, "lines", (json_int_t)s->lines_written,
                          "first_entry", (json_int_t)s->first_entry, "last_entry",
                          (json_int_t)s->last_entry);
+    if (s->reimport_reason)
+        json_object_set_new(*summary, "reimport_reason", json_string(s->reimport_reason));
     char id_text[24];
     snprintf(id_text, sizeof id_text, "%" PRId64, s->import_id);
-    return audit_append(s->ctx, "journal_import", id_text, "import", NULL, *summary, NULL, e);
+    return audit_append(s->ctx, "journal_import", id_text, "import", NULL, *summary,
+                        s->reimport_reason, e);
 }
 
 /* Read the file to its end; returns -1 only on a failure of the machine
@@ -470,7 +580,7 @@ static int import_read(import_state *s, FILE *csv, const journal_import_options 
                        char sha256_hex[SERVICE_SHA256_HEX_SIZE], err *e)
 {
     service_file_lines file;
-    service_file_lines_open(&file, csv);
+    service_file_lines_open(&file, csv, IMPORT_HEADER, &s->problems);
     int rc = 0;
     while (rc == 0 && service_file_lines_next(&file)) {
         long number = file.number;
@@ -492,6 +602,10 @@ static int import_read(import_state *s, FILE *csv, const journal_import_options 
         rc = closed;
     if (rc == 0)
         rc = entry_finish(s, e);
+    if (rc == 0 && !s->reimport_reason && s->problems.count == 0)
+        rc = batch_check(s, e);
+    if (rc == 0 && !s->reimport_reason)
+        rc = file_check(s, sha256_hex, e);
     if (rc == 0 && lines_read == 0)
         service_problem(&s->problems, 1, "header", "the file is empty; the first line must be: %s",
                         IMPORT_HEADER);
@@ -506,8 +620,12 @@ int journal_import(service_context *ctx, FILE *csv, const char *file_name,
     *out = NULL;
     if (!file_name || !*file_name)
         return err_set(e, ERR_INVALID, "file", "is required");
+    const char *reason = options ? options->reimport_reason : NULL;
+    if (reason && registry_required_text_check(reason, LEDGER_MEMO_MAX, "reimport_reason", e))
+        return -1;
     import_state s = {.ctx = ctx,
                       .file_name = file_name,
+                      .reimport_reason = reason,
                       .problems = {.items = json_array(), .max = JOURNAL_IMPORT_ERRORS_MAX}};
     timestamp_format(timestamp_now(), s.created_at, sizeof s.created_at);
     char sha256[SERVICE_SHA256_HEX_SIZE] = "";

@@ -248,8 +248,8 @@ static json_t *money_json(int64_t cents)
 /* Check an entry as a whole before anything is written. */
 static int entry_check(db_conn *db, const ledger_entry *entry, int64_t *account_ids, err *e)
 {
-    if (!entry->description || !*entry->description)
-        return err_set(e, ERR_INVALID, "description", "is required");
+    if (registry_text_blank(entry->description))
+        return err_set(e, ERR_INVALID, "description", "is required: say what the entry is for");
     if (registry_text_check(entry->description, LEDGER_DESCRIPTION_MAX, "description", e))
         return -1;
     if (entry->line_count < 2)
@@ -503,7 +503,7 @@ int journal_reverse(service_context *ctx, const char *entry_id, const char *date
     int64_t id, new_id = 0;
     if (entry_id_parse(entry_id, &id, e))
         return -1;
-    if (!reason || !*reason)
+    if (registry_text_blank(reason))
         return err_set(e, ERR_INVALID, "reason", "is required: say why the entry is reversed");
     if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e))
         return -1;

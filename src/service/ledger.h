@@ -87,6 +87,11 @@ enum { JOURNAL_IMPORT_ERRORS_MAX = 1000 };
 typedef struct {
     void (*progress)(void *context, long lines_read); /* every 100,000 lines; may be NULL */
     void *progress_context;
+    /* NULL: a file already imported (same SHA-256) or an entry key already
+     * imported (or used twice in the file) is refused, naming the earlier
+     * import. A reason (words, audited with the import) imports it again
+     * on purpose. */
+    const char *reimport_reason;
 } journal_import_options;
 
 /* Import a CSV journal (header date,entry,account,center,amount,memo) as a

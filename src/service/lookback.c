@@ -510,7 +510,7 @@ int lookback_case_close(service_context *ctx, const char *id_text, const char *r
     char key[24];
     if (id_take(id_text, &id, key, e))
         return -1;
-    if (!reason || !*reason)
+    if (registry_text_blank(reason))
         return err_set(e, ERR_INVALID, "reason", "is required: why the case is closed");
     if (registry_text_check(reason, LOOKBACK_RESULT_MAX, "reason", e))
         return -1;

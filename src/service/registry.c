@@ -427,7 +427,7 @@ int center_close(service_context *ctx, const char *code, const char *close_date,
         return err_set(e, ERR_INVALID, "close_date", "is required");
     if (date_parse(close_date, &close_day, "close_date", e))
         return -1;
-    if (!reason || !*reason)
+    if (registry_text_blank(reason))
         return err_set(e, ERR_INVALID, "reason", "a reason is required to close a center");
     if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e))
         return -1;

@@ -193,21 +193,52 @@ char *service_tenths_format(int64_t tenths, char out[SERVICE_TENTHS_TEXT_MAX])
     return out;
 }
 
-void service_file_lines_open(service_file_lines *lines, FILE *file)
+void service_file_lines_open(service_file_lines *lines, FILE *file, const char *header,
+                             service_problems *problems)
 {
     memset(lines, 0, sizeof *lines);
     lines->file = file;
+    lines->header = header;
+    lines->problems = problems;
     crypto_hash_sha256_init(&lines->hash);
+}
+
+/* The name of field `index` (0-based) of the header "a,b,c": "b". */
+static void header_field_name(const char *header, int index, char *out, size_t size)
+{
+    const char *p = header;
+    for (int i = 0; i < index && p; i++) {
+        p = strchr(p, ',');
+        if (p)
+            p++;
+    }
+    if (!p) {
+        snprintf(out, size, "field %d", index + 1);
+        return;
+    }
+    size_t length = strcspn(p, ",");
+    snprintf(out, size, "%.*s", (int)(length < size ? length : size - 1), p);
 }
 
 int service_file_lines_next(service_file_lines *lines)
 {
-    ssize_t length = getline(&lines->text, &lines->capacity, lines->file);
-    if (length < 0)
-        return 0;
-    crypto_hash_sha256_update(&lines->hash, (const unsigned char *)lines->text,
-                              (unsigned long long)length);
-    lines->number++;
+    for (;;) {
+        ssize_t length = getline(&lines->text, &lines->capacity, lines->file);
+        if (length < 0)
+            return 0;
+        crypto_hash_sha256_update(&lines->hash, (const unsigned char *)lines->text,
+                                  (unsigned long long)length);
+        lines->number++;
+        int field;
+        const char *flaw = csv_line_flaw(lines->text, (size_t)length, &field);
+        if (!flaw)
+            break;
+        char name[64];
+        header_field_name(lines->header ? lines->header : "", field, name, sizeof name);
+        service_problem(lines->problems, lines->number, name,
+                        "%s (in field %d, %s): the file must be plain UTF-8 text", flaw,
+                        field + 1, name);
+    }
     csv_chomp(lines->text);
     lines->line = lines->text;
     if (lines->number == 1 && strncmp(lines->text, "\xEF\xBB\xBF", 3) == 0)
@@ -215,8 +246,7 @@ int service_file_lines_next(service_file_lines *lines)
     return 1;
 }
 
-int service_file_data_next(service_file_lines *lines, const char *header,
-                           service_problems *problems)
+int service_file_data_next(service_file_lines *lines)
 {
     while (service_file_lines_next(lines)) {
         const char *line = lines->line;
@@ -225,13 +255,14 @@ int service_file_data_next(service_file_lines *lines, const char *header,
         if (lines->header_seen)
             return 1;
         lines->header_seen = 1;
-        if (strcmp(line, header) != 0)
-            service_problem(problems, lines->number, "header",
-                            "the first line that is not a comment must be exactly: %s", header);
+        if (strcmp(line, lines->header) != 0)
+            service_problem(lines->problems, lines->number, "header",
+                            "the first line that is not a comment must be exactly: %s",
+                            lines->header);
     }
     if (!lines->header_seen)
-        service_problem(problems, lines->number ? lines->number : 1, "header",
-                        "the file holds no header; it must be: %s", header);
+        service_problem(lines->problems, lines->number ? lines->number : 1, "header",
+                        "the file holds no header; it must be: %s", lines->header);
     return 0;
 }
 

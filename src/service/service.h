@@ -114,11 +114,23 @@ char *service_tenths_format(int64_t tenths, char out[SERVICE_TENTHS_TEXT_MAX]);
 
 /* --- importing a file (journal and catalog imports) ------------------------ */
 
+/* The problems found in an imported file, {"line", "field", "message"}
+ * each: all are counted, the first `max` kept in `items`. */
+typedef struct {
+    json_t *items;
+    long count;
+    size_t max;
+} service_problems;
+
 /* The lines of a file being imported, numbered from 1, each without its
  * line ending (and line 1 without a UTF-8 byte order mark), while the
- * file's SHA-256 is computed over every byte read. */
+ * file's SHA-256 is computed over every byte read. A line holding a NUL
+ * byte or invalid UTF-8 is never handed on: it is a problem naming its
+ * line and field (the field's name from `header`), and reading goes on. */
 typedef struct {
     FILE *file;
+    const char *header;          /* the file's header line: names the fields */
+    service_problems *problems;  /* where flawed lines are told */
     char *line;
     long number;
     char *text;
@@ -129,21 +141,14 @@ typedef struct {
 
 enum { SERVICE_SHA256_HEX_SIZE = crypto_hash_sha256_BYTES * 2 + 1 };
 
-void service_file_lines_open(service_file_lines *lines, FILE *file);
+void service_file_lines_open(service_file_lines *lines, FILE *file, const char *header,
+                             service_problems *problems);
 /* 1 with the next line in lines->line, 0 at the end of the file. */
 int service_file_lines_next(service_file_lines *lines);
 /* Free the lines and give the SHA-256 of what was read, in hex; ERR_INVALID
  * naming "file" when it could not be read to its end. */
 int service_file_lines_close(service_file_lines *lines, char sha256_hex[SERVICE_SHA256_HEX_SIZE],
                              err *e);
-
-/* The problems found in an imported file, {"line", "field", "message"}
- * each: all are counted, the first `max` kept in `items`. */
-typedef struct {
-    json_t *items;
-    long count;
-    size_t max;
-} service_problems;
 
 void service_problem(service_problems *problems, long line, const char *field, const char *fmt,
                      ...) __attribute__((format(printf, 4, 5)));
@@ -152,10 +157,9 @@ void service_problem(service_problems *problems, long line, const char *field, c
 int service_problems_fail(const service_problems *problems, err *e);
 
 /* The data lines of a CSV import: blank lines and '#' comments are skipped,
- * and the first other line must be exactly `header` (a problem naming
- * "header" otherwise, or at the end when the file held none); 1 with the
- * next data line in lines->line, 0 at the end of the file. */
-int service_file_data_next(service_file_lines *lines, const char *header,
-                           service_problems *problems);
+ * and the first other line must be exactly the lines' header (a problem
+ * naming "header" otherwise, or at the end when the file held none); 1
+ * with the next data line in lines->line, 0 at the end of the file. */
+int service_file_data_next(service_file_lines *lines);
 
 #endif

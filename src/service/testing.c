@@ -10,6 +10,7 @@
  * test, so that a DIN and test given twice are found side by side and the
  * donations touched are handled one after the other, in DIN order.
  */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,9 +402,9 @@ static int import_read(db_conn *db, import_state *s, FILE *csv,
                        char sha256[SERVICE_SHA256_HEX_SIZE], err *e)
 {
     service_file_lines lines;
-    service_file_lines_open(&lines, csv);
+    service_file_lines_open(&lines, csv, IMPORT_HEADER, &s->problems);
     int rc = 0;
-    while (rc == 0 && service_file_data_next(&lines, IMPORT_HEADER, &s->problems))
+    while (rc == 0 && service_file_data_next(&lines))
         rc = import_line(db, s, lines.line, lines.number, e);
     long last = lines.number;
     int header_seen = lines.header_seen;
@@ -737,6 +738,33 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
                      e);
 }
 
+/* A results file imported before (the same SHA-256) would only repeat
+ * results that are never recorded twice: its one problem names that
+ * import, in place of one per line. */
+static int earlier_import_check(db_conn *db, const char *sha256, service_problems *problems,
+                                err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT id, imported_at, imported_by FROM test_imports WHERE file_sha256 = ? "
+                   "ORDER BY id LIMIT 1",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, sha256);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        json_array_clear(problems->items);
+        problems->count = 0;
+        service_problem(problems, 1, "file",
+                        "this file was already imported by results import %" PRId64
+                        " (%.10s, by %s): its results are on record already",
+                        db_column_int64(stmt, 0), db_column_text(stmt, 1),
+                        db_column_text(stmt, 2));
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
 int testing_results_import(service_context *ctx, FILE *csv, const char *file_name, json_t **out,
                            err *e)
 {
@@ -752,7 +780,10 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
         json_decref(s.problems.items);
         return -1;
     }
-    int rc = panel_load(ctx->db, &s.panel, e) || import_read(ctx->db, &s, csv, sha256, e);
+    int rc = panel_load(ctx->db, &s.panel, e) || import_read(ctx->db, &s, csv, sha256, e) ||
+                     earlier_import_check(ctx->db, sha256, &s.problems, e)
+                 ? -1
+                 : 0;
     json_t *summary = NULL;
     if (rc == 0 && s.problems.count) {
         rc = service_problems_fail(&s.problems, e);

@@ -278,10 +278,7 @@ int unit_discard(service_context *ctx, const char *text, const char *reason, jso
     int64_t id;
     if (unit_id_take(text, &id, e))
         return -1;
-    const char *p = reason;
-    while (p && isspace((unsigned char)*p))
-        p++;
-    if (!p || !*p)
+    if (registry_text_blank(reason))
         return err_set(e, ERR_INVALID, "reason", "is required: say why the unit is discarded");
     if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e) || service_begin(ctx, e))
         return -1;

@@ -259,6 +259,73 @@ test('a refused import lists every problem by line number and changes nothing', 
   assert.equal(srv.fingerprint(), before);
 });
 
+test('a journal imported twice is refused, naming the earlier import; a reason imports it again on purpose', async () => {
+  const before = srv.fingerprint();
+  // The very same file: refused at line 1, naming import 1.
+  let result = srv.cli('journal', 'import', FIXTURE);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /:1: file: this file was already imported by import 1 \(.*journal-2003-2004\.csv, \d{4}-\d{2}-\d{2}, by cli:/);
+  // Another file repeating entry keys already imported: each key named at its line.
+  const repeat = writeCsv('repeat.csv', [
+    '2004-04-10,NEW1,1000,,10.00,new',
+    '2004-04-10,NEW1,4000,LA-01,-10.00,new',
+    '2004-01-31,J0001,1000,,10.00,same key as an imported entry',
+    '2004-01-31,J0001,4000,LA-01,-10.00,',
+    '2004-04-11,NEW2,1000,,10.00,',
+    '2004-04-11,NEW2,4000,LA-01,-10.00,',
+    '2004-04-12,NEW1,1000,,10.00,the key of line 2 again',
+    '2004-04-12,NEW1,4000,LA-01,-10.00,',
+  ]);
+  result = srv.cli('journal', 'import', repeat);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /repeat\.csv:4: entry: entry J0001 was already imported by import 1 /);
+  assert.match(result.stderr, /repeat\.csv:8: entry: entry key NEW1 is used twice in this file/);
+  assert.doesNotMatch(result.stderr, /repeat\.csv:[26]:/);
+  // A blank reason is no reason.
+  result = srv.cli('journal', 'import', FIXTURE, '--reimport-reason', '   ');
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /^bloodops: reimport_reason: is required/);
+  assert.equal(srv.fingerprint(), before, 'nothing imported, nothing audited');
+
+  // With a reason, on purpose (on a database of its own): imported again,
+  // the books doubled as asked, and the reason in the audit trail.
+  const other = await startServer();
+  try {
+    registerCenters(other);
+    ok(other.cli('journal', 'import', FIXTURE), 'first import');
+    const again = JSON.parse(ok(other.cli('journal', 'import', FIXTURE, '--reimport-reason', 'load test: the books twice on purpose', '--format', 'json'), 'reimport'));
+    assert.equal(again.entries, 73);
+    assert.equal(again.reimport_reason, 'load test: the books twice on purpose');
+    const audit = JSON.parse(ok(other.cli('audit', 'log', '--entity', 'journal_import', '--format', 'json'), 'audit'));
+    assert.ok(audit.some((a) => a.entity_id === String(again.import_id) && a.reason === 'load test: the books twice on purpose'), JSON.stringify(audit));
+    const revenue = (server) => JSON.parse(ok(server.cli('report', 'quarterly', '--period', '2004Q1', '--compare', 'none', '--format', 'json'), 'report')).current.revenue;
+    assert.equal(Number(revenue(other)), 2 * Number(revenue(srv)));
+  } finally {
+    await other.stop();
+    other.cleanup();
+  }
+});
+
+test('a row with a NUL byte, invalid UTF-8 or a missing field refuses the file, naming its line and field', () => {
+  const before = srv.fingerprint();
+  const file = path.join(srv.dir, 'flawed.csv');
+  fs.writeFileSync(file, Buffer.concat([
+    Buffer.from(`${HEADER}\n`),
+    Buffer.from('2004-04-20,F1,1000,,10.00,memo with a NUL\u0000hidden after it\n'),
+    Buffer.from('2004-04-20,F1,4000,LA-01,-10.00,\n'),
+    Buffer.from('2004-04-21,F2,1000,,10.00,'), Buffer.from([0xC3, 0x28]), Buffer.from('\n'),
+    Buffer.from('2004-04-21,F2,4000,LA-01,-10.00,\n'),
+    Buffer.from('2004-04-22,F3,1000,,10.00\n'),
+    Buffer.from('2004-04-22,F3,4000,LA-01,-10.00,\n'),
+  ]));
+  const result = srv.cli('journal', 'import', file);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /flawed\.csv:2: memo: holds a NUL byte \(in field 6, memo\)/);
+  assert.match(result.stderr, /flawed\.csv:4: memo: is not valid UTF-8 text \(in field 6, memo\)/);
+  assert.match(result.stderr, /flawed\.csv:6: line: must have 6 fields: date,entry,account,center,amount,memo \(has 5\)/);
+  assert.equal(srv.fingerprint(), before);
+});
+
 test('a closed period refuses postings, by hand and by import', () => {
   const server = srv;
   ok(server.cli('user', 'add', 'cfo', '--name', 'Chief Financial Officer', '--roles', 'finance', { env: { BLOODOPS_PASSWORD: 'cfo-password-1' } }), 'add cfo');

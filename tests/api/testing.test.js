@@ -279,6 +279,25 @@ test('a results file with problems lists every one by line and field and imports
   assertError(bad, 403, 'forbidden');
 });
 
+test('a results file imported twice is refused naming the earlier import; a NUL byte names its line and field', async () => {
+  const d = await chain.donate(srv, admin, { products: ['E0300'] });
+  const content = chain.resultsCsv([[d.din, 'ABO', 'B', chain.day(0)], [d.din, 'RHD', 'NEG', chain.day(0)]]);
+  const first = await chain.importResults(srv, lab, content, 'typing.csv');
+  assert.equal(first.imported, 2);
+  let r = await unchanged(() => api('POST', '/api/v1/test-results/import', lab, { file_name: 'typing-again.csv', content }));
+  assertError(r, 400, 'invalid_input', { field: 'file', message: /^line 1: this file was already imported by results import \d+ \(\d{4}-\d{2}-\d{2}, by lab1\)/ });
+  assert.equal(r.json.error.problem_count, 1, 'one problem, not one per line');
+  // A file whose row holds a NUL byte: that line and its field, nothing imported.
+  const other = await chain.donate(srv, admin, { products: ['E0300'] });
+  const file = path.join(srv.dir, 'flawed-results.csv');
+  fs.writeFileSync(file, chain.resultsCsv([[other.din, 'ABO', 'A', chain.day(0)], [other.din, 'RHD', 'POS\u0000SEE', chain.day(0)]]));
+  const before = srv.fingerprint();
+  const cli = srv.cli('results', 'import', file);
+  assert.equal(cli.status, 1, cli.stdout + cli.stderr);
+  assert.ok(cli.stderr.includes(`${file}:3: result: holds a NUL byte (in field 3, result)`), cli.stderr);
+  assert.equal(srv.fingerprint(), before);
+});
+
 test('release refusals change nothing: wrong password, waiting unit, unknown or repeated unit, signer without the role', async () => {
   const waiting = await chain.donate(srv, admin, { products: ['E0300'] });
   const ready = await chain.donate(srv, admin, { products: ['E0500'] });
