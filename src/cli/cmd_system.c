@@ -7,6 +7,7 @@
  *   bloodops db fingerprint   a digest of all data (to compare two states)
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "http/http.h"
+#include "service/audit.h"
 #include "service/auth.h"
 #include "store/db.h"
 
@@ -80,39 +82,83 @@ static int run_init(cli_invocation *invocation)
     return CLI_OK;
 }
 
+/* A number setting of `serve`: its option, else its environment variable,
+ * else `*value` as it is. A value out of [minimum, maximum] is a usage
+ * error naming where it came from. */
+static int serve_number(const cli_invocation *invocation, const char *option,
+                        const char *variable, long long minimum, long long maximum,
+                        const char *what, long long *value)
+{
+    const char *text = cli_option_value(invocation, option);
+    const char *origin = "--";
+    const char *name = option;
+    if (!text) {
+        text = getenv(variable);
+        if (!text || !*text)
+            return 0;
+        origin = "";
+        name = variable;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long number = strtoll(text, &end, 10);
+    if (!*text || *end || errno || number < minimum || number > maximum) {
+        fprintf(stderr, "bloodops: %s%s must be %s from %lld to %lld, not '%s'\n", origin, name,
+                what, minimum, maximum, text);
+        return -1;
+    }
+    *value = number;
+    return 0;
+}
+
 static int run_serve(cli_invocation *invocation)
 {
     err e;
     const char *listen = cli_option_value(invocation, "listen");
     if (!listen)
         listen = getenv("BLOODOPS_LISTEN");
-    const char *threads_text = cli_option_value(invocation, "threads");
-    const char *limit_text = cli_option_value(invocation, "body-limit");
+    const char *proxies = cli_option_value(invocation, "trusted-proxy");
+    if (!proxies)
+        proxies = getenv("BLOODOPS_TRUSTED_PROXY");
     long processors = sysconf(_SC_NPROCESSORS_ONLN);
+    long long threads = processors > 2 ? processors : 2;
+    long long body_limit = 1024 * 1024;
+    long long max_connections = HTTP_DEFAULT_MAX_CONNECTIONS;
+    long long per_address = HTTP_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    long long request_timeout = HTTP_DEFAULT_REQUEST_TIMEOUT;
+    long long idle_timeout = HTTP_DEFAULT_IDLE_TIMEOUT;
+    long long max_uri = HTTP_DEFAULT_MAX_URI_LENGTH;
+    long long max_parameters = HTTP_DEFAULT_MAX_QUERY_PARAMETERS;
+    if (serve_number(invocation, "threads", "BLOODOPS_THREADS", 1, 256, "a number", &threads) ||
+        serve_number(invocation, "body-limit", "BLOODOPS_BODY_LIMIT", 1024, 1024LL * 1024 * 1024,
+                     "a number of bytes", &body_limit) ||
+        serve_number(invocation, "max-connections", "BLOODOPS_MAX_CONNECTIONS", 16, 100000,
+                     "a number", &max_connections) ||
+        serve_number(invocation, "max-connections-per-address",
+                     "BLOODOPS_MAX_CONNECTIONS_PER_ADDRESS", 0, 100000,
+                     "a number (0: no limit)", &per_address) ||
+        serve_number(invocation, "request-timeout", "BLOODOPS_REQUEST_TIMEOUT", 1, 3600,
+                     "a number of seconds", &request_timeout) ||
+        serve_number(invocation, "idle-timeout", "BLOODOPS_IDLE_TIMEOUT", 1, 3600,
+                     "a number of seconds", &idle_timeout) ||
+        serve_number(invocation, "max-uri-length", "BLOODOPS_MAX_URI_LENGTH", 256, 16384,
+                     "a number of bytes", &max_uri) ||
+        serve_number(invocation, "max-query-parameters", "BLOODOPS_MAX_QUERY_PARAMETERS", 1, 1000,
+                     "a number", &max_parameters))
+        return CLI_USAGE;
     http_config config = {
         .listen = listen && *listen ? listen : "127.0.0.1:8080",
         .db_location = invocation->db_location,
-        .body_limit = 1024 * 1024,
-        .threads = (unsigned)(processors > 2 ? processors : 2),
+        .body_limit = (size_t)body_limit,
+        .threads = (unsigned)threads,
+        .max_connections = (unsigned)max_connections,
+        .max_connections_per_address = (unsigned)per_address,
+        .request_timeout = (unsigned)request_timeout,
+        .idle_timeout = (unsigned)idle_timeout,
+        .max_uri_length = (size_t)max_uri,
+        .max_query_parameters = (unsigned)max_parameters,
+        .trusted_proxies = proxies,
     };
-    if (threads_text) {
-        char *end = NULL;
-        long threads = strtol(threads_text, &end, 10);
-        if (!*threads_text || *end || threads < 1 || threads > 256) {
-            fprintf(stderr, "bloodops: --threads must be a number from 1 to 256\n");
-            return CLI_USAGE;
-        }
-        config.threads = (unsigned)threads;
-    }
-    if (limit_text) {
-        char *end = NULL;
-        long long limit = strtoll(limit_text, &end, 10);
-        if (!*limit_text || *end || limit < 1024 || limit > 1024LL * 1024 * 1024) {
-            fprintf(stderr, "bloodops: --body-limit must be a number of bytes from 1024 to 1 GiB\n");
-            return CLI_USAGE;
-        }
-        config.body_limit = (size_t)limit;
-    }
     if (http_serve(&config, &e))
         return cli_fail(&e);
     return CLI_OK;
@@ -149,14 +195,49 @@ static int run_backup(cli_invocation *invocation)
     cli_close(&ctx);
     if (rc)
         return cli_fail(&e);
-    printf("backed up %s to %s\n", invocation->db_location, invocation->positional[0]);
+    /* The copy passed SQLite's integrity check; its audit chain is walked
+     * too, so a backup is known to be whole before anyone needs it. */
+    db_conn *copy = NULL;
+    audit_verification verification;
+    if (db_open(invocation->positional[0], &copy, &e) ||
+        audit_verify(copy, &verification, &e)) {
+        db_close(copy);
+        return cli_fail(&e);
+    }
+    db_close(copy);
+    if (verification.first_bad_seq) {
+        fprintf(stderr, "bloodops: the copy's audit trail is BROKEN at record %" PRId64 ": %s\n",
+                verification.first_bad_seq, verification.problem);
+        return CLI_FAILED;
+    }
+    printf("backed up %s to %s: integrity ok, audit trail intact (%" PRId64 " records)\n",
+           invocation->db_location, invocation->positional[0], verification.records_checked);
     return CLI_OK;
 }
 
 static const cli_option serve_options[] = {
-    {"listen", "HOST:PORT", "where to listen (BLOODOPS_LISTEN; default 127.0.0.1:8080; port 0 picks a free one)"},
-    {"threads", "N", "worker threads (default: the number of processors, at least 2)"},
-    {"body-limit", "BYTES", "largest request body accepted (default 1048576)"},
+    {"listen", "HOST:PORT",
+     "where to listen (BLOODOPS_LISTEN; default 127.0.0.1:8080; port 0 picks a free one)"},
+    {"threads", "N",
+     "worker threads (BLOODOPS_THREADS; default: the number of processors, at least 2)"},
+    {"body-limit", "BYTES", "largest request body accepted (BLOODOPS_BODY_LIMIT; default 1048576)"},
+    {"max-connections", "N",
+     "connections open at once, all clients (BLOODOPS_MAX_CONNECTIONS; default 4096)"},
+    {"max-connections-per-address", "N",
+     "connections open at once from one client address, 0 for no limit "
+     "(BLOODOPS_MAX_CONNECTIONS_PER_ADDRESS; default 256; trusted proxies have none)"},
+    {"request-timeout", "SECONDS",
+     "time to send a request's headers and body, from its first line "
+     "(BLOODOPS_REQUEST_TIMEOUT; default 30)"},
+    {"idle-timeout", "SECONDS",
+     "time a connection may stay silent, or take to send a request line "
+     "(BLOODOPS_IDLE_TIMEOUT; default 30)"},
+    {"max-uri-length", "BYTES",
+     "longest path and query string, else 414 (BLOODOPS_MAX_URI_LENGTH; default 8192)"},
+    {"max-query-parameters", "N",
+     "most query parameters, else 400 (BLOODOPS_MAX_QUERY_PARAMETERS; default 100)"},
+    {"trusted-proxy", "ADDR[,ADDR]",
+     "proxies whose X-Forwarded-For names the client (BLOODOPS_TRUSTED_PROXY; default none)"},
     {0}};
 
 const cli_command cli_commands_system[] = {

@@ -33,6 +33,11 @@ typedef struct http_request {
     auth_session session;
     service_context service; /* db + actor, ready for service calls */
     const char *idempotency_key;
+    /* Who sent the request, as text ("127.0.0.1", "2001:db8::7"), never
+     * NULL: the socket's peer address, or, when the peer is a trusted
+     * proxy (http_config.trusted_proxies), the last address of its
+     * X-Forwarded-For header (the client the proxy saw). */
+    const char *client_address;
 } http_request;
 
 typedef struct http_response {
@@ -51,6 +56,7 @@ typedef struct http_response {
     char *set_cookie;       /* arena string or NULL */
     const char *allow;      /* Allow header for 405 */
     int replayed;           /* answer replayed for an Idempotency-Key */
+    long retry_after;       /* > 0: a Retry-After header, in seconds (429, 503) */
     /* Caching of the web application's files (web.c). */
     const char *cache_control;    /* NULL: "no-store" */
     const char *content_encoding; /* "gzip" or NULL */
@@ -97,7 +103,11 @@ int http_query_page(http_request *request, service_page *page, err *e);
 
 /* Check the JSON body against the fields a route accepts: it must be an
  * object, every field must be known, of the right type, and the required
- * ones present. Errors name the field.
+ * ones present; a required FIELD_STRING must also hold a visible character
+ * ("" or "   " is refused as "is required"). Errors name the field. (What
+ * no string of any body may hold, router.c refuses as it parses the body:
+ * bytes that are not UTF-8, NUL, bidirectional controls outside
+ * passwords.)
  *
  * FIELD_INTEGER_TEXT accepts a whole number as a JSON integer or as a
  * string (the service parses the string and names the field when it is not
@@ -159,15 +169,38 @@ int http_web_serve(const char *method, const char *path, const char *accept_enco
  * CSRF and role, parse the body, run the handler. */
 void http_dispatch(http_request *request, http_response *response);
 
+/* What `bloodops serve` runs with (defaults in HTTP_DEFAULT_*, set by
+ * cli/cmd_system.c from its options and environment variables). */
 typedef struct {
     const char *listen;      /* "127.0.0.1:8080" */
     const char *db_location; /* every worker thread opens its own connection */
     size_t body_limit;       /* bytes */
     unsigned threads;
+    unsigned max_connections;             /* open at once, all clients together */
+    /* Open at once from one address, 0: no limit. A trusted proxy has
+     * none: it speaks for many clients. */
+    unsigned max_connections_per_address;
+    unsigned request_timeout;   /* seconds to receive a request's headers and body */
+    unsigned idle_timeout;      /* seconds a connection may stay silent */
+    size_t max_uri_length;      /* bytes of path and query string; longer: 414 */
+    unsigned max_query_parameters; /* more: 400 */
+    /* Addresses whose X-Forwarded-For is believed ("10.0.0.5,10.0.0.6"),
+     * or NULL/"" for none. */
+    const char *trusted_proxies;
 } http_config;
 
+enum {
+    HTTP_DEFAULT_MAX_CONNECTIONS = 4096,
+    HTTP_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256,
+    HTTP_DEFAULT_REQUEST_TIMEOUT = 30,
+    HTTP_DEFAULT_IDLE_TIMEOUT = 30,
+    HTTP_DEFAULT_MAX_URI_LENGTH = 8192,
+    HTTP_DEFAULT_MAX_QUERY_PARAMETERS = 100,
+};
+
 /* Serve until SIGINT or SIGTERM; returns 0 after a clean shutdown. Prints
- * the URL it listens on to stdout once ready. */
+ * the URL it listens on to stdout once ready. ERR_INVALID naming the
+ * setting ("listen", "trusted-proxy") when the configuration is wrong. */
 int http_serve(const http_config *config, err *e);
 
 #endif

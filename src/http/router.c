@@ -1,6 +1,9 @@
 /*
  * router.c - from a complete request to a handler: route lookup, session,
- * CSRF and role checks, JSON body parsing and validation, the error envelope.
+ * CSRF and role checks, JSON body parsing and validation (texts that are
+ * not UTF-8, hold a NUL or a bidirectional control refused naming their
+ * field), the error envelope (with the Retry-After of a refusal that
+ * passes with time).
  *
  * The permission check happens here, before any handler runs, for every
  * route: a route's entry in its table names the roles allowed, so no handler
@@ -14,6 +17,7 @@
 #include <strings.h>
 #include <time.h>
 #include "base/date.h"
+#include "base/utf8.h"
 #include "http/dispatch.h"
 #include "service/idempotency.h"
 #include "base/log.h"
@@ -57,6 +61,7 @@ void http_reply(http_response *response, unsigned status, json_t *json)
     response->body_length = 0;
     response->body_static = 0;
     response->content_type = NULL;
+    response->retry_after = 0;
     response->status = status;
     response->json = json;
 }
@@ -108,13 +113,50 @@ void http_reply_result(http_response *response, unsigned status, int rc, json_t 
         http_reply(response, status, result);
 }
 
+/* `text` made valid UTF-8 in `out` (at least as large): a byte that begins
+ * no character becomes '?', a character cut short at the end is dropped.
+ * An error may quote what a client sent (a path, a member's name, the
+ * piece of a body jansson shows), and JSON holds only UTF-8: without this
+ * the envelope could not be written at all. */
+static const char *utf8_clean(const char *text, char *out, size_t size)
+{
+    snprintf(out, size, "%s", text);
+    size_t length = strlen(out);
+    for (size_t at = 0;;) {
+        long bad = utf8_invalid_at(out + at, length - at);
+        if (bad < 0)
+            break;
+        at += (size_t)bad;
+        unsigned char lead = (unsigned char)out[at];
+        size_t need = (lead & 0xE0) == 0xC0   ? 2
+                      : (lead & 0xF0) == 0xE0 ? 3
+                      : (lead & 0xF8) == 0xF0 ? 4
+                                              : 0;
+        size_t rest = length - at;
+        int cut_short = need && rest < need;
+        for (size_t i = 1; cut_short && i < rest; i++)
+            cut_short = ((unsigned char)out[at + i] & 0xC0) == 0x80;
+        if (cut_short) {
+            out[at] = '\0';
+            break;
+        }
+        out[at++] = '?';
+    }
+    return out;
+}
+
 void http_reply_error(http_response *response, const err *e)
 {
+    char message[sizeof e->message], field[sizeof e->field];
     json_t *error = json_pack("{s:s, s:s}", "code", err_code_name(e->code), "message",
-                              e->message[0] ? e->message : err_code_name(e->code));
+                              e->message[0] ? utf8_clean(e->message, message, sizeof message)
+                                            : err_code_name(e->code));
     if (e->field[0])
-        json_object_set_new(error, "field", json_string(e->field));
+        json_object_set_new(error, "field", json_string(utf8_clean(e->field, field, sizeof field)));
     http_reply(response, http_status_of(e->code), json_pack("{s:o}", "error", error));
+    /* A refusal that passes with time says when (server.c: Retry-After). */
+    if ((e->code == ERR_THROTTLED || e->code == ERR_BUSY) && e->retry_after > 0)
+        response->retry_after = e->retry_after;
 }
 
 const char *http_query(http_request *request, const char *name)
@@ -153,6 +195,320 @@ static const char *type_name(http_field_type type)
     return "?";
 }
 
+/* --- text inside a body ---------------------------------------------------
+ *
+ * Every string of a parsed body is valid UTF-8 without NUL (jansson refuses
+ * the rest); what it may still hold and must not is checked here. */
+
+/* The code point at the start of valid UTF-8 text, and its length. */
+static uint32_t code_point_at(const unsigned char *text, size_t *length)
+{
+    unsigned char lead = text[0];
+    if (lead < 0x80) {
+        *length = 1;
+        return lead;
+    }
+    if ((lead & 0xE0) == 0xC0) {
+        *length = 2;
+        return ((uint32_t)(lead & 0x1F) << 6) | (text[1] & 0x3Fu);
+    }
+    if ((lead & 0xF0) == 0xE0) {
+        *length = 3;
+        return ((uint32_t)(lead & 0x0F) << 12) | ((uint32_t)(text[1] & 0x3F) << 6) |
+               (text[2] & 0x3Fu);
+    }
+    *length = 4;
+    return ((uint32_t)(lead & 0x07) << 18) | ((uint32_t)(text[1] & 0x3F) << 12) |
+           ((uint32_t)(text[2] & 0x3F) << 6) | (text[3] & 0x3Fu);
+}
+
+/* Characters that show nothing: controls, spaces of every width, joiners,
+ * direction marks, the byte order mark, Hangul fillers. */
+static int is_invisible(uint32_t c)
+{
+    return c <= 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0xAD || c == 0x34F || c == 0x61C ||
+           c == 0x115F || c == 0x1160 || c == 0x1680 || c == 0x180E ||
+           (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
+           (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0x3164 || c == 0xFEFF ||
+           c == 0xFFA0;
+}
+
+/* The Unicode bidirectional controls (embeddings, overrides, isolates and
+ * marks): stored in a name or a code they make it read other than it is
+ * ("Trojan Source", CVE-2021-42574). */
+static int is_bidi_control(uint32_t c)
+{
+    return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E ||
+           c == 0x200F || c == 0x61C;
+}
+
+static int text_has_visible_character(const char *text, size_t length)
+{
+    const unsigned char *at = (const unsigned char *)text;
+    for (size_t i = 0, step; i < length; i += step)
+        if (!is_invisible(code_point_at(at + i, &step)))
+            return 1;
+    return 0;
+}
+
+/* 0, or the first bidirectional control of the text. */
+static uint32_t text_bidi_control(const char *text, size_t length)
+{
+    const unsigned char *at = (const unsigned char *)text;
+    for (size_t i = 0, step; i < length; i += step) {
+        uint32_t c = code_point_at(at + i, &step);
+        if (is_bidi_control(c))
+            return c;
+    }
+    return 0;
+}
+
+/* Refuse a bidirectional control in any string of `value` (an element of
+ * an array, a member of an object, at any depth), naming where it is:
+ * "name", "lines[1].memo". Passwords are secrets, never shown: any
+ * character is theirs to use. */
+static int bidi_check(json_t *value, const char *path, err *e)
+{
+    if (json_is_string(value)) {
+        uint32_t c = text_bidi_control(json_string_value(value), json_string_length(value));
+        if (c)
+            return err_set(e, ERR_INVALID, *path ? path : NULL,
+                           "must not contain the bidirectional control character U+%04X: it "
+                           "makes a text read other than it is",
+                           (unsigned)c);
+        return 0;
+    }
+    char inner[ERR_FIELD_MAX + 24]; /* err_set keeps what fits */
+    if (json_is_object(value)) {
+        const char *key;
+        json_t *member;
+        json_object_foreach(value, key, member)
+        {
+            if (strstr(key, "password"))
+                continue;
+            if (*path)
+                snprintf(inner, sizeof inner, "%s.%s", path, key);
+            else
+                snprintf(inner, sizeof inner, "%s", key);
+            if (bidi_check(member, inner, e))
+                return -1;
+        }
+    } else if (json_is_array(value)) {
+        size_t index;
+        json_t *element;
+        json_array_foreach(value, index, element)
+        {
+            snprintf(inner, sizeof inner, "%s[%zu]", path, index);
+            if (bidi_check(element, inner, e))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* --- a body jansson refused: which string was at fault ---------------------
+ *
+ * jansson says where it stopped and why, but not in which field. When the
+ * fault is inside a string (bytes that are not UTF-8, a NUL written
+ * \u0000, a raw control character), this walk of the body's structure
+ * finds that string and the path to it, so the refusal can name the field.
+ * It trusts the structure only up to the fault: the caller uses its answer
+ * only when the fault comes no later than where jansson stopped. */
+
+enum { SCAN_DEPTH_MAX = 32 };
+
+typedef struct {
+    int is_object;
+    int expecting_key; /* objects: the next string is a member's name */
+    size_t index;      /* arrays: the element being read */
+    char key[ERR_FIELD_MAX];
+} scan_level;
+
+typedef struct {
+    size_t offset;       /* of the faulty byte in the body */
+    int in_key;          /* the fault is in a member's name */
+    char field[ERR_FIELD_MAX + 32];
+    char message[128];
+} body_fault;
+
+/* The length of the valid UTF-8 sequence at `at` (at most `left` bytes),
+ * or 0 when it is not one: overlong forms, surrogates and code points
+ * over U+10FFFF are not UTF-8 either. */
+static size_t utf8_sequence_length(const unsigned char *at, size_t left)
+{
+    unsigned char lead = at[0];
+    size_t length;
+    uint32_t c, minimum;
+    if (lead < 0x80)
+        return 1;
+    if ((lead & 0xE0) == 0xC0) {
+        length = 2, c = lead & 0x1Fu, minimum = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3, c = lead & 0x0Fu, minimum = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+        length = 4, c = lead & 0x07u, minimum = 0x10000;
+    } else {
+        return 0;
+    }
+    if (length > left)
+        return 0;
+    for (size_t i = 1; i < length; i++) {
+        if ((at[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (at[i] & 0x3Fu);
+    }
+    if (c < minimum || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    return length;
+}
+
+static void scan_path(const scan_level *levels, int depth, int with_last, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < depth; i++) {
+        if (i == depth - 1 && !with_last)
+            break;
+        int written;
+        if (levels[i].is_object)
+            written = snprintf(out + used, size - used, "%s%s", used ? "." : "", levels[i].key);
+        else
+            written = snprintf(out + used, size - used, "[%zu]", levels[i].index);
+        if (written < 0 || (size_t)written >= size - used)
+            return;
+        used += (size_t)written;
+    }
+}
+
+/* The value of four hexadecimal digits, or 0x10000 when they are not. */
+static unsigned hex4(const unsigned char *at)
+{
+    unsigned value = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = at[i];
+        unsigned digit = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                         : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                         : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                                : 16u;
+        if (digit > 15)
+            return 0x10000;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+/* Read the string whose opening quote is at body[start]; *end: just past
+ * its closing quote. Fills `fault` (offset, message) and returns 1 at the
+ * first thing in it that JSON text or bloodops does not allow. The text of
+ * a member's name is copied to `key` when it fits. */
+static int scan_string(const unsigned char *body, size_t length, size_t start, size_t *end,
+                       char *key, size_t key_size, body_fault *fault)
+{
+    size_t i = start + 1, kept = 0;
+    while (i < length && body[i] != '"') {
+        unsigned char c = body[i];
+        size_t step = 1;
+        if (c == '\\') {
+            step = 2;
+            if (i + 5 < length && body[i + 1] == 'u' && memcmp(body + i + 2, "0000", 4) == 0) {
+                fault->offset = i;
+                snprintf(fault->message, sizeof fault->message,
+                         "must not contain a NUL character (\\u0000)");
+                return 1;
+            }
+            if (i + 5 < length && body[i + 1] == 'u') {
+                step = 6;
+                /* UTF-16 in escapes: a high surrogate must be followed by a
+                 * low one, and a low one must follow a high one. */
+                unsigned unit = hex4(body + i + 2);
+                int paired = i + 11 < length && body[i + 6] == '\\' && body[i + 7] == 'u' &&
+                             hex4(body + i + 8) >= 0xDC00 && hex4(body + i + 8) <= 0xDFFF;
+                if ((unit >= 0xD800 && unit <= 0xDBFF && !paired) ||
+                    (unit >= 0xDC00 && unit <= 0xDFFF)) {
+                    fault->offset = i;
+                    snprintf(fault->message, sizeof fault->message,
+                             "is not valid Unicode: \\u%04X is half of a surrogate pair", unit);
+                    return 1;
+                }
+                if (unit >= 0xD800 && unit <= 0xDBFF)
+                    step = 12;
+            }
+        } else if (c < 0x20) {
+            fault->offset = i;
+            if (c == 0)
+                snprintf(fault->message, sizeof fault->message,
+                         "must not contain a NUL character (byte 0x00)");
+            else
+                snprintf(fault->message, sizeof fault->message,
+                         "must not contain the raw control character 0x%02X: escape it", c);
+            return 1;
+        } else if (c >= 0x80) {
+            step = utf8_sequence_length(body + i, length - i);
+            if (!step) {
+                fault->offset = i;
+                snprintf(fault->message, sizeof fault->message,
+                         "is not valid UTF-8 (byte 0x%02X at position %zu of the body)", c, i);
+                return 1;
+            }
+        }
+        if (key && kept + step < key_size && c != '\\') {
+            memcpy(key + kept, body + i, step);
+            kept += step;
+        }
+        i += step;
+    }
+    if (key)
+        key[kept < key_size ? kept : key_size - 1] = '\0';
+    *end = i + 1;
+    return 0;
+}
+
+/* 1 with `fault` filled when a string of the body holds what makes it
+ * unreadable; 0 when none does (the body is wrong some other way). */
+static int body_fault_find(const char *text, size_t length, body_fault *fault)
+{
+    const unsigned char *body = (const unsigned char *)text;
+    scan_level levels[SCAN_DEPTH_MAX];
+    int depth = 0;
+    memset(fault, 0, sizeof *fault);
+    for (size_t i = 0; i < length;) {
+        unsigned char c = body[i];
+        scan_level *top = depth ? &levels[depth - 1] : NULL;
+        if (c == '{' || c == '[') {
+            if (depth == SCAN_DEPTH_MAX)
+                return 0;
+            memset(&levels[depth], 0, sizeof levels[depth]);
+            levels[depth].is_object = c == '{';
+            levels[depth].expecting_key = c == '{';
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth)
+                depth--;
+        } else if (c == ',' && top) {
+            if (top->is_object)
+                top->expecting_key = 1;
+            else
+                top->index++;
+        } else if (c == ':' && top && top->is_object) {
+            top->expecting_key = 0;
+        } else if (c == '"') {
+            int is_key = top && top->is_object && top->expecting_key;
+            size_t end;
+            if (scan_string(body, length, i, &end, is_key ? top->key : NULL,
+                            is_key ? sizeof top->key : 0, fault)) {
+                fault->in_key = is_key;
+                /* A member's name at fault: the object holding it is named. */
+                scan_path(levels, depth, !is_key, fault->field, sizeof fault->field);
+                return 1;
+            }
+            i = end;
+            continue;
+        }
+        i++;
+    }
+    return 0;
+}
+
 /* The name of `key` inside `prefix` ("lines[1]" + "amount"), for errors. */
 static const char *field_path(char *out, size_t size, const char *prefix, const char *key)
 {
@@ -167,7 +523,8 @@ static const char *field_path(char *out, size_t size, const char *prefix, const 
  * the body itself, "lines[1]" for an element of an array). */
 static int object_check(json_t *object, const http_field *fields, const char *prefix, err *e)
 {
-    char name[ERR_FIELD_MAX];
+    /* Longer than a field may be: err_set cuts it, on a character boundary. */
+    char name[ERR_FIELD_MAX * 2];
     if (!json_is_object(object)) {
         if (!*prefix)
             return err_set(e, ERR_INVALID, NULL, "the request body must be a JSON object");
@@ -201,17 +558,26 @@ static int object_check(json_t *object, const http_field *fields, const char *pr
             json_t *element;
             json_array_foreach(value, index, element)
             {
-                char element_name[ERR_FIELD_MAX + 24]; /* err_set keeps what fits */
+                char element_name[sizeof name + 24]; /* err_set keeps what fits */
                 snprintf(element_name, sizeof element_name, "%s[%zu]", name, index);
                 if (object_check(element, field->items, element_name, e))
                     return -1;
             }
         }
     }
-    for (const http_field *field = fields; field->name; field++)
-        if (field->required && !json_object_get(object, field->name))
+    for (const http_field *field = fields; field->name; field++) {
+        if (!field->required)
+            continue;
+        json_t *given = json_object_get(object, field->name);
+        if (!given)
             return err_set(e, ERR_INVALID, field_path(name, sizeof name, prefix, field->name),
                            "is required");
+        /* A required text must say something: spaces alone say nothing. */
+        if (field->type == FIELD_STRING && json_is_string(given) &&
+            !text_has_visible_character(json_string_value(given), json_string_length(given)))
+            return err_set(e, ERR_INVALID, field_path(name, sizeof name, prefix, field->name),
+                           "is required: it must not be empty or only spaces");
+    }
     return 0;
 }
 
@@ -368,10 +734,22 @@ static int parse_body(http_request *request, err *e)
     json_error_t parse_error;
     request->json = json_loadb(request->body, request->body_length, JSON_REJECT_DUPLICATES,
                                &parse_error);
-    if (!request->json)
+    if (!request->json) {
+        /* Bytes that are not UTF-8 or a NUL inside a string: name the
+         * field they are in rather than only where jansson stopped. */
+        body_fault fault;
+        if (body_fault_find(request->body, request->body_length, &fault) &&
+            fault.offset <= (size_t)parse_error.position) {
+            if (fault.in_key)
+                return err_set(e, ERR_INVALID, fault.field[0] ? fault.field : NULL,
+                               "a field name %s", fault.message);
+            return err_set(e, ERR_INVALID, fault.field[0] ? fault.field : NULL, "%s",
+                           fault.message);
+        }
         return err_set(e, ERR_INVALID, NULL, "malformed JSON at line %d, column %d: %s",
                        parse_error.line, parse_error.column, parse_error.text);
-    return 0;
+    }
+    return bidi_check(request->json, "", e);
 }
 
 /* A POST with an Idempotency-Key: replay the remembered answer, or run the

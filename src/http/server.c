@@ -35,6 +35,30 @@
  * SIGINT and SIGTERM stop accepting, stop the sweep, let requests in flight
  * finish (up to 10 s; those waiting for their commit too) and close
  * everything.
+ *
+ * Limits, so that no client can keep the others out (http_config, set by
+ * `bloodops serve`; docs/operations.md):
+ * - connections open at once: in all (libmicrohttpd closes one over the
+ *   limit as soon as it is accepted), and per client address (counted
+ *   here, as libmicrohttpd's own count could not spare a trusted proxy,
+ *   which speaks for many clients: one over the limit is told 503 and
+ *   closed at once);
+ * - a deadline for each request: its headers and body must have arrived
+ *   within request_timeout seconds of its request line, and the request
+ *   line within idle_timeout of the connection becoming idle. libmicrohttpd
+ *   only times out silence, which a client sending a byte now and then
+ *   never is, so every connection is watched (connection_watch, from the
+ *   connection-start notice to the close notice) and a watchdog thread
+ *   answers 408 to one past its deadline and shuts its socket down, which
+ *   makes libmicrohttpd close it;
+ * - the request target: longer than max_uri_length, 414; more than
+ *   max_query_parameters, 400. Both are seen in the URI callback, before
+ *   libmicrohttpd parses the query string, which it could not do in its
+ *   connection's memory for some hundreds of parameters (it then closed
+ *   the connection without an answer, or not at all).
+ * Each request knows its client's address (http_request.client_address):
+ * the socket's peer, or the last address of X-Forwarded-For when the peer
+ * is one of the trusted proxies.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,16 +67,20 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "base/buffer.h"
 #include "base/log.h"
 #include "http/dispatch.h"
+#include "service/auth.h"
 #include "service/unit.h"
 #include "store/db.h"
 #include "store/group_commit.h"
@@ -68,6 +96,8 @@ typedef struct {
     db_writer_job job;
     const http_route *route;
     struct MHD_Connection *suspended; /* set while its answer waits */
+    struct connection_watch *watch;   /* of its connection, or NULL */
+    int received;                     /* its body is complete */
 } request_state;
 
 static const http_config *server_config;
@@ -102,6 +132,507 @@ static db_conn *thread_db(err *e)
     db_read_snapshots_keep(conn);
     pthread_setspecific(thread_db_key, conn);
     return conn;
+}
+
+/* --- connections: their deadlines and their client's address ------------- */
+
+typedef enum { WATCH_IDLE, WATCH_RECEIVING, WATCH_ANSWERING } watch_phase;
+
+/* One per open connection, from libmicrohttpd's start notice to its close
+ * notice (its socket context). `phase`, `deadline_ms` and `cut` are shared
+ * with the watchdog under `watches.lock`; the rest belongs to the worker
+ * thread that serves the connection. */
+typedef struct connection_watch {
+    struct connection_watch *prev, *next;               /* every watch */
+    struct connection_watch *same_prev, *same_next;     /* its address bucket */
+    int listed;          /* in the lists (a refused connection is not) */
+    int refused;         /* over its address's limit: closed at once */
+    int fd;
+    watch_phase phase;
+    int64_t deadline_ms; /* CLOCK_MONOTONIC; 0: none (an answer is on its way) */
+    int cut;             /* the watchdog shut it down */
+    int peer_trusted;    /* the peer is a trusted proxy */
+    struct in6_addr address; /* the peer's (IPv4 mapped) */
+    char peer[INET6_ADDRSTRLEN];
+    /* What the URI callback found wrong with the request target (0, or
+     * 414 / 400), answered when the request reaches on_request. */
+    unsigned target_problem;
+    size_t target_length;
+    unsigned target_parameters;
+} connection_watch;
+
+enum { TRUSTED_PROXIES_MAX = 16, WATCHDOG_PERIOD_MS = 200, ADDRESS_BUCKETS = 1024 };
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    connection_watch *head;
+    /* The watches by their peer's address, to count a client's connections. */
+    connection_watch *by_address[ADDRESS_BUCKETS];
+    pthread_t thread;
+    int running, stop;
+} watches = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The trusted proxies, parsed once: IPv4 as IPv4-mapped IPv6. */
+static struct in6_addr trusted_proxies[TRUSTED_PROXIES_MAX];
+static int trusted_proxy_count;
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Warnings a client can cause at will (each refused connection, each of
+ * libmicrohttpd's messages) are logged at most a few a second; how many
+ * were left out is logged with the next one. Returns 1 when this one may
+ * be logged. */
+enum { WARNINGS_PER_SECOND = 5 };
+static struct {
+    pthread_mutex_t lock;
+    int64_t second;
+    unsigned logged, dropped;
+} warnings = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int log_budget(void)
+{
+    unsigned dropped_before = 0;
+    pthread_mutex_lock(&warnings.lock);
+    int64_t second = monotonic_ms() / 1000;
+    if (second != warnings.second) {
+        dropped_before = warnings.dropped;
+        warnings.second = second;
+        warnings.logged = 0;
+        warnings.dropped = 0;
+    }
+    int allowed = warnings.logged < WARNINGS_PER_SECOND;
+    if (allowed)
+        warnings.logged++;
+    else
+        warnings.dropped++;
+    pthread_mutex_unlock(&warnings.lock);
+    if (dropped_before)
+        log_warn("%u more warnings about connections were not logged", dropped_before);
+    return allowed;
+}
+
+/* Addresses are kept as IPv6 ones, IPv4 mapped (::ffff:a.b.c.d), so that
+ * both families compare alike. */
+static void address_map_v4(const struct in_addr *v4, struct in6_addr *out)
+{
+    memset(out, 0, sizeof *out);
+    out->s6_addr[10] = 0xff;
+    out->s6_addr[11] = 0xff;
+    memcpy(&out->s6_addr[12], v4, 4);
+}
+
+/* The text of an IPv4 or IPv6 address; 0 on success. */
+static int address_parse(const char *text, struct in6_addr *out)
+{
+    struct in_addr v4;
+    if (inet_pton(AF_INET, text, &v4) == 1) {
+        address_map_v4(&v4, out);
+        return 0;
+    }
+    return inet_pton(AF_INET6, text, out) == 1 ? 0 : -1;
+}
+
+/* The canonical text of an address in `out` (INET6_ADDRSTRLEN bytes):
+ * IPv4 (mapped or not) as a.b.c.d. */
+static void address_text(const struct in6_addr *address, char *out)
+{
+    if (IN6_IS_ADDR_V4MAPPED(address))
+        inet_ntop(AF_INET, &address->s6_addr[12], out, INET6_ADDRSTRLEN);
+    else
+        inet_ntop(AF_INET6, address, out, INET6_ADDRSTRLEN);
+}
+
+/* "ADDR[,ADDR...]": the proxies whose X-Forwarded-For is believed. */
+static int trusted_proxies_parse(const char *list, err *e)
+{
+    trusted_proxy_count = 0;
+    const char *at = list ? list : "";
+    while (*at) {
+        size_t length = strcspn(at, ",");
+        char item[INET6_ADDRSTRLEN + 8];
+        const char *start = at, *end = at + length;
+        while (start < end && (*start == ' ' || *start == '\t'))
+            start++;
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if (end > start) {
+            if ((size_t)(end - start) >= sizeof item || trusted_proxy_count == TRUSTED_PROXIES_MAX)
+                return err_set(e, ERR_INVALID, "trusted-proxy",
+                               "at most %d addresses, each an IPv4 or IPv6 address",
+                               TRUSTED_PROXIES_MAX);
+            memcpy(item, start, (size_t)(end - start));
+            item[end - start] = '\0';
+            if (address_parse(item, &trusted_proxies[trusted_proxy_count]))
+                return err_set(e, ERR_INVALID, "trusted-proxy",
+                               "'%s' is not an IPv4 or IPv6 address", item);
+            trusted_proxy_count++;
+        }
+        at += length;
+        if (*at == ',')
+            at++;
+    }
+    return 0;
+}
+
+/* The peer of a socket: its address, as text, and whether it is a trusted
+ * proxy. */
+static void peer_describe(const struct sockaddr *peer, connection_watch *watch)
+{
+    if (peer && peer->sa_family == AF_INET) {
+        address_map_v4(&((const struct sockaddr_in *)(const void *)peer)->sin_addr,
+                       &watch->address);
+    } else if (peer && peer->sa_family == AF_INET6) {
+        watch->address = ((const struct sockaddr_in6 *)(const void *)peer)->sin6_addr;
+    } else {
+        snprintf(watch->peer, sizeof watch->peer, "unknown");
+        return;
+    }
+    address_text(&watch->address, watch->peer);
+    for (int i = 0; i < trusted_proxy_count; i++)
+        if (memcmp(&trusted_proxies[i], &watch->address, sizeof watch->address) == 0)
+            watch->peer_trusted = 1;
+}
+
+/* An idle connection is libmicrohttpd's to time out when it is silent; the
+ * watchdog cuts one that is not, a second later. */
+static int64_t idle_deadline(int64_t now)
+{
+    return now + (int64_t)server_config->idle_timeout * 1000 + 1000;
+}
+
+/* Set what a connection is doing, and so its deadline. Returns 1 when the
+ * watchdog has already cut the connection: its request must not run. */
+static int watch_phase_set(connection_watch *watch, watch_phase phase)
+{
+    if (!watch)
+        return 0;
+    int64_t now = monotonic_ms();
+    pthread_mutex_lock(&watches.lock);
+    watch->phase = phase;
+    switch (phase) {
+    case WATCH_IDLE: watch->deadline_ms = idle_deadline(now); break;
+    case WATCH_RECEIVING:
+        watch->deadline_ms = now + (int64_t)server_config->request_timeout * 1000;
+        break;
+    case WATCH_ANSWERING: watch->deadline_ms = 0; break;
+    }
+    int cut = watch->cut;
+    pthread_mutex_unlock(&watches.lock);
+    return cut;
+}
+
+static int watch_cut(connection_watch *watch)
+{
+    if (!watch)
+        return 0;
+    pthread_mutex_lock(&watches.lock);
+    int cut = watch->cut;
+    pthread_mutex_unlock(&watches.lock);
+    return cut;
+}
+
+static connection_watch *watch_of(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+static unsigned address_bucket(const struct in6_addr *address)
+{
+    uint32_t hash = 2166136261u; /* FNV-1a */
+    for (int i = 0; i < 16; i++)
+        hash = (hash ^ address->s6_addr[i]) * 16777619u;
+    return hash % ADDRESS_BUCKETS;
+}
+
+/* Connections open from `address` (under the lock). */
+static unsigned address_connections(const struct in6_addr *address)
+{
+    unsigned count = 0;
+    for (const connection_watch *other = watches.by_address[address_bucket(address)]; other;
+         other = other->same_next)
+        if (memcmp(&other->address, address, sizeof *address) == 0)
+            count++;
+    return count;
+}
+
+/* What a client over its limit of connections is told, if it reads before
+ * the connection closes (made by watchdog_start). */
+#define TOO_MANY_CONNECTIONS_BODY                                                                  \
+    "{\"error\":{\"code\":\"busy\",\"message\":\"too many connections from your address: "     \
+    "close some, then try again\"}}"
+static char too_many_connections_answer[512];
+
+/* libmicrohttpd's notice of a connection accepted or closed. A connection
+ * over its address's limit (a trusted proxy has none) is shut down at
+ * once, so libmicrohttpd closes it without serving anything on it. The
+ * socket is closed only after the close notice, which removes the watch
+ * under the lock: the watchdog never touches a descriptor that was closed. */
+static void on_connection(void *closure, struct MHD_Connection *connection, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    connection_watch *watch = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        watch = calloc(1, sizeof *watch);
+        if (!watch)
+            return;
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        watch->fd = info ? info->connect_fd : -1;
+        info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        peer_describe(info ? info->client_addr : NULL, watch);
+        watch->phase = WATCH_IDLE;
+        watch->deadline_ms = idle_deadline(monotonic_ms());
+        *socket_context = watch;
+        unsigned limit = server_config->max_connections_per_address;
+        unsigned open = 0;
+        pthread_mutex_lock(&watches.lock);
+        if (limit && !watch->peer_trusted)
+            open = address_connections(&watch->address);
+        if (limit && !watch->peer_trusted && open >= limit) {
+            watch->refused = 1;
+        } else {
+            watch->listed = 1;
+            watch->next = watches.head;
+            if (watches.head)
+                watches.head->prev = watch;
+            watches.head = watch;
+            connection_watch **bucket = &watches.by_address[address_bucket(&watch->address)];
+            watch->same_next = *bucket;
+            if (*bucket)
+                (*bucket)->same_prev = watch;
+            *bucket = watch;
+        }
+        pthread_mutex_unlock(&watches.lock);
+        if (watch->refused && watch->fd >= 0) {
+            ssize_t sent = send(watch->fd, too_many_connections_answer,
+                                strlen(too_many_connections_answer), MSG_NOSIGNAL | MSG_DONTWAIT);
+            (void)sent; /* best effort: the client may not be reading yet */
+            shutdown(watch->fd, SHUT_RDWR);
+            if (log_budget())
+                log_warn("refused a connection from %s: it has %u open already, the limit of "
+                         "one address",
+                         watch->peer, open);
+        }
+        return;
+    }
+    if (!watch)
+        return;
+    pthread_mutex_lock(&watches.lock);
+    if (watch->listed) {
+        if (watch->prev)
+            watch->prev->next = watch->next;
+        else
+            watches.head = watch->next;
+        if (watch->next)
+            watch->next->prev = watch->prev;
+        if (watch->same_prev)
+            watch->same_prev->same_next = watch->same_next;
+        else
+            watches.by_address[address_bucket(&watch->address)] = watch->same_next;
+        if (watch->same_next)
+            watch->same_next->same_prev = watch->same_prev;
+    }
+    pthread_mutex_unlock(&watches.lock);
+    free(watch);
+    *socket_context = NULL;
+}
+
+/* What a client too slow to send its request is told, written straight to
+ * the socket just before it is shut down (nothing else is being written
+ * to a connection still receiving its request). Made by watchdog_start. */
+#define REQUEST_TIMEOUT_BODY                                                                       \
+    "{\"error\":{\"code\":\"request_timeout\",\"message\":\"the request did not arrive "       \
+    "in time: send it whole, without pauses\"}}"
+static char request_timeout_answer[512];
+
+/* Every WATCHDOG_PERIOD_MS: shut down the connections past their deadline. */
+static void *watchdog_main(void *unused)
+{
+    pthread_mutex_lock(&watches.lock);
+    while (!watches.stop) {
+        int64_t now = monotonic_ms();
+        for (connection_watch *watch = watches.head; watch; watch = watch->next) {
+            if (watch->cut || !watch->deadline_ms || now < watch->deadline_ms || watch->fd < 0)
+                continue;
+            watch->cut = 1;
+            if (watch->phase == WATCH_RECEIVING) {
+                ssize_t sent = send(watch->fd, request_timeout_answer,
+                                    strlen(request_timeout_answer), MSG_NOSIGNAL | MSG_DONTWAIT);
+                (void)sent; /* a client that reads nothing gets nothing */
+            }
+            shutdown(watch->fd, SHUT_RDWR);
+            if (!log_budget())
+                continue;
+            if (watch->phase == WATCH_RECEIVING)
+                log_warn("closed a connection from %s: its request did not arrive within %u s",
+                         watch->peer, server_config->request_timeout);
+            else
+                log_warn("closed a connection from %s: no whole request line within %u s",
+                         watch->peer, server_config->idle_timeout + 1);
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += WATCHDOG_PERIOD_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&watches.wake, &watches.lock, &until);
+    }
+    pthread_mutex_unlock(&watches.lock);
+    return unused;
+}
+
+static int watchdog_start(err *e)
+{
+    snprintf(request_timeout_answer, sizeof request_timeout_answer,
+             "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+             "Content-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
+             "Content-Length: %zu\r\n\r\n%s",
+             strlen(REQUEST_TIMEOUT_BODY), REQUEST_TIMEOUT_BODY);
+    snprintf(too_many_connections_answer, sizeof too_many_connections_answer,
+             "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
+             "Content-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\n"
+             "Content-Length: %zu\r\n\r\n%s",
+             strlen(TOO_MANY_CONNECTIONS_BODY), TOO_MANY_CONNECTIONS_BODY);
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&watches.wake, &attributes);
+    pthread_condattr_destroy(&attributes);
+    watches.stop = 0;
+    if (pthread_create(&watches.thread, NULL, watchdog_main, NULL) != 0)
+        return err_set(e, ERR_INTERNAL, NULL, "cannot start the connection watchdog");
+    watches.running = 1;
+    return 0;
+}
+
+static void watchdog_stop(void)
+{
+    if (!watches.running)
+        return;
+    pthread_mutex_lock(&watches.lock);
+    watches.stop = 1;
+    pthread_cond_signal(&watches.wake);
+    pthread_mutex_unlock(&watches.lock);
+    pthread_join(watches.thread, NULL);
+    watches.running = 0;
+}
+
+/* libmicrohttpd calls this with the request target as soon as the request
+ * line is in, before it parses the query string: the request's deadline
+ * starts, and a target over the limits is noted to be refused. Its query
+ * string is then cut off (the target is the connection's own buffer, which
+ * libmicrohttpd parses right after, in place): parsing it could exhaust
+ * the connection's memory, and nothing of it is used. */
+static void *on_request_target(void *closure, const char *uri, struct MHD_Connection *connection)
+{
+    connection_watch *watch = watch_of(connection);
+    if (!watch || watch->refused)
+        return NULL;
+    watch_phase_set(watch, WATCH_RECEIVING);
+    size_t length = strlen(uri);
+    /* Every piece between '&' counts, empty or not: libmicrohttpd keeps a
+     * record of each. */
+    unsigned parameters = 0;
+    char *query = strchr(uri, '?');
+    if (query && query[1]) {
+        parameters = 1;
+        for (const char *at = query + 1; *at; at++)
+            parameters += *at == '&';
+    }
+    watch->target_problem = 0;
+    watch->target_length = length;
+    watch->target_parameters = parameters;
+    if (length > server_config->max_uri_length)
+        watch->target_problem = 414;
+    else if (parameters > server_config->max_query_parameters)
+        watch->target_problem = 400;
+    if (watch->target_problem && query)
+        query[1] = '\0';
+    return NULL;
+}
+
+/* The last address of the X-Forwarded-For headers: what the nearest proxy
+ * appended, the client it saw. */
+typedef struct {
+    const char *last;
+} forwarded_search;
+
+static enum MHD_Result forwarded_header(void *closure, enum MHD_ValueKind kind, const char *key,
+                                        const char *value)
+{
+    if (key && value && strcasecmp(key, "X-Forwarded-For") == 0)
+        ((forwarded_search *)closure)->last = value;
+    return MHD_YES;
+}
+
+/* The client's address: the peer, or for a trusted proxy the address it
+ * forwarded (as canonical text; the peer when the header is missing or
+ * not an address). */
+static const char *client_address(struct MHD_Connection *connection, connection_watch *watch,
+                                  arena *a)
+{
+    if (!watch)
+        return "unknown";
+    if (!watch->peer_trusted)
+        return arena_strdup(a, watch->peer);
+    forwarded_search search = {0};
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, forwarded_header, &search);
+    if (!search.last)
+        return arena_strdup(a, watch->peer);
+    const char *start = strrchr(search.last, ',');
+    start = start ? start + 1 : search.last;
+    while (*start == ' ' || *start == '\t')
+        start++;
+    char item[INET6_ADDRSTRLEN + 16];
+    size_t length = strcspn(start, " \t");
+    if (length >= sizeof item)
+        length = sizeof item - 1;
+    memcpy(item, start, length);
+    item[length] = '\0';
+    /* "[2001:db8::1]:4711" and "192.0.2.1:4711" name a port too. */
+    char *text = item;
+    char *colon = strchr(text, ':');
+    if (*text == '[') {
+        text++;
+        char *close = strchr(text, ']');
+        if (close)
+            *close = '\0';
+    } else if (colon && colon == strrchr(text, ':') && strchr(text, '.')) {
+        *colon = '\0';
+    }
+    struct in6_addr address;
+    char canonical[INET6_ADDRSTRLEN];
+    if (address_parse(text, &address)) {
+        if (log_budget())
+            log_warn("X-Forwarded-For from %s does not end in an address: '%s'", watch->peer,
+                     item);
+        return arena_strdup(a, watch->peer);
+    }
+    address_text(&address, canonical);
+    return arena_strdup(a, canonical);
+}
+
+/* libmicrohttpd's own messages, as log lines. */
+static void on_server_message(void *closure, const char *format, va_list arguments)
+{
+    if (!log_budget())
+        return;
+    char text[512];
+    vsnprintf(text, sizeof text, format, arguments);
+    size_t length = strlen(text);
+    while (length && (text[length - 1] == '\n' || text[length - 1] == '\r'))
+        text[--length] = '\0';
+    log_warn("libmicrohttpd: %s", text);
 }
 
 /* The application's page shell may load scripts, styles and images from
@@ -180,7 +711,15 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, request_
         MHD_add_response_header(reply, "Allow", response->allow);
     if (response->replayed)
         MHD_add_response_header(reply, "Idempotent-Replayed", "true");
+    if (response->retry_after > 0 && (response->status == 429 || response->status == 503)) {
+        char seconds[24];
+        snprintf(seconds, sizeof seconds, "%ld", response->retry_after);
+        MHD_add_response_header(reply, "Retry-After", seconds);
+    }
     state->status = response->status;
+    /* An answer sent before the whole request came in (a refusal): what is
+     * left is the answer's, which no request deadline cuts short. */
+    watch_phase_set(state->watch, WATCH_ANSWERING);
     enum MHD_Result result = MHD_queue_response(connection, response->status, reply);
     MHD_destroy_response(reply);
     json_decref(response->json);
@@ -195,6 +734,31 @@ static enum MHD_Result reply_error_now(struct MHD_Connection *connection, reques
     err e;
     err_set(&e, code, NULL, "%s", message);
     http_reply_error(&response, &e);
+    return send_response(connection, state, &response);
+}
+
+/* A request target over the limits (on_request_target): 414 when it is
+ * too long, 400 when its query string has too many parameters. */
+static enum MHD_Result reply_target_problem(struct MHD_Connection *connection,
+                                            request_state *state, const connection_watch *watch)
+{
+    http_response response = {0};
+    err e;
+    if (watch->target_problem == 414) {
+        err_set(&e, ERR_INVALID, NULL,
+                "the request target (path and query string) is %zu bytes long: at most %zu are "
+                "accepted",
+                watch->target_length, server_config->max_uri_length);
+        http_reply_error(&response, &e);
+        response.status = 414;
+        json_object_set_new(json_object_get(response.json, "error"), "code",
+                            json_string("uri_too_long"));
+    } else {
+        err_set(&e, ERR_INVALID, NULL,
+                "the query string has %u parameters: at most %u are accepted",
+                watch->target_parameters, server_config->max_query_parameters);
+        http_reply_error(&response, &e);
+    }
     return send_response(connection, state, &response);
 }
 
@@ -252,7 +816,20 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         state->request.connection = connection;
         state->request.method = arena_strdup(state->request.arena, method);
         state->request.path = arena_strdup(state->request.arena, url);
+        state->watch = watch_of(connection);
+        state->request.client_address =
+            client_address(connection, state->watch, state->request.arena);
         *request_closure = state;
+        if (state->watch && state->watch->refused)
+            return MHD_NO; /* over its address's limit: closing */
+        if (watch_cut(state->watch))
+            return MHD_NO; /* past its deadline already: the 408 is sent */
+        if (state->watch && state->watch->target_problem) {
+            /* The query string was cut off in on_request_target. */
+            enum MHD_Result result = reply_target_problem(connection, state, state->watch);
+            state->watch->target_problem = 0;
+            return result;
+        }
         const char *declared =
             MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
         unsigned long long declared_length = declared ? strtoull(declared, NULL, 10) : 0;
@@ -277,6 +854,14 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         }
         *upload_data_size = 0;
         return MHD_YES;
+    }
+    /* The whole request is in: from here on it is answered, whatever the
+     * time, unless the watchdog cut it at its deadline an instant ago (the
+     * client was told 408, so nothing of it may run). */
+    if (!state->received) {
+        state->received = 1;
+        if (watch_phase_set(state->watch, WATCH_ANSWERING))
+            return MHD_NO;
     }
     if (state->too_large) {
         char message[96];
@@ -355,9 +940,14 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
 static void on_completed(void *closure, struct MHD_Connection *connection,
                          void **request_closure, enum MHD_RequestTerminationCode code)
 {
+    /* The connection waits for its next request line. */
+    connection_watch *watch = watch_of(connection);
+    int cut = watch_phase_set(watch, WATCH_IDLE);
     request_state *state = *request_closure;
     if (!state)
         return;
+    if (cut && !state->status)
+        state->status = 408; /* the watchdog's answer */
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     /* Hundredths of a millisecond, printed as integers ("0.42"): float
@@ -376,6 +966,7 @@ static void on_completed(void *closure, struct MHD_Connection *connection,
     log_field(&fields, "ms", number);
     log_field(&fields, "user",
               state->request.authenticated ? state->request.service.actor.username : "-");
+    log_field(&fields, "client", state->request.client_address);
     if (code != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         log_field(&fields, "terminated", "early");
     log_write(LOG_INFO, "request", buffer_text(&fields));
@@ -453,6 +1044,18 @@ static void sweep_run(db_writer_job *job, db_conn *db)
     service_context ctx = {.db = db, .actor = {.roles = ROLES_ALL}};
     snprintf(ctx.actor.username, sizeof ctx.actor.username, "system:expiry-sweep");
     sweep_work->rc = unit_expiry_sweep(&ctx, NULL, &sweep_work->result, &sweep_work->error);
+    /* Housekeeping rides along: sessions long expired, spent throttle counts. */
+    service_context housekeeping = ctx;
+    snprintf(housekeeping.actor.username, sizeof housekeeping.actor.username,
+             "system:housekeeping");
+    json_t *purged = NULL;
+    err purge_error;
+    if (auth_purge(&housekeeping, &purged, &purge_error))
+        log_error("session purge failed: %s", purge_error.message);
+    else if (sweep_work->result)
+        json_object_set_new(sweep_work->result, "purged", purged);
+    else
+        json_decref(purged);
 }
 
 static void sweep_done(db_writer_job *job)
@@ -487,8 +1090,13 @@ static void sweep_once(db_conn *db)
     if (work.rc)
         log_error("expiry sweep failed: %s", work.error.message);
     else
-        log_info("expiry sweep: %" JSON_INTEGER_FORMAT " units expired",
-                 json_integer_value(json_object_get(work.result, "expired")));
+        log_info("expiry sweep: %" JSON_INTEGER_FORMAT " units expired, %" JSON_INTEGER_FORMAT
+                 " sessions and %" JSON_INTEGER_FORMAT " throttle records purged",
+                 json_integer_value(json_object_get(work.result, "expired")),
+                 json_integer_value(json_object_get(json_object_get(work.result, "purged"),
+                                                    "sessions")),
+                 json_integer_value(json_object_get(json_object_get(work.result, "purged"),
+                                                    "throttle_records")));
     json_decref(work.result);
 }
 
@@ -551,10 +1159,56 @@ static void sweep_stop(void)
     sweep.running = 0;
 }
 
+/* Each connection is a file descriptor: raise the soft limit on them (as
+ * far as the hard limit allows) to cover max_connections and what the
+ * server opens besides (database files or sockets, epoll and wake-up
+ * descriptors of each thread). Returns the connections it allows: fewer
+ * than asked, with a warning, when the limit cannot be raised enough, as
+ * running out of descriptors would stop the server from accepting at all. */
+static unsigned open_files_allow(const http_config *config)
+{
+    struct rlimit limit;
+    rlim_t reserve = 64 + 8 * (rlim_t)config->threads;
+    rlim_t wanted = (rlim_t)config->max_connections + reserve;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return config->max_connections;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        struct rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max != RLIM_INFINITY && limit.rlim_max < wanted
+                              ? limit.rlim_max
+                              : wanted;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted)
+        return config->max_connections;
+    unsigned allowed = limit.rlim_cur > reserve + 16 ? (unsigned)(limit.rlim_cur - reserve) : 16;
+    log_warn("%u connections need %llu file descriptors and the limit is %llu (ulimit -n): "
+             "serving at most %u connections",
+             config->max_connections, (unsigned long long)wanted,
+             (unsigned long long)limit.rlim_cur, allowed);
+    return allowed;
+}
+
+/* The memory libmicrohttpd gives each connection for its request line,
+ * headers and query parameters: its default, 32 KiB, holds a target of
+ * 8 KiB with 100 parameters (about 64 bytes each once parsed) and a
+ * browser's headers; larger limits get more. */
+static size_t connection_memory(const http_config *config)
+{
+    size_t memory = 32 * 1024;
+    if (config->max_uri_length > 8192)
+        memory += 2 * (config->max_uri_length - 8192);
+    if (config->max_query_parameters > 100)
+        memory += 96 * (size_t)(config->max_query_parameters - 100);
+    return memory;
+}
+
 int http_serve(const http_config *config, err *e)
 {
     struct sockaddr_in address;
-    if (parse_listen(config->listen, &address, e) || sweep_seconds(&sweep.seconds, e))
+    if (parse_listen(config->listen, &address, e) || sweep_seconds(&sweep.seconds, e) ||
+        trusted_proxies_parse(config->trusted_proxies, e))
         return -1;
     /* Open (and migrate) once up front so that a bad database fails now,
      * not at the first request. */
@@ -575,15 +1229,31 @@ int http_serve(const http_config *config, err *e)
     signal(SIGPIPE, SIG_IGN);
     if (!db_is_postgres(config->db_location) && db_writer_open(config->db_location, &writer, e))
         return -1;
+    unsigned max_connections = open_files_allow(config);
+    if (watchdog_start(e)) {
+        db_writer_close(writer);
+        writer = NULL;
+        return -1;
+    }
 
+    /* The logger first, so that libmicrohttpd's messages about the other
+     * options come through it too. */
     struct MHD_Daemon *daemon = MHD_start_daemon(
         MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG,
-        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
-        MHD_OPTION_THREAD_POOL_SIZE, config->threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
+        0, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, on_server_message, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
+        MHD_OPTION_THREAD_POOL_SIZE, config->threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_request_target, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, config->idle_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, max_connections,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory(config),
         MHD_OPTION_END);
     if (!daemon) {
+        watchdog_stop();
         db_writer_close(writer);
         writer = NULL;
         return err_set(e, ERR_INTERNAL, "listen", "cannot listen on %s (in use, or not allowed?)",
@@ -591,6 +1261,7 @@ int http_serve(const http_config *config, err *e)
     }
     if (sweep_start(e)) {
         MHD_stop_daemon(daemon);
+        watchdog_stop();
         db_writer_close(writer);
         writer = NULL;
         return -1;
@@ -602,6 +1273,11 @@ int http_serve(const http_config *config, err *e)
     fflush(stdout);
     log_info("serving on %s:%u with %u threads%s", host, info ? info->port : 0, config->threads,
              writer ? ", writes group-committed" : "");
+    log_info("limits: %u connections, %u per address, requests within %u s, idle %u s, "
+             "targets of %zu bytes and %u query parameters at most; %d trusted proxies",
+             max_connections, config->max_connections_per_address,
+             config->request_timeout, config->idle_timeout, config->max_uri_length,
+             config->max_query_parameters, trusted_proxy_count);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
@@ -613,6 +1289,7 @@ int http_serve(const http_config *config, err *e)
     for (int waited = 0; waited < 1000 && atomic_load(&requests_in_flight) > 0; waited++)
         usleep(10 * 1000);
     MHD_stop_daemon(daemon);
+    watchdog_stop();
     if (writer) {
         uint64_t batches, jobs;
         db_writer_counts(writer, &batches, &jobs);

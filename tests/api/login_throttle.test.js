@@ -126,3 +126,19 @@ test('the purge removes sessions a week past their expiry and spent throttle cou
   assert.ok(again.sessions === 0 && again.throttle_records === 0);
   assert.equal(srv.fingerprint(), fingerprint);
 });
+
+test('the server purges on its sweep, as system:housekeeping', async () => {
+  const other = await startServer({ env: { BLOODOPS_EXPIRY_SWEEP_SECONDS: '1' } });
+  try {
+    assert.ok(await other.waitForLog(/expiry sweep: \d+ units expired, 0 sessions and \d+ throttle records purged/), other.stderr());
+    const now = Math.floor(Date.now() / 1000);
+    const r = other.sql(`INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) ` +
+      `SELECT 'long-gone', id, 'x', '2026-01-01T00:00:00Z', ${now - 30 * 86400} FROM users WHERE username = 'admin'`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(await other.waitForLog(/expiry sweep: \d+ units expired, 1 sessions and \d+ throttle records purged/, 20000), other.stderr());
+    const audit = other.sql("SELECT actor FROM audit_log WHERE entity = 'housekeeping'");
+    assert.equal(audit.stdout.trim(), 'system:housekeeping');
+  } finally {
+    await other.stop();
+  }
+});
