@@ -21,6 +21,20 @@
 # for a 2-core machine). API_TEST_TIMEOUT (ms, default 120000) bounds each
 # test; API_TIMEOUT (s, default 900) bounds the whole run when timeout(1) is
 # available.
+#
+# BLOODOPS_TEST_BINARY picks the binary every server and command of the
+# suites runs (default ./bloodops); `make test` runs the API suite on SQLite
+# with build/asan/bloodops, built with AddressSanitizer and UBSan. Whatever
+# the binary, the sanitizers are told to stop the process at the first
+# report (abort, so no exit status a test expects can hide it) and ASan
+# writes its reports, leaks at exit included, to a folder of this run:
+# tests/api/lib/server.js fails the test whose server or command reported,
+# and every report file left there at the end is printed here and counted as
+# one more failure, so a report from a process no test looked at still
+# fails the run. UBSan writes its reports to the process's stderr, which
+# server.js reads too. tests/api/lsan.supp lists the leaks at exit that are
+# not ours to fix (see docs/DESIGN.md, "Tests"). A normal binary ignores
+# all of this.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -28,8 +42,16 @@ jobs="${API_JOBS:-2}"
 passed=0
 failed=0
 
+binary="${BLOODOPS_TEST_BINARY:-./bloodops}"
 report="$(mktemp)"
-trap 'rm -f "$report"' EXIT
+sanitizer_dir="$(mktemp -d)"
+trap 'rm -f "$report"; rm -rf "$sanitizer_dir"' EXIT
+
+# The caller's own settings come last, so they win.
+export BLOODOPS_TEST_SANITIZER_LOG="$sanitizer_dir/report"
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:disable_coredump=1:log_path=$BLOODOPS_TEST_SANITIZER_LOG${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export LSAN_OPTIONS="suppressions=$PWD/tests/api/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 if [[ $# -gt 0 ]]; then
     files=("$@")
@@ -44,8 +66,8 @@ if ! command -v node >/dev/null 2>&1; then
     echo "${API_SUITE:-api}: 0 passed, 1 failed"
     exit 1
 fi
-if [[ ! -x ./bloodops ]]; then
-    echo "run-api.sh: ./bloodops is missing: build it with make" >&2
+if [[ ! -x "$binary" ]]; then
+    echo "run-api.sh: $binary is missing: build it with make" >&2
     echo "${API_SUITE:-api}: 0 passed, 1 failed"
     exit 1
 fi
@@ -73,6 +95,17 @@ f="$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$report" | tail -n 1)"
 c="$(sed -n 's/^# cancelled \([0-9][0-9]*\)$/\1/p' "$report" | tail -n 1)"
 passed=${p:-0}
 failed=$(( ${f:-0} + ${c:-0} ))
+
+# Every sanitizer report of the run, whoever started the process.
+reports=("$sanitizer_dir"/report.*)
+if [[ -e "${reports[0]}" ]]; then
+    for file in "${reports[@]}"; do
+        echo "run-api.sh: sanitizer report of process ${file##*.}:" >&2
+        head -n 200 "$file" >&2
+    done
+    echo "run-api.sh: ${#reports[@]} process(es) wrote a sanitizer report" >&2
+    failed=$((failed + ${#reports[@]}))
+fi
 
 if [[ -z "$p" ]]; then
     echo "run-api.sh: node --test reported no results (exit $status)" >&2

@@ -3,8 +3,14 @@
 #
 #   unit        cmocka tests of base and domain code
 #   unit-asan   the same tests built with AddressSanitizer + UBSan
-#   api-sqlite    node:test suites against the real server (tests/api) on SQLite
-#   api-postgres  the same suites on a throwaway PostgreSQL cluster
+#   api-sqlite    node:test suites against the real server (tests/api) on
+#               SQLite, the server and every command they run built with
+#               AddressSanitizer + UBSan (build/asan/bloodops): any sanitizer
+#               report, a leak at exit included, fails the suite (see
+#               tests/run-api.sh). Includes the crash test (kill -9 under
+#               write load, tests/api/crash.test.js).
+#   api-postgres  the same suites on a throwaway PostgreSQL cluster, with
+#               the normal ./bloodops
 #   web         the web application in headless Chromium (tests/web), on
 #               SQLite: the pages use the same API the suites above test on
 #               both backends. Screenshots go to tests/out/web/.
@@ -18,6 +24,15 @@
 set -u
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
+# Only api-sqlite picks its binary (below); the other suites run ./bloodops.
+unset BLOODOPS_TEST_BINARY
+
+# The sanitizer build: the same flags as the Makefile's unit-asan, so that the
+# server and the unit tests share build/asan/libbloodops.a (make does not
+# rebuild objects when only the flags change: they must not differ).
+ASAN_CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+ASAN_LDFLAGS="-fsanitize=address,undefined"
+ASAN_BINARY=build/asan/bloodops
 
 # Start from an empty output folder: the summary below reads these logs, and
 # one left by an earlier run must not speak for this one.
@@ -53,7 +68,9 @@ run_suite() {
 }
 
 echo "=== build"
-if ! make -j"$jobs" --no-print-directory bloodops unit-build >tests/out/build.log 2>&1; then
+if ! make -j"$jobs" --no-print-directory bloodops unit-build >tests/out/build.log 2>&1 ||
+   ! make -j"$jobs" --no-print-directory VARIANT=asan CFLAGS="$ASAN_CFLAGS" LDFLAGS="$ASAN_LDFLAGS" \
+     "$ASAN_BINARY" >>tests/out/build.log 2>&1; then
   cat tests/out/build.log
   echo "build failed"
   echo "0 passed, 1 failed"
@@ -68,7 +85,7 @@ fi
 
 run_suite unit make --no-print-directory unit
 run_suite unit-asan make --no-print-directory -j"$jobs" unit-asan
-run_suite api-sqlite env API_SUITE=api-sqlite tests/run-api.sh
+run_suite api-sqlite env API_SUITE=api-sqlite BLOODOPS_TEST_BINARY="$ASAN_BINARY" tests/run-api.sh
 run_suite api-postgres env API_SUITE=api-postgres tests/with-postgres.sh tests/run-api.sh
 # One browser at a time: Chromium wants both cores of this machine.
 run_suite web env API_SUITE=web API_JOBS=1 tests/run-api.sh tests/web/*.test.js

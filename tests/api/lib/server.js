@@ -18,6 +18,17 @@
  * fresh PostgreSQL database of its own instead of a SQLite file, dropped
  * again by stop()/cleanup(). srv.sql() and srv.copyDatabase() work on
  * either backend.
+ *
+ * The binary: ./bloodops, or BLOODOPS_TEST_BINARY (a path, relative to the
+ * repository or absolute) for every server and command the suites run,
+ * e.g. build/asan/bloodops, built with AddressSanitizer and UBSan, which
+ * `make test` uses for the API suite on SQLite. Sanitizer reports fail the
+ * test that caused them: a report in a server's stderr, or in the report
+ * file ASan writes for its process (ASAN_OPTIONS log_path, the prefix in
+ * BLOODOPS_TEST_SANITIZER_LOG; tests/run-api.sh sets both), fails its stop()
+ * with the report, and one from a command run by srv.cli() fails that call,
+ * whatever the command's exit status. srv.sanitizerReport() is what a test
+ * that kills its server itself checks.
  */
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
@@ -29,7 +40,12 @@ const path = require('node:path');
 const REPO = path.resolve(__dirname, '../../..');
 const PG_BASE = (process.env.BLOODOPS_TEST_POSTGRES || '').replace(/\/$/, '');
 const BACKEND = PG_BASE ? 'postgres' : 'sqlite';
-const BINARY = path.join(REPO, 'bloodops');
+const BINARY = process.env.BLOODOPS_TEST_BINARY
+  ? path.resolve(REPO, process.env.BLOODOPS_TEST_BINARY)
+  : path.join(REPO, 'bloodops');
+/* ASan writes its reports (and LeakSanitizer's) to <prefix>.<pid> when
+ * ASAN_OPTIONS has log_path=<prefix>: tests/run-api.sh sets both. */
+const SANITIZER_LOG = process.env.BLOODOPS_TEST_SANITIZER_LOG || '';
 const ADMIN_PASSWORD = 'admin-password-for-api-tests';
 const START_TIMEOUT_MS = 15000;
 const STOP_TIMEOUT_MS = 20000;
@@ -46,9 +62,43 @@ function childEnv(extra) {
   delete env.BLOODOPS_PASSWORD;
   delete env.BLOODOPS_LISTEN;
   delete env.BLOODOPS_SESSION_SECONDS;
+  // The server's settings: a test that wants one passes it in `extra`.
+  for (const name of ['THREADS', 'BODY_LIMIT', 'MAX_CONNECTIONS', 'MAX_CONNECTIONS_PER_ADDRESS', 'REQUEST_TIMEOUT',
+    'IDLE_TIMEOUT', 'MAX_URI_LENGTH', 'MAX_QUERY_PARAMETERS', 'TRUSTED_PROXY', 'EXPIRY_SWEEP_SECONDS'])
+    delete env[`BLOODOPS_${name}`];
   env.BLOODOPS_LOG_LEVEL = 'info';
   env.BLOODOPS_ADMIN_PASSWORD = ADMIN_PASSWORD;
   return { ...env, ...(extra || {}) };
+}
+
+/* What a sanitizer reported for the process `pid` whose stderr is `stderr`:
+ * the report file ASan wrote for it, and the lines of its stderr from the
+ * first report on (UBSan writes there whatever log_path says), or '' when
+ * nothing was reported. */
+const SANITIZER_MARKERS = /ERROR: \w*Sanitizer|: runtime error: /;
+function sanitizerReport(pid, stderr = '') {
+  const parts = [];
+  if (SANITIZER_LOG && pid) {
+    const file = `${SANITIZER_LOG}.${pid}`;
+    try {
+      parts.push(`${file}:\n${fs.readFileSync(file, 'utf8')}`);
+    } catch {
+      /* no report file: nothing reported */
+    }
+  }
+  const text = stderr || '';
+  const match = SANITIZER_MARKERS.exec(text);
+  if (match) {
+    const start = text.lastIndexOf('\n', match.index) + 1;
+    parts.push(`stderr:\n${text.slice(start, start + 20000)}`);
+  }
+  return parts.join('\n');
+}
+
+/* Fails (throws) when the process reported anything. */
+function assertNoSanitizerReport(what, pid, stderr) {
+  const report = sanitizerReport(pid, stderr);
+  if (report) assert.fail(`sanitizer report from ${what} (pid ${pid}):\n${report}`);
 }
 
 function sleep(ms) {
@@ -144,6 +194,20 @@ function runSql(db, sql) {
   return psql(db, sql);
 }
 
+/* The fingerprint is the suites' own measuring stick, taken before and
+ * after every refused request: some 700 runs of `bloodops db fingerprint`
+ * in the API suite. Under the sanitizers only its first run in each test
+ * file is checked for leaks at exit: LeakSanitizer's scan adds about 60 ms
+ * of CPU to every run of a command, and this one takes the same path each
+ * time. Memory errors are caught in every run. */
+let fingerprintLeakChecked = false;
+function fingerprintEnv() {
+  const env = {};
+  if (fingerprintLeakChecked && process.env.ASAN_OPTIONS) env.ASAN_OPTIONS = `${process.env.ASAN_OPTIONS}:detect_leaks=0`;
+  fingerprintLeakChecked = true;
+  return env;
+}
+
 /*
  * startServer({env, db}) -> {url, db, dir, backend, stop(), cleanup(), cli(), sql(),
  *                        copyDatabase(), fingerprint(), login(), api(), ...}
@@ -176,6 +240,7 @@ async function startServer({ env = {}, db: shared = null } = {}) {
   }
 
   const init = shared ? { status: 0 } : spawnSync(BINARY, ['init', '--db', db], { env: environment, encoding: 'utf8' });
+  if (!shared) assertNoSanitizerReport('bloodops init', init.pid, init.stderr);
   if (init.status !== 0) {
     cleanup();
     throw new Error(`bloodops init failed (${init.status}): ${init.stderr}`);
@@ -224,6 +289,7 @@ async function startServer({ env = {}, db: shared = null } = {}) {
     child.kill('SIGKILL');
     await exited;
     cleanup();
+    assertNoSanitizerReport('bloodops serve', child.pid, stderr);
     throw error;
   }
   const base = url.replace(/\/$/, '');
@@ -247,8 +313,10 @@ async function startServer({ env = {}, db: shared = null } = {}) {
           if (!result) {
             child.kill('SIGKILL');
             await exited;
+            assertNoSanitizerReport('bloodops serve', child.pid, stderr);
             assert.fail(`bloodops serve did not stop within ${STOP_TIMEOUT_MS} ms of ${signal}`);
           }
+          assertNoSanitizerReport('bloodops serve', child.pid, stderr);
           assert.deepEqual(
             result,
             { code: 0, signal: null },
@@ -272,11 +340,12 @@ async function startServer({ env = {}, db: shared = null } = {}) {
       input: options.input,
       encoding: 'utf8',
     });
+    assertNoSanitizerReport(`bloodops ${args.join(' ')}`, result.pid, result.stderr);
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
   function fingerprint() {
-    const result = cli('db', 'fingerprint');
+    const result = cli('db', 'fingerprint', { env: fingerprintEnv() });
     assert.equal(result.status, 0, `bloodops db fingerprint failed: ${result.stderr}`);
     const digest = result.stdout.trim();
     assert.match(digest, /^[0-9a-f]{64}$/);
@@ -375,6 +444,8 @@ async function startServer({ env = {}, db: shared = null } = {}) {
     raw: (options) => rawRequest(url, options),
     stderr: () => stderr,
     stdout: () => stdout,
+    /* What a sanitizer reported for this server so far ('' if nothing). */
+    sanitizerReport: () => sanitizerReport(child.pid, stderr),
     exited,
   };
 }
@@ -403,7 +474,9 @@ module.exports = {
   CLI_ACTOR,
   REPO,
   assertError,
+  assertNoSanitizerReport,
   rawRequest,
+  sanitizerReport,
   sleep,
   startServer,
 };
