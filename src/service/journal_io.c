@@ -350,16 +350,13 @@ static int file_check(import_state *s, const char *sha256, err *e)
     db_bind_text(stmt, 1, sha256);
     db_bind_int64(stmt, 2, s->import_id);
     db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW) {
-        json_array_clear(s->problems.items);
-        s->problems.count = 0;
-        service_problem(&s->problems, 1, "file",
-                        "this file was already imported by import %" PRId64
-                        " (%s, %.10s, by %s): importing it again would count its entries twice; "
-                        "give a reason to import it again on purpose",
-                        db_column_int64(stmt, 0), db_column_text(stmt, 1),
-                        db_column_text(stmt, 2), db_column_text(stmt, 3));
-    }
+    if (step == DB_ROW)
+        service_problem_alone(&s->problems, 1, "file",
+                              "this file was already imported by import %" PRId64
+                              " (%s, %.10s, by %s): importing it again would count its entries twice; "
+                              "give a reason to import it again on purpose",
+                              db_column_int64(stmt, 0), db_column_text(stmt, 1),
+                              db_column_text(stmt, 2), db_column_text(stmt, 3));
     db_reset(stmt);
     return step == DB_FAILED ? -1 : 0;
 }

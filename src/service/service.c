@@ -278,19 +278,36 @@ int service_file_lines_close(service_file_lines *lines, char sha256_hex[SERVICE_
     return failed ? err_set(e, ERR_INVALID, "file", "could not be read to its end") : 0;
 }
 
-void service_problem(service_problems *problems, long line, const char *field, const char *fmt,
-                     ...)
+static void problem_add(service_problems *problems, long line, const char *field,
+                        const char *fmt, va_list args)
 {
     problems->count++;
     if (json_array_size(problems->items) >= problems->max)
         return;
     char message[300];
-    va_list args;
-    va_start(args, fmt);
     vsnprintf(message, sizeof message, fmt, args);
-    va_end(args);
     json_array_append_new(problems->items, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
                                                      "field", field, "message", message));
+}
+
+void service_problem(service_problems *problems, long line, const char *field, const char *fmt,
+                     ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    problem_add(problems, line, field, fmt, args);
+    va_end(args);
+}
+
+void service_problem_alone(service_problems *problems, long line, const char *field,
+                           const char *fmt, ...)
+{
+    json_array_clear(problems->items);
+    problems->count = 0;
+    va_list args;
+    va_start(args, fmt);
+    problem_add(problems, line, field, fmt, args);
+    va_end(args);
 }
 
 int service_problems_fail(const service_problems *problems, err *e)

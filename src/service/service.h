@@ -152,6 +152,10 @@ int service_file_lines_close(service_file_lines *lines, char sha256_hex[SERVICE_
 
 void service_problem(service_problems *problems, long line, const char *field, const char *fmt,
                      ...) __attribute__((format(printf, 4, 5)));
+/* The one problem that says it all (a file imported before: every line
+ * would only repeat it): the problems found so far are forgotten. */
+void service_problem_alone(service_problems *problems, long line, const char *field,
+                           const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* ERR_INVALID naming the first problem's field: "line N: MESSAGE (K
  * problems in all; nothing was imported)". Returns -1. */
 int service_problems_fail(const service_problems *problems, err *e);

@@ -752,15 +752,12 @@ static int earlier_import_check(db_conn *db, const char *sha256, service_problem
         return -1;
     db_bind_text(stmt, 1, sha256);
     db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW) {
-        json_array_clear(problems->items);
-        problems->count = 0;
-        service_problem(problems, 1, "file",
-                        "this file was already imported by results import %" PRId64
-                        " (%.10s, by %s): its results are on record already",
-                        db_column_int64(stmt, 0), db_column_text(stmt, 1),
-                        db_column_text(stmt, 2));
-    }
+    if (step == DB_ROW)
+        service_problem_alone(problems, 1, "file",
+                              "this file was already imported by results import %" PRId64
+                              " (%.10s, by %s): its results are on record already",
+                              db_column_int64(stmt, 0), db_column_text(stmt, 1),
+                              db_column_text(stmt, 2));
     db_reset(stmt);
     return step == DB_FAILED ? -1 : 0;
 }
