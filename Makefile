@@ -7,6 +7,8 @@
 #   make install    PREFIX=/usr/local DESTDIR= : the binary and its files
 #   make bench      the benchmarks (bench/README.md)
 #   make fuzz       the libFuzzer targets, FUZZ_SECONDS each (fuzz/README.md)
+#   make fuzz-build build the libFuzzer targets only (build/fuzz/fuzz_NAME)
+#   make fuzz-smoke each target for FUZZ_SMOKE_SECONDS on its seeds: "fuzz: N passed, N failed"
 #
 # Objects go to build/<variant>/ so the normal and sanitizer builds coexist.
 
@@ -165,27 +167,44 @@ $(OUT)/bench/%: bench/%.c $(LIB_A)
 
 # --- fuzz ----------------------------------------------------------------------
 # make fuzz: every fuzz/fuzz_NAME.c built as a libFuzzer target by clang with
-# ASan and UBSan, then run for FUZZ_SECONDS each (fuzz/README.md). The base
-# and domain sources are compiled again by clang with coverage for the fuzzer
-# (never the gcc objects) into an archive, so a target links only the objects
-# it uses. Inputs found go to build/fuzz/corpus/NAME/, crashes to
-# build/fuzz/artifacts/NAME/; the seeds in fuzz/corpus/NAME/ are only read.
+# ASan and UBSan, then run for FUZZ_SECONDS each (fuzz/README.md). The sources
+# of every layer a target may call (base, domain, store, services and the
+# HTTP router with its route tables; not server.c, which owns the sockets,
+# nor web.c, whose embedded files need npm) are compiled again by clang with
+# coverage for the fuzzer (never the gcc objects) into archives, so a
+# target links only the objects it uses. Inputs found go to
+# build/fuzz/corpus/NAME/, crashes to build/fuzz/artifacts/NAME/; the seeds
+# in fuzz/corpus/NAME/ are only read. make fuzz-smoke (tools/fuzz-smoke.sh):
+# each target for FUZZ_SMOKE_SECONDS on its seeds, one line "fuzz: N passed,
+# N failed".
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_CC      ?= clang
 FUZZ_OUT     := build/fuzz
 FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_OUT)/%)
-FUZZ_LIB_OBJ := $(BASE_SRC:%.c=$(FUZZ_OUT)/obj/%.o) $(DOMAIN_SRC:%.c=$(FUZZ_OUT)/obj/%.o)
+# Two archives, so that a target of base and domain code still builds while
+# the layers above are being changed: libfuzzed.a (base, domain) for every
+# target, libfuzzed-app.a (store, services, router, route tables, schema)
+# also for the targets named in FUZZ_APP_TARGETS.
+FUZZ_APP_TARGETS := http_body http_route import_lines journal_import results_import \
+                    catalog_import eligibility
+FUZZ_LIB_SRC := $(BASE_SRC) $(DOMAIN_SRC)
+FUZZ_APP_SRC := $(STORE_SRC) $(SERVICE_SRC) $(filter-out src/http/server.c src/http/web.c,$(HTTP_SRC))
+FUZZ_SCHEMA_C := $(FUZZ_OUT)/gen/schema_embedded.c
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o)
+FUZZ_APP_OBJ := $(FUZZ_APP_SRC:%.c=$(FUZZ_OUT)/obj/%.o) $(FUZZ_OUT)/obj/gen/schema_embedded.o
 FUZZ_LIB_A   := $(FUZZ_OUT)/libfuzzed.a
+FUZZ_APP_A   := $(FUZZ_OUT)/libfuzzed-app.a
 FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARNINGS) -O1 -g \
                 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
-                -Isrc -MMD -MP
+                -Isrc $(PKG_CFLAGS) -MMD -MP
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-smoke
 fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@for target in $(FUZZ_BIN); do \
+	@failed=; for target in $(FUZZ_BIN); do \
 	  name=$$(basename $$target); name=$${name#fuzz_}; \
 	  mkdir -p $(FUZZ_OUT)/corpus/$$name $(FUZZ_OUT)/artifacts/$$name; \
 	  seeds=; [ -d fuzz/corpus/$$name ] && seeds=fuzz/corpus/$$name; \
@@ -193,21 +212,42 @@ fuzz: fuzz-build
 	  echo "  FUZZ    $$target for $(FUZZ_SECONDS) s"; \
 	  $$target -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$dict \
 	    -artifact_prefix=$(FUZZ_OUT)/artifacts/$$name/ \
-	    $(FUZZ_OUT)/corpus/$$name $$seeds || exit 1; \
-	done
+	    $(FUZZ_OUT)/corpus/$$name $$seeds || failed="$$failed $$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make fuzz: crashed:$$failed (build/fuzz/artifacts/)"; exit 1; fi
+
+fuzz-smoke:
+	@FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) FUZZ_CC=$(FUZZ_CC) tools/fuzz-smoke.sh
 
 $(FUZZ_OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $<"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
+# The migrations, as the program carries them: a target that opens a
+# database applies them.
+$(FUZZ_SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
+	@mkdir -p $(dir $@)
+	@tools/embed-schema.sh $(SCHEMA_SQL) > $@
+
+$(FUZZ_OUT)/obj/gen/schema_embedded.o: $(FUZZ_SCHEMA_C)
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
 $(FUZZ_LIB_A): $(FUZZ_LIB_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
+$(FUZZ_APP_A): $(FUZZ_APP_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(FUZZ_APP_TARGETS:%=$(FUZZ_OUT)/fuzz_%): $(FUZZ_APP_A)
+
 $(FUZZ_OUT)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_A)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZER  $@"
-	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_A) -lm
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	  $(if $(filter $*,$(FUZZ_APP_TARGETS)),$(FUZZ_APP_A)) $(FUZZ_LIB_A) $(LDLIBS)
 
--include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_APP_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -14,6 +14,8 @@
 #   web         the web application in headless Chromium (tests/web), on
 #               SQLite: the pages use the same API the suites above test on
 #               both backends. Screenshots go to tests/out/web/.
+#   fuzz        every libFuzzer target (fuzz/) for FUZZ_SMOKE_SECONDS on its
+#               committed seeds: a target that does not build or crashes fails
 #   web-postgres  the browser tests that must hold on both backends (a
 #               deferred donor shown deferred wherever a donor is chosen),
 #               again on a throwaway PostgreSQL cluster.
@@ -91,8 +93,10 @@ run_suite api-postgres env API_SUITE=api-postgres tests/with-postgres.sh tests/r
 run_suite web env API_SUITE=web API_JOBS=1 tests/run-api.sh tests/web/*.test.js
 run_suite web-postgres env API_SUITE=web-postgres API_JOBS=1 tests/with-postgres.sh \
   tests/run-api.sh tests/web/donor_standing.test.js
+# Every libFuzzer target a few seconds on its committed seeds (make fuzz runs them long).
+run_suite fuzz tools/fuzz-smoke.sh
 
 echo
-grep -hE "^(layers|unit|unit-asan|api-sqlite|api-postgres|web|web-postgres): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
+grep -hE "^(layers|unit|unit-asan|api-sqlite|api-postgres|web|web-postgres|fuzz): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
 echo "$passed passed, $failed failed"
 exit $status

@@ -84,13 +84,26 @@ const char *csv_line_flaw(const char *line, size_t length, int *field)
     } else {
         return NULL;
     }
-    int quoted = 0;
+    /* Fields counted as csv_split reads them: a quote opens a quoted field
+     * only as the field's first character, and a doubled quote inside one
+     * is a quote. */
+    int quoted = 0, field_start = 1;
     *field = 0;
     for (size_t i = 0; i < at; i++) {
-        if (line[i] == '"')
-            quoted = !quoted;
-        else if (line[i] == ',' && !quoted)
+        char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < at && line[i + 1] == '"')
+                i++; /* a doubled quote: still inside */
+            else if (c == '"')
+                quoted = 0;
+        } else if (c == '"' && field_start) {
+            quoted = 1;
+        } else if (c == ',') {
             ++*field;
+            field_start = 1;
+            continue;
+        }
+        field_start = 0;
     }
     return what;
 }

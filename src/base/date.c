@@ -249,14 +249,15 @@ char *timestamp_format(int64_t seconds, char *out, size_t size)
      * (the server's threads format a time for every request), and digit by
      * digit, not snprintf, which costs ten times as much. */
     int64_t days = floor_div(seconds, SECONDS_PER_DAY);
-    int64_t second_of_day = seconds - days * SECONDS_PER_DAY;
     if (days < days_from_civil(YEAR_MIN, 1, 1) || days > days_from_civil(YEAR_MAX, 12, 31) ||
         size < TIMESTAMP_TEXT_MAX) {
         /* Only for absurd values; never for a stored timestamp. An empty
-         * string is safer than garbage. */
+         * string is safer than garbage (and days * SECONDS_PER_DAY could
+         * overflow for them). */
         out[0] = '\0';
         return out;
     }
+    int64_t second_of_day = seconds - days * SECONDS_PER_DAY;
     int year, month, day;
     date_to_ymd((civil_day)days, &year, &month, &day);
     const int fields[] = {year / 100, year % 100, month, day, (int)(second_of_day / 3600),

@@ -60,3 +60,17 @@ long utf8_characters(const char *text)
     }
     return count;
 }
+
+void utf8_repair(char *text)
+{
+    unsigned char *p = (unsigned char *)text;
+    size_t length = strlen(text);
+    for (size_t at = 0; at < length;) {
+        size_t step = character_length(p + at, length - at);
+        if (!step) {
+            p[at] = '?';
+            step = 1;
+        }
+        at += step;
+    }
+}

@@ -16,4 +16,9 @@ long utf8_invalid_at(const char *text, size_t length);
  * valid UTF-8. */
 long utf8_characters(const char *text);
 
+/* Make `text` valid UTF-8 in place: each byte that begins no valid
+ * character becomes '?' (a message quoting a value cut by "%.40s" in the
+ * middle of a character). */
+void utf8_repair(char *text);
+
 #endif

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zint.h>
+#include "base/utf8.h"
 #include "domain/label.h"
 
 /* --- The content -------------------------------------------------------- */
@@ -77,26 +78,11 @@ static int text_check(const char *text, size_t max, const char *field, char *out
     size_t length = strlen(text);
     if (length > max)
         return err_set(e, ERR_INVALID, field, "must be at most %zu bytes", max);
-    const unsigned char *p = (const unsigned char *)text;
-    while (*p) {
-        int extra;
+    if (utf8_invalid_at(text, length) >= 0)
+        return err_set(e, ERR_INVALID, field, "must be UTF-8 text");
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         if (*p < 0x20 || *p == 0x7f)
             return err_set(e, ERR_INVALID, field, "must not contain control characters");
-        if (*p < 0x80)
-            extra = 0;
-        else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-            extra = 1;
-        else if ((*p & 0xf0) == 0xe0)
-            extra = 2;
-        else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-            extra = 3;
-        else
-            return err_set(e, ERR_INVALID, field, "must be UTF-8 text");
-        for (int i = 1; i <= extra; i++)
-            if ((p[i] & 0xc0) != 0x80)
-                return err_set(e, ERR_INVALID, field, "must be UTF-8 text");
-        p += 1 + extra;
-    }
     memcpy(out, text, length + 1);
     return 0;
 }
@@ -278,14 +264,6 @@ typedef struct {
 static double advance_estimate(font f)
 {
     return f == FONT_MONO_BOLD ? 0.602 : f == FONT_SANS_BOLD ? 0.74 : 0.66;
-}
-
-static size_t utf8_characters(const char *text)
-{
-    size_t count = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        count += (*p & 0xc0) != 0x80;
-    return count;
 }
 
 static void svg_number(buffer *b, double value)
@@ -522,7 +500,7 @@ static int wrap(const char *text, size_t width, int max_lines, char lines[][WRAP
     while (*text && count < max_lines) {
         size_t length = strlen(text);
         size_t take = length;
-        if (count < max_lines - 1 && utf8_characters(text) > width) {
+        if (count < max_lines - 1 && utf8_characters(text) > (long)width) {
             /* The last space within `width` characters, counted in UTF-8. */
             size_t characters = 0, space = 0, i = 0;
             for (; text[i] && characters <= width; i++) {

@@ -124,9 +124,10 @@ int ledger_period_parse(const char *text, ledger_period *out, const char *field,
         int month = (text[5] - '0') * 10 + (text[6] - '0');
         if (month < 1 || month > 12)
             return err_set(e, ERR_INVALID, field, "'%s' has no month %d", text, month);
-        if (date_from_ymd(year, month, 1, &out->first_day, field, e))
+        if (date_from_ymd(year, month, 1, &out->first_day, field, e) ||
+            date_from_ymd(year, month, date_days_in_month(year, month), &out->last_day, field,
+                          e))
             return -1;
-        out->last_day = ledger_month_first_day(ledger_month_next(ledger_month_of(out->first_day))) - 1;
         snprintf(out->text, sizeof out->text, "%04d-%02d", year, month);
         return 0;
     }

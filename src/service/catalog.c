@@ -243,7 +243,8 @@ static int import_read(import_state *s, FILE *csv, char sha256_hex[SERVICE_SHA25
     if (rc == 0 && header_seen && s->count == 0 && s->problems.count == 0)
         service_problem(&s->problems, number, "file", "has no products after the header");
     /* The same code twice: named on each later line. */
-    qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
+    if (s->count)
+        qsort(s->rows, s->count, sizeof *s->rows, compare_rows);
     for (size_t i = 1; rc == 0 && i < s->count; i++)
         if (strcmp(s->rows[i].code, s->rows[i - 1].code) == 0) {
             size_t first = i - 1;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "service/service.h"
 
 void service_actor_local(service_actor *actor)
@@ -286,6 +287,7 @@ static void problem_add(service_problems *problems, long line, const char *field
         return;
     char message[300];
     vsnprintf(message, sizeof message, fmt, args);
+    utf8_repair(message); /* a value quoted by "%.40s" may end mid-character */
     json_array_append_new(problems->items, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
                                                      "field", field, "message", message));
 }

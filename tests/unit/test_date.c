@@ -269,6 +269,9 @@ static void test_timestamp_format(void **state)
     assert_string_equal(timestamp_format(-1, text, sizeof text), "1969-12-31T23:59:59Z");
     assert_string_equal(timestamp_format(1080777540, text, sizeof text), "2004-03-31T23:59:00Z");
     assert_string_equal(timestamp_format(4102444800, text, sizeof text), "2100-01-01T00:00:00Z");
+    /* Absurd seconds format to "" without overflowing (found by fuzzing). */
+    assert_string_equal(timestamp_format(INT64_MIN, text, sizeof text), "");
+    assert_string_equal(timestamp_format(INT64_MAX, text, sizeof text), "");
     /* Leap days, the ends of the years a date may have, and beyond them. */
     assert_string_equal(timestamp_format(951782400 + 86399, text, sizeof text),
                         "2000-02-29T23:59:59Z");

@@ -158,6 +158,10 @@ static void test_refusals_name_the_field(void **state)
     assert_refused(&input, "description");
     input.description = "\xff\xfe";
     assert_refused(&input, "description");
+    input.description = "\xed\xa0\x80 surrogate"; /* found by fuzzing: reached the SVG */
+    assert_refused(&input, "description");
+    input.description = "\xc0\xaf overlong";
+    assert_refused(&input, "description");
     input = valid_input();
     char long_name[LABEL_FACILITY_MAX + 2];
     memset(long_name, 'x', sizeof long_name - 1);

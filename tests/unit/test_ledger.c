@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "domain/ledger.h"
 
 static civil_day day_of(const char *text)
@@ -38,6 +39,9 @@ static void test_periods(void **state)
     assert_int_equal(ledger_period_parse("2004", &p, "period", &e), 0);
     assert_int_equal(p.first_day, day_of("2004-01-01"));
     assert_int_equal(p.last_day, day_of("2004-12-31"));
+    /* The last month there is (found by fuzzing: it ended on 1969-12-31). */
+    assert_int_equal(ledger_period_parse("9999-12", &p, "period", &e), 0);
+    assert_int_equal(p.last_day, day_of("9999-12-31"));
     const char *bad[] = {"", "2004Q5", "2004-13", "2004-00", "04", "2004-1", "Q1", "2004q1x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(ledger_period_parse(bad[i], &p, "period", &e), -1);
@@ -117,6 +121,48 @@ static void test_csv_split(void **state)
     assert_string_equal(crlf, "a,b");
 }
 
+/* A line that no field may hold, named by its field as csv_split reads it
+ * (the stray quote and the doubled quote were found by fuzzing). */
+static void test_csv_line_flaw(void **state)
+{
+    (void)state;
+    int field = -1;
+    static const char clean[] = "2004-01-31,J1,4000,,-1.00,memo";
+    assert_null(csv_line_flaw(clean, sizeof clean - 1, &field));
+    static const char nul[] = "2004-01-31,J1,4000,,-1.00,memo\0hidden";
+    assert_string_equal(csv_line_flaw(nul, sizeof nul - 1, &field), "holds a NUL byte");
+    assert_int_equal(field, 5);
+    static const char invalid[] = "a,\xC3\x28,c";
+    assert_string_equal(csv_line_flaw(invalid, sizeof invalid - 1, &field),
+                        "is not valid UTF-8 text");
+    assert_int_equal(field, 1);
+    static const char stray[] = "a\"b,c\0";
+    assert_non_null(csv_line_flaw(stray, sizeof stray - 1, &field));
+    assert_int_equal(field, 1); /* a quote inside a field opens nothing */
+    static const char doubled[] = "\"a\"\"b,c\",d\0";
+    assert_non_null(csv_line_flaw(doubled, sizeof doubled - 1, &field));
+    assert_int_equal(field, 1); /* the comma inside the quotes is text */
+    static const char surrogate[] = "x,\xED\xA0\x80";
+    assert_non_null(csv_line_flaw(surrogate, sizeof surrogate - 1, &field));
+    assert_int_equal(field, 1);
+}
+
+/* A message quoting a value cut inside a character is made valid UTF-8. */
+static void test_utf8_repair(void **state)
+{
+    (void)state;
+    char cut[] = "no account 'Gar\xC3' here";
+    utf8_repair(cut);
+    assert_string_equal(cut, "no account 'Gar?' here");
+    char good[] = "Garc\xC3\xAD" "a";
+    utf8_repair(good);
+    assert_string_equal(good, "Garc\xC3\xAD" "a");
+    assert_int_equal(utf8_invalid_at("ab\xF4\x90\x80\x80", 6), 2); /* past U+10FFFF */
+    assert_int_equal(utf8_invalid_at("ab\xC0\xAF", 4), 2);           /* overlong */
+    assert_int_equal(utf8_characters("Garc\xC3\xAD" "a"), 6);
+    assert_int_equal(utf8_characters("\xFF"), -1);
+}
+
 static void test_csv_append(void **state)
 {
     buffer out = BUFFER_INIT;
@@ -132,7 +178,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_periods),      cmocka_unit_test(test_month_keys),
         cmocka_unit_test(test_account_attributes), cmocka_unit_test(test_amounts),
-        cmocka_unit_test(test_csv_split),    cmocka_unit_test(test_csv_append),
+        cmocka_unit_test(test_csv_split),
+        cmocka_unit_test(test_csv_line_flaw),
+        cmocka_unit_test(test_utf8_repair),
+        cmocka_unit_test(test_csv_append),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
