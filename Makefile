@@ -46,7 +46,7 @@ WEB_C := $(OUT)/gen/web_embedded.c
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o $(OUT)/gen/web_embedded.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
-.PHONY: all deps run test unit unit-build unit-asan api install clean check-layers
+.PHONY: all deps run test unit unit-build unit-asan asan-server api install clean check-layers
 all: bloodops
 
 bloodops: $(OUT)/bloodops
@@ -115,10 +115,19 @@ UNIT_SUITE ?= unit
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(OUT)/tests $(UNIT_SUITE)
 
+# The sanitizer build (build/asan/): the unit tests under it, and the
+# server the API suite on SQLite runs. One set of flags for both, as they
+# share build/asan/libbloodops.a (make rebuilds no object when only flags
+# change).
+ASAN_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_LDFLAGS := -fsanitize=address,undefined
 unit-asan:
 	@$(MAKE) --no-print-directory VARIANT=asan UNIT_SUITE=unit-asan \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" unit
+	  CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_LDFLAGS)" unit
+
+asan-server:
+	@$(MAKE) --no-print-directory VARIANT=asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_LDFLAGS)" \
+	  build/asan/bloodops
 
 api: bloodops
 	@tests/run-api.sh
