@@ -48,23 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = catalog_import(&ctx, file, "fuzz.csv", &out, &e);
     fclose(file);
     if (fuzz_import_check(data, size, rc, out, &e, tables, &before, CATALOG_IMPORT_ERRORS_MAX)) {
-        long lines = 0, number = 0;
-        int header = 0;
-        for (size_t at = 0; at < size;) {
-            const uint8_t *end = memchr(data + at, '\n', size - at);
-            size_t length = end ? (size_t)(end - (data + at)) : size - at;
-            const uint8_t *text = data + at;
-            size_t kept = length;
-            if (kept && text[kept - 1] == '\r')
-                kept--;
-            if (++number == 1 && kept >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-                text += 3, kept -= 3;
-            if (kept && text[0] != '#') {
-                lines += header;
-                header = 1;
-            }
-            at += length + 1;
-        }
+        long lines = fuzz_import_data_lines(data, size);
         import_counts after = fuzz_import_count(tables);
         json_int_t products = json_integer_value(json_object_get(out, "products")),
                    added = json_integer_value(json_object_get(out, "added")),

@@ -95,6 +95,31 @@ static inline long fuzz_import_lines(const uint8_t *data, size_t size)
     return lines + (size && data[size - 1] != '\n');
 }
 
+/* The data lines of a file read by service_file_data_next (the catalog and
+ * results imports): lines other than blank ones and '#' comments, after
+ * the first of them (the header); "\r" and a byte order mark dropped. */
+static inline long fuzz_import_data_lines(const uint8_t *data, size_t size)
+{
+    long lines = 0, number = 0;
+    int header = 0;
+    for (size_t at = 0; at < size;) {
+        const uint8_t *end = memchr(data + at, '\n', size - at);
+        size_t length = end ? (size_t)(end - (data + at)) : size - at;
+        const uint8_t *text = data + at;
+        size_t kept = length;
+        if (kept && text[kept - 1] == '\r')
+            kept--;
+        if (++number == 1 && kept >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+            text += 3, kept -= 3;
+        if (kept && text[0] != '#') {
+            lines += header;
+            header = 1;
+        }
+        at += length + 1;
+    }
+    return lines;
+}
+
 /* The file, as a FILE reading the input's bytes (an empty one too). */
 static inline FILE *fuzz_import_file(const uint8_t *data, size_t size)
 {
