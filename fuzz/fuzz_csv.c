@@ -29,26 +29,6 @@
 
 enum { FIELDS_MAX = 16 };
 
-/* FUZZ_AVOID_KNOWN_BUGS=1 steps around the bugs this target found that
- * are not fixed yet (fuzz/README.md, "Known bugs"), so that a long run can
- * look for others. Remove a guard once its bug is fixed. */
-static int avoid_known_bugs(void)
-{
-    static int avoid = -1;
-    if (avoid < 0)
-        avoid = getenv("FUZZ_AVOID_KNOWN_BUGS") != NULL;
-    return avoid;
-}
-
-/* Whether a quote stands inside an unquoted field (not at its start). */
-static int stray_quote(const char *line)
-{
-    for (const char *p = line; *p; p++)
-        if (*p == '"' && p != line && p[-1] != ',')
-            return 1;
-    return 0;
-}
-
 static void require(int condition, const char *what)
 {
     if (!condition) {
@@ -148,14 +128,10 @@ static void check_flaw(const uint8_t *data, size_t size)
     char *before = malloc(at + 1);
     memcpy(before, data, at);
     before[at] = '\0';
-    int stray = stray_quote(before);
     char **fields = malloc((at + 1) * sizeof *fields);
     int count = csv_split(before, fields, (int)at + 1);
     require(field >= 0, "csv_line_flaw names no field");
-    /* Known bug: csv_line_flaw counts a quote inside an unquoted field
-     * (a"b) as opening a quoted one, where csv_split takes it as text, and
-     * names a field too early. */
-    if (count > 0 && !(avoid_known_bugs() && stray))
+    if (count > 0)
         require(field == count - 1, "csv_line_flaw names another field");
     free(fields);
     free(before);

@@ -26,17 +26,6 @@
 #include "base/utf8.h"
 #include "domain/label.h"
 
-/* FUZZ_AVOID_KNOWN_BUGS=1 steps around the bugs this target found that
- * are not fixed yet (fuzz/README.md, "Known bugs"), so that a long run can
- * look for others. Remove a guard once its bug is fixed. */
-static int avoid_known_bugs(void)
-{
-    static int avoid = -1;
-    if (avoid < 0)
-        avoid = getenv("FUZZ_AVOID_KNOWN_BUGS") != NULL;
-    return avoid;
-}
-
 static void require(int condition, const char *what)
 {
     if (!condition) {
@@ -153,13 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "%s\n", e.message);
         require(0, "an accepted label does not render");
     }
-    /* Known bug: label_make's text check takes any lead and continuation
-     * bytes, so surrogates (ED A0 80), overlong forms (E0 80 80) and code
-     * points past U+10FFFF (F4 90 80 80) reach the SVG. */
-    int bad_text = (v[8] && utf8_invalid_at(v[8], strlen(v[8])) >= 0) ||
-                   (v[9] && utf8_invalid_at(v[9], strlen(v[9])) >= 0);
-    if (!(avoid_known_bugs() && bad_text))
-        check_markup(buffer_text(&svg), svg.length);
+    check_markup(buffer_text(&svg), svg.length);
     buffer_free(&svg);
     free(text);
     return 0;

@@ -7,8 +7,6 @@
 # sanitizer report, a timeout, a leak) fails, its input saved under
 # build/fuzz/artifacts/NAME/ and its log under build/fuzz/smoke/. The last
 # line is "fuzz: N passed, N failed"; exit status 0 only when none failed.
-# FUZZ_AVOID_KNOWN_BUGS=1 in the environment steps around the bugs listed
-# in fuzz/README.md that are not fixed yet.
 set -u
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SMOKE_SECONDS:-5}
