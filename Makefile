@@ -43,7 +43,10 @@ SCHEMA_C := $(OUT)/gen/schema_embedded.c
 # generated again.
 WEB_FILES := $(shell find web 2>/dev/null)
 WEB_C := $(OUT)/gen/web_embedded.c
-LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o $(OUT)/gen/web_embedded.o
+# The lists of modules, generated from their declarations (gen-modules.sh).
+MODULES_C := $(OUT)/gen/http_modules.c $(OUT)/gen/cli_modules.c
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o $(OUT)/gen/web_embedded.o \
+           $(MODULES_C:.c=.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
 .PHONY: all deps run test unit unit-build unit-asan asan-server api install clean check-layers
@@ -73,6 +76,19 @@ $(SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
 	@tools/embed-schema.sh $(SCHEMA_SQL) > $@
 
 $(OUT)/gen/schema_embedded.o: $(SCHEMA_C)
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Every module declared in src/http/ and src/cli/, listed for the router
+# and the command line: adding a module edits no central list.
+$(OUT)/gen/http_modules.c: $(HTTP_SRC) tools/gen-modules.sh
+	@mkdir -p $(dir $@)
+	@tools/gen-modules.sh http $(HTTP_SRC) > $@.new && mv -f $@.new $@
+
+$(OUT)/gen/cli_modules.c: $(CLI_SRC) tools/gen-modules.sh
+	@mkdir -p $(dir $@)
+	@tools/gen-modules.sh cli $(CLI_SRC) > $@.new && mv -f $@.new $@
+
+$(OUT)/gen/%_modules.o: $(OUT)/gen/%_modules.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # So is the web application (web/ and the npm files it loads, see
@@ -202,7 +218,8 @@ FUZZ_LIB_SRC := $(BASE_SRC) $(DOMAIN_SRC)
 FUZZ_APP_SRC := $(STORE_SRC) $(SERVICE_SRC) $(filter-out src/http/server.c src/http/web.c,$(HTTP_SRC))
 FUZZ_SCHEMA_C := $(FUZZ_OUT)/gen/schema_embedded.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o)
-FUZZ_APP_OBJ := $(FUZZ_APP_SRC:%.c=$(FUZZ_OUT)/obj/%.o) $(FUZZ_OUT)/obj/gen/schema_embedded.o
+FUZZ_APP_OBJ := $(FUZZ_APP_SRC:%.c=$(FUZZ_OUT)/obj/%.o) $(FUZZ_OUT)/obj/gen/schema_embedded.o \
+                $(FUZZ_OUT)/obj/gen/http_modules.o
 FUZZ_LIB_A   := $(FUZZ_OUT)/libfuzzed.a
 FUZZ_APP_A   := $(FUZZ_OUT)/libfuzzed-app.a
 FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARNINGS) -O1 -g \
@@ -240,6 +257,14 @@ $(FUZZ_SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
 	@tools/embed-schema.sh $(SCHEMA_SQL) > $@
 
 $(FUZZ_OUT)/obj/gen/schema_embedded.o: $(FUZZ_SCHEMA_C)
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_OUT)/gen/http_modules.c: $(HTTP_SRC) tools/gen-modules.sh
+	@mkdir -p $(dir $@)
+	@tools/gen-modules.sh http $(HTTP_SRC) > $@.new && mv -f $@.new $@
+
+$(FUZZ_OUT)/obj/gen/http_modules.o: $(FUZZ_OUT)/gen/http_modules.c
 	@mkdir -p $(dir $@)
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 

@@ -13,12 +13,14 @@
  * or the bloodops_session cookie stand for their session tokens, "@csrf"
  * in X-CSRF-Token for the CSRF token of the cookie's session. What must
  * hold, checked against a model written here from http.h and the route
- * tables (segments split at '/', {name} matching one non-empty segment,
- * the first route of the first table that matches path and method, HEAD
- * as GET):
+ * declarations of every module (segments split at '/', {name} matching
+ * one non-empty segment; of the routes that match path and method, the one
+ * with a literal segment where the others first have a parameter, in any
+ * order of the modules; HEAD as GET):
  *   - a route is found exactly when the model finds it and the model's
- *     checks pass: a route with roles needs a session known to the
- *     database (401 otherwise), holding one of them (403 otherwise), and,
+ *     checks pass: a route that is not public needs a session known to the
+ *     database (401 otherwise), holding a role of its capability's row in
+ *     the role matrix (403 otherwise: never for a route naming none), and,
  *     for a session sent as a cookie, the session's CSRF token on every
  *     method but GET and HEAD (403); a route that takes a body may still
  *     refuse it (400); the path parameters are the model's;
@@ -49,11 +51,6 @@ static void require(int condition, const char *what)
     }
 }
 
-/* The route tables, in the router's order. */
-static const http_route *const tables[] = {
-    http_routes_system, http_routes_auth,  http_routes_registry,    http_routes_audit,
-    http_routes_ledger, http_routes_label, http_routes_isbt,        http_routes_donors,
-    http_routes_collections, http_routes_testing};
 
 /* --- the sessions ------------------------------------------------------------- */
 
@@ -107,6 +104,21 @@ typedef struct {
 
 /* Segments of `pattern` against `path`: 1 when they match, with the
  * parameters. */
+/* 1 when `a` has a literal segment where `b` first has a parameter (both
+ * match one path, so they have as many segments). */
+static int model_more_specific(const char *a, const char *b)
+{
+    for (;;) {
+        size_t p = strcspn(a, "/"), q = strcspn(b, "/");
+        if ((a[0] == '{') != (b[0] == '{'))
+            return b[0] == '{';
+        a += p, b += q;
+        if (!*a || !*b)
+            return 0;
+        a++, b++;
+    }
+}
+
 static int model_match(const char *pattern, const char *path, segment *params, int *count)
 {
     *count = 0;
@@ -193,16 +205,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char allow[512] = "";
     int param_count = 0, path_known = 0;
     const char *as = strcmp(method, "HEAD") == 0 ? "GET" : method;
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0] && !expected; t++)
-        for (const http_route *r = tables[t]; r->method && !expected; r++) {
+    for (const http_module *const *module = http_modules; *module; module++)
+        for (const http_route *r = (*module)->routes; r->method; r++) {
             segment found[HTTP_PATH_PARAMS_MAX];
             int count;
             if (!model_match(r->pattern, path, found, &count))
                 continue;
             path_known = 1;
-            snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
-                     allow[0] ? ", " : "", r->method);
-            if (strcmp(r->method, as) == 0) {
+            if (!strstr(allow, r->method))
+                snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
+                         allow[0] ? ", " : "", r->method);
+            if (strcmp(r->method, as) == 0 &&
+                (!expected || model_more_specific(r->pattern, expected->pattern))) {
                 expected = r;
                 memcpy(params, found, sizeof params);
                 param_count = count;
@@ -219,7 +233,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int safe = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (expected) {
         unsigned refusal = 0;
-        if (expected->roles) {
+        if (!expected->public_access) {
             if (person < 0)
                 refusal = 401;
             else if (via_cookie && !safe &&
@@ -229,7 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   : "",
                               csrf_tokens[person]) == 0))
                 refusal = 403;
-            else if (!(roles_of[person] & expected->roles))
+            else if (!(roles_of[person] & capability_get(expected->capability)->roles))
                 refusal = 403;
         }
         if (refusal) {

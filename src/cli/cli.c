@@ -18,22 +18,6 @@
 
 #define DEFAULT_DB "./var/bloodops.db"
 
-static const cli_command *const command_tables[] = {
-    cli_commands_system,
-    cli_commands_users,
-    cli_commands_registry,
-    cli_commands_audit,
-    cli_commands_ledger,
-    cli_commands_reports,
-    cli_commands_isbt,
-    cli_commands_label,
-    cli_commands_catalog,
-    cli_commands_donors,
-    cli_commands_collections,
-    cli_commands_testing,
-};
-enum { TABLE_COUNT = sizeof command_tables / sizeof command_tables[0] };
-
 /* The --format values of each kind of command (cli_command.document_formats):
  * as help and errors write them, and each name with what it chooses. */
 static const struct {
@@ -67,17 +51,25 @@ static void print_usage_line(FILE *out, const cli_command *command)
         snprintf(head, sizeof head, "%s %s", command->noun, command->verb);
     else
         snprintf(head, sizeof head, "%s", command->noun);
-    fprintf(out, "  bloodops %-18s %-10s %s\n", head, command->arguments ? command->arguments : "",
+    fprintf(out, "  bloodops %-23s %-10s %s\n", head, command->arguments ? command->arguments : "",
             command->summary);
 }
 
 static void print_overview(FILE *out)
 {
     fprintf(out, "bloodops - runs a blood-services company: donor centers, hospitals, results.\n\n"
-                 "usage: bloodops <noun> <verb> [arguments] [options]\n\ncommands:\n");
-    for (int t = 0; t < TABLE_COUNT; t++)
-        for (const cli_command *command = command_tables[t]; command->noun; command++)
-            print_usage_line(out, command);
+                 "usage: bloodops <noun> <verb> [arguments] [options]\n");
+    for (int a = 0; a < AREA_COUNT; a++) {
+        int heading = 0;
+        for (const cli_module *const *module = cli_modules; *module; module++) {
+            if ((*module)->area != (area)a)
+                continue;
+            if (!heading++)
+                fprintf(out, "\n%s:\n", area_title((area)a));
+            for (const cli_command *command = (*module)->commands; command->noun; command++)
+                print_usage_line(out, command);
+        }
+    }
     fprintf(out, "\noptions of every command:\n"
                  "  --db PATH                  the database (BLOODOPS_DB; default " DEFAULT_DB ")\n"
                  "  --format table|json|csv    how data is printed (default table)\n"
@@ -87,8 +79,8 @@ static void print_overview(FILE *out)
 static void print_noun_help(FILE *out, const char *noun)
 {
     fprintf(out, "usage: bloodops %s <verb> [arguments] [options]\n\nverbs:\n", noun);
-    for (int t = 0; t < TABLE_COUNT; t++)
-        for (const cli_command *command = command_tables[t]; command->noun; command++)
+    for (const cli_module *const *module = cli_modules; *module; module++)
+        for (const cli_command *command = (*module)->commands; command->noun; command++)
             if (strcmp(command->noun, noun) == 0)
                 print_usage_line(out, command);
     fprintf(out, "\nbloodops %s <verb> --help shows a verb's options.\n", noun);
@@ -125,8 +117,8 @@ static int usage_error(const char *fmt, const char *detail, const cli_command *c
 
 static int noun_exists(const char *noun)
 {
-    for (int t = 0; t < TABLE_COUNT; t++)
-        for (const cli_command *command = command_tables[t]; command->noun; command++)
+    for (const cli_module *const *module = cli_modules; *module; module++)
+        for (const cli_command *command = (*module)->commands; command->noun; command++)
             if (strcmp(command->noun, noun) == 0)
                 return 1;
     return 0;
@@ -134,8 +126,8 @@ static int noun_exists(const char *noun)
 
 static const cli_command *find_command(const char *noun, const char *verb)
 {
-    for (int t = 0; t < TABLE_COUNT; t++)
-        for (const cli_command *command = command_tables[t]; command->noun; command++)
+    for (const cli_module *const *module = cli_modules; *module; module++)
+        for (const cli_command *command = (*module)->commands; command->noun; command++)
             if (strcmp(command->noun, noun) == 0 &&
                 ((!command->verb && !verb) || (command->verb && verb && !strcmp(command->verb, verb))))
                 return command;

@@ -1,8 +1,8 @@
 /*
  * cli.h - the command line: `bloodops <noun> <verb> [arguments] [options]`.
  *
- * Each command is an entry in a table (noun, verb, its options, a run
- * function). cli.c parses the arguments against that entry, so every
+ * Each command is a row of its module's table (noun, verb, its options, a
+ * run function); the modules are found at build time (cli_modules). cli.c parses the arguments against that entry, so every
  * command gets --help, --db and --format (table|json|csv, or the formats
  * of a report or an image it declares), unknown options refused with
  * exit status 2, and errors printed as one line on stderr. Commands call one
@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include "base/error.h"
+#include "domain/area.h"
 #include "service/service.h"
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
@@ -53,8 +54,13 @@ typedef struct {
     int format_given; /* 1: --format was on the command line */
 } cli_invocation;
 
+/* A command, written with named fields:
+ *   {.noun = "journal", .verb = "show", .run = run_journal_show,
+ *    .arguments = "ENTRY", .positional_min = 1, .positional_max = 1,
+ *    .summary = "show an entry and its lines", .opens_database = 1},
+ */
 typedef struct cli_command {
-    const char *noun, *verb;
+    const char *noun, *verb; /* verb NULL: a noun alone (init, serve) */
     int (*run)(cli_invocation *invocation);
     const char *arguments; /* usage of positional arguments, e.g. "CODE" */
     int positional_min, positional_max;
@@ -64,19 +70,21 @@ typedef struct cli_command {
     int document_formats; /* CLI_DATA_FORMATS, CLI_REPORT_FORMATS or CLI_IMAGE_FORMATS */
 } cli_command;
 
-/* Command tables of each area, terminated by a zeroed entry. */
-extern const cli_command cli_commands_system[];
-extern const cli_command cli_commands_users[];
-extern const cli_command cli_commands_registry[];
-extern const cli_command cli_commands_audit[];
-extern const cli_command cli_commands_ledger[];
-extern const cli_command cli_commands_reports[];
-extern const cli_command cli_commands_isbt[];
-extern const cli_command cli_commands_label[];
-extern const cli_command cli_commands_catalog[];
-extern const cli_command cli_commands_donors[];
-extern const cli_command cli_commands_collections[];
-extern const cli_command cli_commands_testing[];
+/* A module's commands, declared beside them as
+ *   const cli_module cli_module_NAME = {.name = "NAME", .area = AREA_..,
+ *                                       .commands = NAME_commands};
+ * and found by tools/gen-modules.sh, which lists every such declaration in
+ * src/cli/ (build/.../gen/cli_modules.c): cli.c needs no edit when a module
+ * is added. `commands` ends with a zeroed row; help groups the commands by
+ * area. */
+typedef struct {
+    const char *name;
+    area area;
+    const cli_command *commands;
+} cli_module;
+
+/* Every module, ending with NULL (generated). */
+extern const cli_module *const cli_modules[];
 
 /* Entry point from main(): returns the exit status. */
 int cli_main(int argc, char **argv);

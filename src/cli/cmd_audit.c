@@ -64,8 +64,14 @@ static const cli_option log_options[] = {
     {"limit", "N", "at most N records (default: all)"},
     {0}};
 
-const cli_command cli_commands_audit[] = {
-    {"audit", "verify", run_verify, NULL, 0, 0, NULL,
-     "check the hash chain; name the first record altered or removed", 1},
-    {"audit", "log", run_log, NULL, 0, 0, log_options, "list the audit trail", 1},
-    {0}};
+static const cli_command audit_commands[] = {
+    {.noun = "audit", .verb = "verify", .run = run_verify,
+     .summary = "check the hash chain; name the first record altered or removed",
+     .opens_database = 1},
+    {.noun = "audit", .verb = "log", .run = run_log, .options = log_options,
+     .summary = "list the audit trail", .opens_database = 1},
+    {0},
+};
+
+const cli_module cli_module_audit = {
+    .name = "audit", .area = AREA_ADMINISTRATION, .commands = audit_commands};

@@ -160,14 +160,22 @@ static const cli_option din_allocate_options[] = {
     {"year", "YY", "nominal year, two digits (default this year)"},
     {0}};
 
-const cli_command cli_commands_catalog[] = {
-    {"catalog", "import", run_catalog_import, "FILE.csv", 1, 1, NULL,
-     "import a product catalog CSV, all or nothing", 1},
-    {"catalog", "list", run_catalog_list, NULL, 0, 0, catalog_list_options,
-     "list the product catalog", 1},
-    {"catalog", "show", run_catalog_show, "CODE", 1, 1, NULL, "show one product", 1},
-    {"din", "allocate", run_din_allocate, NULL, 0, 0, din_allocate_options,
-     "allocate the next DINs of a donor center", 1},
-    {"din", "show", run_din_show, "DIN", 1, 1, NULL,
-     "show an allocated DIN (typed with its check character, or its 13 characters)", 1},
-    {0}};
+static const cli_command catalog_commands[] = {
+    {.noun = "catalog", .verb = "import", .run = run_catalog_import, .arguments = "FILE.csv",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "import a product catalog CSV, all or nothing", .opens_database = 1},
+    {.noun = "catalog", .verb = "list", .run = run_catalog_list, .options = catalog_list_options,
+     .summary = "list the product catalog", .opens_database = 1},
+    {.noun = "catalog", .verb = "show", .run = run_catalog_show, .arguments = "CODE",
+     .positional_min = 1, .positional_max = 1, .summary = "show one product", .opens_database = 1},
+    {.noun = "din", .verb = "allocate", .run = run_din_allocate, .options = din_allocate_options,
+     .summary = "allocate the next DINs of a donor center", .opens_database = 1},
+    {.noun = "din", .verb = "show", .run = run_din_show, .arguments = "DIN", .positional_min = 1,
+     .positional_max = 1,
+     .summary = "show an allocated DIN (typed with its check character, or its 13 characters)",
+     .opens_database = 1},
+    {0},
+};
+
+const cli_module cli_module_catalog = {
+    .name = "catalog", .area = AREA_LABORATORY, .commands = catalog_commands};

@@ -338,24 +338,35 @@ static const cli_option inventory_options[] = {
     {"status", "STATUS", "quarantined, released, allocated or returned"},
     {0}};
 
-const cli_command cli_commands_collections[] = {
-    {"collection", "record", run_record, NULL, 0, 0, record_options,
-     "record a collection, with the measurements taken before it (eligibility is checked "
-     "again)",
-     1},
-    {"collection", "list", run_collection_list, NULL, 0, 0, collection_list_options,
-     "list collections", 1},
-    {"collection", "show", run_collection_show, "DIN", 1, 1, NULL,
-     "show a collection with its measurements", 1},
-    {"collection", "process", run_process, "DIN PRODUCT[:ML]...", 2, CLI_POSITIONAL_MAX, NULL,
-     "make the units of a collection (volume: the catalog's unless given)", 1},
-    {"unit", "lookup", run_lookup, "DIN", 1, 1, NULL,
-     "a donation by its DIN (any form): collection, units, test results", 1},
-    {"unit", "show", run_unit_show, "ID", 1, 1, NULL, "show a unit and its events", 1},
-    {"unit", "discard", run_discard, "ID", 1, 1, discard_options, "discard a unit found unfit",
-     1},
-    {"unit", "expire", run_expire, NULL, 0, 0, expire_options,
-     "expire every unit in inventory whose expiry has come", 1},
-    {"inventory", NULL, run_inventory, NULL, 0, 0, inventory_options,
-     "units in inventory by center, family, ABO/RhD, status and days to expiry", 1},
-    {0}};
+static const cli_command collections_commands[] = {
+    {.noun = "collection", .verb = "record", .run = run_record, .options = record_options,
+     .summary = "record a collection, with the measurements taken before it (eligibility is checked again)",
+     .opens_database = 1},
+    {.noun = "collection", .verb = "list", .run = run_collection_list,
+     .options = collection_list_options, .summary = "list collections", .opens_database = 1},
+    {.noun = "collection", .verb = "show", .run = run_collection_show, .arguments = "DIN",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "show a collection with its measurements", .opens_database = 1},
+    {.noun = "collection", .verb = "process", .run = run_process,
+     .arguments = "DIN PRODUCT[:ML]...", .positional_min = 2, .positional_max = CLI_POSITIONAL_MAX,
+     .summary = "make the units of a collection (volume: the catalog's unless given)",
+     .opens_database = 1},
+    {.noun = "unit", .verb = "lookup", .run = run_lookup, .arguments = "DIN", .positional_min = 1,
+     .positional_max = 1,
+     .summary = "a donation by its DIN (any form): collection, units, test results",
+     .opens_database = 1},
+    {.noun = "unit", .verb = "show", .run = run_unit_show, .arguments = "ID", .positional_min = 1,
+     .positional_max = 1, .summary = "show a unit and its events", .opens_database = 1},
+    {.noun = "unit", .verb = "discard", .run = run_discard, .arguments = "ID", .positional_min = 1,
+     .positional_max = 1, .options = discard_options, .summary = "discard a unit found unfit",
+     .opens_database = 1},
+    {.noun = "unit", .verb = "expire", .run = run_expire, .options = expire_options,
+     .summary = "expire every unit in inventory whose expiry has come", .opens_database = 1},
+    {.noun = "inventory", .run = run_inventory, .options = inventory_options,
+     .summary = "units in inventory by center, family, ABO/RhD, status and days to expiry",
+     .opens_database = 1},
+    {0},
+};
+
+const cli_module cli_module_collections = {
+    .name = "collections", .area = AREA_DONORS, .commands = collections_commands};

@@ -373,23 +373,38 @@ static const cli_option defer_options[] = {
 static const cli_option undefer_options[] = {
     {"reason", "TEXT", "why the deferral ends (required)"}, {0}};
 
-const cli_command cli_commands_donors[] = {
-    {"donor", "register", run_register, NULL, 0, 0, register_options,
-     "register a donor (refused when the same person is already registered)", 1},
-    {"donor", "list", run_list, NULL, 0, 0, list_options, "list or search donors", 1},
-    {"donor", "show", run_show, "NUMBER", 1, 1, NULL,
-     "show a donor with blood groups, deferrals and recent collections", 1},
-    {"donor", "update", run_update, "NUMBER", 1, 1, update_options,
-     "change a donor's contact fields", 1},
-    {"donor", "check", run_check, "NUMBER", 1, 1, check_options,
-     "check eligibility for a procedure: prints eligible or every failed rule (exit status 0 "
-     "either way; 1 only when the check itself fails)",
-     1},
-    {"donor", "defer", run_defer, "NUMBER", 1, 1, defer_options, "defer a donor from today", 1},
-    {"donor", "undefer", run_undefer, "DEFERRAL_ID", 1, 1, undefer_options, "end a deferral", 1},
-    {"donor", "reasons", run_reasons, NULL, 0, 0, NULL, "list the deferral reason codes", 1},
-    {"eligibility", "settings", run_settings, NULL, 0, 0, NULL,
-     "list the eligibility thresholds in force", 1},
-    {"eligibility", "set", run_set, "NAME VALUE", 2, 2, NULL,
-     "set an eligibility threshold (administrators)", 1},
-    {0}};
+static const cli_command donors_commands[] = {
+    {.noun = "donor", .verb = "register", .run = run_register, .options = register_options,
+     .summary = "register a donor (refused when the same person is already registered)",
+     .opens_database = 1},
+    {.noun = "donor", .verb = "list", .run = run_list, .options = list_options,
+     .summary = "list or search donors", .opens_database = 1},
+    {.noun = "donor", .verb = "show", .run = run_show, .arguments = "NUMBER", .positional_min = 1,
+     .positional_max = 1,
+     .summary = "show a donor with blood groups, deferrals and recent collections",
+     .opens_database = 1},
+    {.noun = "donor", .verb = "update", .run = run_update, .arguments = "NUMBER",
+     .positional_min = 1, .positional_max = 1, .options = update_options,
+     .summary = "change a donor's contact fields", .opens_database = 1},
+    {.noun = "donor", .verb = "check", .run = run_check, .arguments = "NUMBER",
+     .positional_min = 1, .positional_max = 1, .options = check_options,
+     .summary = "check eligibility for a procedure: prints eligible or every failed rule (exit status 0 either way; 1 only when the check itself fails)",
+     .opens_database = 1},
+    {.noun = "donor", .verb = "defer", .run = run_defer, .arguments = "NUMBER",
+     .positional_min = 1, .positional_max = 1, .options = defer_options,
+     .summary = "defer a donor from today", .opens_database = 1},
+    {.noun = "donor", .verb = "undefer", .run = run_undefer, .arguments = "DEFERRAL_ID",
+     .positional_min = 1, .positional_max = 1, .options = undefer_options,
+     .summary = "end a deferral", .opens_database = 1},
+    {.noun = "donor", .verb = "reasons", .run = run_reasons,
+     .summary = "list the deferral reason codes", .opens_database = 1},
+    {.noun = "eligibility", .verb = "settings", .run = run_settings,
+     .summary = "list the eligibility thresholds in force", .opens_database = 1},
+    {.noun = "eligibility", .verb = "set", .run = run_set, .arguments = "NAME VALUE",
+     .positional_min = 2, .positional_max = 2,
+     .summary = "set an eligibility threshold (administrators)", .opens_database = 1},
+    {0},
+};
+
+const cli_module cli_module_donors = {
+    .name = "donors", .area = AREA_DONORS, .commands = donors_commands};

@@ -396,15 +396,18 @@ static int run_encode(cli_invocation *invocation)
     return CLI_OK;
 }
 
-const cli_command cli_commands_isbt[] = {
-    {"isbt", "check", run_check, "DIN", 1, 1, NULL,
-     "print the check character and flag value of a 13-character DIN; with the check character "
-     "typed after it, check that it matches",
-     0},
-    {"isbt", "parse", run_parse, "SCAN", 1, 1, NULL,
-     "print every ISBT 128 data structure in a scan ('-': read it from standard input)", 0},
-    {"isbt", "encode", run_encode, "KIND", 1, 1, encode_options,
-     "encode one data structure: din, group, product, expiry, collection, production or "
-     "special-testing",
-     0},
-    {0}};
+static const cli_command isbt_commands[] = {
+    {.noun = "isbt", .verb = "check", .run = run_check, .arguments = "DIN", .positional_min = 1,
+     .positional_max = 1,
+     .summary = "print the check character and flag value of a 13-character DIN; with the check character typed after it, check that it matches"},
+    {.noun = "isbt", .verb = "parse", .run = run_parse, .arguments = "SCAN", .positional_min = 1,
+     .positional_max = 1,
+     .summary = "print every ISBT 128 data structure in a scan ('-': read it from standard input)"},
+    {.noun = "isbt", .verb = "encode", .run = run_encode, .arguments = "KIND", .positional_min = 1,
+     .positional_max = 1, .options = encode_options,
+     .summary = "encode one data structure: din, group, product, expiry, collection, production or special-testing"},
+    {0},
+};
+
+const cli_module cli_module_isbt = {
+    .name = "isbt", .area = AREA_LABORATORY, .commands = isbt_commands};

@@ -201,12 +201,17 @@ static const cli_option unit_options[] = {
     {"dpi", "N", "PNG resolution in dots per inch (default 203: 8 dots per mm)"},
     {0}};
 
-const cli_command cli_commands_label[] = {
-    {"label", "render", run_render, NULL, 0, 0, render_options,
-     "render a 100 mm x 100 mm ISBT 128 unit label (SVG, PDF or PNG) from its values", 0,
-     CLI_IMAGE_FORMATS},
-    {"label", "unit", run_unit, "ID", 1, 1, unit_options,
-     "render the ISBT 128 label of a recorded unit (SVG, PDF or PNG) from what is on record", 1,
-     CLI_IMAGE_FORMATS},
+static const cli_command label_commands[] = {
+    {.noun = "label", .verb = "render", .run = run_render, .options = render_options,
+     .summary = "render a 100 mm x 100 mm ISBT 128 unit label (SVG, PDF or PNG) from its values",
+     .document_formats = CLI_IMAGE_FORMATS},
+    {.noun = "label", .verb = "unit", .run = run_unit, .arguments = "ID", .positional_min = 1,
+     .positional_max = 1, .options = unit_options,
+     .summary = "render the ISBT 128 label of a recorded unit (SVG, PDF or PNG) from what is on "
+                "record",
+     .opens_database = 1, .document_formats = CLI_IMAGE_FORMATS},
     {0},
 };
+
+const cli_module cli_module_label = {
+    .name = "label", .area = AREA_LABORATORY, .commands = label_commands};

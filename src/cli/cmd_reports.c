@@ -313,15 +313,21 @@ static const cli_option release_options[] = {
     {"input", "FILE.json", "draft from a quarterly report JSON instead of the ledger"},
     {0}};
 
-const cli_command cli_commands_reports[] = {
-    {"report", "trial-balance", run_trial_balance, NULL, 0, 0, range_options,
-     "debits, credits and balances by account", 1},
-    {"report", "income-statement", run_income_statement, NULL, 0, 0, range_options,
-     "the income statement of a period", 1},
-    {"report", "balance-sheet", run_balance_sheet, NULL, 0, 0, balance_sheet_options,
-     "the balance sheet at a date", 1},
-    {"report", "quarterly", run_quarterly, NULL, 0, 0, quarterly_options,
-     "the quarterly results in the layout of the published release", 1, 1},
-    {"report", "release", run_release, NULL, 0, 0, release_options,
-     "the draft earnings release with its consistency findings", 1},
-    {0}};
+static const cli_command reports_commands[] = {
+    {.noun = "report", .verb = "trial-balance", .run = run_trial_balance, .options = range_options,
+     .summary = "debits, credits and balances by account", .opens_database = 1},
+    {.noun = "report", .verb = "income-statement", .run = run_income_statement,
+     .options = range_options, .summary = "the income statement of a period", .opens_database = 1},
+    {.noun = "report", .verb = "balance-sheet", .run = run_balance_sheet,
+     .options = balance_sheet_options, .summary = "the balance sheet at a date",
+     .opens_database = 1},
+    {.noun = "report", .verb = "quarterly", .run = run_quarterly, .options = quarterly_options,
+     .summary = "the quarterly results in the layout of the published release",
+     .opens_database = 1, .document_formats = CLI_REPORT_FORMATS},
+    {.noun = "report", .verb = "release", .run = run_release, .options = release_options,
+     .summary = "the draft earnings release with its consistency findings", .opens_database = 1},
+    {0},
+};
+
+const cli_module cli_module_reports = {
+    .name = "reports", .area = AREA_FINANCE, .commands = reports_commands};

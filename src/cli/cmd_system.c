@@ -240,16 +240,21 @@ static const cli_option serve_options[] = {
      "proxies whose X-Forwarded-For names the client (BLOODOPS_TRUSTED_PROXY; default none)"},
     {0}};
 
-const cli_command cli_commands_system[] = {
-    {"init", NULL, run_init, NULL, 0, 0, NULL,
-     "create the database and its administrator (password from BLOODOPS_ADMIN_PASSWORD, or "
-     "generated and printed once)",
-     0},
-    {"serve", NULL, run_serve, NULL, 0, 0, serve_options,
-     "serve the web application and the HTTP API", 1},
-    {"version", NULL, run_version, NULL, 0, 0, NULL, "print the version", 0},
-    {"backup", NULL, run_backup, "FILE", 1, 1, NULL,
-     "copy the SQLite database to a new FILE while it is in use (PostgreSQL: pg_dump)", 1},
-    {"db", "fingerprint", run_fingerprint, NULL, 0, 0, NULL,
-     "print a digest of every row of every table (equal digests = equal data)", 1},
-    {0}};
+static const cli_command system_commands[] = {
+    {.noun = "init", .run = run_init,
+     .summary = "create the database and its administrator (password from BLOODOPS_ADMIN_PASSWORD, or generated and printed once)"},
+    {.noun = "serve", .run = run_serve, .options = serve_options,
+     .summary = "serve the web application and the HTTP API", .opens_database = 1},
+    {.noun = "version", .run = run_version, .summary = "print the version"},
+    {.noun = "backup", .run = run_backup, .arguments = "FILE", .positional_min = 1,
+     .positional_max = 1,
+     .summary = "copy the SQLite database to a new FILE while it is in use (PostgreSQL: pg_dump)",
+     .opens_database = 1},
+    {.noun = "db", .verb = "fingerprint", .run = run_fingerprint,
+     .summary = "print a digest of every row of every table (equal digests = equal data)",
+     .opens_database = 1},
+    {0},
+};
+
+const cli_module cli_module_system = {
+    .name = "system", .area = AREA_ADMINISTRATION, .commands = system_commands};

@@ -352,24 +352,36 @@ static const cli_option step_options[] = {
     {0}};
 static const cli_option close_options[] = {{"reason", "TEXT", "why the case is closed"}, {0}};
 
-const cli_command cli_commands_testing[] = {
-    {"results", "import", run_results_import, "FILE.csv", 1, 1, NULL,
-     "import laboratory results (din,test,result,date), all or nothing", 1},
-    {"results", "panel", run_results_panel, NULL, 0, 0, NULL,
-     "list the tests of the panel and which are required", 1},
-    {"results", "require", run_results_require, "TEST yes|no", 2, 2, NULL,
-     "require a test's result before release, or not", 1},
-    {"release", "queue", run_release_queue, NULL, 0, 0, queue_options,
-     "quarantined units: ready, waiting for results, or blocked", 1},
-    {"release", "sign", run_release_sign, NULL, 0, 0, sign_options,
-     "release units with an electronic signature", 1},
-    {"lookback", "list", run_lookback_list, NULL, 0, 0, list_options, "list lookback cases", 1},
-    {"lookback", "show", run_lookback_show, "ID", 1, 1, NULL,
-     "show a lookback case: deadlines and traced units", 1},
-    {"lookback", "report", run_lookback_report, "ID", 1, 1, NULL,
-     "print a lookback case report", 1, CLI_REPORT_FORMATS},
-    {"lookback", "step", run_lookback_step, "ID", 1, 1, step_options,
-     "record a step of a lookback case as done", 1},
-    {"lookback", "close", run_lookback_close, "ID", 1, 1, close_options,
-     "close a lookback case whose steps are all done", 1},
-    {0}};
+static const cli_command testing_commands[] = {
+    {.noun = "results", .verb = "import", .run = run_results_import, .arguments = "FILE.csv",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "import laboratory results (din,test,result,date), all or nothing",
+     .opens_database = 1},
+    {.noun = "results", .verb = "panel", .run = run_results_panel,
+     .summary = "list the tests of the panel and which are required", .opens_database = 1},
+    {.noun = "results", .verb = "require", .run = run_results_require, .arguments = "TEST yes|no",
+     .positional_min = 2, .positional_max = 2,
+     .summary = "require a test's result before release, or not", .opens_database = 1},
+    {.noun = "release", .verb = "queue", .run = run_release_queue, .options = queue_options,
+     .summary = "quarantined units: ready, waiting for results, or blocked", .opens_database = 1},
+    {.noun = "release", .verb = "sign", .run = run_release_sign, .options = sign_options,
+     .summary = "release units with an electronic signature", .opens_database = 1},
+    {.noun = "lookback", .verb = "list", .run = run_lookback_list, .options = list_options,
+     .summary = "list lookback cases", .opens_database = 1},
+    {.noun = "lookback", .verb = "show", .run = run_lookback_show, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "show a lookback case: deadlines and traced units", .opens_database = 1},
+    {.noun = "lookback", .verb = "report", .run = run_lookback_report, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1, .summary = "print a lookback case report",
+     .opens_database = 1, .document_formats = CLI_REPORT_FORMATS},
+    {.noun = "lookback", .verb = "step", .run = run_lookback_step, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1, .options = step_options,
+     .summary = "record a step of a lookback case as done", .opens_database = 1},
+    {.noun = "lookback", .verb = "close", .run = run_lookback_close, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1, .options = close_options,
+     .summary = "close a lookback case whose steps are all done", .opens_database = 1},
+    {0},
+};
+
+const cli_module cli_module_testing = {
+    .name = "testing", .area = AREA_LABORATORY, .commands = testing_commands};

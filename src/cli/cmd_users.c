@@ -5,12 +5,14 @@
  *   bloodops user passwd USERNAME [--password-stdin]
  *   bloodops user disable USERNAME --reason TEXT
  *   bloodops session purge     sessions expired a week ago, spent login throttle counts
+ *   bloodops capability list   the role matrix: each capability and the roles holding it
  * Passwords come from BLOODOPS_PASSWORD or standard input, never from an
  * argument (which other users of the machine could read in `ps`); without
  * either, a password is generated and printed once.
  */
 #include <stdio.h>
 #include "cli/cli.h"
+#include "domain/capability.h"
 #include "service/auth.h"
 
 static const cli_column user_columns[] = {
@@ -120,15 +122,45 @@ static int run_session_purge(cli_invocation *invocation)
     return cli_run(invocation, call_purge, print_purge);
 }
 
-const cli_command cli_commands_users[] = {
-    {"user", "add", run_user_add, "USERNAME", 1, 1, add_options, "create a user", 1},
-    {"user", "list", run_user_list, NULL, 0, 0, NULL, "list users and their roles", 1},
-    {"user", "passwd", run_user_passwd, "USERNAME", 1, 1, passwd_options,
-     "set a user's password (ends their sessions)", 1},
-    {"user", "disable", run_user_disable, "USERNAME", 1, 1, disable_options,
-     "disable a user (ends their sessions)", 1},
-    {"session", "purge", run_session_purge, NULL, 0, 0, NULL,
-     "remove sessions expired more than a week ago and spent login throttle counts (the "
-     "server does it with its sweep)",
-     1},
-    {0}};
+/* The role matrix as it is compiled in (domain/capability.c): no database. */
+static int run_capability_list(cli_invocation *invocation)
+{
+    static const cli_column columns[] = {
+        {"capability", "CAPABILITY"}, {"roles", "ROLES"}, {"summary", "WHAT IT ALLOWS"}, {0}};
+    json_t *rows = json_array();
+    for (int c = 1; c < CAPABILITY_COUNT; c++) {
+        const capability_entry *entry = capability_get((capability)c);
+        char roles[256];
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s}", "capability", entry->name,
+                                              "roles",
+                                              role_set_format(entry->roles, roles, sizeof roles),
+                                              "summary", entry->summary));
+    }
+    cli_print_list(invocation, rows, columns);
+    json_decref(rows);
+    return CLI_OK;
+}
+
+static const cli_command users_commands[] = {
+    {.noun = "user", .verb = "add", .run = run_user_add, .arguments = "USERNAME",
+     .positional_min = 1, .positional_max = 1, .options = add_options, .summary = "create a user",
+     .opens_database = 1},
+    {.noun = "user", .verb = "list", .run = run_user_list, .summary = "list users and their roles",
+     .opens_database = 1},
+    {.noun = "user", .verb = "passwd", .run = run_user_passwd, .arguments = "USERNAME",
+     .positional_min = 1, .positional_max = 1, .options = passwd_options,
+     .summary = "set a user's password (ends their sessions)", .opens_database = 1},
+    {.noun = "user", .verb = "disable", .run = run_user_disable, .arguments = "USERNAME",
+     .positional_min = 1, .positional_max = 1, .options = disable_options,
+     .summary = "disable a user (ends their sessions)", .opens_database = 1},
+    {.noun = "session", .verb = "purge", .run = run_session_purge,
+     .summary = "remove sessions expired more than a week ago and spent login throttle counts "
+                "(the server does it with its sweep)",
+     .opens_database = 1},
+    {.noun = "capability", .verb = "list", .run = run_capability_list,
+     .summary = "the role matrix: each capability, the roles that hold it, what it allows"},
+    {0},
+};
+
+const cli_module cli_module_users = {
+    .name = "users", .area = AREA_ADMINISTRATION, .commands = users_commands};

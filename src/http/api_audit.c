@@ -37,8 +37,13 @@ static void audit_check(http_request *request, http_response *response)
     http_reply(response, 200, result);
 }
 
-const http_route http_routes_audit[] = {
-    {"GET", "/api/v1/audit", audit_log, ROLE_ADMIN | ROLE_AUDITOR, 0},
-    {"GET", "/api/v1/audit/verify", audit_check, ROLE_ADMIN | ROLE_AUDITOR, 0},
+static const http_route audit_routes[] = {
+    {.method = "GET", .pattern = "/api/v1/audit", .handler = audit_log,
+     .capability = CAPABILITY_AUDIT},
+    {.method = "GET", .pattern = "/api/v1/audit/verify", .handler = audit_check,
+     .capability = CAPABILITY_AUDIT},
     {0},
 };
+
+const http_module http_module_audit = {
+    .name = "audit", .area = AREA_ADMINISTRATION, .routes = audit_routes};

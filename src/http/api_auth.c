@@ -2,7 +2,7 @@
  * api_auth.c - logging in and out, who am I, and user administration:
  *   POST /api/v1/login            {"username","password"} -> token, csrf_token
  *   POST /api/v1/logout
- *   GET  /api/v1/me
+ *   GET  /api/v1/me               who is logged in, their roles and capabilities
  *   GET  /api/v1/users            (admin)
  *   POST /api/v1/users            (admin) {"username","full_name","roles","password"}
  *   POST /api/v1/users/{username}/password (admin) {"password"}
@@ -13,6 +13,39 @@
 #include "base/date.h"
 #include "http/http.h"
 #include "service/auth.h"
+
+/* The names of the capabilities `roles` hold, in the matrix's order: what
+ * the web application shows and offers (GET /api/v1/me, the login). */
+static json_t *capabilities_json(role_set roles)
+{
+    json_t *names = json_array();
+    for (int c = 1; c < CAPABILITY_COUNT; c++)
+        if (capability_allows(roles, (capability)c))
+            json_array_append_new(names, json_string(capability_get((capability)c)->name));
+    return names;
+}
+
+/* The roles of a user as the auth service answers them ("roles": names). */
+static role_set roles_of_user(json_t *user)
+{
+    role_set roles = 0;
+    size_t index;
+    json_t *name;
+    json_array_foreach(json_object_get(user, "roles"), index, name)
+        if (json_is_string(name))
+            roles |= role_from_name(json_string_value(name));
+    return roles;
+}
+
+/* The areas of the product in their order, for grouping the navigation. */
+static json_t *areas_json(void)
+{
+    json_t *areas = json_array();
+    for (int a = 0; a < AREA_COUNT; a++)
+        json_array_append_new(areas, json_pack("{s:s, s:s}", "key", area_key((area)a), "title",
+                                               area_title((area)a)));
+    return areas;
+}
 
 static void login(http_request *request, http_response *response)
 {
@@ -34,11 +67,12 @@ static void login(http_request *request, http_response *response)
     response->set_cookie = arena_printf(
         request->arena, "bloodops_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%" PRId64,
         result.token, auth_session_seconds());
+    json_t *capabilities = capabilities_json(roles_of_user(result.user));
     http_reply(response, 200,
-               json_pack("{s:s, s:s, s:s, s:o}", "token", result.token, "csrf_token",
+               json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "token", result.token, "csrf_token",
                          result.csrf_token, "expires_at",
                          timestamp_format(result.expires_at, expires, sizeof expires), "user",
-                         result.user));
+                         result.user, "capabilities", capabilities, "areas", areas_json()));
 }
 
 static void logout(http_request *request, http_response *response)
@@ -61,9 +95,10 @@ static void me(http_request *request, http_response *response)
         if (request->session.actor.roles & (1u << i))
             json_array_append_new(role_list, json_string(role_name((role)(1u << i))));
     http_reply(response, 200,
-               json_pack("{s:s, s:o, s:s, s:s}", "username", request->session.actor.username,
-                         "roles", role_list, "csrf_token", request->session.csrf_token,
-                         "expires_at",
+               json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "username",
+                         request->session.actor.username, "roles", role_list, "capabilities",
+                         capabilities_json(request->session.actor.roles), "areas", areas_json(),
+                         "csrf_token", request->session.csrf_token, "expires_at",
                          timestamp_format(request->session.expires_at, expires, sizeof expires)));
 }
 
@@ -133,13 +168,22 @@ static void users_disable(http_request *request, http_response *response)
                json_pack("{s:s, s:b}", "username", request->path_params[0], "disabled", 1));
 }
 
-const http_route http_routes_auth[] = {
-    {"POST", "/api/v1/login", login, 0, 1},
-    {"POST", "/api/v1/logout", logout, ROLES_ALL, 0},
-    {"GET", "/api/v1/me", me, ROLES_ALL, 0},
-    {"GET", "/api/v1/users", users_list, ROLE_ADMIN | ROLE_AUDITOR, 0},
-    {"POST", "/api/v1/users", users_add, ROLE_ADMIN, 1},
-    {"POST", "/api/v1/users/{username}/password", users_password, ROLE_ADMIN, 1},
-    {"POST", "/api/v1/users/{username}/disable", users_disable, ROLE_ADMIN, 1},
+static const http_route auth_routes[] = {
+    {.method = "POST", .pattern = "/api/v1/login", .handler = login,
+     .public_access = 1, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/logout", .handler = logout,
+     .capability = CAPABILITY_SESSION},
+    {.method = "GET", .pattern = "/api/v1/me", .handler = me, .capability = CAPABILITY_SESSION},
+    {.method = "GET", .pattern = "/api/v1/users", .handler = users_list,
+     .capability = CAPABILITY_USERS},
+    {.method = "POST", .pattern = "/api/v1/users", .handler = users_add,
+     .capability = CAPABILITY_USERS_WRITE, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/users/{username}/password", .handler = users_password,
+     .capability = CAPABILITY_USERS_WRITE, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/users/{username}/disable", .handler = users_disable,
+     .capability = CAPABILITY_USERS_WRITE, .takes_body = 1},
     {0},
 };
+
+const http_module http_module_auth = {
+    .name = "auth", .area = AREA_ADMINISTRATION, .routes = auth_routes};

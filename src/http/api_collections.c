@@ -19,10 +19,6 @@
 #include "service/collection.h"
 #include "service/unit.h"
 
-#define READERS (ROLES_ALL & ~(role_set)ROLE_FINANCE)
-#define STAFF (ROLE_ADMIN | ROLE_CENTER_STAFF)
-#define PROCESSORS (ROLE_ADMIN | ROLE_CENTER_STAFF | ROLE_LAB)
-
 static void collections_record(http_request *request, http_response *response)
 {
     static const http_field fields[] = {
@@ -153,15 +149,27 @@ static void inventory_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-const http_route http_routes_collections[] = {
-    {"POST", "/api/v1/collections", collections_record, STAFF, 1},
-    {"GET", "/api/v1/collections", collections_list, READERS, 0},
-    {"GET", "/api/v1/collections/{din}", collections_show, READERS, 0},
-    {"POST", "/api/v1/collections/{din}/process", collections_process, PROCESSORS, 1},
-    {"GET", "/api/v1/donations/{din}", donations_show, READERS, 0},
-    {"POST", "/api/v1/units/expiry-sweep", units_expiry_sweep, ROLE_ADMIN, 1},
-    {"GET", "/api/v1/units/{id}", units_show, READERS, 0},
-    {"POST", "/api/v1/units/{id}/discard", units_discard, PROCESSORS, 1},
-    {"GET", "/api/v1/inventory", inventory_show, READERS, 0},
+static const http_route collections_routes[] = {
+    {.method = "POST", .pattern = "/api/v1/collections", .handler = collections_record,
+     .capability = CAPABILITY_COLLECTIONS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/collections", .handler = collections_list,
+     .capability = CAPABILITY_COLLECTIONS},
+    {.method = "GET", .pattern = "/api/v1/collections/{din}", .handler = collections_show,
+     .capability = CAPABILITY_COLLECTIONS},
+    {.method = "POST", .pattern = "/api/v1/collections/{din}/process", .handler = collections_process,
+     .capability = CAPABILITY_COLLECTIONS_PROCESS, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/donations/{din}", .handler = donations_show,
+     .capability = CAPABILITY_COLLECTIONS},
+    {.method = "POST", .pattern = "/api/v1/units/expiry-sweep", .handler = units_expiry_sweep,
+     .capability = CAPABILITY_UNITS_EXPIRY_SWEEP, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/units/{id}", .handler = units_show,
+     .capability = CAPABILITY_UNITS},
+    {.method = "POST", .pattern = "/api/v1/units/{id}/discard", .handler = units_discard,
+     .capability = CAPABILITY_UNITS_DISCARD, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/inventory", .handler = inventory_show,
+     .capability = CAPABILITY_INVENTORY},
     {0},
 };
+
+const http_module http_module_collections = {
+    .name = "collections", .area = AREA_DONORS, .routes = collections_routes};

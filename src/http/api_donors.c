@@ -18,12 +18,6 @@
 #include "http/measurements.h"
 #include "service/donor.h"
 
-#define READERS                                                                                  \
-    (ROLE_ADMIN | ROLE_CENTER_STAFF | ROLE_LAB | ROLE_DISTRIBUTION | ROLE_AUDITOR |             \
-     ROLE_EXECUTIVE)
-#define DONOR_WRITERS (ROLE_ADMIN | ROLE_CENTER_STAFF)
-#define DEFERRAL_WRITERS (ROLE_ADMIN | ROLE_CENTER_STAFF | ROLE_LAB)
-
 static void donors_register(http_request *request, http_response *response)
 {
     static const http_field fields[] = {
@@ -176,16 +170,29 @@ static void settings_set(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-const http_route http_routes_donors[] = {
-    {"POST", "/api/v1/donors", donors_register, DONOR_WRITERS, 1},
-    {"GET", "/api/v1/donors", donors_list, READERS, 0},
-    {"GET", "/api/v1/donors/{donor_number}", donors_show, READERS, 0},
-    {"PATCH", "/api/v1/donors/{donor_number}", donors_edit, DONOR_WRITERS, 1},
-    {"POST", "/api/v1/donors/{donor_number}/eligibility", donors_eligibility, READERS, 1},
-    {"POST", "/api/v1/donors/{donor_number}/deferrals", donors_defer, DEFERRAL_WRITERS, 1},
-    {"POST", "/api/v1/deferrals/{id}/end", deferrals_end, DEFERRAL_WRITERS, 1},
-    {"GET", "/api/v1/deferral-reasons", deferral_reasons, READERS, 0},
-    {"GET", "/api/v1/eligibility/settings", settings_list, READERS, 0},
-    {"PUT", "/api/v1/eligibility/settings/{name}", settings_set, ROLE_ADMIN, 1},
+static const http_route donors_routes[] = {
+    {.method = "POST", .pattern = "/api/v1/donors", .handler = donors_register,
+     .capability = CAPABILITY_DONORS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/donors", .handler = donors_list,
+     .capability = CAPABILITY_DONORS},
+    {.method = "GET", .pattern = "/api/v1/donors/{donor_number}", .handler = donors_show,
+     .capability = CAPABILITY_DONORS},
+    {.method = "PATCH", .pattern = "/api/v1/donors/{donor_number}", .handler = donors_edit,
+     .capability = CAPABILITY_DONORS_WRITE, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/donors/{donor_number}/eligibility", .handler = donors_eligibility,
+     .capability = CAPABILITY_DONORS, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/donors/{donor_number}/deferrals", .handler = donors_defer,
+     .capability = CAPABILITY_DEFERRALS_WRITE, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/deferrals/{id}/end", .handler = deferrals_end,
+     .capability = CAPABILITY_DEFERRALS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/deferral-reasons", .handler = deferral_reasons,
+     .capability = CAPABILITY_DONORS},
+    {.method = "GET", .pattern = "/api/v1/eligibility/settings", .handler = settings_list,
+     .capability = CAPABILITY_DONORS},
+    {.method = "PUT", .pattern = "/api/v1/eligibility/settings/{name}", .handler = settings_set,
+     .capability = CAPABILITY_SETTINGS_WRITE, .takes_body = 1},
     {0},
 };
+
+const http_module http_module_donors = {
+    .name = "donors", .area = AREA_DONORS, .routes = donors_routes};

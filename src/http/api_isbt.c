@@ -55,10 +55,17 @@ static void dins_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-const http_route http_routes_isbt[] = {
-    {"GET", "/api/v1/products", products_list, ROLES_ALL, 0},
-    {"GET", "/api/v1/products/{code}", products_show, ROLES_ALL, 0},
-    {"POST", "/api/v1/dins", dins_allocate, ROLE_ADMIN | ROLE_CENTER_STAFF, 1},
-    {"GET", "/api/v1/dins/{din}", dins_show, ROLES_ALL, 0},
+static const http_route isbt_routes[] = {
+    {.method = "GET", .pattern = "/api/v1/products", .handler = products_list,
+     .capability = CAPABILITY_REFERENCE},
+    {.method = "GET", .pattern = "/api/v1/products/{code}", .handler = products_show,
+     .capability = CAPABILITY_REFERENCE},
+    {.method = "POST", .pattern = "/api/v1/dins", .handler = dins_allocate,
+     .capability = CAPABILITY_COLLECTIONS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/dins/{din}", .handler = dins_show,
+     .capability = CAPABILITY_REFERENCE},
     {0},
 };
+
+const http_module http_module_isbt = {
+    .name = "isbt", .area = AREA_LABORATORY, .routes = isbt_routes};

@@ -6,8 +6,7 @@
  *       a label drawn from explicit values; reads and writes nothing
  *   GET /api/v1/units/{id}/label[?format=svg|pdf|png&dpi=N]
  *       the label of a recorded unit (service/unit_label.h), drawn from what
- *       is on record; for those who may read units (READERS, the set of
- *       api_collections.c)
+ *       is on record; for those who may read units (capability "units")
  *
  * Both answer the 100 mm x 100 mm base label as image/svg+xml (the
  * default), application/pdf or image/png; a bad value is the usual error
@@ -18,9 +17,6 @@
 #include "domain/label.h"
 #include "http/http.h"
 #include "service/unit_label.h"
-
-/* Who may read units: everyone but finance (api_collections.c). */
-#define READERS (ROLES_ALL & ~(role_set)ROLE_FINANCE)
 
 /* The format parameter: svg (the default), pdf or png; ERR_INVALID naming
  * "format" otherwise. */
@@ -96,8 +92,13 @@ static void unit_label(http_request *request, http_response *response)
     json_decref(drawn);
 }
 
-const http_route http_routes_label[] = {
-    {"GET", "/api/v1/labels/render", render, ROLES_ALL, 0},
-    {"GET", "/api/v1/units/{id}/label", unit_label, READERS, 0},
+static const http_route label_routes[] = {
+    {.method = "GET", .pattern = "/api/v1/labels/render", .handler = render,
+     .capability = CAPABILITY_REFERENCE},
+    {.method = "GET", .pattern = "/api/v1/units/{id}/label", .handler = unit_label,
+     .capability = CAPABILITY_UNITS},
     {0},
 };
+
+const http_module http_module_label = {
+    .name = "label", .area = AREA_LABORATORY, .routes = label_routes};

@@ -23,9 +23,6 @@
 #include "service/ledger.h"
 #include "service/report.h"
 
-#define LEDGER_READERS (ROLE_FINANCE | ROLE_EXECUTIVE | ROLE_AUDITOR | ROLE_ADMIN)
-#define LEDGER_WRITERS (ROLE_FINANCE | ROLE_ADMIN)
-
 /* --- chart of accounts ----------------------------------------------------- */
 
 static void accounts_list(http_request *request, http_response *response)
@@ -319,22 +316,41 @@ static void release(http_request *request, http_response *response)
     results_report_free(&report);
 }
 
-const http_route http_routes_ledger[] = {
-    {"GET", "/api/v1/accounts", accounts_list, LEDGER_READERS, 0},
-    {"POST", "/api/v1/accounts", accounts_add, LEDGER_WRITERS, 1},
-    {"GET", "/api/v1/journal", journal_entries, LEDGER_READERS, 0},
-    {"POST", "/api/v1/journal", journal_add, LEDGER_WRITERS, 1},
-    {"GET", "/api/v1/journal/{id}", journal_show, LEDGER_READERS, 0},
-    {"POST", "/api/v1/journal/{id}/reverse", journal_reverse_entry, LEDGER_WRITERS, 1},
-    {"GET", "/api/v1/periods", periods_list, LEDGER_READERS, 0},
-    {"POST", "/api/v1/periods/close", periods_close, LEDGER_WRITERS, 1},
-    {"GET", "/api/v1/shares", shares_all, LEDGER_READERS, 0},
-    {"POST", "/api/v1/shares", shares_put, LEDGER_WRITERS, 1},
-    {"GET", "/api/v1/reports/trial-balance", trial_balance, LEDGER_READERS, 0},
-    {"GET", "/api/v1/reports/income-statement", income_statement, LEDGER_READERS, 0},
-    {"GET", "/api/v1/reports/balance-sheet", balance_sheet, LEDGER_READERS, 0},
-    {"GET", "/api/v1/reports/quarterly", quarterly, LEDGER_READERS, 0},
-    {"GET", "/api/v1/reports/release", release, LEDGER_READERS, 0},
-    {"GET", "/api/v1/reports/dashboard", dashboard, LEDGER_READERS, 0},
+static const http_route ledger_routes[] = {
+    {.method = "GET", .pattern = "/api/v1/accounts", .handler = accounts_list,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "POST", .pattern = "/api/v1/accounts", .handler = accounts_add,
+     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/journal", .handler = journal_entries,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "POST", .pattern = "/api/v1/journal", .handler = journal_add,
+     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/journal/{id}", .handler = journal_show,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "POST", .pattern = "/api/v1/journal/{id}/reverse", .handler = journal_reverse_entry,
+     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/periods", .handler = periods_list,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "POST", .pattern = "/api/v1/periods/close", .handler = periods_close,
+     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/shares", .handler = shares_all,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "POST", .pattern = "/api/v1/shares", .handler = shares_put,
+     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/reports/trial-balance", .handler = trial_balance,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "GET", .pattern = "/api/v1/reports/income-statement", .handler = income_statement,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "GET", .pattern = "/api/v1/reports/balance-sheet", .handler = balance_sheet,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "GET", .pattern = "/api/v1/reports/quarterly", .handler = quarterly,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "GET", .pattern = "/api/v1/reports/release", .handler = release,
+     .capability = CAPABILITY_REPORTS},
+    {.method = "GET", .pattern = "/api/v1/reports/dashboard", .handler = dashboard,
+     .capability = CAPABILITY_REPORTS},
     {0},
 };
+
+const http_module http_module_ledger = {
+    .name = "ledger", .area = AREA_FINANCE, .routes = ledger_routes};

@@ -212,20 +212,35 @@ static void hospitals_edit(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-const http_route http_routes_registry[] = {
-    {"GET", "/api/v1/markets", markets_list, ROLES_ALL, 0},
-    {"POST", "/api/v1/markets", markets_add, ROLE_ADMIN, 1},
-    {"GET", "/api/v1/markets/{code}", markets_show, ROLES_ALL, 0},
-    {"PATCH", "/api/v1/markets/{code}", markets_edit, ROLE_ADMIN, 1},
-    {"GET", "/api/v1/centers", centers_list, ROLES_ALL, 0},
-    {"POST", "/api/v1/centers", centers_add, ROLE_ADMIN, 1},
-    {"GET", "/api/v1/centers/{code}", centers_show, ROLES_ALL, 0},
-    {"PATCH", "/api/v1/centers/{code}", centers_edit, ROLE_ADMIN, 1},
-    {"POST", "/api/v1/centers/{code}/close", centers_close, ROLE_ADMIN, 1},
-    {"GET", "/api/v1/hospitals", hospitals_list, ROLES_ALL, 0},
-    {"POST", "/api/v1/hospitals", hospitals_add, ROLE_ADMIN | ROLE_DISTRIBUTION | ROLE_FINANCE, 1},
-    {"GET", "/api/v1/hospitals/{code}", hospitals_show, ROLES_ALL, 0},
-    {"PATCH", "/api/v1/hospitals/{code}", hospitals_edit,
-     ROLE_ADMIN | ROLE_DISTRIBUTION | ROLE_FINANCE, 1},
+static const http_route registry_routes[] = {
+    {.method = "GET", .pattern = "/api/v1/markets", .handler = markets_list,
+     .capability = CAPABILITY_REGISTRY},
+    {.method = "POST", .pattern = "/api/v1/markets", .handler = markets_add,
+     .capability = CAPABILITY_MARKETS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/markets/{code}", .handler = markets_show,
+     .capability = CAPABILITY_REGISTRY},
+    {.method = "PATCH", .pattern = "/api/v1/markets/{code}", .handler = markets_edit,
+     .capability = CAPABILITY_MARKETS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/centers", .handler = centers_list,
+     .capability = CAPABILITY_REGISTRY},
+    {.method = "POST", .pattern = "/api/v1/centers", .handler = centers_add,
+     .capability = CAPABILITY_CENTERS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/centers/{code}", .handler = centers_show,
+     .capability = CAPABILITY_REGISTRY},
+    {.method = "PATCH", .pattern = "/api/v1/centers/{code}", .handler = centers_edit,
+     .capability = CAPABILITY_CENTERS_WRITE, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/centers/{code}/close", .handler = centers_close,
+     .capability = CAPABILITY_CENTERS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/hospitals", .handler = hospitals_list,
+     .capability = CAPABILITY_REGISTRY},
+    {.method = "POST", .pattern = "/api/v1/hospitals", .handler = hospitals_add,
+     .capability = CAPABILITY_HOSPITALS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/hospitals/{code}", .handler = hospitals_show,
+     .capability = CAPABILITY_REGISTRY},
+    {.method = "PATCH", .pattern = "/api/v1/hospitals/{code}", .handler = hospitals_edit,
+     .capability = CAPABILITY_HOSPITALS_WRITE, .takes_body = 1},
     {0},
 };
+
+const http_module http_module_registry = {
+    .name = "registry", .area = AREA_ADMINISTRATION, .routes = registry_routes};

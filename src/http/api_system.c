@@ -30,8 +30,12 @@ static void version(http_request *request, http_response *response)
                          db_backend_name(request->service.db)));
 }
 
-const http_route http_routes_system[] = {
-    {"GET", "/health", health, 0, 0},
-    {"GET", "/api/v1/version", version, ROLES_ALL, 0},
+static const http_route system_routes[] = {
+    {.method = "GET", .pattern = "/health", .handler = health, .public_access = 1},
+    {.method = "GET", .pattern = "/api/v1/version", .handler = version,
+     .capability = CAPABILITY_SESSION},
     {0},
 };
+
+const http_module http_module_system = {
+    .name = "system", .area = AREA_ADMINISTRATION, .routes = system_routes};

@@ -19,10 +19,6 @@
 #include "service/lookback.h"
 #include "service/testing.h"
 
-#define LAB_WRITERS (ROLE_LAB | ROLE_ADMIN)
-#define QUEUE_READERS (ROLE_LAB | ROLE_ADMIN | ROLE_CENTER_STAFF)
-#define LOOKBACK_READERS (ROLE_LAB | ROLE_ADMIN | ROLE_DISTRIBUTION | ROLE_AUDITOR)
-
 /* --- results and the panel ------------------------------------------------------ */
 
 static void results_import(http_request *request, http_response *response)
@@ -191,16 +187,29 @@ static void case_close(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-const http_route http_routes_testing[] = {
-    {"POST", "/api/v1/test-results/import", results_import, LAB_WRITERS, 1},
-    {"GET", "/api/v1/test-panel", panel_list, ROLES_ALL, 0},
-    {"PUT", "/api/v1/test-panel/{test}", panel_require, ROLE_ADMIN, 1},
-    {"GET", "/api/v1/release-queue", release_queue, QUEUE_READERS, 0},
-    {"POST", "/api/v1/releases", release_sign, LAB_WRITERS, 1},
-    {"GET", "/api/v1/lookback-cases", cases_list, LOOKBACK_READERS, 0},
-    {"GET", "/api/v1/lookback-cases/{id}", case_show, LOOKBACK_READERS, 0},
-    {"GET", "/api/v1/lookback-cases/{id}/report", case_report, LOOKBACK_READERS, 0},
-    {"POST", "/api/v1/lookback-cases/{id}/steps", case_step, LAB_WRITERS, 1},
-    {"POST", "/api/v1/lookback-cases/{id}/close", case_close, LAB_WRITERS, 1},
+static const http_route testing_routes[] = {
+    {.method = "POST", .pattern = "/api/v1/test-results/import", .handler = results_import,
+     .capability = CAPABILITY_TESTING, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/test-panel", .handler = panel_list,
+     .capability = CAPABILITY_REFERENCE},
+    {.method = "PUT", .pattern = "/api/v1/test-panel/{test}", .handler = panel_require,
+     .capability = CAPABILITY_SETTINGS_WRITE, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/release-queue", .handler = release_queue,
+     .capability = CAPABILITY_RELEASE},
+    {.method = "POST", .pattern = "/api/v1/releases", .handler = release_sign,
+     .capability = CAPABILITY_RELEASE_SIGN, .takes_body = 1},
+    {.method = "GET", .pattern = "/api/v1/lookback-cases", .handler = cases_list,
+     .capability = CAPABILITY_LOOKBACK},
+    {.method = "GET", .pattern = "/api/v1/lookback-cases/{id}", .handler = case_show,
+     .capability = CAPABILITY_LOOKBACK},
+    {.method = "GET", .pattern = "/api/v1/lookback-cases/{id}/report", .handler = case_report,
+     .capability = CAPABILITY_LOOKBACK},
+    {.method = "POST", .pattern = "/api/v1/lookback-cases/{id}/steps", .handler = case_step,
+     .capability = CAPABILITY_LOOKBACK_WRITE, .takes_body = 1},
+    {.method = "POST", .pattern = "/api/v1/lookback-cases/{id}/close", .handler = case_close,
+     .capability = CAPABILITY_LOOKBACK_WRITE, .takes_body = 1},
     {0},
 };
+
+const http_module http_module_testing = {
+    .name = "testing", .area = AREA_LABORATORY, .routes = testing_routes};

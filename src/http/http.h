@@ -3,7 +3,7 @@
  * endpoint handlers.
  *
  * A handler receives a parsed request whose session and role were already
- * checked by the router (the route table says which roles may call it), calls
+ * checked by the router (the route says which capability it needs), calls
  * one service function and answers with JSON (or, for a report asked for as
  * text, CSV or HTML, with that text). Handlers never write SQL.
  */
@@ -16,6 +16,8 @@
 #include "base/error.h"
 #include "service/auth.h"
 #include "service/service.h"
+#include "domain/area.h"
+#include "domain/capability.h"
 
 enum { HTTP_PATH_PARAMS_MAX = 4 };
 
@@ -137,27 +139,39 @@ const char *http_body_string(http_request *request, const char *name);
  * null. */
 const char *http_body_number_text(http_request *request, const char *name);
 
-/* Routes: method, pattern with {param} segments, handler, roles allowed.
- * roles == 0 means "no session needed" (health, login). */
+/* A route: one method and path pattern ({name} segments match one
+ * non-empty segment each; where two patterns match a path, the one with a
+ * literal segment where the other has a parameter wins, whatever their
+ * order), its handler, and who may call it: the capability it needs (any
+ * role holding it, domain/capability.h), or `public_access` for the few
+ * routes that need no session (health, login). A route that names neither
+ * is refused to everyone (403). Rows are written with named fields:
+ *   {.method = "GET", .pattern = "/api/v1/audit", .handler = audit_log,
+ *    .capability = CAPABILITY_AUDIT},
+ */
 typedef struct {
     const char *method;
     const char *pattern;
     http_handler handler;
-    role_set roles;
-    int takes_body;
+    capability capability;
+    int public_access;
+    int takes_body; /* a JSON body is parsed for the handler */
 } http_route;
 
-/* The route tables of each area, terminated by a zeroed entry. */
-extern const http_route http_routes_system[];
-extern const http_route http_routes_auth[];
-extern const http_route http_routes_registry[];
-extern const http_route http_routes_audit[];
-extern const http_route http_routes_ledger[];
-extern const http_route http_routes_label[];
-extern const http_route http_routes_isbt[];
-extern const http_route http_routes_donors[];
-extern const http_route http_routes_collections[];
-extern const http_route http_routes_testing[];
+/* A module's HTTP side, declared beside its handlers as
+ *   const http_module http_module_NAME = {.name = "NAME", .area = AREA_..,
+ *                                         .routes = NAME_routes};
+ * and found by tools/gen-modules.sh, which lists every such declaration in
+ * src/http/ (build/.../gen/http_modules.c): the router needs no edit when a
+ * module is added. `routes` ends with a zeroed row. */
+typedef struct {
+    const char *name;
+    area area;
+    const http_route *routes;
+} http_module;
+
+/* Every module, ending with NULL (generated). */
+extern const http_module *const http_modules[];
 
 /* Serve the web application's files and pages (web.c) when the request is
  * for one (a GET or HEAD outside /api/ and /health): fills response and

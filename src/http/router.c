@@ -6,8 +6,11 @@
  * passes with time).
  *
  * The permission check happens here, before any handler runs, for every
- * route: a route's entry in its table names the roles allowed, so no handler
- * can forget it (Fossil's "check credentials first", made structural).
+ * route: a route names the capability it needs (or says it is public), so
+ * no handler can forget it (Fossil's "check credentials first", made
+ * structural); a route that names neither is refused. The routes are those
+ * of every module (http_modules, generated from the modules' declarations),
+ * matched whatever their order: the most specific pattern wins.
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -21,19 +24,6 @@
 #include "http/dispatch.h"
 #include "service/idempotency.h"
 #include "base/log.h"
-
-static const http_route *const route_tables[] = {
-    http_routes_system,
-    http_routes_auth,
-    http_routes_registry,
-    http_routes_audit,
-    http_routes_ledger,
-    http_routes_label,
-    http_routes_isbt,
-    http_routes_donors,
-    http_routes_collections,
-    http_routes_testing,
-};
 
 unsigned http_status_of(err_code code)
 {
@@ -606,10 +596,17 @@ const char *http_body_number_text(http_request *request, const char *name)
 /* --- routing -------------------------------------------------------------- */
 
 /* Match path against pattern; fills params. Segments in braces match any
- * one non-empty segment. */
-static int path_matches(const char *pattern, const char *path, const char **params, arena *a)
+ * one non-empty segment. Returns 0 when the path does not match, else the
+ * pattern's specificity: one bit per segment, from the highest down, set
+ * for a literal segment; of two patterns matching one path (they have as
+ * many segments), the greater specificity has a literal where the other
+ * first has a parameter ("/units/expiry-sweep" over "/units/{id}"). */
+static unsigned path_matches(const char *pattern, const char *path, const char **params,
+                             arena *a)
 {
     int count = 0;
+    unsigned specificity = 1u << 31, literal = 1; /* the leading "/" */
+    unsigned segment_bit = 1u << 31;
     while (*pattern && *path) {
         if (*pattern == '{') {
             const char *pattern_end = strchr(pattern, '}');
@@ -621,14 +618,26 @@ static int path_matches(const char *pattern, const char *path, const char **para
             params[count++] = arena_strndup(a, path, (size_t)(segment_end - path));
             pattern = pattern_end + 1;
             path = segment_end;
+            literal = 0;
         } else if (*pattern == *path) {
+            if (*pattern == '/') {
+                /* A segment ends: it was literal unless a parameter was in it. */
+                if (literal)
+                    specificity |= segment_bit;
+                segment_bit >>= 1;
+                literal = 1;
+            }
             pattern++;
             path++;
         } else {
             return 0;
         }
     }
-    return *pattern == '\0' && *path == '\0';
+    if (*pattern != '\0' || *path != '\0')
+        return 0;
+    if (literal)
+        specificity |= segment_bit;
+    return specificity;
 }
 
 static const char *session_token(http_request *request)
@@ -800,21 +809,25 @@ const http_route *http_route_check(http_request *request, http_response *respons
     const http_route *route = NULL;
     int path_known = 0;
     char allow[64] = "";
-    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0] && !route; t++) {
-        for (const http_route *candidate = route_tables[t]; candidate->method; candidate++) {
+    unsigned best = 0;
+    /* HEAD is GET without the body (libmicrohttpd drops it). */
+    const char *method = strcmp(request->method, "HEAD") == 0 ? "GET" : request->method;
+    for (const http_module *const *module = http_modules; *module; module++) {
+        for (const http_route *candidate = (*module)->routes; candidate->method; candidate++) {
             const char *params[HTTP_PATH_PARAMS_MAX] = {0};
-            if (!path_matches(candidate->pattern, request->path, params, request->arena))
+            unsigned specificity =
+                path_matches(candidate->pattern, request->path, params, request->arena);
+            if (!specificity)
                 continue;
             path_known = 1;
-            if (strlen(allow) + strlen(candidate->method) + 3 < sizeof allow)
+            if (!strstr(allow, candidate->method) &&
+                strlen(allow) + strlen(candidate->method) + 3 < sizeof allow)
                 snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
                          allow[0] ? ", " : "", candidate->method);
-            /* HEAD is GET without the body (libmicrohttpd drops it). */
-            const char *method = strcmp(request->method, "HEAD") == 0 ? "GET" : request->method;
-            if (strcmp(candidate->method, method) == 0) {
+            if (strcmp(candidate->method, method) == 0 && specificity > best) {
+                best = specificity;
                 route = candidate;
                 memcpy(request->path_params, params, sizeof params);
-                break;
             }
         }
     }
@@ -837,7 +850,7 @@ const http_route *http_route_check(http_request *request, http_response *respons
                 request->path);
         goto fail;
     }
-    if (route->roles) {
+    if (!route->public_access) {
         if (authenticate(request, &e))
             goto fail;
         if (request->via_cookie && !is_safe_method(request->method)) {
@@ -850,7 +863,8 @@ const http_route *http_route_check(http_request *request, http_response *respons
                 goto fail;
             }
         }
-        if (!(request->session.actor.roles & route->roles)) {
+        /* A route that names no capability is held by nobody. */
+        if (!capability_allows(request->session.actor.roles, route->capability)) {
             err_set(&e, ERR_FORBIDDEN, NULL, "your role does not allow %s %s", request->method,
                     request->path);
             goto fail;

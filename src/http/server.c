@@ -906,7 +906,7 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         transaction_left_open(db, request);
     }
     db_read_scope_end(db);
-    if (route && write && writer && route->roles) {
+    if (route && write && writer && !route->public_access) {
         /* Group commit: the writer runs the handler, the connection waits.
          * Suspended first: the writer may be done before submit returns. */
         state->route = route;
@@ -917,7 +917,7 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         db_writer_submit(writer, &state->job);
         return MHD_YES;
     }
-    if (route && write && !route->roles) {
+    if (route && write && route->public_access) {
         /* A write without a session, a login: its transactions commit one
          * by one, each taking its turn with the writer, so that the attempt
          * it counts first is seen by every other attempt while its argon2id

@@ -847,7 +847,7 @@ int auth_purge(service_context *ctx, json_t **out, err *e)
 /* --- electronic signatures ------------------------------------------------ */
 
 int auth_signature_check(service_context *ctx, const char *username, const char *password,
-                         role_set allowed, int64_t *user_id, err *e)
+                         capability needed, int64_t *user_id, err *e)
 {
     if (!username || !*username)
         return err_set(e, ERR_INVALID, "signer", "is required: the user who signs");
@@ -889,7 +889,7 @@ int auth_signature_check(service_context *ctx, const char *username, const char 
     role_set roles = 0;
     if (user_roles_json(ctx->db, id, NULL, &roles, e))
         return -1;
-    if (!(roles & allowed))
+    if (!capability_allows(roles, needed))
         return err_set(e, ERR_FORBIDDEN, "signer", "'%s' does not hold a role that may sign this",
                        username);
     *user_id = id;

@@ -14,6 +14,7 @@
 #define BLOODOPS_SERVICE_AUTH_H
 
 #include "service/service.h"
+#include "domain/capability.h"
 
 enum {
     AUTH_PASSWORD_MIN = 10,
@@ -95,12 +96,12 @@ int64_t auth_session_seconds(void);
 /* An electronic signature (SPEC 3.2): `username` re-enters `password` to
  * sign a record. Checks the password (throttled like logins; a failure is
  * recorded and audited), that the account is enabled and that it holds one
- * of `allowed`; answers the signer's user id. ERR_UNAUTHORIZED naming
+ * the capability `needed` (domain/capability.h); answers the signer's user id. ERR_UNAUTHORIZED naming
  * "password" when the password is wrong, ERR_FORBIDDEN naming "signer"
  * without the role, or when the actor is a logged-in user who is not the
  * signer (a signature is its signer's own act). */
 int auth_signature_check(service_context *ctx, const char *username, const char *password,
-                         role_set allowed, int64_t *user_id, err *e);
+                         capability needed, int64_t *user_id, err *e);
 
 /* Constant-time comparison of two NUL-terminated tokens. */
 int auth_tokens_equal(const char *a, const char *b);

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "domain/capability.h"
 #include "domain/catalog.h"
 #include "domain/donor.h"
 #include "domain/registry.h"
@@ -666,7 +667,7 @@ int donor_deferral_end(service_context *ctx, const char *id_text, const char *re
             rc = err_set(e, ERR_CONFLICT, "id", "deferral %lld was already ended on %s",
                          (long long)id, ended);
         else if (strcmp(kind, "permanent") == 0 && strcmp(source, "test") == 0 &&
-                 !(ctx->actor.roles & ROLE_ADMIN))
+                 !capability_allows(ctx->actor.roles, CAPABILITY_DEFERRALS_END_PERMANENT))
             rc = err_set(e, ERR_FORBIDDEN, "id",
                          "deferral %lld is permanent and was made by a reactive test: only an "
                          "administrator can end it",
@@ -1162,7 +1163,7 @@ int eligibility_settings_list(service_context *ctx, json_t **out, err *e)
 int eligibility_setting_set(service_context *ctx, const char *name, const char *value,
                             json_t **out, err *e)
 {
-    if (!(ctx->actor.roles & ROLE_ADMIN))
+    if (!capability_allows(ctx->actor.roles, CAPABILITY_SETTINGS_WRITE))
         return err_set(e, ERR_FORBIDDEN, "name",
                        "only an administrator sets eligibility thresholds");
     const eligibility_threshold_name *n = eligibility_threshold_find(name);

@@ -578,7 +578,7 @@ int period_close(service_context *ctx, const char *period_text, const char *sign
         return -1;
     /* The signature first, outside the transaction: argon2 takes a while. */
     int64_t signer_id = 0;
-    if (auth_signature_check(ctx, signer, password, ROLE_FINANCE | ROLE_ADMIN, &signer_id, e))
+    if (auth_signature_check(ctx, signer, password, CAPABILITY_LEDGER_WRITE, &signer_id, e))
         return -1;
     if (service_begin(ctx, e))
         return -1;

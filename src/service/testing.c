@@ -1016,7 +1016,7 @@ int testing_release(service_context *ctx, const testing_release_request *request
         return -1;
     /* The signature first, outside the transaction: argon2 takes a while. */
     int64_t signer_id = 0;
-    if (auth_signature_check(ctx, request->username, request->password, ROLE_LAB | ROLE_ADMIN,
+    if (auth_signature_check(ctx, request->username, request->password, CAPABILITY_RELEASE_SIGN,
                              &signer_id, e)) {
         if (strcmp(e->field, "signer") == 0)
             snprintf(e->field, sizeof e->field, "username");

@@ -3,7 +3,8 @@
  * access.test.js - what each role sees: a lab user lands on a home page,
  * has no Dashboard or Users link and is told "You do not have access" at
  * /dashboard; a finance user reads the reports and adds hospitals but not
- * centers; the users page (admin): add a user with roles as checkboxes,
+ * centers; an auditor reads the users page without its actions; the
+ * navigation grouped by area; the users page (admin): add a user with roles as checkboxes,
  * refusals by field, reset a password, disable with a confirmation; the
  * keyboard: skip link first, focus visible.
  */
@@ -30,8 +31,11 @@ describe('access by role, and user administration', () => {
     assert.equal(new URL(page.url()).pathname, '/');
     assert.match(await page.locator('#user-roles').textContent(), /Lab \/ quality/);
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Release', 'Inventory', 'Lookback',
+    assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Release', 'Lookback', 'Inventory',
       'Markets', 'Donor centers', 'Hospitals']);
+    // Grouped by the product's areas, in the server's order.
+    assert.deepEqual(await page.locator('#site-nav .nav-area').allTextContents(),
+      ['donors and collections', 'laboratory', 'distribution', 'administration']);
     assert.equal(await page.getByRole('link', { name: 'Dashboard' }).count(), 0);
 
     for (const path of ['/dashboard', '/quarterly?period=2004Q1', '/users']) {
@@ -76,6 +80,21 @@ describe('access by role, and user administration', () => {
     assert.equal(await page.getByRole('button', { name: 'Add a donor center' }).count(), 0);
     await page.goto('/users');
     await page.getByText('You do not have access to this page.').waitFor();
+    app.assertClean(page);
+    await page.context().close();
+  });
+
+  test('an auditor reads the users and the audit-relevant pages, without the buttons that change them', async () => {
+    const password = await app.addUser('aurelia', 'auditor');
+    const page = await app.newPage();
+    await app.login(page, 'aurelia', password);
+    await page.getByRole('heading', { name: 'Dashboard, Q1 2004' }).waitFor();
+    assert.ok((await page.locator('#site-nav a').allTextContents()).includes('Users'));
+    await page.goto('/users');
+    await page.getByRole('rowheader', { name: 'aurelia', exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add a user' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: /Reset password/ }).count(), 0);
+    assert.equal(await page.getByRole('columnheader', { name: 'Actions' }).count(), 0);
     app.assertClean(page);
     await page.context().close();
   });

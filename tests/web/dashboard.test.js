@@ -47,8 +47,9 @@ describe('dashboard', () => {
     assert.equal(await page.locator('#user-name').textContent(), 'admin');
     assert.match(await page.locator('#user-roles').textContent(), /Administrator/);
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Donors', 'New collection', 'Collections', 'Unit lookup', 'Test results',
-      'Release', 'Inventory', 'Lookback', 'Markets', 'Donor centers', 'Hospitals', 'Users']);
+    // Grouped by area: donors and collections, laboratory, distribution, finance, administration.
+    assert.deepEqual(nav, ['Donors', 'New collection', 'Collections', 'Unit lookup', 'Test results', 'Release', 'Lookback',
+      'Inventory', 'Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals', 'Users']);
     assert.equal(await page.locator('#site-nav a[aria-current="page"]').textContent(), 'Dashboard');
     app.assertClean(page);
   });

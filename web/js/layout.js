@@ -1,30 +1,11 @@
 // layout.js - the top bar around every page: the user and their roles, the
-// navigation (only the pages the roles allow, the current one marked with
-// aria-current), the menu button that opens the navigation on a phone, and
-// the logout button.
+// navigation (navigation.js: the pages the user's capabilities allow,
+// grouped by area, the current one marked with aria-current), the menu
+// button that opens the navigation on a phone, and the logout button.
 
 import { h, replace } from './dom.js';
+import * as navigation from './navigation.js';
 import * as session from './session.js';
-
-/* The navigation: label, path, capability needed (see session.js). */
-export const NAV = [
-  // Readers of the reports land on the dashboard: "/" leads there.
-  { label: 'Home', path: '/', capability: null, unless: 'reports' },
-  { label: 'Dashboard', path: '/dashboard', capability: 'reports' },
-  { label: 'Quarterly results', path: '/quarterly', capability: 'reports' },
-  { label: 'Donors', path: '/donors', capability: 'donors' },
-  { label: 'New collection', path: '/collections/new', capability: 'collections.write' },
-  { label: 'Collections', path: '/collections', capability: 'collections' },
-  { label: 'Unit lookup', path: '/units/lookup', capability: 'units' },
-  { label: 'Test results', path: '/results/import', capability: 'testing' },
-  { label: 'Release', path: '/release', capability: 'release' },
-  { label: 'Inventory', path: '/inventory', capability: 'inventory' },
-  { label: 'Lookback', path: '/lookback', capability: 'lookback' },
-  { label: 'Markets', path: '/markets', capability: 'registry' },
-  { label: 'Donor centers', path: '/centers', capability: 'registry' },
-  { label: 'Hospitals', path: '/hospitals', capability: 'registry' },
-  { label: 'Users', path: '/users', capability: 'users' },
-];
 
 let onLogout = null;
 
@@ -61,10 +42,16 @@ export function update() {
     session.roleLabels(user.roles).map((label) => h('span', { class: 'role-badge' }, label)));
   const list = document.getElementById('nav-list');
   const path = location.pathname;
-  const shown = NAV.filter((item) => (!item.capability || session.can(item.capability)) && !(item.unless && session.can(item.unless)));
+  const groups = navigation.groups();
   // The current page is the item whose path matches longest: at
   // /collections/new that is "New collection", not "Collections".
-  const matches = shown.filter((item) => (item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`)));
+  const matches = groups.flatMap((group) => group.entries)
+    .filter((item) => (item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`)));
   const current = matches.sort((a, b) => b.path.length - a.path.length)[0] || null;
-  replace(list, shown.map((item) => h('li', null, h('a', { href: item.path, 'aria-current': item === current ? 'page' : null }, item.label))));
+  const link = (item) => h('a', { href: item.path, 'aria-current': item === current ? 'page' : null }, item.label);
+  replace(list, groups.map((group) => (group.area
+    ? h('li', { class: 'nav-group' },
+      h('span', { class: 'nav-area', id: `nav-area-${group.key}` }, group.area.title),
+      h('ul', { 'aria-labelledby': `nav-area-${group.key}` }, group.entries.map((item) => h('li', null, link(item)))))
+    : group.entries.map((item) => h('li', null, link(item))))));
 }

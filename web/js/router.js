@@ -15,12 +15,15 @@ let cleanups = [];
 let shown = null; // the path and query of the page on screen
 
 /*
- * start({routes, onRender, onLoginNeeded}): routes are
- * {pattern: '/centers/:code', page: module with render(ctx), title,
- * capability?: 'reports', public?: true}.
+ * start({routes, onRender, onLoginNeeded}): routes are the pages' own
+ * declarations, {pattern: '/centers/:code', render(ctx), title,
+ * capability?: 'reports', public?: true}, in any order: where two patterns
+ * match a path, the one with a literal segment where the other has a
+ * parameter wins ('/collections/new' over '/collections/:din').
  */
 export function start(options) {
-  routes = options.routes.map((route) => ({ ...route, regex: compile(route.pattern) }));
+  routes = options.routes.map((route) => ({ ...route, regex: compile(route.pattern) }))
+    .sort((a, b) => specificity(b.pattern).localeCompare(specificity(a.pattern)));
   hooks = options;
   document.addEventListener('click', onClick);
   window.addEventListener('popstate', () => {
@@ -28,6 +31,11 @@ export function start(options) {
     if (location.pathname + location.search !== shown) render();
   });
   return render();
+}
+
+/* '1' for each literal segment, '0' for a parameter: compared as text. */
+function specificity(pattern) {
+  return pattern.split('/').map((segment) => (segment.startsWith(':') ? '0' : '1')).join('');
 }
 
 function compile(pattern) {
@@ -108,14 +116,14 @@ export async function render() {
     },
   };
   let route = found && found.route;
-  if (!found) route = { title: 'Page not found', page: { render: notFound } };
-  else if (route.capability && !session.can(route.capability)) route = { title: 'No access', page: { render: forbidden } };
+  if (!found) route = { title: 'Page not found', render: notFound };
+  else if (route.capability && !session.can(route.capability)) route = { title: 'No access', render: forbidden };
   context.setTitle(route.title);
   if (hooks.onRender) hooks.onRender(found ? found.route : null);
   main.setAttribute('aria-busy', 'true');
   replace(main);
   try {
-    await route.page.render(context);
+    await route.render(context);
   } catch (error) {
     if (context.active()) showFailure(main, error);
   } finally {

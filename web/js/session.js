@@ -1,7 +1,8 @@
-// session.js - who is logged in and what their roles allow: the user from
-// GET /api/v1/me or the login answer, the CSRF token kept in memory only,
-// and the permission rules the pages and the navigation use (the same
-// role sets as the API's route tables; the API checks again anyway).
+// session.js - who is logged in and what they may do: the user from
+// GET /api/v1/me or the login answer, with the capabilities the server's
+// role matrix gives their roles (the pages and the navigation follow them;
+// the API checks again anyway) and the product's areas, and the CSRF
+// token kept in memory only.
 
 import * as api from './api.js';
 
@@ -18,45 +19,27 @@ export const ROLE_LABELS = {
 };
 export const ROLES = Object.keys(ROLE_LABELS);
 
-/* What each capability needs: any one of the roles. */
-const RULES = {
-  reports: ['finance', 'executive', 'auditor', 'admin'],
-  users: ['admin'],
-  registry: ROLES,
-  'markets.write': ['admin'],
-  'centers.write': ['admin'],
-  'hospitals.write': ['admin', 'distribution', 'finance'],
-  // The blood-products chain (SPEC 3.4, 3.5).
-  donors: ['admin', 'center_staff', 'lab', 'distribution', 'executive', 'auditor'],
-  'donors.write': ['admin', 'center_staff'],
-  'deferrals.write': ['admin', 'center_staff', 'lab'],
-  collections: ROLES.filter((role) => role !== 'finance'),
-  'collections.write': ['admin', 'center_staff'],
-  'collections.process': ['admin', 'center_staff', 'lab'],
-  units: ROLES.filter((role) => role !== 'finance'),
-  'units.discard': ['admin', 'center_staff', 'lab'],
-  testing: ['admin', 'lab'],
-  release: ['admin', 'lab', 'center_staff'],
-  'release.sign': ['admin', 'lab'],
-  inventory: ROLES.filter((role) => role !== 'finance'),
-  lookback: ['admin', 'lab', 'distribution', 'auditor'],
-  'lookback.write': ['admin', 'lab'],
-};
-
 let user = null;
 
 export function current() {
   return user;
 }
 
+/* Whether the user holds a capability of the server's role matrix
+ * ("collections.write"; `bloodops capability list` lists them). */
 export function can(capability) {
-  const roles = RULES[capability];
-  if (!roles) throw new Error(`unknown capability ${capability}`);
-  return Boolean(user) && user.roles.some((r) => roles.includes(r));
+  return Boolean(user) && user.capabilities.includes(capability);
+}
+
+/* The product's areas in order, [{key, title}], for grouping pages. */
+export function areas() {
+  return user ? user.areas : [];
 }
 
 function set(me) {
-  user = me ? { username: me.username, roles: me.roles || [], expiresAt: me.expires_at } : null;
+  user = me
+    ? { username: me.username, roles: me.roles || [], capabilities: me.capabilities || [], areas: me.areas || [], expiresAt: me.expires_at }
+    : null;
   api.setCsrfToken(me ? me.csrf_token : null);
 }
 

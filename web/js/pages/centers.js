@@ -10,6 +10,13 @@ import * as format from '../format.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/centers', render, title: 'Donor centers', capability: 'registry',
+    nav: { area: 'administration', order: 20, label: 'Donor centers', description: 'The donor centers: open and closed, with their facility numbers.' } },
+  { pattern: '/centers/:code', render: renderOne, title: 'Donor center', capability: 'registry' },
+];
+
 const API = '/api/v1/centers';
 
 const FIN_HINT = 'ISBT 128 facility identification number: a capital letter and four digits, e.g. W1234.';

@@ -19,6 +19,15 @@ import * as registry from '../registry.js';
 import * as session from '../session.js';
 import { donorStep } from '../donor_step.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/collections', render, title: 'Collections', capability: 'collections',
+    nav: { area: 'donors', order: 30, label: 'Collections', description: 'Collections by center and day; process them into components.' } },
+  { pattern: '/collections/new', render: renderNew, title: 'Record a collection', capability: 'collections.write',
+    nav: { area: 'donors', order: 20, label: 'New collection', description: 'Record a collection: scan the DIN, enter the measurements.' } },
+  { pattern: '/collections/:din', render: renderOne, title: 'Collection', capability: 'collections' },
+];
+
 const API = '/api/v1/collections';
 
 function collectionLink(c) {

@@ -10,6 +10,12 @@ import { figure, draw, dollars, COLORS } from '../charts.js';
 import { h, hidden, message, replace, table } from '../dom.js';
 import * as format from '../format.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/dashboard', render, title: 'Dashboard', capability: 'reports',
+    nav: { area: 'finance', order: 10, label: 'Dashboard', description: 'Key figures and charts of a quarter against the same quarter a year earlier.' } },
+];
+
 const TYPE_LABELS = {
   revenue: 'Revenue',
   cost_of_revenue: 'Cost of revenue',

@@ -19,6 +19,13 @@ import * as registry from '../registry.js';
 import * as session from '../session.js';
 import * as standing from '../standing.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/donors', render, title: 'Donors', capability: 'donors',
+    nav: { area: 'donors', order: 10, label: 'Donors', description: 'Find or register a donor, check eligibility, record deferrals.' } },
+  { pattern: '/donors/:number', render: renderOne, title: 'Donor', capability: 'donors' },
+];
+
 const API = '/api/v1/donors';
 
 const SEXES = [{ value: '', label: 'Choose' }, { value: 'F', label: 'Female' }, { value: 'M', label: 'Male' }];

@@ -8,6 +8,13 @@ import * as format from '../format.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/hospitals', render, title: 'Hospitals', capability: 'registry',
+    nav: { area: 'administration', order: 30, label: 'Hospitals', description: 'The hospitals the company supplies and serves, with billing terms.' } },
+  { pattern: '/hospitals/:code', render: renderOne, title: 'Hospital', capability: 'registry' },
+];
+
 const API = '/api/v1/hospitals';
 
 function hospitalFields(markets, hospital = {}) {

@@ -9,6 +9,12 @@ import { h, message, replace, table } from '../dom.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/inventory', render, title: 'Inventory', capability: 'inventory',
+    nav: { area: 'distribution', order: 10, label: 'Inventory', description: 'Units on the shelves by center, family, ABO/RhD and days to expiry.' } },
+];
+
 const SHELF_STATUSES = ['quarantined', 'released', 'allocated', 'returned'];
 
 /* Band labels in order: by the first number in them ("0-2 days" before

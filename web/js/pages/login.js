@@ -7,6 +7,11 @@ import { h, replace } from '../dom.js';
 import { field, form } from '../forms.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/login', render, title: 'Log in', public: true },
+];
+
 /* Only local paths: never send the user to another site after login. */
 function nextPage(query) {
   const next = query.get('next') || '/';

@@ -16,6 +16,13 @@ import * as chain from '../chain.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/lookback', render, title: 'Lookback cases', capability: 'lookback',
+    nav: { area: 'laboratory', order: 30, label: 'Lookback', description: 'Lookback cases with their deadlines, steps and traced units.' } },
+  { pattern: '/lookback/:id', render: renderOne, title: 'Lookback case', capability: 'lookback' },
+];
+
 const API = '/api/v1/lookback-cases';
 
 const STEPS = [

@@ -8,6 +8,13 @@ import * as format from '../format.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/markets', render, title: 'Markets', capability: 'registry',
+    nav: { area: 'administration', order: 10, label: 'Markets', description: 'The markets (regions) the company works in.' } },
+  { pattern: '/markets/:code', render: renderOne, title: 'Market', capability: 'registry' },
+];
+
 const API = '/api/v1/markets';
 
 export async function render(context) {

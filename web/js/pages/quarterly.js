@@ -10,6 +10,12 @@ import { saveBlob, saveText } from '../download.js';
 import * as format from '../format.js';
 import * as statements from '../statements.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/quarterly', render, title: 'Quarterly results', capability: 'reports',
+    nav: { area: 'finance', order: 20, label: 'Quarterly results', description: 'The quarterly results as published, the draft release and its consistency checks.' } },
+];
+
 const PERIOD = /^\d{4}Q[1-4]$/;
 
 function previousQuarter(period) {

@@ -15,6 +15,12 @@ import * as chain from '../chain.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/release', render, title: 'Release queue', capability: 'release',
+    nav: { area: 'laboratory', order: 20, label: 'Release', description: 'Quarantined units ready for release; sign their release.' } },
+];
+
 const MEANING = 'released for distribution';
 
 const STATES = {

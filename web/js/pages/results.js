@@ -11,6 +11,12 @@ import { h, message, replace, table, uid } from '../dom.js';
 import * as chain from '../chain.js';
 import * as format from '../format.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/results/import', render, title: 'Import test results', capability: 'testing',
+    nav: { area: 'laboratory', order: 10, label: 'Test results', description: 'Import the outside laboratory’s test results (CSV).' } },
+];
+
 const MAX_BYTES = 32 * 1024 * 1024;
 
 /* An item of a summary list, linked to its page: a lookback case by its

@@ -13,6 +13,12 @@ import * as chain from '../chain.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/units/lookup', render, title: 'Unit lookup', capability: 'units',
+    nav: { area: 'donors', order: 40, label: 'Unit lookup', description: 'Scan or type a DIN: its units, statuses, holds and test results.' } },
+];
+
 function lookupForm(context, value, refused) {
   const din = chain.dinField({
     label: 'DIN',

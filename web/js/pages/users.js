@@ -10,6 +10,12 @@ import * as format from '../format.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
+// This module's pages: the router and the navigation are built from them.
+export const pages = [
+  { pattern: '/users', render, title: 'Users', capability: 'users',
+    nav: { area: 'administration', order: 40, label: 'Users', description: 'Who can log in and with which roles.' } },
+];
+
 function addForm(onAdded, onCancel) {
   return form({
     label: 'Add a user',
@@ -78,6 +84,7 @@ export async function render(context) {
   const listHolder = h('div');
   const actionHolder = h('div');
   let users = [];
+  const canWrite = session.can('users.write');
 
   const closeAction = () => replace(actionHolder);
   const finished = async (text) => {
@@ -118,20 +125,21 @@ export async function render(context) {
         { label: 'Roles', value: (u) => session.roleLabels(u.roles).join(', ') },
         { label: 'State', value: (u) => h('span', { class: `badge ${u.disabled ? 'badge-closed' : 'badge-open'}` }, u.disabled ? 'Disabled' : 'Active') },
         { label: 'Created', value: (u) => format.timestamp(u.created_at) },
-        { label: 'Actions', value: actions },
-      ],
+        canWrite ? { label: 'Actions', value: actions } : null,
+      ].filter(Boolean),
       rows: users,
     }));
   }
 
-  const create = registry.disclosure('Add a user', () => addForm(async (user) => {
+  // Auditors read the list; only who holds users.write changes it.
+  const create = canWrite ? registry.disclosure('Add a user', () => addForm(async (user) => {
     create.close();
     notices.success(`User ${user.username} is added with the roles ${session.roleLabels(user.roles).join(', ')}.`);
     await reload();
-  }, () => create.close()).element);
+  }, () => create.close()).element) : null;
 
   replace(context.main,
-    h('div', { class: 'page-head' }, h('h1', null, 'Users'), create.element),
+    h('div', { class: 'page-head' }, h('h1', null, 'Users'), create ? create.element : null),
     notices.element,
     listHolder,
     actionHolder);

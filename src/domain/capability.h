@@ -1,0 +1,63 @@
+/*
+ * capability.h - the role matrix: what a user may do, by capability, and
+ * which roles hold each one. This one table decides every permission: the
+ * routes name the capability they need (http.h), the services check theirs
+ * for what a route cannot see (ending a permanent deferral, signing), and
+ * GET /api/v1/me tells the web application which capabilities the user
+ * holds so its pages and navigation follow the same table (docs/users.md).
+ */
+#ifndef BLOODOPS_DOMAIN_CAPABILITY_H
+#define BLOODOPS_DOMAIN_CAPABILITY_H
+
+#include "domain/role.h"
+
+/* CAPABILITY_NONE (0) is what a table row holds when it names none: it is
+ * held by nobody, so a route that forgets its capability is denied. */
+typedef enum {
+    CAPABILITY_NONE = 0,
+    CAPABILITY_SESSION,           /* anyone logged in: their session, the version */
+    CAPABILITY_REFERENCE,         /* products, DINs, test panel, labels to print */
+    CAPABILITY_REGISTRY,          /* markets, centers, hospitals: read */
+    CAPABILITY_MARKETS_WRITE,
+    CAPABILITY_CENTERS_WRITE,
+    CAPABILITY_HOSPITALS_WRITE,
+    CAPABILITY_USERS,             /* the list of users */
+    CAPABILITY_USERS_WRITE,
+    CAPABILITY_AUDIT,             /* the audit trail and its verification */
+    CAPABILITY_SETTINGS_WRITE,    /* eligibility thresholds, the required test panel */
+    CAPABILITY_REPORTS,           /* the books and the reports: read */
+    CAPABILITY_LEDGER_WRITE,      /* accounts, entries, reversals, shares, period close */
+    CAPABILITY_DONORS,
+    CAPABILITY_DONORS_WRITE,
+    CAPABILITY_DEFERRALS_WRITE,
+    CAPABILITY_DEFERRALS_END_PERMANENT, /* a permanent deferral made by a reactive test */
+    CAPABILITY_COLLECTIONS,
+    CAPABILITY_COLLECTIONS_WRITE, /* record collections, allocate DINs */
+    CAPABILITY_COLLECTIONS_PROCESS,
+    CAPABILITY_UNITS,
+    CAPABILITY_UNITS_DISCARD,
+    CAPABILITY_UNITS_EXPIRY_SWEEP,
+    CAPABILITY_INVENTORY,
+    CAPABILITY_TESTING,           /* import test results */
+    CAPABILITY_RELEASE,           /* the release queue */
+    CAPABILITY_RELEASE_SIGN,
+    CAPABILITY_LOOKBACK,
+    CAPABILITY_LOOKBACK_WRITE,
+    CAPABILITY_COUNT
+} capability;
+
+typedef struct {
+    const char *name;    /* "collections.write": as /api/v1/me lists it */
+    role_set roles;      /* any one of them holds the capability */
+    const char *summary; /* what it lets a user do, for help and docs */
+} capability_entry;
+
+/* The row of `c`; CAPABILITY_NONE and out-of-range values get a row of no
+ * roles named "none". */
+const capability_entry *capability_get(capability c);
+/* 1 when a user with `roles` holds `c`. */
+int capability_allows(role_set roles, capability c);
+/* The capability called `name`, or CAPABILITY_NONE. */
+capability capability_from_name(const char *name);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * test_modules.c - unit tests for the module declarations and the role
+ * matrix: every route of every module names a capability or says it is
+ * public, and only /health and /api/v1/login are public; no method and
+ * pattern is declared twice; every module has a name, an area and at least
+ * one row; every command of every CLI module is found once; the matrix
+ * gives no capability to nobody and none to "none"; capability names read
+ * back.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/capability.h"
+#include "http/http.h"
+
+static void test_every_route_names_its_capability_or_is_public(void **state)
+{
+    int routes = 0, public_routes = 0;
+    for (const http_module *const *module = http_modules; *module; module++) {
+        assert_non_null((*module)->name);
+        assert_true((*module)->area < AREA_COUNT);
+        assert_non_null((*module)->routes[0].method);
+        for (const http_route *route = (*module)->routes; route->method; route++) {
+            routes++;
+            char where[160];
+            snprintf(where, sizeof where, "%s %s (module %s)", route->method, route->pattern,
+                     (*module)->name);
+            if (route->public_access) {
+                public_routes++;
+                if (strcmp(route->pattern, "/health") != 0 &&
+                    strcmp(route->pattern, "/api/v1/login") != 0)
+                    fail_msg("%s is public: only /health and /api/v1/login may be", where);
+                if (route->capability != CAPABILITY_NONE)
+                    fail_msg("%s is public and names a capability too", where);
+            } else if (route->capability == CAPABILITY_NONE || route->capability >= CAPABILITY_COUNT) {
+                fail_msg("%s names no capability: it would be refused to everyone", where);
+            }
+            assert_non_null(route->handler);
+        }
+    }
+    assert_int_equal(public_routes, 2);
+    assert_true(routes > 60);
+}
+
+static void test_no_route_is_declared_twice(void **state)
+{
+    for (const http_module *const *a = http_modules; *a; a++)
+        for (const http_route *x = (*a)->routes; x->method; x++)
+            for (const http_module *const *b = a; *b; b++)
+                for (const http_route *y = *b == *a ? x + 1 : (*b)->routes; y->method; y++)
+                    if (!strcmp(x->method, y->method) && !strcmp(x->pattern, y->pattern))
+                        fail_msg("%s %s is declared twice", x->method, x->pattern);
+}
+
+static void test_every_command_is_declared_once(void **state)
+{
+    int commands = 0;
+    for (const cli_module *const *a = cli_modules; *a; a++) {
+        assert_true((*a)->area < AREA_COUNT);
+        assert_non_null((*a)->commands[0].noun);
+        for (const cli_command *x = (*a)->commands; x->noun; x++) {
+            commands++;
+            assert_non_null(x->run);
+            assert_non_null(x->summary);
+            for (const cli_module *const *b = a; *b; b++)
+                for (const cli_command *y = *b == *a ? x + 1 : (*b)->commands; y->noun; y++)
+                    if (!strcmp(x->noun, y->noun) &&
+                        ((!x->verb && !y->verb) || (x->verb && y->verb && !strcmp(x->verb, y->verb))))
+                        fail_msg("bloodops %s %s is declared twice", x->noun, x->verb ? x->verb : "");
+        }
+    }
+    assert_true(commands > 70);
+}
+
+static void test_the_matrix_has_no_empty_capability(void **state)
+{
+    assert_false(capability_allows(ROLES_ALL, CAPABILITY_NONE));
+    assert_false(capability_allows(ROLES_ALL, CAPABILITY_COUNT));
+    assert_false(capability_allows(ROLES_ALL, (capability)-1));
+    for (int c = 1; c < CAPABILITY_COUNT; c++) {
+        const capability_entry *entry = capability_get((capability)c);
+        assert_true(entry->roles != 0);
+        assert_true((entry->roles & ~ROLES_ALL) == 0);
+        assert_int_equal(capability_from_name(entry->name), c);
+        assert_non_null(entry->summary);
+    }
+    assert_int_equal(capability_from_name("none"), CAPABILITY_NONE);
+    assert_int_equal(capability_from_name("collections.writ"), CAPABILITY_NONE);
+}
+
+static void test_the_matrix_keeps_the_documented_rules(void **state)
+{
+    /* A few rows a user would notice at once if they moved. */
+    assert_false(capability_allows(ROLE_FINANCE, CAPABILITY_COLLECTIONS));
+    assert_true(capability_allows(ROLE_FINANCE, CAPABILITY_REPORTS));
+    assert_false(capability_allows(ROLE_AUDITOR, CAPABILITY_USERS_WRITE));
+    assert_true(capability_allows(ROLE_AUDITOR, CAPABILITY_USERS));
+    assert_false(capability_allows(ROLE_CENTER_STAFF, CAPABILITY_RELEASE_SIGN));
+    assert_true(capability_allows(ROLE_CENTER_STAFF, CAPABILITY_RELEASE));
+    assert_false(capability_allows(ROLE_LAB, CAPABILITY_DEFERRALS_END_PERMANENT));
+    assert_true(capability_allows(ROLE_ADMIN | ROLE_LAB, CAPABILITY_DEFERRALS_END_PERMANENT));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_route_names_its_capability_or_is_public),
+        cmocka_unit_test(test_no_route_is_declared_twice),
+        cmocka_unit_test(test_every_command_is_declared_once),
+        cmocka_unit_test(test_the_matrix_has_no_empty_capability),
+        cmocka_unit_test(test_the_matrix_keeps_the_documented_rules),
+    };
+    return cmocka_run_group_tests_name("modules: declarations and the role matrix", tests, NULL,
+                                       NULL);
+}
