@@ -258,9 +258,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                      params[i].length) == 0
                                         : !request.path_params[i],
                         "other path parameters than the model's");
-            require(!route->takes_body || request.json, "a route that takes a body has none");
+            require(!route->body || request.json, "a route that takes a body has none");
         } else {
-            require(expected->takes_body, "a route refused that the model reaches");
+            require(expected->body != NULL, "a route refused that the model reaches");
             check_envelope(&response, 400);
         }
     } else {

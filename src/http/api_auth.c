@@ -47,14 +47,14 @@ static json_t *areas_json(void)
     return areas;
 }
 
+static const http_field login_body[] = {
+    {"username", FIELD_STRING, 1}, {"password", FIELD_STRING, 1}, {0}};
+
 static void login(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"username", FIELD_STRING, 1}, {"password", FIELD_STRING, 1}, {0}};
     err e;
     auth_login_result result;
-    if (http_body_check(request, fields, &e) ||
-        auth_login(&request->service, http_body_string(request, "username"),
+    if (auth_login(&request->service, http_body_string(request, "username"),
                    http_body_string(request, "password"), request->client_address, &result,
                    &e)) {
         http_reply_error(response, &e);
@@ -114,19 +114,17 @@ static void users_list(http_request *request, http_response *response)
     http_reply(response, 200, result);
 }
 
+static const http_field users_add_body[] = {
+    {"username", FIELD_STRING, 1},
+    {"full_name", FIELD_STRING, 1},
+    {"roles", FIELD_STRING, 1},
+    {"password", FIELD_STRING, 1},
+    {0}};
+
 static void users_add(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"username", FIELD_STRING, 1},
-                                        {"full_name", FIELD_STRING, 1},
-                                        {"roles", FIELD_STRING, 1},
-                                        {"password", FIELD_STRING, 1},
-                                        {0}};
     err e;
     json_t *user;
-    if (http_body_check(request, fields, &e)) {
-        http_reply_error(response, &e);
-        return;
-    }
     user_input in = {
         .username = http_body_string(request, "username"),
         .full_name = http_body_string(request, "full_name"),
@@ -140,12 +138,12 @@ static void users_add(http_request *request, http_response *response)
     http_reply(response, 201, user);
 }
 
+static const http_field users_password_body[] = {{"password", FIELD_STRING, 1}, {0}};
+
 static void users_password(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"password", FIELD_STRING, 1}, {0}};
     err e;
-    if (http_body_check(request, fields, &e) ||
-        user_set_password(&request->service, request->path_params[0],
+    if (user_set_password(&request->service, request->path_params[0],
                           http_body_string(request, "password"), &e)) {
         http_reply_error(response, &e);
         return;
@@ -154,12 +152,12 @@ static void users_password(http_request *request, http_response *response)
                                         "password_changed", 1));
 }
 
+static const http_field users_disable_body[] = {{"reason", FIELD_STRING, 1}, {0}};
+
 static void users_disable(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"reason", FIELD_STRING, 1}, {0}};
     err e;
-    if (http_body_check(request, fields, &e) ||
-        user_disable(&request->service, request->path_params[0],
+    if (user_disable(&request->service, request->path_params[0],
                      http_body_string(request, "reason"), &e)) {
         http_reply_error(response, &e);
         return;
@@ -170,18 +168,18 @@ static void users_disable(http_request *request, http_response *response)
 
 static const http_route auth_routes[] = {
     {.method = "POST", .pattern = "/api/v1/login", .handler = login,
-     .public_access = 1, .takes_body = 1},
+     .public_access = 1, .body = login_body},
     {.method = "POST", .pattern = "/api/v1/logout", .handler = logout,
      .capability = CAPABILITY_SESSION},
     {.method = "GET", .pattern = "/api/v1/me", .handler = me, .capability = CAPABILITY_SESSION},
     {.method = "GET", .pattern = "/api/v1/users", .handler = users_list,
      .capability = CAPABILITY_USERS},
     {.method = "POST", .pattern = "/api/v1/users", .handler = users_add,
-     .capability = CAPABILITY_USERS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_USERS_WRITE, .body = users_add_body},
     {.method = "POST", .pattern = "/api/v1/users/{username}/password", .handler = users_password,
-     .capability = CAPABILITY_USERS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_USERS_WRITE, .body = users_password_body},
     {.method = "POST", .pattern = "/api/v1/users/{username}/disable", .handler = users_disable,
-     .capability = CAPABILITY_USERS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_USERS_WRITE, .body = users_disable_body},
     {0},
 };
 

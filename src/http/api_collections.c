@@ -19,33 +19,31 @@
 #include "service/collection.h"
 #include "service/unit.h"
 
+static const http_field collections_record_body[] = {
+    {"donor", FIELD_STRING, 1},           {"center", FIELD_STRING, 1},
+    {"din", FIELD_STRING, 0},             {"collected_at", FIELD_STRING, 0},
+    {"device", FIELD_STRING, 0},          {"volume_ml", FIELD_INTEGER_TEXT, 1},
+    {"reaction", FIELD_STRING, 0},        {"reaction_note", FIELD_STRING, 0},
+    {"staff", FIELD_STRING, 0},           HTTP_MEASUREMENT_FIELDS,
+    {0}};
+
 static void collections_record(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"donor", FIELD_STRING, 1},           {"center", FIELD_STRING, 1},
-        {"din", FIELD_STRING, 0},             {"collected_at", FIELD_STRING, 0},
-        {"device", FIELD_STRING, 0},          {"volume_ml", FIELD_INTEGER_TEXT, 1},
-        {"reaction", FIELD_STRING, 0},        {"reaction_note", FIELD_STRING, 0},
-        {"staff", FIELD_STRING, 0},           HTTP_MEASUREMENT_FIELDS,
-        {0}};
     err e;
     buffer answer = BUFFER_INIT;
-    int rc = http_body_check(request, fields, &e);
-    if (rc == 0) {
-        collection_request r = {
-            .donor = http_body_string(request, "donor"),
-            .center = http_body_string(request, "center"),
-            .din = http_body_string(request, "din"),
-            .collected_at = http_body_string(request, "collected_at"),
-            .device = http_body_string(request, "device"),
-            .volume_ml = http_body_number_text(request, "volume_ml"),
-            .reaction = http_body_string(request, "reaction"),
-            .reaction_note = http_body_string(request, "reaction_note"),
-            .staff = http_body_string(request, "staff"),
-        };
-        http_body_measurements(request, &r.eligibility);
-        rc = collection_record_write(&request->service, &r, &answer, &e);
-    }
+    collection_request r = {
+        .donor = http_body_string(request, "donor"),
+        .center = http_body_string(request, "center"),
+        .din = http_body_string(request, "din"),
+        .collected_at = http_body_string(request, "collected_at"),
+        .device = http_body_string(request, "device"),
+        .volume_ml = http_body_number_text(request, "volume_ml"),
+        .reaction = http_body_string(request, "reaction"),
+        .reaction_note = http_body_string(request, "reaction_note"),
+        .staff = http_body_string(request, "staff"),
+    };
+    http_body_measurements(request, &r.eligibility);
+    int rc = collection_record_write(&request->service, &r, &answer, &e);
     http_reply_json_text(response, 201, rc, &answer, &e);
 }
 
@@ -69,33 +67,30 @@ static void collections_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field collections_process_component[] = {
+    {"product", FIELD_STRING, 1}, {"volume_ml", FIELD_INTEGER_TEXT, 0}, {0}};
+static const http_field collections_process_body[] = {
+    {"components", FIELD_ARRAY, 1, collections_process_component}, {0}};
+
 static void collections_process(http_request *request, http_response *response)
 {
-    static const http_field component_fields[] = {
-        {"product", FIELD_STRING, 1}, {"volume_ml", FIELD_INTEGER_TEXT, 0}, {0}};
-    static const http_field fields[] = {
-        {"components", FIELD_ARRAY, 1, component_fields}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (rc == 0) {
-        json_t *list = json_object_get(request->json, "components"), *item;
-        size_t count = json_array_size(list), i;
-        collection_component *components =
-            arena_alloc(request->arena, (count ? count : 1) * sizeof *components);
-        json_array_foreach(list, i, item)
-        {
-            json_t *volume = json_object_get(item, "volume_ml");
-            components[i].product = json_string_value(json_object_get(item, "product"));
-            components[i].volume_ml =
-                json_is_integer(volume)
-                    ? arena_printf(request->arena, "%" JSON_INTEGER_FORMAT,
-                                   json_integer_value(volume))
-                    : json_string_value(volume);
-        }
-        rc = collection_process(&request->service, request->path_params[0], components, count,
-                                &result, &e);
+    json_t *list = json_object_get(request->json, "components"), *item;
+    size_t count = json_array_size(list), i;
+    collection_component *components =
+        arena_alloc(request->arena, (count ? count : 1) * sizeof *components);
+    json_array_foreach(list, i, item)
+    {
+        json_t *volume = json_object_get(item, "volume_ml");
+        components[i].product = json_string_value(json_object_get(item, "product"));
+        components[i].volume_ml =
+            json_is_integer(volume)
+                ? arena_printf(request->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(volume))
+                : json_string_value(volume);
     }
+    int rc = collection_process(&request->service, request->path_params[0], components, count,
+                                &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
@@ -116,24 +111,24 @@ static void units_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field units_discard_body[] = {{"reason", FIELD_STRING, 1}, {0}};
+
 static void units_discard(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"reason", FIELD_STRING, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             unit_discard(&request->service, request->path_params[0],
+    int rc = unit_discard(&request->service, request->path_params[0],
                           http_body_string(request, "reason"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field units_expiry_sweep_body[] = {{"as_of", FIELD_STRING, 0}, {0}};
+
 static void units_expiry_sweep(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"as_of", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             unit_expiry_sweep(&request->service, http_body_string(request, "as_of"), &result,
+    int rc = unit_expiry_sweep(&request->service, http_body_string(request, "as_of"), &result,
                                &e);
     http_reply_result(response, 200, rc, result, &e);
 }
@@ -151,21 +146,21 @@ static void inventory_show(http_request *request, http_response *response)
 
 static const http_route collections_routes[] = {
     {.method = "POST", .pattern = "/api/v1/collections", .handler = collections_record,
-     .capability = CAPABILITY_COLLECTIONS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_COLLECTIONS_WRITE, .body = collections_record_body},
     {.method = "GET", .pattern = "/api/v1/collections", .handler = collections_list,
      .capability = CAPABILITY_COLLECTIONS},
     {.method = "GET", .pattern = "/api/v1/collections/{din}", .handler = collections_show,
      .capability = CAPABILITY_COLLECTIONS},
     {.method = "POST", .pattern = "/api/v1/collections/{din}/process", .handler = collections_process,
-     .capability = CAPABILITY_COLLECTIONS_PROCESS, .takes_body = 1},
+     .capability = CAPABILITY_COLLECTIONS_PROCESS, .body = collections_process_body},
     {.method = "GET", .pattern = "/api/v1/donations/{din}", .handler = donations_show,
      .capability = CAPABILITY_COLLECTIONS},
     {.method = "POST", .pattern = "/api/v1/units/expiry-sweep", .handler = units_expiry_sweep,
-     .capability = CAPABILITY_UNITS_EXPIRY_SWEEP, .takes_body = 1},
+     .capability = CAPABILITY_UNITS_EXPIRY_SWEEP, .body = units_expiry_sweep_body},
     {.method = "GET", .pattern = "/api/v1/units/{id}", .handler = units_show,
      .capability = CAPABILITY_UNITS},
     {.method = "POST", .pattern = "/api/v1/units/{id}/discard", .handler = units_discard,
-     .capability = CAPABILITY_UNITS_DISCARD, .takes_body = 1},
+     .capability = CAPABILITY_UNITS_DISCARD, .body = units_discard_body},
     {.method = "GET", .pattern = "/api/v1/inventory", .handler = inventory_show,
      .capability = CAPABILITY_INVENTORY},
     {0},

@@ -18,15 +18,16 @@
 #include "http/measurements.h"
 #include "service/donor.h"
 
+static const http_field donors_register_body[] = {
+    {"family_name", FIELD_STRING, 1},   {"given_name", FIELD_STRING, 1},
+    {"birth_date", FIELD_STRING, 1},    {"sex", FIELD_STRING, 1},
+    {"phone", FIELD_STRING, 0},         {"email", FIELD_STRING, 0},
+    {"address", FIELD_STRING, 0},       {"identity_document", FIELD_STRING, 0},
+    {"home_center", FIELD_STRING, 0},   {"donor_number", FIELD_STRING, 0},
+    {0}};
+
 static void donors_register(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"family_name", FIELD_STRING, 1},   {"given_name", FIELD_STRING, 1},
-        {"birth_date", FIELD_STRING, 1},    {"sex", FIELD_STRING, 1},
-        {"phone", FIELD_STRING, 0},         {"email", FIELD_STRING, 0},
-        {"address", FIELD_STRING, 0},       {"identity_document", FIELD_STRING, 0},
-        {"home_center", FIELD_STRING, 0},   {"donor_number", FIELD_STRING, 0},
-        {0}};
     err e;
     json_t *result = NULL;
     donor_fields f = {
@@ -41,8 +42,7 @@ static void donors_register(http_request *request, http_response *response)
         .home_center = http_body_string(request, "home_center"),
         .donor_number = http_body_string(request, "donor_number"),
     };
-    int rc = http_body_check(request, fields, &e) ||
-             donor_register(&request->service, &f, &result, &e);
+    int rc = donor_register(&request->service, &f, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
@@ -65,21 +65,22 @@ static void donors_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field donors_edit_body[] = {
+    {"phone", FIELD_STRING, 0},
+    {"email", FIELD_STRING, 0},
+    {"address", FIELD_STRING, 0},
+    {"home_center", FIELD_STRING, 0},
+    {0}};
+
 static void donors_edit(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"phone", FIELD_STRING, 0},
-                                        {"email", FIELD_STRING, 0},
-                                        {"address", FIELD_STRING, 0},
-                                        {"home_center", FIELD_STRING, 0},
-                                        {0}};
     err e;
     json_t *result = NULL;
     donor_fields f = {.phone = http_body_string(request, "phone"),
                       .email = http_body_string(request, "email"),
                       .address = http_body_string(request, "address"),
                       .home_center = http_body_string(request, "home_center")};
-    int rc = http_body_check(request, fields, &e) ||
-             donor_update(&request->service, request->path_params[0], &f, &result, &e);
+    int rc = donor_update(&request->service, request->path_params[0], &f, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
@@ -100,45 +101,43 @@ void http_body_measurements(http_request *request, eligibility_request *out)
         json_is_boolean(consent) ? (json_is_true(consent) ? "yes" : "no") : NULL;
 }
 
+static const http_field donors_eligibility_body[] = {
+    HTTP_MEASUREMENT_FIELDS, {"on", FIELD_STRING, 0}, {"scope", FIELD_STRING, 0}, {0}};
+
 static void donors_eligibility(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        HTTP_MEASUREMENT_FIELDS, {"on", FIELD_STRING, 0}, {"scope", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (rc == 0) {
-        eligibility_request r = {.on = http_body_string(request, "on"),
-                                 .scope = http_body_string(request, "scope")};
-        http_body_measurements(request, &r);
-        rc = donor_eligibility(&request->service, request->path_params[0], &r, &result, &e);
-    }
+    eligibility_request r = {.on = http_body_string(request, "on"),
+                             .scope = http_body_string(request, "scope")};
+    http_body_measurements(request, &r);
+    int rc = donor_eligibility(&request->service, request->path_params[0], &r, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field donors_defer_body[] = {
+    {"kind", FIELD_STRING, 1},   {"reason_code", FIELD_STRING, 1}, {"reason", FIELD_STRING, 0},
+    {"until", FIELD_STRING, 0}, {0}};
+
 static void donors_defer(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"kind", FIELD_STRING, 1},   {"reason_code", FIELD_STRING, 1}, {"reason", FIELD_STRING, 0},
-        {"until", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
     deferral_request r = {.kind = http_body_string(request, "kind"),
                           .reason_code = http_body_string(request, "reason_code"),
                           .reason = http_body_string(request, "reason"),
                           .until = http_body_string(request, "until")};
-    int rc = http_body_check(request, fields, &e) ||
-             donor_defer(&request->service, request->path_params[0], &r, &result, &e);
+    int rc = donor_defer(&request->service, request->path_params[0], &r, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
+static const http_field deferrals_end_body[] = {{"reason", FIELD_STRING, 1}, {0}};
+
 static void deferrals_end(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"reason", FIELD_STRING, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             donor_deferral_end(&request->service, request->path_params[0],
+    int rc = donor_deferral_end(&request->service, request->path_params[0],
                                 http_body_string(request, "reason"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
@@ -159,38 +158,38 @@ static void settings_list(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field settings_set_body[] = {{"value", FIELD_INTEGER_TEXT, 1}, {0}};
+
 static void settings_set(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"value", FIELD_INTEGER_TEXT, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             eligibility_setting_set(&request->service, request->path_params[0],
+    int rc = eligibility_setting_set(&request->service, request->path_params[0],
                                      http_body_number_text(request, "value"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
 static const http_route donors_routes[] = {
     {.method = "POST", .pattern = "/api/v1/donors", .handler = donors_register,
-     .capability = CAPABILITY_DONORS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_DONORS_WRITE, .body = donors_register_body},
     {.method = "GET", .pattern = "/api/v1/donors", .handler = donors_list,
      .capability = CAPABILITY_DONORS},
     {.method = "GET", .pattern = "/api/v1/donors/{donor_number}", .handler = donors_show,
      .capability = CAPABILITY_DONORS},
     {.method = "PATCH", .pattern = "/api/v1/donors/{donor_number}", .handler = donors_edit,
-     .capability = CAPABILITY_DONORS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_DONORS_WRITE, .body = donors_edit_body},
     {.method = "POST", .pattern = "/api/v1/donors/{donor_number}/eligibility", .handler = donors_eligibility,
-     .capability = CAPABILITY_DONORS, .takes_body = 1},
+     .capability = CAPABILITY_DONORS, .body = donors_eligibility_body},
     {.method = "POST", .pattern = "/api/v1/donors/{donor_number}/deferrals", .handler = donors_defer,
-     .capability = CAPABILITY_DEFERRALS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_DEFERRALS_WRITE, .body = donors_defer_body},
     {.method = "POST", .pattern = "/api/v1/deferrals/{id}/end", .handler = deferrals_end,
-     .capability = CAPABILITY_DEFERRALS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_DEFERRALS_WRITE, .body = deferrals_end_body},
     {.method = "GET", .pattern = "/api/v1/deferral-reasons", .handler = deferral_reasons,
      .capability = CAPABILITY_DONORS},
     {.method = "GET", .pattern = "/api/v1/eligibility/settings", .handler = settings_list,
      .capability = CAPABILITY_DONORS},
     {.method = "PUT", .pattern = "/api/v1/eligibility/settings/{name}", .handler = settings_set,
-     .capability = CAPABILITY_SETTINGS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_SETTINGS_WRITE, .body = settings_set_body},
     {0},
 };
 

@@ -32,16 +32,17 @@ static void products_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field dins_allocate_body[] = {
+    {"center", FIELD_STRING, 1},
+    {"count", FIELD_INTEGER_TEXT, 0},
+    {"year", FIELD_INTEGER_TEXT, 0},
+    {0}};
+
 static void dins_allocate(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"center", FIELD_STRING, 1},
-                                        {"count", FIELD_INTEGER_TEXT, 0},
-                                        {"year", FIELD_INTEGER_TEXT, 0},
-                                        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             din_allocate(&request->service, http_body_string(request, "center"),
+    int rc = din_allocate(&request->service, http_body_string(request, "center"),
                           http_body_number_text(request, "count"),
                           http_body_number_text(request, "year"), &result, &e);
     http_reply_result(response, 201, rc, result, &e);
@@ -61,7 +62,7 @@ static const http_route isbt_routes[] = {
     {.method = "GET", .pattern = "/api/v1/products/{code}", .handler = products_show,
      .capability = CAPABILITY_REFERENCE},
     {.method = "POST", .pattern = "/api/v1/dins", .handler = dins_allocate,
-     .capability = CAPABILITY_COLLECTIONS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_COLLECTIONS_WRITE, .body = dins_allocate_body},
     {.method = "GET", .pattern = "/api/v1/dins/{din}", .handler = dins_show,
      .capability = CAPABILITY_REFERENCE},
     {0},

@@ -33,27 +33,25 @@ static void accounts_list(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field accounts_add_body[] = {
+    {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
+    {"type", FIELD_STRING, 1},    {"term", FIELD_STRING, 0},
+    {"segment", FIELD_STRING, 0}, {"group", FIELD_STRING, 0},
+    {0}};
+
 static void accounts_add(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
-        {"type", FIELD_STRING, 1},    {"term", FIELD_STRING, 0},
-        {"segment", FIELD_STRING, 0}, {"group", FIELD_STRING, 0},
-        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        account_input in = {
-            .code = http_body_string(request, "code"),
-            .name = http_body_string(request, "name"),
-            .type = http_body_string(request, "type"),
-            .term = http_body_string(request, "term"),
-            .segment = http_body_string(request, "segment"),
-            .group = http_body_string(request, "group"),
-        };
-        rc = account_add(&request->service, &in, &result, &e);
-    }
+    account_input in = {
+        .code = http_body_string(request, "code"),
+        .name = http_body_string(request, "name"),
+        .type = http_body_string(request, "type"),
+        .term = http_body_string(request, "term"),
+        .segment = http_body_string(request, "segment"),
+        .group = http_body_string(request, "group"),
+    };
+    int rc = account_add(&request->service, &in, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
@@ -82,38 +80,36 @@ static const http_field journal_line_fields[] = {
     {"memo", FIELD_STRING, 0},
     {0}};
 
+static const http_field journal_add_body[] = {
+    {"date", FIELD_STRING, 1},
+    {"description", FIELD_STRING, 1},
+    {"lines", FIELD_ARRAY, 1, journal_line_fields},
+    {0}};
+
 static void journal_add(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"date", FIELD_STRING, 1},
-        {"description", FIELD_STRING, 1},
-        {"lines", FIELD_ARRAY, 1, journal_line_fields},
-        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        json_t *lines = json_object_get(request->json, "lines");
-        size_t count = json_array_size(lines);
-        journal_line_input *in_lines =
-            arena_alloc(request->arena, (count ? count : 1) * sizeof *in_lines);
-        for (size_t i = 0; i < count; i++) {
-            json_t *line = json_array_get(lines, i);
-            in_lines[i] = (journal_line_input){
-                .account = json_string_value(json_object_get(line, "account")),
-                .center = json_string_value(json_object_get(line, "center")),
-                .amount = json_string_value(json_object_get(line, "amount")),
-                .memo = json_string_value(json_object_get(line, "memo")),
-            };
-        }
-        journal_entry_input in = {
-            .date = http_body_string(request, "date"),
-            .description = http_body_string(request, "description"),
-            .lines = in_lines,
-            .line_count = count,
+    json_t *lines = json_object_get(request->json, "lines");
+    size_t count = json_array_size(lines);
+    journal_line_input *in_lines =
+        arena_alloc(request->arena, (count ? count : 1) * sizeof *in_lines);
+    for (size_t i = 0; i < count; i++) {
+        json_t *line = json_array_get(lines, i);
+        in_lines[i] = (journal_line_input){
+            .account = json_string_value(json_object_get(line, "account")),
+            .center = json_string_value(json_object_get(line, "center")),
+            .amount = json_string_value(json_object_get(line, "amount")),
+            .memo = json_string_value(json_object_get(line, "memo")),
         };
-        rc = journal_post(&request->service, &in, &result, &e);
     }
+    journal_entry_input in = {
+        .date = http_body_string(request, "date"),
+        .description = http_body_string(request, "description"),
+        .lines = in_lines,
+        .line_count = count,
+    };
+    int rc = journal_post(&request->service, &in, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
@@ -125,14 +121,14 @@ static void journal_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field journal_reverse_entry_body[] = {
+    {"reason", FIELD_STRING, 1}, {"date", FIELD_STRING, 0}, {0}};
+
 static void journal_reverse_entry(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"reason", FIELD_STRING, 1}, {"date", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             journal_reverse(&request->service, request->path_params[0],
+    int rc = journal_reverse(&request->service, request->path_params[0],
                              http_body_string(request, "date"),
                              http_body_string(request, "reason"), &result, &e);
     http_reply_result(response, 201, rc, result, &e);
@@ -151,15 +147,15 @@ static void periods_list(http_request *request, http_response *response)
 /* The signer is the user of the session, who re-enters the password: a
  * wrong one is 401 naming "password" (the failure is throttled and
  * audited like a failed login, and nothing is closed). */
+static const http_field periods_close_body[] = {
+    {"period", FIELD_STRING, 1}, {"password", FIELD_STRING, 1},
+    {"reason", FIELD_STRING, 0}, {0}};
+
 static void periods_close(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"period", FIELD_STRING, 1}, {"password", FIELD_STRING, 1},
-        {"reason", FIELD_STRING, 0}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             period_close(&request->service, http_body_string(request, "period"),
+    int rc = period_close(&request->service, http_body_string(request, "period"),
                           request->service.actor.username,
                           http_body_string(request, "password"),
                           http_body_string(request, "reason"), &result, &e);
@@ -174,17 +170,17 @@ static void shares_all(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field shares_put_body[] = {
+    {"period", FIELD_STRING, 1},
+    {"basic", FIELD_INTEGER_TEXT, 1},
+    {"diluted", FIELD_INTEGER_TEXT, 1},
+    {0}};
+
 static void shares_put(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"period", FIELD_STRING, 1},
-        {"basic", FIELD_INTEGER_TEXT, 1},
-        {"diluted", FIELD_INTEGER_TEXT, 1},
-        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             shares_set(&request->service, http_body_string(request, "period"),
+    int rc = shares_set(&request->service, http_body_string(request, "period"),
                         http_body_number_text(request, "basic"),
                         http_body_number_text(request, "diluted"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
@@ -320,23 +316,23 @@ static const http_route ledger_routes[] = {
     {.method = "GET", .pattern = "/api/v1/accounts", .handler = accounts_list,
      .capability = CAPABILITY_REPORTS},
     {.method = "POST", .pattern = "/api/v1/accounts", .handler = accounts_add,
-     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_LEDGER_WRITE, .body = accounts_add_body},
     {.method = "GET", .pattern = "/api/v1/journal", .handler = journal_entries,
      .capability = CAPABILITY_REPORTS},
     {.method = "POST", .pattern = "/api/v1/journal", .handler = journal_add,
-     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_LEDGER_WRITE, .body = journal_add_body},
     {.method = "GET", .pattern = "/api/v1/journal/{id}", .handler = journal_show,
      .capability = CAPABILITY_REPORTS},
     {.method = "POST", .pattern = "/api/v1/journal/{id}/reverse", .handler = journal_reverse_entry,
-     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_LEDGER_WRITE, .body = journal_reverse_entry_body},
     {.method = "GET", .pattern = "/api/v1/periods", .handler = periods_list,
      .capability = CAPABILITY_REPORTS},
     {.method = "POST", .pattern = "/api/v1/periods/close", .handler = periods_close,
-     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_LEDGER_WRITE, .body = periods_close_body},
     {.method = "GET", .pattern = "/api/v1/shares", .handler = shares_all,
      .capability = CAPABILITY_REPORTS},
     {.method = "POST", .pattern = "/api/v1/shares", .handler = shares_put,
-     .capability = CAPABILITY_LEDGER_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_LEDGER_WRITE, .body = shares_put_body},
     {.method = "GET", .pattern = "/api/v1/reports/trial-balance", .handler = trial_balance,
      .capability = CAPABILITY_REPORTS},
     {.method = "GET", .pattern = "/api/v1/reports/income-statement", .handler = income_statement,

@@ -30,17 +30,15 @@ static void markets_list(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field markets_add_body[] = {
+    {"code", FIELD_STRING, 1}, {"name", FIELD_STRING, 1}, {0}};
+
 static void markets_add(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"code", FIELD_STRING, 1}, {"name", FIELD_STRING, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        market_input in = {http_body_string(request, "code"), http_body_string(request, "name")};
-        rc = market_add(&request->service, &in, &result, &e);
-    }
+    market_input in = {http_body_string(request, "code"), http_body_string(request, "name")};
+    int rc = market_add(&request->service, &in, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
@@ -52,16 +50,14 @@ static void markets_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field markets_edit_body[] = {{"name", FIELD_STRING, 1}, {0}};
+
 static void markets_edit(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"name", FIELD_STRING, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        market_input in = {.name = http_body_string(request, "name")};
-        rc = market_update(&request->service, request->path_params[0], &in, &result, &e);
-    }
+    market_input in = {.name = http_body_string(request, "name")};
+    int rc = market_update(&request->service, request->path_params[0], &in, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
@@ -93,20 +89,18 @@ static center_input center_body(http_request *request)
     };
 }
 
+static const http_field centers_add_body[] = {
+    {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
+    {"market", FIELD_STRING, 1},  {"fin", FIELD_STRING, 0},
+    {"address", FIELD_STRING, 0}, {"open_date", FIELD_STRING, 0},
+    {0}};
+
 static void centers_add(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
-        {"market", FIELD_STRING, 1},  {"fin", FIELD_STRING, 0},
-        {"address", FIELD_STRING, 0}, {"open_date", FIELD_STRING, 0},
-        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        center_input in = center_body(request);
-        rc = center_add(&request->service, &in, &result, &e);
-    }
+    center_input in = center_body(request);
+    int rc = center_add(&request->service, &in, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
@@ -118,31 +112,29 @@ static void centers_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field centers_edit_body[] = {
+    {"name", FIELD_STRING, 0},    {"market", FIELD_STRING, 0},
+    {"fin", FIELD_STRING, 0},     {"address", FIELD_STRING, 0},
+    {"open_date", FIELD_STRING, 0},
+    {0}};
+
 static void centers_edit(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"name", FIELD_STRING, 0},    {"market", FIELD_STRING, 0},
-        {"fin", FIELD_STRING, 0},     {"address", FIELD_STRING, 0},
-        {"open_date", FIELD_STRING, 0},
-        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        center_input in = center_body(request);
-        rc = center_update(&request->service, request->path_params[0], &in, &result, &e);
-    }
+    center_input in = center_body(request);
+    int rc = center_update(&request->service, request->path_params[0], &in, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field centers_close_body[] = {
+    {"close_date", FIELD_STRING, 1}, {"reason", FIELD_STRING, 1}, {0}};
+
 static void centers_close(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"close_date", FIELD_STRING, 1}, {"reason", FIELD_STRING, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             center_close(&request->service, request->path_params[0],
+    int rc = center_close(&request->service, request->path_params[0],
                           http_body_string(request, "close_date"),
                           http_body_string(request, "reason"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
@@ -171,20 +163,18 @@ static hospital_input hospital_body(http_request *request)
     };
 }
 
+static const http_field hospitals_add_body[] = {
+    {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
+    {"market", FIELD_STRING, 0},  {"address", FIELD_STRING, 0},
+    {"billing_terms_days", FIELD_INTEGER, 0},
+    {0}};
+
 static void hospitals_add(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
-        {"market", FIELD_STRING, 0},  {"address", FIELD_STRING, 0},
-        {"billing_terms_days", FIELD_INTEGER, 0},
-        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        hospital_input in = hospital_body(request);
-        rc = hospital_add(&request->service, &in, &result, &e);
-    }
+    hospital_input in = hospital_body(request);
+    int rc = hospital_add(&request->service, &in, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
 
@@ -196,19 +186,17 @@ static void hospitals_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field hospitals_edit_body[] = {
+    {"name", FIELD_STRING, 0},    {"market", FIELD_STRING, 0},
+    {"address", FIELD_STRING, 0}, {"billing_terms_days", FIELD_INTEGER, 0},
+    {0}};
+
 static void hospitals_edit(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"name", FIELD_STRING, 0},    {"market", FIELD_STRING, 0},
-        {"address", FIELD_STRING, 0}, {"billing_terms_days", FIELD_INTEGER, 0},
-        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
-    if (!rc) {
-        hospital_input in = hospital_body(request);
-        rc = hospital_update(&request->service, request->path_params[0], &in, &result, &e);
-    }
+    hospital_input in = hospital_body(request);
+    int rc = hospital_update(&request->service, request->path_params[0], &in, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
@@ -216,29 +204,29 @@ static const http_route registry_routes[] = {
     {.method = "GET", .pattern = "/api/v1/markets", .handler = markets_list,
      .capability = CAPABILITY_REGISTRY},
     {.method = "POST", .pattern = "/api/v1/markets", .handler = markets_add,
-     .capability = CAPABILITY_MARKETS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_MARKETS_WRITE, .body = markets_add_body},
     {.method = "GET", .pattern = "/api/v1/markets/{code}", .handler = markets_show,
      .capability = CAPABILITY_REGISTRY},
     {.method = "PATCH", .pattern = "/api/v1/markets/{code}", .handler = markets_edit,
-     .capability = CAPABILITY_MARKETS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_MARKETS_WRITE, .body = markets_edit_body},
     {.method = "GET", .pattern = "/api/v1/centers", .handler = centers_list,
      .capability = CAPABILITY_REGISTRY},
     {.method = "POST", .pattern = "/api/v1/centers", .handler = centers_add,
-     .capability = CAPABILITY_CENTERS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_CENTERS_WRITE, .body = centers_add_body},
     {.method = "GET", .pattern = "/api/v1/centers/{code}", .handler = centers_show,
      .capability = CAPABILITY_REGISTRY},
     {.method = "PATCH", .pattern = "/api/v1/centers/{code}", .handler = centers_edit,
-     .capability = CAPABILITY_CENTERS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_CENTERS_WRITE, .body = centers_edit_body},
     {.method = "POST", .pattern = "/api/v1/centers/{code}/close", .handler = centers_close,
-     .capability = CAPABILITY_CENTERS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_CENTERS_WRITE, .body = centers_close_body},
     {.method = "GET", .pattern = "/api/v1/hospitals", .handler = hospitals_list,
      .capability = CAPABILITY_REGISTRY},
     {.method = "POST", .pattern = "/api/v1/hospitals", .handler = hospitals_add,
-     .capability = CAPABILITY_HOSPITALS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_HOSPITALS_WRITE, .body = hospitals_add_body},
     {.method = "GET", .pattern = "/api/v1/hospitals/{code}", .handler = hospitals_show,
      .capability = CAPABILITY_REGISTRY},
     {.method = "PATCH", .pattern = "/api/v1/hospitals/{code}", .handler = hospitals_edit,
-     .capability = CAPABILITY_HOSPITALS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_HOSPITALS_WRITE, .body = hospitals_edit_body},
     {0},
 };
 

@@ -21,16 +21,13 @@
 
 /* --- results and the panel ------------------------------------------------------ */
 
+static const http_field results_import_body[] = {
+    {"file_name", FIELD_STRING, 0}, {"content", FIELD_STRING, 1}, {0}};
+
 static void results_import(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {
-        {"file_name", FIELD_STRING, 0}, {"content", FIELD_STRING, 1}, {0}};
     err e;
     json_t *result = NULL;
-    if (http_body_check(request, fields, &e)) {
-        http_reply_error(response, &e);
-        return;
-    }
     const char *name = http_body_string(request, "file_name");
     const char *content = http_body_string(request, "content");
     FILE *csv = *content ? fmemopen((void *)content, strlen(content), "r") : NULL;
@@ -62,13 +59,13 @@ static void panel_list(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field panel_require_body[] = {{"required", FIELD_BOOLEAN, 1}, {0}};
+
 static void panel_require(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"required", FIELD_BOOLEAN, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             testing_panel_require(
+    int rc = testing_panel_require(
                  &request->service, request->path_params[0],
                  json_is_true(json_object_get(request->json, "required")) ? "yes" : "no",
                  &result, &e);
@@ -88,16 +85,18 @@ static void release_queue(http_request *request, http_response *response)
 }
 
 /* "units" is an array of unit ids: whole numbers, or their decimal text. */
+static const http_field release_sign_body[] = {
+    {"units", FIELD_ARRAY, 1},
+    {"username", FIELD_STRING, 1},
+    {"password", FIELD_STRING, 1},
+    {"meaning", FIELD_STRING, 0},
+    {0}};
+
 static void release_sign(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"units", FIELD_ARRAY, 1},
-                                        {"username", FIELD_STRING, 1},
-                                        {"password", FIELD_STRING, 1},
-                                        {"meaning", FIELD_STRING, 0},
-                                        {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e);
+    int rc = 0;
     json_t *units = json_object_get(request->json, "units");
     size_t count = json_array_size(units);
     const char **ids = arena_alloc(request->arena, (count ? count : 1) * sizeof *ids);
@@ -160,44 +159,45 @@ static void case_report(http_request *request, http_response *response)
                     text);
 }
 
+static const http_field case_step_body[] = {
+    {"step", FIELD_STRING, 1},
+    {"done_on", FIELD_STRING, 0},
+    {"result", FIELD_STRING, 0},
+    {0}};
+
 static void case_step(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"step", FIELD_STRING, 1},
-                                        {"done_on", FIELD_STRING, 0},
-                                        {"result", FIELD_STRING, 0},
-                                        {0}};
     err e;
     json_t *result = NULL;
     lookback_step_request in = {http_body_string(request, "step"),
                                 http_body_string(request, "done_on"),
                                 http_body_string(request, "result")};
-    int rc = http_body_check(request, fields, &e) ||
-             lookback_step_record(&request->service, request->path_params[0], &in, &result, &e);
+    int rc = lookback_step_record(&request->service, request->path_params[0], &in, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field case_close_body[] = {{"reason", FIELD_STRING, 1}, {0}};
+
 static void case_close(http_request *request, http_response *response)
 {
-    static const http_field fields[] = {{"reason", FIELD_STRING, 1}, {0}};
     err e;
     json_t *result = NULL;
-    int rc = http_body_check(request, fields, &e) ||
-             lookback_case_close(&request->service, request->path_params[0],
+    int rc = lookback_case_close(&request->service, request->path_params[0],
                                  http_body_string(request, "reason"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
 static const http_route testing_routes[] = {
     {.method = "POST", .pattern = "/api/v1/test-results/import", .handler = results_import,
-     .capability = CAPABILITY_TESTING, .takes_body = 1},
+     .capability = CAPABILITY_TESTING, .body = results_import_body},
     {.method = "GET", .pattern = "/api/v1/test-panel", .handler = panel_list,
      .capability = CAPABILITY_REFERENCE},
     {.method = "PUT", .pattern = "/api/v1/test-panel/{test}", .handler = panel_require,
-     .capability = CAPABILITY_SETTINGS_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_SETTINGS_WRITE, .body = panel_require_body},
     {.method = "GET", .pattern = "/api/v1/release-queue", .handler = release_queue,
      .capability = CAPABILITY_RELEASE},
     {.method = "POST", .pattern = "/api/v1/releases", .handler = release_sign,
-     .capability = CAPABILITY_RELEASE_SIGN, .takes_body = 1},
+     .capability = CAPABILITY_RELEASE_SIGN, .body = release_sign_body},
     {.method = "GET", .pattern = "/api/v1/lookback-cases", .handler = cases_list,
      .capability = CAPABILITY_LOOKBACK},
     {.method = "GET", .pattern = "/api/v1/lookback-cases/{id}", .handler = case_show,
@@ -205,9 +205,9 @@ static const http_route testing_routes[] = {
     {.method = "GET", .pattern = "/api/v1/lookback-cases/{id}/report", .handler = case_report,
      .capability = CAPABILITY_LOOKBACK},
     {.method = "POST", .pattern = "/api/v1/lookback-cases/{id}/steps", .handler = case_step,
-     .capability = CAPABILITY_LOOKBACK_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_LOOKBACK_WRITE, .body = case_step_body},
     {.method = "POST", .pattern = "/api/v1/lookback-cases/{id}/close", .handler = case_close,
-     .capability = CAPABILITY_LOOKBACK_WRITE, .takes_body = 1},
+     .capability = CAPABILITY_LOOKBACK_WRITE, .body = case_close_body},
     {0},
 };
 

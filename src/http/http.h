@@ -155,7 +155,18 @@ typedef struct {
     http_handler handler;
     capability capability;
     int public_access;
-    int takes_body; /* a JSON body is parsed for the handler */
+    /* The JSON body the route takes, or NULL for none: the router parses
+     * it and checks it against these fields (http_body_check) before the
+     * handler runs, so a handler reads only a body of this shape. */
+    const http_field *body;
+    /* For the API's description (GET /api/v1/openapi.json): what the
+     * route does, the query parameters it reads ("q,status,limit,after"),
+     * the name of the schema of its answer (docs/api-schemas.json) and
+     * its status when it succeeds (0: 200). */
+    const char *summary;
+    const char *query;
+    const char *response;
+    unsigned status;
 } http_route;
 
 /* A module's HTTP side, declared beside its handlers as

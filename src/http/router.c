@@ -870,7 +870,7 @@ const http_route *http_route_check(http_request *request, http_response *respons
             goto fail;
         }
     }
-    if (route->takes_body && parse_body(request, &e))
+    if (route->body && (parse_body(request, &e) || http_body_check(request, route->body, &e)))
         goto fail;
     return route;
 fail:
