@@ -26,7 +26,7 @@ const RULES = {
   'markets.write': ['admin'],
   'centers.write': ['admin'],
   'hospitals.write': ['admin', 'distribution', 'finance'],
-  // The blood-products chain (SPEC 3.4, 3.5).
+  // The blood-products chain (docs/donors.md, collections.md, testing.md).
   donors: ['admin', 'center_staff', 'lab', 'distribution', 'executive', 'auditor'],
   'donors.write': ['admin', 'center_staff'],
   'deferrals.write': ['admin', 'center_staff', 'lab'],
