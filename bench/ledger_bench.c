@@ -1,8 +1,9 @@
 /*
- * ledger_bench.c - the general-ledger benchmark of SPEC 5: journal import
- * against raw SQLite bulk insertion of the same rows, and the quarterly
- * report against the equivalent SQL aggregate over the journal, measured in
- * one run on one machine (see bench/README.md for how to read the output).
+ * ledger_bench.c - the general-ledger benchmarks of the performance targets
+ * (bench/README.md, "Performance targets"): journal import against raw
+ * SQLite bulk insertion of the same rows, and the quarterly report against
+ * the equivalent SQL aggregate over the journal, measured in one run on one
+ * machine (see bench/README.md for how to read the output).
  *
  *   ledger_bench [LINES]      (or BENCH_LINES=N; default 10,000,000)
  *
@@ -846,7 +847,7 @@ static int run(long lines, const paths *p)
 {
     long report_runs = env_long("BENCH_REPORT_RUNS", 20), sql_runs = env_long("BENCH_SQL_RUNS", 3);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    printf("bloodops ledger benchmark (SPEC 5): %s journal lines; %ld cores; SQLite %s; "
+    printf("bloodops ledger benchmark: %s journal lines; %ld cores; SQLite %s; "
            "WAL, synchronous=FULL\n",
            grouped((double)lines), cores, sqlite3_libversion());
     printf("folder: %s\n", p->dir);

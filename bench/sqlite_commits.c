@@ -1,5 +1,5 @@
 /*
- * sqlite_commits.c - baseline 1 of chain_bench (SPEC 5): raw SQLite
+ * sqlite_commits.c - baseline 1 of chain_bench (bench/README.md): raw SQLite
  * committing one row per transaction with full durability, as fast as one
  * writer can (SQLite has one writer at a time).
  *

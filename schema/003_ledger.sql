@@ -1,9 +1,9 @@
--- 003_ledger.sql - the general ledger (SPEC 3.10): the chart of accounts,
--- the journal (entries of balanced lines, never edited: a correction is a
--- reversing entry), closed periods with their electronic signature, the
--- balances kept per month, account and center as entries post (so reports
--- never scan the journal), the record of each import, and the weighted
--- shares for earnings per share.
+-- 003_ledger.sql - the general ledger (docs/reports.md, "The ledger"): the
+-- chart of accounts, the journal (entries of balanced lines, never edited: a
+-- correction is a reversing entry), closed periods with their electronic
+-- signature, the balances kept per month, account and center as entries post
+-- (so reports never scan the journal), the record of each import, and the
+-- weighted shares for earnings per share.
 
 -- type: asset, contra_asset, liability, equity, revenue, cost_of_revenue,
 --       general_administrative, other (interest, other income), income_tax
@@ -22,8 +22,8 @@ CREATE TABLE accounts (
     created_at   TEXT NOT NULL
 );
 
--- The default chart (SPEC 6), plus the provision for income taxes that the
--- statements need.
+-- The default chart (docs/reports.md, "The default chart of accounts"),
+-- with the provision for income taxes that the statements need.
 INSERT INTO accounts (code, name, type, term, segment, report_group, created_at) VALUES
  ('1000', 'Cash and cash equivalents', 'asset', 'current', '', 'cash', '1970-01-01T00:00:00Z'),
  ('1010', 'Marketable securities', 'asset', 'current', '', 'cash', '1970-01-01T00:00:00Z'),

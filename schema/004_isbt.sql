@@ -1,4 +1,4 @@
--- 004_isbt.sql - ISBT 128 (SPEC 3.3): the product catalog and the
+-- 004_isbt.sql - ISBT 128 (docs/isbt.md): the product catalog and the
 -- allocation of donation identification numbers (DINs).
 --
 -- products: one row per product description code (E0791...). The official

@@ -1,7 +1,8 @@
--- 005_donors.sql - the blood-products chain (SPEC 3.4, 3.5): donors and
--- their deferrals, the thresholds of the eligibility rules, collections,
--- the units made from them, laboratory test results, release with an
--- electronic signature, and lookback cases.
+-- 005_donors.sql - the blood-products chain (docs/donors.md,
+-- docs/collections.md, docs/testing.md): donors and their deferrals, the
+-- thresholds of the eligibility rules, collections, the units made from them,
+-- laboratory test results, release with an electronic signature, and lookback
+-- cases.
 --
 -- Units are the heart of it: a unit is one bag, named by its DIN, product
 -- code and division (ISBT 128), and its status moves only along the
@@ -76,7 +77,8 @@ CREATE TABLE deferrals (
 CREATE INDEX deferrals_donor ON deferrals (donor_id, ended_at);
 
 -- The thresholds of the eligibility rules that differ from the defaults of
--- domain/eligibility.h (SPEC 3.4); a missing row means the default.
+-- domain/eligibility.h (docs/donors.md, "Thresholds are data"); a missing
+-- row means the default.
 CREATE TABLE eligibility_settings (
     name       TEXT PRIMARY KEY,
     value      INTEGER NOT NULL,
@@ -84,8 +86,9 @@ CREATE TABLE eligibility_settings (
     updated_by TEXT NOT NULL
 );
 
--- Electronic signatures (SPEC 3.2): who signed, meaning what, when; linked
--- to the records they sign (units.release_signature_id, ...).
+-- Electronic signatures (docs/users.md, "Electronic signatures"): who signed,
+-- meaning what, when; linked to the records they sign
+-- (units.release_signature_id, ...).
 CREATE TABLE signatures (
     id         INTEGER PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users (id),
@@ -222,11 +225,11 @@ CREATE TABLE test_results (
     UNIQUE (din, test)
 );
 
--- Lookback cases (SPEC 3.5): opened by a reactive screening result for
--- `marker`; the window covers the donor's earlier donations from
--- window_start up to the trigger. Deadlines are calendar dates counted from
--- opened_on: quarantine and consignee notice within 3 days, the follow-up
--- result within 45; each is closed by recording when it was done.
+-- Lookback cases (docs/testing.md, "Lookback"): opened by a reactive
+-- screening result for `marker`; the window covers the donor's earlier
+-- donations from window_start up to the trigger. Deadlines are calendar dates
+-- counted from opened_on: quarantine and consignee notice within 3 days, the
+-- follow-up result within 45; each is closed by recording when it was done.
 CREATE TABLE lookback_cases (
     id                    INTEGER PRIMARY KEY,
     donor_id              INTEGER NOT NULL REFERENCES donors (id),

@@ -1,12 +1,12 @@
 #!/bin/sh
-# load-demo-chain.sh - the blood-products chain of the demo company (SPEC
-# 3.4, 3.5), through the same commands staff would use: a lab user, eleven
-# donors, collections at the two open centers over the last days, their
-# components, the laboratory's results and the release of most units under
-# an electronic signature; one donation stays untested (in the release
-# queue), one donor's ABO typing disagrees with the history (held), and one
-# repeat donor's reactive HCV result opens a lookback case that holds the
-# earlier donation's unit.
+# load-demo-chain.sh - the blood-products chain of the demo company
+# (docs/donors.md, docs/collections.md, docs/testing.md), through the same
+# commands staff would use: a lab user, eleven donors, collections at the two
+# open centers over the last days, their components, the laboratory's results
+# and the release of most units under an electronic signature; one donation
+# stays untested (in the release queue), one donor's ABO typing disagrees with
+# the history (held), and one repeat donor's reactive HCV result opens a
+# lookback case that holds the earlier donation's unit.
 #
 #   tools/load-demo-chain.sh DB [BLOODOPS]
 #

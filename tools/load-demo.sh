@@ -1,9 +1,10 @@
 #!/bin/sh
-# load-demo.sh - load the demo company into a fresh database: the markets,
-# the four donor centers (two closed by the 2003 restructuring plan), a
-# hospital, the books of 2003 and the first quarter of 2004 that reproduce
-# the SPEC 2 figures (tests/fixtures/ledger), the weighted shares, the demo
-# product catalog and the blood-products chain (tools/load-demo-chain.sh).
+# load-demo.sh - load the demo company into a fresh database: the markets, the
+# four donor centers (two closed by the 2003 restructuring plan), a hospital,
+# the books of 2003 and the first quarter of 2004 that reproduce the published
+# figures (docs/reports.md, tests/fixtures/ledger), the weighted shares, the
+# demo product catalog and the blood-products chain
+# (tools/load-demo-chain.sh).
 #
 #   tools/load-demo.sh DB [BLOODOPS]
 #

@@ -1,6 +1,6 @@
 /*
  * cmd_testing.c - laboratory results, release and lookback from the
- * command line (SPEC 3.5):
+ * command line (docs/testing.md):
  *   bloodops results import FILE.csv     all or nothing, problems as FILE:LINE: field: message
  *   bloodops results panel
  *   bloodops results require TEST yes|no

@@ -1,7 +1,7 @@
 /*
- * measurements.h - the procedure and the measurements taken before a
- * donation (SPEC 3.4) as command-line options: `donor check` and
- * `collection record` take the same options the same way.
+ * measurements.h - the procedure and the measurements taken before a donation
+ * (docs/donors.md, "Rules and defaults") as command-line options: `donor
+ * check` and `collection record` take the same options the same way.
  */
 #ifndef BLOODOPS_CLI_MEASUREMENTS_H
 #define BLOODOPS_CLI_MEASUREMENTS_H

@@ -1,6 +1,6 @@
 /*
  * blood_unit.h - the states of a blood unit and the transitions between
- * them (SPEC 3.5), in one place.
+ * them (docs/collections.md, "Unit states"), in one place.
  *
  * A unit is one bag: a DIN, a product code and a division. It is made in
  * quarantine; it is released only when its tests allow it (service/testing

@@ -1,14 +1,15 @@
 /*
- * catalog.h - the blood component product catalog's rules (SPEC 3.3, 3.5):
- * what makes a valid catalog entry (product description code, family,
- * storage temperature range, shelf life, nominal volume, attributes) and
- * the expiry of a unit made from it. Pure functions, no I/O.
+ * catalog.h - the blood component product catalog's rules (docs/isbt.md,
+ * "Product catalog and DIN allocation"): what makes a valid catalog entry
+ * (product description code, family, storage temperature range, shelf life,
+ * nominal volume, attributes) and the expiry of a unit made from it. Pure
+ * functions, no I/O.
  *
  * Expiry (catalog_expiry): a unit expires at its collection (or
  * production) time plus the product's shelf life. A shelf life in hours is
  * exact: collected 2026-03-02 10:15, 24 hours -> 2026-03-03 10:15. A shelf
  * life in days counts calendar days and ends at 23:59 of the last one, the
- * time ISBT 128 applies when only a date is given (SPEC 3.5): red cells
+ * time ISBT 128 applies when only a date is given (docs/isbt.md): red cells
  * collected on day D at any time, 42 days -> day D+42 at 23:59. Times are
  * the facility's wall-clock time, as on the label (no time zone): they are
  * carried as seconds counted from 1970-01-01 00:00 as if in UTC, so the
@@ -30,8 +31,9 @@ enum {
     CATALOG_VOLUME_MAX_ML = 2000,
 };
 
-/* The product families of SPEC 3.3. Names: "whole_blood", "red_cells",
- * "platelets", "plasma", "cryoprecipitate", "granulocytes". */
+/* The product families (docs/isbt.md, the catalog's CSV format). Names:
+ * "whole_blood", "red_cells", "platelets", "plasma", "cryoprecipitate",
+ * "granulocytes". */
 typedef enum {
     CATALOG_WHOLE_BLOOD,
     CATALOG_RED_CELLS,

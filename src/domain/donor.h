@@ -1,8 +1,8 @@
 /*
- * donor.h - the rules of a donor record (SPEC 3.4): names, sex, birth
- * date, the donor number, the identity document, the folded name used to
- * find a registration that repeats an existing donor, and the deferral
- * reason codes. Pure functions, no I/O.
+ * donor.h - the rules of a donor record (docs/donors.md, "Donors"): names,
+ * sex, birth date, the donor number, the identity document, the folded name
+ * used to find a registration that repeats an existing donor, and the
+ * deferral reason codes. Pure functions, no I/O.
  */
 #ifndef BLOODOPS_DOMAIN_DONOR_H
 #define BLOODOPS_DOMAIN_DONOR_H

@@ -1,10 +1,10 @@
 /*
- * eligibility.c - the eligibility rule engine of SPEC 3.4 (see
- * eligibility.h): the thresholds with their defaults, names and ranges,
- * and eligibility_evaluate, which applies every rule of the planned
- * procedure and reports every failure. The choices a physician makes
- * (which intervals apply between which procedures, which measure of red
- * cells suffices) are written in docs/donors.md.
+ * eligibility.c - the eligibility rule engine (docs/donors.md, "Eligibility";
+ * see eligibility.h): the thresholds with their defaults, names and ranges,
+ * and eligibility_evaluate, which applies every rule of the planned procedure
+ * and reports every failure. The choices a physician makes (which intervals
+ * apply between which procedures, which measure of red cells suffices) are
+ * written in docs/donors.md.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,14 +1,16 @@
 /*
- * eligibility.h - may this donor give this procedure today? (SPEC 3.4)
+ * eligibility.h - may this donor give this procedure today? (docs/donors.md,
+ * "Eligibility")
  *
  * A rule engine over plain data: the thresholds (eligibility_thresholds,
- * defaults from SPEC 3.4, each overridable by name from the database), the
- * donor (age, sex, height, weight), the vitals and blood counts measured
- * today, the donor's earlier donations and open deferrals. The answer is
- * every rule that fails, each with its reason, the field at fault and the
- * first day the donor becomes eligible for it (or none, when waiting does
- * not help: a low hemoglobin today is remeasured, a permanent deferral
- * never ends). Pure functions: no I/O, no clock (the day is an input).
+ * defaults of docs/donors.md, "Thresholds are data", each overridable by name
+ * from the database), the donor (age, sex, height, weight), the vitals and
+ * blood counts measured today, the donor's earlier donations and open
+ * deferrals. The answer is every rule that fails, each with its reason, the
+ * field at fault and the first day the donor becomes eligible for it (or
+ * none, when waiting does not help: a low hemoglobin today is remeasured, a
+ * permanent deferral never ends). Pure functions: no I/O, no clock (the day
+ * is an input).
  *
  * Units: weight in pounds, height in inches, hemoglobin in tenths of g/dL
  * (125 = 12.5 g/dL), hematocrit in percent, temperature in tenths of a
@@ -68,7 +70,7 @@ typedef struct {
     long plasma_min_days_apart;        /* 28 */
 } eligibility_thresholds;
 
-/* The defaults of SPEC 3.4. */
+/* The defaults (docs/donors.md, "Thresholds are data"). */
 void eligibility_thresholds_default(eligibility_thresholds *out);
 
 /* The name, meaning and allowed range of each threshold, in struct order;

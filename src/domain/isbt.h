@@ -1,5 +1,5 @@
 /*
- * isbt.h - ISBT 128, the coding of blood component labels (SPEC 3.3): the
+ * isbt.h - ISBT 128, the coding of blood component labels (docs/isbt.md): the
  * data structures of a label's bar codes, encoded and parsed, and the
  * donation identification number's check character. Pure functions over
  * plain structs: no I/O, no allocation.

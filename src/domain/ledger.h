@@ -1,7 +1,8 @@
 /*
- * ledger.h - the rules of the general ledger (SPEC 3.10 and 6): account
- * types and their attributes, accounting periods, the month key of the
- * balances, and what makes a valid journal entry. Pure functions: no I/O.
+ * ledger.h - the rules of the general ledger (docs/reports.md, "The ledger"
+ * and "The default chart of accounts"): account types and their attributes,
+ * accounting periods, the month key of the balances, and what makes a valid
+ * journal entry. Pure functions: no I/O.
  */
 #ifndef BLOODOPS_DOMAIN_LEDGER_H
 #define BLOODOPS_DOMAIN_LEDGER_H

@@ -1,6 +1,7 @@
 /*
- * processing.h - what a collection may be made into (SPEC 3.5), and how
- * close a unit on the shelf is to its expiry. Pure functions, no I/O.
+ * processing.h - what a collection may be made into (docs/collections.md,
+ * "Processing into components"), and how close a unit on the shelf is to its
+ * expiry. Pure functions, no I/O.
  *
  * The components of one collection, by procedure (one unit of a family is
  * division "00"; a family split into several units gets the ISBT 128

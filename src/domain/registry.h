@@ -1,5 +1,5 @@
 /*
- * registry.h - the rules of the organization registry (SPEC 3.1).
+ * registry.h - the rules of the organization registry (docs/registry.md).
  *
  * What makes a valid market, donor center or hospital code, name, ISBT 128
  * facility identification number (FIN) and billing terms; and when a center
@@ -44,7 +44,8 @@ int registry_fin_check(const char *fin, const char *field, err *e);
 int registry_billing_terms_check(long days, const char *field, err *e);
 
 /* A center is closed for a period when its close date is on or before the
- * period's last day (SPEC 3.1): it leaves the same-center set. */
+ * period's last day (docs/registry.md, "Closing a donor center"): it leaves
+ * the same-center set. */
 int registry_center_closed_for(int has_close_date, civil_day close_date, civil_day period_end);
 
 /* A close date must not precede the open date. */

@@ -1,5 +1,5 @@
 /*
- * role.h - the roles of SPEC 3.2 and their sets.
+ * role.h - the roles (docs/users.md, "Roles") and their sets.
  *
  * A user holds one or more roles; a route or a service allows a set of
  * roles. Sets are bit masks so the check on every request is one AND.

@@ -1,6 +1,6 @@
 /*
- * testing.h - the laboratory's rules (SPEC 3.5): what a result may say for
- * each kind of test, ABO/RhD agreement with the donor's history, the
+ * testing.h - the laboratory's rules (docs/testing.md): what a result may say
+ * for each kind of test, ABO/RhD agreement with the donor's history, the
  * deferral a reactive marker calls for, and the release decision for a
  * quarantined unit. Pure functions, no I/O, no clock.
  *

@@ -1,6 +1,6 @@
 /*
  * api_collections.c - collections, components, units and inventory over
- * HTTP (SPEC 3.5):
+ * HTTP (docs/collections.md):
  *   POST /api/v1/collections                  (admin, center_staff) record (201)
  *   GET  /api/v1/collections?center=&on=&processed=yes|no&limit=&after=
  *   GET  /api/v1/collections/{din}            one collection with its measurements

@@ -1,5 +1,5 @@
 /*
- * api_donors.c - donors, deferrals and eligibility over HTTP (SPEC 3.4):
+ * api_donors.c - donors, deferrals and eligibility over HTTP (docs/donors.md):
  *   POST  /api/v1/donors                              register (201)
  *   GET   /api/v1/donors?q=&status=&limit=&after=     search, each with its standing
  *   GET   /api/v1/donors/{donor_number}               one donor with history

@@ -1,5 +1,5 @@
 /*
- * api_isbt.c - ISBT 128 over HTTP (SPEC 3.3): the product catalog and DIN
+ * api_isbt.c - ISBT 128 over HTTP (docs/isbt.md): the product catalog and DIN
  * allocation.
  *   GET  /api/v1/products?family=&q=&limit=&after=
  *   GET  /api/v1/products/{code}

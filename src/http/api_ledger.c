@@ -1,6 +1,6 @@
 /*
  * api_ledger.c - the general ledger and the financial reports over HTTP
- * (SPEC 3.10 and 3.11), the same use cases as `bloodops account|journal|
+ * (docs/reports.md), the same use cases as `bloodops account|journal|
  * period|shares|report`:
  *   GET  /api/v1/accounts                      POST /api/v1/accounts
  *   GET  /api/v1/journal?from=&to=&account=&limit=&after=

@@ -1,5 +1,5 @@
 /*
- * api_registry.c - the organization registry over HTTP (SPEC 3.1):
+ * api_registry.c - the organization registry over HTTP (docs/registry.md):
  *   GET   /api/v1/markets?q=&limit=&after=
  *   POST  /api/v1/markets                 (admin)
  *   GET   /api/v1/markets/{code}

@@ -1,6 +1,7 @@
 /*
- * api_testing.c - laboratory results, release and lookback over HTTP (SPEC
- * 3.5), the same use cases as `bloodops results|release|lookback`:
+ * api_testing.c - laboratory results, release and lookback over HTTP
+ * (docs/testing.md), the same use cases as
+ * `bloodops results|release|lookback`:
  *   POST /api/v1/test-results/import      {"file_name", "content"} (admin, lab)
  *   GET  /api/v1/test-panel               PUT /api/v1/test-panel/{test} {"required"} (admin)
  *   GET  /api/v1/release-queue?center=&limit=&after=   (lab, admin, center_staff)

@@ -1,7 +1,8 @@
 /*
- * measurements.h - the measurements taken before a donation (SPEC 3.4) as
- * a JSON body carries them: the eligibility check (api_donors.c) and the
- * collection (api_collections.c) take the same fields the same way.
+ * measurements.h - the measurements taken before a donation (docs/donors.md,
+ * "Rules and defaults") as a JSON body carries them: the eligibility check
+ * (api_donors.c) and the collection (api_collections.c) take the same fields
+ * the same way.
  */
 #ifndef BLOODOPS_HTTP_MEASUREMENTS_H
 #define BLOODOPS_HTTP_MEASUREMENTS_H

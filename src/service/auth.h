@@ -1,5 +1,5 @@
 /*
- * auth.h - users, passwords, sessions and login throttling (SPEC 3.2).
+ * auth.h - users, passwords, sessions and login throttling (docs/users.md).
  *
  * Passwords are hashed with argon2id (libsodium's crypto_pwhash_str, whose
  * string carries its own parameters, so they can be raised later without
@@ -93,13 +93,14 @@ int auth_logout(service_context *ctx, int64_t session_id, err *e);
 /* Session lifetime: BLOODOPS_SESSION_SECONDS, or 8 hours. */
 int64_t auth_session_seconds(void);
 
-/* An electronic signature (SPEC 3.2): `username` re-enters `password` to
- * sign a record. Checks the password (throttled like logins; a failure is
- * recorded and audited), that the account is enabled and that it holds one
- * the capability `needed` (domain/capability.h); answers the signer's user id. ERR_UNAUTHORIZED naming
- * "password" when the password is wrong, ERR_FORBIDDEN naming "signer"
- * without the role, or when the actor is a logged-in user who is not the
- * signer (a signature is its signer's own act). */
+/* An electronic signature (docs/users.md, "Electronic signatures"):
+ * `username` re-enters `password` to sign a record. Checks the password
+ * (throttled like logins; a failure is recorded and audited), that the
+ * account is enabled and that it holds the capability `needed`
+ * (domain/capability.h); answers the signer's user id. ERR_UNAUTHORIZED naming "password" when the password is
+ * wrong, ERR_FORBIDDEN naming "signer" without the role, or when the actor
+ * is a logged-in user who is not the signer (a signature is its signer's
+ * own act). */
 int auth_signature_check(service_context *ctx, const char *username, const char *password,
                          capability needed, int64_t *user_id, err *e);
 

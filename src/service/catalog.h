@@ -1,8 +1,9 @@
 /*
- * catalog.h - the product catalog (SPEC 3.3): the blood component products
- * a center makes, by ISBT 128 product description code, with family,
- * storage temperature, shelf life, nominal volume and attributes. Units
- * take their expiry from it (domain/catalog.h, catalog_expiry).
+ * catalog.h - the product catalog (docs/isbt.md, "Product catalog and DIN
+ * allocation"): the blood component products a center makes, by ISBT 128
+ * product description code, with family, storage temperature, shelf life,
+ * nominal volume and attributes. Units take their expiry from it
+ * (domain/catalog.h, catalog_expiry).
  *
  * The official code table is licensed by ICCBBA, so bloodops ships a demo
  * catalog (data/catalog-demo.csv, every entry flagged demo) and imports a

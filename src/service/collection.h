@@ -1,6 +1,6 @@
 /*
  * collection.h - collections at donor centers and their processing into
- * components (SPEC 3.5).
+ * components (docs/collections.md).
  *
  * Recording a collection is one transaction: the center must be open and
  * have a FIN, the donor must be eligible for the procedure on the day of

@@ -1,8 +1,9 @@
 /*
- * din.h - allocating donation identification numbers (SPEC 3.3): DINs are
- * handed out per facility identification number (FIN) and nominal year,
- * sequentially from 000001, each exactly once, however many requests ask
- * at the same time and on either backend.
+ * din.h - allocating donation identification numbers (docs/isbt.md, "Product
+ * catalog and DIN allocation"): DINs are handed out per facility
+ * identification number (FIN) and nominal year, sequentially from 000001,
+ * each exactly once, however many requests ask at the same time and on either
+ * backend.
  *
  * How: one transaction moves the (fin, year) row of din_sequences forward
  * with one conditional UPDATE (making the row first, INSERT ... ON

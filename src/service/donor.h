@@ -1,5 +1,5 @@
 /*
- * donor.h - donors, their deferrals and their eligibility (SPEC 3.4).
+ * donor.h - donors, their deferrals and their eligibility (docs/donors.md).
  *
  * The functions ending in _in run inside the caller's transaction: a
  * collection checks eligibility again inside its own transaction

@@ -1,5 +1,6 @@
 /*
- * idempotency.h - replaying the answer to a retried POST (SPEC 4).
+ * idempotency.h - replaying the answer to a retried POST (docs/api.md,
+ * "Retries: Idempotency-Key").
  *
  * A client that sends `Idempotency-Key: K` with a POST and loses the answer
  * may send the same request with the same key again: it gets the first

@@ -1,8 +1,8 @@
 /*
- * ledger.h - use cases of the general ledger (SPEC 3.10): the chart of
- * accounts, posting journal entries (from operations, by hand, by CSV
- * import), reversals, export, closing periods with an electronic signature,
- * weighted shares, and the balances every report reads.
+ * ledger.h - use cases of the general ledger (docs/reports.md, "The ledger"):
+ * the chart of accounts, posting journal entries (from operations, by hand,
+ * by CSV import), reversals, export, closing periods with an electronic
+ * signature, weighted shares, and the balances every report reads.
  *
  * Entries are never edited or deleted: a correction is a reversing entry.
  * Every posting checks that its lines balance (sum to zero), that each

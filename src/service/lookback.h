@@ -1,8 +1,8 @@
 /*
- * lookback.h - lookback cases (SPEC 3.5): opened by a reactive screening
- * result for a marker (inside the transaction of the results import), the
- * trace of the donor's earlier donations in the window, the steps and
- * their deadlines, closing, and the printable report.
+ * lookback.h - lookback cases (docs/testing.md, "Lookback"): opened by a
+ * reactive screening result for a marker (inside the transaction of the
+ * results import), the trace of the donor's earlier donations in the window,
+ * the steps and their deadlines, closing, and the printable report.
  *
  * The trace (at opening) finds the donor's donations collected from the
  * window's start (domain/lookback.h) up to the trigger donation, and for

@@ -1,6 +1,6 @@
 /*
- * registry.h - use cases of the organization registry (SPEC 3.1): markets,
- * donor centers and hospitals.
+ * registry.h - use cases of the organization registry (docs/registry.md):
+ * markets, donor centers and hospitals.
  *
  * Inputs are plain strings as they arrive from a form, a command line or a
  * JSON body (NULL = not given); every value is checked here, so the CLI and

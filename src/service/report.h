@@ -1,5 +1,5 @@
 /*
- * report.h - the financial reports (SPEC 3.11): trial balance, income
+ * report.h - the financial reports (docs/reports.md): trial balance, income
  * statement, balance sheet, and the quarterly results with the draft
  * earnings release. Every figure comes from the monthly balances the ledger
  * keeps as entries post (ledger.h), never from a scan of the journal.

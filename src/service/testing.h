@@ -1,5 +1,5 @@
 /*
- * testing.h - laboratory test results and release (SPEC 3.5): the test
+ * testing.h - laboratory test results and release (docs/testing.md): the test
  * panel, the import of a results file, the release queue and the release
  * of units with an electronic signature.
  *

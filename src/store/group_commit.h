@@ -1,7 +1,8 @@
 /*
  * group_commit.h - group commit: one writer thread runs the write work of
  * many requests in one transaction and commits it once (one fsync), so
- * that concurrent writes are not bounded by the rate of fsyncs (SPEC 5).
+ * that concurrent writes are not bounded by the rate of fsyncs
+ * (bench/README.md, "Performance targets").
  *
  * The writer owns one connection. Callers submit jobs; the writer takes
  * every job queued (up to DB_WRITER_BATCH_MAX), runs each in turn inside

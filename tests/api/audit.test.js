@@ -1,10 +1,10 @@
 'use strict';
 /*
- * audit.test.js - the audit trail (SPEC 3.2): changes made through the
- * command line and through the API are both recorded with who, what, the
- * before and after values and the reason; the API and `bloodops audit log`
- * show the same records; the hash chain proves that nothing was altered or
- * removed, and the table refuses UPDATE and DELETE.
+ * audit.test.js - the audit trail (docs/users.md, "The audit trail"): changes
+ * made through the command line and through the API are both recorded with
+ * who, what, the before and after values and the reason; the API and
+ * `bloodops audit log` show the same records; the hash chain proves that
+ * nothing was altered or removed, and the table refuses UPDATE and DELETE.
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');

@@ -2,8 +2,8 @@
 /*
  * auth.test.js - logging in and out, sessions (bearer and cookie), login
  * throttling, disabled users, password changes and user administration
- * (SPEC 3.2). Every response body seen here is kept and checked at the end:
- * no password hash, no password, ever.
+ * (docs/users.md). Every response body seen here is kept and checked at the
+ * end: no password hash, no password, ever.
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,8 +1,8 @@
 'use strict';
 /*
  * collections.test.js - collections, components, units, the DIN lookup,
- * inventory and the expiry sweep (SPEC 3.5), over the API and the command
- * line, on either backend.
+ * inventory and the expiry sweep (docs/collections.md), over the API and the
+ * command line, on either backend.
  *
  * A collection takes the center's next DIN, or a DIN scanned (or typed)
  * from a label pre-printed for that center; a DIN of another center, one

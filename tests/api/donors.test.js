@@ -1,7 +1,7 @@
 'use strict';
 /*
- * donors.test.js - donors, deferrals and eligibility (SPEC 3.4), over the
- * API and the command line, on either backend.
+ * donors.test.js - donors, deferrals and eligibility (docs/donors.md), over
+ * the API and the command line, on either backend.
  *
  * Registration allocates D0000001, D0000002... (30 at once get 30 distinct
  * consecutive numbers); the same person again (same name folded, accents

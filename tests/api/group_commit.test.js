@@ -1,7 +1,7 @@
 'use strict';
 /*
- * group_commit.test.js - durable writes under concurrency (SPEC 5,
- * durability): many write requests at once, refused and accepted ones
+ * group_commit.test.js - durable writes under concurrency (docs/DESIGN.md,
+ * "Group commit"): many write requests at once, refused and accepted ones
  * mixed in the same batches (on SQLite they share one commit), a commit
  * that fails, a crash under load, an Idempotency-Key answer that survives
  * a crash with its change, logins (which check a password before they

@@ -1,6 +1,6 @@
 'use strict';
 /*
- * isbt_api.test.js - ISBT 128 (SPEC 3.3): the product catalog and DIN
+ * isbt_api.test.js - ISBT 128 (docs/isbt.md): the product catalog and DIN
  * allocation, over the API and the command line.
  *
  * The catalog: the demo file imports; a file with several problems lists

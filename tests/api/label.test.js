@@ -1,11 +1,11 @@
 'use strict';
 /*
- * label.test.js - printable ISBT 128 unit labels (SPEC 3.3, issue 6):
- * `bloodops label render` and GET /api/v1/labels/render. A label rendered
- * as PNG is read back with zbarimg (Debian's zbar-tools): its four Code 128
- * bar codes must decode to exactly the ISBT 128 data structures encoded.
- * The SVG and PDF answers carry their content type, size and signature;
- * bad values are refused naming the option or parameter at fault.
+ * label.test.js - printable ISBT 128 unit labels (docs/isbt.md, "Labels";
+ * issue 6): `bloodops label render` and GET /api/v1/labels/render. A label
+ * rendered as PNG is read back with zbarimg (Debian's zbar-tools): its four
+ * Code 128 bar codes must decode to exactly the ISBT 128 data structures
+ * encoded. The SVG and PDF answers carry their content type, size and
+ * signature; bad values are refused naming the option or parameter at fault.
  *
  * The label of a recorded unit (`bloodops label unit ID`, GET
  * /api/v1/units/{id}/label): a donation collected, processed and typed A

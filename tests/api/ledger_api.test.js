@@ -1,7 +1,7 @@
 'use strict';
 /*
  * ledger_api.test.js - the general ledger and the financial reports over
- * HTTP (SPEC 3.10, 3.11): the chart of accounts, posting and reading
+ * HTTP (docs/reports.md): the chart of accounts, posting and reading
  * journal entries, every refusal of a bad entry (naming the field, changing
  * nothing), reversals, closing a period with an electronic signature,
  * weighted shares, who may read and who may write, and the reports of the

@@ -1,13 +1,14 @@
 'use strict';
 /*
  * ledger_cli.test.js - the general ledger and the quarterly results from the
- * command line (SPEC 2, 3.10, 3.11): a journal built from the first-quarter
- * 2004 and 2003 figures (tests/fixtures/ledger/journal-2003-2004.csv, with
- * two ongoing and two closed donor centers) is imported, and the quarterly
- * report and the draft release must show every published figure and derived
- * percentage. Refused imports list every problem by line and change nothing;
- * export and re-import give the same results; closed periods refuse postings.
- * Runs on SQLite and on PostgreSQL like every API suite.
+ * command line (docs/reports.md, "The published figures"): a journal built
+ * from the first-quarter 2004 and 2003 figures
+ * (tests/fixtures/ledger/journal-2003-2004.csv, with two ongoing and two
+ * closed donor centers) is imported, and the quarterly report and the draft
+ * release must show every published figure and derived percentage. Refused
+ * imports list every problem by line and change nothing; export and re-import
+ * give the same results; closed periods refuse postings. Runs on SQLite and
+ * on PostgreSQL like every API suite.
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -97,7 +98,7 @@ test('the quarterly report prints the published table of Q1 2004 vs Q1 2003', ()
   assert.doesNotMatch(text, /Consistency findings/, 'a ledger-built report is consistent');
 });
 
-test('the JSON report carries every figure and derived percentage of SPEC 2', () => {
+test('the JSON report carries every published figure and derived percentage', () => {
   const report = JSON.parse(ok(srv.cli('report', 'quarterly', '--period', '2004Q1', '--compare', '2003Q1', '--format', 'json'), 'json'));
   const { current: c, prior: p, changes, year_end: ye } = report;
   assert.equal(c.period, '2004Q1');

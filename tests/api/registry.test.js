@@ -1,6 +1,6 @@
 'use strict';
 /*
- * registry.test.js - the organization registry over HTTP (SPEC 3.1):
+ * registry.test.js - the organization registry over HTTP (docs/registry.md):
  * markets, donor centers and hospitals; creation, reading, listing with
  * pages and filters, closing a center, and the validation of every field.
  */
@@ -443,7 +443,7 @@ test('concurrent writes: all distinct creations succeed, the same code once', as
   assert.equal(trail.json.items.filter((item) => item.entity_id === 'SAME').length, 1, 'one record for SAME');
 });
 
-test('a POST repeated with the same Idempotency-Key is done once and answered alike (SPEC 4)', async () => {
+test('a POST repeated with the same Idempotency-Key is done once and answered alike', async () => {
   const key = 'market-IDEM-attempt-1';
   const body = { code: 'IDEM', name: 'Idempotent' };
   const first = await srv.api('POST', '/api/v1/markets', { token: admin.token, body, headers: { 'Idempotency-Key': key } });

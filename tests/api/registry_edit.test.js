@@ -1,11 +1,12 @@
 'use strict';
 /*
- * registry_edit.test.js - correcting the organization registry (SPEC 3.1):
- * reading one market, searching markets, and editing markets, donor centers
- * and hospitals over the API (PATCH) and the command line (`edit`). Each
- * edit shows in the answer, in a later read and in the audit trail (the
- * before and after values of what changed); each refused edit names the
- * field at fault and leaves the database exactly as it was (fingerprint).
+ * registry_edit.test.js - correcting the organization registry
+ * (docs/registry.md, "Editing"): reading one market, searching markets, and
+ * editing markets, donor centers and hospitals over the API (PATCH) and the
+ * command line (`edit`). Each edit shows in the answer, in a later read and
+ * in the audit trail (the before and after values of what changed); each
+ * refused edit names the field at fault and leaves the database exactly as it
+ * was (fingerprint).
  *
  * The logins happen in before(), so that the fingerprints taken by the
  * tests already include the sessions.

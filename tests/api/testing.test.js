@@ -1,7 +1,7 @@
 'use strict';
 /*
- * testing.test.js - laboratory results, release and lookback (SPEC 3.5),
- * over the API and the command line, on either backend.
+ * testing.test.js - laboratory results, release and lookback
+ * (docs/testing.md), over the API and the command line, on either backend.
  *
  * The panel lists the tests; an administrator requires or waives one
  * (audited). The full chain: a donor registered, a collection processed,

@@ -1,9 +1,10 @@
 /*
  * test_blood_unit.c - unit tests of the blood unit state machine
- * (domain/blood_unit.c): every one of the 64 moves between the eight
- * statuses is allowed or refused as SPEC 3.5 and blood_unit.h say, a
- * refusal names "status" and the current status, the final statuses, the
- * statuses counted in inventory, and the status names both ways.
+ * (domain/blood_unit.c): every one of the 64 moves between the eight statuses
+ * is allowed or refused as docs/collections.md ("Unit states") and
+ * blood_unit.h say, a refusal names "status" and the current status, the
+ * final statuses, the statuses counted in inventory, and the status names
+ * both ways.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,8 +26,8 @@
 #define X UNIT_EXPIRED
 #define F UNIT_TRANSFUSED_REPORTED
 
-/* allowed[from][to], written out from the specification rather than taken
- * from the implementation's table. */
+/* allowed[from][to], written out from docs/collections.md ("Unit states")
+ * rather than taken from the implementation's table. */
 static const int allowed[UNIT_STATUS_COUNT][UNIT_STATUS_COUNT] = {
     /*             Q  R  A  S  T  D  X  F */
     [Q] = {0, 1, 0, 0, 0, 1, 1, 0}, /* released when tested and signed, or found unfit */

@@ -1,9 +1,10 @@
 /*
  * test_catalog.c - unit tests for the product catalog's rules and the expiry
  * of a unit (domain/catalog.c): the entries a catalog import accepts and
- * refuses, and the expiry a label would carry for the shelf lives of SPEC
- * 3.3 (red cells 42 days, platelets 5 or 7 days, frozen plasma a year,
- * hours for products that expire within the day).
+ * refuses, and the expiry a label would carry for typical shelf lives
+ * (docs/isbt.md, "Product catalog and DIN allocation"; red cells 42 days,
+ * platelets 5 or 7 days, frozen plasma a year, hours for products that expire
+ * within the day).
  */
 #include <stdarg.h>
 #include <stddef.h>

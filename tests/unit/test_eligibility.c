@@ -1,11 +1,12 @@
 /*
  * test_eligibility.c - unit tests for the eligibility rule engine
- * (domain/eligibility.c): every threshold of SPEC 3.4 at, just below and
- * just above its limit, for both sexes; the intervals between procedures
- * on the day before, the day of and the day after; the platelet counts in
- * 7 days and 12 months; age on the birthday and for leap-day birthdays;
- * hematocrit as the alternative to hemoglobin; deferrals; several failures
- * reported together with the combined eligible_from; thresholds overridden.
+ * (domain/eligibility.c): every threshold of docs/donors.md ("Rules and
+ * defaults") at, just below and just above its limit, for both sexes; the
+ * intervals between procedures on the day before, the day of and the day
+ * after; the platelet counts in 7 days and 12 months; age on the birthday and
+ * for leap-day birthdays; hematocrit as the alternative to hemoglobin;
+ * deferrals; several failures reported together with the combined
+ * eligible_from; thresholds overridden.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,9 +1,10 @@
 /*
  * test_results.c - unit tests for the quarterly results (domain/results.c):
- * the release's arithmetic and rounding, the figures derived from the
- * first quarter 2004 report of SPEC section 2, the consistency findings a
- * hand-edited report must raise, and what a reader sees in the text table,
- * the CSV, the HTML page and the draft earnings release.
+ * the release's arithmetic and rounding, the figures derived from the first
+ * quarter 2004 release (docs/reports.md, "The published figures"), the
+ * consistency findings a hand-edited report must raise, and what a reader
+ * sees in the text table, the CSV, the HTML page and the draft earnings
+ * release.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,10 +19,10 @@
 #include "domain/results.h"
 
 /* ---------------------------------------------------------------------------
- * The reference report: Q1 2004 vs Q1 2003 as published (SPEC 2), in cents.
- * The split of the centers and the balance sheets at 2003-03-31 and
- * 2003-12-31 beyond the published figures (cash, working capital,
- * receivables) are invented but consistent with them.
+ * The reference report: Q1 2004 vs Q1 2003 as published (docs/reports.md,
+ * "The published figures"), in cents. The split of the centers and the
+ * balance sheets at 2003-03-31 and 2003-12-31 beyond the published figures
+ * (cash, working capital, receivables) are invented but consistent with them.
  * ------------------------------------------------------------------------- */
 
 static int64_t usd(int64_t dollars)

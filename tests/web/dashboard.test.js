@@ -1,10 +1,10 @@
 'use strict';
 /*
  * dashboard.test.js - logging in (and back to the page asked for), the
- * dashboard of Q1 2004 with the SPEC 2 figures, its two Chart.js charts and
- * their text alternatives, choosing another quarter, the phone layout with
- * its menu button, logging out. Screenshots: tests/out/web/dashboard.png and
- * dashboard-phone.png.
+ * dashboard of Q1 2004 with the published figures (docs/reports.md), its two
+ * Chart.js charts and their text alternatives, choosing another quarter, the
+ * phone layout with its menu button, logging out. Screenshots:
+ * tests/out/web/dashboard.png and dashboard-phone.png.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,14 +1,13 @@
-// pages/collections.js - collections (SPEC 3.5): the list (/collections,
-// by center, day and whether processed); recording a collection
-// (/collections/new): the donor confirmed first (donor_step.js: a
-// deferred or ineligible donor is stopped there), then a DIN field that
-// takes a keyboard-wedge scanner (Enter moves on, never submits half a
-// form; empty allocates a new DIN), the donor's measurements, and on a
-// refusal because the donor is not eligible every failed rule; and one
-// collection (/collections/DIN): its record and, while it is not
-// processed, the form that makes its components (apheresis platelets
-// split into 2 or 3), then the units made with their product, division,
-// expiry and status.
+// pages/collections.js - collections (docs/collections.md): the list
+// (/collections, by center, day and whether processed); recording a
+// collection (/collections/new): the donor confirmed first (donor_step.js: a
+// deferred or ineligible donor is stopped there), then a DIN field that takes
+// a keyboard-wedge scanner (Enter moves on, never submits half a form; empty
+// allocates a new DIN), the donor's measurements, and on a refusal because
+// the donor is not eligible every failed rule; and one collection
+// (/collections/DIN): its record and, while it is not processed, the form
+// that makes its components (apheresis platelets split into 2 or 3), then the
+// units made with their product, division, expiry and status.
 
 import * as api from '../api.js';
 import { h, message, replace, uid } from '../dom.js';

@@ -1,4 +1,4 @@
-// pages/donors.js - donors (SPEC 3.4): the list with its search (name,
+// pages/donors.js - donors (docs/donors.md): the list with its search (name,
 // donor number or birth date), its status filter and each donor's standing
 // (eligible, or deferred and until when, and the next day they may give),
 // and the registration form, where a registration that repeats a donor

@@ -1,8 +1,8 @@
-// pages/inventory.js - the inventory (/inventory, SPEC 3.5): the units on
-// the shelves of the donor centers counted by center, product family and
-// ABO/RhD, across the days-to-expiry bands, with the totals of each row,
-// each band and the whole; filtered by center, family and status (kept in
-// the URL).
+// pages/inventory.js - the inventory (/inventory, docs/collections.md): the
+// units on the shelves of the donor centers counted by center, product family
+// and ABO/RhD, across the days-to-expiry bands, with the totals of each row,
+// each band and the whole; filtered by center, family and status (kept in the
+// URL).
 
 import * as api from '../api.js';
 import { h, message, replace, table } from '../dom.js';

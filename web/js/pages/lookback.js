@@ -1,11 +1,11 @@
-// pages/lookback.js - lookback cases (SPEC 3.5): the list (/lookback, open
-// or closed, with the three deadlines, overdue ones marked in words and
-// colour), and one case (/lookback/ID): the donor, marker, trigger DIN and
-// window, the deadlines with the days they were met, recording a step
-// (quarantine, consignee notice, follow-up with its result), closing the
-// case once every step is done, the units the trace found with what it did
-// and the hospital that received them, and the printable report (HTML in a
-// new tab, or the text downloaded).
+// pages/lookback.js - lookback cases (docs/testing.md, "Lookback"): the list
+// (/lookback, open or closed, with the three deadlines, overdue ones marked
+// in words and colour), and one case (/lookback/ID): the donor, marker,
+// trigger DIN and window, the deadlines with the days they were met,
+// recording a step (quarantine, consignee notice, follow-up with its result),
+// closing the case once every step is done, the units the trace found with
+// what it did and the hospital that received them, and the printable report
+// (HTML in a new tab, or the text downloaded).
 
 import * as api from '../api.js';
 import { h, replace, table } from '../dom.js';

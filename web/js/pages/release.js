@@ -1,11 +1,12 @@
-// pages/release.js - the release queue (/release, SPEC 3.5 and 3.2): every
-// quarantined unit with its state, ready (every required test nonreactive,
-// ABO/RhD agreeing with the donor), waiting (tests missing, named) or
-// blocked (problems, named), by center; lab and admin select ready units
-// and sign their release: the signer types their user name and password
-// again, the meaning "released for distribution" is shown, and the answer
-// is the signature (who, meaning, when) and the units released. A wrong
-// password is shown beside the password and releases nothing.
+// pages/release.js - the release queue (/release; docs/testing.md, "Release",
+// and docs/users.md, "Electronic signatures"): every quarantined unit with
+// its state, ready (every required test nonreactive, ABO/RhD agreeing with
+// the donor), waiting (tests missing, named) or blocked (problems, named), by
+// center; lab and admin select ready units and sign their release: the signer
+// types their user name and password again, the meaning "released for
+// distribution" is shown, and the answer is the signature (who, meaning,
+// when) and the units released. A wrong password is shown beside the password
+// and releases nothing.
 
 import * as api from '../api.js';
 import { h, message, replace, table } from '../dom.js';

@@ -1,10 +1,11 @@
 // pages/results.js - importing the outside laboratory's test results
-// (/results/import, SPEC 3.5): a CSV file chosen on this computer is read
-// in the browser and sent as {"file_name","content"}; the answer is the
-// summary (results imported, ABO/RhD discrepancies, units discarded,
-// donors deferred, lookback cases opened, each linked), or the error
-// report: every problem the server lists, by line and field, nothing
-// imported. The test panel is shown as a reminder of the tests expected.
+// (/results/import; docs/testing.md, "Importing results"): a CSV file chosen
+// on this computer is read in the browser and sent as
+// {"file_name","content"}; the answer is the summary (results imported,
+// ABO/RhD discrepancies, units discarded, donors deferred, lookback cases
+// opened, each linked), or the error report: every problem the server lists,
+// by line and field, nothing imported. The test panel is shown as a reminder
+// of the tests expected.
 
 import * as api from '../api.js';
 import { h, message, replace, table, uid } from '../dom.js';
