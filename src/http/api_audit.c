@@ -39,9 +39,11 @@ static void audit_check(http_request *request, http_response *response)
 
 static const http_route audit_routes[] = {
     {.method = "GET", .pattern = "/api/v1/audit", .handler = audit_log,
-     .capability = CAPABILITY_AUDIT},
+     .capability = CAPABILITY_AUDIT, .query = "entity,since,limit,after", .response = "AuditList",
+     .summary = "The audit trail, newest first"},
     {.method = "GET", .pattern = "/api/v1/audit/verify", .handler = audit_check,
-     .capability = CAPABILITY_AUDIT},
+     .capability = CAPABILITY_AUDIT, .response = "AuditVerification",
+     .summary = "Check the audit trail's hash chain"},
     {0},
 };
 

@@ -167,19 +167,25 @@ static void users_disable(http_request *request, http_response *response)
 }
 
 static const http_route auth_routes[] = {
-    {.method = "POST", .pattern = "/api/v1/login", .handler = login,
-     .public_access = 1, .body = login_body},
+    {.method = "POST", .pattern = "/api/v1/login", .handler = login, .public_access = 1,
+     .body = login_body, .response = "Login",
+     .summary = "Log in: a session token, its CSRF token and the user's capabilities"},
     {.method = "POST", .pattern = "/api/v1/logout", .handler = logout,
-     .capability = CAPABILITY_SESSION},
-    {.method = "GET", .pattern = "/api/v1/me", .handler = me, .capability = CAPABILITY_SESSION},
+     .capability = CAPABILITY_SESSION, .response = "LoggedOut", .summary = "End the session"},
+    {.method = "GET", .pattern = "/api/v1/me", .handler = me, .capability = CAPABILITY_SESSION,
+     .response = "Me", .summary = "Who is logged in, their roles and capabilities"},
     {.method = "GET", .pattern = "/api/v1/users", .handler = users_list,
-     .capability = CAPABILITY_USERS},
+     .capability = CAPABILITY_USERS, .query = "limit,after", .response = "UserList",
+     .summary = "List users and their roles"},
     {.method = "POST", .pattern = "/api/v1/users", .handler = users_add,
-     .capability = CAPABILITY_USERS_WRITE, .body = users_add_body},
+     .capability = CAPABILITY_USERS_WRITE, .body = users_add_body, .response = "User",
+     .status = 201, .summary = "Add a user"},
     {.method = "POST", .pattern = "/api/v1/users/{username}/password", .handler = users_password,
-     .capability = CAPABILITY_USERS_WRITE, .body = users_password_body},
+     .capability = CAPABILITY_USERS_WRITE, .body = users_password_body, .response = "User",
+     .summary = "Set a user's password (ends their sessions)"},
     {.method = "POST", .pattern = "/api/v1/users/{username}/disable", .handler = users_disable,
-     .capability = CAPABILITY_USERS_WRITE, .body = users_disable_body},
+     .capability = CAPABILITY_USERS_WRITE, .body = users_disable_body, .response = "User",
+     .summary = "Disable a user (ends their sessions)"},
     {0},
 };
 

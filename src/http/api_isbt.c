@@ -58,13 +58,18 @@ static void dins_show(http_request *request, http_response *response)
 
 static const http_route isbt_routes[] = {
     {.method = "GET", .pattern = "/api/v1/products", .handler = products_list,
-     .capability = CAPABILITY_REFERENCE},
+     .capability = CAPABILITY_REFERENCE, .query = "family,q,limit,after",
+     .response = "ProductList", .summary = "The product catalog"},
     {.method = "GET", .pattern = "/api/v1/products/{code}", .handler = products_show,
-     .capability = CAPABILITY_REFERENCE},
+     .capability = CAPABILITY_REFERENCE, .response = "Product",
+     .summary = "One product of the catalog"},
     {.method = "POST", .pattern = "/api/v1/dins", .handler = dins_allocate,
-     .capability = CAPABILITY_COLLECTIONS_WRITE, .body = dins_allocate_body},
+     .capability = CAPABILITY_COLLECTIONS_WRITE, .body = dins_allocate_body,
+     .response = "DinAllocation", .status = 201,
+     .summary = "Allocate the next DINs of a donor center"},
     {.method = "GET", .pattern = "/api/v1/dins/{din}", .handler = dins_show,
-     .capability = CAPABILITY_REFERENCE},
+     .capability = CAPABILITY_REFERENCE, .response = "Din",
+     .summary = "An allocated DIN, typed with or without its check character"},
     {0},
 };
 

@@ -94,9 +94,14 @@ static void unit_label(http_request *request, http_response *response)
 
 static const http_route label_routes[] = {
     {.method = "GET", .pattern = "/api/v1/labels/render", .handler = render,
-     .capability = CAPABILITY_REFERENCE},
+     .capability = CAPABILITY_REFERENCE,
+     .query = "din,flags,group,product,donation_type,divisions,expires,collected,description,facility_name,dpi,format",
+     .produces = "image/svg+xml,application/pdf,image/png",
+     .summary = "Render an ISBT 128 unit label from its values (reads and writes nothing)"},
     {.method = "GET", .pattern = "/api/v1/units/{id}/label", .handler = unit_label,
-     .capability = CAPABILITY_UNITS},
+     .capability = CAPABILITY_UNITS, .query = "dpi,format",
+     .produces = "image/svg+xml,application/pdf,image/png",
+     .summary = "The ISBT 128 label of a recorded unit"},
     {0},
 };
 

@@ -31,9 +31,10 @@ static void version(http_request *request, http_response *response)
 }
 
 static const http_route system_routes[] = {
-    {.method = "GET", .pattern = "/health", .handler = health, .public_access = 1},
+    {.method = "GET", .pattern = "/health", .handler = health, .public_access = 1,
+     .response = "Health", .summary = "Whether the server and its database answer"},
     {.method = "GET", .pattern = "/api/v1/version", .handler = version,
-     .capability = CAPABILITY_SESSION},
+     .capability = CAPABILITY_SESSION, .response = "Version", .summary = "The program's version"},
     {0},
 };
 

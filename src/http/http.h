@@ -30,6 +30,7 @@ typedef struct http_request {
     size_t body_length;
     json_t *json;     /* parsed body for routes that take one, else NULL */
     const char *path_params[HTTP_PATH_PARAMS_MAX]; /* the {name} parts, in order */
+    const struct http_route *route; /* the route found, once its checks passed */
     int authenticated;
     int via_cookie;   /* session came from the cookie (so CSRF applies) */
     auth_session session;
@@ -97,7 +98,8 @@ void http_reply_result(http_response *response, unsigned status, int rc, json_t 
 void http_reply_error(http_response *response, const err *e);
 unsigned http_status_of(err_code code);
 
-/* Query string value or NULL. */
+/* Query string value or NULL (also NULL, with an error logged, for a name
+ * the request's route does not declare in its `query`). */
 const char *http_query(http_request *request, const char *name);
 /* Read the paging parameters (?limit=&after=) into page; ERR_INVALID names
  * the parameter at fault. */
@@ -149,7 +151,7 @@ const char *http_body_number_text(http_request *request, const char *name);
  *   {.method = "GET", .pattern = "/api/v1/audit", .handler = audit_log,
  *    .capability = CAPABILITY_AUDIT},
  */
-typedef struct {
+typedef struct http_route {
     const char *method;
     const char *pattern;
     http_handler handler;
@@ -159,14 +161,18 @@ typedef struct {
      * it and checks it against these fields (http_body_check) before the
      * handler runs, so a handler reads only a body of this shape. */
     const http_field *body;
-    /* For the API's description (GET /api/v1/openapi.json): what the
-     * route does, the query parameters it reads ("q,status,limit,after"),
-     * the name of the schema of its answer (docs/api-schemas.json) and
-     * its status when it succeeds (0: 200). */
-    const char *summary;
+    /* The query parameters the handler reads ("q,status,limit,after"):
+     * http_query answers NULL, and logs the mistake, for any other. */
     const char *query;
+    /* For the API's description (GET /api/v1/openapi.json, openapi.c):
+     * what the route does, the name of the schema of its JSON answer (one
+     * of src/http/schemas/), its status when it succeeds (0: 200), and
+     * the media types it may answer with instead of JSON, comma-separated
+     * ("text/csv,text/html"). */
+    const char *summary;
     const char *response;
     unsigned status;
+    const char *produces;
 } http_route;
 
 /* A module's HTTP side, declared beside its handlers as

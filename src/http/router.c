@@ -149,8 +149,30 @@ void http_reply_error(http_response *response, const err *e)
         response->retry_after = e->retry_after;
 }
 
+/* 1 when `name` is one of the comma-separated names of `list`. */
+static int name_listed(const char *list, const char *name)
+{
+    size_t length = strlen(name);
+    for (const char *at = list; at && *at;) {
+        const char *end = strchr(at, ',');
+        size_t item = end ? (size_t)(end - at) : strlen(at);
+        if (item == length && strncmp(at, name, length) == 0)
+            return 1;
+        at = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
 const char *http_query(http_request *request, const char *name)
 {
+    /* A route reads only the parameters it declares (and its description
+     * shows): any other is a mistake of the code, logged so that the
+     * tests, which read the server's log, fail on it. */
+    if (request->route && !name_listed(request->route->query, name)) {
+        log_error("%s %s reads the query parameter '%s', which its route does not declare",
+                  request->route->method, request->route->pattern, name);
+        return NULL;
+    }
     return MHD_lookup_connection_value(request->connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
@@ -872,6 +894,7 @@ const http_route *http_route_check(http_request *request, http_response *respons
     }
     if (route->body && (parse_body(request, &e) || http_body_check(request, route->body, &e)))
         goto fail;
+    request->route = route;
     return route;
 fail:
     http_reply_error(response, &e);

@@ -75,7 +75,9 @@ function childEnv(extra) {
  * the report file ASan wrote for it, and the lines of its stderr from the
  * first report on (UBSan writes there whatever log_path says), or '' when
  * nothing was reported. */
-const SANITIZER_MARKERS = /ERROR: \w*Sanitizer|: runtime error: /;
+// The router's own report of a mistake in the code counts too: a handler
+// reading a query parameter its route does not declare (router.c).
+const SANITIZER_MARKERS = /ERROR: \w*Sanitizer|: runtime error: |which its route does not declare/;
 function sanitizerReport(pid, stderr = '') {
   const parts = [];
   if (SANITIZER_LOG && pid) {
