@@ -45,11 +45,14 @@ WEB_FILES := $(shell find web 2>/dev/null)
 WEB_C := $(OUT)/gen/web_embedded.c
 # The lists of modules, generated from their declarations (gen-modules.sh).
 MODULES_C := $(OUT)/gen/http_modules.c $(OUT)/gen/cli_modules.c
+# The schemas of the API's answers (http/openapi.h), compiled in.
+API_SCHEMAS := $(sort $(wildcard src/http/schemas/*.json))
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o) $(OUT)/gen/schema_embedded.o $(OUT)/gen/web_embedded.o \
-           $(MODULES_C:.c=.o)
+           $(MODULES_C:.c=.o) $(OUT)/gen/http_schemas.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
 .PHONY: all deps run test unit unit-build unit-asan asan-server api install clean check-layers \
+        check-openapi \
         check-citations
 all: bloodops
 
@@ -90,6 +93,13 @@ $(OUT)/gen/cli_modules.c: $(CLI_SRC) tools/gen-modules.sh
 	@tools/gen-modules.sh cli $(CLI_SRC) > $@.new && mv -f $@.new $@
 
 $(OUT)/gen/%_modules.o: $(OUT)/gen/%_modules.c
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-json.sh
+	@mkdir -p $(dir $@)
+	@tools/embed-json.sh $(API_SCHEMAS) > $@.new && mv -f $@.new $@
+
+$(OUT)/gen/http_schemas.o: $(OUT)/gen/http_schemas.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # So is the web application (web/ and the npm files it loads, see
@@ -162,6 +172,10 @@ check-layers:
 check-citations:
 	@tools/check-citations.sh
 
+# The API's description (bloodops api openapi) passes Redocly's lint.
+check-openapi: bloodops $(NPM_STAMP)
+	@tools/check-openapi.sh
+
 clean:
 	rm -rf build bloodops
 
@@ -225,7 +239,7 @@ FUZZ_APP_SRC := $(STORE_SRC) $(SERVICE_SRC) $(filter-out src/http/server.c src/h
 FUZZ_SCHEMA_C := $(FUZZ_OUT)/gen/schema_embedded.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o)
 FUZZ_APP_OBJ := $(FUZZ_APP_SRC:%.c=$(FUZZ_OUT)/obj/%.o) $(FUZZ_OUT)/obj/gen/schema_embedded.o \
-                $(FUZZ_OUT)/obj/gen/http_modules.o
+                $(FUZZ_OUT)/obj/gen/http_modules.o $(FUZZ_OUT)/obj/gen/http_schemas.o
 FUZZ_LIB_A   := $(FUZZ_OUT)/libfuzzed.a
 FUZZ_APP_A   := $(FUZZ_OUT)/libfuzzed-app.a
 FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARNINGS) -O1 -g \
@@ -270,7 +284,11 @@ $(FUZZ_OUT)/gen/http_modules.c: $(HTTP_SRC) tools/gen-modules.sh
 	@mkdir -p $(dir $@)
 	@tools/gen-modules.sh http $(HTTP_SRC) > $@.new && mv -f $@.new $@
 
-$(FUZZ_OUT)/obj/gen/http_modules.o: $(FUZZ_OUT)/gen/http_modules.c
+$(FUZZ_OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-json.sh
+	@mkdir -p $(dir $@)
+	@tools/embed-json.sh $(API_SCHEMAS) > $@.new && mv -f $@.new $@
+
+$(FUZZ_OUT)/obj/gen/%.o: $(FUZZ_OUT)/gen/%.c
 	@mkdir -p $(dir $@)
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 

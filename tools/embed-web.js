@@ -24,7 +24,17 @@ const webDir = path.join(root, 'web');
 // npm files the front end loads, and where they appear under /assets/<hash>/.
 const vendor = [
   {from: 'node_modules/chart.js/dist/chart.umd.min.js', to: 'vendor/chart.umd.min.js'},
+  // Redoc's one request to another site (its logo, from a CDN, under the
+  // "API docs by Redocly" credit) is pointed at an empty image: nothing the
+  // page shows leaves this server, and its policy would refuse it anyway.
+  {from: 'node_modules/redoc/bundles/redoc.standalone.js', to: 'vendor/redoc.standalone.js',
+   replace: ['https://cdn.redoc.ly/redoc/logo-mini.svg',
+             'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%221%22 height=%221%22/%3E']},
 ];
+// The page shells: served for page paths (web.c), never cached for long,
+// each naming the assets' folder through {{ASSETS}}. index.html is the
+// application's; api-reference.html the API reference's (Redoc).
+const shells = ['index.html', 'api-reference.html'];
 
 const contentTypes = {
   '.html': 'text/html; charset=utf-8',
@@ -59,7 +69,7 @@ if (!fs.existsSync(path.join(webDir, 'index.html'))) fail('web/index.html is mis
 
 const assets = [];
 for (const relative of walk(webDir)) {
-  if (relative === 'index.html') continue;
+  if (shells.includes(relative)) continue;
   assets.push({name: relative, data: fs.readFileSync(path.join(webDir, relative))});
 }
 // js/page-index.js, generated: every page module of web/js/pages/ and the
@@ -79,7 +89,11 @@ for (const file of vendor) {
   const from = path.join(root, file.from);
   if (!fs.existsSync(from)) fail(`${file.from} is missing: run "make deps" (npm ci) first`);
   // The source map is not shipped: drop the comment that would ask for it.
-  const text = fs.readFileSync(from, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  let text = fs.readFileSync(from, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  if (file.replace) {
+    if (!text.includes(file.replace[0])) fail(`${file.from} no longer holds ${file.replace[0]}: see embed-web.js`);
+    text = text.split(file.replace[0]).join(file.replace[1]);
+  }
   assets.push({name: file.to, data: Buffer.from(text)});
 }
 for (const asset of assets) {
@@ -90,14 +104,14 @@ for (const asset of assets) {
 
 const hash = crypto.createHash('sha256');
 for (const asset of assets) hash.update(asset.name).update('\0').update(asset.data).update('\0');
-const shell = fs.readFileSync(path.join(webDir, 'index.html'), 'utf8');
-hash.update(shell);
+const shellTexts = shells.map((name) => fs.readFileSync(path.join(webDir, name), 'utf8'));
+for (const text of shellTexts) hash.update(text);
 const folder = `/assets/${hash.digest('hex').slice(0, 16)}`;
 
 const entries = assets.map((asset) => ({path: `${folder}/${asset.name}`, type: asset.type,
                                         data: asset.data, immutable: 1}));
-entries.push({path: '/index.html', type: contentTypes['.html'],
-              data: Buffer.from(shell.split('{{ASSETS}}').join(folder)), immutable: 0});
+shells.forEach((name, i) => entries.push({path: `/${name}`, type: contentTypes['.html'],
+  data: Buffer.from(shellTexts[i].split('{{ASSETS}}').join(folder)), immutable: 0}));
 
 // A C string literal of any bytes: printable ASCII as is, the rest as
 // three-digit octal escapes (never ambiguous with a following digit), "?"

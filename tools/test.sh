@@ -20,10 +20,11 @@
 #               deferred donor shown deferred wherever a donor is chosen),
 #               again on a throwaway PostgreSQL cluster.
 #
-# Before the suites, two checks of the source, each counted as one failure
+# Before the suites, three checks of the source, each counted as one failure
 # when it finds something: tools/check-layers.sh (the layering of
-# docs/DESIGN.md) and tools/check-citations.sh (every rule cited by the
-# docs/ page that states it).
+# docs/DESIGN.md), tools/check-citations.sh (every rule cited by the
+# docs/ page that states it) and tools/check-openapi.sh (the API's
+# description, written from the route declarations, passes Redocly's lint).
 #
 # Each suite prints a last line "<suite>: N passed, N failed"; this script
 # adds them up and ends with "N passed, N failed". Exit status 0 only when
@@ -93,6 +94,14 @@ if ! tools/check-citations.sh; then
   status=1
 fi
 
+# The API's description passes a linter nobody here wrote.
+if ! tools/check-openapi.sh >tests/out/openapi-lint.log 2>&1; then
+  cat tests/out/openapi-lint.log
+  echo "openapi: 0 passed, 1 failed" | tee tests/out/openapi.log
+  failed=$((failed + 1))
+  status=1
+fi
+
 run_suite unit make --no-print-directory unit
 run_suite unit-asan make --no-print-directory -j"$jobs" unit-asan
 run_suite api-sqlite env API_SUITE=api-sqlite BLOODOPS_TEST_BINARY="$ASAN_BINARY" tests/run-api.sh
@@ -105,6 +114,6 @@ run_suite web-postgres env API_SUITE=web-postgres API_JOBS=1 tests/with-postgres
 run_suite fuzz tools/fuzz-smoke.sh
 
 echo
-grep -hE "^(layers|citations|unit|unit-asan|api-sqlite|api-postgres|web|web-postgres|fuzz): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
+grep -hE "^(layers|citations|openapi|unit|unit-asan|api-sqlite|api-postgres|web|web-postgres|fuzz): " tests/out/*.log 2>/dev/null | sed 's/^/  /'
 echo "$passed passed, $failed failed"
 exit $status

@@ -15,13 +15,11 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "http/http.h"
+#include "http/openapi.h"
 #include "service/audit.h"
 #include "service/auth.h"
 #include "store/db.h"
 
-#ifndef BLOODOPS_VERSION
-#define BLOODOPS_VERSION "0.1.0"
-#endif
 
 /* Create the folder that will hold the database file (one level, as for
  * ./var), so that `bloodops init` works in a fresh checkout. */

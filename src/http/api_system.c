@@ -1,13 +1,11 @@
 /*
  * api_system.c - endpoints about the server itself: GET /health (no session,
- * for load balancers and monitoring) and GET /api/v1/version.
+ * for load balancers and monitoring), GET /api/v1/version and the API's
+ * own description, GET /api/v1/openapi.json (openapi.c).
  */
 #include "http/http.h"
+#include "http/openapi.h"
 #include "store/db.h"
-
-#ifndef BLOODOPS_VERSION
-#define BLOODOPS_VERSION "0.1.0"
-#endif
 
 static void health(http_request *request, http_response *response)
 {
@@ -30,11 +28,22 @@ static void version(http_request *request, http_response *response)
                          db_backend_name(request->service.db)));
 }
 
+static void openapi(http_request *request, http_response *response)
+{
+    err e;
+    json_t *document = NULL;
+    int rc = http_openapi_document(&document, &e);
+    http_reply_result(response, 200, rc, document, &e);
+}
+
 static const http_route system_routes[] = {
     {.method = "GET", .pattern = "/health", .handler = health, .public_access = 1,
      .response = "Health", .summary = "Whether the server and its database answer"},
     {.method = "GET", .pattern = "/api/v1/version", .handler = version,
      .capability = CAPABILITY_SESSION, .response = "Version", .summary = "The program's version"},
+    {.method = "GET", .pattern = "/api/v1/openapi.json", .handler = openapi,
+     .capability = CAPABILITY_SESSION, .response = "OpenApiDocument",
+     .summary = "This API's description (OpenAPI 3.1)"},
     {0},
 };
 

@@ -65,8 +65,13 @@ typedef struct http_response {
     const char *content_encoding; /* "gzip" or NULL */
     const char *etag;             /* without quotes, or NULL */
     int vary_encoding;            /* the body depends on Accept-Encoding */
-    int page;                     /* the application's page shell: strict CSP */
+    int page;                     /* a page shell (HTTP_PAGE_*): its own CSP */
 } http_response;
+
+/* The page shells web.c serves, each with its Content-Security-Policy
+ * (server.c): the application's allows nothing inline; the API reference's
+ * allows inline styles and a worker made from a blob, which Redoc needs. */
+enum { HTTP_PAGE_NONE, HTTP_PAGE_APPLICATION, HTTP_PAGE_API_REFERENCE };
 
 typedef void (*http_handler)(http_request *request, http_response *response);
 

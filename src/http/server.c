@@ -641,6 +641,13 @@ static void on_server_message(void *closure, const char *format, va_list argumen
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "                   \
     "form-action 'self'; frame-ancestors 'none'"
+/* The API reference (Redoc, web/api-reference.html): its own scripts, and
+ * the styles Redoc writes inline and the search worker it starts from a
+ * blob; it talks only to its own API. */
+#define API_REFERENCE_POLICY                                                                       \
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                    \
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; "          \
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 /* An HTML report is self-contained (inline CSS and SVG): nothing else may
  * load or run in it. */
 #define REPORT_POLICY "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -698,8 +705,10 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, request_
     MHD_add_response_header(reply, "Permissions-Policy",
                             "camera=(), microphone=(), geolocation=(), payment=()");
     const char *policy = DATA_POLICY;
-    if (response->page)
+    if (response->page == HTTP_PAGE_APPLICATION)
         policy = PAGE_POLICY;
+    else if (response->page == HTTP_PAGE_API_REFERENCE)
+        policy = API_REFERENCE_POLICY;
     else if (strncmp(content_type, "text/html", 9) == 0)
         policy = REPORT_POLICY;
     MHD_add_response_header(reply, "Content-Security-Policy", policy);

@@ -50,6 +50,8 @@ int http_web_serve(const char *method, const char *path, const char *accept_enco
     const web_asset *asset = NULL;
     if (strncmp(path, "/assets/", 8) == 0)
         asset = asset_find(path);
+    else if (strcmp(path, "/api-reference") == 0)
+        asset = asset_find("/api-reference.html");
     else if (is_page_path(path))
         asset = asset_find("/index.html");
     if (!asset) {
@@ -65,7 +67,8 @@ int http_web_serve(const char *method, const char *path, const char *accept_enco
         /* The shell: always revalidated, so a new build is seen at once. */
         response->cache_control = "no-cache";
         response->etag = web_assets_folder + 8; /* the hash */
-        response->page = 1;
+        response->page = strcmp(asset->path, "/api-reference.html") == 0 ? HTTP_PAGE_API_REFERENCE
+                                                                         : HTTP_PAGE_APPLICATION;
         if (if_none_match && strstr(if_none_match, response->etag)) {
             http_reply(response, 304, NULL);
             return 1;

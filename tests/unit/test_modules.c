@@ -5,7 +5,8 @@
  * pattern is declared twice; every module has a name, an area and at least
  * one row; every command of every CLI module is found once; the matrix
  * gives no capability to nobody and none to "none"; capability names read
- * back.
+ * back; the API's description (openapi.c) lists every route and nothing
+ * else, each with a summary and an answer whose schema exists.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,10 +16,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 #include "domain/capability.h"
 #include "http/http.h"
+#include "http/openapi.h"
 
 static void test_every_route_names_its_capability_or_is_public(void **state)
 {
@@ -108,6 +111,58 @@ static void test_the_matrix_keeps_the_documented_rules(void **state)
     assert_true(capability_allows(ROLE_ADMIN | ROLE_LAB, CAPABILITY_DEFERRALS_END_PERMANENT));
 }
 
+/* The route of `method` and `pattern`, or NULL. */
+static const http_route *route_of(const char *method, const char *pattern)
+{
+    for (const http_module *const *module = http_modules; *module; module++)
+        for (const http_route *route = (*module)->routes; route->method; route++)
+            if (!strcasecmp(route->method, method) && !strcmp(route->pattern, pattern))
+                return route;
+    return NULL;
+}
+
+static void test_the_description_lists_every_route_and_only_routes(void **state)
+{
+    err e;
+    json_t *document = NULL;
+    if (http_openapi_document(&document, &e))
+        fail_msg("the API's description cannot be written: %s", e.message);
+    json_t *paths = json_object_get(document, "paths");
+    json_t *schemas = json_object_get(json_object_get(document, "components"), "schemas");
+    int operations = 0, routes = 0;
+    const char *pattern, *method;
+    json_t *path, *operation;
+    json_object_foreach(paths, pattern, path)
+    {
+        json_object_foreach(path, method, operation)
+        {
+            operations++;
+            if (!route_of(method, pattern))
+                fail_msg("the description lists %s %s, which is no route", method, pattern);
+        }
+    }
+    for (const http_module *const *module = http_modules; *module; module++)
+        for (const http_route *route = (*module)->routes; route->method; route++) {
+            routes++;
+            char lower[16];
+            snprintf(lower, sizeof lower, "%s", route->method);
+            for (char *c = lower; *c; c++)
+                *c = (char)(*c - 'A' + 'a');
+            json_t *described = json_object_get(json_object_get(paths, route->pattern), lower);
+            if (!described)
+                fail_msg("%s %s is not in the description", route->method, route->pattern);
+            if (!route->summary || !*route->summary)
+                fail_msg("%s %s has no summary", route->method, route->pattern);
+            if (route->response && !json_object_get(schemas, route->response))
+                fail_msg("%s %s answers %s, which no file of src/http/schemas/ describes",
+                         route->method, route->pattern, route->response);
+            if (!route->response && !route->produces)
+                fail_msg("%s %s describes no answer", route->method, route->pattern);
+        }
+    assert_int_equal(operations, routes);
+    json_decref(document);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_every_command_is_declared_once),
         cmocka_unit_test(test_the_matrix_has_no_empty_capability),
         cmocka_unit_test(test_the_matrix_keeps_the_documented_rules),
+        cmocka_unit_test(test_the_description_lists_every_route_and_only_routes),
     };
     return cmocka_run_group_tests_name("modules: declarations and the role matrix", tests, NULL,
                                        NULL);

@@ -32,7 +32,7 @@ describe('access by role, and user administration', () => {
     assert.match(await page.locator('#user-roles').textContent(), /Lab \/ quality/);
     const nav = await page.locator('#site-nav a').allTextContents();
     assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Release', 'Lookback', 'Inventory',
-      'Markets', 'Donor centers', 'Hospitals']);
+      'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     // Grouped by the product's areas, in the server's order.
     assert.deepEqual(await page.locator('#site-nav .nav-area').allTextContents(),
       ['donors and collections', 'laboratory', 'distribution', 'administration']);
@@ -66,7 +66,7 @@ describe('access by role, and user administration', () => {
     await app.login(page, 'fiona', password);
     await page.getByRole('heading', { name: 'Dashboard, Q1 2004' }).waitFor();
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals']);
+    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     await page.goto('/hospitals');
     await page.getByRole('button', { name: 'Add a hospital' }).click();
     const form = page.getByRole('form', { name: 'Add a hospital' });

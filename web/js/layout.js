@@ -48,7 +48,9 @@ export function update() {
   const matches = groups.flatMap((group) => group.entries)
     .filter((item) => (item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`)));
   const current = matches.sort((a, b) => b.path.length - a.path.length)[0] || null;
-  const link = (item) => h('a', { href: item.path, 'aria-current': item === current ? 'page' : null }, item.label);
+  // A document of its own (the API reference) is loaded whole: a target
+  // keeps the router from drawing it.
+  const link = (item) => h('a', { href: item.path, target: item.external ? '_self' : null, 'aria-current': item === current ? 'page' : null }, item.label);
   replace(list, groups.map((group) => (group.area
     ? h('li', { class: 'nav-group' },
       h('span', { class: 'nav-area', id: `nav-area-${group.key}` }, group.area.title),

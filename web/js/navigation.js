@@ -19,7 +19,7 @@ export function entries() {
   return pages
     .filter((page) => page.nav)
     .filter((page) => (page.public || !page.capability || session.can(page.capability)) && !(page.nav.unless && session.can(page.nav.unless)))
-    .map((page) => ({ path: page.pattern, ...page.nav }))
+    .map((page) => ({ path: page.pattern, external: Boolean(page.external), ...page.nav }))
     .sort((a, b) => areaIndex(a.area) - areaIndex(b.area) || (a.order || 0) - (b.order || 0));
 }
 

@@ -17,7 +17,8 @@ let shown = null; // the path and query of the page on screen
 /*
  * start({routes, onRender, onLoginNeeded}): routes are the pages' own
  * declarations, {pattern: '/centers/:code', render(ctx), title,
- * capability?: 'reports', public?: true}, in any order: where two patterns
+ * capability?: 'reports', public?: true, external?: true (a document the
+ * server serves itself, loaded whole)}, in any order: where two patterns
  * match a path, the one with a literal segment where the other has a
  * parameter wins ('/collections/new' over '/collections/:din').
  */
@@ -116,6 +117,11 @@ export async function render() {
     },
   };
   let route = found && found.route;
+  // A page that is a document of its own (the API reference): load it whole.
+  if (route && route.external && (!route.capability || session.can(route.capability))) {
+    window.location.replace(location.pathname + location.search);
+    return;
+  }
   if (!found) route = { title: 'Page not found', render: notFound };
   else if (route.capability && !session.can(route.capability)) route = { title: 'No access', render: forbidden };
   context.setTitle(route.title);

@@ -33,6 +33,7 @@
 const assert = require('node:assert/strict');
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const openapi = require('./openapi');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
@@ -383,6 +384,7 @@ async function startServer({ env = {}, db: shared = null } = {}) {
     } catch {
       json = null;
     }
+    openapi.check(BINARY, method, requestPath, response.status, response.headers.get('content-type'), json);
     return { status: response.status, headers: response.headers, json, text };
   }
 
