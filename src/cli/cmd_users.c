@@ -4,6 +4,7 @@
  *   bloodops user list
  *   bloodops user passwd USERNAME [--password-stdin]
  *   bloodops user disable USERNAME --reason TEXT
+ *   bloodops user scope USERNAME [--centers CODES] [--markets CODES]
  *   bloodops session purge     sessions expired a week ago, spent login throttle counts
  *   bloodops capability list   the role matrix: each capability and the roles holding it
  * Passwords come from BLOODOPS_PASSWORD or standard input, never from an
@@ -17,7 +18,8 @@
 
 static const cli_column user_columns[] = {
     {"username", "USERNAME"}, {"full_name", "NAME"},       {"roles", "ROLES"},
-    {"disabled", "DISABLED"}, {"created_at", "CREATED"}, {0}};
+    {"centers", "CENTERS"},   {"markets", "MARKETS"},      {"disabled", "DISABLED"},
+    {"created_at", "CREATED"}, {0}};
 
 static int run_user_add(cli_invocation *invocation)
 {
@@ -92,6 +94,23 @@ static int run_user_disable(cli_invocation *invocation)
     return CLI_OK;
 }
 
+static int run_user_scope(cli_invocation *invocation)
+{
+    err e;
+    service_context ctx;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    json_t *user = NULL;
+    int rc = user_scope_set(&ctx, invocation->positional[0], cli_option_value(invocation, "centers"),
+                            cli_option_value(invocation, "markets"), &user, &e);
+    cli_close(&ctx);
+    if (rc)
+        return cli_fail(&e);
+    cli_print_object(invocation, user, user_columns);
+    json_decref(user);
+    return CLI_OK;
+}
+
 static const cli_option add_options[] = {
     {"name", "NAME", "the person's full name"},
     {"roles", "ROLES", "comma-separated: admin, center_staff, lab, distribution, apheresis_nurse, "
@@ -100,6 +119,10 @@ static const cli_option add_options[] = {
     {0}};
 static const cli_option passwd_options[] = {
     {"password-stdin", NULL, "read the password from the first line of standard input"}, {0}};
+static const cli_option scope_options[] = {
+    {"centers", "CODES", "the donor centers the user works at, \"LA-01,OC-01\" (\"\" for none)"},
+    {"markets", "CODES", "the markets the user works in, \"LA,NY\" (\"\" for none)"},
+    {0}};
 static const cli_option disable_options[] = {{"reason", "TEXT", "why (kept in the audit trail)"},
                                              {0}};
 
@@ -153,6 +176,11 @@ static const cli_command users_commands[] = {
     {.noun = "user", .verb = "disable", .run = run_user_disable, .arguments = "USERNAME",
      .positional_min = 1, .positional_max = 1, .options = disable_options,
      .summary = "disable a user (ends their sessions)", .opens_database = 1},
+    {.noun = "user", .verb = "scope", .run = run_user_scope, .arguments = "USERNAME",
+     .positional_min = 1, .positional_max = 1, .options = scope_options,
+     .summary = "assign a user the donor centers and markets they work in (each list replaces "
+                "the one before)",
+     .opens_database = 1},
     {.noun = "session", .verb = "purge", .run = run_session_purge,
      .summary = "remove sessions expired more than a week ago and spent login throttle counts "
                 "(the server does it with its sweep)",

@@ -82,3 +82,13 @@ capability capability_from_name(const char *name)
             return (capability)c;
     return CAPABILITY_NONE;
 }
+
+int capability_limits_centers(role_set roles)
+{
+    return (roles & ROLE_CENTER_STAFF) && !(roles & ROLES_EVERY_CENTER);
+}
+
+int capability_limits_markets(role_set roles)
+{
+    return (roles & ROLE_APHERESIS_NURSE) && !(roles & ROLES_EVERY_MARKET);
+}

@@ -60,4 +60,18 @@ int capability_allows(role_set roles, capability c);
 /* The capability called `name`, or CAPABILITY_NONE. */
 capability capability_from_name(const char *name);
 
+/* Scope. Donor-center staff work at their own centers: a user who holds
+ * center_staff and none of the roles that see every center (admin, lab,
+ * distribution, executive, auditor) sees and changes only the donors,
+ * collections, units and inventory of the centers assigned to them. An
+ * apheresis nurse who holds none of admin, executive, auditor works only
+ * in the markets assigned to them. (docs/users.md, "Scope".) */
+#define ROLES_EVERY_CENTER \
+    (ROLE_ADMIN | ROLE_LAB | ROLE_DISTRIBUTION | ROLE_EXECUTIVE | ROLE_AUDITOR)
+#define ROLES_EVERY_MARKET (ROLE_ADMIN | ROLE_EXECUTIVE | ROLE_AUDITOR)
+/* 1 when a user with `roles` is limited to the centers assigned to them. */
+int capability_limits_centers(role_set roles);
+/* 1 when a user with `roles` is limited to the markets assigned to them. */
+int capability_limits_markets(role_set roles);
+
 #endif

@@ -7,6 +7,7 @@
  *   POST /api/v1/users            (admin) {"username","full_name","roles","password"}
  *   POST /api/v1/users/{username}/password (admin) {"password"}
  *   POST /api/v1/users/{username}/disable  (admin) {"reason"}
+ *   PUT  /api/v1/users/{username}/scope    (admin) {"centers","markets"}
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -166,6 +167,20 @@ static void users_disable(http_request *request, http_response *response)
                json_pack("{s:s, s:b}", "username", request->path_params[0], "disabled", 1));
 }
 
+/* Each list replaces the one before ("" for none; absent: unchanged). */
+static const http_field users_scope_body[] = {
+    {"centers", FIELD_STRING, 0}, {"markets", FIELD_STRING, 0}, {0}};
+
+static void users_scope(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = user_scope_set(&request->service, request->path_params[0],
+                            http_body_string(request, "centers"),
+                            http_body_string(request, "markets"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static const http_route auth_routes[] = {
     {.method = "POST", .pattern = "/api/v1/login", .handler = login, .public_access = 1,
      .body = login_body, .response = "Login",
@@ -181,11 +196,15 @@ static const http_route auth_routes[] = {
      .capability = CAPABILITY_USERS_WRITE, .body = users_add_body, .response = "User",
      .status = 201, .summary = "Add a user"},
     {.method = "POST", .pattern = "/api/v1/users/{username}/password", .handler = users_password,
-     .capability = CAPABILITY_USERS_WRITE, .body = users_password_body, .response = "User",
+     .capability = CAPABILITY_USERS_WRITE, .body = users_password_body,
+     .response = "PasswordChanged",
      .summary = "Set a user's password (ends their sessions)"},
     {.method = "POST", .pattern = "/api/v1/users/{username}/disable", .handler = users_disable,
-     .capability = CAPABILITY_USERS_WRITE, .body = users_disable_body, .response = "User",
-     .summary = "Disable a user (ends their sessions)"},
+     .capability = CAPABILITY_USERS_WRITE, .body = users_disable_body,
+     .response = "UserDisabled", .summary = "Disable a user (ends their sessions)"},
+    {.method = "PUT", .pattern = "/api/v1/users/{username}/scope", .handler = users_scope,
+     .capability = CAPABILITY_USERS_WRITE, .body = users_scope_body, .response = "User",
+     .summary = "Assign a user the donor centers and the markets they work in"},
     {0},
 };
 

@@ -122,6 +122,49 @@ static int user_roles_json(db_conn *db, int64_t user_id, json_t **roles_out, rol
     return 0;
 }
 
+/* The codes of the centers (or markets) assigned to a user, in order. */
+static int scope_codes_json(db_conn *db, const char *sql, int64_t user_id, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, user_id);
+    json_t *codes = json_array();
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        json_array_append_new(codes, json_string(db_column_text(stmt, 0)));
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(codes);
+        return -1;
+    }
+    *out = codes;
+    return 0;
+}
+
+#define CENTER_CODES_SQL                                                                           \
+    "SELECT c.code FROM user_centers uc JOIN centers c ON c.id = uc.center_id "                   \
+    "WHERE uc.user_id = ? ORDER BY c.code"
+#define MARKET_CODES_SQL                                                                           \
+    "SELECT m.code FROM user_markets um JOIN markets m ON m.id = um.market_id "                   \
+    "WHERE um.user_id = ? ORDER BY m.code"
+
+/* The ids of a user's centers (or markets), for the session's actor. */
+static int scope_read(db_conn *db, const char *sql, int64_t user_id, service_scope *scope,
+                      err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, user_id);
+    scope->count = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW && scope->count < SERVICE_SCOPE_MAX)
+        scope->ids[scope->count++] = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
 /* The public view of a user (never the password hash). */
 static int user_json(db_conn *db, const char *username, json_t **out, int64_t *id_out, err *e)
 {
@@ -149,6 +192,17 @@ static int user_json(db_conn *db, const char *username, json_t **out, int64_t *i
         return -1;
     }
     json_object_set_new(user, "roles", roles);
+    json_t *centers, *markets;
+    if (scope_codes_json(db, CENTER_CODES_SQL, id, &centers, e)) {
+        json_decref(user);
+        return -1;
+    }
+    json_object_set_new(user, "centers", centers);
+    if (scope_codes_json(db, MARKET_CODES_SQL, id, &markets, e)) {
+        json_decref(user);
+        return -1;
+    }
+    json_object_set_new(user, "markets", markets);
     *out = user;
     if (id_out)
         *id_out = id;
@@ -380,6 +434,93 @@ done:
 /* --- login ---------------------------------------------------------------- */
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
+/* The statements that replace one kind of a user's scope. */
+typedef struct {
+    const char *remove, *find, *add;
+    const char *field, *what; /* "centers", "donor center" */
+} scope_statements;
+
+static const scope_statements center_scope = {
+    "DELETE FROM user_centers WHERE user_id = ?", "SELECT id FROM centers WHERE code = ?",
+    "INSERT INTO user_centers (user_id, center_id) VALUES (?, ?)", "centers", "donor center"};
+static const scope_statements market_scope = {
+    "DELETE FROM user_markets WHERE user_id = ?", "SELECT id FROM markets WHERE code = ?",
+    "INSERT INTO user_markets (user_id, market_id) VALUES (?, ?)", "markets", "market"};
+
+/* Replace a user's centers (or markets) by those of the codes in `text`
+ * ("LA-01,OC-01"; "" for none); ERR_INVALID naming the field for a code
+ * that is not there, given twice, or too many. */
+static int scope_replace(db_conn *db, int64_t user_id, const char *text,
+                         const scope_statements *sql, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql->remove, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, user_id);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    int count = 0;
+    for (const char *at = text; *at;) {
+        const char *end = strchr(at, ',');
+        size_t length = end ? (size_t)(end - at) : strlen(at);
+        char code[64];
+        if (length == 0 || length >= sizeof code || (end && !end[1]))
+            return err_set(e, ERR_INVALID, sql->field, "must be codes separated by commas");
+        memcpy(code, at, length);
+        code[length] = '\0';
+        if (++count > SERVICE_SCOPE_MAX)
+            return err_set(e, ERR_INVALID, sql->field, "at most %d may be assigned",
+                           SERVICE_SCOPE_MAX);
+        if (db_prepare(db, sql->find, &stmt, e))
+            return -1;
+        db_bind_text(stmt, 1, code);
+        db_step_result step = db_step(stmt, e);
+        int64_t id = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
+        db_reset(stmt);
+        if (step == DB_FAILED)
+            return -1;
+        if (step != DB_ROW)
+            return err_set(e, ERR_INVALID, sql->field, "no %s has the code '%s'", sql->what, code);
+        if (db_prepare(db, sql->add, &stmt, e))
+            return -1;
+        db_bind_int64(stmt, 1, user_id);
+        db_bind_int64(stmt, 2, id);
+        if (db_exec_stmt(stmt, e)) {
+            if (e && e->code == ERR_CONFLICT)
+                err_set(e, ERR_INVALID, sql->field, "'%s' is given twice", code);
+            return -1;
+        }
+        at = end ? end + 1 : at + length;
+    }
+    return 0;
+}
+
+int user_scope_set(service_context *ctx, const char *username, const char *centers,
+                   const char *markets, json_t **out, err *e)
+{
+    if (!centers && !markets)
+        return err_set(e, ERR_INVALID, "centers", "give the centers, the markets or both");
+    if (service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL, *after = NULL;
+    int64_t id;
+    int rc = user_json(ctx->db, username, &before, &id, e);
+    if (rc == 0 && centers)
+        rc = scope_replace(ctx->db, id, centers, &center_scope, e);
+    if (rc == 0 && markets)
+        rc = scope_replace(ctx->db, id, markets, &market_scope, e);
+    if (rc == 0)
+        rc = user_json(ctx->db, username, &after, NULL, e);
+    if (rc == 0)
+        rc = audit_append(ctx, "user", username, "scope", before, after, NULL, e);
+    json_decref(before);
+    if (rc == 0 && out)
+        *out = after;
+    else
+        json_decref(after);
+    return service_finish(ctx, rc, e);
+}
+
 static void make_dummy_hash(void)
 {
     /* Verifying against this when the user does not exist makes a wrong name
@@ -772,7 +913,15 @@ int auth_session_lookup(db_conn *db, const char *token, auth_session *out, err *
         return err_set(e, ERR_UNAUTHORIZED, NULL, "this account is disabled");
     if (out->expires_at <= timestamp_now())
         return err_set(e, ERR_UNAUTHORIZED, NULL, "the session has expired: log in again");
-    return user_roles_json(db, out->actor.user_id, NULL, &out->actor.roles, e);
+    return user_roles_json(db, out->actor.user_id, NULL, &out->actor.roles, e) ||
+                   scope_read(db, "SELECT center_id FROM user_centers WHERE user_id = ? "
+                                  "ORDER BY center_id",
+                              out->actor.user_id, &out->actor.centers, e) ||
+                   scope_read(db, "SELECT market_id FROM user_markets WHERE user_id = ? "
+                                  "ORDER BY market_id",
+                              out->actor.user_id, &out->actor.markets, e)
+               ? -1
+               : 0;
 }
 
 int auth_logout(service_context *ctx, int64_t session_id, err *e)

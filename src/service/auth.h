@@ -46,6 +46,13 @@ int user_disable(service_context *ctx, const char *username, const char *reason,
 /* How many users exist (init uses it to know whether to bootstrap). */
 int user_count(db_conn *db, int64_t *count, err *e);
 
+/* Assign a user the donor centers (`centers`, codes "LA-01,OC-01") and the
+ * markets (`markets`) they work in: each list replaces the one before
+ * ("" for none, NULL to leave it as it is). What a user is limited to by
+ * them: domain/capability.h, "Scope". Answers the user; audited. */
+int user_scope_set(service_context *ctx, const char *username, const char *centers,
+                   const char *markets, json_t **out, err *e);
+
 /* Make a random password of 20 characters for a new or reset account. */
 void auth_generate_password(char out[AUTH_TOKEN_TEXT]);
 

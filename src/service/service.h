@@ -24,10 +24,21 @@
 
 enum { SERVICE_USERNAME_MAX = 64 };
 
+/* The centers or markets a user is assigned to (ids), read with their
+ * session: what limits a user whose roles are limited to them
+ * (domain/capability.h, capability_limits_centers). */
+enum { SERVICE_SCOPE_MAX = 64 };
+typedef struct {
+    int count;
+    int64_t ids[SERVICE_SCOPE_MAX];
+} service_scope;
+
 typedef struct {
     int64_t user_id; /* 0 for the local command line and the system itself */
     char username[SERVICE_USERNAME_MAX]; /* the actor recorded in the audit trail */
     role_set roles;
+    service_scope centers;
+    service_scope markets;
 } service_actor;
 
 typedef struct {

@@ -122,9 +122,27 @@ describe('access by role, and user administration', () => {
     await form.getByRole('button', { name: 'Add the user' }).click();
     await page.getByRole('status').filter({ hasText: 'User eve is added with the roles Finance, Executive.' }).waitFor();
     const row = page.locator('tbody tr').filter({ has: page.locator('th', { hasText: /^eve$/ }) });
-    assert.deepEqual((await row.locator('th, td').allTextContents()).slice(0, 4), ['eve', 'Eve Executive', 'Finance, Executive', 'Active']);
+    assert.deepEqual((await row.locator('th, td').allTextContents()).slice(0, 5), ['eve', 'Eve Executive', 'Finance, Executive', '—', 'Active']);
     const eve = await app.srv.login('eve', 'eve-password-1');
     assert.deepEqual(eve.user.roles.sort(), ['executive', 'finance']);
+    app.assertClean(page);
+    await page.context().close();
+  });
+
+  test('the administrator assigns a member of center staff their centers', async () => {
+    await app.addUser('cleo', 'center_staff');
+    const page = await app.newPage();
+    await app.login(page, 'admin', ADMIN_PASSWORD, '/users');
+    const row = page.locator('tbody tr').filter({ has: page.locator('th', { hasText: /^cleo$/ }) });
+    await row.getByRole('button', { name: 'Centers and markets of cleo' }).click();
+    const scope = page.getByRole('form', { name: 'Centers and markets of cleo' });
+    await scope.getByRole('checkbox', { name: /^LA-01 / }).check();
+    await scope.getByRole('checkbox', { name: /^OC-01 / }).check();
+    await scope.getByRole('button', { name: 'Save the assignment' }).click();
+    await page.getByRole('status').filter({ hasText: 'cleo is assigned LA-01, OC-01 and no market.' }).waitFor();
+    assert.equal((await row.locator('td').allTextContents())[2], 'LA-01, OC-01');
+    const users = await app.srv.api('GET', '/api/v1/users', { token: (await app.srv.login('admin', ADMIN_PASSWORD)).token });
+    assert.deepEqual(users.json.items.find((u) => u.username === 'cleo').centers, ['LA-01', 'OC-01']);
     app.assertClean(page);
     await page.context().close();
   });

@@ -82,6 +82,7 @@ export async function request(method, path, { params, body, as = 'json', quiet40
 export const get = (path, params, options) => request('GET', path, { ...options, params });
 export const post = (path, body, options) => request('POST', path, { ...options, body });
 export const patch = (path, body, options) => request('PATCH', path, { ...options, body });
+export const put = (path, body, options) => request('PUT', path, { ...options, body });
 
 /* Every page of a list (for small lists such as markets in a select). */
 export async function getAll(path, params = {}) {

@@ -1,7 +1,9 @@
 // pages/users.js - user administration (/users, admin): the users with
-// their roles and state, adding a user (roles as checkboxes), resetting a
-// password and disabling a user (with a reason and a confirmation step).
-// Both end the user's sessions, which the messages say.
+// their roles, the centers and markets they are assigned to and their
+// state, adding a user (roles as checkboxes), assigning centers and markets
+// (checkboxes), resetting a password and disabling a user (with a reason
+// and a confirmation step). Both of the last end the user's sessions,
+// which the messages say.
 
 import * as api from '../api.js';
 import { h, replace, table } from '../dom.js';
@@ -40,6 +42,28 @@ function addForm(onAdded, onCancel) {
       onAdded(user);
     },
   });
+}
+
+/* The centers and markets a user works in (each list replaces the one
+ * before): what limits donor-center staff and apheresis nurses. */
+function scopePanel(user, choices, done, cancel) {
+  const boxes = (items, chosen) => items.map((item) => ({ value: item.code, label: `${item.code} ${item.name}`, checked: chosen.includes(item.code) }));
+  return h('section', { class: 'panel', 'aria-labelledby': 'action-title' },
+    h('h2', { id: 'action-title' }, `Centers and markets of ${user.username}`),
+    h('p', { class: 'muted' }, 'Donor-center staff see and change only the donors, collections, units and inventory of their centers; apheresis nurses work in their markets.'),
+    form({
+      fields: [
+        field({ name: 'centers', label: 'Donor centers', checkboxes: boxes(choices.centers, user.centers || []) }),
+        field({ name: 'markets', label: 'Markets', checkboxes: boxes(choices.markets, user.markets || []) }),
+      ],
+      label: `Centers and markets of ${user.username}`,
+      submitLabel: 'Save the assignment',
+      secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: cancel }, 'Cancel')],
+      onSubmit: async (values) => {
+        await api.put(`/api/v1/users/${encodeURIComponent(user.username)}/scope`, { centers: values.centers.join(','), markets: values.markets.join(',') });
+        done(`${user.username} is assigned ${values.centers.length ? values.centers.join(', ') : 'no center'} and ${values.markets.length ? values.markets.join(', ') : 'no market'}.`);
+      },
+    }).element);
 }
 
 function passwordPanel(user, done, cancel) {
@@ -100,7 +124,13 @@ export async function render(context) {
       const first = actionHolder.querySelector('input');
       if (first) first.focus();
     };
+    const openScope = async () => {
+      const [centers, markets] = await Promise.all([api.getAll('/api/v1/centers'), api.getAll('/api/v1/markets')]);
+      open(scopePanel(user, { centers, markets }, finished, closeAction));
+    };
     return h('div', { class: 'row-actions' },
+      h('button', { type: 'button', class: 'button-secondary button-small', onClick: openScope },
+        'Centers and markets', h('span', { class: 'visually-hidden' }, ` of ${user.username}`)),
       h('button', { type: 'button', class: 'button-secondary button-small', onClick: () => open(passwordPanel(user, finished, closeAction)) },
         'Reset password', h('span', { class: 'visually-hidden' }, ` of ${user.username}`)),
       user.username === session.current().username ? null
@@ -123,6 +153,7 @@ export async function render(context) {
         { label: 'User name', value: (u) => u.username, header: true },
         { label: 'Full name', value: (u) => u.full_name },
         { label: 'Roles', value: (u) => session.roleLabels(u.roles).join(', ') },
+        { label: 'Centers and markets', value: (u) => [...(u.centers || []), ...(u.markets || [])].join(', ') || '—' },
         { label: 'State', value: (u) => h('span', { class: `badge ${u.disabled ? 'badge-closed' : 'badge-open'}` }, u.disabled ? 'Disabled' : 'Active') },
         { label: 'Created', value: (u) => format.timestamp(u.created_at) },
         canWrite ? { label: 'Actions', value: actions } : null,
