@@ -11,6 +11,8 @@
 #include <string.h>
 #include "base/money.h"
 #include "cli/cli.h"
+#include "documents/results_release.h"
+#include "documents/results_report.h"
 #include "service/report.h"
 
 static const cli_column trial_balance_columns[] = {

@@ -19,6 +19,8 @@
  * who re-enters the password.
  */
 #include <string.h>
+#include "documents/results_release.h"
+#include "documents/results_report.h"
 #include "http/http.h"
 #include "service/ledger.h"
 #include "service/report.h"

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "documents/results_release.h"
+#include "documents/results_report.h"
 #include "domain/results.h"
 
 /* ---------------------------------------------------------------------------
