@@ -1,10 +1,11 @@
 /*
- * test_label.c - unit tests for the ISBT 128 unit label (domain/label.h):
- * its content checked through the codec (every bad input refused naming
- * its field), the bar code data, and the three renderings: SVG well formed
- * enough (100 mm square, the eye-readable DIN, the group, escaped text),
- * PDF and PNG by their signatures and sizes. That the bar codes decode back
- * to their data is checked with zbarimg in tests/api/label.test.js. The
+ * test_label.c - unit tests for the ISBT 128 unit label (domain/label.h,
+ * documents/label_render.h): its content checked through the codec (every
+ * bad input refused naming its field), the bar code data, and the three
+ * renderings: SVG well formed enough (100 mm square, the eye-readable DIN,
+ * the group, escaped text), PDF and PNG by their signatures and sizes. That
+ * the bar codes decode back to their data is checked with zbarimg in
+ * tests/api/label.test.js. The
  * group of a recorded unit's label is made from its typing the way
  * service/unit_label.c makes it (isbt_blood_group_make, then its four
  * characters): every ABO/RhD typing goes onto the label and back.
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <cairo/cairo.h>
 
+#include "documents/label_render.h"
 #include "domain/label.h"
 
 static label_input valid_input(void)
