@@ -3,7 +3,8 @@
  * (results_report.h): the sections of the report, each described once as
  * tables of the table writer (documents/table.h) and written as aligned
  * text or HTML; the CSV, one row per figure through the same writer; the
- * HTML page with its bar charts.
+ * HTML page with its bar charts; the PDF, the text set on pages
+ * (documents/pdf.h).
  *
  * Pure, like the arithmetic it prints: no I/O, no clock, no global or
  * static mutable state (the documents are written on several server
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "documents/pdf.h"
 #include "documents/results_format.h"
 #include "documents/table.h"
 
@@ -857,3 +859,19 @@ void results_render_html(const results_report *report, buffer *out)
  * ==================================================================== */
 
 enum { RELEASE_WIDTH = 76 };
+
+/* ======================================================================
+ * PDF
+ * ==================================================================== */
+
+int results_render_pdf(const results_report *report, buffer *out, err *e)
+{
+    buffer text = BUFFER_INIT;
+    char title[sizeof(results_phrase)];
+    snprintf(title, sizeof title, "Quarterly results, %s",
+             results_period_name(&report->current).text);
+    results_render_text(report, &text);
+    int rc = pdf_from_text(title, buffer_text(&text), out, e);
+    buffer_free(&text);
+    return rc;
+}

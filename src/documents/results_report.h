@@ -1,15 +1,16 @@
 /*
  * results_report.h - the quarterly results as a document (the rules of
  * docs/reports.md, "The quarterly results"): the table of the published
- * release and the detail behind it, for a terminal, as CSV and as a
- * self-contained HTML page. The figures come from domain/results.h,
- * already derived; every rendering ends with (or, in HTML, points to) the
- * consistency findings of results_check.
+ * release and the detail behind it, for a terminal, as CSV, as a
+ * self-contained HTML page and as a PDF. The figures come from
+ * domain/results.h, already derived; every rendering ends with (or, in
+ * HTML, points to) the consistency findings of results_check.
  */
 #ifndef BLOODOPS_DOCUMENTS_RESULTS_REPORT_H
 #define BLOODOPS_DOCUMENTS_RESULTS_REPORT_H
 
 #include "base/buffer.h"
+#include "base/error.h"
 #include "domain/results.h"
 
 /* The table of the published release and the detail of docs/reports.md
@@ -27,4 +28,8 @@ void results_render_text(const results_report *report, buffer *out);
 void results_render_csv(const results_report *report, buffer *out);
 /* A self-contained HTML page (inline CSS, SVG bar charts), printable. */
 void results_render_html(const results_report *report, buffer *out);
+/* The text rendering as a PDF (documents/pdf.h), titled "Quarterly
+ * results, Q1 2004". ERR_INTERNAL when cairo fails. */
+int results_render_pdf(const results_report *report, buffer *out, err *e);
+
 #endif

@@ -104,3 +104,39 @@ test('the lookback report as a PDF holds the text report, through the API and --
   assert.equal(fs.existsSync(path.join(srv.dir, 'x.json')), false);
   assertError(await srv.api('GET', '/api/v1/lookback-cases/999999/report?format=pdf', { token: admin.token }), 404, 'not_found', { field: 'id' });
 });
+
+test('the quarterly results as a PDF hold the text report, through the API and --output', async () => {
+  const url = '/api/v1/reports/quarterly?period=2004Q1&compare=2003Q1';
+  const text = await getText(`${url}&format=text`);
+  const pdf = assertPdf(await getBytes(`${url}&format=pdf`));
+  assert.equal(pdfPages(pdf), 2, 'the release table and the detail on two A4 pages');
+  assertSameText(pdf, text, 'Quarterly results, Q1 2004');
+  const read = pdfText(pdf);
+  for (const figure of [/Revenues\s+\$6,736,000\s+\$6,931,000/, /Net income\s+\$246,000\s+\$8,000/,
+    /Basic and diluted per share amounts\s+\$0\.03\s+\$0\.00/, /Days sales outstanding\s+47\s+42\s+57/,
+    /Total revenue\s+\$6,736,000\s+\$6,931,000\s+\(\$195,000\)\s+-2\.8%/])
+    assert.match(read, figure);
+  // A table is never cut across pages: each page starts with a caption or the title.
+  const pages = read.split(/^page \d+ of \d+$/m).filter((page) => page.trim() !== '');
+  for (const page of pages)
+    assert.match(page.replace(/^\n+/, ''), /^(Quarterly results, Q1 2004|[A-Z][a-z].*\n-+\n)/);
+
+  // The command line: --output FILE.pdf, and the other formats by extension.
+  const file = path.join(srv.dir, 'q1.pdf');
+  assert.equal(cliOk('report', 'quarterly', '--period', '2004Q1', '--output', file), '');
+  assertSameText(fs.readFileSync(file), text, 'Quarterly results, Q1 2004');
+  for (const [extension, format] of [['html', 'html'], ['csv', 'csv'], ['json', 'json'], ['txt', 'text']]) {
+    const named = path.join(srv.dir, `q1.${extension}`);
+    cliOk('report', 'quarterly', '--period', '2004Q1', '--output', named);
+    assert.equal(fs.readFileSync(named, 'utf8'), cliOk('report', 'quarterly', '--period', '2004Q1', '--format', format), extension);
+  }
+  // --format wins over the extension.
+  const chosen = path.join(srv.dir, 'chosen.pdf');
+  cliOk('report', 'quarterly', '--period', '2004Q1', '--format', 'csv', '--output', chosen);
+  assert.match(fs.readFileSync(chosen, 'utf8'), /^section,item,current,prior,change,change_percent\n/);
+  // Refused: a format the report does not have; a file that cannot be written.
+  assertError(await srv.api('GET', `${url}&format=xls`, { token: admin.token }), 400, 'invalid_input', { field: 'format' });
+  const unwritable = srv.cli('report', 'quarterly', '--period', '2004Q1', '--output', path.join(srv.dir, 'missing', 'q.pdf'));
+  assert.equal(unwritable.status, 1);
+  assert.match(unwritable.stderr, /^bloodops: output: cannot create /);
+});

@@ -1,9 +1,10 @@
 /*
- * test_results.c - unit tests for the quarterly results (domain/results.c):
+ * test_results.c - unit tests for the quarterly results (domain/results.c,
+ * and their documents: src/documents/results_report.c, results_release.c):
  * the release's arithmetic and rounding, the figures derived from the
  * first quarter 2004 report of SPEC section 2, the consistency findings a
  * hand-edited report must raise, and what a reader sees in the text table,
- * the CSV, the HTML page and the draft earnings release.
+ * the CSV, the HTML page, the PDF and the draft earnings release.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -745,6 +746,28 @@ static void test_html_lists_findings(void **state)
 }
 
 /* ---------------------------------------------------------------------------
+ * PDF (its text read back in tests/api/documents.test.js)
+ * ------------------------------------------------------------------------- */
+
+static void test_pdf_document(void **state)
+{
+    results_report r = reference_report();
+    buffer pdf = BUFFER_INIT;
+    err e;
+    assert_int_equal(results_render_pdf(&r, &pdf, &e), 0);
+    assert_true(pdf.length > 1000);
+    assert_memory_equal(pdf.data, "%PDF-", 5);
+    assert_memory_equal(pdf.data + pdf.length - 6, "%%EOF\n", 6);
+    const char title[] = "/Title (Quarterly results, Q1 2004)";
+    int found = 0;
+    for (size_t i = 0; !found && i + sizeof title - 1 <= pdf.length; i++)
+        found = memcmp(pdf.data + i, title, sizeof title - 1) == 0;
+    assert_true(found);
+    buffer_free(&pdf);
+    results_report_free(&r);
+}
+
+/* ---------------------------------------------------------------------------
  * The draft earnings release
  * ------------------------------------------------------------------------- */
 
@@ -947,6 +970,7 @@ int main(void)
         cmocka_unit_test(test_csv_without_prior_leaves_cells_empty),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_lists_findings),
+        cmocka_unit_test(test_pdf_document),
         cmocka_unit_test(test_release_reproduces_the_published_sentences),
         cmocka_unit_test(test_release_is_wrapped),
         cmocka_unit_test(test_release_words_follow_the_signs),
