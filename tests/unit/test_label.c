@@ -16,12 +16,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cairo/cairo.h>
 
+#include "cairo_caches.h"
 #include "documents/label_render.h"
 #include "domain/label.h"
 
@@ -380,20 +379,6 @@ static void test_group_from_typing(void **state)
     }
 }
 
-/* cairo and fontconfig keep caches for the life of the process; let them
- * go at the end so that LeakSanitizer (make unit-asan) reports only real
- * leaks. FcFini is found at run time: fontconfig comes with cairo, and the
- * tests do not link it by name. */
-static int release_caches(void **state)
-{
-    (void)state;
-    cairo_debug_reset_static_data();
-    void (*fontconfig_fini)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "FcFini");
-    if (fontconfig_fini)
-        fontconfig_fini();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,5 +392,5 @@ int main(void)
         cmocka_unit_test(test_every_kind_renders),
         cmocka_unit_test(test_group_from_typing),
     };
-    return cmocka_run_group_tests(tests, NULL, release_caches);
+    return cmocka_run_group_tests(tests, NULL, cairo_caches_release);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairo_caches.h"
 #include "documents/lookback_report.h"
 
 static const lookback_report_deadline deadlines[] = {
@@ -170,5 +171,5 @@ int main(void)
         cmocka_unit_test(test_a_case_without_units_or_hospitals),
         cmocka_unit_test(test_pdf_and_formats),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, cairo_caches_release);
 }

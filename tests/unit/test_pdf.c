@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairo_caches.h"
 #include "documents/pdf.h"
 
 /* The PDF of `text` (the test fails when there is none). */
@@ -165,5 +166,5 @@ int main(void)
         cmocka_unit_test(test_odd_text_is_still_set),
         cmocka_unit_test(test_appends_to_what_is_there),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, cairo_caches_release);
 }

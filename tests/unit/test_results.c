@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairo_caches.h"
 #include "documents/results_release.h"
 #include "documents/results_report.h"
 #include "domain/results.h"
@@ -977,5 +978,5 @@ int main(void)
         cmocka_unit_test(test_release_gives_no_percent_from_a_zero_prior),
         cmocka_unit_test(test_release_without_prior),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, cairo_caches_release);
 }
