@@ -28,11 +28,12 @@ LDLIBS   = $(PKG_LIBS) -lzint -lm -lpthread
 # The layers, bottom up. A layer may include headers from layers below only.
 BASE_SRC    := $(wildcard src/base/*.c)
 DOMAIN_SRC  := $(wildcard src/domain/*.c)
+DOCUMENTS_SRC := $(wildcard src/documents/*.c)
 STORE_SRC   := $(wildcard src/store/*.c)
 SERVICE_SRC := $(wildcard src/service/*.c)
 HTTP_SRC    := $(wildcard src/http/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
-LIB_SRC     := $(BASE_SRC) $(DOMAIN_SRC) $(STORE_SRC) $(SERVICE_SRC) $(HTTP_SRC) $(CLI_SRC)
+LIB_SRC     := $(BASE_SRC) $(DOMAIN_SRC) $(DOCUMENTS_SRC) $(STORE_SRC) $(SERVICE_SRC) $(HTTP_SRC) $(CLI_SRC)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 
 VARIANT ?= debug
@@ -213,11 +214,11 @@ $(OUT)/bench/%: bench/%.c $(LIB_A)
 # --- fuzz ----------------------------------------------------------------------
 # make fuzz: every fuzz/fuzz_NAME.c built as a libFuzzer target by clang with
 # ASan and UBSan, then run for FUZZ_SECONDS each (fuzz/README.md). The sources
-# of every layer a target may call (base, domain, store, services and the
-# HTTP router with its route tables; not server.c, which owns the sockets,
-# nor web.c, whose embedded files need npm) are compiled again by clang with
-# coverage for the fuzzer (never the gcc objects) into archives, so a
-# target links only the objects it uses. Inputs found go to
+# of every layer a target may call (base, domain, documents, store, services
+# and the HTTP router with its route tables; not server.c, which owns the
+# sockets, nor web.c, whose embedded files need npm) are compiled again by
+# clang with coverage for the fuzzer (never the gcc objects) into archives,
+# so a target links only the objects it uses. Inputs found go to
 # build/fuzz/corpus/NAME/, crashes to build/fuzz/artifacts/NAME/; the seeds
 # in fuzz/corpus/NAME/ are only read. make fuzz-smoke (tools/fuzz-smoke.sh):
 # each target for FUZZ_SMOKE_SECONDS on its seeds, one line "fuzz: N passed,
@@ -229,12 +230,12 @@ FUZZ_OUT     := build/fuzz
 FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_OUT)/%)
 # Two archives, so that a target of base and domain code still builds while
-# the layers above are being changed: libfuzzed.a (base, domain) for every
-# target, libfuzzed-app.a (store, services, router, route tables, schema)
-# also for the targets named in FUZZ_APP_TARGETS.
+# the layers above are being changed: libfuzzed.a (base, domain, documents)
+# for every target, libfuzzed-app.a (store, services, router, route tables,
+# schema) also for the targets named in FUZZ_APP_TARGETS.
 FUZZ_APP_TARGETS := http_body http_route import_lines journal_import results_import \
                     catalog_import eligibility
-FUZZ_LIB_SRC := $(BASE_SRC) $(DOMAIN_SRC)
+FUZZ_LIB_SRC := $(BASE_SRC) $(DOMAIN_SRC) $(DOCUMENTS_SRC)
 FUZZ_APP_SRC := $(STORE_SRC) $(SERVICE_SRC) $(filter-out src/http/server.c src/http/web.c,$(HTTP_SRC))
 FUZZ_SCHEMA_C := $(FUZZ_OUT)/gen/schema_embedded.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o)

@@ -1,7 +1,8 @@
 /*
  * fuzz_label.c - libFuzzer target for the label's input values
  * (domain/label.h: label_make, label_dpi_parse, label_format_parse) and
- * the SVG drawn from an accepted label (label_render).
+ * the SVG drawn from an accepted label (documents/label_render.h:
+ * label_render).
  *
  * The input is lines, one per value of label_input in its order: din,
  * flags, group, product, donation_type, divisions, expires, collected,
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/utf8.h"
+#include "documents/label_render.h"
 #include "domain/label.h"
 
 static void require(int condition, const char *what)

@@ -22,14 +22,16 @@
  * as help and errors write them, and each name with what it chooses. */
 static const struct {
     const char *choices;
-    const char *names[6];
-    cli_format formats[6];
+    const char *names[8];
+    cli_format formats[8];
 } format_lists[] = {
     [CLI_DATA_FORMATS] = {"table, json or csv", {"table", "json", "csv"},
                           {OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV}},
     /* "table", every command's default, is the report's text */
-    [CLI_REPORT_FORMATS] = {"text, json, csv or html", {"table", "text", "json", "csv", "html"},
-                            {OUTPUT_TABLE, OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_HTML}},
+    [CLI_REPORT_FORMATS] = {"text, json, csv, html or pdf",
+                            {"table", "text", "json", "csv", "html", "pdf"},
+                            {OUTPUT_TABLE, OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_HTML,
+                             OUTPUT_PDF}},
     [CLI_IMAGE_FORMATS] = {"svg, pdf or png", {"svg", "pdf", "png"},
                            {OUTPUT_SVG, OUTPUT_PDF, OUTPUT_PNG}},
 };
@@ -38,7 +40,7 @@ static const struct {
     const char *option, *help;
 } format_help[] = {
     [CLI_DATA_FORMATS] = {"--format table|json|csv", "how data is printed (default table)"},
-    [CLI_REPORT_FORMATS] = {"--format text|json|csv|html",
+    [CLI_REPORT_FORMATS] = {"--format text|json|csv|html|pdf",
                             "how the report is printed (default text)"},
     [CLI_IMAGE_FORMATS] = {"--format svg|pdf|png",
                            "the image (default: --output's extension, else svg)"},

@@ -38,7 +38,7 @@ typedef enum {
 /* The --format values a command takes (cli_command.document_formats). */
 enum {
     CLI_DATA_FORMATS = 0,   /* table|json|csv, default table */
-    CLI_REPORT_FORMATS = 1, /* text|json|csv|html, default text */
+    CLI_REPORT_FORMATS = 1, /* text|json|csv|html|pdf, default text */
     CLI_IMAGE_FORMATS = 2,  /* svg|pdf|png, no default: format_given says */
 };
 

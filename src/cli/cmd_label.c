@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "documents/label_render.h"
 #include "domain/label.h"
 #include "service/unit_label.h"
 

@@ -3,7 +3,7 @@
  *   bloodops report trial-balance|income-statement --period P | --from D --to D
  *   bloodops report balance-sheet --date D
  *   bloodops report quarterly --period 2004Q1 [--compare 2003Q1|none]
- *                             [--format text|json|csv|html]
+ *                             [--format text|json|csv|html] [--output FILE[.pdf]]
  *   bloodops report release --period 2004Q1 [--compare 2003Q1] [--input FILE.json]
  */
 #include <stdio.h>
@@ -11,6 +11,9 @@
 #include <string.h>
 #include "base/money.h"
 #include "cli/cli.h"
+#include "cli/document_output.h"
+#include "documents/results_release.h"
+#include "documents/results_report.h"
 #include "service/report.h"
 
 static const cli_column trial_balance_columns[] = {
@@ -237,30 +240,42 @@ static int load_quarterly(cli_invocation *invocation, results_report *report, er
     return rc;
 }
 
+/* The report as text, JSON, CSV, HTML or PDF, to standard output or
+ * --output FILE (cli/document_output.h: its extension chooses the format
+ * when --format is not given). */
 static int run_quarterly(cli_invocation *invocation)
 {
     err e;
     results_report report;
+    const char *output = cli_option_value(invocation, "output");
+    cli_format format = cli_document_format(invocation, output, 1);
+    if (cli_document_check(output, format) != CLI_OK)
+        return CLI_FAILED;
     if (load_quarterly(invocation, &report, &e))
         return cli_fail(&e);
     buffer out = BUFFER_INIT;
-    if (invocation->format == OUTPUT_JSON) {
+    int status = CLI_OK;
+    if (format == OUTPUT_JSON) {
         json_t *json = report_quarterly_json(&report);
         char *text = json_dumps(json, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         buffer_printf(&out, "%s\n", text);
         free(text);
         json_decref(json);
-    } else if (invocation->format == OUTPUT_CSV) {
+    } else if (format == OUTPUT_CSV) {
         results_render_csv(&report, &out);
-    } else if (invocation->format == OUTPUT_HTML) {
+    } else if (format == OUTPUT_HTML) {
         results_render_html(&report, &out);
+    } else if (format == OUTPUT_PDF) {
+        if (results_render_pdf(&report, &out, &e))
+            status = cli_fail(&e);
     } else {
         results_render_text(&report, &out);
     }
-    fputs(buffer_text(&out) ? buffer_text(&out) : "", stdout);
+    if (status == CLI_OK)
+        status = cli_document_write(output, &out);
     buffer_free(&out);
     results_report_free(&report);
-    return CLI_OK;
+    return status;
 }
 
 /* A report JSON from a file (as `report quarterly --format json` writes it,
@@ -306,6 +321,7 @@ static const cli_option balance_sheet_options[] = {
 static const cli_option quarterly_options[] = {
     {"period", "QUARTER", "the quarter reported, e.g. 2004Q1"},
     {"compare", "QUARTER", "compare with this quarter (default a year earlier; none for none)"},
+    {"output", "FILE", "write the report there (FILE.pdf: a PDF; .html, .csv, .json: those)"},
     {0}};
 static const cli_option release_options[] = {
     {"period", "QUARTER", "the quarter reported, e.g. 2004Q1"},

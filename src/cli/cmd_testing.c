@@ -10,7 +10,7 @@
  *       --password-stdin, or standard input when it is not a terminal
  *   bloodops lookback list [--status open|closed]
  *   bloodops lookback show ID
- *   bloodops lookback report ID [--format text|html|json|csv]
+ *   bloodops lookback report ID [--format text|html|json|csv] [--output FILE[.pdf]]
  *   bloodops lookback step ID --step quarantine|notice|followup [--done-on DATE] [--result TEXT]
  *   bloodops lookback close ID --reason TEXT
  */
@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/document_output.h"
 #include "cli/import_file.h"
 #include "service/lookback.h"
 #include "service/testing.h"
@@ -306,34 +307,47 @@ static int run_lookback_close(cli_invocation *invocation)
     return cli_run(invocation, call_case_close, print_case);
 }
 
-/* The report as text or HTML; as JSON the case; as CSV its traced units. */
+/* The report as text, HTML or PDF, to standard output or --output FILE
+ * (cli/document_output.h); as JSON the case; as CSV its traced units. */
 static int run_lookback_report(cli_invocation *invocation)
 {
     err e;
     service_context ctx;
     const char *id = invocation->positional[0];
+    const char *output = cli_option_value(invocation, "output");
+    cli_format format = cli_document_format(invocation, output, 0);
+    int data = format == OUTPUT_JSON || format == OUTPUT_CSV;
+    if (data && output) {
+        err_set(&e, ERR_INVALID, "output", "takes the report as text, html or pdf");
+        return cli_fail(&e);
+    }
+    if (cli_document_check(output, format) != CLI_OK)
+        return CLI_FAILED;
     if (cli_open(invocation, &ctx, &e))
         return cli_fail(&e);
-    int rc;
-    if (invocation->format == OUTPUT_JSON || invocation->format == OUTPUT_CSV) {
+    int rc, status = CLI_OK;
+    if (data) {
         json_t *c = NULL;
         rc = lookback_case_get(&ctx, id, &c, &e);
-        if (rc == 0 && invocation->format == OUTPUT_JSON)
+        if (rc == 0 && format == OUTPUT_JSON)
             cli_print_object(invocation, c, NULL);
         else if (rc == 0)
             cli_print_list(invocation, json_object_get(c, "units"), traced_columns);
         json_decref(c);
     } else {
-        char *text = NULL;
-        lookback_report_format format;
-        rc = lookback_case_report(&ctx, id, invocation->format == OUTPUT_HTML ? "html" : "text",
-                                  &text, &format, &e);
+        buffer document = BUFFER_INIT;
+        lookback_report_format chosen;
+        rc = lookback_case_report(&ctx, id,
+                                  format == OUTPUT_HTML  ? "html"
+                                  : format == OUTPUT_PDF ? "pdf"
+                                                         : "text",
+                                  &document, &chosen, &e);
         if (rc == 0)
-            fputs(text, stdout);
-        free(text);
+            status = cli_document_write(output, &document);
+        buffer_free(&document);
     }
     cli_close(&ctx);
-    return rc ? cli_fail(&e) : CLI_OK;
+    return rc ? cli_fail(&e) : status;
 }
 
 static const cli_option queue_options[] = {
@@ -351,6 +365,8 @@ static const cli_option step_options[] = {
     {"result", "TEXT", "the follow-up's result (followup only)"},
     {0}};
 static const cli_option close_options[] = {{"reason", "TEXT", "why the case is closed"}, {0}};
+static const cli_option report_options[] = {
+    {"output", "FILE", "write the report there (FILE.pdf: a PDF, FILE.html: HTML)"}, {0}};
 
 static const cli_command testing_commands[] = {
     {.noun = "results", .verb = "import", .run = run_results_import, .arguments = "FILE.csv",
@@ -372,7 +388,8 @@ static const cli_command testing_commands[] = {
      .positional_min = 1, .positional_max = 1,
      .summary = "show a lookback case: deadlines and traced units", .opens_database = 1},
     {.noun = "lookback", .verb = "report", .run = run_lookback_report, .arguments = "ID",
-     .positional_min = 1, .positional_max = 1, .summary = "print a lookback case report",
+     .positional_min = 1, .positional_max = 1, .options = report_options,
+     .summary = "print a lookback case report",
      .opens_database = 1, .document_formats = CLI_REPORT_FORMATS},
     {.noun = "lookback", .verb = "step", .run = run_lookback_step, .arguments = "ID",
      .positional_min = 1, .positional_max = 1, .options = step_options,

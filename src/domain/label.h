@@ -1,6 +1,7 @@
 /*
  * label.h - the printable ISBT 128 base label of a blood component unit
- * (SPEC 3.3): 100 mm x 100 mm, four quadrants (ST-001 chapter 7):
+ * (docs/isbt.md, "Labels"): 100 mm x 100 mm, four quadrants (ST-001
+ * chapter 7):
  *
  *   upper left    DIN bar code, the eye-readable DIN with its flags rotated
  *                 and its check character boxed, the collection facility
@@ -15,14 +16,12 @@
  * structure with its data identifier, as isbt_structure_encode gives it:
  * "=W12342612345600", "=%5100", "=<E0791V00", "&>0263352359".
  *
- * Rendered to SVG (text, the layout written here), PDF and PNG (cairo), each
- * into a memory buffer: no file is touched. The layout is computed once in
- * millimetres and drawn through one small canvas for all three.
+ * This module checks what goes on a label (label_make) and names its
+ * formats; src/documents/label_render.h draws it as SVG, PDF or PNG.
  */
 #ifndef BLOODOPS_DOMAIN_LABEL_H
 #define BLOODOPS_DOMAIN_LABEL_H
 
-#include "base/buffer.h"
 #include "base/error.h"
 #include "domain/isbt.h"
 
@@ -85,12 +84,5 @@ const char *label_format_content_type(label_format format);
  * LABEL_DPI_MIN..MAX, or 0 (the default) when text is NULL. ERR_INVALID
  * naming "dpi". */
 int label_dpi_parse(const char *text, int *dpi, err *e);
-
-/* Render the label, appending the document to *out (SVG text, PDF or PNG
- * bytes; out->length is its size). dpi is the PNG's resolution (dots per
- * inch, LABEL_DPI_MIN..MAX; 0 for LABEL_DPI_DEFAULT) and is ignored by the
- * vector formats. Errors: ERR_INVALID naming "dpi"; ERR_INTERNAL when
- * libzint or cairo fail. */
-int label_render(const label *l, label_format format, int dpi, buffer *out, err *e);
 
 #endif

@@ -1,13 +1,14 @@
 /*
- * lookback.h - the dates of a lookback case (SPEC 3.5), as pure date
- * arithmetic, and what a trace does with each unit it finds.
+ * lookback.h - the dates of a lookback case (docs/testing.md, "Lookback"),
+ * as pure date arithmetic, and what a trace does with each unit it finds.
+ * The case's printable report is documents/lookback_report.h.
  *
  * Window: a donor's repeatedly reactive screening result for a marker
  * looks back at the donor's earlier donations collected on or after
- * window_start, which is LOOKBACK_WINDOW_MONTHS (12, the default of SPEC
- * 3.5) calendar months before the donor's most recent nonreactive result
- * for that marker on an earlier donation, or, when there is none, before
- * the trigger donation's day. Months are calendar months clamped to the
+ * window_start, which is LOOKBACK_WINDOW_MONTHS (12, the window
+ * docs/testing.md states) calendar months before the donor's most recent
+ * nonreactive result for that marker on an earlier donation, or, when
+ * there is none, before the trigger donation's day. Months are calendar months clamped to the
  * month's end (12 months before 2024-02-29 is 2023-02-28).
  *
  * Deadlines are calendar days counted from the day the case is opened:

@@ -1,10 +1,13 @@
 /*
  * results.h - the quarterly results: the figures of the published release,
- * the arithmetic that derives them, the consistency findings and the draft
- * earnings release (SPEC 2 and 3.11). Pure functions over plain structs: the
- * service layer fills a results_report from the ledger's balances (or from a
- * report JSON given back by a user); this module computes, checks, writes the
- * narrative and renders the report as text, CSV or HTML.
+ * the arithmetic that derives them and the consistency findings (the rules
+ * of docs/reports.md, "The quarterly results" and "The draft earnings
+ * release and its findings"). Pure functions over plain structs: the
+ * service layer fills a results_report from the ledger's balances (or from
+ * a report JSON given back by a user); this module computes and checks it.
+ * The documents made of it (the report as text, CSV, HTML or PDF, and the
+ * draft earnings release) are in src/documents/results_report.h and
+ * results_release.h.
  *
  * Every amount is in integer cents. The derived figures follow the release:
  *   percent change = change / |prior|, to one decimal, half away from zero
@@ -193,25 +196,31 @@ void results_report_free(results_report *report);
  * and returns the number of findings. */
 int results_check(const results_report *report, buffer *out);
 
-/* --- outputs ------------------------------------------------------------- */
+/* --- the figures in words ---------------------------------------------- */
 
-/* The table of the published release and the detail of SPEC 3.11, for a
- * terminal (whole dollars, changes in dollars and percent). */
-void results_render_text(const results_report *report, buffer *out);
-/* One row per figure: section,item,current,prior,change,change_percent
- * (money in decimal dollars, two places; percents and margins in percent
- * with one decimal, the change of a margin in points; shares as integers;
- * DSO in whole days; empty cells where a figure does not apply). "prior" is
- * the comparison period, except in the section "year_end" where it is the
- * previous fiscal year end. Sections: statement, balance_sheet, revenue,
- * gross_profit, gross_margin, general_administrative, other, position,
- * year_end, center_revenue, center_cost, center_gross_profit. */
-void results_render_csv(const results_report *report, buffer *out);
-/* A self-contained HTML page (inline CSS, SVG bar charts), printable. */
-void results_render_html(const results_report *report, buffer *out);
+/* The texts the consistency findings print, which the documents print too
+ * (src/documents/results_format.h adds the others). Returned by value, so
+ * that `results_exact_dollars(x).text` can be used inside one printf call
+ * without a shared static buffer. */
+typedef struct {
+    char text[64];
+} results_text;
 
-/* The draft earnings release: the narrative paragraphs written from the
- * numbers in the manner of the seeds, then the consistency findings. */
-void results_render_release(const results_report *report, buffer *out);
+/* Whole dollars unless the amount has cents, negative in parentheses:
+ * "$246,000", "$246,000.40", "($194,000)" (a finding about a difference of
+ * cents must show it). */
+results_text results_exact_dollars(int64_t cents);
+/* Per-share amounts to the cent: "$0.03". */
+results_text results_per_share(int64_t cents);
+/* Tenths as a plain number: "-2.8" (a percent or a change in points). */
+results_text results_plain_tenths(int64_t tenths);
+/* A count with thousands separators: "7,756,000". */
+results_text results_grouped_count(int64_t count);
+/* "Q1 2004" */
+results_text results_period_name(const results_period *period);
+/* "March 31, 2004" */
+results_text results_long_date(civil_day day);
+/* "January" ... "December". */
+extern const char *const results_month_names[12];
 
 #endif

@@ -14,6 +14,7 @@
  * `Content-Disposition: inline; filename="W123426000001-E0300-00.svg"`,
  * the name a browser gives it when saved.
  */
+#include "documents/label_render.h"
 #include "domain/label.h"
 #include "http/http.h"
 #include "service/unit_label.h"

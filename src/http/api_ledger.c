@@ -11,7 +11,7 @@
  *   GET  /api/v1/reports/trial-balance?period= | ?from=&to=
  *   GET  /api/v1/reports/income-statement?period= | ?from=&to=
  *   GET  /api/v1/reports/balance-sheet?date=
- *   GET  /api/v1/reports/quarterly?period=&compare=&format=json|text|csv|html
+ *   GET  /api/v1/reports/quarterly?period=&compare=&format=json|text|csv|html|pdf
  *   GET  /api/v1/reports/release?period=&compare=
  *   GET  /api/v1/reports/dashboard?quarter=         (the web dashboard)
  * Finance, executives, auditors and administrators read; finance and
@@ -19,6 +19,9 @@
  * who re-enters the password.
  */
 #include <string.h>
+#include "documents/pdf.h"
+#include "documents/results_release.h"
+#include "documents/results_report.h"
 #include "http/http.h"
 #include "service/ledger.h"
 #include "service/report.h"
@@ -220,7 +223,13 @@ static void balance_sheet(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-typedef enum { QUARTERLY_JSON, QUARTERLY_TEXT, QUARTERLY_CSV, QUARTERLY_HTML } quarterly_format;
+typedef enum {
+    QUARTERLY_JSON,
+    QUARTERLY_TEXT,
+    QUARTERLY_CSV,
+    QUARTERLY_HTML,
+    QUARTERLY_PDF
+} quarterly_format;
 
 static int quarterly_format_parse(const char *text, quarterly_format *format, err *e)
 {
@@ -230,7 +239,8 @@ static int quarterly_format_parse(const char *text, quarterly_format *format, er
     } formats[] = {{"json", QUARTERLY_JSON},
                    {"text", QUARTERLY_TEXT},
                    {"csv", QUARTERLY_CSV},
-                   {"html", QUARTERLY_HTML}};
+                   {"html", QUARTERLY_HTML},
+                   {"pdf", QUARTERLY_PDF}};
     if (!text || !*text) {
         *format = QUARTERLY_JSON;
         return 0;
@@ -240,11 +250,11 @@ static int quarterly_format_parse(const char *text, quarterly_format *format, er
             *format = formats[i].format;
             return 0;
         }
-    return err_set(e, ERR_INVALID, "format", "must be json, text, csv or html");
+    return err_set(e, ERR_INVALID, "format", "must be json, text, csv, html or pdf");
 }
 
 /* The quarterly results: JSON by default (the keys are in docs/reports.md),
- * or the text, CSV or HTML the command line prints. */
+ * or the text, CSV, HTML or PDF the command line prints. */
 static void quarterly(http_request *request, http_response *response)
 {
     err e;
@@ -258,6 +268,15 @@ static void quarterly(http_request *request, http_response *response)
     }
     if (format == QUARTERLY_JSON) {
         http_reply(response, 200, report_quarterly_json(&report));
+    } else if (format == QUARTERLY_PDF) {
+        buffer out = BUFFER_INIT;
+        if (results_render_pdf(&report, &out, &e)) {
+            buffer_free(&out);
+            http_reply_error(response, &e);
+        } else {
+            size_t length = out.length;
+            http_reply_bytes(response, 200, pdf_content_type, buffer_take(&out), length);
+        }
     } else {
         buffer out = BUFFER_INIT;
         const char *content_type = "text/plain; charset=utf-8";
@@ -353,7 +372,7 @@ static const http_route ledger_routes[] = {
      .summary = "The balance sheet at a date"},
     {.method = "GET", .pattern = "/api/v1/reports/quarterly", .handler = quarterly,
      .capability = CAPABILITY_REPORTS, .query = "format,period,compare",
-     .response = "QuarterlyReport", .produces = "text/plain,text/csv,text/html",
+     .response = "QuarterlyReport", .produces = "text/plain,text/csv,text/html,application/pdf",
      .summary = "The quarterly results in the layout of the published release"},
     {.method = "GET", .pattern = "/api/v1/reports/release", .handler = release,
      .capability = CAPABILITY_REPORTS, .query = "period,compare", .response = "Release",

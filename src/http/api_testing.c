@@ -7,7 +7,7 @@
  *   GET  /api/v1/release-queue?center=&limit=&after=   (lab, admin, center_staff)
  *   POST /api/v1/releases                 {"units", "username", "password", "meaning"}
  *   GET  /api/v1/lookback-cases?status=open|closed&limit=&after=
- *   GET  /api/v1/lookback-cases/{id}      GET /api/v1/lookback-cases/{id}/report?format=text|html
+ *   GET  /api/v1/lookback-cases/{id}      GET /api/v1/lookback-cases/{id}/report?format=text|html|pdf
  *   POST /api/v1/lookback-cases/{id}/steps {"step", "done_on", "result"}
  *   POST /api/v1/lookback-cases/{id}/close {"reason"}
  * A refused results file answers the error envelope naming the first
@@ -144,20 +144,25 @@ static void case_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+/* The report as text, HTML or PDF (?format=text|html|pdf). */
 static void case_report(http_request *request, http_response *response)
 {
     err e;
-    char *text = NULL;
+    buffer out = BUFFER_INIT;
     lookback_report_format format;
     if (lookback_case_report(&request->service, request->path_params[0],
-                             http_query(request, "format"), &text, &format, &e)) {
+                             http_query(request, "format"), &out, &format, &e)) {
+        buffer_free(&out);
         http_reply_error(response, &e);
         return;
     }
-    http_reply_text(response, 200,
-                    format == LOOKBACK_REPORT_HTML ? "text/html; charset=utf-8"
-                                                   : "text/plain; charset=utf-8",
-                    text);
+    const char *content_type = lookback_report_content_type(format);
+    if (format == LOOKBACK_REPORT_PDF) {
+        size_t length = out.length;
+        http_reply_bytes(response, 200, content_type, buffer_take(&out), length);
+    } else {
+        http_reply_text(response, 200, content_type, buffer_take(&out));
+    }
 }
 
 static const http_field case_step_body[] = {
@@ -211,7 +216,7 @@ static const http_route testing_routes[] = {
      .capability = CAPABILITY_LOOKBACK, .response = "LookbackCase",
      .summary = "One lookback case: trace, steps, deadlines"},
     {.method = "GET", .pattern = "/api/v1/lookback-cases/{id}/report", .handler = case_report,
-     .capability = CAPABILITY_LOOKBACK, .query = "format", .produces = "text/plain,text/html",
+     .capability = CAPABILITY_LOOKBACK, .query = "format", .produces = "text/plain,text/html,application/pdf",
      .summary = "The printable report of a lookback case"},
     {.method = "POST", .pattern = "/api/v1/lookback-cases/{id}/steps", .handler = case_step,
      .capability = CAPABILITY_LOOKBACK_WRITE, .body = case_step_body, .response = "LookbackCase",

@@ -10,7 +10,6 @@
  * size of the tables.
  */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/buffer.h"
@@ -550,159 +549,71 @@ int lookback_case_close(service_context *ctx, const char *id_text, const char *r
 
 /* --- the printable report ------------------------------------------------------------ */
 
-static const char *text_of(json_t *object, const char *key)
+/* A text of the case, or NULL when it is null or missing. */
+static const char *text_at(json_t *object, const char *key)
 {
-    const char *text = json_string_value(json_object_get(object, key));
-    return text ? text : "-";
+    return json_string_value(json_object_get(object, key));
 }
 
-static void html_escaped_text(buffer *out, const char *text)
-{
-    buffer_append_markup(out, text, strlen(text));
-}
-
-static void fact(json_t *facts, const char *label, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void fact(json_t *facts, const char *label, const char *fmt, ...)
-{
-    char value[700];
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(value, sizeof value, fmt, args);
-    va_end(args);
-    json_array_append_new(facts, json_pack("[s, s]", label, value));
-}
-
-/* The head of the report, [label, value] pairs shared by both formats. */
-static json_t *report_facts(json_t *c)
-{
-    json_t *facts = json_array();
-    char eye[ISBT_EYE_READABLE_MAX];
-    const char *din = text_of(c, "trigger_din");
-    fact(facts, "Status", "%s", text_of(c, "status"));
-    fact(facts, "Donor", "%s", text_of(c, "donor_number"));
-    fact(facts, "Marker", "%s (reactive %s)", text_of(c, "marker"), text_of(c, "test"));
-    fact(facts, "Trigger donation", "%s", *din_eye_readable(din, eye, sizeof eye) ? eye : din);
-    fact(facts, "Window", "donations collected from %s to before %s",
-         text_of(c, "window_start"), text_of(c, "window_end"));
-    fact(facts, "Opened", "%s (%s)", text_of(c, "opened_on"), text_of(c, "opened_at"));
-    fact(facts, "Follow-up result", "%s", text_of(c, "followup_result"));
-    if (json_is_string(json_object_get(c, "closed_at")))
-        fact(facts, "Closed", "%s by %s: %s", text_of(c, "closed_at"), text_of(c, "closed_by"),
-             text_of(c, "close_reason"));
-    return facts;
-}
-
-static void report_text(json_t *c, buffer *out)
-{
-    json_t *facts = report_facts(c), *d;
-    size_t i;
-    buffer_printf(out, "LOOKBACK CASE %" JSON_INTEGER_FORMAT "\n\n",
-                  json_integer_value(json_object_get(c, "id")));
-    json_array_foreach(facts, i, d)
-        buffer_printf(out, "%-18s %s\n", json_string_value(json_array_get(d, 0)),
-                      json_string_value(json_array_get(d, 1)));
-    json_decref(facts);
-    buffer_printf(out, "\nDEADLINES\n%-12s %-11s %-11s %s\n", "step", "due", "done", "");
-    json_array_foreach(json_object_get(c, "deadlines"), i, d)
-        buffer_printf(out, "%-12s %-11s %-11s %s\n", text_of(d, "step"), text_of(d, "due"),
-                      text_of(d, "done_on"),
-                      json_is_true(json_object_get(d, "overdue")) ? "OVERDUE" : "");
-    json_t *units = json_object_get(c, "units");
-    buffer_printf(out, "\nUNITS TRACED (%zu)\n%-14s %-7s %-4s %-20s %-20s %-12s %s\n",
-                  json_array_size(units), "DIN", "PRODUCT", "DIV", "AT TRACE", "NOW", "ACTION",
-                  "HOSPITAL");
-    json_array_foreach(units, i, d)
-        buffer_printf(out, "%-14s %-7s %-4s %-20s %-20s %-12s %s\n", text_of(d, "din"),
-                      text_of(d, "product_code"), text_of(d, "division"),
-                      text_of(d, "status_at_trace"), text_of(d, "status"), text_of(d, "action"),
-                      text_of(d, "hospital"));
-    if (json_array_size(units) == 0)
-        buffer_append_text(out, "(no earlier donation in the window)\n");
-    buffer_append_text(out, "\nHOSPITALS TO NOTIFY: ");
-    json_t *hospitals = json_object_get(c, "hospitals");
-    json_array_foreach(hospitals, i, d)
-        buffer_printf(out, "%s%s", i ? ", " : "", json_string_value(d));
-    buffer_printf(out, "%s\n", json_array_size(hospitals) ? "" : "none");
-}
-
-static void report_html(json_t *c, buffer *out)
-{
-    json_t *facts = report_facts(c), *d;
-    size_t i;
-    json_int_t id = json_integer_value(json_object_get(c, "id"));
-    buffer_printf(out,
-                  "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<title>Lookback case %" JSON_INTEGER_FORMAT "</title><style>"
-                  "body{font:11pt sans-serif;margin:15mm;max-width:180mm}"
-                  "table{border-collapse:collapse;margin:0 0 1em}"
-                  "th,td{border:1px solid #999;padding:2px 6px;text-align:left}"
-                  ".overdue{font-weight:bold;color:#a00}</style></head><body>\n"
-                  "<h1>Lookback case %" JSON_INTEGER_FORMAT "</h1>\n<table>\n",
-                  id, id);
-    json_array_foreach(facts, i, d)
-    {
-        buffer_printf(out, "<tr><th>%s</th><td>", json_string_value(json_array_get(d, 0)));
-        html_escaped_text(out, json_string_value(json_array_get(d, 1)));
-        buffer_append_text(out, "</td></tr>\n");
-    }
-    json_decref(facts);
-    buffer_append_text(out, "</table>\n<h2>Deadlines</h2>\n<table><tr><th>Step</th><th>Due</th>"
-                            "<th>Done</th><th></th></tr>\n");
-    json_array_foreach(json_object_get(c, "deadlines"), i, d)
-    {
-        int late = json_is_true(json_object_get(d, "overdue"));
-        buffer_printf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td></tr>\n",
-                      text_of(d, "step"), text_of(d, "due"), text_of(d, "done_on"),
-                      late ? " class=\"overdue\"" : "", late ? "OVERDUE" : "");
-    }
-    json_t *units = json_object_get(c, "units");
-    buffer_printf(out,
-                  "</table>\n<h2>Units traced (%zu)</h2>\n<table><tr><th>DIN</th><th>Product</th>"
-                  "<th>Division</th><th>At trace</th><th>Now</th><th>Action</th>"
-                  "<th>Hospital</th></tr>\n",
-                  json_array_size(units));
-    json_array_foreach(units, i, d)
-    {
-        static const char *const keys[] = {"din", "product_code", "division", "status_at_trace",
-                                           "status", "action", "hospital"};
-        buffer_append_text(out, "<tr>");
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
-            buffer_append_text(out, "<td>");
-            html_escaped_text(out, text_of(d, keys[k]));
-            buffer_append_text(out, "</td>");
-        }
-        buffer_append_text(out, "</tr>\n");
-    }
-    buffer_append_text(out, "</table>\n<h2>Hospitals to notify</h2>\n<p>");
-    json_t *hospitals = json_object_get(c, "hospitals");
-    json_array_foreach(hospitals, i, d)
-    {
-        buffer_append_text(out, i ? ", " : "");
-        html_escaped_text(out, json_string_value(d));
-    }
-    buffer_printf(out, "%s</p>\n</body></html>\n", json_array_size(hospitals) ? "" : "none");
-}
-
-int lookback_case_report(service_context *ctx, const char *id, const char *format, char **text,
+int lookback_case_report(service_context *ctx, const char *id, const char *format, buffer *out,
                          lookback_report_format *chosen, err *e)
 {
-    *text = NULL;
-    if (!format || !*format || strcmp(format, "text") == 0)
-        *chosen = LOOKBACK_REPORT_TEXT;
-    else if (strcmp(format, "html") == 0)
-        *chosen = LOOKBACK_REPORT_HTML;
-    else
-        return err_set(e, ERR_INVALID, "format", "must be text or html");
+    int parsed = lookback_report_format_parse(format);
+    if (parsed < 0)
+        return err_set(e, ERR_INVALID, "format", "must be text, html or pdf");
+    *chosen = (lookback_report_format)parsed;
     json_t *c = NULL;
     if (lookback_case_get(ctx, id, &c, e))
         return -1;
-    buffer out = BUFFER_INIT;
-    if (*chosen == LOOKBACK_REPORT_HTML)
-        report_html(c, &out);
-    else
-        report_text(c, &out);
+
+    json_t *deadlines = json_object_get(c, "deadlines"), *units = json_object_get(c, "units");
+    json_t *hospitals = json_object_get(c, "hospitals"), *item;
+    size_t i;
+    lookback_report_deadline *steps = calloc(json_array_size(deadlines) + 1, sizeof *steps);
+    lookback_report_unit *traced = calloc(json_array_size(units) + 1, sizeof *traced);
+    const char **codes = calloc(json_array_size(hospitals) + 1, sizeof *codes);
+    if (!steps || !traced || !codes)
+        abort(); /* as buffer.c: nothing sensible to do without memory */
+    json_array_foreach(deadlines, i, item)
+        steps[i] = (lookback_report_deadline){text_at(item, "step"), text_at(item, "due"),
+                                              text_at(item, "done_on"),
+                                              json_is_true(json_object_get(item, "overdue"))};
+    json_array_foreach(units, i, item)
+        traced[i] = (lookback_report_unit){
+            text_at(item, "din"),    text_at(item, "product_code"), text_at(item, "division"),
+            text_at(item, "status_at_trace"), text_at(item, "status"), text_at(item, "action"),
+            text_at(item, "hospital")};
+    json_array_foreach(hospitals, i, item)
+        codes[i] = json_string_value(item);
+
+    char eye[ISBT_EYE_READABLE_MAX];
+    const char *din = text_at(c, "trigger_din");
+    lookback_report report = {
+        .id = (long long)json_integer_value(json_object_get(c, "id")),
+        .status = text_at(c, "status"),
+        .donor_number = text_at(c, "donor_number"),
+        .marker = text_at(c, "marker"),
+        .test = text_at(c, "test"),
+        .trigger_din = din && *din_eye_readable(din, eye, sizeof eye) ? eye : din,
+        .window_start = text_at(c, "window_start"),
+        .window_end = text_at(c, "window_end"),
+        .opened_on = text_at(c, "opened_on"),
+        .opened_at = text_at(c, "opened_at"),
+        .followup_result = text_at(c, "followup_result"),
+        .closed_at = text_at(c, "closed_at"),
+        .closed_by = text_at(c, "closed_by"),
+        .close_reason = text_at(c, "close_reason"),
+        .deadlines = steps,
+        .deadline_count = json_array_size(deadlines),
+        .units = traced,
+        .unit_count = json_array_size(units),
+        .hospitals = codes,
+        .hospital_count = json_array_size(hospitals),
+    };
+    int rc = lookback_report_render(&report, *chosen, out, e);
+    free(steps);
+    free(traced);
+    free(codes);
     json_decref(c);
-    *text = buffer_take(&out);
-    return 0;
+    return rc;
 }

@@ -15,6 +15,8 @@
 #ifndef BLOODOPS_SERVICE_LOOKBACK_H
 #define BLOODOPS_SERVICE_LOOKBACK_H
 
+#include "base/buffer.h"
+#include "documents/lookback_report.h"
 #include "service/service.h"
 
 /* Open the case for donor `donor_id`'s reactive result on `test` (of
@@ -47,12 +49,10 @@ int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **o
  * ERR_NOT_FOUND naming "id". */
 int lookback_case_get(service_context *ctx, const char *id, json_t **out, err *e);
 
-typedef enum { LOOKBACK_REPORT_TEXT, LOOKBACK_REPORT_HTML } lookback_report_format;
-
-/* The case as a printable report: plain text or an HTML page. *text is
- * malloc'd (the caller frees it). `format` "text" (NULL or "") or
- * "html"; ERR_INVALID naming "format". */
-int lookback_case_report(service_context *ctx, const char *id, const char *format, char **text,
+/* The case as a printable report (documents/lookback_report.h), appended
+ * to *out: plain text, an HTML page or a PDF. `format` "text" (NULL or ""),
+ * "html" or "pdf", *chosen the one it names; ERR_INVALID naming "format". */
+int lookback_case_report(service_context *ctx, const char *id, const char *format, buffer *out,
                          lookback_report_format *chosen, err *e);
 
 /* Record a step done: `step` "quarantine", "notice" or "followup";

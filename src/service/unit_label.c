@@ -1,12 +1,14 @@
 /*
  * unit_label.c - the label of a recorded unit (see unit_label.h): one read
  * of the unit with its product, collection and center, the refusals, the
- * stored values turned into a label_input, then label_make and
- * label_render as for typed values.
+ * stored values turned into a label_input, then label_make
+ * (domain/label.h) and label_render (documents/label_render.h) as for typed
+ * values.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "documents/label_render.h"
 #include "domain/blood_unit.h"
 #include "domain/isbt.h"
 #include "service/unit.h"

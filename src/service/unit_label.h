@@ -1,9 +1,10 @@
 /*
- * unit_label.h - the printable ISBT 128 label of a recorded unit (SPEC
- * 3.3, 3.5): the unit, its product's description, its collection's date and
- * facility read in one snapshot, turned into a label_input and drawn by
- * domain/label.h (label_make, label_render), exactly as `label render`
- * draws one from typed values.
+ * unit_label.h - the printable ISBT 128 label of a recorded unit
+ * (docs/isbt.md, "Labels of recorded units"): the unit, its product's
+ * description, its collection's date and facility read in one snapshot,
+ * turned into a label_input and drawn by label_make (domain/label.h) and
+ * label_render (documents/label_render.h), exactly as `label render` draws
+ * one from typed values.
  *
  * What goes on the label, from the database:
  *   DIN          units.din, flags "00"

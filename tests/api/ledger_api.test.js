@@ -427,7 +427,7 @@ describe('the ledger', () => {
       ['/api/v1/reports/quarterly?period=2004-03', 'period'],
       ['/api/v1/reports/quarterly?period=2004Q1&compare=2005Q1', 'compare'],
       ['/api/v1/reports/quarterly?period=2004Q1&compare=soon', 'compare'],
-      ['/api/v1/reports/quarterly?period=2004Q1&format=pdf', 'format'],
+      ['/api/v1/reports/quarterly?period=2004Q1&format=xls', 'format'],
       ['/api/v1/reports/release?period=Q1', 'period'],
     ];
     for (const [route, field] of cases) {

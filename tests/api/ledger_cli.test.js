@@ -180,9 +180,12 @@ test('CSV and HTML outputs carry the same figures', () => {
   assert.match(html, /^<!DOCTYPE html>/i);
   assert.match(html, /\$6,736,000/);
   assert.match(html, /<svg/);
-  const wrong = srv.cli('report', 'quarterly', '--period', '2004Q1', '--format', 'pdf');
+  const pdf = srv.cli('report', 'quarterly', '--period', '2004Q1', '--format', 'pdf');
+  assert.equal(pdf.status, 0, pdf.stderr);
+  assert.match(pdf.stdout, /^%PDF-/, 'a PDF on standard output when it is not a terminal');
+  const wrong = srv.cli('report', 'quarterly', '--period', '2004Q1', '--format', 'xml');
   assert.equal(wrong.status, 2);
-  assert.match(wrong.stderr, /--format must be text, json, csv or html/);
+  assert.match(wrong.stderr, /--format must be text, json, csv, html or pdf/);
 });
 
 test('the draft release writes the narrative from the numbers', () => {

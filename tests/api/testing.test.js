@@ -491,7 +491,7 @@ test('the reactive path: discard, permanent deferral, lookback case holding the 
   const html = await api('GET', `/api/v1/lookback-cases/${caseId}/report?format=html`, lab);
   assert.match(html.headers.get('content-type'), /^text\/html/);
   assert.match(html.text, new RegExp(`<h1>Lookback case ${caseId}</h1>`));
-  assertError(await api('GET', `/api/v1/lookback-cases/${caseId}/report?format=pdf`, lab), 400, 'invalid_input', { field: 'format' });
+  assertError(await api('GET', `/api/v1/lookback-cases/${caseId}/report?format=docx`, lab), 400, 'invalid_input', { field: 'format' });
   assert.match(cliOk('lookback', 'list', '--status', 'open'), new RegExp(`${caseId}\\s+open\\s+${donor}\\s+HIV`));
   assert.match(cliOk('lookback', 'show', String(caseId)), /quarantine\s+\S+\s+\S*\s*no/);
   assert.match(cliOk('lookback', 'report', String(caseId)), /DEADLINES/);

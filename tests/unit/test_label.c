@@ -1,10 +1,11 @@
 /*
- * test_label.c - unit tests for the ISBT 128 unit label (domain/label.h):
- * its content checked through the codec (every bad input refused naming
- * its field), the bar code data, and the three renderings: SVG well formed
- * enough (100 mm square, the eye-readable DIN, the group, escaped text),
- * PDF and PNG by their signatures and sizes. That the bar codes decode back
- * to their data is checked with zbarimg in tests/api/label.test.js. The
+ * test_label.c - unit tests for the ISBT 128 unit label (domain/label.h,
+ * documents/label_render.h): its content checked through the codec (every
+ * bad input refused naming its field), the bar code data, and the three
+ * renderings: SVG well formed enough (100 mm square, the eye-readable DIN,
+ * the group, escaped text), PDF and PNG by their signatures and sizes. That
+ * the bar codes decode back to their data is checked with zbarimg in
+ * tests/api/label.test.js. The
  * group of a recorded unit's label is made from its typing the way
  * service/unit_label.c makes it (isbt_blood_group_make, then its four
  * characters): every ABO/RhD typing goes onto the label and back.
@@ -15,12 +16,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cairo/cairo.h>
 
+#include "cairo_caches.h"
+#include "documents/label_render.h"
 #include "domain/label.h"
 
 static label_input valid_input(void)
@@ -378,20 +379,6 @@ static void test_group_from_typing(void **state)
     }
 }
 
-/* cairo and fontconfig keep caches for the life of the process; let them
- * go at the end so that LeakSanitizer (make unit-asan) reports only real
- * leaks. FcFini is found at run time: fontconfig comes with cairo, and the
- * tests do not link it by name. */
-static int release_caches(void **state)
-{
-    (void)state;
-    cairo_debug_reset_static_data();
-    void (*fontconfig_fini)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "FcFini");
-    if (fontconfig_fini)
-        fontconfig_fini();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,5 +392,5 @@ int main(void)
         cmocka_unit_test(test_every_kind_renders),
         cmocka_unit_test(test_group_from_typing),
     };
-    return cmocka_run_group_tests(tests, NULL, release_caches);
+    return cmocka_run_group_tests(tests, NULL, cairo_caches_release);
 }

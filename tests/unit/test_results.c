@@ -1,10 +1,11 @@
 /*
- * test_results.c - unit tests for the quarterly results (domain/results.c):
- * the release's arithmetic and rounding, the figures derived from the first
- * quarter 2004 release (docs/reports.md, "The published figures"), the
- * consistency findings a hand-edited report must raise, and what a reader
- * sees in the text table, the CSV, the HTML page and the draft earnings
- * release.
+ * test_results.c - unit tests for the quarterly results (domain/results.c,
+ * and their documents: src/documents/results_report.c, results_release.c):
+ * the release's arithmetic and rounding, the figures derived from the
+ * first quarter 2004 release (docs/reports.md, "The published figures"),
+ * the consistency findings a hand-edited report must raise, and what a
+ * reader sees in the text table, the CSV, the HTML page, the PDF and the
+ * draft earnings release.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cairo_caches.h"
+#include "documents/results_release.h"
+#include "documents/results_report.h"
 #include "domain/results.h"
 
 /* ---------------------------------------------------------------------------
@@ -744,6 +748,28 @@ static void test_html_lists_findings(void **state)
 }
 
 /* ---------------------------------------------------------------------------
+ * PDF (its text read back in tests/api/documents.test.js)
+ * ------------------------------------------------------------------------- */
+
+static void test_pdf_document(void **state)
+{
+    results_report r = reference_report();
+    buffer pdf = BUFFER_INIT;
+    err e;
+    assert_int_equal(results_render_pdf(&r, &pdf, &e), 0);
+    assert_true(pdf.length > 1000);
+    assert_memory_equal(pdf.data, "%PDF-", 5);
+    assert_memory_equal(pdf.data + pdf.length - 6, "%%EOF\n", 6);
+    const char title[] = "/Title (Quarterly results, Q1 2004)";
+    int found = 0;
+    for (size_t i = 0; !found && i + sizeof title - 1 <= pdf.length; i++)
+        found = memcmp(pdf.data + i, title, sizeof title - 1) == 0;
+    assert_true(found);
+    buffer_free(&pdf);
+    results_report_free(&r);
+}
+
+/* ---------------------------------------------------------------------------
  * The draft earnings release
  * ------------------------------------------------------------------------- */
 
@@ -946,11 +972,12 @@ int main(void)
         cmocka_unit_test(test_csv_without_prior_leaves_cells_empty),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_lists_findings),
+        cmocka_unit_test(test_pdf_document),
         cmocka_unit_test(test_release_reproduces_the_published_sentences),
         cmocka_unit_test(test_release_is_wrapped),
         cmocka_unit_test(test_release_words_follow_the_signs),
         cmocka_unit_test(test_release_gives_no_percent_from_a_zero_prior),
         cmocka_unit_test(test_release_without_prior),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, cairo_caches_release);
 }
