@@ -10,14 +10,18 @@
  *
  * The input is the body. What must hold:
  *   - a body is accepted exactly when jansson parses it (duplicate names
- *     refused) and no string in it, but under a name holding "password",
+ *     refused), no string in it, but under a name holding "password",
  *     holds a Unicode bidirectional control (U+061C, U+200E, U+200F,
- *     U+202A-U+202E, U+2066-U+2069); the body parsed is the one jansson
- *     gives; a bidirectional control is refused naming the path of a
- *     string that holds one ("lines[1].memo");
- *   - http_body_check accepts exactly the objects whose every member is
- *     known and of its type (null for optional ones) and that hold every
- *     required member, a required string holding more than spaces; a
+ *     U+202A-U+202E, U+2066-U+2069), and it passes the login route's own
+ *     fields (the router checks a route's `body` after parsing; refused
+ *     naming the field their check names); the body parsed is the one
+ *     jansson gives; a bidirectional control is refused naming the path of
+ *     a string that holds one ("lines[1].memo");
+ *   - http_body_check (run on every body jansson parses without a
+ *     bidirectional control, against each table) accepts exactly the
+ *     objects whose every member is known and of its type (null for
+ *     optional ones) and that hold every required member, a required
+ *     string holding more than spaces; a
  *     refusal names a member at fault ("" only for a body that is not an
  *     object, or a member whose name is "");
  *   - every refusal becomes a complete error envelope: {"error": {"code",
@@ -310,6 +314,18 @@ static void check_fields(http_request *request, const http_field *fields)
     }
 }
 
+/* The route of POST /api/v1/login, found once among the modules. */
+static const http_route *login_route(void)
+{
+    static const http_route *found;
+    for (const http_module *const *module = http_modules; *module && !found; module++)
+        for (const http_route *route = (*module)->routes; route->method && !found; route++)
+            if (!strcmp(route->method, "POST") && !strcmp(route->pattern, "/api/v1/login"))
+                found = route;
+    require(found && found->body, "no POST /api/v1/login taking a body");
+    return found;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *body = malloc(size + 1);
@@ -326,13 +342,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     path_set bidi = {0};
     if (parsed)
         bidi_paths(parsed, "", &bidi);
+    /* The login's own fields, which the router checks after parsing: a
+     * body jansson parses without a bidirectional control is a login when
+     * it passes them (their check is held to its model below). */
+    const http_route *login = login_route();
+    http_request as_login = {.json = parsed, .arena = request.arena};
+    err login_error = {0};
+    int login_ok = parsed && !bidi.count && http_body_check(&as_login, login->body, &login_error) == 0;
     if (route) {
-        require(strcmp(route->pattern, "/api/v1/login") == 0, "another route");
+        require(route == login, "another route");
         require(parsed && request.json && json_equal(parsed, request.json),
                 "a body accepted that jansson does not parse so");
         require(bidi.count == 0, "a bidirectional control is accepted");
-        for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-            check_fields(&request, tables[i]);
+        require(login_ok, "a body that is no login is accepted");
     } else {
         require(response.status == 400, "a body refused with a status other than 400");
         json_t *error = json_object_get(response.json, "error");
@@ -342,14 +364,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *message = json_string_value(json_object_get(error, "message"));
         require(message && *message, "a refusal without a message");
         const char *field = json_string_value(json_object_get(error, "field"));
-        if (parsed) {
-            require(bidi.count > 0, "a body jansson parses is refused");
+        if (parsed && !bidi.count) {
+            require(!login_ok, "a login body jansson parses is refused");
+            require(strcmp(field ? field : "", login_error.field) == 0,
+                    "a login body refused naming another field than its check");
+        } else if (parsed) {
             /* A member named "" at the top has the path "": no field. */
             int named = field ? path_named(&bidi, field) : path_named(&bidi, "");
             if (!named)
                 fprintf(stderr, "field '%s'\n", field ? field : "(none)");
             require(named, "a bidirectional control refused without naming its string");
         }
+    }
+    /* Every body jansson parses without a bidirectional control, through
+     * the field checks of tables shaped like the API's. */
+    if (parsed && !bidi.count) {
+        http_request checked = {.json = parsed, .arena = request.arena};
+        for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+            check_fields(&checked, tables[i]);
     }
     json_decref(parsed);
     json_decref(request.json);
