@@ -8,6 +8,7 @@
 #include "base/date.h"
 #include "base/json_writer.h"
 #include "domain/catalog.h"
+#include "domain/donor.h"
 #include "domain/measurement.h"
 #include "domain/processing.h"
 #include "domain/registry.h"
@@ -235,8 +236,6 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
 
 /* --- recording ------------------------------------------------------------- */
 
-static const char *const reactions[] = {"none", "mild", "moderate", "severe"};
-
 /* Free text of at most `max` characters, one line when `one_line`. */
 static int text_take(const char *text, size_t max, int one_line, const char *field, err *e)
 {
@@ -298,9 +297,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
     isbt_din scanned;
     const char *reaction = request->reaction && *request->reaction ? request->reaction : "none";
     const char *staff = request->staff ? request->staff : ctx->actor.username;
-    int reaction_known = 0;
-    for (size_t i = 0; i < sizeof reactions / sizeof reactions[0]; i++)
-        reaction_known |= strcmp(reaction, reactions[i]) == 0;
+    int reaction_known = donor_reaction_known(reaction);
 
     if (!request->donor || !*request->donor)
         return err_set(e, ERR_INVALID, "donor", "is required: the donor number");
