@@ -636,7 +636,8 @@ int collection_process(service_context *ctx, const char *text,
         json_decref(after);
     }
     if (rc == 0)
-        result = json_pack("{s:s, s:o}", "din", din.din, "units", made);
+        result = din_eye_readable_add(json_pack("{s:s, s:o}", "din", din.din, "units", made),
+                                      "din", "eye_readable");
     else
         json_decref(made);
     if (service_finish(ctx, rc ? -1 : 0, e)) {

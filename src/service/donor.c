@@ -18,6 +18,7 @@
 #include "domain/donor.h"
 #include "domain/registry.h"
 #include "service/audit.h"
+#include "service/din.h"
 #include "service/donor.h"
 
 enum { RECENT_COLLECTIONS = 20, ALLOCATE_ATTEMPTS = 100 };
@@ -470,7 +471,7 @@ static json_t *deferral_json(db_stmt *stmt)
     int in_force = db_column_is_null(stmt, 11) && strcmp(db_column_text(stmt, 5), today) <= 0 &&
                    (!until || strcmp(until, today) > 0);
     json_object_set_new(deferral, "in_force", json_boolean(in_force));
-    return deferral;
+    return din_eye_readable_add(deferral, "din", "eye_readable");
 }
 
 static int deferral_fetch(db_conn *db, int64_t id, json_t **out, err *e)
@@ -953,17 +954,21 @@ static int rows_append(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t *items
 
 static json_t *blood_group_json(db_stmt *stmt)
 {
-    return json_pack("{s:s, s:o, s:o, s:s}", "din", db_column_text(stmt, 0), "abo",
-                     service_json_text(db_column_text(stmt, 1)), "rhd",
-                     service_json_text(db_column_text(stmt, 2)), "tested_on",
-                     db_column_text(stmt, 3));
+    return din_eye_readable_add(
+        json_pack("{s:s, s:o, s:o, s:s}", "din", db_column_text(stmt, 0), "abo",
+                  service_json_text(db_column_text(stmt, 1)), "rhd",
+                  service_json_text(db_column_text(stmt, 2)), "tested_on",
+                  db_column_text(stmt, 3)),
+        "din", "eye_readable");
 }
 
 static json_t *collection_json(db_stmt *stmt)
 {
-    return json_pack("{s:s, s:s, s:s, s:s}", "din", db_column_text(stmt, 0), "procedure",
-                     db_column_text(stmt, 1), "collected_at", db_column_text(stmt, 2), "center",
-                     db_column_text(stmt, 3));
+    return din_eye_readable_add(json_pack("{s:s, s:s, s:s, s:s}", "din", db_column_text(stmt, 0),
+                                          "procedure", db_column_text(stmt, 1), "collected_at",
+                                          db_column_text(stmt, 2), "center",
+                                          db_column_text(stmt, 3)),
+                                "din", "eye_readable");
 }
 
 /* Add the history of donor `id` to `donor`. */
