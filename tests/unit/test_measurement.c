@@ -221,7 +221,10 @@ static void test_body_fields_and_options_come_from_the_table(void **state)
                                              : f->kind == MEASUREMENT_TENTHS ? FIELD_DECIMAL_TEXT
                                                                              : FIELD_BOOLEAN);
         assert_string_equal(options[i + 1].name, f->option);
-        assert_ptr_equal(options[i + 1].value_name, f->value_name);
+        if (f->value_name)
+            assert_string_equal(options[i + 1].value_name, f->value_name);
+        else
+            assert_null(options[i + 1].value_name);
         assert_string_equal(options[i + 1].help, f->help);
     }
     assert_null(fields[MEASUREMENT_COUNT + 1].name);
