@@ -171,11 +171,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     eligibility_request request = {
-        .scope = v[F_SCOPE], .procedure = v[F_PROCEDURE], .weight_lb = v[F_WEIGHT],
-        .height_in = v[F_HEIGHT], .hemoglobin = v[F_HEMOGLOBIN], .hematocrit = v[F_HEMATOCRIT],
-        .temperature = v[F_TEMPERATURE], .systolic = v[F_SYSTOLIC], .diastolic = v[F_DIASTOLIC],
-        .pulse = v[F_PULSE], .platelet_count = v[F_PLATELETS],
-        .parental_consent = v[F_CONSENT], .on = v[F_ON]};
+        .scope = v[F_SCOPE], .procedure = v[F_PROCEDURE], .on = v[F_ON],
+        .measurements = {[MEASUREMENT_WEIGHT_LB] = v[F_WEIGHT],
+                         [MEASUREMENT_HEIGHT_IN] = v[F_HEIGHT],
+                         [MEASUREMENT_HEMOGLOBIN] = v[F_HEMOGLOBIN],
+                         [MEASUREMENT_HEMATOCRIT] = v[F_HEMATOCRIT],
+                         [MEASUREMENT_TEMPERATURE] = v[F_TEMPERATURE],
+                         [MEASUREMENT_SYSTOLIC] = v[F_SYSTOLIC],
+                         [MEASUREMENT_DIASTOLIC] = v[F_DIASTOLIC],
+                         [MEASUREMENT_PULSE] = v[F_PULSE],
+                         [MEASUREMENT_PLATELET_COUNT] = v[F_PLATELETS],
+                         [MEASUREMENT_PARENTAL_CONSENT] = v[F_CONSENT]}};
     eligibility_input in;
     err e = {0};
     if (donor_eligibility_request_parse(&request, &in, &e)) {

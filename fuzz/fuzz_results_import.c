@@ -44,9 +44,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         collection_request c = {
             .donor = number, .center = "LA-01", .collected_at = "2020-01-02T10:00:00Z",
             .volume_ml = "500",
-            .eligibility = {.procedure = "whole_blood", .weight_lb = "160", .hemoglobin = "14.0",
-                            .hematocrit = "42", .temperature = "36.8", .systolic = "120",
-                            .diastolic = "80", .pulse = "70"}};
+            .eligibility = {.procedure = "whole_blood",
+                            .measurements = {[MEASUREMENT_WEIGHT_LB] = "160",
+                                             [MEASUREMENT_HEMOGLOBIN] = "14.0",
+                                             [MEASUREMENT_HEMATOCRIT] = "42",
+                                             [MEASUREMENT_TEMPERATURE] = "36.8",
+                                             [MEASUREMENT_SYSTOLIC] = "120",
+                                             [MEASUREMENT_DIASTOLIC] = "80",
+                                             [MEASUREMENT_PULSE] = "70"}}};
         json_t *collection = NULL;
         fuzz_db_require(collection_record(&ctx, &c, &collection, &e), "collection_record", &e);
         snprintf(dins[i], sizeof dins[i], "%s",

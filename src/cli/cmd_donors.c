@@ -228,16 +228,12 @@ static void print_check(const cli_invocation *invocation, json_t *check)
 void cli_measurements(const cli_invocation *invocation, eligibility_request *out)
 {
     out->procedure = cli_option_value(invocation, "procedure");
-    out->weight_lb = cli_option_value(invocation, "weight-lb");
-    out->height_in = cli_option_value(invocation, "height-in");
-    out->hemoglobin = cli_option_value(invocation, "hemoglobin");
-    out->hematocrit = cli_option_value(invocation, "hematocrit");
-    out->temperature = cli_option_value(invocation, "temperature");
-    out->systolic = cli_option_value(invocation, "systolic");
-    out->diastolic = cli_option_value(invocation, "diastolic");
-    out->pulse = cli_option_value(invocation, "pulse");
-    out->platelet_count = cli_option_value(invocation, "platelet-count");
-    out->parental_consent = cli_option_value(invocation, "parental-consent") ? "yes" : NULL;
+    for (int i = 0; i < MEASUREMENT_COUNT; i++) {
+        const measurement_field *f = &measurement_fields[i];
+        const char *value = cli_option_value(invocation, f->option);
+        /* A flag given means yes. */
+        out->measurements[i] = f->value_name ? value : value ? "yes" : NULL;
+    }
 }
 
 static int call_check(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)

@@ -37,6 +37,16 @@ const char *blood_unit_status_name(blood_unit_status status)
     return (unsigned)status < UNIT_STATUS_COUNT ? status_names[status] : "unknown";
 }
 
+static const char *const status_labels[UNIT_STATUS_COUNT] = {
+    "Quarantined", "Released", "Allocated", "Shipped",
+    "Returned",    "Discarded", "Expired", "Transfused (reported)",
+};
+
+const char *blood_unit_status_label(blood_unit_status status)
+{
+    return (unsigned)status < UNIT_STATUS_COUNT ? status_labels[status] : "Unknown";
+}
+
 int blood_unit_status_parse(const char *name)
 {
     for (int status = 0; name && status < UNIT_STATUS_COUNT; status++)

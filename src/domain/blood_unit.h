@@ -30,6 +30,9 @@ typedef enum {
 /* "quarantined", "released", "allocated", "shipped", "returned",
  * "discarded", "expired", "transfused_reported". */
 const char *blood_unit_status_name(blood_unit_status status);
+/* As people read it: "Quarantined", "Released", ..., "Transfused
+ * (reported)". */
+const char *blood_unit_status_label(blood_unit_status status);
 /* -1 when unknown. */
 int blood_unit_status_parse(const char *name);
 

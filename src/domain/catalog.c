@@ -13,6 +13,15 @@ static const char *const family_names[CATALOG_FAMILY_COUNT] = {
     "whole_blood", "red_cells", "platelets", "plasma", "cryoprecipitate", "granulocytes",
 };
 
+static const char *const family_labels[CATALOG_FAMILY_COUNT] = {
+    "Whole blood", "Red cells", "Platelets", "Plasma", "Cryoprecipitate", "Granulocytes",
+};
+
+const char *catalog_family_label(catalog_family family)
+{
+    return family >= 0 && family < CATALOG_FAMILY_COUNT ? family_labels[family] : "";
+}
+
 int catalog_family_parse(const char *name)
 {
     for (int i = 0; name && i < CATALOG_FAMILY_COUNT; i++)

@@ -49,6 +49,9 @@ typedef enum { CATALOG_SHELF_DAYS, CATALOG_SHELF_HOURS } catalog_shelf_unit;
 /* -1 when unknown. */
 int catalog_family_parse(const char *name);
 const char *catalog_family_name(catalog_family family);
+/* As people read it: "Whole blood", "Red cells", "Platelets", "Plasma",
+ * "Cryoprecipitate", "Granulocytes". */
+const char *catalog_family_label(catalog_family family);
 /* "days" or "hours"; -1 otherwise. */
 int catalog_shelf_unit_parse(const char *name);
 const char *catalog_shelf_unit_name(catalog_shelf_unit unit);

@@ -262,6 +262,20 @@ int donor_address_check(const char *address, const char *field, err *e)
     return address ? registry_text_check(address, DONOR_ADDRESS_MAX, field, e) : 0;
 }
 
+/* --- reactions -------------------------------------------------------------- */
+
+const donor_reaction donor_reactions[] = {
+    {"none", "None"}, {"mild", "Mild"}, {"moderate", "Moderate"}, {"severe", "Severe"}, {NULL, NULL},
+};
+
+int donor_reaction_known(const char *code)
+{
+    for (const donor_reaction *r = donor_reactions; code && r->code; r++)
+        if (strcmp(r->code, code) == 0)
+            return 1;
+    return 0;
+}
+
 /* --- deferral reasons ------------------------------------------------------ */
 
 const donor_deferral_reason donor_deferral_reasons[] = {

@@ -70,6 +70,16 @@ int donor_phone_check(const char *phone, const char *field, err *e);
 int donor_email_check(const char *email, const char *field, err *e);
 int donor_address_check(const char *address, const char *field, err *e);
 
+/* The donor's reaction to a donation, as a collection records it. */
+typedef struct {
+    const char *code;  /* "moderate" */
+    const char *label; /* "Moderate" */
+} donor_reaction;
+/* "none", "mild", "moderate", "severe"; ends with a NULL code. */
+extern const donor_reaction donor_reactions[];
+/* 1 when `code` is one of them. */
+int donor_reaction_known(const char *code);
+
 /* The reason codes of a deferral, in a fixed list. */
 typedef struct {
     const char *code;        /* "LOW_HEMOGLOBIN" */

@@ -22,6 +22,16 @@ const char *eligibility_procedure_name(donation_procedure procedure)
     return procedure >= 0 && procedure < PROCEDURE_COUNT ? procedure_names[procedure] : "";
 }
 
+static const char *const procedure_labels[PROCEDURE_COUNT] = {
+    "Whole blood", "Double red cells (apheresis)", "Platelets by apheresis",
+    "Plasma by apheresis",
+};
+
+const char *eligibility_procedure_label(donation_procedure procedure)
+{
+    return procedure >= 0 && procedure < PROCEDURE_COUNT ? procedure_labels[procedure] : "";
+}
+
 int eligibility_procedure_parse(const char *name)
 {
     for (int i = 0; name && i < PROCEDURE_COUNT; i++)

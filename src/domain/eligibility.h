@@ -36,6 +36,9 @@ typedef enum {
  * parse answers -1 when unknown. */
 const char *eligibility_procedure_name(donation_procedure procedure);
 int eligibility_procedure_parse(const char *name);
+/* As people read it: "Whole blood", "Double red cells (apheresis)",
+ * "Platelets by apheresis", "Plasma by apheresis". */
+const char *eligibility_procedure_label(donation_procedure procedure);
 
 typedef enum { DONOR_FEMALE, DONOR_MALE } donor_sex;
 

@@ -86,19 +86,17 @@ static void donors_edit(http_request *request, http_response *response)
 
 void http_body_measurements(http_request *request, eligibility_request *out)
 {
-    json_t *consent = json_object_get(request->json, "parental_consent");
     out->procedure = http_body_string(request, "procedure");
-    out->weight_lb = http_body_number_text(request, "weight_lb");
-    out->height_in = http_body_number_text(request, "height_in");
-    out->hemoglobin = http_body_number_text(request, "hemoglobin");
-    out->hematocrit = http_body_number_text(request, "hematocrit");
-    out->temperature = http_body_number_text(request, "temperature");
-    out->systolic = http_body_number_text(request, "systolic");
-    out->diastolic = http_body_number_text(request, "diastolic");
-    out->pulse = http_body_number_text(request, "pulse");
-    out->platelet_count = http_body_number_text(request, "platelet_count");
-    out->parental_consent =
-        json_is_boolean(consent) ? (json_is_true(consent) ? "yes" : "no") : NULL;
+    for (int i = 0; i < MEASUREMENT_COUNT; i++) {
+        const measurement_field *f = &measurement_fields[i];
+        if (f->kind == MEASUREMENT_YES_NO) {
+            json_t *flag = json_object_get(request->json, f->name);
+            out->measurements[i] =
+                json_is_boolean(flag) ? (json_is_true(flag) ? "yes" : "no") : NULL;
+        } else {
+            out->measurements[i] = http_body_number_text(request, f->name);
+        }
+    }
 }
 
 static const http_field donors_eligibility_body[] = {

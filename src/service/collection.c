@@ -8,6 +8,8 @@
 #include "base/date.h"
 #include "base/json_writer.h"
 #include "domain/catalog.h"
+#include "domain/donor.h"
+#include "domain/measurement.h"
 #include "domain/processing.h"
 #include "domain/registry.h"
 #include "service/audit.h"
@@ -24,17 +26,10 @@
     "c.hemoglobin_dl10, c.hematocrit, c.temperature_c10, c.systolic, c.diastolic, c.pulse, "    \
     "c.platelet_count_k, c.created_at, c.parental_consent"
 
-/* The measurements, in the order of their columns above (from weight_lb);
- * `tenths` ones are stored in tenths and answered as "13.5". */
-enum { MEASUREMENTS = 9 };
-static const struct {
-    const char *key;
-    int tenths;
-} measurement_keys[MEASUREMENTS] = {
-    {"weight_lb", 0}, {"height_in", 0}, {"hemoglobin", 1}, {"hematocrit", 0},
-    {"temperature", 1}, {"systolic", 0}, {"diastolic", 0}, {"pulse", 0}, {"platelet_count", 0}};
-enum { WEIGHT, HEIGHT, HEMOGLOBIN, HEMATOCRIT, TEMPERATURE, SYSTOLIC, DIASTOLIC, PULSE,
-       PLATELET_COUNT };
+/* The measurements are stored from column 11 on, in the order of the
+ * table of domain/measurement.h (MEASUREMENT_MEASURED_COUNT of them);
+ * tenths ones (hemoglobin_dl10, temperature_c10) are answered as "13.5". */
+enum { MEASUREMENTS = MEASUREMENT_MEASURED_COUNT, MEASUREMENT_FIRST_COLUMN = 11 };
 
 /* One collection's values, read from a row of COLLECTION_COLUMNS or taken
  * from what is being recorded: the one source of both its JSON forms. */
@@ -61,8 +56,9 @@ static void collection_values_read(db_stmt *stmt, collection_values *v)
     v->processed_at = db_column_is_null(stmt, 9) ? NULL : db_column_text(stmt, 9);
     v->reaction_note = db_column_text(stmt, 10);
     for (int i = 0; i < MEASUREMENTS; i++) {
-        v->measured[i] = !db_column_is_null(stmt, 11 + i);
-        v->value[i] = v->measured[i] ? db_column_int64(stmt, 11 + i) : 0;
+        int column = MEASUREMENT_FIRST_COLUMN + i;
+        v->measured[i] = !db_column_is_null(stmt, column);
+        v->value[i] = v->measured[i] ? db_column_int64(stmt, column) : 0;
     }
     v->created_at = db_column_text(stmt, 20);
     v->parental_consent = db_column_int64(stmt, 21) != 0;
@@ -100,15 +96,16 @@ static json_t *collection_item(db_stmt *stmt)
     return item;
 }
 
-static void measurement_write(json_writer *w, const collection_values *v, int i)
+static void measurement_write(json_writer *w, const collection_values *v, measurement_id i)
 {
+    const measurement_field *f = &measurement_fields[i];
     if (!v->measured[i]) {
-        json_write_null(w, measurement_keys[i].key);
-    } else if (!measurement_keys[i].tenths) {
-        json_write_integer(w, measurement_keys[i].key, v->value[i]);
+        json_write_null(w, f->name);
+    } else if (f->kind != MEASUREMENT_TENTHS) {
+        json_write_integer(w, f->name, v->value[i]);
     } else {
         char text[SERVICE_TENTHS_TEXT_MAX];
-        json_write_string(w, measurement_keys[i].key, service_tenths_format(v->value[i], text));
+        json_write_string(w, f->name, service_tenths_format(v->value[i], text));
     }
 }
 
@@ -126,28 +123,28 @@ static void collection_detail_write(const collection_values *v, int din_allocate
     json_write_string(&w, "collected_at", v->collected_at);
     json_write_string(&w, "created_at", v->created_at);
     json_write_string(&w, "device", v->device);
-    measurement_write(&w, v, DIASTOLIC);
+    measurement_write(&w, v, MEASUREMENT_DIASTOLIC);
     json_write_string(&w, "din", v->din);
     if (din_allocated >= 0)
         json_write_boolean(&w, "din_allocated", din_allocated);
     json_write_string(&w, "donor_number", v->donor_number);
     json_write_string(&w, "eye_readable", din_eye_readable(v->din, eye, sizeof eye));
-    measurement_write(&w, v, HEIGHT);
-    measurement_write(&w, v, HEMATOCRIT);
-    measurement_write(&w, v, HEMOGLOBIN);
+    measurement_write(&w, v, MEASUREMENT_HEIGHT_IN);
+    measurement_write(&w, v, MEASUREMENT_HEMATOCRIT);
+    measurement_write(&w, v, MEASUREMENT_HEMOGLOBIN);
     json_write_boolean(&w, "parental_consent", v->parental_consent);
-    measurement_write(&w, v, PLATELET_COUNT);
+    measurement_write(&w, v, MEASUREMENT_PLATELET_COUNT);
     json_write_string(&w, "procedure", v->procedure);
     json_write_boolean(&w, "processed", v->processed_at != NULL);
     json_write_string(&w, "processed_at", v->processed_at);
-    measurement_write(&w, v, PULSE);
+    measurement_write(&w, v, MEASUREMENT_PULSE);
     json_write_string(&w, "reaction", v->reaction);
     json_write_string(&w, "reaction_note", v->reaction_note);
     json_write_string(&w, "staff", v->staff);
-    measurement_write(&w, v, SYSTOLIC);
-    measurement_write(&w, v, TEMPERATURE);
+    measurement_write(&w, v, MEASUREMENT_SYSTOLIC);
+    measurement_write(&w, v, MEASUREMENT_TEMPERATURE);
     json_write_integer(&w, "volume_ml", v->volume_ml);
-    measurement_write(&w, v, WEIGHT);
+    measurement_write(&w, v, MEASUREMENT_WEIGHT_LB);
     json_write_object_end(&w);
 }
 
@@ -239,8 +236,6 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
 
 /* --- recording ------------------------------------------------------------- */
 
-static const char *const reactions[] = {"none", "mild", "moderate", "severe"};
-
 /* Free text of at most `max` characters, one line when `one_line`. */
 static int text_take(const char *text, size_t max, int one_line, const char *field, err *e)
 {
@@ -302,9 +297,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
     isbt_din scanned;
     const char *reaction = request->reaction && *request->reaction ? request->reaction : "none";
     const char *staff = request->staff ? request->staff : ctx->actor.username;
-    int reaction_known = 0;
-    for (size_t i = 0; i < sizeof reactions / sizeof reactions[0]; i++)
-        reaction_known |= strcmp(reaction, reactions[i]) == 0;
+    int reaction_known = donor_reaction_known(reaction);
 
     if (!request->donor || !*request->donor)
         return err_set(e, ERR_INVALID, "donor", "is required: the donor number");
@@ -368,12 +361,12 @@ int collection_record_write(service_context *ctx, const collection_request *requ
         .reaction = reaction, .staff = staff, .processed_at = NULL,
         .reaction_note = request->reaction_note ? request->reaction_note : "",
         .created_at = now_text, .parental_consent = m->parental_consent != 0,
-        .measured = {m->has_weight, m->has_height, m->has_hemoglobin, m->has_hematocrit,
-                     m->has_temperature, m->has_blood_pressure, m->has_blood_pressure,
-                     m->has_pulse, m->has_platelet_count},
-        .value = {m->weight_lb, m->height_in, m->hemoglobin, m->hematocrit, m->temperature,
-                  m->systolic, m->diastolic, m->pulse, m->platelet_count},
     };
+    for (int i = 0; i < MEASUREMENTS; i++) {
+        long value;
+        v.measured[i] = measurement_input_get(m, (measurement_id)i, &value);
+        v.value[i] = value;
+    }
     db_stmt *stmt;
     if (rc == 0 &&
         (rc = db_prepare(ctx->db,
@@ -396,7 +389,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
         db_bind_text_static(stmt, 10, v.staff);
         db_bind_text_static(stmt, 11, v.created_at);
         db_bind_int64(stmt, 12, v.parental_consent);
-        for (int i = 0; i < MEASUREMENTS; i++) /* in the order of measurement_keys */
+        for (int i = 0; i < MEASUREMENTS; i++) /* in the order of domain/measurement.h */
             bind_measurement(stmt, 13 + i, v.measured[i], v.value[i]);
         if ((rc = db_exec_stmt(stmt, e)) != 0 && e && e->code == ERR_CONFLICT)
             err_set(e, ERR_CONFLICT, "din", "DIN %s is already used by another collection",
@@ -643,7 +636,8 @@ int collection_process(service_context *ctx, const char *text,
         json_decref(after);
     }
     if (rc == 0)
-        result = json_pack("{s:s, s:o}", "din", din.din, "units", made);
+        result = din_eye_readable_add(json_pack("{s:s, s:o}", "din", din.din, "units", made),
+                                      "din", "eye_readable");
     else
         json_decref(made);
     if (service_finish(ctx, rc ? -1 : 0, e)) {

@@ -218,6 +218,8 @@ int din_allocate(service_context *ctx, const char *center, const char *count, co
                                last_din.din);
     rc = audit_append(ctx, "din", first_din.din, "allocate", NULL, record, NULL, e);
     if (rc == 0) {
+        din_eye_readable_add(record, "first_din", "first_eye_readable");
+        din_eye_readable_add(record, "last_din", "last_eye_readable");
         json_object_set_new(record, "allocated_at", json_string(now));
         json_object_set_new(record, "dins", dins);
         dins = NULL;
@@ -263,6 +265,17 @@ char *din_eye_readable(const char *din, char *out, size_t size)
     if (isbt_din_parse(din, &parsed, "din", NULL) == 0)
         isbt_din_eye_readable(&parsed, out, size);
     return out;
+}
+
+json_t *din_eye_readable_add(json_t *object, const char *din_key, const char *key)
+{
+    char eye[ISBT_EYE_READABLE_MAX];
+    const char *din = json_string_value(json_object_get(object, din_key));
+    if (object)
+        json_object_set_new(object, key,
+                            din && *din_eye_readable(din, eye, sizeof eye) ? json_string(eye)
+                                                                           : json_null());
+    return object;
 }
 
 int din_get(service_context *ctx, const char *text, json_t **out, err *e)

@@ -52,6 +52,12 @@ int din_text_parse(const char *text, isbt_din *out, err *e);
 /* The printed form of a stored DIN (13 characters): "W1234 26 000001 [K]".
  * Returns out (ISBT_EYE_READABLE_MAX bytes); "" when `din` is not one. */
 char *din_eye_readable(const char *din, char *out, size_t size);
+/* Set member `key` of `object` to the printed form of the DIN held in its
+ * member `din_key` ("din" -> "eye_readable", "trigger_din" ->
+ * "trigger_eye_readable"), null when that holds none: every answer that
+ * carries a DIN carries its printed form, so no client computes a check
+ * character. Returns object. */
+json_t *din_eye_readable_add(json_t *object, const char *din_key, const char *key);
 
 /* The functions below run inside the caller's transaction (a collection
  * takes its DIN in its own), and write no audit record of their own: the

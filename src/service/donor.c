@@ -18,32 +18,12 @@
 #include "domain/donor.h"
 #include "domain/registry.h"
 #include "service/audit.h"
+#include "service/din.h"
 #include "service/donor.h"
 
 enum { RECENT_COLLECTIONS = 20, ALLOCATE_ATTEMPTS = 100 };
 
 /* --- small parsers --------------------------------------------------------- */
-
-/* A value with at most one decimal ("13.4", "13") in tenths, within
- * min..max tenths. */
-static int tenths_take(const char *text, long min, long max, const char *unit, long *out,
-                       const char *field, err *e)
-{
-    long value = 0;
-    const char *p = text;
-    int digits = 0;
-    while (p && isdigit((unsigned char)*p) && digits < 6)
-        value = value * 10 + (*p++ - '0'), digits++;
-    value *= 10;
-    if (p && *p == '.' && isdigit((unsigned char)p[1]))
-        value += p[1] - '0', p += 2;
-    if (!text || !digits || *p || value < min || value > max)
-        return err_set(e, ERR_INVALID, field,
-                       "must be a number in %s with at most one decimal, from %ld.%ld to %ld.%ld",
-                       unit, min / 10, min % 10, max / 10, max % 10);
-    *out = value;
-    return 0;
-}
 
 /* A copy of a donor number, trimmed and in capitals, checked. */
 static int number_take(const char *text, char out[DONOR_NUMBER_LENGTH + 8], const char *field,
@@ -146,16 +126,10 @@ int donor_eligibility_request_parse(const eligibility_request *r, eligibility_in
     if (r->scope && strcmp(r->scope, "full") != 0) {
         if (strcmp(r->scope, "donor") != 0)
             return err_set(e, ERR_INVALID, "scope", "must be full or donor");
-        const struct {
-            const char *value, *field;
-        } measured[] = {{r->weight_lb, "weight_lb"},   {r->height_in, "height_in"},
-                        {r->hemoglobin, "hemoglobin"}, {r->hematocrit, "hematocrit"},
-                        {r->temperature, "temperature"}, {r->systolic, "systolic"},
-                        {r->diastolic, "diastolic"},   {r->pulse, "pulse"},
-                        {r->platelet_count, "platelet_count"}};
-        for (size_t i = 0; i < sizeof measured / sizeof measured[0]; i++)
-            if (measured[i].value)
-                return err_set(e, ERR_INVALID, measured[i].field,
+        /* The consent is about who the donor is: the age rule reads it. */
+        for (int i = 0; i < MEASUREMENT_MEASURED_COUNT; i++)
+            if (r->measurements[i])
+                return err_set(e, ERR_INVALID, measurement_fields[i].name,
                                "is not judged in the donor step (scope donor): leave it out, or "
                                "check with scope full");
         out->skip_measurements = 1;
@@ -163,38 +137,20 @@ int donor_eligibility_request_parse(const eligibility_request *r, eligibility_in
     out->today = date_today();
     if (r->on && date_parse(r->on, &out->today, "on", e))
         return -1;
-    if ((r->weight_lb &&
-         service_number_take(r->weight_lb, 1, 1000, &out->weight_lb, "weight_lb", e)) ||
-        (r->height_in &&
-         service_number_take(r->height_in, 12, 120, &out->height_in, "height_in", e)) ||
-        (r->hemoglobin &&
-         tenths_take(r->hemoglobin, 10, 300, "g/dL", &out->hemoglobin, "hemoglobin", e)) ||
-        (r->hematocrit &&
-         service_number_take(r->hematocrit, 1, 100, &out->hematocrit, "hematocrit", e)) ||
-        (r->temperature && tenths_take(r->temperature, 300, 450, "degrees Celsius",
-                                       &out->temperature, "temperature", e)) ||
-        (r->systolic &&
-         service_number_take(r->systolic, 20, 300, &out->systolic, "systolic", e)) ||
-        (r->diastolic &&
-         service_number_take(r->diastolic, 10, 250, &out->diastolic, "diastolic", e)) ||
-        (r->pulse && service_number_take(r->pulse, 10, 300, &out->pulse, "pulse", e)) ||
-        (r->platelet_count && service_number_take(r->platelet_count, 1, 3000,
-                                                  &out->platelet_count, "platelet_count", e)) ||
-        (r->parental_consent &&
-         catalog_flag_parse(r->parental_consent, &out->parental_consent, "parental_consent", e)))
-        return -1;
-    if (!r->systolic != !r->diastolic)
-        return err_set(e, ERR_INVALID, r->systolic ? "diastolic" : "systolic",
+    for (int i = 0; i < MEASUREMENT_COUNT; i++) {
+        long value;
+        if (!r->measurements[i])
+            continue;
+        if (measurement_parse((measurement_id)i, r->measurements[i], &value, e))
+            return -1;
+        measurement_input_set(out, (measurement_id)i, value);
+    }
+    const char *systolic = r->measurements[MEASUREMENT_SYSTOLIC];
+    const char *diastolic = r->measurements[MEASUREMENT_DIASTOLIC];
+    if (!systolic != !diastolic)
+        return err_set(e, ERR_INVALID, systolic ? "diastolic" : "systolic",
                        "is required with %s: blood pressure is both numbers",
-                       r->systolic ? "systolic" : "diastolic");
-    out->has_weight = r->weight_lb != NULL;
-    out->has_height = r->height_in != NULL;
-    out->has_hemoglobin = r->hemoglobin != NULL;
-    out->has_hematocrit = r->hematocrit != NULL;
-    out->has_temperature = r->temperature != NULL;
-    out->has_blood_pressure = r->systolic != NULL;
-    out->has_pulse = r->pulse != NULL;
-    out->has_platelet_count = r->platelet_count != NULL;
+                       systolic ? "systolic" : "diastolic");
     return 0;
 }
 
@@ -515,7 +471,7 @@ static json_t *deferral_json(db_stmt *stmt)
     int in_force = db_column_is_null(stmt, 11) && strcmp(db_column_text(stmt, 5), today) <= 0 &&
                    (!until || strcmp(until, today) > 0);
     json_object_set_new(deferral, "in_force", json_boolean(in_force));
-    return deferral;
+    return din_eye_readable_add(deferral, "din", "eye_readable");
 }
 
 static int deferral_fetch(db_conn *db, int64_t id, json_t **out, err *e)
@@ -998,17 +954,21 @@ static int rows_append(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t *items
 
 static json_t *blood_group_json(db_stmt *stmt)
 {
-    return json_pack("{s:s, s:o, s:o, s:s}", "din", db_column_text(stmt, 0), "abo",
-                     service_json_text(db_column_text(stmt, 1)), "rhd",
-                     service_json_text(db_column_text(stmt, 2)), "tested_on",
-                     db_column_text(stmt, 3));
+    return din_eye_readable_add(
+        json_pack("{s:s, s:o, s:o, s:s}", "din", db_column_text(stmt, 0), "abo",
+                  service_json_text(db_column_text(stmt, 1)), "rhd",
+                  service_json_text(db_column_text(stmt, 2)), "tested_on",
+                  db_column_text(stmt, 3)),
+        "din", "eye_readable");
 }
 
 static json_t *collection_json(db_stmt *stmt)
 {
-    return json_pack("{s:s, s:s, s:s, s:s}", "din", db_column_text(stmt, 0), "procedure",
-                     db_column_text(stmt, 1), "collected_at", db_column_text(stmt, 2), "center",
-                     db_column_text(stmt, 3));
+    return din_eye_readable_add(json_pack("{s:s, s:s, s:s, s:s}", "din", db_column_text(stmt, 0),
+                                          "procedure", db_column_text(stmt, 1), "collected_at",
+                                          db_column_text(stmt, 2), "center",
+                                          db_column_text(stmt, 3)),
+                                "din", "eye_readable");
 }
 
 /* Add the history of donor `id` to `donor`. */

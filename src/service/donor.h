@@ -13,23 +13,22 @@
 #define BLOODOPS_SERVICE_DONOR_H
 
 #include "domain/eligibility.h"
+#include "domain/measurement.h"
 #include "service/service.h"
 
 /* A planned procedure and today's measurements, as text received from the
- * API or the command line (NULL when not measured): weight_lb, height_in,
- * pulse, systolic, diastolic, hematocrit and platelet_count are whole
- * numbers; hemoglobin ("13.4", g/dL) and temperature ("36.8", degrees C)
- * take one decimal. `on` is the day, YYYY-MM-DD (NULL for today);
- * parental_consent "yes"/"no"/NULL. `scope` is "full" (NULL: every
- * rule) or "donor": the donor step of a collection, judging only the rules
- * about who the donor is and what they gave (deferrals, age, intervals,
- * platelet counts), with no measurement given. */
+ * API or the command line: `measurements[id]` is the text of field `id` of
+ * domain/measurement.h (NULL when not measured), read with its rules there
+ * (whole numbers; hemoglobin "13.4" and temperature "36.8" with one
+ * decimal; the parental consent "yes"/"no"). `on` is the day, YYYY-MM-DD
+ * (NULL for today). `scope` is "full" (NULL: every rule) or "donor": the
+ * donor step of a collection, judging only the rules about who the donor
+ * is and what they gave (deferrals, age, intervals, platelet counts), with
+ * no measurement given. */
 typedef struct {
     const char *scope;
     const char *procedure;
-    const char *weight_lb, *height_in, *hemoglobin, *hematocrit, *temperature, *systolic,
-        *diastolic, *pulse, *platelet_count;
-    const char *parental_consent;
+    const char *measurements[MEASUREMENT_COUNT];
     const char *on;
 } eligibility_request;
 

@@ -296,7 +296,7 @@ static json_t *case_list_item(db_stmt *stmt)
         service_json_text(strcmp(db_column_text(stmt, 1), "open") == 0 ? next_due : NULL),
         "overdue", overdue && strcmp(db_column_text(stmt, 1), "open") == 0);
     json_decref(deadlines);
-    return item;
+    return din_eye_readable_add(item, "trigger_din", "trigger_eye_readable");
 }
 
 int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **out, err *e)
@@ -327,7 +327,7 @@ static json_t *case_json(db_stmt *stmt)
     const char *next_due;
     int overdue;
     json_t *deadlines = deadlines_json(stmt, date_today(), &next_due, &overdue);
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
+    json_t *c = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
                      "s:o}",
                      "id", (json_int_t)db_column_int64(stmt, 0), "status",
                      db_column_text(stmt, 1), "donor_number", db_column_text(stmt, 2), "marker",
@@ -338,16 +338,18 @@ static json_t *case_json(db_stmt *stmt)
                      deadlines, "followup_result", text_or_null(stmt, 16), "closed_at",
                      text_or_null(stmt, 17), "closed_by", text_or_null(stmt, 18),
                      "close_reason", text_or_null(stmt, 19));
+    return din_eye_readable_add(c, "trigger_din", "trigger_eye_readable");
 }
 
 static json_t *traced_unit_json(db_stmt *stmt)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "unit_id",
+    json_t *unit = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "unit_id",
                      (json_int_t)db_column_int64(stmt, 0), "din", db_column_text(stmt, 1),
                      "product_code", db_column_text(stmt, 2), "division",
                      db_column_text(stmt, 3), "status_at_trace", db_column_text(stmt, 4),
                      "status", db_column_text(stmt, 5), "action", db_column_text(stmt, 6),
                      "hospital", text_or_null(stmt, 7));
+    return din_eye_readable_add(unit, "din", "eye_readable");
 }
 
 /* One case with its units, on the caller's connection. */

@@ -441,6 +441,30 @@ static void add_unique(json_t *array, json_t *value)
     json_array_append_new(array, value);
 }
 
+/* The printed form of every DIN an import's summary names, added to the
+ * answer (the audit record keeps the summary as imported): each
+ * discrepancy gets its "eye_readable", and "eye_readable" maps each DIN of
+ * "held" and "discarded" to its own. */
+static json_t *summary_eye_readable(json_t *summary)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(summary, "discrepancies"), i, item)
+        din_eye_readable_add(item, "din", "eye_readable");
+    json_t *printed = json_object();
+    static const char *const lists[] = {"held", "discarded"};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
+        json_array_foreach(json_object_get(summary, lists[l]), i, item)
+        {
+            char eye[ISBT_EYE_READABLE_MAX];
+            const char *din = json_string_value(item);
+            if (din && *din_eye_readable(din, eye, sizeof eye))
+                json_object_set_new(printed, din, json_string(eye));
+        }
+    json_object_set_new(summary, "eye_readable", printed);
+    return summary;
+}
+
 /* The donor of a donation. */
 typedef struct {
     int64_t id;
@@ -793,7 +817,7 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
         rc = import_write(ctx, &s, summary, e);
     }
     if (service_finish(ctx, rc ? -1 : 0, e) == 0 && rc == 0)
-        *out = summary;
+        *out = summary_eye_readable(summary);
     else
         json_decref(summary);
     free(s.rows);
@@ -817,7 +841,7 @@ static json_t *text_or_null(db_stmt *stmt, int column)
 /* A row of QUEUE_COLUMNS, with what the decision needs besides. */
 static json_t *queue_item(db_stmt *stmt)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
+    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
                      "unit_id", (json_int_t)db_column_int64(stmt, 0), "din",
                      db_column_text(stmt, 1), "product_code", db_column_text(stmt, 2),
                      "division", db_column_text(stmt, 3), "family", db_column_text(stmt, 4),
@@ -825,6 +849,7 @@ static json_t *queue_item(db_stmt *stmt)
                      text_or_null(stmt, 7), "expires_at", db_column_text(stmt, 8), "status",
                      db_column_text(stmt, 9), "hold", text_or_null(stmt, 10), "donor_abo",
                      text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12));
+    return din_eye_readable_add(item, "din", "eye_readable");
 }
 
 /* Decide on the unit of `item` (a queue_item): its results, the panel,
@@ -1080,7 +1105,7 @@ int testing_release(service_context *ctx, const testing_release_request *request
                                   "product_code", json_object_get(unit, "product_code"),
                                   "division", json_object_get(unit, "division"), "status",
                                   "released", "released_at", now);
-        json_array_set_new(released, i, shown);
+        json_array_set_new(released, i, din_eye_readable_add(shown, "din", "eye_readable"));
     }
     char id_text[24];
     snprintf(id_text, sizeof id_text, "%lld", (long long)signature_id);

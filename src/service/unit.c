@@ -433,11 +433,14 @@ int unit_expiry_sweep(service_context *ctx, const char *as_of, json_t **out, err
         db_step_result step;
         while ((step = db_step(stmt, e)) == DB_ROW)
             json_array_append_new(
-                units, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
-                                 (json_int_t)db_column_int64(stmt, 0), "din",
-                                 db_column_text(stmt, 1), "product_code", db_column_text(stmt, 2),
-                                 "division", db_column_text(stmt, 3), "from_status",
-                                 db_column_text(stmt, 4), "expires_at", db_column_text(stmt, 5)));
+                units, din_eye_readable_add(
+                           json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+                                     (json_int_t)db_column_int64(stmt, 0), "din",
+                                     db_column_text(stmt, 1), "product_code",
+                                     db_column_text(stmt, 2), "division", db_column_text(stmt, 3),
+                                     "from_status", db_column_text(stmt, 4), "expires_at",
+                                     db_column_text(stmt, 5)),
+                           "din", "eye_readable"));
         db_reset(stmt);
         rc = step == DB_FAILED ? -1 : 0;
     }

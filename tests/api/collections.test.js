@@ -24,6 +24,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { startServer, assertError, ADMIN_PASSWORD, REPO } = require('./lib/server');
+const { eyeReadable } = require('./lib/chain');
 
 const DEMO = path.join(REPO, 'data/catalog-demo.csv');
 const YEAR = String(new Date().getUTCFullYear() % 100).padStart(2, '0');
@@ -588,6 +589,7 @@ test('inventory counts units by center, family, group, status and days to expiry
     division: '00',
     from_status: 'quarantined',
     expires_at: `${day(-1)}T23:59:00Z`,
+    eye_readable: eyeReadable(srv, swept.din),
   });
   assert.equal(sweep.json.expired, sweep.json.units.length);
   const unit = await api('GET', `/api/v1/units/${outdated.id}`, staff);

@@ -359,7 +359,7 @@ test('an ABO discrepancy holds the units, is reported and blocks release; a posi
   const r = await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(second.din, chain.day(0), { abo: 'A', rhd: 'POS' })));
   const why = 'ABO/RhD discrepancy: donor history O POS, donation A POS';
   assert.deepEqual(r.discrepancies, [
-    { din: second.din, donor_number: first.donor, donor_group: 'O POS', donation_group: 'A POS', hold: why },
+    { din: second.din, eye_readable: chain.eyeReadable(srv, second.din), donor_number: first.donor, donor_group: 'O POS', donation_group: 'A POS', hold: why },
   ]);
   const shown = await chain.donation(srv, admin, second.din);
   assert.ok(shown.units.every((u) => u.hold === why && u.abo === 'A'), JSON.stringify(shown.units));

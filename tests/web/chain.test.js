@@ -501,6 +501,8 @@ describe('the blood-products chain, collection to release', () => {
     const done = page.locator('section.panel-success');
     await done.getByRole('heading', { name: 'Results imported' }).waitFor();
     assert.equal(await done.locator('.summary-discarded .summary-count').textContent(), '1');
+    // The DIN as the server prints it (the browser computes no check character).
+    assert.equal(await done.locator('.summary-discarded li').textContent(), now.json.eye_readable);
     assert.equal(await done.locator('.summary-deferred .summary-count').textContent(), '1');
     assert.ok(await done.locator('.summary-deferred').getByRole('link', { name: `Donor ${number}` }).isVisible());
     assert.equal(await done.locator('.summary-lookback_cases .summary-count').textContent(), '1');
@@ -524,6 +526,7 @@ describe('the blood-products chain, collection to release', () => {
     assert.equal(await traced.count(), record.units.length);
     assert.ok(record.units.length >= 2, 'the earlier donation is traced');
     assert.match(await traced.first().textContent(), /Quarantined \(held in inventory\)/);
+    assert.equal(await traced.first().locator('th, td').first().textContent(), record.units[0].eye_readable);
     const report = page.getByRole('link', { name: /Open the printable report/ });
     assert.equal(await report.getAttribute('href'), `/api/v1/lookback-cases/${caseId}/report?format=html`);
     assert.equal(await report.getAttribute('target'), '_blank');
@@ -544,5 +547,40 @@ describe('the blood-products chain, collection to release', () => {
     assert.equal(await page.locator('.list-table tbody tr').count(), 1);
     assert.match(await page.locator('.list-table tbody tr').textContent(), /HIV/);
     app.assertClean(page);
+  });
+
+  test('the reference data is asked of the server once per session, not on every page', async () => {
+    const asked = [];
+    const count = (request) => {
+      if (new URL(request.url()).pathname === '/api/v1/reference') asked.push(request.url());
+    };
+    page.on('request', count);
+    try {
+      const visit = async (link, heading) => {
+        await page.locator('#site-nav').getByRole('link', { name: link }).click();
+        await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      };
+      // Loaded already: moving between the chain's pages asks nothing more.
+      await visit('Collections', 'Collections');
+      await visit('Inventory', 'Inventory');
+      await visit('Release', 'Release queue');
+      await visit('New collection', 'Record a collection');
+      assert.deepEqual(asked, []);
+      // A new page load asks once, then never again.
+      await page.reload();
+      await page.getByRole('heading', { name: 'Record a collection' }).waitFor();
+      await visit('Donors', 'Donors');
+      await visit('Collections', 'Collections');
+      assert.equal(asked.length, 1, asked.join(' '));
+      // The procedures and reactions of the form are the server's.
+      await visit('New collection', 'Record a collection');
+      const procedures = await page.getByLabel('Procedure').locator('option').allTextContents();
+      const reference = (await api('GET', '/api/v1/reference')).json;
+      assert.deepEqual(procedures, reference.procedures.map((p) => p.label));
+      assert.equal(asked.length, 1, asked.join(' '));
+      app.assertClean(page);
+    } finally {
+      page.off('request', count);
+    }
   });
 });

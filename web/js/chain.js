@@ -1,59 +1,92 @@
 // chain.js - what the pages of the blood-products chain share (donors,
-// collections, units, results, release, inventory, lookback): the names of
-// procedures, families and unit statuses as people read them, the
-// measurement fields of the eligibility check and of a collection, the DIN
-// field that takes a keyboard-wedge scanner's input, the eligibility
+// collections, units, results, release, inventory, lookback): the
+// reference data the server gives (GET /api/v1/reference, loaded once per
+// session: procedures and what each yields, product families, unit
+// statuses, donor reactions, the measurements with their labels, units and
+// ranges) and the names, choices and measurement fields made from it; the
+// DIN field that takes a keyboard-wedge scanner's input, the eligibility
 // answer drawn as a list of every failed rule, the choices read from the
-// API (centers, products, deferral reasons) and a units table.
+// API (centers, products, deferral reasons) and a units table. No rule is
+// kept here: what the server decides, the server sends.
 
 import * as api from './api.js';
 import { h, table, uid } from './dom.js';
 import { field } from './forms.js';
 import * as format from './format.js';
+import * as session from './session.js';
+
+/* --- reference data ------------------------------------------------------ */
+
+let loaded = null; // {user, promise}: the session it was asked for
+let data = null; // the reference data of the last answer, as built below
+
+/* The reference data as the pages use it: [{value, label}] choices for
+ * procedures, families, unit statuses (with inInventory) and reactions;
+ * the measurements as the server describes them; for each procedure the
+ * families its collection can be made into (familiesByProcedure, in
+ * family order) and those split into several units ({min, max}, splits). */
+function build(answer) {
+  const choices = (items) => items.map((item) => ({ value: item.code, label: item.label }));
+  return {
+    procedures: choices(answer.procedures),
+    families: choices(answer.families),
+    unitStatuses: answer.unit_statuses.map((s) => ({ value: s.code, label: s.label, inInventory: s.in_inventory })),
+    reactions: choices(answer.reactions),
+    measurements: answer.measurements,
+    familiesByProcedure: Object.fromEntries(answer.procedures.map((p) => [p.code, p.yields.map((y) => y.family)])),
+    splits: Object.fromEntries(answer.procedures.map((p) => [p.code,
+      Object.fromEntries(p.yields.filter((y) => y.max > 1).map((y) => [y.family, { min: y.min, max: y.max }]))])),
+  };
+}
+
+/*
+ * reference() -> a promise of the reference data, asked of the server once
+ * per session (a new login asks again; a failed request is asked again by
+ * the next page). The pages of the chain await it before they draw: the
+ * functions below that read it need it loaded.
+ */
+export function reference() {
+  const user = session.current();
+  if (loaded && loaded.user === user) return loaded.promise;
+  const entry = { user };
+  entry.promise = api.get('/api/v1/reference').then((answer) => {
+    const built = build(answer);
+    if (loaded === entry) data = built;
+    return built;
+  }, (error) => {
+    if (loaded === entry) loaded = null;
+    throw error;
+  });
+  loaded = entry;
+  return entry.promise;
+}
+
+function loadedData() {
+  if (!data) throw new Error('The reference data is not loaded yet: reload the page.');
+  return data;
+}
 
 /* The label of `value` among [{value, label}] choices; the value itself
- * when it is not one of them. */
+ * when it is not one of them (or nothing is loaded yet). */
 function labelOf(choices, value) {
-  const found = choices.find((c) => c.value === value);
+  const found = (choices || []).find((c) => c.value === value);
   return found ? found.label : String(value || '—');
 }
 
-export const PROCEDURES = [
-  { value: 'whole_blood', label: 'Whole blood' },
-  { value: 'double_red_cells', label: 'Double red cells (apheresis)' },
-  { value: 'plateletpheresis', label: 'Platelets by apheresis' },
-  { value: 'plasmapheresis', label: 'Plasma by apheresis' },
-];
+export const procedures = () => loadedData().procedures;
+export const families = () => loadedData().families;
+export const unitStatuses = () => loadedData().unitStatuses;
+export const reactions = () => loadedData().reactions;
 
-export const procedureLabel = (value) => labelOf(PROCEDURES, value);
+export const procedureLabel = (value) => labelOf(data && data.procedures, value);
+export const familyLabel = (value) => labelOf(data && data.families, value);
+export const statusLabel = (value) => labelOf(data && data.unitStatuses, value);
 
-export const FAMILIES = [
-  { value: 'whole_blood', label: 'Whole blood' },
-  { value: 'red_cells', label: 'Red cells' },
-  { value: 'platelets', label: 'Platelets' },
-  { value: 'plasma', label: 'Plasma' },
-  { value: 'cryoprecipitate', label: 'Cryoprecipitate' },
-  { value: 'granulocytes', label: 'Granulocytes' },
-];
-
-export const familyLabel = (value) => labelOf(FAMILIES, value);
-
-/* The product families a procedure's collection can be made into (the
- * server checks again: these only narrow the choice). */
-export const FAMILIES_BY_PROCEDURE = {
-  whole_blood: ['red_cells', 'plasma', 'platelets', 'cryoprecipitate'],
-  double_red_cells: ['red_cells'],
-  plateletpheresis: ['platelets', 'plasma'],
-  plasmapheresis: ['plasma'],
-};
-
-/* How many units of one family a procedure's collection may be split
- * into (divisions A0, B0, C0); a family missing here makes one unit. */
-export const SPLITS = {
-  double_red_cells: { red_cells: { min: 2, max: 2 } },
-  plateletpheresis: { platelets: { min: 1, max: 3 } },
-  plasmapheresis: { plasma: { min: 1, max: 2 } },
-};
+/* The product families a procedure's collection can be made into, and
+ * those a collection splits into several units ({family: {min, max}},
+ * divisions A0, B0, C0): the server's processing limits. */
+export const familiesOf = (procedure) => loadedData().familiesByProcedure[procedure] || [];
+export const splitsOf = (procedure) => loadedData().splits[procedure] || {};
 
 /* A timestamp the server keeps in UTC ("2026-11-21T10:15:00Z"), as
  * "2026-11-21 10:15 UTC". */
@@ -69,31 +102,11 @@ export function toUtc(local) {
   return Number.isNaN(date.getTime()) ? local : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export const UNIT_STATUSES = [
-  { value: 'quarantined', label: 'Quarantined' },
-  { value: 'released', label: 'Released' },
-  { value: 'allocated', label: 'Allocated' },
-  { value: 'shipped', label: 'Shipped' },
-  { value: 'returned', label: 'Returned' },
-  { value: 'discarded', label: 'Discarded' },
-  { value: 'expired', label: 'Expired' },
-  { value: 'transfused_reported', label: 'Transfused (reported)' },
-];
-
-export const statusLabel = (value) => labelOf(UNIT_STATUSES, value);
-
 /* A unit's status as a badge: the word carries the meaning, the colour
  * only repeats it. */
 export function statusBadge(status) {
   return h('span', { class: `badge badge-unit-${String(status || 'unknown').replace(/[^a-z_]/g, '')}` }, statusLabel(status));
 }
-
-export const REACTIONS = [
-  { value: 'none', label: 'None' },
-  { value: 'mild', label: 'Mild' },
-  { value: 'moderate', label: 'Moderate' },
-  { value: 'severe', label: 'Severe' },
-];
 
 /* ABO and RhD as one text: "O Pos", "AB Neg", "not typed". */
 export function group(abo, rhd) {
@@ -102,22 +115,11 @@ export function group(abo, rhd) {
   return `${abo || '?'} ${rh}`.trim();
 }
 
-/* The ISBT 128 check character of a DIN's 13 characters: ISO/IEC 7064
- * MOD 37-2 (docs/isbt.md). */
-const MOD37 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*';
-export function checkCharacter(din) {
-  let p = 0;
-  for (const c of din) p = ((p + MOD37.indexOf(c)) * 2) % 37;
-  return MOD37[(38 - p) % 37];
-}
-
-/* A DIN as printed on a label, "W0001 26 000123 [K]": the API's form when
- * it gave one, else made from the 13 characters. */
+/* A DIN as printed on a label, "W0001 26 000123 [K]": the form every API
+ * answer gives beside the DIN (the check character is the server's to
+ * compute); the DIN itself when a record has no printed form. */
 export function dinText(record) {
-  if (record.eye_readable) return record.eye_readable;
-  const din = record.din || '';
-  if (/^[A-Z0-9]{13}$/.test(din)) return `${din.slice(0, 5)} ${din.slice(5, 7)} ${din.slice(7)} [${checkCharacter(din)}]`;
-  return din || '—';
+  return record.eye_readable || record.din || '—';
 }
 
 /* "2026-12-01T23:59" (a facility's wall-clock time) -> "2026-12-01 23:59". */
@@ -135,45 +137,57 @@ export function day(iso) {
 
 /* --- measurements ------------------------------------------------------- */
 
-/* The measurements of the eligibility check and of a collection, in the
- * API's names and units. */
-export function measurementFields(values = {}) {
-  const number = (name, label, hint, extra = {}) => field({
-    name, label, hint, value: values[name] ?? '', inputmode: 'numeric', autocomplete: 'off', size: '6', ...extra,
-  });
-  return [
-    number('weight_lb', 'Weight (lb)', 'Whole pounds.'),
-    number('height_in', 'Height (in)', 'Whole inches (5 ft 5 in = 65).'),
-    number('hemoglobin', 'Hemoglobin (g/dL)', 'One decimal, e.g. 13.4.', { inputmode: 'decimal' }),
-    number('hematocrit', 'Hematocrit (%)', 'Whole percent; instead of or with hemoglobin.'),
-    number('temperature', 'Temperature (°C)', 'One decimal, e.g. 36.8.', { inputmode: 'decimal' }),
-    number('systolic', 'Systolic pressure (mmHg)'),
-    number('diastolic', 'Diastolic pressure (mmHg)'),
-    number('pulse', 'Pulse (beats per minute)'),
-    number('platelet_count', 'Platelet count (thousands per µL)', 'For platelets by apheresis: 150 = 150,000/µL.'),
-    field({
-      name: 'parental_consent',
-      label: 'Parental consent',
-      value: values.parental_consent ?? '',
-      hint: 'For a 16-year-old donor.',
-      options: [{ value: '', label: 'Not needed' }, { value: 'yes', label: 'Yes, given' }, { value: 'no', label: 'No' }],
-    }),
-  ];
+/* A measurement's label with its unit: "Hemoglobin (g/dL)". */
+export function measurementLabel(m) {
+  return m.unit ? `${m.label} (${m.unit})` : m.label;
 }
 
-export const MEASUREMENT_NAMES = ['weight_lb', 'height_in', 'hemoglobin', 'hematocrit', 'temperature', 'systolic',
-  'diastolic', 'pulse', 'platelet_count', 'parental_consent'];
+/* The measurements of the eligibility check and of a collection, as the
+ * reference data describes them: their API names, labels, units and help;
+ * a yes/no one (the parental consent) as a choice. */
+export function measurementFields(values = {}) {
+  return loadedData().measurements.map((m) => {
+    if (m.kind === 'yes_no') {
+      return field({
+        name: m.name,
+        label: measurementLabel(m),
+        value: values[m.name] ?? '',
+        hint: m.help,
+        options: [{ value: '', label: 'Not needed' }, { value: 'yes', label: 'Yes, given' }, { value: 'no', label: 'No' }],
+      });
+    }
+    return field({
+      name: m.name,
+      label: measurementLabel(m),
+      hint: m.help,
+      value: values[m.name] ?? '',
+      inputmode: m.decimals ? 'decimal' : 'numeric',
+      autocomplete: 'off',
+      size: '6',
+    });
+  });
+}
 
-/* The measurements filled in, trimmed, for a request body (parental
- * consent as a boolean). */
+/* The measurements filled in, trimmed, for a request body (a yes/no one
+ * as a boolean). */
 export function measurements(values) {
   const body = {};
-  for (const name of MEASUREMENT_NAMES) {
-    const value = typeof values[name] === 'string' ? values[name].trim() : values[name];
+  for (const m of loadedData().measurements) {
+    const value = typeof values[m.name] === 'string' ? values[m.name].trim() : values[m.name];
     if (value === '' || value === undefined || value === null) continue;
-    body[name] = name === 'parental_consent' ? value === 'yes' : value;
+    body[m.name] = m.kind === 'yes_no' ? value === 'yes' : value;
   }
   return body;
+}
+
+/* The measurements of a record (a collection), as [label, "13.5 g/dL"]
+ * pairs for registry.details(): null for one not measured. */
+export function measuredValues(record) {
+  return loadedData().measurements.filter((m) => m.kind !== 'yes_no').map((m) => {
+    const value = record[m.name];
+    const shown = value === null || value === undefined || value === '' ? null : `${value}${m.unit === '%' ? '' : ' '}${m.unit}`;
+    return [m.label, shown];
+  });
 }
 
 /* The measurements in a group of their own, laid out in columns. */

@@ -72,7 +72,7 @@ export function donorStep({ number = '', onConfirmed, onCleared }) {
     name: 'donor', label: 'Donor number', required: true, value: number, autocomplete: 'off', spellcheck: 'false',
     hint: 'Scan or type the donor number (D and seven digits), then Enter.',
   });
-  const procedure = field({ name: 'procedure', label: 'Procedure', required: true, options: chain.PROCEDURES });
+  const procedure = field({ name: 'procedure', label: 'Procedure', required: true, options: chain.procedures() });
   let shown = null; // the donor number whose card is shown
   let asked = 0; // answers to an older question are dropped
 

@@ -12,6 +12,7 @@
  *   const units = await chain.processDonation(srv, admin, c.din, ['E0300', 'E0500']);
  *   const csv = chain.resultsCsv(chain.panelRows(c.din, chain.day(0)));
  *   const r = await chain.importResults(srv, lab, csv);
+ *   chain.eyeReadable(srv, c.din);                       // "W1234 26 000001 [N]", as `isbt check` prints it
  *
  * Every helper asserts its request succeeded, so a test reads as the steps
  * a user takes. Days are UTC dates counted from today (chain.day(-180)).
@@ -142,6 +143,18 @@ function resultsCsv(rows, header = 'din,test,result,date') {
   return [header, ...rows.map((row) => row.join(',')), ''].join('\n');
 }
 
+/* The printed form of a DIN as `bloodops isbt check` gives it (what every
+ * answer's `eye_readable` must equal); remembered per DIN. */
+const printed = new Map();
+function eyeReadable(srv, din) {
+  if (!printed.has(din)) {
+    const r = srv.cli('isbt', 'check', din, '--format', 'json');
+    assert.equal(r.status, 0, `isbt check ${din}: ${r.stderr}`);
+    printed.set(din, JSON.parse(r.stdout).eye_readable);
+  }
+  return printed.get(din);
+}
+
 /* Import a results file through the API: the answer (asserts 201). */
 function importResults(srv, session, content, fileName = 'results.csv') {
   return ok(srv, session, 'POST', '/api/v1/test-results/import', { file_name: fileName, content });
@@ -156,6 +169,7 @@ module.exports = {
   day,
   donate,
   donation,
+  eyeReadable,
   importDemoCatalog,
   importResults,
   panelRows,

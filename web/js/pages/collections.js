@@ -42,7 +42,7 @@ function processedText(c) {
 /* --- the list ------------------------------------------------------------- */
 
 export async function render(context) {
-  const centers = await chain.centerOptions('Every center', { all: true });
+  const [centers] = await Promise.all([chain.centerOptions('Every center', { all: true }), chain.reference()]);
   if (!context.active()) return;
   const params = {
     center: context.query.get('center') || '',
@@ -145,7 +145,9 @@ function recorded(collection) {
  * the form shown: the place, the bag, the measurements and how it went.
  */
 export async function renderNew(context) {
-  const centers = await chain.centerOptions('Choose a center');
+  // The procedures, measurements and reactions come from the server
+  // (GET /api/v1/reference), with the centers.
+  const [centers] = await Promise.all([chain.centerOptions('Choose a center'), chain.reference()]);
   if (!context.active()) return;
   const slot = h('div');
   const eligibility = h('div', { class: 'eligibility-answer', 'aria-live': 'polite' });
@@ -161,7 +163,7 @@ export async function renderNew(context) {
   const device = field({ name: 'device', label: 'Device', autocomplete: 'off', hint: 'The collection device or its serial number.', maxlength: '100' });
   const volume = field({ name: 'volume_ml', label: 'Volume (mL)', required: true, inputmode: 'numeric', autocomplete: 'off', size: '6' });
   const measured = chain.measurementFields();
-  const reaction = field({ name: 'reaction', label: 'Donor reaction', options: chain.REACTIONS, value: 'none' });
+  const reaction = field({ name: 'reaction', label: 'Donor reaction', options: chain.reactions(), value: 'none' });
   const note = field({ name: 'reaction_note', label: 'Note', rows: '2', maxlength: '1000' });
   const check = h('button', { type: 'button', class: 'button-secondary' }, 'Check eligibility');
   let sentBody = null;
@@ -267,14 +269,16 @@ export async function renderNew(context) {
 
 /*
  * The components editor: one row per component (product, volume), a
- * product chosen among the families the procedure allows, apheresis
- * platelets split into 2 or 3 units. Server errors naming
- * "components[N].product" are shown beside that row.
+ * product chosen among the families the procedure yields, a family the
+ * procedure makes several units of (apheresis platelets: 1 to 3) split
+ * into that many, both as the server's processing limits say (the
+ * reference data). Server errors naming "components[N].product" are shown
+ * beside that row.
  */
 function processForm(context, collection, productList) {
-  const allowed = chain.FAMILIES_BY_PROCEDURE[collection.procedure] || chain.FAMILIES.map((f) => f.value);
+  const allowed = chain.familiesOf(collection.procedure);
   const choices = productList.filter((p) => allowed.includes(p.family));
-  const splits = chain.SPLITS[collection.procedure] || {};
+  const splits = chain.splitsOf(collection.procedure);
   const rowsHolder = h('div', { class: 'component-rows' });
   const alert = h('div', { class: 'form-alert', role: 'alert' });
   const rows = [];
@@ -290,7 +294,7 @@ function processForm(context, collection, productList) {
     const splitId = uid('component-split');
     const product = h('select', { id: productId, name: 'product', 'aria-describedby': `${productId}-error` },
       h('option', { value: '' }, 'Choose a product'),
-      chain.FAMILIES.filter((fam) => allowed.includes(fam.value)).map((fam) => h('optgroup', { label: fam.label },
+      chain.families().filter((fam) => allowed.includes(fam.value)).map((fam) => h('optgroup', { label: fam.label },
         choices.filter((p) => p.family === fam.value).map((p) => h('option', { value: p.code }, `${p.code} - ${p.description}`)))));
     product.value = preset;
     const volume = h('input', { id: volumeId, name: 'volume_ml', inputmode: 'numeric', size: '6', autocomplete: 'off', 'aria-describedby': `${volumeId}-hint ${volumeId}-error` });
@@ -436,6 +440,8 @@ function processForm(context, collection, productList) {
 }
 
 export async function renderOne(context) {
+  await chain.reference();
+  if (!context.active()) return;
   const collection = await registry.loadRecord(context, {
     path: API,
     noun: 'collection',
@@ -463,7 +469,6 @@ export async function renderOne(context) {
       h('h2', { id: 'process-title' }, 'Process into components'),
       processForm(context, collection, productList));
   }
-  const measure = (value, unit) => (value === null || value === undefined || value === '' ? null : `${value}${unit}`);
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/collections' }, 'Collections'), ' › ', chain.dinText(collection)),
     h('div', { class: 'page-head' }, h('h1', null, `Collection ${chain.dinText(collection)}`), processedText(collection)),
@@ -478,13 +483,7 @@ export async function renderOne(context) {
         ['Collected', chain.when(collection.collected_at)],
         ['Device', collection.device],
         ['Volume (mL)', collection.volume_ml],
-        ['Weight', measure(collection.weight_lb, ' lb')],
-        ['Hemoglobin', measure(collection.hemoglobin, ' g/dL')],
-        ['Hematocrit', measure(collection.hematocrit, '%')],
-        ['Blood pressure', collection.systolic ? `${collection.systolic}/${collection.diastolic} mmHg` : null],
-        ['Pulse', measure(collection.pulse, ' bpm')],
-        ['Temperature', measure(collection.temperature, ' °C')],
-        ['Platelet count', measure(collection.platelet_count, ' ×1000/µL')],
+        ...chain.measuredValues(collection),
         ['Reaction', collection.reaction ? `${collection.reaction}${collection.reaction_note ? `: ${collection.reaction_note}` : ''}` : null],
         ['Staff', collection.staff],
         ['Processed', collection.processed_at ? format.timestamp(collection.processed_at) : 'not yet'],

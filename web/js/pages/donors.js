@@ -104,6 +104,9 @@ function registerPanel(centers, notices, list) {
 }
 
 export async function render(context) {
+  // The names of procedures in the standings (GET /api/v1/reference).
+  await chain.reference();
+  if (!context.active()) return;
   const notices = registry.notices();
   const list = registry.list({
     context,
@@ -302,7 +305,7 @@ function collectionsSection(donor) {
 
 function eligibilitySection(donor) {
   const answer = h('div', { class: 'eligibility-answer', 'aria-live': 'polite' });
-  const procedure = field({ name: 'procedure', label: 'Planned procedure', required: true, options: chain.PROCEDURES });
+  const procedure = field({ name: 'procedure', label: 'Planned procedure', required: true, options: chain.procedures() });
   const on = field({ name: 'on', label: 'Day of the donation', type: 'date', hint: 'Leave empty for today.' });
   const measured = chain.measurementFields();
   const f = form({
@@ -367,6 +370,7 @@ export async function renderOne(context) {
   const [reasons, centers] = await Promise.all([
     session.can('deferrals.write') ? chain.deferralReasons() : [],
     canWrite ? chain.centerOptions('No home center') : [],
+    chain.reference(),
   ]);
   if (!context.active()) return;
   const edit = canWrite ? editSection(context, donor, centers, notices) : null;

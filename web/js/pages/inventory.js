@@ -15,7 +15,9 @@ export const pages = [
     nav: { area: 'distribution', order: 10, label: 'Inventory', description: 'Units on the shelves by center, family, ABO/RhD and days to expiry.' } },
 ];
 
-const SHELF_STATUSES = ['quarantined', 'released', 'allocated', 'returned'];
+/* Where a family or a status comes in the reference data's order. */
+const familyRank = (family) => chain.families().findIndex((f) => f.value === family);
+const statusRank = (status) => chain.unitStatuses().findIndex((s) => s.value === status);
 
 /* Band labels in order: by the first number in them ("0-2 days" before
  * "3-7 days"), "expired" first, the open-ended last. */
@@ -63,9 +65,9 @@ function pivot(rows) {
     line.total += row.count;
   }
   const sorted = [...lines.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0)
-    || chain.FAMILIES.findIndex((f) => f.value === a.family) - chain.FAMILIES.findIndex((f) => f.value === b.family)
+    || familyRank(a.family) - familyRank(b.family)
     || groupRank(a.group) - groupRank(b.group)
-    || SHELF_STATUSES.indexOf(a.status) - SHELF_STATUSES.indexOf(b.status));
+    || statusRank(a.status) - statusRank(b.status));
   return { byStatus, lines: sorted };
 }
 
@@ -98,7 +100,7 @@ function inventoryTable(data) {
 function summaries(data) {
   const rows = data.rows;
   if (!rows.length) return null;
-  const families = Object.entries(data.totals.by_family).sort((a, b) => chain.FAMILIES.findIndex((f) => f.value === a[0]) - chain.FAMILIES.findIndex((f) => f.value === b[0]));
+  const families = Object.entries(data.totals.by_family).sort((a, b) => familyRank(a[0]) - familyRank(b[0]));
   const groups = Object.keys(data.totals.by_group).sort((a, b) => groupRank(a) - groupRank(b));
   return h('div', { class: 'cards' },
     families.map(([family, count]) => h('div', { class: 'card' },
@@ -114,12 +116,13 @@ export async function render(context) {
     family: context.query.get('family') || '',
     status: context.query.get('status') || '',
   };
-  const centers = await chain.centerOptions('Every center', { all: true });
+  const [centers] = await Promise.all([chain.centerOptions('Every center', { all: true }), chain.reference()]);
   if (!context.active()) return;
   const center = select('inv-center', 'center', centers, params.center);
-  const family = select('inv-family', 'family', [{ value: '', label: 'Every family' }, ...chain.FAMILIES], params.family);
+  const family = select('inv-family', 'family', [{ value: '', label: 'Every family' }, ...chain.families()], params.family);
+  // The statuses counted in inventory, as the server says.
   const status = select('inv-status', 'status', [{ value: '', label: 'On the shelf (every status)' },
-    ...chain.UNIT_STATUSES.filter((s) => SHELF_STATUSES.includes(s.value))], params.status);
+    ...chain.unitStatuses().filter((s) => s.inInventory)], params.status);
   const error = h('p', { class: 'field-error', id: 'inv-error', hidden: true });
   const filters = h('form', {
     class: 'toolbar-form search-form', role: 'search', 'aria-label': 'Filter the inventory',

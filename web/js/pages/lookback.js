@@ -204,6 +204,9 @@ function reportLinks(record) {
 }
 
 export async function renderOne(context) {
+  // The names of unit statuses (GET /api/v1/reference).
+  await chain.reference();
+  if (!context.active()) return;
   const record = await registry.loadRecord(context, {
     path: API,
     noun: 'lookback case',

@@ -78,7 +78,7 @@ function signatureSection(answer) {
 
 export async function render(context) {
   const centerCode = context.query.get('center') || '';
-  const centers = await chain.centerOptions('Every center', { all: true });
+  const [centers] = await Promise.all([chain.centerOptions('Every center', { all: true }), chain.reference()]);
   if (!context.active()) return;
   const canSign = session.can('release.sign');
 

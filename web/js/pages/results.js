@@ -21,13 +21,14 @@ export const pages = [
 const MAX_BYTES = 32 * 1024 * 1024;
 
 /* An item of a summary list, linked to its page: a lookback case by its
- * number, a donor by theirs, a discrepancy ({din, donor_number,
- * donor_group, donation_group, hold}) or any other donation by its DIN. */
-function itemOf(kind, item) {
+ * number, a donor by theirs, a discrepancy ({din, eye_readable,
+ * donor_number, donor_group, donation_group, hold}) or any other donation
+ * by its DIN, printed as the answer's `eye_readable` map gives it. */
+function itemOf(kind, item, printed) {
   if (kind === 'lookback_cases') return h('a', { href: `/lookback/${encodeURIComponent(item)}` }, `Lookback case ${item}`);
   if (kind === 'deferred') return h('a', { href: `/donors/${encodeURIComponent(item)}` }, `Donor ${item}`);
-  const din = typeof item === 'object' ? item.din : item;
-  const link = h('a', { href: `/units/lookup?din=${encodeURIComponent(din)}` }, chain.dinText({ din }));
+  const record = typeof item === 'object' ? item : { din: item, eye_readable: printed[item] };
+  const link = h('a', { href: `/units/lookup?din=${encodeURIComponent(record.din)}` }, chain.dinText(record));
   if (kind !== 'discrepancies') return link;
   return [link, ` (typed ${item.donation_group}, donor ${item.donor_number} on record as ${item.donor_group}; held: ${item.hold})`];
 }
@@ -49,7 +50,7 @@ function summary(answer, fileName) {
     const id = uid(`summary-${key}`);
     return h('section', { class: `summary-block summary-${key}`, 'aria-labelledby': id },
       h('h3', { id }, `${label}: `, h('span', { class: 'summary-count' }, String(count))),
-      items && items.length ? h('ul', null, items.map((item) => h('li', null, itemOf(key, item)))) : null);
+      items && items.length ? h('ul', null, items.map((item) => h('li', null, itemOf(key, item, answer.eye_readable || {})))) : null);
   });
   return h('section', { class: 'panel panel-success', 'aria-labelledby': 'import-done-title' },
     h('h2', { id: 'import-done-title' }, 'Results imported'),

@@ -151,6 +151,9 @@ function unitsSection(context, donation) {
 }
 
 export async function render(context) {
+  // The names of procedures, families and statuses (GET /api/v1/reference).
+  await chain.reference();
+  if (!context.active()) return;
   const din = context.query.get('din') || '';
   const notices = registry.notices();
   const result = h('div', { class: 'lookup-result' });
