@@ -10,8 +10,10 @@
  * no handler can forget it (Fossil's "check credentials first", made
  * structural); a route that names neither is refused. The routes are those
  * of every module (http_modules, generated from the modules' declarations),
- * matched whatever their order: the most specific pattern wins.
+ * matched whatever their order: the most specific pattern wins (the
+ * routes are ranked once, so the first that matches is taken).
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -618,17 +620,10 @@ const char *http_body_number_text(http_request *request, const char *name)
 /* --- routing -------------------------------------------------------------- */
 
 /* Match path against pattern; fills params. Segments in braces match any
- * one non-empty segment. Returns 0 when the path does not match, else the
- * pattern's specificity: one bit per segment, from the highest down, set
- * for a literal segment; of two patterns matching one path (they have as
- * many segments), the greater specificity has a literal where the other
- * first has a parameter ("/units/expiry-sweep" over "/units/{id}"). */
-static unsigned path_matches(const char *pattern, const char *path, const char **params,
-                             arena *a)
+ * one non-empty segment. */
+static int path_matches(const char *pattern, const char *path, const char **params, arena *a)
 {
     int count = 0;
-    unsigned specificity = 1u << 31, literal = 1; /* the leading "/" */
-    unsigned segment_bit = 1u << 31;
     while (*pattern && *path) {
         if (*pattern == '{') {
             const char *pattern_end = strchr(pattern, '}');
@@ -640,26 +635,58 @@ static unsigned path_matches(const char *pattern, const char *path, const char *
             params[count++] = arena_strndup(a, path, (size_t)(segment_end - path));
             pattern = pattern_end + 1;
             path = segment_end;
-            literal = 0;
         } else if (*pattern == *path) {
-            if (*pattern == '/') {
-                /* A segment ends: it was literal unless a parameter was in it. */
-                if (literal)
-                    specificity |= segment_bit;
-                segment_bit >>= 1;
-                literal = 1;
-            }
             pattern++;
             path++;
         } else {
             return 0;
         }
     }
-    if (*pattern != '\0' || *path != '\0')
-        return 0;
-    if (literal)
-        specificity |= segment_bit;
-    return specificity;
+    return *pattern == '\0' && *path == '\0';
+}
+
+/* Every route of every module, the most specific patterns first: a route
+ * ranks by its segments, one bit each from the highest down, set for a
+ * literal one. Two patterns that match one path have as many segments, and
+ * the one with a literal where the other first has a parameter ranks
+ * higher ("/units/expiry-sweep" before "/units/{id}"), so the first route
+ * of this list that matches a method and path is the one to take. Built
+ * once, from http_modules. */
+enum { ROUTES_MAX = 1024 };
+static const http_route *routes_ranked[ROUTES_MAX];
+static size_t routes_ranked_count;
+static pthread_once_t routes_ranked_once = PTHREAD_ONCE_INIT;
+
+static unsigned pattern_rank(const char *pattern)
+{
+    unsigned rank = 0, bit = 1u << 31;
+    for (const char *segment = pattern; *segment == '/' && bit; bit >>= 1) {
+        segment++;
+        if (*segment != '{')
+            rank |= bit;
+        segment += strcspn(segment, "/");
+    }
+    return rank;
+}
+
+static int rank_compare(const void *a, const void *b)
+{
+    unsigned x = pattern_rank((*(const http_route *const *)a)->pattern);
+    unsigned y = pattern_rank((*(const http_route *const *)b)->pattern);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void routes_rank(void)
+{
+    for (const http_module *const *module = http_modules; *module; module++)
+        for (const http_route *route = (*module)->routes; route->method; route++) {
+            if (routes_ranked_count == ROUTES_MAX) {
+                log_error("more than %d routes: raise ROUTES_MAX in router.c", ROUTES_MAX);
+                abort();
+            }
+            routes_ranked[routes_ranked_count++] = route;
+        }
+    qsort(routes_ranked, routes_ranked_count, sizeof routes_ranked[0], rank_compare);
 }
 
 static const char *session_token(http_request *request)
@@ -831,27 +858,29 @@ const http_route *http_route_check(http_request *request, http_response *respons
     const http_route *route = NULL;
     int path_known = 0;
     char allow[64] = "";
-    unsigned best = 0;
     /* HEAD is GET without the body (libmicrohttpd drops it). */
     const char *method = strcmp(request->method, "HEAD") == 0 ? "GET" : request->method;
-    for (const http_module *const *module = http_modules; *module; module++) {
-        for (const http_route *candidate = (*module)->routes; candidate->method; candidate++) {
-            const char *params[HTTP_PATH_PARAMS_MAX] = {0};
-            unsigned specificity =
-                path_matches(candidate->pattern, request->path, params, request->arena);
-            if (!specificity)
-                continue;
-            path_known = 1;
-            if (!strstr(allow, candidate->method) &&
-                strlen(allow) + strlen(candidate->method) + 3 < sizeof allow)
-                snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
-                         allow[0] ? ", " : "", candidate->method);
-            if (strcmp(candidate->method, method) == 0 && specificity > best) {
-                best = specificity;
-                route = candidate;
-                memcpy(request->path_params, params, sizeof params);
-            }
+    pthread_once(&routes_ranked_once, routes_rank);
+    for (size_t i = 0; i < routes_ranked_count && !route; i++) {
+        const http_route *candidate = routes_ranked[i];
+        const char *params[HTTP_PATH_PARAMS_MAX] = {0};
+        if (strcmp(candidate->method, method) == 0 &&
+            path_matches(candidate->pattern, request->path, params, request->arena)) {
+            route = candidate;
+            memcpy(request->path_params, params, sizeof params);
         }
+    }
+    /* No route for this method: which methods the path has, for 405. */
+    for (size_t i = 0; i < routes_ranked_count && !route; i++) {
+        const http_route *candidate = routes_ranked[i];
+        const char *params[HTTP_PATH_PARAMS_MAX] = {0};
+        if (!path_matches(candidate->pattern, request->path, params, request->arena))
+            continue;
+        path_known = 1;
+        if (!strstr(allow, candidate->method) &&
+            strlen(allow) + strlen(candidate->method) + 3 < sizeof allow)
+            snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
+                     allow[0] ? ", " : "", candidate->method);
     }
     if (!route) {
         /* Under /api/ nothing is revealed, not even which paths exist, to a
