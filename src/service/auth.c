@@ -149,22 +149,6 @@ static int scope_codes_json(db_conn *db, const char *sql, int64_t user_id, json_
     "SELECT m.code FROM user_markets um JOIN markets m ON m.id = um.market_id "                   \
     "WHERE um.user_id = ? ORDER BY m.code"
 
-/* The ids of a user's centers (or markets), for the session's actor. */
-static int scope_read(db_conn *db, const char *sql, int64_t user_id, service_scope *scope,
-                      err *e)
-{
-    db_stmt *stmt;
-    if (db_prepare(db, sql, &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, user_id);
-    scope->count = 0;
-    db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW && scope->count < SERVICE_SCOPE_MAX)
-        scope->ids[scope->count++] = db_column_int64(stmt, 0);
-    db_reset(stmt);
-    return step == DB_FAILED ? -1 : 0;
-}
-
 /* The public view of a user (never the password hash). */
 static int user_json(db_conn *db, const char *username, json_t **out, int64_t *id_out, err *e)
 {
@@ -913,15 +897,7 @@ int auth_session_lookup(db_conn *db, const char *token, auth_session *out, err *
         return err_set(e, ERR_UNAUTHORIZED, NULL, "this account is disabled");
     if (out->expires_at <= timestamp_now())
         return err_set(e, ERR_UNAUTHORIZED, NULL, "the session has expired: log in again");
-    return user_roles_json(db, out->actor.user_id, NULL, &out->actor.roles, e) ||
-                   scope_read(db, "SELECT center_id FROM user_centers WHERE user_id = ? "
-                                  "ORDER BY center_id",
-                              out->actor.user_id, &out->actor.centers, e) ||
-                   scope_read(db, "SELECT market_id FROM user_markets WHERE user_id = ? "
-                                  "ORDER BY market_id",
-                              out->actor.user_id, &out->actor.markets, e)
-               ? -1
-               : 0;
+    return user_roles_json(db, out->actor.user_id, NULL, &out->actor.roles, e);
 }
 
 int auth_logout(service_context *ctx, int64_t session_id, err *e)

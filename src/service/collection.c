@@ -153,10 +153,12 @@ static int collection_fetch(service_context *ctx, const char *din, json_t **out,
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " COLLECTION_COLUMNS " FROM collections c "
-                   "JOIN donors d ON d.id = c.donor_id WHERE c.din = ?",
+                   "JOIN donors d ON d.id = c.donor_id WHERE c.din = ? "
+                   "AND " SERVICE_CENTER_SCOPE("c.center"),
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din);
+    service_bind_scope(stmt, 2, 2, ctx);
     db_step_result step = db_step(stmt, e);
     buffer text = BUFFER_INIT;
     if (step == DB_ROW) {
@@ -173,6 +175,25 @@ static int collection_fetch(service_context *ctx, const char *din, json_t **out,
     if (step == DB_DONE)
         return err_set(e, ERR_NOT_FOUND, "din", "no collection with DIN %s", din);
     return step == DB_ROW ? 0 : -1;
+}
+
+int collection_scope_check(service_context *ctx, const char *din, err *e)
+{
+    if (!service_limited_to_centers(ctx))
+        return 0;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT 1 FROM collections c WHERE c.din = ? AND NOT "
+                   SERVICE_CENTER_SCOPE("c.center"),
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    service_bind_scope(stmt, 2, 2, ctx);
+    db_step_result step = db_step(stmt, e);
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    return step == DB_ROW ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din) : 0;
 }
 
 int collection_get(service_context *ctx, const char *text, json_t **out, err *e)
@@ -218,7 +239,7 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
                    "AND (? = '' OR (c.collected_at >= ? AND c.collected_at < ?)) "
                    "AND (? = '' OR (? = 'yes' AND c.processed_at IS NOT NULL) "
                    "OR (? = 'no' AND c.processed_at IS NULL)) "
-                   "ORDER BY c.din LIMIT ?",
+                   "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY c.din LIMIT ?",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, page.after ? page.after : "");
@@ -230,7 +251,7 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
     db_bind_text(stmt, 7, processed);
     db_bind_text(stmt, 8, processed);
     db_bind_text(stmt, 9, processed);
-    db_bind_int64(stmt, 10, page.limit);
+    db_bind_int64(stmt, service_bind_scope(stmt, 10, 2, ctx), page.limit);
     return service_collect_page(stmt, collection_item, &page, "din", out, e);
 }
 
@@ -301,7 +322,8 @@ int collection_record_write(service_context *ctx, const collection_request *requ
 
     if (!request->donor || !*request->donor)
         return err_set(e, ERR_INVALID, "donor", "is required: the donor number");
-    if (center_take(request->center, center, e))
+    if (center_take(request->center, center, e) ||
+        service_center_allowed(ctx, center, "center", e))
         return -1;
     if (request->collected_at && timestamp_parse(request->collected_at, &collected,
                                                  "collected_at", e))
@@ -575,7 +597,8 @@ int collection_process(service_context *ctx, const char *text,
     int64_t made_at = timestamp_now();
     timestamp_format(made_at, now, sizeof now);
     json_t *result = NULL, *made = NULL;
-    int rc = unprocessed_read(ctx->db, din.din, procedure, center, collected_at, e);
+    int rc = collection_scope_check(ctx, din.din, e) ||
+             unprocessed_read(ctx->db, din.din, procedure, center, collected_at, e);
     catalog_family families[PROCESSING_COMPONENTS_MAX];
     for (size_t i = 0; rc == 0 && i < checked; i++) {
         char field[48];

@@ -61,6 +61,11 @@ int collection_record_write(service_context *ctx, const collection_request *requ
  * "pulse", "platelet_count" (thousands per uL), "processed_at",
  * "created_at" (null when not measured or not processed). The DIN in any
  * form din_text_parse takes; ERR_NOT_FOUND naming "din". */
+/* 0 unless the collection (the donation) `din` is of a center outside
+ * the acting user's scope (docs/users.md, "Scope"), which is then as if it
+ * were not there: ERR_NOT_FOUND naming "din". */
+int collection_scope_check(service_context *ctx, const char *din, err *e);
+
 int collection_get(service_context *ctx, const char *din, json_t **out, err *e);
 
 typedef struct {

@@ -197,6 +197,7 @@ int din_allocate(service_context *ctx, const char *center, const char *count, co
     snprintf(year_text, sizeof year_text, "%02d", nominal_year);
     timestamp_format(timestamp_now(), now, sizeof now);
     if (center_fin(ctx->db, code, fin, NULL, e) ||
+        service_center_allowed(ctx, code, "center", e) ||
         sequence_take(ctx->db, fin, nominal_year, how_many, &last, e))
         goto done;
     int64_t first = last - how_many + 1;

@@ -87,6 +87,34 @@ static int donor_fetch(db_conn *db, const char *number, int64_t *id, json_t **ou
     return step == DB_ROW ? 0 : -1;
 }
 
+/* 0 when donor `id` is within the acting user's scope (service.h,
+ * SERVICE_DONOR_SCOPE); else ERR_NOT_FOUND naming `field` with `absent`,
+ * as for a donor that is not there. */
+static int donor_scope_check(service_context *ctx, int64_t id, const char *field,
+                             const char *absent, err *e)
+{
+    int visible = service_donor_visible(ctx, id, e);
+    if (visible < 0)
+        return -1;
+    return visible ? 0 : err_set(e, ERR_NOT_FOUND, field, "%s", absent);
+}
+
+/* The same, for the donor of number `number` (an extra read only for a
+ * user limited to their centers). */
+static int donor_number_scope_check(service_context *ctx, const char *number, const char *field,
+                                    err *e)
+{
+    if (!service_limited_to_centers(ctx))
+        return 0;
+    int64_t id = 0;
+    char absent[48];
+    snprintf(absent, sizeof absent, "no donor %.20s", number);
+    return donor_fetch(ctx->db, number, &id, NULL, e) ||
+                   donor_scope_check(ctx, id, field, absent, e)
+               ? -1
+               : 0;
+}
+
 /* --- thresholds ------------------------------------------------------------ */
 
 /* The thresholds in force: the defaults, overridden by eligibility_settings
@@ -317,7 +345,8 @@ int donor_eligibility(service_context *ctx, const char *donor_number,
     if (number_take(donor_number, number, "donor_number", e) ||
         donor_eligibility_request_parse(request, &in, e) || db_begin_read(ctx->db, e))
         return -1;
-    int rc = donor_eligibility_evaluate_in(ctx, number, "donor_number", &in, &found, &result, e);
+    int rc = donor_number_scope_check(ctx, number, "donor_number", e) ||
+             donor_eligibility_evaluate_in(ctx, number, "donor_number", &in, &found, &result, e);
     db_rollback(ctx->db);
     if (rc)
         return -1;
@@ -596,7 +625,10 @@ int donor_defer(service_context *ctx, const char *donor_number, const deferral_r
         deferral_check(&r, date_today(), e) || service_begin(ctx, e))
         return -1;
     int64_t id = 0;
+    char absent[48];
+    snprintf(absent, sizeof absent, "no donor %s", number);
     int rc = donor_fetch(ctx->db, number, &id, NULL, e) ||
+                     donor_scope_check(ctx, id, "donor_number", absent, e) ||
                      donor_deferral_add_in(ctx, id, &r, out, e)
                  ? -1
                  : 0;
@@ -615,6 +647,13 @@ int donor_deferral_end(service_context *ctx, const char *id_text, const char *re
         return -1;
     json_t *before = NULL, *after = NULL;
     int rc = deferral_fetch(ctx->db, id, &before, e);
+    if (rc == 0 && service_limited_to_centers(ctx)) {
+        /* Out of scope is as if it were not there. */
+        const char *number = json_string_value(json_object_get(before, "donor_number"));
+        rc = donor_number_scope_check(ctx, number, "id", e);
+        if (rc && e && e->code == ERR_NOT_FOUND)
+            err_set(e, ERR_NOT_FOUND, "id", "no deferral %lld", (long long)id);
+    }
     if (rc == 0) {
         const char *ended = json_string_value(json_object_get(before, "ended_at"));
         const char *kind = json_string_value(json_object_get(before, "kind"));
@@ -820,6 +859,15 @@ int donor_register(service_context *ctx, const donor_fields *f, json_t **out, er
     int64_t id = 0;
     json_t *donor = NULL;
     int rc = center_exists(ctx->db, d.center, e);
+    /* Staff limited to their centers register donors of those centers (a
+     * donor of none would be out of their sight at once): of their only
+     * center when none is given. */
+    if (rc == 0 && service_limited_to_centers(ctx)) {
+        if (!*d.center)
+            rc = service_only_center(ctx, d.center, "home_center", e);
+        if (rc == 0)
+            rc = service_center_allowed(ctx, d.center, "home_center", e);
+    }
     if (rc == 0 && *d.identity &&
         (rc = existing_number(ctx->db,
                               "SELECT donor_number FROM donors WHERE identity_document = ?",
@@ -909,7 +957,7 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
                         "OR d.name_key LIKE ? ESCAPE '\\' OR d.birth_date = ?) "
                         "AND (? = '' OR (? = 'eligible' AND t.id IS NULL) "
                         "OR (? = 'deferred' AND t.id IS NOT NULL) OR t.kind = ?) "
-                        "ORDER BY d.donor_number LIMIT ?",
+                        "AND " SERVICE_DONOR_SCOPE("d") " ORDER BY d.donor_number LIMIT ?",
                         &stmt, e);
     json_t *items = json_array();
     if (rc == 0) {
@@ -923,7 +971,7 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
         db_bind_text(stmt, 9, status);
         db_bind_text(stmt, 10, status);
         db_bind_text(stmt, 11, kind);
-        db_bind_int64(stmt, 12, filter->page.limit);
+        db_bind_int64(stmt, service_bind_scope(stmt, 12, 3, ctx), filter->page.limit);
         db_step_result step;
         while ((step = db_step(stmt, e)) == DB_ROW) {
             json_t *donor = donor_json(stmt);
@@ -1037,7 +1085,10 @@ int donor_get(service_context *ctx, const char *donor_number, json_t **out, err 
         return -1;
     int64_t id = 0;
     json_t *donor = NULL;
+    char absent[48];
+    snprintf(absent, sizeof absent, "no donor %s", number);
     int rc = donor_fetch_standing(ctx->db, number, &id, &donor, e) ||
+                     donor_scope_check(ctx, id, "donor_number", absent, e) ||
                      donor_history(ctx->db, id, donor, e)
                  ? -1
                  : 0;
@@ -1064,9 +1115,11 @@ int donor_update(service_context *ctx, const char *donor_number, const donor_fie
     json_t *before = NULL, *after = NULL;
     char now[TIMESTAMP_TEXT_MAX];
     timestamp_format(timestamp_now(), now, sizeof now);
-    int rc = donor_fetch(ctx->db, number, NULL, &before, e);
+    int rc = donor_fetch(ctx->db, number, NULL, &before, e) ||
+             donor_number_scope_check(ctx, number, "donor_number", e);
     if (rc == 0 && f->home_center)
-        rc = center_exists(ctx->db, center, e);
+        rc = center_exists(ctx->db, center, e) ||
+             (*center && service_center_allowed(ctx, center, "home_center", e));
     db_stmt *stmt;
     if (rc == 0 &&
         (rc = db_prepare(ctx->db,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "base/csv.h"
 #include "base/utf8.h"
+#include "domain/registry.h"
 #include "service/service.h"
 
 void service_actor_local(service_actor *actor)
@@ -320,4 +321,110 @@ int service_problems_fail(const service_problems *problems, err *e)
                    json_integer_value(json_object_get(first, "line")),
                    json_string_value(json_object_get(first, "message")), problems->count,
                    problems->count == 1 ? "" : "s");
+}
+
+/* --- scope ------------------------------------------------------------------ */
+
+int service_limited_to_centers(const service_context *ctx)
+{
+    return capability_limits_centers(ctx->actor.roles);
+}
+
+int service_bind_scope(db_stmt *stmt, int index, int count, const service_context *ctx)
+{
+    db_bind_int64(stmt, index++, service_limited_to_centers(ctx));
+    for (int i = 1; i < count; i++)
+        db_bind_int64(stmt, index++, ctx->actor.user_id);
+    return index;
+}
+
+/* 1 when the statement finds a row, 0 when not, -1 when it fails. */
+static int scope_row_found(db_stmt *stmt, err *e)
+{
+    db_step_result step = db_step(stmt, e);
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : step == DB_ROW;
+}
+
+int service_center_visible(service_context *ctx, const char *code, err *e)
+{
+    if (!service_limited_to_centers(ctx))
+        return 1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT 1 FROM user_centers su JOIN centers sc ON sc.id = su.center_id "
+                   "WHERE su.user_id = ? AND sc.code = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, ctx->actor.user_id);
+    db_bind_text(stmt, 2, code);
+    return scope_row_found(stmt, e);
+}
+
+int service_donor_visible(service_context *ctx, int64_t donor_id, err *e)
+{
+    if (!service_limited_to_centers(ctx))
+        return 1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT 1 FROM donors d WHERE d.id = ? AND " SERVICE_DONOR_SCOPE("d"),
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, donor_id);
+    service_bind_scope(stmt, 2, 3, ctx);
+    return scope_row_found(stmt, e);
+}
+
+int service_center_found(service_context *ctx, const char *code, const char *field,
+                         const char *message, err *e)
+{
+    int visible = service_center_visible(ctx, code, e);
+    if (visible < 0)
+        return -1;
+    return visible ? 0 : err_set(e, ERR_NOT_FOUND, field, "%s", message);
+}
+
+int service_only_center(service_context *ctx, char *code, const char *field, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT sc.code FROM user_centers su JOIN centers sc ON sc.id = su.center_id "
+                   "WHERE su.user_id = ? ORDER BY sc.code LIMIT 2",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, ctx->actor.user_id);
+    int found = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW)
+        if (found++ == 0)
+            snprintf(code, REGISTRY_CODE_MAX + 8, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    if (found == 1)
+        return 0;
+    return err_set(e, ERR_INVALID, field,
+                   found ? "is required: the donor center, one of those you are assigned to"
+                         : "is required: you are assigned to no donor center yet (an "
+                           "administrator assigns centers: bloodops user scope)");
+}
+
+int service_center_allowed(service_context *ctx, const char *code, const char *field, err *e)
+{
+    int visible = service_center_visible(ctx, code, e);
+    if (visible < 0)
+        return -1;
+    if (visible)
+        return 0;
+    /* A center that does not exist is the caller's to refuse, as invalid. */
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT 1 FROM centers WHERE code = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, code);
+    int exists = scope_row_found(stmt, e);
+    if (exists <= 0)
+        return exists;
+    return err_set(e, ERR_FORBIDDEN, field,
+                   "you are not assigned to the donor center %s: an administrator assigns "
+                   "centers (bloodops user scope)",
+                   code);
 }

@@ -19,26 +19,18 @@
 #include <sodium.h>
 #include "base/error.h"
 #include "base/json_writer.h"
-#include "domain/role.h"
+#include "domain/capability.h"
 #include "store/db.h"
 
 enum { SERVICE_USERNAME_MAX = 64 };
 
-/* The centers or markets a user is assigned to (ids), read with their
- * session: what limits a user whose roles are limited to them
- * (domain/capability.h, capability_limits_centers). */
+/* At most this many centers (or markets) are assigned to one user. */
 enum { SERVICE_SCOPE_MAX = 64 };
-typedef struct {
-    int count;
-    int64_t ids[SERVICE_SCOPE_MAX];
-} service_scope;
 
 typedef struct {
     int64_t user_id; /* 0 for the local command line and the system itself */
     char username[SERVICE_USERNAME_MAX]; /* the actor recorded in the audit trail */
     role_set roles;
-    service_scope centers;
-    service_scope markets;
 } service_actor;
 
 typedef struct {
@@ -80,6 +72,47 @@ int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **ou
  * alone, for the caller to say what was not found), -1 on a database
  * error. */
 int service_id_find(db_conn *db, const char *sql, const char *key, int64_t *id, err *e);
+
+/* Scope (domain/capability.h, "Scope"): a user whose roles limit them to
+ * the centers assigned to them (user_centers) sees and changes only those
+ * centers' donors, collections, units and inventory. It is read in SQL, as
+ * it stands when the statement runs:
+ *   SERVICE_CENTER_SCOPE(column): true when the center code in `column` is
+ *     one of the user's, or the user is not limited; two parameters;
+ *   SERVICE_DONOR_SCOPE(alias): true when the donor (`alias` of the donors
+ *     table) has a home center of the user's or gave at one of them, or the
+ *     user is not limited; three parameters.
+ * service_bind_scope binds the `count` parameters of either from `index`
+ * and answers the index after them. */
+#define SERVICE_SCOPE_CENTERS                                                                      \
+    "(SELECT scope_center.code FROM user_centers scope_user JOIN centers scope_center "           \
+    "ON scope_center.id = scope_user.center_id WHERE scope_user.user_id = ?)"
+#define SERVICE_CENTER_SCOPE(column) "(? = 0 OR " column " IN " SERVICE_SCOPE_CENTERS ")"
+#define SERVICE_DONOR_SCOPE(donor)                                                                 \
+    "(? = 0 OR " donor ".home_center IN " SERVICE_SCOPE_CENTERS " OR EXISTS (SELECT 1 FROM "       \
+    "collections scope_given WHERE scope_given.donor_id = " donor ".id AND scope_given.center IN " \
+    SERVICE_SCOPE_CENTERS "))"
+int service_bind_scope(db_stmt *stmt, int index, int count, const service_context *ctx);
+/* 1 when the acting user is limited to their centers. */
+int service_limited_to_centers(const service_context *ctx);
+/* 0 when the acting user may work at the center `code` (or no center has
+ * that code: the caller refuses it as invalid); ERR_FORBIDDEN naming
+ * `field` otherwise. */
+int service_center_allowed(service_context *ctx, const char *code, const char *field, err *e);
+/* 1 when a record of the center `code` is within the acting user's scope
+ * (always for a user not limited); -1 when the check fails. */
+int service_center_visible(service_context *ctx, const char *code, err *e);
+/* The same for a donor (SERVICE_DONOR_SCOPE). */
+int service_donor_visible(service_context *ctx, int64_t donor_id, err *e);
+/* The code of the one center a limited user is assigned to, into `code`
+ * (REGISTRY_CODE_MAX + 8 bytes); ERR_INVALID naming `field` ("is
+ * required") when they are assigned several or none. */
+int service_only_center(service_context *ctx, char *code, const char *field, err *e);
+/* 0 when a record of the center `code` is within the acting user's scope;
+ * otherwise ERR_NOT_FOUND naming `field` with `message` (the record's own
+ * "not found": a record out of scope looks like one that is not there). */
+int service_center_found(service_context *ctx, const char *code, const char *field,
+                         const char *message, err *e);
 
 /* A result column and the member it becomes: the row's columns 0, 1, ...
  * in the order of a table of these. A NULL text column becomes null. */

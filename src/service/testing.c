@@ -945,13 +945,13 @@ int testing_release_queue(service_context *ctx, testing_queue_filter *filter, js
     }
     if (rc == 0 && (rc = db_prepare(ctx->db,
                                     "SELECT " QUEUE_COLUMNS " WHERE u.status = 'quarantined' "
-                                    "AND (? = '' OR u.center = ?) AND u.id > ? "
-                                    "ORDER BY u.id LIMIT ?",
+                                    "AND (? = '' OR u.center = ?) AND u.id > ? AND "
+                                    SERVICE_CENTER_SCOPE("u.center") " ORDER BY u.id LIMIT ?",
                                     &stmt, e)) == 0) {
         db_bind_text(stmt, 1, center);
         db_bind_text(stmt, 2, center);
         db_bind_int64(stmt, 3, after);
-        db_bind_int64(stmt, 4, filter->page.limit);
+        db_bind_int64(stmt, service_bind_scope(stmt, 4, 2, ctx), filter->page.limit);
         rc = service_collect_page(stmt, queue_item, &filter->page, "unit_id", &page, e);
     }
     testing_release_decision decision;

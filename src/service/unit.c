@@ -12,6 +12,7 @@
 #include "domain/registry.h"
 #include "domain/testing.h"
 #include "service/audit.h"
+#include "service/collection.h"
 #include "service/din.h"
 #include "service/unit.h"
 
@@ -150,7 +151,7 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
 {
     isbt_din din;
     db_stmt *stmt;
-    if (din_text_parse(text, &din, e) ||
+    if (din_text_parse(text, &din, e) || collection_scope_check(ctx, din.din, e) ||
         db_prepare(ctx->db,
                    "SELECT d.donor_number, c.center, c.procedure, c.collected_at, "
                    "c.processed_at FROM collections c JOIN donors d ON d.id = c.donor_id "
@@ -265,10 +266,31 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
     return 0;
 }
 
+int unit_scope_check(service_context *ctx, int64_t id, err *e)
+{
+    if (!service_limited_to_centers(ctx))
+        return 0;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT 1 FROM units u WHERE u.id = ? AND " SERVICE_CENTER_SCOPE("u.center"),
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    service_bind_scope(stmt, 2, 2, ctx);
+    db_step_result step = db_step(stmt, e);
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    return step == DB_ROW ? 0 : err_set(e, ERR_NOT_FOUND, "unit", "no unit %lld", (long long)id);
+}
+
 int unit_get(service_context *ctx, const char *text, json_t **out, err *e)
 {
     int64_t id;
-    return unit_id_take(text, &id, e) || unit_fetch(ctx, id, out, e) ? -1 : 0;
+    return unit_id_take(text, &id, e) || unit_scope_check(ctx, id, e) ||
+                   unit_fetch(ctx, id, out, e)
+               ? -1
+               : 0;
 }
 
 /* --- discard ---------------------------------------------------------------- */
@@ -283,7 +305,8 @@ int unit_discard(service_context *ctx, const char *text, const char *reason, jso
     if (registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e) || service_begin(ctx, e))
         return -1;
     json_t *unit = NULL;
-    int rc = unit_status_change_in(ctx, id, UNIT_DISCARDED, reason, NULL, e) ||
+    int rc = unit_scope_check(ctx, id, e) ||
+             unit_status_change_in(ctx, id, UNIT_DISCARDED, reason, NULL, e) ||
              unit_fetch(ctx, id, &unit, e);
     if (service_finish(ctx, rc ? -1 : 0, e)) {
         json_decref(unit);
@@ -358,7 +381,7 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
                    "WHEN expires_at < ? THEN 1 WHEN expires_at < ? THEN 2 "
                    "WHEN expires_at < ? THEN 3 WHEN expires_at < ? THEN 4 ELSE 5 END AS band "
                    "FROM units WHERE status IN (?, ?, ?, ?) AND (? = '' OR center = ?) "
-                   "AND (? = '' OR family = ?)) shelf "
+                   "AND (? = '' OR family = ?) AND " SERVICE_CENTER_SCOPE("center") ") shelf "
                    "GROUP BY center, family, status, abo, rhd, band "
                    "ORDER BY center, family, COALESCE(abo, ''), COALESCE(rhd, ''), band, status",
                    &stmt, e)) {
@@ -373,6 +396,7 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
     db_bind_text(stmt, 11, center);
     db_bind_text(stmt, 12, family);
     db_bind_text(stmt, 13, family);
+    service_bind_scope(stmt, 14, 2, ctx);
     json_t *rows = json_array(), *by_band = json_object(), *by_family = json_object(),
            *by_group = json_object();
     json_int_t total = 0;

@@ -58,6 +58,11 @@ int unit_id_take(const char *text, int64_t *id, err *e);
  * "hospital", "updated_at", "events": [{"from_status", "to_status",
  * "reason", "at", "actor"}] (from_status null for the unit's creation).
  * ERR_NOT_FOUND naming "unit". */
+/* 0 when unit `id` is within the acting user's scope (its center one of
+ * theirs, or the user not limited to centers); ERR_NOT_FOUND naming "unit"
+ * otherwise, as for a unit that is not there. */
+int unit_scope_check(service_context *ctx, int64_t id, err *e);
+
 int unit_get(service_context *ctx, const char *id, json_t **out, err *e);
 
 /* Discard a unit found unfit by staff (one transaction): `reason` is

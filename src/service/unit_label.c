@@ -160,8 +160,8 @@ int unit_label_render(service_context *ctx, const char *id_text, label_format fo
     int64_t id = 0;
     unit_label_row row;
     char group[5];
-    if (unit_id_take(id_text, &id, e) || row_read(ctx, id, &row, e) || status_check(id, &row, e) ||
-        group_code(id, &row, group, e))
+    if (unit_id_take(id_text, &id, e) || unit_scope_check(ctx, id, e) ||
+        row_read(ctx, id, &row, e) || status_check(id, &row, e) || group_code(id, &row, group, e))
         return -1;
 
     char expires[TIMESTAMP_TEXT_MAX], collected[TIMESTAMP_TEXT_MAX];

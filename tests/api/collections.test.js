@@ -143,7 +143,7 @@ before(async () => {
   const closed = await api('POST', '/api/v1/centers/OLD/close', admin, { close_date: '2003-12-31', reason: 'restructuring plan' });
   assert.equal(closed.status, 200, closed.text);
   cliOk('catalog', 'import', DEMO);
-  await srv.addUser(admin, 'staff1', 'center_staff');
+  await srv.addUser(admin, 'staff1', 'center_staff', undefined, { centers: 'all' });
   await srv.addUser(admin, 'lab1', 'lab');
   await srv.addUser(admin, 'fin1', 'finance');
   staff = await srv.login('staff1', 'staff1-password-1');

@@ -96,7 +96,7 @@ before(async () => {
     const r = await api('POST', path, admin, body);
     assert.equal(r.status, 201, r.text);
   }
-  await srv.addUser(admin, 'staff1', 'center_staff');
+  await srv.addUser(admin, 'staff1', 'center_staff', undefined, { centers: 'LA-01' });
   await srv.addUser(admin, 'lab1', 'lab');
   await srv.addUser(admin, 'audit1', 'auditor');
   await srv.addUser(admin, 'fin1', 'finance');

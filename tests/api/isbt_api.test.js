@@ -67,7 +67,7 @@ before(async () => {
   });
   assert.equal(closed.status, 200, closed.text);
   await srv.addUser(admin, 'lab1', 'lab');
-  await srv.addUser(admin, 'staff1', 'center_staff');
+  await srv.addUser(admin, 'staff1', 'center_staff', undefined, { centers: 'all' });
   lab = await srv.login('lab1', 'lab1-password-1');
   staff = await srv.login('staff1', 'staff1-password-1');
 });

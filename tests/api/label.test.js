@@ -355,7 +355,7 @@ test('GET /api/v1/units/{id}/label is for those who may read units', async () =>
   // finance still renders a label from values
   assert.equal((await srv.api('GET', `/api/v1/labels/render?${QUERY}`, { token: finance.token })).status, 200);
   assert.equal((await srv.api('GET', `/api/v1/units/${id}/label`)).status, 401);
-  const staffPassword = await srv.addUser(admin, 'staff1', 'center_staff');
+  const staffPassword = await srv.addUser(admin, 'staff1', 'center_staff', undefined, { centers: 'all' });
   const staff = await srv.login('staff1', staffPassword);
   assert.equal((await srv.api('GET', `/api/v1/units/${id}/label`, { token: staff.token })).status, 200);
 });

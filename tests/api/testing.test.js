@@ -100,7 +100,7 @@ before(async () => {
   await chain.setupCenter(srv, admin);
   chain.importDemoCatalog(srv);
   await srv.addUser(admin, 'lab1', 'lab', LAB_PASSWORD);
-  await srv.addUser(admin, 'staff1', 'center_staff');
+  await srv.addUser(admin, 'staff1', 'center_staff', undefined, { centers: 'LA-01' });
   await srv.addUser(admin, 'aud', 'auditor');
   lab = await srv.login('lab1', LAB_PASSWORD);
   staff = await srv.login('staff1', 'staff1-password-1');

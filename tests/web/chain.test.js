@@ -439,14 +439,15 @@ describe('the blood-products chain, collection to release', () => {
   });
 
   test('donor-center staff record collections (on a phone too) and read the release queue without signing', async () => {
-    const password = await app.addUser('cora', 'center_staff');
+    // Cora works at LA-01: she sees its donors and records its collections.
+    const password = await app.addUser('cora', 'center_staff', { centers: 'LA-01' });
     const phone = await app.newPage({ viewport: PHONE });
     await app.login(phone, 'cora', password, '/collections/new');
     await phone.getByRole('heading', { name: 'Record a collection' }).waitFor();
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `the form fits a phone (${overflow}px too wide)`);
     // A donor who has not given yet (the first one is within her interval).
-    const walkIn = await api('POST', '/api/v1/donors', { family_name: 'Adeyemi', given_name: 'Tunde', birth_date: '1990-02-17', sex: 'M' });
+    const walkIn = await api('POST', '/api/v1/donors', { family_name: 'Adeyemi', given_name: 'Tunde', birth_date: '1990-02-17', sex: 'M', home_center: 'LA-01' });
     assert.equal(walkIn.status, 201, walkIn.text);
     const donorStep = phone.getByRole('form', { name: 'Confirm the donor' });
     assert.equal(await donorStep.getByLabel('Procedure').inputValue(), 'whole_blood', 'a procedure is chosen from the start');

@@ -404,13 +404,26 @@ async function startServer({ env = {}, db: shared = null } = {}) {
     };
   }
 
-  /* Create a user through the API as `admin` (a login result); asserts 201. */
-  async function addUser(admin, username, roles, password = `${username}-password-1`) {
+  /* Create a user through the API as `admin` (a login result); asserts 201.
+   * centers: the donor centers they work at ("LA-01,OC-01"), or 'all' for
+   * every center on record now (what a member of center staff needs to see
+   * anything: docs/users.md, "Scope"). */
+  async function addUser(admin, username, roles, password = `${username}-password-1`, { centers } = {}) {
     const response = await api('POST', '/api/v1/users', {
       token: admin.token,
       body: { username, full_name: `Test ${username}`, roles, password },
     });
     assert.equal(response.status, 201, `creating user ${username}: ${response.text}`);
+    if (centers !== undefined) {
+      let codes = centers;
+      if (centers === 'all') {
+        const list = await api('GET', '/api/v1/centers?limit=500', { token: admin.token });
+        assert.equal(list.status, 200, list.text);
+        codes = list.json.items.map((center) => center.code).join(',');
+      }
+      const scope = await api('PUT', `/api/v1/users/${username}/scope`, { token: admin.token, body: { centers: codes } });
+      assert.equal(scope.status, 200, `assigning ${username} their centers: ${scope.text}`);
+    }
     return password;
   }
 

@@ -97,10 +97,11 @@ async function startApp({ demoChain = false } = {}) {
     assert.deepEqual(page.problems, [], `the page had problems:\n${page.problems.join('\n')}`);
   }
 
-  /* A user made through the API as admin; returns the password. */
-  async function addUser(username, roles) {
+  /* A user made through the API as admin; returns the password. options:
+   * {centers: "LA-01"} the donor centers they work at (lib/server.js). */
+  async function addUser(username, roles, options = {}) {
     const admin = await srv.login('admin', ADMIN_PASSWORD);
-    return srv.addUser(admin, username, roles);
+    return srv.addUser(admin, username, roles, undefined, options);
   }
 
   async function screenshot(page, name) {
