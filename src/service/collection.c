@@ -473,57 +473,6 @@ typedef struct {
     product_facts facts;
 } planned_unit;
 
-/* Insert one unit in quarantine, its first event and its audit record. */
-static int unit_make(service_context *ctx, const char *din, const char *center,
-                     const planned_unit *unit, const char *division, const char *produced_at,
-                     const char *expires_at, const char *abo, const char *rhd, err *e)
-{
-    db_stmt *stmt;
-    int64_t id = 0;
-    long volume = unit->volume_ml ? unit->volume_ml : unit->facts.nominal_volume_ml;
-    const char *family = catalog_family_name(unit->facts.family);
-    if (db_prepare(ctx->db,
-                   "INSERT INTO units (din, product_code, donation_type, division, family, "
-                   "center, volume_ml, abo, rhd, status, produced_at, expires_at, updated_at) "
-                   "VALUES (?, ?, 'V', ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?) RETURNING id",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, din);
-    db_bind_text(stmt, 2, unit->code);
-    db_bind_text(stmt, 3, division);
-    db_bind_text(stmt, 4, family);
-    db_bind_text(stmt, 5, center);
-    db_bind_int64(stmt, 6, volume);
-    db_bind_text(stmt, 7, *abo ? abo : NULL);
-    db_bind_text(stmt, 8, *rhd ? rhd : NULL);
-    db_bind_text(stmt, 9, produced_at);
-    db_bind_text(stmt, 10, expires_at);
-    db_bind_text(stmt, 11, produced_at);
-    if (db_insert_returning_id(stmt, &id, e) ||
-        db_prepare(ctx->db,
-                   "INSERT INTO unit_events (unit_id, from_status, to_status, reason, at, actor) "
-                   "VALUES (?, NULL, 'quarantined', ?, ?, ?)",
-                   &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, id);
-    db_bind_text(stmt, 2, "made in quarantine from its collection");
-    db_bind_text(stmt, 3, produced_at);
-    db_bind_text(stmt, 4, ctx->actor.username);
-    if (db_exec_stmt(stmt, e))
-        return -1;
-    char name[64];
-    snprintf(name, sizeof name, "%.13s %.5s %.2s", din, unit->code, division);
-    json_t *after = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "id",
-                              (json_int_t)id, "product_code", unit->code, "division",
-                              division, "family", family, "center", center, "volume_ml",
-                              (json_int_t)volume, "status", "quarantined", "expires_at",
-                              expires_at, "abo", service_json_text(*abo ? abo : NULL), "rhd",
-                              service_json_text(*rhd ? rhd : NULL));
-    int rc = audit_append(ctx, "unit", name, "create", NULL, after, NULL, e);
-    json_decref(after);
-    return rc;
-}
-
 /* The procedure, center and collection time of collection `din`, which
  * must not be processed yet. */
 static int unprocessed_read(db_conn *db, const char *din, char procedure[32],
@@ -643,8 +592,20 @@ int collection_process(service_context *ctx, const char *text,
                          units[i].code, collected_at, expires_at);
         }
         if (rc == 0)
-            rc = unit_make(ctx, din.din, center, &units[i], divisions[i], now, expires_at, abo,
-                           rhd, e);
+            rc = unit_make_in(ctx,
+                              &(unit_new){.din = din.din,
+                                          .center = center,
+                                          .product_code = units[i].code,
+                                          .division = divisions[i],
+                                          .family = catalog_family_name(units[i].facts.family),
+                                          .volume_ml = units[i].volume_ml
+                                                           ? units[i].volume_ml
+                                                           : units[i].facts.nominal_volume_ml,
+                                          .produced_at = now,
+                                          .expires_at = expires_at,
+                                          .abo = abo,
+                                          .rhd = rhd},
+                              e);
     }
     /* Results that came in before the units existed hold or discard them. */
     if (rc == 0)

@@ -3,6 +3,7 @@
  * taking one for a collection inside its transaction (see din.h for how
  * concurrent allocations stay sequential and unique).
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,12 +315,14 @@ int din_get(service_context *ctx, const char *text, json_t **out, err *e)
 int din_center_check_in(service_context *ctx, const char *center, char fin[8],
                         char open_date[DATE_TEXT_MAX], err *e)
 {
+    assert(db_in_transaction(ctx->db));
     return center_fin(ctx->db, center, fin, open_date, e);
 }
 
 int din_allocate_in(service_context *ctx, const char *center, const char *fin, isbt_din *out,
                     err *e)
 {
+    assert(db_in_transaction(ctx->db));
     int year;
     int64_t sequence = 0;
     char now[TIMESTAMP_TEXT_MAX];
@@ -331,6 +334,7 @@ int din_allocate_in(service_context *ctx, const char *center, const char *fin, i
 
 int din_unused_check_in(service_context *ctx, const isbt_din *din, const char *center, err *e)
 {
+    assert(db_in_transaction(ctx->db));
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT d.center, c.collected_at FROM dins d "

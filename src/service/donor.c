@@ -10,6 +10,7 @@
  * wait for its commit and do nothing, and the next attempt reads the new
  * highest number. Donors are never deleted, so a number is never reused.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +277,7 @@ int donor_eligibility_evaluate_in(service_context *ctx, const char *donor_number
                                   const char *field, eligibility_input *in, donor_found *found,
                                   eligibility_result *result, err *e)
 {
+    assert(db_in_transaction(ctx->db));
     char typed[DONOR_NUMBER_LENGTH + 8];
     eligibility_thresholds t;
     if (!donor_number || !*donor_number)
@@ -560,9 +562,26 @@ static int deferral_check(const deferral_request *r, civil_day starts_on, err *e
     return 0;
 }
 
+int donor_group_set_in(service_context *ctx, int64_t donor_id, const char *abo, const char *rhd,
+                       err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    char now[TIMESTAMP_TEXT_MAX];
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "UPDATE donors SET abo = ?, rhd = ?, updated_at = ? WHERE id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, abo);
+    db_bind_text(stmt, 2, rhd);
+    db_bind_text(stmt, 3, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_int64(stmt, 4, donor_id);
+    return db_exec_stmt(stmt, e);
+}
+
 int donor_deferral_add_in(service_context *ctx, int64_t donor_id, const deferral_request *r,
                           json_t **out, err *e)
 {
+    assert(db_in_transaction(ctx->db));
     civil_day starts_on = date_today();
     if (r->starts_on && *r->starts_on && date_parse(r->starts_on, &starts_on, "starts_on", e))
         return -1;

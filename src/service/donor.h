@@ -61,6 +61,11 @@ int donor_eligibility_evaluate_in(service_context *ctx, const char *donor_number
 typedef struct {
     const char *kind, *reason_code, *reason, *starts_on, *until, *source, *din;
 } deferral_request;
+/* Set donor `donor_id`'s established ABO/RhD (NULL: not established),
+ * inside the caller's transaction (its audit record is the caller's). */
+int donor_group_set_in(service_context *ctx, int64_t donor_id, const char *abo, const char *rhd,
+                       err *e);
+
 int donor_deferral_add_in(service_context *ctx, int64_t donor_id, const deferral_request *request,
                           json_t **out, err *e);
 

@@ -9,6 +9,7 @@
  * product_code, division) key: a handful of index lookups, whatever the
  * size of the tables.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,7 @@ static int last_nonreactive(db_conn *db, int64_t donor_id, const char *trigger_a
 int lookback_open_in(service_context *ctx, int64_t donor_id, const char *trigger_din,
                      const char *marker, const char *test, int64_t *case_id, err *e)
 {
+    assert(db_in_transaction(ctx->db));
     *case_id = 0;
     db_stmt *stmt;
     if (db_prepare(ctx->db,

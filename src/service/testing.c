@@ -10,6 +10,7 @@
  * test, so that a DIN and test given twice are found side by side and the
  * donations touched are handled one after the other, in DIN order.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -156,6 +157,7 @@ int testing_panel_require(service_context *ctx, const char *test, const char *re
 
 int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e)
 {
+    assert(db_in_transaction(ctx->db));
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT status, hold, din, product_code, division FROM units WHERE id = ?",
@@ -190,21 +192,9 @@ int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why,
     }
     if (strcmp(buffer_text(&hold), buffer_text(&old)) == 0)
         goto done;
-    /* Conditional on what was read: a release or another hold at once
-     * (PostgreSQL, READ COMMITTED) must not be lost. */
-    char now[TIMESTAMP_TEXT_MAX];
-    rc = db_prepare(ctx->db,
-                    "UPDATE units SET hold = ?, updated_at = ? "
-                    "WHERE id = ? AND status = 'quarantined' AND COALESCE(hold, '') = ?",
-                    &stmt, e);
-    if (rc == 0) {
-        db_bind_text(stmt, 1, buffer_text(&hold));
-        db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
-        db_bind_int64(stmt, 3, unit_id);
-        db_bind_text(stmt, 4, buffer_text(&old));
-        rc = db_exec_stmt(stmt, e);
-    }
-    if (rc == 0 && db_changes(ctx->db) != 1)
+    int changed = 0;
+    rc = unit_hold_replace_in(ctx, unit_id, buffer_text(&old), buffer_text(&hold), &changed, e);
+    if (rc == 0 && !changed)
         rc = err_set(e, ERR_CONFLICT, "unit", "unit %s changed meanwhile: try again", name);
     if (rc == 0)
         rc = audit_new(ctx, "unit", name, "hold",
@@ -525,17 +515,11 @@ static int donation_group(service_context *ctx, const char *din, const donation_
     char abo[4], rhd[4], now[TIMESTAMP_TEXT_MAX];
     timestamp_format(timestamp_now(), now, sizeof now);
     db_stmt *stmt;
+    long typed_units = 0;
     if (testing_donation_typing(ctx->db, din, abo, rhd, e) ||
-        db_prepare(ctx->db, "UPDATE units SET abo = ?, rhd = ?, updated_at = ? WHERE din = ?",
-                   &stmt, e))
+        unit_typing_set_in(ctx, din, or_null(abo), or_null(rhd), &typed_units, e))
         return -1;
-    db_bind_text(stmt, 1, or_null(abo));
-    db_bind_text(stmt, 2, or_null(rhd));
-    db_bind_text(stmt, 3, now);
-    db_bind_text(stmt, 4, din);
-    if (db_exec_stmt(stmt, e))
-        return -1;
-    json_int_t units = (json_int_t)db_changes(ctx->db);
+    json_int_t units = (json_int_t)typed_units;
     if (db_prepare(ctx->db,
                    "INSERT INTO donor_blood_groups (donor_id, din, abo, rhd, tested_on) "
                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (donor_id, din) DO UPDATE SET "
@@ -575,14 +559,7 @@ static int donation_group(service_context *ctx, const char *din, const donation_
     const char *new_rhd = history_rhd ? history_rhd : or_null(rhd);
     if (new_abo == history_abo && new_rhd == history_rhd)
         return 0;
-    if (db_prepare(ctx->db, "UPDATE donors SET abo = ?, rhd = ?, updated_at = ? WHERE id = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, new_abo);
-    db_bind_text(stmt, 2, new_rhd);
-    db_bind_text(stmt, 3, now);
-    db_bind_int64(stmt, 4, donor->id);
-    return db_exec_stmt(stmt, e) ||
+    return donor_group_set_in(ctx, donor->id, new_abo, new_rhd, e) ||
                    audit_new(ctx, "donor", donor->number, "blood_group",
                              json_pack("{s:o, s:o}", "abo", service_json_text(history_abo), "rhd",
                                        service_json_text(history_rhd)),
@@ -631,6 +608,7 @@ static int donation_reactive(service_context *ctx, const result_row *row,
 
 int testing_units_made_in(service_context *ctx, const char *din, err *e)
 {
+    assert(db_in_transaction(ctx->db));
     donation_donor donor;
     char abo[4], rhd[4];
     if (donor_of(ctx->db, din, &donor, e) || testing_donation_typing(ctx->db, din, abo, rhd, e))
@@ -1080,20 +1058,10 @@ int testing_release(service_context *ctx, const testing_release_request *request
     {
         if (rc)
             break;
-        /* Conditional on what release_check read: a hold or a discard
-         * committed meanwhile (PostgreSQL, READ COMMITTED) refuses the
-         * release instead of being overwritten by it. */
-        rc = db_prepare(ctx->db,
-                        "UPDATE units SET release_signature_id = ?, released_at = ? "
-                        "WHERE id = ? AND status = 'quarantined' AND COALESCE(hold, '') = ''",
-                        &stmt, e);
-        if (rc == 0) {
-            db_bind_int64(stmt, 1, signature_id);
-            db_bind_text(stmt, 2, now);
-            db_bind_int64(stmt, 3, ids[i]);
-            rc = db_exec_stmt(stmt, e);
-        }
-        if (rc == 0 && db_changes(ctx->db) != 1)
+        /* Conditional on what release_check read (unit_release_mark_in). */
+        int changed = 0;
+        rc = unit_release_mark_in(ctx, ids[i], signature_id, now, &changed, e);
+        if (rc == 0 && !changed)
             rc = err_set(e, ERR_CONFLICT, "units",
                          "unit %lld was held or moved meanwhile; nothing was released",
                          (long long)ids[i]);

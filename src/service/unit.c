@@ -3,6 +3,7 @@
  * changes a unit's status, the lookup by DIN, one unit with its events,
  * discard, inventory and the expiry sweep.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
                           const char *reason, const char *hold, err *e)
 {
+    assert(db_in_transaction(ctx->db));
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT status, din, product_code, division, hold FROM units WHERE id = ?",
@@ -135,6 +137,118 @@ static int unit_items_prepare(service_context *ctx, const char *din, int by_code
                    stmt, e))
         return -1;
     db_bind_text(*stmt, 1, din);
+    return 0;
+}
+
+int unit_make_in(service_context *ctx, const unit_new *unit, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    db_stmt *stmt;
+    int64_t id = 0;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO units (din, product_code, donation_type, division, family, "
+                   "center, volume_ml, abo, rhd, status, produced_at, expires_at, updated_at) "
+                   "VALUES (?, ?, 'V', ?, ?, ?, ?, ?, ?, 'quarantined', ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, unit->din);
+    db_bind_text(stmt, 2, unit->product_code);
+    db_bind_text(stmt, 3, unit->division);
+    db_bind_text(stmt, 4, unit->family);
+    db_bind_text(stmt, 5, unit->center);
+    db_bind_int64(stmt, 6, unit->volume_ml);
+    db_bind_text(stmt, 7, *unit->abo ? unit->abo : NULL);
+    db_bind_text(stmt, 8, *unit->rhd ? unit->rhd : NULL);
+    db_bind_text(stmt, 9, unit->produced_at);
+    db_bind_text(stmt, 10, unit->expires_at);
+    db_bind_text(stmt, 11, unit->produced_at);
+    if (db_insert_returning_id(stmt, &id, e) ||
+        db_prepare(ctx->db,
+                   "INSERT INTO unit_events (unit_id, from_status, to_status, reason, at, actor) "
+                   "VALUES (?, NULL, 'quarantined', ?, ?, ?)",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_bind_text(stmt, 2, "made in quarantine from its collection");
+    db_bind_text(stmt, 3, unit->produced_at);
+    db_bind_text(stmt, 4, ctx->actor.username);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    char name[64];
+    snprintf(name, sizeof name, "%.13s %.5s %.2s", unit->din, unit->product_code, unit->division);
+    json_t *after = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)id,
+        "product_code", unit->product_code, "division", unit->division, "family", unit->family,
+        "center", unit->center, "volume_ml", (json_int_t)unit->volume_ml, "status",
+        "quarantined", "expires_at", unit->expires_at, "abo",
+        service_json_text(*unit->abo ? unit->abo : NULL), "rhd",
+        service_json_text(*unit->rhd ? unit->rhd : NULL));
+    int rc = audit_append(ctx, "unit", name, "create", NULL, after, NULL, e);
+    json_decref(after);
+    return rc;
+}
+
+int unit_hold_replace_in(service_context *ctx, int64_t unit_id, const char *from_hold,
+                         const char *to_hold, int *changed, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    char now[TIMESTAMP_TEXT_MAX];
+    db_stmt *stmt;
+    /* Conditional on what the caller read: a release or another hold at
+     * once (PostgreSQL, READ COMMITTED) must not be lost. */
+    if (db_prepare(ctx->db,
+                   "UPDATE units SET hold = ?, updated_at = ? "
+                   "WHERE id = ? AND status = 'quarantined' AND COALESCE(hold, '') = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, to_hold);
+    db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_int64(stmt, 3, unit_id);
+    db_bind_text(stmt, 4, from_hold);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    *changed = db_changes(ctx->db) == 1;
+    return 0;
+}
+
+int unit_typing_set_in(service_context *ctx, const char *din, const char *abo, const char *rhd,
+                       long *units, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    char now[TIMESTAMP_TEXT_MAX];
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "UPDATE units SET abo = ?, rhd = ?, updated_at = ? WHERE din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, abo);
+    db_bind_text(stmt, 2, rhd);
+    db_bind_text(stmt, 3, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_text(stmt, 4, din);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    *units = (long)db_changes(ctx->db);
+    return 0;
+}
+
+int unit_release_mark_in(service_context *ctx, int64_t unit_id, int64_t signature_id,
+                         const char *at, int *changed, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    db_stmt *stmt;
+    /* Conditional on what the caller read: a hold or a discard committed
+     * meanwhile (PostgreSQL, READ COMMITTED) refuses the release instead of
+     * being overwritten by it. */
+    if (db_prepare(ctx->db,
+                   "UPDATE units SET release_signature_id = ?, released_at = ? "
+                   "WHERE id = ? AND status = 'quarantined' AND COALESCE(hold, '') = ''",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, signature_id);
+    db_bind_text(stmt, 2, at);
+    db_bind_int64(stmt, 3, unit_id);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    *changed = db_changes(ctx->db) == 1;
     return 0;
 }
 

@@ -1,8 +1,11 @@
 /*
- * unit.h - blood units once made: changing their status (the one way every
- * module does it), looking them up by DIN, showing one with its history,
- * discarding one, inventory and the expiry sweep. Units are made by
- * processing a collection (service/collection.h).
+ * unit.h - blood units: making them (for the processing of a collection,
+ * service/collection.h), changing their status (the one way every module
+ * does it), their holds, typing and release marks, looking them up by DIN,
+ * showing one with its history, discarding one, inventory and the expiry
+ * sweep. This file's unit.c is the only one that writes the units and
+ * unit_events tables: other modules call the *_in functions below inside
+ * their own transaction.
  *
  * unit_status_change_in is the single place a unit's status changes: it
  * checks the transition (domain/blood_unit.h), updates the unit, appends
@@ -25,6 +28,35 @@
  * quarantined that says why the unit is held, NULL to clear it. */
 int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
                           const char *reason, const char *hold, err *e);
+
+/* A unit to make, in quarantine: abo and rhd "" when not typed yet. */
+typedef struct {
+    const char *din, *center, *product_code, *division, *family;
+    long volume_ml;
+    const char *produced_at, *expires_at, *abo, *rhd;
+} unit_new;
+
+/* Insert the unit, its first event and its audit record, inside the
+ * caller's transaction. */
+int unit_make_in(service_context *ctx, const unit_new *unit, err *e);
+
+/* Replace the hold of quarantined unit `unit_id` when it still is
+ * `from_hold` ("" for none) by `to_hold`; *changed is 0 when the unit moved
+ * or changed meanwhile. Inside the caller's transaction (its audit record
+ * is the caller's, which knows why). */
+int unit_hold_replace_in(service_context *ctx, int64_t unit_id, const char *from_hold,
+                         const char *to_hold, int *changed, err *e);
+
+/* Set the ABO/RhD of every unit of donation `din` (NULL: not typed);
+ * *units is how many. Inside the caller's transaction. */
+int unit_typing_set_in(service_context *ctx, const char *din, const char *abo, const char *rhd,
+                       long *units, err *e);
+
+/* Mark quarantined, unheld unit `unit_id` released under signature
+ * `signature_id` at `at` (its status moves through unit_status_change_in);
+ * *changed is 0 when it was held or moved meanwhile. */
+int unit_release_mark_in(service_context *ctx, int64_t unit_id, int64_t signature_id,
+                         const char *at, int *changed, err *e);
 
 /* The units made from donation `din` (13 characters), in the order they
  * were made, as the items of unit_lookup's "units"; inside the caller's
