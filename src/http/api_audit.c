@@ -1,7 +1,7 @@
 /*
- * api_audit.c - the audit trail for auditors and administrators:
- *   GET /api/v1/audit?entity=&since=&limit=&after=
- *   GET /api/v1/audit/verify
+ * api_audit.c - the audit trail and the check of its hash chain.
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include "http/http.h"
 #include "service/audit.h"

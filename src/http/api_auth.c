@@ -1,13 +1,7 @@
 /*
- * api_auth.c - logging in and out, who am I, and user administration:
- *   POST /api/v1/login            {"username","password"} -> token, csrf_token
- *   POST /api/v1/logout
- *   GET  /api/v1/me               who is logged in, their roles and capabilities
- *   GET  /api/v1/users            (admin)
- *   POST /api/v1/users            (admin) {"username","full_name","roles","password"}
- *   POST /api/v1/users/{username}/password (admin) {"password"}
- *   POST /api/v1/users/{username}/disable  (admin) {"reason"}
- *   PUT  /api/v1/users/{username}/scope    (admin) {"centers","markets"}
+ * api_auth.c - logging in and out, who am I, and user administration.
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,17 +1,9 @@
 /*
  * api_collections.c - collections, components, units and inventory over
- * HTTP (docs/collections.md):
- *   POST /api/v1/collections                  (admin, center_staff) record (201)
- *   GET  /api/v1/collections?center=&on=&processed=yes|no&limit=&after=
- *   GET  /api/v1/collections/{din}            one collection with its measurements
- *   POST /api/v1/collections/{din}/process    (admin, center_staff, lab) {"components"} (201)
- *   GET  /api/v1/donations/{din}              the DIN lookup: collection, units, tests
- *   GET  /api/v1/units/{id}                   one unit with its events
- *   POST /api/v1/units/{id}/discard           (admin, center_staff, lab) {"reason"}
- *   POST /api/v1/units/expiry-sweep           (admin) {"as_of"} optional
- *   GET  /api/v1/inventory?center=&family=&status=
- * Reads for every role but finance. A DIN in a path may take any form a
- * scanner or a person gives it (service/din.h din_text_parse).
+ * HTTP (docs/collections.md). A DIN in a path may take any form a scanner
+ * or a person gives it (service/din.h din_text_parse).
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include <stdio.h>
 #include "http/http.h"

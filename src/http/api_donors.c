@@ -1,17 +1,7 @@
 /*
- * api_donors.c - donors, deferrals and eligibility over HTTP (docs/donors.md):
- *   POST  /api/v1/donors                              register (201)
- *   GET   /api/v1/donors?q=&status=&limit=&after=     search, each with its standing
- *   GET   /api/v1/donors/{donor_number}               one donor with history
- *   PATCH /api/v1/donors/{donor_number}               contact fields
- *   POST  /api/v1/donors/{donor_number}/eligibility   a check: changes nothing
- *   POST  /api/v1/donors/{donor_number}/deferrals     defer (201)
- *   POST  /api/v1/deferrals/{id}/end                  end a deferral
- *   GET   /api/v1/deferral-reasons
- *   GET   /api/v1/eligibility/settings
- *   PUT   /api/v1/eligibility/settings/{name}         (admin)
- * Reads for admin, center_staff, lab, distribution, auditor and executive;
- * donor writes for admin and center_staff, deferrals also for lab.
+ * api_donors.c - donors, deferrals and eligibility over HTTP (docs/donors.md).
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include <stdio.h>
 #include "http/http.h"

@@ -1,13 +1,10 @@
 /*
  * api_isbt.c - ISBT 128 over HTTP (docs/isbt.md): the product catalog and DIN
- * allocation.
- *   GET  /api/v1/products?family=&q=&limit=&after=
- *   GET  /api/v1/products/{code}
- *   POST /api/v1/dins          (admin, center_staff) {"center","count","year"}
- *   GET  /api/v1/dins/{din}    with or without its check character
- * The catalog is read by every role and imported from the command line
+ * allocation. The catalog is imported from the command line
  * (`bloodops catalog import`); DINs are allocated in one transaction per
  * request (service/din.h).
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include "http/http.h"
 #include "service/catalog.h"

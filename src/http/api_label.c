@@ -1,18 +1,14 @@
 /*
- * api_label.c - printable ISBT 128 unit labels (domain/label.h):
- *
- *   GET /api/v1/labels/render?din=&group=&product=&expires=[&format=svg|pdf|png]
- *       [&flags=&donation_type=&divisions=&collected=&description=&facility_name=&dpi=]
- *       a label drawn from explicit values; reads and writes nothing
- *   GET /api/v1/units/{id}/label[?format=svg|pdf|png&dpi=N]
- *       the label of a recorded unit (service/unit_label.h), drawn from what
- *       is on record; for those who may read units (capability "units")
- *
+ * api_label.c - printable ISBT 128 unit labels (domain/label.h): one drawn
+ * from explicit values (reads and writes nothing), and the label of a
+ * recorded unit (service/unit_label.h), drawn from what is on record.
  * Both answer the 100 mm x 100 mm base label as image/svg+xml (the
  * default), application/pdf or image/png; a bad value is the usual error
  * envelope naming its parameter. The unit's label comes with
  * `Content-Disposition: inline; filename="W123426000001-E0300-00.svg"`,
  * the name a browser gives it when saved.
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include "documents/label_render.h"
 #include "domain/label.h"

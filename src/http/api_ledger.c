@@ -1,22 +1,10 @@
 /*
  * api_ledger.c - the general ledger and the financial reports over HTTP
  * (docs/reports.md), the same use cases as `bloodops account|journal|
- * period|shares|report`:
- *   GET  /api/v1/accounts                      POST /api/v1/accounts
- *   GET  /api/v1/journal?from=&to=&account=&limit=&after=
- *   POST /api/v1/journal                       GET  /api/v1/journal/{id}
- *   POST /api/v1/journal/{id}/reverse
- *   GET  /api/v1/periods                       POST /api/v1/periods/close
- *   GET  /api/v1/shares                        POST /api/v1/shares
- *   GET  /api/v1/reports/trial-balance?period= | ?from=&to=
- *   GET  /api/v1/reports/income-statement?period= | ?from=&to=
- *   GET  /api/v1/reports/balance-sheet?date=
- *   GET  /api/v1/reports/quarterly?period=&compare=&format=json|text|csv|html|pdf
- *   GET  /api/v1/reports/release?period=&compare=
- *   GET  /api/v1/reports/dashboard?quarter=         (the web dashboard)
- * Finance, executives, auditors and administrators read; finance and
- * administrators write. Closing a period is signed by the session's user,
+ * period|shares|report`. Closing a period is signed by the session's user,
  * who re-enters the password.
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include <string.h>
 #include "documents/pdf.h"

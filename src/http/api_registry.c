@@ -1,21 +1,9 @@
 /*
  * api_registry.c - the organization registry over HTTP (docs/registry.md):
- *   GET   /api/v1/markets?q=&limit=&after=
- *   POST  /api/v1/markets                 (admin)
- *   GET   /api/v1/markets/{code}
- *   PATCH /api/v1/markets/{code}          (admin) {"name"}
- *   GET   /api/v1/centers?market=&status=&q=&limit=&after=
- *   POST  /api/v1/centers                 (admin)
- *   GET   /api/v1/centers/{code}
- *   PATCH /api/v1/centers/{code}          (admin) {"name","market","fin","address","open_date"}
- *   POST  /api/v1/centers/{code}/close    (admin) {"close_date","reason"}
- *   GET   /api/v1/hospitals?market=&q=&limit=&after=
- *   POST  /api/v1/hospitals               (admin, distribution, finance)
- *   GET   /api/v1/hospitals/{code}
- *   PATCH /api/v1/hospitals/{code}        (admin, distribution, finance)
- *                                         {"name","market","address","billing_terms_days"}
- * Reading is open to every role; each write names who may make it. A PATCH
- * body holds only the fields to change (absent or null = leave as is).
+ * markets, donor centers, hospitals. A PATCH body holds only the fields to
+ * change (absent or null = leave as is).
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include "http/http.h"
 #include "service/registry.h"

@@ -1,18 +1,11 @@
 /*
  * api_testing.c - laboratory results, release and lookback over HTTP
  * (docs/testing.md), the same use cases as
- * `bloodops results|release|lookback`:
- *   POST /api/v1/test-results/import      {"file_name", "content"} (admin, lab)
- *   GET  /api/v1/test-panel               PUT /api/v1/test-panel/{test} {"required"} (admin)
- *   GET  /api/v1/release-queue?center=&limit=&after=   (lab, admin, center_staff)
- *   POST /api/v1/releases                 {"units", "username", "password", "meaning"}
- *   GET  /api/v1/lookback-cases?status=open|closed&limit=&after=
- *   GET  /api/v1/lookback-cases/{id}      GET /api/v1/lookback-cases/{id}/report?format=text|html|pdf
- *   POST /api/v1/lookback-cases/{id}/steps {"step", "done_on", "result"}
- *   POST /api/v1/lookback-cases/{id}/close {"reason"}
- * A refused results file answers the error envelope naming the first
+ * `bloodops results|release|lookback`. A refused results file answers the error envelope naming the first
  * problem, with every problem listed in it: "problems" [{"line", "field",
  * "message"}] and "problem_count".
+ * Its routes, each with the capability it needs, are declared at the end of
+ * this file; `bloodops api routes` lists every route of every module.
  */
 #include <stdio.h>
 #include <string.h>
