@@ -76,9 +76,14 @@ $(OUT)/%.o: %.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The migrations are compiled into the binary: one file to install.
-$(SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
+# (tools/embed-files.sh: files as bytes in a C table.)
+EMBED_MIGRATIONS := tools/embed-files.sh store/backend.h db_migration db_migrations \
+                    db_migration_count ""
+EMBED_API_SCHEMAS := tools/embed-files.sh http/openapi.h http_schema_file http_schema_files \
+                     http_schema_file_count .json
+$(SCHEMA_C): $(SCHEMA_SQL) tools/embed-files.sh
 	@mkdir -p $(dir $@)
-	@tools/embed-schema.sh $(SCHEMA_SQL) > $@
+	@$(EMBED_MIGRATIONS) $(SCHEMA_SQL) > $@
 
 $(OUT)/gen/schema_embedded.o: $(SCHEMA_C)
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -96,9 +101,9 @@ $(OUT)/gen/cli_modules.c: $(CLI_SRC) tools/gen-modules.sh
 $(OUT)/gen/%_modules.o: $(OUT)/gen/%_modules.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-json.sh
+$(OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-files.sh
 	@mkdir -p $(dir $@)
-	@tools/embed-json.sh $(API_SCHEMAS) > $@.new && mv -f $@.new $@
+	@$(EMBED_API_SCHEMAS) $(API_SCHEMAS) > $@.new && mv -f $@.new $@
 
 $(OUT)/gen/http_schemas.o: $(OUT)/gen/http_schemas.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -273,9 +278,9 @@ $(FUZZ_OUT)/obj/%.o: %.c
 
 # The migrations, as the program carries them: a target that opens a
 # database applies them.
-$(FUZZ_SCHEMA_C): $(SCHEMA_SQL) tools/embed-schema.sh
+$(FUZZ_SCHEMA_C): $(SCHEMA_SQL) tools/embed-files.sh
 	@mkdir -p $(dir $@)
-	@tools/embed-schema.sh $(SCHEMA_SQL) > $@
+	@$(EMBED_MIGRATIONS) $(SCHEMA_SQL) > $@
 
 $(FUZZ_OUT)/obj/gen/schema_embedded.o: $(FUZZ_SCHEMA_C)
 	@mkdir -p $(dir $@)
@@ -285,9 +290,9 @@ $(FUZZ_OUT)/gen/http_modules.c: $(HTTP_SRC) tools/gen-modules.sh
 	@mkdir -p $(dir $@)
 	@tools/gen-modules.sh http $(HTTP_SRC) > $@.new && mv -f $@.new $@
 
-$(FUZZ_OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-json.sh
+$(FUZZ_OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-files.sh
 	@mkdir -p $(dir $@)
-	@tools/embed-json.sh $(API_SCHEMAS) > $@.new && mv -f $@.new $@
+	@$(EMBED_API_SCHEMAS) $(API_SCHEMAS) > $@.new && mv -f $@.new $@
 
 $(FUZZ_OUT)/obj/gen/%.o: $(FUZZ_OUT)/gen/%.c
 	@mkdir -p $(dir $@)

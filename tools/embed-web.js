@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // embed-web.js - turns the front end (web/) and the npm files it uses into a
 // C file holding every asset, so the binary serves its own web application
-// and needs no files at run time (like the schema, see embed-schema.sh).
+// and needs no files at run time (like the schema, see embed-files.sh).
 //
 //   node tools/embed-web.js OUT.c
 //
