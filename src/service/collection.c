@@ -234,24 +234,20 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " COLLECTION_COLUMNS " FROM collections c "
-                   "JOIN donors d ON d.id = c.donor_id WHERE c.din > ? "
-                   "AND (? = '' OR c.center = ?) "
-                   "AND (? = '' OR (c.collected_at >= ? AND c.collected_at < ?)) "
-                   "AND (? = '' OR (? = 'yes' AND c.processed_at IS NOT NULL) "
-                   "OR (? = 'no' AND c.processed_at IS NULL)) "
+                   "JOIN donors d ON d.id = c.donor_id WHERE c.din > ?1 "
+                   "AND (?2 = '' OR c.center = ?2) "
+                   "AND (?3 = '' OR (c.collected_at >= ?3 AND c.collected_at < ?4)) "
+                   "AND (?5 = '' OR (?5 = 'yes' AND c.processed_at IS NOT NULL) "
+                   "OR (?5 = 'no' AND c.processed_at IS NULL)) "
                    "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY c.din LIMIT ?",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, page.after ? page.after : "");
     db_bind_text(stmt, 2, center);
-    db_bind_text(stmt, 3, center);
-    db_bind_text(stmt, 4, from);
-    db_bind_text(stmt, 5, from);
-    db_bind_text(stmt, 6, to);
-    db_bind_text(stmt, 7, processed);
-    db_bind_text(stmt, 8, processed);
-    db_bind_text(stmt, 9, processed);
-    db_bind_int64(stmt, service_bind_scope(stmt, 10, 2, ctx), page.limit);
+    db_bind_text(stmt, 3, from);
+    db_bind_text(stmt, 4, to);
+    db_bind_text(stmt, 5, processed);
+    db_bind_int64(stmt, service_bind_scope(stmt, 6, 2, ctx), page.limit);
     return service_collect_page(stmt, collection_item, &page, "din", out, e);
 }
 

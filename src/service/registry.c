@@ -391,23 +391,20 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " CENTER_COLUMNS CENTER_FROM
-                   "WHERE c.code > ? AND (? = '' OR m.code = ?) "
-                   "AND (? = '' OR (? = 'closed') = (c.close_date IS NOT NULL AND c.close_date <= ?)) "
-                   "AND (? = '' OR UPPER(c.code) LIKE UPPER(?) ESCAPE '\\' OR UPPER(c.name) LIKE UPPER(?) ESCAPE '\\') "
-                   "ORDER BY c.code LIMIT ?",
+                   "WHERE c.code > ?1 AND (?2 = '' OR m.code = ?2) "
+                   "AND (?3 = '' OR (?3 = 'closed') = "
+                   "(c.close_date IS NOT NULL AND c.close_date <= ?4)) "
+                   "AND (?5 = '' OR UPPER(c.code) LIKE UPPER(?5) ESCAPE '\\' "
+                   "OR UPPER(c.name) LIKE UPPER(?5) ESCAPE '\\') "
+                   "ORDER BY c.code LIMIT ?6",
                    &stmt, e))
         return -1;
-    const char *status = filter->status ? filter->status : "";
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, market);
-    db_bind_text(stmt, 3, market);
-    db_bind_text(stmt, 4, status);
-    db_bind_text(stmt, 5, status);
-    db_bind_text(stmt, 6, today);
-    db_bind_text(stmt, 7, pattern);
-    db_bind_text(stmt, 8, pattern);
-    db_bind_text(stmt, 9, pattern);
-    db_bind_int64(stmt, 10, filter->page.limit);
+    db_bind_text(stmt, 3, filter->status ? filter->status : "");
+    db_bind_text(stmt, 4, today);
+    db_bind_text(stmt, 5, pattern);
+    db_bind_int64(stmt, 6, filter->page.limit);
     return service_collect_page(stmt, center_json, &filter->page, "code", out, e);
 }
 
@@ -659,18 +656,16 @@ int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, e
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " HOSPITAL_COLUMNS HOSPITAL_FROM
-                   "WHERE h.code > ? AND (? = '' OR m.code = ?) "
-                   "AND (? = '' OR UPPER(h.code) LIKE UPPER(?) ESCAPE '\\' OR UPPER(h.name) LIKE UPPER(?) ESCAPE '\\') "
-                   "ORDER BY h.code LIMIT ?",
+                   "WHERE h.code > ?1 AND (?2 = '' OR m.code = ?2) "
+                   "AND (?3 = '' OR UPPER(h.code) LIKE UPPER(?3) ESCAPE '\\' "
+                   "OR UPPER(h.name) LIKE UPPER(?3) ESCAPE '\\') "
+                   "ORDER BY h.code LIMIT ?4",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, market);
-    db_bind_text(stmt, 3, market);
-    db_bind_text(stmt, 4, pattern);
-    db_bind_text(stmt, 5, pattern);
-    db_bind_text(stmt, 6, pattern);
-    db_bind_int64(stmt, 7, filter->page.limit);
+    db_bind_text(stmt, 3, pattern);
+    db_bind_int64(stmt, 4, filter->page.limit);
     return service_collect_page(stmt, hospital_json, &filter->page, "code", out, e);
 }
 

@@ -4,6 +4,9 @@
  * One small API over two backends: SQLite (embedded, the default) and
  * PostgreSQL. Services write portable SQL with `?`
  * placeholders and bind every value; no SQL is ever built from user data.
+ * A value used in several places of a statement is one numbered
+ * placeholder, `?N`, bound once at N (an optional filter:
+ * "(?2 = '' OR m.code = ?2)"); a bare `?` after it takes the next number.
  * Backends map their errors to the same err codes (a unique violation is
  * ERR_CONFLICT on both), so nothing above this layer knows which one runs.
  *

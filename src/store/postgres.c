@@ -135,7 +135,11 @@ static int pg_connected(void *opaque)
     return PQstatus(((pg_handle *)opaque)->conn) == CONNECTION_OK;
 }
 
-/* `?` -> `$n`, leaving quoted text and identifiers alone. */
+/* `?` -> `$n`, leaving quoted text and identifiers alone. A numbered
+ * placeholder `?N` (SQLite's syntax: one value used in several places)
+ * becomes `$N`; a bare `?` takes the largest number used so far plus one,
+ * as in SQLite, so both backends read a statement alike. *count is the
+ * largest number. */
 static char *number_placeholders(const char *sql, int *count)
 {
     size_t length = strlen(sql);
@@ -152,7 +156,14 @@ static char *number_placeholders(const char *sql, int *count)
         } else if (*p == '\'' || *p == '"') {
             quote = *p;
         } else if (*p == '?') {
-            used += (size_t)sprintf(out + used, "$%d", ++*count);
+            int number = 0;
+            while (p[1] >= '0' && p[1] <= '9' && number < 100000)
+                number = number * 10 + (*++p - '0');
+            if (!number)
+                number = *count + 1;
+            if (number > *count)
+                *count = number;
+            used += (size_t)sprintf(out + used, "$%d", number);
             continue;
         }
         out[used++] = *p;
