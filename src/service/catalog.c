@@ -94,13 +94,8 @@ static int product_fetch(db_conn *db, const char *code, json_t **out, err *e)
     if (db_prepare(db, "SELECT " PRODUCT_COLUMNS " FROM products WHERE code = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, code);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *out = product_json(stmt);
-    db_reset(stmt);
-    if (step == DB_DONE)
-        return err_set(e, ERR_NOT_FOUND, "code", "no product '%s' in the catalog", code);
-    return step == DB_ROW ? 0 : -1;
+    return service_fetch_one(stmt, product_json, out, "code", e, "no product '%s' in the catalog",
+                             code);
 }
 
 int catalog_product_get(service_context *ctx, const char *code, json_t **out, err *e)

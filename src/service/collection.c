@@ -189,11 +189,10 @@ int collection_scope_check(service_context *ctx, const char *din, err *e)
         return -1;
     db_bind_text(stmt, 1, din);
     service_bind_scope(stmt, 2, 2, ctx);
-    db_step_result step = db_step(stmt, e);
-    db_reset(stmt);
-    if (step == DB_FAILED)
+    int elsewhere = service_row_exists(stmt, e);
+    if (elsewhere < 0)
         return -1;
-    return step == DB_ROW ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din) : 0;
+    return elsewhere ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din) : 0;
 }
 
 int collection_get(service_context *ctx, const char *text, json_t **out, err *e)

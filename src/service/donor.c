@@ -515,13 +515,7 @@ static int deferral_fetch(db_conn *db, int64_t id, json_t **out, err *e)
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *out = deferral_json(stmt);
-    db_reset(stmt);
-    if (step == DB_DONE)
-        return err_set(e, ERR_NOT_FOUND, "id", "no deferral %lld", (long long)id);
-    return step == DB_ROW ? 0 : -1;
+    return service_fetch_one(stmt, deferral_json, out, "id", e, "no deferral %lld", (long long)id);
 }
 
 /* Check a deferral request; `starts_on` is the first day it applies. */

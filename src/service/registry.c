@@ -30,20 +30,6 @@ static int market_id_of(db_conn *db, const char *code, int64_t *id, const char *
     return found;
 }
 
-/* Run a one-row query and build its JSON with `build`; ERR_NOT_FOUND
- * naming `field` when there is no row. */
-static int fetch_one(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, const char *what,
-                     const char *code, err *e)
-{
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *out = build(stmt);
-    db_reset(stmt);
-    if (step == DB_DONE)
-        return err_set(e, ERR_NOT_FOUND, "code", "no %s '%s'", what, code);
-    return step == DB_ROW ? 0 : -1;
-}
-
 static const char *column_or_null(db_stmt *stmt, int column)
 {
     return db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column);
@@ -174,7 +160,7 @@ static int market_fetch(db_conn *db, const char *code, json_t **out, err *e)
     if (db_prepare(db, "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, code);
-    return fetch_one(stmt, market_json, out, "market", code, e);
+    return service_fetch_one(stmt, market_json, out, "code", e, "no market '%s'", code);
 }
 
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e)
@@ -296,7 +282,7 @@ static int center_fetch(db_conn *db, const char *code, json_t **out, err *e)
     if (db_prepare(db, "SELECT " CENTER_COLUMNS CENTER_FROM "WHERE c.code = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, code);
-    return fetch_one(stmt, center_json, out, "donor center", code, e);
+    return service_fetch_one(stmt, center_json, out, "code", e, "no donor center '%s'", code);
 }
 
 /* Neither the code nor the facility number may be in use. Checked before
@@ -597,7 +583,7 @@ static int hospital_fetch(db_conn *db, const char *code, json_t **out, err *e)
     if (db_prepare(db, "SELECT " HOSPITAL_COLUMNS HOSPITAL_FROM "WHERE h.code = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, code);
-    return fetch_one(stmt, hospital_json, out, "hospital", code, e);
+    return service_fetch_one(stmt, hospital_json, out, "code", e, "no hospital '%s'", code);
 }
 
 int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, err *e)

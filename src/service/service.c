@@ -338,8 +338,25 @@ int service_bind_scope(db_stmt *stmt, int index, int count, const service_contex
     return index;
 }
 
-/* 1 when the statement finds a row, 0 when not, -1 when it fails. */
-static int scope_row_found(db_stmt *stmt, err *e)
+int service_fetch_one(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, const char *field,
+                      err *e, const char *fmt, ...)
+{
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *out = build(stmt);
+    db_reset(stmt);
+    if (step == DB_DONE) {
+        char message[ERR_MESSAGE_MAX];
+        va_list args;
+        va_start(args, fmt);
+        vsnprintf(message, sizeof message, fmt, args);
+        va_end(args);
+        return err_set(e, ERR_NOT_FOUND, field, "%s", message);
+    }
+    return step == DB_ROW ? 0 : -1;
+}
+
+int service_row_exists(db_stmt *stmt, err *e)
 {
     db_step_result step = db_step(stmt, e);
     db_reset(stmt);
@@ -358,7 +375,7 @@ int service_center_visible(service_context *ctx, const char *code, err *e)
         return -1;
     db_bind_int64(stmt, 1, ctx->actor.user_id);
     db_bind_text(stmt, 2, code);
-    return scope_row_found(stmt, e);
+    return service_row_exists(stmt, e);
 }
 
 int service_donor_visible(service_context *ctx, int64_t donor_id, err *e)
@@ -371,7 +388,7 @@ int service_donor_visible(service_context *ctx, int64_t donor_id, err *e)
         return -1;
     db_bind_int64(stmt, 1, donor_id);
     service_bind_scope(stmt, 2, 3, ctx);
-    return scope_row_found(stmt, e);
+    return service_row_exists(stmt, e);
 }
 
 int service_center_found(service_context *ctx, const char *code, const char *field,
@@ -420,7 +437,7 @@ int service_center_allowed(service_context *ctx, const char *code, const char *f
     if (db_prepare(ctx->db, "SELECT 1 FROM centers WHERE code = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, code);
-    int exists = scope_row_found(stmt, e);
+    int exists = service_row_exists(stmt, e);
     if (exists <= 0)
         return exists;
     return err_set(e, ERR_FORBIDDEN, field,

@@ -73,6 +73,15 @@ int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **ou
  * error. */
 int service_id_find(db_conn *db, const char *sql, const char *key, int64_t *id, err *e);
 
+/* Fetch one row or not found: step `stmt` (prepared, its parameters bound)
+ * once; *out = build(stmt) when there is a row, else ERR_NOT_FOUND naming
+ * `field` with the message `fmt`. Resets the statement. */
+int service_fetch_one(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, const char *field,
+                      err *e, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* 1 when `stmt` (prepared, bound) finds a row, 0 when not, -1 when it
+ * fails; resets the statement. */
+int service_row_exists(db_stmt *stmt, err *e);
+
 /* Scope (domain/capability.h, "Scope"): a user whose roles limit them to
  * the centers assigned to them (user_centers) sees and changes only those
  * centers' donors, collections, units and inventory. It is read in SQL, as

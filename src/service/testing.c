@@ -99,13 +99,7 @@ static int panel_get(db_conn *db, const char *test, json_t **out, err *e)
     if (db_prepare(db, PANEL_SQL " WHERE test = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, test);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        *out = panel_item(stmt);
-    db_reset(stmt);
-    if (step == DB_DONE)
-        return err_set(e, ERR_NOT_FOUND, "test", "no test '%s' in the panel", test);
-    return step == DB_ROW ? 0 : -1;
+    return service_fetch_one(stmt, panel_item, out, "test", e, "no test '%s' in the panel", test);
 }
 
 /* audit_append, taking over `before` and `after`. */

@@ -391,11 +391,10 @@ int unit_scope_check(service_context *ctx, int64_t id, err *e)
         return -1;
     db_bind_int64(stmt, 1, id);
     service_bind_scope(stmt, 2, 2, ctx);
-    db_step_result step = db_step(stmt, e);
-    db_reset(stmt);
-    if (step == DB_FAILED)
+    int in_scope = service_row_exists(stmt, e);
+    if (in_scope < 0)
         return -1;
-    return step == DB_ROW ? 0 : err_set(e, ERR_NOT_FOUND, "unit", "no unit %lld", (long long)id);
+    return in_scope ? 0 : err_set(e, ERR_NOT_FOUND, "unit", "no unit %lld", (long long)id);
 }
 
 int unit_get(service_context *ctx, const char *text, json_t **out, err *e)
