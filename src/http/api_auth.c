@@ -62,12 +62,13 @@ static void login(http_request *request, http_response *response)
     response->set_cookie = arena_printf(
         request->arena, "bloodops_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%" PRId64,
         result.token, auth_session_seconds());
-    json_t *capabilities = capabilities_json(roles_of_user(result.user));
+    role_set roles = roles_of_user(result.user);
     http_reply(response, 200,
-               json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "token", result.token, "csrf_token",
-                         result.csrf_token, "expires_at",
+               json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "token", result.token,
+                         "csrf_token", result.csrf_token, "expires_at",
                          timestamp_format(result.expires_at, expires, sizeof expires), "user",
-                         result.user, "capabilities", capabilities, "areas", areas_json()));
+                         result.user, "capabilities", capabilities_json(roles), "areas",
+                         areas_json(), "limited_to_centers", capability_limits_centers(roles)));
 }
 
 static void logout(http_request *request, http_response *response)
@@ -85,15 +86,23 @@ static void logout(http_request *request, http_response *response)
 static void me(http_request *request, http_response *response)
 {
     char expires[TIMESTAMP_TEXT_MAX];
+    err e;
+    json_t *centers = NULL;
+    if (auth_my_centers(&request->service, &centers, &e)) {
+        http_reply_error(response, &e);
+        return;
+    }
     json_t *role_list = json_array();
     for (int i = 0; i < ROLE_COUNT; i++)
         if (request->session.actor.roles & (1u << i))
             json_array_append_new(role_list, json_string(role_name((role)(1u << i))));
     http_reply(response, 200,
-               json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "username",
+               json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s, s:s}", "username",
                          request->session.actor.username, "roles", role_list, "capabilities",
                          capabilities_json(request->session.actor.roles), "areas", areas_json(),
-                         "csrf_token", request->session.csrf_token, "expires_at",
+                         "centers", centers, "limited_to_centers",
+                         capability_limits_centers(request->session.actor.roles), "csrf_token",
+                         request->session.csrf_token, "expires_at",
                          timestamp_format(request->session.expires_at, expires, sizeof expires)));
 }
 

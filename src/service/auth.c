@@ -479,6 +479,11 @@ static int scope_replace(db_conn *db, int64_t user_id, const char *text,
     return 0;
 }
 
+int auth_my_centers(service_context *ctx, json_t **out, err *e)
+{
+    return scope_codes_json(ctx->db, CENTER_CODES_SQL, ctx->actor.user_id, out, e);
+}
+
 int user_scope_set(service_context *ctx, const char *username, const char *centers,
                    const char *markets, json_t **out, err *e)
 {

@@ -46,6 +46,10 @@ int user_disable(service_context *ctx, const char *username, const char *reason,
 /* How many users exist (init uses it to know whether to bootstrap). */
 int user_count(db_conn *db, int64_t *count, err *e);
 
+/* The codes of the donor centers assigned to the acting user, as a JSON
+ * array (for GET /api/v1/me). */
+int auth_my_centers(service_context *ctx, json_t **out, err *e);
+
 /* Assign a user the donor centers (`centers`, codes "LA-01,OC-01") and the
  * markets (`markets`) they work in: each list replaces the one before
  * ("" for none, NULL to leave it as it is). What a user is limited to by

@@ -456,6 +456,10 @@ describe('the blood-products chain, collection to release', () => {
     const form = phone.getByRole('form', { name: 'Record a collection' });
     await form.waitFor();
     assert.equal(await form.getByLabel('Donor reaction').inputValue(), 'none');
+    // Only her center is offered (the server refuses any other).
+    const centerChoices = (await phone.locator('select[name="center"] option').allTextContents()).filter((text) => / - /.test(text));
+    assert.equal(centerChoices.length, 1, centerChoices.join(' | '));
+    assert.match(centerChoices[0], /^LA-01 - /);
     await app.screenshot(phone, 'chain-collection-phone.png');
     await phone.goto('/release');
     await phone.getByRole('heading', { name: 'Release queue' }).waitFor();

@@ -276,10 +276,13 @@ export function focusNext(input) {
 
 /* --- choices from the API ------------------------------------------------ */
 
-/* The open donor centers as <select> options. */
+/* The open donor centers as <select> options: for a user limited to
+ * their centers, only theirs (the server refuses the others anyway). */
 export async function centerOptions(empty, { all = false } = {}) {
   const centers = await api.getAll('/api/v1/centers', all ? {} : { status: 'open' });
-  return [{ value: '', label: empty }, ...centers.map((c) => ({ value: c.code, label: `${c.code} - ${c.name}` }))];
+  const own = session.ownCenters();
+  const shown = own ? centers.filter((c) => own.includes(c.code)) : centers;
+  return [{ value: '', label: empty }, ...shown.map((c) => ({ value: c.code, label: `${c.code} - ${c.name}` }))];
 }
 
 /* The products of the catalog (every family, or those given). */

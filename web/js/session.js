@@ -31,6 +31,12 @@ export function can(capability) {
   return Boolean(user) && user.capabilities.includes(capability);
 }
 
+/* The codes of the centers the user works at when they are limited to
+ * them (docs/users.md, "Scope"), else null: every center. */
+export function ownCenters() {
+  return user && user.limitedToCenters ? user.centers : null;
+}
+
 /* The product's areas in order, [{key, title}], for grouping pages. */
 export function areas() {
   return user ? user.areas : [];
@@ -38,7 +44,15 @@ export function areas() {
 
 function set(me) {
   user = me
-    ? { username: me.username, roles: me.roles || [], capabilities: me.capabilities || [], areas: me.areas || [], expiresAt: me.expires_at }
+    ? {
+      username: me.username,
+      roles: me.roles || [],
+      capabilities: me.capabilities || [],
+      areas: me.areas || [],
+      centers: me.centers || [],
+      limitedToCenters: Boolean(me.limited_to_centers),
+      expiresAt: me.expires_at,
+    }
     : null;
   api.setCsrfToken(me ? me.csrf_token : null);
 }
@@ -56,7 +70,7 @@ export async function load() {
 
 export async function login(username, password) {
   const answer = await api.post('/api/v1/login', { username, password }, { quiet401: true });
-  set({ ...answer, username: answer.user.username, roles: answer.user.roles });
+  set({ ...answer, username: answer.user.username, roles: answer.user.roles, centers: answer.user.centers });
   return user;
 }
 
