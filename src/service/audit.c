@@ -249,16 +249,13 @@ int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e)
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT seq, at, actor, entity, entity_id, action, before_json, after_json, "
-                   "reason FROM audit_log WHERE seq > ? AND (? = '' OR entity = ?) "
-                   "AND (? = '' OR at >= ?) ORDER BY seq LIMIT ?",
+                   "reason FROM audit_log WHERE seq > ?1 AND (?2 = '' OR entity = ?2) "
+                   "AND (?3 = '' OR at >= ?3) ORDER BY seq LIMIT ?4",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, after_seq);
-    const char *entity = filter->entity ? filter->entity : "";
-    db_bind_text(stmt, 2, entity);
-    db_bind_text(stmt, 3, entity);
-    db_bind_text(stmt, 4, since);
-    db_bind_text(stmt, 5, since);
-    db_bind_int64(stmt, 6, filter->page.limit);
+    db_bind_text(stmt, 2, filter->entity ? filter->entity : "");
+    db_bind_text(stmt, 3, since);
+    db_bind_int64(stmt, 4, filter->page.limit);
     return service_collect_page(stmt, audit_row_json, &filter->page, "seq", out, e);
 }

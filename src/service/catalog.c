@@ -71,20 +71,17 @@ int catalog_product_list(service_context *ctx, catalog_filter *filter, json_t **
                        "granulocytes");
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "SELECT " PRODUCT_COLUMNS " FROM products WHERE code > ? "
-                   "AND (? = '' OR family = ?) "
-                   "AND (? = '' OR UPPER(code) LIKE UPPER(?) ESCAPE '\\' "
-                   "OR UPPER(description) LIKE UPPER(?) ESCAPE '\\') "
-                   "ORDER BY code LIMIT ?",
+                   "SELECT " PRODUCT_COLUMNS " FROM products WHERE code > ?1 "
+                   "AND (?2 = '' OR family = ?2) "
+                   "AND (?3 = '' OR UPPER(code) LIKE UPPER(?3) ESCAPE '\\' "
+                   "OR UPPER(description) LIKE UPPER(?3) ESCAPE '\\') "
+                   "ORDER BY code LIMIT ?4",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, family);
-    db_bind_text(stmt, 3, family);
-    db_bind_text(stmt, 4, pattern);
-    db_bind_text(stmt, 5, pattern);
-    db_bind_text(stmt, 6, pattern);
-    db_bind_int64(stmt, 7, filter->page.limit);
+    db_bind_text(stmt, 3, pattern);
+    db_bind_int64(stmt, 4, filter->page.limit);
     return service_collect_page(stmt, product_json, &filter->page, "code", out, e);
 }
 

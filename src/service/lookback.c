@@ -313,14 +313,13 @@ int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **o
         return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "SELECT " CASE_COLUMNS " WHERE (? = '' OR k.status = ?) AND k.id > ? "
-                   "ORDER BY k.id LIMIT ?",
+                   "SELECT " CASE_COLUMNS " WHERE (?1 = '' OR k.status = ?1) AND k.id > ?2 "
+                   "ORDER BY k.id LIMIT ?3",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, status);
-    db_bind_text(stmt, 2, status);
-    db_bind_int64(stmt, 3, after);
-    db_bind_int64(stmt, 4, filter->page.limit);
+    db_bind_int64(stmt, 2, after);
+    db_bind_int64(stmt, 3, filter->page.limit);
     return service_collect_page(stmt, case_list_item, &filter->page, "id", out, e);
 }
 

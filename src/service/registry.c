@@ -199,16 +199,15 @@ int market_list(service_context *ctx, market_filter *filter, json_t **out, err *
         return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code > ? "
-                   "AND (? = '' OR UPPER(m.code) LIKE UPPER(?) ESCAPE '\\' OR UPPER(m.name) LIKE UPPER(?) ESCAPE '\\') "
-                   "ORDER BY m.code LIMIT ?",
+                   "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code > ?1 "
+                   "AND (?2 = '' OR UPPER(m.code) LIKE UPPER(?2) ESCAPE '\\' "
+                   "OR UPPER(m.name) LIKE UPPER(?2) ESCAPE '\\') "
+                   "ORDER BY m.code LIMIT ?3",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, pattern);
-    db_bind_text(stmt, 3, pattern);
-    db_bind_text(stmt, 4, pattern);
-    db_bind_int64(stmt, 5, filter->page.limit);
+    db_bind_int64(stmt, 3, filter->page.limit);
     return service_collect_page(stmt, market_json, &filter->page, "code", out, e);
 }
 

@@ -917,13 +917,12 @@ int testing_release_queue(service_context *ctx, testing_queue_filter *filter, js
     }
     if (rc == 0 && (rc = db_prepare(ctx->db,
                                     "SELECT " QUEUE_COLUMNS " WHERE u.status = 'quarantined' "
-                                    "AND (? = '' OR u.center = ?) AND u.id > ? AND "
+                                    "AND (?1 = '' OR u.center = ?1) AND u.id > ?2 AND "
                                     SERVICE_CENTER_SCOPE("u.center") " ORDER BY u.id LIMIT ?",
                                     &stmt, e)) == 0) {
         db_bind_text(stmt, 1, center);
-        db_bind_text(stmt, 2, center);
-        db_bind_int64(stmt, 3, after);
-        db_bind_int64(stmt, service_bind_scope(stmt, 4, 2, ctx), filter->page.limit);
+        db_bind_int64(stmt, 2, after);
+        db_bind_int64(stmt, service_bind_scope(stmt, 3, 2, ctx), filter->page.limit);
         rc = service_collect_page(stmt, queue_item, &filter->page, "unit_id", &page, e);
     }
     testing_release_decision decision;
