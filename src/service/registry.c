@@ -163,6 +163,26 @@ static int market_fetch(db_conn *db, const char *code, json_t **out, err *e)
     return service_fetch_one(stmt, market_json, out, "code", e, "no market '%s'", code);
 }
 
+/* The end of every registry creation: run the prepared INSERT of `code`,
+ * read the record back and audit its creation. A unique key taken meanwhile
+ * is ERR_CONFLICT naming "code" with `taken` ("market 'LA' already
+ * exists"). */
+static int record_inserted(service_context *ctx, db_stmt *insert, const char *entity,
+                           const char *code, const char *taken,
+                           int (*fetch)(db_conn *, const char *, json_t **, err *),
+                           json_t **record, err *e)
+{
+    if (db_exec_stmt(insert, e)) {
+        if (e && e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "code", "%s", taken);
+        return -1;
+    }
+    return fetch(ctx->db, code, record, e) ||
+                   audit_append(ctx, entity, code, "create", NULL, *record, NULL, e)
+               ? -1
+               : 0;
+}
+
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e)
 {
     char code[REGISTRY_CODE_MAX + 8], now[TIMESTAMP_TEXT_MAX];
@@ -179,14 +199,9 @@ int market_add(service_context *ctx, const market_input *in, json_t **out, err *
     db_bind_text(stmt, 1, code);
     db_bind_text(stmt, 2, in->name);
     db_bind_text(stmt, 3, timestamp_format(timestamp_now(), now, sizeof now));
-    if (db_exec_stmt(stmt, e)) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "code", "market '%s' already exists", code);
-        goto done;
-    }
-    if (market_fetch(ctx->db, code, &market, e))
-        goto done;
-    rc = audit_append(ctx, "market", code, "create", NULL, market, NULL, e);
+    char taken[64];
+    snprintf(taken, sizeof taken, "market '%s' already exists", code);
+    rc = record_inserted(ctx, stmt, "market", code, taken, market_fetch, &market, e);
 done:
     return record_finish(ctx, rc, NULL, market, out, e);
 }
@@ -347,16 +362,10 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     db_bind_text(stmt, 5, in->address ? in->address : "");
     db_bind_text(stmt, 6, open_text);
     db_bind_text(stmt, 7, timestamp_format(timestamp_now(), now, sizeof now));
-    if (db_exec_stmt(stmt, e)) {
-        /* Taken by a concurrent request between the check and the insert. */
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "code", "donor center '%s' or its facility number is taken",
-                    code);
-        goto done;
-    }
-    if (center_fetch(ctx->db, code, &center, e))
-        goto done;
-    rc = audit_append(ctx, "center", code, "create", NULL, center, NULL, e);
+    /* Taken by a concurrent request between the check and the insert. */
+    char taken[80];
+    snprintf(taken, sizeof taken, "donor center '%s' or its facility number is taken", code);
+    rc = record_inserted(ctx, stmt, "center", code, taken, center_fetch, &center, e);
 done:
     return record_finish(ctx, rc, NULL, center, out, e);
 }
@@ -617,14 +626,9 @@ int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, e
     db_bind_text(stmt, 4, in->address ? in->address : "");
     db_bind_int64(stmt, 5, terms);
     db_bind_text(stmt, 6, timestamp_format(timestamp_now(), now, sizeof now));
-    if (db_exec_stmt(stmt, e)) {
-        if (e && e->code == ERR_CONFLICT)
-            err_set(e, ERR_CONFLICT, "code", "hospital '%s' already exists", code);
-        goto done;
-    }
-    if (hospital_fetch(ctx->db, code, &hospital, e))
-        goto done;
-    rc = audit_append(ctx, "hospital", code, "create", NULL, hospital, NULL, e);
+    char taken[64];
+    snprintf(taken, sizeof taken, "hospital '%s' already exists", code);
+    rc = record_inserted(ctx, stmt, "hospital", code, taken, hospital_fetch, &hospital, e);
 done:
     return record_finish(ctx, rc, NULL, hospital, out, e);
 }
