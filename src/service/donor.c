@@ -702,13 +702,7 @@ int donor_deferral_end(service_context *ctx, const char *id_text, const char *re
                      audit_append(ctx, "deferral", id_text, "end", before, after, reason, e)
                  ? -1
                  : 0;
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return service_finish_record(ctx, rc, before, after, out, e);
 }
 
 int donor_deferral_reasons_list(service_context *ctx, json_t **out, err *e)
@@ -1153,13 +1147,7 @@ int donor_update(service_context *ctx, const char *donor_number, const donor_fie
                  ? -1
                  : 0;
     }
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return service_finish_record(ctx, rc, before, after, out, e);
 }
 
 /* --- eligibility settings ------------------------------------------------------ */

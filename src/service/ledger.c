@@ -719,13 +719,7 @@ int shares_set(service_context *ctx, const char *period_text, const char *basic_
         goto done;
     rc = audit_append(ctx, "shares", period, before ? "update" : "create", before, after, NULL, e);
 done:
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return service_finish_record(ctx, rc, before, after, out, e);
 }
 
 int shares_list(service_context *ctx, json_t **out, err *e)

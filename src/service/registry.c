@@ -120,20 +120,6 @@ static int update_applied(service_context *ctx, const char *entity, const char *
     return audit_update(ctx, entity, code, before, *after, e);
 }
 
-/* How every add and edit ends: commit (or roll back) and hand over the
- * record, which the caller owns from then on. */
-static int record_finish(service_context *ctx, int rc, json_t *before, json_t *after, json_t **out,
-                         err *e)
-{
-    json_decref(before);
-    if (service_finish(ctx, rc, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
-}
-
 /* A read of one record by its code as typed (any case). */
 static int record_get(service_context *ctx, const char *code, record_fetch fetch, json_t **out,
                       err *e)
@@ -203,7 +189,7 @@ int market_add(service_context *ctx, const market_input *in, json_t **out, err *
     snprintf(taken, sizeof taken, "market '%s' already exists", code);
     rc = record_inserted(ctx, stmt, "market", code, taken, market_fetch, &market, e);
 done:
-    return record_finish(ctx, rc, NULL, market, out, e);
+    return service_finish_record(ctx, rc, NULL, market, out, e);
 }
 
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e)
@@ -263,7 +249,7 @@ int market_update(service_context *ctx, const char *code, const market_input *in
         goto done;
     rc = update_applied(ctx, "market", "market", normal, market_fetch, before, &after, e);
 done:
-    return record_finish(ctx, rc, before, after, out, e);
+    return service_finish_record(ctx, rc, before, after, out, e);
 }
 
 /* --- centers -------------------------------------------------------------- */
@@ -367,7 +353,7 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     snprintf(taken, sizeof taken, "donor center '%s' or its facility number is taken", code);
     rc = record_inserted(ctx, stmt, "center", code, taken, center_fetch, &center, e);
 done:
-    return record_finish(ctx, rc, NULL, center, out, e);
+    return service_finish_record(ctx, rc, NULL, center, out, e);
 }
 
 int center_list(service_context *ctx, center_filter *filter, json_t **out, err *e)
@@ -461,7 +447,7 @@ int center_close(service_context *ctx, const char *code, const char *close_date,
         goto done;
     rc = audit_append(ctx, "center", normal, "close", before, after, reason, e);
 done:
-    return record_finish(ctx, rc, before, after, out, e);
+    return service_finish_record(ctx, rc, before, after, out, e);
 }
 
 /* The facility number is not another center's (checked before the update,
@@ -568,7 +554,7 @@ int center_update(service_context *ctx, const char *code, const center_input *in
     }
     rc = update_applied(ctx, "center", "donor center", normal, center_fetch, before, &after, e);
 done:
-    return record_finish(ctx, rc, before, after, out, e);
+    return service_finish_record(ctx, rc, before, after, out, e);
 }
 
 /* --- hospitals ------------------------------------------------------------ */
@@ -630,7 +616,7 @@ int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, e
     snprintf(taken, sizeof taken, "hospital '%s' already exists", code);
     rc = record_inserted(ctx, stmt, "hospital", code, taken, hospital_fetch, &hospital, e);
 done:
-    return record_finish(ctx, rc, NULL, hospital, out, e);
+    return service_finish_record(ctx, rc, NULL, hospital, out, e);
 }
 
 int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, err *e)
@@ -722,5 +708,5 @@ int hospital_update(service_context *ctx, const char *code, const hospital_input
         goto done;
     rc = update_applied(ctx, "hospital", "hospital", normal, hospital_fetch, before, &after, e);
 done:
-    return record_finish(ctx, rc, before, after, out, e);
+    return service_finish_record(ctx, rc, before, after, out, e);
 }

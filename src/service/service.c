@@ -28,6 +28,18 @@ void service_actor_local(service_actor *actor)
 
 int service_begin(service_context *ctx, err *e) { return db_begin(ctx->db, e); }
 
+int service_finish_record(service_context *ctx, int status, json_t *before, json_t *after,
+                          json_t **out, err *e)
+{
+    json_decref(before);
+    if (service_finish(ctx, status, e)) {
+        json_decref(after);
+        return -1;
+    }
+    *out = after;
+    return 0;
+}
+
 int service_finish(service_context *ctx, int status, err *e)
 {
     if (status != 0) {

@@ -46,6 +46,11 @@ void service_actor_local(service_actor *actor);
  * rolls back otherwise, and returns the final status. */
 int service_begin(service_context *ctx, err *e);
 int service_finish(service_context *ctx, int status, err *e);
+/* How a use case that changed a record ends: frees `before`, finishes the
+ * transaction with `status` and answers `after` in *out when it committed
+ * (freed otherwise). Returns the final status. */
+int service_finish_record(service_context *ctx, int status, json_t *before, json_t *after,
+                          json_t **out, err *e);
 
 /* A page of a list: at most `limit` items after the key `after` (NULL for
  * the first page). Lists answer {"items": [...], "next_after": key|null}. */

@@ -138,13 +138,7 @@ int testing_panel_require(service_context *ctx, const char *test, const char *re
                        json_pack("{s:O}", "required", json_object_get(before, "required")),
                        json_pack("{s:b}", "required", flag), NULL, e);
     }
-    json_decref(before);
-    if (service_finish(ctx, rc ? -1 : 0, e)) {
-        json_decref(after);
-        return -1;
-    }
-    *out = after;
-    return 0;
+    return service_finish_record(ctx, rc ? -1 : 0, before, after, out, e);
 }
 
 /* --- holds ------------------------------------------------------------------------ */
