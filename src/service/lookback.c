@@ -21,6 +21,7 @@
 #include "service/din.h"
 #include "service/lookback.h"
 #include "service/testing.h"
+#include "service/unit.h"
 
 enum { TRACE_DONATIONS_MAX = 400, TRACE_UNITS_MAX = 2000, DIN_TEXT = 16 };
 
@@ -187,7 +188,7 @@ int lookback_open_in(service_context *ctx, int64_t donor_id, const char *trigger
             status < 0 ? LOOKBACK_ACTION_NONE : lookback_action_for((blood_unit_status)status);
         if (action == LOOKBACK_ACTION_QUARANTINED) {
             held++;
-            rc = testing_unit_hold_in(ctx, units[i].id, hold, e);
+            rc = unit_hold_in(ctx, units[i].id, hold, e);
         } else if (action == LOOKBACK_ACTION_SHIPPED) {
             shipped++;
         }

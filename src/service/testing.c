@@ -143,58 +143,6 @@ int testing_panel_require(service_context *ctx, const char *test, const char *re
 
 /* --- holds ------------------------------------------------------------------------ */
 
-int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e)
-{
-    assert(db_in_transaction(ctx->db));
-    db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT status, hold, din, product_code, division FROM units WHERE id = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, unit_id);
-    db_step_result step = db_step(stmt, e);
-    if (step != DB_ROW) {
-        db_reset(stmt);
-        return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "unit", "no unit %lld",
-                                         (long long)unit_id)
-                               : -1;
-    }
-    int status = blood_unit_status_parse(db_column_text(stmt, 0));
-    int had_hold = !db_column_is_null(stmt, 1);
-    buffer old = BUFFER_INIT, hold = BUFFER_INIT;
-    buffer_append_text(&old, had_hold ? db_column_text(stmt, 1) : "");
-    char name[64];
-    snprintf(name, sizeof name, "%s %s %s", db_column_text(stmt, 2), db_column_text(stmt, 3),
-             db_column_text(stmt, 4));
-    db_reset(stmt);
-    int rc = 0;
-    if (status < 0 || !blood_unit_status_in_inventory((blood_unit_status)status))
-        goto done; /* gone from the shelves: nothing to hold */
-    if (testing_hold_has(buffer_text(&old), why))
-        buffer_append_text(&hold, buffer_text(&old));
-    else
-        buffer_printf(&hold, "%s%s%s", buffer_text(&old), old.length ? "; " : "", why);
-    if (status != UNIT_QUARANTINED) {
-        rc = unit_status_change_in(ctx, unit_id, UNIT_QUARANTINED, why, buffer_text(&hold), e);
-        goto done;
-    }
-    if (strcmp(buffer_text(&hold), buffer_text(&old)) == 0)
-        goto done;
-    int changed = 0;
-    rc = unit_hold_replace_in(ctx, unit_id, buffer_text(&old), buffer_text(&hold), &changed, e);
-    if (rc == 0 && !changed)
-        rc = err_set(e, ERR_CONFLICT, "unit", "unit %s changed meanwhile: try again", name);
-    if (rc == 0)
-        rc = audit_new(ctx, "unit", name, "hold",
-                       json_pack("{s:o}", "hold",
-                                 service_json_text(had_hold ? buffer_text(&old) : NULL)),
-                       json_pack("{s:s}", "hold", buffer_text(&hold)), why, e);
-done:
-    buffer_free(&old);
-    buffer_free(&hold);
-    return rc;
-}
-
 enum { DONATION_UNITS_MAX = 64 };
 
 /* Hold (discard 0) or discard (1) every unit of donation `din` still on
@@ -221,7 +169,7 @@ static int donation_units_set(service_context *ctx, const char *din, const char 
         if (statuses[i] < 0 || !blood_unit_status_in_inventory((blood_unit_status)statuses[i]))
             continue;
         if (discard ? unit_status_change_in(ctx, ids[i], UNIT_DISCARDED, why, NULL, e)
-                    : testing_unit_hold_in(ctx, ids[i], why, e))
+                    : unit_hold_in(ctx, ids[i], why, e))
             return -1;
     }
     return 0;

@@ -97,14 +97,6 @@ typedef struct {
 int testing_release(service_context *ctx, const testing_release_request *request, json_t **out,
                     err *e);
 
-/* Hold unit `unit_id` for `why` ("lookback case 3", "ABO/RhD discrepancy:
- * ...") inside the caller's transaction, audited: a quarantined unit gets
- * the hold (added to one it has, "; " between, unless testing_hold_has
- * finds it there already), a unit elsewhere on the
- * shelves (released, allocated, returned) goes back to quarantined with
- * it through unit_status_change_in; a unit no longer in inventory is left
- * as it is. ERR_NOT_FOUND naming "unit". */
-int testing_unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e);
 
 /* The units of donation `din` were just made (inside the caller's
  * transaction): apply what the laboratory reported before they existed.

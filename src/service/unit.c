@@ -17,10 +17,17 @@
 #include "service/din.h"
 #include "service/unit.h"
 
-int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
-                          const char *reason, const char *hold, err *e)
+/* What the status and hold changes read of a unit first. */
+typedef struct {
+    int status; /* blood_unit_status, or -1 when unknown */
+    char status_name[24];
+    int has_hold;
+    buffer hold;   /* "" when none; the caller frees it */
+    char name[64]; /* "DIN PRODUCT DIVISION", as the audit trail names a unit */
+} unit_state;
+
+static int unit_state_read(service_context *ctx, int64_t unit_id, unit_state *state, err *e)
 {
-    assert(db_in_transaction(ctx->db));
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT status, din, product_code, division, hold FROM units WHERE id = ?",
@@ -33,19 +40,33 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
         return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "unit", "no unit %lld", (long long)unit_id)
                                : -1;
     }
-    int from = blood_unit_status_parse(db_column_text(stmt, 0));
-    char unit_name[64];
-    snprintf(unit_name, sizeof unit_name, "%s %s %s", db_column_text(stmt, 1),
+    state->status = blood_unit_status_parse(db_column_text(stmt, 0));
+    snprintf(state->status_name, sizeof state->status_name, "%s", db_column_text(stmt, 0));
+    snprintf(state->name, sizeof state->name, "%s %s %s", db_column_text(stmt, 1),
              db_column_text(stmt, 2), db_column_text(stmt, 3));
-    json_t *before = json_pack("{s:s, s:o}", "status", db_column_text(stmt, 0), "hold",
-                               service_json_text(db_column_is_null(stmt, 4)
-                                                     ? NULL
-                                                     : db_column_text(stmt, 4)));
+    state->has_hold = !db_column_is_null(stmt, 4);
+    state->hold = (buffer)BUFFER_INIT;
+    buffer_append_text(&state->hold, state->has_hold ? db_column_text(stmt, 4) : "");
     db_reset(stmt);
+    return 0;
+}
+
+int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
+                          const char *reason, const char *hold, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    unit_state state;
+    if (unit_state_read(ctx, unit_id, &state, e))
+        return -1;
+    int from = state.status;
+    json_t *before = json_pack("{s:s, s:o}", "status", state.status_name, "hold",
+                               service_json_text(state.has_hold ? buffer_text(&state.hold) : NULL));
+    buffer_free(&state.hold);
+    db_stmt *stmt;
     if (from < 0 || blood_unit_transition_check((blood_unit_status)from, to, e)) {
         json_decref(before);
         if (from < 0)
-            return err_set(e, ERR_INTERNAL, "status", "unit %s has an unknown status", unit_name);
+            return err_set(e, ERR_INTERNAL, "status", "unit %s has an unknown status", state.name);
         return -1;
     }
     char now[TIMESTAMP_TEXT_MAX];
@@ -68,7 +89,7 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
         goto done;
     if (db_changes(ctx->db) != 1) {
         err_set(e, ERR_CONFLICT, "status", "unit %s changed meanwhile (it was %s): try again",
-                unit_name, blood_unit_status_name((blood_unit_status)from));
+                state.name, blood_unit_status_name((blood_unit_status)from));
         goto done;
     }
     if (db_prepare(ctx->db,
@@ -85,7 +106,7 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
     if (db_exec_stmt(stmt, e))
         goto done;
     json_t *after = json_pack("{s:s, s:o}", "status", to_name, "hold", service_json_text(hold));
-    rc = audit_append(ctx, "unit", unit_name, "status", before, after,
+    rc = audit_append(ctx, "unit", state.name, "status", before, after,
                       reason && *reason ? reason : NULL, e);
     json_decref(after);
 done:
@@ -188,10 +209,12 @@ int unit_make_in(service_context *ctx, const unit_new *unit, err *e)
     return rc;
 }
 
-int unit_hold_replace_in(service_context *ctx, int64_t unit_id, const char *from_hold,
-                         const char *to_hold, int *changed, err *e)
+/* Replace the hold of quarantined unit `unit_id` when it still is
+ * `from_hold` ("" for none) by `to_hold`; *changed is 0 when the unit moved
+ * or changed meanwhile. */
+static int unit_hold_replace(service_context *ctx, int64_t unit_id, const char *from_hold,
+                             const char *to_hold, int *changed, err *e)
 {
-    assert(db_in_transaction(ctx->db));
     char now[TIMESTAMP_TEXT_MAX];
     db_stmt *stmt;
     /* Conditional on what the caller read: a release or another hold at
@@ -209,6 +232,44 @@ int unit_hold_replace_in(service_context *ctx, int64_t unit_id, const char *from
         return -1;
     *changed = db_changes(ctx->db) == 1;
     return 0;
+}
+
+int unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    unit_state state;
+    if (unit_state_read(ctx, unit_id, &state, e))
+        return -1;
+    buffer hold = BUFFER_INIT;
+    const char *old = buffer_text(&state.hold);
+    int rc = 0;
+    if (state.status < 0 || !blood_unit_status_in_inventory((blood_unit_status)state.status))
+        goto done; /* gone from the shelves: nothing to hold */
+    if (testing_hold_has(old, why))
+        buffer_append_text(&hold, old);
+    else
+        buffer_printf(&hold, "%s%s%s", old, *old ? "; " : "", why);
+    if (state.status != UNIT_QUARANTINED) {
+        rc = unit_status_change_in(ctx, unit_id, UNIT_QUARANTINED, why, buffer_text(&hold), e);
+        goto done;
+    }
+    if (strcmp(buffer_text(&hold), old) == 0)
+        goto done;
+    int changed = 0;
+    rc = unit_hold_replace(ctx, unit_id, old, buffer_text(&hold), &changed, e);
+    if (rc == 0 && !changed)
+        rc = err_set(e, ERR_CONFLICT, "unit", "unit %s changed meanwhile: try again", state.name);
+    if (rc == 0) {
+        json_t *before = json_pack("{s:o}", "hold", service_json_text(state.has_hold ? old : NULL));
+        json_t *after = json_pack("{s:s}", "hold", buffer_text(&hold));
+        rc = audit_append(ctx, "unit", state.name, "hold", before, after, why, e);
+        json_decref(before);
+        json_decref(after);
+    }
+done:
+    buffer_free(&state.hold);
+    buffer_free(&hold);
+    return rc;
 }
 
 int unit_typing_set_in(service_context *ctx, const char *din, const char *abo, const char *rhd,

@@ -40,12 +40,14 @@ typedef struct {
  * caller's transaction. */
 int unit_make_in(service_context *ctx, const unit_new *unit, err *e);
 
-/* Replace the hold of quarantined unit `unit_id` when it still is
- * `from_hold` ("" for none) by `to_hold`; *changed is 0 when the unit moved
- * or changed meanwhile. Inside the caller's transaction (its audit record
- * is the caller's, which knows why). */
-int unit_hold_replace_in(service_context *ctx, int64_t unit_id, const char *from_hold,
-                         const char *to_hold, int *changed, err *e);
+/* Hold unit `unit_id` for `why` ("lookback case 3", "ABO/RhD discrepancy:
+ * ...") inside the caller's transaction, audited: a quarantined unit gets
+ * the hold (added to one it has, "; " between, unless testing_hold_has
+ * finds it there already), a unit elsewhere on the shelves (released,
+ * allocated, returned) goes back to quarantined with it through
+ * unit_status_change_in; a unit no longer in inventory is left as it is.
+ * ERR_NOT_FOUND naming "unit". */
+int unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e);
 
 /* Set the ABO/RhD of every unit of donation `din` (NULL: not typed);
  * *units is how many. Inside the caller's transaction. */
