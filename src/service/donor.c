@@ -959,11 +959,11 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
     int rc = standing_day_load(ctx->db, &day, e) ||
              db_prepare(ctx->db,
                         "SELECT " DONOR_COLUMNS ", " STANDING_COLUMNS " FROM donors d" STANDING_JOIN
-                        " WHERE d.donor_number > ? "
-                        "AND (? = '' OR d.donor_number LIKE ? ESCAPE '\\' "
-                        "OR d.name_key LIKE ? ESCAPE '\\' OR d.birth_date = ?) "
-                        "AND (? = '' OR (? = 'eligible' AND t.id IS NULL) "
-                        "OR (? = 'deferred' AND t.id IS NOT NULL) OR t.kind = ?) "
+                        " WHERE d.donor_number > ?3 "
+                        "AND (?4 = '' OR d.donor_number LIKE ?5 ESCAPE '\\' "
+                        "OR d.name_key LIKE ?6 ESCAPE '\\' OR d.birth_date = ?4) "
+                        "AND (?7 = '' OR (?7 = 'eligible' AND t.id IS NULL) "
+                        "OR (?7 = 'deferred' AND t.id IS NOT NULL) OR t.kind = ?8) "
                         "AND " SERVICE_DONOR_SCOPE("d") " ORDER BY d.donor_number LIMIT ?",
                         &stmt, e);
     json_t *items = json_array();
@@ -973,12 +973,9 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
         db_bind_text(stmt, 4, upper);
         db_bind_text(stmt, 5, number_pattern);
         db_bind_text(stmt, 6, name_pattern);
-        db_bind_text(stmt, 7, upper);
-        db_bind_text(stmt, 8, status);
-        db_bind_text(stmt, 9, status);
-        db_bind_text(stmt, 10, status);
-        db_bind_text(stmt, 11, kind);
-        db_bind_int64(stmt, service_bind_scope(stmt, 12, 3, ctx), filter->page.limit);
+        db_bind_text(stmt, 7, status);
+        db_bind_text(stmt, 8, kind);
+        db_bind_int64(stmt, service_bind_scope(stmt, 9, 3, ctx), filter->page.limit);
         db_step_result step;
         while ((step = db_step(stmt, e)) == DB_ROW) {
             json_t *donor = donor_json(stmt);

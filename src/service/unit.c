@@ -554,8 +554,8 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
                    "SELECT center, family, status, abo, rhd, CASE WHEN expires_at <= ? THEN 0 "
                    "WHEN expires_at < ? THEN 1 WHEN expires_at < ? THEN 2 "
                    "WHEN expires_at < ? THEN 3 WHEN expires_at < ? THEN 4 ELSE 5 END AS band "
-                   "FROM units WHERE status IN (?, ?, ?, ?) AND (? = '' OR center = ?) "
-                   "AND (? = '' OR family = ?) AND " SERVICE_CENTER_SCOPE("center") ") shelf "
+                   "FROM units WHERE status IN (?, ?, ?, ?) AND (?10 = '' OR center = ?10) "
+                   "AND (?11 = '' OR family = ?11) AND " SERVICE_CENTER_SCOPE("center") ") shelf "
                    "GROUP BY center, family, status, abo, rhd, band "
                    "ORDER BY center, family, COALESCE(abo, ''), COALESCE(rhd, ''), band, status",
                    &stmt, e)) {
@@ -567,10 +567,8 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
         db_bind_text(stmt, 1 + band, limits[band]);
     inventory_statuses_bind(stmt, 6, status);
     db_bind_text(stmt, 10, center);
-    db_bind_text(stmt, 11, center);
-    db_bind_text(stmt, 12, family);
-    db_bind_text(stmt, 13, family);
-    service_bind_scope(stmt, 14, 2, ctx);
+    db_bind_text(stmt, 11, family);
+    service_bind_scope(stmt, 12, 2, ctx);
     json_t *rows = json_array(), *by_band = json_object(), *by_family = json_object(),
            *by_group = json_object();
     json_int_t total = 0;
