@@ -452,6 +452,10 @@ static int scope_replace(db_conn *db, int64_t user_id, const char *text,
             return err_set(e, ERR_INVALID, sql->field, "must be codes separated by commas");
         memcpy(code, at, length);
         code[length] = '\0';
+        /* As every code is typed elsewhere: " la-01" is LA-01. */
+        service_normalize_code(code);
+        if (!*code)
+            return err_set(e, ERR_INVALID, sql->field, "must be codes separated by commas");
         if (++count > SERVICE_SCOPE_MAX)
             return err_set(e, ERR_INVALID, sql->field, "at most %d may be assigned",
                            SERVICE_SCOPE_MAX);

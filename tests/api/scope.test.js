@@ -41,6 +41,8 @@ test('an administrator assigns centers and markets; each list replaces the one b
   assert.deepEqual(r.json.markets, ['LA', 'NY']);
   r = await scope(admin, 'nina', { markets: 'LA' });
   assert.deepEqual([r.json.centers, r.json.markets], [[], ['LA']], 'centers untouched when not given');
+  r = await scope(admin, 'carla', { centers: ' la-01 , oc-01' });
+  assert.deepEqual(r.json.centers, ['LA-01', 'OC-01'], 'codes read as typed elsewhere: trimmed, any case');
   r = await scope(admin, 'carla', { centers: '' });
   assert.deepEqual(r.json.centers, [], 'an empty list removes every center');
   r = await scope(admin, 'carla', { centers: 'LA-01' });
@@ -63,6 +65,7 @@ test('an unknown or repeated code is refused naming the field, and nothing chang
   assertError(await scope(admin, 'carla', { centers: 'LA-01,LA-01' }), 400, 'invalid_input', { field: 'centers', message: /given twice/ });
   assertError(await scope(admin, 'nina', { markets: 'ZZ' }), 400, 'invalid_input', { field: 'markets', message: /no market has the code 'ZZ'/ });
   assertError(await scope(admin, 'carla', { centers: 'LA-01,' }), 400, 'invalid_input', { field: 'centers' });
+  assertError(await scope(admin, 'carla', { centers: 'LA-01,  ' }), 400, 'invalid_input', { field: 'centers' });
   assertError(await scope(admin, 'carla', {}), 400, 'invalid_input', { field: 'centers' });
   assertError(await scope(admin, 'carla', { centers: 7 }), 400, 'invalid_input', { field: 'centers' });
   assertError(await scope(admin, 'nobody', { centers: 'LA-01' }), 404, 'not_found', { field: 'username' });
