@@ -4,11 +4,17 @@
  * Everything a command prints as data goes through here, so every command
  * supports --format table|json|csv the same way. CSV follows RFC 4180
  * (quotes doubled, fields with commas, quotes or newlines quoted).
+ *
+ * Times: JSON and CSV print them as the services answer them, in UTC. A
+ * table shows the UTC times of a record that names its time zone (a
+ * "time_zone" member: a center's, a market's, a collection's) as the
+ * clocks there show them, with the zone named ("2004-03-09 22:30 PST").
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/buffer.h"
+#include "base/local_time.h"
 #include "cli/cli.h"
 
 /* The text shown for one value. */
@@ -67,6 +73,24 @@ static void print_csv_field(const char *text)
     }
 }
 
+/* The text a table shows for `key` of `item`: its value, or a UTC time of
+ * a record with a time zone in that zone. */
+static void cell_text(json_t *item, const char *key, buffer *out)
+{
+    json_t *value = json_object_get(item, key);
+    const char *zone = json_string_value(json_object_get(item, "time_zone"));
+    int64_t at;
+    char local[LOCAL_TIME_TEXT_MAX];
+    if (zone && json_is_string(value) &&
+        timestamp_parse(json_string_value(value), &at, NULL, NULL) == 0 &&
+        *local_time_format(zone, at, local, sizeof local)) {
+        buffer_reset(out);
+        buffer_append_text(out, local);
+        return;
+    }
+    value_text(value, out);
+}
+
 static void print_json(json_t *value)
 {
     char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
@@ -111,7 +135,7 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
         widths[c] = text_width(columns[c].header);
     json_array_foreach(items, i, item) for (size_t c = 0; c < column_count; c++)
     {
-        value_text(json_object_get(item, columns[c].key), &text);
+        cell_text(item, columns[c].key, &text);
         size_t width = text_width(buffer_text(&text));
         if (width > widths[c])
             widths[c] = width;
@@ -123,7 +147,7 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
     json_array_foreach(items, i, item)
     {
         for (size_t c = 0; c < column_count; c++) {
-            value_text(json_object_get(item, columns[c].key), &text);
+            cell_text(item, columns[c].key, &text);
             const char *shown = buffer_text(&text);
             size_t pad = c + 1 < column_count ? widths[c] - text_width(shown) : 0;
             printf("%s%s%*s", c ? "  " : "", shown, (int)pad, "");
@@ -154,7 +178,7 @@ void cli_print_object(const cli_invocation *invocation, json_t *object, const cl
             label_width = text_width(c->header);
     buffer text = BUFFER_INIT;
     for (const cli_column *c = columns; c->key; c++) {
-        value_text(json_object_get(object, c->key), &text);
+        cell_text(object, c->key, &text);
         printf("%-*s  %s\n", (int)label_width + 1, c->header, buffer_text(&text));
     }
     buffer_free(&text);
