@@ -39,6 +39,11 @@ function centerFields(markets, center = {}) {
     field({ name: 'fin', label: 'Facility identification number (FIN)', value: center.fin || '', hint: FIN_HINT, autocapitalize: 'characters', spellcheck: 'false', size: '8' }),
     field({ name: 'address', label: 'Address', value: center.address || '', rows: '2' }),
     field({ name: 'open_date', label: 'Open date', type: 'date', value: center.open_date || '' }),
+    registry.timeZoneField({
+      value: center.time_zone || '',
+      hint: center.code ? 'An IANA name such as America/New_York: the center\'s times and days are in it.'
+        : 'An IANA name such as America/New_York; the market\'s zone when left empty.',
+    }),
   ];
 }
 
@@ -59,6 +64,7 @@ export async function render(context) {
       { label: 'Opened', value: (c) => (c.open_date ? format.date(c.open_date, { short: true }) : '—') },
       { label: 'Closed', value: (c) => (c.close_date ? format.date(c.close_date, { short: true }) : '—') },
       { label: 'Status', value: statusBadge },
+      { label: 'Time zone', value: (c) => c.time_zone },
     ],
   });
   let create = null;
@@ -138,7 +144,8 @@ export async function renderOne(context) {
       ['Code', center.code], ['Name', center.name], ['Market', center.market], ['FIN', center.fin],
       ['Address', center.address], ['Open date', center.open_date ? format.date(center.open_date) : null],
       ['Close date', center.close_date ? format.date(center.close_date) : null], ['Close reason', center.close_reason],
-      ['Status', statusBadge(center)], ['Created', format.timestamp(center.created_at)],
+      ['Status', statusBadge(center)], ['Time zone', center.time_zone],
+      ['Created', format.dateTime(center.created_at, center.time_zone)],
     ],
     edit,
     after: close,
