@@ -18,6 +18,7 @@
 #include "base/buffer.h"
 #include "base/csv.h"
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/catalog.h"
 #include "domain/registry.h"
 #include "domain/testing.h"
@@ -200,33 +201,43 @@ typedef struct {
     result_row *rows;
     size_t count, capacity;
     service_problems problems;
-    civil_day today;
+    civil_day today; /* at the center of the DIN looked up last */
     /* The last DIN looked up: a file lists the tests of a donation together. */
     char din[ISBT_DIN_LENGTH + 1];
     int din_found;
     civil_day collected;
 } import_state;
 
-/* Look up the collection of `din` into s->din_found and s->collected. */
+/* Look up the collection of `din` into s->din_found, s->collected (its
+ * day at its center) and s->today (today at that center). */
 static int collection_find(db_conn *db, import_state *s, const char *din, err *e)
 {
     if (strcmp(s->din, din) == 0)
         return 0;
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT collected_at FROM collections WHERE din = ?", &stmt, e))
+    char now[TIMESTAMP_TEXT_MAX];
+    if (db_prepare(db,
+                   "SELECT local_date(z.time_zone, c.collected_at), local_date(z.time_zone, ?) "
+                   "FROM collections c JOIN centers z ON z.code = c.center WHERE c.din = ?",
+                   &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, din);
+    db_bind_text(stmt, 1, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_text(stmt, 2, din);
     db_step_result step = db_step(stmt, e);
     s->din_found = step == DB_ROW;
-    char day[DATE_TEXT_MAX] = "";
-    if (step == DB_ROW)
-        snprintf(day, sizeof day, "%.10s", db_column_text(stmt, 0));
+    char day[DATE_TEXT_MAX] = "", today[DATE_TEXT_MAX] = "";
+    if (step == DB_ROW) {
+        snprintf(day, sizeof day, "%s", db_column_text(stmt, 0));
+        snprintf(today, sizeof today, "%s", db_column_text(stmt, 1));
+    }
     db_reset(stmt);
     if (step == DB_FAILED)
         return -1;
     snprintf(s->din, sizeof s->din, "%s", din);
     if (s->din_found && date_parse(day, &s->collected, "collected_at", NULL))
         s->collected = 0;
+    if (!s->din_found || date_parse(today, &s->today, "today", NULL))
+        s->today = date_today();
     return 0;
 }
 
@@ -397,14 +408,16 @@ typedef struct {
     char number[16];
     char abo[4], rhd[4];
     int has_abo, has_rhd;
+    char zone[TIME_ZONE_NAME_MAX]; /* of the center that collected the donation */
 } donation_donor;
 
 static int donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT d.id, d.donor_number, d.abo, d.rhd FROM collections c "
-                   "JOIN donors d ON d.id = c.donor_id WHERE c.din = ?",
+                   "SELECT d.id, d.donor_number, d.abo, d.rhd, z.time_zone FROM collections c "
+                   "JOIN donors d ON d.id = c.donor_id JOIN centers z ON z.code = c.center "
+                   "WHERE c.din = ?",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din);
@@ -416,6 +429,7 @@ static int donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
         out->has_rhd = !db_column_is_null(stmt, 3);
         snprintf(out->abo, sizeof out->abo, "%s", out->has_abo ? db_column_text(stmt, 2) : "");
         snprintf(out->rhd, sizeof out->rhd, "%s", out->has_rhd ? db_column_text(stmt, 3) : "");
+        snprintf(out->zone, sizeof out->zone, "%s", db_column_text(stmt, 4));
     }
     db_reset(stmt);
     if (step == DB_DONE)
@@ -525,7 +539,9 @@ static int donation_reactive(service_context *ctx, const result_row *row,
         return -1;
     add_unique(json_object_get(summary, "discarded"), json_string(row->din));
     testing_deferral deferral;
-    civil_day day = date_today();
+    civil_day day; /* today at the center of the donation */
+    if (local_today(donor->zone, &day, e))
+        return -1;
     testing_deferral_for(row->test->marker, day, &deferral);
     deferral_request request = {
         .kind = eligibility_deferral_kind_name(deferral.kind),
@@ -743,8 +759,9 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
 
 #define QUEUE_COLUMNS                                                                            \
     "u.id, u.din, u.product_code, u.division, u.family, u.center, u.abo, u.rhd, "                \
-    "u.expires_at, u.status, u.hold, d.abo, d.rhd FROM units u "                                 \
-    "JOIN collections c ON c.din = u.din JOIN donors d ON d.id = c.donor_id"
+    "u.expires_at, u.status, u.hold, d.abo, d.rhd, z.time_zone FROM units u "                    \
+    "JOIN collections c ON c.din = u.din JOIN donors d ON d.id = c.donor_id "                    \
+    "JOIN centers z ON z.code = u.center"
 
 static json_t *text_or_null(db_stmt *stmt, int column)
 {
@@ -755,14 +772,15 @@ static json_t *text_or_null(db_stmt *stmt, int column)
 /* A row of QUEUE_COLUMNS, with what the decision needs besides. */
 static json_t *queue_item(db_stmt *stmt)
 {
-    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
+    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:s}",
                      "unit_id", (json_int_t)db_column_int64(stmt, 0), "din",
                      db_column_text(stmt, 1), "product_code", db_column_text(stmt, 2),
                      "division", db_column_text(stmt, 3), "family", db_column_text(stmt, 4),
                      "center", db_column_text(stmt, 5), "abo", text_or_null(stmt, 6), "rhd",
                      text_or_null(stmt, 7), "expires_at", db_column_text(stmt, 8), "status",
                      db_column_text(stmt, 9), "hold", text_or_null(stmt, 10), "donor_abo",
-                     text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12));
+                     text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12), "time_zone",
+                     db_column_text(stmt, 13));
     return din_eye_readable_add(item, "din", "eye_readable");
 }
 

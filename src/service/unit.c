@@ -329,7 +329,8 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
     if (din_text_parse(text, &din, e) || collection_scope_check(ctx, din.din, e) ||
         db_prepare(ctx->db,
                    "SELECT d.donor_number, c.center, c.procedure, c.collected_at, "
-                   "c.processed_at FROM collections c JOIN donors d ON d.id = c.donor_id "
+                   "c.processed_at, z.time_zone FROM collections c "
+                   "JOIN donors d ON d.id = c.donor_id JOIN centers z ON z.code = c.center "
                    "WHERE c.din = ?",
                    &stmt, e))
         return -1;
@@ -347,6 +348,7 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
         json_write_string(&w, "procedure", db_column_text(stmt, 2));
         json_write_string(&w, "collected_at", db_column_text(stmt, 3));
         json_write_boolean(&w, "processed", !db_column_is_null(stmt, 4));
+        json_write_string(&w, "time_zone", db_column_text(stmt, 5));
     }
     db_reset(stmt);
     if (step != DB_ROW)
@@ -399,8 +401,9 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center, u.produced_at, u.released_at, "
-                   "u.hospital, u.updated_at FROM units u "
-                   "JOIN products p ON p.code = u.product_code WHERE u.id = ?",
+                   "u.hospital, u.updated_at, z.time_zone FROM units u "
+                   "JOIN products p ON p.code = u.product_code "
+                   "JOIN centers z ON z.code = u.center WHERE u.id = ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
@@ -418,6 +421,7 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
         json_object_set_new(unit, "released_at", column_text(stmt, 14));
         json_object_set_new(unit, "hospital", column_text(stmt, 15));
         json_object_set_new(unit, "updated_at", json_string(db_column_text(stmt, 16)));
+        json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, 17)));
     }
     db_reset(stmt);
     if (step != DB_ROW)
@@ -536,26 +540,30 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
                        "must be a status counted in inventory: quarantined, released, allocated "
                        "or returned");
 
-    /* The band limits as timestamps: now, then midnight of the first day
-     * after each band. */
+    /* The bands: expired (now, ?1, or before), then by the day the unit
+     * expires on its center's calendar, before the first day after each
+     * band (today there plus ?2, ?3, ?4, ?5 days). */
     int64_t now = timestamp_now();
-    char as_of[TIMESTAMP_TEXT_MAX], limits[PROCESSING_BAND_15_PLUS][TIMESTAMP_TEXT_MAX];
+    char as_of[TIMESTAMP_TEXT_MAX];
     timestamp_format(now, as_of, sizeof as_of);
-    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
-        timestamp_format((int64_t)date_add_days(date_today(),
-                                                processing_band_end_day((processing_band)band)) *
-                             86400,
-                         limits[band], sizeof limits[band]);
     db_stmt *stmt;
     if (db_begin_read(ctx->db, e))
         return -1;
+#define INVENTORY_DAY(expr) "local_date(z.time_zone, " expr ")"
+#define INVENTORY_BAND_END(n) "local_date(z.time_zone, ?1, ?" #n ")"
     if (db_prepare(ctx->db,
                    "SELECT center, family, status, abo, rhd, band, COUNT(*) FROM ("
-                   "SELECT center, family, status, abo, rhd, CASE WHEN expires_at <= ? THEN 0 "
-                   "WHEN expires_at < ? THEN 1 WHEN expires_at < ? THEN 2 "
-                   "WHEN expires_at < ? THEN 3 WHEN expires_at < ? THEN 4 ELSE 5 END AS band "
-                   "FROM units WHERE status IN (?, ?, ?, ?) AND (?10 = '' OR center = ?10) "
-                   "AND (?11 = '' OR family = ?11) AND " SERVICE_CENTER_SCOPE("center") ") shelf "
+                   "SELECT u.center, u.family, u.status, u.abo, u.rhd, "
+                   "CASE WHEN u.expires_at <= ?1 THEN 0 "
+                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(2) " THEN 1 "
+                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(3) " THEN 2 "
+                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(4) " THEN 3 "
+                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(5) " THEN 4 "
+                   "ELSE 5 END AS band "
+                   "FROM units u JOIN centers z ON z.code = u.center "
+                   "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
+                   "AND (?11 = '' OR u.family = ?11) AND " SERVICE_CENTER_SCOPE("u.center")
+                   ") shelf "
                    "GROUP BY center, family, status, abo, rhd, band "
                    "ORDER BY center, family, COALESCE(abo, ''), COALESCE(rhd, ''), band, status",
                    &stmt, e)) {
@@ -564,7 +572,7 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
     }
     db_bind_text(stmt, 1, as_of);
     for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
-        db_bind_text(stmt, 1 + band, limits[band]);
+        db_bind_int64(stmt, 1 + band, processing_band_end_day((processing_band)band));
     inventory_statuses_bind(stmt, 6, status);
     db_bind_text(stmt, 10, center);
     db_bind_text(stmt, 11, family);
