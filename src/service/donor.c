@@ -130,6 +130,25 @@ static int donor_number_scope_check(service_context *ctx, const char *number, co
     "COALESCE((SELECT hz.time_zone FROM centers hz WHERE hz.code = " alias ".home_center), '"      \
     TIME_ZONE_DEFAULT "')"
 
+/* Today at donor center `center` (a normalised code), or in the default
+ * zone for "" (a donor of no center). */
+static int center_today(db_conn *db, const char *center, civil_day *today, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT COALESCE((SELECT time_zone FROM centers WHERE code = ?), ?)", &stmt,
+                   e))
+        return -1;
+    db_bind_text(stmt, 1, center);
+    db_bind_text(stmt, 2, TIME_ZONE_DEFAULT);
+    char zone[TIME_ZONE_NAME_MAX] = "";
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        snprintf(zone, sizeof zone, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    return step == DB_ROW ? local_today(zone, today, e) : -1;
+}
+
 /* Today where donor `id` belongs (DONOR_ZONE); ERR_NOT_FOUND naming
  * "donor" when there is no such donor. */
 static int donor_today(db_conn *db, int64_t id, civil_day *today, err *e)
@@ -900,10 +919,13 @@ static int donor_insert(db_conn *db, donor_new *d, const char *now, int64_t *id,
 int donor_register(service_context *ctx, const donor_fields *f, json_t **out, err *e)
 {
     donor_new d = {.f = f};
-    civil_day birth;
+    civil_day birth, today = 0;
+    /* Not born after today anywhere (checked again against the donor's
+     * own today below). */
     if (donor_name_check(f->family_name, "family_name", e) ||
         donor_name_check(f->given_name, "given_name", e) ||
-        donor_birth_date_check(f->birth_date, date_today(), &birth, "birth_date", e) ||
+        donor_birth_date_check(f->birth_date, date_add_days(date_today(), 1), &birth,
+                               "birth_date", e) ||
         donor_sex_parse(f->sex, &d.sex, "sex", e) || contact_check(f, d.center, e))
         return -1;
     if (f->identity_document && *f->identity_document &&
@@ -930,6 +952,9 @@ int donor_register(service_context *ctx, const donor_fields *f, json_t **out, er
         if (rc == 0)
             rc = service_center_allowed(ctx, d.center, "home_center", e);
     }
+    if (rc == 0)
+        rc = center_today(ctx->db, d.center, &today, e) ||
+             donor_birth_date_check(f->birth_date, today, &birth, "birth_date", e);
     if (rc == 0 && *d.identity &&
         (rc = existing_number(ctx->db,
                               "SELECT donor_number FROM donors WHERE identity_document = ?",
