@@ -7,8 +7,9 @@
  *
  * Times: JSON and CSV print them as the services answer them, in UTC. A
  * table shows the UTC times of a record that names its time zone (a
- * "time_zone" member: a center's, a market's, a collection's) as the
- * clocks there show them, with the zone named ("2004-03-09 22:30 PST").
+ * "time_zone" member: a center's, a market's, a collection's), or of a list
+ * printed in a zone (the units of a donation), as the clocks there show
+ * them, with the zone named ("2004-03-09 22:30 PST").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,11 +75,12 @@ static void print_csv_field(const char *text)
 }
 
 /* The text a table shows for `key` of `item`: its value, or a UTC time of
- * a record with a time zone in that zone. */
-static void cell_text(json_t *item, const char *key, buffer *out)
+ * a record with a time zone (its own, else `zone`) in that zone. */
+static void cell_text(json_t *item, const char *key, const char *zone, buffer *out)
 {
     json_t *value = json_object_get(item, key);
-    const char *zone = json_string_value(json_object_get(item, "time_zone"));
+    if (json_is_string(json_object_get(item, "time_zone")))
+        zone = json_string_value(json_object_get(item, "time_zone"));
     int64_t at;
     char local[LOCAL_TIME_TEXT_MAX];
     if (zone && json_is_string(value) &&
@@ -99,6 +101,12 @@ static void print_json(json_t *value)
 }
 
 void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_column *columns)
+{
+    cli_print_list_in_zone(invocation, items, columns, NULL);
+}
+
+void cli_print_list_in_zone(const cli_invocation *invocation, json_t *items,
+                            const cli_column *columns, const char *zone)
 {
     size_t column_count = 0;
     while (columns[column_count].key)
@@ -135,7 +143,7 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
         widths[c] = text_width(columns[c].header);
     json_array_foreach(items, i, item) for (size_t c = 0; c < column_count; c++)
     {
-        cell_text(item, columns[c].key, &text);
+        cell_text(item, columns[c].key, zone, &text);
         size_t width = text_width(buffer_text(&text));
         if (width > widths[c])
             widths[c] = width;
@@ -147,7 +155,7 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
     json_array_foreach(items, i, item)
     {
         for (size_t c = 0; c < column_count; c++) {
-            cell_text(item, columns[c].key, &text);
+            cell_text(item, columns[c].key, zone, &text);
             const char *shown = buffer_text(&text);
             size_t pad = c + 1 < column_count ? widths[c] - text_width(shown) : 0;
             printf("%s%s%*s", c ? "  " : "", shown, (int)pad, "");
@@ -178,7 +186,7 @@ void cli_print_object(const cli_invocation *invocation, json_t *object, const cl
             label_width = text_width(c->header);
     buffer text = BUFFER_INIT;
     for (const cli_column *c = columns; c->key; c++) {
-        cell_text(object, c->key, &text);
+        cell_text(object, c->key, NULL, &text);
         printf("%-*s  %s\n", (int)label_width + 1, c->header, buffer_text(&text));
     }
     buffer_free(&text);
