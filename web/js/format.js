@@ -154,6 +154,35 @@ export function dateTime(isoUtc, zone) {
   return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${part.timeZoneName}`;
 }
 
+/* The date the clocks of `zone` show at a UTC timestamp: "2004-03-10T06:30:00Z"
+ * in America/Los_Angeles -> "2004-03-09". */
+export function dateIn(isoUtc, zone) {
+  const shown = dateTime(isoUtc, zone);
+  return /^\d{4}-\d{2}-\d{2}/.test(shown) ? shown.slice(0, 10) : '';
+}
+
+/*
+ * The UTC timestamp at which the clocks of `zone` show the wall time
+ * `local` ("2004-03-09T22:30", a datetime-local value): the wall time read
+ * as UTC, moved back by the zone's offset there, which Intl tells (asked
+ * twice, should the first guess fall across a change of the clocks). ""
+ * when it is not such a value.
+ */
+export function fromLocal(local, zone) {
+  const match = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.exec(local || '');
+  const formatter = clockFormat(zone || 'UTC');
+  if (!match || !formatter) return '';
+  const wall = Date.parse(`${local}${match[1] ? '' : ':00'}Z`);
+  if (Number.isNaN(wall)) return '';
+  let instant = wall;
+  for (let i = 0; i < 2; i++) {
+    const part = Object.fromEntries(formatter.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+    const shown = Date.UTC(Number(part.year), Number(part.month) - 1, Number(part.day), Number(part.hour), Number(part.minute));
+    instant = wall - (shown - Math.floor(instant / 60000) * 60000);
+  }
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /* A timestamp "2026-11-21T02:57:29Z" -> "2026-11-21 02:57 UTC" (a time of
  * no center or market: users, the audit trail). */
 export function timestamp(iso) {

@@ -24,7 +24,7 @@ const FIN_HINT = 'ISBT 128 facility identification number: a capital letter and 
 /* "Open", "Closed" or "Open, closing Jun 30, 2004" (a close date to come). */
 function statusText(center) {
   if (center.status === 'closed') return 'Closed';
-  if (center.close_date) return `Open, closing ${format.date(center.close_date, { short: true })}`;
+  if (center.close_date) return `Open, closing ${format.date(center.close_date)}`;
   return 'Open';
 }
 
@@ -61,8 +61,8 @@ export async function render(context) {
       { label: 'Name', value: (c) => c.name },
       { label: 'Market', value: (c) => c.market },
       { label: 'FIN', value: (c) => c.fin || '—' },
-      { label: 'Opened', value: (c) => (c.open_date ? format.date(c.open_date, { short: true }) : '—') },
-      { label: 'Closed', value: (c) => (c.close_date ? format.date(c.close_date, { short: true }) : '—') },
+      { label: 'Opened', value: (c) => (c.open_date ? format.date(c.open_date) : '—') },
+      { label: 'Closed', value: (c) => (c.close_date ? format.date(c.close_date) : '—') },
       { label: 'Status', value: statusBadge },
       { label: 'Time zone', value: (c) => c.time_zone },
     ],

@@ -192,7 +192,7 @@ function deferralsSection(context, donor, reasons) {
     // The deferral's end is the first day the donor may give again.
     { label: 'May give from', value: (d) => (d.until ? chain.day(d.until) : d.kind === 'permanent' ? 'never' : 'no date') },
     { label: 'Source', value: (d) => (d.source === 'test' ? `test result${d.din ? ` (${chain.dinText(d)})` : ''}` : 'staff') },
-    { label: 'State', value: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.timestamp(d.ended_at)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
+    { label: 'State', value: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.dateTime(d.ended_at, donor.time_zone)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
   ];
   if (canWrite) {
     columns.push({
@@ -294,7 +294,7 @@ function collectionsSection(donor) {
         captionHidden: true,
         columns: [
           { label: 'DIN', value: (c) => (session.can('collections') ? h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c)) : chain.dinText(c)), header: true },
-          { label: 'Collected', value: (c) => chain.wallClock(c.collected_at) },
+          { label: 'Collected', value: (c) => chain.when(c.collected_at, c.time_zone) },
           { label: 'Center', value: (c) => c.center },
           { label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
         ],
@@ -390,7 +390,7 @@ export async function renderOne(context) {
         ['Identity document', donor.identity_document],
         ['Home center', donor.home_center],
         ['ABO/RhD', chain.group(donor.abo, donor.rhd)],
-        ['Registered', donor.created_at ? format.timestamp(donor.created_at) : null],
+        ['Registered', donor.created_at ? format.dateTime(donor.created_at, donor.time_zone) : null],
       ])),
     canWrite ? eligibilitySection(donor) : null,
     deferralsSection(context, donor, reasons),

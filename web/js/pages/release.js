@@ -156,7 +156,7 @@ export async function render(context) {
         { label: 'Family', value: (i) => chain.familyLabel(i.family) },
         { label: 'Center', value: (i) => i.center },
         { label: 'ABO/RhD', value: (i) => chain.group(i.abo, i.rhd) },
-        { label: 'Expires', value: (i) => chain.wallClock(i.expires_at) },
+        { label: 'Expires', value: (i) => chain.when(i.expires_at, i.time_zone) },
         { label: 'State', value: (i) => stateBadge(i.state) },
         { label: 'Why', value: why },
       );

@@ -70,7 +70,7 @@ function historyTable(unit) {
     caption: `History of unit ${unit.product_code} ${unit.division || ''}`.trim(),
     captionHidden: true,
     columns: [
-      { label: 'When', value: (e) => format.timestamp(e.at), header: true },
+      { label: 'When', value: (e) => format.dateTime(e.at, unit.time_zone), header: true },
       { label: 'From', value: (e) => (e.from_status ? chain.statusLabel(e.from_status) : '—') },
       { label: 'To', value: (e) => chain.statusLabel(e.to_status) },
       { label: 'Reason', value: (e) => e.reason || '—' },
@@ -137,6 +137,7 @@ function unitsSection(context, donation) {
       ? chain.unitsTable(units, {
         caption: 'Units of this donation',
         captionHidden: true,
+        zone: donation.time_zone,
         extra: [{
           label: 'Details',
           value: (u) => h('button', {
@@ -185,7 +186,7 @@ export async function render(context) {
         ['Donor', donation.donor_number ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(donation.donor_number)}` }, donation.donor_number) : donation.donor_number) : null],
         ['Center', donation.center],
         ['Procedure', chain.procedureLabel(donation.procedure)],
-        ['Collected', chain.when(donation.collected_at)],
+        ['Collected', chain.when(donation.collected_at, donation.time_zone)],
         ['Processed', donation.processed ? 'yes' : 'not yet'],
         session.can('collections') ? ['Collection record', h('a', { href: `/collections/${encodeURIComponent(donation.din)}` }, 'Open the collection')] : null,
       ])),
