@@ -130,6 +130,20 @@ static int donor_number_scope_check(service_context *ctx, const char *number, co
     "COALESCE((SELECT hz.time_zone FROM centers hz WHERE hz.code = " alias ".home_center), '"      \
     TIME_ZONE_DEFAULT "')"
 
+/* Today in the zone the prepared `stmt` answers in its first column:
+ * 1 when it did, 0 when it found no row, -1 on failure. */
+static int zone_row_today(db_stmt *stmt, civil_day *today, err *e)
+{
+    char zone[TIME_ZONE_NAME_MAX] = "";
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        snprintf(zone, sizeof zone, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return step == DB_DONE ? 0 : -1;
+    return local_today(zone, today, e) ? -1 : 1;
+}
+
 /* Today at donor center `center` (a normalised code), or in the default
  * zone for "" (a donor of no center). */
 static int center_today(db_conn *db, const char *center, civil_day *today, err *e)
@@ -141,12 +155,7 @@ static int center_today(db_conn *db, const char *center, civil_day *today, err *
         return -1;
     db_bind_text(stmt, 1, center);
     db_bind_text(stmt, 2, TIME_ZONE_DEFAULT);
-    char zone[TIME_ZONE_NAME_MAX] = "";
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        snprintf(zone, sizeof zone, "%s", db_column_text(stmt, 0));
-    db_reset(stmt);
-    return step == DB_ROW ? local_today(zone, today, e) : -1;
+    return zone_row_today(stmt, today, e) == 1 ? 0 : -1;
 }
 
 /* Today where donor `id` belongs (DONOR_ZONE); ERR_NOT_FOUND naming
@@ -157,14 +166,10 @@ static int donor_today(db_conn *db, int64_t id, civil_day *today, err *e)
     if (db_prepare(db, "SELECT " DONOR_ZONE("d") " FROM donors d WHERE d.id = ?", &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
-    char zone[TIME_ZONE_NAME_MAX] = "";
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        snprintf(zone, sizeof zone, "%s", db_column_text(stmt, 0));
-    db_reset(stmt);
-    if (step == DB_DONE)
+    int found = zone_row_today(stmt, today, e);
+    if (found == 0)
         return err_set(e, ERR_NOT_FOUND, "donor", "no donor with id %lld", (long long)id);
-    return step == DB_ROW ? local_today(zone, today, e) : -1;
+    return found == 1 ? 0 : -1;
 }
 
 /* --- thresholds ------------------------------------------------------------ */
