@@ -193,11 +193,11 @@ static int offset_at(UCalendar *calendar, int64_t utc, int32_t *offset, err *e)
     UErrorCode status = U_ZERO_ERROR;
     ucal_setMillis(calendar, (UDate)utc * 1000.0, &status);
     int32_t zone = ucal_get(calendar, UCAL_ZONE_OFFSET, &status);
-    int32_t daylight = ucal_get(calendar, UCAL_DST_OFFSET, &status);
+    int32_t dst_offset = ucal_get(calendar, UCAL_DST_OFFSET, &status);
     if (U_FAILURE(status))
         return err_set(e, ERR_INTERNAL, NULL, "time zone conversion failed: %s",
                        u_errorName(status));
-    *offset = (zone + daylight) / 1000;
+    *offset = (zone + dst_offset) / 1000;
     return 0;
 }
 
@@ -262,9 +262,9 @@ int local_zone_abbreviation(const char *zone, int64_t utc, char *out, size_t siz
     UErrorCode status = U_ZERO_ERROR;
     UChar name[TIME_ZONE_ABBREVIATION_MAX * 2];
     ucal_setMillis(calendar, (UDate)utc * 1000.0, &status);
-    UBool daylight = ucal_inDaylightTime(calendar, &status);
+    UBool in_dst = ucal_inDaylightTime(calendar, &status);
     int32_t length =
-        ucal_getTimeZoneDisplayName(calendar, daylight ? UCAL_SHORT_DST : UCAL_SHORT_STANDARD,
+        ucal_getTimeZoneDisplayName(calendar, in_dst ? UCAL_SHORT_DST : UCAL_SHORT_STANDARD,
                                     "en_US", name, (int32_t)(sizeof name / sizeof name[0]),
                                     &status);
     if (U_FAILURE(status) || length <= 0 || (size_t)length >= size)
