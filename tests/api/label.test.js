@@ -161,12 +161,12 @@ test('the command line refuses bad values naming the option', () => {
     }
     const r = srv.cli('label', 'render', ...args);
     assert.equal(r.status, 1, `${change.join(' ')}: ${r.stdout} ${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`^bloodops: ${field}: `), `${change.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^bloodops: --${field}: `), `${change.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '');
   }
   const missing = srv.cli('label', 'render', '--group', '5100');
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /^bloodops: din: is required/);
+  assert.match(missing.stderr, /^bloodops: --din: is required/);
 });
 
 test('GET /api/v1/labels/render answers SVG by default, 100 mm square', async () => {
@@ -389,7 +389,7 @@ test('bloodops label unit writes a unit\'s label and says what it wrote; refusal
   for (const [args, field] of refusals) {
     const refused = srv.cli('label', 'unit', ...args);
     assert.equal(refused.status, 1, `${args.join(' ')}: ${refused.stderr}`);
-    assert.match(refused.stderr, new RegExp(`^bloodops: ${field}: `));
+    assert.match(refused.stderr, new RegExp(`^bloodops: --${field}: `));
     assert.equal(refused.stdout, '');
   }
   assert.equal(srv.cli('label', 'unit').status, 2);

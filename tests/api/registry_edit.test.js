@@ -413,7 +413,7 @@ test('hospitals: edit on the command line', async () => {
   const before = srv.fingerprint();
   const r = srv.cli('hospital', 'edit', 'UCSF', '--terms', 'thirty');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^bloodops: billing_terms_days: /);
+  assert.match(r.stderr, /^bloodops: --terms: /);
   assert.equal(srv.fingerprint(), before);
 });
 
