@@ -484,7 +484,7 @@ int cli_main(int argc, char **argv)
         return status;
     /* A noun alone (version, init, serve, inventory) or a noun and its verb. */
     const char *verb = i < argc && argv[i][0] != '-' ? argv[i] : NULL;
-    const cli_command *command = find_command(noun, verb);
+    const cli_command *command = verb ? find_command(noun, verb) : NULL;
     if (command)
         i++;
     else

@@ -381,15 +381,16 @@ test('bloodops label unit writes a unit\'s label and says what it wrote; refusal
   assert.match(svg.stdout, /^<svg [^>]*width="100mm"/);
   assert.ok(svg.stdout.includes('>RhD NEGATIVE</text>'));
 
+  // an option by its name, a field no option carries as it is
   const refusals = [
     [[String(untyped.units[0].id)], 'abo'],
     [['424242'], 'unit'],
-    [[String(red.id), '--dpi', '20'], 'dpi'],
+    [[String(red.id), '--dpi', '20'], '--dpi'],
   ];
   for (const [args, field] of refusals) {
     const refused = srv.cli('label', 'unit', ...args);
     assert.equal(refused.status, 1, `${args.join(' ')}: ${refused.stderr}`);
-    assert.match(refused.stderr, new RegExp(`^bloodops: --${field}: `));
+    assert.match(refused.stderr, new RegExp(`^bloodops: ${field}: `));
     assert.equal(refused.stdout, '');
   }
   assert.equal(srv.cli('label', 'unit').status, 2);
