@@ -20,7 +20,7 @@ static size_t bytes_of(const char *text, size_t length, size_t characters)
     return i;
 }
 
-static size_t width_of(const char *text, size_t length)
+size_t text_span_width(const char *text, size_t length)
 {
     size_t width = 0;
     for (size_t i = 0; i < length; i++)
@@ -31,7 +31,7 @@ static size_t width_of(const char *text, size_t length)
 
 size_t text_width(const char *text)
 {
-    return width_of(text, strlen(text));
+    return text_span_width(text, strlen(text));
 }
 
 static void pad(buffer *out, size_t count)
@@ -55,7 +55,7 @@ static void wrap_lines(buffer *out, const char *text, size_t indent, size_t widt
         if (!*p)
             break;
         size_t length = strcspn(p, " ");
-        size_t word = width_of(p, length);
+        size_t word = text_span_width(p, length);
         if (used > 0 && used + 1 + word > width) {
             buffer_append_char(out, '\n');
             pad(out, indent);
@@ -73,7 +73,7 @@ static void wrap_lines(buffer *out, const char *text, size_t indent, size_t widt
             pad(out, indent);
             p += cut;
             length -= cut;
-            word = width_of(p, length);
+            word = text_span_width(p, length);
             used = 0;
         }
         buffer_append(out, p, length);

@@ -26,7 +26,8 @@ void text_wrap(buffer *out, const char *text, size_t indent, size_t line_width);
 void text_columns_row(buffer *out, const char *name, const char *description, size_t indent,
                       size_t name_width, size_t line_width);
 
-/* The width of `text` in characters. */
+/* The width of `text` (of its first `length` bytes) in characters. */
 size_t text_width(const char *text);
+size_t text_span_width(const char *text, size_t length);
 
 #endif
