@@ -109,10 +109,15 @@ static json_t *parameters(const http_route *route)
     for (const char *at = route->query; at && *at;) {
         const char *end = strchr(at, ',');
         size_t length = end ? (size_t)(end - at) : strlen(at);
-        json_t *schema = length == 5 && strncmp(at, "limit", 5) == 0
-                             ? json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 1,
-                                         "maximum", SERVICE_PAGE_MAX)
-                             : json_pack("{s:s}", "type", "string");
+        json_t *schema;
+        if (length == 5 && strncmp(at, "limit", 5) == 0)
+            schema = json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 1, "maximum",
+                               SERVICE_PAGE_MAX);
+        else if (length == 6 && strncmp(at, "offset", 6) == 0)
+            schema = json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 0, "maximum",
+                               SERVICE_OFFSET_MAX);
+        else
+            schema = json_pack("{s:s}", "type", "string");
         json_array_append_new(list, json_pack("{s:s%, s:s, s:o}", "name", at, length, "in",
                                               "query", "schema", schema));
         at = end ? end + 1 : NULL;

@@ -191,6 +191,19 @@ int http_query_page(http_request *request, service_page *page, err *e)
         page->limit = (int)value;
     }
     page->after = http_query(request, "after");
+    /* Sorted lists declare sort and offset; the others never read them. */
+    if (request->route && name_listed(request->route->query, "sort")) {
+        page->sort = http_query(request, "sort");
+        const char *offset = http_query(request, "offset");
+        if (offset) {
+            char *end = NULL;
+            long value = strtol(offset, &end, 10);
+            if (!*offset || *end || value < 0 || value > SERVICE_OFFSET_MAX)
+                return err_set(e, ERR_INVALID, "offset", "must be a whole number from 0 to %d",
+                               SERVICE_OFFSET_MAX);
+            page->offset = value;
+        }
+    }
     return 0;
 }
 
