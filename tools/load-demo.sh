@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 db=$1
 program=${2:-./bloodops}
 bo() { "$program" "$@" --db "$db" >/dev/null; }
+bo company set --name "Demo Blood Services"
 bo market add --code LA --name "Los Angeles"
 bo market add --code NY --name "New York"
 bo market add --code PA --name "Pennsylvania"

@@ -949,6 +949,24 @@ static sum_plan plan_sums(civil_day from, civil_day to)
     return plan;
 }
 
+int ledger_entries_between(db_conn *db, civil_day from, civil_day to, int64_t *count, err *e)
+{
+    char first[DATE_TEXT_MAX], last[DATE_TEXT_MAX];
+    db_stmt *stmt;
+    *count = 0;
+    if (db_prepare(db,
+                   "SELECT COUNT(*) FROM journal_entries WHERE entry_date >= ? AND entry_date <= ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, date_format(from, first, sizeof first));
+    db_bind_text(stmt, 2, date_format(to, last, sizeof last));
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *count = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
 int ledger_sums_between(db_conn *db, civil_day from, civil_day to, ledger_sums *out, err *e)
 {
     memset(out, 0, sizeof *out);

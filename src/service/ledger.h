@@ -171,6 +171,10 @@ typedef struct {
  * (through the entry date index). */
 int ledger_sums_between(db_conn *db, civil_day from, civil_day to, ledger_sums *out, err *e);
 void ledger_sums_free(ledger_sums *sums);
+/* How many journal entries are dated from..to (inclusive): 0 says a
+ * period has nothing posted, which the reports say in words rather than
+ * as a page of zeros. Reads through the entry date index. */
+int ledger_entries_between(db_conn *db, civil_day from, civil_day to, int64_t *count, err *e);
 /* Add one sum at the end (growing the array); -1 when out of memory. */
 int ledger_sums_append(ledger_sums *sums, const ledger_sum *sum);
 

@@ -9,6 +9,7 @@
 #include "base/money.h"
 #include "domain/ledger.h"
 #include "domain/registry.h"
+#include "service/company.h"
 #include "service/ledger.h"
 #include "service/report.h"
 
@@ -578,6 +579,7 @@ static int period_load(db_conn *db, const ledger_chart *chart, const center_tabl
     ledger_sums sums;
     char text[LEDGER_PERIOD_TEXT_MAX];
     if (ga_lines_init(chart, p, e) ||
+        ledger_entries_between(db, p->first_day, p->last_day, &p->entries, e) ||
         ledger_sums_between(db, p->first_day, p->last_day, &sums, e))
         return -1;
     int rc = period_amounts(chart, centers, &sums, closed_as_of, p, e);
@@ -646,6 +648,8 @@ int report_quarterly_load(service_context *ctx, const char *period_text, const c
         rc = quarterly_load_in(ctx->db, &chart, current, prior, out, NULL, e);
         ledger_chart_free(&chart);
     }
+    if (rc == 0)
+        rc = company_name(ctx->db, out->company, e);
     db_rollback(ctx->db);
     if (rc)
         results_report_free(out);
@@ -717,6 +721,7 @@ static json_t *period_json(const results_period *p)
         percent_of(p->gross_profit, p->revenue), "ongoing_gross_margin_percent",
         percent_of(p->ongoing_gross_profit, p->ongoing_revenue), "general_administrative",
         money_json(p->general_administrative));
+    json_object_set_new(json, "entries", json_integer(p->entries));
     json_object_set_new(json, "general_administrative_lines", ga);
     json_object_set_new(json, "other_expense", money_json(p->other_expense));
     json_object_set_new(json, "income_before_taxes", money_json(p->income_before_taxes));
@@ -894,6 +899,10 @@ static int period_from_json(json_t *json, const char *where, results_period *p, 
         return -1;
     read_date(&r, "first_day", &p->first_day);
     read_date(&r, "last_day", &p->last_day);
+    /* The count of entries is optional: a report without it is taken as
+     * posted (it has figures to show). */
+    json_t *entries = json_object_get(json, "entries");
+    p->entries = json_is_integer(entries) ? json_integer_value(entries) : -1;
     const struct {
         const char *key;
         int64_t *value;

@@ -539,7 +539,7 @@ describe('reports from the 2003-2004 journal', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
     const rows = r.text.trim().split('\n');
-    assert.equal(rows[0], 'section,item,current,prior,change,change_percent');
+    assert.equal(rows[0], 'section,item,current,prior,change,change_percent,current_date,prior_date');
     assert.ok(rows.some((row) => row.startsWith('statement,') && row.includes('6736000.00') && row.includes('6931000.00')), r.text);
 
     // HEAD answers as GET, without the body.
@@ -561,6 +561,23 @@ describe('reports from the 2003-2004 journal', () => {
     assert.ok(r.json.text.includes('2.8% less than the $6,931,000'), r.json.text);
     assert.ok(r.json.text.includes('$246,000'), r.json.text);
     assert.deepEqual(r.json.findings, []);
+  });
+
+  test('a quarter with nothing posted says so in every format instead of figures of $0', async () => {
+    let r = await get(executive, '/api/v1/reports/quarterly?period=2004Q1');
+    assert.ok(r.json.current.entries > 0, r.text);
+    r = await get(executive, '/api/v1/reports/quarterly?period=2005Q1');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.current.entries, 0);
+    const sentence = 'Nothing is posted in Q1 2005 (January 1, 2005 to March 31, 2005): there are no results to report for this quarter.';
+    r = await get(executive, '/api/v1/reports/quarterly?period=2005Q1&format=text');
+    assert.equal(r.text, `Quarterly results, Q1 2005\n\n${sentence}\n`);
+    r = await get(executive, '/api/v1/reports/quarterly?period=2005Q1&format=html');
+    assert.ok(r.text.includes(`<p>${sentence}</p>`), r.text);
+    assert.ok(!r.text.includes('No inconsistencies found'), 'no check of nothing');
+    assert.ok(!r.text.includes('$0'), 'no figures of $0');
+    r = await get(executive, '/api/v1/reports/release?period=2005Q1');
+    assert.equal(r.json.text.replace(/\s+/g, ' ').trim(), `DRAFT - FIRST QUARTER 2005 RESULTS ${sentence}`);
   });
 
   test('trial balance, income statement and balance sheet', async () => {
