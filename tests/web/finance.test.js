@@ -255,6 +255,14 @@ describe('finance: journal, reports, periods, shares', () => {
     assert.equal(await page.getByLabel('Period', { exact: true }).getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('table.financial').count(), 0);
 
+    // A period with nothing posted says so instead of $0.00 figures.
+    await page.goto('/income-statement?period=2005Q1');
+    await page.getByText('Nothing is posted from January 1, 2005 to March 31, 2005.').waitFor();
+    assert.equal(await page.locator('table.financial').count(), 0);
+    await page.goto('/trial-balance?period=2005Q1');
+    await page.getByText(/Nothing is posted from January 1, 2005 to March 31, 2005\. The balances carried into it are shown\./).waitFor();
+    assert.deepEqual((await row(page, '1000 Cash and cash equivalents')).slice(0, 3), ['$0.00', '$0.00', '$811,000.00']);
+
     await page.goto('/balance-sheet?date=2004-03-31');
     await page.locator('table.financial').waitFor();
     assert.deepEqual(await row(page, 'Total assets'), ['$8,414,000.00']);

@@ -69,6 +69,11 @@ async function reportPage(context, { title, path, endpoint, askedFor, formOf, dr
     h('div', { class: 'button-row no-print' }, h('button', { type: 'button', class: 'button-secondary', onClick: () => window.print() }, 'Print')));
 }
 
+/* A period without postings says so rather than showing $0.00 figures. */
+function nothingPosted(from, to, more) {
+  return h('p', { class: 'nothing-posted', role: 'status' }, `Nothing is posted from ${ledger.rangeText(from, to)}.${more}`);
+}
+
 const rangeFormOf = (path) => (context, values, refused) => ledger.rangeForm({ context, path, values, refused });
 
 /* --- trial balance ------------------------------------------------------------ */
@@ -102,7 +107,8 @@ export function renderTrialBalance(context) {
     formOf: rangeFormOf('/trial-balance'),
     draw: (tb) => h('div', null,
       h('p', { class: 'muted' }, 'Debits and credits posted in the period, and each account’s balance at its end (income accounts since January 1). An account leads to its journal lines.'),
-      trialBalanceTable(tb)),
+      tb.totals.debits === '0.00' ? nothingPosted(tb.from, tb.to, tb.items.length ? ' The balances carried into it are shown.' : '') : null,
+      tb.items.length ? trialBalanceTable(tb) : null),
   });
 }
 
@@ -147,7 +153,8 @@ export function renderIncomeStatement(context) {
     formOf: rangeFormOf('/income-statement'),
     draw: (s) => h('div', null,
       h('p', { class: 'muted' }, 'Revenue as credits less debits, costs as debits less credits; an account leads to its journal lines.'),
-      incomeStatementTable(s)),
+      ['revenue', 'cost_of_revenue', 'general_administrative', 'other', 'income_taxes'].every((key) => !s[key].length)
+        ? nothingPosted(s.from, s.to, '') : incomeStatementTable(s)),
   });
 }
 
