@@ -66,7 +66,7 @@ describe('access by role, and user administration', () => {
     await app.login(page, 'fiona', password);
     await page.getByRole('heading', { name: 'Dashboard, Q1 2004' }).waitFor();
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
+    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Journal', 'Trial balance', 'Income statement', 'Balance sheet', 'Periods', 'Weighted shares', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     await page.goto('/hospitals');
     await page.getByRole('button', { name: 'Add a hospital' }).click();
     const form = page.getByRole('form', { name: 'Add a hospital' });
