@@ -323,7 +323,7 @@ int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e)
         return -1;
     if (*entity_id && !*entity)
         return err_set(e, ERR_INVALID, "entity",
-                       "is required with entity_id: the kind of record the id belongs to");
+                       "give the kind of record (user, center, unit...) with its id");
     if (*from && *to && to_day < from_day)
         return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", from);
     /* An id matches as recorded or in upper case (codes, DINs and donor
