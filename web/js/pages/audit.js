@@ -217,7 +217,7 @@ export async function render(context) {
     h('div', { class: 'page-head' }, h('h1', null, 'Audit trail')),
     h('p', { class: 'muted' }, 'Every change made through the web application, the API or the command line, and every login, with who made it and the record before and after. Open a record by its number to compare them.'),
     verifyPanel(),
-    list.element,
+    h('div', { class: 'audit-list' }, list.element),
     detail);
   await list.ready;
 }
