@@ -227,7 +227,8 @@ export async function render(context) {
           cell: (u) => h('span', { class: `badge ${u.disabled ? 'badge-closed' : 'badge-open'}` }, u.disabled ? 'Disabled' : 'Active') },
         { id: 'last_login_at', label: 'Last login', value: (u) => u.last_login_at || '', cell: lastLogin, csv: (u) => u.last_login_at || '' },
         { id: 'created_at', label: 'Created', value: (u) => u.created_at, cell: (u) => format.timestamp(u.created_at), phone: false },
-        canWrite || canAudit ? { id: 'actions', label: 'Actions', value: () => '', cell: actions, sortable: false, csv: false } : null,
+        // Auditors get each user's history; administrators their actions too.
+        canWrite || canAudit ? { id: 'actions', label: canWrite ? 'Actions' : 'History', value: () => '', cell: actions, sortable: false, csv: false } : null,
       ].filter(Boolean),
     });
     replace(listHolder, list.element);
