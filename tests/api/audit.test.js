@@ -3,8 +3,11 @@
  * audit.test.js - the audit trail (docs/users.md, "The audit trail"): changes
  * made through the command line and through the API are both recorded with
  * who, what, the before and after values and the reason; the API and
- * `bloodops audit log` show the same records; the hash chain proves that
- * nothing was altered or removed, and the table refuses UPDATE and DELETE.
+ * `bloodops audit log` show the same records, filtered alike by kind and id,
+ * actor, action and days, sorted and paged at an offset with the total
+ * (the audit trail page's list); the hash chain proves that nothing was
+ * altered or removed (the command line and the API name the broken
+ * record), and the table refuses UPDATE and DELETE.
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
