@@ -96,54 +96,42 @@ static int run_user_disable(cli_invocation *invocation)
     return CLI_OK;
 }
 
-/* A change of one user that answers the user, printed as the other user
- * commands print one. */
-static int print_changed_user(cli_invocation *invocation, json_t *user, int rc, err *e)
+/* The changes of one user that answer the user, each printed as
+ * `user add` prints one. */
+static int call_user_enable(service_context *ctx, const void *input, json_t **out, err *e)
 {
-    if (rc)
-        return cli_fail(e);
-    cli_print_object(invocation, user, user_columns);
-    json_decref(user);
-    return CLI_OK;
+    const cli_invocation *invocation = input;
+    return user_enable(ctx, invocation->positional[0], cli_option_value(invocation, "reason"),
+                       out, e);
 }
 
 static int run_user_enable(cli_invocation *invocation)
 {
-    err e;
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    json_t *user = NULL;
-    int rc = user_enable(&ctx, invocation->positional[0], cli_option_value(invocation, "reason"),
-                         &user, &e);
-    cli_close(&ctx);
-    return print_changed_user(invocation, user, rc, &e);
+    return cli_print_one(invocation, call_user_enable, invocation, user_columns);
+}
+
+static int call_user_roles(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const cli_invocation *invocation = input;
+    return user_roles_set(ctx, invocation->positional[0], cli_option_value(invocation, "roles"),
+                          out, e);
 }
 
 static int run_user_roles(cli_invocation *invocation)
 {
-    err e;
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    json_t *user = NULL;
-    int rc = user_roles_set(&ctx, invocation->positional[0], cli_option_value(invocation, "roles"),
-                            &user, &e);
-    cli_close(&ctx);
-    return print_changed_user(invocation, user, rc, &e);
+    return cli_print_one(invocation, call_user_roles, invocation, user_columns);
+}
+
+static int call_user_scope(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const cli_invocation *invocation = input;
+    return user_scope_set(ctx, invocation->positional[0], cli_option_value(invocation, "centers"),
+                          cli_option_value(invocation, "markets"), out, e);
 }
 
 static int run_user_scope(cli_invocation *invocation)
 {
-    err e;
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    json_t *user = NULL;
-    int rc = user_scope_set(&ctx, invocation->positional[0], cli_option_value(invocation, "centers"),
-                            cli_option_value(invocation, "markets"), &user, &e);
-    cli_close(&ctx);
-    return print_changed_user(invocation, user, rc, &e);
+    return cli_print_one(invocation, call_user_scope, invocation, user_columns);
 }
 
 static const cli_option add_options[] = {

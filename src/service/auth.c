@@ -363,6 +363,21 @@ static int user_is_admin(json_t *user)
     return 0;
 }
 
+/* How a change of one user ends: the user read again as `after`, the audit
+ * record of `action` (before, after, `reason`), the transaction finished
+ * and `after` answered in *out (service_finish_record). */
+static int user_change_finish(service_context *ctx, int rc, const char *username,
+                              const char *action, json_t *before, const char *reason,
+                              json_t **out, err *e)
+{
+    json_t *after = NULL;
+    if (rc == 0)
+        rc = user_json(ctx->db, username, &after, NULL, e);
+    if (rc == 0)
+        rc = audit_append(ctx, "user", username, action, before, after, reason, e);
+    return service_finish_record(ctx, rc, before, after, out, e);
+}
+
 /* Someone must remain who can administer users: the user `id` (`username`,
  * an enabled administrator) may not stop being one when no other enabled
  * administrator exists (ERR_CONFLICT naming `field`). Counted inside the
@@ -430,7 +445,7 @@ int user_roles_set(service_context *ctx, const char *username, const char *roles
     role_set roles, current = 0;
     if (role_set_parse(roles_text, &roles, "roles", e) || service_begin(ctx, e))
         return -1;
-    json_t *before = NULL, *after = NULL;
+    json_t *before = NULL;
     int64_t id;
     db_stmt *stmt;
     int rc = user_json(ctx->db, username ? username : "", &before, &id, e);
@@ -439,15 +454,8 @@ int user_roles_set(service_context *ctx, const char *username, const char *roles
     if (rc == 0 && (current & ROLE_ADMIN) && !(roles & ROLE_ADMIN) &&
         !json_is_true(json_object_get(before, "disabled")))
         rc = last_admin_check(ctx->db, id, username, "roles", e);
-    if (rc == 0 && roles == current) {
-        /* Nothing to change: nothing written, nothing audited. */
-        rc = service_finish(ctx, 0, e);
-        if (rc == 0 && out)
-            *out = before;
-        else
-            json_decref(before);
-        return rc;
-    }
+    if (rc == 0 && roles == current) /* nothing to change: nothing written, nothing audited */
+        return service_finish_record(ctx, 0, NULL, before, out, e);
     if (rc == 0 && (rc = db_prepare(ctx->db, "DELETE FROM user_roles WHERE user_id = ?", &stmt,
                                     e)) == 0) {
         db_bind_int64(stmt, 1, id);
@@ -463,16 +471,7 @@ int user_roles_set(service_context *ctx, const char *username, const char *roles
         db_bind_text(stmt, 2, role_name((role)(1u << i)));
         rc = db_exec_stmt(stmt, e);
     }
-    if (rc == 0)
-        rc = user_json(ctx->db, username, &after, NULL, e);
-    if (rc == 0)
-        rc = audit_append(ctx, "user", username, "roles", before, after, NULL, e);
-    json_decref(before);
-    if (rc == 0 && out)
-        *out = after;
-    else
-        json_decref(after);
-    return service_finish(ctx, rc, e);
+    return user_change_finish(ctx, rc, username, "roles", before, NULL, out, e);
 }
 
 int user_enable(service_context *ctx, const char *username, const char *reason, json_t **out,
@@ -484,7 +483,7 @@ int user_enable(service_context *ctx, const char *username, const char *reason, 
         return -1;
     if (service_begin(ctx, e))
         return -1;
-    json_t *before = NULL, *after = NULL;
+    json_t *before = NULL;
     int64_t id;
     db_stmt *stmt;
     int rc = user_json(ctx->db, username ? username : "", &before, &id, e);
@@ -499,16 +498,7 @@ int user_enable(service_context *ctx, const char *username, const char *reason, 
         if (rc == 0 && db_changes(ctx->db) != 1)
             rc = err_set(e, ERR_CONFLICT, "username", "user '%s' is not disabled", username);
     }
-    if (rc == 0)
-        rc = user_json(ctx->db, username, &after, NULL, e);
-    if (rc == 0)
-        rc = audit_append(ctx, "user", username, "enable", before, after, reason, e);
-    json_decref(before);
-    if (rc == 0 && out)
-        *out = after;
-    else
-        json_decref(after);
-    return service_finish(ctx, rc, e);
+    return user_change_finish(ctx, rc, username, "enable", before, reason, out, e);
 }
 
 /* --- login ---------------------------------------------------------------- */
@@ -591,23 +581,14 @@ int user_scope_set(service_context *ctx, const char *username, const char *cente
         return err_set(e, ERR_INVALID, "centers", "give the centers, the markets or both");
     if (service_begin(ctx, e))
         return -1;
-    json_t *before = NULL, *after = NULL;
+    json_t *before = NULL;
     int64_t id;
     int rc = user_json(ctx->db, username, &before, &id, e);
     if (rc == 0 && centers)
         rc = scope_replace(ctx->db, id, centers, &center_scope, e);
     if (rc == 0 && markets)
         rc = scope_replace(ctx->db, id, markets, &market_scope, e);
-    if (rc == 0)
-        rc = user_json(ctx->db, username, &after, NULL, e);
-    if (rc == 0)
-        rc = audit_append(ctx, "user", username, "scope", before, after, NULL, e);
-    json_decref(before);
-    if (rc == 0 && out)
-        *out = after;
-    else
-        json_decref(after);
-    return service_finish(ctx, rc, e);
+    return user_change_finish(ctx, rc, username, "scope", before, NULL, out, e);
 }
 
 static void make_dummy_hash(void)
