@@ -53,6 +53,15 @@ describe('the audit trail page', () => {
     assert.equal(await header.getAttribute('aria-sort'), 'descending');
     const numbers = await page.locator('.list-table tbody th').allTextContents();
     assert.deepEqual(numbers.map((text) => Number(text.replace(/\D/g, ''))), all.items.map((r) => r.seq));
+    // Sorted no more: the trail's own order, the oldest first, still counted.
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('.list-table tbody th')?.textContent.replace(/\D/g, '') === '1');
+    await page.getByText(`Showing 1–25 of ${all.total.toLocaleString('en-US')}.`).waitFor();
+    // Then ascending, then descending again.
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('th[aria-sort="ascending"]'));
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.waitForFunction((last) => document.querySelector('.list-table tbody th')?.textContent.replace(/\D/g, '') === String(last), all.items[0].seq);
     app.assertClean(page);
   });
 

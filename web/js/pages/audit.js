@@ -186,7 +186,9 @@ export async function render(context) {
     sort: [{ id: 'seq', desc: true }],
     load: async (query) => {
       try {
-        return await load(query);
+        // Unsorted is the trail's own order (by record number), asked as
+        // a sort so that the answer carries its total.
+        return await load({ ...query, sort: query.sort || 'seq' });
       } catch (error) {
         if (error.field && FILTER_LABELS[error.field]) throw new Error(`${FILTER_LABELS[error.field]}: ${error.message}`);
         throw error;
