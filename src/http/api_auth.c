@@ -184,6 +184,28 @@ static void users_scope(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field users_roles_body[] = {{"roles", FIELD_STRING, 1}, {0}};
+
+static void users_roles(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = user_roles_set(&request->service, request->path_params[0],
+                            http_body_string(request, "roles"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static const http_field users_enable_body[] = {{"reason", FIELD_STRING, 0}, {0}};
+
+static void users_enable(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = user_enable(&request->service, request->path_params[0],
+                         http_body_string(request, "reason"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static const http_route auth_routes[] = {
     {.method = "POST", .pattern = "/api/v1/login", .handler = login, .public_access = 1,
      .body = login_body, .response = "Login",
@@ -208,6 +230,12 @@ static const http_route auth_routes[] = {
     {.method = "PUT", .pattern = "/api/v1/users/{username}/scope", .handler = users_scope,
      .capability = CAPABILITY_USERS_WRITE, .body = users_scope_body, .response = "User",
      .summary = "Assign a user the donor centers and the markets they work in"},
+    {.method = "PUT", .pattern = "/api/v1/users/{username}/roles", .handler = users_roles,
+     .capability = CAPABILITY_USERS_WRITE, .body = users_roles_body, .response = "User",
+     .summary = "Give a user their roles (the list replaces the one before)"},
+    {.method = "POST", .pattern = "/api/v1/users/{username}/enable", .handler = users_enable,
+     .capability = CAPABILITY_USERS_WRITE, .body = users_enable_body, .response = "User",
+     .summary = "Let a disabled user log in again"},
     {0},
 };
 

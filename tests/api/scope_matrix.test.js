@@ -74,6 +74,8 @@ function bodyFor(method, path) {
     'POST /api/v1/users/{username}/disable': { reason: 'matrix' },
     'PUT /api/v1/users/{username}/scope': { centers: 'NY-01' },
     'PUT /api/v1/company': { name: 'Matrix Blood Services' },
+    'PUT /api/v1/users/{username}/roles': { roles: 'lab' },
+    'POST /api/v1/users/{username}/enable': { reason: 'matrix' },
     'POST /api/v1/markets': { code: 'ZZ', name: 'Nowhere' },
     'PATCH /api/v1/markets/{code}': { name: 'Renamed' },
     'POST /api/v1/centers': { code: 'ZZ-01', name: 'Nowhere', market: 'LA' },

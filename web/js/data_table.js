@@ -22,6 +22,7 @@
 //              csv(row) (exported; default value)}],
 //   rows | load, pageSize (default 25), sort: [{id, desc}],
 //   filters: [{id, label, type: 'select'|'text'|'date', options:[{value,label}],
+//              suggestions: [text] (a text filter's <datalist>), placeholder,
 //              match(row, value) (local mode; default: value(row) == value)}],
 //   rowClass(row), url: true (keep sort, page and filters in the URL)
 // }) -> {element, ready (a promise), reload(), rows() (what is shown)}
@@ -71,8 +72,13 @@ function filterControl(filter, value, onChange) {
       (filter.options || []).map((o) => h('option', { value: o.value }, o.label)));
   } else {
     control = h('input', { id, name: filter.id, type: filter.type === 'date' ? 'date' : 'search',
-      placeholder: filter.placeholder || null, autocomplete: 'off' });
+      placeholder: filter.placeholder || null, autocomplete: 'off',
+      list: filter.suggestions ? `${id}-suggestions` : null });
   }
+  // A text filter may offer suggestions and still take any text.
+  const suggestions = filter.suggestions
+    ? h('datalist', { id: `${id}-suggestions` }, filter.suggestions.map((text) => h('option', { value: text })))
+    : null;
   control.value = value || '';
   if (filter.type === 'select' || filter.type === 'date') {
     control.addEventListener('change', () => onChange(control.value));
@@ -84,7 +90,7 @@ function filterControl(filter, value, onChange) {
       timer = setTimeout(() => onChange(control.value), 250);
     });
   }
-  return h('div', { class: 'inline-field' }, h('label', { for: id }, filter.label), control);
+  return h('div', { class: 'inline-field' }, h('label', { for: id }, filter.label), control, suggestions);
 }
 
 /* The text a cell exports and sorts by. */
