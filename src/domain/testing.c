@@ -146,6 +146,27 @@ int testing_hold_has(const char *hold, const char *reason)
     return 0;
 }
 
+size_t testing_hold_without(const char *hold, const char *reason, int prefix, buffer *out)
+{
+    size_t length = reason ? strlen(reason) : 0, removed = 0;
+    buffer_reset(out);
+    buffer_append_text(out, "");
+    for (const char *p = hold; p && *p;) {
+        const char *end = strstr(p, "; ");
+        size_t part = end ? (size_t)(end - p) : strlen(p);
+        if (length && (prefix ? part >= length : part == length) &&
+            strncmp(p, reason, length) == 0) {
+            removed++;
+        } else {
+            if (out->length)
+                buffer_append_text(out, "; ");
+            buffer_append(out, p, part);
+        }
+        p = end ? end + 2 : p + part;
+    }
+    return removed;
+}
+
 /* --- release decision ------------------------------------------------------------ */
 
 const char *testing_release_state_name(testing_release_state state)

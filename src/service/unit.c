@@ -272,6 +272,38 @@ done:
     return rc;
 }
 
+int unit_hold_lift_in(service_context *ctx, int64_t unit_id, const char *reason, int prefix,
+                      const char *why, int *lifted, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    *lifted = 0;
+    unit_state state;
+    if (unit_state_read(ctx, unit_id, &state, e))
+        return -1;
+    buffer rest = BUFFER_INIT;
+    const char *old = buffer_text(&state.hold);
+    int rc = 0;
+    if (state.status != UNIT_QUARANTINED || !testing_hold_without(old, reason, prefix, &rest))
+        goto done;
+    int changed = 0;
+    const char *to = rest.length ? buffer_text(&rest) : NULL;
+    rc = unit_hold_replace(ctx, unit_id, old, to, &changed, e);
+    if (rc == 0 && !changed)
+        rc = err_set(e, ERR_CONFLICT, "unit", "unit %s changed meanwhile: try again", state.name);
+    if (rc == 0) {
+        json_t *before = json_pack("{s:s}", "hold", old);
+        json_t *after = json_pack("{s:o}", "hold", service_json_text(to));
+        rc = audit_append(ctx, "unit", state.name, "unhold", before, after, why, e);
+        json_decref(before);
+        json_decref(after);
+        *lifted = rc == 0;
+    }
+done:
+    buffer_free(&state.hold);
+    buffer_free(&rest);
+    return rc;
+}
+
 int unit_typing_set_in(service_context *ctx, const char *din, const char *abo, const char *rhd,
                        long *units, err *e)
 {
@@ -354,7 +386,8 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
     if (unit_items_prepare(ctx, din.din, 1, &stmt, e) ||
         service_rows_write(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT, e) ||
         db_prepare(ctx->db,
-                   "SELECT test, result, tested_on FROM test_results WHERE din = ? ORDER BY test",
+                   "SELECT test, result, tested_on FROM test_results_current WHERE din = ? "
+                   "ORDER BY test",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din.din);
