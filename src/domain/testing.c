@@ -66,6 +66,16 @@ int testing_result_parse(testing_kind kind, const char *text, const char **canon
                    kind_names[kind], allowed_text[kind]);
 }
 
+size_t testing_result_values(testing_kind kind, const char **out, size_t max)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++)
+        if (spellings[i].kind == kind && strcmp(spellings[i].reported, spellings[i].stored) == 0 &&
+            count < max)
+            out[count++] = spellings[i].stored;
+    return count;
+}
+
 int testing_result_blocks(testing_kind kind, const char *result)
 {
     if (!result)

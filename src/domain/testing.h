@@ -44,6 +44,10 @@ const char *testing_kind_name(testing_kind kind);
 int testing_result_parse(testing_kind kind, const char *text, const char **canonical,
                          const char *field, err *e);
 
+/* The stored values of `kind`, in order ("A", "B", "AB", "O"): how many,
+ * at most `max` put in `out` (static strings). */
+size_t testing_result_values(testing_kind kind, const char **out, size_t max);
+
 /* 1 when a stored result stops a release: a positive antibody screen, a
  * reactive infectious marker. */
 int testing_result_blocks(testing_kind kind, const char *result);

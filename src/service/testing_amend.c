@@ -45,6 +45,14 @@ static json_t *result_item(db_stmt *stmt)
         db_column_text(stmt, 3), "result", db_column_text(stmt, 4), "original_result",
         db_column_text(stmt, 5), "tested_on", db_column_text(stmt, 6), "amended",
         !db_column_is_null(stmt, 7));
+    /* What an amendment may set it to: the values of its kind. */
+    const char *values[8];
+    int kind = testing_kind_parse(db_column_text(stmt, 3));
+    size_t count = kind < 0 ? 0 : testing_result_values((testing_kind)kind, values, 8);
+    json_t *list = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(list, json_string(values[i]));
+    json_object_set_new(item, "values", list);
     return din_eye_readable_add(item, "din", "eye_readable");
 }
 
