@@ -69,15 +69,20 @@ function uploadProgress(fileName) {
   const bar = h('progress', { max: '100', value: '0', 'aria-label': `Upload of ${fileName}` });
   const text = h('span', { class: 'upload-percent' }, '0%');
   const spoken = h('span', { class: 'visually-hidden', 'aria-live': 'polite' });
+  const label = h('span', null, `Sending ${fileName}: `);
+  const line = h('p', { class: 'loading' }, label, text);
   let told = -1;
-  const element = h('div', { class: 'upload-progress' },
-    h('p', { class: 'loading' }, `Sending ${fileName}: `, text), bar, spoken);
+  const element = h('div', { class: 'upload-progress' }, line, bar, spoken);
   return {
     element,
     set(sent, total) {
       const percent = total ? Math.min(100, Math.floor((sent * 100) / total)) : 100;
       bar.value = percent;
       text.textContent = `${percent}%`;
+      if (percent === 100) {
+        label.textContent = `${fileName} sent: `;
+        line.className = '';
+      }
       if (Math.floor(percent / 10) !== told) {
         told = Math.floor(percent / 10);
         spoken.textContent = percent === 100 ? `${fileName} sent: importing.` : `${percent}% sent`;
