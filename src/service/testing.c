@@ -178,13 +178,21 @@ int testing_donation_discard_in(service_context *ctx, const char *din, const cha
 
 /* --- the results import ------------------------------------------------------------ */
 
+/* A checked line, kept small (40 bytes): a file may hold a million. */
 typedef struct {
-    char din[ISBT_DIN_LENGTH + 1];
     const panel_test *test;
     const char *result; /* the stored spelling (static) */
-    char tested_on[DATE_TEXT_MAX];
-    long line;
+    char din[ISBT_DIN_LENGTH + 1];
+    civil_day tested_on;
+    uint32_t line;
 } result_row;
+
+/* The results recorded for the DIN last looked up. */
+typedef struct {
+    char test[TEST_CODE_MAX];
+    char result[16];
+    char tested_on[DATE_TEXT_MAX];
+} recorded_result;
 
 typedef struct {
     test_panel panel;
@@ -196,9 +204,33 @@ typedef struct {
     char din[ISBT_DIN_LENGTH + 1];
     int din_found;
     civil_day collected;
+    recorded_result recorded[TESTING_PANEL_MAX]; /* its results on record */
+    size_t recorded_count;
 } import_state;
 
-/* Look up the collection of `din` into s->din_found and s->collected. */
+/* The results on record for s->din, into s->recorded: one read per
+ * donation, not one per line. */
+static int recorded_load(db_conn *db, import_state *s, err *e)
+{
+    db_stmt *stmt;
+    s->recorded_count = 0;
+    if (db_prepare(db, "SELECT test, result, tested_on FROM test_results_current WHERE din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, s->din);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW && s->recorded_count < TESTING_PANEL_MAX) {
+        recorded_result *r = &s->recorded[s->recorded_count++];
+        snprintf(r->test, sizeof r->test, "%s", db_column_text(stmt, 0));
+        snprintf(r->result, sizeof r->result, "%s", db_column_text(stmt, 1));
+        snprintf(r->tested_on, sizeof r->tested_on, "%s", db_column_text(stmt, 2));
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* Look up the collection of `din` into s->din_found and s->collected, and
+ * its results on record. */
 static int collection_find(db_conn *db, import_state *s, const char *din, err *e)
 {
     if (strcmp(s->din, din) == 0)
@@ -216,29 +248,22 @@ static int collection_find(db_conn *db, import_state *s, const char *din, err *e
     if (step == DB_FAILED)
         return -1;
     snprintf(s->din, sizeof s->din, "%s", din);
+    s->recorded_count = 0;
     if (s->din_found && date_parse(day, &s->collected, "collected_at", NULL))
         s->collected = 0;
-    return 0;
+    return s->din_found ? recorded_load(db, s, e) : 0;
 }
 
-/* A problem when `din` already has a result for `test`. */
-static int result_unique(db_conn *db, import_state *s, const result_row *row, err *e)
+/* A problem when the DIN of `row` (s->din) already has a result for its test. */
+static void result_unique(import_state *s, const result_row *row)
 {
-    db_stmt *stmt;
-    if (db_prepare(db,
-                   "SELECT result, tested_on FROM test_results_current WHERE din = ? AND test = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, row->din);
-    db_bind_text(stmt, 2, row->test->test);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        service_problem(&s->problems, row->line, "test",
-                        "DIN %s already has a %s result (%s, %s): results are never overwritten",
-                        row->din, row->test->test, db_column_text(stmt, 0),
-                        db_column_text(stmt, 1));
-    db_reset(stmt);
-    return step == DB_FAILED ? -1 : 0;
+    for (size_t i = 0; i < s->recorded_count; i++)
+        if (strcmp(s->recorded[i].test, row->test->test) == 0)
+            service_problem(&s->problems, row->line, "test",
+                            "DIN %s already has a %s result (%s, %s): results are never "
+                            "overwritten",
+                            row->din, row->test->test, s->recorded[i].result,
+                            s->recorded[i].tested_on);
 }
 
 /* Check one line; a good one is kept. -1 only for a failure of the machine. */
@@ -251,7 +276,7 @@ static int import_line(db_conn *db, import_state *s, char *text, long number, er
                         IMPORT_HEADER, count < 0 ? "more or an unclosed quote" : "fewer");
         return 0;
     }
-    result_row row = {.line = number};
+    result_row row = {.line = (uint32_t)number};
     long problems_before = s->problems.count;
     err problem;
     isbt_din din;
@@ -284,9 +309,9 @@ static int import_line(db_conn *db, import_state *s, char *text, long number, er
                         "%s is before the collection of DIN %s on %s", f[3], row.din,
                         date_format(s->collected, collected, sizeof collected));
     else
-        date_format(day, row.tested_on, sizeof row.tested_on);
-    if (din_known && row.test && result_unique(db, s, &row, e))
-        return -1;
+        row.tested_on = day;
+    if (din_known && row.test)
+        result_unique(s, &row);
     if (s->problems.count != problems_before)
         return 0;
     if (s->count == TESTING_IMPORT_RESULTS_MAX) {
@@ -341,8 +366,8 @@ static int import_read(db_conn *db, import_state *s, FILE *csv,
             continue;
         }
         service_problem(&s->problems, s->rows[i].line, "test",
-                        "a %s result for DIN %s is already on line %ld", s->rows[i].test->test,
-                        s->rows[i].din, s->rows[first].line);
+                        "a %s result for DIN %s is already on line %lu", s->rows[i].test->test,
+                        s->rows[i].din, (unsigned long)s->rows[first].line);
     }
     return 0;
 }
@@ -596,11 +621,11 @@ static int donation_apply(service_context *ctx, const result_row *rows, size_t c
     donation_donor donor;
     if (testing_donor_of(ctx->db, rows[0].din, &donor, e))
         return -1;
-    const char *typed_on = NULL;
+    char typed_on[DATE_TEXT_MAX] = "", tested_on[DATE_TEXT_MAX];
     for (size_t i = 0; i < count; i++)
         if (rows[i].test->kind == TESTING_ABO || rows[i].test->kind == TESTING_RHD)
-            typed_on = rows[i].tested_on;
-    if (typed_on && testing_donation_group_in(ctx, rows[0].din, &donor, typed_on, summary, e))
+            date_format(rows[i].tested_on, typed_on, sizeof typed_on);
+    if (*typed_on && testing_donation_group_in(ctx, rows[0].din, &donor, typed_on, summary, e))
         return -1;
     for (size_t i = 0; i < count; i++) {
         const result_row *row = &rows[i];
@@ -612,8 +637,10 @@ static int donation_apply(service_context *ctx, const result_row *rows, size_t c
             if (testing_donation_hold_in(ctx, row->din, why, e))
                 return -1;
             add_unique(json_object_get(summary, "held"), json_string(row->din));
-        } else if (testing_donation_reactive_in(ctx, row->din, row->test, row->tested_on, &donor,
-                                                summary, e)) {
+        } else if (testing_donation_reactive_in(
+                       ctx, row->din, row->test,
+                       date_format(row->tested_on, tested_on, sizeof tested_on), &donor, summary,
+                       e)) {
             return -1;
         }
     }
@@ -665,19 +692,20 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
                    "VALUES (?, ?, ?, ?, ?)",
                    &stmt, e))
         return -1;
+    char tested_on[DATE_TEXT_MAX];
     for (size_t i = 0; i < s->count; i++) {
         const result_row *row = &s->rows[i];
         db_bind_text_static(stmt, 1, row->din);
         db_bind_text_static(stmt, 2, row->test->test);
         db_bind_text_static(stmt, 3, row->result);
-        db_bind_text_static(stmt, 4, row->tested_on);
+        db_bind_text(stmt, 4, date_format(row->tested_on, tested_on, sizeof tested_on));
         db_bind_int64(stmt, 5, import_id);
         if (db_exec_stmt(stmt, e)) {
             if (e->code == ERR_CONFLICT)
                 err_set(e, ERR_CONFLICT, "test",
-                        "line %ld: a %s result for DIN %s was recorded meanwhile; nothing was "
+                        "line %lu: a %s result for DIN %s was recorded meanwhile; nothing was "
                         "imported",
-                        row->line, row->test->test, row->din);
+                        (unsigned long)row->line, row->test->test, row->din);
             return -1;
         }
     }
