@@ -59,6 +59,16 @@ int testing_panel_load(db_conn *db, test_panel *out, err *e)
     return step == DB_FAILED ? -1 : 0;
 }
 
+int testing_id_take(const char *text, const char *what, int64_t *id, err *e)
+{
+    char *end = NULL;
+    long long value = text && *text ? strtoll(text, &end, 10) : 0;
+    if (!text || !*text || *end || value <= 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no %s '%.30s'", what, text ? text : "");
+    *id = value;
+    return 0;
+}
+
 const panel_test *testing_panel_find(const test_panel *panel, const char *test)
 {
     for (size_t i = 0; i < panel->count; i++)

@@ -21,16 +21,6 @@
 enum { REASON_MAX = 500 };
 static const char AMEND_MEANING[] = "test result amended";
 
-static int id_take(const char *text, int64_t *id, err *e)
-{
-    char *end = NULL;
-    long long value = text && *text ? strtoll(text, &end, 10) : 0;
-    if (!text || !*text || *end || value <= 0)
-        return err_set(e, ERR_NOT_FOUND, "id", "no test result '%.30s'", text ? text : "");
-    *id = value;
-    return 0;
-}
-
 /* --- reading --------------------------------------------------------------------- */
 
 #define RESULT_COLUMNS                                                                           \
@@ -115,7 +105,7 @@ static int result_fetch(db_conn *db, int64_t id, json_t **out, err *e)
 int testing_result_get(service_context *ctx, const char *id_text, json_t **out, err *e)
 {
     int64_t id = 0;
-    if (id_take(id_text, &id, e) || db_begin_read(ctx->db, e))
+    if (testing_id_take(id_text, "test result", &id, e) || db_begin_read(ctx->db, e))
         return -1;
     int rc = result_fetch(ctx->db, id, out, e);
     db_rollback(ctx->db);
@@ -326,7 +316,7 @@ int testing_result_amend(service_context *ctx, const char *id_text,
 {
     int64_t id = 0, signer_id = 0;
     const char *value = NULL;
-    if (id_take(id_text, &id, e) ||
+    if (testing_id_take(id_text, "test result", &id, e) ||
         registry_required_text_check(request->reason, REASON_MAX, "reason", e))
         return -1;
     /* Everything that can be refused before the signature is refused first. */

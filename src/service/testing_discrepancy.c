@@ -156,17 +156,6 @@ int testing_discrepancy_open_in(service_context *ctx, const char *din, const tes
 
 /* --- reading ------------------------------------------------------------------- */
 
-static int id_take(const char *text, int64_t *id, err *e)
-{
-    char *end = NULL;
-    long long value = text && *text ? strtoll(text, &end, 10) : 0;
-    if (!text || !*text || *end || value <= 0)
-        return err_set(e, ERR_NOT_FOUND, "id", "no ABO/RhD discrepancy '%.30s'",
-                       text ? text : "");
-    *id = value;
-    return 0;
-}
-
 /* The discrepancy `id` as an item, inside the caller's transaction. */
 static int discrepancy_fetch(db_conn *db, int64_t id, json_t **out, err *e)
 {
@@ -253,7 +242,7 @@ int testing_discrepancy_list(service_context *ctx, testing_discrepancy_filter *f
 int testing_discrepancy_get(service_context *ctx, const char *id_text, json_t **out, err *e)
 {
     int64_t id = 0;
-    if (id_take(id_text, &id, e) || db_begin_read(ctx->db, e))
+    if (testing_id_take(id_text, "ABO/RhD discrepancy", &id, e) || db_begin_read(ctx->db, e))
         return -1;
     int rc = discrepancy_detail(ctx, id, out, e);
     db_rollback(ctx->db);
@@ -374,7 +363,7 @@ int testing_discrepancy_confirm(service_context *ctx, const char *id_text,
 {
     int64_t id = 0, signer_id = 0;
     const char *abo = NULL, *rhd = NULL;
-    if (id_take(id_text, &id, e) ||
+    if (testing_id_take(id_text, "ABO/RhD discrepancy", &id, e) ||
         testing_result_parse(TESTING_ABO, request->abo, &abo, "abo", e) ||
         testing_result_parse(TESTING_RHD, request->rhd, &rhd, "rhd", e))
         return -1;
@@ -455,7 +444,7 @@ int testing_discrepancy_release(service_context *ctx, const char *id_text,
     int64_t id = 0, signer_id = 0;
     const char *meaning = request->meaning && *request->meaning ? request->meaning
                                                                  : RELEASE_MEANING;
-    if (id_take(id_text, &id, e) ||
+    if (testing_id_take(id_text, "ABO/RhD discrepancy", &id, e) ||
         registry_text_check(meaning, TESTING_MEANING_MAX, "meaning", e))
         return -1;
     discrepancy_state s = {0};
@@ -540,7 +529,7 @@ int testing_discrepancy_discard(service_context *ctx, const char *id_text, const
                                 json_t **out, err *e)
 {
     int64_t id = 0;
-    if (id_take(id_text, &id, e) ||
+    if (testing_id_take(id_text, "ABO/RhD discrepancy", &id, e) ||
         registry_required_text_check(reason, REASON_MAX, "reason", e) || service_begin(ctx, e))
         return -1;
     discrepancy_state s = {0};

@@ -29,6 +29,10 @@ typedef struct {
 } testing_panel;
 
 int testing_panel_load(db_conn *db, testing_panel *out, err *e);
+
+/* A record's id from its decimal text; ERR_NOT_FOUND naming "id" ("no
+ * `what` '...'") when it is not one. */
+int testing_id_take(const char *text, const char *what, int64_t *id, err *e);
 const testing_panel_test *testing_panel_find(const testing_panel *panel, const char *test);
 
 /* audit_append, taking over `before` and `after`. */
