@@ -56,6 +56,11 @@
  *   libmicrohttpd parses the query string, which it could not do in its
  *   connection's memory for some hundreds of parameters (it then closed
  *   the connection without an answer, or not at all).
+ * - an upload (a route declared .upload: a results file sent as the
+ *   body) is checked for its caller from its headers, then written to an
+ *   unlinked temporary file as it arrives, up to upload_limit and within
+ *   upload_timeout (its own deadline), instead of being collected in
+ *   memory under the body limit; 413 names the limit.
  * Each request knows its client's address (http_request.client_address):
  * the socket's peer, or the last address of X-Forwarded-For when the peer
  * is one of the trusted proxies.
@@ -1411,10 +1416,12 @@ int http_serve(const http_config *config, err *e)
     log_info("serving on %s:%u with %u threads%s", host, info ? info->port : 0, config->threads,
              writer ? ", writes group-committed" : "");
     log_info("limits: %u connections, %u per address, requests within %u s, idle %u s, "
-             "targets of %zu bytes and %u query parameters at most; %d trusted proxies",
+             "targets of %zu bytes and %u query parameters at most; uploads of %zu bytes "
+             "within %u s; %d trusted proxies",
              max_connections, config->max_connections_per_address,
              config->request_timeout, config->idle_timeout, config->max_uri_length,
-             config->max_query_parameters, trusted_proxy_count);
+             config->max_query_parameters, config->upload_limit, config->upload_timeout,
+             trusted_proxy_count);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
