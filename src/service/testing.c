@@ -188,11 +188,11 @@ int testing_donation_discard_in(service_context *ctx, const char *din, const cha
 
 /* --- the results import ------------------------------------------------------------ */
 
-/* A checked line, kept small (40 bytes): a file may hold a million. */
+/* A checked line, kept small (32 bytes): a file may hold a million. */
 typedef struct {
-    const panel_test *test;
     const char *result; /* the stored spelling (static) */
     char din[ISBT_DIN_LENGTH + 1];
+    uint8_t test;       /* its index in the panel, which is in the order of test codes */
     civil_day tested_on;
     uint32_t line;
 } result_row;
@@ -267,13 +267,13 @@ static int collection_find(db_conn *db, import_state *s, const char *din, err *e
 /* A problem when the DIN of `row` (s->din) already has a result for its test. */
 static void result_unique(import_state *s, const result_row *row)
 {
+    const char *test = s->panel.tests[row->test].test;
     for (size_t i = 0; i < s->recorded_count; i++)
-        if (strcmp(s->recorded[i].test, row->test->test) == 0)
+        if (strcmp(s->recorded[i].test, test) == 0)
             service_problem(&s->problems, row->line, "test",
                             "DIN %s already has a %s result (%s, %s): results are never "
                             "overwritten",
-                            row->din, row->test->test, s->recorded[i].result,
-                            s->recorded[i].tested_on);
+                            row->din, test, s->recorded[i].result, s->recorded[i].tested_on);
 }
 
 /* Check one line; a good one is kept. -1 only for a failure of the machine. */
@@ -303,10 +303,11 @@ static int import_line(db_conn *db, import_state *s, char *text, long number, er
     char code[TEST_CODE_MAX];
     snprintf(code, sizeof code, "%s", f[1]);
     service_normalize_code(code);
-    if (strlen(f[1]) >= sizeof code || !(row.test = testing_panel_find(&s->panel, code)))
+    const panel_test *test = NULL;
+    if (strlen(f[1]) >= sizeof code || !(test = testing_panel_find(&s->panel, code)))
         service_problem(&s->problems, number, "test",
                         "'%.30s' is not a test of the panel (bloodops results panel)", f[1]);
-    else if (testing_result_parse(row.test->kind, f[2], &row.result, "result", &problem))
+    else if (testing_result_parse(test->kind, f[2], &row.result, "result", &problem))
         service_problem(&s->problems, number, "result", "%s", problem.message);
     civil_day day;
     char collected[DATE_TEXT_MAX];
@@ -320,7 +321,9 @@ static int import_line(db_conn *db, import_state *s, char *text, long number, er
                         date_format(s->collected, collected, sizeof collected));
     else
         row.tested_on = day;
-    if (din_known && row.test)
+    if (test)
+        row.test = (uint8_t)(test - s->panel.tests);
+    if (din_known && test)
         result_unique(s, &row);
     if (s->problems.count != problems_before)
         return 0;
@@ -346,7 +349,7 @@ static int compare_rows(const void *a, const void *b)
     const result_row *x = a, *y = b;
     int order = strcmp(x->din, y->din);
     if (!order)
-        order = strcmp(x->test->test, y->test->test);
+        order = (x->test > y->test) - (x->test < y->test);
     return order ? order : (x->line > y->line) - (x->line < y->line);
 }
 
@@ -376,7 +379,8 @@ static int import_read(db_conn *db, import_state *s, FILE *csv,
             continue;
         }
         service_problem(&s->problems, s->rows[i].line, "test",
-                        "a %s result for DIN %s is already on line %lu", s->rows[i].test->test,
+                        "a %s result for DIN %s is already on line %lu",
+                        s->panel.tests[s->rows[i].test].test,
                         s->rows[i].din, (unsigned long)s->rows[first].line);
     }
     return 0;
@@ -625,30 +629,32 @@ int testing_units_made_in(service_context *ctx, const char *din, err *e)
 
 
 /* What the results of one donation (rows[0..count), sorted by test) cause. */
-static int donation_apply(service_context *ctx, const result_row *rows, size_t count,
-                          json_t *summary, err *e)
+static int donation_apply(service_context *ctx, const test_panel *panel, const result_row *rows,
+                          size_t count, json_t *summary, err *e)
 {
     donation_donor donor;
     if (testing_donor_of(ctx->db, rows[0].din, &donor, e))
         return -1;
     char typed_on[DATE_TEXT_MAX] = "", tested_on[DATE_TEXT_MAX];
     for (size_t i = 0; i < count; i++)
-        if (rows[i].test->kind == TESTING_ABO || rows[i].test->kind == TESTING_RHD)
+        if (panel->tests[rows[i].test].kind == TESTING_ABO ||
+            panel->tests[rows[i].test].kind == TESTING_RHD)
             date_format(rows[i].tested_on, typed_on, sizeof typed_on);
     if (*typed_on && testing_donation_group_in(ctx, rows[0].din, &donor, typed_on, summary, e))
         return -1;
     for (size_t i = 0; i < count; i++) {
         const result_row *row = &rows[i];
-        if (!testing_result_blocks(row->test->kind, row->result))
+        const panel_test *test = &panel->tests[row->test];
+        if (!testing_result_blocks(test->kind, row->result))
             continue;
-        if (row->test->kind == TESTING_ANTIBODY) {
+        if (test->kind == TESTING_ANTIBODY) {
             char why[TESTING_PROBLEM_MAX];
-            testing_screen_hold_text(row->test->test, why, sizeof why);
+            testing_screen_hold_text(test->test, why, sizeof why);
             if (testing_donation_hold_in(ctx, row->din, why, e))
                 return -1;
             add_unique(json_object_get(summary, "held"), json_string(row->din));
         } else if (testing_donation_reactive_in(
-                       ctx, row->din, row->test,
+                       ctx, row->din, test,
                        date_format(row->tested_on, tested_on, sizeof tested_on), &donor, summary,
                        e)) {
             return -1;
@@ -706,7 +712,7 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
     for (size_t i = 0; i < s->count; i++) {
         const result_row *row = &s->rows[i];
         db_bind_text_static(stmt, 1, row->din);
-        db_bind_text_static(stmt, 2, row->test->test);
+        db_bind_text_static(stmt, 2, s->panel.tests[row->test].test);
         db_bind_text_static(stmt, 3, row->result);
         db_bind_text(stmt, 4, date_format(row->tested_on, tested_on, sizeof tested_on));
         db_bind_int64(stmt, 5, import_id);
@@ -715,7 +721,7 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
                 err_set(e, ERR_CONFLICT, "test",
                         "line %lu: a %s result for DIN %s was recorded meanwhile; nothing was "
                         "imported",
-                        (unsigned long)row->line, row->test->test, row->din);
+                        (unsigned long)row->line, s->panel.tests[row->test].test, row->din);
             return -1;
         }
     }
@@ -725,7 +731,7 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
     for (size_t first = 0, i = 1; first < s->count; i++)
         if (i == s->count || strcmp(s->rows[i].din, s->rows[first].din)) {
             donations++;
-            if (donation_apply(ctx, s->rows + first, i - first, summary, e))
+            if (donation_apply(ctx, &s->panel, s->rows + first, i - first, summary, e))
                 return -1;
             first = i;
         }

@@ -33,7 +33,7 @@
 
 enum {
     TESTING_IMPORT_ERRORS_MAX = 1000,   /* problems listed (all are counted) */
-    TESTING_IMPORT_RESULTS_MAX = 1000000, /* results in one file: 40 bytes each in memory */
+    TESTING_IMPORT_RESULTS_MAX = 1000000, /* results in one file: 32 bytes each in memory */
     TESTING_RELEASE_UNITS_MAX = 500,     /* units signed at once */
     TESTING_MEANING_MAX = 200,           /* characters of a signature's meaning */
 };
