@@ -181,6 +181,13 @@ static json_t *operation(const http_module *module, const http_route *route)
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
                                       "application/json", "schema", body_schema(route->body)));
+    if (route->upload)
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b, s:s, s:{s:{s:{s:s}}}}", "required", 1, "description",
+                      "the file itself as the body, streamed to the server (not JSON); up to "
+                      "the upload limit (`bloodops serve --upload-limit`, 100 MiB by default)",
+                      "content", "text/csv", "schema", "type", "string"));
     json_t *responses = json_object();
     char status[16];
     snprintf(status, sizeof status, "%u", route->status ? route->status : 200);
@@ -194,6 +201,8 @@ static json_t *operation(const http_module *module, const http_route *route)
         json_object_set_new(responses, "404", ref("responses", "NotFound"));
     if (strcmp(route->method, "GET") != 0)
         json_object_set_new(responses, "409", ref("responses", "Conflict"));
+    if (route->upload)
+        json_object_set_new(responses, "413", ref("responses", "TooLarge"));
     json_object_set_new(op, "responses", responses);
     return op;
 }
@@ -209,6 +218,7 @@ static json_t *error_responses(void)
         {"Forbidden", "the user's roles do not hold the capability, or the CSRF token is wrong"},
         {"NotFound", "no such record"},
         {"Conflict", "refused: the state of the records does not allow it"},
+        {"TooLarge", "refused: the file is larger than the upload limit, which the message names"},
     };
     json_t *responses = json_object();
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)

@@ -95,7 +95,7 @@ static int last_nonreactive(db_conn *db, int64_t donor_id, const char *trigger_a
     db_stmt *stmt;
     if (db_prepare(db,
                    "SELECT MAX(r.tested_on) FROM collections c "
-                   "JOIN test_results r ON r.din = c.din "
+                   "JOIN test_results_current r ON r.din = c.din "
                    "JOIN test_panel p ON p.test = r.test "
                    "WHERE c.donor_id = ? AND c.collected_at < ? AND p.marker = ? "
                    "AND r.result = 'nonreactive'",

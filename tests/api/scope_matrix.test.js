@@ -104,6 +104,11 @@ function bodyFor(method, path) {
     'POST /api/v1/releases': { units: [1], username: 'nobody', password: 'wrong-password-1' },
     'POST /api/v1/lookback-cases/{id}/steps': { step: 'notify_hospitals', done_on: chain.day(0) },
     'POST /api/v1/lookback-cases/{id}/close': { reason: 'matrix' },
+    'POST /api/v1/test-results/upload': { content: 'din,test,result,date\n' },
+    'POST /api/v1/test-results/{id}/amendments': { result: 'reactive', reason: 'matrix', username: 'nobody', password: 'wrong-password-1' },
+    'POST /api/v1/typing-discrepancies/{id}/confirmation': { abo: 'A', rhd: 'POS', username: 'nobody', password: 'wrong-password-1' },
+    'POST /api/v1/typing-discrepancies/{id}/release': { username: 'nobody', password: 'wrong-password-1' },
+    'POST /api/v1/typing-discrepancies/{id}/discard': { reason: 'matrix' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
