@@ -26,7 +26,7 @@ const plural = (count, one, many) => `${format.integer(count)} ${count === 1 ? o
 const RELEASE_STATES = {
   ready: (n) => `${plural(n, 'unit', 'units')} ready to release`,
   waiting: (n) => `${plural(n, 'unit', 'units')} waiting for test results`,
-  blocked: (n) => `${plural(n, 'unit', 'units')} blocked (held or refused by a result)`,
+  blocked: (n) => `${plural(n, 'unit', 'units')} blocked (a result, a discrepancy, a hold or expiry)`,
 };
 
 /* What each section says and shows: `summary` (the count in words, or
