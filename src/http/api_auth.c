@@ -28,7 +28,8 @@ static json_t *worklist_json(role_set roles)
     json_t *names = json_array();
     for (int s = 0; s < WORKLIST_SECTION_COUNT; s++)
         if (worklist_section_allowed(roles, (worklist_section)s))
-            json_array_append_new(names, json_string(worklist_section_get((worklist_section)s)->name));
+            json_array_append_new(names,
+                                  json_string(worklist_section_get((worklist_section)s)->name));
     return names;
 }
 

@@ -693,8 +693,8 @@ int ledger_periods_to_close(service_context *ctx, civil_day today, json_t **out,
         json_decref(items);
         return -1;
     }
-    *out = json_pack("{s:o, s:o}", "last_closed", service_json_text(*last_closed ? last_closed : NULL),
-                     "items", items);
+    *out = json_pack("{s:o, s:o}", "last_closed",
+                     service_json_text(*last_closed ? last_closed : NULL), "items", items);
     return 0;
 }
 

@@ -39,6 +39,16 @@ static json_t *section_new(worklist_section s, json_int_t count, json_t *items)
                      items);
 }
 
+/* A section of `s` counting every item of `all` and showing the first
+ * `limit` of them. */
+static json_t *section_first(worklist_section s, json_t *all, int limit)
+{
+    json_t *items = json_array();
+    for (size_t i = 0; i < json_array_size(all) && i < (size_t)limit; i++)
+        json_array_append(items, json_array_get(all, i));
+    return section_new(s, (json_int_t)json_array_size(all), items);
+}
+
 /* A copy of `item` with only the members `keys` (NULL-terminated). */
 static json_t *pick(json_t *item, const char *const *keys)
 {
@@ -185,12 +195,13 @@ static int lookback_deadlines(service_context *ctx, const worklist_day *day, jso
     for (size_t i = 0; i < count; i++)
         sorted[i] = json_array_get(due, i);
     qsort(sorted, count, sizeof *sorted, due_compare);
-    json_t *items = json_array();
-    for (size_t i = 0; i < count && i < (size_t)day->limit; i++)
-        json_array_append(items, sorted[i]);
+    json_t *ordered = json_array();
+    for (size_t i = 0; i < count; i++)
+        json_array_append(ordered, sorted[i]);
     free(sorted);
     json_decref(due);
-    *out = section_new(WORKLIST_LOOKBACK_DEADLINES, (json_int_t)count, items);
+    *out = section_first(WORKLIST_LOOKBACK_DEADLINES, ordered, day->limit);
+    json_decref(ordered);
     json_object_set_new(*out, "due_by", json_string(due_by));
     return 0;
 }
@@ -200,10 +211,7 @@ static int periods_to_close(service_context *ctx, const worklist_day *day, json_
     json_t *periods;
     if (ledger_periods_to_close(ctx, day->today, &periods, e))
         return -1;
-    json_t *all = json_object_get(periods, "items"), *items = json_array();
-    for (size_t i = 0; i < json_array_size(all) && i < (size_t)day->limit; i++)
-        json_array_append(items, json_array_get(all, i));
-    *out = section_new(WORKLIST_PERIODS_TO_CLOSE, (json_int_t)json_array_size(all), items);
+    *out = section_first(WORKLIST_PERIODS_TO_CLOSE, json_object_get(periods, "items"), day->limit);
     json_object_set(*out, "last_closed", json_object_get(periods, "last_closed"));
     json_decref(periods);
     return 0;
@@ -214,10 +222,8 @@ static int quarter_findings(service_context *ctx, const worklist_day *day, json_
     json_t *findings;
     if (report_quarter_findings(ctx, &findings, e))
         return -1;
-    json_t *all = json_object_get(findings, "findings"), *items = json_array();
-    for (size_t i = 0; i < json_array_size(all) && i < (size_t)day->limit; i++)
-        json_array_append(items, json_array_get(all, i));
-    *out = section_new(WORKLIST_QUARTER_FINDINGS, (json_int_t)json_array_size(all), items);
+    *out = section_first(WORKLIST_QUARTER_FINDINGS, json_object_get(findings, "findings"),
+                         day->limit);
     json_object_set(*out, "quarter", json_object_get(findings, "quarter"));
     json_decref(findings);
     return 0;
