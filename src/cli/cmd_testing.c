@@ -201,7 +201,7 @@ static int call_release_sign(service_context *ctx, cli_invocation *invocation, j
 {
     const char *listed = cli_option_value(invocation, "unit");
     if (!listed || !*listed)
-        return err_set(e, ERR_INVALID, "unit", "is required: --unit ID[,ID...]");
+        return err_set(e, ERR_INVALID, "units", "is required: the ids of the units, comma-separated");
     char *copy = strdup(listed), *next = copy, *id;
     if (!copy)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
@@ -353,8 +353,8 @@ static int run_lookback_report(cli_invocation *invocation)
 static const cli_option queue_options[] = {
     {"center", "CODE", "only the units of this donor center"}, {0}};
 static const cli_option sign_options[] = {
-    {"unit", "ID[,ID...]", "the units to release (ids, comma-separated)"},
-    {"user", "NAME", "the signer (lab or admin), who re-enters the password"},
+    {"unit", "ID[,ID...]", "the units to release (ids, comma-separated)", "units"},
+    {"user", "NAME", "the signer (lab or admin), who re-enters the password", "signer"},
     {"meaning", "TEXT", "what the signature means (default: released for distribution)"},
     {"password-stdin", NULL, "read the signer's password from standard input"},
     {0}};

@@ -112,7 +112,7 @@ static int run_user_scope(cli_invocation *invocation)
 }
 
 static const cli_option add_options[] = {
-    {"name", "NAME", "the person's full name"},
+    {"name", "NAME", "the person's full name", "full_name"},
     {"roles", "ROLES", "comma-separated: admin, center_staff, lab, distribution, apheresis_nurse, "
                        "contract_services, finance, executive, auditor"},
     {"password-stdin", NULL, "read the password from the first line of standard input"},

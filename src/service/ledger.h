@@ -76,8 +76,17 @@ int journal_get(service_context *ctx, const char *entry_id, json_t **out, err *e
 typedef struct {
     const char *from, *to; /* entry dates, inclusive; NULL for open ends */
     const char *account;   /* entries with a line on this account */
-    service_page page;     /* `after` is an entry id */
+    const char *source;    /* entries of this source ("manual", "import"...) */
+    const char *search;    /* part of the description, entry key or a line's memo */
+    service_page page;     /* `after` is an entry id; sort by id, date, description,
+                            * source, total, created_at, created_by */
 } journal_filter;
+/* Entries in number order (or sorted, with the total count). With an
+ * account, each entry also carries that account's debits and credits in it
+ * ("account_debits", "account_credits") and the answer their sums over
+ * every entry the filters match ("account_totals": {"account", "debits",
+ * "credits"}), read in the same snapshot: the activity a trial balance
+ * shows for the account over the same dates. */
 int journal_list(service_context *ctx, journal_filter *filter, json_t **out, err *e);
 
 /* --- import and export --------------------------------------------------- */

@@ -675,5 +675,5 @@ test('the command line records, processes, looks up, discards, counts and sweeps
   assert.equal(srv.cli('collection', 'process', c.din).status, 2);
   const refused = srv.cli('collection', 'record', '--donor', number, '--center', 'LA-01', '--procedure', 'whole_blood');
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /^bloodops: volume_ml: is required/);
+  assert.match(refused.stderr, /^bloodops: --volume-ml: is required/);
 });

@@ -107,7 +107,7 @@ test('the lookback report as a PDF holds the text report, through the API and --
   assertError(await srv.api('GET', `${url}?format=docx`, { token: admin.token }), 400, 'invalid_input', { field: 'format' });
   const refused = srv.cli('lookback', 'report', String(caseId), '--format', 'json', '--output', path.join(srv.dir, 'x.json'));
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /^bloodops: output: /);
+  assert.match(refused.stderr, /^bloodops: --output: /);
   assert.equal(fs.existsSync(path.join(srv.dir, 'x.json')), false);
   assertError(await srv.api('GET', '/api/v1/lookback-cases/999999/report?format=pdf', { token: admin.token }), 404, 'not_found', { field: 'id' });
 });
@@ -145,5 +145,5 @@ test('the quarterly results as a PDF hold the text report, through the API and -
   assertError(await srv.api('GET', `${url}&format=xls`, { token: admin.token }), 400, 'invalid_input', { field: 'format' });
   const unwritable = srv.cli('report', 'quarterly', '--period', '2004Q1', '--output', path.join(srv.dir, 'missing', 'q.pdf'));
   assert.equal(unwritable.status, 1);
-  assert.match(unwritable.stderr, /^bloodops: output: cannot create /);
+  assert.match(unwritable.stderr, /^bloodops: --output: cannot create /);
 });

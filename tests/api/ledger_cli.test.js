@@ -290,7 +290,7 @@ test('a journal imported twice is refused, naming the earlier import; a reason i
   // A blank reason is no reason.
   result = srv.cli('journal', 'import', FIXTURE, '--reimport-reason', '   ');
   assert.equal(result.status, 1);
-  assert.match(result.stderr, /^bloodops: reimport_reason: is required/);
+  assert.match(result.stderr, /^bloodops: --reimport-reason: is required/);
   assert.equal(srv.fingerprint(), before, 'nothing imported, nothing audited');
 
   // With a reason, on purpose (on a database of its own): imported again,
