@@ -733,6 +733,63 @@ int period_list(service_context *ctx, json_t **out, err *e)
     return service_collect_page(stmt, period_json, &all, "period", out, e);
 }
 
+int ledger_periods_to_close(service_context *ctx, civil_day today, json_t **out, err *e)
+{
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    db_stmt *stmt;
+    char last_closed[LEDGER_PERIOD_TEXT_MAX] = "", last_day[DATE_TEXT_MAX] = "";
+    json_t *items = json_array();
+    int rc = db_prepare(ctx->db,
+                        "SELECT period, last_day FROM period_closes "
+                        "ORDER BY last_day DESC, first_day LIMIT 1",
+                        &stmt, e);
+    if (rc == 0) {
+        db_step_result step = db_step(stmt, e);
+        if (step == DB_ROW) {
+            snprintf(last_closed, sizeof last_closed, "%s", db_column_text(stmt, 0));
+            snprintf(last_day, sizeof last_day, "%s", db_column_text(stmt, 1));
+        }
+        db_reset(stmt);
+        rc = step == DB_FAILED ? -1 : 0;
+    }
+    /* The months after the last closed one and before today's, from the
+     * balances' key (month first): a month holds postings when it has a
+     * balance. */
+    civil_day closed_through = 0;
+    if (rc == 0 && *last_day && date_parse(last_day, &closed_through, "last_day", e))
+        rc = -1;
+    if (rc == 0)
+        rc = db_prepare(ctx->db,
+                        "SELECT DISTINCT month FROM ledger_balances WHERE month > ? AND month < ? "
+                        "ORDER BY month",
+                        &stmt, e);
+    if (rc == 0) {
+        db_bind_int64(stmt, 1, *last_day ? ledger_month_of(closed_through) : 0);
+        db_bind_int64(stmt, 2, ledger_month_of(today));
+        db_step_result step;
+        while ((step = db_step(stmt, e)) == DB_ROW) {
+            int32_t month = (int32_t)db_column_int64(stmt, 0);
+            char first[DATE_TEXT_MAX], last[DATE_TEXT_MAX];
+            date_format(ledger_month_first_day(month), first, sizeof first);
+            date_format(ledger_month_first_day(ledger_month_next(month)) - 1, last, sizeof last);
+            /* The month as a period: "2004-04", the first day's year and month. */
+            json_array_append_new(items, json_pack("{s:s#, s:s, s:s}", "period", first, (int)7,
+                                                   "first_day", first, "last_day", last));
+        }
+        db_reset(stmt);
+        rc = step == DB_FAILED ? -1 : 0;
+    }
+    db_rollback(ctx->db);
+    if (rc) {
+        json_decref(items);
+        return -1;
+    }
+    *out = json_pack("{s:o, s:o}", "last_closed",
+                     service_json_text(*last_closed ? last_closed : NULL), "items", items);
+    return 0;
+}
+
 /* --- weighted shares ------------------------------------------------------ */
 
 static int shares_parse(const char *text, int64_t *value, const char *field, err *e)

@@ -126,6 +126,12 @@ int journal_export(service_context *ctx, const char *from, const char *to,
 int period_close(service_context *ctx, const char *period, const char *signer,
                  const char *password, const char *reason, json_t **out, err *e);
 int period_list(service_context *ctx, json_t **out, err *e);
+/* The months to close (docs/worklists.md): those that ended before the
+ * month of `today`, after the last closed period (the one that ends
+ * last), and hold postings, oldest first:
+ *   {"last_closed": "2004Q1"|null,
+ *    "items": [{"period": "2004-04", "first_day", "last_day"}]}. */
+int ledger_periods_to_close(service_context *ctx, civil_day today, json_t **out, err *e);
 
 int shares_set(service_context *ctx, const char *period, const char *basic,
                const char *diluted, json_t **out, err *e);

@@ -746,6 +746,23 @@ static json_t *change_json(int64_t current, int64_t prior)
                      tenths_json(ok, tenths));
 }
 
+/* The report's consistency findings (domain results_check), one text each. */
+static json_t *findings_json(const results_report *report)
+{
+    buffer findings = BUFFER_INIT;
+    results_check(report, &findings);
+    json_t *list = json_array();
+    for (const char *line = buffer_text(&findings); line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        if (length)
+            json_array_append_new(list, json_stringn(line, length));
+        line = end ? end + 1 : line + length;
+    }
+    buffer_free(&findings);
+    return list;
+}
+
 json_t *report_quarterly_json(const results_report *report)
 {
     const results_period *c = &report->current, *p = &report->prior;
@@ -788,18 +805,7 @@ json_t *report_quarterly_json(const results_report *report)
         json_object_set_new(changes, "general_administrative_lines", ga);
     }
     json_object_set_new(json, "changes", changes);
-    buffer findings = BUFFER_INIT;
-    results_check(report, &findings);
-    json_t *list = json_array();
-    for (const char *line = buffer_text(&findings); line && *line;) {
-        const char *end = strchr(line, '\n');
-        size_t length = end ? (size_t)(end - line) : strlen(line);
-        if (length)
-            json_array_append_new(list, json_stringn(line, length));
-        line = end ? end + 1 : line + length;
-    }
-    buffer_free(&findings);
-    json_object_set_new(json, "findings", list);
+    json_object_set_new(json, "findings", findings_json(report));
     return json;
 }
 
@@ -1213,4 +1219,39 @@ int report_dashboard(service_context *ctx, const char *quarter_text, json_t **ou
                      "movements", movements);
     results_report_free(&report);
     return 0;
+}
+
+/* --- the findings of the latest quarter ---------------------------------------- */
+
+int report_quarter_findings(service_context *ctx, json_t **out, err *e)
+{
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    int32_t first_month = 0, last_month = 0;
+    int found = 0;
+    ledger_chart chart = {0};
+    results_report report;
+    memset(&report, 0, sizeof report);
+    report.has_prior = 1;
+    int rc = months_on_record(ctx->db, &first_month, &last_month, &found, e);
+    quarter latest = {0};
+    if (rc == 0 && found) {
+        latest = quarter_of(ledger_month_first_day(last_month));
+        rc = ledger_chart_load(ctx->db, &chart, e) ||
+                     quarterly_load_in(ctx->db, &chart, latest, quarter_year_earlier(latest),
+                                       &report, NULL, e)
+                 ? -1
+                 : 0;
+    }
+    db_rollback(ctx->db);
+    ledger_chart_free(&chart);
+    if (rc == 0) {
+        char name[8];
+        *out = json_pack("{s:o, s:o}", "quarter",
+                         found ? json_string(quarter_format(latest, name, sizeof name))
+                               : json_null(),
+                         "findings", found ? findings_json(&report) : json_array());
+    }
+    results_report_free(&report);
+    return rc;
 }

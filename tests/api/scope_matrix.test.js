@@ -219,6 +219,12 @@ test('the center staff\'s lists hold their center\'s records only', async () => 
   assert.ok(queue.json.items.every((item) => item.center === 'LA-01'));
   const labQueue = await call('lab', 'GET', '/api/v1/release-queue');
   assert.ok(labQueue.json.items.some((item) => item.center === 'NY-01'));
+  // Her worklist: today's collections of LA-01 only; the lab's has no center work.
+  const worklist = await call('center_staff', 'GET', '/api/v1/worklist');
+  const today = worklist.json.sections.find((s) => s.name === 'collections_today');
+  assert.deepEqual([today.count, today.items.map((c) => c.din)], [1, [records.in.din]]);
+  const labWorklist = await call('lab', 'GET', '/api/v1/worklist');
+  assert.deepEqual(labWorklist.json.sections.map((s) => s.area), ['laboratory', 'laboratory']);
 });
 
 test('a write naming another center is refused naming the field, and nothing changes; at her own center it is done', async () => {

@@ -43,8 +43,9 @@ function periodsList(items) {
 }
 
 function closeForm(context, notices, list) {
+  // A period to close may come in the address: the worklist links here with ?period=.
   const period = field({ name: 'period', label: 'Period', required: true, autocomplete: 'off', placeholder: '2004Q1',
-    hint: 'A year (2004), a quarter (2004Q1) or a month (2004-03).' });
+    value: context.query.get('period') || '', hint: 'A year (2004), a quarter (2004Q1) or a month (2004-03).' });
   const reason = field({ name: 'reason', label: 'Reason', rows: 2, hint: 'Optional: kept with the signature.' });
   const password = field({ name: 'password', label: 'Your password', type: 'password', required: true, autocomplete: 'off',
     hint: `You sign as ${session.current().username}.` });
