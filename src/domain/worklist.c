@@ -12,7 +12,7 @@ static const worklist_section_entry sections[WORKLIST_SECTION_COUNT] = {
     [WORKLIST_RELEASE_QUEUE] = {"release_queue", "Units waiting for release", AREA_LABORATORY,
                                 CAPABILITY_RELEASE_SIGN},
     [WORKLIST_ABO_DISCREPANCIES] = {"abo_discrepancies", "ABO/RhD discrepancies to resolve",
-                                    AREA_LABORATORY, CAPABILITY_NONE},
+                                    AREA_LABORATORY, CAPABILITY_TESTING},
     [WORKLIST_LOOKBACK_DEADLINES] = {"lookback_deadlines", "Lookback deadlines",
                                      AREA_LABORATORY, CAPABILITY_LOOKBACK_WRITE},
     [WORKLIST_PERIODS_TO_CLOSE] = {"periods_to_close", "Periods to close", AREA_FINANCE,

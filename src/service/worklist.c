@@ -145,6 +145,37 @@ static int release_queue(service_context *ctx, const worklist_day *day, json_t *
     return 0;
 }
 
+/* The ABO/RhD discrepancies not resolved yet, page after page, the
+ * oldest first (the laboratory resolves them in the order they came). */
+static int abo_discrepancies(service_context *ctx, const worklist_day *day, json_t **out, err *e)
+{
+    (void)day;
+    static const char *const keys[] = {"id",          "din",            "eye_readable",
+                                       "donor_number", "donor_group",   "donation_group",
+                                       "status",      "opened_at",      NULL};
+    char after[32] = "";
+    json_t *open = json_array();
+    int more = 1;
+    while (more) {
+        testing_discrepancy_filter filter = {.status = "unresolved",
+                                             .page = {.limit = SERVICE_PAGE_MAX,
+                                                      .after = *after ? after : NULL}};
+        json_t *page, *item;
+        size_t index;
+        if (testing_discrepancy_list(ctx, &filter, &page, e)) {
+            json_decref(open);
+            return -1;
+        }
+        json_array_foreach(json_object_get(page, "items"), index, item)
+            json_array_append_new(open, pick(item, keys));
+        more = next_after_take(page, after);
+        json_decref(page);
+    }
+    *out = section_first(WORKLIST_ABO_DISCREPANCIES, open, day->limit);
+    json_decref(open);
+    return 0;
+}
+
 static int due_compare(const void *a, const void *b)
 {
     json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -237,10 +268,7 @@ static const section_builder builders[WORKLIST_SECTION_COUNT] = {
     [WORKLIST_COLLECTIONS_TODAY] = collections_today,
     [WORKLIST_DONORS_DUE_BACK] = donors_due_back,
     [WORKLIST_RELEASE_QUEUE] = release_queue,
-    /* ABO/RhD discrepancies to resolve: the laboratory's discrepancy list
-     * (the unresolved ones, counted, the oldest first) is built here once
-     * it is on record; until then nobody gets the section. */
-    [WORKLIST_ABO_DISCREPANCIES] = NULL,
+    [WORKLIST_ABO_DISCREPANCIES] = abo_discrepancies,
     [WORKLIST_LOOKBACK_DEADLINES] = lookback_deadlines,
     [WORKLIST_PERIODS_TO_CLOSE] = periods_to_close,
     [WORKLIST_QUARTER_FINDINGS] = quarter_findings,

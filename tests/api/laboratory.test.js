@@ -196,7 +196,7 @@ test('a result is amended only with a reason and a signature; the original is ke
   const before = srv.fingerprint();
   const bad = srv.cli('results', 'amend', String(hcv), '--result', 'NR', '--user', 'lab1', { env: { BLOODOPS_SIGNATURE_PASSWORD: LAB_PASSWORD } });
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /^bloodops: reason: /);
+  assert.match(bad.stderr, /^bloodops: --reason: /);
   assert.equal(srv.fingerprint(), before);
   assert.match(srv.cli('results', 'show', d.din).stdout, /amendments of result \d+ \(ABSCREEN\)/);
 });
@@ -242,6 +242,10 @@ test('an ABO/RhD discrepancy is an open item: confirmed with the donor group upd
     ['open', first.donor, 'O POS', 'A POS', null, null, chain.eyeReadable(srv, second.din)],
   );
   const id = item.id;
+  // The laboratory's worklist lists it to resolve (docs/worklists.md).
+  const worklistItems = async () => (await ok('GET', '/api/v1/worklist?limit=500')).sections.find((s) => s.name === 'abo_discrepancies').items;
+  assert.deepEqual((await worklistItems()).find((x) => x.id === id),
+    { id, din: second.din, eye_readable: item.eye_readable, donor_number: first.donor, donor_group: 'O POS', donation_group: 'A POS', status: 'open', opened_at: item.opened_at });
   // The release queue holds the units for the discrepancy, and links it.
   const queued = await queueItem(second.units[0].id);
   assert.equal(queued.state, 'blocked');
@@ -290,6 +294,7 @@ test('an ABO/RhD discrepancy is an open item: confirmed with the donor group upd
   assert.deepEqual(audit.items.filter((a) => a.entity_id === String(id)).map((a) => a.action), ['open', 'confirm', 'released']);
   list = await ok('GET', '/api/v1/typing-discrepancies');
   assert.ok(!list.items.some((x) => x.id === id));
+  assert.ok(!(await worklistItems()).some((x) => x.id === id), 'resolved: off the worklist');
   list = await ok('GET', '/api/v1/typing-discrepancies?status=resolved');
   assert.ok(list.items.some((x) => x.id === id && x.status === 'released'));
   assertError(await api('GET', '/api/v1/typing-discrepancies?status=maybe', lab), 400, 'invalid_input', { field: 'status' });

@@ -74,9 +74,9 @@ after(async () => {
 
 test('each user gets the sections their capabilities give, as /me and the login say', async () => {
   const expected = {
-    admin: ['collections_today', 'donors_due_back', 'release_queue', 'lookback_deadlines', 'periods_to_close', 'quarter_findings'],
+    admin: ['collections_today', 'donors_due_back', 'release_queue', 'abo_discrepancies', 'lookback_deadlines', 'periods_to_close', 'quarter_findings'],
     carla: ['collections_today', 'donors_due_back'],
-    lena: ['release_queue', 'lookback_deadlines'],
+    lena: ['release_queue', 'abo_discrepancies', 'lookback_deadlines'],
     fiona: ['periods_to_close', 'quarter_findings'],
     eve: [],
     dora: [],

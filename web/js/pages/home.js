@@ -61,7 +61,10 @@ const SECTIONS = {
   abo_discrepancies: {
     empty: () => 'no ABO/RhD discrepancy to resolve.',
     summary: (s) => `${plural(s.count, 'ABO/RhD discrepancy', 'ABO/RhD discrepancies')} to resolve.`,
-    item: (d) => `${d.eye_readable || d.din}: donor ${d.donor_number}`,
+    item: (d) => [h('a', { href: `/discrepancies/${encodeURIComponent(d.id)}` }, d.eye_readable || d.din),
+      ` donor ${d.donor_number} is ${d.donor_group} on record, the donation typed ${d.donation_group}`,
+      d.status === 'confirmed' ? ' (confirmed, to release or discard)' : ''],
+    more: () => ({ href: '/discrepancies', text: 'Every discrepancy' }),
   },
   lookback_deadlines: {
     empty: (s) => `no lookback step is due by ${format.date(s.due_by)}.`,
