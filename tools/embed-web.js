@@ -24,6 +24,10 @@ const webDir = path.join(root, 'web');
 // npm files the front end loads, and where they appear under /assets/<hash>/.
 const vendor = [
   {from: 'node_modules/chart.js/dist/chart.umd.min.js', to: 'vendor/chart.umd.min.js'},
+  // The lists' sorting, filtering and paging (web/js/data_table.js), and
+  // their CSV export.
+  {from: 'node_modules/@tanstack/table-core/build/umd/index.production.js', to: 'vendor/table-core.umd.min.js'},
+  {from: 'node_modules/papaparse/papaparse.min.js', to: 'vendor/papaparse.min.js'},
   // Redoc's one request to another site (its logo, from a CDN, under the
   // "API docs by Redocly" credit) is pointed at an empty image: nothing the
   // page shows leaves this server, and its policy would refuse it anyway.

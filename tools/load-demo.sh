@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 db=$1
 program=${2:-./bloodops}
 bo() { "$program" "$@" --db "$db" >/dev/null; }
+bo company set --name "Demo Blood Services"
 # The western market keeps the default zone (America/Los_Angeles); the
 # eastern ones are on New York's clock. Centers take their market's zone.
 bo market add --code LA --name "Los Angeles"

@@ -7,6 +7,10 @@
  * from interleaving (atomic for pipes up to PIPE_BUF, and in practice for
  * files opened with O_APPEND and terminals).
  *
+ * Standard output is flushed before each line, so that a line never
+ * overtakes what was printed on stdout before it when both streams are the
+ * same file.
+ *
  * Quoting follows logfmt as Go's go-logfmt and Heroku read it: a value is
  * quoted when it is empty or holds a space, '"', '=' or a control
  * character; inside quotes '"' and '\' are escaped and control characters
@@ -141,6 +145,9 @@ void log_write(log_level level, const char *msg, const char *fields)
             buffer_append_char(&line, (*p == '\n' || *p == '\r') ? ' ' : *p);
     }
     buffer_append_char(&line, '\n');
+    /* What the program printed on stdout before this event goes out first:
+     * when both streams are one file (2>&1) the lines keep their order. */
+    fflush(stdout);
     write_all(STDERR_FILENO, line.data, line.length);
     buffer_free(&line);
 }

@@ -166,6 +166,14 @@ char *money_format(int64_t cents, int options, char *out, size_t size)
     return out;
 }
 
+const char *money_format_text(const char *text, int options, char *out, size_t size)
+{
+    int64_t cents;
+    if (!text || money_parse(text, &cents, NULL, NULL))
+        return NULL;
+    return money_format(cents, options, out, size);
+}
+
 int money_scale(int64_t amount, int64_t numerator, int64_t denominator, int64_t *out)
 {
     if (denominator == 0)

@@ -37,6 +37,11 @@ enum { MONEY_TEXT_MAX = 32 };
  * returns out. */
 char *money_format(int64_t cents, int options, char *out, size_t size);
 
+/* The same for an amount written as money_parse reads it ("6736000.00",
+ * as the services answer amounts): "6,736,000.00" with MONEY_GROUPED.
+ * Returns NULL, out untouched, when `text` is not such an amount. */
+const char *money_format_text(const char *text, int options, char *out, size_t size);
+
 /* a * numerator / denominator rounded half up (away from zero); used for
  * percentages, prorations and rates. Returns -1 on overflow or a zero
  * denominator. */

@@ -1,11 +1,16 @@
 /*
  * cli.c - argument parsing, help, and dispatch of `bloodops <noun> <verb>`.
  *
- * Options are `--name value` or `--name=value`; every command also takes
- * --db PATH (or BLOODOPS_DB; default ./var/bloodops.db), --format
- * table|json|csv (a report's or an image's own formats when it declares
- * them: cli_command.document_formats) and --help. Exit status: 0 success,
- * 1 failure, 2 usage.
+ * Options are `--name value` or `--name=value`. The global options --db PATH
+ * (or BLOODOPS_DB; default ./var/bloodops.db), --format (table|json|csv, or
+ * a report's or an image's own formats: cli_command.document_formats) and
+ * --help (-h) may come anywhere: before the noun, between the noun and the
+ * verb, or among the command's own options, which come after the verb. A
+ * global option given twice must be given the same value both times. Exit
+ * status: 0 success, 1 failure, 2 usage.
+ *
+ * Help prints two-column lists (base/text_columns.h): every description of
+ * a page starts at one column, wrapped at 80 characters.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -13,10 +18,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "base/log.h"
+#include "base/text_columns.h"
 #include "cli/cli.h"
 #include "store/db.h"
 
 #define DEFAULT_DB "./var/bloodops.db"
+
+/* Help: lines of at most HELP_WIDTH characters; a name (a command and its
+ * arguments, an option and its value) wider than HELP_NAME_MAX stands on a
+ * line of its own. */
+enum { HELP_WIDTH = 80, HELP_INDENT = 2, HELP_NAME_MAX = 34 };
 
 /* The --format values of each kind of command (cli_command.document_formats):
  * as help and errors write them, and each name with what it chooses. */
@@ -37,76 +48,182 @@ static const struct {
 };
 
 static const struct {
-    const char *option, *help;
+    const char *value_name, *help;
 } format_help[] = {
-    [CLI_DATA_FORMATS] = {"--format table|json|csv", "how data is printed (default table)"},
-    [CLI_REPORT_FORMATS] = {"--format text|json|csv|html|pdf",
-                            "how the report is printed (default text)"},
-    [CLI_IMAGE_FORMATS] = {"--format svg|pdf|png",
-                           "the image (default: --output's extension, else svg)"},
+    [CLI_DATA_FORMATS] = {"table|json|csv",
+                          "how data is printed (default table; amounts grouped by thousands "
+                          "only in tables)"},
+    [CLI_REPORT_FORMATS] = {"text|json|csv|html|pdf", "how the report is printed (default text)"},
+    [CLI_IMAGE_FORMATS] = {"svg|pdf|png", "the image (default: --output's extension, else svg)"},
 };
 
-static void print_usage_line(FILE *out, const cli_command *command)
+/* The global options, in the order help lists them. */
+enum { GLOBAL_DB, GLOBAL_FORMAT, GLOBAL_HELP, GLOBAL_COUNT };
+static const cli_option global_options[GLOBAL_COUNT] = {
+    [GLOBAL_DB] = {"db", "PATH", "the database (BLOODOPS_DB; default " DEFAULT_DB ")"},
+    [GLOBAL_FORMAT] = {"format", "FORMAT", NULL}, /* value and help: format_help */
+    [GLOBAL_HELP] = {"help", NULL, "help for the command (also -h)"},
+};
+
+/* The global options as given, wherever they were. */
+typedef struct {
+    const char *values[GLOBAL_COUNT]; /* help: "1" */
+} global_values;
+
+/* The command being run: cli_fail names the options of its table. */
+static const cli_command *running_command;
+
+/* --- help ----------------------------------------------------------------- */
+
+/* A help page's two-column rows, printed together so that every description
+ * starts at one column. */
+typedef struct {
+    char name[96];
+    const char *description;
+    const char *heading; /* printed (after a blank line) before the row */
+} help_row;
+
+typedef struct {
+    help_row *rows;
+    size_t count, capacity;
+} help_list;
+
+static help_row *help_add(help_list *list, const char *heading, const char *description)
 {
-    char head[64];
-    if (command->verb)
-        snprintf(head, sizeof head, "%s %s", command->noun, command->verb);
-    else
-        snprintf(head, sizeof head, "%s", command->noun);
-    fprintf(out, "  bloodops %-23s %-10s %s\n", head, command->arguments ? command->arguments : "",
-            command->summary);
+    if (list->count == list->capacity) {
+        list->capacity = list->capacity ? 2 * list->capacity : 32;
+        list->rows = realloc(list->rows, list->capacity * sizeof *list->rows);
+        if (!list->rows)
+            abort();
+    }
+    help_row *row = &list->rows[list->count++];
+    row->heading = heading;
+    row->description = description;
+    row->name[0] = '\0';
+    return row;
+}
+
+static void help_add_command(help_list *list, const char *heading, const cli_command *command)
+{
+    help_row *row = help_add(list, heading, command->summary);
+    snprintf(row->name, sizeof row->name, "%s%s%s%s%s", command->noun, command->verb ? " " : "",
+             command->verb ? command->verb : "", command->arguments ? " " : "",
+             command->arguments ? command->arguments : "");
+}
+
+static void help_add_option(help_list *list, const char *heading, const cli_option *option,
+                            const char *value_name, const char *help)
+{
+    help_row *row = help_add(list, heading, help);
+    snprintf(row->name, sizeof row->name, "--%s%s%s", option->name, value_name ? " " : "",
+             value_name ? value_name : "");
+}
+
+/* The global options, for a command of `document_formats`. */
+static void help_add_globals(help_list *list, int document_formats)
+{
+    const char *heading = "global options, before or after the command";
+    for (int g = 0; g < GLOBAL_COUNT; g++) {
+        const cli_option *option = &global_options[g];
+        if (g == GLOBAL_FORMAT)
+            help_add_option(list, heading, option, format_help[document_formats].value_name,
+                            format_help[document_formats].help);
+        else
+            help_add_option(list, heading, option, option->value_name, option->help);
+        heading = NULL;
+    }
+}
+
+/* Print the rows to `out` and free them. */
+static void help_print(FILE *out, help_list *list)
+{
+    size_t width = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        size_t name = text_width(list->rows[i].name);
+        if (name > width && name <= HELP_NAME_MAX)
+            width = name;
+    }
+    buffer text = BUFFER_INIT;
+    for (size_t i = 0; i < list->count; i++) {
+        if (list->rows[i].heading)
+            buffer_printf(&text, "\n%s:\n", list->rows[i].heading);
+        text_columns_row(&text, list->rows[i].name, list->rows[i].description, HELP_INDENT,
+                         width, HELP_WIDTH);
+    }
+    fputs(buffer_text(&text), out);
+    buffer_free(&text);
+    free(list->rows);
+    *list = (help_list){0};
+}
+
+static void print_paragraph(FILE *out, const char *text)
+{
+    buffer wrapped = BUFFER_INIT;
+    text_wrap(&wrapped, text, 0, HELP_WIDTH);
+    fputs(buffer_text(&wrapped), out);
+    buffer_free(&wrapped);
 }
 
 static void print_overview(FILE *out)
 {
     fprintf(out, "bloodops - runs a blood-services company: donor centers, hospitals, results.\n\n"
-                 "usage: bloodops <noun> <verb> [arguments] [options]\n");
+                 "usage: bloodops [global options] <noun> <verb> [arguments] [options]\n");
+    help_list list = {0};
     for (int a = 0; a < AREA_COUNT; a++) {
-        int heading = 0;
+        const char *heading = area_title((area)a);
         for (const cli_module *const *module = cli_modules; *module; module++) {
             if ((*module)->area != (area)a)
                 continue;
-            if (!heading++)
-                fprintf(out, "\n%s:\n", area_title((area)a));
-            for (const cli_command *command = (*module)->commands; command->noun; command++)
-                print_usage_line(out, command);
+            for (const cli_command *command = (*module)->commands; command->noun; command++) {
+                help_add_command(&list, heading, command);
+                heading = NULL;
+            }
         }
     }
-    fprintf(out, "\noptions of every command:\n"
-                 "  --db PATH                  the database (BLOODOPS_DB; default " DEFAULT_DB ")\n"
-                 "  --format table|json|csv    how data is printed (default table)\n"
-                 "  --help                     help for the command\n");
+    help_add_globals(&list, CLI_DATA_FORMATS);
+    help_print(out, &list);
+    fputc('\n', out);
+    print_paragraph(out, "bloodops help <noun> [<verb>] (or bloodops <noun> [<verb>] --help) "
+                         "shows a command's options. Reports and labels take their own "
+                         "--format values: see their help.");
 }
 
 static void print_noun_help(FILE *out, const char *noun)
 {
-    fprintf(out, "usage: bloodops %s <verb> [arguments] [options]\n\nverbs:\n", noun);
+    fprintf(out, "usage: bloodops [global options] %s <verb> [arguments] [options]\n", noun);
+    help_list list = {0};
+    const char *heading = "verbs";
     for (const cli_module *const *module = cli_modules; *module; module++)
         for (const cli_command *command = (*module)->commands; command->noun; command++)
-            if (strcmp(command->noun, noun) == 0)
-                print_usage_line(out, command);
+            if (strcmp(command->noun, noun) == 0) {
+                help_add_command(&list, heading, command);
+                heading = NULL;
+            }
+    help_print(out, &list);
     fprintf(out, "\nbloodops %s <verb> --help shows a verb's options.\n", noun);
 }
 
 static void print_command_help(FILE *out, const cli_command *command)
 {
-    fprintf(out, "usage: bloodops %s%s%s %s [options]\n\n%s\n\noptions:\n", command->noun,
+    fprintf(out, "usage: bloodops %s%s%s%s%s [options]\n\n", command->noun,
             command->verb ? " " : "", command->verb ? command->verb : "",
-            command->arguments ? command->arguments : "", command->summary);
+            command->arguments ? " " : "", command->arguments ? command->arguments : "");
+    print_paragraph(out, command->summary);
+    help_list list = {0};
+    const char *heading = "options";
     for (const cli_option *option = command->options; option && option->name; option++) {
-        char head[48];
-        snprintf(head, sizeof head, "--%s%s%s", option->name, option->value_name ? " " : "",
-                 option->value_name ? option->value_name : "");
-        fprintf(out, "  %-26s %s\n", head, option->help);
+        help_add_option(&list, heading, option, option->value_name, option->help);
+        heading = NULL;
     }
-    fprintf(out, "  %-26s %s\n  %-26s %s\n  %-26s %s\n", "--db PATH",
-            "the database (BLOODOPS_DB; default " DEFAULT_DB ")",
-            format_help[command->document_formats].option,
-            format_help[command->document_formats].help, "--help", "this help");
+    help_add_globals(&list, command->document_formats);
+    help_print(out, &list);
 }
+
+/* --- parsing -------------------------------------------------------------- */
 
 static int usage_error(const char *fmt, const char *detail, const cli_command *command)
 {
+    fflush(stdout);
     fprintf(stderr, "bloodops: ");
     fprintf(stderr, fmt, detail);
     if (command)
@@ -136,10 +253,15 @@ static const cli_command *find_command(const char *noun, const char *verb)
     return NULL;
 }
 
+static int is_help(const char *argument)
+{
+    return strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0;
+}
+
 static int wants_help(int argc, char **argv, int from)
 {
     for (int i = from; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+        if (is_help(argv[i]))
             return 1;
     return 0;
 }
@@ -159,11 +281,92 @@ static int format_parse(const cli_command *command, const char *name, cli_format
     return -1;
 }
 
-static int parse_arguments(cli_invocation *invocation, int argc, char **argv, int from)
+/* Split "--name" or "--name=value": the name into `name`, *value the text
+ * after '=' or NULL. -1 for an empty or overlong name. */
+static int split_option(const char *argument, char *name, size_t size, const char **value)
+{
+    const char *equals = strchr(argument, '=');
+    size_t length = equals ? (size_t)(equals - argument - 2) : strlen(argument + 2);
+    if (length == 0 || length >= size)
+        return -1;
+    memcpy(name, argument + 2, length);
+    name[length] = '\0';
+    *value = equals ? equals + 1 : NULL;
+    return 0;
+}
+
+static int global_index(const char *name)
+{
+    for (int g = 0; g < GLOBAL_COUNT; g++)
+        if (strcmp(global_options[g].name, name) == 0)
+            return g;
+    return -1;
+}
+
+/* argv[*i] is the global option `g` (its name already split off, `value`
+ * the text after '=' or NULL): take its value, from argv[*i + 1] when it
+ * needs one, and advance *i past what it used. CLI_OK or a usage error. */
+static int take_global(int g, const char *value, int argc, char **argv, int *i,
+                       global_values *given, const cli_command *command)
+{
+    const char *name = global_options[g].name;
+    if (!global_options[g].value_name) {
+        if (value)
+            return usage_error("option '--%s' takes no value", name, command);
+        value = "1";
+    } else if (!value) {
+        if (*i + 1 >= argc)
+            return usage_error("option '--%s' needs a value", name, command);
+        value = argv[++*i];
+    }
+    if (given->values[g] && strcmp(given->values[g], value) != 0) {
+        char message[256];
+        snprintf(message, sizeof message,
+                 "option '--%s' is given twice with different values ('%.80s' and '%.80s')",
+                 name, given->values[g], value);
+        return usage_error("%s", message, command);
+    }
+    given->values[g] = value;
+    return CLI_OK;
+}
+
+/* The global options before the command's words, from argv[*i] on: taken
+ * until the first word, or (after the noun) the first other option, where
+ * *i stops. Before the noun, another option is a usage error. */
+static int take_leading_globals(int argc, char **argv, int *i, global_values *given,
+                                int before_noun)
+{
+    for (; *i < argc && argv[*i][0] == '-'; ++*i) {
+        const char *argument = argv[*i];
+        if (strcmp(argument, "-h") == 0) {
+            given->values[GLOBAL_HELP] = "1";
+            continue;
+        }
+        char name[48];
+        const char *value = NULL;
+        int g = strncmp(argument, "--", 2) == 0 &&
+                        split_option(argument, name, sizeof name, &value) == 0
+                    ? global_index(name)
+                    : -1;
+        if (g < 0 && before_noun)
+            return usage_error("unknown option '%s': only --db, --format and --help may come "
+                               "before the command",
+                               argument, NULL);
+        if (g < 0)
+            return CLI_OK;
+        int status = take_global(g, value, argc, argv, i, given, NULL);
+        if (status != CLI_OK)
+            return status;
+    }
+    return CLI_OK;
+}
+
+/* The command's own arguments and options from argv[from] on, the global
+ * options among them. */
+static int parse_arguments(cli_invocation *invocation, int argc, char **argv, int from,
+                           global_values *given)
 {
     const cli_command *command = invocation->command;
-    const char *format = NULL;
-    invocation->db_location = getenv("BLOODOPS_DB");
     for (int i = from; i < argc; i++) {
         const char *argument = argv[i];
         if (strncmp(argument, "--", 2) != 0) {
@@ -173,24 +376,25 @@ static int parse_arguments(cli_invocation *invocation, int argc, char **argv, in
             continue;
         }
         char name[48];
-        const char *equals = strchr(argument, '=');
-        size_t length = equals ? (size_t)(equals - argument - 2) : strlen(argument + 2);
-        if (length == 0 || length >= sizeof name)
+        const char *value;
+        if (split_option(argument, name, sizeof name, &value) != 0)
             return usage_error("unknown option '%s'", argument, command);
-        memcpy(name, argument + 2, length);
-        name[length] = '\0';
-        const char *value = equals ? equals + 1 : NULL;
-        int index = -1, takes_value = 1;
-        if (strcmp(name, "db") && strcmp(name, "format")) {
-            for (int o = 0; command->options && command->options[o].name; o++) {
-                assert(o < CLI_OPTIONS_MAX); /* the command table declares too many */
-                if (strcmp(command->options[o].name, name) == 0)
-                    index = o;
-            }
-            if (index < 0)
-                return usage_error("unknown option '--%s'", name, command);
-            takes_value = command->options[index].value_name != NULL;
+        int g = global_index(name);
+        if (g >= 0) {
+            int status = take_global(g, value, argc, argv, &i, given, command);
+            if (status != CLI_OK)
+                return status;
+            continue;
         }
+        int index = -1;
+        for (int o = 0; command->options && command->options[o].name; o++) {
+            assert(o < CLI_OPTIONS_MAX); /* the command table declares too many */
+            if (strcmp(command->options[o].name, name) == 0)
+                index = o;
+        }
+        if (index < 0)
+            return usage_error("unknown option '--%s'", name, command);
+        int takes_value = command->options[index].value_name != NULL;
         if (takes_value && !value) {
             if (i + 1 >= argc)
                 return usage_error("option '--%s' needs a value", name, command);
@@ -198,17 +402,13 @@ static int parse_arguments(cli_invocation *invocation, int argc, char **argv, in
         } else if (!takes_value && value) {
             return usage_error("option '--%s' takes no value", name, command);
         }
-        if (strcmp(name, "db") == 0)
-            invocation->db_location = value;
-        else if (strcmp(name, "format") == 0)
-            format = value;
-        else if (invocation->values[index])
+        if (invocation->values[index])
             return usage_error("option '--%s' is given twice", name, command);
-        else
-            invocation->values[index] = takes_value ? value : "1";
+        invocation->values[index] = takes_value ? value : "1";
     }
     if (invocation->positional_count < command->positional_min)
         return usage_error("missing argument %s", command->arguments, command);
+    const char *format = given->values[GLOBAL_FORMAT];
     if (format_parse(command, format, &invocation->format) != 0) {
         char message[96];
         snprintf(message, sizeof message, "--format must be %s, not '%%s'",
@@ -216,43 +416,100 @@ static int parse_arguments(cli_invocation *invocation, int argc, char **argv, in
         return usage_error(message, format, command);
     }
     invocation->format_given = format != NULL;
+    invocation->db_location = given->values[GLOBAL_DB];
+    if (!invocation->db_location)
+        invocation->db_location = getenv("BLOODOPS_DB");
     if (!invocation->db_location || !*invocation->db_location)
         invocation->db_location = DEFAULT_DB;
+    return CLI_OK;
+}
+
+/* When standard output and standard error are the same file, terminal or
+ * pipe (2>&1), standard output is written line by line, so that its lines
+ * and the error lines come out in the order they were printed (stderr is
+ * unbuffered; log lines are written with write(2)). Otherwise each keeps
+ * its own buffering: a listing written to a file is not slowed down. */
+static void keep_output_in_order(void)
+{
+    struct stat out, error;
+    if (fstat(1, &out) == 0 && fstat(2, &error) == 0 && out.st_dev == error.st_dev &&
+        out.st_ino == error.st_ino)
+        setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* `bloodops help [<noun> [<verb>]]`: the overview, a noun's verbs or a
+ * command's options. */
+static int run_help(int argc, char **argv, int from)
+{
+    if (from >= argc) {
+        print_overview(stdout);
+        return CLI_OK;
+    }
+    const char *noun = argv[from], *verb = from + 1 < argc ? argv[from + 1] : NULL;
+    if (!noun_exists(noun))
+        return usage_error("unknown command '%s'", noun, NULL);
+    const cli_command *command = verb ? find_command(noun, verb) : find_command(noun, NULL);
+    if (command) {
+        print_command_help(stdout, command);
+        return CLI_OK;
+    }
+    if (verb) {
+        fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", verb, noun);
+        return CLI_USAGE;
+    }
+    print_noun_help(stdout, noun);
     return CLI_OK;
 }
 
 int cli_main(int argc, char **argv)
 {
     log_init();
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
+    keep_output_in_order();
+    global_values given = {0};
+    int i = 1;
+    int status = take_leading_globals(argc, argv, &i, &given, 1);
+    if (status != CLI_OK)
+        return status;
+    if (i >= argc) {
         print_overview(stdout);
-        return argc < 2 ? CLI_USAGE : CLI_OK;
+        return given.values[GLOBAL_HELP] ? CLI_OK : CLI_USAGE;
     }
-    const char *noun = argv[1];
+    const char *noun = argv[i++];
+    if (strcmp(noun, "help") == 0)
+        return run_help(argc, argv, i);
     if (!noun_exists(noun))
         return usage_error("unknown command '%s'", noun, NULL);
-    /* A noun alone (version, init, serve) or a noun and its verb. */
-    const char *verb = argc > 2 && strncmp(argv[2], "-", 1) != 0 ? argv[2] : NULL;
-    const cli_command *command = find_command(noun, verb);
-    int from = verb ? 3 : 2;
-    if (!command && (command = find_command(noun, NULL)) != NULL)
-        from = 2;
+    /* Global options may stand between the noun and the verb. */
+    if ((status = take_leading_globals(argc, argv, &i, &given, 0)) != CLI_OK)
+        return status;
+    /* A noun alone (version, init, serve, inventory) or a noun and its verb. */
+    const char *verb = i < argc && argv[i][0] != '-' ? argv[i] : NULL;
+    const cli_command *command = verb ? find_command(noun, verb) : NULL;
+    if (command)
+        i++;
+    else
+        command = find_command(noun, NULL);
+    int help = given.values[GLOBAL_HELP] || wants_help(argc, argv, i);
     if (!command) {
-        if (!verb || wants_help(argc, argv, 2)) {
-            print_noun_help(verb ? stderr : stdout, noun);
-            return verb ? CLI_USAGE : (wants_help(argc, argv, 2) ? CLI_OK : CLI_USAGE);
+        if (help) {
+            print_noun_help(stdout, noun);
+            return CLI_OK;
         }
-        fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", verb, noun);
-        print_noun_help(stderr, noun);
+        if (verb)
+            fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", verb, noun);
+        else if (i < argc)
+            fprintf(stderr, "bloodops: %s comes after the verb: bloodops %s <verb> [arguments] "
+                            "[options]\n",
+                    argv[i], noun);
+        print_noun_help(i < argc ? stderr : stdout, noun);
         return CLI_USAGE;
     }
-    if (wants_help(argc, argv, from)) {
+    if (help) {
         print_command_help(stdout, command);
         return CLI_OK;
     }
     cli_invocation invocation = {.command = command};
-    int status = parse_arguments(&invocation, argc, argv, from);
+    status = parse_arguments(&invocation, argc, argv, i, &given);
     if (status != CLI_OK)
         return status;
     if (command->opens_database && !db_is_postgres(invocation.db_location)) {
@@ -263,6 +520,7 @@ int cli_main(int argc, char **argv)
             return CLI_FAILED;
         }
     }
+    running_command = command;
     return command->run(&invocation);
 }
 
@@ -287,9 +545,38 @@ void cli_close(service_context *ctx)
     ctx->db = NULL;
 }
 
+/* Whether `option` carries the service field `field`: its declared field,
+ * else its own name with '_' for '-'. */
+static int carries(const cli_option *option, const char *field)
+{
+    if (option->field)
+        return strcmp(option->field, field) == 0;
+    const char *name = option->name;
+    for (; *name && *field; name++, field++)
+        if (*name != *field && !(*name == '-' && *field == '_'))
+            return 0;
+    return *name == *field;
+}
+
+/* The option the user types for `field`, "--date", or NULL. */
+static const char *option_for_field(const cli_command *command, const char *field)
+{
+    for (int o = 0; command && command->options && command->options[o].name; o++)
+        if (carries(&command->options[o], field))
+            return command->options[o].name;
+    for (int g = 0; g < GLOBAL_COUNT; g++)
+        if (global_options[g].value_name && carries(&global_options[g], field))
+            return global_options[g].name;
+    return NULL;
+}
+
 int cli_fail(const err *e)
 {
-    if (e->field[0])
+    fflush(stdout);
+    const char *option = e->field[0] ? option_for_field(running_command, e->field) : NULL;
+    if (option)
+        fprintf(stderr, "bloodops: --%s: %s\n", option, e->message);
+    else if (e->field[0])
         fprintf(stderr, "bloodops: %s: %s\n", e->field, e->message);
     else
         fprintf(stderr, "bloodops: %s\n", e->message);

@@ -2,10 +2,13 @@
  * cli.h - the command line: `bloodops <noun> <verb> [arguments] [options]`.
  *
  * Each command is a row of its module's table (noun, verb, its options, a
- * run function); the modules are found at build time (cli_modules). cli.c parses the arguments against that entry, so every
- * command gets --help, --db and --format (table|json|csv, or the formats
- * of a report or an image it declares), unknown options refused with
- * exit status 2, and errors printed as one line on stderr. Commands call one
+ * run function); the modules are found at build time (cli_modules). cli.c
+ * parses the arguments against that entry, so every command gets the
+ * global options --db, --format (table|json|csv, or the formats of a report
+ * or an image it declares) and --help, which may come before the noun,
+ * between the noun and the verb or among the command's own options; unknown
+ * options are refused with exit status 2, and errors are printed as one
+ * line on stderr naming the option the user typed. Commands call one
  * service and print its JSON result as a table, JSON or CSV (output.c).
  */
 #ifndef BLOODOPS_CLI_CLI_H
@@ -25,6 +28,11 @@ typedef struct {
     const char *name;       /* without the leading "--" */
     const char *value_name; /* "DATE"; NULL for a flag without value */
     const char *help;
+    /* The field a service names when it refuses this option's value, when
+     * that is not the option's name with '_' for '-' ("close_date" for
+     * --date; "birth_date" for --birth-date needs nothing): an error about
+     * that field is printed as one about the option (cli_fail). */
+    const char *field;
 } cli_option;
 
 /* What --format chooses. Reports (CLI_REPORT_FORMATS) also print as text
@@ -97,14 +105,23 @@ const char *cli_option_value(const cli_invocation *invocation, const char *name)
 int cli_open(cli_invocation *invocation, service_context *ctx, err *e);
 void cli_close(service_context *ctx);
 
-/* Print "bloodops: FIELD: MESSAGE" on stderr; returns CLI_FAILED (or
- * CLI_USAGE for ERR_INVALID raised by argument parsing when usage is set). */
+/* Print "bloodops: FIELD: MESSAGE" on stderr and return CLI_FAILED. A
+ * field that one of the running command's options carries (or a global
+ * option: "db") is printed as that option, "--date" for "close_date"; any
+ * other field (a positional argument, a column of a file) as it is.
+ * Standard output is flushed first, so the error follows what was printed
+ * before it. */
 int cli_fail(const err *e);
 
-/* Output. A column shows one key of each item. */
+/* Output. A column shows one key of each item; a CLI_MONEY column holds
+ * amounts ("6736000.00"), which tables print grouped and right-aligned as
+ * the reports do ("6,736,000.00", "(250.00)"), CSV and JSON as they are. */
+typedef enum { CLI_TEXT = 0, CLI_MONEY } cli_column_kind;
+
 typedef struct {
     const char *key;
     const char *header;
+    cli_column_kind kind;
 } cli_column;
 
 /* Print a list of objects. */

@@ -2,7 +2,8 @@
  * cmd_audit.c - the audit trail from the command line:
  *   bloodops audit verify     prove the trail is intact, or name the first
  *                             record altered or removed (exit status 1)
- *   bloodops audit log [--entity E] [--since DATE] [--limit N]
+ *   bloodops audit log [--entity KIND [--entity-id ID]] [--actor USER] [--action A]
+ *                      [--from DATE] [--to DATE] [--newest-first] [--limit N]
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -54,13 +55,25 @@ static int run_log(cli_invocation *invocation)
         }
     }
     audit_filter filter = {.entity = cli_option_value(invocation, "entity"),
-                           .since = cli_option_value(invocation, "since")};
+                           .entity_id = cli_option_value(invocation, "entity-id"),
+                           .actor = cli_option_value(invocation, "actor"),
+                           .action = cli_option_value(invocation, "action"),
+                           .from = cli_option_value(invocation, "from"),
+                           .to = cli_option_value(invocation, "to"),
+                           .since = cli_option_value(invocation, "since"),
+                           .newest_first = cli_option_value(invocation, "newest-first") != NULL};
     return cli_print_all_pages(invocation, call_audit_list, &filter, limit, columns);
 }
 
 static const cli_option log_options[] = {
-    {"entity", "ENTITY", "only records about this kind of thing (center, hospital, user, ...)"},
-    {"since", "DATE", "only records from this date on, YYYY-MM-DD"},
+    {"entity", "KIND", "only records about this kind of thing (center, hospital, user, ...)"},
+    {"entity-id", "ID", "only the records of this one (with --entity): a code, user name, DIN..."},
+    {"actor", "USER", "only what this user did (cli:NAME for the command line)"},
+    {"action", "ACTION", "only this action (create, update, close, disable, login_failed, ...)"},
+    {"from", "DATE", "only records from this day on (UTC), YYYY-MM-DD"},
+    {"to", "DATE", "only records up to this day (UTC, included), YYYY-MM-DD"},
+    {"since", "DATE", "the older name of --from"},
+    {"newest-first", NULL, "the newest records first (with --limit N: the last N)"},
     {"limit", "N", "at most N records (default: all)"},
     {0}};
 

@@ -18,16 +18,6 @@
 
 enum { SCAN_INPUT_MAX = 4096 };
 
-/* Errors from the domain name JSON-style fields ("donation_type"); the
- * command line calls them by their option names. */
-static int fail(err *e)
-{
-    for (char *p = e->field; *p; p++)
-        if (*p == '_')
-            *p = '-';
-    return cli_fail(e);
-}
-
 static int usage(const char *message, const char *detail)
 {
     fprintf(stderr, "bloodops: ");
@@ -155,7 +145,7 @@ static int run_check(cli_invocation *invocation)
         characters += *p != ' ';
     int typed = characters > ISBT_DIN_LENGTH;
     if (typed ? isbt_din_check(text, &din, "din", &e) : isbt_din_parse(text, &din, "din", &e))
-        return fail(&e);
+        return cli_fail(&e);
     json_t *object = json_object();
     add_din(object, &din);
     if (typed)
@@ -193,7 +183,7 @@ static int run_parse(cli_invocation *invocation)
     err e;
     static isbt_scan scan;
     if (isbt_scan_parse(input, length, "scan", &scan, &e))
-        return fail(&e);
+        return cli_fail(&e);
     json_t *items = json_array();
     for (size_t i = 0; i < scan.count; i++)
         json_array_append_new(items, structure_json(&scan.structures[i]));
@@ -384,7 +374,7 @@ static int run_encode(cli_invocation *invocation)
             status = CLI_FAILED;
     }
     if (status == CLI_FAILED)
-        return fail(&e);
+        return cli_fail(&e);
     if (status != CLI_OK)
         return status;
     static const cli_column columns[] = {

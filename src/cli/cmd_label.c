@@ -24,16 +24,6 @@
 #include "domain/label.h"
 #include "service/unit_label.h"
 
-/* The domain names fields JSON-style ("donation_type"); the command line
- * calls them by their option names. */
-static int fail(err *e)
-{
-    for (char *p = e->field; *p; p++)
-        if (*p == '_')
-            *p = '-';
-    return cli_fail(e);
-}
-
 /* svg, pdf or png from --format, else from the extension of --output, else svg. */
 static label_format format_of(const cli_invocation *invocation, const char *output)
 {
@@ -53,12 +43,12 @@ static int write_file(const char *path, const buffer *document)
 {
     FILE *file = fopen(path, "wb");
     if (!file) {
-        fprintf(stderr, "bloodops: output: cannot create %s\n", path);
+        fprintf(stderr, "bloodops: --output: cannot create %s\n", path);
         return CLI_FAILED;
     }
     size_t written = fwrite(document->data, 1, document->length, file);
     if (fclose(file) != 0 || written != document->length) {
-        fprintf(stderr, "bloodops: output: cannot write %s\n", path);
+        fprintf(stderr, "bloodops: --output: cannot write %s\n", path);
         remove(path);
         return CLI_FAILED;
     }
@@ -86,7 +76,7 @@ static int deliver(const cli_invocation *invocation, const char *output, buffer 
     if (!output) {
         if (fwrite(document->data, 1, document->length, stdout) != document->length ||
             fflush(stdout) != 0) {
-            fprintf(stderr, "bloodops: output: cannot write to standard output\n");
+            fprintf(stderr, "bloodops: cannot write to standard output\n");
             status = CLI_FAILED;
         }
     } else if ((status = write_file(output, document)) == CLI_OK) {
@@ -120,14 +110,14 @@ static int run_render(cli_invocation *invocation)
     int dpi;
     if (label_make(&input, &l, &e) ||
         label_dpi_parse(cli_option_value(invocation, "dpi"), &dpi, &e))
-        return fail(&e);
+        return cli_fail(&e);
     label_format format = format_of(invocation, output);
     if (terminal_check(output, format) != CLI_OK)
         return CLI_FAILED;
     buffer document = BUFFER_INIT;
     if (label_render(&l, format, dpi, &document, &e)) {
         buffer_free(&document);
-        return fail(&e);
+        return cli_fail(&e);
     }
     /* What was written, and the data of each bar code (as scanned). */
     static const char *const keys[] = {"din_data", "group_data", "product_data", "expiry_data"};
@@ -155,7 +145,7 @@ static int run_unit(cli_invocation *invocation)
     err e;
     int dpi;
     if (label_dpi_parse(cli_option_value(invocation, "dpi"), &dpi, &e))
-        return fail(&e);
+        return cli_fail(&e);
     label_format format = format_of(invocation, output);
     if (terminal_check(output, format) != CLI_OK)
         return CLI_FAILED;
@@ -169,7 +159,7 @@ static int run_unit(cli_invocation *invocation)
     cli_close(&ctx);
     if (rc) {
         buffer_free(&document);
-        return fail(&e);
+        return cli_fail(&e);
     }
     static const cli_column columns[] = {
         {"file", "FILE"},           {"format", "FORMAT"},

@@ -18,7 +18,7 @@ static const cli_column account_columns[] = {
     {"term", "TERM"}, {"segment", "SEGMENT"}, {"group", "GROUP"}, {0}};
 static const cli_column entry_columns[] = {
     {"id", "ENTRY"},        {"date", "DATE"},         {"description", "DESCRIPTION"},
-    {"source", "SOURCE"},   {"total", "TOTAL"},       {"reverses", "REVERSES"},
+    {"source", "SOURCE"},   {"total", "TOTAL", CLI_MONEY}, {"reverses", "REVERSES"},
     {"reversed_by", "REVERSED BY"}, {0}};
 static const cli_column entry_detail_columns[] = {
     {"id", "ENTRY"},         {"date", "DATE"},         {"description", "DESCRIPTION"},
@@ -26,7 +26,7 @@ static const cli_column entry_detail_columns[] = {
     {"reversed_by", "REVERSED BY"}, {"created_at", "POSTED"}, {"created_by", "POSTED BY"},
     {0}};
 static const cli_column line_columns[] = {
-    {"account", "ACCOUNT"}, {"center", "CENTER"}, {"amount", "AMOUNT"}, {"memo", "MEMO"}, {0}};
+    {"account", "ACCOUNT"}, {"center", "CENTER"}, {"amount", "AMOUNT", CLI_MONEY}, {"memo", "MEMO"}, {0}};
 static const cli_column period_columns[] = {
     {"period", "PERIOD"},       {"first_day", "FROM"},     {"last_day", "TO"},
     {"signed_by", "SIGNED BY"}, {"signed_at", "SIGNED AT"}, {"reason", "REASON"}, {0}};

@@ -241,7 +241,7 @@ static const cli_option center_add_options[] = {
     {"market", "CODE", "the market it belongs to"},
     {"fin", "FIN", "ISBT 128 facility identification number, e.g. W1234"},
     {"address", "TEXT", "street address"},
-    {"opened", "DATE", "open date YYYY-MM-DD (default today)"},
+    {"opened", "DATE", "open date YYYY-MM-DD (default today)", "open_date"},
     {"time-zone", "NAME", "IANA time zone, e.g. America/New_York (default: the market's)"},
     {0}};
 static const cli_option center_edit_options[] = {
@@ -249,7 +249,7 @@ static const cli_option center_edit_options[] = {
     {"market", "CODE", "the market it belongs to"},
     {"fin", "FIN", "ISBT 128 facility identification number (\"\" clears it)"},
     {"address", "TEXT", "street address (\"\" clears it)"},
-    {"opened", "DATE", "open date YYYY-MM-DD"},
+    {"opened", "DATE", "open date YYYY-MM-DD", "open_date"},
     {"time-zone", "NAME", "IANA time zone, e.g. America/New_York"},
     {0}};
 static const cli_option center_list_options[] = {
@@ -258,7 +258,7 @@ static const cli_option center_list_options[] = {
     {"search", "TEXT", "code or name contains TEXT"},
     {0}};
 static const cli_option center_close_options[] = {
-    {"date", "DATE", "the last day of operation, YYYY-MM-DD"},
+    {"date", "DATE", "the last day of operation, YYYY-MM-DD", "close_date"},
     {"reason", "TEXT", "why it closes (kept in the audit trail)"},
     {0}};
 static const cli_option hospital_add_options[] = {
@@ -266,13 +266,13 @@ static const cli_option hospital_add_options[] = {
     {"name", "NAME", "the hospital's name"},
     {"market", "CODE", "the market it is in"},
     {"address", "TEXT", "billing address"},
-    {"terms", "DAYS", "payment terms in days (default 30)"},
+    {"terms", "DAYS", "payment terms in days (default 30)", "billing_terms_days"},
     {0}};
 static const cli_option hospital_edit_options[] = {
     {"name", "NAME", "the hospital's name"},
     {"market", "CODE", "the market it is in (\"\" for none)"},
     {"address", "TEXT", "billing address"},
-    {"terms", "DAYS", "payment terms in days"},
+    {"terms", "DAYS", "payment terms in days", "billing_terms_days"},
     {0}};
 static const cli_option hospital_list_options[] = {
     {"market", "CODE", "only this market"}, {"search", "TEXT", "code or name contains TEXT"}, {0}};

@@ -19,19 +19,18 @@
 static const cli_column trial_balance_columns[] = {
     {"code", "ACCOUNT"},
     {"name", "NAME"},
-    {"debits", "DEBITS"},
-    {"credits", "CREDITS"},
-    {"debit_balance", "DEBIT BALANCE"},
-    {"credit_balance", "CREDIT BALANCE"},
+    {"debits", "DEBITS", CLI_MONEY},
+    {"credits", "CREDITS", CLI_MONEY},
+    {"debit_balance", "DEBIT BALANCE", CLI_MONEY},
+    {"credit_balance", "CREDIT BALANCE", CLI_MONEY},
     {0}};
 
 /* "6736000.00" -> "6,736,000.00" for a terminal. */
 static const char *grouped(json_t *amount, char *out, size_t size)
 {
-    int64_t cents = 0;
-    if (!json_is_string(amount) || money_parse(json_string_value(amount), &cents, NULL, NULL))
-        return "";
-    return money_format(cents, MONEY_GROUPED | MONEY_PARENS, out, size);
+    const char *text = money_format_text(json_string_value(amount), MONEY_GROUPED | MONEY_PARENS,
+                                         out, size);
+    return text ? text : "";
 }
 
 static void print_amount_line(int indent, const char *label, json_t *amount)
@@ -57,7 +56,7 @@ static void print_accounts(json_t *accounts)
 typedef int (*report_call)(service_context *ctx, const void *input, json_t **out, err *e);
 
 static const cli_column statement_columns[] = {
-    {"section", "SECTION"}, {"code", "ACCOUNT"}, {"name", "NAME"}, {"amount", "AMOUNT"}, {0}};
+    {"section", "SECTION"}, {"code", "ACCOUNT"}, {"name", "NAME"}, {"amount", "AMOUNT", CLI_MONEY}, {0}};
 
 /* A statement as rows for CSV: each account line under its section
  * ("assets.current"), and each total as a row of its own ("net_income"). */

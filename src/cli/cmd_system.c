@@ -127,6 +127,8 @@ static int run_serve(cli_invocation *invocation)
     long long idle_timeout = HTTP_DEFAULT_IDLE_TIMEOUT;
     long long max_uri = HTTP_DEFAULT_MAX_URI_LENGTH;
     long long max_parameters = HTTP_DEFAULT_MAX_QUERY_PARAMETERS;
+    long long upload_limit = (long long)HTTP_DEFAULT_UPLOAD_LIMIT;
+    long long upload_timeout = HTTP_DEFAULT_UPLOAD_TIMEOUT;
     if (serve_number(invocation, "threads", "BLOODOPS_THREADS", 1, 256, "a number", &threads) ||
         serve_number(invocation, "body-limit", "BLOODOPS_BODY_LIMIT", 1024, 1024LL * 1024 * 1024,
                      "a number of bytes", &body_limit) ||
@@ -142,12 +144,18 @@ static int run_serve(cli_invocation *invocation)
         serve_number(invocation, "max-uri-length", "BLOODOPS_MAX_URI_LENGTH", 256, 16384,
                      "a number of bytes", &max_uri) ||
         serve_number(invocation, "max-query-parameters", "BLOODOPS_MAX_QUERY_PARAMETERS", 1, 1000,
-                     "a number", &max_parameters))
+                     "a number", &max_parameters) ||
+        serve_number(invocation, "upload-limit", "BLOODOPS_UPLOAD_LIMIT", 1024,
+                     16LL * 1024 * 1024 * 1024, "a number of bytes", &upload_limit) ||
+        serve_number(invocation, "upload-timeout", "BLOODOPS_UPLOAD_TIMEOUT", 1, 86400,
+                     "a number of seconds", &upload_timeout))
         return CLI_USAGE;
     http_config config = {
         .listen = listen && *listen ? listen : "127.0.0.1:8080",
         .db_location = invocation->db_location,
         .body_limit = (size_t)body_limit,
+        .upload_limit = (size_t)upload_limit,
+        .upload_timeout = (unsigned)upload_timeout,
         .threads = (unsigned)threads,
         .max_connections = (unsigned)max_connections,
         .max_connections_per_address = (unsigned)per_address,
@@ -219,6 +227,10 @@ static const cli_option serve_options[] = {
     {"threads", "N",
      "worker threads (BLOODOPS_THREADS; default: the number of processors, at least 2)"},
     {"body-limit", "BYTES", "largest request body accepted (BLOODOPS_BODY_LIMIT; default 1048576)"},
+    {"upload-limit", "BYTES",
+     "largest file sent as an upload, a results file (BLOODOPS_UPLOAD_LIMIT; default 104857600)"},
+    {"upload-timeout", "SECONDS",
+     "time to send an upload's headers and body (BLOODOPS_UPLOAD_TIMEOUT; default 600)"},
     {"max-connections", "N",
      "connections open at once, all clients (BLOODOPS_MAX_CONNECTIONS; default 4096)"},
     {"max-connections-per-address", "N",

@@ -4,6 +4,14 @@
  *   bloodops results import FILE.csv     all or nothing, problems as FILE:LINE: field: message
  *   bloodops results panel
  *   bloodops results require TEST yes|no
+ *   bloodops results show DIN            a donation's results with their amendments
+ *   bloodops results amend ID --result VALUE --reason TEXT --user NAME
+ *   bloodops discrepancy list [--status unresolved|resolved|all|STATUS]
+ *   bloodops discrepancy show ID
+ *   bloodops discrepancy confirm ID --abo A --rhd POS [--update-donor-group] --user NAME
+ *   bloodops discrepancy release ID --user NAME [--meaning TEXT]
+ *   bloodops discrepancy discard ID --reason TEXT
+ *       (a signature's password read as release sign reads it)
  *   bloodops release queue [--center CODE]
  *   bloodops release sign --unit ID[,ID...] --user NAME [--meaning TEXT]
  *       the password from BLOODOPS_SIGNATURE_PASSWORD, BLOODOPS_PASSWORD,
@@ -201,7 +209,7 @@ static int call_release_sign(service_context *ctx, cli_invocation *invocation, j
 {
     const char *listed = cli_option_value(invocation, "unit");
     if (!listed || !*listed)
-        return err_set(e, ERR_INVALID, "unit", "is required: --unit ID[,ID...]");
+        return err_set(e, ERR_INVALID, "units", "is required: the ids of the units, comma-separated");
     char *copy = strdup(listed), *next = copy, *id;
     if (!copy)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
@@ -241,6 +249,212 @@ static void print_release(const cli_invocation *invocation, json_t *result)
 static int run_release_sign(cli_invocation *invocation)
 {
     return cli_run(invocation, call_release_sign, print_release);
+}
+
+/* --- amendments and discrepancies ------------------------------------------------------- */
+
+static const cli_column result_columns[] = {
+    {"id", "ID"},       {"test", "TEST"},           {"result", "RESULT"},
+    {"original_result", "ORIGINAL"}, {"tested_on", "TESTED"}, {"amended", "AMENDED"},
+    {0}};
+static const cli_column amendment_columns[] = {
+    {"id", "AMENDMENT"},   {"previous_result", "FROM"}, {"result", "TO"},
+    {"reason", "REASON"},  {"signed_by", "SIGNED BY"},  {"amended_at", "AT"},
+    {0}};
+static const cli_column unit_state_columns[] = {
+    {"unit_id", "UNIT"},   {"product_code", "PRODUCT"}, {"division", "DIV"},
+    {"status_before", "WAS"}, {"status", "STATUS"},     {"state", "RELEASE"},
+    {"hold", "HOLD"},      {"problems", "PROBLEMS"},    {0}};
+static const cli_column discrepancy_columns[] = {
+    {"id", "ID"},                 {"din", "DIN"},
+    {"donor_number", "DONOR"},    {"donor_group", "DONOR GROUP"},
+    {"donation_group", "TYPED"},  {"status", "STATUS"},
+    {"donor_group_now", "DONOR GROUP NOW"}, {"opened_at", "OPENED"},
+    {0}};
+
+static int call_results_show(service_context *ctx, cli_invocation *invocation, json_t **out,
+                             err *e)
+{
+    return testing_results_of_donation(ctx, invocation->positional[0], out, e);
+}
+
+static void print_results(const cli_invocation *invocation, json_t *result)
+{
+    json_t *items = json_object_get(result, "items");
+    if (invocation->format != OUTPUT_TABLE) {
+        cli_print_list(invocation, items, result_columns);
+        return;
+    }
+    printf("DIN %s\n", json_string_value(json_object_get(result, "eye_readable")));
+    cli_print_list(invocation, items, result_columns);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        if (!json_array_size(json_object_get(item, "amendments")))
+            continue;
+        printf("\namendments of result %" JSON_INTEGER_FORMAT " (%s):\n",
+               json_integer_value(json_object_get(item, "id")),
+               json_string_value(json_object_get(item, "test")));
+        cli_print_list(invocation, json_object_get(item, "amendments"), amendment_columns);
+    }
+}
+
+static int run_results_show(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_results_show, print_results);
+}
+
+static int call_results_amend(service_context *ctx, cli_invocation *invocation, json_t **out,
+                              err *e)
+{
+    char typed[256];
+    testing_amend_request request = {
+        .result = cli_option_value(invocation, "result"),
+        .reason = cli_option_value(invocation, "reason"),
+        .username = cli_option_value(invocation, "user"),
+        .password = signature_password(invocation, typed, sizeof typed),
+    };
+    return testing_result_amend(ctx, invocation->positional[0], &request, out, e);
+}
+
+static void print_amendment(const cli_invocation *invocation, json_t *result)
+{
+    if (invocation->format != OUTPUT_TABLE) {
+        cli_print_object(invocation, result, NULL);
+        return;
+    }
+    json_t *a = json_object_get(result, "amendment");
+    json_t *r = json_object_get(result, "result");
+    printf("amendment %" JSON_INTEGER_FORMAT ": %s of DIN %s %s -> %s, signed by %s at %s\n",
+           json_integer_value(json_object_get(a, "id")),
+           json_string_value(json_object_get(r, "test")),
+           json_string_value(json_object_get(r, "eye_readable")),
+           json_string_value(json_object_get(a, "previous_result")),
+           json_string_value(json_object_get(a, "result")),
+           json_string_value(json_object_get(a, "signed_by")),
+           json_string_value(json_object_get(a, "amended_at")));
+    json_t *effects = json_object_get(result, "effects");
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(effects, "discrepancies"), i, item)
+        printf("discrepancy: %s (units held)\n", json_string_value(json_object_get(item, "hold")));
+    print_names("held", json_object_get(effects, "held"));
+    print_names("hold lifted", json_object_get(effects, "unheld"));
+    print_names("discarded (reactive)", json_object_get(effects, "discarded"));
+    print_names("deferred donors", json_object_get(effects, "deferred"));
+    print_names("lookback cases opened", json_object_get(effects, "lookback_cases"));
+    json_array_foreach(json_object_get(result, "notes"), i, item)
+        printf("note: %s\n", json_string_value(item));
+    putchar('\n');
+    cli_print_list(invocation, json_object_get(result, "units"), unit_state_columns);
+}
+
+static int run_results_amend(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_results_amend, print_amendment);
+}
+
+static int call_discrepancy_list(service_context *ctx, const void *filter, service_page *page,
+                                 json_t **out, err *e)
+{
+    testing_discrepancy_filter copy = *(const testing_discrepancy_filter *)filter;
+    copy.page = *page;
+    return testing_discrepancy_list(ctx, &copy, out, e);
+}
+
+static int run_discrepancy_list(cli_invocation *invocation)
+{
+    testing_discrepancy_filter filter = {.status = cli_option_value(invocation, "status")};
+    return cli_print_all_pages(invocation, call_discrepancy_list, &filter, 0,
+                               discrepancy_columns);
+}
+
+static void print_discrepancy(const cli_invocation *invocation, json_t *d)
+{
+    if (invocation->format != OUTPUT_TABLE) {
+        cli_print_object(invocation, d, NULL);
+        return;
+    }
+    cli_print_object(invocation, d, discrepancy_columns);
+    json_t *c = json_object_get(d, "confirmation");
+    if (json_is_object(c))
+        printf("confirmation: %s by %s at %s%s\n", json_string_value(json_object_get(c, "group")),
+               json_string_value(json_object_get(c, "confirmed_by")),
+               json_string_value(json_object_get(c, "confirmed_at")),
+               json_is_true(json_object_get(c, "donor_updated")) ? " (donor's group updated)"
+                                                                  : "");
+    json_t *r = json_object_get(d, "resolution");
+    if (json_is_object(r))
+        printf("resolution: %s by %s at %s%s%s\n",
+               json_string_value(json_object_get(r, "outcome")),
+               json_string_value(json_object_get(r, "resolved_by")),
+               json_string_value(json_object_get(r, "resolved_at")),
+               json_is_string(json_object_get(r, "reason")) ? ": " : "",
+               json_is_string(json_object_get(r, "reason"))
+                   ? json_string_value(json_object_get(r, "reason"))
+                   : "");
+    putchar('\n');
+    cli_print_list(invocation, json_object_get(d, "units"), unit_state_columns);
+}
+
+static int call_discrepancy_show(service_context *ctx, cli_invocation *invocation, json_t **out,
+                                 err *e)
+{
+    return testing_discrepancy_get(ctx, invocation->positional[0], out, e);
+}
+
+static int call_discrepancy_confirm(service_context *ctx, cli_invocation *invocation,
+                                    json_t **out, err *e)
+{
+    char typed[256];
+    testing_confirmation_request request = {
+        .abo = cli_option_value(invocation, "abo"),
+        .rhd = cli_option_value(invocation, "rhd"),
+        .update_donor = cli_option_value(invocation, "update-donor-group") != NULL,
+        .username = cli_option_value(invocation, "user"),
+        .password = signature_password(invocation, typed, sizeof typed),
+    };
+    return testing_discrepancy_confirm(ctx, invocation->positional[0], &request, out, e);
+}
+
+static int call_discrepancy_release(service_context *ctx, cli_invocation *invocation,
+                                    json_t **out, err *e)
+{
+    char typed[256];
+    testing_discrepancy_release_request request = {
+        .username = cli_option_value(invocation, "user"),
+        .password = signature_password(invocation, typed, sizeof typed),
+        .meaning = cli_option_value(invocation, "meaning"),
+    };
+    return testing_discrepancy_release(ctx, invocation->positional[0], &request, out, e);
+}
+
+static int call_discrepancy_discard(service_context *ctx, cli_invocation *invocation,
+                                    json_t **out, err *e)
+{
+    return testing_discrepancy_discard(ctx, invocation->positional[0],
+                                       cli_option_value(invocation, "reason"), out, e);
+}
+
+static int run_discrepancy_show(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_discrepancy_show, print_discrepancy);
+}
+
+static int run_discrepancy_confirm(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_discrepancy_confirm, print_discrepancy);
+}
+
+static int run_discrepancy_release(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_discrepancy_release, print_discrepancy);
+}
+
+static int run_discrepancy_discard(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_discrepancy_discard, print_discrepancy);
 }
 
 /* --- lookback ------------------------------------------------------------------------ */
@@ -353,12 +567,37 @@ static int run_lookback_report(cli_invocation *invocation)
 static const cli_option queue_options[] = {
     {"center", "CODE", "only the units of this donor center"}, {0}};
 static const cli_option sign_options[] = {
-    {"unit", "ID[,ID...]", "the units to release (ids, comma-separated)"},
-    {"user", "NAME", "the signer (lab or admin), who re-enters the password"},
+    {"unit", "ID[,ID...]", "the units to release (ids, comma-separated)", "units"},
+    {"user", "NAME", "the signer (lab or admin), who re-enters the password", "signer"},
     {"meaning", "TEXT", "what the signature means (default: released for distribution)"},
     {"password-stdin", NULL, "read the signer's password from standard input"},
     {0}};
 static const cli_option list_options[] = {{"status", "STATUS", "open or closed"}, {0}};
+static const cli_option amend_options[] = {
+    {"result", "VALUE", "the corrected result, spelled as a results file may spell it"},
+    {"reason", "TEXT", "why the result is corrected (required)"},
+    {"user", "NAME", "the signer (lab or admin), who re-enters the password"},
+    {"password-stdin", NULL, "read the signer's password from standard input"},
+    {0}};
+static const cli_option discrepancy_list_options[] = {
+    {"status", "STATUS",
+     "unresolved (default), resolved, all, open, confirmed, released or discarded"},
+    {0}};
+static const cli_option confirm_options[] = {
+    {"abo", "GROUP", "the confirmatory typing's ABO group: A, B, AB or O"},
+    {"rhd", "TYPE", "the confirmatory typing's RhD type: POS or NEG"},
+    {"update-donor-group", NULL, "set the donor's established group to the confirmed one"},
+    {"user", "NAME", "the signer (lab or admin), who re-enters the password"},
+    {"password-stdin", NULL, "read the signer's password from standard input"},
+    {0}};
+static const cli_option discrepancy_release_options[] = {
+    {"user", "NAME", "the signer (lab or admin), who re-enters the password"},
+    {"meaning", "TEXT",
+     "what the signature means (default: released for distribution after ABO/RhD confirmation)"},
+    {"password-stdin", NULL, "read the signer's password from standard input"},
+    {0}};
+static const cli_option discrepancy_discard_options[] = {
+    {"reason", "TEXT", "why the units are discarded (required)"}, {0}};
 static const cli_option step_options[] = {
     {"step", "STEP", "quarantine, notice or followup"},
     {"done-on", "DATE", "the day it was done (default today)"},
@@ -378,6 +617,31 @@ static const cli_command testing_commands[] = {
     {.noun = "results", .verb = "require", .run = run_results_require, .arguments = "TEST yes|no",
      .positional_min = 2, .positional_max = 2,
      .summary = "require a test's result before release, or not", .opens_database = 1},
+    {.noun = "results", .verb = "show", .run = run_results_show, .arguments = "DIN",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "a donation's results as they stand, with their amendments", .opens_database = 1},
+    {.noun = "results", .verb = "amend", .run = run_results_amend, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1, .options = amend_options,
+     .summary = "amend a recorded result (reason and electronic signature); the donation is "
+                "re-evaluated",
+     .opens_database = 1},
+    {.noun = "discrepancy", .verb = "list", .run = run_discrepancy_list,
+     .options = discrepancy_list_options,
+     .summary = "ABO/RhD discrepancies: unresolved by default", .opens_database = 1},
+    {.noun = "discrepancy", .verb = "show", .run = run_discrepancy_show, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "an ABO/RhD discrepancy with the donation's units", .opens_database = 1},
+    {.noun = "discrepancy", .verb = "confirm", .run = run_discrepancy_confirm, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1, .options = confirm_options,
+     .summary = "record the confirmatory typing of a discrepancy (electronic signature)",
+     .opens_database = 1},
+    {.noun = "discrepancy", .verb = "release", .run = run_discrepancy_release, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1, .options = discrepancy_release_options,
+     .summary = "release the units of a confirmed discrepancy (electronic signature)",
+     .opens_database = 1},
+    {.noun = "discrepancy", .verb = "discard", .run = run_discrepancy_discard, .arguments = "ID",
+     .positional_min = 1, .positional_max = 1, .options = discrepancy_discard_options,
+     .summary = "discard the units of a discrepancy and resolve it", .opens_database = 1},
     {.noun = "release", .verb = "queue", .run = run_release_queue, .options = queue_options,
      .summary = "quarantined units: ready, waiting for results, or blocked", .opens_database = 1},
     {.noun = "release", .verb = "sign", .run = run_release_sign, .options = sign_options,

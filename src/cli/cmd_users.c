@@ -4,6 +4,8 @@
  *   bloodops user list
  *   bloodops user passwd USERNAME [--password-stdin]
  *   bloodops user disable USERNAME --reason TEXT
+ *   bloodops user enable USERNAME [--reason TEXT]
+ *   bloodops user roles USERNAME --roles ROLES
  *   bloodops user scope USERNAME [--centers CODES] [--markets CODES]
  *   bloodops session purge     sessions expired a week ago, spent login throttle counts
  *   bloodops capability list   the role matrix: each capability and the roles holding it
@@ -19,7 +21,7 @@
 static const cli_column user_columns[] = {
     {"username", "USERNAME"}, {"full_name", "NAME"},       {"roles", "ROLES"},
     {"centers", "CENTERS"},   {"markets", "MARKETS"},      {"disabled", "DISABLED"},
-    {"created_at", "CREATED"}, {0}};
+    {"created_at", "CREATED"}, {"last_login_at", "LAST LOGIN"}, {0}};
 
 static int run_user_add(cli_invocation *invocation)
 {
@@ -94,25 +96,46 @@ static int run_user_disable(cli_invocation *invocation)
     return CLI_OK;
 }
 
+/* The changes of one user that answer the user, each printed as
+ * `user add` prints one. */
+static int call_user_enable(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const cli_invocation *invocation = input;
+    return user_enable(ctx, invocation->positional[0], cli_option_value(invocation, "reason"),
+                       out, e);
+}
+
+static int run_user_enable(cli_invocation *invocation)
+{
+    return cli_print_one(invocation, call_user_enable, invocation, user_columns);
+}
+
+static int call_user_roles(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const cli_invocation *invocation = input;
+    return user_roles_set(ctx, invocation->positional[0], cli_option_value(invocation, "roles"),
+                          out, e);
+}
+
+static int run_user_roles(cli_invocation *invocation)
+{
+    return cli_print_one(invocation, call_user_roles, invocation, user_columns);
+}
+
+static int call_user_scope(service_context *ctx, const void *input, json_t **out, err *e)
+{
+    const cli_invocation *invocation = input;
+    return user_scope_set(ctx, invocation->positional[0], cli_option_value(invocation, "centers"),
+                          cli_option_value(invocation, "markets"), out, e);
+}
+
 static int run_user_scope(cli_invocation *invocation)
 {
-    err e;
-    service_context ctx;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    json_t *user = NULL;
-    int rc = user_scope_set(&ctx, invocation->positional[0], cli_option_value(invocation, "centers"),
-                            cli_option_value(invocation, "markets"), &user, &e);
-    cli_close(&ctx);
-    if (rc)
-        return cli_fail(&e);
-    cli_print_object(invocation, user, user_columns);
-    json_decref(user);
-    return CLI_OK;
+    return cli_print_one(invocation, call_user_scope, invocation, user_columns);
 }
 
 static const cli_option add_options[] = {
-    {"name", "NAME", "the person's full name"},
+    {"name", "NAME", "the person's full name", "full_name"},
     {"roles", "ROLES", "comma-separated: admin, center_staff, lab, distribution, apheresis_nurse, "
                        "contract_services, finance, executive, auditor"},
     {"password-stdin", NULL, "read the password from the first line of standard input"},
@@ -125,6 +148,13 @@ static const cli_option scope_options[] = {
     {0}};
 static const cli_option disable_options[] = {{"reason", "TEXT", "why (kept in the audit trail)"},
                                              {0}};
+static const cli_option enable_options[] = {
+    {"reason", "TEXT", "why (optional, kept in the audit trail)"}, {0}};
+static const cli_option roles_options[] = {
+    {"roles", "ROLES", "the user's roles, comma-separated (they replace the roles before): "
+                       "admin, center_staff, lab, distribution, apheresis_nurse, "
+                       "contract_services, finance, executive, auditor"},
+    {0}};
 
 static const cli_column purge_columns[] = {
     {"sessions", "SESSIONS REMOVED"}, {"throttle_records", "THROTTLE RECORDS REMOVED"}, {0}};
@@ -176,6 +206,14 @@ static const cli_command users_commands[] = {
     {.noun = "user", .verb = "disable", .run = run_user_disable, .arguments = "USERNAME",
      .positional_min = 1, .positional_max = 1, .options = disable_options,
      .summary = "disable a user (ends their sessions)", .opens_database = 1},
+    {.noun = "user", .verb = "enable", .run = run_user_enable, .arguments = "USERNAME",
+     .positional_min = 1, .positional_max = 1, .options = enable_options,
+     .summary = "let a disabled user log in again", .opens_database = 1},
+    {.noun = "user", .verb = "roles", .run = run_user_roles, .arguments = "USERNAME",
+     .positional_min = 1, .positional_max = 1, .options = roles_options,
+     .summary = "give a user their roles (the list replaces the one before; the last "
+                "administrator keeps admin)",
+     .opens_database = 1},
     {.noun = "user", .verb = "scope", .run = run_user_scope, .arguments = "USERNAME",
      .positional_min = 1, .positional_max = 1, .options = scope_options,
      .summary = "assign a user the donor centers and markets they work in (each list replaces "

@@ -43,19 +43,19 @@ int cli_document_write(const char *output, const buffer *document)
         if ((document->length > 0 &&
              fwrite(document->data, 1, document->length, stdout) != document->length) ||
             fflush(stdout) != 0) {
-            fprintf(stderr, "bloodops: output: cannot write to standard output\n");
+            fprintf(stderr, "bloodops: cannot write to standard output\n");
             return CLI_FAILED;
         }
         return CLI_OK;
     }
     FILE *file = fopen(output, "wb");
     if (!file) {
-        fprintf(stderr, "bloodops: output: cannot create %s\n", output);
+        fprintf(stderr, "bloodops: --output: cannot create %s\n", output);
         return CLI_FAILED;
     }
     size_t written = document->length > 0 ? fwrite(document->data, 1, document->length, file) : 0;
     if (fclose(file) != 0 || written != document->length) {
-        fprintf(stderr, "bloodops: output: cannot write %s\n", output);
+        fprintf(stderr, "bloodops: --output: cannot write %s\n", output);
         remove(output);
         return CLI_FAILED;
     }

@@ -3,7 +3,10 @@
  *
  * Everything a command prints as data goes through here, so every command
  * supports --format table|json|csv the same way. CSV follows RFC 4180
- * (quotes doubled, fields with commas, quotes or newlines quoted).
+ * (quotes doubled, fields with commas, quotes or newlines quoted). Amounts
+ * (CLI_MONEY columns) are grouped by thousands and right-aligned in tables,
+ * as the reports print them; CSV and JSON carry them as the service answers
+ * them ("6736000.00"), for programs to read.
  *
  * Times: JSON and CSV print them as the services answer them, in UTC. A
  * table shows the UTC times of a record that names its time zone (a
@@ -16,6 +19,8 @@
 #include <string.h>
 #include "base/buffer.h"
 #include "base/local_time.h"
+#include "base/money.h"
+#include "base/text_columns.h"
 #include "cli/cli.h"
 
 /* The text shown for one value. */
@@ -49,14 +54,15 @@ static void value_text(json_t *value, buffer *out)
     }
 }
 
-/* Display width of UTF-8 text: count code points, not bytes. */
-static size_t text_width(const char *text)
+/* Print `text` padded to `width` (right-aligned for amounts); the last
+ * column of a row is not padded. */
+static void print_cell(const char *text, const cli_column *column, size_t width, int last)
 {
-    size_t width = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if ((*p & 0xC0) != 0x80)
-            width++;
-    return width;
+    size_t pad = width > text_width(text) ? width - text_width(text) : 0;
+    if (column->kind == CLI_MONEY)
+        printf("%*s%s", (int)pad, "", text);
+    else
+        printf("%s%*s", text, last ? 0 : (int)pad, "");
 }
 
 static void print_csv_field(const char *text)
@@ -74,11 +80,21 @@ static void print_csv_field(const char *text)
     }
 }
 
-/* The text a table shows for `key` of `item`: its value, or a UTC time of
- * a record with a time zone (its own, else `zone`) in that zone. */
-static void cell_text(json_t *item, const char *key, const char *zone, buffer *out)
+/* The text a table shows for `column` of `item`: an amount grouped by
+ * thousands, negatives in parentheses ("(1,234.56)"); a UTC time of a
+ * record with a time zone (its own, else `zone`) on that zone's clock; else
+ * the value. */
+static void cell_text(json_t *item, const cli_column *column, const char *zone, buffer *out)
 {
-    json_t *value = json_object_get(item, key);
+    json_t *value = json_object_get(item, column->key);
+    char grouped[MONEY_TEXT_MAX];
+    if (column->kind == CLI_MONEY && json_is_string(value) &&
+        money_format_text(json_string_value(value), MONEY_GROUPED | MONEY_PARENS, grouped,
+                          sizeof grouped)) {
+        buffer_reset(out);
+        buffer_append_text(out, grouped);
+        return;
+    }
     if (json_is_string(json_object_get(item, "time_zone")))
         zone = json_string_value(json_object_get(item, "time_zone"));
     int64_t at;
@@ -143,22 +159,22 @@ void cli_print_list_in_zone(const cli_invocation *invocation, json_t *items,
         widths[c] = text_width(columns[c].header);
     json_array_foreach(items, i, item) for (size_t c = 0; c < column_count; c++)
     {
-        cell_text(item, columns[c].key, zone, &text);
+        cell_text(item, &columns[c], zone, &text);
         size_t width = text_width(buffer_text(&text));
         if (width > widths[c])
             widths[c] = width;
     }
-    for (size_t c = 0; c < column_count; c++)
-        printf("%s%-*s", c ? "  " : "", c + 1 < column_count ? (int)widths[c] : 0,
-               columns[c].header);
+    for (size_t c = 0; c < column_count; c++) {
+        fputs(c ? "  " : "", stdout);
+        print_cell(columns[c].header, &columns[c], widths[c], c + 1 == column_count);
+    }
     putchar('\n');
     json_array_foreach(items, i, item)
     {
         for (size_t c = 0; c < column_count; c++) {
-            cell_text(item, columns[c].key, zone, &text);
-            const char *shown = buffer_text(&text);
-            size_t pad = c + 1 < column_count ? widths[c] - text_width(shown) : 0;
-            printf("%s%s%*s", c ? "  " : "", shown, (int)pad, "");
+            cell_text(item, &columns[c], zone, &text);
+            fputs(c ? "  " : "", stdout);
+            print_cell(buffer_text(&text), &columns[c], widths[c], c + 1 == column_count);
         }
         putchar('\n');
     }
@@ -186,8 +202,9 @@ void cli_print_object(const cli_invocation *invocation, json_t *object, const cl
             label_width = text_width(c->header);
     buffer text = BUFFER_INIT;
     for (const cli_column *c = columns; c->key; c++) {
-        cell_text(object, c->key, NULL, &text);
-        printf("%-*s  %s\n", (int)label_width + 1, c->header, buffer_text(&text));
+        cell_text(object, c, NULL, &text);
+        printf("%s%*s  %s\n", c->header, (int)(label_width + 1 - text_width(c->header)), "",
+               buffer_text(&text));
     }
     buffer_free(&text);
 }

@@ -217,7 +217,7 @@ int lookback_report_render(const lookback_report *report, lookback_report_format
     char title[48];
     snprintf(title, sizeof title, "Lookback case %lld", report->id);
     render_text(report, &text);
-    int rc = pdf_from_text(title, buffer_text(&text), out, e);
+    int rc = pdf_from_text(title, report->company, buffer_text(&text), out, e);
     buffer_free(&text);
     return rc;
 }

@@ -52,6 +52,7 @@ typedef struct {
     size_t unit_count;
     const char *const *hospitals; /* their codes */
     size_t hospital_count;
+    const char *company; /* who issues the report (the PDF's footers); NULL: none */
 } lookback_report;
 
 /* Append the report to *out. ERR_INTERNAL when cairo fails (PDF). */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/utf8.h"
 
 const char pdf_content_type[] = "application/pdf";
@@ -243,10 +244,12 @@ static double advance_per_point(cairo_t *cr)
     return extents.x_advance > 0 ? extents.x_advance / 100.0 : 0.602;
 }
 
-static void draw_footer(cairo_t *cr, const char *title, int page, int pages)
+/* The foot of every page: who issues the document and its title on the
+ * left; when it was printed (UTC, named) and "page N of M" on the right. */
+static void draw_footer(cairo_t *cr, const char *title, const char *printed, int page, int pages)
 {
-    char count[64];
-    snprintf(count, sizeof count, "page %d of %d", page, pages);
+    char count[96];
+    snprintf(count, sizeof count, "printed %s - page %d of %d", printed, page, pages);
     cairo_text_extents_t extents;
     select_font(cr, 0, FOOTER_PT);
     cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
@@ -285,10 +288,22 @@ static void title_of(const char *title, const char *text, char *out, size_t size
             *p = ' ';
 }
 
-int pdf_from_text(const char *title, const char *text, buffer *out, err *e)
+int pdf_from_text(const char *title, const char *issuer, const char *text, buffer *out, err *e)
 {
-    char name[256];
+    char name[256], foot[520], printed[TIMESTAMP_TEXT_MAX];
     title_of(title, text ? text : "", name, sizeof name);
+    /* "Company - Title" at the foot; the metadata keeps the title alone. */
+    if (issuer && *issuer) {
+        char company[256];
+        title_of(issuer, "", company, sizeof company);
+        snprintf(foot, sizeof foot, "%s - %s", company, name);
+    } else {
+        snprintf(foot, sizeof foot, "%s", name);
+    }
+    /* "2026-12-06 21:40 UTC": the minute the document was made. */
+    timestamp_format(timestamp_now(), printed, sizeof printed);
+    printed[10] = ' ';
+    snprintf(printed + 16, sizeof printed - 16, " UTC");
     buffer document = BUFFER_INIT;
     cairo_surface_t *surface =
         cairo_pdf_surface_create_for_stream(write_to_buffer, &document, PAGE_WIDTH, PAGE_HEIGHT);
@@ -322,7 +337,7 @@ int pdf_from_text(const char *title, const char *text, buffer *out, err *e)
             cairo_show_text(cr, lines.lines[next].text);
             y += leading;
         }
-        draw_footer(cr, name, p + 1, pages);
+        draw_footer(cr, foot, printed, p + 1, pages);
         cairo_show_page(cr);
     }
     free(page);

@@ -11,8 +11,9 @@
  * or more spaces (a table's second column, a fact's value). A block of
  * lines between blank lines is not split across pages when it fits on one
  * (a table stays whole); a form feed starts a new page. Each page carries
- * the title and "page N of M" at its foot. The PDF's metadata holds the
- * title and "bloodops" as its creator.
+ * at its foot the issuing company and the title, when it was printed (UTC,
+ * to the minute) and "page N of M". The PDF's metadata holds the title and
+ * "bloodops" as its creator.
  *
  * No I/O: cairo writes through a callback into the caller's buffer.
  */
@@ -26,9 +27,10 @@
 extern const char pdf_content_type[];
 
 /* Append to *out the PDF of `text` (UTF-8, lines ending in "\n") titled
- * `title` (its metadata and the page footers; NULL: the first line). On
- * failure *out is left as it was and ERR_INTERNAL names what cairo
- * said. */
-int pdf_from_text(const char *title, const char *text, buffer *out, err *e);
+ * `title` (its metadata and the page footers; NULL: the first line) and
+ * issued by `issuer` (the company's name for the footers; NULL or empty:
+ * none). On failure *out is left as it was and ERR_INTERNAL names what
+ * cairo said. */
+int pdf_from_text(const char *title, const char *issuer, const char *text, buffer *out, err *e);
 
 #endif

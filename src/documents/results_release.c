@@ -561,6 +561,12 @@ void results_render_release(const results_report *report, buffer *out)
     buffer_printf(out, "%s\n\n", title);
 
     buffer p = BUFFER_INIT;
+    if (results_nothing_posted(report)) {
+        results_nothing_posted_sentence(report, &p);
+        paragraph(out, &p);
+        buffer_free(&p);
+        return;
+    }
     void (*const paragraphs[])(buffer *, const results_report *) = {
         release_opening,  release_revenue,    release_gross_profit,  release_segment_profit,
         release_expenses, release_net_income, release_balance_sheet,

@@ -376,6 +376,12 @@ static void text_findings(const results_report *report, buffer *out)
 void results_render_text(const results_report *report, buffer *out)
 {
     buffer_printf(out, "Quarterly results, %s\n", results_period_name(&report->current).text);
+    if (results_nothing_posted(report)) {
+        buffer_append_text(out, "\n");
+        results_nothing_posted_sentence(report, out);
+        buffer_append_text(out, "\n");
+        return;
+    }
     section_statement(TABLE_TEXT, out, report);
     section_balance_sheet(TABLE_TEXT, out, report);
     section_segments(TABLE_TEXT, out, report);
@@ -391,16 +397,47 @@ void results_render_text(const results_report *report, buffer *out)
  * CSV
  * ==================================================================== */
 
-/* The CSV is one table of six columns (documents/table.h). */
-static void csv_row(table *t, const char *section, const char *item, const char *current,
+/* The CSV is one table of eight columns (documents/table.h): each row
+ * says the dates it compares, a span of days for flows
+ * ("2004-01-01/2004-03-31", ISO 8601's interval) and one day for
+ * positions, the same dates the report's page and text compare. */
+typedef struct {
+    table *table;
+    char current[2 * DATE_TEXT_MAX], prior[2 * DATE_TEXT_MAX];
+} csv_out;
+
+static void csv_dates_span(csv_out *t, const results_period *now, int has_prior,
+                           const results_period *before)
+{
+    char first[DATE_TEXT_MAX], last[DATE_TEXT_MAX];
+    snprintf(t->current, sizeof t->current, "%s/%s",
+             date_format(now->first_day, first, sizeof first),
+             date_format(now->last_day, last, sizeof last));
+    t->prior[0] = '\0';
+    if (has_prior)
+        snprintf(t->prior, sizeof t->prior, "%s/%s",
+                 date_format(before->first_day, first, sizeof first),
+                 date_format(before->last_day, last, sizeof last));
+}
+
+static void csv_dates_day(csv_out *t, civil_day now, int has_prior, civil_day before)
+{
+    date_format(now, t->current, sizeof t->current);
+    t->prior[0] = '\0';
+    if (has_prior)
+        date_format(before, t->prior, sizeof t->prior);
+}
+
+static void csv_row(csv_out *t, const char *section, const char *item, const char *current,
                     const char *prior, const char *change, const char *change_percent)
 {
-    table_row(t, (const char *[]){section, item, current, prior, change, change_percent});
+    table_row(t->table, (const char *[]){section, item, current, prior, change, change_percent,
+                                         t->current, t->prior});
 }
 
 /* Money in the current and the comparison column; the comparison, change
  * and percent are left empty when there is no comparison. */
-static void csv_money(table *t, const char *section, const char *item, int64_t current,
+static void csv_money(csv_out *t, const char *section, const char *item, int64_t current,
                       int has_prior, int64_t prior)
 {
     results_text now = results_plain_money(current), before = {""}, change = {""},
@@ -416,7 +453,7 @@ static void csv_money(table *t, const char *section, const char *item, int64_t c
 }
 
 /* Counts (shares): integers, with a percent change. */
-static void csv_count(table *t, const char *section, const char *item, int has_now, int64_t current,
+static void csv_count(csv_out *t, const char *section, const char *item, int has_now, int64_t current,
                       int has_prior, int64_t prior)
 {
     results_text now = {""}, before = {""}, change = {""}, change_percent = {""};
@@ -434,7 +471,7 @@ static void csv_count(table *t, const char *section, const char *item, int has_n
 }
 
 /* Earnings per share: dollars with cents, no percent change. */
-static void csv_eps(table *t, const char *item, const results_report *report, int64_t current,
+static void csv_eps(csv_out *t, const char *item, const results_report *report, int64_t current,
                     int64_t prior)
 {
     int has_now = report->current.has_shares;
@@ -450,7 +487,7 @@ static void csv_eps(table *t, const char *item, const results_report *report, in
 }
 
 /* Margins: percents, the change in points, no percent change. */
-static void csv_margin(table *t, const char *item, int64_t profit, int64_t revenue, int has_prior,
+static void csv_margin(csv_out *t, const char *item, int64_t profit, int64_t revenue, int has_prior,
                        int64_t prior_profit, int64_t prior_revenue)
 {
     int64_t now = 0, before = 0;
@@ -466,7 +503,7 @@ static void csv_margin(table *t, const char *item, int64_t profit, int64_t reven
     csv_row(t, "gross_margin", item, a.text, b.text, change.text, "");
 }
 
-static void csv_statement(table *t, const results_report *report)
+static void csv_statement(csv_out *t, const results_report *report)
 {
     const results_period *now = &report->current, *before = &report->prior;
     int p = report->has_prior;
@@ -487,10 +524,13 @@ static void csv_statement(table *t, const results_report *report)
               now->shares_diluted, shares_before, before->shares_diluted);
 }
 
-static void csv_balance_sheet(table *t, const results_report *report)
+/* The balance sheet against the previous fiscal year end, as the page
+ * and the release compare it. */
+static void csv_balance_sheet(csv_out *t, const results_report *report)
 {
-    const results_position *now = &report->current.position, *before = &report->prior.position;
-    int p = report->has_prior;
+    const results_position *now = &report->current.position, *before = &report->year_end;
+    int p = report->has_year_end;
+    csv_dates_day(t, now->date, p, before->date);
     csv_money(t, "balance_sheet", "Cash and marketable securities", now->cash_and_securities, p,
               before->cash_and_securities);
     csv_money(t, "balance_sheet", "Other current assets", now->other_current_assets, p,
@@ -507,7 +547,7 @@ static void csv_balance_sheet(table *t, const results_report *report)
               now->total_liabilities_and_equity, p, before->total_liabilities_and_equity);
 }
 
-static void csv_segments(table *t, const results_report *report)
+static void csv_segments(csv_out *t, const results_report *report)
 {
     const results_period *now = &report->current, *before = &report->prior;
     int p = report->has_prior;
@@ -534,7 +574,7 @@ static void csv_segments(table *t, const results_report *report)
                before->ongoing_gross_profit, before->ongoing_revenue);
 }
 
-static void csv_expenses(table *t, const results_report *report)
+static void csv_expenses(csv_out *t, const results_report *report)
 {
     size_t count;
     results_ga_movement *movements = results_ga_movements(report, &count);
@@ -554,9 +594,10 @@ static void csv_expenses(table *t, const results_report *report)
 /* Working capital, receivables, DSO (and cash) against one earlier
  * position: the same date a year earlier ("position") or the previous
  * fiscal year end ("year_end"). */
-static void csv_position(table *t, const char *section, const results_position *now, int has_before,
+static void csv_position(csv_out *t, const char *section, const results_position *now, int has_before,
                          const results_position *before)
 {
+    csv_dates_day(t, now->date, has_before, before->date);
     csv_money(t, section, "Cash and marketable securities", now->cash_and_securities, has_before,
               before->cash_and_securities);
     csv_money(t, section, "Working capital", now->working_capital, has_before,
@@ -573,7 +614,7 @@ static void csv_position(table *t, const char *section, const results_position *
     csv_row(t, section, "Days sales outstanding", a.text, b.text, change.text, "");
 }
 
-static void csv_centers(table *t, const results_report *report)
+static void csv_centers(csv_out *t, const results_report *report)
 {
     static const results_center none; /* a period without the center: zeros */
     size_t count;
@@ -597,22 +638,25 @@ void results_render_csv(const results_report *report, buffer *out)
 {
     table csv;
     table_init(&csv, out, TABLE_CSV, 0);
-    static const char *const heads[] = {"section", "item",   "current",
-                                        "prior",   "change", "change_percent"};
+    static const char *const heads[] = {"section", "item",           "current",      "prior",
+                                        "change",  "change_percent", "current_date", "prior_date"};
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
         table_add_column(&csv, heads[i], 0, TABLE_LEFT);
     table_begin(&csv, NULL, NULL);
-    table *t = &csv;
+    csv_out out_dates = {.table = &csv}, *t = &out_dates;
+    csv_dates_span(t, &report->current, report->has_prior, &report->prior);
     csv_statement(t, report);
     csv_balance_sheet(t, report);
+    csv_dates_span(t, &report->current, report->has_prior, &report->prior);
     csv_segments(t, report);
     csv_expenses(t, report);
     csv_position(t, "position", &report->current.position, report->has_prior,
                  &report->prior.position);
     if (report->has_year_end)
         csv_position(t, "year_end", &report->current.position, 1, &report->year_end);
+    csv_dates_span(t, &report->current, report->has_prior, &report->prior);
     csv_centers(t, report);
-    table_end(t);
+    table_end(&csv);
 }
 
 /* ======================================================================
@@ -829,6 +873,16 @@ void results_render_html(const results_report *report, buffer *out)
                   "<body>\n<main>\n",
                   results_period_name(&report->current).text, html_style);
     html_heading(out, report);
+    if (results_nothing_posted(report)) {
+        buffer_append_text(out, "<p>");
+        buffer found = BUFFER_INIT;
+        results_nothing_posted_sentence(report, &found);
+        buffer_append_markup(out, buffer_text(&found), found.length);
+        buffer_free(&found);
+        buffer_append_text(out, "</p>\n</main>\n</body>\n</html>\n");
+        buffer_free(&findings_text);
+        return;
+    }
     if (count > 0)
         buffer_printf(out,
                       "<p class=\"alert\" role=\"note\"><a href=\"#findings\">%d consistency "
@@ -871,7 +925,7 @@ int results_render_pdf(const results_report *report, buffer *out, err *e)
     snprintf(title, sizeof title, "Quarterly results, %s",
              results_period_name(&report->current).text);
     results_render_text(report, &text);
-    int rc = pdf_from_text(title, buffer_text(&text), out, e);
+    int rc = pdf_from_text(title, report->company, buffer_text(&text), out, e);
     buffer_free(&text);
     return rc;
 }

@@ -7,19 +7,16 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/text_columns.h"
 
 size_t table_span_width(const char *text, size_t length)
 {
-    size_t width = 0;
-    for (size_t i = 0; i < length; i++)
-        if (((unsigned char)text[i] & 0xC0) != 0x80)
-            width++;
-    return width;
+    return text_span_width(text, length);
 }
 
 size_t table_text_width(const char *text)
 {
-    return table_span_width(text, strlen(text));
+    return text_width(text);
 }
 
 void table_init(table *t, buffer *out, table_format format, int options)

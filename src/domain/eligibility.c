@@ -391,6 +391,22 @@ static void check_vitals(const eligibility_thresholds *t, const eligibility_inpu
              t->platelet_min_count);
 }
 
+long eligibility_interval_days(const eligibility_thresholds *t, donation_procedure procedure)
+{
+    switch (procedure) {
+    case PROCEDURE_WHOLE_BLOOD:
+        return t->days_after_whole_blood;
+    case PROCEDURE_DOUBLE_RED_CELLS:
+        return t->days_after_double_red_cells;
+    case PROCEDURE_PLATELETPHERESIS:
+        return t->platelet_min_days_apart;
+    case PROCEDURE_PLASMAPHERESIS:
+        return t->plasma_min_days_apart;
+    default:
+        return 0;
+    }
+}
+
 /* Every earlier donation holds the donor back for the days of its kind
  * (docs/donors.md): red-cell losses before any procedure, plasma before
  * any, platelets before any. One failure per kind, with the latest day. */
@@ -403,8 +419,6 @@ static void check_intervals(const eligibility_thresholds *t, const eligibility_i
     static const char *const what[PROCEDURE_COUNT] = {
         "whole blood donation", "double red cell donation", "plateletpheresis",
         "plasmapheresis"};
-    long days[PROCEDURE_COUNT] = {t->days_after_whole_blood, t->days_after_double_red_cells,
-                                  t->platelet_min_days_apart, t->plasma_min_days_apart};
     int found[PROCEDURE_COUNT] = {0};
     civil_day last[PROCEDURE_COUNT] = {0};
     for (size_t i = 0; i < in->donation_count; i++) {
@@ -418,7 +432,8 @@ static void check_intervals(const eligibility_thresholds *t, const eligibility_i
     for (int p = 0; p < PROCEDURE_COUNT; p++) {
         if (!found[p])
             continue;
-        civil_day from = date_add_days(last[p], (int32_t)days[p]);
+        long days = eligibility_interval_days(t, (donation_procedure)p);
+        civil_day from = date_add_days(last[p], (int32_t)days);
         if (in->today >= from)
             continue;
         char on[DATE_TEXT_MAX], from_text[DATE_TEXT_MAX];
@@ -426,7 +441,7 @@ static void check_intervals(const eligibility_thresholds *t, const eligibility_i
         date_format(from, from_text, sizeof from_text);
         fail(b, rules[p], "procedure", 1, from,
              "last %s on %s: %s only %ld days after it, from %s", what[p], on,
-             eligibility_procedure_name(in->procedure), days[p], from_text);
+             eligibility_procedure_name(in->procedure), days, from_text);
     }
 }
 
@@ -576,4 +591,31 @@ void eligibility_standing_evaluate(const eligibility_thresholds *thresholds,
         out->has_next_day = 1;
         out->next_day = result.eligible ? input->today : result.eligible_from;
     }
+}
+
+int eligibility_due_back(const eligibility_thresholds *thresholds, const eligibility_input *input,
+                         int days, civil_day *since)
+{
+    donor_standing today, then, unheld;
+    eligibility_standing_evaluate(thresholds, input, &today);
+    if (today.status != STANDING_ELIGIBLE || !today.has_next_day ||
+        today.next_day != input->today)
+        return 0;
+    /* The earlier day, from the donations alone: a deferral that ended
+     * since is not an interval. */
+    eligibility_input earlier = *input;
+    earlier.today = date_add_days(input->today, -days);
+    earlier.deferrals = NULL;
+    earlier.deferral_count = 0;
+    eligibility_standing_evaluate(thresholds, &earlier, &then);
+    if (then.has_next_day && then.next_day == earlier.today)
+        return 0;
+    eligibility_input without = earlier;
+    without.donations = NULL;
+    without.donation_count = 0;
+    eligibility_standing_evaluate(thresholds, &without, &unheld);
+    if (!unheld.has_next_day || unheld.next_day != earlier.today)
+        return 0; /* not an interval (the age rule) */
+    *since = then.has_next_day ? then.next_day : input->today;
+    return 1;
 }

@@ -201,4 +201,19 @@ typedef struct {
 void eligibility_standing_evaluate(const eligibility_thresholds *thresholds,
                                    const eligibility_input *input, donor_standing *out);
 
+/* The days a donation of `procedure` holds back the next one: 56 after
+ * whole blood, 112 after double red cells, 2 after plateletpheresis, 28
+ * after plasmapheresis (the thresholds' values). */
+long eligibility_interval_days(const eligibility_thresholds *thresholds,
+                               donation_procedure procedure);
+
+/* Due back (docs/worklists.md): the donor described by `input` may give on
+ * input->today (their standing: no deferral in force and nothing left to
+ * wait for), could not on the day `days` days earlier, judged on the same
+ * donations, and could have then without those donations: an interval
+ * ended in between. 1 with *since the first day they could give again
+ * (from that earlier day on); 0 otherwise. */
+int eligibility_due_back(const eligibility_thresholds *thresholds, const eligibility_input *input,
+                         int days, civil_day *since);
+
 #endif

@@ -18,6 +18,10 @@ enum { REGISTRY_CODE_MAX = 16, REGISTRY_NAME_MAX = 120, REGISTRY_ADDRESS_MAX = 3
  * with a letter or digit ("LA", "NY-01"). Callers upper-case input first. */
 int registry_code_check(const char *code, const char *field, err *e);
 
+/* The bytes a display name may take: 120 code points of up to 4 bytes,
+ * and the terminator. */
+enum { REGISTRY_NAME_BYTES_MAX = 481 };
+
 /* A display name: valid UTF-8, 1 to 120 characters (code points, not
  * bytes), no leading or trailing space, no control characters, no
  * bidirectional controls. */

@@ -240,6 +240,21 @@ results_text results_period_name(const results_period *period)
     return t;
 }
 
+int results_nothing_posted(const results_report *report)
+{
+    return report->current.entries == 0;
+}
+
+void results_nothing_posted_sentence(const results_report *report, buffer *out)
+{
+    const results_period *now = &report->current;
+    buffer_printf(out,
+                  "Nothing is posted in %s (%s to %s): there are no results to report for this "
+                  "quarter.",
+                  results_period_name(now).text, results_long_date(now->first_day).text,
+                  results_long_date(now->last_day).text);
+}
+
 const char *const results_month_names[12] = {"January",   "February", "March",    "April",
                                              "May",       "June",     "July",     "August",
                                              "September", "October",  "November", "December"};

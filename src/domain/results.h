@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "base/buffer.h"
+#include "domain/registry.h"
 #include "base/date.h"
 
 /* --- arithmetic ---------------------------------------------------------- */
@@ -103,6 +104,7 @@ typedef struct {
 typedef struct {
     quarter period;
     civil_day first_day, last_day;
+    int64_t entries; /* journal entries dated in the quarter: 0, nothing is posted */
 
     int64_t revenue;
     int64_t blood_products_revenue, ongoing_revenue, closed_revenue;
@@ -135,6 +137,7 @@ typedef struct {
     results_period prior;           /* the comparison period (a year earlier) */
     int has_year_end;
     results_position year_end;      /* at the end of the previous fiscal year */
+    char company[REGISTRY_NAME_BYTES_MAX]; /* who issues it (PDF footers); "": none */
 } results_report;
 
 /* Fill the figures that derive from others. Used after loading amounts.
@@ -218,6 +221,14 @@ results_text results_plain_tenths(int64_t tenths);
 results_text results_grouped_count(int64_t count);
 /* "Q1 2004" */
 results_text results_period_name(const results_period *period);
+/* 1 when no journal entry is dated in the reported quarter (entries 0; a
+ * report read from JSON without the count is taken as posted). The
+ * documents then say so in one sentence instead of a page of zeros and
+ * a consistency check of nothing. */
+int results_nothing_posted(const results_report *report);
+/* That sentence: "Nothing is posted in Q1 2005 (January 1, 2005 to March
+ * 31, 2005): there are no results to report for this quarter." */
+void results_nothing_posted_sentence(const results_report *report, buffer *out);
 /* "March 31, 2004" */
 results_text results_long_date(civil_day day);
 /* "January" ... "December". */

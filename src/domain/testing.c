@@ -66,6 +66,16 @@ int testing_result_parse(testing_kind kind, const char *text, const char **canon
                    kind_names[kind], allowed_text[kind]);
 }
 
+size_t testing_result_values(testing_kind kind, const char **out, size_t max)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++)
+        if (spellings[i].kind == kind && strcmp(spellings[i].reported, spellings[i].stored) == 0 &&
+            count < max)
+            out[count++] = spellings[i].stored;
+    return count;
+}
+
 int testing_result_blocks(testing_kind kind, const char *result)
 {
     if (!result)
@@ -144,6 +154,27 @@ int testing_hold_has(const char *hold, const char *reason)
         p = end ? end + 2 : p + part;
     }
     return 0;
+}
+
+size_t testing_hold_without(const char *hold, const char *reason, int prefix, buffer *out)
+{
+    size_t length = reason ? strlen(reason) : 0, removed = 0;
+    buffer_reset(out);
+    buffer_append_text(out, "");
+    for (const char *p = hold; p && *p;) {
+        const char *end = strstr(p, "; ");
+        size_t part = end ? (size_t)(end - p) : strlen(p);
+        if (length && (prefix ? part >= length : part == length) &&
+            strncmp(p, reason, length) == 0) {
+            removed++;
+        } else {
+            if (out->length)
+                buffer_append_text(out, "; ");
+            buffer_append(out, p, part);
+        }
+        p = end ? end + 2 : p + part;
+    }
+    return removed;
 }
 
 /* --- release decision ------------------------------------------------------------ */

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "base/buffer.h"
 #include "base/date.h"
 #include "base/error.h"
 #include "domain/blood_unit.h"
@@ -42,6 +43,10 @@ const char *testing_kind_name(testing_kind kind);
  * the values allowed when `text` is none of them. */
 int testing_result_parse(testing_kind kind, const char *text, const char **canonical,
                          const char *field, err *e);
+
+/* The stored values of `kind`, in order ("A", "B", "AB", "O"): how many,
+ * at most `max` put in `out` (static strings). */
+size_t testing_result_values(testing_kind kind, const char **out, size_t max);
 
 /* 1 when a stored result stops a release: a positive antibody screen, a
  * reactive infectious marker. */
@@ -85,6 +90,14 @@ void testing_deferral_for(const char *marker, civil_day on, testing_deferral *ou
 /* 1 when `hold` (units.hold: reasons separated by "; ", NULL when none)
  * holds for `reason` exactly: "lookback case 1" is not in "lookback case 12". */
 int testing_hold_has(const char *hold, const char *reason);
+
+/* The hold of an ABO/RhD discrepancy starts with this (testing_discrepancy_text). */
+#define TESTING_DISCREPANCY_HOLD "ABO/RhD discrepancy:"
+
+/* `hold` without its parts equal to `reason` (or, `prefix` 1, starting
+ * with it), into `out` ("" when nothing is left); answers how many parts
+ * went. Parts are separated by "; ", as testing_hold_has reads them. */
+size_t testing_hold_without(const char *hold, const char *reason, int prefix, buffer *out);
 
 /* --- release decision ------------------------------------------------------ */
 

@@ -11,6 +11,11 @@ static void audit_log(http_request *request, http_response *response)
     err e;
     json_t *result;
     audit_filter filter = {.entity = http_query(request, "entity"),
+                           .entity_id = http_query(request, "entity_id"),
+                           .actor = http_query(request, "actor"),
+                           .action = http_query(request, "action"),
+                           .from = http_query(request, "from"),
+                           .to = http_query(request, "to"),
                            .since = http_query(request, "since")};
     if (http_query_page(request, &filter.page, &e) ||
         audit_list(&request->service, &filter, &result, &e)) {
@@ -39,8 +44,11 @@ static void audit_check(http_request *request, http_response *response)
 
 static const http_route audit_routes[] = {
     {.method = "GET", .pattern = "/api/v1/audit", .handler = audit_log,
-     .capability = CAPABILITY_AUDIT, .query = "entity,since,limit,after", .response = "AuditList",
-     .summary = "The audit trail, newest first"},
+     .capability = CAPABILITY_AUDIT,
+     .query = "entity,entity_id,actor,action,from,to,since,limit,after,sort,offset",
+     .response = "AuditList",
+     .summary = "The audit trail, filtered by record, actor, action and days; in order of "
+                "record number, or sorted (sort=-seq: newest first) with the total"},
     {.method = "GET", .pattern = "/api/v1/audit/verify", .handler = audit_check,
      .capability = CAPABILITY_AUDIT, .response = "AuditVerification",
      .summary = "Check the audit trail's hash chain"},

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include "base/date.h"
+#include "domain/worklist.h"
 #include "http/http.h"
 #include "service/auth.h"
 
@@ -17,6 +18,18 @@ static json_t *capabilities_json(role_set roles)
     for (int c = 1; c < CAPABILITY_COUNT; c++)
         if (capability_allows(roles, (capability)c))
             json_array_append_new(names, json_string(capability_get((capability)c)->name));
+    return names;
+}
+
+/* The names of the worklist sections `roles` get (domain/worklist.h): the
+ * web application shows a worklist on the home page when there is one. */
+static json_t *worklist_json(role_set roles)
+{
+    json_t *names = json_array();
+    for (int s = 0; s < WORKLIST_SECTION_COUNT; s++)
+        if (worklist_section_allowed(roles, (worklist_section)s))
+            json_array_append_new(names,
+                                  json_string(worklist_section_get((worklist_section)s)->name));
     return names;
 }
 
@@ -64,11 +77,12 @@ static void login(http_request *request, http_response *response)
         result.token, auth_session_seconds());
     role_set roles = roles_of_user(result.user);
     http_reply(response, 200,
-               json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "token", result.token,
+               json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b, s:o}", "token", result.token,
                          "csrf_token", result.csrf_token, "expires_at",
                          timestamp_format(result.expires_at, expires, sizeof expires), "user",
                          result.user, "capabilities", capabilities_json(roles), "areas",
-                         areas_json(), "limited_to_centers", capability_limits_centers(roles)));
+                         areas_json(), "limited_to_centers", capability_limits_centers(roles),
+                         "worklist", worklist_json(roles)));
 }
 
 static void logout(http_request *request, http_response *response)
@@ -97,13 +111,14 @@ static void me(http_request *request, http_response *response)
         if (request->session.actor.roles & (1u << i))
             json_array_append_new(role_list, json_string(role_name((role)(1u << i))));
     http_reply(response, 200,
-               json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s, s:s}", "username",
+               json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s, s:s, s:o}", "username",
                          request->session.actor.username, "roles", role_list, "capabilities",
                          capabilities_json(request->session.actor.roles), "areas", areas_json(),
                          "centers", centers, "limited_to_centers",
                          capability_limits_centers(request->session.actor.roles), "csrf_token",
                          request->session.csrf_token, "expires_at",
-                         timestamp_format(request->session.expires_at, expires, sizeof expires)));
+                         timestamp_format(request->session.expires_at, expires, sizeof expires),
+                         "worklist", worklist_json(request->session.actor.roles)));
 }
 
 static void users_list(http_request *request, http_response *response)
@@ -184,6 +199,28 @@ static void users_scope(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field users_roles_body[] = {{"roles", FIELD_STRING, 1}, {0}};
+
+static void users_roles(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = user_roles_set(&request->service, request->path_params[0],
+                            http_body_string(request, "roles"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static const http_field users_enable_body[] = {{"reason", FIELD_STRING, 0}, {0}};
+
+static void users_enable(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = user_enable(&request->service, request->path_params[0],
+                         http_body_string(request, "reason"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static const http_route auth_routes[] = {
     {.method = "POST", .pattern = "/api/v1/login", .handler = login, .public_access = 1,
      .body = login_body, .response = "Login",
@@ -208,6 +245,12 @@ static const http_route auth_routes[] = {
     {.method = "PUT", .pattern = "/api/v1/users/{username}/scope", .handler = users_scope,
      .capability = CAPABILITY_USERS_WRITE, .body = users_scope_body, .response = "User",
      .summary = "Assign a user the donor centers and the markets they work in"},
+    {.method = "PUT", .pattern = "/api/v1/users/{username}/roles", .handler = users_roles,
+     .capability = CAPABILITY_USERS_WRITE, .body = users_roles_body, .response = "User",
+     .summary = "Give a user their roles (the list replaces the one before)"},
+    {.method = "POST", .pattern = "/api/v1/users/{username}/enable", .handler = users_enable,
+     .capability = CAPABILITY_USERS_WRITE, .body = users_enable_body, .response = "User",
+     .summary = "Let a disabled user log in again"},
     {0},
 };
 

@@ -142,7 +142,7 @@ static const http_route collections_routes[] = {
      .response = "Collection", .status = 201,
      .summary = "Record a collection (the donor's eligibility is checked again)"},
     {.method = "GET", .pattern = "/api/v1/collections", .handler = collections_list,
-     .capability = CAPABILITY_COLLECTIONS, .query = "center,on,processed,limit,after",
+     .capability = CAPABILITY_COLLECTIONS, .query = "center,on,processed,limit,after,sort,offset",
      .response = "CollectionList", .summary = "List collections"},
     {.method = "GET", .pattern = "/api/v1/collections/{din}", .handler = collections_show,
      .capability = CAPABILITY_COLLECTIONS, .response = "Collection",

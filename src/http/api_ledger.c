@@ -56,6 +56,8 @@ static void journal_entries(http_request *request, http_response *response)
         .from = http_query(request, "from"),
         .to = http_query(request, "to"),
         .account = http_query(request, "account"),
+        .source = http_query(request, "source"),
+        .search = http_query(request, "q"),
     };
     int rc = http_query_page(request, &filter.page, &e) ||
              journal_list(&request->service, &filter, &result, &e);
@@ -327,7 +329,7 @@ static const http_route ledger_routes[] = {
      .capability = CAPABILITY_LEDGER_WRITE, .body = accounts_add_body, .response = "Account",
      .status = 201, .summary = "Add an account to the chart"},
     {.method = "GET", .pattern = "/api/v1/journal", .handler = journal_entries,
-     .capability = CAPABILITY_REPORTS, .query = "from,to,account,limit,after",
+     .capability = CAPABILITY_REPORTS, .query = "from,to,account,source,q,limit,after,sort,offset",
      .response = "JournalList", .summary = "Journal entries"},
     {.method = "POST", .pattern = "/api/v1/journal", .handler = journal_add,
      .capability = CAPABILITY_LEDGER_WRITE, .body = journal_add_body, .response = "JournalEntry",

@@ -12,6 +12,10 @@
  * body. Returns the route, or NULL with the answer (an error) in response. */
 const http_route *http_route_check(http_request *request, http_response *response);
 
+/* The route of `method` and `path` when its body is streamed to a file
+ * (http_route.upload), else NULL: the server asks before the body comes. */
+const http_route *http_route_streamed(const char *method, const char *path);
+
 /* Run the route's handler (through the Idempotency-Key record for a POST
  * that carries one). */
 void http_route_run(const http_route *route, http_request *request, http_response *response);

@@ -10,6 +10,7 @@
 #ifndef BLOODOPS_HTTP_HTTP_H
 #define BLOODOPS_HTTP_HTTP_H
 
+#include <stdio.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include "base/arena.h"
@@ -28,6 +29,10 @@ typedef struct http_request {
     arena *arena;
     const char *body; /* raw body (NUL-terminated), "" when none */
     size_t body_length;
+    /* A route that takes its body as a file (http_route.upload): the
+     * body, streamed into a temporary file, rewound; NULL otherwise. */
+    FILE *upload;
+    size_t upload_length;
     json_t *json;     /* parsed body for routes that take one, else NULL */
     const char *path_params[HTTP_PATH_PARAMS_MAX]; /* the {name} parts, in order */
     const struct http_route *route; /* the route found, once its checks passed */
@@ -178,6 +183,11 @@ typedef struct http_route {
     const char *response;
     unsigned status;
     const char *produces;
+    /* 1: the body is not JSON but a file (a results file), streamed into
+     * a temporary file as it arrives rather than collected in memory, up
+     * to http_config.upload_limit and within upload_timeout
+     * (http_request.upload); the route declares no `body`. */
+    int upload;
 } http_route;
 
 /* A module's HTTP side, declared beside its handlers as
@@ -211,6 +221,8 @@ typedef struct {
     const char *listen;      /* "127.0.0.1:8080" */
     const char *db_location; /* every worker thread opens its own connection */
     size_t body_limit;       /* bytes */
+    size_t upload_limit;     /* bytes of a streamed upload (http_route.upload) */
+    unsigned upload_timeout; /* seconds to receive an upload's headers and body */
     unsigned threads;
     unsigned max_connections;             /* open at once, all clients together */
     /* Open at once from one address, 0: no limit. A trusted proxy has
@@ -232,7 +244,9 @@ enum {
     HTTP_DEFAULT_IDLE_TIMEOUT = 30,
     HTTP_DEFAULT_MAX_URI_LENGTH = 8192,
     HTTP_DEFAULT_MAX_QUERY_PARAMETERS = 100,
+    HTTP_DEFAULT_UPLOAD_TIMEOUT = 600,
 };
+#define HTTP_DEFAULT_UPLOAD_LIMIT ((size_t)100 * 1024 * 1024)
 
 /* Serve until SIGINT or SIGTERM; returns 0 after a clean shutdown. Prints
  * the URL it listens on to stdout once ready. ERR_INVALID naming the

@@ -109,10 +109,15 @@ static json_t *parameters(const http_route *route)
     for (const char *at = route->query; at && *at;) {
         const char *end = strchr(at, ',');
         size_t length = end ? (size_t)(end - at) : strlen(at);
-        json_t *schema = length == 5 && strncmp(at, "limit", 5) == 0
-                             ? json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 1,
-                                         "maximum", SERVICE_PAGE_MAX)
-                             : json_pack("{s:s}", "type", "string");
+        json_t *schema;
+        if (length == 5 && strncmp(at, "limit", 5) == 0)
+            schema = json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 1, "maximum",
+                               SERVICE_PAGE_MAX);
+        else if (length == 6 && strncmp(at, "offset", 6) == 0)
+            schema = json_pack("{s:s, s:i, s:i}", "type", "integer", "minimum", 0, "maximum",
+                               SERVICE_OFFSET_MAX);
+        else
+            schema = json_pack("{s:s}", "type", "string");
         json_array_append_new(list, json_pack("{s:s%, s:s, s:o}", "name", at, length, "in",
                                               "query", "schema", schema));
         at = end ? end + 1 : NULL;
@@ -176,6 +181,13 @@ static json_t *operation(const http_module *module, const http_route *route)
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
                                       "application/json", "schema", body_schema(route->body)));
+    if (route->upload)
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b, s:s, s:{s:{s:{s:s}}}}", "required", 1, "description",
+                      "the file itself as the body, streamed to the server (not JSON); up to "
+                      "the upload limit (`bloodops serve --upload-limit`, 100 MiB by default)",
+                      "content", "text/csv", "schema", "type", "string"));
     json_t *responses = json_object();
     char status[16];
     snprintf(status, sizeof status, "%u", route->status ? route->status : 200);
@@ -189,6 +201,8 @@ static json_t *operation(const http_module *module, const http_route *route)
         json_object_set_new(responses, "404", ref("responses", "NotFound"));
     if (strcmp(route->method, "GET") != 0)
         json_object_set_new(responses, "409", ref("responses", "Conflict"));
+    if (route->upload)
+        json_object_set_new(responses, "413", ref("responses", "TooLarge"));
     json_object_set_new(op, "responses", responses);
     return op;
 }
@@ -204,6 +218,7 @@ static json_t *error_responses(void)
         {"Forbidden", "the user's roles do not hold the capability, or the CSRF token is wrong"},
         {"NotFound", "no such record"},
         {"Conflict", "refused: the state of the records does not allow it"},
+        {"TooLarge", "refused: the file is larger than the upload limit, which the message names"},
     };
     json_t *responses = json_object();
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)

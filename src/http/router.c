@@ -191,6 +191,19 @@ int http_query_page(http_request *request, service_page *page, err *e)
         page->limit = (int)value;
     }
     page->after = http_query(request, "after");
+    /* Sorted lists declare sort and offset; the others never read them. */
+    if (request->route && name_listed(request->route->query, "sort")) {
+        page->sort = http_query(request, "sort");
+        const char *offset = http_query(request, "offset");
+        if (offset) {
+            char *end = NULL;
+            long value = strtol(offset, &end, 10);
+            if (!*offset || *end || value < 0 || value > SERVICE_OFFSET_MAX)
+                return err_set(e, ERR_INVALID, "offset", "must be a whole number from 0 to %d",
+                               SERVICE_OFFSET_MAX);
+            page->offset = value;
+        }
+    }
     return 0;
 }
 
@@ -851,6 +864,21 @@ static void run_idempotent(const http_route *route, http_request *request,
     free(text);
 }
 
+const http_route *http_route_streamed(const char *method, const char *path)
+{
+    pthread_once(&routes_ranked_once, routes_rank);
+    arena *scratch = arena_new();
+    const http_route *found = NULL;
+    for (size_t i = 0; i < routes_ranked_count && !found; i++) {
+        const char *params[HTTP_PATH_PARAMS_MAX] = {0};
+        if (strcmp(routes_ranked[i]->method, method) == 0 &&
+            path_matches(routes_ranked[i]->pattern, path, params, scratch))
+            found = routes_ranked[i];
+    }
+    arena_free(scratch);
+    return found && found->upload ? found : NULL;
+}
+
 const http_route *http_route_check(http_request *request, http_response *response)
 {
     err e;
@@ -932,7 +960,11 @@ fail:
 
 void http_route_run(const http_route *route, http_request *request, http_response *response)
 {
-    if (request->idempotency_key && request->authenticated && strcmp(request->method, "POST") == 0)
+    /* A streamed upload is not remembered: its body is a file, not in
+     * memory to digest, and the import it feeds refuses a file imported
+     * before by the file's own SHA-256. */
+    if (request->idempotency_key && request->authenticated && !route->upload &&
+        strcmp(request->method, "POST") == 0)
         run_idempotent(route, request, response);
     else
         route->handler(request, response);

@@ -56,6 +56,11 @@
  *   libmicrohttpd parses the query string, which it could not do in its
  *   connection's memory for some hundreds of parameters (it then closed
  *   the connection without an answer, or not at all).
+ * - an upload (a route declared .upload: a results file sent as the
+ *   body) is checked for its caller from its headers, then written to an
+ *   unlinked temporary file as it arrives, up to upload_limit and within
+ *   upload_timeout (its own deadline), instead of being collected in
+ *   memory under the body limit; 413 names the limit.
  * Each request knows its client's address (http_request.client_address):
  * the socket's peer, or the last address of X-Forwarded-For when the peer
  * is one of the trusted proxies.
@@ -98,6 +103,11 @@ typedef struct {
     struct MHD_Connection *suspended; /* set while its answer waits */
     struct connection_watch *watch;   /* of its connection, or NULL */
     int received;                     /* its body is complete */
+    /* A streamed upload (http_route.upload): the temporary file it goes
+     * to, how much came, and whether storing it failed. */
+    FILE *upload;
+    size_t upload_length;
+    int upload_failed;
 } request_state;
 
 static const http_config *server_config;
@@ -325,6 +335,19 @@ static int watch_phase_set(connection_watch *watch, watch_phase phase)
     int cut = watch->cut;
     pthread_mutex_unlock(&watches.lock);
     return cut;
+}
+
+/* An upload's deadline: upload_timeout from now, in place of the
+ * request's. */
+static void watch_upload_deadline(connection_watch *watch)
+{
+    if (!watch)
+        return;
+    int64_t now = monotonic_ms();
+    pthread_mutex_lock(&watches.lock);
+    if (watch->phase == WATCH_RECEIVING)
+        watch->deadline_ms = now + (int64_t)server_config->upload_timeout * 1000;
+    pthread_mutex_unlock(&watches.lock);
 }
 
 static int watch_cut(connection_watch *watch)
@@ -791,6 +814,84 @@ static void transaction_left_open(db_conn *db, const http_request *request)
     db_rollback(db);
 }
 
+/* "104857600 bytes (100 MiB)": a limit as people read it. */
+static const char *limit_text(size_t bytes, char *out, size_t size)
+{
+    if (bytes % (1024 * 1024) == 0)
+        snprintf(out, size, "%zu bytes (%zu MiB)", bytes, bytes / (1024 * 1024));
+    else
+        snprintf(out, size, "%zu bytes", bytes);
+    return out;
+}
+
+static enum MHD_Result reply_upload_too_large(struct MHD_Connection *connection,
+                                              request_state *state)
+{
+    http_response response = {0};
+    err e;
+    char limit[64];
+    err_set(&e, ERR_TOO_LARGE, "file", "the file is larger than the upload limit of %s",
+            limit_text(server_config->upload_limit, limit, sizeof limit));
+    http_reply_error(&response, &e);
+    return send_response(connection, state, &response);
+}
+
+/* The first call of a request to a route that streams its body into a
+ * file (http_route.upload): refused at once when it declares more than
+ * the upload limit or when its caller may not make it (the session, the
+ * CSRF token and the role are checked before a byte is stored), otherwise
+ * given its upload deadline and a temporary file (in TMPDIR, removed at
+ * once: it goes when closed). Returns 1 with *result when answered now. */
+static int upload_begin(struct MHD_Connection *connection, request_state *state,
+                        enum MHD_Result *result)
+{
+    const char *declared =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
+    if (declared && strtoull(declared, NULL, 10) > server_config->upload_limit) {
+        state->too_large = 1;
+        *result = reply_upload_too_large(connection, state);
+        return 1;
+    }
+    err e;
+    http_request *request = &state->request;
+    request->body = "";
+    db_conn *db = thread_db(&e);
+    if (!db) {
+        log_error("cannot open the database: %s", e.message);
+        *result = reply_error_now(connection, state, ERR_BUSY, "the database is not available");
+        return 1;
+    }
+    request->service.db = db;
+    db_read_scope_begin(db);
+    const http_route *route = http_route_check(request, &state->response);
+    db_read_scope_end(db);
+    if (!route) {
+        *result = send_response(connection, state, &state->response);
+        return 1;
+    }
+    state->response = (http_response){0};
+    const char *directory = getenv("TMPDIR");
+    char name[4096];
+    snprintf(name, sizeof name, "%s/bloodops-upload-XXXXXX",
+             directory && *directory ? directory : "/tmp");
+    int fd = mkstemp(name);
+    if (fd >= 0) {
+        unlink(name);
+        state->upload = fdopen(fd, "w+");
+        if (!state->upload)
+            close(fd);
+    }
+    if (!state->upload) {
+        log_error("cannot make a temporary file for an upload in %s: %s",
+                  directory && *directory ? directory : "/tmp", strerror(errno));
+        *result = reply_error_now(connection, state, ERR_BUSY,
+                                  "the server cannot store the upload now: try again later");
+        return 1;
+    }
+    watch_upload_deadline(state->watch);
+    return 0;
+}
+
 /* On the writer's thread: the handler of a checked write request. */
 static void request_job_run(db_writer_job *job, db_conn *db)
 {
@@ -839,6 +940,10 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
             state->watch->target_problem = 0;
             return result;
         }
+        if (http_route_streamed(method, url)) {
+            enum MHD_Result answered;
+            return upload_begin(connection, state, &answered) ? answered : MHD_YES;
+        }
         const char *declared =
             MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
         unsigned long long declared_length = declared ? strtoull(declared, NULL, 10) : 0;
@@ -852,6 +957,19 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
                 return reply_error_now(connection, state, ERR_TOO_LARGE,
                                        "the request body is larger than the limit");
         }
+        return MHD_YES;
+    }
+    if (*upload_data_size && state->upload) {
+        if (!state->too_large && !state->upload_failed) {
+            if (state->upload_length + *upload_data_size > server_config->upload_limit)
+                state->too_large = 1;
+            else if (fwrite(upload_data, 1, *upload_data_size, state->upload) !=
+                     *upload_data_size)
+                state->upload_failed = 1;
+            else
+                state->upload_length += *upload_data_size;
+        }
+        *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -871,6 +989,19 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         state->received = 1;
         if (watch_phase_set(state->watch, WATCH_ANSWERING))
             return MHD_NO;
+    }
+    if (state->too_large && state->upload)
+        return reply_upload_too_large(connection, state);
+    if (state->upload && !state->suspended && !state->request.upload) {
+        if (state->upload_failed || fflush(state->upload) != 0 ||
+            fseek(state->upload, 0, SEEK_SET) != 0) {
+            log_error("an upload could not be stored: %s", strerror(errno));
+            return reply_error_now(connection, state, ERR_BUSY,
+                                   "the server could not store the upload (its disk may be "
+                                   "full): try again later");
+        }
+        state->request.upload = state->upload;
+        state->request.upload_length = state->upload_length;
     }
     if (state->too_large) {
         char message[96];
@@ -985,6 +1116,8 @@ static void on_completed(void *closure, struct MHD_Connection *connection,
         free((void *)state->response.body);
     json_decref(state->request.json);
     buffer_free(&state->body);
+    if (state->upload)
+        fclose(state->upload);
     arena_free(state->request.arena);
     free(state);
     *request_closure = NULL;
@@ -1283,10 +1416,12 @@ int http_serve(const http_config *config, err *e)
     log_info("serving on %s:%u with %u threads%s", host, info ? info->port : 0, config->threads,
              writer ? ", writes group-committed" : "");
     log_info("limits: %u connections, %u per address, requests within %u s, idle %u s, "
-             "targets of %zu bytes and %u query parameters at most; %d trusted proxies",
+             "targets of %zu bytes and %u query parameters at most; uploads of %zu bytes "
+             "within %u s; %d trusted proxies",
              max_connections, config->max_connections_per_address,
              config->request_timeout, config->idle_timeout, config->max_uri_length,
-             config->max_query_parameters, trusted_proxy_count);
+             config->max_query_parameters, config->upload_limit, config->upload_timeout,
+             trusted_proxy_count);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);

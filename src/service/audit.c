@@ -6,6 +6,7 @@
  * record n-1. The chain head row is updated in the same transaction, which
  * also serialises appends from concurrent writers.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,34 +229,161 @@ static json_t *audit_row_json(db_stmt *stmt)
     return row;
 }
 
+enum { AUDIT_FILTER_MAX = 100, AUDIT_CONDITIONS_MAX = 8 };
+
+/* A text filter trimmed of spaces (and in lower case when `lower`): ""
+ * when not given; ERR_INVALID naming `field` when longer than
+ * AUDIT_FILTER_MAX characters or holding a control character. */
+static int filter_take(const char *text, int lower, char out[AUDIT_FILTER_MAX + 1],
+                       const char *field, err *e)
+{
+    out[0] = '\0';
+    if (!text)
+        return 0;
+    while (isspace((unsigned char)*text))
+        text++;
+    size_t length = strlen(text);
+    while (length && isspace((unsigned char)text[length - 1]))
+        length--;
+    if (length > AUDIT_FILTER_MAX)
+        return err_set(e, ERR_INVALID, field, "must be at most %d characters", AUDIT_FILTER_MAX);
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c == 0x7f)
+            return err_set(e, ERR_INVALID, field, "must be one line of text");
+        out[i] = lower ? (char)tolower(c) : (char)c;
+    }
+    out[length] = '\0';
+    return 0;
+}
+
+/* A day filter: "" when not given, else the day as YYYY-MM-DD. */
+static int day_take(const char *text, civil_day *day, char out[TIMESTAMP_TEXT_MAX],
+                    const char *field, err *e)
+{
+    out[0] = '\0';
+    if (!text || !*text)
+        return 0;
+    if (date_parse(text, day, field, e))
+        return -1;
+    date_format(*day, out, TIMESTAMP_TEXT_MAX);
+    return 0;
+}
+
+/* The WHERE clause of a listing (" WHERE ... AND ...", or "" without a
+ * condition), its placeholders numbered in order from 1, and the values
+ * they take. */
+typedef struct {
+    buffer sql;
+    const char *values[AUDIT_CONDITIONS_MAX];
+    int count;
+} audit_where;
+
+/* Add "<column> <op> ?N" for a filter that is given. */
+static void where_add(audit_where *where, const char *condition, const char *value)
+{
+    if (!*value)
+        return;
+    where->values[where->count++] = value;
+    buffer_printf(&where->sql, "%s %s ?%d", where->count == 1 ? " WHERE" : " AND", condition,
+                  where->count);
+}
+
+/* The columns the list sorts by. `at` follows seq but for clock steps. */
+static const service_sort_key audit_sort_keys[] = {
+    {"seq", "seq"},       {"at", "at"},         {"actor", "actor"},
+    {"entity", "entity"}, {"entity_id", "entity_id"}, {"action", "action"},
+};
+
 int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e)
 {
-    if (service_page_check(&filter->page, e))
+    service_page *page = &filter->page;
+    if (service_page_check(page, e))
         return -1;
     int64_t after_seq = 0;
-    if (filter->page.after) {
+    if (page->after && *page->after) {
         char *end = NULL;
-        after_seq = strtoll(filter->page.after, &end, 10);
-        if (!*filter->page.after || *end || after_seq < 0)
+        after_seq = strtoll(page->after, &end, 10);
+        if (*end || after_seq < 0)
             return err_set(e, ERR_INVALID, "after", "must be a record number");
     }
-    char since[TIMESTAMP_TEXT_MAX] = "";
-    if (filter->since) {
-        civil_day day;
-        if (date_parse(filter->since, &day, "since", e))
-            return -1;
-        date_format(day, since, sizeof since);
-    }
-    db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT seq, at, actor, entity, entity_id, action, before_json, after_json, "
-                   "reason FROM audit_log WHERE seq > ?1 AND (?2 = '' OR entity = ?2) "
-                   "AND (?3 = '' OR at >= ?3) ORDER BY seq LIMIT ?4",
-                   &stmt, e))
+    char entity[AUDIT_FILTER_MAX + 1], entity_id[AUDIT_FILTER_MAX + 1],
+        entity_id_upper[AUDIT_FILTER_MAX + 1], actor[AUDIT_FILTER_MAX + 1],
+        action[AUDIT_FILTER_MAX + 1], from[TIMESTAMP_TEXT_MAX], to[TIMESTAMP_TEXT_MAX];
+    civil_day from_day = {0}, to_day = {0};
+    if (filter->since && *filter->since && filter->from && *filter->from)
+        return err_set(e, ERR_INVALID, "since", "give from or since (its older name), not both");
+    const char *from_text = filter->from && *filter->from ? filter->from : filter->since;
+    if (filter_take(filter->entity, 1, entity, "entity", e) ||
+        filter_take(filter->entity_id, 0, entity_id, "entity_id", e) ||
+        filter_take(filter->actor, 0, actor, "actor", e) ||
+        filter_take(filter->action, 1, action, "action", e) ||
+        day_take(from_text, &from_day, from, from_text == filter->since ? "since" : "from", e) ||
+        day_take(filter->to, &to_day, to, "to", e))
         return -1;
-    db_bind_int64(stmt, 1, after_seq);
-    db_bind_text(stmt, 2, filter->entity ? filter->entity : "");
-    db_bind_text(stmt, 3, since);
-    db_bind_int64(stmt, 4, filter->page.limit);
-    return service_collect_page(stmt, audit_row_json, &filter->page, "seq", out, e);
+    if (*entity_id && !*entity)
+        return err_set(e, ERR_INVALID, "entity",
+                       "give the kind of record (user, center, unit...) with its id");
+    if (*from && *to && to_day < from_day)
+        return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", from);
+    /* An id matches as recorded or in upper case (codes, DINs and donor
+     * numbers are recorded in upper case, typed in any). */
+    snprintf(entity_id_upper, sizeof entity_id_upper, "%s", entity_id);
+    service_normalize_code(entity_id_upper);
+    /* `to` is inclusive: records before the next day. */
+    if (*to)
+        date_format(date_add_days(to_day, 1), to, sizeof to);
+
+    char order[SERVICE_ORDER_MAX], after_text[24] = "";
+    if (service_order_by(page, audit_sort_keys, sizeof audit_sort_keys / sizeof *audit_sort_keys,
+                         filter->newest_first ? "seq DESC" : "seq", "seq DESC", order, e))
+        return -1;
+    if (page->after && *page->after)
+        snprintf(after_text, sizeof after_text, "%" PRId64, after_seq);
+
+    /* Only the filters given are conditions of the statement, so that each
+     * can use its index (a condition "?N = '' OR column = ?N" would read
+     * the whole trail). The page's records are chosen by their seq first,
+     * which the indexes hold, and only those 25 or so are then read whole:
+     * sorting whole records would read every matching record's before and
+     * after. For the same reason the count is a subquery over the same
+     * conditions (one statement, one snapshot), not a window over the
+     * rows. */
+    audit_where where = {.sql = BUFFER_INIT};
+    where_add(&where, filter->newest_first ? "seq <" : "seq >", after_text);
+    where_add(&where, "entity =", entity);
+    if (*entity_id) {
+        where_add(&where, "entity_id IN (", entity_id);
+        where.values[where.count++] = entity_id_upper;
+        buffer_printf(&where.sql, ", ?%d)", where.count);
+    }
+    where_add(&where, "actor =", actor);
+    where_add(&where, "action =", action);
+    where_add(&where, "at >=", from);
+    where_add(&where, "at <", to);
+    buffer sql = BUFFER_INIT;
+    buffer_append_text(&sql, "SELECT seq, at, actor, entity, entity_id, action, before_json, "
+                             "after_json, reason");
+    if (service_page_sorted(page))
+        buffer_printf(&sql, ", (SELECT COUNT(*) FROM audit_log%s) AS total_rows",
+                      buffer_text(&where.sql));
+    buffer_printf(&sql,
+                  " FROM audit_log WHERE seq IN (SELECT seq FROM audit_log%s ORDER BY %s "
+                  "LIMIT ?%d OFFSET ?%d) ORDER BY %s",
+                  buffer_text(&where.sql), order, where.count + 1, where.count + 2, order);
+    db_stmt *stmt;
+    int rc = db_prepare(ctx->db, buffer_text(&sql), &stmt, e);
+    buffer_free(&sql);
+    buffer_free(&where.sql);
+    if (rc)
+        return -1;
+    for (int i = 0; i < where.count; i++) {
+        if (where.values[i] == after_text)
+            db_bind_int64(stmt, i + 1, after_seq);
+        else
+            db_bind_text(stmt, i + 1, where.values[i]);
+    }
+    db_bind_int64(stmt, where.count + 1, page->limit);
+    db_bind_int64(stmt, where.count + 2, page->offset);
+    return service_collect_page(stmt, audit_row_json, page, "seq", out, e);
 }

@@ -36,13 +36,25 @@ typedef struct {
  * first_bad_seq), -1 on a database error. */
 int audit_verify(db_conn *db, audit_verification *out, err *e);
 
+/* What the trail is listed by. Every filter is optional (NULL or "" for
+ * all); given together, a record must match each. */
 typedef struct {
-    const char *entity; /* NULL for all */
-    const char *since;  /* YYYY-MM-DD, NULL for all */
-    service_page page;  /* `after` is a seq number */
+    const char *entity;    /* the kind of record: user, center, unit... (any case) */
+    const char *entity_id; /* its id, as recorded or in upper case; needs `entity` */
+    const char *actor;     /* who acted: a user name, or cli:NAME for the command line */
+    const char *action;    /* create, update, disable... (any case) */
+    const char *from;      /* YYYY-MM-DD: records of this day (UTC) and after */
+    const char *to;        /* YYYY-MM-DD: records of this day (UTC) and before */
+    const char *since;     /* the older name of `from` (refused beside it) */
+    int newest_first;      /* keyset pages from the newest record back (`after`: seq below) */
+    service_page page;     /* `after` is a seq number; sort by seq, at, actor, entity,
+                            * entity_id or action */
 } audit_filter;
 
-/* Records in order of seq, as {"items": [...], "next_after": seq|null}. */
+/* Records as {"items": [...], "next_after": seq|null}, in order of seq (the
+ * newest first with newest_first), or in the order of page.sort at
+ * page.offset with "total", the records the filters match. ERR_INVALID
+ * naming the filter at fault. */
 int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e);
 
 #endif

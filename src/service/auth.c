@@ -154,8 +154,8 @@ static int user_json(db_conn *db, const char *username, json_t **out, int64_t *i
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT id, username, full_name, disabled, created_at FROM users "
-                   "WHERE username = ?",
+                   "SELECT id, username, full_name, disabled, created_at, last_login_at "
+                   "FROM users WHERE username = ?",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, username);
@@ -169,6 +169,9 @@ static int user_json(db_conn *db, const char *username, json_t **out, int64_t *i
     json_t *user = json_pack("{s:s, s:s, s:b, s:s}", "username", db_column_text(stmt, 1),
                              "full_name", db_column_text(stmt, 2), "disabled",
                              (int)db_column_int64(stmt, 3), "created_at", db_column_text(stmt, 4));
+    json_object_set_new(user, "last_login_at",
+                        service_json_text(db_column_is_null(stmt, 5) ? NULL
+                                                                     : db_column_text(stmt, 5)));
     db_reset(stmt);
     json_t *roles;
     if (user_roles_json(db, id, &roles, NULL, e)) {
@@ -360,6 +363,49 @@ static int user_is_admin(json_t *user)
     return 0;
 }
 
+/* How a change of one user ends: the user read again as `after`, the audit
+ * record of `action` (before, after, `reason`), the transaction finished
+ * and `after` answered in *out (service_finish_record). */
+static int user_change_finish(service_context *ctx, int rc, const char *username,
+                              const char *action, json_t *before, const char *reason,
+                              json_t **out, err *e)
+{
+    json_t *after = NULL;
+    if (rc == 0)
+        rc = user_json(ctx->db, username, &after, NULL, e);
+    if (rc == 0)
+        rc = audit_append(ctx, "user", username, action, before, after, reason, e);
+    return service_finish_record(ctx, rc, before, after, out, e);
+}
+
+/* Someone must remain who can administer users: the user `id` (`username`,
+ * an enabled administrator) may not stop being one when no other enabled
+ * administrator exists (ERR_CONFLICT naming `field`). Counted inside the
+ * caller's write transaction, so that two administrators taking each
+ * other's rights away at once cannot both succeed. */
+static int last_admin_check(db_conn *db, int64_t id, const char *username, const char *field,
+                            err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
+                   "WHERE r.role = 'admin' AND u.disabled = 0 AND u.id <> ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    int64_t other_admins = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return -1;
+    if (other_admins == 0)
+        return err_set(e, ERR_CONFLICT, field,
+                       "user '%s' is the last enabled administrator: add another administrator "
+                       "first",
+                       username);
+    return 0;
+}
+
 int user_disable(service_context *ctx, const char *username, const char *reason, err *e)
 {
     if (registry_text_blank(reason))
@@ -378,30 +424,8 @@ int user_disable(service_context *ctx, const char *username, const char *reason,
         err_set(e, ERR_CONFLICT, "username", "user '%s' is already disabled", username);
         goto done;
     }
-    /* Someone must remain who can administer users: the last enabled
-     * administrator is not disabled (another administrator must be added
-     * first). Counted inside the write transaction, so two administrators
-     * disabling each other at once cannot both succeed. */
-    if (user_is_admin(before)) {
-        if (db_prepare(ctx->db,
-                       "SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id "
-                       "WHERE r.role = 'admin' AND u.disabled = 0 AND u.id <> ?",
-                       &stmt, e))
-            goto done;
-        db_bind_int64(stmt, 1, id);
-        db_step_result step = db_step(stmt, e);
-        int64_t other_admins = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
-        db_reset(stmt);
-        if (step != DB_ROW)
-            goto done;
-        if (other_admins == 0) {
-            err_set(e, ERR_CONFLICT, "username",
-                    "user '%s' is the last enabled administrator: add another administrator "
-                    "first",
-                    username);
-            goto done;
-        }
-    }
+    if (user_is_admin(before) && last_admin_check(ctx->db, id, username, "username", e))
+        goto done;
     if (db_prepare(ctx->db, "UPDATE users SET disabled = 1 WHERE id = ?", &stmt, e))
         goto done;
     db_bind_int64(stmt, 1, id);
@@ -413,6 +437,68 @@ done:
     json_decref(before);
     json_decref(after);
     return service_finish(ctx, rc, e);
+}
+
+int user_roles_set(service_context *ctx, const char *username, const char *roles_text,
+                   json_t **out, err *e)
+{
+    role_set roles, current = 0;
+    if (role_set_parse(roles_text, &roles, "roles", e) || service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL;
+    int64_t id;
+    db_stmt *stmt;
+    int rc = user_json(ctx->db, username ? username : "", &before, &id, e);
+    if (rc == 0)
+        rc = user_roles_json(ctx->db, id, NULL, &current, e);
+    if (rc == 0 && (current & ROLE_ADMIN) && !(roles & ROLE_ADMIN) &&
+        !json_is_true(json_object_get(before, "disabled")))
+        rc = last_admin_check(ctx->db, id, username, "roles", e);
+    if (rc == 0 && roles == current) /* nothing to change: nothing written, nothing audited */
+        return service_finish_record(ctx, 0, NULL, before, out, e);
+    if (rc == 0 && (rc = db_prepare(ctx->db, "DELETE FROM user_roles WHERE user_id = ?", &stmt,
+                                    e)) == 0) {
+        db_bind_int64(stmt, 1, id);
+        rc = db_exec_stmt(stmt, e);
+    }
+    for (int i = 0; rc == 0 && i < ROLE_COUNT; i++) {
+        if (!(roles & (1u << i)))
+            continue;
+        if ((rc = db_prepare(ctx->db, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)",
+                             &stmt, e)) != 0)
+            break;
+        db_bind_int64(stmt, 1, id);
+        db_bind_text(stmt, 2, role_name((role)(1u << i)));
+        rc = db_exec_stmt(stmt, e);
+    }
+    return user_change_finish(ctx, rc, username, "roles", before, NULL, out, e);
+}
+
+int user_enable(service_context *ctx, const char *username, const char *reason, json_t **out,
+                err *e)
+{
+    if (reason && registry_text_blank(reason))
+        reason = NULL;
+    if (reason && registry_text_check(reason, REGISTRY_REASON_MAX, "reason", e))
+        return -1;
+    if (service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL;
+    int64_t id;
+    db_stmt *stmt;
+    int rc = user_json(ctx->db, username ? username : "", &before, &id, e);
+    /* Only a disabled user is enabled, once: the update is conditional, so
+     * that two administrators enabling the same user at once record it
+     * once. */
+    if (rc == 0 && (rc = db_prepare(ctx->db,
+                                    "UPDATE users SET disabled = 0 WHERE id = ? AND disabled = 1",
+                                    &stmt, e)) == 0) {
+        db_bind_int64(stmt, 1, id);
+        rc = db_exec_stmt(stmt, e);
+        if (rc == 0 && db_changes(ctx->db) != 1)
+            rc = err_set(e, ERR_CONFLICT, "username", "user '%s' is not disabled", username);
+    }
+    return user_change_finish(ctx, rc, username, "enable", before, reason, out, e);
 }
 
 /* --- login ---------------------------------------------------------------- */
@@ -495,23 +581,14 @@ int user_scope_set(service_context *ctx, const char *username, const char *cente
         return err_set(e, ERR_INVALID, "centers", "give the centers, the markets or both");
     if (service_begin(ctx, e))
         return -1;
-    json_t *before = NULL, *after = NULL;
+    json_t *before = NULL;
     int64_t id;
     int rc = user_json(ctx->db, username, &before, &id, e);
     if (rc == 0 && centers)
         rc = scope_replace(ctx->db, id, centers, &center_scope, e);
     if (rc == 0 && markets)
         rc = scope_replace(ctx->db, id, markets, &market_scope, e);
-    if (rc == 0)
-        rc = user_json(ctx->db, username, &after, NULL, e);
-    if (rc == 0)
-        rc = audit_append(ctx, "user", username, "scope", before, after, NULL, e);
-    json_decref(before);
-    if (rc == 0 && out)
-        *out = after;
-    else
-        json_decref(after);
-    return service_finish(ctx, rc, e);
+    return user_change_finish(ctx, rc, username, "scope", before, NULL, out, e);
 }
 
 static void make_dummy_hash(void)
@@ -861,6 +938,13 @@ int auth_login(service_context *ctx, const char *username, const char *password,
     db_bind_text(stmt, 4, timestamp_format(now, created, sizeof created));
     db_bind_int64(stmt, 5, out->expires_at);
     if (db_insert_returning_id(stmt, &session_id, e))
+        goto done;
+    /* The user's last login, shown to administrators. */
+    if (db_prepare(as_user.db, "UPDATE users SET last_login_at = ? WHERE id = ?", &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, created);
+    db_bind_int64(stmt, 2, user_id);
+    if (db_exec_stmt(stmt, e))
         goto done;
     snprintf(session_key, sizeof session_key, "%" PRId64, session_id);
     if (user_json(as_user.db, username, &out->user, NULL, e))

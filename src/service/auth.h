@@ -43,6 +43,19 @@ int user_list(service_context *ctx, service_page *page, json_t **out, err *e);
 int user_set_password(service_context *ctx, const char *username, const char *password,
                       err *e);
 int user_disable(service_context *ctx, const char *username, const char *reason, err *e);
+/* Give a user exactly the roles of `roles` ("lab,auditor"): ERR_INVALID
+ * naming "roles" for an unknown or repeated role or none; ERR_CONFLICT
+ * naming "roles" when it would take the admin role from the last enabled
+ * administrator. Audited (action "roles", before and after) when the roles
+ * change; answers the user. The roles apply to the user's next request. */
+int user_roles_set(service_context *ctx, const char *username, const char *roles,
+                   json_t **out, err *e);
+/* Let a disabled user log in again (their password as it was; the sessions
+ * that disabling ended stay ended). ERR_CONFLICT naming "username" when the
+ * user is not disabled. `reason` may be NULL; audited (action "enable").
+ * Answers the user. */
+int user_enable(service_context *ctx, const char *username, const char *reason, json_t **out,
+                err *e);
 /* How many users exist (init uses it to know whether to bootstrap). */
 int user_count(db_conn *db, int64_t *count, err *e);
 

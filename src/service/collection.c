@@ -220,6 +220,16 @@ static int center_take(const char *text, char out[REGISTRY_CODE_MAX + 8], err *e
     return registry_code_check(out, "center", e);
 }
 
+/* The columns the list sorts by. */
+static const service_sort_key collection_sort_keys[] = {
+    {"din", "c.din"},
+    {"collected_at", "c.collected_at"},
+    {"center", "c.center"},
+    {"donor_number", "d.donor_number"},
+    {"procedure", "c.procedure"},
+    {"processed_at", "c.processed_at"},
+};
+
 int collection_list(service_context *ctx, const collection_filter *filter, json_t **out, err *e)
 {
     service_page page = filter->page;
@@ -242,17 +252,23 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
     }
     if (*processed && strcmp(processed, "yes") != 0 && strcmp(processed, "no") != 0)
         return err_set(e, ERR_INVALID, "processed", "must be yes or no");
+    char order[SERVICE_ORDER_MAX], sql[2048];
+    if (service_order_by(&page, collection_sort_keys,
+                         sizeof collection_sort_keys / sizeof collection_sort_keys[0], "c.din",
+                         "c.din", order, e))
+        return -1;
+    snprintf(sql, sizeof sql,
+             "SELECT " COLLECTION_COLUMNS "%s FROM collections c "
+             "JOIN donors d ON d.id = c.donor_id" COLLECTION_CENTER "WHERE c.din > ?1 "
+             "AND (?2 = '' OR c.center = ?2) "
+             "AND (?3 = '' OR (c.collected_at >= ?4 AND c.collected_at < ?5 "
+             "AND local_date(z.time_zone, c.collected_at) = ?3)) "
+             "AND (?6 = '' OR (?6 = 'yes' AND c.processed_at IS NOT NULL) "
+             "OR (?6 = 'no' AND c.processed_at IS NULL)) "
+             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?9 OFFSET ?10",
+             service_page_sorted(&page) ? ", " SERVICE_TOTAL_COLUMN : "", order);
     db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT " COLLECTION_COLUMNS " FROM collections c "
-                   "JOIN donors d ON d.id = c.donor_id" COLLECTION_CENTER "WHERE c.din > ?1 "
-                   "AND (?2 = '' OR c.center = ?2) "
-                   "AND (?3 = '' OR (c.collected_at >= ?4 AND c.collected_at < ?5 "
-                   "AND local_date(z.time_zone, c.collected_at) = ?3)) "
-                   "AND (?6 = '' OR (?6 = 'yes' AND c.processed_at IS NOT NULL) "
-                   "OR (?6 = 'no' AND c.processed_at IS NULL)) "
-                   "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY c.din LIMIT ?",
-                   &stmt, e))
+    if (db_prepare(ctx->db, sql, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, page.after ? page.after : "");
     db_bind_text(stmt, 2, center);
@@ -260,7 +276,9 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
     db_bind_text(stmt, 4, from);
     db_bind_text(stmt, 5, to);
     db_bind_text(stmt, 6, processed);
-    db_bind_int64(stmt, service_bind_scope(stmt, 7, 2, ctx), page.limit);
+    service_bind_scope(stmt, 7, 2, ctx);
+    db_bind_int64(stmt, 9, page.limit);
+    db_bind_int64(stmt, 10, page.offset);
     return service_collect_page(stmt, collection_item, &page, "din", out, e);
 }
 

@@ -443,10 +443,11 @@ int donor_eligibility(service_context *ctx, const char *donor_number,
  * last donation is "DAY AT": its day at the center that collected it, then
  * its UTC time (which tells two donations of one day apart). The donor's
  * today is the date now (?1, a UTC timestamp, bound by standing_bind) in the
- * zone of their home center, or the default zone (?2). The intervals only
- * need each kind's last donation. */
-#define STANDING_ZONE "COALESCE(hc.time_zone, ?2)"
-#define STANDING_TODAY "local_date(" STANDING_ZONE ", ?1)"
+ * zone of their home center, or the default zone, unless a day is given
+ * (?2, "" for none: the worklist's day). The intervals only need each
+ * kind's last donation. */
+#define STANDING_ZONE "COALESCE(hc.time_zone, '" TIME_ZONE_DEFAULT "')"
+#define STANDING_TODAY "COALESCE(NULLIF(?2, ''), local_date(" STANDING_ZONE ", ?1))"
 #define STANDING_LAST_DONATION(procedure)                                                        \
     "(SELECT local_date(z.time_zone, c.collected_at) || ' ' || c.collected_at "                   \
     "FROM collections c JOIN centers z ON z.code = c.center WHERE c.donor_id = d.id "             \
@@ -471,15 +472,21 @@ enum {
     STANDING_ZONE_COLUMN
 };
 
-/* The moment a standing is for and the thresholds in force. */
+/* The moment a standing is for, the day when one is given for every donor
+ * (today_text "" for none: each donor's today), and the thresholds in
+ * force. */
 typedef struct {
     eligibility_thresholds thresholds;
     char now[TIMESTAMP_TEXT_MAX];
+    civil_day today; /* when today_text is not "" */
+    char today_text[DATE_TEXT_MAX];
 } standing_day;
 
 static int standing_day_load(db_conn *db, standing_day *s, err *e)
 {
     timestamp_format(timestamp_now(), s->now, sizeof s->now);
+    s->today = date_today();
+    s->today_text[0] = '\0';
     return thresholds_load(db, &s->thresholds, e);
 }
 
@@ -487,7 +494,7 @@ static int standing_day_load(db_conn *db, standing_day *s, err *e)
 static void standing_bind(db_stmt *stmt, int index, const standing_day *s)
 {
     db_bind_text(stmt, index, s->now);
-    db_bind_text(stmt, index + 1, TIME_ZONE_DEFAULT);
+    db_bind_text(stmt, index + 1, s->today_text);
 }
 
 /* The day of a timestamp or date column; 0 when it is NULL or unreadable. */
@@ -501,41 +508,71 @@ static int column_day(db_stmt *stmt, int column, civil_day *out)
     return date_parse(date, out, NULL, NULL) == 0;
 }
 
-/* Add the standing of the current row (DONOR_COLUMNS, STANDING_COLUMNS)
- * to `donor` (the keys are listed at donor_list in donor.h). */
-static void standing_add(db_stmt *stmt, const standing_day *s, json_t *donor)
-{
-    eligibility_input in;
-    memset(&in, 0, sizeof in);
-    if (!column_day(stmt, STANDING_TODAY_COLUMN, &in.today))
-        in.today = date_today();
-    if (!column_day(stmt, 3, &in.birth_date))
-        in.birth_date = in.today;
+/* What the standing of the current row (DONOR_COLUMNS, STANDING_COLUMNS)
+ * is evaluated from: the day, the birth date, the last donation of each
+ * procedure and the deferral that decides, read into `in` (which points
+ * into `history`), and the donor's last donation of all. */
+typedef struct {
     eligibility_donation donations[PROCEDURE_COUNT];
+    eligibility_deferral deferral;
+    int last;            /* the procedure of the last donation, -1 before the first */
+    civil_day last_day;
+} standing_history;
+
+static void standing_input_read(db_stmt *stmt, const standing_day *s, eligibility_input *in,
+                                standing_history *history)
+{
+    memset(in, 0, sizeof *in);
+    if (!column_day(stmt, STANDING_TODAY_COLUMN, &in->today))
+        in->today = s->today;
+    if (!column_day(stmt, 3, &in->birth_date))
+        in->birth_date = in->today;
     const char *last_at = NULL;
-    int last = -1;
-    civil_day last_day = 0;
+    history->last = -1;
+    history->last_day = 0;
     for (int p = 0; p < PROCEDURE_COUNT; p++) {
         civil_day day;
         if (!column_day(stmt, STANDING_LAST_DONATIONS + p, &day))
             continue;
-        donations[in.donation_count++] = (eligibility_donation){(donation_procedure)p, day};
+        history->donations[in->donation_count++] =
+            (eligibility_donation){(donation_procedure)p, day};
         const char *at = db_column_text(stmt, STANDING_LAST_DONATIONS + p);
         if (!last_at || strcmp(at, last_at) > 0)
-            last_at = at, last = p, last_day = day;
+            last_at = at, history->last = p, history->last_day = day;
     }
-    in.donations = donations;
-    eligibility_deferral deferral;
+    in->donations = history->donations;
     if (!db_column_is_null(stmt, STANDING_KIND)) {
         int kind = eligibility_deferral_kind_parse(db_column_text(stmt, STANDING_KIND));
         civil_day until = 0;
         if (kind < 0 || (kind == DEFERRAL_TEMPORARY && !column_day(stmt, STANDING_UNTIL, &until)))
             kind = DEFERRAL_INDEFINITE; /* unreadable: the safe side */
-        deferral = (eligibility_deferral){(deferral_kind)kind, until,
-                                          db_column_text(stmt, STANDING_REASON_CODE)};
-        in.deferrals = &deferral;
-        in.deferral_count = 1;
+        history->deferral = (eligibility_deferral){(deferral_kind)kind, until,
+                                                   db_column_text(stmt, STANDING_REASON_CODE)};
+        in->deferrals = &history->deferral;
+        in->deferral_count = 1;
     }
+}
+
+/* The last donation of a standing_history: "last_donation_on" and
+ * "last_donation_procedure" of `donor` (null before the first). */
+static void last_donation_add(const standing_history *history, json_t *donor)
+{
+    json_object_set_new(donor, "last_donation_on",
+                        date_json(history->last >= 0, history->last_day));
+    json_object_set_new(donor, "last_donation_procedure",
+                        service_json_text(history->last >= 0
+                                              ? eligibility_procedure_name(
+                                                    (donation_procedure)history->last)
+                                              : NULL));
+}
+
+/* Add the standing of the current row (DONOR_COLUMNS, STANDING_COLUMNS)
+ * to `donor` (the keys are listed at donor_list in donor.h). */
+static void standing_add(db_stmt *stmt, const standing_day *s, json_t *donor)
+{
+    eligibility_input in;
+    standing_history history;
+    standing_input_read(stmt, s, &in, &history);
     donor_standing standing;
     eligibility_standing_evaluate(&s->thresholds, &in, &standing);
     json_object_set_new(donor, "time_zone",
@@ -549,12 +586,7 @@ static void standing_add(db_stmt *stmt, const standing_day *s, json_t *donor)
                                   standing.deferred_until));
     json_object_set_new(donor, "next_eligible_on",
                         date_json(standing.has_next_day, standing.next_day));
-    json_object_set_new(donor, "last_donation_on",
-                        date_json(last >= 0, last_day));
-    json_object_set_new(donor, "last_donation_procedure",
-                        service_json_text(last >= 0 ? eligibility_procedure_name(
-                                                          (donation_procedure)last)
-                                                    : NULL));
+    last_donation_add(&history, donor);
 }
 
 /* --- deferrals --------------------------------------------------------------- */
@@ -1076,6 +1108,129 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
         return -1;
     }
     *out = service_page_result(items, &filter->page, "donor_number");
+    return 0;
+}
+
+/* --- donors due back -------------------------------------------------------- */
+
+/* The donors with a donation whose interval may have ended on one of the
+ * days of the list: for each procedure, the collections made that
+ * procedure's interval before those days, a day wider at either end (the
+ * standing then decides exactly). Each window is a range of
+ * collections_center (center, collected_at) for every center. */
+#define DUE_BACK_WINDOW(procedure, from, to)                                                     \
+    "SELECT w.donor_id FROM collections w WHERE w.center IN (SELECT code FROM centers) "          \
+    "AND w.collected_at >= " from " AND w.collected_at < " to " AND w.procedure = '" procedure "'"
+
+typedef struct {
+    civil_day since;
+    json_t *donor;
+} due_back_row;
+
+static int due_back_compare(const void *a, const void *b)
+{
+    const due_back_row *x = a, *y = b;
+    if (x->since != y->since)
+        return x->since < y->since ? -1 : 1;
+    return strcmp(json_string_value(json_object_get(x->donor, "donor_number")),
+                  json_string_value(json_object_get(y->donor, "donor_number")));
+}
+
+/* The donor of the current row as the due-back list shows it. */
+static json_t *due_back_json(db_stmt *stmt, const standing_history *history, civil_day since)
+{
+    static const struct {
+        const char *key;
+        int column;
+    } columns[] = {{"donor_number", 0}, {"family_name", 1}, {"given_name", 2},
+                   {"phone", 5},        {"email", 6},       {"home_center", 9}};
+    json_t *donor = json_object();
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        json_object_set_new(donor, columns[i].key,
+                            service_json_text(db_column_text(stmt, columns[i].column)));
+    last_donation_add(history, donor);
+    json_object_set_new(donor, "eligible_since", date_json(1, since));
+    return donor;
+}
+
+int donor_due_back(service_context *ctx, const donor_due_back_request *request, json_t **out,
+                   err *e)
+{
+    if (request->days < 1 || request->days > 366)
+        return err_set(e, ERR_INVALID, "days", "must be a whole number from 1 to 366");
+    if (request->limit < 0 || request->limit > SERVICE_PAGE_MAX)
+        return err_set(e, ERR_INVALID, "limit", "must be a whole number from 0 to %d",
+                       SERVICE_PAGE_MAX);
+    standing_day day;
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    db_stmt *stmt = NULL;
+    int rc = standing_day_load(ctx->db, &day, e);
+    day.today = request->today;
+    date_format(day.today, day.today_text, sizeof day.today_text);
+    if (rc == 0)
+        rc = db_prepare(ctx->db,
+                        "SELECT " DONOR_COLUMNS ", " STANDING_COLUMNS " FROM donors d" STANDING_JOIN
+                        " WHERE d.id IN (" DUE_BACK_WINDOW("whole_blood", "?3", "?4")
+                        " UNION ALL " DUE_BACK_WINDOW("double_red_cells", "?5", "?6")
+                        " UNION ALL " DUE_BACK_WINDOW("plateletpheresis", "?7", "?8")
+                        " UNION ALL " DUE_BACK_WINDOW("plasmapheresis", "?9", "?10")
+                        ") AND " SERVICE_DONOR_SCOPE("d"),
+                        &stmt, e);
+    due_back_row *rows = NULL;
+    size_t count = 0, capacity = 0;
+    if (rc == 0) {
+        standing_bind(stmt, 1, &day);
+        char from[PROCEDURE_COUNT][DATE_TEXT_MAX], to[PROCEDURE_COUNT][DATE_TEXT_MAX];
+        for (int p = 0; p < PROCEDURE_COUNT; p++) {
+            int32_t interval =
+                (int32_t)eligibility_interval_days(&day.thresholds, (donation_procedure)p);
+            date_format(date_add_days(day.today, -interval - request->days), from[p],
+                        sizeof from[p]);
+            date_format(date_add_days(day.today, 2 - interval), to[p], sizeof to[p]);
+            db_bind_text(stmt, 3 + 2 * p, from[p]);
+            db_bind_text(stmt, 4 + 2 * p, to[p]);
+        }
+        service_bind_scope(stmt, 3 + 2 * PROCEDURE_COUNT, 3, ctx);
+        db_step_result step;
+        while ((step = db_step(stmt, e)) == DB_ROW) {
+            eligibility_input in;
+            standing_history history;
+            civil_day since;
+            standing_input_read(stmt, &day, &in, &history);
+            if (!eligibility_due_back(&day.thresholds, &in, request->days, &since))
+                continue;
+            if (count == capacity) {
+                capacity = capacity ? capacity * 2 : 32;
+                due_back_row *grown = realloc(rows, capacity * sizeof *grown);
+                if (!grown) {
+                    step = DB_FAILED;
+                    err_set(e, ERR_INTERNAL, NULL, "out of memory");
+                    break;
+                }
+                rows = grown;
+            }
+            rows[count++] = (due_back_row){since, due_back_json(stmt, &history, since)};
+        }
+        db_reset(stmt);
+        rc = step == DB_FAILED ? -1 : 0;
+    }
+    db_rollback(ctx->db);
+    if (count)
+        qsort(rows, count, sizeof *rows, due_back_compare);
+    json_t *items = json_array();
+    for (size_t i = 0; i < count; i++) {
+        if (rc == 0 && i < (size_t)request->limit)
+            json_array_append(items, rows[i].donor);
+        json_decref(rows[i].donor);
+    }
+    free(rows);
+    if (rc) {
+        json_decref(items);
+        return -1;
+    }
+    *out = json_pack("{s:I, s:i, s:o}", "count", (json_int_t)count, "days", request->days,
+                     "items", items);
     return 0;
 }
 

@@ -111,6 +111,26 @@ typedef struct {
  * ERR_INVALID naming "status" or "q". */
 int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e);
 
+/* Donors due back (docs/worklists.md, "Donors due back"): the donors in
+ * the acting user's scope who may give on `today` and whose donation
+ * interval ended within the `days` days up to it (domain eligibility_due_back:
+ * eligible today, held back by an interval `days` days earlier), so that
+ * staff can call them. The candidates are read by the day of their
+ * donations (the collections of each procedure's interval before those
+ * days), then judged by the standing's rules. Answers
+ *   {"count": all of them, "days",
+ *    "items": [{"donor_number", "family_name", "given_name", "phone", "email",
+ *               "home_center", "last_donation_on", "last_donation_procedure",
+ *               "eligible_since"}] (the first `limit`, longest due first)}.
+ * ERR_INVALID naming "days" (1 to 366) or "limit" (0 to 500). */
+typedef struct {
+    civil_day today;
+    int days;
+    int limit;
+} donor_due_back_request;
+int donor_due_back(service_context *ctx, const donor_due_back_request *request, json_t **out,
+                   err *e);
+
 /* One donor, with its standing (as donor_list), "blood_groups"
  * [{"din", "abo", "rhd", "tested_on"}], "deferrals" [deferral...] (newest
  * first, ended ones too) and "collections" [{"din", "procedure",

@@ -431,37 +431,129 @@ int journal_get(service_context *ctx, const char *entry_id, json_t **out, err *e
     return entry_fetch(ctx->db, id, out, e);
 }
 
+/* The columns the journal list sorts by. */
+static const service_sort_key journal_sort_keys[] = {
+    {"id", "e.id"},
+    {"date", "e.entry_date"},
+    {"description", "CASE WHEN e.description = '' AND e.source = 'import' "
+                    "THEN 'Imported entry ' || e.source_ref ELSE e.description END"},
+    {"source", "e.source"},
+    {"total", "(SELECT SUM(t.amount_cents) FROM journal_lines t WHERE t.entry_id = e.id "
+              "AND t.amount_cents > 0)"},
+    {"created_at", "e.created_at"},
+    {"created_by", "e.created_by"},
+};
+
+/* The filters of the list: ?2..?3 the dates, ?4 the account id (0: any),
+ * ?5 the source, ?6 the search pattern. */
+#define JOURNAL_FILTERS                                                                       \
+    "e.entry_date >= ?2 AND e.entry_date <= ?3 "                                              \
+    "AND (?4 = 0 OR EXISTS (SELECT 1 FROM journal_lines a WHERE a.entry_id = e.id "           \
+    "AND a.account_id = ?4)) "                                                                \
+    "AND (?5 = '' OR e.source = ?5) "                                                         \
+    "AND (?6 = '' OR UPPER(e.description) LIKE UPPER(?6) ESCAPE '\\' "                        \
+    "OR UPPER(e.source_ref) LIKE UPPER(?6) ESCAPE '\\' OR EXISTS (SELECT 1 FROM journal_lines " \
+    "m WHERE m.entry_id = e.id AND UPPER(m.memo) LIKE UPPER(?6) ESCAPE '\\')) "
+
+/* One account's debits and credits (both positive) in an entry. */
+#define ACCOUNT_SUMS                                                                     \
+    ", (SELECT COALESCE(SUM(CASE WHEN l.amount_cents > 0 THEN l.amount_cents ELSE 0 END), " \
+    "0) FROM journal_lines l WHERE l.entry_id = e.id AND l.account_id = ?4), "             \
+    "(SELECT COALESCE(SUM(CASE WHEN l.amount_cents < 0 THEN -l.amount_cents ELSE 0 END), " \
+    "0) FROM journal_lines l WHERE l.entry_id = e.id AND l.account_id = ?4)"
+
+static json_t *entry_account_json(db_stmt *stmt)
+{
+    json_t *entry = entry_summary_json(stmt);
+    json_object_set_new(entry, "account_debits", money_json(db_column_int64(stmt, 10)));
+    json_object_set_new(entry, "account_credits", money_json(db_column_int64(stmt, 11)));
+    return entry;
+}
+
+static void journal_filters_bind(db_stmt *stmt, const journal_filter *filter, int64_t account_id,
+                                 const char *pattern)
+{
+    db_bind_text(stmt, 2, filter->from ? filter->from : "");
+    db_bind_text(stmt, 3, filter->to ? filter->to : "9999-12-31");
+    db_bind_int64(stmt, 4, account_id);
+    db_bind_text(stmt, 5, filter->source ? filter->source : "");
+    db_bind_text(stmt, 6, pattern);
+}
+
+/* The account's debits and credits over every entry the filters match. */
+static int account_totals(db_conn *db, const journal_filter *filter, int64_t account_id,
+                          const char *pattern, json_t *list, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT COALESCE(SUM(CASE WHEN l.amount_cents > 0 THEN l.amount_cents "
+                   "ELSE 0 END), 0), COALESCE(SUM(CASE WHEN l.amount_cents < 0 THEN "
+                   "-l.amount_cents ELSE 0 END), 0) FROM journal_entries e JOIN journal_lines l "
+                   "ON l.entry_id = e.id AND l.account_id = ?4 WHERE e.id > ?1 AND " JOURNAL_FILTERS,
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, 0);
+    journal_filters_bind(stmt, filter, account_id, pattern);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        json_object_set_new(list, "account_totals",
+                            json_pack("{s:s, s:o, s:o}", "account", filter->account, "debits",
+                                      money_json(db_column_int64(stmt, 0)), "credits",
+                                      money_json(db_column_int64(stmt, 1))));
+    db_reset(stmt);
+    return step == DB_ROW ? 0 : -1;
+}
+
 int journal_list(service_context *ctx, journal_filter *filter, json_t **out, err *e)
 {
     civil_day day;
     int64_t after = 0, account_id = 0;
+    char pattern[256] = "", order[SERVICE_ORDER_MAX], sql[4096];
     if (service_page_check(&filter->page, e) ||
         (filter->from && date_parse(filter->from, &day, "from", e)) ||
-        (filter->to && date_parse(filter->to, &day, "to", e)))
+        (filter->to && date_parse(filter->to, &day, "to", e)) ||
+        service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
         return -1;
+    if (filter->source && strlen(filter->source) > 32)
+        return err_set(e, ERR_INVALID, "source", "must be at most 32 characters");
     if (filter->page.after && *filter->page.after) {
         err ignored;
         if (entry_id_parse(filter->page.after, &after, &ignored))
             return err_set(e, ERR_INVALID, "after", "must be a journal entry number");
     }
+    /* Newest first reads newest first within a day too. */
+    int descending = filter->page.sort && filter->page.sort[0] == '-';
+    if (service_order_by(&filter->page, journal_sort_keys,
+                         sizeof journal_sort_keys / sizeof journal_sort_keys[0], "e.id",
+                         descending ? "e.id DESC" : "e.id", order, e))
+        return -1;
     if (filter->account && *filter->account &&
         ledger_account_id(ctx->db, filter->account, &account_id, "account", e))
         return -1;
+    snprintf(sql, sizeof sql,
+             "SELECT " ENTRY_COLUMNS "%s%s FROM journal_entries e WHERE e.id > ?1 AND "
+             JOURNAL_FILTERS "ORDER BY %s LIMIT ?7 OFFSET ?8",
+             account_id ? ACCOUNT_SUMS : "",
+             service_page_sorted(&filter->page) ? ", " SERVICE_TOTAL_COLUMN : "", order);
     db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT " ENTRY_COLUMNS " FROM journal_entries e WHERE e.id > ? "
-                   "AND e.entry_date >= ? AND e.entry_date <= ? AND (? = 0 OR EXISTS "
-                   "(SELECT 1 FROM journal_lines l WHERE l.entry_id = e.id AND l.account_id = ?)) "
-                   "ORDER BY e.id LIMIT ?",
-                   &stmt, e))
+    if (db_begin_read(ctx->db, e))
         return -1;
-    db_bind_int64(stmt, 1, after);
-    db_bind_text(stmt, 2, filter->from ? filter->from : "");
-    db_bind_text(stmt, 3, filter->to ? filter->to : "9999-12-31");
-    db_bind_int64(stmt, 4, account_id);
-    db_bind_int64(stmt, 5, account_id);
-    db_bind_int64(stmt, 6, filter->page.limit);
-    return service_collect_page(stmt, entry_summary_json, &filter->page, "id", out, e);
+    int rc = db_prepare(ctx->db, sql, &stmt, e);
+    if (rc == 0) {
+        db_bind_int64(stmt, 1, after);
+        journal_filters_bind(stmt, filter, account_id, pattern);
+        db_bind_int64(stmt, 7, filter->page.limit);
+        db_bind_int64(stmt, 8, filter->page.offset);
+        rc = service_collect_page(stmt, account_id ? entry_account_json : entry_summary_json,
+                                  &filter->page, "id", out, e);
+    }
+    if (rc == 0 && account_id && account_totals(ctx->db, filter, account_id, pattern, *out, e)) {
+        json_decref(*out);
+        *out = NULL;
+        rc = -1;
+    }
+    db_rollback(ctx->db);
+    return rc;
 }
 
 /* --- manual entries and reversals ----------------------------------------- */
@@ -639,6 +731,63 @@ int period_list(service_context *ctx, json_t **out, err *e)
         return -1;
     service_page all = {.limit = 0};
     return service_collect_page(stmt, period_json, &all, "period", out, e);
+}
+
+int ledger_periods_to_close(service_context *ctx, civil_day today, json_t **out, err *e)
+{
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    db_stmt *stmt;
+    char last_closed[LEDGER_PERIOD_TEXT_MAX] = "", last_day[DATE_TEXT_MAX] = "";
+    json_t *items = json_array();
+    int rc = db_prepare(ctx->db,
+                        "SELECT period, last_day FROM period_closes "
+                        "ORDER BY last_day DESC, first_day LIMIT 1",
+                        &stmt, e);
+    if (rc == 0) {
+        db_step_result step = db_step(stmt, e);
+        if (step == DB_ROW) {
+            snprintf(last_closed, sizeof last_closed, "%s", db_column_text(stmt, 0));
+            snprintf(last_day, sizeof last_day, "%s", db_column_text(stmt, 1));
+        }
+        db_reset(stmt);
+        rc = step == DB_FAILED ? -1 : 0;
+    }
+    /* The months after the last closed one and before today's, from the
+     * balances' key (month first): a month holds postings when it has a
+     * balance. */
+    civil_day closed_through = 0;
+    if (rc == 0 && *last_day && date_parse(last_day, &closed_through, "last_day", e))
+        rc = -1;
+    if (rc == 0)
+        rc = db_prepare(ctx->db,
+                        "SELECT DISTINCT month FROM ledger_balances WHERE month > ? AND month < ? "
+                        "ORDER BY month",
+                        &stmt, e);
+    if (rc == 0) {
+        db_bind_int64(stmt, 1, *last_day ? ledger_month_of(closed_through) : 0);
+        db_bind_int64(stmt, 2, ledger_month_of(today));
+        db_step_result step;
+        while ((step = db_step(stmt, e)) == DB_ROW) {
+            int32_t month = (int32_t)db_column_int64(stmt, 0);
+            char first[DATE_TEXT_MAX], last[DATE_TEXT_MAX];
+            date_format(ledger_month_first_day(month), first, sizeof first);
+            date_format(ledger_month_first_day(ledger_month_next(month)) - 1, last, sizeof last);
+            /* The month as a period: "2004-04", the first day's year and month. */
+            json_array_append_new(items, json_pack("{s:s#, s:s, s:s}", "period", first, (int)7,
+                                                   "first_day", first, "last_day", last));
+        }
+        db_reset(stmt);
+        rc = step == DB_FAILED ? -1 : 0;
+    }
+    db_rollback(ctx->db);
+    if (rc) {
+        json_decref(items);
+        return -1;
+    }
+    *out = json_pack("{s:o, s:o}", "last_closed",
+                     service_json_text(*last_closed ? last_closed : NULL), "items", items);
+    return 0;
 }
 
 /* --- weighted shares ------------------------------------------------------ */
@@ -855,6 +1004,24 @@ static sum_plan plan_sums(civil_day from, civil_day to)
         plan.tail_to = to;
     }
     return plan;
+}
+
+int ledger_entries_between(db_conn *db, civil_day from, civil_day to, int64_t *count, err *e)
+{
+    char first[DATE_TEXT_MAX], last[DATE_TEXT_MAX];
+    db_stmt *stmt;
+    *count = 0;
+    if (db_prepare(db,
+                   "SELECT COUNT(*) FROM journal_entries WHERE entry_date >= ? AND entry_date <= ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, date_format(from, first, sizeof first));
+    db_bind_text(stmt, 2, date_format(to, last, sizeof last));
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *count = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
 }
 
 int ledger_sums_between(db_conn *db, civil_day from, civil_day to, ledger_sums *out, err *e)

@@ -76,8 +76,17 @@ int journal_get(service_context *ctx, const char *entry_id, json_t **out, err *e
 typedef struct {
     const char *from, *to; /* entry dates, inclusive; NULL for open ends */
     const char *account;   /* entries with a line on this account */
-    service_page page;     /* `after` is an entry id */
+    const char *source;    /* entries of this source ("manual", "import"...) */
+    const char *search;    /* part of the description, entry key or a line's memo */
+    service_page page;     /* `after` is an entry id; sort by id, date, description,
+                            * source, total, created_at, created_by */
 } journal_filter;
+/* Entries in number order (or sorted, with the total count). With an
+ * account, each entry also carries that account's debits and credits in it
+ * ("account_debits", "account_credits") and the answer their sums over
+ * every entry the filters match ("account_totals": {"account", "debits",
+ * "credits"}), read in the same snapshot: the activity a trial balance
+ * shows for the account over the same dates. */
 int journal_list(service_context *ctx, journal_filter *filter, json_t **out, err *e);
 
 /* --- import and export --------------------------------------------------- */
@@ -117,6 +126,12 @@ int journal_export(service_context *ctx, const char *from, const char *to,
 int period_close(service_context *ctx, const char *period, const char *signer,
                  const char *password, const char *reason, json_t **out, err *e);
 int period_list(service_context *ctx, json_t **out, err *e);
+/* The months to close (docs/worklists.md): those that ended before the
+ * month of `today`, after the last closed period (the one that ends
+ * last), and hold postings, oldest first:
+ *   {"last_closed": "2004Q1"|null,
+ *    "items": [{"period": "2004-04", "first_day", "last_day"}]}. */
+int ledger_periods_to_close(service_context *ctx, civil_day today, json_t **out, err *e);
 
 int shares_set(service_context *ctx, const char *period, const char *basic,
                const char *diluted, json_t **out, err *e);
@@ -162,6 +177,10 @@ typedef struct {
  * (through the entry date index). */
 int ledger_sums_between(db_conn *db, civil_day from, civil_day to, ledger_sums *out, err *e);
 void ledger_sums_free(ledger_sums *sums);
+/* How many journal entries are dated from..to (inclusive): 0 says a
+ * period has nothing posted, which the reports say in words rather than
+ * as a page of zeros. Reads through the entry date index. */
+int ledger_entries_between(db_conn *db, civil_day from, civil_day to, int64_t *count, err *e);
 /* Add one sum at the end (growing the array); -1 when out of memory. */
 int ledger_sums_append(ledger_sums *sums, const ledger_sum *sum);
 

@@ -24,6 +24,7 @@
 #include "domain/lookback.h"
 #include "domain/registry.h"
 #include "service/audit.h"
+#include "service/company.h"
 #include "service/din.h"
 #include "service/lookback.h"
 #include "service/testing.h"
@@ -100,7 +101,7 @@ static int last_nonreactive(db_conn *db, int64_t donor_id, const char *trigger_a
     db_stmt *stmt;
     if (db_prepare(db,
                    "SELECT MAX(r.tested_on) FROM collections c "
-                   "JOIN test_results r ON r.din = c.din "
+                   "JOIN test_results_current r ON r.din = c.din "
                    "JOIN test_panel p ON p.test = r.test "
                    "WHERE c.donor_id = ? AND c.collected_at < ? AND p.marker = ? "
                    "AND r.result = 'nonreactive'",
@@ -594,8 +595,13 @@ int lookback_case_report(service_context *ctx, const char *id, const char *forma
         return err_set(e, ERR_INVALID, "format", "must be text, html or pdf");
     *chosen = (lookback_report_format)parsed;
     json_t *c = NULL;
+    char company[COMPANY_NAME_MAX];
     if (lookback_case_get(ctx, id, &c, e))
         return -1;
+    if (company_name(ctx->db, company, e)) {
+        json_decref(c);
+        return -1;
+    }
 
     json_t *deadlines = json_object_get(c, "deadlines"), *units = json_object_get(c, "units");
     json_t *hospitals = json_object_get(c, "hospitals"), *item;
@@ -640,6 +646,7 @@ int lookback_case_report(service_context *ctx, const char *id, const char *forma
         .unit_count = json_array_size(units),
         .hospitals = codes,
         .hospital_count = json_array_size(hospitals),
+        .company = company,
     };
     int rc = lookback_report_render(&report, *chosen, out, e);
     free(steps);

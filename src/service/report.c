@@ -9,6 +9,7 @@
 #include "base/money.h"
 #include "domain/ledger.h"
 #include "domain/registry.h"
+#include "service/company.h"
 #include "service/ledger.h"
 #include "service/report.h"
 
@@ -578,6 +579,7 @@ static int period_load(db_conn *db, const ledger_chart *chart, const center_tabl
     ledger_sums sums;
     char text[LEDGER_PERIOD_TEXT_MAX];
     if (ga_lines_init(chart, p, e) ||
+        ledger_entries_between(db, p->first_day, p->last_day, &p->entries, e) ||
         ledger_sums_between(db, p->first_day, p->last_day, &sums, e))
         return -1;
     int rc = period_amounts(chart, centers, &sums, closed_as_of, p, e);
@@ -646,6 +648,8 @@ int report_quarterly_load(service_context *ctx, const char *period_text, const c
         rc = quarterly_load_in(ctx->db, &chart, current, prior, out, NULL, e);
         ledger_chart_free(&chart);
     }
+    if (rc == 0)
+        rc = company_name(ctx->db, out->company, e);
     db_rollback(ctx->db);
     if (rc)
         results_report_free(out);
@@ -717,6 +721,7 @@ static json_t *period_json(const results_period *p)
         percent_of(p->gross_profit, p->revenue), "ongoing_gross_margin_percent",
         percent_of(p->ongoing_gross_profit, p->ongoing_revenue), "general_administrative",
         money_json(p->general_administrative));
+    json_object_set_new(json, "entries", json_integer(p->entries));
     json_object_set_new(json, "general_administrative_lines", ga);
     json_object_set_new(json, "other_expense", money_json(p->other_expense));
     json_object_set_new(json, "income_before_taxes", money_json(p->income_before_taxes));
@@ -739,6 +744,23 @@ static json_t *change_json(int64_t current, int64_t prior)
     int ok = results_change_tenths(current, prior, &tenths);
     return json_pack("{s:o, s:o}", "amount", money_json(current - prior), "percent",
                      tenths_json(ok, tenths));
+}
+
+/* The report's consistency findings (domain results_check), one text each. */
+static json_t *findings_json(const results_report *report)
+{
+    buffer findings = BUFFER_INIT;
+    results_check(report, &findings);
+    json_t *list = json_array();
+    for (const char *line = buffer_text(&findings); line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        if (length)
+            json_array_append_new(list, json_stringn(line, length));
+        line = end ? end + 1 : line + length;
+    }
+    buffer_free(&findings);
+    return list;
 }
 
 json_t *report_quarterly_json(const results_report *report)
@@ -783,18 +805,7 @@ json_t *report_quarterly_json(const results_report *report)
         json_object_set_new(changes, "general_administrative_lines", ga);
     }
     json_object_set_new(json, "changes", changes);
-    buffer findings = BUFFER_INIT;
-    results_check(report, &findings);
-    json_t *list = json_array();
-    for (const char *line = buffer_text(&findings); line && *line;) {
-        const char *end = strchr(line, '\n');
-        size_t length = end ? (size_t)(end - line) : strlen(line);
-        if (length)
-            json_array_append_new(list, json_stringn(line, length));
-        line = end ? end + 1 : line + length;
-    }
-    buffer_free(&findings);
-    json_object_set_new(json, "findings", list);
+    json_object_set_new(json, "findings", findings_json(report));
     return json;
 }
 
@@ -894,6 +905,10 @@ static int period_from_json(json_t *json, const char *where, results_period *p, 
         return -1;
     read_date(&r, "first_day", &p->first_day);
     read_date(&r, "last_day", &p->last_day);
+    /* The count of entries is optional: a report without it is taken as
+     * posted (it has figures to show). */
+    json_t *entries = json_object_get(json, "entries");
+    p->entries = json_is_integer(entries) ? json_integer_value(entries) : -1;
     const struct {
         const char *key;
         int64_t *value;
@@ -1204,4 +1219,39 @@ int report_dashboard(service_context *ctx, const char *quarter_text, json_t **ou
                      "movements", movements);
     results_report_free(&report);
     return 0;
+}
+
+/* --- the findings of the latest quarter ---------------------------------------- */
+
+int report_quarter_findings(service_context *ctx, json_t **out, err *e)
+{
+    if (db_begin_read(ctx->db, e))
+        return -1;
+    int32_t first_month = 0, last_month = 0;
+    int found = 0;
+    ledger_chart chart = {0};
+    results_report report;
+    memset(&report, 0, sizeof report);
+    report.has_prior = 1;
+    int rc = months_on_record(ctx->db, &first_month, &last_month, &found, e);
+    quarter latest = {0};
+    if (rc == 0 && found) {
+        latest = quarter_of(ledger_month_first_day(last_month));
+        rc = ledger_chart_load(ctx->db, &chart, e) ||
+                     quarterly_load_in(ctx->db, &chart, latest, quarter_year_earlier(latest),
+                                       &report, NULL, e)
+                 ? -1
+                 : 0;
+    }
+    db_rollback(ctx->db);
+    ledger_chart_free(&chart);
+    if (rc == 0) {
+        char name[8];
+        *out = json_pack("{s:o, s:o}", "quarter",
+                         found ? json_string(quarter_format(latest, name, sizeof name))
+                               : json_null(),
+                         "findings", found ? findings_json(&report) : json_array());
+    }
+    results_report_free(&report);
+    return rc;
 }

@@ -53,4 +53,9 @@ int report_quarterly_from_json(json_t *json, results_report *out, err *e);
  * most eight, largest first). Keys in docs/reports.md. */
 int report_dashboard(service_context *ctx, const char *quarter, json_t **out, err *e);
 
+/* The consistency findings of the latest quarter with postings, as the
+ * quarterly report gives them (against the same quarter a year earlier):
+ * {"quarter": "2004Q1"|null (nothing posted yet), "findings": [texts]}. */
+int report_quarter_findings(service_context *ctx, json_t **out, err *e);
+
 #endif

@@ -55,6 +55,8 @@ int service_page_check(service_page *page, err *e)
         page->limit = SERVICE_PAGE_DEFAULT;
     if (page->limit < 1 || page->limit > SERVICE_PAGE_MAX)
         return err_set(e, ERR_INVALID, "limit", "must be from 1 to %d", SERVICE_PAGE_MAX);
+    if (page->offset < 0 || page->offset > SERVICE_OFFSET_MAX)
+        return err_set(e, ERR_INVALID, "offset", "must be from 0 to %d", SERVICE_OFFSET_MAX);
     return 0;
 }
 
@@ -144,11 +146,71 @@ int service_rows_write(json_writer *w, const char *key, db_stmt *stmt,
 int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
                          const char *key_field, json_t **out, err *e)
 {
-    json_t *items;
-    if (service_collect_rows(stmt, build, &items, e))
+    /* A sorted list's SELECT ends with SERVICE_TOTAL_COLUMN: every row
+     * carries the count of all matching rows (the columns are known once a
+     * row is there: PostgreSQL runs the query at the first step). */
+    int counted = service_page_sorted(page);
+    json_int_t total = 0;
+    json_t *items = json_array();
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        if (counted && json_array_size(items) == 0) {
+            int last = db_column_count(stmt) - 1;
+            if (last < 0 || strcmp(db_column_name(stmt, last), "total_rows") != 0) {
+                db_reset(stmt);
+                json_decref(items);
+                return err_set(e, ERR_INTERNAL, NULL, "a sorted list's query does not count its rows");
+            }
+            total = (json_int_t)db_column_int64(stmt, last);
+        }
+        json_array_append_new(items, build(stmt));
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(items);
         return -1;
-    *out = service_page_result(items, page, key_field);
+    }
+    if (!counted) {
+        *out = service_page_result(items, page, key_field);
+        return 0;
+    }
+    /* Past the last page there is no row to carry the count: 0 then. */
+    *out = json_pack("{s:o, s:n, s:I}", "items", items, "next_after", "total", total);
     return 0;
+}
+
+int service_page_sorted(const service_page *page)
+{
+    return (page->sort && *page->sort) || page->offset > 0;
+}
+
+int service_order_by(const service_page *page, const service_sort_key *keys, size_t count,
+                     const char *default_order, const char *tiebreak,
+                     char out[SERVICE_ORDER_MAX], err *e)
+{
+    const char *sort = page->sort && *page->sort ? page->sort : NULL;
+    if (page->after && *page->after && (sort || page->offset > 0))
+        return err_set(e, ERR_INVALID, "after", "cannot be combined with sort or offset");
+    if (!sort) {
+        snprintf(out, SERVICE_ORDER_MAX, "%s", default_order);
+        return 0;
+    }
+    int descending = sort[0] == '-';
+    const char *name = descending ? sort + 1 : sort;
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(keys[i].name, name) == 0) {
+            snprintf(out, SERVICE_ORDER_MAX, "%s %s, %s", keys[i].sql,
+                     descending ? "DESC" : "ASC", tiebreak);
+            return 0;
+        }
+    }
+    char known[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < count && used < sizeof known; i++)
+        used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", i ? ", " : "",
+                                 keys[i].name);
+    return err_set(e, ERR_INVALID, "sort", "must be one of %s (with - before it for descending)",
+                   known);
 }
 
 int service_number_take(const char *text, long min, long max, long *out, const char *field,

@@ -53,15 +53,43 @@ int service_finish_record(service_context *ctx, int status, json_t *before, json
                           json_t **out, err *e);
 
 /* A page of a list: at most `limit` items after the key `after` (NULL for
- * the first page). Lists answer {"items": [...], "next_after": key|null}. */
+ * the first page). Lists answer {"items": [...], "next_after": key|null}.
+ * Lists that sort by a column (service_order_by) also take `sort` (a
+ * column's name, "-name" for descending; NULL: the list's own order) and
+ * `offset` (rows to skip), and answer "total", the rows that match. */
 typedef struct {
     int limit;
     const char *after;
+    const char *sort;
+    long offset;
 } service_page;
 
-enum { SERVICE_PAGE_DEFAULT = 50, SERVICE_PAGE_MAX = 500 };
+/* One column a list can be sorted by: the name clients give and the SQL
+ * expression it sorts (a constant of the list, never client text). */
+typedef struct {
+    const char *name;
+    const char *sql;
+} service_sort_key;
 
-/* Check limit (1..500) and fill defaults. */
+enum { SERVICE_ORDER_MAX = 256 };
+
+/* The ORDER BY clause (without the words) for page->sort among `keys`:
+ * "expr ASC|DESC, tiebreak", or `default_order` when no sort is asked.
+ * Refuses an unknown column naming "sort", and `after` with a sort or an
+ * offset naming "after" (keyset pages follow the list's own order only). */
+int service_order_by(const service_page *page, const service_sort_key *keys, size_t count,
+                     const char *default_order, const char *tiebreak,
+                     char out[SERVICE_ORDER_MAX], err *e);
+
+/* 1 when the page is asked sorted or at an offset: its SELECT then ends
+ * with SERVICE_TOTAL_COLUMN, the count of every matching row beside each
+ * row, which service_collect_page answers as "total". */
+int service_page_sorted(const service_page *page);
+#define SERVICE_TOTAL_COLUMN "COUNT(*) OVER () AS total_rows"
+
+enum { SERVICE_PAGE_DEFAULT = 50, SERVICE_PAGE_MAX = 500, SERVICE_OFFSET_MAX = 10000000 };
+
+/* Check limit (1..500) and offset (0..10,000,000) and fill defaults. */
 int service_page_check(service_page *page, err *e);
 
 /* Build the {"items", "next_after"} envelope: `items` is stolen; when the

@@ -28,27 +28,19 @@
 #include "service/donor.h"
 #include "service/lookback.h"
 #include "service/testing.h"
+#include "service/testing_internal.h"
 #include "service/unit.h"
 
 static const char IMPORT_HEADER[] = "din,test,result,date";
 static const char DEFAULT_MEANING[] = "released for distribution";
-enum { TEST_CODE_MAX = 24 };
+enum { TEST_CODE_MAX = TESTING_TEST_CODE_MAX };
+typedef testing_panel_test panel_test;
+typedef testing_panel test_panel;
+typedef testing_donor donation_donor;
 
 /* --- the panel ------------------------------------------------------------------ */
 
-typedef struct {
-    char test[TEST_CODE_MAX];
-    char marker[TEST_CODE_MAX];
-    testing_kind kind;
-    int required;
-} panel_test;
-
-typedef struct {
-    panel_test tests[TESTING_PANEL_MAX];
-    size_t count;
-} test_panel;
-
-static int panel_load(db_conn *db, test_panel *out, err *e)
+int testing_panel_load(db_conn *db, test_panel *out, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db, "SELECT test, kind, marker, required FROM test_panel ORDER BY test", &stmt,
@@ -68,7 +60,17 @@ static int panel_load(db_conn *db, test_panel *out, err *e)
     return step == DB_FAILED ? -1 : 0;
 }
 
-static const panel_test *panel_find(const test_panel *panel, const char *test)
+int testing_id_take(const char *text, const char *what, int64_t *id, err *e)
+{
+    char *end = NULL;
+    long long value = text && *text ? strtoll(text, &end, 10) : 0;
+    if (!text || !*text || *end || value <= 0)
+        return err_set(e, ERR_NOT_FOUND, "id", "no %s '%.30s'", what, text ? text : "");
+    *id = value;
+    return 0;
+}
+
+const panel_test *testing_panel_find(const test_panel *panel, const char *test)
 {
     for (size_t i = 0; i < panel->count; i++)
         if (strcmp(panel->tests[i].test, test) == 0)
@@ -103,10 +105,9 @@ static int panel_get(db_conn *db, const char *test, json_t **out, err *e)
     return service_fetch_one(stmt, panel_item, out, "test", e, "no test '%s' in the panel", test);
 }
 
-/* audit_append, taking over `before` and `after`. */
-static int audit_new(service_context *ctx, const char *entity, const char *entity_id,
-                     const char *action, json_t *before, json_t *after, const char *reason,
-                     err *e)
+int testing_audit_new(service_context *ctx, const char *entity, const char *entity_id,
+                      const char *action, json_t *before, json_t *after, const char *reason,
+                      err *e)
 {
     int rc = audit_append(ctx, entity, entity_id, action, before, after, reason, e);
     json_decref(before);
@@ -135,7 +136,7 @@ int testing_panel_require(service_context *ctx, const char *test, const char *re
         db_bind_int64(stmt, 1, flag);
         db_bind_text(stmt, 2, code);
         rc = db_exec_stmt(stmt, e) || panel_get(ctx->db, code, &after, e) ||
-             audit_new(ctx, "test_panel", code, "require",
+             testing_audit_new(ctx, "test_panel", code, "require",
                        json_pack("{s:O}", "required", json_object_get(before, "required")),
                        json_pack("{s:b}", "required", flag), NULL, e);
     }
@@ -176,25 +177,33 @@ static int donation_units_set(service_context *ctx, const char *din, const char 
     return 0;
 }
 
-static int donation_hold(service_context *ctx, const char *din, const char *why, err *e)
+int testing_donation_hold_in(service_context *ctx, const char *din, const char *why, err *e)
 {
     return donation_units_set(ctx, din, why, 0, e);
 }
 
-static int donation_discard(service_context *ctx, const char *din, const char *why, err *e)
+int testing_donation_discard_in(service_context *ctx, const char *din, const char *why, err *e)
 {
     return donation_units_set(ctx, din, why, 1, e);
 }
 
 /* --- the results import ------------------------------------------------------------ */
 
+/* A checked line, kept small (32 bytes): a file may hold a million. */
 typedef struct {
-    char din[ISBT_DIN_LENGTH + 1];
-    const panel_test *test;
     const char *result; /* the stored spelling (static) */
-    char tested_on[DATE_TEXT_MAX];
-    long line;
+    char din[ISBT_DIN_LENGTH + 1];
+    uint8_t test;       /* its index in the panel, which is in the order of test codes */
+    civil_day tested_on;
+    uint32_t line;
 } result_row;
+
+/* The results recorded for the DIN last looked up. */
+typedef struct {
+    char test[TEST_CODE_MAX];
+    char result[16];
+    char tested_on[DATE_TEXT_MAX];
+} recorded_result;
 
 typedef struct {
     test_panel panel;
@@ -206,10 +215,34 @@ typedef struct {
     char din[ISBT_DIN_LENGTH + 1];
     int din_found;
     civil_day collected;
+    recorded_result recorded[TESTING_PANEL_MAX]; /* its results on record */
+    size_t recorded_count;
 } import_state;
 
+/* The results on record for s->din, into s->recorded: one read per
+ * donation, not one per line. */
+static int recorded_load(db_conn *db, import_state *s, err *e)
+{
+    db_stmt *stmt;
+    s->recorded_count = 0;
+    if (db_prepare(db, "SELECT test, result, tested_on FROM test_results_current WHERE din = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, s->din);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW && s->recorded_count < TESTING_PANEL_MAX) {
+        recorded_result *r = &s->recorded[s->recorded_count++];
+        snprintf(r->test, sizeof r->test, "%s", db_column_text(stmt, 0));
+        snprintf(r->result, sizeof r->result, "%s", db_column_text(stmt, 1));
+        snprintf(r->tested_on, sizeof r->tested_on, "%s", db_column_text(stmt, 2));
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
 /* Look up the collection of `din` into s->din_found, s->collected (its
- * day at its center) and s->today (today at that center). */
+ * day at its center), s->today (today at that center) and its results on
+ * record. */
 static int collection_find(db_conn *db, import_state *s, const char *din, err *e)
 {
     if (strcmp(s->din, din) == 0)
@@ -234,30 +267,24 @@ static int collection_find(db_conn *db, import_state *s, const char *din, err *e
     if (step == DB_FAILED)
         return -1;
     snprintf(s->din, sizeof s->din, "%s", din);
+    s->recorded_count = 0;
     if (s->din_found && date_parse(day, &s->collected, "collected_at", NULL))
         s->collected = 0;
     if (!s->din_found || date_parse(today, &s->today, "today", NULL))
         s->today = date_today();
-    return 0;
+    return s->din_found ? recorded_load(db, s, e) : 0;
 }
 
-/* A problem when `din` already has a result for `test`. */
-static int result_unique(db_conn *db, import_state *s, const result_row *row, err *e)
+/* A problem when the DIN of `row` (s->din) already has a result for its test. */
+static void result_unique(import_state *s, const result_row *row)
 {
-    db_stmt *stmt;
-    if (db_prepare(db, "SELECT result, tested_on FROM test_results WHERE din = ? AND test = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, row->din);
-    db_bind_text(stmt, 2, row->test->test);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_ROW)
-        service_problem(&s->problems, row->line, "test",
-                        "DIN %s already has a %s result (%s, %s): results are never overwritten",
-                        row->din, row->test->test, db_column_text(stmt, 0),
-                        db_column_text(stmt, 1));
-    db_reset(stmt);
-    return step == DB_FAILED ? -1 : 0;
+    const char *test = s->panel.tests[row->test].test;
+    for (size_t i = 0; i < s->recorded_count; i++)
+        if (strcmp(s->recorded[i].test, test) == 0)
+            service_problem(&s->problems, row->line, "test",
+                            "DIN %s already has a %s result (%s, %s): results are never "
+                            "overwritten",
+                            row->din, test, s->recorded[i].result, s->recorded[i].tested_on);
 }
 
 /* Check one line; a good one is kept. -1 only for a failure of the machine. */
@@ -270,7 +297,7 @@ static int import_line(db_conn *db, import_state *s, char *text, long number, er
                         IMPORT_HEADER, count < 0 ? "more or an unclosed quote" : "fewer");
         return 0;
     }
-    result_row row = {.line = number};
+    result_row row = {.line = (uint32_t)number};
     long problems_before = s->problems.count;
     err problem;
     isbt_din din;
@@ -287,10 +314,11 @@ static int import_line(db_conn *db, import_state *s, char *text, long number, er
     char code[TEST_CODE_MAX];
     snprintf(code, sizeof code, "%s", f[1]);
     service_normalize_code(code);
-    if (strlen(f[1]) >= sizeof code || !(row.test = panel_find(&s->panel, code)))
+    const panel_test *test = NULL;
+    if (strlen(f[1]) >= sizeof code || !(test = testing_panel_find(&s->panel, code)))
         service_problem(&s->problems, number, "test",
                         "'%.30s' is not a test of the panel (bloodops results panel)", f[1]);
-    else if (testing_result_parse(row.test->kind, f[2], &row.result, "result", &problem))
+    else if (testing_result_parse(test->kind, f[2], &row.result, "result", &problem))
         service_problem(&s->problems, number, "result", "%s", problem.message);
     civil_day day;
     char collected[DATE_TEXT_MAX];
@@ -303,9 +331,11 @@ static int import_line(db_conn *db, import_state *s, char *text, long number, er
                         "%s is before the collection of DIN %s on %s", f[3], row.din,
                         date_format(s->collected, collected, sizeof collected));
     else
-        date_format(day, row.tested_on, sizeof row.tested_on);
-    if (din_known && row.test && result_unique(db, s, &row, e))
-        return -1;
+        row.tested_on = day;
+    if (test)
+        row.test = (uint8_t)(test - s->panel.tests);
+    if (din_known && test)
+        result_unique(s, &row);
     if (s->problems.count != problems_before)
         return 0;
     if (s->count == TESTING_IMPORT_RESULTS_MAX) {
@@ -330,7 +360,7 @@ static int compare_rows(const void *a, const void *b)
     const result_row *x = a, *y = b;
     int order = strcmp(x->din, y->din);
     if (!order)
-        order = strcmp(x->test->test, y->test->test);
+        order = (x->test > y->test) - (x->test < y->test);
     return order ? order : (x->line > y->line) - (x->line < y->line);
 }
 
@@ -360,8 +390,9 @@ static int import_read(db_conn *db, import_state *s, FILE *csv,
             continue;
         }
         service_problem(&s->problems, s->rows[i].line, "test",
-                        "a %s result for DIN %s is already on line %ld", s->rows[i].test->test,
-                        s->rows[i].din, s->rows[first].line);
+                        "a %s result for DIN %s is already on line %lu",
+                        s->panel.tests[s->rows[i].test].test,
+                        s->rows[i].din, (unsigned long)s->rows[first].line);
     }
     return 0;
 }
@@ -402,16 +433,7 @@ static json_t *summary_eye_readable(json_t *summary)
     return summary;
 }
 
-/* The donor of a donation. */
-typedef struct {
-    int64_t id;
-    char number[16];
-    char abo[4], rhd[4];
-    int has_abo, has_rhd;
-    char zone[TIME_ZONE_NAME_MAX]; /* of the center that collected the donation */
-} donation_donor;
-
-static int donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
+int testing_donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
@@ -441,7 +463,7 @@ int testing_donation_typing(db_conn *db, const char *din, char abo[4], char rhd[
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT p.kind, r.result FROM test_results r JOIN test_panel p ON "
+                   "SELECT p.kind, r.result FROM test_results_current r JOIN test_panel p ON "
                    "p.test = r.test WHERE r.din = ? AND p.kind IN ('abo', 'rhd') ORDER BY r.test",
                    &stmt, e))
         return -1;
@@ -457,10 +479,13 @@ int testing_donation_typing(db_conn *db, const char *din, char abo[4], char rhd[
 
 static const char *or_null(const char *text) { return text && *text ? text : NULL; }
 
-/* ABO/RhD of this donation: the units' group, the donor's history, and
- * either the donor's established group (first typing) or a discrepancy. */
-static int donation_group(service_context *ctx, const char *din, const donation_donor *donor,
-                          const char *tested_on, json_t *summary, err *e)
+void testing_screen_hold_text(const char *test, char *out, size_t size)
+{
+    snprintf(out, size, "antibody screen positive (%s)", test);
+}
+
+int testing_donation_group_in(service_context *ctx, const char *din, const donation_donor *donor,
+                              const char *tested_on, json_t *summary, err *e)
 {
     char abo[4], rhd[4], now[TIMESTAMP_TEXT_MAX];
     timestamp_format(timestamp_now(), now, sizeof now);
@@ -482,7 +507,7 @@ static int donation_group(service_context *ctx, const char *din, const donation_
     db_bind_text(stmt, 4, or_null(rhd));
     db_bind_text(stmt, 5, tested_on);
     if (db_exec_stmt(stmt, e) ||
-        audit_new(ctx, "donation", din, "typed", NULL,
+        testing_audit_new(ctx, "donation", din, "typed", NULL,
                   json_pack("{s:o, s:o, s:I}", "abo", service_json_text(or_null(abo)), "rhd",
                             service_json_text(or_null(rhd)), "units", units),
                   NULL, e))
@@ -502,7 +527,12 @@ static int donation_group(service_context *ctx, const char *din, const donation_
                       "donation_group",
                       testing_group_text(or_null(abo), or_null(rhd), donation, sizeof donation),
                       "hold", why));
-        return donation_hold(ctx, din, why, e);
+        int64_t discrepancy = 0;
+        return testing_discrepancy_open_in(ctx, din, donor, or_null(abo), or_null(rhd),
+                                           &discrepancy, e) ||
+                       testing_donation_hold_in(ctx, din, why, e)
+                   ? -1
+                   : 0;
     }
     /* The first typing establishes the donor's group, part by part. */
     const char *new_abo = history_abo ? history_abo : or_null(abo);
@@ -510,7 +540,7 @@ static int donation_group(service_context *ctx, const char *din, const donation_
     if (new_abo == history_abo && new_rhd == history_rhd)
         return 0;
     return donor_group_set_in(ctx, donor->id, new_abo, new_rhd, e) ||
-                   audit_new(ctx, "donor", donor->number, "blood_group",
+                   testing_audit_new(ctx, "donor", donor->number, "blood_group",
                              json_pack("{s:o, s:o}", "abo", service_json_text(history_abo), "rhd",
                                        service_json_text(history_rhd)),
                              json_pack("{s:o, s:o, s:s}", "abo", service_json_text(new_abo),
@@ -520,29 +550,27 @@ static int donation_group(service_context *ctx, const char *din, const donation_
                : 0;
 }
 
-/* A reactive marker: the case (once per donation and marker), the
- * donation's units discarded, the donor deferred. */
-static int donation_reactive(service_context *ctx, const result_row *row,
-                             const donation_donor *donor, json_t *summary, err *e)
+int testing_donation_reactive_in(service_context *ctx, const char *din, const panel_test *test,
+                                 const char *tested_on, const donation_donor *donor,
+                                 json_t *summary, err *e)
 {
     int64_t case_id = 0;
-    if (lookback_open_in(ctx, donor->id, row->din, row->test->marker, row->test->test, &case_id,
-                         e))
+    if (lookback_open_in(ctx, donor->id, din, test->marker, test->test, &case_id, e))
         return -1;
     if (case_id == 0)
         return 0; /* this donation and marker were dealt with already */
     json_array_append_new(json_object_get(summary, "lookback_cases"), json_integer(case_id));
     char why[TESTING_PROBLEM_MAX], today[DATE_TEXT_MAX], until[DATE_TEXT_MAX];
-    snprintf(why, sizeof why, "reactive %s (test %s, %s) on donation %s", row->test->marker,
-             row->test->test, row->tested_on, row->din);
-    if (donation_discard(ctx, row->din, why, e))
+    snprintf(why, sizeof why, "reactive %s (test %s, %s) on donation %s", test->marker,
+             test->test, tested_on, din);
+    if (testing_donation_discard_in(ctx, din, why, e))
         return -1;
-    add_unique(json_object_get(summary, "discarded"), json_string(row->din));
+    add_unique(json_object_get(summary, "discarded"), json_string(din));
     testing_deferral deferral;
     civil_day day; /* today at the center of the donation */
     if (local_today(donor->zone, &day, e))
         return -1;
-    testing_deferral_for(row->test->marker, day, &deferral);
+    testing_deferral_for(test->marker, day, &deferral);
     deferral_request request = {
         .kind = eligibility_deferral_kind_name(deferral.kind),
         .reason_code = deferral.reason_code,
@@ -550,7 +578,7 @@ static int donation_reactive(service_context *ctx, const result_row *row,
         .starts_on = date_format(day, today, sizeof today),
         .until = deferral.has_until ? date_format(deferral.until, until, sizeof until) : NULL,
         .source = "test",
-        .din = row->din,
+        .din = din,
     };
     if (donor_deferral_add_in(ctx, donor->id, &request, NULL, e))
         return -1;
@@ -563,20 +591,28 @@ int testing_units_made_in(service_context *ctx, const char *din, err *e)
     assert(db_in_transaction(ctx->db));
     donation_donor donor;
     char abo[4], rhd[4];
-    if (donor_of(ctx->db, din, &donor, e) || testing_donation_typing(ctx->db, din, abo, rhd, e))
+    if (testing_donor_of(ctx->db, din, &donor, e) || testing_donation_typing(ctx->db, din, abo, rhd, e))
         return -1;
+    /* A discrepancy found now (the donor's group was established since the
+     * typing came in) is opened; one still unresolved holds the units. */
     char why[TESTING_PROBLEM_MAX];
+    int64_t discrepancy = 0;
     if (!testing_group_agrees(donor.has_abo ? donor.abo : NULL, donor.has_rhd ? donor.rhd : NULL,
                               or_null(abo), or_null(rhd))) {
         testing_discrepancy_text(donor.has_abo ? donor.abo : NULL,
                                  donor.has_rhd ? donor.rhd : NULL, or_null(abo), or_null(rhd),
                                  why, sizeof why);
-        if (donation_hold(ctx, din, why, e))
+        if (testing_discrepancy_open_in(ctx, din, &donor, or_null(abo), or_null(rhd),
+                                        &discrepancy, e) ||
+            testing_donation_hold_in(ctx, din, why, e))
             return -1;
+    } else if (testing_discrepancy_unresolved(ctx->db, din, &discrepancy, why, e) ||
+               (discrepancy && testing_donation_hold_in(ctx, din, why, e))) {
+        return -1;
     }
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "SELECT p.kind, r.result, p.marker, r.test, r.tested_on FROM test_results r "
+                   "SELECT p.kind, r.result, p.marker, r.test, r.tested_on FROM test_results_current r "
                    "JOIN test_panel p ON p.test = r.test "
                    "WHERE r.din = ? AND p.kind IN ('antibody', 'infectious') ORDER BY r.test",
                    &stmt, e))
@@ -591,7 +627,7 @@ int testing_units_made_in(service_context *ctx, const char *din, err *e)
         if (kind < 0 || !testing_result_blocks((testing_kind)kind, db_column_text(stmt, 1)))
             continue;
         if (kind == TESTING_ANTIBODY && !hold[0])
-            snprintf(hold, sizeof hold, "antibody screen positive (%s)", db_column_text(stmt, 3));
+            testing_screen_hold_text(db_column_text(stmt, 3), hold, sizeof hold);
         else if (kind == TESTING_INFECTIOUS && !discard[0])
             snprintf(discard, sizeof discard, "reactive %s (test %s, %s) on donation %s",
                      db_column_text(stmt, 2), db_column_text(stmt, 3), db_column_text(stmt, 4),
@@ -600,41 +636,67 @@ int testing_units_made_in(service_context *ctx, const char *din, err *e)
     db_reset(stmt);
     if (step == DB_FAILED)
         return -1;
-    return (hold[0] && donation_hold(ctx, din, hold, e)) ||
-                   (discard[0] && donation_discard(ctx, din, discard, e))
+    return (hold[0] && testing_donation_hold_in(ctx, din, hold, e)) ||
+                   (discard[0] && testing_donation_discard_in(ctx, din, discard, e))
                ? -1
                : 0;
 }
 
 
 /* What the results of one donation (rows[0..count), sorted by test) cause. */
-static int donation_apply(service_context *ctx, const result_row *rows, size_t count,
-                          json_t *summary, err *e)
+static int donation_apply(service_context *ctx, const test_panel *panel, const result_row *rows,
+                          size_t count, json_t *summary, err *e)
 {
     donation_donor donor;
-    if (donor_of(ctx->db, rows[0].din, &donor, e))
+    if (testing_donor_of(ctx->db, rows[0].din, &donor, e))
         return -1;
-    const char *typed_on = NULL;
+    char typed_on[DATE_TEXT_MAX] = "", tested_on[DATE_TEXT_MAX];
     for (size_t i = 0; i < count; i++)
-        if (rows[i].test->kind == TESTING_ABO || rows[i].test->kind == TESTING_RHD)
-            typed_on = rows[i].tested_on;
-    if (typed_on && donation_group(ctx, rows[0].din, &donor, typed_on, summary, e))
+        if (panel->tests[rows[i].test].kind == TESTING_ABO ||
+            panel->tests[rows[i].test].kind == TESTING_RHD)
+            date_format(rows[i].tested_on, typed_on, sizeof typed_on);
+    if (*typed_on && testing_donation_group_in(ctx, rows[0].din, &donor, typed_on, summary, e))
         return -1;
     for (size_t i = 0; i < count; i++) {
         const result_row *row = &rows[i];
-        if (!testing_result_blocks(row->test->kind, row->result))
+        const panel_test *test = &panel->tests[row->test];
+        if (!testing_result_blocks(test->kind, row->result))
             continue;
-        if (row->test->kind == TESTING_ANTIBODY) {
+        if (test->kind == TESTING_ANTIBODY) {
             char why[TESTING_PROBLEM_MAX];
-            snprintf(why, sizeof why, "antibody screen positive (%s)", row->test->test);
-            if (donation_hold(ctx, row->din, why, e))
+            testing_screen_hold_text(test->test, why, sizeof why);
+            if (testing_donation_hold_in(ctx, row->din, why, e))
                 return -1;
             add_unique(json_object_get(summary, "held"), json_string(row->din));
-        } else if (donation_reactive(ctx, row, &donor, summary, e)) {
+        } else if (testing_donation_reactive_in(
+                       ctx, row->din, test,
+                       date_format(row->tested_on, tested_on, sizeof tested_on), &donor, summary,
+                       e)) {
             return -1;
         }
     }
     return 0;
+}
+
+int testing_result_link_in(service_context *ctx, int64_t result_id, int64_t previous,
+                           int64_t amendment_id, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "UPDATE test_results SET amendment_id = ? "
+                   "WHERE id = ? AND COALESCE(amendment_id, 0) = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, amendment_id);
+    db_bind_int64(stmt, 2, result_id);
+    db_bind_int64(stmt, 3, previous);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    return db_changes(ctx->db) == 1
+               ? 0
+               : err_set(e, ERR_CONFLICT, "result",
+                         "result %lld was amended meanwhile: look again", (long long)result_id);
 }
 
 /* Write the checked rows and what they cause. */
@@ -661,19 +723,20 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
                    "VALUES (?, ?, ?, ?, ?)",
                    &stmt, e))
         return -1;
+    char tested_on[DATE_TEXT_MAX];
     for (size_t i = 0; i < s->count; i++) {
         const result_row *row = &s->rows[i];
         db_bind_text_static(stmt, 1, row->din);
-        db_bind_text_static(stmt, 2, row->test->test);
+        db_bind_text_static(stmt, 2, s->panel.tests[row->test].test);
         db_bind_text_static(stmt, 3, row->result);
-        db_bind_text_static(stmt, 4, row->tested_on);
+        db_bind_text(stmt, 4, date_format(row->tested_on, tested_on, sizeof tested_on));
         db_bind_int64(stmt, 5, import_id);
         if (db_exec_stmt(stmt, e)) {
             if (e->code == ERR_CONFLICT)
                 err_set(e, ERR_CONFLICT, "test",
-                        "line %ld: a %s result for DIN %s was recorded meanwhile; nothing was "
+                        "line %lu: a %s result for DIN %s was recorded meanwhile; nothing was "
                         "imported",
-                        row->line, row->test->test, row->din);
+                        (unsigned long)row->line, s->panel.tests[row->test].test, row->din);
             return -1;
         }
     }
@@ -683,12 +746,12 @@ static int import_write(service_context *ctx, import_state *s, json_t *summary, 
     for (size_t first = 0, i = 1; first < s->count; i++)
         if (i == s->count || strcmp(s->rows[i].din, s->rows[first].din)) {
             donations++;
-            if (donation_apply(ctx, s->rows + first, i - first, summary, e))
+            if (donation_apply(ctx, &s->panel, s->rows + first, i - first, summary, e))
                 return -1;
             first = i;
         }
     json_object_set_new(summary, "donations", json_integer(donations));
-    return audit_new(ctx, "test_import", id_text, "import", NULL, json_deep_copy(summary), NULL,
+    return testing_audit_new(ctx, "test_import", id_text, "import", NULL, json_deep_copy(summary), NULL,
                      e);
 }
 
@@ -731,7 +794,7 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
         json_decref(s.problems.items);
         return -1;
     }
-    int rc = panel_load(ctx->db, &s.panel, e) || import_read(ctx->db, &s, csv, sha256, e) ||
+    int rc = testing_panel_load(ctx->db, &s.panel, e) || import_read(ctx->db, &s, csv, sha256, e) ||
                      earlier_import_check(ctx->db, sha256, &s.problems, e)
                  ? -1
                  : 0;
@@ -759,7 +822,8 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
 
 #define QUEUE_COLUMNS                                                                            \
     "u.id, u.din, u.product_code, u.division, u.family, u.center, u.abo, u.rhd, "                \
-    "u.expires_at, u.status, u.hold, d.abo, d.rhd, z.time_zone FROM units u "                    \
+    "u.expires_at, u.status, u.hold, d.abo, d.rhd, (SELECT t.id FROM typing_discrepancies t "    \
+    "WHERE t.din = u.din AND t.status IN ('open', 'confirmed')), z.time_zone FROM units u "      \
     "JOIN collections c ON c.din = u.din JOIN donors d ON d.id = c.donor_id "                    \
     "JOIN centers z ON z.code = u.center"
 
@@ -772,15 +836,19 @@ static json_t *text_or_null(db_stmt *stmt, int column)
 /* A row of QUEUE_COLUMNS, with what the decision needs besides. */
 static json_t *queue_item(db_stmt *stmt)
 {
-    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:s}",
+    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, "
+                             "s:s}",
                      "unit_id", (json_int_t)db_column_int64(stmt, 0), "din",
                      db_column_text(stmt, 1), "product_code", db_column_text(stmt, 2),
                      "division", db_column_text(stmt, 3), "family", db_column_text(stmt, 4),
                      "center", db_column_text(stmt, 5), "abo", text_or_null(stmt, 6), "rhd",
                      text_or_null(stmt, 7), "expires_at", db_column_text(stmt, 8), "status",
                      db_column_text(stmt, 9), "hold", text_or_null(stmt, 10), "donor_abo",
-                     text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12), "time_zone",
-                     db_column_text(stmt, 13));
+                     text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12),
+                     "discrepancy_id",
+                     db_column_is_null(stmt, 13) ? json_null()
+                                                 : json_integer(db_column_int64(stmt, 13)),
+                     "time_zone", db_column_text(stmt, 14));
     return din_eye_readable_add(item, "din", "eye_readable");
 }
 
@@ -797,7 +865,7 @@ static int item_decide(db_conn *db, const test_panel *panel, json_t *item,
                                            panel->tests[i].marker, panel->tests[i].required,
                                            NULL};
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT test, result FROM test_results WHERE din = ?", &stmt, e))
+    if (db_prepare(db, "SELECT test, result FROM test_results_current WHERE din = ?", &stmt, e))
         return -1;
     db_bind_text(stmt, 1, json_string_value(json_object_get(item, "din")));
     db_step_result step;
@@ -864,7 +932,7 @@ int testing_release_queue(service_context *ctx, testing_queue_filter *filter, js
     db_stmt *stmt;
     if (db_begin_read(ctx->db, e))
         return -1;
-    int rc = panel_load(ctx->db, &panel, e);
+    int rc = testing_panel_load(ctx->db, &panel, e);
     if (rc == 0 && *center &&
         (rc = db_prepare(ctx->db, "SELECT 1 FROM centers WHERE code = ?", &stmt, e)) == 0) {
         db_bind_text(stmt, 1, center);
@@ -961,48 +1029,54 @@ static int release_check(service_context *ctx, const test_panel *panel, int64_t 
                    testing_release_state_name(decision.state), why);
 }
 
-int testing_release(service_context *ctx, const testing_release_request *request, json_t **out,
-                    err *e)
+int testing_signature_add_in(service_context *ctx, int64_t signer_id, const char *meaning,
+                             const char *entity, const char *at, int64_t *id, err *e)
 {
-    int64_t ids[TESTING_RELEASE_UNITS_MAX];
-    const char *meaning = request->meaning && *request->meaning ? request->meaning
-                                                                 : DEFAULT_MEANING;
-    if (release_units_parse(request, ids, e) ||
-        registry_text_check(meaning, TESTING_MEANING_MAX, "meaning", e))
+    assert(db_in_transaction(ctx->db));
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO signatures (user_id, meaning, entity, signed_at) "
+                   "VALUES (?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
         return -1;
-    /* The signature first, outside the transaction: argon2 takes a while. */
-    int64_t signer_id = 0;
-    if (auth_signature_check(ctx, request->username, request->password, CAPABILITY_RELEASE_SIGN,
-                             &signer_id, e)) {
+    db_bind_int64(stmt, 1, signer_id);
+    db_bind_text(stmt, 2, meaning);
+    db_bind_text(stmt, 3, entity);
+    db_bind_text(stmt, 4, at);
+    return db_insert_returning_id(stmt, id, e);
+}
+
+int testing_signature_check(service_context *ctx, const char *username, const char *password,
+                            capability needed, int64_t *signer_id, err *e)
+{
+    /* The signature first, outside any transaction: argon2 takes a while. */
+    if (auth_signature_check(ctx, username, password, needed, signer_id, e)) {
         if (strcmp(e->field, "signer") == 0)
             snprintf(e->field, sizeof e->field, "username");
         return -1;
     }
-    test_panel panel;
-    if (service_begin(ctx, e))
-        return -1;
-    int rc = panel_load(ctx->db, &panel, e);
+    return 0;
+}
+
+int testing_release_in(service_context *ctx, const test_panel *panel, const int64_t *ids,
+                       size_t count, int64_t signer_id, const char *username,
+                       const char *meaning, json_t **out, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    int rc = 0;
     json_t *released = json_array();
-    for (size_t i = 0; rc == 0 && i < request->unit_count; i++) {
+    for (size_t i = 0; rc == 0 && i < count; i++) {
         json_t *unit = NULL;
-        rc = release_check(ctx, &panel, ids[i], &unit, e);
+        rc = release_check(ctx, panel, ids[i], &unit, e);
         if (unit)
             json_array_append_new(released, unit);
     }
     char now[TIMESTAMP_TEXT_MAX], reason[TESTING_MEANING_MAX * 4 + 48];
     timestamp_format(timestamp_now(), now, sizeof now);
     int64_t signature_id = 0;
-    db_stmt *stmt;
-    if (rc == 0 &&
-        (rc = db_prepare(ctx->db,
-                         "INSERT INTO signatures (user_id, meaning, entity, signed_at) "
-                         "VALUES (?, ?, 'unit_release', ?) RETURNING id",
-                         &stmt, e)) == 0) {
-        db_bind_int64(stmt, 1, signer_id);
-        db_bind_text(stmt, 2, meaning);
-        db_bind_text(stmt, 3, now);
-        rc = db_insert_returning_id(stmt, &signature_id, e);
-    }
+    if (rc == 0)
+        rc = testing_signature_add_in(ctx, signer_id, meaning, "unit_release", now,
+                                      &signature_id, e);
     snprintf(reason, sizeof reason, "signature %lld: %s", (long long)signature_id, meaning);
     json_t *unit_ids = json_array();
     size_t i;
@@ -1031,20 +1105,87 @@ int testing_release(service_context *ctx, const testing_release_request *request
     char id_text[24];
     snprintf(id_text, sizeof id_text, "%lld", (long long)signature_id);
     json_t *signature = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)signature_id,
-                                  "signed_by", request->username, "meaning", meaning,
-                                  "signed_at", now);
+                                  "signed_by", username, "meaning", meaning, "signed_at", now);
     if (rc == 0)
-        rc = audit_new(ctx, "signature", id_text, "sign", NULL,
-                       json_pack("{s:O, s:s, s:o}", "signed_by", json_object_get(signature,
-                                                                                 "signed_by"),
-                                 "entity", "unit_release", "units", json_incref(unit_ids)),
-                       meaning, e);
+        rc = testing_audit_new(ctx, "signature", id_text, "sign", NULL,
+                               json_pack("{s:O, s:s, s:o}", "signed_by",
+                                         json_object_get(signature, "signed_by"), "entity",
+                                         "unit_release", "units", json_incref(unit_ids)),
+                               meaning, e);
     json_decref(unit_ids);
-    if (service_finish(ctx, rc ? -1 : 0, e)) {
+    if (rc) {
         json_decref(released);
         json_decref(signature);
         return -1;
     }
     *out = json_pack("{s:o, s:o}", "signature", signature, "released", released);
+    return 0;
+}
+
+int testing_release(service_context *ctx, const testing_release_request *request, json_t **out,
+                    err *e)
+{
+    int64_t ids[TESTING_RELEASE_UNITS_MAX];
+    const char *meaning = request->meaning && *request->meaning ? request->meaning
+                                                                 : DEFAULT_MEANING;
+    int64_t signer_id = 0;
+    if (release_units_parse(request, ids, e) ||
+        registry_text_check(meaning, TESTING_MEANING_MAX, "meaning", e) ||
+        testing_signature_check(ctx, request->username, request->password,
+                                CAPABILITY_RELEASE_SIGN, &signer_id, e))
+        return -1;
+    test_panel panel;
+    if (service_begin(ctx, e))
+        return -1;
+    json_t *answer = NULL;
+    int rc = testing_panel_load(ctx->db, &panel, e) ||
+                     testing_release_in(ctx, &panel, ids, request->unit_count, signer_id,
+                                        request->username, meaning, &answer, e)
+                 ? -1
+                 : 0;
+    if (service_finish(ctx, rc, e)) {
+        json_decref(answer);
+        return -1;
+    }
+    *out = answer;
+    return 0;
+}
+
+int testing_donation_units(service_context *ctx, const test_panel *panel, const char *din,
+                           json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "SELECT " QUEUE_COLUMNS " WHERE u.din = ? ORDER BY u.id", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    json_t *units = NULL;
+    if (service_collect_rows(stmt, queue_item, &units, e))
+        return -1;
+    size_t i;
+    json_t *unit;
+    json_array_foreach(units, i, unit)
+    {
+        json_t *status = json_incref(json_object_get(unit, "status"));
+        json_t *hold = json_incref(json_object_get(unit, "hold"));
+        testing_release_decision decision;
+        if (item_decide(ctx->db, panel, unit, &decision, e)) {
+            json_decref(status);
+            json_decref(hold);
+            json_decref(units);
+            return -1;
+        }
+        json_object_set_new(unit, "status", status);
+        json_object_set_new(unit, "hold", hold);
+        /* Only a quarantined unit waits for a release decision. */
+        if (strcmp(json_string_value(status), "quarantined") != 0) {
+            json_object_set_new(unit, "state", json_null());
+            json_object_set_new(unit, "missing", json_array());
+            json_object_set_new(unit, "problems", json_array());
+        }
+        json_object_del(unit, "family");
+        json_object_del(unit, "center");
+        json_object_del(unit, "expires_at");
+    }
+    *out = units;
     return 0;
 }

@@ -33,7 +33,7 @@
 
 enum {
     TESTING_IMPORT_ERRORS_MAX = 1000,   /* problems listed (all are counted) */
-    TESTING_IMPORT_RESULTS_MAX = 100000, /* results in one file */
+    TESTING_IMPORT_RESULTS_MAX = 1000000, /* results in one file: 32 bytes each in memory */
     TESTING_RELEASE_UNITS_MAX = 500,     /* units signed at once */
     TESTING_MEANING_MAX = 200,           /* characters of a signature's meaning */
 };
@@ -97,6 +97,97 @@ typedef struct {
 int testing_release(service_context *ctx, const testing_release_request *request, json_t **out,
                     err *e);
 
+
+/* --- amendments (testing_amend.c; docs/testing.md, "Amending a result") ----- */
+
+/* A result as it stands: {"id", "din", "eye_readable", "test", "kind",
+ * "result", "original_result", "tested_on", "amended": bool,
+ * "amendments": [{"id", "previous_result", "result", "reason",
+ * "signature_id", "signed_by", "amended_at", "amended_by"}] (oldest
+ * first)}. */
+
+/* The results of donation `din` (any form of a DIN): {"din",
+ * "eye_readable", "items": [result...], "next_after": null}, by test.
+ * ERR_NOT_FOUND naming "din" when no collection has it. */
+int testing_results_of_donation(service_context *ctx, const char *din, json_t **out, err *e);
+
+/* One result by its id (decimal text); ERR_NOT_FOUND naming "id". */
+int testing_result_get(service_context *ctx, const char *id, json_t **out, err *e);
+
+/* An amendment: the new value (any spelling the import accepts), why
+ * (required), and the electronic signature of the user making it. */
+typedef struct {
+    const char *result, *reason, *username, *password;
+} testing_amend_request;
+
+/* Amend result `id`: in one transaction the amendment (the result itself
+ * is kept as it was), its signature and audit record (before and after),
+ * and the donation re-evaluated by the rules of the import: ABO/RhD
+ * retyped (a discrepancy opened when it disagrees), a positive screen
+ * holding the units or a negative one lifting that hold, a reactive
+ * marker discarding and deferring and opening the lookback case.
+ *   {"amendment": {...}, "result": result, "units": [testing_donation_units],
+ *    "effects": {"discrepancies", "held", "unheld", "discarded", "deferred",
+ *                "lookback_cases"}, "notes": [texts]}
+ * ERR_NOT_FOUND naming "id"; ERR_INVALID naming "result" (not a value of
+ * the test, or the value it has now) or "reason"; the signature's errors
+ * (testing_release); ERR_CONFLICT naming "result" when it was amended
+ * meanwhile. */
+int testing_result_amend(service_context *ctx, const char *id,
+                         const testing_amend_request *request, json_t **out, err *e);
+
+/* --- ABO/RhD discrepancies (testing_discrepancy.c) ------------------------- */
+
+/* A discrepancy: {"id", "din", "eye_readable", "donor_number",
+ * "donor_group", "donation_group" (as found), "hold", "status" ("open",
+ * "confirmed", "released", "discarded"), "opened_at", "opened_by",
+ * "donor_group_now", "confirmation": null | {"abo", "rhd", "group",
+ * "signature_id", "confirmed_at", "confirmed_by", "donor_updated"},
+ * "resolution": null | {"outcome", "reason", "signature_id",
+ * "resolved_at", "resolved_by"}}; one alone also has "donation_group_now"
+ * and "units" (testing_donation_units). */
+typedef struct {
+    const char *status; /* "unresolved" (NULL, ""), "resolved", "all", or a status */
+    service_page page;  /* `after` is an id */
+} testing_discrepancy_filter;
+
+int testing_discrepancy_list(service_context *ctx, testing_discrepancy_filter *filter,
+                             json_t **out, err *e);
+/* ERR_NOT_FOUND naming "id". */
+int testing_discrepancy_get(service_context *ctx, const char *id, json_t **out, err *e);
+
+/* The confirmatory typing of an open discrepancy, signed (lab or admin):
+ * abo and rhd as a results file writes them; `update_donor` sets the
+ * donor's established group to it (the only way it ever changes).
+ * ERR_INVALID naming "abo", "rhd" or "update_donor_group" (the donor has
+ * that group already); ERR_CONFLICT naming "status" once confirmed or
+ * resolved. *out is the discrepancy. */
+typedef struct {
+    const char *abo, *rhd;
+    int update_donor;
+    const char *username, *password;
+} testing_confirmation_request;
+int testing_discrepancy_confirm(service_context *ctx, const char *id,
+                                const testing_confirmation_request *request, json_t **out,
+                                err *e);
+
+/* Release the units of a confirmed discrepancy, signed (release.sign):
+ * allowed when the confirmation is the donation's typing and the donor's
+ * group agrees with it (ERR_CONFLICT naming "confirmation" or
+ * "donor_group" otherwise). The discrepancy's hold is lifted and the
+ * donation's quarantined units released as testing_release releases them
+ * (ERR_CONFLICT naming "units" when one is not ready: nothing changes). */
+typedef struct {
+    const char *username, *password, *meaning;
+} testing_discrepancy_release_request;
+int testing_discrepancy_release(service_context *ctx, const char *id,
+                                const testing_discrepancy_release_request *request, json_t **out,
+                                err *e);
+
+/* Discard every unit of the donation still on the shelves, for `reason`
+ * (required), and resolve the discrepancy so. */
+int testing_discrepancy_discard(service_context *ctx, const char *id, const char *reason,
+                                json_t **out, err *e);
 
 /* The units of donation `din` were just made (inside the caller's
  * transaction): apply what the laboratory reported before they existed.

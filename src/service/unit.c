@@ -234,6 +234,27 @@ static int unit_hold_replace(service_context *ctx, int64_t unit_id, const char *
     return 0;
 }
 
+/* Replace the hold `state` read of quarantined unit `unit_id` by `to`
+ * (NULL: none), audited as `action` for `why`; ERR_CONFLICT when the unit
+ * changed meanwhile. */
+static int unit_hold_write(service_context *ctx, int64_t unit_id, const unit_state *state,
+                           const char *to, const char *action, const char *why, err *e)
+{
+    const char *old = buffer_text(&state->hold);
+    int changed = 0;
+    if (unit_hold_replace(ctx, unit_id, old, to, &changed, e))
+        return -1;
+    if (!changed)
+        return err_set(e, ERR_CONFLICT, "unit", "unit %s changed meanwhile: try again",
+                       state->name);
+    json_t *before = json_pack("{s:o}", "hold", service_json_text(state->has_hold ? old : NULL));
+    json_t *after = json_pack("{s:o}", "hold", service_json_text(to));
+    int rc = audit_append(ctx, "unit", state->name, action, before, after, why, e);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
 int unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e)
 {
     assert(db_in_transaction(ctx->db));
@@ -255,20 +276,32 @@ int unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e)
     }
     if (strcmp(buffer_text(&hold), old) == 0)
         goto done;
-    int changed = 0;
-    rc = unit_hold_replace(ctx, unit_id, old, buffer_text(&hold), &changed, e);
-    if (rc == 0 && !changed)
-        rc = err_set(e, ERR_CONFLICT, "unit", "unit %s changed meanwhile: try again", state.name);
-    if (rc == 0) {
-        json_t *before = json_pack("{s:o}", "hold", service_json_text(state.has_hold ? old : NULL));
-        json_t *after = json_pack("{s:s}", "hold", buffer_text(&hold));
-        rc = audit_append(ctx, "unit", state.name, "hold", before, after, why, e);
-        json_decref(before);
-        json_decref(after);
-    }
+    rc = unit_hold_write(ctx, unit_id, &state, buffer_text(&hold), "hold", why, e);
 done:
     buffer_free(&state.hold);
     buffer_free(&hold);
+    return rc;
+}
+
+int unit_hold_lift_in(service_context *ctx, int64_t unit_id, const char *reason, int prefix,
+                      const char *why, int *lifted, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    *lifted = 0;
+    unit_state state;
+    if (unit_state_read(ctx, unit_id, &state, e))
+        return -1;
+    buffer rest = BUFFER_INIT;
+    const char *old = buffer_text(&state.hold);
+    int rc = 0;
+    if (state.status != UNIT_QUARANTINED || !testing_hold_without(old, reason, prefix, &rest))
+        goto done;
+    rc = unit_hold_write(ctx, unit_id, &state, rest.length ? buffer_text(&rest) : NULL, "unhold",
+                         why, e);
+    *lifted = rc == 0;
+done:
+    buffer_free(&state.hold);
+    buffer_free(&rest);
     return rc;
 }
 
@@ -356,7 +389,8 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
     if (unit_items_prepare(ctx, din.din, 1, &stmt, e) ||
         service_rows_write(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT, e) ||
         db_prepare(ctx->db,
-                   "SELECT test, result, tested_on FROM test_results WHERE din = ? ORDER BY test",
+                   "SELECT test, result, tested_on FROM test_results_current WHERE din = ? "
+                   "ORDER BY test",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din.din);

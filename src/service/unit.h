@@ -49,6 +49,16 @@ int unit_make_in(service_context *ctx, const unit_new *unit, err *e);
  * ERR_NOT_FOUND naming "unit". */
 int unit_hold_in(service_context *ctx, int64_t unit_id, const char *why, err *e);
 
+/* Lift from quarantined unit `unit_id` the parts of its hold equal to
+ * `reason` (`prefix` 1: starting with it; domain/testing.h
+ * testing_hold_without), inside the caller's transaction, audited
+ * ("unhold", with `why`). *lifted is 1 when a part went; a unit that is
+ * not quarantined, or not held for it, is left as it is. What decides
+ * whether the unit may then be released is the release decision, as for
+ * any unit. ERR_NOT_FOUND naming "unit". */
+int unit_hold_lift_in(service_context *ctx, int64_t unit_id, const char *reason, int prefix,
+                      const char *why, int *lifted, err *e);
+
 /* Set the ABO/RhD of every unit of donation `din` (NULL: not typed);
  * *units is how many. Inside the caller's transaction. */
 int unit_typing_set_in(service_context *ctx, const char *din, const char *abo, const char *rhd,

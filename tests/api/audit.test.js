@@ -3,8 +3,11 @@
  * audit.test.js - the audit trail (docs/users.md, "The audit trail"): changes
  * made through the command line and through the API are both recorded with
  * who, what, the before and after values and the reason; the API and
- * `bloodops audit log` show the same records; the hash chain proves that
- * nothing was altered or removed, and the table refuses UPDATE and DELETE.
+ * `bloodops audit log` show the same records, filtered alike by kind and id,
+ * actor, action and days, sorted and paged at an offset with the total
+ * (the audit trail page's list); the hash chain proves that nothing was
+ * altered or removed (the command line and the API name the broken
+ * record), and the table refuses UPDATE and DELETE.
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -173,6 +176,125 @@ test('GET /api/v1/audit/verify: the chain is intact', async () => {
   assert.match(cli.stdout, new RegExp(`intact: ${r.json.records_checked} records`));
 });
 
+/* Every record, through the keyset pages of the list's own order. */
+async function wholeTrail() {
+  const all = [];
+  let next = null;
+  do {
+    const r = await srv.api('GET', `/api/v1/audit?limit=500${next === null ? '' : `&after=${next}`}`, { token: admin.token });
+    assert.equal(r.status, 200, r.text);
+    all.push(...r.json.items);
+    next = r.json.next_after;
+  } while (next !== null);
+  return all;
+}
+
+async function listed(query) {
+  const r = await srv.api('GET', `/api/v1/audit?${query}`, { token: admin.token });
+  assert.equal(r.status, 200, `${query}: ${r.text}`);
+  return r.json;
+}
+
+test('the trail filters by kind and id, actor, action and days; filters combine', async () => {
+  const all = await wholeTrail();
+  const newest = (items) => [...items].sort((a, b) => b.seq - a.seq);
+
+  // One record's history: its kind and id (the id in any case), newest first.
+  let r = await listed('entity=center&entity_id=api-01&sort=-seq&limit=500');
+  const api01 = newest(all.filter((x) => x.entity === 'center' && x.entity_id === 'API-01'));
+  assert.ok(api01.length >= 2, 'created and closed');
+  assert.deepEqual(r.items, api01);
+  assert.equal(r.total, api01.length);
+  assert.equal(r.items[0].action, 'close', 'the newest first');
+  r = await listed('entity=CENTER&entity_id=API-01&sort=-seq');
+  assert.equal(r.total, api01.length, 'the kind in any case');
+
+  // Who acted: the command line's records are not the administrator's.
+  r = await listed('actor=admin&sort=-seq&limit=500');
+  const byAdmin = newest(all.filter((x) => x.actor === 'admin'));
+  assert.ok(byAdmin.length > 0);
+  assert.deepEqual(r.items, byAdmin);
+  assert.equal(r.total, byAdmin.length);
+  r = await listed(`actor=${encodeURIComponent(CLI_ACTOR)}&sort=-seq&limit=500`);
+  assert.ok(r.total > 0 && r.items.every((x) => x.actor === CLI_ACTOR));
+
+  // An action, in any case.
+  r = await listed('action=CLOSE&sort=-seq');
+  assert.deepEqual(r.items.map((x) => `${x.entity} ${x.entity_id} ${x.action}`), ['center API-01 close']);
+
+  // Together: each filter narrows the others.
+  r = await listed('entity=center&action=create&actor=admin&sort=-seq');
+  assert.deepEqual(r.items.map((x) => x.entity_id), ['API-01']);
+  assert.equal(r.total, 1);
+  r = await listed('entity=center&entity_id=CLI-01&actor=admin&sort=-seq');
+  assert.deepEqual(r.items, [], 'CLI-01 was made on the command line');
+  assert.equal(r.total, 0);
+
+  // Days (UTC), both ends included.
+  const first = all[0].at.slice(0, 10);
+  const last = all[all.length - 1].at.slice(0, 10);
+  r = await listed(`from=${first}&to=${last}&sort=-seq&limit=1`);
+  assert.equal(r.total, all.length, 'every record lies between the first day and the last');
+  const next = new Date(Date.parse(`${last}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+  const before = new Date(Date.parse(`${first}T00:00:00Z`) - 86400000).toISOString().slice(0, 10);
+  r = await listed(`from=${next}&sort=-seq`);
+  assert.equal(r.total, 0);
+  r = await listed(`to=${before}&sort=-seq`);
+  assert.equal(r.total, 0);
+  r = await listed(`entity=center&from=${first}&to=${last}&sort=-seq&limit=500`);
+  assert.equal(r.total, all.filter((x) => x.entity === 'center').length);
+
+  // The command line takes the same filters.
+  const cli = cliLog('--entity', 'center', '--entity-id', 'api-01', '--newest-first');
+  assert.deepEqual(cli, api01);
+  const cliAdmin = cliLog('--actor', 'admin', '--action', 'create', '--entity', 'center', '--from', first, '--to', last);
+  assert.deepEqual(cliAdmin.map((x) => x.entity_id), ['API-01']);
+});
+
+test('the trail sorts by its columns, pages at an offset and counts what the filters match', async () => {
+  const all = await wholeTrail();
+  // Newest first, page by page: every record once, the total on each page.
+  const pages = [];
+  for (let offset = 0; offset < all.length; offset += 4) {
+    const r = await listed(`sort=-seq&limit=4&offset=${offset}`);
+    assert.equal(r.total, all.length);
+    assert.equal(r.next_after, null, 'an offset page has no keyset');
+    pages.push(...r.items);
+  }
+  assert.deepEqual(pages.map((x) => x.seq), all.map((x) => x.seq).reverse());
+  let r = await listed(`sort=-seq&offset=${all.length + 10}`);
+  assert.deepEqual(r.items, [], 'past the last page');
+
+  r = await listed('sort=actor&limit=500');
+  const actors = r.items.map((x) => x.actor);
+  assert.deepEqual(actors, [...actors].sort(), 'by actor');
+  r = await listed('sort=-entity&limit=500');
+  const kinds = r.items.map((x) => x.entity);
+  assert.deepEqual(kinds, [...kinds].sort().reverse(), 'by kind, descending');
+  r = await listed('sort=at&limit=500');
+  assert.equal(r.items.length, all.length);
+});
+
+test('bad filters are refused naming the parameter', async () => {
+  const refused = async (query, field) => {
+    const r = await srv.api('GET', `/api/v1/audit?${query}`, { token: admin.token });
+    assertError(r, 400, 'invalid_input', { field });
+  };
+  await refused('entity_id=API-01', 'entity');
+  await refused('from=2004-13-01', 'from');
+  await refused('to=tomorrow', 'to');
+  await refused('from=2004-03-02&to=2004-03-01', 'to');
+  await refused('from=2004-03-01&since=2004-03-01', 'since');
+  await refused(`actor=${'a'.repeat(101)}`, 'actor');
+  await refused('action=create%0Aupdate', 'action');
+  await refused('sort=hash', 'sort');
+  await refused('sort=-seq&after=3', 'after');
+  await refused('offset=-1', 'offset');
+  const cli = srv.cli('audit', 'log', '--entity-id', 'API-01');
+  assert.equal(cli.status, 1);
+  assert.match(cli.stderr, /entity/);
+});
+
 test('tampering is detected: append-only triggers, an altered record, a removed last record', async () => {
   // Stop the server first: the database is then ours alone.
   await srv.stop({ keepDir: true });
@@ -211,6 +333,18 @@ test('tampering is detected: append-only triggers, an altered record, a removed 
     assert.equal(r.status, 1, `audit verify must fail: ${r.stdout} ${r.stderr}`);
     assert.match(r.stderr, new RegExp(`record ${seq}\\b`), `names record ${seq}: ${r.stderr}`);
     assert.match(r.stderr, /altered/);
+
+    // The API says the same, for the audit trail page's "Verify the chain".
+    const reader = await startServer({ db });
+    try {
+      const answer = await reader.api('GET', '/api/v1/audit/verify', { token: admin.token });
+      assert.equal(answer.status, 200, answer.text);
+      assert.equal(answer.json.intact, false);
+      assert.equal(answer.json.first_bad_seq, seq);
+      assert.match(answer.json.problem, new RegExp(`record ${seq} .*altered`));
+    } finally {
+      await reader.stop();
+    }
 
     // On the untouched copy: remove the last record (and only that).
     r = srv.sqlOn(copy, 'SELECT max(seq) FROM audit_log');

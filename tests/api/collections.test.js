@@ -621,7 +621,18 @@ test('collections list by center, day and processing, page by page', async () =>
   const second = await api('GET', `/api/v1/collections?center=LA-02&limit=2&after=${first.json.next_after}`, lab);
   assert.deepEqual(second.json.items.map((i) => i.din), [c.din]);
   assert.equal(second.json.next_after, null);
-  for (const [query, field] of [['processed=maybe', 'processed'], ['on=2026-13-01', 'on'], ['limit=0', 'limit'], ['center=%3F%3F', 'center']])
+  // Sorted by a column, a page at an offset, with the count of every match.
+  const newest = await api('GET', '/api/v1/collections?center=LA-02&sort=-collected_at&limit=2', lab);
+  assert.deepEqual(newest.json.items.map((i) => i.din), [c.din, b.din]);
+  assert.equal(newest.json.total, 3);
+  const oldest = await api('GET', '/api/v1/collections?center=LA-02&sort=collected_at&limit=2&offset=2', lab);
+  assert.deepEqual(oldest.json.items.map((i) => i.din), [c.din]);
+  assert.equal(oldest.json.total, 3);
+  const byDonor = await api('GET', '/api/v1/collections?center=LA-02&processed=no&sort=donor_number', lab);
+  assert.equal(byDonor.json.total, 2);
+  assert.deepEqual(byDonor.json.items.map((i) => i.donor_number), [a.donor_number, c.donor_number].sort());
+  for (const [query, field] of [['processed=maybe', 'processed'], ['on=2026-13-01', 'on'], ['limit=0', 'limit'], ['center=%3F%3F', 'center'],
+    ['sort=volume', 'sort'], ['sort=-', 'sort'], ['offset=-1', 'offset'], ['offset=x', 'offset'], [`sort=din&after=${a.din}`, 'after']])
     assertError(await api('GET', `/api/v1/collections?${query}`, lab), 400, 'invalid_input', { field });
   assertError(await api('GET', `/api/v1/collections/W5555${YEAR}999999`, lab), 404, 'not_found', { field: 'din' });
 });
@@ -661,5 +672,5 @@ test('the command line records, processes, looks up, discards, counts and sweeps
   assert.equal(srv.cli('collection', 'process', c.din).status, 2);
   const refused = srv.cli('collection', 'record', '--donor', number, '--center', 'LA-01', '--procedure', 'whole_blood');
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /^bloodops: volume_ml: is required/);
+  assert.match(refused.stderr, /^bloodops: --volume-ml: is required/);
 });

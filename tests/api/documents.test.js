@@ -19,6 +19,8 @@ const { pdfText, pdfPages } = require('./lib/pdf_text');
 let srv;
 let admin;
 let caseId;
+// The demo company's name (tools/load-demo.sh), at the foot of every page.
+const COMPANY = 'Demo Blood Services';
 
 async function getBytes(url) {
   const response = await fetch(srv.base + url, {
@@ -50,16 +52,21 @@ function assertPdf(r) {
 }
 
 /* The PDF's lines are the text report's (less its blank lines), each page
- * followed by its footer: the title and "page N of M". */
+ * followed by its footer: the company and the title, then when it was
+ * printed (UTC, to the minute) and "page N of M". */
+const PAGE_FOOT = /^printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC - page (\d+) of (\d+)$/;
 function assertSameText(pdf, text, title) {
   const pages = pdfPages(pdf);
+  const heading = `${COMPANY} - ${title}`;
   const lines = pdfText(pdf).split('\n').filter((line) => line !== '');
-  const footers = lines.filter((line, i) => line === title && /^page \d+ of \d+$/.test(lines[i + 1] || ''));
-  assert.equal(footers.length, pages, 'a footer on every page');
-  const numbers = lines.filter((line) => /^page \d+ of \d+$/.test(line));
+  const footers = lines.filter((line, i) => line === heading && PAGE_FOOT.test(lines[i + 1] || ''));
+  assert.equal(footers.length, pages, `a footer on every page: ${heading}`);
+  const numbers = lines.filter((line) => PAGE_FOOT.test(line)).map((line) => line.replace(/^.* - page/, 'page'));
   assert.deepEqual(numbers, Array.from({ length: pages }, (_, i) => `page ${i + 1} of ${pages}`));
-  const body = lines.filter((line, i) => !(line === title && /^page \d+ of \d+$/.test(lines[i + 1] || '')) &&
-    !/^page \d+ of \d+$/.test(line));
+  const printed = lines.find((line) => PAGE_FOOT.test(line)).slice(8, 24);
+  assert.ok(Math.abs(Date.parse(`${printed.replace(' ', 'T')}:00Z`) - Date.now()) < 5 * 60 * 1000, `printed now: ${printed}`);
+  const body = lines.filter((line, i) => !(line === heading && PAGE_FOOT.test(lines[i + 1] || '')) &&
+    !PAGE_FOOT.test(line));
   assert.deepEqual(body, text.split('\n').filter((line) => line.trim() !== ''));
 }
 
@@ -100,7 +107,7 @@ test('the lookback report as a PDF holds the text report, through the API and --
   assertError(await srv.api('GET', `${url}?format=docx`, { token: admin.token }), 400, 'invalid_input', { field: 'format' });
   const refused = srv.cli('lookback', 'report', String(caseId), '--format', 'json', '--output', path.join(srv.dir, 'x.json'));
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, /^bloodops: output: /);
+  assert.match(refused.stderr, /^bloodops: --output: /);
   assert.equal(fs.existsSync(path.join(srv.dir, 'x.json')), false);
   assertError(await srv.api('GET', '/api/v1/lookback-cases/999999/report?format=pdf', { token: admin.token }), 404, 'not_found', { field: 'id' });
 });
@@ -117,7 +124,7 @@ test('the quarterly results as a PDF hold the text report, through the API and -
     /Total revenue\s+\$6,736,000\s+\$6,931,000\s+\(\$195,000\)\s+-2\.8%/])
     assert.match(read, figure);
   // A table is never cut across pages: each page starts with a caption or the title.
-  const pages = read.split(/^page \d+ of \d+$/m).filter((page) => page.trim() !== '');
+  const pages = read.split(/^printed .* - page \d+ of \d+$/m).filter((page) => page.trim() !== '');
   for (const page of pages)
     assert.match(page.replace(/^\n+/, ''), /^(Quarterly results, Q1 2004|[A-Z][a-z].*\n-+\n)/);
 
@@ -133,10 +140,10 @@ test('the quarterly results as a PDF hold the text report, through the API and -
   // --format wins over the extension.
   const chosen = path.join(srv.dir, 'chosen.pdf');
   cliOk('report', 'quarterly', '--period', '2004Q1', '--format', 'csv', '--output', chosen);
-  assert.match(fs.readFileSync(chosen, 'utf8'), /^section,item,current,prior,change,change_percent\n/);
+  assert.match(fs.readFileSync(chosen, 'utf8'), /^section,item,current,prior,change,change_percent,current_date,prior_date\n/);
   // Refused: a format the report does not have; a file that cannot be written.
   assertError(await srv.api('GET', `${url}&format=xls`, { token: admin.token }), 400, 'invalid_input', { field: 'format' });
   const unwritable = srv.cli('report', 'quarterly', '--period', '2004Q1', '--output', path.join(srv.dir, 'missing', 'q.pdf'));
   assert.equal(unwritable.status, 1);
-  assert.match(unwritable.stderr, /^bloodops: output: cannot create /);
+  assert.match(unwritable.stderr, /^bloodops: --output: cannot create /);
 });

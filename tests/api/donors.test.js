@@ -526,7 +526,7 @@ test('the list reports each donor\'s standing: every kind of deferral, its end, 
   ]);
   const badStatus = srv.cli('donor', 'list', '--status', 'active');
   assert.equal(badStatus.status, 1);
-  assert.match(badStatus.stderr, /^bloodops: status: must be eligible, deferred/);
+  assert.match(badStatus.stderr, /^bloodops: --status: must be eligible, deferred/);
   const shownCli = cliOk('donor', 'show', donors.Indefinite);
   assert.match(shownCli, /STATUS\s+deferred_indefinite/);
   assert.match(cliOk('donor', 'check', donors.Eligible, '--procedure', 'whole_blood', '--scope', 'donor'), /may give whole_blood on .* the measurements are still to be taken/);
@@ -602,7 +602,7 @@ test('the command line registers, refuses a duplicate, checks, defers and sets t
   const before = srv.fingerprint();
   const dup = srv.cli('donor', 'register', '--family-name', 'CLI', '--given-name', 'donor', '--birth-date', '1977-07-17', '--sex', 'M');
   assert.equal(dup.status, 1);
-  assert.match(dup.stderr, new RegExp(`^bloodops: birth_date: donor ${donor.donor_number} has the same name`));
+  assert.match(dup.stderr, new RegExp(`^bloodops: --birth-date: donor ${donor.donor_number} has the same name`));
   assert.equal(dup.stderr.trim().split('\n').length, 1);
   const usage = srv.cli('donor', 'register', '--family-name', 'X', '--blood', 'O');
   assert.equal(usage.status, 2);
@@ -625,7 +625,7 @@ test('the command line registers, refuses a duplicate, checks, defers and sets t
   assert.equal(csv.trim(), `rule,field,eligible_from,reason\ndeferral,deferral,${day(90)},deferred (TATTOO_PIERCING) until ${day(90)}`);
   const noReason = srv.cli('donor', 'undefer', String(deferral.id));
   assert.equal(noReason.status, 1);
-  assert.match(noReason.stderr, /^bloodops: reason: /);
+  assert.match(noReason.stderr, /^bloodops: --reason: /);
   cliOk('donor', 'undefer', String(deferral.id), '--reason', 'entered by mistake');
 
   const list = cliOk('donor', 'list', '--search', 'cli', '--format', 'csv');

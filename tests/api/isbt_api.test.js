@@ -245,7 +245,7 @@ test('allocation is refused for a center that is unknown, closed or has no FIN, 
   assertError(await unchanged(() => allocate({ center: 'LA-01' }, lab)), 403, 'forbidden');
   const cli = srv.cli('din', 'allocate', '--center', 'NOFIN');
   assert.equal(cli.status, 1);
-  assert.match(cli.stderr, /^bloodops: center: /);
+  assert.match(cli.stderr, /^bloodops: --center: /);
 });
 
 test('concurrent allocations get distinct DINs numbered 1..215 without a gap', async () => {

@@ -161,12 +161,12 @@ test('the command line refuses bad values naming the option', () => {
     }
     const r = srv.cli('label', 'render', ...args);
     assert.equal(r.status, 1, `${change.join(' ')}: ${r.stdout} ${r.stderr}`);
-    assert.match(r.stderr, new RegExp(`^bloodops: ${field}: `), `${change.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^bloodops: --${field}: `), `${change.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '');
   }
   const missing = srv.cli('label', 'render', '--group', '5100');
   assert.equal(missing.status, 1);
-  assert.match(missing.stderr, /^bloodops: din: is required/);
+  assert.match(missing.stderr, /^bloodops: --din: is required/);
 });
 
 test('GET /api/v1/labels/render answers SVG by default, 100 mm square', async () => {
@@ -383,10 +383,11 @@ test('bloodops label unit writes a unit\'s label and says what it wrote; refusal
   assert.match(svg.stdout, /^<svg [^>]*width="100mm"/);
   assert.ok(svg.stdout.includes('>RhD NEGATIVE</text>'));
 
+  // an option by its name, a field no option carries as it is
   const refusals = [
     [[String(untyped.units[0].id)], 'abo'],
     [['424242'], 'unit'],
-    [[String(red.id), '--dpi', '20'], 'dpi'],
+    [[String(red.id), '--dpi', '20'], '--dpi'],
   ];
   for (const [args, field] of refusals) {
     const refused = srv.cli('label', 'unit', ...args);

@@ -539,7 +539,7 @@ describe('reports from the 2003-2004 journal', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
     const rows = r.text.trim().split('\n');
-    assert.equal(rows[0], 'section,item,current,prior,change,change_percent');
+    assert.equal(rows[0], 'section,item,current,prior,change,change_percent,current_date,prior_date');
     assert.ok(rows.some((row) => row.startsWith('statement,') && row.includes('6736000.00') && row.includes('6931000.00')), r.text);
 
     // HEAD answers as GET, without the body.
@@ -561,6 +561,23 @@ describe('reports from the 2003-2004 journal', () => {
     assert.ok(r.json.text.includes('2.8% less than the $6,931,000'), r.json.text);
     assert.ok(r.json.text.includes('$246,000'), r.json.text);
     assert.deepEqual(r.json.findings, []);
+  });
+
+  test('a quarter with nothing posted says so in every format instead of figures of $0', async () => {
+    let r = await get(executive, '/api/v1/reports/quarterly?period=2004Q1');
+    assert.ok(r.json.current.entries > 0, r.text);
+    r = await get(executive, '/api/v1/reports/quarterly?period=2005Q1');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.current.entries, 0);
+    const sentence = 'Nothing is posted in Q1 2005 (January 1, 2005 to March 31, 2005): there are no results to report for this quarter.';
+    r = await get(executive, '/api/v1/reports/quarterly?period=2005Q1&format=text');
+    assert.equal(r.text, `Quarterly results, Q1 2005\n\n${sentence}\n`);
+    r = await get(executive, '/api/v1/reports/quarterly?period=2005Q1&format=html');
+    assert.ok(r.text.includes(`<p>${sentence}</p>`), r.text);
+    assert.ok(!r.text.includes('No inconsistencies found'), 'no check of nothing');
+    assert.ok(!r.text.includes('$0'), 'no figures of $0');
+    r = await get(executive, '/api/v1/reports/release?period=2005Q1');
+    assert.equal(r.json.text.replace(/\s+/g, ' ').trim(), `DRAFT - FIRST QUARTER 2005 RESULTS ${sentence}`);
   });
 
   test('trial balance, income statement and balance sheet', async () => {
@@ -633,6 +650,68 @@ describe('reports from the 2003-2004 journal', () => {
     await srv.addUser(admin, 'nurse', 'apheresis_nurse');
     const nurse = await srv.login('nurse', 'nurse-password-1');
     assertError(await get(nurse, '/api/v1/reports/dashboard'), 403, 'forbidden');
+  });
+
+  test('the journal sorted, at an offset, with its total; by account it sums as the trial balance', async () => {
+    // Newest first, a page at an offset, every match counted.
+    let r = await get(executive, '/api/v1/journal?sort=-date&limit=10');
+    assert.equal(r.status, 200, r.text);
+    const all = r.json.total;
+    assert.ok(all > 20, `the fixture has entries (${all})`);
+    const dates = r.json.items.map((e) => e.date);
+    assert.deepEqual(dates, [...dates].sort().reverse(), 'newest first');
+    assert.equal(dates[0], '2004-03-31');
+    const within = r.json.items.filter((e) => e.date === dates[0]).map((e) => e.id);
+    assert.deepEqual(within, [...within].sort((a, b) => b - a), 'newest first within a day too');
+    const next = await get(executive, '/api/v1/journal?sort=-date&limit=10&offset=10');
+    assert.equal(next.json.total, all);
+    assert.equal(next.json.items.length, 10);
+    assert.ok(next.json.items.every((e) => !r.json.items.some((f) => f.id === e.id)), 'pages do not overlap');
+    assert.ok(next.json.items[0].date <= dates[dates.length - 1]);
+    const past = await get(executive, `/api/v1/journal?sort=date&offset=${all}`);
+    assert.deepEqual([past.json.items, past.json.total], [[], 0], 'past the last page: nothing');
+    const bySize = await get(executive, '/api/v1/journal?sort=-total&limit=3');
+    const sizes = bySize.json.items.map((e) => Math.round(Number(e.total) * 100));
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'largest entry first');
+    // Without sort or offset the list is the keyset list it was: no total.
+    const plain = await get(executive, '/api/v1/journal?limit=2');
+    assert.equal(plain.json.total, undefined);
+    assert.deepEqual(plain.json.items.map((e) => e.id), [1, 2]);
+
+    // An account over a quarter: each entry carries the account's debits and
+    // credits, and their sums are the trial balance's activity.
+    const tb = await get(executive, '/api/v1/reports/trial-balance?period=2004Q1');
+    for (const code of ['4000', '1100', '1000']) {
+      const line = tb.json.items.find((a) => a.code === code);
+      r = await get(executive, `/api/v1/journal?account=${code}&from=2004-01-01&to=2004-03-31&sort=-date&limit=500`);
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.json.account_totals, { account: code, debits: line.debits, credits: line.credits }, `account ${code}`);
+      const cents = (key) => r.json.items.reduce((sum, e) => sum + Math.round(Number(e[key]) * 100), 0);
+      assert.equal(cents('account_debits'), Math.round(Number(line.debits) * 100), `${code}: the entries' debits add up`);
+      assert.equal(cents('account_credits'), Math.round(Number(line.credits) * 100), `${code}: the entries' credits add up`);
+      assert.equal(r.json.total, r.json.items.length);
+    }
+    // The totals cover every page, not only the one asked for.
+    const page = await get(executive, '/api/v1/journal?account=1100&from=2004-01-01&to=2004-03-31&sort=date&limit=1');
+    assert.equal(page.json.items.length, 1);
+    assert.equal(page.json.account_totals.debits, tb.json.items.find((a) => a.code === '1100').debits);
+
+    // Source and a search over descriptions, entry keys and line memos.
+    r = await get(executive, '/api/v1/journal?source=import&sort=id&limit=1');
+    assert.equal(r.json.total, all, 'the fixture is all imported');
+    r = await get(executive, '/api/v1/journal?source=manual&sort=id');
+    assert.equal(r.json.total, 0);
+    r = await get(executive, '/api/v1/journal?q=j0001&sort=id');
+    assert.deepEqual(r.json.items.map((e) => e.source_ref), ['J0001'], 'found by entry key, in any case');
+    r = await get(executive, '/api/v1/journal?q=OPENING%20BAL&sort=id');
+    assert.ok(r.json.total >= 1 && r.json.items[0].source_ref === 'J0001', 'found by a line memo');
+    r = await get(executive, '/api/v1/journal?q=100%25&sort=id');
+    assert.equal(r.json.total, 0, 'a % is a character, not a wildcard');
+
+    for (const [query, field] of [['sort=amount', 'sort'], ['sort=-', 'sort'], ['offset=-1', 'offset'],
+      ['offset=ten', 'offset'], ['sort=date&after=3', 'after'], [`q=${'x'.repeat(101)}`, 'q'],
+      [`source=${'s'.repeat(33)}`, 'source'], ['account=4000&sort=account_debits', 'sort']])
+      assertError(await get(executive, `/api/v1/journal?${query}`), 400, 'invalid_input', { field });
   });
 
   test('the imported journal reads back through the API', async () => {

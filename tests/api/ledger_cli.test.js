@@ -174,8 +174,10 @@ test('without --compare the report compares with the same quarter a year earlier
 test('CSV and HTML outputs carry the same figures', () => {
   const csv = ok(srv.cli('report', 'quarterly', '--period', '2004Q1', '--compare', '2003Q1', '--format', 'csv'), 'csv');
   const lines = csv.trim().split('\n');
-  assert.equal(lines[0], 'section,item,current,prior,change,change_percent');
-  assert.ok(lines.some((line) => /6736000\.00,6931000\.00,-195000\.00,-2\.8$/.test(line)), 'revenue row');
+  assert.equal(lines[0], 'section,item,current,prior,change,change_percent,current_date,prior_date');
+  assert.ok(lines.includes('statement,Revenues,6736000.00,6931000.00,-195000.00,-2.8,2004-01-01/2004-03-31,2003-01-01/2003-03-31'), 'revenue row, with the dates it compares');
+  // The balance sheet compares with the previous fiscal year end, as the page and the release do.
+  assert.ok(lines.some((line) => /^balance_sheet,Total assets,8414000\.00,[0-9.]+,.*,2004-03-31,2003-12-31$/.test(line)), 'balance sheet against 2003-12-31');
   const html = ok(srv.cli('report', 'quarterly', '--period', '2004Q1', '--compare', '2003Q1', '--format', 'html'), 'html');
   assert.match(html, /^<!DOCTYPE html>/i);
   assert.match(html, /\$6,736,000/);
@@ -288,7 +290,7 @@ test('a journal imported twice is refused, naming the earlier import; a reason i
   // A blank reason is no reason.
   result = srv.cli('journal', 'import', FIXTURE, '--reimport-reason', '   ');
   assert.equal(result.status, 1);
-  assert.match(result.stderr, /^bloodops: reimport_reason: is required/);
+  assert.match(result.stderr, /^bloodops: --reimport-reason: is required/);
   assert.equal(srv.fingerprint(), before, 'nothing imported, nothing audited');
 
   // With a reason, on purpose (on a database of its own): imported again,

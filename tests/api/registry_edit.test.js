@@ -334,10 +334,10 @@ test('centers: edit on the command line; refusals name the field and change noth
   assert.deepEqual(last.after, { name: 'Downtown LA', address: '5 Spring St', open_date: '1999-05-01' });
 
   const cases = [
-    [['--fin', '123'], 'fin'],
-    [['--fin', 'W9999'], 'fin'], // SF-01's number
-    [['--market', 'MARS'], 'market'],
-    [['--opened', '1999-13-01'], 'open_date'],
+    [['--fin', '123'], '--fin'],
+    [['--fin', 'W9999'], '--fin'], // SF-01's number
+    [['--market', 'MARS'], '--market'],
+    [['--opened', '1999-13-01'], '--opened'], // the service's open_date
   ];
   for (const [options, field] of cases) {
     const before = srv.fingerprint();
@@ -413,7 +413,7 @@ test('hospitals: edit on the command line', async () => {
   const before = srv.fingerprint();
   const r = srv.cli('hospital', 'edit', 'UCSF', '--terms', 'thirty');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /^bloodops: billing_terms_days: /);
+  assert.match(r.stderr, /^bloodops: --terms: /);
   assert.equal(srv.fingerprint(), before);
 });
 

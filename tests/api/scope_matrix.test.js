@@ -73,6 +73,9 @@ function bodyFor(method, path) {
     'POST /api/v1/users/{username}/password': { password: 'another-password-1' },
     'POST /api/v1/users/{username}/disable': { reason: 'matrix' },
     'PUT /api/v1/users/{username}/scope': { centers: 'NY-01' },
+    'PUT /api/v1/company': { name: 'Matrix Blood Services' },
+    'PUT /api/v1/users/{username}/roles': { roles: 'lab' },
+    'POST /api/v1/users/{username}/enable': { reason: 'matrix' },
     'POST /api/v1/markets': { code: 'ZZ', name: 'Nowhere' },
     'PATCH /api/v1/markets/{code}': { name: 'Renamed' },
     'POST /api/v1/centers': { code: 'ZZ-01', name: 'Nowhere', market: 'LA' },
@@ -101,6 +104,11 @@ function bodyFor(method, path) {
     'POST /api/v1/releases': { units: [1], username: 'nobody', password: 'wrong-password-1' },
     'POST /api/v1/lookback-cases/{id}/steps': { step: 'notify_hospitals', done_on: chain.day(0) },
     'POST /api/v1/lookback-cases/{id}/close': { reason: 'matrix' },
+    'POST /api/v1/test-results/upload': { content: 'din,test,result,date\n' },
+    'POST /api/v1/test-results/{id}/amendments': { result: 'reactive', reason: 'matrix', username: 'nobody', password: 'wrong-password-1' },
+    'POST /api/v1/typing-discrepancies/{id}/confirmation': { abo: 'A', rhd: 'POS', username: 'nobody', password: 'wrong-password-1' },
+    'POST /api/v1/typing-discrepancies/{id}/release': { username: 'nobody', password: 'wrong-password-1' },
+    'POST /api/v1/typing-discrepancies/{id}/discard': { reason: 'matrix' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
@@ -211,6 +219,12 @@ test('the center staff\'s lists hold their center\'s records only', async () => 
   assert.ok(queue.json.items.every((item) => item.center === 'LA-01'));
   const labQueue = await call('lab', 'GET', '/api/v1/release-queue');
   assert.ok(labQueue.json.items.some((item) => item.center === 'NY-01'));
+  // Her worklist: today's collections of LA-01 only; the lab's has no center work.
+  const worklist = await call('center_staff', 'GET', '/api/v1/worklist');
+  const today = worklist.json.sections.find((s) => s.name === 'collections_today');
+  assert.deepEqual([today.count, today.items.map((c) => c.din)], [1, [records.in.din]]);
+  const labWorklist = await call('lab', 'GET', '/api/v1/worklist');
+  assert.deepEqual(labWorklist.json.sections.map((s) => s.area), ['laboratory', 'laboratory']);
 });
 
 test('a write naming another center is refused naming the field, and nothing changes; at her own center it is done', async () => {

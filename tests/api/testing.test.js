@@ -343,7 +343,7 @@ test('release refusals change nothing: wrong password, waiting unit, unknown or 
   const before = srv.fingerprint();
   const cli = srv.cli('release', 'sign', '--unit', `${readyId},${waitingId}`, '--user', 'lab1', { input: `${LAB_PASSWORD}\n` });
   assert.equal(cli.status, 1);
-  assert.match(cli.stderr, /^bloodops: units: unit \d+ .* is waiting/);
+  assert.match(cli.stderr, /^bloodops: --unit: unit \d+ .* is waiting/);
   assert.equal(srv.fingerprint(), before);
 
   r = await release([readyId]);

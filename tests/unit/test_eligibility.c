@@ -703,6 +703,58 @@ static void test_threshold_names(void **state)
     assert_int_equal(defaults.days_after_double_red_cells, 112);
 }
 
+/* Due back: may give today, held back by an interval a week ago. Today is
+ * 2026-06-15; whole blood holds back 56 days. */
+static void test_due_back(void **state)
+{
+    (void)state;
+    eligibility_input in = healthy(PROCEDURE_WHOLE_BLOOD, DONOR_FEMALE);
+    civil_day since = 0;
+    eligibility_donation donation = {PROCEDURE_WHOLE_BLOOD, day("2026-04-17")}; /* 59 days */
+    in.donations = &donation;
+    in.donation_count = 1;
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 1);
+    assert_int_equal(since, day("2026-06-12"));
+
+    /* 62 days ago: ended 6 days ago, due; 63 days ago: could give a week ago. */
+    donation.day = day("2026-04-14");
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 1);
+    assert_int_equal(since, day("2026-06-09"));
+    donation.day = day("2026-04-13");
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 0);
+    /* Ends today: due since today; ends tomorrow: not yet. */
+    donation.day = day("2026-04-20");
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 1);
+    assert_int_equal(since, in.today);
+    donation.day = day("2026-04-21");
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 0);
+
+    /* Double red cells hold back 112 days, every procedure alike. */
+    donation = (eligibility_donation){PROCEDURE_DOUBLE_RED_CELLS, day("2026-02-20")};
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 1);
+    assert_int_equal(since, day("2026-06-12"));
+    assert_int_equal(eligibility_interval_days(&defaults, PROCEDURE_DOUBLE_RED_CELLS), 112);
+    assert_int_equal(eligibility_interval_days(&defaults, PROCEDURE_PLATELETPHERESIS), 2);
+
+    /* A deferral in force today: not due. One that ended 3 days ago,
+     * without an interval: not due either (not an interval). */
+    donation = (eligibility_donation){PROCEDURE_WHOLE_BLOOD, day("2026-04-17")};
+    eligibility_deferral travel = {DEFERRAL_TEMPORARY, day("2026-07-01"), "TRAVEL"};
+    in.deferrals = &travel;
+    in.deferral_count = 1;
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 0);
+    travel.until = day("2026-06-12");
+    in.donation_count = 0;
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 0);
+    in.donation_count = 1;
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 1);
+
+    /* No donation at all: never due back. */
+    in.deferral_count = 0;
+    in.donation_count = 0;
+    assert_int_equal(eligibility_due_back(&defaults, &in, 7, &since), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -724,6 +776,7 @@ int main(void)
         cmocka_unit_test(test_deferrals),
         cmocka_unit_test(test_donor_step_skips_measurements),
         cmocka_unit_test(test_standing),
+        cmocka_unit_test(test_due_back),
         cmocka_unit_test(test_every_failure_reported),
         cmocka_unit_test(test_thresholds_overridden),
         cmocka_unit_test(test_threshold_names),

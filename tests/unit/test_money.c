@@ -234,6 +234,27 @@ static void test_scale_errors(void **state)
     assert_int_equal(out, 42);
 }
 
+/* An amount as the services answer it, formatted as a table prints it;
+ * anything else is not an amount and is left alone. */
+static void test_format_text(void **state)
+{
+    char out[MONEY_TEXT_MAX] = "untouched";
+    assert_string_equal(money_format_text("6736000.00", MONEY_GROUPED, out, sizeof out),
+                        "6,736,000.00");
+    assert_string_equal(money_format_text("-1234.5", MONEY_GROUPED | MONEY_PARENS, out, sizeof out),
+                        "(1,234.50)");
+    assert_string_equal(money_format_text("999.99", MONEY_GROUPED, out, sizeof out), "999.99");
+    assert_string_equal(money_format_text("6736000", MONEY_GROUPED | MONEY_DOLLAR | MONEY_WHOLE,
+                                          out, sizeof out),
+                        "$6,736,000");
+    strcpy(out, "untouched");
+    assert_null(money_format_text("6,736,000.00", MONEY_GROUPED, out, sizeof out));
+    assert_null(money_format_text("W1234", MONEY_GROUPED, out, sizeof out));
+    assert_null(money_format_text("", MONEY_GROUPED, out, sizeof out));
+    assert_null(money_format_text(NULL, MONEY_GROUPED, out, sizeof out));
+    assert_string_equal(out, "untouched");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_scale_rounds_half_away_from_zero),
         cmocka_unit_test(test_scale_large_values_do_not_overflow_midway),
         cmocka_unit_test(test_scale_errors),
+        cmocka_unit_test(test_format_text),
     };
     return cmocka_run_group_tests_name("money: cents arithmetic, parsing and formatting", tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ static buffer pdf_of(const char *title, const char *text)
 {
     buffer out = BUFFER_INIT;
     err e;
-    assert_int_equal(pdf_from_text(title, text, &out, &e), 0);
+    assert_int_equal(pdf_from_text(title, NULL, text, &out, &e), 0);
     assert_true(out.length > 500);
     assert_memory_equal(out.data, "%PDF-", 5);
     return out;
@@ -150,7 +150,7 @@ static void test_appends_to_what_is_there(void **state)
     buffer out = BUFFER_INIT;
     buffer_append_text(&out, "before:");
     err e;
-    assert_int_equal(pdf_from_text("T", "text\n", &out, &e), 0);
+    assert_int_equal(pdf_from_text("T", "Demo Blood Services", "text\n", &out, &e), 0);
     assert_memory_equal(out.data, "before:%PDF-", 12);
     buffer_free(&out);
 }

@@ -180,7 +180,35 @@ static results_report reference_report(void)
     results_derive(&r.current);
     results_derive(&r.prior);
     results_derive_position(&r.year_end);
+    r.current.entries = 412; /* posted: the report has figures */
+    r.prior.entries = 398;
     return r;
+}
+
+static void test_a_quarter_with_nothing_posted_says_so(void **state)
+{
+    (void)state;
+    results_report r = reference_report();
+    r.current.entries = 0;
+    assert_true(results_nothing_posted(&r));
+    buffer text = BUFFER_INIT, html = BUFFER_INIT, release = BUFFER_INIT;
+    results_render_text(&r, &text);
+    results_render_html(&r, &html);
+    results_render_release(&r, &release);
+    const char *sentence = "Nothing is posted in Q1 2004 (January 1, 2004 to March 31, 2004): "
+                           "there are no results to report for this quarter.";
+    assert_non_null(strstr(buffer_text(&text), sentence));
+    assert_null(strstr(buffer_text(&text), "Revenues"));
+    assert_non_null(strstr(buffer_text(&html), sentence));
+    assert_null(strstr(buffer_text(&html), "No inconsistencies found"));
+    assert_null(strstr(buffer_text(&release), "Consistency findings"));
+    buffer_free(&text);
+    buffer_free(&html);
+    buffer_free(&release);
+    /* A report read from JSON without the count (-1) has figures to show. */
+    r.current.entries = -1;
+    assert_false(results_nothing_posted(&r));
+    results_report_free(&r);
 }
 
 /* ---------------------------------------------------------------------------
@@ -669,26 +697,33 @@ static void test_csv_rows(void **state)
     snprintf(r.current.centers[0].name, RESULTS_NAME_MAX, "Sherman Oaks, \"Ventura Blvd\"");
     char *csv = render(results_render_csv, &r);
 
-    assert_int_equal(strncmp(csv, "section,item,current,prior,change,change_percent\n", 49), 0);
-    assert_contains(csv, "\nstatement,Revenues,6736000.00,6931000.00,-195000.00,-2.8\n");
-    assert_contains(csv, "\nstatement,Net income,246000.00,8000.00,238000.00,2975.0\n");
-    assert_contains(csv, "\nstatement,Basic earnings per share,0.03,0.00,0.03,\n");
+    assert_int_equal(strncmp(csv, "section,item,current,prior,change,change_percent,current_date,"
+                                  "prior_date\n", 73), 0);
+    assert_contains(csv, "\nstatement,Revenues,6736000.00,6931000.00,-195000.00,-2.8,2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
+    assert_contains(csv, "\nstatement,Net income,246000.00,8000.00,238000.00,2975.0"
+                         ",2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
+    assert_contains(csv, "\nstatement,Basic earnings per share,0.03,0.00,0.03,"
+                         ",2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
     assert_contains(csv, "\nstatement,Weighted average shares outstanding - basic,"
-                         "7756000,7751000,5000,0.1\n");
-    assert_contains(csv, "\nrevenue,Closed donor centers,65000.00,844000.00,-779000.00,-92.3\n");
-    assert_contains(csv, "\ngross_profit,Closed donor centers,0.00,-194000.00,194000.00,100.0\n");
-    assert_contains(csv, "\ngross_margin,Total,21.2,14.4,6.8,\n");
+                         "7756000,7751000,5000,0.1,2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
+    assert_contains(csv, "\nrevenue,Closed donor centers,65000.00,844000.00,-779000.00,-92.3"
+                         ",2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
+    assert_contains(csv, "\ngross_profit,Closed donor centers,0.00,-194000.00,194000.00,100.0"
+                         ",2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
+    assert_contains(csv, "\ngross_margin,Total,21.2,14.4,6.8,,2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
     assert_contains(csv, "\ngeneral_administrative,6100 Bad-debt provision,"
-                         "164000.00,40000.00,124000.00,310.0\n");
-    assert_contains(csv, "\nbalance_sheet,Total assets,8414000.00,9570000.00,-1156000.00,-12.1\n");
-    assert_contains(csv, "\nposition,Days sales outstanding,47,57,-10,\n");
-    assert_contains(csv, "\nyear_end,Working capital,1763000.00,1179000.00,584000.00,49.5\n");
-    assert_contains(csv, "\nyear_end,Days sales outstanding,47,42,5,\n");
+                         "164000.00,40000.00,124000.00,310.0,2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
+    assert_contains(csv, "\nbalance_sheet,Total assets,8414000.00,8135000.00,279000.00,3.4,"
+                         "2004-03-31,2003-12-31\n");
+    assert_contains(csv, "\nposition,Days sales outstanding,47,57,-10,,2004-03-31,2003-03-31\n");
+    assert_contains(csv, "\nyear_end,Working capital,1763000.00,1179000.00,584000.00,49.5,"
+                         "2004-03-31,2003-12-31\n");
+    assert_contains(csv, "\nyear_end,Days sales outstanding,47,42,5,,2004-03-31,2003-12-31\n");
     /* A name with a comma and quotes is one quoted field. */
     assert_contains(csv, "\ncenter_gross_profit,\"LA-01 Sherman Oaks, \"\"Ventura Blvd\"\"\","
-                         "450000.00,260000.00,190000.00,73.1\n");
+                         "450000.00,260000.00,190000.00,73.1,2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
     assert_contains(csv, "\ncenter_gross_profit,NC-01 Charlotte Donor Center (closed),"
-                         "0.00,-110000.00,110000.00,100.0\n");
+                         "0.00,-110000.00,110000.00,100.0,2004-01-01/2004-03-31,2003-01-01/2003-03-31\n");
     free(csv);
     results_report_free(&r);
 }
@@ -698,8 +733,8 @@ static void test_csv_without_prior_leaves_cells_empty(void **state)
     results_report r = reference_report();
     r.has_prior = 0;
     char *csv = render(results_render_csv, &r);
-    assert_contains(csv, "\nstatement,Revenues,6736000.00,,,\n");
-    assert_contains(csv, "\ngross_margin,Ongoing donor centers,16.5,,,\n");
+    assert_contains(csv, "\nstatement,Revenues,6736000.00,,,,2004-01-01/2004-03-31,\n");
+    assert_contains(csv, "\ngross_margin,Ongoing donor centers,16.5,,,,2004-01-01/2004-03-31,\n");
     free(csv);
     results_report_free(&r);
 }
@@ -969,6 +1004,7 @@ int main(void)
         cmocka_unit_test(test_text_without_prior_or_shares),
         cmocka_unit_test(test_text_ends_with_the_findings),
         cmocka_unit_test(test_csv_rows),
+        cmocka_unit_test(test_a_quarter_with_nothing_posted_says_so),
         cmocka_unit_test(test_csv_without_prior_leaves_cells_empty),
         cmocka_unit_test(test_html_page),
         cmocka_unit_test(test_html_lists_findings),

@@ -135,6 +135,48 @@ static void test_hold_has(void **state)
     assert_false(testing_hold_has("lookback case 1", ""));
 }
 
+static void test_hold_without(void **state)
+{
+    buffer rest = BUFFER_INIT;
+    /* Only whole parts go; the rest keeps its order and separators. */
+    assert_int_equal(testing_hold_without("lookback case 12; antibody screen positive (ABSCREEN); "
+                                          "lookback case 1",
+                                          "lookback case 1", 0, &rest),
+                     1);
+    assert_string_equal(buffer_text(&rest),
+                        "lookback case 12; antibody screen positive (ABSCREEN)");
+    assert_int_equal(testing_hold_without("antibody screen positive (ABSCREEN)",
+                                          "antibody screen positive (ABSCREEN)", 0, &rest),
+                     1);
+    assert_string_equal(buffer_text(&rest), "");
+    /* As a prefix: every discrepancy, whatever groups it names. */
+    assert_int_equal(testing_hold_without("ABO/RhD discrepancy: donor history O POS, donation A "
+                                          "POS; lookback case 3",
+                                          TESTING_DISCREPANCY_HOLD, 1, &rest),
+                     1);
+    assert_string_equal(buffer_text(&rest), "lookback case 3");
+    assert_int_equal(testing_hold_without("lookback case 3", TESTING_DISCREPANCY_HOLD, 1, &rest), 0);
+    assert_string_equal(buffer_text(&rest), "lookback case 3");
+    assert_int_equal(testing_hold_without(NULL, "lookback case 3", 0, &rest), 0);
+    assert_string_equal(buffer_text(&rest), "");
+    buffer_free(&rest);
+}
+
+static void test_values_of_kind(void **state)
+{
+    const char *values[8];
+    assert_int_equal(testing_result_values(TESTING_ABO, values, 8), 4);
+    assert_string_equal(values[0], "A");
+    assert_string_equal(values[3], "O");
+    assert_int_equal(testing_result_values(TESTING_RHD, values, 8), 2);
+    assert_string_equal(values[0], "POS");
+    assert_string_equal(values[1], "NEG");
+    assert_int_equal(testing_result_values(TESTING_INFECTIOUS, values, 8), 2);
+    assert_string_equal(values[0], "nonreactive");
+    assert_string_equal(values[1], "reactive");
+    assert_int_equal(testing_result_values(TESTING_ANTIBODY, values, 1), 1);
+}
+
 /* --- the release decision --------------------------------------------------- */
 
 static testing_panel_entry panel[] = {
@@ -307,6 +349,8 @@ int main(void)
         cmocka_unit_test(test_groups),
         cmocka_unit_test(test_deferral_per_marker),
         cmocka_unit_test(test_hold_has),
+        cmocka_unit_test(test_hold_without),
+        cmocka_unit_test(test_values_of_kind),
         cmocka_unit_test(test_release_ready),
         cmocka_unit_test(test_release_waiting),
         cmocka_unit_test(test_release_blocked),

@@ -31,7 +31,7 @@ describe('access by role, and user administration', () => {
     assert.equal(new URL(page.url()).pathname, '/');
     assert.match(await page.locator('#user-roles').textContent(), /Lab \/ quality/);
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Release', 'Lookback', 'Inventory',
+    assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Discrepancies', 'Release', 'Lookback', 'Inventory',
       'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     // Grouped by the product's areas, in the server's order.
     assert.deepEqual(await page.locator('#site-nav .nav-area').allTextContents(),
@@ -64,9 +64,10 @@ describe('access by role, and user administration', () => {
     const password = await app.addUser('fiona', 'finance');
     const page = await app.newPage();
     await app.login(page, 'fiona', password);
-    await page.getByRole('heading', { name: 'Dashboard, Q1 2004' }).waitFor();
+    // Their worklist first (tests/web/worklist.test.js), the dashboard a link away.
+    await page.getByRole('heading', { name: 'Welcome, fiona' }).waitFor();
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
+    assert.deepEqual(nav, ['Home', 'Dashboard', 'Quarterly results', 'Journal', 'Trial balance', 'Income statement', 'Balance sheet', 'Periods', 'Weighted shares', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     await page.goto('/hospitals');
     await page.getByRole('button', { name: 'Add a hospital' }).click();
     const form = page.getByRole('form', { name: 'Add a hospital' });

@@ -110,8 +110,14 @@ describe('quarterly results', () => {
     const text = fs.readFileSync(await download.path(), 'utf8');
     const expected = await app.srv.api('GET', '/api/v1/reports/quarterly?period=2004Q1&format=csv', { token: admin.token });
     assert.equal(text, expected.text, 'the file is the API answer');
-    assert.match(text, /^section,item,current,prior,change,change_percent\n/);
-    assert.match(text, /\nstatement,Net income,246000\.00,8000\.00,238000\.00,2975\.0\n/);
+    assert.match(text, /^section,item,current,prior,change,change_percent,current_date,prior_date\n/);
+    assert.match(text, /\nstatement,Net income,246000\.00,8000\.00,238000\.00,2975\.0,2004-01-01\/2004-03-31,2003-01-01\/2003-03-31\n/);
+    // The balance sheet rows compare the dates the page's balance sheet shows.
+    const sheet = page.locator('table').filter({ has: page.getByRole('columnheader', { name: 'December 31, 2003' }) }).first();
+    const pageTotal = (await sheet.getByRole('row', { name: /^Total assets/ }).locator('td').allTextContents()).map((t) => t.replace(/[$,]/g, ''));
+    const csvTotal = text.split('\n').find((line) => line.startsWith('balance_sheet,Total assets,')).split(',');
+    assert.deepEqual([csvTotal[2], csvTotal[3]], pageTotal.map((t) => `${t}.00`));
+    assert.deepEqual([csvTotal[6], csvTotal[7]], ['2004-03-31', '2003-12-31']);
     await page.getByRole('status').filter({ hasText: 'quarterly-2004Q1.csv is downloaded.' }).waitFor();
   });
 
@@ -144,8 +150,21 @@ describe('quarterly results', () => {
       return null;
     });
     assert.equal(pageRule, '15mm', 'margins of 15 mm');
+    const pageNumbers = await page.evaluate(() => {
+      for (const sheet of document.styleSheets)
+        for (const rule of sheet.cssRules) if (rule instanceof CSSPageRule) return rule.cssText;
+      return '';
+    });
+    assert.match(pageNumbers, /@bottom-right\s*\{[^}]*counter\(page\)[^}]*counter\(pages\)/, 'Page N of M at the foot of each page');
     await page.emulateMedia({ media: 'print' });
     try {
+      // The printed page's header: the company, the page, when it was printed.
+      await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+      const header = page.locator('#print-header');
+      assert.equal(await header.isVisible(), true, 'the print header is printed');
+      assert.equal(await header.locator('.print-company').textContent(), 'Demo Blood Services');
+      assert.equal(await header.locator('.print-title').textContent(), 'Quarterly results, Q1 2004');
+      assert.match(await header.locator('.print-date').textContent(), /^Printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+$/);
       for (const hidden of ['#topbar', '.skip-link', '.button-row', 'form.toolbar-form'])
         assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} is not printed`);
       assert.equal(await page.getByRole('heading', { name: 'Quarterly results, Q1 2004' }).isVisible(), true);
@@ -188,6 +207,19 @@ describe('quarterly results', () => {
     assert.equal(await page.getByLabel('Compare with').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByLabel('Quarter', { exact: true }).getAttribute('aria-invalid'), null, 'only the comparison is marked');
     assert.equal(await page.locator('table.financial').count(), 0);
+    app.assertClean(page);
+  });
+
+  test('a quarter with nothing posted says so, with no $0 figures and no "no inconsistencies"', async () => {
+    await page.goto('/quarterly?period=2005Q1');
+    await page.getByText('Nothing is posted in Q1 2005').waitFor();
+    assert.match(await page.locator('.nothing-posted').textContent(),
+      /^Nothing is posted in Q1 2005 \(.+ to .+\): there are no results to report for this quarter\. The latest quarter with entries is Q1 2004\.$/);
+    assert.equal(await page.locator('table.financial').count(), 0, 'no table of zeros');
+    assert.equal(await page.getByText(/No inconsistencies found/).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Export CSV' }).count(), 0);
+    await page.getByRole('link', { name: 'Q1 2004' }).click();
+    await page.getByRole('heading', { name: 'Quarterly results, Q1 2004' }).waitFor();
     app.assertClean(page);
   });
 });

@@ -2,6 +2,8 @@
 // (sent by the browser), the CSRF token on every POST/PATCH, errors turned
 // into ApiError {status, code, message, field}, and a 401 at any time
 // handed to whoever registered onUnauthorized (the session: back to login).
+// A file sent whole as the body (upload) goes through XMLHttpRequest, whose
+// upload events tell how much has been sent.
 
 let csrfToken = null;
 let unauthorizedHandler = null;
@@ -35,6 +37,13 @@ export function query(params) {
   return text ? `?${text}` : '';
 }
 
+/* The ApiError of an error envelope (or of an answer without one). */
+function errorFrom(status, statusText, body) {
+  const error = body && body.error;
+  if (error) return new ApiError(status, error.code, error.message, error.field, error);
+  return new ApiError(status, 'http_error', `The server answered ${status} ${statusText}.`);
+}
+
 async function errorOf(response) {
   let body = null;
   try {
@@ -42,9 +51,7 @@ async function errorOf(response) {
   } catch {
     body = null;
   }
-  const error = body && body.error;
-  if (error) return new ApiError(response.status, error.code, error.message, error.field, error);
-  return new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}.`);
+  return errorFrom(response.status, response.statusText, body);
 }
 
 /*
@@ -77,6 +84,45 @@ export async function request(method, path, { params, body, as = 'json', quiet40
   if (as === 'text') return response.text();
   if (as === 'blob') return response.blob();
   return response.json();
+}
+
+/*
+ * upload('/api/v1/test-results/upload', file, {params, onProgress(sent,
+ * total)}) -> the parsed answer; throws ApiError as request() does. The file
+ * is the body itself (its own Content-Type, text/csv when the browser does
+ * not know it), streamed by the browser: no size limit of a JSON body.
+ */
+export function upload(path, file, { params, onProgress = null, quiet401 = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path + query(params));
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', file.type || 'text/csv');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.responseType = 'text';
+    if (onProgress) {
+      xhr.upload.addEventListener('progress', (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size));
+      xhr.upload.addEventListener('load', () => onProgress(file.size, file.size));
+    }
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The server cannot be reached. Check the connection and try again.')));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'network', 'The upload was stopped before it ended.')));
+    xhr.addEventListener('load', () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(body);
+        return;
+      }
+      const error = errorFrom(xhr.status, xhr.statusText, body);
+      if (xhr.status === 401 && !quiet401 && unauthorizedHandler) unauthorizedHandler(error);
+      reject(error);
+    });
+    xhr.send(file);
+  });
 }
 
 export const get = (path, params, options) => request('GET', path, { ...options, params });

@@ -1,11 +1,13 @@
 // layout.js - the top bar around every page: the user and their roles, the
 // navigation (navigation.js: the pages the user's capabilities allow,
 // grouped by area, the current one marked with aria-current), the menu
-// button that opens the navigation on a phone, and the logout button.
+// button that opens the navigation on a phone, the logout button, and the
+// header of printed pages (print_header.js).
 
 import { h, replace } from './dom.js';
 import * as navigation from './navigation.js';
 import * as session from './session.js';
+import * as printHeader from './print_header.js';
 
 let onLogout = null;
 
@@ -13,7 +15,11 @@ export function init({ logout }) {
   onLogout = logout;
   const button = document.getElementById('menu-button');
   button.addEventListener('click', () => setMenu(button.getAttribute('aria-expanded') !== 'true'));
-  document.getElementById('logout-button').addEventListener('click', () => onLogout());
+  document.getElementById('logout-button').addEventListener('click', () => {
+    printHeader.drop();
+    onLogout();
+  });
+  printHeader.init();
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && button.getAttribute('aria-expanded') === 'true') {
       setMenu(false);
@@ -36,6 +42,7 @@ export function update() {
   bar.hidden = !user;
   setMenu(false);
   if (!user) return;
+  printHeader.load();
   document.getElementById('user-name').textContent = user.username;
   replace(document.getElementById('user-roles'),
     h('span', { class: 'visually-hidden' }, 'Roles: '),

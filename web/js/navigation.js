@@ -2,7 +2,8 @@
 // (handed over by main.js from the generated page-index.js): the entries
 // the user's capabilities allow, grouped by the product's areas in the
 // order the server gives (GET /api/v1/me), each group's entries by their
-// `order`.
+// `order`. A page's `nav.shown()`, when it has one, says whether the entry
+// shows for this user.
 
 import * as session from './session.js';
 
@@ -18,7 +19,7 @@ export function setPages(declared) {
 export function entries() {
   return pages
     .filter((page) => page.nav)
-    .filter((page) => (page.public || !page.capability || session.can(page.capability)) && !(page.nav.unless && session.can(page.nav.unless)))
+    .filter((page) => (page.public || !page.capability || session.can(page.capability)) && (!page.nav.shown || page.nav.shown()))
     .map((page) => ({ path: page.pattern, external: Boolean(page.external), ...page.nav }))
     .sort((a, b) => areaIndex(a.area) - areaIndex(b.area) || (a.order || 0) - (b.order || 0));
 }

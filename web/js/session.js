@@ -37,6 +37,12 @@ export function ownCenters() {
   return user && user.limitedToCenters ? user.centers : null;
 }
 
+/* The names of the worklist sections the user's roles give them
+ * (docs/worklists.md), from the server; [] for a user without a worklist. */
+export function worklist() {
+  return user ? user.worklist : [];
+}
+
 /* The product's areas in order, [{key, title}], for grouping pages. */
 export function areas() {
   return user ? user.areas : [];
@@ -50,6 +56,7 @@ function set(me) {
       capabilities: me.capabilities || [],
       areas: me.areas || [],
       centers: me.centers || [],
+      worklist: me.worklist || [],
       limitedToCenters: Boolean(me.limited_to_centers),
       expiresAt: me.expires_at,
     }

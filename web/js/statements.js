@@ -9,10 +9,11 @@ import * as format from './format.js';
 
 /*
  * A financial table: headRows are rows of header cells {text, colspan,
- * numeric}; rows are {label, cells: [text], kind: 'section' | 'indent' |
- * 'total' | 'grand'}.
+ * numeric}; rows are {label (text or a node), cells: [text], kind:
+ * 'section' | 'indent' | 'total' | 'grand'}. The ledger's pages draw
+ * their statements with it too.
  */
-function financialTable({ caption, headRows, rows, captionHidden = false }) {
+export function financialTable({ caption, headRows, rows, captionHidden = false }) {
   const head = h('thead', null, headRows.map((cells) => h('tr', null, cells.map((cell, i) =>
     h('th', {
       scope: cell.colspan ? 'colgroup' : 'col',

@@ -65,7 +65,8 @@ function childEnv(extra) {
   delete env.BLOODOPS_SESSION_SECONDS;
   // The server's settings: a test that wants one passes it in `extra`.
   for (const name of ['THREADS', 'BODY_LIMIT', 'MAX_CONNECTIONS', 'MAX_CONNECTIONS_PER_ADDRESS', 'REQUEST_TIMEOUT',
-    'IDLE_TIMEOUT', 'MAX_URI_LENGTH', 'MAX_QUERY_PARAMETERS', 'TRUSTED_PROXY', 'EXPIRY_SWEEP_SECONDS'])
+    'IDLE_TIMEOUT', 'MAX_URI_LENGTH', 'MAX_QUERY_PARAMETERS', 'TRUSTED_PROXY', 'EXPIRY_SWEEP_SECONDS',
+    'UPLOAD_LIMIT', 'UPLOAD_TIMEOUT'])
     delete env[`BLOODOPS_${name}`];
   env.BLOODOPS_LOG_LEVEL = 'info';
   env.BLOODOPS_ADMIN_PASSWORD = ADMIN_PASSWORD;

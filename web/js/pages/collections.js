@@ -17,6 +17,7 @@ import * as chain from '../chain.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 import { donorStep } from '../donor_step.js';
+import { dataTable, apiLoader } from '../data_table.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
@@ -44,51 +45,33 @@ function processedText(c) {
 export async function render(context) {
   const [centers] = await Promise.all([chain.centerOptions('Every center', { all: true }), chain.reference()]);
   if (!context.active()) return;
-  const params = {
-    center: context.query.get('center') || '',
-    on: context.query.get('on') || '',
-    processed: context.query.get('processed') || '',
-  };
-  const center = h('select', { id: 'filter-center', name: 'center' }, centers.map((o) => h('option', { value: o.value }, o.label)));
-  center.value = params.center;
-  const on = h('input', { id: 'filter-on', name: 'on', type: 'date', value: params.on });
-  const processed = h('select', { id: 'filter-processed', name: 'processed' },
-    h('option', { value: '' }, 'All'), h('option', { value: 'no' }, 'Not processed'), h('option', { value: 'yes' }, 'Processed'));
-  processed.value = params.processed;
-  const filters = h('form', {
-    class: 'toolbar-form search-form',
-    role: 'search',
-    'aria-label': 'Filter collections',
-    onSubmit: (event) => {
-      event.preventDefault();
-      context.navigate(`/collections${api.query({ center: center.value, on: on.value, processed: processed.value })}`);
-    },
-  },
-  h('div', { class: 'inline-field' }, h('label', { for: 'filter-center' }, 'Center'), center),
-  h('div', { class: 'inline-field' }, h('label', { for: 'filter-on' }, 'Day'), on),
-  h('div', { class: 'inline-field' }, h('label', { for: 'filter-processed' }, 'Processing'), processed),
-  h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
-  const list = registry.pagedTable({
-    context,
-    path: API,
-    params,
-    nounPlural: 'collections',
-    limit: 50,
+  const list = dataTable({
+    caption: 'Collections',
+    csvName: 'collections.csv',
     empty: 'No collection matches.',
+    url: true,
+    load: apiLoader(API),
+    // Newest first: what a center's staff looks for is today's.
+    sort: [{ id: 'collected_at', desc: true }],
+    filters: [
+      { id: 'center', label: 'Center', type: 'select', all: 'Every center', options: centers.filter((o) => o.value) },
+      { id: 'on', label: 'Day', type: 'date' },
+      { id: 'processed', label: 'Processing', type: 'select', options: [{ value: 'no', label: 'Not processed' }, { value: 'yes', label: 'Processed' }] },
+    ],
     columns: [
-      { label: 'DIN', value: collectionLink, header: true },
-      { label: 'Collected', value: (c) => chain.when(c.collected_at, c.time_zone) },
-      { label: 'Donor', value: (c) => (c.donor_number ? h('a', { href: `/donors/${encodeURIComponent(c.donor_number)}` }, c.donor_number) : '—') },
-      { label: 'Center', value: (c) => c.center },
-      { label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
-      { label: 'Volume (mL)', value: (c) => c.volume_ml ?? '—', numeric: true },
-      { label: 'Processing', value: processedText },
+      { id: 'din', label: 'DIN', value: (c) => c.eye_readable || c.din, cell: collectionLink, header: true },
+      { id: 'collected_at', label: 'Collected', value: (c) => c.collected_at, cell: (c) => chain.when(c.collected_at, c.time_zone) },
+      { id: 'donor_number', label: 'Donor', value: (c) => c.donor_number, phone: false,
+        cell: (c) => (c.donor_number ? h('a', { href: `/donors/${encodeURIComponent(c.donor_number)}` }, c.donor_number) : '—') },
+      { id: 'center', label: 'Center', value: (c) => c.center },
+      { id: 'procedure', label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure), phone: false },
+      { id: 'volume_ml', label: 'Volume (mL)', value: (c) => c.volume_ml, numeric: true, sortable: false, phone: false },
+      { id: 'processed_at', label: 'Processing', value: (c) => (c.processed ? 'Processed' : 'Not processed'), cell: processedText },
     ],
   });
   replace(context.main,
     h('div', { class: 'page-head' }, h('h1', null, 'Collections'),
       session.can('collections.write') ? h('a', { class: 'button-primary', href: '/collections/new' }, 'Record a collection') : null),
-    filters,
     list.element);
   await list.ready;
 }

@@ -169,6 +169,16 @@ export async function render(context) {
   if (!context.active()) return;
   const title = `Quarterly results, ${format.quarter(period)}`;
   context.setTitle(title);
+  if (report.current.entries === 0) {
+    // A quarter with nothing posted has no results: said in words, not as
+    // a page of $0 figures and a consistency check of nothing.
+    replace(context.main,
+      h('div', { class: 'page-head' }, h('h1', null, title), periodForm(context, { period, compare, quarters: record.quarters })),
+      h('p', { class: 'nothing-posted', role: 'status' },
+        `Nothing is posted in ${format.quarter(period)} (${format.date(report.current.first_day)} to ${format.date(report.current.last_day)}): there are no results to report for this quarter.`,
+        record.latest ? [' The latest quarter with entries is ', h('a', { href: `/quarterly?period=${record.latest}` }, format.quarter(record.latest)), '.'] : null));
+    return;
+  }
   const status = h('div', { class: 'export-status' });
   const findings = release.findings && release.findings.length ? release.findings : report.findings || [];
   replace(context.main,

@@ -215,6 +215,7 @@ export async function render(context) {
   replace(context.main,
     h('div', { class: 'page-head' }, h('h1', null, 'Release queue')),
     h('p', { class: 'muted' }, 'A unit is released only when every required test is nonreactive and its ABO/RhD agrees with the donor’s history.'),
+    session.can('testing') ? h('p', { class: 'muted' }, 'Units held for an ABO/RhD discrepancy are released or discarded from ', h('a', { href: '/discrepancies' }, 'the discrepancies'), '.') : null,
     outcome,
     filter,
     counts,

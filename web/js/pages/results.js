@@ -1,11 +1,12 @@
 // pages/results.js - importing the outside laboratory's test results
 // (/results/import; docs/testing.md, "Importing results"): a CSV file chosen
-// on this computer is read in the browser and sent as
-// {"file_name","content"}; the answer is the summary (results imported,
-// ABO/RhD discrepancies, units discarded, donors deferred, lookback cases
-// opened, each linked), or the error report: every problem the server lists,
-// by line and field, nothing imported. The test panel is shown as a reminder
-// of the tests expected.
+// on this computer is sent whole as the body of an upload (streamed, tens of
+// megabytes if need be), with a progress bar and its percentage; the answer
+// is the summary (results imported, ABO/RhD discrepancies, units discarded,
+// donors deferred, lookback cases opened, each linked, and the way on to
+// the release queue), or the error report: every problem the server lists,
+// by line and field, nothing imported. The test panel is shown as a
+// reminder of the tests expected.
 
 import * as api from '../api.js';
 import { h, message, replace, table, uid } from '../dom.js';
@@ -18,7 +19,9 @@ export const pages = [
     nav: { area: 'laboratory', order: 10, label: 'Test results', description: 'Import the outside laboratory’s test results (CSV).' } },
 ];
 
-const MAX_BYTES = 32 * 1024 * 1024;
+// The server's upload limit by default (bloodops serve --upload-limit): a
+// larger file is refused here before a byte is sent; the server says so too.
+const MAX_BYTES = 100 * 1024 * 1024;
 
 /* An item of a summary list, linked to its page: a lookback case by its
  * number, a donor by theirs, a discrepancy ({din, eye_readable,
@@ -56,7 +59,36 @@ function summary(answer, fileName) {
     h('h2', { id: 'import-done-title' }, 'Results imported'),
     h('p', { role: 'status' }, h('strong', null, `${format.integer(answer.imported)} results`), ` imported from ${fileName}.`),
     answer.file_sha256 ? h('p', { class: 'muted sha' }, `SHA-256 of the file: ${answer.file_sha256}`) : null,
+    h('p', { class: 'next-step' }, h('a', { href: '/release', class: 'button-secondary' }, 'Go to the release queue')),
     blocks);
+}
+
+/* The upload's progress: a <progress> bar and its percentage as text,
+ * announced politely as it grows (every tenth) for screen readers. */
+function uploadProgress(fileName) {
+  const bar = h('progress', { max: '100', value: '0', 'aria-label': `Upload of ${fileName}` });
+  const text = h('span', { class: 'upload-percent' }, '0%');
+  const spoken = h('span', { class: 'visually-hidden', 'aria-live': 'polite' });
+  const label = h('span', null, `Sending ${fileName}: `);
+  const line = h('p', { class: 'loading' }, label, text);
+  let told = -1;
+  const element = h('div', { class: 'upload-progress' }, line, bar, spoken);
+  return {
+    element,
+    set(sent, total) {
+      const percent = total ? Math.min(100, Math.floor((sent * 100) / total)) : 100;
+      bar.value = percent;
+      text.textContent = `${percent}%`;
+      if (percent === 100) {
+        label.textContent = `${fileName} sent: `;
+        line.className = '';
+      }
+      if (Math.floor(percent / 10) !== told) {
+        told = Math.floor(percent / 10);
+        spoken.textContent = percent === 100 ? `${fileName} sent: importing.` : `${percent}% sent`;
+      }
+    },
+  };
 }
 
 /* Every problem the server gave: its list when it sent one, else its one
@@ -147,12 +179,15 @@ export async function render(context) {
       }
       submit.disabled = true;
       formElement.setAttribute('aria-busy', 'true');
-      replace(outcome, h('p', { class: 'loading', role: 'status' }, `Importing ${file.name}…`));
+      const progress = uploadProgress(file.name);
+      replace(outcome, progress.element);
       try {
-        const content = await file.text();
-        const answer = await api.post('/api/v1/test-results/import', { file_name: file.name, content });
+        const answer = await api.upload('/api/v1/test-results/upload', file, {
+          params: { file_name: file.name },
+          onProgress: (sent, total) => progress.set(sent, total),
+        });
         if (!context.active()) return;
-        replace(outcome, summary(answer, file.name));
+        replace(outcome, progress.element, summary(answer, file.name));
         input.value = '';
       } catch (failure) {
         if (!context.active()) return;
@@ -161,7 +196,7 @@ export async function render(context) {
         } else {
           if (['file', 'file_name', 'content'].includes(failure.field)) setError(failure.message);
           else setError('The file was refused: see the problems below.');
-          replace(outcome, errorReport(failure, file.name));
+          replace(outcome, progress.element, errorReport(failure, file.name));
         }
       } finally {
         submit.disabled = false;

@@ -193,5 +193,8 @@ export async function render(context) {
     unitsSection(context, donation),
     h('section', { class: 'panel', 'aria-labelledby': 'tests-title' },
       h('h2', { id: 'tests-title' }, 'Test results'),
-      testsTable(donation.tests)));
+      testsTable(donation.tests),
+      session.can('testing') && donation.tests && donation.tests.length
+        ? h('p', null, h('a', { href: `/results/${encodeURIComponent(donation.din)}` }, 'Amendments of these results, or amend one'))
+        : null));
 }

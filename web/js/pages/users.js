@@ -1,16 +1,21 @@
-// pages/users.js - user administration (/users, admin): the users with
-// their roles, the centers and markets they are assigned to and their
-// state, adding a user (roles as checkboxes), assigning centers and markets
-// (checkboxes), resetting a password and disabling a user (with a reason
-// and a confirmation step). Both of the last end the user's sessions,
-// which the messages say.
+// pages/users.js - user administration (/users, admin; read by auditors):
+// the users with their roles, the centers and markets they are assigned
+// to, their state and their last login, in a list that sorts and filters
+// by state and role (data_table.js); adding a user (roles as checkboxes),
+// changing a user's roles (the last enabled administrator keeps admin: the
+// server says so under the field), assigning centers and markets
+// (checkboxes), resetting a password, disabling a user and enabling a
+// disabled one again (each with a reason and a confirmation step). A
+// password reset and disabling end the user's sessions, which the messages
+// say. Who may read the audit trail gets a link to each user's history.
 
 import * as api from '../api.js';
-import { h, replace, table } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { confirmedForm, field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
+import { dataTable } from '../data_table.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
@@ -83,6 +88,47 @@ function passwordPanel(user, done, cancel) {
     }).element);
 }
 
+/* The roles of a user (the list replaces the one before). */
+function rolesPanel(user, done, cancel) {
+  return h('section', { class: 'panel', 'aria-labelledby': 'action-title' },
+    h('h2', { id: 'action-title' }, `Roles of ${user.username}`),
+    h('p', { class: 'muted' }, 'What the roles allow applies from the user\'s next request. The last enabled administrator keeps the administrator role.'),
+    form({
+      fields: [
+        field({ name: 'roles', label: 'Roles', required: true, hint: 'Choose one or more.',
+          checkboxes: session.ROLES.map((role) => ({ value: role, label: session.ROLE_LABELS[role], checked: user.roles.includes(role) })) }),
+      ],
+      label: `Roles of ${user.username}`,
+      submitLabel: 'Save the roles',
+      secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: cancel }, 'Cancel')],
+      onSubmit: async (values) => {
+        if (!values.roles.length) throw Object.assign(new Error('Choose at least one role.'), { field: 'roles' });
+        const changed = await api.put(`/api/v1/users/${encodeURIComponent(user.username)}/roles`, { roles: values.roles.join(',') });
+        done(`${user.username} now holds the roles ${session.roleLabels(changed.roles).join(', ')}.`);
+      },
+    }).element);
+}
+
+function enablePanel(user, done, cancel) {
+  return h('section', { class: 'panel', 'aria-labelledby': 'action-title' },
+    h('h2', { id: 'action-title' }, `Enable ${user.username}`),
+    confirmedForm({
+      fields: [field({ name: 'reason', label: 'Reason', hint: 'Optional; recorded in the audit trail, e.g. "back from leave".' })],
+      label: `Enable ${user.username}`,
+      submitLabel: 'Review',
+      secondary: [h('button', { type: 'button', class: 'button-secondary', onClick: cancel }, 'Cancel')],
+      confirm: (values) => ({
+        title: `Enable ${user.username}?`,
+        text: `${user.username} (${user.full_name}) will be able to log in again with their password as it was, with the roles ${session.roleLabels(user.roles).join(', ')}.${values.reason.trim() ? ` Reason: “${values.reason.trim()}”.` : ''}`,
+        confirmLabel: `Yes, enable ${user.username}`,
+      }),
+      onConfirm: async (values) => {
+        await api.post(`/api/v1/users/${encodeURIComponent(user.username)}/enable`, values.reason.trim() ? { reason: values.reason.trim() } : {});
+        done(`${user.username} is enabled and may log in again.`);
+      },
+    }));
+}
+
 function disablePanel(user, done, cancel) {
   return h('section', { class: 'panel', 'aria-labelledby': 'action-title' },
     h('h2', { id: 'action-title' }, `Disable ${user.username}`),
@@ -103,12 +149,15 @@ function disablePanel(user, done, cancel) {
     }));
 }
 
+const lastLogin = (u) => (u.last_login_at ? format.timestamp(u.last_login_at) : 'Never');
+
 export async function render(context) {
   const notices = registry.notices();
   const listHolder = h('div');
   const actionHolder = h('div');
-  let users = [];
   const canWrite = session.can('users.write');
+  const canAudit = session.can('audit');
+  let list = null;
 
   const closeAction = () => replace(actionHolder);
   const finished = async (text) => {
@@ -118,27 +167,34 @@ export async function render(context) {
   };
 
   function actions(user) {
-    if (user.disabled) return h('span', { class: 'muted' }, 'No actions');
     const open = (panel) => {
       replace(actionHolder, panel);
       const first = actionHolder.querySelector('input');
       if (first) first.focus();
     };
+    const button = (label, onClick, hiddenText = ` of ${user.username}`) =>
+      h('button', { type: 'button', class: 'button-secondary button-small', onClick }, label, h('span', { class: 'visually-hidden' }, hiddenText));
+    const history = canAudit
+      ? h('a', { href: `/audit?entity=user&entity_id=${encodeURIComponent(user.username)}` }, 'History', h('span', { class: 'visually-hidden' }, ` of ${user.username}`))
+      : null;
+    if (!canWrite) return history || '—';
+    if (user.disabled)
+      return h('div', { class: 'row-actions' }, button('Enable', () => open(enablePanel(user, finished, closeAction)), ` ${user.username}`), history);
     const openScope = async () => {
       const [centers, markets] = await Promise.all([api.getAll('/api/v1/centers'), api.getAll('/api/v1/markets')]);
       open(scopePanel(user, { centers, markets }, finished, closeAction));
     };
     return h('div', { class: 'row-actions' },
-      h('button', { type: 'button', class: 'button-secondary button-small', onClick: openScope },
-        'Centers and markets', h('span', { class: 'visually-hidden' }, ` of ${user.username}`)),
-      h('button', { type: 'button', class: 'button-secondary button-small', onClick: () => open(passwordPanel(user, finished, closeAction)) },
-        'Reset password', h('span', { class: 'visually-hidden' }, ` of ${user.username}`)),
+      button('Roles', () => open(rolesPanel(user, finished, closeAction))),
+      button('Centers and markets', openScope),
+      button('Reset password', () => open(passwordPanel(user, finished, closeAction))),
       user.username === session.current().username ? null
-        : h('button', { type: 'button', class: 'button-secondary button-small', onClick: () => open(disablePanel(user, finished, closeAction)) },
-          'Disable', h('span', { class: 'visually-hidden' }, ` ${user.username}`)));
+        : button('Disable', () => open(disablePanel(user, finished, closeAction)), ` ${user.username}`),
+      history);
   }
 
   async function reload() {
+    let users;
     try {
       users = await api.getAll('/api/v1/users');
     } catch (error) {
@@ -146,20 +202,36 @@ export async function render(context) {
       return;
     }
     if (!context.active()) return;
-    replace(listHolder, table({
+    if (list) {
+      list.setRows(users);
+      return;
+    }
+    list = dataTable({
       caption: 'Users',
-      captionHidden: true,
-      columns: [
-        { label: 'User name', value: (u) => u.username, header: true },
-        { label: 'Full name', value: (u) => u.full_name },
-        { label: 'Roles', value: (u) => session.roleLabels(u.roles).join(', ') },
-        { label: 'Centers and markets', value: (u) => [...(u.centers || []), ...(u.markets || [])].join(', ') || '—' },
-        { label: 'State', value: (u) => h('span', { class: `badge ${u.disabled ? 'badge-closed' : 'badge-open'}` }, u.disabled ? 'Disabled' : 'Active') },
-        { label: 'Created', value: (u) => format.timestamp(u.created_at) },
-        canWrite ? { label: 'Actions', value: actions } : null,
-      ].filter(Boolean),
+      csvName: 'users.csv',
+      empty: 'No user matches.',
       rows: users,
-    }));
+      filters: [
+        { id: 'state', label: 'State', type: 'select', options: [{ value: 'active', label: 'Active' }, { value: 'disabled', label: 'Disabled' }],
+          match: (u, value) => (value === 'disabled') === u.disabled },
+        { id: 'role', label: 'Role', type: 'select', all: 'Every role', options: session.ROLES.map((role) => ({ value: role, label: session.ROLE_LABELS[role] })),
+          match: (u, value) => u.roles.includes(value) },
+      ],
+      columns: [
+        { id: 'username', label: 'User name', value: (u) => u.username, header: true },
+        { id: 'full_name', label: 'Full name', value: (u) => u.full_name, phone: false },
+        { id: 'roles', label: 'Roles', value: (u) => session.roleLabels(u.roles).join(', ') },
+        { id: 'scope', label: 'Centers and markets', value: (u) => [...(u.centers || []), ...(u.markets || [])].join(', '),
+          cell: (u) => [...(u.centers || []), ...(u.markets || [])].join(', ') || '—', phone: false },
+        { id: 'disabled', label: 'State', value: (u) => (u.disabled ? 'Disabled' : 'Active'),
+          cell: (u) => h('span', { class: `badge ${u.disabled ? 'badge-closed' : 'badge-open'}` }, u.disabled ? 'Disabled' : 'Active') },
+        { id: 'last_login_at', label: 'Last login', value: (u) => u.last_login_at || '', cell: lastLogin, csv: (u) => u.last_login_at || '' },
+        { id: 'created_at', label: 'Created', value: (u) => u.created_at, cell: (u) => format.timestamp(u.created_at), phone: false },
+        // Auditors get each user's history; administrators their actions too.
+        canWrite || canAudit ? { id: 'actions', label: canWrite ? 'Actions' : 'History', value: () => '', cell: actions, sortable: false, csv: false } : null,
+      ].filter(Boolean),
+    });
+    replace(listHolder, list.element);
   }
 
   // Auditors read the list; only who holds users.write changes it.
