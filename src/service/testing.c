@@ -763,7 +763,7 @@ static json_t *queue_item(db_stmt *stmt)
                      text_or_null(stmt, 7), "expires_at", db_column_text(stmt, 8), "status",
                      db_column_text(stmt, 9), "hold", text_or_null(stmt, 10), "donor_abo",
                      text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12));
-    return din_eye_readable_add(item, "din", "eye_readable");
+    return unit_expiry_add(din_eye_readable_add(item, "din", "eye_readable"));
 }
 
 /* Decide on the unit of `item` (a queue_item): its results, the panel,
