@@ -226,8 +226,10 @@ int service_order_by(const service_page *page, const service_sort_key *keys, siz
     const char *name = descending ? sort + 1 : sort;
     for (size_t i = 0; i < count; i++) {
         if (strcmp(keys[i].name, name) == 0) {
-            snprintf(out, SERVICE_ORDER_MAX, "%s %s, %s", keys[i].sql,
-                     descending ? "DESC" : "ASC", tiebreak);
+            int length = snprintf(out, SERVICE_ORDER_MAX, "%s %s, %s", keys[i].sql,
+                                  descending ? "DESC" : "ASC", tiebreak);
+            if (length < 0 || length >= SERVICE_ORDER_MAX)
+                return err_set(e, ERR_INTERNAL, NULL, "the order of %s is too long", name);
             return 0;
         }
     }

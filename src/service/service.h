@@ -71,7 +71,7 @@ typedef struct {
     const char *sql;
 } service_sort_key;
 
-enum { SERVICE_ORDER_MAX = 256 };
+enum { SERVICE_ORDER_MAX = 1024 };
 
 /* The ORDER BY clause (without the words) for page->sort among `keys`:
  * "expr ASC|DESC, tiebreak", or `default_order` when no sort is asked.
