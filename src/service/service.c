@@ -208,7 +208,7 @@ int service_collect_page_with(db_stmt *stmt, json_t *(*build)(db_stmt *, void *)
 
 int service_page_sorted(const service_page *page)
 {
-    return (page->sort && *page->sort) || page->offset > 0;
+    return (page->sort && *page->sort) || page->offset > 0 || page->counted;
 }
 
 int service_order_by(const service_page *page, const service_sort_key *keys, size_t count,
@@ -216,7 +216,7 @@ int service_order_by(const service_page *page, const service_sort_key *keys, siz
                      char out[SERVICE_ORDER_MAX], err *e)
 {
     const char *sort = page->sort && *page->sort ? page->sort : NULL;
-    if (page->after && *page->after && (sort || page->offset > 0))
+    if (page->after && *page->after && (sort || page->offset > 0 || page->counted))
         return err_set(e, ERR_INVALID, "after", "cannot be combined with sort or offset");
     if (!sort) {
         snprintf(out, SERVICE_ORDER_MAX, "%s", default_order);

@@ -62,6 +62,7 @@ typedef struct {
     const char *after;
     const char *sort;
     long offset;
+    int counted; /* an offset was given (even 0): answer "total" */
 } service_page;
 
 /* One column a list can be sorted by: the name clients give and the SQL
@@ -81,7 +82,7 @@ int service_order_by(const service_page *page, const service_sort_key *keys, siz
                      const char *default_order, const char *tiebreak,
                      char out[SERVICE_ORDER_MAX], err *e);
 
-/* 1 when the page is asked sorted or at an offset: its SELECT then ends
+/* 1 when the page is asked sorted or with an offset: its SELECT then ends
  * with SERVICE_TOTAL_COLUMN, the count of every matching row beside each
  * row, which service_collect_page answers as "total". */
 int service_page_sorted(const service_page *page);

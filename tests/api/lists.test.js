@@ -84,6 +84,12 @@ test('markets sort by code, name and creation, page by offset, and count', async
   assert.deepEqual(plain.items.map((m) => m.code), ['CENTRAL', 'EAST']);
   assert.equal(plain.next_after, 'EAST');
   assert.equal(plain.total, undefined);
+  // An offset alone (even 0) asks for the list's own order, counted.
+  const counted = await list('/api/v1/markets?offset=0&limit=2');
+  assert.deepEqual(counted.items.map((m) => m.code), ['CENTRAL', 'EAST']);
+  assert.equal(counted.total, 5);
+  assert.equal(counted.next_after, null);
+  assertError(await srv.api('GET', '/api/v1/markets?offset=0&after=EAST', { token: admin.token }), 400, 'invalid_input', { field: 'after' });
   await assertRefusals('/api/v1/markets', { column: 'market' });
   assertError(await srv.api('GET', '/api/v1/markets?sort=name&after=EAST', { token: admin.token }), 400, 'invalid_input', { field: 'after' });
 });
