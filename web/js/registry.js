@@ -126,7 +126,7 @@ export function list({ context, path, nounPlural, columns, filters = [], searchL
     nounPlural,
     sort,
     before: search,
-    empty: q ? `No ${nounPlural} match “${q}”.` : null,
+    empty: q ? `No ${nounPlural} match “${q}”.` : Object.values(filterValues).some(Boolean) ? `No ${nounPlural} match the filters.` : null,
     matching: q ? ` matching “${q}”` : '',
     onError: (error) => {
       const control = error.field === 'q' ? searchInput : (filterControls.find(({ f }) => f.name === error.field) || {}).select;
