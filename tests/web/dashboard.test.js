@@ -49,7 +49,7 @@ describe('dashboard', () => {
     const nav = await page.locator('#site-nav a').allTextContents();
     // Grouped by area: donors and collections, laboratory, distribution, finance, administration.
     assert.deepEqual(nav, ['Donors', 'New collection', 'Collections', 'Unit lookup', 'Test results', 'Release', 'Lookback',
-      'Inventory', 'Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals', 'Users', 'API reference']);
+      'Inventory', 'Shelf units', 'Dashboard', 'Quarterly results', 'Markets', 'Donor centers', 'Hospitals', 'Users', 'API reference']);
     assert.equal(await page.locator('#site-nav a[aria-current="page"]').textContent(), 'Dashboard');
     app.assertClean(page);
   });
