@@ -722,19 +722,26 @@ int donor_deferral_reasons_list(service_context *ctx, json_t **out, err *e)
 
 /* The contact fields given, checked; home_center trimmed and in capitals
  * into `center` ("" when it is to be cleared). */
+/* A home center's code (NULL or "": none, `center` ""), trimmed and in
+ * capitals, checked; errors name "home_center". */
+static int home_center_take(const char *text, char center[REGISTRY_CODE_MAX + 8], err *e)
+{
+    center[0] = '\0';
+    if (!text || !*text)
+        return 0;
+    if (strlen(text) > REGISTRY_CODE_MAX + 4)
+        return err_set(e, ERR_INVALID, "home_center", "no donor center '%.20s...'", text);
+    snprintf(center, REGISTRY_CODE_MAX + 8, "%s", text);
+    service_normalize_code(center);
+    return registry_code_check(center, "home_center", e);
+}
+
 static int contact_check(const donor_fields *f, char center[REGISTRY_CODE_MAX + 8], err *e)
 {
     if (donor_phone_check(f->phone, "phone", e) || donor_email_check(f->email, "email", e) ||
         donor_address_check(f->address, "address", e))
         return -1;
-    center[0] = '\0';
-    if (!f->home_center || !*f->home_center)
-        return 0;
-    if (strlen(f->home_center) > REGISTRY_CODE_MAX + 4)
-        return err_set(e, ERR_INVALID, "home_center", "no donor center '%.20s...'", f->home_center);
-    snprintf(center, REGISTRY_CODE_MAX + 8, "%s", f->home_center);
-    service_normalize_code(center);
-    return registry_code_check(center, "home_center", e);
+    return home_center_take(f->home_center, center, e);
 }
 
 static int center_exists(db_conn *db, const char *code, err *e)
@@ -978,13 +985,8 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
                                  e))
             return -1;
     }
-    if (filter->home_center && *filter->home_center) {
-        snprintf(center, sizeof center, "%.*s", REGISTRY_CODE_MAX + 4, filter->home_center);
-        service_normalize_code(center);
-        if (registry_code_check(center, "home_center", e))
-            return -1;
-    }
-    if (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e))
+    if (home_center_take(filter->home_center, center, e) ||
+        (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e)))
         return -1;
     standing_day day;
     if (db_begin_read(ctx->db, e))
