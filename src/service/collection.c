@@ -240,22 +240,17 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
     }
     if (*processed && strcmp(processed, "yes") != 0 && strcmp(processed, "no") != 0)
         return err_set(e, ERR_INVALID, "processed", "must be yes or no");
-    char order[SERVICE_ORDER_MAX], sql[2048];
-    if (service_order_by(&page, collection_sort_keys,
-                         sizeof collection_sort_keys / sizeof collection_sort_keys[0], "c.din",
-                         "c.din", order, e))
-        return -1;
-    snprintf(sql, sizeof sql,
-             "SELECT " COLLECTION_COLUMNS "%s FROM collections c "
-             "JOIN donors d ON d.id = c.donor_id WHERE c.din > ?1 "
-             "AND (?2 = '' OR c.center = ?2) "
-             "AND (?3 = '' OR (c.collected_at >= ?3 AND c.collected_at < ?4)) "
-             "AND (?5 = '' OR (?5 = 'yes' AND c.processed_at IS NOT NULL) "
-             "OR (?5 = 'no' AND c.processed_at IS NULL)) "
-             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?8 OFFSET ?9",
-             service_page_sorted(&page) ? ", " SERVICE_TOTAL_COLUMN : "", order);
+    static const service_sort sort = SERVICE_SORT(collection_sort_keys, "c.din", "c.din");
     db_stmt *stmt;
-    if (db_prepare(ctx->db, sql, &stmt, e))
+    if (service_list_prepare(ctx->db,
+                             "SELECT " COLLECTION_COLUMNS "%s FROM collections c "
+                             "JOIN donors d ON d.id = c.donor_id WHERE c.din > ?1 "
+                             "AND (?2 = '' OR c.center = ?2) "
+                             "AND (?3 = '' OR (c.collected_at >= ?3 AND c.collected_at < ?4)) "
+                             "AND (?5 = '' OR (?5 = 'yes' AND c.processed_at IS NOT NULL) "
+                             "OR (?5 = 'no' AND c.processed_at IS NULL)) "
+                             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?8 OFFSET ?9",
+                             &page, &sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, page.after ? page.after : "");
     db_bind_text(stmt, 2, center);

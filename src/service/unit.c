@@ -5,6 +5,7 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
@@ -138,9 +139,42 @@ static json_t *column_text(db_stmt *stmt, int column)
     return service_json_text(db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column));
 }
 
+/* --- how near a unit is to its expiry -------------------------------------- */
+
+/* The band of a unit expiring at `expires_at` (a stored timestamp) now,
+ * and the days from today to its expiry date. */
+static processing_band expiry_of(const char *expires_at, int *days)
+{
+    int64_t at = 0;
+    timestamp_parse(expires_at, &at, "expires_at", NULL); /* stored: always valid */
+    return processing_band_of(at, timestamp_now(), date_today(), days);
+}
+
+json_t *unit_expiry_add(json_t *unit)
+{
+    const char *expires_at = json_string_value(json_object_get(unit, "expires_at"));
+    if (!expires_at)
+        return unit;
+    int days;
+    processing_band band = expiry_of(expires_at, &days);
+    json_object_set_new(unit, "days_to_expiry", json_integer(days));
+    json_object_set_new(unit, "expiry_band", json_string(processing_band_name(band)));
+    return unit;
+}
+
+/* unit_expiry_add's members written after a row's columns; `column` points
+ * to the index of expires_at. */
+static void expiry_write(json_writer *w, db_stmt *stmt, void *column)
+{
+    int days;
+    processing_band band = expiry_of(db_column_text(stmt, *(const int *)column), &days);
+    json_write_integer(w, "days_to_expiry", days);
+    json_write_string(w, "expiry_band", processing_band_name(band));
+}
+
 static json_t *unit_item(db_stmt *stmt)
 {
-    return service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT);
+    return unit_expiry_add(service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT));
 }
 
 /* The units of a donation: in the order they were made, or (the DIN
@@ -357,6 +391,7 @@ int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
 
 int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *e)
 {
+    int expires_column = (int)UNIT_ITEM_COLUMN_COUNT - 1;
     isbt_din din;
     db_stmt *stmt;
     if (din_text_parse(text, &din, e) || collection_scope_check(ctx, din.din, e) ||
@@ -385,7 +420,8 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
     if (step != DB_ROW)
         return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din.din) : -1;
     if (unit_items_prepare(ctx, din.din, 1, &stmt, e) ||
-        service_rows_write(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT, e) ||
+        service_rows_write_with(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT,
+                                expiry_write, &expires_column, e) ||
         db_prepare(ctx->db,
                    "SELECT test, result, tested_on FROM test_results_current WHERE din = ? "
                    "ORDER BY test",
@@ -547,48 +583,75 @@ static void count_add(json_t *object, const char *key, json_int_t count)
                         json_integer((value ? json_integer_value(value) : 0) + count));
 }
 
-int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
-                   err *e)
+/* The filters the inventory and the unit list share, checked: a center
+ * code ("" for all), a family ("" for all), an inventory status (NULL for
+ * every one). */
+typedef struct {
+    char center[REGISTRY_CODE_MAX + 8];
+    const char *family, *status;
+} shelf_filter;
+
+static int shelf_filter_take(const char *center, const char *family, const char *status,
+                             shelf_filter *out, err *e)
 {
-    char center[REGISTRY_CODE_MAX + 8] = "";
-    const char *family = filter->family && *filter->family ? filter->family : "";
-    const char *status = filter->status && *filter->status ? filter->status : NULL;
-    if (filter->center && *filter->center) {
-        snprintf(center, sizeof center, "%.*s", REGISTRY_CODE_MAX + 4, filter->center);
-        service_normalize_code(center);
-        if (registry_code_check(center, "center", e))
+    out->center[0] = '\0';
+    out->family = family && *family ? family : "";
+    out->status = status && *status ? status : NULL;
+    if (center && *center) {
+        snprintf(out->center, sizeof out->center, "%.*s", REGISTRY_CODE_MAX + 4, center);
+        service_normalize_code(out->center);
+        if (registry_code_check(out->center, "center", e))
             return -1;
     }
-    if (*family && catalog_family_parse(family) < 0)
+    if (*out->family && catalog_family_parse(out->family) < 0)
         return err_set(e, ERR_INVALID, "family",
                        "must be whole_blood, red_cells, platelets, plasma, cryoprecipitate or "
                        "granulocytes");
-    int status_value = status ? blood_unit_status_parse(status) : -1;
-    if (status && (status_value < 0 ||
-                   !blood_unit_status_in_inventory((blood_unit_status)status_value)))
+    int status_value = out->status ? blood_unit_status_parse(out->status) : -1;
+    if (out->status && (status_value < 0 ||
+                        !blood_unit_status_in_inventory((blood_unit_status)status_value)))
         return err_set(e, ERR_INVALID, "status",
                        "must be a status counted in inventory: quarantined, released, allocated "
                        "or returned");
+    return 0;
+}
 
-    /* The band limits as timestamps: now, then midnight of the first day
-     * after each band. */
-    int64_t now = timestamp_now();
-    char as_of[TIMESTAMP_TEXT_MAX], limits[PROCESSING_BAND_15_PLUS][TIMESTAMP_TEXT_MAX];
-    timestamp_format(now, as_of, sizeof as_of);
-    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
+/* The band of a unit's expiry (processing_band's order) in SQL, from the
+ * limits shelf_bands_bind binds as ?1 to ?5: now, then midnight of the
+ * first day after each band. */
+#define SHELF_BAND(column)                                                                       \
+    "CASE WHEN " column " <= ?1 THEN 0 WHEN " column " < ?2 THEN 1 WHEN " column " < ?3 THEN 2 " \
+    "WHEN " column " < ?4 THEN 3 WHEN " column " < ?5 THEN 4 ELSE 5 END"
+
+/* Bind SHELF_BAND's limits; `as_of` gets the time they are for. */
+static void shelf_bands_bind(db_stmt *stmt, char as_of[TIMESTAMP_TEXT_MAX])
+{
+    timestamp_format(timestamp_now(), as_of, TIMESTAMP_TEXT_MAX);
+    db_bind_text(stmt, 1, as_of);
+    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++) {
+        char limit[TIMESTAMP_TEXT_MAX];
         timestamp_format((int64_t)date_add_days(date_today(),
                                                 processing_band_end_day((processing_band)band)) *
                              86400,
-                         limits[band], sizeof limits[band]);
+                         limit, sizeof limit);
+        db_bind_text(stmt, 1 + band, limit);
+    }
+}
+
+int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
+                   err *e)
+{
+    shelf_filter shelf;
+    if (shelf_filter_take(filter->center, filter->family, filter->status, &shelf, e))
+        return -1;
+    char as_of[TIMESTAMP_TEXT_MAX];
     db_stmt *stmt;
     if (db_begin_read(ctx->db, e))
         return -1;
     if (db_prepare(ctx->db,
                    "SELECT center, family, status, abo, rhd, band, COUNT(*) FROM ("
-                   "SELECT center, family, status, abo, rhd, CASE WHEN expires_at <= ? THEN 0 "
-                   "WHEN expires_at < ? THEN 1 WHEN expires_at < ? THEN 2 "
-                   "WHEN expires_at < ? THEN 3 WHEN expires_at < ? THEN 4 ELSE 5 END AS band "
-                   "FROM units WHERE status IN (?, ?, ?, ?) AND (?10 = '' OR center = ?10) "
+                   "SELECT center, family, status, abo, rhd, " SHELF_BAND("expires_at") " AS band "
+                   "FROM units WHERE status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR center = ?10) "
                    "AND (?11 = '' OR family = ?11) AND " SERVICE_CENTER_SCOPE("center") ") shelf "
                    "GROUP BY center, family, status, abo, rhd, band "
                    "ORDER BY center, family, COALESCE(abo, ''), COALESCE(rhd, ''), band, status",
@@ -596,12 +659,10 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
         db_rollback(ctx->db);
         return -1;
     }
-    db_bind_text(stmt, 1, as_of);
-    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
-        db_bind_text(stmt, 1 + band, limits[band]);
-    inventory_statuses_bind(stmt, 6, status);
-    db_bind_text(stmt, 10, center);
-    db_bind_text(stmt, 11, family);
+    shelf_bands_bind(stmt, as_of);
+    inventory_statuses_bind(stmt, 6, shelf.status);
+    db_bind_text(stmt, 10, shelf.center);
+    db_bind_text(stmt, 11, shelf.family);
     service_bind_scope(stmt, 12, 2, ctx);
     json_t *rows = json_array(), *by_band = json_object(), *by_family = json_object(),
            *by_group = json_object();
@@ -637,6 +698,80 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
     }
     *out = json_pack("{s:s, s:o, s:o}", "as_of", as_of, "rows", rows, "totals", totals);
     return 0;
+}
+
+/* --- the units on the shelves ------------------------------------------------ */
+
+/* A row of the unit list: the lookup's unit fields with its DIN and center. */
+static json_t *shelf_unit_item(db_stmt *stmt)
+{
+    char eye[ISBT_EYE_READABLE_MAX];
+    json_t *unit = unit_item(stmt);
+    const char *din = db_column_text(stmt, UNIT_ITEM_COLUMN_COUNT);
+    json_object_set_new(unit, "din", json_string(din));
+    json_object_set_new(unit, "eye_readable", json_string(din_eye_readable(din, eye, sizeof eye)));
+    json_object_set_new(unit, "center", json_string(db_column_text(stmt, UNIT_ITEM_COLUMN_COUNT + 1)));
+    return unit;
+}
+
+/* The columns the unit list sorts by (the unit id is the tie-break). */
+static const service_sort_key shelf_sort_keys[] = {
+    {"din", "u.din"},
+    {"product_code", "u.product_code"},
+    {"family", "u.family"},
+    {"center", "u.center"},
+    {"group", SERVICE_GROUP_TEXT("u.abo", "u.rhd")},
+    {"status", "u.status"},
+    {"hold", "COALESCE(u.hold, '')"},
+    {"expires_at", "u.expires_at"},
+};
+static const service_sort shelf_sort = SERVICE_SORT(shelf_sort_keys, "u.id", "u.id");
+
+int unit_list(service_context *ctx, unit_list_filter *filter, json_t **out, err *e)
+{
+    shelf_filter shelf;
+    char group[TESTING_GROUP_TEXT_MAX] = "";
+    int band = -1;
+    long after = 0;
+    if (shelf_filter_take(filter->center, filter->family, filter->status, &shelf, e) ||
+        (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e)))
+        return -1;
+    if (filter->band && *filter->band) {
+        for (int b = 0; b < PROCESSING_BAND_COUNT && band < 0; b++)
+            if (strcmp(filter->band, processing_band_name((processing_band)b)) == 0)
+                band = b;
+        if (band < 0)
+            return err_set(e, ERR_INVALID, "band",
+                           "must be a days-to-expiry band: expired, 0-1, 2-3, 4-7, 8-14 or 15+");
+    }
+    if (service_page_check(&filter->page, e) ||
+        (filter->page.after && *filter->page.after &&
+         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        return -1;
+    char as_of[TIMESTAMP_TEXT_MAX];
+    db_stmt *stmt;
+    if (service_list_prepare(
+            ctx->db,
+            "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center%s FROM units u "
+            "JOIN products p ON p.code = u.product_code "
+            "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
+            "AND (?11 = '' OR u.family = ?11) "
+            "AND (?12 = '' OR " SERVICE_GROUP_TEXT("u.abo", "u.rhd") " = ?12) "
+            "AND (?13 < 0 OR " SHELF_BAND("u.expires_at") " = ?13) AND u.id > ?14 "
+            "AND " SERVICE_CENTER_SCOPE("u.center") " ORDER BY %s LIMIT ?17 OFFSET ?18",
+            &filter->page, &shelf_sort, &stmt, e))
+        return -1;
+    shelf_bands_bind(stmt, as_of);
+    inventory_statuses_bind(stmt, 6, shelf.status);
+    db_bind_text(stmt, 10, shelf.center);
+    db_bind_text(stmt, 11, shelf.family);
+    db_bind_text(stmt, 12, group);
+    db_bind_int64(stmt, 13, band);
+    db_bind_int64(stmt, 14, after);
+    service_bind_scope(stmt, 15, 2, ctx);
+    db_bind_int64(stmt, 17, filter->page.limit);
+    db_bind_int64(stmt, 18, filter->page.offset);
+    return service_collect_page(stmt, shelf_unit_item, &filter->page, "id", out, e);
 }
 
 int unit_expiry_sweep(service_context *ctx, const char *as_of, json_t **out, err *e)

@@ -472,8 +472,15 @@ test('the DIN lookup answers for every form of the DIN', async () => {
   assert.equal(found.json.donor_number, c.donor_number);
   assert.deepEqual(found.json.tests, [{ test: 'HIV', result: 'nonreactive', tested_on: day(0) }]);
   assert.deepEqual(Object.keys(found.json.units[0]).sort(), [
-    'abo', 'description', 'division', 'expires_at', 'family', 'hold', 'id', 'product_code', 'rhd', 'status', 'volume_ml',
+    'abo', 'days_to_expiry', 'description', 'division', 'expires_at', 'expiry_band', 'family', 'hold', 'id', 'product_code',
+    'rhd', 'status', 'volume_ml',
   ]);
+  // How near each unit is to its expiry: the days to its expiry date.
+  for (const unit of found.json.units) {
+    const days = Math.round((Date.parse(unit.expires_at.slice(0, 10)) - Date.parse(day(0))) / 86400000);
+    assert.equal(unit.days_to_expiry, days, unit.product_code);
+    assert.equal(unit.expiry_band, '15+', unit.product_code);
+  }
   assert.deepEqual(found.json.units.map((u) => u.product_code), ['E0300', 'E0500']);
   assertError(await api('GET', `/api/v1/donations/W1234${YEAR}999997`, lab), 404, 'not_found', { field: 'din' });
   const wrong = label.check_character === 'A' ? 'B' : 'A';

@@ -25,9 +25,9 @@ export async function render(context) {
     nounPlural: 'markets',
     searchLabel: 'Search markets',
     columns: [
-      { label: 'Code', value: (m) => h('a', { href: `/markets/${encodeURIComponent(m.code)}` }, m.code), header: true },
-      { label: 'Name', value: (m) => m.name },
-      { label: 'Created', value: (m) => format.timestamp(m.created_at) },
+      { id: 'code', label: 'Code', value: (m) => m.code, cell: (m) => h('a', { href: `/markets/${encodeURIComponent(m.code)}` }, m.code), header: true },
+      { id: 'name', label: 'Name', value: (m) => m.name },
+      { id: 'created_at', label: 'Created', value: (m) => m.created_at, cell: (m) => format.timestamp(m.created_at), phone: false },
     ],
   });
   const create = session.can('markets.write') ? registry.createForm({
