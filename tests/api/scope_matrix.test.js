@@ -230,7 +230,7 @@ test('the center staff\'s lists hold their center\'s records only', async () => 
   const today = worklist.json.sections.find((s) => s.name === 'collections_today');
   assert.deepEqual([today.count, today.items.map((c) => c.din)], [1, [records.in.din]]);
   const labWorklist = await call('lab', 'GET', '/api/v1/worklist');
-  assert.deepEqual(labWorklist.json.sections.map((s) => s.area), ['laboratory', 'laboratory']);
+  assert.deepEqual(labWorklist.json.sections.map((s) => s.area), ['laboratory', 'laboratory', 'laboratory']);
 });
 
 test('a write naming another center is refused naming the field, and nothing changes; at her own center it is done', async () => {
