@@ -123,3 +123,15 @@ int processing_band_end_day(processing_band band)
 {
     return (unsigned)band < PROCESSING_BAND_COUNT ? band_end_days[band] : -1;
 }
+
+processing_band processing_band_of(int64_t expires_at, civil_day expires_on, int64_t now,
+                                   civil_day today, int *days)
+{
+    *days = (int)date_days_between(today, expires_on);
+    if (expires_at <= now)
+        return PROCESSING_BAND_EXPIRED;
+    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
+        if (*days < band_end_days[band])
+            return (processing_band)band;
+    return PROCESSING_BAND_15_PLUS;
+}

@@ -97,6 +97,63 @@ char *testing_group_text(const char *abo, const char *rhd, char *out, size_t siz
     return out;
 }
 
+static int abo_known(const char *text)
+{
+    return strcmp(text, "A") == 0 || strcmp(text, "B") == 0 || strcmp(text, "AB") == 0 ||
+           strcmp(text, "O") == 0;
+}
+
+static int rhd_known(const char *text) { return strcmp(text, "POS") == 0 || strcmp(text, "NEG") == 0; }
+
+int testing_group_take(const char *text, char out[TESTING_GROUP_TEXT_MAX], const char *field,
+                       err *e)
+{
+    /* At most two words, in capitals: "O POS"; "O+" and "O-" are "O POS"
+     * and "O NEG". */
+    char words[2][8] = {"", ""};
+    int count = 0;
+    size_t length = 0;
+    for (const char *at = text ? text : ""; *at; at++) {
+        if (*at == ' ' || *at == '\t') {
+            if (length)
+                count++;
+            length = 0;
+            continue;
+        }
+        if (count > 1 || length + 1 >= sizeof words[0])
+            goto invalid;
+        if (*at == '+' || *at == '-') {
+            if (count || !length || at[1])
+                goto invalid;
+            words[count][length] = '\0';
+            snprintf(words[count + 1], sizeof words[0], "%s", *at == '+' ? "POS" : "NEG");
+            count += 2;
+            length = 0;
+            break;
+        }
+        words[count][length++] = (char)(*at >= 'a' && *at <= 'z' ? *at - 'a' + 'A' : *at);
+        words[count][length] = '\0';
+    }
+    if (length)
+        count++;
+    if (count == 1 && strcmp(words[0], "UNTYPED") == 0) {
+        snprintf(out, TESTING_GROUP_TEXT_MAX, "untyped");
+        return 0;
+    }
+    if (count == 1 && (abo_known(words[0]) || rhd_known(words[0]))) {
+        snprintf(out, TESTING_GROUP_TEXT_MAX, "%s", words[0]);
+        return 0;
+    }
+    if (count == 2 && abo_known(words[0]) && rhd_known(words[1])) {
+        snprintf(out, TESTING_GROUP_TEXT_MAX, "%s %s", words[0], words[1]);
+        return 0;
+    }
+invalid:
+    return err_set(e, ERR_INVALID, field,
+                   "must be an ABO/RhD group such as O POS or AB NEG (A, B, AB or O, then POS or "
+                   "NEG), or untyped");
+}
+
 static int part_agrees(const char *history, const char *typed)
 {
     return !history || !typed || strcmp(history, typed) == 0;

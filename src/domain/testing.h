@@ -60,6 +60,13 @@ enum { TESTING_GROUP_TEXT_MAX = 16, TESTING_PROBLEM_MAX = 160 };
  * unknown give "untyped". abo and rhd may be NULL. Returns out. */
 char *testing_group_text(const char *abo, const char *rhd, char *out, size_t size);
 
+/* A group as a filter gives it ("o pos", " AB  NEG ", "O+", "untyped") in
+ * the form testing_group_text writes: "O POS", "AB NEG", "O POS",
+ * "untyped" (one part alone, "O" or "NEG", is the group of a donor or unit
+ * typed in part). ERR_INVALID naming `field` when it is none of these. */
+int testing_group_take(const char *text, char out[TESTING_GROUP_TEXT_MAX], const char *field,
+                       err *e);
+
 /* 1 when the donation's typing agrees with the donor's established group:
  * every part known on both sides is equal (a part the donor has no
  * history for agrees). NULL means not known. */

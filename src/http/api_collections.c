@@ -136,6 +136,20 @@ static void inventory_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static void units_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    unit_list_filter filter = {.center = http_query(request, "center"),
+                               .family = http_query(request, "family"),
+                               .status = http_query(request, "status"),
+                               .group = http_query(request, "group"),
+                               .band = http_query(request, "band")};
+    int rc = http_query_page(request, &filter.page, &e) ||
+             unit_list(&request->service, &filter, &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static const http_route collections_routes[] = {
     {.method = "POST", .pattern = "/api/v1/collections", .handler = collections_record,
      .capability = CAPABILITY_COLLECTIONS_WRITE, .body = collections_record_body,
@@ -162,6 +176,10 @@ static const http_route collections_routes[] = {
     {.method = "POST", .pattern = "/api/v1/units/{id}/discard", .handler = units_discard,
      .capability = CAPABILITY_UNITS_DISCARD, .body = units_discard_body, .response = "Unit",
      .summary = "Discard a unit found unfit"},
+    {.method = "GET", .pattern = "/api/v1/units", .handler = units_list,
+     .capability = CAPABILITY_INVENTORY,
+     .query = "center,family,status,group,band,limit,after,sort,offset", .response = "UnitList",
+     .summary = "The units on the shelves (those of one inventory count), nearest expiry sortable"},
     {.method = "GET", .pattern = "/api/v1/inventory", .handler = inventory_show,
      .capability = CAPABILITY_INVENTORY, .query = "center,family,status", .response = "Inventory",
      .summary = "Units in inventory by center, family, ABO/RhD, status and days to expiry"},

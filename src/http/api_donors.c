@@ -41,7 +41,9 @@ static void donors_list(http_request *request, http_response *response)
     err e;
     json_t *result = NULL;
     donor_filter filter = {.search = http_query(request, "q"),
-                           .status = http_query(request, "status")};
+                           .status = http_query(request, "status"),
+                           .home_center = http_query(request, "home_center"),
+                           .group = http_query(request, "group")};
     int rc = http_query_page(request, &filter.page, &e) ||
              donor_list(&request->service, &filter, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
@@ -162,7 +164,8 @@ static const http_route donors_routes[] = {
      .capability = CAPABILITY_DONORS_WRITE, .body = donors_register_body, .response = "Donor",
      .status = 201, .summary = "Register a donor (refused when the same person is registered)"},
     {.method = "GET", .pattern = "/api/v1/donors", .handler = donors_list,
-     .capability = CAPABILITY_DONORS, .query = "q,status,limit,after", .response = "DonorList",
+     .capability = CAPABILITY_DONORS, .query = "q,status,home_center,group,limit,after,sort,offset",
+     .response = "DonorList",
      .summary = "Search donors, each with their standing"},
     {.method = "GET", .pattern = "/api/v1/donors/{donor_number}", .handler = donors_show,
      .capability = CAPABILITY_DONORS, .response = "Donor",

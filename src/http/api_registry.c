@@ -195,7 +195,7 @@ static void hospitals_edit(http_request *request, http_response *response)
 
 static const http_route registry_routes[] = {
     {.method = "GET", .pattern = "/api/v1/markets", .handler = markets_list,
-     .capability = CAPABILITY_REGISTRY, .query = "q,limit,after", .response = "MarketList",
+     .capability = CAPABILITY_REGISTRY, .query = "q,limit,after,sort,offset", .response = "MarketList",
      .summary = "List markets"},
     {.method = "POST", .pattern = "/api/v1/markets", .handler = markets_add,
      .capability = CAPABILITY_MARKETS_WRITE, .body = markets_add_body, .response = "Market",
@@ -206,7 +206,7 @@ static const http_route registry_routes[] = {
      .capability = CAPABILITY_MARKETS_WRITE, .body = markets_edit_body, .response = "Market",
      .summary = "Rename a market or change its time zone"},
     {.method = "GET", .pattern = "/api/v1/centers", .handler = centers_list,
-     .capability = CAPABILITY_REGISTRY, .query = "market,status,q,limit,after",
+     .capability = CAPABILITY_REGISTRY, .query = "market,status,q,limit,after,sort,offset",
      .response = "CenterList", .summary = "List donor centers"},
     {.method = "POST", .pattern = "/api/v1/centers", .handler = centers_add,
      .capability = CAPABILITY_CENTERS_WRITE, .body = centers_add_body, .response = "Center",
@@ -220,7 +220,7 @@ static const http_route registry_routes[] = {
      .capability = CAPABILITY_CENTERS_WRITE, .body = centers_close_body, .response = "Center",
      .summary = "Record that a donor center closes"},
     {.method = "GET", .pattern = "/api/v1/hospitals", .handler = hospitals_list,
-     .capability = CAPABILITY_REGISTRY, .query = "market,q,limit,after",
+     .capability = CAPABILITY_REGISTRY, .query = "market,q,limit,after,sort,offset",
      .response = "HospitalList", .summary = "List hospitals"},
     {.method = "POST", .pattern = "/api/v1/hospitals", .handler = hospitals_add,
      .capability = CAPABILITY_HOSPITALS_WRITE, .body = hospitals_add_body, .response = "Hospital",

@@ -265,7 +265,9 @@ static void cases_list(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    lookback_filter filter = {.status = http_query(request, "status")};
+    lookback_filter filter = {.status = http_query(request, "status"),
+                              .from = http_query(request, "from"),
+                              .to = http_query(request, "to")};
     int rc = http_query_page(request, &filter.page, &e) ||
              lookback_case_list(&request->service, &filter, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
@@ -379,7 +381,7 @@ static const http_route testing_routes[] = {
      .capability = CAPABILITY_RELEASE_SIGN, .body = release_sign_body, .response = "Releases",
      .status = 201, .summary = "Release units under an electronic signature"},
     {.method = "GET", .pattern = "/api/v1/lookback-cases", .handler = cases_list,
-     .capability = CAPABILITY_LOOKBACK, .query = "status,limit,after",
+     .capability = CAPABILITY_LOOKBACK, .query = "status,from,to,limit,after,sort,offset",
      .response = "LookbackCaseList", .summary = "Lookback cases with their deadlines"},
     {.method = "GET", .pattern = "/api/v1/lookback-cases/{id}", .handler = case_show,
      .capability = CAPABILITY_LOOKBACK, .response = "LookbackCase",

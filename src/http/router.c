@@ -202,6 +202,7 @@ int http_query_page(http_request *request, service_page *page, err *e)
                 return err_set(e, ERR_INVALID, "offset", "must be a whole number from 0 to %d",
                                SERVICE_OFFSET_MAX);
             page->offset = value;
+            page->counted = 1;
         }
     }
     return 0;

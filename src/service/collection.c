@@ -252,23 +252,18 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
     }
     if (*processed && strcmp(processed, "yes") != 0 && strcmp(processed, "no") != 0)
         return err_set(e, ERR_INVALID, "processed", "must be yes or no");
-    char order[SERVICE_ORDER_MAX], sql[2048];
-    if (service_order_by(&page, collection_sort_keys,
-                         sizeof collection_sort_keys / sizeof collection_sort_keys[0], "c.din",
-                         "c.din", order, e))
-        return -1;
-    snprintf(sql, sizeof sql,
-             "SELECT " COLLECTION_COLUMNS "%s FROM collections c "
-             "JOIN donors d ON d.id = c.donor_id" COLLECTION_CENTER "WHERE c.din > ?1 "
-             "AND (?2 = '' OR c.center = ?2) "
-             "AND (?3 = '' OR (c.collected_at >= ?4 AND c.collected_at < ?5 "
-             "AND local_date(z.time_zone, c.collected_at) = ?3)) "
-             "AND (?6 = '' OR (?6 = 'yes' AND c.processed_at IS NOT NULL) "
-             "OR (?6 = 'no' AND c.processed_at IS NULL)) "
-             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?9 OFFSET ?10",
-             service_page_sorted(&page) ? ", " SERVICE_TOTAL_COLUMN : "", order);
+    static const service_sort sort = SERVICE_SORT(collection_sort_keys, "c.din", "c.din");
     db_stmt *stmt;
-    if (db_prepare(ctx->db, sql, &stmt, e))
+    if (service_list_prepare(ctx->db,
+                             "SELECT " COLLECTION_COLUMNS "%s FROM collections c "
+                             "JOIN donors d ON d.id = c.donor_id" COLLECTION_CENTER
+                             "WHERE c.din > ?1 AND (?2 = '' OR c.center = ?2) "
+                             "AND (?3 = '' OR (c.collected_at >= ?4 AND c.collected_at < ?5 "
+                             "AND local_date(z.time_zone, c.collected_at) = ?3)) "
+                             "AND (?6 = '' OR (?6 = 'yes' AND c.processed_at IS NOT NULL) "
+                             "OR (?6 = 'no' AND c.processed_at IS NULL)) "
+                             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?9 OFFSET ?10",
+                             &page, &sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, page.after ? page.after : "");
     db_bind_text(stmt, 2, center);

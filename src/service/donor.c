@@ -24,6 +24,7 @@
 #include "domain/catalog.h"
 #include "domain/donor.h"
 #include "domain/registry.h"
+#include "domain/testing.h"
 #include "service/audit.h"
 #include "service/din.h"
 #include "service/donor.h"
@@ -832,19 +833,26 @@ int donor_deferral_reasons_list(service_context *ctx, json_t **out, err *e)
 
 /* The contact fields given, checked; home_center trimmed and in capitals
  * into `center` ("" when it is to be cleared). */
+/* A home center's code (NULL or "": none, `center` ""), trimmed and in
+ * capitals, checked; errors name "home_center". */
+static int home_center_take(const char *text, char center[REGISTRY_CODE_MAX + 8], err *e)
+{
+    center[0] = '\0';
+    if (!text || !*text)
+        return 0;
+    if (strlen(text) > REGISTRY_CODE_MAX + 4)
+        return err_set(e, ERR_INVALID, "home_center", "no donor center '%.20s...'", text);
+    snprintf(center, REGISTRY_CODE_MAX + 8, "%s", text);
+    service_normalize_code(center);
+    return registry_code_check(center, "home_center", e);
+}
+
 static int contact_check(const donor_fields *f, char center[REGISTRY_CODE_MAX + 8], err *e)
 {
     if (donor_phone_check(f->phone, "phone", e) || donor_email_check(f->email, "email", e) ||
         donor_address_check(f->address, "address", e))
         return -1;
-    center[0] = '\0';
-    if (!f->home_center || !*f->home_center)
-        return 0;
-    if (strlen(f->home_center) > REGISTRY_CODE_MAX + 4)
-        return err_set(e, ERR_INVALID, "home_center", "no donor center '%.20s...'", f->home_center);
-    snprintf(center, REGISTRY_CODE_MAX + 8, "%s", f->home_center);
-    service_normalize_code(center);
-    return registry_code_check(center, "home_center", e);
+    return home_center_take(f->home_center, center, e);
 }
 
 static int center_exists(db_conn *db, const char *code, err *e)
@@ -1051,9 +1059,34 @@ static int status_filter_take(const char *status, const char **kind, err *e)
     return 0;
 }
 
+/* A row of the list: the donor with its standing on the day `data` is. */
+static json_t *donor_list_item(db_stmt *stmt, void *data)
+{
+    json_t *donor = donor_json(stmt);
+    standing_add(stmt, data, donor);
+    return donor;
+}
+
+/* The columns the list sorts by (the donor number is the tie-break). */
+static const service_sort_key donor_sort_keys[] = {
+    {"donor_number", "d.donor_number"},
+    {"name", "d.name_key"},
+    {"birth_date", "d.birth_date"},
+    {"sex", "d.sex"},
+    {"home_center", "COALESCE(d.home_center, '')"},
+    {"group", SERVICE_GROUP_TEXT("d.abo", "d.rhd")},
+    {"status", "CASE WHEN t.id IS NULL THEN 0 WHEN t.kind = 'temporary' THEN 1 "
+               "WHEN t.kind = 'indefinite' THEN 2 ELSE 3 END"},
+    {"last_donation_on", "COALESCE((SELECT MAX(l.collected_at) FROM collections l "
+                         "WHERE l.donor_id = d.id), '')"},
+};
+static const service_sort donor_sort =
+    SERVICE_SORT(donor_sort_keys, "d.donor_number", "d.donor_number");
+
 int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
 {
     char number_pattern[256] = "", name_pattern[256] = "", folded[256] = "", upper[128] = "";
+    char center[REGISTRY_CODE_MAX + 8] = "", group[TESTING_GROUP_TEXT_MAX] = "";
     const char *search = filter->search ? filter->search : "";
     const char *status = filter->status ? filter->status : "", *kind;
     if (service_page_check(&filter->page, e) || status_filter_take(status, &kind, e))
@@ -1069,21 +1102,26 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
                                  e))
             return -1;
     }
+    if (home_center_take(filter->home_center, center, e) ||
+        (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e)))
+        return -1;
     standing_day day;
     if (db_begin_read(ctx->db, e))
         return -1;
     db_stmt *stmt;
     int rc = standing_day_load(ctx->db, &day, e) ||
-             db_prepare(ctx->db,
-                        "SELECT " DONOR_COLUMNS ", " STANDING_COLUMNS " FROM donors d" STANDING_JOIN
-                        " WHERE d.donor_number > ?3 "
-                        "AND (?4 = '' OR d.donor_number LIKE ?5 ESCAPE '\\' "
-                        "OR d.name_key LIKE ?6 ESCAPE '\\' OR d.birth_date = ?4) "
-                        "AND (?7 = '' OR (?7 = 'eligible' AND t.id IS NULL) "
-                        "OR (?7 = 'deferred' AND t.id IS NOT NULL) OR t.kind = ?8) "
-                        "AND " SERVICE_DONOR_SCOPE("d") " ORDER BY d.donor_number LIMIT ?",
-                        &stmt, e);
-    json_t *items = json_array();
+             service_list_prepare(
+                 ctx->db,
+                 "SELECT " DONOR_COLUMNS ", " STANDING_COLUMNS "%s FROM donors d" STANDING_JOIN
+                 " WHERE d.donor_number > ?3 "
+                 "AND (?4 = '' OR d.donor_number LIKE ?5 ESCAPE '\\' "
+                 "OR d.name_key LIKE ?6 ESCAPE '\\' OR d.birth_date = ?4) "
+                 "AND (?7 = '' OR (?7 = 'eligible' AND t.id IS NULL) "
+                 "OR (?7 = 'deferred' AND t.id IS NOT NULL) OR t.kind = ?8) "
+                 "AND (?9 = '' OR d.home_center = ?9) "
+                 "AND (?10 = '' OR " SERVICE_GROUP_TEXT("d.abo", "d.rhd") " = ?10) "
+                 "AND " SERVICE_DONOR_SCOPE("d") " ORDER BY %s LIMIT ?14 OFFSET ?15",
+                 &filter->page, &donor_sort, &stmt, e);
     if (rc == 0) {
         standing_bind(stmt, 1, &day);
         db_bind_text(stmt, 3, filter->page.after ? filter->page.after : "");
@@ -1092,23 +1130,16 @@ int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e)
         db_bind_text(stmt, 6, name_pattern);
         db_bind_text(stmt, 7, status);
         db_bind_text(stmt, 8, kind);
-        db_bind_int64(stmt, service_bind_scope(stmt, 9, 3, ctx), filter->page.limit);
-        db_step_result step;
-        while ((step = db_step(stmt, e)) == DB_ROW) {
-            json_t *donor = donor_json(stmt);
-            standing_add(stmt, &day, donor);
-            json_array_append_new(items, donor);
-        }
-        db_reset(stmt);
-        rc = step == DB_FAILED ? -1 : 0;
+        db_bind_text(stmt, 9, center);
+        db_bind_text(stmt, 10, group);
+        service_bind_scope(stmt, 11, 3, ctx);
+        db_bind_int64(stmt, 14, filter->page.limit);
+        db_bind_int64(stmt, 15, filter->page.offset);
+        rc = service_collect_page_with(stmt, donor_list_item, &day, &filter->page,
+                                       "donor_number", out, e);
     }
     db_rollback(ctx->db);
-    if (rc) {
-        json_decref(items);
-        return -1;
-    }
-    *out = service_page_result(items, &filter->page, "donor_number");
-    return 0;
+    return rc ? -1 : 0;
 }
 
 /* --- donors due back -------------------------------------------------------- */

@@ -96,10 +96,14 @@ typedef struct {
     const char *status; /* NULL or "": all; "eligible", "deferred" (any kind), or one
                          * standing: "deferred_temporary", "deferred_indefinite",
                          * "deferred_permanent" */
-    service_page page;  /* `after` is a donor number */
+    const char *home_center; /* NULL or "": all; the donors of this home center */
+    const char *group;       /* NULL or "": all; an ABO/RhD group (testing_group_take) */
+    service_page page;       /* `after` is a donor number */
 } donor_filter;
 
-/* Donors in order of donor number, {"items": [donor...], "next_after"}.
+/* Donors in order of donor number, {"items": [donor...], "next_after"}, or
+ * sorted by "donor_number", "name", "birth_date", "sex", "home_center",
+ * "group", "status" or "last_donation_on" (page.sort, with "total").
  * Each donor carries its standing today (eligibility_standing_evaluate):
  *   "status" ("eligible", "deferred_temporary", "deferred_indefinite",
  *   "deferred_permanent"), "deferred" (bool), "status_reason_code" (the
@@ -108,7 +112,8 @@ typedef struct {
  *   later, deferrals, age and intervals let the donor give; null when
  *   waiting does not help), "last_donation_on" and
  *   "last_donation_procedure" (null before the first).
- * ERR_INVALID naming "status" or "q". */
+ * ERR_INVALID naming "status", "q", "home_center", "group", "sort",
+ * "offset" or "after". */
 int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e);
 
 /* Donors due back (docs/worklists.md, "Donors due back"): the donors in

@@ -262,13 +262,15 @@ static json_t *date_or_null(db_stmt *stmt, int column)
 
 /* Column 9, the window's end, is the trigger donation's day at its center;
  * column 20 that center's time zone. */
-#define CASE_COLUMNS                                                                             \
+#define CASE_COLUMNS_LIST                                                                        \
     "k.id, k.status, d.donor_number, k.marker, k.test, k.trigger_din, k.opened_on, "             \
     "k.opened_at, k.window_start, local_date(z.time_zone, c.collected_at), k.quarantine_due, "   \
     "k.notice_due, k.followup_due, k.quarantine_done_at, k.notice_done_at, k.followup_done_at, " \
-    "k.followup_result, k.closed_at, k.closed_by, k.close_reason, z.time_zone "                  \
-    "FROM lookback_cases k JOIN donors d ON d.id = k.donor_id "                                  \
+    "k.followup_result, k.closed_at, k.closed_by, k.close_reason, z.time_zone"
+#define CASE_FROM                                                                                \
+    " FROM lookback_cases k JOIN donors d ON d.id = k.donor_id "                                 \
     "JOIN collections c ON c.din = k.trigger_din JOIN centers z ON z.code = c.center"
+#define CASE_COLUMNS CASE_COLUMNS_LIST CASE_FROM
 enum { COLUMN_DUE = 10, COLUMN_DONE = 13, COLUMN_ZONE = 20 };
 
 static json_t *text_or_null(db_stmt *stmt, int column)
@@ -320,25 +322,71 @@ static json_t *case_list_item(db_stmt *stmt)
     return din_eye_readable_add(item, "trigger_din", "trigger_eye_readable");
 }
 
+/* The next deadline of an open case: the earliest due day of a step not
+ * done (deadlines_json's next_due); closed cases, which have none, last. */
+#define CASE_NEXT_DUE                                                                            \
+    "CASE WHEN k.status <> 'open' THEN '9999-12-31' "                                            \
+    "WHEN k.quarantine_done_at IS NULL "                                                         \
+    "AND (k.notice_done_at IS NOT NULL OR k.quarantine_due <= k.notice_due) "                    \
+    "AND (k.followup_done_at IS NOT NULL OR k.quarantine_due <= k.followup_due) "                \
+    "THEN k.quarantine_due "                                                                     \
+    "WHEN k.notice_done_at IS NULL "                                                             \
+    "AND (k.followup_done_at IS NOT NULL OR k.notice_due <= k.followup_due) THEN k.notice_due "  \
+    "WHEN k.followup_done_at IS NULL THEN k.followup_due ELSE '9999-12-31' END"
+
+/* The columns the list sorts by (the case number is the tie-break). */
+static const service_sort_key case_sort_keys[] = {
+    {"id", "k.id"},
+    {"opened_on", "k.opened_on"},
+    {"donor_number", "d.donor_number"},
+    {"marker", "k.marker"},
+    {"status", "k.status"},
+    {"next_due", CASE_NEXT_DUE},
+};
+static const service_sort case_sort = SERVICE_SORT(case_sort_keys, "k.id", "k.id");
+
+/* A day filter: "" or a date, copied into `out` as YYYY-MM-DD. */
+static int day_filter_take(const char *text, char out[DATE_TEXT_MAX], const char *field, err *e)
+{
+    civil_day day;
+    if (!text || !*text)
+        return 0;
+    if (date_parse(text, &day, field, e))
+        return -1;
+    date_format(day, out, DATE_TEXT_MAX);
+    return 0;
+}
+
 int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **out, err *e)
 {
     const char *status = filter->status && *filter->status ? filter->status : "";
+    char from[DATE_TEXT_MAX] = "", to[DATE_TEXT_MAX] = "";
     if (*status && strcmp(status, "open") && strcmp(status, "closed"))
         return err_set(e, ERR_INVALID, "status", "must be open or closed");
+    if (day_filter_take(filter->from, from, "from", e) ||
+        day_filter_take(filter->to, to, "to", e))
+        return -1;
+    if (*from && *to && strcmp(from, to) > 0)
+        return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", from);
     long after = 0;
     if (service_page_check(&filter->page, e) ||
         (filter->page.after && *filter->page.after &&
          service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
         return -1;
     db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT " CASE_COLUMNS " WHERE (?1 = '' OR k.status = ?1) AND k.id > ?2 "
-                   "ORDER BY k.id LIMIT ?3",
-                   &stmt, e))
+    if (service_list_prepare(ctx->db,
+                             "SELECT " CASE_COLUMNS_LIST "%s" CASE_FROM
+                             " WHERE (?1 = '' OR k.status = ?1) AND k.id > ?2 "
+                             "AND (?4 = '' OR k.opened_on >= ?4) AND (?5 = '' OR k.opened_on <= ?5) "
+                             "ORDER BY %s LIMIT ?3 OFFSET ?6",
+                             &filter->page, &case_sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, status);
     db_bind_int64(stmt, 2, after);
     db_bind_int64(stmt, 3, filter->page.limit);
+    db_bind_text(stmt, 4, from);
+    db_bind_text(stmt, 5, to);
+    db_bind_int64(stmt, 6, filter->page.offset);
     return service_collect_page(stmt, case_list_item, &filter->page, "id", out, e);
 }
 

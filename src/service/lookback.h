@@ -29,12 +29,16 @@ int lookback_open_in(service_context *ctx, int64_t donor_id, const char *trigger
 
 typedef struct {
     const char *status; /* "open", "closed", NULL or "" for both */
+    const char *from, *to; /* opened on or after, on or before (YYYY-MM-DD); NULL or "" */
     service_page page;  /* `after` is a case id */
 } lookback_filter;
 
 /* Cases in order of id: {"items": [{"id", "donor_number", "marker", "test",
  * "trigger_din", "opened_on", "status", "next_due", "overdue": bool}],
- * "next_after"}. Errors name "status", "after" or "limit". */
+ * "next_after"}, or sorted by "id", "opened_on", "donor_number", "marker",
+ * "status" or "next_due" (closed cases, which have none, last) with
+ * "total". Errors name "status", "from", "to", "sort", "offset", "after"
+ * or "limit". */
 int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **out, err *e);
 
 /* One case (`id` decimal text):

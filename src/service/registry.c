@@ -215,6 +215,12 @@ done:
     return service_finish_record(ctx, rc, NULL, market, out, e);
 }
 
+/* The columns each list sorts by (the code is the tie-break). */
+static const service_sort_key market_sort_keys[] = {
+    {"code", "m.code"}, {"name", "m.name"}, {"created_at", "m.created_at"},
+    {"time_zone", "m.time_zone"}};
+static const service_sort market_sort = SERVICE_SORT(market_sort_keys, "m.code", "m.code");
+
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e)
 {
     char pattern[256] = "";
@@ -222,16 +228,17 @@ int market_list(service_context *ctx, market_filter *filter, json_t **out, err *
         service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
         return -1;
     db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT " MARKET_COLUMNS " FROM markets m WHERE m.code > ?1 "
-                   "AND (?2 = '' OR UPPER(m.code) LIKE UPPER(?2) ESCAPE '\\' "
-                   "OR UPPER(m.name) LIKE UPPER(?2) ESCAPE '\\') "
-                   "ORDER BY m.code LIMIT ?3",
-                   &stmt, e))
+    if (service_list_prepare(ctx->db,
+                             "SELECT " MARKET_COLUMNS "%s FROM markets m WHERE m.code > ?1 "
+                             "AND (?2 = '' OR UPPER(m.code) LIKE UPPER(?2) ESCAPE '\\' "
+                             "OR UPPER(m.name) LIKE UPPER(?2) ESCAPE '\\') "
+                             "ORDER BY %s LIMIT ?3 OFFSET ?4",
+                             &filter->page, &market_sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, pattern);
     db_bind_int64(stmt, 3, filter->page.limit);
+    db_bind_int64(stmt, 4, filter->page.offset);
     return service_collect_page(stmt, market_json, &filter->page, "code", out, e);
 }
 
@@ -405,6 +412,16 @@ done:
     return service_finish_record(ctx, rc, NULL, center, out, e);
 }
 
+static const service_sort_key center_sort_keys[] = {
+    {"code", "c.code"},
+    {"name", "c.name"},
+    {"market", "m.code"},
+    {"fin", "COALESCE(c.fin, '')"},
+    {"open_date", "c.open_date"},
+    {"close_date", "COALESCE(c.close_date, '9999-12-31')"},
+    {"time_zone", "c.time_zone"}};
+static const service_sort center_sort = SERVICE_SORT(center_sort_keys, "c.code", "c.code");
+
 int center_list(service_context *ctx, center_filter *filter, json_t **out, err *e)
 {
     if (service_page_check(&filter->page, e))
@@ -419,15 +436,15 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
     timestamp_format(timestamp_now(), now, sizeof now);
     db_stmt *stmt;
     /* Closed once the close date has come in the center's zone. */
-    if (db_prepare(ctx->db,
-                   "SELECT " CENTER_COLUMNS CENTER_FROM
+    if (service_list_prepare(ctx->db,
+                   "SELECT " CENTER_COLUMNS "%s" CENTER_FROM
                    "WHERE c.code > ?1 AND (?2 = '' OR m.code = ?2) "
                    "AND (?3 = '' OR (?3 = 'closed') = "
                    "(c.close_date IS NOT NULL AND c.close_date <= local_date(c.time_zone, ?4))) "
                    "AND (?5 = '' OR UPPER(c.code) LIKE UPPER(?5) ESCAPE '\\' "
                    "OR UPPER(c.name) LIKE UPPER(?5) ESCAPE '\\') "
-                   "ORDER BY c.code LIMIT ?6",
-                   &stmt, e))
+                   "ORDER BY %s LIMIT ?6 OFFSET ?7",
+                   &filter->page, &center_sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, market);
@@ -435,6 +452,7 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
     db_bind_text(stmt, 4, now);
     db_bind_text(stmt, 5, pattern);
     db_bind_int64(stmt, 6, filter->page.limit);
+    db_bind_int64(stmt, 7, filter->page.offset);
     return service_collect_page(stmt, center_json, &filter->page, "code", out, e);
 }
 
@@ -674,6 +692,13 @@ done:
     return service_finish_record(ctx, rc, NULL, hospital, out, e);
 }
 
+static const service_sort_key hospital_sort_keys[] = {
+    {"code", "h.code"},
+    {"name", "h.name"},
+    {"market", "COALESCE(m.code, '')"},
+    {"billing_terms_days", "h.billing_terms_days"}};
+static const service_sort hospital_sort = SERVICE_SORT(hospital_sort_keys, "h.code", "h.code");
+
 int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, err *e)
 {
     if (service_page_check(&filter->page, e))
@@ -684,18 +709,19 @@ int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, e
     if (service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
         return -1;
     db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "SELECT " HOSPITAL_COLUMNS HOSPITAL_FROM
+    if (service_list_prepare(ctx->db,
+                   "SELECT " HOSPITAL_COLUMNS "%s" HOSPITAL_FROM
                    "WHERE h.code > ?1 AND (?2 = '' OR m.code = ?2) "
                    "AND (?3 = '' OR UPPER(h.code) LIKE UPPER(?3) ESCAPE '\\' "
                    "OR UPPER(h.name) LIKE UPPER(?3) ESCAPE '\\') "
-                   "ORDER BY h.code LIMIT ?4",
-                   &stmt, e))
+                   "ORDER BY %s LIMIT ?4 OFFSET ?5",
+                   &filter->page, &hospital_sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, market);
     db_bind_text(stmt, 3, pattern);
     db_bind_int64(stmt, 4, filter->page.limit);
+    db_bind_int64(stmt, 5, filter->page.offset);
     return service_collect_page(stmt, hospital_json, &filter->page, "code", out, e);
 }
 

@@ -116,9 +116,10 @@ json_t *service_row_object(db_stmt *stmt, const service_column *columns, size_t 
     return object;
 }
 
-static void row_write(json_writer *w, db_stmt *stmt, const service_column *columns, size_t count)
+/* The columns of the current row as members of an open object. */
+static void row_members_write(json_writer *w, db_stmt *stmt, const service_column *columns,
+                              size_t count)
 {
-    json_write_object_begin(w, NULL);
     for (size_t i = 0; i < count; i++) {
         int column = (int)i;
         if (columns[i].kind == SERVICE_COLUMN_INTEGER)
@@ -128,23 +129,49 @@ static void row_write(json_writer *w, db_stmt *stmt, const service_column *colum
                               db_column_is_null(stmt, column) ? NULL
                                                               : db_column_text(stmt, column));
     }
-    json_write_object_end(w);
 }
 
 int service_rows_write(json_writer *w, const char *key, db_stmt *stmt,
                        const service_column *columns, size_t count, err *e)
 {
+    return service_rows_write_with(w, key, stmt, columns, count, NULL, NULL, e);
+}
+
+int service_rows_write_with(json_writer *w, const char *key, db_stmt *stmt,
+                            const service_column *columns, size_t count,
+                            void (*more)(json_writer *, db_stmt *, void *), void *data, err *e)
+{
     json_write_array_begin(w, key);
     db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW)
-        row_write(w, stmt, columns, count);
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        json_write_object_begin(w, NULL);
+        row_members_write(w, stmt, columns, count);
+        if (more)
+            more(w, stmt, data);
+        json_write_object_end(w);
+    }
     db_reset(stmt);
     json_write_array_end(w);
     return step == DB_FAILED ? -1 : 0;
 }
 
+/* service_collect_page's `build` (data points to it) called through
+ * service_collect_page_with. */
+static json_t *build_plain(db_stmt *stmt, void *data)
+{
+    json_t *(*const *build)(db_stmt *) = data;
+    return (*build)(stmt);
+}
+
 int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
                          const char *key_field, json_t **out, err *e)
+{
+    return service_collect_page_with(stmt, build_plain, &build, page, key_field, out, e);
+}
+
+int service_collect_page_with(db_stmt *stmt, json_t *(*build)(db_stmt *, void *), void *data,
+                              const service_page *page, const char *key_field, json_t **out,
+                              err *e)
 {
     /* A sorted list's SELECT ends with SERVICE_TOTAL_COLUMN: every row
      * carries the count of all matching rows (the columns are known once a
@@ -163,7 +190,7 @@ int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const servi
             }
             total = (json_int_t)db_column_int64(stmt, last);
         }
-        json_array_append_new(items, build(stmt));
+        json_array_append_new(items, build(stmt, data));
     }
     db_reset(stmt);
     if (step == DB_FAILED) {
@@ -181,7 +208,7 @@ int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const servi
 
 int service_page_sorted(const service_page *page)
 {
-    return (page->sort && *page->sort) || page->offset > 0;
+    return (page->sort && *page->sort) || page->offset > 0 || page->counted;
 }
 
 int service_order_by(const service_page *page, const service_sort_key *keys, size_t count,
@@ -189,7 +216,7 @@ int service_order_by(const service_page *page, const service_sort_key *keys, siz
                      char out[SERVICE_ORDER_MAX], err *e)
 {
     const char *sort = page->sort && *page->sort ? page->sort : NULL;
-    if (page->after && *page->after && (sort || page->offset > 0))
+    if (page->after && *page->after && (sort || page->offset > 0 || page->counted))
         return err_set(e, ERR_INVALID, "after", "cannot be combined with sort or offset");
     if (!sort) {
         snprintf(out, SERVICE_ORDER_MAX, "%s", default_order);
@@ -199,8 +226,10 @@ int service_order_by(const service_page *page, const service_sort_key *keys, siz
     const char *name = descending ? sort + 1 : sort;
     for (size_t i = 0; i < count; i++) {
         if (strcmp(keys[i].name, name) == 0) {
-            snprintf(out, SERVICE_ORDER_MAX, "%s %s, %s", keys[i].sql,
-                     descending ? "DESC" : "ASC", tiebreak);
+            int length = snprintf(out, SERVICE_ORDER_MAX, "%s %s, %s", keys[i].sql,
+                                  descending ? "DESC" : "ASC", tiebreak);
+            if (length < 0 || length >= SERVICE_ORDER_MAX)
+                return err_set(e, ERR_INTERNAL, NULL, "the order of %s is too long", name);
             return 0;
         }
     }
@@ -211,6 +240,20 @@ int service_order_by(const service_page *page, const service_sort_key *keys, siz
                                  keys[i].name);
     return err_set(e, ERR_INVALID, "sort", "must be one of %s (with - before it for descending)",
                    known);
+}
+
+int service_list_prepare(db_conn *db, const char *sql, const service_page *page,
+                         const service_sort *sort, db_stmt **stmt, err *e)
+{
+    char order[SERVICE_ORDER_MAX], text[8192];
+    if (service_order_by(page, sort->keys, sort->count, sort->default_order, sort->tiebreak, order,
+                         e))
+        return -1;
+    int length = snprintf(text, sizeof text, sql,
+                          service_page_sorted(page) ? ", " SERVICE_TOTAL_COLUMN : "", order);
+    if (length < 0 || (size_t)length >= sizeof text)
+        return err_set(e, ERR_INTERNAL, NULL, "a list's query is too long");
+    return db_prepare(db, text, stmt, e);
 }
 
 int service_number_take(const char *text, long min, long max, long *out, const char *field,

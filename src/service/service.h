@@ -62,6 +62,7 @@ typedef struct {
     const char *after;
     const char *sort;
     long offset;
+    int counted; /* an offset was given (even 0): answer "total" */
 } service_page;
 
 /* One column a list can be sorted by: the name clients give and the SQL
@@ -71,7 +72,7 @@ typedef struct {
     const char *sql;
 } service_sort_key;
 
-enum { SERVICE_ORDER_MAX = 256 };
+enum { SERVICE_ORDER_MAX = 1024 };
 
 /* The ORDER BY clause (without the words) for page->sort among `keys`:
  * "expr ASC|DESC, tiebreak", or `default_order` when no sort is asked.
@@ -81,11 +82,30 @@ int service_order_by(const service_page *page, const service_sort_key *keys, siz
                      const char *default_order, const char *tiebreak,
                      char out[SERVICE_ORDER_MAX], err *e);
 
-/* 1 when the page is asked sorted or at an offset: its SELECT then ends
+/* 1 when the page is asked sorted or with an offset: its SELECT then ends
  * with SERVICE_TOTAL_COLUMN, the count of every matching row beside each
  * row, which service_collect_page answers as "total". */
 int service_page_sorted(const service_page *page);
 #define SERVICE_TOTAL_COLUMN "COUNT(*) OVER () AS total_rows"
+
+/* How a list sorts: the columns it sorts by (`keys`, `count` of them), its
+ * own order when no sort is asked (the order `after` pages in) and the
+ * tie-break that keeps pages from overlapping. */
+typedef struct {
+    const service_sort_key *keys;
+    size_t count;
+    const char *default_order, *tiebreak;
+} service_sort;
+#define SERVICE_SORT(keys, default_order, tiebreak)                                               \
+    {keys, sizeof keys / sizeof keys[0], default_order, tiebreak}
+
+/* Prepare a list's SELECT from `sql`, a printf format with two %s: the
+ * first right after the last selected column, where ", "
+ * SERVICE_TOTAL_COLUMN goes when the page is sorted (nothing otherwise),
+ * the second the ORDER BY service_order_by picks. The statement's own
+ * parameters are bound by the caller. Errors as service_order_by. */
+int service_list_prepare(db_conn *db, const char *sql, const service_page *page,
+                         const service_sort *sort, db_stmt **stmt, err *e);
 
 enum { SERVICE_PAGE_DEFAULT = 50, SERVICE_PAGE_MAX = 500, SERVICE_OFFSET_MAX = 10000000 };
 
@@ -135,6 +155,14 @@ int service_row_exists(db_stmt *stmt, err *e);
     "collections scope_given WHERE scope_given.donor_id = " donor ".id AND scope_given.center IN " \
     SERVICE_SCOPE_CENTERS "))"
 int service_bind_scope(db_stmt *stmt, int index, int count, const service_context *ctx);
+
+/* The group of the `abo` and `rhd` columns as testing_group_text writes it
+ * ("O POS", "AB", "NEG", "untyped"), in SQL: what a group filter
+ * (testing_group_take) is compared with, and a list sorts by. */
+#define SERVICE_GROUP_TEXT(abo, rhd)                                                               \
+    "(CASE WHEN " abo " IS NOT NULL AND " rhd " IS NOT NULL THEN " abo " || ' ' || " rhd          \
+    " WHEN " abo " IS NOT NULL THEN " abo " WHEN " rhd " IS NOT NULL THEN " rhd                   \
+    " ELSE 'untyped' END)"
 /* 1 when the acting user is limited to their centers. */
 int service_limited_to_centers(const service_context *ctx);
 /* 0 when the acting user may work at the center `code` (or no center has
@@ -172,11 +200,20 @@ json_t *service_row_object(db_stmt *stmt, const service_column *columns, size_t 
  * paths answer without building a jansson tree). The statement is reset. */
 int service_rows_write(json_writer *w, const char *key, db_stmt *stmt,
                        const service_column *columns, size_t count, err *e);
+/* The same, more(w, stmt, data) adding members to each row's object after
+ * its columns. */
+int service_rows_write_with(json_writer *w, const char *key, db_stmt *stmt,
+                            const service_column *columns, size_t count,
+                            void (*more)(json_writer *, db_stmt *, void *), void *data, err *e);
 
 /* Step `stmt` to the end, turning each row into an item with `build`, and
  * answer the page envelope keyed by `key_field`. The statement is reset. */
 int service_collect_page(db_stmt *stmt, json_t *(*build)(db_stmt *), const service_page *page,
                          const char *key_field, json_t **out, err *e);
+/* The same, each row built by build(stmt, data). */
+int service_collect_page_with(db_stmt *stmt, json_t *(*build)(db_stmt *, void *), void *data,
+                              const service_page *page, const char *key_field, json_t **out,
+                              err *e);
 
 /* Turn a search text into a LIKE pattern matching it as a plain substring:
  * '%', '_' and '\\' are escaped (use `LIKE ? ESCAPE '\\'`). ERR_INVALID

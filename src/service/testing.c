@@ -849,7 +849,7 @@ static json_t *queue_item(db_stmt *stmt)
                      db_column_is_null(stmt, 13) ? json_null()
                                                  : json_integer(db_column_int64(stmt, 13)),
                      "time_zone", db_column_text(stmt, 14));
-    return din_eye_readable_add(item, "din", "eye_readable");
+    return unit_expiry_add(din_eye_readable_add(item, "din", "eye_readable"));
 }
 
 /* Decide on the unit of `item` (a queue_item): its results, the panel,

@@ -5,9 +5,11 @@
  */
 #include <assert.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/catalog.h"
 #include "domain/processing.h"
 #include "domain/registry.h"
@@ -116,11 +118,15 @@ done:
 
 /* --- reading --------------------------------------------------------------- */
 
-/* The columns of unit_item, from units u joined with products p, and the
- * members they become. */
+/* The columns of unit_item, from units u joined with products p and the
+ * unit's center z (UNIT_ITEM_FROM), and the members they become; then the
+ * center's time zone (UNIT_ITEM_ZONE), which the days to expiry are
+ * counted in, and the caller's columns from UNIT_ITEM_EXTRA on. */
 #define UNIT_ITEM_COLUMNS                                                                        \
     "u.id, u.product_code, u.division, p.description, u.family, u.status, u.hold, u.abo, "       \
-    "u.rhd, u.volume_ml, u.expires_at"
+    "u.rhd, u.volume_ml, u.expires_at, z.time_zone"
+#define UNIT_ITEM_FROM                                                                           \
+    " FROM units u JOIN products p ON p.code = u.product_code JOIN centers z ON z.code = u.center "
 static const service_column unit_item_columns[] = {
     {"id", SERVICE_COLUMN_INTEGER},   {"product_code", SERVICE_COLUMN_TEXT},
     {"division", SERVICE_COLUMN_TEXT}, {"description", SERVICE_COLUMN_TEXT},
@@ -129,6 +135,9 @@ static const service_column unit_item_columns[] = {
     {"rhd", SERVICE_COLUMN_TEXT},      {"volume_ml", SERVICE_COLUMN_INTEGER},
     {"expires_at", SERVICE_COLUMN_TEXT}};
 #define UNIT_ITEM_COLUMN_COUNT (sizeof unit_item_columns / sizeof unit_item_columns[0])
+enum { UNIT_ITEM_ZONE = 11, UNIT_ITEM_EXTRA = 12 };
+_Static_assert(UNIT_ITEM_ZONE == sizeof unit_item_columns / sizeof unit_item_columns[0],
+               "the zone follows the unit's members");
 
 static const service_column test_item_columns[] = {
     {"test", SERVICE_COLUMN_TEXT}, {"result", SERVICE_COLUMN_TEXT}, {"tested_on", SERVICE_COLUMN_TEXT}};
@@ -138,9 +147,54 @@ static json_t *column_text(db_stmt *stmt, int column)
     return service_json_text(db_column_is_null(stmt, column) ? NULL : db_column_text(stmt, column));
 }
 
+/* --- how near a unit is to its expiry -------------------------------------- */
+
+/* The band of a unit expiring at `expires_at` (a stored timestamp) now,
+ * and the days from today to its expiry date, both days of its center's
+ * time zone `zone`. */
+static processing_band expiry_of(const char *expires_at, const char *zone, int *days)
+{
+    int64_t at = 0;
+    timestamp_parse(expires_at, &at, "expires_at", NULL); /* stored: always valid */
+    civil_day on = date_today(), today = on;
+    local_date_of(zone ? zone : TIME_ZONE_DEFAULT, at, &on, NULL); /* a zone on record */
+    local_today(zone ? zone : TIME_ZONE_DEFAULT, &today, NULL);
+    return processing_band_of(at, on, timestamp_now(), today, days);
+}
+
+/* unit_expiry_add's members, the unit's center in time zone `zone`. */
+static json_t *expiry_members_add(json_t *unit, const char *zone)
+{
+    const char *expires_at = json_string_value(json_object_get(unit, "expires_at"));
+    if (!expires_at)
+        return unit;
+    int days;
+    processing_band band = expiry_of(expires_at, zone, &days);
+    json_object_set_new(unit, "days_to_expiry", json_integer(days));
+    json_object_set_new(unit, "expiry_band", json_string(processing_band_name(band)));
+    return unit;
+}
+
+json_t *unit_expiry_add(json_t *unit)
+{
+    return expiry_members_add(unit, json_string_value(json_object_get(unit, "time_zone")));
+}
+
+/* unit_expiry_add's members written after a row's columns (UNIT_ITEM_COLUMNS);
+ * `column` points to the index of expires_at. */
+static void expiry_write(json_writer *w, db_stmt *stmt, void *column)
+{
+    int days;
+    processing_band band = expiry_of(db_column_text(stmt, *(const int *)column),
+                                     db_column_text(stmt, UNIT_ITEM_ZONE), &days);
+    json_write_integer(w, "days_to_expiry", days);
+    json_write_string(w, "expiry_band", processing_band_name(band));
+}
+
 static json_t *unit_item(db_stmt *stmt)
 {
-    return service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT);
+    return expiry_members_add(service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT),
+                              db_column_text(stmt, UNIT_ITEM_ZONE));
 }
 
 /* The units of a donation: in the order they were made, or (the DIN
@@ -149,9 +203,7 @@ static json_t *unit_item(db_stmt *stmt)
 static int unit_items_prepare(service_context *ctx, const char *din, int by_code,
                               db_stmt **stmt, err *e)
 {
-#define UNITS_OF_DONATION                                                                        \
-    "SELECT " UNIT_ITEM_COLUMNS " FROM units u "                                                \
-    "JOIN products p ON p.code = u.product_code WHERE u.din = ? "
+#define UNITS_OF_DONATION "SELECT " UNIT_ITEM_COLUMNS UNIT_ITEM_FROM "WHERE u.din = ? "
     if (db_prepare(ctx->db,
                    by_code ? UNITS_OF_DONATION "ORDER BY u.product_code, u.division"
                            : UNITS_OF_DONATION "ORDER BY u.id",
@@ -357,6 +409,7 @@ int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
 
 int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *e)
 {
+    int expires_column = (int)UNIT_ITEM_COLUMN_COUNT - 1;
     isbt_din din;
     db_stmt *stmt;
     if (din_text_parse(text, &din, e) || collection_scope_check(ctx, din.din, e) ||
@@ -387,7 +440,8 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
     if (step != DB_ROW)
         return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "din", "no donation %s", din.din) : -1;
     if (unit_items_prepare(ctx, din.din, 1, &stmt, e) ||
-        service_rows_write(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT, e) ||
+        service_rows_write_with(&w, "units", stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT,
+                                expiry_write, &expires_column, e) ||
         db_prepare(ctx->db,
                    "SELECT test, result, tested_on FROM test_results_current WHERE din = ? "
                    "ORDER BY test",
@@ -435,9 +489,7 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center, u.produced_at, u.released_at, "
-                   "u.hospital, u.updated_at, z.time_zone FROM units u "
-                   "JOIN products p ON p.code = u.product_code "
-                   "JOIN centers z ON z.code = u.center WHERE u.id = ?",
+                   "u.hospital, u.updated_at" UNIT_ITEM_FROM "WHERE u.id = ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
@@ -446,16 +498,18 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
     if (step == DB_ROW) {
         char eye[ISBT_EYE_READABLE_MAX];
         unit = unit_item(stmt);
-        json_object_set_new(unit, "din", json_string(db_column_text(stmt, 11)));
+        const char *unit_din = db_column_text(stmt, UNIT_ITEM_EXTRA);
+        json_object_set_new(unit, "din", json_string(unit_din));
         json_object_set_new(unit, "eye_readable",
-                            json_string(din_eye_readable(db_column_text(stmt, 11), eye,
-                                                         sizeof eye)));
-        json_object_set_new(unit, "center", json_string(db_column_text(stmt, 12)));
-        json_object_set_new(unit, "produced_at", json_string(db_column_text(stmt, 13)));
-        json_object_set_new(unit, "released_at", column_text(stmt, 14));
-        json_object_set_new(unit, "hospital", column_text(stmt, 15));
-        json_object_set_new(unit, "updated_at", json_string(db_column_text(stmt, 16)));
-        json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, 17)));
+                            json_string(din_eye_readable(unit_din, eye, sizeof eye)));
+        json_object_set_new(unit, "center", json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 1)));
+        json_object_set_new(unit, "produced_at",
+                            json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 2)));
+        json_object_set_new(unit, "released_at", column_text(stmt, UNIT_ITEM_EXTRA + 3));
+        json_object_set_new(unit, "hospital", column_text(stmt, UNIT_ITEM_EXTRA + 4));
+        json_object_set_new(unit, "updated_at",
+                            json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 5)));
+        json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, UNIT_ITEM_ZONE)));
     }
     db_reset(stmt);
     if (step != DB_ROW)
@@ -551,49 +605,76 @@ static void count_add(json_t *object, const char *key, json_int_t count)
                         json_integer((value ? json_integer_value(value) : 0) + count));
 }
 
-int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
-                   err *e)
+/* The filters the inventory and the unit list share, checked: a center
+ * code ("" for all), a family ("" for all), an inventory status (NULL for
+ * every one). */
+typedef struct {
+    char center[REGISTRY_CODE_MAX + 8];
+    const char *family, *status;
+} shelf_filter;
+
+static int shelf_filter_take(const char *center, const char *family, const char *status,
+                             shelf_filter *out, err *e)
 {
-    char center[REGISTRY_CODE_MAX + 8] = "";
-    const char *family = filter->family && *filter->family ? filter->family : "";
-    const char *status = filter->status && *filter->status ? filter->status : NULL;
-    if (filter->center && *filter->center) {
-        snprintf(center, sizeof center, "%.*s", REGISTRY_CODE_MAX + 4, filter->center);
-        service_normalize_code(center);
-        if (registry_code_check(center, "center", e))
+    out->center[0] = '\0';
+    out->family = family && *family ? family : "";
+    out->status = status && *status ? status : NULL;
+    if (center && *center) {
+        snprintf(out->center, sizeof out->center, "%.*s", REGISTRY_CODE_MAX + 4, center);
+        service_normalize_code(out->center);
+        if (registry_code_check(out->center, "center", e))
             return -1;
     }
-    if (*family && catalog_family_parse(family) < 0)
+    if (*out->family && catalog_family_parse(out->family) < 0)
         return err_set(e, ERR_INVALID, "family",
                        "must be whole_blood, red_cells, platelets, plasma, cryoprecipitate or "
                        "granulocytes");
-    int status_value = status ? blood_unit_status_parse(status) : -1;
-    if (status && (status_value < 0 ||
-                   !blood_unit_status_in_inventory((blood_unit_status)status_value)))
+    int status_value = out->status ? blood_unit_status_parse(out->status) : -1;
+    if (out->status && (status_value < 0 ||
+                        !blood_unit_status_in_inventory((blood_unit_status)status_value)))
         return err_set(e, ERR_INVALID, "status",
                        "must be a status counted in inventory: quarantined, released, allocated "
                        "or returned");
+    return 0;
+}
 
-    /* The bands: expired (now, ?1, or before), then by the day the unit
-     * expires on its center's calendar, before the first day after each
-     * band (today there plus ?2, ?3, ?4, ?5 days). */
-    int64_t now = timestamp_now();
+/* The band of a unit's expiry (processing_band's order) in SQL, the unit's
+ * center's time zone in `zone`: expired when its time has come (now, ?1),
+ * else by the day it expires on its center's calendar, before the first
+ * day after each band (today there plus ?2, ?3, ?4, ?5 days), as
+ * shelf_bands_bind binds them. */
+#define SHELF_DAY(zone, expr) "local_date(" zone ", " expr ")"
+#define SHELF_BAND_END(zone, n) "local_date(" zone ", ?1, ?" #n ")"
+#define SHELF_BAND(column, zone)                                                                 \
+    "CASE WHEN " column " <= ?1 THEN 0 "                                                         \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 2) " THEN 1 "                     \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 3) " THEN 2 "                     \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 4) " THEN 3 "                     \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 5) " THEN 4 ELSE 5 END"
+
+/* Bind SHELF_BAND's limits; `as_of` gets the time they are for. */
+static void shelf_bands_bind(db_stmt *stmt, char as_of[TIMESTAMP_TEXT_MAX])
+{
+    timestamp_format(timestamp_now(), as_of, TIMESTAMP_TEXT_MAX);
+    db_bind_text(stmt, 1, as_of);
+    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
+        db_bind_int64(stmt, 1 + band, processing_band_end_day((processing_band)band));
+}
+
+int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
+                   err *e)
+{
+    shelf_filter shelf;
+    if (shelf_filter_take(filter->center, filter->family, filter->status, &shelf, e))
+        return -1;
     char as_of[TIMESTAMP_TEXT_MAX];
-    timestamp_format(now, as_of, sizeof as_of);
     db_stmt *stmt;
     if (db_begin_read(ctx->db, e))
         return -1;
-#define INVENTORY_DAY(expr) "local_date(z.time_zone, " expr ")"
-#define INVENTORY_BAND_END(n) "local_date(z.time_zone, ?1, ?" #n ")"
     if (db_prepare(ctx->db,
                    "SELECT center, family, status, abo, rhd, band, COUNT(*) FROM ("
                    "SELECT u.center, u.family, u.status, u.abo, u.rhd, "
-                   "CASE WHEN u.expires_at <= ?1 THEN 0 "
-                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(2) " THEN 1 "
-                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(3) " THEN 2 "
-                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(4) " THEN 3 "
-                   "WHEN " INVENTORY_DAY("u.expires_at") " < " INVENTORY_BAND_END(5) " THEN 4 "
-                   "ELSE 5 END AS band "
+                   SHELF_BAND("u.expires_at", "z.time_zone") " AS band "
                    "FROM units u JOIN centers z ON z.code = u.center "
                    "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
                    "AND (?11 = '' OR u.family = ?11) AND " SERVICE_CENTER_SCOPE("u.center")
@@ -604,12 +685,10 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
         db_rollback(ctx->db);
         return -1;
     }
-    db_bind_text(stmt, 1, as_of);
-    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
-        db_bind_int64(stmt, 1 + band, processing_band_end_day((processing_band)band));
-    inventory_statuses_bind(stmt, 6, status);
-    db_bind_text(stmt, 10, center);
-    db_bind_text(stmt, 11, family);
+    shelf_bands_bind(stmt, as_of);
+    inventory_statuses_bind(stmt, 6, shelf.status);
+    db_bind_text(stmt, 10, shelf.center);
+    db_bind_text(stmt, 11, shelf.family);
     service_bind_scope(stmt, 12, 2, ctx);
     json_t *rows = json_array(), *by_band = json_object(), *by_family = json_object(),
            *by_group = json_object();
@@ -645,6 +724,81 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
     }
     *out = json_pack("{s:s, s:o, s:o}", "as_of", as_of, "rows", rows, "totals", totals);
     return 0;
+}
+
+/* --- the units on the shelves ------------------------------------------------ */
+
+/* A row of the unit list: the lookup's unit fields with its DIN, center
+ * and the center's time zone. */
+static json_t *shelf_unit_item(db_stmt *stmt)
+{
+    char eye[ISBT_EYE_READABLE_MAX];
+    json_t *unit = unit_item(stmt);
+    const char *din = db_column_text(stmt, UNIT_ITEM_EXTRA);
+    json_object_set_new(unit, "din", json_string(din));
+    json_object_set_new(unit, "eye_readable", json_string(din_eye_readable(din, eye, sizeof eye)));
+    json_object_set_new(unit, "center", json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 1)));
+    json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, UNIT_ITEM_ZONE)));
+    return unit;
+}
+
+/* The columns the unit list sorts by (the unit id is the tie-break). */
+static const service_sort_key shelf_sort_keys[] = {
+    {"din", "u.din"},
+    {"product_code", "u.product_code"},
+    {"family", "u.family"},
+    {"center", "u.center"},
+    {"group", SERVICE_GROUP_TEXT("u.abo", "u.rhd")},
+    {"status", "u.status"},
+    {"hold", "COALESCE(u.hold, '')"},
+    {"expires_at", "u.expires_at"},
+};
+static const service_sort shelf_sort = SERVICE_SORT(shelf_sort_keys, "u.id", "u.id");
+
+int unit_list(service_context *ctx, unit_list_filter *filter, json_t **out, err *e)
+{
+    shelf_filter shelf;
+    char group[TESTING_GROUP_TEXT_MAX] = "";
+    int band = -1;
+    long after = 0;
+    if (shelf_filter_take(filter->center, filter->family, filter->status, &shelf, e) ||
+        (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e)))
+        return -1;
+    if (filter->band && *filter->band) {
+        for (int b = 0; b < PROCESSING_BAND_COUNT && band < 0; b++)
+            if (strcmp(filter->band, processing_band_name((processing_band)b)) == 0)
+                band = b;
+        if (band < 0)
+            return err_set(e, ERR_INVALID, "band",
+                           "must be a days-to-expiry band: expired, 0-1, 2-3, 4-7, 8-14 or 15+");
+    }
+    if (service_page_check(&filter->page, e) ||
+        (filter->page.after && *filter->page.after &&
+         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        return -1;
+    char as_of[TIMESTAMP_TEXT_MAX];
+    db_stmt *stmt;
+    if (service_list_prepare(
+            ctx->db,
+            "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center%s" UNIT_ITEM_FROM
+            "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
+            "AND (?11 = '' OR u.family = ?11) "
+            "AND (?12 = '' OR " SERVICE_GROUP_TEXT("u.abo", "u.rhd") " = ?12) "
+            "AND (?13 < 0 OR " SHELF_BAND("u.expires_at", "z.time_zone") " = ?13) AND u.id > ?14 "
+            "AND " SERVICE_CENTER_SCOPE("u.center") " ORDER BY %s LIMIT ?17 OFFSET ?18",
+            &filter->page, &shelf_sort, &stmt, e))
+        return -1;
+    shelf_bands_bind(stmt, as_of);
+    inventory_statuses_bind(stmt, 6, shelf.status);
+    db_bind_text(stmt, 10, shelf.center);
+    db_bind_text(stmt, 11, shelf.family);
+    db_bind_text(stmt, 12, group);
+    db_bind_int64(stmt, 13, band);
+    db_bind_int64(stmt, 14, after);
+    service_bind_scope(stmt, 15, 2, ctx);
+    db_bind_int64(stmt, 17, filter->page.limit);
+    db_bind_int64(stmt, 18, filter->page.offset);
+    return service_collect_page(stmt, shelf_unit_item, &filter->page, "id", out, e);
 }
 
 int unit_expiry_sweep(service_context *ctx, const char *as_of, json_t **out, err *e)

@@ -128,6 +128,28 @@ typedef struct {
 int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
                    err *e);
 
+/* The units on the shelves (the statuses inventory counts), each as the
+ * lookup gives it with its "din", "eye_readable" and "center": in order of
+ * id, or sorted by "din", "product_code", "family", "center", "group",
+ * "status", "hold" or "expires_at" (page.sort, with "total"). Filters
+ * (NULL or "" for all) as the inventory's, and an ABO/RhD group as the
+ * inventory writes it ("O POS", "untyped") and a days-to-expiry band
+ * ("expired", "0-1", ...): the units of one count of the inventory.
+ * Errors name "center", "family", "status", "group", "band", "sort",
+ * "offset", "after" or "limit". */
+typedef struct {
+    const char *center, *family, *status, *group, *band;
+    service_page page; /* `after` is a unit id */
+} unit_list_filter;
+int unit_list(service_context *ctx, unit_list_filter *filter, json_t **out, err *e);
+
+/* The days from today to a unit's expiry date and its inventory band now
+ * (processing_band_of), added to `unit` from its "expires_at":
+ * "days_to_expiry" (0 today, 1 tomorrow, negative before today) and
+ * "expiry_band" ("expired", "0-1", "2-3", "4-7", "8-14", "15+"). Every
+ * unit the service answers carries them. Returns unit. */
+json_t *unit_expiry_add(json_t *unit);
+
 /* The expiry sweep (one transaction): every unit in an inventory status
  * whose expiry time has come by `as_of` (a timestamp not in the future;
  * NULL: now) becomes expired through unit_status_change_in, with the

@@ -26,7 +26,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { startServer, assertError, ADMIN_PASSWORD, REPO } = require('./lib/server');
-const { eyeReadable, day, endOfDay } = require('./lib/chain');
+const { eyeReadable, day, endOfDay, clockIn, ZONE } = require('./lib/chain');
 
 const DEMO = path.join(REPO, 'data/catalog-demo.csv');
 /* The DIN's nominal year: this year where the centers are. */
@@ -469,8 +469,17 @@ test('the DIN lookup answers for every form of the DIN', async () => {
   assert.equal(found.json.donor_number, c.donor_number);
   assert.deepEqual(found.json.tests, [{ test: 'HIV', result: 'nonreactive', tested_on: day(0) }]);
   assert.deepEqual(Object.keys(found.json.units[0]).sort(), [
-    'abo', 'description', 'division', 'expires_at', 'family', 'hold', 'id', 'product_code', 'rhd', 'status', 'volume_ml',
+    'abo', 'days_to_expiry', 'description', 'division', 'expires_at', 'expiry_band', 'family', 'hold', 'id', 'product_code',
+    'rhd', 'status', 'volume_ml',
   ]);
+  // How near each unit is to its expiry: the days to its expiry date, both
+  // days of the center (the expiry is 23:59 there, the next day in UTC).
+  for (const unit of found.json.units) {
+    const on = clockIn(ZONE, new Date(unit.expires_at));
+    const days = Math.round((Date.UTC(on.year, on.month - 1, on.day) - Date.parse(day(0))) / 86400000);
+    assert.equal(unit.days_to_expiry, days, unit.product_code);
+    assert.equal(unit.expiry_band, '15+', unit.product_code);
+  }
   assert.deepEqual(found.json.units.map((u) => u.product_code), ['E0300', 'E0500']);
   assertError(await api('GET', `/api/v1/donations/W1234${YEAR}999997`, lab), 404, 'not_found', { field: 'din' });
   const wrong = label.check_character === 'A' ? 'B' : 'A';

@@ -11,7 +11,7 @@
  *   - every route that names a donor, a collection, a unit or a deferral x
  *     carla: the NY-01 record is as if it were not there (404) and nothing
  *     changes; her reads of the LA-01 record answer;
- *   - her lists (donors, collections, inventory, the release queue) hold
+ *   - her lists (donors, collections, inventory and its units, the release queue) hold
  *     LA-01's records only; a write naming NY-01 (a collection there, DINs
  *     of NY-01, a donor of NY-01) is refused naming the center;
  *   - the same requests from a member of the laboratory, who sees every
@@ -214,6 +214,12 @@ test('the center staff\'s lists hold their center\'s records only', async () => 
   const inventory = await call('center_staff', 'GET', '/api/v1/inventory');
   assert.ok(inventory.json.rows.length > 0);
   assert.ok(inventory.json.rows.every((row) => row.center === 'LA-01'), JSON.stringify(inventory.json.rows));
+  // The units behind the inventory's counts: hers, as many as it counts.
+  const units = await call('center_staff', 'GET', '/api/v1/units?sort=expires_at&limit=500');
+  assert.equal(units.json.total, inventory.json.totals.count);
+  assert.ok(units.json.items.every((unit) => unit.center === 'LA-01'), JSON.stringify(units.json.items));
+  const labUnits = await call('lab', 'GET', '/api/v1/units?limit=500');
+  assert.ok(labUnits.json.items.some((unit) => unit.center === 'NY-01'));
   const queue = await call('center_staff', 'GET', '/api/v1/release-queue');
   assert.ok(queue.json.items.length > 0);
   assert.ok(queue.json.items.every((item) => item.center === 'LA-01'));
@@ -224,7 +230,7 @@ test('the center staff\'s lists hold their center\'s records only', async () => 
   const today = worklist.json.sections.find((s) => s.name === 'collections_today');
   assert.deepEqual([today.count, today.items.map((c) => c.din)], [1, [records.in.din]]);
   const labWorklist = await call('lab', 'GET', '/api/v1/worklist');
-  assert.deepEqual(labWorklist.json.sections.map((s) => s.area), ['laboratory', 'laboratory']);
+  assert.deepEqual(labWorklist.json.sections.map((s) => s.area), ['laboratory', 'laboratory', 'laboratory']);
 });
 
 test('a write naming another center is refused naming the field, and nothing changes; at her own center it is done', async () => {

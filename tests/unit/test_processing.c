@@ -163,6 +163,50 @@ static void test_bands(void **state)
     assert_string_equal(processing_band_name(PROCESSING_BAND_COUNT), "");
 }
 
+/* A unit's band and days to expiry from its expiry time: the day of the
+ * expiry counts, not the hours left; a time that has come is expired. The
+ * center here keeps UTC's calendar, so the expiry's day is its UTC date. */
+static void test_band_of(void **state)
+{
+    civil_day today;
+    err e;
+    assert_int_equal(date_parse("2026-11-20", &today, "d", &e), 0);
+    int64_t midnight = (int64_t)today * 86400, now = midnight + 10 * 3600; /* 10:00 */
+    static const struct {
+        int64_t offset; /* from today's midnight */
+        processing_band band;
+        int days;
+    } cases[] = {
+        {9 * 3600, PROCESSING_BAND_EXPIRED, 0},                 /* today, 09:00: gone */
+        {10 * 3600, PROCESSING_BAND_EXPIRED, 0},                /* now exactly */
+        {-3600, PROCESSING_BAND_EXPIRED, -1},                   /* yesterday */
+        {23 * 3600 + 59 * 60, PROCESSING_BAND_0_1, 0},          /* today 23:59 */
+        {86400 + 23 * 3600 + 59 * 60, PROCESSING_BAND_0_1, 1},  /* tomorrow 23:59 */
+        {2 * 86400, PROCESSING_BAND_2_3, 2},                    /* midnight after tomorrow */
+        {3 * 86400 + 86399, PROCESSING_BAND_2_3, 3},
+        {4 * 86400, PROCESSING_BAND_4_7, 4},
+        {7 * 86400 + 1, PROCESSING_BAND_4_7, 7},
+        {8 * 86400, PROCESSING_BAND_8_14, 8},
+        {14 * 86400 + 5, PROCESSING_BAND_8_14, 14},
+        {15 * 86400, PROCESSING_BAND_15_PLUS, 15},
+        {365 * 86400, PROCESSING_BAND_15_PLUS, 365},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int days = -99;
+        int64_t at = midnight + cases[i].offset;
+        civil_day on = (civil_day)((at >= 0 ? at : at - 86399) / 86400);
+        assert_int_equal(processing_band_of(at, on, now, today, &days), cases[i].band);
+        assert_int_equal(days, cases[i].days);
+    }
+    /* The day is the center's: expiring at 07:59 UTC tomorrow, which is
+     * 23:59 today in Los Angeles, is "0-1" with 0 days left there. */
+    int days = -99;
+    assert_int_equal(processing_band_of(midnight + 86400 + 7 * 3600 + 59 * 60, today, now, today,
+                                        &days),
+                     PROCESSING_BAND_0_1);
+    assert_int_equal(days, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_plasmapheresis),
         cmocka_unit_test(test_limits_and_divisions),
         cmocka_unit_test(test_bands),
+        cmocka_unit_test(test_band_of),
     };
     return cmocka_run_group_tests_name("component processing and inventory bands", tests, NULL,
                                        NULL);

@@ -96,6 +96,26 @@ static void test_groups(void **state)
                         "ABO/RhD discrepancy: donor history O POS, donation A POS");
 }
 
+static void test_group_take(void **state)
+{
+    char group[TESTING_GROUP_TEXT_MAX];
+    err e;
+    static const char *const good[][2] = {
+        {"O POS", "O POS"}, {" ab  neg ", "AB NEG"}, {"O+", "O POS"}, {"a-", "A NEG"},
+        {"Untyped", "untyped"}, {"AB", "AB"}, {"neg", "NEG"}, {"B\tPOS", "B POS"}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(testing_group_take(good[i][0], group, "group", &e), 0);
+        assert_string_equal(group, good[i][1]);
+    }
+    static const char *const bad[] = {"", "  ", "C POS", "O POSITIVE", "POS O", "O POS X", "+",
+                                      "O+ POS", "O+X", "O A+", "ABABABABAB", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(testing_group_take(bad[i], group, "group", &e), -1);
+        assert_int_equal(e.code, ERR_INVALID);
+        assert_string_equal(e.field, "group");
+    }
+}
+
 static void test_deferral_per_marker(void **state)
 {
     testing_deferral d;
@@ -347,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_result_values),
         cmocka_unit_test(test_groups),
+        cmocka_unit_test(test_group_take),
         cmocka_unit_test(test_deferral_per_marker),
         cmocka_unit_test(test_hold_has),
         cmocka_unit_test(test_hold_without),

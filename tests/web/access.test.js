@@ -32,7 +32,7 @@ describe('access by role, and user administration', () => {
     assert.match(await page.locator('#user-roles').textContent(), /Lab \/ quality/);
     const nav = await page.locator('#site-nav a').allTextContents();
     assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Discrepancies', 'Release', 'Lookback', 'Inventory',
-      'Markets', 'Donor centers', 'Hospitals', 'API reference']);
+      'Shelf units', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     // Grouped by the product's areas, in the server's order.
     assert.deepEqual(await page.locator('#site-nav .nav-area').allTextContents(),
       ['donors and collections', 'laboratory', 'distribution', 'administration']);

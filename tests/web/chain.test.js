@@ -406,7 +406,8 @@ describe('the blood-products chain, collection to release', () => {
     const headers = await table.locator('thead th').allTextContents();
     assert.deepEqual(headers.slice(0, 3), ['Center', 'Family', 'ABO/RhD']);
     assert.ok(headers.includes('Total'));
-    const body = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    // The totals are the table's footer, after the lines whatever their order.
+    const body = await table.locator('tbody tr, tfoot tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     assert.deepEqual(body.map((r) => r.slice(0, 3)), [
       ['LA-01', 'Red cells', 'A Pos'], ['LA-01', 'Platelets', 'A Pos'], ['LA-01', 'Plasma', 'A Pos'], ['Total', '', ''],
     ]);

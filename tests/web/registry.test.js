@@ -185,7 +185,7 @@ describe('registry pages', () => {
     app.assertClean(page);
   });
 
-  test('hospitals page through "Show more", and are edited', async () => {
+  test('hospitals come in pages with their total count, and are edited', async () => {
     for (let i = 1; i <= 30; i++) {
       const code = `H${String(i).padStart(2, '0')}`;
       const r = await app.srv.api('POST', '/api/v1/hospitals', { token: admin.token, body: { code, name: `Hospital ${i}`, market: 'NY' } });
@@ -193,11 +193,14 @@ describe('registry pages', () => {
     }
     await page.locator('#site-nav').getByRole('link', { name: 'Hospitals' }).click();
     await page.getByRole('heading', { name: 'Hospitals' }).waitFor();
-    await page.getByText('Showing 25 hospitals (more available).').waitFor();
-    await page.getByRole('button', { name: 'Show more' }).click();
-    await page.getByText('Showing 31 hospitals.').waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Show more' }).isVisible(), false);
-    assert.equal(await page.locator('.list-table tbody tr').count(), 31);
+    await page.getByText('Showing 1–25 of 31 hospitals.').waitFor();
+    assert.equal(await page.locator('.list-table tbody tr').count(), 25);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Showing 26–31 of 31 hospitals.').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+    assert.equal(await page.locator('.list-table tbody tr').count(), 6);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Showing 1–25 of 31 hospitals.').waitFor();
 
     await page.getByRole('link', { name: 'CEDARS' }).click();
     await page.getByRole('heading', { name: 'CEDARS Cedars-Sinai Medical Center' }).waitFor();

@@ -6,11 +6,14 @@
 // ranges) and the names, choices and measurement fields made from it; the
 // DIN field that takes a keyboard-wedge scanner's input, the eligibility
 // answer drawn as a list of every failed rule, the choices read from the
-// API (centers, products, deferral reasons) and a units table. No rule is
-// kept here: what the server decides, the server sends.
+// API (centers, products, deferral reasons), how near a unit is to its
+// expiry (the days and band the server gives each unit: a unit expiring
+// today or tomorrow is marked in words and highlighted) and a units table.
+// No rule is kept here: what the server decides, the server sends.
 
 import * as api from './api.js';
-import { h, table, uid } from './dom.js';
+import { h, uid } from './dom.js';
+import { dataTable } from './data_table.js';
 import { field } from './forms.js';
 import * as format from './format.js';
 import * as session from './session.js';
@@ -291,28 +294,78 @@ export async function deferralReasons() {
   return (await api.get('/api/v1/deferral-reasons')).items;
 }
 
+/* --- how near a unit is to its expiry --------------------------------------- */
+
+/* 1 when the unit is on a shelf (a status inventory counts; the release
+ * queue's units, which carry no status, are quarantined). */
+function onShelf(unit) {
+  if (!unit.status) return true;
+  const status = unitStatuses().find((s) => s.value === unit.status);
+  return Boolean(status && status.inInventory);
+}
+
+/* True when a unit on the shelf expires today or tomorrow (the server's
+ * band "0-1"). */
+export function expiring(unit) {
+  return unit.expiry_band === '0-1' && onShelf(unit);
+}
+
+/* The row class of a unit in a list: highlighted when it is expiring. */
+export function expiryRowClass(unit) {
+  return expiring(unit) ? 'row-expiring' : null;
+}
+
+/* The days to a unit's expiry in words: "Expires today", "Expires
+ * tomorrow", "3 days", "Expired"; "—" for a unit no longer on a shelf. */
+export function daysToExpiryText(unit) {
+  if (!onShelf(unit) || unit.days_to_expiry === undefined) return '—';
+  if (unit.expiry_band === 'expired') return 'Expired';
+  if (unit.days_to_expiry === 0) return 'Expires today';
+  if (unit.days_to_expiry === 1) return 'Expires tomorrow';
+  return `${unit.days_to_expiry} days`;
+}
+
+/* The same as a cell: a badge when the unit is expiring or expired (the
+ * words say it; the colour only repeats them). */
+export function daysToExpiry(unit) {
+  const text = daysToExpiryText(unit);
+  if (expiring(unit)) return h('span', { class: 'badge badge-expiring' }, text);
+  if (text === 'Expired') return h('span', { class: 'badge badge-expired' }, text);
+  return text;
+}
+
+/* The column of a units list that says how near each unit is to its
+ * expiry (sorted by the expiry time); kept on a phone. */
+export const daysToExpiryColumn = {
+  id: 'expires_in', label: 'Days to expiry', value: (u) => u.expires_at, cell: daysToExpiry, csv: daysToExpiryText,
+};
+
 /* --- tables -------------------------------------------------------------- */
 
 /* The units of a donation: product, division, family, group, volume,
- * expiry (on the clock of `zone`, the donation center's), status and
- * hold, then the `extra` columns. */
-export function unitsTable(units, { caption = 'Units', captionHidden = false, extra = [], zone } = {}) {
+ * expiry (on the clock of `zone`, the donation center's), status and hold,
+ * then the `extra` columns (data_table.js columns); on a phone, the
+ * product, its group, status, why it is held and the days to its expiry. */
+export function unitsTable(units, { caption = 'Units', captionHidden = false, extra = [], csvName = 'units.csv', zone } = {}) {
   if (!units || !units.length) return h('p', { class: 'empty' }, 'No units have been made from this donation.');
-  return table({
+  return dataTable({
     caption,
     captionHidden,
+    csvName,
+    rows: units,
+    rowClass: expiryRowClass,
     columns: [
-      { label: 'Product', value: (u) => u.product_code, header: true },
-      { label: 'Description', value: (u) => u.description || familyLabel(u.family) },
-      { label: 'Division', value: (u) => u.division || '00' },
-      { label: 'Family', value: (u) => familyLabel(u.family) },
-      { label: 'ABO/RhD', value: (u) => group(u.abo, u.rhd) },
-      { label: 'Volume (mL)', value: (u) => (u.volume_ml ?? '—'), numeric: true },
-      { label: 'Expires', value: (u) => when(u.expires_at, zone) },
-      { label: 'Status', value: (u) => statusBadge(u.status) },
-      { label: 'Hold', value: (u) => u.hold || '—' },
+      { id: 'product_code', label: 'Product', value: (u) => u.product_code, header: true },
+      { id: 'description', label: 'Description', value: (u) => u.description || familyLabel(u.family), phone: false },
+      { id: 'division', label: 'Division', value: (u) => u.division || '00', phone: false },
+      { id: 'family', label: 'Family', value: (u) => familyLabel(u.family), phone: false },
+      { id: 'group', label: 'ABO/RhD', value: (u) => group(u.abo, u.rhd) },
+      { id: 'volume_ml', label: 'Volume (mL)', value: (u) => u.volume_ml, cell: (u) => (u.volume_ml ?? '—'), numeric: true, phone: false },
+      { id: 'expires_at', label: 'Expires', value: (u) => u.expires_at, cell: (u) => when(u.expires_at, zone || u.time_zone), phone: false },
+      daysToExpiryColumn,
+      { id: 'status', label: 'Status', value: (u) => statusLabel(u.status), cell: (u) => statusBadge(u.status) },
+      { id: 'hold', label: 'Why held', value: (u) => u.hold || '', cell: (u) => u.hold || '—' },
       ...extra,
     ],
-    rows: units,
-  });
+  }).element;
 }

@@ -14,18 +14,29 @@
 //                    `offset`, `limit`, see docs/DESIGN.md "Lists").
 //
 // dataTable({
-//   caption, captionHidden, empty, csvName,
+//   caption, captionHidden, empty, csvName, tableClass (more classes of the <table>),
+//   noun (what the count counts: "Showing 1–25 of 40 donors.", "Showing 4
+//         donors." when they fit one page),
 //   columns: [{id, label, value(row) (sorts, filters, exports),
 //              cell(row) -> node|string (shown; default value), numeric,
 //              sortable (default true), header (a row header),
-//              phone: false (left out of the phone's cards),
-//              csv(row) (exported; default value)}],
+//              phone: false (left out of the phone's cards) | 'only' (only
+//              in the phone's cards),
+//              csv(row) (exported; default value; false: not exported)}],
 //   rows | load, pageSize (default 25), sort: [{id, desc}],
 //   filters: [{id, label, type: 'select'|'text'|'date', options:[{value,label}],
 //              suggestions: [text] (a text filter's <datalist>), placeholder,
 //              match(row, value) (local mode; default: value(row) == value)}],
-//   rowClass(row), url: true (keep sort, page and filters in the URL)
-// }) -> {element, ready (a promise), reload(), rows() (what is shown)}
+//   filterValues: {id: value} (the filters' values when the URL names none;
+//              a filter emptied is then kept in the URL as emptied),
+//   foot: [row] (rows of a <tfoot>, totals: drawn after every page, never
+//              sorted, exported last), rowClass(row),
+//   url: true (keep sort, page and filters in the URL),
+//   onDraw() (after each drawing), onError(error) -> true when the page
+//              showed the error itself (the list is then left empty; a
+//              refusal naming a filter is told under that filter)
+// }) -> {element, ready (a promise), reload(), rows() (what is shown),
+//        filtered() (every row the filters give, local lists), setRows(rows)}
 
 import * as api from './api.js';
 import { h, replace, uid, message } from './dom.js';
@@ -33,7 +44,8 @@ import { saveText } from './download.js';
 
 const core = () => window.TableCore;
 
-/* The state kept in the URL, under names a person can read and share. */
+/* The state kept in the URL, under names a person can read and share. A
+ * filter named empty in the URL stays empty (over its default). */
 function readUrlState(filters) {
   const query = new URLSearchParams(window.location.search);
   const state = { filters: {} };
@@ -42,13 +54,12 @@ function readUrlState(filters) {
   const page = Number(query.get('page'));
   if (Number.isInteger(page) && page > 1) state.pageIndex = page - 1;
   for (const filter of filters) {
-    const value = query.get(filter.id);
-    if (value) state.filters[filter.id] = value;
+    if (query.has(filter.id)) state.filters[filter.id] = query.get(filter.id);
   }
   return state;
 }
 
-function writeUrlState(filters, sorting, pageIndex, values) {
+function writeUrlState(filters, sorting, pageIndex, values, defaults) {
   const query = new URLSearchParams(window.location.search);
   query.delete('sort');
   query.delete('page');
@@ -56,20 +67,25 @@ function writeUrlState(filters, sorting, pageIndex, values) {
   if (pageIndex > 0) query.set('page', String(pageIndex + 1));
   for (const filter of filters) {
     if (values[filter.id]) query.set(filter.id, values[filter.id]);
+    else if (defaults[filter.id]) query.set(filter.id, '');
     else query.delete(filter.id);
   }
   const text = query.toString();
   window.history.replaceState(window.history.state, '', `${window.location.pathname}${text ? `?${text}` : ''}`);
 }
 
-/* One filter's control, labelled. */
+/* One filter's control, labelled, with the place where a refusal of its
+ * value is told: {element, control, error}. */
 function filterControl(filter, value, onChange) {
   const id = uid(`filter-${filter.id}`);
   let control;
   if (filter.type === 'select') {
+    // A value from a link that is not among the choices is shown as it is.
+    const options = filter.options || [];
+    const extra = value && !options.some((o) => o.value === value) ? [{ value, label: value }] : [];
     control = h('select', { id, name: filter.id },
       h('option', { value: '' }, filter.all || 'All'),
-      (filter.options || []).map((o) => h('option', { value: o.value }, o.label)));
+      [...options, ...extra].map((o) => h('option', { value: o.value }, o.label)));
   } else {
     control = h('input', { id, name: filter.id, type: filter.type === 'date' ? 'date' : 'search',
       placeholder: filter.placeholder || null, autocomplete: 'off',
@@ -79,6 +95,8 @@ function filterControl(filter, value, onChange) {
   const suggestions = filter.suggestions
     ? h('datalist', { id: `${id}-suggestions` }, filter.suggestions.map((text) => h('option', { value: text })))
     : null;
+  const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  control.setAttribute('aria-describedby', error.id);
   control.value = value || '';
   if (filter.type === 'select' || filter.type === 'date') {
     control.addEventListener('change', () => onChange(control.value));
@@ -90,7 +108,7 @@ function filterControl(filter, value, onChange) {
       timer = setTimeout(() => onChange(control.value), 250);
     });
   }
-  return h('div', { class: 'inline-field' }, h('label', { for: id }, filter.label), control, suggestions);
+  return { element: h('div', { class: 'inline-field' }, h('label', { for: id }, filter.label), control, suggestions, error), control, error };
 }
 
 /* The text a cell exports and sorts by. */
@@ -103,13 +121,15 @@ export function dataTable(options) {
   const {
     caption, captionHidden = true, empty = 'Nothing to show.', csvName = 'list.csv',
     columns, load = null, pageSize = 25, filters = [], rowClass = null, url = false,
+    foot = [], onDraw = null, onError = null, tableClass = null, noun = '',
   } = options;
   const server = typeof load === 'function';
   const { createTable, getCoreRowModel, getSortedRowModel, getFilteredRowModel,
     getPaginationRowModel, functionalUpdate } = core();
 
   const initial = url ? readUrlState(filters) : { filters: {} };
-  const filterValues = { ...(options.filterValues || {}), ...initial.filters };
+  const defaults = options.filterValues || {};
+  const filterValues = { ...defaults, ...initial.filters };
   let state = {
     sorting: initial.sort || options.sort || [],
     columnFilters: [],
@@ -184,10 +204,29 @@ export function dataTable(options) {
   const holder = h('div', { class: 'list-table' });
   const pager = h('nav', { class: 'pager', 'aria-label': `${caption || 'List'} pages` });
   const exportButton = h('button', { type: 'button', class: 'button-secondary button-small' }, 'Export CSV');
+  const controls = new Map(filters.map((filter) => [filter.id, filterControl(filter, filterValues[filter.id], (value) => setFilter(filter.id, value))]));
   const toolbar = h('div', { class: 'table-toolbar' },
     filters.length ? h('div', { class: 'toolbar-form table-filters', role: 'search', 'aria-label': `Filter ${caption || 'the list'}` },
-      filters.map((filter) => filterControl(filter, filterValues[filter.id], (value) => setFilter(filter.id, value)))) : null,
+      [...controls.values()].map((c) => c.element)) : null,
     exportButton);
+
+  /* A filter value the server refused is told under its control. */
+  function showFilterError(error) {
+    const slot = controls.get(error.field);
+    if (!slot) return false;
+    slot.control.setAttribute('aria-invalid', 'true');
+    slot.error.hidden = false;
+    replace(slot.error, h('span', { class: 'visually-hidden' }, 'Error: '), error.message);
+    return true;
+  }
+
+  function clearFilterErrors() {
+    for (const slot of controls.values()) {
+      slot.control.removeAttribute('aria-invalid');
+      slot.error.hidden = true;
+      replace(slot.error);
+    }
+  }
   const element = h('div', { class: 'data-table-block' }, toolbar, count, holder, pager);
 
   function setFilter(id, value) {
@@ -207,12 +246,13 @@ export function dataTable(options) {
   let loading = Promise.resolve();
   let generation = 0;
   function refresh() {
-    if (url) writeUrlState(filters, state.sorting, state.pagination.pageIndex, filterValues);
+    if (url) writeUrlState(filters, state.sorting, state.pagination.pageIndex, filterValues, defaults);
     if (!server) {
       draw();
       return loading;
     }
     const mine = ++generation;
+    clearFilterErrors();
     holder.setAttribute('aria-busy', 'true');
     loading = load(serverQuery(state.pagination.pageIndex * state.pagination.pageSize, state.pagination.pageSize))
       .then((answer) => {
@@ -224,7 +264,8 @@ export function dataTable(options) {
       })
       .catch((error) => {
         if (mine !== generation) return;
-        replace(holder, message('error', `The list cannot be shown: ${error.message}`));
+        const told = showFilterError(error) || (onError && onError(error));
+        replace(holder, told ? null : message('error', `The list cannot be shown: ${error.message}`));
         count.textContent = '';
         replace(pager);
       })
@@ -236,10 +277,24 @@ export function dataTable(options) {
     return tanstack.getRowModel().rows.map((r) => r.original);
   }
 
+  /* The classes of a column's cells: numbers, and where a phone shows it. */
+  function cellClass(c) {
+    return [c.numeric ? 'num' : null, c.phone === false ? 'phone-hide' : null, c.phone === 'only' ? 'phone-only' : null]
+      .filter(Boolean).join(' ') || null;
+  }
+
+  function bodyRow(row, visible, className) {
+    return h('tr', { class: className },
+      visible.map((c) => {
+        const shown = c.cell ? c.cell(row) : plain(c.value(row));
+        return h(c.header ? 'th' : 'td', { scope: c.header ? 'row' : null, class: cellClass(c), 'data-label': c.label }, shown);
+      }));
+  }
+
   function headerCell(column) {
     const definition = byId.get(column.id);
     const sorted = column.getIsSorted();
-    const attributes = { scope: 'col', class: definition.numeric ? 'num' : null,
+    const attributes = { scope: 'col', class: cellClass(definition),
       'aria-sort': sorted ? (sorted === 'desc' ? 'descending' : 'ascending') : (column.getCanSort() ? 'none' : null) };
     if (!column.getCanSort()) return h('th', attributes, definition.label);
     const arrow = sorted ? (sorted === 'desc' ? ' ▼' : ' ▲') : '';
@@ -260,21 +315,23 @@ export function dataTable(options) {
       replace(holder, h('p', { class: 'empty' }, empty));
     } else {
       const head = h('thead', null, h('tr', null, visible.map((c) => headerCell(tanstack.getColumn(c.id)))));
-      const body = h('tbody', null, rows.map((row) => h('tr', { class: rowClass ? rowClass(row) : null },
-        visible.map((c) => {
-          const shown = c.cell ? c.cell(row) : plain(c.value(row));
-          const classes = [c.numeric ? 'num' : null, c.phone === false ? 'phone-hide' : null].filter(Boolean).join(' ') || null;
-          return h(c.header ? 'th' : 'td', { scope: c.header ? 'row' : null, class: classes, 'data-label': c.label }, shown);
-        }))));
-      const tableElement = h('table', { class: 'data-table responsive-table' },
-        caption ? h('caption', { class: captionHidden ? 'visually-hidden' : null }, caption) : null, head, body);
+      const body = h('tbody', null, rows.map((row) => bodyRow(row, visible, rowClass ? rowClass(row) : null)));
+      const tableElement = h('table', { class: `data-table responsive-table${tableClass ? ` ${tableClass}` : ''}` },
+        caption ? h('caption', { class: captionHidden ? 'visually-hidden' : null }, caption) : null, head, body,
+        foot.length ? h('tfoot', null, foot.map((row) => bodyRow(row, visible, 'row-total'))) : null);
       replace(holder, h('div', { class: 'table-scroll', role: 'region', tabindex: '0', 'aria-label': caption || 'Table' }, tableElement));
     }
     const { pageIndex, pageSize: size } = state.pagination;
     const first = rowCountAll ? pageIndex * size + 1 : 0;
     const last = Math.min(rowCountAll, (pageIndex + 1) * size);
-    count.textContent = rowCountAll ? `Showing ${first}–${last} of ${rowCountAll.toLocaleString('en-US')}.` : '';
+    // "Showing 26–50 of 1,240 donors."; a list named by its noun that fits
+    // one page: "Showing 4 donor centers."
+    const all = rowCountAll.toLocaleString('en-US');
+    if (!rowCountAll) count.textContent = '';
+    else if (noun && first === 1 && last === rowCountAll) count.textContent = `Showing ${all} ${noun}.`;
+    else count.textContent = `Showing ${first}–${last} of ${all}${noun ? ` ${noun}` : ''}.`;
     drawPager(rowCountAll);
+    if (onDraw) onDraw();
   }
 
   function drawPager(rowCountAll) {
@@ -312,7 +369,7 @@ export function dataTable(options) {
       const exported = columns.filter((c) => c.csv !== false);
       const csv = window.Papa.unparse({
         fields: exported.map((c) => c.label),
-        data: rows.map((row) => exported.map((c) => plain(typeof c.csv === 'function' ? c.csv(row) : c.value(row)))),
+        data: [...rows, ...foot].map((row) => exported.map((c) => plain(typeof c.csv === 'function' ? c.csv(row) : c.value(row)))),
       }, { escapeFormulae: true, newline: '\r\n' });
       saveText(`${csv}\r\n`, csvName, 'text/csv');
     } finally {
@@ -326,6 +383,8 @@ export function dataTable(options) {
     ready,
     reload: () => refresh(),
     rows: shownRows,
+    // Every row the filters give, on every page (a local list).
+    filtered: () => (server ? data : tanstack.getPrePaginationRowModel().rows.map((r) => r.original)),
     setRows: (rows) => {
       data = rows;
       tanstack.setOptions((previous) => ({ ...previous, data }));
@@ -336,11 +395,15 @@ export function dataTable(options) {
 
 /* The `load` of a server list over an API path: the filters go as query
  * parameters of their own names, beside `params`; the answer's `items`
- * are the rows and its `total` the count (the items themselves when the
- * list does not count). */
+ * are the rows and its `total` the count. A list that does not count (it
+ * pages by key only, in its own order: its columns are not sortable) is
+ * read whole, page after page, and the page asked cut from it. */
 export function apiLoader(path, params = {}) {
   return async ({ sort, filters, offset, limit }) => {
-    const answer = await api.get(path, { ...params, ...filters, sort: sort || '', offset, limit });
-    return { rows: answer.items, total: answer.total ?? answer.items.length };
+    const query = { ...params, ...filters };
+    const answer = await api.get(path, { ...query, sort: sort || '', offset, limit });
+    if (answer.total !== undefined) return { rows: answer.items, total: answer.total };
+    const all = await api.getAll(path, query);
+    return { rows: all.slice(offset, offset + limit), total: all.length };
   };
 }

@@ -1,13 +1,15 @@
 // registry.js - what the registry pages (markets, donor centers, hospitals)
-// share: a list with a search box kept in the URL (?q=) and "Show more"
-// paging over next_after (a refused search shown by its field), a create
+// and the donors share: a list with a search box kept in the URL (?q=)
+// above a server list (data_table.js: sorted by its columns, in pages with
+// the total count, exported as CSV; a refused search shown by its field), a create
 // form behind a disclosure button, the page message region (with the
 // message kept across one navigation), the market choices, the time zone
 // field, and one record's page: its load, its details, and an edit form
 // that PATCHes only the fields that changed.
 
 import * as api from './api.js';
-import { h, message, replace, table } from './dom.js';
+import { h, message, replace } from './dom.js';
+import { dataTable, apiLoader } from './data_table.js';
 import { field, form } from './forms.js';
 
 /* A success message kept across one navigation: the next page's notices()
@@ -33,71 +35,61 @@ export function notices() {
   return region;
 }
 
+/* The text of what a cell shows (a node, text, or a list of them): what
+ * an old-style column exports. */
+function textOf(shown) {
+  if (shown === null || shown === undefined || shown === false) return '';
+  if (Array.isArray(shown)) return shown.map(textOf).join('');
+  if (shown instanceof Node) return shown.textContent;
+  return String(shown);
+}
+
+/* A column of data_table.js from a column of dom.js's table() ({label,
+ * value(row) -> node|string, numeric, header}: shown, exported as its
+ * text, not sortable); a data_table.js column (with an id) as it is. */
+function listColumn(column, index) {
+  if (column.id) return column;
+  return { ...column, id: `column-${index}`, cell: column.value, value: (row) => textOf(column.value(row)), sortable: false };
+}
+
 /*
  * pagedTable({context, path, params, columns, nounPlural, before, empty,
- * matching, limit, rowClass(item), onError(error) -> handled}) ->
- * {element, ready, reload()}: a table over a list endpoint with a "Show
- * more" button while next_after says there is more; `before` (a search or
- * filter form) goes above it. A refusal onError does not handle is shown
- * in place of the table.
+ * matching, limit, sort, rowClass(item), onError(error) -> handled}) ->
+ * {element, ready, reload()}: a server list (data_table.js) over a list
+ * endpoint: sorted by its columns (those with an `id` the endpoint sorts
+ * by), in pages of `limit` with the total count ("Showing 1–25 of 40
+ * donor centers"), exported as CSV, sort and page kept in the URL;
+ * `before` (a search or filter form) goes above it. A refusal onError
+ * does not handle is shown in place of the table.
  */
-export function pagedTable({ context, path, params = {}, columns, nounPlural, before = null, empty, matching = '', limit = 25, rowClass = null, onError = () => false }) {
-  const count = h('p', { class: 'list-count', role: 'status' });
-  const holder = h('div', { class: 'list-table' });
-  const more = h('button', { type: 'button', class: 'button-secondary', hidden: true }, 'Show more');
-  const items = [];
-  let after = null;
-
-  function draw() {
-    if (!items.length) {
-      replace(holder, h('p', { class: 'empty' }, empty || `There are no ${nounPlural} yet.`));
-    } else {
-      const rows = rowClass ? items.map((item) => ({ ...item, className: rowClass(item) })) : items;
-      replace(holder, table({ caption: `${nounPlural[0].toUpperCase()}${nounPlural.slice(1)}`, captionHidden: true, columns, rows }));
-    }
-    count.textContent = items.length ? `Showing ${items.length} ${nounPlural}${after ? ' (more available)' : ''}${matching}.` : '';
-    more.hidden = !after;
-  }
-
-  async function load(first) {
-    more.disabled = true;
-    try {
-      const page = await api.get(path, { ...params, limit, after: first ? null : after });
-      if (!context.active()) return;
-      if (first) items.length = 0;
-      items.push(...page.items);
-      after = page.next_after || null;
-      draw();
-    } catch (error) {
-      if (!context.active()) return;
-      if (onError(error)) replace(holder);
-      else replace(holder, message('error', `The ${nounPlural} cannot be listed: ${error.message}`));
-    } finally {
-      more.disabled = false;
-    }
-  }
-
-  more.addEventListener('click', async () => {
-    const before = items.length;
-    await load(false);
-    // Keep the keyboard where the new rows begin.
-    const rows = holder.querySelectorAll('tbody tr');
-    const link = rows[before] && rows[before].querySelector('a');
-    if (link) link.focus();
+export function pagedTable({ context, path, params = {}, columns, nounPlural, before = null, empty, matching = '', limit = 25, sort = [], rowClass = null, onError = () => false }) {
+  const list = dataTable({
+    caption: `${nounPlural[0].toUpperCase()}${nounPlural.slice(1)}`,
+    csvName: `${nounPlural.replace(/\W+/g, '-')}.csv`,
+    empty: empty || `There are no ${nounPlural} yet.`,
+    noun: `${nounPlural}${matching}`,
+    url: true,
+    pageSize: limit,
+    sort,
+    rowClass,
+    load: apiLoader(path, params),
+    columns: columns.map(listColumn),
+    // Once the user has moved on, nothing is shown.
+    onError: (error) => !context.active() || onError(error),
   });
-
-  const element = h('section', { class: 'list', 'aria-label': `${nounPlural} list` }, before, count, holder, more);
-  return { element, ready: load(true), reload: () => load(true) };
+  const element = h('section', { class: 'list', 'aria-label': `${nounPlural} list` }, before, list.element);
+  return { element, ready: list.ready, reload: () => list.reload() };
 }
 
 /*
  * list({context, path, nounPlural, columns, filters: [{name, label,
- * options}], searchLabel, extraParams, hint}) -> {element, ready, reload()}: the
- * search form above a pagedTable; re-reads the first page when reload() is
- * called. A search or filter the server refuses is shown under the search
- * form, its control marked.
+ * options}], searchLabel, extraParams, sort, hint}) -> {element, ready,
+ * reload()}: the search form (the search text and the filters, sent with
+ * the Search button and kept in the URL) above a pagedTable; re-reads the
+ * list when reload() is called. A search or filter the server refuses is
+ * shown under the search form, its control marked.
  */
-export function list({ context, path, nounPlural, columns, filters = [], searchLabel, extraParams = {}, hint = 'Matches any part of the code or name.' }) {
+export function list({ context, path, nounPlural, columns, filters = [], searchLabel, extraParams = {}, sort = [], hint = 'Matches any part of the code or name.' }) {
   const q = context.query.get('q') || '';
   const filterValues = Object.fromEntries(filters.map((f) => [f.name, context.query.get(f.name) || '']));
   const searchInput = h('input', { type: 'search', id: 'list-search', name: 'q', value: q, 'aria-describedby': 'list-search-hint list-search-error' });
@@ -132,8 +124,9 @@ export function list({ context, path, nounPlural, columns, filters = [], searchL
     params: { ...extraParams, ...filterValues, q },
     columns,
     nounPlural,
+    sort,
     before: search,
-    empty: q ? `No ${nounPlural} match “${q}”.` : null,
+    empty: q ? `No ${nounPlural} match “${q}”.` : Object.values(filterValues).some(Boolean) ? `No ${nounPlural} match the filters.` : null,
     matching: q ? ` matching “${q}”` : '',
     onError: (error) => {
       const control = error.field === 'q' ? searchInput : (filterControls.find(({ f }) => f.name === error.field) || {}).select;

@@ -57,14 +57,14 @@ export async function render(context) {
     extraParams: { market: context.query.get('market') },
     filters: [{ name: 'status', label: 'Status', options: [{ value: '', label: 'All' }, { value: 'open', label: 'Open' }, { value: 'closed', label: 'Closed' }] }],
     columns: [
-      { label: 'Code', value: (c) => h('a', { href: `/centers/${encodeURIComponent(c.code)}` }, c.code), header: true },
-      { label: 'Name', value: (c) => c.name },
-      { label: 'Market', value: (c) => c.market },
-      { label: 'FIN', value: (c) => c.fin || '—' },
-      { label: 'Opened', value: (c) => (c.open_date ? format.date(c.open_date) : '—') },
-      { label: 'Closed', value: (c) => (c.close_date ? format.date(c.close_date) : '—') },
-      { label: 'Status', value: statusBadge },
-      { label: 'Time zone', value: (c) => c.time_zone },
+      { id: 'code', label: 'Code', value: (c) => c.code, cell: (c) => h('a', { href: `/centers/${encodeURIComponent(c.code)}` }, c.code), header: true },
+      { id: 'name', label: 'Name', value: (c) => c.name },
+      { id: 'market', label: 'Market', value: (c) => c.market },
+      { id: 'fin', label: 'FIN', value: (c) => c.fin || '', cell: (c) => c.fin || '—', phone: false },
+      { id: 'open_date', label: 'Opened', value: (c) => c.open_date, cell: (c) => (c.open_date ? format.date(c.open_date) : '—'), phone: false },
+      { id: 'close_date', label: 'Closed', value: (c) => c.close_date || '', cell: (c) => (c.close_date ? format.date(c.close_date) : '—'), phone: false },
+      { id: 'status', label: 'Status', value: statusText, cell: statusBadge, sortable: false },
+      { id: 'time_zone', label: 'Time zone', value: (c) => c.time_zone, phone: false },
     ],
   });
   let create = null;

@@ -1,5 +1,6 @@
 // pages/donors.js - donors (docs/donors.md): the list with its search (name,
-// donor number or birth date), its status filter and each donor's standing
+// donor number or birth date), its filters (status, home center, ABO/RhD),
+// sorted by its columns in pages with the total count, and each donor's standing
 // (eligible, or deferred and until when, and the next day they may give),
 // and the registration form, where a registration that repeats a donor
 // already on record is shown with that donor's number; and one donor
@@ -11,7 +12,8 @@
 // reason and the day it stops failing.
 
 import * as api from '../api.js';
-import { h, replace, table } from '../dom.js';
+import { h, replace } from '../dom.js';
+import { dataTable } from '../data_table.js';
 import { confirmedForm, field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
@@ -103,9 +105,13 @@ function registerPanel(centers, notices, list) {
   return panel;
 }
 
+/* The ABO/RhD groups a list filters by, as the server writes them. */
+const GROUPS = ['O NEG', 'O POS', 'A NEG', 'A POS', 'B NEG', 'B POS', 'AB NEG', 'AB POS'];
+
 export async function render(context) {
-  // The names of procedures in the standings (GET /api/v1/reference).
-  await chain.reference();
+  // The names of procedures in the standings (GET /api/v1/reference), and
+  // the centers to filter by.
+  const [homeCenters] = await Promise.all([chain.centerOptions('Any home center', { all: true }), chain.reference()]);
   if (!context.active()) return;
   const notices = registry.notices();
   const list = registry.list({
@@ -114,17 +120,21 @@ export async function render(context) {
     nounPlural: 'donors',
     searchLabel: 'Search donors',
     hint: 'A name, a donor number or a birth date (YYYY-MM-DD).',
-    filters: [{ name: 'status', label: 'Status', options: standing.STATUS_FILTERS }],
+    filters: [
+      { name: 'status', label: 'Status', options: standing.STATUS_FILTERS },
+      { name: 'home_center', label: 'Home center', options: homeCenters },
+      { name: 'group', label: 'ABO/RhD', options: [{ value: '', label: 'Any group' }, ...GROUPS.map((g) => ({ value: g, label: chain.group(...g.split(' ')) })), { value: 'untyped', label: 'not typed' }] },
+    ],
     columns: [
-      { label: 'Donor number', value: (d) => donorLink(d.donor_number), header: true },
-      { label: 'Name', value: fullName },
-      { label: 'Birth date', value: (d) => chain.day(d.birth_date) },
-      { label: 'Sex', value: (d) => d.sex },
-      { label: 'ABO/RhD', value: (d) => chain.group(d.abo, d.rhd) },
-      { label: 'Home center', value: (d) => d.home_center || '—' },
-      { label: 'Status', value: standing.badge },
-      { label: 'May give from', value: standing.nextDay },
-      { label: 'Last donation', value: (d) => chain.day(d.last_donation_on) },
+      { id: 'donor_number', label: 'Donor number', value: (d) => d.donor_number, cell: (d) => donorLink(d.donor_number), header: true },
+      { id: 'name', label: 'Name', value: fullName },
+      { id: 'birth_date', label: 'Birth date', value: (d) => d.birth_date, cell: (d) => chain.day(d.birth_date), phone: false },
+      { id: 'sex', label: 'Sex', value: (d) => d.sex, phone: false },
+      { id: 'group', label: 'ABO/RhD', value: (d) => chain.group(d.abo, d.rhd) },
+      { id: 'home_center', label: 'Home center', value: (d) => d.home_center || '', cell: (d) => d.home_center || '—', phone: false },
+      { id: 'status', label: 'Status', value: (d) => d.status, cell: standing.badge },
+      { id: 'next_eligible_on', label: 'May give from', value: (d) => d.next_eligible_on || '', cell: standing.nextDay, sortable: false },
+      { id: 'last_donation_on', label: 'Last donation', value: (d) => d.last_donation_on || '', cell: (d) => chain.day(d.last_donation_on), phone: false },
     ],
   });
   let create = null;
@@ -144,15 +154,17 @@ function groupHistory(donor) {
     h('h2', { id: 'groups-title' }, 'Blood group'),
     h('p', null, 'Established ABO/RhD: ', h('strong', { class: 'established-group' }, chain.group(donor.abo, donor.rhd))),
     rows.length
-      ? table({
+      ? dataTable({
         caption: 'Typings, one per tested donation',
-        columns: [
-          { label: 'DIN', value: (r) => h('a', { href: `/units/lookup?din=${encodeURIComponent(r.din)}` }, chain.dinText(r)), header: true },
-          { label: 'ABO/RhD', value: (r) => chain.group(r.abo, r.rhd) },
-          { label: 'Tested on', value: (r) => chain.day(r.tested_on) },
-        ],
+        captionHidden: false,
+        csvName: `donor-${donor.donor_number}-typings.csv`,
         rows,
-      })
+        columns: [
+          { id: 'din', label: 'DIN', value: (r) => r.eye_readable || r.din, cell: (r) => h('a', { href: `/units/lookup?din=${encodeURIComponent(r.din)}` }, chain.dinText(r)), header: true },
+          { id: 'group', label: 'ABO/RhD', value: (r) => chain.group(r.abo, r.rhd) },
+          { id: 'tested_on', label: 'Tested on', value: (r) => r.tested_on, cell: (r) => chain.day(r.tested_on) },
+        ],
+      }).element
       : h('p', { class: 'empty' }, 'Not typed yet: the group is set by the first test results.'));
 }
 
@@ -184,20 +196,25 @@ function deferralsSection(context, donor, reasons) {
   const rows = donor.deferrals || [];
   const canWrite = session.can('deferrals.write');
   const actionSlot = h('div', { class: 'deferral-action' });
+  const stateText = (d) => (d.ended_at ? 'Ended' : d.in_force === false ? 'Over' : 'In force');
   const columns = [
-    { label: 'Kind', value: (d) => d.kind, header: true },
-    { label: 'Reason code', value: (d) => d.reason_code },
-    { label: 'Reason', value: (d) => d.reason || '—' },
-    { label: 'From', value: (d) => chain.day(d.starts_on) },
+    { id: 'kind', label: 'Kind', value: (d) => d.kind, header: true },
+    { id: 'reason_code', label: 'Reason code', value: (d) => d.reason_code },
+    { id: 'reason', label: 'Reason', value: (d) => d.reason || '', cell: (d) => d.reason || '—', phone: false },
+    { id: 'starts_on', label: 'From', value: (d) => d.starts_on, cell: (d) => chain.day(d.starts_on) },
     // The deferral's end is the first day the donor may give again.
-    { label: 'May give from', value: (d) => (d.until ? chain.day(d.until) : d.kind === 'permanent' ? 'never' : 'no date') },
-    { label: 'Source', value: (d) => (d.source === 'test' ? `test result${d.din ? ` (${chain.dinText(d)})` : ''}` : 'staff') },
-    { label: 'State', value: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.dateTime(d.ended_at, donor.time_zone)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
+    { id: 'until', label: 'May give from', value: (d) => d.until || '', cell: (d) => (d.until ? chain.day(d.until) : d.kind === 'permanent' ? 'never' : 'no date') },
+    { id: 'source', label: 'Source', value: (d) => (d.source === 'test' ? `test result${d.din ? ` (${chain.dinText(d)})` : ''}` : 'staff'), phone: false },
+    { id: 'state', label: 'State', value: stateText, cell: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.dateTime(d.ended_at, donor.time_zone)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
   ];
   if (canWrite) {
     columns.push({
+      id: 'action',
       label: 'Action',
-      value: (d) => (d.ended_at || d.in_force === false ? '' : h('button', {
+      sortable: false,
+      csv: false,
+      value: () => '',
+      cell: (d) => (d.ended_at || d.in_force === false ? '' : h('button', {
         type: 'button',
         class: 'button-secondary button-small',
         'aria-label': `End deferral ${d.id} (${d.reason_code})`,
@@ -244,7 +261,7 @@ function deferralsSection(context, donor, reasons) {
   return h('section', { class: 'panel', 'aria-labelledby': 'deferrals-title' },
     h('div', { class: 'panel-head' }, h('h2', { id: 'deferrals-title' }, 'Deferrals'), add ? add.element : null),
     rows.length
-      ? table({ caption: 'Deferrals', captionHidden: true, columns, rows })
+      ? dataTable({ caption: 'Deferrals', csvName: `donor-${donor.donor_number}-deferrals.csv`, columns, rows }).element
       : h('p', { class: 'empty' }, 'No deferrals.'),
     actionSlot);
 }
@@ -289,17 +306,18 @@ function collectionsSection(donor) {
   return h('section', { class: 'panel', 'aria-labelledby': 'collections-title' },
     h('h2', { id: 'collections-title' }, 'Recent collections'),
     rows.length
-      ? table({
+      ? dataTable({
         caption: 'Recent collections',
-        captionHidden: true,
-        columns: [
-          { label: 'DIN', value: (c) => (session.can('collections') ? h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c)) : chain.dinText(c)), header: true },
-          { label: 'Collected', value: (c) => chain.when(c.collected_at, c.time_zone) },
-          { label: 'Center', value: (c) => c.center },
-          { label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
-        ],
+        csvName: `donor-${donor.donor_number}-collections.csv`,
         rows,
-      })
+        columns: [
+          { id: 'din', label: 'DIN', value: (c) => c.eye_readable || c.din, header: true,
+            cell: (c) => (session.can('collections') ? h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c)) : chain.dinText(c)) },
+          { id: 'collected_at', label: 'Collected', value: (c) => c.collected_at, cell: (c) => chain.when(c.collected_at, c.time_zone) },
+          { id: 'center', label: 'Center', value: (c) => c.center },
+          { id: 'procedure', label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
+        ],
+      }).element
       : h('p', { class: 'empty' }, 'No collections yet.'));
 }
 

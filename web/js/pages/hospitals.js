@@ -44,10 +44,10 @@ export async function render(context) {
     nounPlural: 'hospitals',
     searchLabel: 'Search hospitals',
     columns: [
-      { label: 'Code', value: (x) => h('a', { href: `/hospitals/${encodeURIComponent(x.code)}` }, x.code), header: true },
-      { label: 'Name', value: (x) => x.name },
-      { label: 'Market', value: (x) => x.market || '—' },
-      { label: 'Billing terms', value: (x) => `${x.billing_terms_days} days`, numeric: true },
+      { id: 'code', label: 'Code', value: (x) => x.code, cell: (x) => h('a', { href: `/hospitals/${encodeURIComponent(x.code)}` }, x.code), header: true },
+      { id: 'name', label: 'Name', value: (x) => x.name },
+      { id: 'market', label: 'Market', value: (x) => x.market || '', cell: (x) => x.market || '—' },
+      { id: 'billing_terms_days', label: 'Billing terms', value: (x) => x.billing_terms_days, cell: (x) => `${x.billing_terms_days} days`, numeric: true },
     ],
   });
   let create = null;

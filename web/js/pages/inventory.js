@@ -2,10 +2,15 @@
 // units on the shelves of the donor centers counted by center, product family
 // and ABO/RhD, across the days-to-expiry bands, with the totals of each row,
 // each band and the whole; filtered by center, family and status (kept in the
-// URL).
+// URL). Every count links to the units it counts (/inventory/units, with the
+// count's center, family, group, status and band), listed nearest expiry
+// first, a unit expiring today or tomorrow highlighted and saying so. On a
+// phone each line of the inventory is a card: its total and its nearest
+// expiry.
 
 import * as api from '../api.js';
-import { h, message, replace, table } from '../dom.js';
+import { h, message, replace } from '../dom.js';
+import { dataTable, apiLoader } from '../data_table.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
 
@@ -13,7 +18,13 @@ import * as chain from '../chain.js';
 export const pages = [
   { pattern: '/inventory', render, title: 'Inventory', capability: 'inventory',
     nav: { area: 'distribution', order: 10, label: 'Inventory', description: 'Units on the shelves by center, family, ABO/RhD and days to expiry.' } },
+  { pattern: '/inventory/units', render: renderUnits, title: 'Units on the shelves', capability: 'inventory',
+    nav: { area: 'distribution', order: 20, label: 'Shelf units', description: 'Every unit on the shelves, nearest expiry first; the units behind each inventory count.' } },
 ];
+
+/* The bands of the server, in order, and how each reads. */
+const BANDS = ['expired', '0-1', '2-3', '4-7', '8-14', '15+'];
+const bandLabel = (band) => (band === 'expired' ? 'Expired' : `${band} days`);
 
 /* Where a family or a status comes in the reference data's order. */
 const familyRank = (family) => chain.families().findIndex((f) => f.value === family);
@@ -71,29 +82,75 @@ function pivot(rows) {
   return { byStatus, lines: sorted };
 }
 
-function inventoryTable(data) {
+/* The page listing the units a count counts: the line's center, family,
+ * group and (when lines are by status) status, or the page's filters for
+ * the totals, and the band. */
+function unitsHref(line, params, byStatus, band) {
+  const query = line.total_row
+    ? { ...params }
+    : { center: line.center, family: line.family, group: line.group, status: byStatus ? line.status : params.status };
+  if (band) query.band = band;
+  return `/inventory/units${api.query(query)}`;
+}
+
+/* A count, linked to its units (none: no link). */
+function countLink(count, href, what) {
+  if (!count) return '0';
+  return h('a', { href, 'aria-label': `${format.integer(count)} unit${count === 1 ? '' : 's'}: ${what}` }, format.integer(count));
+}
+
+/* What a line is, in words (the links' names). */
+function lineName(line) {
+  return line.total_row ? 'every line' : [line.center, chain.familyLabel(line.family), groupText(line.group), line.status ? chain.statusLabel(line.status) : null].filter(Boolean).join(', ');
+}
+
+/* The nearest expiry of a line, the phone's summary of its bands: the
+ * units already expired (not swept yet) and the first band holding units. */
+function nearestExpiry(line, bands, href) {
+  const parts = [];
+  if (line.counts.expired) parts.push(h('a', { href: href('expired') }, `${format.integer(line.counts.expired)} expired`));
+  const band = bands.find((b) => b !== 'expired' && line.counts[b]);
+  if (band) parts.push(h('a', { href: href(band) }, `${format.integer(line.counts[band])} in ${bandLabel(band)}`));
+  if (!parts.length) return '—';
+  return h('span', { class: 'expiry' }, parts);
+}
+
+function inventoryTable(data, params) {
   // Every band the server counts (its totals name them all), so that the
   // columns stay the same whatever the filter; the totals are the server's.
   const bands = bandOrder(Object.keys(data.totals.by_band));
   const { byStatus, lines } = pivot(data.rows);
   if (!lines.length) return h('p', { class: 'empty' }, 'No unit on the shelves matches.');
+  const href = (line, band) => unitsHref(line, params, byStatus, band);
   const columns = [
-    { label: 'Center', value: (l) => (l.total_row ? 'Total' : l.center), header: true },
-    { label: 'Family', value: (l) => (l.total_row ? '' : chain.familyLabel(l.family)) },
-    { label: 'ABO/RhD', value: (l) => (l.total_row ? '' : groupText(l.group)) },
+    { id: 'center', label: 'Center', value: (l) => (l.total_row ? 'Total' : l.center), header: true },
+    { id: 'family', label: 'Family', value: (l) => (l.total_row ? '' : chain.familyLabel(l.family)) },
+    { id: 'group', label: 'ABO/RhD', value: (l) => (l.total_row ? '' : groupText(l.group)) },
   ];
-  if (byStatus) columns.push({ label: 'Status', value: (l) => (l.total_row ? '' : chain.statusLabel(l.status)) });
+  if (byStatus) columns.push({ id: 'status', label: 'Status', value: (l) => (l.total_row ? '' : chain.statusLabel(l.status)) });
   for (const band of bands) {
-    columns.push({ label: band === 'expired' ? 'Expired' : `${band} days`, value: (l) => format.integer(l.counts[band] || 0), numeric: true });
+    columns.push({
+      id: `band ${band}`, label: bandLabel(band), numeric: true, phone: false,
+      value: (l) => l.counts[band] || 0,
+      cell: (l) => countLink(l.counts[band] || 0, href(l, band), `${lineName(l)}, ${bandLabel(band)}`),
+    });
   }
-  columns.push({ label: 'Total', value: (l) => format.integer(l.total), numeric: true });
-  const totalRow = { total_row: true, counts: data.totals.by_band, total: data.totals.count, className: 'row-total' };
-  return table({
-    caption: `Units by center, family and ABO/RhD, by days to expiry${data.as_of ? ` (as of ${chain.when(data.as_of)})` : ''}`,
-    columns,
-    rows: [...lines, totalRow],
-    className: 'data-table inventory-table',
+  columns.push({
+    id: 'nearest', label: 'Nearest expiry', phone: 'only', sortable: false, csv: false, value: () => '',
+    cell: (l) => nearestExpiry(l, bands, (band) => href(l, band)),
   });
+  columns.push({ id: 'total', label: 'Total', numeric: true, value: (l) => l.total, cell: (l) => countLink(l.total, href(l, null), lineName(l)) });
+  const totalRow = { total_row: true, counts: data.totals.by_band, total: data.totals.count };
+  return dataTable({
+    caption: `Units by center, family and ABO/RhD, by days to expiry${data.as_of ? ` (as of ${chain.when(data.as_of)})` : ''}`,
+    captionHidden: false,
+    csvName: 'inventory.csv',
+    tableClass: 'inventory-table',
+    pageSize: 100,
+    rows: lines,
+    foot: [totalRow],
+    columns,
+  }).element;
 }
 
 /* The totals by family and by ABO/RhD: what the shelves hold at a glance. */
@@ -160,5 +217,48 @@ export async function render(context) {
   replace(body,
     h('p', { class: 'list-count', role: 'status' }, `${format.integer(total)} unit${total === 1 ? '' : 's'} on the shelves${data.as_of ? ` as of ${chain.when(data.as_of)}` : ''}.`),
     summaries(data),
-    inventoryTable(data));
+    inventoryTable(data, params));
+}
+
+/* --- the units behind a count --------------------------------------------- */
+
+const GROUP_CHOICES = [...GROUP_ORDER.map((g) => ({ value: g, label: groupText(g) })), { value: 'untyped', label: 'not typed' }];
+
+export async function renderUnits(context) {
+  const [centers] = await Promise.all([chain.centerOptions('Every center', { all: true }), chain.reference()]);
+  if (!context.active()) return;
+  const list = dataTable({
+    caption: 'Units on the shelves',
+    csvName: 'shelf-units.csv',
+    empty: 'No unit on the shelves matches.',
+    url: true,
+    load: apiLoader('/api/v1/units'),
+    // The nearest expiry first: what leaves the shelf soonest.
+    sort: [{ id: 'expires_at', desc: false }],
+    filters: [
+      { id: 'center', label: 'Center', type: 'select', all: 'Every center', options: centers.filter((o) => o.value) },
+      { id: 'family', label: 'Family', type: 'select', all: 'Every family', options: chain.families() },
+      { id: 'group', label: 'ABO/RhD', type: 'select', all: 'Every group', options: GROUP_CHOICES },
+      { id: 'status', label: 'Status', type: 'select', all: 'On the shelf (every status)', options: chain.unitStatuses().filter((s) => s.inInventory) },
+      { id: 'band', label: 'Days to expiry', type: 'select', all: 'Any', options: BANDS.map((b) => ({ value: b, label: bandLabel(b) })) },
+    ],
+    rowClass: chain.expiryRowClass,
+    columns: [
+      { id: 'din', label: 'DIN', value: (u) => u.eye_readable || u.din, header: true,
+        cell: (u) => h('a', { href: `/units/lookup?din=${encodeURIComponent(u.din)}` }, chain.dinText(u)) },
+      { id: 'product_code', label: 'Product', value: (u) => `${u.product_code} ${u.division || '00'}` },
+      { id: 'family', label: 'Family', value: (u) => chain.familyLabel(u.family), phone: false },
+      { id: 'center', label: 'Center', value: (u) => u.center, phone: false },
+      { id: 'group', label: 'ABO/RhD', value: (u) => chain.group(u.abo, u.rhd) },
+      { id: 'status', label: 'Status', value: (u) => chain.statusLabel(u.status), cell: (u) => chain.statusBadge(u.status) },
+      { id: 'hold', label: 'Why held', value: (u) => u.hold || '', cell: (u) => u.hold || '—' },
+      { id: 'expires_at', label: 'Expires', value: (u) => u.expires_at, cell: (u) => chain.when(u.expires_at, u.time_zone), phone: false },
+      { ...chain.daysToExpiryColumn, sortable: false },
+    ],
+  });
+  replace(context.main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/inventory' }, 'Inventory'), ' › Units'),
+    h('h1', null, 'Units on the shelves'),
+    list.element);
+  await list.ready;
 }

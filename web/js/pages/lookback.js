@@ -1,6 +1,7 @@
 // pages/lookback.js - lookback cases (docs/testing.md, "Lookback"): the list
-// (/lookback, open or closed, with the three deadlines, overdue ones marked
-// in words and colour), and one case (/lookback/ID): the donor, marker,
+// (/lookback, open by default, or closed, or both; by the days opened; the
+// nearest deadline first, sortable by each column; overdue ones marked in
+// words and colour), and one case (/lookback/ID): the donor, marker,
 // trigger DIN and window, the deadlines with the days they were met,
 // recording a step (quarantine, consignee notice, follow-up with its result),
 // closing the case once every step is done, the units the trace found with
@@ -9,6 +10,7 @@
 
 import * as api from '../api.js';
 import { h, replace, table } from '../dom.js';
+import { dataTable, apiLoader } from '../data_table.js';
 import { confirmedForm, field, form } from '../forms.js';
 import { saveText } from '../download.js';
 import * as format from '../format.js';
@@ -75,36 +77,34 @@ function statusBadge(record) {
 }
 
 export async function render(context) {
-  const status = context.query.has('status') ? context.query.get('status') : 'open';
-  const statusSelect = h('select', { id: 'lookback-status', name: 'status' },
-    h('option', { value: 'open' }, 'Open'), h('option', { value: 'closed' }, 'Closed'), h('option', { value: '' }, 'All'));
-  statusSelect.value = status;
-  const filter = h('form', {
-    class: 'toolbar-form search-form', role: 'search', 'aria-label': 'Filter lookback cases',
-    onSubmit: (event) => {
-      event.preventDefault();
-      context.navigate(`/lookback?status=${encodeURIComponent(statusSelect.value)}`);
-    },
-  }, h('div', { class: 'inline-field' }, h('label', { for: 'lookback-status' }, 'Cases'), statusSelect),
-  h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
-  const list = registry.pagedTable({
-    context,
-    path: API,
-    params: { status },
-    nounPlural: 'lookback cases',
-    limit: 50,
-    empty: status === 'open' ? 'No lookback case is open.' : 'No lookback case matches.',
+  const list = dataTable({
+    caption: 'Lookback cases',
+    csvName: 'lookback-cases.csv',
+    empty: 'No lookback case matches.',
+    url: true,
+    load: apiLoader(API),
+    // The nearest deadline first (overdue ones lead); closed cases last.
+    sort: [{ id: 'next_due', desc: false }],
+    filterValues: { status: 'open' },
+    filters: [
+      { id: 'status', label: 'Cases', type: 'select', all: 'Open and closed', options: [{ value: 'open', label: 'Open' }, { value: 'closed', label: 'Closed' }] },
+      { id: 'from', label: 'Opened from', type: 'date' },
+      { id: 'to', label: 'Opened to', type: 'date' },
+    ],
     columns: [
-      { label: 'Case', value: (c) => h('a', { href: `/lookback/${encodeURIComponent(c.id)}` }, `Case ${c.id}`), header: true },
-      { label: 'Donor', value: (c) => c.donor_number || '—' },
-      { label: 'Marker', value: (c) => c.marker },
-      { label: 'Trigger DIN', value: (c) => chain.dinText({ din: c.trigger_din, eye_readable: c.trigger_eye_readable }) },
-      { label: 'Opened', value: (c) => chain.day(c.opened_on) },
+      { id: 'id', label: 'Case', value: (c) => c.id, header: true, cell: (c) => h('a', { href: `/lookback/${encodeURIComponent(c.id)}` }, `Case ${c.id}`) },
+      { id: 'donor_number', label: 'Donor', value: (c) => c.donor_number || '', cell: (c) => c.donor_number || '—', phone: false },
+      { id: 'marker', label: 'Marker', value: (c) => c.marker },
+      { id: 'trigger_din', label: 'Trigger DIN', sortable: false, phone: false, value: (c) => c.trigger_eye_readable || c.trigger_din,
+        cell: (c) => chain.dinText({ din: c.trigger_din, eye_readable: c.trigger_eye_readable }) },
+      { id: 'opened_on', label: 'Opened', value: (c) => c.opened_on, cell: (c) => chain.day(c.opened_on) },
       {
+        id: 'next_due',
         label: 'Next deadline',
-        value: (c) => (c.status === 'closed' || !c.next_due ? '—' : [chain.day(c.next_due), ' ', stateCell({ due: c.next_due, overdue: c.overdue }, false)]),
+        value: (c) => c.next_due || '',
+        cell: (c) => (c.status === 'closed' || !c.next_due ? '—' : [chain.day(c.next_due), ' ', stateCell({ due: c.next_due, overdue: c.overdue }, false)]),
       },
-      { label: 'Status', value: statusBadge },
+      { id: 'status', label: 'Status', value: (c) => (c.status === 'closed' ? 'Closed' : c.overdue ? 'Open, overdue' : 'Open'), cell: statusBadge },
     ],
     // Overdue rows stand out (the words say it too).
     rowClass: (c) => (c.overdue && c.status !== 'closed' ? 'row-overdue' : null),
@@ -112,7 +112,6 @@ export async function render(context) {
   replace(context.main,
     h('h1', null, 'Lookback cases'),
     h('p', { class: 'muted' }, 'Quarantine and consignee notice are due within 3 calendar days of the case opening, the follow-up result within 45.'),
-    filter,
     list.element);
   await list.ready;
 }
@@ -166,19 +165,20 @@ function unitsTraced(record) {
   const units = record.units || [];
   if (!units.length) return h('p', { class: 'empty' }, 'No earlier donation in the window: nothing to trace.');
   const actions = { quarantined: 'Quarantined (held in inventory)', shipped: 'Shipped: notify the hospital', none: 'None (already discarded, expired or transfused)' };
-  return table({
+  return dataTable({
     caption: 'Units traced',
-    captionHidden: true,
-    columns: [
-      { label: 'DIN', value: (u) => h('a', { href: `/units/lookup?din=${encodeURIComponent(u.din)}` }, chain.dinText(u)), header: true },
-      { label: 'Product', value: (u) => `${u.product_code || ''}${u.division ? ` ${u.division}` : ''}` },
-      { label: 'Status when traced', value: (u) => chain.statusLabel(u.status_at_trace) },
-      { label: 'Status now', value: (u) => (u.status ? chain.statusBadge(u.status) : '—') },
-      { label: 'Action', value: (u) => actions[u.action] || u.action },
-      { label: 'Hospital', value: (u) => u.hospital || '—' },
-    ],
+    csvName: `lookback-case-${record.id}-units.csv`,
     rows: units,
-  });
+    rowClass: chain.expiryRowClass,
+    columns: [
+      { id: 'din', label: 'DIN', value: (u) => u.eye_readable || u.din, cell: (u) => h('a', { href: `/units/lookup?din=${encodeURIComponent(u.din)}` }, chain.dinText(u)), header: true },
+      { id: 'product', label: 'Product', value: (u) => `${u.product_code || ''}${u.division ? ` ${u.division}` : ''}` },
+      { id: 'status_at_trace', label: 'Status when traced', value: (u) => chain.statusLabel(u.status_at_trace), phone: false },
+      { id: 'status', label: 'Status now', value: (u) => (u.status ? chain.statusLabel(u.status) : ''), cell: (u) => (u.status ? chain.statusBadge(u.status) : '—') },
+      { id: 'action', label: 'Action', value: (u) => actions[u.action] || u.action },
+      { id: 'hospital', label: 'Hospital', value: (u) => u.hospital || '', cell: (u) => u.hospital || '—' },
+    ],
+  }).element;
 }
 
 function reportLinks(record) {

@@ -25,10 +25,10 @@ export async function render(context) {
     nounPlural: 'markets',
     searchLabel: 'Search markets',
     columns: [
-      { label: 'Code', value: (m) => h('a', { href: `/markets/${encodeURIComponent(m.code)}` }, m.code), header: true },
-      { label: 'Name', value: (m) => m.name },
-      { label: 'Time zone', value: (m) => m.time_zone },
-      { label: 'Created', value: (m) => format.dateTime(m.created_at, m.time_zone) },
+      { id: 'code', label: 'Code', value: (m) => m.code, cell: (m) => h('a', { href: `/markets/${encodeURIComponent(m.code)}` }, m.code), header: true },
+      { id: 'name', label: 'Name', value: (m) => m.name },
+      { id: 'time_zone', label: 'Time zone', value: (m) => m.time_zone },
+      { id: 'created_at', label: 'Created', value: (m) => m.created_at, cell: (m) => format.dateTime(m.created_at, m.time_zone), phone: false },
     ],
   });
   const create = session.can('markets.write') ? registry.createForm({

@@ -1,15 +1,20 @@
 // pages/release.js - the release queue (/release; docs/testing.md, "Release",
 // and docs/users.md, "Electronic signatures"): every quarantined unit with
 // its state, ready (every required test nonreactive, ABO/RhD agreeing with
-// the donor), waiting (tests missing, named) or blocked (problems, named), by
-// center; lab and admin select ready units and sign their release: the signer
+// the donor), waiting (tests missing, named) or blocked (problems, named):
+// ready first, then by expiry (a unit expiring today or tomorrow highlighted
+// and saying so), filtered by center, state and family, sortable by each
+// column; on a phone, the state, why and the days to expiry. Lab and admin
+// select ready units (kept across pages; "select all" takes every ready unit
+// the filters give) and sign their release: the signer
 // types their user name and password again, the meaning "released for
 // distribution" is shown, and the answer is the signature (who, meaning,
 // when) and the units released. A wrong password is shown beside the password
 // and releases nothing.
 
 import * as api from '../api.js';
-import { h, message, replace, table } from '../dom.js';
+import { h, replace } from '../dom.js';
+import { dataTable } from '../data_table.js';
 import { field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
@@ -62,115 +67,158 @@ function signatureSection(answer) {
       ['Signature', sig.id !== undefined ? String(sig.id) : null],
     ]),
     released.length
-      ? table({
+      ? dataTable({
         caption: 'Units released',
-        columns: [
-          { label: 'DIN', value: (u) => h('a', { href: `/units/lookup?din=${encodeURIComponent(u.din)}` }, chain.dinText(u)), header: true },
-          { label: 'Product', value: (u) => u.product_code },
-          { label: 'Division', value: (u) => u.division || '00' },
-          { label: 'Status', value: (u) => chain.statusBadge(u.status || 'released') },
-          { label: 'Released at', value: (u) => (u.released_at ? format.timestamp(u.released_at) : '—') },
-        ],
+        csvName: `release-${sig.id ?? 'signed'}.csv`,
         rows: released,
-      })
+        columns: [
+          { id: 'din', label: 'DIN', value: (u) => u.eye_readable || u.din, cell: (u) => h('a', { href: `/units/lookup?din=${encodeURIComponent(u.din)}` }, chain.dinText(u)), header: true },
+          { id: 'product_code', label: 'Product', value: (u) => u.product_code },
+          { id: 'division', label: 'Division', value: (u) => u.division || '00' },
+          { id: 'status', label: 'Status', value: (u) => chain.statusLabel(u.status || 'released'), cell: (u) => chain.statusBadge(u.status || 'released') },
+          { id: 'released_at', label: 'Released at', value: (u) => u.released_at, cell: (u) => (u.released_at ? format.timestamp(u.released_at) : '—') },
+        ],
+      }).element
       : null);
 }
 
+/* Where a state comes in the queue: ready first (the units to release),
+ * then waiting, then blocked. */
+const STATE_ORDER = ['ready', 'waiting', 'blocked'];
+const stateRank = (state) => {
+  const i = STATE_ORDER.indexOf(state);
+  return i < 0 ? STATE_ORDER.length : i;
+};
+
+/* The whole queue (every page), by expiry: the nearest first. */
+async function queueItems() {
+  const items = await api.getAll('/api/v1/release-queue');
+  return items.sort((a, b) => (a.expires_at < b.expires_at ? -1 : a.expires_at > b.expires_at ? 1 : a.unit_id - b.unit_id));
+}
+
 export async function render(context) {
-  const centerCode = context.query.get('center') || '';
   const [centers] = await Promise.all([chain.centerOptions('Every center', { all: true }), chain.reference()]);
   if (!context.active()) return;
   const canSign = session.can('release.sign');
 
-  const centerSelect = h('select', { id: 'release-center', name: 'center' }, centers.map((o) => h('option', { value: o.value }, o.label)));
-  centerSelect.value = centerCode;
-  const filter = h('form', {
-    class: 'toolbar-form search-form', role: 'search', 'aria-label': 'Filter the release queue',
-    onSubmit: (event) => {
-      event.preventDefault();
-      context.navigate(`/release${api.query({ center: centerSelect.value })}`);
-    },
-  }, h('div', { class: 'inline-field' }, h('label', { for: 'release-center' }, 'Center'), centerSelect),
-  h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
-
-  const counts = h('p', { class: 'list-count', role: 'status' });
-  const holder = h('div', { class: 'list-table' });
+  const counts = h('p', { class: 'queue-summary', role: 'status' });
+  const holder = h('div', { class: 'release-list' });
   const outcome = h('div', { class: 'release-outcome' });
   const selectAll = h('input', { type: 'checkbox', id: 'select-all-ready' });
   const selectAllLabel = h('label', { for: 'select-all-ready', class: 'checkbox' }, selectAll, ' Select all ready units');
   const selectedCount = h('p', { class: 'selected-count', 'aria-live': 'polite' });
-  let boxes = [];
+  // The units chosen, by id: kept across pages, sorting and filters, and
+  // cut to the ready units the filters show.
+  const chosen = new Set();
+  let items = [];
+  let list = null;
+
+  /* The ready units the filters give (every page). */
+  function readyShown() {
+    return list ? list.filtered().filter((i) => i.state === 'ready') : [];
+  }
 
   function selected() {
-    return boxes.filter((b) => b.checked).map((b) => Number(b.value));
+    return [...chosen];
   }
 
   function updateSelection() {
-    const n = selected().length;
+    const ready = readyShown();
+    const visible = new Set(ready.map((i) => i.unit_id));
+    for (const id of [...chosen]) if (!visible.has(id)) chosen.delete(id);
+    const n = chosen.size;
     selectedCount.textContent = n ? `${n} unit${n === 1 ? '' : 's'} selected.` : 'No unit selected.';
-    selectAll.checked = boxes.length > 0 && n === boxes.length;
-    selectAll.indeterminate = n > 0 && n < boxes.length;
+    selectAll.checked = ready.length > 0 && n === ready.length;
+    selectAll.indeterminate = n > 0 && n < ready.length;
+    selectAllLabel.hidden = !ready.length;
+    selectedCount.hidden = !ready.length;
+    if (signPanel) signPanel.hidden = !ready.length;
     if (sign) sign.submitButton.textContent = n ? `Sign and release ${n} unit${n === 1 ? '' : 's'}` : 'Sign and release';
+    for (const box of holder.querySelectorAll('input[name="unit"]')) box.checked = chosen.has(Number(box.value));
   }
 
+  // Select all: every ready unit the filters give, on every page.
   selectAll.addEventListener('change', () => {
-    boxes.forEach((b) => {
-      b.checked = selectAll.checked;
-    });
+    for (const item of readyShown()) {
+      if (selectAll.checked) chosen.add(item.unit_id);
+      else chosen.delete(item.unit_id);
+    }
     updateSelection();
   });
 
-  async function load() {
-    const items = [];
-    let after = null;
-    do {
-      const page = await api.get('/api/v1/release-queue', { center: centerCode, limit: 500, after });
-      items.push(...(page.items || []));
-      after = page.next_after || null;
-    } while (after);
-    if (!context.active()) return;
+  const columns = [];
+  if (canSign) {
+    columns.push({
+      id: 'select',
+      label: 'Select',
+      sortable: false,
+      csv: false,
+      value: () => '',
+      cell: (item) => (item.state === 'ready'
+        ? h('input', {
+          type: 'checkbox', name: 'unit', value: String(item.unit_id), checked: chosen.has(item.unit_id), 'aria-label': `Select ${unitName(item)}`,
+          onChange: (event) => {
+            if (event.target.checked) chosen.add(item.unit_id);
+            else chosen.delete(item.unit_id);
+            updateSelection();
+          },
+        })
+        : ''),
+    });
+  }
+  columns.push(
+    { id: 'din', label: 'DIN', value: (i) => i.eye_readable || i.din, cell: (i) => h('a', { href: `/units/lookup?din=${encodeURIComponent(i.din)}` }, chain.dinText(i)), header: true },
+    { id: 'product_code', label: 'Product', value: (i) => `${i.product_code} ${i.division || '00'}` },
+    { id: 'family', label: 'Family', value: (i) => chain.familyLabel(i.family), phone: false },
+    { id: 'center', label: 'Center', value: (i) => i.center, phone: false },
+    { id: 'group', label: 'ABO/RhD', value: (i) => chain.group(i.abo, i.rhd), phone: false },
+    { id: 'expires_at', label: 'Expires', value: (i) => i.expires_at, cell: (i) => chain.when(i.expires_at, i.time_zone), phone: false },
+    chain.daysToExpiryColumn,
+    { id: 'state', label: 'State', value: (i) => stateRank(i.state), cell: (i) => stateBadge(i.state), csv: (i) => (STATES[i.state] || { label: i.state }).label },
+    { id: 'why', label: 'Why', value: (i) => [...(i.missing || []), ...(i.problems || [])].join('; '), cell: why, sortable: false },
+  );
+
+  function summary() {
     const by = (state) => items.filter((i) => i.state === state).length;
     counts.textContent = items.length
       ? `${items.length} quarantined unit${items.length === 1 ? '' : 's'}: ${by('ready')} ready, ${by('waiting')} waiting for tests, ${by('blocked')} blocked.`
       : '';
-    boxes = [];
-    if (!items.length) {
-      replace(holder, h('p', { class: 'empty' }, 'No unit is waiting for release.'));
-    } else {
-      const columns = [];
-      if (canSign) {
-        columns.push({
-          label: h('span', { class: 'visually-hidden' }, 'Select'),
-          value: (item) => {
-            if (item.state !== 'ready') return '';
-            const box = h('input', { type: 'checkbox', name: 'unit', value: String(item.unit_id), 'aria-label': `Select ${unitName(item)}`, onChange: updateSelection });
-            boxes.push(box);
-            return box;
-          },
-        });
-      }
-      columns.push(
-        { label: 'DIN', value: (i) => h('a', { href: `/units/lookup?din=${encodeURIComponent(i.din)}` }, chain.dinText(i)), header: true },
-        { label: 'Product', value: (i) => i.product_code },
-        { label: 'Division', value: (i) => i.division || '00' },
-        { label: 'Family', value: (i) => chain.familyLabel(i.family) },
-        { label: 'Center', value: (i) => i.center },
-        { label: 'ABO/RhD', value: (i) => chain.group(i.abo, i.rhd) },
-        { label: 'Expires', value: (i) => chain.when(i.expires_at, i.time_zone) },
-        { label: 'State', value: (i) => stateBadge(i.state) },
-        { label: 'Why', value: why },
-      );
-      replace(holder, table({
-        caption: 'Quarantined units',
-        captionHidden: true,
-        columns,
-        rows: items.map((i) => ({ ...i, className: `queue-${i.state}` })),
-      }));
-    }
-    selectAllLabel.hidden = !boxes.length;
-    selectedCount.hidden = !boxes.length;
-    if (signPanel) signPanel.hidden = !boxes.length;
+  }
+
+  function draw() {
+    list = null; // drawn once it is there (and on each drawing after)
+    const table = dataTable({
+      caption: 'Quarantined units',
+      csvName: 'release-queue.csv',
+      empty: items.length ? 'No unit of the queue matches.' : 'No unit is waiting for release.',
+      url: true,
+      pageSize: 50,
+      rows: items,
+      // Ready first, then by expiry: the rows come by expiry, and a sort
+      // keeps the order of rows it ranks alike.
+      sort: [{ id: 'state', desc: false }],
+      filters: [
+        { id: 'center', label: 'Center', type: 'select', all: 'Every center', options: centers.filter((o) => o.value), match: (i, v) => i.center === v },
+        { id: 'state', label: 'State', type: 'select', all: 'Every state',
+          options: STATE_ORDER.map((value) => ({ value, label: STATES[value].label })), match: (i, v) => i.state === v },
+        { id: 'family', label: 'Family', type: 'select', all: 'Every family', options: chain.families(), match: (i, v) => i.family === v },
+      ],
+      rowClass: (i) => [`queue-${i.state}`, chain.expiryRowClass(i)].filter(Boolean).join(' '),
+      columns,
+      onDraw: () => {
+        if (list) updateSelection();
+      },
+    });
+    list = table;
+    replace(holder, list.element);
     updateSelection();
+  }
+
+  async function load() {
+    items = await queueItems();
+    if (!context.active()) return;
+    summary();
+    draw();
   }
 
   let sign = null;
@@ -214,22 +262,12 @@ export async function render(context) {
     : null;
   replace(context.main,
     h('div', { class: 'page-head' }, h('h1', null, 'Release queue')),
-    h('p', { class: 'muted' }, 'A unit is released only when every required test is nonreactive and its ABO/RhD agrees with the donor’s history.'),
+    h('p', { class: 'muted' }, 'A unit is released only when every required test is nonreactive and its ABO/RhD agrees with the donor’s history. Ready units come first, the nearest expiry first.'),
     session.can('testing') ? h('p', { class: 'muted' }, 'Units held for an ABO/RhD discrepancy are released or discarded from ', h('a', { href: '/discrepancies' }, 'the discrepancies'), '.') : null,
     outcome,
-    filter,
     counts,
     canSign ? h('div', { class: 'selection-bar' }, selectAllLabel, selectedCount) : null,
     holder,
     signPanel || h('p', { class: 'muted' }, 'Releasing units needs the lab or administrator role.'));
-  try {
-    await load();
-  } catch (error) {
-    if (!context.active()) return;
-    if (error.field === 'center') {
-      replace(holder, message('error', error.message));
-      return;
-    }
-    throw error;
-  }
+  await load();
 }

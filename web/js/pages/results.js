@@ -9,7 +9,8 @@
 // reminder of the tests expected.
 
 import * as api from '../api.js';
-import { h, message, replace, table, uid } from '../dom.js';
+import { h, message, replace, uid } from '../dom.js';
+import { dataTable } from '../data_table.js';
 import * as chain from '../chain.js';
 import * as format from '../format.js';
 
@@ -109,16 +110,19 @@ function errorReport(error, fileName) {
     h('h2', { id: 'import-error-title' }, 'Nothing was imported'),
     h('div', { class: 'message message-error', role: 'alert' },
       h('p', null, h('strong', null, `${fileName} was refused. `), error.message)),
-    table({
+    dataTable({
       caption: total && total > items.length ? `Problems found (the first ${items.length} of ${total})` : 'Problems found',
-      columns: [
-        { label: 'Line', value: (p) => (p.line ? String(p.line) : '—'), numeric: true, header: true },
-        { label: 'Field', value: (p) => p.field || '—' },
-        { label: 'Problem', value: (p) => p.message },
-      ],
+      captionHidden: false,
+      csvName: `problems-${fileName}.csv`,
+      tableClass: 'problems',
+      pageSize: 50,
       rows: items,
-      className: 'data-table problems',
-    }),
+      columns: [
+        { id: 'line', label: 'Line', value: (p) => p.line ?? null, cell: (p) => (p.line ? String(p.line) : '—'), numeric: true, header: true },
+        { id: 'field', label: 'Field', value: (p) => p.field || '', cell: (p) => p.field || '—' },
+        { id: 'message', label: 'Problem', value: (p) => p.message },
+      ],
+    }).element,
     h('p', null, 'Correct the file and import it again: a file is imported whole or not at all.'));
 }
 
@@ -126,17 +130,17 @@ function panelSection(tests) {
   if (!tests || !tests.length) return null;
   return h('details', { class: 'panel test-panel' },
     h('summary', null, 'The tests expected in a results file'),
-    table({
+    dataTable({
       caption: 'Test panel',
-      captionHidden: true,
-      columns: [
-        { label: 'Test', value: (t) => t.test, header: true },
-        { label: 'What', value: (t) => t.description },
-        { label: 'Results', value: (t) => ({ abo: 'A, B, AB, O', rhd: 'POS, NEG', antibody: 'negative, positive', infectious: 'nonreactive, reactive' }[t.kind] || t.kind) },
-        { label: 'Required', value: (t) => (t.required ? 'yes' : 'no') },
-      ],
+      csvName: 'test-panel.csv',
       rows: tests,
-    }));
+      columns: [
+        { id: 'test', label: 'Test', value: (t) => t.test, header: true },
+        { id: 'description', label: 'What', value: (t) => t.description },
+        { id: 'kind', label: 'Results', value: (t) => ({ abo: 'A, B, AB, O', rhd: 'POS, NEG', antibody: 'negative, positive', infectious: 'nonreactive, reactive' }[t.kind] || t.kind) },
+        { id: 'required', label: 'Required', value: (t) => (t.required ? 'yes' : 'no') },
+      ],
+    }).element);
 }
 
 export async function render(context) {

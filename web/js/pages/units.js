@@ -2,11 +2,13 @@
 // scanned or typed DIN (a keyboard-wedge scanner ends with Enter, which
 // looks the DIN up), then the donation: its donor, center and procedure,
 // every unit made from it with its status, hold and expiry (and, on
-// demand, the unit's history), and the test results. Admin, lab and
-// donor-center staff may discard a unit, with a reason and a confirmation.
+// demand, the unit's history), and the test results. A unit expiring today
+// or tomorrow is highlighted and says so. Admin, lab and donor-center staff
+// may discard a unit, with a reason and a confirmation.
 
 import * as api from '../api.js';
-import { h, message, replace, table } from '../dom.js';
+import { h, message, replace } from '../dom.js';
+import { dataTable } from '../data_table.js';
 import { confirmedForm, field } from '../forms.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
@@ -49,35 +51,35 @@ function lookupForm(context, value, refused) {
   return { element, din };
 }
 
-function testsTable(tests) {
+function testsTable(din, tests) {
   if (!tests || !tests.length) return h('p', { class: 'empty' }, 'No test results yet.');
-  return table({
+  return dataTable({
     caption: 'Test results',
-    captionHidden: true,
-    columns: [
-      { label: 'Test', value: (t) => t.test, header: true },
-      { label: 'Result', value: (t) => h('span', { class: /^(reactive|positive)$/i.test(t.result) ? 'result-bad' : null }, t.result) },
-      { label: 'Tested on', value: (t) => chain.day(t.tested_on) },
-    ],
+    csvName: `tests-${din}.csv`,
     rows: tests,
-  });
+    columns: [
+      { id: 'test', label: 'Test', value: (t) => t.test, header: true },
+      { id: 'result', label: 'Result', value: (t) => t.result, cell: (t) => h('span', { class: /^(reactive|positive)$/i.test(t.result) ? 'result-bad' : null }, t.result) },
+      { id: 'tested_on', label: 'Tested on', value: (t) => t.tested_on, cell: (t) => chain.day(t.tested_on) },
+    ],
+  }).element;
 }
 
 function historyTable(unit) {
   const events = unit.events || [];
   if (!events.length) return h('p', { class: 'empty' }, 'No changes recorded.');
-  return table({
+  return dataTable({
     caption: `History of unit ${unit.product_code} ${unit.division || ''}`.trim(),
-    captionHidden: true,
-    columns: [
-      { label: 'When', value: (e) => format.dateTime(e.at, unit.time_zone), header: true },
-      { label: 'From', value: (e) => (e.from_status ? chain.statusLabel(e.from_status) : '—') },
-      { label: 'To', value: (e) => chain.statusLabel(e.to_status) },
-      { label: 'Reason', value: (e) => e.reason || '—' },
-      { label: 'By', value: (e) => e.actor || '—' },
-    ],
+    csvName: `unit-${unit.id}-history.csv`,
     rows: events,
-  });
+    columns: [
+      { id: 'at', label: 'When', value: (e) => e.at, cell: (e) => format.dateTime(e.at, unit.time_zone), header: true },
+      { id: 'from', label: 'From', value: (e) => (e.from_status ? chain.statusLabel(e.from_status) : '—') },
+      { id: 'to', label: 'To', value: (e) => chain.statusLabel(e.to_status) },
+      { id: 'reason', label: 'Reason', value: (e) => e.reason || '—' },
+      { id: 'actor', label: 'By', value: (e) => e.actor || '—', phone: false },
+    ],
+  }).element;
 }
 
 function discardForm(context, unit) {
@@ -137,10 +139,15 @@ function unitsSection(context, donation) {
       ? chain.unitsTable(units, {
         caption: 'Units of this donation',
         captionHidden: true,
+        csvName: `units-${donation.din}.csv`,
         zone: donation.time_zone,
         extra: [{
+          id: 'details',
           label: 'Details',
-          value: (u) => h('button', {
+          value: () => '',
+          sortable: false,
+          csv: false,
+          cell: (u) => h('button', {
             type: 'button', class: 'button-secondary button-small',
             'aria-label': `History of ${u.product_code} ${u.division || ''}`.trim(),
             onClick: () => show(u),
@@ -193,7 +200,7 @@ export async function render(context) {
     unitsSection(context, donation),
     h('section', { class: 'panel', 'aria-labelledby': 'tests-title' },
       h('h2', { id: 'tests-title' }, 'Test results'),
-      testsTable(donation.tests),
+      testsTable(donation.din, donation.tests),
       session.can('testing') && donation.tests && donation.tests.length
         ? h('p', null, h('a', { href: `/results/${encodeURIComponent(donation.din)}` }, 'Amendments of these results, or amend one'))
         : null));
