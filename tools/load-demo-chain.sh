@@ -19,7 +19,9 @@ program=${2:-./bloodops}
 bo() { "$program" "$@" --db "$db" >/dev/null; }
 # The first field of the CSV answer's data row (a DIN, a donor number, an id).
 first_field() { "$program" "$@" --db "$db" --format csv | sed -n 2p | cut -d, -f1; }
-day() { date -u -d "$1 days ago" +%Y-%m-%d; }
+# Days of the demo's open centers, on Los Angeles time (their zone): a
+# collection at 09:30 UTC is early that day there.
+day() { TZ=America/Los_Angeles date -d "$1 days ago" +%Y-%m-%d; }
 
 echo lab-demo-password | bo user add lab.demo --name "Demo Laboratory" --roles lab --password-stdin
 

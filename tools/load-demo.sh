@@ -1,6 +1,7 @@
 #!/bin/sh
-# load-demo.sh - load the demo company into a fresh database: the markets, the
-# four donor centers (two closed by the 2003 restructuring plan), a hospital,
+# load-demo.sh - load the demo company into a fresh database: the markets and
+# their time zones, the four donor centers (two closed by the 2003
+# restructuring plan), a hospital,
 # the books of 2003 and the first quarter of 2004 that reproduce the published
 # figures (docs/reports.md, tests/fixtures/ledger), the weighted shares, the
 # demo product catalog and the blood-products chain
@@ -18,10 +19,12 @@ db=$1
 program=${2:-./bloodops}
 bo() { "$program" "$@" --db "$db" >/dev/null; }
 bo company set --name "Demo Blood Services"
+# The western market keeps the default zone (America/Los_Angeles); the
+# eastern ones are on New York's clock. Centers take their market's zone.
 bo market add --code LA --name "Los Angeles"
-bo market add --code NY --name "New York"
-bo market add --code PA --name "Pennsylvania"
-bo market add --code NC --name "North Carolina"
+bo market add --code NY --name "New York" --time-zone America/New_York
+bo market add --code PA --name "Pennsylvania" --time-zone America/New_York
+bo market add --code NC --name "North Carolina" --time-zone America/New_York
 bo center add --code LA-01 --name "Los Angeles Donor Center" --market LA --fin W0001 --opened 1998-01-05
 bo center add --code OC-01 --name "Orange County Donor Center" --market LA --fin W0002 --opened 1999-06-01
 bo center add --code PA-01 --name "Philadelphia Donor Center" --market PA --fin W0003 --opened 2000-03-01

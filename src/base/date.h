@@ -38,7 +38,7 @@ int date_day_of_year(civil_day d);                        /* 1..366 */
 int date_is_leap_year(int year);
 int date_days_in_month(int year, int month);
 
-/* Today's date in UTC. */
+/* Today's date in UTC (today at a place: local_today, base/local_time.h). */
 civil_day date_today(void);
 
 typedef struct {

@@ -126,6 +126,10 @@ typedef struct {
 
 /* Print a list of objects. */
 void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_column *columns);
+/* The same, a table showing the UTC times of items that name no time zone
+ * of their own in `zone` (the zone of the record they belong to). */
+void cli_print_list_in_zone(const cli_invocation *invocation, json_t *items,
+                            const cli_column *columns, const char *zone);
 /* Print one object: as "key: value" lines for tables, else as a one-row list. */
 void cli_print_object(const cli_invocation *invocation, json_t *object, const cli_column *columns);
 

@@ -116,12 +116,14 @@ static void print_sections(const cli_invocation *invocation, json_t *object,
         cli_print_list(invocation, json_object_get(object, list_key), list_columns);
         return;
     }
+    const char *zone = json_string_value(json_object_get(object, "time_zone"));
     cli_print_object(invocation, object, columns);
     printf("\n%s:\n", list_key);
-    cli_print_list(invocation, json_object_get(object, list_key), list_columns);
+    cli_print_list_in_zone(invocation, json_object_get(object, list_key), list_columns, zone);
     if (list2_key) {
         printf("\n%s:\n", list2_key);
-        cli_print_list(invocation, json_object_get(object, list2_key), list2_columns);
+        cli_print_list_in_zone(invocation, json_object_get(object, list2_key), list2_columns,
+                               zone);
     }
 }
 
@@ -201,7 +203,8 @@ static void print_process(const cli_invocation *invocation, json_t *result)
     if (invocation->format == OUTPUT_JSON)
         cli_print_object(invocation, result, NULL);
     else
-        cli_print_list(invocation, json_object_get(result, "units"), unit_columns);
+        cli_print_list_in_zone(invocation, json_object_get(result, "units"), unit_columns,
+                               json_string_value(json_object_get(result, "time_zone")));
 }
 
 static int run_process(cli_invocation *invocation)

@@ -126,7 +126,8 @@ static void print_donor_history(const cli_invocation *invocation, json_t *donor)
     printf("\nBLOOD GROUPS\n");
     cli_print_list(invocation, json_object_get(donor, "blood_groups"), group_columns);
     printf("\nDEFERRALS\n");
-    cli_print_list(invocation, json_object_get(donor, "deferrals"), deferral_columns);
+    cli_print_list_in_zone(invocation, json_object_get(donor, "deferrals"), deferral_columns,
+                           json_string_value(json_object_get(donor, "time_zone")));
     printf("\nRECENT COLLECTIONS\n");
     cli_print_list(invocation, json_object_get(donor, "collections"), collection_columns);
 }

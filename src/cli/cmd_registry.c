@@ -12,16 +12,17 @@
 #include "service/registry.h"
 
 static const cli_column market_columns[] = {
-    {"code", "CODE"}, {"name", "NAME"}, {"created_at", "CREATED"}, {0}};
+    {"code", "CODE"}, {"name", "NAME"}, {"time_zone", "TIME ZONE"}, {"created_at", "CREATED"},
+    {0}};
 static const cli_column center_columns[] = {
     {"code", "CODE"},           {"name", "NAME"},         {"market", "MARKET"},
     {"fin", "FIN"},             {"open_date", "OPENED"},  {"close_date", "CLOSED"},
-    {"status", "STATUS"},       {0}};
+    {"status", "STATUS"},       {"time_zone", "TIME ZONE"}, {0}};
 static const cli_column center_detail_columns[] = {
     {"code", "CODE"},         {"name", "NAME"},           {"market", "MARKET"},
     {"fin", "FIN"},           {"address", "ADDRESS"},     {"open_date", "OPENED"},
     {"close_date", "CLOSED"}, {"close_reason", "REASON"}, {"status", "STATUS"},
-    {"created_at", "CREATED"}, {0}};
+    {"time_zone", "TIME ZONE"}, {"created_at", "CREATED"}, {0}};
 static const cli_column hospital_columns[] = {
     {"code", "CODE"}, {"name", "NAME"}, {"market", "MARKET"},
     {"billing_terms_days", "TERMS"}, {0}};
@@ -60,7 +61,8 @@ static int call_market_list(service_context *ctx, const void *filter, service_pa
 
 static int run_market_add(cli_invocation *invocation)
 {
-    market_input in = {cli_option_value(invocation, "code"), cli_option_value(invocation, "name")};
+    market_input in = {cli_option_value(invocation, "code"), cli_option_value(invocation, "name"),
+                       cli_option_value(invocation, "time-zone")};
     return cli_print_one(invocation, call_market_add, &in, market_columns);
 }
 
@@ -77,7 +79,8 @@ static int run_market_show(cli_invocation *invocation)
 
 static int run_market_edit(cli_invocation *invocation)
 {
-    market_input in = {.name = cli_option_value(invocation, "name")};
+    market_input in = {.name = cli_option_value(invocation, "name"),
+                       .time_zone = cli_option_value(invocation, "time-zone")};
     edit_request request = {invocation->positional[0], &in};
     return cli_print_one(invocation, call_market_edit, &request, market_columns);
 }
@@ -122,6 +125,7 @@ static int run_center_add(cli_invocation *invocation)
         .fin = cli_option_value(invocation, "fin"),
         .address = cli_option_value(invocation, "address"),
         .open_date = cli_option_value(invocation, "opened"),
+        .time_zone = cli_option_value(invocation, "time-zone"),
     };
     return cli_print_one(invocation, call_center_add, &in, center_detail_columns);
 }
@@ -148,6 +152,7 @@ static int run_center_edit(cli_invocation *invocation)
         .fin = cli_option_value(invocation, "fin"),
         .address = cli_option_value(invocation, "address"),
         .open_date = cli_option_value(invocation, "opened"),
+        .time_zone = cli_option_value(invocation, "time-zone"),
     };
     edit_request request = {invocation->positional[0], &in};
     return cli_print_one(invocation, call_center_edit, &request, center_detail_columns);
@@ -221,8 +226,13 @@ static int run_hospital_show(cli_invocation *invocation)
 }
 
 static const cli_option market_add_options[] = {
-    {"code", "CODE", "short code, e.g. LA"}, {"name", "NAME", "e.g. Los Angeles"}, {0}};
-static const cli_option market_edit_options[] = {{"name", "NAME", "the new name"}, {0}};
+    {"code", "CODE", "short code, e.g. LA"}, {"name", "NAME", "e.g. Los Angeles"},
+    {"time-zone", "NAME", "IANA time zone, e.g. America/New_York (default America/Los_Angeles)"},
+    {0}};
+static const cli_option market_edit_options[] = {
+    {"name", "NAME", "the new name"},
+    {"time-zone", "NAME", "IANA time zone (its centers keep theirs)"},
+    {0}};
 static const cli_option market_list_options[] = {
     {"search", "TEXT", "code or name contains TEXT"}, {0}};
 static const cli_option center_add_options[] = {
@@ -232,6 +242,7 @@ static const cli_option center_add_options[] = {
     {"fin", "FIN", "ISBT 128 facility identification number, e.g. W1234"},
     {"address", "TEXT", "street address"},
     {"opened", "DATE", "open date YYYY-MM-DD (default today)", "open_date"},
+    {"time-zone", "NAME", "IANA time zone, e.g. America/New_York (default: the market's)"},
     {0}};
 static const cli_option center_edit_options[] = {
     {"name", "NAME", "the center's name"},
@@ -239,6 +250,7 @@ static const cli_option center_edit_options[] = {
     {"fin", "FIN", "ISBT 128 facility identification number (\"\" clears it)"},
     {"address", "TEXT", "street address (\"\" clears it)"},
     {"opened", "DATE", "open date YYYY-MM-DD", "open_date"},
+    {"time-zone", "NAME", "IANA time zone, e.g. America/New_York"},
     {0}};
 static const cli_option center_list_options[] = {
     {"market", "CODE", "only this market"},
@@ -274,7 +286,7 @@ static const cli_command registry_commands[] = {
      .positional_min = 1, .positional_max = 1, .summary = "show one market", .opens_database = 1},
     {.noun = "market", .verb = "edit", .run = run_market_edit, .arguments = "CODE",
      .positional_min = 1, .positional_max = 1, .options = market_edit_options,
-     .summary = "rename a market", .opens_database = 1},
+     .summary = "rename a market or change its time zone", .opens_database = 1},
     {.noun = "center", .verb = "add", .run = run_center_add, .options = center_add_options,
      .summary = "add a donor center", .opens_database = 1},
     {.noun = "center", .verb = "list", .run = run_center_list, .options = center_list_options,

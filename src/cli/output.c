@@ -7,11 +7,18 @@
  * (CLI_MONEY columns) are grouped by thousands and right-aligned in tables,
  * as the reports print them; CSV and JSON carry them as the service answers
  * them ("6736000.00"), for programs to read.
+ *
+ * Times: JSON and CSV print them as the services answer them, in UTC. A
+ * table shows the UTC times of a record that names its time zone (a
+ * "time_zone" member: a center's, a market's, a collection's), or of a list
+ * printed in a zone (the units of a donation), as the clocks there show
+ * them, with the zone named ("2004-03-09 22:30 PST").
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/buffer.h"
+#include "base/local_time.h"
 #include "base/money.h"
 #include "base/text_columns.h"
 #include "cli/cli.h"
@@ -47,21 +54,6 @@ static void value_text(json_t *value, buffer *out)
     }
 }
 
-/* The text a table shows for one value of `column`: an amount grouped by
- * thousands, negatives in parentheses ("(1,234.56)"). */
-static void cell_text(json_t *value, const cli_column *column, buffer *out)
-{
-    char grouped[MONEY_TEXT_MAX];
-    if (column->kind == CLI_MONEY && json_is_string(value) &&
-        money_format_text(json_string_value(value), MONEY_GROUPED | MONEY_PARENS, grouped,
-                          sizeof grouped)) {
-        buffer_reset(out);
-        buffer_append_text(out, grouped);
-        return;
-    }
-    value_text(value, out);
-}
-
 /* Print `text` padded to `width` (right-aligned for amounts); the last
  * column of a row is not padded. */
 static void print_cell(const char *text, const cli_column *column, size_t width, int last)
@@ -88,6 +80,35 @@ static void print_csv_field(const char *text)
     }
 }
 
+/* The text a table shows for `column` of `item`: an amount grouped by
+ * thousands, negatives in parentheses ("(1,234.56)"); a UTC time of a
+ * record with a time zone (its own, else `zone`) on that zone's clock; else
+ * the value. */
+static void cell_text(json_t *item, const cli_column *column, const char *zone, buffer *out)
+{
+    json_t *value = json_object_get(item, column->key);
+    char grouped[MONEY_TEXT_MAX];
+    if (column->kind == CLI_MONEY && json_is_string(value) &&
+        money_format_text(json_string_value(value), MONEY_GROUPED | MONEY_PARENS, grouped,
+                          sizeof grouped)) {
+        buffer_reset(out);
+        buffer_append_text(out, grouped);
+        return;
+    }
+    if (json_is_string(json_object_get(item, "time_zone")))
+        zone = json_string_value(json_object_get(item, "time_zone"));
+    int64_t at;
+    char local[LOCAL_TIME_TEXT_MAX];
+    if (zone && json_is_string(value) &&
+        timestamp_parse(json_string_value(value), &at, NULL, NULL) == 0 &&
+        *local_time_format(zone, at, local, sizeof local)) {
+        buffer_reset(out);
+        buffer_append_text(out, local);
+        return;
+    }
+    value_text(value, out);
+}
+
 static void print_json(json_t *value)
 {
     char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
@@ -96,6 +117,12 @@ static void print_json(json_t *value)
 }
 
 void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_column *columns)
+{
+    cli_print_list_in_zone(invocation, items, columns, NULL);
+}
+
+void cli_print_list_in_zone(const cli_invocation *invocation, json_t *items,
+                            const cli_column *columns, const char *zone)
 {
     size_t column_count = 0;
     while (columns[column_count].key)
@@ -132,7 +159,7 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
         widths[c] = text_width(columns[c].header);
     json_array_foreach(items, i, item) for (size_t c = 0; c < column_count; c++)
     {
-        cell_text(json_object_get(item, columns[c].key), &columns[c], &text);
+        cell_text(item, &columns[c], zone, &text);
         size_t width = text_width(buffer_text(&text));
         if (width > widths[c])
             widths[c] = width;
@@ -145,7 +172,7 @@ void cli_print_list(const cli_invocation *invocation, json_t *items, const cli_c
     json_array_foreach(items, i, item)
     {
         for (size_t c = 0; c < column_count; c++) {
-            cell_text(json_object_get(item, columns[c].key), &columns[c], &text);
+            cell_text(item, &columns[c], zone, &text);
             fputs(c ? "  " : "", stdout);
             print_cell(buffer_text(&text), &columns[c], widths[c], c + 1 == column_count);
         }
@@ -175,7 +202,7 @@ void cli_print_object(const cli_invocation *invocation, json_t *object, const cl
             label_width = text_width(c->header);
     buffer text = BUFFER_INIT;
     for (const cli_column *c = columns; c->key; c++) {
-        cell_text(json_object_get(object, c->key), c, &text);
+        cell_text(object, c, NULL, &text);
         printf("%s%*s  %s\n", c->header, (int)(label_width + 1 - text_width(c->header)), "",
                buffer_text(&text));
     }

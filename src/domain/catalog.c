@@ -139,22 +139,15 @@ int catalog_flag_parse(const char *text, int *out, const char *field, err *e)
     return err_set(e, ERR_INVALID, field, "must be yes or no");
 }
 
-enum { SECONDS_PER_DAY = 86400, END_OF_DAY = 23 * 3600 + 59 * 60 };
-
-int catalog_expiry(int64_t start, long value, catalog_shelf_unit unit, int64_t *expiry, err *e)
+int catalog_expiry(int64_t start, civil_day start_day, long value, catalog_shelf_unit unit,
+                   catalog_expiry_time *out, err *e)
 {
     if (catalog_shelf_life_check(value, unit, e))
         return -1;
-    if (unit == CATALOG_SHELF_HOURS) {
-        *expiry = start + (int64_t)value * 3600;
-        return 0;
-    }
-    /* The start's calendar date (floor division: times before 1970 too),
-     * plus the days, at 23:59. */
-    int64_t day = start / SECONDS_PER_DAY;
-    if (start % SECONDS_PER_DAY < 0)
-        day--;
-    civil_day last = date_add_days((civil_day)day, (int32_t)value);
-    *expiry = (int64_t)last * SECONDS_PER_DAY + END_OF_DAY;
+    if (unit == CATALOG_SHELF_HOURS)
+        *out = (catalog_expiry_time){.end_of_day = 0, .at = start + (int64_t)value * 3600};
+    else
+        *out = (catalog_expiry_time){.end_of_day = 1,
+                                     .day = date_add_days(start_day, (int32_t)value)};
     return 0;
 }

@@ -7,18 +7,20 @@
  *
  * Expiry (catalog_expiry): a unit expires at its collection (or
  * production) time plus the product's shelf life. A shelf life in hours is
- * exact: collected 2026-03-02 10:15, 24 hours -> 2026-03-03 10:15. A shelf
- * life in days counts calendar days and ends at 23:59 of the last one, the
- * time ISBT 128 applies when only a date is given (docs/isbt.md): red cells
- * collected on day D at any time, 42 days -> day D+42 at 23:59. Times are
- * the facility's wall-clock time, as on the label (no time zone): they are
- * carried as seconds counted from 1970-01-01 00:00 as if in UTC, so the
- * date helpers of base/date.h apply.
+ * exact: collected 2026-03-02 10:15, 24 hours -> 2026-03-03 10:15 (an
+ * instant, whatever the clocks do meanwhile). A shelf life in days counts
+ * the facility's calendar days and ends at 23:59 of the last one, the time
+ * ISBT 128 applies when only a date is given (docs/isbt.md): red cells
+ * collected on day D at any time, 42 days -> day D+42 at 23:59. Day D is
+ * the collection's date where the facility is (its time zone), which the
+ * service gives, and the service turns "23:59 on day D+42 there" into the
+ * UTC instant it stores (base/local_time.h): the rule itself knows no zone.
  */
 #ifndef BLOODOPS_DOMAIN_CATALOG_H
 #define BLOODOPS_DOMAIN_CATALOG_H
 
 #include <stdint.h>
+#include "base/date.h"
 #include "base/error.h"
 
 enum {
@@ -87,10 +89,23 @@ int catalog_product_check(const catalog_product *product, err *e);
  * case); "" is no. Errors name `field`. */
 int catalog_flag_parse(const char *text, int *out, const char *field, err *e);
 
-/* The expiry of a unit collected (or produced) at `start` (wall-clock
- * seconds, see above) with the given shelf life: days -> 23:59:00 of the
- * day `value` days after start's date; hours -> start + value hours.
- * Errors name "shelf_life_value" when the shelf life is out of range. */
-int catalog_expiry(int64_t start, long value, catalog_shelf_unit unit, int64_t *expiry, err *e);
+/* The end of a shelf life in days: this time of the facility's day. */
+enum { CATALOG_EXPIRY_HOUR = 23, CATALOG_EXPIRY_MINUTE = 59 };
+
+typedef struct {
+    int end_of_day; /* 1 (days): at CATALOG_EXPIRY_HOUR:MINUTE of `day` where
+                     * the facility is; 0 (hours): at the instant `at` */
+    civil_day day;
+    int64_t at;     /* UTC seconds */
+} catalog_expiry_time;
+
+/* The expiry of a unit collected (or produced) at `start` (UTC seconds),
+ * which was day `start_day` where the facility is, with the given shelf
+ * life: days -> the day `value` days after start_day, at 23:59 there;
+ * hours -> the instant start + value hours. Errors name
+ * "shelf_life_value" when the shelf life is out of range (*out
+ * untouched). */
+int catalog_expiry(int64_t start, civil_day start_day, long value, catalog_shelf_unit unit,
+                   catalog_expiry_time *out, err *e);
 
 #endif

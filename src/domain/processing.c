@@ -124,11 +124,10 @@ int processing_band_end_day(processing_band band)
     return (unsigned)band < PROCESSING_BAND_COUNT ? band_end_days[band] : -1;
 }
 
-processing_band processing_band_of(int64_t expires_at, int64_t now, civil_day today, int *days)
+processing_band processing_band_of(int64_t expires_at, civil_day expires_on, int64_t now,
+                                   civil_day today, int *days)
 {
-    /* The expiry's date: whole days since the epoch, rounded down. */
-    int64_t day = expires_at >= 0 ? expires_at / 86400 : -((-expires_at + 86399) / 86400);
-    *days = (int)(day - today);
+    *days = (int)date_days_between(today, expires_on);
     if (expires_at <= now)
         return PROCESSING_BAND_EXPIRED;
     for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)

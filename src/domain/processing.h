@@ -72,9 +72,11 @@ const char *processing_band_name(processing_band band);
 int processing_band_end_day(processing_band band);
 
 /* The band of a unit expiring at `expires_at` (seconds since the epoch,
- * UTC) at the time `now`, today being `today`; *days is the calendar days
- * from today to its expiry date (0 today, 1 tomorrow, negative before
- * today). The same limits as the inventory's counts. */
-processing_band processing_band_of(int64_t expires_at, int64_t now, civil_day today, int *days);
+ * UTC), which is day `expires_on` at its center, at the time `now`, today
+ * being `today` there; *days is the calendar days from today to its expiry
+ * date (0 today, 1 tomorrow, negative before today). The same limits as the
+ * inventory's counts. */
+processing_band processing_band_of(int64_t expires_at, civil_day expires_on, int64_t now,
+                                   civil_day today, int *days);
 
 #endif

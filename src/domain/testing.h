@@ -126,7 +126,7 @@ typedef struct {
     const char *abo, *rhd;             /* the unit's typing (units.abo/rhd), NULL when none */
     const char *donor_abo, *donor_rhd; /* the donor's established group, NULL when none */
     const char *hold;                  /* units.hold, NULL when none */
-    int64_t expires_at, now;           /* wall-clock seconds */
+    int64_t expires_at, now;           /* UTC seconds */
 } testing_release_input;
 
 typedef enum { TESTING_READY, TESTING_WAITING, TESTING_BLOCKED } testing_release_state;

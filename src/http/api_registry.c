@@ -19,13 +19,14 @@ static void markets_list(http_request *request, http_response *response)
 }
 
 static const http_field markets_add_body[] = {
-    {"code", FIELD_STRING, 1}, {"name", FIELD_STRING, 1}, {0}};
+    {"code", FIELD_STRING, 1}, {"name", FIELD_STRING, 1}, {"time_zone", FIELD_STRING, 0}, {0}};
 
 static void markets_add(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    market_input in = {http_body_string(request, "code"), http_body_string(request, "name")};
+    market_input in = {http_body_string(request, "code"), http_body_string(request, "name"),
+                       http_body_string(request, "time_zone")};
     int rc = market_add(&request->service, &in, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
 }
@@ -38,13 +39,15 @@ static void markets_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
-static const http_field markets_edit_body[] = {{"name", FIELD_STRING, 1}, {0}};
+static const http_field markets_edit_body[] = {
+    {"name", FIELD_STRING, 0}, {"time_zone", FIELD_STRING, 0}, {0}};
 
 static void markets_edit(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    market_input in = {.name = http_body_string(request, "name")};
+    market_input in = {.name = http_body_string(request, "name"),
+                       .time_zone = http_body_string(request, "time_zone")};
     int rc = market_update(&request->service, request->path_params[0], &in, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
@@ -74,6 +77,7 @@ static center_input center_body(http_request *request)
         .fin = http_body_string(request, "fin"),
         .address = http_body_string(request, "address"),
         .open_date = http_body_string(request, "open_date"),
+        .time_zone = http_body_string(request, "time_zone"),
     };
 }
 
@@ -81,6 +85,7 @@ static const http_field centers_add_body[] = {
     {"code", FIELD_STRING, 1},    {"name", FIELD_STRING, 1},
     {"market", FIELD_STRING, 1},  {"fin", FIELD_STRING, 0},
     {"address", FIELD_STRING, 0}, {"open_date", FIELD_STRING, 0},
+    {"time_zone", FIELD_STRING, 0},
     {0}};
 
 static void centers_add(http_request *request, http_response *response)
@@ -103,7 +108,7 @@ static void centers_show(http_request *request, http_response *response)
 static const http_field centers_edit_body[] = {
     {"name", FIELD_STRING, 0},    {"market", FIELD_STRING, 0},
     {"fin", FIELD_STRING, 0},     {"address", FIELD_STRING, 0},
-    {"open_date", FIELD_STRING, 0},
+    {"open_date", FIELD_STRING, 0}, {"time_zone", FIELD_STRING, 0},
     {0}};
 
 static void centers_edit(http_request *request, http_response *response)
@@ -199,7 +204,7 @@ static const http_route registry_routes[] = {
      .capability = CAPABILITY_REGISTRY, .response = "Market", .summary = "One market"},
     {.method = "PATCH", .pattern = "/api/v1/markets/{code}", .handler = markets_edit,
      .capability = CAPABILITY_MARKETS_WRITE, .body = markets_edit_body, .response = "Market",
-     .summary = "Rename a market"},
+     .summary = "Rename a market or change its time zone"},
     {.method = "GET", .pattern = "/api/v1/centers", .handler = centers_list,
      .capability = CAPABILITY_REGISTRY, .query = "market,status,q,limit,after,sort,offset",
      .response = "CenterList", .summary = "List donor centers"},

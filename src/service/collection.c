@@ -7,6 +7,7 @@
 #include <string.h>
 #include "base/date.h"
 #include "base/json_writer.h"
+#include "base/local_time.h"
 #include "domain/catalog.h"
 #include "domain/donor.h"
 #include "domain/measurement.h"
@@ -24,7 +25,9 @@
     "c.din, d.donor_number, c.center, c.procedure, c.collected_at, c.device, c.volume_ml, "     \
     "c.reaction, c.staff, c.processed_at, c.reaction_note, c.weight_lb, c.height_in, "          \
     "c.hemoglobin_dl10, c.hematocrit, c.temperature_c10, c.systolic, c.diastolic, c.pulse, "    \
-    "c.platelet_count_k, c.created_at, c.parental_consent"
+    "c.platelet_count_k, c.created_at, c.parental_consent, z.time_zone"
+/* The center of a COLLECTION_COLUMNS row, for its time zone. */
+#define COLLECTION_CENTER " JOIN centers z ON z.code = c.center "
 
 /* The measurements are stored from column 11 on, in the order of the
  * table of domain/measurement.h (MEASUREMENT_MEASURED_COUNT of them);
@@ -36,6 +39,7 @@ enum { MEASUREMENTS = MEASUREMENT_MEASURED_COUNT, MEASUREMENT_FIRST_COLUMN = 11 
 typedef struct {
     const char *din, *donor_number, *center, *procedure, *collected_at, *device, *reaction,
         *staff, *processed_at, *reaction_note, *created_at; /* processed_at NULL: not yet */
+    const char *time_zone; /* the center's: its times are shown on that clock */
     int64_t volume_ml;
     int parental_consent;
     int measured[MEASUREMENTS];
@@ -62,6 +66,7 @@ static void collection_values_read(db_stmt *stmt, collection_values *v)
     }
     v->created_at = db_column_text(stmt, 20);
     v->parental_consent = db_column_int64(stmt, 21) != 0;
+    v->time_zone = db_column_text(stmt, 22);
 }
 
 /* A collection in a list, and the answer to recording one. */
@@ -82,6 +87,7 @@ static void collection_item_write(const collection_values *v, buffer *out)
     json_write_string(&w, "staff", v->staff);
     json_write_boolean(&w, "processed", v->processed_at != NULL);
     json_write_boolean(&w, "parental_consent", v->parental_consent);
+    json_write_string(&w, "time_zone", v->time_zone);
     json_write_object_end(&w);
 }
 
@@ -143,6 +149,7 @@ static void collection_detail_write(const collection_values *v, int din_allocate
     json_write_string(&w, "staff", v->staff);
     measurement_write(&w, v, MEASUREMENT_SYSTOLIC);
     measurement_write(&w, v, MEASUREMENT_TEMPERATURE);
+    json_write_string(&w, "time_zone", v->time_zone);
     json_write_integer(&w, "volume_ml", v->volume_ml);
     measurement_write(&w, v, MEASUREMENT_WEIGHT_LB);
     json_write_object_end(&w);
@@ -153,7 +160,7 @@ static int collection_fetch(service_context *ctx, const char *din, json_t **out,
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " COLLECTION_COLUMNS " FROM collections c "
-                   "JOIN donors d ON d.id = c.donor_id WHERE c.din = ? "
+                   "JOIN donors d ON d.id = c.donor_id" COLLECTION_CENTER "WHERE c.din = ? "
                    "AND " SERVICE_CENTER_SCOPE("c.center"),
                    &stmt, e))
         return -1;
@@ -226,7 +233,8 @@ static const service_sort_key collection_sort_keys[] = {
 int collection_list(service_context *ctx, const collection_filter *filter, json_t **out, err *e)
 {
     service_page page = filter->page;
-    char center[REGISTRY_CODE_MAX + 8] = "", from[DATE_TEXT_MAX] = "", to[DATE_TEXT_MAX] = "";
+    char center[REGISTRY_CODE_MAX + 8] = "", on[DATE_TEXT_MAX] = "", from[TIMESTAMP_TEXT_MAX] = "",
+         to[TIMESTAMP_TEXT_MAX] = "";
     const char *processed = filter->processed && *filter->processed ? filter->processed : "";
     if (service_page_check(&page, e) ||
         (filter->center && *filter->center && center_take(filter->center, center, e)))
@@ -235,8 +243,12 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
         civil_day day;
         if (date_parse(filter->on, &day, "on", e))
             return -1;
-        date_format(day, from, sizeof from);
-        date_format(date_add_days(day, 1), to, sizeof to);
+        /* The day at each collection's center: a UTC window wide enough for
+         * every zone (UTC-12 to UTC+14) finds the candidates by the index,
+         * and the center's calendar decides. */
+        date_format(day, on, sizeof on);
+        timestamp_format((int64_t)date_add_days(day, -1) * 86400, from, sizeof from);
+        timestamp_format((int64_t)date_add_days(day, 2) * 86400, to, sizeof to);
     }
     if (*processed && strcmp(processed, "yes") != 0 && strcmp(processed, "no") != 0)
         return err_set(e, ERR_INVALID, "processed", "must be yes or no");
@@ -244,22 +256,24 @@ int collection_list(service_context *ctx, const collection_filter *filter, json_
     db_stmt *stmt;
     if (service_list_prepare(ctx->db,
                              "SELECT " COLLECTION_COLUMNS "%s FROM collections c "
-                             "JOIN donors d ON d.id = c.donor_id WHERE c.din > ?1 "
-                             "AND (?2 = '' OR c.center = ?2) "
-                             "AND (?3 = '' OR (c.collected_at >= ?3 AND c.collected_at < ?4)) "
-                             "AND (?5 = '' OR (?5 = 'yes' AND c.processed_at IS NOT NULL) "
-                             "OR (?5 = 'no' AND c.processed_at IS NULL)) "
-                             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?8 OFFSET ?9",
+                             "JOIN donors d ON d.id = c.donor_id" COLLECTION_CENTER
+                             "WHERE c.din > ?1 AND (?2 = '' OR c.center = ?2) "
+                             "AND (?3 = '' OR (c.collected_at >= ?4 AND c.collected_at < ?5 "
+                             "AND local_date(z.time_zone, c.collected_at) = ?3)) "
+                             "AND (?6 = '' OR (?6 = 'yes' AND c.processed_at IS NOT NULL) "
+                             "OR (?6 = 'no' AND c.processed_at IS NULL)) "
+                             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?9 OFFSET ?10",
                              &page, &sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, page.after ? page.after : "");
     db_bind_text(stmt, 2, center);
-    db_bind_text(stmt, 3, from);
-    db_bind_text(stmt, 4, to);
-    db_bind_text(stmt, 5, processed);
-    service_bind_scope(stmt, 6, 2, ctx);
-    db_bind_int64(stmt, 8, page.limit);
-    db_bind_int64(stmt, 9, page.offset);
+    db_bind_text(stmt, 3, on);
+    db_bind_text(stmt, 4, from);
+    db_bind_text(stmt, 5, to);
+    db_bind_text(stmt, 6, processed);
+    service_bind_scope(stmt, 7, 2, ctx);
+    db_bind_int64(stmt, 9, page.limit);
+    db_bind_int64(stmt, 10, page.offset);
     return service_collect_page(stmt, collection_item, &page, "din", out, e);
 }
 
@@ -317,8 +331,9 @@ int collection_record(service_context *ctx, const collection_request *request, j
 int collection_record_write(service_context *ctx, const collection_request *request,
                             buffer *answer, err *e)
 {
-    char center[REGISTRY_CODE_MAX + 8], day[DATE_TEXT_MAX], collected_at[TIMESTAMP_TEXT_MAX];
-    char now_text[TIMESTAMP_TEXT_MAX];
+    char center[REGISTRY_CODE_MAX + 8], day[DATE_TEXT_MAX] = "",
+        collected_at[TIMESTAMP_TEXT_MAX];
+    char now_text[TIMESTAMP_TEXT_MAX], zone[TIME_ZONE_NAME_MAX] = "";
     int64_t now = timestamp_now(), collected = now;
     long volume = 0;
     eligibility_request eligibility = request->eligibility;
@@ -340,8 +355,9 @@ int collection_record_write(service_context *ctx, const collection_request *requ
         return err_set(e, ERR_INVALID, "collected_at", "must not be in the future");
     timestamp_format(collected, collected_at, sizeof collected_at);
     timestamp_format(now, now_text, sizeof now_text);
-    snprintf(day, sizeof day, "%.10s", collected_at);
-    eligibility.on = day;
+    /* The day the rules judge is the collection's day at its center, known
+     * once the center is read (below). */
+    eligibility.on = NULL;
     eligibility.scope = NULL; /* a collection judges every rule */
     if (donor_eligibility_request_parse(&eligibility, &measured, e) ||
         text_take(request->device, COLLECTION_DEVICE_MAX, 1, "device", e))
@@ -367,7 +383,11 @@ int collection_record_write(service_context *ctx, const collection_request *requ
     isbt_din din;
     eligibility_result eligible;
     donor_found donor = {0};
-    int rc = din_center_check_in(ctx, center, fin, open_date, e);
+    int rc = din_center_check_in(ctx, center, fin, open_date, zone, e);
+    if (rc == 0)
+        rc = local_date_of(zone, collected, &measured.today, e);
+    if (rc == 0)
+        date_format(measured.today, day, sizeof day);
     if (rc == 0 && strcmp(day, open_date) < 0)
         rc = err_set(e, ERR_INVALID, "collected_at", "is before donor center %s opened (%s)",
                      center, open_date);
@@ -378,7 +398,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
         rc = not_eligible(&eligible, request->donor, eligibility.procedure, day, e);
     if (rc == 0)
         rc = request->din ? din_unused_check_in(ctx, &scanned, center, e)
-                          : din_allocate_in(ctx, center, fin, &din, e);
+                          : din_allocate_in(ctx, center, fin, zone, &din, e);
     if (rc == 0 && request->din)
         din = scanned;
     /* The row, its audit record and the answer all come from these values:
@@ -391,6 +411,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
         .reaction = reaction, .staff = staff, .processed_at = NULL,
         .reaction_note = request->reaction_note ? request->reaction_note : "",
         .created_at = now_text, .parental_consent = m->parental_consent != 0,
+        .time_zone = zone,
     };
     for (int i = 0; i < MEASUREMENTS; i++) {
         long value;
@@ -481,16 +502,16 @@ typedef struct {
     product_facts facts;
 } planned_unit;
 
-/* The procedure, center and collection time of collection `din`, which
- * must not be processed yet. */
+/* The procedure, center, the center's time zone and the collection time
+ * of collection `din`, which must not be processed yet. */
 static int unprocessed_read(db_conn *db, const char *din, char procedure[32],
-                            char center[REGISTRY_CODE_MAX + 8],
+                            char center[REGISTRY_CODE_MAX + 8], char zone[TIME_ZONE_NAME_MAX],
                             char collected_at[TIMESTAMP_TEXT_MAX], err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT procedure, center, collected_at, processed_at FROM collections "
-                   "WHERE din = ?",
+                   "SELECT c.procedure, c.center, c.collected_at, c.processed_at, z.time_zone "
+                   "FROM collections c JOIN centers z ON z.code = c.center WHERE c.din = ?",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din);
@@ -500,6 +521,7 @@ static int unprocessed_read(db_conn *db, const char *din, char procedure[32],
         snprintf(procedure, 32, "%s", db_column_text(stmt, 0));
         snprintf(center, REGISTRY_CODE_MAX + 8, "%s", db_column_text(stmt, 1));
         snprintf(collected_at, TIMESTAMP_TEXT_MAX, "%s", db_column_text(stmt, 2));
+        snprintf(zone, TIME_ZONE_NAME_MAX, "%s", db_column_text(stmt, 4));
         if (!db_column_is_null(stmt, 3))
             rc = err_set(e, ERR_CONFLICT, "din",
                          "collection %s was processed at %s: a collection is processed once",
@@ -550,12 +572,12 @@ int collection_process(service_context *ctx, const char *text,
         return -1;
     db_stmt *stmt;
     char procedure[32] = "", center[REGISTRY_CODE_MAX + 8], collected_at[TIMESTAMP_TEXT_MAX];
-    char now[TIMESTAMP_TEXT_MAX], abo[4], rhd[4];
+    char now[TIMESTAMP_TEXT_MAX], abo[4], rhd[4], zone[TIME_ZONE_NAME_MAX] = "";
     int64_t made_at = timestamp_now();
     timestamp_format(made_at, now, sizeof now);
     json_t *result = NULL, *made = NULL;
     int rc = collection_scope_check(ctx, din.din, e) ||
-             unprocessed_read(ctx->db, din.din, procedure, center, collected_at, e);
+             unprocessed_read(ctx->db, din.din, procedure, center, zone, collected_at, e);
     catalog_family families[PROCESSING_COMPONENTS_MAX];
     for (size_t i = 0; rc == 0 && i < checked; i++) {
         char field[48];
@@ -568,8 +590,10 @@ int collection_process(service_context *ctx, const char *text,
     if (rc == 0)
         rc = processing_plan((donation_procedure)procedure_value, families, count, divisions, e);
     int64_t collected = 0;
+    civil_day collected_on = 0; /* the collection's day at its center */
     if (rc == 0)
         rc = timestamp_parse(collected_at, &collected, "collected_at", e) ||
+             local_date_of(zone, collected, &collected_on, e) ||
              testing_donation_typing(ctx->db, din.din, abo, rhd, e);
     /* Conditional: of two processings at once, the second changes nothing. */
     if (rc == 0 &&
@@ -587,17 +611,26 @@ int collection_process(service_context *ctx, const char *text,
     for (size_t i = 0; rc == 0 && i < count; i++) {
         int64_t expiry = 0;
         char expires_at[TIMESTAMP_TEXT_MAX];
-        rc = catalog_expiry(collected, units[i].facts.shelf_life, units[i].facts.shelf_unit,
-                            &expiry, e);
+        catalog_expiry_time end;
+        /* A shelf life in days ends at 23:59 on the center's clock. */
+        rc = catalog_expiry(collected, collected_on, units[i].facts.shelf_life,
+                            units[i].facts.shelf_unit, &end, e);
+        if (rc == 0)
+            rc = end.end_of_day ? local_time_instant(zone, end.day, CATALOG_EXPIRY_HOUR,
+                                                     CATALOG_EXPIRY_MINUTE, 0, &expiry, e)
+                                : (expiry = end.at, 0);
         timestamp_format(expiry, expires_at, sizeof expires_at);
         /* A component past its shelf life is never made (platelets five
          * days after the collection, say). */
         if (rc == 0 && expiry <= made_at) {
             char field[48];
             snprintf(field, sizeof field, "components[%zu].product", i);
+            char collected_local[LOCAL_TIME_TEXT_MAX], expires_local[LOCAL_TIME_TEXT_MAX];
             rc = err_set(e, ERR_INVALID, field,
                          "%s from a collection of %s would have expired at %s: it cannot be made",
-                         units[i].code, collected_at, expires_at);
+                         units[i].code,
+                         local_time_format(zone, collected, collected_local, sizeof collected_local),
+                         local_time_format(zone, expiry, expires_local, sizeof expires_local));
         }
         if (rc == 0)
             rc = unit_make_in(ctx,
@@ -628,7 +661,8 @@ int collection_process(service_context *ctx, const char *text,
         json_decref(after);
     }
     if (rc == 0)
-        result = din_eye_readable_add(json_pack("{s:s, s:o}", "din", din.din, "units", made),
+        result = din_eye_readable_add(json_pack("{s:s, s:o, s:s}", "din", din.din, "units", made,
+                                                "time_zone", zone),
                                       "din", "eye_readable");
     else
         json_decref(made);

@@ -12,6 +12,11 @@
  * sequence). Processing makes the units (domain/processing.h says which),
  * each in quarantine with its expiry from the catalog, once per
  * collection. Both write their audit records in their transaction.
+ *
+ * Days are the center's (its time zone, docs/DESIGN.md "Time"): the day of
+ * a collection, which the eligibility rules judge and the expiry of its
+ * units counts from, is the date its center's clocks showed; "today" for a
+ * center's opening and closing is the date there.
  */
 #ifndef BLOODOPS_SERVICE_COLLECTION_H
 #define BLOODOPS_SERVICE_COLLECTION_H
@@ -36,14 +41,15 @@ typedef struct {
     const char *reaction_note; /* up to 500 characters */
     const char *staff;         /* who collected; NULL: the acting user */
     /* The procedure (required), the measurements and parental consent;
-     * `on` is ignored: eligibility is for the day of collected_at. */
+     * `on` is ignored: eligibility is for the day of collected_at at the
+     * center. */
     eligibility_request eligibility;
 } collection_request;
 
 /* Record a collection (one transaction). Answers
  *   {"din", "eye_readable", "donor_number", "center", "procedure",
  *    "collected_at", "device", "volume_ml", "reaction", "staff",
- *    "processed": false}
+ *    "processed": false, "parental_consent", "time_zone" (the center's)}
  * ERR_INVALID naming the field at fault (a DIN not allocated to this
  * center: "din"); ERR_NOT_FOUND naming "donor"; ERR_CONFLICT naming
  * "center" (closed, no FIN), "din" (already used) or, for a donor who is
@@ -70,7 +76,7 @@ int collection_get(service_context *ctx, const char *din, json_t **out, err *e);
 
 typedef struct {
     const char *center;    /* a center code, NULL for all */
-    const char *on;        /* YYYY-MM-DD: collected that day, NULL for any */
+    const char *on;        /* YYYY-MM-DD: collected that day (at the center), NULL for any */
     const char *processed; /* "yes" or "no", NULL for both */
     service_page page;     /* `after` is a DIN */
 } collection_filter;
@@ -90,8 +96,10 @@ typedef struct {
  * product must be in the catalog and its family yielded by the procedure
  * (domain/processing.h gives the divisions). Each unit is made in
  * quarantine (a unit_events row from no status, and an audit record),
- * produced now, expiring at catalog_expiry(collected_at, shelf life),
- * with the donation's ABO/RhD when the laboratory has typed it. Answers
+ * produced now, expiring at catalog_expiry(collected_at, shelf life) (a
+ * shelf life in days: 23:59 on the center's clock of the last day, stored
+ * as its UTC instant), with the donation's ABO/RhD when the laboratory has
+ * typed it. Answers
  * {"din", "units": [unit_lookup's unit items]}. ERR_INVALID naming
  * "components" or "components[i].product" / ".volume_ml"; ERR_NOT_FOUND
  * naming "din"; ERR_CONFLICT naming "din" when it was processed before. */

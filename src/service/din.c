@@ -9,13 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/isbt.h"
 #include "domain/registry.h"
 #include "service/audit.h"
 #include "service/din.h"
 
 /* The nominal year: two digits, this year, the one before or the one after
- * (modulo 100: in 2099 the year after is 00). */
+ * (modulo 100: in 2099 the year after is 00). This year is UTC's here (the
+ * year either side covers every zone); without a year, the allocation
+ * takes the current one of the center's calendar (local_year). */
 static int year_take(const char *text, int *year, err *e)
 {
     int year_now, month, day;
@@ -38,12 +41,28 @@ static int year_take(const char *text, int *year, err *e)
     return 0;
 }
 
-/* The center's FIN, when the center exists, is open today and has one;
- * its open date too when `open_date` is not NULL. */
-static int center_fin(db_conn *db, const char *code, char fin[8], char *open_date, err *e)
+/* The nominal year of a DIN allocated now at a center in `zone`: the
+ * year of its own calendar (two digits). */
+static int local_year(const char *zone, int *year, err *e)
+{
+    civil_day today;
+    int full, month, day;
+    if (local_today(zone, &today, e))
+        return -1;
+    date_to_ymd(today, &full, &month, &day);
+    *year = full % 100;
+    return 0;
+}
+
+/* The center's FIN, when the center exists, is open today (in its own
+ * zone) and has one; its open date too when `open_date` is not NULL, its
+ * time zone when `zone` is not NULL. */
+static int center_fin(db_conn *db, const char *code, char fin[8], char *open_date, char *zone,
+                      err *e)
 {
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT fin, close_date, open_date FROM centers WHERE code = ?", &stmt, e))
+    if (db_prepare(db, "SELECT fin, close_date, open_date, time_zone FROM centers WHERE code = ?",
+                   &stmt, e))
         return -1;
     db_bind_text(stmt, 1, code);
     db_step_result step = db_step(stmt, e);
@@ -52,10 +71,14 @@ static int center_fin(db_conn *db, const char *code, char fin[8], char *open_dat
         rc = err_set(e, ERR_INVALID, "center", "no donor center '%s' (see the list of centers)",
                      code);
     } else if (step == DB_ROW) {
-        char today[DATE_TEXT_MAX];
-        date_format(date_today(), today, sizeof today);
+        char today[DATE_TEXT_MAX] = "";
+        civil_day local = 0;
         const char *close_date = db_column_is_null(stmt, 1) ? NULL : db_column_text(stmt, 1);
-        if (close_date && strcmp(close_date, today) <= 0)
+        if (local_today(db_column_text(stmt, 3), &local, e) == 0)
+            date_format(local, today, sizeof today);
+        if (!*today)
+            rc = -1;
+        else if (close_date && strcmp(close_date, today) <= 0)
             rc = err_set(e, ERR_CONFLICT, "center",
                          "donor center %s closed on %s: it collects no more donations", code,
                          close_date);
@@ -68,6 +91,8 @@ static int center_fin(db_conn *db, const char *code, char fin[8], char *open_dat
             snprintf(fin, 8, "%s", db_column_text(stmt, 0));
         if (rc == 0 && open_date)
             snprintf(open_date, DATE_TEXT_MAX, "%s", db_column_text(stmt, 2));
+        if (rc == 0 && zone)
+            snprintf(zone, TIME_ZONE_NAME_MAX, "%s", db_column_text(stmt, 3));
     } else {
         rc = -1;
     }
@@ -192,15 +217,17 @@ int din_allocate(service_context *ctx, const char *center, const char *count, co
     if (service_begin(ctx, e))
         return -1;
     int rc = -1;
-    char fin[8] = "", now[TIMESTAMP_TEXT_MAX], year_text[8];
+    char fin[8] = "", now[TIMESTAMP_TEXT_MAX], year_text[8], zone[TIME_ZONE_NAME_MAX];
     int64_t last = 0;
     json_t *result = NULL, *dins = json_array();
-    snprintf(year_text, sizeof year_text, "%02d", nominal_year);
     timestamp_format(timestamp_now(), now, sizeof now);
-    if (center_fin(ctx->db, code, fin, NULL, e) ||
+    /* Without a year, the current one of the center's own calendar. */
+    if (center_fin(ctx->db, code, fin, NULL, zone, e) ||
         service_center_allowed(ctx, code, "center", e) ||
+        (!year && local_year(zone, &nominal_year, e)) ||
         sequence_take(ctx->db, fin, nominal_year, how_many, &last, e))
         goto done;
+    snprintf(year_text, sizeof year_text, "%02d", nominal_year);
     int64_t first = last - how_many + 1;
     isbt_din din, first_din, last_din;
     memset(&first_din, 0, sizeof first_din);
@@ -313,21 +340,21 @@ int din_get(service_context *ctx, const char *text, json_t **out, err *e)
 /* --- inside a collection's transaction ------------------------------------- */
 
 int din_center_check_in(service_context *ctx, const char *center, char fin[8],
-                        char open_date[DATE_TEXT_MAX], err *e)
+                        char open_date[DATE_TEXT_MAX], char zone[TIME_ZONE_NAME_MAX], err *e)
 {
     assert(db_in_transaction(ctx->db));
-    return center_fin(ctx->db, center, fin, open_date, e);
+    return center_fin(ctx->db, center, fin, open_date, zone, e);
 }
 
-int din_allocate_in(service_context *ctx, const char *center, const char *fin, isbt_din *out,
-                    err *e)
+int din_allocate_in(service_context *ctx, const char *center, const char *fin, const char *zone,
+                    isbt_din *out, err *e)
 {
     assert(db_in_transaction(ctx->db));
     int year;
     int64_t sequence = 0;
     char now[TIMESTAMP_TEXT_MAX];
     timestamp_format(timestamp_now(), now, sizeof now);
-    if (year_take(NULL, &year, e) || sequence_take(ctx->db, fin, year, 1, &sequence, e))
+    if (local_year(zone, &year, e) || sequence_take(ctx->db, fin, year, 1, &sequence, e))
         return -1;
     return din_insert(ctx, fin, year, sequence, center, now, out, e);
 }

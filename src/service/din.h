@@ -19,6 +19,7 @@
 #define BLOODOPS_SERVICE_DIN_H
 
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/isbt.h"
 #include "service/service.h"
 
@@ -64,15 +65,15 @@ json_t *din_eye_readable_add(json_t *object, const char *din_key, const char *ke
  * caller's record names the DIN. */
 
 /* Donor center `center` (a normalised code) can collect: it exists, is
- * open today and has a FIN. Gives its FIN and open date (YYYY-MM-DD).
- * Errors name "center", as din_allocate's. */
+ * open today (in its time zone) and has a FIN. Gives its FIN, open date
+ * (YYYY-MM-DD) and time zone. Errors name "center", as din_allocate's. */
 int din_center_check_in(service_context *ctx, const char *center, char fin[8],
-                        char open_date[DATE_TEXT_MAX], err *e);
+                        char open_date[DATE_TEXT_MAX], char zone[TIME_ZONE_NAME_MAX], err *e);
 
 /* Allocate the next DIN of the center's FIN `fin` in the current nominal
- * year, for `center`. */
-int din_allocate_in(service_context *ctx, const char *center, const char *fin, isbt_din *out,
-                    err *e);
+ * year of the center's calendar (time zone `zone`), for `center`. */
+int din_allocate_in(service_context *ctx, const char *center, const char *fin, const char *zone,
+                    isbt_din *out, err *e);
 
 /* A DIN scanned from a pre-printed label may be used for a collection at
  * `center`: it was allocated (ERR_INVALID naming "din" otherwise) to this

@@ -9,11 +9,17 @@
  * PostgreSQL a concurrent registration that took it first makes the insert
  * wait for its commit and do nothing, and the next attempt reads the new
  * highest number. Donors are never deleted, so a number is never reused.
+ *
+ * Days (docs/DESIGN.md, "Time"): a donation's day is its date at the center
+ * that collected it (local_date() in SQL, the center's time zone); a
+ * donor's "today" (their standing, a deferral starting now) is the date in
+ * the zone of their home center, TIME_ZONE_DEFAULT when they have none.
  */
 #include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "base/local_time.h"
 #include "domain/capability.h"
 #include "domain/catalog.h"
 #include "domain/donor.h"
@@ -117,6 +123,56 @@ static int donor_number_scope_check(service_context *ctx, const char *number, co
                : 0;
 }
 
+/* --- days -------------------------------------------------------------------- */
+
+/* The time zone of a donor's days: their home center's, else the default
+ * (SQL, over the donors row `alias`). */
+#define DONOR_ZONE(alias)                                                                          \
+    "COALESCE((SELECT hz.time_zone FROM centers hz WHERE hz.code = " alias ".home_center), '"      \
+    TIME_ZONE_DEFAULT "')"
+
+/* Today in the zone the prepared `stmt` answers in its first column:
+ * 1 when it did, 0 when it found no row, -1 on failure. */
+static int zone_row_today(db_stmt *stmt, civil_day *today, err *e)
+{
+    char zone[TIME_ZONE_NAME_MAX] = "";
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        snprintf(zone, sizeof zone, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return step == DB_DONE ? 0 : -1;
+    return local_today(zone, today, e) ? -1 : 1;
+}
+
+/* Today at donor center `center` (a normalised code), or in the default
+ * zone for "" (a donor of no center). */
+static int center_today(db_conn *db, const char *center, civil_day *today, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT COALESCE((SELECT time_zone FROM centers WHERE code = ?), ?)", &stmt,
+                   e))
+        return -1;
+    db_bind_text(stmt, 1, center);
+    db_bind_text(stmt, 2, TIME_ZONE_DEFAULT);
+    return zone_row_today(stmt, today, e) == 1 ? 0 : -1;
+}
+
+/* Today where donor `id` belongs (DONOR_ZONE); ERR_NOT_FOUND naming
+ * "donor" when there is no such donor. */
+static int donor_today(db_conn *db, int64_t id, civil_day *today, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT " DONOR_ZONE("d") " FROM donors d WHERE d.id = ?", &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    int found = zone_row_today(stmt, today, e);
+    if (found == 0)
+        return err_set(e, ERR_NOT_FOUND, "donor", "no donor with id %lld", (long long)id);
+    return found == 1 ? 0 : -1;
+}
+
 /* --- thresholds ------------------------------------------------------------ */
 
 /* The thresholds in force: the defaults, overridden by eligibility_settings
@@ -190,8 +246,9 @@ typedef struct {
 } loaded_deferral;
 
 /* The donor's collections that can still hold back a donation on `today`
- * (the longest interval, or 12 months for the platelet count), and the
- * deferrals not ended that had begun by then. */
+ * (the longest interval, or 12 months for the platelet count), each on its
+ * day at the center that collected it, and the deferrals not ended that had
+ * begun by then. */
 static int history_load(db_conn *db, int64_t donor_id, const eligibility_thresholds *t,
                         civil_day today, eligibility_donation **donations, size_t *donation_count,
                         loaded_deferral **deferrals, size_t *deferral_count, err *e)
@@ -201,14 +258,18 @@ static int history_load(db_conn *db, int64_t donor_id, const eligibility_thresho
         back = t->days_after_whole_blood;
     if (t->days_after_double_red_cells > back)
         back = t->days_after_double_red_cells;
-    char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX], day[DATE_TEXT_MAX];
-    date_format(date_add_days(today, -(int32_t)back), from, sizeof from);
-    date_format(date_add_days(today, 1), to, sizeof to);
+    /* A UTC window a day wider at each end than the days wanted finds them
+     * by the index, whatever the zones; each center's calendar decides. */
+    char from[TIMESTAMP_TEXT_MAX], to[TIMESTAMP_TEXT_MAX], day[DATE_TEXT_MAX];
+    civil_day first = date_add_days(today, -(int32_t)back);
+    timestamp_format((int64_t)date_add_days(first, -1) * 86400, from, sizeof from);
+    timestamp_format((int64_t)date_add_days(today, 2) * 86400, to, sizeof to);
     date_format(today, day, sizeof day);
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT procedure, collected_at FROM collections WHERE donor_id = ? "
-                   "AND collected_at >= ? AND collected_at < ? ORDER BY collected_at",
+                   "SELECT c.procedure, local_date(z.time_zone, c.collected_at) FROM collections c "
+                   "JOIN centers z ON z.code = c.center WHERE c.donor_id = ? "
+                   "AND c.collected_at >= ? AND c.collected_at < ? ORDER BY c.collected_at",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, donor_id);
@@ -221,7 +282,7 @@ static int history_load(db_conn *db, int64_t donor_id, const eligibility_thresho
         char date[DATE_TEXT_MAX];
         snprintf(date, sizeof date, "%s", db_column_text(stmt, 1));
         civil_day on;
-        if (procedure < 0 || date_parse(date, &on, NULL, NULL))
+        if (procedure < 0 || date_parse(date, &on, NULL, NULL) || on < first || on > today)
             continue;
         if (*donation_count == capacity) {
             capacity = capacity ? capacity * 2 : 16;
@@ -348,7 +409,11 @@ int donor_eligibility(service_context *ctx, const char *donor_number,
     if (number_take(donor_number, number, "donor_number", e) ||
         donor_eligibility_request_parse(request, &in, e) || db_begin_read(ctx->db, e))
         return -1;
+    int64_t id = 0;
+    /* Without a day asked for, today where the donor belongs. */
     int rc = donor_number_scope_check(ctx, number, "donor_number", e) ||
+             (!(request->on && *request->on) &&
+              (donor_fetch(ctx->db, number, &id, NULL, e) || donor_today(ctx->db, id, &in.today, e))) ||
              donor_eligibility_evaluate_in(ctx, number, "donor_number", &in, &found, &result, e);
     db_rollback(ctx->db);
     if (rc)
@@ -374,47 +439,62 @@ int donor_eligibility(service_context *ctx, const char *donor_number,
 
 /* Read after DONOR_COLUMNS: the donor's id, the deferral in force that
  * decides the standing (the most severe: permanent, then indefinite, then
- * the temporary one that ends last), and the last donation of each
- * procedure, in the order of donation_procedure. STANDING_JOIN binds the
- * day twice; the intervals only need each kind's last donation. */
+ * the temporary one that ends last), the last donation of each procedure,
+ * in the order of donation_procedure, the donor's today and time zone. A
+ * last donation is "DAY AT": its day at the center that collected it, then
+ * its UTC time (which tells two donations of one day apart). The donor's
+ * today is the date now (?1, a UTC timestamp, bound by standing_bind) in the
+ * zone of their home center, or the default zone, unless a day is given
+ * (?2, "" for none: the worklist's day). The intervals only need each
+ * kind's last donation. */
+#define STANDING_ZONE "COALESCE(hc.time_zone, '" TIME_ZONE_DEFAULT "')"
+#define STANDING_TODAY "COALESCE(NULLIF(?2, ''), local_date(" STANDING_ZONE ", ?1))"
 #define STANDING_LAST_DONATION(procedure)                                                        \
-    "(SELECT MAX(c.collected_at) FROM collections c WHERE c.donor_id = d.id "                     \
-    "AND c.procedure = '" procedure "')"
+    "(SELECT local_date(z.time_zone, c.collected_at) || ' ' || c.collected_at "                   \
+    "FROM collections c JOIN centers z ON z.code = c.center WHERE c.donor_id = d.id "             \
+    "AND c.procedure = '" procedure "' ORDER BY c.collected_at DESC LIMIT 1)"
 #define STANDING_COLUMNS                                                                         \
     "d.id, t.kind, t.reason_code, t.until_date, " STANDING_LAST_DONATION("whole_blood") ", "      \
     STANDING_LAST_DONATION("double_red_cells") ", " STANDING_LAST_DONATION("plateletpheresis")   \
-    ", " STANDING_LAST_DONATION("plasmapheresis")
+    ", " STANDING_LAST_DONATION("plasmapheresis") ", " STANDING_TODAY ", " STANDING_ZONE
 #define STANDING_JOIN                                                                            \
+    " LEFT JOIN centers hc ON hc.code = d.home_center"                                            \
     " LEFT JOIN deferrals t ON t.id = (SELECT f.id FROM deferrals f WHERE f.donor_id = d.id "     \
-    "AND f.ended_at IS NULL AND f.starts_on <= ? AND (f.until_date IS NULL OR "                   \
-    "f.until_date > ?) ORDER BY CASE f.kind WHEN 'permanent' THEN 0 WHEN 'indefinite' THEN 1 "    \
-    "ELSE 2 END, f.until_date DESC, f.id DESC LIMIT 1)"
+    "AND f.ended_at IS NULL AND f.starts_on <= " STANDING_TODAY " AND (f.until_date IS NULL OR "  \
+    "f.until_date > " STANDING_TODAY ") ORDER BY CASE f.kind WHEN 'permanent' THEN 0 "            \
+    "WHEN 'indefinite' THEN 1 ELSE 2 END, f.until_date DESC, f.id DESC LIMIT 1)"
 enum {
     STANDING_ID = DONOR_COLUMN_COUNT,
     STANDING_KIND,
     STANDING_REASON_CODE,
     STANDING_UNTIL,
-    STANDING_LAST_DONATIONS /* PROCEDURE_COUNT columns */
+    STANDING_LAST_DONATIONS, /* PROCEDURE_COUNT columns */
+    STANDING_TODAY_COLUMN = STANDING_LAST_DONATIONS + PROCEDURE_COUNT,
+    STANDING_ZONE_COLUMN
 };
 
-/* The day a standing is for and the thresholds in force. */
+/* The moment a standing is for, the day when one is given for every donor
+ * (today_text "" for none: each donor's today), and the thresholds in
+ * force. */
 typedef struct {
     eligibility_thresholds thresholds;
-    civil_day today;
+    char now[TIMESTAMP_TEXT_MAX];
+    civil_day today; /* when today_text is not "" */
     char today_text[DATE_TEXT_MAX];
 } standing_day;
 
 static int standing_day_load(db_conn *db, standing_day *s, err *e)
 {
+    timestamp_format(timestamp_now(), s->now, sizeof s->now);
     s->today = date_today();
-    date_format(s->today, s->today_text, sizeof s->today_text);
+    s->today_text[0] = '\0';
     return thresholds_load(db, &s->thresholds, e);
 }
 
-/* Bind STANDING_JOIN's two parameters, from `index`. */
+/* Bind STANDING_JOIN's two parameters (?1 and ?2: `index` is 1). */
 static void standing_bind(db_stmt *stmt, int index, const standing_day *s)
 {
-    db_bind_text(stmt, index, s->today_text);
+    db_bind_text(stmt, index, s->now);
     db_bind_text(stmt, index + 1, s->today_text);
 }
 
@@ -444,9 +524,10 @@ static void standing_input_read(db_stmt *stmt, const standing_day *s, eligibilit
                                 standing_history *history)
 {
     memset(in, 0, sizeof *in);
-    in->today = s->today;
+    if (!column_day(stmt, STANDING_TODAY_COLUMN, &in->today))
+        in->today = s->today;
     if (!column_day(stmt, 3, &in->birth_date))
-        in->birth_date = s->today;
+        in->birth_date = in->today;
     const char *last_at = NULL;
     history->last = -1;
     history->last_day = 0;
@@ -495,6 +576,8 @@ static void standing_add(db_stmt *stmt, const standing_day *s, json_t *donor)
     standing_input_read(stmt, s, &in, &history);
     donor_standing standing;
     eligibility_standing_evaluate(&s->thresholds, &in, &standing);
+    json_object_set_new(donor, "time_zone",
+                        json_string(db_column_text(stmt, STANDING_ZONE_COLUMN)));
     json_object_set_new(donor, "status",
                         json_string(eligibility_standing_name(standing.status)));
     json_object_set_new(donor, "deferred", json_boolean(standing.status != STANDING_ELIGIBLE));
@@ -511,7 +594,8 @@ static void standing_add(db_stmt *stmt, const standing_day *s, json_t *donor)
 
 #define DEFERRAL_COLUMNS                                                                         \
     "d.id, n.donor_number, d.kind, d.reason_code, d.reason, d.starts_on, d.until_date, "         \
-    "d.source, d.din, d.created_by, d.created_at, d.ended_at, d.ended_by, d.end_reason"
+    "d.source, d.din, d.created_by, d.created_at, d.ended_at, d.ended_by, d.end_reason, "        \
+    DONOR_ZONE("n")
 
 static json_t *deferral_json(db_stmt *stmt)
 {
@@ -522,8 +606,11 @@ static json_t *deferral_json(db_stmt *stmt)
     json_t *deferral = json_pack("{s:I}", "id", (json_int_t)db_column_int64(stmt, 0));
     for (int i = 0; i < 13; i++)
         json_object_set_new(deferral, keys[i], service_json_text(db_column_text(stmt, i + 1)));
+    /* In force today where the donor belongs. */
     char today[DATE_TEXT_MAX];
-    date_format(date_today(), today, sizeof today);
+    civil_day local = date_today();
+    local_today(db_column_text(stmt, 14), &local, NULL);
+    date_format(local, today, sizeof today);
     const char *until = db_column_text(stmt, 6);
     int in_force = db_column_is_null(stmt, 11) && strcmp(db_column_text(stmt, 5), today) <= 0 &&
                    (!until || strcmp(until, today) > 0);
@@ -602,24 +689,21 @@ int donor_deferral_add_in(service_context *ctx, int64_t donor_id, const deferral
                           json_t **out, err *e)
 {
     assert(db_in_transaction(ctx->db));
-    civil_day starts_on = date_today();
-    if (r->starts_on && *r->starts_on && date_parse(r->starts_on, &starts_on, "starts_on", e))
+    /* Starting today where the donor belongs, unless the caller says. */
+    civil_day starts_on = 0;
+    if (r->starts_on && *r->starts_on) {
+        if (date_parse(r->starts_on, &starts_on, "starts_on", e))
+            return -1;
+    } else if (donor_today(ctx->db, donor_id, &starts_on, e)) {
         return -1;
+    }
     if (deferral_check(r, starts_on, e))
         return -1;
     char starts[DATE_TEXT_MAX], now[TIMESTAMP_TEXT_MAX];
     date_format(starts_on, starts, sizeof starts);
     timestamp_format(timestamp_now(), now, sizeof now);
     db_stmt *stmt;
-    if (db_prepare(ctx->db, "SELECT 1 FROM donors WHERE id = ?", &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, donor_id);
-    db_step_result step = db_step(stmt, e);
-    db_reset(stmt);
-    if (step == DB_DONE)
-        return err_set(e, ERR_NOT_FOUND, "donor", "no donor with id %lld", (long long)donor_id);
-    if (step == DB_FAILED ||
-        db_prepare(ctx->db,
+    if (db_prepare(ctx->db,
                    "INSERT INTO deferrals (donor_id, kind, reason_code, reason, starts_on, "
                    "until_date, source, din, created_by, created_at) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -660,8 +744,10 @@ int donor_defer(service_context *ctx, const char *donor_number, const deferral_r
     r.starts_on = NULL;
     r.source = "staff";
     r.din = NULL;
+    /* Checked here against the earliest day that is today anywhere; again
+     * against the donor's today when it is added. */
     if (number_take(donor_number, number, "donor_number", e) ||
-        deferral_check(&r, date_today(), e) || service_begin(ctx, e))
+        deferral_check(&r, date_add_days(date_today(), -1), e) || service_begin(ctx, e))
         return -1;
     int64_t id = 0;
     char absent[48];
@@ -878,10 +964,13 @@ static int donor_insert(db_conn *db, donor_new *d, const char *now, int64_t *id,
 int donor_register(service_context *ctx, const donor_fields *f, json_t **out, err *e)
 {
     donor_new d = {.f = f};
-    civil_day birth;
+    civil_day birth, today = 0;
+    /* Not born after today anywhere (checked again against the donor's
+     * own today below). */
     if (donor_name_check(f->family_name, "family_name", e) ||
         donor_name_check(f->given_name, "given_name", e) ||
-        donor_birth_date_check(f->birth_date, date_today(), &birth, "birth_date", e) ||
+        donor_birth_date_check(f->birth_date, date_add_days(date_today(), 1), &birth,
+                               "birth_date", e) ||
         donor_sex_parse(f->sex, &d.sex, "sex", e) || contact_check(f, d.center, e))
         return -1;
     if (f->identity_document && *f->identity_document &&
@@ -908,6 +997,9 @@ int donor_register(service_context *ctx, const donor_fields *f, json_t **out, er
         if (rc == 0)
             rc = service_center_allowed(ctx, d.center, "home_center", e);
     }
+    if (rc == 0)
+        rc = center_today(ctx->db, d.center, &today, e) ||
+             donor_birth_date_check(f->birth_date, today, &birth, "birth_date", e);
     if (rc == 0 && *d.identity &&
         (rc = existing_number(ctx->db,
                               "SELECT donor_number FROM donors WHERE identity_document = ?",
@@ -1195,10 +1287,12 @@ static json_t *blood_group_json(db_stmt *stmt)
 
 static json_t *collection_json(db_stmt *stmt)
 {
-    return din_eye_readable_add(json_pack("{s:s, s:s, s:s, s:s}", "din", db_column_text(stmt, 0),
-                                          "procedure", db_column_text(stmt, 1), "collected_at",
+    return din_eye_readable_add(json_pack("{s:s, s:s, s:s, s:s, s:s}", "din",
+                                          db_column_text(stmt, 0), "procedure",
+                                          db_column_text(stmt, 1), "collected_at",
                                           db_column_text(stmt, 2), "center",
-                                          db_column_text(stmt, 3)),
+                                          db_column_text(stmt, 3), "time_zone",
+                                          db_column_text(stmt, 4)),
                                 "din", "eye_readable");
 }
 
@@ -1226,8 +1320,9 @@ static int donor_history(db_conn *db, int64_t id, json_t *donor, err *e)
     db_bind_int64(stmt, 1, id);
     if (rows_append(stmt, deferral_json, deferrals, e) ||
         db_prepare(db,
-                   "SELECT din, procedure, collected_at, center FROM collections "
-                   "WHERE donor_id = ? ORDER BY collected_at DESC LIMIT ?",
+                   "SELECT c.din, c.procedure, c.collected_at, c.center, z.time_zone "
+                   "FROM collections c JOIN centers z ON z.code = c.center "
+                   "WHERE c.donor_id = ? ORDER BY c.collected_at DESC LIMIT ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);

@@ -8,6 +8,11 @@
  * (din, test) key, and the units of each donation through units' (din,
  * product_code, division) key: a handful of index lookups, whatever the
  * size of the tables.
+ *
+ * A case's days are those of the center that collected the trigger
+ * donation (its time zone): the day the case opened and its deadlines, the
+ * window's days, "today" when a deadline is judged overdue or a step is
+ * recorded.
  */
 #include <assert.h>
 #include <limits.h>
@@ -15,6 +20,7 @@
 #include <string.h>
 #include "base/buffer.h"
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/lookback.h"
 #include "domain/registry.h"
 #include "service/audit.h"
@@ -26,14 +32,12 @@
 
 enum { TRACE_DONATIONS_MAX = 400, TRACE_UNITS_MAX = 2000, DIN_TEXT = 16 };
 
-/* The day of a timestamp text ("2026-11-21T10:15:00Z" -> that day). */
-static civil_day day_of(const char *timestamp)
+/* Today in `zone` (a zone on record), or UTC's should it be unusable. */
+static civil_day today_in(const char *zone)
 {
-    char text[DATE_TEXT_MAX];
-    civil_day day = 0;
-    snprintf(text, sizeof text, "%.10s", timestamp ? timestamp : "");
-    date_parse(text, &day, "day", NULL);
-    return day;
+    civil_day today = date_today();
+    local_today(zone, &today, NULL);
+    return today;
 }
 
 /* --- opening and tracing ------------------------------------------------------ */
@@ -45,15 +49,17 @@ typedef struct {
     int has_hospital;
 } traced_unit;
 
-/* The donor's donations from window_start up to the trigger. */
+/* The donor's donations from the day window_start (at the center of each)
+ * up to the trigger. */
 static int trace_donations(db_conn *db, int64_t donor_id, const char *window_start,
                            const char *trigger_at, char (*dins)[DIN_TEXT], size_t *count,
                            err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT din FROM collections WHERE donor_id = ? AND collected_at >= ? "
-                   "AND collected_at < ? ORDER BY collected_at",
+                   "SELECT c.din FROM collections c JOIN centers z ON z.code = c.center "
+                   "WHERE c.donor_id = ? AND local_date(z.time_zone, c.collected_at) >= ? "
+                   "AND c.collected_at < ? ORDER BY c.collected_at",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, donor_id);
@@ -119,7 +125,8 @@ int lookback_open_in(service_context *ctx, int64_t donor_id, const char *trigger
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT (SELECT COUNT(*) FROM lookback_cases WHERE trigger_din = ? AND "
-                   "marker = ?), collected_at FROM collections WHERE din = ?",
+                   "marker = ?), c.collected_at, z.time_zone FROM collections c "
+                   "JOIN centers z ON z.code = c.center WHERE c.din = ?",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, trigger_din);
@@ -127,9 +134,11 @@ int lookback_open_in(service_context *ctx, int64_t donor_id, const char *trigger
     db_bind_text(stmt, 3, trigger_din);
     db_step_result step = db_step(stmt, e);
     int64_t existing = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
-    char trigger_at[TIMESTAMP_TEXT_MAX + 8] = "";
-    if (step == DB_ROW)
+    char trigger_at[TIMESTAMP_TEXT_MAX + 8] = "", zone[TIME_ZONE_NAME_MAX] = "";
+    if (step == DB_ROW) {
         snprintf(trigger_at, sizeof trigger_at, "%s", db_column_text(stmt, 1));
+        snprintf(zone, sizeof zone, "%s", db_column_text(stmt, 2));
+    }
     db_reset(stmt);
     if (step != DB_ROW)
         return step == DB_DONE ? err_set(e, ERR_NOT_FOUND, "din", "no collection has DIN %s",
@@ -137,11 +146,16 @@ int lookback_open_in(service_context *ctx, int64_t donor_id, const char *trigger
                                : -1;
     if (existing)
         return 0;
-    civil_day nonreactive = 0, today = date_today();
+    /* The days of the trigger's center: the trigger donation's, today's. */
+    civil_day nonreactive = 0, today = 0, trigger_day = 0;
+    int64_t trigger_instant = 0;
+    if (timestamp_parse(trigger_at, &trigger_instant, "collected_at", e) ||
+        local_date_of(zone, trigger_instant, &trigger_day, e) || local_today(zone, &today, e))
+        return -1;
     int has_nonreactive = last_nonreactive(ctx->db, donor_id, trigger_at, marker, &nonreactive, e);
     if (has_nonreactive < 0)
         return -1;
-    civil_day window = lookback_window_start(has_nonreactive, nonreactive, day_of(trigger_at),
+    civil_day window = lookback_window_start(has_nonreactive, nonreactive, trigger_day,
                                              LOOKBACK_WINDOW_MONTHS);
     char window_start[DATE_TEXT_MAX], opened_on[DATE_TEXT_MAX], now[TIMESTAMP_TEXT_MAX],
         due[LOOKBACK_STEP_COUNT][DATE_TEXT_MAX];
@@ -246,16 +260,18 @@ static json_t *date_or_null(db_stmt *stmt, int column)
                                            : json_stringn(db_column_text(stmt, column), 10);
 }
 
+/* Column 9, the window's end, is the trigger donation's day at its center;
+ * column 20 that center's time zone. */
 #define CASE_COLUMNS_LIST                                                                        \
     "k.id, k.status, d.donor_number, k.marker, k.test, k.trigger_din, k.opened_on, "             \
-    "k.opened_at, k.window_start, c.collected_at, k.quarantine_due, k.notice_due, "              \
-    "k.followup_due, k.quarantine_done_at, k.notice_done_at, k.followup_done_at, "               \
-    "k.followup_result, k.closed_at, k.closed_by, k.close_reason"
+    "k.opened_at, k.window_start, local_date(z.time_zone, c.collected_at), k.quarantine_due, "   \
+    "k.notice_due, k.followup_due, k.quarantine_done_at, k.notice_done_at, k.followup_done_at, " \
+    "k.followup_result, k.closed_at, k.closed_by, k.close_reason, z.time_zone"
 #define CASE_FROM                                                                                \
     " FROM lookback_cases k JOIN donors d ON d.id = k.donor_id "                                 \
-    "JOIN collections c ON c.din = k.trigger_din"
+    "JOIN collections c ON c.din = k.trigger_din JOIN centers z ON z.code = c.center"
 #define CASE_COLUMNS CASE_COLUMNS_LIST CASE_FROM
-enum { COLUMN_DUE = 10, COLUMN_DONE = 13 };
+enum { COLUMN_DUE = 10, COLUMN_DONE = 13, COLUMN_ZONE = 20 };
 
 static json_t *text_or_null(db_stmt *stmt, int column)
 {
@@ -292,7 +308,8 @@ static json_t *case_list_item(db_stmt *stmt)
 {
     const char *next_due;
     int overdue;
-    json_t *deadlines = deadlines_json(stmt, date_today(), &next_due, &overdue);
+    json_t *deadlines =
+        deadlines_json(stmt, today_in(db_column_text(stmt, COLUMN_ZONE)), &next_due, &overdue);
     json_t *item = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "id",
         (json_int_t)db_column_int64(stmt, 0), "status", db_column_text(stmt, 1), "donor_number",
@@ -377,9 +394,10 @@ static json_t *case_json(db_stmt *stmt)
 {
     const char *next_due;
     int overdue;
-    json_t *deadlines = deadlines_json(stmt, date_today(), &next_due, &overdue);
+    json_t *deadlines =
+        deadlines_json(stmt, today_in(db_column_text(stmt, COLUMN_ZONE)), &next_due, &overdue);
     json_t *c = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
-                     "s:o}",
+                     "s:o, s:s}",
                      "id", (json_int_t)db_column_int64(stmt, 0), "status",
                      db_column_text(stmt, 1), "donor_number", db_column_text(stmt, 2), "marker",
                      db_column_text(stmt, 3), "test", db_column_text(stmt, 4), "trigger_din",
@@ -388,7 +406,8 @@ static json_t *case_json(db_stmt *stmt)
                      "window_end", json_stringn(db_column_text(stmt, 9), 10), "deadlines",
                      deadlines, "followup_result", text_or_null(stmt, 16), "closed_at",
                      text_or_null(stmt, 17), "closed_by", text_or_null(stmt, 18),
-                     "close_reason", text_or_null(stmt, 19));
+                     "close_reason", text_or_null(stmt, 19), "time_zone",
+                     db_column_text(stmt, COLUMN_ZONE));
     return din_eye_readable_add(c, "trigger_din", "trigger_eye_readable");
 }
 
@@ -461,15 +480,18 @@ int lookback_case_get(service_context *ctx, const char *id_text, json_t **out, e
 
 /* --- steps and closing --------------------------------------------------------------- */
 
-/* The opening day of open case `id` and which steps are done, inside the
- * caller's transaction. ERR_CONFLICT naming "status" when it is closed. */
+/* The opening day of open case `id`, which steps are done and today at
+ * its center (when `today` is not NULL), inside the caller's transaction.
+ * ERR_CONFLICT naming "status" when it is closed. */
 static int case_open_state(db_conn *db, int64_t id, civil_day *opened_on,
-                           int done[LOOKBACK_STEP_COUNT], err *e)
+                           int done[LOOKBACK_STEP_COUNT], civil_day *today, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT status, opened_on, quarantine_done_at, notice_done_at, "
-                   "followup_done_at FROM lookback_cases WHERE id = ?",
+                   "SELECT k.status, k.opened_on, k.quarantine_done_at, k.notice_done_at, "
+                   "k.followup_done_at, z.time_zone FROM lookback_cases k "
+                   "JOIN collections c ON c.din = k.trigger_din "
+                   "JOIN centers z ON z.code = c.center WHERE k.id = ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
@@ -480,6 +502,8 @@ static int case_open_state(db_conn *db, int64_t id, civil_day *opened_on,
         date_parse(db_column_text(stmt, 1), opened_on, "opened_on", NULL);
         for (int s = 0; s < LOOKBACK_STEP_COUNT; s++)
             done[s] = !db_column_is_null(stmt, 2 + s);
+        if (today)
+            *today = today_in(db_column_text(stmt, 5));
     }
     db_reset(stmt);
     if (step == DB_DONE)
@@ -516,7 +540,7 @@ int lookback_step_record(service_context *ctx, const char *id_text,
     int step = lookback_step_parse(request->step);
     if (step < 0)
         return err_set(e, ERR_INVALID, "step", "must be quarantine, notice or followup");
-    civil_day today = date_today(), done_on = today;
+    civil_day today = 0, done_on = 0;
     if (request->done_on && date_parse(request->done_on, &done_on, "done_on", e))
         return -1;
     const char *result = request->result && *request->result ? request->result : NULL;
@@ -532,7 +556,10 @@ int lookback_step_record(service_context *ctx, const char *id_text,
     civil_day opened_on = 0;
     char day[DATE_TEXT_MAX];
     db_stmt *stmt;
-    int rc = case_open_state(ctx->db, id, &opened_on, done, e);
+    /* Done today at the case's center, unless the day is given. */
+    int rc = case_open_state(ctx->db, id, &opened_on, done, &today, e);
+    if (!request->done_on)
+        done_on = today;
     if (rc == 0 && done[step])
         rc = err_set(e, ERR_CONFLICT, "step", "the %s step of lookback case %lld is already "
                      "recorded", lookback_step_name((lookback_step)step), (long long)id);
@@ -570,7 +597,7 @@ int lookback_case_close(service_context *ctx, const char *id_text, const char *r
         return -1;
     int done[LOOKBACK_STEP_COUNT];
     civil_day opened_on = 0;
-    int rc = case_open_state(ctx->db, id, &opened_on, done, e);
+    int rc = case_open_state(ctx->db, id, &opened_on, done, NULL, e);
     for (int s = 0; rc == 0 && s < LOOKBACK_STEP_COUNT; s++)
         if (!done[s])
             rc = err_set(e, ERR_CONFLICT, "step",

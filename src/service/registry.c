@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/registry.h"
 #include "service/audit.h"
 #include "service/registry.h"
@@ -28,6 +29,23 @@ static int market_id_of(db_conn *db, const char *code, int64_t *id, const char *
     if (found == 1)
         return err_set(e, ERR_INVALID, field, "no market '%s' (see the list of markets)", code);
     return found;
+}
+
+/* The time zone of market `id`, the zone of a center added to it without
+ * one. */
+static int market_zone(db_conn *db, int64_t id, char zone[TIME_ZONE_NAME_MAX], err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT time_zone FROM markets WHERE id = ?", &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        snprintf(zone, TIME_ZONE_NAME_MAX, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (step == DB_DONE)
+        return err_set(e, ERR_CONFLICT, "market", "the market was removed meanwhile");
+    return step == DB_ROW ? 0 : -1;
 }
 
 static const char *column_or_null(db_stmt *stmt, int column)
@@ -132,12 +150,13 @@ static int record_get(service_context *ctx, const char *code, record_fetch fetch
 
 /* --- markets -------------------------------------------------------------- */
 
-#define MARKET_COLUMNS "m.code, m.name, m.created_at"
+#define MARKET_COLUMNS "m.code, m.name, m.created_at, m.time_zone"
 
 static json_t *market_json(db_stmt *stmt)
 {
-    return json_pack("{s:s, s:s, s:s}", "code", db_column_text(stmt, 0), "name",
-                     db_column_text(stmt, 1), "created_at", db_column_text(stmt, 2));
+    return json_pack("{s:s, s:s, s:s, s:s}", "code", db_column_text(stmt, 0), "name",
+                     db_column_text(stmt, 1), "created_at", db_column_text(stmt, 2), "time_zone",
+                     db_column_text(stmt, 3));
 }
 
 static int market_fetch(db_conn *db, const char *code, json_t **out, err *e)
@@ -172,19 +191,23 @@ static int record_inserted(service_context *ctx, db_stmt *insert, const char *en
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e)
 {
     char code[REGISTRY_CODE_MAX + 8], now[TIMESTAMP_TEXT_MAX];
-    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e))
+    const char *zone = in->time_zone ? in->time_zone : TIME_ZONE_DEFAULT;
+    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
+        time_zone_check(zone, "time_zone", e))
         return -1;
     if (service_begin(ctx, e))
         return -1;
     int rc = -1;
     db_stmt *stmt;
     json_t *market = NULL;
-    if (db_prepare(ctx->db, "INSERT INTO markets (code, name, created_at) VALUES (?, ?, ?)", &stmt,
-                   e))
+    if (db_prepare(ctx->db,
+                   "INSERT INTO markets (code, name, created_at, time_zone) VALUES (?, ?, ?, ?)",
+                   &stmt, e))
         goto done;
     db_bind_text(stmt, 1, code);
     db_bind_text(stmt, 2, in->name);
     db_bind_text(stmt, 3, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_text(stmt, 4, zone);
     char taken[64];
     snprintf(taken, sizeof taken, "market '%s' already exists", code);
     rc = record_inserted(ctx, stmt, "market", code, taken, market_fetch, &market, e);
@@ -194,7 +217,8 @@ done:
 
 /* The columns each list sorts by (the code is the tie-break). */
 static const service_sort_key market_sort_keys[] = {
-    {"code", "m.code"}, {"name", "m.name"}, {"created_at", "m.created_at"}};
+    {"code", "m.code"}, {"name", "m.name"}, {"created_at", "m.created_at"},
+    {"time_zone", "m.time_zone"}};
 static const service_sort market_sort = SERVICE_SORT(market_sort_keys, "m.code", "m.code");
 
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e)
@@ -229,9 +253,11 @@ int market_update(service_context *ctx, const char *code, const market_input *in
     char normal[REGISTRY_CODE_MAX + 8];
     if (code_take(code, normal, "code", e) || code_kept(in->code, normal, e))
         return -1;
-    if (!in->name)
-        return err_set(e, ERR_INVALID, "name", "is required (a market's name is all that changes)");
-    if (registry_name_check(in->name, "name", e))
+    if (!in->name && !in->time_zone)
+        return err_set(e, ERR_INVALID, "name",
+                       "is required, or time_zone (a market's name and zone are what change)");
+    if ((in->name && registry_name_check(in->name, "name", e)) ||
+        (in->time_zone && time_zone_check(in->time_zone, "time_zone", e)))
         return -1;
     if (service_begin(ctx, e))
         return -1;
@@ -240,17 +266,25 @@ int market_update(service_context *ctx, const char *code, const market_input *in
     db_stmt *stmt;
     if (market_fetch(ctx->db, normal, &before, e))
         goto done;
-    if (strcmp(in->name, field_text(before, "name")) == 0) {
+    const char *new_name = in->name ? in->name : field_text(before, "name");
+    const char *new_zone = in->time_zone ? in->time_zone : field_text(before, "time_zone");
+    if (strcmp(new_name, field_text(before, "name")) == 0 &&
+        strcmp(new_zone, field_text(before, "time_zone")) == 0) {
         after = json_incref(before); /* nothing changes: nothing written */
         rc = 0;
         goto done;
     }
-    /* Only the market as read changes: a concurrent rename changes no row. */
-    if (db_prepare(ctx->db, "UPDATE markets SET name = ? WHERE code = ? AND name = ?", &stmt, e))
+    /* Only the market as read changes: a concurrent edit changes no row. */
+    if (db_prepare(ctx->db,
+                   "UPDATE markets SET name = ?, time_zone = ? WHERE code = ? AND name = ? "
+                   "AND time_zone = ?",
+                   &stmt, e))
         goto done;
-    db_bind_text(stmt, 1, in->name);
-    db_bind_text(stmt, 2, normal);
-    db_bind_text(stmt, 3, field_text(before, "name"));
+    db_bind_text(stmt, 1, new_name);
+    db_bind_text(stmt, 2, new_zone);
+    db_bind_text(stmt, 3, normal);
+    db_bind_text(stmt, 4, field_text(before, "name"));
+    db_bind_text(stmt, 5, field_text(before, "time_zone"));
     if (db_exec_stmt(stmt, e))
         goto done;
     rc = update_applied(ctx, "market", "market", normal, market_fetch, before, &after, e);
@@ -262,24 +296,28 @@ done:
 
 #define CENTER_COLUMNS                                                                      \
     "c.code, c.name, m.code, c.fin, c.address, c.open_date, c.close_date, c.close_reason, " \
-    "c.created_at"
+    "c.created_at, c.time_zone"
 #define CENTER_FROM " FROM centers c JOIN markets m ON m.id = c.market_id "
 
 static json_t *center_json(db_stmt *stmt)
 {
-    const char *close_date = column_or_null(stmt, 6);
+    const char *close_date = column_or_null(stmt, 6), *zone = db_column_text(stmt, 9);
     char today[DATE_TEXT_MAX];
-    date_format(date_today(), today, sizeof today);
-    /* Closed once the close date has come (a close date in the future is a
-     * planned closure: the center still operates until then). */
+    civil_day local = date_today();
+    local_today(zone, &local, NULL); /* a zone on record is one that was checked */
+    date_format(local, today, sizeof today);
+    /* Closed once the close date has come where the center is (a close date
+     * in the future is a planned closure: the center still operates until
+     * then). */
     int closed = close_date && strcmp(close_date, today) <= 0;
-    return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:s}", "code",
+    return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s}", "code",
                      db_column_text(stmt, 0), "name", db_column_text(stmt, 1), "market",
                      db_column_text(stmt, 2), "fin", service_json_text(column_or_null(stmt, 3)),
                      "address", db_column_text(stmt, 4), "open_date", db_column_text(stmt, 5),
                      "close_date", service_json_text(close_date), "close_reason",
                      service_json_text(column_or_null(stmt, 7)), "status",
-                     closed ? "closed" : "open", "created_at", db_column_text(stmt, 8));
+                     closed ? "closed" : "open", "created_at", db_column_text(stmt, 8),
+                     "time_zone", zone);
 }
 
 static int center_fetch(db_conn *db, const char *code, json_t **out, err *e)
@@ -321,8 +359,8 @@ static int center_keys_free(db_conn *db, const char *code, const char *fin, err 
 int center_add(service_context *ctx, const center_input *in, json_t **out, err *e)
 {
     char code[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8], fin[8] = "";
-    char open_text[DATE_TEXT_MAX], now[TIMESTAMP_TEXT_MAX];
-    civil_day open_date = date_today();
+    char open_text[DATE_TEXT_MAX] = "", now[TIMESTAMP_TEXT_MAX];
+    civil_day open_date = 0;
     if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
         code_take(in->market, market, "market", e) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e))
@@ -331,7 +369,10 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
         return -1;
     if (in->open_date && date_parse(in->open_date, &open_date, "open_date", e))
         return -1;
-    date_format(open_date, open_text, sizeof open_text);
+    if (in->open_date)
+        date_format(open_date, open_text, sizeof open_text);
+    if (in->time_zone && time_zone_check(in->time_zone, "time_zone", e))
+        return -1;
 
     if (service_begin(ctx, e))
         return -1;
@@ -339,12 +380,20 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     int64_t market_id;
     json_t *center = NULL;
     db_stmt *stmt;
+    char zone[TIME_ZONE_NAME_MAX];
     if (market_id_of(ctx->db, market, &market_id, "market", e) ||
-        center_keys_free(ctx->db, code, fin, e))
+        center_keys_free(ctx->db, code, fin, e) ||
+        (!in->time_zone && market_zone(ctx->db, market_id, zone, e)))
+        goto done;
+    if (in->time_zone)
+        snprintf(zone, sizeof zone, "%s", in->time_zone);
+    /* Opened today where the center is, when no date is given. */
+    if (!in->open_date &&
+        (local_today(zone, &open_date, e) || !date_format(open_date, open_text, sizeof open_text)))
         goto done;
     if (db_prepare(ctx->db,
                    "INSERT INTO centers (code, name, market_id, fin, address, open_date, "
-                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   "created_at, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    &stmt, e))
         goto done;
     db_bind_text(stmt, 1, code);
@@ -354,6 +403,7 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     db_bind_text(stmt, 5, in->address ? in->address : "");
     db_bind_text(stmt, 6, open_text);
     db_bind_text(stmt, 7, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_text(stmt, 8, zone);
     /* Taken by a concurrent request between the check and the insert. */
     char taken[80];
     snprintf(taken, sizeof taken, "donor center '%s' or its facility number is taken", code);
@@ -368,27 +418,29 @@ static const service_sort_key center_sort_keys[] = {
     {"market", "m.code"},
     {"fin", "COALESCE(c.fin, '')"},
     {"open_date", "c.open_date"},
-    {"close_date", "COALESCE(c.close_date, '9999-12-31')"}};
+    {"close_date", "COALESCE(c.close_date, '9999-12-31')"},
+    {"time_zone", "c.time_zone"}};
 static const service_sort center_sort = SERVICE_SORT(center_sort_keys, "c.code", "c.code");
 
 int center_list(service_context *ctx, center_filter *filter, json_t **out, err *e)
 {
     if (service_page_check(&filter->page, e))
         return -1;
-    char market[REGISTRY_CODE_MAX + 8] = "", today[DATE_TEXT_MAX], pattern[256] = "";
+    char market[REGISTRY_CODE_MAX + 8] = "", now[TIMESTAMP_TEXT_MAX], pattern[256] = "";
     if (filter->market && code_take(filter->market, market, "market", e))
         return -1;
     if (filter->status && strcmp(filter->status, "open") && strcmp(filter->status, "closed"))
         return err_set(e, ERR_INVALID, "status", "must be open or closed");
     if (service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
         return -1;
-    date_format(date_today(), today, sizeof today);
+    timestamp_format(timestamp_now(), now, sizeof now);
     db_stmt *stmt;
+    /* Closed once the close date has come in the center's zone. */
     if (service_list_prepare(ctx->db,
                    "SELECT " CENTER_COLUMNS "%s" CENTER_FROM
                    "WHERE c.code > ?1 AND (?2 = '' OR m.code = ?2) "
                    "AND (?3 = '' OR (?3 = 'closed') = "
-                   "(c.close_date IS NOT NULL AND c.close_date <= ?4)) "
+                   "(c.close_date IS NOT NULL AND c.close_date <= local_date(c.time_zone, ?4))) "
                    "AND (?5 = '' OR UPPER(c.code) LIKE UPPER(?5) ESCAPE '\\' "
                    "OR UPPER(c.name) LIKE UPPER(?5) ESCAPE '\\') "
                    "ORDER BY %s LIMIT ?6 OFFSET ?7",
@@ -397,7 +449,7 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
     db_bind_text(stmt, 1, filter->page.after ? filter->page.after : "");
     db_bind_text(stmt, 2, market);
     db_bind_text(stmt, 3, filter->status ? filter->status : "");
-    db_bind_text(stmt, 4, today);
+    db_bind_text(stmt, 4, now);
     db_bind_text(stmt, 5, pattern);
     db_bind_int64(stmt, 6, filter->page.limit);
     db_bind_int64(stmt, 7, filter->page.offset);
@@ -498,7 +550,8 @@ int center_update(service_context *ctx, const char *code, const center_input *in
         (in->market && code_take(in->market, market, "market", e)) ||
         fin_take(in->fin, fin, e) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e) ||
-        (in->open_date && date_parse(in->open_date, &open_day, "open_date", e)))
+        (in->open_date && date_parse(in->open_date, &open_day, "open_date", e)) ||
+        (in->time_zone && time_zone_check(in->time_zone, "time_zone", e)))
         return -1;
     if (in->open_date)
         date_format(open_day, open_text, sizeof open_text);
@@ -519,6 +572,7 @@ int center_update(service_context *ctx, const char *code, const center_input *in
     const char *new_fin = in->fin ? fin : old_fin;
     const char *new_address = in->address ? in->address : field_text(before, "address");
     const char *new_open = in->open_date ? open_text : field_text(before, "open_date");
+    const char *new_zone = in->time_zone ? in->time_zone : field_text(before, "time_zone");
     if (market_id_of(ctx->db, new_market, &market_id, "market", e))
         goto done;
     if (*new_fin && strcmp(new_fin, old_fin) != 0 && center_fin_free(ctx->db, normal, new_fin, e))
@@ -534,7 +588,8 @@ int center_update(service_context *ctx, const char *code, const center_input *in
     if (!strcmp(new_name, field_text(before, "name")) &&
         !strcmp(new_market, field_text(before, "market")) && !strcmp(new_fin, old_fin) &&
         !strcmp(new_address, field_text(before, "address")) &&
-        !strcmp(new_open, field_text(before, "open_date"))) {
+        !strcmp(new_open, field_text(before, "open_date")) &&
+        !strcmp(new_zone, field_text(before, "time_zone"))) {
         after = json_incref(before); /* nothing changes: nothing written */
         rc = 0;
         goto done;
@@ -543,10 +598,10 @@ int center_update(service_context *ctx, const char *code, const center_input *in
      * closed it, no row matches and the caller reads it again. */
     if (db_prepare(ctx->db,
                    "UPDATE centers SET name = ?, market_id = ?, fin = ?, address = ?, "
-                   "open_date = ? WHERE code = ? AND name = ? "
+                   "open_date = ?, time_zone = ? WHERE code = ? AND name = ? "
                    "AND market_id = (SELECT id FROM markets WHERE code = ?) "
                    "AND COALESCE(fin, '') = ? AND address = ? AND open_date = ? "
-                   "AND COALESCE(close_date, '') = ?",
+                   "AND COALESCE(close_date, '') = ? AND time_zone = ?",
                    &stmt, e))
         goto done;
     db_bind_text(stmt, 1, new_name);
@@ -554,13 +609,15 @@ int center_update(service_context *ctx, const char *code, const center_input *in
     db_bind_text(stmt, 3, *new_fin ? new_fin : NULL);
     db_bind_text(stmt, 4, new_address);
     db_bind_text(stmt, 5, new_open);
-    db_bind_text(stmt, 6, normal);
-    db_bind_text(stmt, 7, field_text(before, "name"));
-    db_bind_text(stmt, 8, field_text(before, "market"));
-    db_bind_text(stmt, 9, old_fin);
-    db_bind_text(stmt, 10, field_text(before, "address"));
-    db_bind_text(stmt, 11, field_text(before, "open_date"));
-    db_bind_text(stmt, 12, old_close ? old_close : "");
+    db_bind_text(stmt, 6, new_zone);
+    db_bind_text(stmt, 7, normal);
+    db_bind_text(stmt, 8, field_text(before, "name"));
+    db_bind_text(stmt, 9, field_text(before, "market"));
+    db_bind_text(stmt, 10, old_fin);
+    db_bind_text(stmt, 11, field_text(before, "address"));
+    db_bind_text(stmt, 12, field_text(before, "open_date"));
+    db_bind_text(stmt, 13, old_close ? old_close : "");
+    db_bind_text(stmt, 14, field_text(before, "time_zone"));
     if (db_exec_stmt(stmt, e)) {
         /* Taken by a concurrent request between the check and the update. */
         if (e && e->code == ERR_CONFLICT)

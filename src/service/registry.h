@@ -22,6 +22,7 @@
 
 typedef struct {
     const char *code, *name;
+    const char *time_zone; /* an IANA name (base/local_time.h); NULL = TIME_ZONE_DEFAULT */
 } market_input;
 
 typedef struct {
@@ -32,13 +33,15 @@ typedef struct {
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e);
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e);
 int market_get(service_context *ctx, const char *code, json_t **out, err *e);
-/* Rename a market: `name` is required (it is all that may change). */
+/* Rename a market or change its time zone (NULL = leave as is; at least
+ * one is required). A market's centers keep their own zones. */
 int market_update(service_context *ctx, const char *code, const market_input *in, json_t **out,
                   err *e);
 
 typedef struct {
     const char *code, *name, *market, *fin, *address;
     const char *open_date; /* YYYY-MM-DD; NULL = today */
+    const char *time_zone; /* an IANA name; NULL = the market's (when added) */
 } center_input;
 
 typedef struct {
@@ -54,8 +57,9 @@ int center_get(service_context *ctx, const char *code, json_t **out, err *e);
 /* Record that a center closed (or will close) on close_date, with a reason. */
 int center_close(service_context *ctx, const char *code, const char *close_date,
                  const char *reason, json_t **out, err *e);
-/* Correct a center: name, market, fin, address, open_date (NULL = leave as
- * is; "" clears fin or address). A closed center can be corrected too. */
+/* Correct a center: name, market, fin, address, open_date, time_zone
+ * (NULL = leave as is; "" clears fin or address). A closed center can be
+ * corrected too. */
 int center_update(service_context *ctx, const char *code, const center_input *in, json_t **out,
                   err *e);
 

@@ -18,6 +18,7 @@
 #include "base/buffer.h"
 #include "base/csv.h"
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/catalog.h"
 #include "domain/registry.h"
 #include "domain/testing.h"
@@ -209,7 +210,7 @@ typedef struct {
     result_row *rows;
     size_t count, capacity;
     service_problems problems;
-    civil_day today;
+    civil_day today; /* at the center of the DIN looked up last */
     /* The last DIN looked up: a file lists the tests of a donation together. */
     char din[ISBT_DIN_LENGTH + 1];
     int din_found;
@@ -239,21 +240,29 @@ static int recorded_load(db_conn *db, import_state *s, err *e)
     return step == DB_FAILED ? -1 : 0;
 }
 
-/* Look up the collection of `din` into s->din_found and s->collected, and
- * its results on record. */
+/* Look up the collection of `din` into s->din_found, s->collected (its
+ * day at its center), s->today (today at that center) and its results on
+ * record. */
 static int collection_find(db_conn *db, import_state *s, const char *din, err *e)
 {
     if (strcmp(s->din, din) == 0)
         return 0;
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT collected_at FROM collections WHERE din = ?", &stmt, e))
+    char now[TIMESTAMP_TEXT_MAX];
+    if (db_prepare(db,
+                   "SELECT local_date(z.time_zone, c.collected_at), local_date(z.time_zone, ?) "
+                   "FROM collections c JOIN centers z ON z.code = c.center WHERE c.din = ?",
+                   &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, din);
+    db_bind_text(stmt, 1, timestamp_format(timestamp_now(), now, sizeof now));
+    db_bind_text(stmt, 2, din);
     db_step_result step = db_step(stmt, e);
     s->din_found = step == DB_ROW;
-    char day[DATE_TEXT_MAX] = "";
-    if (step == DB_ROW)
-        snprintf(day, sizeof day, "%.10s", db_column_text(stmt, 0));
+    char day[DATE_TEXT_MAX] = "", today[DATE_TEXT_MAX] = "";
+    if (step == DB_ROW) {
+        snprintf(day, sizeof day, "%s", db_column_text(stmt, 0));
+        snprintf(today, sizeof today, "%s", db_column_text(stmt, 1));
+    }
     db_reset(stmt);
     if (step == DB_FAILED)
         return -1;
@@ -261,6 +270,8 @@ static int collection_find(db_conn *db, import_state *s, const char *din, err *e
     s->recorded_count = 0;
     if (s->din_found && date_parse(day, &s->collected, "collected_at", NULL))
         s->collected = 0;
+    if (!s->din_found || date_parse(today, &s->today, "today", NULL))
+        s->today = date_today();
     return s->din_found ? recorded_load(db, s, e) : 0;
 }
 
@@ -426,8 +437,9 @@ int testing_donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT d.id, d.donor_number, d.abo, d.rhd FROM collections c "
-                   "JOIN donors d ON d.id = c.donor_id WHERE c.din = ?",
+                   "SELECT d.id, d.donor_number, d.abo, d.rhd, z.time_zone FROM collections c "
+                   "JOIN donors d ON d.id = c.donor_id JOIN centers z ON z.code = c.center "
+                   "WHERE c.din = ?",
                    &stmt, e))
         return -1;
     db_bind_text(stmt, 1, din);
@@ -439,6 +451,7 @@ int testing_donor_of(db_conn *db, const char *din, donation_donor *out, err *e)
         out->has_rhd = !db_column_is_null(stmt, 3);
         snprintf(out->abo, sizeof out->abo, "%s", out->has_abo ? db_column_text(stmt, 2) : "");
         snprintf(out->rhd, sizeof out->rhd, "%s", out->has_rhd ? db_column_text(stmt, 3) : "");
+        snprintf(out->zone, sizeof out->zone, "%s", db_column_text(stmt, 4));
     }
     db_reset(stmt);
     if (step == DB_DONE)
@@ -554,7 +567,9 @@ int testing_donation_reactive_in(service_context *ctx, const char *din, const pa
         return -1;
     add_unique(json_object_get(summary, "discarded"), json_string(din));
     testing_deferral deferral;
-    civil_day day = date_today();
+    civil_day day; /* today at the center of the donation */
+    if (local_today(donor->zone, &day, e))
+        return -1;
     testing_deferral_for(test->marker, day, &deferral);
     deferral_request request = {
         .kind = eligibility_deferral_kind_name(deferral.kind),
@@ -808,8 +823,9 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
 #define QUEUE_COLUMNS                                                                            \
     "u.id, u.din, u.product_code, u.division, u.family, u.center, u.abo, u.rhd, "                \
     "u.expires_at, u.status, u.hold, d.abo, d.rhd, (SELECT t.id FROM typing_discrepancies t "    \
-    "WHERE t.din = u.din AND t.status IN ('open', 'confirmed')) FROM units u "                   \
-    "JOIN collections c ON c.din = u.din JOIN donors d ON d.id = c.donor_id"
+    "WHERE t.din = u.din AND t.status IN ('open', 'confirmed')), z.time_zone FROM units u "      \
+    "JOIN collections c ON c.din = u.din JOIN donors d ON d.id = c.donor_id "                    \
+    "JOIN centers z ON z.code = u.center"
 
 static json_t *text_or_null(db_stmt *stmt, int column)
 {
@@ -820,7 +836,8 @@ static json_t *text_or_null(db_stmt *stmt, int column)
 /* A row of QUEUE_COLUMNS, with what the decision needs besides. */
 static json_t *queue_item(db_stmt *stmt)
 {
-    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o}",
+    json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, "
+                             "s:s}",
                      "unit_id", (json_int_t)db_column_int64(stmt, 0), "din",
                      db_column_text(stmt, 1), "product_code", db_column_text(stmt, 2),
                      "division", db_column_text(stmt, 3), "family", db_column_text(stmt, 4),
@@ -830,7 +847,8 @@ static json_t *queue_item(db_stmt *stmt)
                      text_or_null(stmt, 11), "donor_rhd", text_or_null(stmt, 12),
                      "discrepancy_id",
                      db_column_is_null(stmt, 13) ? json_null()
-                                                 : json_integer(db_column_int64(stmt, 13)));
+                                                 : json_integer(db_column_int64(stmt, 13)),
+                     "time_zone", db_column_text(stmt, 14));
     return unit_expiry_add(din_eye_readable_add(item, "din", "eye_readable"));
 }
 

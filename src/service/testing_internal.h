@@ -11,6 +11,7 @@
 #ifndef BLOODOPS_SERVICE_TESTING_INTERNAL_H
 #define BLOODOPS_SERVICE_TESTING_INTERNAL_H
 
+#include "base/local_time.h"
 #include "domain/testing.h"
 #include "service/service.h"
 
@@ -47,6 +48,7 @@ typedef struct {
     char number[16];
     char abo[4], rhd[4];
     int has_abo, has_rhd;
+    char zone[TIME_ZONE_NAME_MAX]; /* of the center that collected the donation */
 } testing_donor;
 
 int testing_donor_of(db_conn *db, const char *din, testing_donor *out, err *e);

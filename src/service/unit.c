@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "base/local_time.h"
 #include "domain/catalog.h"
 #include "domain/processing.h"
 #include "domain/registry.h"
@@ -117,11 +118,15 @@ done:
 
 /* --- reading --------------------------------------------------------------- */
 
-/* The columns of unit_item, from units u joined with products p, and the
- * members they become. */
+/* The columns of unit_item, from units u joined with products p and the
+ * unit's center z (UNIT_ITEM_FROM), and the members they become; then the
+ * center's time zone (UNIT_ITEM_ZONE), which the days to expiry are
+ * counted in, and the caller's columns from UNIT_ITEM_EXTRA on. */
 #define UNIT_ITEM_COLUMNS                                                                        \
     "u.id, u.product_code, u.division, p.description, u.family, u.status, u.hold, u.abo, "       \
-    "u.rhd, u.volume_ml, u.expires_at"
+    "u.rhd, u.volume_ml, u.expires_at, z.time_zone"
+#define UNIT_ITEM_FROM                                                                           \
+    " FROM units u JOIN products p ON p.code = u.product_code JOIN centers z ON z.code = u.center "
 static const service_column unit_item_columns[] = {
     {"id", SERVICE_COLUMN_INTEGER},   {"product_code", SERVICE_COLUMN_TEXT},
     {"division", SERVICE_COLUMN_TEXT}, {"description", SERVICE_COLUMN_TEXT},
@@ -130,6 +135,9 @@ static const service_column unit_item_columns[] = {
     {"rhd", SERVICE_COLUMN_TEXT},      {"volume_ml", SERVICE_COLUMN_INTEGER},
     {"expires_at", SERVICE_COLUMN_TEXT}};
 #define UNIT_ITEM_COLUMN_COUNT (sizeof unit_item_columns / sizeof unit_item_columns[0])
+enum { UNIT_ITEM_ZONE = 11, UNIT_ITEM_EXTRA = 12 };
+_Static_assert(UNIT_ITEM_ZONE == sizeof unit_item_columns / sizeof unit_item_columns[0],
+               "the zone follows the unit's members");
 
 static const service_column test_item_columns[] = {
     {"test", SERVICE_COLUMN_TEXT}, {"result", SERVICE_COLUMN_TEXT}, {"tested_on", SERVICE_COLUMN_TEXT}};
@@ -142,39 +150,51 @@ static json_t *column_text(db_stmt *stmt, int column)
 /* --- how near a unit is to its expiry -------------------------------------- */
 
 /* The band of a unit expiring at `expires_at` (a stored timestamp) now,
- * and the days from today to its expiry date. */
-static processing_band expiry_of(const char *expires_at, int *days)
+ * and the days from today to its expiry date, both days of its center's
+ * time zone `zone`. */
+static processing_band expiry_of(const char *expires_at, const char *zone, int *days)
 {
     int64_t at = 0;
     timestamp_parse(expires_at, &at, "expires_at", NULL); /* stored: always valid */
-    return processing_band_of(at, timestamp_now(), date_today(), days);
+    civil_day on = date_today(), today = on;
+    local_date_of(zone ? zone : TIME_ZONE_DEFAULT, at, &on, NULL); /* a zone on record */
+    local_today(zone ? zone : TIME_ZONE_DEFAULT, &today, NULL);
+    return processing_band_of(at, on, timestamp_now(), today, days);
 }
 
-json_t *unit_expiry_add(json_t *unit)
+/* unit_expiry_add's members, the unit's center in time zone `zone`. */
+static json_t *expiry_members_add(json_t *unit, const char *zone)
 {
     const char *expires_at = json_string_value(json_object_get(unit, "expires_at"));
     if (!expires_at)
         return unit;
     int days;
-    processing_band band = expiry_of(expires_at, &days);
+    processing_band band = expiry_of(expires_at, zone, &days);
     json_object_set_new(unit, "days_to_expiry", json_integer(days));
     json_object_set_new(unit, "expiry_band", json_string(processing_band_name(band)));
     return unit;
 }
 
-/* unit_expiry_add's members written after a row's columns; `column` points
- * to the index of expires_at. */
+json_t *unit_expiry_add(json_t *unit)
+{
+    return expiry_members_add(unit, json_string_value(json_object_get(unit, "time_zone")));
+}
+
+/* unit_expiry_add's members written after a row's columns (UNIT_ITEM_COLUMNS);
+ * `column` points to the index of expires_at. */
 static void expiry_write(json_writer *w, db_stmt *stmt, void *column)
 {
     int days;
-    processing_band band = expiry_of(db_column_text(stmt, *(const int *)column), &days);
+    processing_band band = expiry_of(db_column_text(stmt, *(const int *)column),
+                                     db_column_text(stmt, UNIT_ITEM_ZONE), &days);
     json_write_integer(w, "days_to_expiry", days);
     json_write_string(w, "expiry_band", processing_band_name(band));
 }
 
 static json_t *unit_item(db_stmt *stmt)
 {
-    return unit_expiry_add(service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT));
+    return expiry_members_add(service_row_object(stmt, unit_item_columns, UNIT_ITEM_COLUMN_COUNT),
+                              db_column_text(stmt, UNIT_ITEM_ZONE));
 }
 
 /* The units of a donation: in the order they were made, or (the DIN
@@ -183,9 +203,7 @@ static json_t *unit_item(db_stmt *stmt)
 static int unit_items_prepare(service_context *ctx, const char *din, int by_code,
                               db_stmt **stmt, err *e)
 {
-#define UNITS_OF_DONATION                                                                        \
-    "SELECT " UNIT_ITEM_COLUMNS " FROM units u "                                                \
-    "JOIN products p ON p.code = u.product_code WHERE u.din = ? "
+#define UNITS_OF_DONATION "SELECT " UNIT_ITEM_COLUMNS UNIT_ITEM_FROM "WHERE u.din = ? "
     if (db_prepare(ctx->db,
                    by_code ? UNITS_OF_DONATION "ORDER BY u.product_code, u.division"
                            : UNITS_OF_DONATION "ORDER BY u.id",
@@ -397,7 +415,8 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
     if (din_text_parse(text, &din, e) || collection_scope_check(ctx, din.din, e) ||
         db_prepare(ctx->db,
                    "SELECT d.donor_number, c.center, c.procedure, c.collected_at, "
-                   "c.processed_at FROM collections c JOIN donors d ON d.id = c.donor_id "
+                   "c.processed_at, z.time_zone FROM collections c "
+                   "JOIN donors d ON d.id = c.donor_id JOIN centers z ON z.code = c.center "
                    "WHERE c.din = ?",
                    &stmt, e))
         return -1;
@@ -415,6 +434,7 @@ int unit_lookup_write(service_context *ctx, const char *text, buffer *out, err *
         json_write_string(&w, "procedure", db_column_text(stmt, 2));
         json_write_string(&w, "collected_at", db_column_text(stmt, 3));
         json_write_boolean(&w, "processed", !db_column_is_null(stmt, 4));
+        json_write_string(&w, "time_zone", db_column_text(stmt, 5));
     }
     db_reset(stmt);
     if (step != DB_ROW)
@@ -469,8 +489,7 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center, u.produced_at, u.released_at, "
-                   "u.hospital, u.updated_at FROM units u "
-                   "JOIN products p ON p.code = u.product_code WHERE u.id = ?",
+                   "u.hospital, u.updated_at" UNIT_ITEM_FROM "WHERE u.id = ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
@@ -479,15 +498,18 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
     if (step == DB_ROW) {
         char eye[ISBT_EYE_READABLE_MAX];
         unit = unit_item(stmt);
-        json_object_set_new(unit, "din", json_string(db_column_text(stmt, 11)));
+        const char *unit_din = db_column_text(stmt, UNIT_ITEM_EXTRA);
+        json_object_set_new(unit, "din", json_string(unit_din));
         json_object_set_new(unit, "eye_readable",
-                            json_string(din_eye_readable(db_column_text(stmt, 11), eye,
-                                                         sizeof eye)));
-        json_object_set_new(unit, "center", json_string(db_column_text(stmt, 12)));
-        json_object_set_new(unit, "produced_at", json_string(db_column_text(stmt, 13)));
-        json_object_set_new(unit, "released_at", column_text(stmt, 14));
-        json_object_set_new(unit, "hospital", column_text(stmt, 15));
-        json_object_set_new(unit, "updated_at", json_string(db_column_text(stmt, 16)));
+                            json_string(din_eye_readable(unit_din, eye, sizeof eye)));
+        json_object_set_new(unit, "center", json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 1)));
+        json_object_set_new(unit, "produced_at",
+                            json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 2)));
+        json_object_set_new(unit, "released_at", column_text(stmt, UNIT_ITEM_EXTRA + 3));
+        json_object_set_new(unit, "hospital", column_text(stmt, UNIT_ITEM_EXTRA + 4));
+        json_object_set_new(unit, "updated_at",
+                            json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 5)));
+        json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, UNIT_ITEM_ZONE)));
     }
     db_reset(stmt);
     if (step != DB_ROW)
@@ -616,26 +638,27 @@ static int shelf_filter_take(const char *center, const char *family, const char 
     return 0;
 }
 
-/* The band of a unit's expiry (processing_band's order) in SQL, from the
- * limits shelf_bands_bind binds as ?1 to ?5: now, then midnight of the
- * first day after each band. */
-#define SHELF_BAND(column)                                                                       \
-    "CASE WHEN " column " <= ?1 THEN 0 WHEN " column " < ?2 THEN 1 WHEN " column " < ?3 THEN 2 " \
-    "WHEN " column " < ?4 THEN 3 WHEN " column " < ?5 THEN 4 ELSE 5 END"
+/* The band of a unit's expiry (processing_band's order) in SQL, the unit's
+ * center's time zone in `zone`: expired when its time has come (now, ?1),
+ * else by the day it expires on its center's calendar, before the first
+ * day after each band (today there plus ?2, ?3, ?4, ?5 days), as
+ * shelf_bands_bind binds them. */
+#define SHELF_DAY(zone, expr) "local_date(" zone ", " expr ")"
+#define SHELF_BAND_END(zone, n) "local_date(" zone ", ?1, ?" #n ")"
+#define SHELF_BAND(column, zone)                                                                 \
+    "CASE WHEN " column " <= ?1 THEN 0 "                                                         \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 2) " THEN 1 "                     \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 3) " THEN 2 "                     \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 4) " THEN 3 "                     \
+    "WHEN " SHELF_DAY(zone, column) " < " SHELF_BAND_END(zone, 5) " THEN 4 ELSE 5 END"
 
 /* Bind SHELF_BAND's limits; `as_of` gets the time they are for. */
 static void shelf_bands_bind(db_stmt *stmt, char as_of[TIMESTAMP_TEXT_MAX])
 {
     timestamp_format(timestamp_now(), as_of, TIMESTAMP_TEXT_MAX);
     db_bind_text(stmt, 1, as_of);
-    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++) {
-        char limit[TIMESTAMP_TEXT_MAX];
-        timestamp_format((int64_t)date_add_days(date_today(),
-                                                processing_band_end_day((processing_band)band)) *
-                             86400,
-                         limit, sizeof limit);
-        db_bind_text(stmt, 1 + band, limit);
-    }
+    for (int band = PROCESSING_BAND_0_1; band < PROCESSING_BAND_15_PLUS; band++)
+        db_bind_int64(stmt, 1 + band, processing_band_end_day((processing_band)band));
 }
 
 int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
@@ -650,9 +673,12 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
         return -1;
     if (db_prepare(ctx->db,
                    "SELECT center, family, status, abo, rhd, band, COUNT(*) FROM ("
-                   "SELECT center, family, status, abo, rhd, " SHELF_BAND("expires_at") " AS band "
-                   "FROM units WHERE status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR center = ?10) "
-                   "AND (?11 = '' OR family = ?11) AND " SERVICE_CENTER_SCOPE("center") ") shelf "
+                   "SELECT u.center, u.family, u.status, u.abo, u.rhd, "
+                   SHELF_BAND("u.expires_at", "z.time_zone") " AS band "
+                   "FROM units u JOIN centers z ON z.code = u.center "
+                   "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
+                   "AND (?11 = '' OR u.family = ?11) AND " SERVICE_CENTER_SCOPE("u.center")
+                   ") shelf "
                    "GROUP BY center, family, status, abo, rhd, band "
                    "ORDER BY center, family, COALESCE(abo, ''), COALESCE(rhd, ''), band, status",
                    &stmt, e)) {
@@ -702,15 +728,17 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
 
 /* --- the units on the shelves ------------------------------------------------ */
 
-/* A row of the unit list: the lookup's unit fields with its DIN and center. */
+/* A row of the unit list: the lookup's unit fields with its DIN, center
+ * and the center's time zone. */
 static json_t *shelf_unit_item(db_stmt *stmt)
 {
     char eye[ISBT_EYE_READABLE_MAX];
     json_t *unit = unit_item(stmt);
-    const char *din = db_column_text(stmt, UNIT_ITEM_COLUMN_COUNT);
+    const char *din = db_column_text(stmt, UNIT_ITEM_EXTRA);
     json_object_set_new(unit, "din", json_string(din));
     json_object_set_new(unit, "eye_readable", json_string(din_eye_readable(din, eye, sizeof eye)));
-    json_object_set_new(unit, "center", json_string(db_column_text(stmt, UNIT_ITEM_COLUMN_COUNT + 1)));
+    json_object_set_new(unit, "center", json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 1)));
+    json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, UNIT_ITEM_ZONE)));
     return unit;
 }
 
@@ -752,12 +780,11 @@ int unit_list(service_context *ctx, unit_list_filter *filter, json_t **out, err 
     db_stmt *stmt;
     if (service_list_prepare(
             ctx->db,
-            "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center%s FROM units u "
-            "JOIN products p ON p.code = u.product_code "
+            "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center%s" UNIT_ITEM_FROM
             "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
             "AND (?11 = '' OR u.family = ?11) "
             "AND (?12 = '' OR " SERVICE_GROUP_TEXT("u.abo", "u.rhd") " = ?12) "
-            "AND (?13 < 0 OR " SHELF_BAND("u.expires_at") " = ?13) AND u.id > ?14 "
+            "AND (?13 < 0 OR " SHELF_BAND("u.expires_at", "z.time_zone") " = ?13) AND u.id > ?14 "
             "AND " SERVICE_CENTER_SCOPE("u.center") " ORDER BY %s LIMIT ?17 OFFSET ?18",
             &filter->page, &shelf_sort, &stmt, e))
         return -1;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
+#include "base/local_time.h"
 #include "documents/label_render.h"
 #include "domain/blood_unit.h"
 #include "domain/isbt.h"
@@ -28,6 +29,7 @@ typedef struct {
     char collected_at[TIMESTAMP_TEXT_MAX + 1];
     char description[1024]; /* products.description: up to 200 characters */
     char facility_name[512]; /* centers.name: up to 120 characters */
+    char time_zone[TIME_ZONE_NAME_MAX]; /* the collection center's */
 } unit_label_row;
 
 static void column_copy(db_stmt *stmt, int column, char *out, size_t size)
@@ -44,7 +46,7 @@ static int row_read(service_context *ctx, int64_t id, unit_label_row *row, err *
         return -1;
     if (db_prepare(ctx->db,
                    "SELECT u.din, u.product_code, u.donation_type, u.division, u.abo, u.rhd, "
-                   "u.status, u.expires_at, p.description, c.collected_at, f.name "
+                   "u.status, u.expires_at, p.description, c.collected_at, f.name, f.time_zone "
                    "FROM units u JOIN products p ON p.code = u.product_code "
                    "JOIN collections c ON c.din = u.din JOIN centers f ON f.code = c.center "
                    "WHERE u.id = ?",
@@ -66,6 +68,7 @@ static int row_read(service_context *ctx, int64_t id, unit_label_row *row, err *
         column_copy(stmt, 8, row->description, sizeof row->description);
         column_copy(stmt, 9, row->collected_at, sizeof row->collected_at);
         column_copy(stmt, 10, row->facility_name, sizeof row->facility_name);
+        column_copy(stmt, 11, row->time_zone, sizeof row->time_zone);
     }
     db_reset(stmt);
     db_rollback(ctx->db);
@@ -124,15 +127,20 @@ static int group_code(int64_t id, const unit_label_row *row, char out[5], err *e
     return 0;
 }
 
-/* "YYYY-MM-DDTHH:MM" of a stored timestamp "YYYY-MM-DDTHH:MM:SSZ" (the
- * label shows minutes); the text as it is when it is not one, for
- * label_make to refuse. */
-static void minutes_of(const char *timestamp, char *out, size_t size)
+/* "YYYY-MM-DDTHH:MM" of a stored UTC timestamp "YYYY-MM-DDTHH:MM:SSZ" on
+ * the clock of `zone`: a label shows the facility's local time, to the
+ * minute. The text as it is when it is not one, for label_make to
+ * refuse. */
+static void minutes_of(const char *timestamp, const char *zone, char *out, size_t size)
 {
-    size_t length = strlen(timestamp);
-    int stored = length == TIMESTAMP_TEXT_MAX - 1 && timestamp[10] == 'T' &&
-                 timestamp[16] == ':' && timestamp[length - 1] == 'Z';
-    snprintf(out, size, "%.*s", stored ? 16 : (int)length, timestamp);
+    int64_t at;
+    local_time t;
+    char date[DATE_TEXT_MAX];
+    if (timestamp_parse(timestamp, &at, NULL, NULL) || local_time_of(zone, at, &t, NULL)) {
+        snprintf(out, size, "%s", timestamp);
+        return;
+    }
+    snprintf(out, size, "%sT%02d:%02d", date_format(t.date, date, sizeof date), t.hour, t.minute);
 }
 
 /* `text` in at most `max` bytes: as it is when it fits, else cut at a
@@ -166,8 +174,8 @@ int unit_label_render(service_context *ctx, const char *id_text, label_format fo
 
     char expires[TIMESTAMP_TEXT_MAX], collected[TIMESTAMP_TEXT_MAX];
     char description[LABEL_DESCRIPTION_MAX + 1], facility_name[LABEL_FACILITY_MAX + 1];
-    minutes_of(row.expires_at, expires, sizeof expires);
-    minutes_of(row.collected_at, collected, sizeof collected);
+    minutes_of(row.expires_at, row.time_zone, expires, sizeof expires);
+    minutes_of(row.collected_at, row.time_zone, collected, sizeof collected);
     fit_text(row.description, LABEL_DESCRIPTION_MAX, description, sizeof description);
     fit_text(row.facility_name, LABEL_FACILITY_MAX, facility_name, sizeof facility_name);
     label_input input = {

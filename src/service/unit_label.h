@@ -13,9 +13,9 @@
  *                intended use, no phenotype)
  *   product      units.product_code, donation_type and division
  *                ("=<E0300V00")
- *   expiry       units.expires_at, to the minute (the facility's wall-clock
- *                time, as stored: see domain/catalog.h)
- *   collected    collections.collected_at, to the minute
+ *   expiry       units.expires_at, to the minute, on the clock of the
+ *                collection center's time zone (stored in UTC)
+ *   collected    collections.collected_at, to the minute, likewise
  *   description  products.description, facility the collection center's
  *                name (each shortened with "..." to what the label prints)
  *

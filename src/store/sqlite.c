@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/local_time.h"
 #include "store/backend.h"
 
 static int sqlite_fail(sqlite3 *handle, int rc, err *e)
@@ -65,6 +66,38 @@ static void sqlite_configure(void)
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
+/* local_date(zone, instant [, days]) (schema/010_time_zones.sql): the
+ * local date of a stored UTC time in a zone, `days` days later. An unknown
+ * zone or an unreadable time fails the statement rather than answer a
+ * date that could be wrong. */
+static void sqlite_local_date(sqlite3_context *context, int count, sqlite3_value **values)
+{
+    const char *zone = (const char *)sqlite3_value_text(values[0]);
+    const char *instant = (const char *)sqlite3_value_text(values[1]);
+    if (!zone || !instant || (count == 3 && sqlite3_value_type(values[2]) == SQLITE_NULL)) {
+        sqlite3_result_null(context);
+        return;
+    }
+    int64_t seconds;
+    civil_day day;
+    err e;
+    if (timestamp_parse(instant, &seconds, "instant", &e) ||
+        local_date_of(zone, seconds, &day, &e)) {
+        sqlite3_result_error(context, e.message, -1);
+        return;
+    }
+    if (count == 3) {
+        sqlite3_int64 days = sqlite3_value_int64(values[2]);
+        if (days < -100000 || days > 100000) {
+            sqlite3_result_error(context, "local_date: days out of range", -1);
+            return;
+        }
+        day = date_add_days(day, (int32_t)days);
+    }
+    char text[DATE_TEXT_MAX];
+    sqlite3_result_text(context, date_format(day, text, sizeof text), -1, SQLITE_TRANSIENT);
+}
+
 static int sqlite_open(const char *location, void **out, err *e)
 {
     static pthread_once_t configured = PTHREAD_ONCE_INIT;
@@ -89,6 +122,15 @@ static int sqlite_open(const char *location, void **out, err *e)
         sqlite3_close(handle);
         return -1;
     }
+    for (int count = 2; count <= 3; count++)
+        if (sqlite3_create_function_v2(handle, "local_date", count,
+                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                       NULL, sqlite_local_date, NULL, NULL, NULL) != SQLITE_OK) {
+            err_set(e, ERR_INTERNAL, "db", "cannot set up database %s: %s", location,
+                    sqlite3_errmsg(handle));
+            sqlite3_close(handle);
+            return -1;
+        }
     *out = handle;
     return 0;
 }

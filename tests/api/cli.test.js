@@ -71,7 +71,7 @@ test('global options work before the command, between noun and verb, and last', 
   };
   assert.deepEqual(inventory(['--db', db, '--format', 'json', 'inventory']), inventory(['inventory', '--db', db, '--format', 'json']));
   const shown = ok(run(['market', 'show', 'SD', '--db', db, '--format', 'csv']), 'show');
-  assert.match(shown, /^code,name,created_at\nSD,San Diego,/);
+  assert.match(shown, /^code,name,time_zone,created_at\nSD,San Diego,America\/Los_Angeles,/);
   assert.equal(ok(run(['--db', db, 'market', '--format', 'csv', 'show', 'SD']), 'show first'), shown);
   // without --db anywhere there is no database here: the option was what found it
   const none = run(['market', 'list']);

@@ -11,7 +11,9 @@
  * donation) is refused naming the rule's field, with nothing written and
  * the DIN sequence unmoved; every bad input is refused naming its field,
  * nothing changed. Whole blood becomes red cells, plasma and platelets
- * with their expiries from the catalog (42 days -> day+42 at 23:59),
+ * with their expiries from the catalog (42 days -> day+42 at 23:59 on the
+ * center's clock: the centers here keep the default zone, Los Angeles, and
+ * the days of this file are its days),
  * apheresis platelets split in three (A0, B0, C0); a collection is
  * processed once, and bad component lists change nothing. The lookup
  * answers for every form of the DIN. Discard moves a unit through its
@@ -24,24 +26,17 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { startServer, assertError, ADMIN_PASSWORD, REPO } = require('./lib/server');
-const { eyeReadable } = require('./lib/chain');
+const { eyeReadable, day, endOfDay, clockIn, ZONE } = require('./lib/chain');
 
 const DEMO = path.join(REPO, 'data/catalog-demo.csv');
-const YEAR = String(new Date().getUTCFullYear() % 100).padStart(2, '0');
+/* The DIN's nominal year: this year where the centers are. */
+const YEAR = day(0).slice(2, 4);
 
 let srv;
 let admin;
 let staff;
 let lab;
 let finance;
-
-/* Days from today (UTC) as YYYY-MM-DD. */
-function day(offset = 0) {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset))
-    .toISOString()
-    .slice(0, 10);
-}
 
 /* A date plus days, as YYYY-MM-DD. */
 function plus(date, days) {
@@ -177,6 +172,7 @@ test('a collection takes the center\'s next DIN and is audited', async () => {
       staff: 'staff1',
       processed: false,
       parental_consent: false,
+      time_zone: 'America/Los_Angeles',
     },
   );
   assert.ok(Math.abs(Date.parse(c.collected_at) - Date.now()) < 60000, c.collected_at);
@@ -334,9 +330,9 @@ test('whole blood is processed into red cells, plasma and platelets with the cat
   assert.equal(made.din, c.din);
   const shape = made.units.map((u) => [u.product_code, u.division, u.family, u.status, u.volume_ml, u.expires_at, u.abo, u.rhd, u.hold]);
   assert.deepEqual(shape, [
-    ['E0300', '00', 'red_cells', 'quarantined', 280, `${plus(collectedOn, 42)}T23:59:00Z`, 'O', 'POS', null],
-    ['E0500', '00', 'plasma', 'quarantined', 250, `${plus(collectedOn, 365)}T23:59:00Z`, 'O', 'POS', null],
-    ['E0400', '00', 'platelets', 'quarantined', 250, `${plus(collectedOn, 5)}T23:59:00Z`, 'O', 'POS', null],
+    ['E0300', '00', 'red_cells', 'quarantined', 280, endOfDay(plus(collectedOn, 42)), 'O', 'POS', null],
+    ['E0500', '00', 'plasma', 'quarantined', 250, endOfDay(plus(collectedOn, 365)), 'O', 'POS', null],
+    ['E0400', '00', 'platelets', 'quarantined', 250, endOfDay(plus(collectedOn, 5)), 'O', 'POS', null],
   ]);
   assert.match(made.units[0].description, /^RED BLOOD CELLS/);
 
@@ -466,8 +462,9 @@ test('the DIN lookup answers for every form of the DIN', async () => {
   }
   const found = await api('GET', `/api/v1/donations/${c.din}`, admin);
   assert.deepEqual(Object.keys(found.json).sort(), [
-    'center', 'collected_at', 'din', 'donor_number', 'eye_readable', 'procedure', 'processed', 'tests', 'units',
+    'center', 'collected_at', 'din', 'donor_number', 'eye_readable', 'procedure', 'processed', 'tests', 'time_zone', 'units',
   ]);
+  assert.equal(found.json.time_zone, 'America/Los_Angeles');
   assert.equal(found.json.processed, true);
   assert.equal(found.json.donor_number, c.donor_number);
   assert.deepEqual(found.json.tests, [{ test: 'HIV', result: 'nonreactive', tested_on: day(0) }]);
@@ -475,9 +472,11 @@ test('the DIN lookup answers for every form of the DIN', async () => {
     'abo', 'days_to_expiry', 'description', 'division', 'expires_at', 'expiry_band', 'family', 'hold', 'id', 'product_code',
     'rhd', 'status', 'volume_ml',
   ]);
-  // How near each unit is to its expiry: the days to its expiry date.
+  // How near each unit is to its expiry: the days to its expiry date, both
+  // days of the center (the expiry is 23:59 there, the next day in UTC).
   for (const unit of found.json.units) {
-    const days = Math.round((Date.parse(unit.expires_at.slice(0, 10)) - Date.parse(day(0))) / 86400000);
+    const on = clockIn(ZONE, new Date(unit.expires_at));
+    const days = Math.round((Date.UTC(on.year, on.month - 1, on.day) - Date.parse(day(0))) / 86400000);
     assert.equal(unit.days_to_expiry, days, unit.product_code);
     assert.equal(unit.expiry_band, '15+', unit.product_code);
   }
@@ -540,11 +539,11 @@ test('inventory counts units by center, family, group, status and days to expiry
     await unchanged(() => api('POST', `/api/v1/collections/${late.din}/process`, lab, { components: [{ product: 'E0400' }] })),
     400,
     'invalid_input',
-    { field: 'components[0].product', message: `would have expired at ${day(-1)}T23:59:00Z` },
+    { field: 'components[0].product', message: new RegExp(`would have expired at ${day(-1)} 23:59 P[SD]T`) },
   );
   // One made in time stays on the shelf past its expiry until the sweep.
   const outdated = await platelets(0);
-  srv.sql(`UPDATE units SET expires_at = '${day(-1)}T23:59:00Z' WHERE id = ${outdated.id}`);
+  srv.sql(`UPDATE units SET expires_at = '${endOfDay(day(-1))}' WHERE id = ${outdated.id}`);
   await platelets(4);
   await platelets(2);
   await platelets(0);
@@ -579,7 +578,7 @@ test('inventory counts units by center, family, group, status and days to expiry
 
   // Only an administrator sweeps, never into the future.
   assertError(await unchanged(() => api('POST', '/api/v1/units/expiry-sweep', staff, {})), 403, 'forbidden');
-  assertError(await unchanged(() => api('POST', '/api/v1/units/expiry-sweep', admin, { as_of: `${day(1)}T00:00:00Z` })), 400, 'invalid_input', {
+  assertError(await unchanged(() => api('POST', '/api/v1/units/expiry-sweep', admin, { as_of: `${day(2)}T00:00:00Z` })), 400, 'invalid_input', {
     field: 'as_of',
   });
   // As of two days ago nothing at LA-03 had expired yet.
@@ -595,13 +594,13 @@ test('inventory counts units by center, family, group, status and days to expiry
     product_code: 'E0400',
     division: '00',
     from_status: 'quarantined',
-    expires_at: `${day(-1)}T23:59:00Z`,
+    expires_at: endOfDay(day(-1)),
     eye_readable: eyeReadable(srv, swept.din),
   });
   assert.equal(sweep.json.expired, sweep.json.units.length);
   const unit = await api('GET', `/api/v1/units/${outdated.id}`, staff);
   assert.equal(unit.json.status, 'expired');
-  assert.equal(unit.json.events[1].reason, `expired at ${day(-1)}T23:59:00Z`);
+  assert.equal(unit.json.events[1].reason, `expired at ${endOfDay(day(-1))}`);
   const after = await api('GET', '/api/v1/inventory?center=LA-03', staff);
   assert.equal(after.json.totals.count, 4);
   assert.equal(after.json.totals.by_band.expired, 0);

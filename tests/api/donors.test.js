@@ -28,8 +28,12 @@ let lab;
 let auditor;
 let finance;
 
-/* Days from today (UTC) as YYYY-MM-DD. */
-function day(offset = 0, base = new Date()) {
+/* Days from today as YYYY-MM-DD, or from the date of `base`: today is the
+ * donors' (their home center's, or Los Angeles's, the default zone) and the
+ * days of their donations are those of the center that collected them
+ * (Los Angeles too, here). */
+function day(offset = 0, base = null) {
+  if (!base) return chain.day(offset);
   const d = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate() + offset));
   return d.toISOString().slice(0, 10);
 }
@@ -315,7 +319,8 @@ test('every failed rule is reported with its reason, field and eligible_from', a
 });
 
 test('a 16-year-old needs parental consent; at 17 they need none', async () => {
-  const born = day(30, new Date(Date.UTC(new Date().getUTCFullYear() - 17, new Date().getUTCMonth(), new Date().getUTCDate())));
+  const today = new Date(`${day(0)}T00:00:00Z`);
+  const born = day(30, new Date(Date.UTC(today.getUTCFullYear() - 17, today.getUTCMonth(), today.getUTCDate())));
   const young = await register({ family_name: 'Young', given_name: 'Sam', birth_date: born, sex: 'F' });
   const r = await check(young.donor_number, HEALTHY);
   assert.equal(r.json.failures.length, 1, r.text);

@@ -223,14 +223,14 @@ test('GET /api/v1/labels/render refuses bad values naming the parameter, and nee
 
 /* --- the label of a recorded unit ------------------------------------------- */
 
-/* The ISBT 128 expiration date and time (&>cyyjjjhhmm) of a stored
- * timestamp "YYYY-MM-DDTHH:MM:SSZ". */
-function isbtExpiry(timestamp) {
-  const year = Number(timestamp.slice(0, 4));
-  const month = Number(timestamp.slice(5, 7));
-  const dayOfMonth = Number(timestamp.slice(8, 10));
-  const dayOfYear = (Date.UTC(year, month - 1, dayOfMonth) - Date.UTC(year, 0, 1)) / 86400000 + 1;
-  return `&>${String(year % 1000).padStart(3, '0')}${String(dayOfYear).padStart(3, '0')}${timestamp.slice(11, 13)}${timestamp.slice(14, 16)}`;
+/* The ISBT 128 expiration date and time (&>cyyjjjhhmm) of a stored UTC
+ * timestamp "YYYY-MM-DDTHH:MM:SSZ", as the clocks of the unit's center
+ * (`zone`) show it: a label carries the facility's local time. */
+function isbtExpiry(timestamp, zone) {
+  const local = chain.clockIn(zone, new Date(timestamp));
+  const dayOfYear = (Date.UTC(local.year, local.month - 1, local.day) - Date.UTC(local.year, 0, 1)) / 86400000 + 1;
+  const two = (n) => String(n).padStart(2, '0');
+  return `&>${String(local.year % 1000).padStart(3, '0')}${String(dayOfYear).padStart(3, '0')}${two(local.hour)}${two(local.minute)}`;
 }
 
 /* The four bar codes a unit's label must carry, from the unit as GET
@@ -239,7 +239,7 @@ async function expectedBarcodes(id) {
   const r = await srv.api('GET', `/api/v1/units/${id}`, { token: admin.token });
   assert.equal(r.status, 200, r.text);
   const unit = r.json;
-  return [`=${unit.din}00`, '=%0600', `=<${unit.product_code}V${unit.division}`, isbtExpiry(unit.expires_at)];
+  return [`=${unit.din}00`, '=%0600', `=<${unit.product_code}V${unit.division}`, isbtExpiry(unit.expires_at, unit.time_zone)];
 }
 
 /* The request, and the database's fingerprint unchanged by it. */
@@ -254,6 +254,8 @@ test('GET /api/v1/units/{id}/label: a typed unit\'s label, its bar codes decoded
   const [red, plasma] = typed.units;
   const expected = await expectedBarcodes(red.id);
   assert.equal(expected[0], `=${typed.din}00`);
+  // Red cells expire at 23:59 on the center's clock, which the label shows.
+  assert.match(expected[3], /2359$/);
 
   // PNG, read by zbarimg; a read changes nothing
   const png = await unchanged(() => getBytes(`/api/v1/units/${red.id}/label?format=png`, lab.token).then((r) => ({ ...r, text: '' })));

@@ -12,12 +12,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/date.h"
 #include "domain/catalog.h"
 
-/* Wall-clock seconds of "YYYY-MM-DDTHH:MM:SSZ". */
+/* UTC seconds of "YYYY-MM-DDTHH:MM:SSZ". */
 static int64_t at(const char *text)
 {
     int64_t seconds = 0;
@@ -26,14 +27,34 @@ static int64_t at(const char *text)
     return seconds;
 }
 
+/* The expiry of a unit collected at `start` (UTC) on the facility's day
+ * `start_day`, written "YYYY-MM-DD 23:59 local" for a shelf life in days
+ * (the day, at the end of the facility's day) and as the UTC instant for
+ * one in hours. */
+static const char *expiry_of(const char *start, const char *start_day, long value,
+                             catalog_shelf_unit unit)
+{
+    static char text[40];
+    catalog_expiry_time expiry;
+    civil_day day = 0;
+    err e;
+    assert_int_equal(date_parse(start_day, &day, "day", &e), 0);
+    assert_int_equal(catalog_expiry(at(start), day, value, unit, &expiry, &e), 0);
+    if (!expiry.end_of_day)
+        return timestamp_format(expiry.at, text, sizeof text);
+    char date[DATE_TEXT_MAX];
+    snprintf(text, sizeof text, "%s %02d:%02d local", date_format(expiry.day, date, sizeof date),
+             CATALOG_EXPIRY_HOUR, CATALOG_EXPIRY_MINUTE);
+    return text;
+}
+
+/* For a facility whose calendar is UTC's: the start's UTC date is its day. */
 static void assert_expiry(const char *start, long value, catalog_shelf_unit unit,
                           const char *expected)
 {
-    int64_t expiry = 0;
-    char text[TIMESTAMP_TEXT_MAX];
-    err e;
-    assert_int_equal(catalog_expiry(at(start), value, unit, &expiry, &e), 0);
-    assert_string_equal(timestamp_format(expiry, text, sizeof text), expected);
+    char day[DATE_TEXT_MAX];
+    snprintf(day, sizeof day, "%.10s", start);
+    assert_string_equal(expiry_of(start, day, value, unit), expected);
 }
 
 static void test_codes(void **state)
@@ -138,21 +159,29 @@ static void test_expiry_in_days(void **state)
 {
     /* Red cells, 42 days: collected at 10:00 on day D, expire at 23:59 of
      * day D+42, whatever the time of collection. */
-    assert_expiry("2026-03-02T10:00:00Z", 42, CATALOG_SHELF_DAYS, "2026-04-13T23:59:00Z");
-    assert_expiry("2026-03-02T00:00:00Z", 42, CATALOG_SHELF_DAYS, "2026-04-13T23:59:00Z");
-    assert_expiry("2026-03-02T23:59:59Z", 42, CATALOG_SHELF_DAYS, "2026-04-13T23:59:00Z");
+    assert_expiry("2026-03-02T10:00:00Z", 42, CATALOG_SHELF_DAYS, "2026-04-13 23:59 local");
+    assert_expiry("2026-03-02T00:00:00Z", 42, CATALOG_SHELF_DAYS, "2026-04-13 23:59 local");
+    assert_expiry("2026-03-02T23:59:59Z", 42, CATALOG_SHELF_DAYS, "2026-04-13 23:59 local");
     /* Platelets, 5 and 7 days. */
-    assert_expiry("2026-01-01T08:30:00Z", 5, CATALOG_SHELF_DAYS, "2026-01-06T23:59:00Z");
-    assert_expiry("2026-01-01T08:30:00Z", 7, CATALOG_SHELF_DAYS, "2026-01-08T23:59:00Z");
+    assert_expiry("2026-01-01T08:30:00Z", 5, CATALOG_SHELF_DAYS, "2026-01-06 23:59 local");
+    assert_expiry("2026-01-01T08:30:00Z", 7, CATALOG_SHELF_DAYS, "2026-01-08 23:59 local");
     /* Frozen plasma, one year written as 365 days: across a leap day the
      * date lands one day before the anniversary. */
-    assert_expiry("2026-06-15T14:00:00Z", 365, CATALOG_SHELF_DAYS, "2027-06-15T23:59:00Z");
-    assert_expiry("2027-06-15T14:00:00Z", 365, CATALOG_SHELF_DAYS, "2028-06-14T23:59:00Z");
+    assert_expiry("2026-06-15T14:00:00Z", 365, CATALOG_SHELF_DAYS, "2027-06-15 23:59 local");
+    assert_expiry("2027-06-15T14:00:00Z", 365, CATALOG_SHELF_DAYS, "2028-06-14 23:59 local");
     /* Month and year ends. */
-    assert_expiry("2024-02-28T12:00:00Z", 1, CATALOG_SHELF_DAYS, "2024-02-29T23:59:00Z");
-    assert_expiry("2026-12-31T23:00:00Z", 1, CATALOG_SHELF_DAYS, "2027-01-01T23:59:00Z");
-    /* Before 1970 too (floor, not truncation). */
-    assert_expiry("1969-12-31T10:00:00Z", 1, CATALOG_SHELF_DAYS, "1970-01-01T23:59:00Z");
+    assert_expiry("2024-02-28T12:00:00Z", 1, CATALOG_SHELF_DAYS, "2024-02-29 23:59 local");
+    assert_expiry("2026-12-31T23:00:00Z", 1, CATALOG_SHELF_DAYS, "2027-01-01 23:59 local");
+    /* Before 1970 too. */
+    assert_expiry("1969-12-31T10:00:00Z", 1, CATALOG_SHELF_DAYS, "1970-01-01 23:59 local");
+    /* The facility's day, not UTC's: collected 2004-03-10 06:30 UTC in Los
+     * Angeles, which is 22:30 on the 9th there: 42 days from the 9th. */
+    assert_string_equal(
+        expiry_of("2004-03-10T06:30:00Z", "2004-03-09", 42, CATALOG_SHELF_DAYS),
+        "2004-04-20 23:59 local");
+    assert_string_equal(
+        expiry_of("2004-03-10T06:30:00Z", "2004-03-10", 42, CATALOG_SHELF_DAYS),
+        "2004-04-21 23:59 local");
 }
 
 static void test_expiry_in_hours(void **state)
@@ -161,16 +190,19 @@ static void test_expiry_in_hours(void **state)
     assert_expiry("2026-03-02T10:15:00Z", 24, CATALOG_SHELF_HOURS, "2026-03-03T10:15:00Z");
     assert_expiry("2026-03-02T22:30:00Z", 4, CATALOG_SHELF_HOURS, "2026-03-03T02:30:00Z");
     assert_expiry("2026-12-31T23:59:00Z", 1, CATALOG_SHELF_HOURS, "2027-01-01T00:59:00Z");
+    /* An instant: the facility's day plays no part. */
+    assert_string_equal(expiry_of("2004-03-10T06:30:00Z", "2004-03-09", 24, CATALOG_SHELF_HOURS),
+                        "2004-03-11T06:30:00Z");
 }
 
 static void test_expiry_refused(void **state)
 {
     err e;
-    int64_t expiry = 7;
-    assert_int_equal(catalog_expiry(0, 0, CATALOG_SHELF_DAYS, &expiry, &e), -1);
+    catalog_expiry_time expiry = {.at = 7};
+    assert_int_equal(catalog_expiry(0, 0, 0, CATALOG_SHELF_DAYS, &expiry, &e), -1);
     assert_string_equal(e.field, "shelf_life_value");
-    assert_int_equal(catalog_expiry(0, -3, CATALOG_SHELF_HOURS, &expiry, &e), -1);
-    assert_int_equal(expiry, 7); /* untouched */
+    assert_int_equal(catalog_expiry(0, 0, -3, CATALOG_SHELF_HOURS, &expiry, &e), -1);
+    assert_int_equal(expiry.at, 7); /* untouched */
 }
 
 int main(void)

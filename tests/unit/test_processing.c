@@ -164,7 +164,8 @@ static void test_bands(void **state)
 }
 
 /* A unit's band and days to expiry from its expiry time: the day of the
- * expiry counts, not the hours left; a time that has come is expired. */
+ * expiry counts, not the hours left; a time that has come is expired. The
+ * center here keeps UTC's calendar, so the expiry's day is its UTC date. */
 static void test_band_of(void **state)
 {
     civil_day today;
@@ -192,10 +193,18 @@ static void test_band_of(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int days = -99;
-        assert_int_equal(processing_band_of(midnight + cases[i].offset, now, today, &days),
-                         cases[i].band);
+        int64_t at = midnight + cases[i].offset;
+        civil_day on = (civil_day)((at >= 0 ? at : at - 86399) / 86400);
+        assert_int_equal(processing_band_of(at, on, now, today, &days), cases[i].band);
         assert_int_equal(days, cases[i].days);
     }
+    /* The day is the center's: expiring at 07:59 UTC tomorrow, which is
+     * 23:59 today in Los Angeles, is "0-1" with 0 days left there. */
+    int days = -99;
+    assert_int_equal(processing_band_of(midnight + 86400 + 7 * 3600 + 59 * 60, today, now, today,
+                                        &days),
+                     PROCESSING_BAND_0_1);
+    assert_int_equal(days, 0);
 }
 
 int main(void)

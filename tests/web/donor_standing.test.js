@@ -101,7 +101,7 @@ describe('a deferred donor looks deferred wherever a donor is chosen', () => {
     await card.waitFor();
     const cardText = await card.textContent();
     assert.match(cardText, /Moreau, Claire/);
-    assert.match(cardText, /August 3, 1986/);
+    assert.match(cardText, /1986-08-03/);
     assert.match(cardText, /O Pos/);
     assert.match(cardText, /Last donation.*whole blood/);
     assert.match(cardText, /Permanently deferred · REACTIVE_TEST/);
@@ -144,7 +144,7 @@ describe('a deferred donor looks deferred wherever a donor is chosen', () => {
     await page.getByRole('status').filter({ hasText: 'Donor confirmed.' }).waitFor();
     const card = await page.getByRole('group', { name: `Donor ${fresh.donor_number}` }).textContent();
     assert.match(card, /Lindqvist, Sofia/);
-    assert.match(card, /July 14, 1991/);
+    assert.match(card, /1991-07-14/);
     assert.match(card, /not typed/);
     assert.match(card, /none on record/);
     const collection = page.getByRole('form', { name: 'Record a collection' });

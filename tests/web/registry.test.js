@@ -5,7 +5,9 @@
  * facility number shown next to its field, nothing created; then accepted),
  * searching (a refused search shown by the search box), editing, closing
  * with a confirmation step; hospitals with paging and editing (a refused or
- * emptied field shown by the field); markets added and renamed.
+ * emptied field shown by the field); markets added and renamed; the time
+ * zones of markets and centers listed, set, refused by their field, and
+ * the times of a record shown in its zone.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -29,11 +31,11 @@ describe('registry pages', () => {
   test('the donor centers are listed with their open and close dates and status', async () => {
     await page.locator('.list-table tbody tr').first().waitFor();
     assert.equal(await page.locator('.list-table tbody tr').count(), 4);
-    assert.deepEqual(await page.locator('.list-table thead th').allTextContents(), ['Code', 'Name', 'Market', 'FIN', 'Opened', 'Closed', 'Status']);
+    assert.deepEqual(await page.locator('.list-table thead th').allTextContents(), ['Code', 'Name', 'Market', 'FIN', 'Opened', 'Closed', 'Status', 'Time zone']);
     assert.deepEqual(await centerRow('NC-01').locator('th, td').allTextContents(),
-      ['NC-01', 'Charlotte Donor Center', 'NC', 'W0004', 'Sep 1, 2000', 'Jan 31, 2004', 'Closed']);
+      ['NC-01', 'Charlotte Donor Center', 'NC', 'W0004', '2000-09-01', '2004-01-31', 'Closed', 'America/New_York']);
     assert.deepEqual(await centerRow('LA-01').locator('th, td').allTextContents(),
-      ['LA-01', 'Los Angeles Donor Center', 'LA', 'W0001', 'Jan 5, 1998', '—', 'Open']);
+      ['LA-01', 'Los Angeles Donor Center', 'LA', 'W0001', '1998-01-05', '—', 'Open', 'America/Los_Angeles']);
     await page.getByLabel('Status').selectOption('closed');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForURL(/status=closed/);
@@ -78,14 +80,23 @@ describe('registry pages', () => {
   test('a corrected center is added and appears in the list; a refused search is shown by the search box', async () => {
     const form = page.getByRole('form', { name: 'Add a donor center' });
     await form.getByLabel('Facility identification number (FIN)').fill('W0005');
+    // An unknown time zone is refused by its field, and nothing is created.
+    await form.getByLabel('Time zone').fill('America/San_Diego');
+    await form.getByRole('button', { name: 'Add the center' }).click();
+    await page.waitForFunction(() => document.querySelector('input[name="time_zone"]')?.getAttribute('aria-invalid') === 'true');
+    assert.match(await form.locator('.field-error:visible').textContent(), /IANA time zone name.*'America\/San_Diego' is not one/);
+    assert.equal((await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token })).status, 404, 'nothing was created');
+    // Left empty, the center takes its market's zone.
+    await form.getByLabel('Time zone').fill('');
     await form.getByRole('button', { name: 'Add the center' }).click();
     await page.getByRole('status').filter({ hasText: 'Donor center SD-01 San Diego Donor Center is added.' }).waitFor();
     assert.equal(await page.getByRole('form', { name: 'Add a donor center' }).count(), 0, 'the form is closed');
     await centerRow('SD-01').waitFor();
     assert.deepEqual(await centerRow('SD-01').locator('th, td').allTextContents(),
-      ['SD-01', 'San Diego Donor Center', 'LA', 'W0005', 'Apr 1, 2004', '—', 'Open']);
+      ['SD-01', 'San Diego Donor Center', 'LA', 'W0005', '2004-04-01', '—', 'Open', 'America/Los_Angeles']);
     const created = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
     assert.equal(created.json.fin, 'W0005');
+    assert.equal(created.json.time_zone, 'America/Los_Angeles', 'the market\'s zone');
 
     const search = page.getByLabel('Search centers');
     await search.fill('x'.repeat(101));
@@ -120,14 +131,31 @@ describe('registry pages', () => {
     await form.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'SD-01 San Diego Mission Valley Donor Center' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Changes to SD-01 are saved.' }).waitFor();
-    const details = await page.locator('dl.details').textContent();
+    let details = await page.locator('dl.details').textContent();
     assert.match(details, /7050 Friars Road, San Diego/);
+    assert.match(details, /Time zoneAmerica\/Los_AngelesCreated\d{4}-\d{2}-\d{2} \d{2}:\d{2} P[SD]T/, 'created in Los Angeles time');
     const saved = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
     assert.equal(saved.json.name, 'San Diego Mission Valley Donor Center');
     assert.equal(saved.json.address, '7050 Friars Road, San Diego');
 
     await page.getByRole('form', { name: 'Edit the donor center' }).getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Nothing to save' }).waitFor();
+
+    // Its zone changed: its times are shown on the new zone's clock.
+    const zone = page.getByRole('form', { name: 'Edit the donor center' }).getByLabel('Time zone');
+    assert.equal(await zone.inputValue(), 'America/Los_Angeles');
+    await zone.fill('PST');
+    await page.getByRole('form', { name: 'Edit the donor center' }).getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForFunction(() => document.querySelector('form input[name="time_zone"]')?.getAttribute('aria-invalid') === 'true');
+    assert.equal((await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token })).json.time_zone, 'America/Los_Angeles');
+    await zone.fill('America/New_York');
+    await page.getByRole('form', { name: 'Edit the donor center' }).getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Changes to SD-01 are saved.' }).waitFor();
+    details = await page.locator('dl.details').textContent();
+    const createdAt = (await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token })).json.created_at;
+    const eastern = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' })
+      .formatToParts(new Date(createdAt)).reduce((parts, p) => ({ ...parts, [p.type]: p.value }), {});
+    assert.ok(details.includes(`Time zoneAmerica/New_YorkCreated${eastern.year}-${eastern.month}-${eastern.day} ${eastern.hour}:${eastern.minute} ${eastern.timeZoneName}`), details);
     app.assertClean(page);
   });
 
@@ -140,7 +168,7 @@ describe('registry pages', () => {
     await form.getByLabel('Reason').fill('lease ended');
     await form.getByRole('button', { name: 'Review the closure' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Close SD-01?' });
-    assert.match(await dialog.textContent(), /will be closed on June 30, 2004 for the reason “lease ended”/);
+    assert.match(await dialog.textContent(), /will be closed on 2004-06-30 for the reason “lease ended”/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await dialog.count(), 0);
     let center = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
@@ -148,8 +176,8 @@ describe('registry pages', () => {
 
     await form.getByRole('button', { name: 'Review the closure' }).click();
     await page.getByRole('button', { name: 'Yes, close the center' }).click();
-    await page.getByRole('status').filter({ hasText: 'Donor center SD-01 is closed as of June 30, 2004.' }).waitFor();
-    assert.match(await page.locator('dl.details').textContent(), /Close dateJune 30, 2004Close reasonlease ended/);
+    await page.getByRole('status').filter({ hasText: 'Donor center SD-01 is closed as of 2004-06-30.' }).waitFor();
+    assert.match(await page.locator('dl.details').textContent(), /Close date2004-06-30Close reasonlease ended/);
     assert.equal(await page.getByRole('form', { name: 'Close this donor center' }).count(), 0, 'a closed center cannot be closed again');
     center = await app.srv.api('GET', '/api/v1/centers/SD-01', { token: admin.token });
     assert.equal(center.json.close_date, '2004-06-30');
@@ -195,7 +223,7 @@ describe('registry pages', () => {
     app.assertClean(page);
   });
 
-  test('markets are added and renamed', async () => {
+  test('markets are added (with a time zone), renamed and moved to another zone', async () => {
     await page.locator('#site-nav').getByRole('link', { name: 'Markets' }).click();
     await page.getByRole('heading', { name: 'Markets' }).waitFor();
     await page.getByRole('button', { name: 'Add a market' }).click();
@@ -207,15 +235,26 @@ describe('registry pages', () => {
     assert.match(await form.locator('.field-error:visible').textContent(), /market 'LA' already exists/);
     await form.getByLabel('Code').fill('tx');
     await form.getByLabel('Name').fill('Texas');
+    await form.getByLabel('Time zone').fill('America/Chicago');
     await form.getByRole('button', { name: 'Add the market' }).click();
     await page.getByRole('status').filter({ hasText: 'Market TX Texas is added.' }).waitFor();
+    const row = page.locator('.list-table tbody tr').filter({ has: page.getByRole('link', { name: 'TX', exact: true }) });
+    assert.deepEqual((await row.locator('th, td').allTextContents()).slice(0, 3), ['TX', 'Texas', 'America/Chicago']);
+    assert.match((await row.locator('td').allTextContents())[2], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} C[SD]T$/, 'created, on Chicago\'s clock');
     await page.getByRole('link', { name: 'TX', exact: true }).click();
     await page.getByRole('heading', { name: 'TX Texas' }).waitFor();
-    await page.getByRole('form', { name: 'Rename the market' }).getByLabel('Name').fill('Texas and Oklahoma');
-    await page.getByRole('button', { name: 'Save changes' }).click();
+    const edit = page.getByRole('form', { name: 'Edit the market' });
+    await edit.getByLabel('Name').fill('Texas and Oklahoma');
+    await edit.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForFunction(() => document.querySelector('form input[name="time_zone"]')?.getAttribute('aria-invalid') === 'true');
+    assert.equal((await app.srv.api('GET', '/api/v1/markets/TX', { token: admin.token })).json.name, 'Texas', 'nothing changed');
+    await edit.getByLabel('Time zone').fill('America/Denver');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'TX Texas and Oklahoma' }).waitFor();
     const market = await app.srv.api('GET', '/api/v1/markets/TX', { token: admin.token });
     assert.equal(market.json.name, 'Texas and Oklahoma');
+    assert.equal(market.json.time_zone, 'America/Denver');
     await page.goto('/markets/ZZ');
     await page.getByRole('heading', { name: 'No market ZZ' }).waitFor();
     app.assertClean(page);

@@ -91,16 +91,19 @@ export const statusLabel = (value) => labelOf(data && data.unitStatuses, value);
 export const familiesOf = (procedure) => loadedData().familiesByProcedure[procedure] || [];
 export const splitsOf = (procedure) => loadedData().splits[procedure] || {};
 
-/* A timestamp the server keeps in UTC ("2026-11-21T10:15:00Z"), as
- * "2026-11-21 10:15 UTC". */
-export function when(iso) {
-  return iso ? format.timestamp(iso) : '—';
+/* A timestamp the server keeps in UTC ("2026-11-21T10:15:00Z") on the
+ * clock of the center it belongs to (`zone`, the record's time_zone):
+ * "2026-11-21 02:15 PST"; in UTC without a zone. */
+export function when(iso, zone) {
+  return iso ? format.dateTime(iso, zone) : '—';
 }
 
-/* A datetime-local value (the browser's time) as the server's UTC
- * timestamp "2026-11-21T10:15:00Z". */
-export function toUtc(local) {
+/* A datetime-local value as the server's UTC timestamp
+ * "2026-11-21T10:15:00Z": the time on the clock of `zone` (the center's),
+ * or of the browser without one. */
+export function toUtc(local, zone) {
   if (!local) return '';
+  if (zone) return format.fromLocal(local, zone) || local;
   const date = new Date(local);
   return Number.isNaN(date.getTime()) ? local : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -125,17 +128,9 @@ export function dinText(record) {
   return record.eye_readable || record.din || '—';
 }
 
-/* "2026-12-01T23:59" (a facility's wall-clock time) -> "2026-12-01 23:59". */
-export function wallClock(text) {
-  if (!text) return '—';
-  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(text);
-  if (!match) return String(text);
-  return match[2] ? `${match[1]} ${match[2]}` : match[1];
-}
-
-/* A date "2004-03-31" -> "Mar 31, 2004", "—" when none. */
+/* A date "2004-03-31" -> "2004-03-31", "—" when none. */
 export function day(iso) {
-  return iso ? format.date(iso, { short: true }) : '—';
+  return iso ? format.date(iso) : '—';
 }
 
 /* --- measurements ------------------------------------------------------- */
@@ -285,7 +280,7 @@ export async function centerOptions(empty, { all = false } = {}) {
   const centers = await api.getAll('/api/v1/centers', all ? {} : { status: 'open' });
   const own = session.ownCenters();
   const shown = own ? centers.filter((c) => own.includes(c.code)) : centers;
-  return [{ value: '', label: empty }, ...shown.map((c) => ({ value: c.code, label: `${c.code} - ${c.name}` }))];
+  return [{ value: '', label: empty }, ...shown.map((c) => ({ value: c.code, label: `${c.code} - ${c.name}`, zone: c.time_zone }))];
 }
 
 /* The products of the catalog (every family, or those given). */
@@ -348,10 +343,10 @@ export const daysToExpiryColumn = {
 /* --- tables -------------------------------------------------------------- */
 
 /* The units of a donation: product, division, family, group, volume,
- * expiry, status and hold, then the `extra` columns (data_table.js
- * columns); on a phone, the product, its group, status, why it is held
- * and the days to its expiry. */
-export function unitsTable(units, { caption = 'Units', captionHidden = false, extra = [], csvName = 'units.csv' } = {}) {
+ * expiry (on the clock of `zone`, the donation center's), status and hold,
+ * then the `extra` columns (data_table.js columns); on a phone, the
+ * product, its group, status, why it is held and the days to its expiry. */
+export function unitsTable(units, { caption = 'Units', captionHidden = false, extra = [], csvName = 'units.csv', zone } = {}) {
   if (!units || !units.length) return h('p', { class: 'empty' }, 'No units have been made from this donation.');
   return dataTable({
     caption,
@@ -366,7 +361,7 @@ export function unitsTable(units, { caption = 'Units', captionHidden = false, ex
       { id: 'family', label: 'Family', value: (u) => familyLabel(u.family), phone: false },
       { id: 'group', label: 'ABO/RhD', value: (u) => group(u.abo, u.rhd) },
       { id: 'volume_ml', label: 'Volume (mL)', value: (u) => u.volume_ml, cell: (u) => (u.volume_ml ?? '—'), numeric: true, phone: false },
-      { id: 'expires_at', label: 'Expires', value: (u) => u.expires_at, cell: (u) => wallClock(u.expires_at), phone: false },
+      { id: 'expires_at', label: 'Expires', value: (u) => u.expires_at, cell: (u) => when(u.expires_at, zone || u.time_zone), phone: false },
       daysToExpiryColumn,
       { id: 'status', label: 'Status', value: (u) => statusLabel(u.status), cell: (u) => statusBadge(u.status) },
       { id: 'hold', label: 'Why held', value: (u) => u.hold || '', cell: (u) => u.hold || '—' },

@@ -1,8 +1,15 @@
 // format.js - how figures read: money strings of the API ("-195000.00")
 // turned into integer cents and shown as $6,736,000 (negative in
 // parentheses, as the published release prints them), percentages
-// ("-2.8%", "+16.5%"), quarters ("Q1 2004"), dates ("March 31, 2004").
-// Arithmetic stays in integer cents, never in floating dollars.
+// ("-2.8%", "+16.5%"), quarters ("Q1 2004"), dates and times. Arithmetic
+// stays in integer cents, never in floating dollars.
+//
+// One date format throughout the application: "2004-03-09" (date), and
+// "2004-03-09 22:30 PST" (dateTime) for a time, which the server keeps in
+// UTC and answers with the time zone of the center or market it belongs to;
+// the browser's Intl.DateTimeFormat turns it into that zone's clock time and
+// names the zone. The published statements keep their own heading form,
+// "March 31, 2004" (longDate).
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December'];
@@ -86,8 +93,16 @@ export function quarter(period) {
   return match ? `Q${match[2]} ${match[1]}` : String(period || '');
 }
 
-/* "2004-03-31" -> "March 31, 2004" ({short: true}: "Mar 31, 2004"). */
-export function date(iso, { short = false } = {}) {
+/* A date "2004-03-31" (or the date of a timestamp) -> "2004-03-31"; ""
+ * for none. */
+export function date(iso) {
+  const match = /^(\d{4}-\d{2}-\d{2})/.exec(iso || '');
+  return match ? match[1] : iso ? String(iso) : '';
+}
+
+/* "2004-03-31" -> "March 31, 2004" ({short: true}: "Mar 31, 2004"): the
+ * headings of the published statements. */
+export function longDate(iso, { short = false } = {}) {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
   if (!match) return iso ? String(iso) : '';
   const month = MONTHS[Number(match[2]) - 1];
@@ -104,10 +119,74 @@ export function year(iso) {
   return (iso || '').slice(0, 4);
 }
 
-/* A timestamp "2026-11-21T02:57:29Z" -> "2026-11-21 02:57 UTC". */
+const clockFormats = new Map();
+
+/* An Intl.DateTimeFormat for `zone` (cached: making one is slow); null for
+ * a zone the browser does not know. */
+function clockFormat(zone) {
+  if (!clockFormats.has(zone)) {
+    let made = null;
+    try {
+      made = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+        hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+      });
+    } catch (error) {
+      made = null;
+    }
+    clockFormats.set(zone, made);
+  }
+  return clockFormats.get(zone);
+}
+
+/*
+ * A UTC timestamp of the server ("2004-03-10T06:30:00Z") as the clocks of
+ * `zone` (an IANA name, "America/Los_Angeles") show it, the zone named:
+ * "2004-03-09 22:30 PST". Without a zone (or one the browser does not
+ * know), in UTC: "2004-03-10 06:30 UTC". "" for none.
+ */
+export function dateTime(isoUtc, zone) {
+  if (!isoUtc) return '';
+  const instant = new Date(isoUtc);
+  const formatter = clockFormat(zone || 'UTC') || clockFormat('UTC');
+  if (Number.isNaN(instant.getTime()) || !formatter) return String(isoUtc);
+  const part = Object.fromEntries(formatter.formatToParts(instant).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${part.timeZoneName}`;
+}
+
+/* The date the clocks of `zone` show at a UTC timestamp: "2004-03-10T06:30:00Z"
+ * in America/Los_Angeles -> "2004-03-09". */
+export function dateIn(isoUtc, zone) {
+  const shown = dateTime(isoUtc, zone);
+  return /^\d{4}-\d{2}-\d{2}/.test(shown) ? shown.slice(0, 10) : '';
+}
+
+/*
+ * The UTC timestamp at which the clocks of `zone` show the wall time
+ * `local` ("2004-03-09T22:30", a datetime-local value): the wall time read
+ * as UTC, moved back by the zone's offset there, which Intl tells (asked
+ * twice, should the first guess fall across a change of the clocks). ""
+ * when it is not such a value.
+ */
+export function fromLocal(local, zone) {
+  const match = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.exec(local || '');
+  const formatter = clockFormat(zone || 'UTC');
+  if (!match || !formatter) return '';
+  const wall = Date.parse(`${local}${match[1] ? '' : ':00'}Z`);
+  if (Number.isNaN(wall)) return '';
+  let instant = wall;
+  for (let i = 0; i < 2; i++) {
+    const part = Object.fromEntries(formatter.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+    const shown = Date.UTC(Number(part.year), Number(part.month) - 1, Number(part.day), Number(part.hour), Number(part.minute));
+    instant = wall - (shown - Math.floor(instant / 60000) * 60000);
+  }
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/* A timestamp "2026-11-21T02:57:29Z" -> "2026-11-21 02:57 UTC" (a time of
+ * no center or market: users, the audit trail). */
 export function timestamp(iso) {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso || '');
-  return match ? `${match[1]} ${match[2]} UTC` : String(iso || '');
+  return dateTime(iso);
 }
 
 /* part / whole as a percentage with one decimal ("16.2"), half away from

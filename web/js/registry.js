@@ -3,14 +3,14 @@
 // above a server list (data_table.js: sorted by its columns, in pages with
 // the total count, exported as CSV; a refused search shown by its field), a create
 // form behind a disclosure button, the page message region (with the
-// message kept across one navigation), the market choices, and one record's
-// page: its load, its details, and an edit form that PATCHes only the
-// fields that changed.
+// message kept across one navigation), the market choices, the time zone
+// field, and one record's page: its load, its details, and an edit form
+// that PATCHes only the fields that changed.
 
 import * as api from './api.js';
 import { h, message, replace } from './dom.js';
 import { dataTable, apiLoader } from './data_table.js';
-import { form } from './forms.js';
+import { field, form } from './forms.js';
 
 /* A success message kept across one navigation: the next page's notices()
  * shows it (a saved edit, which reloads the record's page). */
@@ -175,6 +175,22 @@ export function disclosure(label, buildContent) {
 export async function marketOptions(empty) {
   const markets = await api.getAll('/api/v1/markets');
   return [{ value: '', label: empty }, ...markets.map((m) => ({ value: m.code, label: `${m.code} - ${m.name}` }))];
+}
+
+/*
+ * The time zone field of a market or a center: an IANA name typed, with the
+ * zones the browser knows offered as suggestions (the server decides what
+ * it accepts, and names the field when it refuses one).
+ */
+export function timeZoneField({ value = '', hint }) {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const listId = `time-zones-${Math.random().toString(36).slice(2, 8)}`;
+  const zoneField = field({
+    name: 'time_zone', label: 'Time zone', value, hint, list: listId,
+    autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', placeholder: 'America/Los_Angeles',
+  });
+  zoneField.element.append(h('datalist', { id: listId }, zones.map((zone) => h('option', { value: zone }))));
+  return zoneField;
 }
 
 /* The fields of `values` that differ from `record` (strings compared

@@ -68,10 +68,10 @@ export function statementsOfOperations(report) {
     ? [
       [{ text: '' }, { text: sameDay ? `Three Months Ended ${format.monthDay(now.last_day)},` : 'Three Months Ended', colspan: '2' }],
       [{ text: 'Statements of Operations' },
-        { text: sameDay ? format.year(now.last_day) : format.date(now.last_day) },
-        { text: sameDay ? format.year(before.last_day) : format.date(before.last_day) }],
+        { text: sameDay ? format.year(now.last_day) : format.longDate(now.last_day) },
+        { text: sameDay ? format.year(before.last_day) : format.longDate(before.last_day) }],
     ]
-    : [[{ text: 'Statements of Operations' }, { text: `Three Months Ended ${format.date(now.last_day)}` }]];
+    : [[{ text: 'Statements of Operations' }, { text: `Three Months Ended ${format.longDate(now.last_day)}` }]];
   const pair = (pick) => [pick(now), ...(before ? [pick(before)] : [])];
   const sameEps = now.eps_basic === now.eps_diluted && (!before || before.eps_basic === before.eps_diluted);
   const rows = [
@@ -92,7 +92,7 @@ export function statementsOfOperations(report) {
 
 export function balanceSheets(report) {
   const positions = [report.current.position, ...(report.year_end ? [report.year_end] : [])];
-  const headRows = [[{ text: 'Balance Sheets' }, ...positions.map((p) => ({ text: format.date(p.date) }))]];
+  const headRows = [[{ text: 'Balance Sheets' }, ...positions.map((p) => ({ text: format.longDate(p.date) }))]];
   const cells = (key) => positions.map((p) => money(p[key]));
   const rows = [
     { label: 'Assets', kind: 'section' },
@@ -172,7 +172,7 @@ export function workingCapital(report) {
   return financialTable({
     caption: 'Working capital, receivables and days sales outstanding',
     captionHidden: true,
-    headRows: [[{ text: '' }, ...positions.map((p) => ({ text: format.date(p.date, { short: true }) }))]],
+    headRows: [[{ text: '' }, ...positions.map((p) => ({ text: format.longDate(p.date, { short: true }) }))]],
     rows: [
       { label: 'Cash and marketable securities', cells: cells((p) => money(p.cash_and_securities)) },
       { label: 'Working capital', cells: cells((p) => money(p.working_capital)) },

@@ -15,7 +15,10 @@
  *   chain.eyeReadable(srv, c.din);                       // "W1234 26 000001 [N]", as `isbt check` prints it
  *
  * Every helper asserts its request succeeded, so a test reads as the steps
- * a user takes. Days are UTC dates counted from today (chain.day(-180)).
+ * a user takes. Days are dates of America/Los_Angeles, the zone the tests'
+ * centers take (a market's default), counted from today there
+ * (chain.day(-180)): the days the server's rules count in. chain.endOfDay(D)
+ * is the UTC time of 23:59 there on day D, when a unit expires.
  */
 const assert = require('node:assert/strict');
 const path = require('node:path');
@@ -50,15 +53,48 @@ const HEALTHY = {
   pulse: 66,
 };
 
-/* Days from today (UTC) as YYYY-MM-DD. */
-function day(offset = 0) {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset))
-    .toISOString()
-    .slice(0, 10);
+/* The zone of the tests' centers: the default of a market. */
+const ZONE = 'America/Los_Angeles';
+
+/* The clock of `zone` at `instant` (a Date): {year, month, day, hour,
+ * minute, second} as numbers, from the browser-grade Intl data. */
+function clockIn(zone, instant) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(instant);
+  const value = (type) => Number(parts.find((p) => p.type === type).value);
+  return { year: value('year'), month: value('month'), day: value('day'), hour: value('hour'), minute: value('minute'), second: value('second') };
 }
 
-/* A timestamp `offset` days from now at 09:30 UTC (0: a second ago). */
+/* Days from today in `zone` (default: the tests' centers') as YYYY-MM-DD. */
+function day(offset = 0, zone = ZONE) {
+  const today = clockIn(zone, new Date());
+  return new Date(Date.UTC(today.year, today.month - 1, today.day + offset)).toISOString().slice(0, 10);
+}
+
+/* The UTC time ("YYYY-MM-DDTHH:MM:SSZ") at which the clocks of `zone` show
+ * `date` at hh:mm: the wall time read as UTC, moved back by the zone's
+ * offset there (asked twice, in case the first guess fell across a change
+ * of the clocks). */
+function utcOf(date, hhmm, zone = ZONE) {
+  const wall = Date.parse(`${date}T${hhmm}:00Z`);
+  let instant = wall;
+  for (let i = 0; i < 2; i++) {
+    const c = clockIn(zone, new Date(instant));
+    const shown = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
+    instant = wall - (shown - instant);
+  }
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/* When a unit with a shelf life in days expires on day `date`: 23:59 there. */
+function endOfDay(date, zone = ZONE) {
+  return utcOf(date, '23:59', zone);
+}
+
+/* A timestamp `offset` days from now at 09:30 UTC, which is early on that
+ * day in Los Angeles (0: a second ago). */
 function at(offset = 0) {
   if (offset === 0) return new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   return `${day(offset)}T09:30:00Z`;
@@ -167,6 +203,10 @@ module.exports = {
   at,
   collect,
   day,
+  ZONE,
+  clockIn,
+  utcOf,
+  endOfDay,
   donate,
   donation,
   eyeReadable,

@@ -24,7 +24,7 @@ const FIN_HINT = 'ISBT 128 facility identification number: a capital letter and 
 /* "Open", "Closed" or "Open, closing Jun 30, 2004" (a close date to come). */
 function statusText(center) {
   if (center.status === 'closed') return 'Closed';
-  if (center.close_date) return `Open, closing ${format.date(center.close_date, { short: true })}`;
+  if (center.close_date) return `Open, closing ${format.date(center.close_date)}`;
   return 'Open';
 }
 
@@ -39,6 +39,11 @@ function centerFields(markets, center = {}) {
     field({ name: 'fin', label: 'Facility identification number (FIN)', value: center.fin || '', hint: FIN_HINT, autocapitalize: 'characters', spellcheck: 'false', size: '8' }),
     field({ name: 'address', label: 'Address', value: center.address || '', rows: '2' }),
     field({ name: 'open_date', label: 'Open date', type: 'date', value: center.open_date || '' }),
+    registry.timeZoneField({
+      value: center.time_zone || '',
+      hint: center.code ? 'An IANA name such as America/New_York: the center\'s times and days are in it.'
+        : 'An IANA name such as America/New_York; the market\'s zone when left empty.',
+    }),
   ];
 }
 
@@ -56,9 +61,10 @@ export async function render(context) {
       { id: 'name', label: 'Name', value: (c) => c.name },
       { id: 'market', label: 'Market', value: (c) => c.market },
       { id: 'fin', label: 'FIN', value: (c) => c.fin || '', cell: (c) => c.fin || '—', phone: false },
-      { id: 'open_date', label: 'Opened', value: (c) => c.open_date, cell: (c) => (c.open_date ? format.date(c.open_date, { short: true }) : '—'), phone: false },
-      { id: 'close_date', label: 'Closed', value: (c) => c.close_date || '', cell: (c) => (c.close_date ? format.date(c.close_date, { short: true }) : '—'), phone: false },
+      { id: 'open_date', label: 'Opened', value: (c) => c.open_date, cell: (c) => (c.open_date ? format.date(c.open_date) : '—'), phone: false },
+      { id: 'close_date', label: 'Closed', value: (c) => c.close_date || '', cell: (c) => (c.close_date ? format.date(c.close_date) : '—'), phone: false },
       { id: 'status', label: 'Status', value: statusText, cell: statusBadge, sortable: false },
+      { id: 'time_zone', label: 'Time zone', value: (c) => c.time_zone, phone: false },
     ],
   });
   let create = null;
@@ -138,7 +144,8 @@ export async function renderOne(context) {
       ['Code', center.code], ['Name', center.name], ['Market', center.market], ['FIN', center.fin],
       ['Address', center.address], ['Open date', center.open_date ? format.date(center.open_date) : null],
       ['Close date', center.close_date ? format.date(center.close_date) : null], ['Close reason', center.close_reason],
-      ['Status', statusBadge(center)], ['Created', format.timestamp(center.created_at)],
+      ['Status', statusBadge(center)], ['Time zone', center.time_zone],
+      ['Created', format.dateTime(center.created_at, center.time_zone)],
     ],
     edit,
     after: close,

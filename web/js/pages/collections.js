@@ -60,7 +60,7 @@ export async function render(context) {
     ],
     columns: [
       { id: 'din', label: 'DIN', value: (c) => c.eye_readable || c.din, cell: collectionLink, header: true },
-      { id: 'collected_at', label: 'Collected', value: (c) => c.collected_at, cell: (c) => chain.when(c.collected_at) },
+      { id: 'collected_at', label: 'Collected', value: (c) => c.collected_at, cell: (c) => chain.when(c.collected_at, c.time_zone) },
       { id: 'donor_number', label: 'Donor', value: (c) => c.donor_number, phone: false,
         cell: (c) => (c.donor_number ? h('a', { href: `/donors/${encodeURIComponent(c.donor_number)}` }, c.donor_number) : '—') },
       { id: 'center', label: 'Center', value: (c) => c.center },
@@ -79,10 +79,11 @@ export async function render(context) {
 /* --- recording a collection ------------------------------------------------ */
 
 /* The eligibility check of the donor, procedure and measurements on the
- * day of the collection (UTC, as the server records it; today when the
- * time is left empty): the check a collection makes. */
-function eligibilityCheck(number, procedure, values) {
-  const on = values.collected_at ? chain.toUtc(values.collected_at).slice(0, 10) : null;
+ * day of the collection at its center (`zone`; today there when the time
+ * is left empty): the check a collection makes. */
+function eligibilityCheck(number, procedure, values, zone) {
+  const at = values.collected_at ? chain.toUtc(values.collected_at, zone) : new Date().toISOString();
+  const on = zone ? format.dateIn(at, zone) : values.collected_at ? at.slice(0, 10) : null;
   return api.post(`/api/v1/donors/${encodeURIComponent(number)}/eligibility`, {
     procedure,
     ...(on ? { on } : {}),
@@ -92,9 +93,9 @@ function eligibilityCheck(number, procedure, values) {
 
 /* After a refusal because the donor is not eligible: the same check, to
  * list every failed rule. */
-async function failedRules(number, procedure, values) {
+async function failedRules(number, procedure, values, zone) {
   try {
-    const result = await eligibilityCheck(number, procedure, values);
+    const result = await eligibilityCheck(number, procedure, values, zone);
     return result.eligible ? null : result;
   } catch {
     return null;
@@ -111,7 +112,7 @@ function recorded(collection) {
       ['Donor', collection.donor_number],
       ['Center', collection.center],
       ['Procedure', chain.procedureLabel(collection.procedure)],
-      ['Collected', chain.when(collection.collected_at)],
+      ['Collected', chain.when(collection.collected_at, collection.time_zone)],
       ['Volume (mL)', collection.volume_ml],
     ]),
     h('div', { class: 'button-row' },
@@ -136,13 +137,14 @@ export async function renderNew(context) {
   const eligibility = h('div', { class: 'eligibility-answer', 'aria-live': 'polite' });
   let confirmed = null; // {number, procedure} once the donor step passed
   const center = field({ name: 'center', label: 'Center', required: true, options: centers });
+  const zoneOf = (code) => (centers.find((c) => c.value === code) || {}).zone;
   if (centers.length === 2) center.input.value = centers[1].value;
   const din = chain.dinField({
     label: 'DIN',
     hint: 'Scan the bar code (the field moves on by itself), or type the 13 characters with their check character. Leave empty to allocate a new DIN.',
     onEnter: (input) => chain.focusNext(input),
   });
-  const collectedAt = field({ name: 'collected_at', label: 'Collected at', type: 'datetime-local', hint: 'Your local time; leave empty for now.' });
+  const collectedAt = field({ name: 'collected_at', label: 'Collected at', type: 'datetime-local', hint: 'The time at the center; leave empty for now.' });
   const device = field({ name: 'device', label: 'Device', autocomplete: 'off', hint: 'The collection device or its serial number.', maxlength: '100' });
   const volume = field({ name: 'volume_ml', label: 'Volume (mL)', required: true, inputmode: 'numeric', autocomplete: 'off', size: '6' });
   const measured = chain.measurementFields();
@@ -170,7 +172,7 @@ export async function renderNew(context) {
       };
       const dinValue = chain.cleanDin(values.din);
       if (dinValue) body.din = dinValue;
-      if (values.collected_at) body.collected_at = chain.toUtc(values.collected_at);
+      if (values.collected_at) body.collected_at = chain.toUtc(values.collected_at, zoneOf(values.center));
       if (values.device.trim()) body.device = values.device.trim();
       if (values.reaction_note.trim()) body.reaction_note = values.reaction_note.trim();
       // The same key for a retry after a lost answer: the collection (and
@@ -191,7 +193,7 @@ export async function renderNew(context) {
         // Refused because the donor may not give (a conflict not about the
         // DIN): list every failed rule.
         if (error.status === 409 && error.field !== 'din') {
-          const result = await failedRules(body.donor, body.procedure, values);
+          const result = await failedRules(body.donor, body.procedure, values, zoneOf(values.center));
           if (result) replace(eligibility, h('p', { class: 'refused-note' }, h('strong', null, 'The collection is not recorded.')), chain.eligibilityAnswer(result));
         }
         if (step.showError(error)) return;
@@ -210,7 +212,7 @@ export async function renderNew(context) {
     const values = Object.fromEntries(Object.values(f.fields).map((x) => [x.name, x.value()]));
     check.disabled = true;
     try {
-      replace(eligibility, chain.eligibilityAnswer(await eligibilityCheck(confirmed.number, confirmed.procedure, values)));
+      replace(eligibility, chain.eligibilityAnswer(await eligibilityCheck(confirmed.number, confirmed.procedure, values, zoneOf(values.center))));
     } catch (error) {
       if (!step.showError(error)) f.showError(error);
     } finally {
@@ -442,7 +444,7 @@ export async function renderOne(context) {
     // The units are the donation's: a lookup that fails says so rather
     // than showing none.
     units = await api.get(`/api/v1/donations/${encodeURIComponent(collection.din)}`)
-      .then((donation) => chain.unitsTable(donation.units, { caption: 'Units made', captionHidden: true }))
+      .then((donation) => chain.unitsTable(donation.units, { caption: 'Units made', captionHidden: true, zone: donation.time_zone }))
       .catch((error) => message('error', `The units cannot be read: ${error.message}`));
     if (!context.active()) return;
   } else if (session.can('collections.process')) {
@@ -463,13 +465,13 @@ export async function renderOne(context) {
         ['Donor', collection.donor_number ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(collection.donor_number)}` }, collection.donor_number) : collection.donor_number) : null],
         ['Center', collection.center],
         ['Procedure', chain.procedureLabel(collection.procedure)],
-        ['Collected', chain.when(collection.collected_at)],
+        ['Collected', chain.when(collection.collected_at, collection.time_zone)],
         ['Device', collection.device],
         ['Volume (mL)', collection.volume_ml],
         ...chain.measuredValues(collection),
         ['Reaction', collection.reaction ? `${collection.reaction}${collection.reaction_note ? `: ${collection.reaction_note}` : ''}` : null],
         ['Staff', collection.staff],
-        ['Processed', collection.processed_at ? format.timestamp(collection.processed_at) : 'not yet'],
+        ['Processed', collection.processed_at ? format.dateTime(collection.processed_at, collection.time_zone) : 'not yet'],
       ])),
     processSection,
     processed

@@ -205,7 +205,7 @@ function deferralsSection(context, donor, reasons) {
     // The deferral's end is the first day the donor may give again.
     { id: 'until', label: 'May give from', value: (d) => d.until || '', cell: (d) => (d.until ? chain.day(d.until) : d.kind === 'permanent' ? 'never' : 'no date') },
     { id: 'source', label: 'Source', value: (d) => (d.source === 'test' ? `test result${d.din ? ` (${chain.dinText(d)})` : ''}` : 'staff'), phone: false },
-    { id: 'state', label: 'State', value: stateText, cell: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.timestamp(d.ended_at)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
+    { id: 'state', label: 'State', value: stateText, cell: (d) => [deferralState(d), d.ended_at ? h('span', { class: 'muted' }, ` ${format.dateTime(d.ended_at, donor.time_zone)}${d.end_reason ? `: ${d.end_reason}` : ''}`) : null] },
   ];
   if (canWrite) {
     columns.push({
@@ -313,7 +313,7 @@ function collectionsSection(donor) {
         columns: [
           { id: 'din', label: 'DIN', value: (c) => c.eye_readable || c.din, header: true,
             cell: (c) => (session.can('collections') ? h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c)) : chain.dinText(c)) },
-          { id: 'collected_at', label: 'Collected', value: (c) => c.collected_at, cell: (c) => chain.wallClock(c.collected_at) },
+          { id: 'collected_at', label: 'Collected', value: (c) => c.collected_at, cell: (c) => chain.when(c.collected_at, c.time_zone) },
           { id: 'center', label: 'Center', value: (c) => c.center },
           { id: 'procedure', label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure) },
         ],
@@ -408,7 +408,7 @@ export async function renderOne(context) {
         ['Identity document', donor.identity_document],
         ['Home center', donor.home_center],
         ['ABO/RhD', chain.group(donor.abo, donor.rhd)],
-        ['Registered', donor.created_at ? format.timestamp(donor.created_at) : null],
+        ['Registered', donor.created_at ? format.dateTime(donor.created_at, donor.time_zone) : null],
       ])),
     canWrite ? eligibilitySection(donor) : null,
     deferralsSection(context, donor, reasons),

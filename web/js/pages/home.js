@@ -37,7 +37,7 @@ const SECTIONS = {
     empty: () => 'no collection is recorded today yet.',
     summary: (s) => `${plural(s.count, 'collection', 'collections')} recorded today${session.ownCenters() ? ' at your centers' : ''}.`,
     item: (c) => [h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c)),
-      ` ${chain.procedureLabel(c.procedure)}, donor ${c.donor_number} at ${c.center}, ${chain.when(c.collected_at)}`,
+      ` ${chain.procedureLabel(c.procedure)}, donor ${c.donor_number} at ${c.center}, ${chain.when(c.collected_at, c.time_zone)}`,
       c.processed ? '' : ' (not processed yet)'],
     more: (s) => ({ href: `/collections?on=${encodeURIComponent(s.on)}&sort=-collected_at`, text: 'All collections of today' }),
   },

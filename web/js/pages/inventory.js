@@ -252,7 +252,7 @@ export async function renderUnits(context) {
       { id: 'group', label: 'ABO/RhD', value: (u) => chain.group(u.abo, u.rhd) },
       { id: 'status', label: 'Status', value: (u) => chain.statusLabel(u.status), cell: (u) => chain.statusBadge(u.status) },
       { id: 'hold', label: 'Why held', value: (u) => u.hold || '', cell: (u) => u.hold || '—' },
-      { id: 'expires_at', label: 'Expires', value: (u) => u.expires_at, cell: (u) => chain.wallClock(u.expires_at), phone: false },
+      { id: 'expires_at', label: 'Expires', value: (u) => u.expires_at, cell: (u) => chain.when(u.expires_at, u.time_zone), phone: false },
       { ...chain.daysToExpiryColumn, sortable: false },
     ],
   });

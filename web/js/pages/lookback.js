@@ -40,7 +40,9 @@ function stepLabel(step) {
 
 /* Today as YYYY-MM-DD in the browser's time zone (only for "due in N
  * days": whether a deadline is overdue is the server's word). */
-function today() {
+/* Today at the case's center (`zone`), or where the browser is. */
+function today(zone) {
+  if (zone) return format.dateIn(new Date().toISOString(), zone);
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
@@ -51,20 +53,20 @@ function daysBetween(from, to) {
 
 /* A deadline {due, done_on, overdue} in words: done (late or not),
  * overdue, due today or in N days. */
-function deadlineState(d, closed) {
+function deadlineState(d, closed, zone) {
   if (d.done_on) {
     const late = d.due && d.done_on > d.due;
-    return { kind: late ? 'done-late' : 'done', text: `done ${format.date(d.done_on, { short: true })}${late ? ' (after the deadline)' : ''}` };
+    return { kind: late ? 'done-late' : 'done', text: `done ${format.date(d.done_on)}${late ? ' (after the deadline)' : ''}` };
   }
   if (!d.due) return { kind: 'none', text: '—' };
   if (closed) return { kind: 'none', text: 'not recorded' };
-  const left = daysBetween(today(), d.due);
+  const left = daysBetween(today(zone), d.due);
   if (d.overdue) return { kind: 'overdue', text: left < 0 ? `overdue by ${-left} day${left === -1 ? '' : 's'}` : 'overdue' };
   return { kind: 'due', text: left <= 0 ? 'due today' : `due in ${left} day${left === 1 ? '' : 's'}` };
 }
 
-function stateCell(d, closed) {
-  const state = deadlineState(d, closed);
+function stateCell(d, closed, zone) {
+  const state = deadlineState(d, closed, zone);
   return h('span', { class: `deadline deadline-${state.kind}` }, state.kind === 'overdue' ? h('strong', null, state.text) : state.text);
 }
 
@@ -235,7 +237,7 @@ export async function renderOne(context) {
         ['Window', `${chain.day(record.window_start)} to ${chain.day(record.window_end || record.opened_on)}`],
         ['Opened', chain.day(record.opened_on)],
         ['Follow-up result', record.followup_result],
-        ['Status', record.status === 'closed' ? `closed ${record.closed_at ? format.timestamp(record.closed_at) : ''}${record.closed_by ? ` by ${record.closed_by}` : ''}${record.close_reason ? `: ${record.close_reason}` : ''}` : 'open'],
+        ['Status', record.status === 'closed' ? `closed ${record.closed_at ? format.dateTime(record.closed_at, record.time_zone) : ''}${record.closed_by ? ` by ${record.closed_by}` : ''}${record.close_reason ? `: ${record.close_reason}` : ''}` : 'open'],
       ]),
       reportLinks(record)),
     h('section', { class: 'panel', 'aria-labelledby': 'deadlines-title' },
@@ -247,7 +249,7 @@ export async function renderOne(context) {
           { label: 'Step', value: (d) => stepLabel(d.step), header: true },
           { label: 'Due', value: (d) => chain.day(d.due) },
           { label: 'Done on', value: (d) => (d.done_on ? chain.day(d.done_on) : '—') },
-          { label: 'State', value: (d) => stateCell(d, record.status === 'closed') },
+          { label: 'State', value: (d) => stateCell(d, record.status === 'closed', record.time_zone) },
         ],
         rows: deadlines.map((d) => ({ ...d, className: d.overdue && !d.done_on ? 'row-overdue' : null })),
         className: 'data-table deadlines',

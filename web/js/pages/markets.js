@@ -1,6 +1,6 @@
 // pages/markets.js - markets (regions such as Los Angeles, New York): the
-// list (/markets, search), adding one and renaming one (/markets/CODE),
-// both for admin.
+// list (/markets, search), adding one and renaming one or changing its time
+// zone (/markets/CODE), both for admin.
 
 import { h } from '../dom.js';
 import { field } from '../forms.js';
@@ -27,7 +27,8 @@ export async function render(context) {
     columns: [
       { id: 'code', label: 'Code', value: (m) => m.code, cell: (m) => h('a', { href: `/markets/${encodeURIComponent(m.code)}` }, m.code), header: true },
       { id: 'name', label: 'Name', value: (m) => m.name },
-      { id: 'created_at', label: 'Created', value: (m) => m.created_at, cell: (m) => format.timestamp(m.created_at), phone: false },
+      { id: 'time_zone', label: 'Time zone', value: (m) => m.time_zone },
+      { id: 'created_at', label: 'Created', value: (m) => m.created_at, cell: (m) => format.dateTime(m.created_at, m.time_zone), phone: false },
     ],
   });
   const create = session.can('markets.write') ? registry.createForm({
@@ -40,6 +41,7 @@ export async function render(context) {
     fields: () => [
       field({ name: 'code', label: 'Code', required: true, hint: 'For example NY. Stored in capitals.', autocapitalize: 'characters', size: '8' }),
       field({ name: 'name', label: 'Name', required: true, maxlength: '200' }),
+      registry.timeZoneField({ hint: 'An IANA name such as America/New_York; America/Los_Angeles when left empty. New centers of the market take it.' }),
     ],
   }) : null;
   await registry.showList(context, { title: 'Markets', create, notices, list });
@@ -53,18 +55,22 @@ export async function renderOne(context) {
     context,
     record: market,
     path: API,
-    label: 'Rename the market',
-    fields: [field({ name: 'name', label: 'Name', required: true, value: market.name, maxlength: '200' })],
-    unchanged: 'the name is unchanged',
+    label: 'Edit the market',
+    fields: [
+      field({ name: 'name', label: 'Name', required: true, value: market.name, maxlength: '200' }),
+      registry.timeZoneField({ value: market.time_zone, hint: 'An IANA name such as America/New_York. The market\'s centers keep their own zones.' }),
+    ],
+    unchanged: 'the name and the time zone are unchanged',
     notices,
   }) : null;
   registry.showRecord(context, {
     crumb: ['/markets', 'Markets'],
     record: market,
     notices,
-    details: [['Code', market.code], ['Name', market.name], ['Created', format.timestamp(market.created_at)]],
+    details: [['Code', market.code], ['Name', market.name], ['Time zone', market.time_zone],
+      ['Created', format.dateTime(market.created_at, market.time_zone)]],
     more: h('p', null, h('a', { href: `/centers?market=${encodeURIComponent(market.code)}` }, `Donor centers in ${market.code}`)),
     edit,
-    editTitle: 'Rename',
+    editTitle: 'Edit',
   });
 }

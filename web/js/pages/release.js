@@ -172,7 +172,7 @@ export async function render(context) {
     { id: 'family', label: 'Family', value: (i) => chain.familyLabel(i.family), phone: false },
     { id: 'center', label: 'Center', value: (i) => i.center, phone: false },
     { id: 'group', label: 'ABO/RhD', value: (i) => chain.group(i.abo, i.rhd), phone: false },
-    { id: 'expires_at', label: 'Expires', value: (i) => i.expires_at, cell: (i) => chain.wallClock(i.expires_at), phone: false },
+    { id: 'expires_at', label: 'Expires', value: (i) => i.expires_at, cell: (i) => chain.when(i.expires_at, i.time_zone), phone: false },
     chain.daysToExpiryColumn,
     { id: 'state', label: 'State', value: (i) => stateRank(i.state), cell: (i) => stateBadge(i.state), csv: (i) => (STATES[i.state] || { label: i.state }).label },
     { id: 'why', label: 'Why', value: (i) => [...(i.missing || []), ...(i.problems || [])].join('; '), cell: why, sortable: false },

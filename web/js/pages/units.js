@@ -73,7 +73,7 @@ function historyTable(unit) {
     csvName: `unit-${unit.id}-history.csv`,
     rows: events,
     columns: [
-      { id: 'at', label: 'When', value: (e) => e.at, cell: (e) => format.timestamp(e.at), header: true },
+      { id: 'at', label: 'When', value: (e) => e.at, cell: (e) => format.dateTime(e.at, unit.time_zone), header: true },
       { id: 'from', label: 'From', value: (e) => (e.from_status ? chain.statusLabel(e.from_status) : '—') },
       { id: 'to', label: 'To', value: (e) => chain.statusLabel(e.to_status) },
       { id: 'reason', label: 'Reason', value: (e) => e.reason || '—' },
@@ -140,6 +140,7 @@ function unitsSection(context, donation) {
         caption: 'Units of this donation',
         captionHidden: true,
         csvName: `units-${donation.din}.csv`,
+        zone: donation.time_zone,
         extra: [{
           id: 'details',
           label: 'Details',
@@ -192,7 +193,7 @@ export async function render(context) {
         ['Donor', donation.donor_number ? (session.can('donors') ? h('a', { href: `/donors/${encodeURIComponent(donation.donor_number)}` }, donation.donor_number) : donation.donor_number) : null],
         ['Center', donation.center],
         ['Procedure', chain.procedureLabel(donation.procedure)],
-        ['Collected', chain.when(donation.collected_at)],
+        ['Collected', chain.when(donation.collected_at, donation.time_zone)],
         ['Processed', donation.processed ? 'yes' : 'not yet'],
         session.can('collections') ? ['Collection record', h('a', { href: `/collections/${encodeURIComponent(donation.din)}` }, 'Open the collection')] : null,
       ])),
