@@ -27,6 +27,7 @@ function cents(text) {
 /* The cells of the row whose header is `label` in the financial table. */
 async function row(page, label) {
   const tr = page.locator('table.financial tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${label.replace(/[()$']/g, '\\$&')}$`) }) });
+  await tr.first().waitFor(); // the page draws after its answer comes
   assert.equal(await tr.count(), 1, `one row "${label}"`);
   return tr.locator('td').allTextContents();
 }
@@ -205,6 +206,7 @@ describe('finance: journal, reports, periods, shares', () => {
       await page.getByRole('link', { name: `${code} ${name}` }).click();
       await page.waitForURL(new RegExp(`/journal\\?account=${code}&from=2004-01-01&to=2004-03-31`));
       await page.locator('.account-summary strong').first().waitFor();
+      await rows().first().waitFor();
       assert.equal(await page.getByLabel('Account', { exact: true }).inputValue(), code);
       assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), '2004-01-01');
       const debits = await column(`Debit ${code}`);
