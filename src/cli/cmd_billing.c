@@ -18,6 +18,10 @@ static const cli_column customer_columns[] = {
     {"kind", "KIND"},       {"market", "MARKET"},
     {"billing_terms_days", "TERMS"}, {"billing_address", "BILLING ADDRESS"},
     {"open", "OPEN", CLI_MONEY}, {"unapplied", "UNAPPLIED", CLI_MONEY}, {0}};
+/* A list has no balances: `customer show` adds them. */
+static const cli_column customer_list_columns[] = {
+    {"code", "CODE"}, {"name", "NAME"}, {"kind", "KIND"}, {"market", "MARKET"},
+    {"billing_terms_days", "TERMS"}, {"billing_address", "BILLING ADDRESS"}, {0}};
 static const cli_column invoice_columns[] = {
     {"id", "ID"},          {"number", "NUMBER"},         {"status", "STATUS"},
     {"customer", "CUSTOMER"}, {"date", "DATE"},          {"due_date", "DUE"},
@@ -111,7 +115,7 @@ static int call_customer_list(service_context *ctx, const void *filter, service_
 static int run_customer_list(cli_invocation *invocation)
 {
     customer_filter filter = {.search = cli_option_value(invocation, "search")};
-    return cli_print_all_pages(invocation, call_customer_list, &filter, 0, customer_columns);
+    return cli_print_all_pages(invocation, call_customer_list, &filter, 0, customer_list_columns);
 }
 
 /* --- invoices -------------------------------------------------------------- */

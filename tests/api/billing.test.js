@@ -215,6 +215,33 @@ describe('billing and receivables', () => {
     await tied('2004-03-31');
   });
 
+  test('the command line scripts use: create prints the id, --apply takes several invoices, aging as CSV', async () => {
+    const run = (...args) => {
+      const r = srv.cli(...args);
+      assert.equal(r.status, 0, `bloodops ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const ids = [];
+    for (const price of ['100.00', '40.00']) {
+      const id = run('invoice', 'create', '--customer', 'ACME-DEV', '--date', '2004-05-03', '--terms', '10').trim();
+      assert.match(id, /^[0-9]+$/, 'invoice create prints the draft id alone');
+      run('invoice', 'line', id, '--description', 'Study visit', '--quantity', '1', '--price', price, '--account', '4300', '--center', 'LA');
+      ids.push(id);
+    }
+    const numbers = ids.map((id) => JSON.parse(run('invoice', 'issue', id, '--format', 'json')).number);
+    const payment = JSON.parse(run('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '150.00',
+      '--reference', 'ACH-9', '--apply', `${numbers[0]}=100.00`, `${numbers[1]}=40.00`, '--format', 'json'));
+    assert.deepEqual(payment.applications.map((a) => [a.invoice, a.amount]), [[numbers[0], '100.00'], [numbers[1], '40.00']]);
+    assert.equal(payment.unapplied, '10.00');
+    const bad = srv.cli('invoice', 'line', ids[0], '--description', 'x', '--quantity', '1', '--price', '1.001', '--account', '4300');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--price|invoice/);
+    const csv = run('receivables', 'aging', '--date', '2004-05-31', '--format', 'csv');
+    assert.match(csv.split('\n')[0], /^customer,document,date,due_date,days,current,1-30,31-60,61-90,91-120,over-120,total$/);
+    const aging = JSON.parse(run('receivables', 'aging', '--date', '2004-05-31', '--by', 'invoice', '--format', 'json'));
+    assert.equal(aging.difference, '0.00');
+  });
+
   test('an Idempotency-Key replays a payment instead of recording it twice', async () => {
     const body = { customer: 'MERCY', date: '2004-04-01', amount: '12.00', reference: 'WIRE-7' };
     const headers = { 'Idempotency-Key': 'billing-payment-1' };
