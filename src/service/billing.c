@@ -14,6 +14,7 @@
 #include "service/audit.h"
 #include "service/billing.h"
 #include "service/ledger.h"
+#include "service/registry.h"
 
 enum { INVOICE_LINES_MAX = 400, PAYMENT_APPLICATIONS_MAX = 200 };
 
@@ -120,17 +121,6 @@ static json_t *customer_json(db_stmt *stmt)
                               sizeof customer_columns / sizeof customer_columns[0]);
 }
 
-static int code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const char *field, err *e)
-{
-    if (!raw || !*raw)
-        return err_set(e, ERR_INVALID, field, "is required");
-    if (strlen(raw) > REGISTRY_CODE_MAX + 4)
-        return err_set(e, ERR_INVALID, field, "must be 2 to %d characters", REGISTRY_CODE_MAX);
-    snprintf(out, REGISTRY_CODE_MAX + 8, "%s", raw);
-    service_normalize_code(out);
-    return registry_code_check(out, field, e);
-}
-
 static int customer_fetch(db_conn *db, const char *code, json_t **out, const char *field, err *e)
 {
     db_stmt *stmt;
@@ -148,7 +138,7 @@ static int customer_resolve(service_context *ctx, const char *raw, int make, con
                             int64_t *id, long *terms, err *e)
 {
     char code[REGISTRY_CODE_MAX + 8];
-    if (code_take(raw, code, field, e))
+    if (registry_code_take(raw, code, field, e))
         return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
@@ -230,7 +220,7 @@ static int customer_fields_check(service_context *ctx, const customer_input *in,
     *market_id = 0;
     if (in->market && *in->market) {
         char market[REGISTRY_CODE_MAX + 8];
-        if (code_take(in->market, market, "market", e))
+        if (registry_code_take(in->market, market, "market", e))
             return -1;
         int found =
             service_id_find(ctx->db, "SELECT id FROM markets WHERE code = ?", market, market_id, e);
@@ -247,7 +237,7 @@ int customer_add(service_context *ctx, const customer_input *in, json_t **out, e
     char code[REGISTRY_CODE_MAX + 8], now[TIMESTAMP_TEXT_MAX];
     int64_t market_id;
     long terms = 30;
-    if (code_take(in->code, code, "code", e) || service_begin(ctx, e))
+    if (registry_code_take(in->code, code, "code", e) || service_begin(ctx, e))
         return -1;
     json_t *record = NULL;
     int rc = -1;
@@ -290,7 +280,7 @@ int customer_edit(service_context *ctx, const char *raw, const customer_input *i
     char code[REGISTRY_CODE_MAX + 8];
     int64_t market_id;
     long terms = -1;
-    if (code_take(raw, code, "code", e) || service_begin(ctx, e))
+    if (registry_code_take(raw, code, "code", e) || service_begin(ctx, e))
         return -1;
     json_t *before = NULL, *after = NULL;
     int rc = -1;
@@ -366,7 +356,7 @@ int customer_get(service_context *ctx, const char *raw, json_t **out, err *e)
 {
     char code[REGISTRY_CODE_MAX + 8];
     int64_t open, unapplied;
-    if (code_take(raw, code, "code", e))
+    if (registry_code_take(raw, code, "code", e))
         return -1;
     if (customer_fetch(ctx->db, code, out, "code", e))
         return -1;
@@ -531,6 +521,25 @@ static json_t *application_json(db_stmt *stmt);
 #define APPLICATION_FROM                                                                           \
     " FROM payment_applications a JOIN invoices i ON i.id = a.invoice_id"
 
+/* The applications of one invoice or payment (`column` = id, a constant of
+ * this file) as the record's "applications". */
+static int applications_attach(db_conn *db, const char *column, int64_t id, json_t *record,
+                               err *e)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT " APPLICATION_COLUMNS APPLICATION_FROM " WHERE %s = ? ORDER BY a.id", column);
+    db_stmt *stmt;
+    json_t *applications = NULL;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    if (service_collect_rows(stmt, application_json, &applications, e))
+        return -1;
+    json_object_set_new(record, "applications", applications);
+    return 0;
+}
+
 static int invoice_fetch(db_conn *db, int64_t id, json_t **out, err *e)
 {
     db_stmt *stmt;
@@ -539,7 +548,7 @@ static int invoice_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     db_bind_int64(stmt, 1, id);
     if (service_fetch_one(stmt, invoice_json, out, "invoice", e, "no invoice %" PRId64, id))
         return -1;
-    json_t *lines = NULL, *credits = NULL, *applications = NULL;
+    json_t *lines = NULL, *credits = NULL;
     if (db_prepare(db,
                    "SELECT l.id, l.source, l.source_ref, l.description, l.quantity_hundredths, "
                    "l.unit_price_cents, l.amount_cents, ac.code, l.center FROM invoice_lines l "
@@ -557,15 +566,8 @@ static int invoice_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     if (service_collect_rows(stmt, credit_json, &credits, e))
         goto fail;
     json_object_set_new(*out, "credits", credits);
-    if (db_prepare(db,
-                   "SELECT " APPLICATION_COLUMNS APPLICATION_FROM
-                   " WHERE a.invoice_id = ? ORDER BY a.id",
-                   &stmt, e))
+    if (applications_attach(db, "a.invoice_id", id, *out, e))
         goto fail;
-    db_bind_int64(stmt, 1, id);
-    if (service_collect_rows(stmt, application_json, &applications, e))
-        goto fail;
-    json_object_set_new(*out, "applications", applications);
     return 0;
 fail:
     json_decref(*out);
@@ -913,7 +915,7 @@ int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err
         (date_parse(filter->to, &to, "to", e) || !date_format(to, to_text, sizeof to_text)))
         return -1;
     if (filter->customer && *filter->customer &&
-        code_take(filter->customer, customer, "customer", e))
+        registry_code_take(filter->customer, customer, "customer", e))
         return -1;
     if (service_page_check(&filter->page, e))
         return -1;
@@ -1175,10 +1177,13 @@ static int applications_insert(service_context *ctx, int64_t payment_id, civil_d
     return 0;
 }
 
+/* What of payment p is not applied (applications undone count as not). */
+#define PAYMENT_UNAPPLIED_SQL                                                                      \
+    "(p.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM payment_applications a "        \
+    "WHERE a.payment_id = p.id AND a.undone_date IS NULL), 0))"
 #define PAYMENT_COLUMNS                                                                            \
     "p.id, c.code, p.payment_date, p.amount_cents, p.method, p.reference, p.journal_entry_id, "  \
-    "p.amount_cents - COALESCE((SELECT SUM(a.amount_cents) FROM payment_applications a "         \
-    "WHERE a.payment_id = p.id AND a.undone_date IS NULL), 0), p.created_at, p.created_by"
+    PAYMENT_UNAPPLIED_SQL ", p.created_at, p.created_by"
 
 static json_t *payment_json(db_stmt *stmt)
 {
@@ -1205,21 +1210,12 @@ static int payment_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     db_bind_int64(stmt, 1, id);
     if (service_fetch_one(stmt, payment_json, out, "payment", e, "no payment %" PRId64, id))
         return -1;
-    json_t *applications = NULL;
-    if (db_prepare(db,
-                   "SELECT " APPLICATION_COLUMNS APPLICATION_FROM
-                   " WHERE a.payment_id = ? ORDER BY a.id",
-                   &stmt, e))
-        goto fail;
-    db_bind_int64(stmt, 1, id);
-    if (service_collect_rows(stmt, application_json, &applications, e))
-        goto fail;
-    json_object_set_new(*out, "applications", applications);
+    if (applications_attach(db, "a.payment_id", id, *out, e)) {
+        json_decref(*out);
+        *out = NULL;
+        return -1;
+    }
     return 0;
-fail:
-    json_decref(*out);
-    *out = NULL;
-    return -1;
 }
 
 int payment_record(service_context *ctx, const payment_input *in, json_t **out, err *e)
@@ -1319,9 +1315,8 @@ int payment_apply(service_context *ctx, const char *payment, const char *date,
     int rc = -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "SELECT p.customer_id, c.code, p.payment_date, p.amount_cents - "
-                   "COALESCE((SELECT SUM(a.amount_cents) FROM payment_applications a "
-                   "WHERE a.payment_id = p.id AND a.undone_date IS NULL), 0) FROM payments p "
+                   "SELECT p.customer_id, c.code, p.payment_date, " PAYMENT_UNAPPLIED_SQL
+                   " FROM payments p "
                    "JOIN customers c ON c.id = p.customer_id WHERE p.id = ?",
                    &stmt, e))
         goto done;
