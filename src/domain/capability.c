@@ -61,6 +61,10 @@ static const capability_entry capabilities[CAPABILITY_COUNT] = {
                              "read lookback cases and their reports"},
     [CAPABILITY_LOOKBACK_WRITE] = {"lookback.write", ROLE_LAB | ROLE_ADMIN,
                                    "record lookback steps and close cases"},
+    [CAPABILITY_BILLING] = {"billing", ROLE_FINANCE | ROLE_EXECUTIVE | ROLE_AUDITOR | ROLE_ADMIN,
+                            "read customers, invoices, credits, payments and the aging"},
+    [CAPABILITY_BILLING_WRITE] = {"billing.write", ROLE_FINANCE | ROLE_ADMIN,
+                                  "add customers, issue invoices and credits, record payments"},
 };
 
 const capability_entry *capability_get(capability c)

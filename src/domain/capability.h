@@ -43,6 +43,8 @@ typedef enum {
     CAPABILITY_RELEASE_SIGN,
     CAPABILITY_LOOKBACK,
     CAPABILITY_LOOKBACK_WRITE,
+    CAPABILITY_BILLING,           /* customers, invoices, credits, payments, aging: read */
+    CAPABILITY_BILLING_WRITE,
     CAPABILITY_COUNT
 } capability;
 

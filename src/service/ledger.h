@@ -55,6 +55,16 @@ typedef struct {
  * a closed period; the caller then rolls back its whole event. */
 int ledger_post(service_context *ctx, const ledger_entry *entry, int64_t *entry_id, err *e);
 
+/* Lookups the posting checks make, for services that check their input
+ * before they post (billing names its own fields). */
+/* The id of an account code; ERR_INVALID naming `field` when unknown. */
+int ledger_account_id(db_conn *db, const char *code, int64_t *id, const char *field, err *e);
+/* A center code must name a donor center or a market; "" or NULL is none. */
+int ledger_center_check(db_conn *db, const char *code, const char *field, err *e);
+/* The closed period holding `date`, or "" when the date is open. */
+int ledger_closed_period_of(db_conn *db, civil_day date, char period[LEDGER_PERIOD_TEXT_MAX],
+                            err *e);
+
 /* A manual entry as strings (CLI arguments, a JSON body). */
 typedef struct {
     const char *account, *center, *amount, *memo; /* amount: signed dollars "-1500.00" */

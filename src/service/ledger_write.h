@@ -34,12 +34,4 @@ int ledger_write_line(ledger_writer *writer, int64_t entry_id, int line_no, int6
 int ledger_balance_add(db_conn *db, int32_t month, int64_t account_id, const char *center,
                        int64_t debit, int64_t credit, err *e);
 
-/* The id of an account code; ERR_INVALID naming `field` when unknown. */
-int ledger_account_id(db_conn *db, const char *code, int64_t *id, const char *field, err *e);
-/* A center code must name a donor center or a market; "" or NULL is none. */
-int ledger_center_check(db_conn *db, const char *code, const char *field, err *e);
-/* The closed period holding `date`, or "" when the date is open. */
-int ledger_closed_period_of(db_conn *db, civil_day date, char period[LEDGER_PERIOD_TEXT_MAX],
-                            err *e);
-
 #endif

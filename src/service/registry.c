@@ -12,7 +12,7 @@
 #include "service/registry.h"
 
 /* A normalised copy of a code (trimmed, upper case), checked. */
-static int code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const char *field, err *e)
+int registry_code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const char *field, err *e)
 {
     if (!raw || !*raw)
         return err_set(e, ERR_INVALID, field, "is required");
@@ -66,7 +66,7 @@ static int code_kept(const char *given, const char *code, err *e)
     char normal[REGISTRY_CODE_MAX + 8];
     if (!given)
         return 0;
-    if (code_take(given, normal, "code", e))
+    if (registry_code_take(given, normal, "code", e))
         return -1;
     if (strcmp(normal, code) != 0)
         return err_set(e, ERR_INVALID, "code", "cannot be changed: %s is the key of the record",
@@ -143,7 +143,7 @@ static int record_get(service_context *ctx, const char *code, record_fetch fetch
                       err *e)
 {
     char normal[REGISTRY_CODE_MAX + 8];
-    if (code_take(code, normal, "code", e))
+    if (registry_code_take(code, normal, "code", e))
         return -1;
     return fetch(ctx->db, normal, out, e);
 }
@@ -192,7 +192,7 @@ int market_add(service_context *ctx, const market_input *in, json_t **out, err *
 {
     char code[REGISTRY_CODE_MAX + 8], now[TIMESTAMP_TEXT_MAX];
     const char *zone = in->time_zone ? in->time_zone : TIME_ZONE_DEFAULT;
-    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
+    if (registry_code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
         time_zone_check(zone, "time_zone", e))
         return -1;
     if (service_begin(ctx, e))
@@ -251,7 +251,7 @@ int market_update(service_context *ctx, const char *code, const market_input *in
                   err *e)
 {
     char normal[REGISTRY_CODE_MAX + 8];
-    if (code_take(code, normal, "code", e) || code_kept(in->code, normal, e))
+    if (registry_code_take(code, normal, "code", e) || code_kept(in->code, normal, e))
         return -1;
     if (!in->name && !in->time_zone)
         return err_set(e, ERR_INVALID, "name",
@@ -361,8 +361,8 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     char code[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8], fin[8] = "";
     char open_text[DATE_TEXT_MAX] = "", now[TIMESTAMP_TEXT_MAX];
     civil_day open_date = 0;
-    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
-        code_take(in->market, market, "market", e) ||
+    if (registry_code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
+        registry_code_take(in->market, market, "market", e) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e))
         return -1;
     if (fin_take(in->fin, fin, e))
@@ -427,7 +427,7 @@ int center_list(service_context *ctx, center_filter *filter, json_t **out, err *
     if (service_page_check(&filter->page, e))
         return -1;
     char market[REGISTRY_CODE_MAX + 8] = "", now[TIMESTAMP_TEXT_MAX], pattern[256] = "";
-    if (filter->market && code_take(filter->market, market, "market", e))
+    if (filter->market && registry_code_take(filter->market, market, "market", e))
         return -1;
     if (filter->status && strcmp(filter->status, "open") && strcmp(filter->status, "closed"))
         return err_set(e, ERR_INVALID, "status", "must be open or closed");
@@ -466,7 +466,7 @@ int center_close(service_context *ctx, const char *code, const char *close_date,
 {
     char normal[REGISTRY_CODE_MAX + 8];
     civil_day close_day, open_day;
-    if (code_take(code, normal, "code", e))
+    if (registry_code_take(code, normal, "code", e))
         return -1;
     if (!close_date || !*close_date)
         return err_set(e, ERR_INVALID, "close_date", "is required");
@@ -545,9 +545,9 @@ int center_update(service_context *ctx, const char *code, const center_input *in
     char normal[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8] = "", fin[8] = "";
     char open_text[DATE_TEXT_MAX] = "";
     civil_day open_day = 0, close_day;
-    if (code_take(code, normal, "code", e) || code_kept(in->code, normal, e) ||
+    if (registry_code_take(code, normal, "code", e) || code_kept(in->code, normal, e) ||
         (in->name && registry_name_check(in->name, "name", e)) ||
-        (in->market && code_take(in->market, market, "market", e)) ||
+        (in->market && registry_code_take(in->market, market, "market", e)) ||
         fin_take(in->fin, fin, e) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e) ||
         (in->open_date && date_parse(in->open_date, &open_day, "open_date", e)) ||
@@ -657,8 +657,8 @@ int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, e
 {
     char code[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8] = "", now[TIMESTAMP_TEXT_MAX];
     long terms = 30;
-    if (code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
-        (in->market && *in->market && code_take(in->market, market, "market", e)) ||
+    if (registry_code_take(in->code, code, "code", e) || registry_name_check(in->name, "name", e) ||
+        (in->market && *in->market && registry_code_take(in->market, market, "market", e)) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e))
         return -1;
     if (in->billing_terms_days && terms_take(in->billing_terms_days, &terms, e))
@@ -704,7 +704,7 @@ int hospital_list(service_context *ctx, hospital_filter *filter, json_t **out, e
     if (service_page_check(&filter->page, e))
         return -1;
     char market[REGISTRY_CODE_MAX + 8] = "", pattern[256] = "";
-    if (filter->market && code_take(filter->market, market, "market", e))
+    if (filter->market && registry_code_take(filter->market, market, "market", e))
         return -1;
     if (service_like_pattern(filter->search, pattern, sizeof pattern, "q", e))
         return -1;
@@ -735,9 +735,9 @@ int hospital_update(service_context *ctx, const char *code, const hospital_input
 {
     char normal[REGISTRY_CODE_MAX + 8], market[REGISTRY_CODE_MAX + 8] = "";
     long terms = 0;
-    if (code_take(code, normal, "code", e) || code_kept(in->code, normal, e) ||
+    if (registry_code_take(code, normal, "code", e) || code_kept(in->code, normal, e) ||
         (in->name && registry_name_check(in->name, "name", e)) ||
-        (in->market && *in->market && code_take(in->market, market, "market", e)) ||
+        (in->market && *in->market && registry_code_take(in->market, market, "market", e)) ||
         registry_text_check(in->address, REGISTRY_ADDRESS_MAX, "address", e) ||
         (in->billing_terms_days && terms_take(in->billing_terms_days, &terms, e)))
         return -1;

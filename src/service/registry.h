@@ -18,6 +18,7 @@
 #ifndef BLOODOPS_SERVICE_REGISTRY_H
 #define BLOODOPS_SERVICE_REGISTRY_H
 
+#include "domain/registry.h"
 #include "service/service.h"
 
 typedef struct {
@@ -29,6 +30,10 @@ typedef struct {
     const char *search; /* substring of code or name, case-insensitive */
     service_page page;  /* `after` is a market code */
 } market_filter;
+
+/* A business code as given, trimmed and upper-cased into `out`, and
+ * checked (domain/registry.h); ERR_INVALID naming `field` otherwise. */
+int registry_code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const char *field, err *e);
 
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e);
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e);

@@ -45,6 +45,7 @@ function pathFor(path, side) {
     '{username}': 'carla',
     '{name}': 'min_weight_lb',
     '{test}': 'HIV',
+    '{line}': '1',
   };
   let scoped = false;
   const filled = path.replace(/\{[a-z_]+\}/g, (param) => {
@@ -109,6 +110,16 @@ function bodyFor(method, path) {
     'POST /api/v1/typing-discrepancies/{id}/confirmation': { abo: 'A', rhd: 'POS', username: 'nobody', password: 'wrong-password-1' },
     'POST /api/v1/typing-discrepancies/{id}/release': { username: 'nobody', password: 'wrong-password-1' },
     'POST /api/v1/typing-discrepancies/{id}/discard': { reason: 'matrix' },
+    'POST /api/v1/customers': { code: 'MATRIX', name: 'Matrix Devices' },
+    'PATCH /api/v1/customers/{code}': { name: 'Renamed' },
+    'POST /api/v1/invoices': { customer: 'NOBODY', date: chain.day(0) },
+    'POST /api/v1/invoices/{id}/lines': { description: 'matrix', quantity: '1', price: '1.00', account: '4000' },
+    'POST /api/v1/invoices/{id}/lines/{line}/remove': {},
+    'POST /api/v1/invoices/{id}/issue': {},
+    'POST /api/v1/credits': { customer: 'NOBODY', date: chain.day(0), amount: '1.00', reason: 'matrix', account: '4000' },
+    'POST /api/v1/payments': { customer: 'NOBODY', date: chain.day(0), amount: '1.00', reference: 'matrix' },
+    'POST /api/v1/payments/{id}/apply': { date: chain.day(0), applications: [{ invoice: '1', amount: '1.00' }] },
+    'POST /api/v1/applications/{id}/undo': { date: chain.day(0), reason: 'matrix' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;

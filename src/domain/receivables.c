@@ -1,0 +1,108 @@
+/*
+ * receivables.c - the arithmetic of billing (see receivables.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "base/money.h"
+#include "domain/receivables.h"
+
+/* Digits with an optional '.' and at most two decimals, as hundredths. */
+static int hundredths_parse(const char *text, int64_t *out)
+{
+    int64_t value = 0;
+    int decimals = -1;
+    if (!text || !*text)
+        return -1;
+    for (const char *p = text; *p; p++) {
+        if (*p == '.') {
+            if (decimals >= 0 || p == text || !p[1])
+                return -1;
+            decimals = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || decimals == 2)
+            return -1;
+        if (value > (INT64_MAX - 9) / 10)
+            return -1;
+        value = value * 10 + (*p - '0');
+        if (decimals >= 0)
+            decimals++;
+    }
+    for (int i = decimals < 0 ? 0 : decimals; i < 2; i++) {
+        if (value > INT64_MAX / 10)
+            return -1;
+        value *= 10;
+    }
+    *out = value;
+    return 0;
+}
+
+int receivables_quantity_parse(const char *text, int64_t *hundredths, const char *field, err *e)
+{
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required");
+    if (text[0] == '-')
+        return err_set(e, ERR_INVALID, field, "must be more than zero, not '%s'", text);
+    if (hundredths_parse(text, hundredths))
+        return err_set(e, ERR_INVALID, field,
+                       "must be a number with at most two decimals, not '%s'", text);
+    if (*hundredths <= 0)
+        return err_set(e, ERR_INVALID, field, "must be more than zero");
+    if (*hundredths > RECEIVABLES_QUANTITY_MAX)
+        return err_set(e, ERR_INVALID, field, "must be at most 1000000");
+    return 0;
+}
+
+int receivables_price_parse(const char *text, int64_t *cents, const char *field, err *e)
+{
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required");
+    if (text[0] == '-')
+        return err_set(e, ERR_INVALID, field, "must not be negative");
+    if (hundredths_parse(text, cents))
+        return err_set(e, ERR_INVALID, field,
+                       "must be dollars with at most two decimals (cents), not '%s'", text);
+    if (*cents > (int64_t)1000000000 * 100)
+        return err_set(e, ERR_INVALID, field, "must be at most 1000000000.00");
+    return 0;
+}
+
+int receivables_line_amount(int64_t quantity_hundredths, int64_t price_cents, int64_t *cents)
+{
+    return money_scale(price_cents, quantity_hundredths, 100, cents);
+}
+
+civil_day receivables_due_date(civil_day invoice_date, long terms_days)
+{
+    return date_add_days(invoice_date, (int32_t)terms_days);
+}
+
+static const char *const bucket_names[AGING_BUCKET_COUNT] = {"current", "1-30",   "31-60",
+                                                              "61-90",   "91-120", "over-120"};
+
+const char *aging_bucket_name(aging_bucket bucket)
+{
+    return bucket < AGING_BUCKET_COUNT ? bucket_names[bucket] : "";
+}
+
+aging_bucket aging_bucket_of(civil_day from, civil_day as_of)
+{
+    int32_t days = date_days_between(from, as_of);
+    if (days <= 0)
+        return AGING_CURRENT;
+    if (days <= 30)
+        return AGING_1_30;
+    if (days <= 60)
+        return AGING_31_60;
+    if (days <= 90)
+        return AGING_61_90;
+    if (days <= 120)
+        return AGING_91_120;
+    return AGING_OVER_120;
+}
+
+char *receivables_number_format(int year, long sequence, char *out, size_t size)
+{
+    snprintf(out, size, "%04d-%06ld", year, sequence);
+    return out;
+}

@@ -1,0 +1,134 @@
+/*
+ * billing.h - use cases of billing and receivables (docs/billing.md):
+ * customers, invoices (draft, then issued under a gapless yearly number),
+ * credit memos, payments and their applications, and the aging at a date
+ * tied to the receivables account of the ledger.
+ *
+ * Every change is one transaction with its audit record and, where money
+ * moves, its journal entry posted through ledger_post in the same
+ * transaction (accounts 1100 receivables, 1150 unbilled receivables, 2150
+ * customer deposits, 1000 cash). A date in a closed period is refused
+ * naming "date". Amounts are answered as dollar text ("1234.56").
+ */
+#ifndef BLOODOPS_SERVICE_BILLING_H
+#define BLOODOPS_SERVICE_BILLING_H
+
+#include "service/service.h"
+
+/* --- customers ------------------------------------------------------------ */
+
+/* Strings as given; NULL leaves a field alone in an edit. */
+typedef struct {
+    const char *code, *name, *market, *billing_address, *billing_terms_days;
+} customer_input;
+
+/* Add a customer that is not a hospital (every hospital already is one,
+ * under its code). */
+int customer_add(service_context *ctx, const customer_input *in, json_t **out, err *e);
+/* Edit a customer that is not a hospital (a hospital's name, address,
+ * market and terms are edited in the registry). */
+int customer_edit(service_context *ctx, const char *code, const customer_input *in, json_t **out,
+                  err *e);
+/* One customer with what is open: {"code", "name", "kind", "market",
+ * "billing_address", "billing_terms_days", "open", "unapplied"}. */
+int customer_get(service_context *ctx, const char *code, json_t **out, err *e);
+
+typedef struct {
+    const char *search;  /* part of the code or name */
+    service_page page;   /* sort by code, name, kind, market */
+} customer_filter;
+int customer_list(service_context *ctx, customer_filter *filter, json_t **out, err *e);
+
+/* --- invoices -------------------------------------------------------------- */
+
+/* A draft for the customer `customer` dated `date`; terms NULL: the
+ * customer's. */
+int invoice_create(service_context *ctx, const char *customer, const char *date,
+                   const char *terms_days, json_t **out, err *e);
+
+typedef struct {
+    const char *description, *quantity, *price, *account, *center;
+} invoice_line_input;
+
+/* Add a manual line to a draft (`invoice` is its id). */
+int invoice_line_add(service_context *ctx, const char *invoice, const invoice_line_input *in,
+                     json_t **out, err *e);
+int invoice_line_remove(service_context *ctx, const char *invoice, const char *line,
+                        json_t **out, err *e);
+
+/* What another module's event bills (distribution, apheresis, contracts):
+ * its source ("shipment", "procedure", "contract_fee", "trial_task"), the
+ * record it comes from, and whether the event already recognised the
+ * revenue into unbilled receivables (then issuing moves 1150 to 1100
+ * instead of crediting revenue). */
+typedef struct {
+    const char *source, *source_ref;
+    int recognised;
+} invoice_line_origin;
+
+/* Add a line to the draft `invoice_id` inside the caller's open
+ * transaction (the caller audits its own event; this appends the line's
+ * audit record). Refused like invoice_line_add. */
+int invoice_line_post_in(service_context *ctx, int64_t invoice_id, const invoice_line_input *in,
+                         const invoice_line_origin *origin, int64_t *line_id, err *e);
+
+/* Issue a draft: the next number of its year, the due date from its
+ * terms, and the posting (receivables against each line's revenue, or
+ * against unbilled receivables for recognised lines), dated the invoice
+ * date. */
+int invoice_issue(service_context *ctx, const char *invoice, json_t **out, err *e);
+/* An invoice by id or number, with its lines, credits, applications and
+ * what is open. */
+int invoice_get(service_context *ctx, const char *invoice, json_t **out, err *e);
+
+typedef struct {
+    const char *status, *customer, *from, *to; /* invoice dates, inclusive */
+    service_page page; /* sort by number, date, due_date, customer, total, open, status */
+} invoice_filter;
+int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err *e);
+
+/* --- credit memos ---------------------------------------------------------- */
+
+typedef struct {
+    const char *invoice;  /* number or id; NULL for a standalone credit */
+    const char *customer; /* required for a standalone credit */
+    const char *date, *amount, *reason;
+    const char *account;  /* revenue reversed; default: the invoice's first line's */
+    const char *center;   /* default: the same line's */
+} credit_input;
+int credit_create(service_context *ctx, const credit_input *in, json_t **out, err *e);
+
+/* --- payments --------------------------------------------------------------- */
+
+typedef struct {
+    const char *invoice, *amount;
+} payment_application_input;
+
+typedef struct {
+    const char *customer, *date, *amount, *method, *reference;
+    const payment_application_input *applications;
+    size_t application_count;
+} payment_input;
+
+/* Record a payment: cash against receivables for what is applied, against
+ * customer deposits for the rest (unapplied cash). */
+int payment_record(service_context *ctx, const payment_input *in, json_t **out, err *e);
+/* Apply unapplied cash of payment `payment` to invoices on `date`. */
+int payment_apply(service_context *ctx, const char *payment, const char *date,
+                  const payment_application_input *applications, size_t count, json_t **out,
+                  err *e);
+/* Undo an application: the money goes back to unapplied cash. */
+int payment_unapply(service_context *ctx, const char *application, const char *date,
+                    const char *reason, json_t **out, err *e);
+int payment_get(service_context *ctx, const char *payment, json_t **out, err *e);
+
+/* --- aging ------------------------------------------------------------------- */
+
+/* The open documents at `date` in buckets by due date (`by` "due" or NULL)
+ * or invoice date ("invoice"), per customer with its documents, and the
+ * tie-out: "ledger_receivables" (account 1100 at the date), "difference"
+ * and "findings" (a sentence when they differ). */
+int receivables_aging(service_context *ctx, const char *date, const char *by, json_t **out,
+                      err *e);
+
+#endif

@@ -1,0 +1,284 @@
+'use strict';
+/*
+ * billing.test.js - billing and receivables over HTTP (docs/billing.md):
+ * the whole cycle (a customer, a draft with lines, issuing, a partial
+ * payment, a credit memo, unapplied cash applied later, an application
+ * undone), each step ending with the aging total equal to account 1100 of
+ * the ledger at that date; every bad input refused naming the field with
+ * the database unchanged; who may read and write; the lists' sort, offset
+ * and total; and 200 invoices issued by 8 clients at once numbered 1..200
+ * with no gap and no duplicate. Runs on SQLite and PostgreSQL alike.
+ */
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
+
+describe('billing and receivables', () => {
+  let srv;
+  let admin;
+  let finance;
+  let executive;
+  let auditor;
+  let staff;
+  const FINANCE_PASSWORD = 'fin-password-1';
+
+  function post(session, route, body, headers) {
+    return srv.api('POST', route, { token: session.token, body, headers });
+  }
+  function get(session, route) {
+    return srv.api('GET', route, { token: session.token });
+  }
+  async function ok(response, status = 200) {
+    const r = await response;
+    assert.equal(r.status, status, r.text);
+    return r.json;
+  }
+  /* Run `request`, assert it is refused naming `field`, and that the
+   * database did not change. */
+  async function refused(request, field, message) {
+    const before = srv.fingerprint();
+    const r = await request();
+    const codes = { 400: 'invalid_input', 404: 'not_found', 409: 'conflict' };
+    assert.ok(r.status in codes, `refused: ${r.status} ${r.text}`);
+    assertError(r, r.status, codes[r.status], { field, message });
+    assert.equal(srv.fingerprint(), before, `the database changed after: ${r.status} ${r.text}`);
+  }
+  /* The aging at `date` ties to the ledger: its total is account 1100's
+   * balance that day, and no finding. Answers the aging. */
+  async function tied(date, total) {
+    const aging = await ok(get(executive, `/api/v1/receivables/aging?date=${date}`));
+    assert.equal(aging.ledger_receivables, aging.total, `aging at ${date}: ${JSON.stringify(aging)}`);
+    assert.equal(aging.difference, '0.00');
+    assert.deepEqual(aging.findings, []);
+    if (total !== undefined) assert.equal(aging.total, total, `aging total at ${date}`);
+    const tb = await ok(get(auditor, `/api/v1/reports/trial-balance?from=1990-01-01&to=${date}`));
+    const account = JSON.stringify(tb).includes('"1100"');
+    assert.ok(account || aging.total === '0.00', 'the trial balance shows 1100');
+    return aging;
+  }
+  async function draft(customer, date, lines, terms) {
+    const invoice = await ok(post(finance, '/api/v1/invoices', { customer, date, ...(terms !== undefined ? { terms } : {}) }), 201);
+    for (const line of lines) await ok(post(finance, `/api/v1/invoices/${invoice.id}/lines`, line), 201);
+    return invoice.id;
+  }
+  const LINE = { description: 'Platelets, apheresis', quantity: '3', price: '185.50', account: '4000', center: 'LA-01' };
+
+  before(async () => {
+    srv = await startServer();
+    admin = await srv.login('admin', ADMIN_PASSWORD);
+    await ok(post(admin, '/api/v1/markets', { code: 'LA', name: 'Los Angeles' }), 201);
+    await ok(post(admin, '/api/v1/centers', { code: 'LA-01', name: 'Sherman Oaks', market: 'LA', open_date: '1998-01-01' }), 201);
+    await ok(post(admin, '/api/v1/hospitals', { code: 'CEDARS', name: 'Cedars Hospital', market: 'LA', billing_terms_days: 30 }), 201);
+    await ok(post(admin, '/api/v1/hospitals', { code: 'MERCY', name: 'Mercy Hospital', market: 'LA' }), 201);
+    await srv.addUser(admin, 'fin', 'finance', FINANCE_PASSWORD);
+    await srv.addUser(admin, 'exec', 'executive');
+    await srv.addUser(admin, 'aud', 'auditor');
+    await srv.addUser(admin, 'staff', 'center_staff');
+    finance = await srv.login('fin', FINANCE_PASSWORD);
+    executive = await srv.login('exec', 'exec-password-1');
+    auditor = await srv.login('aud', 'aud-password-1');
+    staff = await srv.login('staff', 'staff-password-1');
+  });
+
+  after(async () => {
+    if (srv) await srv.stop();
+  });
+
+  test('customers: hospitals are customers; others are added with terms, address and market', async () => {
+    let list = await ok(get(auditor, '/api/v1/customers'));
+    assert.deepEqual(list.items.map((c) => [c.code, c.kind]), [['CEDARS', 'hospital'], ['MERCY', 'hospital']]);
+    const sponsor = await ok(post(finance, '/api/v1/customers', {
+      code: 'acme-dev', name: 'Acme Devices', market: 'LA', billing_address: '1 Main St', billing_terms_days: 45,
+    }), 201);
+    assert.deepEqual([sponsor.code, sponsor.kind, sponsor.billing_terms_days], ['ACME-DEV', 'other', 45]);
+    const edited = await ok(srv.api('PATCH', '/api/v1/customers/ACME-DEV', { token: finance.token, body: { billing_terms_days: 60 } }));
+    assert.equal(edited.billing_terms_days, 60);
+    list = await ok(get(executive, '/api/v1/customers?sort=-code&offset=1&limit=1'));
+    assert.equal(list.total, 3);
+    assert.deepEqual(list.items.map((c) => c.code), ['CEDARS']);
+    await refused(() => post(finance, '/api/v1/customers', { code: 'CEDARS', name: 'Again' }), 'code');
+    await refused(() => post(finance, '/api/v1/customers', { code: 'X1', name: 'No market', market: 'NOPE' }), 'market');
+    await refused(() => srv.api('PATCH', '/api/v1/customers/CEDARS', { token: finance.token, body: { name: 'Renamed' } }), 'code');
+    // Who may: finance writes; executive and auditor read; center staff neither.
+    assert.equal((await post(executive, '/api/v1/customers', { code: 'X2', name: 'No' })).status, 403);
+    assert.equal((await get(staff, '/api/v1/customers')).status, 403);
+  });
+
+  test('the whole cycle ties to the ledger at every step', async () => {
+    // A draft with two lines; nothing posted yet.
+    const id = await draft('CEDARS', '2004-01-15', [LINE, { description: 'Delivery', quantity: '1', price: '25.00', account: '4000' }]);
+    let invoice = await ok(get(auditor, `/api/v1/invoices/${id}`));
+    assert.deepEqual([invoice.status, invoice.number, invoice.total], ['draft', null, '581.50']);
+    await tied('2004-01-31', '0.00');
+    // A line removed from the draft.
+    invoice = await ok(post(finance, `/api/v1/invoices/${id}/lines/${invoice.lines[1].id}/remove`, {}));
+    assert.equal(invoice.total, '556.50');
+
+    // Issued: the number of its year, the due date from the terms, posted.
+    invoice = await ok(post(finance, `/api/v1/invoices/${id}/issue`, {}));
+    assert.deepEqual([invoice.status, invoice.number, invoice.due_date, invoice.open], ['issued', '2004-000001', '2004-02-14', '556.50']);
+    const entry = await ok(get(auditor, `/api/v1/journal/${invoice.journal_entry}`));
+    assert.deepEqual(entry.lines.map((l) => [l.account, l.center, l.amount]), [['1100', 'LA-01', '556.50'], ['4000', 'LA-01', '-556.50']]);
+    let aging = await tied('2004-01-31', '556.50');
+    assert.equal(aging.buckets.current, '556.50');
+    aging = await tied('2004-03-20', '556.50');
+    assert.equal(aging.customers[0].documents[0].bucket, '31-60', 'due 2004-02-14, 35 days past on 2004-03-20');
+    aging = await ok(get(auditor, '/api/v1/receivables/aging?date=2004-03-20&by=invoice'));
+    assert.equal(aging.buckets['61-90'], '556.50', '65 days after the invoice date');
+
+    // A partial payment with more cash than it applies: the rest is unapplied cash.
+    let payment = await ok(post(finance, '/api/v1/payments', {
+      customer: 'CEDARS', date: '2004-02-01', amount: '300.00', reference: 'CHK-1001', method: 'check',
+      applications: [{ invoice: '2004-000001', amount: '200.00' }],
+    }), 201);
+    assert.equal(payment.unapplied, '100.00');
+    const paymentEntry = await ok(get(auditor, `/api/v1/journal/${payment.journal_entry}`));
+    assert.deepEqual(paymentEntry.lines.map((l) => [l.account, l.amount]), [['1000', '300.00'], ['1100', '-200.00'], ['2150', '-100.00']]);
+    await tied('2004-01-31', '556.50');
+    await tied('2004-02-01', '356.50');
+
+    // A credit memo against the invoice reverses revenue and receivable.
+    const credit = await ok(post(finance, '/api/v1/credits', {
+      invoice: '2004-000001', date: '2004-02-05', amount: '56.50', reason: 'price correction',
+    }), 201);
+    assert.deepEqual([credit.type, credit.account, credit.amount], ['credit', '4000', '56.50']);
+    await tied('2004-02-05', '300.00');
+    invoice = await ok(get(auditor, '/api/v1/invoices/2004-000001'));
+    assert.equal(invoice.open, '300.00');
+    assert.equal(invoice.credits.length, 1);
+
+    // Unapplied cash applied later.
+    payment = await ok(post(finance, `/api/v1/payments/${payment.id}/apply`, {
+      date: '2004-02-10', applications: [{ invoice: '2004-000001', amount: '100.00' }],
+    }));
+    assert.equal(payment.unapplied, '0.00');
+    await tied('2004-02-09', '300.00');
+    await tied('2004-02-10', '200.00');
+
+    // An application undone: the money is unapplied cash again.
+    const application = payment.applications[0];
+    payment = await ok(post(finance, `/api/v1/applications/${application.id}/undo`, { date: '2004-02-12', reason: 'applied to the wrong invoice' }));
+    assert.equal(payment.unapplied, '200.00');
+    assert.equal(payment.applications[0].undo_reason, 'applied to the wrong invoice');
+    await tied('2004-02-11', '200.00');
+    await tied('2004-02-12', '400.00');
+    const customer = await ok(get(executive, '/api/v1/customers/CEDARS'));
+    assert.deepEqual([customer.open, customer.unapplied], ['400.00', '200.00']);
+
+    // A standalone credit is a negative document of its customer.
+    await ok(post(finance, '/api/v1/credits', {
+      customer: 'ACME-DEV', date: '2004-02-15', amount: '20.00', reason: 'goodwill', account: '4300', center: 'LA',
+    }), 201);
+    aging = await tied('2004-02-15', '380.00');
+    const acme = aging.customers.find((c) => c.code === 'ACME-DEV');
+    assert.deepEqual(acme.documents.map((d) => [d.type, d.open]), [['credit', '-20.00']]);
+
+    // The lists: filters, sort, offset and total.
+    const list = await ok(get(executive, '/api/v1/invoices?status=issued&customer=CEDARS&from=2004-01-01&to=2004-12-31&sort=-number&offset=0'));
+    assert.equal(list.total, 1);
+    assert.equal(list.items[0].open, '400.00');
+  });
+
+  test('bad input is refused naming the field, the database unchanged', async () => {
+    const id = await draft('MERCY', '2004-03-01', [LINE]);
+    await ok(post(finance, `/api/v1/invoices/${id}/issue`, {}));
+    const draftId = await draft('MERCY', '2004-03-02', []);
+    const mercy = (await ok(get(auditor, `/api/v1/invoices/${id}`))).number;
+    const line = (fields) => post(finance, `/api/v1/invoices/${draftId}/lines`, { ...LINE, ...fields });
+
+    await refused(() => post(finance, `/api/v1/invoices/${id}/lines`, LINE), 'invoice', 'issued');
+    await refused(() => line({ quantity: '-1' }), 'quantity');
+    await refused(() => line({ price: '185.505' }), 'price', 'two decimals');
+    await refused(() => line({ account: '9999' }), 'account');
+    await refused(() => line({ center: 'NOPE' }), 'center');
+    await refused(() => post(finance, `/api/v1/invoices/${draftId}/issue`, {}), 'lines');
+    await refused(() => post(finance, '/api/v1/invoices', { customer: 'NOBODY', date: '2004-03-01' }), 'customer');
+    await refused(() => post(finance, '/api/v1/invoices', { customer: 'MERCY', date: '2004-02-30' }), 'date');
+    // A payment applied to another customer's invoice.
+    await refused(() => post(finance, '/api/v1/payments', {
+      customer: 'CEDARS', date: '2004-03-05', amount: '10.00', reference: 'X', applications: [{ invoice: mercy, amount: '10.00' }],
+    }), 'applications[0].invoice', 'MERCY');
+    // Overpaying an invoice names it and what is open.
+    await refused(() => post(finance, '/api/v1/payments', {
+      customer: 'MERCY', date: '2004-03-05', amount: '900.00', reference: 'X', applications: [{ invoice: mercy, amount: '600.00' }],
+    }), 'applications[0].amount', `${mercy} has 556.50 open`);
+    // A credit larger than what is open.
+    await refused(() => post(finance, '/api/v1/credits', { invoice: mercy, date: '2004-03-05', amount: '556.51', reason: 'too much' }), 'amount', '556.50 open');
+    await refused(() => post(finance, '/api/v1/credits', { invoice: mercy, date: '2004-03-05', amount: '1.00', reason: '   ' }), 'reason');
+    await refused(() => post(finance, '/api/v1/credits', { customer: 'MERCY', date: '2004-03-05', amount: '1.00', reason: 'no account' }), 'account');
+
+    // A date in a closed period: January 2004 is closed.
+    await ok(post(finance, '/api/v1/periods/close', { period: '2004-01', password: FINANCE_PASSWORD, reason: 'month end' }), 201);
+    await refused(() => post(finance, '/api/v1/invoices', { customer: 'MERCY', date: '2004-01-20' }), 'date', 'closed period 2004-01');
+    await refused(() => post(finance, '/api/v1/payments', { customer: 'MERCY', date: '2004-01-20', amount: '5.00', reference: 'X' }), 'date', 'closed');
+    await refused(() => post(finance, '/api/v1/credits', { invoice: mercy, date: '2004-01-31', amount: '1.00', reason: 'late' }), 'date', 'closed');
+    await tied('2004-03-31');
+  });
+
+  test('the command line scripts use: create prints the id, --apply takes several invoices, aging as CSV', async () => {
+    const run = (...args) => {
+      const r = srv.cli(...args);
+      assert.equal(r.status, 0, `bloodops ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    const ids = [];
+    for (const price of ['100.00', '40.00']) {
+      const id = run('invoice', 'create', '--customer', 'ACME-DEV', '--date', '2004-05-03', '--terms', '10').trim();
+      assert.match(id, /^[0-9]+$/, 'invoice create prints the draft id alone');
+      run('invoice', 'line', id, '--description', 'Study visit', '--quantity', '1', '--price', price, '--account', '4300', '--center', 'LA');
+      ids.push(id);
+    }
+    const numbers = ids.map((id) => JSON.parse(run('invoice', 'issue', id, '--format', 'json')).number);
+    const payment = JSON.parse(run('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '150.00',
+      '--reference', 'ACH-9', '--apply', `${numbers[0]}=100.00`, `${numbers[1]}=40.00`, '--format', 'json'));
+    assert.deepEqual(payment.applications.map((a) => [a.invoice, a.amount]), [[numbers[0], '100.00'], [numbers[1], '40.00']]);
+    assert.equal(payment.unapplied, '10.00');
+    const bad = srv.cli('invoice', 'line', ids[0], '--description', 'x', '--quantity', '1', '--price', '1.001', '--account', '4300');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--price|invoice/);
+    const csv = run('receivables', 'aging', '--date', '2004-05-31', '--format', 'csv');
+    assert.match(csv.split('\n')[0], /^customer,document,date,due_date,days,current,1-30,31-60,61-90,91-120,over-120,total$/);
+    const aging = JSON.parse(run('receivables', 'aging', '--date', '2004-05-31', '--by', 'invoice', '--format', 'json'));
+    assert.equal(aging.difference, '0.00');
+  });
+
+  test('an Idempotency-Key replays a payment instead of recording it twice', async () => {
+    const body = { customer: 'MERCY', date: '2004-04-01', amount: '12.00', reference: 'WIRE-7' };
+    const headers = { 'Idempotency-Key': 'billing-payment-1' };
+    const first = await post(finance, '/api/v1/payments', body, headers);
+    assert.equal(first.status, 201, first.text);
+    const again = await post(finance, '/api/v1/payments', body, headers);
+    assert.equal(again.status, 201, again.text);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    assert.equal(again.json.id, first.json.id);
+  });
+
+  test('200 invoices issued by 8 clients at once are numbered 1..200 of their year', async () => {
+    const drafts = [];
+    for (let i = 0; i < 200; i++) {
+      const r = await post(finance, '/api/v1/invoices', { customer: i % 2 ? 'CEDARS' : 'ACME-DEV', date: '2005-06-01' });
+      assert.equal(r.status, 201, r.text);
+      drafts.push(r.json.id);
+      const l = await post(finance, `/api/v1/invoices/${r.json.id}/lines`, { ...LINE, price: String(i + 1) });
+      assert.equal(l.status, 201, l.text);
+    }
+    const queue = drafts.slice();
+    const numbers = [];
+    async function client() {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        for (;;) {
+          const r = await post(finance, `/api/v1/invoices/${id}/issue`, {});
+          if (r.status === 503 || r.status === 409) continue; // busy: try again, as a client would
+          assert.equal(r.status, 200, r.text);
+          numbers.push(r.json.number);
+          break;
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: 8 }, client));
+    const sequences = numbers.map((n) => Number(n.slice(5))).sort((a, b) => a - b);
+    assert.deepEqual(sequences, Array.from({ length: 200 }, (_, i) => i + 1));
+    assert.ok(numbers.every((n) => n.startsWith('2005-')));
+    await tied('2005-06-30');
+  });
+});
