@@ -9,7 +9,9 @@
  * invoice as a PDF; the aging at a day before the demo's books with its
  * buckets chart and the tie-out equal, and later, when the demo's imported
  * receivables are in the ledger, the difference shown as a finding; the
- * customer's page with its open documents and statement. An executive
+ * customer's page with its open documents and statement; a credit memo
+ * larger than what is open refused under its amount, then recorded; the
+ * unapplied cash applied later and an application undone. An executive
  * reads all of it with no control that changes anything.
  */
 const { describe, test, before, after } = require('node:test');
@@ -165,6 +167,45 @@ describe('billing: invoices, payments, aging', () => {
     const response = await page.request.get(href);
     assert.equal(response.headers()['content-type'], 'application/pdf');
     assert.match(pdfText(await response.body()), new RegExp(`invoice ${NUMBER} 2002-12-02 2003-01-01 +-?\\d+ current +225\\.00`));
+    app.assertClean(page);
+  });
+
+  test('a credit memo up to what is open; unapplied cash applied later, and an application undone', async () => {
+    await page.goto(`/invoices/${NUMBER}`);
+    await main().getByRole('link', { name: 'Credit memo' }).click();
+    await page.getByRole('heading', { name: `Credit memo on ${NUMBER}` }).waitFor();
+    const credit = page.getByRole('form', { name: 'Credit memo' });
+    await credit.getByLabel('Date').fill('2002-12-28');
+    await credit.getByLabel(/^Amount/).fill('500.00');
+    await credit.getByLabel('Reason').fill('Two units returned unused');
+    await credit.getByRole('button', { name: 'Record the credit' }).click();
+    await credit.locator('.field-error').filter({ hasText: /225\.00/ }).waitFor();
+    assert.equal(await credit.getByLabel(/^Amount/).getAttribute('aria-invalid'), 'true');
+    await credit.getByLabel(/^Amount/).fill('25.00');
+    await credit.getByRole('button', { name: 'Record the credit' }).click();
+    await page.getByRole('heading', { name: `Invoice ${NUMBER}` }).waitFor();
+    await page.getByRole('status').filter({ hasText: /Credit memo CM-\d+ of \$25\.00 is recorded\./ }).waitFor();
+    assert.equal(await page.locator('.invoice-open').textContent(), '$200.00');
+    await page.getByRole('heading', { name: 'Credit memos' }).waitFor();
+
+    await main().getByRole('link', { name: /^Payment \d+$/ }).click();
+    await page.getByRole('heading', { name: /^Payment \d+$/ }).waitFor();
+    const apply = page.getByRole('form', { name: 'Apply unapplied cash' });
+    await apply.getByLabel(`Apply to ${NUMBER}`).fill('150.00');
+    await apply.getByLabel('Date applied').fill('2002-12-30');
+    await apply.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('status').filter({ hasText: 'The unapplied cash is applied.' }).waitFor();
+    assert.equal(await page.locator('dd .payment-unapplied').textContent(), '$150.00');
+
+    await main().getByRole('button', { name: `Undo ${NUMBER}` }).last().click();
+    const undo = page.getByRole('form', { name: `Undo the application to ${NUMBER}` }).last();
+    await undo.getByLabel('Reason').fill('Applied to the wrong invoice');
+    await undo.getByLabel('Date').fill('2002-12-31');
+    await undo.getByRole('button', { name: 'Undo…' }).click();
+    await page.getByRole('button', { name: 'Undo the application' }).click();
+    await page.getByRole('status').filter({ hasText: `The application to ${NUMBER} is undone.` }).waitFor();
+    assert.equal(await page.locator('dd .payment-unapplied').textContent(), '$300.00');
+    await page.locator('main td').filter({ hasText: '2002-12-31: Applied to the wrong invoice' }).waitFor();
     app.assertClean(page);
   });
 
