@@ -44,7 +44,7 @@ static int document_run(cli_invocation *invocation, cli_format format,
 static int render_invoice(service_context *ctx, cli_invocation *invocation, const char *format,
                           buffer *out, err *e)
 {
-    billing_document_format chosen;
+    document_format chosen;
     return invoice_document_get(ctx, invocation->positional[0], format, out, &chosen, e);
 }
 
@@ -56,7 +56,7 @@ static int run_invoice_pdf(cli_invocation *invocation)
 static int render_statement(service_context *ctx, cli_invocation *invocation,
                             const char *format, buffer *out, err *e)
 {
-    billing_document_format chosen;
+    document_format chosen;
     return customer_statement(ctx, invocation->positional[0],
                               cli_option_value(invocation, "date"),
                               cli_option_value(invocation, "by"), format, out, &chosen, e);

@@ -17,24 +17,6 @@
 const char *const statement_bucket_names[STATEMENT_BUCKETS] = {
     "current", "1-30", "31-60", "61-90", "91-120", "over-120"};
 
-int billing_document_format_parse(const char *name)
-{
-    if (!name || !*name || strcmp(name, "text") == 0)
-        return BILLING_DOCUMENT_TEXT;
-    if (strcmp(name, "html") == 0)
-        return BILLING_DOCUMENT_HTML;
-    if (strcmp(name, "pdf") == 0)
-        return BILLING_DOCUMENT_PDF;
-    return -1;
-}
-
-const char *billing_document_content_type(billing_document_format format)
-{
-    return format == BILLING_DOCUMENT_HTML  ? "text/html; charset=utf-8"
-           : format == BILLING_DOCUMENT_PDF ? pdf_content_type
-                                            : "text/plain; charset=utf-8";
-}
-
 static const char *shown(const char *text)
 {
     return text && *text ? text : "-";
@@ -304,10 +286,10 @@ static void render_statement(const statement_document *d, table_format format, b
 typedef void (*renderer)(const void *document, table_format format, buffer *out);
 
 static int render(const void *document, renderer draw, const char *title, const char *company,
-                  billing_document_format format, buffer *out, err *e)
+                  document_format format, buffer *out, err *e)
 {
-    if (format != BILLING_DOCUMENT_PDF) {
-        draw(document, format == BILLING_DOCUMENT_HTML ? TABLE_HTML : TABLE_TEXT, out);
+    if (format != DOCUMENT_PDF) {
+        draw(document, format == DOCUMENT_HTML ? TABLE_HTML : TABLE_TEXT, out);
         return 0;
     }
     buffer text = BUFFER_INIT;
@@ -327,7 +309,7 @@ static void draw_statement(const void *document, table_format format, buffer *ou
     render_statement(document, format, out);
 }
 
-int invoice_document_render(const invoice_document *invoice, billing_document_format format,
+int invoice_document_render(const invoice_document *invoice, document_format format,
                             buffer *out, err *e)
 {
     char title[64] = "Draft invoice";
@@ -337,7 +319,7 @@ int invoice_document_render(const invoice_document *invoice, billing_document_fo
 }
 
 int statement_document_render(const statement_document *statement,
-                              billing_document_format format, buffer *out, err *e)
+                              document_format format, buffer *out, err *e)
 {
     char title[160];
     snprintf(title, sizeof title, "Statement of %s at %s", shown(statement->customer.code),

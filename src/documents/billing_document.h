@@ -18,14 +18,7 @@
 #include <stddef.h>
 #include "base/buffer.h"
 #include "base/error.h"
-
-typedef enum { BILLING_DOCUMENT_TEXT, BILLING_DOCUMENT_HTML, BILLING_DOCUMENT_PDF } billing_document_format;
-
-/* "text" (NULL or "" too), "html" or "pdf"; -1 when unknown. */
-int billing_document_format_parse(const char *name);
-/* "text/plain; charset=utf-8", "text/html; charset=utf-8",
- * "application/pdf". */
-const char *billing_document_content_type(billing_document_format format);
+#include "documents/document_format.h"
 
 /* Who is billed: its name and code, and its billing address (lines
  * separated by "\n"). */
@@ -79,9 +72,9 @@ typedef struct {
 } statement_document;
 
 /* Append the document to *out. ERR_INTERNAL when cairo fails (PDF). */
-int invoice_document_render(const invoice_document *invoice, billing_document_format format,
+int invoice_document_render(const invoice_document *invoice, document_format format,
                             buffer *out, err *e);
 int statement_document_render(const statement_document *statement,
-                              billing_document_format format, buffer *out, err *e);
+                              document_format format, buffer *out, err *e);
 
 #endif

@@ -10,15 +10,15 @@
 
 /* Answer a rendered document (or the error) in its content type. */
 static void reply_document(http_response *response, int rc, buffer *out,
-                           billing_document_format format, err *e)
+                           document_format format, err *e)
 {
     if (rc) {
         buffer_free(out);
         http_reply_error(response, e);
         return;
     }
-    const char *content_type = billing_document_content_type(format);
-    if (format == BILLING_DOCUMENT_PDF) {
+    const char *content_type = document_content_type(format);
+    if (format == DOCUMENT_PDF) {
         size_t length = out->length;
         http_reply_bytes(response, 200, content_type, buffer_take(out), length);
     } else {
@@ -30,7 +30,7 @@ static void invoice_document_show(http_request *request, http_response *response
 {
     err e;
     buffer out = BUFFER_INIT;
-    billing_document_format format = BILLING_DOCUMENT_TEXT;
+    document_format format = DOCUMENT_TEXT;
     int rc = invoice_document_get(&request->service, request->path_params[0],
                                   http_query(request, "format"), &out, &format, &e);
     reply_document(response, rc, &out, format, &e);
@@ -40,7 +40,7 @@ static void statement(http_request *request, http_response *response)
 {
     err e;
     buffer out = BUFFER_INIT;
-    billing_document_format format = BILLING_DOCUMENT_TEXT;
+    document_format format = DOCUMENT_TEXT;
     int rc = customer_statement(&request->service, request->path_params[0],
                                 http_query(request, "date"), http_query(request, "by"),
                                 http_query(request, "format"), &out, &format, &e);

@@ -18,12 +18,12 @@ static const char *text_at(json_t *object, const char *key)
     return json_string_value(json_object_get(object, key));
 }
 
-static int format_take(const char *format, billing_document_format *chosen, err *e)
+static int format_take(const char *format, document_format *chosen, err *e)
 {
-    int parsed = billing_document_format_parse(format);
+    int parsed = document_format_parse(format);
     if (parsed < 0)
         return err_set(e, ERR_INVALID, "format", "must be text, html or pdf");
-    *chosen = (billing_document_format)parsed;
+    *chosen = (document_format)parsed;
     return 0;
 }
 
@@ -48,7 +48,7 @@ static void *rows_alloc(size_t count, size_t size)
 }
 
 int invoice_document_get(service_context *ctx, const char *invoice, const char *format,
-                         buffer *out, billing_document_format *chosen, err *e)
+                         buffer *out, document_format *chosen, err *e)
 {
     char company[COMPANY_NAME_MAX], terms[24];
     json_t *found = NULL, *customer = NULL;
@@ -126,7 +126,7 @@ static json_t *aging_entry(json_t *aging, const char *code)
 }
 
 int customer_statement(service_context *ctx, const char *code, const char *date, const char *by,
-                       const char *format, buffer *out, billing_document_format *chosen, err *e)
+                       const char *format, buffer *out, document_format *chosen, err *e)
 {
     char company[COMPANY_NAME_MAX];
     json_t *customer = NULL, *aging = NULL;

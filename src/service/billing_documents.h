@@ -15,11 +15,11 @@
  * or "pdf"; another is refused naming "format"), appended to *out; the
  * format chosen in *chosen. */
 int invoice_document_get(service_context *ctx, const char *invoice, const char *format,
-                         buffer *out, billing_document_format *chosen, err *e);
+                         buffer *out, document_format *chosen, err *e);
 
 /* The statement of customer `code` at `date` (required), aged by `by`
  * ("due", NULL, or "invoice"): its open documents and their buckets. */
 int customer_statement(service_context *ctx, const char *code, const char *date, const char *by,
-                       const char *format, buffer *out, billing_document_format *chosen, err *e);
+                       const char *format, buffer *out, document_format *chosen, err *e);
 
 #endif

@@ -70,7 +70,7 @@ static statement_document sample_statement(void)
     };
 }
 
-static char *invoice_text(const invoice_document *d, billing_document_format format)
+static char *invoice_text(const invoice_document *d, document_format format)
 {
     buffer out = BUFFER_INIT;
     err e;
@@ -78,7 +78,7 @@ static char *invoice_text(const invoice_document *d, billing_document_format for
     return buffer_take(&out);
 }
 
-static char *statement_text(const statement_document *d, billing_document_format format)
+static char *statement_text(const statement_document *d, document_format format)
 {
     buffer out = BUFFER_INIT;
     err e;
@@ -89,7 +89,7 @@ static char *statement_text(const statement_document *d, billing_document_format
 static void test_invoice_text(void **state)
 {
     invoice_document d = sample_invoice();
-    char *text = invoice_text(&d, BILLING_DOCUMENT_TEXT);
+    char *text = invoice_text(&d, DOCUMENT_TEXT);
     assert_string_equal(
         text,
         "INVOICE 2004-000001\n"
@@ -127,14 +127,14 @@ static void test_a_draft_without_credits_or_payments(void **state)
     d.number = NULL, d.due_date = NULL, d.company = NULL;
     d.credit_count = 0, d.payment_count = 0;
     d.customer.address = NULL;
-    char *text = invoice_text(&d, BILLING_DOCUMENT_TEXT);
+    char *text = invoice_text(&d, DOCUMENT_TEXT);
     assert_non_null(strstr(text, "DRAFT INVOICE (not issued)\n\nBill to        Device Sponsor "
                                  "Inc. (SPONSOR)\nInvoice date"));
     assert_non_null(strstr(text, "Due date       - (30 days)\n"));
     assert_null(strstr(text, "CREDIT MEMOS"));
     assert_null(strstr(text, "PAYMENTS APPLIED"));
     free(text);
-    char *html = invoice_text(&d, BILLING_DOCUMENT_HTML);
+    char *html = invoice_text(&d, DOCUMENT_HTML);
     assert_non_null(strstr(html, "<title>Draft invoice</title>"));
     assert_null(strstr(html, "class=\"company\""));
     free(html);
@@ -145,7 +145,7 @@ static void test_invoice_html_escapes_values(void **state)
 {
     invoice_document d = sample_invoice();
     d.company = "A & B <Blood>";
-    char *html = invoice_text(&d, BILLING_DOCUMENT_HTML);
+    char *html = invoice_text(&d, DOCUMENT_HTML);
     assert_non_null(strstr(html, "<title>Invoice 2004-000001</title>"));
     assert_non_null(strstr(html, "<p class=\"company\">A &amp; B &lt;Blood&gt;</p>"));
     assert_non_null(strstr(html, "<td>Platelets &lt;apheresis&gt; &amp; more</td>"));
@@ -160,7 +160,7 @@ static void test_invoice_html_escapes_values(void **state)
 static void test_statement_text(void **state)
 {
     statement_document d = sample_statement();
-    char *text = statement_text(&d, BILLING_DOCUMENT_TEXT);
+    char *text = statement_text(&d, DOCUMENT_TEXT);
     assert_string_equal(
         text,
         "STATEMENT OF ACCOUNT\n"
@@ -188,11 +188,11 @@ static void test_statement_with_nothing_open(void **state)
 {
     statement_document d = sample_statement();
     d.item_count = 0, d.total = "0.00", d.by = "invoice";
-    char *text = statement_text(&d, BILLING_DOCUMENT_TEXT);
+    char *text = statement_text(&d, DOCUMENT_TEXT);
     assert_non_null(strstr(text, "Aged by        invoice date\n"));
     assert_non_null(strstr(text, "0.00\n(nothing is open)\n\nAGING\n"));
     free(text);
-    char *html = statement_text(&d, BILLING_DOCUMENT_HTML);
+    char *html = statement_text(&d, DOCUMENT_HTML);
     assert_non_null(strstr(html, "<p>Nothing is open.</p>"));
     assert_non_null(strstr(html, "<h2>Aging</h2>"));
     free(html);
@@ -214,21 +214,21 @@ static void test_pdfs_and_formats(void **state)
     statement_document s = sample_statement();
     buffer out = BUFFER_INIT;
     err e;
-    assert_int_equal(invoice_document_render(&d, BILLING_DOCUMENT_PDF, &out, &e), 0);
+    assert_int_equal(invoice_document_render(&d, DOCUMENT_PDF, &out, &e), 0);
     assert_memory_equal(out.data, "%PDF-", 5);
     assert_true(holds(&out, "/Title (Invoice 2004-000001)"));
     buffer_reset(&out);
-    assert_int_equal(statement_document_render(&s, BILLING_DOCUMENT_PDF, &out, &e), 0);
+    assert_int_equal(statement_document_render(&s, DOCUMENT_PDF, &out, &e), 0);
     assert_true(holds(&out, "/Title (Statement of SPONSOR at 2004-06-30)"));
     buffer_free(&out);
 
-    assert_int_equal(billing_document_format_parse(NULL), BILLING_DOCUMENT_TEXT);
-    assert_int_equal(billing_document_format_parse(""), BILLING_DOCUMENT_TEXT);
-    assert_int_equal(billing_document_format_parse("html"), BILLING_DOCUMENT_HTML);
-    assert_int_equal(billing_document_format_parse("pdf"), BILLING_DOCUMENT_PDF);
-    assert_int_equal(billing_document_format_parse("csv"), -1);
-    assert_string_equal(billing_document_content_type(BILLING_DOCUMENT_PDF), "application/pdf");
-    assert_string_equal(billing_document_content_type(BILLING_DOCUMENT_TEXT),
+    assert_int_equal(document_format_parse(NULL), DOCUMENT_TEXT);
+    assert_int_equal(document_format_parse(""), DOCUMENT_TEXT);
+    assert_int_equal(document_format_parse("html"), DOCUMENT_HTML);
+    assert_int_equal(document_format_parse("pdf"), DOCUMENT_PDF);
+    assert_int_equal(document_format_parse("csv"), -1);
+    assert_string_equal(document_content_type(DOCUMENT_PDF), "application/pdf");
+    assert_string_equal(document_content_type(DOCUMENT_TEXT),
                         "text/plain; charset=utf-8");
     (void)state;
 }

@@ -218,21 +218,13 @@ function issueControl(context, invoice) {
   return h('div', null, button, holder);
 }
 
+const invoiceTitle = (invoice) => (invoice.number ? `Invoice ${invoice.number}` : `Draft invoice ${invoice.id}`);
+
 export async function renderOne(context) {
-  const id = context.params.id;
-  let invoice;
-  try {
-    invoice = await api.get(`${API}/${encodeURIComponent(id)}`);
-  } catch (error) {
-    if (!context.active()) return;
-    if (error.status !== 404) throw error;
-    replace(context.main, h('h1', null, `No invoice ${id}`), message('error', error.message),
-      h('p', null, h('a', { href: '/invoices' }, 'Back to the invoices')));
-    return;
-  }
-  if (!context.active()) return;
-  const name = invoice.number ? `Invoice ${invoice.number}` : `Draft invoice ${invoice.id}`;
-  context.setTitle(name);
+  const invoice = await registry.loadRecord(context, { path: API, noun: 'invoice', param: 'id', keyName: 'id or number',
+    title: invoiceTitle, back: ['/invoices', 'Back to the invoices'] });
+  if (!invoice) return;
+  const name = invoiceTitle(invoice);
   const notices = registry.notices();
   const writes = session.can('billing.write');
   const draft = invoice.status === 'draft';

@@ -162,18 +162,9 @@ function applicationsList(context, payment) {
 }
 
 export async function renderOne(context) {
-  const id = context.params.id;
-  let payment;
-  try {
-    payment = await api.get(`${API}/${encodeURIComponent(id)}`);
-  } catch (error) {
-    if (!context.active()) return;
-    if (error.status !== 404) throw error;
-    replace(context.main, h('h1', null, `No payment ${id}`), message('error', error.message));
-    return;
-  }
-  if (!context.active()) return;
-  context.setTitle(`Payment ${payment.id}`);
+  const payment = await registry.loadRecord(context, { path: API, noun: 'payment', param: 'id', keyName: 'id',
+    title: (p) => `Payment ${p.id}`, back: ['/invoices', 'Back to the invoices'] });
+  if (!payment) return;
   const notices = registry.notices();
   let applyPanel = null;
   if (session.can('billing.write') && format.cents(payment.unapplied) > 0) {
