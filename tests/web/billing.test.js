@@ -12,7 +12,8 @@
  * customer's page with its open documents and statement; a credit memo
  * larger than what is open refused under its amount, then recorded; the
  * unapplied cash applied later and an application undone. An executive
- * reads all of it with no control that changes anything.
+ * reads all of it with no control that changes anything. A draft's line
+ * removed; a customer that is not a hospital added, with its edit form.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -65,6 +66,12 @@ describe('billing: invoices, payments, aging', () => {
     await page.getByRole('status').filter({ hasText: 'The line Red cells, leukoreduced is added.' }).waitFor();
     await addLine('Platelets, apheresis', '1', '25');
     await page.getByRole('status').filter({ hasText: 'The line Platelets, apheresis is added.' }).waitFor();
+    await addLine('Delivery by courier', '1', '40.00');
+    await page.getByRole('status').filter({ hasText: 'The line Delivery by courier is added.' }).waitFor();
+    assert.equal(await page.locator('.invoice-total').textContent(), '$365.00');
+    // A draft's line is removed freely.
+    await main().getByRole('button', { name: 'Remove the line Delivery by courier' }).click();
+    await page.getByRole('status').filter({ hasText: 'The line Delivery by courier is removed.' }).waitFor();
     assert.equal(await page.locator('.invoice-total').textContent(), '$325.00');
     assert.deepEqual(await page.locator('.invoice-lines tbody th').allTextContents(), ['Red cells, leukoreduced', 'Platelets, apheresis']);
 
@@ -206,6 +213,23 @@ describe('billing: invoices, payments, aging', () => {
     await page.getByRole('status').filter({ hasText: `The application to ${NUMBER} is undone.` }).waitFor();
     assert.equal(await page.locator('dd .payment-unapplied').textContent(), '$300.00');
     await page.locator('main td').filter({ hasText: '2002-12-31: Applied to the wrong invoice' }).waitFor();
+    app.assertClean(page);
+  });
+
+  test('a customer that is not a hospital is added, and its page offers its invoices', async () => {
+    await page.goto('/customers');
+    await main().getByRole('button', { name: 'Add a customer' }).click();
+    const add = page.getByRole('form', { name: 'Add a customer' });
+    await add.getByLabel('Code').fill('SPONSOR1');
+    await add.getByLabel('Name').fill('Device Sponsor Inc.');
+    await add.getByLabel('Billing address').fill('1 Main Street\nSpringfield');
+    await add.getByRole('button', { name: 'Add the customer' }).click();
+    await page.getByRole('status').filter({ hasText: 'Customer SPONSOR1 Device Sponsor Inc. is added.' }).waitFor();
+    await main().getByRole('link', { name: 'SPONSOR1' }).click();
+    await page.getByRole('heading', { name: 'SPONSOR1 Device Sponsor Inc.' }).waitFor();
+    await page.getByRole('form', { name: 'Edit the customer' }).waitFor();
+    assert.equal(await page.locator('.customer-open').textContent(), '$0.00');
+    await page.locator('.open-documents-none').waitFor();
     app.assertClean(page);
   });
 
