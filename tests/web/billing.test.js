@@ -216,6 +216,23 @@ describe('billing: invoices, payments, aging', () => {
     app.assertClean(page);
   });
 
+  test('the invoice list filters by status and customer, kept in the URL', async () => {
+    await page.goto('/invoices');
+    await page.getByText('Showing 1 invoices.').waitFor();
+    await page.getByLabel('Status').selectOption('draft');
+    await page.getByText('No invoice matches.').waitFor();
+    assert.match(page.url(), /status=draft/);
+    await page.getByLabel('Status').selectOption('issued');
+    await main().locator('tbody').getByRole('link', { name: NUMBER }).waitFor();
+    assert.deepEqual(await main().locator('tbody td[data-label="Open"]').allTextContents(), ['$200.00']);
+    await page.getByLabel('Customer').fill('SOMEONE');
+    await page.getByText('No invoice matches.').waitFor();
+    await page.getByLabel('Customer').fill('CEDARS');
+    await main().locator('tbody').getByRole('link', { name: NUMBER }).waitFor();
+    assert.match(page.url(), /customer=CEDARS/);
+    app.assertClean(page);
+  });
+
   test('a customer that is not a hospital is added, and its page offers its invoices', async () => {
     await page.goto('/customers');
     await main().getByRole('button', { name: 'Add a customer' }).click();
