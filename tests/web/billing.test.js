@@ -17,17 +17,18 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startApp } = require('./lib/web');
+const { startApp, PHONE } = require('./lib/web');
 const { pdfText } = require('../api/lib/pdf_text');
 
 describe('billing: invoices, payments, aging', () => {
   let app;
   let page;
+  let password;
   const NUMBER = '2002-000001';
 
   before(async () => {
     app = await startApp();
-    const password = await app.addUser('fiona', 'finance');
+    password = await app.addUser('fiona', 'finance');
     page = await app.newPage();
     await app.login(page, 'fiona', password, '/invoices');
     await page.getByRole('heading', { name: 'Invoices', exact: true }).waitFor();
@@ -248,6 +249,28 @@ describe('billing: invoices, payments, aging', () => {
     assert.equal(await page.locator('.customer-open').textContent(), '$0.00');
     await page.locator('.open-documents-none').waitFor();
     app.assertClean(page);
+  });
+
+  test('on a phone the invoice, payment entry and aging pages fit the screen', async () => {
+    const phone = await app.newPage({ viewport: PHONE });
+    await app.login(phone, 'fiona', password, `/invoices/${NUMBER}`);
+    const fits = async (what) => {
+      const { scroll, client } = await phone.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+      }));
+      assert.ok(scroll <= client, `${what} fits a phone: ${scroll}px wide on a ${client}px screen`);
+    };
+    await phone.getByRole('heading', { name: `Invoice ${NUMBER}` }).waitFor();
+    await fits('the invoice');
+    await phone.goto('/payments/new?customer=CEDARS');
+    await phone.getByLabel(`Apply to ${NUMBER}`).waitFor();
+    await fits('the payment entry');
+    await phone.goto('/receivables/aging?date=2002-12-31');
+    await phone.getByRole('heading', { name: 'Tie-out to the ledger' }).waitFor();
+    await fits('the aging');
+    await app.screenshot(phone, 'billing-aging-phone.png');
+    app.assertClean(phone);
+    await phone.context().close();
   });
 
   test('an executive reads invoices, payments and the aging with no control that changes them', async () => {
