@@ -13,6 +13,7 @@
 #ifndef BLOODOPS_SERVICE_BILLING_H
 #define BLOODOPS_SERVICE_BILLING_H
 
+#include "base/date.h"
 #include "service/service.h"
 
 /* --- customers ------------------------------------------------------------ */
@@ -72,6 +73,14 @@ typedef struct {
 int invoice_line_post_in(service_context *ctx, int64_t invoice_id, const invoice_line_input *in,
                          const invoice_line_origin *origin, int64_t *line_id, err *e);
 
+/* Change what is open on the issued invoice `invoice_id` by `change`
+ * cents (negative: paid, credited or written off; positive: undone),
+ * inside the caller's transaction. Refused (ERR_CONFLICT naming "invoice")
+ * when it would fall below zero or above the total. Every document that
+ * changes an invoice's open amount calls it, so the row's open amount is
+ * what the aging of today reads. */
+int invoice_open_change_in(service_context *ctx, int64_t invoice_id, int64_t change, err *e);
+
 /* Issue a draft: the next number of its year, the due date from its
  * terms, and the posting (receivables against each line's revenue, or
  * against unbilled receivables for recognised lines), dated the invoice
@@ -130,5 +139,13 @@ int payment_get(service_context *ctx, const char *payment, json_t **out, err *e)
  * and "findings" (a sentence when they differ). */
 int receivables_aging(service_context *ctx, const char *date, const char *by, json_t **out,
                       err *e);
+/* The same inside the caller's transaction or snapshot, for a parsed day
+ * (by_invoice 1: days from the invoice date). */
+int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **out, err *e);
+
+/* The balance (debits less credits) of the account `code` with every
+ * posting dated up to `day`. */
+int billing_account_balance_at(db_conn *db, const char *code, civil_day day, int64_t *balance,
+                               err *e);
 
 #endif
