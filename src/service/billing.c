@@ -1664,3 +1664,34 @@ int receivables_aging(service_context *ctx, const char *date, const char *by, js
     db_rollback(ctx->db);
     return rc;
 }
+
+/* --- shared with the allowance's use cases (allowance.c) ------------------- */
+
+int billing_date_take(db_conn *db, const char *text, civil_day *day, int open, err *e)
+{
+    if (date_take(text, day, "date", e))
+        return -1;
+    return open ? date_open(db, *day, "date", e) : 0;
+}
+
+int billing_amount_take(const char *text, int64_t *cents, const char *field, err *e)
+{
+    return amount_take(text, cents, field, e);
+}
+
+int billing_reason_take(const char *reason, err *e)
+{
+    return reason_take(reason, e);
+}
+
+int billing_post(service_context *ctx, civil_day date, const char *description,
+                 const char *source_ref, const ledger_line *lines, size_t count, int64_t *entry,
+                 err *e)
+{
+    return post(ctx, date, description, source_ref, lines, count, entry, e);
+}
+
+int billing_invoice_find(db_conn *db, const char *text, int64_t *id, err *e)
+{
+    return invoice_find(db, text, "invoice", id, e);
+}

@@ -14,6 +14,7 @@
 #define BLOODOPS_SERVICE_BILLING_H
 
 #include "base/date.h"
+#include "service/ledger.h"
 #include "service/service.h"
 
 /* --- customers ------------------------------------------------------------ */
@@ -147,5 +148,21 @@ int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **ou
  * posting dated up to `day`. */
 int billing_account_balance_at(db_conn *db, const char *code, civil_day day, int64_t *balance,
                                err *e);
+
+/* --- shared with the allowance's use cases (allowance.c) ------------------ */
+
+/* A required date ("date"); with open = 1 it must also fall in an open
+ * period. */
+int billing_date_take(db_conn *db, const char *text, civil_day *day, int open, err *e);
+/* Dollars with at most two decimals, more than zero. */
+int billing_amount_take(const char *text, int64_t *cents, const char *field, err *e);
+/* A required reason ("reason"). */
+int billing_reason_take(const char *reason, err *e);
+/* Post an entry of source "billing" through ledger_post. */
+int billing_post(service_context *ctx, civil_day date, const char *description,
+                 const char *source_ref, const ledger_line *lines, size_t count, int64_t *entry,
+                 err *e);
+/* The invoice an id or a number names (ERR_NOT_FOUND naming "invoice"). */
+int billing_invoice_find(db_conn *db, const char *text, int64_t *id, err *e);
 
 #endif
