@@ -570,3 +570,39 @@ int receivables_dso_of(service_context *ctx, const char *period_text, json_t **o
         "dso_days", f.has_dso ? json_integer(f.dso_days) : json_null());
     return 0;
 }
+
+int receivables_documents_at(db_conn *db, civil_day day, int *has, int64_t *open,
+                             int64_t *allowance, err *e)
+{
+    char day_text[DATE_TEXT_MAX];
+    db_stmt *stmt;
+    *has = 0;
+    *open = *allowance = 0;
+    if (db_prepare(db,
+                   "SELECT CASE WHEN EXISTS (SELECT 1 FROM invoices WHERE status = 'issued' AND "
+                   "invoice_date <= ?1) OR EXISTS (SELECT 1 FROM credit_memos WHERE "
+                   "credit_date <= ?1) THEN 1 ELSE 0 END, "
+                   "COALESCE((SELECT SUM(amount_cents) FROM allowance_adjustments "
+                   "WHERE as_of <= ?1), 0) - COALESCE((SELECT SUM(amount_cents) FROM write_offs "
+                   "WHERE write_off_date <= ?1), 0) + COALESCE((SELECT SUM(amount_cents) "
+                   "FROM recoveries WHERE recovery_date <= ?1), 0)",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, date_format(day, day_text, sizeof day_text));
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW) {
+        *has = db_column_int64(stmt, 0) != 0;
+        *allowance = db_column_int64(stmt, 1);
+    }
+    db_reset(stmt);
+    if (step != DB_ROW)
+        return -1;
+    if (!*has)
+        return 0;
+    json_t *aging = NULL;
+    if (receivables_aging_at(db, day, 0, &aging, e))
+        return -1;
+    money_parse(json_string_value(json_object_get(aging, "total")), open, "total", NULL);
+    json_decref(aging);
+    return 0;
+}

@@ -60,4 +60,11 @@ typedef struct {
 int receivables_dso_at(db_conn *db, civil_day from, civil_day to, receivables_dso_figures *out,
                        err *e);
 
+/* What the billing documents say at `day`: *has = 1 when an issued invoice
+ * or a credit memo is dated up to it; *open: the aging's total (what the
+ * documents leave open); *allowance: the allowance entries less the
+ * write-offs plus the recoveries dated up to it. */
+int receivables_documents_at(db_conn *db, civil_day day, int *has, int64_t *open,
+                             int64_t *allowance, err *e);
+
 #endif

@@ -55,6 +55,12 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     const entry = await ok(get(auditor, `/api/v1/journal/${id}`));
     return entry.lines.map((l) => [l.account, l.amount]);
   }
+  /* The quarterly report's position at the quarter's end. */
+  async function position(period) {
+    const report = await ok(get(executive, `/api/v1/reports/quarterly?period=${period}`));
+    const p = report.current.position;
+    return [p.net_receivables, p.allowance, p.dso, p.dso_days, p.receivables_source];
+  }
   const allowanceAt = (date) => ok(get(executive, `/api/v1/receivables/allowance?date=${date}`));
 
   before(async () => {
@@ -109,6 +115,8 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     assert.deepEqual(allowance.buckets.find((x) => x.bucket === '31-60'), { bucket: '31-60', open: '1050.00', rate: '5.00', allowance: '52.50' });
     assert.deepEqual([allowance.required, allowance.balance, allowance.adjustment, allowance.posted], ['52.50', '0.00', '52.50', false]);
     assert.deepEqual(allowance.entry.lines, [{ account: '6100', debit: '52.50', credit: '0.00' }, { account: '1190', debit: '0.00', credit: '52.50' }]);
+    // The quarterly report before the entry: 1,050.00 / 1,550.00 x 91 = 61.6 -> 62 days.
+    assert.deepEqual(await position('2004Q1'), ['1050.00', '0.00', '61.6', 62, 'billing']);
     allowance = await ok(post(finance, '/api/v1/receivables/allowance', { date: '2004-03-31', reason: 'quarter-end review' }), 201);
     assert.equal(allowance.posted, true);
     assert.deepEqual(await entryLines(allowance.journal_entry), [['6100', '52.50'], ['1190', '-52.50']]);
@@ -116,6 +124,10 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     assert.deepEqual([allowance.balance, allowance.adjustment, allowance.entry], ['52.50', '0.00', null]);
     await refused(() => post(finance, '/api/v1/receivables/allowance', { date: '2004-03-31', reason: 'again' }), 'date', 'nothing to post');
     await tied('2004-03-31', '1050.00');
+    // ... and after it: net receivables 997.50, DSO 59 days, read from the billing documents.
+    assert.deepEqual(await position('2004Q1'), ['997.50', '52.50', '58.6', 59, 'billing']);
+    const text = (await get(executive, '/api/v1/reports/quarterly?period=2004Q1&format=text')).text.replace(/\s+/g, ' ');
+    assert.match(text, /come from the billing documents/);
 
     // DSO of the quarter: (1,050.00 - 52.50) / (1,000 + 600 - 50) x 91 = 58.56 -> 58.6 -> 59.
     let dso = await ok(get(executive, '/api/v1/receivables/dso?period=2004Q1'));
@@ -129,6 +141,9 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     assert.equal((await ok(get(auditor, `/api/v1/invoices/${b}`))).open, '0.00');
     await tied('2004-04-04', '1050.00');
     await tied('2004-04-05', '450.00');
+    // The write-off takes 600.00 out of receivables and out of the allowance:
+    // net receivables stay 997.50 until the allowance is trued up.
+    assert.deepEqual(await position('2004Q2'), ['997.50', '-547.50', null, null, 'billing']);
 
     // A new invoice in April; the allowance catches up with the write-off.
     await issued('CEDARS', '2004-04-20', '300.00'); // due 2004-05-20
@@ -136,6 +151,8 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     // a: due 2004-02-04, 86 days: 450 x 10 % = 45.00; the new one current: 300 x 1 % = 3.00
     assert.deepEqual([allowance.required, allowance.balance, allowance.adjustment], ['48.00', '-547.50', '595.50']);
     await ok(post(finance, '/api/v1/receivables/allowance', { date: '2004-04-30', reason: 'month-end review' }), 201);
+    // Trued up: 750.00 - 48.00 = 702.00; 702 / 300 x 91 = 212.9 -> 213 days.
+    assert.deepEqual(await position('2004Q2'), ['702.00', '48.00', '212.9', 213, 'billing']);
     dso = await ok(get(executive, '/api/v1/receivables/dso?period=2004-04'));
     // (750.00 - 48.00) / 300.00 x 30 = 70.2
     assert.deepEqual([dso.net_receivables, dso.revenue, dso.dso, dso.dso_days], ['702.00', '300.00', '70.2', 70]);
