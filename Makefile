@@ -194,8 +194,10 @@ clean:
 # commits, a kill -9 under load, DIN lookups against nginx. ledger: journal
 # import against raw SQLite bulk insertion, quarterly report against the SQL
 # aggregate over the journal (BENCH_LINES=N sets the journal size).
-# BENCH_RUN=chain or BENCH_RUN=ledger runs one.
-BENCH_RUN   ?= chain ledger
+# receivables: the aging of today over a million invoices against the SQL
+# aggregate over the documents (BENCH_INVOICES=N sets their number).
+# BENCH_RUN=chain, ledger or receivables runs one.
+BENCH_RUN   ?= chain ledger receivables
 BENCH_LINES ?= 10000000
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
@@ -206,7 +208,8 @@ bench: bloodops $(BENCH_BIN)
 	  case $$bench in \
 	    chain) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/chain_bench || exit 1;; \
 	    ledger) BENCH_LINES=$(BENCH_LINES) $(OUT)/bench/ledger_bench || exit 1;; \
-	    *) echo "make bench: no benchmark '$$bench' (chain, ledger)" >&2; exit 1;; \
+	    receivables) $(OUT)/bench/receivables_bench || exit 1;; \
+	    *) echo "make bench: no benchmark '$$bench' (chain, ledger, receivables)" >&2; exit 1;; \
 	  esac; \
 	done
 

@@ -1645,6 +1645,74 @@ done:
     return 0;
 }
 
+/* The totals' rows: customer id, due date, invoice date, open cents. */
+#define AGING_TOTALS_CREDITS_SQL                                                                   \
+    "SELECT customer_id, credit_date, credit_date, -amount_cents FROM credit_memos "             \
+    "WHERE invoice_id IS NULL AND credit_date <= ?1"
+#define AGING_TOTALS_ROWS_SQL                                                                      \
+    "SELECT customer_id, due_date, invoice_date, open_cents FROM invoices "                      \
+    "WHERE open_cents <> 0 UNION ALL " AGING_TOTALS_CREDITS_SQL
+#define AGING_TOTALS_DOCUMENTS_SQL                                                                 \
+    "SELECT i.customer_id, i.due_date, i.invoice_date, i.total_cents - COALESCE((SELECT "        \
+    "SUM(a.amount_cents) FROM payment_applications a WHERE a.invoice_id = i.id AND "            \
+    "a.applied_date <= ?1 AND (a.undone_date IS NULL OR a.undone_date > ?1)), 0) - "            \
+    "COALESCE((SELECT SUM(cm.amount_cents) FROM credit_memos cm WHERE cm.invoice_id = i.id "   \
+    "AND cm.credit_date <= ?1), 0) - COALESCE((SELECT SUM(w.amount_cents) FROM write_offs w "  \
+    "WHERE w.invoice_id = i.id AND w.write_off_date <= ?1), 0) FROM invoices i "                \
+    "WHERE i.status = 'issued' AND i.invoice_date <= ?1 UNION ALL " AGING_TOTALS_CREDITS_SQL
+
+int receivables_aging_totals(db_conn *db, civil_day day, int by_invoice, aging_totals *out,
+                             err *e)
+{
+    char day_text[DATE_TEXT_MAX];
+    db_stmt *stmt;
+    memset(out, 0, sizeof *out);
+    date_format(day, day_text, sizeof day_text);
+    if (aging_reads_rows(db, day_text, &out->from_rows, e) ||
+        db_prepare(db, out->from_rows ? AGING_TOTALS_ROWS_SQL : AGING_TOTALS_DOCUMENTS_SQL, &stmt,
+                   e))
+        return -1;
+    db_bind_text(stmt, 1, day_text);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        int64_t open = db_column_int64(stmt, 3), id = db_column_int64(stmt, 0);
+        if (open == 0 || id < 0)
+            continue;
+        if ((size_t)id >= out->customer_count) {
+            size_t count = (size_t)id * 2 + 16;
+            aging_customer_totals *grown = realloc(out->customers, count * sizeof *grown);
+            if (!grown) {
+                db_reset(stmt);
+                aging_totals_free(out);
+                return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+            }
+            memset(grown + out->customer_count, 0,
+                   (count - out->customer_count) * sizeof *grown);
+            out->customers = grown;
+            out->customer_count = count;
+        }
+        civil_day from;
+        date_parse(db_column_text(stmt, by_invoice ? 2 : 1), &from, "date", NULL);
+        aging_bucket bucket = aging_bucket_of(from, day);
+        out->customers[id].buckets[bucket] += open;
+        out->buckets[bucket] += open;
+        out->total += open;
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        aging_totals_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void aging_totals_free(aging_totals *totals)
+{
+    free(totals->customers);
+    totals->customers = NULL;
+    totals->customer_count = 0;
+}
+
 int receivables_aging(service_context *ctx, const char *date, const char *by, json_t **out,
                       err *e)
 {

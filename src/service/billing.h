@@ -14,6 +14,7 @@
 #define BLOODOPS_SERVICE_BILLING_H
 
 #include "base/date.h"
+#include "domain/receivables.h"
 #include "service/ledger.h"
 #include "service/service.h"
 
@@ -143,6 +144,24 @@ int receivables_aging(service_context *ctx, const char *date, const char *by, js
 /* The same inside the caller's transaction or snapshot, for a parsed day
  * (by_invoice 1: days from the invoice date). */
 int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **out, err *e);
+
+/* The aging's totals alone, per bucket and per customer (by the
+ * customer's row id), for a caller that needs no documents (a summary, a
+ * benchmark). On or after every document it reads the open amounts kept
+ * on the invoices (from_rows = 1) through the index of open invoices,
+ * else it sums the documents as receivables_aging does. */
+typedef struct {
+    int64_t buckets[AGING_BUCKET_COUNT];
+} aging_customer_totals;
+typedef struct {
+    int64_t buckets[AGING_BUCKET_COUNT], total;
+    aging_customer_totals *customers; /* indexed by customer id, customer_count of them */
+    size_t customer_count;
+    int from_rows;
+} aging_totals;
+int receivables_aging_totals(db_conn *db, civil_day day, int by_invoice, aging_totals *out,
+                             err *e);
+void aging_totals_free(aging_totals *totals);
 
 /* The balance (debits less credits) of the account `code` with every
  * posting dated up to `day`. */
