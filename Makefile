@@ -196,8 +196,9 @@ clean:
 # aggregate over the journal (BENCH_LINES=N sets the journal size).
 # receivables: the aging of today over a million invoices against the SQL
 # aggregate over the documents (BENCH_INVOICES=N sets their number).
-# BENCH_RUN=chain, ledger or receivables runs one.
-BENCH_RUN   ?= chain ledger receivables
+# billing: invoice issuing through the API beside raw SQLite durable commits.
+# BENCH_RUN=chain, ledger, receivables or billing runs one.
+BENCH_RUN   ?= chain ledger receivables billing
 BENCH_LINES ?= 10000000
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
@@ -209,7 +210,8 @@ bench: bloodops $(BENCH_BIN)
 	    chain) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/chain_bench || exit 1;; \
 	    ledger) BENCH_LINES=$(BENCH_LINES) $(OUT)/bench/ledger_bench || exit 1;; \
 	    receivables) $(OUT)/bench/receivables_bench || exit 1;; \
-	    *) echo "make bench: no benchmark '$$bench' (chain, ledger, receivables)" >&2; exit 1;; \
+	    billing) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/billing_bench || exit 1;; \
+	    *) echo "make bench: no benchmark '$$bench' (chain, ledger, receivables, billing)" >&2; exit 1;; \
 	  esac; \
 	done
 
