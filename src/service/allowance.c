@@ -120,19 +120,14 @@ done:
 
 /* --- the allowance ---------------------------------------------------------- */
 
-/* The aging's buckets at `day` as cents. */
+/* The aging's buckets at `day` (by due date) as cents. */
 static int aging_buckets(db_conn *db, civil_day day, int64_t open[AGING_BUCKET_COUNT], err *e)
 {
-    json_t *aging = NULL;
-    if (receivables_aging_at(db, day, 0, &aging, e))
+    aging_totals totals;
+    if (receivables_aging_totals(db, day, 0, &totals, e))
         return -1;
-    json_t *buckets = json_object_get(aging, "buckets");
-    for (int b = 0; b < AGING_BUCKET_COUNT; b++) {
-        open[b] = 0;
-        money_parse(json_string_value(json_object_get(buckets, aging_bucket_name((aging_bucket)b))),
-                    &open[b], "open", NULL);
-    }
-    json_decref(aging);
+    memcpy(open, totals.buckets, sizeof totals.buckets);
+    aging_totals_free(&totals);
     return 0;
 }
 
@@ -599,10 +594,10 @@ int receivables_documents_at(db_conn *db, civil_day day, int *has, int64_t *open
         return -1;
     if (!*has)
         return 0;
-    json_t *aging = NULL;
-    if (receivables_aging_at(db, day, 0, &aging, e))
+    aging_totals totals;
+    if (receivables_aging_totals(db, day, 0, &totals, e))
         return -1;
-    money_parse(json_string_value(json_object_get(aging, "total")), open, "total", NULL);
-    json_decref(aging);
+    *open = totals.total;
+    aging_totals_free(&totals);
     return 0;
 }
