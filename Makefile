@@ -194,8 +194,11 @@ clean:
 # commits, a kill -9 under load, DIN lookups against nginx. ledger: journal
 # import against raw SQLite bulk insertion, quarterly report against the SQL
 # aggregate over the journal (BENCH_LINES=N sets the journal size).
-# BENCH_RUN=chain or BENCH_RUN=ledger runs one.
-BENCH_RUN   ?= chain ledger
+# receivables: the aging of today over a million invoices against the SQL
+# aggregate over the documents (BENCH_INVOICES=N sets their number).
+# billing: invoice issuing through the API beside raw SQLite durable commits.
+# BENCH_RUN=chain, ledger, receivables or billing runs one.
+BENCH_RUN   ?= chain ledger receivables billing
 BENCH_LINES ?= 10000000
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
@@ -206,7 +209,9 @@ bench: bloodops $(BENCH_BIN)
 	  case $$bench in \
 	    chain) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/chain_bench || exit 1;; \
 	    ledger) BENCH_LINES=$(BENCH_LINES) $(OUT)/bench/ledger_bench || exit 1;; \
-	    *) echo "make bench: no benchmark '$$bench' (chain, ledger)" >&2; exit 1;; \
+	    receivables) $(OUT)/bench/receivables_bench || exit 1;; \
+	    billing) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/billing_bench || exit 1;; \
+	    *) echo "make bench: no benchmark '$$bench' (chain, ledger, receivables, billing)" >&2; exit 1;; \
 	  esac; \
 	done
 

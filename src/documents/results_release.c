@@ -521,6 +521,7 @@ static void release_balance_sheet(buffer *p, const results_report *report)
                       results_dollars(now->working_capital).text,
                       results_dollars(now->net_receivables).text);
         release_dso(p, report);
+        buffer_printf(p, " %s", results_receivables_source(now));
         return;
     }
     results_text end_name = year_end_name(end->date);
@@ -531,6 +532,7 @@ static void release_balance_sheet(buffer *p, const results_report *report)
     amount_movement(p, now->net_receivables, end->net_receivables);
     buffer_printf(p, " as of %s.", results_long_date(end->date).text);
     release_dso(p, report);
+    buffer_printf(p, " %s", results_receivables_source(now));
 }
 
 static void release_findings(buffer *out, const results_report *report)

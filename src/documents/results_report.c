@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text_columns.h"
 #include "documents/pdf.h"
 #include "documents/results_format.h"
 #include "documents/table.h"
@@ -387,6 +388,7 @@ void results_render_text(const results_report *report, buffer *out)
     section_segments(TABLE_TEXT, out, report);
     section_expenses(TABLE_TEXT, out, report);
     section_position(TABLE_TEXT, out, report);
+    text_wrap(out, results_receivables_source(&report->current.position), 0, 76);
     section_centers_of(TABLE_TEXT, out, &report->current);
     if (report->has_prior)
         section_centers_of(TABLE_TEXT, out, &report->prior);
@@ -898,6 +900,7 @@ void results_render_html(const results_report *report, buffer *out)
     section_expenses(TABLE_HTML, out, report);
     buffer_append_text(out, "<h2>Working capital and receivables</h2>\n");
     section_position(TABLE_HTML, out, report);
+    buffer_printf(out, "<p>%s</p>\n", results_receivables_source(&report->current.position));
     buffer_append_text(out, "<h2>Donor centers</h2>\n");
     section_centers_of(TABLE_HTML, out, &report->current);
     if (report->has_prior)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "base/money.h"
 #include "domain/receivables.h"
+#include "domain/results.h"
 
 /* Digits with an optional '.' and at most two decimals, as hundredths. */
 static int hundredths_parse(const char *text, int64_t *out)
@@ -105,4 +106,63 @@ char *receivables_number_format(int year, long sequence, char *out, size_t size)
 {
     snprintf(out, size, "%04d-%06ld", year, sequence);
     return out;
+}
+
+int aging_bucket_parse(const char *name)
+{
+    for (int b = 0; name && b < AGING_BUCKET_COUNT; b++)
+        if (strcmp(name, aging_bucket_name((aging_bucket)b)) == 0)
+            return b;
+    return -1;
+}
+
+int receivables_rate_parse(const char *text, int64_t *hundredths, const char *field, err *e)
+{
+    char digits[32];
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required: a percentage from 0 to 100");
+    size_t length = strlen(text);
+    if (length >= sizeof digits)
+        return err_set(e, ERR_INVALID, field, "must be a percentage from 0 to 100, not '%.20s...'",
+                       text);
+    memcpy(digits, text, length + 1);
+    if (length > 1 && digits[length - 1] == '%')
+        digits[length - 1] = '\0';
+    if (digits[0] == '-')
+        return err_set(e, ERR_INVALID, field, "must not be negative, not '%s'", text);
+    if (hundredths_parse(digits, hundredths))
+        return err_set(e, ERR_INVALID, field,
+                       "must be a percentage with at most two decimals, not '%s'", text);
+    if (*hundredths > RECEIVABLES_RATE_MAX)
+        return err_set(e, ERR_INVALID, field, "must be at most 100 (percent), not '%s'", text);
+    return 0;
+}
+
+int64_t receivables_bucket_allowance(int64_t open_cents, int64_t rate_hundredths)
+{
+    if (open_cents <= 0 || rate_hundredths <= 0)
+        return 0;
+    /* cents x hundredths of a percent / 10000, half up */
+    return (int64_t)(((__int128)open_cents * rate_hundredths + 5000) / 10000);
+}
+
+int64_t receivables_allowance_required(const int64_t open_cents[AGING_BUCKET_COUNT],
+                                       const int64_t rate_hundredths[AGING_BUCKET_COUNT],
+                                       int64_t per_bucket[AGING_BUCKET_COUNT])
+{
+    int64_t total = 0;
+    for (int b = 0; b < AGING_BUCKET_COUNT; b++) {
+        int64_t amount = receivables_bucket_allowance(open_cents[b], rate_hundredths[b]);
+        if (per_bucket)
+            per_bucket[b] = amount;
+        total += amount;
+    }
+    return total;
+}
+
+int receivables_dso(int64_t receivables_cents, int64_t allowance_cents, int64_t revenue_cents,
+                    int days, int64_t *tenths, int64_t *whole_days)
+{
+    return results_dso(receivables_cents - allowance_cents, revenue_cents, days, tenths,
+                       whole_days);
 }

@@ -53,6 +53,38 @@ const char *aging_bucket_name(aging_bucket bucket);
  * 120 is over-120. */
 aging_bucket aging_bucket_of(civil_day from, civil_day as_of);
 
+/* The bucket named `name` ("current", "1-30", ... "over-120"); -1 when
+ * none is. */
+int aging_bucket_parse(const char *name);
+
+/* --- the allowance for doubtful accounts ---------------------------------- */
+
+enum { RECEIVABLES_RATE_MAX = 10000 }; /* 100 % in hundredths of a percent */
+
+/* A bucket's rate: a percentage from 0 to 100 with at most two decimals
+ * ("2.5", "2.50%"), as hundredths of a percent (250). ERR_INVALID naming
+ * `field` (the bucket) otherwise. */
+int receivables_rate_parse(const char *text, int64_t *hundredths, const char *field, err *e);
+
+/* The allowance one bucket needs: its open amount x its rate, rounded half
+ * up to the cent. A bucket that is not owed anything (0 or a net credit)
+ * needs none. */
+int64_t receivables_bucket_allowance(int64_t open_cents, int64_t rate_hundredths);
+
+/* The allowance required at a date: the sum over the buckets of
+ * receivables_bucket_allowance; per_bucket (may be NULL) gets each one. */
+int64_t receivables_allowance_required(const int64_t open_cents[AGING_BUCKET_COUNT],
+                                       const int64_t rate_hundredths[AGING_BUCKET_COUNT],
+                                       int64_t per_bucket[AGING_BUCKET_COUNT]);
+
+/* Days sales outstanding of a period: net receivables (receivables less
+ * the allowance) at its end / its revenue x its days, in tenths of a day
+ * and in whole days, half up (the quarterly report's rule: tenths first,
+ * then the day). 0 and nothing written when revenue or days are not
+ * positive. */
+int receivables_dso(int64_t receivables_cents, int64_t allowance_cents, int64_t revenue_cents,
+                    int days, int64_t *tenths, int64_t *whole_days);
+
 /* The text of an invoice number: year and a six-digit sequence,
  * "2004-000123". Returns out. */
 char *receivables_number_format(int year, long sequence, char *out, size_t size);

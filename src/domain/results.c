@@ -88,6 +88,16 @@ int results_eps_cents(int64_t net_income, int64_t shares, int64_t *cents)
     return 1;
 }
 
+const char *results_receivables_source(const results_position *position)
+{
+    return position->receivables_from_documents
+               ? "Net accounts receivable, the allowance for doubtful accounts and days sales "
+                 "outstanding come from the billing documents: open invoices and credits, "
+                 "allowance entries, write-offs and recoveries."
+               : "Net accounts receivable and days sales outstanding come from the ledger's "
+                 "receivables accounts: no invoice had been issued by then.";
+}
+
 char *results_format_tenths(int64_t tenths, int signed_form, char *out, size_t size)
 {
     uint64_t magnitude = tenths < 0 ? (uint64_t)0 - (uint64_t)tenths : (uint64_t)tenths;

@@ -98,7 +98,14 @@ typedef struct {
     int quarter_days;              /* days of that quarter */
     int has_dso;
     int64_t dso_tenths, dso_days;
+    int64_t allowance;             /* allowance for doubtful accounts, credit positive */
+    int receivables_from_documents; /* 1: net receivables and the allowance were read from
+                                     * the billing documents, 0: from the ledger */
 } results_position;
+
+/* The sentence that says where a position's net receivables, allowance
+ * and DSO come from (the billing documents or the ledger's accounts). */
+const char *results_receivables_source(const results_position *position);
 
 /* Everything reported for one quarter. */
 typedef struct {

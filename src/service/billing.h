@@ -13,6 +13,9 @@
 #ifndef BLOODOPS_SERVICE_BILLING_H
 #define BLOODOPS_SERVICE_BILLING_H
 
+#include "base/date.h"
+#include "domain/receivables.h"
+#include "service/ledger.h"
 #include "service/service.h"
 
 /* --- customers ------------------------------------------------------------ */
@@ -72,6 +75,14 @@ typedef struct {
 int invoice_line_post_in(service_context *ctx, int64_t invoice_id, const invoice_line_input *in,
                          const invoice_line_origin *origin, int64_t *line_id, err *e);
 
+/* Change what is open on the issued invoice `invoice_id` by `change`
+ * cents (negative: paid, credited or written off; positive: undone),
+ * inside the caller's transaction. Refused (ERR_CONFLICT naming "invoice")
+ * when it would fall below zero or above the total. Every document that
+ * changes an invoice's open amount calls it, so the row's open amount is
+ * what the aging of today reads. */
+int invoice_open_change_in(service_context *ctx, int64_t invoice_id, int64_t change, err *e);
+
 /* Issue a draft: the next number of its year, the due date from its
  * terms, and the posting (receivables against each line's revenue, or
  * against unbilled receivables for recognised lines), dated the invoice
@@ -130,5 +141,47 @@ int payment_get(service_context *ctx, const char *payment, json_t **out, err *e)
  * and "findings" (a sentence when they differ). */
 int receivables_aging(service_context *ctx, const char *date, const char *by, json_t **out,
                       err *e);
+/* The same inside the caller's transaction or snapshot, for a parsed day
+ * (by_invoice 1: days from the invoice date). */
+int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **out, err *e);
+
+/* The aging's totals alone, per bucket and per customer (by the
+ * customer's row id), for a caller that needs no documents (a summary, a
+ * benchmark). On or after every document it reads the open amounts kept
+ * on the invoices (from_rows = 1) through the index of open invoices,
+ * else it sums the documents as receivables_aging does. */
+typedef struct {
+    int64_t buckets[AGING_BUCKET_COUNT];
+} aging_customer_totals;
+typedef struct {
+    int64_t buckets[AGING_BUCKET_COUNT], total;
+    aging_customer_totals *customers; /* indexed by customer id, customer_count of them */
+    size_t customer_count;
+    int from_rows;
+} aging_totals;
+int receivables_aging_totals(db_conn *db, civil_day day, int by_invoice, aging_totals *out,
+                             err *e);
+void aging_totals_free(aging_totals *totals);
+
+/* The balance (debits less credits) of the account `code` with every
+ * posting dated up to `day`. */
+int billing_account_balance_at(db_conn *db, const char *code, civil_day day, int64_t *balance,
+                               err *e);
+
+/* --- shared with the allowance's use cases (allowance.c) ------------------ */
+
+/* A required date ("date"); with open = 1 it must also fall in an open
+ * period. */
+int billing_date_take(db_conn *db, const char *text, civil_day *day, int open, err *e);
+/* Dollars with at most two decimals, more than zero. */
+int billing_amount_take(const char *text, int64_t *cents, const char *field, err *e);
+/* A required reason ("reason"). */
+int billing_reason_take(const char *reason, err *e);
+/* Post an entry of source "billing" through ledger_post. */
+int billing_post(service_context *ctx, civil_day date, const char *description,
+                 const char *source_ref, const ledger_line *lines, size_t count, int64_t *entry,
+                 err *e);
+/* The invoice an id or a number names (ERR_NOT_FOUND naming "invoice"). */
+int billing_invoice_find(db_conn *db, const char *text, int64_t *id, err *e);
 
 #endif

@@ -120,6 +120,10 @@ function bodyFor(method, path) {
     'POST /api/v1/payments': { customer: 'NOBODY', date: chain.day(0), amount: '1.00', reference: 'matrix' },
     'POST /api/v1/payments/{id}/apply': { date: chain.day(0), applications: [{ invoice: '1', amount: '1.00' }] },
     'POST /api/v1/applications/{id}/undo': { date: chain.day(0), reason: 'matrix' },
+    'POST /api/v1/receivables/rates': { current: '101' },
+    'POST /api/v1/receivables/allowance': { date: '1999-01-31', reason: 'matrix' },
+    'POST /api/v1/invoices/{id}/write-off': { date: chain.day(0), reason: 'matrix' },
+    'POST /api/v1/invoices/{id}/recover': { date: chain.day(0), amount: '1.00', reference: 'matrix' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;

@@ -2,7 +2,8 @@
  * test_receivables.c - unit tests for the arithmetic of billing
  * (domain/receivables.c): quantities and prices, the money of a line
  * rounded half up, due dates, the aging bucket at every edge and across a
- * leap day, and the invoice number's text.
+ * leap day, the invoice number's text, the rates and the allowance they
+ * require at each bucket edge, and DSO net of the allowance.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,12 +119,104 @@ static void test_number_text(void **state)
     assert_string_equal(receivables_number_format(2004, 999999, text, sizeof text), "2004-999999");
 }
 
+static void test_rates(void **state)
+{
+    int64_t rate;
+    err e;
+    assert_int_equal(receivables_rate_parse("2.5", &rate, "1-30", &e), 0);
+    assert_int_equal(rate, 250);
+    assert_int_equal(receivables_rate_parse("100", &rate, "over-120", &e), 0);
+    assert_int_equal(rate, 10000);
+    assert_int_equal(receivables_rate_parse("0", &rate, "current", &e), 0);
+    assert_int_equal(rate, 0);
+    assert_int_equal(receivables_rate_parse("12.25%", &rate, "31-60", &e), 0);
+    assert_int_equal(rate, 1225);
+    const char *bad[] = {"100.01", "101", "-1", "-0.5", "1.234", "", "x", "%", "5%%"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(receivables_rate_parse(bad[i], &rate, "61-90", &e), -1);
+        assert_string_equal(e.field, "61-90");
+    }
+    assert_int_equal(aging_bucket_parse("91-120"), AGING_91_120);
+    assert_int_equal(aging_bucket_parse("over-120"), AGING_OVER_120);
+    assert_int_equal(aging_bucket_parse("120+"), -1);
+    assert_int_equal(aging_bucket_parse(NULL), -1);
+}
+
+static void test_bucket_allowance_rounding(void **state)
+{
+    /* 12.345 rounds up to 12.35 only at the half cent: 1234.50 x 1% = 12.345 */
+    assert_int_equal(receivables_bucket_allowance(123450, 100), 1235);
+    assert_int_equal(receivables_bucket_allowance(123449, 100), 1234);
+    /* 0.01 x 50% = 0.005 -> 0.01; 0.01 x 49.99% -> 0.00 */
+    assert_int_equal(receivables_bucket_allowance(1, 5000), 1);
+    assert_int_equal(receivables_bucket_allowance(1, 4999), 0);
+    assert_int_equal(receivables_bucket_allowance(1000000, 10000), 1000000);
+    assert_int_equal(receivables_bucket_allowance(1000000, 0), 0);
+    /* a bucket that is a net credit needs no allowance */
+    assert_int_equal(receivables_bucket_allowance(-50000, 5000), 0);
+    /* a hundred billion dollars at 100% does not overflow */
+    assert_int_equal(receivables_bucket_allowance(10000000000000LL, 10000), 10000000000000LL);
+}
+
+/* Documents of 1,000.00 due 0, 1, 30, 31, 60, 61, 90, 91, 120 and 121 days
+ * before the day, bucketed as the aging does and reserved at 1, 2, 5, 10,
+ * 25 and 50 %. */
+static void test_allowance_at_bucket_edges(void **state)
+{
+    civil_day as_of = day_of("2004-03-01");
+    static const int days[] = {0, 1, 30, 31, 60, 61, 90, 91, 120, 121};
+    static const aging_bucket expected[] = {AGING_CURRENT, AGING_1_30,   AGING_1_30,
+                                            AGING_31_60,   AGING_31_60,  AGING_61_90,
+                                            AGING_61_90,   AGING_91_120, AGING_91_120,
+                                            AGING_OVER_120};
+    int64_t open[AGING_BUCKET_COUNT] = {0}, per[AGING_BUCKET_COUNT];
+    const int64_t rates[AGING_BUCKET_COUNT] = {100, 200, 500, 1000, 2500, 5000};
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        aging_bucket bucket = aging_bucket_of(as_of - days[i], as_of);
+        assert_int_equal(bucket, expected[i]);
+        open[bucket] += 100000;
+    }
+    int64_t required = receivables_allowance_required(open, rates, per);
+    assert_int_equal(per[AGING_CURRENT], 1000);    /* 1,000 x 1% */
+    assert_int_equal(per[AGING_1_30], 4000);       /* 2,000 x 2% */
+    assert_int_equal(per[AGING_31_60], 10000);     /* 2,000 x 5% */
+    assert_int_equal(per[AGING_61_90], 20000);     /* 2,000 x 10% */
+    assert_int_equal(per[AGING_91_120], 50000);    /* 2,000 x 25% */
+    assert_int_equal(per[AGING_OVER_120], 50000);  /* 1,000 x 50% */
+    assert_int_equal(required, 135000);
+    /* across the leap day: due 2004-02-28 is 2 days past on 2004-03-01 */
+    assert_int_equal(aging_bucket_of(day_of("2004-02-28"), as_of), AGING_1_30);
+    assert_int_equal(aging_bucket_of(day_of("2003-11-02"), as_of), AGING_91_120);   /* 120 */
+    assert_int_equal(aging_bucket_of(day_of("2003-11-01"), as_of), AGING_OVER_120); /* 121 */
+    /* rounding happens per bucket, then the buckets add up */
+    int64_t odd[AGING_BUCKET_COUNT] = {333, 333, 0, 0, 0, 0};
+    const int64_t halves[AGING_BUCKET_COUNT] = {150, 150, 0, 0, 0, 0}; /* 4.995 -> 5 each */
+    assert_int_equal(receivables_allowance_required(odd, halves, NULL), 10);
+}
+
+static void test_dso(void **state)
+{
+    int64_t tenths, days;
+    /* The release's quarter: 3,442,000 / 6,736,000 x 91 = 46.4997 -> 46.5 -> 47 */
+    assert_int_equal(receivables_dso(350000000, 5800000, 673600000, 91, &tenths, &days), 1);
+    assert_int_equal(tenths, 465);
+    assert_int_equal(days, 47);
+    /* the allowance lowers DSO: 100,000 - 10,000 over 300,000 in 90 days = 27 */
+    assert_int_equal(receivables_dso(10000000, 1000000, 30000000, 90, &tenths, &days), 1);
+    assert_int_equal(tenths, 270);
+    assert_int_equal(days, 27);
+    /* no revenue: no DSO */
+    assert_int_equal(receivables_dso(10000000, 0, 0, 90, &tenths, &days), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantity_and_price), cmocka_unit_test(test_line_amount),
         cmocka_unit_test(test_due_date),           cmocka_unit_test(test_bucket_edges),
         cmocka_unit_test(test_leap_years),         cmocka_unit_test(test_number_text),
+        cmocka_unit_test(test_rates),              cmocka_unit_test(test_bucket_allowance_rounding),
+        cmocka_unit_test(test_allowance_at_bucket_edges), cmocka_unit_test(test_dso),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
