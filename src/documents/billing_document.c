@@ -199,11 +199,19 @@ static void render_invoice(const invoice_document *d, table_format format, buffe
     reductions_table(d->payments, d->payment_count, format, out, "PAYMENTS APPLIED",
                      "Payments applied", head(format, "PAYMENT", "Payment"));
     if (format == TABLE_HTML) {
+        if (d->written_off) {
+            buffer_append_text(out, "<p class=\"written-off\">Written off: ");
+            html_escaped(out, d->written_off);
+            buffer_append_text(out, "</p>\n");
+        }
         buffer_append_text(out, "<p class=\"open\"><strong>Open: ");
         html_escaped(out, shown(d->open));
         buffer_append_text(out, "</strong></p>\n");
     } else {
-        buffer_printf(out, "\nOPEN %*s\n", 74, shown(d->open));
+        buffer_append_char(out, '\n');
+        if (d->written_off)
+            buffer_printf(out, "WRITTEN OFF %*s\n", 67, d->written_off);
+        buffer_printf(out, "OPEN %*s\n", 74, shown(d->open));
     }
     document_end(format, out);
 }

@@ -2,7 +2,8 @@
  * billing_document.h - the printable documents of billing
  * (docs/billing.md, "Documents"): an invoice (its number and dates, the
  * customer and billing address, its lines and total, the credits and
- * payments applied to it and what is still open) and a customer statement
+ * payments applied to it, what was written off and what is still open)
+ * and a customer statement
  * (the customer's open documents at a date and their aging), each as plain
  * text, as an HTML page or as a PDF (the text set on pages,
  * documents/pdf.h). The tables go through the table writer
@@ -47,7 +48,8 @@ typedef struct {
     const invoice_document_reduction *payments;
     size_t payment_count;
     const char *total, *open;
-    const char *company; /* who issues it; NULL or "": none */
+    const char *written_off; /* what write-offs took off what was open; NULL: none */
+    const char *company;     /* who issues it; NULL or "": none */
 } invoice_document;
 
 /* One open document of a statement: "invoice" or "credit". */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/money.h"
 #include "service/billing.h"
 #include "service/company.h"
 
@@ -45,6 +46,34 @@ static void *rows_alloc(size_t count, size_t size)
     if (!rows)
         abort(); /* as buffer.c: nothing sensible to do without memory */
     return rows;
+}
+
+/* An amount of the invoice's JSON in cents (0 when it is not one). */
+static int64_t cents_at(json_t *object, const char *key)
+{
+    int64_t cents = 0;
+    err ignored;
+    const char *text = text_at(object, key);
+    if (!text || money_parse(text, &cents, key, &ignored))
+        return 0;
+    return cents;
+}
+
+/* What write-offs took off the invoice (docs/billing.md, "Write-offs and
+ * recoveries"): its total less its credits, less the applications not
+ * undone, less what is open; write-offs are the one other reduction, and a
+ * recovery leaves what is open as it is. */
+static int64_t written_off_cents(json_t *invoice)
+{
+    int64_t rest = cents_at(invoice, "total") - cents_at(invoice, "open");
+    json_t *item;
+    size_t i;
+    json_array_foreach(json_object_get(invoice, "credits"), i, item)
+        rest -= cents_at(item, "amount");
+    json_array_foreach(json_object_get(invoice, "applications"), i, item)
+        if (!text_at(item, "undone_date"))
+            rest -= cents_at(item, "amount");
+    return rest;
 }
 
 int invoice_document_get(service_context *ctx, const char *invoice, const char *format,
@@ -89,6 +118,10 @@ int invoice_document_get(service_context *ctx, const char *invoice, const char *
             text_at(item, "date"), references[slot++], text_at(item, "undo_reason"),
             text_at(item, "amount"), text_at(item, "undone_date")};
     }
+    char written_off[MONEY_TEXT_MAX];
+    int64_t off = written_off_cents(found);
+    if (off > 0)
+        d.written_off = money_format(off, MONEY_PLAIN, written_off, sizeof written_off);
     snprintf(terms, sizeof terms, "%lld",
              (long long)json_integer_value(json_object_get(found, "terms_days")));
     d.number = text_at(found, "number");

@@ -3,8 +3,9 @@
  * billing_documents.test.js - the printable documents of billing
  * (docs/billing.md, "Documents"), on the demo company
  * (tools/load-demo.sh): an invoice with a payment and a credit memo, and
- * the customer statement at a date, as text, HTML and PDF through the API
- * (?format=) and the command line (`invoice pdf`, `customer statement`).
+ * the customer statement at a date (and an invoice written off), as text,
+ * HTML and PDF through the API (?format=) and the command line
+ * (`invoice pdf`, `customer statement`).
  * Each PDF is read back (tests/api/lib/pdf_text.js) and holds the lines of
  * the text document, in order, with the company and the title at its foot.
  * Runs on SQLite and on PostgreSQL like every API suite.
@@ -99,6 +100,14 @@ test('an invoice as text, HTML and PDF: its lines, the credit and the payment, w
   const file = path.join(srv.dir, 'invoice.pdf');
   assert.equal(cliOk('invoice', 'pdf', number, '--output', file), '');
   assertSameText(fs.readFileSync(file), text, `Invoice ${number}`);
+
+  // An invoice written off says what was written off; nothing is open.
+  const small = (await post('/api/v1/invoices', { customer: 'CEDARS', date: '2004-05-01' })).json;
+  await post(`/api/v1/invoices/${small.id}/lines`, { description: 'Courier', quantity: '1', price: '50.00', account: '4000' });
+  const smallNumber = (await post(`/api/v1/invoices/${small.id}/issue`, {})).json.number;
+  await post(`/api/v1/invoices/${smallNumber}/write-off`, { date: '2004-06-30', reason: 'Customer dispute settled' });
+  const written = (await ok(srv.api('GET', `/api/v1/invoices/${smallNumber}/document`, { token: admin.token }))).text;
+  assert.match(written, /\nWRITTEN OFF +50\.00\nOPEN +0\.00\n$/);
 
   assertError(await srv.api('GET', `${url}?format=docx`, { token: admin.token }), 400, 'invalid_input', { field: 'format' });
   assertError(await srv.api('GET', '/api/v1/invoices/2004-999999/document', { token: admin.token }), 404, 'not_found');

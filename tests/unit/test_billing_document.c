@@ -3,8 +3,9 @@
  * statement (documents/billing_document.c): the text laid out as a
  * terminal shows it (the company, the billing address line by line, the
  * lines and their total, credits, payments with an undone one, what is
- * open), a draft, the HTML with every value escaped, a statement with its
- * aging and one with nothing open, the PDF and the formats by name.
+ * open), a draft, an invoice written off, the HTML with every value
+ * escaped, a statement with its aging and one with nothing open, the PDF
+ * and the formats by name.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -141,6 +142,24 @@ static void test_a_draft_without_credits_or_payments(void **state)
     (void)state;
 }
 
+static void test_an_invoice_written_off(void **state)
+{
+    invoice_document d = sample_invoice();
+    d.written_off = "235.03", d.open = "0.00";
+    char *text = invoice_text(&d, DOCUMENT_TEXT);
+    assert_non_null(strstr(text,
+                           "5.00\n"
+                           "\n"
+                           "WRITTEN OFF                                                              235.03\n"
+                           "OPEN                                                                       0.00\n"));
+    free(text);
+    char *html = invoice_text(&d, DOCUMENT_HTML);
+    assert_non_null(strstr(html, "<p class=\"written-off\">Written off: 235.03</p>\n"
+                                 "<p class=\"open\"><strong>Open: 0.00</strong></p>"));
+    free(html);
+    (void)state;
+}
+
 static void test_invoice_html_escapes_values(void **state)
 {
     invoice_document d = sample_invoice();
@@ -238,6 +257,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_invoice_text),
         cmocka_unit_test(test_a_draft_without_credits_or_payments),
+        cmocka_unit_test(test_an_invoice_written_off),
         cmocka_unit_test(test_invoice_html_escapes_values),
         cmocka_unit_test(test_statement_text),
         cmocka_unit_test(test_statement_with_nothing_open),
