@@ -17,20 +17,12 @@
 
 int lookback_report_format_parse(const char *name)
 {
-    if (!name || !*name || strcmp(name, "text") == 0)
-        return LOOKBACK_REPORT_TEXT;
-    if (strcmp(name, "html") == 0)
-        return LOOKBACK_REPORT_HTML;
-    if (strcmp(name, "pdf") == 0)
-        return LOOKBACK_REPORT_PDF;
-    return -1;
+    return document_format_parse(name);
 }
 
 const char *lookback_report_content_type(lookback_report_format format)
 {
-    return format == LOOKBACK_REPORT_HTML  ? "text/html; charset=utf-8"
-           : format == LOOKBACK_REPORT_PDF ? pdf_content_type
-                                           : "text/plain; charset=utf-8";
+    return document_content_type((document_format)format);
 }
 
 static const char *shown(const char *text)

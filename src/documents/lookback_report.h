@@ -14,11 +14,13 @@
 #include <stddef.h>
 #include "base/buffer.h"
 #include "base/error.h"
+#include "documents/document_format.h"
 
+/* The formats of every document (documents/document_format.h). */
 typedef enum {
-    LOOKBACK_REPORT_TEXT,
-    LOOKBACK_REPORT_HTML,
-    LOOKBACK_REPORT_PDF
+    LOOKBACK_REPORT_TEXT = DOCUMENT_TEXT,
+    LOOKBACK_REPORT_HTML = DOCUMENT_HTML,
+    LOOKBACK_REPORT_PDF = DOCUMENT_PDF
 } lookback_report_format;
 
 /* "text" (NULL or "" too), "html" or "pdf"; -1 when unknown. */
