@@ -15,6 +15,16 @@ import * as ledger from './ledger.js';
 
 export const amount = ledger.amount;
 
+/* The aging's buckets, in order, with their labels. */
+export const BUCKETS = [
+  { id: 'current', label: 'Current' },
+  { id: '1-30', label: '1-30 days' },
+  { id: '31-60', label: '31-60 days' },
+  { id: '61-90', label: '61-90 days' },
+  { id: '91-120', label: '91-120 days' },
+  { id: 'over-120', label: 'Over 120 days' },
+];
+
 /* Today in the browser's calendar, as YYYY-MM-DD. */
 export function today() {
   const now = new Date();
