@@ -97,6 +97,8 @@ function postForm(context, allowance, onPosted) {
   }).element;
 }
 
+/* The figures at the date; once the entry is posted (`posted`, the
+ * answer of the post), the figures read again with the entry posted. */
 function allowancePanel(context, allowance) {
   const holder = h('section', { class: 'panel allowance-panel', 'aria-labelledby': 'allowance-title' });
   const draw = (answer, posted) => replace(holder,
@@ -107,19 +109,23 @@ function allowancePanel(context, allowance) {
       ['Allowance account (1190) holds', h('a', { class: 'allowance-balance', href: ledger.journalHref({ account: '1190', to: answer.date }) }, billing.amount(answer.balance))],
       ['Adjustment', h('span', { class: 'allowance-adjustment' }, billing.amount(answer.adjustment))],
     ]),
-    h('h3', null, posted ? 'Entry posted' : 'Proposed entry'),
-    answer.entry ? entryTable(answer.entry) : h('p', { class: 'allowance-nothing' }, 'The allowance account holds what the aging requires: there is nothing to post.'),
     posted
-      ? h('div', { class: 'message message-success allowance-posted', role: 'status' },
-        `Posted on ${format.date(answer.date)} as `, ledger.entryLink(answer.journal_entry), '. ',
-        h('a', { href: allowanceHref(answer.date) }, 'Show the allowance again'))
-      : answer.entry && session.can('billing.write')
-        ? postForm(context, answer, (done) => {
-          draw(done, true);
-          holder.querySelector('.allowance-posted')?.focus?.();
-        })
-        : null);
-  draw(allowance, false);
+      ? h('div', { class: 'allowance-entry-block' },
+        h('h3', null, 'Entry posted'),
+        entryTable(posted.entry),
+        h('div', { class: 'message message-success allowance-posted', role: 'status' },
+          `Posted on ${format.date(posted.date)} as `, ledger.entryLink(posted.journal_entry), '.'))
+      : h('div', { class: 'allowance-entry-block' },
+        h('h3', null, 'Proposed entry'),
+        answer.entry ? entryTable(answer.entry) : h('p', { class: 'allowance-nothing' }, 'The allowance account holds what the aging requires: there is nothing to post.'),
+        answer.entry && session.can('billing.write')
+          ? postForm(context, answer, async (done) => {
+            // The figures after the entry; the entry as posted.
+            const now = await api.get('/api/v1/receivables/allowance', { date: done.date }).catch(() => done);
+            if (context.active()) draw(now, done);
+          })
+          : null));
+  draw(allowance, null);
   return holder;
 }
 
