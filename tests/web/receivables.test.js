@@ -11,7 +11,9 @@
  * date, then confirmed), the aging still tied to the ledger; a recovery
  * larger than what was written off refused under the amount, then
  * recorded and listed; DSO of a quarter and a bad period refused under
- * it; the quarterly report's net receivables after the allowance entry. An
+ * it; the quarterly report's net receivables before and after the
+ * allowance entry and after the write-off; a post into a closed period
+ * refused under its date. An
  * executive reads all of it with no control that changes anything; on a
  * phone the pages fit the screen.
  */
@@ -203,6 +205,25 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     await main().locator('.field-error').filter({ hasText: /./ }).first().waitFor();
     assert.equal(await main().getByLabel('Period', { exact: true }).getAttribute('aria-invalid'), 'true');
     assert.equal(await main().locator('.dso-days').count(), 0);
+  });
+
+  test('posting into a closed period is refused under the date, nothing posted', async () => {
+    const fiona = await app.srv.login('fiona', password);
+    const closed = await app.srv.api('POST', '/api/v1/periods/close', { token: fiona.token, body: { period: '2002-11', password, reason: 'month end' } });
+    assert.equal(closed.status, 201, closed.text);
+    await page.goto('/receivables/allowance?date=2002-11-30');
+    // The old invoice, 30 days past due, at 2 %.
+    await page.locator('.allowance-required').filter({ hasText: '$20.00' }).waitFor();
+    const post = page.getByRole('form', { name: 'Post the allowance entry' });
+    await post.getByLabel('Reason').fill('Late review');
+    await post.getByRole('button', { name: 'Post the entry' }).click();
+    await post.locator('.field-error').filter({ hasText: 'closed period 2002-11' }).waitFor();
+    assert.equal(await post.getByLabel('Dated').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('.allowance-posted').count(), 0);
+    await page.reload();
+    await page.locator('.allowance-required').waitFor();
+    assert.equal(await page.locator('.allowance-balance').textContent(), '$0.00', 'nothing posted');
+    app.assertClean(page);
   });
 
   test('on a phone the allowance page and the invoice with its write-offs fit the screen', async () => {
