@@ -15,7 +15,6 @@ import * as billing from '../billing.js';
 import * as ledger from '../ledger.js';
 import { figure, draw, dollars, COLORS } from '../charts.js';
 import { dataTable } from '../data_table.js';
-import { allowanceHref } from './allowance.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
@@ -139,7 +138,7 @@ function allowanceSection(aging, allowance) {
       h('dt', null, 'Required by the aging'), h('dd', { class: 'aging-allowance-required' }, billing.amount(allowance.required)),
       h('dt', null, 'Allowance account (1190)'), h('dd', null, billing.amount(allowance.balance)),
       h('dt', null, 'Adjustment'), h('dd', null, billing.amount(allowance.adjustment))),
-    h('p', null, h('a', { href: allowanceHref(aging.date) },
+    h('p', null, h('a', { href: billing.allowanceHref(aging.date) },
       allowance.entry ? 'The proposed entry, the rates, the write-offs and DSO' : 'The rates, the write-offs and DSO')));
 }
 

@@ -33,10 +33,6 @@ const centsText = (c) => `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)}.${
 
 const bucketLabel = (id) => (BUCKETS.find((b) => b.id === id) || { label: id }).label;
 
-export function allowanceHref(date, period) {
-  return `/receivables/allowance${api.query({ date, period })}`;
-}
-
 function dateForm(context, date, period) {
   const dateField = field({ name: 'date', label: 'At', type: 'date', value: date });
   return h('form', {
@@ -44,7 +40,7 @@ function dateForm(context, date, period) {
     'aria-label': 'Date of the allowance',
     onSubmit: (event) => {
       event.preventDefault();
-      context.navigate(allowanceHref(dateField.value(), period));
+      context.navigate(billing.allowanceHref(dateField.value(), period));
     },
   }, h('div', { class: 'inline-field' }, dateField.element), h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
 }
@@ -148,7 +144,7 @@ function ratesPanel(context, rates, date) {
         if (!Object.keys(changed).length) throw new Error('No rate is changed.');
         await api.post('/api/v1/receivables/rates', changed, { idempotencyKey: api.idempotencyKey() });
         registry.flash(`The rates are saved: the allowance at ${format.date(date)} is computed with them.`);
-        context.navigate(allowanceHref(date, context.query.get('period') || ''), { replace: true });
+        context.navigate(billing.allowanceHref(date, context.query.get('period') || ''), { replace: true });
       },
     }).element);
 }
@@ -186,7 +182,7 @@ function dsoPanel(context, date, period, dso, dsoError) {
     label: 'Period of the DSO',
     submitLabel: 'Show',
     className: 'form dso-form',
-    onSubmit: async (values) => context.navigate(allowanceHref(date, values.period.trim())),
+    onSubmit: async (values) => context.navigate(billing.allowanceHref(date, values.period.trim())),
   });
   if (dsoError) periodForm.showError({ field: dsoError.field === 'period' ? 'period' : null, message: dsoError.message });
   return h('section', { class: 'panel', 'aria-labelledby': 'dso-title' },
