@@ -93,17 +93,20 @@ function postForm(context, allowance, onPosted) {
   }).element;
 }
 
-/* The figures at the date; once the entry is posted (`posted`, the
- * answer of the post), the figures read again with the entry posted. */
-function allowancePanel(context, allowance) {
-  const holder = h('section', { class: 'panel allowance-panel', 'aria-labelledby': 'allowance-title' });
-  const draw = (answer, posted) => replace(holder,
-    h('h2', { id: 'allowance-title' }, `Allowance at ${format.date(answer.date)}`),
-    requiredTable(answer),
+// The answer of the post just made: the page is drawn again from the
+// server with it shown as posted (set before navigating, read once).
+let justPosted = null;
+
+/* The figures at the date, then the entry: proposed (with its post form
+ * for finance) or, right after it was posted (`posted`), as posted. */
+function allowancePanel(context, allowance, posted) {
+  return h('section', { class: 'panel allowance-panel', 'aria-labelledby': 'allowance-title' },
+    h('h2', { id: 'allowance-title' }, `Allowance at ${format.date(allowance.date)}`),
+    requiredTable(allowance),
     registry.details([
-      ['Required', h('span', { class: 'allowance-required' }, billing.amount(answer.required))],
-      ['Allowance account (1190) holds', h('a', { class: 'allowance-balance', href: ledger.journalHref({ account: '1190', to: answer.date }) }, billing.amount(answer.balance))],
-      ['Adjustment', h('span', { class: 'allowance-adjustment' }, billing.amount(answer.adjustment))],
+      ['Required', h('span', { class: 'allowance-required' }, billing.amount(allowance.required))],
+      ['Allowance account (1190) holds', h('a', { class: 'allowance-balance', href: ledger.journalHref({ account: '1190', to: allowance.date }) }, billing.amount(allowance.balance))],
+      ['Adjustment', h('span', { class: 'allowance-adjustment' }, billing.amount(allowance.adjustment))],
     ]),
     posted
       ? h('div', { class: 'allowance-entry-block' },
@@ -113,16 +116,13 @@ function allowancePanel(context, allowance) {
           `Posted on ${format.date(posted.date)} as `, ledger.entryLink(posted.journal_entry), '.'))
       : h('div', { class: 'allowance-entry-block' },
         h('h3', null, 'Proposed entry'),
-        answer.entry ? entryTable(answer.entry) : h('p', { class: 'allowance-nothing' }, 'The allowance account holds what the aging requires: there is nothing to post.'),
-        answer.entry && session.can('billing.write')
-          ? postForm(context, answer, async (done) => {
-            // The figures after the entry; the entry as posted.
-            const now = await api.get('/api/v1/receivables/allowance', { date: done.date }).catch(() => done);
-            if (context.active()) draw(now, done);
+        allowance.entry ? entryTable(allowance.entry) : h('p', { class: 'allowance-nothing' }, 'The allowance account holds what the aging requires: there is nothing to post.'),
+        allowance.entry && session.can('billing.write')
+          ? postForm(context, allowance, (done) => {
+            justPosted = done;
+            context.navigate(`${location.pathname}${location.search}`, { replace: true });
           })
           : null));
-  draw(allowance, null);
-  return holder;
 }
 
 /* The rates per bucket: a form for finance, a sentence for the others
@@ -230,13 +230,15 @@ export async function render(context) {
     dsoError = error;
   }
   if (!context.active()) return;
+  const posted = justPosted && justPosted.date === allowance.date ? justPosted : null;
+  justPosted = null;
   context.setTitle(`Allowance at ${allowance.date}`);
   replace(context.main,
     crumb,
     head,
     notices.element,
     h('p', { class: 'muted' }, `What the aging by due date at ${format.date(allowance.date)} requires the allowance for doubtful accounts to hold, and the entry that brings it there.`),
-    allowancePanel(context, allowance),
+    allowancePanel(context, allowance, posted),
     ratesPanel(context, rates, date),
     dsoPanel(context, date, period, dso, dsoError),
     writeOffsPanel(list));
