@@ -135,7 +135,7 @@ function allowanceSection(aging, allowance) {
   return h('section', { class: 'panel aging-allowance', 'aria-labelledby': 'allowance-title' },
     h('h2', { id: 'allowance-title' }, 'Allowance for doubtful accounts'),
     h('dl', { class: 'details' },
-      h('dt', null, 'Required by the aging'), h('dd', { class: 'aging-allowance-required' }, billing.amount(allowance.required)),
+      h('dt', null, 'Required by the aging by due date'), h('dd', { class: 'aging-allowance-required' }, billing.amount(allowance.required)),
       h('dt', null, 'Allowance account (1190)'), h('dd', null, billing.amount(allowance.balance)),
       h('dt', null, 'Adjustment'), h('dd', null, billing.amount(allowance.adjustment))),
     h('p', null, h('a', { href: billing.allowanceHref(aging.date) },
