@@ -82,6 +82,23 @@ static void recover(http_request *request, http_response *response)
     http_reply_result(response, 201, rc, result, &e);
 }
 
+static void write_offs_of(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = receivables_write_offs_of(&request->service, request->path_params[0], &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static void write_offs_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = receivables_write_offs_list(&request->service, http_query(request, "from"),
+                                         http_query(request, "to"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static void dso(http_request *request, http_response *response)
 {
     err e;
@@ -109,6 +126,12 @@ static const http_route receivables_routes[] = {
     {.method = "POST", .pattern = "/api/v1/invoices/{id}/recover", .handler = recover,
      .capability = CAPABILITY_BILLING_WRITE, .body = recover_body, .response = "WriteOffs",
      .status = 201, .summary = "Cash received on a written-off invoice"},
+    {.method = "GET", .pattern = "/api/v1/invoices/{id}/write-offs", .handler = write_offs_of,
+     .capability = CAPABILITY_BILLING, .response = "WriteOffs",
+     .summary = "An invoice's write-offs and the recoveries on them"},
+    {.method = "GET", .pattern = "/api/v1/receivables/write-offs", .handler = write_offs_list,
+     .capability = CAPABILITY_BILLING, .query = "from,to", .response = "WriteOffList",
+     .summary = "Every write-off dated in a range, newest first"},
     {.method = "GET", .pattern = "/api/v1/receivables/dso", .handler = dso,
      .capability = CAPABILITY_BILLING, .query = "period", .response = "Dso",
      .summary = "Days sales outstanding of a period, net of the allowance"},

@@ -289,7 +289,18 @@ static json_t *write_off_json(db_stmt *stmt)
                      db_column_text(stmt, 7), "created_by", db_column_text(stmt, 8));
 }
 
-/* The invoice's write-offs and what is open on it now. */
+static json_t *recovery_json(db_stmt *stmt)
+{
+    return json_pack("{s:I, s:I, s:s, s:o, s:s, s:I, s:s, s:s}", "id",
+                     (json_int_t)db_column_int64(stmt, 0), "write_off",
+                     (json_int_t)db_column_int64(stmt, 1), "date", db_column_text(stmt, 2),
+                     "amount", money_text(db_column_int64(stmt, 3)), "reference",
+                     db_column_text(stmt, 4), "journal_entry",
+                     (json_int_t)db_column_int64(stmt, 5), "created_at", db_column_text(stmt, 6),
+                     "created_by", db_column_text(stmt, 7));
+}
+
+/* The invoice's write-offs, their recoveries and what is open on it now. */
 static int write_offs_answer(db_conn *db, const invoice_state *invoice, json_t **out, err *e)
 {
     db_stmt *stmt;
@@ -309,10 +320,63 @@ static int write_offs_answer(db_conn *db, const invoice_state *invoice, json_t *
         json_decref(rows);
         return -1;
     }
-    *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "invoice", now.number, "total",
+    json_t *recovered = NULL;
+    if (db_prepare(db,
+                   "SELECT r.id, r.write_off_id, r.recovery_date, r.amount_cents, r.reference, "
+                   "r.journal_entry_id, r.created_at, r.created_by FROM recoveries r JOIN "
+                   "write_offs w ON w.id = r.write_off_id WHERE w.invoice_id = ? ORDER BY r.id",
+                   &stmt, e)) {
+        json_decref(rows);
+        return -1;
+    }
+    db_bind_int64(stmt, 1, invoice->id);
+    if (service_collect_rows(stmt, recovery_json, &recovered, e)) {
+        json_decref(rows);
+        return -1;
+    }
+    *out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "invoice", now.number, "total",
                      money_text(now.total), "open", money_text(now.open), "written_off",
                      money_text(now.written_off), "recovered", money_text(now.recovered),
-                     "write_offs", rows);
+                     "write_offs", rows, "recoveries", recovered);
+    return 0;
+}
+
+int receivables_write_offs_of(service_context *ctx, const char *invoice, json_t **out, err *e)
+{
+    invoice_state state;
+    if (invoice_state_load(ctx->db, invoice, &state, e))
+        return -1;
+    return write_offs_answer(ctx->db, &state, out, e);
+}
+
+int receivables_write_offs_list(service_context *ctx, const char *from, const char *to,
+                                json_t **out, err *e)
+{
+    civil_day first = 0, last = 0;
+    char first_text[DATE_TEXT_MAX] = "0000-01-01", last_text[DATE_TEXT_MAX] = "9999-12-31";
+    if (from && *from) {
+        if (date_parse(from, &first, "from", e))
+            return -1;
+        date_format(first, first_text, sizeof first_text);
+    }
+    if (to && *to) {
+        if (date_parse(to, &last, "to", e))
+            return -1;
+        date_format(last, last_text, sizeof last_text);
+    }
+    db_stmt *stmt;
+    json_t *rows = NULL;
+    if (db_prepare(ctx->db,
+                   "SELECT " WRITE_OFF_COLUMNS " FROM write_offs w JOIN invoices i "
+                   "ON i.id = w.invoice_id WHERE w.write_off_date >= ?1 AND w.write_off_date <= ?2 "
+                   "ORDER BY w.write_off_date DESC, w.id DESC",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, first_text);
+    db_bind_text(stmt, 2, last_text);
+    if (service_collect_rows(stmt, write_off_json, &rows, e))
+        return -1;
+    *out = json_pack("{s:o}", "write_offs", rows);
     return 0;
 }
 

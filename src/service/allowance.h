@@ -42,6 +42,14 @@ int receivables_write_off(service_context *ctx, const char *invoice, const char 
 int receivables_recover(service_context *ctx, const char *invoice, const char *date,
                         const char *amount, const char *reference, json_t **out, err *e);
 
+/* The write-offs of `invoice` (number or id), the recoveries on them and
+ * what is open on it: the answer of a write-off or a recovery. */
+int receivables_write_offs_of(service_context *ctx, const char *invoice, json_t **out, err *e);
+/* Every write-off dated from..to (either may be NULL or empty), newest
+ * first: {"write_offs": [...]}. */
+int receivables_write_offs_list(service_context *ctx, const char *from, const char *to,
+                                json_t **out, err *e);
+
 /* Days sales outstanding of a period ("2004Q1", "2004-03", "2004") from
  * the ledger: receivables and allowance at its last day, its revenue and
  * its days; "dso" in tenths as text ("46.5") and "dso_days", null without

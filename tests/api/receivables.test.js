@@ -163,6 +163,16 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     const cash = await ok(get(auditor, `/api/v1/reports/trial-balance?from=2004-05-10&to=2004-05-10`));
     assert.ok(JSON.stringify(cash).includes('1000'), 'the recovery moved cash');
     await refused(() => post(finance, `/api/v1/invoices/${b}/recover`, { date: '2004-05-11', amount: '400.01', reference: 'CHK-78' }), 'amount', '400.00');
+    // Read back by any reader: the invoice's write-offs with their recoveries, and the list.
+    const of = await ok(get(auditor, `/api/v1/invoices/${b}/write-offs`));
+    assert.deepEqual([of.invoice, of.open, of.written_off, of.recovered, of.write_offs.length], [b, '0.00', '600.00', '200.00', 1]);
+    assert.deepEqual(of.recoveries.map((r) => [r.write_off, r.date, r.amount, r.reference]), [[of.write_offs[0].id, '2004-05-10', '200.00', 'CHK-77']]);
+    assert.deepEqual(recovered.recoveries, of.recoveries, 'the recovery answers the same');
+    const listed = await ok(get(executive, '/api/v1/receivables/write-offs?from=2004-04-01&to=2004-04-30'));
+    assert.deepEqual(listed.write_offs.map((w) => [w.invoice, w.date, w.amount, w.recovered, w.reason]), [[b, '2004-04-05', '600.00', '200.00', 'hospital in receivership']]);
+    assert.deepEqual((await ok(get(executive, '/api/v1/receivables/write-offs?from=2004-04-06'))).write_offs, []);
+    assert.equal((await get(executive, '/api/v1/receivables/write-offs?to=2004-13-01')).status, 400);
+    assert.equal((await get(executive, '/api/v1/invoices/2004-999999/write-offs')).status, 404);
     allowance = await allowanceAt('2004-05-10');
     assert.equal(allowance.balance, '248.00', 'the recovery put 200.00 back into the allowance');
     await tied('2004-05-10', '750.00');

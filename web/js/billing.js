@@ -1,7 +1,8 @@
 // billing.js - what the billing pages (web/js/pages/customers.js,
-// invoices.js, payments.js, aging.js) share, over the billing API
-// (docs/billing.md): amounts to the cent, today's date, links to an
-// invoice, a customer and their printable documents, the customers and
+// invoices.js, payments.js, aging.js, allowance.js) share, over the
+// billing API (docs/billing.md): amounts to the cent, the aging's buckets,
+// today's date, links to an invoice, a customer and their printable
+// documents and to the allowance page, the customers and
 // revenue accounts as choices, and the editor of a payment's applications
 // (each open invoice of the customer with what is open on it and the amount
 // applied to it; the server's refusal of one application shown under that
@@ -14,6 +15,16 @@ import * as format from './format.js';
 import * as ledger from './ledger.js';
 
 export const amount = ledger.amount;
+
+/* The aging's buckets, in order, with their labels. */
+export const BUCKETS = [
+  { id: 'current', label: 'Current' },
+  { id: '1-30', label: '1-30 days' },
+  { id: '31-60', label: '31-60 days' },
+  { id: '61-90', label: '61-90 days' },
+  { id: '91-120', label: '91-120 days' },
+  { id: 'over-120', label: 'Over 120 days' },
+];
 
 /* Today in the browser's calendar, as YYYY-MM-DD. */
 export function today() {
@@ -42,6 +53,11 @@ export function customerLink(code) {
 /* The printable invoice (format html or pdf) and a customer's statement. */
 export function invoiceDocumentHref(invoice, documentFormat) {
   return `/api/v1/invoices/${encodeURIComponent(invoice.number || invoice.id)}/document${api.query({ format: documentFormat })}`;
+}
+
+/* The allowance page at a date, with the period of its DSO. */
+export function allowanceHref(date, period) {
+  return `/receivables/allowance${api.query({ date, period })}`;
 }
 
 export function statementHref(code, date, documentFormat) {

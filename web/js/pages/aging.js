@@ -5,7 +5,8 @@
 // (charts.js) with the figures as a table, by customer with each
 // customer's documents a click away; and the tie-out: the aging's total
 // beside the receivables account of the ledger on the same day, a
-// difference shown as a finding, never hidden.
+// difference shown as a finding, never hidden; after it, the allowance
+// the aging requires, with the allowance page (pages/allowance.js) linked.
 
 import * as api from '../api.js';
 import { h, message, replace, uid } from '../dom.js';
@@ -21,14 +22,7 @@ export const pages = [
     nav: { area: 'finance', order: 120, label: 'Receivables aging', description: 'What customers owe by age at any date, tied to the receivables account of the ledger.' } },
 ];
 
-const BUCKETS = [
-  { id: 'current', label: 'Current' },
-  { id: '1-30', label: '1-30 days' },
-  { id: '31-60', label: '31-60 days' },
-  { id: '61-90', label: '61-90 days' },
-  { id: '91-120', label: '91-120 days' },
-  { id: 'over-120', label: 'Over 120 days' },
-];
+const { BUCKETS } = billing;
 
 function dateForm(context, date, by) {
   const dateInput = h('input', { type: 'date', id: uid('aging-date'), name: 'date', value: date });
@@ -133,11 +127,19 @@ function drillDown(aging) {
       documentsOf(c))));
 }
 
-/* The allowance for doubtful accounts and the write-offs, computed from
- * these buckets, come with the next step of billing (docs/billing.md, "Not
- * yet built"): their section goes here, after the tie-out. */
-function allowanceSection() {
-  return null;
+/* The allowance for doubtful accounts, computed from the buckets by due
+ * date: what it requires, what its account holds and the adjustment, with
+ * the allowance page (rates, entry, write-offs, DSO) a click away. */
+function allowanceSection(aging, allowance) {
+  if (!allowance) return null;
+  return h('section', { class: 'panel aging-allowance', 'aria-labelledby': 'allowance-title' },
+    h('h2', { id: 'allowance-title' }, 'Allowance for doubtful accounts'),
+    h('dl', { class: 'details' },
+      h('dt', null, 'Required by the aging by due date'), h('dd', { class: 'aging-allowance-required' }, billing.amount(allowance.required)),
+      h('dt', null, 'Allowance account (1190)'), h('dd', null, billing.amount(allowance.balance)),
+      h('dt', null, 'Adjustment'), h('dd', null, billing.amount(allowance.adjustment))),
+    h('p', null, h('a', { href: billing.allowanceHref(aging.date) },
+      allowance.entry ? 'The proposed entry, the rates, the write-offs and DSO' : 'The rates, the write-offs and DSO')));
 }
 
 export async function render(context) {
@@ -146,8 +148,13 @@ export async function render(context) {
   const head = h('div', { class: 'page-head' }, h('h1', null, 'Receivables aging'), dateForm(context, date, by));
   replace(context.main, head, h('p', { class: 'loading' }, 'Loading the aging…'));
   let aging;
+  let allowance;
   try {
-    aging = await api.get('/api/v1/receivables/aging', { date, by });
+    [aging, allowance] = await Promise.all([
+      api.get('/api/v1/receivables/aging', { date, by }),
+      // The allowance is shown beside the aging; without it the aging stands alone.
+      api.get('/api/v1/receivables/allowance', { date }).catch(() => null),
+    ]);
   } catch (error) {
     if (!context.active()) return;
     replace(context.main, head, message('error', error.field ? `${error.field}: ${error.message}` : error.message));
@@ -160,7 +167,7 @@ export async function render(context) {
     head,
     h('p', { class: 'muted' }, `What was open on ${format.date(aging.date)}, by days past ${aging.by === 'invoice' ? 'the invoice date' : 'the due date'}.`),
     tieOut(aging),
-    allowanceSection(aging),
+    allowanceSection(aging, allowance),
     h('section', { class: 'charts', 'aria-label': 'Chart' }, chart.element),
     h('section', { class: 'panel', 'aria-labelledby': 'customers-title' },
       h('h2', { id: 'customers-title' }, 'By customer'), customersTable(aging)),

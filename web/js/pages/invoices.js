@@ -6,14 +6,17 @@
 // printable invoice as a page or a PDF. A draft takes lines (description,
 // quantity, price, revenue account, center or market) and loses them until
 // it is issued, which gives it its number; an issued invoice is never
-// edited: it is credited (a credit memo) or paid. The server checks every
+// edited: it is credited (a credit memo), paid, or what is open on it
+// written off (asked to confirm), with cash received later recorded as a
+// recovery; its write-offs and recoveries are listed. The server checks every
 // value and its refusal is shown under the field it names.
 
 import * as api from '../api.js';
 import { h, message, replace } from '../dom.js';
-import { confirmation, field, form } from '../forms.js';
+import { confirmation, confirmedForm, field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as billing from '../billing.js';
+import * as ledger from '../ledger.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 import { dataTable, apiLoader } from '../data_table.js';
@@ -218,6 +221,95 @@ function issueControl(context, invoice) {
   return h('div', null, button, holder);
 }
 
+/* What was written off the invoice and recovered since, each with its entry. */
+function writeOffsTables(writeOffs) {
+  if (!writeOffs || !writeOffs.write_offs.length) return null;
+  const money = (value) => billing.amount(value);
+  return [
+    dataTable({
+      caption: 'Write-offs', csvName: `write-offs-${writeOffs.invoice}.csv`, noun: 'write-offs',
+      rows: writeOffs.write_offs,
+      columns: [
+        { id: 'date', label: 'Date', value: (w) => w.date, header: true },
+        { id: 'amount', label: 'Written off', value: (w) => format.cents(w.amount), cell: (w) => money(w.amount), numeric: true, csv: (w) => w.amount },
+        { id: 'recovered', label: 'Recovered', value: (w) => format.cents(w.recovered), cell: (w) => money(w.recovered), numeric: true, csv: (w) => w.recovered },
+        { id: 'reason', label: 'Reason', value: (w) => w.reason },
+        { id: 'entry', label: 'Entry', value: (w) => w.journal_entry, cell: (w) => ledger.entryLink(w.journal_entry) },
+        { id: 'by', label: 'By', value: (w) => w.created_by, phone: false },
+      ],
+    }).element,
+    writeOffs.recoveries.length ? dataTable({
+      caption: 'Recoveries', csvName: `recoveries-${writeOffs.invoice}.csv`, noun: 'recoveries',
+      rows: writeOffs.recoveries,
+      columns: [
+        { id: 'date', label: 'Date', value: (r) => r.date, header: true },
+        { id: 'amount', label: 'Recovered', value: (r) => format.cents(r.amount), cell: (r) => money(r.amount), numeric: true, csv: (r) => r.amount },
+        { id: 'reference', label: 'Reference', value: (r) => r.reference },
+        { id: 'entry', label: 'Entry', value: (r) => r.journal_entry, cell: (r) => ledger.entryLink(r.journal_entry) },
+        { id: 'by', label: 'By', value: (r) => r.created_by, phone: false },
+      ],
+    }).element : null,
+  ];
+}
+
+/* Writing off what is open: a date and a reason, then a confirmation. */
+function writeOffForm(context, invoice) {
+  return confirmedForm({
+    fields: [
+      field({ name: 'date', label: 'Date', type: 'date', required: true, value: billing.today() }),
+      field({ name: 'reason', label: 'Reason', required: true, autocomplete: 'off', hint: 'Why it will not be paid (for example the customer\u2019s insolvency).' }),
+    ],
+    label: 'Write off the invoice',
+    submitLabel: 'Write off…',
+    className: 'form write-off-form',
+    confirm: (values) => ({
+      title: `Write off ${billing.amount(invoice.open)} on invoice ${invoice.number}?`,
+      text: `What is open on it is taken off receivables against the allowance for doubtful accounts on ${format.date(values.date)}. It cannot be undone; cash received later is recorded as a recovery.`,
+      confirmLabel: 'Write it off',
+    }),
+    onConfirm: async (values) => {
+      const answer = await api.post(`${API}/${encodeURIComponent(invoice.number)}/write-off`, registry.filled(values), { idempotencyKey: api.idempotencyKey() });
+      registry.flash(`${billing.amount(answer.written_off)} of invoice ${answer.invoice} is written off.`);
+      context.navigate(`/invoices/${encodeURIComponent(invoice.number)}`, { replace: true });
+    },
+  });
+}
+
+/* Cash received on a written-off invoice: date, amount, reference. */
+function recoveryForm(context, invoice, recoverable) {
+  return form({
+    fields: [
+      field({ name: 'date', label: 'Date', type: 'date', required: true, value: billing.today() }),
+      field({ name: 'amount', label: 'Amount', required: true, inputmode: 'decimal', autocomplete: 'off', size: '10',
+        hint: `Dollars; at most ${billing.amount(recoverable)}, what was written off and not recovered yet.` }),
+      field({ name: 'reference', label: 'Reference', required: true, autocomplete: 'off', hint: 'The check or the transfer.' }),
+    ],
+    label: 'Record a recovery',
+    submitLabel: 'Record the recovery',
+    className: 'form recovery-form',
+    onSubmit: async (values) => {
+      const body = registry.filled(values);
+      if (body.amount) body.amount = body.amount.replace(/[\s,$]/g, '');
+      const answer = await api.post(`${API}/${encodeURIComponent(invoice.number)}/recover`, body, { idempotencyKey: api.idempotencyKey() });
+      registry.flash(`${billing.amount(body.amount)} is recovered on invoice ${answer.invoice}.`);
+      context.navigate(`/invoices/${encodeURIComponent(invoice.number)}`, { replace: true });
+    },
+  }).element;
+}
+
+function writeOffsPanel(context, invoice, writeOffs, writes) {
+  const tables = writeOffsTables(writeOffs);
+  const recoverable = writeOffs ? format.cents(writeOffs.written_off) - format.cents(writeOffs.recovered) : 0;
+  const canWriteOff = writes && format.cents(invoice.open) > 0;
+  const canRecover = writes && recoverable > 0;
+  if (!tables && !canWriteOff) return null;
+  return h('section', { class: 'panel invoice-write-offs', 'aria-labelledby': 'write-offs-title' },
+    h('h2', { id: 'write-offs-title' }, 'Write-offs and recoveries'),
+    tables || h('p', { class: 'muted' }, 'Nothing is written off this invoice.'),
+    canWriteOff ? [h('h3', null, 'Write off what is open'), writeOffForm(context, invoice)] : null,
+    canRecover ? [h('h3', null, 'Record a recovery'), recoveryForm(context, invoice, recoverable)] : null);
+}
+
 const invoiceTitle = (invoice) => (invoice.number ? `Invoice ${invoice.number}` : `Draft invoice ${invoice.id}`);
 
 export async function renderOne(context) {
@@ -226,6 +318,15 @@ export async function renderOne(context) {
   if (!invoice) return;
   const name = invoiceTitle(invoice);
   const notices = registry.notices();
+  let writeOffs = null;
+  if (invoice.status === 'issued') {
+    try {
+      writeOffs = await api.get(`${API}/${encodeURIComponent(invoice.number)}/write-offs`);
+    } catch (error) {
+      notices.error(`The write-offs could not be read: ${error.message}`);
+    }
+    if (!context.active()) return;
+  }
   const writes = session.can('billing.write');
   const draft = invoice.status === 'draft';
   let draftPanel = null;
@@ -279,5 +380,6 @@ export async function renderOne(context) {
     h('section', { class: 'panel', 'aria-labelledby': 'lines-title' }, h('h2', { id: 'lines-title' }, 'Lines'), linesTable(invoice, removeLine)),
     draftPanel,
     creditsTable(invoice),
-    applicationsTable(invoice));
+    applicationsTable(invoice),
+    invoice.status === 'issued' ? writeOffsPanel(context, invoice, writeOffs, writes) : null);
 }
