@@ -124,6 +124,10 @@ function bodyFor(method, path) {
     'POST /api/v1/receivables/allowance': { date: '1999-01-31', reason: 'matrix' },
     'POST /api/v1/invoices/{id}/write-off': { date: chain.day(0), reason: 'matrix' },
     'POST /api/v1/invoices/{id}/recover': { date: chain.day(0), amount: '1.00', reference: 'matrix' },
+    'POST /api/v1/contracts': { hospital: 'NOWHERE', from: chain.day(0) },
+    'POST /api/v1/contracts/{id}/prices': { family: 'red_cells', price: '1.00' },
+    'POST /api/v1/contracts/{id}/surcharges': { kind: 'washed', price: '1.00' },
+    'POST /api/v1/contracts/{id}/renewals': { from: chain.day(0) },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
