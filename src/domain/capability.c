@@ -71,6 +71,12 @@ static const capability_entry capabilities[CAPABILITY_COUNT] = {
                               "read hospitals' supply contracts, their prices and surcharges"},
     [CAPABILITY_CONTRACTS_WRITE] = {"contracts.write", ROLE_DISTRIBUTION | ROLE_ADMIN,
                                     "add and renew supply contracts, set their prices"},
+    [CAPABILITY_ORDERS] = {"orders",
+                           ROLE_DISTRIBUTION | ROLE_EXECUTIVE | ROLE_AUDITOR | ROLE_ADMIN,
+                           "read hospitals' orders, the open-orders board, allocations and the "
+                           "ABO substitution table"},
+    [CAPABILITY_ORDERS_WRITE] = {"orders.write", ROLE_DISTRIBUTION | ROLE_ADMIN,
+                                 "take orders, allocate units to them and undo allocations"},
 };
 
 const capability_entry *capability_get(capability c)

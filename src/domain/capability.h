@@ -47,6 +47,8 @@ typedef enum {
     CAPABILITY_BILLING_WRITE,
     CAPABILITY_CONTRACTS,         /* hospitals' supply contracts and their prices: read */
     CAPABILITY_CONTRACTS_WRITE,
+    CAPABILITY_ORDERS,            /* hospitals' orders, the board, allocations: read */
+    CAPABILITY_ORDERS_WRITE,
     CAPABILITY_COUNT
 } capability;
 
