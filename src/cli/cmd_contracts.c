@@ -116,13 +116,17 @@ static void print_quote(const cli_invocation *invocation, json_t *quote)
     if (invocation->format == OUTPUT_TABLE)
         printf("\n");
     cli_print_object(invocation, price, quote_columns);
-    if (invocation->format == OUTPUT_TABLE && json_array_size(json_object_get(price, "surcharges"))) {
+    if (invocation->format == OUTPUT_TABLE &&
+        json_array_size(json_object_get(price, "surcharges"))) {
         printf("\nSurcharges\n");
         cli_print_list(invocation, json_object_get(price, "surcharges"), surcharge_columns);
     }
 }
 
-static int run_add(cli_invocation *invocation) { return cli_run(invocation, call_add, print_contract); }
+static int run_add(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_add, print_contract);
+}
 static int run_price(cli_invocation *invocation)
 {
     return cli_run(invocation, call_price, print_contract);

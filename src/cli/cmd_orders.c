@@ -114,7 +114,10 @@ static int run_create(cli_invocation *invocation)
 {
     return cli_run(invocation, call_create, print_order_id);
 }
-static int run_line(cli_invocation *invocation) { return cli_run(invocation, call_line, print_order); }
+static int run_line(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_line, print_order);
+}
 static int run_allocate(cli_invocation *invocation)
 {
     return cli_run(invocation, call_allocate, print_order);
@@ -123,7 +126,10 @@ static int run_unallocate(cli_invocation *invocation)
 {
     return cli_run(invocation, call_unallocate, print_order);
 }
-static int run_show(cli_invocation *invocation) { return cli_run(invocation, call_show, print_order); }
+static int run_show(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_show, print_order);
+}
 
 static int call_list(service_context *ctx, const void *filter, service_page *page, json_t **out,
                      err *e)

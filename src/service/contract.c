@@ -17,33 +17,11 @@
 
 enum { CONTRACT_PRICES_MAX = 200, CONTRACT_RETURN_DAYS_MAX = 365 };
 
-static json_t *money_json(int64_t cents)
-{
-    char text[MONEY_TEXT_MAX];
-    return json_string(money_format(cents, MONEY_PLAIN, text, sizeof text));
-}
-
-static const char *now_text(char out[TIMESTAMP_TEXT_MAX])
-{
-    return timestamp_format(timestamp_now(), out, TIMESTAMP_TEXT_MAX);
-}
-
 static int date_take(const char *text, civil_day *day, const char *field, err *e)
 {
     if (!text || !*text)
         return err_set(e, ERR_INVALID, field, "is required (YYYY-MM-DD)");
     return date_parse(text, day, field, e);
-}
-
-static int id_take(const char *text, int64_t *id, err *e)
-{
-    long value;
-    if (!text || !*text)
-        return err_set(e, ERR_INVALID, "contract", "is required");
-    if (service_number_take(text, 1, 2000000000L, &value, "contract", e))
-        return -1;
-    *id = value;
-    return 0;
 }
 
 static int price_take(const char *text, int64_t *cents, err *e)
@@ -70,10 +48,10 @@ static json_t *contract_json(db_stmt *stmt)
                      db_column_text(stmt, 4), "effective_to",
                      service_json_text(db_column_text(stmt, 5)), "return_days",
                      (json_int_t)db_column_int64(stmt, 6), "return_credit",
-                     money_json(db_column_int64(stmt, 7)), "renewed_from",
+                     service_money_json(db_column_int64(stmt, 7)), "renewed_from",
                      db_column_is_null(stmt, 8) ? json_null()
                                                 : json_integer(db_column_int64(stmt, 8)),
-                     "increase", money_json(db_column_int64(stmt, 9)), "created_at",
+                     "increase", service_money_json(db_column_int64(stmt, 9)), "created_at",
                      db_column_text(stmt, 10), "created_by", db_column_text(stmt, 11));
 }
 
@@ -125,13 +103,14 @@ static int contract_load(db_conn *db, int64_t id, contract_row *row, json_t **re
 static json_t *price_json(db_stmt *stmt)
 {
     return json_pack("{s:s, s:s, s:o}", "target", db_column_text(stmt, 0), "code",
-                     db_column_text(stmt, 1), "price", money_json(db_column_int64(stmt, 2)));
+                     db_column_text(stmt, 1), "price",
+                     service_money_json(db_column_int64(stmt, 2)));
 }
 
 static json_t *surcharge_json(db_stmt *stmt)
 {
     return json_pack("{s:s, s:o}", "kind", db_column_text(stmt, 0), "price",
-                     money_json(db_column_int64(stmt, 1)));
+                     service_money_json(db_column_int64(stmt, 1)));
 }
 
 /* The version `id` with its prices (products first, then families) and
@@ -248,7 +227,7 @@ static int version_insert(service_context *ctx, int64_t hospital_id, int64_t ver
     else
         db_bind_null(stmt, 7);
     db_bind_int64(stmt, 8, increase);
-    db_bind_text(stmt, 9, now_text(now));
+    db_bind_text(stmt, 9, service_now_text(now));
     db_bind_text(stmt, 10, ctx->actor.username);
     return db_insert_returning_id(stmt, id, e);
 }
@@ -329,7 +308,7 @@ int contract_price_set(service_context *ctx, const char *contract, const char *p
     int64_t id, cents;
     int has_product = product && *product, has_family = family && *family;
     char code[32];
-    if (id_take(contract, &id, e))
+    if (service_id_take(contract, &id, "contract", e))
         return -1;
     if (has_product == has_family)
         return err_set(e, ERR_INVALID, has_product ? "family" : "product",
@@ -388,7 +367,8 @@ int contract_surcharge_set(service_context *ctx, const char *contract, const cha
 {
     int64_t id, cents;
     surcharge_kind k;
-    if (id_take(contract, &id, e) || surcharge_kind_parse(kind, &k, "kind", e) ||
+    if (service_id_take(contract, &id, "contract", e) ||
+        surcharge_kind_parse(kind, &k, "kind", e) ||
         price_take(price, &cents, e) || service_begin(ctx, e))
         return -1;
     json_t *before = NULL, *after = NULL;
@@ -471,7 +451,7 @@ int contract_renew(service_context *ctx, const char *contract, const char *from,
 {
     int64_t id, raise = 0;
     contract_period period = {0};
-    if (id_take(contract, &id, e) || date_take(from, &period.from, "from", e))
+    if (service_id_take(contract, &id, "contract", e) || date_take(from, &period.from, "from", e))
         return -1;
     if (increase && *increase && receivables_rate_parse(increase, &raise, "increase", e))
         return -1;
@@ -494,7 +474,8 @@ int contract_renew(service_context *ctx, const char *contract, const char *from,
     for (size_t i = 0; i < versions->count; i++)
         if (versions->ids[i] != id && versions->periods[i].from > row.period.from) {
             err_set(e, ERR_INVALID, "contract",
-                    "version %" PRId64 " of %s's contract is not the latest: renew version %" PRId64,
+                    "version %" PRId64 " of %s's contract is not the latest: renew version "
+                    "%" PRId64,
                     row.version, row.hospital, versions->versions[i]);
             goto done;
         }
@@ -536,7 +517,7 @@ done:
 int contract_get(service_context *ctx, const char *contract, json_t **out, err *e)
 {
     int64_t id;
-    if (id_take(contract, &id, e) || db_begin_read(ctx->db, e))
+    if (service_id_take(contract, &id, "contract", e) || db_begin_read(ctx->db, e))
         return -1;
     int rc = contract_fetch(ctx->db, id, out, e);
     db_rollback(ctx->db);
@@ -663,11 +644,12 @@ static int unit_price_of(db_conn *db, const contract_terms *terms, const char *p
             json_array_append_new(surcharges,
                                   json_pack("{s:s, s:o}", "kind",
                                             surcharge_kind_name((surcharge_kind)k), "price",
-                                            money_json(price.surcharges[k])));
+                                            service_money_json(price.surcharges[k])));
     *out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "product", product, "family",
                      catalog_family_name((catalog_family)unit.family), "priced_by",
-                     price.by_product ? "product" : "family", "base", money_json(price.base),
-                     "surcharges", surcharges, "total", money_json(price.total));
+                     price.by_product ? "product" : "family", "base",
+                     service_money_json(price.base),
+                     "surcharges", surcharges, "total", service_money_json(price.total));
     return 0;
 }
 

@@ -19,22 +19,6 @@
 
 enum { ORDER_QUANTITY_MAX = 500, ORDER_LINES_MAX = 50, CANDIDATES_MAX = 2000 };
 
-static const char *now_text(char out[TIMESTAMP_TEXT_MAX])
-{
-    return timestamp_format(timestamp_now(), out, TIMESTAMP_TEXT_MAX);
-}
-
-static int id_take(const char *text, int64_t *id, err *e)
-{
-    long value;
-    if (!text || !*text)
-        return err_set(e, ERR_INVALID, "order", "is required");
-    if (service_number_take(text, 1, 2000000000L, &value, "order", e))
-        return -1;
-    *id = value;
-    return 0;
-}
-
 /* A time in UTC as YYYY-MM-DDTHH:MM, with seconds and a Z or not. */
 static int utc_take(const char *text, int64_t *seconds, const char *field, err *e)
 {
@@ -246,7 +230,7 @@ int order_line_add(service_context *ctx, const char *order, const order_line_inp
     int64_t id;
     blood_group group;
     long quantity;
-    if (id_take(order, &id, e))
+    if (service_id_take(order, &id, "order", e))
         return -1;
     int family = in->family && *in->family ? catalog_family_parse(in->family) : -2;
     if (family == -2)
@@ -286,7 +270,7 @@ int order_line_add(service_context *ctx, const char *order, const order_line_inp
     db_bind_int64(stmt, 5, in->irradiated ? 1 : 0);
     db_bind_int64(stmt, 6, in->cmv_negative ? 1 : 0);
     db_bind_int64(stmt, 7, quantity);
-    db_bind_text(stmt, 8, now_text(now));
+    db_bind_text(stmt, 8, service_now_text(now));
     rc = db_exec_stmt(stmt, e) || order_fetch(ctx->db, id, &after, e) ||
                  order_audit(ctx, id, "line", before, after, NULL, e)
              ? -1
@@ -298,7 +282,7 @@ done:
 int order_get(service_context *ctx, const char *order, json_t **out, err *e)
 {
     int64_t id;
-    if (id_take(order, &id, e))
+    if (service_id_take(order, &id, "order", e))
         return -1;
     return order_fetch(ctx->db, id, out, e);
 }
@@ -355,7 +339,8 @@ static int substitutes_load(db_conn *db, const char *family, abo_substitutes *ou
     db_bind_text(stmt, 1, family);
     db_step_result step;
     while ((step = db_step(stmt, e)) == DB_ROW) {
-        int recipient = abo_parse(db_column_text(stmt, 0)), donor = abo_parse(db_column_text(stmt, 1));
+        int recipient = abo_parse(db_column_text(stmt, 0));
+        int donor = abo_parse(db_column_text(stmt, 1));
         if (recipient < 0 || donor < 0 || donor == recipient ||
             out->count[recipient] >= ABO_COUNT - 1)
             continue;
@@ -452,7 +437,7 @@ int substitution_set(service_context *ctx, const char *family_text, const char *
     db_bind_text(stmt, 2, abo_name((abo_type)recipient));
     if (db_exec_stmt(stmt, e))
         goto done;
-    now_text(now);
+    service_now_text(now);
     for (int i = 0; i < count; i++) {
         if (db_prepare(ctx->db,
                        "INSERT INTO abo_substitutions (family, recipient, donor, preference, "
@@ -571,7 +556,7 @@ static int allocation_insert(service_context *ctx, int64_t line_id,
     db_bind_int64(stmt, 2, unit->id);
     db_bind_text(stmt, 3, blood_group_format(unit->group, group));
     db_bind_int64(stmt, 4, substitution);
-    db_bind_text(stmt, 5, now_text(now));
+    db_bind_text(stmt, 5, service_now_text(now));
     db_bind_text(stmt, 6, ctx->actor.username);
     return db_exec_stmt(stmt, e);
 }
@@ -620,7 +605,7 @@ static int line_allocate(service_context *ctx, int64_t order_id, open_line *line
 int order_allocate(service_context *ctx, const char *order, json_t **out, err *e)
 {
     int64_t id;
-    if (id_take(order, &id, e) || service_begin(ctx, e))
+    if (service_id_take(order, &id, "order", e) || service_begin(ctx, e))
         return -1;
     json_t *before = NULL, *after = NULL;
     open_line lines[ORDER_LINES_MAX];
@@ -656,7 +641,7 @@ int order_unallocate(service_context *ctx, const char *order, const char *reason
                      err *e)
 {
     int64_t id;
-    if (id_take(order, &id, e))
+    if (service_id_take(order, &id, "order", e))
         return -1;
     if (reason && *reason && registry_text_check(reason, 500, "reason", e))
         return -1;
@@ -691,7 +676,7 @@ int order_unallocate(service_context *ctx, const char *order, const char *reason
     }
     snprintf(why, sizeof why, "allocation to order %" PRId64 " undone%s%s", id,
              reason && *reason ? ": " : "", reason && *reason ? reason : "");
-    now_text(now);
+    service_now_text(now);
     for (size_t i = 0; i < count; i++) {
         int moved = 0;
         /* a unit held meanwhile (quarantined by a lookback) stays where it is */

@@ -11,7 +11,8 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
+const { startServer, ADMIN_PASSWORD } = require('./lib/server');
+const calls = require('./lib/calls');
 const chain = require('./lib/chain');
 
 describe('contracts: versions, prices, surcharges, renewal, the version in force', () => {
@@ -22,21 +23,7 @@ describe('contracts: versions, prices, surcharges, renewal, the version in force
   let auditor;
   let staff;
 
-  const post = (session, route, body) => srv.api('POST', route, { token: session.token, body });
-  const get = (session, route) => srv.api('GET', route, { token: session.token });
-  async function ok(response, status = 200) {
-    const r = await response;
-    assert.equal(r.status, status, r.text);
-    return r.json;
-  }
-  async function refused(request, field, message) {
-    const before = srv.fingerprint();
-    const r = await request();
-    const codes = { 400: 'invalid_input', 404: 'not_found', 409: 'conflict' };
-    assert.ok(r.status in codes, `refused: ${r.status} ${r.text}`);
-    assertError(r, r.status, codes[r.status], { field, message });
-    assert.equal(srv.fingerprint(), before, `the database changed after: ${r.status} ${r.text}`);
-  }
+  const { post, get, ok, refused } = calls(() => srv);
 
   let first;
   let renewed;

@@ -15,6 +15,7 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
+const calls = require('./lib/calls');
 const chain = require('./lib/chain');
 
 const LAB_PASSWORD = 'lab1-password-1';
@@ -32,21 +33,7 @@ describe('orders: clocks, allocation with substitution, backorders, undo', () =>
   let auditor;
   let finance;
 
-  const post = (session, route, body) => srv.api('POST', route, { token: session.token, body });
-  const get = (session, route) => srv.api('GET', route, { token: session.token });
-  async function ok(response, status = 200) {
-    const r = await response;
-    assert.equal(r.status, status, r.text);
-    return r.json;
-  }
-  async function refused(request, field, message) {
-    const before = srv.fingerprint();
-    const r = await request();
-    const codes = { 400: 'invalid_input', 404: 'not_found', 409: 'conflict' };
-    assert.ok(r.status in codes, `refused: ${r.status} ${r.text}`);
-    assertError(r, r.status, codes[r.status], { field, message });
-    assert.equal(srv.fingerprint(), before, `the database changed after: ${r.status} ${r.text}`);
-  }
+  const { post, get, ok, refused } = calls(() => srv);
 
   /* A released unit of `product` typed `abo` `rhd`, collected `daysAgo`
    * days ago (its expiry follows): {id, din, ...}. */

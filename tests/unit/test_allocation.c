@@ -96,9 +96,10 @@ static void test_rhd(void **state)
             int neg_for_pos = allocation_rank(&table, group((abo_type)r, 0), group((abo_type)d, 1));
             assert_int_equal(neg_for_pos, abo < 0 ? -1 : abo + 1);
             /* positive for negative: never */
-            assert_int_equal(allocation_rank(&table, group((abo_type)r, 1), group((abo_type)d, 0)), -1);
+            blood_group recipient_neg = group((abo_type)r, 1);
+            assert_int_equal(allocation_rank(&table, recipient_neg, group((abo_type)d, 0)), -1);
             /* negative for negative: as the ABO */
-            assert_int_equal(allocation_rank(&table, group((abo_type)r, 1), group((abo_type)d, 1)), abo);
+            assert_int_equal(allocation_rank(&table, recipient_neg, group((abo_type)d, 1)), abo);
         }
 }
 
