@@ -373,7 +373,9 @@ int substitution_list(service_context *ctx, json_t **out, err *e)
             json_decref(all);
             return -1;
         }
-        json_array_extend(all, substitutes_json(family, &table));
+        json_t *rows = substitutes_json(family, &table);
+        json_array_extend(all, rows);
+        json_decref(rows);
     }
     *out = json_pack("{s:o}", "substitutions", all);
     return 0;
