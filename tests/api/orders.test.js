@@ -198,9 +198,15 @@ describe('orders: clocks, allocation with substitution, backorders, undo', () =>
 
   test('8 clients allocating the same inventory at once never get the same unit', async () => {
     const units = [];
-    for (let i = 0; i < 10; i += 1) units.push(await released('O', 'POS', 'E0302', 1 + (i % 5)));
+    for (let i = 0; i < 10; i += 1) units.push(await released(i % 2 ? 'A' : 'O', 'POS', 'E0302', 1 + (i % 5)));
     const orders = [];
-    for (let i = 0; i < 8; i += 1) orders.push(await order(i % 2 ? 'CEDARS' : 'MERCY', 'stat', [{ family: 'red_cells', group: 'O POS', quantity: 3, cmv_negative: true }]));
+    /* five O POS and five A POS units; half the orders A POS, which take
+     * A units first and then O ones: the clients go through the units in
+     * different orders */
+    for (let i = 0; i < 8; i += 1) {
+      orders.push(await order(i % 2 ? 'CEDARS' : 'MERCY', 'stat',
+        [{ family: 'red_cells', group: i % 2 ? 'A POS' : 'O POS', quantity: 3, cmv_negative: true }]));
+    }
     const answers = await Promise.all(orders.map((o) => post(dist, `/api/v1/orders/${o.id}/allocate`, {})));
     const taken = [];
     for (const r of answers) {
