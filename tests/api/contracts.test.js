@@ -136,6 +136,18 @@ describe('contracts: versions, prices, surcharges, renewal, the version in force
     await refused(() => get(dist, '/api/v1/contracts/999'), 'contract', /999/);
   });
 
+  test('an Idempotency-Key replays a renewal instead of making a second version', async () => {
+    const headers = { 'Idempotency-Key': 'contracts-renewal-1' };
+    const body = { hospital: 'MERCY', from: '2002-01-01', to: '2002-12-31' };
+    const once = await srv.api('POST', '/api/v1/contracts', { token: dist.token, body, headers });
+    assert.equal(once.status, 201, once.text);
+    const twice = await srv.api('POST', '/api/v1/contracts', { token: dist.token, body, headers });
+    assert.equal(twice.status, 201, twice.text);
+    assert.deepEqual(twice.json, once.json);
+    const list = await ok(get(dist, '/api/v1/contracts?hospital=MERCY&offset=0'));
+    assert.equal(list.total, 1);
+  });
+
   test('who may: distribution writes, finance, executive and auditor read, others neither', async () => {
     const r = await post(finance, '/api/v1/contracts', { hospital: 'MERCY', from: '2004-01-01' });
     assert.equal(r.status, 403, r.text);
@@ -157,7 +169,7 @@ describe('contracts: versions, prices, surcharges, renewal, the version in force
     assert.equal(next.prices[0].price, '60.50');
     assert.equal(next.surcharges[0].kind, 'after_hours_delivery');
     assert.equal(next.surcharges[0].price, '22.00');
-    assert.match(run('contract', 'list', '--hospital', 'MERCY'), /MERCY\s+2\s+2005-01-01/);
+    assert.match(run('contract', 'list', '--hospital', 'MERCY'), /MERCY\s+3\s+2005-01-01/);
     assert.match(run('contract', 'show', String(next.id)), /plasma\s+60\.50/);
     assert.match(run('contract', 'quote', '--hospital', 'MERCY', '--date', '2005-02-01', '--product', 'E0500', '--after-hours'),
       /TOTAL\s+82\.50/);
