@@ -65,6 +65,18 @@ static const capability_entry capabilities[CAPABILITY_COUNT] = {
                             "read customers, invoices, credits, payments and the aging"},
     [CAPABILITY_BILLING_WRITE] = {"billing.write", ROLE_FINANCE | ROLE_ADMIN,
                                   "add customers, issue invoices and credits, record payments"},
+    [CAPABILITY_CONTRACTS] = {"contracts",
+                              ROLE_DISTRIBUTION | ROLE_FINANCE | ROLE_EXECUTIVE | ROLE_AUDITOR |
+                                  ROLE_ADMIN,
+                              "read hospitals' supply contracts, their prices and surcharges"},
+    [CAPABILITY_CONTRACTS_WRITE] = {"contracts.write", ROLE_DISTRIBUTION | ROLE_ADMIN,
+                                    "add and renew supply contracts, set their prices"},
+    [CAPABILITY_ORDERS] = {"orders",
+                           ROLE_DISTRIBUTION | ROLE_EXECUTIVE | ROLE_AUDITOR | ROLE_ADMIN,
+                           "read hospitals' orders, the open-orders board, allocations and the "
+                           "ABO substitution table"},
+    [CAPABILITY_ORDERS_WRITE] = {"orders.write", ROLE_DISTRIBUTION | ROLE_ADMIN,
+                                 "take orders, allocate units to them and undo allocations"},
 };
 
 const capability_entry *capability_get(capability c)

@@ -45,6 +45,10 @@ typedef enum {
     CAPABILITY_LOOKBACK_WRITE,
     CAPABILITY_BILLING,           /* customers, invoices, credits, payments, aging: read */
     CAPABILITY_BILLING_WRITE,
+    CAPABILITY_CONTRACTS,         /* hospitals' supply contracts and their prices: read */
+    CAPABILITY_CONTRACTS_WRITE,
+    CAPABILITY_ORDERS,            /* hospitals' orders, the board, allocations: read */
+    CAPABILITY_ORDERS_WRITE,
     CAPABILITY_COUNT
 } capability;
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/csv.h"
+#include "base/date.h"
+#include "base/money.h"
 #include "base/utf8.h"
 #include "domain/registry.h"
 #include "service/service.h"
@@ -266,6 +268,28 @@ int service_number_take(const char *text, long min, long max, long *out, const c
         return err_set(e, ERR_INVALID, field, "must be a whole number from %ld to %ld", min, max);
     *out = value;
     return 0;
+}
+
+int service_id_take(const char *text, int64_t *id, const char *field, err *e)
+{
+    long value;
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required");
+    if (service_number_take(text, 1, 2000000000L, &value, field, e))
+        return -1;
+    *id = value;
+    return 0;
+}
+
+json_t *service_money_json(int64_t cents)
+{
+    char text[MONEY_TEXT_MAX];
+    return json_string(money_format(cents, MONEY_PLAIN, text, sizeof text));
+}
+
+const char *service_now_text(char *out)
+{
+    return timestamp_format(timestamp_now(), out, TIMESTAMP_TEXT_MAX);
 }
 
 int service_like_pattern(const char *search, char *out, size_t size, const char *field, err *e)

@@ -225,6 +225,15 @@ int service_like_pattern(const char *search, char *out, size_t size, const char 
 int service_number_take(const char *text, long min, long max, long *out, const char *field,
                         err *e);
 
+/* A record's id from its decimal text (1..2,000,000,000): ERR_INVALID
+ * naming `field` ("is required", or not such a number) otherwise. */
+int service_id_take(const char *text, int64_t *id, const char *field, err *e);
+/* An amount in cents as the services answer it: "1234.56", "-0.05". */
+json_t *service_money_json(int64_t cents);
+/* The time now as "YYYY-MM-DDTHH:MM:SSZ" in `out` (TIMESTAMP_TEXT_MAX
+ * bytes, base/date.h); returns out. */
+const char *service_now_text(char *out);
+
 /* Trim surrounding spaces and upper-case a business code in place. */
 void service_normalize_code(char *code);
 

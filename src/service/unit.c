@@ -53,14 +53,25 @@ static int unit_state_read(service_context *ctx, int64_t unit_id, unit_state *st
     return 0;
 }
 
-int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
-                          const char *reason, const char *hold, err *e)
+/* The status change of unit_status_change_in; with `moved`, only from
+ * status `expected`: a unit found in another status, or moved meanwhile
+ * by a concurrent transaction, is left as it is with *moved = 0 and no
+ * error (the caller takes another unit). */
+static int status_change(service_context *ctx, int64_t unit_id, blood_unit_status to,
+                         const char *reason, const char *hold, blood_unit_status expected,
+                         int *moved, err *e)
 {
     assert(db_in_transaction(ctx->db));
     unit_state state;
+    if (moved)
+        *moved = 0;
     if (unit_state_read(ctx, unit_id, &state, e))
         return -1;
     int from = state.status;
+    if (moved && from != (int)expected) {
+        buffer_free(&state.hold);
+        return 0;
+    }
     json_t *before = json_pack("{s:s, s:o}", "status", state.status_name, "hold",
                                service_json_text(state.has_hold ? buffer_text(&state.hold) : NULL));
     buffer_free(&state.hold);
@@ -90,6 +101,10 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
     if (db_exec_stmt(stmt, e))
         goto done;
     if (db_changes(ctx->db) != 1) {
+        if (moved) {
+            rc = 0;
+            goto done;
+        }
         err_set(e, ERR_CONFLICT, "status", "unit %s changed meanwhile (it was %s): try again",
                 state.name, blood_unit_status_name((blood_unit_status)from));
         goto done;
@@ -111,9 +126,24 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
     rc = audit_append(ctx, "unit", state.name, "status", before, after,
                       reason && *reason ? reason : NULL, e);
     json_decref(after);
+    if (moved && !rc)
+        *moved = 1;
 done:
     json_decref(before);
     return rc;
+}
+
+int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
+                          const char *reason, const char *hold, err *e)
+{
+    return status_change(ctx, unit_id, to, reason, hold, to, NULL, e);
+}
+
+int unit_allocation_mark_in(service_context *ctx, int64_t unit_id, int allocate,
+                            const char *reason, int *moved, err *e)
+{
+    return status_change(ctx, unit_id, allocate ? UNIT_ALLOCATED : UNIT_RELEASED, reason, NULL,
+                         allocate ? UNIT_RELEASED : UNIT_ALLOCATED, moved, e);
 }
 
 /* --- reading --------------------------------------------------------------- */

@@ -29,6 +29,16 @@
 int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
                           const char *reason, const char *hold, err *e);
 
+/* Allocate a released unit to an order (allocate 1: released -> allocated)
+ * or put an allocated one back on the shelf (0: allocated -> released),
+ * through the same change as unit_status_change_in, inside the caller's
+ * transaction. A unit not in the status it moves from, or moved meanwhile
+ * by a concurrent transaction (the update is conditional on the status),
+ * is left as it is: *moved = 0 and no error, so that an allocation takes
+ * the next unit. */
+int unit_allocation_mark_in(service_context *ctx, int64_t unit_id, int allocate,
+                            const char *reason, int *moved, err *e);
+
 /* A unit to make, in quarantine: abo and rhd "" when not typed yet. */
 typedef struct {
     const char *din, *center, *product_code, *division, *family;

@@ -46,6 +46,8 @@ function pathFor(path, side) {
     '{name}': 'min_weight_lb',
     '{test}': 'HIV',
     '{line}': '1',
+    '{family}': 'red_cells',
+    '{abo}': 'A',
   };
   let scoped = false;
   const filled = path.replace(/\{[a-z_]+\}/g, (param) => {
@@ -124,6 +126,15 @@ function bodyFor(method, path) {
     'POST /api/v1/receivables/allowance': { date: '1999-01-31', reason: 'matrix' },
     'POST /api/v1/invoices/{id}/write-off': { date: chain.day(0), reason: 'matrix' },
     'POST /api/v1/invoices/{id}/recover': { date: chain.day(0), amount: '1.00', reference: 'matrix' },
+    'POST /api/v1/contracts': { hospital: 'NOWHERE', from: chain.day(0) },
+    'POST /api/v1/contracts/{id}/prices': { family: 'red_cells', price: '1.00' },
+    'POST /api/v1/contracts/{id}/surcharges': { kind: 'washed', price: '1.00' },
+    'POST /api/v1/contracts/{id}/renewals': { from: chain.day(0) },
+    'POST /api/v1/orders': { hospital: 'NOWHERE', priority: 'stat', needed_by: '2999-01-01T00:00Z' },
+    'POST /api/v1/orders/{id}/lines': { family: 'red_cells', group: 'O POS', quantity: 1 },
+    'POST /api/v1/orders/{id}/allocate': {},
+    'POST /api/v1/orders/{id}/unallocate': {},
+    'PUT /api/v1/substitutions/{family}/{abo}': { donors: 'Q' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;

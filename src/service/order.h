@@ -1,0 +1,67 @@
+/*
+ * order.h - hospitals' orders and their allocation (docs/distribution.md,
+ * "Orders and their clocks", "Allocation"): an order with its priority's
+ * clock and its lines, the open-orders board, allocation of released units
+ * first-expiring-first-out with ABO/RhD substitution under the table held
+ * as data, the backorder a partial fill leaves, undoing an allocation
+ * before shipping, and the substitution table itself. The one writer of
+ * orders, order_lines, allocations and abo_substitutions; units change
+ * status through unit.c's unit_allocation_mark_in.
+ */
+#ifndef BLOODOPS_SERVICE_ORDER_H
+#define BLOODOPS_SERVICE_ORDER_H
+
+#include "domain/allocation.h"
+#include "domain/distribution.h"
+#include "service/service.h"
+
+typedef struct {
+    const char *hospital;  /* a hospital's code */
+    const char *priority;  /* stat, asap, routine */
+    const char *needed_by; /* UTC: YYYY-MM-DDTHH:MM[:SS][Z], not in the past */
+} order_input;
+
+/* A new open order; its clock starts now. */
+int order_create(service_context *ctx, const order_input *in, json_t **out, err *e);
+
+typedef struct {
+    const char *family;   /* a product family */
+    const char *group;    /* a whole ABO/RhD group: "O NEG", "A+" */
+    const char *quantity; /* 1..500 */
+    int irradiated, cmv_negative;
+} order_line_input;
+
+/* Add a line to open order `order` (its id). */
+int order_line_add(service_context *ctx, const char *order, const order_line_input *in,
+                   json_t **out, err *e);
+
+/* An order with its clock, its lines, their allocations (each unit, its
+ * group and whether it substitutes) and what each line still lacks. */
+int order_get(service_context *ctx, const char *order, json_t **out, err *e);
+
+typedef struct {
+    const char *hospital, *status; /* status: "open" (the board) or NULL for every order */
+    service_page page; /* sort by deadline, needed_by, ordered_at, hospital, priority */
+} order_filter;
+/* Orders with their clocks (deadline, seconds_left, overdue) and the units
+ * ordered and allocated. */
+int order_list(service_context *ctx, order_filter *filter, json_t **out, err *e);
+
+/* Allocate released, unexpired units to every line of open order `order`
+ * that still lacks units (allocation_choose). A unit taken meanwhile by
+ * another allocation is passed over for the next one. Answers the order. */
+int order_allocate(service_context *ctx, const char *order, json_t **out, err *e);
+/* Undo every allocation of open order `order` (the units back to released)
+ * under `reason`. Answers the order. */
+int order_unallocate(service_context *ctx, const char *order, const char *reason, json_t **out,
+                     err *e);
+
+/* The ABO substitution table: {"substitutions": [{"family", "recipient",
+ * "donors": ["O", ...]}]} for every family and recipient group. */
+int substitution_list(service_context *ctx, json_t **out, err *e);
+/* Replace the donors of (`family`, `recipient`) with `donors` ("A,B,O" in
+ * order of preference; "none" or "" for the exact group only). Audited. */
+int substitution_set(service_context *ctx, const char *family, const char *recipient,
+                     const char *donors, json_t **out, err *e);
+
+#endif
