@@ -591,12 +591,49 @@ fail:
     return -1;
 }
 
+/* The draft's insert and audit, for a customer resolved and a day open. */
+static int draft_insert(service_context *ctx, int64_t customer_id, civil_day day, long terms,
+                        int64_t *id, json_t **record, err *e)
+{
+    char now[TIMESTAMP_TEXT_MAX], day_text[DATE_TEXT_MAX], key[24];
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO invoices (customer_id, invoice_date, terms_days, created_at, "
+                   "created_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, customer_id);
+    db_bind_text(stmt, 2, date_format(day, day_text, sizeof day_text));
+    db_bind_int64(stmt, 3, terms);
+    db_bind_text(stmt, 4, now_text(now));
+    db_bind_text(stmt, 5, ctx->actor.username);
+    if (db_insert_returning_id(stmt, id, e) || invoice_fetch(ctx->db, *id, record, e))
+        return -1;
+    snprintf(key, sizeof key, "%" PRId64, *id);
+    return audit_append(ctx, "invoice", key, "create", NULL, *record, NULL, e);
+}
+
+int invoice_draft_in(service_context *ctx, const char *customer, civil_day day,
+                     const char *field, int64_t *invoice_id, err *e)
+{
+    int64_t customer_id;
+    long terms;
+    json_t *record = NULL;
+    if (!db_in_transaction(ctx->db))
+        return err_set(e, ERR_INTERNAL, NULL, "invoice_draft_in needs the caller's transaction");
+    if (customer_resolve(ctx, customer, 1, field, &customer_id, &terms, e) ||
+        date_open(ctx->db, day, "date", e))
+        return -1;
+    int rc = draft_insert(ctx, customer_id, day, terms, invoice_id, &record, e);
+    json_decref(record);
+    return rc;
+}
+
 int invoice_create(service_context *ctx, const char *customer, const char *date,
                    const char *terms_text, json_t **out, err *e)
 {
     civil_day day;
     long terms = -1;
-    char now[TIMESTAMP_TEXT_MAX], day_text[DATE_TEXT_MAX];
     if (date_take(date, &day, "date", e))
         return -1;
     if (terms_text && *terms_text &&
@@ -611,22 +648,7 @@ int invoice_create(service_context *ctx, const char *customer, const char *date,
     if (customer_resolve(ctx, customer, 1, "customer", &customer_id, &customer_terms, e) ||
         date_open(ctx->db, day, "date", e))
         goto done;
-    db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "INSERT INTO invoices (customer_id, invoice_date, terms_days, created_at, "
-                   "created_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                   &stmt, e))
-        goto done;
-    db_bind_int64(stmt, 1, customer_id);
-    db_bind_text(stmt, 2, date_format(day, day_text, sizeof day_text));
-    db_bind_int64(stmt, 3, terms >= 0 ? terms : customer_terms);
-    db_bind_text(stmt, 4, now_text(now));
-    db_bind_text(stmt, 5, ctx->actor.username);
-    if (db_insert_returning_id(stmt, &id, e) || invoice_fetch(ctx->db, id, &record, e))
-        goto done;
-    char key[24];
-    snprintf(key, sizeof key, "%" PRId64, id);
-    rc = audit_append(ctx, "invoice", key, "create", NULL, record, NULL, e);
+    rc = draft_insert(ctx, customer_id, day, terms >= 0 ? terms : customer_terms, &id, &record, e);
 done:
     return service_finish_record(ctx, rc, NULL, record, out, e);
 }

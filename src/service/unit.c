@@ -146,6 +146,19 @@ int unit_allocation_mark_in(service_context *ctx, int64_t unit_id, int allocate,
                          allocate ? UNIT_RELEASED : UNIT_ALLOCATED, moved, e);
 }
 
+int unit_ship_mark_in(service_context *ctx, int64_t unit_id, const char *hospital,
+                      const char *reason, err *e)
+{
+    if (status_change(ctx, unit_id, UNIT_SHIPPED, reason, NULL, UNIT_SHIPPED, NULL, e))
+        return -1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "UPDATE units SET hospital = ? WHERE id = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, hospital);
+    db_bind_int64(stmt, 2, unit_id);
+    return db_exec_stmt(stmt, e);
+}
+
 /* --- reading --------------------------------------------------------------- */
 
 /* The columns of unit_item, from units u joined with products p and the

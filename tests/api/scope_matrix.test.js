@@ -135,6 +135,7 @@ function bodyFor(method, path) {
     'POST /api/v1/orders/{id}/allocate': {},
     'POST /api/v1/orders/{id}/unallocate': {},
     'PUT /api/v1/substitutions/{family}/{abo}': { donors: 'Q' },
+    'POST /api/v1/shipments': { order: 999999, scans: [{ din: 'W123426000001' }], temperature: '4', shipper: 'matrix' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
