@@ -36,15 +36,15 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
 
   const { post, get, ok, refused } = calls(() => srv);
 
-  async function released(abo, rhd, product = 'E0300') {
-    const d = await chain.donate(srv, admin, { daysAgo: 1, products: [product] });
-    await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(d.din, chain.day(-1), { abo, rhd })));
+  async function released(abo, rhd, product = 'E0300', daysAgo = 1) {
+    const d = await chain.donate(srv, admin, { daysAgo, products: [product] });
+    await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(d.din, chain.day(-daysAgo), { abo, rhd })));
     await ok(post(lab, '/api/v1/releases', { units: d.units.map((u) => u.id), username: 'lab1', password: LAB_PASSWORD }), 201);
-    return { ...d.units[0], din: d.din };
+    return { ...d.units[0], din: d.din, donor: d.donor };
   }
-  async function allocatedOrder(priority, quantity) {
+  async function allocatedOrder(priority, quantity, family = 'red_cells') {
     const o = await ok(post(dist, '/api/v1/orders', { hospital: 'CEDARS', priority, needed_by: fromNow(6) }), 201);
-    await ok(post(dist, `/api/v1/orders/${o.id}/lines`, { family: 'red_cells', group: 'O POS', quantity }), 201);
+    await ok(post(dist, `/api/v1/orders/${o.id}/lines`, { family, group: 'O POS', quantity }), 201);
     return ok(post(dist, `/api/v1/orders/${o.id}/allocate`, {}));
   }
   const dinsOf = (order) => order.lines.flatMap((l) => l.allocations.map((a) => a.din));
@@ -105,7 +105,9 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
       const unit = await ok(get(admin, `/api/v1/units/${u.unit}`));
       assert.equal(unit.status, 'shipped');
       assert.equal(unit.hospital, 'CEDARS');
+      assert.deepEqual(unit.shipment, { id: s.id, date: chain.day(-10), hospital: 'CEDARS' });
     }
+    shipped.shipment = s;
     const invoice = await ok(get(admin, `/api/v1/invoices/${s.invoice}`));
     assert.equal(invoice.status, 'draft');
     assert.equal(invoice.total, '400.00');
@@ -145,6 +147,29 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     for (const i of invoices.items) lines += cents(i.total);
     assert.equal(revenue, lines);
     assert.equal(revenue, 40000 + 27500);
+  });
+
+  test('a lookback of a shipped unit\'s donor lists the hospital, the shipment and its date', async () => {
+    const plasma = await released('O', 'POS', 'E0500', 70);
+    const inForce = (await ok(get(dist, `/api/v1/contracts/in-force?hospital=CEDARS&date=${chain.day(0)}`))).contract;
+    await ok(post(dist, `/api/v1/contracts/${inForce.id}/prices`, { family: 'plasma', price: '60.00' }));
+    const o = await allocatedOrder('routine', 1, 'plasma');
+    const s = await ok(post(dist, '/api/v1/shipments', {
+      order: o.id, scans: [{ din: plasma.din }], temperature: '-20', shipper: 'Freezer van',
+    }), 201);
+    const unit = s.units[0];
+    const donor = plasma.donor;
+    const trigger = await chain.donate(srv, admin, { donor, products: ['E0300'] });
+    const r = await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(trigger.din, chain.day(0),
+      { overrides: { HIV: 'reactive', NAT_HIV: 'R' } })));
+    assert.equal(r.lookback_cases.length, 1);
+    const c = await ok(get(lab, `/api/v1/lookback-cases/${r.lookback_cases[0]}`));
+    const traced = c.units.find((u) => u.unit_id === unit.unit);
+    assert.equal(traced.action, 'shipped');
+    assert.equal(traced.hospital, 'CEDARS');
+    assert.equal(traced.shipment, s.id);
+    assert.equal(traced.shipped_on, s.ship_date);
+    assert.deepEqual(c.hospitals, ['CEDARS']);
   });
 
   test('the command line ships and shows a shipment', async () => {
