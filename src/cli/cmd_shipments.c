@@ -3,13 +3,17 @@
  * line (docs/distribution.md, "Shipments"):
  *   bloodops shipment create ORDER --scan DIN [DIN...] --temperature C --shipper TEXT
  *                            [--date DATE] [--after-hours]
- *   bloodops shipment show SHIPMENT
+ *   bloodops shipment show SHIPMENT [--format json|csv|text|html|pdf] [--output FILE]
+ * `show` prints the shipment with its prices (as JSON or CSV too); with
+ * --format text, html or pdf (or --output) its packing list
+ * (documents/packing_list.h).
  * The DINs after the first may follow --scan as further arguments or be
  * given in --scan separated by commas.
  */
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "cli/document_output.h"
 #include "service/shipment.h"
 
 static const cli_column shipment_columns[] = {
@@ -58,18 +62,50 @@ static int call_create(service_context *ctx, cli_invocation *invocation, json_t 
     return shipment_create(ctx, &in, out, e);
 }
 
-static int call_show(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
-{
-    return shipment_get(ctx, invocation->positional[0], out, e);
-}
 
 static int run_create(cli_invocation *invocation)
 {
     return cli_run(invocation, call_create, print_shipment);
 }
+/* The shipment as a table, JSON or CSV; the packing list as text, HTML or
+ * PDF, to standard output or --output FILE (cli/document_output.h). */
 static int run_show(cli_invocation *invocation)
 {
-    return cli_run(invocation, call_show, print_shipment);
+    err e;
+    service_context ctx;
+    const char *id = invocation->positional[0];
+    const char *output = cli_option_value(invocation, "output");
+    cli_format format = cli_document_format(invocation, output, 0);
+    int data = format == OUTPUT_JSON || format == OUTPUT_CSV || (format == OUTPUT_TABLE && !output);
+    if (data && output) {
+        err_set(&e, ERR_INVALID, "output", "takes the packing list as text, html or pdf");
+        return cli_fail(&e);
+    }
+    if (!data && cli_document_check(output, format) != CLI_OK)
+        return CLI_FAILED;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc, status = CLI_OK;
+    if (data) {
+        json_t *shipment = NULL;
+        rc = shipment_get(&ctx, id, &shipment, &e);
+        if (rc == 0)
+            print_shipment(invocation, shipment);
+        json_decref(shipment);
+    } else {
+        buffer document = BUFFER_INIT;
+        document_format chosen;
+        rc = shipment_packing_list(&ctx, id,
+                                   format == OUTPUT_HTML  ? "html"
+                                   : format == OUTPUT_PDF ? "pdf"
+                                                          : "text",
+                                   &document, &chosen, &e);
+        if (rc == 0)
+            status = cli_document_write(output, &document);
+        buffer_free(&document);
+    }
+    cli_close(&ctx);
+    return rc ? cli_fail(&e) : status;
 }
 
 static const cli_option create_options[] = {
@@ -79,14 +115,17 @@ static const cli_option create_options[] = {
     {"date", "DATE", "the ship date (default today), which prices it"},
     {"after-hours", NULL, "delivered after hours (its surcharge)"},
     {0}};
+static const cli_option show_options[] = {
+    {"output", "FILE", "write the packing list there (FILE.pdf: a PDF, FILE.html: HTML)"}, {0}};
 
 static const cli_command shipment_commands[] = {
     {.noun = "shipment", .verb = "create", .run = run_create, .arguments = "ORDER [DIN...]",
      .positional_min = 1, .positional_max = CLI_POSITIONAL_MAX, .options = create_options,
      .summary = "ship an order's allocated units, confirmed by their DINs", .opens_database = 1},
     {.noun = "shipment", .verb = "show", .run = run_show, .arguments = "SHIPMENT",
-     .positional_min = 1, .positional_max = 1,
-     .summary = "a shipment with its units and prices", .opens_database = 1},
+     .positional_min = 1, .positional_max = 1, .options = show_options,
+     .summary = "a shipment with its units and prices, or its packing list",
+     .opens_database = 1, .document_formats = CLI_REPORT_FORMATS},
     {0},
 };
 

@@ -47,6 +47,26 @@ static void shipments_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static void shipments_packing_list(http_request *request, http_response *response)
+{
+    err e;
+    buffer out = BUFFER_INIT;
+    document_format format;
+    if (shipment_packing_list(&request->service, request->path_params[0],
+                              http_query(request, "format"), &out, &format, &e)) {
+        buffer_free(&out);
+        http_reply_error(response, &e);
+        return;
+    }
+    const char *content_type = document_content_type(format);
+    if (format == DOCUMENT_PDF) {
+        size_t length = out.length;
+        http_reply_bytes(response, 200, content_type, buffer_take(&out), length);
+    } else {
+        http_reply_text(response, 200, content_type, buffer_take(&out));
+    }
+}
+
 static const http_route shipments_routes[] = {
     {.method = "POST", .pattern = "/api/v1/shipments", .handler = shipments_create,
      .capability = CAPABILITY_ORDERS_WRITE, .body = shipment_body, .response = "Shipment",
@@ -56,6 +76,10 @@ static const http_route shipments_routes[] = {
     {.method = "GET", .pattern = "/api/v1/shipments/{id}", .handler = shipments_show,
      .capability = CAPABILITY_ORDERS, .response = "Shipment",
      .summary = "A shipment with its units, prices, invoice and posting"},
+    {.method = "GET", .pattern = "/api/v1/shipments/{id}/packing-list",
+     .handler = shipments_packing_list, .capability = CAPABILITY_ORDERS, .query = "format",
+     .produces = "text/plain,text/html,application/pdf",
+     .summary = "The packing list: format=text (default), html or pdf"},
     {0},
 };
 

@@ -11,9 +11,11 @@
 #include <string.h>
 #include "base/date.h"
 #include "base/money.h"
+#include "documents/packing_list.h"
 #include "domain/registry.h"
 #include "service/audit.h"
 #include "service/billing.h"
+#include "service/company.h"
 #include "service/contract.h"
 #include "service/din.h"
 #include "service/ledger.h"
@@ -425,4 +427,53 @@ done:
     free(dins);
     free(units);
     return service_finish_record(ctx, rc, NULL, after, out, e);
+}
+
+static const char *text_at(json_t *object, const char *key)
+{
+    return json_string_value(json_object_get(object, key));
+}
+
+int shipment_packing_list(service_context *ctx, const char *shipment, const char *format,
+                          buffer *out, document_format *chosen, err *e)
+{
+    int parsed = document_format_parse(format);
+    if (parsed < 0)
+        return err_set(e, ERR_INVALID, "format", "must be text, html or pdf");
+    *chosen = (document_format)parsed;
+    json_t *s = NULL, *item;
+    char company[COMPANY_NAME_MAX];
+    if (shipment_get(ctx, shipment, &s, e))
+        return -1;
+    if (company_name(ctx->db, company, e)) {
+        json_decref(s);
+        return -1;
+    }
+    json_t *units = json_object_get(s, "units");
+    packing_list_unit *rows = calloc(json_array_size(units) + 1, sizeof *rows);
+    if (!rows) {
+        json_decref(s);
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    }
+    size_t i;
+    json_array_foreach(units, i, item)
+        rows[i] = (packing_list_unit){text_at(item, "eye_readable"), text_at(item, "product_code"),
+                                      text_at(item, "family"), text_at(item, "group"),
+                                      text_at(item, "expires_at")};
+    packing_list list = {
+        .id = (long long)json_integer_value(json_object_get(s, "id")),
+        .order = (long long)json_integer_value(json_object_get(s, "order")),
+        .company = company,
+        .hospital = text_at(s, "hospital"),
+        .hospital_name = text_at(s, "hospital_name"),
+        .ship_date = text_at(s, "ship_date"),
+        .shipper = text_at(s, "shipper"),
+        .temperature = text_at(s, "temperature"),
+        .units = rows,
+        .unit_count = json_array_size(units),
+    };
+    int rc = packing_list_render(&list, *chosen, out, e);
+    free(rows);
+    json_decref(s);
+    return rc;
 }

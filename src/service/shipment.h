@@ -11,6 +11,8 @@
 #ifndef BLOODOPS_SERVICE_SHIPMENT_H
 #define BLOODOPS_SERVICE_SHIPMENT_H
 
+#include "base/buffer.h"
+#include "documents/document_format.h"
 #include "service/service.h"
 
 enum { SHIPMENT_SCANS_MAX = 500 };
@@ -37,5 +39,11 @@ int shipment_create(service_context *ctx, const shipment_input *in, json_t **out
  * "din", "eye_readable", "product_code", "family", "group", "center",
  * "expires_at", "price", "cost"}]}. */
 int shipment_get(service_context *ctx, const char *shipment, json_t **out, err *e);
+
+/* The packing list of shipment `shipment` in `format` ("text", NULL or "",
+ * "html", "pdf"; else ERR_INVALID naming "format") appended to *out, the
+ * format chosen in *chosen (documents/packing_list.h). */
+int shipment_packing_list(service_context *ctx, const char *shipment, const char *format,
+                          buffer *out, document_format *chosen, err *e);
 
 #endif

@@ -182,5 +182,27 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     const shown = srv.cli('shipment', 'show', String(s.id));
     assert.equal(shown.status, 0, shown.stderr);
     assert.match(shown.stdout, /Van 3/);
+    const file = require('node:path').join(srv.dir, 'packing.pdf');
+    const pdf = srv.cli('shipment', 'show', String(s.id), '--format', 'pdf', '--output', file);
+    assert.equal(pdf.status, 0, pdf.stderr);
+    assert.equal(require('node:fs').readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+  });
+
+  test('the packing list as text, HTML and PDF lists every unit by its printed DIN', async () => {
+    const s = shipped.shipment;
+    const text = await srv.api('GET', `/api/v1/shipments/${s.id}/packing-list`, { token: dist.token });
+    assert.equal(text.status, 200);
+    assert.match(text.text, new RegExp(`PACKING LIST - SHIPMENT ${s.id}`));
+    assert.match(text.text, /Cedars Hospital \(CEDARS\)/);
+    assert.match(text.text, /Packed at\s+4\.5 C/);
+    for (const u of s.units) assert.ok(text.text.includes(u.eye_readable), u.eye_readable);
+    const html = await srv.api('GET', `/api/v1/shipments/${s.id}/packing-list?format=html`, { token: dist.token });
+    assert.match(html.headers.get('content-type'), /text\/html/);
+    assert.match(html.text, /<h1>Packing list, shipment/);
+    const pdf = await srv.api('GET', `/api/v1/shipments/${s.id}/packing-list?format=pdf`, { token: dist.token });
+    assert.match(pdf.headers.get('content-type'), /application\/pdf/);
+    const bad = await srv.api('GET', `/api/v1/shipments/${s.id}/packing-list?format=docx`, { token: dist.token });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.field, 'format');
   });
 });
