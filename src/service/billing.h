@@ -116,6 +116,9 @@ typedef struct {
     const char *center;   /* default: the same line's */
 } credit_input;
 int credit_create(service_context *ctx, const credit_input *in, json_t **out, err *e);
+/* The same inside the caller's transaction (a return credited under its
+ * contract): the credit memo's id in *credit_id. */
+int credit_create_in(service_context *ctx, const credit_input *in, int64_t *credit_id, err *e);
 
 /* --- payments --------------------------------------------------------------- */
 

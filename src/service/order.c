@@ -664,6 +664,20 @@ int order_close_when_filled_in(service_context *ctx, int64_t order_id, int *clos
     return rc;
 }
 
+int order_allocation_returned_in(service_context *ctx, int64_t unit_id, err *e)
+{
+    db_stmt *stmt;
+    char now[TIMESTAMP_TEXT_MAX];
+    if (db_prepare(ctx->db,
+                   "UPDATE allocations SET returned_at = ? WHERE unit_id = ? "
+                   "AND undone_at IS NULL AND returned_at IS NULL",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, service_now_text(now));
+    db_bind_int64(stmt, 2, unit_id);
+    return db_exec_stmt(stmt, e);
+}
+
 int order_unallocate(service_context *ctx, const char *order, const char *reason, json_t **out,
                      err *e)
 {

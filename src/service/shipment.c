@@ -25,9 +25,7 @@
 
 enum { SHIPPER_MAX = 200, CENTERS_MAX = 64 };
 
-/* A packing temperature: a number of degrees Celsius, -80 to 40, at most
- * one decimal; in tenths. */
-static int temperature_take(const char *text, long *tenths, err *e)
+int shipment_temperature_take(const char *text, long *tenths, err *e)
 {
     if (!text || !*text)
         return err_set(e, ERR_INVALID, "temperature", "is required (degrees Celsius, e.g. 4)");
@@ -36,8 +34,9 @@ static int temperature_take(const char *text, long *tenths, err *e)
     if (end == text || *end || !isfinite(value))
         return err_set(e, ERR_INVALID, "temperature", "'%.30s' is not a number of degrees Celsius",
                        text);
-    if (value < -80 || value > 40)
-        return err_set(e, ERR_INVALID, "temperature", "must be between -80 and 40 degrees Celsius");
+    if (value < -100 || value > 60)
+        return err_set(e, ERR_INVALID, "temperature",
+                       "must be between -100 and 60 degrees Celsius");
     double scaled = value * 10;
     if (fabs(scaled - round(scaled)) > 1e-6)
         return err_set(e, ERR_INVALID, "temperature", "has at most one decimal");
@@ -65,7 +64,7 @@ static int scan_find(db_conn *db, int64_t order_id, const char *din, size_t inde
                    "SELECT u.id, a.order_line_id, u.status, u.expires_at, u.product_code, "
                    "u.family, u.center FROM allocations a JOIN order_lines l "
                    "ON l.id = a.order_line_id JOIN units u ON u.id = a.unit_id "
-                   "WHERE l.order_id = ? AND a.undone_at IS NULL AND u.din = ? "
+                   "WHERE l.order_id = ? AND a.undone_at IS NULL AND a.returned_at IS NULL AND u.din = ? "
                    "AND NOT EXISTS (SELECT 1 FROM shipment_units s WHERE s.unit_id = u.id "
                    "AND s.order_line_id = a.order_line_id) ORDER BY u.id",
                    &stmt, e))
@@ -318,7 +317,7 @@ int shipment_create(service_context *ctx, const shipment_input *in, json_t **out
     long tenths = 0;
     civil_day day = date_today();
     if (service_id_take(in->order, &order_id, "order", e) ||
-        temperature_take(in->temperature, &tenths, e) ||
+        shipment_temperature_take(in->temperature, &tenths, e) ||
         registry_required_text_check(in->shipper, SHIPPER_MAX, "shipper", e))
         return -1;
     if (in->date && *in->date) {

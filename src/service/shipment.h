@@ -27,6 +27,10 @@ typedef struct {
     int after_hours;         /* delivered after hours (its surcharge) */
 } shipment_input;
 
+/* A temperature as people give it: a number of degrees Celsius (-100 to
+ * 60, at most one decimal), in tenths; ERR_INVALID naming "temperature". */
+int shipment_temperature_take(const char *text, long *tenths, err *e);
+
 /* Ship the scanned units of order `order`. Each scan must be a unit
  * allocated to the order, still allocated (a unit already shipped, held or
  * expired is refused), not expired: else ERR_INVALID naming "scans[N]"
