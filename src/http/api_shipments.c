@@ -1,10 +1,12 @@
 /*
  * api_shipments.c - shipments over HTTP (docs/distribution.md,
- * "Shipments"), the same use cases as `bloodops shipment create|show`.
+ * "Shipments", "Net units sold"), the same use cases as `bloodops shipment
+ * create|show` and `bloodops sales units`.
  * Every POST takes an Idempotency-Key (router.c). Its routes are declared
  * at the end of this file.
  */
 #include "http/http.h"
+#include "service/sales.h"
 #include "service/shipment.h"
 
 static const http_field scan_item[] = {{"din", FIELD_STRING, 1}, {0}};
@@ -67,6 +69,14 @@ static void shipments_packing_list(http_request *request, http_response *respons
     }
 }
 
+static void sales_units_show(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = sales_units(&request->service, http_query(request, "period"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static const http_route shipments_routes[] = {
     {.method = "POST", .pattern = "/api/v1/shipments", .handler = shipments_create,
      .capability = CAPABILITY_ORDERS_WRITE, .body = shipment_body, .response = "Shipment",
@@ -80,6 +90,9 @@ static const http_route shipments_routes[] = {
      .handler = shipments_packing_list, .capability = CAPABILITY_ORDERS, .query = "format",
      .produces = "text/plain,text/html,application/pdf",
      .summary = "The packing list: format=text (default), html or pdf"},
+    {.method = "GET", .pattern = "/api/v1/sales/units", .handler = sales_units_show,
+     .capability = CAPABILITY_CONTRACTS, .query = "period", .response = "SalesUnits",
+     .summary = "Net units sold per family and center: shipped less returned with credit"},
     {0},
 };
 

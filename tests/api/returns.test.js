@@ -9,7 +9,8 @@
  * is not credited; the cold-chain limits are data an administrator edits;
  * a unit never shipped, or shipped to another hospital, is refused naming
  * `din`, and a temperature that is not a number naming `temperature`,
- * with the database unchanged. Runs on SQLite and PostgreSQL alike.
+ * with the database unchanged; net units sold (shipped less returned with
+ * credit) agree with the ledger's blood-products revenue and the invoices. Runs on SQLite and PostgreSQL alike.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -153,5 +154,35 @@ describe('returns: the cold chain decides, the contract credits', () => {
     assert.equal(late.outcome, 'released');
     assert.equal(late.credit, '0.00');
     assert.equal(late.credit_memo, null);
+  });
+
+  test('net units sold: shipped less returned with credit, agreeing with the ledger and the invoice lines', async () => {
+    const year = chain.day(0).slice(0, 4);
+    const sales = await ok(get(dist, `/api/v1/sales/units?period=${year}`));
+    assert.equal(sales.period, year);
+    const cents = (t) => Math.round(Number(t) * 100);
+    /* the ledger's blood-products revenue of the same days, by center */
+    const journal = await ok(get(admin, `/api/v1/journal?account=4000&from=${sales.from}&to=${sales.to}`));
+    let ledger = 0;
+    for (const i of journal.items) ledger += cents(i.account_credits) - cents(i.account_debits);
+    assert.equal(cents(sales.total.revenue), ledger);
+    for (const row of sales.rows) assert.equal(row.center, 'LA-01');
+    /* every shipment of the test in this year: the exact figures */
+    if (chain.day(-5).slice(0, 4) === year) {
+      assert.deepEqual(sales.total, {
+        units_shipped: 4, units_returned: 4, units_returned_credited: 1, net_units: 3,
+        revenue: '640.03', average_price: '213.34',
+      });
+      assert.deepEqual(sales.families.map((f) => [f.family, f.net_units]), [['red_cells', 3]]);
+      /* the invoice lines of the shipments: the prices before the credit */
+      const invoices = await ok(get(admin, '/api/v1/invoices?customer=CEDARS'));
+      let lines = 0;
+      for (const i of invoices.items) lines += cents(i.total);
+      assert.equal(lines - 16001, cents(sales.total.revenue));
+    }
+    await refused(() => get(dist, '/api/v1/sales/units?period=2004Q5'), 'period');
+    const r = srv.cli('sales', 'units', '--period', year, '--format', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).total, sales.total);
   });
 });
