@@ -91,6 +91,19 @@ static void money_row(table *t, const char *label, int64_t current, int64_t prio
     report_row(t, label, cells, total);
 }
 
+/* A row of counts (units): both, the change and the change in percent. */
+static void count_row(table *t, const char *label, int64_t current, int64_t prior)
+{
+    results_text now = results_grouped_count(current), before = results_grouped_count(prior),
+                 change = results_grouped_count(current - prior);
+    results_text change_percent = {""};
+    int64_t tenths;
+    if (results_change_tenths(current, prior, &tenths))
+        change_percent = results_percent(tenths, 1);
+    const char *cells[] = {now.text, before.text, change.text, change_percent.text};
+    report_row(t, label, cells, 0);
+}
+
 static results_text margin_text(int has, int64_t tenths)
 {
     results_text t = {"n/a"};
@@ -221,6 +234,9 @@ static void section_segments(table_format format, buffer *out, const results_rep
     money_row(&revenue, "Blood services", now->blood_services_revenue,
               before->blood_services_revenue, 0);
     money_row(&revenue, "Total revenue", now->revenue, before->revenue, 1);
+    if (now->units_shipped || before->units_shipped) /* books without shipments: no row */
+        count_row(&revenue, "Net units sold, blood products (units)", now->net_units_sold,
+                  before->net_units_sold);
     table_end(&revenue);
 
     table profit = report_table(format, out, "Segment", DETAIL_LABEL);

@@ -10,7 +10,8 @@
  * a unit never shipped, or shipped to another hospital, is refused naming
  * `din`, and a temperature that is not a number naming `temperature`,
  * with the database unchanged; net units sold (shipped less returned with
- * credit) agree with the ledger's blood-products revenue and the invoices. Runs on SQLite and PostgreSQL alike.
+ * credit) agree with the ledger's blood-products revenue and the invoices,
+ * and stand in the quarterly report beside blood-products revenue. Runs on SQLite and PostgreSQL alike.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -184,5 +185,21 @@ describe('returns: the cold chain decides, the contract credits', () => {
     const r = srv.cli('sales', 'units', '--period', year, '--format', 'json');
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).total, sales.total);
+  });
+
+  test('the quarterly report shows the net units sold beside blood-products revenue', async () => {
+    const today = chain.day(0);
+    const quarter = `${today.slice(0, 4)}Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    const sales = await ok(get(dist, `/api/v1/sales/units?period=${quarter}`));
+    assert.ok(sales.total.net_units > 0);
+    const report = await ok(get(admin, `/api/v1/reports/quarterly?period=${quarter}`));
+    assert.equal(report.current.net_units_sold, sales.total.net_units);
+    assert.equal(report.current.units_shipped, sales.total.units_shipped);
+    assert.equal(report.current.units_returned_credited, sales.total.units_returned_credited);
+    const text = await srv.api('GET', `/api/v1/reports/quarterly?period=${quarter}&format=text`, { token: admin.token });
+    assert.equal(text.status, 200);
+    assert.match(text.text, new RegExp(`Net units sold, blood products \\(units\\)\\s+${sales.total.net_units}\\b`));
+    const html = await srv.api('GET', `/api/v1/reports/quarterly?period=${quarter}&format=html`, { token: admin.token });
+    assert.match(html.text, /Net units sold, blood products \(units\)/);
   });
 });
