@@ -49,6 +49,14 @@ static void shipments_show(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static void shipments_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = shipment_list(&request->service, http_query(request, "order"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static void shipments_packing_list(http_request *request, http_response *response)
 {
     err e;
@@ -83,6 +91,9 @@ static const http_route shipments_routes[] = {
      .status = 201,
      .summary = "Ship an order's allocated units confirmed by their DINs: invoice lines and "
                 "postings in the same transaction"},
+    {.method = "GET", .pattern = "/api/v1/shipments", .handler = shipments_list,
+     .capability = CAPABILITY_ORDERS, .query = "order", .response = "ShipmentList",
+     .summary = "The shipments of an order"},
     {.method = "GET", .pattern = "/api/v1/shipments/{id}", .handler = shipments_show,
      .capability = CAPABILITY_ORDERS, .response = "Shipment",
      .summary = "A shipment with its units, prices, invoice and posting"},

@@ -428,6 +428,44 @@ done:
     return service_finish_record(ctx, rc, NULL, after, out, e);
 }
 
+static json_t *listed_json(db_stmt *stmt)
+{
+    char temperature[24];
+    int64_t tenths = db_column_int64(stmt, 3), a = tenths < 0 ? -tenths : tenths;
+    snprintf(temperature, sizeof temperature, "%s%" PRId64 ".%" PRId64, tenths < 0 ? "-" : "",
+             a / 10, a % 10);
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:I}", "id",
+                     (json_int_t)db_column_int64(stmt, 0), "ship_date", db_column_text(stmt, 1),
+                     "shipper", db_column_text(stmt, 2), "temperature", temperature, "units",
+                     (json_int_t)db_column_int64(stmt, 4), "total",
+                     service_money_json(db_column_int64(stmt, 5)), "invoice",
+                     (json_int_t)db_column_int64(stmt, 6));
+}
+
+int shipment_list(service_context *ctx, const char *order, json_t **out, err *e)
+{
+    int64_t order_id;
+    if (service_id_take(order, &order_id, "order", e) || db_begin_read(ctx->db, e))
+        return -1;
+    db_stmt *stmt;
+    json_t *items = NULL;
+    int rc = -1;
+    if (!db_prepare(ctx->db,
+                    "SELECT s.id, s.ship_date, s.shipper, s.temperature_tenths, "
+                    "(SELECT COUNT(*) FROM shipment_units x WHERE x.shipment_id = s.id), "
+                    "(SELECT COALESCE(SUM(x.price_cents), 0) FROM shipment_units x "
+                    "WHERE x.shipment_id = s.id), COALESCE(s.invoice_id, 0) FROM shipments s "
+                    "WHERE s.order_id = ? ORDER BY s.id",
+                    &stmt, e)) {
+        db_bind_int64(stmt, 1, order_id);
+        rc = service_collect_rows(stmt, listed_json, &items, e);
+    }
+    db_rollback(ctx->db);
+    if (!rc)
+        *out = json_pack("{s:o}", "items", items);
+    return rc;
+}
+
 static const char *text_at(json_t *object, const char *key)
 {
     return json_string_value(json_object_get(object, key));

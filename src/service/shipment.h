@@ -27,6 +27,11 @@ typedef struct {
     int after_hours;         /* delivered after hours (its surcharge) */
 } shipment_input;
 
+/* The shipments of order `order` (its id), oldest first: {"items":
+ * [{"id", "ship_date", "shipper", "temperature", "units", "total",
+ * "invoice"}]}. */
+int shipment_list(service_context *ctx, const char *order, json_t **out, err *e);
+
 /* A temperature as people give it: a number of degrees Celsius (-100 to
  * 60, at most one decimal), in tenths; ERR_INVALID naming "temperature". */
 int shipment_temperature_take(const char *text, long *tenths, err *e);

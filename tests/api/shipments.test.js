@@ -112,6 +112,8 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     assert.equal(invoice.status, 'draft');
     assert.equal(invoice.total, '400.00');
     assert.equal(invoice.lines.length, 2);
+    const listed = await ok(get(dist, `/api/v1/shipments?order=${order.id}`));
+    assert.deepEqual(listed.items.map((i) => [i.id, i.units, i.total, i.invoice]), [[s.id, 2, '400.00', s.invoice]]);
     const entry = await ok(get(admin, `/api/v1/journal/${s.journal_entry}`));
     const byAccount = {};
     for (const l of entry.lines) byAccount[l.account] = (byAccount[l.account] || 0) + cents(l.amount);
