@@ -7,13 +7,13 @@
  * DINs as a keyboard-wedge scanner types them (each ending with Enter,
  * which adds the DIN and never submits), a DIN not on the allocation
  * refused beside it, then the shipment with its units, price and packing
- * list; a return recorded with its cold chain. Screenshots in
+ * list; a return recorded with its cold chain; order entry on a phone. Screenshots in
  * tests/out/web/distribution-*.png.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const chain = require('../api/lib/chain');
-const { startAsAdmin } = require('./lib/web');
+const { ADMIN_PASSWORD, PHONE, startAsAdmin } = require('./lib/web');
 
 const LAB_PASSWORD = 'lab1-password-1';
 
@@ -146,5 +146,20 @@ describe('distribution: order, allocation, shipment with scanned DINs, return', 
     await page.getByRole('heading', { name: /back on the shelf/ }).waitFor();
     await page.getByRole('status').filter({ hasText: 'credited $105.00' }).waitFor();
     app.assertClean(page);
+  });
+
+  test('order entry fits a phone, its fields one under the other', async () => {
+    const phone = await app.newPage({ viewport: PHONE });
+    await app.login(phone, 'admin', ADMIN_PASSWORD, '/orders/new');
+    await phone.getByRole('heading', { name: 'New order' }).waitFor();
+    assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+    const form = phone.getByRole('form', { name: 'New order' });
+    const hospital = await form.getByLabel('Hospital').boundingBox();
+    const priority = await form.getByLabel('Priority').boundingBox();
+    assert.ok(priority.y > hospital.y + hospital.height - 1, 'one field under the other');
+    assert.ok(hospital.width > 300, `the hospital field is ${hospital.width} px wide`);
+    await app.screenshot(phone, 'distribution-order-phone.png');
+    app.assertClean(phone);
+    await phone.context().close();
   });
 });

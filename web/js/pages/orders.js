@@ -179,9 +179,9 @@ function shipForm(context, order) {
   const listElement = h('ol', { class: 'scan-list', 'aria-live': 'polite', 'aria-label': 'DINs scanned' });
   const count = h('p', { class: 'field-hint', role: 'status' }, 'No DIN scanned yet.');
   const draw = (errors = {}) => {
-    replace(listElement, scanned.map((din, i) => h('li', { class: errors[i] ? 'scan-refused' : null }, h('span', { class: 'din' }, din),
+    replace(listElement, scanned.map((din, i) => h('li', { class: errors[i] ? 'scan-refused' : null }, h('span', { class: 'din-eye-readable' }, din),
       errors[i] ? h('span', { class: 'field-error' }, ` ${errors[i]}`) : null, ' ',
-      h('button', { type: 'button', class: 'button-link', 'aria-label': `Remove ${din}`, onClick: () => { scanned.splice(i, 1); draw(); } }, 'Remove'))));
+      h('button', { type: 'button', class: 'button-secondary button-small', 'aria-label': `Remove ${din}`, onClick: () => { scanned.splice(i, 1); draw(); } }, 'Remove'))));
     replace(count, scanned.length ? `${scanned.length} DIN${scanned.length === 1 ? '' : 's'} scanned.` : 'No DIN scanned yet.');
   };
   const scan = chain.dinField({

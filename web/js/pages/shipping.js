@@ -51,7 +51,7 @@ export async function renderShipment(context) {
         ['Priced by', h('a', { href: `/contracts/${s.contract}` }, 'the contract version in force that day')],
         ['Total', money(s.total)], ['Invoice', h('a', { href: `/invoices/${s.invoice}` }, `Invoice ${s.invoice} (draft until issued)`)],
         s.journal_entry ? ['Posting', h('a', { href: `/journal/${s.journal_entry}` }, `Journal entry ${s.journal_entry}`)] : null]),
-      h('p', { class: 'actions' },
+      h('p', { class: 'button-row' },
         h('a', { class: 'button-secondary', href: `${list}?format=html`, target: '_blank', rel: 'noopener' }, 'Open the packing list', h('span', { class: 'visually-hidden' }, ' (opens in a new tab)')),
         ' ',
         h('a', { class: 'button-secondary', href: `${list}?format=pdf`, target: '_blank', rel: 'noopener' }, 'Packing list as PDF'))),
