@@ -21,9 +21,7 @@ const chain = require('./lib/chain');
 
 const LAB_PASSWORD = 'lab1-password-1';
 
-function fromNow(hours) {
-  return `${new Date(Date.now() + hours * 3600e3).toISOString().slice(0, 19)}Z`;
-}
+const { fromNow } = chain;
 
 describe('returns: the cold chain decides, the contract credits', () => {
   let srv;
@@ -36,12 +34,10 @@ describe('returns: the cold chain decides, the contract credits', () => {
   const { post, get, ok, refused } = calls(() => srv);
   const put = (session, route, body) => srv.api('PUT', route, { token: session.token, body });
 
-  async function released(abo = 'O', rhd = 'POS') {
-    const d = await chain.donate(srv, admin, { daysAgo: 1, products: ['E0300'] });
-    await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(d.din, chain.day(-1), { abo, rhd })));
-    await ok(post(lab, '/api/v1/releases', { units: d.units.map((u) => u.id), username: 'lab1', password: LAB_PASSWORD }), 201);
-    return { id: d.units[0].id, din: d.din };
-  }
+  const released = async (abo = 'O', rhd = 'POS') => {
+    const u = await chain.releasedUnit(srv, admin, lab, { username: 'lab1', password: LAB_PASSWORD, abo, rhd });
+    return { id: u.id, din: u.din };
+  };
 
   before(async () => {
     srv = await startServer();

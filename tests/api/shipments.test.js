@@ -22,9 +22,7 @@ const chain = require('./lib/chain');
 
 const LAB_PASSWORD = 'lab1-password-1';
 
-function fromNow(hours) {
-  return `${new Date(Date.now() + hours * 3600e3).toISOString().slice(0, 19)}Z`;
-}
+const { fromNow } = chain;
 const cents = (text) => Math.round(Number(text) * 100);
 
 describe('shipments: scanned DINs, priced by the version in force, invoiced and posted', () => {
@@ -36,12 +34,8 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
 
   const { post, get, ok, refused } = calls(() => srv);
 
-  async function released(abo, rhd, product = 'E0300', daysAgo = 1) {
-    const d = await chain.donate(srv, admin, { daysAgo, products: [product] });
-    await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(d.din, chain.day(-daysAgo), { abo, rhd })));
-    await ok(post(lab, '/api/v1/releases', { units: d.units.map((u) => u.id), username: 'lab1', password: LAB_PASSWORD }), 201);
-    return { ...d.units[0], din: d.din, donor: d.donor };
-  }
+  const released = (abo, rhd, product = 'E0300', daysAgo = 1) =>
+    chain.releasedUnit(srv, admin, lab, { username: 'lab1', password: LAB_PASSWORD, abo, rhd, product, daysAgo });
   async function allocatedOrder(priority, quantity, family = 'red_cells') {
     const o = await ok(post(dist, '/api/v1/orders', { hospital: 'CEDARS', priority, needed_by: fromNow(6) }), 201);
     await ok(post(dist, `/api/v1/orders/${o.id}/lines`, { family, group: 'O POS', quantity }), 201);
