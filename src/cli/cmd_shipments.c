@@ -67,45 +67,23 @@ static int run_create(cli_invocation *invocation)
 {
     return cli_run(invocation, call_create, print_shipment);
 }
+static int render_packing_list(service_context *ctx, const char *id, const char *format,
+                               buffer *out, err *e)
+{
+    document_format chosen;
+    return shipment_packing_list(ctx, id, format, out, &chosen, e);
+}
+
 /* The shipment as a table, JSON or CSV; the packing list as text, HTML or
  * PDF, to standard output or --output FILE (cli/document_output.h). */
 static int run_show(cli_invocation *invocation)
 {
-    err e;
-    service_context ctx;
-    const char *id = invocation->positional[0];
-    const char *output = cli_option_value(invocation, "output");
-    cli_format format = cli_document_format(invocation, output, 0);
-    int data = format == OUTPUT_JSON || format == OUTPUT_CSV || (format == OUTPUT_TABLE && !output);
-    if (data && output) {
-        err_set(&e, ERR_INVALID, "output", "takes the packing list as text, html or pdf");
-        return cli_fail(&e);
-    }
-    if (!data && cli_document_check(output, format) != CLI_OK)
-        return CLI_FAILED;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc, status = CLI_OK;
-    if (data) {
-        json_t *shipment = NULL;
-        rc = shipment_get(&ctx, id, &shipment, &e);
-        if (rc == 0)
-            print_shipment(invocation, shipment);
-        json_decref(shipment);
-    } else {
-        buffer document = BUFFER_INIT;
-        document_format chosen;
-        rc = shipment_packing_list(&ctx, id,
-                                   format == OUTPUT_HTML  ? "html"
-                                   : format == OUTPUT_PDF ? "pdf"
-                                                          : "text",
-                                   &document, &chosen, &e);
-        if (rc == 0)
-            status = cli_document_write(output, &document);
-        buffer_free(&document);
-    }
-    cli_close(&ctx);
-    return rc ? cli_fail(&e) : status;
+    static const cli_document_command show = {.read = shipment_get,
+                                               .print = print_shipment,
+                                               .render = render_packing_list,
+                                               .table_is_data = 1,
+                                               .what = "the packing list"};
+    return cli_document_run(invocation, &show);
 }
 
 static const cli_option create_options[] = {
