@@ -1,9 +1,9 @@
 /*
  * document_output.h - where a report printed from the command line goes
- * (`report quarterly`, `lookback report`, `shipment show`): standard output,
- * or the file of --output FILE, whose extension chooses the format when --format is
- * not given (.pdf a PDF, .html or .htm an HTML page, .csv and .json where
- * the command has them, anything else text). A PDF is refused for a
+ * (`report quarterly`, `lookback report`, `shipment show`): standard
+ * output, or the file of --output FILE, whose extension chooses the format
+ * when --format is not given (.pdf a PDF, .html or .htm an HTML page, .csv
+ * and .json where the command has them, anything else text). A PDF is refused for a
  * terminal, before any work is done.
  */
 #ifndef BLOODOPS_CLI_DOCUMENT_OUTPUT_H
