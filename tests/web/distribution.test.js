@@ -7,7 +7,8 @@
  * DINs as a keyboard-wedge scanner types them (each ending with Enter,
  * which adds the DIN and never submits), a DIN not on the allocation
  * refused beside it, then the shipment with its units, price and packing
- * list; a return recorded with its cold chain; order entry on a phone. Screenshots in
+ * list, and the unit's page saying where it went; a return recorded with
+ * its cold chain; order entry on a phone. Screenshots in
  * tests/out/web/distribution-*.png.
  */
 const { describe, test, before, after } = require('node:test');
@@ -121,6 +122,10 @@ describe('distribution: order, allocation, shipment with scanned DINs, return', 
     assert.equal(list.status(), 200);
     assert.match(await list.text(), /<h1>Packing list, shipment \d+<\/h1>/);
     await app.screenshot(page, 'distribution-shipment.png');
+    /* the unit's page says where it went */
+    await page.goto(`/units/lookup?din=${dins[0]}`);
+    await page.getByRole('button', { name: /^History of E0300/ }).click();
+    await page.getByText(/Shipped to CEDARS on .*, shipment \d+\./).waitFor();
     app.assertClean(page);
   });
 
