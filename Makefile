@@ -197,8 +197,9 @@ clean:
 # receivables: the aging of today over a million invoices against the SQL
 # aggregate over the documents (BENCH_INVOICES=N sets their number).
 # billing: invoice issuing through the API beside raw SQLite durable commits.
-# BENCH_RUN=chain, ledger, receivables or billing runs one.
-BENCH_RUN   ?= chain ledger receivables billing
+# shipments: shipments confirmed through the API beside the same, and a kill -9.
+# BENCH_RUN=chain, ledger, receivables, billing or shipments runs one.
+BENCH_RUN   ?= chain ledger receivables billing shipments
 BENCH_LINES ?= 10000000
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
@@ -211,7 +212,8 @@ bench: bloodops $(BENCH_BIN)
 	    ledger) BENCH_LINES=$(BENCH_LINES) $(OUT)/bench/ledger_bench || exit 1;; \
 	    receivables) $(OUT)/bench/receivables_bench || exit 1;; \
 	    billing) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/billing_bench || exit 1;; \
-	    *) echo "make bench: no benchmark '$$bench' (chain, ledger, receivables, billing)" >&2; exit 1;; \
+	    shipments) BLOODOPS=./bloodops BENCH_TOOLS=$(OUT)/bench bench/shipment_bench || exit 1;; \
+	    *) echo "make bench: no benchmark '$$bench' (chain, ledger, receivables, billing, shipments)" >&2; exit 1;; \
 	  esac; \
 	done
 

@@ -521,47 +521,31 @@ static int run_lookback_close(cli_invocation *invocation)
     return cli_run(invocation, call_case_close, print_case);
 }
 
+/* The case as JSON, its traced units as CSV. */
+static void print_case_data(const cli_invocation *invocation, json_t *c)
+{
+    if (invocation->format == OUTPUT_JSON)
+        cli_print_object(invocation, c, NULL);
+    else
+        cli_print_list(invocation, json_object_get(c, "units"), traced_columns);
+}
+
+static int render_case(service_context *ctx, const char *id, const char *format, buffer *out,
+                       err *e)
+{
+    lookback_report_format chosen;
+    return lookback_case_report(ctx, id, format, out, &chosen, e);
+}
+
 /* The report as text, HTML or PDF, to standard output or --output FILE
  * (cli/document_output.h); as JSON the case; as CSV its traced units. */
 static int run_lookback_report(cli_invocation *invocation)
 {
-    err e;
-    service_context ctx;
-    const char *id = invocation->positional[0];
-    const char *output = cli_option_value(invocation, "output");
-    cli_format format = cli_document_format(invocation, output, 0);
-    int data = format == OUTPUT_JSON || format == OUTPUT_CSV;
-    if (data && output) {
-        err_set(&e, ERR_INVALID, "output", "takes the report as text, html or pdf");
-        return cli_fail(&e);
-    }
-    if (cli_document_check(output, format) != CLI_OK)
-        return CLI_FAILED;
-    if (cli_open(invocation, &ctx, &e))
-        return cli_fail(&e);
-    int rc, status = CLI_OK;
-    if (data) {
-        json_t *c = NULL;
-        rc = lookback_case_get(&ctx, id, &c, &e);
-        if (rc == 0 && format == OUTPUT_JSON)
-            cli_print_object(invocation, c, NULL);
-        else if (rc == 0)
-            cli_print_list(invocation, json_object_get(c, "units"), traced_columns);
-        json_decref(c);
-    } else {
-        buffer document = BUFFER_INIT;
-        lookback_report_format chosen;
-        rc = lookback_case_report(&ctx, id,
-                                  format == OUTPUT_HTML  ? "html"
-                                  : format == OUTPUT_PDF ? "pdf"
-                                                         : "text",
-                                  &document, &chosen, &e);
-        if (rc == 0)
-            status = cli_document_write(output, &document);
-        buffer_free(&document);
-    }
-    cli_close(&ctx);
-    return rc ? cli_fail(&e) : status;
+    static const cli_document_command report = {.read = lookback_case_get,
+                                                .print = print_case_data,
+                                                .render = render_case,
+                                                .what = "the report"};
+    return cli_document_run(invocation, &report);
 }
 
 static const cli_option queue_options[] = {

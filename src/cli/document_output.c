@@ -61,3 +61,42 @@ int cli_document_write(const char *output, const buffer *document)
     }
     return CLI_OK;
 }
+
+int cli_document_run(cli_invocation *invocation, const cli_document_command *command)
+{
+    err e;
+    service_context ctx;
+    const char *id = invocation->positional[0];
+    const char *output = cli_option_value(invocation, "output");
+    cli_format format = cli_document_format(invocation, output, 0);
+    int data = format == OUTPUT_JSON || format == OUTPUT_CSV ||
+               (command->table_is_data && format == OUTPUT_TABLE && !output);
+    if (data && output) {
+        err_set(&e, ERR_INVALID, "output", "takes %s as text, html or pdf", command->what);
+        return cli_fail(&e);
+    }
+    if (!data && cli_document_check(output, format) != CLI_OK)
+        return CLI_FAILED;
+    if (cli_open(invocation, &ctx, &e))
+        return cli_fail(&e);
+    int rc, status = CLI_OK;
+    if (data) {
+        json_t *record = NULL;
+        rc = command->read(&ctx, id, &record, &e);
+        if (rc == 0)
+            command->print(invocation, record);
+        json_decref(record);
+    } else {
+        buffer document = BUFFER_INIT;
+        rc = command->render(&ctx, id,
+                             format == OUTPUT_HTML  ? "html"
+                             : format == OUTPUT_PDF ? "pdf"
+                                                    : "text",
+                             &document, &e);
+        if (rc == 0)
+            status = cli_document_write(output, &document);
+        buffer_free(&document);
+    }
+    cli_close(&ctx);
+    return rc ? cli_fail(&e) : status;
+}

@@ -79,16 +79,23 @@ static void comparison_columns(table *t, const results_report *report, const cha
 
 /* A money row: the amounts, the change in dollars, the change in percent
  * (empty when the prior is zero). */
-static void money_row(table *t, const char *label, int64_t current, int64_t prior, int total)
+/* A row of two figures written by `text` (dollars, counts), their change
+ * and the change in percent. */
+static void change_row(table *t, const char *label, int64_t current, int64_t prior, int total,
+                       results_text (*text)(int64_t))
 {
-    results_text now = results_dollars(current), before = results_dollars(prior),
-                 change = results_dollars(current - prior);
+    results_text now = text(current), before = text(prior), change = text(current - prior);
     results_text change_percent = {""};
     int64_t tenths;
     if (results_change_tenths(current, prior, &tenths))
         change_percent = results_percent(tenths, 1);
     const char *cells[] = {now.text, before.text, change.text, change_percent.text};
     report_row(t, label, cells, total);
+}
+
+static void money_row(table *t, const char *label, int64_t current, int64_t prior, int total)
+{
+    change_row(t, label, current, prior, total, results_dollars);
 }
 
 static results_text margin_text(int has, int64_t tenths)
@@ -221,6 +228,9 @@ static void section_segments(table_format format, buffer *out, const results_rep
     money_row(&revenue, "Blood services", now->blood_services_revenue,
               before->blood_services_revenue, 0);
     money_row(&revenue, "Total revenue", now->revenue, before->revenue, 1);
+    if (now->units_shipped || before->units_shipped) /* books without shipments: no row */
+        change_row(&revenue, "Net units sold, blood products (units)", now->net_units_sold,
+                   before->net_units_sold, 0, results_grouped_count);
     table_end(&revenue);
 
     table profit = report_table(format, out, "Segment", DETAIL_LABEL);

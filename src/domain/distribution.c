@@ -1,7 +1,8 @@
 /*
- * distribution.c - contract pricing and order clocks (see distribution.h;
- * docs/distribution.md).
+ * distribution.c - contract pricing, order clocks, and a return's cold
+ * chain and credit (see distribution.h; docs/distribution.md).
  */
+#include <stdio.h>
 #include <string.h>
 #include "base/money.h"
 #include "domain/distribution.h"
@@ -141,4 +142,50 @@ void order_clock_at(int64_t ordered_at, order_priority priority, int64_t now, or
     out->deadline = ordered_at + (int64_t)order_priority_hours(priority) * 3600;
     out->seconds_left = out->deadline - now;
     out->overdue = out->seconds_left < 0;
+}
+
+/* --- returns ------------------------------------------------------------------- */
+
+static void tenths_text(int64_t tenths, char *out, size_t size)
+{
+    int64_t a = tenths < 0 ? -tenths : tenths;
+    snprintf(out, size, "%s%lld.%lld", tenths < 0 ? "-" : "", (long long)(a / 10),
+             (long long)(a % 10));
+}
+
+int return_cold_chain_kept(const cold_chain_limits *limits, const return_evidence *evidence,
+                           char *why, size_t size)
+{
+    char at[24], low[24], high[24];
+    if (!evidence->seal_intact) {
+        snprintf(why, size, "seal broken");
+        return 0;
+    }
+    if (evidence->temperature_tenths < limits->min_tenths ||
+        evidence->temperature_tenths > limits->max_tenths) {
+        tenths_text(evidence->temperature_tenths, at, sizeof at);
+        tenths_text(limits->min_tenths, low, sizeof low);
+        tenths_text(limits->max_tenths, high, sizeof high);
+        snprintf(why, size, "received at %s C, outside %s to %s C", at, low, high);
+        return 0;
+    }
+    if (limits->max_minutes_out >= 0 && evidence->minutes_out > limits->max_minutes_out) {
+        snprintf(why, size, "%lld minutes out of controlled storage, more than %lld",
+                 (long long)evidence->minutes_out, (long long)limits->max_minutes_out);
+        return 0;
+    }
+    snprintf(why, size, "cold chain kept");
+    return 1;
+}
+
+int64_t return_credit(int64_t price, int64_t credit_hundredths, int64_t return_days,
+                      int64_t days_since_shipment, int cold_chain_kept)
+{
+    int64_t credit = 0;
+    if (!cold_chain_kept || days_since_shipment < 0 || days_since_shipment > return_days ||
+        credit_hundredths <= 0)
+        return 0;
+    if (money_scale(price, credit_hundredths, 10000, &credit))
+        return 0;
+    return credit;
 }

@@ -110,4 +110,34 @@ typedef struct {
 } order_clock;
 void order_clock_at(int64_t ordered_at, order_priority priority, int64_t now, order_clock *out);
 
+/* --- returns ------------------------------------------------------------------ */
+
+/* The cold-chain limits of a family: the receipt temperature from min to
+ * max tenths of a degree Celsius inclusive, and at most max_minutes_out
+ * out of controlled storage (-1: no limit). */
+typedef struct {
+    int64_t min_tenths, max_tenths, max_minutes_out;
+} cold_chain_limits;
+
+/* What a returned unit showed: its receipt temperature, whether its seal
+ * was intact and its minutes out of controlled storage. */
+typedef struct {
+    int64_t temperature_tenths, minutes_out;
+    int seal_intact;
+} return_evidence;
+
+/* 1 when the cold chain was kept (seal intact, temperature within the
+ * limits, minutes out within the limit), else 0 with why in `why` ("seal
+ * broken", "received at 12.0 C, outside 1.0 to 10.0 C", "45 minutes out
+ * of controlled storage, more than 30"). */
+int return_cold_chain_kept(const cold_chain_limits *limits, const return_evidence *evidence,
+                           char *why, size_t size);
+
+/* The credit a return earns under its contract's policy: `price` cents at
+ * `credit_hundredths` (8000 = 80 %) rounded half up, when the chain was
+ * kept and the unit came back within `return_days` days of its shipment
+ * (`days_since_shipment`); else 0. */
+int64_t return_credit(int64_t price, int64_t credit_hundredths, int64_t return_days,
+                      int64_t days_since_shipment, int cold_chain_kept);
+
 #endif

@@ -136,6 +136,10 @@ typedef struct {
     size_t center_count;
 
     results_position position; /* at last_day */
+
+    /* blood products' units (service/sales.h): shipped, returned with a
+     * credit, and the net units sold (shipped less returned with credit) */
+    int64_t units_shipped, units_returned_credited, net_units_sold;
 } results_period;
 
 typedef struct {

@@ -591,12 +591,49 @@ fail:
     return -1;
 }
 
+/* The draft's insert and audit, for a customer resolved and a day open. */
+static int draft_insert(service_context *ctx, int64_t customer_id, civil_day day, long terms,
+                        int64_t *id, json_t **record, err *e)
+{
+    char now[TIMESTAMP_TEXT_MAX], day_text[DATE_TEXT_MAX], key[24];
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO invoices (customer_id, invoice_date, terms_days, created_at, "
+                   "created_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, customer_id);
+    db_bind_text(stmt, 2, date_format(day, day_text, sizeof day_text));
+    db_bind_int64(stmt, 3, terms);
+    db_bind_text(stmt, 4, now_text(now));
+    db_bind_text(stmt, 5, ctx->actor.username);
+    if (db_insert_returning_id(stmt, id, e) || invoice_fetch(ctx->db, *id, record, e))
+        return -1;
+    snprintf(key, sizeof key, "%" PRId64, *id);
+    return audit_append(ctx, "invoice", key, "create", NULL, *record, NULL, e);
+}
+
+int invoice_draft_in(service_context *ctx, const char *customer, civil_day day,
+                     const char *field, int64_t *invoice_id, err *e)
+{
+    int64_t customer_id;
+    long terms;
+    json_t *record = NULL;
+    if (!db_in_transaction(ctx->db))
+        return err_set(e, ERR_INTERNAL, NULL, "invoice_draft_in needs the caller's transaction");
+    if (customer_resolve(ctx, customer, 1, field, &customer_id, &terms, e) ||
+        date_open(ctx->db, day, "date", e))
+        return -1;
+    int rc = draft_insert(ctx, customer_id, day, terms, invoice_id, &record, e);
+    json_decref(record);
+    return rc;
+}
+
 int invoice_create(service_context *ctx, const char *customer, const char *date,
                    const char *terms_text, json_t **out, err *e)
 {
     civil_day day;
     long terms = -1;
-    char now[TIMESTAMP_TEXT_MAX], day_text[DATE_TEXT_MAX];
     if (date_take(date, &day, "date", e))
         return -1;
     if (terms_text && *terms_text &&
@@ -611,22 +648,7 @@ int invoice_create(service_context *ctx, const char *customer, const char *date,
     if (customer_resolve(ctx, customer, 1, "customer", &customer_id, &customer_terms, e) ||
         date_open(ctx->db, day, "date", e))
         goto done;
-    db_stmt *stmt;
-    if (db_prepare(ctx->db,
-                   "INSERT INTO invoices (customer_id, invoice_date, terms_days, created_at, "
-                   "created_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                   &stmt, e))
-        goto done;
-    db_bind_int64(stmt, 1, customer_id);
-    db_bind_text(stmt, 2, date_format(day, day_text, sizeof day_text));
-    db_bind_int64(stmt, 3, terms >= 0 ? terms : customer_terms);
-    db_bind_text(stmt, 4, now_text(now));
-    db_bind_text(stmt, 5, ctx->actor.username);
-    if (db_insert_returning_id(stmt, &id, e) || invoice_fetch(ctx->db, id, &record, e))
-        goto done;
-    char key[24];
-    snprintf(key, sizeof key, "%" PRId64, id);
-    rc = audit_append(ctx, "invoice", key, "create", NULL, record, NULL, e);
+    rc = draft_insert(ctx, customer_id, day, terms >= 0 ? terms : customer_terms, &id, &record, e);
 done:
     return service_finish_record(ctx, rc, NULL, record, out, e);
 }
@@ -976,26 +998,44 @@ static json_t *credit_json(db_stmt *stmt)
     return o;
 }
 
-int credit_create(service_context *ctx, const credit_input *in, json_t **out, err *e)
-{
+/* A credit memo's input, checked: its day, amount, account and center. */
+typedef struct {
     civil_day day;
     int64_t amount;
-    char center[REGISTRY_CODE_MAX + 8] = "", account[LEDGER_ACCOUNT_CODE_MAX + 8] = "";
+    char center[REGISTRY_CODE_MAX + 8], account[LEDGER_ACCOUNT_CODE_MAX + 8];
+    int has_invoice;
+} credit_checked;
+
+static int credit_check(const credit_input *in, credit_checked *c, err *e)
+{
+    memset(c, 0, sizeof *c);
     int has_invoice = in->invoice && *in->invoice, has_customer = in->customer && *in->customer;
+    c->has_invoice = has_invoice;
     if (has_invoice == has_customer)
         return err_set(e, ERR_INVALID, has_invoice ? "customer" : "invoice",
                        "give either the invoice credited or, for a standalone credit, the customer");
-    if (date_take(in->date, &day, "date", e) || amount_take(in->amount, &amount, "amount", e) ||
+    if (date_take(in->date, &c->day, "date", e) || amount_take(in->amount, &c->amount, "amount", e) ||
         reason_take(in->reason, e))
         return -1;
     if (in->account && *in->account)
-        snprintf(account, sizeof account, "%s", in->account);
+        snprintf(c->account, sizeof c->account, "%s", in->account);
     if (in->center && *in->center) {
-        snprintf(center, sizeof center, "%s", in->center);
-        service_normalize_code(center);
+        snprintf(c->center, sizeof c->center, "%s", in->center);
+        service_normalize_code(c->center);
     }
-    if (service_begin(ctx, e))
-        return -1;
+    return 0;
+}
+
+/* The credit memo of a checked input, inside the caller's transaction:
+ * its posting, its row, the invoice's open amount, its audit record. */
+static int credit_write(service_context *ctx, const credit_input *in, credit_checked *c,
+                        int64_t *credit_id, json_t **out, err *e)
+{
+    civil_day day = c->day;
+    int64_t amount = c->amount;
+    char *center = c->center, *account = c->account;
+    int has_invoice = c->has_invoice;
+    size_t center_size = sizeof c->center, account_size = sizeof c->account;
     json_t *record = NULL;
     int64_t customer_id = 0, invoice_id = 0, account_id, entry_id, id;
     invoice_row row = {0};
@@ -1025,9 +1065,9 @@ int credit_create(service_context *ctx, const credit_input *in, json_t **out, er
             db_bind_int64(stmt, 1, invoice_id);
             db_step_result step = db_step(stmt, e);
             if (step == DB_ROW) {
-                snprintf(account, sizeof account, "%s", db_column_text(stmt, 0));
+                snprintf(account, account_size, "%s", db_column_text(stmt, 0));
                 if (!*center)
-                    snprintf(center, sizeof center, "%s", db_column_text(stmt, 1));
+                    snprintf(center, center_size, "%s", db_column_text(stmt, 1));
             }
             db_reset(stmt);
             if (step == DB_FAILED)
@@ -1093,7 +1133,33 @@ int credit_create(service_context *ctx, const credit_input *in, json_t **out, er
     snprintf(key, sizeof key, "%" PRId64, id);
     rc = audit_append(ctx, "credit_memo", key, "create", NULL, record, in->reason, e);
 done:
+    if (rc == 0 && credit_id)
+        *credit_id = id;
+    if (rc == 0 && out)
+        *out = record;
+    else
+        json_decref(record);
+    return rc;
+}
+
+int credit_create(service_context *ctx, const credit_input *in, json_t **out, err *e)
+{
+    credit_checked c;
+    if (credit_check(in, &c, e) || service_begin(ctx, e))
+        return -1;
+    json_t *record = NULL;
+    int rc = credit_write(ctx, in, &c, NULL, &record, e);
     return service_finish_record(ctx, rc, NULL, record, out, e);
+}
+
+int credit_create_in(service_context *ctx, const credit_input *in, int64_t *credit_id, err *e)
+{
+    credit_checked c;
+    if (!db_in_transaction(ctx->db))
+        return err_set(e, ERR_INTERNAL, NULL, "credit_create_in needs the caller's transaction");
+    if (credit_check(in, &c, e))
+        return -1;
+    return credit_write(ctx, in, &c, credit_id, NULL, e);
 }
 
 /* --- payments --------------------------------------------------------------- */

@@ -49,6 +49,14 @@ int customer_list(service_context *ctx, customer_filter *filter, json_t **out, e
 int invoice_create(service_context *ctx, const char *customer, const char *date,
                    const char *terms_days, json_t **out, err *e);
 
+/* Inside the caller's transaction: a new draft for customer `customer`
+ * (a customer's or a hospital's code; a hospital billed the first time
+ * becomes a customer) dated `day` under the customer's terms, audited;
+ * its id in *invoice_id. A day in a closed period is refused naming
+ * "date", an unknown customer naming `field`. */
+int invoice_draft_in(service_context *ctx, const char *customer, civil_day day,
+                     const char *field, int64_t *invoice_id, err *e);
+
 typedef struct {
     const char *description, *quantity, *price, *account, *center;
 } invoice_line_input;
@@ -108,6 +116,9 @@ typedef struct {
     const char *center;   /* default: the same line's */
 } credit_input;
 int credit_create(service_context *ctx, const credit_input *in, json_t **out, err *e);
+/* The same inside the caller's transaction (a return credited under its
+ * contract): the credit memo's id in *credit_id. */
+int credit_create_in(service_context *ctx, const credit_input *in, int64_t *credit_id, err *e);
 
 /* --- payments --------------------------------------------------------------- */
 

@@ -610,33 +610,42 @@ static int terms_load(db_conn *db, int64_t id, loaded_terms *out, err *e)
     return step == DB_FAILED ? -1 : 0;
 }
 
-/* The price of `product` under `terms`, as {base, by, surcharges, total}. */
-static int unit_price_of(db_conn *db, const contract_terms *terms, const char *product,
-                         const contract_quote_input *in, json_t **out, err *e)
+/* The price of a unit of `unit`'s product under `terms`: its family and
+ * attributes from the catalog. */
+static int price_from_catalog(db_conn *db, const contract_terms *terms, priced_unit *unit,
+                              unit_price *price, err *e)
 {
     db_stmt *stmt;
-    priced_unit unit = {.product_code = product, .washed = in->washed, .stat = in->stat,
-                        .after_hours = in->after_hours};
     if (db_prepare(db,
                    "SELECT family, irradiated, cmv_negative, leukoreduced FROM products "
                    "WHERE code = ?",
                    &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, product);
+    db_bind_text(stmt, 1, unit->product_code);
     db_step_result step = db_step(stmt, e);
     if (step == DB_FAILED)
         return -1;
     if (step != DB_ROW) {
         db_reset(stmt);
-        return err_set(e, ERR_INVALID, "product", "no product '%s' in the catalog", product);
+        return err_set(e, ERR_INVALID, "product", "no product '%s' in the catalog",
+                       unit->product_code);
     }
-    unit.family = catalog_family_parse(db_column_text(stmt, 0));
-    unit.irradiated = (int)db_column_int64(stmt, 1);
-    unit.cmv_negative = (int)db_column_int64(stmt, 2);
-    unit.leukoreduced = (int)db_column_int64(stmt, 3);
+    unit->family = catalog_family_parse(db_column_text(stmt, 0));
+    unit->irradiated = (int)db_column_int64(stmt, 1);
+    unit->cmv_negative = (int)db_column_int64(stmt, 2);
+    unit->leukoreduced = (int)db_column_int64(stmt, 3);
     db_reset(stmt);
+    return contract_unit_price(terms, unit, price, e);
+}
+
+/* The price of `product` under `terms`, as {base, by, surcharges, total}. */
+static int unit_price_of(db_conn *db, const contract_terms *terms, const char *product,
+                         const contract_quote_input *in, json_t **out, err *e)
+{
+    priced_unit unit = {.product_code = product, .washed = in->washed, .stat = in->stat,
+                        .after_hours = in->after_hours};
     unit_price price;
-    if (contract_unit_price(terms, &unit, &price, e))
+    if (price_from_catalog(db, terms, &unit, &price, e))
         return -1;
     json_t *surcharges = json_array();
     for (int k = 0; k < SURCHARGE_KIND_COUNT; k++)
@@ -651,6 +660,48 @@ static int unit_price_of(db_conn *db, const contract_terms *terms, const char *p
                      service_money_json(price.base),
                      "surcharges", surcharges, "total", service_money_json(price.total));
     return 0;
+}
+
+/* The version of `hospital_id` in force on `day` (versions: room to load
+ * them into). */
+static int in_force_find(db_conn *db, int64_t hospital_id, const char *hospital, civil_day day,
+                         hospital_versions *versions, int64_t *contract_id, err *e)
+{
+    char day_text[DATE_TEXT_MAX];
+    if (versions_load(db, hospital_id, versions, e))
+        return -1;
+    int found = contract_in_force(versions->periods, versions->count, day);
+    if (found < 0)
+        return err_set(e, ERR_INVALID, "date", "no contract of hospital %s is in force on %s",
+                       hospital, date_format(day, day_text, sizeof day_text));
+    *contract_id = versions->ids[found];
+    return 0;
+}
+
+int contract_in_force_in(db_conn *db, int64_t hospital_id, const char *hospital, civil_day day,
+                         int64_t *contract_id, err *e)
+{
+    hospital_versions *versions = malloc(sizeof *versions);
+    if (!versions)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    int rc = in_force_find(db, hospital_id, hospital, day, versions, contract_id, e);
+    free(versions);
+    return rc;
+}
+
+int contract_unit_price_in(db_conn *db, int64_t contract_id, const char *product, int stat,
+                           int after_hours, unit_price *price, err *e)
+{
+    loaded_terms *terms = malloc(sizeof *terms);
+    if (!terms)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    priced_unit unit = {.product_code = product, .stat = stat, .after_hours = after_hours};
+    int rc = terms_load(db, contract_id, terms, e) ||
+                     price_from_catalog(db, &terms->terms, &unit, price, e)
+                 ? -1
+                 : 0;
+    free(terms);
+    return rc;
 }
 
 int contract_quote(service_context *ctx, const contract_quote_input *in, json_t **out, err *e)
@@ -675,16 +726,10 @@ int contract_quote(service_context *ctx, const contract_quote_input *in, json_t 
         err_set(e, ERR_INTERNAL, NULL, "out of memory");
         goto done;
     }
+    int64_t contract_id = 0;
     if (hospital_find(ctx->db, hospital, &hospital_id, e) ||
-        versions_load(ctx->db, hospital_id, versions, e))
-        goto done;
-    int found = contract_in_force(versions->periods, versions->count, day);
-    if (found < 0) {
-        err_set(e, ERR_INVALID, "date", "no contract of hospital %s is in force on %s", hospital,
-                date_format(day, day_text, sizeof day_text));
-        goto done;
-    }
-    if (contract_fetch(ctx->db, versions->ids[found], &record, e))
+        in_force_find(ctx->db, hospital_id, hospital, day, versions, &contract_id, e) ||
+        contract_fetch(ctx->db, contract_id, &record, e))
         goto done;
     if (in->product && *in->product) {
         terms = malloc(sizeof *terms);
@@ -692,7 +737,7 @@ int contract_quote(service_context *ctx, const contract_quote_input *in, json_t 
             err_set(e, ERR_INTERNAL, NULL, "out of memory");
             goto done;
         }
-        if (terms_load(ctx->db, versions->ids[found], terms, e) ||
+        if (terms_load(ctx->db, contract_id, terms, e) ||
             unit_price_of(ctx->db, &terms->terms, in->product, in, &price, e))
             goto done;
     }

@@ -57,4 +57,15 @@ typedef struct {
  * day in the message. */
 int contract_quote(service_context *ctx, const contract_quote_input *in, json_t **out, err *e);
 
+/* Inside the caller's transaction (a shipment): the id of the version of
+ * hospital `hospital_id` (code `hospital`) in force on `day`, refused as
+ * contract_quote refuses it (naming "date", with the hospital and day). */
+int contract_in_force_in(db_conn *db, int64_t hospital_id, const char *hospital, civil_day day,
+                         int64_t *contract_id, err *e);
+/* The price of a unit of product `product` under version `contract_id`,
+ * delivered as `stat` and `after_hours` say; refused naming "product" when
+ * the version prices neither the product nor its family. */
+int contract_unit_price_in(db_conn *db, int64_t contract_id, const char *product, int stat,
+                           int after_hours, unit_price *price, err *e);
+
 #endif

@@ -419,6 +419,11 @@ static json_t *traced_unit_json(db_stmt *stmt)
                      db_column_text(stmt, 3), "status_at_trace", db_column_text(stmt, 4),
                      "status", db_column_text(stmt, 5), "action", db_column_text(stmt, 6),
                      "hospital", text_or_null(stmt, 7));
+    /* the consignee: the shipment that took it there and its date */
+    json_object_set_new(unit, "shipment",
+                        db_column_is_null(stmt, 8) ? json_null()
+                                                   : json_integer(db_column_int64(stmt, 8)));
+    json_object_set_new(unit, "shipped_on", text_or_null(stmt, 9));
     return din_eye_readable_add(unit, "din", "eye_readable");
 }
 
@@ -439,7 +444,11 @@ static int case_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     json_t *units = NULL;
     if (db_prepare(db,
                    "SELECT l.unit_id, u.din, u.product_code, u.division, l.status_at_trace, "
-                   "u.status, l.action, l.hospital FROM lookback_units l "
+                   "u.status, l.action, l.hospital, (SELECT s.id FROM shipment_units x "
+                   "JOIN shipments s ON s.id = x.shipment_id WHERE x.unit_id = l.unit_id "
+                   "ORDER BY s.id DESC LIMIT 1), (SELECT s.ship_date FROM shipment_units x "
+                   "JOIN shipments s ON s.id = x.shipment_id WHERE x.unit_id = l.unit_id "
+                   "ORDER BY s.id DESC LIMIT 1) FROM lookback_units l "
                    "JOIN units u ON u.id = l.unit_id WHERE l.case_id = ? ORDER BY l.unit_id",
                    &stmt, e)) {
         json_decref(item);

@@ -639,6 +639,45 @@ done:
     return service_finish_record(ctx, rc, before, after, out, e);
 }
 
+int order_close_when_filled_in(service_context *ctx, int64_t order_id, int *closed, err *e)
+{
+    db_stmt *stmt;
+    *closed = 0;
+    if (db_prepare(ctx->db,
+                   "UPDATE orders SET status = 'shipped' WHERE id = ? AND status = 'open' "
+                   "AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id "
+                   "AND l.quantity > (SELECT COUNT(*) FROM shipment_units s "
+                   "WHERE s.order_line_id = l.id))",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, order_id);
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    if (db_changes(ctx->db) != 1)
+        return 0;
+    *closed = 1;
+    json_t *after = NULL;
+    if (order_fetch(ctx->db, order_id, &after, e))
+        return -1;
+    int rc = order_audit(ctx, order_id, "close", NULL, after, "filled by its shipments", e);
+    json_decref(after);
+    return rc;
+}
+
+int order_allocation_returned_in(service_context *ctx, int64_t unit_id, err *e)
+{
+    db_stmt *stmt;
+    char now[TIMESTAMP_TEXT_MAX];
+    if (db_prepare(ctx->db,
+                   "UPDATE allocations SET returned_at = ? WHERE unit_id = ? "
+                   "AND undone_at IS NULL AND returned_at IS NULL",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, service_now_text(now));
+    db_bind_int64(stmt, 2, unit_id);
+    return db_exec_stmt(stmt, e);
+}
+
 int order_unallocate(service_context *ctx, const char *order, const char *reason, json_t **out,
                      err *e)
 {

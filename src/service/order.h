@@ -56,6 +56,16 @@ int order_allocate(service_context *ctx, const char *order, json_t **out, err *e
 int order_unallocate(service_context *ctx, const char *order, const char *reason, json_t **out,
                      err *e);
 
+/* Inside the caller's transaction (a shipment): mark open order `order_id`
+ * shipped when every line has shipped its quantity (shipment_units);
+ * *closed is 1 when it did. Audited on the order. */
+int order_close_when_filled_in(service_context *ctx, int64_t order_id, int *closed, err *e);
+
+/* Inside the caller's transaction (a return): mark the active allocation
+ * of unit `unit_id` returned, so that the unit may be allocated again; it
+ * stays on the order that shipped it. */
+int order_allocation_returned_in(service_context *ctx, int64_t unit_id, err *e);
+
 /* The ABO substitution table: {"substitutions": [{"family", "recipient",
  * "donors": ["O", ...]}]} for every family and recipient group. */
 int substitution_list(service_context *ctx, json_t **out, err *e);

@@ -13,6 +13,7 @@
 #include "service/company.h"
 #include "service/ledger.h"
 #include "service/report.h"
+#include "service/sales.h"
 
 /* --- shared --------------------------------------------------------------- */
 
@@ -620,6 +621,23 @@ static int period_load(db_conn *db, const ledger_chart *chart, const center_tabl
  * inside the caller's read transaction. `kept`, when given, receives the
  * sums of the two quarters (kept[0] current, kept[1] prior; the caller
  * frees both). */
+/* The blood products' units of period `p` (its days filled). */
+static int units_load(db_conn *db, results_period *p, err *e)
+{
+    char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX];
+    json_t *sales = NULL;
+    if (sales_units_between(db, date_format(p->first_day, from, sizeof from),
+                            date_format(p->last_day, to, sizeof to), &sales, e))
+        return -1;
+    json_t *total = json_object_get(sales, "total");
+    p->units_shipped = json_integer_value(json_object_get(total, "units_shipped"));
+    p->units_returned_credited =
+        json_integer_value(json_object_get(total, "units_returned_credited"));
+    p->net_units_sold = json_integer_value(json_object_get(total, "net_units"));
+    json_decref(sales);
+    return 0;
+}
+
 static int quarterly_load_in(db_conn *db, const ledger_chart *chart, quarter current,
                              quarter prior, results_report *out, ledger_sums kept[2], err *e)
 {
@@ -632,6 +650,10 @@ static int quarterly_load_in(db_conn *db, const ledger_chart *chart, quarter cur
     if (rc == 0 && out->has_prior)
         rc = period_load(db, chart, &centers, prior, closed_as_of, &out->prior,
                          kept ? &kept[1] : NULL, e);
+    if (rc == 0)
+        rc = units_load(db, &out->current, e);
+    if (rc == 0 && out->has_prior)
+        rc = units_load(db, &out->prior, e);
     if (rc == 0) {
         int year, month, day;
         date_to_ymd(quarter_first_day(current), &year, &month, &day);
@@ -758,6 +780,9 @@ static json_t *period_json(const results_period *p)
     json_object_set_new(json, "eps_diluted", eps_json(p->has_shares, p->eps_diluted_cents));
     json_object_set_new(json, "centers", centers);
     json_object_set_new(json, "position", position_json(&p->position));
+    json_object_set_new(json, "units_shipped", json_integer(p->units_shipped));
+    json_object_set_new(json, "units_returned_credited", json_integer(p->units_returned_credited));
+    json_object_set_new(json, "net_units_sold", json_integer(p->net_units_sold));
     return json;
 }
 
@@ -961,6 +986,17 @@ static int period_from_json(json_t *json, const char *where, results_period *p, 
     };
     for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++)
         read_money(&r, amounts[i].key, amounts[i].value);
+    /* The units are optional: a report without them sold none. */
+    const struct {
+        const char *key;
+        int64_t *value;
+    } units[] = {{"units_shipped", &p->units_shipped},
+                 {"units_returned_credited", &p->units_returned_credited},
+                 {"net_units_sold", &p->net_units_sold}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        json_t *count = json_object_get(json, units[i].key);
+        *units[i].value = json_is_integer(count) ? json_integer_value(count) : 0;
+    }
     p->has_shares = 1;
     read_integer(&r, "shares_basic", &p->shares_basic, &p->has_shares);
     read_integer(&r, "shares_diluted", &p->shares_diluted, &p->has_shares);

@@ -146,6 +146,19 @@ int unit_allocation_mark_in(service_context *ctx, int64_t unit_id, int allocate,
                          allocate ? UNIT_RELEASED : UNIT_ALLOCATED, moved, e);
 }
 
+int unit_ship_mark_in(service_context *ctx, int64_t unit_id, const char *hospital,
+                      const char *reason, err *e)
+{
+    if (status_change(ctx, unit_id, UNIT_SHIPPED, reason, NULL, UNIT_SHIPPED, NULL, e))
+        return -1;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db, "UPDATE units SET hospital = ? WHERE id = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, hospital);
+    db_bind_int64(stmt, 2, unit_id);
+    return db_exec_stmt(stmt, e);
+}
+
 /* --- reading --------------------------------------------------------------- */
 
 /* The columns of unit_item, from units u joined with products p and the
@@ -519,7 +532,11 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
     db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center, u.produced_at, u.released_at, "
-                   "u.hospital, u.updated_at" UNIT_ITEM_FROM "WHERE u.id = ?",
+                   "u.hospital, u.updated_at, (SELECT s.id FROM shipment_units x "
+                   "JOIN shipments s ON s.id = x.shipment_id WHERE x.unit_id = u.id "
+                   "ORDER BY s.id DESC LIMIT 1), (SELECT s.ship_date FROM shipment_units x "
+                   "JOIN shipments s ON s.id = x.shipment_id WHERE x.unit_id = u.id "
+                   "ORDER BY s.id DESC LIMIT 1)" UNIT_ITEM_FROM "WHERE u.id = ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
@@ -540,6 +557,15 @@ static int unit_fetch(service_context *ctx, int64_t id, json_t **out, err *e)
         json_object_set_new(unit, "updated_at",
                             json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 5)));
         json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, UNIT_ITEM_ZONE)));
+        /* where it went: its latest shipment (the hospital above) */
+        json_object_set_new(unit, "shipment",
+                            db_column_is_null(stmt, UNIT_ITEM_EXTRA + 6)
+                                ? json_null()
+                                : json_pack("{s:I, s:s, s:o}", "id",
+                                            (json_int_t)db_column_int64(stmt, UNIT_ITEM_EXTRA + 6),
+                                            "date", db_column_text(stmt, UNIT_ITEM_EXTRA + 7),
+                                            "hospital",
+                                            column_text(stmt, UNIT_ITEM_EXTRA + 4)));
     }
     db_reset(stmt);
     if (step != DB_ROW)

@@ -39,6 +39,13 @@ int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_stat
 int unit_allocation_mark_in(service_context *ctx, int64_t unit_id, int allocate,
                             const char *reason, int *moved, err *e);
 
+/* Ship allocated unit `unit_id` to hospital `hospital` (its code):
+ * allocated -> shipped through the same change as unit_status_change_in,
+ * and units.hospital set, inside the caller's transaction. A unit not
+ * allocated is refused (ERR_CONFLICT naming "status"). */
+int unit_ship_mark_in(service_context *ctx, int64_t unit_id, const char *hospital,
+                      const char *reason, err *e);
+
 /* A unit to make, in quarantine: abo and rhd "" when not typed yet. */
 typedef struct {
     const char *din, *center, *product_code, *division, *family;

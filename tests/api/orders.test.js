@@ -20,10 +20,7 @@ const chain = require('./lib/chain');
 
 const LAB_PASSWORD = 'lab1-password-1';
 
-/* A time `hours` from now as the API takes it. */
-function fromNow(hours) {
-  return `${new Date(Date.now() + hours * 3600e3).toISOString().slice(0, 19)}Z`;
-}
+const { fromNow } = chain;
 
 describe('orders: clocks, allocation with substitution, backorders, undo', () => {
   let srv;
@@ -37,12 +34,8 @@ describe('orders: clocks, allocation with substitution, backorders, undo', () =>
 
   /* A released unit of `product` typed `abo` `rhd`, collected `daysAgo`
    * days ago (its expiry follows): {id, din, ...}. */
-  async function released(abo, rhd, product = 'E0300', daysAgo = 1) {
-    const d = await chain.donate(srv, admin, { daysAgo, products: [product] });
-    await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(d.din, chain.day(-daysAgo), { abo, rhd })));
-    await ok(post(lab, '/api/v1/releases', { units: d.units.map((u) => u.id), username: 'lab1', password: LAB_PASSWORD }), 201);
-    return { ...d.units[0], din: d.din };
-  }
+  const released = (abo, rhd, product = 'E0300', daysAgo = 1) =>
+    chain.releasedUnit(srv, admin, lab, { username: 'lab1', password: LAB_PASSWORD, abo, rhd, product, daysAgo });
   async function order(hospital, priority, lines, neededInHours = 6) {
     const o = await ok(post(dist, '/api/v1/orders', { hospital, priority, needed_by: fromNow(neededInHours) }), 201);
     let shown = o;

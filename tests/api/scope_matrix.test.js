@@ -135,6 +135,9 @@ function bodyFor(method, path) {
     'POST /api/v1/orders/{id}/allocate': {},
     'POST /api/v1/orders/{id}/unallocate': {},
     'PUT /api/v1/substitutions/{family}/{abo}': { donors: 'Q' },
+    'POST /api/v1/shipments': { order: 999999, scans: [{ din: 'W123426000001' }], temperature: '4', shipper: 'matrix' },
+    'POST /api/v1/returns': { din: 'W1234', date: chain.day(0), temperature: '4', seal: 'intact', minutes_out: 0 },
+    'PUT /api/v1/return-limits/{family}': { min_temperature: '1', max_temperature: '0' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;

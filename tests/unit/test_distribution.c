@@ -158,12 +158,53 @@ static void test_order_clock(void **state)
     assert_true(clock.overdue);
 }
 
+/* The cold chain: each limit on its own, on the limit is kept. */
+static void test_cold_chain(void **state)
+{
+    (void)state;
+    char why[120];
+    cold_chain_limits red = {10, 100, 30};
+    return_evidence ok = {40, 30, 1};
+    assert_int_equal(return_cold_chain_kept(&red, &ok, why, sizeof why), 1);
+    return_evidence edge = {100, 0, 1};
+    assert_int_equal(return_cold_chain_kept(&red, &edge, why, sizeof why), 1);
+    return_evidence seal = {40, 0, 0};
+    assert_int_equal(return_cold_chain_kept(&red, &seal, why, sizeof why), 0);
+    assert_string_equal(why, "seal broken");
+    return_evidence warm = {101, 0, 1};
+    assert_int_equal(return_cold_chain_kept(&red, &warm, why, sizeof why), 0);
+    assert_string_equal(why, "received at 10.1 C, outside 1.0 to 10.0 C");
+    return_evidence cold = {-5, 0, 1};
+    assert_int_equal(return_cold_chain_kept(&red, &cold, why, sizeof why), 0);
+    assert_string_equal(why, "received at -0.5 C, outside 1.0 to 10.0 C");
+    return_evidence long_out = {40, 31, 1};
+    assert_int_equal(return_cold_chain_kept(&red, &long_out, why, sizeof why), 0);
+    assert_string_equal(why, "31 minutes out of controlled storage, more than 30");
+    cold_chain_limits platelets = {200, 240, -1};
+    return_evidence hours = {220, 600, 1};
+    assert_int_equal(return_cold_chain_kept(&platelets, &hours, why, sizeof why), 1);
+}
+
+/* The credit: within the days, at the percentage rounded half up, only
+ * with the chain kept. */
+static void test_return_credit(void **state)
+{
+    (void)state;
+    assert_int_equal(return_credit(20001, 8000, 3, 3, 1), 16001); /* 160.008 -> 160.01 */
+    assert_int_equal(return_credit(20000, 8000, 3, 0, 1), 16000);
+    assert_int_equal(return_credit(20000, 8000, 3, 4, 1), 0);
+    assert_int_equal(return_credit(20000, 8000, 3, 1, 0), 0);
+    assert_int_equal(return_credit(20000, 0, 3, 1, 1), 0);
+    assert_int_equal(return_credit(20000, 10000, 0, 0, 1), 20000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_surcharge_kinds), cmocka_unit_test(test_unit_price),
         cmocka_unit_test(test_in_force),        cmocka_unit_test(test_increase),
-        cmocka_unit_test(test_order_clock),
+        cmocka_unit_test(test_order_clock),     cmocka_unit_test(test_cold_chain),
+        cmocka_unit_test(test_return_credit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,6 +196,22 @@ function importResults(srv, session, content, fileName = 'results.csv') {
   return ok(srv, session, 'POST', '/api/v1/test-results/import', { file_name: fileName, content });
 }
 
+/* A unit of `product` collected `daysAgo` days ago, its whole panel
+ * negative and typed `abo` `rhd`, released by `lab` signing as `username`
+ * with `password`: the unit as processing answered it with its `din` and
+ * `donor`. */
+async function releasedUnit(srv, admin, lab, { username, password, abo = 'O', rhd = 'POS', product = 'E0300', daysAgo = 1 }) {
+  const d = await donate(srv, admin, { daysAgo, products: [product] });
+  await importResults(srv, lab, resultsCsv(panelRows(d.din, day(-daysAgo), { abo, rhd })));
+  await ok(srv, lab, 'POST', '/api/v1/releases', { units: d.units.map((u) => u.id), username, password });
+  return { ...d.units[0], din: d.din, donor: d.donor };
+}
+
+/* A time `hours` from now as the API takes an order's needed_by (UTC). */
+function fromNow(hours) {
+  return `${new Date(Date.now() + hours * 3600e3).toISOString().slice(0, 19)}Z`;
+}
+
 module.exports = {
   DEMO_CATALOG,
   HEALTHY,
@@ -210,11 +226,13 @@ module.exports = {
   donate,
   donation,
   eyeReadable,
+  fromNow,
   importDemoCatalog,
   importResults,
   panelRows,
   processDonation,
   registerDonor,
+  releasedUnit,
   resultsCsv,
   setupCenter,
 };

@@ -5,7 +5,8 @@
 // trigger DIN and window, the deadlines with the days they were met,
 // recording a step (quarantine, consignee notice, follow-up with its result),
 // closing the case once every step is done, the units the trace found with
-// what it did and the hospital that received them, and the printable report
+// what it did and the hospital that received them (the day and the
+// shipment that took them there), and the printable report
 // (HTML in a new tab, or the text downloaded).
 
 import * as api from '../api.js';
@@ -177,6 +178,8 @@ function unitsTraced(record) {
       { id: 'status', label: 'Status now', value: (u) => (u.status ? chain.statusLabel(u.status) : ''), cell: (u) => (u.status ? chain.statusBadge(u.status) : '—') },
       { id: 'action', label: 'Action', value: (u) => actions[u.action] || u.action },
       { id: 'hospital', label: 'Hospital', value: (u) => u.hospital || '', cell: (u) => u.hospital || '—' },
+      { id: 'shipped_on', label: 'Shipped', value: (u) => u.shipped_on || '',
+        cell: (u) => (u.shipment ? [format.date(u.shipped_on), ', ', session.can('orders') ? h('a', { href: `/shipments/${u.shipment}` }, `shipment ${u.shipment}`) : `shipment ${u.shipment}`] : '—') },
     ],
   }).element;
 }

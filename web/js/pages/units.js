@@ -2,7 +2,8 @@
 // scanned or typed DIN (a keyboard-wedge scanner ends with Enter, which
 // looks the DIN up), then the donation: its donor, center and procedure,
 // every unit made from it with its status, hold and expiry (and, on
-// demand, the unit's history), and the test results. A unit expiring today
+// demand, the unit's history and, for a unit shipped, the hospital, day and
+// shipment it went with), and the test results. A unit expiring today
 // or tomorrow is highlighted and says so. Admin, lab and donor-center staff
 // may discard a unit, with a reason and a confirmation.
 
@@ -124,6 +125,8 @@ function unitsSection(context, donation) {
       if (!context.active()) return;
       replace(slot,
         h('h3', null, `History of unit ${unit.product_code} ${unit.division || ''}`.trim()),
+        full.shipment ? h('p', { class: 'unit-shipped' }, `Shipped to ${full.shipment.hospital} on ${format.date(full.shipment.date)}, `,
+          session.can('orders') ? h('a', { href: `/shipments/${full.shipment.id}` }, `shipment ${full.shipment.id}`) : `shipment ${full.shipment.id}`, '.') : null,
         labelLinks(full),
         historyTable(full),
         canDiscard && !FINAL.includes(full.status)
