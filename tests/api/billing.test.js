@@ -11,7 +11,8 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
+const calls = require('./lib/calls');
+const { startServer, ADMIN_PASSWORD } = require('./lib/server');
 
 describe('billing and receivables', () => {
   let srv;
@@ -28,21 +29,8 @@ describe('billing and receivables', () => {
   function get(session, route) {
     return srv.api('GET', route, { token: session.token });
   }
-  async function ok(response, status = 200) {
-    const r = await response;
-    assert.equal(r.status, status, r.text);
-    return r.json;
-  }
-  /* Run `request`, assert it is refused naming `field`, and that the
-   * database did not change. */
-  async function refused(request, field, message) {
-    const before = srv.fingerprint();
-    const r = await request();
-    const codes = { 400: 'invalid_input', 404: 'not_found', 409: 'conflict' };
-    assert.ok(r.status in codes, `refused: ${r.status} ${r.text}`);
-    assertError(r, r.status, codes[r.status], { field, message });
-    assert.equal(srv.fingerprint(), before, `the database changed after: ${r.status} ${r.text}`);
-  }
+  // A refusal names its field and changes nothing (lib/calls.js).
+  const { ok, refused } = calls(() => srv);
   /* The aging at `date` ties to the ledger: its total is account 1100's
    * balance that day, and no finding. Answers the aging. */
   async function tied(date, total) {

@@ -11,7 +11,8 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
+const calls = require('./lib/calls');
+const { startServer, ADMIN_PASSWORD } = require('./lib/server');
 
 describe('receivables: allowance, write-offs, recoveries and DSO', () => {
   let srv;
@@ -20,21 +21,7 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
   let auditor;
   const FINANCE_PASSWORD = 'fin-password-1';
 
-  const post = (session, route, body) => srv.api('POST', route, { token: session.token, body });
-  const get = (session, route) => srv.api('GET', route, { token: session.token });
-  async function ok(response, status = 200) {
-    const r = await response;
-    assert.equal(r.status, status, r.text);
-    return r.json;
-  }
-  async function refused(request, field, message) {
-    const before = srv.fingerprint();
-    const r = await request();
-    const codes = { 400: 'invalid_input', 404: 'not_found', 409: 'conflict' };
-    assert.ok(r.status in codes, `refused: ${r.status} ${r.text}`);
-    assertError(r, r.status, codes[r.status], { field, message });
-    assert.equal(srv.fingerprint(), before, `the database changed after: ${r.status} ${r.text}`);
-  }
+  const { post, get, ok, refused } = calls(() => srv);
   /* The aging at `date` equals account 1100 that day, with no finding. */
   async function tied(date, total) {
     const aging = await ok(get(executive, `/api/v1/receivables/aging?date=${date}`));
