@@ -1612,6 +1612,17 @@ static int aging_reads_rows(db_conn *db, const char *day, int *rows, err *e)
     return step == DB_FAILED ? -1 : 0;
 }
 
+/* A customer of the aging done: its buckets, their total and its documents. */
+static void aging_customer_close(json_t *customer, const int64_t *buckets, json_t *documents)
+{
+    int64_t total = 0;
+    for (int b = 0; b < AGING_BUCKET_COUNT; b++)
+        total += buckets[b];
+    json_object_set_new(customer, "buckets", buckets_json(buckets));
+    json_object_set_new(customer, "total", money_json(total));
+    json_object_set_new(customer, "documents", documents);
+}
+
 int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **out, err *e)
 {
     char day_text[DATE_TEXT_MAX];
@@ -1638,10 +1649,8 @@ int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **ou
             continue;
         const char *code = db_column_text(stmt, 0);
         if (!current || strcmp(json_string_value(json_object_get(current, "code")), code) != 0) {
-            if (current) {
-                json_object_set_new(current, "buckets", buckets_json(customer_totals));
-                json_object_set_new(current, "documents", documents);
-            }
+            if (current)
+                aging_customer_close(current, customer_totals, documents);
             memset(customer_totals, 0, sizeof customer_totals);
             current = json_pack("{s:s, s:s}", "code", code, "name", db_column_text(stmt, 1));
             documents = json_array();
@@ -1665,24 +1674,10 @@ int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **ou
                                  aging_bucket_name(bucket), "days", past));
     }
     db_reset(stmt);
-    if (current) {
-        json_object_set_new(current, "buckets", buckets_json(customer_totals));
-        json_object_set_new(current, "documents", documents);
-    }
+    if (current)
+        aging_customer_close(current, customer_totals, documents);
     if (step == DB_FAILED)
         goto done;
-    for (size_t i = 0; i < json_array_size(customers); i++) {
-        json_t *customer = json_array_get(customers, i);
-        int64_t sum = 0;
-        json_t *docs = json_object_get(customer, "documents");
-        for (size_t j = 0; j < json_array_size(docs); j++) {
-            int64_t cents;
-            money_parse(json_string_value(json_object_get(json_array_get(docs, j), "open")),
-                        &cents, "open", NULL);
-            sum += cents;
-        }
-        json_object_set_new(customer, "total", money_json(sum));
-    }
     int64_t ledger;
     if (billing_account_balance_at(db, "1100", day, &ledger, e))
         goto done;

@@ -39,6 +39,14 @@ describe('billing and receivables', () => {
     assert.equal(aging.difference, '0.00');
     assert.deepEqual(aging.findings, []);
     if (total !== undefined) assert.equal(aging.total, total, `aging total at ${date}`);
+    // each customer's total is its documents' open amounts and its buckets'
+    const cents = (text) => Math.round(Number(text) * 100);
+    const sum = (values) => values.reduce((a, b) => a + b, 0);
+    for (const customer of aging.customers) {
+      const documents = sum(customer.documents.map((d) => cents(d.open)));
+      assert.equal(cents(customer.total), documents, `${customer.code}'s total at ${date}`);
+      assert.equal(sum(Object.values(customer.buckets).map(cents)), documents, `${customer.code}'s buckets`);
+    }
     const tb = await ok(get(auditor, `/api/v1/reports/trial-balance?from=1990-01-01&to=${date}`));
     const account = JSON.stringify(tb).includes('"1100"');
     assert.ok(account || aging.total === '0.00', 'the trial balance shows 1100');
