@@ -138,6 +138,8 @@ describe('billing and receivables', () => {
       invoice: '2004-000001', date: '2004-02-05', amount: '56.50', reason: 'price correction',
     }), 201);
     assert.deepEqual([credit.type, credit.account, credit.amount], ['credit', '4000', '56.50']);
+    const creditEntry = await ok(get(auditor, `/api/v1/journal/${credit.journal_entry}`));
+    assert.equal(creditEntry.source_ref, `credit:${credit.id}`, 'the entry names the credit memo it posts');
     await tied('2004-02-05', '300.00');
     invoice = await ok(get(auditor, '/api/v1/invoices/2004-000001'));
     assert.equal(invoice.open, '300.00');
