@@ -29,9 +29,16 @@ int shipment_temperature_take(const char *text, long *tenths, err *e)
 {
     if (!text || !*text)
         return err_set(e, ERR_INVALID, "temperature", "is required (degrees Celsius, e.g. 4)");
+    /* Digits with an optional '-' and decimals, as written on a cold-chain
+     * record: strtod alone would take " 4", "+4", "4e0" and "0x4". */
+    const char *p = text + (*text == '-');
+    size_t whole = strspn(p, "0123456789"), decimals = 0;
+    if (p[whole] == '.')
+        decimals = strspn(p + whole + 1, "0123456789");
+    int written = whole && (p[whole] == '\0' || (decimals && p[whole + 1 + decimals] == '\0'));
     char *end = NULL;
-    double value = strtod(text, &end);
-    if (end == text || *end || !isfinite(value))
+    double value = written ? strtod(text, &end) : 0;
+    if (!written || *end || !isfinite(value))
         return err_set(e, ERR_INVALID, "temperature", "'%.30s' is not a number of degrees Celsius",
                        text);
     if (value < -100 || value > 60)

@@ -76,6 +76,8 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     await refused(() => post(dist, '/api/v1/shipments', body({ scans: [{ din: dins[0] }, { din: stranger.din }] })),
       'scans[1]', /not on the allocation of order/);
     await refused(() => post(dist, '/api/v1/shipments', body({ temperature: 'cold' })), 'temperature', /not a number/);
+    for (const temperature of [' 4', '+4', '4e0', '0x4', 'nan', '4.', '.5', '4 C'])
+      await refused(() => post(dist, '/api/v1/shipments', body({ temperature })), 'temperature', /not a number/);
     await refused(() => post(dist, '/api/v1/shipments', body({ scans: [{ din: 'W1234' }] })), 'scans[0]', /not a DIN/);
     await refused(() => post(dist, '/api/v1/shipments', body({ shipper: '' })), 'shipper');
     await refused(() => post(dist, '/api/v1/shipments', body({ date: chain.day(-90) })), 'date', /no contract of hospital CEDARS is in force/);
