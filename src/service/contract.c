@@ -4,6 +4,7 @@
  * contract_surcharges; the pricing rules are domain/distribution.c's.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,7 +538,10 @@ int contract_list(service_context *ctx, contract_filter *filter, json_t **out, e
     if (filter->hospital && *filter->hospital &&
         registry_code_take(filter->hospital, hospital, "hospital", e))
         return -1;
-    if (service_page_check(&filter->page, e))
+    long after = 0;
+    if (service_page_check(&filter->page, e) ||
+        (filter->page.after && *filter->page.after &&
+         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
         return -1;
     static const service_sort sort = SERVICE_SORT(contract_sort_keys, "k.id", "k.id");
     db_stmt *stmt;
@@ -547,7 +551,6 @@ int contract_list(service_context *ctx, contract_filter *filter, json_t **out, e
                              "LIMIT ? OFFSET ?",
                              &filter->page, &sort, &stmt, e))
         return -1;
-    int64_t after = filter->page.after ? strtoll(filter->page.after, NULL, 10) : 0;
     db_bind_text(stmt, 1, hospital);
     db_bind_text(stmt, 2, hospital);
     db_bind_int64(stmt, 3, after);

@@ -72,6 +72,8 @@ describe('contracts: versions, prices, surcharges, renewal, the version in force
     assert.equal(again.prices.find((p) => p.code === 'red_cells').price, '201.00');
     const trail = await ok(get(auditor, `/api/v1/audit?entity=contract&entity_id=${first.id}`));
     assert.ok(trail.items.length >= 5, JSON.stringify(trail));
+    for (const bad of ['abc', '2x', '-1'])
+      await refused(() => get(dist, `/api/v1/contracts?after=${bad}`), 'after');
   });
 
   test('renewal: a new version with every price raised half up, the old one ending the day before', async () => {
