@@ -173,6 +173,13 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
   test('the command line ships and shows a shipment', async () => {
     const o = shipped.again;
     const din = dinsOf(o)[0];
+    /* more scans than an invoice has lines: refused naming the field, none dropped */
+    const many = Array(401).fill(din);
+    const tooMany = srv.cli('shipment', 'create', String(o.id), '--scan', many.join(','), '--temperature', '5', '--shipper', 'Van 3');
+    assert.notEqual(tooMany.status, 0);
+    assert.match(tooMany.stderr, /scan.*at most 400 units/);
+    await refused(() => post(dist, '/api/v1/shipments', { order: o.id, scans: many.map((d) => ({ din: d })), temperature: '5', shipper: 'Van 3' }),
+      'scans', /at most 400 units/);
     const r = srv.cli('shipment', 'create', String(o.id), '--scan', din, '--temperature', '5', '--shipper', 'Van 3', '--format', 'json');
     assert.equal(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout);
