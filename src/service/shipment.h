@@ -15,7 +15,9 @@
 #include "documents/document_format.h"
 #include "service/service.h"
 
-enum { SHIPMENT_SCANS_MAX = 500 };
+/* A shipment's units each take a line of its invoice, which holds at most
+ * 400 (billing.c's INVOICE_LINES_MAX): more would fail at line 401. */
+enum { SHIPMENT_SCANS_MAX = 400 };
 
 typedef struct {
     const char *order;       /* its id */
