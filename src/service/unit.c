@@ -197,25 +197,16 @@ static json_t *column_text(db_stmt *stmt, int column)
  * time zone `zone`. */
 static processing_band expiry_of(const char *expires_at, const char *zone, int *days)
 {
-    /* "Today" depends only on the second and the zone: the units of a
-     * lookup or a list, read in the same second, ask ICU for it once (per
-     * worker thread, the one zone last asked). */
-    static _Thread_local char today_zone[TIME_ZONE_NAME_MAX];
-    static _Thread_local int64_t today_at = INT64_MIN;
-    static _Thread_local civil_day today;
-    int64_t at = 0, now = timestamp_now();
+    int64_t at = 0;
+    civil_day today, on;
     if (!zone)
         zone = TIME_ZONE_DEFAULT;
-    if (now != today_at || strcmp(zone, today_zone) != 0) {
-        if (local_date_of(zone, now, &today, NULL)) /* a zone on record */
-            today = date_today();
-        snprintf(today_zone, sizeof today_zone, "%s", zone);
-        today_at = now;
-    }
+    if (local_today(zone, &today, NULL)) /* a zone on record: checked */
+        today = date_today();
     timestamp_parse(expires_at, &at, "expires_at", NULL); /* stored: always valid */
-    civil_day on = today;
-    local_date_of(zone, at, &on, NULL);
-    return processing_band_of(at, on, now, today, days);
+    if (local_date_of(zone, at, &on, NULL))
+        on = today;
+    return processing_band_of(at, on, timestamp_now(), today, days);
 }
 
 /* unit_expiry_add's members, the unit's center in time zone `zone`. */

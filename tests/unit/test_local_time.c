@@ -205,6 +205,24 @@ static void test_today_is_the_local_date_of_now(void **state)
     assert_true(today - date_today() >= -1 && today - date_today() <= 1);
 }
 
+/* local_today keeps the last (second, zone) it was asked: another zone in
+ * the same second is asked afresh. Kiritimati (UTC+14) and Pago Pago
+ * (UTC-11) are always on different days, 25 hours apart. */
+static void test_today_of_another_zone_in_the_same_second(void **state)
+{
+    civil_day ahead, behind, again;
+    err e;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(local_today("Pacific/Kiritimati", &ahead, &e), 0);
+        assert_int_equal(local_today("Pacific/Pago_Pago", &behind, &e), 0);
+        assert_int_equal(local_today("Pacific/Kiritimati", &again, &e), 0);
+        assert_true(ahead - behind == 1 || ahead - behind == 2);
+        assert_true(again == ahead || again == ahead + 1);
+    }
+    assert_int_equal(local_today("Mars/Olympus_Mons", &again, &e), -1);
+    assert_string_equal(e.field, "time_zone");
+}
+
 static void test_round_trip_every_hour_of_2004(void **state)
 {
     int64_t start = utc("2004-01-01T00:00:00Z"), end = utc("2005-01-01T00:00:00Z");
@@ -257,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_fall_back_2004),
         cmocka_unit_test(test_near_midnight_a_different_day_than_utc),
         cmocka_unit_test(test_today_is_the_local_date_of_now),
+        cmocka_unit_test(test_today_of_another_zone_in_the_same_second),
         cmocka_unit_test(test_round_trip_every_hour_of_2004),
         cmocka_unit_test(test_threads_each_have_their_calendars),
     };
