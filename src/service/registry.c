@@ -302,14 +302,18 @@ done:
 static json_t *center_json(db_stmt *stmt)
 {
     const char *close_date = column_or_null(stmt, 6), *zone = db_column_text(stmt, 9);
-    char today[DATE_TEXT_MAX];
-    civil_day local = date_today();
-    local_today(zone, &local, NULL); /* a zone on record is one that was checked */
-    date_format(local, today, sizeof today);
     /* Closed once the close date has come where the center is (a close date
      * in the future is a planned closure: the center still operates until
      * then). */
-    int closed = close_date && strcmp(close_date, today) <= 0;
+    int closed = 0;
+    if (close_date) {
+        char today[DATE_TEXT_MAX];
+        civil_day local;
+        if (local_today(zone, &local, NULL)) /* a zone on record is one that was checked */
+            local = date_today();
+        date_format(local, today, sizeof today);
+        closed = strcmp(close_date, today) <= 0;
+    }
     return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s}", "code",
                      db_column_text(stmt, 0), "name", db_column_text(stmt, 1), "market",
                      db_column_text(stmt, 2), "fin", service_json_text(column_or_null(stmt, 3)),

@@ -198,10 +198,14 @@ static json_t *column_text(db_stmt *stmt, int column)
 static processing_band expiry_of(const char *expires_at, const char *zone, int *days)
 {
     int64_t at = 0;
+    civil_day today, on;
+    if (!zone)
+        zone = TIME_ZONE_DEFAULT;
+    if (local_today(zone, &today, NULL)) /* a zone on record: checked */
+        today = date_today();
     timestamp_parse(expires_at, &at, "expires_at", NULL); /* stored: always valid */
-    civil_day on = date_today(), today = on;
-    local_date_of(zone ? zone : TIME_ZONE_DEFAULT, at, &on, NULL); /* a zone on record */
-    local_today(zone ? zone : TIME_ZONE_DEFAULT, &today, NULL);
+    if (local_date_of(zone, at, &on, NULL))
+        on = today;
     return processing_band_of(at, on, timestamp_now(), today, days);
 }
 
