@@ -13,11 +13,12 @@
 
 #include "base/buffer.h"
 #include "documents/document_format.h"
+#include "service/billing.h"
 #include "service/service.h"
 
-/* A shipment's units each take a line of its invoice, which holds at most
- * 400 (billing.c's INVOICE_LINES_MAX): more would fail at line 401. */
-enum { SHIPMENT_SCANS_MAX = 400 };
+/* A shipment's units each take a line of its invoice: no more than an
+ * invoice holds. */
+enum { SHIPMENT_SCANS_MAX = INVOICE_LINES_MAX };
 
 typedef struct {
     const char *order;       /* its id */
