@@ -16,7 +16,7 @@
 #include "service/ledger.h"
 #include "service/registry.h"
 
-enum { INVOICE_LINES_MAX = 400, PAYMENT_APPLICATIONS_MAX = 200 };
+enum { PAYMENT_APPLICATIONS_MAX = 200 };
 
 static json_t *money_json(int64_t cents)
 {
@@ -955,7 +955,8 @@ int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err
     if (filter->customer && *filter->customer &&
         registry_code_take(filter->customer, customer, "customer", e))
         return -1;
-    if (service_page_check(&filter->page, e))
+    int64_t after;
+    if (service_page_check(&filter->page, e) || service_page_after_id(&filter->page, &after, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(invoice_sort_keys, "i.id", "i.id");
     db_stmt *stmt;
@@ -966,7 +967,6 @@ int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err
                              "AND i.id > ? ORDER BY %s LIMIT ? OFFSET ?",
                              &filter->page, &sort, &stmt, e))
         return -1;
-    int64_t after = filter->page.after ? strtoll(filter->page.after, NULL, 10) : 0;
     db_bind_text(stmt, 1, status);
     db_bind_text(stmt, 2, status);
     db_bind_text(stmt, 3, customer);

@@ -559,10 +559,9 @@ int contract_list(service_context *ctx, contract_filter *filter, json_t **out, e
     if (filter->hospital && *filter->hospital &&
         registry_code_take(filter->hospital, hospital, "hospital", e))
         return -1;
-    long after = 0;
+    int64_t after = 0;
     if (service_page_check(&filter->page, e) ||
-        (filter->page.after && *filter->page.after &&
-         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(contract_sort_keys, "k.id", "k.id");
     db_stmt *stmt;

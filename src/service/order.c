@@ -307,10 +307,9 @@ int order_list(service_context *ctx, order_filter *filter, json_t **out, err *e)
     if (filter->hospital && *filter->hospital &&
         registry_code_take(filter->hospital, hospital, "hospital", e))
         return -1;
-    long after = 0;
+    int64_t after = 0;
     if (service_page_check(&filter->page, e) ||
-        (filter->page.after && *filter->page.after &&
-         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(order_sort_keys, "o.id", "o.id");
     db_stmt *stmt;
