@@ -220,13 +220,8 @@ static int customer_fields_check(service_context *ctx, const customer_input *in,
     *market_id = 0;
     if (in->market && *in->market) {
         char market[REGISTRY_CODE_MAX + 8];
-        if (registry_code_take(in->market, market, "market", e))
-            return -1;
-        int found =
-            service_id_find(ctx->db, "SELECT id FROM markets WHERE code = ?", market, market_id, e);
-        if (found == 1)
-            return err_set(e, ERR_INVALID, "market", "no market '%s'", market);
-        if (found)
+        if (registry_code_take(in->market, market, "market", e) ||
+            registry_market_id(ctx->db, market, market_id, "market", e))
             return -1;
     }
     return 0;
