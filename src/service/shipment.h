@@ -13,12 +13,9 @@
 
 #include "base/buffer.h"
 #include "documents/document_format.h"
-#include "service/billing.h"
 #include "service/service.h"
 
-/* A shipment's units each take a line of its invoice: no more than an
- * invoice holds. */
-enum { SHIPMENT_SCANS_MAX = INVOICE_LINES_MAX };
+enum { SHIPMENT_SCANS_MAX = 500 };
 
 typedef struct {
     const char *order;       /* its id */

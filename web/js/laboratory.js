@@ -8,8 +8,7 @@ import { h, table } from './dom.js';
 import { field } from './forms.js';
 import * as chain from './chain.js';
 
-/* The release states with their labels and badge classes. */
-export const STATES = {
+const STATES = {
   ready: { label: 'Ready', className: 'badge-open' },
   waiting: { label: 'Waiting', className: 'badge-pending' },
   blocked: { label: 'Blocked', className: 'badge-deferred' },
@@ -24,7 +23,7 @@ export function releaseState(state) {
 }
 
 /* Why a unit is where it is: the tests missing and the problems. */
-export function why(unit) {
+function why(unit) {
   const missing = unit.missing || [];
   const problems = unit.problems || [];
   if (!missing.length && !problems.length) return unit.state === 'ready' ? 'All required tests done' : '—';
