@@ -12,9 +12,12 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startAsAdmin } = require('./lib/web');
+const chain = require('../api/lib/chain');
 
+/* Days before today in Los Angeles, the centers' zone: the days the server
+ * counts (before 08:00 UTC it is still yesterday there). */
 function daysAgo(n) {
-  return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  return chain.day(-n);
 }
 
 const PANEL = ['ABSCREEN:negative', 'HIV:nonreactive', 'HBSAG:nonreactive', 'ANTIHBC:nonreactive', 'HCV:nonreactive',
@@ -59,7 +62,7 @@ describe('lists of donors and units: sorting, filters, the release order, expiri
       donors[name] = await api('POST', '/api/v1/donors', { family_name: name, given_name: 'Lee', birth_date: '1985-03-0' + (Object.keys(donors).length + 1), sex: 'F', home_center: center });
       if (ago === null) continue;
       const collection = await api('POST', '/api/v1/collections', {
-        donor: donors[name].donor_number, center, procedure: 'whole_blood', volume_ml: 480, collected_at: `${daysAgo(ago)}T09:30:00Z`, ...VITALS,
+        donor: donors[name].donor_number, center, procedure: 'whole_blood', volume_ml: 480, collected_at: chain.at(-ago), ...VITALS,
       });
       dins[name] = collection.din;
       await api('POST', `/api/v1/collections/${collection.din}/process`, { components: products.map((product) => ({ product })) });

@@ -39,9 +39,9 @@ function stepLabel(step) {
   return found ? found.label : step;
 }
 
-/* Today as YYYY-MM-DD in the browser's time zone (only for "due in N
- * days": whether a deadline is overdue is the server's word). */
-/* Today at the case's center (`zone`), or where the browser is. */
+/* Today as YYYY-MM-DD at the case's center (`zone`), or where the browser
+ * is: the day the server counts "due in N days" and refuses a step done in
+ * the future by (its clock, not the browser's, is the word on overdue). */
 function today(zone) {
   if (zone) return format.dateIn(new Date().toISOString(), zone);
   const d = new Date();
@@ -122,7 +122,7 @@ export async function render(context) {
 function stepForm(context, record, deadlines) {
   const open = STEPS.filter((s) => !deadlines.find((d) => d.step === s.value && d.done_on));
   const step = field({ name: 'step', label: 'Step', required: true, options: open.map((s) => ({ value: s.value, label: s.label })) });
-  const doneOn = field({ name: 'done_on', label: 'Done on', type: 'date', value: today(), hint: 'The day the step was done.' });
+  const doneOn = field({ name: 'done_on', label: 'Done on', type: 'date', value: today(record.time_zone), hint: 'The day the step was done.' });
   const result = field({ name: 'result', label: 'Follow-up result', hint: 'Required for the follow-up: the result of the follow-up test, e.g. "confirmed positive" or "negative".', maxlength: '500' });
   const showResult = () => {
     result.element.hidden = step.value() !== 'followup';
