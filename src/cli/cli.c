@@ -281,6 +281,16 @@ static int format_parse(const cli_command *command, const char *name, cli_format
     return -1;
 }
 
+/* 1 when `name` is a format of some command. */
+static int format_known(const char *name)
+{
+    for (size_t l = 0; l < sizeof format_lists / sizeof format_lists[0]; l++)
+        for (int i = 0; format_lists[l].names[i]; i++)
+            if (strcmp(format_lists[l].names[i], name) == 0)
+                return 1;
+    return 0;
+}
+
 /* Split "--name" or "--name=value": the name into `name`, *value the text
  * after '=' or NULL. -1 for an empty or overlong name. */
 static int split_option(const char *argument, char *name, size_t size, const char **value)
@@ -315,10 +325,19 @@ static int take_global(int g, const char *value, int argc, char **argv, int *i,
             return usage_error("option '--%s' takes no value", name, command);
         value = "1";
     } else if (!value) {
-        if (*i + 1 >= argc)
+        /* The next word is the value, unless it is another option: then
+         * the value was left out (a path starting "--" goes as --db=PATH). */
+        if (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0)
             return usage_error("option '--%s' needs a value", name, command);
         value = argv[++*i];
     }
+    /* A --format value that is no format of any command is refused here,
+     * before the words after it are read as the command: `--format
+     * market list` names the format, not an unknown command 'list'. */
+    if (g == GLOBAL_FORMAT && !format_known(value))
+        return usage_error("--format must be table, text, json, csv, html, pdf, svg or png, "
+                           "not '%s'",
+                           value, command);
     if (given->values[g] && strcmp(given->values[g], value) != 0) {
         char message[256];
         snprintf(message, sizeof message,

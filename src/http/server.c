@@ -161,6 +161,7 @@ typedef struct connection_watch {
     watch_phase phase;
     int64_t deadline_ms; /* CLOCK_MONOTONIC; 0: none (an answer is on its way) */
     int cut;             /* the watchdog shut it down */
+    int uploading;       /* receiving an upload: its deadline is upload_timeout */
     int peer_trusted;    /* the peer is a trusted proxy */
     struct in6_addr address; /* the peer's (IPv4 mapped) */
     char peer[INET6_ADDRSTRLEN];
@@ -325,6 +326,7 @@ static int watch_phase_set(connection_watch *watch, watch_phase phase)
     int64_t now = monotonic_ms();
     pthread_mutex_lock(&watches.lock);
     watch->phase = phase;
+    watch->uploading = 0;
     switch (phase) {
     case WATCH_IDLE: watch->deadline_ms = idle_deadline(now); break;
     case WATCH_RECEIVING:
@@ -345,8 +347,10 @@ static void watch_upload_deadline(connection_watch *watch)
         return;
     int64_t now = monotonic_ms();
     pthread_mutex_lock(&watches.lock);
-    if (watch->phase == WATCH_RECEIVING)
+    if (watch->phase == WATCH_RECEIVING) {
         watch->deadline_ms = now + (int64_t)server_config->upload_timeout * 1000;
+        watch->uploading = 1;
+    }
     pthread_mutex_unlock(&watches.lock);
 }
 
@@ -495,8 +499,10 @@ static void *watchdog_main(void *unused)
             if (!log_budget())
                 continue;
             if (watch->phase == WATCH_RECEIVING)
-                log_warn("closed a connection from %s: its request did not arrive within %u s",
-                         watch->peer, server_config->request_timeout);
+                log_warn("closed a connection from %s: its %s did not arrive within %u s",
+                         watch->peer, watch->uploading ? "upload" : "request",
+                         watch->uploading ? server_config->upload_timeout
+                                          : server_config->request_timeout);
             else
                 log_warn("closed a connection from %s: no whole request line within %u s",
                          watch->peer, server_config->idle_timeout + 1);
