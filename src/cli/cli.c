@@ -331,12 +331,12 @@ static int take_global(int g, const char *value, int argc, char **argv, int *i,
             return usage_error("option '--%s' needs a value", name, command);
         value = argv[++*i];
     }
-    /* A --format value that is no format of any command is refused here,
-     * before the words after it are read as the command: `--format
-     * market list` names the format, not an unknown command 'list'. */
-    if (g == GLOBAL_FORMAT && !format_known(value))
-        return usage_error("--format must be table, text, json, csv, html, pdf, svg or png, "
-                           "not '%s'",
+    /* `--format market list`: the format was left out and the command
+     * taken for it. Refused here, naming that, rather than reading 'list'
+     * as an unknown command; any other wrong value is refused later with
+     * the formats of the command it was given to. */
+    if (g == GLOBAL_FORMAT && !format_known(value) && noun_exists(value))
+        return usage_error("option '--format' needs a format before the command, not '%s'",
                            value, command);
     if (given->values[g] && strcmp(given->values[g], value) != 0) {
         char message[256];
