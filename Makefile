@@ -58,7 +58,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 all: bloodops
 
 bloodops: $(OUT)/bloodops
-	@cp $< $@.new && mv -f $@.new $@
+	@cp $< $@.$$$$.new && mv -f $@.$$$$.new $@
 
 # Every layer goes into one archive; the program and the tests link it.
 LIB_A := $(OUT)/libbloodops.a
@@ -92,18 +92,18 @@ $(OUT)/gen/schema_embedded.o: $(SCHEMA_C)
 # and the command line: adding a module edits no central list.
 $(OUT)/gen/http_modules.c: $(HTTP_SRC) tools/gen-modules.sh
 	@mkdir -p $(dir $@)
-	@tools/gen-modules.sh http $(HTTP_SRC) > $@.new && mv -f $@.new $@
+	@tools/gen-modules.sh http $(HTTP_SRC) > $@.$$$$.new && mv -f $@.$$$$.new $@
 
 $(OUT)/gen/cli_modules.c: $(CLI_SRC) tools/gen-modules.sh
 	@mkdir -p $(dir $@)
-	@tools/gen-modules.sh cli $(CLI_SRC) > $@.new && mv -f $@.new $@
+	@tools/gen-modules.sh cli $(CLI_SRC) > $@.$$$$.new && mv -f $@.$$$$.new $@
 
 $(OUT)/gen/%_modules.o: $(OUT)/gen/%_modules.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-files.sh
 	@mkdir -p $(dir $@)
-	@$(EMBED_API_SCHEMAS) $(API_SCHEMAS) > $@.new && mv -f $@.new $@
+	@$(EMBED_API_SCHEMAS) $(API_SCHEMAS) > $@.$$$$.new && mv -f $@.$$$$.new $@
 
 $(OUT)/gen/http_schemas.o: $(OUT)/gen/http_schemas.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -295,11 +295,11 @@ $(FUZZ_OUT)/obj/gen/schema_embedded.o: $(FUZZ_SCHEMA_C)
 
 $(FUZZ_OUT)/gen/http_modules.c: $(HTTP_SRC) tools/gen-modules.sh
 	@mkdir -p $(dir $@)
-	@tools/gen-modules.sh http $(HTTP_SRC) > $@.new && mv -f $@.new $@
+	@tools/gen-modules.sh http $(HTTP_SRC) > $@.$$$$.new && mv -f $@.$$$$.new $@
 
 $(FUZZ_OUT)/gen/http_schemas.c: $(API_SCHEMAS) tools/embed-files.sh
 	@mkdir -p $(dir $@)
-	@$(EMBED_API_SCHEMAS) $(API_SCHEMAS) > $@.new && mv -f $@.new $@
+	@$(EMBED_API_SCHEMAS) $(API_SCHEMAS) > $@.$$$$.new && mv -f $@.$$$$.new $@
 
 $(FUZZ_OUT)/obj/gen/%.o: $(FUZZ_OUT)/gen/%.c
 	@mkdir -p $(dir $@)

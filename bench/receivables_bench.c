@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "base/date.h"
+#include "base/money.h"
 #include "domain/receivables.h"
 #include "service/billing.h"
 #include "service/service.h"
@@ -456,10 +457,10 @@ int main(int argc, char **argv)
                             c, aging_bucket_name((aging_bucket)b), mine, sums[c][b]);
             }
         }
-    char a[32], b[32];
-    snprintf(a, sizeof a, "%" PRId64 ".%02d", totals.total / 100, (int)(totals.total % 100));
-    snprintf(b, sizeof b, "%" PRId64 ".%02d", sql_total / 100, (int)(sql_total % 100));
-    printf("results: aging total %s, SQL total %s; %d customers x %d buckets compared: %s\n", a, b,
+    char a[MONEY_TEXT_MAX], b[MONEY_TEXT_MAX];
+    printf("results: aging total %s, SQL total %s; %d customers x %d buckets compared: %s\n",
+           money_format(totals.total, MONEY_GROUPED, a, sizeof a),
+           money_format(sql_total, MONEY_GROUPED, b, sizeof b),
            CUSTOMERS, AGING_BUCKET_COUNT,
            differences ? "DIFFERENT" : "equal to the cent");
     double ratio = sql / measured;

@@ -28,8 +28,8 @@
  *     revealed; else 405 with Allow listing the methods of the path, or
  *     404; every refusal has its error envelope;
  *   - http_query gives the first value of a parameter; http_query_page
- *     accepts exactly a limit of 1 to SERVICE_PAGE_MAX written as a whole
- *     number (or none), and a refusal names "limit".
+ *     accepts exactly a limit of 1 to SERVICE_PAGE_MAX written in digits
+ *     only (no sign, no space; or none), and a refusal names "limit".
  * Build and run with `make fuzz` (fuzz/README.md).
  */
 #include <errno.h>
@@ -298,7 +298,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *end;
         errno = 0;
         expected_limit = strtol(limit, &end, 10);
-        limit_ok = *limit && !*end && !errno && expected_limit >= 1 &&
+        limit_ok = *limit >= '0' && *limit <= '9' && !*end && !errno && expected_limit >= 1 &&
                    expected_limit <= SERVICE_PAGE_MAX;
     }
     if (http_query_page(&request, &page, &e) == 0) {

@@ -86,7 +86,7 @@ CREATE TABLE credit_memos (
     account_id       INTEGER NOT NULL REFERENCES accounts (id),
     center           TEXT NOT NULL DEFAULT '',
     reason           TEXT NOT NULL,
-    journal_entry_id INTEGER NOT NULL REFERENCES journal_entries (id),
+    journal_entry_id INTEGER REFERENCES journal_entries (id), -- set once posted
     created_at       TEXT NOT NULL,
     created_by       TEXT NOT NULL
 );

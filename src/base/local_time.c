@@ -228,7 +228,23 @@ int local_date_of(const char *zone, int64_t utc, civil_day *out, err *e)
 
 int local_today(const char *zone, civil_day *out, err *e)
 {
-    return local_date_of(zone, timestamp_now(), out, e);
+    /* Today depends only on the second and the zone: the rows of a list or
+     * a lookup, read in the same second, ask ICU for it once (per thread,
+     * for the zone last asked). */
+    static _Thread_local char last_zone[TIME_ZONE_NAME_MAX];
+    static _Thread_local int64_t last_at = INT64_MIN;
+    static _Thread_local civil_day last_day;
+    int64_t now = timestamp_now();
+    if (zone && now == last_at && strcmp(zone, last_zone) == 0) {
+        *out = last_day;
+        return 0;
+    }
+    if (local_date_of(zone, now, out, e))
+        return -1;
+    snprintf(last_zone, sizeof last_zone, "%s", zone); /* checked: shorter */
+    last_at = now;
+    last_day = *out;
+    return 0;
 }
 
 int local_time_instant(const char *zone, civil_day date, int hour, int minute, int second,

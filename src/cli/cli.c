@@ -281,6 +281,16 @@ static int format_parse(const cli_command *command, const char *name, cli_format
     return -1;
 }
 
+/* 1 when `name` is a format of some command. */
+static int format_known(const char *name)
+{
+    for (size_t l = 0; l < sizeof format_lists / sizeof format_lists[0]; l++)
+        for (int i = 0; format_lists[l].names[i]; i++)
+            if (strcmp(format_lists[l].names[i], name) == 0)
+                return 1;
+    return 0;
+}
+
 /* Split "--name" or "--name=value": the name into `name`, *value the text
  * after '=' or NULL. -1 for an empty or overlong name. */
 static int split_option(const char *argument, char *name, size_t size, const char **value)
@@ -315,10 +325,19 @@ static int take_global(int g, const char *value, int argc, char **argv, int *i,
             return usage_error("option '--%s' takes no value", name, command);
         value = "1";
     } else if (!value) {
-        if (*i + 1 >= argc)
+        /* The next word is the value, unless it is another option: then
+         * the value was left out (a path starting "--" goes as --db=PATH). */
+        if (*i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0)
             return usage_error("option '--%s' needs a value", name, command);
         value = argv[++*i];
     }
+    /* `--format market list`: the format was left out and the command
+     * taken for it. Refused here, naming that, rather than reading 'list'
+     * as an unknown command; any other wrong value is refused later with
+     * the formats of the command it was given to. */
+    if (g == GLOBAL_FORMAT && !format_known(value) && noun_exists(value))
+        return usage_error("option '--format' needs a format before the command, not '%s'",
+                           value, command);
     if (given->values[g] && strcmp(given->values[g], value) != 0) {
         char message[256];
         snprintf(message, sizeof message,

@@ -43,16 +43,23 @@ static void print_shipment(const cli_invocation *invocation, json_t *shipment)
 
 static int call_create(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
-    static char copy[4096];
+    static char copy[16384];
     const char *scans[SHIPMENT_SCANS_MAX];
     size_t count = 0;
     const char *scan = cli_option_value(invocation, "scan");
-    snprintf(copy, sizeof copy, "%s", scan ? scan : "");
-    for (char *save = NULL, *part = strtok_r(copy, ", ", &save); part && count < SHIPMENT_SCANS_MAX;
-         part = strtok_r(NULL, ", ", &save))
-        scans[count++] = part;
-    for (int i = 1; i < invocation->positional_count && count < SHIPMENT_SCANS_MAX; i++)
-        scans[count++] = invocation->positional[i];
+    if ((size_t)snprintf(copy, sizeof copy, "%s", scan ? scan : "") >= sizeof copy)
+        return err_set(e, ERR_INVALID, "scan", "is longer than %zu characters", sizeof copy - 1);
+    /* Past the most a shipment holds, refused, not dropped. */
+    for (char *save = NULL, *part = strtok_r(copy, ", ", &save); part;
+         part = strtok_r(NULL, ", ", &save), count++)
+        if (count < SHIPMENT_SCANS_MAX)
+            scans[count] = part;
+    for (int i = 1; i < invocation->positional_count; i++, count++)
+        if (count < SHIPMENT_SCANS_MAX)
+            scans[count] = invocation->positional[i];
+    if (count > SHIPMENT_SCANS_MAX)
+        return err_set(e, ERR_INVALID, "scan", "a shipment holds at most %d units",
+                       SHIPMENT_SCANS_MAX);
     shipment_input in = {.order = invocation->positional[0], .scans = scans,
                          .scan_count = count,
                          .temperature = cli_option_value(invocation, "temperature"),

@@ -7,11 +7,12 @@
 #include "domain/receivables.h"
 #include "domain/results.h"
 
-/* Digits with an optional '.' and at most two decimals, as hundredths. */
+/* Digits with an optional '.' and at most two decimals, as hundredths.
+ * -1 when not such a number, -2 when it is one too large for int64_t. */
 static int hundredths_parse(const char *text, int64_t *out)
 {
     int64_t value = 0;
-    int decimals = -1;
+    int decimals = -1, overflow = 0;
     if (!text || !*text)
         return -1;
     for (const char *p = text; *p; p++) {
@@ -24,16 +25,20 @@ static int hundredths_parse(const char *text, int64_t *out)
         if (*p < '0' || *p > '9' || decimals == 2)
             return -1;
         if (value > (INT64_MAX - 9) / 10)
-            return -1;
-        value = value * 10 + (*p - '0');
+            overflow = 1;
+        else
+            value = value * 10 + (*p - '0');
         if (decimals >= 0)
             decimals++;
     }
-    for (int i = decimals < 0 ? 0 : decimals; i < 2; i++) {
+    for (int i = decimals < 0 ? 0 : decimals; i < 2 && !overflow; i++) {
         if (value > INT64_MAX / 10)
-            return -1;
-        value *= 10;
+            overflow = 1;
+        else
+            value *= 10;
     }
+    if (overflow)
+        return -2;
     *out = value;
     return 0;
 }
@@ -44,13 +49,14 @@ int receivables_quantity_parse(const char *text, int64_t *hundredths, const char
         return err_set(e, ERR_INVALID, field, "is required");
     if (text[0] == '-')
         return err_set(e, ERR_INVALID, field, "must be more than zero, not '%s'", text);
-    if (hundredths_parse(text, hundredths))
+    int parsed = hundredths_parse(text, hundredths);
+    if (parsed == -1)
         return err_set(e, ERR_INVALID, field,
-                       "must be a number with at most two decimals, not '%s'", text);
+                       "must be a number with at most two decimals, not '%.40s'", text);
+    if (parsed || *hundredths > RECEIVABLES_QUANTITY_MAX)
+        return err_set(e, ERR_INVALID, field, "must be at most 1000000");
     if (*hundredths <= 0)
         return err_set(e, ERR_INVALID, field, "must be more than zero");
-    if (*hundredths > RECEIVABLES_QUANTITY_MAX)
-        return err_set(e, ERR_INVALID, field, "must be at most 1000000");
     return 0;
 }
 
@@ -60,10 +66,11 @@ int receivables_price_parse(const char *text, int64_t *cents, const char *field,
         return err_set(e, ERR_INVALID, field, "is required");
     if (text[0] == '-')
         return err_set(e, ERR_INVALID, field, "must not be negative");
-    if (hundredths_parse(text, cents))
+    int parsed = hundredths_parse(text, cents);
+    if (parsed == -1)
         return err_set(e, ERR_INVALID, field,
-                       "must be dollars with at most two decimals (cents), not '%s'", text);
-    if (*cents > (int64_t)1000000000 * 100)
+                       "must be dollars with at most two decimals (cents), not '%.40s'", text);
+    if (parsed || *cents > (int64_t)1000000000 * 100)
         return err_set(e, ERR_INVALID, field, "must be at most 1000000000.00");
     return 0;
 }
@@ -130,10 +137,11 @@ int receivables_rate_parse(const char *text, int64_t *hundredths, const char *fi
         digits[length - 1] = '\0';
     if (digits[0] == '-')
         return err_set(e, ERR_INVALID, field, "must not be negative, not '%s'", text);
-    if (hundredths_parse(digits, hundredths))
+    int parsed = hundredths_parse(digits, hundredths);
+    if (parsed == -1)
         return err_set(e, ERR_INVALID, field,
                        "must be a percentage with at most two decimals, not '%s'", text);
-    if (*hundredths > RECEIVABLES_RATE_MAX)
+    if (parsed || *hundredths > RECEIVABLES_RATE_MAX)
         return err_set(e, ERR_INVALID, field, "must be at most 100 (percent), not '%s'", text);
     return 0;
 }

@@ -182,12 +182,10 @@ int http_query_page(http_request *request, service_page *page, err *e)
 {
     const char *limit = http_query(request, "limit");
     memset(page, 0, sizeof *page);
+    long value;
     if (limit) {
-        char *end = NULL;
-        long value = strtol(limit, &end, 10);
-        if (!*limit || *end || value < 1 || value > SERVICE_PAGE_MAX)
-            return err_set(e, ERR_INVALID, "limit", "must be a whole number from 1 to %d",
-                           SERVICE_PAGE_MAX);
+        if (service_number_take(limit, 1, SERVICE_PAGE_MAX, &value, "limit", e))
+            return -1;
         page->limit = (int)value;
     }
     page->after = http_query(request, "after");
@@ -196,11 +194,8 @@ int http_query_page(http_request *request, service_page *page, err *e)
         page->sort = http_query(request, "sort");
         const char *offset = http_query(request, "offset");
         if (offset) {
-            char *end = NULL;
-            long value = strtol(offset, &end, 10);
-            if (!*offset || *end || value < 0 || value > SERVICE_OFFSET_MAX)
-                return err_set(e, ERR_INVALID, "offset", "must be a whole number from 0 to %d",
-                               SERVICE_OFFSET_MAX);
+            if (service_number_take(offset, 0, SERVICE_OFFSET_MAX, &value, "offset", e))
+                return -1;
             page->offset = value;
             page->counted = 1;
         }

@@ -71,6 +71,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -161,6 +162,7 @@ typedef struct connection_watch {
     watch_phase phase;
     int64_t deadline_ms; /* CLOCK_MONOTONIC; 0: none (an answer is on its way) */
     int cut;             /* the watchdog shut it down */
+    int uploading;       /* receiving an upload: its deadline is upload_timeout */
     int peer_trusted;    /* the peer is a trusted proxy */
     struct in6_addr address; /* the peer's (IPv4 mapped) */
     char peer[INET6_ADDRSTRLEN];
@@ -325,6 +327,7 @@ static int watch_phase_set(connection_watch *watch, watch_phase phase)
     int64_t now = monotonic_ms();
     pthread_mutex_lock(&watches.lock);
     watch->phase = phase;
+    watch->uploading = 0;
     switch (phase) {
     case WATCH_IDLE: watch->deadline_ms = idle_deadline(now); break;
     case WATCH_RECEIVING:
@@ -345,8 +348,10 @@ static void watch_upload_deadline(connection_watch *watch)
         return;
     int64_t now = monotonic_ms();
     pthread_mutex_lock(&watches.lock);
-    if (watch->phase == WATCH_RECEIVING)
+    if (watch->phase == WATCH_RECEIVING) {
         watch->deadline_ms = now + (int64_t)server_config->upload_timeout * 1000;
+        watch->uploading = 1;
+    }
     pthread_mutex_unlock(&watches.lock);
 }
 
@@ -495,8 +500,10 @@ static void *watchdog_main(void *unused)
             if (!log_budget())
                 continue;
             if (watch->phase == WATCH_RECEIVING)
-                log_warn("closed a connection from %s: its request did not arrive within %u s",
-                         watch->peer, server_config->request_timeout);
+                log_warn("closed a connection from %s: its %s did not arrive within %u s",
+                         watch->peer, watch->uploading ? "upload" : "request",
+                         watch->uploading ? server_config->upload_timeout
+                                          : server_config->request_timeout);
             else
                 log_warn("closed a connection from %s: no whole request line within %u s",
                          watch->peer, server_config->idle_timeout + 1);
@@ -806,6 +813,28 @@ static void commit_failed(http_response *response, const err *e)
 }
 
 /* A handler that failed mid-transaction must not leave it open. */
+/* PostgreSQL picks one of two transactions that wait on each other (a
+ * deadlock) or that read what the other changed (a serialization failure)
+ * and fails it: the request answers 503, busy. Run again, it passes: so a
+ * write job that failed as busy and kept nothing is run again, up to
+ * WRITE_ATTEMPTS_MAX times in all, after a short pause that differs between
+ * the requests that collided. Not an upload: its file was read once. */
+enum { WRITE_ATTEMPTS_MAX = 4 };
+
+static int job_worth_retrying(const db_conn *db, const http_route *route,
+                              const http_response *response, int attempt)
+{
+    return response->status == 503 && !db_job_kept(db) && !route->upload &&
+           attempt < WRITE_ATTEMPTS_MAX;
+}
+
+/* 5 to 20 ms the first time, doubled each time after. */
+static useconds_t retry_pause_us(int attempt)
+{
+    unsigned pause = 5000u + randombytes_uniform(15000);
+    return (useconds_t)(pause << (attempt - 1));
+}
+
 static void transaction_left_open(db_conn *db, const http_request *request)
 {
     if (!db_in_transaction(db))
@@ -1067,11 +1096,20 @@ static enum MHD_Result on_request(void *closure, struct MHD_Connection *connecti
         http_writes_done();
     } else if (route && write) {
         /* PostgreSQL: each write request is a job of its own. */
-        db_job_begin(db);
-        http_route_run(route, request, response);
-        transaction_left_open(db, request);
-        if (db_job_end(db, &e))
-            commit_failed(response, &e);
+        for (int attempt = 1;; attempt++) {
+            db_job_begin(db);
+            http_route_run(route, request, response);
+            transaction_left_open(db, request);
+            int again = job_worth_retrying(db, route, response, attempt);
+            if (db_job_end(db, &e))
+                commit_failed(response, &e);
+            if (!again)
+                break;
+            log_info("%s %s: busy, run again (attempt %d)", request->method, request->path,
+                     attempt + 1);
+            response->retry_after = 0;
+            usleep(retry_pause_us(attempt));
+        }
         http_writes_done();
     }
     return send_response(connection, state, response);

@@ -131,10 +131,16 @@ static int aging_buckets(db_conn *db, civil_day day, int64_t open[AGING_BUCKET_C
     return 0;
 }
 
+/* The allowance's figures in cents: required, held (balance) and
+ * adjustment = required - balance. */
+typedef struct {
+    int64_t required, balance, adjustment;
+} allowance_figures;
+
 /* What the allowance needs at `day`, what 1190 holds and the entry that
- * closes the gap: the answer of receivables_allowance without posting.
- * *adjustment: required - balance. */
-static int allowance_compute(db_conn *db, civil_day day, json_t **out, int64_t *adjustment,
+ * closes the gap: the answer of receivables_allowance without posting,
+ * and its figures into *f. */
+static int allowance_compute(db_conn *db, civil_day day, json_t **out, allowance_figures *f,
                              err *e)
 {
     int64_t open[AGING_BUCKET_COUNT], rates[AGING_BUCKET_COUNT], per[AGING_BUCKET_COUNT], debit;
@@ -149,6 +155,9 @@ static int allowance_compute(db_conn *db, civil_day day, json_t **out, int64_t *
                                         aging_bucket_name((aging_bucket)b), "open",
                                         money_text(open[b]), "rate", rate_text(rates[b]),
                                         "allowance", money_text(per[b])));
+    f->required = required;
+    f->balance = balance;
+    int64_t *adjustment = &f->adjustment;
     *adjustment = required - balance;
     json_t *entry = json_null();
     if (*adjustment != 0) {
@@ -174,11 +183,11 @@ int receivables_allowance(service_context *ctx, const char *date, int post, cons
                           json_t **out, err *e)
 {
     civil_day day;
-    int64_t adjustment;
+    allowance_figures f;
     if (!post) {
         if (billing_date_take(ctx->db, date, &day, 0, e) || db_begin_read(ctx->db, e))
             return -1;
-        int rc = allowance_compute(ctx->db, day, out, &adjustment, e);
+        int rc = allowance_compute(ctx->db, day, out, &f, e);
         db_rollback(ctx->db);
         return rc;
     }
@@ -188,8 +197,9 @@ int receivables_allowance(service_context *ctx, const char *date, int post, cons
     int rc = -1;
     int64_t entry_id, id;
     if (billing_date_take(ctx->db, date, &day, 1, e) ||
-        allowance_compute(ctx->db, day, &record, &adjustment, e))
+        allowance_compute(ctx->db, day, &record, &f, e))
         goto done;
+    int64_t adjustment = f.adjustment;
     if (adjustment == 0) {
         err_set(e, ERR_INVALID, "date", "the allowance at %s already holds what is required: "
                 "there is nothing to post", json_string_value(json_object_get(record, "date")));
@@ -203,10 +213,6 @@ int receivables_allowance(service_context *ctx, const char *date, int post, cons
     };
     const char *description =
         json_string_value(json_object_get(json_object_get(record, "entry"), "description"));
-    int64_t required = 0, balance = 0;
-    money_parse(json_string_value(json_object_get(record, "required")), &required, "required",
-                NULL);
-    money_parse(json_string_value(json_object_get(record, "balance")), &balance, "balance", NULL);
     char now[TIMESTAMP_TEXT_MAX], key[24];
     db_stmt *stmt;
     if (billing_post(ctx, day, description, "allowance", lines, 2, &entry_id, e) ||
@@ -217,8 +223,8 @@ int receivables_allowance(service_context *ctx, const char *date, int post, cons
                    &stmt, e))
         goto done;
     db_bind_text(stmt, 1, json_string_value(json_object_get(record, "date")));
-    db_bind_int64(stmt, 2, required);
-    db_bind_int64(stmt, 3, balance);
+    db_bind_int64(stmt, 2, f.required);
+    db_bind_int64(stmt, 3, f.balance);
     db_bind_int64(stmt, 4, adjustment);
     db_bind_text(stmt, 5, reason);
     db_bind_int64(stmt, 6, entry_id);

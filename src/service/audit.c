@@ -300,13 +300,9 @@ int audit_list(service_context *ctx, audit_filter *filter, json_t **out, err *e)
     service_page *page = &filter->page;
     if (service_page_check(page, e))
         return -1;
-    int64_t after_seq = 0;
-    if (page->after && *page->after) {
-        char *end = NULL;
-        after_seq = strtoll(page->after, &end, 10);
-        if (*end || after_seq < 0)
-            return err_set(e, ERR_INVALID, "after", "must be a record number");
-    }
+    int64_t after_seq;
+    if (service_page_after_id(page, &after_seq, e))
+        return -1;
     char entity[AUDIT_FILTER_MAX + 1], entity_id[AUDIT_FILTER_MAX + 1],
         entity_id_upper[AUDIT_FILTER_MAX + 1], actor[AUDIT_FILTER_MAX + 1],
         action[AUDIT_FILTER_MAX + 1], from[TIMESTAMP_TEXT_MAX], to[TIMESTAMP_TEXT_MAX];

@@ -16,7 +16,7 @@
 #include "service/ledger.h"
 #include "service/registry.h"
 
-enum { INVOICE_LINES_MAX = 400, PAYMENT_APPLICATIONS_MAX = 200 };
+enum { PAYMENT_APPLICATIONS_MAX = 200 };
 
 static json_t *money_json(int64_t cents)
 {
@@ -220,13 +220,8 @@ static int customer_fields_check(service_context *ctx, const customer_input *in,
     *market_id = 0;
     if (in->market && *in->market) {
         char market[REGISTRY_CODE_MAX + 8];
-        if (registry_code_take(in->market, market, "market", e))
-            return -1;
-        int found =
-            service_id_find(ctx->db, "SELECT id FROM markets WHERE code = ?", market, market_id, e);
-        if (found == 1)
-            return err_set(e, ERR_INVALID, "market", "no market '%s'", market);
-        if (found)
+        if (registry_code_take(in->market, market, "market", e) ||
+            registry_market_id(ctx->db, market, market_id, "market", e))
             return -1;
     }
     return 0;
@@ -955,7 +950,8 @@ int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err
     if (filter->customer && *filter->customer &&
         registry_code_take(filter->customer, customer, "customer", e))
         return -1;
-    if (service_page_check(&filter->page, e))
+    int64_t after;
+    if (service_page_check(&filter->page, e) || service_page_after_id(&filter->page, &after, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(invoice_sort_keys, "i.id", "i.id");
     db_stmt *stmt;
@@ -966,7 +962,6 @@ int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err
                              "AND i.id > ? ORDER BY %s LIMIT ? OFFSET ?",
                              &filter->page, &sort, &stmt, e))
         return -1;
-    int64_t after = filter->page.after ? strtoll(filter->page.after, NULL, 10) : 0;
     db_bind_text(stmt, 1, status);
     db_bind_text(stmt, 2, status);
     db_bind_text(stmt, 3, customer);
@@ -1087,26 +1082,12 @@ static int credit_write(service_context *ctx, const credit_input *in, credit_che
         ledger_center_check(ctx->db, center, "center", e) || date_open(ctx->db, day, "date", e))
         goto done;
     char now[TIMESTAMP_TEXT_MAX], day_text[DATE_TEXT_MAX], description[120], ref[40];
-    if (db_prepare(ctx->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM credit_memos", &stmt, e))
-        goto done;
-    if (db_step(stmt, e) != DB_ROW)
-        goto done;
-    snprintf(ref, sizeof ref, "credit:%" PRId64, db_column_int64(stmt, 0));
-    db_reset(stmt);
-    if (has_invoice)
-        snprintf(description, sizeof description, "Credit memo on invoice %s", row.number);
-    else
-        snprintf(description, sizeof description, "Credit memo to %s", in->customer);
-    ledger_line lines[] = {
-        {.account = account, .center = center, .amount = amount, .memo = in->reason},
-        {.account = "1100", .center = center, .amount = -amount},
-    };
-    if (post(ctx, day, description, ref, lines, 2, &entry_id, e))
-        goto done;
+    /* The row first, so that the entry's reference is its id; the entry's
+     * id is set once posted (as a payment's). */
     if (db_prepare(ctx->db,
                    "INSERT INTO credit_memos (customer_id, invoice_id, credit_date, amount_cents, "
                    "account_id, center, reason, journal_entry_id, created_at, created_by) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) RETURNING id",
                    &stmt, e))
         goto done;
     db_bind_int64(stmt, 1, customer_id);
@@ -1119,10 +1100,25 @@ static int credit_write(service_context *ctx, const credit_input *in, credit_che
     db_bind_int64(stmt, 5, account_id);
     db_bind_text(stmt, 6, center);
     db_bind_text(stmt, 7, in->reason);
-    db_bind_int64(stmt, 8, entry_id);
-    db_bind_text(stmt, 9, now_text(now));
-    db_bind_text(stmt, 10, ctx->actor.username);
-    if (db_insert_returning_id(stmt, &id, e) ||
+    db_bind_text(stmt, 8, now_text(now));
+    db_bind_text(stmt, 9, ctx->actor.username);
+    if (db_insert_returning_id(stmt, &id, e))
+        goto done;
+    snprintf(ref, sizeof ref, "credit:%" PRId64, id);
+    if (has_invoice)
+        snprintf(description, sizeof description, "Credit memo on invoice %s", row.number);
+    else
+        snprintf(description, sizeof description, "Credit memo to %s", in->customer);
+    ledger_line lines[] = {
+        {.account = account, .center = center, .amount = amount, .memo = in->reason},
+        {.account = "1100", .center = center, .amount = -amount},
+    };
+    if (post(ctx, day, description, ref, lines, 2, &entry_id, e) ||
+        db_prepare(ctx->db, "UPDATE credit_memos SET journal_entry_id = ? WHERE id = ?", &stmt, e))
+        goto done;
+    db_bind_int64(stmt, 1, entry_id);
+    db_bind_int64(stmt, 2, id);
+    if (db_exec_stmt(stmt, e) ||
         (invoice_id && invoice_open_change_in(ctx, invoice_id, -amount, e)) ||
         db_prepare(ctx->db, "SELECT " CREDIT_COLUMNS CREDIT_FROM " WHERE cm.id = ?", &stmt, e))
         goto done;
@@ -1612,6 +1608,17 @@ static int aging_reads_rows(db_conn *db, const char *day, int *rows, err *e)
     return step == DB_FAILED ? -1 : 0;
 }
 
+/* A customer of the aging done: its buckets, their total and its documents. */
+static void aging_customer_close(json_t *customer, const int64_t *buckets, json_t *documents)
+{
+    int64_t total = 0;
+    for (int b = 0; b < AGING_BUCKET_COUNT; b++)
+        total += buckets[b];
+    json_object_set_new(customer, "buckets", buckets_json(buckets));
+    json_object_set_new(customer, "total", money_json(total));
+    json_object_set_new(customer, "documents", documents);
+}
+
 int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **out, err *e)
 {
     char day_text[DATE_TEXT_MAX];
@@ -1638,10 +1645,8 @@ int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **ou
             continue;
         const char *code = db_column_text(stmt, 0);
         if (!current || strcmp(json_string_value(json_object_get(current, "code")), code) != 0) {
-            if (current) {
-                json_object_set_new(current, "buckets", buckets_json(customer_totals));
-                json_object_set_new(current, "documents", documents);
-            }
+            if (current)
+                aging_customer_close(current, customer_totals, documents);
             memset(customer_totals, 0, sizeof customer_totals);
             current = json_pack("{s:s, s:s}", "code", code, "name", db_column_text(stmt, 1));
             documents = json_array();
@@ -1665,24 +1670,10 @@ int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **ou
                                  aging_bucket_name(bucket), "days", past));
     }
     db_reset(stmt);
-    if (current) {
-        json_object_set_new(current, "buckets", buckets_json(customer_totals));
-        json_object_set_new(current, "documents", documents);
-    }
+    if (current)
+        aging_customer_close(current, customer_totals, documents);
     if (step == DB_FAILED)
         goto done;
-    for (size_t i = 0; i < json_array_size(customers); i++) {
-        json_t *customer = json_array_get(customers, i);
-        int64_t sum = 0;
-        json_t *docs = json_object_get(customer, "documents");
-        for (size_t j = 0; j < json_array_size(docs); j++) {
-            int64_t cents;
-            money_parse(json_string_value(json_object_get(json_array_get(docs, j), "open")),
-                        &cents, "open", NULL);
-            sum += cents;
-        }
-        json_object_set_new(customer, "total", money_json(sum));
-    }
     int64_t ledger;
     if (billing_account_balance_at(db, "1100", day, &ledger, e))
         goto done;

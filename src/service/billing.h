@@ -18,6 +18,9 @@
 #include "service/ledger.h"
 #include "service/service.h"
 
+/* The most lines an invoice holds (a shipment's units each take one). */
+enum { INVOICE_LINES_MAX = 400 };
+
 /* --- customers ------------------------------------------------------------ */
 
 /* Strings as given; NULL leaves a field alone in an edit. */

@@ -4,6 +4,7 @@
  * contract_surcharges; the pricing rules are domain/distribution.c's.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,27 @@ int contract_price_set(service_context *ctx, const char *contract, const char *p
             goto done;
         }
     }
+    /* Its terms are read (and renewed) up to CONTRACT_PRICES_MAX prices:
+     * a price past them would be ignored, so it is refused. */
+    if (db_prepare(ctx->db,
+                   "SELECT COUNT(*) FROM contract_prices WHERE contract_id = ? "
+                   "AND NOT (target = ? AND code = ?)",
+                   &stmt, e))
+        goto done;
+    db_bind_int64(stmt, 1, id);
+    db_bind_text(stmt, 2, has_product ? "product" : "family");
+    db_bind_text(stmt, 3, code);
+    db_step_result step = db_step(stmt, e);
+    int64_t others = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    if (step != DB_ROW)
+        goto done;
+    if (others >= CONTRACT_PRICES_MAX) {
+        err_set(e, ERR_INVALID, has_product ? "product" : "family",
+                "a contract has at most %d prices: set a family's price instead of "
+                "its products'", CONTRACT_PRICES_MAX);
+        goto done;
+    }
     if (db_prepare(ctx->db,
                    "INSERT INTO contract_prices (contract_id, target, code, price_cents) "
                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (contract_id, target, code) "
@@ -537,7 +559,9 @@ int contract_list(service_context *ctx, contract_filter *filter, json_t **out, e
     if (filter->hospital && *filter->hospital &&
         registry_code_take(filter->hospital, hospital, "hospital", e))
         return -1;
-    if (service_page_check(&filter->page, e))
+    int64_t after = 0;
+    if (service_page_check(&filter->page, e) ||
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(contract_sort_keys, "k.id", "k.id");
     db_stmt *stmt;
@@ -547,7 +571,6 @@ int contract_list(service_context *ctx, contract_filter *filter, json_t **out, e
                              "LIMIT ? OFFSET ?",
                              &filter->page, &sort, &stmt, e))
         return -1;
-    int64_t after = filter->page.after ? strtoll(filter->page.after, NULL, 10) : 0;
     db_bind_text(stmt, 1, hospital);
     db_bind_text(stmt, 2, hospital);
     db_bind_int64(stmt, 3, after);

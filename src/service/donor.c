@@ -1196,9 +1196,12 @@ int donor_due_back(service_context *ctx, const donor_due_back_request *request, 
     if (db_begin_read(ctx->db, e))
         return -1;
     db_stmt *stmt = NULL;
+    /* Each donor is judged on their own today, at their home center
+     * (today_text stays "", docs/donors.md "Days"); request->today only
+     * places the windows of candidates, a day wider at each end for the
+     * zones whose date is not request->today's. */
     int rc = standing_day_load(ctx->db, &day, e);
     day.today = request->today;
-    date_format(day.today, day.today_text, sizeof day.today_text);
     if (rc == 0)
         rc = db_prepare(ctx->db,
                         "SELECT " DONOR_COLUMNS ", " STANDING_COLUMNS " FROM donors d" STANDING_JOIN
@@ -1216,9 +1219,9 @@ int donor_due_back(service_context *ctx, const donor_due_back_request *request, 
         for (int p = 0; p < PROCEDURE_COUNT; p++) {
             int32_t interval =
                 (int32_t)eligibility_interval_days(&day.thresholds, (donation_procedure)p);
-            date_format(date_add_days(day.today, -interval - request->days), from[p],
+            date_format(date_add_days(day.today, -interval - request->days - 1), from[p],
                         sizeof from[p]);
-            date_format(date_add_days(day.today, 2 - interval), to[p], sizeof to[p]);
+            date_format(date_add_days(day.today, 3 - interval), to[p], sizeof to[p]);
             db_bind_text(stmt, 3 + 2 * p, from[p]);
             db_bind_text(stmt, 4 + 2 * p, to[p]);
         }

@@ -117,12 +117,14 @@ typedef struct {
 int donor_list(service_context *ctx, donor_filter *filter, json_t **out, err *e);
 
 /* Donors due back (docs/worklists.md, "Donors due back"): the donors in
- * the acting user's scope who may give on `today` and whose donation
- * interval ended within the `days` days up to it (domain eligibility_due_back:
- * eligible today, held back by an interval `days` days earlier), so that
- * staff can call them. The candidates are read by the day of their
+ * the acting user's scope who may give today, on the calendar of their
+ * home center, and whose donation interval ended within the `days` days
+ * up to it (domain eligibility_due_back: eligible today, held back by an
+ * interval `days` days earlier), so that staff can call them. `today`
+ * only places the search: the candidates are read by the day of their
  * donations (the collections of each procedure's interval before those
- * days), then judged by the standing's rules. Answers
+ * days, a day wider at each end), then each is judged on its own today
+ * by the standing's rules. Answers
  *   {"count": all of them, "days",
  *    "items": [{"donor_number", "family_name", "given_name", "phone", "email",
  *               "home_center", "last_donation_on", "last_donation_procedure",

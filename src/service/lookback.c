@@ -368,10 +368,9 @@ int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **o
         return -1;
     if (*from && *to && strcmp(from, to) > 0)
         return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", from);
-    long after = 0;
+    int64_t after = 0;
     if (service_page_check(&filter->page, e) ||
-        (filter->page.after && *filter->page.after &&
-         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     db_stmt *stmt;
     if (service_list_prepare(ctx->db,

@@ -5,6 +5,7 @@
  * are domain/allocation.c's, a unit's status changes through unit.c.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,7 +307,9 @@ int order_list(service_context *ctx, order_filter *filter, json_t **out, err *e)
     if (filter->hospital && *filter->hospital &&
         registry_code_take(filter->hospital, hospital, "hospital", e))
         return -1;
-    if (service_page_check(&filter->page, e))
+    int64_t after = 0;
+    if (service_page_check(&filter->page, e) ||
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(order_sort_keys, "o.id", "o.id");
     db_stmt *stmt;
@@ -316,7 +319,6 @@ int order_list(service_context *ctx, order_filter *filter, json_t **out, err *e)
                              "AND o.id > ?3 ORDER BY %s LIMIT ?4 OFFSET ?5",
                              &filter->page, &sort, &stmt, e))
         return -1;
-    int64_t after = filter->page.after ? strtoll(filter->page.after, NULL, 10) : 0;
     db_bind_text(stmt, 1, hospital);
     db_bind_text(stmt, 2, status);
     db_bind_int64(stmt, 3, after);

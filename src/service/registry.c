@@ -23,7 +23,7 @@ int registry_code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const c
     return registry_code_check(out, field, e);
 }
 
-static int market_id_of(db_conn *db, const char *code, int64_t *id, const char *field, err *e)
+int registry_market_id(db_conn *db, const char *code, int64_t *id, const char *field, err *e)
 {
     int found = service_id_find(db, "SELECT id FROM markets WHERE code = ?", code, id, e);
     if (found == 1)
@@ -302,14 +302,18 @@ done:
 static json_t *center_json(db_stmt *stmt)
 {
     const char *close_date = column_or_null(stmt, 6), *zone = db_column_text(stmt, 9);
-    char today[DATE_TEXT_MAX];
-    civil_day local = date_today();
-    local_today(zone, &local, NULL); /* a zone on record is one that was checked */
-    date_format(local, today, sizeof today);
     /* Closed once the close date has come where the center is (a close date
      * in the future is a planned closure: the center still operates until
      * then). */
-    int closed = close_date && strcmp(close_date, today) <= 0;
+    int closed = 0;
+    if (close_date) {
+        char today[DATE_TEXT_MAX];
+        civil_day local;
+        if (local_today(zone, &local, NULL)) /* a zone on record is one that was checked */
+            local = date_today();
+        date_format(local, today, sizeof today);
+        closed = strcmp(close_date, today) <= 0;
+    }
     return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:s}", "code",
                      db_column_text(stmt, 0), "name", db_column_text(stmt, 1), "market",
                      db_column_text(stmt, 2), "fin", service_json_text(column_or_null(stmt, 3)),
@@ -381,7 +385,7 @@ int center_add(service_context *ctx, const center_input *in, json_t **out, err *
     json_t *center = NULL;
     db_stmt *stmt;
     char zone[TIME_ZONE_NAME_MAX];
-    if (market_id_of(ctx->db, market, &market_id, "market", e) ||
+    if (registry_market_id(ctx->db, market, &market_id, "market", e) ||
         center_keys_free(ctx->db, code, fin, e) ||
         (!in->time_zone && market_zone(ctx->db, market_id, zone, e)))
         goto done;
@@ -573,7 +577,7 @@ int center_update(service_context *ctx, const char *code, const center_input *in
     const char *new_address = in->address ? in->address : field_text(before, "address");
     const char *new_open = in->open_date ? open_text : field_text(before, "open_date");
     const char *new_zone = in->time_zone ? in->time_zone : field_text(before, "time_zone");
-    if (market_id_of(ctx->db, new_market, &market_id, "market", e))
+    if (registry_market_id(ctx->db, new_market, &market_id, "market", e))
         goto done;
     if (*new_fin && strcmp(new_fin, old_fin) != 0 && center_fin_free(ctx->db, normal, new_fin, e))
         goto done;
@@ -669,7 +673,7 @@ int hospital_add(service_context *ctx, const hospital_input *in, json_t **out, e
     int64_t market_id = 0;
     json_t *hospital = NULL;
     db_stmt *stmt;
-    if (*market && market_id_of(ctx->db, market, &market_id, "market", e))
+    if (*market && registry_market_id(ctx->db, market, &market_id, "market", e))
         goto done;
     if (db_prepare(ctx->db,
                    "INSERT INTO hospitals (code, name, market_id, address, billing_terms_days, "
@@ -757,7 +761,7 @@ int hospital_update(service_context *ctx, const char *code, const hospital_input
     const char *new_market = in->market ? market : old_market;
     const char *new_address = in->address ? in->address : field_text(before, "address");
     long new_terms = in->billing_terms_days ? terms : old_terms;
-    if (*new_market && market_id_of(ctx->db, new_market, &market_id, "market", e))
+    if (*new_market && registry_market_id(ctx->db, new_market, &market_id, "market", e))
         goto done;
     if (!strcmp(new_name, field_text(before, "name")) && !strcmp(new_market, old_market) &&
         !strcmp(new_address, field_text(before, "address")) && new_terms == old_terms) {

@@ -35,6 +35,10 @@ typedef struct {
  * checked (domain/registry.h); ERR_INVALID naming `field` otherwise. */
 int registry_code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const char *field, err *e);
 
+/* The id of market `code` (already normalised): ERR_INVALID naming `field`
+ * ("no market 'X'") when there is none. */
+int registry_market_id(db_conn *db, const char *code, int64_t *id, const char *field, err *e);
+
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e);
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e);
 int market_get(service_context *ctx, const char *code, json_t **out, err *e);

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -263,10 +264,26 @@ int service_number_take(const char *text, long min, long max, long *out, const c
 {
     char *end = NULL;
     errno = 0;
-    long value = text && *text ? strtol(text, &end, 10) : 0;
-    if (!text || !*text || *end || errno || value < min || value > max)
+    /* Digits only, a minus sign before them at most: strtol alone would
+     * also take leading spaces and a plus sign. */
+    const char *digits = text && *text == '-' ? text + 1 : text;
+    int plain = digits && *digits >= '0' && *digits <= '9';
+    long value = plain ? strtol(text, &end, 10) : 0;
+    if (!plain || *end || errno || value < min || value > max)
         return err_set(e, ERR_INVALID, field, "must be a whole number from %ld to %ld", min, max);
     *out = value;
+    return 0;
+}
+
+int service_page_after_id(const service_page *page, int64_t *after, err *e)
+{
+    long value = 0;
+    *after = 0;
+    if (!page->after || !*page->after)
+        return 0;
+    if (service_number_take(page->after, 0, LONG_MAX, &value, "after", e))
+        return -1;
+    *after = value;
     return 0;
 }
 

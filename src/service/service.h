@@ -220,10 +220,15 @@ int service_collect_page_with(db_stmt *stmt, json_t *(*build)(db_stmt *, void *)
  * naming `field` when longer than 100 characters. "" stays "" (no filter). */
 int service_like_pattern(const char *search, char *out, size_t size, const char *field, err *e);
 
-/* A whole number from its decimal text within min..max: ERR_INVALID naming
+/* A whole number from its decimal text (digits, a minus sign before them
+ * at most: no spaces, no plus sign) within min..max: ERR_INVALID naming
  * `field` ("must be a whole number from MIN to MAX") when it is not. */
 int service_number_take(const char *text, long min, long max, long *out, const char *field,
                         err *e);
+
+/* The record id of a list's `after` cursor (0 when there is none):
+ * ERR_INVALID naming "after" when it is not a whole number. */
+int service_page_after_id(const service_page *page, int64_t *after, err *e);
 
 /* A record's id from its decimal text (1..2,000,000,000): ERR_INVALID
  * naming `field` ("is required", or not such a number) otherwise. */

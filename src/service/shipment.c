@@ -29,9 +29,16 @@ int shipment_temperature_take(const char *text, long *tenths, err *e)
 {
     if (!text || !*text)
         return err_set(e, ERR_INVALID, "temperature", "is required (degrees Celsius, e.g. 4)");
+    /* Digits with an optional '-' and decimals, as written on a cold-chain
+     * record: strtod alone would take " 4", "+4", "4e0" and "0x4". */
+    const char *p = text + (*text == '-');
+    size_t whole = strspn(p, "0123456789"), decimals = 0;
+    if (p[whole] == '.')
+        decimals = strspn(p + whole + 1, "0123456789");
+    int written = whole && (p[whole] == '\0' || (decimals && p[whole + 1 + decimals] == '\0'));
     char *end = NULL;
-    double value = strtod(text, &end);
-    if (end == text || *end || !isfinite(value))
+    double value = written ? strtod(text, &end) : 0;
+    if (!written || *end || !isfinite(value))
         return err_set(e, ERR_INVALID, "temperature", "'%.30s' is not a number of degrees Celsius",
                        text);
     if (value < -100 || value > 60)
@@ -348,13 +355,32 @@ int shipment_create(service_context *ctx, const shipment_input *in, json_t **out
         contract_in_force_in(ctx->db, hospital_id, hospital, day, &contract_id, e))
         goto done;
     for (size_t i = 0; i < in->scan_count; i++) {
-        unit_price price;
-        if (scan_find(ctx->db, order_id, dins[i], i, now, &units[i], e) ||
-            contract_unit_price_in(ctx->db, contract_id, units[i].product, stat, in->after_hours,
-                                   &price, e) ||
-            standard_cost(ctx->db, units[i].family, &units[i].cost, e))
+        if (scan_find(ctx->db, order_id, dins[i], i, now, &units[i], e))
             goto done;
-        units[i].price = price.total;
+        /* The price depends only on the product and the cost only on the
+         * family (stat and after hours are the request's): a unit like one
+         * already priced takes its figures instead of loading the contract's
+         * terms again. */
+        size_t same_product = i, same_family = i;
+        for (size_t j = 0; j < i; j++) {
+            if (same_product == i && strcmp(units[j].product, units[i].product) == 0)
+                same_product = j;
+            if (same_family == i && strcmp(units[j].family, units[i].family) == 0)
+                same_family = j;
+        }
+        if (same_product < i) {
+            units[i].price = units[same_product].price;
+        } else {
+            unit_price price;
+            if (contract_unit_price_in(ctx->db, contract_id, units[i].product, stat,
+                                       in->after_hours, &price, e))
+                goto done;
+            units[i].price = price.total;
+        }
+        if (same_family < i)
+            units[i].cost = units[same_family].cost;
+        else if (standard_cost(ctx->db, units[i].family, &units[i].cost, e))
+            goto done;
     }
     if (db_prepare(ctx->db,
                    "INSERT INTO shipments (order_id, hospital_id, contract_id, ship_date, "
@@ -373,12 +399,13 @@ int shipment_create(service_context *ctx, const shipment_input *in, json_t **out
     if (db_insert_returning_id(stmt, &shipment_id, e) ||
         invoice_draft_in(ctx, hospital, day, "hospital", &invoice_id, e))
         goto done;
+    char reason[64];
+    snprintf(reason, sizeof reason, "shipped to %s (shipment %" PRId64 ")", hospital,
+             shipment_id);
     for (size_t i = 0; i < in->scan_count; i++) {
         shipped_unit *u = &units[i];
-        char reason[64], description[96], price_text[MONEY_TEXT_MAX], ref[48], eye[32];
+        char description[96], price_text[MONEY_TEXT_MAX], ref[48], eye[32];
         int64_t line_id;
-        snprintf(reason, sizeof reason, "shipped to %s (shipment %" PRId64 ")", hospital,
-                 shipment_id);
         snprintf(description, sizeof description, "%s %s (shipment %" PRId64 ")", u->product,
                  din_eye_readable(u->din, eye, sizeof eye), shipment_id);
         snprintf(ref, sizeof ref, "shipment:%" PRId64 ":unit:%" PRId64, shipment_id, u->unit_id);

@@ -13,9 +13,12 @@
 
 #include "base/buffer.h"
 #include "documents/document_format.h"
+#include "service/billing.h"
 #include "service/service.h"
 
-enum { SHIPMENT_SCANS_MAX = 500 };
+/* A shipment's units each take a line of its invoice: no more than an
+ * invoice holds. */
+enum { SHIPMENT_SCANS_MAX = INVOICE_LINES_MAX };
 
 typedef struct {
     const char *order;       /* its id */

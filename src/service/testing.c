@@ -915,10 +915,9 @@ int testing_release_queue(service_context *ctx, testing_queue_filter *filter, js
                           err *e)
 {
     char center[REGISTRY_CODE_MAX + 8] = "";
-    long after = 0;
+    int64_t after = 0;
     if (service_page_check(&filter->page, e) ||
-        (filter->page.after && *filter->page.after &&
-         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     if (filter->center && *filter->center) {
         if (strlen(filter->center) >= sizeof center)

@@ -241,17 +241,9 @@ static int reevaluate(service_context *ctx, const result_state *s, const testing
             json_array_append_new(json_object_get(effects, "held"), json_string(s->din));
             return testing_donation_hold_in(ctx, s->din, why, e);
         } else {
-            db_stmt *stmt;
-            int64_t ids[64];
+            int64_t ids[TESTING_RELEASE_UNITS_MAX];
             size_t count = 0;
-            if (db_prepare(ctx->db, "SELECT id FROM units WHERE din = ? ORDER BY id", &stmt, e))
-                return -1;
-            db_bind_text(stmt, 1, s->din);
-            db_step_result step;
-            while ((step = db_step(stmt, e)) == DB_ROW && count < 64)
-                ids[count++] = db_column_int64(stmt, 0);
-            db_reset(stmt);
-            if (step == DB_FAILED)
+            if (unit_ids_of_donation(ctx, s->din, 0, ids, TESTING_RELEASE_UNITS_MAX, &count, e))
                 return -1;
             int any = 0;
             for (size_t i = 0; i < count; i++) {

@@ -212,14 +212,13 @@ int testing_discrepancy_list(service_context *ctx, testing_discrepancy_filter *f
     for (size_t i = 0; i < sizeof status_filters / sizeof status_filters[0]; i++)
         if (strcmp(status, status_filters[i].name) == 0)
             chosen = i;
-    long after = 0;
+    int64_t after = 0;
     if (chosen == sizeof status_filters / sizeof status_filters[0])
         return err_set(e, ERR_INVALID, "status",
                        "must be unresolved, resolved, all, open, confirmed, released or "
                        "discarded");
     if (service_page_check(&filter->page, e) ||
-        (filter->page.after && *filter->page.after &&
-         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     db_stmt *stmt;
     if (db_begin_read(ctx->db, e))
@@ -486,18 +485,8 @@ int testing_discrepancy_release(service_context *ctx, const char *id_text,
     /* The discrepancy's hold lifted, then the units released as any are. */
     int64_t ids[TESTING_RELEASE_UNITS_MAX];
     size_t count = 0;
-    db_stmt *stmt;
-    if (rc == 0 &&
-        (rc = db_prepare(ctx->db,
-                         "SELECT id FROM units WHERE din = ? AND status = 'quarantined' ORDER BY id",
-                         &stmt, e)) == 0) {
-        db_bind_text(stmt, 1, s.din);
-        db_step_result step;
-        while ((step = db_step(stmt, e)) == DB_ROW && count < TESTING_RELEASE_UNITS_MAX)
-            ids[count++] = db_column_int64(stmt, 0);
-        db_reset(stmt);
-        rc = step == DB_FAILED ? -1 : 0;
-    }
+    if (rc == 0)
+        rc = unit_ids_of_donation(ctx, s.din, 1, ids, TESTING_RELEASE_UNITS_MAX, &count, e);
     snprintf(why, sizeof why, "ABO/RhD discrepancy %s confirmed %s", s.key, confirmed);
     for (size_t i = 0; rc == 0 && i < count; i++) {
         int lifted = 0;

@@ -198,10 +198,14 @@ static json_t *column_text(db_stmt *stmt, int column)
 static processing_band expiry_of(const char *expires_at, const char *zone, int *days)
 {
     int64_t at = 0;
+    civil_day today, on;
+    if (!zone)
+        zone = TIME_ZONE_DEFAULT;
+    if (local_today(zone, &today, NULL)) /* a zone on record: checked */
+        today = date_today();
     timestamp_parse(expires_at, &at, "expires_at", NULL); /* stored: always valid */
-    civil_day on = date_today(), today = on;
-    local_date_of(zone ? zone : TIME_ZONE_DEFAULT, at, &on, NULL); /* a zone on record */
-    local_today(zone ? zone : TIME_ZONE_DEFAULT, &today, NULL);
+    if (local_date_of(zone, at, &on, NULL))
+        on = today;
     return processing_band_of(at, on, timestamp_now(), today, days);
 }
 
@@ -439,6 +443,34 @@ int unit_release_mark_in(service_context *ctx, int64_t unit_id, int64_t signatur
         return -1;
     *changed = db_changes(ctx->db) == 1;
     return 0;
+}
+
+int unit_ids_of_donation(service_context *ctx, const char *din, int quarantined_only,
+                         int64_t *ids, size_t max, size_t *count, err *e)
+{
+    db_stmt *stmt;
+    *count = 0;
+    if (db_prepare(ctx->db,
+                   "SELECT id FROM units WHERE din = ?1 AND (?2 = 0 OR status = 'quarantined') "
+                   "ORDER BY id",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, din);
+    db_bind_int64(stmt, 2, quarantined_only);
+    db_step_result step;
+    int over = 0;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        if (*count == max) {
+            over = 1;
+            break;
+        }
+        ids[(*count)++] = db_column_int64(stmt, 0);
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    return over ? err_set(e, ERR_INTERNAL, "din", "donation %s has more than %zu units", din, max)
+                : 0;
 }
 
 int unit_items_in(service_context *ctx, const char *din, json_t **out, err *e)
@@ -816,7 +848,7 @@ int unit_list(service_context *ctx, unit_list_filter *filter, json_t **out, err 
     shelf_filter shelf;
     char group[TESTING_GROUP_TEXT_MAX] = "";
     int band = -1;
-    long after = 0;
+    int64_t after = 0;
     if (shelf_filter_take(filter->center, filter->family, filter->status, &shelf, e) ||
         (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e)))
         return -1;
@@ -829,8 +861,7 @@ int unit_list(service_context *ctx, unit_list_filter *filter, json_t **out, err 
                            "must be a days-to-expiry band: expired, 0-1, 2-3, 4-7, 8-14 or 15+");
     }
     if (service_page_check(&filter->page, e) ||
-        (filter->page.after && *filter->page.after &&
-         service_number_take(filter->page.after, 0, LONG_MAX, &after, "after", e)))
+        service_page_after_id(&filter->page, &after, e))
         return -1;
     char as_of[TIMESTAMP_TEXT_MAX];
     db_stmt *stmt;

@@ -87,6 +87,13 @@ int unit_typing_set_in(service_context *ctx, const char *din, const char *abo, c
 int unit_release_mark_in(service_context *ctx, int64_t unit_id, int64_t signature_id,
                          const char *at, int *changed, err *e);
 
+/* The ids of the units made from donation `din`, in the order they were
+ * made (only the quarantined ones when `quarantined_only`), into ids[max]:
+ * *count of them. More than `max` is ERR_INTERNAL naming "din" rather than
+ * a silent stop. */
+int unit_ids_of_donation(service_context *ctx, const char *din, int quarantined_only,
+                         int64_t *ids, size_t max, size_t *count, err *e);
+
 /* The units made from donation `din` (13 characters), in the order they
  * were made, as the items of unit_lookup's "units"; inside the caller's
  * transaction or on their own. */

@@ -39,6 +39,14 @@ describe('billing and receivables', () => {
     assert.equal(aging.difference, '0.00');
     assert.deepEqual(aging.findings, []);
     if (total !== undefined) assert.equal(aging.total, total, `aging total at ${date}`);
+    // each customer's total is its documents' open amounts and its buckets'
+    const cents = (text) => Math.round(Number(text) * 100);
+    const sum = (values) => values.reduce((a, b) => a + b, 0);
+    for (const customer of aging.customers) {
+      const documents = sum(customer.documents.map((d) => cents(d.open)));
+      assert.equal(cents(customer.total), documents, `${customer.code}'s total at ${date}`);
+      assert.equal(sum(Object.values(customer.buckets).map(cents)), documents, `${customer.code}'s buckets`);
+    }
     const tb = await ok(get(auditor, `/api/v1/reports/trial-balance?from=1990-01-01&to=${date}`));
     const account = JSON.stringify(tb).includes('"1100"');
     assert.ok(account || aging.total === '0.00', 'the trial balance shows 1100');
@@ -130,6 +138,8 @@ describe('billing and receivables', () => {
       invoice: '2004-000001', date: '2004-02-05', amount: '56.50', reason: 'price correction',
     }), 201);
     assert.deepEqual([credit.type, credit.account, credit.amount], ['credit', '4000', '56.50']);
+    const creditEntry = await ok(get(auditor, `/api/v1/journal/${credit.journal_entry}`));
+    assert.equal(creditEntry.source_ref, `credit:${credit.id}`, 'the entry names the credit memo it posts');
     await tied('2004-02-05', '300.00');
     invoice = await ok(get(auditor, '/api/v1/invoices/2004-000001'));
     assert.equal(invoice.open, '300.00');

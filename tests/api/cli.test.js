@@ -105,6 +105,20 @@ test('a global option given twice with different values is refused naming it', (
   assert.equal(srv.fingerprint(), before, 'nothing was added');
 });
 
+test('a global option\'s value is not taken from the command or from the next option', () => {
+  // --format's value is read as the format, not the words after it as the command
+  const format = run(['--format', 'market', 'list', '--db', srv.db]);
+  assert.equal(format.status, 2, format.stderr);
+  assert.match(format.stderr, /^bloodops: option '--format' needs a format before the command, not 'market'/);
+  // an option where the value should be: the value was left out
+  for (const args of [['market', 'list', '--db', '--format', 'json'], ['--db', srv.db, 'market', 'list', '--format', '--db', srv.db]]) {
+    const r = run(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^bloodops: option '--(db|format)' needs a value/, args.join(' '));
+    assert.equal(r.stdout, '');
+  }
+});
+
 test('--help anywhere prints the command\'s help', () => {
   const help = ok(run(['center', 'close', '--help']), 'help last');
   assert.match(help, /^usage: bloodops center close CODE \[options\]/);

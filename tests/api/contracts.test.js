@@ -72,6 +72,8 @@ describe('contracts: versions, prices, surcharges, renewal, the version in force
     assert.equal(again.prices.find((p) => p.code === 'red_cells').price, '201.00');
     const trail = await ok(get(auditor, `/api/v1/audit?entity=contract&entity_id=${first.id}`));
     assert.ok(trail.items.length >= 5, JSON.stringify(trail));
+    for (const bad of ['abc', '2x', '-1'])
+      await refused(() => get(dist, `/api/v1/contracts?after=${bad}`), 'after');
   });
 
   test('renewal: a new version with every price raised half up, the old one ending the day before', async () => {
@@ -179,5 +181,24 @@ describe('contracts: versions, prices, surcharges, renewal, the version in force
     const none = srv.cli('contract', 'quote', '--hospital', 'MERCY', '--date', '2003-01-01');
     assert.equal(none.status, 1);
     assert.match(none.stderr, /--date: no contract of hospital MERCY is in force on 2003-01-01/);
+  });
+
+  test('a contract holds at most 200 prices (its terms are read that far): the 201st is refused, resetting one is not', async () => {
+    const codes = Array.from({ length: 201 }, (_, i) => `E${String(7000 + i)}`);
+    const csv = require('node:path').join(srv.dir, 'many-products.csv');
+    require('node:fs').writeFileSync(csv, 'code,description,family,storage_min_c,storage_max_c,shelf_life_value,'
+      + 'shelf_life_unit,nominal_volume_ml,irradiated,leukoreduced,cmv_negative,pathogen_reduced,demo\n'
+      + codes.map((c) => `${c},RED BLOOD CELLS ${c} (demo),red_cells,1,6,42,days,300,no,yes,no,no,yes\n`).join(''));
+    const imported = srv.cli('catalog', 'import', csv);
+    assert.equal(imported.status, 0, imported.stderr);
+    await ok(post(admin, '/api/v1/hospitals', { code: 'BIG', name: 'Big Hospital', market: 'LA' }), 201);
+    const big = await ok(post(dist, '/api/v1/contracts', { hospital: 'BIG', from: '2003-01-01' }), 201);
+    for (const code of codes.slice(0, 200))
+      await ok(post(dist, `/api/v1/contracts/${big.id}/prices`, { product: code, price: '100.00' }));
+    await refused(() => post(dist, `/api/v1/contracts/${big.id}/prices`, { product: codes[200], price: '100.00' }),
+      'product', /at most 200 prices/);
+    const reset = await ok(post(dist, `/api/v1/contracts/${big.id}/prices`, { product: codes[0], price: '101.00' }));
+    assert.equal(reset.prices.length, 200);
+    assert.equal(reset.prices.find((p) => p.code === codes[0]).price, '101.00');
   });
 });

@@ -22,6 +22,7 @@
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const net = require('node:net');
 const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
 const chain = require('./lib/chain');
 
@@ -459,5 +460,63 @@ test('uploads: the caller is checked before the body is stored; over the limit 4
     assert.equal(small.fingerprint(), before);
   } finally {
     await small.stop();
+  }
+});
+
+/* `head`, then `pieces` one every `everyMs` on a socket of its own; what
+ * came back, whether the server closed it and after how long. */
+function trickle(server, { head, pieces, everyMs, giveUpMs = 15000 }) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    let received = '';
+    let started = 0;
+    let timer = null;
+    let giveUp = null;
+    const finish = (closedByServer) => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      socket.destroy();
+      resolve({ closedByServer, ms: Date.now() - started, received });
+    };
+    socket.on('error', () => {});
+    socket.on('data', (part) => { received += part.toString('utf8'); });
+    socket.on('end', () => finish(true));
+    socket.on('close', () => finish(true));
+    socket.on('connect', () => {
+      started = Date.now();
+      socket.write(head);
+      let i = 0;
+      timer = setInterval(() => {
+        if (i < pieces.length && socket.writable) socket.write(pieces[i++]);
+      }, everyMs);
+      giveUp = setTimeout(() => finish(false), giveUpMs);
+    });
+  });
+}
+
+test('an upload has its own deadline: slower than a request may be, then cut with 408, nothing imported', async () => {
+  const slow = await startServer({ env: { BLOODOPS_REQUEST_TIMEOUT: '1', BLOODOPS_UPLOAD_TIMEOUT: '3' } });
+  try {
+    const who = await slow.login('admin', ADMIN_PASSWORD);
+    const before = slow.fingerprint();
+    const content = 'din,test,result,date\nW123499999998,HIV,NR,' + chain.day(0) + '\n';
+    const head = (length) =>
+      'POST /api/v1/test-results/upload?file_name=slow.csv HTTP/1.1\r\nHost: bloodops\r\nConnection: close\r\n' +
+      `Authorization: Bearer ${who.token}\r\nContent-Type: text/csv\r\nContent-Length: ${length}\r\n\r\n`;
+    // Whole in about 2 s: past the request deadline, within the upload's. It
+    // reaches the import, which refuses the DIN no collection has.
+    const pieces = content.match(/[^]{1,12}/g);
+    let r = await trickle(slow, { head: head(content.length), pieces, everyMs: 2000 / pieces.length });
+    assert.match(r.received, /^HTTP\/1\.1 400 /, r.received);
+    assert.match(r.received, /no collection has DIN W123499999998/);
+    // Never whole: cut at the upload deadline with 408.
+    r = await trickle(slow, { head: head(content.length + 1), pieces: [content], everyMs: 100 });
+    assert.ok(r.closedByServer, `the connection was still open after ${r.ms} ms`);
+    assert.ok(r.ms >= 2500 && r.ms < 6500, `cut after ${r.ms} ms, the upload deadline being 3 s`);
+    assert.match(r.received, /^HTTP\/1\.1 408 /, r.received);
+    assert.ok(await slow.waitForLog(/closed a connection from 127\.0\.0\.1: its upload did not arrive within 3 s/));
+    assert.equal(slow.fingerprint(), before);
+  } finally {
+    await slow.stop();
   }
 });

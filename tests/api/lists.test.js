@@ -33,6 +33,10 @@ async function assertRefusals(path, { column = 'nonsense' } = {}) {
     ['offset=-1', 'offset', undefined],
     ['offset=x', 'offset', undefined],
     ['offset=10000001', 'offset', undefined],
+    // Digits only: no plus sign, no space before them.
+    ['offset=%2B1', 'offset', undefined],
+    ['offset=%201', 'offset', undefined],
+    ['limit=%2B5', 'limit', undefined],
     ['sort=-' + column, 'sort', undefined],
   ]) {
     assertError(await srv.api('GET', `${path}${sep}${query}`, { token: admin.token }), 400, 'invalid_input', { field, message });
@@ -332,4 +336,13 @@ test('the release queue\'s units carry their days to expiry', async () => {
   assert.ok(item, JSON.stringify(queue.items));
   assert.equal(item.days_to_expiry, 1);
   assert.equal(item.expiry_band, '0-1');
+});
+
+test('a list paged by record id refuses a cursor that is not a whole number, naming after', async () => {
+  for (const path of ['/api/v1/invoices', '/api/v1/audit', '/api/v1/orders', '/api/v1/lookback-cases', '/api/v1/release-queue']) {
+    for (const after of ['abc', '12x', '%2B3', '-'])
+      assertError(await srv.api('GET', `${path}?after=${after}`, { token: admin.token }), 400, 'invalid_input', { field: 'after' });
+    const r = await srv.api('GET', `${path}?after=0`, { token: admin.token });
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+  }
 });

@@ -93,6 +93,12 @@ describe('orders: clocks, allocation with substitution, backorders, undo', () =>
     const byHospital = await ok(get(auditor, '/api/v1/orders?hospital=MERCY&sort=-priority&offset=0'));
     assert.deepEqual(byHospital.items.map((i) => i.priority), ['routine', 'asap']);
     assert.equal((await get(finance, '/api/v1/orders')).status, 403);
+    /* keyset pages: after an id, the orders past it; a cursor not a number refused */
+    const all = await ok(get(dist, '/api/v1/orders'));
+    const past = await ok(get(dist, `/api/v1/orders?after=${all.items[0].id}`));
+    assert.deepEqual(past.items.map((i) => i.id), all.items.slice(1).map((i) => i.id));
+    for (const bad of ['abc', '2x', '-1'])
+      await refused(() => get(dist, `/api/v1/orders?after=${bad}`), 'after');
   });
 
   test('allocation: FEFO, the exact group first, RhD-negative for positive never the reverse, attributes, backorder, undo', async () => {

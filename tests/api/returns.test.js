@@ -77,6 +77,7 @@ describe('returns: the cold chain decides, the contract credits', () => {
     await refused(() => post(dist, '/api/v1/returns', body({ din: neverShipped.din })), 'din', /never shipped/);
     await refused(() => post(dist, '/api/v1/returns', body({ hospital: 'MERCY' })), 'din', /shipped to CEDARS, not to MERCY/);
     await refused(() => post(dist, '/api/v1/returns', body({ temperature: 'warm' })), 'temperature', /not a number/);
+    await refused(() => post(dist, '/api/v1/returns', body({ temperature: '4e0' })), 'temperature', /not a number/);
     await refused(() => post(dist, '/api/v1/returns', body({ seal: 'torn' })), 'seal', /intact or broken/);
     await refused(() => post(dist, '/api/v1/returns', body({ minutes_out: -1 })), 'minutes_out');
     await refused(() => post(dist, '/api/v1/returns', body({ date: chain.day(-2) })), 'date', /cannot come back before/);
@@ -163,6 +164,7 @@ describe('returns: the cold chain decides, the contract credits', () => {
     let ledger = 0;
     for (const i of journal.items) ledger += cents(i.account_credits) - cents(i.account_debits);
     assert.equal(cents(sales.total.revenue), ledger);
+    assert.ok(sales.rows.length > 0 && Number(sales.total.net_units) > 0, JSON.stringify(sales));
     for (const row of sales.rows) assert.equal(row.center, 'LA-01');
     /* every shipment of the test in this year: the exact figures */
     if (chain.day(-5).slice(0, 4) === year) {

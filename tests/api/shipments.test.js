@@ -76,6 +76,8 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     await refused(() => post(dist, '/api/v1/shipments', body({ scans: [{ din: dins[0] }, { din: stranger.din }] })),
       'scans[1]', /not on the allocation of order/);
     await refused(() => post(dist, '/api/v1/shipments', body({ temperature: 'cold' })), 'temperature', /not a number/);
+    for (const temperature of [' 4', '+4', '4e0', '0x4', 'nan', '4.', '.5', '4 C'])
+      await refused(() => post(dist, '/api/v1/shipments', body({ temperature })), 'temperature', /not a number/);
     await refused(() => post(dist, '/api/v1/shipments', body({ scans: [{ din: 'W1234' }] })), 'scans[0]', /not a DIN/);
     await refused(() => post(dist, '/api/v1/shipments', body({ shipper: '' })), 'shipper');
     await refused(() => post(dist, '/api/v1/shipments', body({ date: chain.day(-90) })), 'date', /no contract of hospital CEDARS is in force/);
@@ -171,6 +173,13 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
   test('the command line ships and shows a shipment', async () => {
     const o = shipped.again;
     const din = dinsOf(o)[0];
+    /* more scans than an invoice has lines: refused naming the field, none dropped */
+    const many = Array(401).fill(din);
+    const tooMany = srv.cli('shipment', 'create', String(o.id), '--scan', many.join(','), '--temperature', '5', '--shipper', 'Van 3');
+    assert.notEqual(tooMany.status, 0);
+    assert.match(tooMany.stderr, /scan.*at most 400 units/);
+    await refused(() => post(dist, '/api/v1/shipments', { order: o.id, scans: many.map((d) => ({ din: d })), temperature: '5', shipper: 'Van 3' }),
+      'scans', /at most 400 units/);
     const r = srv.cli('shipment', 'create', String(o.id), '--scan', din, '--temperature', '5', '--shipper', 'Van 3', '--format', 'json');
     assert.equal(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout);

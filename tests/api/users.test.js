@@ -53,6 +53,8 @@ test('the last successful login is kept and shown; a failed one leaves it', asyn
   assert.ok(Date.parse(first) >= started && Date.parse(first) <= Date.now() + 2000, `about now: ${first}`);
   assert.equal(session.user.last_login_at, first, 'the login answers it too');
 
+  // the next second, so that a failed login writing its time would show
+  await new Promise((resolve) => { setTimeout(resolve, 1100); });
   const failed = await srv.api('POST', '/api/v1/login', { body: { username: 'lena', password: 'not-her-password' } });
   assertError(failed, 401, 'unauthorized');
   assert.equal((await user('lena')).last_login_at, first, 'a failed login is not a login');

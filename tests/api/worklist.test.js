@@ -271,3 +271,24 @@ test('finance: the months to close, gone once closed; the findings of the latest
   assert.deepEqual(findings.items, report.json.findings);
   assert.equal(findings.count, report.json.findings.length);
 });
+
+test('a donor due back is judged on today at their home center, not on the worklist\'s day', async () => {
+  // Kiritimati (UTC+14) is a day ahead of Los Angeles but for 2 or 3 hours
+  // after midnight there: a donor whose interval ends today at their center
+  // is due there, though not yet on the worklist's (Los Angeles) day.
+  const zone = 'Pacific/Kiritimati';
+  let r = await api('PATCH', '/api/v1/centers/NY-01', admin, { time_zone: zone });
+  assert.equal(r.status, 200, r.text);
+  try {
+    const number = (await chain.registerDonor(srv, admin, { home_center: 'NY-01' })).donor_number;
+    const collected_at = new Date(Date.now() - 56 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await chain.collect(srv, admin, { donor: number, center: 'NY-01', collected_at });
+    const due = await section(admin, 'donors_due_back', '?limit=500');
+    const item = due.items.find((d) => d.donor_number === number);
+    assert.ok(item, 'due: eligible from today at NY-01');
+    assert.equal(item.eligible_since, chain.day(0, zone));
+  } finally {
+    r = await api('PATCH', '/api/v1/centers/NY-01', admin, { time_zone: 'America/New_York' });
+    assert.equal(r.status, 200, r.text);
+  }
+});

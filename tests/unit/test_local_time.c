@@ -113,19 +113,34 @@ static void test_unknown_zone_is_refused_not_read_as_utc(void **state)
     assert_string_equal(local_time_format("Mars/Olympus_Mons", 0, text, sizeof text), "");
 }
 
+/* A change of the clocks: the last second before it and the first after,
+ * as UTC instants, as the local clocks show them, and the zone's short
+ * names either side. */
+typedef struct {
+    const char *zone;
+    const char *last_utc, *last_local, *last_abbreviation;
+    const char *first_utc, *first_local, *first_abbreviation;
+} clock_change;
+
+static void assert_clock_change(const clock_change *c)
+{
+    assert_string_equal(local_text(c->zone, utc(c->last_utc)), c->last_local);
+    assert_string_equal(local_text(c->zone, utc(c->first_utc)), c->first_local);
+    assert_string_equal(abbreviation(c->zone, c->last_utc), c->last_abbreviation);
+    assert_string_equal(abbreviation(c->zone, c->first_utc), c->first_abbreviation);
+}
+
 /* 2004-04-04: at 02:00 the clocks of both zones go to 03:00. */
 static void test_spring_forward_2004(void **state)
 {
-    /* Los Angeles: 09:59:59Z is 01:59:59 PST, 10:00:00Z is 03:00:00 PDT. */
-    assert_string_equal(local_text(LA, utc("2004-04-04T09:59:59Z")), "2004-04-04 01:59:59");
-    assert_string_equal(local_text(LA, utc("2004-04-04T10:00:00Z")), "2004-04-04 03:00:00");
-    assert_string_equal(abbreviation(LA, "2004-04-04T09:59:59Z"), "PST");
-    assert_string_equal(abbreviation(LA, "2004-04-04T10:00:00Z"), "PDT");
-    /* New York: 06:59:59Z is 01:59:59 EST, 07:00:00Z is 03:00:00 EDT. */
-    assert_string_equal(local_text(NY, utc("2004-04-04T06:59:59Z")), "2004-04-04 01:59:59");
-    assert_string_equal(local_text(NY, utc("2004-04-04T07:00:00Z")), "2004-04-04 03:00:00");
-    assert_string_equal(abbreviation(NY, "2004-04-04T06:59:59Z"), "EST");
-    assert_string_equal(abbreviation(NY, "2004-04-04T07:00:00Z"), "EDT");
+    static const clock_change changes[] = {
+        {LA, "2004-04-04T09:59:59Z", "2004-04-04 01:59:59", "PST", "2004-04-04T10:00:00Z",
+         "2004-04-04 03:00:00", "PDT"},
+        {NY, "2004-04-04T06:59:59Z", "2004-04-04 01:59:59", "EST", "2004-04-04T07:00:00Z",
+         "2004-04-04 03:00:00", "EDT"},
+    };
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
+        assert_clock_change(&changes[i]);
     /* The day is 23 hours long: its end at 23:59 is 06:59Z in PDT. */
     assert_string_equal(instant_text(LA, "2004-04-03", 23, 59, 0), "2004-04-04T07:59:00Z");
     assert_string_equal(instant_text(LA, "2004-04-04", 23, 59, 0), "2004-04-05T06:59:00Z");
@@ -138,14 +153,14 @@ static void test_spring_forward_2004(void **state)
 /* 2004-10-31: at 02:00 the clocks go back to 01:00. */
 static void test_fall_back_2004(void **state)
 {
-    assert_string_equal(local_text(LA, utc("2004-10-31T08:59:59Z")), "2004-10-31 01:59:59");
-    assert_string_equal(local_text(LA, utc("2004-10-31T09:00:00Z")), "2004-10-31 01:00:00");
-    assert_string_equal(abbreviation(LA, "2004-10-31T08:30:00Z"), "PDT");
-    assert_string_equal(abbreviation(LA, "2004-10-31T09:30:00Z"), "PST");
-    assert_string_equal(local_text(NY, utc("2004-10-31T05:59:59Z")), "2004-10-31 01:59:59");
-    assert_string_equal(local_text(NY, utc("2004-10-31T06:00:00Z")), "2004-10-31 01:00:00");
-    assert_string_equal(abbreviation(NY, "2004-10-31T05:30:00Z"), "EDT");
-    assert_string_equal(abbreviation(NY, "2004-10-31T06:30:00Z"), "EST");
+    static const clock_change changes[] = {
+        {LA, "2004-10-31T08:59:59Z", "2004-10-31 01:59:59", "PDT", "2004-10-31T09:00:00Z",
+         "2004-10-31 01:00:00", "PST"},
+        {NY, "2004-10-31T05:59:59Z", "2004-10-31 01:59:59", "EDT", "2004-10-31T06:00:00Z",
+         "2004-10-31 01:00:00", "EST"},
+    };
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
+        assert_clock_change(&changes[i]);
     /* 01:30 happens twice: the first (PDT) is meant. */
     assert_string_equal(instant_text(LA, "2004-10-31", 1, 30, 0), "2004-10-31T08:30:00Z");
     /* The day is 25 hours long: 23:59 PDT the day before, 23:59 PST on it. */
@@ -188,6 +203,24 @@ static void test_today_is_the_local_date_of_now(void **state)
     /* Equal unless midnight passed between the two calls. */
     assert_true(today == of_now || today == of_now + 1);
     assert_true(today - date_today() >= -1 && today - date_today() <= 1);
+}
+
+/* local_today keeps the last (second, zone) it was asked: another zone in
+ * the same second is asked afresh. Kiritimati (UTC+14) and Pago Pago
+ * (UTC-11) are always on different days, 25 hours apart. */
+static void test_today_of_another_zone_in_the_same_second(void **state)
+{
+    civil_day ahead, behind, again;
+    err e;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(local_today("Pacific/Kiritimati", &ahead, &e), 0);
+        assert_int_equal(local_today("Pacific/Pago_Pago", &behind, &e), 0);
+        assert_int_equal(local_today("Pacific/Kiritimati", &again, &e), 0);
+        assert_true(ahead - behind == 1 || ahead - behind == 2);
+        assert_true(again == ahead || again == ahead + 1);
+    }
+    assert_int_equal(local_today("Mars/Olympus_Mons", &again, &e), -1);
+    assert_string_equal(e.field, "time_zone");
 }
 
 static void test_round_trip_every_hour_of_2004(void **state)
@@ -242,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_fall_back_2004),
         cmocka_unit_test(test_near_midnight_a_different_day_than_utc),
         cmocka_unit_test(test_today_is_the_local_date_of_now),
+        cmocka_unit_test(test_today_of_another_zone_in_the_same_second),
         cmocka_unit_test(test_round_trip_every_hour_of_2004),
         cmocka_unit_test(test_threads_each_have_their_calendars),
     };

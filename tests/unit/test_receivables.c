@@ -46,6 +46,25 @@ static void test_quantity_and_price(void **state)
         assert_int_equal(receivables_price_parse(bad_prices[i], &value, "price", &e), -1);
         assert_string_equal(e.field, "price");
     }
+    /* too large, also past int64_t: refused as too large, not as malformed */
+    const char *huge_quantities[] = {"1000000.01", "99999999999999999999", "92233720368547758.07"};
+    for (size_t i = 0; i < sizeof huge_quantities / sizeof huge_quantities[0]; i++) {
+        assert_int_equal(receivables_quantity_parse(huge_quantities[i], &value, "quantity", &e), -1);
+        assert_string_equal(e.field, "quantity");
+        assert_non_null(strstr(e.message, "at most 1000000"));
+    }
+    assert_int_equal(receivables_quantity_parse("1000000", &value, "quantity", &e), 0);
+    assert_int_equal(value, RECEIVABLES_QUANTITY_MAX);
+    const char *huge_prices[] = {"1000000000.01", "123456789012345678901234567890", "92233720368547758.08"};
+    for (size_t i = 0; i < sizeof huge_prices / sizeof huge_prices[0]; i++) {
+        assert_int_equal(receivables_price_parse(huge_prices[i], &value, "price", &e), -1);
+        assert_string_equal(e.field, "price");
+        assert_non_null(strstr(e.message, "at most 1000000000.00"));
+    }
+    assert_int_equal(receivables_price_parse("1000000000.00", &value, "price", &e), 0);
+    /* the largest line: a million units at a billion dollars, no overflow */
+    assert_int_equal(receivables_line_amount(RECEIVABLES_QUANTITY_MAX, value, &value), 0);
+    assert_true(value == (int64_t)1000000 * 1000000000 * 100);
 }
 
 static void test_line_amount(void **state)

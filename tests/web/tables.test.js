@@ -61,6 +61,16 @@ describe('lists: sort, filter, pages, CSV, phone', () => {
     assert.equal(await rows().first().locator('th').textContent(), all.items[25].eye_readable);
   });
 
+  test('a link to a page past the last shows the first page with the count, not an empty list', async () => {
+    const all = await api('/api/v1/collections?sort=-collected_at&limit=1');
+    const address = new URL(page.url());
+    address.searchParams.set('page', '9999');
+    await page.goto(address.href);
+    await page.getByText(`Showing 1–25 of ${all.total.toLocaleString('en-US')}.`).waitFor();
+    assert.equal(await rows().count(), 25);
+    assert.doesNotMatch(page.url(), /page=/);
+  });
+
   test('a column header sorts ascending, then descending', async () => {
     await page.getByRole('button', { name: 'Center' }).click();
     await page.waitForURL(/sort=center/);

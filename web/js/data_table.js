@@ -257,6 +257,13 @@ export function dataTable(options) {
     loading = load(serverQuery(state.pagination.pageIndex * state.pagination.pageSize, state.pagination.pageSize))
       .then((answer) => {
         if (mine !== generation) return;
+        /* Past the last page (an old link, or rows gone since) there is no
+         * row to carry the count: the first page, which says it. */
+        if (!answer.rows.length && state.pagination.pageIndex > 0) {
+          state = { ...state, pagination: { ...state.pagination, pageIndex: 0 } };
+          tanstack.setOptions((previous) => ({ ...previous, state }));
+          return refresh();
+        }
         data = answer.rows;
         total = answer.total;
         tanstack.setOptions((previous) => ({ ...previous, data, rowCount: total, state }));
@@ -399,10 +406,14 @@ export function dataTable(options) {
  * pages by key only, in its own order: its columns are not sortable) is
  * read whole, page after page, and the page asked cut from it. */
 export function apiLoader(path, params = {}) {
+  let counts = true; // until the list answers without `total`: then it is read whole
   return async ({ sort, filters, offset, limit }) => {
     const query = { ...params, ...filters };
-    const answer = await api.get(path, { ...query, sort: sort || '', offset, limit });
-    if (answer.total !== undefined) return { rows: answer.items, total: answer.total };
+    if (counts) {
+      const answer = await api.get(path, { ...query, sort: sort || '', offset, limit });
+      if (answer.total !== undefined) return { rows: answer.items, total: answer.total };
+      counts = false;
+    }
     const all = await api.getAll(path, query);
     return { rows: all.slice(offset, offset + limit), total: all.length };
   };

@@ -8,7 +8,8 @@ import { h, table } from './dom.js';
 import { field } from './forms.js';
 import * as chain from './chain.js';
 
-const STATES = {
+/* The release states with their labels and badge classes. */
+export const STATES = {
   ready: { label: 'Ready', className: 'badge-open' },
   waiting: { label: 'Waiting', className: 'badge-pending' },
   blocked: { label: 'Blocked', className: 'badge-deferred' },
@@ -23,7 +24,7 @@ export function releaseState(state) {
 }
 
 /* Why a unit is where it is: the tests missing and the problems. */
-function why(unit) {
+export function why(unit) {
   const missing = unit.missing || [];
   const problems = unit.problems || [];
   if (!missing.length && !problems.length) return unit.state === 'ready' ? 'All required tests done' : '—';

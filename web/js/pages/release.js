@@ -18,6 +18,7 @@ import { dataTable } from '../data_table.js';
 import { field, form } from '../forms.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
+import { STATES, releaseState, why } from '../laboratory.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
 
@@ -28,27 +29,6 @@ export const pages = [
 ];
 
 const MEANING = 'released for distribution';
-
-const STATES = {
-  ready: { label: 'Ready', className: 'badge-open' },
-  waiting: { label: 'Waiting', className: 'badge-pending' },
-  blocked: { label: 'Blocked', className: 'badge-deferred' },
-};
-
-function stateBadge(state) {
-  const s = STATES[state] || { label: state, className: 'badge-closed' };
-  return h('span', { class: `badge ${s.className}` }, s.label);
-}
-
-/* Why a unit is where it is: the tests missing and the problems, by name. */
-function why(item) {
-  const missing = item.missing || [];
-  const problems = item.problems || [];
-  if (!missing.length && !problems.length) return item.state === 'ready' ? 'All required tests done' : '—';
-  return h('ul', { class: 'plain-list' },
-    missing.length ? h('li', null, `Missing: ${missing.join(', ')}`) : null,
-    problems.map((p) => h('li', null, p)));
-}
 
 function unitName(item) {
   return `${chain.dinText(item)} ${item.product_code}${item.division ? ` ${item.division}` : ''}`;
@@ -174,7 +154,7 @@ export async function render(context) {
     { id: 'group', label: 'ABO/RhD', value: (i) => chain.group(i.abo, i.rhd), phone: false },
     { id: 'expires_at', label: 'Expires', value: (i) => i.expires_at, cell: (i) => chain.when(i.expires_at, i.time_zone), phone: false },
     chain.daysToExpiryColumn,
-    { id: 'state', label: 'State', value: (i) => stateRank(i.state), cell: (i) => stateBadge(i.state), csv: (i) => (STATES[i.state] || { label: i.state }).label },
+    { id: 'state', label: 'State', value: (i) => stateRank(i.state), cell: (i) => releaseState(i.state), csv: (i) => (STATES[i.state] || { label: i.state }).label },
     { id: 'why', label: 'Why', value: (i) => [...(i.missing || []), ...(i.problems || [])].join('; '), cell: why, sortable: false },
   );
 
