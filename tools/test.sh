@@ -19,7 +19,8 @@
 #   web-postgres  the browser tests that must hold on both backends (a
 #               deferred donor shown deferred wherever a donor is chosen;
 #               the billing cycle: an invoice issued, a payment applied, the
-#               aging tied to the ledger), again on a throwaway PostgreSQL
+#               aging tied to the ledger; distribution from order to
+#               shipment and return), again on a throwaway PostgreSQL
 #               cluster.
 #
 # Before the suites, three checks of the source, each counted as one failure
@@ -111,7 +112,8 @@ run_suite api-postgres env API_SUITE=api-postgres tests/with-postgres.sh tests/r
 # One browser at a time: Chromium wants both cores of this machine.
 run_suite web env API_SUITE=web API_JOBS=1 tests/run-api.sh tests/web/*.test.js
 run_suite web-postgres env API_SUITE=web-postgres API_JOBS=1 tests/with-postgres.sh \
-  tests/run-api.sh tests/web/donor_standing.test.js tests/web/billing.test.js
+  tests/run-api.sh tests/web/donor_standing.test.js tests/web/billing.test.js \
+  tests/web/distribution.test.js
 # Every libFuzzer target a few seconds on its committed seeds (make fuzz runs them long).
 run_suite fuzz tools/fuzz-smoke.sh
 
