@@ -126,19 +126,21 @@ static void units_table(const lookback_report *r, table_format format, buffer *o
     snprintf(caption, sizeof caption, "UNITS TRACED (%zu)", r->unit_count);
     table t;
     table_init(&t, out, format, 0);
-    table_add_column(&t, "DIN", 14, TABLE_LEFT);
+    table_add_column(&t, "DIN", 19, TABLE_LEFT); /* as printed: "W1234 26 000005 [D]" */
     table_add_column(&t, head(format, "PRODUCT", "Product"), 7, TABLE_LEFT);
     table_add_column(&t, head(format, "DIV", "Division"), 4, TABLE_LEFT);
     table_add_column(&t, head(format, "AT TRACE", "At trace"), 20, TABLE_LEFT);
     table_add_column(&t, head(format, "NOW", "Now"), 20, TABLE_LEFT);
     table_add_column(&t, head(format, "ACTION", "Action"), 12, TABLE_LEFT);
+    table_add_column(&t, head(format, "SHIPPED ON", "Shipped on"), 10, TABLE_LEFT);
     table_add_column(&t, head(format, "HOSPITAL", "Hospital"), 0, TABLE_LEFT);
     table_begin(&t, format == TABLE_TEXT ? caption : NULL, NULL);
     for (size_t i = 0; i < r->unit_count; i++) {
         const lookback_report_unit *u = &r->units[i];
         table_row(&t, (const char *[]){shown(u->din), shown(u->product_code), shown(u->division),
                                        shown(u->status_at_trace), shown(u->status),
-                                       shown(u->action), shown(u->hospital)});
+                                       shown(u->action), shown(u->shipped_on),
+                                       shown(u->hospital)});
     }
     table_end(&t);
 }

@@ -37,7 +37,8 @@ typedef struct {
 
 typedef struct {
     const char *din, *product_code, *division, *status_at_trace, *status, *action;
-    const char *hospital; /* NULL: none */
+    const char *hospital;   /* NULL: none */
+    const char *shipped_on; /* the day its latest shipment left; NULL: never shipped */
 } lookback_report_unit;
 
 typedef struct {

@@ -673,9 +673,9 @@ int lookback_case_report(service_context *ctx, const char *id, const char *forma
                                               json_is_true(json_object_get(item, "overdue"))};
     json_array_foreach(units, i, item)
         traced[i] = (lookback_report_unit){
-            text_at(item, "din"),    text_at(item, "product_code"), text_at(item, "division"),
+            text_at(item, "eye_readable"), text_at(item, "product_code"), text_at(item, "division"),
             text_at(item, "status_at_trace"), text_at(item, "status"), text_at(item, "action"),
-            text_at(item, "hospital")};
+            text_at(item, "hospital"), text_at(item, "shipped_on")};
     json_array_foreach(hospitals, i, item)
         codes[i] = json_string_value(item);
 

@@ -88,7 +88,7 @@ test('the lookback report as a PDF holds the text report, through the API and --
   const pdf = assertPdf(await getBytes(`${url}?format=pdf`));
   assert.equal(pdfPages(pdf), 1);
   assertSameText(pdf, text, `Lookback case ${caseId}`);
-  assert.match(pdfText(pdf), /W0001\d{8}\s+E0500\s+00\s+released\s+quarantined\s+quarantined/);
+  assert.match(pdfText(pdf), /W0001 \d{2} \d{6} \[[0-9A-Z*]\]\s+E0500\s+00\s+released\s+quarantined\s+quarantined/);
   assert.match(pdfText(pdf), /HOSPITALS TO NOTIFY: none/);
 
   // The command line writes the same report, chosen by the extension.

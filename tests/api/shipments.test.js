@@ -155,6 +155,8 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     const s = await ok(post(dist, '/api/v1/shipments', {
       order: o.id, scans: [{ din: plasma.din }], temperature: '-20', shipper: 'Freezer van',
     }), 201);
+    // shipped today where the hospital is (its market's zone), not on the UTC date
+    assert.equal(s.ship_date, chain.day(0));
     const unit = s.units[0];
     const donor = plasma.donor;
     const trigger = await chain.donate(srv, admin, { donor, products: ['E0300'] });
@@ -168,6 +170,12 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     assert.equal(traced.shipment, s.id);
     assert.equal(traced.shipped_on, s.ship_date);
     assert.deepEqual(c.hospitals, ['CEDARS']);
+    // the printed report says so too: the unit's row with its ship date and hospital
+    const report = await srv.api('GET', `/api/v1/lookback-cases/${c.id}/report`, { token: lab.token });
+    assert.equal(report.status, 200, report.text);
+    const row = report.text.split('\n').find((line) => line.includes(traced.eye_readable));
+    assert.ok(row, report.text);
+    assert.match(row, new RegExp(`shipped\\s+${s.ship_date}\\s+CEDARS`));
   });
 
   test('the command line ships and shows a shipment', async () => {

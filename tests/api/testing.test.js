@@ -486,7 +486,9 @@ test('the reactive path: discard, permanent deferral, lookback case holding the 
   assert.equal(text.status, 200);
   assert.match(text.headers.get('content-type'), /^text\/plain/);
   assert.match(text.text, new RegExp(`LOOKBACK CASE ${caseId}`));
-  assert.match(text.text, new RegExp(`${earlier.din}\\s+E0500\\s+00\\s+released\\s+quarantined\\s+quarantined`));
+  // each unit by its DIN as printed on its label
+  const printed = chain.eyeReadable(srv, earlier.din).replace(/[[\]]/g, '\\$&');
+  assert.match(text.text, new RegExp(`${printed}\\s+E0500\\s+00\\s+released\\s+quarantined\\s+quarantined`));
   assert.match(text.text, /HOSPITALS TO NOTIFY: none/);
   const html = await api('GET', `/api/v1/lookback-cases/${caseId}/report?format=html`, lab);
   assert.match(html.headers.get('content-type'), /^text\/html/);
