@@ -31,6 +31,23 @@ int registry_market_id(db_conn *db, const char *code, int64_t *id, const char *f
     return found;
 }
 
+int registry_hospital_today(db_conn *db, int64_t hospital_id, civil_day *today, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT m.time_zone FROM hospitals h LEFT JOIN markets m ON m.id = h.market_id "
+                   "WHERE h.id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, hospital_id);
+    db_step_result step = db_step(stmt, e);
+    const char *zone = step == DB_ROW ? db_column_text(stmt, 0) : NULL;
+    if (step != DB_FAILED && local_today(zone ? zone : TIME_ZONE_DEFAULT, today, NULL))
+        *today = date_today(); /* a zone on record is one that was checked */
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
 /* The time zone of market `id`, the zone of a center added to it without
  * one. */
 static int market_zone(db_conn *db, int64_t id, char zone[TIME_ZONE_NAME_MAX], err *e)

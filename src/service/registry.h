@@ -39,6 +39,11 @@ int registry_code_take(const char *raw, char out[REGISTRY_CODE_MAX + 8], const c
  * ("no market 'X'") when there is none. */
 int registry_market_id(db_conn *db, const char *code, int64_t *id, const char *field, err *e);
 
+/* Today where hospital `hospital_id` is: in the time zone of its market
+ * (TIME_ZONE_DEFAULT for a hospital with none, or none found), the day
+ * its shipments leave and its returns come back on. */
+int registry_hospital_today(db_conn *db, int64_t hospital_id, civil_day *today, err *e);
+
 int market_add(service_context *ctx, const market_input *in, json_t **out, err *e);
 int market_list(service_context *ctx, market_filter *filter, json_t **out, err *e);
 int market_get(service_context *ctx, const char *code, json_t **out, err *e);

@@ -249,8 +249,6 @@ int return_record(service_context *ctx, const return_input *in, json_t **out, er
         return err_set(e, ERR_INVALID, "date", "is required (YYYY-MM-DD)");
     if (date_parse(in->date, &day, "date", e))
         return -1;
-    if (day > date_today())
-        return err_set(e, ERR_INVALID, "date", "a return cannot be dated in the future");
     if (shipment_temperature_take(in->temperature, &tenths, e))
         return -1;
     if (!in->seal || (strcmp(in->seal, "intact") != 0 && strcmp(in->seal, "broken") != 0))
@@ -275,6 +273,14 @@ int return_record(service_context *ctx, const return_input *in, json_t **out, er
     date_format(day, day_text, sizeof day_text);
     if (shipped_find(ctx->db, din.din, eye, in->product, &u, e))
         goto done;
+    /* The future where the hospital is: its market's day, not UTC's. */
+    civil_day today;
+    if (registry_hospital_today(ctx->db, u.hospital_id, &today, e))
+        goto done;
+    if (day > today) {
+        err_set(e, ERR_INVALID, "date", "a return cannot be dated in the future");
+        goto done;
+    }
     if (*hospital && strcmp(hospital, u.hospital) != 0) {
         err_set(e, ERR_INVALID, "din", "DIN %s was shipped to %s, not to %s: only %s can return it",
                 eye, u.hospital, hospital, u.hospital);

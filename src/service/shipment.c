@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
-#include "base/local_time.h"
 #include "base/money.h"
 #include "documents/packing_list.h"
 #include "domain/registry.h"
@@ -21,6 +20,7 @@
 #include "service/din.h"
 #include "service/ledger.h"
 #include "service/order.h"
+#include "service/registry.h"
 #include "service/shipment.h"
 #include "service/unit.h"
 
@@ -122,17 +122,13 @@ static int scan_find(db_conn *db, int64_t order_id, const char *din, size_t inde
 }
 
 /* The order to ship: open, its hospital's id and code, whether it is STAT. */
-/* The open order `order_id`: its hospital (id and code), whether it is
- * STAT, and today in the zone of the hospital's market, the day a
- * shipment leaves on unless dated. */
 static int order_read(db_conn *db, int64_t order_id, int64_t *hospital_id, char *hospital,
-                      size_t size, int *stat, civil_day *today, err *e)
+                      size_t size, int *stat, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT o.status, o.hospital_id, h.code, o.priority, m.time_zone FROM orders o "
-                   "JOIN hospitals h ON h.id = o.hospital_id "
-                   "LEFT JOIN markets m ON m.id = h.market_id WHERE o.id = ?",
+                   "SELECT o.status, o.hospital_id, h.code, o.priority FROM orders o "
+                   "JOIN hospitals h ON h.id = o.hospital_id WHERE o.id = ?",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, order_id);
@@ -147,9 +143,6 @@ static int order_read(db_conn *db, int64_t order_id, int64_t *hospital_id, char 
     *hospital_id = db_column_int64(stmt, 1);
     snprintf(hospital, size, "%s", db_column_text(stmt, 2));
     *stat = strcmp(db_column_text(stmt, 3), "stat") == 0;
-    const char *zone = db_column_text(stmt, 4); /* NULL: a hospital with no market */
-    if (local_today(zone ? zone : TIME_ZONE_DEFAULT, today, NULL)) /* on record: checked */
-        *today = date_today();
     db_reset(stmt);
     if (!open)
         return err_set(e, ERR_INVALID, "order", "order %" PRId64 " is not open", order_id);
@@ -355,8 +348,8 @@ int shipment_create(service_context *ctx, const shipment_input *in, json_t **out
     int stat = 0, closed = 0, rc = -1;
     db_stmt *stmt;
     service_now_text(now);
-    if (order_read(ctx->db, order_id, &hospital_id, hospital, sizeof hospital, &stat, &today,
-                   e))
+    if (order_read(ctx->db, order_id, &hospital_id, hospital, sizeof hospital, &stat, e) ||
+        registry_hospital_today(ctx->db, hospital_id, &today, e))
         goto done;
     /* The day in the hospital's market, not in UTC: in California the
      * evening's shipments leave on the day they are packed. */

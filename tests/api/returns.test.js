@@ -81,6 +81,8 @@ describe('returns: the cold chain decides, the contract credits', () => {
     await refused(() => post(dist, '/api/v1/returns', body({ seal: 'torn' })), 'seal', /intact or broken/);
     await refused(() => post(dist, '/api/v1/returns', body({ minutes_out: -1 })), 'minutes_out');
     await refused(() => post(dist, '/api/v1/returns', body({ date: chain.day(-2) })), 'date', /cannot come back before/);
+    // tomorrow where the hospital is (Los Angeles), even while it is already tomorrow in UTC
+    await refused(() => post(dist, '/api/v1/returns', body({ date: chain.day(1) })), 'date', /in the future/);
   });
 
   test('the cold chain kept: back on the shelf, credited at 80 %, its cost back in inventory', async () => {

@@ -81,6 +81,7 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     await refused(() => post(dist, '/api/v1/shipments', body({ scans: [{ din: 'W1234' }] })), 'scans[0]', /not a DIN/);
     await refused(() => post(dist, '/api/v1/shipments', body({ shipper: '' })), 'shipper');
     await refused(() => post(dist, '/api/v1/shipments', body({ date: chain.day(-90) })), 'date', /no contract of hospital CEDARS is in force/);
+    await refused(() => post(dist, '/api/v1/shipments', body({ date: chain.day(1) })), 'date', /cannot be in the future/);
     shipped = { order: o, dins, stranger };
   });
 
