@@ -24,8 +24,8 @@ static const lookback_report_deadline deadlines[] = {
     {"followup", "2027-01-05", NULL, 0},
 };
 static const lookback_report_unit units[] = {
-    {"W000126000001", "E0300", "00", "shipped", "shipped", "shipped", "CEDARS"},
-    {"W000126000002", "E0500", "00", "released", "quarantined", "quarantined", NULL},
+    {"W0001 26 000001 [5]", "E0300", "00", "shipped", "shipped", "shipped", "CEDARS", "2026-11-02"},
+    {"W0001 26 000002 [X]", "E0500", "00", "released", "quarantined", "quarantined", NULL, NULL},
 };
 static const char *const hospitals[] = {"CEDARS", "H<&>"};
 
@@ -84,11 +84,12 @@ static void test_text(void **state)
         "notice       2026-11-24  -           OVERDUE\n"
         "followup     2027-01-05  -           \n"
         "\nUNITS TRACED (2)\n"
-        "DIN            PRODUCT DIV  AT TRACE             NOW                  ACTION       "
-        "HOSPITAL\n"
-        "W000126000001  E0300   00   shipped              shipped              shipped      "
-        "CEDARS\n"
-        "W000126000002  E0500   00   released             quarantined          quarantined  -\n"
+        "DIN                 PRODUCT DIV  AT TRACE             NOW                  ACTION       "
+        "SHIPPED ON HOSPITAL\n"
+        "W0001 26 000001 [5] E0300   00   shipped              shipped              shipped      "
+        "2026-11-02 CEDARS\n"
+        "W0001 26 000002 [X] E0500   00   released             quarantined          quarantined  "
+        "-          -\n"
         "\nHOSPITALS TO NOTIFY: CEDARS, H<&>\n");
     free(text);
 }
