@@ -11,7 +11,7 @@
  *   bloodops unit show ID                    one unit and its events
  *   bloodops unit discard ID --reason TEXT
  *   bloodops unit expire [--as-of T]         the expiry sweep
- *   bloodops inventory [--center C --family F --status S]
+ *   bloodops inventory [--center C --family F --status S]   with available, allocated, demand
  */
 #include <stddef.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * unit.c - blood units once made (see unit.h): the one function that
  * changes a unit's status, the lookup by DIN, one unit with its events,
- * discard, inventory and the expiry sweep.
+ * discard, inventory (beside the open orders' demand) and the expiry sweep.
  */
 #include <assert.h>
 #include <ctype.h>
