@@ -749,6 +749,16 @@ static void shelf_bands_bind(db_stmt *stmt, char as_of[TIMESTAMP_TEXT_MAX])
         db_bind_int64(stmt, 1 + band, processing_band_end_day((processing_band)band));
 }
 
+/* The group of a row's ABO and RhD columns (`abo`, the RhD after it) as
+ * testing_group_text writes it ("O POS", "untyped"). */
+static const char *row_group(db_stmt *stmt, int abo, char group[TESTING_GROUP_TEXT_MAX])
+{
+    return testing_group_text(db_column_is_null(stmt, abo) ? NULL : db_column_text(stmt, abo),
+                              db_column_is_null(stmt, abo + 1) ? NULL
+                                                               : db_column_text(stmt, abo + 1),
+                              group, TESTING_GROUP_TEXT_MAX);
+}
+
 /* The open orders' demand not yet met, by family and ABO/RhD group: for
  * each line of an open order, its quantity less its allocations not undone
  * (order.c's backorder), summed over the lines still owing units, with the
@@ -772,7 +782,7 @@ static int inventory_demand_read(db_conn *db, const char *family, json_t *demand
     db_step_result step;
     while ((step = db_step(stmt, e)) == DB_ROW) {
         char group[TESTING_GROUP_TEXT_MAX];
-        testing_group_text(db_column_text(stmt, 1), db_column_text(stmt, 2), group, sizeof group);
+        row_group(stmt, 1, group);
         json_array_append_new(demand,
                               json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "family",
                                         db_column_text(stmt, 0), "group", group, "orders",
@@ -825,9 +835,7 @@ static int inventory_available_read(service_context *ctx, const shelf_filter *sh
     db_step_result step;
     while ((step = db_step(stmt, e)) == DB_ROW) {
         char group[TESTING_GROUP_TEXT_MAX];
-        testing_group_text(db_column_is_null(stmt, 1) ? NULL : db_column_text(stmt, 1),
-                           db_column_is_null(stmt, 2) ? NULL : db_column_text(stmt, 2), group,
-                           sizeof group);
+        row_group(stmt, 1, group);
         json_t *entry = demand_of(demand, db_column_text(stmt, 0), group);
         if (entry)
             json_object_set_new(entry, "available",
@@ -974,9 +982,7 @@ static int inventory_rows_read(service_context *ctx, const shelf_filter *shelf,
     db_step_result step;
     while ((step = db_step(stmt, e)) == DB_ROW) {
         char group[TESTING_GROUP_TEXT_MAX];
-        testing_group_text(db_column_is_null(stmt, 3) ? NULL : db_column_text(stmt, 3),
-                           db_column_is_null(stmt, 4) ? NULL : db_column_text(stmt, 4), group,
-                           sizeof group);
+        row_group(stmt, 3, group);
         const char *band = processing_band_name((processing_band)db_column_int64(stmt, 5));
         json_int_t count = (json_int_t)db_column_int64(stmt, 6);
         json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "center",
