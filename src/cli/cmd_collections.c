@@ -11,7 +11,7 @@
  *   bloodops unit show ID                    one unit and its events
  *   bloodops unit discard ID --reason TEXT
  *   bloodops unit expire [--as-of T]         the expiry sweep
- *   bloodops inventory [--center C --family F --status S]
+ *   bloodops inventory [--center C --family F --status S]   with available, allocated, demand
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -95,6 +95,16 @@ static const cli_column expired_columns[] = {
 static const cli_column inventory_columns[] = {
     {"center", "CENTER"}, {"family", "FAMILY"}, {"group", "GROUP"}, {"band", "DAYS LEFT"},
     {"status", "STATUS"}, {"count", "UNITS"}, {0}};
+/* The inventory's lines as a table prints them (inventory_line_flat). */
+static const cli_column inventory_line_columns[] = {
+    {"center", "CENTER"},   {"family", "FAMILY"},       {"group", "GROUP"},
+    {"expired", "EXPIRED"}, {"0-1", "0-1 D"},           {"2-3", "2-3 D"},
+    {"4-7", "4-7 D"},       {"8-14", "8-14 D"},         {"15+", "15+ D"},
+    {"count", "UNITS"},     {"available", "AVAILABLE"}, {"allocated", "ALLOCATED"},
+    {"backorder", "BACKORDER"}, {"warning", "WARNING"}, {0}};
+static const cli_column inventory_demand_columns[] = {
+    {"family", "FAMILY"},       {"group", "GROUP"},         {"orders", "ORDERS"},
+    {"backorder", "BACKORDER"}, {"available", "AVAILABLE"}, {"short", "SHORT"}, {0}};
 
 static const char *opt(const cli_invocation *invocation, const char *name)
 {
@@ -289,20 +299,57 @@ static int call_inventory(service_context *ctx, cli_invocation *invocation, json
     return unit_inventory(ctx, &filter, out, e);
 }
 
+/* An inventory line flat for a table: its bands as columns, its warnings
+ * in one column ("-" when none). */
+static json_t *inventory_line_flat(json_t *line)
+{
+    json_t *flat = json_deep_copy(line), *count, *warning;
+    const char *band;
+    json_object_foreach(json_object_get(line, "by_band"), band, count)
+        json_object_set(flat, band, count);
+    char text[512] = "";
+    size_t i, used = 0;
+    json_array_foreach(json_object_get(line, "warnings"), i, warning)
+    {
+        int n = snprintf(text + used, sizeof text - used, "%s%s", used ? "; " : "",
+                         json_string_value(json_object_get(warning, "message")));
+        if (n < 0 || (size_t)n >= sizeof text - used)
+            break;
+        used += (size_t)n;
+    }
+    json_object_set_new(flat, "warning", json_string(used ? text : "-"));
+    return flat;
+}
+
 static void print_inventory(const cli_invocation *invocation, json_t *result)
 {
     if (invocation->format == OUTPUT_JSON) {
         cli_print_object(invocation, result, NULL);
         return;
     }
-    cli_print_list(invocation, json_object_get(result, "rows"), inventory_columns);
-    if (invocation->format != OUTPUT_TABLE)
+    if (invocation->format != OUTPUT_TABLE) {
+        cli_print_list(invocation, json_object_get(result, "rows"), inventory_columns);
         return;
+    }
+    json_t *lines = json_array(), *line;
+    size_t i;
+    json_array_foreach(json_object_get(result, "lines"), i, line)
+        json_array_append_new(lines, inventory_line_flat(line));
+    cli_print_list(invocation, lines, inventory_line_columns);
+    json_decref(lines);
+    json_t *demand = json_object_get(result, "demand");
+    if (json_array_size(demand)) {
+        printf("\nDemand of the open orders (units ordered, not allocated yet):\n");
+        cli_print_list(invocation, demand, inventory_demand_columns);
+    }
     json_t *totals = json_object_get(result, "totals"), *count;
     const char *band;
-    printf("\n%" JSON_INTEGER_FORMAT " units in inventory as of %s; days left:",
+    printf("\n%" JSON_INTEGER_FORMAT " units in inventory as of %s (%" JSON_INTEGER_FORMAT
+           " available, %" JSON_INTEGER_FORMAT " allocated); days left:",
            json_integer_value(json_object_get(totals, "count")),
-           json_string_value(json_object_get(result, "as_of")));
+           json_string_value(json_object_get(result, "as_of")),
+           json_integer_value(json_object_get(totals, "available")),
+           json_integer_value(json_object_get(totals, "allocated")));
     json_object_foreach(json_object_get(totals, "by_band"), band, count)
         printf(" %s %" JSON_INTEGER_FORMAT, band, json_integer_value(count));
     printf("\n");
@@ -366,7 +413,8 @@ static const cli_command collections_commands[] = {
     {.noun = "unit", .verb = "expire", .run = run_expire, .options = expire_options,
      .summary = "expire every unit in inventory whose expiry has come", .opens_database = 1},
     {.noun = "inventory", .run = run_inventory, .options = inventory_options,
-     .summary = "units in inventory by center, family, ABO/RhD, status and days to expiry",
+     .summary = "units in inventory by center, family, ABO/RhD and days to expiry, with the "
+                "allocated and the open orders' demand",
      .opens_database = 1},
     {0},
 };

@@ -179,10 +179,12 @@ static const http_route collections_routes[] = {
     {.method = "GET", .pattern = "/api/v1/units", .handler = units_list,
      .capability = CAPABILITY_INVENTORY,
      .query = "center,family,status,group,band,limit,after,sort,offset", .response = "UnitList",
-     .summary = "The units on the shelves (those of one inventory count), nearest expiry sortable"},
+     .summary = "The units on the shelves (those of one inventory count), nearest expiry "
+                "sortable, an allocated unit with its order"},
     {.method = "GET", .pattern = "/api/v1/inventory", .handler = inventory_show,
      .capability = CAPABILITY_INVENTORY, .query = "center,family,status", .response = "Inventory",
-     .summary = "Units in inventory by center, family, ABO/RhD, status and days to expiry"},
+     .summary = "Units in inventory by center, family, ABO/RhD, status and days to expiry; "
+                "available and allocated per line, beside the open orders' demand"},
     {0},
 };
 

@@ -1,7 +1,7 @@
 /*
  * unit.c - blood units once made (see unit.h): the one function that
  * changes a unit's status, the lookup by DIN, one unit with its events,
- * discard, inventory and the expiry sweep.
+ * discard, inventory (beside the open orders' demand) and the expiry sweep.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -749,16 +749,216 @@ static void shelf_bands_bind(db_stmt *stmt, char as_of[TIMESTAMP_TEXT_MAX])
         db_bind_int64(stmt, 1 + band, processing_band_end_day((processing_band)band));
 }
 
-int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
-                   err *e)
+/* The group of a row's ABO and RhD columns (`abo`, the RhD after it) as
+ * testing_group_text writes it ("O POS", "untyped"). */
+static const char *row_group(db_stmt *stmt, int abo, char group[TESTING_GROUP_TEXT_MAX])
 {
-    shelf_filter shelf;
-    if (shelf_filter_take(filter->center, filter->family, filter->status, &shelf, e))
-        return -1;
-    char as_of[TIMESTAMP_TEXT_MAX];
+    return testing_group_text(db_column_is_null(stmt, abo) ? NULL : db_column_text(stmt, abo),
+                              db_column_is_null(stmt, abo + 1) ? NULL
+                                                               : db_column_text(stmt, abo + 1),
+                              group, TESTING_GROUP_TEXT_MAX);
+}
+
+/* The open orders' demand not yet met, by family and ABO/RhD group: for
+ * each line of an open order, its quantity less its allocations not undone
+ * (order.c's backorder), summed over the lines still owing units, with the
+ * number of orders they belong to; `family` ("" for all) narrows it. Read
+ * through orders_status, order_lines_order and allocations_line. Appends
+ * {"family", "group", "orders", "backorder"} to `demand` in the order of
+ * family and group. */
+static int inventory_demand_read(db_conn *db, const char *family, json_t *demand, err *e)
+{
     db_stmt *stmt;
-    if (db_begin_read(ctx->db, e))
+    if (db_prepare(db,
+                   "SELECT family, abo, rhd, COUNT(DISTINCT order_id), SUM(owed) FROM ("
+                   "SELECT l.order_id, l.family, l.abo, l.rhd, l.quantity - (SELECT COUNT(*) "
+                   "FROM allocations a WHERE a.order_line_id = l.id AND a.undone_at IS NULL) "
+                   "AS owed FROM orders o JOIN order_lines l ON l.order_id = o.id "
+                   "WHERE o.status = 'open' AND (?1 = '' OR l.family = ?1)) owing "
+                   "WHERE owed > 0 GROUP BY family, abo, rhd ORDER BY family, abo, rhd",
+                   &stmt, e))
         return -1;
+    db_bind_text(stmt, 1, family);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        char group[TESTING_GROUP_TEXT_MAX];
+        row_group(stmt, 1, group);
+        json_array_append_new(demand,
+                              json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "family",
+                                        db_column_text(stmt, 0), "group", group, "orders",
+                                        (json_int_t)db_column_int64(stmt, 3), "backorder",
+                                        (json_int_t)db_column_int64(stmt, 4), "available",
+                                        (json_int_t)0, "short", (json_int_t)0));
+    }
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* The demand entry of `family` and `group`, or NULL when none owes units. */
+static json_t *demand_of(json_t *demand, const char *family, const char *group)
+{
+    size_t i;
+    json_t *entry;
+    json_array_foreach(demand, i, entry)
+    {
+        if (strcmp(json_string_value(json_object_get(entry, "family")), family) == 0 &&
+            strcmp(json_string_value(json_object_get(entry, "group")), group) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
+/* The units available to fill the demand in `demand`, whatever the status
+ * filter: released, expiry still ahead (as_of, the time the bands are
+ * for), on the shelves of the inventory's centers (`shelf`'s center and
+ * family, the user's scope), by family and group; sets each entry's
+ * "available" and "short" (the backorder the available units do not
+ * cover, 0 when they do). Read through units_inventory. */
+static int inventory_available_read(service_context *ctx, const shelf_filter *shelf,
+                                    const char *as_of, json_t *demand, err *e)
+{
+    if (json_array_size(demand) == 0)
+        return 0;
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT family, abo, rhd, COUNT(*) FROM units u WHERE u.status = ?1 "
+                   "AND u.expires_at > ?2 AND (?3 = '' OR u.center = ?3) "
+                   "AND (?4 = '' OR u.family = ?4) AND " SERVICE_CENTER_SCOPE("u.center")
+                   " GROUP BY family, abo, rhd",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, blood_unit_status_name(UNIT_RELEASED));
+    db_bind_text(stmt, 2, as_of);
+    db_bind_text(stmt, 3, shelf->center);
+    db_bind_text(stmt, 4, shelf->family);
+    service_bind_scope(stmt, 5, 2, ctx);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        char group[TESTING_GROUP_TEXT_MAX];
+        row_group(stmt, 1, group);
+        json_t *entry = demand_of(demand, db_column_text(stmt, 0), group);
+        if (entry)
+            json_object_set_new(entry, "available",
+                                json_integer((json_int_t)db_column_int64(stmt, 3)));
+    }
+    db_reset(stmt);
+    size_t i;
+    json_t *entry;
+    json_array_foreach(demand, i, entry)
+    {
+        json_int_t owed = json_integer_value(json_object_get(entry, "backorder")),
+                   available = json_integer_value(json_object_get(entry, "available"));
+        json_object_set_new(entry, "short", json_integer(owed > available ? owed - available : 0));
+    }
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* A warning of an inventory line: its kind and what it says. */
+static void warning_add(json_t *warnings, const char *kind, const char *message)
+{
+    json_array_append_new(warnings, json_pack("{s:s, s:s}", "kind", kind, "message", message));
+}
+
+/* A line's warnings when its family and group are in demand (`wanted`):
+ * available units expiring within 0-1 then 2-3 days (to go out first),
+ * then the backorder the available units do not cover. */
+static json_t *line_warnings(json_t *line, json_t *wanted)
+{
+    json_t *warnings = json_array();
+    if (!wanted)
+        return warnings;
+    json_t *expiring = json_object_get(line, "expiring");
+    static const struct {
+        const char *band, *kind, *advice;
+    } soon[] = {{"0-1", "expiring_0_1", "send out first"}, {"2-3", "expiring_2_3", "send out next"}};
+    char text[96];
+    for (size_t i = 0; i < sizeof soon / sizeof soon[0]; i++) {
+        json_int_t n = json_integer_value(json_object_get(expiring, soon[i].band));
+        if (n <= 0)
+            continue;
+        snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT " %s in %s days: %s", n,
+                 n == 1 ? "expires" : "expire", soon[i].band, soon[i].advice);
+        warning_add(warnings, soon[i].kind, text);
+    }
+    json_int_t missing = json_integer_value(json_object_get(wanted, "short"));
+    if (missing > 0) {
+        snprintf(text, sizeof text, "short by %" JSON_INTEGER_FORMAT, missing);
+        warning_add(warnings, "short", text);
+    }
+    return warnings;
+}
+
+/* A new inventory line of center, family and group, every band at 0. */
+static json_t *line_new(const char *center, const char *family, const char *group)
+{
+    json_t *by_band = json_object();
+    for (int band = 0; band < PROCESSING_BAND_COUNT; band++)
+        json_object_set_new(by_band, processing_band_name((processing_band)band), json_integer(0));
+    return json_pack("{s:s, s:s, s:s, s:I, s:o, s:I, s:I, s:{s:I, s:I}}", "center", center,
+                     "family", family, "group", group, "count", (json_int_t)0, "by_band", by_band,
+                     "available", (json_int_t)0, "allocated", (json_int_t)0, "expiring", "0-1",
+                     (json_int_t)0, "2-3", (json_int_t)0);
+}
+
+/* The rows (in the order of center, family, group) as lines of center,
+ * family and group: their counts by band, the units available (released,
+ * expiry ahead) and allocated, the available ones expiring within 0-1 and
+ * 2-3 days, the backorder and shortfall of their family and group, and
+ * their warnings. */
+static json_t *inventory_lines(json_t *rows, json_t *demand)
+{
+    json_t *lines = json_array(), *line = NULL, *row;
+    size_t i;
+    json_array_foreach(rows, i, row)
+    {
+        const char *center = json_string_value(json_object_get(row, "center")),
+                   *family = json_string_value(json_object_get(row, "family")),
+                   *group = json_string_value(json_object_get(row, "group")),
+                   *band = json_string_value(json_object_get(row, "band")),
+                   *status = json_string_value(json_object_get(row, "status"));
+        json_int_t count = json_integer_value(json_object_get(row, "count"));
+        if (!line || strcmp(json_string_value(json_object_get(line, "center")), center) ||
+            strcmp(json_string_value(json_object_get(line, "family")), family) ||
+            strcmp(json_string_value(json_object_get(line, "group")), group)) {
+            line = line_new(center, family, group);
+            json_array_append_new(lines, line);
+        }
+        count_add(line, "count", count);
+        count_add(json_object_get(line, "by_band"), band, count);
+        if (strcmp(status, blood_unit_status_name(UNIT_ALLOCATED)) == 0)
+            count_add(line, "allocated", count);
+        else if (strcmp(status, blood_unit_status_name(UNIT_RELEASED)) == 0 &&
+                 strcmp(band, processing_band_name(PROCESSING_BAND_EXPIRED)) != 0) {
+            count_add(line, "available", count);
+            if (json_object_get(json_object_get(line, "expiring"), band))
+                count_add(json_object_get(line, "expiring"), band, count);
+        }
+    }
+    json_array_foreach(lines, i, line)
+    {
+        json_t *wanted = demand_of(demand, json_string_value(json_object_get(line, "family")),
+                                   json_string_value(json_object_get(line, "group")));
+        json_object_set_new(line, "backorder",
+                            json_integer(wanted ? json_integer_value(
+                                                      json_object_get(wanted, "backorder"))
+                                                : 0));
+        json_object_set_new(line, "short",
+                            json_integer(wanted ? json_integer_value(
+                                                      json_object_get(wanted, "short"))
+                                                : 0));
+        json_object_set_new(line, "warnings", line_warnings(line, wanted));
+    }
+    return lines;
+}
+
+/* The counts by center, family, status, group and band (the rows), in
+ * the order of center, family, group, band, status, appended to `rows`
+ * and added up in `totals`. */
+static int inventory_rows_read(service_context *ctx, const shelf_filter *shelf,
+                               char as_of[TIMESTAMP_TEXT_MAX], json_t *rows, json_t *totals,
+                               err *e)
+{
+    db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT center, family, status, abo, rhd, band, COUNT(*) FROM ("
                    "SELECT u.center, u.family, u.status, u.abo, u.rhd, "
@@ -769,26 +969,20 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
                    ") shelf "
                    "GROUP BY center, family, status, abo, rhd, band "
                    "ORDER BY center, family, COALESCE(abo, ''), COALESCE(rhd, ''), band, status",
-                   &stmt, e)) {
-        db_rollback(ctx->db);
+                   &stmt, e))
         return -1;
-    }
     shelf_bands_bind(stmt, as_of);
-    inventory_statuses_bind(stmt, 6, shelf.status);
-    db_bind_text(stmt, 10, shelf.center);
-    db_bind_text(stmt, 11, shelf.family);
+    inventory_statuses_bind(stmt, 6, shelf->status);
+    db_bind_text(stmt, 10, shelf->center);
+    db_bind_text(stmt, 11, shelf->family);
     service_bind_scope(stmt, 12, 2, ctx);
-    json_t *rows = json_array(), *by_band = json_object(), *by_family = json_object(),
-           *by_group = json_object();
-    json_int_t total = 0;
-    for (int band = 0; band < PROCESSING_BAND_COUNT; band++)
-        json_object_set_new(by_band, processing_band_name((processing_band)band), json_integer(0));
+    json_t *by_band = json_object_get(totals, "by_band"),
+           *by_family = json_object_get(totals, "by_family"),
+           *by_group = json_object_get(totals, "by_group");
     db_step_result step;
     while ((step = db_step(stmt, e)) == DB_ROW) {
         char group[TESTING_GROUP_TEXT_MAX];
-        testing_group_text(db_column_is_null(stmt, 3) ? NULL : db_column_text(stmt, 3),
-                           db_column_is_null(stmt, 4) ? NULL : db_column_text(stmt, 4), group,
-                           sizeof group);
+        row_group(stmt, 3, group);
         const char *band = processing_band_name((processing_band)db_column_int64(stmt, 5));
         json_int_t count = (json_int_t)db_column_int64(stmt, 6);
         json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "center",
@@ -796,28 +990,63 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
                                               db_column_text(stmt, 1), "group", group, "band",
                                               band, "status", db_column_text(stmt, 2), "count",
                                               count));
-        total += count;
+        count_add(totals, "count", count);
         count_add(by_band, band, count);
         count_add(by_family, db_column_text(stmt, 1), count);
         count_add(by_group, group, count);
     }
     db_reset(stmt);
-    db_rollback(ctx->db);
-    json_t *totals = json_pack("{s:I, s:o, s:o, s:o}", "count", total, "by_band", by_band,
-                               "by_family", by_family, "by_group", by_group);
-    if (step == DB_FAILED) {
+    return step == DB_FAILED ? -1 : 0;
+}
+
+int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, json_t **out,
+                   err *e)
+{
+    shelf_filter shelf;
+    if (shelf_filter_take(filter->center, filter->family, filter->status, &shelf, e))
+        return -1;
+    char as_of[TIMESTAMP_TEXT_MAX];
+    json_t *rows = json_array(), *demand = json_array(),
+           *totals = json_pack("{s:I, s:{}, s:{}, s:{}}", "count", (json_int_t)0, "by_band",
+                               "by_family", "by_group");
+    json_t *by_band = json_object_get(totals, "by_band");
+    for (int band = 0; band < PROCESSING_BAND_COUNT; band++)
+        json_object_set_new(by_band, processing_band_name((processing_band)band), json_integer(0));
+    /* One read snapshot: the counts, the open orders' demand and the units
+     * available for it agree with one another. */
+    int rc = db_begin_read(ctx->db, e);
+    if (rc == 0) {
+        rc = inventory_rows_read(ctx, &shelf, as_of, rows, totals, e) ||
+             inventory_demand_read(ctx->db, shelf.family, demand, e) ||
+             inventory_available_read(ctx, &shelf, as_of, demand, e);
+        db_rollback(ctx->db);
+    }
+    if (rc) {
         json_decref(rows);
+        json_decref(demand);
         json_decref(totals);
         return -1;
     }
-    *out = json_pack("{s:s, s:o, s:o}", "as_of", as_of, "rows", rows, "totals", totals);
+    json_t *lines = inventory_lines(rows, demand), *line;
+    json_int_t available = 0, allocated = 0;
+    size_t i;
+    json_array_foreach(lines, i, line)
+    {
+        available += json_integer_value(json_object_get(line, "available"));
+        allocated += json_integer_value(json_object_get(line, "allocated"));
+    }
+    json_object_set_new(totals, "available", json_integer(available));
+    json_object_set_new(totals, "allocated", json_integer(allocated));
+    *out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "as_of", as_of, "rows", rows, "lines", lines,
+                     "demand", demand, "totals", totals);
     return 0;
 }
 
 /* --- the units on the shelves ------------------------------------------------ */
 
-/* A row of the unit list: the lookup's unit fields with its DIN, center
- * and the center's time zone. */
+/* A row of the unit list: the lookup's unit fields with its DIN, center,
+ * the center's time zone and the order it is allocated to (null when
+ * none). */
 static json_t *shelf_unit_item(db_stmt *stmt)
 {
     char eye[ISBT_EYE_READABLE_MAX];
@@ -827,8 +1056,20 @@ static json_t *shelf_unit_item(db_stmt *stmt)
     json_object_set_new(unit, "eye_readable", json_string(din_eye_readable(din, eye, sizeof eye)));
     json_object_set_new(unit, "center", json_string(db_column_text(stmt, UNIT_ITEM_EXTRA + 1)));
     json_object_set_new(unit, "time_zone", json_string(db_column_text(stmt, UNIT_ITEM_ZONE)));
+    json_object_set_new(unit, "order",
+                        db_column_is_null(stmt, UNIT_ITEM_EXTRA + 2)
+                            ? json_null()
+                            : json_integer((json_int_t)db_column_int64(stmt, UNIT_ITEM_EXTRA + 2)));
     return unit;
 }
+
+/* The order an allocated unit is allocated to (sl.order_id, NULL for a
+ * unit not allocated): its one allocation neither undone nor returned,
+ * found through the allocations_unit_active index. */
+#define SHELF_ORDER_JOIN                                                                         \
+    "LEFT JOIN allocations sa ON sa.unit_id = u.id AND u.status = 'allocated' "                   \
+    "AND sa.undone_at IS NULL AND sa.returned_at IS NULL "                                       \
+    "LEFT JOIN order_lines sl ON sl.id = sa.order_line_id "
 
 /* The columns the unit list sorts by (the unit id is the tie-break). */
 static const service_sort_key shelf_sort_keys[] = {
@@ -867,8 +1108,8 @@ int unit_list(service_context *ctx, unit_list_filter *filter, json_t **out, err 
     db_stmt *stmt;
     if (service_list_prepare(
             ctx->db,
-            "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center%s" UNIT_ITEM_FROM
-            "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
+            "SELECT " UNIT_ITEM_COLUMNS ", u.din, u.center, sl.order_id%s" UNIT_ITEM_FROM
+            SHELF_ORDER_JOIN "WHERE u.status IN (?6, ?7, ?8, ?9) AND (?10 = '' OR u.center = ?10) "
             "AND (?11 = '' OR u.family = ?11) "
             "AND (?12 = '' OR " SERVICE_GROUP_TEXT("u.abo", "u.rhd") " = ?12) "
             "AND (?13 < 0 OR " SHELF_BAND("u.expires_at", "z.time_zone") " = ?13) AND u.id > ?14 "

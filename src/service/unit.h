@@ -140,12 +140,23 @@ int unit_discard(service_context *ctx, const char *id, const char *reason, json_
 
 /* Inventory: the units on the shelves (blood_unit_status_in_inventory)
  * counted by center, family, ABO/RhD group ("O POS", "untyped"), status
- * and days-to-expiry band (domain/processing.h), in one read snapshot.
- * Filters (NULL or "" for all): a center code, a family, an inventory
- * status. Answers {"as_of", "rows": [{"center", "family", "group",
- * "band", "status", "count"}], "totals": {"count", "by_band",
- * "by_family", "by_group"}} (by_band lists every band, 0 included).
- * Errors name "center", "family" or "status". */
+ * and days-to-expiry band (domain/processing.h), beside the open orders'
+ * demand, in one read snapshot. Filters (NULL or "" for all): a center
+ * code, a family, an inventory status. Answers {"as_of", "rows":
+ * [{"center", "family", "group", "band", "status", "count"}], "lines":
+ * [{"center", "family", "group", "count", "by_band", "available",
+ * "allocated", "expiring": {"0-1", "2-3"}, "backorder", "short",
+ * "warnings": [{"kind", "message"}]}], "demand": [{"family", "group",
+ * "orders", "backorder", "available", "short"}], "totals": {"count",
+ * "by_band", "by_family", "by_group", "available", "allocated"}} (by_band
+ * lists every band, 0 included). Available: released, expiry ahead. The
+ * demand: the open orders' lines' quantities less their allocations not
+ * undone, by family and group, against the units available of that exact
+ * group within the center and family filters and the user's centers
+ * (whatever the status filter). Warnings, on a line whose family and
+ * group are in demand only: "expiring_0_1", "expiring_2_3" (its available
+ * units in those bands) and "short". Errors name "center", "family" or
+ * "status". */
 typedef struct {
     const char *center, *family, *status;
 } unit_inventory_filter;
@@ -153,7 +164,8 @@ int unit_inventory(service_context *ctx, const unit_inventory_filter *filter, js
                    err *e);
 
 /* The units on the shelves (the statuses inventory counts), each as the
- * lookup gives it with its "din", "eye_readable" and "center": in order of
+ * lookup gives it with its "din", "eye_readable", "center" and "order"
+ * (the order an allocated unit is allocated to, else null): in order of
  * id, or sorted by "din", "product_code", "family", "center", "group",
  * "status", "hold" or "expires_at" (page.sort, with "total"). Filters
  * (NULL or "" for all) as the inventory's, and an ABO/RhD group as the

@@ -568,7 +568,14 @@ test('inventory counts units by center, family, group, status and days to expiry
     by_band: { expired: 1, '0-1': 1, '2-3': 1, '4-7': 1, '8-14': 1, '15+': 0 },
     by_family: { platelets: 4, red_cells: 1 },
     by_group: { untyped: 4, 'O POS': 1 },
+    // Quarantined units are neither available nor allocated.
+    available: 0,
+    allocated: 0,
   });
+  // One line per center, family and group, its statuses added up.
+  assert.deepEqual(inventory.json.lines.map((l) => [l.family, l.group, l.count, l.available, l.allocated, l.warnings.length]),
+    [['platelets', 'untyped', 4, 0, 0, 0], ['red_cells', 'O POS', 1, 0, 0, 0]]);
+  assert.deepEqual(inventory.json.demand, []);
   const reds3 = await api('GET', '/api/v1/inventory?center=LA-03&family=red_cells&status=quarantined', staff);
   assert.equal(reds3.json.totals.count, 1);
   const released = await api('GET', '/api/v1/inventory?center=LA-03&status=released', staff);

@@ -1,18 +1,26 @@
 // pages/inventory.js - the inventory (/inventory, docs/collections.md): the
 // units on the shelves of the donor centers counted by center, product family
 // and ABO/RhD, across the days-to-expiry bands, with the totals of each row,
-// each band and the whole; filtered by center, family and status (kept in the
-// URL). Every count links to the units it counts (/inventory/units, with the
-// count's center, family, group, status and band), listed nearest expiry
-// first, a unit expiring today or tomorrow highlighted and saying so. On a
-// phone each line of the inventory is a card: its total and its nearest
-// expiry.
+// each band and the whole, each line's units available and allocated to
+// orders apart; filtered by center, family and status (kept in the URL).
+// Beside them the open orders' demand (docs/distribution.md): the units
+// ordered and not allocated yet by family and group, the shortfall, and on
+// each line of a family and group in demand its warnings (units expiring
+// within 0-1 or 2-3 days, "short by N"), in words and colour, all as the
+// server computes them. Every count links to the units it counts
+// (/inventory/units, with the count's center, family, group, status and
+// band; the allocated count with status allocated), listed nearest expiry
+// first, a unit expiring today or tomorrow highlighted and saying so, an
+// allocated unit naming its order. On a phone each line of the inventory is
+// a card: its total, nearest expiry, available, allocated, demand and
+// warnings.
 
 import * as api from '../api.js';
 import { h, message, replace } from '../dom.js';
 import { dataTable, apiLoader } from '../data_table.js';
 import * as format from '../format.js';
 import * as chain from '../chain.js';
+import * as session from '../session.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
@@ -26,9 +34,8 @@ export const pages = [
 const BANDS = ['expired', '0-1', '2-3', '4-7', '8-14', '15+'];
 const bandLabel = (band) => (band === 'expired' ? 'Expired' : `${band} days`);
 
-/* Where a family or a status comes in the reference data's order. */
+/* Where a family comes in the reference data's order. */
 const familyRank = (family) => chain.families().findIndex((f) => f.value === family);
-const statusRank = (status) => chain.unitStatuses().findIndex((s) => s.value === status);
 
 /* Band labels in order: by the first number in them ("0-2 days" before
  * "3-7 days"), "expired" first, the open-ended last. */
@@ -62,33 +69,14 @@ function select(id, name, options, value) {
   return element;
 }
 
-/* The rows as lines (center, family, group and, when the rows hold more
- * than one, status) counted by band. */
-function pivot(rows) {
-  const statuses = new Set(rows.map((r) => r.status).filter(Boolean));
-  const byStatus = statuses.size > 1;
-  const lines = new Map();
-  for (const row of rows) {
-    const key = [row.center, row.family, row.group, byStatus ? row.status : ''].join('|');
-    if (!lines.has(key)) lines.set(key, { center: row.center, family: row.family, group: row.group, status: row.status, counts: {}, total: 0 });
-    const line = lines.get(key);
-    line.counts[row.band] = (line.counts[row.band] || 0) + row.count;
-    line.total += row.count;
-  }
-  const sorted = [...lines.values()].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0)
-    || familyRank(a.family) - familyRank(b.family)
-    || groupRank(a.group) - groupRank(b.group)
-    || statusRank(a.status) - statusRank(b.status));
-  return { byStatus, lines: sorted };
-}
-
-/* The page listing the units a count counts: the line's center, family,
- * group and (when lines are by status) status, or the page's filters for
- * the totals, and the band. */
-function unitsHref(line, params, byStatus, band) {
+/* The page listing the units a count counts: the line's center, family
+ * and group with the page's status (or `status`, the allocated count), or
+ * the page's filters for the totals, and the band. */
+function unitsHref(line, params, band, status) {
   const query = line.total_row
     ? { ...params }
-    : { center: line.center, family: line.family, group: line.group, status: byStatus ? line.status : params.status };
+    : { center: line.center, family: line.family, group: line.group, status: params.status };
+  if (status) query.status = status;
   if (band) query.band = band;
   return `/inventory/units${api.query(query)}`;
 }
@@ -101,55 +89,112 @@ function countLink(count, href, what) {
 
 /* What a line is, in words (the links' names). */
 function lineName(line) {
-  return line.total_row ? 'every line' : [line.center, chain.familyLabel(line.family), groupText(line.group), line.status ? chain.statusLabel(line.status) : null].filter(Boolean).join(', ');
+  return line.total_row ? 'every line' : [line.center, chain.familyLabel(line.family), groupText(line.group)].join(', ');
 }
 
 /* The nearest expiry of a line, the phone's summary of its bands: the
  * units already expired (not swept yet) and the first band holding units. */
 function nearestExpiry(line, bands, href) {
   const parts = [];
-  if (line.counts.expired) parts.push(h('a', { href: href('expired') }, `${format.integer(line.counts.expired)} expired`));
-  const band = bands.find((b) => b !== 'expired' && line.counts[b]);
-  if (band) parts.push(h('a', { href: href(band) }, `${format.integer(line.counts[band])} in ${bandLabel(band)}`));
+  if (line.by_band.expired) parts.push(h('a', { href: href('expired') }, `${format.integer(line.by_band.expired)} expired`));
+  const band = bands.find((b) => b !== 'expired' && line.by_band[b]);
+  if (band) parts.push(h('a', { href: href(band) }, `${format.integer(line.by_band[band])} in ${bandLabel(band)}`));
   if (!parts.length) return '—';
   return h('span', { class: 'expiry' }, parts);
 }
 
+/* How urgent a warning of the server is: its units expiring within 0-1
+ * days and a shortfall are urgent, within 2-3 days soon. */
+const warningClass = (warning) => `badge inventory-warning inventory-warning-${warning.kind === 'expiring_2_3' ? 'soon' : 'urgent'}`;
+
+/* A line's warnings in words and colour (none: nothing). */
+function warnings(line) {
+  if (!line.warnings || !line.warnings.length) return '';
+  return h('span', { class: 'inventory-warnings' },
+    line.warnings.map((w) => h('strong', { class: warningClass(w) }, w.message)));
+}
+
+/* What the open orders still owe of a line's family and group. */
+const demandText = (line) => (line.backorder
+  ? h('span', { 'aria-label': `${format.integer(line.backorder)} backordered` }, format.integer(line.backorder))
+  : '—');
+
 function inventoryTable(data, params) {
   // Every band the server counts (its totals name them all), so that the
-  // columns stay the same whatever the filter; the totals are the server's.
+  // columns stay the same whatever the filter; the lines and totals are the
+  // server's.
   const bands = bandOrder(Object.keys(data.totals.by_band));
-  const { byStatus, lines } = pivot(data.rows);
+  const lines = [...data.lines].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0)
+    || familyRank(a.family) - familyRank(b.family)
+    || groupRank(a.group) - groupRank(b.group));
   if (!lines.length) return h('p', { class: 'empty' }, 'No unit on the shelves matches.');
-  const href = (line, band) => unitsHref(line, params, byStatus, band);
+  const href = (line, band, status) => unitsHref(line, params, band, status);
   const columns = [
     { id: 'center', label: 'Center', value: (l) => (l.total_row ? 'Total' : l.center), header: true },
     { id: 'family', label: 'Family', value: (l) => (l.total_row ? '' : chain.familyLabel(l.family)) },
     { id: 'group', label: 'ABO/RhD', value: (l) => (l.total_row ? '' : groupText(l.group)) },
+    // What the open orders still owe of the line's family and group, and
+    // the warnings: first, so that they are seen without scrolling.
+    { id: 'demand', label: 'Demand', numeric: true, value: (l) => (l.total_row ? '' : l.backorder), cell: (l) => (l.total_row ? '' : demandText(l)) },
+    { id: 'warning', label: 'Warning', sortable: false, value: (l) => (l.warnings || []).map((w) => w.message).join('; '), cell: warnings },
   ];
-  if (byStatus) columns.push({ id: 'status', label: 'Status', value: (l) => (l.total_row ? '' : chain.statusLabel(l.status)) });
   for (const band of bands) {
     columns.push({
       id: `band ${band}`, label: bandLabel(band), numeric: true, phone: false,
-      value: (l) => l.counts[band] || 0,
-      cell: (l) => countLink(l.counts[band] || 0, href(l, band), `${lineName(l)}, ${bandLabel(band)}`),
+      value: (l) => l.by_band[band] || 0,
+      cell: (l) => countLink(l.by_band[band] || 0, href(l, band), `${lineName(l)}, ${bandLabel(band)}`),
     });
   }
   columns.push({
     id: 'nearest', label: 'Nearest expiry', phone: 'only', sortable: false, csv: false, value: () => '',
     cell: (l) => nearestExpiry(l, bands, (band) => href(l, band)),
   });
-  columns.push({ id: 'total', label: 'Total', numeric: true, value: (l) => l.total, cell: (l) => countLink(l.total, href(l, null), lineName(l)) });
-  const totalRow = { total_row: true, counts: data.totals.by_band, total: data.totals.count };
+  columns.push({ id: 'available', label: 'Available', numeric: true, value: (l) => l.available, cell: (l) => format.integer(l.available) });
+  columns.push({
+    id: 'allocated', label: 'Allocated', numeric: true, value: (l) => l.allocated,
+    cell: (l) => countLink(l.allocated, href(l, null, 'allocated'), `${lineName(l)}, allocated to orders`),
+  });
+  columns.push({ id: 'total', label: 'Total', numeric: true, value: (l) => l.count, cell: (l) => countLink(l.count, href(l, null), lineName(l)) });
+  const totalRow = {
+    total_row: true, by_band: data.totals.by_band, count: data.totals.count,
+    available: data.totals.available, allocated: data.totals.allocated,
+  };
   return dataTable({
-    caption: `Units by center, family and ABO/RhD, by days to expiry${data.as_of ? ` (as of ${chain.when(data.as_of)})` : ''}`,
+    caption: `Units by center, family and ABO/RhD, by days to expiry, available and allocated${data.as_of ? ` (as of ${chain.when(data.as_of)})` : ''}`,
     captionHidden: false,
     csvName: 'inventory.csv',
     tableClass: 'inventory-table',
     pageSize: 100,
     rows: lines,
     foot: [totalRow],
+    rowClass: (l) => (l.warnings && l.warnings.length ? 'row-demand-warning' : null),
     columns,
+  }).element;
+}
+
+/* The families and groups the open orders still owe units of, beside the
+ * units available for them on the shelves shown: what is short. */
+function demandTable(data) {
+  if (!data.demand.length) return h('p', { class: 'empty demand-none' }, 'No open order is waiting for units.');
+  return dataTable({
+    caption: 'Demand of the open orders: units ordered, not allocated yet',
+    captionHidden: false,
+    csvName: 'inventory-demand.csv',
+    tableClass: 'demand-table',
+    rows: data.demand,
+    rowClass: (d) => (d.short ? 'row-demand-warning' : null),
+    columns: [
+      { id: 'family', label: 'Family', value: (d) => chain.familyLabel(d.family), header: true },
+      { id: 'group', label: 'ABO/RhD', value: (d) => groupText(d.group) },
+      { id: 'orders', label: 'Open orders', numeric: true, value: (d) => d.orders,
+        cell: (d) => (session.can('orders')
+          ? h('a', { href: '/orders', 'aria-label': `${d.orders} open order${d.orders === 1 ? '' : 's'} (the board)` }, format.integer(d.orders))
+          : format.integer(d.orders)) },
+      { id: 'backorder', label: 'Backordered', numeric: true, value: (d) => d.backorder },
+      { id: 'available', label: 'Available', numeric: true, value: (d) => d.available },
+      { id: 'short', label: 'Short', value: (d) => d.short,
+        cell: (d) => (d.short ? h('strong', { class: 'badge inventory-warning inventory-warning-urgent' }, `short by ${format.integer(d.short)}`) : 'covered') },
+    ],
   }).element;
 }
 
@@ -215,14 +260,25 @@ export async function render(context) {
   if (!context.active()) return;
   const total = data.totals.count;
   replace(body,
-    h('p', { class: 'list-count', role: 'status' }, `${format.integer(total)} unit${total === 1 ? '' : 's'} on the shelves${data.as_of ? ` as of ${chain.when(data.as_of)}` : ''}.`),
+    h('p', { class: 'list-count', role: 'status' }, `${format.integer(total)} unit${total === 1 ? '' : 's'} on the shelves${data.as_of ? ` as of ${chain.when(data.as_of)}` : ''}, ${format.integer(data.totals.available)} available, ${format.integer(data.totals.allocated)} allocated to orders.`),
     summaries(data),
+    h('h2', null, 'Demand'),
+    demandTable(data),
+    h('h2', null, 'On the shelves'),
     inventoryTable(data, params));
 }
 
 /* --- the units behind a count --------------------------------------------- */
 
 const GROUP_CHOICES = [...GROUP_ORDER.map((g) => ({ value: g, label: groupText(g) })), { value: 'untyped', label: 'not typed' }];
+
+/* The order an allocated unit is allocated to, linked to the order's page
+ * for those who may read orders. */
+function orderCell(unit) {
+  if (!unit.order) return '—';
+  const text = `Order ${unit.order}`;
+  return session.can('orders') ? h('a', { href: `/orders/${unit.order}` }, text) : text;
+}
 
 export async function renderUnits(context) {
   const [centers] = await Promise.all([chain.centerOptions('Every center', { all: true }), chain.reference()]);
@@ -252,6 +308,7 @@ export async function renderUnits(context) {
       { id: 'group', label: 'ABO/RhD', value: (u) => chain.group(u.abo, u.rhd) },
       { id: 'status', label: 'Status', value: (u) => chain.statusLabel(u.status), cell: (u) => chain.statusBadge(u.status) },
       { id: 'hold', label: 'Why held', value: (u) => u.hold || '', cell: (u) => u.hold || '—' },
+      { id: 'order', label: 'Allocated to', sortable: false, value: (u) => (u.order ? `order ${u.order}` : ''), cell: orderCell },
       { id: 'expires_at', label: 'Expires', value: (u) => u.expires_at, cell: (u) => chain.when(u.expires_at, u.time_zone), phone: false },
       { ...chain.daysToExpiryColumn, sortable: false },
     ],
