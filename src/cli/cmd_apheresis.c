@@ -213,13 +213,18 @@ static void print_json(const char *name, const apheresis_figures *figures)
     json_decref(object);
 }
 
-static json_t *rows(const apheresis_figures *figures, int inputs, int all)
+/* Which figures a table shows. */
+enum { ROWS_INPUTS, ROWS_FIGURES, ROWS_ALL };
+
+/* The figures as rows of text: key, kind (input or figure), figure (its
+ * label), value, unit. */
+static json_t *rows(const apheresis_figures *figures, int which)
 {
     json_t *items = json_array();
     char value[64];
     for (size_t i = 0; i < figures->count; i++) {
         const apheresis_figure *f = &figures->items[i];
-        if (!all && f->input != inputs)
+        if ((which == ROWS_INPUTS && !f->input) || (which == ROWS_FIGURES && f->input))
             continue;
         value_text(f, value, sizeof value);
         json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s}", "key", f->key,
@@ -241,7 +246,7 @@ static void print_figures(const cli_invocation *invocation, const char *name,
         static const cli_column columns[] = {{"key", "key"},     {"kind", "kind"},
                                              {"figure", "figure"}, {"value", "value"},
                                              {"unit", "unit"},   {0}};
-        json_t *items = rows(figures, 0, 1);
+        json_t *items = rows(figures, ROWS_ALL);
         cli_print_list(invocation, items, columns);
         json_decref(items);
         return;
@@ -250,11 +255,11 @@ static void print_figures(const cli_invocation *invocation, const char *name,
         {"figure", "GIVEN"}, {"value", "VALUE"}, {"unit", "UNIT"}, {0}};
     static const cli_column computed[] = {
         {"figure", "FIGURE"}, {"value", "VALUE"}, {"unit", "UNIT"}, {0}};
-    json_t *items = rows(figures, 1, 0);
+    json_t *items = rows(figures, ROWS_INPUTS);
     cli_print_list(invocation, items, given);
     json_decref(items);
     putchar('\n');
-    items = rows(figures, 0, 0);
+    items = rows(figures, ROWS_FIGURES);
     cli_print_list(invocation, items, computed);
     json_decref(items);
 }
