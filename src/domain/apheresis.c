@@ -2,11 +2,11 @@
  * apheresis.c - the clinical calculations of therapeutic apheresis (see
  * apheresis.h; docs/apheresis.md states the formulas, ranges and rounding).
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "base/decimal.h"
 #include "domain/apheresis.h"
 
 /* A volume within this many mL of a multiple of a vial or unit counts as
@@ -19,19 +19,11 @@ int apheresis_number_parse(const char *text, const char *field, double *out, err
 {
     if (!text || !*text)
         return err_set(e, ERR_INVALID, field, "is required (a number, e.g. 1.80)");
-    const char *p = text + (*text == '-');
-    size_t whole = strspn(p, "0123456789"), decimals = 0;
-    if (p[whole] == '.')
-        decimals = strspn(p + whole + 1, "0123456789");
-    int written = whole && (p[whole] == '\0' || (decimals && p[whole + 1 + decimals] == '\0'));
-    char *end = NULL;
-    double value = written ? strtod(text, &end) : 0;
-    if (!written || *end || !isfinite(value))
+    if (decimal_parse(text, out))
         return err_set(e, ERR_INVALID, field,
                        "'%.30s' is not a number: write digits with an optional decimal point, "
                        "e.g. 1.80",
                        text);
-    *out = value;
     return 0;
 }
 
