@@ -304,11 +304,11 @@ void apheresis_plasma_exchange_figures(const apheresis_plasma_exchange *r,
         FRACTION);
     add(out, 0, "plasma_fraction", "plasma part of the replacement", m->plasma_fraction,
         "fraction", FRACTION);
-    add(out, 0, "albumin_volume", "5% albumin", m->albumin_ml, "mL", WHOLE);
+    add(out, 0, "albumin_volume", "5% albumin to give", m->albumin_ml, "mL", WHOLE);
     add(out, 0, "albumin_vials", "5% albumin vials of 250 mL", (double)m->albumin_vials,
         "vials", WHOLE);
     add(out, 0, "albumin_protein", "albumin in those vials", m->albumin_g, "g", TENTHS);
-    add(out, 0, "plasma_replacement_volume", "plasma", m->plasma_ml, "mL", WHOLE);
+    add(out, 0, "plasma_replacement_volume", "plasma to give", m->plasma_ml, "mL", WHOLE);
     add(out, 0, "plasma_units", "plasma units of 250 mL", (double)m->plasma_units, "units",
         WHOLE);
 }
