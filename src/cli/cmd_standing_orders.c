@@ -5,6 +5,7 @@
  *                               --days mon,wed,fri --time HH:MM --from DATE [--to DATE]
  *   bloodops order standing line ID --family FAMILY --group GROUP --quantity N
  *                                   [--irradiated] [--cmv-negative]
+ *   bloodops order standing remove-line ID LINE
  *   bloodops order standing list [--hospital CODE] [--status active|stopped]
  *   bloodops order standing show ID
  *   bloodops order standing stop ID
@@ -87,6 +88,13 @@ static int call_line(service_context *ctx, cli_invocation *invocation, json_t **
     return standing_order_line_add(ctx, invocation->positional[0], &in, out, e);
 }
 
+static int call_remove_line(service_context *ctx, cli_invocation *invocation, json_t **out,
+                            err *e)
+{
+    return standing_order_line_remove(ctx, invocation->positional[0], invocation->positional[1],
+                                      out, e);
+}
+
 static int call_show(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
     return standing_order_get(ctx, invocation->positional[0], out, e);
@@ -109,6 +117,10 @@ static int run_add(cli_invocation *invocation)
 static int run_line(cli_invocation *invocation)
 {
     return cli_run(invocation, call_line, print_standing);
+}
+static int run_remove_line(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_remove_line, print_standing);
 }
 static int run_show(cli_invocation *invocation)
 {
@@ -167,6 +179,10 @@ static const cli_command standing_commands[] = {
     {.noun = "order", .verb = "standing line", .run = run_line, .arguments = "ID",
      .positional_min = 1, .positional_max = 1, .options = line_options,
      .summary = "add a line to a standing order", .opens_database = 1},
+    {.noun = "order", .verb = "standing remove-line", .run = run_remove_line,
+     .arguments = "ID LINE",
+     .positional_min = 2, .positional_max = 2,
+     .summary = "remove a line of a standing order", .opens_database = 1},
     {.noun = "order", .verb = "standing list", .run = run_list, .options = list_options,
      .summary = "standing orders with their schedules", .opens_database = 1},
     {.noun = "order", .verb = "standing show", .run = run_show, .arguments = "ID",

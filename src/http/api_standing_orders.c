@@ -1,7 +1,7 @@
 /*
  * api_standing_orders.c - standing orders over HTTP (docs/distribution.md,
  * "Standing orders"), the same use cases as `bloodops order standing
- * add|line|list|show|stop|run`. Every POST takes an Idempotency-Key
+ * add|line|remove-line|list|show|stop|run`. Every POST takes an Idempotency-Key
  * (router.c). Its routes are declared at the end of this file.
  */
 #include "http/http.h"
@@ -66,6 +66,15 @@ static void standing_line(http_request *request, http_response *response)
     http_reply_result(response, 201, rc, result, &e);
 }
 
+static void standing_line_remove(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = standing_order_line_remove(&request->service, request->path_params[0],
+                                        request->path_params[1], &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static void standing_stop(http_request *request, http_response *response)
 {
     err e;
@@ -101,6 +110,10 @@ static const http_route standing_routes[] = {
      .capability = CAPABILITY_ORDERS_WRITE, .body = standing_line_body,
      .response = "StandingOrder", .status = 201,
      .summary = "Add a line: family, ABO/RhD, attributes, quantity (as an order's line)"},
+    {.method = "POST", .pattern = "/api/v1/standing-orders/{id}/lines/{line}/remove",
+     .handler = standing_line_remove, .capability = CAPABILITY_ORDERS_WRITE,
+     .response = "StandingOrder",
+     .summary = "Remove a line: the orders created from now on go without it"},
     {.method = "POST", .pattern = "/api/v1/standing-orders/{id}/stop", .handler = standing_stop,
      .capability = CAPABILITY_ORDERS_WRITE, .response = "StandingOrder",
      .summary = "Stop a standing order: no more orders are created from it"},

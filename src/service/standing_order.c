@@ -45,7 +45,7 @@ static const char *zone_or_default(const char *zone)
 
 static json_t *text_or_null(db_stmt *stmt, int column)
 {
-    return db_column_is_null(stmt, column) ? json_null() : json_string(db_column_text(stmt, column));
+    return service_json_text(db_column_text(stmt, column));
 }
 
 static json_t *standing_json(db_stmt *stmt)
@@ -253,6 +253,38 @@ int standing_order_line_add(service_context *ctx, const char *standing_order,
     db_bind_text(stmt, 8, service_now_text(now));
     rc = db_exec_stmt(stmt, e) || standing_fetch(ctx->db, id, &after, e) ||
                  standing_audit(ctx, id, "line", before, after, e)
+             ? -1
+             : 0;
+done:
+    return service_finish_record(ctx, rc, before, after, out, e);
+}
+
+int standing_order_line_remove(service_context *ctx, const char *standing_order,
+                               const char *line, json_t **out, err *e)
+{
+    int64_t id, line_id;
+    if (service_id_take(standing_order, &id, "standing_order", e) ||
+        service_id_take(line, &line_id, "line", e) || service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL, *after = NULL;
+    db_stmt *stmt;
+    int rc = -1;
+    if (standing_active_check(ctx->db, id, e) || standing_fetch(ctx->db, id, &before, e) ||
+        db_prepare(ctx->db,
+                   "DELETE FROM standing_order_lines WHERE id = ? AND standing_order_id = ?",
+                   &stmt, e))
+        goto done;
+    db_bind_int64(stmt, 1, line_id);
+    db_bind_int64(stmt, 2, id);
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    if (db_changes(ctx->db) == 0) {
+        err_set(e, ERR_NOT_FOUND, "line",
+                "standing order %" PRId64 " has no line %" PRId64, id, line_id);
+        goto done;
+    }
+    rc = standing_fetch(ctx->db, id, &after, e) ||
+                 standing_audit(ctx, id, "line_remove", before, after, e)
              ? -1
              : 0;
 done:

@@ -28,6 +28,11 @@ int standing_order_create(service_context *ctx, const standing_order_input *in, 
  * `standing_order` (its id). Answers the standing order. */
 int standing_order_line_add(service_context *ctx, const char *standing_order,
                             const order_line_input *in, json_t **out, err *e);
+/* Remove line `line` (its id) of active standing order `standing_order`:
+ * the orders created from now on go without it. Answers the standing
+ * order. */
+int standing_order_line_remove(service_context *ctx, const char *standing_order,
+                               const char *line, json_t **out, err *e);
 /* Stop a standing order: it creates no more orders (those it created
  * stay). Answers the standing order. */
 int standing_order_stop(service_context *ctx, const char *standing_order, json_t **out, err *e);

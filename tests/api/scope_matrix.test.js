@@ -136,6 +136,7 @@ function bodyFor(method, path) {
     'POST /api/v1/orders/{id}/unallocate': {},
     'POST /api/v1/standing-orders': { hospital: 'NOWHERE', priority: 'stat', days: 'mon', time: '07:00', from: chain.day(0) },
     'POST /api/v1/standing-orders/{id}/lines': { family: 'red_cells', group: 'O POS', quantity: 1 },
+    'POST /api/v1/standing-orders/{id}/lines/{line}/remove': {},
     'POST /api/v1/standing-orders/{id}/stop': {},
     'POST /api/v1/standing-orders/run': { through: '2026-13-01' },
     'PUT /api/v1/substitutions/{family}/{abo}': { donors: 'Q' },

@@ -6,7 +6,7 @@
  * its horizon (today and tomorrow unless told), each an ordinary order on
  * the board needed by that day at the standing order's time in the
  * hospital's zone, naming its standing order; running again creates
- * nothing; runs at once create each day once; a day whose time has passed
+ * nothing; a line removed leaves the orders made before it as they were; runs at once create each day once; a day whose time has passed
  * and days after the last are not created; stopping; the server's sweep
  * runs them as system:standing-orders; bad input refused naming the field
  * with the database unchanged. Runs on SQLite and PostgreSQL alike.
@@ -199,6 +199,31 @@ describe('standing orders: schedule, run, horizon, stop', () => {
     const trail = await ok(get(admin, `/api/v1/audit?entity=standing_order&entity_id=${s.id}&action=stop`));
     assert.equal(trail.items[0].before.active, true);
     assert.equal(trail.items[0].after.active, false);
+  });
+
+  test('a line removed: the orders made afterwards go without it', async () => {
+    const s = await standing({ hospital: 'MERCY', priority: 'routine', days: 'mon,tue,wed,thu,fri,sat,sun', time: '21:00', from: day(8), to: day(9) }, [
+      { family: 'red_cells', group: 'O NEG', quantity: 2 },
+      { family: 'plasma', group: 'AB POS', quantity: 1 },
+    ]);
+    const first = await ok(post(dist, '/api/v1/standing-orders/run', { through: day(8) }));
+    const made = createdFor(first, s.id);
+    assert.equal(made.length, 1);
+    const removed = await ok(post(dist, `/api/v1/standing-orders/${s.id}/lines/${s.lines[1].id}/remove`, {}));
+    assert.deepEqual(removed.lines.map((l) => l.family), ['red_cells']);
+    const second = createdFor(await run({ through: day(9) }), s.id);
+    assert.deepEqual(second.map((c) => c.day), [day(9)]);
+    const later = await ok(get(dist, `/api/v1/orders/${second[0].order}`));
+    assert.deepEqual(later.lines.map((l) => l.family), ['red_cells']);
+    const earlier = await ok(get(dist, `/api/v1/orders/${made[0].order}`));
+    assert.deepEqual(earlier.lines.map((l) => l.family), ['red_cells', 'plasma'], 'an order made stays as it was');
+    const trail = await ok(get(admin, `/api/v1/audit?entity=standing_order&entity_id=${s.id}&action=line_remove`));
+    assert.equal(trail.items[0].before.lines.length, 2);
+    await refused(() => post(dist, `/api/v1/standing-orders/${s.id}/lines/${s.lines[1].id}/remove`, {}), 'line', /has no line/);
+    await refused(() => post(dist, `/api/v1/standing-orders/${s.id}/lines/x/remove`, {}), 'line');
+    const r = srv.cli('order', 'standing', 'remove-line', String(s.id), String(s.lines[0].id));
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((await ok(get(dist, `/api/v1/standing-orders/${s.id}`))).lines.length, 0);
   });
 
   test('bad input is refused naming the field, nothing changed', async () => {

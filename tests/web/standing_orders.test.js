@@ -1,7 +1,8 @@
 'use strict';
 /*
  * standing_orders.test.js - standing orders in the browser: one added
- * (a missing weekday refused under the weekdays), its line added, listed
+ * (a missing weekday refused under the weekdays), its lines added and one
+ * removed, listed
  * with its schedule; the due orders created from the list, each on the
  * open-orders board and its page saying which standing order it came
  * from; stopping it after a confirmation. Screenshot in
@@ -51,7 +52,15 @@ describe('standing orders: schedule, lines, the orders they create, stop', () =>
     await line.getByLabel('Units').fill('3');
     await line.getByRole('button', { name: 'Add the line' }).click();
     await page.getByRole('status').filter({ hasText: 'The line is added.' }).waitFor();
-    await page.getByRole('region', { name: 'Lines' }).getByRole('cell', { name: 'O NEG' }).waitFor();
+    await page.getByRole('region', { name: 'Lines' }).getByRole('cell', { name: 'O NEG', exact: true }).waitFor();
+    /* A second line, removed again. */
+    await line.getByLabel('Product family').selectOption('plasma');
+    await line.getByLabel('ABO/RhD').selectOption('AB POS');
+    await line.getByRole('button', { name: 'Add the line' }).click();
+    await page.getByRole('region', { name: 'Lines' }).getByRole('cell', { name: 'AB POS', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Remove the line plasma AB POS' }).click();
+    await page.getByRole('status').filter({ hasText: 'The line plasma AB POS is removed.' }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Lines' }).getByRole('cell', { name: 'AB POS', exact: true }).count(), 0);
     app.assertClean(page);
   });
 

@@ -3,7 +3,7 @@
 // (/standing-orders), a new one (/standing-orders/new: hospital, priority,
 // weekdays, the local time the units are needed by, first and last day),
 // and one standing order (/standing-orders/ID): its lines (distribution adds
-// them, as an order's), the orders it created with links to them, and
+// them, as an order's, and removes them), the orders it created with links to them, and
 // stopping it. The orders themselves are on the open-orders board.
 
 import * as api from '../api.js';
@@ -130,7 +130,22 @@ export async function renderNew(context) {
     h('p', { class: 'muted' }, 'Its lines come next; it creates orders once it has them.'), standingForm.element);
 }
 
-function linesTable(s) {
+/* The lines, each with a Remove button while the standing order is active
+ * and the user writes orders. */
+function linesTable(context, s, writes) {
+  const remove = (l) => h('button', {
+    type: 'button', class: 'button-secondary button-small', 'aria-label': `Remove the line ${l.family} ${l.group}`,
+    onClick: async (event) => {
+      event.currentTarget.disabled = true;
+      try {
+        await api.post(`${API}/${s.id}/lines/${l.id}/remove`, {}, { idempotencyKey: api.idempotencyKey() });
+        registry.flash(`The line ${l.family} ${l.group} is removed.`);
+      } catch (error) {
+        registry.flash(`The line was not removed: ${error.message}`);
+      }
+      context.navigate(`/standing-orders/${s.id}`, { replace: true });
+    },
+  }, 'Remove');
   return dataTable({
     caption: 'Lines', captionHidden: true, csvName: `standing-order-${s.id}-lines.csv`, noun: 'lines',
     empty: 'No line yet: the standing order creates no order until it has one.',
@@ -140,6 +155,7 @@ function linesTable(s) {
       { id: 'group', label: 'ABO/RhD', value: (l) => l.group },
       { id: 'attributes', label: 'Attributes', value: attributesText },
       { id: 'quantity', label: 'Units', numeric: true, value: (l) => l.quantity },
+      ...(writes ? [{ id: 'remove', label: 'Remove', sortable: false, csv: false, value: () => '', cell: remove }] : []),
     ],
   });
 }
@@ -194,7 +210,7 @@ export async function renderOne(context) {
         s.stopped_at ? ['Stopped', `${format.timestamp(s.stopped_at)} by ${s.stopped_by}`] : null]),
       stop),
     h('section', { class: 'panel', 'aria-labelledby': 'standing-lines' }, h('h2', { id: 'standing-lines' }, 'Lines'),
-      linesTable(s).element, lineForm ? lineForm.element : null),
+      linesTable(context, s, writes).element, lineForm ? lineForm.element : null),
     h('section', { class: 'panel', 'aria-labelledby': 'standing-orders-created' }, h('h2', { id: 'standing-orders-created' }, 'Orders created'),
       ordersTable(s).element));
 }
