@@ -276,6 +276,25 @@ static const cli_command *find_verb(const char *noun, int argc, char **argv, int
     return command;
 }
 
+/* "bloodops: unknown verb ..." for argv[at] (with argv[at + 1] when
+ * argv[at] begins verbs of two words: `order standing bogus`). */
+static void unknown_verb(const char *noun, int argc, char **argv, int at)
+{
+    size_t n = strlen(argv[at]);
+    int two = 0;
+    for (const cli_module *const *module = cli_modules; *module && !two; module++)
+        for (const cli_command *command = (*module)->commands; command->noun; command++)
+            if (!strcmp(command->noun, noun) && command->verb &&
+                !strncmp(command->verb, argv[at], n) && command->verb[n] == ' ')
+                two = 1;
+    if (two && at + 1 < argc && argv[at + 1][0] != '-')
+        fprintf(stderr, "bloodops: unknown verb '%s %s' for '%s'\n", argv[at], argv[at + 1], noun);
+    else if (two)
+        fprintf(stderr, "bloodops: '%s %s' needs one more word\n", noun, argv[at]);
+    else
+        fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", argv[at], noun);
+}
+
 static int is_help(const char *argument)
 {
     return strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0;
@@ -498,7 +517,7 @@ static int run_help(int argc, char **argv, int from)
         return CLI_OK;
     }
     if (verb) {
-        fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", verb, noun);
+        unknown_verb(noun, argc, argv, from + 1);
         return CLI_USAGE;
     }
     print_noun_help(stdout, noun);
@@ -541,7 +560,7 @@ int cli_main(int argc, char **argv)
             return CLI_OK;
         }
         if (verb)
-            fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", verb, noun);
+            unknown_verb(noun, argc, argv, i);
         else if (i < argc)
             fprintf(stderr, "bloodops: %s comes after the verb: bloodops %s <verb> [arguments] "
                             "[options]\n",
