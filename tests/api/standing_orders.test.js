@@ -82,6 +82,12 @@ describe('standing orders: schedule, run, horizon, stop', () => {
     assert.equal(s.units, 5);
     assert.deepEqual(s.orders, []);
 
+    /* A hospital of no market: the default zone. */
+    await ok(post(admin, '/api/v1/hospitals', { code: 'LONE', name: 'Lone Pine' }), 201);
+    const lone = await ok(post(dist, '/api/v1/standing-orders', { hospital: 'LONE', priority: 'routine', days: 'sun', time: '10:00', from: day(30) }), 201);
+    assert.equal(lone.time_zone, 'America/Los_Angeles');
+    assert.equal(lone.to, null);
+
     const shown = await ok(get(auditor, `/api/v1/standing-orders/${s.id}`));
     assert.deepEqual(shown.lines, s.lines);
     const listed = await ok(get(auditor, '/api/v1/standing-orders?hospital=MERCY&status=active&sort=-id&offset=0'));
@@ -194,8 +200,10 @@ describe('standing orders: schedule, run, horizon, stop', () => {
     assert.deepEqual(createdFor(result, s.id), []);
     await refused(() => post(dist, `/api/v1/standing-orders/${s.id}/stop`, {}), 'standing_order', /stopped/);
     await refused(() => post(dist, `/api/v1/standing-orders/${s.id}/lines`, { family: 'plasma', group: 'A+', quantity: 1 }), 'standing_order', /stopped/);
+    await refused(() => post(dist, `/api/v1/standing-orders/${s.id}/lines/${s.lines[0].id}/remove`, {}), 'standing_order', /stopped/);
     const listed = await ok(get(dist, '/api/v1/standing-orders?status=stopped'));
     assert.deepEqual(listed.items.map((i) => i.id), [s.id]);
+    assert.equal(listed.items[0].active, false);
     const trail = await ok(get(admin, `/api/v1/audit?entity=standing_order&entity_id=${s.id}&action=stop`));
     assert.equal(trail.items[0].before.active, true);
     assert.equal(trail.items[0].after.active, false);
