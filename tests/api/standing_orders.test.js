@@ -288,6 +288,8 @@ describe('standing orders: schedule, run, horizon, stop', () => {
     assert.equal(runCli.status, 0, runCli.stderr);
     const made = JSON.parse(runCli.stdout).created.filter((c) => c.standing_order === id);
     assert.deepEqual(made.map((c) => [c.day, c.needed_by]), [[day(5, EAST), utcOf(day(5, EAST), '09:15', EAST)]]);
+    const orderShown = srv.cli('order', 'show', String(made[0].order));
+    assert.match(orderShown.stdout, new RegExp(`STANDING ORDER\\s+${id}\\n`), 'the order names its standing order');
     const show = srv.cli('order', 'standing', 'show', String(id));
     assert.equal(show.status, 0, show.stderr);
     assert.match(show.stdout, /Orders created/);
