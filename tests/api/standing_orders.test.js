@@ -6,14 +6,17 @@
  * its horizon (today and tomorrow unless told), each an ordinary order on
  * the board needed by that day at the standing order's time in the
  * hospital's zone, naming its standing order; running again creates
- * nothing; a line removed leaves the orders made before it as they were; runs at once create each day once; a day whose time has passed
- * and days after the last are not created; stopping; the server's sweep
- * runs them as system:standing-orders; bad input refused naming the field
- * with the database unchanged. Runs on SQLite and PostgreSQL alike.
+ * nothing; a line removed leaves the orders made before it as they were;
+ * runs at once (the server's and commands') create each day once; a day
+ * whose time has passed and days after the last are not created;
+ * stopping; the server's sweep runs them as system:standing-orders; bad
+ * input refused naming the field with the database unchanged. Runs on
+ * SQLite and PostgreSQL alike.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
+const { execFile } = require('node:child_process');
+const { BINARY, startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
 const calls = require('./lib/calls');
 const chain = require('./lib/chain');
 
@@ -178,9 +181,19 @@ describe('standing orders: schedule, run, horizon, stop', () => {
     assert.deepEqual((await ok(get(dist, `/api/v1/standing-orders/${s.id}`))).orders, []);
   });
 
-  test('runs at once create each day once', async () => {
+  test('runs at once, over the API and from the command line, create each day once', async () => {
     const s = await standing({ hospital: 'MERCY', priority: 'routine', days: 'mon,tue,wed,thu,fri,sat,sun', time: '23:00', from: day(1) });
-    const results = await Promise.all(Array.from({ length: 6 }, () => run({ through: day(6) })));
+    const cliRun = () => new Promise((resolve) => {
+      execFile(BINARY, ['order', 'standing', 'run', '--through', day(6), '--format', 'json', '--db', srv.db],
+        { env: { ...process.env, BLOODOPS_DB: '' } }, (error, stdout, stderr) => {
+          assert.equal(error, null, stderr);
+          resolve(JSON.parse(stdout));
+        });
+    });
+    const results = await Promise.all([
+      ...Array.from({ length: 6 }, () => run({ through: day(6) })),
+      cliRun(), cliRun(),
+    ]);
     const days = results.flatMap((r) => createdFor(r, s.id).map((c) => c.day)).sort();
     const expected = [1, 2, 3, 4, 5, 6].map((n) => day(n));
     assert.deepEqual(days, expected, 'each day created by exactly one run');
