@@ -52,7 +52,7 @@ static int flag_of(db_stmt *stmt, int column)
     "o.id, h.code, h.name, o.priority, o.ordered_at, o.needed_by, o.deadline, o.status, "         \
     "o.created_by, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "                     \
     "WHERE l.order_id = o.id), (SELECT COUNT(*) FROM allocations a JOIN order_lines l "           \
-    "ON l.id = a.order_line_id WHERE l.order_id = o.id AND a.undone_at IS NULL), "            \
+    "ON l.id = a.order_line_id WHERE l.order_id = o.id AND a.undone_at IS NULL), "                 \
     "o.standing_order_id"
 #define ORDER_FROM " FROM orders o JOIN hospitals h ON h.id = o.hospital_id"
 
@@ -69,15 +69,15 @@ static json_t *order_json(db_stmt *stmt)
     int64_t ordered = db_column_int64(stmt, 9), allocated = db_column_int64(stmt, 10);
     json_t *order = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s, s:s, s:I, s:I, s:I}",
-                     "id", (json_int_t)db_column_int64(stmt, 0), "hospital",
-                     db_column_text(stmt, 1), "hospital_name", db_column_text(stmt, 2),
-                     "priority", db_column_text(stmt, 3), "ordered_at", db_column_text(stmt, 4),
-                     "needed_by", db_column_text(stmt, 5), "deadline", db_column_text(stmt, 6),
-                     "seconds_left", (json_int_t)clock.seconds_left, "overdue",
-                     open && clock.overdue, "status", db_column_text(stmt, 7), "created_by",
-                     db_column_text(stmt, 8), "units_ordered", (json_int_t)ordered,
-                     "units_allocated", (json_int_t)allocated, "backorder",
-                     (json_int_t)(ordered - allocated));
+        "id", (json_int_t)db_column_int64(stmt, 0), "hospital",
+        db_column_text(stmt, 1), "hospital_name", db_column_text(stmt, 2),
+        "priority", db_column_text(stmt, 3), "ordered_at", db_column_text(stmt, 4),
+        "needed_by", db_column_text(stmt, 5), "deadline", db_column_text(stmt, 6),
+        "seconds_left", (json_int_t)clock.seconds_left, "overdue",
+        open && clock.overdue, "status", db_column_text(stmt, 7), "created_by",
+        db_column_text(stmt, 8), "units_ordered", (json_int_t)ordered,
+        "units_allocated", (json_int_t)allocated, "backorder",
+        (json_int_t)(ordered - allocated));
     json_object_set_new(order, "standing_order",
                         db_column_is_null(stmt, 11)
                             ? json_null()

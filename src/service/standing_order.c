@@ -28,14 +28,14 @@ enum {
 /* --- reading ------------------------------------------------------------------------ */
 
 #define STANDING_COLUMNS                                                                           \
-    "s.id, h.code, h.name, COALESCE(m.time_zone, ''), s.priority, s.weekdays, s.needed_time, "    \
-    "s.first_day, s.last_day, s.active, s.created_at, s.created_by, s.stopped_at, "              \
-    "s.stopped_by, (SELECT COUNT(*) FROM standing_order_lines l "                                 \
-    "WHERE l.standing_order_id = s.id), (SELECT COALESCE(SUM(l.quantity), 0) "                    \
-    "FROM standing_order_lines l WHERE l.standing_order_id = s.id), "                             \
+    "s.id, h.code, h.name, COALESCE(m.time_zone, ''), s.priority, s.weekdays, s.needed_time, "     \
+    "s.first_day, s.last_day, s.active, s.created_at, s.created_by, s.stopped_at, "                \
+    "s.stopped_by, (SELECT COUNT(*) FROM standing_order_lines l "                                  \
+    "WHERE l.standing_order_id = s.id), (SELECT COALESCE(SUM(l.quantity), 0) "                     \
+    "FROM standing_order_lines l WHERE l.standing_order_id = s.id), "                              \
     "(SELECT MAX(d.day) FROM standing_order_days d WHERE d.standing_order_id = s.id)"
 #define STANDING_FROM                                                                              \
-    " FROM standing_orders s JOIN hospitals h ON h.id = s.hospital_id "                          \
+    " FROM standing_orders s JOIN hospitals h ON h.id = s.hospital_id "                            \
     "LEFT JOIN markets m ON m.id = h.market_id"
 
 static const char *zone_or_default(const char *zone)
