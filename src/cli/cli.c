@@ -7,7 +7,8 @@
  * --help (-h) may come anywhere: before the noun, between the noun and the
  * verb, or among the command's own options, which come after the verb. A
  * global option given twice must be given the same value both times. Exit
- * status: 0 success, 1 failure, 2 usage.
+ * status: 0 success, 1 failure, 2 usage. A verb may be two words (`order
+ * standing add`: the command row's verb is "standing add").
  *
  * Help prints two-column lists (base/text_columns.h): every description of
  * a page starts at one column, wrapped at 80 characters.
@@ -253,6 +254,47 @@ static const cli_command *find_command(const char *noun, const char *verb)
     return NULL;
 }
 
+/* The command that argv[at] (and argv[at + 1], for a verb of two words:
+ * `order standing add`) names after `noun`; *words says how many it took. */
+static const cli_command *find_verb(const char *noun, int argc, char **argv, int at, int *words)
+{
+    *words = 0;
+    if (at >= argc || argv[at][0] == '-')
+        return NULL;
+    const cli_command *command = find_command(noun, argv[at]);
+    if (command) {
+        *words = 1;
+        return command;
+    }
+    if (at + 1 >= argc || argv[at + 1][0] == '-')
+        return NULL;
+    char joined[64];
+    if (snprintf(joined, sizeof joined, "%s %s", argv[at], argv[at + 1]) >= (int)sizeof joined)
+        return NULL;
+    if ((command = find_command(noun, joined)))
+        *words = 2;
+    return command;
+}
+
+/* "bloodops: unknown verb ..." for argv[at] (with argv[at + 1] when
+ * argv[at] begins verbs of two words: `order standing bogus`). */
+static void unknown_verb(const char *noun, int argc, char **argv, int at)
+{
+    size_t n = strlen(argv[at]);
+    int two = 0;
+    for (const cli_module *const *module = cli_modules; *module && !two; module++)
+        for (const cli_command *command = (*module)->commands; command->noun; command++)
+            if (!strcmp(command->noun, noun) && command->verb &&
+                !strncmp(command->verb, argv[at], n) && command->verb[n] == ' ')
+                two = 1;
+    if (two && at + 1 < argc && argv[at + 1][0] != '-')
+        fprintf(stderr, "bloodops: unknown verb '%s %s' for '%s'\n", argv[at], argv[at + 1], noun);
+    else if (two)
+        fprintf(stderr, "bloodops: '%s %s' needs one more word\n", noun, argv[at]);
+    else
+        fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", argv[at], noun);
+}
+
 static int is_help(const char *argument)
 {
     return strcmp(argument, "--help") == 0 || strcmp(argument, "-h") == 0;
@@ -467,13 +509,15 @@ static int run_help(int argc, char **argv, int from)
     const char *noun = argv[from], *verb = from + 1 < argc ? argv[from + 1] : NULL;
     if (!noun_exists(noun))
         return usage_error("unknown command '%s'", noun, NULL);
-    const cli_command *command = verb ? find_command(noun, verb) : find_command(noun, NULL);
+    int words;
+    const cli_command *command =
+        verb ? find_verb(noun, argc, argv, from + 1, &words) : find_command(noun, NULL);
     if (command) {
         print_command_help(stdout, command);
         return CLI_OK;
     }
     if (verb) {
-        fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", verb, noun);
+        unknown_verb(noun, argc, argv, from + 1);
         return CLI_USAGE;
     }
     print_noun_help(stdout, noun);
@@ -503,9 +547,10 @@ int cli_main(int argc, char **argv)
         return status;
     /* A noun alone (version, init, serve, inventory) or a noun and its verb. */
     const char *verb = i < argc && argv[i][0] != '-' ? argv[i] : NULL;
-    const cli_command *command = verb ? find_command(noun, verb) : NULL;
+    int words = 0;
+    const cli_command *command = verb ? find_verb(noun, argc, argv, i, &words) : NULL;
     if (command)
-        i++;
+        i += words;
     else
         command = find_command(noun, NULL);
     int help = given.values[GLOBAL_HELP] || wants_help(argc, argv, i);
@@ -515,7 +560,7 @@ int cli_main(int argc, char **argv)
             return CLI_OK;
         }
         if (verb)
-            fprintf(stderr, "bloodops: unknown verb '%s' for '%s'\n", verb, noun);
+            unknown_verb(noun, argc, argv, i);
         else if (i < argc)
             fprintf(stderr, "bloodops: %s comes after the verb: bloodops %s <verb> [arguments] "
                             "[options]\n",

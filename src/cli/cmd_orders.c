@@ -21,7 +21,7 @@ static const cli_column order_columns[] = {
     {"ordered_at", "ORDERED"}, {"needed_by", "NEEDED BY"}, {"deadline", "DEADLINE"},
     {"seconds_left", "SECONDS LEFT"}, {"overdue", "OVERDUE"}, {"status", "STATUS"},
     {"units_ordered", "ORDERED UNITS"}, {"units_allocated", "ALLOCATED"},
-    {"backorder", "BACKORDER"}, {0}};
+    {"backorder", "BACKORDER"}, {"standing_order", "STANDING ORDER"}, {0}};
 static const cli_column line_columns[] = {
     {"id", "LINE"}, {"family", "FAMILY"}, {"group", "GROUP"}, {"irradiated", "IRRADIATED"},
     {"cmv_negative", "CMV-NEG"}, {"quantity", "QUANTITY"}, {"allocated", "ALLOCATED"},

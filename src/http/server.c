@@ -30,7 +30,10 @@
  *
  * The expiry sweep (unit_expiry_sweep) runs at start and then every
  * BLOODOPS_EXPIRY_SWEEP_SECONDS (default 300, 0: never) as a job like the
- * others, acting as "system:expiry-sweep", and logs how many units expired.
+ * others, acting as "system:expiry-sweep", and logs how many units expired;
+ * the standing orders' run (standing_orders_run, as
+ * "system:standing-orders") rides along, so each scheduled day's order
+ * exists from the day before.
  *
  * SIGINT and SIGTERM stop accepting, stop the sweep, let requests in flight
  * finish (up to 10 s; those waiting for their commit too) and close
@@ -87,6 +90,7 @@
 #include "base/log.h"
 #include "http/dispatch.h"
 #include "service/auth.h"
+#include "service/standing_order.h"
 #include "service/unit.h"
 #include "store/db.h"
 #include "store/group_commit.h"
@@ -1236,6 +1240,18 @@ static void sweep_run(db_writer_job *job, db_conn *db)
         json_object_set_new(sweep_work->result, "purged", purged);
     else
         json_decref(purged);
+    /* The standing orders' days through tomorrow (docs/distribution.md,
+     * "Standing orders"), each day's order a transaction of its own. */
+    service_context standing = ctx;
+    snprintf(standing.actor.username, sizeof standing.actor.username, "system:standing-orders");
+    json_t *run = NULL;
+    err run_error;
+    if (standing_orders_run(&standing, NULL, &run, &run_error))
+        log_error("standing orders run failed: %s", run_error.message);
+    else if (json_array_size(json_object_get(run, "created")))
+        log_info("standing orders: %zu orders created",
+                 json_array_size(json_object_get(run, "created")));
+    json_decref(run);
 }
 
 static void sweep_done(db_writer_job *job)

@@ -4,6 +4,7 @@
  * allocations and abo_substitutions; the matching and ordering of units
  * are domain/allocation.c's, a unit's status changes through unit.c.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 #include "service/registry.h"
 #include "service/unit.h"
 
-enum { ORDER_QUANTITY_MAX = 500, ORDER_LINES_MAX = 50, CANDIDATES_MAX = 2000 };
+enum { ORDER_QUANTITY_MAX = 500, CANDIDATES_MAX = 2000 };
 
 /* A time in UTC as YYYY-MM-DDTHH:MM, with seconds and a Z or not. */
 static int utc_take(const char *text, int64_t *seconds, const char *field, err *e)
@@ -51,7 +52,8 @@ static int flag_of(db_stmt *stmt, int column)
     "o.id, h.code, h.name, o.priority, o.ordered_at, o.needed_by, o.deadline, o.status, "         \
     "o.created_by, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "                     \
     "WHERE l.order_id = o.id), (SELECT COUNT(*) FROM allocations a JOIN order_lines l "           \
-    "ON l.id = a.order_line_id WHERE l.order_id = o.id AND a.undone_at IS NULL)"
+    "ON l.id = a.order_line_id WHERE l.order_id = o.id AND a.undone_at IS NULL), "                 \
+    "o.standing_order_id"
 #define ORDER_FROM " FROM orders o JOIN hospitals h ON h.id = o.hospital_id"
 
 static json_t *order_json(db_stmt *stmt)
@@ -65,16 +67,22 @@ static json_t *order_json(db_stmt *stmt)
     order_clock_at(ordered_at, priority, timestamp_now(), &clock);
     int open = strcmp(db_column_text(stmt, 7), "open") == 0;
     int64_t ordered = db_column_int64(stmt, 9), allocated = db_column_int64(stmt, 10);
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s, s:s, s:I, s:I, s:I}",
-                     "id", (json_int_t)db_column_int64(stmt, 0), "hospital",
-                     db_column_text(stmt, 1), "hospital_name", db_column_text(stmt, 2),
-                     "priority", db_column_text(stmt, 3), "ordered_at", db_column_text(stmt, 4),
-                     "needed_by", db_column_text(stmt, 5), "deadline", db_column_text(stmt, 6),
-                     "seconds_left", (json_int_t)clock.seconds_left, "overdue",
-                     open && clock.overdue, "status", db_column_text(stmt, 7), "created_by",
-                     db_column_text(stmt, 8), "units_ordered", (json_int_t)ordered,
-                     "units_allocated", (json_int_t)allocated, "backorder",
-                     (json_int_t)(ordered - allocated));
+    json_t *order = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s, s:s, s:I, s:I, s:I}",
+        "id", (json_int_t)db_column_int64(stmt, 0), "hospital",
+        db_column_text(stmt, 1), "hospital_name", db_column_text(stmt, 2),
+        "priority", db_column_text(stmt, 3), "ordered_at", db_column_text(stmt, 4),
+        "needed_by", db_column_text(stmt, 5), "deadline", db_column_text(stmt, 6),
+        "seconds_left", (json_int_t)clock.seconds_left, "overdue",
+        open && clock.overdue, "status", db_column_text(stmt, 7), "created_by",
+        db_column_text(stmt, 8), "units_ordered", (json_int_t)ordered,
+        "units_allocated", (json_int_t)allocated, "backorder",
+        (json_int_t)(ordered - allocated));
+    json_object_set_new(order, "standing_order",
+                        db_column_is_null(stmt, 11)
+                            ? json_null()
+                            : json_integer((json_int_t)db_column_int64(stmt, 11)));
+    return order;
 }
 
 static json_t *allocation_json(db_stmt *stmt)
@@ -176,10 +184,42 @@ static int order_audit(service_context *ctx, int64_t id, const char *action, jso
 
 /* --- orders and lines ----------------------------------------------------------- */
 
+int order_create_in(service_context *ctx, int64_t hospital_id, order_priority priority,
+                    int64_t needed_by, int64_t standing_order_id, int64_t *id, err *e)
+{
+    assert(db_in_transaction(ctx->db));
+    char ordered[TIMESTAMP_TEXT_MAX], needed[TIMESTAMP_TEXT_MAX], deadline[TIMESTAMP_TEXT_MAX];
+    int64_t now = timestamp_now();
+    order_clock clock;
+    order_clock_at(now, priority, now, &clock);
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "INSERT INTO orders (hospital_id, priority, ordered_at, needed_by, deadline, "
+                   "created_by, standing_order_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, hospital_id);
+    db_bind_text(stmt, 2, order_priority_name(priority));
+    db_bind_text(stmt, 3, timestamp_format(now, ordered, sizeof ordered));
+    db_bind_text(stmt, 4, timestamp_format(needed_by, needed, sizeof needed));
+    db_bind_text(stmt, 5, timestamp_format(clock.deadline, deadline, sizeof deadline));
+    db_bind_text(stmt, 6, ctx->actor.username);
+    if (standing_order_id)
+        db_bind_int64(stmt, 7, standing_order_id);
+    else
+        db_bind_null(stmt, 7);
+    json_t *record = NULL;
+    int rc = db_insert_returning_id(stmt, id, e) || order_fetch(ctx->db, *id, &record, e) ||
+                     order_audit(ctx, *id, "create", NULL, record, NULL, e)
+                 ? -1
+                 : 0;
+    json_decref(record);
+    return rc;
+}
+
 int order_create(service_context *ctx, const order_input *in, json_t **out, err *e)
 {
-    char hospital[REGISTRY_CODE_MAX + 8], ordered[TIMESTAMP_TEXT_MAX],
-        needed[TIMESTAMP_TEXT_MAX], deadline[TIMESTAMP_TEXT_MAX];
+    char hospital[REGISTRY_CODE_MAX + 8], needed[TIMESTAMP_TEXT_MAX];
     order_priority priority;
     int64_t needed_by, now = timestamp_now();
     if (!in->hospital || !*in->hospital)
@@ -191,13 +231,10 @@ int order_create(service_context *ctx, const order_input *in, json_t **out, err 
     if (needed_by < now)
         return err_set(e, ERR_INVALID, "needed_by", "%s is in the past",
                        timestamp_format(needed_by, needed, sizeof needed));
-    order_clock clock;
-    order_clock_at(now, priority, now, &clock);
     if (service_begin(ctx, e))
         return -1;
     json_t *record = NULL;
     int64_t hospital_id = 0, id = 0;
-    db_stmt *stmt;
     int rc = -1;
     int found = service_id_find(ctx->db, "SELECT id FROM hospitals WHERE code = ?", hospital,
                                 &hospital_id, e);
@@ -206,33 +243,16 @@ int order_create(service_context *ctx, const order_input *in, json_t **out, err 
             err_set(e, ERR_INVALID, "hospital", "no hospital '%s'", hospital);
         goto done;
     }
-    if (db_prepare(ctx->db,
-                   "INSERT INTO orders (hospital_id, priority, ordered_at, needed_by, deadline, "
-                   "created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                   &stmt, e))
-        goto done;
-    db_bind_int64(stmt, 1, hospital_id);
-    db_bind_text(stmt, 2, order_priority_name(priority));
-    db_bind_text(stmt, 3, timestamp_format(now, ordered, sizeof ordered));
-    db_bind_text(stmt, 4, timestamp_format(needed_by, needed, sizeof needed));
-    db_bind_text(stmt, 5, timestamp_format(clock.deadline, deadline, sizeof deadline));
-    db_bind_text(stmt, 6, ctx->actor.username);
-    rc = db_insert_returning_id(stmt, &id, e) || order_fetch(ctx->db, id, &record, e) ||
-                 order_audit(ctx, id, "create", NULL, record, NULL, e)
+    rc = order_create_in(ctx, hospital_id, priority, needed_by, 0, &id, e) ||
+                 order_fetch(ctx->db, id, &record, e)
              ? -1
              : 0;
 done:
     return service_finish_record(ctx, rc, NULL, record, out, e);
 }
 
-int order_line_add(service_context *ctx, const char *order, const order_line_input *in,
-                   json_t **out, err *e)
+int order_line_check(const order_line_input *in, order_line_spec *out, err *e)
 {
-    int64_t id;
-    blood_group group;
-    long quantity;
-    if (service_id_take(order, &id, "order", e))
-        return -1;
     int family = in->family && *in->family ? catalog_family_parse(in->family) : -2;
     if (family == -2)
         return err_set(e, ERR_INVALID, "family", "is required");
@@ -241,18 +261,27 @@ int order_line_add(service_context *ctx, const char *order, const order_line_inp
                        "'%.40s' is not a family: whole_blood, red_cells, platelets, plasma, "
                        "cryoprecipitate or granulocytes",
                        in->family);
-    if (blood_group_parse(in->group, &group, "group", e))
+    if (blood_group_parse(in->group, &out->group, "group", e))
         return -1;
     if (!in->quantity || !*in->quantity)
         return err_set(e, ERR_INVALID, "quantity", "is required");
-    if (service_number_take(in->quantity, 1, ORDER_QUANTITY_MAX, &quantity, "quantity", e) ||
-        service_begin(ctx, e))
+    if (service_number_take(in->quantity, 1, ORDER_QUANTITY_MAX, &out->quantity, "quantity", e))
         return -1;
+    out->family = (catalog_family)family;
+    out->irradiated = in->irradiated ? 1 : 0;
+    out->cmv_negative = in->cmv_negative ? 1 : 0;
+    return 0;
+}
+
+int order_line_add_in(service_context *ctx, int64_t order_id, const order_line_spec *line,
+                      err *e)
+{
+    assert(db_in_transaction(ctx->db));
     json_t *before = NULL, *after = NULL;
     db_stmt *stmt;
     char now[TIMESTAMP_TEXT_MAX];
     int rc = -1;
-    if (order_open_check(ctx->db, id, e) || order_fetch(ctx->db, id, &before, e))
+    if (order_open_check(ctx->db, order_id, e) || order_fetch(ctx->db, order_id, &before, e))
         goto done;
     if (json_array_size(json_object_get(before, "lines")) >= ORDER_LINES_MAX) {
         err_set(e, ERR_INVALID, "order", "has %d lines already, the most an order takes",
@@ -264,20 +293,35 @@ int order_line_add(service_context *ctx, const char *order, const order_line_inp
                    "cmv_negative, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    &stmt, e))
         goto done;
-    db_bind_int64(stmt, 1, id);
-    db_bind_text(stmt, 2, catalog_family_name((catalog_family)family));
-    db_bind_text(stmt, 3, abo_name(group.abo));
-    db_bind_text(stmt, 4, group.negative ? "NEG" : "POS");
-    db_bind_int64(stmt, 5, in->irradiated ? 1 : 0);
-    db_bind_int64(stmt, 6, in->cmv_negative ? 1 : 0);
-    db_bind_int64(stmt, 7, quantity);
+    db_bind_int64(stmt, 1, order_id);
+    db_bind_text(stmt, 2, catalog_family_name(line->family));
+    db_bind_text(stmt, 3, abo_name(line->group.abo));
+    db_bind_text(stmt, 4, line->group.negative ? "NEG" : "POS");
+    db_bind_int64(stmt, 5, line->irradiated);
+    db_bind_int64(stmt, 6, line->cmv_negative);
+    db_bind_int64(stmt, 7, line->quantity);
     db_bind_text(stmt, 8, service_now_text(now));
-    rc = db_exec_stmt(stmt, e) || order_fetch(ctx->db, id, &after, e) ||
-                 order_audit(ctx, id, "line", before, after, NULL, e)
+    rc = db_exec_stmt(stmt, e) || order_fetch(ctx->db, order_id, &after, e) ||
+                 order_audit(ctx, order_id, "line", before, after, NULL, e)
              ? -1
              : 0;
 done:
-    return service_finish_record(ctx, rc, before, after, out, e);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+int order_line_add(service_context *ctx, const char *order, const order_line_input *in,
+                   json_t **out, err *e)
+{
+    int64_t id;
+    order_line_spec line;
+    if (service_id_take(order, &id, "order", e) || order_line_check(in, &line, e) ||
+        service_begin(ctx, e))
+        return -1;
+    json_t *after = NULL;
+    int rc = order_line_add_in(ctx, id, &line, e) || order_fetch(ctx->db, id, &after, e) ? -1 : 0;
+    return service_finish_record(ctx, rc, NULL, after, out, e);
 }
 
 int order_get(service_context *ctx, const char *order, json_t **out, err *e)

@@ -12,6 +12,7 @@
 #define BLOODOPS_SERVICE_ORDER_H
 
 #include "domain/allocation.h"
+#include "domain/catalog.h"
 #include "domain/distribution.h"
 #include "service/service.h"
 
@@ -34,6 +35,33 @@ typedef struct {
 /* Add a line to open order `order` (its id). */
 int order_line_add(service_context *ctx, const char *order, const order_line_input *in,
                    json_t **out, err *e);
+
+/* The most lines an order (and a standing order) holds. */
+enum { ORDER_LINES_MAX = 50 };
+
+/* A line's input as checked by order_line_check: what order_line_add_in
+ * writes, and what a standing order keeps for its orders. */
+typedef struct {
+    catalog_family family;
+    blood_group group;
+    long quantity; /* 1..500 */
+    int irradiated, cmv_negative;
+} order_line_spec;
+
+/* The rules of a line (family, whole group, quantity 1..500), each refusal
+ * naming its field; *out holds the line when they pass. No database. */
+int order_line_check(const order_line_input *in, order_line_spec *out, err *e);
+
+/* Inside the caller's transaction: a new open order of hospital
+ * `hospital_id` needed by `needed_by` (UTC seconds; not checked against
+ * now), its clock starting now, made from standing order
+ * `standing_order_id` (0: none). Audited on the order; its id in *id. */
+int order_create_in(service_context *ctx, int64_t hospital_id, order_priority priority,
+                    int64_t needed_by, int64_t standing_order_id, int64_t *id, err *e);
+/* Inside the caller's transaction: add the checked `line` to open order
+ * `order_id` (refused naming "order" when not open or full). Audited. */
+int order_line_add_in(service_context *ctx, int64_t order_id, const order_line_spec *line,
+                      err *e);
 
 /* An order with its clock, its lines, their allocations (each unit, its
  * group and whether it substitutes) and what each line still lacks. */

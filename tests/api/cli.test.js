@@ -3,7 +3,8 @@
  * cli.test.js - the command line's shared machinery (src/cli/cli.c,
  * output.c; README, "Command line"): the global options --db, --format and
  * --help placed before the command, between the noun and the verb, or last,
- * and refused when given twice with different values; errors naming the
+ * and refused when given twice with different values; verbs of two words
+ * (`order standing add`); errors naming the
  * option the user typed rather than the service's field (--date for a
  * center's close_date, --signer of a period close, --terms, --opened,
  * --name), while a field no option carries stays as it is; help in aligned
@@ -127,6 +128,24 @@ test('--help anywhere prints the command\'s help', () => {
   assert.equal(ok(run(['help', 'center', 'close']), 'help topic'), help);
   assert.equal(ok(run(['--db', srv.db, 'center', 'close', 'LA-01', '-h']), 'help -h'), help);
   assert.match(ok(run(['help', 'center']), 'noun help'), /^usage: bloodops \[global options\] center <verb>/);
+});
+
+test('a verb of two words: help, options and unknown words named whole', () => {
+  const help = ok(run(['order', 'standing', 'add', '--help']), 'help last');
+  assert.match(help, /^usage: bloodops order standing add \[options\]/);
+  assert.equal(ok(run(['help', 'order', 'standing', 'add']), 'help topic'), help);
+  assert.equal(ok(run(['order', '--help', 'standing', 'add']), 'help between'), help);
+  assert.match(ok(run(['help', 'order']), 'noun help'), /order standing run/);
+  const listed = run(['order', '--format', 'json', 'standing', 'list', '--db', srv.db]);
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.deepEqual(JSON.parse(listed.stdout), [], 'a global option between the noun and the verb');
+  const unknown = run(['order', 'standing', 'bogus']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /^bloodops: unknown verb 'standing bogus' for 'order'/);
+  const short = run(['order', 'standing']);
+  assert.equal(short.status, 2);
+  assert.match(short.stderr, /^bloodops: 'order standing' needs one more word/);
+  assert.match(run(['order', 'bogus']).stderr, /^bloodops: unknown verb 'bogus' for 'order'/);
 });
 
 test('errors name the option the user typed, not the service field', () => {

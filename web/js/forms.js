@@ -176,7 +176,8 @@ export function confirmedForm({ confirm, onConfirm, ...spec }) {
         replace(holder);
         first.element.hidden = false;
         if (error) first.showError(error);
-        else spec.fields[0].focus();
+        else if (spec.fields.length) spec.fields[0].focus();
+        else first.element.querySelector('button[type=submit]').focus();
       };
       first.element.hidden = true;
       replace(holder, confirmation({

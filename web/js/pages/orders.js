@@ -30,7 +30,7 @@ export const pages = [
 
 const API = '/api/v1/orders';
 
-const PRIORITIES = [
+export const PRIORITIES = [
   { value: 'stat', label: 'STAT (1 hour)' }, { value: 'asap', label: 'ASAP (4 hours)' }, { value: 'routine', label: 'Routine (24 hours)' },
 ];
 const FAMILIES = [
@@ -112,21 +112,35 @@ export async function renderNew(context) {
 
 /* --- one order -------------------------------------------------------------- */
 
+/* The fields of a line (an order's or a standing order's) and the body
+ * the API takes from their values. */
+export function lineFields() {
+  return [
+    field({ name: 'family', label: 'Product family', options: FAMILIES }),
+    field({ name: 'group', label: 'ABO/RhD', options: GROUPS.map((g) => ({ value: g, label: g })) }),
+    field({ name: 'quantity', label: 'Units', type: 'number', min: '1', max: '500', step: '1', inputmode: 'numeric', required: true, value: '1' }),
+    field({ name: 'attributes', label: 'Attributes', checkboxes: [{ value: 'irradiated', label: 'Irradiated' }, { value: 'cmv_negative', label: 'CMV-negative' }] }),
+  ];
+}
+
+export function lineBody(values) {
+  return { family: values.family, group: values.group, quantity: values.quantity,
+    irradiated: values.attributes.includes('irradiated'), cmv_negative: values.attributes.includes('cmv_negative') };
+}
+
+/* A line's attributes in words ("irradiated, CMV-negative", "—"). */
+export function attributesText(line) {
+  return [line.irradiated ? 'irradiated' : '', line.cmv_negative ? 'CMV-negative' : ''].filter(Boolean).join(', ') || '\u2014';
+}
+
 function lineForm(context, order) {
   return form({
     label: 'Add a line',
     submitLabel: 'Add the line',
     className: 'form form-phone',
-    fields: [
-      field({ name: 'family', label: 'Product family', options: FAMILIES }),
-      field({ name: 'group', label: 'ABO/RhD', options: GROUPS.map((g) => ({ value: g, label: g })) }),
-      field({ name: 'quantity', label: 'Units', type: 'number', min: '1', max: '500', step: '1', inputmode: 'numeric', required: true, value: '1' }),
-      field({ name: 'attributes', label: 'Attributes', checkboxes: [{ value: 'irradiated', label: 'Irradiated' }, { value: 'cmv_negative', label: 'CMV-negative' }] }),
-    ],
+    fields: lineFields(),
     onSubmit: async (values) => {
-      const body = { family: values.family, group: values.group, quantity: values.quantity,
-        irradiated: values.attributes.includes('irradiated'), cmv_negative: values.attributes.includes('cmv_negative') };
-      await api.post(`${API}/${order.id}/lines`, body, { idempotencyKey: api.idempotencyKey() });
+      await api.post(`${API}/${order.id}/lines`, lineBody(values), { idempotencyKey: api.idempotencyKey() });
       registry.flash('The line is added.');
       context.navigate(`/orders/${order.id}`, { replace: true });
     },
@@ -163,7 +177,7 @@ function linesTable(order) {
     columns: [
       { id: 'family', label: 'Family', header: true, value: (l) => l.family },
       { id: 'group', label: 'ABO/RhD', value: (l) => l.group },
-      { id: 'attributes', label: 'Attributes', value: (l) => [l.irradiated ? 'irradiated' : '', l.cmv_negative ? 'CMV-negative' : ''].filter(Boolean).join(', ') || '—' },
+      { id: 'attributes', label: 'Attributes', value: attributesText },
       { id: 'quantity', label: 'Ordered', numeric: true, value: (l) => l.quantity },
       { id: 'allocated', label: 'Allocated', numeric: true, value: (l) => l.allocated },
       { id: 'backorder', label: 'Owed', numeric: true, value: (l) => l.backorder },
@@ -282,11 +296,12 @@ export async function renderOne(context) {
     h('section', { class: 'panel', 'aria-labelledby': 'order-details' }, h('h2', { id: 'order-details' }, 'Details'),
       registry.details([['Hospital', `${order.hospital} ${order.hospital_name}`], ['Priority', order.priority.toUpperCase()],
         ['Ordered', format.timestamp(order.ordered_at)], ['Ship by', format.timestamp(order.deadline)], ['Clock', clockCell(order)],
-        ['Needed by', format.timestamp(order.needed_by)], ['Status', order.status]])),
+        ['Needed by', format.timestamp(order.needed_by)], ['Status', order.status],
+        ...(order.standing_order ? [['Taken', h('a', { href: `/standing-orders/${order.standing_order}` }, `from standing order ${order.standing_order}`)]] : [])])),
     h('section', { class: 'panel', 'aria-labelledby': 'order-lines' }, h('h2', { id: 'order-lines' }, 'Lines'), linesTable(order).element,
       writes ? lineForm(context, order).element : null),
     h('section', { class: 'panel', 'aria-labelledby': 'order-allocation' }, h('h2', { id: 'order-allocation' }, 'Allocation'),
-      allocationsTable(order).element, allocate ? allocate.element : null, undo ? undo.element : null),
+      allocationsTable(order).element, allocate ? allocate.element : null, undo),
     writes && allocated ? h('section', { class: 'panel', 'aria-labelledby': 'order-ship' }, h('h2', { id: 'order-ship' }, 'Ship'), shipForm(context, order).element) : null,
     shipments ? h('section', { class: 'panel', 'aria-labelledby': 'order-shipments' }, h('h2', { id: 'order-shipments' }, 'Shipments'), shipments) : null);
 }
