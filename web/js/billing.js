@@ -27,10 +27,7 @@ export const BUCKETS = [
 ];
 
 /* Today in the browser's calendar, as YYYY-MM-DD. */
-export function today() {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
+export const today = () => format.today();
 
 /* "draft" -> "Draft"; "issued" -> "Issued". */
 export function statusLabel(status) {

@@ -161,6 +161,15 @@ export function dateIn(isoUtc, zone) {
   return /^\d{4}-\d{2}-\d{2}/.test(shown) ? shown.slice(0, 10) : '';
 }
 
+/* Today as YYYY-MM-DD where the browser is (its calendar, not UTC's: in
+ * California the evening is already tomorrow in UTC); with `zone`, today
+ * there. The default of a date field a user fills in. */
+export function today(zone) {
+  if (zone) return dateIn(new Date().toISOString(), zone);
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
 /*
  * The UTC timestamp at which the clocks of `zone` show the wall time
  * `local` ("2004-03-09T22:30", a datetime-local value): the wall time read

@@ -21,15 +21,12 @@ export const STATUS_FILTERS = [
   { value: 'deferred_permanent', label: 'Permanently deferred' },
 ];
 
-/* Today as the server counts days (UTC). */
-function today() {
-  return new Date().toISOString().slice(0, 10);
-}
-
 /* Whether the donor may give today as far as deferrals, age and intervals
  * go (the measurements are taken at the desk). */
 export function mayGiveToday(donor) {
-  return donor.status === 'eligible' && Boolean(donor.next_eligible_on) && donor.next_eligible_on <= today();
+  // today as the server counts the donor's days: at their home center
+  return donor.status === 'eligible' && Boolean(donor.next_eligible_on)
+    && donor.next_eligible_on <= format.today(donor.time_zone);
 }
 
 /* The badge's words and class. A standing the page does not know is shown

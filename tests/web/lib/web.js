@@ -57,7 +57,10 @@ async function startApp({ demoChain = false } = {}) {
 
   /* A page in a context of its own (its own cookies), watched for errors. */
   async function newPage({ viewport = DESKTOP } = {}) {
-    const context = await browser.newContext({ viewport, acceptDownloads: true, baseURL: srv.base });
+    // The browser's clock where the demo's and the tests' centers are, as their staff's are.
+    const context = await browser.newContext({
+      viewport, acceptDownloads: true, baseURL: srv.base, timezoneId: 'America/Los_Angeles',
+    });
     const page = await context.newPage();
     page.problems = [];
     page.apiFailures = [];

@@ -42,11 +42,7 @@ function stepLabel(step) {
 /* Today as YYYY-MM-DD at the case's center (`zone`), or where the browser
  * is: the day the server counts "due in N days" and refuses a step done in
  * the future by (its clock, not the browser's, is the word on overdue). */
-function today(zone) {
-  if (zone) return format.dateIn(new Date().toISOString(), zone);
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+const today = (zone) => format.today(zone);
 
 function daysBetween(from, to) {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000);

@@ -67,7 +67,7 @@ export async function renderReturn(context) {
     fields: [
       din,
       field({ name: 'hospital', label: 'Returned by (hospital)', autocapitalize: 'characters', size: '12', hint: 'Its code; empty: the hospital the unit was shipped to.' }),
-      field({ name: 'date', label: 'Returned on', type: 'date', required: true, value: new Date().toISOString().slice(0, 10) }),
+      field({ name: 'date', label: 'Returned on', type: 'date', required: true, value: format.today() }),
       field({ name: 'temperature', label: 'Temperature on receipt (\u00b0C)', required: true, inputmode: 'decimal', size: '6' }),
       field({ name: 'seal', label: 'Seal', options: [{ value: 'intact', label: 'Intact' }, { value: 'broken', label: 'Broken' }] }),
       field({ name: 'minutes_out', label: 'Minutes out of controlled storage', type: 'number', min: '0', step: '1', inputmode: 'numeric', required: true, value: '0' }),

@@ -97,12 +97,6 @@ function runForm(context) {
   });
 }
 
-/* Today in the browser's zone, as a date field takes it. */
-function today() {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60e3).toISOString().slice(0, 10);
-}
-
 export async function renderNew(context) {
   const standingForm = form({
     label: 'New standing order',
@@ -113,7 +107,7 @@ export async function renderNew(context) {
       field({ name: 'priority', label: 'Priority', options: PRIORITIES, value: 'routine' }),
       field({ name: 'days', label: 'Every', required: true, checkboxes: WEEKDAYS, hint: 'The weekdays the order recurs on.' }),
       field({ name: 'time', label: 'Needed by (local time)', type: 'time', required: true, value: '07:00', hint: 'The time of day at the hospital (its market\u2019s time zone).' }),
-      field({ name: 'from', label: 'First day', type: 'date', required: true, value: today() }),
+      field({ name: 'from', label: 'First day', type: 'date', required: true, value: format.today() }),
       field({ name: 'to', label: 'Last day', type: 'date', hint: 'Empty: until it is stopped.' }),
     ],
     onSubmit: async (values) => {
