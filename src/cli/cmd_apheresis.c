@@ -13,14 +13,12 @@
  * unit ({"tbv": {"value": 5.32, "unit": "L"}, ...}) and the inputs under
  * "inputs"; --format csv one row per input or figure.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
 #include "domain/apheresis.h"
-
-enum { CALCULATOR_OPTIONS_MAX = 8 };
+#include "service/apheresis_calc.h"
 
 static const cli_option calc_options[] = {
     {"sex", "male|female", "tbv, plasma-exchange: the patient's sex"},
@@ -45,133 +43,21 @@ static const cli_option calc_options[] = {
     {"sessions", "5|10", "adsorptive: weekly sessions in the course"},
     {0}};
 
-/* A number option: its value parsed strictly, refused naming its field (the
- * option with '_' for '-', which cli_fail prints as the option). */
-static int number(const cli_invocation *invocation, const char *option, double *out, err *e)
+/* A calculator's field as its option: "height_m" -> "height-m". */
+static const char *option_of(const char *field, char *out, size_t size)
 {
-    char field[32];
-    snprintf(field, sizeof field, "%s", option);
-    for (char *p = field; *p; p++)
-        if (*p == '-')
-            *p = '_';
-    return apheresis_number_parse(cli_option_value(invocation, option), field, out, e);
+    snprintf(out, size, "%s", field);
+    for (char *p = out; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    return out;
 }
 
-/* --- The calculators ----------------------------------------------------- */
-
-static int calc_tbv(const cli_invocation *invocation, apheresis_figures *figures, err *e)
+/* An input's text by its field name: the option's value. */
+static const char *option_value(void *data, const char *field)
 {
-    apheresis_sex sex;
-    double height_m, weight_kg;
-    apheresis_tbv r;
-    if (apheresis_sex_parse(cli_option_value(invocation, "sex"), "sex", &sex, e) ||
-        number(invocation, "height-m", &height_m, e) ||
-        number(invocation, "weight-kg", &weight_kg, e) ||
-        apheresis_tbv_compute(sex, height_m, weight_kg, &r, e))
-        return -1;
-    apheresis_tbv_figures(&r, figures);
-    return 0;
-}
-
-static int calc_plasma_exchange(const cli_invocation *invocation, apheresis_figures *figures,
-                                err *e)
-{
-    apheresis_sex sex;
-    double height_m, weight_kg, hct, volumes, albumin_fraction = 1.0;
-    apheresis_tbv tbv;
-    apheresis_plasma_exchange r;
-    if (apheresis_sex_parse(cli_option_value(invocation, "sex"), "sex", &sex, e) ||
-        number(invocation, "height-m", &height_m, e) ||
-        number(invocation, "weight-kg", &weight_kg, e) || number(invocation, "hct", &hct, e) ||
-        number(invocation, "volumes", &volumes, e) ||
-        (cli_option_value(invocation, "albumin-fraction") &&
-         number(invocation, "albumin-fraction", &albumin_fraction, e)) ||
-        apheresis_tbv_compute(sex, height_m, weight_kg, &tbv, e) ||
-        apheresis_plasma_exchange_compute(&tbv, hct, volumes, albumin_fraction, &r, e))
-        return -1;
-    apheresis_plasma_exchange_figures(&r, figures);
-    return 0;
-}
-
-static int calc_red_cell_exchange(const cli_invocation *invocation, apheresis_figures *figures,
-                                  err *e)
-{
-    double tbv_l, hct, replacement_hct, remaining, unit_ml = APHERESIS_RED_CELL_UNIT_ML_DEFAULT;
-    apheresis_red_cell_exchange r;
-    if (number(invocation, "tbv-l", &tbv_l, e) || number(invocation, "hct", &hct, e) ||
-        number(invocation, "replacement-hct", &replacement_hct, e) ||
-        number(invocation, "remaining", &remaining, e) ||
-        (cli_option_value(invocation, "unit-ml") && number(invocation, "unit-ml", &unit_ml, e)))
-        return -1;
-    /* 0 means the default to the domain: typed, it is refused as a volume. */
-    if (unit_ml == 0)
-        return err_set(e, ERR_INVALID, "unit_ml", "must be between 100 and 500 mL");
-    if (apheresis_red_cell_exchange_compute(tbv_l, hct, replacement_hct, remaining, unit_ml, &r,
-                                            e))
-        return -1;
-    apheresis_red_cell_exchange_figures(&r, figures);
-    return 0;
-}
-
-static int calc_anticoagulant(const cli_invocation *invocation, apheresis_figures *figures,
-                              err *e)
-{
-    double inlet, ratio;
-    apheresis_anticoagulant r;
-    const char *ratio_text = cli_option_value(invocation, "ratio");
-    /* "1:13" is the ratio as written on the device; "13" its N. */
-    if (ratio_text && strncmp(ratio_text, "1:", 2) == 0)
-        ratio_text += 2;
-    if (number(invocation, "inlet-ml-min", &inlet, e) ||
-        apheresis_number_parse(ratio_text, "ratio", &ratio, e) ||
-        apheresis_anticoagulant_compute(inlet, ratio, &r, e))
-        return -1;
-    apheresis_anticoagulant_figures(&r, figures);
-    return 0;
-}
-
-static int calc_adsorptive(const cli_invocation *invocation, apheresis_figures *figures, err *e)
-{
-    double sessions;
-    apheresis_adsorptive r;
-    if (number(invocation, "sessions", &sessions, e))
-        return -1;
-    if (sessions != floor(sessions))
-        return err_set(e, ERR_INVALID, "sessions", "must be 5 or 10 weekly sessions");
-    if (apheresis_adsorptive_compute((long)sessions, &r, e))
-        return -1;
-    apheresis_adsorptive_figures(&r, figures);
-    return 0;
-}
-
-/* Each calculator: the options it needs, those it may take, and the
- * calculation that fills the figures. */
-static const struct {
-    const char *name;
-    const char *required[CALCULATOR_OPTIONS_MAX];
-    const char *optional[CALCULATOR_OPTIONS_MAX];
-    int (*calculate)(const cli_invocation *invocation, apheresis_figures *figures, err *e);
-} calculators[] = {
-    {"tbv", {"sex", "height-m", "weight-kg"}, {0}, calc_tbv},
-    {"plasma-exchange",
-     {"sex", "height-m", "weight-kg", "hct", "volumes"},
-     {"albumin-fraction"},
-     calc_plasma_exchange},
-    {"red-cell-exchange",
-     {"tbv-l", "hct", "replacement-hct", "remaining"},
-     {"unit-ml"},
-     calc_red_cell_exchange},
-    {"anticoagulant", {"inlet-ml-min", "ratio"}, {0}, calc_anticoagulant},
-    {"adsorptive", {"sessions"}, {0}, calc_adsorptive},
-};
-enum { CALCULATOR_COUNT = sizeof calculators / sizeof calculators[0] };
-
-static int listed(const char *const *names, const char *name)
-{
-    for (int i = 0; i < CALCULATOR_OPTIONS_MAX && names[i]; i++)
-        if (strcmp(names[i], name) == 0)
-            return 1;
-    return 0;
+    char option[32];
+    return cli_option_value(data, option_of(field, option, sizeof option));
 }
 
 /* --- Output -------------------------------------------------------------- */
@@ -188,24 +74,10 @@ static void value_text(const apheresis_figure *f, char *out, size_t size)
         snprintf(out, size, "%.*f", f->decimals, apheresis_figure_rounded(f));
 }
 
-static json_t *value_json(const apheresis_figure *f)
-{
-    if (f->text)
-        return json_string(f->text);
-    json_t *value = f->decimals == 0 ? json_integer((json_int_t)apheresis_figure_rounded(f))
-                                     : json_real(apheresis_figure_rounded(f));
-    return json_pack("{s:o, s:s}", "value", value, "unit", f->unit);
-}
-
-/* {"calculator": NAME, "inputs": {...}, figure: {"value", "unit"}, ...}. */
+/* The calculator's JSON (service/apheresis_calc.h), as the API answers it. */
 static void print_json(const char *name, const apheresis_figures *figures)
 {
-    json_t *object = json_pack("{s:s, s:{}}", "calculator", name, "inputs");
-    json_t *inputs = json_object_get(object, "inputs");
-    for (size_t i = 0; i < figures->count; i++) {
-        const apheresis_figure *f = &figures->items[i];
-        json_object_set_new(f->input ? inputs : object, f->key, value_json(f));
-    }
+    json_t *object = apheresis_figures_json(name, figures);
     /* 15 digits: a figure rounded to 5.32 prints as 5.32, not 5.3200000000000003 */
     char *text = json_dumps(object, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     printf("%s\n", text ? text : "null");
@@ -277,33 +149,31 @@ static int usage(const char *message, const char *detail)
 static int run_calc(cli_invocation *invocation)
 {
     const char *name = invocation->positional[0];
-    int c = 0;
-    while (c < CALCULATOR_COUNT && strcmp(calculators[c].name, name) != 0)
-        c++;
-    if (c == CALCULATOR_COUNT)
+    const apheresis_calculator *calculator = apheresis_calculator_find(name);
+    char option[32];
+    if (!calculator)
         return usage("unknown calculator '%s': tbv, plasma-exchange, red-cell-exchange, "
                      "anticoagulant or adsorptive",
                      name);
-    for (int o = 0; calc_options[o].name; o++) {
-        const char *option = calc_options[o].name;
-        if (invocation->values[o] && !listed(calculators[c].required, option) &&
-            !listed(calculators[c].optional, option)) {
+    for (int o = 0; apheresis_calc_fields[o]; o++) {
+        const char *field = apheresis_calc_fields[o];
+        if (option_value(invocation, field) && !apheresis_calculator_takes(calculator, field)) {
             fprintf(stderr, "bloodops: --%s does not apply to '%s' (see: bloodops apheresis "
                             "calc --help)\n",
-                    option, name);
+                    option_of(field, option, sizeof option), name);
             return CLI_USAGE;
         }
     }
-    for (int r = 0; r < CALCULATOR_OPTIONS_MAX && calculators[c].required[r]; r++)
-        if (!cli_option_value(invocation, calculators[c].required[r])) {
+    for (int r = 0; r < APHERESIS_CALC_FIELDS_MAX && calculator->required[r]; r++)
+        if (!option_value(invocation, calculator->required[r])) {
             fprintf(stderr, "bloodops: --%s is required for '%s' (see: bloodops apheresis calc "
                             "--help)\n",
-                    calculators[c].required[r], name);
+                    option_of(calculator->required[r], option, sizeof option), name);
             return CLI_USAGE;
         }
     err e;
     apheresis_figures figures = {0};
-    if (calculators[c].calculate(invocation, &figures, &e))
+    if (apheresis_calc_figures(calculator, option_value, invocation, &figures, &e))
         return cli_fail(&e);
     print_figures(invocation, name, &figures);
     return CLI_OK;

@@ -77,6 +77,20 @@ static const capability_entry capabilities[CAPABILITY_COUNT] = {
                            "ABO substitution table"},
     [CAPABILITY_ORDERS_WRITE] = {"orders.write", ROLE_DISTRIBUTION | ROLE_ADMIN,
                                  "take orders, allocate units to them and undo allocations"},
+    [CAPABILITY_APHERESIS] = {"apheresis",
+                              ROLE_APHERESIS_NURSE | ROLE_EXECUTIVE | ROLE_AUDITOR | ROLE_ADMIN,
+                              "read apheresis patients and physicians' orders with their "
+                              "calculations (nurses: of their markets' hospitals)"},
+    [CAPABILITY_APHERESIS_WRITE] = {"apheresis.write", ROLE_APHERESIS_NURSE | ROLE_ADMIN,
+                                    "add and edit apheresis patients, add and cancel "
+                                    "physicians' orders"},
+    /* The calculators hold no patient data: the clinical roles and those
+     * who read the orders whose figures they check. */
+    [CAPABILITY_APHERESIS_CALC] = {"apheresis.calc",
+                                   ROLE_APHERESIS_NURSE | ROLE_LAB | ROLE_EXECUTIVE |
+                                       ROLE_AUDITOR | ROLE_ADMIN,
+                                   "use the apheresis calculators (blood volume, plasma and "
+                                   "red cell exchange, anticoagulant, adsorptive course)"},
 };
 
 const capability_entry *capability_get(capability c)

@@ -49,6 +49,9 @@ typedef enum {
     CAPABILITY_CONTRACTS_WRITE,
     CAPABILITY_ORDERS,            /* hospitals' orders, the board, allocations: read */
     CAPABILITY_ORDERS_WRITE,
+    CAPABILITY_APHERESIS,         /* apheresis patients, physicians' orders: read (market scope) */
+    CAPABILITY_APHERESIS_WRITE,   /* add and edit patients, add and cancel orders */
+    CAPABILITY_APHERESIS_CALC,    /* the apheresis calculators: no patient data */
     CAPABILITY_COUNT
 } capability;
 
