@@ -3,6 +3,7 @@
  * apheresis.h; docs/apheresis.md states the formulas, ranges and rounding).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -354,4 +355,154 @@ double apheresis_figure_rounded(const apheresis_figure *figure)
         return figure->value;
     double scale = pow(10.0, figure->decimals);
     return round(figure->value * scale) / scale;
+}
+
+/* --- Physicians' orders -------------------------------------------------- */
+
+static const struct {
+    const char *name, *label;
+} procedures[APHERESIS_PROCEDURE_COUNT] = {
+    [APHERESIS_PLASMA_EXCHANGE] = {"plasma_exchange", "therapeutic plasma exchange"},
+    [APHERESIS_RED_CELL_EXCHANGE] = {"red_cell_exchange", "red cell exchange"},
+    [APHERESIS_LEUKOCYTAPHERESIS] = {"leukocytapheresis", "leukocytapheresis"},
+    [APHERESIS_PLATELETPHERESIS] = {"plateletpheresis", "therapeutic plateletpheresis"},
+    [APHERESIS_PHOTOPHERESIS] = {"photopheresis", "photopheresis"},
+    [APHERESIS_LDL] = {"ldl_apheresis", "LDL apheresis"},
+    [APHERESIS_STEM_CELL] = {"stem_cell_collection", "stem cell collection"},
+    [APHERESIS_ADSORPTIVE] = {"adsorptive", "granulocyte/monocyte adsorptive apheresis"},
+};
+
+const char *apheresis_procedure_name(apheresis_procedure procedure)
+{
+    return (int)procedure >= 0 && procedure < APHERESIS_PROCEDURE_COUNT
+               ? procedures[procedure].name
+               : "";
+}
+
+const char *apheresis_procedure_label(apheresis_procedure procedure)
+{
+    return (int)procedure >= 0 && procedure < APHERESIS_PROCEDURE_COUNT
+               ? procedures[procedure].label
+               : "";
+}
+
+int apheresis_procedure_parse(const char *text, const char *field, apheresis_procedure *out,
+                              err *e)
+{
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required");
+    for (int p = 0; p < APHERESIS_PROCEDURE_COUNT; p++)
+        if (!strcasecmp(text, procedures[p].name)) {
+            *out = (apheresis_procedure)p;
+            return 0;
+        }
+    return err_set(e, ERR_INVALID, field,
+                   "'%.30s' is not a procedure: plasma_exchange, red_cell_exchange, "
+                   "leukocytapheresis, plateletpheresis, photopheresis, ldl_apheresis, "
+                   "stem_cell_collection or adsorptive",
+                   text);
+}
+
+/* `text` (any case) among `names`, written back as listed into `out`. */
+static int one_of(const char *text, const char *const *names, size_t count, const char *field,
+                  const char *what, char *out, size_t size, err *e)
+{
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required (%s)", what);
+    for (size_t i = 0; i < count; i++)
+        if (!strcasecmp(text, names[i])) {
+            snprintf(out, size, "%s", names[i]);
+            return 0;
+        }
+    return err_set(e, ERR_INVALID, field, "must be %s, not '%.30s'", what, text);
+}
+
+int apheresis_asfa_category_parse(const char *text, const char *field, char *out, size_t size,
+                                  err *e)
+{
+    static const char *const categories[] = {"I", "II", "III", "IV"};
+    return one_of(text, categories, 4, field, "an ASFA category: I, II, III or IV", out, size, e);
+}
+
+int apheresis_asfa_grade_parse(const char *text, const char *field, char *out, size_t size,
+                               err *e)
+{
+    static const char *const grades[] = {"1A", "1B", "1C", "2A", "2B", "2C"};
+    return one_of(text, grades, 6, field, "an ASFA grade: 1A, 1B, 1C, 2A, 2B or 2C", out, size,
+                  e);
+}
+
+int apheresis_anticoagulant_parse(const char *text, const char *field, const char **name,
+                                  err *e)
+{
+    static const char *const anticoagulants[] = {"acd_a", "acd_b", "heparin", "citrate",
+                                                 "heparin_acd_a"};
+    char written[16];
+    if (one_of(text, anticoagulants, 5, field,
+               "an anticoagulant: acd_a, acd_b, heparin, citrate or heparin_acd_a", written,
+               sizeof written, e))
+        return -1;
+    for (size_t i = 0; i < 5; i++)
+        if (!strcmp(written, anticoagulants[i]))
+            *name = anticoagulants[i];
+    return 0;
+}
+
+/* A whole number of 1 to 3 digits at *p, moving past it; -1 if none. */
+static long small_number(const char **p)
+{
+    long n = 0;
+    int digits = 0;
+    while (**p >= '0' && **p <= '9' && digits < 4) {
+        n = n * 10 + (**p - '0');
+        (*p)++;
+        digits++;
+    }
+    return digits == 0 || digits > 3 ? -1 : n;
+}
+
+int apheresis_frequency_parse(const char *text, const char *field, apheresis_frequency *out,
+                              err *e)
+{
+    static const char *const what =
+        "must be 'daily', 'every N days' (N from 1 to 28) or 'N per week' (N from 1 to 7)";
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required: %s", what + strlen("must be "));
+    const char *p = text;
+    long n;
+    if (!strcasecmp(text, "daily")) {
+        *out = (apheresis_frequency){APHERESIS_EVERY_DAYS, 1};
+        return 0;
+    }
+    if (!strncasecmp(p, "every ", 6)) {
+        p += 6;
+        n = small_number(&p);
+        if (n >= 1 && n <= APHERESIS_EVERY_DAYS_MAX &&
+            (!strcasecmp(p, " days") || (n == 1 && !strcasecmp(p, " day")))) {
+            *out = (apheresis_frequency){APHERESIS_EVERY_DAYS, n};
+            return 0;
+        }
+        return err_set(e, ERR_INVALID, field, "%s, not '%.30s'", what, text);
+    }
+    n = small_number(&p);
+    if (n >= 1 && n <= APHERESIS_PER_WEEK_MAX && !strcasecmp(p, " per week")) {
+        *out = (apheresis_frequency){APHERESIS_PER_WEEK, n};
+        return 0;
+    }
+    return err_set(e, ERR_INVALID, field, "%s, not '%.30s'", what, text);
+}
+
+const char *apheresis_frequency_kind_name(apheresis_frequency_kind kind)
+{
+    return kind == APHERESIS_PER_WEEK ? "per_week" : "every_days";
+}
+
+void apheresis_frequency_format(const apheresis_frequency *frequency, char *out, size_t size)
+{
+    if (frequency->kind == APHERESIS_PER_WEEK)
+        snprintf(out, size, "%ld per week", frequency->n);
+    else if (frequency->n == 1)
+        snprintf(out, size, "daily");
+    else
+        snprintf(out, size, "every %ld days", frequency->n);
 }

@@ -217,4 +217,63 @@ void apheresis_adsorptive_figures(const apheresis_adsorptive *r, apheresis_figur
  * when they are -1). */
 double apheresis_figure_rounded(const apheresis_figure *figure);
 
+/* --- Physicians' orders -------------------------------------------------- */
+
+/* The procedures a physician orders; their names are the keys below. */
+typedef enum {
+    APHERESIS_PLASMA_EXCHANGE,    /* "plasma_exchange": therapeutic plasma exchange */
+    APHERESIS_RED_CELL_EXCHANGE,  /* "red_cell_exchange" */
+    APHERESIS_LEUKOCYTAPHERESIS,  /* "leukocytapheresis" */
+    APHERESIS_PLATELETPHERESIS,   /* "plateletpheresis": therapeutic plateletpheresis */
+    APHERESIS_PHOTOPHERESIS,      /* "photopheresis" */
+    APHERESIS_LDL,                /* "ldl_apheresis" */
+    APHERESIS_STEM_CELL,          /* "stem_cell_collection" */
+    APHERESIS_ADSORPTIVE,         /* "adsorptive": granulocyte/monocyte adsorptive */
+    APHERESIS_PROCEDURE_COUNT
+} apheresis_procedure;
+
+/* The key ("plasma_exchange") and the label ("therapeutic plasma
+ * exchange") of a procedure; "" out of range. */
+const char *apheresis_procedure_name(apheresis_procedure procedure);
+const char *apheresis_procedure_label(apheresis_procedure procedure);
+/* A procedure by its key (any case); ERR_INVALID naming `field` listing
+ * the keys otherwise. */
+int apheresis_procedure_parse(const char *text, const char *field, apheresis_procedure *out,
+                              err *e);
+
+/* The ASFA category of an indication: "I" to "IV" (any case), written
+ * back upper-case into `out` (3 bytes or more); refused naming `field`. */
+int apheresis_asfa_category_parse(const char *text, const char *field, char *out, size_t size,
+                                  err *e);
+/* The ASFA grade of the recommendation: "1A", "1B", "1C", "2A", "2B",
+ * "2C" (any case), written back upper-case; refused naming `field`. */
+int apheresis_asfa_grade_parse(const char *text, const char *field, char *out, size_t size,
+                               err *e);
+
+/* The anticoagulants a prescription names: "acd_a", "acd_b", "heparin",
+ * "citrate" (trisodium citrate 4%), "heparin_acd_a" (both). */
+int apheresis_anticoagulant_parse(const char *text, const char *field, const char **name,
+                                  err *e);
+
+/* How often a course's procedures are given: every N days (1 to 28; 1 is
+ * daily) or N a week (1 to 7). Written "every 2 days", "daily", "3 per
+ * week" (any case, single spaces). */
+typedef enum { APHERESIS_EVERY_DAYS, APHERESIS_PER_WEEK } apheresis_frequency_kind;
+typedef struct {
+    apheresis_frequency_kind kind;
+    long n;
+} apheresis_frequency;
+#define APHERESIS_EVERY_DAYS_MAX 28
+#define APHERESIS_PER_WEEK_MAX 7
+int apheresis_frequency_parse(const char *text, const char *field, apheresis_frequency *out,
+                              err *e);
+/* "every_days" or "per_week": as stored. */
+const char *apheresis_frequency_kind_name(apheresis_frequency_kind kind);
+/* The frequency as it is written back: "daily", "every 2 days", "3 per
+ * week". */
+void apheresis_frequency_format(const apheresis_frequency *frequency, char *out, size_t size);
+
+/* A course: 1 to 60 procedures (an adsorptive course: 5 or 10). */
+#define APHERESIS_PROCEDURES_MAX 60
+
 #endif

@@ -496,6 +496,17 @@ int service_bind_scope(db_stmt *stmt, int index, int count, const service_contex
     return index;
 }
 
+int service_limited_to_markets(const service_context *ctx)
+{
+    return capability_limits_markets(ctx->actor.roles);
+}
+
+void service_bind_market_scope(db_stmt *stmt, int limited, int user, const service_context *ctx)
+{
+    db_bind_int64(stmt, limited, service_limited_to_markets(ctx));
+    db_bind_int64(stmt, user, ctx->actor.user_id);
+}
+
 int service_fetch_one(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, const char *field,
                       err *e, const char *fmt, ...)
 {

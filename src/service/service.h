@@ -156,6 +156,22 @@ int service_row_exists(db_stmt *stmt, err *e);
     SERVICE_SCOPE_CENTERS "))"
 int service_bind_scope(db_stmt *stmt, int index, int count, const service_context *ctx);
 
+/* The market scope: an apheresis nurse limited to the markets assigned to
+ * them (user_markets) sees and changes only the records of those markets'
+ * hospitals. SERVICE_MARKET_SCOPE(column, limited, user) is true when the
+ * market id in `column` is one of the user's, or the user is not limited:
+ * `limited` and `user` are the statement's placeholders ("?6", "?7") that
+ * service_limited_to_markets() and the actor's user id are bound to. A
+ * hospital without a market is within no limited user's scope. */
+#define SERVICE_MARKET_SCOPE(column, limited, user)                                                \
+    "(" limited " = 0 OR " column " IN (SELECT scope_market.market_id FROM user_markets "          \
+    "scope_market WHERE scope_market.user_id = " user "))"
+/* 1 when the acting user is limited to their markets. */
+int service_limited_to_markets(const service_context *ctx);
+/* Bind the two placeholders of SERVICE_MARKET_SCOPE at `limited` and
+ * `user`. */
+void service_bind_market_scope(db_stmt *stmt, int limited, int user, const service_context *ctx);
+
 /* The group of the `abo` and `rhd` columns as testing_group_text writes it
  * ("O POS", "AB", "NEG", "untyped"), in SQL: what a group filter
  * (testing_group_take) is compared with, and a list sorts by. */
