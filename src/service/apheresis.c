@@ -19,16 +19,9 @@
 
 enum { MRN_MAX = 32, INDICATION_MAX = 500, REASON_MAX = 500, ORDERS_SHOWN = 100 };
 
-/* Placeholders of the market scope in every statement below that reads a
- * patient: the limit and the user, after the statement's own. */
-#define PATIENT_SCOPE SERVICE_MARKET_SCOPE("h.market_id", "?8", "?9")
-#define SCOPE_LIMITED 8
-#define SCOPE_USER 9
-
-static void bind_scope(db_stmt *stmt, const service_context *ctx)
-{
-    service_bind_market_scope(stmt, SCOPE_LIMITED, SCOPE_USER, ctx);
-}
+/* The market scope of a statement reading patients (`h`, their
+ * hospitals), its placeholders numbered after the statement's own. */
+#define PATIENT_SCOPE(limited, user) SERVICE_MARKET_SCOPE("h.market_id", limited, user)
 
 /* A decimal kept as text, as a JSON number (null when not given). */
 static json_t *decimal_json(const char *text)
@@ -98,11 +91,11 @@ static int patient_fetch(service_context *ctx, int64_t id, const char *field, js
 {
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "SELECT " PATIENT_COLUMNS PATIENT_FROM " WHERE p.id = ?1 AND " PATIENT_SCOPE,
+                   "SELECT " PATIENT_COLUMNS PATIENT_FROM " WHERE p.id = ?1 AND " PATIENT_SCOPE("?2", "?3"),
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
-    bind_scope(stmt, ctx);
+    service_bind_market_scope(stmt, 2, 3, ctx);
     return service_fetch_one(stmt, patient_json, out, field, e, "no patient %" PRId64, id);
 }
 
@@ -658,11 +651,11 @@ static int order_fetch(service_context *ctx, int64_t id, const char *field, json
     db_stmt *stmt;
     json_t *order = NULL, *patient = NULL, *figures = NULL;
     if (db_prepare(ctx->db,
-                   "SELECT " ORDER_COLUMNS ORDER_FROM " WHERE o.id = ?1 AND " PATIENT_SCOPE,
+                   "SELECT " ORDER_COLUMNS ORDER_FROM " WHERE o.id = ?1 AND " PATIENT_SCOPE("?2", "?3"),
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
-    bind_scope(stmt, ctx);
+    service_bind_market_scope(stmt, 2, 3, ctx);
     if (service_fetch_one(stmt, order_json, &order, field, e, "no apheresis order %" PRId64,
                           id))
         return -1;
@@ -902,7 +895,7 @@ int apheresis_patient_list(service_context *ctx, apheresis_patient_filter *filte
                              " WHERE (?1 = '' OR h.code = ?1) AND (?2 = '' OR UPPER(p.mrn) "
                              "LIKE UPPER(?2) ESCAPE '\\' OR UPPER(p.family_name) LIKE UPPER(?2) "
                              "ESCAPE '\\' OR UPPER(p.given_name) LIKE UPPER(?2) ESCAPE '\\') "
-                             "AND p.id > ?3 AND ?7 = ?7 AND " PATIENT_SCOPE
+                             "AND p.id > ?3 AND " PATIENT_SCOPE("?6", "?7")
                              " ORDER BY %s LIMIT ?4 OFFSET ?5",
                              &filter->page, &sort, &stmt, e))
         return -1;
@@ -911,9 +904,7 @@ int apheresis_patient_list(service_context *ctx, apheresis_patient_filter *filte
     db_bind_int64(stmt, 3, after);
     db_bind_int64(stmt, 4, filter->page.limit);
     db_bind_int64(stmt, 5, filter->page.offset);
-    db_bind_int64(stmt, 6, 0);
-    db_bind_int64(stmt, 7, 0);
-    bind_scope(stmt, ctx);
+    service_bind_market_scope(stmt, 6, 7, ctx);
     return service_collect_page(stmt, patient_item_json, &filter->page, "id", out, e);
 }
 
@@ -942,7 +933,7 @@ int apheresis_order_list(service_context *ctx, apheresis_order_filter *filter, j
     if (service_list_prepare(ctx->db,
                              "SELECT " ORDER_COLUMNS "%s" ORDER_FROM
                              " WHERE (?1 = 0 OR o.patient_id = ?1) AND (?2 = '' OR o.status = ?2) "
-                             "AND o.id > ?3 AND ?6 = ?6 AND ?7 = ?7 AND " PATIENT_SCOPE
+                             "AND o.id > ?3 AND " PATIENT_SCOPE("?6", "?7")
                              " ORDER BY %s LIMIT ?4 OFFSET ?5",
                              &filter->page, &sort, &stmt, e))
         return -1;
@@ -951,8 +942,6 @@ int apheresis_order_list(service_context *ctx, apheresis_order_filter *filter, j
     db_bind_int64(stmt, 3, after);
     db_bind_int64(stmt, 4, filter->page.limit);
     db_bind_int64(stmt, 5, filter->page.offset);
-    db_bind_int64(stmt, 6, 0);
-    db_bind_int64(stmt, 7, 0);
-    bind_scope(stmt, ctx);
+    service_bind_market_scope(stmt, 6, 7, ctx);
     return service_collect_page(stmt, order_item_json, &filter->page, "id", out, e);
 }
