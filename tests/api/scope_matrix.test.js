@@ -143,6 +143,10 @@ function bodyFor(method, path) {
     'POST /api/v1/shipments': { order: 999999, scans: [{ din: 'W123426000001' }], temperature: '4', shipper: 'matrix' },
     'POST /api/v1/returns': { din: 'W1234', date: chain.day(0), temperature: '4', seal: 'intact', minutes_out: 0 },
     'PUT /api/v1/return-limits/{family}': { min_temperature: '1', max_temperature: '0' },
+    'POST /api/v1/patients': { hospital: 'NOWHERE', mrn: 'M-1', family_name: 'Never', given_name: 'Made', birth_date: '1970-01-01', sex: 'female', height_m: '1.6', weight_kg: '60' },
+    'PATCH /api/v1/patients/{id}': { height_m: '3' },
+    'POST /api/v1/apheresis-orders': { patient: 999999, physician: 'Dr. Never', procedure_type: 'plasma_exchange', indication: 'none', asfa_category: 'I', asfa_grade: '1A', procedures: 1, frequency: 'daily', hct: '0.4', volumes: '1' },
+    'POST /api/v1/apheresis-orders/{id}/cancel': { reason: 'matrix' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;

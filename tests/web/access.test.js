@@ -32,10 +32,10 @@ describe('access by role, and user administration', () => {
     assert.match(await page.locator('#user-roles').textContent(), /Lab \/ quality/);
     const nav = await page.locator('#site-nav a').allTextContents();
     assert.deepEqual(nav, ['Home', 'Donors', 'Collections', 'Unit lookup', 'Test results', 'Discrepancies', 'Release', 'Lookback', 'Inventory',
-      'Shelf units', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
+      'Shelf units', 'Apheresis calculators', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     // Grouped by the product's areas, in the server's order.
     assert.deepEqual(await page.locator('#site-nav .nav-area').allTextContents(),
-      ['donors and collections', 'laboratory', 'distribution', 'administration']);
+      ['donors and collections', 'laboratory', 'distribution', 'services', 'administration']);
     assert.equal(await page.getByRole('link', { name: 'Dashboard' }).count(), 0);
 
     for (const path of ['/dashboard', '/quarterly?period=2004Q1', '/users']) {
