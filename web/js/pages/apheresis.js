@@ -237,7 +237,7 @@ export async function renderNewOrder(context) {
   const fields = [
     field({ name: 'patient', label: 'Patient number', required: true, value: patient, inputmode: 'numeric' }),
     field({ name: 'physician', label: 'Ordering physician', required: true }),
-    field({ name: 'procedure_type', label: 'Procedure', options: PROCEDURES, required: true }),
+    field({ name: 'procedure_type', label: 'Procedure type', options: PROCEDURES, required: true }),
     field({ name: 'indication', label: 'Indication', required: true }),
     field({ name: 'asfa_category', label: 'ASFA category', options: CATEGORIES, required: true }),
     field({ name: 'asfa_grade', label: 'ASFA grade', options: GRADES, required: true }),
