@@ -478,6 +478,90 @@ static void test_figures(void **state)
     assert_near(apheresis_figure_rounded(figure(&figures, "total")), 9.0, NEAR);
 }
 
+/* --- Physicians' orders ---------------------------------------------------- */
+
+static void test_procedure_parse(void **state)
+{
+    (void)state;
+    apheresis_procedure p;
+    err e;
+    assert_int_equal(apheresis_procedure_parse("plasma_exchange", "procedure_type", &p, &e), 0);
+    assert_int_equal(p, APHERESIS_PLASMA_EXCHANGE);
+    assert_int_equal(apheresis_procedure_parse("ADSORPTIVE", "procedure_type", &p, &e), 0);
+    assert_int_equal(p, APHERESIS_ADSORPTIVE);
+    for (int i = 0; i < APHERESIS_PROCEDURE_COUNT; i++) { /* every name reads back */
+        assert_int_equal(
+            apheresis_procedure_parse(apheresis_procedure_name(i), "procedure_type", &p, &e), 0);
+        assert_int_equal(p, i);
+        assert_true(strlen(apheresis_procedure_label(i)) > 0);
+    }
+    assert_string_equal(apheresis_procedure_label(APHERESIS_LDL), "LDL apheresis");
+    assert_refused(apheresis_procedure_parse("hemodialysis", "procedure_type", &p, &e), e,
+                   "procedure_type");
+    assert_refused(apheresis_procedure_parse("", "procedure_type", &p, &e), e, "procedure_type");
+    assert_refused(apheresis_procedure_parse(NULL, "procedure_type", &p, &e), e, "procedure_type");
+}
+
+static void test_asfa(void **state)
+{
+    (void)state;
+    char out[4];
+    err e;
+    assert_int_equal(apheresis_asfa_category_parse("iii", "asfa_category", out, sizeof out, &e), 0);
+    assert_string_equal(out, "III");
+    assert_int_equal(apheresis_asfa_category_parse("IV", "asfa_category", out, sizeof out, &e), 0);
+    assert_refused(apheresis_asfa_category_parse("V", "asfa_category", out, sizeof out, &e), e,
+                   "asfa_category");
+    assert_refused(apheresis_asfa_category_parse("4", "asfa_category", out, sizeof out, &e), e,
+                   "asfa_category");
+    assert_refused(apheresis_asfa_category_parse("", "asfa_category", out, sizeof out, &e), e,
+                   "asfa_category");
+    assert_int_equal(apheresis_asfa_grade_parse("2c", "asfa_grade", out, sizeof out, &e), 0);
+    assert_string_equal(out, "2C");
+    assert_refused(apheresis_asfa_grade_parse("3A", "asfa_grade", out, sizeof out, &e), e,
+                   "asfa_grade");
+    assert_refused(apheresis_asfa_grade_parse("1D", "asfa_grade", out, sizeof out, &e), e,
+                   "asfa_grade");
+    const char *name = NULL;
+    assert_int_equal(apheresis_anticoagulant_parse("ACD_A", "anticoagulant", &name, &e), 0);
+    assert_string_equal(name, "acd_a");
+    assert_refused(apheresis_anticoagulant_parse("warfarin", "anticoagulant", &name, &e), e,
+                   "anticoagulant");
+}
+
+static void test_frequency(void **state)
+{
+    (void)state;
+    apheresis_frequency f;
+    char text[32];
+    err e;
+    static const struct {
+        const char *given, *written;
+        apheresis_frequency_kind kind;
+        long n;
+    } good[] = {
+        {"daily", "daily", APHERESIS_EVERY_DAYS, 1},
+        {"every 1 day", "daily", APHERESIS_EVERY_DAYS, 1},
+        {"Every 2 days", "every 2 days", APHERESIS_EVERY_DAYS, 2},
+        {"every 28 days", "every 28 days", APHERESIS_EVERY_DAYS, 28},
+        {"3 per week", "3 per week", APHERESIS_PER_WEEK, 3},
+        {"7 PER WEEK", "7 per week", APHERESIS_PER_WEEK, 7},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(apheresis_frequency_parse(good[i].given, "frequency", &f, &e), 0);
+        assert_int_equal(f.kind, good[i].kind);
+        assert_int_equal(f.n, good[i].n);
+        apheresis_frequency_format(&f, text, sizeof text);
+        assert_string_equal(text, good[i].written);
+    }
+    static const char *const bad[] = {"",           "weekly",        "every 0 days", "every 29 days",
+                                      "0 per week", "8 per week",   "every 2 day",  "every  2 days",
+                                      "2 a week",   "every -1 days", "every 2 days ", "1000 per week"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_refused(apheresis_frequency_parse(bad[i], "frequency", &f, &e), e, "frequency");
+    assert_string_equal(apheresis_frequency_kind_name(APHERESIS_PER_WEEK), "per_week");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +579,9 @@ int main(void)
         cmocka_unit_test(test_number_parse),
         cmocka_unit_test(test_sex_parse),
         cmocka_unit_test(test_figures),
+        cmocka_unit_test(test_procedure_parse),
+        cmocka_unit_test(test_asfa),
+        cmocka_unit_test(test_frequency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
