@@ -870,6 +870,19 @@ int apheresis_order_get(service_context *ctx, const char *order, json_t **out, e
 
 /* --- lists ------------------------------------------------------------------------- */
 
+/* Both lists' statements take their filters at ?1 and ?2, the cursor, the
+ * limit and the offset at ?3 to ?5, the market scope at ?6 and ?7: bind
+ * those and answer the page. */
+static int list_page(service_context *ctx, db_stmt *stmt, const service_page *page,
+                     int64_t after, json_t *(*build)(db_stmt *), json_t **out, err *e)
+{
+    db_bind_int64(stmt, 3, after);
+    db_bind_int64(stmt, 4, page->limit);
+    db_bind_int64(stmt, 5, page->offset);
+    service_bind_market_scope(stmt, 6, 7, ctx);
+    return service_collect_page(stmt, build, page, "id", out, e);
+}
+
 static const service_sort_key patient_sort_keys[] = {
     {"id", "p.id"},
     {"name", "p.family_name || ' ' || p.given_name"},
@@ -901,11 +914,7 @@ int apheresis_patient_list(service_context *ctx, apheresis_patient_filter *filte
         return -1;
     db_bind_text(stmt, 1, hospital);
     db_bind_text(stmt, 2, pattern);
-    db_bind_int64(stmt, 3, after);
-    db_bind_int64(stmt, 4, filter->page.limit);
-    db_bind_int64(stmt, 5, filter->page.offset);
-    service_bind_market_scope(stmt, 6, 7, ctx);
-    return service_collect_page(stmt, patient_item_json, &filter->page, "id", out, e);
+    return list_page(ctx, stmt, &filter->page, after, patient_item_json, out, e);
 }
 
 static const service_sort_key order_sort_keys[] = {
@@ -939,9 +948,5 @@ int apheresis_order_list(service_context *ctx, apheresis_order_filter *filter, j
         return -1;
     db_bind_int64(stmt, 1, patient);
     db_bind_text(stmt, 2, status);
-    db_bind_int64(stmt, 3, after);
-    db_bind_int64(stmt, 4, filter->page.limit);
-    db_bind_int64(stmt, 5, filter->page.offset);
-    service_bind_market_scope(stmt, 6, 7, ctx);
-    return service_collect_page(stmt, order_item_json, &filter->page, "id", out, e);
+    return list_page(ctx, stmt, &filter->page, after, order_item_json, out, e);
 }
