@@ -264,7 +264,14 @@ int apheresis_patient_create(service_context *ctx, const apheresis_patient_input
     db_bind_text(stmt, 8, in->weight_kg);
     db_bind_text(stmt, 9, service_now_text(now));
     db_bind_text(stmt, 10, ctx->actor.username);
-    rc = db_insert_returning_id(stmt, &id, e) || patient_fetch(ctx, id, "patient", &record, e) ||
+    if (db_insert_returning_id(stmt, &id, e)) {
+        /* Another request added that MRN at the hospital meanwhile. */
+        if (e->code == ERR_CONFLICT)
+            err_set(e, ERR_CONFLICT, "mrn", "the hospital has a patient with the number %s",
+                    in->mrn);
+        goto done;
+    }
+    rc = patient_fetch(ctx, id, "patient", &record, e) ||
                  audit_record(ctx, "apheresis_patient", id, "create", NULL, record, NULL, e)
              ? -1
              : 0;
@@ -329,8 +336,11 @@ int apheresis_patient_edit(service_context *ctx, const char *patient,
                    e))
         goto done;
     db_bind_int64(stmt, 1, id);
-    if (db_step(stmt, e) != DB_ROW) {
+    db_step_result step = db_step(stmt, e);
+    if (step != DB_ROW) {
         db_reset(stmt);
+        if (step == DB_DONE)
+            err_set(e, ERR_NOT_FOUND, "patient", "no patient %" PRId64, id);
         goto done;
     }
     hospital_id = db_column_int64(stmt, 0);
