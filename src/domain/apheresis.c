@@ -417,35 +417,46 @@ static int one_of(const char *text, const char *const *names, size_t count, cons
     return err_set(e, ERR_INVALID, field, "must be %s, not '%.30s'", what, text);
 }
 
+const char *const apheresis_asfa_categories[APHERESIS_ASFA_CATEGORY_COUNT] = {"I", "II", "III",
+                                                                              "IV"};
+const char *const apheresis_asfa_grades[APHERESIS_ASFA_GRADE_COUNT] = {"1A", "1B", "1C",
+                                                                      "2A", "2B", "2C"};
+const apheresis_anticoagulant_entry apheresis_anticoagulants[APHERESIS_ANTICOAGULANT_COUNT] = {
+    {"acd_a", "ACD-A"},
+    {"acd_b", "ACD-B"},
+    {"heparin", "heparin"},
+    {"citrate", "trisodium citrate 4%"},
+    {"heparin_acd_a", "heparin and ACD-A"},
+};
+
 int apheresis_asfa_category_parse(const char *text, const char *field, char *out, size_t size,
                                   err *e)
 {
-    static const char *const categories[] = {"I", "II", "III", "IV"};
-    return one_of(text, categories, 4, field, "an ASFA category: I, II, III or IV", out, size, e);
+    return one_of(text, apheresis_asfa_categories, APHERESIS_ASFA_CATEGORY_COUNT, field,
+                  "an ASFA category: I, II, III or IV", out, size, e);
 }
 
 int apheresis_asfa_grade_parse(const char *text, const char *field, char *out, size_t size,
                                err *e)
 {
-    static const char *const grades[] = {"1A", "1B", "1C", "2A", "2B", "2C"};
-    return one_of(text, grades, 6, field, "an ASFA grade: 1A, 1B, 1C, 2A, 2B or 2C", out, size,
-                  e);
+    return one_of(text, apheresis_asfa_grades, APHERESIS_ASFA_GRADE_COUNT, field,
+                  "an ASFA grade: 1A, 1B, 1C, 2A, 2B or 2C", out, size, e);
 }
 
 int apheresis_anticoagulant_parse(const char *text, const char *field, const char **name,
                                   err *e)
 {
-    static const char *const anticoagulants[] = {"acd_a", "acd_b", "heparin", "citrate",
-                                                 "heparin_acd_a"};
-    char written[16];
-    if (one_of(text, anticoagulants, 5, field,
-               "an anticoagulant: acd_a, acd_b, heparin, citrate or heparin_acd_a", written,
-               sizeof written, e))
-        return -1;
-    for (size_t i = 0; i < 5; i++)
-        if (!strcmp(written, anticoagulants[i]))
-            *name = anticoagulants[i];
-    return 0;
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required");
+    for (int i = 0; i < APHERESIS_ANTICOAGULANT_COUNT; i++)
+        if (!strcasecmp(text, apheresis_anticoagulants[i].name)) {
+            *name = apheresis_anticoagulants[i].name;
+            return 0;
+        }
+    return err_set(e, ERR_INVALID, field,
+                   "must be an anticoagulant: acd_a, acd_b, heparin, citrate or heparin_acd_a, "
+                   "not '%.30s'",
+                   text);
 }
 
 /* A whole number of 1 to 3 digits at *p, moving past it; -1 if none. */

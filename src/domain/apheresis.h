@@ -250,8 +250,20 @@ int apheresis_asfa_category_parse(const char *text, const char *field, char *out
 int apheresis_asfa_grade_parse(const char *text, const char *field, char *out, size_t size,
                                err *e);
 
-/* The anticoagulants a prescription names: "acd_a", "acd_b", "heparin",
- * "citrate" (trisodium citrate 4%), "heparin_acd_a" (both). */
+/* The ASFA categories ("I".."IV") and grades ("1A".."2C"), in order. */
+enum { APHERESIS_ASFA_CATEGORY_COUNT = 4, APHERESIS_ASFA_GRADE_COUNT = 6 };
+extern const char *const apheresis_asfa_categories[APHERESIS_ASFA_CATEGORY_COUNT];
+extern const char *const apheresis_asfa_grades[APHERESIS_ASFA_GRADE_COUNT];
+
+/* The anticoagulants a prescription names, with their labels: "acd_a",
+ * "acd_b", "heparin", "citrate" (trisodium citrate 4%), "heparin_acd_a"
+ * (both). */
+typedef struct {
+    const char *name, *label;
+} apheresis_anticoagulant_entry;
+enum { APHERESIS_ANTICOAGULANT_COUNT = 5 };
+extern const apheresis_anticoagulant_entry apheresis_anticoagulants[APHERESIS_ANTICOAGULANT_COUNT];
+/* An anticoagulant by its name (any case): *name points to the table's. */
 int apheresis_anticoagulant_parse(const char *text, const char *field, const char **name,
                                   err *e);
 

@@ -2,6 +2,7 @@
  * reference.c - the reference data of the blood-products chain as JSON,
  * built from the domain's tables (see reference.h).
  */
+#include "domain/apheresis.h"
 #include "domain/blood_unit.h"
 #include "domain/catalog.h"
 #include "domain/donor.h"
@@ -89,11 +90,36 @@ static json_t *measurements_json(void)
     return measurements;
 }
 
+/* Therapeutic apheresis: the procedure types, ASFA categories and grades
+ * and the anticoagulants an order takes, as the order form offers them. */
+static json_t *apheresis_json(void)
+{
+    json_t *procedures = json_array(), *categories = json_array(), *grades = json_array(),
+           *anticoagulants = json_array();
+    for (int p = 0; p < APHERESIS_PROCEDURE_COUNT; p++)
+        json_array_append_new(procedures,
+                              json_pack("{s:s, s:s}", "code",
+                                        apheresis_procedure_name((apheresis_procedure)p),
+                                        "label",
+                                        apheresis_procedure_label((apheresis_procedure)p)));
+    for (int c = 0; c < APHERESIS_ASFA_CATEGORY_COUNT; c++)
+        json_array_append_new(categories, json_string(apheresis_asfa_categories[c]));
+    for (int g = 0; g < APHERESIS_ASFA_GRADE_COUNT; g++)
+        json_array_append_new(grades, json_string(apheresis_asfa_grades[g]));
+    for (int a = 0; a < APHERESIS_ANTICOAGULANT_COUNT; a++)
+        json_array_append_new(anticoagulants,
+                              json_pack("{s:s, s:s}", "code", apheresis_anticoagulants[a].name,
+                                        "label", apheresis_anticoagulants[a].label));
+    return json_pack("{s:o, s:o, s:o, s:o}", "procedures", procedures, "asfa_categories",
+                     categories, "asfa_grades", grades, "anticoagulants", anticoagulants);
+}
+
 int reference_get(json_t **out, err *e)
 {
-    *out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "procedures", procedures_json(), "families",
-                     families_json(), "unit_statuses", unit_statuses_json(), "reactions",
-                     reactions_json(), "measurements", measurements_json());
+    *out = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "procedures", procedures_json(),
+                     "families", families_json(), "unit_statuses", unit_statuses_json(),
+                     "reactions", reactions_json(), "measurements", measurements_json(),
+                     "apheresis", apheresis_json());
     if (!*out)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     return 0;

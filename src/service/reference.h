@@ -4,8 +4,10 @@
  * loads it once per session from GET /api/v1/reference): the procedures
  * with the components each yields, the product families, the unit
  * statuses, the donor reactions and the measurements taken before a
- * donation. Everything comes from the domain's own tables, so a client
- * never keeps a copy of a rule. No database is read.
+ * donation, and for therapeutic apheresis the procedure types, ASFA
+ * categories and grades and anticoagulants an order takes. Everything
+ * comes from the domain's own tables, so a client never keeps a copy of
+ * a rule. No database is read.
  */
 #ifndef BLOODOPS_SERVICE_REFERENCE_H
 #define BLOODOPS_SERVICE_REFERENCE_H

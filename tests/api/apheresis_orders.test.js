@@ -207,6 +207,16 @@ describe('apheresis patients and orders', () => {
     assert.equal(trail.find((r) => r.action === 'cancel').reason, 'patient transferred');
   });
 
+  test('the order form\'s choices come from the reference data: the eight procedure types, ASFA categories and grades, anticoagulants', async () => {
+    const { apheresis } = await ok(get(nurseLA, '/api/v1/reference'));
+    assert.deepEqual(apheresis.procedures.map((p) => p.code), ['plasma_exchange', 'red_cell_exchange', 'leukocytapheresis',
+      'plateletpheresis', 'photopheresis', 'ldl_apheresis', 'stem_cell_collection', 'adsorptive']);
+    assert.equal(apheresis.procedures.find((p) => p.code === 'adsorptive').label, 'granulocyte/monocyte adsorptive apheresis');
+    assert.deepEqual(apheresis.asfa_categories, ['I', 'II', 'III', 'IV']);
+    assert.deepEqual(apheresis.asfa_grades, ['1A', '1B', '1C', '2A', '2B', '2C']);
+    assert.deepEqual(apheresis.anticoagulants.map((a) => a.code), ['acd_a', 'acd_b', 'heparin', 'citrate', 'heparin_acd_a']);
+  });
+
   test('bad input is refused naming the field, and nothing changes', async () => {
     const bad = (fields) => () => post(nurseLA, '/api/v1/apheresis-orders', { ...TPE, patient: jane.id, ...fields });
     await refused(bad({ procedure_type: 'hemodialysis' }), 'procedure_type', /not a procedure/);

@@ -36,6 +36,13 @@ function build(answer) {
     unitStatuses: answer.unit_statuses.map((s) => ({ value: s.code, label: s.label, inInventory: s.in_inventory })),
     reactions: choices(answer.reactions),
     measurements: answer.measurements,
+    // Therapeutic apheresis (pages/apheresis.js): an order's choices.
+    apheresis: {
+      procedures: choices(answer.apheresis.procedures),
+      anticoagulants: choices(answer.apheresis.anticoagulants),
+      categories: answer.apheresis.asfa_categories.map((c) => ({ value: c, label: `Category ${c}` })),
+      grades: answer.apheresis.asfa_grades.map((g) => ({ value: g, label: g })),
+    },
     familiesByProcedure: Object.fromEntries(answer.procedures.map((p) => [p.code, p.yields.map((y) => y.family)])),
     splits: Object.fromEntries(answer.procedures.map((p) => [p.code,
       Object.fromEntries(p.yields.filter((y) => y.max > 1).map((y) => [y.family, { min: y.min, max: y.max }]))])),

@@ -9,6 +9,7 @@
 // `calculations`): no formula is copied here.
 
 import * as api from '../api.js';
+import { reference } from '../chain.js';
 import { h, replace } from '../dom.js';
 import { dataTable, apiLoader } from '../data_table.js';
 import { confirmedForm, field, form } from '../forms.js';
@@ -28,24 +29,6 @@ export const pages = [
 ];
 
 const SEX = [{ value: 'female', label: 'Female' }, { value: 'male', label: 'Male' }];
-const PROCEDURES = [
-  { value: 'plasma_exchange', label: 'Therapeutic plasma exchange' },
-  { value: 'red_cell_exchange', label: 'Red cell exchange' },
-  { value: 'leukocytapheresis', label: 'Leukocytapheresis' },
-  { value: 'plateletpheresis', label: 'Therapeutic plateletpheresis' },
-  { value: 'photopheresis', label: 'Photopheresis' },
-  { value: 'ldl_apheresis', label: 'LDL apheresis' },
-  { value: 'stem_cell_collection', label: 'Stem cell collection' },
-  { value: 'adsorptive', label: 'Granulocyte/monocyte adsorptive apheresis' },
-];
-const CATEGORIES = ['I', 'II', 'III', 'IV'].map((c) => ({ value: c, label: `Category ${c}` }));
-const GRADES = ['1A', '1B', '1C', '2A', '2B', '2C'].map((g) => ({ value: g, label: g }));
-const ANTICOAGULANTS = [
-  { value: '', label: 'None given' }, { value: 'acd_a', label: 'ACD-A' }, { value: 'acd_b', label: 'ACD-B' },
-  { value: 'heparin', label: 'Heparin' }, { value: 'citrate', label: 'Trisodium citrate 4%' },
-  { value: 'heparin_acd_a', label: 'Heparin and ACD-A' },
-];
-
 /* The words for the figures' keys (what the server calls each one). */
 const LABELS = {
   sex: 'Sex', height_m: 'Height', weight_kg: 'Weight', hct: 'Hematocrit', volumes: 'Plasma volumes to exchange',
@@ -233,14 +216,16 @@ export async function renderPatient(context) {
 /* --- orders ------------------------------------------------------------------------ */
 
 export async function renderNewOrder(context) {
+  const { apheresis: choices } = await reference();
+  if (!context.active()) return;
   const patient = context.query.get('patient') || '';
   const fields = [
     field({ name: 'patient', label: 'Patient number', required: true, value: patient, inputmode: 'numeric' }),
     field({ name: 'physician', label: 'Ordering physician', required: true }),
-    field({ name: 'procedure_type', label: 'Procedure type', options: PROCEDURES, required: true }),
+    field({ name: 'procedure_type', label: 'Procedure type', options: choices.procedures, required: true }),
     field({ name: 'indication', label: 'Indication', required: true }),
-    field({ name: 'asfa_category', label: 'ASFA category', options: CATEGORIES, required: true }),
-    field({ name: 'asfa_grade', label: 'ASFA grade', options: GRADES, required: true }),
+    field({ name: 'asfa_category', label: 'ASFA category', options: choices.categories, required: true }),
+    field({ name: 'asfa_grade', label: 'ASFA grade', options: choices.grades, required: true }),
     number('procedures', 'Procedures in the course', '1 to 60; an adsorptive course: 5 or 10', { required: true, inputmode: 'numeric' }),
     field({ name: 'frequency', label: 'Frequency', required: true, hint: '\u201cdaily\u201d, \u201cevery 2 days\u201d or \u201c3 per week\u201d' }),
     number('hct', 'Patient\u2019s hematocrit at ordering', 'A fraction: 0.42 for 42%. Required for plasma and red cell exchange.'),
@@ -250,7 +235,7 @@ export async function renderNewOrder(context) {
     number('remaining', 'Fraction of the patient\u2019s cells to remain', 'Red cell exchange: 0.30 for 30%'),
     number('target_hct', 'Target hematocrit', 'Red cell exchange, a fraction'),
     number('unit_ml', 'Volume of a replacement unit (mL)', 'Red cell exchange: 100 to 500; empty: 275'),
-    field({ name: 'anticoagulant', label: 'Anticoagulant', options: ANTICOAGULANTS }),
+    field({ name: 'anticoagulant', label: 'Anticoagulant', options: [{ value: '', label: 'None given' }, ...choices.anticoagulants] }),
     number('ratio', 'AC:inlet ratio 1:N', 'N from 2 to 50'),
     number('inlet_ml_min', 'Inlet rate (mL/min)', 'With a ratio: the anticoagulant flow is worked out'),
   ];
@@ -278,6 +263,8 @@ export async function renderOrder(context) {
     back: ['/patients', 'Back to the patients'],
   });
   if (!o) return;
+  const { apheresis: choices } = await reference();
+  if (!context.active()) return;
   const rx = o.prescription;
   const cancel = session.can('apheresis.write') && o.status === 'active' ? confirmedForm({
     label: 'Cancel the order', submitLabel: 'Cancel the order\u2026',
@@ -302,7 +289,7 @@ export async function renderOrder(context) {
         ['Albumin part', numberOrDash(rx.albumin_fraction)], ['Replacement hematocrit', numberOrDash(rx.replacement_hct)],
         ['Fraction remaining', numberOrDash(rx.remaining)], ['Target hematocrit', numberOrDash(rx.target_hct)],
         ['Replacement unit', numberOrDash(rx.unit_ml, ' mL')],
-        ['Anticoagulant', rx.anticoagulant ? `${(ANTICOAGULANTS.find((a) => a.value === rx.anticoagulant) || {}).label || rx.anticoagulant}${rx.ratio ? `, 1:${rx.ratio}` : ''}` : null],
+        ['Anticoagulant', rx.anticoagulant ? `${(choices.anticoagulants.find((a) => a.value === rx.anticoagulant) || {}).label || rx.anticoagulant}${rx.ratio ? `, 1:${rx.ratio}` : ''}` : null],
         ['Inlet rate', numberOrDash(rx.inlet_ml_min, ' mL/min')],
         ['Status', o.status_reason ? `${o.status}: ${o.status_reason}` : o.status],
         ['Ordered', `${format.timestamp(o.created_at)} by ${o.created_by}`]]),
