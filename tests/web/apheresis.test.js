@@ -127,6 +127,15 @@ describe('apheresis at the bedside on a tablet', () => {
 
     await page.getByRole('link', { name: 'Alvarez, Maria' }).click();
     await page.getByRole('region', { name: 'Physicians\u2019 orders' }).getByRole('link', { name: `Order ${id}` }).waitFor();
+
+    // The list of patients: found by a piece of the MRN, with the active order counted.
+    await page.getByRole('link', { name: 'Apheresis patients' }).first().click();
+    await page.getByRole('heading', { name: 'Apheresis patients' }).waitFor();
+    await page.getByLabel('Search').fill('4471');
+    await page.getByLabel('Search').press('Enter');
+    const row = page.getByRole('row').filter({ hasText: 'CS-4471' });
+    await row.getByRole('link', { name: 'Alvarez, Maria' }).waitFor();
+    assert.match(await row.textContent(), /CEDARS/);
     app.assertClean(page);
   });
 });
