@@ -48,7 +48,7 @@ static void value_text(json_t *value, buffer *out)
         }
         buffer_free(&element_text);
     } else {
-        char *dumped = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *dumped = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
         buffer_append_text(out, dumped ? dumped : "");
         free(dumped);
     }
@@ -111,7 +111,7 @@ static void cell_text(json_t *item, const cli_column *column, const char *zone, 
 
 static void print_json(json_t *value)
 {
-    char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
     printf("%s\n", text ? text : "null");
     free(text);
 }

@@ -704,7 +704,7 @@ static enum MHD_Result send_response(struct MHD_Connection *connection, request_
             content_type = response->content_type;
         response->body = NULL; /* handed over to libmicrohttpd */
     } else if (response->json) {
-        char *text = json_dumps(response->json, JSON_COMPACT);
+        char *text = json_dumps(response->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
         body = text;
         length = text ? strlen(text) : 0;
         mode = MHD_RESPMEM_MUST_FREE;
