@@ -30,7 +30,7 @@ const boardHref = (market, day, extra = {}) => {
 };
 
 /* "08:00" of a booking's local text "2026-12-08 08:00 PST". */
-const clock = (local) => local.slice(11);
+const clock = (local) => local.slice(11, 16);
 
 function bookingsTable(board) {
   return dataTable({
@@ -156,7 +156,7 @@ export async function renderBook(context) {
       const end = format.fromLocal(`${endDay}T${values.end}`, zone) || values.end;
       const b = await api.post('/api/v1/apheresis-bookings', { order: o.id, nurse: values.nurse.trim(), device: values.device, start, end },
         { idempotencyKey: api.idempotencyKey() });
-      registry.flash(`Booked: ${b.patient_name}, ${b.start_local} to ${clock(b.end_local)}, ${b.nurse_name} on ${b.device}.`);
+      registry.flash(`Booked: ${b.patient_name}, ${b.start_local} to ${b.end_local.slice(11)}, ${b.nurse_name} on ${b.device}.`);
       context.navigate(boardHref(b.market, b.start_local.slice(0, 10)));
     },
   });
