@@ -48,6 +48,7 @@ function pathFor(path, side) {
     '{line}': '1',
     '{family}': 'red_cells',
     '{abo}': 'A',
+    '{serial}': 'NEVER-1',
   };
   let scoped = false;
   const filled = path.replace(/\{[a-z_]+\}/g, (param) => {
@@ -147,6 +148,10 @@ function bodyFor(method, path) {
     'PATCH /api/v1/patients/{id}': { height_m: '3' },
     'POST /api/v1/apheresis-orders': { patient: 999999, physician: 'Dr. Never', procedure_type: 'plasma_exchange', indication: 'none', asfa_category: 'I', asfa_grade: '1A', procedures: 1, frequency: 'daily', hct: '0.4', volumes: '1' },
     'POST /api/v1/apheresis-orders/{id}/cancel': { reason: 'matrix' },
+    'POST /api/v1/apheresis-devices': { serial: 'MATRIX-1', model: 'Never', market: 'NOWHERE' },
+    'POST /api/v1/apheresis-devices/{serial}/deactivate': {},
+    'POST /api/v1/apheresis-bookings': { order: 999999, nurse: 'never', device: 'NEVER', start: '2026-13-01T00:00:00Z', end: '2026-13-01T01:00:00Z' },
+    'POST /api/v1/apheresis-bookings/{id}/cancel': { reason: 'matrix' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;

@@ -281,6 +281,8 @@ export async function renderOrder(context) {
       h('a', { href: `/patients/${o.patient}` }, o.patient_name), ' \u203a ', `Order ${o.id}`),
     h('h1', null, `Order ${o.id}: ${o.procedure_label}`),
     registry.notices().element,
+    session.can('apheresis.write') && o.status === 'active'
+      ? h('p', null, h('a', { class: 'button-primary', href: `/apheresis-orders/${o.id}/book` }, 'Book a procedure')) : null,
     h('section', { class: 'panel', 'aria-labelledby': 'order-details' }, h('h2', { id: 'order-details' }, 'Order'),
       registry.details([['Patient', `${o.patient_name} (MRN ${o.mrn}, ${o.hospital})`], ['Physician', o.physician],
         ['Indication', `${o.indication} (ASFA category ${o.asfa_category}, grade ${o.asfa_grade})`],
