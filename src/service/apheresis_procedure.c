@@ -1398,25 +1398,20 @@ static void bind_days(db_stmt *stmt, civil_day first, civil_day last)
     db_bind_text(stmt, 2, date_format(last, b, sizeof b));
 }
 
-int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, json_t **out,
-                              err *e)
+int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, int64_t *procedures,
+                              int64_t *revenue, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(a.price_cents), 0)" VOLUME_FROM, &stmt, e))
         return -1;
     bind_days(stmt, first, last);
     db_step_result step = db_step(stmt, e);
-    int64_t count = 0, revenue = 0;
     if (step == DB_ROW) {
-        count = db_column_int64(stmt, 0);
-        revenue = db_column_int64(stmt, 1);
+        *procedures = db_column_int64(stmt, 0);
+        *revenue = db_column_int64(stmt, 1);
     }
     db_reset(stmt);
-    if (step != DB_ROW)
-        return -1;
-    *out = json_pack("{s:I, s:o, s:o}", "procedures", (json_int_t)count, "revenue",
-                     service_money_json(revenue), "average_price", average(revenue, count));
-    return 0;
+    return step == DB_ROW ? 0 : -1;
 }
 
 int apheresis_volumes(service_context *ctx, const char *period, json_t **out, err *e)
@@ -1427,7 +1422,8 @@ int apheresis_volumes(service_context *ctx, const char *period, json_t **out, er
     if (ledger_period_parse(period, &p, "period", e))
         return -1;
     db_stmt *stmt;
-    json_t *rows = NULL, *total = NULL;
+    json_t *rows = NULL;
+    int64_t count = 0, revenue = 0;
     if (db_prepare(ctx->db,
                    "SELECT COALESCE(m.code, ''), o.procedure_type, COUNT(*), "
                    "SUM(CASE WHEN a.outcome = 'aborted' THEN 1 ELSE 0 END), "
@@ -1438,13 +1434,16 @@ int apheresis_volumes(service_context *ctx, const char *period, json_t **out, er
         return -1;
     bind_days(stmt, p.first_day, p.last_day);
     if (service_collect_rows(stmt, volume_json, &rows, e) ||
-        apheresis_volumes_between(ctx->db, p.first_day, p.last_day, &total, e)) {
+        apheresis_volumes_between(ctx->db, p.first_day, p.last_day, &count, &revenue, e)) {
         json_decref(rows);
         return -1;
     }
     char first[DATE_TEXT_MAX], last[DATE_TEXT_MAX];
     *out = json_pack("{s:s, s:s, s:s, s:o, s:o}", "period", p.text, "first_day",
                      date_format(p.first_day, first, sizeof first), "last_day",
-                     date_format(p.last_day, last, sizeof last), "items", rows, "total", total);
+                     date_format(p.last_day, last, sizeof last), "items", rows, "total",
+                     json_pack("{s:I, s:o, s:o}", "procedures", (json_int_t)count, "revenue",
+                               service_money_json(revenue), "average_price",
+                               average(revenue, count)));
     return 0;
 }

@@ -15,6 +15,7 @@
 #ifndef BLOODOPS_SERVICE_APHERESIS_PROCEDURE_H
 #define BLOODOPS_SERVICE_APHERESIS_PROCEDURE_H
 
+#include "base/date.h"
 #include "service/service.h"
 
 /* The vitals taken before and after: systolic, diastolic (mmHg), pulse
@@ -107,9 +108,9 @@ int apheresis_cost_list(service_context *ctx, json_t **out, err *e);
 /* Signed procedures performed in `period` (2026, 2026Q4, 2026-12) by
  * market and procedure type: count, aborted, revenue and average price. */
 int apheresis_volumes(service_context *ctx, const char *period, json_t **out, err *e);
-/* The same totals for the days first..last, for the quarterly report:
- * {"procedures", "revenue", "average_price"}. */
-int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, json_t **out,
-                              err *e);
+/* The signed procedures performed on the days first..last and what they
+ * were billed (cents), for the quarterly report. */
+int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, int64_t *procedures,
+                              int64_t *revenue, err *e);
 
 #endif
