@@ -161,12 +161,14 @@ static int call_record(service_context *ctx, cli_invocation *invocation, json_t 
 
 static int call_change(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
+    const char *reason = cli_option_value(invocation, "reason");
+    if (strcmp(invocation->command->verb, "amend") == 0 && (!reason || !*reason))
+        return err_set(e, ERR_INVALID, "reason", "is required: an amendment says why");
     events_buffer *taken = calloc(1, sizeof *taken);
     if (!taken)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     apheresis_procedure_input in = procedure_input(invocation, taken);
-    int rc = apheresis_procedure_change(ctx, invocation->positional[0], &in,
-                                        cli_option_value(invocation, "reason"), out, e);
+    int rc = apheresis_procedure_change(ctx, invocation->positional[0], &in, reason, out, e);
     free(taken);
     return rc;
 }

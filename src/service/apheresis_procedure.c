@@ -209,7 +209,8 @@ static int vitals_take(const char *const texts[APHERESIS_VITALS], const char *wh
         json_object_set_new(vitals, apheresis_vital_names[i],
                             i == 3 ? json_real(value / 10.0) : json_integer(value));
     }
-    *out = json_dumps(vitals, JSON_COMPACT | JSON_SORT_KEYS);
+    /* Ten digits: a temperature of 36.8 reads back as 36.8. */
+    *out = json_dumps(vitals, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(10));
     json_decref(vitals);
     return *out ? 0 : err_set(e, ERR_INTERNAL, NULL, "out of memory");
 }

@@ -147,6 +147,13 @@ function bodyFor(method, path) {
     'PATCH /api/v1/patients/{id}': { height_m: '3' },
     'POST /api/v1/apheresis-orders': { patient: 999999, physician: 'Dr. Never', procedure_type: 'plasma_exchange', indication: 'none', asfa_category: 'I', asfa_grade: '1A', procedures: 1, frequency: 'daily', hct: '0.4', volumes: '1' },
     'POST /api/v1/apheresis-orders/{id}/cancel': { reason: 'matrix' },
+    'POST /api/v1/apheresis-procedures': { order: 999999, started_at: '2000-01-01T10:00:00Z', ended_at: '2000-01-01T11:00:00Z', device_serial: 'X', kit_lot: 'L', outcome: 'completed' },
+    'PATCH /api/v1/apheresis-procedures/{id}': { kit_lot: 'L2' },
+    'POST /api/v1/apheresis-procedures/{id}/sign': { password: 'wrong-password-1' },
+    'POST /api/v1/apheresis-contracts': { hospital: 'NOWHERE', effective_from: chain.day(0), abort_percent: 50 },
+    'PUT /api/v1/apheresis-contracts/{id}/prices': { procedure_type: 'plasma_exchange', price: '1.00' },
+    'PUT /api/v1/apheresis-contracts/{id}/surcharges': { kind: 'weekend', amount: '1.00' },
+    'PUT /api/v1/apheresis-costs': { item: 'nothing', amount: '1.00' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
