@@ -442,11 +442,17 @@ done:
 
 /* --- changing and amending ---------------------------------------------------------------- */
 
-/* The stored record as an input, the fields `in` gives over it; texts
- * into `buf`, the events into `events`. */
+/* Where merged_input writes the stored values it reads back as text. */
+typedef struct {
+    char numbers[16][NUM_TEXT];
+    char vitals[2][APHERESIS_VITALS][NUM_TEXT];
+    apheresis_adverse_event events[EVENTS_MAX];
+} stored_texts;
+
+/* The stored record as an input, the fields `in` gives over it; the texts
+ * it reads back into `t`. */
 static void merged_input(const apheresis_procedure_input *in, const json_t *stored,
-                         apheresis_procedure_input *m, char buf[16][NUM_TEXT],
-                         apheresis_adverse_event events[EVENTS_MAX])
+                         apheresis_procedure_input *m, stored_texts *t)
 {
     *m = *in;
     int k = 0;
@@ -457,8 +463,8 @@ static void merged_input(const apheresis_procedure_input *in, const json_t *stor
     if (!m->field) {                                                                               \
         const json_t *v = json_object_get(stored, key);                                            \
         if (json_is_number(v)) {                                                                   \
-            snprintf(buf[k], NUM_TEXT, "%.15g", json_number_value(v));                             \
-            m->field = buf[k++];                                                                   \
+            snprintf(t->numbers[k], NUM_TEXT, "%.15g", json_number_value(v));                      \
+            m->field = t->numbers[k++];                                                            \
         }                                                                                          \
     }
     STORED_NUMBER(order, "order");
@@ -483,7 +489,6 @@ static void merged_input(const apheresis_procedure_input *in, const json_t *stor
 #undef STORED_TEXT
 #undef STORED_NUMBER
     /* Vitals: a side given at all replaces that side. */
-    static char vital_buf[2][APHERESIS_VITALS][NUM_TEXT];
     const char *when[2] = {"vitals_before", "vitals_after"};
     const char **sides[2] = {m->before, m->after};
     for (int s = 0; s < 2; s++) {
@@ -496,8 +501,8 @@ static void merged_input(const apheresis_procedure_input *in, const json_t *stor
         for (int i = 0; i < APHERESIS_VITALS; i++) {
             const json_t *v = json_object_get(vitals, apheresis_vital_names[i]);
             if (json_is_number(v)) {
-                snprintf(vital_buf[s][i], NUM_TEXT, "%.15g", json_number_value(v));
-                sides[s][i] = vital_buf[s][i];
+                snprintf(t->vitals[s][i], NUM_TEXT, "%.15g", json_number_value(v));
+                sides[s][i] = t->vitals[s][i];
             }
         }
     }
@@ -506,12 +511,12 @@ static void merged_input(const apheresis_procedure_input *in, const json_t *stor
         size_t n = json_array_size(stored_events);
         for (size_t i = 0; i < n && i < EVENTS_MAX; i++) {
             const json_t *ev = json_array_get(stored_events, i);
-            events[i] = (apheresis_adverse_event){
+            t->events[i] = (apheresis_adverse_event){
                 json_string_value(json_object_get(ev, "what")),
                 json_string_value(json_object_get(ev, "severity")),
                 json_string_value(json_object_get(ev, "action"))};
         }
-        m->events = events;
+        m->events = t->events;
         m->event_count = n < EVENTS_MAX ? n : EVENTS_MAX;
     }
 }
@@ -561,9 +566,8 @@ int apheresis_procedure_change(service_context *ctx, const char *procedure,
         goto done;
     }
     apheresis_procedure_input m;
-    char buf[16][NUM_TEXT];
-    apheresis_adverse_event events[EVENTS_MAX];
-    merged_input(in, before, &m, buf, events);
+    stored_texts texts;
+    merged_input(in, before, &m, &texts);
     if (record_take(ctx, &m, 0, &r, e) ||
         db_prepare(ctx->db,
                    "UPDATE apheresis_procedures SET order_id = ?1, booking_id = ?2, "
@@ -795,9 +799,8 @@ static int procedure_post(service_context *ctx, int64_t id, const record *r,
 static int stored_record(service_context *ctx, const json_t *stored, record *r, err *e)
 {
     apheresis_procedure_input none = {0}, m;
-    char buf[16][NUM_TEXT];
-    apheresis_adverse_event events[EVENTS_MAX];
-    merged_input(&none, stored, &m, buf, events);
+    stored_texts texts;
+    merged_input(&none, stored, &m, &texts);
     return record_take(ctx, &m, 0, r, e);
 }
 

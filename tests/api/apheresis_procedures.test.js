@@ -105,9 +105,9 @@ describe('apheresis procedures', () => {
   });
 
   test('contracts: a price and surcharges per hospital; a price with 3 decimals and a bad abort rule are refused', async () => {
-    await refused(() => post(admin, '/api/v1/apheresis-contracts', { hospital: 'CEDARS', effective_from: chain.day(-90), abort_percent: 101 }),
+    await refused(() => post(admin, '/api/v1/apheresis-contracts', { hospital: 'CEDARS', effective_from: chain.day(-400), abort_percent: 101 }),
       'abort_percent', /0 to 100/);
-    contract = await ok(post(admin, '/api/v1/apheresis-contracts', { hospital: 'cedars', effective_from: chain.day(-90), abort_percent: 50 }), 201);
+    contract = await ok(post(admin, '/api/v1/apheresis-contracts', { hospital: 'cedars', effective_from: chain.day(-400), abort_percent: 50 }), 201);
     await refused(() => put(admin, `/api/v1/apheresis-contracts/${contract.id}/prices`, { procedure_type: 'plasma_exchange', price: '1200.005' }),
       'price');
     await refused(() => put(admin, `/api/v1/apheresis-contracts/${contract.id}/surcharges`, { kind: 'full_moon', amount: '1.00' }),
@@ -224,7 +224,7 @@ describe('apheresis procedures', () => {
   });
 
   test('no contract in force: refused naming the hospital and the day', async () => {
-    const early = chain.day(-120);
+    const early = chain.day(-420);
     const draft = await ok(post(nurseLA, '/api/v1/apheresis-procedures', {
       order: order.id, started_at: chain.utcOf(early, '09:00'), ended_at: chain.utcOf(early, '10:00'),
       device_serial: 'S', kit_lot: 'L', outcome: 'completed',
@@ -259,6 +259,32 @@ describe('apheresis procedures', () => {
     }
     await refused(() => get(finance, '/api/v1/apheresis-volumes?period=2026Q5'), 'period');
     assert.equal((await get(nurseLA, `/api/v1/apheresis-volumes?period=${quarterOf(saturday)}`)).status, 403);
+  });
+
+  test('surcharges: a stat call-out after hours, and a federal holiday', async () => {
+    await ok(put(admin, `/api/v1/apheresis-contracts/${contract.id}/surcharges`, { kind: 'stat', amount: '200.00' }));
+    await ok(put(admin, `/api/v1/apheresis-contracts/${contract.id}/surcharges`, { kind: 'holiday', amount: '250.00' }));
+    const night = pastDay([2, 3, 5], 3);
+    const stat = await ok(post(nurseLA, '/api/v1/apheresis-procedures', {
+      order: order.id, started_at: chain.utcOf(night, '20:00'), ended_at: chain.utcOf(night, '21:00'),
+      device_serial: 'S', kit_lot: 'L', outcome: 'completed', stat: true,
+    }), 201);
+    const signed = await ok(post(nurseLA, `/api/v1/apheresis-procedures/${stat.id}/sign`, { password: 'nla-password-1' }));
+    assert.deepEqual(signed.surcharges.map((x) => x.kind), ['after_hours', 'stat']);
+    assert.equal(signed.price, '1500.00'); /* 1200.00 + 100.00 + 200.00 */
+    /* the latest Fourth of July at least two days ago */
+    const today = chain.day(0);
+    let year = Number(today.slice(0, 4));
+    if (`${year}-07-04` > chain.day(-2)) year -= 1;
+    const july4 = `${year}-07-04`;
+    const weekend = [0, 6].includes(new Date(`${july4}T12:00:00Z`).getUTCDay());
+    const holiday = await ok(post(nurseLA, '/api/v1/apheresis-procedures', {
+      order: order.id, started_at: chain.utcOf(july4, '10:00'), ended_at: chain.utcOf(july4, '11:00'),
+      device_serial: 'S', kit_lot: 'L', outcome: 'completed',
+    }), 201);
+    const billed = await ok(post(nurseLA, `/api/v1/apheresis-procedures/${holiday.id}/sign`, { password: 'nla-password-1' }));
+    assert.deepEqual(billed.surcharges.map((x) => x.kind), weekend ? ['weekend', 'holiday'] : ['holiday']);
+    assert.equal(billed.price, weekend ? '1600.00' : '1450.00');
   });
 
   test('the command line records, signs and amends', () => {
