@@ -7,6 +7,7 @@
  * apheresis_contract_surcharges and apheresis_costs.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -903,13 +904,24 @@ done:
 
 /* --- reading -------------------------------------------------------------------------------- */
 
-/* A figure's value from the order's calculations: calc[name][key].value. */
+/* A whole number as an integer ("3260", not "3260.0"), else a real. */
+static json_t *number_json(double value)
+{
+    double whole = round(value);
+    return fabs(value - whole) < 1e-6 ? json_integer((json_int_t)whole) : json_real(value);
+}
+
+/* A figure's value from the order's calculations, calc[name][key].value
+ * times `scale` (1000: litres as mL, rounded to the mL). */
 static json_t *figure(const json_t *order, const char *name, const char *key, double scale)
 {
     const json_t *v = json_object_get(
         json_object_get(json_object_get(json_object_get(order, "calculations"), name), key),
         "value");
-    return json_is_number(v) ? json_real(json_number_value(v) * scale) : json_null();
+    if (!json_is_number(v))
+        return json_null();
+    double value = json_number_value(v) * scale;
+    return number_json(scale >= 1000 ? round(value) : value);
 }
 
 static json_t *compared(const char *what, const char *unit, json_t *prescribed, json_t *delivered)
@@ -935,8 +947,9 @@ static json_t *prescribed_vs_delivered(const json_t *order, const json_t *rec)
     const json_t *ratio = json_object_get(prescription, "ratio");
     const char *given_ratio = json_string_value(json_object_get(rec, "ratio"));
     json_array_append_new(rows, compared("anticoagulant ratio 1:N", "N",
-                                         json_is_number(ratio) ? json_deep_copy(ratio) : json_null(),
-                                         given_ratio ? json_real(atof(given_ratio)) : json_null()));
+                                         json_is_number(ratio) ? number_json(json_number_value(ratio))
+                                                               : json_null(),
+                                         given_ratio ? number_json(atof(given_ratio)) : json_null()));
     return rows;
 }
 
