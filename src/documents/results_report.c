@@ -231,6 +231,13 @@ static void section_segments(table_format format, buffer *out, const results_rep
     if (now->units_shipped || before->units_shipped) /* books without shipments: no row */
         change_row(&revenue, "Net units sold, blood products (units)", now->net_units_sold,
                    before->net_units_sold, 0, results_grouped_count);
+    if (now->apheresis_procedures || before->apheresis_procedures) {
+        change_row(&revenue, "Apheresis procedures, blood services (count)",
+                   now->apheresis_procedures, before->apheresis_procedures, 0,
+                   results_grouped_count);
+        money_row(&revenue, "  Average apheresis price", now->apheresis_average_price,
+                  before->apheresis_average_price, 0);
+    }
     table_end(&revenue);
 
     table profit = report_table(format, out, "Segment", DETAIL_LABEL);

@@ -140,6 +140,9 @@ typedef struct {
     /* blood products' units (service/sales.h): shipped, returned with a
      * credit, and the net units sold (shipped less returned with credit) */
     int64_t units_shipped, units_returned_credited, net_units_sold;
+    /* therapeutic apheresis (service/apheresis_procedure.h): signed
+     * procedures performed in the period and their average price, cents */
+    int64_t apheresis_procedures, apheresis_average_price;
 } results_period;
 
 typedef struct {

@@ -10,6 +10,7 @@
 #include "domain/ledger.h"
 #include "domain/registry.h"
 #include "service/allowance.h"
+#include "service/apheresis_procedure.h"
 #include "service/company.h"
 #include "service/ledger.h"
 #include "service/report.h"
@@ -635,6 +636,14 @@ static int units_load(db_conn *db, results_period *p, err *e)
         json_integer_value(json_object_get(total, "units_returned_credited"));
     p->net_units_sold = json_integer_value(json_object_get(total, "net_units"));
     json_decref(sales);
+    int64_t revenue = 0;
+    if (apheresis_volumes_between(db, p->first_day, p->last_day, &p->apheresis_procedures,
+                                  &revenue, e))
+        return -1;
+    p->apheresis_average_price = p->apheresis_procedures
+                                     ? (revenue + p->apheresis_procedures / 2) /
+                                           p->apheresis_procedures
+                                     : 0;
     return 0;
 }
 
@@ -783,6 +792,8 @@ static json_t *period_json(const results_period *p)
     json_object_set_new(json, "units_shipped", json_integer(p->units_shipped));
     json_object_set_new(json, "units_returned_credited", json_integer(p->units_returned_credited));
     json_object_set_new(json, "net_units_sold", json_integer(p->net_units_sold));
+    json_object_set_new(json, "apheresis_procedures", json_integer(p->apheresis_procedures));
+    json_object_set_new(json, "apheresis_average_price", money_json(p->apheresis_average_price));
     return json;
 }
 
@@ -992,11 +1003,15 @@ static int period_from_json(json_t *json, const char *where, results_period *p, 
         int64_t *value;
     } units[] = {{"units_shipped", &p->units_shipped},
                  {"units_returned_credited", &p->units_returned_credited},
-                 {"net_units_sold", &p->net_units_sold}};
+                 {"net_units_sold", &p->net_units_sold},
+                 {"apheresis_procedures", &p->apheresis_procedures}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         json_t *count = json_object_get(json, units[i].key);
         *units[i].value = json_is_integer(count) ? json_integer_value(count) : 0;
     }
+    p->apheresis_average_price = 0;
+    if (json_object_get(json, "apheresis_average_price"))
+        read_money(&r, "apheresis_average_price", &p->apheresis_average_price);
     p->has_shares = 1;
     read_integer(&r, "shares_basic", &p->shares_basic, &p->has_shares);
     read_integer(&r, "shares_diluted", &p->shares_diluted, &p->has_shares);

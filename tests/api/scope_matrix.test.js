@@ -152,6 +152,13 @@ function bodyFor(method, path) {
     'POST /api/v1/apheresis-devices/{serial}/deactivate': {},
     'POST /api/v1/apheresis-bookings': { order: 999999, nurse: 'never', device: 'NEVER', start: '2026-13-01T00:00:00Z', end: '2026-13-01T01:00:00Z' },
     'POST /api/v1/apheresis-bookings/{id}/cancel': { reason: 'matrix' },
+    'POST /api/v1/apheresis-procedures': { order: 999999, started_at: '2000-01-01T10:00:00Z', ended_at: '2000-01-01T11:00:00Z', device_serial: 'X', kit_lot: 'L', outcome: 'completed' },
+    'PATCH /api/v1/apheresis-procedures/{id}': { kit_lot: 'L2' },
+    'POST /api/v1/apheresis-procedures/{id}/sign': { password: 'wrong-password-1' },
+    'POST /api/v1/apheresis-contracts': { hospital: 'NOWHERE', effective_from: chain.day(0), abort_percent: 50 },
+    'PUT /api/v1/apheresis-contracts/{id}/prices': { procedure_type: 'plasma_exchange', price: '1.00' },
+    'PUT /api/v1/apheresis-contracts/{id}/surcharges': { kind: 'weekend', amount: '1.00' },
+    'PUT /api/v1/apheresis-costs': { item: 'nothing', amount: '1.00' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
