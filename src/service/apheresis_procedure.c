@@ -21,6 +21,7 @@
 #include "domain/registry.h"
 #include "service/apheresis.h"
 #include "service/apheresis_procedure.h"
+#include "service/apheresis_schedule.h"
 #include "service/audit.h"
 #include "service/auth.h"
 #include "service/billing.h"
@@ -432,7 +433,11 @@ int apheresis_procedure_record(service_context *ctx, const apheresis_procedure_i
     record_bind(stmt, &r);
     db_bind_text(stmt, 23, service_now_text(now));
     db_bind_text(stmt, 24, ctx->actor.username);
-    rc = db_insert_returning_id(stmt, &id, e) || procedure_fetch(ctx, id, &after, e) ||
+    /* The booking it was performed under (if named) is done: one procedure
+     * of the course, and its nurse and device no longer held ahead. */
+    rc = db_insert_returning_id(stmt, &id, e) ||
+                 (r.booking_id && apheresis_booking_done_in(ctx, r.booking_id, r.order_id, e)) ||
+                 procedure_fetch(ctx, id, &after, e) ||
                  audit_record(ctx, "apheresis_procedure", id, "create", NULL, after, NULL, e)
              ? -1
              : 0;

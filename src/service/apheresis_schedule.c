@@ -719,19 +719,22 @@ done:
     return service_finish_record(ctx, rc, before, after, out, e);
 }
 
-int apheresis_booking_done_in(service_context *ctx, int64_t id, err *e)
+int apheresis_booking_done_in(service_context *ctx, int64_t id, int64_t order_id, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "UPDATE apheresis_bookings SET status = 'done' WHERE id = ? AND status = "
-                   "'booked'",
+                   "UPDATE apheresis_bookings SET status = 'done' WHERE id = ? AND order_id = ? "
+                   "AND status = 'booked'",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
+    db_bind_int64(stmt, 2, order_id);
     if (db_exec_stmt(stmt, e))
         return -1;
     if (db_changes(ctx->db) == 0)
-        return err_set(e, ERR_CONFLICT, "booking", "booking %" PRId64 " is not booked", id);
+        return err_set(e, ERR_CONFLICT, "booking",
+                       "booking %" PRId64 " is not a booked procedure of order %" PRId64, id,
+                       order_id);
     return audit_record(ctx, "apheresis_booking", id, "done", NULL, NULL, NULL, e);
 }
 

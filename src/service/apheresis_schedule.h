@@ -66,8 +66,9 @@ int apheresis_booking_get(service_context *ctx, const char *booking, json_t **ou
 int apheresis_booking_cancel(service_context *ctx, const char *booking, const char *reason,
                              json_t **out, err *e);
 /* Mark booking `id` done inside the caller's transaction (the procedure
- * record's completion): ERR_CONFLICT naming "booking" unless it is booked. */
-int apheresis_booking_done_in(service_context *ctx, int64_t id, err *e);
+ * recorded for it): ERR_CONFLICT naming "booking" unless it is a booked
+ * procedure of order `order_id`. */
+int apheresis_booking_done_in(service_context *ctx, int64_t id, int64_t order_id, err *e);
 
 typedef struct {
     const char *order;  /* one order's bookings (an id), or NULL */

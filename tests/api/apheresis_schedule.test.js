@@ -230,6 +230,20 @@ describe('the apheresis schedule', () => {
     await refused(() => post(admin, '/api/v1/apheresis-devices/SPECTRA-002/deactivate', {}), 'device', /inactive already/);
   });
 
+  test('a procedure recorded under its booking marks the booking done; another order\'s booking is refused', async () => {
+    const o = (await ok(post(nurseLA, '/api/v1/apheresis-orders', { ...ORDER, patient: patientLA.id }), 201)).id;
+    await ok(post(nurseLA, '/api/v1/apheresis-devices', { serial: 'DONE-1', model: 'Spectra Optia', market: 'LA' }), 201);
+    const minutesAgo = (m) => new Date(Date.now() - m * 60000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const booking = await ok(book(nurseLA, o, 'nla', 'DONE-1', minutesAgo(20), minutesAgo(2)), 201);
+    const record = { started_at: minutesAgo(20), ended_at: minutesAgo(2), device_serial: 'DONE-1', kit_lot: 'KIT-1', outcome: 'completed' };
+    await refused(() => post(nurseLA, '/api/v1/apheresis-procedures', { ...record, order: orderLA.id, booking: booking.id }), 'booking',
+      new RegExp(`booking ${booking.id} is not a booked procedure of order ${orderLA.id}`));
+    const done = await ok(post(nurseLA, '/api/v1/apheresis-procedures', { ...record, order: o, booking: booking.id }), 201);
+    assert.equal(done.booking, booking.id);
+    assert.equal((await ok(get(nurseLA, `/api/v1/apheresis-bookings/${booking.id}`))).status, 'done');
+    await refused(() => post(nurseLA, '/api/v1/apheresis-procedures', { ...record, order: o, booking: booking.id }), 'booking', /not a booked procedure/);
+  });
+
   test('the command line books, lists and cancels', async () => {
     const o = (await ok(post(nurseLA, '/api/v1/apheresis-orders', { ...ORDER, patient: patientLA.id }), 201)).id;
     const added = srv.cli('apheresis', 'device', 'add', '--serial', 'CLI-1', '--model', 'Com.Tec', '--market', 'LA');
