@@ -49,6 +49,8 @@ typedef enum {
     CAPABILITY_CONTRACTS_WRITE,
     CAPABILITY_ORDERS,            /* hospitals' orders, the board, allocations: read */
     CAPABILITY_ORDERS_WRITE,
+    CAPABILITY_MANAGEMENT,        /* management contracts and their accrued revenue: read */
+    CAPABILITY_MANAGEMENT_WRITE,  /* add, terminate, report volumes */
     CAPABILITY_COUNT
 } capability;
 
