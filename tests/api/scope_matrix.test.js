@@ -143,6 +143,10 @@ function bodyFor(method, path) {
     'POST /api/v1/shipments': { order: 999999, scans: [{ din: 'W123426000001' }], temperature: '4', shipper: 'matrix' },
     'POST /api/v1/returns': { din: 'W1234', date: chain.day(0), temperature: '4', seal: 'intact', minutes_out: 0 },
     'PUT /api/v1/return-limits/{family}': { min_temperature: '1', max_temperature: '0' },
+    'POST /api/v1/management-contracts': { customer: 'NOBODY', kind: 'blood-center', market: 'LA', start: chain.day(0), monthly_fee: '1.00' },
+    'POST /api/v1/management-contracts/{id}/terminate': { date: chain.day(0), reason: 'matrix' },
+    'POST /api/v1/management-contracts/{id}/volumes': { period: '2004-13', units: 1 },
+    'POST /api/v1/management-accruals': { period: '2004-13' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
