@@ -35,7 +35,7 @@ enum {
 /* --- reading ------------------------------------------------------------------------ */
 
 #define CONTRACT_COLUMNS                                                                           \
-    "c.id, c.customer, COALESCE(cu.name, h.name, ''), c.kind, m.code, c.start_date, "              \
+    "c.id, c.customer, COALESCE(h.name, NULLIF(cu.name, ''), ''), c.kind, m.code, c.start_date, "  \
     "c.term_months, c.monthly_fee_cents, c.per_unit_cents, c.per_procedure_cents, "                \
     "c.terminated_on, c.termination_reason, c.terminated_by, c.created_at, c.created_by, "         \
     "c.updated_at, (SELECT COALESCE(SUM(a.amount_cents), 0) FROM management_accruals a "           \

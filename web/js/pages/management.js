@@ -72,7 +72,7 @@ export async function render(context) {
     registry.notices().element,
     h('p', { class: 'muted' }, 'A contract\u2019s monthly fee accrues for each day of service through its last day, prorated by the days in the month; each month is accrued once it has ended and billed on the customer\u2019s invoice of that month.'),
     list.element,
-    session.can('management.write') ? registry.disclosure('New contract', () => newForm(context).element) : null,
+    session.can('management.write') ? registry.disclosure('New contract', () => newForm(context).element).element : null,
     session.can('billing.write') ? accrueForm(context).element : null);
   await list.ready;
 }
@@ -163,7 +163,7 @@ export async function renderOne(context) {
         c.terminated_on ? ['Reason', `${c.termination_reason} (${c.terminated_by})`] : null,
         ['Accrued to date', format.money(c.accrued_total, { cents: true })],
         ['Added', `${format.timestamp(c.created_at)} by ${c.created_by}`]]),
-      terminate ? terminate.element : null),
+      terminate),
     h('section', { class: 'panel', 'aria-labelledby': 'management-months' }, h('h2', { id: 'management-months' }, 'Revenue by month'),
       accrualsTable(c).element));
 }
