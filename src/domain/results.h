@@ -140,6 +140,11 @@ typedef struct {
     /* blood products' units (service/sales.h): shipped, returned with a
      * credit, and the net units sold (shipped less returned with credit) */
     int64_t units_shipped, units_returned_credited, net_units_sold;
+
+    /* management contract revenue (account 4200) posted under a market,
+     * by market in code order (code: the market; docs/contract_services.md) */
+    results_line *management_markets;
+    size_t management_market_count;
 } results_period;
 
 typedef struct {

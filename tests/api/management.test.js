@@ -8,7 +8,8 @@
  * again, or two runs at once, accrues it once; the journal's 4200 by
  * market and the customers' invoice lines equal the accruals, and issuing
  * the month's invoice moves 1150 to 1100; the quarter's blood services
- * revenue moves by exactly what the quarter accrued; revenue by contract
+ * revenue moves by exactly what the quarter accrued, and the quarterly
+ * report lists it by market under blood services; revenue by contract
  * and market; bad input refused naming the field with the database
  * unchanged. Runs on SQLite and PostgreSQL alike.
  */
@@ -142,6 +143,13 @@ describe('management contracts: accrual to termination, invoiced in arrears', ()
     assert.equal(cents(after.revenue) - cents(before.revenue), 930000);
     const q2 = await quarter('2004Q2');
     assert.equal(q2.blood_services_revenue, '36300.00', 'the terminated contract\'s 27,000.00 and the other\'s 9,300.00');
+    assert.deepEqual(q2.management_revenue_by_market, [{ market: 'EAST', amount: '9300.00' }, { market: 'SOCAL', amount: '27000.00' }]);
+    assert.deepEqual((await quarter('2004Q3')).management_revenue_by_market, [{ market: 'EAST', amount: '9300.00' }], 'nothing after the termination');
+    const text = srv.cli('report', 'quarterly', '--period', '2004Q2');
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /Blood services +\$36,300 /);
+    assert.match(text.stdout, /Management contracts, SOCAL +\$27,000 /);
+    assert.match(text.stdout, /Management contracts, EAST +\$9,300 /);
     const cli = srv.cli('management', 'revenue', '--period', '2004Q2', '--format', 'json');
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal(JSON.parse(cli.stdout).total, '36300.00');
