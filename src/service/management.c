@@ -101,6 +101,18 @@ static json_t *volume_json(db_stmt *stmt)
                      (json_int_t)db_column_int64(stmt, 2));
 }
 
+/* The rows `sql` (one parameter: the contract's id) finds, built by
+ * `build`, into a new array *out. */
+static int rows_of(db_conn *db, const char *sql, int64_t id, json_t *(*build)(db_stmt *),
+                   json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    return service_collect_rows(stmt, build, out, e);
+}
+
 /* The contract `id` with its accruals and reported volumes. */
 static int contract_fetch(db_conn *db, int64_t id, json_t **out, err *e)
 {
@@ -112,33 +124,24 @@ static int contract_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     if (service_fetch_one(stmt, contract_json, &contract, "contract", e,
                           "no management contract %" PRId64, id))
         return -1;
-    if (db_prepare(db,
-                   "SELECT a.period, a.days_served, a.units, a.procedures, a.amount_cents, "
-                   "a.journal_entry_id, a.invoice_id, i.number FROM management_accruals a "
-                   "LEFT JOIN invoices i ON i.id = a.invoice_id WHERE a.contract_id = ? "
-                   "ORDER BY a.period DESC",
-                   &stmt, e))
-        goto failed;
-    db_bind_int64(stmt, 1, id);
-    if (service_collect_rows(stmt, accrual_json, &accruals, e))
-        goto failed;
-    if (db_prepare(db,
-                   "SELECT period, units, procedures FROM management_volumes "
-                   "WHERE contract_id = ? ORDER BY period DESC",
-                   &stmt, e))
-        goto failed;
-    db_bind_int64(stmt, 1, id);
-    if (service_collect_rows(stmt, volume_json, &volumes, e))
-        goto failed;
+    if (rows_of(db,
+                "SELECT a.period, a.days_served, a.units, a.procedures, a.amount_cents, "
+                "a.journal_entry_id, a.invoice_id, i.number FROM management_accruals a "
+                "LEFT JOIN invoices i ON i.id = a.invoice_id WHERE a.contract_id = ? "
+                "ORDER BY a.period DESC",
+                id, accrual_json, &accruals, e) ||
+        rows_of(db,
+                "SELECT period, units, procedures FROM management_volumes "
+                "WHERE contract_id = ? ORDER BY period DESC",
+                id, volume_json, &volumes, e)) {
+        json_decref(contract);
+        json_decref(accruals);
+        return -1;
+    }
     json_object_set_new(contract, "accruals", accruals);
     json_object_set_new(contract, "volumes", volumes);
     *out = contract;
     return 0;
-failed:
-    json_decref(contract);
-    json_decref(accruals);
-    json_decref(volumes);
-    return -1;
 }
 
 static int contract_audit(service_context *ctx, int64_t id, const char *action, json_t *before,
