@@ -4,7 +4,8 @@
  * added from the list's form (a negative fee refused under its field), the
  * accrual run of two months from the list, the contract's revenue by month
  * on its page, then its termination mid-month after a confirmation with
- * its reason, and the next month accrued for the days served only.
+ * its reason, and the next month accrued for the days served only; the
+ * quarter's results with the contract's revenue under its market.
  * Screenshot in tests/out/web/management.png.
  */
 const { describe, test, before, after } = require('node:test');
@@ -84,6 +85,14 @@ describe('management contracts: add, accrue, revenue by month, terminate', () =>
     assert.match(await march.textContent(), /10.*\$2,903\.23/);
     await page.getByText('$20,903.23').waitFor();
     await app.screenshot(page, 'management.png');
+    app.assertClean(page);
+  });
+
+  test("the quarter's results list the contracts' revenue by market under blood services", async () => {
+    await page.goto('/quarterly?period=2005Q1');
+    const row = page.getByRole('row', { name: /Management contracts, LA/ });
+    await row.waitFor();
+    assert.match(await row.textContent(), /\$20,903/);
     app.assertClean(page);
   });
 });
