@@ -152,6 +152,19 @@ static int contract_audit(service_context *ctx, int64_t id, const char *action, 
     return audit_append(ctx, "management_contract", key, action, before, after, NULL, e);
 }
 
+/* Lock the contract's row for the rest of the transaction (a write that
+ * changes nothing), so that a termination, a volume report and an accrual
+ * of the same contract follow one another on PostgreSQL as they do on
+ * SQLite: each then reads what the one before it committed. */
+static int contract_lock(db_conn *db, int64_t id, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "UPDATE management_contracts SET id = id WHERE id = ?", &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    return db_exec_stmt(stmt, e);
+}
+
 /* --- input -------------------------------------------------------------------------- */
 
 /* An optional fee in dollars: *cents -1 when not given; negative refused. */
@@ -338,7 +351,7 @@ int management_contract_terminate(service_context *ctx, const char *contract, co
     json_t *before = NULL, *after = NULL;
     db_stmt *stmt;
     int rc = -1;
-    if (contract_fetch(ctx->db, id, &before, e))
+    if (contract_lock(ctx->db, id, e) || contract_fetch(ctx->db, id, &before, e))
         goto done;
     const char *start = json_string_value(json_object_get(before, "start"));
     const char *ended = json_string_value(json_object_get(before, "terminated_on"));
@@ -403,7 +416,7 @@ int management_volumes_report(service_context *ctx, const char *contract, const 
     json_t *before = NULL, *after = NULL;
     db_stmt *stmt;
     int rc = -1;
-    if (contract_fetch(ctx->db, id, &before, e))
+    if (contract_lock(ctx->db, id, e) || contract_fetch(ctx->db, id, &before, e))
         goto done;
     char first[DATE_TEXT_MAX], last[DATE_TEXT_MAX];
     date_format(management_month_first_day(m), first, sizeof first);
@@ -645,7 +658,8 @@ static int run_month(service_context *ctx, const run_contract *c, management_mon
     /* The termination as it stands now, inside the transaction. */
     civil_day end = c->end;
     int has_end = c->has_end;
-    if (db_prepare(ctx->db, "SELECT terminated_on FROM management_contracts WHERE id = ?", &stmt,
+    if (contract_lock(ctx->db, c->id, e) ||
+        db_prepare(ctx->db, "SELECT terminated_on FROM management_contracts WHERE id = ?", &stmt,
                    e))
         goto done;
     db_bind_int64(stmt, 1, c->id);

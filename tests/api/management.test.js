@@ -5,7 +5,9 @@
  * month by month once each month has ended, prorated by the days served and
  * rounded half up to the cent; a termination mid-month accrues exactly the
  * days through the last day of service and nothing after; running a month
- * again, or two runs at once, accrues it once; the journal's 4200 by
+ * again, or two runs at once, accrues it once; a termination at the same
+ * time as its month's accrual gives either the days served or a refused
+ * termination, never a whole month; the journal's 4200 by
  * market and the customers' invoice lines equal the accruals, and issuing
  * the month's invoice moves 1150 to 1100; the quarter's blood services
  * revenue moves by exactly what the quarter accrued, and the quarterly
@@ -196,6 +198,29 @@ describe('management contracts: accrual to termination, invoiced in arrears', ()
     const invoices = await ok(get(finance, '/api/v1/invoices?customer=CEDARS&from=2005-01-01&to=2005-01-31'));
     assert.equal(invoices.items.length, 1);
     assert.equal(invoices.items[0].total, '2200.00');
+  });
+
+  test('a termination and an accrual of its month at once: either the days served, or the termination refused', async () => {
+    for (let round = 0; round < 4; round++) {
+      const c = await ok(post(cs, API, { customer: 'MERCY', kind: 'blood-center', market: 'EAST', start: '2007-01-01', monthly_fee: '3100.00' }), 201);
+      const [terminated, run] = await Promise.all([
+        post(cs, `${API}/${c.id}/terminate`, { date: '2007-01-10', reason: `round ${round}` }),
+        post(finance, '/api/v1/management-accruals', { period: '2007-01' }),
+      ]);
+      assert.equal(run.status, 200, run.text);
+      const shown = await show(c.id);
+      const january = shown.accruals.find((a) => a.period === '2007-01');
+      if (terminated.status === 200) {
+        // Terminated first: the run accrued 10 days, or a later run will.
+        if (!january) await accrue('2007-01');
+        assert.equal((await show(c.id)).accruals.find((a) => a.period === '2007-01').amount, '1000.00');
+      } else {
+        assert.equal(terminated.status, 400, terminated.text);
+        assert.equal(terminated.json.error.field, 'date');
+        assert.equal(january.amount, '3100.00');
+        assert.equal(shown.status, 'active');
+      }
+    }
   });
 
   test('bad input is refused naming the field, nothing changed', async () => {
