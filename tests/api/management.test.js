@@ -259,12 +259,16 @@ describe('management contracts: accrual to termination, invoiced in arrears', ()
     assert.equal(add.status, 0, add.stderr);
     const id = add.stdout.trim();
     assert.match(id, /^\d+$/);
+    const report = srv.cli('management', 'report', id, '--period', '2006-02', '--units', '100');
+    assert.equal(report.status, 0, report.stderr);
+    const late = srv.cli('management', 'report', id, '--period', '2006-03', '--units', '-1');
+    assert.match(late.stderr, /^bloodops: --units: /);
     const term = srv.cli('management', 'terminate', id, '--date', '2006-02-14', '--reason', 'sold the center');
     assert.equal(term.status, 0, term.stderr);
     const run = srv.cli('management', 'accrue', '--period', '2006Q1', '--format', 'json');
     assert.equal(run.status, 0, run.stderr);
     const mine = JSON.parse(run.stdout).accrued.filter((r) => String(r.contract) === id);
-    assert.deepEqual(mine.map((r) => [r.period, r.days_served, r.amount]), [['2006-01', 31, '6200.00'], ['2006-02', 14, '3100.00']]);
+    assert.deepEqual(mine.map((r) => [r.period, r.days_served, r.amount]), [['2006-01', 31, '6200.00'], ['2006-02', 14, '3250.00']]); // 3,100.00 + 100 x 1.50
     const bad = srv.cli('management', 'add', '--customer', 'MERCY', '--kind', 'clinic', '--market', 'EAST', '--start', '2006-01-01', '--monthly-fee', '1');
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^bloodops: --kind: /);
@@ -272,6 +276,6 @@ describe('management contracts: accrual to termination, invoiced in arrears', ()
     assert.match(negative.stderr, /^bloodops: --monthly-fee: .*negative/);
     const shown = srv.cli('management', 'show', id);
     assert.equal(shown.status, 0, shown.stderr);
-    assert.match(shown.stdout, /2006-02 +14 .* 3,100\.00/);
+    assert.match(shown.stdout, /2006-02 +14 +100 +0 +3,250\.00/);
   });
 });

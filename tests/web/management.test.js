@@ -4,8 +4,10 @@
  * added from the list's form (a negative fee refused under its field), the
  * accrual run of two months from the list, the contract's revenue by month
  * on its page, then its termination mid-month after a confirmation with
- * its reason, and the next month accrued for the days served only; the
- * quarter's results with the contract's revenue under its market.
+ * its reason, and the next month accrued for the days served only; a
+ * contract billed per unit, its month's units reported on its page (a
+ * negative count refused under the field) and accrued; the quarter's
+ * results with the contracts' revenue under their markets.
  * Screenshot in tests/out/web/management.png.
  */
 const { describe, test, before, after } = require('node:test');
@@ -85,6 +87,39 @@ describe('management contracts: add, accrue, revenue by month, terminate', () =>
     assert.match(await march.textContent(), /10.*\$2,903\.23/);
     await page.getByText('$20,903.23').waitFor();
     await app.screenshot(page, 'management.png');
+    app.assertClean(page);
+  });
+
+  test('a contract billed per unit: its volumes reported on its page, then accrued', async () => {
+    await page.goto('/management-contracts');
+    await page.getByRole('button', { name: 'New contract' }).click();
+    const form = page.getByRole('form', { name: 'New management contract' });
+    await form.getByLabel('Customer').fill('CEDARS');
+    await form.getByLabel('Manages').selectOption('donor-center');
+    await form.getByLabel('Market').fill('NY');
+    await form.getByLabel('First day of service').fill('2005-04-01');
+    await form.getByLabel('Fee per unit ($)').fill('2.50');
+    await form.getByRole('button', { name: 'Add the contract' }).click();
+    await page.getByRole('heading', { name: /^Management contract \d+: / }).waitFor();
+    const perUnit = Number(/\/management-contracts\/(\d+)/.exec(page.url())[1]);
+    const volumes = page.getByRole('form', { name: 'Report a month\u2019s volumes' });
+    await volumes.getByLabel('Month').fill('2005-04');
+    await volumes.getByLabel('Units').fill('-3');
+    await volumes.getByRole('button', { name: 'Report the volumes' }).click();
+    await volumes.getByText('must be a whole number from 0 to 10000000').waitFor();
+    await volumes.getByLabel('Units').fill('120');
+    await volumes.getByRole('button', { name: 'Report the volumes' }).click();
+    await page.getByRole('status').filter({ hasText: 'The volumes of 2005-04 are reported.' }).waitFor();
+
+    await page.goto('/management-contracts');
+    const run = page.getByRole('form', { name: 'Accrue a month' });
+    await run.getByLabel('Month').fill('2005-04');
+    await run.getByRole('button', { name: 'Accrue and invoice the month' }).click();
+    await page.getByRole('status').filter({ hasText: '2005-04: 1 accrual, $300.00' }).waitFor();
+    await page.goto(`/management-contracts/${perUnit}`);
+    const april = page.getByRole('region', { name: 'Revenue by month' }).getByRole('row', { name: /2005-04/ });
+    await april.waitFor();
+    assert.match(await april.textContent(), /120.*\$300\.00/);
     app.assertClean(page);
   });
 

@@ -117,7 +117,26 @@ function accrueForm(context) {
   });
 }
 
+/* The units and procedures of a month, for the volume fees. */
+function volumesForm(context, c) {
+  return form({
+    label: 'Report a month\u2019s volumes',
+    submitLabel: 'Report the volumes',
+    fields: [
+      field({ name: 'period', label: 'Month', required: true, value: lastMonth(), size: '8', hint: 'YYYY-MM; replaced until the month is accrued.' }),
+      c.per_unit !== null ? field({ name: 'units', label: 'Units', inputmode: 'numeric', size: '8' }) : null,
+      c.per_procedure !== null ? field({ name: 'procedures', label: 'Procedures', inputmode: 'numeric', size: '8' }) : null,
+    ].filter(Boolean),
+    onSubmit: async (values) => {
+      await api.post(`${API}/${c.id}/volumes`, registry.filled({ ...values, period: values.period.trim() }), { idempotencyKey: api.idempotencyKey() });
+      registry.flash(`The volumes of ${values.period.trim()} are reported.`);
+      context.navigate(`/management-contracts/${c.id}`, { replace: true });
+    },
+  });
+}
+
 function accrualsTable(c) {
+  const volumes = c.per_unit !== null || c.per_procedure !== null;
   return dataTable({
     caption: 'Revenue by month', captionHidden: true, csvName: `management-contract-${c.id}.csv`, noun: 'months',
     empty: 'Nothing accrued yet: a month accrues once it has ended.',
@@ -126,6 +145,8 @@ function accrualsTable(c) {
     columns: [
       { id: 'period', label: 'Month', header: true, value: (a) => a.period },
       { id: 'days_served', label: 'Days served', numeric: true, value: (a) => a.days_served },
+      ...(volumes ? [{ id: 'units', label: 'Units', numeric: true, value: (a) => a.units },
+        { id: 'procedures', label: 'Procedures', numeric: true, value: (a) => a.procedures }] : []),
       { id: 'amount', label: 'Revenue', numeric: true, value: (a) => a.amount, cell: (a) => format.money(a.amount, { cents: true }) },
       { id: 'journal_entry', label: 'Journal entry', value: (a) => a.journal_entry ?? '', cell: (a) => (a.journal_entry && session.can('reports') ? h('a', { href: `/journal/${a.journal_entry}` }, `Entry ${a.journal_entry}`) : (a.journal_entry ? `Entry ${a.journal_entry}` : '\u2014')) },
       { id: 'invoice', label: 'Invoice', value: (a) => a.invoice ?? '', cell: (a) => (a.invoice && session.can('billing') ? h('a', { href: `/invoices/${a.invoice}` }, a.invoice_number || `Draft ${a.invoice}`) : (a.invoice_number || (a.invoice ? `Draft ${a.invoice}` : '\u2014'))) },
@@ -165,5 +186,6 @@ export async function renderOne(context) {
         ['Added', `${format.timestamp(c.created_at)} by ${c.created_by}`]]),
       terminate),
     h('section', { class: 'panel', 'aria-labelledby': 'management-months' }, h('h2', { id: 'management-months' }, 'Revenue by month'),
-      accrualsTable(c).element));
+      accrualsTable(c).element,
+      session.can('management.write') && (c.per_unit !== null || c.per_procedure !== null) ? volumesForm(context, c).element : null));
 }
