@@ -212,6 +212,31 @@ static void section_balance_sheet(table_format format, buffer *out, const result
     table_end(&t);
 }
 
+/* The management contracts' revenue of each market either period has
+ * (docs/contract_services.md), under blood services; none: no row. */
+static void management_rows(table *t, const results_period *now, const results_period *before)
+{
+    const results_period *periods[2] = {now, before};
+    for (int which = 0; which < 2; which++)
+        for (size_t i = 0; i < periods[which]->management_market_count; i++) {
+            const char *code = periods[which]->management_markets[i].code;
+            int64_t amounts[2] = {0, 0};
+            int seen_before = 0;
+            for (int k = 0; k < 2; k++)
+                for (size_t j = 0; j < periods[k]->management_market_count; j++)
+                    if (strcmp(periods[k]->management_markets[j].code, code) == 0) {
+                        amounts[k] = periods[k]->management_markets[j].amount;
+                        if (k == 0 && which == 1)
+                            seen_before = 1; /* listed with the current period's markets */
+                    }
+            if (seen_before)
+                continue;
+            char label[RESULTS_CODE_MAX + 40];
+            snprintf(label, sizeof label, "  Management contracts, %s", code);
+            money_row(t, label, amounts[0], amounts[1], 0);
+        }
+}
+
 static void section_segments(table_format format, buffer *out, const results_report *report)
 {
     const results_period *now = &report->current, *before = &report->prior;
@@ -227,6 +252,7 @@ static void section_segments(table_format format, buffer *out, const results_rep
     money_row(&revenue, "  Closed donor centers", now->closed_revenue, before->closed_revenue, 0);
     money_row(&revenue, "Blood services", now->blood_services_revenue,
               before->blood_services_revenue, 0);
+    management_rows(&revenue, now, before);
     money_row(&revenue, "Total revenue", now->revenue, before->revenue, 1);
     if (now->units_shipped || before->units_shipped) /* books without shipments: no row */
         change_row(&revenue, "Net units sold, blood products (units)", now->net_units_sold,

@@ -91,6 +91,13 @@ static const capability_entry capabilities[CAPABILITY_COUNT] = {
                                        ROLE_AUDITOR | ROLE_ADMIN,
                                    "use the apheresis calculators (blood volume, plasma and "
                                    "red cell exchange, anticoagulant, adsorptive course)"},
+    [CAPABILITY_MANAGEMENT] = {"management",
+                               ROLE_CONTRACT_SERVICES | ROLE_FINANCE | ROLE_EXECUTIVE |
+                                   ROLE_AUDITOR | ROLE_ADMIN,
+                               "read management contracts and the revenue they accrued"},
+    [CAPABILITY_MANAGEMENT_WRITE] = {"management.write", ROLE_CONTRACT_SERVICES | ROLE_ADMIN,
+                                     "add and terminate management contracts, report their "
+                                     "volumes"},
 };
 
 const capability_entry *capability_get(capability c)

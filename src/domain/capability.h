@@ -52,6 +52,8 @@ typedef enum {
     CAPABILITY_APHERESIS,         /* apheresis patients, physicians' orders: read (market scope) */
     CAPABILITY_APHERESIS_WRITE,   /* add and edit patients, add and cancel orders */
     CAPABILITY_APHERESIS_CALC,    /* the apheresis calculators: no patient data */
+    CAPABILITY_MANAGEMENT,        /* management contracts and their accrued revenue: read */
+    CAPABILITY_MANAGEMENT_WRITE,  /* add, terminate, report volumes */
     CAPABILITY_COUNT
 } capability;
 

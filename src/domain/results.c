@@ -185,9 +185,11 @@ static void period_free(results_period *period)
 {
     free(period->ga_lines);
     free(period->centers);
+    free(period->management_markets);
     period->ga_lines = NULL;
     period->centers = NULL;
-    period->ga_count = period->center_count = 0;
+    period->management_markets = NULL;
+    period->ga_count = period->center_count = period->management_market_count = 0;
 }
 
 void results_report_free(results_report *report)

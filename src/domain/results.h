@@ -143,6 +143,11 @@ typedef struct {
     /* therapeutic apheresis (service/apheresis_procedure.h): signed
      * procedures performed in the period and their average price, cents */
     int64_t apheresis_procedures, apheresis_average_price;
+
+    /* management contract revenue (account 4200) posted under a market,
+     * by market in code order (code: the market; docs/contract_services.md) */
+    results_line *management_markets;
+    size_t management_market_count;
 } results_period;
 
 typedef struct {

@@ -412,6 +412,31 @@ static int compare_centers(const void *a, const void *b)
     return strcmp(((const results_center *)a)->code, ((const results_center *)b)->code);
 }
 
+/* Add `amount` to the management contract revenue of market `code`. */
+static int management_market_add(results_period *p, const char *code, int64_t amount)
+{
+    for (size_t i = 0; i < p->management_market_count; i++)
+        if (strcmp(p->management_markets[i].code, code) == 0) {
+            p->management_markets[i].amount += amount;
+            return 0;
+        }
+    results_line *grown = realloc(p->management_markets,
+                                  (p->management_market_count + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    p->management_markets = grown;
+    results_line *line = &grown[p->management_market_count++];
+    memset(line, 0, sizeof *line);
+    snprintf(line->code, sizeof line->code, "%s", code);
+    line->amount = amount;
+    return 0;
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+    return strcmp(((const results_line *)a)->code, ((const results_line *)b)->code);
+}
+
 static int64_t revenue_of(const ledger_chart *chart, const ledger_sums *sums)
 {
     int64_t revenue = 0;
@@ -448,6 +473,11 @@ static int period_amounts(const ledger_chart *chart, const center_table *centers
             p->revenue += amount;
             if (!blood_products) {
                 p->blood_services_revenue += amount;
+                /* Management contracts post under their market. */
+                if (strcmp(account->code, "4200") == 0 && sum->center[0] &&
+                    !center_find(centers, sum->center) &&
+                    management_market_add(p, sum->center, amount))
+                    return err_set(e, ERR_INTERNAL, NULL, "out of memory");
                 break;
             }
             p->blood_products_revenue += amount;
@@ -489,6 +519,9 @@ static int period_amounts(const ledger_chart *chart, const center_table *centers
         p->centers[c].gross_profit = p->centers[c].revenue - p->centers[c].cost;
     if (p->center_count)
         qsort(p->centers, p->center_count, sizeof *p->centers, compare_centers);
+    if (p->management_market_count)
+        qsort(p->management_markets, p->management_market_count, sizeof *p->management_markets,
+              compare_lines);
     return 0;
 }
 
@@ -794,6 +827,12 @@ static json_t *period_json(const results_period *p)
     json_object_set_new(json, "net_units_sold", json_integer(p->net_units_sold));
     json_object_set_new(json, "apheresis_procedures", json_integer(p->apheresis_procedures));
     json_object_set_new(json, "apheresis_average_price", money_json(p->apheresis_average_price));
+    json_t *markets = json_array();
+    for (size_t i = 0; i < p->management_market_count; i++)
+        json_array_append_new(markets, json_pack("{s:s, s:o}", "market",
+                                                 p->management_markets[i].code, "amount",
+                                                 money_json(p->management_markets[i].amount)));
+    json_object_set_new(json, "management_revenue_by_market", markets);
     return json;
 }
 
@@ -1054,6 +1093,21 @@ static int period_from_json(json_t *json, const char *where, results_period *p, 
         read_money(&cr, "cost", &c->cost);
         read_money(&cr, "gross_profit", &c->gross_profit);
         r.failed = cr.failed;
+    }
+    /* Optional: a report without them has no management contract revenue
+     * by market. */
+    json_t *markets = json_object_get(json, "management_revenue_by_market");
+    size_t market_count = json_array_size(markets);
+    for (size_t i = 0; i < market_count && !r.failed; i++) {
+        json_t *row = json_array_get(markets, i);
+        snprintf(inner, sizeof inner, "%s.management_revenue_by_market[%zu]", where, i);
+        json_reader mr = {row, inner, e, 0};
+        int64_t amount = 0;
+        const char *market = json_string_value(json_object_get(row, "market"));
+        read_money(&mr, "amount", &amount);
+        r.failed = mr.failed;
+        if (!r.failed && management_market_add(p, market ? market : "", amount))
+            return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     }
     if (r.failed)
         return -1;

@@ -159,6 +159,10 @@ function bodyFor(method, path) {
     'PUT /api/v1/apheresis-contracts/{id}/prices': { procedure_type: 'plasma_exchange', price: '1.00' },
     'PUT /api/v1/apheresis-contracts/{id}/surcharges': { kind: 'weekend', amount: '1.00' },
     'PUT /api/v1/apheresis-costs': { item: 'nothing', amount: '1.00' },
+    'POST /api/v1/management-contracts': { customer: 'NOBODY', kind: 'blood-center', market: 'LA', start: chain.day(0), monthly_fee: '1.00' },
+    'POST /api/v1/management-contracts/{id}/terminate': { date: chain.day(0), reason: 'matrix' },
+    'POST /api/v1/management-contracts/{id}/volumes': { period: '2004-13', units: 1 },
+    'POST /api/v1/management-accruals': { period: '2004-13' },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;

@@ -109,8 +109,26 @@ export function balanceSheets(report) {
   return financialTable({ caption: 'Balance Sheets', headRows, rows, captionHidden: true });
 }
 
+/* The management contracts' revenue of each market either quarter has
+ * (docs/contract_services.md), under blood services. */
+function managementRows(report) {
+  const of = (period) => (period && period.management_revenue_by_market) || [];
+  const markets = [...new Set([...of(report.current), ...of(report.prior)].map((m) => m.market))];
+  const amount = (period, market) => (of(period).find((m) => m.market === market) || { amount: '0.00' }).amount;
+  return markets.map((market) => {
+    const now = amount(report.current, market);
+    const before = report.prior ? amount(report.prior, market) : null;
+    return {
+      label: `Management contracts, ${market}`,
+      kind: 'indent',
+      cells: [money(now), ...(report.prior ? [money(before), ...changeCells(report, null, now, before)] : [])],
+    };
+  });
+}
+
 /* Revenue or gross profit (`figure`, the key after the segment's name) by
- * segment: products (ongoing and closed centers), services, the total. */
+ * segment: products (ongoing and closed centers), services (revenue: its
+ * management contracts by market), the total. */
 function bySegment(report, caption, figure, totalLabel) {
   return financialTable({
     caption,
@@ -120,6 +138,7 @@ function bySegment(report, caption, figure, totalLabel) {
       figureRow(report, 'Ongoing donor centers', `ongoing_${figure}`, 'indent'),
       figureRow(report, 'Closed donor centers', `closed_${figure}`, 'indent'),
       figureRow(report, 'Blood services', `blood_services_${figure}`),
+      ...(figure === 'revenue' ? managementRows(report) : []),
       figureRow(report, totalLabel, figure, 'grand'),
     ],
   });
