@@ -120,7 +120,8 @@ static int instant_take(const char *text, int64_t *out, const char *field, err *
     } else {
         return err_set(e, ERR_INVALID, field, INSTANT_SYNTAX);
     }
-    snprintf(utc, sizeof utc, "%.10sT%.5s:%02dZ", text, text + 11, second);
+    /* second is two digits (0-99, timestamp_parse refuses past 59) */
+    snprintf(utc, sizeof utc, "%.10sT%.5s:%02uZ", text, text + 11, (unsigned)second % 100u);
     if (timestamp_parse(utc, out, field, e))
         return err_set(e, ERR_INVALID, field, INSTANT_SYNTAX);
     *out -= offset;
