@@ -8,7 +8,10 @@
  * with her password; the record then shows its invoice and links back to
  * its order and booking, the order counts 1 of 2 done, and an
  * administrator follows the invoice link to the line at the contract's
- * price. Screenshot in tests/out/web/apheresis-flow.png.
+ * price. Then finance reads the quarter's volumes (a period refused under
+ * its field) and an administrator sets a surcharge and a standard cost on
+ * the apheresis contracts page (an amount with three decimals refused
+ * under its field). Screenshots in tests/out/web/apheresis-{flow,volumes,contract}.png.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -31,6 +34,7 @@ describe('an apheresis procedure from its order to its invoice on a phone', () =
   let password;
   let admin;
   let order;
+  let signedOn;
 
   before(async () => {
     app = await startApp();
@@ -106,6 +110,7 @@ describe('an apheresis procedure from its order to its invoice on a phone', () =
     const record = (await app.srv.api('GET', `/api/v1/apheresis-procedures/${id}`, { token: admin.token })).json;
     assert.equal(record.booking, bookingId);
     assert.equal(record.price, '1250.00');
+    signedOn = record.performed_on;
     /* a nurse has no billing: the invoice is named, not linked */
     await page.getByText(`Invoice ${record.invoice}`, { exact: true }).waitFor();
     assert.equal(await page.getByRole('link', { name: `Invoice ${record.invoice}` }).count(), 0);
@@ -125,5 +130,56 @@ describe('an apheresis procedure from its order to its invoice on a phone', () =
     await adminPage.getByText(/1,250\.00/).first().waitFor();
     assert.equal(await adminPage.getByRole('link', { name: `Entry ${record.journal_entry}` }).count(), 0, 'left the procedure page');
     app.assertClean(adminPage);
+  });
+
+  test('finance reads the quarter\'s volumes; a period that is none is refused under its field', async () => {
+    const quarter = `${signedOn.slice(0, 4)}Q${Math.floor((Number(signedOn.slice(5, 7)) - 1) / 3) + 1}`;
+    const fin = await app.addUser('fiona', 'finance');
+    const p = await app.newPage({ viewport: PHONE });
+    await app.login(p, 'fiona', fin, `/apheresis-volumes?period=${quarter}`);
+    await p.getByRole('heading', { name: new RegExp(`^${quarter}: `) }).waitFor();
+    const row = p.getByRole('row').filter({ hasText: 'plasma exchange' }).filter({ hasText: 'LA' });
+    await row.waitFor();
+    assert.match(await row.textContent(), /\$1,250\.00/);
+    assert.match(await p.locator('#volumes-total').textContent(), /^1 procedure, \$1,250\.00 in all, on average \$1,250\.00\.$/);
+    await app.screenshot(p, 'apheresis-volumes.png');
+    const chooser = p.getByRole('form', { name: 'Choose the period' });
+    await chooser.getByLabel('Period').fill('2026Q5');
+    await chooser.getByRole('button', { name: 'Show' }).click();
+    await chooser.getByText(/2026Q5/).waitFor();
+    assert.equal(await chooser.getByLabel('Period').getAttribute('aria-invalid'), 'true');
+    assert.ok(p.url().endsWith(`period=${quarter}`), p.url());
+    app.assertClean(p);
+  });
+
+  test('an administrator sets a contract\'s surcharge and a standard cost', async () => {
+    const p = await app.newPage({ viewport: PHONE });
+    await app.login(p, 'admin', ADMIN_PASSWORD, '/apheresis-contracts');
+    await p.getByRole('heading', { name: 'Apheresis contracts' }).waitFor();
+    await p.getByRole('link', { name: 'CEDARS (LA)' }).click();
+    await p.getByRole('heading', { name: 'CEDARS: apheresis contract' }).waitFor();
+    const prices = p.getByRole('region', { name: 'Prices' });
+    assert.match(await prices.getByRole('row').filter({ hasText: '$1,250.00' }).textContent(), /plasma exchange/i);
+    const surcharge = p.getByRole('form', { name: 'Set a surcharge' });
+    await surcharge.getByLabel('Surcharge').selectOption('weekend');
+    await surcharge.getByLabel('Amount (dollars)').fill('150.005');
+    await surcharge.getByRole('button', { name: 'Set the surcharge' }).click();
+    await p.waitForFunction(() => document.querySelector('[aria-invalid="true"]'));
+    assert.equal(await surcharge.getByLabel('Amount (dollars)').getAttribute('aria-invalid'), 'true');
+    await surcharge.getByLabel('Amount (dollars)').fill('150.00');
+    await surcharge.getByRole('button', { name: 'Set the surcharge' }).click();
+    await p.getByText('The weekend surcharge is set.').waitFor();
+    await p.getByRole('region', { name: 'Surcharges' }).getByRole('row').filter({ hasText: '$150.00' }).waitFor();
+    await app.screenshot(p, 'apheresis-contract.png');
+
+    await p.getByRole('link', { name: 'Apheresis contracts' }).first().click();
+    const cost = p.getByRole('form', { name: 'Set a standard cost' });
+    await cost.getByLabel('Item').fill('plasma_unit');
+    await cost.getByLabel('Amount (dollars)').fill('55.50');
+    await cost.getByRole('button', { name: 'Set the cost' }).click();
+    await p.getByText('The standard cost of plasma_unit is $55.50.').waitFor();
+    const costs = (await app.srv.api('GET', '/api/v1/apheresis-costs', { token: admin.token })).json.items;
+    assert.equal(costs.find((c) => c.item === 'plasma_unit').amount, '55.50');
+    app.assertClean(p);
   });
 });

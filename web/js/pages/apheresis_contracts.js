@@ -33,7 +33,7 @@ const dollars = (amount) => format.money(amount, { cents: true });
 
 function amountsTable(rows, { caption, csvName, keyLabel, label, empty }) {
   return dataTable({
-    caption, captionHidden: true, csvName, noun: 'amounts', empty, rows,
+    caption, captionHidden: true, csvName, noun: caption.toLowerCase(), empty, rows,
     columns: [
       { id: 'key', label: keyLabel, header: true, value: (r) => r.key, cell: (r) => label(r.key) },
       { id: 'amount', label: 'Amount', numeric: true, value: (r) => format.cents(r.amount), cell: (r) => dollars(r.amount), csv: (r) => r.amount },
