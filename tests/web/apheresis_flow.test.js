@@ -11,7 +11,8 @@
  * price. Then finance reads the quarter's volumes (a period refused under
  * its field) and an administrator sets a surcharge and a standard cost on
  * the apheresis contracts page (an amount with three decimals refused
- * under its field). Screenshots in tests/out/web/apheresis-{flow,volumes,contract}.png.
+ * under its field). Screenshots in tests/out/web/apheresis-{flow,order-course,volumes,
+ * contract}.png.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -120,6 +121,7 @@ describe('an apheresis procedure from its order to its invoice on a phone', () =
     await page.getByRole('link', { name: `Order ${order.id} (plasma_exchange)` }).click();
     await page.locator('#course-count').getByText('1 of 2 procedures done (1 signed), 0 booked ahead.').waitFor();
     await page.getByRole('link', { name: new RegExp(`^Procedure ${id},`) }).waitFor();
+    await app.screenshot(page, 'apheresis-order-course.png');
     app.assertClean(page);
 
     /* an administrator follows the invoice link to its line */
