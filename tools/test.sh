@@ -20,8 +20,9 @@
 #               deferred donor shown deferred wherever a donor is chosen;
 #               the billing cycle: an invoice issued, a payment applied, the
 #               aging tied to the ledger; distribution from order to
-#               shipment and return), again on a throwaway PostgreSQL
-#               cluster.
+#               shipment and return; an apheresis procedure booked,
+#               recorded from its booking, signed and invoiced), again on a
+#               throwaway PostgreSQL cluster.
 #
 # Before the suites, three checks of the source, each counted as one failure
 # when it finds something: tools/check-layers.sh (the layering of
@@ -113,7 +114,7 @@ run_suite api-postgres env API_SUITE=api-postgres tests/with-postgres.sh tests/r
 run_suite web env API_SUITE=web API_JOBS=1 tests/run-api.sh tests/web/*.test.js
 run_suite web-postgres env API_SUITE=web-postgres API_JOBS=1 tests/with-postgres.sh \
   tests/run-api.sh tests/web/donor_standing.test.js tests/web/billing.test.js \
-  tests/web/distribution.test.js
+  tests/web/distribution.test.js tests/web/apheresis_flow.test.js
 # Every libFuzzer target a few seconds on its committed seeds (make fuzz runs them long).
 run_suite fuzz tools/fuzz-smoke.sh
 

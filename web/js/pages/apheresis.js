@@ -6,7 +6,9 @@
 // procedure, indication with its ASFA category and grade, the course and
 // the prescription) and an order's page with its calculations. Every figure
 // is the server's (GET /api/v1/apheresis/calc/NAME, an order's
-// `calculations`): no formula is copied here.
+// `calculations`): no formula is copied here. The order's page also shows
+// its bookings and procedure records and how much of the course is done,
+// linking to each (docs/apheresis.md, "From order to invoice").
 
 import * as api from '../api.js';
 import { reference } from '../chain.js';
@@ -257,13 +259,48 @@ export async function renderNewOrder(context) {
 
 const numberOrDash = (value, unit = '') => (value === null || value === undefined ? null : `${value}${unit}`);
 
+/* The course as it goes: N of M done, the bookings and the procedure records. */
+function courseView(o, bookings, procedures) {
+  const signed = procedures.filter((p) => p.status === 'signed').length;
+  const ahead = bookings.filter((b) => b.status === 'booked').length;
+  const bookingsTable = dataTable({
+    caption: 'Bookings', captionHidden: true, csvName: `order-${o.id}-bookings.csv`, noun: 'bookings',
+    empty: 'No procedure is booked.', rows: bookings, sort: [{ id: 'start', desc: false }],
+    columns: [
+      { id: 'start', label: 'Booked for', header: true, value: (b) => b.starts_at,
+        cell: (b) => h('a', { href: `/apheresis-bookings/${b.id}` }, `${b.start_local} \u2013 ${b.end_local.slice(11)}`) },
+      { id: 'nurse', label: 'Nurse', value: (b) => b.nurse_name },
+      { id: 'device', label: 'Device', value: (b) => b.device },
+      { id: 'status', label: 'Status', value: (b) => b.status },
+    ],
+  });
+  const proceduresTable = dataTable({
+    caption: 'Procedures', captionHidden: true, csvName: `order-${o.id}-procedures.csv`, noun: 'procedures',
+    empty: 'No procedure is recorded.', rows: procedures, sort: [{ id: 'started_at', desc: false }],
+    columns: [
+      { id: 'started_at', label: 'Performed', header: true, value: (p) => p.started_at,
+        cell: (p) => h('a', { href: `/apheresis-procedures/${p.id}` }, `Procedure ${p.id}, ${format.date(p.performed_on)}`) },
+      { id: 'nurse', label: 'Nurse', value: (p) => p.nurse },
+      { id: 'outcome', label: 'Outcome', value: (p) => p.outcome },
+      { id: 'status', label: 'Status', value: (p) => p.status },
+    ],
+  });
+  return h('section', { class: 'panel', 'aria-labelledby': 'order-course' },
+    h('h2', { id: 'order-course' }, 'The course'),
+    h('p', { id: 'course-count' }, `${procedures.length} of ${o.procedures} procedure${o.procedures === 1 ? '' : 's'} done`
+      + ` (${signed} signed), ${ahead} booked ahead.`),
+    h('h3', null, 'Bookings'), bookingsTable.element,
+    h('h3', null, 'Procedure records'), proceduresTable.element);
+}
+
 export async function renderOrder(context) {
   const o = await registry.loadRecord(context, {
     path: '/api/v1/apheresis-orders', noun: 'apheresis order', param: 'id', keyName: 'id', title: (r) => `Apheresis order ${r.id}`,
     back: ['/patients', 'Back to the patients'],
   });
   if (!o) return;
-  const { apheresis: choices } = await reference();
+  const [{ apheresis: choices }, bookings, procedures] = await Promise.all([reference(),
+    api.getAll('/api/v1/apheresis-bookings', { order: o.id }), api.getAll('/api/v1/apheresis-procedures', { order: o.id })]);
   if (!context.active()) return;
   const rx = o.prescription;
   const cancel = session.can('apheresis.write') && o.status === 'active' ? confirmedForm({
@@ -296,5 +333,6 @@ export async function renderOrder(context) {
         ['Status', o.status_reason ? `${o.status}: ${o.status_reason}` : o.status],
         ['Ordered', `${format.timestamp(o.created_at)} by ${o.created_by}`]]),
       cancel),
+    courseView(o, bookings, procedures),
     Object.entries(o.calculations).map(([name, calculation]) => figuresView(calculation, CALCULATION_TITLES[name] || name, `calc-${name}`)));
 }

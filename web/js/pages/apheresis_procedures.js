@@ -4,7 +4,10 @@
 // fields for a phone or a tablet), and a record's page with what its order
 // prescribed beside what was delivered, the nurse's signature (password
 // re-entered), the amendment of a signed record with its reason and the
-// amendments made. Prices, costs and the comparison are the server's.
+// amendments made. Recorded from a booking (?booking=ID), the form is filled
+// from it; a record's page links to its order and booking and, once signed,
+// its invoice and journal entry. Prices, costs and the comparison are the
+// server's.
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
@@ -84,16 +87,36 @@ export async function renderProcedures(context) {
   await list.ready;
 }
 
+/* A UTC instant as a datetime-local value on this device's clocks. */
+function localInput(iso) {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export async function renderNewProcedure(context) {
-  const order = context.query.get('order') || '';
+  const bookingId = context.query.get('booking') || '';
+  let booking = null;
+  if (bookingId) {
+    try {
+      booking = await api.get(`/api/v1/apheresis-bookings/${encodeURIComponent(bookingId)}`);
+    } catch (error) {
+      if (error.status === 401 || !context.active()) throw error;
+    }
+    if (!context.active()) return;
+  }
+  const order = booking ? String(booking.order) : context.query.get('order') || '';
   const fields = [
     field({ name: 'order', label: 'Order number', required: true, value: order, inputmode: 'numeric' }),
-    field({ name: 'started_at', label: 'Started', type: 'datetime-local', required: true, hint: 'This device\u2019s local time.' }),
-    field({ name: 'ended_at', label: 'Ended', type: 'datetime-local', required: true }),
+    field({ name: 'booking', label: 'Booking number', value: booking ? String(booking.id) : bookingId, inputmode: 'numeric',
+      hint: 'The booking it was performed under, if any: it is marked done.' }),
+    field({ name: 'started_at', label: 'Started', type: 'datetime-local', required: true, hint: 'This device\u2019s local time.',
+      value: booking ? localInput(booking.starts_at) : '' }),
+    field({ name: 'ended_at', label: 'Ended', type: 'datetime-local', required: true, value: booking ? localInput(booking.ends_at) : '' }),
     field({ name: 'outcome', label: 'Outcome', required: true, options: [{ value: 'completed', label: 'Completed' }, { value: 'aborted', label: 'Aborted' }] }),
     field({ name: 'abort_reason', label: 'Why it was aborted', hint: 'Required for an aborted procedure.' }),
     field({ name: 'stat', label: 'Stat call-out', options: [{ value: 'false', label: 'No' }, { value: 'true', label: 'Yes' }] }),
-    ...clinicalFields(),
+    ...clinicalFields(booking ? { device_serial: booking.device } : {}),
   ];
   const recordForm = form({
     label: 'Record a procedure', submitLabel: 'Record the procedure', className: 'form form-bedside', fields,
@@ -107,7 +130,10 @@ export async function renderNewProcedure(context) {
   });
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/apheresis-procedures' }, 'Apheresis procedures'), ' \u203a ', 'Record'),
-    h('h1', null, 'Record a procedure'), recordForm.element);
+    h('h1', null, 'Record a procedure'),
+    booking ? h('p', { class: 'muted', id: 'from-booking' }, `From booking ${booking.id}: ${booking.patient_name}, ${booking.procedure_label}, `
+      + `${booking.start_local} to ${booking.end_local.slice(11)}, ${booking.nurse_name} on ${booking.device}.`) : null,
+    recordForm.element);
 }
 
 const shown = (value, unit = '') => (value === null || value === undefined ? '\u2014' : `${typeof value === 'number' ? Math.round(value * 100) / 100 : value}${unit}`);
@@ -131,6 +157,16 @@ function amendmentsTable(p) {
       { id: 'changed', label: 'Changed', sortable: false, value: (a) => a.changed.map((k) => `${k}: ${JSON.stringify(a.before[k])} \u2192 ${JSON.stringify(a.after[k])}`).join('; ') },
     ],
   });
+}
+
+/* What signing made: the price, the invoice and the journal entry, each a
+ * link for those who may open it (billing; the ledger, read with reports). */
+function billing(p) {
+  if (p.status !== 'signed') return [];
+  const surcharges = p.surcharges.length ? ` (with ${p.surcharges.map((x) => `${x.kind.replace('_', ' ')} ${format.money(x.amount, { cents: true })}`).join(', ')})` : '';
+  return [['Price', `${format.money(p.price, { cents: true })}${surcharges}; cost ${format.money(p.cost, { cents: true })}`],
+    ['Invoice', session.can('billing') ? h('a', { href: `/invoices/${p.invoice}` }, `Invoice ${p.invoice}`) : `Invoice ${p.invoice}`],
+    ['Journal entry', session.can('reports') ? h('a', { href: `/journal/${p.journal_entry}` }, `Entry ${p.journal_entry}`) : `Entry ${p.journal_entry}`]];
 }
 
 export async function renderProcedure(context) {
@@ -174,6 +210,7 @@ export async function renderProcedure(context) {
     registry.notices().element,
     h('section', { class: 'panel', 'aria-labelledby': 'procedure-details' }, h('h2', { id: 'procedure-details' }, 'Record'),
       registry.details([['Order', h('a', { href: `/apheresis-orders/${p.order}` }, `Order ${p.order} (${p.procedure_type})`)],
+        ['Booking', p.booking ? h('a', { href: `/apheresis-bookings/${p.booking}` }, `Booking ${p.booking}`) : 'None'],
         ['Patient', `${p.patient_name} (MRN ${p.mrn}, ${p.hospital})`],
         ['Performed', `${format.timestamp(p.started_at)} to ${format.timestamp(p.ended_at)}`], ['Nurse', p.nurse],
         ['Device, kit', `${p.device_serial}, ${p.kit_lot}`], ['Vitals before', vitals(p.vitals_before)], ['Vitals after', vitals(p.vitals_after)],
@@ -181,7 +218,8 @@ export async function renderProcedure(context) {
         ['Anticoagulant', `${p.anticoagulant_ml} mL${p.ratio ? `, 1:${p.ratio}` : ''}; calcium ${p.calcium_mg} mg`],
         ['Adverse events', p.adverse_events.map((e) => `${e.what} (${e.severity}): ${e.action}`).join('; ') || 'None'],
         ['Outcome', p.abort_reason ? `${p.outcome}: ${p.abort_reason}` : p.outcome],
-        ['Status', signed ? `signed by ${p.signed_by} at ${format.timestamp(p.signed_at)}` : 'draft, not signed']]),
+        ['Status', signed ? `signed by ${p.signed_by} at ${format.timestamp(p.signed_at)}` : 'draft, not signed'],
+        ...billing(p)]),
       sign, amend ? amend.element : null),
     h('section', { class: 'panel', 'aria-labelledby': 'procedure-compared' }, h('h2', { id: 'procedure-compared' }, 'Prescribed vs delivered'), comparisonTable(p)),
     h('section', { class: 'panel', 'aria-labelledby': 'procedure-amendments' }, h('h2', { id: 'procedure-amendments' }, 'Amendments'), amendmentsTable(p).element));

@@ -6,7 +6,8 @@
 // clocks, and each nurse's and device's day with its free times), booking
 // a procedure of an order (/apheresis-orders/ID/book: the nurse, a device
 // of the market, the day and the times on the market's clocks) and a
-// booking's page, where it is cancelled with a reason. Times are sent as
+// booking's page, where it is cancelled with a reason or its procedure
+// recorded (/apheresis-procedures/new?booking=ID). Times are sent as
 // UTC instants worked out from the market's zone.
 
 import * as api from '../api.js';
@@ -185,10 +186,14 @@ export async function renderBooking(context) {
       context.navigate(`/apheresis-bookings/${b.id}`, { replace: true });
     },
   }) : null;
+  // A booked procedure is recorded from here, the form filled from the booking.
+  const record = session.can('apheresis.write') && b.status === 'booked'
+    ? h('p', null, h('a', { class: 'button-primary', href: `/apheresis-procedures/new?booking=${b.id}` }, 'Record the procedure')) : null;
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: boardHref(b.market, b.start_local.slice(0, 10)) }, 'Apheresis schedule'), ' \u203a ', `Booking ${b.id}`),
     h('h1', null, `Booking ${b.id}: ${b.procedure_label}`),
     registry.notices().element,
+    record,
     h('section', { class: 'panel', 'aria-labelledby': 'booking-details' }, h('h2', { id: 'booking-details' }, 'Booking'),
       registry.details([['Patient', b.patient_name], ['Order', h('a', { href: `/apheresis-orders/${b.order}` }, `Order ${b.order}`)],
         ['Hospital', `${b.hospital} ${b.hospital_name}`], ['Nurse', `${b.nurse_name} (${b.nurse})`],
