@@ -73,16 +73,17 @@ static int digits(const char *p, int n)
     return v;
 }
 
-#define INSTANT_SYNTAX                                                                             \
-    "must be an ISO 8601 date and time with Z or an offset (2026-12-08T08:00:00Z, "               \
+#define INSTANT_FORM                                                                               \
+    "an ISO 8601 date and time with Z or an offset (2026-12-08T08:00:00Z, "                        \
     "2026-12-08T08:00-08:00)"
+#define INSTANT_SYNTAX "must be " INSTANT_FORM
 
 /* An ISO 8601 instant: YYYY-MM-DDTHH:MM[:SS[.fff]] then Z or +HH:MM, -HH:MM,
  * +HHMM; seconds since the epoch into *out. */
 static int instant_take(const char *text, int64_t *out, const char *field, err *e)
 {
     if (!text || !*text)
-        return err_set(e, ERR_INVALID, field, "is required (%s)", INSTANT_SYNTAX + 8);
+        return err_set(e, ERR_INVALID, field, "is required (" INSTANT_FORM ")");
     size_t n = strlen(text);
     if (n < 17 || n > 40 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
         text[13] != ':')
