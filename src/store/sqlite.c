@@ -188,6 +188,72 @@ static int sqlite_prepare(void *handle, const char *sql, void **statement, err *
     return 0;
 }
 
+/* returning_id_rewrite (backend.h): the statement must be exactly
+ * "INSERT INTO <table> (<columns>) VALUES (<one row>) RETURNING id", with
+ * no ON CONFLICT, SELECT or OR (where RETURNING and the last rowid could
+ * differ: an upsert's update, several rows, an ignored row), into a table
+ * with a rowid whose one-column primary key `id` is declared INTEGER (the
+ * rowid itself, unless declared DESC). Checked once, when the statement is
+ * prepared. */
+static int sqlite_returning_id_rewrite(void *handle, const char *sql, size_t *keep)
+{
+    static const char prefix[] = "INSERT INTO ", suffix[] = " RETURNING id";
+    size_t length = strlen(sql), suffix_length = sizeof suffix - 1;
+    if (strncmp(sql, prefix, sizeof prefix - 1) != 0 || length <= suffix_length ||
+        strcmp(sql + length - suffix_length, suffix) != 0 || strstr(sql, "ON CONFLICT") ||
+        strstr(sql, "SELECT") || strstr(sql, " OR "))
+        return 0;
+    const char *name = sql + sizeof prefix - 1;
+    size_t name_length = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    if (!name_length || name_length > 64 || (name[name_length] != ' ' && name[name_length] != '('))
+        return 0;
+    /* one parenthesised row after VALUES, and nothing but the suffix after it */
+    const char *values = strstr(name, " VALUES (");
+    if (!values)
+        return 0;
+    const char *p = values + 8;
+    int depth = 0;
+    for (; *p; p++) {
+        if (*p == '\'') {
+            p = strchr(p + 1, '\'');
+            if (!p)
+                return 0;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth == 0) {
+            break;
+        }
+    }
+    if (!*p || (size_t)(p + 1 - sql) != length - suffix_length)
+        return 0;
+    char table[65];
+    memcpy(table, name, name_length);
+    table[name_length] = '\0';
+    const char *type = NULL;
+    int primary = 0;
+    if (sqlite3_table_column_metadata(handle, "main", table, "id", &type, NULL, NULL, &primary,
+                                      NULL) != SQLITE_OK ||
+        !primary || !type || sqlite3_stricmp(type, "INTEGER") != 0 ||
+        sqlite3_table_column_metadata(handle, "main", table, "rowid", NULL, NULL, NULL, NULL,
+                                      NULL) != SQLITE_OK)
+        return 0; /* not the rowid, or a table WITHOUT ROWID */
+    sqlite3_stmt *check = NULL;
+    int plain = sqlite3_prepare_v2(handle,
+                                   "SELECT (SELECT COUNT(*) FROM pragma_table_info(?1) WHERE pk > 0) "
+                                   "= 1 AND (SELECT sql FROM sqlite_schema WHERE type = 'table' "
+                                   "AND name = ?1) NOT LIKE '%PRIMARY KEY DESC%'",
+                                   -1, &check, NULL) == SQLITE_OK &&
+                sqlite3_bind_text(check, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+                sqlite3_step(check) == SQLITE_ROW && sqlite3_column_int(check, 0) == 1;
+    sqlite3_finalize(check);
+    if (!plain)
+        return 0;
+    *keep = length - suffix_length;
+    return 1;
+}
+
+static int64_t sqlite_last_insert_id(void *handle) { return sqlite3_last_insert_rowid(handle); }
+
 static void sqlite_finalize(void *statement) { sqlite3_finalize(statement); }
 static void sqlite_reset(void *statement)
 {
@@ -329,6 +395,8 @@ const db_backend db_backend_sqlite = {
     .column_is_null = sqlite_column_is_null,
     .column_count = sqlite_column_count,
     .column_name = sqlite_column_name,
+    .returning_id_rewrite = sqlite_returning_id_rewrite,
+    .last_insert_id = sqlite_last_insert_id,
     .backup = sqlite_backup,
     .list_tables_sql = "SELECT name FROM sqlite_schema WHERE type = 'table' "
                        "AND name NOT LIKE 'sqlite_%' ORDER BY name",

@@ -311,10 +311,73 @@ static void test_posted_entry_record_is_the_entry_read_back(void **state)
     json_decref(read);
 }
 
+/* The id an INSERT ... RETURNING id answers, read through db_step as the
+ * services do; -1 when it answers no row. */
+static int64_t returned_id(db_conn *db, const char *sql)
+{
+    db_stmt *stmt;
+    err e;
+    assert_int_equal(db_prepare(db, sql, &stmt, &e), 0);
+    db_step_result step = db_step(stmt, &e);
+    assert_true(step == DB_ROW || step == DB_DONE);
+    int64_t id = -1;
+    if (step == DB_ROW) {
+        assert_int_equal(db_column_count(stmt), 1);
+        assert_false(db_column_is_null(stmt, 0));
+        id = db_column_int64(stmt, 0);
+        char text[24];
+        snprintf(text, sizeof text, "%lld", (long long)id);
+        assert_string_equal(db_column_text(stmt, 0), text);
+        assert_int_equal(db_step(stmt, &e), DB_DONE); /* one row */
+    }
+    db_reset(stmt);
+    return id;
+}
+
+/* SQLite runs "INSERT ... VALUES (...) RETURNING id" into a table whose id
+ * is its rowid without the clause (db.c), and answers the same row: the
+ * id inserted, no row when nothing was inserted, and the id given where
+ * id is not the rowid (text, WITHOUT ROWID, a key of two columns, DESC). */
+static void test_insert_returning_id(void **state)
+{
+    fixture *f = *state;
+    db_conn *db = f->ctx.db;
+    err e;
+    assert_int_equal(db_begin(db, &e), 0);
+    exec_sql(db, "CREATE TABLE t_rowid (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    exec_sql(db, "CREATE TABLE t_text (id TEXT PRIMARY KEY, v TEXT)");
+    exec_sql(db, "CREATE TABLE t_without (id INTEGER PRIMARY KEY, v TEXT) WITHOUT ROWID");
+    exec_sql(db, "CREATE TABLE t_pair (id INTEGER, k INTEGER, v TEXT, PRIMARY KEY (id, k))");
+    exec_sql(db, "CREATE TABLE t_desc (id INTEGER PRIMARY KEY DESC, v TEXT)");
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('a') RETURNING id"), 1);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (id, v) VALUES (40, 'b') RETURNING id"), 40);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('c') RETURNING id"), 41);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('a') "
+                                     "ON CONFLICT (v) DO NOTHING RETURNING id"),
+                     -1);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('c') "
+                                     "ON CONFLICT (v) DO UPDATE SET v = 'c2' RETURNING id"),
+                     41);
+    assert_int_equal(returned_id(db, "INSERT INTO t_text (id, v) VALUES ('77', 'x') RETURNING id"), 77);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('d') RETURNING id"), 42);
+    assert_int_equal(returned_id(db, "INSERT INTO t_without (id, v) VALUES (9, 'x') RETURNING id"), 9);
+    assert_int_equal(returned_id(db, "INSERT INTO t_pair (id, k, v) VALUES (8, 1, 'x') RETURNING id"), 8);
+    assert_int_equal(returned_id(db, "INSERT INTO t_desc (id, v) VALUES (7, 'x') RETURNING id"), 7);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('e') RETURNING id"), 43);
+    /* a refused insert fails as before */
+    db_stmt *stmt;
+    assert_int_equal(db_prepare(db, "INSERT INTO t_rowid (v) VALUES ('a') RETURNING id", &stmt, &e), 0);
+    assert_int_equal(db_step(stmt, &e), DB_FAILED);
+    assert_int_equal(e.code, ERR_CONFLICT);
+    db_reset(stmt);
+    db_rollback(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_canonical_json_is_json_dumps_sorted),
+        cmocka_unit_test_setup_teardown(test_insert_returning_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_posted_entry_record_is_the_entry_read_back, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reopen_applies_migrations_once, setup, teardown),
