@@ -283,8 +283,14 @@ static int entry_check(db_conn *db, const ledger_entry *entry, int64_t *account_
         snprintf(field, sizeof field, "lines[%zu].account", i);
         if (ledger_account_id(db, line->account ? line->account : "", &account_ids[i], field, e))
             return -1;
+        /* A center already checked on an earlier line is not asked
+         * again (a shipment's four lines name one center). */
+        size_t same = 0;
+        while (same < i && !(line->center && entry->lines[same].center &&
+                             strcmp(line->center, entry->lines[same].center) == 0))
+            same++;
         snprintf(field, sizeof field, "lines[%zu].center", i);
-        if (ledger_center_check(db, line->center, field, e))
+        if (same == i && ledger_center_check(db, line->center, field, e))
             return -1;
         snprintf(field, sizeof field, "lines[%zu].memo", i);
         if (line->memo && registry_text_check(line->memo, LEDGER_MEMO_MAX, field, e))
