@@ -27,23 +27,32 @@ int ledger_account_id(db_conn *db, const char *code, int64_t *id, const char *fi
     return found;
 }
 
+/* Whether `sql`, given two texts, answers a row: 1, 0 for none, -1 when
+ * the query fails. */
+static int row_exists(db_conn *db, const char *sql, const char *first, const char *second,
+                      err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, first);
+    db_bind_text(stmt, 2, second);
+    db_step_result step = db_step(stmt, e);
+    db_reset(stmt);
+    return step == DB_ROW ? 1 : step == DB_DONE ? 0 : -1;
+}
+
 int ledger_center_check(db_conn *db, const char *code, const char *field, err *e)
 {
     if (!code || !*code)
         return 0;
-    db_stmt *stmt;
-    if (db_prepare(db,
-                   "SELECT 1 FROM centers WHERE code = ? UNION ALL "
-                   "SELECT 1 FROM markets WHERE code = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, code);
-    db_bind_text(stmt, 2, code);
-    db_step_result step = db_step(stmt, e);
-    db_reset(stmt);
-    if (step == DB_DONE)
+    int found = row_exists(db,
+                           "SELECT 1 FROM centers WHERE code = ? UNION ALL "
+                           "SELECT 1 FROM markets WHERE code = ?",
+                           code, code, e);
+    if (found == 0)
         return err_set(e, ERR_INVALID, field, "no donor center or market '%s'", code);
-    return step == DB_ROW ? 0 : -1;
+    return found == 1 ? 0 : -1;
 }
 
 int ledger_closed_period_of(db_conn *db, civil_day date, char period[LEDGER_PERIOD_TEXT_MAX],
@@ -57,16 +66,11 @@ int ledger_closed_period_of(db_conn *db, civil_day date, char period[LEDGER_PERI
      * (SQLite opens a sorter for the ORDER BY even over no row: a third of
      * this check's cost, and every posting and new invoice makes it); the
      * sorted query below only names the period of a refusal. */
-    if (db_prepare(db,
-                   "SELECT 1 FROM period_closes WHERE first_day <= ? AND last_day >= ? LIMIT 1",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, day);
-    db_bind_text(stmt, 2, day);
-    db_step_result step = db_step(stmt, e);
-    db_reset(stmt);
-    if (step != DB_ROW)
-        return step == DB_FAILED ? -1 : 0;
+    int found = row_exists(
+        db, "SELECT 1 FROM period_closes WHERE first_day <= ? AND last_day >= ? LIMIT 1", day,
+        day, e);
+    if (found != 1)
+        return found;
     if (db_prepare(db,
                    "SELECT period FROM period_closes WHERE first_day <= ? AND last_day >= ? "
                    "ORDER BY first_day LIMIT 1",
@@ -74,7 +78,7 @@ int ledger_closed_period_of(db_conn *db, civil_day date, char period[LEDGER_PERI
         return -1;
     db_bind_text(stmt, 1, day);
     db_bind_text(stmt, 2, day);
-    step = db_step(stmt, e);
+    db_step_result step = db_step(stmt, e);
     if (step == DB_ROW)
         snprintf(period, LEDGER_PERIOD_TEXT_MAX, "%s", db_column_text(stmt, 0));
     db_reset(stmt);
