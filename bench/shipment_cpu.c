@@ -7,7 +7,8 @@
  *
  *   shipment_cpu DB [N [BATCH]]       (default 1,000 shipments, 20 a job)
  *
- * Ships orders 6,000,001 .. 6,000,000 + N, one scanned DIN each, as the
+ * Ships the fixture's orders BASE + 1 .. BASE + N (BASE: the fixture's
+ * placeholder order), order BASE + k its DIN W1234 YY k, as the
  * benchmark's load generator does, and prints one line:
  *   shipments=N batch=B cpu_us=C wall_us=W failed=F
  * with the thread's CPU time and the wall time per shipment. CPU time
@@ -53,14 +54,33 @@ int main(int argc, char **argv)
     ctx.actor.user_id = 1; /* the fixture's admin */
     snprintf(ctx.actor.username, sizeof ctx.actor.username, "admin");
     ctx.actor.roles = ROLES_ALL;
+    /* the fixture's order numbers and the year of its DINs */
+    db_stmt *stmt;
+    int64_t base = 0;
+    char year[3] = "";
+    if (db_prepare(ctx.db,
+                   "SELECT (SELECT id FROM orders WHERE status = 'bench placeholder'), "
+                   "(SELECT substr(din, 6, 2) FROM units ORDER BY id LIMIT 1)",
+                   &stmt, &e) == 0 &&
+        db_step(stmt, &e) == DB_ROW && !db_column_is_null(stmt, 0) &&
+        !db_column_is_null(stmt, 1)) {
+        base = db_column_int64(stmt, 0);
+        snprintf(year, sizeof year, "%s", db_column_text(stmt, 1));
+    }
+    if (!base) {
+        fprintf(stderr, "shipment_cpu: %s is not a shipment_bench fixture\n", argv[1]);
+        db_close(ctx.db);
+        return 1;
+    }
+    db_reset(stmt);
     int failed = 0;
     double cpu = seconds(CLOCK_THREAD_CPUTIME_ID), wall = seconds(CLOCK_MONOTONIC);
     for (int k = 1; k <= count; k++) {
         if ((k - 1) % batch == 0)
             db_job_begin(ctx.db);
-        char order[16], din[24];
-        snprintf(order, sizeof order, "%d", 6000000 + k);
-        snprintf(din, sizeof din, "W12342%d", 6000000 + k); /* DIN W1234 26 k */
+        char order[24], din[24];
+        snprintf(order, sizeof order, "%lld", (long long)(base + k));
+        snprintf(din, sizeof din, "W1234%s%06d", year, k);
         const char *scans[] = {din};
         shipment_input in = {.order = order, .scans = scans, .scan_count = 1,
                              .temperature = "4.0", .shipper = "Bench courier"};
