@@ -337,7 +337,8 @@ static void posted_audit_text(buffer *out, int64_t id, const ledger_entry_row *r
     json_write_string(&w, "date", date_format(row->date, day, sizeof day));
     if (!*row->description && strcmp(row->source, "import") == 0) {
         buffer description = BUFFER_INIT;
-        buffer_printf(&description, "Imported entry %s", row->source_ref ? row->source_ref : "");
+        buffer_printf(&description, "Imported entry %s",
+                      row->source_ref ? row->source_ref : "");
         json_write_string(&w, "description", buffer_text(&description));
         buffer_free(&description);
     } else {
@@ -351,7 +352,8 @@ static void posted_audit_text(buffer *out, int64_t id, const ledger_entry_row *r
             total += line->amount;
         json_write_object_begin(&w, NULL);
         json_write_string(&w, "account", line->account);
-        json_write_string(&w, "amount", money_format(line->amount, MONEY_PLAIN, money, sizeof money));
+        json_write_string(&w, "amount",
+                          money_format(line->amount, MONEY_PLAIN, money, sizeof money));
         json_write_string(&w, "center", line->center ? line->center : "");
         json_write_string(&w, "memo", line->memo ? line->memo : "");
         json_write_object_end(&w);

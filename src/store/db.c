@@ -576,8 +576,8 @@ int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e)
         conn->backend->returning_id_rewrite(conn->handle, sql, &keep))
         without_returning = strndup(sql, keep);
     stmt->returns_id = without_returning != NULL;
-    int prepared = conn->backend->prepare(conn->handle, without_returning ? without_returning : sql,
-                                          &stmt->backend_statement, e);
+    int prepared = conn->backend->prepare(
+        conn->handle, without_returning ? without_returning : sql, &stmt->backend_statement, e);
     free(without_returning);
     if (prepared != 0) {
         free(stmt);

@@ -59,16 +59,17 @@ static int sqlite_exec_script(void *handle, const char *sql, err *e)
  * "shipment_bench"). The connections bloodops opens use a VFS that wraps
  * the default one: the log file's writes that follow one another are
  * gathered in memory and written by a few large pwrites (wal_flush) before
- * anything else is done to the file (a sync, a read, its size, a truncation, a file control,
- * its closing) or when they reach WAL_BUFFER_MAX. Every other file is the
- * default VFS's own. Nothing becomes visible to another connection or
- * durable any later: with synchronous=FULL (sqlite_open) SQLite syncs the
- * log before a commit is published in the WAL index, and the sync writes
- * the gathered bytes first; a process killed before that sync loses only
- * frames of a commit that did not happen. (SQLite's own connections of
- * other programs, and raw sqlite3_open in this process, keep the default
- * VFS, since a connection that commits without a sync, synchronous=OFF or
- * NORMAL, would publish frames still gathered here.) */
+ * anything else is done to the file (a sync, a read, its size, a
+ * truncation, a file control, its closing) or when they reach
+ * WAL_BUFFER_MAX. Every other file is the default VFS's own. Nothing
+ * becomes visible to another connection or durable any later: with
+ * synchronous=FULL (sqlite_open) SQLite syncs the log before a commit is
+ * published in the WAL index, and the sync writes the gathered bytes
+ * first; a process killed before that sync loses only frames of a commit
+ * that did not happen. (Connections of other programs, and raw
+ * sqlite3_open in this process, keep the default VFS: a connection that
+ * commits without a sync, synchronous=OFF or NORMAL, would publish frames
+ * still gathered here.) */
 
 enum { WAL_BUFFER_MAX = 4 * 1024 * 1024 };
 
@@ -135,7 +136,8 @@ static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_i
         char *grown = sqlite3_realloc64(f->gathered, capacity);
         if (!grown) {
             int rc = wal_flush(f);
-            return rc != SQLITE_OK ? rc : f->real->pMethods->xWrite(f->real, data, amount, offset);
+            return rc != SQLITE_OK ? rc
+                                   : f->real->pMethods->xWrite(f->real, data, amount, offset);
         }
         f->gathered = grown;
         f->capacity = capacity;
@@ -197,7 +199,8 @@ static int wal_device_characteristics(sqlite3_file *file)
 {
     return WAL_REAL(file)->pMethods->xDeviceCharacteristics(WAL_REAL(file));
 }
-static int wal_shm_map(sqlite3_file *file, int region, int size, int extend, void volatile **out)
+static int wal_shm_map(sqlite3_file *file, int region, int size, int extend,
+                       void volatile **out)
 {
     return WAL_REAL(file)->pMethods->xShmMap(WAL_REAL(file), region, size, extend, out);
 }
@@ -507,7 +510,8 @@ static int sqlite_returning_id_rewrite(void *handle, const char *sql, size_t *ke
         return 0;
     const char *name = sql + sizeof prefix - 1;
     size_t name_length = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_");
-    if (!name_length || name_length > 64 || (name[name_length] != ' ' && name[name_length] != '('))
+    if (!name_length || name_length > 64 ||
+        (name[name_length] != ' ' && name[name_length] != '('))
         return 0;
     /* one parenthesised row after VALUES, and nothing but the suffix after it */
     const char *values = strstr(name, " VALUES (");
@@ -541,9 +545,10 @@ static int sqlite_returning_id_rewrite(void *handle, const char *sql, size_t *ke
         return 0; /* not the rowid, or a table WITHOUT ROWID */
     sqlite3_stmt *check = NULL;
     int plain = sqlite3_prepare_v2(handle,
-                                   "SELECT (SELECT COUNT(*) FROM pragma_table_info(?1) WHERE pk > 0) "
-                                   "= 1 AND (SELECT sql FROM sqlite_schema WHERE type = 'table' "
-                                   "AND name = ?1) NOT LIKE '%PRIMARY KEY DESC%'",
+                                   "SELECT (SELECT COUNT(*) FROM pragma_table_info(?1) "
+                                   "WHERE pk > 0) = 1 AND (SELECT sql FROM sqlite_schema "
+                                   "WHERE type = 'table' AND name = ?1) "
+                                   "NOT LIKE '%PRIMARY KEY DESC%'",
                                    -1, &check, NULL) == SQLITE_OK &&
                 sqlite3_bind_text(check, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
                 sqlite3_step(check) == SQLITE_ROW && sqlite3_column_int(check, 0) == 1;
