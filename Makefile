@@ -246,7 +246,7 @@ FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_OUT)/%)
 # for every target, libfuzzed-app.a (store, services, router, route tables,
 # schema) also for the targets named in FUZZ_APP_TARGETS.
 FUZZ_APP_TARGETS := http_body http_route import_lines journal_import results_import \
-                    catalog_import eligibility
+                    catalog_import eligibility audit_canonical
 FUZZ_LIB_SRC := $(BASE_SRC) $(DOMAIN_SRC) $(DOCUMENTS_SRC)
 FUZZ_APP_SRC := $(STORE_SRC) $(SERVICE_SRC) $(filter-out src/http/server.c src/http/web.c,$(HTTP_SRC))
 FUZZ_SCHEMA_C := $(FUZZ_OUT)/gen/schema_embedded.c

@@ -26,6 +26,12 @@ int audit_append_text(service_context *ctx, const char *entity, const char *enti
                       const char *action, const char *before_json, const char *after_json,
                       const char *reason, err *e);
 
+/* The canonical text audit_append stores for `value` (compact JSON, keys
+ * in byte order: what json_dumps writes with JSON_COMPACT |
+ * JSON_SORT_KEYS | JSON_ENCODE_ANY, byte for byte), malloc'd; NULL for
+ * NULL or out of memory. */
+char *audit_json_canonical(json_t *value);
+
 typedef struct {
     int64_t records_checked;
     int64_t first_bad_seq; /* 0 when the chain is intact */

@@ -74,16 +74,21 @@ static int scan_find(db_conn *db, int64_t order_id, const char *din, size_t inde
                    "ON l.id = a.order_line_id JOIN units u ON u.id = a.unit_id "
                    "WHERE l.order_id = ? AND a.undone_at IS NULL AND a.returned_at IS NULL AND u.din = ? "
                    "AND NOT EXISTS (SELECT 1 FROM shipment_units s WHERE s.unit_id = u.id "
-                   "AND s.order_line_id = a.order_line_id) ORDER BY u.id",
+                   "AND s.order_line_id = a.order_line_id)",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, order_id);
     db_bind_text(stmt, 2, din);
-    db_step_result step = db_step(stmt, e);
-    if (step == DB_FAILED)
-        return -1;
-    if (step == DB_ROW) {
-        char status[24], expires[TIMESTAMP_TEXT_MAX];
+    /* The unit of the lowest id when several match (the divisions of one
+     * donation), taken here rather than by ORDER BY u.id, for which SQLite
+     * opened a sorter for the one row there usually is. */
+    db_step_result step;
+    int found = 0;
+    char status[24], expires[TIMESTAMP_TEXT_MAX];
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        if (found && db_column_int64(stmt, 0) >= unit->unit_id)
+            continue;
+        found = 1;
         unit->unit_id = db_column_int64(stmt, 0);
         unit->line_id = db_column_int64(stmt, 1);
         snprintf(status, sizeof status, "%s", db_column_text(stmt, 2));
@@ -92,6 +97,10 @@ static int scan_find(db_conn *db, int64_t order_id, const char *din, size_t inde
         snprintf(unit->family, sizeof unit->family, "%s", db_column_text(stmt, 5));
         snprintf(unit->center, sizeof unit->center, "%s", db_column_text(stmt, 6));
         snprintf(unit->din, sizeof unit->din, "%s", din);
+    }
+    if (step == DB_FAILED)
+        return -1;
+    if (found) {
         db_reset(stmt);
         if (strcmp(status, "allocated") != 0)
             return err_set(e, ERR_INVALID, field, "DIN %s: the unit is %s, not released for "
@@ -248,6 +257,37 @@ static json_t *unit_row_json(db_stmt *stmt)
     return din_eye_readable_add(u, "din", "eye_readable");
 }
 
+/* ORDER BY u.din, u.id of shipment_fetch's units (SQLite's BINARY
+ * collation compares as strcmp does). */
+static int unit_order(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int by_din = strcmp(json_string_value(json_object_get(x, "din")),
+                        json_string_value(json_object_get(y, "din")));
+    if (by_din)
+        return by_din;
+    json_int_t i = json_integer_value(json_object_get(x, "unit")),
+               j = json_integer_value(json_object_get(y, "unit"));
+    return (i > j) - (i < j);
+}
+
+static void units_sort(json_t *units)
+{
+    size_t count = json_array_size(units);
+    if (count < 2)
+        return;
+    json_t **items = malloc(count * sizeof *items);
+    if (!items)
+        return; /* left in the query's order */
+    for (size_t i = 0; i < count; i++)
+        items[i] = json_incref(json_array_get(units, i));
+    qsort(items, count, sizeof *items, unit_order);
+    json_array_clear(units);
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(units, items[i]);
+    free(items);
+}
+
 static json_t *shipment_json(db_stmt *stmt)
 {
     char temperature[24];
@@ -283,26 +323,33 @@ static int shipment_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     if (service_fetch_one(stmt, shipment_json, &shipment, "shipment", e, "no shipment %" PRId64,
                           id))
         return -1;
+    /* The units in order of DIN then id, and their total, from one query:
+     * sorted here rather than by ORDER BY, for which SQLite opened a
+     * sorter for a shipment's few rows, and summed here rather than by a
+     * query of their own. */
     if (db_prepare(db,
                    "SELECT u.id, u.din, u.product_code, x.family, x.center, u.abo, u.rhd, "
                    "x.price_cents, x.cost_cents, u.expires_at FROM shipment_units x "
-                   "JOIN units u ON u.id = x.unit_id WHERE x.shipment_id = ? ORDER BY u.din, u.id",
-                   &stmt, e) ||
-        (db_bind_int64(stmt, 1, id), service_collect_rows(stmt, unit_row_json, &units, e))) {
+                   "JOIN units u ON u.id = x.unit_id WHERE x.shipment_id = ?",
+                   &stmt, e)) {
         json_decref(shipment);
         return -1;
     }
+    db_bind_int64(stmt, 1, id);
     int64_t total = 0;
-    if (db_prepare(db, "SELECT COALESCE(SUM(price_cents), 0) FROM shipment_units "
-                       "WHERE shipment_id = ?", &stmt, e)) {
+    units = json_array();
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        total += db_column_int64(stmt, 7);
+        json_array_append_new(units, unit_row_json(stmt));
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED) {
         json_decref(shipment);
         json_decref(units);
         return -1;
     }
-    db_bind_int64(stmt, 1, id);
-    if (db_step(stmt, e) == DB_ROW)
-        total = db_column_int64(stmt, 0);
-    db_reset(stmt);
+    units_sort(units);
     json_object_set_new(shipment, "total", service_money_json(total));
     json_object_set_new(shipment, "units", units);
     *out = shipment;

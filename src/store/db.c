@@ -26,6 +26,14 @@ struct db_stmt {
     char *sql;
     uint64_t sql_hash;
     struct db_stmt *next_in_bucket;
+    /* An INSERT ... RETURNING id run without its RETURNING clause
+     * (backend returning_id_rewrite): db_step answers its one row itself,
+     * the id the backend's last_insert_id. returned: 1 while that row is
+     * the current one, 2 once stepped past it. */
+    int returns_id;
+    int returned;
+    int64_t id;
+    char id_text[24];
 };
 
 /* What the open transaction of a connection is. */
@@ -173,7 +181,7 @@ static void reset_statements(db_conn *conn)
 {
     for (int i = 0; i < STATEMENT_BUCKETS; i++)
         for (db_stmt *stmt = conn->statements[i]; stmt; stmt = stmt->next_in_bucket)
-            conn->backend->reset(stmt->backend_statement);
+            db_reset(stmt);
 }
 
 /* A read snapshot's transaction ends. */
@@ -554,7 +562,7 @@ int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e)
     db_stmt **bucket = &conn->statements[hash % STATEMENT_BUCKETS];
     for (db_stmt *stmt = *bucket; stmt; stmt = stmt->next_in_bucket) {
         if (stmt->sql_hash == hash && strcmp(stmt->sql, sql) == 0) {
-            conn->backend->reset(stmt->backend_statement);
+            db_reset(stmt);
             *out = stmt;
             return 0;
         }
@@ -562,7 +570,16 @@ int db_prepare(db_conn *conn, const char *sql, db_stmt **out, err *e)
     db_stmt *stmt = calloc(1, sizeof *stmt);
     if (!stmt)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    if (conn->backend->prepare(conn->handle, sql, &stmt->backend_statement, e) != 0) {
+    size_t keep = 0;
+    char *without_returning = NULL;
+    if (conn->backend->returning_id_rewrite &&
+        conn->backend->returning_id_rewrite(conn->handle, sql, &keep))
+        without_returning = strndup(sql, keep);
+    stmt->returns_id = without_returning != NULL;
+    int prepared = conn->backend->prepare(
+        conn->handle, without_returning ? without_returning : sql, &stmt->backend_statement, e);
+    free(without_returning);
+    if (prepared != 0) {
         free(stmt);
         return -1;
     }
@@ -593,27 +610,63 @@ void db_bind_null(db_stmt *stmt, int index)
 }
 db_step_result db_step(db_stmt *stmt, err *e)
 {
-    return stmt->conn->backend->step(stmt->backend_statement, e);
+    const db_backend *backend = stmt->conn->backend;
+    if (!stmt->returns_id)
+        return backend->step(stmt->backend_statement, e);
+    /* INSERT ... RETURNING id without its clause: the row inserted, as
+     * RETURNING would answer it, then done (a step after that runs the
+     * insert again, as the backend does with a finished statement). */
+    if (stmt->returned == 1) {
+        stmt->returned = 2;
+        return DB_DONE;
+    }
+    stmt->returned = 0;
+    db_step_result step = backend->step(stmt->backend_statement, e);
+    if (step == DB_DONE && backend->changes(stmt->conn->handle) > 0) {
+        stmt->id = backend->last_insert_id(stmt->conn->handle);
+        stmt->returned = 1;
+        return DB_ROW;
+    }
+    return step;
 }
-void db_reset(db_stmt *stmt) { stmt->conn->backend->reset(stmt->backend_statement); }
+void db_reset(db_stmt *stmt)
+{
+    stmt->returned = 0;
+    stmt->conn->backend->reset(stmt->backend_statement);
+}
+/* The column of the row db_step answered for an INSERT ... RETURNING id
+ * run without its clause: its one column, the id. */
+static int returned_row(const db_stmt *stmt) { return stmt->returns_id && stmt->returned == 1; }
 int64_t db_column_int64(db_stmt *stmt, int column)
 {
+    if (returned_row(stmt))
+        return column == 0 ? stmt->id : 0;
     return stmt->conn->backend->column_int64(stmt->backend_statement, column);
 }
 const char *db_column_text(db_stmt *stmt, int column)
 {
+    if (returned_row(stmt)) {
+        snprintf(stmt->id_text, sizeof stmt->id_text, "%lld", (long long)stmt->id);
+        return column == 0 ? stmt->id_text : NULL;
+    }
     return stmt->conn->backend->column_text(stmt->backend_statement, column);
 }
 int db_column_is_null(db_stmt *stmt, int column)
 {
+    if (returned_row(stmt))
+        return column != 0;
     return stmt->conn->backend->column_is_null(stmt->backend_statement, column);
 }
 int db_column_count(db_stmt *stmt)
 {
+    if (stmt->returns_id)
+        return 1;
     return stmt->conn->backend->column_count(stmt->backend_statement);
 }
 const char *db_column_name(db_stmt *stmt, int column)
 {
+    if (stmt->returns_id)
+        return column == 0 ? "id" : NULL;
     return stmt->conn->backend->column_name(stmt->backend_statement, column);
 }
 

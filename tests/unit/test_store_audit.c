@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "service/audit.h"
+#include "service/ledger.h"
 #include "service/registry.h"
 #include "store/db.h"
 #include "temp_db.h"
@@ -224,9 +225,161 @@ static void test_chain_detects_removed_middle_record(void **state)
     assert_non_null(strstr(v.problem, "missing"));
 }
 
+/* The canonical text of a record's before and after is what json_dumps
+ * writes with sorted keys, byte for byte (the chain's hashes are over it),
+ * whatever the values: nested objects and arrays, keys that prefix one
+ * another, escapes, UTF-8, integers at their limits, and a real (handed
+ * to json_dumps itself). */
+static void test_canonical_json_is_json_dumps_sorted(void **state)
+{
+    (void)state;
+    const char *samples[] = {
+        "{}", "[]", "\"\"", "0", "-1", "true", "false", "null",
+        "{\"b\":1,\"a\":2,\"ab\":3,\"A\":4,\"a b\":5,\"\":6}",
+        "{\"z\":{\"y\":[1,{\"d\":null,\"c\":true}],\"x\":[]},\"lines\":[{\"memo\":\"\",\"amount\":\"-245.00\"}]}",
+        "{\"text\":\"quote \\\" backslash \\\\ slash / tab \\t nl \\n cr \\r bs \\b ff \\f \\u0001 \\u001f del \\u007f\"}",
+        "{\"\\u00e9t\\u00e9\":\"caf\\u00e9 \\u2603 \\ud83d\\ude00\",\"\\u00e9\":1,\"e\":2}",
+        "{\"max\":9223372036854775807,\"min\":-9223372036854775808}",
+        "{\"real\":2.5,\"b\":[0.1,1e20]}",
+        "{\"k33\":{\"a01\":1,\"a02\":1,\"a03\":1,\"a04\":1,\"a05\":1,\"a06\":1,\"a07\":1,"
+        "\"a08\":1,\"a09\":1,\"a10\":1,\"a11\":1,\"a12\":1,\"a13\":1,\"a14\":1,\"a15\":1,"
+        "\"a16\":1,\"a17\":1,\"a18\":1,\"a19\":1,\"a20\":1,\"a21\":1,\"a22\":1,\"a23\":1,"
+        "\"a24\":1,\"a25\":1,\"a26\":1,\"a27\":1,\"a28\":1,\"a29\":1,\"a30\":1,\"a31\":1,"
+        "\"a33\":1,\"a32\":1}}",
+    };
+    for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+        json_error_t error;
+        json_t *value = json_loads(samples[i], JSON_DECODE_ANY, &error);
+        assert_non_null(value);
+        char *expected = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+        char *written = audit_json_canonical(value);
+        assert_non_null(written);
+        assert_string_equal(written, expected);
+        free(expected);
+        free(written);
+        json_decref(value);
+    }
+    assert_null(audit_json_canonical(NULL));
+}
+
+/* The after of the record "journal_entry post" or "reverse" is the
+ * canonical text of the entry as journal_get reads it back (posting writes
+ * it from the values posted, without reading them back). */
+static void assert_entry_record_is_entry(fixture *f, json_t *entry, const char *action)
+{
+    char sql[160], *expected = audit_json_canonical(entry);
+    snprintf(sql, sizeof sql,
+             "SELECT after_json FROM audit_log WHERE entity = 'journal_entry' AND entity_id = '%lld' "
+             "AND action = '%s'",
+             (long long)json_integer_value(json_object_get(entry, "id")), action);
+    db_stmt *stmt;
+    err e;
+    assert_int_equal(db_prepare(f->ctx.db, sql, &stmt, &e), 0);
+    assert_int_equal(db_step(stmt, &e), DB_ROW);
+    assert_string_equal(db_column_text(stmt, 0), expected);
+    db_reset(stmt);
+    free(expected);
+}
+
+static void test_posted_entry_record_is_the_entry_read_back(void **state)
+{
+    fixture *f = *state;
+    err e;
+    json_t *posted = NULL, *reversal = NULL, *read = NULL;
+    add_market(f, "LA");
+    journal_line_input lines[] = {
+        {.account = "1150", .center = "LA", .amount = "1234.56", .memo = "caf\u00e9 \"quoted\" a/b"},
+        {.account = "4000", .center = "LA", .amount = "-1000.00"},
+        {.account = "4000", .amount = "-234.56", .memo = ""},
+    };
+    journal_entry_input in = {.date = "2026-03-02", .description = "Bench \\ entry",
+                              .lines = lines, .line_count = 3};
+    if (journal_post(&f->ctx, &in, &posted, &e))
+        fail_msg("journal_post: %s: %s", e.field, e.message);
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(posted, "id")));
+    assert_int_equal(journal_reverse(&f->ctx, id, NULL, "typed twice", &reversal, &e), 0);
+    /* read again: "reversed_by" of the first is now set, its record kept
+     * what was posted */
+    assert_int_equal(journal_get(&f->ctx, id, &read, &e), 0);
+    assert_false(json_is_null(json_object_get(read, "reversed_by")));
+    json_object_set_new(read, "reversed_by", json_null());
+    assert_entry_record_is_entry(f, read, "post");
+    assert_entry_record_is_entry(f, reversal, "reverse");
+    json_decref(posted);
+    json_decref(reversal);
+    json_decref(read);
+}
+
+/* The id an INSERT ... RETURNING id answers, read through db_step as the
+ * services do; -1 when it answers no row. */
+static int64_t returned_id(db_conn *db, const char *sql)
+{
+    db_stmt *stmt;
+    err e;
+    assert_int_equal(db_prepare(db, sql, &stmt, &e), 0);
+    db_step_result step = db_step(stmt, &e);
+    assert_true(step == DB_ROW || step == DB_DONE);
+    int64_t id = -1;
+    if (step == DB_ROW) {
+        assert_int_equal(db_column_count(stmt), 1);
+        assert_false(db_column_is_null(stmt, 0));
+        id = db_column_int64(stmt, 0);
+        char text[24];
+        snprintf(text, sizeof text, "%lld", (long long)id);
+        assert_string_equal(db_column_text(stmt, 0), text);
+        assert_int_equal(db_step(stmt, &e), DB_DONE); /* one row */
+    }
+    db_reset(stmt);
+    return id;
+}
+
+/* SQLite runs "INSERT ... VALUES (...) RETURNING id" into a table whose id
+ * is its rowid without the clause (db.c), and answers the same row: the
+ * id inserted, no row when nothing was inserted, and the id given where
+ * id is not the rowid (text, WITHOUT ROWID, a key of two columns, DESC). */
+static void test_insert_returning_id(void **state)
+{
+    fixture *f = *state;
+    db_conn *db = f->ctx.db;
+    err e;
+    assert_int_equal(db_begin(db, &e), 0);
+    exec_sql(db, "CREATE TABLE t_rowid (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    exec_sql(db, "CREATE TABLE t_text (id TEXT PRIMARY KEY, v TEXT)");
+    exec_sql(db, "CREATE TABLE t_without (id INTEGER PRIMARY KEY, v TEXT) WITHOUT ROWID");
+    exec_sql(db, "CREATE TABLE t_pair (id INTEGER, k INTEGER, v TEXT, PRIMARY KEY (id, k))");
+    exec_sql(db, "CREATE TABLE t_desc (id INTEGER PRIMARY KEY DESC, v TEXT)");
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('a') RETURNING id"), 1);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (id, v) VALUES (40, 'b') RETURNING id"), 40);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('c') RETURNING id"), 41);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('a') "
+                                     "ON CONFLICT (v) DO NOTHING RETURNING id"),
+                     -1);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('c') "
+                                     "ON CONFLICT (v) DO UPDATE SET v = 'c2' RETURNING id"),
+                     41);
+    assert_int_equal(returned_id(db, "INSERT INTO t_text (id, v) VALUES ('77', 'x') RETURNING id"), 77);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('d') RETURNING id"), 42);
+    assert_int_equal(returned_id(db, "INSERT INTO t_without (id, v) VALUES (9, 'x') RETURNING id"), 9);
+    assert_int_equal(returned_id(db, "INSERT INTO t_pair (id, k, v) VALUES (8, 1, 'x') RETURNING id"), 8);
+    assert_int_equal(returned_id(db, "INSERT INTO t_desc (id, v) VALUES (7, 'x') RETURNING id"), 7);
+    assert_int_equal(returned_id(db, "INSERT INTO t_rowid (v) VALUES ('e') RETURNING id"), 43);
+    /* a refused insert fails as before */
+    db_stmt *stmt;
+    assert_int_equal(db_prepare(db, "INSERT INTO t_rowid (v) VALUES ('a') RETURNING id", &stmt, &e), 0);
+    assert_int_equal(db_step(stmt, &e), DB_FAILED);
+    assert_int_equal(e.code, ERR_CONFLICT);
+    db_reset(stmt);
+    db_rollback(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_canonical_json_is_json_dumps_sorted),
+        cmocka_unit_test_setup_teardown(test_insert_returning_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_posted_entry_record_is_the_entry_read_back, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_reopen_applies_migrations_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_is_conflict_and_changes_nothing, setup,
                                         teardown),
