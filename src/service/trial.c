@@ -70,12 +70,12 @@ static const char *dollars(int64_t cents, char *out, size_t size)
 /* --- reading ------------------------------------------------------------------------ */
 
 #define CONTRACT_COLUMNS                                                                           \
-    "c.id, c.sponsor, COALESCE(NULLIF(cu.name, ''), c.sponsor), c.device, c.protocols, m.code, "  \
+    "c.id, c.sponsor, COALESCE(ho.name, NULLIF(cu.name, ''), c.sponsor), c.device, c.protocols, m.code, "  \
     "c.start_date, c.end_date, c.cap_cents, c.billed_cents, c.created_at, c.created_by, "         \
     "c.updated_at, (SELECT COUNT(*) FROM trial_sites s WHERE s.contract_id = c.id)"
 #define CONTRACT_FROM                                                                              \
     " FROM trial_contracts c JOIN markets m ON m.id = c.market_id "                                \
-    "LEFT JOIN customers cu ON cu.code = c.sponsor"
+    "LEFT JOIN customers cu ON cu.code = c.sponsor LEFT JOIN hospitals ho ON ho.code = c.sponsor"
 
 /* "A, B\nC" -> ["A", "B", "C"] */
 static json_t *protocols_json(const char *text)
@@ -376,7 +376,11 @@ int trial_contract_add(service_context *ctx, const trial_contract_input *in, jso
     int64_t market_id = 0, id = 0;
     db_stmt *stmt;
     int rc = -1;
-    if (db_prepare(ctx->db, "SELECT market_id FROM customers WHERE code = ?", &stmt, e))
+    /* A billing customer, or a hospital (billed under its code). */
+    if (db_prepare(ctx->db,
+                   "SELECT market_id FROM customers WHERE code = ?1 AND hospital_id IS NULL "
+                   "UNION ALL SELECT market_id FROM hospitals WHERE code = ?1",
+                   &stmt, e))
         goto done;
     db_bind_text(stmt, 1, sponsor);
     db_step_result step = db_step(stmt, e);
@@ -387,7 +391,7 @@ int trial_contract_add(service_context *ctx, const trial_contract_input *in, jso
     if (step == DB_FAILED)
         goto done;
     if (!known) {
-        err_set(e, ERR_INVALID, "sponsor", "no billing customer '%s'", sponsor);
+        err_set(e, ERR_INVALID, "sponsor", "no billing customer or hospital '%s'", sponsor);
         goto done;
     }
     if (market_find(ctx->db, in->market, &market_id, e))

@@ -17,7 +17,7 @@
 #include "service/service.h"
 
 typedef struct {
-    const char *sponsor;   /* a billing customer's code */
+    const char *sponsor;   /* a billing customer's or a hospital's code */
     const char *device;    /* the device under trial */
     const char *protocols; /* protocol numbers, one a line or comma-separated (optional) */
     const char *market;    /* default: the sponsor's market */

@@ -232,7 +232,8 @@ function signForm(context, s) {
     confirm: (values) => ({ title: `Sign off the ${kindLabel(values.kind).toLowerCase()} of ${s.name}?`,
       text: 'The signature is yours and final; a billable task is billed to the sponsor now.', confirmLabel: 'Sign it' }),
     onConfirm: async (values) => {
-      await api.post(`${SITES}/${s.id}/tasks`, values, { idempotencyKey: api.idempotencyKey() });
+      // A wrong password is the signature's refusal, not the session's end.
+      await api.post(`${SITES}/${s.id}/tasks`, values, { idempotencyKey: api.idempotencyKey(), quiet401: true });
       registry.flash(`The ${kindLabel(values.kind).toLowerCase()} of ${s.name} is signed off.`);
       context.navigate(`/trial-sites/${s.id}`, { replace: true });
     },
@@ -301,7 +302,7 @@ export async function renderSite(context) {
         ['Status', statusLabel(s.status)], ['Still lacks', lacksText(s)], ['Billed', money(s.billed)],
         ['Contract headroom', money(c.headroom)]])),
     h('section', { class: 'panel', 'aria-labelledby': 'site-tasks' }, h('h2', { id: 'site-tasks' }, 'Tasks and sign-offs'),
-      tasks.element, sign ? h('div', { class: 'no-print' }, sign.element) : null),
+      tasks.element, sign ? h('div', { class: 'no-print' }, sign) : null),
     h('section', { class: 'panel', 'aria-labelledby': 'site-training' }, h('h2', { id: 'site-training' }, 'Training log'),
       training.element, writes ? h('div', { class: 'no-print' }, registry.disclosure('Log a training', () => trainingForm(context, s).element).element) : null),
     h('section', { class: 'panel', 'aria-labelledby': 'site-bills' }, h('h2', { id: 'site-bills' }, 'Billed to the sponsor'),
