@@ -155,7 +155,8 @@ static const http_route trial_routes[] = {
      .summary = "The readiness board: each site of the contract and what it still lacks"},
     {.method = "POST", .pattern = "/api/v1/trial-contracts/{id}/sites", .handler = sites_add,
      .capability = CAPABILITY_TRIALS_WRITE, .body = site_body, .response = "TrialSite",
-     .status = 201, .summary = "A site of the contract: name, country (US or CA), city, investigator"},
+     .status = 201,
+     .summary = "A site of the contract: name, country (US or CA), city, investigator"},
     {.method = "GET", .pattern = "/api/v1/trial-sites/{id}", .handler = sites_show,
      .capability = CAPABILITY_TRIALS, .response = "TrialSite",
      .summary = "A site with its signed-off tasks, training log and bills"},
@@ -168,7 +169,8 @@ static const http_route trial_routes[] = {
     {.method = "POST", .pattern = "/api/v1/trial-sites/{id}/procedures",
      .handler = sites_procedure, .capability = CAPABILITY_TRIALS_WRITE, .body = procedure_body,
      .response = "TrialSite",
-     .summary = "Link a signed apheresis procedure as investigational; bills its fee under the cap"},
+     .summary = "Link a signed apheresis procedure as investigational; bills its fee under "
+                "the cap"},
     {0},
 };
 

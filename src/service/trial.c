@@ -70,7 +70,8 @@ static const char *dollars(int64_t cents, char *out, size_t size)
 /* --- reading ------------------------------------------------------------------------ */
 
 #define CONTRACT_COLUMNS                                                                           \
-    "c.id, c.sponsor, COALESCE(ho.name, NULLIF(cu.name, ''), c.sponsor), c.device, c.protocols, m.code, "  \
+    "c.id, c.sponsor, COALESCE(ho.name, NULLIF(cu.name, ''), c.sponsor), c.device, "            \
+    "c.protocols, m.code, "                                                                        \
     "c.start_date, c.end_date, c.cap_cents, c.billed_cents, c.created_at, c.created_by, "         \
     "c.updated_at, (SELECT COUNT(*) FROM trial_sites s WHERE s.contract_id = c.id)"
 #define CONTRACT_FROM                                                                              \
@@ -224,16 +225,6 @@ static json_t *training_json(db_stmt *stmt)
                      db_column_text(stmt, 6), "created_by", db_column_text(stmt, 7));
 }
 
-static int rows_of(db_conn *db, const char *sql, int64_t id, json_t *(*build)(db_stmt *),
-                   json_t **out, err *e)
-{
-    db_stmt *stmt;
-    if (db_prepare(db, sql, &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, id);
-    return service_collect_rows(stmt, build, out, e);
-}
-
 /* The contract row alone. */
 static int contract_row(db_conn *db, int64_t id, json_t **out, err *e)
 {
@@ -250,15 +241,19 @@ static int contract_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     json_t *contract = NULL, *fees = NULL, *sites = NULL, *bills = NULL;
     if (contract_row(db, id, &contract, e))
         return -1;
-    if (rows_of(db,
-                "SELECT kind, price_cents, set_at, set_by FROM trial_fees WHERE contract_id = ? "
-                "ORDER BY CASE kind WHEN 'setup' THEN 1 WHEN 'verification' THEN 2 "
-                "WHEN 'training' THEN 3 ELSE 4 END",
-                id, fee_json, &fees, e) ||
-        rows_of(db, "SELECT " SITE_COLUMNS SITE_FROM " WHERE s.contract_id = ? ORDER BY s.id", id,
-                site_json, &sites, e) ||
-        rows_of(db, "SELECT " BILL_COLUMNS BILL_FROM " WHERE b.contract_id = ? ORDER BY b.id DESC",
-                id, bill_json, &bills, e)) {
+    if (service_collect_rows_of(db,
+                                "SELECT kind, price_cents, set_at, set_by FROM trial_fees "
+                                "WHERE contract_id = ? ORDER BY CASE kind WHEN 'setup' THEN 1 "
+                                "WHEN 'verification' THEN 2 WHEN 'training' THEN 3 ELSE 4 END",
+                                id, fee_json, &fees, e) ||
+        service_collect_rows_of(db,
+                                "SELECT " SITE_COLUMNS SITE_FROM
+                                " WHERE s.contract_id = ? ORDER BY s.id",
+                                id, site_json, &sites, e) ||
+        service_collect_rows_of(db,
+                                "SELECT " BILL_COLUMNS BILL_FROM
+                                " WHERE b.contract_id = ? ORDER BY b.id DESC",
+                                id, bill_json, &bills, e)) {
         json_decref(contract);
         json_decref(fees);
         json_decref(sites);
@@ -286,17 +281,21 @@ static int site_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     if (site_row(db, id, &site, e))
         return -1;
     if (contract_row(db, json_integer_value(json_object_get(site, "contract")), &contract, e) ||
-        rows_of(db,
-                "SELECT t.id, t.kind, t.done_on, t.signed_by, t.signed_at, b.amount_cents, b.note "
-                "FROM trial_tasks t LEFT JOIN trial_bills b ON b.id = t.bill_id "
-                "WHERE t.site_id = ? ORDER BY t.id",
-                id, task_json, &tasks, e) ||
-        rows_of(db,
-                "SELECT id, person, role, trained_on, trainer, topic, created_at, created_by "
-                "FROM trial_training WHERE site_id = ? ORDER BY trained_on, id",
-                id, training_json, &training, e) ||
-        rows_of(db, "SELECT " BILL_COLUMNS BILL_FROM " WHERE b.site_id = ? ORDER BY b.id DESC", id,
-                bill_json, &bills, e)) {
+        service_collect_rows_of(db,
+                                "SELECT t.id, t.kind, t.done_on, t.signed_by, t.signed_at, "
+                                "b.amount_cents, b.note FROM trial_tasks t "
+                                "LEFT JOIN trial_bills b ON b.id = t.bill_id "
+                                "WHERE t.site_id = ? ORDER BY t.id",
+                                id, task_json, &tasks, e) ||
+        service_collect_rows_of(db,
+                                "SELECT id, person, role, trained_on, trainer, topic, created_at, "
+                                "created_by FROM trial_training WHERE site_id = ? "
+                                "ORDER BY trained_on, id",
+                                id, training_json, &training, e) ||
+        service_collect_rows_of(db,
+                                "SELECT " BILL_COLUMNS BILL_FROM
+                                " WHERE b.site_id = ? ORDER BY b.id DESC",
+                                id, bill_json, &bills, e)) {
         json_decref(site);
         json_decref(contract);
         json_decref(tasks);
