@@ -63,7 +63,9 @@ describe('clinical trials: a site task signed off changes the readiness board', 
     await page.getByRole('heading', { name: 'Trial site Toronto General' }).waitFor();
     site = Number(/\/trial-sites\/(\d+)/.exec(page.url())[1]);
 
-    await page.goto(`/trial-contracts/${contract}/board`);
+    await page.goto('/trial-contracts');
+    await page.getByRole('row', { name: new RegExp(`Contract ${contract}`) }).getByRole('link', { name: 'Readiness board' }).click();
+    await page.getByRole('heading', { name: 'Readiness board: Column X (Cedars-Sinai Medical Center)' }).waitFor();
     const row = page.getByRole('row', { name: /Toronto General/ });
     await row.waitFor();
     assert.match(await row.textContent(), /Planned/);

@@ -69,6 +69,7 @@ export async function render(context) {
       { id: 'billed', label: 'Billed', numeric: true, value: (c) => Number(c.billed), cell: (c) => money(c.billed) },
       { id: 'cap', label: 'Cap', numeric: true, value: (c) => Number(c.cap), cell: (c) => money(c.cap) },
       { id: 'headroom', label: 'Headroom', numeric: true, value: (c) => Number(c.headroom), cell: (c) => money(c.headroom) },
+      { id: 'board', label: 'Board', sortable: false, csv: false, value: () => '', cell: (c) => h('a', { href: `/trial-contracts/${c.id}/board` }, 'Readiness board') },
     ],
   });
   replace(context.main,
