@@ -98,6 +98,14 @@ static const capability_entry capabilities[CAPABILITY_COUNT] = {
     [CAPABILITY_MANAGEMENT_WRITE] = {"management.write", ROLE_CONTRACT_SERVICES | ROLE_ADMIN,
                                      "add and terminate management contracts, report their "
                                      "volumes"},
+    [CAPABILITY_TRIALS] = {"trials",
+                           ROLE_CONTRACT_SERVICES | ROLE_FINANCE | ROLE_EXECUTIVE | ROLE_AUDITOR |
+                               ROLE_ADMIN,
+                           "read clinical-trial contracts, their sites, the readiness board and "
+                           "what was billed under the cap"},
+    [CAPABILITY_TRIALS_WRITE] = {"trials.write", ROLE_CONTRACT_SERVICES | ROLE_ADMIN,
+                                 "add clinical-trial contracts, fees and sites, sign off site "
+                                 "tasks, log training, link investigational procedures"},
 };
 
 const capability_entry *capability_get(capability c)

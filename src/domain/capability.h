@@ -54,6 +54,8 @@ typedef enum {
     CAPABILITY_APHERESIS_CALC,    /* the apheresis calculators: no patient data */
     CAPABILITY_MANAGEMENT,        /* management contracts and their accrued revenue: read */
     CAPABILITY_MANAGEMENT_WRITE,  /* add, terminate, report volumes */
+    CAPABILITY_TRIALS,            /* clinical-trial contracts, sites, the readiness board: read */
+    CAPABILITY_TRIALS_WRITE,      /* add contracts, fees, sites; sign tasks; log training */
     CAPABILITY_COUNT
 } capability;
 

@@ -103,16 +103,6 @@ static json_t *volume_json(db_stmt *stmt)
 
 /* The rows `sql` (one parameter: the contract's id) finds, built by
  * `build`, into a new array *out. */
-static int rows_of(db_conn *db, const char *sql, int64_t id, json_t *(*build)(db_stmt *),
-                   json_t **out, err *e)
-{
-    db_stmt *stmt;
-    if (db_prepare(db, sql, &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, id);
-    return service_collect_rows(stmt, build, out, e);
-}
-
 /* The contract `id` with its accruals and reported volumes. */
 static int contract_fetch(db_conn *db, int64_t id, json_t **out, err *e)
 {
@@ -124,16 +114,17 @@ static int contract_fetch(db_conn *db, int64_t id, json_t **out, err *e)
     if (service_fetch_one(stmt, contract_json, &contract, "contract", e,
                           "no management contract %" PRId64, id))
         return -1;
-    if (rows_of(db,
-                "SELECT a.period, a.days_served, a.units, a.procedures, a.amount_cents, "
-                "a.journal_entry_id, a.invoice_id, i.number FROM management_accruals a "
-                "LEFT JOIN invoices i ON i.id = a.invoice_id WHERE a.contract_id = ? "
-                "ORDER BY a.period DESC",
-                id, accrual_json, &accruals, e) ||
-        rows_of(db,
-                "SELECT period, units, procedures FROM management_volumes "
-                "WHERE contract_id = ? ORDER BY period DESC",
-                id, volume_json, &volumes, e)) {
+    if (service_collect_rows_of(db,
+                                "SELECT a.period, a.days_served, a.units, a.procedures, "
+                                "a.amount_cents, a.journal_entry_id, a.invoice_id, i.number "
+                                "FROM management_accruals a "
+                                "LEFT JOIN invoices i ON i.id = a.invoice_id "
+                                "WHERE a.contract_id = ? ORDER BY a.period DESC",
+                                id, accrual_json, &accruals, e) ||
+        service_collect_rows_of(db,
+                                "SELECT period, units, procedures FROM management_volumes "
+                                "WHERE contract_id = ? ORDER BY period DESC",
+                                id, volume_json, &volumes, e)) {
         json_decref(contract);
         json_decref(accruals);
         return -1;

@@ -90,6 +90,16 @@ int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **ou
     return 0;
 }
 
+int service_collect_rows_of(db_conn *db, const char *sql, int64_t id,
+                            json_t *(*build)(db_stmt *), json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, sql, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, id);
+    return service_collect_rows(stmt, build, out, e);
+}
+
 int service_id_find(db_conn *db, const char *sql, const char *key, int64_t *id, err *e)
 {
     db_stmt *stmt;

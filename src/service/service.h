@@ -119,6 +119,10 @@ json_t *service_page_result(json_t *items, const service_page *page, const char 
 /* Step `stmt` to the end, turning each row into an item with `build`, into
  * a new array *out. The statement is reset. */
 int service_collect_rows(db_stmt *stmt, json_t *(*build)(db_stmt *), json_t **out, err *e);
+/* The same for `sql` with one integer parameter, `id` (a record's lines,
+ * say). */
+int service_collect_rows_of(db_conn *db, const char *sql, int64_t id,
+                            json_t *(*build)(db_stmt *), json_t **out, err *e);
 
 /* The id of the one row `sql` (a SELECT of one id column, one parameter)
  * finds for `key`: 0 and *id when found, 1 when there is none (e left

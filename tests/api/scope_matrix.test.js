@@ -163,6 +163,12 @@ function bodyFor(method, path) {
     'POST /api/v1/management-contracts/{id}/terminate': { date: chain.day(0), reason: 'matrix' },
     'POST /api/v1/management-contracts/{id}/volumes': { period: '2004-13', units: 1 },
     'POST /api/v1/management-accruals': { period: '2004-13' },
+    'POST /api/v1/trial-contracts': { sponsor: 'NOBODY', device: 'X', start: chain.day(0), end: chain.day(1), cap: '1.00' },
+    'POST /api/v1/trial-contracts/{id}/fees': { kind: 'setup', price: '1.00' },
+    'POST /api/v1/trial-contracts/{id}/sites': { name: 'X', country: 'US', city: 'Y', investigator: 'Z' },
+    'POST /api/v1/trial-sites/{id}/tasks': { kind: 'setup', date: chain.day(0), password: 'wrong-password-1' },
+    'POST /api/v1/trial-sites/{id}/training': { person: 'X', role: 'nurse', date: chain.day(0), trainer: 'Y' },
+    'POST /api/v1/trial-sites/{id}/procedures': { procedure: 999999 },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
