@@ -77,10 +77,13 @@ static const capability_entry capabilities[CAPABILITY_COUNT] = {
                            "ABO substitution table"},
     [CAPABILITY_ORDERS_WRITE] = {"orders.write", ROLE_DISTRIBUTION | ROLE_ADMIN,
                                  "take orders, allocate units to them and undo allocations"},
-    [CAPABILITY_APHERESIS] = {"apheresis",
-                              ROLE_APHERESIS_NURSE | ROLE_EXECUTIVE | ROLE_AUDITOR | ROLE_ADMIN,
-                              "read apheresis patients and physicians' orders with their "
-                              "calculations (nurses: of their markets' hospitals)"},
+    /* Patient data: only the nurses who treat them (of their markets'
+     * hospitals) and administrators; executives and auditors read the
+     * volumes and prices (reports, contracts), never a patient. */
+    [CAPABILITY_APHERESIS] = {"apheresis", ROLE_APHERESIS_NURSE | ROLE_ADMIN,
+                              "read apheresis patients, physicians' orders with their "
+                              "calculations, bookings and procedure records (nurses: of their "
+                              "markets' hospitals)"},
     [CAPABILITY_APHERESIS_WRITE] = {"apheresis.write", ROLE_APHERESIS_NURSE | ROLE_ADMIN,
                                     "add and edit apheresis patients, add and cancel "
                                     "physicians' orders"},

@@ -77,11 +77,13 @@ capability capability_from_name(const char *name);
  * center_staff and none of the roles that see every center (admin, lab,
  * distribution, executive, auditor) sees and changes only the donors,
  * collections, units and inventory of the centers assigned to them. An
- * apheresis nurse who holds none of admin, executive, auditor works only
- * in the markets assigned to them. (docs/users.md, "Scope".) */
+ * apheresis nurse who is not an administrator works only in the markets
+ * assigned to them, even when also an executive or an auditor: the
+ * market scope guards patient data, which only the nurses of the market
+ * and administrators see. (docs/users.md, "Scope".) */
 #define ROLES_EVERY_CENTER \
     (ROLE_ADMIN | ROLE_LAB | ROLE_DISTRIBUTION | ROLE_EXECUTIVE | ROLE_AUDITOR)
-#define ROLES_EVERY_MARKET (ROLE_ADMIN | ROLE_EXECUTIVE | ROLE_AUDITOR)
+#define ROLES_EVERY_MARKET ROLE_ADMIN
 /* 1 when a user with `roles` is limited to the centers assigned to them. */
 int capability_limits_centers(role_set roles);
 /* 1 when a user with `roles` is limited to the markets assigned to them. */

@@ -87,10 +87,13 @@ describe('apheresis patients and orders', () => {
     const shown = await ok(get(nurseLA, `/api/v1/patients/${jane.id}`));
     assert.deepEqual(shown.tbv, calc('tbv', '--sex', 'female', '--height-m', '1.60', '--weight-kg', '60'));
     assert.deepEqual(shown.orders, []);
-    await ok(get(auditor, `/api/v1/patients/${jane.id}`));
+    await ok(get(admin, `/api/v1/patients/${jane.id}`));
+    // patient data: the nurses of the market and administrators, not auditors nor executives
+    assert.equal((await get(auditor, `/api/v1/patients/${jane.id}`)).status, 403);
+    assert.equal((await get(auditor, '/api/v1/patients')).status, 403);
     const reads = (await auditOf('apheresis_patient', jane.id)).filter((r) => r.action === 'read');
     assert.equal(reads.length, readsBefore + 2, 'each read of the record leaves one audit record');
-    assert.deepEqual(reads.map((r) => r.actor).sort(), ['aud', 'nla']);
+    assert.deepEqual(reads.map((r) => r.actor).sort(), ['admin', 'nla']);
     assert.ok(reads.every((r) => r.at), 'when it was read');
 
     // A list of names is not a read of a record: not audited.
@@ -129,10 +132,11 @@ describe('apheresis patients and orders', () => {
     assert.deepEqual(order.calculations.anticoagulant.ac_rate, { value: 5, unit: 'mL/min' });
     assert.equal(order.calculations.red_cell_exchange, undefined);
 
-    const shown = await ok(get(auditor, `/api/v1/apheresis-orders/${order.id}`));
+    const shown = await ok(get(admin, `/api/v1/apheresis-orders/${order.id}`));
     assert.deepEqual(shown, order, 'shown as created');
+    assert.equal((await get(auditor, `/api/v1/apheresis-orders/${order.id}`)).status, 403);
     const reads = (await auditOf('apheresis_order', order.id)).filter((r) => r.action === 'read');
-    assert.deepEqual(reads.map((r) => r.actor), ['aud']);
+    assert.deepEqual(reads.map((r) => r.actor), ['admin']);
     const patient = await ok(get(nurseLA, `/api/v1/patients/${jane.id}`));
     assert.deepEqual(patient.orders.map((o) => [o.id, o.procedure_type, o.status]), [[order.id, 'plasma_exchange', 'active']]);
     assert.equal(patient.active_orders, 1);
@@ -158,7 +162,7 @@ describe('apheresis patients and orders', () => {
     assert.deepEqual(gma.calculations.adsorptive.total, { value: 18, unit: 'L' });
     assert.equal(gma.frequency, '1 per week');
 
-    const active = await ok(get(auditor, `/api/v1/apheresis-orders?patient=${jane.id}&status=active&sort=-id&offset=0`));
+    const active = await ok(get(admin, `/api/v1/apheresis-orders?patient=${jane.id}&status=active&sort=-id&offset=0`));
     assert.equal(active.total, 3);
     assert.deepEqual(active.items.map((o) => o.id), [gma.id, rce.id, order.id]);
   });
@@ -194,8 +198,15 @@ describe('apheresis patients and orders', () => {
     assert.deepEqual((await ok(get(nurseNY, '/api/v1/patients'))).items.map((p) => p.id), [bob.id]);
     assert.ok(!(await ok(get(nurseLA, '/api/v1/patients'))).items.some((p) => p.id === bob.id));
     await refused(() => get(nurseLA, `/api/v1/patients/${bob.id}`), 'patient');
-    const everyone = await ok(get(auditor, '/api/v1/patients'));
-    assert.deepEqual(everyone.items.map((p) => p.market).sort(), ['LA', 'NY'], 'the auditor sees every market');
+    const everyone = await ok(get(admin, '/api/v1/patients'));
+    assert.deepEqual(everyone.items.map((p) => p.market).sort(), ['LA', 'NY'], 'an administrator sees every market');
+    // a New York nurse who is also an executive is still a nurse of New York only
+    await srv.addUser(admin, 'nex', 'apheresis_nurse');
+    await ok(srv.api('PUT', '/api/v1/users/nex/roles', { token: admin.token, body: { roles: 'apheresis_nurse,executive' } }));
+    await ok(srv.api('PUT', '/api/v1/users/nex/scope', { token: admin.token, body: { markets: 'NY' } }));
+    const nurseExecutive = await srv.login('nex', 'nex-password-1');
+    assert.deepEqual((await ok(get(nurseExecutive, '/api/v1/patients'))).items.map((p) => p.id), [bob.id]);
+    await refused(() => get(nurseExecutive, `/api/v1/patients/${jane.id}`), 'patient');
   });
 
   test('cancelling an order with its reason; a cancelled order is not cancelled again', async () => {

@@ -199,7 +199,8 @@ describe('apheresis procedures', () => {
     assert.equal(amended.status, 'signed');
     assert.equal(amended.price, '1350.00');
     assert.equal(amended.amendment_count, 1);
-    const shown = await ok(get(auditor, `/api/v1/apheresis-procedures/${done.id}`));
+    const shown = await ok(get(admin, `/api/v1/apheresis-procedures/${done.id}`));
+    assert.equal((await get(auditor, `/api/v1/apheresis-procedures/${done.id}`)).status, 403, 'a procedure record is patient data');
     assert.equal(shown.amendments.length, 1);
     assert.equal(shown.amendments[0].reason, 'lot misread from the label');
     assert.deepEqual(shown.amendments[0].changed, ['kit_lot']);
