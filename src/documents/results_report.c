@@ -400,6 +400,87 @@ static void section_centers_of(table_format format, buffer *out, const results_p
     table_end(&t);
 }
 
+static void html_escape(buffer *out, const char *text);
+
+/* The line of credit's term and each covenant in force at the quarter's
+ * end: threshold, value, met or breached, and the margin (headroom). */
+static const char *covenant_label(covenant_kind kind)
+{
+    switch (kind) {
+    case COVENANT_MIN_TANGIBLE_NET_WORTH: return "Tangible net worth, at least";
+    case COVENANT_MAX_LIABILITIES_TO_NET_WORTH: return "Liabilities/net worth, at most";
+    case COVENANT_MIN_QUICK_RATIO: return "Quick ratio, at least";
+    default: return "Quarterly net income, at least";
+    }
+}
+
+/* A covenant's figure as the report prints it: dollars grouped, a ratio
+ * to two decimals; "n/a" when it has none. */
+static results_text covenant_figure(covenant_kind kind, int has, int64_t amount)
+{
+    results_text t;
+    char ratio[COVENANT_TEXT_MAX];
+    if (!has)
+        snprintf(t.text, sizeof t.text, "n/a");
+    else if (covenant_kind_is_ratio(kind))
+        snprintf(t.text, sizeof t.text, "%s", covenant_amount_format(kind, amount, ratio));
+    else
+        t = results_dollars(amount);
+    return t;
+}
+
+static void section_covenants(table_format format, buffer *out, const results_report *report)
+{
+    const covenant_section *s = &report->covenants;
+    if (!s->loaded || (!s->has_line && s->count == 0))
+        return;
+    if (format == TABLE_HTML)
+        buffer_append_text(out, "<h2>Line of credit and covenants</h2>\n");
+    if (s->has_line) {
+        char start[DATE_TEXT_MAX], end[DATE_TEXT_MAX], original[DATE_TEXT_MAX];
+        buffer line = BUFFER_INIT;
+        buffer_printf(&line, "Line of credit with %s, limit %s, term %s to %s", s->lender,
+                      results_dollars(s->limit).text,
+                      date_format(s->term_start, start, sizeof start),
+                      date_format(s->term_end, end, sizeof end));
+        if (s->extended)
+            buffer_printf(&line, " (extended from %s)",
+                          date_format(s->original_end, original, sizeof original));
+        buffer_append_text(&line, ".");
+        if (format == TABLE_HTML) {
+            buffer_append_text(out, "<p>");
+            html_escape(out, buffer_text(&line));
+            buffer_append_text(out, "</p>\n");
+        } else {
+            buffer_append_text(out, "\n");
+            text_wrap(out, buffer_text(&line), 0, 76);
+        }
+        buffer_free(&line);
+    }
+    if (s->count == 0)
+        return;
+    table t = report_table(format, out, "Covenant", DETAIL_LABEL);
+    value_column(&t, "Threshold", 13);
+    value_column(&t, "Value", 13);
+    value_column(&t, "Status", 8);
+    value_column(&t, "Margin", 11);
+    char caption[sizeof(results_phrase)];
+    snprintf(caption, sizeof caption, "Covenants at %s",
+             results_short_date(report->current.last_day).text);
+    table_begin(&t, caption, NULL);
+    for (size_t i = 0; i < s->count; i++) {
+        const covenant_check *c = &s->checks[i];
+        results_text threshold = covenant_figure(c->kind, 1, c->threshold),
+                     value = covenant_figure(c->kind, c->has_value, c->value),
+                     margin = covenant_figure(c->kind, c->has_value, c->margin);
+        report_row(&t, covenant_label(c->kind),
+                   (const char *[]){threshold.text, value.text, c->met ? "met" : "breached",
+                                    margin.text},
+                   0);
+    }
+    table_end(&t);
+}
+
 /* ======================================================================
  * Text
  * ==================================================================== */
@@ -435,6 +516,7 @@ void results_render_text(const results_report *report, buffer *out)
     section_centers_of(TABLE_TEXT, out, &report->current);
     if (report->has_prior)
         section_centers_of(TABLE_TEXT, out, &report->prior);
+    section_covenants(TABLE_TEXT, out, report);
     text_findings(report, out);
 }
 
@@ -949,6 +1031,7 @@ void results_render_html(const results_report *report, buffer *out)
     if (report->has_prior)
         section_centers_of(TABLE_HTML, out, &report->prior);
     html_center_chart(out, report);
+    section_covenants(TABLE_HTML, out, report);
     html_findings(out, &findings_text, count);
     buffer_append_text(out, "</main>\n</body>\n</html>\n");
     buffer_free(&findings_text);

@@ -196,6 +196,7 @@ void results_report_free(results_report *report)
 {
     period_free(&report->current);
     period_free(&report->prior);
+    covenant_section_free(&report->covenants);
 }
 
 /* ======================================================================

@@ -30,6 +30,7 @@
 #include "base/buffer.h"
 #include "domain/registry.h"
 #include "base/date.h"
+#include "domain/covenant.h"
 
 /* --- arithmetic ---------------------------------------------------------- */
 
@@ -157,6 +158,9 @@ typedef struct {
     int has_year_end;
     results_position year_end;      /* at the end of the previous fiscal year */
     char company[REGISTRY_NAME_BYTES_MAX]; /* who issues it (PDF footers); "": none */
+    /* the line of credit's term and its covenants judged at the end of the
+     * current quarter (loaded 0 for a report read back from JSON) */
+    covenant_section covenants;
 } results_report;
 
 /* Fill the figures that derive from others. Used after loading amounts.
@@ -195,7 +199,7 @@ void results_derive(results_period *period);
 void results_derive_position(results_position *position);
 
 /* Free the arrays of a report (not the report itself): ga_lines and
- * centers of current and prior, allocated by the caller with malloc. Leaves
+ * centers of current and prior, the covenant checks, allocated by the caller with malloc. Leaves
  * them NULL with counts 0. */
 void results_report_free(results_report *report);
 

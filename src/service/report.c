@@ -12,6 +12,7 @@
 #include "service/allowance.h"
 #include "service/apheresis_procedure.h"
 #include "service/company.h"
+#include "service/covenant.h"
 #include "service/ledger.h"
 #include "service/report.h"
 #include "service/sales.h"
@@ -707,6 +708,23 @@ static int quarterly_load_in(db_conn *db, const ledger_chart *chart, quarter cur
     return rc;
 }
 
+/* The covenants in force at the quarter's end, judged on its figures. The
+ * default chart holds no intangible asset: tangible net worth is equity. */
+static int covenants_load_in(db_conn *db, results_report *report, err *e)
+{
+    const results_position *p = &report->current.position;
+    covenant_figures figures = {
+        .equity = p->equity,
+        .intangibles = 0,
+        .current_liabilities = p->current_liabilities,
+        .long_term_liabilities = p->long_term_liabilities,
+        .quick_assets = p->cash_and_securities + p->net_receivables,
+        .net_income = report->current.net_income,
+    };
+    return covenant_section_load_in(db, report->current.last_day, &figures, &report->covenants,
+                                    e);
+}
+
 int report_quarterly_load(service_context *ctx, const char *period_text, const char *compare_text,
                           results_report *out, err *e)
 {
@@ -731,6 +749,8 @@ int report_quarterly_load(service_context *ctx, const char *period_text, const c
         rc = quarterly_load_in(ctx->db, &chart, current, prior, out, NULL, e);
         ledger_chart_free(&chart);
     }
+    if (rc == 0)
+        rc = covenants_load_in(ctx->db, out, e);
     if (rc == 0)
         rc = company_name(ctx->db, out->company, e);
     db_rollback(ctx->db);
@@ -904,6 +924,8 @@ json_t *report_quarterly_json(const results_report *report)
     }
     json_object_set_new(json, "changes", changes);
     json_object_set_new(json, "findings", findings_json(report));
+    if (report->covenants.loaded)
+        json_object_set_new(json, "covenants", covenant_section_json(&report->covenants));
     return json;
 }
 
