@@ -169,6 +169,10 @@ function bodyFor(method, path) {
     'POST /api/v1/trial-sites/{id}/tasks': { kind: 'setup', date: chain.day(0), password: 'wrong-password-1' },
     'POST /api/v1/trial-sites/{id}/training': { person: 'X', role: 'nurse', date: chain.day(0), trainer: 'Y' },
     'POST /api/v1/trial-sites/{id}/procedures': { procedure: 999999 },
+    'PUT /api/v1/credit-line': { lender: 'Matrix Bank', limit: '1.00', from: chain.day(0), to: chain.day(1) },
+    'POST /api/v1/credit-line/extend': { to: chain.day(2), agreed: chain.day(0) },
+    'POST /api/v1/covenants': { kind: 'min_quick_ratio', threshold: '1.00', from: chain.day(0) },
+    'POST /api/v1/covenants/{id}/end': { to: chain.day(1) },
   };
   if (method === 'GET') return undefined;
   const key = `${method} ${path}`;
