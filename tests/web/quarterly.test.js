@@ -5,7 +5,8 @@
  * draft release and its consistency findings (flagged when there are any),
  * exports to CSV and JSON as files, the print button and the print layout,
  * another comparison, a mistyped quarter, a comparison the server refuses
- * (shown by its field).
+ * (shown by its field), the line of credit's term and its covenants met and
+ * breached.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -220,6 +221,31 @@ describe('quarterly results', () => {
     assert.equal(await page.getByRole('button', { name: 'Export CSV' }).count(), 0);
     await page.getByRole('link', { name: 'Q1 2004' }).click();
     await page.getByRole('heading', { name: 'Quarterly results, Q1 2004' }).waitFor();
+    app.assertClean(page);
+  });
+
+  test('the line of credit and its covenants: the term, met and breached', async () => {
+    const token = admin.token;
+    const call = async (method, route, body, status = 200) => {
+      const r = await app.srv.api(method, route, { token, body });
+      assert.equal(r.status, status, r.text);
+    };
+    await call('PUT', '/api/v1/credit-line', { lender: 'Comerica Bank', limit: '3500000', from: '2002-06-30', to: '2004-06-30' });
+    await call('POST', '/api/v1/credit-line/extend', { to: '2005-06-30', agreed: '2004-03-29' });
+    await call('POST', '/api/v1/covenants', { kind: 'min_tangible_net_worth', threshold: '3000000', from: '2004-01-01' }, 201);
+    await call('POST', '/api/v1/covenants', { kind: 'min_quarterly_net_income', threshold: '250000', from: '2004-01-01' }, 201);
+    await call('POST', '/api/v1/covenants', { kind: 'min_quick_ratio', threshold: '0.5', from: '2004-01-01' }, 201);
+    await page.goto('/quarterly?period=2004Q1');
+    const section = page.locator('section[aria-labelledby="covenants-title"]');
+    await section.getByRole('heading', { name: 'Line of credit and covenants' }).waitFor();
+    assert.match(await section.locator('.credit-line').textContent(),
+      /^Line of credit with Comerica Bank, limit \$3,500,000, term .+ to .+ \(extended from .+\)\.$/);
+    assert.deepEqual(await row(page, 'Covenants at', 'Tangible net worth, at least'), ['$3,000,000', '$3,657,000', 'met', '$657,000']);
+    assert.deepEqual(await row(page, 'Covenants at', 'Quarterly net income, at least'), ['$250,000', '$246,000', 'breached', '($4,000)']);
+    const quick = await row(page, 'Covenants at', 'Quick ratio, at least');
+    assert.equal(quick[0], '0.50');
+    assert.match(quick[1], /^\d+\.\d\d$/);
+    assert.equal(quick[2], 'met');
     app.assertClean(page);
   });
 });

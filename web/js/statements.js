@@ -2,7 +2,8 @@
 // the quarterly results JSON (docs/reports.md): condensed statements of
 // operations and balance sheets, revenue and gross profit by segment, gross
 // margin, G&A by account, working capital and DSO, gross profit by donor
-// center. The same rows, in the same order, as `bloodops report quarterly`.
+// center, the line of credit and its covenants. The same rows, in the same
+// order, as `bloodops report quarterly`.
 
 import { h, scroller } from './dom.js';
 import * as format from './format.js';
@@ -220,4 +221,37 @@ export function centers(period) {
     headRows: [[{ text: 'Donor center' }, { text: 'Status' }, { text: 'Revenue' }, { text: 'Cost' }, { text: 'Gross profit' }, { text: 'Margin' }]],
     rows,
   });
+}
+
+/* The line of credit and its covenants at the quarter's end (the report's
+ * "covenants"): the line's term in a sentence, then each covenant in force
+ * with its threshold, value, met or breached, and the margin. null when
+ * neither a line nor a covenant is set. */
+const COVENANT_LABELS = {
+  min_tangible_net_worth: 'Tangible net worth, at least',
+  max_liabilities_to_net_worth: 'Liabilities to net worth, at most',
+  min_quick_ratio: 'Quick ratio, at least',
+  min_quarterly_net_income: 'Quarterly net income, at least',
+};
+const RATIO_KINDS = new Set(['max_liabilities_to_net_worth', 'min_quick_ratio']);
+
+export function covenants(report) {
+  const section = report.covenants;
+  if (!section || (!section.line && section.checks.length === 0)) return null;
+  const line = section.line;
+  const figure = (kind, value) => (value === null ? 'n/a' : RATIO_KINDS.has(kind) ? value : money(value));
+  const term = line
+    ? h('p', { class: 'credit-line' },
+      `Line of credit with ${line.lender}, limit ${money(line.limit)}, term ${format.date(line.term_start)} to ${format.date(line.term_end)}`,
+      line.extended ? ` (extended from ${format.date(line.original_end)})` : '', '.')
+    : h('p', { class: 'muted' }, 'No line of credit is set.');
+  if (section.checks.length === 0) return [term];
+  return [term, financialTable({
+    caption: `Covenants at ${format.longDate(report.current.last_day, { short: true })}`,
+    headRows: [[{ text: 'Covenant' }, { text: 'Threshold' }, { text: 'Value' }, { text: 'Status' }, { text: 'Margin' }]],
+    rows: section.checks.map((c) => ({
+      label: COVENANT_LABELS[c.kind] || c.kind,
+      cells: [figure(c.kind, c.threshold), figure(c.kind, c.value), c.met ? 'met' : 'breached', figure(c.kind, c.margin)],
+    })),
+  })];
 }

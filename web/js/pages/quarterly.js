@@ -1,6 +1,6 @@
 // pages/quarterly.js - the quarterly results (/quarterly?period=2004Q1
 // [&compare=2003Q4|none]) in the published release's layout (statements.js),
-// the draft release text with its consistency findings flagged, export of
+// the line of credit's covenants, the draft release text with its consistency findings flagged, export of
 // the CSV and JSON answers as files, and printing (css/print.css). A period
 // or comparison the server refuses is shown next to its field.
 
@@ -200,6 +200,7 @@ export async function render(context) {
     section('position-title', 'Working capital, receivables and days sales outstanding', statements.workingCapital(report)),
     section('centers-title', 'Gross profit by donor center',
       statements.centers(report.current), report.prior ? statements.centers(report.prior) : null),
+    statements.covenants(report) ? section('covenants-title', 'Line of credit and covenants', statements.covenants(report)) : null,
     section('release-title', 'Draft earnings release',
       h('div', { class: 'release' }, releaseText(release.text || '')),
       findingsPanel(findings)));
