@@ -6,7 +6,7 @@
  * 3,657,000, liabilities 4,757,000, quick assets 4,353,000 against current
  * liabilities 3,471,000, net income 246,000), covenants set just around the
  * actual values are met or breached in the quarterly report (JSON, text,
- * HTML); the term's extension; every refusal names its field and changes
+ * HTML, PDF); the term's extension; every refusal names its field and changes
  * nothing; who may write.
  */
 const { describe, test, before, after } = require('node:test');
@@ -14,6 +14,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { startServer, ADMIN_PASSWORD, REPO } = require('./lib/server');
 const calls = require('./lib/calls');
+const { pdfText } = require('./lib/pdf_text');
 
 const FIXTURE = path.join(REPO, 'tests/fixtures/ledger/journal-2003-2004.csv');
 
@@ -144,6 +145,15 @@ describe('covenants of the line of credit, on the 2003-2004 journal', () => {
     const html = await srv.api('GET', '/api/v1/reports/quarterly?period=2004Q1&format=html', { token: executive.token });
     assert.match(html.text, /<h2>Line of credit and covenants<\/h2>/);
     assert.match(html.text, /breached/);
+
+    // The PDF sets the text on pages.
+    const response = await fetch(`${srv.base}/api/v1/reports/quarterly?period=2004Q1&format=pdf`, {
+      headers: { Authorization: `Bearer ${executive.token}`, Connection: 'close' },
+    });
+    assert.equal(response.status, 200);
+    const pdf = pdfText(Buffer.from(await response.arrayBuffer()));
+    assert.match(pdf, /Covenants at Mar 31, 2004/);
+    assert.match(pdf, /Liabilities\/net worth, at most\s+1\.29\s+1\.30\s+breached\s+-0\.01/);
 
     // The command line prints the same.
     const cli = srv.cli('report', 'quarterly', '--period', '2004Q1');
