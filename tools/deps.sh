@@ -9,7 +9,7 @@ set -eu
 
 packages="gcc make pkg-config libsqlite3-dev libpq-dev libmicrohttpd-dev libjansson-dev
 libsodium-dev libcmocka-dev libzint-dev libcairo2-dev libicu-dev sqlite3 postgresql chromium
-fonts-dejavu-core zbar-tools clang libclang-rt-14-dev"
+fonts-dejavu-core zbar-tools clang libclang-rt-14-dev hledger"
 
 missing=""
 for package in $packages; do

@@ -46,6 +46,9 @@ static const struct {
                              OUTPUT_PDF}},
     [CLI_IMAGE_FORMATS] = {"svg, pdf or png", {"svg", "pdf", "png"},
                            {OUTPUT_SVG, OUTPUT_PDF, OUTPUT_PNG}},
+    /* "table", every command's default, is the CSV import format */
+    [CLI_JOURNAL_FORMATS] = {"csv or hledger", {"table", "csv", "hledger"},
+                             {OUTPUT_TABLE, OUTPUT_CSV, OUTPUT_HLEDGER}},
 };
 
 static const struct {
@@ -56,6 +59,8 @@ static const struct {
                           "only in tables)"},
     [CLI_REPORT_FORMATS] = {"text|json|csv|html|pdf", "how the report is printed (default text)"},
     [CLI_IMAGE_FORMATS] = {"svg|pdf|png", "the image (default: --output's extension, else svg)"},
+    [CLI_JOURNAL_FORMATS] = {"csv|hledger",
+                             "the journal's syntax (default csv, the import format)"},
 };
 
 /* The global options, in the order help lists them. */

@@ -40,7 +40,7 @@ typedef struct {
  * (CLI_IMAGE_FORMATS) are SVG, PDF or PNG. */
 typedef enum {
     OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_CSV, OUTPUT_TEXT, OUTPUT_HTML,
-    OUTPUT_SVG, OUTPUT_PDF, OUTPUT_PNG
+    OUTPUT_SVG, OUTPUT_PDF, OUTPUT_PNG, OUTPUT_HLEDGER
 } cli_format;
 
 /* The --format values a command takes (cli_command.document_formats). */
@@ -48,6 +48,7 @@ enum {
     CLI_DATA_FORMATS = 0,   /* table|json|csv, default table */
     CLI_REPORT_FORMATS = 1, /* text|json|csv|html|pdf, default text */
     CLI_IMAGE_FORMATS = 2,  /* svg|pdf|png, no default: format_given says */
+    CLI_JOURNAL_FORMATS = 3, /* csv|hledger, default csv (journal export) */
 };
 
 struct cli_command;
@@ -75,7 +76,8 @@ typedef struct cli_command {
     const cli_option *options; /* terminated by {0} */
     const char *summary;
     int opens_database; /* 1: the database must exist (every command but init) */
-    int document_formats; /* CLI_DATA_FORMATS, CLI_REPORT_FORMATS or CLI_IMAGE_FORMATS */
+    int document_formats; /* CLI_DATA_FORMATS, CLI_REPORT_FORMATS, CLI_IMAGE_FORMATS or
+                             CLI_JOURNAL_FORMATS */
 } cli_command;
 
 /* A module's commands, declared beside them as

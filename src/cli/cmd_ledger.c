@@ -1,7 +1,7 @@
 /*
  * cmd_ledger.c - the general ledger from the command line:
  *   bloodops account add|list
- *   bloodops journal post|show|list|reverse|import|export
+ *   bloodops journal post|show|list|reverse|import|export [--format csv|hledger]
  *   bloodops period close|list
  *   bloodops shares set|list
  */
@@ -280,7 +280,10 @@ static int run_journal_export(cli_invocation *invocation)
     int rc = cli_open(invocation, &ctx, &e);
     if (rc == 0) {
         rc = journal_export(&ctx, cli_option_value(invocation, "from"),
-                            cli_option_value(invocation, "to"), write_to_file, out, &e);
+                            cli_option_value(invocation, "to"),
+                            invocation->format == OUTPUT_HLEDGER ? JOURNAL_EXPORT_HLEDGER
+                                                                 : JOURNAL_EXPORT_CSV,
+                            write_to_file, out, &e);
         cli_close(&ctx);
     }
     if (path) {
@@ -413,8 +416,9 @@ static const cli_command ledger_commands[] = {
      .summary = "import a CSV journal, all or nothing; a file or entry key imported before is refused",
      .opens_database = 1},
     {.noun = "journal", .verb = "export", .run = run_journal_export,
-     .options = journal_export_options, .summary = "export the journal as CSV",
-     .opens_database = 1},
+     .options = journal_export_options,
+     .summary = "export the journal as CSV (the import format) or for hledger",
+     .opens_database = 1, .document_formats = CLI_JOURNAL_FORMATS},
     {.noun = "period", .verb = "close", .run = run_period_close, .arguments = "PERIOD",
      .positional_min = 1, .positional_max = 1, .options = period_close_options,
      .summary = "close 2004-03, 2004Q1 or 2004 with an electronic signature", .opens_database = 1},

@@ -657,8 +657,95 @@ int journal_import(service_context *ctx, FILE *csv, const char *file_name,
 
 /* --- export ---------------------------------------------------------------- */
 
-int journal_export(service_context *ctx, const char *from, const char *to, journal_write_fn write,
-                   void *write_context, err *e)
+/* hledger's top-level account for an account type: the names hledger knows
+ * as asset, liability, equity, revenue and expense accounts, so that its
+ * balance sheet and income statement sort them, and a balance of ^assets
+ * ^liabilities ^equity is the balance-sheet half of the trial balance. */
+static const char *hledger_top(const char *type_name)
+{
+    int type = account_type_from_name(type_name);
+    if (type >= 0 && account_type_is_balance_sheet((account_type)type))
+        return type == ACCOUNT_LIABILITY ? "liabilities"
+               : type == ACCOUNT_EQUITY  ? "equity"
+                                         : "assets";
+    return type == ACCOUNT_REVENUE ? "revenues" : "expenses";
+}
+
+/* Append `text` as hledger reads it back in a description, an account name
+ * or a comment: on one line (newlines, tabs become spaces), no ';' (it starts
+ * a comment: ',' stands for it), no ':' in an account name (it separates
+ * levels: '-'), never two spaces in a row (they end an account name). */
+static void hledger_append_text(buffer *out, const char *text, int account_name)
+{
+    char last = ' ';
+    for (const char *p = text; *p; p++) {
+        char c = *p;
+        if (c == '\n' || c == '\r' || c == '\t')
+            c = ' ';
+        else if (c == ';')
+            c = ',';
+        else if (c == ':' && account_name)
+            c = '-';
+        if (c == ' ' && last == ' ')
+            continue;
+        buffer_append_char(out, c);
+        last = c;
+    }
+    if (out->length && out->data[out->length - 1] == ' ')
+        out->length--;
+}
+
+/* One journal line in hledger's syntax, preceded by its entry's header line
+ * when it is the entry's first:
+ *   2004-01-15 (17) Description
+ *       assets:1100 Accounts receivable  1234.56  ; center:LA-01, memo */
+static void hledger_append_line(buffer *out, db_stmt *stmt, int first)
+{
+    char amount[MONEY_TEXT_MAX];
+    if (first) {
+        buffer_printf(out, "%s%s (%s) ", out->length ? "\n" : "", db_column_text(stmt, 0),
+                      db_column_text(stmt, 1));
+        hledger_append_text(out, db_column_text(stmt, 8), 0);
+        buffer_append_char(out, '\n');
+    }
+    buffer_printf(out, "    %s:%s ", hledger_top(db_column_text(stmt, 7)),
+                  db_column_text(stmt, 2));
+    hledger_append_text(out, db_column_text(stmt, 6), 1);
+    buffer_printf(out, "  %s",
+                  money_format(db_column_int64(stmt, 4), MONEY_PLAIN, amount, sizeof amount));
+    const char *center = db_column_text(stmt, 3), *memo = db_column_text(stmt, 9);
+    if (*center || *memo) {
+        buffer_printf(out, "  ;");
+        if (*center) {
+            buffer_printf(out, " center:");
+            hledger_append_text(out, center, 1);
+            if (*memo)
+                buffer_append_char(out, ',');
+        }
+        if (*memo) {
+            buffer_append_char(out, ' ');
+            hledger_append_text(out, memo, 0);
+        }
+    }
+    buffer_append_char(out, '\n');
+}
+
+static void csv_append_line(buffer *out, db_stmt *stmt)
+{
+    char amount[MONEY_TEXT_MAX];
+    buffer_printf(out, "%s,%s,", db_column_text(stmt, 0), db_column_text(stmt, 1));
+    csv_append_field(out, db_column_text(stmt, 2));
+    buffer_append_char(out, ',');
+    csv_append_field(out, db_column_text(stmt, 3));
+    buffer_printf(out, ",%s,",
+                  money_format(db_column_int64(stmt, 4), MONEY_PLAIN, amount, sizeof amount));
+    csv_append_field(out, db_column_text(stmt, 5));
+    buffer_append_char(out, '\n');
+}
+
+int journal_export(service_context *ctx, const char *from, const char *to,
+                   journal_export_format format, journal_write_fn write, void *write_context,
+                   err *e)
 {
     civil_day day;
     if ((from && *from && date_parse(from, &day, "from", e)) ||
@@ -670,7 +757,10 @@ int journal_export(service_context *ctx, const char *from, const char *to, journ
     int rc = db_prepare(ctx->db,
                         "SELECT e.entry_date, e.id, a.code, l.center, l.amount_cents, "
                         "CASE WHEN l.memo <> '' THEN l.memo WHEN e.description <> '' "
-                        "THEN e.description ELSE 'Imported entry ' || e.source_ref END "
+                        "THEN e.description ELSE 'Imported entry ' || e.source_ref END, "
+                        "a.name, a.type, "
+                        "CASE WHEN e.description <> '' THEN e.description "
+                        "ELSE 'Imported entry ' || e.source_ref END, l.memo "
                         "FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id "
                         "JOIN accounts a ON a.id = l.account_id "
                         "WHERE e.entry_date >= ? AND e.entry_date <= ? ORDER BY e.id, l.line_no",
@@ -682,18 +772,20 @@ int journal_export(service_context *ctx, const char *from, const char *to, journ
     db_bind_text(stmt, 1, from && *from ? from : "");
     db_bind_text(stmt, 2, to && *to ? to : "9999-12-31");
     buffer out = BUFFER_INIT;
-    buffer_printf(&out, "%s\n", IMPORT_HEADER);
+    if (format == JOURNAL_EXPORT_HLEDGER)
+        buffer_printf(&out, "; bloodops journal, amounts in US dollars\n");
+    else
+        buffer_printf(&out, "%s\n", IMPORT_HEADER);
     db_step_result step;
-    char amount[MONEY_TEXT_MAX];
+    int64_t previous_entry = -1;
     while ((step = db_step(stmt, e)) == DB_ROW) {
-        buffer_printf(&out, "%s,%s,", db_column_text(stmt, 0), db_column_text(stmt, 1));
-        csv_append_field(&out, db_column_text(stmt, 2));
-        buffer_append_char(&out, ',');
-        csv_append_field(&out, db_column_text(stmt, 3));
-        buffer_printf(&out, ",%s,",
-                      money_format(db_column_int64(stmt, 4), MONEY_PLAIN, amount, sizeof amount));
-        csv_append_field(&out, db_column_text(stmt, 5));
-        buffer_append_char(&out, '\n');
+        if (format == JOURNAL_EXPORT_HLEDGER) {
+            int64_t entry = db_column_int64(stmt, 1);
+            hledger_append_line(&out, stmt, entry != previous_entry);
+            previous_entry = entry;
+        } else {
+            csv_append_line(&out, stmt);
+        }
         if (out.length >= 1 << 16) {
             if (write(write_context, out.data, out.length)) {
                 step = DB_FAILED;

@@ -122,11 +122,15 @@ typedef struct {
 int journal_import(service_context *ctx, FILE *csv, const char *file_name,
                    const journal_import_options *options, json_t **out, err *e);
 
-/* Write entries dated from..to (NULL for open ends) in the import format,
- * in entry order, to `write` in chunks. */
+/* Write entries dated from..to (NULL for open ends), in entry order, to
+ * `write` in chunks: JOURNAL_EXPORT_CSV is the import format;
+ * JOURNAL_EXPORT_HLEDGER is hledger's journal syntax (docs/reports.md,
+ * "The journal for hledger"). */
+typedef enum { JOURNAL_EXPORT_CSV, JOURNAL_EXPORT_HLEDGER } journal_export_format;
 typedef int (*journal_write_fn)(void *context, const char *bytes, size_t length);
 int journal_export(service_context *ctx, const char *from, const char *to,
-                   journal_write_fn write, void *write_context, err *e);
+                   journal_export_format format, journal_write_fn write, void *write_context,
+                   err *e);
 
 /* --- periods and shares --------------------------------------------------- */
 
