@@ -16,9 +16,9 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { startServer, ADMIN_PASSWORD, REPO } = require('./lib/server');
+const { startServer, ADMIN_PASSWORD } = require('./lib/server');
+const { loadFixtureBooks } = require('./lib/fixture_books');
 
-const FIXTURE = path.join(REPO, 'tests/fixtures/ledger/journal-2003-2004.csv');
 const QUARTER_ENDS = ['2003-03-31', '2003-06-30', '2003-09-30', '2003-12-31', '2004-03-31'];
 const DESCRIPTION = 'Insurance "Q1"; paid \'late\'';
 const MEMO = 'premium; see "policy 7"';
@@ -68,21 +68,7 @@ function nextDay(date) {
 before(async () => {
   srv = await startServer();
   const admin = await srv.login('admin', ADMIN_PASSWORD);
-  const created = [
-    ['/api/v1/markets', { code: 'LA', name: 'Los Angeles' }],
-    ['/api/v1/markets', { code: 'NY', name: 'New York' }],
-    ['/api/v1/markets', { code: 'PA', name: 'Pennsylvania' }],
-    ['/api/v1/markets', { code: 'NC', name: 'North Carolina' }],
-    ['/api/v1/centers', { code: 'LA-01', name: 'Sherman Oaks', market: 'LA', open_date: '1998-01-01' }],
-    ['/api/v1/centers', { code: 'OC-01', name: 'Orange County', market: 'LA', open_date: '1999-01-01' }],
-    ['/api/v1/centers', { code: 'PA-01', name: 'Philadelphia', market: 'PA', open_date: '2000-01-01' }],
-    ['/api/v1/centers', { code: 'NC-01', name: 'Charlotte', market: 'NC', open_date: '2000-01-01' }],
-  ];
-  for (const [route, body] of created) {
-    const r = await srv.api('POST', route, { token: admin.token, body });
-    assert.equal(r.status, 201, `${route} ${body.code}: ${r.text}`);
-  }
-  ok(srv.cli('journal', 'import', FIXTURE), 'journal import');
+  await loadFixtureBooks(srv, admin);
   await srv.addUser(admin, 'fin', 'finance');
   await srv.addUser(admin, 'aud', 'auditor');
   const finance = await srv.login('fin', 'fin-password-1');
