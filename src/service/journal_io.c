@@ -1,5 +1,6 @@
 /*
- * journal_io.c - CSV import and export of the journal (see ledger.h).
+ * journal_io.c - CSV import and export of the journal, and its export in
+ * hledger's journal syntax (see ledger.h).
  *
  * Import reads the file once. Every line is checked (date, entry key,
  * account, center, amount, memo) and each entry (consecutive lines sharing
@@ -18,6 +19,10 @@
  * unless the import is given a reason (a deliberate re-import, audited
  * with it). Keys are looked up in batches of KEY_BATCH entries, one query
  * each, through the partial index on imported entries' keys.
+ *
+ * Export reads the entries in one read transaction and writes them in
+ * chunks, as the import format or for hledger (docs/reports.md, "The
+ * journal for hledger").
  */
 #include <inttypes.h>
 #include <sodium.h>
