@@ -146,7 +146,7 @@ void order_clock_at(int64_t ordered_at, order_priority priority, int64_t now, or
 
 /* --- returns ------------------------------------------------------------------- */
 
-static void tenths_text(int64_t tenths, char *out, size_t size)
+void temperature_tenths_text(int64_t tenths, char *out, size_t size)
 {
     int64_t a = tenths < 0 ? -tenths : tenths;
     snprintf(out, size, "%s%lld.%lld", tenths < 0 ? "-" : "", (long long)(a / 10),
@@ -163,9 +163,9 @@ int return_cold_chain_kept(const cold_chain_limits *limits, const return_evidenc
     }
     if (evidence->temperature_tenths < limits->min_tenths ||
         evidence->temperature_tenths > limits->max_tenths) {
-        tenths_text(evidence->temperature_tenths, at, sizeof at);
-        tenths_text(limits->min_tenths, low, sizeof low);
-        tenths_text(limits->max_tenths, high, sizeof high);
+        temperature_tenths_text(evidence->temperature_tenths, at, sizeof at);
+        temperature_tenths_text(limits->min_tenths, low, sizeof low);
+        temperature_tenths_text(limits->max_tenths, high, sizeof high);
         snprintf(why, size, "received at %s C, outside %s to %s C", at, low, high);
         return 0;
     }

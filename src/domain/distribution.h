@@ -126,6 +126,10 @@ typedef struct {
     int seal_intact;
 } return_evidence;
 
+/* Tenths of a degree Celsius as text with one decimal: 45 -> "4.5",
+ * -5 -> "-0.5". */
+void temperature_tenths_text(int64_t tenths, char *out, size_t size);
+
 /* 1 when the cold chain was kept (seal intact, temperature within the
  * limits, minutes out within the limit), else 0 with why in `why` ("seal
  * broken", "received at 12.0 C, outside 1.0 to 10.0 C", "45 minutes out

@@ -26,18 +26,12 @@
 
 enum { MINUTES_OUT_MAX = 100000 };
 
-static void tenths_text(int64_t tenths, char *out, size_t size)
-{
-    int64_t a = tenths < 0 ? -tenths : tenths;
-    snprintf(out, size, "%s%" PRId64 ".%" PRId64, tenths < 0 ? "-" : "", a / 10, a % 10);
-}
-
 /* --- reading ------------------------------------------------------------------ */
 
 static json_t *return_json(db_stmt *stmt)
 {
     char temperature[24];
-    tenths_text(db_column_int64(stmt, 10), temperature, sizeof temperature);
+    temperature_tenths_text(db_column_int64(stmt, 10), temperature, sizeof temperature);
     json_t *r = json_pack(
         "{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:b, s:s, s:s, s:o, s:o, "
         "s:o, s:s, s:s}",
@@ -370,8 +364,8 @@ done:
 static json_t *limit_json(db_stmt *stmt)
 {
     char low[24], high[24];
-    tenths_text(db_column_int64(stmt, 1), low, sizeof low);
-    tenths_text(db_column_int64(stmt, 2), high, sizeof high);
+    temperature_tenths_text(db_column_int64(stmt, 1), low, sizeof low);
+    temperature_tenths_text(db_column_int64(stmt, 2), high, sizeof high);
     return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "family", db_column_text(stmt, 0),
                      "min_temperature", low, "max_temperature", high, "max_minutes_out",
                      db_column_is_null(stmt, 3) ? json_null()

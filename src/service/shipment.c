@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "documents/packing_list.h"
+#include "domain/distribution.h"
 #include "domain/registry.h"
 #include "service/audit.h"
 #include "service/billing.h"
@@ -291,9 +292,7 @@ static void units_sort(json_t *units)
 static json_t *shipment_json(db_stmt *stmt)
 {
     char temperature[24];
-    int64_t tenths = db_column_int64(stmt, 5);
-    snprintf(temperature, sizeof temperature, "%s%" PRId64 ".%" PRId64, tenths < 0 ? "-" : "",
-             (tenths < 0 ? -tenths : tenths) / 10, (tenths < 0 ? -tenths : tenths) % 10);
+    temperature_tenths_text(db_column_int64(stmt, 5), temperature, sizeof temperature);
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:s, s:s, s:s}", "id",
                      (json_int_t)db_column_int64(stmt, 0), "order",
                      (json_int_t)db_column_int64(stmt, 1), "hospital", db_column_text(stmt, 2),
@@ -512,9 +511,7 @@ done:
 static json_t *listed_json(db_stmt *stmt)
 {
     char temperature[24];
-    int64_t tenths = db_column_int64(stmt, 3), a = tenths < 0 ? -tenths : tenths;
-    snprintf(temperature, sizeof temperature, "%s%" PRId64 ".%" PRId64, tenths < 0 ? "-" : "",
-             a / 10, a % 10);
+    temperature_tenths_text(db_column_int64(stmt, 3), temperature, sizeof temperature);
     return json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:I}", "id",
                      (json_int_t)db_column_int64(stmt, 0), "ship_date", db_column_text(stmt, 1),
                      "shipper", db_column_text(stmt, 2), "temperature", temperature, "units",
