@@ -420,7 +420,7 @@ static int terms_copy(db_conn *db, int prices, int64_t from, int64_t to, int64_t
                       err *e)
 {
     db_stmt *read, *write;
-    int64_t ids[CONTRACT_PRICES_MAX], cents[CONTRACT_PRICES_MAX];
+    int64_t cents[CONTRACT_PRICES_MAX];
     char keys[CONTRACT_PRICES_MAX][2][32];
     size_t count = 0;
     if (db_prepare(db,
@@ -435,7 +435,6 @@ static int terms_copy(db_conn *db, int prices, int64_t from, int64_t to, int64_t
     while ((step = db_step(read, e)) == DB_ROW && count < CONTRACT_PRICES_MAX) {
         snprintf(keys[count][0], sizeof keys[count][0], "%s", db_column_text(read, 0));
         snprintf(keys[count][1], sizeof keys[count][1], "%s", db_column_text(read, 1));
-        ids[count] = 0;
         if (contract_increase(db_column_int64(read, 2), increase, &cents[count])) {
             db_reset(read);
             return err_set(e, ERR_INVALID, "increase", "raises a price past what can be kept");
@@ -445,7 +444,6 @@ static int terms_copy(db_conn *db, int prices, int64_t from, int64_t to, int64_t
     db_reset(read);
     if (step == DB_FAILED)
         return -1;
-    (void)ids;
     for (size_t i = 0; i < count; i++) {
         if (db_prepare(db,
                        prices ? "INSERT INTO contract_prices (contract_id, target, code, "
