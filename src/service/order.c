@@ -185,7 +185,8 @@ static int order_audit(service_context *ctx, int64_t id, const char *action, jso
 /* --- orders and lines ----------------------------------------------------------- */
 
 int order_create_in(service_context *ctx, int64_t hospital_id, order_priority priority,
-                    int64_t needed_by, int64_t standing_order_id, int64_t *id, err *e)
+                    int64_t needed_by, int64_t standing_order_id, int64_t *id, json_t **out,
+                    err *e)
 {
     assert(db_in_transaction(ctx->db));
     char ordered[TIMESTAMP_TEXT_MAX], needed[TIMESTAMP_TEXT_MAX], deadline[TIMESTAMP_TEXT_MAX];
@@ -213,6 +214,8 @@ int order_create_in(service_context *ctx, int64_t hospital_id, order_priority pr
                      order_audit(ctx, *id, "create", NULL, record, NULL, e)
                  ? -1
                  : 0;
+    if (!rc && out)
+        *out = json_incref(record);
     json_decref(record);
     return rc;
 }
@@ -243,10 +246,7 @@ int order_create(service_context *ctx, const order_input *in, json_t **out, err 
             err_set(e, ERR_INVALID, "hospital", "no hospital '%s'", hospital);
         goto done;
     }
-    rc = order_create_in(ctx, hospital_id, priority, needed_by, 0, &id, e) ||
-                 order_fetch(ctx->db, id, &record, e)
-             ? -1
-             : 0;
+    rc = order_create_in(ctx, hospital_id, priority, needed_by, 0, &id, &record, e);
 done:
     return service_finish_record(ctx, rc, NULL, record, out, e);
 }
@@ -274,7 +274,7 @@ int order_line_check(const order_line_input *in, order_line_spec *out, err *e)
 }
 
 int order_line_add_in(service_context *ctx, int64_t order_id, const order_line_spec *line,
-                      err *e)
+                      json_t **out, err *e)
 {
     assert(db_in_transaction(ctx->db));
     json_t *before = NULL, *after = NULL;
@@ -305,6 +305,8 @@ int order_line_add_in(service_context *ctx, int64_t order_id, const order_line_s
                  order_audit(ctx, order_id, "line", before, after, NULL, e)
              ? -1
              : 0;
+    if (!rc && out)
+        *out = json_incref(after);
 done:
     json_decref(before);
     json_decref(after);
@@ -320,7 +322,7 @@ int order_line_add(service_context *ctx, const char *order, const order_line_inp
         service_begin(ctx, e))
         return -1;
     json_t *after = NULL;
-    int rc = order_line_add_in(ctx, id, &line, e) || order_fetch(ctx->db, id, &after, e) ? -1 : 0;
+    int rc = order_line_add_in(ctx, id, &line, &after, e);
     return service_finish_record(ctx, rc, NULL, after, out, e);
 }
 

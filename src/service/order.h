@@ -55,13 +55,18 @@ int order_line_check(const order_line_input *in, order_line_spec *out, err *e);
 /* Inside the caller's transaction: a new open order of hospital
  * `hospital_id` needed by `needed_by` (UTC seconds; not checked against
  * now), its clock starting now, made from standing order
- * `standing_order_id` (0: none). Audited on the order; its id in *id. */
+ * `standing_order_id` (0: none). Audited on the order; its id in *id and,
+ * when `record` is not NULL, the order as audited in *record (the
+ * caller's to free). */
 int order_create_in(service_context *ctx, int64_t hospital_id, order_priority priority,
-                    int64_t needed_by, int64_t standing_order_id, int64_t *id, err *e);
+                    int64_t needed_by, int64_t standing_order_id, int64_t *id, json_t **record,
+                    err *e);
 /* Inside the caller's transaction: add the checked `line` to open order
- * `order_id` (refused naming "order" when not open or full). Audited. */
+ * `order_id` (refused naming "order" when not open or full). Audited; when
+ * `record` is not NULL, the order as audited in *record (the caller's to
+ * free). */
 int order_line_add_in(service_context *ctx, int64_t order_id, const order_line_spec *line,
-                      err *e);
+                      json_t **record, err *e);
 
 /* An order with its clock, its lines, their allocations (each unit, its
  * group and whether it substitutes) and what each line still lacks. */

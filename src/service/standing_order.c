@@ -471,7 +471,8 @@ static int run_day(service_context *ctx, const run_item *item, civil_day day, in
         rc = due;
         goto done;
     }
-    if (order_create_in(ctx, item->hospital_id, item->priority, needed_by, item->id, &id, e) ||
+    if (order_create_in(ctx, item->hospital_id, item->priority, needed_by, item->id, &id, NULL,
+                        e) ||
         db_prepare(ctx->db,
                    "SELECT family, abo, rhd, irradiated, cmv_negative, quantity "
                    "FROM standing_order_lines WHERE standing_order_id = ? ORDER BY id",
@@ -500,7 +501,7 @@ static int run_day(service_context *ctx, const run_item *item, civil_day day, in
         goto done;
     for (size_t i = 0; i < count; i++) {
         order_line_spec line;
-        if (order_line_check(&inputs[i], &line, e) || order_line_add_in(ctx, id, &line, e))
+        if (order_line_check(&inputs[i], &line, e) || order_line_add_in(ctx, id, &line, NULL, e))
             goto done;
     }
     if (db_prepare(ctx->db,
