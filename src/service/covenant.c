@@ -44,16 +44,10 @@ static int line_fetch(db_conn *db, json_t **out, err *e)
         service_fetch_one(stmt, line_json, out, "credit_line", e, "no line of credit is set"))
         return -1;
     json_t *extensions = NULL;
-    if (db_prepare(db,
-                   "SELECT id, new_end, previous_end, agreed_on, note, created_at, created_by "
-                   "FROM credit_line_extensions WHERE id > ?1 ORDER BY id",
-                   &stmt, e)) {
-        json_decref(*out);
-        *out = NULL;
-        return -1;
-    }
-    db_bind_int64(stmt, 1, 0);
-    if (service_collect_rows(stmt, extension_json, &extensions, e)) {
+    if (service_collect_rows_of(db,
+                                "SELECT id, new_end, previous_end, agreed_on, note, created_at, "
+                                "created_by FROM credit_line_extensions WHERE id > ?1 ORDER BY id",
+                                0, extension_json, &extensions, e)) {
         json_decref(*out);
         *out = NULL;
         return -1;
