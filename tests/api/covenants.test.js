@@ -170,6 +170,7 @@ describe('covenants of the line of credit, on the 2003-2004 journal', () => {
     await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2005-06-30', agreed: '2005-01-01' }), 'to', /after/);
     await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2005-01-01', agreed: '2004-12-01' }), 'to', /after/);
     await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2006-06-30', agreed: 'soon' }), 'agreed');
+    await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2006-06-30', agreed: '2005-01-01', note: 'x'.repeat(501) }), 'note', /500/);
     const covenant = { kind: 'min_quick_ratio', threshold: '1.25', from: '2004-01-01' };
     await refused(() => post(finance, '/api/v1/covenants', { ...covenant, kind: 'max_debt' }), 'kind');
     await refused(() => post(finance, '/api/v1/covenants', { ...covenant, threshold: '1.255' }), 'threshold', /two decimals/);
