@@ -56,15 +56,6 @@ static int line_fetch(db_conn *db, json_t **out, err *e)
     return 0;
 }
 
-/* 1 when a line is set, 0 when not, -1 on error. */
-static int line_exists(db_conn *db, err *e)
-{
-    db_stmt *stmt;
-    if (db_prepare(db, "SELECT 1 FROM credit_lines WHERE id = 1", &stmt, e))
-        return -1;
-    return service_row_exists(stmt, e);
-}
-
 int credit_line_get(service_context *ctx, json_t **out, err *e)
 {
     if (db_begin_read(ctx->db, e))
@@ -105,8 +96,9 @@ int credit_line_set(service_context *ctx, const credit_line_input *in, json_t **
     json_t *before = NULL, *after = NULL;
     char now[TIMESTAMP_TEXT_MAX], from_text[DATE_TEXT_MAX], to_text[DATE_TEXT_MAX];
     db_stmt *stmt;
-    int exists = line_exists(ctx->db, e);
-    if (exists < 0 || (exists && line_fetch(ctx->db, &before, e)))
+    /* The line as it stands (before), or none yet: an insert. */
+    int exists = line_fetch(ctx->db, &before, e) == 0;
+    if (!exists && e->code != ERR_NOT_FOUND)
         goto done;
     if (db_prepare(ctx->db,
                    exists ? "UPDATE credit_lines SET lender = ?1, limit_cents = ?2, "
