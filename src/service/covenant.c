@@ -44,31 +44,16 @@ static int line_fetch(db_conn *db, json_t **out, err *e)
         service_fetch_one(stmt, line_json, out, "credit_line", e, "no line of credit is set"))
         return -1;
     json_t *extensions = NULL;
-    if (db_prepare(db,
-                   "SELECT id, new_end, previous_end, agreed_on, note, created_at, created_by "
-                   "FROM credit_line_extensions WHERE id > ?1 ORDER BY id",
-                   &stmt, e)) {
-        json_decref(*out);
-        *out = NULL;
-        return -1;
-    }
-    db_bind_int64(stmt, 1, 0);
-    if (service_collect_rows(stmt, extension_json, &extensions, e)) {
+    if (service_collect_rows_of(db,
+                                "SELECT id, new_end, previous_end, agreed_on, note, created_at, "
+                                "created_by FROM credit_line_extensions WHERE id > ?1 ORDER BY id",
+                                0, extension_json, &extensions, e)) {
         json_decref(*out);
         *out = NULL;
         return -1;
     }
     json_object_set_new(*out, "extensions", extensions);
     return 0;
-}
-
-/* 1 when a line is set, 0 when not, -1 on error. */
-static int line_exists(db_conn *db, err *e)
-{
-    db_stmt *stmt;
-    if (db_prepare(db, "SELECT 1 FROM credit_lines WHERE id = 1", &stmt, e))
-        return -1;
-    return service_row_exists(stmt, e);
 }
 
 int credit_line_get(service_context *ctx, json_t **out, err *e)
@@ -111,8 +96,9 @@ int credit_line_set(service_context *ctx, const credit_line_input *in, json_t **
     json_t *before = NULL, *after = NULL;
     char now[TIMESTAMP_TEXT_MAX], from_text[DATE_TEXT_MAX], to_text[DATE_TEXT_MAX];
     db_stmt *stmt;
-    int exists = line_exists(ctx->db, e);
-    if (exists < 0 || (exists && line_fetch(ctx->db, &before, e)))
+    /* The line as it stands (before), or none yet: an insert. */
+    int exists = line_fetch(ctx->db, &before, e) == 0;
+    if (!exists && e->code != ERR_NOT_FOUND)
         goto done;
     if (db_prepare(ctx->db,
                    exists ? "UPDATE credit_lines SET lender = ?1, limit_cents = ?2, "

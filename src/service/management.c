@@ -631,20 +631,21 @@ static int month_amount(const run_contract *c, management_month m, int days, int
  * key of management_accruals), the contract serves no day of it (it was
  * terminated meanwhile) or it comes to nothing; else the accrual, its
  * posting and its invoice line, audited. *made answers the accrual (NULL
- * when nothing was made). */
+ * when nothing was made) and *made_cents its amount (0 when nothing). */
 static int run_month(service_context *ctx, const run_contract *c, management_month m,
-                     json_t **made, err *e)
+                     json_t **made, int64_t *made_cents, err *e)
 {
     char period[8], now[TIMESTAMP_TEXT_MAX], ref[48], description[128],
         price[MONEY_TEXT_MAX], key[24];
     snprintf(period, sizeof period, "%04d-%02d", m.year, m.month);
     civil_day last_day = management_month_last_day(m);
     *made = NULL;
+    *made_cents = 0;
     if (service_begin(ctx, e))
         return -1;
     db_stmt *stmt;
     int rc = -1, keep = 0;
-    int64_t units, procedures, amount, accrual_id = 0, entry_id = 0, invoice_id = 0,
+    int64_t units, procedures, amount = 0, accrual_id = 0, entry_id = 0, invoice_id = 0,
                                           line_id = 0;
     /* The termination as it stands now, inside the transaction. */
     civil_day end = c->end;
@@ -738,6 +739,7 @@ done:
         *made = NULL;
         return -1;
     }
+    *made_cents = amount;
     return 0;
 }
 
@@ -756,11 +758,9 @@ int management_accrue(service_context *ctx, const char *period_text, json_t **ou
     for (size_t i = 0; i < count && rc == 0; i++)
         for (size_t k = 0; k < month_count && rc == 0; k++) {
             json_t *made = NULL;
-            rc = run_month(ctx, &contracts[i], months[k], &made, e);
+            int64_t cents = 0;
+            rc = run_month(ctx, &contracts[i], months[k], &made, &cents, e);
             if (rc == 0 && made) {
-                int64_t cents = 0;
-                money_parse(json_string_value(json_object_get(made, "amount")), &cents, "amount",
-                            NULL);
                 total += cents;
                 json_array_append_new(accrued, made);
             }

@@ -60,6 +60,9 @@ describe('covenants of the line of credit, on the 2003-2004 journal', () => {
   });
 
   test('the line: set, extended after its end (audited), the notes payable to reclassify', async () => {
+    const first = await ok(put(finance, '/api/v1/credit-line',
+      { lender: 'First Draft Bank', limit: '100', from: '2002-06-30', to: '2003-06-30' }));
+    assert.equal(first.lender, 'First Draft Bank');
     let line = await ok(put(finance, '/api/v1/credit-line',
       { lender: 'Comerica Bank', limit: '3500000', from: '2002-06-30', to: '2004-06-30' }));
     assert.equal(line.limit, '3500000.00');
@@ -81,6 +84,12 @@ describe('covenants of the line of credit, on the 2003-2004 journal', () => {
 
     const audit = await ok(get(admin, '/api/v1/audit?entity=credit_line'));
     assert.ok(audit.items.some((a) => a.action === 'extend'), JSON.stringify(audit.items));
+    // the second set replaced the first line: its audit record holds both
+    const reset = audit.items.find((a) => a.action === 'set' && a.before);
+    assert.ok(reset, JSON.stringify(audit.items));
+    assert.equal(reset.before.lender, 'First Draft Bank');
+    assert.equal(reset.after.lender, 'Comerica Bank');
+    assert.equal(audit.items.filter((a) => a.action === 'set').length, 2);
 
     const shown = await ok(get(executive, '/api/v1/credit-line'));
     assert.equal(shown.term_end, '2005-06-30');
@@ -170,6 +179,7 @@ describe('covenants of the line of credit, on the 2003-2004 journal', () => {
     await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2005-06-30', agreed: '2005-01-01' }), 'to', /after/);
     await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2005-01-01', agreed: '2004-12-01' }), 'to', /after/);
     await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2006-06-30', agreed: 'soon' }), 'agreed');
+    await refused(() => post(finance, '/api/v1/credit-line/extend', { to: '2006-06-30', agreed: '2005-01-01', note: 'x'.repeat(501) }), 'note', /500/);
     const covenant = { kind: 'min_quick_ratio', threshold: '1.25', from: '2004-01-01' };
     await refused(() => post(finance, '/api/v1/covenants', { ...covenant, kind: 'max_debt' }), 'kind');
     await refused(() => post(finance, '/api/v1/covenants', { ...covenant, threshold: '1.255' }), 'threshold', /two decimals/);
