@@ -57,8 +57,8 @@ static void section_heading(json_t *section)
         const char *closed = json_string_value(json_object_get(section, "last_closed"));
         printf(" (last closed: %s)", closed ? closed : "none");
     } else if (strcmp(name, "quarter_findings") == 0) {
-        const char *quarter = json_string_value(json_object_get(section, "quarter"));
-        printf(" (%s)", quarter ? quarter : "nothing is posted yet");
+        const char *latest = json_string_value(json_object_get(section, "quarter"));
+        printf(" (%s)", latest ? latest : "nothing is posted yet");
     }
     printf("\n");
 }

@@ -29,13 +29,6 @@ static const char *now_text(char out[TIMESTAMP_TEXT_MAX])
     return timestamp_format(timestamp_now(), out, TIMESTAMP_TEXT_MAX);
 }
 
-static int date_take(const char *text, civil_day *day, const char *field, err *e)
-{
-    if (!text || !*text)
-        return err_set(e, ERR_INVALID, field, "is required (YYYY-MM-DD)");
-    return date_parse(text, day, field, e);
-}
-
 /* A date's posting must fall in an open period. */
 static int date_open(db_conn *db, civil_day day, const char *field, err *e)
 {
@@ -629,7 +622,7 @@ int invoice_create(service_context *ctx, const char *customer, const char *date,
 {
     civil_day day;
     long terms = -1;
-    if (date_take(date, &day, "date", e))
+    if (service_date_take(date, &day, "date", e))
         return -1;
     if (terms_text && *terms_text &&
         (service_number_take(terms_text, 0, 365, &terms, "terms", e)))
@@ -1009,7 +1002,7 @@ static int credit_check(const credit_input *in, credit_checked *c, err *e)
     if (has_invoice == has_customer)
         return err_set(e, ERR_INVALID, has_invoice ? "customer" : "invoice",
                        "give either the invoice credited or, for a standalone credit, the customer");
-    if (date_take(in->date, &c->day, "date", e) || amount_take(in->amount, &c->amount, "amount", e) ||
+    if (service_date_take(in->date, &c->day, "date", e) || amount_take(in->amount, &c->amount, "amount", e) ||
         reason_take(in->reason, e))
         return -1;
     if (in->account && *in->account)
@@ -1302,7 +1295,7 @@ int payment_record(service_context *ctx, const payment_input *in, json_t **out, 
 {
     civil_day day;
     int64_t amount;
-    if (date_take(in->date, &day, "date", e) || amount_take(in->amount, &amount, "amount", e))
+    if (service_date_take(in->date, &day, "date", e) || amount_take(in->amount, &amount, "amount", e))
         return -1;
     if (registry_required_text_check(in->reference, 100, "reference", e) ||
         (in->method && registry_text_check(in->method, 40, "method", e)))
@@ -1379,7 +1372,7 @@ int payment_apply(service_context *ctx, const char *payment, const char *date,
 {
     civil_day day;
     int64_t payment_id;
-    if (id_take(payment, &payment_id, "payment", e) || date_take(date, &day, "date", e))
+    if (id_take(payment, &payment_id, "payment", e) || service_date_take(date, &day, "date", e))
         return -1;
     if (count == 0)
         return err_set(e, ERR_INVALID, "applications", "name at least one invoice and amount");
@@ -1451,7 +1444,7 @@ int payment_unapply(service_context *ctx, const char *application, const char *d
 {
     civil_day day;
     int64_t id;
-    if (id_take(application, &id, "application", e) || date_take(date, &day, "date", e) ||
+    if (id_take(application, &id, "application", e) || service_date_take(date, &day, "date", e) ||
         reason_take(reason, e))
         return -1;
     if (service_begin(ctx, e))
@@ -1774,7 +1767,7 @@ int receivables_aging(service_context *ctx, const char *date, const char *by, js
                       err *e)
 {
     civil_day day;
-    if (date_take(date, &day, "date", e))
+    if (service_date_take(date, &day, "date", e))
         return -1;
     int by_invoice = 0;
     if (by && *by) {
@@ -1794,7 +1787,7 @@ int receivables_aging(service_context *ctx, const char *date, const char *by, js
 
 int billing_date_take(db_conn *db, const char *text, civil_day *day, int open, err *e)
 {
-    if (date_take(text, day, "date", e))
+    if (service_date_take(text, day, "date", e))
         return -1;
     return open ? date_open(db, *day, "date", e) : 0;
 }

@@ -18,13 +18,6 @@
 
 enum { CONTRACT_PRICES_MAX = 200, CONTRACT_RETURN_DAYS_MAX = 365 };
 
-static int date_take(const char *text, civil_day *day, const char *field, err *e)
-{
-    if (!text || !*text)
-        return err_set(e, ERR_INVALID, field, "is required (YYYY-MM-DD)");
-    return date_parse(text, day, field, e);
-}
-
 static int price_take(const char *text, int64_t *cents, err *e)
 {
     if (!text || !*text)
@@ -254,7 +247,7 @@ int contract_add(service_context *ctx, const contract_input *in, json_t **out, e
     if (!in->hospital || !*in->hospital)
         return err_set(e, ERR_INVALID, "hospital", "is required");
     if (registry_code_take(in->hospital, hospital, "hospital", e) ||
-        date_take(in->from, &period.from, "from", e))
+        service_date_take(in->from, &period.from, "from", e))
         return -1;
     if (in->to && *in->to) {
         if (date_parse(in->to, &period.to, "to", e))
@@ -471,7 +464,7 @@ int contract_renew(service_context *ctx, const char *contract, const char *from,
 {
     int64_t id, raise = 0;
     contract_period period = {0};
-    if (service_id_take(contract, &id, "contract", e) || date_take(from, &period.from, "from", e))
+    if (service_id_take(contract, &id, "contract", e) || service_date_take(from, &period.from, "from", e))
         return -1;
     if (increase && *increase && receivables_rate_parse(increase, &raise, "increase", e))
         return -1;
@@ -732,7 +725,7 @@ int contract_quote(service_context *ctx, const contract_quote_input *in, json_t 
     if (!in->hospital || !*in->hospital)
         return err_set(e, ERR_INVALID, "hospital", "is required");
     if (registry_code_take(in->hospital, hospital, "hospital", e) ||
-        date_take(in->date, &day, "date", e))
+        service_date_take(in->date, &day, "date", e))
         return -1;
     if (in->product && *in->product && catalog_code_check(in->product, "product", e))
         return -1;

@@ -65,13 +65,6 @@ int credit_line_get(service_context *ctx, json_t **out, err *e)
     return rc;
 }
 
-static int date_take(const char *text, civil_day *out, const char *field, err *e)
-{
-    if (!text || !*text)
-        return err_set(e, ERR_INVALID, field, "is required, a date like 2004-06-30");
-    return date_parse(text, out, field, e);
-}
-
 int credit_line_set(service_context *ctx, const credit_line_input *in, json_t **out, err *e)
 {
     int64_t limit;
@@ -86,7 +79,7 @@ int credit_line_set(service_context *ctx, const credit_line_input *in, json_t **
         return -1;
     if (limit < 0)
         return err_set(e, ERR_INVALID, "limit", "must not be negative");
-    if (date_take(in->from, &from, "from", e) || date_take(in->to, &to, "to", e))
+    if (service_date_take(in->from, &from, "from", e) || service_date_take(in->to, &to, "to", e))
         return -1;
     if (from > to)
         return err_set(e, ERR_INVALID, "from", "must not be after to (%s)", in->to);
@@ -128,7 +121,7 @@ int credit_line_extend(service_context *ctx, const credit_extension_input *in, j
 {
     civil_day to, agreed;
     const char *note = in->note ? in->note : "";
-    if (date_take(in->to, &to, "to", e) || date_take(in->agreed, &agreed, "agreed", e))
+    if (service_date_take(in->to, &to, "to", e) || service_date_take(in->agreed, &agreed, "agreed", e))
         return -1;
     if (strlen(note) > NOTE_MAX)
         return err_set(e, ERR_INVALID, "note", "must be at most %d characters", NOTE_MAX);
@@ -223,7 +216,7 @@ int covenant_add(service_context *ctx, const covenant_input *in, json_t **out, e
         return err_set(e, ERR_INVALID, "kind", "is required");
     if (covenant_kind_parse(in->kind, &kind, "kind", e) ||
         covenant_threshold_parse(kind, in->threshold, &threshold, "threshold", e) ||
-        date_take(in->from, &from, "from", e))
+        service_date_take(in->from, &from, "from", e))
         return -1;
     if (service_begin(ctx, e))
         return -1;
@@ -255,7 +248,7 @@ int covenant_end(service_context *ctx, const char *id_text, const char *to, json
 {
     int64_t id;
     civil_day end;
-    if (service_id_take(id_text, &id, "id", e) || date_take(to, &end, "to", e))
+    if (service_id_take(id_text, &id, "id", e) || service_date_take(to, &end, "to", e))
         return -1;
     if (service_begin(ctx, e))
         return -1;

@@ -297,6 +297,13 @@ int service_page_after_id(const service_page *page, int64_t *after, err *e)
     return 0;
 }
 
+int service_date_take(const char *text, civil_day *day, const char *field, err *e)
+{
+    if (!text || !*text)
+        return err_set(e, ERR_INVALID, field, "is required (YYYY-MM-DD)");
+    return date_parse(text, day, field, e);
+}
+
 int service_id_take(const char *text, int64_t *id, const char *field, err *e)
 {
     long value;

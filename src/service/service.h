@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <jansson.h>
 #include <sodium.h>
+#include "base/date.h"
 #include "base/error.h"
 #include "base/json_writer.h"
 #include "domain/capability.h"
@@ -249,6 +250,11 @@ int service_number_take(const char *text, long min, long max, long *out, const c
 /* The record id of a list's `after` cursor (0 when there is none):
  * ERR_INVALID naming "after" when it is not a whole number. */
 int service_page_after_id(const service_page *page, int64_t *after, err *e);
+
+/* A required date "YYYY-MM-DD" into *day: ERR_INVALID naming `field` when
+ * it is missing ("is required (YYYY-MM-DD)") or not a date of the
+ * calendar (base/date.h date_parse). */
+int service_date_take(const char *text, civil_day *day, const char *field, err *e);
 
 /* A record's id from its decimal text (1..2,000,000,000): ERR_INVALID
  * naming `field` ("is required", or not such a number) otherwise. */

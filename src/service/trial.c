@@ -54,14 +54,6 @@ static int dollars_take(const char *text, int positive, int64_t *cents, const ch
     return 0;
 }
 
-static int date_take(const char *text, civil_day *day, const char *field, const char *what,
-                     err *e)
-{
-    if (!text || !*text)
-        return err_set(e, ERR_INVALID, field, "is required: %s", what);
-    return date_parse(text, day, field, e);
-}
-
 static const char *dollars(int64_t cents, char *out, size_t size)
 {
     return money_format(cents, MONEY_PLAIN, out, size);
@@ -362,8 +354,8 @@ int trial_contract_add(service_context *ctx, const trial_contract_input *in, jso
         text_take(in->device, TEXT_MAX, "device", "the device under trial", e) ||
         (in->protocols && strlen(in->protocols) > PROTOCOLS_MAX &&
          err_set(e, ERR_INVALID, "protocols", "is longer than %d characters", PROTOCOLS_MAX)) ||
-        date_take(in->start, &start, "start", "the contract's first day", e) ||
-        date_take(in->end, &end, "end", "the contract's last day", e))
+        service_date_take(in->start, &start, "start", e) ||
+        service_date_take(in->end, &end, "end", e))
         return -1;
     if (end < start)
         return err_set(e, ERR_INVALID, "end", "%s is before the start %s", in->end, in->start);
@@ -771,7 +763,7 @@ int trial_task_sign(service_context *ctx, const char *site, const char *kind_tex
     char day_text[DATE_TEXT_MAX], now[TIMESTAMP_TEXT_MAX], what[TEXT_MAX + 64];
     if (service_id_take(site, &site_id, "site", e) ||
         trial_kind_parse(kind_text, 1, &kind, "kind", e) ||
-        date_take(date, &day, "date", "the day the task was done", e))
+        service_date_take(date, &day, "date", e))
         return -1;
     if (!signer || !*signer)
         signer = ctx->actor.username; /* a logged-in user signs as themselves */
@@ -853,7 +845,7 @@ int trial_train(service_context *ctx, const char *site, const trial_training_inp
         return -1;
     if (!in->role || (strcmp(in->role, "investigator") && strcmp(in->role, "nurse")))
         return err_set(e, ERR_INVALID, "role", "must be investigator or nurse");
-    if (date_take(in->date, &day, "date", "the day of the training", e) ||
+    if (service_date_take(in->date, &day, "date", e) ||
         text_take(in->trainer, TEXT_MAX, "trainer", "who trained them", e) ||
         (in->topic && strlen(in->topic) > TEXT_MAX &&
          err_set(e, ERR_INVALID, "topic", "is longer than %d characters", TEXT_MAX)))
