@@ -19,6 +19,7 @@
 #include "domain/measurement.h"
 #include "domain/receivables.h"
 #include "domain/registry.h"
+#include "domain/schedule.h"
 #include "service/apheresis.h"
 #include "service/apheresis_procedure.h"
 #include "service/apheresis_schedule.h"
@@ -629,12 +630,8 @@ done:
 
 /* --- signing: price, cost, invoice and posting ---------------------------------------------- */
 
-static int weekday_of(civil_day d) /* 0 Sunday .. 6 Saturday */
-{
-    return (int)(((d % 7) + 7 + 4) % 7);
-}
-
-/* The n-th (1..) `weekday` of a month; n = 0: the last. */
+/* The n-th (1..) `weekday` (0 Monday .. 6 Sunday, as weekday_of) of a
+ * month; n = 0: the last. */
 static civil_day nth_weekday(int year, int month, int weekday, int n)
 {
     civil_day d;
@@ -655,9 +652,9 @@ static int federal_holiday(civil_day d)
     if ((m == 1 && day == 1) || (m == 6 && day == 19) || (m == 7 && day == 4) ||
         (m == 11 && day == 11) || (m == 12 && day == 25))
         return 1;
-    return d == nth_weekday(y, 1, 1, 3) || d == nth_weekday(y, 2, 1, 3) ||
-           d == nth_weekday(y, 5, 1, 0) || d == nth_weekday(y, 9, 1, 1) ||
-           d == nth_weekday(y, 10, 1, 2) || d == nth_weekday(y, 11, 4, 4);
+    return d == nth_weekday(y, 1, 0, 3) || d == nth_weekday(y, 2, 0, 3) ||
+           d == nth_weekday(y, 5, 0, 0) || d == nth_weekday(y, 9, 0, 1) ||
+           d == nth_weekday(y, 10, 0, 2) || d == nth_weekday(y, 11, 3, 4);
 }
 
 /* One cents value by key from `sql` (one placeholder): 1 found, 0 not. */
@@ -738,7 +735,7 @@ static int price_work(service_context *ctx, const record *r, billing_figures *b,
         const char *kind;
         int applies;
     } kinds[] = {{"after_hours", start.hour < 7 || start.hour >= 19},
-                 {"weekend", wd == 0 || wd == 6},
+                 {"weekend", wd >= 5},
                  {"holiday", federal_holiday(r->performed_on)},
                  {"stat", r->stat}};
     b->surcharges = json_array();

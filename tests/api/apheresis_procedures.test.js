@@ -286,6 +286,21 @@ describe('apheresis procedures', () => {
     const billed = await ok(post(nurseLA, `/api/v1/apheresis-procedures/${holiday.id}/sign`, { password: 'nla-password-1' }));
     assert.deepEqual(billed.surcharges.map((x) => x.kind), weekend ? ['weekend', 'holiday'] : ['holiday']);
     assert.equal(billed.price, weekend ? '1600.00' : '1450.00');
+    /* a holiday on the n-th weekday of its month: the latest Thanksgiving
+     * (fourth Thursday of November) at least two days ago */
+    const thanksgivingOf = (y) => {
+      const first = new Date(Date.UTC(y, 10, 1)).getUTCDay();
+      return `${y}-11-${String(1 + ((4 - first + 7) % 7) + 21).padStart(2, '0')}`;
+    };
+    let thanksgiving = thanksgivingOf(Number(today.slice(0, 4)));
+    if (thanksgiving > chain.day(-2)) thanksgiving = thanksgivingOf(Number(today.slice(0, 4)) - 1);
+    const feast = await ok(post(nurseLA, '/api/v1/apheresis-procedures', {
+      order: order.id, started_at: chain.utcOf(thanksgiving, '10:00'), ended_at: chain.utcOf(thanksgiving, '11:00'),
+      device_serial: 'S', kit_lot: 'L', outcome: 'completed',
+    }), 201);
+    const feastBilled = await ok(post(nurseLA, `/api/v1/apheresis-procedures/${feast.id}/sign`, { password: 'nla-password-1' }));
+    assert.deepEqual(feastBilled.surcharges.map((x) => x.kind), ['holiday']);
+    assert.equal(feastBilled.price, '1450.00');
   });
 
   test('the command line records, signs and amends', () => {
