@@ -1140,8 +1140,8 @@ int apheresis_contract_add(service_context *ctx, const char *hospital, const cha
     date_format(date_add_days(first, -1), previous_end, sizeof previous_end);
     if (service_begin(ctx, e))
         return -1;
-    json_t *after = NULL;
-    int64_t hospital_id = 0, id = 0;
+    json_t *after = NULL, *ended_before = NULL, *ended_after = NULL;
+    int64_t hospital_id = 0, id = 0, ended = 0;
     db_stmt *stmt;
     int rc = -1;
     int missing = service_id_find(ctx->db, "SELECT id FROM hospitals WHERE code = ?", code,
@@ -1152,17 +1152,32 @@ int apheresis_contract_add(service_context *ctx, const char *hospital, const cha
         err_set(e, ERR_INVALID, "hospital", "no hospital '%s'", code);
         goto done;
     }
-    /* An open contract that began before ends the day before this one. */
+    /* An open contract that began before ends the day before this one (a
+     * change of that contract, with its own audit record). */
     if (db_prepare(ctx->db,
                    "UPDATE apheresis_contracts SET effective_to = ?1 WHERE hospital_id = ?2 AND "
-                   "effective_to IS NULL AND effective_from < ?3",
+                   "effective_to IS NULL AND effective_from < ?3 RETURNING id",
                    &stmt, e))
         goto done;
     db_bind_text(stmt, 1, previous_end);
     db_bind_int64(stmt, 2, hospital_id);
     db_bind_text(stmt, 3, from_text);
-    if (db_exec_stmt(stmt, e) ||
-        db_prepare(ctx->db,
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        ended = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        goto done;
+    if (ended) {
+        if (contract_fetch(ctx->db, ended, &ended_after, e))
+            goto done;
+        ended_before = json_deep_copy(ended_after);
+        json_object_set_new(ended_before, "effective_to", json_null());
+        if (audit_record(ctx, "apheresis_contract", ended, "end", ended_before, ended_after, NULL,
+                         e))
+            goto done;
+    }
+    if (db_prepare(ctx->db,
                    "SELECT 1 FROM apheresis_contracts WHERE hospital_id = ?1 AND "
                    "(effective_to IS NULL OR effective_to >= ?2) AND (?3 = '' OR "
                    "effective_from <= ?3)",
@@ -1197,6 +1212,8 @@ int apheresis_contract_add(service_context *ctx, const char *hospital, const cha
              ? -1
              : 0;
 done:
+    json_decref(ended_before);
+    json_decref(ended_after);
     return service_finish_record(ctx, rc, NULL, after, out, e);
 }
 

@@ -303,6 +303,15 @@ describe('apheresis procedures', () => {
     assert.equal(feastBilled.price, '1450.00');
   });
 
+  test('a new contract ends the open one the day before, with an audit record of that change', async () => {
+    const first = await ok(post(admin, '/api/v1/apheresis-contracts', { hospital: 'BELLE', effective_from: chain.day(-100), abort_percent: 50 }), 201);
+    await ok(post(admin, '/api/v1/apheresis-contracts', { hospital: 'BELLE', effective_from: chain.day(-10), abort_percent: 60 }), 201);
+    const ended = await ok(get(admin, `/api/v1/apheresis-contracts/${first.id}`));
+    assert.equal(ended.effective_to, chain.day(-11));
+    const audit = await ok(get(admin, `/api/v1/audit?entity=apheresis_contract&entity_id=${first.id}&limit=100`));
+    assert.deepEqual(audit.items.map((i) => i.action).sort(), ['create', 'end']);
+  });
+
   test('the command line records, signs and amends', () => {
     const day = chain.day(-3);
     const rec = srv.cli('apheresis', 'record', String(order.id), '--started-at', chain.utcOf(day, '08:00'),
