@@ -1296,16 +1296,50 @@ int apheresis_contract_list(service_context *ctx, const char *hospital, json_t *
     db_bind_text(stmt, 1, code);
     if (service_collect_rows(stmt, contract_json, &list, e))
         return -1;
+    /* The prices and surcharges of all listed contracts: one statement
+     * each, not one per contract. */
+    json_t *by_id = json_object(), *c;
+    char key[24];
     size_t i;
-    json_t *c;
     json_array_foreach(list, i, c)
     {
-        json_t *full = NULL;
-        if (contract_fetch(ctx->db, json_integer_value(json_object_get(c, "id")), &full, e)) {
-            json_decref(list);
-            return -1;
+        json_object_set_new(c, "prices", json_array());
+        json_object_set_new(c, "surcharges", json_array());
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(json_object_get(c, "id")));
+        json_object_set(by_id, key, c);
+    }
+    static const char *const amounts[][2] = {
+        {"prices", "SELECT x.procedure_type, x.price_cents, x.contract_id FROM "
+                   "apheresis_contract_prices x JOIN apheresis_contracts c ON c.id = "
+                   "x.contract_id JOIN hospitals h ON h.id = c.hospital_id WHERE (?1 = '' OR "
+                   "h.code = ?1) ORDER BY x.contract_id, x.procedure_type"},
+        {"surcharges", "SELECT x.kind, x.amount_cents, x.contract_id FROM "
+                       "apheresis_contract_surcharges x JOIN apheresis_contracts c ON c.id = "
+                       "x.contract_id JOIN hospitals h ON h.id = c.hospital_id WHERE (?1 = '' "
+                       "OR h.code = ?1) ORDER BY x.contract_id, x.kind"}};
+    int rc = 0;
+    for (size_t k = 0; k < 2 && !rc; k++) {
+        if (db_prepare(ctx->db, amounts[k][1], &stmt, e)) {
+            rc = -1;
+            break;
         }
-        json_array_set_new(list, i, full);
+        db_bind_text(stmt, 1, code);
+        db_step_result step;
+        while ((step = db_step(stmt, e)) == DB_ROW) {
+            snprintf(key, sizeof key, "%" PRId64, db_column_int64(stmt, 2));
+            json_t *owner = json_object_get(by_id, key);
+            if (owner) /* beyond the listed 500: not shown */
+                json_array_append_new(json_object_get(owner, amounts[k][0]), price_json(stmt));
+        }
+        db_reset(stmt);
+        if (step == DB_FAILED)
+            rc = -1;
+    }
+    json_decref(by_id);
+    if (rc) {
+        json_decref(list);
+        return -1;
     }
     *out = json_pack("{s:o}", "items", list);
     return 0;

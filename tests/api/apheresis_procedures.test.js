@@ -120,6 +120,7 @@ describe('apheresis procedures', () => {
     /* finance reads prices; a nurse does not */
     const listed = await ok(get(finance, '/api/v1/apheresis-contracts?hospital=CEDARS'));
     assert.equal(listed.items.length, 1);
+    assert.deepEqual(listed.items[0], contract, 'the list shows each contract with its prices and surcharges');
     assert.equal((await get(nurseLA, '/api/v1/apheresis-contracts')).status, 403);
     /* finance reads no patient data */
     assert.equal((await get(finance, '/api/v1/apheresis-procedures')).status, 403);
