@@ -19,6 +19,7 @@
 #include "domain/measurement.h"
 #include "domain/receivables.h"
 #include "domain/registry.h"
+#include "domain/schedule.h"
 #include "service/apheresis.h"
 #include "service/apheresis_procedure.h"
 #include "service/apheresis_schedule.h"
@@ -629,12 +630,8 @@ done:
 
 /* --- signing: price, cost, invoice and posting ---------------------------------------------- */
 
-static int weekday_of(civil_day d) /* 0 Sunday .. 6 Saturday */
-{
-    return (int)(((d % 7) + 7 + 4) % 7);
-}
-
-/* The n-th (1..) `weekday` of a month; n = 0: the last. */
+/* The n-th (1..) `weekday` (0 Monday .. 6 Sunday, as weekday_of) of a
+ * month; n = 0: the last. */
 static civil_day nth_weekday(int year, int month, int weekday, int n)
 {
     civil_day d;
@@ -655,9 +652,9 @@ static int federal_holiday(civil_day d)
     if ((m == 1 && day == 1) || (m == 6 && day == 19) || (m == 7 && day == 4) ||
         (m == 11 && day == 11) || (m == 12 && day == 25))
         return 1;
-    return d == nth_weekday(y, 1, 1, 3) || d == nth_weekday(y, 2, 1, 3) ||
-           d == nth_weekday(y, 5, 1, 0) || d == nth_weekday(y, 9, 1, 1) ||
-           d == nth_weekday(y, 10, 1, 2) || d == nth_weekday(y, 11, 4, 4);
+    return d == nth_weekday(y, 1, 0, 3) || d == nth_weekday(y, 2, 0, 3) ||
+           d == nth_weekday(y, 5, 0, 0) || d == nth_weekday(y, 9, 0, 1) ||
+           d == nth_weekday(y, 10, 0, 2) || d == nth_weekday(y, 11, 3, 4);
 }
 
 /* One cents value by key from `sql` (one placeholder): 1 found, 0 not. */
@@ -738,7 +735,7 @@ static int price_work(service_context *ctx, const record *r, billing_figures *b,
         const char *kind;
         int applies;
     } kinds[] = {{"after_hours", start.hour < 7 || start.hour >= 19},
-                 {"weekend", wd == 0 || wd == 6},
+                 {"weekend", wd >= 5},
                  {"holiday", federal_holiday(r->performed_on)},
                  {"stat", r->stat}};
     b->surcharges = json_array();
@@ -1143,8 +1140,8 @@ int apheresis_contract_add(service_context *ctx, const char *hospital, const cha
     date_format(date_add_days(first, -1), previous_end, sizeof previous_end);
     if (service_begin(ctx, e))
         return -1;
-    json_t *after = NULL;
-    int64_t hospital_id = 0, id = 0;
+    json_t *after = NULL, *ended_before = NULL, *ended_after = NULL;
+    int64_t hospital_id = 0, id = 0, ended = 0;
     db_stmt *stmt;
     int rc = -1;
     int missing = service_id_find(ctx->db, "SELECT id FROM hospitals WHERE code = ?", code,
@@ -1155,17 +1152,32 @@ int apheresis_contract_add(service_context *ctx, const char *hospital, const cha
         err_set(e, ERR_INVALID, "hospital", "no hospital '%s'", code);
         goto done;
     }
-    /* An open contract that began before ends the day before this one. */
+    /* An open contract that began before ends the day before this one (a
+     * change of that contract, with its own audit record). */
     if (db_prepare(ctx->db,
                    "UPDATE apheresis_contracts SET effective_to = ?1 WHERE hospital_id = ?2 AND "
-                   "effective_to IS NULL AND effective_from < ?3",
+                   "effective_to IS NULL AND effective_from < ?3 RETURNING id",
                    &stmt, e))
         goto done;
     db_bind_text(stmt, 1, previous_end);
     db_bind_int64(stmt, 2, hospital_id);
     db_bind_text(stmt, 3, from_text);
-    if (db_exec_stmt(stmt, e) ||
-        db_prepare(ctx->db,
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        ended = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        goto done;
+    if (ended) {
+        if (contract_fetch(ctx->db, ended, &ended_after, e))
+            goto done;
+        ended_before = json_deep_copy(ended_after);
+        json_object_set_new(ended_before, "effective_to", json_null());
+        if (audit_record(ctx, "apheresis_contract", ended, "end", ended_before, ended_after, NULL,
+                         e))
+            goto done;
+    }
+    if (db_prepare(ctx->db,
                    "SELECT 1 FROM apheresis_contracts WHERE hospital_id = ?1 AND "
                    "(effective_to IS NULL OR effective_to >= ?2) AND (?3 = '' OR "
                    "effective_from <= ?3)",
@@ -1200,6 +1212,8 @@ int apheresis_contract_add(service_context *ctx, const char *hospital, const cha
              ? -1
              : 0;
 done:
+    json_decref(ended_before);
+    json_decref(ended_after);
     return service_finish_record(ctx, rc, NULL, after, out, e);
 }
 
@@ -1282,16 +1296,50 @@ int apheresis_contract_list(service_context *ctx, const char *hospital, json_t *
     db_bind_text(stmt, 1, code);
     if (service_collect_rows(stmt, contract_json, &list, e))
         return -1;
+    /* The prices and surcharges of all listed contracts: one statement
+     * each, not one per contract. */
+    json_t *by_id = json_object(), *c;
+    char key[24];
     size_t i;
-    json_t *c;
     json_array_foreach(list, i, c)
     {
-        json_t *full = NULL;
-        if (contract_fetch(ctx->db, json_integer_value(json_object_get(c, "id")), &full, e)) {
-            json_decref(list);
-            return -1;
+        json_object_set_new(c, "prices", json_array());
+        json_object_set_new(c, "surcharges", json_array());
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(json_object_get(c, "id")));
+        json_object_set(by_id, key, c);
+    }
+    static const char *const amounts[][2] = {
+        {"prices", "SELECT x.procedure_type, x.price_cents, x.contract_id FROM "
+                   "apheresis_contract_prices x JOIN apheresis_contracts c ON c.id = "
+                   "x.contract_id JOIN hospitals h ON h.id = c.hospital_id WHERE (?1 = '' OR "
+                   "h.code = ?1) ORDER BY x.contract_id, x.procedure_type"},
+        {"surcharges", "SELECT x.kind, x.amount_cents, x.contract_id FROM "
+                       "apheresis_contract_surcharges x JOIN apheresis_contracts c ON c.id = "
+                       "x.contract_id JOIN hospitals h ON h.id = c.hospital_id WHERE (?1 = '' "
+                       "OR h.code = ?1) ORDER BY x.contract_id, x.kind"}};
+    int rc = 0;
+    for (size_t k = 0; k < 2 && !rc; k++) {
+        if (db_prepare(ctx->db, amounts[k][1], &stmt, e)) {
+            rc = -1;
+            break;
         }
-        json_array_set_new(list, i, full);
+        db_bind_text(stmt, 1, code);
+        db_step_result step;
+        while ((step = db_step(stmt, e)) == DB_ROW) {
+            snprintf(key, sizeof key, "%" PRId64, db_column_int64(stmt, 2));
+            json_t *owner = json_object_get(by_id, key);
+            if (owner) /* beyond the listed 500: not shown */
+                json_array_append_new(json_object_get(owner, amounts[k][0]), price_json(stmt));
+        }
+        db_reset(stmt);
+        if (step == DB_FAILED)
+            rc = -1;
+    }
+    json_decref(by_id);
+    if (rc) {
+        json_decref(list);
+        return -1;
     }
     *out = json_pack("{s:o}", "items", list);
     return 0;

@@ -120,6 +120,7 @@ describe('apheresis procedures', () => {
     /* finance reads prices; a nurse does not */
     const listed = await ok(get(finance, '/api/v1/apheresis-contracts?hospital=CEDARS'));
     assert.equal(listed.items.length, 1);
+    assert.deepEqual(listed.items[0], contract, 'the list shows each contract with its prices and surcharges');
     assert.equal((await get(nurseLA, '/api/v1/apheresis-contracts')).status, 403);
     /* finance reads no patient data */
     assert.equal((await get(finance, '/api/v1/apheresis-procedures')).status, 403);
@@ -286,6 +287,30 @@ describe('apheresis procedures', () => {
     const billed = await ok(post(nurseLA, `/api/v1/apheresis-procedures/${holiday.id}/sign`, { password: 'nla-password-1' }));
     assert.deepEqual(billed.surcharges.map((x) => x.kind), weekend ? ['weekend', 'holiday'] : ['holiday']);
     assert.equal(billed.price, weekend ? '1600.00' : '1450.00');
+    /* a holiday on the n-th weekday of its month: the latest Thanksgiving
+     * (fourth Thursday of November) at least two days ago */
+    const thanksgivingOf = (y) => {
+      const first = new Date(Date.UTC(y, 10, 1)).getUTCDay();
+      return `${y}-11-${String(1 + ((4 - first + 7) % 7) + 21).padStart(2, '0')}`;
+    };
+    let thanksgiving = thanksgivingOf(Number(today.slice(0, 4)));
+    if (thanksgiving > chain.day(-2)) thanksgiving = thanksgivingOf(Number(today.slice(0, 4)) - 1);
+    const feast = await ok(post(nurseLA, '/api/v1/apheresis-procedures', {
+      order: order.id, started_at: chain.utcOf(thanksgiving, '10:00'), ended_at: chain.utcOf(thanksgiving, '11:00'),
+      device_serial: 'S', kit_lot: 'L', outcome: 'completed',
+    }), 201);
+    const feastBilled = await ok(post(nurseLA, `/api/v1/apheresis-procedures/${feast.id}/sign`, { password: 'nla-password-1' }));
+    assert.deepEqual(feastBilled.surcharges.map((x) => x.kind), ['holiday']);
+    assert.equal(feastBilled.price, '1450.00');
+  });
+
+  test('a new contract ends the open one the day before, with an audit record of that change', async () => {
+    const first = await ok(post(admin, '/api/v1/apheresis-contracts', { hospital: 'BELLE', effective_from: chain.day(-100), abort_percent: 50 }), 201);
+    await ok(post(admin, '/api/v1/apheresis-contracts', { hospital: 'BELLE', effective_from: chain.day(-10), abort_percent: 60 }), 201);
+    const ended = await ok(get(admin, `/api/v1/apheresis-contracts/${first.id}`));
+    assert.equal(ended.effective_to, chain.day(-11));
+    const audit = await ok(get(admin, `/api/v1/audit?entity=apheresis_contract&entity_id=${first.id}&limit=100`));
+    assert.deepEqual(audit.items.map((i) => i.action).sort(), ['create', 'end']);
   });
 
   test('the command line records, signs and amends', () => {
