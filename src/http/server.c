@@ -816,7 +816,6 @@ static void commit_failed(http_response *response, const err *e)
     response->replayed = 0;
 }
 
-/* A handler that failed mid-transaction must not leave it open. */
 /* PostgreSQL picks one of two transactions that wait on each other (a
  * deadlock) or that read what the other changed (a serialization failure)
  * and fails it: the request answers 503, busy. Run again, it passes: so a
@@ -839,6 +838,7 @@ static useconds_t retry_pause_us(int attempt)
     return (useconds_t)(pause << (attempt - 1));
 }
 
+/* A handler that failed mid-transaction must not leave it open. */
 static void transaction_left_open(db_conn *db, const http_request *request)
 {
     if (!db_in_transaction(db))

@@ -66,10 +66,17 @@ static int sqlite_exec_script(void *handle, const char *sql, err *e)
  * synchronous=FULL (sqlite_open) SQLite syncs the log before a commit is
  * published in the WAL index, and the sync writes the gathered bytes
  * first; a process killed before that sync loses only frames of a commit
- * that did not happen. (Connections of other programs, and raw
- * sqlite3_open in this process, keep the default VFS: a connection that
- * commits without a sync, synchronous=OFF or NORMAL, would publish frames
- * still gathered here.) */
+ * that did not happen. A log write is never left gathered once its
+ * transaction ends without a commit: the page cache never spills
+ * (cache_spill=OFF, sqlite_open), so a transaction's frames are written
+ * only by its commit, which ends with the sync. (A spilled transaction
+ * rolled back would leave its frames gathered past the end of its write
+ * lock, and write them later over the frames another connection committed
+ * at the same place: tests/unit/test_store_wal.c.) The cost: a
+ * transaction larger than the cache holds all its pages in memory.
+ * (Connections of other programs, and raw sqlite3_open in this process,
+ * keep the default VFS: a connection that commits without a sync,
+ * synchronous=OFF or NORMAL, would publish frames still gathered here.) */
 
 enum { WAL_BUFFER_MAX = 4 * 1024 * 1024 };
 
@@ -421,6 +428,7 @@ static int sqlite_open(const char *location, void **out, err *e)
     if (sqlite_exec_script(handle,
                            "PRAGMA journal_mode=WAL;"
                            "PRAGMA synchronous=FULL;"
+                           "PRAGMA cache_spill=OFF;"
                            "PRAGMA foreign_keys=ON;"
                            "PRAGMA trusted_schema=OFF;",
                            e) != 0) {
