@@ -239,6 +239,7 @@ describe('registry pages', () => {
     await form.getByRole('button', { name: 'Add the market' }).click();
     await page.getByRole('status').filter({ hasText: 'Market TX Texas is added.' }).waitFor();
     const row = page.locator('.list-table tbody tr').filter({ has: page.getByRole('link', { name: 'TX', exact: true }) });
+    await row.waitFor(); // the list is fetched again after the message
     assert.deepEqual((await row.locator('th, td').allTextContents()).slice(0, 3), ['TX', 'Texas', 'America/Chicago']);
     assert.match((await row.locator('td').allTextContents())[2], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} C[SD]T$/, 'created, on Chicago\'s clock');
     await page.getByRole('link', { name: 'TX', exact: true }).click();
