@@ -31,9 +31,11 @@ DOMAIN_SRC  := $(wildcard src/domain/*.c)
 DOCUMENTS_SRC := $(wildcard src/documents/*.c)
 STORE_SRC   := $(wildcard src/store/*.c)
 SERVICE_SRC := $(wildcard src/service/*.c)
+DEMO_SRC    := $(wildcard src/demo/*.c)
 HTTP_SRC    := $(wildcard src/http/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
-LIB_SRC     := $(BASE_SRC) $(DOMAIN_SRC) $(DOCUMENTS_SRC) $(STORE_SRC) $(SERVICE_SRC) $(HTTP_SRC) $(CLI_SRC)
+LIB_SRC     := $(BASE_SRC) $(DOMAIN_SRC) $(DOCUMENTS_SRC) $(STORE_SRC) $(SERVICE_SRC) $(DEMO_SRC) \
+               $(HTTP_SRC) $(CLI_SRC)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 
 VARIANT ?= debug

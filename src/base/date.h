@@ -59,6 +59,11 @@ quarter quarter_year_earlier(quarter q);
 
 /* Seconds since the Unix epoch, UTC. */
 int64_t timestamp_now(void);
+/* Make timestamp_now (and so date_today and every "now" of the services)
+ * answer `seconds` until called again; 0 returns to the real clock. Only
+ * for a process that simulates time from one thread: `bloodops demo`
+ * builds fifteen months of operations, each at its own simulated moment. */
+void timestamp_fix(int64_t seconds);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" into out (at least TIMESTAMP_TEXT_MAX bytes). */
 char *timestamp_format(int64_t seconds, char *out, size_t size);
 /* Strict "YYYY-MM-DDTHH:MM:SSZ". */
