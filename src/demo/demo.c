@@ -74,6 +74,57 @@ void demo_clock(demo_run *run, civil_day day, int hour, int minute)
     timestamp_fix((int64_t)day * 86400 + hour * 3600 + minute * 60);
 }
 
+/* ---- measuring and posting ---- */
+
+int demo_posted(demo_run *run, const char *account, const char *center, civil_day from,
+                civil_day to, int64_t *debit_less_credit, err *e)
+{
+    int64_t account_id;
+    if (ledger_account_id(run->ctx.db, account, &account_id, "account", e))
+        return -1;
+    ledger_sums sums = {0};
+    if (ledger_sums_between(run->ctx.db, from, to, &sums, e)) {
+        ledger_sums_free(&sums);
+        return -1;
+    }
+    int64_t total = 0;
+    for (size_t i = 0; i < sums.count; i++)
+        if (sums.items[i].account_id == account_id &&
+            (center == NULL || strcmp(sums.items[i].center, center) == 0))
+            total += sums.items[i].debit - sums.items[i].credit;
+    ledger_sums_free(&sums);
+    *debit_less_credit = total;
+    return 0;
+}
+
+/* Cents as the signed dollars of a journal line ("-1500.25"). */
+static void dollars_text(int64_t cents, char *out, size_t size)
+{
+    int64_t magnitude = cents < 0 ? -cents : cents;
+    snprintf(out, size, "%s%lld.%02lld", cents < 0 ? "-" : "", (long long)(magnitude / 100),
+             (long long)(magnitude % 100));
+}
+
+int demo_entry(demo_run *run, civil_day date, const char *description, const char *debit_account,
+               const char *credit_account, const char *center, int64_t cents, err *e)
+{
+    char day[DATE_TEXT_MAX], debit[32], credit[32];
+    dollars_text(cents, debit, sizeof debit);
+    dollars_text(-cents, credit, sizeof credit);
+    journal_line_input lines[2] = {
+        {.account = debit_account, .center = center ? center : "", .amount = debit,
+         .memo = description},
+        {.account = credit_account, .center = center ? center : "", .amount = credit,
+         .memo = description},
+    };
+    journal_entry_input entry = {.date = date_format(date, day, sizeof day),
+                                 .description = description, .lines = lines, .line_count = 2};
+    json_t *posted = NULL;
+    int rc = journal_post(&run->ctx, &entry, &posted, e);
+    json_decref(posted);
+    return rc;
+}
+
 /* ---- progress ---- */
 
 static double seconds_since(const struct timespec *start)

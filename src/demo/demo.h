@@ -84,6 +84,22 @@ void demo_clock(demo_run *run, civil_day day, int hour, int minute);
 /* Count `n` operational events (for the progress bar and the benchmark). */
 static inline void demo_events(demo_run *run, int64_t n) { run->events += n; }
 
+/* ---- what the parts share to measure and to post (demo.c) ---- */
+
+/* What `account` holds from its postings dated from..to (both included),
+ * debits less credits, in cents: for `center` (a code; "" for lines with
+ * no center), or for every center when `center` is NULL. A revenue
+ * account's figure is the negative of it. */
+int demo_posted(demo_run *run, const char *account, const char *center, civil_day from,
+                civil_day to, int64_t *debit_less_credit, err *e);
+
+/* A manual journal entry of two lines dated `date` (journal_post): `cents`
+ * (> 0) debited to `debit_account` and credited to `credit_account`, both
+ * lines for `center` ("" or NULL: none). For what no module produces:
+ * payroll, rent, insurance, interest, taxes, overheads. */
+int demo_entry(demo_run *run, civil_day date, const char *description, const char *debit_account,
+               const char *credit_account, const char *center, int64_t cents, err *e);
+
 /* ---- the plan: the figures each quarter must land on (demo_plan.c) ---- */
 
 /* The index (0..4) of quarter `q` among the simulated ones, -1 outside. */
