@@ -2,13 +2,16 @@
  * cmd_demo.c - the demo company from the command line:
  *   bloodops demo [--seed N] [--scale K] [--through DATE]
  * builds fifteen months of operations (src/demo/demo.h) into a fresh
- * database, with a progress bar on stderr, and prints what it built.
+ * database (created when it does not exist, its administrator's password
+ * from BLOODOPS_ADMIN_PASSWORD or generated and shown once), with a
+ * progress bar on stderr, and prints what it built.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "demo/demo.h"
+#include "service/auth.h"
 
 static const cli_column demo_columns[] = {
     {"seed", "SEED"}, {"scale", "SCALE"}, {"through", "THROUGH"}, {"days", "DAYS"},
@@ -34,14 +37,19 @@ static int number_option(const cli_invocation *invocation, const char *name, lon
     return 0;
 }
 
+static char generated_password[AUTH_TOKEN_TEXT];
+
 static int call_demo(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
     long long seed, scale;
     if (number_option(invocation, "seed", 0, 1000000000000LL, 1, &seed, e) ||
         number_option(invocation, "scale", 1, 10000, 1, &scale, e))
         return -1;
+    const char *password = getenv("BLOODOPS_ADMIN_PASSWORD");
     demo_options options = {.seed = (uint64_t)seed, .scale = (int)scale, .progress = stderr,
-                            .progress_is_terminal = isatty(STDERR_FILENO)};
+                            .progress_is_terminal = isatty(STDERR_FILENO),
+                            .admin_password = password && *password ? password : NULL,
+                            .generated_password = generated_password};
     const char *through = cli_option_value(invocation, "through");
     if (date_parse(through ? through : "2004-03-31", &options.through, "through", e))
         return -1;
@@ -51,6 +59,9 @@ static int call_demo(service_context *ctx, cli_invocation *invocation, json_t **
 static void print_demo(const cli_invocation *invocation, json_t *result)
 {
     cli_print_object(invocation, result, demo_columns);
+    if (generated_password[0])
+        fprintf(stderr, "administrator: admin, password: %s (shown once: keep it safe)\n",
+                generated_password);
 }
 
 static int run_demo(cli_invocation *invocation)
@@ -66,8 +77,7 @@ static const cli_option demo_options_list[] = {
 
 static const cli_command demo_commands[] = {
     {.noun = "demo", .run = run_demo, .options = demo_options_list,
-     .summary = "build the demo company's fifteen months of operations into a fresh database",
-     .opens_database = 1},
+     .summary = "build the demo company's fifteen months of operations into a fresh database"},
     {0},
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "demo/demo.h"
+#include "service/auth.h"
 #include "service/ledger.h"
 #include "service/registry.h"
 
@@ -125,6 +126,17 @@ int demo_entry(demo_run *run, civil_day date, const char *description, const cha
     return rc;
 }
 
+int demo_fail(err *e, const char *part, const char *what)
+{
+    char message[sizeof e->message];
+    snprintf(message, sizeof message, "%s", e->message);
+    int prefix = snprintf(e->message, sizeof e->message, "demo %s, %s: ", part, what);
+    if (prefix > 0 && (size_t)prefix < sizeof e->message)
+        snprintf(e->message + prefix, sizeof e->message - (size_t)prefix, "%.*s",
+                 (int)(sizeof e->message - (size_t)prefix - 1), message);
+    return -1;
+}
+
 /* ---- progress ---- */
 
 static double seconds_since(const struct timespec *start)
@@ -225,6 +237,22 @@ int demo_build(service_context *ctx, const demo_options *options, json_t **summa
         return err_set(e, ERR_INVALID, "scale", "must be a whole number from 1 to 10000");
     if (database_is_fresh(ctx, e))
         return -1;
+    /* A database created for the demo: its administrator is its first
+     * record, on the demo's clock, so that one seed builds one database. */
+    int64_t users = 0;
+    if (user_count(ctx->db, &users, e))
+        return -1;
+    if (users == 0) {
+        timestamp_fix((int64_t)date_add_days(first, -1) * 86400 + 15 * 3600);
+        user_input admin = {.username = "admin", .full_name = "Administrator", .roles = "admin",
+                            .password = options->admin_password};
+        json_t *created = NULL;
+        int rc = user_add(ctx, &admin, options->generated_password, &created, e);
+        json_decref(created);
+        timestamp_fix(0);
+        if (rc)
+            return -1;
+    }
 
     demo_run run = {.ctx = *ctx, .seed = options->seed, .scale = options->scale,
                     .first = first, .through = options->through};

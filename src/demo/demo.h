@@ -100,6 +100,10 @@ int demo_posted(demo_run *run, const char *account, const char *center, civil_da
 int demo_entry(demo_run *run, civil_day date, const char *description, const char *debit_account,
                const char *credit_account, const char *center, int64_t cents, err *e);
 
+/* Put "demo PART, WHAT: " before the message of `e` (truncated to fit);
+ * returns -1, for `return demo_fail(e, "finance", "a payment");`. */
+int demo_fail(err *e, const char *part, const char *what);
+
 /* ---- the plan: the figures each quarter must land on (demo_plan.c) ---- */
 
 /* The index (0..4) of quarter `q` among the simulated ones, -1 outside. */
@@ -136,10 +140,16 @@ typedef struct {
     civil_day through;  /* --through, default 2004-03-31 */
     FILE *progress;     /* where the progress bar goes (stderr), or NULL */
     int progress_is_terminal; /* 1: redraw one line; 0: a line a month */
+    /* A database without users gets its administrator "admin" first, on
+     * the simulated clock: with this password, or a generated one copied
+     * into generated_password (AUTH_TOKEN_TEXT bytes) to be shown once. */
+    const char *admin_password;
+    char *generated_password;
 } demo_options;
 
 /* Build the demo company into the fresh database of `ctx` (no market, no
- * center, no journal entry yet: refused otherwise naming "db"). `summary`
+ * center, no journal entry yet: refused otherwise naming "db"; one just
+ * created gets its administrator as options say). `summary`
  * gets what was built: days, events, seconds, events per second. */
 int demo_build(service_context *ctx, const demo_options *options, json_t **summary, err *e);
 
