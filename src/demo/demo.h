@@ -114,6 +114,8 @@ int demo_quarter_index(quarter q);
  * run's scale: revenue as a positive credit, costs and expenses as
  * positive debits. 0 for a pair the plan does not name. */
 int64_t demo_target(const demo_run *run, const char *account, const char *center, quarter q);
+/* The same summed over every center the plan names for `account`. */
+int64_t demo_target_total(const demo_run *run, const char *account, quarter q);
 
 /* ---- the parts ---- */
 

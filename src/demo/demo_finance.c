@@ -163,7 +163,7 @@ static int remember_issued(demo_run *run, json_t *invoice, err *e)
     date_parse(json_string_value(json_object_get(invoice, "due_date")), &i->due, "due", NULL);
     i->open = cents_of(invoice, "total");
     i->pay_on = date_add_days(i->date, payment_lag(run, i->date));
-    i->disputed = in_closed_market(market) && demo_rng_chance(&f->rng, 60000);
+    i->disputed = in_closed_market(market) && demo_rng_chance(&f->rng, 200000);
     return 0;
 }
 
@@ -414,7 +414,9 @@ static int64_t month_share(demo_run *run, const char *account, civil_day day)
 /* Depreciation of property and equipment, a month, within other G&A. */
 static int64_t depreciation(demo_run *run) { return 4000000LL * run->scale; }
 
-static int month_end_entries(demo_run *run, civil_day day, err *e)
+/* The month's payroll, insurance, depreciation, interest and tax; other
+ * G&A too, except at a quarter's end (quarter_other_expenses). */
+static int month_end_entries(demo_run *run, civil_day day, int quarter_end, err *e)
 {
     int64_t other = month_share(run, "6900", day) - depreciation(run);
     if (demo_entry(run, day, "Salaries and benefits", "6000", "2100", "",
@@ -423,8 +425,9 @@ static int month_end_entries(demo_run *run, civil_day day, err *e)
                    month_share(run, "6200", day), e) ||
         demo_entry(run, day, "Depreciation of property and equipment", "6900", "1500", "",
                    depreciation(run), e) ||
-        (other > 0 && demo_entry(run, day, "Rent, utilities and other administrative expenses",
-                                 "6900", "2100", "", other, e)) ||
+        (!quarter_end && other > 0 &&
+         demo_entry(run, day, "Rent, utilities and other administrative expenses", "6900", "2100",
+                    "", other, e)) ||
         demo_entry(run, day, "Interest on the line of credit and notes", "7000", "1000", "",
                    month_share(run, "7000", day), e))
         return demo_fail(e, "finance", "month-end entries");
@@ -433,6 +436,37 @@ static int month_end_entries(demo_run *run, civil_day day, err *e)
     if (tax > 0 && demo_entry(run, day, "Provision for income taxes", "8000", "2100", "", tax, e))
         return demo_fail(e, "finance", "the tax provision");
     return 0;
+}
+
+/* The accounts of the income statement before taxes: revenue, cost of
+ * revenue, G&A, interest and other income. */
+static const char *const income_accounts[] = {"4000", "4100", "4200", "4300", "5000", "5100",
+                                              "6000", "6100", "6200", "6900", "7000", "7100"};
+
+/* The quarter's last other-G&A entry: the plan's rest of the quarter's
+ * other G&A, and whatever the operations' figures left off the plan
+ * (a few hundred dollars of revenue at most), so that the quarter's income
+ * before taxes is the plan's to the cent. */
+static int quarter_other_expenses(demo_run *run, quarter q, err *e)
+{
+    civil_day first = quarter_first_day(q), last = quarter_last_day(q);
+    int64_t planned = 0, posted = 0;
+    for (size_t a = 0; a < sizeof income_accounts / sizeof income_accounts[0]; a++) {
+        int64_t amount;
+        if (demo_posted(run, income_accounts[a], NULL, first, last, &amount, e))
+            return -1;
+        int revenue = income_accounts[a][0] == '4' || strcmp(income_accounts[a], "7100") == 0;
+        int64_t plan = demo_target_total(run, income_accounts[a], q);
+        posted += amount;                 /* debits less credits: expense positive */
+        planned += revenue ? -plan : plan; /* the plan's revenue as a credit */
+    }
+    int64_t rest = planned - posted;
+    if (rest <= 0)
+        return demo_fail(e, "finance", "the quarter's other G&A has nothing left to post");
+    return demo_entry(run, last, "Rent, utilities and other administrative expenses", "6900",
+                      "2100", "", rest, e)
+               ? demo_fail(e, "finance", "other G&A")
+               : 0;
 }
 
 /* Pay suppliers and accrued expenses down to the level a month's running
@@ -714,10 +748,13 @@ int demo_finance_day(demo_run *run, err *e)
     demo_clock(run, day, 23, 0);
     if (pay_due_invoices(run, day, e))
         return -1;
-    if (!is_month_end(day))
+    /* A quarter's last month ends in demo_finance_quarter_end, after the
+     * other parts' quarter ends. */
+    if (!is_month_end(day) || day == quarter_last_day(quarter_of(day)))
         return 0;
-    return issue_drafts(run, e) || month_end_entries(run, day, e) || pay_bills(run, day, e) ? -1
-                                                                                           : 0;
+    return issue_drafts(run, e) || month_end_entries(run, day, 0, e) || pay_bills(run, day, e)
+               ? -1
+               : 0;
 }
 
 /* Net receivables the release publishes (DSO 57, 42, 47), at scale 1. */
@@ -736,8 +773,9 @@ int demo_finance_quarter_end(demo_run *run, quarter q, err *e)
 {
     civil_day day = run->today;
     demo_clock(run, day, 23, 30);
-    /* Whatever the other parts opened on the last day is issued too. */
-    if (issue_drafts(run, e) || provide_for_bad_debts(run, day, demo_target(run, "6100", "", q), e))
+    if (issue_drafts(run, e) || provide_for_bad_debts(run, day, demo_target(run, "6100", "", q), e) ||
+        month_end_entries(run, day, 1, e) || quarter_other_expenses(run, q, e) ||
+        pay_bills(run, day, e))
         return -1;
     int64_t published = published_net_receivables(q);
     if (published && pay_down_to(run, day, published * 100 * run->scale, e))

@@ -76,3 +76,13 @@ int64_t demo_target(const demo_run *run, const char *account, const char *center
             return plan[i].dollars[index] * 100 * run->scale;
     return 0;
 }
+
+int64_t demo_target_total(const demo_run *run, const char *account, quarter q)
+{
+    int index = demo_quarter_index(q);
+    int64_t total = 0;
+    for (size_t i = 0; index >= 0 && i < sizeof plan / sizeof plan[0]; i++)
+        if (strcmp(plan[i].account, account) == 0)
+            total += plan[i].dollars[index];
+    return total * 100 * run->scale;
+}
