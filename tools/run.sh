@@ -1,6 +1,7 @@
 #!/bin/sh
-# run.sh - `make run`: create ./var/bloodops.db on first use, with the demo
-# company (tools/load-demo.sh), then serve it.
+# run.sh - `make run`: create ./var/bloodops.db on first use with the demo
+# company built from its operations (`bloodops demo`, docs/demo.md), then
+# serve it.
 #
 # The first run creates the database with an administrator whose password
 # is BLOODOPS_ADMIN_PASSWORD, or "bloodops-demo" for this local demo
@@ -13,9 +14,11 @@ password=${BLOODOPS_ADMIN_PASSWORD:-bloodops-demo}
 
 if [ ! -f "$db" ]; then
   mkdir -p "$(dirname "$db")"
-  BLOODOPS_ADMIN_PASSWORD=$password ./bloodops init --db "$db"
-  tools/load-demo.sh "$db"
-  echo "demo company loaded (books of 2003 and 2004Q1): try ./bloodops report quarterly --period 2004Q1 --db $db"
+  echo "building the demo company: fifteen months of operations (docs/demo.md)"
+  # A build that stops half way leaves no half-built company behind.
+  BLOODOPS_ADMIN_PASSWORD=$password ./bloodops demo --db "$db" ||
+    { rm -f "$db" "$db-wal" "$db-shm"; exit 1; }
+  echo "demo company built (2003 to 2004Q1): try ./bloodops report quarterly --period 2004Q1 --compare 2003Q1 --db $db"
   login="admin, password $password"
 else
   login="admin (the demo password is bloodops-demo unless you changed it)"
