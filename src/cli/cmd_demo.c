@@ -15,7 +15,8 @@
 
 static const cli_column demo_columns[] = {
     {"seed", "SEED"}, {"scale", "SCALE"}, {"through", "THROUGH"}, {"days", "DAYS"},
-    {"events", "EVENTS"}, {"seconds", "SECONDS"}, {"events_per_second", "EVENTS/S"}, {0}};
+    {"events", "EVENTS"}, {"milliseconds", "MILLISECONDS"}, {"events_per_second", "EVENTS/S"},
+    {0}};
 
 /* A whole number option from `minimum` to `maximum`, or `fallback` when it
  * is not given. */

@@ -287,11 +287,12 @@ int demo_build(service_context *ctx, const demo_options *options, json_t **summa
         return -1;
     double seconds = seconds_since(&start);
     char through[DATE_TEXT_MAX];
-    *summary = json_pack("{s:I, s:i, s:s, s:i, s:I, s:f, s:f}", "seed", (json_int_t)run.seed,
+    *summary = json_pack("{s:I, s:i, s:s, s:i, s:I, s:I, s:I}", "seed", (json_int_t)run.seed,
                          "scale", run.scale, "through",
                          date_format(run.through, through, sizeof through), "days",
                          (int)(run.through - first + 1), "events", (json_int_t)run.events,
-                         "seconds", seconds,
-                         "events_per_second", seconds > 0 ? (double)run.events / seconds : 0.0);
+                         "milliseconds", (json_int_t)(seconds * 1000.0 + 0.5),
+                         "events_per_second",
+                         (json_int_t)(seconds > 0 ? (double)run.events / seconds + 0.5 : 0));
     return 0;
 }

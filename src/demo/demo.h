@@ -152,7 +152,7 @@ typedef struct {
 /* Build the demo company into the fresh database of `ctx` (no market, no
  * center, no journal entry yet: refused otherwise naming "db"; one just
  * created gets its administrator as options say). `summary`
- * gets what was built: days, events, seconds, events per second. */
+ * gets what was built: days, events, milliseconds, events per second. */
 int demo_build(service_context *ctx, const demo_options *options, json_t **summary, err *e);
 
 #endif
