@@ -75,6 +75,40 @@ void demo_clock(demo_run *run, civil_day day, int hour, int minute)
     timestamp_fix((int64_t)day * 86400 + hour * 3600 + minute * 60);
 }
 
+/* ---- events and the store's jobs ---- */
+
+void demo_events(demo_run *run, int64_t n)
+{
+    run->events += n;
+    run->job_events += n;
+    if (run->job_events < DEMO_JOB_EVENTS || run->job_failed)
+        return;
+    run->job_events = 0;
+    if (db_job_end(run->ctx.db, &run->job_error) != 0)
+        run->job_failed = 1;
+    db_job_begin(run->ctx.db);
+}
+
+/* End the job of the day: its own commit's error, or the first of a commit
+ * between two events. */
+static int job_end(demo_run *run, int rc, err *e)
+{
+    err ended;
+    int failed = db_job_end(run->ctx.db, &ended) != 0;
+    run->job_events = 0;
+    if (rc != 0)
+        return rc;
+    if (run->job_failed) {
+        *e = run->job_error;
+        return -1;
+    }
+    if (failed) {
+        *e = ended;
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- measuring and posting ---- */
 
 int demo_posted(demo_run *run, const char *account, const char *center, civil_day from,
@@ -206,7 +240,8 @@ static const demo_step days[] = {demo_products_day, demo_services_day, demo_fina
 static const demo_quarter_step quarter_ends[] = {
     demo_products_quarter_end, demo_services_quarter_end, demo_finance_quarter_end};
 
-/* One simulated day as one job: committed together at its end. */
+/* One simulated day as a job (and as many more as its events call for,
+ * demo_events): committed at its end. */
 static int simulate_day(demo_run *run, err *e)
 {
     db_job_begin(run->ctx.db);
@@ -216,12 +251,7 @@ static int simulate_day(demo_run *run, err *e)
     if (rc == 0 && run->today == quarter_last_day(quarter_of(run->today)))
         for (size_t i = 0; i < sizeof quarter_ends / sizeof quarter_ends[0] && rc == 0; i++)
             rc = quarter_ends[i](run, quarter_of(run->today), e);
-    err ended;
-    if (db_job_end(run->ctx.db, &ended) != 0 && rc == 0) {
-        *e = ended;
-        rc = -1;
-    }
-    return rc;
+    return job_end(run, rc, e);
 }
 
 int demo_build(service_context *ctx, const demo_options *options, json_t **summary, err *e)
@@ -270,11 +300,7 @@ int demo_build(service_context *ctx, const demo_options *options, json_t **summa
     db_job_begin(run.ctx.db);
     for (size_t i = 0; i < sizeof setups / sizeof setups[0] && rc == 0; i++)
         rc = setups[i](&run, e);
-    err ended;
-    if (db_job_end(run.ctx.db, &ended) != 0 && rc == 0) {
-        *e = ended;
-        rc = -1;
-    }
+    rc = job_end(&run, rc, e);
     for (run.today = first; rc == 0 && run.today <= run.through; run.today++) {
         rc = simulate_day(&run, e);
         progress_show(options, &run, run.today, &start, run.today == run.through);

@@ -72,6 +72,9 @@ typedef struct demo_run {
     civil_day first, through; /* the simulated days, both included */
     civil_day today;          /* the day being simulated */
     int64_t events;           /* operational events done (service calls that change state) */
+    int64_t job_events;       /* of them, since the store's job began */
+    int job_failed;           /* a commit between two events failed: job_error says why */
+    err job_error;
     demo_products *products;
     demo_services *services;
     demo_finance *finance;
@@ -81,8 +84,14 @@ typedef struct demo_run {
  * next call is stamped with it. */
 void demo_clock(demo_run *run, civil_day day, int hour, int minute);
 
-/* Count `n` operational events (for the progress bar and the benchmark). */
-static inline void demo_events(demo_run *run, int64_t n) { run->events += n; }
+/* Count `n` operational events (for the progress bar and the benchmark),
+ * called after the service calls that made them. Every DEMO_JOB_EVENTS
+ * events the store's job is committed and a new one begun: a day's work
+ * in one transaction would keep, on PostgreSQL, every version of the rows
+ * each event updates (the audit trail's head) until its end. A commit that
+ * fails is kept in run->job_error for the builder to report. */
+enum { DEMO_JOB_EVENTS = 256 };
+void demo_events(demo_run *run, int64_t n);
 
 /* ---- what the parts share to measure and to post (demo.c) ---- */
 
