@@ -194,9 +194,23 @@ static int run_change(cli_invocation *invocation)
 {
     return cli_run(invocation, call_change, print_procedure);
 }
+/* One record signed prints as the record; several, as the list of them. */
+static void print_signed(const cli_invocation *invocation, json_t *result)
+{
+    json_t *items = json_object_get(result, "items");
+    if (!items) {
+        print_procedure(invocation, result);
+        return;
+    }
+    if (invocation->format == OUTPUT_JSON)
+        cli_print_object(invocation, result, NULL);
+    else
+        cli_print_list(invocation, items, procedure_list_columns);
+}
+
 static int run_sign(cli_invocation *invocation)
 {
-    return cli_run(invocation, call_sign, print_procedure);
+    return cli_run(invocation, call_sign, print_signed);
 }
 static int run_show(cli_invocation *invocation)
 {
@@ -422,9 +436,9 @@ static const cli_command apheresis_procedure_commands[] = {
     {.noun = "apheresis", .verb = "amend", .run = run_change, .arguments = "PROCEDURE",
      .positional_min = 1, .positional_max = 1, .options = amend_options,
      .summary = "amend a signed procedure record, with the reason", .opens_database = 1},
-    {.noun = "apheresis", .verb = "sign", .run = run_sign, .arguments = "PROCEDURE",
+    {.noun = "apheresis", .verb = "sign", .run = run_sign, .arguments = "PROCEDURE[,PROCEDURE...]",
      .positional_min = 1, .positional_max = 1, .options = sign_options,
-     .summary = "sign a procedure record as its nurse: frozen, billed and posted",
+     .summary = "sign procedure records as their nurse (the day's at once): frozen, billed, posted",
      .opens_database = 1},
     {.noun = "apheresis", .verb = "procedure show", .run = run_show, .arguments = "ID",
      .positional_min = 1, .positional_max = 1,

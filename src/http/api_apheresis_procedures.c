@@ -6,6 +6,7 @@
  * amend|procedure|contract|cost|volumes`. Routes at the end of this file.
  */
 #include <stdio.h>
+#include <string.h>
 #include "http/http.h"
 #include "service/apheresis_procedure.h"
 
@@ -112,9 +113,12 @@ static void procedures_sign(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    int rc = apheresis_procedure_sign(&request->service, request->path_params[0],
-                                      request->service.actor.username,
-                                      http_body_string(request, "password"), &result, &e);
+    /* The path names one record (the command line signs several). */
+    int rc = strchr(request->path_params[0], ',')
+                 ? err_set(&e, ERR_INVALID, "procedure", "must be one procedure's id")
+                 : apheresis_procedure_sign(&request->service, request->path_params[0],
+                                            request->service.actor.username,
+                                            http_body_string(request, "password"), &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 

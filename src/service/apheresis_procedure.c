@@ -823,32 +823,19 @@ static int sign_check(const json_t *stored, const char *signer, err *e)
     return 0;
 }
 
-int apheresis_procedure_sign(service_context *ctx, const char *procedure, const char *signer,
-                             const char *password, json_t **out, err *e)
+/* Sign procedure `id` inside the caller's transaction, its signer's
+ * password checked already: the record frozen, its invoice line, its
+ * posting and its audit record; the record as signed in *after. */
+static int sign_in(service_context *ctx, int64_t id, const char *signer, json_t **after, err *e)
 {
-    int64_t id, signer_id;
-    json_t *before = NULL, *after = NULL;
-    if (service_id_take(procedure, &id, "procedure", e))
-        return -1;
-    if (!given(signer))
-        signer = ctx->actor.username;
-    if (service_begin(ctx, e))
-        return -1;
-    int rc = procedure_fetch(ctx, id, &before, e) || sign_check(before, signer, e) ? -1 : 0;
-    json_decref(before);
-    before = NULL;
-    if (service_finish(ctx, rc, e))
-        return -1;
-    if (auth_signature_check(ctx, signer, password, CAPABILITY_APHERESIS_WRITE, &signer_id, e) ||
-        service_begin(ctx, e))
-        return -1;
+    json_t *before = NULL;
     record r;
     memset(&r, 0, sizeof r);
     billing_figures b = {0};
     char now[TIMESTAMP_TEXT_MAX], description[160], price_text[MONEY_TEXT_MAX], ref[48];
     int64_t invoice_id = 0, line_id = 0, entry_id = 0;
     db_stmt *stmt;
-    rc = -1;
+    int rc = -1;
     if (procedure_fetch(ctx, id, &before, e) || sign_check(before, signer, e) ||
         stored_record(ctx, before, &r, e) || price_work(ctx, &r, &b, e) ||
         invoice_draft_in(ctx, r.hospital, r.performed_on, "hospital", &invoice_id, e))
@@ -895,13 +882,91 @@ int apheresis_procedure_sign(service_context *ctx, const char *procedure, const 
     db_bind_int64(stmt, 10, id);
     int failed = db_exec_stmt(stmt, e);
     free(surcharges);
-    if (failed || procedure_fetch(ctx, id, &after, e))
+    if (failed || procedure_fetch(ctx, id, after, e))
         goto done;
-    rc = audit_record(ctx, "apheresis_procedure", id, "sign", before, after, NULL, e);
+    rc = audit_record(ctx, "apheresis_procedure", id, "sign", before, *after, NULL, e);
 done:
+    json_decref(before);
     json_decref(b.surcharges);
     record_free(&r);
-    return service_finish_record(ctx, rc, before, after, out, e);
+    return rc;
+}
+
+/* The ids of a list of procedures ("12,13,14"), each a draft `signer` may
+ * sign (checked in a read of its own, before the password is). */
+static int sign_list_take(service_context *ctx, const char *procedures, const char *signer,
+                          int64_t ids[APHERESIS_SIGN_MAX], size_t *count, err *e)
+{
+    *count = 0;
+    if (!given(procedures))
+        return err_set(e, ERR_INVALID, "procedure", "is required: one procedure's id or several, "
+                                                    "separated by commas");
+    char copy[APHERESIS_SIGN_MAX * 24];
+    if (strlen(procedures) >= sizeof copy)
+        return err_set(e, ERR_INVALID, "procedure", "at most %d procedures are signed at once",
+                       APHERESIS_SIGN_MAX);
+    snprintf(copy, sizeof copy, "%s", procedures);
+    char *save = NULL;
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        if (*count == APHERESIS_SIGN_MAX)
+            return err_set(e, ERR_INVALID, "procedure", "at most %d procedures are signed at once",
+                           APHERESIS_SIGN_MAX);
+        if (service_id_take(item, &ids[*count], "procedure", e))
+            return -1;
+        for (size_t k = 0; k < *count; k++)
+            if (ids[k] == ids[*count])
+                return err_set(e, ERR_INVALID, "procedure", "procedure %" PRId64 " is listed twice",
+                               ids[k]);
+        (*count)++;
+    }
+    if (*count == 0)
+        return err_set(e, ERR_INVALID, "procedure", "is required: one procedure's id or several, "
+                                                    "separated by commas");
+    if (service_begin(ctx, e))
+        return -1;
+    int rc = 0;
+    for (size_t k = 0; k < *count && rc == 0; k++) {
+        json_t *stored = NULL;
+        rc = procedure_fetch(ctx, ids[k], &stored, e) || sign_check(stored, signer, e) ? -1 : 0;
+        json_decref(stored);
+    }
+    return service_finish(ctx, rc, e);
+}
+
+int apheresis_procedure_sign(service_context *ctx, const char *procedures, const char *signer,
+                             const char *password, json_t **out, err *e)
+{
+    int64_t ids[APHERESIS_SIGN_MAX], signer_id;
+    size_t count;
+    if (!given(signer))
+        signer = ctx->actor.username;
+    /* One password check for the whole list: the nurse signs the day's
+     * records in one act, each record bearing the signature. */
+    if (sign_list_take(ctx, procedures, signer, ids, &count, e) ||
+        auth_signature_check(ctx, signer, password, CAPABILITY_APHERESIS_WRITE, &signer_id, e) ||
+        service_begin(ctx, e))
+        return -1;
+    json_t *signed_records = json_array(), *after = NULL;
+    int rc = 0;
+    for (size_t k = 0; k < count && rc == 0; k++) {
+        after = NULL;
+        rc = sign_in(ctx, ids[k], signer, &after, e);
+        if (rc == 0)
+            json_array_append_new(signed_records, after);
+    }
+    if (service_finish(ctx, rc, e)) {
+        json_decref(signed_records);
+        return -1;
+    }
+    /* One procedure answers its record, as it always has; several, the
+     * list of them. */
+    if (count == 1) {
+        *out = json_incref(json_array_get(signed_records, 0));
+        json_decref(signed_records);
+    } else {
+        *out = json_pack("{s:o}", "items", signed_records);
+    }
+    return 0;
 }
 
 /* --- reading -------------------------------------------------------------------------------- */

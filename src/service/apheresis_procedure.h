@@ -65,8 +65,13 @@ int apheresis_procedure_change(service_context *ctx, const char *procedure,
  * (+ surcharges, or the abort rule), the posting 1150/4100 for the price
  * and 5100/2100 for the cost, centred on the hospital's market, and the
  * audit record. No contract in force that day: ERR_CONFLICT naming
- * "contract", the hospital and the day. */
-int apheresis_procedure_sign(service_context *ctx, const char *procedure, const char *signer,
+ * "contract", the hospital and the day.
+ * `procedures` may list several ids separated by commas (at most
+ * APHERESIS_SIGN_MAX): the nurse signs the day's records in one act, one
+ * password check, all of them or none; the answer is then {"items": [the
+ * records]} instead of the one record. */
+enum { APHERESIS_SIGN_MAX = 100 };
+int apheresis_procedure_sign(service_context *ctx, const char *procedures, const char *signer,
                              const char *password, json_t **out, err *e);
 /* A record with its order's prescription beside what was delivered and
  * its amendments; the read is audited. */

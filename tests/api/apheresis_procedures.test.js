@@ -329,4 +329,46 @@ describe('apheresis procedures', () => {
     assert.equal(amend.status, 0, amend.stderr);
     assert.equal(JSON.parse(amend.stdout).amendment_count, 1);
   });
+  test("the command line signs a nurse's day of records at once: one password, all of them or none", async () => {
+    const day = chain.day(-4);
+    const record = (nurse, hour) => {
+      const r = srv.cli('apheresis', 'record', String(order.id), '--started-at', chain.utcOf(day, `${hour}:00`),
+        '--ended-at', chain.utcOf(day, `${hour}:50`), '--device-serial', 'D-1', '--kit-lot', 'K-9', '--outcome', 'completed',
+        '--nurse', nurse);
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    const [first, second, hers] = [record('nla', '08'), record('nla', '10'), record('nlb', '12')];
+    const sign = (list, password = 'nla-password-1') =>
+      srv.cli('apheresis', 'sign', list, '--signer', 'nla', '--password-stdin', '--format', 'json', { input: `${password}\n` });
+    /* another nurse's record in the list: none is signed */
+    let before = srv.fingerprint();
+    let r = sign(`${first},${second},${hers}`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /only the procedure's nurse, nlb/);
+    r = sign(`${first},${first}`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /listed twice/);
+    assert.equal(srv.fingerprint(), before, 'nothing signed');
+    /* a wrong password (the attempt is recorded): none signed */
+    r = sign(`${first},${second}`, 'not-her-password');
+    assert.notEqual(r.status, 0);
+    for (const id of [first, second])
+      assert.equal((await ok(get(nurseLA, `/api/v1/apheresis-procedures/${id}`))).status, 'draft');
+    /* the path of the API names one record */
+    before = srv.fingerprint();
+    await refused(() => post(nurseLA, `/api/v1/apheresis-procedures/${first},${second}/sign`, { password: 'nla-password-1' }),
+      'procedure', /one procedure/);
+    /* her two records at once */
+    r = sign(`${first},${second}`);
+    assert.equal(r.status, 0, r.stderr);
+    const signed = JSON.parse(r.stdout).items;
+    assert.deepEqual(signed.map((p) => [String(p.id), p.status, p.signed_by]), [[first, 'signed', 'nla'], [second, 'signed', 'nla']]);
+    for (const p of signed) {
+      const invoice = await ok(get(admin, `/api/v1/invoices/${p.invoice}`));
+      assert.ok(invoice.lines.some((l) => l.source_ref === `apheresis_procedure:${p.id}` && l.amount === p.price), JSON.stringify(invoice.lines));
+    }
+    const shown = await ok(get(nurseLA2, `/api/v1/apheresis-procedures/${hers}`));
+    assert.equal(shown.status, 'draft', "the other nurse's record is still hers to sign");
+  });
 });
