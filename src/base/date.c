@@ -233,15 +233,24 @@ quarter quarter_year_earlier(quarter q)
 
 /* ---- timestamps -------------------------------------------------------- */
 
-/* The simulated clock of a demo build (timestamp_fix); 0: the real one. */
-static int64_t fixed_now;
+/* The simulated clock of a demo build (timestamp_fix); 0: the real one.
+ * And how far a demo server's clock runs from the real one
+ * (timestamp_shift). Both are set before any thread starts. */
+static int64_t fixed_now, shift;
 
 void timestamp_fix(int64_t seconds) { fixed_now = seconds; }
+
+void timestamp_shift(int64_t seconds) { shift = seconds; }
 
 int64_t timestamp_now(void)
 {
     if (fixed_now != 0)
         return fixed_now;
+    return timestamp_real() + shift;
+}
+
+int64_t timestamp_real(void)
+{
     struct timespec now;
     /* CLOCK_REALTIME cannot fail with a valid pointer; time() is the same
      * clock, but this keeps one call site should sub-seconds be needed. */

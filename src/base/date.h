@@ -64,6 +64,12 @@ int64_t timestamp_now(void);
  * for a process that simulates time from one thread: `bloodops demo`
  * builds fifteen months of operations, each at its own simulated moment. */
 void timestamp_fix(int64_t seconds);
+/* Make the clock run `seconds` away from the real one (negative: in the
+ * past), from now on: a server showing the demo company as on the evening
+ * its books end (`bloodops serve --as-of`). */
+void timestamp_shift(int64_t seconds);
+/* The real clock, whatever timestamp_fix or timestamp_shift say. */
+int64_t timestamp_real(void);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" into out (at least TIMESTAMP_TEXT_MAX bytes). */
 char *timestamp_format(int64_t seconds, char *out, size_t size);
 /* Strict "YYYY-MM-DDTHH:MM:SSZ". */

@@ -150,6 +150,16 @@ static int run_serve(cli_invocation *invocation)
         serve_number(invocation, "upload-timeout", "BLOODOPS_UPLOAD_TIMEOUT", 1, 86400,
                      "a number of seconds", &upload_timeout))
         return CLI_USAGE;
+    /* A demo's server: its clock starts at --as-of and runs from there. */
+    const char *as_of = cli_option_value(invocation, "as-of");
+    if (!as_of)
+        as_of = getenv("BLOODOPS_AS_OF");
+    if (as_of && *as_of) {
+        int64_t start;
+        if (timestamp_parse(as_of, &start, "as-of", &e))
+            return cli_fail(&e);
+        timestamp_shift(start - timestamp_real());
+    }
     http_config config = {
         .listen = listen && *listen ? listen : "127.0.0.1:8080",
         .db_location = invocation->db_location,
@@ -248,6 +258,9 @@ static const cli_option serve_options[] = {
      "most query parameters, else 400 (BLOODOPS_MAX_QUERY_PARAMETERS; default 100)"},
     {"trusted-proxy", "ADDR[,ADDR]",
      "proxies whose X-Forwarded-For names the client (BLOODOPS_TRUSTED_PROXY; default none)"},
+    {"as-of", "DATETIME",
+     "start the server's clock at this UTC time (BLOODOPS_AS_OF), for a demo company: "
+     "make run serves the demo as on 2004-03-31T23:55:00Z, the evening its books end"},
     {0}};
 
 static const cli_command system_commands[] = {

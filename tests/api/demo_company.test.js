@@ -45,6 +45,7 @@ const PERIODS = FULL
   : [['2003-01-01', '2003-01-31']];
 const PERIOD_ENDS = PERIODS.map(([, to]) => to);
 const MONTHS = FULL ? 15 : 1;
+const AS_OF = `${THROUGH}T23:55:00Z`;
 const PLAIN_BINARY = path.join(REPO, 'bloodops');
 
 let dir;
@@ -77,7 +78,8 @@ before(async () => {
   const r = buildDemo(db, '--through', THROUGH);
   assert.equal(r.status, 0, `bloodops demo failed: ${r.stderr.slice(-2000)}`);
   built = JSON.parse(r.stdout);
-  srv = await startServer({ db });
+  /* Served as make run serves it: its clock on the evening its books end. */
+  srv = await startServer({ db, env: { BLOODOPS_AS_OF: AS_OF } });
   srv.demoDb = db;
   admin = await srv.login('admin', ADMIN_PASSWORD);
   const q = srv.cli('report', 'quarterly', '--period', FULL ? '2004Q1' : '2003Q1', '--compare', FULL ? '2003Q1' : '2002Q1',
@@ -197,6 +199,29 @@ test('units sold by family, procedures by market (New York falling) and the cove
   assert.ok(report.covenants && report.covenants.line, 'the line of credit is in the report');
   assert.ok(report.covenants.checks.length >= 3, 'its covenants are judged');
   assert.equal(report.covenants.line.extended, true, 'the line was extended in March 2004');
+});
+
+test('served as on the evening its books end: inventory, open orders, the aging, the schedule board and the trial board have data', async () => {
+  const day = THROUGH;
+  const inventory = await get('/api/v1/inventory');
+  const onShelves = inventory.rows.filter((r) => r.status === 'released').reduce((n, r) => n + r.count, 0);
+  assert.ok(onShelves > 50, `released units on the shelves today: ${onShelves}`);
+  const open = await get('/api/v1/orders?status=open&sort=deadline');
+  assert.ok(open.items.length > 0, 'orders wait on the open-orders board');
+  const aging = await get('/api/v1/receivables/aging');
+  assert.equal(aging.date, day, "the aging of today is the books' last day");
+  assert.ok(cents(aging.ledger_receivables) > 0);
+  const trials = await get('/api/v1/trial-contracts');
+  if (FULL) {
+    assert.equal(trials.items.length, 1, 'the clinical-trial contract');
+    const board = await get(`/api/v1/trial-contracts/${trials.items[0].id}/board`);
+    assert.ok(board.items.length > 10, `sites on the readiness board: ${board.items.length}`);
+    const schedule = await get(`/api/v1/apheresis-schedule?market=NY&date=${day}`);
+    assert.ok(JSON.stringify(schedule).length > 100, 'the schedule board of the last day');
+  }
+  const created = await srv.api('POST', '/api/v1/markets', { token: admin.token, body: { code: 'ZZ', name: 'Clock check' } });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.json.created_at.slice(0, 10), AS_OF.slice(0, 10), "a record made now bears the server's clock");
 });
 
 test('the revenue of each center and market is what its invoice lines billed less its credit memos, every quarter', () => {
