@@ -963,15 +963,20 @@ static int ship_units(demo_run *run, int *chosen, size_t count, int hospital, in
             if (products[(int)u->product].family == FAM_RBC && u->group / 2 != 3)
                 substituted = (int)i;
         }
-    /* the hospitals of each center */
+    /* the hospitals of each center, and which of them order today */
+    int today_first[CENTERS] = {0}, today_count[CENTERS] = {0};
+    for (size_t k = 0; k < d->hospital_count; k++)
+        today_count[d->hospitals[k].center]++;
+    for (int c = 0; c < CENTERS; c++)
+        today_first[c] = today_count[c] ? (int)demo_rng_below(&d->rng, today_count[c]) : 0;
     for (size_t i = 0; i < count; i++) {
         unit_rec *u = &d->units[chosen[i]];
         int h = hospital;
         if (h < 0) {
-            int options = 0;
-            for (size_t k = 0; k < d->hospital_count; k++)
-                options += d->hospitals[k].center == u->center;
-            int pick = (int)demo_rng_below(&d->rng, options);
+            /* half the center's hospitals order on a day */
+            int pick = today_first[(int)u->center] +
+                       (int)demo_rng_below(&d->rng, (today_count[(int)u->center] + 1) / 2);
+            pick %= today_count[(int)u->center];
             for (size_t k = 0; k < d->hospital_count; k++)
                 if (d->hospitals[k].center == u->center && pick-- == 0) {
                     h = (int)k;
@@ -1277,14 +1282,16 @@ static int returns_day(demo_run *run, err *e)
     int index = unit_find(d, s->unit_id);
     if (index < 0 || d->units[index].state != U_GONE)
         return 0;
-    int kept = s->family != FAM_PLT;
+    if (s->family == FAM_PLT) /* a double bag shares its DIN and product: not these */
+        return 0;
+    int kept = demo_rng_chance(&d->rng, 650000);
     char id_text[24], day[DATE_TEXT_MAX];
     (void)id_text;
     donation_rec *don = &d->donations[d->units[index].donation];
     return_input in = {.din = don->din, .product = products[(int)d->units[index].product].code,
                        .hospital = d->hospitals[s->hospital].code,
                        .date = day_text(run->today, day),
-                       .temperature = kept ? family_temperature[s->family] : "22.0",
+                       .temperature = family_temperature[s->family],
                        .seal = kept ? "intact" : "broken", .minutes_out = kept ? "10" : "45"};
     demo_clock(run, run->today, 12, 30);
     json_t *out = NULL;
