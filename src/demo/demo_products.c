@@ -593,7 +593,7 @@ static int collect_one(demo_run *run, int center, int platelets, civil_day day, 
     if (platelets) {
         const char *code = demo_rng_chance(&d->rng, 200000) ? "E0401" : "E0400";
         components[0].product = components[1].product = code;
-        n = demo_rng_chance(&d->rng, 600000) ? 2 : 1;
+        n = demo_rng_chance(&d->rng, 750000) ? 2 : 1;
     } else {
         int64_t x = demo_rng_below(&d->rng, 100);
         components[0].product = x < 85 ? "E0300" : x < 92 ? "E0301" : "E0302";
@@ -659,13 +659,15 @@ static int collect_day(demo_run *run, civil_day day, err *e)
         if (weekday < 0)
             weekday += 7;
         int64_t factor = weekday == 0 ? 500 : 1083; /* thousandths */
-        int64_t platelet_units = per_day * 62 / 100 * 112 / 100 * factor / 1000 /
-                                 estimate_avg(d, FAM_PLT);
-        int64_t whole_blood = per_day * 38 / 100 * 109 / 100 * factor / 1000 /
+        /* in thousandths of a collection, rounded at random */
+        int64_t apheresis = per_day * 62 / 100 * 112 / 100 * factor / 1000 * 1000 * 100 / 175 /
+                            estimate_avg(d, FAM_PLT);
+        int64_t whole_blood = per_day * 38 / 100 * 109 / 100 * factor / 1000 * 1000 /
                               (estimate_avg(d, FAM_RBC) + estimate_avg(d, FAM_PLASMA));
-        int64_t apheresis = platelet_units * 10 / 16;
-        apheresis += demo_rng_between(&d->rng, -apheresis / 10, apheresis / 10 + 1);
-        whole_blood += demo_rng_between(&d->rng, -whole_blood / 10, whole_blood / 10 + 1);
+        apheresis += demo_rng_between(&d->rng, -apheresis / 10, apheresis / 10);
+        whole_blood += demo_rng_between(&d->rng, -whole_blood / 10, whole_blood / 10);
+        apheresis = apheresis / 1000 + (demo_rng_below(&d->rng, 1000) < apheresis % 1000);
+        whole_blood = whole_blood / 1000 + (demo_rng_below(&d->rng, 1000) < whole_blood % 1000);
         if (d->close_day[c]) {
             if (day > date_add_days(d->close_day[c], -5))
                 apheresis = 0;
@@ -973,9 +975,9 @@ static int ship_units(demo_run *run, int *chosen, size_t count, int hospital, in
         unit_rec *u = &d->units[chosen[i]];
         int h = hospital;
         if (h < 0) {
-            /* half the center's hospitals order on a day */
+            /* a third of the center's hospitals order on a day */
             int pick = today_first[(int)u->center] +
-                       (int)demo_rng_below(&d->rng, (today_count[(int)u->center] + 1) / 2);
+                       (int)demo_rng_below(&d->rng, (today_count[(int)u->center] + 2) / 3);
             pick %= today_count[(int)u->center];
             for (size_t k = 0; k < d->hospital_count; k++)
                 if (d->hospitals[k].center == u->center && pick-- == 0) {
@@ -1093,7 +1095,8 @@ static int ship_day(demo_run *run, err *e)
             continue;
         int64_t left = target - d->revenue[c];
         int64_t days = last - run->today + 1;
-        int64_t goal = days > 1 ? left / days : left - 60000;
+        /* the last day leaves room for the exact fine-tuning */
+        int64_t goal = days > 1 ? left / days : left - 60000 - left / 20;
         if (goal <= 0)
             continue;
         choose_units(d, c, goal, days <= 1, ship_time, &chosen, &count, &cap);
