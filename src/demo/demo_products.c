@@ -1362,6 +1362,25 @@ static int overheads_month(demo_run *run, err *e)
     return 0;
 }
 
+/* The last evening: a few hospitals call for tomorrow, and their orders
+ * wait on the open-orders board. */
+static int orders_open_at_end(demo_run *run, err *e)
+{
+    demo_products *d = run->products;
+    demo_clock(run, run->today, 23, 45);
+    for (size_t h = 0; h < d->hospital_count; h++) {
+        if (d->closed[d->hospitals[h].center] || demo_rng_chance(&d->rng, 500000))
+            continue;
+        order_plan o = {.hospital = (int)h, .family = (int)demo_rng_below(&d->rng, 2),
+                        .as_group = -1};
+        o.counts[0] = (int)demo_rng_between(&d->rng, 2, 6);
+        o.counts[2] = (int)demo_rng_between(&d->rng, 1, 4);
+        if (order_create_plan(run, &o, e))
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- the part's entry points ---- */
 
 int demo_products_setup(demo_run *run, err *e)
@@ -1411,6 +1430,8 @@ int demo_products_day(demo_run *run, err *e)
         }
     if (run->today % 7 == 0)
         shelf_compact(d);
+    if (run->today == run->through)
+        return orders_open_at_end(run, e);
     return 0;
 }
 
