@@ -158,7 +158,7 @@ enum { U_QUAR, U_READY, U_RELEASED, U_GONE };
 typedef struct {
     int64_t id, expires;
     int donation;
-    signed char product, center, group, state;
+    signed char product, center, group, state, picked;
 } unit_rec;
 
 typedef struct {
@@ -187,6 +187,8 @@ typedef struct {
     civil_day day;
 } shipped_rec;
 
+typedef struct order_plan order_plan;
+
 struct demo_products {
     demo_rng rng;
     unit_rec *units;
@@ -208,7 +210,8 @@ struct demo_products {
     int64_t revenue[CENTERS];     /* this quarter's, from the answers */
     int64_t estimate[PRODUCTS];   /* what a unit of each product sells for */
     int64_t reactive_left;
-    int64_t next_donor_serial;
+    order_plan *ahead; /* tomorrow's orders, allocated today */
+    size_t ahead_count;
     int cursor[CENTERS][2];
 };
 
@@ -588,12 +591,13 @@ static int collect_one(demo_run *run, int center, int platelets, civil_day day, 
                                               : (int32_t)demo_rng_between(&d->rng, 57, 150));
     /* processing, an hour later */
     demo_clock(run, day, minutes / 60 + 1, minutes % 60);
-    collection_component components[2] = {{0}};
+    collection_component components[3] = {{0}};
     size_t n;
     if (platelets) {
         const char *code = demo_rng_chance(&d->rng, 200000) ? "E0401" : "E0400";
-        components[0].product = components[1].product = code;
-        n = demo_rng_chance(&d->rng, 750000) ? 2 : 1;
+        components[0].product = components[1].product = components[2].product = code;
+        int64_t split = demo_rng_below(&d->rng, 100); /* single, double or triple bags */
+        n = split < 20 ? 1 : split < 90 ? 2 : 3;
     } else {
         int64_t x = demo_rng_below(&d->rng, 100);
         components[0].product = x < 85 ? "E0300" : x < 92 ? "E0301" : "E0302";
@@ -619,6 +623,7 @@ static int collect_one(demo_run *run, int center, int platelets, civil_day day, 
         u->center = (signed char)center;
         u->group = (signed char)r->group;
         u->state = U_QUAR;
+        u->picked = 0;
         if (u->product < 0)
             u->state = U_GONE;
         else
@@ -660,9 +665,9 @@ static int collect_day(demo_run *run, civil_day day, err *e)
             weekday += 7;
         int64_t factor = weekday == 0 ? 500 : 1083; /* thousandths */
         /* in thousandths of a collection, rounded at random */
-        int64_t apheresis = per_day * 62 / 100 * 112 / 100 * factor / 1000 * 1000 * 100 / 175 /
+        int64_t apheresis = per_day * 78 / 100 * 112 / 100 * factor / 1000 * 1000 * 100 / 190 /
                             estimate_avg(d, FAM_PLT);
-        int64_t whole_blood = per_day * 38 / 100 * 109 / 100 * factor / 1000 * 1000 /
+        int64_t whole_blood = per_day * 22 / 100 * 109 / 100 * factor / 1000 * 1000 /
                               (estimate_avg(d, FAM_RBC) + estimate_avg(d, FAM_PLASMA));
         apheresis += demo_rng_between(&d->rng, -apheresis / 10, apheresis / 10);
         whole_blood += demo_rng_between(&d->rng, -whole_blood / 10, whole_blood / 10);
@@ -816,12 +821,16 @@ static void shipped_note(demo_products *d, int64_t unit_id, int hospital, int ce
  * (counts[g] units of group g; `as_group` >= 0 asks for that group
  * instead, for a substitution). Created, allocated and shipped; *order_id
  * is its id (0 when nothing was asked). */
-typedef struct {
+struct order_plan {
     int hospital, family, stat, routine;
     int counts[GROUPS];
-    int as_group; /* for a substitution order: the recipient's group */
+    int as_group;      /* for a substitution order: the recipient's group */
+    int64_t needed_by; /* 0: by the priority's clock from now */
     char id[24];
-} order_plan;
+    char (*dins)[24];  /* what its allocation took */
+    int64_t *expires;  /* and when each expires */
+    size_t din_count;
+};
 
 static int order_create_plan(demo_run *run, order_plan *o, err *e)
 {
@@ -832,7 +841,7 @@ static int order_create_plan(demo_run *run, order_plan *o, err *e)
     o->stat = x < 8;
     int64_t hours = x < 8 ? 1 : x < 30 ? 4 : 24;
     char needed[TIMESTAMP_TEXT_MAX];
-    timestamp_format(now + hours * 3600, needed, sizeof needed);
+    timestamp_format(o->needed_by ? o->needed_by : now + hours * 3600, needed, sizeof needed);
     order_input in = {.hospital = d->hospitals[o->hospital].code, .priority = priority,
                       .needed_by = needed};
     json_t *out = NULL;
@@ -858,31 +867,48 @@ static int order_create_plan(demo_run *run, order_plan *o, err *e)
     return 0;
 }
 
-/* Allocate order o and ship what it got (one shipment per round of
- * distinct DINs). */
-static int order_allocate_ship(demo_run *run, order_plan *o, err *e)
+/* Allocate order o and keep the DINs it took. */
+static int order_allocate_plan(demo_run *run, order_plan *o, err *e)
 {
-    demo_products *d = run->products;
     json_t *out = NULL;
     if (order_allocate(&run->ctx, o->id, &out, e))
         return fail(e, "allocation");
     demo_events(run, 1);
-    /* the DINs allocated, in order */
-    size_t count = 0;
-    char (*dins)[24] = NULL;
-    size_t cap = 0;
-    size_t i, k;
+    size_t cap = 0, expires_cap = 0, i, k;
     json_t *line, *a;
     json_array_foreach(json_object_get(out, "lines"), i, line)
         json_array_foreach(json_object_get(line, "allocations"), k, a) {
-            dins = grow(dins, &cap, count + 1, sizeof *dins);
-            snprintf(dins[count++], sizeof dins[0], "%s", text_of(a, "din"));
+            o->dins = grow(o->dins, &cap, o->din_count + 1, sizeof *o->dins);
+            o->expires = grow(o->expires, &expires_cap, o->din_count + 1, sizeof *o->expires);
+            err ignored;
+            o->expires[o->din_count] = 0;
+            timestamp_parse(text_of(a, "expires_at"), &o->expires[o->din_count], "expires_at",
+                            &ignored);
+            snprintf(o->dins[o->din_count++], sizeof o->dins[0], "%s", text_of(a, "din"));
         }
     json_decref(out);
+    return 0;
+}
+
+/* Ship what order o's allocation took (one shipment per round of
+ * distinct DINs: a DIN is scanned once a shipment). */
+static int order_ship_plan(demo_run *run, order_plan *o, err *e)
+{
+    demo_products *d = run->products;
+    size_t count = o->din_count;
     char *done = calloc(count + 1, 1);
     const char **scans = malloc((count + 1) * sizeof *scans);
-    size_t left = count;
+    size_t left = count, i;
     int rc = 0;
+    json_t *out = NULL;
+    /* a unit that expired since its allocation stays behind (the sweep
+     * takes it off the shelf); its line stays owed */
+    int64_t now = timestamp_now();
+    for (size_t j = 0; j < count; j++)
+        if (o->expires[j] <= now + 600) {
+            done[j] = 1;
+            left--;
+        }
     static const char *shippers[] = {"Demo courier", "MedSpeed", "Hospital courier",
                                      "Blood center van"};
     while (left && rc == 0) {
@@ -892,13 +918,15 @@ static int order_allocate_ship(demo_run *run, order_plan *o, err *e)
                 continue;
             int twice = 0;
             for (size_t m = 0; m < n && !twice; m++)
-                twice = strcmp(scans[m], dins[j]) == 0;
+                twice = strcmp(scans[m], o->dins[j]) == 0;
             if (twice)
                 continue;
-            scans[n++] = dins[j];
+            scans[n++] = o->dins[j];
             done[j] = 1;
         }
         left -= n;
+        if (!n)
+            break;
         shipment_input in = {.order = o->id, .scans = scans, .scan_count = n,
                              .temperature = family_temperature[o->family],
                              .shipper = shippers[demo_rng_below(&d->rng, 4)],
@@ -928,31 +956,36 @@ static int order_allocate_ship(demo_run *run, order_plan *o, err *e)
     }
     free(done);
     free(scans);
-    free(dins);
+    free(o->dins);
+    free(o->expires);
+    o->dins = NULL;
+    o->expires = NULL;
+    o->din_count = 0;
     return rc;
 }
 
-/* Release the chosen units, order them for hospitals of their centers'
- * markets (one order per hospital and family), allocate and ship. When
- * `hospital` >= 0 every unit goes to that hospital. */
-static int ship_units(demo_run *run, int *chosen, size_t count, int hospital, int substitute,
-                      err *e)
+/* The orders of the chosen units for hospitals of their centers' markets
+ * (one order per hospital and family; when `hospital` >= 0 every unit
+ * goes to that hospital), created. `substitute`: the orders of a day,
+ * with their priorities and now and then a substitution; else routine
+ * orders (the fine-tuning, and tomorrow's orders allocated ahead, needed
+ * by `needed_by`). *plans gets them, *plan_count how many. */
+static int plans_make(demo_run *run, const int *chosen, size_t count, int hospital,
+                      int substitute, int64_t needed_by, order_plan **plans_out,
+                      size_t *plan_count, err *e)
 {
     demo_products *d = run->products;
-    if (!count)
-        return 0;
-    demo_clock(run, run->today, 15, 0);
-    if (release_units(run, chosen, count, e))
-        return -1;
-    demo_clock(run, run->today, 15, 30);
     size_t per_family = d->hospital_count;
-    order_plan *plans = calloc(per_family * FAMILIES + 1, sizeof *plans);
+    size_t total = per_family * FAMILIES + 1;
+    order_plan *plans = calloc(total, sizeof *plans);
     for (size_t h = 0; h < per_family; h++)
         for (int f = 0; f < FAMILIES; f++) {
-            plans[h * FAMILIES + f].hospital = (int)h;
-            plans[h * FAMILIES + f].family = f;
-            plans[h * FAMILIES + f].as_group = -1;
-            plans[h * FAMILIES + f].routine = !substitute;
+            order_plan *o = &plans[h * FAMILIES + f];
+            o->hospital = (int)h;
+            o->family = f;
+            o->as_group = -1;
+            o->routine = !substitute;
+            o->needed_by = needed_by;
         }
     order_plan *sub = &plans[per_family * FAMILIES];
     sub->as_group = -1;
@@ -995,20 +1028,84 @@ static int ship_units(demo_run *run, int *chosen, size_t count, int hospital, in
             plans[(size_t)h * FAMILIES + (size_t)f].counts[(int)u->group]++;
         }
     }
-    int rc = 0;
-    size_t total = per_family * FAMILIES + 1;
-    for (size_t p = 0; p < total && rc == 0; p++) {
+    /* keep the orders that ask for something */
+    size_t kept = 0;
+    for (size_t p = 0; p < total; p++) {
         int any = 0;
         for (int g = 0; g < GROUPS; g++)
             any |= plans[p].counts[g] > 0;
         if (any)
-            rc = order_create_plan(run, &plans[p], e);
+            plans[kept++] = plans[p];
     }
-    demo_clock(run, run->today, 16, 0);
-    for (size_t p = 0; p < total && rc == 0; p++)
-        if (plans[p].id[0])
-            rc = order_allocate_ship(run, &plans[p], e);
+    *plans_out = plans;
+    *plan_count = kept;
+    for (size_t p = 0; p < kept; p++)
+        if (order_create_plan(run, &plans[p], e))
+            return -1;
+    return 0;
+}
+
+static void plans_free(order_plan *plans, size_t count)
+{
+    for (size_t p = 0; p < count; p++) {
+        free(plans[p].dins);
+        free(plans[p].expires);
+    }
     free(plans);
+}
+
+/* Release the chosen units (`ahead` of them for tomorrow's orders, after
+ * `count` for today's), order, allocate, ship today's and keep
+ * tomorrow's allocated orders in d->ahead. */
+static int ship_units(demo_run *run, int hour, int *chosen, size_t count, int *ahead,
+                      size_t ahead_count, int hospital, int substitute, err *e)
+{
+    demo_products *d = run->products;
+    if (!count && !ahead_count)
+        return 0;
+    demo_clock(run, run->today, hour, 0);
+    int *all = malloc((count + ahead_count + 1) * sizeof(int));
+    memcpy(all, chosen, count * sizeof(int));
+    if (ahead_count)
+        memcpy(all + count, ahead, ahead_count * sizeof(int));
+    int rc = release_units(run, all, count + ahead_count, e);
+    free(all);
+    if (rc)
+        return -1;
+    demo_clock(run, run->today, hour, 30);
+    order_plan *plans = NULL;
+    size_t plan_count = 0;
+    rc = plans_make(run, chosen, count, hospital, substitute, 0, &plans, &plan_count, e);
+    if (rc == 0 && ahead_count) {
+        /* tomorrow's routine orders, needed by the morning */
+        int64_t needed = ((int64_t)run->today + 1) * 86400 + 15 * 3600 + 45 * 60;
+        rc = plans_make(run, ahead, ahead_count, -1, 0, needed, &d->ahead, &d->ahead_count, e);
+    }
+    /* today's orders are allocated first: the first expiring units are
+     * theirs */
+    demo_clock(run, run->today, hour + 1, 0);
+    for (size_t p = 0; p < plan_count && rc == 0; p++)
+        rc = order_allocate_plan(run, &plans[p], e);
+    for (size_t p = 0; ahead_count && p < d->ahead_count && rc == 0; p++)
+        rc = order_allocate_plan(run, &d->ahead[p], e);
+    demo_clock(run, run->today, hour + 1, 15);
+    for (size_t p = 0; p < plan_count && rc == 0; p++)
+        rc = order_ship_plan(run, &plans[p], e);
+    plans_free(plans, plan_count);
+    return rc;
+}
+
+/* Ship the orders allocated yesterday for today. */
+static int ship_ahead(demo_run *run, err *e)
+{
+    demo_products *d = run->products;
+    demo_clock(run, run->today, 15, 0);
+    int rc = 0;
+    for (size_t p = 0; p < d->ahead_count && rc == 0; p++)
+        rc = order_ship_plan(run, &d->ahead[p], e);
+    plans_free(d->ahead, d->ahead_count);
+    d->ahead = NULL;
+    d->ahead_count = 0;
     return rc;
 }
 
@@ -1030,7 +1127,8 @@ static int expiry_compare_global(const void *a, const void *b)
 }
 
 /* Choose units of center c worth `goal` cents (at the estimates):
- * platelets first (they keep five days), then red cells, then plasma.
+ * platelets first (they keep five days, and make some 78% of the
+ * revenue), then red cells, then plasma.
  * `exact`: never pass the goal. Appends to chosen. */
 static void choose_units(demo_products *d, int c, int64_t goal, int exact, int64_t ship_time,
                          int **chosen, size_t *count, size_t *cap)
@@ -1043,11 +1141,12 @@ static void choose_units(demo_products *d, int c, int64_t goal, int exact, int64
     for (size_t i = 0; i < d->shelf_count[c]; i++) {
         int index = d->shelf[c][i];
         unit_rec *u = &d->units[index];
-        if (u->expires <= ship_time + 3 * 3600)
+        if (u->expires <= ship_time + 3 * 3600 || u->picked)
             continue;
         if (u->state == U_RELEASED) { /* back from a hospital: it goes first */
             *chosen = grow(*chosen, cap, *count + 1, sizeof(int));
             (*chosen)[(*count)++] = index;
+            u->picked = 1;
             taken += d->estimate[(int)u->product];
         } else if (u->state == U_READY) {
             int f = products[(int)u->product].family;
@@ -1059,7 +1158,7 @@ static void choose_units(demo_products *d, int c, int64_t goal, int exact, int64
         qsort(lists[f], sizes[f], sizeof(int), expiry_compare_global);
     static const struct {
         int family, share;
-    } phases[] = {{FAM_PLT, 620}, {FAM_RBC, 928}, {FAM_PLASMA, 1000},
+    } phases[] = {{FAM_PLT, 780}, {FAM_RBC, 958}, {FAM_PLASMA, 1000},
                   {FAM_RBC, 1000}, {FAM_PLT, 1000}, {FAM_PLASMA, 1000}};
     size_t next[FAMILIES] = {0};
     for (size_t p = 0; p < sizeof phases / sizeof phases[0]; p++) {
@@ -1072,6 +1171,7 @@ static void choose_units(demo_products *d, int c, int64_t goal, int exact, int64
                 continue;
             *chosen = grow(*chosen, cap, *count + 1, sizeof(int));
             (*chosen)[(*count)++] = index;
+            d->units[index].picked = 1;
             taken += price;
         }
     }
@@ -1079,13 +1179,25 @@ static void choose_units(demo_products *d, int c, int64_t goal, int exact, int64
         free(lists[f]);
 }
 
+/* The day's shipping: the orders allocated yesterday for today, or, on
+ * the other days, the units chosen for today (what is left of each
+ * center's quarter spread over its days left) and, when tomorrow is an
+ * ordinary day of the same quarter, tomorrow's too, released under one
+ * signature and allocated ahead. */
 static int ship_day(demo_run *run, err *e)
 {
     demo_products *d = run->products;
+    if (d->ahead_count)
+        return ship_ahead(run, e);
     quarter q = quarter_of(run->today);
-    int64_t ship_time = (int64_t)run->today * 86400 + 16 * 3600;
-    int *chosen = NULL;
-    size_t count = 0, cap = 0;
+    civil_day tomorrow = date_add_days(run->today, 1);
+    int ahead_ok = tomorrow <= run->through && quarter_of(tomorrow).quarter == q.quarter &&
+                   tomorrow != quarter_last_day(q);
+    for (int c = 0; c < CENTERS; c++)
+        if (d->close_day[c] == tomorrow)
+            ahead_ok = 0;
+    int *chosen = NULL, *ahead = NULL;
+    size_t count = 0, cap = 0, ahead_count = 0, ahead_cap = 0;
     for (int c = 0; c < CENTERS; c++) {
         if (d->closed[c])
             continue;
@@ -1099,10 +1211,22 @@ static int ship_day(demo_run *run, err *e)
         int64_t goal = days > 1 ? left / days : left - 60000 - left / 20;
         if (goal <= 0)
             continue;
-        choose_units(d, c, goal, days <= 1, ship_time, &chosen, &count, &cap);
+        size_t before = count;
+        choose_units(d, c, goal, days <= 1, (int64_t)run->today * 86400 + 16 * 3600, &chosen,
+                     &count, &cap);
+        if (!ahead_ok || days <= 2)
+            continue;
+        int64_t planned = 0;
+        for (size_t i = before; i < count; i++)
+            planned += d->estimate[(int)d->units[chosen[i]].product];
+        int64_t next = (left - planned) / (days - 1);
+        if (next > 0)
+            choose_units(d, c, next, 0, (int64_t)tomorrow * 86400 + 15 * 3600, &ahead,
+                         &ahead_count, &ahead_cap);
     }
-    int rc = ship_units(run, chosen, count, -1, 1, e);
+    int rc = ship_units(run, 15, chosen, count, ahead, ahead_count, -1, 1, e);
     free(chosen);
+    free(ahead);
     return rc;
 }
 
@@ -1132,7 +1256,7 @@ static int center_finish(demo_run *run, int c, quarter q, err *e)
         return fail(e, "revenue");
     int64_t gap = target + posted; /* revenue is -posted */
     demo_clock(run, run->today, 22, 30);
-    if (gap > 9000) {
+    for (int round = 0; round < 3 && gap > 9000; round++) {
         int hospital = -1;
         for (size_t h = 0; h < d->hospital_count && hospital < 0; h++)
             if (d->hospitals[h].center == c)
@@ -1177,17 +1301,17 @@ static int center_finish(demo_run *run, int c, quarter q, err *e)
                 left -= p;
             }
         }
-        /* mark the chosen as picked so that nothing else takes them */
-        demo_clock(run, run->today, 22, 40);
-        int rc = ship_units(run, chosen, count, hospital, 0, e);
+        int rc = ship_units(run, 22, chosen, count, NULL, 0, hospital, 0, e);
         free(candidates);
         free(chosen);
         if (rc)
             return -1;
         if (demo_posted(run, "4000", centers[c].code, first, run->today, &posted, e))
             return fail(e, "revenue");
+        gap = target + posted;
+        if (!count)
+            break;
     }
-    gap = target + posted;
     if (gap > 10000 || gap < -10000)
         fprintf(stderr, "demo products: %s %dQ%d revenue %lld.%02lld short of its target\n",
                 centers[c].code, q.year, q.quarter, (long long)(gap / 100),
@@ -1201,7 +1325,7 @@ static int center_finish(demo_run *run, int c, quarter q, err *e)
         return err_set(e, ERR_INTERNAL, NULL,
                        "products: %s's cost of %dQ%d passed its target by %lld cents",
                        centers[c].code, q.year, q.quarter, (long long)-rest);
-    demo_clock(run, run->today, 23, 0);
+    demo_clock(run, run->today, 23, 30);
     return overhead_post(run, c, run->today, rest, e);
 }
 
@@ -1210,7 +1334,7 @@ static int center_finish(demo_run *run, int c, quarter q, err *e)
 static int center_shut(demo_run *run, int c, err *e)
 {
     demo_products *d = run->products;
-    demo_clock(run, run->today, 23, 10);
+    demo_clock(run, run->today, 23, 40);
     for (size_t i = 0; i < d->shelf_count[c]; i++) {
         unit_rec *u = &d->units[d->shelf[c][i]];
         if (u->state == U_GONE)
@@ -1307,6 +1431,7 @@ static int returns_day(demo_run *run, err *e)
     s->day = 0; /* not again */
     if (released) {
         d->units[index].state = U_RELEASED;
+        d->units[index].picked = 0;
         int listed = 0;
         for (size_t i = 0; i < d->shelf_count[s->center] && !listed; i++)
             listed = d->shelf[s->center][i] == index;
@@ -1367,7 +1492,7 @@ static int overheads_month(demo_run *run, err *e)
 static int orders_open_at_end(demo_run *run, err *e)
 {
     demo_products *d = run->products;
-    demo_clock(run, run->today, 23, 45);
+    demo_clock(run, run->today, 23, 50);
     for (size_t h = 0; h < d->hospital_count; h++) {
         if (d->closed[d->hospitals[h].center] || demo_rng_chance(&d->rng, 500000))
             continue;
@@ -1460,6 +1585,7 @@ void demo_products_free(demo_run *run)
     free(d->donors);
     free(d->hospitals);
     free(d->untested);
+    plans_free(d->ahead, d->ahead_count);
     for (int c = 0; c < CENTERS; c++)
         free(d->shelf[c]);
     free(d);
