@@ -108,7 +108,7 @@ typedef struct {
     int market, hospital;
     civil_day added, due[TASKS];
     int done[TASKS];
-    int ready;
+    int ready, linked;
 } site;
 
 typedef struct {
@@ -1093,6 +1093,7 @@ static int trial_link(demo_run *run, demo_services *s, int site_index, int64_t p
     json_decref(out);
     demo_events(run, 1);
     s->revenue_4300[s->sites[site_index].market] += (int64_t)procedure_fee * 100;
+    s->sites[site_index].linked++;
     return 0;
 }
 
@@ -1111,7 +1112,7 @@ static int trial_day(demo_run *run, demo_services *s, err *e)
             if (trial_site_open(run, s, e))
                 return -1;
     } else if (s->next_site < SITE_SEEDS && weekday_of(run->today) < 5 &&
-               demo_rng_chance(&s->rng, 230000)) {
+               demo_rng_chance(&s->rng, 300000)) {
         if (trial_site_open(run, s, e))
             return -1;
     }
@@ -1119,7 +1120,7 @@ static int trial_day(demo_run *run, demo_services *s, err *e)
     int64_t total, share = pace_share(q, run->today, &total);
     int64_t budget[MARKETS];
     for (int m = 0; m < MARKETS; m++)
-        budget[m] = demo_target(run, "4300", market_codes[m], q) * 850 / 1000 * share / total;
+        budget[m] = demo_target(run, "4300", market_codes[m], q) * 900 / 1000 * share / total;
     if (weekday_of(run->today) >= 5)
         return 0;
     for (size_t i = 0; i < s->site_count; i++) {
@@ -1134,11 +1135,14 @@ static int trial_day(demo_run *run, demo_services *s, err *e)
             break; /* one task a site a day */
         }
     }
-    /* Investigational procedures of the pool, oldest first, within the pace. */
+    /* A ready site's first investigational procedure, within the pace (the
+     * others wait in the pool for the quarter's close: the sponsor's
+     * invoice stays short). */
     size_t kept = 0;
     for (size_t i = 0; i < s->pool_count; i++) {
         unlinked *u = &s->pool[i];
-        if (s->revenue_4300[u->market] + procedure_fee * 100 <= budget[u->market]) {
+        if (!s->sites[u->site].linked &&
+            s->revenue_4300[u->market] + procedure_fee * 100 <= budget[u->market]) {
             demo_clock(run, run->today, 23, 30);
             if (trial_link(run, s, u->site, u->procedure, e))
                 return -1;
