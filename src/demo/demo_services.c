@@ -114,6 +114,7 @@ typedef struct {
 typedef struct {
     int64_t procedure;
     int site, market;
+    civil_day day; /* performed on: a link is billed on that day */
 } unlinked;
 
 /* ---- the management contracts ---- */
@@ -566,7 +567,8 @@ static int course_add(demo_services *s, const course *c, err *e)
     return 0;
 }
 
-static int pool_add(demo_services *s, int64_t procedure, int site_index, int market, err *e)
+static int pool_add(demo_services *s, int64_t procedure, int site_index, int market,
+                    civil_day day, err *e)
 {
     if (s->pool_count == s->pool_capacity) {
         size_t capacity = s->pool_capacity ? s->pool_capacity * 2 : 64;
@@ -576,7 +578,7 @@ static int pool_add(demo_services *s, int64_t procedure, int site_index, int mar
         s->pool = grown;
         s->pool_capacity = capacity;
     }
-    s->pool[s->pool_count++] = (unlinked){procedure, site_index, market};
+    s->pool[s->pool_count++] = (unlinked){procedure, site_index, market, day};
     return 0;
 }
 
@@ -873,7 +875,7 @@ static int perform(demo_run *run, demo_services *s, planned *plan, size_t count,
         s->cost_5100 += cost;
         s->procedures[m]++;
         if (co->investigational && h->site >= 0 &&
-            pool_add(s, procedure, h->site, m, e))
+            pool_add(s, procedure, h->site, m, run->today, e))
             return -1;
         co->remaining--;
         co->next_due = date_add_days(run->today, co->interval);
@@ -1203,7 +1205,9 @@ static int close_4300(demo_run *run, demo_services *s, quarter q, err *e)
         int64_t links = (residual + procedure_fee * 50) / (procedure_fee * 100);
         while (links > 0) {
             size_t i;
-            for (i = 0; i < s->pool_count && s->pool[i].market != m; i++)
+            for (i = 0; i < s->pool_count && (s->pool[i].market != m ||
+                                              s->pool[i].day < quarter_first_day(q));
+                 i++)
                 ;
             if (i < s->pool_count) {
                 demo_clock(run, run->today, 23, 45);
@@ -1459,6 +1463,9 @@ int demo_services_day(demo_run *run, err *e)
         memset(s->revenue_4300, 0, sizeof s->revenue_4300);
         memset(s->procedures, 0, sizeof s->procedures);
         s->cost_5100 = 0;
+        /* A link is billed on its procedure's day: last quarter's are left
+         * unlinked (not verified by the sponsor's monitor in time). */
+        s->pool_count = 0;
     }
     if (trial_enrol(run, s, e) || apheresis_day(run, s, e) || trial_day(run, s, e) ||
         management_terminations(run, s, e))
