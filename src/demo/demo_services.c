@@ -42,7 +42,7 @@
 #include "service/trial.h"
 
 #define PASSWORD "demo-nurse-2003"
-#define NEEDS_MAX 64
+#define NEEDS_MAX 256
 
 enum { NY, LA, MARKETS };
 static const char *const market_codes[MARKETS] = {"NY", "LA"};
@@ -1010,7 +1010,10 @@ static int trial_contract_open(demo_run *run, demo_services *s, err *e)
     demo_events(run, 1);
     id_text(s->trial_contract, id);
     for (int k = 0; k <= TASKS; k++) {
-        snprintf(fee, sizeof fee, "%d.00", k < TASKS ? task_fee[k] : procedure_fee);
+        /* The site tasks' fees grow with the scale (as the figures do); the
+         * procedure fee, which fine-tunes the quarter, does not. */
+        snprintf(fee, sizeof fee, "%d.00",
+                 k < TASKS ? task_fee[k] * run->scale : procedure_fee);
         if (trial_fee_set(&run->ctx, id, k < TASKS ? task_names[k] : "procedure", fee, &out, e))
             return fail(e, "trial fee");
         json_decref(out);
@@ -1059,7 +1062,7 @@ static int trial_task(demo_run *run, demo_services *s, site *si, int k, err *e)
     json_decref(out);
     demo_events(run, 1);
     si->done[k] = 1;
-    s->revenue_4300[si->market] += (int64_t)task_fee[k] * 100;
+    s->revenue_4300[si->market] += (int64_t)task_fee[k] * 100 * run->scale;
     if (k == TASK_SETUP)
         si->due[TASK_VERIFICATION] = date_add_days(run->today, 6 + (int)demo_rng_below(&s->rng, 9));
     if (k == TASK_VERIFICATION)
@@ -1130,7 +1133,8 @@ static int trial_day(demo_run *run, demo_services *s, err *e)
         for (int k = 0; k < TASKS; k++) {
             if (si->done[k] || !si->due[k] || si->due[k] > run->today)
                 continue;
-            if (s->revenue_4300[si->market] + task_fee[k] * 100 > budget[si->market])
+            if (s->revenue_4300[si->market] + (int64_t)task_fee[k] * 100 * run->scale >
+                budget[si->market])
                 break;
             if (trial_task(run, s, si, k, e))
                 return -1;
@@ -1194,10 +1198,11 @@ static int close_4300(demo_run *run, demo_services *s, quarter q, err *e)
             for (int k = 0; k < TASKS; k++) {
                 if (si->done[k] || !si->due[k])
                     continue;
-                if (task_fee[k] * 100 <= residual - procedure_fee * 100) {
+                int64_t fee = (int64_t)task_fee[k] * 100 * run->scale;
+                if (fee <= residual - procedure_fee * 100) {
                     if (trial_task(run, s, si, k, e))
                         return -1;
-                    residual -= task_fee[k] * 100;
+                    residual -= fee;
                 }
                 break;
             }
@@ -1231,9 +1236,9 @@ static int close_4300(demo_run *run, demo_services *s, quarter q, err *e)
                                market_codes[m], (long long)links);
             for (size_t n = 0; n < s->nurse_count; n++)
                 s->nurses[n].busy = 0;
-            planned plan[64];
+            planned plan[NEEDS_MAX];
             size_t count = 0;
-            for (int64_t k = 0; k < links && count < 64; k++) {
+            for (int64_t k = 0; k < links && count < NEEDS_MAX; k++) {
                 int c;
                 demo_clock(run, run->today, 11, 0);
                 if (course_open(run, s, h, ADS, 1, 0, &c, e))
