@@ -404,10 +404,14 @@ int svc_close_4300(demo_run *run, demo_services *s, quarter q, err *e)
             }
         }
         int64_t links = (residual + procedure_fee * 50) / (procedure_fee * 100);
+        int year, month_of_year, day_of_month;
+        date_to_ymd(run->today, &year, &month_of_year, &day_of_month);
+        civil_day month = svc_day_of(year, month_of_year, 1);
         while (links > 0) {
             size_t i;
-            for (i = 0; i < s->pool_count && (s->pool[i].market != m ||
-                                              s->pool[i].day < quarter_first_day(q));
+            /* Only this month's: a link is billed on its procedure's day,
+             * and the months before may be closed by now. */
+            for (i = 0; i < s->pool_count && (s->pool[i].market != m || s->pool[i].day < month);
                  i++)
                 ;
             if (i < s->pool_count) {
