@@ -527,10 +527,25 @@ int svc_perform(demo_run *run, demo_services *s, planned *plan, size_t count, er
         p->booking = svc_json_id(out);
         json_decref(out);
         demo_events(run, 1);
+        /* Now and then the patient is unwell: the booking is cancelled
+         * and the procedure waits for another day. */
+        if (demo_rng_chance(&s->rng, 10000)) {
+            svc_id_text(p->booking, text);
+            if (apheresis_booking_cancel(&run->ctx, text,
+                                         "patient unwell on the morning of the procedure: "
+                                         "rescheduled",
+                                         &out, e))
+                return svc_fail(e, "apheresis booking cancel");
+            json_decref(out);
+            demo_events(run, 1);
+            p->booking = -1;
+        }
     }
     qsort(plan, count, sizeof *plan, by_end);
     for (size_t i = 0; i < count; i++) {
         planned *p = &plan[i];
+        if (p->booking < 0)
+            continue; /* cancelled */
         course *co = &s->courses[p->course];
         hospital *h = &s->hospitals[co->hospital];
         int m = h->market;
@@ -578,6 +593,17 @@ int svc_perform(demo_run *run, demo_services *s, planned *plan, size_t count, er
                                               ? "vascular access failed: line occluded"
                                               : "hypotension, procedure stopped")
                                        : NULL};
+        /* A mild reaction to the citrate now and then, recorded with the
+         * procedure or, later, by an amendment. */
+        static const apheresis_adverse_event tingling = {
+            "perioral tingling (citrate)", "mild", "infusion slowed, calcium gluconate given"};
+        int reaction = co->type == PLEX && full && demo_rng_chance(rng, 40000);
+        int late = reaction && demo_rng_chance(rng, 300000);
+        if (reaction && !late) {
+            in.events = &tingling;
+            in.event_count = 1;
+            in.events_given = 1;
+        }
         if (apheresis_procedure_record(&run->ctx, &in, &out, e))
             return svc_fail(e, "apheresis procedure");
         svc_id_text(svc_json_id(out), text);
@@ -591,6 +617,17 @@ int svc_perform(demo_run *run, demo_services *s, planned *plan, size_t count, er
         money_parse(json_string_value(json_object_get(out, "cost")), &cost, "cost", &ignored);
         json_decref(out);
         demo_events(run, 2);
+        if (late) {
+            apheresis_procedure_input amendment = {.events = &tingling, .event_count = 1,
+                                                   .events_given = 1, .calcium_mg = "2000"};
+            if (apheresis_procedure_change(&run->ctx, text, &amendment,
+                                           "late entry: the reaction and the calcium given "
+                                           "were charted on paper",
+                                           &out, e))
+                return svc_fail(e, "apheresis amendment");
+            json_decref(out);
+            demo_events(run, 1);
+        }
         s->revenue_4100[m] += price;
         s->cost_5100 += cost;
         s->procedures[m]++;
