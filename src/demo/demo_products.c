@@ -345,6 +345,8 @@ static int setup_hospitals(demo_run *run, err *e)
 
 /* ---- the quarter's close for one center ---- */
 
+static int shelves_clear(demo_run *run, int c, int family, const char *reason, err *e);
+
 static int overhead_post(demo_run *run, int c, civil_day day, int64_t cents, err *e)
 {
     if (cents <= 0)
@@ -400,8 +402,11 @@ static int center_finish(demo_run *run, int c, quarter q, err *e)
         int *chosen = malloc((n + 1) * sizeof(int));
         size_t count = 0;
         int64_t left = gap;
+        /* A closing center sells what keeps longest first (its frozen
+         * plasma would otherwise be thrown away), the others their dearest. */
+        int closing = d->close_day[c] == run->today;
         for (int pass = 0; pass < 3 && left > 5000; pass++) {
-            int family = pass == 0 ? FAM_PLT : pass == 1 ? FAM_RBC : FAM_PLASMA;
+            int family = pass == 1 ? FAM_RBC : (pass == 0) != closing ? FAM_PLT : FAM_PLASMA;
             for (size_t i = 0; i < n && left > 5000; i++) {
                 unit_rec *u = &d->units[candidates[i]];
                 if (products[(int)u->product].family != family || u->state != U_READY)
@@ -428,6 +433,17 @@ static int center_finish(demo_run *run, int c, quarter q, err *e)
         fprintf(stderr, "demo products: %s %dQ%d revenue %lld.%02lld short of its target\n",
                 centers[c].code, q.year, q.quarter, (long long)(gap / 100),
                 (long long)llabs(gap % 100));
+    /* A closing center's leftovers are discarded before its cost is
+     * landed; a quarter before, the frozen plasma it stocked all year
+     * (kept a year, ordered less than it is made), which it will not ship
+     * before it closes. */
+    if (d->close_day[c] == run->today &&
+        shelves_clear(run, c, -1, "center closed: restructuring plan", e))
+        return -1;
+    if (d->close_day[c] > run->today && d->close_day[c] <= date_add_days(run->today, 92) &&
+        shelves_clear(run, c, FAM_PLASMA,
+                      "surplus plasma of a center closing next quarter: sent for destruction", e))
+        return -1;
     /* the cost: what is left is the overhead of the center's last month */
     int64_t cost = 0;
     if (demo_posted(run, "5000", centers[c].code, first, run->today, &cost, e))
@@ -441,25 +457,34 @@ static int center_finish(demo_run *run, int c, quarter q, err *e)
     return overhead_post(run, c, run->today, rest, e);
 }
 
-/* A closing center: what is left on its shelves is discarded, then it
- * closes. */
-static int center_shut(demo_run *run, int c, err *e)
+/* Discard what is left on center c's shelves (of `family` only, or of
+ * every family when it is -1): its cost goes to the cost of blood
+ * products. */
+static int shelves_clear(demo_run *run, int c, int family, const char *reason, err *e)
 {
     demo_products *d = run->products;
-    demo_clock(run, run->today, 23, 40);
+    demo_clock(run, run->today, 23, 20);
     for (size_t i = 0; i < d->shelf_count[c]; i++) {
         unit_rec *u = &d->units[d->shelf[c][i]];
-        if (u->state == U_GONE)
+        if (u->state == U_GONE || (family >= 0 && products[(int)u->product].family != family))
             continue;
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)u->id);
         json_t *out = NULL;
-        if (unit_discard(&run->ctx, id, "center closed: restructuring plan", &out, e))
+        if (unit_discard(&run->ctx, id, reason, &out, e))
             return dp_fail(e, "discard");
         json_decref(out);
         demo_events(run, 1);
         u->state = U_GONE;
     }
+    return 0;
+}
+
+/* A closing center, its shelves cleared and its books landed, closes. */
+static int center_shut(demo_run *run, int c, err *e)
+{
+    demo_products *d = run->products;
+    demo_clock(run, run->today, 23, 40);
     char day[DATE_TEXT_MAX];
     json_t *out = NULL;
     if (center_close(&run->ctx, centers[c].code, dp_day_text(run->today, day), "restructuring plan",

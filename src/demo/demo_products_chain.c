@@ -235,10 +235,13 @@ int dp_collect_day(demo_run *run, civil_day day, err *e)
         whole_blood += demo_rng_between(&d->rng, -whole_blood / 10, whole_blood / 10);
         apheresis = apheresis / 1000 + (demo_rng_below(&d->rng, 1000) < apheresis % 1000);
         whole_blood = whole_blood / 1000 + (demo_rng_below(&d->rng, 1000) < whole_blood % 1000);
+        /* A closing center winds down: whole blood (whose red cells keep
+         * 42 days) stops six weeks before, platelets four days before, so that
+         * little is left to throw away when it closes. */
         if (d->close_day[c]) {
-            if (day > date_add_days(d->close_day[c], -5))
+            if (day > date_add_days(d->close_day[c], -4))
                 apheresis = 0;
-            if (day > date_add_days(d->close_day[c], -12))
+            if (day > date_add_days(d->close_day[c], -45))
                 whole_blood = 0;
         }
         for (int64_t i = 0; i < apheresis + whole_blood; i++)

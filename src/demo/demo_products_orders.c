@@ -401,8 +401,10 @@ int dp_ship_day(demo_run *run, err *e)
     civil_day tomorrow = date_add_days(run->today, 1);
     int ahead_ok = tomorrow <= run->through && quarter_of(tomorrow).quarter == q.quarter &&
                    tomorrow != quarter_last_day(q);
+    /* Nothing is allocated ahead around a closing: the closing center
+     * clears its shelves tonight. */
     for (int c = 0; c < CENTERS; c++)
-        if (d->close_day[c] == tomorrow)
+        if (d->close_day[c] == tomorrow || d->close_day[c] == run->today)
             ahead_ok = 0;
     int *chosen = NULL, *ahead = NULL;
     size_t count = 0, cap = 0, ahead_count = 0, ahead_cap = 0;

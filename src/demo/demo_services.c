@@ -496,6 +496,8 @@ int svc_place(demo_run *run, demo_services *s, int c, int stat, int evening, int
     p->aborted = aborted;
     p->booked = slot < SLOT_DAY && !stat;
     p->booking = 0;
+    p->procedure = 0;
+    p->late = 0;
     return 0;
 }
 
@@ -505,8 +507,88 @@ static int by_end(const void *a, const void *b)
     return x->end < y->end ? -1 : x->end > y->end ? 1 : (x->course < y->course ? -1 : x->course > y->course);
 }
 
-/* Book (at the morning clock) the day slots, then record and sign every
- * planned procedure in the order they end, each at its end. */
+/* A mild reaction to the citrate, recorded with a procedure or later. */
+static const apheresis_adverse_event citrate_tingling = {
+    "perioral tingling (citrate)", "mild", "infusion slowed, calcium gluconate given"};
+
+/* The signed record `signed_record` of plan entry `p`: its price and cost
+ * counted to its market. */
+static void count_signed(demo_services *s, const planned *p, json_t *signed_record)
+{
+    int m = s->hospitals[s->courses[p->course].hospital].market;
+    int64_t price = 0, cost = 0;
+    err ignored;
+    money_parse(json_string_value(json_object_get(signed_record, "price")), &price, "price",
+                &ignored);
+    money_parse(json_string_value(json_object_get(signed_record, "cost")), &cost, "cost",
+                &ignored);
+    s->revenue_4100[m] += price;
+    s->cost_5100 += cost;
+    s->procedures[m]++;
+}
+
+/* At the end of her shift each nurse signs the day's records she made, in
+ * one act (one password check); then the reactions charted late are
+ * added by amendments. */
+static int sign_shifts(demo_run *run, demo_services *s, planned *plan, size_t count, err *e)
+{
+    char list[APHERESIS_SIGN_MAX * 24], text[24];
+    json_t *out = NULL;
+    for (size_t n = 0; n < s->nurse_count; n++) {
+        size_t listed = 0;
+        int64_t shift_end = 0;
+        list[0] = '\0';
+        for (size_t i = 0; i < count && listed < APHERESIS_SIGN_MAX; i++)
+            if ((size_t)plan[i].nurse == n && plan[i].procedure > 0) {
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof list - used, "%s%lld", listed ? "," : "",
+                         (long long)plan[i].procedure);
+                listed++;
+                if (plan[i].end > shift_end)
+                    shift_end = plan[i].end;
+            }
+        if (listed == 0)
+            continue;
+        clock_at(run, shift_end + 15 * 60);
+        if (apheresis_procedure_sign(&run->ctx, list, s->nurses[n].username, SERVICES_PASSWORD,
+                                     &out, e))
+            return svc_fail(e, "apheresis signature");
+        json_t *items = json_object_get(out, "items");
+        for (size_t k = 0; k < (items ? json_array_size(items) : 1); k++) {
+            json_t *record = items ? json_array_get(items, k) : out;
+            int64_t id = svc_json_id(record);
+            for (size_t i = 0; i < count; i++)
+                if (plan[i].procedure == id)
+                    count_signed(s, &plan[i], record);
+        }
+        json_decref(out);
+        demo_events(run, 1);
+    }
+    /* The late entries are charted once the day's last procedure ended. */
+    int64_t day_end = 0;
+    for (size_t i = 0; i < count; i++)
+        if (plan[i].procedure > 0 && plan[i].end > day_end)
+            day_end = plan[i].end;
+    clock_at(run, day_end + 20 * 60);
+    for (size_t i = 0; i < count; i++) {
+        if (!plan[i].late)
+            continue;
+        apheresis_procedure_input amendment = {.events = &citrate_tingling, .event_count = 1,
+                                               .events_given = 1, .calcium_mg = "2000"};
+        svc_id_text(plan[i].procedure, text);
+        if (apheresis_procedure_change(&run->ctx, text, &amendment,
+                                       "late entry: the reaction and the calcium given "
+                                       "were charted on paper",
+                                       &out, e))
+            return svc_fail(e, "apheresis amendment");
+        json_decref(out);
+        demo_events(run, 1);
+    }
+    return 0;
+}
+
+/* Book (at the morning clock) the day slots, then record every planned
+ * procedure in the order they end, each at its end, and sign them. */
 int svc_perform(demo_run *run, demo_services *s, planned *plan, size_t count, err *e)
 {
     char text[24];
@@ -595,49 +677,26 @@ int svc_perform(demo_run *run, demo_services *s, planned *plan, size_t count, er
                                        : NULL};
         /* A mild reaction to the citrate now and then, recorded with the
          * procedure or, later, by an amendment. */
-        static const apheresis_adverse_event tingling = {
-            "perioral tingling (citrate)", "mild", "infusion slowed, calcium gluconate given"};
         int reaction = co->type == PLEX && full && demo_rng_chance(rng, 40000);
         int late = reaction && demo_rng_chance(rng, 300000);
         if (reaction && !late) {
-            in.events = &tingling;
+            in.events = &citrate_tingling;
             in.event_count = 1;
             in.events_given = 1;
         }
         if (apheresis_procedure_record(&run->ctx, &in, &out, e))
             return svc_fail(e, "apheresis procedure");
-        svc_id_text(svc_json_id(out), text);
-        int64_t procedure = svc_json_id(out);
+        p->procedure = svc_json_id(out);
+        p->late = late;
         json_decref(out);
-        if (apheresis_procedure_sign(&run->ctx, text, nu->username, SERVICES_PASSWORD, &out, e))
-            return svc_fail(e, "apheresis signature");
-        int64_t price = 0, cost = 0;
-        err ignored;
-        money_parse(json_string_value(json_object_get(out, "price")), &price, "price", &ignored);
-        money_parse(json_string_value(json_object_get(out, "cost")), &cost, "cost", &ignored);
-        json_decref(out);
-        demo_events(run, 2);
-        if (late) {
-            apheresis_procedure_input amendment = {.events = &tingling, .event_count = 1,
-                                                   .events_given = 1, .calcium_mg = "2000"};
-            if (apheresis_procedure_change(&run->ctx, text, &amendment,
-                                           "late entry: the reaction and the calcium given "
-                                           "were charted on paper",
-                                           &out, e))
-                return svc_fail(e, "apheresis amendment");
-            json_decref(out);
-            demo_events(run, 1);
-        }
-        s->revenue_4100[m] += price;
-        s->cost_5100 += cost;
-        s->procedures[m]++;
+        demo_events(run, 1);
         if (co->investigational && h->site >= 0 &&
-            pool_add(s, procedure, h->site, m, run->today, e))
+            pool_add(s, p->procedure, h->site, m, run->today, e))
             return -1;
         co->remaining--;
         co->next_due = date_add_days(run->today, co->interval);
     }
-    return 0;
+    return sign_shifts(run, s, plan, count, e);
 }
 
 /* The courses due today, investigational ones first, then by age. */

@@ -72,6 +72,8 @@ typedef struct {
     int course, nurse, slot, stat, aborted, booked;
     int64_t start, end; /* UTC */
     int64_t booking;
+    int64_t procedure; /* its record, once recorded */
+    int late;          /* its reaction is charted by an amendment, once signed */
 } planned;
 
 /* ---- the trial ---- */

@@ -16,6 +16,7 @@
 #include "service/audit.h"
 #include "service/collection.h"
 #include "service/din.h"
+#include "service/ledger.h"
 #include "service/testing.h"
 #include "service/unit.h"
 
@@ -502,6 +503,33 @@ typedef struct {
     product_facts facts;
 } planned_unit;
 
+/* The units made from collection `din` into inventories: the standard
+ * cost of each (unit_standard_cost) against accrued expenses, 1200 against
+ * 2100, at `center`, dated the day `made_at` at the center. */
+static int inventory_post(service_context *ctx, const char *din, const char *center,
+                          const char *zone, int64_t made_at, const planned_unit *units,
+                          size_t count, err *e)
+{
+    int64_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        int64_t cost;
+        if (unit_standard_cost(ctx->db, catalog_family_name(units[i].facts.family), &cost, e))
+            return -1;
+        total += cost;
+    }
+    civil_day day;
+    if (total == 0 || local_date_of(zone, made_at, &day, e))
+        return total == 0 ? 0 : -1;
+    char description[64], ref[32];
+    snprintf(description, sizeof description, "collection %s: units into inventory", din);
+    snprintf(ref, sizeof ref, "collection:%s", din);
+    ledger_line lines[] = {{"1200", center, total, NULL}, {"2100", center, -total, NULL}};
+    ledger_entry entry = {.date = day, .description = description, .source = "collections",
+                          .source_ref = ref, .lines = lines, .line_count = 2};
+    int64_t entry_id;
+    return ledger_post(ctx, &entry, &entry_id, e);
+}
+
 /* The procedure, center, the center's time zone and the collection time
  * of collection `din`, which must not be processed yet. */
 static int unprocessed_read(db_conn *db, const char *din, char procedure[32],
@@ -648,6 +676,11 @@ int collection_process(service_context *ctx, const char *text,
                                           .rhd = rhd},
                               e);
     }
+    /* The units go into inventories at their standard cost (1200 against
+     * the collection's accrued costs, 2100), on the day they are made at
+     * their center; a discard or a shipment takes it out again. */
+    if (rc == 0)
+        rc = inventory_post(ctx, din.din, center, zone, made_at, units, count, e);
     /* Results that came in before the units existed hold or discard them. */
     if (rc == 0)
         rc = testing_units_made_in(ctx, din.din, e);

@@ -159,18 +159,6 @@ static int order_read(db_conn *db, int64_t order_id, int64_t *hospital_id, char 
     return 0;
 }
 
-static int standard_cost(db_conn *db, const char *family, int64_t *cents, err *e)
-{
-    db_stmt *stmt;
-    if (db_prepare(db, "SELECT cost_cents FROM unit_standard_costs WHERE family = ?", &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, family);
-    db_step_result step = db_step(stmt, e);
-    *cents = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
-    db_reset(stmt);
-    return step == DB_FAILED ? -1 : 0;
-}
-
 /* The posting: per center, 1150 against 4000 for the prices and 5000
  * against 1200 for the costs. */
 static int shipment_post(service_context *ctx, int64_t shipment_id, civil_day day,
@@ -432,7 +420,7 @@ int shipment_create(service_context *ctx, const shipment_input *in, json_t **out
         }
         if (same_family < i)
             units[i].cost = units[same_family].cost;
-        else if (standard_cost(ctx->db, units[i].family, &units[i].cost, e))
+        else if (unit_standard_cost(ctx->db, units[i].family, &units[i].cost, e))
             goto done;
     }
     if (db_prepare(ctx->db,

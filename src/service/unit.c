@@ -17,6 +17,7 @@
 #include "service/audit.h"
 #include "service/collection.h"
 #include "service/din.h"
+#include "service/ledger.h"
 #include "service/unit.h"
 
 /* What the status and hold changes read of a unit first. */
@@ -51,6 +52,60 @@ static int unit_state_read(service_context *ctx, int64_t unit_id, unit_state *st
     buffer_append_text(&state->hold, state->has_hold ? db_column_text(stmt, 4) : "");
     db_reset(stmt);
     return 0;
+}
+
+/* --- the inventory's cost ---------------------------------------------------- */
+
+int unit_standard_cost(db_conn *db, const char *family, int64_t *cents, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db, "SELECT cost_cents FROM unit_standard_costs WHERE family = ?", &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, family);
+    db_step_result step = db_step(stmt, e);
+    *cents = step == DB_ROW ? db_column_int64(stmt, 0) : 0;
+    db_reset(stmt);
+    return step == DB_FAILED ? -1 : 0;
+}
+
+/* A unit discarded or expired while its cost was in inventories (made,
+ * released or allocated; not one back from a hospital, whose cost its
+ * shipment took out): its standard cost to the cost of blood products,
+ * 5000 against 1200, at its center, dated today there. */
+static int written_off_post(service_context *ctx, int64_t unit_id, const char *unit_name,
+                            blood_unit_status to, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(ctx->db,
+                   "SELECT u.center, z.time_zone, COALESCE(c.cost_cents, 0) FROM units u "
+                   "JOIN centers z ON z.code = u.center "
+                   "LEFT JOIN unit_standard_costs c ON c.family = u.family WHERE u.id = ?",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, unit_id);
+    if (db_step(stmt, e) != DB_ROW) {
+        db_reset(stmt);
+        return -1;
+    }
+    char center[REGISTRY_CODE_MAX + 8], zone[TIME_ZONE_NAME_MAX];
+    snprintf(center, sizeof center, "%s", db_column_text(stmt, 0));
+    snprintf(zone, sizeof zone, "%s", db_column_text(stmt, 1));
+    int64_t cost = db_column_int64(stmt, 2);
+    db_reset(stmt);
+    civil_day today;
+    if (cost == 0)
+        return 0;
+    if (local_today(zone, &today, e))
+        return -1;
+    char description[96], ref[32];
+    snprintf(description, sizeof description, "unit %s %s", unit_name,
+             to == UNIT_EXPIRED ? "expired" : "discarded");
+    snprintf(ref, sizeof ref, "unit:%lld", (long long)unit_id);
+    ledger_line lines[] = {{"5000", center, cost, NULL}, {"1200", center, -cost, NULL}};
+    ledger_entry entry = {.date = today, .description = description, .source = "collections",
+                          .source_ref = ref, .lines = lines, .line_count = 2};
+    int64_t entry_id;
+    return ledger_post(ctx, &entry, &entry_id, e);
 }
 
 /* The status change of unit_status_change_in; with `moved`, only from
@@ -126,6 +181,9 @@ static int status_change(service_context *ctx, int64_t unit_id, blood_unit_statu
     rc = audit_append(ctx, "unit", state.name, "status", before, after,
                       reason && *reason ? reason : NULL, e);
     json_decref(after);
+    if (rc == 0 && (to == UNIT_DISCARDED || to == UNIT_EXPIRED) &&
+        (from == UNIT_QUARANTINED || from == UNIT_RELEASED || from == UNIT_ALLOCATED))
+        rc = written_off_post(ctx, unit_id, state.name, to, e);
     if (moved && !rc)
         *moved = 1;
 done:

@@ -12,13 +12,21 @@
  * the unit_events row and the audit record, all inside the caller's
  * transaction, so the change commits or vanishes with the use case that
  * asked for it (a release, a discard after a reactive test, a lookback
- * hold, a shipment).
+ * hold, a shipment). A unit discarded or expired while its cost was in
+ * inventories posts that cost to the cost of blood products (5000 against
+ * 1200) in the same transaction.
  */
 #ifndef BLOODOPS_SERVICE_UNIT_H
 #define BLOODOPS_SERVICE_UNIT_H
 
 #include "domain/blood_unit.h"
 #include "service/service.h"
+
+/* The standard cost of a unit of `family` (unit_standard_costs), in
+ * cents; 0 for a family without one. What making a unit puts into
+ * inventories (1200), and what its shipment, discard or expiry takes out
+ * (docs/collections.md, "The cost of the inventory"). */
+int unit_standard_cost(db_conn *db, const char *family, int64_t *cents, err *e);
 
 /* Move unit `unit_id` to `to`, recording `reason` (may be "" but not NULL
  * for moves a person decides; the audit keeps it). Inside the caller's
