@@ -783,11 +783,32 @@ int demo_finance_setup(demo_run *run, err *e)
     return 0;
 }
 
+/* The insurance renewed on 2003-07-01: a year's premiums, dearer than the
+ * year before, paid in advance into prepaid expenses, which the monthly
+ * entries amortise. */
+static int insurance_renewal(demo_run *run, civil_day day, err *e)
+{
+    civil_day renewal;
+    date_from_ymd(2003, 7, 1, &renewal, NULL, NULL);
+    if (day != renewal)
+        return 0;
+    /* The policy year 2003Q3 to 2004Q2: the plan's quarters, and 2004Q2
+     * as dear as 2004Q1. */
+    quarter q3 = {2003, 3}, q4 = {2003, 4}, q1 = {2004, 1};
+    int64_t premium = demo_target(run, "6200", "", q3) + demo_target(run, "6200", "", q4) +
+                      2 * demo_target(run, "6200", "", q1);
+    if (demo_entry(run, day, "Insurance renewed: a year's premiums paid in advance", "1300",
+                   "1000", "", premium, e))
+        return demo_fail(e, "finance", "the insurance renewal");
+    demo_events(run, 1);
+    return 0;
+}
+
 int demo_finance_day(demo_run *run, err *e)
 {
     civil_day day = run->today;
     demo_clock(run, day, 23, 0);
-    if (pay_due_invoices(run, day, e))
+    if (pay_due_invoices(run, day, e) || insurance_renewal(run, day, e))
         return -1;
     /* A quarter's last month ends in demo_finance_quarter_end, after the
      * other parts' quarter ends. */

@@ -574,7 +574,10 @@ int demo_products_day(demo_run *run, err *e)
     if (run->today % 7 == 0)
         dp_shelf_compact(d);
     if (run->today == run->through)
-        return dp_orders_open_at_end(run, e);
+        return dp_orders_open_at_end(run, e) ||
+                       (run->today != quarter_last_day(q) && dp_release_all_ready(run, e))
+                   ? -1
+                   : 0;
     return 0;
 }
 
@@ -590,7 +593,7 @@ int demo_products_quarter_end(demo_run *run, quarter q, err *e)
         if (d->close_day[c] == run->today && center_shut(run, c, e))
             return -1;
     }
-    return 0;
+    return run->today == run->through ? dp_release_all_ready(run, e) : 0;
 }
 
 void demo_products_free(demo_run *run)

@@ -182,6 +182,11 @@ void dp_plans_free(order_plan *plans, size_t count);
 int dp_order_create_plan(demo_run *run, order_plan *o, err *e);
 int dp_renewals(demo_run *run, err *e);
 int dp_returns_day(demo_run *run, err *e);
+/* The last evening the laboratory releases every unit it has tested, so
+ * that the shelves the inventory shows are stocked (until then units are
+ * released on the day they ship, so that each order takes the units
+ * planned for it). */
+int dp_release_all_ready(demo_run *run, err *e);
 int dp_orders_open_at_end(demo_run *run, err *e);
 
 #endif

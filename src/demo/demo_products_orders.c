@@ -522,6 +522,21 @@ int dp_returns_day(demo_run *run, err *e)
 
 /* The last evening: a few hospitals call for tomorrow, and their orders
  * wait on the open-orders board. */
+int dp_release_all_ready(demo_run *run, err *e)
+{
+    demo_products *d = run->products;
+    demo_clock(run, run->today, 23, 55);
+    int *ready = malloc((d->unit_count + 1) * sizeof *ready);
+    size_t count = 0;
+    for (int c = 0; c < CENTERS; c++)
+        for (size_t i = 0; !d->closed[c] && i < d->shelf_count[c]; i++)
+            if (d->units[d->shelf[c][i]].state == U_READY)
+                ready[count++] = d->shelf[c][i];
+    int rc = release_units(run, ready, count, e);
+    free(ready);
+    return rc;
+}
+
 int dp_orders_open_at_end(demo_run *run, err *e)
 {
     demo_products *d = run->products;

@@ -446,15 +446,16 @@ static int64_t price_of(const hospital *h, int t, int after_hours, int weekend, 
     return total;
 }
 
-/* A free nurse of market m for slot kind (day: 0..2, else the slot). */
+/* A free nurse of market m for slot kind (day: 0..2, else the slot). A
+ * nurse on the day shift takes the day's slots one after the other (two or
+ * three procedures a day), the next nurse comes in when she is full. */
 static int nurse_free(demo_services *s, int m, int evening, int *slot)
 {
     size_t count = s->nurse_count;
     size_t start = (size_t)demo_rng_below(&s->rng, (int64_t)count);
     if (!evening)
-        for (int k = 0; k < SLOT_DAY; k++)
-            for (size_t i = 0; i < count; i++) {
-                size_t n = (start + i) % count;
+        for (size_t n = 0; n < count; n++)
+            for (int k = 0; k < SLOT_DAY; k++) {
                 if (s->nurses[n].market == m && !(s->nurses[n].busy & (1 << k))) {
                     *slot = k;
                     return (int)n;

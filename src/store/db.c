@@ -845,19 +845,24 @@ static int fingerprint_table(db_conn *conn, const char *table, crypto_generichas
         return -1;
     hash_field(state, table, 0);
     /* Not content: a password's hash is salted at random, and when the
-     * schema was installed says nothing of what it holds. */
-    int skipped[64] = {0};
-    for (int c = 0; c < columns && c < 64; c++) {
-        const char *name = db_column_name(stmt, c);
-        skipped[c] = strcmp(name, "password_hash") == 0 ||
-                     (strcmp(table, "schema_migrations") == 0 && strcmp(name, "applied_at") == 0);
-    }
+     * schema was installed says nothing of what it holds. The columns'
+     * names are read from the first row (PostgreSQL knows them once the
+     * statement ran). */
+    int skipped[64] = {0}, named = 0;
     db_step_result result;
-    while ((result = db_step(stmt, e)) == DB_ROW)
+    while ((result = db_step(stmt, e)) == DB_ROW) {
+        for (int c = 0; !named && c < columns && c < 64; c++) {
+            const char *name = db_column_name(stmt, c);
+            skipped[c] = name && (strcmp(name, "password_hash") == 0 ||
+                                  (strcmp(table, "schema_migrations") == 0 &&
+                                   strcmp(name, "applied_at") == 0));
+        }
+        named = 1;
         for (int c = 0; c < columns; c++)
             if (c >= 64 || !skipped[c])
                 hash_field(state, db_column_is_null(stmt, c) ? "" : db_column_text(stmt, c),
                            db_column_is_null(stmt, c));
+    }
     db_reset(stmt);
     return result == DB_DONE ? 0 : -1;
 }
