@@ -9,13 +9,15 @@
  * operation. Three parts each own a share of the business and of the
  * figures the published results print (demo_plan.c holds those figures):
  *
- *   demo_products.c  donor centers, donors, collections, testing, release,
+ *   demo_products*.c donor centers, donors, collections, testing, release,
  *                    hospitals and their supply contracts, orders,
  *                    allocation, shipments, returns, expiries: blood
- *                    products revenue (4000) and cost (5000) by center;
- *   demo_services.c  therapeutic apheresis by market, the two management
+ *                    products revenue (4000) and cost (5000) by center
+ *                    (demo_products_internal.h: what its files share);
+ *   demo_services*.c therapeutic apheresis by market, the two management
  *                    contracts and the clinical-trial contract: blood
- *                    services revenue (4100, 4200, 4300) and cost (5100);
+ *                    services revenue (4100, 4200, 4300) and cost (5100)
+ *                    (demo_services_internal.h: what its files share);
  *   demo_finance.c   opening balances, invoices, payments, write-offs, the
  *                    allowance, payroll, insurance, rent, interest, taxes,
  *                    the line of credit and the weighted shares: G&A, the
