@@ -213,8 +213,8 @@ test('served as on the evening its books end: inventory, open orders, the aging,
   if (FULL) {
     assert.equal(trials.items.length, 1, 'the clinical-trial contract');
     const board = await get(`/api/v1/trial-contracts/${trials.items[0].id}/board`);
-    assert.ok(board.items.length > 10, `sites on the readiness board: ${board.items.length}`);
-    const schedule = await get(`/api/v1/apheresis-schedule?market=NY&date=${day}`);
+    assert.ok(board.sites.length > 10, `sites on the readiness board: ${board.sites.length}`);
+    const schedule = await get(`/api/v1/apheresis-schedule?market=NY&day=${day}`);
     assert.ok(JSON.stringify(schedule).length > 100, 'the schedule board of the last day');
   }
   const created = await srv.api('POST', '/api/v1/markets', { token: admin.token, body: { code: 'ZZ', name: 'Clock check' } });
