@@ -16,7 +16,6 @@
 #include "service/audit.h"
 #include "service/collection.h"
 #include "service/din.h"
-#include "service/ledger.h"
 #include "service/testing.h"
 #include "service/unit.h"
 
@@ -523,11 +522,8 @@ static int inventory_post(service_context *ctx, const char *din, const char *cen
     char description[64], ref[32];
     snprintf(description, sizeof description, "collection %s: units into inventory", din);
     snprintf(ref, sizeof ref, "collection:%s", din);
-    ledger_line lines[] = {{"1200", center, total, NULL}, {"2100", center, -total, NULL}};
-    ledger_entry entry = {.date = day, .description = description, .source = "collections",
-                          .source_ref = ref, .lines = lines, .line_count = 2};
-    int64_t entry_id;
-    return ledger_post(ctx, &entry, &entry_id, e);
+    return unit_cost_post_in(ctx, "1200", "2100", center, day, total, description, "collections",
+                             ref, NULL, e);
 }
 
 /* The procedure, center, the center's time zone and the collection time

@@ -218,10 +218,8 @@ static int cost_back(service_context *ctx, const shipped *u, civil_day day, int6
     char description[64], ref[32];
     snprintf(description, sizeof description, "return %" PRId64 " to inventory", return_id);
     snprintf(ref, sizeof ref, "return:%" PRId64, return_id);
-    ledger_line lines[] = {{"1200", u->center, u->cost, NULL}, {"5000", u->center, -u->cost, NULL}};
-    ledger_entry entry = {.date = day, .description = description, .source = "distribution",
-                          .source_ref = ref, .lines = lines, .line_count = 2};
-    return ledger_post(ctx, &entry, entry_id, e);
+    return unit_cost_post_in(ctx, "1200", "5000", u->center, day, u->cost, description,
+                             "distribution", ref, entry_id, e);
 }
 
 int return_record(service_context *ctx, const return_input *in, json_t **out, err *e)

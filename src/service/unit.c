@@ -68,6 +68,17 @@ int unit_standard_cost(db_conn *db, const char *family, int64_t *cents, err *e)
     return step == DB_FAILED ? -1 : 0;
 }
 
+int unit_cost_post_in(service_context *ctx, const char *debit, const char *credit,
+                      const char *center, civil_day day, int64_t cents, const char *description,
+                      const char *source, const char *source_ref, int64_t *entry_id, err *e)
+{
+    ledger_line lines[] = {{debit, center, cents, NULL}, {credit, center, -cents, NULL}};
+    ledger_entry entry = {.date = day, .description = description, .source = source,
+                          .source_ref = source_ref, .lines = lines, .line_count = 2};
+    int64_t id;
+    return ledger_post(ctx, &entry, entry_id ? entry_id : &id, e);
+}
+
 /* A unit discarded or expired while its cost was in inventories (made,
  * released or allocated; not one back from a hospital, whose cost its
  * shipment took out): its standard cost to the cost of blood products,
@@ -101,11 +112,8 @@ static int written_off_post(service_context *ctx, int64_t unit_id, const char *u
     snprintf(description, sizeof description, "unit %s %s", unit_name,
              to == UNIT_EXPIRED ? "expired" : "discarded");
     snprintf(ref, sizeof ref, "unit:%lld", (long long)unit_id);
-    ledger_line lines[] = {{"5000", center, cost, NULL}, {"1200", center, -cost, NULL}};
-    ledger_entry entry = {.date = today, .description = description, .source = "collections",
-                          .source_ref = ref, .lines = lines, .line_count = 2};
-    int64_t entry_id;
-    return ledger_post(ctx, &entry, &entry_id, e);
+    return unit_cost_post_in(ctx, "5000", "1200", center, today, cost, description, "collections",
+                             ref, NULL, e);
 }
 
 /* The status change of unit_status_change_in; with `moved`, only from

@@ -28,6 +28,15 @@
  * (docs/collections.md, "The cost of the inventory"). */
 int unit_standard_cost(db_conn *db, const char *family, int64_t *cents, err *e);
 
+/* Inside the caller's transaction: post `cents` (> 0) of inventory cost,
+ * `debit` against `credit` (1200/2100 units made, 5000/1200 units thrown
+ * away, 1200/5000 a return back on the shelf), both lines at `center`,
+ * dated `day`, as `source` with `source_ref`; the entry's id in *entry_id
+ * (may be NULL). */
+int unit_cost_post_in(service_context *ctx, const char *debit, const char *credit,
+                      const char *center, civil_day day, int64_t cents, const char *description,
+                      const char *source, const char *source_ref, int64_t *entry_id, err *e);
+
 /* Move unit `unit_id` to `to`, recording `reason` (may be "" but not NULL
  * for moves a person decides; the audit keeps it). Inside the caller's
  * transaction. ERR_NOT_FOUND naming "unit" when there is no such unit,
