@@ -6,6 +6,9 @@
  * machine (see bench/README.md for how to read the output).
  *
  *   ledger_bench [LINES]      (or BENCH_LINES=N; default 10,000,000)
+ *   ledger_bench --db FILE --period QUARTER [--compare QUARTER]
+ *                             (the report's measure alone, over a database
+ *                             made elsewhere: the demo company)
  *
  * Steps: generate a deterministic CSV journal of LINES lines in a temporary
  * folder (not measured); insert it with the bare sqlite3 API into a plain
@@ -697,23 +700,41 @@ static int import_run(service_context *ctx, const char *csv_path, import_result 
 
 /* --- measure B and baseline B ---------------------------------------------- */
 
-/* The date ranges whose sums report_quarterly_load 2004Q1 vs 2003Q1 reads
- * from the balances: both quarters, the quarter ending at the year-end
- * position (for its DSO), and the three balance-sheet positions since the
- * beginning. */
+/* The date ranges whose sums report_quarterly_load of a quarter against
+ * another reads from the balances: both quarters, the quarter ending at the
+ * year-end before the first (for its DSO), and the three balance-sheet
+ * positions since the beginning. */
 typedef struct {
-    const char *label, *from, *to; /* from NULL: since the beginning */
+    char label[40];
+    char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX]; /* from "": since the beginning */
 } sum_range;
 
-static const sum_range RANGES[] = {
-    {"2004Q1", "2004-01-01", "2004-03-31"},
-    {"2003Q1", "2003-01-01", "2003-03-31"},
-    {"2003Q4 (year-end DSO)", "2003-10-01", "2003-12-31"},
-    {"position 2004-03-31", NULL, "2004-03-31"},
-    {"position 2003-12-31", NULL, "2003-12-31"},
-    {"position 2003-03-31", NULL, "2003-03-31"},
-};
-enum { RANGE_COUNT = sizeof RANGES / sizeof RANGES[0] };
+enum { RANGE_COUNT = 6 };
+static sum_range RANGES[RANGE_COUNT];
+
+static void ranges_define(quarter period, quarter compare)
+{
+    quarter year_end = {.year = period.year - 1, .quarter = 4};
+    const struct {
+        quarter q;
+        int position; /* since the beginning to the quarter's end */
+    } defs[RANGE_COUNT] = {{period, 0}, {compare, 0}, {year_end, 0},
+                           {period, 1}, {year_end, 1}, {compare, 1}};
+    for (int r = 0; r < RANGE_COUNT; r++) {
+        sum_range *range = &RANGES[r];
+        char text[16];
+        date_format(quarter_last_day(defs[r].q), range->to, sizeof range->to);
+        if (defs[r].position) {
+            range->from[0] = '\0';
+            snprintf(range->label, sizeof range->label, "position %s", range->to);
+        } else {
+            date_format(quarter_first_day(defs[r].q), range->from, sizeof range->from);
+            snprintf(range->label, sizeof range->label, "%s%s",
+                     quarter_format(defs[r].q, text, sizeof text),
+                     r == 2 ? " (year-end DSO)" : "");
+        }
+    }
+}
 
 static const char SQL_AGGREGATE[] =
     "SELECT l.account_id, l.center,"
@@ -742,7 +763,7 @@ static int sql_aggregate(db_conn *db, ledger_sums sums[RANGE_COUNT],
             db_rollback(db);
             return -1;
         }
-        db_bind_text(stmt, 1, RANGES[r].from ? RANGES[r].from : "");
+        db_bind_text(stmt, 1, RANGES[r].from);
         db_bind_text(stmt, 2, RANGES[r].to);
         db_step_result step;
         while ((step = db_step(stmt, &e)) == DB_ROW) {
@@ -776,7 +797,7 @@ static int sums_check(db_conn *db, ledger_sums sums[RANGE_COUNT])
     int bad = 0;
     for (int r = 0; r < RANGE_COUNT; r++) {
         civil_day from = ledger_beginning(), to;
-        if (RANGES[r].from)
+        if (RANGES[r].from[0])
             date_parse(RANGES[r].from, &from, NULL, NULL);
         date_parse(RANGES[r].to, &to, NULL, NULL);
         ledger_sums balances;
@@ -843,9 +864,119 @@ static void print_cpu(const char *what, clock_mark start, clock_mark end)
            sys, wall - user - sys > 0 ? wall - user - sys : 0.0);
 }
 
-static int run(long lines, const paths *p)
+/* Measure B and baseline B over the database at db_path: the quarterly
+ * report of `period` against `compare`, and the same sums by SQL over the
+ * journal, checked equal; their medians in *report_median, *sql_median. */
+static int report_measure(const char *db_path, quarter period, quarter compare,
+                          double *report_median_out, double *sql_median_out)
 {
     long report_runs = env_long("BENCH_REPORT_RUNS", 20), sql_runs = env_long("BENCH_SQL_RUNS", 3);
+    service_context ctx = {0};
+    err e;
+    service_actor_local(&ctx.actor);
+    char period_text[16], compare_text[16];
+    quarter_format(period, period_text, sizeof period_text);
+    quarter_format(compare, compare_text, sizeof compare_text);
+    ranges_define(period, compare);
+    if (db_open(db_path, &ctx.db, &e)) {
+        fail("db_open", "%s", e.message);
+        return -1;
+    }
+    double *report_ms = calloc((size_t)report_runs, sizeof *report_ms);
+    results_report report = {0};
+    int64_t revenue_current = 0, revenue_prior = 0;
+    int rc = report_ms ? 0 : -1;
+    for (long i = -1; rc == 0 && i < report_runs; i++) { /* i = -1: warm-up */
+        double t0 = now_seconds();
+        rc = report_quarterly_load(&ctx, period_text, compare_text, &report, &e);
+        if (rc == 0) {
+            revenue_current = report.current.revenue;
+            revenue_prior = report.prior.revenue;
+            results_report_free(&report);
+        }
+        if (i >= 0)
+            report_ms[i] = (now_seconds() - t0) * 1e3;
+    }
+    if (rc) {
+        fail("report_quarterly_load", "%s", e.message);
+        free(report_ms);
+        db_close(ctx.db);
+        return -1;
+    }
+    double report_min = report_ms[0], report_max = report_ms[0];
+    for (long i = 1; i < report_runs; i++) {
+        report_min = report_ms[i] < report_min ? report_ms[i] : report_min;
+        report_max = report_ms[i] > report_max ? report_ms[i] : report_max;
+    }
+    double report_median = median(report_ms, (int)report_runs);
+    free(report_ms);
+    printf("report_quarterly_load %s vs %s: median %.3f ms over %ld runs after a "
+           "warm-up (min %.3f, max %.3f)\n",
+           period_text, compare_text, report_median, report_runs, report_min, report_max);
+    fflush(stdout);
+
+    /* baseline B */
+    double *sql_ms = calloc((size_t)sql_runs, sizeof *sql_ms);
+    double range_seconds[RANGE_COUNT], range_total[RANGE_COUNT] = {0};
+    ledger_sums sums[RANGE_COUNT];
+    rc = sql_ms ? 0 : -1;
+    for (long i = 0; rc == 0 && i < sql_runs; i++) {
+        double t0 = now_seconds();
+        rc = sql_aggregate(ctx.db, sums, range_seconds);
+        sql_ms[i] = (now_seconds() - t0) * 1e3;
+        for (int r = 0; rc == 0 && r < RANGE_COUNT; r++)
+            range_total[r] += range_seconds[r];
+        if (rc == 0 && i + 1 < sql_runs)
+            for (int r = 0; r < RANGE_COUNT; r++)
+                ledger_sums_free(&sums[r]);
+        fprintf(stderr, "  SQL aggregate run %ld: %.0f ms\n", i + 1, sql_ms[i]);
+    }
+    if (rc) {
+        free(sql_ms);
+        db_close(ctx.db);
+        return -1;
+    }
+    double sql_median = median(sql_ms, (int)sql_runs);
+    free(sql_ms);
+    printf("SQL aggregate over the journal (%d ranges): median %.1f ms over %ld runs\n",
+           RANGE_COUNT, sql_median, sql_runs);
+    for (int r = 0; r < RANGE_COUNT; r++)
+        printf("  %-22s %8.1f ms (mean), %zu account/center rows\n", RANGES[r].label,
+               range_total[r] / (double)sql_runs * 1e3, sums[r].count);
+
+    /* the two must agree */
+    int check = sums_check(ctx.db, sums);
+    ledger_chart chart;
+    int64_t sql_current = 0, sql_prior = 0;
+    if (check == 0 && ledger_chart_load(ctx.db, &chart, &e) == 0) {
+        sql_current = revenue_in(&chart, &sums[0]);
+        sql_prior = revenue_in(&chart, &sums[1]);
+        ledger_chart_free(&chart);
+        if (sql_current != revenue_current || sql_prior != revenue_prior) {
+            fail("check", "report revenue %" PRId64 "/%" PRId64 " cents, SQL %" PRId64
+                          "/%" PRId64, revenue_current, revenue_prior, sql_current, sql_prior);
+            check = -1;
+        }
+    } else {
+        check = -1;
+    }
+    for (int r = 0; r < RANGE_COUNT; r++)
+        ledger_sums_free(&sums[r]);
+    db_close(ctx.db);
+    if (check)
+        return -1;
+    printf("check: the SQL sums equal the ledger balances for all %d ranges; revenue %s "
+           "%s.%02d, %s %s.%02d dollars in both\n",
+           RANGE_COUNT, period_text, grouped((double)(revenue_current / 100)), (int)(revenue_current % 100), compare_text,
+           grouped((double)(revenue_prior / 100)), (int)(revenue_prior % 100));
+
+    *report_median_out = report_median;
+    *sql_median_out = sql_median;
+    return 0;
+}
+
+static int run(long lines, const paths *p)
+{
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     printf("bloodops ledger benchmark: %s journal lines; %ld cores; SQLite %s; "
            "WAL, synchronous=FULL\n",
@@ -918,97 +1049,10 @@ static int run(long lines, const paths *p)
     fflush(stdout);
 
     /* measure B */
-    if (db_open(p->db, &ctx.db, &e)) {
-        fail("db_open", "%s", e.message);
+    double report_median, sql_median;
+    quarter period = {2004, 1}, compare = {2003, 1};
+    if (report_measure(p->db, period, compare, &report_median, &sql_median))
         return -1;
-    }
-    double *report_ms = calloc((size_t)report_runs, sizeof *report_ms);
-    results_report report = {0};
-    int64_t revenue_current = 0, revenue_prior = 0;
-    rc = report_ms ? 0 : -1;
-    for (long i = -1; rc == 0 && i < report_runs; i++) { /* i = -1: warm-up */
-        double t0 = now_seconds();
-        rc = report_quarterly_load(&ctx, "2004Q1", "2003Q1", &report, &e);
-        if (rc == 0) {
-            revenue_current = report.current.revenue;
-            revenue_prior = report.prior.revenue;
-            results_report_free(&report);
-        }
-        if (i >= 0)
-            report_ms[i] = (now_seconds() - t0) * 1e3;
-    }
-    if (rc) {
-        fail("report_quarterly_load", "%s", e.message);
-        free(report_ms);
-        db_close(ctx.db);
-        return -1;
-    }
-    double report_min = report_ms[0], report_max = report_ms[0];
-    for (long i = 1; i < report_runs; i++) {
-        report_min = report_ms[i] < report_min ? report_ms[i] : report_min;
-        report_max = report_ms[i] > report_max ? report_ms[i] : report_max;
-    }
-    double report_median = median(report_ms, (int)report_runs);
-    free(report_ms);
-    printf("report_quarterly_load 2004Q1 vs 2003Q1: median %.3f ms over %ld runs after a "
-           "warm-up (min %.3f, max %.3f)\n",
-           report_median, report_runs, report_min, report_max);
-    fflush(stdout);
-
-    /* baseline B */
-    double *sql_ms = calloc((size_t)sql_runs, sizeof *sql_ms);
-    double range_seconds[RANGE_COUNT], range_total[RANGE_COUNT] = {0};
-    ledger_sums sums[RANGE_COUNT];
-    rc = sql_ms ? 0 : -1;
-    for (long i = 0; rc == 0 && i < sql_runs; i++) {
-        double t0 = now_seconds();
-        rc = sql_aggregate(ctx.db, sums, range_seconds);
-        sql_ms[i] = (now_seconds() - t0) * 1e3;
-        for (int r = 0; rc == 0 && r < RANGE_COUNT; r++)
-            range_total[r] += range_seconds[r];
-        if (rc == 0 && i + 1 < sql_runs)
-            for (int r = 0; r < RANGE_COUNT; r++)
-                ledger_sums_free(&sums[r]);
-        fprintf(stderr, "  SQL aggregate run %ld: %.0f ms\n", i + 1, sql_ms[i]);
-    }
-    if (rc) {
-        free(sql_ms);
-        db_close(ctx.db);
-        return -1;
-    }
-    double sql_median = median(sql_ms, (int)sql_runs);
-    free(sql_ms);
-    printf("SQL aggregate over the journal (%d ranges): median %.1f ms over %ld runs\n",
-           RANGE_COUNT, sql_median, sql_runs);
-    for (int r = 0; r < RANGE_COUNT; r++)
-        printf("  %-22s %8.1f ms (mean), %zu account/center rows\n", RANGES[r].label,
-               range_total[r] / (double)sql_runs * 1e3, sums[r].count);
-
-    /* the two must agree */
-    int check = sums_check(ctx.db, sums);
-    ledger_chart chart;
-    int64_t sql_current = 0, sql_prior = 0;
-    if (check == 0 && ledger_chart_load(ctx.db, &chart, &e) == 0) {
-        sql_current = revenue_in(&chart, &sums[0]);
-        sql_prior = revenue_in(&chart, &sums[1]);
-        ledger_chart_free(&chart);
-        if (sql_current != revenue_current || sql_prior != revenue_prior) {
-            fail("check", "report revenue %" PRId64 "/%" PRId64 " cents, SQL %" PRId64
-                          "/%" PRId64, revenue_current, revenue_prior, sql_current, sql_prior);
-            check = -1;
-        }
-    } else {
-        check = -1;
-    }
-    for (int r = 0; r < RANGE_COUNT; r++)
-        ledger_sums_free(&sums[r]);
-    db_close(ctx.db);
-    if (check)
-        return -1;
-    printf("check: the SQL sums equal the ledger balances for all %d ranges; revenue 2004Q1 "
-           "%s.%02d, 2003Q1 %s.%02d dollars in both\n",
-           RANGE_COUNT, grouped((double)(revenue_current / 100)), (int)(revenue_current % 100),
-           grouped((double)(revenue_prior / 100)), (int)(revenue_prior % 100));
 
     /* the figures, each beside its baseline */
     double import_ratio = import_rate / schema_rate;
@@ -1031,8 +1075,45 @@ static int run(long lines, const paths *p)
     return 0;
 }
 
+/* ledger_bench --db FILE --period QUARTER [--compare QUARTER]: measure B
+ * and baseline B only, over a database made elsewhere (the demo company). */
+static int run_on_database(int argc, char **argv)
+{
+    const char *path = NULL, *period_text = NULL, *compare_text = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--db") == 0)
+            path = argv[i + 1];
+        else if (strcmp(argv[i], "--period") == 0)
+            period_text = argv[i + 1];
+        else if (strcmp(argv[i], "--compare") == 0)
+            compare_text = argv[i + 1];
+    }
+    quarter period, compare;
+    err e;
+    if (!path || !period_text || quarter_parse(period_text, &period, "--period", &e) ||
+        (compare_text && quarter_parse(compare_text, &compare, "--compare", &e))) {
+        fprintf(stderr, "usage: ledger_bench --db FILE --period QUARTER [--compare QUARTER]\n");
+        return 2;
+    }
+    if (!compare_text)
+        compare = quarter_year_earlier(period);
+    printf("bloodops ledger benchmark, the quarterly report over %s (%.1f MB)\n", path,
+           database_mb(path));
+    double report_median, sql_median;
+    if (report_measure(path, period, compare, &report_median, &sql_median))
+        return 1;
+    double ratio = sql_median / report_median;
+    printf("quarterly report: %.3f ms; SQL aggregate over the journal: %.1f ms; ratio %sx "
+           "(target >= %.0fx): %s\n",
+           report_median, sql_median, grouped(ratio), REPORT_TARGET,
+           ratio >= REPORT_TARGET ? "MET" : "MISSED");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--db") == 0)
+        return run_on_database(argc, argv);
     long lines = env_long("BENCH_LINES", DEFAULT_LINES);
     if (argc > 1) {
         char *end;

@@ -259,7 +259,8 @@ static int setup_registry(demo_run *run, err *e)
         return dp_fail(e, "catalog");
     demo_events(run, 1);
     user_input lab = {.username = LAB_USER, .full_name = "Demo Laboratory (products)",
-                      .roles = "lab", .password = LAB_PASSWORD};
+                      .roles = "lab", .password = LAB_PASSWORD,
+                      .hash_cost = AUTH_HASH_DEMO_STAFF};
     char generated[AUTH_TOKEN_TEXT];
     if (user_add(&run->ctx, &lab, generated, &out, e))
         return dp_fail(e, "lab user");

@@ -159,7 +159,7 @@ int svc_user_make(demo_run *run, const char *username, const char *full_name,
                      const char *roles, const char *markets, err *e)
 {
     user_input in = {.username = username, .full_name = full_name, .roles = roles,
-                     .password = SERVICES_PASSWORD};
+                     .password = SERVICES_PASSWORD, .hash_cost = AUTH_HASH_DEMO_STAFF};
     json_t *out = NULL;
     if (user_add(&run->ctx, &in, NULL, &out, e))
         return svc_fail(e, "user");

@@ -47,10 +47,13 @@ static int password_check(const char *password, err *e)
     return 0;
 }
 
-static int password_hash(const char *password, char out[crypto_pwhash_STRBYTES], err *e)
+static int password_hash(const char *password, auth_hash_cost cost,
+                         char out[crypto_pwhash_STRBYTES], err *e)
 {
-    if (crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT,
-                          PASSWORD_MEMLIMIT) != 0)
+    int demo = cost == AUTH_HASH_DEMO_STAFF;
+    if (crypto_pwhash_str(out, password, strlen(password),
+                          demo ? crypto_pwhash_OPSLIMIT_MIN : PASSWORD_OPSLIMIT,
+                          demo ? crypto_pwhash_MEMLIMIT_MIN : PASSWORD_MEMLIMIT) != 0)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory while hashing the password");
     return 0;
 }
@@ -225,7 +228,7 @@ int user_add(service_context *ctx, const user_input *in, char *generated_passwor
         return -1;
     }
     char hash[crypto_pwhash_STRBYTES];
-    if (password_hash(password, hash, e))
+    if (password_hash(password, in->hash_cost, hash, e))
         return -1;
 
     char now[TIMESTAMP_TEXT_MAX];
@@ -325,7 +328,7 @@ int user_set_password(service_context *ctx, const char *username, const char *pa
     if (password_check(password, e))
         return -1;
     char hash[crypto_pwhash_STRBYTES], now[TIMESTAMP_TEXT_MAX];
-    if (password_hash(password, hash, e))
+    if (password_hash(password, AUTH_HASH_STANDARD, hash, e))
         return -1;
     if (service_begin(ctx, e))
         return -1;
@@ -844,9 +847,13 @@ static int throttle_settle(db_conn *db, const throttle_subject *subjects, size_t
 
 /* Look the user up and verify the password against the stored hash, or
  * against a dummy hash when the name is unknown (the same time either way).
- * *user_id is 0 for an unknown name. Reads only. */
+ * *user_id is 0 for an unknown name. When `rehashed` is given and the
+ * password matched a hash of other parameters than the standard ones (the
+ * demo's staff, or parameters raised since), it receives the password
+ * hashed at the standard cost, else "". Reads only. */
 static int password_matches(db_conn *db, const char *username, const char *password,
-                            int64_t *user_id, int64_t *disabled, int *password_ok, err *e)
+                            int64_t *user_id, int64_t *disabled, int *password_ok,
+                            char rehashed[crypto_pwhash_STRBYTES], err *e)
 {
     static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
     pthread_once(&dummy_once, make_dummy_hash);
@@ -867,6 +874,12 @@ static int password_matches(db_conn *db, const char *username, const char *passw
         return -1;
     *password_ok = crypto_pwhash_str_verify(*user_id ? stored_hash : dummy_hash, password,
                                             strlen(password)) == 0;
+    if (rehashed) {
+        rehashed[0] = '\0';
+        if (*user_id && *password_ok &&
+            crypto_pwhash_str_needs_rehash(stored_hash, PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT) != 0)
+            return password_hash(password, AUTH_HASH_STANDARD, rehashed, e);
+    }
     return 0;
 }
 
@@ -892,7 +905,9 @@ int auth_login(service_context *ctx, const char *username, const char *password,
         return -1;
     int64_t user_id = 0, disabled = 0;
     int password_ok = 0;
-    if (password_matches(ctx->db, username, password, &user_id, &disabled, &password_ok, e))
+    char rehashed[crypto_pwhash_STRBYTES];
+    if (password_matches(ctx->db, username, password, &user_id, &disabled, &password_ok, rehashed,
+                         e))
         return -1;
     int success = user_id && password_ok && !disabled;
 
@@ -939,11 +954,18 @@ int auth_login(service_context *ctx, const char *username, const char *password,
     db_bind_int64(stmt, 5, out->expires_at);
     if (db_insert_returning_id(stmt, &session_id, e))
         goto done;
-    /* The user's last login, shown to administrators. */
-    if (db_prepare(as_user.db, "UPDATE users SET last_login_at = ? WHERE id = ?", &stmt, e))
+    /* The user's last login, shown to administrators; and their password's
+     * hash at the standard cost if it was made with other parameters (the
+     * password itself is unchanged, so its change date is too). */
+    if (db_prepare(as_user.db,
+                   "UPDATE users SET last_login_at = ?, "
+                   "password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END WHERE id = ?",
+                   &stmt, e))
         goto done;
     db_bind_text(stmt, 1, created);
-    db_bind_int64(stmt, 2, user_id);
+    db_bind_text(stmt, 2, rehashed);
+    db_bind_text(stmt, 3, rehashed);
+    db_bind_int64(stmt, 4, user_id);
     if (db_exec_stmt(stmt, e))
         goto done;
     snprintf(session_key, sizeof session_key, "%" PRId64, session_id);
@@ -1088,7 +1110,7 @@ int auth_signature_check(service_context *ctx, const char *username, const char 
         return -1;
     int64_t id = 0, disabled = 0;
     int password_ok = 0, locked = 0;
-    if (password_matches(ctx->db, username, password, &id, &disabled, &password_ok, e))
+    if (password_matches(ctx->db, username, password, &id, &disabled, &password_ok, NULL, e))
         return -1;
     int success = id && password_ok && !disabled;
     if (service_begin(&as_signer, e))

@@ -77,6 +77,14 @@ int db_job_kept(const db_conn *conn);
  * again") when that commit fails: then nothing of the job was kept. */
 int db_job_end(db_conn *conn, err *e);
 
+/* Whether this connection's commits wait for the disk: 1, the default,
+ * or 0 for a batch that is run again from its start when it fails (the
+ * demo builder), whose commits then cost no sync each. A commit made after
+ * turning it back on makes everything committed before it durable too (on
+ * SQLite the log is synced up to it; on PostgreSQL the write-ahead log is
+ * flushed up to it). Outside a transaction only. */
+int db_commits_synced(db_conn *conn, int synced, err *e);
+
 /* A read scope (SQLite; nothing on PostgreSQL): one read transaction for
  * everything read until db_read_scope_end, so a request that runs several
  * statements takes its snapshot (and its file locks) once, and sees one

@@ -377,4 +377,5 @@ const db_backend db_backend_postgres = {
     .begin_write_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .migration_lock_sql = "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE",
+    .commits_synced_sql = {"SET synchronous_commit TO off", "SET synchronous_commit TO on"},
 };

@@ -720,4 +720,7 @@ const db_backend db_backend_sqlite = {
     .change_marker = sqlite_change_marker,
     .begin_write_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN DEFERRED",
+    /* In WAL mode NORMAL syncs the log at checkpoints only: a commit may be
+     * lost by a crash, never half kept. */
+    .commits_synced_sql = {"PRAGMA synchronous=NORMAL", "PRAGMA synchronous=FULL"},
 };
