@@ -445,7 +445,7 @@ int receivables_write_off(service_context *ctx, const char *invoice, const char 
     db_bind_text(stmt, 6, now_text(now));
     db_bind_text(stmt, 7, ctx->actor.username);
     if (db_insert_returning_id(stmt, &id, e) ||
-        invoice_open_change_in(ctx, state.id, -state.open, e) ||
+        invoice_open_change_in(ctx, state.id, -state.open, day, e) ||
         write_offs_answer(ctx->db, &state, &record, e))
         goto done;
     rc = audit_append(ctx, "invoice", state.number, "write_off", before, record, reason, e);
@@ -664,10 +664,17 @@ int receivables_documents_at(db_conn *db, civil_day day, int *has, int64_t *open
         return -1;
     if (!*has)
         return 0;
-    aging_totals totals;
-    if (receivables_aging_totals(db, day, 0, &totals, e))
+    /* What the aging at `day` totals, from the open total's changes by day
+     * (billing.c, receivables_day_add): days, not documents, are read. */
+    if (db_prepare(db,
+                   "SELECT COALESCE(SUM(open_change_cents), 0) FROM receivables_days "
+                   "WHERE day <= ?",
+                   &stmt, e))
         return -1;
-    *open = totals.total;
-    aging_totals_free(&totals);
-    return 0;
+    db_bind_text(stmt, 1, day_text);
+    step = db_step(stmt, e);
+    if (step == DB_ROW)
+        *open = db_column_int64(stmt, 0);
+    db_reset(stmt);
+    return step == DB_ROW ? 0 : -1;
 }

@@ -394,7 +394,28 @@ int customer_list(service_context *ctx, customer_filter *filter, json_t **out, e
     "i.created_at, i.created_by"
 #define INVOICE_FROM " FROM invoices i JOIN customers c ON c.id = i.customer_id"
 
-int invoice_open_change_in(service_context *ctx, int64_t invoice_id, int64_t change, err *e)
+/* Add `change` to the open total from `day` on (receivables_days): the
+ * day a document counts from in the aging at a date, its own date or its
+ * invoice's (`invoice_date`, "" for a standalone credit) when later. */
+static int receivables_day_add(db_conn *db, civil_day day, const char *invoice_date,
+                               int64_t change, err *e)
+{
+    char day_text[DATE_TEXT_MAX];
+    date_format(day, day_text, sizeof day_text);
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "INSERT INTO receivables_days (day, open_change_cents) VALUES (?, ?) "
+                   "ON CONFLICT (day) DO UPDATE SET open_change_cents = "
+                   "receivables_days.open_change_cents + excluded.open_change_cents",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, strcmp(invoice_date, day_text) > 0 ? invoice_date : day_text);
+    db_bind_int64(stmt, 2, change);
+    return db_exec_stmt(stmt, e);
+}
+
+int invoice_open_change_in(service_context *ctx, int64_t invoice_id, int64_t change,
+                           civil_day day, err *e)
 {
     db_stmt *stmt;
     if (!db_in_transaction(ctx->db))
@@ -402,17 +423,22 @@ int invoice_open_change_in(service_context *ctx, int64_t invoice_id, int64_t cha
     if (db_prepare(ctx->db,
                    "UPDATE invoices SET open_cents = open_cents + ?1 WHERE id = ?2 "
                    "AND status = 'issued' AND open_cents + ?1 >= 0 AND open_cents + ?1 <= "
-                   "total_cents",
+                   "total_cents RETURNING invoice_date",
                    &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, change);
     db_bind_int64(stmt, 2, invoice_id);
-    if (db_exec_stmt(stmt, e))
+    char invoice_date[DATE_TEXT_MAX] = "";
+    db_step_result step = db_step(stmt, e);
+    if (step == DB_ROW)
+        snprintf(invoice_date, sizeof invoice_date, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (step == DB_FAILED)
         return -1;
-    if (db_changes(ctx->db) != 1)
+    if (step != DB_ROW)
         return err_set(e, ERR_CONFLICT, "invoice",
                        "what is open on the invoice changed meanwhile: read it again");
-    return 0;
+    return receivables_day_add(ctx->db, day, invoice_date, change, e);
 }
 
 static json_t *invoice_json(db_stmt *stmt)
@@ -903,7 +929,8 @@ int invoice_issue(service_context *ctx, const char *invoice, json_t **out, err *
         err_set(e, ERR_CONFLICT, "invoice", "the invoice was issued meanwhile: read it again");
         goto done;
     }
-    if (invoice_fetch(ctx->db, id, &record, e))
+    if (receivables_day_add(ctx->db, row.date, "", row.total, e) ||
+        invoice_fetch(ctx->db, id, &record, e))
         goto done;
     rc = audit_append(ctx, "invoice", number, "issue", before, record, NULL, e);
 done:
@@ -1112,7 +1139,8 @@ static int credit_write(service_context *ctx, const credit_input *in, credit_che
     db_bind_int64(stmt, 1, entry_id);
     db_bind_int64(stmt, 2, id);
     if (db_exec_stmt(stmt, e) ||
-        (invoice_id && invoice_open_change_in(ctx, invoice_id, -amount, e)) ||
+        (invoice_id ? invoice_open_change_in(ctx, invoice_id, -amount, day, e)
+                    : receivables_day_add(ctx->db, day, "", -amount, e)) ||
         db_prepare(ctx->db, "SELECT " CREDIT_COLUMNS CREDIT_FROM " WHERE cm.id = ?", &stmt, e))
         goto done;
     db_bind_int64(stmt, 1, id);
@@ -1244,7 +1272,7 @@ static int applications_insert(service_context *ctx, int64_t payment_id, civil_d
         db_bind_text(stmt, 6, now_text(now));
         db_bind_text(stmt, 7, ctx->actor.username);
         if (db_exec_stmt(stmt, e) || invoice_open_change_in(ctx, apps[i].invoice_id,
-                                                            -apps[i].amount, e))
+                                                            -apps[i].amount, day, e))
             return -1;
     }
     return 0;
@@ -1510,7 +1538,7 @@ int payment_unapply(service_context *ctx, const char *application, const char *d
         err_set(e, ERR_CONFLICT, "application", "the application was undone meanwhile");
         goto done;
     }
-    if (invoice_open_change_in(ctx, invoice_id, amount, e) ||
+    if (invoice_open_change_in(ctx, invoice_id, amount, day, e) ||
         payment_fetch(ctx->db, payment_id, &record, e))
         goto done;
     snprintf(key, sizeof key, "%" PRId64, payment_id);

@@ -87,12 +87,15 @@ int invoice_line_post_in(service_context *ctx, int64_t invoice_id, const invoice
                          const invoice_line_origin *origin, int64_t *line_id, err *e);
 
 /* Change what is open on the issued invoice `invoice_id` by `change`
- * cents (negative: paid, credited or written off; positive: undone),
- * inside the caller's transaction. Refused (ERR_CONFLICT naming "invoice")
- * when it would fall below zero or above the total. Every document that
- * changes an invoice's open amount calls it, so the row's open amount is
- * what the aging of today reads. */
-int invoice_open_change_in(service_context *ctx, int64_t invoice_id, int64_t change, err *e);
+ * cents (negative: paid, credited or written off; positive: undone) from
+ * `day`, the document's date, inside the caller's transaction. Refused
+ * (ERR_CONFLICT naming "invoice") when it would fall below zero or above
+ * the total. Every document that changes an invoice's open amount calls
+ * it, so the row's open amount is what the aging of today reads, and the
+ * open total of each day (receivables_days) what the report reads at a
+ * past date. */
+int invoice_open_change_in(service_context *ctx, int64_t invoice_id, int64_t change,
+                           civil_day day, err *e);
 
 /* Issue a draft: the next number of its year, the due date from its
  * terms, and the posting (receivables against each line's revenue, or

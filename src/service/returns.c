@@ -21,6 +21,7 @@
 #include "service/order.h"
 #include "service/registry.h"
 #include "service/returns.h"
+#include "service/sales.h"
 #include "service/shipment.h"
 #include "service/unit.h"
 
@@ -349,7 +350,10 @@ int return_record(service_context *ctx, const return_input *in, json_t **out, er
     else
         db_bind_null(stmt, 3);
     db_bind_int64(stmt, 4, id);
-    if (db_exec_stmt(stmt, e) || return_fetch(ctx->db, id, &after, e))
+    sales_change sold = {.returned = 1, .credited = credit > 0, .credit_cents = credit};
+    if (db_exec_stmt(stmt, e) ||
+        sales_day_add_in(ctx->db, day_text, u.family, u.center, &sold, e) ||
+        return_fetch(ctx->db, id, &after, e))
         goto done;
     snprintf(key, sizeof key, "%" PRId64, id);
     rc = audit_append(ctx, "unit_return", key, "create", NULL, after, NULL, e);

@@ -1,36 +1,21 @@
 /*
  * sales.c - net units sold (see sales.h; docs/distribution.md, "Net units
- * sold"): two grouped reads, the shipments by ship date and the returns by
- * return date, merged per family and center.
+ * sold"): the sums of each day, family and center (sales_days), added to
+ * by shipments and returns, and read grouped per family and center.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "base/date.h"
 #include "base/money.h"
 #include "domain/ledger.h"
 #include "service/sales.h"
 
-enum { SALES_ROWS_MAX = 512 };
-
 typedef struct {
     char family[32], center[24];
     int64_t shipped, returned, credited, price, credits;
 } sales_row;
-
-static sales_row *row_for(sales_row *rows, size_t *count, const char *family, const char *center)
-{
-    for (size_t i = 0; i < *count; i++)
-        if (strcmp(rows[i].family, family) == 0 && strcmp(rows[i].center, center) == 0)
-            return &rows[i];
-    if (*count == SALES_ROWS_MAX)
-        return NULL;
-    sales_row *r = &rows[(*count)++];
-    memset(r, 0, sizeof *r);
-    snprintf(r->family, sizeof r->family, "%s", family);
-    snprintf(r->center, sizeof r->center, "%s", center);
-    return r;
-}
 
 static json_t *row_json(const sales_row *r, int with_center)
 {
@@ -59,42 +44,72 @@ static void add(sales_row *to, const sales_row *r)
     to->credits += r->credits;
 }
 
+int sales_day_add_in(db_conn *db, const char *day, const char *family, const char *center,
+                     const sales_change *change, err *e)
+{
+    if (!db_in_transaction(db))
+        return err_set(e, ERR_INTERNAL, NULL, "sales_day_add_in needs the caller's transaction");
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "INSERT INTO sales_days (day, family, center, units_shipped, shipped_cents, "
+                   "units_returned, units_credited, credit_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (day, family, center) DO UPDATE SET "
+                   "units_shipped = sales_days.units_shipped + excluded.units_shipped, "
+                   "shipped_cents = sales_days.shipped_cents + excluded.shipped_cents, "
+                   "units_returned = sales_days.units_returned + excluded.units_returned, "
+                   "units_credited = sales_days.units_credited + excluded.units_credited, "
+                   "credit_cents = sales_days.credit_cents + excluded.credit_cents",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, day);
+    db_bind_text(stmt, 2, family);
+    db_bind_text(stmt, 3, center);
+    db_bind_int64(stmt, 4, change->shipped);
+    db_bind_int64(stmt, 5, change->shipped_cents);
+    db_bind_int64(stmt, 6, change->returned);
+    db_bind_int64(stmt, 7, change->credited);
+    db_bind_int64(stmt, 8, change->credit_cents);
+    return db_exec_stmt(stmt, e);
+}
+
 int sales_units_between(db_conn *db, const char *from, const char *to, json_t **out, err *e)
 {
-    static const char *const queries[] = {
-        "SELECT x.family, x.center, COUNT(*), COALESCE(SUM(x.price_cents), 0), 0, 0 "
-        "FROM shipment_units x JOIN shipments s ON s.id = x.shipment_id "
-        "WHERE s.ship_date >= ?1 AND s.ship_date <= ?2 GROUP BY x.family, x.center",
-        "SELECT x.family, x.center, COUNT(*), 0, "
-        "COALESCE(SUM(CASE WHEN r.credit_cents > 0 THEN 1 ELSE 0 END), 0), "
-        "COALESCE(SUM(r.credit_cents), 0) FROM unit_returns r JOIN shipment_units x "
-        "ON x.unit_id = r.unit_id AND x.shipment_id = r.shipment_id "
-        "WHERE r.return_date >= ?1 AND r.return_date <= ?2 GROUP BY x.family, x.center"};
-    static sales_row rows[SALES_ROWS_MAX];
-    size_t count = 0;
-    for (int q = 0; q < 2; q++) {
-        db_stmt *stmt;
-        if (db_prepare(db, queries[q], &stmt, e))
-            return -1;
-        db_bind_text(stmt, 1, from);
-        db_bind_text(stmt, 2, to);
-        db_step_result step;
-        while ((step = db_step(stmt, e)) == DB_ROW) {
-            sales_row *r = row_for(rows, &count, db_column_text(stmt, 0), db_column_text(stmt, 1));
-            if (!r)
-                continue;
-            if (q == 0) {
-                r->shipped += db_column_int64(stmt, 2);
-                r->price += db_column_int64(stmt, 3);
-            } else {
-                r->returned += db_column_int64(stmt, 2);
-                r->credited += db_column_int64(stmt, 4);
-                r->credits += db_column_int64(stmt, 5);
+    sales_row *rows = NULL;
+    size_t count = 0, capacity = 0;
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT family, center, SUM(units_shipped), SUM(shipped_cents), "
+                   "SUM(units_returned), SUM(units_credited), SUM(credit_cents) FROM sales_days "
+                   "WHERE day >= ? AND day <= ? GROUP BY family, center",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, from);
+    db_bind_text(stmt, 2, to);
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        if (count == capacity) {
+            capacity = capacity ? capacity * 2 : 32;
+            sales_row *grown = realloc(rows, capacity * sizeof *rows);
+            if (!grown) {
+                step = DB_FAILED;
+                err_set(e, ERR_INTERNAL, NULL, "out of memory");
+                break;
             }
+            rows = grown;
         }
-        db_reset(stmt);
-        if (step == DB_FAILED)
-            return -1;
+        sales_row *r = &rows[count++];
+        snprintf(r->family, sizeof r->family, "%s", db_column_text(stmt, 0));
+        snprintf(r->center, sizeof r->center, "%s", db_column_text(stmt, 1));
+        r->shipped = db_column_int64(stmt, 2);
+        r->price = db_column_int64(stmt, 3);
+        r->returned = db_column_int64(stmt, 4);
+        r->credited = db_column_int64(stmt, 5);
+        r->credits = db_column_int64(stmt, 6);
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        free(rows);
+        return -1;
     }
     /* by family, then center */
     for (size_t i = 1; i < count; i++)
@@ -122,6 +137,7 @@ int sales_units_between(db_conn *db, const char *from, const char *to, json_t **
         json_array_append_new(families, row_json(&family, 0));
     *out = json_pack("{s:s, s:s, s:o, s:o, s:o}", "from", from, "to", to, "rows", list,
                      "families", families, "total", row_json(&total, 0));
+    free(rows);
     return 0;
 }
 

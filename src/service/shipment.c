@@ -22,6 +22,7 @@
 #include "service/ledger.h"
 #include "service/order.h"
 #include "service/registry.h"
+#include "service/sales.h"
 #include "service/shipment.h"
 #include "service/unit.h"
 
@@ -353,6 +354,31 @@ int shipment_get(service_context *ctx, const char *shipment, json_t **out, err *
     return rc;
 }
 
+/* The shipment's units added to the net units sold of its day, one sum
+ * per family and center. */
+static int sales_add(db_conn *db, const char *day, const shipped_unit *units, size_t count,
+                     err *e)
+{
+    for (size_t i = 0; i < count; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(units[j].family, units[i].family) == 0 &&
+                   strcmp(units[j].center, units[i].center) == 0;
+        if (seen)
+            continue;
+        sales_change change = {0};
+        for (size_t k = i; k < count; k++)
+            if (strcmp(units[k].family, units[i].family) == 0 &&
+                strcmp(units[k].center, units[i].center) == 0) {
+                change.shipped++;
+                change.shipped_cents += units[k].price;
+            }
+        if (sales_day_add_in(db, day, units[i].family, units[i].center, &change, e))
+            return -1;
+    }
+    return 0;
+}
+
 int shipment_create(service_context *ctx, const shipment_input *in, json_t **out, err *e)
 {
     int64_t order_id;
@@ -474,7 +500,8 @@ int shipment_create(service_context *ctx, const shipment_input *in, json_t **out
         if (db_exec_stmt(stmt, e))
             goto done;
     }
-    if (shipment_post(ctx, shipment_id, day, units, in->scan_count, &entry_id, e) ||
+    if (sales_add(ctx->db, day_text, units, in->scan_count, e) ||
+        shipment_post(ctx, shipment_id, day, units, in->scan_count, &entry_id, e) ||
         db_prepare(ctx->db, "UPDATE shipments SET invoice_id = ?, journal_entry_id = ? WHERE id = ?",
                    &stmt, e))
         goto done;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/allowance.h"
 #include "service/billing.h"
 #include "service/ledger.h"
 #include "service/registry.h"
@@ -169,12 +170,102 @@ static void test_entry_point_refusals(void **state)
     service_finish(&f->ctx, -1, &e);
 }
 
+/* An invoice of one manual line of `price` dated `date`, issued: its id. */
+static int64_t issued_invoice(fixture *f, const char *date, const char *price)
+{
+    err e;
+    json_t *out = NULL;
+    assert_int_equal(invoice_create(&f->ctx, "CEDARS", date, "30", &out, &e), 0);
+    int64_t id = json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)id);
+    invoice_line_input line = {.description = "Consulting", .quantity = "1", .price = price,
+                               .account = "4200", .center = "LA"};
+    assert_int_equal(invoice_line_add(&f->ctx, text, &line, &out, &e), 0);
+    json_decref(out);
+    assert_int_equal(invoice_issue(&f->ctx, text, &out, &e), 0);
+    json_decref(out);
+    return id;
+}
+
+/* What the documents leave open at `date` read two ways: the aging's
+ * total over the documents, and the sum of the days' changes the report
+ * reads. */
+static void assert_open_at(fixture *f, const char *date, int64_t expected)
+{
+    err e;
+    civil_day day;
+    assert_int_equal(date_parse(date, &day, "date", &e), 0);
+    aging_totals totals;
+    assert_int_equal(receivables_aging_totals(f->ctx.db, day, 0, &totals, &e), 0);
+    int64_t aging = totals.total;
+    aging_totals_free(&totals);
+    int has = 0;
+    int64_t open = -1, allowance;
+    assert_int_equal(receivables_documents_at(f->ctx.db, day, &has, &open, &allowance, &e), 0);
+    assert_int_equal(aging, expected);
+    assert_int_equal(open, expected);
+}
+
+static void test_open_at_a_past_date_from_the_days(void **state)
+{
+    fixture *f = *state;
+    err e;
+    json_t *out = NULL;
+    issued_invoice(f, "2004-01-10", "1000.00");        /* 2004-000001 */
+    issued_invoice(f, "2004-02-10", "500.00");         /* 2004-000002 */
+    int64_t third = issued_invoice(f, "2004-02-20", "300.00"); /* 2004-000003 */
+    (void)third;
+    /* Paid in part on 01-20 and 02-15; the second application undone on 03-01. */
+    payment_application_input first[] = {{"2004-000001", "400.00"}};
+    payment_input paid = {.customer = "CEDARS", .date = "2004-01-20", .amount = "400.00",
+                          .reference = "CHK 1", .applications = first, .application_count = 1};
+    assert_int_equal(payment_record(&f->ctx, &paid, &out, &e), 0);
+    json_decref(out);
+    payment_application_input second[] = {{"2004-000002", "200.00"}};
+    payment_input again = {.customer = "CEDARS", .date = "2004-02-15", .amount = "200.00",
+                           .reference = "CHK 2", .applications = second, .application_count = 1};
+    assert_int_equal(payment_record(&f->ctx, &again, &out, &e), 0);
+    int64_t application = json_integer_value(json_object_get(
+        json_array_get(json_object_get(out, "applications"), 0), "id"));
+    json_decref(out);
+    char application_text[24];
+    snprintf(application_text, sizeof application_text, "%lld", (long long)application);
+    assert_int_equal(
+        payment_unapply(&f->ctx, application_text, "2004-03-01", "wrong invoice", &out, &e), 0);
+    json_decref(out);
+    /* A credit on the first, a standalone credit, the third written off. */
+    credit_input credit = {.invoice = "2004-000001", .date = "2004-02-01", .amount = "50.00",
+                           .reason = "price"};
+    assert_int_equal(credit_create(&f->ctx, &credit, &out, &e), 0);
+    json_decref(out);
+    credit_input standalone = {.customer = "CEDARS", .date = "2004-02-05", .amount = "25.00",
+                               .reason = "goodwill", .account = "4200", .center = "LA"};
+    assert_int_equal(credit_create(&f->ctx, &standalone, &out, &e), 0);
+    json_decref(out);
+    assert_int_equal(
+        receivables_write_off(&f->ctx, "2004-000003", "2004-03-10", "closed", &out, &e), 0);
+    json_decref(out);
+
+    assert_open_at(f, "2004-01-09", 0);
+    assert_open_at(f, "2004-01-10", 100000);
+    assert_open_at(f, "2004-01-20", 60000);
+    assert_open_at(f, "2004-02-01", 55000);
+    assert_open_at(f, "2004-02-05", 52500);
+    assert_open_at(f, "2004-02-15", 82500);          /* + 500 - 200 */
+    assert_open_at(f, "2004-02-29", 112500);         /* + 300 */
+    assert_open_at(f, "2004-03-01", 132500);         /* the 200 undone */
+    assert_open_at(f, "2004-03-31", 102500);         /* the 300 written off */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_recognised_line_moves_unbilled_to_receivables, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_entry_point_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_at_a_past_date_from_the_days, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
