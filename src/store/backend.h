@@ -63,9 +63,9 @@ typedef struct db_backend {
     int (*change_marker)(void *handle, const volatile void **marker, size_t *length);
     const char *begin_write_sql;
     const char *begin_read_sql;
-    /* Make each commit wait for the disk ([1], the default) or not ([0]):
+    /* Make each commit wait for the disk (1, the default) or not (0):
      * db_commits_synced. */
-    const char *commits_synced_sql[2];
+    int (*commits_synced)(void *handle, int synced, err *e);
     /* Run inside the migration transaction so that two processes opening a
      * new database at once migrate it once (NULL: the write lock suffices). */
     const char *migration_lock_sql;

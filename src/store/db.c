@@ -421,8 +421,7 @@ int db_commits_synced(db_conn *conn, int synced, err *e)
 {
     if (conn->tx != TX_NONE || conn->job_outer)
         return err_set(e, ERR_INTERNAL, NULL, "commits' syncing changed inside a transaction");
-    return conn->backend->exec_script(conn->handle,
-                                      conn->backend->commits_synced_sql[synced ? 1 : 0], e);
+    return conn->backend->commits_synced(conn->handle, synced, e);
 }
 
 /* A transaction inside a job: the job's own first one, or a savepoint. */

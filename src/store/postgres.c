@@ -350,6 +350,15 @@ static char *pg_translate_schema(const char *sql)
     return out;
 }
 
+/* A commit that does not wait for the write-ahead log's flush may be lost
+ * by a crash of the server, never half kept. */
+static int pg_commits_synced(void *opaque, int synced, err *e)
+{
+    return pg_exec_script(opaque,
+                          synced ? "SET synchronous_commit TO on" : "SET synchronous_commit TO off",
+                          e);
+}
+
 const db_backend db_backend_postgres = {
     .name = "postgres",
     .open = pg_open,
@@ -377,5 +386,5 @@ const db_backend db_backend_postgres = {
     .begin_write_sql = "BEGIN ISOLATION LEVEL READ COMMITTED",
     .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .migration_lock_sql = "LOCK TABLE schema_migrations IN ACCESS EXCLUSIVE MODE",
-    .commits_synced_sql = {"SET synchronous_commit TO off", "SET synchronous_commit TO on"},
+    .commits_synced = pg_commits_synced,
 };

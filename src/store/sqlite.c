@@ -76,7 +76,9 @@ static int sqlite_exec_script(void *handle, const char *sql, err *e)
  * transaction larger than the cache holds all its pages in memory.
  * (Connections of other programs, and raw sqlite3_open in this process,
  * keep the default VFS: a connection that commits without a sync,
- * synchronous=OFF or NORMAL, would publish frames still gathered here.) */
+ * synchronous=OFF or NORMAL, would publish frames still gathered here;
+ * so a connection whose commits are not synced, db_commits_synced, writes
+ * its log's frames as they come: sqlite_commits_synced.) */
 
 enum { WAL_BUFFER_MAX = 4 * 1024 * 1024 };
 
@@ -86,6 +88,7 @@ typedef struct {
     char *gathered;
     size_t length, capacity;
     sqlite3_int64 offset; /* where gathered[0] goes in the file */
+    int unsynced; /* commits are not synced: nothing is gathered (sqlite_commits_synced) */
 } wal_file;
 
 static sqlite3_vfs *wal_parent;
@@ -134,7 +137,7 @@ static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_i
         if (rc != SQLITE_OK)
             return rc;
     }
-    if (size > WAL_BUFFER_MAX) /* SQLite writes a page or a header at a time */
+    if (size > WAL_BUFFER_MAX || f->unsynced) /* SQLite writes a page or a header at a time */
         return f->real->pMethods->xWrite(f->real, data, amount, offset);
     if (f->length + size > f->capacity) {
         size_t capacity = f->capacity ? f->capacity : 64 * 1024;
@@ -407,6 +410,30 @@ static void sqlite_local_date(sqlite3_context *context, int count, sqlite3_value
     }
     char text[DATE_TEXT_MAX];
     sqlite3_result_text(context, date_format(day, text, sizeof text), -1, SQLITE_TRANSIENT);
+}
+
+/* In WAL mode NORMAL syncs the log at checkpoints only: a commit may be
+ * lost by a crash, never half kept. The log's writes are then no longer
+ * gathered (see wal_file): a commit without a sync publishes its frames in
+ * the WAL index at once, so they must be in the file by then. */
+static int sqlite_commits_synced(void *handle, int synced, err *e)
+{
+    sqlite3_file *log = NULL;
+    /* The log is opened with the first read: read, then find it. */
+    if (sqlite_exec_script(handle, "SELECT count(*) FROM sqlite_schema", e))
+        return -1;
+    if (sqlite3_file_control(handle, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) != SQLITE_OK ||
+        !log || !log->pMethods)
+        return err_set(e, ERR_INTERNAL, NULL, "the database's log is not open");
+    if (log->pMethods == &wal_methods) {
+        wal_file *f = (wal_file *)log;
+        int rc = wal_flush(f);
+        if (rc != SQLITE_OK)
+            return err_set(e, ERR_INTERNAL, NULL, "database error: %s", sqlite3_errstr(rc));
+        f->unsynced = !synced;
+    }
+    return sqlite_exec_script(handle, synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                              e);
 }
 
 static int sqlite_open(const char *location, void **out, err *e)
@@ -720,7 +747,5 @@ const db_backend db_backend_sqlite = {
     .change_marker = sqlite_change_marker,
     .begin_write_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN DEFERRED",
-    /* In WAL mode NORMAL syncs the log at checkpoints only: a commit may be
-     * lost by a crash, never half kept. */
-    .commits_synced_sql = {"PRAGMA synchronous=NORMAL", "PRAGMA synchronous=FULL"},
+    .commits_synced = sqlite_commits_synced,
 };

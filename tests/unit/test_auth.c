@@ -4,7 +4,8 @@
  * demo's made-up staff at libsodium's minimum; the first login of such a
  * user hashes the password again at the standard cost (the password, and so
  * its change date, unchanged), a wrong password or a signature does not.
- * Also the store's switch of commits' syncing (store/db.h).
+ * Also the store's switch of commits' syncing (store/db.h): commits not
+ * synced are seen at once by another program's connection.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +154,31 @@ static void test_commits_synced_switch(void **state)
     assert_int_equal(synchronous_level(f), 1); /* NORMAL */
     assert_int_equal(db_commits_synced(f->ctx.db, 1, &e), 0);
     assert_int_equal(synchronous_level(f), 2);
+    /* Commits not synced are still seen at once by another program's
+     * connection (the default VFS): their log frames are in the file. */
+    assert_int_equal(db_commits_synced(f->ctx.db, 0, &e), 0);
+    db_stmt *stmt;
+    assert_int_equal(db_prepare(f->ctx.db, "CREATE TABLE probe (x INTEGER)", &stmt, &e), 0);
+    assert_int_equal(db_exec_stmt(stmt, &e), 0);
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(db_begin(f->ctx.db, &e), 0);
+        assert_int_equal(db_prepare(f->ctx.db, "INSERT INTO probe (x) VALUES (?)", &stmt, &e), 0);
+        db_bind_int64(stmt, 1, i);
+        assert_int_equal(db_exec_stmt(stmt, &e), 0);
+        assert_int_equal(db_commit(f->ctx.db, &e), 0);
+    }
+    sqlite3 *other;
+    sqlite3_stmt *count;
+    assert_int_equal(sqlite3_open_v2(f->path, &other, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(other, "SELECT count(*), sum(x) FROM probe", -1, &count, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(count), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(count, 0), 50);
+    assert_int_equal(sqlite3_column_int(count, 1), 49 * 50 / 2);
+    sqlite3_finalize(count);
+    sqlite3_close(other);
+    assert_int_equal(db_commits_synced(f->ctx.db, 1, &e), 0);
+
     /* Never inside a transaction. */
     assert_int_equal(db_begin(f->ctx.db, &e), 0);
     assert_int_not_equal(db_commits_synced(f->ctx.db, 0, &e), 0);
