@@ -6,6 +6,9 @@
  * machine, with both results checked equal to the cent.
  *
  *   receivables_bench [INVOICES]     (or BENCH_INVOICES=N; default 1,000,000)
+ *   receivables_bench --db FILE --date DATE
+ *                                    (steps 2 to 4 over a database made
+ *                                    elsewhere: the demo company)
  *
  * Steps:
  * 1. A fresh bloodops database (db_open runs the migrations), then the
@@ -337,8 +340,8 @@ done:
     "credit_memos cm WHERE cm.invoice_id IS NULL AND cm.credit_date <= ?1) "                     \
     "GROUP BY customer_id, bucket"
 
-static int baseline(const char *path, const char *today, int64_t (*sums)[AGING_BUCKET_COUNT],
-                    double *ms)
+static int baseline(const char *path, const char *today, int customers,
+                    int64_t (*sums)[AGING_BUCKET_COUNT], double *ms)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *stmt = NULL;
@@ -348,11 +351,11 @@ static int baseline(const char *path, const char *today, int64_t (*sums)[AGING_B
         goto done;
     double t0 = now_seconds();
     sqlite3_bind_text(stmt, 1, today, -1, SQLITE_TRANSIENT);
-    memset(sums, 0, sizeof(*sums) * (CUSTOMERS + 1));
+    memset(sums, 0, sizeof(*sums) * (size_t)(customers + 1));
     int step;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
         int customer = sqlite3_column_int(stmt, 0), bucket = sqlite3_column_int(stmt, 1);
-        if (customer >= 0 && customer <= CUSTOMERS)
+        if (customer >= 0 && customer <= customers)
             sums[customer][bucket] += sqlite3_column_int64(stmt, 2);
     }
     if (ok(db, step, "baseline"))
@@ -365,8 +368,117 @@ done:
     return rc;
 }
 
+/* Steps 2 to 4 over the database at `path`: the aging of `today`, its
+ * baseline, their comparison for customers 1..customers. 0 when the
+ * results are equal, 1 when they differ, -1 when a step failed. */
+static int measure(const char *path, civil_day today, int customers, long runs, long sql_runs)
+{
+    service_context ctx = {0};
+    err e;
+    char today_text[DATE_TEXT_MAX];
+    date_format(today, today_text, sizeof today_text);
+    /* step 2 */
+    if (db_open(path, &ctx.db, &e)) {
+        fail("db_open", "%s", e.message);
+        return -1;
+    }
+    service_actor_local(&ctx.actor);
+    double *ms = calloc((size_t)runs, sizeof *ms);
+    aging_totals totals = {0};
+    int rc = 0;
+    for (long i = -1; rc == 0 && i < runs; i++) { /* i = -1: the warm-up */
+        if (i >= 0)
+            aging_totals_free(&totals);
+        double start = now_seconds();
+        rc = db_begin_read(ctx.db, &e) || receivables_aging_totals(ctx.db, today, 0, &totals, &e);
+        db_rollback(ctx.db);
+        if (i >= 0)
+            ms[i] = (now_seconds() - start) * 1e3;
+    }
+    db_close(ctx.db);
+    if (rc) {
+        fail("receivables_aging_totals", "%s", e.message);
+        return -1;
+    }
+    double measured = median(ms, (int)runs);
+    printf("aging of today (receivables_aging_totals, %s): median %.3f ms over %ld runs\n",
+           totals.from_rows ? "open amounts read from the open invoices' index"
+                            : "summed from the documents",
+           measured, runs);
+    fflush(stdout);
+
+    /* step 3 */
+    int64_t(*sums)[AGING_BUCKET_COUNT] = calloc((size_t)customers + 1, sizeof *sums);
+    double *sql_ms = calloc((size_t)sql_runs, sizeof *sql_ms);
+    for (long i = 0; i < sql_runs; i++)
+        if (baseline(path, today_text, customers, sums, &sql_ms[i]))
+            return -1;
+    double sql = median(sql_ms, (int)sql_runs);
+    printf("plain SQL aggregate over the documents: median %.1f ms over %ld runs\n", sql,
+           sql_runs);
+
+    /* step 4 */
+    long differences = 0;
+    int64_t sql_total = 0;
+    for (int c = 0; c <= customers; c++)
+        for (int b = 0; b < AGING_BUCKET_COUNT; b++) {
+            int64_t mine = (size_t)c < totals.customer_count ? totals.customers[c].buckets[b] : 0;
+            sql_total += sums[c][b];
+            if (mine != sums[c][b]) {
+                if (differences++ < 5)
+                    fprintf(stderr, "customer %d bucket %s: aging %" PRId64 " SQL %" PRId64 "\n",
+                            c, aging_bucket_name((aging_bucket)b), mine, sums[c][b]);
+            }
+        }
+    char a[MONEY_TEXT_MAX], b[MONEY_TEXT_MAX];
+    printf("results: aging total %s, SQL total %s; %d customers x %d buckets compared: %s\n",
+           money_format(totals.total, MONEY_GROUPED, a, sizeof a),
+           money_format(sql_total, MONEY_GROUPED, b, sizeof b),
+           customers, AGING_BUCKET_COUNT,
+           differences ? "DIFFERENT" : "equal to the cent");
+    double ratio = sql / measured;
+    printf("receivables aging of today: %.3f ms vs SQL %.1f ms = %.0fx faster (target %.0fx) %s\n",
+           measured, sql, ratio, TARGET, ratio >= TARGET && !differences ? "MET" : "MISSED");
+    aging_totals_free(&totals);
+    free(ms);
+    free(sql_ms);
+    free(sums);
+    return differences ? 1 : 0;
+}
+
+/* receivables_bench --db FILE --date DATE: steps 2 to 4 over a database
+ * made elsewhere (the demo company), the aging of DATE (its last day). */
+static int run_on_database(int argc, char **argv, long runs, long sql_runs)
+{
+    civil_day day;
+    err e;
+    if (argc != 5 || strcmp(argv[3], "--date") != 0 || date_parse(argv[4], &day, "--date", &e)) {
+        fprintf(stderr, "usage: receivables_bench --db FILE --date YYYY-MM-DD\n");
+        return 2;
+    }
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    int customers = -1;
+    if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(id), 0) FROM customers", -1, &stmt, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        customers = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    if (customers < 0) {
+        fail("customers", "cannot read the customers of %s", argv[2]);
+        return 1;
+    }
+    printf("the aging of %s over %s (%d customers)\n", argv[4], argv[2], customers);
+    return measure(argv[2], day, customers, runs, sql_runs) != 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--db") == 0)
+        return run_on_database(argc, argv, env_long("BENCH_RUNS", 20),
+                               env_long("BENCH_SQL_RUNS", 3));
     long invoices = argc > 1 ? strtol(argv[1], NULL, 10)
                              : env_long("BENCH_INVOICES", DEFAULT_INVOICES);
     long runs = env_long("BENCH_RUNS", 20), sql_runs = env_long("BENCH_SQL_RUNS", 3);
@@ -404,72 +516,9 @@ int main(int argc, char **argv)
            now_seconds() - t0);
     fflush(stdout);
 
-    /* step 2 */
-    if (db_open(path, &ctx.db, &e)) {
-        fail("db_open", "%s", e.message);
+    int measured_rc = measure(path, today, CUSTOMERS, runs, sql_runs);
+    if (measured_rc < 0)
         return 1;
-    }
-    service_actor_local(&ctx.actor);
-    double *ms = calloc((size_t)runs, sizeof *ms);
-    aging_totals totals = {0};
-    int rc = 0;
-    for (long i = -1; rc == 0 && i < runs; i++) { /* i = -1: the warm-up */
-        if (i >= 0)
-            aging_totals_free(&totals);
-        double start = now_seconds();
-        rc = db_begin_read(ctx.db, &e) || receivables_aging_totals(ctx.db, today, 0, &totals, &e);
-        db_rollback(ctx.db);
-        if (i >= 0)
-            ms[i] = (now_seconds() - start) * 1e3;
-    }
-    db_close(ctx.db);
-    if (rc) {
-        fail("receivables_aging_totals", "%s", e.message);
-        return 1;
-    }
-    double measured = median(ms, (int)runs);
-    printf("aging of today (receivables_aging_totals, %s): median %.3f ms over %ld runs\n",
-           totals.from_rows ? "open amounts read from the open invoices' index"
-                            : "summed from the documents",
-           measured, runs);
-    fflush(stdout);
-
-    /* step 3 */
-    int64_t(*sums)[AGING_BUCKET_COUNT] = calloc(CUSTOMERS + 1, sizeof *sums);
-    double *sql_ms = calloc((size_t)sql_runs, sizeof *sql_ms);
-    for (long i = 0; i < sql_runs; i++)
-        if (baseline(path, today_text, sums, &sql_ms[i]))
-            return 1;
-    double sql = median(sql_ms, (int)sql_runs);
-    printf("plain SQL aggregate over the documents: median %.1f ms over %ld runs\n", sql,
-           sql_runs);
-
-    /* step 4 */
-    long differences = 0;
-    int64_t sql_total = 0;
-    for (int c = 0; c <= CUSTOMERS; c++)
-        for (int b = 0; b < AGING_BUCKET_COUNT; b++) {
-            int64_t mine = (size_t)c < totals.customer_count ? totals.customers[c].buckets[b] : 0;
-            sql_total += sums[c][b];
-            if (mine != sums[c][b]) {
-                if (differences++ < 5)
-                    fprintf(stderr, "customer %d bucket %s: aging %" PRId64 " SQL %" PRId64 "\n",
-                            c, aging_bucket_name((aging_bucket)b), mine, sums[c][b]);
-            }
-        }
-    char a[MONEY_TEXT_MAX], b[MONEY_TEXT_MAX];
-    printf("results: aging total %s, SQL total %s; %d customers x %d buckets compared: %s\n",
-           money_format(totals.total, MONEY_GROUPED, a, sizeof a),
-           money_format(sql_total, MONEY_GROUPED, b, sizeof b),
-           CUSTOMERS, AGING_BUCKET_COUNT,
-           differences ? "DIFFERENT" : "equal to the cent");
-    double ratio = sql / measured;
-    printf("receivables aging of today: %.3f ms vs SQL %.1f ms = %.0fx faster (target %.0fx) %s\n",
-           measured, sql, ratio, TARGET, ratio >= TARGET && !differences ? "MET" : "MISSED");
-    aging_totals_free(&totals);
-    free(ms);
-    free(sql_ms);
-    free(sums);
     if (!getenv("BENCH_KEEP") || strcmp(getenv("BENCH_KEEP"), "1") != 0) {
         char side[PATH_TEXT_MAX + 8];
         unlink(path);
@@ -480,5 +529,5 @@ int main(int argc, char **argv)
     } else {
         printf("database kept: %s\n", path);
     }
-    return differences ? 1 : 0;
+    return measured_rc;
 }
