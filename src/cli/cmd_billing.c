@@ -2,7 +2,7 @@
  * cmd_billing.c - billing and receivables from the command line, the
  * interface scripts use (docs/billing.md):
  *   bloodops customer add|list|show|edit
- *   bloodops invoice create|line|unline|issue|show|list
+ *   bloodops invoice create|line|unline|edit|delete|issue|show|list
  *   bloodops credit create
  *   bloodops payment record|apply|unapply|show
  *   bloodops receivables aging
@@ -179,6 +179,33 @@ static int call_invoice_unline(service_context *ctx, cli_invocation *invocation,
     return invoice_line_remove(ctx, invocation->positional[0], invocation->positional[1], out, e);
 }
 
+static int call_invoice_edit(service_context *ctx, cli_invocation *invocation, json_t **out,
+                             err *e)
+{
+    return invoice_edit(ctx, invocation->positional[0], cli_option_value(invocation, "date"),
+                        cli_option_value(invocation, "terms"), out, e);
+}
+
+static int call_invoice_delete(service_context *ctx, cli_invocation *invocation, json_t **out,
+                               err *e)
+{
+    return invoice_delete(ctx, invocation->positional[0], out, e);
+}
+
+/* `invoice delete` says what went; JSON and CSV print the draft as it was. */
+static void print_deleted(const cli_invocation *invocation, json_t *invoice)
+{
+    if (invocation->format != OUTPUT_TABLE) {
+        cli_print_object(invocation, invoice, invoice_columns);
+        return;
+    }
+    size_t lines = json_array_size(json_object_get(invoice, "lines"));
+    printf("Draft %lld of %s is deleted, with its %zu line%s (%s).\n",
+           (long long)json_integer_value(json_object_get(invoice, "id")),
+           json_string_value(json_object_get(invoice, "customer")), lines, lines == 1 ? "" : "s",
+           json_string_value(json_object_get(invoice, "total")));
+}
+
 static int call_invoice_issue(service_context *ctx, cli_invocation *invocation, json_t **out,
                               err *e)
 {
@@ -204,6 +231,16 @@ static int run_invoice_line(cli_invocation *invocation)
 static int run_invoice_unline(cli_invocation *invocation)
 {
     return cli_run(invocation, call_invoice_unline, print_invoice);
+}
+
+static int run_invoice_edit(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_invoice_edit, print_invoice);
+}
+
+static int run_invoice_delete(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_invoice_delete, print_deleted);
 }
 
 static int run_invoice_issue(cli_invocation *invocation)
@@ -447,6 +484,10 @@ static const cli_option invoice_create_options[] = {
     {"date", "DATE", "the invoice date, YYYY-MM-DD"},
     {"terms", "DAYS", "payment terms (default: the customer's)"},
     {0}};
+static const cli_option invoice_edit_options[] = {
+    {"date", "DATE", "the draft's new invoice date, YYYY-MM-DD (in an open period)"},
+    {"terms", "DAYS", "the draft's new payment terms"},
+    {0}};
 static const cli_option invoice_line_options[] = {
     {"description", "TEXT", "what is charged"},
     {"quantity", "N", "how many (at most two decimals)"},
@@ -511,6 +552,12 @@ static const cli_command billing_commands[] = {
     {.noun = "invoice", .verb = "unline", .run = run_invoice_unline, .arguments = "INVOICE LINE",
      .positional_min = 2, .positional_max = 2, .summary = "remove a line from a draft",
      .opens_database = 1},
+    {.noun = "invoice", .verb = "edit", .run = run_invoice_edit, .arguments = "INVOICE",
+     .positional_min = 1, .positional_max = 1, .options = invoice_edit_options,
+     .summary = "change a draft's date or terms", .opens_database = 1},
+    {.noun = "invoice", .verb = "delete", .run = run_invoice_delete, .arguments = "INVOICE",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "delete a draft whose lines are all manual, with its lines", .opens_database = 1},
     {.noun = "invoice", .verb = "issue", .run = run_invoice_issue, .arguments = "INVOICE",
      .positional_min = 1, .positional_max = 1,
      .summary = "issue a draft: its number, due date and posting", .opens_database = 1},

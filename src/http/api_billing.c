@@ -136,6 +136,27 @@ static void invoices_line_remove(http_request *request, http_response *response)
 
 static const http_field empty_body[] = {{0}};
 
+static const http_field invoice_edit_body[] = {
+    {"date", FIELD_STRING, 0}, {"terms", FIELD_INTEGER_TEXT, 0}, {0}};
+
+static void invoices_edit(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = invoice_edit(&request->service, request->path_params[0],
+                          http_body_string(request, "date"),
+                          http_body_number_text(request, "terms"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static void invoices_delete(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = invoice_delete(&request->service, request->path_params[0], &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static void invoices_issue(http_request *request, http_response *response)
 {
     err e;
@@ -282,6 +303,12 @@ static const http_route billing_routes[] = {
     {.method = "GET", .pattern = "/api/v1/invoices/{id}", .handler = invoices_show,
      .capability = CAPABILITY_BILLING, .response = "Invoice",
      .summary = "An invoice (id or number) with its lines, credits and applications"},
+    {.method = "PATCH", .pattern = "/api/v1/invoices/{id}", .handler = invoices_edit,
+     .capability = CAPABILITY_BILLING_WRITE, .body = invoice_edit_body, .response = "Invoice",
+     .summary = "Change a draft's date or terms"},
+    {.method = "POST", .pattern = "/api/v1/invoices/{id}/delete", .handler = invoices_delete,
+     .capability = CAPABILITY_BILLING_WRITE, .body = empty_body, .response = "Invoice",
+     .summary = "Delete a draft whose lines are all manual, with its lines"},
     {.method = "POST", .pattern = "/api/v1/invoices/{id}/lines", .handler = invoices_line_add,
      .capability = CAPABILITY_BILLING_WRITE, .body = invoice_line_body, .response = "Invoice",
      .status = 201, .summary = "Add a manual line to a draft"},

@@ -617,15 +617,20 @@ int invoice_draft_in(service_context *ctx, const char *customer, civil_day day,
     return rc;
 }
 
+/* An invoice's terms in days ("terms"), 0 to 365; *terms stays -1 when
+ * none is given. */
+static int terms_take(const char *text, long *terms, err *e)
+{
+    *terms = -1;
+    return text && *text ? service_number_take(text, 0, 365, terms, "terms", e) : 0;
+}
+
 int invoice_create(service_context *ctx, const char *customer, const char *date,
                    const char *terms_text, json_t **out, err *e)
 {
     civil_day day;
-    long terms = -1;
-    if (service_date_take(date, &day, "date", e))
-        return -1;
-    if (terms_text && *terms_text &&
-        (service_number_take(terms_text, 0, 365, &terms, "terms", e)))
+    long terms;
+    if (service_date_take(date, &day, "date", e) || terms_take(terms_text, &terms, e))
         return -1;
     if (service_begin(ctx, e))
         return -1;
@@ -649,6 +654,42 @@ static int draft_check(const invoice_row *row, err *e)
                        "corrects it)",
                        row->number);
     return 0;
+}
+
+/* Refused naming `field` when the draft `invoice_id` holds a line from an
+ * event (its source is not manual), or when that line is `line_id` (0:
+ * any line): the event posted it to unbilled receivables, so it belongs
+ * to the event's record and goes away only through it. */
+static int event_lines_refuse(db_conn *db, int64_t invoice_id, int64_t line_id,
+                              const char *field, const char *what, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT id, source, source_ref FROM invoice_lines WHERE invoice_id = ?1 "
+                   "AND (?2 = 0 OR id = ?2) AND source <> 'manual' ORDER BY id LIMIT 1",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, invoice_id);
+    db_bind_int64(stmt, 2, line_id);
+    db_step_result step = db_step(stmt, e);
+    char source[32] = "", ref[64] = "";
+    int64_t line = 0;
+    if (step == DB_ROW) {
+        line = db_column_int64(stmt, 0);
+        snprintf(source, sizeof source, "%s", db_column_text(stmt, 1));
+        snprintf(ref, sizeof ref, "%s", db_column_text(stmt, 2));
+        for (char *c = source; *c; c++) /* contract_fee: "contract fee" */
+            if (*c == '_')
+                *c = ' ';
+    }
+    db_reset(stmt);
+    if (step == DB_ROW)
+        return err_set(e, ERR_INVALID, field,
+                       "%s: line %" PRId64 " comes from a %s (%s), which posted it to unbilled "
+                       "receivables; it belongs to that operation (issue the invoice, then credit "
+                       "what is wrong)",
+                       what, line, source, *ref ? ref : "no reference");
+    return step == DB_DONE ? 0 : -1;
 }
 
 static int source_known(const char *source)
@@ -760,7 +801,8 @@ int invoice_line_remove(service_context *ctx, const char *invoice, const char *l
     json_t *record = NULL;
     int rc = -1;
     if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
-        draft_check(&row, e))
+        draft_check(&row, e) ||
+        event_lines_refuse(ctx->db, id, line_id, "line", "the line is not removed", e))
         goto done;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
@@ -793,6 +835,102 @@ done:
     return service_finish_record(ctx, rc ? -1 : 0, NULL, record, out, e);
 }
 
+/* Run `sql` (binding the invoice's id to ?1) on the draft `id`, which
+ * must still be a draft: ERR_CONFLICT naming "invoice" when it was issued
+ * or deleted meanwhile. On PostgreSQL the row stays locked until the
+ * transaction ends, so an issue of the same draft waits for it. */
+static int draft_write(service_context *ctx, int64_t id, const char *sql, db_stmt **stmt, err *e)
+{
+    if (db_prepare(ctx->db, sql, stmt, e))
+        return -1;
+    db_bind_int64(*stmt, 1, id);
+    return 0;
+}
+
+static int draft_written(service_context *ctx, db_stmt *stmt, err *e)
+{
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    if (db_changes(ctx->db) != 1)
+        return err_set(e, ERR_CONFLICT, "invoice",
+                       "the draft was issued or deleted meanwhile: read it again");
+    return 0;
+}
+
+int invoice_edit(service_context *ctx, const char *invoice, const char *date,
+                 const char *terms_text, json_t **out, err *e)
+{
+    civil_day day = 0;
+    long terms;
+    char day_text[DATE_TEXT_MAX] = "", key[24];
+    int has_date = date && *date;
+    if (!has_date && !(terms_text && *terms_text))
+        return err_set(e, ERR_INVALID, "date", "give the draft's new date, its terms or both");
+    if ((has_date && service_date_take(date, &day, "date", e)) ||
+        terms_take(terms_text, &terms, e) || service_begin(ctx, e))
+        return -1;
+    if (has_date)
+        date_format(day, day_text, sizeof day_text);
+    int64_t id;
+    invoice_row row;
+    json_t *before = NULL, *record = NULL;
+    db_stmt *stmt;
+    int rc = -1;
+    /* Only the new date must be open: a draft whose date fell in a period
+     * closed since is re-dated here (or deleted). */
+    if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
+        draft_check(&row, e) || (has_date && date_open(ctx->db, day, "date", e)) ||
+        invoice_fetch(ctx->db, id, &before, e) ||
+        draft_write(ctx, id,
+                    "UPDATE invoices SET invoice_date = CASE WHEN ?2 = '' THEN invoice_date "
+                    "ELSE ?2 END, terms_days = CASE WHEN ?3 < 0 THEN terms_days ELSE ?3 END "
+                    "WHERE id = ?1 AND status = 'draft'",
+                    &stmt, e))
+        goto done;
+    db_bind_text(stmt, 2, day_text);
+    db_bind_int64(stmt, 3, terms);
+    snprintf(key, sizeof key, "%" PRId64, id);
+    rc = draft_written(ctx, stmt, e) || invoice_fetch(ctx->db, id, &record, e) ||
+         audit_append(ctx, "invoice", key, "update", before, record, NULL, e);
+done:
+    return service_finish_record(ctx, rc ? -1 : 0, before, record, out, e);
+}
+
+int invoice_delete(service_context *ctx, const char *invoice, json_t **out, err *e)
+{
+    if (service_begin(ctx, e))
+        return -1;
+    int64_t id;
+    invoice_row row;
+    json_t *before = NULL, *record = NULL;
+    db_stmt *stmt;
+    char key[24];
+    int rc = -1;
+    /* The invoice's row first (the conditional write that takes it), then
+     * its lines, then the row itself. */
+    if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
+        draft_check(&row, e) ||
+        event_lines_refuse(ctx->db, id, 0, "invoice", "a draft with lines from operations is not deleted",
+                           e) ||
+        invoice_fetch(ctx->db, id, &before, e) ||
+        draft_write(ctx, id, "UPDATE invoices SET total_cents = 0 WHERE id = ?1 AND status = 'draft'",
+                    &stmt, e) ||
+        draft_written(ctx, stmt, e) ||
+        draft_write(ctx, id, "DELETE FROM invoice_lines WHERE invoice_id = ?1", &stmt, e) ||
+        db_exec_stmt(stmt, e) ||
+        draft_write(ctx, id, "DELETE FROM invoices WHERE id = ?1 AND status = 'draft'", &stmt, e) ||
+        draft_written(ctx, stmt, e))
+        goto done;
+    snprintf(key, sizeof key, "%" PRId64, id);
+    if (audit_append(ctx, "invoice", key, "delete", before, NULL, NULL, e))
+        goto done;
+    record = json_deep_copy(before);
+    json_object_set_new(record, "deleted", json_true());
+    rc = 0;
+done:
+    return service_finish_record(ctx, rc, before, record, out, e);
+}
+
 /* The next number of `year`, in the issuing transaction: the counter row
  * stays locked until it ends, so concurrent issues queue for it. */
 static int number_next(db_conn *db, int year, long *sequence, err *e)
@@ -817,6 +955,21 @@ static int number_next(db_conn *db, int year, long *sequence, err *e)
     return 0;
 }
 
+/* The draft's own date must fall in an open period: the request names no
+ * date, so the refusal says whose date it is and what to do. */
+static int issue_date_open(db_conn *db, civil_day day, err *e)
+{
+    if (date_open(db, day, "date", e) == 0)
+        return 0;
+    if (e->code != ERR_INVALID)
+        return -1;
+    char said[ERR_MESSAGE_MAX];
+    snprintf(said, sizeof said, "%s", e->message);
+    return err_set(e, ERR_INVALID, "date",
+                   "the invoice's date %s: re-date the draft (or delete it) before issuing it",
+                   said);
+}
+
 int invoice_issue(service_context *ctx, const char *invoice, json_t **out, err *e)
 {
     if (service_begin(ctx, e))
@@ -828,7 +981,7 @@ int invoice_issue(service_context *ctx, const char *invoice, json_t **out, err *
     char *texts = NULL;
     int rc = -1;
     if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
-        draft_check(&row, e) || date_open(ctx->db, row.date, "date", e))
+        draft_check(&row, e) || issue_date_open(ctx->db, row.date, e))
         goto done;
     /* The lines to post: each one's receivable and its credit. */
     db_stmt *stmt;

@@ -67,8 +67,21 @@ typedef struct {
 /* Add a manual line to a draft (`invoice` is its id). */
 int invoice_line_add(service_context *ctx, const char *invoice, const invoice_line_input *in,
                      json_t **out, err *e);
+/* Remove a manual line from a draft; a line from an event (a shipment, a
+ * procedure, a contract fee, a trial task) is refused naming "line". */
 int invoice_line_remove(service_context *ctx, const char *invoice, const char *line,
                         json_t **out, err *e);
+/* Change a draft's date, its terms or both (NULL or "": unchanged); the
+ * new date must fall in an open period ("date"), the terms 0 to 365
+ * ("terms"). The due date is fixed when it is issued. An issued invoice
+ * is refused naming "invoice". */
+int invoice_edit(service_context *ctx, const char *invoice, const char *date,
+                 const char *terms_days, json_t **out, err *e);
+/* Delete a draft and its lines, audited with the draft as it was; the
+ * answer is that draft with "deleted": true. Refused naming "invoice": an
+ * issued invoice, and a draft holding a line from an event (its event
+ * posted it to unbilled receivables). */
+int invoice_delete(service_context *ctx, const char *invoice, json_t **out, err *e);
 
 /* What another module's event bills (distribution, apheresis, contracts):
  * its source ("shipment", "procedure", "contract_fee", "trial_task"), the

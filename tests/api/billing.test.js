@@ -213,6 +213,97 @@ describe('billing and receivables', () => {
     await tied('2004-03-31');
   });
 
+  test('a draft is re-dated, its terms changed and deleted; an issued invoice and a draft billed by an operation are not', async () => {
+    const patch = (session, id, body) => srv.api('PATCH', `/api/v1/invoices/${id}`, { token: session.token, body });
+    const remove = (session, id) => post(session, `/api/v1/invoices/${id}/delete`, {});
+    const trail = async (id) => (await ok(get(auditor, `/api/v1/audit?entity=invoice&entity_id=${id}&limit=100`))).items;
+    // Drafts dated in February, which is closed after they were made.
+    const kept = await draft('MERCY', '2004-02-20', [LINE]);
+    const gone = await draft('MERCY', '2004-02-21', [LINE, { ...LINE, description: 'Delivery', quantity: '1', price: '25.00' }]);
+    const empty = await draft('MERCY', '2004-02-22', []);
+    const byCli = await draft('MERCY', '2004-02-23', [LINE]);
+    await ok(post(finance, '/api/v1/periods/close', { period: '2004-02', password: FINANCE_PASSWORD, reason: 'month end' }), 201);
+    // Issuing one now says that its own date is in the closed period.
+    await refused(() => post(finance, `/api/v1/invoices/${kept}/issue`, {}), 'date', "the invoice's date 2004-02-20 falls in the closed period 2004-02");
+
+    // Re-dated into an open period with other terms: audited with before and after.
+    let invoice = await ok(patch(finance, kept, { date: '2004-03-10', terms: 15 }));
+    assert.deepEqual([invoice.status, invoice.date, invoice.terms_days, invoice.due_date, invoice.total, invoice.lines.length],
+      ['draft', '2004-03-10', 15, null, '556.50', 1]);
+    invoice = await ok(patch(finance, kept, { terms: '20' }));
+    assert.deepEqual([invoice.date, invoice.terms_days], ['2004-03-10', 20], 'the terms alone: the date stays');
+    const updates = (await trail(kept)).filter((r) => r.action === 'update');
+    assert.deepEqual(updates.map((r) => [r.before.date, r.after.date, r.before.terms_days, r.after.terms_days]).sort(),
+      [['2004-02-20', '2004-03-10', 30, 15], ['2004-03-10', '2004-03-10', 15, 20]]);
+    // Bad edits name their field and change nothing.
+    await refused(() => patch(finance, kept, { date: '2004-02-25' }), 'date', 'closed period 2004-02');
+    await refused(() => patch(finance, kept, { date: '2004-02-30' }), 'date');
+    await refused(() => patch(finance, kept, { terms: 366 }), 'terms');
+    await refused(() => patch(finance, kept, { terms: '-1' }), 'terms');
+    await refused(() => patch(finance, kept, {}), 'date', 'new date');
+    await refused(() => patch(finance, 999999, { terms: 10 }), 'invoice');
+    await refused(() => patch(finance, kept, { date: '2004-03-11', customer: 'CEDARS' }), 'customer');
+    // Issued from its new date, due 20 days later; then never edited nor deleted.
+    const issued = await ok(post(finance, `/api/v1/invoices/${kept}/issue`, {}));
+    assert.deepEqual([issued.date, issued.due_date], ['2004-03-10', '2004-03-30']);
+    await refused(() => patch(finance, kept, { terms: 10 }), 'invoice', 'issued');
+    await refused(() => remove(finance, issued.number), 'invoice', 'issued');
+
+    // A draft dated in the closed period is deleted with its lines, the
+    // audit trail keeping it as it was; an empty draft too.
+    const deleted = await ok(remove(finance, gone));
+    assert.deepEqual([deleted.deleted, deleted.id, deleted.status, deleted.lines.length, deleted.total], [true, gone, 'draft', 2, '581.50']);
+    assert.equal((await get(auditor, `/api/v1/invoices/${gone}`)).status, 404);
+    const deletion = (await trail(gone)).find((r) => r.action === 'delete');
+    assert.deepEqual([deletion.before.id, deletion.before.lines.length, deletion.after], [gone, 2, null]);
+    assert.equal((await ok(remove(finance, empty))).lines.length, 0);
+    await refused(() => remove(finance, gone), 'invoice');
+
+    // A draft billed by an operation (a management fee accrued into
+    // unbilled receivables): re-dated, but neither deleted nor its line removed.
+    await ok(post(admin, '/api/v1/management-contracts', { customer: 'MERCY', kind: 'donor-center', market: 'LA', start: '2004-03-01', monthly_fee: '1000.00' }), 201);
+    await ok(post(finance, '/api/v1/management-accruals', { period: '2004-03' }));
+    const accrual = (await ok(get(finance, '/api/v1/invoices?customer=MERCY&status=draft&from=2004-03-31&to=2004-03-31'))).items[0];
+    const fee = (await ok(get(finance, `/api/v1/invoices/${accrual.id}`))).lines[0];
+    assert.equal(fee.source, 'contract_fee');
+    await refused(() => remove(finance, accrual.id), 'invoice', /lines from operations is not deleted: line \d+ comes from a contract fee \(management:/);
+    await refused(() => post(finance, `/api/v1/invoices/${accrual.id}/lines/${fee.id}/remove`, {}), 'line', 'contract fee');
+    assert.equal((await ok(patch(finance, accrual.id, { date: '2004-04-01' }))).date, '2004-04-01');
+    // A manual line beside it still comes off.
+    const manual = (await ok(post(finance, `/api/v1/invoices/${accrual.id}/lines`, LINE), 201)).lines.find((l) => l.source === 'manual');
+    assert.equal((await ok(post(finance, `/api/v1/invoices/${accrual.id}/lines/${manual.id}/remove`, {}))).total, '1000.00');
+    await tied('2004-04-30');
+
+    // Who may: finance writes; the executive and the auditor read only.
+    for (const reader of [executive, auditor]) {
+      assert.equal((await patch(reader, accrual.id, { terms: 5 })).status, 403);
+      assert.equal((await remove(reader, accrual.id)).status, 403);
+    }
+
+    // The command line: invoice edit and invoice delete, each refusal naming
+    // the option typed (or the invoice's date for issue) and changing nothing.
+    const before = srv.fingerprint();
+    const closed = srv.cli('invoice', 'issue', String(byCli));
+    assert.equal(closed.status, 1);
+    assert.equal(closed.stderr, "bloodops: date: the invoice's date 2004-02-23 falls in the closed period 2004-02: re-date the draft (or delete it) before issuing it\n");
+    const redate = srv.cli('invoice', 'edit', String(byCli), '--date', '2004-02-28');
+    assert.equal(redate.status, 1);
+    assert.equal(redate.stderr, 'bloodops: --date: 2004-02-28 falls in the closed period 2004-02\n');
+    assert.match(srv.cli('invoice', 'edit', String(byCli), '--terms', '400').stderr, /^bloodops: --terms: must be a whole number from 0 to 365\n$/);
+    assert.match(srv.cli('invoice', 'edit', String(byCli)).stderr, /^bloodops: --date: give the draft's new date, its terms or both\n$/);
+    const refusedDelete = srv.cli('invoice', 'delete', String(accrual.id));
+    assert.equal(refusedDelete.status, 1);
+    assert.match(refusedDelete.stderr, /^bloodops: invoice: a draft with lines from operations is not deleted: line \d+ comes from a contract fee/);
+    assert.equal(srv.fingerprint(), before, 'the refused commands changed nothing');
+    const edited = srv.cli('invoice', 'edit', String(byCli), '--date', '2004-04-02', '--terms', '5', '--format', 'json');
+    assert.equal(edited.status, 0, edited.stderr);
+    assert.deepEqual([JSON.parse(edited.stdout).date, JSON.parse(edited.stdout).terms_days], ['2004-04-02', 5]);
+    const cliDeleted = srv.cli('invoice', 'delete', String(byCli));
+    assert.equal(cliDeleted.status, 0, cliDeleted.stderr);
+    assert.equal(cliDeleted.stdout, `Draft ${byCli} of MERCY is deleted, with its 1 line (556.50).\n`);
+    await tied('2004-04-30');
+  });
+
   test('the command line scripts use: create prints the id, --apply takes several invoices, aging as CSV', async () => {
     const run = (...args) => {
       const r = srv.cli(...args);
