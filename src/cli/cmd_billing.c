@@ -3,8 +3,8 @@
  * interface scripts use (docs/billing.md):
  *   bloodops customer add|list|show|edit
  *   bloodops invoice create|line|unline|edit|delete|issue|show|list
- *   bloodops credit create
- *   bloodops payment record|apply|unapply|show
+ *   bloodops credit create|list
+ *   bloodops payment record|apply|unapply|show|list
  *   bloodops receivables aging
  */
 #include <stdio.h>
@@ -299,6 +299,44 @@ static int run_credit_create(cli_invocation *invocation)
     return cli_run(invocation, call_credit_create, print_credit);
 }
 
+static int call_credit_list(service_context *ctx, const void *filter, service_page *page,
+                            json_t **out, err *e)
+{
+    credit_filter f = *(const credit_filter *)filter;
+    f.page = *page;
+    return credit_list(ctx, &f, out, e);
+}
+
+static int run_credit_list(cli_invocation *invocation)
+{
+    credit_filter filter = {
+        .customer = cli_option_value(invocation, "customer"),
+        .invoice = cli_option_value(invocation, "invoice"),
+        .from = cli_option_value(invocation, "from"),
+        .to = cli_option_value(invocation, "to"),
+    };
+    return cli_print_all_pages(invocation, call_credit_list, &filter, 0, credit_columns);
+}
+
+static int call_payment_list(service_context *ctx, const void *filter, service_page *page,
+                             json_t **out, err *e)
+{
+    payment_filter f = *(const payment_filter *)filter;
+    f.page = *page;
+    return payment_list(ctx, &f, out, e);
+}
+
+static int run_payment_list(cli_invocation *invocation)
+{
+    payment_filter filter = {
+        .customer = cli_option_value(invocation, "customer"),
+        .from = cli_option_value(invocation, "from"),
+        .to = cli_option_value(invocation, "to"),
+        .unapplied = cli_option_value(invocation, "unapplied") ? "true" : NULL,
+    };
+    return cli_print_all_pages(invocation, call_payment_list, &filter, 0, payment_columns);
+}
+
 static void print_payment(const cli_invocation *invocation, json_t *payment)
 {
     if (invocation->format != OUTPUT_CSV) {
@@ -510,6 +548,18 @@ static const cli_option credit_options[] = {
     {"account", "CODE", "the revenue account reversed (default: the invoice's first line's)"},
     {"center", "CODE", "the donor center or market (default: the same line's)"},
     {0}};
+static const cli_option credit_list_options[] = {
+    {"customer", "CODE", "one customer's credit memos"},
+    {"invoice", "NUMBER", "the credit memos of one invoice"},
+    {"from", "DATE", "dated on or after"},
+    {"to", "DATE", "dated on or before"},
+    {0}};
+static const cli_option payment_list_options[] = {
+    {"customer", "CODE", "one customer's payments"},
+    {"from", "DATE", "dated on or after"},
+    {"to", "DATE", "dated on or before"},
+    {"unapplied", NULL, "only payments with unapplied cash"},
+    {0}};
 static const cli_option payment_record_options[] = {
     {"customer", "CODE", "who paid"},
     {"date", "DATE", "the payment's date"},
@@ -569,6 +619,10 @@ static const cli_command billing_commands[] = {
      .summary = "invoices", .opens_database = 1},
     {.noun = "credit", .verb = "create", .run = run_credit_create, .options = credit_options,
      .summary = "a credit memo against an invoice or standalone", .opens_database = 1},
+    {.noun = "credit", .verb = "list", .run = run_credit_list, .options = credit_list_options,
+     .summary = "credit memos, against invoices and standalone", .opens_database = 1},
+    {.noun = "payment", .verb = "list", .run = run_payment_list, .options = payment_list_options,
+     .summary = "payments with what is unapplied of each", .opens_database = 1},
     {.noun = "payment", .verb = "record", .run = run_payment_record,
      .arguments = "[NUMBER=DOLLARS...]", .positional_max = CLI_POSITIONAL_MAX,
      .options = payment_record_options,

@@ -189,6 +189,36 @@ static void credits_create(http_request *request, http_response *response)
     http_reply_result(response, 201, rc, result, &e);
 }
 
+static void credits_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    credit_filter filter = {
+        .customer = http_query(request, "customer"),
+        .invoice = http_query(request, "invoice"),
+        .from = http_query(request, "from"),
+        .to = http_query(request, "to"),
+    };
+    int rc = http_query_page(request, &filter.page, &e) ||
+             credit_list(&request->service, &filter, &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static void payments_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    payment_filter filter = {
+        .customer = http_query(request, "customer"),
+        .from = http_query(request, "from"),
+        .to = http_query(request, "to"),
+        .unapplied = http_query(request, "unapplied"),
+    };
+    int rc = http_query_page(request, &filter.page, &e) ||
+             payment_list(&request->service, &filter, &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static const http_field application_fields[] = {
     {"invoice", FIELD_STRING, 1}, {"amount", FIELD_STRING, 1}, {0}};
 
@@ -318,6 +348,14 @@ static const http_route billing_routes[] = {
     {.method = "POST", .pattern = "/api/v1/invoices/{id}/issue", .handler = invoices_issue,
      .capability = CAPABILITY_BILLING_WRITE, .body = empty_body, .response = "Invoice",
      .summary = "Issue a draft: its number, due date and posting"},
+    {.method = "GET", .pattern = "/api/v1/credits", .handler = credits_list,
+     .capability = CAPABILITY_BILLING,
+     .query = "customer,invoice,from,to,limit,after,sort,offset", .response = "CreditList",
+     .summary = "Credit memos, against invoices and standalone"},
+    {.method = "GET", .pattern = "/api/v1/payments", .handler = payments_list,
+     .capability = CAPABILITY_BILLING,
+     .query = "customer,from,to,unapplied,limit,after,sort,offset", .response = "PaymentList",
+     .summary = "Payments with what is unapplied of each"},
     {.method = "POST", .pattern = "/api/v1/credits", .handler = credits_create,
      .capability = CAPABILITY_BILLING_WRITE, .body = credit_body, .response = "Credit",
      .status = 201, .summary = "A credit memo against an invoice or standalone"},

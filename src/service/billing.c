@@ -1078,47 +1078,61 @@ static const service_sort_key invoice_sort_keys[] = {
     {"customer", "c.code"},       {"total", "i.total_cents"}, {"open", INVOICE_OPEN_SQL},
     {"status", "i.status"},       {"id", "i.id"}};
 
+/* The filters every list of billing documents takes, checked: a
+ * customer's code, the documents' days from..to and the page's `after`
+ * key. Each list's SELECT binds them first (list_filters_bind): ?1 the
+ * customer, ?2 and ?3 the days, ?4 the key after which the page starts,
+ * ?5 the limit and ?6 the offset; its own filters follow from ?7. */
+typedef struct {
+    char customer[REGISTRY_CODE_MAX + 8], from[DATE_TEXT_MAX], to[DATE_TEXT_MAX];
+    int64_t after;
+} list_filters;
+
+static int list_filters_take(const char *customer, const char *from, const char *to,
+                             service_page *page, list_filters *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (customer && *customer && registry_code_take(customer, out->customer, "customer", e))
+        return -1;
+    return service_day_range_take(from, to, out->from, out->to, e) ||
+                   service_page_check(page, e) || service_page_after_id(page, &out->after, e)
+               ? -1
+               : 0;
+}
+
+static int list_prepare(db_conn *db, const char *sql, const service_page *page,
+                        const service_sort *sort, const list_filters *filters, db_stmt **stmt,
+                        err *e)
+{
+    if (service_list_prepare(db, sql, page, sort, stmt, e))
+        return -1;
+    db_bind_text(*stmt, 1, filters->customer);
+    db_bind_text(*stmt, 2, filters->from);
+    db_bind_text(*stmt, 3, filters->to);
+    db_bind_int64(*stmt, 4, filters->after);
+    db_bind_int64(*stmt, 5, page->limit);
+    db_bind_int64(*stmt, 6, page->offset);
+    return 0;
+}
+
 int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err *e)
 {
-    civil_day from = 0, to = 0;
-    char from_text[DATE_TEXT_MAX] = "", to_text[DATE_TEXT_MAX] = "",
-         customer[REGISTRY_CODE_MAX + 8] = "";
     const char *status = filter->status ? filter->status : "";
+    list_filters filters;
     if (*status && strcmp(status, "draft") != 0 && strcmp(status, "issued") != 0)
         return err_set(e, ERR_INVALID, "status", "must be draft or issued");
-    if (filter->from && *filter->from &&
-        (date_parse(filter->from, &from, "from", e) ||
-         !date_format(from, from_text, sizeof from_text)))
-        return -1;
-    if (filter->to && *filter->to &&
-        (date_parse(filter->to, &to, "to", e) || !date_format(to, to_text, sizeof to_text)))
-        return -1;
-    if (filter->customer && *filter->customer &&
-        registry_code_take(filter->customer, customer, "customer", e))
-        return -1;
-    int64_t after;
-    if (service_page_check(&filter->page, e) || service_page_after_id(&filter->page, &after, e))
+    if (list_filters_take(filter->customer, filter->from, filter->to, &filter->page, &filters, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(invoice_sort_keys, "i.id", "i.id");
     db_stmt *stmt;
-    if (service_list_prepare(ctx->db,
-                             "SELECT " INVOICE_COLUMNS "%s" INVOICE_FROM
-                             " WHERE (? = '' OR i.status = ?) AND (? = '' OR c.code = ?) "
-                             "AND (? = '' OR i.invoice_date >= ?) AND (? = '' OR i.invoice_date <= ?) "
-                             "AND i.id > ? ORDER BY %s LIMIT ? OFFSET ?",
-                             &filter->page, &sort, &stmt, e))
+    if (list_prepare(ctx->db,
+                     "SELECT " INVOICE_COLUMNS "%s" INVOICE_FROM
+                     " WHERE (?1 = '' OR c.code = ?1) AND (?2 = '' OR i.invoice_date >= ?2) "
+                     "AND (?3 = '' OR i.invoice_date <= ?3) AND i.id > ?4 "
+                     "AND (?7 = '' OR i.status = ?7) ORDER BY %s LIMIT ?5 OFFSET ?6",
+                     &filter->page, &sort, &filters, &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, status);
-    db_bind_text(stmt, 2, status);
-    db_bind_text(stmt, 3, customer);
-    db_bind_text(stmt, 4, customer);
-    db_bind_text(stmt, 5, from_text);
-    db_bind_text(stmt, 6, from_text);
-    db_bind_text(stmt, 7, to_text);
-    db_bind_text(stmt, 8, to_text);
-    db_bind_int64(stmt, 9, after);
-    db_bind_int64(stmt, 10, filter->page.limit);
-    db_bind_int64(stmt, 11, filter->page.offset);
+    db_bind_text(stmt, 7, status);
     return service_collect_page(stmt, invoice_json, &filter->page, "id", out, e);
 }
 
@@ -1302,6 +1316,31 @@ int credit_create_in(service_context *ctx, const credit_input *in, int64_t *cred
     if (credit_check(in, &c, e))
         return -1;
     return credit_write(ctx, in, &c, credit_id, NULL, e);
+}
+
+static const service_sort_key credit_sort_keys[] = {
+    {"id", "cm.id"},         {"date", "cm.credit_date"},         {"customer", "c.code"},
+    {"invoice", "COALESCE(i.number, '')"}, {"amount", "cm.amount_cents"}};
+
+int credit_list(service_context *ctx, credit_filter *filter, json_t **out, err *e)
+{
+    list_filters filters;
+    const char *invoice = filter->invoice ? filter->invoice : "";
+    if (strlen(invoice) >= RECEIVABLES_NUMBER_TEXT_MAX)
+        return err_set(e, ERR_INVALID, "invoice", "must be an invoice number (2004-000123)");
+    if (list_filters_take(filter->customer, filter->from, filter->to, &filter->page, &filters, e))
+        return -1;
+    static const service_sort sort = SERVICE_SORT(credit_sort_keys, "cm.id", "cm.id");
+    db_stmt *stmt;
+    if (list_prepare(ctx->db,
+                     "SELECT " CREDIT_COLUMNS "%s" CREDIT_FROM
+                     " WHERE (?1 = '' OR c.code = ?1) AND (?2 = '' OR cm.credit_date >= ?2) "
+                     "AND (?3 = '' OR cm.credit_date <= ?3) AND cm.id > ?4 "
+                     "AND (?7 = '' OR i.number = ?7) ORDER BY %s LIMIT ?5 OFFSET ?6",
+                     &filter->page, &sort, &filters, &stmt, e))
+        return -1;
+    db_bind_text(stmt, 7, invoice);
+    return service_collect_page(stmt, credit_json, &filter->page, "id", out, e);
 }
 
 /* --- payments --------------------------------------------------------------- */
@@ -1678,6 +1717,33 @@ int payment_get(service_context *ctx, const char *payment, json_t **out, err *e)
     if (id_take(payment, &id, "payment", e))
         return -1;
     return payment_fetch(ctx->db, id, out, e);
+}
+
+static const service_sort_key payment_sort_keys[] = {
+    {"id", "p.id"},         {"date", "p.payment_date"},   {"customer", "c.code"},
+    {"amount", "p.amount_cents"}, {"unapplied", PAYMENT_UNAPPLIED_SQL},
+    {"reference", "p.reference"}};
+
+int payment_list(service_context *ctx, payment_filter *filter, json_t **out, err *e)
+{
+    list_filters filters;
+    const char *unapplied = filter->unapplied ? filter->unapplied : "";
+    if (*unapplied && strcmp(unapplied, "true") != 0 && strcmp(unapplied, "false") != 0)
+        return err_set(e, ERR_INVALID, "unapplied", "must be true or false");
+    if (list_filters_take(filter->customer, filter->from, filter->to, &filter->page, &filters, e))
+        return -1;
+    static const service_sort sort = SERVICE_SORT(payment_sort_keys, "p.id", "p.id");
+    db_stmt *stmt;
+    if (list_prepare(ctx->db,
+                     "SELECT " PAYMENT_COLUMNS "%s FROM payments p JOIN customers c "
+                     "ON c.id = p.customer_id WHERE (?1 = '' OR c.code = ?1) "
+                     "AND (?2 = '' OR p.payment_date >= ?2) AND (?3 = '' OR p.payment_date <= ?3) "
+                     "AND p.id > ?4 AND (?7 = 0 OR " PAYMENT_UNAPPLIED_SQL " > 0) "
+                     "ORDER BY %s LIMIT ?5 OFFSET ?6",
+                     &filter->page, &sort, &filters, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 7, strcmp(unapplied, "true") == 0);
+    return service_collect_page(stmt, payment_json, &filter->page, "id", out, e);
 }
 
 /* --- aging ------------------------------------------------------------------- */

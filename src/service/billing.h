@@ -136,6 +136,15 @@ int credit_create(service_context *ctx, const credit_input *in, json_t **out, er
  * contract): the credit memo's id in *credit_id. */
 int credit_create_in(service_context *ctx, const credit_input *in, int64_t *credit_id, err *e);
 
+/* Credit memos, against invoices and standalone, each with "type":
+ * "credit"; every filter optional: a customer's code, an invoice's number,
+ * credit dates from..to (inclusive). */
+typedef struct {
+    const char *customer, *invoice, *from, *to;
+    service_page page; /* sort by id (the default), date, customer, invoice, amount */
+} credit_filter;
+int credit_list(service_context *ctx, credit_filter *filter, json_t **out, err *e);
+
 /* --- payments --------------------------------------------------------------- */
 
 typedef struct {
@@ -159,6 +168,16 @@ int payment_apply(service_context *ctx, const char *payment, const char *date,
 int payment_unapply(service_context *ctx, const char *application, const char *date,
                     const char *reason, json_t **out, err *e);
 int payment_get(service_context *ctx, const char *payment, json_t **out, err *e);
+
+/* Payments without their applications, each with what is unapplied of
+ * it; every filter optional: a customer's code, payment dates from..to
+ * (inclusive), unapplied "true" (only those with unapplied cash) or
+ * "false". */
+typedef struct {
+    const char *customer, *from, *to, *unapplied;
+    service_page page; /* sort by id (the default), date, customer, amount, unapplied, reference */
+} payment_filter;
+int payment_list(service_context *ctx, payment_filter *filter, json_t **out, err *e);
 
 /* --- aging ------------------------------------------------------------------- */
 

@@ -5,8 +5,10 @@
  * payment, a credit memo, unapplied cash applied later, an application
  * undone), each step ending with the aging total equal to account 1100 of
  * the ledger at that date; every bad input refused naming the field with
- * the database unchanged; who may read and write; the lists' sort, offset
- * and total; and 200 invoices issued by 8 clients at once numbered 1..200
+ * the database unchanged; who may read and write; a draft edited and
+ * deleted (one billed by an operation is not); the lists of invoices,
+ * credit memos and payments with their sort, offset, total and filters, and
+ * the command line's; and 200 invoices issued by 8 clients at once numbered 1..200
  * with no gap and no duplicate. Runs on SQLite and PostgreSQL alike.
  */
 const { describe, test, before, after } = require('node:test');
@@ -340,6 +342,72 @@ describe('billing and receivables', () => {
     assert.equal(again.status, 201, again.text);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.equal(again.json.id, first.json.id);
+  });
+
+  test('credit memos and payments are listed in pages with their total and filtered; the command line lists them', async () => {
+    // MERCY's payment of 12.00 (the Idempotency-Key's) applied in full: no unapplied cash left on it.
+    const mercy = (await ok(get(auditor, '/api/v1/invoices?customer=MERCY&status=issued&sort=number&offset=0'))).items[0].number;
+    const wire = (await ok(get(auditor, '/api/v1/payments?customer=MERCY'))).items[0];
+    await ok(post(finance, `/api/v1/payments/${wire.id}/apply`, { date: '2004-04-02', applications: [{ invoice: mercy, amount: '12.00' }] }));
+
+    let payments = await ok(get(executive, '/api/v1/payments?sort=-date&offset=0&limit=2'));
+    assert.equal(payments.total, 3);
+    assert.deepEqual(payments.items.map((p) => [p.customer, p.date, p.amount, p.unapplied]),
+      [['ACME-DEV', '2004-05-20', '150.00', '10.00'], ['MERCY', '2004-04-01', '12.00', '0.00']]);
+    assert.equal(payments.items[0].applications, undefined, 'a list holds no applications');
+    payments = await ok(get(auditor, '/api/v1/payments?sort=-date&offset=2&limit=2'));
+    assert.deepEqual([payments.total, payments.items.map((p) => [p.customer, p.unapplied])], [3, [['CEDARS', '200.00']]]);
+    // Pages by key in the list's own order (by id), as the invoices'.
+    const first = await ok(get(auditor, '/api/v1/payments?limit=2'));
+    assert.equal(first.total, undefined);
+    const rest = await ok(get(auditor, `/api/v1/payments?limit=2&after=${first.next_after}`));
+    assert.deepEqual([...first.items, ...rest.items].map((p) => p.customer), ['CEDARS', 'ACME-DEV', 'MERCY']);
+    assert.equal(rest.next_after, null);
+    // Filters: customer, dates, only those with unapplied cash.
+    const customers = async (query) => (await ok(get(auditor, `/api/v1/payments?${query}`))).items.map((p) => p.customer);
+    assert.deepEqual(await customers('customer=cedars'), ['CEDARS']);
+    assert.deepEqual(await customers('from=2004-04-01&to=2004-04-30'), ['MERCY']);
+    assert.deepEqual(await customers('unapplied=true'), ['CEDARS', 'ACME-DEV']);
+    assert.deepEqual(await customers('unapplied=false'), ['CEDARS', 'ACME-DEV', 'MERCY']);
+    assert.deepEqual(await customers('unapplied=true&sort=-unapplied&offset=0'), ['CEDARS', 'ACME-DEV']);
+
+    let credits = await ok(get(executive, '/api/v1/credits?sort=-amount&offset=0'));
+    assert.equal(credits.total, 2);
+    assert.deepEqual(credits.items.map((c) => [c.type, c.customer, c.invoice, c.amount]),
+      [['credit', 'CEDARS', '2004-000001', '56.50'], ['credit', 'ACME-DEV', null, '20.00']]);
+    credits = await ok(get(auditor, '/api/v1/credits?invoice=2004-000001'));
+    assert.deepEqual(credits.items.map((c) => [c.date, c.reason]), [['2004-02-05', 'price correction']]);
+    credits = await ok(get(auditor, '/api/v1/credits?customer=ACME-DEV&from=2004-02-10&to=2004-02-28'));
+    assert.deepEqual(credits.items.map((c) => [c.invoice, c.account, c.center]), [[null, '4300', 'LA']]);
+    assert.deepEqual((await ok(get(auditor, '/api/v1/credits?from=2004-03-01'))).items, []);
+
+    // Bad filters are refused naming them (and a read changes nothing).
+    for (const [route, field] of [
+      ['/api/v1/payments?from=2004-13-01', 'from'], ['/api/v1/payments?from=2004-05-01&to=2004-04-01', 'to'],
+      ['/api/v1/payments?unapplied=maybe', 'unapplied'], ['/api/v1/payments?sort=method', 'sort'],
+      ['/api/v1/payments?sort=date&after=1', 'after'], ['/api/v1/payments?customer=a%20b', 'customer'],
+      ['/api/v1/payments?limit=501', 'limit'], ['/api/v1/credits?to=2004-02-30', 'to'],
+      ['/api/v1/credits?invoice=2004-0000000000000000000001', 'invoice'], ['/api/v1/credits?offset=-1', 'offset'],
+    ]) await refused(() => get(auditor, route), field);
+    assert.equal((await get(staff, '/api/v1/payments')).status, 403);
+    assert.equal((await get(staff, '/api/v1/credits')).status, 403);
+
+    // The command line: credit list and payment list, every page, as JSON or CSV.
+    const run = (...args) => {
+      const r = srv.cli(...args);
+      assert.equal(r.status, 0, `bloodops ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.deepEqual(JSON.parse(run('credit', 'list', '--customer', 'ACME-DEV', '--format', 'json')).map((c) => [c.type, c.amount]), [['credit', '20.00']]);
+    const csv = run('payment', 'list', '--unapplied', '--format', 'csv').trim().split('\n');
+    assert.equal(csv[0], 'id,customer,date,amount,unapplied,method,reference,journal_entry');
+    assert.deepEqual(csv.slice(1).map((line) => line.split(',')[1]), ['CEDARS', 'ACME-DEV']);
+    assert.match(run('payment', 'list', '--from', '2004-04-01', '--to', '2004-04-30'), /MERCY +2004-04-01 +12\.00 +0\.00/);
+    const bad = srv.cli('credit', 'list', '--from', '2004-05-01', '--to', '2004-04-01');
+    assert.deepEqual([bad.status, bad.stderr], [1, 'bloodops: --to: must not be before from (2004-05-01)\n']);
+    // `credit` still holds the line of credit and its covenants.
+    assert.match(run('credit', 'covenant', 'list'), /^ID +KIND/);
+    assert.match(srv.cli('credit', 'line', 'show').stderr, /no line of credit/);
   });
 
   test('200 invoices issued by 8 clients at once are numbered 1..200 of their year', async () => {

@@ -13,8 +13,9 @@
  * larger than what is open refused under its amount, then recorded; the
  * unapplied cash applied later and an application undone. An executive
  * reads all of it with no control that changes anything. A draft's line
- * removed; a draft re-dated with other terms and deleted; a customer that
- * is not a hospital added, with its edit form.
+ * removed; a draft re-dated with other terms and deleted; the payments and
+ * credit memos listed and filtered; a customer that is not a hospital
+ * added, with its edit form.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -252,6 +253,34 @@ describe('billing: invoices, payments, aging', () => {
     await page.getByRole('status').filter({ hasText: `Draft ${id} to CEDARS is deleted.` }).waitFor();
     const gone = await page.request.get(`/api/v1/invoices/${id}`);
     assert.equal(gone.status(), 404);
+    app.assertClean(page);
+  });
+
+  test('the payments and the credit memos are listed, filtered by customer and unapplied cash', async () => {
+    await page.goto('/invoices');
+    await page.locator('#site-nav').getByRole('link', { name: 'Payments and credits' }).click();
+    await page.getByRole('heading', { name: 'Payments and credits' }).waitFor();
+    const payments = main().locator('section').filter({ has: page.getByRole('heading', { name: 'Payments', exact: true }) });
+    const credits = main().locator('section').filter({ has: page.getByRole('heading', { name: 'Credit memos', exact: true }) });
+    const paymentRows = payments.locator('tbody tr');
+    await paymentRows.first().waitFor();
+    assert.equal(await paymentRows.count(), 1);
+    assert.equal(await paymentRows.locator('td[data-label="Unapplied"]').textContent(), '$300.00');
+    assert.equal(await paymentRows.locator('td[data-label="Reference"]').textContent(), 'CHK-1001');
+    await payments.getByLabel('Unapplied cash').selectOption('true');
+    await page.waitForURL(/unapplied=true/);
+    await payments.getByRole('link', { name: /^Payment \d+$/ }).waitFor();
+    await payments.getByLabel('Customer').fill('SOMEONE');
+    await payments.getByText('No payment matches.').waitFor();
+    await payments.getByLabel('Customer').fill('CEDARS');
+    await payments.getByRole('link', { name: /^Payment \d+$/ }).waitFor();
+    const creditRow = credits.locator('tbody tr');
+    await creditRow.first().waitFor();
+    assert.deepEqual([await creditRow.locator('td[data-label="Amount"]').textContent(), await creditRow.getByRole('link', { name: NUMBER }).count()], ['$25.00', 1]);
+    await credits.getByLabel('Invoice').fill('2002-999999');
+    await credits.getByText('No credit memo matches.').waitFor();
+    await payments.getByRole('link', { name: /^Payment \d+$/ }).click();
+    await page.getByRole('heading', { name: /^Payment \d+$/ }).waitFor();
     app.assertClean(page);
   });
 
