@@ -567,7 +567,7 @@ static const cli_option payment_record_options[] = {
     {"reference", "TEXT", "check number, transfer reference"},
     {"method", "TEXT", "check, wire, ACH..."},
     {"apply", "NUMBER=DOLLARS", "apply to an invoice; more NUMBER=DOLLARS may follow",
-     "applications[0]"},
+     "applications[]"},
     {0}};
 static const cli_option payment_apply_options[] = {
     {"date", "DATE", "the application's date"}, {0}};

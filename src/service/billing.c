@@ -1379,8 +1379,12 @@ static int applications_check(service_context *ctx, int64_t customer_id, const c
         char field[48];
         invoice_row row;
         snprintf(field, sizeof field, "applications[%zu].amount", i);
-        if (amount_take(in[i].amount, &out[i].amount, field, e))
-            return -1;
+        if (amount_take(in[i].amount, &out[i].amount, field, e)) {
+            char said[ERR_MESSAGE_MAX]; /* which invoice's amount */
+            snprintf(said, sizeof said, "%s", e->message);
+            return err_set(e, ERR_INVALID, field, "the amount applied to invoice %s %s",
+                           in[i].invoice ? in[i].invoice : "", said);
+        }
         snprintf(field, sizeof field, "applications[%zu].invoice", i);
         if (invoice_find(ctx->db, in[i].invoice, field, &out[i].invoice_id, e)) {
             e->code = ERR_INVALID;

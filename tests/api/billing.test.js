@@ -320,6 +320,26 @@ describe('billing and receivables', () => {
       ids.push(id);
     }
     const numbers = ids.map((id) => JSON.parse(run('invoice', 'issue', id, '--format', 'json')).number);
+    // A refused application names --apply, as typed, and the invoice; nothing changes.
+    const mercy = (await ok(get(auditor, '/api/v1/invoices?customer=MERCY&status=issued&sort=number&offset=0'))).items[0].number;
+    const before = srv.fingerprint();
+    const record = (...apply) => srv.cli('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '500.00',
+      '--reference', 'ACH-8', '--apply', ...apply);
+    for (const [apply, stderr] of [
+      [[`${numbers[0]}=999.00`], `--apply: invoice ${numbers[0]} has 100.00 open: applying more would overpay it`],
+      [[`${mercy}=1.00`], `--apply: invoice ${mercy} belongs to customer MERCY, not ACME-DEV`],
+      [[`${numbers[0]}=50.00`, `${numbers[1]}=0`], `--apply: the amount applied to invoice ${numbers[1]} must be more than zero`],
+      [[`${numbers[0]}=50.00`, `${numbers[1]}=41.00`], `--apply: invoice ${numbers[1]} has 40.00 open: applying more would overpay it`],
+      [['2004-999999=1.00'], "--apply: no invoice '2004-999999'"],
+      [[numbers[0]], `--apply: '${numbers[0]}' must be NUMBER=DOLLARS, like 2004-000123=150.00`],
+    ]) {
+      const r = record(...apply);
+      assert.deepEqual([r.status, r.stderr], [1, `bloodops: ${stderr}\n`], `--apply ${apply.join(' ')}`);
+    }
+    const over = srv.cli('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '10.00',
+      '--reference', 'ACH-8', '--apply', `${numbers[0]}=50.00`);
+    assert.deepEqual([over.status, over.stderr], [1, "bloodops: --apply: the applications exceed the payment's 10.00\n"]);
+    assert.equal(srv.fingerprint(), before, 'the refused payments changed nothing');
     const payment = JSON.parse(run('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '150.00',
       '--reference', 'ACH-9', '--apply', `${numbers[0]}=100.00`, `${numbers[1]}=40.00`, '--format', 'json'));
     assert.deepEqual(payment.applications.map((a) => [a.invoice, a.amount]), [[numbers[0], '100.00'], [numbers[1], '40.00']]);
