@@ -2,9 +2,9 @@
  * billing_document.c - the invoice and the customer statement
  * (billing_document.h): a block of facts (who is billed, the dates), then
  * plain tables of the table writer (the lines, the credits, the payments;
- * the open documents and the aging), in text with capitals for the
- * headings, in HTML with an <h2> for each; the PDF is the text set on
- * pages.
+ * the open documents, the unapplied cash and the net balance, the aging),
+ * in text with capitals for the headings, in HTML with an <h2> for each;
+ * the PDF is the text set on pages.
  */
 #include "documents/billing_document.h"
 
@@ -269,6 +269,38 @@ static void aging_table(const statement_document *d, table_format format, buffer
     table_end(&t);
 }
 
+/* The payments whose cash is not applied, as credits, their total, and
+ * the net balance: what is open less that cash. */
+static void unapplied_table(const statement_document *d, table_format format, buffer *out)
+{
+    table t;
+    table_init(&t, out, format, 0);
+    table_add_column(&t, head(format, "DATE", "Date"), 10, TABLE_LEFT);
+    table_add_column(&t, head(format, "PAYMENT", "Payment"), 10, TABLE_LEFT);
+    table_add_column(&t, head(format, "REFERENCE", "Reference"), 35, TABLE_LEFT);
+    table_add_column(&t, head(format, "UNAPPLIED", "Unapplied"), 12, TABLE_RIGHT);
+    table_begin(&t, heading(format, out, "UNAPPLIED CASH", "Unapplied cash"), NULL);
+    static const char *const classes[] = {NULL, NULL, NULL, "amount"};
+    for (size_t i = 0; i < d->unapplied_count; i++) {
+        const statement_unapplied_item *item = &d->unapplied[i];
+        table_row_marked(&t,
+                         (const char *[]){shown(item->date), shown(item->payment),
+                                          shown(item->reference), shown(item->amount)},
+                         classes, 0);
+    }
+    table_row_marked(&t, (const char *[]){head(format, "TOTAL", "Total"), "", "",
+                                          shown(d->unapplied_total)},
+                     classes, 1);
+    table_end(&t);
+    if (format == TABLE_HTML) {
+        buffer_append_text(out, "<p class=\"balance\"><strong>Net balance: ");
+        html_escaped(out, shown(d->balance));
+        buffer_append_text(out, "</strong> (what is open less the unapplied cash)</p>\n");
+    } else {
+        buffer_printf(out, "\nNET BALANCE %*s\n", 58, shown(d->balance));
+    }
+}
+
 static void render_statement(const statement_document *d, table_format format, buffer *out)
 {
     char title[64];
@@ -280,9 +312,17 @@ static void render_statement(const statement_document *d, table_format format, b
     if (format != TABLE_HTML)
         buffer_append_char(out, '\n');
     items_table(d, format, out);
-    if (d->item_count == 0)
+    if (d->item_count == 0 && d->unapplied_count == 0)
         buffer_append_text(out, format == TABLE_HTML ? "<p>Nothing is open.</p>\n"
                                                      : "(nothing is open)\n");
+    else if (d->item_count == 0)
+        buffer_append_text(out, format == TABLE_HTML ? "<p>No invoice or credit is open.</p>\n"
+                                                     : "(no invoice or credit is open)\n");
+    if (d->unapplied_count) {
+        if (format != TABLE_HTML)
+            buffer_append_char(out, '\n');
+        unapplied_table(d, format, out);
+    }
     if (format != TABLE_HTML)
         buffer_append_char(out, '\n');
     aging_table(d, format, out);

@@ -1986,24 +1986,98 @@ void aging_totals_free(aging_totals *totals)
     totals->customer_count = 0;
 }
 
+/* The aging's day ("date", required) and what its days count from ("by":
+ * due, the default, or invoice). */
+static int aging_take(const char *date, const char *by, civil_day *day, int *by_invoice, err *e)
+{
+    if (service_date_take(date, day, "date", e))
+        return -1;
+    *by_invoice = 0;
+    if (by && *by) {
+        if (strcmp(by, "invoice") == 0)
+            *by_invoice = 1;
+        else if (strcmp(by, "due") != 0)
+            return err_set(e, ERR_INVALID, "by", "must be due or invoice");
+    }
+    return 0;
+}
+
 int receivables_aging(service_context *ctx, const char *date, const char *by, json_t **out,
                       err *e)
 {
     civil_day day;
-    if (service_date_take(date, &day, "date", e))
-        return -1;
-    int by_invoice = 0;
-    if (by && *by) {
-        if (strcmp(by, "invoice") == 0)
-            by_invoice = 1;
-        else if (strcmp(by, "due") != 0)
-            return err_set(e, ERR_INVALID, "by", "must be due or invoice");
-    }
-    if (db_begin_read(ctx->db, e))
+    int by_invoice;
+    if (aging_take(date, by, &day, &by_invoice, e) || db_begin_read(ctx->db, e))
         return -1;
     int rc = receivables_aging_at(ctx->db, day, by_invoice, out, e);
     db_rollback(ctx->db);
     return rc;
+}
+
+/* The payments of the customer `code` with cash not applied at `day`
+ * (dated up to it, less their applications dated up to it and not undone
+ * by then: what account 2150 holds for the customer that day), oldest
+ * first, and their total. */
+static int unapplied_at(db_conn *db, const char *code, civil_day day, json_t **payments,
+                        int64_t *total, err *e)
+{
+    char day_text[DATE_TEXT_MAX];
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT p.id, p.payment_date, p.reference, p.amount_cents - COALESCE((SELECT "
+                   "SUM(a.amount_cents) FROM payment_applications a WHERE a.payment_id = p.id "
+                   "AND a.applied_date <= ?1 AND (a.undone_date IS NULL OR a.undone_date > ?1)), "
+                   "0) FROM payments p JOIN customers c ON c.id = p.customer_id "
+                   "WHERE c.code = ?2 AND p.payment_date <= ?1 ORDER BY p.payment_date, p.id",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, date_format(day, day_text, sizeof day_text));
+    db_bind_text(stmt, 2, code);
+    *payments = json_array();
+    *total = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        int64_t unapplied = db_column_int64(stmt, 3);
+        if (unapplied <= 0)
+            continue;
+        *total += unapplied;
+        json_array_append_new(*payments,
+                              json_pack("{s:I, s:s, s:s, s:o}", "payment",
+                                        (json_int_t)db_column_int64(stmt, 0), "date",
+                                        db_column_text(stmt, 1), "reference",
+                                        db_column_text(stmt, 2), "unapplied",
+                                        money_json(unapplied)));
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(*payments);
+        *payments = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int customer_statement_read(service_context *ctx, const char *code, const char *date,
+                            const char *by, json_t **out, err *e)
+{
+    civil_day day;
+    int by_invoice;
+    if (aging_take(date, by, &day, &by_invoice, e) || db_begin_read(ctx->db, e))
+        return -1;
+    json_t *aging = NULL, *payments = NULL;
+    int64_t total = 0;
+    int rc = receivables_aging_at(ctx->db, day, by_invoice, &aging, e) ||
+                     unapplied_at(ctx->db, code, day, &payments, &total, e)
+                 ? -1
+                 : 0;
+    db_rollback(ctx->db);
+    if (rc) {
+        json_decref(aging);
+        return -1;
+    }
+    *out = json_pack("{s:o, s:o, s:o}", "aging", aging, "unapplied", payments, "unapplied_total",
+                     money_json(total));
+    return 0;
 }
 
 /* --- shared with the allowance's use cases (allowance.c) ------------------- */

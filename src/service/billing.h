@@ -190,6 +190,13 @@ int receivables_aging(service_context *ctx, const char *date, const char *by, js
 /* The same inside the caller's transaction or snapshot, for a parsed day
  * (by_invoice 1: days from the invoice date). */
 int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **out, err *e);
+/* What a customer's statement at `date` shows, read in one snapshot:
+ * {"aging": the aging of every customer as receivables_aging answers it,
+ * "unapplied": [{"payment", "date", "reference", "unapplied"}], the
+ * customer's payments with cash not applied at that date, and
+ * "unapplied_total"}. `code` is the customer's code as stored. */
+int customer_statement_read(service_context *ctx, const char *code, const char *date,
+                            const char *by, json_t **out, err *e);
 
 /* The aging's totals alone, per bucket and per customer (by the
  * customer's row id), for a caller that needs no documents (a summary, a
