@@ -145,11 +145,14 @@ static void lines_table(const invoice_document *d, table_format format, buffer *
     table_end(&t);
 }
 
-/* Credits or payments: date, reference, note, amount. */
+/* Credits, payments or unapplied cash: date, reference, note, amount,
+ * and a total row when `total` is not NULL. */
 static void reductions_table(const invoice_document_reduction *rows, size_t count,
-                             table_format format, buffer *out, const char *text_heading,
-                             const char *html_heading, const char *reference_head)
+                             const char *total, table_format format, buffer *out,
+                             const char *text_heading, const char *html_heading,
+                             const char *reference_head)
 {
+    static const char *const classes[] = {NULL, NULL, NULL, "amount"};
     if (count == 0)
         return;
     if (format != TABLE_HTML)
@@ -172,8 +175,11 @@ static void reductions_table(const invoice_document_reduction *rows, size_t coun
         table_row_marked(&t,
                          (const char *[]){shown(r->date), shown(r->reference), note,
                                           shown(r->amount)},
-                         (const char *[]){NULL, NULL, NULL, "amount"}, 0);
+                         classes, 0);
     }
+    if (total)
+        table_row_marked(&t, (const char *[]){head(format, "TOTAL", "Total"), "", "", total},
+                         classes, 1);
     table_end(&t);
 }
 
@@ -194,9 +200,9 @@ static void render_invoice(const invoice_document *d, table_format format, buffe
     if (format != TABLE_HTML)
         buffer_append_char(out, '\n');
     lines_table(d, format, out);
-    reductions_table(d->credits, d->credit_count, format, out, "CREDIT MEMOS", "Credit memos",
+    reductions_table(d->credits, d->credit_count, NULL, format, out, "CREDIT MEMOS", "Credit memos",
                      head(format, "MEMO", "Credit memo"));
-    reductions_table(d->payments, d->payment_count, format, out, "PAYMENTS APPLIED",
+    reductions_table(d->payments, d->payment_count, NULL, format, out, "PAYMENTS APPLIED",
                      "Payments applied", head(format, "PAYMENT", "Payment"));
     if (format == TABLE_HTML) {
         if (d->written_off) {
@@ -273,31 +279,14 @@ static void aging_table(const statement_document *d, table_format format, buffer
  * the net balance: what is open less that cash. */
 static void unapplied_table(const statement_document *d, table_format format, buffer *out)
 {
-    table t;
-    table_init(&t, out, format, 0);
-    table_add_column(&t, head(format, "DATE", "Date"), 10, TABLE_LEFT);
-    table_add_column(&t, head(format, "PAYMENT", "Payment"), 10, TABLE_LEFT);
-    table_add_column(&t, head(format, "REFERENCE", "Reference"), 35, TABLE_LEFT);
-    table_add_column(&t, head(format, "UNAPPLIED", "Unapplied"), 12, TABLE_RIGHT);
-    table_begin(&t, heading(format, out, "UNAPPLIED CASH", "Unapplied cash"), NULL);
-    static const char *const classes[] = {NULL, NULL, NULL, "amount"};
-    for (size_t i = 0; i < d->unapplied_count; i++) {
-        const statement_unapplied_item *item = &d->unapplied[i];
-        table_row_marked(&t,
-                         (const char *[]){shown(item->date), shown(item->payment),
-                                          shown(item->reference), shown(item->amount)},
-                         classes, 0);
-    }
-    table_row_marked(&t, (const char *[]){head(format, "TOTAL", "Total"), "", "",
-                                          shown(d->unapplied_total)},
-                     classes, 1);
-    table_end(&t);
+    reductions_table(d->unapplied, d->unapplied_count, shown(d->unapplied_total), format, out,
+                     "UNAPPLIED CASH", "Unapplied cash", head(format, "PAYMENT", "Payment"));
     if (format == TABLE_HTML) {
         buffer_append_text(out, "<p class=\"balance\"><strong>Net balance: ");
         html_escaped(out, shown(d->balance));
         buffer_append_text(out, "</strong> (what is open less the unapplied cash)</p>\n");
     } else {
-        buffer_printf(out, "\nNET BALANCE %*s\n", 58, shown(d->balance));
+        buffer_printf(out, "\nNET BALANCE %*s\n", 61, shown(d->balance));
     }
 }
 
@@ -318,11 +307,8 @@ static void render_statement(const statement_document *d, table_format format, b
     else if (d->item_count == 0)
         buffer_append_text(out, format == TABLE_HTML ? "<p>No invoice or credit is open.</p>\n"
                                                      : "(no invoice or credit is open)\n");
-    if (d->unapplied_count) {
-        if (format != TABLE_HTML)
-            buffer_append_char(out, '\n');
+    if (d->unapplied_count)
         unapplied_table(d, format, out);
-    }
     if (format != TABLE_HTML)
         buffer_append_char(out, '\n');
     aging_table(d, format, out);

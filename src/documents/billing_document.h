@@ -59,11 +59,11 @@ typedef struct {
     long long days;
 } statement_document_item;
 
-/* A payment whose cash is not applied at the statement's date: its date,
- * its number, its reference and that cash as a credit ("-50.00"). */
-typedef struct {
-    const char *date, *payment, *reference, *amount;
-} statement_unapplied_item;
+/* A payment whose cash is not applied at the statement's date, laid out as
+ * the invoice's credits are: its date, its number as `reference`, its own
+ * reference as `note`, that cash as a credit (`amount` "-50.00"); no
+ * undone_date. */
+typedef invoice_document_reduction statement_unapplied_item;
 
 enum { STATEMENT_BUCKETS = 6 };
 /* The buckets' names in order: "current", "1-30" ... "over-120". */

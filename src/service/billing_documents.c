@@ -197,7 +197,7 @@ int customer_statement(service_context *ctx, const char *code, const char *date,
                  (long long)json_integer_value(json_object_get(item, "payment")));
         money_format(-cents_at(item, "unapplied"), MONEY_PLAIN, texts[i][1], MONEY_TEXT_MAX);
         unapplied[i] = (statement_unapplied_item){text_at(item, "date"), texts[i][0],
-                                                  text_at(item, "reference"), texts[i][1]};
+                                                  text_at(item, "reference"), texts[i][1], NULL};
     }
     char unapplied_total[MONEY_TEXT_MAX], balance[MONEY_TEXT_MAX];
     int64_t credit = cents_at(read, "unapplied_total");

@@ -220,8 +220,8 @@ static void test_statement_with_nothing_open(void **state)
 }
 
 static const statement_unapplied_item unapplied[] = {
-    {"2004-05-02", "7", "CHK-1001", "-30.00"},
-    {"2004-06-15", "9", "WIRE <77>", "-20.00"},
+    {"2004-05-02", "7", "CHK-1001", "-30.00", NULL},
+    {"2004-06-15", "9", "WIRE <77>", "-20.00", NULL},
 };
 
 static void test_statement_with_unapplied_cash(void **state)
@@ -235,12 +235,12 @@ static void test_statement_with_unapplied_cash(void **state)
         "TOTAL                                                           220.03\n"
         "\n"
         "UNAPPLIED CASH\n"
-        "DATE       PAYMENT    REFERENCE                              UNAPPLIED\n"
-        "2004-05-02 7          CHK-1001                                  -30.00\n"
-        "2004-06-15 9          WIRE <77>                                 -20.00\n"
-        "TOTAL                                                           -50.00\n"
+        "DATE       PAYMENT    NOTE                                         AMOUNT\n"
+        "2004-05-02 7          CHK-1001                                     -30.00\n"
+        "2004-06-15 9          WIRE <77>                                    -20.00\n"
+        "TOTAL                                                              -50.00\n"
         "\n"
-        "NET BALANCE                                                     170.03\n"
+        "NET BALANCE                                                        170.03\n"
         "\n"
         "AGING\n"));
     free(text);
@@ -256,7 +256,7 @@ static void test_statement_with_unapplied_cash(void **state)
     text = statement_text(&d, DOCUMENT_TEXT);
     assert_null(strstr(text, "nothing is open"));
     assert_non_null(strstr(text, "0.00\n(no invoice or credit is open)\n\nUNAPPLIED CASH\n"));
-    assert_non_null(strstr(text, "\nNET BALANCE                                                     -30.00\n"));
+    assert_non_null(strstr(text, "\nNET BALANCE                                                        -30.00\n"));
     free(text);
     html = statement_text(&d, DOCUMENT_HTML);
     assert_null(strstr(html, "Nothing is open"));
