@@ -615,9 +615,15 @@ void cli_close(service_context *ctx)
 }
 
 /* Whether `option` carries the service field `field`: its declared field,
- * else its own name with '_' for '-'. */
+ * else its own name with '_' for '-'. A declared field ending in "[]"
+ * carries a list and each of its items: "applications[]" carries
+ * "applications", "applications[2]" and "applications[2].amount". */
 static int carries(const cli_option *option, const char *field)
 {
+    size_t length = option->field ? strlen(option->field) : 0;
+    if (length > 2 && strcmp(option->field + length - 2, "[]") == 0)
+        return strncmp(field, option->field, length - 2) == 0 &&
+               (field[length - 2] == '\0' || field[length - 2] == '[');
     if (option->field)
         return strcmp(option->field, field) == 0;
     const char *name = option->name;

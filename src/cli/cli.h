@@ -31,7 +31,9 @@ typedef struct {
     /* The field a service names when it refuses this option's value, when
      * that is not the option's name with '_' for '-' ("close_date" for
      * --date; "birth_date" for --birth-date needs nothing): an error about
-     * that field is printed as one about the option (cli_fail). */
+     * that field is printed as one about the option (cli_fail). A field
+     * ending in "[]" ("applications[]") is a list the option gives: every
+     * item's field ("applications[1].amount") is printed as the option. */
     const char *field;
 } cli_option;
 

@@ -2,9 +2,9 @@
  * cmd_billing.c - billing and receivables from the command line, the
  * interface scripts use (docs/billing.md):
  *   bloodops customer add|list|show|edit
- *   bloodops invoice create|line|unline|issue|show|list
- *   bloodops credit create
- *   bloodops payment record|apply|unapply|show
+ *   bloodops invoice create|line|unline|edit|delete|issue|show|list
+ *   bloodops credit create|list
+ *   bloodops payment record|apply|unapply|show|list
  *   bloodops receivables aging
  */
 #include <stdio.h>
@@ -179,6 +179,33 @@ static int call_invoice_unline(service_context *ctx, cli_invocation *invocation,
     return invoice_line_remove(ctx, invocation->positional[0], invocation->positional[1], out, e);
 }
 
+static int call_invoice_edit(service_context *ctx, cli_invocation *invocation, json_t **out,
+                             err *e)
+{
+    return invoice_edit(ctx, invocation->positional[0], cli_option_value(invocation, "date"),
+                        cli_option_value(invocation, "terms"), out, e);
+}
+
+static int call_invoice_delete(service_context *ctx, cli_invocation *invocation, json_t **out,
+                               err *e)
+{
+    return invoice_delete(ctx, invocation->positional[0], out, e);
+}
+
+/* `invoice delete` says what went; JSON and CSV print the draft as it was. */
+static void print_deleted(const cli_invocation *invocation, json_t *invoice)
+{
+    if (invocation->format != OUTPUT_TABLE) {
+        cli_print_object(invocation, invoice, invoice_columns);
+        return;
+    }
+    size_t lines = json_array_size(json_object_get(invoice, "lines"));
+    printf("Draft %lld of %s is deleted, with its %zu line%s (%s).\n",
+           (long long)json_integer_value(json_object_get(invoice, "id")),
+           json_string_value(json_object_get(invoice, "customer")), lines, lines == 1 ? "" : "s",
+           json_string_value(json_object_get(invoice, "total")));
+}
+
 static int call_invoice_issue(service_context *ctx, cli_invocation *invocation, json_t **out,
                               err *e)
 {
@@ -204,6 +231,16 @@ static int run_invoice_line(cli_invocation *invocation)
 static int run_invoice_unline(cli_invocation *invocation)
 {
     return cli_run(invocation, call_invoice_unline, print_invoice);
+}
+
+static int run_invoice_edit(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_invoice_edit, print_invoice);
+}
+
+static int run_invoice_delete(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_invoice_delete, print_deleted);
 }
 
 static int run_invoice_issue(cli_invocation *invocation)
@@ -260,6 +297,44 @@ static void print_credit(const cli_invocation *invocation, json_t *credit)
 static int run_credit_create(cli_invocation *invocation)
 {
     return cli_run(invocation, call_credit_create, print_credit);
+}
+
+static int call_credit_list(service_context *ctx, const void *filter, service_page *page,
+                            json_t **out, err *e)
+{
+    credit_filter f = *(const credit_filter *)filter;
+    f.page = *page;
+    return credit_list(ctx, &f, out, e);
+}
+
+static int run_credit_list(cli_invocation *invocation)
+{
+    credit_filter filter = {
+        .customer = cli_option_value(invocation, "customer"),
+        .invoice = cli_option_value(invocation, "invoice"),
+        .from = cli_option_value(invocation, "from"),
+        .to = cli_option_value(invocation, "to"),
+    };
+    return cli_print_all_pages(invocation, call_credit_list, &filter, 0, credit_columns);
+}
+
+static int call_payment_list(service_context *ctx, const void *filter, service_page *page,
+                             json_t **out, err *e)
+{
+    payment_filter f = *(const payment_filter *)filter;
+    f.page = *page;
+    return payment_list(ctx, &f, out, e);
+}
+
+static int run_payment_list(cli_invocation *invocation)
+{
+    payment_filter filter = {
+        .customer = cli_option_value(invocation, "customer"),
+        .from = cli_option_value(invocation, "from"),
+        .to = cli_option_value(invocation, "to"),
+        .unapplied = cli_option_value(invocation, "unapplied") ? "true" : NULL,
+    };
+    return cli_print_all_pages(invocation, call_payment_list, &filter, 0, payment_columns);
 }
 
 static void print_payment(const cli_invocation *invocation, json_t *payment)
@@ -447,6 +522,10 @@ static const cli_option invoice_create_options[] = {
     {"date", "DATE", "the invoice date, YYYY-MM-DD"},
     {"terms", "DAYS", "payment terms (default: the customer's)"},
     {0}};
+static const cli_option invoice_edit_options[] = {
+    {"date", "DATE", "the draft's new invoice date, YYYY-MM-DD (in an open period)"},
+    {"terms", "DAYS", "the draft's new payment terms"},
+    {0}};
 static const cli_option invoice_line_options[] = {
     {"description", "TEXT", "what is charged"},
     {"quantity", "N", "how many (at most two decimals)"},
@@ -469,6 +548,18 @@ static const cli_option credit_options[] = {
     {"account", "CODE", "the revenue account reversed (default: the invoice's first line's)"},
     {"center", "CODE", "the donor center or market (default: the same line's)"},
     {0}};
+static const cli_option credit_list_options[] = {
+    {"customer", "CODE", "one customer's credit memos"},
+    {"invoice", "NUMBER", "the credit memos of one invoice"},
+    {"from", "DATE", "dated on or after"},
+    {"to", "DATE", "dated on or before"},
+    {0}};
+static const cli_option payment_list_options[] = {
+    {"customer", "CODE", "one customer's payments"},
+    {"from", "DATE", "dated on or after"},
+    {"to", "DATE", "dated on or before"},
+    {"unapplied", NULL, "only payments with unapplied cash"},
+    {0}};
 static const cli_option payment_record_options[] = {
     {"customer", "CODE", "who paid"},
     {"date", "DATE", "the payment's date"},
@@ -476,7 +567,7 @@ static const cli_option payment_record_options[] = {
     {"reference", "TEXT", "check number, transfer reference"},
     {"method", "TEXT", "check, wire, ACH..."},
     {"apply", "NUMBER=DOLLARS", "apply to an invoice; more NUMBER=DOLLARS may follow",
-     "applications[0]"},
+     "applications[]"},
     {0}};
 static const cli_option payment_apply_options[] = {
     {"date", "DATE", "the application's date"}, {0}};
@@ -511,6 +602,12 @@ static const cli_command billing_commands[] = {
     {.noun = "invoice", .verb = "unline", .run = run_invoice_unline, .arguments = "INVOICE LINE",
      .positional_min = 2, .positional_max = 2, .summary = "remove a line from a draft",
      .opens_database = 1},
+    {.noun = "invoice", .verb = "edit", .run = run_invoice_edit, .arguments = "INVOICE",
+     .positional_min = 1, .positional_max = 1, .options = invoice_edit_options,
+     .summary = "change a draft's date or terms", .opens_database = 1},
+    {.noun = "invoice", .verb = "delete", .run = run_invoice_delete, .arguments = "INVOICE",
+     .positional_min = 1, .positional_max = 1,
+     .summary = "delete a draft whose lines are all manual, with its lines", .opens_database = 1},
     {.noun = "invoice", .verb = "issue", .run = run_invoice_issue, .arguments = "INVOICE",
      .positional_min = 1, .positional_max = 1,
      .summary = "issue a draft: its number, due date and posting", .opens_database = 1},
@@ -522,6 +619,10 @@ static const cli_command billing_commands[] = {
      .summary = "invoices", .opens_database = 1},
     {.noun = "credit", .verb = "create", .run = run_credit_create, .options = credit_options,
      .summary = "a credit memo against an invoice or standalone", .opens_database = 1},
+    {.noun = "credit", .verb = "list", .run = run_credit_list, .options = credit_list_options,
+     .summary = "credit memos, against invoices and standalone", .opens_database = 1},
+    {.noun = "payment", .verb = "list", .run = run_payment_list, .options = payment_list_options,
+     .summary = "payments with what is unapplied of each", .opens_database = 1},
     {.noun = "payment", .verb = "record", .run = run_payment_record,
      .arguments = "[NUMBER=DOLLARS...]", .positional_max = CLI_POSITIONAL_MAX,
      .options = payment_record_options,

@@ -2,9 +2,9 @@
  * billing_document.c - the invoice and the customer statement
  * (billing_document.h): a block of facts (who is billed, the dates), then
  * plain tables of the table writer (the lines, the credits, the payments;
- * the open documents and the aging), in text with capitals for the
- * headings, in HTML with an <h2> for each; the PDF is the text set on
- * pages.
+ * the open documents, the unapplied cash and the net balance, the aging),
+ * in text with capitals for the headings, in HTML with an <h2> for each;
+ * the PDF is the text set on pages.
  */
 #include "documents/billing_document.h"
 
@@ -145,11 +145,14 @@ static void lines_table(const invoice_document *d, table_format format, buffer *
     table_end(&t);
 }
 
-/* Credits or payments: date, reference, note, amount. */
+/* Credits, payments or unapplied cash: date, reference, note, amount,
+ * and a total row when `total` is not NULL. */
 static void reductions_table(const invoice_document_reduction *rows, size_t count,
-                             table_format format, buffer *out, const char *text_heading,
-                             const char *html_heading, const char *reference_head)
+                             const char *total, table_format format, buffer *out,
+                             const char *text_heading, const char *html_heading,
+                             const char *reference_head)
 {
+    static const char *const classes[] = {NULL, NULL, NULL, "amount"};
     if (count == 0)
         return;
     if (format != TABLE_HTML)
@@ -172,8 +175,11 @@ static void reductions_table(const invoice_document_reduction *rows, size_t coun
         table_row_marked(&t,
                          (const char *[]){shown(r->date), shown(r->reference), note,
                                           shown(r->amount)},
-                         (const char *[]){NULL, NULL, NULL, "amount"}, 0);
+                         classes, 0);
     }
+    if (total)
+        table_row_marked(&t, (const char *[]){head(format, "TOTAL", "Total"), "", "", total},
+                         classes, 1);
     table_end(&t);
 }
 
@@ -194,9 +200,9 @@ static void render_invoice(const invoice_document *d, table_format format, buffe
     if (format != TABLE_HTML)
         buffer_append_char(out, '\n');
     lines_table(d, format, out);
-    reductions_table(d->credits, d->credit_count, format, out, "CREDIT MEMOS", "Credit memos",
+    reductions_table(d->credits, d->credit_count, NULL, format, out, "CREDIT MEMOS", "Credit memos",
                      head(format, "MEMO", "Credit memo"));
-    reductions_table(d->payments, d->payment_count, format, out, "PAYMENTS APPLIED",
+    reductions_table(d->payments, d->payment_count, NULL, format, out, "PAYMENTS APPLIED",
                      "Payments applied", head(format, "PAYMENT", "Payment"));
     if (format == TABLE_HTML) {
         if (d->written_off) {
@@ -269,6 +275,21 @@ static void aging_table(const statement_document *d, table_format format, buffer
     table_end(&t);
 }
 
+/* The payments whose cash is not applied, as credits, their total, and
+ * the net balance: what is open less that cash. */
+static void unapplied_table(const statement_document *d, table_format format, buffer *out)
+{
+    reductions_table(d->unapplied, d->unapplied_count, shown(d->unapplied_total), format, out,
+                     "UNAPPLIED CASH", "Unapplied cash", head(format, "PAYMENT", "Payment"));
+    if (format == TABLE_HTML) {
+        buffer_append_text(out, "<p class=\"balance\"><strong>Net balance: ");
+        html_escaped(out, shown(d->balance));
+        buffer_append_text(out, "</strong> (what is open less the unapplied cash)</p>\n");
+    } else {
+        buffer_printf(out, "\nNET BALANCE %*s\n", 61, shown(d->balance));
+    }
+}
+
 static void render_statement(const statement_document *d, table_format format, buffer *out)
 {
     char title[64];
@@ -280,9 +301,14 @@ static void render_statement(const statement_document *d, table_format format, b
     if (format != TABLE_HTML)
         buffer_append_char(out, '\n');
     items_table(d, format, out);
-    if (d->item_count == 0)
+    if (d->item_count == 0 && d->unapplied_count == 0)
         buffer_append_text(out, format == TABLE_HTML ? "<p>Nothing is open.</p>\n"
                                                      : "(nothing is open)\n");
+    else if (d->item_count == 0)
+        buffer_append_text(out, format == TABLE_HTML ? "<p>No invoice or credit is open.</p>\n"
+                                                     : "(no invoice or credit is open)\n");
+    if (d->unapplied_count)
+        unapplied_table(d, format, out);
     if (format != TABLE_HTML)
         buffer_append_char(out, '\n');
     aging_table(d, format, out);

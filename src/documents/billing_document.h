@@ -4,7 +4,8 @@
  * customer and billing address, its lines and total, the credits and
  * payments applied to it, what was written off and what is still open)
  * and a customer statement
- * (the customer's open documents at a date and their aging), each as plain
+ * (the customer's open documents at a date, its unapplied cash as a credit
+ * and the net balance, and the aging), each as plain
  * text, as an HTML page or as a PDF (the text set on pages,
  * documents/pdf.h). The tables go through the table writer
  * (documents/table.h).
@@ -58,6 +59,12 @@ typedef struct {
     long long days;
 } statement_document_item;
 
+/* A payment whose cash is not applied at the statement's date, laid out as
+ * the invoice's credits are: its date, its number as `reference`, its own
+ * reference as `note`, that cash as a credit (`amount` "-50.00"); no
+ * undone_date. */
+typedef invoice_document_reduction statement_unapplied_item;
+
 enum { STATEMENT_BUCKETS = 6 };
 /* The buckets' names in order: "current", "1-30" ... "over-120". */
 extern const char *const statement_bucket_names[STATEMENT_BUCKETS];
@@ -70,6 +77,11 @@ typedef struct {
     size_t item_count;
     const char *buckets[STATEMENT_BUCKETS]; /* in the order of statement_bucket_names */
     const char *total;
+    /* The customer's unapplied cash at the date (none: no count), its
+     * total as a credit and the net balance: total plus that credit. */
+    const statement_unapplied_item *unapplied;
+    size_t unapplied_count;
+    const char *unapplied_total, *balance;
     const char *company;
 } statement_document;
 

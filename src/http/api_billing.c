@@ -136,6 +136,27 @@ static void invoices_line_remove(http_request *request, http_response *response)
 
 static const http_field empty_body[] = {{0}};
 
+static const http_field invoice_edit_body[] = {
+    {"date", FIELD_STRING, 0}, {"terms", FIELD_INTEGER_TEXT, 0}, {0}};
+
+static void invoices_edit(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = invoice_edit(&request->service, request->path_params[0],
+                          http_body_string(request, "date"),
+                          http_body_number_text(request, "terms"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static void invoices_delete(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = invoice_delete(&request->service, request->path_params[0], &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static void invoices_issue(http_request *request, http_response *response)
 {
     err e;
@@ -166,6 +187,36 @@ static void credits_create(http_request *request, http_response *response)
     };
     int rc = credit_create(&request->service, &in, &result, &e);
     http_reply_result(response, 201, rc, result, &e);
+}
+
+static void credits_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    credit_filter filter = {
+        .customer = http_query(request, "customer"),
+        .invoice = http_query(request, "invoice"),
+        .from = http_query(request, "from"),
+        .to = http_query(request, "to"),
+    };
+    int rc = http_query_page(request, &filter.page, &e) ||
+             credit_list(&request->service, &filter, &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
+static void payments_list(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    payment_filter filter = {
+        .customer = http_query(request, "customer"),
+        .from = http_query(request, "from"),
+        .to = http_query(request, "to"),
+        .unapplied = http_query(request, "unapplied"),
+    };
+    int rc = http_query_page(request, &filter.page, &e) ||
+             payment_list(&request->service, &filter, &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
 }
 
 static const http_field application_fields[] = {
@@ -282,6 +333,12 @@ static const http_route billing_routes[] = {
     {.method = "GET", .pattern = "/api/v1/invoices/{id}", .handler = invoices_show,
      .capability = CAPABILITY_BILLING, .response = "Invoice",
      .summary = "An invoice (id or number) with its lines, credits and applications"},
+    {.method = "PATCH", .pattern = "/api/v1/invoices/{id}", .handler = invoices_edit,
+     .capability = CAPABILITY_BILLING_WRITE, .body = invoice_edit_body, .response = "Invoice",
+     .summary = "Change a draft's date or terms"},
+    {.method = "POST", .pattern = "/api/v1/invoices/{id}/delete", .handler = invoices_delete,
+     .capability = CAPABILITY_BILLING_WRITE, .body = empty_body, .response = "Invoice",
+     .summary = "Delete a draft whose lines are all manual, with its lines"},
     {.method = "POST", .pattern = "/api/v1/invoices/{id}/lines", .handler = invoices_line_add,
      .capability = CAPABILITY_BILLING_WRITE, .body = invoice_line_body, .response = "Invoice",
      .status = 201, .summary = "Add a manual line to a draft"},
@@ -291,6 +348,14 @@ static const http_route billing_routes[] = {
     {.method = "POST", .pattern = "/api/v1/invoices/{id}/issue", .handler = invoices_issue,
      .capability = CAPABILITY_BILLING_WRITE, .body = empty_body, .response = "Invoice",
      .summary = "Issue a draft: its number, due date and posting"},
+    {.method = "GET", .pattern = "/api/v1/credits", .handler = credits_list,
+     .capability = CAPABILITY_BILLING,
+     .query = "customer,invoice,from,to,limit,after,sort,offset", .response = "CreditList",
+     .summary = "Credit memos, against invoices and standalone"},
+    {.method = "GET", .pattern = "/api/v1/payments", .handler = payments_list,
+     .capability = CAPABILITY_BILLING,
+     .query = "customer,from,to,unapplied,limit,after,sort,offset", .response = "PaymentList",
+     .summary = "Payments with what is unapplied of each"},
     {.method = "POST", .pattern = "/api/v1/credits", .handler = credits_create,
      .capability = CAPABILITY_BILLING_WRITE, .body = credit_body, .response = "Credit",
      .status = 201, .summary = "A credit memo against an invoice or standalone"},

@@ -94,8 +94,9 @@ static void write_offs_list(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    int rc = receivables_write_offs_list(&request->service, http_query(request, "from"),
-                                         http_query(request, "to"), &result, &e);
+    write_off_filter filter = {.from = http_query(request, "from"), .to = http_query(request, "to")};
+    int rc = http_query_page(request, &filter.page, &e) ||
+             receivables_write_offs_list(&request->service, &filter, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
 }
 
@@ -130,7 +131,8 @@ static const http_route receivables_routes[] = {
      .capability = CAPABILITY_BILLING, .response = "WriteOffs",
      .summary = "An invoice's write-offs and the recoveries on them"},
     {.method = "GET", .pattern = "/api/v1/receivables/write-offs", .handler = write_offs_list,
-     .capability = CAPABILITY_BILLING, .query = "from,to", .response = "WriteOffList",
+     .capability = CAPABILITY_BILLING, .query = "from,to,limit,after,sort,offset",
+     .response = "WriteOffList",
      .summary = "Every write-off dated in a range, newest first"},
     {.method = "GET", .pattern = "/api/v1/receivables/dso", .handler = dso,
      .capability = CAPABILITY_BILLING, .query = "period", .response = "Dso",

@@ -355,35 +355,38 @@ int receivables_write_offs_of(service_context *ctx, const char *invoice, json_t 
     return write_offs_answer(ctx->db, &state, out, e);
 }
 
-int receivables_write_offs_list(service_context *ctx, const char *from, const char *to,
-                                json_t **out, err *e)
+static const service_sort_key write_off_sort_keys[] = {
+    {"date", "w.write_off_date"}, {"invoice", "i.number"}, {"amount", "w.amount_cents"},
+    {"recovered", "w.recovered_cents"}, {"id", "w.id"}};
+
+int receivables_write_offs_list(service_context *ctx, write_off_filter *filter, json_t **out,
+                                err *e)
 {
-    civil_day first = 0, last = 0;
-    char first_text[DATE_TEXT_MAX] = "0000-01-01", last_text[DATE_TEXT_MAX] = "9999-12-31";
-    if (from && *from) {
-        if (date_parse(from, &first, "from", e))
-            return -1;
-        date_format(first, first_text, sizeof first_text);
-    }
-    if (to && *to) {
-        if (date_parse(to, &last, "to", e))
-            return -1;
-        date_format(last, last_text, sizeof last_text);
-    }
+    char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX];
+    int64_t after;
+    if (service_day_range_take(filter->from, filter->to, from, to, e) ||
+        service_page_check(&filter->page, e) || service_page_after_id(&filter->page, &after, e))
+        return -1;
+    /* Newest first; a page after the write-off ?3 starts after it in that order. */
+    static const service_sort sort = SERVICE_SORT(
+        write_off_sort_keys, "w.write_off_date DESC, w.id DESC", "w.id DESC");
     db_stmt *stmt;
-    json_t *rows = NULL;
-    if (db_prepare(ctx->db,
-                   "SELECT " WRITE_OFF_COLUMNS " FROM write_offs w JOIN invoices i "
-                   "ON i.id = w.invoice_id WHERE w.write_off_date >= ?1 AND w.write_off_date <= ?2 "
-                   "ORDER BY w.write_off_date DESC, w.id DESC",
-                   &stmt, e))
+    if (service_list_prepare(
+            ctx->db,
+            "SELECT " WRITE_OFF_COLUMNS "%s FROM write_offs w JOIN invoices i "
+            "ON i.id = w.invoice_id WHERE (?1 = '' OR w.write_off_date >= ?1) "
+            "AND (?2 = '' OR w.write_off_date <= ?2) AND (?3 = 0 OR w.write_off_date < "
+            "(SELECT a.write_off_date FROM write_offs a WHERE a.id = ?3) OR (w.write_off_date = "
+            "(SELECT a.write_off_date FROM write_offs a WHERE a.id = ?3) AND w.id < ?3)) "
+            "ORDER BY %s LIMIT ?4 OFFSET ?5",
+            &filter->page, &sort, &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, first_text);
-    db_bind_text(stmt, 2, last_text);
-    if (service_collect_rows(stmt, write_off_json, &rows, e))
-        return -1;
-    *out = json_pack("{s:o}", "write_offs", rows);
-    return 0;
+    db_bind_text(stmt, 1, from);
+    db_bind_text(stmt, 2, to);
+    db_bind_int64(stmt, 3, after);
+    db_bind_int64(stmt, 4, filter->page.limit);
+    db_bind_int64(stmt, 5, filter->page.offset);
+    return service_collect_page(stmt, write_off_json, &filter->page, "id", out, e);
 }
 
 int receivables_write_off(service_context *ctx, const char *invoice, const char *date,

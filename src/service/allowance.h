@@ -45,10 +45,15 @@ int receivables_recover(service_context *ctx, const char *invoice, const char *d
 /* The write-offs of `invoice` (number or id), the recoveries on them and
  * what is open on it: the answer of a write-off or a recovery. */
 int receivables_write_offs_of(service_context *ctx, const char *invoice, json_t **out, err *e);
-/* Every write-off dated from..to (either may be NULL or empty), newest
- * first: {"write_offs": [...]}. */
-int receivables_write_offs_list(service_context *ctx, const char *from, const char *to,
-                                json_t **out, err *e);
+/* The write-offs of every invoice dated from..to (either may be NULL or
+ * empty), newest first, as a list: {"items", "next_after", "total" when
+ * sorted or offset}. */
+typedef struct {
+    const char *from, *to;
+    service_page page; /* sort by date, invoice, amount, recovered, id */
+} write_off_filter;
+int receivables_write_offs_list(service_context *ctx, write_off_filter *filter, json_t **out,
+                                err *e);
 
 /* Days sales outstanding of a period ("2004Q1", "2004-03", "2004") from
  * the ledger: receivables and allowance at its last day, its revenue and

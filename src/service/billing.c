@@ -643,15 +643,20 @@ int invoice_draft_in(service_context *ctx, const char *customer, civil_day day,
     return rc;
 }
 
+/* An invoice's terms in days ("terms"), 0 to 365; *terms stays -1 when
+ * none is given. */
+static int terms_take(const char *text, long *terms, err *e)
+{
+    *terms = -1;
+    return text && *text ? service_number_take(text, 0, 365, terms, "terms", e) : 0;
+}
+
 int invoice_create(service_context *ctx, const char *customer, const char *date,
                    const char *terms_text, json_t **out, err *e)
 {
     civil_day day;
-    long terms = -1;
-    if (service_date_take(date, &day, "date", e))
-        return -1;
-    if (terms_text && *terms_text &&
-        (service_number_take(terms_text, 0, 365, &terms, "terms", e)))
+    long terms;
+    if (service_date_take(date, &day, "date", e) || terms_take(terms_text, &terms, e))
         return -1;
     if (service_begin(ctx, e))
         return -1;
@@ -675,6 +680,42 @@ static int draft_check(const invoice_row *row, err *e)
                        "corrects it)",
                        row->number);
     return 0;
+}
+
+/* Refused naming `field` when the draft `invoice_id` holds a line from an
+ * event (its source is not manual), or when that line is `line_id` (0:
+ * any line): the event posted it to unbilled receivables, so it belongs
+ * to the event's record and goes away only through it. */
+static int event_lines_refuse(db_conn *db, int64_t invoice_id, int64_t line_id,
+                              const char *field, const char *what, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT id, source, source_ref FROM invoice_lines WHERE invoice_id = ?1 "
+                   "AND (?2 = 0 OR id = ?2) AND source <> 'manual' ORDER BY id LIMIT 1",
+                   &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 1, invoice_id);
+    db_bind_int64(stmt, 2, line_id);
+    db_step_result step = db_step(stmt, e);
+    char source[32] = "", ref[64] = "";
+    int64_t line = 0;
+    if (step == DB_ROW) {
+        line = db_column_int64(stmt, 0);
+        snprintf(source, sizeof source, "%s", db_column_text(stmt, 1));
+        snprintf(ref, sizeof ref, "%s", db_column_text(stmt, 2));
+        for (char *c = source; *c; c++) /* contract_fee: "contract fee" */
+            if (*c == '_')
+                *c = ' ';
+    }
+    db_reset(stmt);
+    if (step == DB_ROW)
+        return err_set(e, ERR_INVALID, field,
+                       "%s: line %" PRId64 " comes from a %s (%s), which posted it to unbilled "
+                       "receivables; it belongs to that operation (issue the invoice, then credit "
+                       "what is wrong)",
+                       what, line, source, *ref ? ref : "no reference");
+    return step == DB_DONE ? 0 : -1;
 }
 
 static int source_known(const char *source)
@@ -786,7 +827,8 @@ int invoice_line_remove(service_context *ctx, const char *invoice, const char *l
     json_t *record = NULL;
     int rc = -1;
     if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
-        draft_check(&row, e))
+        draft_check(&row, e) ||
+        event_lines_refuse(ctx->db, id, line_id, "line", "the line is not removed", e))
         goto done;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
@@ -819,6 +861,102 @@ done:
     return service_finish_record(ctx, rc ? -1 : 0, NULL, record, out, e);
 }
 
+/* Run `sql` (binding the invoice's id to ?1) on the draft `id`, which
+ * must still be a draft: ERR_CONFLICT naming "invoice" when it was issued
+ * or deleted meanwhile. On PostgreSQL the row stays locked until the
+ * transaction ends, so an issue of the same draft waits for it. */
+static int draft_write(service_context *ctx, int64_t id, const char *sql, db_stmt **stmt, err *e)
+{
+    if (db_prepare(ctx->db, sql, stmt, e))
+        return -1;
+    db_bind_int64(*stmt, 1, id);
+    return 0;
+}
+
+static int draft_written(service_context *ctx, db_stmt *stmt, err *e)
+{
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    if (db_changes(ctx->db) != 1)
+        return err_set(e, ERR_CONFLICT, "invoice",
+                       "the draft was issued or deleted meanwhile: read it again");
+    return 0;
+}
+
+int invoice_edit(service_context *ctx, const char *invoice, const char *date,
+                 const char *terms_text, json_t **out, err *e)
+{
+    civil_day day = 0;
+    long terms;
+    char day_text[DATE_TEXT_MAX] = "", key[24];
+    int has_date = date && *date;
+    if (!has_date && !(terms_text && *terms_text))
+        return err_set(e, ERR_INVALID, "date", "give the draft's new date, its terms or both");
+    if ((has_date && service_date_take(date, &day, "date", e)) ||
+        terms_take(terms_text, &terms, e) || service_begin(ctx, e))
+        return -1;
+    if (has_date)
+        date_format(day, day_text, sizeof day_text);
+    int64_t id;
+    invoice_row row;
+    json_t *before = NULL, *record = NULL;
+    db_stmt *stmt;
+    int rc = -1;
+    /* Only the new date must be open: a draft whose date fell in a period
+     * closed since is re-dated here (or deleted). */
+    if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
+        draft_check(&row, e) || (has_date && date_open(ctx->db, day, "date", e)) ||
+        invoice_fetch(ctx->db, id, &before, e) ||
+        draft_write(ctx, id,
+                    "UPDATE invoices SET invoice_date = CASE WHEN ?2 = '' THEN invoice_date "
+                    "ELSE ?2 END, terms_days = CASE WHEN ?3 < 0 THEN terms_days ELSE ?3 END "
+                    "WHERE id = ?1 AND status = 'draft'",
+                    &stmt, e))
+        goto done;
+    db_bind_text(stmt, 2, day_text);
+    db_bind_int64(stmt, 3, terms);
+    snprintf(key, sizeof key, "%" PRId64, id);
+    rc = draft_written(ctx, stmt, e) || invoice_fetch(ctx->db, id, &record, e) ||
+         audit_append(ctx, "invoice", key, "update", before, record, NULL, e);
+done:
+    return service_finish_record(ctx, rc ? -1 : 0, before, record, out, e);
+}
+
+int invoice_delete(service_context *ctx, const char *invoice, json_t **out, err *e)
+{
+    if (service_begin(ctx, e))
+        return -1;
+    int64_t id;
+    invoice_row row;
+    json_t *before = NULL, *record = NULL;
+    db_stmt *stmt;
+    char key[24];
+    int rc = -1;
+    /* The invoice's row first (the conditional write that takes it), then
+     * its lines, then the row itself. */
+    if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
+        draft_check(&row, e) ||
+        event_lines_refuse(ctx->db, id, 0, "invoice", "a draft with lines from operations is not deleted",
+                           e) ||
+        invoice_fetch(ctx->db, id, &before, e) ||
+        draft_write(ctx, id, "UPDATE invoices SET total_cents = 0 WHERE id = ?1 AND status = 'draft'",
+                    &stmt, e) ||
+        draft_written(ctx, stmt, e) ||
+        draft_write(ctx, id, "DELETE FROM invoice_lines WHERE invoice_id = ?1", &stmt, e) ||
+        db_exec_stmt(stmt, e) ||
+        draft_write(ctx, id, "DELETE FROM invoices WHERE id = ?1 AND status = 'draft'", &stmt, e) ||
+        draft_written(ctx, stmt, e))
+        goto done;
+    snprintf(key, sizeof key, "%" PRId64, id);
+    if (audit_append(ctx, "invoice", key, "delete", before, NULL, NULL, e))
+        goto done;
+    record = json_deep_copy(before);
+    json_object_set_new(record, "deleted", json_true());
+    rc = 0;
+done:
+    return service_finish_record(ctx, rc, before, record, out, e);
+}
+
 /* The next number of `year`, in the issuing transaction: the counter row
  * stays locked until it ends, so concurrent issues queue for it. */
 static int number_next(db_conn *db, int year, long *sequence, err *e)
@@ -843,6 +981,21 @@ static int number_next(db_conn *db, int year, long *sequence, err *e)
     return 0;
 }
 
+/* The draft's own date must fall in an open period: the request names no
+ * date, so the refusal says whose date it is and what to do. */
+static int issue_date_open(db_conn *db, civil_day day, err *e)
+{
+    if (date_open(db, day, "date", e) == 0)
+        return 0;
+    if (e->code != ERR_INVALID)
+        return -1;
+    char said[ERR_MESSAGE_MAX];
+    snprintf(said, sizeof said, "%s", e->message);
+    return err_set(e, ERR_INVALID, "date",
+                   "the invoice's date %s: re-date the draft (or delete it) before issuing it",
+                   said);
+}
+
 int invoice_issue(service_context *ctx, const char *invoice, json_t **out, err *e)
 {
     if (service_begin(ctx, e))
@@ -854,7 +1007,7 @@ int invoice_issue(service_context *ctx, const char *invoice, json_t **out, err *
     char *texts = NULL;
     int rc = -1;
     if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
-        draft_check(&row, e) || date_open(ctx->db, row.date, "date", e))
+        draft_check(&row, e) || issue_date_open(ctx->db, row.date, e))
         goto done;
     /* The lines to post: each one's receivable and its credit. */
     db_stmt *stmt;
@@ -952,47 +1105,61 @@ static const service_sort_key invoice_sort_keys[] = {
     {"customer", "c.code"},       {"total", "i.total_cents"}, {"open", INVOICE_OPEN_SQL},
     {"status", "i.status"},       {"id", "i.id"}};
 
+/* The filters every list of billing documents takes, checked: a
+ * customer's code, the documents' days from..to and the page's `after`
+ * key. Each list's SELECT binds them first (list_filters_bind): ?1 the
+ * customer, ?2 and ?3 the days, ?4 the key after which the page starts,
+ * ?5 the limit and ?6 the offset; its own filters follow from ?7. */
+typedef struct {
+    char customer[REGISTRY_CODE_MAX + 8], from[DATE_TEXT_MAX], to[DATE_TEXT_MAX];
+    int64_t after;
+} list_filters;
+
+static int list_filters_take(const char *customer, const char *from, const char *to,
+                             service_page *page, list_filters *out, err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (customer && *customer && registry_code_take(customer, out->customer, "customer", e))
+        return -1;
+    return service_day_range_take(from, to, out->from, out->to, e) ||
+                   service_page_check(page, e) || service_page_after_id(page, &out->after, e)
+               ? -1
+               : 0;
+}
+
+static int list_prepare(db_conn *db, const char *sql, const service_page *page,
+                        const service_sort *sort, const list_filters *filters, db_stmt **stmt,
+                        err *e)
+{
+    if (service_list_prepare(db, sql, page, sort, stmt, e))
+        return -1;
+    db_bind_text(*stmt, 1, filters->customer);
+    db_bind_text(*stmt, 2, filters->from);
+    db_bind_text(*stmt, 3, filters->to);
+    db_bind_int64(*stmt, 4, filters->after);
+    db_bind_int64(*stmt, 5, page->limit);
+    db_bind_int64(*stmt, 6, page->offset);
+    return 0;
+}
+
 int invoice_list(service_context *ctx, invoice_filter *filter, json_t **out, err *e)
 {
-    civil_day from = 0, to = 0;
-    char from_text[DATE_TEXT_MAX] = "", to_text[DATE_TEXT_MAX] = "",
-         customer[REGISTRY_CODE_MAX + 8] = "";
     const char *status = filter->status ? filter->status : "";
+    list_filters filters;
     if (*status && strcmp(status, "draft") != 0 && strcmp(status, "issued") != 0)
         return err_set(e, ERR_INVALID, "status", "must be draft or issued");
-    if (filter->from && *filter->from &&
-        (date_parse(filter->from, &from, "from", e) ||
-         !date_format(from, from_text, sizeof from_text)))
-        return -1;
-    if (filter->to && *filter->to &&
-        (date_parse(filter->to, &to, "to", e) || !date_format(to, to_text, sizeof to_text)))
-        return -1;
-    if (filter->customer && *filter->customer &&
-        registry_code_take(filter->customer, customer, "customer", e))
-        return -1;
-    int64_t after;
-    if (service_page_check(&filter->page, e) || service_page_after_id(&filter->page, &after, e))
+    if (list_filters_take(filter->customer, filter->from, filter->to, &filter->page, &filters, e))
         return -1;
     static const service_sort sort = SERVICE_SORT(invoice_sort_keys, "i.id", "i.id");
     db_stmt *stmt;
-    if (service_list_prepare(ctx->db,
-                             "SELECT " INVOICE_COLUMNS "%s" INVOICE_FROM
-                             " WHERE (? = '' OR i.status = ?) AND (? = '' OR c.code = ?) "
-                             "AND (? = '' OR i.invoice_date >= ?) AND (? = '' OR i.invoice_date <= ?) "
-                             "AND i.id > ? ORDER BY %s LIMIT ? OFFSET ?",
-                             &filter->page, &sort, &stmt, e))
+    if (list_prepare(ctx->db,
+                     "SELECT " INVOICE_COLUMNS "%s" INVOICE_FROM
+                     " WHERE (?1 = '' OR c.code = ?1) AND (?2 = '' OR i.invoice_date >= ?2) "
+                     "AND (?3 = '' OR i.invoice_date <= ?3) AND i.id > ?4 "
+                     "AND (?7 = '' OR i.status = ?7) ORDER BY %s LIMIT ?5 OFFSET ?6",
+                     &filter->page, &sort, &filters, &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, status);
-    db_bind_text(stmt, 2, status);
-    db_bind_text(stmt, 3, customer);
-    db_bind_text(stmt, 4, customer);
-    db_bind_text(stmt, 5, from_text);
-    db_bind_text(stmt, 6, from_text);
-    db_bind_text(stmt, 7, to_text);
-    db_bind_text(stmt, 8, to_text);
-    db_bind_int64(stmt, 9, after);
-    db_bind_int64(stmt, 10, filter->page.limit);
-    db_bind_int64(stmt, 11, filter->page.offset);
+    db_bind_text(stmt, 7, status);
     return service_collect_page(stmt, invoice_json, &filter->page, "id", out, e);
 }
 
@@ -1179,6 +1346,31 @@ int credit_create_in(service_context *ctx, const credit_input *in, int64_t *cred
     return credit_write(ctx, in, &c, credit_id, NULL, e);
 }
 
+static const service_sort_key credit_sort_keys[] = {
+    {"id", "cm.id"},         {"date", "cm.credit_date"},         {"customer", "c.code"},
+    {"invoice", "COALESCE(i.number, '')"}, {"amount", "cm.amount_cents"}};
+
+int credit_list(service_context *ctx, credit_filter *filter, json_t **out, err *e)
+{
+    list_filters filters;
+    const char *invoice = filter->invoice ? filter->invoice : "";
+    if (strlen(invoice) >= RECEIVABLES_NUMBER_TEXT_MAX)
+        return err_set(e, ERR_INVALID, "invoice", "must be an invoice number (2004-000123)");
+    if (list_filters_take(filter->customer, filter->from, filter->to, &filter->page, &filters, e))
+        return -1;
+    static const service_sort sort = SERVICE_SORT(credit_sort_keys, "cm.id", "cm.id");
+    db_stmt *stmt;
+    if (list_prepare(ctx->db,
+                     "SELECT " CREDIT_COLUMNS "%s" CREDIT_FROM
+                     " WHERE (?1 = '' OR c.code = ?1) AND (?2 = '' OR cm.credit_date >= ?2) "
+                     "AND (?3 = '' OR cm.credit_date <= ?3) AND cm.id > ?4 "
+                     "AND (?7 = '' OR i.number = ?7) ORDER BY %s LIMIT ?5 OFFSET ?6",
+                     &filter->page, &sort, &filters, &stmt, e))
+        return -1;
+    db_bind_text(stmt, 7, invoice);
+    return service_collect_page(stmt, credit_json, &filter->page, "id", out, e);
+}
+
 /* --- payments --------------------------------------------------------------- */
 
 static json_t *application_json(db_stmt *stmt)
@@ -1215,8 +1407,12 @@ static int applications_check(service_context *ctx, int64_t customer_id, const c
         char field[48];
         invoice_row row;
         snprintf(field, sizeof field, "applications[%zu].amount", i);
-        if (amount_take(in[i].amount, &out[i].amount, field, e))
-            return -1;
+        if (amount_take(in[i].amount, &out[i].amount, field, e)) {
+            char said[ERR_MESSAGE_MAX]; /* which invoice's amount */
+            snprintf(said, sizeof said, "%s", e->message);
+            return err_set(e, ERR_INVALID, field, "the amount applied to invoice %s %s",
+                           in[i].invoice ? in[i].invoice : "", said);
+        }
         snprintf(field, sizeof field, "applications[%zu].invoice", i);
         if (invoice_find(ctx->db, in[i].invoice, field, &out[i].invoice_id, e)) {
             e->code = ERR_INVALID;
@@ -1555,6 +1751,33 @@ int payment_get(service_context *ctx, const char *payment, json_t **out, err *e)
     return payment_fetch(ctx->db, id, out, e);
 }
 
+static const service_sort_key payment_sort_keys[] = {
+    {"id", "p.id"},         {"date", "p.payment_date"},   {"customer", "c.code"},
+    {"amount", "p.amount_cents"}, {"unapplied", PAYMENT_UNAPPLIED_SQL},
+    {"reference", "p.reference"}};
+
+int payment_list(service_context *ctx, payment_filter *filter, json_t **out, err *e)
+{
+    list_filters filters;
+    const char *unapplied = filter->unapplied ? filter->unapplied : "";
+    if (*unapplied && strcmp(unapplied, "true") != 0 && strcmp(unapplied, "false") != 0)
+        return err_set(e, ERR_INVALID, "unapplied", "must be true or false");
+    if (list_filters_take(filter->customer, filter->from, filter->to, &filter->page, &filters, e))
+        return -1;
+    static const service_sort sort = SERVICE_SORT(payment_sort_keys, "p.id", "p.id");
+    db_stmt *stmt;
+    if (list_prepare(ctx->db,
+                     "SELECT " PAYMENT_COLUMNS "%s FROM payments p JOIN customers c "
+                     "ON c.id = p.customer_id WHERE (?1 = '' OR c.code = ?1) "
+                     "AND (?2 = '' OR p.payment_date >= ?2) AND (?3 = '' OR p.payment_date <= ?3) "
+                     "AND p.id > ?4 AND (?7 = 0 OR " PAYMENT_UNAPPLIED_SQL " > 0) "
+                     "ORDER BY %s LIMIT ?5 OFFSET ?6",
+                     &filter->page, &sort, &filters, &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 7, strcmp(unapplied, "true") == 0);
+    return service_collect_page(stmt, payment_json, &filter->page, "id", out, e);
+}
+
 /* --- aging ------------------------------------------------------------------- */
 
 static json_t *buckets_json(const int64_t *amounts)
@@ -1791,24 +2014,98 @@ void aging_totals_free(aging_totals *totals)
     totals->customer_count = 0;
 }
 
+/* The aging's day ("date", required) and what its days count from ("by":
+ * due, the default, or invoice). */
+static int aging_take(const char *date, const char *by, civil_day *day, int *by_invoice, err *e)
+{
+    if (service_date_take(date, day, "date", e))
+        return -1;
+    *by_invoice = 0;
+    if (by && *by) {
+        if (strcmp(by, "invoice") == 0)
+            *by_invoice = 1;
+        else if (strcmp(by, "due") != 0)
+            return err_set(e, ERR_INVALID, "by", "must be due or invoice");
+    }
+    return 0;
+}
+
 int receivables_aging(service_context *ctx, const char *date, const char *by, json_t **out,
                       err *e)
 {
     civil_day day;
-    if (service_date_take(date, &day, "date", e))
-        return -1;
-    int by_invoice = 0;
-    if (by && *by) {
-        if (strcmp(by, "invoice") == 0)
-            by_invoice = 1;
-        else if (strcmp(by, "due") != 0)
-            return err_set(e, ERR_INVALID, "by", "must be due or invoice");
-    }
-    if (db_begin_read(ctx->db, e))
+    int by_invoice;
+    if (aging_take(date, by, &day, &by_invoice, e) || db_begin_read(ctx->db, e))
         return -1;
     int rc = receivables_aging_at(ctx->db, day, by_invoice, out, e);
     db_rollback(ctx->db);
     return rc;
+}
+
+/* The payments of the customer `code` with cash not applied at `day`
+ * (dated up to it, less their applications dated up to it and not undone
+ * by then: what account 2150 holds for the customer that day), oldest
+ * first, and their total. */
+static int unapplied_at(db_conn *db, const char *code, civil_day day, json_t **payments,
+                        int64_t *total, err *e)
+{
+    char day_text[DATE_TEXT_MAX];
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT p.id, p.payment_date, p.reference, p.amount_cents - COALESCE((SELECT "
+                   "SUM(a.amount_cents) FROM payment_applications a WHERE a.payment_id = p.id "
+                   "AND a.applied_date <= ?1 AND (a.undone_date IS NULL OR a.undone_date > ?1)), "
+                   "0) FROM payments p JOIN customers c ON c.id = p.customer_id "
+                   "WHERE c.code = ?2 AND p.payment_date <= ?1 ORDER BY p.payment_date, p.id",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, date_format(day, day_text, sizeof day_text));
+    db_bind_text(stmt, 2, code);
+    *payments = json_array();
+    *total = 0;
+    db_step_result step;
+    while ((step = db_step(stmt, e)) == DB_ROW) {
+        int64_t unapplied = db_column_int64(stmt, 3);
+        if (unapplied <= 0)
+            continue;
+        *total += unapplied;
+        json_array_append_new(*payments,
+                              json_pack("{s:I, s:s, s:s, s:o}", "payment",
+                                        (json_int_t)db_column_int64(stmt, 0), "date",
+                                        db_column_text(stmt, 1), "reference",
+                                        db_column_text(stmt, 2), "unapplied",
+                                        money_json(unapplied)));
+    }
+    db_reset(stmt);
+    if (step == DB_FAILED) {
+        json_decref(*payments);
+        *payments = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int customer_statement_read(service_context *ctx, const char *code, const char *date,
+                            const char *by, json_t **out, err *e)
+{
+    civil_day day;
+    int by_invoice;
+    if (aging_take(date, by, &day, &by_invoice, e) || db_begin_read(ctx->db, e))
+        return -1;
+    json_t *aging = NULL, *payments = NULL;
+    int64_t total = 0;
+    int rc = receivables_aging_at(ctx->db, day, by_invoice, &aging, e) ||
+                     unapplied_at(ctx->db, code, day, &payments, &total, e)
+                 ? -1
+                 : 0;
+    db_rollback(ctx->db);
+    if (rc) {
+        json_decref(aging);
+        return -1;
+    }
+    *out = json_pack("{s:o, s:o, s:o}", "aging", aging, "unapplied", payments, "unapplied_total",
+                     money_json(total));
+    return 0;
 }
 
 /* --- shared with the allowance's use cases (allowance.c) ------------------- */

@@ -67,8 +67,21 @@ typedef struct {
 /* Add a manual line to a draft (`invoice` is its id). */
 int invoice_line_add(service_context *ctx, const char *invoice, const invoice_line_input *in,
                      json_t **out, err *e);
+/* Remove a manual line from a draft; a line from an event (a shipment, a
+ * procedure, a contract fee, a trial task) is refused naming "line". */
 int invoice_line_remove(service_context *ctx, const char *invoice, const char *line,
                         json_t **out, err *e);
+/* Change a draft's date, its terms or both (NULL or "": unchanged); the
+ * new date must fall in an open period ("date"), the terms 0 to 365
+ * ("terms"). The due date is fixed when it is issued. An issued invoice
+ * is refused naming "invoice". */
+int invoice_edit(service_context *ctx, const char *invoice, const char *date,
+                 const char *terms_days, json_t **out, err *e);
+/* Delete a draft and its lines, audited with the draft as it was; the
+ * answer is that draft with "deleted": true. Refused naming "invoice": an
+ * issued invoice, and a draft holding a line from an event (its event
+ * posted it to unbilled receivables). */
+int invoice_delete(service_context *ctx, const char *invoice, json_t **out, err *e);
 
 /* What another module's event bills (distribution, apheresis, contracts):
  * its source ("shipment", "procedure", "contract_fee", "trial_task"), the
@@ -126,6 +139,15 @@ int credit_create(service_context *ctx, const credit_input *in, json_t **out, er
  * contract): the credit memo's id in *credit_id. */
 int credit_create_in(service_context *ctx, const credit_input *in, int64_t *credit_id, err *e);
 
+/* Credit memos, against invoices and standalone, each with "type":
+ * "credit"; every filter optional: a customer's code, an invoice's number,
+ * credit dates from..to (inclusive). */
+typedef struct {
+    const char *customer, *invoice, *from, *to;
+    service_page page; /* sort by id (the default), date, customer, invoice, amount */
+} credit_filter;
+int credit_list(service_context *ctx, credit_filter *filter, json_t **out, err *e);
+
 /* --- payments --------------------------------------------------------------- */
 
 typedef struct {
@@ -150,6 +172,16 @@ int payment_unapply(service_context *ctx, const char *application, const char *d
                     const char *reason, json_t **out, err *e);
 int payment_get(service_context *ctx, const char *payment, json_t **out, err *e);
 
+/* Payments without their applications, each with what is unapplied of
+ * it; every filter optional: a customer's code, payment dates from..to
+ * (inclusive), unapplied "true" (only those with unapplied cash) or
+ * "false". */
+typedef struct {
+    const char *customer, *from, *to, *unapplied;
+    service_page page; /* sort by id (the default), date, customer, amount, unapplied, reference */
+} payment_filter;
+int payment_list(service_context *ctx, payment_filter *filter, json_t **out, err *e);
+
 /* --- aging ------------------------------------------------------------------- */
 
 /* The open documents at `date` in buckets by due date (`by` "due" or NULL)
@@ -161,6 +193,13 @@ int receivables_aging(service_context *ctx, const char *date, const char *by, js
 /* The same inside the caller's transaction or snapshot, for a parsed day
  * (by_invoice 1: days from the invoice date). */
 int receivables_aging_at(db_conn *db, civil_day day, int by_invoice, json_t **out, err *e);
+/* What a customer's statement at `date` shows, read in one snapshot:
+ * {"aging": the aging of every customer as receivables_aging answers it,
+ * "unapplied": [{"payment", "date", "reference", "unapplied"}], the
+ * customer's payments with cash not applied at that date, and
+ * "unapplied_total"}. `code` is the customer's code as stored. */
+int customer_statement_read(service_context *ctx, const char *code, const char *date,
+                            const char *by, json_t **out, err *e);
 
 /* The aging's totals alone, per bucket and per customer (by the
  * customer's row id), for a caller that needs no documents (a summary, a

@@ -162,15 +162,17 @@ int customer_statement(service_context *ctx, const char *code, const char *date,
                        const char *format, buffer *out, document_format *chosen, err *e)
 {
     char company[COMPANY_NAME_MAX];
-    json_t *customer = NULL, *aging = NULL;
+    json_t *customer = NULL, *read = NULL;
     statement_document d = {0};
     if (format_take(format, chosen, e) || party_read(ctx, code, &customer, &d.customer, e))
         return -1;
-    if (receivables_aging(ctx, date, by, &aging, e) || company_name(ctx->db, company, e)) {
+    if (customer_statement_read(ctx, d.customer.code, date, by, &read, e) ||
+        company_name(ctx->db, company, e)) {
         json_decref(customer);
-        json_decref(aging);
+        json_decref(read);
         return -1;
     }
+    json_t *aging = json_object_get(read, "aging");
     json_t *entry = aging_entry(aging, d.customer.code);
     json_t *documents = json_object_get(entry, "documents"), *item;
     size_t i;
@@ -185,15 +187,35 @@ int customer_statement(service_context *ctx, const char *code, const char *date,
         const char *amount = text_at(buckets, statement_bucket_names[b]);
         d.buckets[b] = amount ? amount : "0.00";
     }
+    /* The unapplied cash as credits, and the balance net of it. */
+    json_t *payments = json_object_get(read, "unapplied");
+    size_t count = json_array_size(payments);
+    statement_unapplied_item *unapplied = rows_alloc(count, sizeof *unapplied);
+    char(*texts)[2][MONEY_TEXT_MAX] = rows_alloc(count, sizeof *texts);
+    json_array_foreach(payments, i, item) {
+        snprintf(texts[i][0], MONEY_TEXT_MAX, "%lld",
+                 (long long)json_integer_value(json_object_get(item, "payment")));
+        money_format(-cents_at(item, "unapplied"), MONEY_PLAIN, texts[i][1], MONEY_TEXT_MAX);
+        unapplied[i] = (statement_unapplied_item){text_at(item, "date"), texts[i][0],
+                                                  text_at(item, "reference"), texts[i][1], NULL};
+    }
+    char unapplied_total[MONEY_TEXT_MAX], balance[MONEY_TEXT_MAX];
+    int64_t credit = cents_at(read, "unapplied_total");
     d.date = text_at(aging, "date");
     d.by = text_at(aging, "by");
     d.items = items;
     d.item_count = json_array_size(documents);
     d.total = entry ? text_at(entry, "total") : "0.00";
+    d.unapplied = unapplied;
+    d.unapplied_count = count;
+    d.unapplied_total = money_format(-credit, MONEY_PLAIN, unapplied_total, sizeof unapplied_total);
+    d.balance = money_format(cents_at(entry, "total") - credit, MONEY_PLAIN, balance, sizeof balance);
     d.company = company;
     int rc = statement_document_render(&d, *chosen, out, e);
     free(items);
+    free(unapplied);
+    free(texts);
     json_decref(customer);
-    json_decref(aging);
+    json_decref(read);
     return rc;
 }

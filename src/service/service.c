@@ -297,6 +297,29 @@ int service_page_after_id(const service_page *page, int64_t *after, err *e)
     return 0;
 }
 
+/* A day filter: "" or a date, copied into `out` as YYYY-MM-DD. */
+static int day_filter_take(const char *text, char out[DATE_TEXT_MAX], const char *field, err *e)
+{
+    civil_day day;
+    out[0] = '\0';
+    if (!text || !*text)
+        return 0;
+    if (date_parse(text, &day, field, e))
+        return -1;
+    date_format(day, out, DATE_TEXT_MAX);
+    return 0;
+}
+
+int service_day_range_take(const char *from, const char *to, char from_out[DATE_TEXT_MAX],
+                           char to_out[DATE_TEXT_MAX], err *e)
+{
+    if (day_filter_take(from, from_out, "from", e) || day_filter_take(to, to_out, "to", e))
+        return -1;
+    if (*from_out && *to_out && strcmp(from_out, to_out) > 0)
+        return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", from_out);
+    return 0;
+}
+
 int service_date_take(const char *text, civil_day *day, const char *field, err *e)
 {
     if (!text || !*text)

@@ -251,6 +251,13 @@ int service_number_take(const char *text, long min, long max, long *out, const c
  * ERR_INVALID naming "after" when it is not a whole number. */
 int service_page_after_id(const service_page *page, int64_t *after, err *e);
 
+/* A list's days from..to, each optional ("" or NULL: no bound), into
+ * from_out and to_out as YYYY-MM-DD ("" when not given): ERR_INVALID
+ * naming "from" or "to" when one is not a date, "to" when it is before
+ * from. Filters bind them as `(?N = '' OR day >= ?N)`. */
+int service_day_range_take(const char *from, const char *to, char from_out[DATE_TEXT_MAX],
+                           char to_out[DATE_TEXT_MAX], err *e);
+
 /* A required date "YYYY-MM-DD" into *day: ERR_INVALID naming `field` when
  * it is missing ("is required (YYYY-MM-DD)") or not a date of the
  * calendar (base/date.h date_parse). */

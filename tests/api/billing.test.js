@@ -5,8 +5,10 @@
  * payment, a credit memo, unapplied cash applied later, an application
  * undone), each step ending with the aging total equal to account 1100 of
  * the ledger at that date; every bad input refused naming the field with
- * the database unchanged; who may read and write; the lists' sort, offset
- * and total; and 200 invoices issued by 8 clients at once numbered 1..200
+ * the database unchanged; who may read and write; a draft edited and
+ * deleted (one billed by an operation is not); the lists of invoices,
+ * credit memos and payments with their sort, offset, total and filters, and
+ * the command line's; and 200 invoices issued by 8 clients at once numbered 1..200
  * with no gap and no duplicate. Runs on SQLite and PostgreSQL alike.
  */
 const { describe, test, before, after } = require('node:test');
@@ -213,6 +215,97 @@ describe('billing and receivables', () => {
     await tied('2004-03-31');
   });
 
+  test('a draft is re-dated, its terms changed and deleted; an issued invoice and a draft billed by an operation are not', async () => {
+    const patch = (session, id, body) => srv.api('PATCH', `/api/v1/invoices/${id}`, { token: session.token, body });
+    const remove = (session, id) => post(session, `/api/v1/invoices/${id}/delete`, {});
+    const trail = async (id) => (await ok(get(auditor, `/api/v1/audit?entity=invoice&entity_id=${id}&limit=100`))).items;
+    // Drafts dated in February, which is closed after they were made.
+    const kept = await draft('MERCY', '2004-02-20', [LINE]);
+    const gone = await draft('MERCY', '2004-02-21', [LINE, { ...LINE, description: 'Delivery', quantity: '1', price: '25.00' }]);
+    const empty = await draft('MERCY', '2004-02-22', []);
+    const byCli = await draft('MERCY', '2004-02-23', [LINE]);
+    await ok(post(finance, '/api/v1/periods/close', { period: '2004-02', password: FINANCE_PASSWORD, reason: 'month end' }), 201);
+    // Issuing one now says that its own date is in the closed period.
+    await refused(() => post(finance, `/api/v1/invoices/${kept}/issue`, {}), 'date', "the invoice's date 2004-02-20 falls in the closed period 2004-02");
+
+    // Re-dated into an open period with other terms: audited with before and after.
+    let invoice = await ok(patch(finance, kept, { date: '2004-03-10', terms: 15 }));
+    assert.deepEqual([invoice.status, invoice.date, invoice.terms_days, invoice.due_date, invoice.total, invoice.lines.length],
+      ['draft', '2004-03-10', 15, null, '556.50', 1]);
+    invoice = await ok(patch(finance, kept, { terms: '20' }));
+    assert.deepEqual([invoice.date, invoice.terms_days], ['2004-03-10', 20], 'the terms alone: the date stays');
+    const updates = (await trail(kept)).filter((r) => r.action === 'update');
+    assert.deepEqual(updates.map((r) => [r.before.date, r.after.date, r.before.terms_days, r.after.terms_days]).sort(),
+      [['2004-02-20', '2004-03-10', 30, 15], ['2004-03-10', '2004-03-10', 15, 20]]);
+    // Bad edits name their field and change nothing.
+    await refused(() => patch(finance, kept, { date: '2004-02-25' }), 'date', 'closed period 2004-02');
+    await refused(() => patch(finance, kept, { date: '2004-02-30' }), 'date');
+    await refused(() => patch(finance, kept, { terms: 366 }), 'terms');
+    await refused(() => patch(finance, kept, { terms: '-1' }), 'terms');
+    await refused(() => patch(finance, kept, {}), 'date', 'new date');
+    await refused(() => patch(finance, 999999, { terms: 10 }), 'invoice');
+    await refused(() => patch(finance, kept, { date: '2004-03-11', customer: 'CEDARS' }), 'customer');
+    // Issued from its new date, due 20 days later; then never edited nor deleted.
+    const issued = await ok(post(finance, `/api/v1/invoices/${kept}/issue`, {}));
+    assert.deepEqual([issued.date, issued.due_date], ['2004-03-10', '2004-03-30']);
+    await refused(() => patch(finance, kept, { terms: 10 }), 'invoice', 'issued');
+    await refused(() => remove(finance, issued.number), 'invoice', 'issued');
+
+    // A draft dated in the closed period is deleted with its lines, the
+    // audit trail keeping it as it was; an empty draft too.
+    const deleted = await ok(remove(finance, gone));
+    assert.deepEqual([deleted.deleted, deleted.id, deleted.status, deleted.lines.length, deleted.total], [true, gone, 'draft', 2, '581.50']);
+    assert.equal((await get(auditor, `/api/v1/invoices/${gone}`)).status, 404);
+    const deletion = (await trail(gone)).find((r) => r.action === 'delete');
+    assert.deepEqual([deletion.before.id, deletion.before.lines.length, deletion.after], [gone, 2, null]);
+    assert.equal((await ok(remove(finance, empty))).lines.length, 0);
+    await refused(() => remove(finance, gone), 'invoice');
+
+    // A draft billed by an operation (a management fee accrued into
+    // unbilled receivables): re-dated, but neither deleted nor its line removed.
+    await ok(post(admin, '/api/v1/management-contracts', { customer: 'MERCY', kind: 'donor-center', market: 'LA', start: '2004-03-01', monthly_fee: '1000.00' }), 201);
+    await ok(post(finance, '/api/v1/management-accruals', { period: '2004-03' }));
+    const accrual = (await ok(get(finance, '/api/v1/invoices?customer=MERCY&status=draft&from=2004-03-31&to=2004-03-31'))).items[0];
+    const fee = (await ok(get(finance, `/api/v1/invoices/${accrual.id}`))).lines[0];
+    assert.equal(fee.source, 'contract_fee');
+    await refused(() => remove(finance, accrual.id), 'invoice', /lines from operations is not deleted: line \d+ comes from a contract fee \(management:/);
+    await refused(() => post(finance, `/api/v1/invoices/${accrual.id}/lines/${fee.id}/remove`, {}), 'line', 'contract fee');
+    assert.equal((await ok(patch(finance, accrual.id, { date: '2004-04-01' }))).date, '2004-04-01');
+    // A manual line beside it still comes off.
+    const manual = (await ok(post(finance, `/api/v1/invoices/${accrual.id}/lines`, LINE), 201)).lines.find((l) => l.source === 'manual');
+    assert.equal((await ok(post(finance, `/api/v1/invoices/${accrual.id}/lines/${manual.id}/remove`, {}))).total, '1000.00');
+    await tied('2004-04-30');
+
+    // Who may: finance writes; the executive and the auditor read only.
+    for (const reader of [executive, auditor]) {
+      assert.equal((await patch(reader, accrual.id, { terms: 5 })).status, 403);
+      assert.equal((await remove(reader, accrual.id)).status, 403);
+    }
+
+    // The command line: invoice edit and invoice delete, each refusal naming
+    // the option typed (or the invoice's date for issue) and changing nothing.
+    const before = srv.fingerprint();
+    const closed = srv.cli('invoice', 'issue', String(byCli));
+    assert.equal(closed.status, 1);
+    assert.equal(closed.stderr, "bloodops: date: the invoice's date 2004-02-23 falls in the closed period 2004-02: re-date the draft (or delete it) before issuing it\n");
+    const redate = srv.cli('invoice', 'edit', String(byCli), '--date', '2004-02-28');
+    assert.equal(redate.status, 1);
+    assert.equal(redate.stderr, 'bloodops: --date: 2004-02-28 falls in the closed period 2004-02\n');
+    assert.match(srv.cli('invoice', 'edit', String(byCli), '--terms', '400').stderr, /^bloodops: --terms: must be a whole number from 0 to 365\n$/);
+    assert.match(srv.cli('invoice', 'edit', String(byCli)).stderr, /^bloodops: --date: give the draft's new date, its terms or both\n$/);
+    const refusedDelete = srv.cli('invoice', 'delete', String(accrual.id));
+    assert.equal(refusedDelete.status, 1);
+    assert.match(refusedDelete.stderr, /^bloodops: invoice: a draft with lines from operations is not deleted: line \d+ comes from a contract fee/);
+    assert.equal(srv.fingerprint(), before, 'the refused commands changed nothing');
+    const edited = srv.cli('invoice', 'edit', String(byCli), '--date', '2004-04-02', '--terms', '5', '--format', 'json');
+    assert.equal(edited.status, 0, edited.stderr);
+    assert.deepEqual([JSON.parse(edited.stdout).date, JSON.parse(edited.stdout).terms_days], ['2004-04-02', 5]);
+    const cliDeleted = srv.cli('invoice', 'delete', String(byCli));
+    assert.equal(cliDeleted.status, 0, cliDeleted.stderr);
+    assert.equal(cliDeleted.stdout, `Draft ${byCli} of MERCY is deleted, with its 1 line (556.50).\n`);
+    await tied('2004-04-30');
+  });
+
   test('the command line scripts use: create prints the id, --apply takes several invoices, aging as CSV', async () => {
     const run = (...args) => {
       const r = srv.cli(...args);
@@ -227,6 +320,26 @@ describe('billing and receivables', () => {
       ids.push(id);
     }
     const numbers = ids.map((id) => JSON.parse(run('invoice', 'issue', id, '--format', 'json')).number);
+    // A refused application names --apply, as typed, and the invoice; nothing changes.
+    const mercy = (await ok(get(auditor, '/api/v1/invoices?customer=MERCY&status=issued&sort=number&offset=0'))).items[0].number;
+    const before = srv.fingerprint();
+    const record = (...apply) => srv.cli('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '500.00',
+      '--reference', 'ACH-8', '--apply', ...apply);
+    for (const [apply, stderr] of [
+      [[`${numbers[0]}=999.00`], `--apply: invoice ${numbers[0]} has 100.00 open: applying more would overpay it`],
+      [[`${mercy}=1.00`], `--apply: invoice ${mercy} belongs to customer MERCY, not ACME-DEV`],
+      [[`${numbers[0]}=50.00`, `${numbers[1]}=0`], `--apply: the amount applied to invoice ${numbers[1]} must be more than zero`],
+      [[`${numbers[0]}=50.00`, `${numbers[1]}=41.00`], `--apply: invoice ${numbers[1]} has 40.00 open: applying more would overpay it`],
+      [['2004-999999=1.00'], "--apply: no invoice '2004-999999'"],
+      [[numbers[0]], `--apply: '${numbers[0]}' must be NUMBER=DOLLARS, like 2004-000123=150.00`],
+    ]) {
+      const r = record(...apply);
+      assert.deepEqual([r.status, r.stderr], [1, `bloodops: ${stderr}\n`], `--apply ${apply.join(' ')}`);
+    }
+    const over = srv.cli('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '10.00',
+      '--reference', 'ACH-8', '--apply', `${numbers[0]}=50.00`);
+    assert.deepEqual([over.status, over.stderr], [1, "bloodops: --apply: the applications exceed the payment's 10.00\n"]);
+    assert.equal(srv.fingerprint(), before, 'the refused payments changed nothing');
     const payment = JSON.parse(run('payment', 'record', '--customer', 'ACME-DEV', '--date', '2004-05-20', '--amount', '150.00',
       '--reference', 'ACH-9', '--apply', `${numbers[0]}=100.00`, `${numbers[1]}=40.00`, '--format', 'json'));
     assert.deepEqual(payment.applications.map((a) => [a.invoice, a.amount]), [[numbers[0], '100.00'], [numbers[1], '40.00']]);
@@ -249,6 +362,72 @@ describe('billing and receivables', () => {
     assert.equal(again.status, 201, again.text);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     assert.equal(again.json.id, first.json.id);
+  });
+
+  test('credit memos and payments are listed in pages with their total and filtered; the command line lists them', async () => {
+    // MERCY's payment of 12.00 (the Idempotency-Key's) applied in full: no unapplied cash left on it.
+    const mercy = (await ok(get(auditor, '/api/v1/invoices?customer=MERCY&status=issued&sort=number&offset=0'))).items[0].number;
+    const wire = (await ok(get(auditor, '/api/v1/payments?customer=MERCY'))).items[0];
+    await ok(post(finance, `/api/v1/payments/${wire.id}/apply`, { date: '2004-04-02', applications: [{ invoice: mercy, amount: '12.00' }] }));
+
+    let payments = await ok(get(executive, '/api/v1/payments?sort=-date&offset=0&limit=2'));
+    assert.equal(payments.total, 3);
+    assert.deepEqual(payments.items.map((p) => [p.customer, p.date, p.amount, p.unapplied]),
+      [['ACME-DEV', '2004-05-20', '150.00', '10.00'], ['MERCY', '2004-04-01', '12.00', '0.00']]);
+    assert.equal(payments.items[0].applications, undefined, 'a list holds no applications');
+    payments = await ok(get(auditor, '/api/v1/payments?sort=-date&offset=2&limit=2'));
+    assert.deepEqual([payments.total, payments.items.map((p) => [p.customer, p.unapplied])], [3, [['CEDARS', '200.00']]]);
+    // Pages by key in the list's own order (by id), as the invoices'.
+    const first = await ok(get(auditor, '/api/v1/payments?limit=2'));
+    assert.equal(first.total, undefined);
+    const rest = await ok(get(auditor, `/api/v1/payments?limit=2&after=${first.next_after}`));
+    assert.deepEqual([...first.items, ...rest.items].map((p) => p.customer), ['CEDARS', 'ACME-DEV', 'MERCY']);
+    assert.equal(rest.next_after, null);
+    // Filters: customer, dates, only those with unapplied cash.
+    const customers = async (query) => (await ok(get(auditor, `/api/v1/payments?${query}`))).items.map((p) => p.customer);
+    assert.deepEqual(await customers('customer=cedars'), ['CEDARS']);
+    assert.deepEqual(await customers('from=2004-04-01&to=2004-04-30'), ['MERCY']);
+    assert.deepEqual(await customers('unapplied=true'), ['CEDARS', 'ACME-DEV']);
+    assert.deepEqual(await customers('unapplied=false'), ['CEDARS', 'ACME-DEV', 'MERCY']);
+    assert.deepEqual(await customers('unapplied=true&sort=-unapplied&offset=0'), ['CEDARS', 'ACME-DEV']);
+
+    let credits = await ok(get(executive, '/api/v1/credits?sort=-amount&offset=0'));
+    assert.equal(credits.total, 2);
+    assert.deepEqual(credits.items.map((c) => [c.type, c.customer, c.invoice, c.amount]),
+      [['credit', 'CEDARS', '2004-000001', '56.50'], ['credit', 'ACME-DEV', null, '20.00']]);
+    credits = await ok(get(auditor, '/api/v1/credits?invoice=2004-000001'));
+    assert.deepEqual(credits.items.map((c) => [c.date, c.reason]), [['2004-02-05', 'price correction']]);
+    credits = await ok(get(auditor, '/api/v1/credits?customer=ACME-DEV&from=2004-02-10&to=2004-02-28'));
+    assert.deepEqual(credits.items.map((c) => [c.invoice, c.account, c.center]), [[null, '4300', 'LA']]);
+    assert.deepEqual((await ok(get(auditor, '/api/v1/credits?from=2004-03-01'))).items, []);
+
+    // Bad filters are refused naming them (and a read changes nothing).
+    for (const [route, field] of [
+      ['/api/v1/payments?from=2004-13-01', 'from'], ['/api/v1/payments?from=2004-05-01&to=2004-04-01', 'to'],
+      ['/api/v1/payments?unapplied=maybe', 'unapplied'], ['/api/v1/payments?sort=method', 'sort'],
+      ['/api/v1/payments?sort=date&after=1', 'after'], ['/api/v1/payments?customer=a%20b', 'customer'],
+      ['/api/v1/payments?limit=501', 'limit'], ['/api/v1/credits?to=2004-02-30', 'to'],
+      ['/api/v1/credits?invoice=2004-0000000000000000000001', 'invoice'], ['/api/v1/credits?offset=-1', 'offset'],
+    ]) await refused(() => get(auditor, route), field);
+    assert.equal((await get(staff, '/api/v1/payments')).status, 403);
+    assert.equal((await get(staff, '/api/v1/credits')).status, 403);
+
+    // The command line: credit list and payment list, every page, as JSON or CSV.
+    const run = (...args) => {
+      const r = srv.cli(...args);
+      assert.equal(r.status, 0, `bloodops ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    assert.deepEqual(JSON.parse(run('credit', 'list', '--customer', 'ACME-DEV', '--format', 'json')).map((c) => [c.type, c.amount]), [['credit', '20.00']]);
+    const csv = run('payment', 'list', '--unapplied', '--format', 'csv').trim().split('\n');
+    assert.equal(csv[0], 'id,customer,date,amount,unapplied,method,reference,journal_entry');
+    assert.deepEqual(csv.slice(1).map((line) => line.split(',')[1]), ['CEDARS', 'ACME-DEV']);
+    assert.match(run('payment', 'list', '--from', '2004-04-01', '--to', '2004-04-30'), /MERCY +2004-04-01 +12\.00 +0\.00/);
+    const bad = srv.cli('credit', 'list', '--from', '2004-05-01', '--to', '2004-04-01');
+    assert.deepEqual([bad.status, bad.stderr], [1, 'bloodops: --to: must not be before from (2004-05-01)\n']);
+    // `credit` still holds the line of credit and its covenants.
+    assert.match(run('credit', 'covenant', 'list'), /^ID +KIND/);
+    assert.match(srv.cli('credit', 'line', 'show').stderr, /no line of credit/);
   });
 
   test('200 invoices issued by 8 clients at once are numbered 1..200 of their year', async () => {

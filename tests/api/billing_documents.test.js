@@ -3,7 +3,8 @@
  * billing_documents.test.js - the printable documents of billing
  * (docs/billing.md, "Documents"), on the demo company
  * (tools/load-demo.sh): an invoice with a payment and a credit memo, and
- * the customer statement at a date (and an invoice written off), as text,
+ * the customer statement at a date with its unapplied cash as a credit and
+ * the net balance (and an invoice written off), as text,
  * HTML and PDF through the API (?format=) and the command line
  * (`invoice pdf`, `customer statement`).
  * Each PDF is read back (tests/api/lib/pdf_text.js) and holds the lines of
@@ -122,6 +123,8 @@ test('a customer statement at a date: its open documents and their aging, in eve
   assert.match(text, new RegExp(`^STATEMENT OF ACCOUNT\n${COMPANY}\n\nCustomer +Cedars-Sinai Medical Center \\(CEDARS\\)\nDate +2004-06-30\nAged by +due date\n`));
   assert.match(text, new RegExp(`invoice ${number} 2004-03-10 2004-04-09 +82 61-90 +235\\.03\n`));
   assert.match(text, /AGING\n.*\n +0\.00 +0\.00 +0\.00 +235\.03 +0\.00 +0\.00 +235\.03\n$/);
+  // The 20.00 of the payment not applied is a credit on it, and the balance is net of it.
+  assert.match(text, /\nTOTAL +235\.03\n\nUNAPPLIED CASH\n.*\n2004-03-20 \d+ +CHK-1 +-20\.00\nTOTAL +-20\.00\n\nNET BALANCE +215\.03\n\nAGING\n/);
   // Before the payment and the credit, the whole invoice was open and current.
   const early = (await ok(srv.api('GET', '/api/v1/customers/CEDARS/statement?date=2004-03-15&by=invoice', { token: admin.token }))).text;
   assert.match(early, /Aged by +invoice date\n/);
@@ -136,6 +139,20 @@ test('a customer statement at a date: its open documents and their aging, in eve
   const file = path.join(srv.dir, 'statement.pdf');
   cliOk('customer', 'statement', 'CEDARS', '--date', '2004-06-30', '--format', 'pdf', '--output', file);
   assertSameText(fs.readFileSync(file), text, 'Statement of CEDARS at 2004-06-30');
+
+  // A customer whose only balance is unapplied cash: a credit balance, not "nothing is open".
+  await post('/api/v1/customers', { code: 'SPONSOR', name: 'Device Sponsor' });
+  await post('/api/v1/payments', { customer: 'SPONSOR', date: '2004-05-02', amount: '50.00', reference: 'WIRE-5' });
+  const credit = (await ok(srv.api('GET', '/api/v1/customers/SPONSOR/statement?date=2004-06-30', { token: executive.token }))).text;
+  assert.doesNotMatch(credit, /nothing is open/);
+  assert.match(credit, /\(no invoice or credit is open\)\n\nUNAPPLIED CASH\n.*\n2004-05-02 \d+ +WIRE-5 +-50\.00\n/);
+  assert.match(credit, /\nNET BALANCE +-50\.00\n/);
+  assert.match((await ok(srv.api('GET', '/api/v1/customers/SPONSOR/statement?date=2004-06-30&format=html', { token: admin.token }))).text,
+    /<strong>Net balance: -50\.00<\/strong>/);
+  // Before the payment nothing was open.
+  const before = (await ok(srv.api('GET', '/api/v1/customers/SPONSOR/statement?date=2004-05-01', { token: admin.token }))).text;
+  assert.match(before, /\(nothing is open\)\n/);
+  assert.doesNotMatch(before, /UNAPPLIED/);
 
   // Refusals name the field: no date, an unknown customer, JSON.
   assertError(await srv.api('GET', '/api/v1/customers/CEDARS/statement', { token: admin.token }), 400, 'invalid_input', { field: 'date' });

@@ -156,8 +156,8 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     assert.deepEqual(of.recoveries.map((r) => [r.write_off, r.date, r.amount, r.reference]), [[of.write_offs[0].id, '2004-05-10', '200.00', 'CHK-77']]);
     assert.deepEqual(recovered.recoveries, of.recoveries, 'the recovery answers the same');
     const listed = await ok(get(executive, '/api/v1/receivables/write-offs?from=2004-04-01&to=2004-04-30'));
-    assert.deepEqual(listed.write_offs.map((w) => [w.invoice, w.date, w.amount, w.recovered, w.reason]), [[b, '2004-04-05', '600.00', '200.00', 'hospital in receivership']]);
-    assert.deepEqual((await ok(get(executive, '/api/v1/receivables/write-offs?from=2004-04-06'))).write_offs, []);
+    assert.deepEqual(listed.items.map((w) => [w.invoice, w.date, w.amount, w.recovered, w.reason]), [[b, '2004-04-05', '600.00', '200.00', 'hospital in receivership']]);
+    assert.deepEqual((await ok(get(executive, '/api/v1/receivables/write-offs?from=2004-04-06'))).items, []);
     assert.equal((await get(executive, '/api/v1/receivables/write-offs?to=2004-13-01')).status, 400);
     assert.equal((await get(executive, '/api/v1/invoices/2004-999999/write-offs')).status, 404);
     allowance = await allowanceAt('2004-05-10');
@@ -225,5 +225,23 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     const posted = srv.cli('receivables', 'allowance', '--date', '2004-07-31', '--post');
     assert.equal(posted.status, 1, 'posting needs a reason');
     assert.match(posted.stderr, /reason/);
+  });
+
+  test('the write-offs are listed newest first, in pages by key or by offset with their total', async () => {
+    const all = await ok(get(auditor, '/api/v1/receivables/write-offs'));
+    assert.deepEqual(all.items.map((w) => w.date), ['2004-07-20', '2004-04-05']);
+    const first = await ok(get(auditor, '/api/v1/receivables/write-offs?limit=1'));
+    assert.deepEqual([first.items.map((w) => w.date), first.next_after, first.total], [['2004-07-20'], first.items[0].id, undefined]);
+    const next = await ok(get(auditor, `/api/v1/receivables/write-offs?limit=1&after=${first.next_after}`));
+    assert.deepEqual(next.items.map((w) => w.date), ['2004-04-05']);
+    assert.deepEqual((await ok(get(auditor, `/api/v1/receivables/write-offs?limit=1&after=${next.items[0].id}`))).items, []);
+    const sorted = await ok(get(executive, '/api/v1/receivables/write-offs?sort=amount&offset=1&limit=1'));
+    assert.equal(sorted.total, 2);
+    assert.deepEqual(sorted.items.map((w) => w.amount), ['600.00']);
+    const offset = await ok(get(executive, '/api/v1/receivables/write-offs?offset=1&limit=1&sort='));
+    assert.deepEqual([offset.total, offset.items.map((w) => w.date)], [2, ['2004-04-05']]);
+    for (const [query, field] of [['limit=0', 'limit'], ['offset=-1', 'offset'], ['sort=reason', 'sort'],
+      ['sort=date&after=1', 'after'], ['from=2004-05-01&to=2004-04-01', 'to']])
+      await refused(() => get(auditor, `/api/v1/receivables/write-offs?${query}`), field);
   });
 });

@@ -119,6 +119,8 @@ function bodyFor(method, path) {
     'POST /api/v1/invoices/{id}/lines': { description: 'matrix', quantity: '1', price: '1.00', account: '4000' },
     'POST /api/v1/invoices/{id}/lines/{line}/remove': {},
     'POST /api/v1/invoices/{id}/issue': {},
+    'PATCH /api/v1/invoices/{id}': { terms: 10 },
+    'POST /api/v1/invoices/{id}/delete': {},
     'POST /api/v1/credits': { customer: 'NOBODY', date: chain.day(0), amount: '1.00', reason: 'matrix', account: '4000' },
     'POST /api/v1/payments': { customer: 'NOBODY', date: chain.day(0), amount: '1.00', reference: 'matrix' },
     'POST /api/v1/payments/{id}/apply': { date: chain.day(0), applications: [{ invoice: '1', amount: '1.00' }] },

@@ -4,7 +4,8 @@
  * terminal shows it (the company, the billing address line by line, the
  * lines and their total, credits, payments with an undone one, what is
  * open), a draft, an invoice written off, the HTML with every value
- * escaped, a statement with its aging and one with nothing open, the PDF
+ * escaped, a statement with its aging, one with nothing open and one with
+ * unapplied cash (a credit, and the net balance), the PDF
  * and the formats by name.
  */
 #include <stdarg.h>
@@ -218,6 +219,52 @@ static void test_statement_with_nothing_open(void **state)
     (void)state;
 }
 
+static const statement_unapplied_item unapplied[] = {
+    {"2004-05-02", "7", "CHK-1001", "-30.00", NULL},
+    {"2004-06-15", "9", "WIRE <77>", "-20.00", NULL},
+};
+
+static void test_statement_with_unapplied_cash(void **state)
+{
+    statement_document d = sample_statement();
+    d.unapplied = unapplied, d.unapplied_count = 2, d.unapplied_total = "-50.00";
+    d.balance = "170.03";
+    char *text = statement_text(&d, DOCUMENT_TEXT);
+    assert_non_null(strstr(
+        text,
+        "TOTAL                                                           220.03\n"
+        "\n"
+        "UNAPPLIED CASH\n"
+        "DATE       PAYMENT    NOTE                                         AMOUNT\n"
+        "2004-05-02 7          CHK-1001                                     -30.00\n"
+        "2004-06-15 9          WIRE <77>                                    -20.00\n"
+        "TOTAL                                                              -50.00\n"
+        "\n"
+        "NET BALANCE                                                        170.03\n"
+        "\n"
+        "AGING\n"));
+    free(text);
+    char *html = statement_text(&d, DOCUMENT_HTML);
+    assert_non_null(strstr(html, "<h2>Unapplied cash</h2>"));
+    assert_non_null(strstr(html, "WIRE &lt;77&gt;"));
+    assert_non_null(strstr(html, "<strong>Net balance: 170.03</strong>"));
+    free(html);
+
+    /* Nothing open but the cash: a credit balance, never "nothing is open". */
+    d.item_count = 0, d.total = "0.00", d.unapplied_count = 1, d.unapplied_total = "-30.00";
+    d.balance = "-30.00";
+    text = statement_text(&d, DOCUMENT_TEXT);
+    assert_null(strstr(text, "nothing is open"));
+    assert_non_null(strstr(text, "0.00\n(no invoice or credit is open)\n\nUNAPPLIED CASH\n"));
+    assert_non_null(strstr(text, "\nNET BALANCE                                                        -30.00\n"));
+    free(text);
+    html = statement_text(&d, DOCUMENT_HTML);
+    assert_null(strstr(html, "Nothing is open"));
+    assert_non_null(strstr(html, "<p>No invoice or credit is open.</p>"));
+    free(html);
+    (void)state;
+}
+
 static int holds(const buffer *b, const char *needle)
 {
     size_t length = strlen(needle);
@@ -261,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_invoice_html_escapes_values),
         cmocka_unit_test(test_statement_text),
         cmocka_unit_test(test_statement_with_nothing_open),
+        cmocka_unit_test(test_statement_with_unapplied_cash),
         cmocka_unit_test(test_pdfs_and_formats),
     };
     return cmocka_run_group_tests(tests, NULL, cairo_caches_release);

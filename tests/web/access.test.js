@@ -67,7 +67,7 @@ describe('access by role, and user administration', () => {
     // Their worklist first (tests/web/worklist.test.js), the dashboard a link away.
     await page.getByRole('heading', { name: 'Welcome, fiona' }).waitFor();
     const nav = await page.locator('#site-nav a').allTextContents();
-    assert.deepEqual(nav, ['Home', 'Contracts', 'Apheresis contracts', 'Management contracts', 'Clinical trials', 'Dashboard', 'Quarterly results', 'Apheresis volumes', 'Journal', 'Trial balance', 'Income statement', 'Balance sheet', 'Periods', 'Weighted shares', 'Customers', 'Invoices', 'Record a payment', 'Receivables aging', 'Allowance and write-offs', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
+    assert.deepEqual(nav, ['Home', 'Contracts', 'Apheresis contracts', 'Management contracts', 'Clinical trials', 'Dashboard', 'Quarterly results', 'Apheresis volumes', 'Journal', 'Trial balance', 'Income statement', 'Balance sheet', 'Periods', 'Weighted shares', 'Customers', 'Invoices', 'Payments and credits', 'Record a payment', 'Receivables aging', 'Allowance and write-offs', 'Markets', 'Donor centers', 'Hospitals', 'API reference']);
     await page.goto('/hospitals');
     await page.getByRole('button', { name: 'Add a hospital' }).click();
     const form = page.getByRole('form', { name: 'Add a hospital' });

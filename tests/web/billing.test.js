@@ -13,7 +13,9 @@
  * larger than what is open refused under its amount, then recorded; the
  * unapplied cash applied later and an application undone. An executive
  * reads all of it with no control that changes anything. A draft's line
- * removed; a customer that is not a hospital added, with its edit form.
+ * removed; a draft re-dated with other terms and deleted; the payments and
+ * credit memos listed and filtered; a customer that is not a hospital
+ * added, with its edit form.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -214,6 +216,71 @@ describe('billing: invoices, payments, aging', () => {
     await page.getByRole('status').filter({ hasText: `The application to ${NUMBER} is undone.` }).waitFor();
     assert.equal(await page.locator('dd .payment-unapplied').textContent(), '$300.00');
     await page.locator('main td').filter({ hasText: '2002-12-31: Applied to the wrong invoice' }).waitFor();
+    app.assertClean(page);
+  });
+
+  test('a draft is re-dated with other terms (a bad value refused under its field), then deleted', async () => {
+    await page.goto('/invoices/new?customer=CEDARS');
+    await page.getByLabel('Invoice date').fill('2002-12-05');
+    await page.getByRole('button', { name: 'Create the draft' }).click();
+    const heading = page.getByRole('heading', { name: /^Draft invoice \d+$/ });
+    await heading.waitFor();
+    const id = (await heading.textContent()).replace(/\D+/g, '');
+    const lines = page.getByRole('form', { name: 'Add a line' });
+    await lines.getByLabel('Description').fill('Courier');
+    await lines.getByLabel('Quantity').fill('1');
+    await lines.getByLabel('Unit price').fill('30.00');
+    await lines.getByLabel('Revenue account').selectOption('4000');
+    await lines.getByRole('button', { name: 'Add the line' }).click();
+    await page.getByRole('status').filter({ hasText: 'The line Courier is added.' }).waitFor();
+
+    const edit = page.getByRole('form', { name: 'Date and terms of the draft' });
+    await edit.getByLabel('Terms (days)').fill('400');
+    await edit.getByRole('button', { name: 'Save the date and terms' }).click();
+    await edit.locator('.field-error').filter({ hasText: '0 to 365' }).waitFor();
+    assert.equal(await edit.getByLabel('Terms (days)').getAttribute('aria-invalid'), 'true');
+    await edit.getByLabel('Invoice date').fill('2002-12-10');
+    await edit.getByLabel('Terms (days)').fill('45');
+    await edit.getByRole('button', { name: 'Save the date and terms' }).click();
+    await page.getByRole('status').filter({ hasText: `Draft ${id} is dated 2002-12-10 with terms of 45 days.` }).waitFor();
+    await main().locator('dd').filter({ hasText: '45 days' }).waitFor();
+
+    const remove = page.getByRole('form', { name: 'Delete the draft' });
+    await remove.getByRole('button', { name: 'Delete the draft…' }).click();
+    await page.getByRole('alertdialog').filter({ hasText: 'Its line goes with it.' }).waitFor();
+    await page.getByRole('button', { name: 'Delete the draft', exact: true }).click();
+    await page.getByRole('heading', { name: 'Invoices', exact: true }).waitFor();
+    await page.getByRole('status').filter({ hasText: `Draft ${id} to CEDARS is deleted.` }).waitFor();
+    const gone = await page.request.get(`/api/v1/invoices/${id}`);
+    assert.equal(gone.status(), 404);
+    app.assertClean(page);
+  });
+
+  test('the payments and the credit memos are listed, filtered by customer and unapplied cash', async () => {
+    await page.goto('/invoices');
+    await page.locator('#site-nav').getByRole('link', { name: 'Payments and credits' }).click();
+    await page.getByRole('heading', { name: 'Payments and credits' }).waitFor();
+    const payments = main().locator('section').filter({ has: page.getByRole('heading', { name: 'Payments', exact: true }) });
+    const credits = main().locator('section').filter({ has: page.getByRole('heading', { name: 'Credit memos', exact: true }) });
+    const paymentRows = payments.locator('tbody tr');
+    await paymentRows.first().waitFor();
+    assert.equal(await paymentRows.count(), 1);
+    assert.equal(await paymentRows.locator('td[data-label="Unapplied"]').textContent(), '$300.00');
+    assert.equal(await paymentRows.locator('td[data-label="Reference"]').textContent(), 'CHK-1001');
+    await payments.getByLabel('Unapplied cash').selectOption('true');
+    await page.waitForURL(/unapplied=true/);
+    await payments.getByRole('link', { name: /^Payment \d+$/ }).waitFor();
+    await payments.getByLabel('Customer').fill('SOMEONE');
+    await payments.getByText('No payment matches.').waitFor();
+    await payments.getByLabel('Customer').fill('CEDARS');
+    await payments.getByRole('link', { name: /^Payment \d+$/ }).waitFor();
+    const creditRow = credits.locator('tbody tr');
+    await creditRow.first().waitFor();
+    assert.deepEqual([await creditRow.locator('td[data-label="Amount"]').textContent(), await creditRow.getByRole('link', { name: NUMBER }).count()], ['$25.00', 1]);
+    await credits.getByLabel('Invoice').fill('2002-999999');
+    await credits.getByText('No credit memo matches.').waitFor();
+    await payments.getByRole('link', { name: /^Payment \d+$/ }).click();
+    await page.getByRole('heading', { name: /^Payment \d+$/ }).waitFor();
     app.assertClean(page);
   });
 

@@ -50,7 +50,7 @@ describe('dashboard', () => {
     // Grouped by area: donors and collections, laboratory, distribution, services, finance, administration.
     // Home first: the administrator's worklist is there (docs/worklists.md).
     assert.deepEqual(nav, ['Home', 'Donors', 'New collection', 'Collections', 'Unit lookup', 'Test results', 'Discrepancies', 'Release', 'Lookback',
-      'Inventory', 'Shelf units', 'Contracts', 'Open orders', 'New order', 'Standing orders', 'Returns', 'Apheresis calculators', 'Apheresis patients', 'Apheresis schedule', 'Apheresis procedures', 'Apheresis contracts', 'Management contracts', 'Clinical trials', 'Dashboard', 'Quarterly results', 'Apheresis volumes', 'Journal', 'Trial balance', 'Income statement', 'Balance sheet', 'Periods', 'Weighted shares', 'Customers', 'Invoices', 'Record a payment', 'Receivables aging', 'Allowance and write-offs', 'Markets', 'Donor centers', 'Hospitals', 'Users', 'Audit trail', 'API reference']);
+      'Inventory', 'Shelf units', 'Contracts', 'Open orders', 'New order', 'Standing orders', 'Returns', 'Apheresis calculators', 'Apheresis patients', 'Apheresis schedule', 'Apheresis procedures', 'Apheresis contracts', 'Management contracts', 'Clinical trials', 'Dashboard', 'Quarterly results', 'Apheresis volumes', 'Journal', 'Trial balance', 'Income statement', 'Balance sheet', 'Periods', 'Weighted shares', 'Customers', 'Invoices', 'Payments and credits', 'Record a payment', 'Receivables aging', 'Allowance and write-offs', 'Markets', 'Donor centers', 'Hospitals', 'Users', 'Audit trail', 'API reference']);
     assert.equal(await page.locator('#site-nav a[aria-current="page"]').textContent(), 'Dashboard');
     app.assertClean(page);
   });

@@ -17,7 +17,7 @@ import * as billing from '../billing.js';
 import * as ledger from '../ledger.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
-import { dataTable } from '../data_table.js';
+import { dataTable, apiLoader } from '../data_table.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
@@ -149,28 +149,34 @@ function ratesPanel(context, rates, date) {
     }).element);
 }
 
-function writeOffsPanel(list) {
-  return h('section', { class: 'panel', 'aria-labelledby': 'write-offs-title' },
-    h('h2', { id: 'write-offs-title' }, 'Write-offs'),
-    h('p', { class: 'muted' }, 'An invoice is written off, and cash received later recovered, from the invoice\u2019s page.'),
-    dataTable({
-      caption: 'Write-offs',
-      captionHidden: true,
-      csvName: 'write-offs.csv',
-      empty: 'No invoice has been written off.',
-      noun: 'write-offs',
-      rows: list.write_offs,
-      sort: [{ id: 'date', desc: true }],
-      columns: [
-        { id: 'date', label: 'Date', value: (w) => w.date, header: true },
-        { id: 'invoice', label: 'Invoice', value: (w) => w.invoice, cell: (w) => h('a', { href: `/invoices/${encodeURIComponent(w.invoice)}` }, w.invoice) },
-        { id: 'amount', label: 'Written off', value: (w) => format.cents(w.amount), cell: (w) => billing.amount(w.amount), numeric: true, csv: (w) => w.amount },
-        { id: 'recovered', label: 'Recovered', value: (w) => format.cents(w.recovered), cell: (w) => billing.amount(w.recovered), numeric: true, csv: (w) => w.recovered },
-        { id: 'reason', label: 'Reason', value: (w) => w.reason },
-        { id: 'entry', label: 'Entry', value: (w) => w.journal_entry, cell: (w) => ledger.entryLink(w.journal_entry), phone: false },
-        { id: 'by', label: 'By', value: (w) => w.created_by, phone: false },
-      ],
-    }).element);
+/* Every write-off, newest first: a server list in pages. */
+function writeOffsPanel(context) {
+  const list = dataTable({
+    caption: 'Write-offs',
+    captionHidden: true,
+    csvName: 'write-offs.csv',
+    empty: 'No invoice has been written off.',
+    noun: 'write-offs',
+    load: apiLoader('/api/v1/receivables/write-offs'),
+    sort: [{ id: 'date', desc: true }],
+    columns: [
+      { id: 'date', label: 'Date', value: (w) => w.date, header: true },
+      { id: 'invoice', label: 'Invoice', value: (w) => w.invoice, cell: (w) => h('a', { href: `/invoices/${encodeURIComponent(w.invoice)}` }, w.invoice) },
+      { id: 'amount', label: 'Written off', value: (w) => format.cents(w.amount), cell: (w) => billing.amount(w.amount), numeric: true, csv: (w) => w.amount },
+      { id: 'recovered', label: 'Recovered', value: (w) => format.cents(w.recovered), cell: (w) => billing.amount(w.recovered), numeric: true, csv: (w) => w.recovered },
+      { id: 'reason', label: 'Reason', value: (w) => w.reason, sortable: false },
+      { id: 'entry', label: 'Entry', value: (w) => w.journal_entry, cell: (w) => ledger.entryLink(w.journal_entry), phone: false, sortable: false },
+      { id: 'by', label: 'By', value: (w) => w.created_by, phone: false, sortable: false },
+    ],
+    onError: () => !context.active(),
+  });
+  return {
+    element: h('section', { class: 'panel', 'aria-labelledby': 'write-offs-title' },
+      h('h2', { id: 'write-offs-title' }, 'Write-offs'),
+      h('p', { class: 'muted' }, 'An invoice is written off, and cash received later recovered, from the invoice\u2019s page.'),
+      list.element),
+    ready: list.ready,
+  };
 }
 
 /* DSO of a period: (receivables - allowance) at its end / its revenue x its days. */
@@ -210,12 +216,10 @@ export async function render(context) {
   replace(context.main, crumb, head, h('p', { class: 'loading' }, 'Loading the allowance…'));
   let allowance;
   let rates;
-  let list;
   try {
-    [allowance, rates, list] = await Promise.all([
+    [allowance, rates] = await Promise.all([
       api.get('/api/v1/receivables/allowance', { date }),
       api.get('/api/v1/receivables/rates'),
-      api.get('/api/v1/receivables/write-offs'),
     ]);
   } catch (error) {
     if (!context.active()) return;
@@ -230,6 +234,7 @@ export async function render(context) {
     dsoError = error;
   }
   if (!context.active()) return;
+  const writeOffs = writeOffsPanel(context);
   const posted = justPosted && justPosted.date === allowance.date ? justPosted : null;
   justPosted = null;
   context.setTitle(`Allowance at ${allowance.date}`);
@@ -241,5 +246,6 @@ export async function render(context) {
     allowancePanel(context, allowance, posted),
     ratesPanel(context, rates, date),
     dsoPanel(context, date, period, dso, dsoError),
-    writeOffsPanel(list));
+    writeOffs.element);
+  await writeOffs.ready;
 }

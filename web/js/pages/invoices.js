@@ -5,7 +5,8 @@
 // lines, the credit memos and payments applied to it and what is open, the
 // printable invoice as a page or a PDF. A draft takes lines (description,
 // quantity, price, revenue account, center or market) and loses them until
-// it is issued, which gives it its number; an issued invoice is never
+// it is issued, which gives it its number; its date and terms are changed
+// and it is deleted (asked to confirm) until then; an issued invoice is never
 // edited: it is credited (a credit memo), paid, or what is open on it
 // written off (asked to confirm), with cash received later recorded as a
 // recovery; its write-offs and recoveries are listed. The server checks every
@@ -221,6 +222,52 @@ function issueControl(context, invoice) {
   return h('div', null, button, holder);
 }
 
+/* A draft's date and terms: only what changed is sent; the due date is
+ * fixed when it is issued. */
+function draftEditForm(context, invoice) {
+  const current = { date: invoice.date, terms: String(invoice.terms_days) };
+  return form({
+    fields: [
+      field({ name: 'date', label: 'Invoice date', type: 'date', required: true, value: current.date,
+        hint: 'In an open period: a draft dated in a period closed since is re-dated here.' }),
+      field({ name: 'terms', label: 'Terms (days)', type: 'number', min: '0', step: '1', inputmode: 'numeric', required: true, value: current.terms }),
+    ],
+    label: 'Date and terms of the draft',
+    submitLabel: 'Save the date and terms',
+    className: 'form draft-edit-form',
+    onSubmit: async (values) => {
+      const changes = registry.changed(current, values);
+      if (!Object.keys(changes).length) throw new Error('Neither the date nor the terms changed.');
+      if (changes.terms !== undefined && /^\d+$/.test(changes.terms)) changes.terms = Number(changes.terms);
+      const saved = await api.patch(`${API}/${invoice.id}`, changes);
+      registry.flash(`Draft ${saved.id} is dated ${format.date(saved.date)} with terms of ${saved.terms_days} days.`);
+      context.navigate(`/invoices/${invoice.id}`, { replace: true });
+    },
+  }).element;
+}
+
+/* Deleting a draft, confirmed; the server refuses a draft with lines from
+ * operations (shipments, procedures, fees), shown in the form. */
+function draftDeleteForm(context, invoice) {
+  const lines = invoice.lines.length;
+  return confirmedForm({
+    fields: [],
+    label: 'Delete the draft',
+    submitLabel: 'Delete the draft…',
+    className: 'form draft-delete-form',
+    confirm: () => ({
+      title: `Delete draft ${invoice.id} to ${invoice.customer}?`,
+      text: `${lines ? `Its ${lines === 1 ? 'line goes' : `${lines} lines go`} with it. ` : ''}Nothing was posted for it; the audit trail keeps it as it was.`,
+      confirmLabel: 'Delete the draft',
+    }),
+    onConfirm: async () => {
+      await api.post(`${API}/${invoice.id}/delete`, {}, { idempotencyKey: api.idempotencyKey() });
+      registry.flash(`Draft ${invoice.id} to ${invoice.customer} is deleted.`);
+      context.navigate('/invoices');
+    },
+  });
+}
+
 /* What was written off the invoice and recovered since, each with its entry. */
 function writeOffsTables(writeOffs) {
   if (!writeOffs || !writeOffs.write_offs.length) return null;
@@ -338,6 +385,8 @@ export async function renderOne(context) {
       invoice.lines.length
         ? h('section', { class: 'panel', 'aria-labelledby': 'issue-title' }, h('h2', { id: 'issue-title' }, 'Issue'), issueControl(context, invoice))
         : null,
+      h('section', { class: 'panel', 'aria-labelledby': 'draft-edit-title' }, h('h2', { id: 'draft-edit-title' }, 'Date and terms'), draftEditForm(context, invoice)),
+      h('section', { class: 'panel', 'aria-labelledby': 'draft-delete-title' }, h('h2', { id: 'draft-delete-title' }, 'Delete the draft'), draftDeleteForm(context, invoice)),
     ];
   }
   const removeLine = writes && draft

@@ -1,5 +1,7 @@
 // pages/payments.js - money received and credited (docs/billing.md,
-// "Payments", "Credit memos"): payment entry (/payments/new: customer,
+// "Payments", "Credit memos"): the payments (/payments, a server list
+// filtered by customer, dates and unapplied cash, kept in the URL) and the
+// credit memos (filtered by customer, invoice and dates); payment entry (/payments/new: customer,
 // date, amount, reference, method, and the amount applied to each of the
 // customer's open invoices, what is open on each shown beside it; what is
 // not applied is kept as unapplied cash); one payment (/payments/ID): its
@@ -16,10 +18,12 @@ import * as format from '../format.js';
 import * as billing from '../billing.js';
 import * as registry from '../registry.js';
 import * as session from '../session.js';
-import { dataTable } from '../data_table.js';
+import { dataTable, apiLoader } from '../data_table.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
+  { pattern: '/payments', render, title: 'Payments and credits', capability: 'billing',
+    nav: { area: 'finance', order: 105, label: 'Payments and credits', description: 'Payments received with their unapplied cash, and credit memos, by customer and date.' } },
   { pattern: '/payments/new', render: renderNew, title: 'Record a payment', capability: 'billing.write',
     nav: { area: 'finance', order: 110, label: 'Record a payment', description: 'A customer\u2019s payment, applied to its open invoices or kept as unapplied cash.' } },
   { pattern: '/payments/:id', render: renderOne, title: 'Payment', capability: 'billing' },
@@ -51,6 +55,65 @@ function applyingForm({ fields, editor, label, submitLabel, send }) {
     },
   });
   return shown;
+}
+
+/* --- the lists: payments and credit memos ------------------------------------------------ */
+
+const money = (key) => ({ value: (r) => format.cents(r[key]), cell: (r) => billing.amount(r[key]), numeric: true, csv: (r) => r[key] });
+const CUSTOMER_FILTER = { id: 'customer', label: 'Customer', type: 'text', placeholder: 'Code' };
+const DATE_FILTERS = [{ id: 'from', label: 'From', type: 'date' }, { id: 'to', label: 'To', type: 'date' }];
+
+export async function render(context) {
+  const onError = () => !context.active();
+  const payments = dataTable({
+    caption: 'Payments',
+    captionHidden: true,
+    csvName: 'payments.csv',
+    empty: 'No payment matches.',
+    noun: 'payments',
+    url: true,
+    sort: [{ id: 'date', desc: true }],
+    load: apiLoader(API),
+    filters: [CUSTOMER_FILTER, ...DATE_FILTERS,
+      { id: 'unapplied', label: 'Unapplied cash', type: 'select', all: 'Every payment', options: [{ value: 'true', label: 'With unapplied cash' }] }],
+    columns: [
+      { id: 'id', label: 'Payment', value: (p) => p.id, cell: (p) => h('a', { href: `/payments/${p.id}` }, `Payment ${p.id}`), header: true },
+      { id: 'customer', label: 'Customer', value: (p) => p.customer, cell: (p) => billing.customerLink(p.customer) },
+      { id: 'date', label: 'Date', value: (p) => p.date },
+      { id: 'amount', label: 'Amount', ...money('amount') },
+      { id: 'unapplied', label: 'Unapplied', ...money('unapplied') },
+      { id: 'reference', label: 'Reference', value: (p) => p.reference, phone: false },
+      { id: 'method', label: 'Method', value: (p) => p.method, sortable: false, phone: false },
+    ],
+    onError,
+  });
+  const credits = dataTable({
+    caption: 'Credit memos',
+    captionHidden: true,
+    csvName: 'credit-memos.csv',
+    empty: 'No credit memo matches.',
+    noun: 'credit memos',
+    sort: [{ id: 'date', desc: true }],
+    load: apiLoader('/api/v1/credits'),
+    filters: [CUSTOMER_FILTER, { id: 'invoice', label: 'Invoice', type: 'text', placeholder: 'Number' }, ...DATE_FILTERS],
+    columns: [
+      { id: 'id', label: 'Credit memo', value: (c) => `CM-${c.id}`, header: true },
+      { id: 'customer', label: 'Customer', value: (c) => c.customer, cell: (c) => billing.customerLink(c.customer) },
+      { id: 'invoice', label: 'Invoice', value: (c) => c.invoice || '',
+        cell: (c) => (c.invoice ? h('a', { href: `/invoices/${encodeURIComponent(c.invoice)}` }, c.invoice) : 'Standalone') },
+      { id: 'date', label: 'Date', value: (c) => c.date },
+      { id: 'amount', label: 'Amount', ...money('amount') },
+      { id: 'reason', label: 'Reason', value: (c) => c.reason, sortable: false },
+      { id: 'account', label: 'Account', value: (c) => c.account, sortable: false, phone: false },
+    ],
+    onError,
+  });
+  replace(context.main,
+    h('div', { class: 'page-head' }, h('h1', null, 'Payments and credits'),
+      session.can('billing.write') ? h('a', { class: 'button-primary', href: '/payments/new' }, 'Record a payment') : null),
+    h('section', { class: 'panel', 'aria-labelledby': 'payments-list-title' }, h('h2', { id: 'payments-list-title' }, 'Payments'), payments.element),
+    h('section', { class: 'panel', 'aria-labelledby': 'credits-list-title' }, h('h2', { id: 'credits-list-title' }, 'Credit memos'), credits.element));
+  await Promise.all([payments.ready, credits.ready]);
 }
 
 /* --- payment entry ------------------------------------------------------------------ */
@@ -163,7 +226,7 @@ function applicationsList(context, payment) {
 
 export async function renderOne(context) {
   const payment = await registry.loadRecord(context, { path: API, noun: 'payment', param: 'id', keyName: 'id',
-    title: (p) => `Payment ${p.id}`, back: ['/invoices', 'Back to the invoices'] });
+    title: (p) => `Payment ${p.id}`, back: ['/payments', 'Back to the payments'] });
   if (!payment) return;
   const notices = registry.notices();
   let applyPanel = null;
