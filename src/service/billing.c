@@ -728,6 +728,28 @@ static int source_known(const char *source)
     return 0;
 }
 
+/* Run `sql` (binding the invoice's id to ?1) on the draft `id`, which
+ * must still be a draft: ERR_CONFLICT naming "invoice" when it was issued
+ * or deleted meanwhile. On PostgreSQL the row stays locked until the
+ * transaction ends, so an issue of the same draft waits for it. */
+static int draft_write(service_context *ctx, int64_t id, const char *sql, db_stmt **stmt, err *e)
+{
+    if (db_prepare(ctx->db, sql, stmt, e))
+        return -1;
+    db_bind_int64(*stmt, 1, id);
+    return 0;
+}
+
+static int draft_written(service_context *ctx, db_stmt *stmt, err *e)
+{
+    if (db_exec_stmt(stmt, e))
+        return -1;
+    if (db_changes(ctx->db) != 1)
+        return err_set(e, ERR_CONFLICT, "invoice",
+                       "the draft was issued or deleted meanwhile: read it again");
+    return 0;
+}
+
 int invoice_line_post_in(service_context *ctx, int64_t invoice_id, const invoice_line_input *in,
                          const invoice_line_origin *origin, int64_t *line_id, err *e)
 {
@@ -766,6 +788,18 @@ int invoice_line_post_in(service_context *ctx, int64_t invoice_id, const invoice
     if (count >= INVOICE_LINES_MAX)
         return err_set(e, ERR_INVALID, "invoice", "an invoice has at most %d lines",
                        INVOICE_LINES_MAX);
+    /* The total first, on a draft only: it takes the invoice's row, so an
+     * issue running at once either waits for this line or has issued
+     * before it, and the line is then refused (PostgreSQL reads each
+     * statement afresh). */
+    if (draft_write(ctx, invoice_id,
+                    "UPDATE invoices SET total_cents = total_cents + ?2 WHERE id = ?1 "
+                    "AND status = 'draft'",
+                    &stmt, e))
+        return -1;
+    db_bind_int64(stmt, 2, amount);
+    if (draft_written(ctx, stmt, e))
+        return -1;
     if (db_prepare(ctx->db,
                    "INSERT INTO invoice_lines (invoice_id, source, source_ref, description, "
                    "quantity_hundredths, unit_price_cents, amount_cents, account_id, center, "
@@ -784,13 +818,6 @@ int invoice_line_post_in(service_context *ctx, int64_t invoice_id, const invoice
     db_bind_int64(stmt, 10, origin->recognised ? 1 : 0);
     db_bind_text(stmt, 11, now_text(now));
     if (db_insert_returning_id(stmt, line_id, e))
-        return -1;
-    if (db_prepare(ctx->db, "UPDATE invoices SET total_cents = total_cents + ? WHERE id = ?",
-                   &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, amount);
-    db_bind_int64(stmt, 2, invoice_id);
-    if (db_exec_stmt(stmt, e))
         return -1;
     char key[24];
     snprintf(key, sizeof key, "%" PRId64, invoice_id);
@@ -844,43 +871,22 @@ int invoice_line_remove(service_context *ctx, const char *invoice, const char *l
         err_set(e, ERR_NOT_FOUND, "line", "invoice %" PRId64 " has no line %" PRId64, id, line_id);
     if (step != DB_ROW)
         goto done;
-    if (db_prepare(ctx->db, "UPDATE invoices SET total_cents = total_cents - ? WHERE id = ?",
-                   &stmt, e))
+    if (draft_write(ctx, id,
+                    "UPDATE invoices SET total_cents = total_cents - ?2 WHERE id = ?1 "
+                    "AND status = 'draft'",
+                    &stmt, e))
         goto done;
-    db_bind_int64(stmt, 1, amount);
-    db_bind_int64(stmt, 2, id);
+    db_bind_int64(stmt, 2, amount);
     char key[24];
     snprintf(key, sizeof key, "%" PRId64, id);
     json_t *removed = json_pack("{s:I, s:o}", "line", (json_int_t)line_id, "amount",
                                 money_json(amount));
-    rc = db_exec_stmt(stmt, e) ||
+    rc = draft_written(ctx, stmt, e) ||
          audit_append(ctx, "invoice", key, "remove_line", removed, NULL, NULL, e) ||
          invoice_fetch(ctx->db, id, &record, e);
     json_decref(removed);
 done:
     return service_finish_record(ctx, rc ? -1 : 0, NULL, record, out, e);
-}
-
-/* Run `sql` (binding the invoice's id to ?1) on the draft `id`, which
- * must still be a draft: ERR_CONFLICT naming "invoice" when it was issued
- * or deleted meanwhile. On PostgreSQL the row stays locked until the
- * transaction ends, so an issue of the same draft waits for it. */
-static int draft_write(service_context *ctx, int64_t id, const char *sql, db_stmt **stmt, err *e)
-{
-    if (db_prepare(ctx->db, sql, stmt, e))
-        return -1;
-    db_bind_int64(*stmt, 1, id);
-    return 0;
-}
-
-static int draft_written(service_context *ctx, db_stmt *stmt, err *e)
-{
-    if (db_exec_stmt(stmt, e))
-        return -1;
-    if (db_changes(ctx->db) != 1)
-        return err_set(e, ERR_CONFLICT, "invoice",
-                       "the draft was issued or deleted meanwhile: read it again");
-    return 0;
 }
 
 int invoice_edit(service_context *ctx, const char *invoice, const char *date,
@@ -1006,11 +1012,16 @@ int invoice_issue(service_context *ctx, const char *invoice, json_t **out, err *
     ledger_line *lines = NULL;
     char *texts = NULL;
     int rc = -1;
-    if (invoice_find(ctx->db, invoice, "invoice", &id, e) || invoice_load(ctx->db, id, &row, e) ||
-        draft_check(&row, e) || issue_date_open(ctx->db, row.date, e))
+    /* The invoice's row taken first, if still a draft: a line added at the
+     * same time is then either read below or refused (invoice_line_post_in). */
+    db_stmt *stmt;
+    if (invoice_find(ctx->db, invoice, "invoice", &id, e) ||
+        draft_write(ctx, id, "UPDATE invoices SET status = status WHERE id = ?1 AND status = 'draft'",
+                    &stmt, e) ||
+        db_exec_stmt(stmt, e) || invoice_load(ctx->db, id, &row, e) || draft_check(&row, e) ||
+        issue_date_open(ctx->db, row.date, e))
         goto done;
     /* The lines to post: each one's receivable and its credit. */
-    db_stmt *stmt;
     if (db_prepare(ctx->db,
                    "SELECT l.amount_cents, ac.code, l.center, l.recognised FROM invoice_lines l "
                    "JOIN accounts ac ON ac.id = l.account_id WHERE l.invoice_id = ? ORDER BY l.id",
