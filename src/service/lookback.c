@@ -345,29 +345,14 @@ static const service_sort_key case_sort_keys[] = {
 };
 static const service_sort case_sort = SERVICE_SORT(case_sort_keys, "k.id", "k.id");
 
-/* A day filter: "" or a date, copied into `out` as YYYY-MM-DD. */
-static int day_filter_take(const char *text, char out[DATE_TEXT_MAX], const char *field, err *e)
-{
-    civil_day day;
-    if (!text || !*text)
-        return 0;
-    if (date_parse(text, &day, field, e))
-        return -1;
-    date_format(day, out, DATE_TEXT_MAX);
-    return 0;
-}
-
 int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **out, err *e)
 {
     const char *status = filter->status && *filter->status ? filter->status : "";
-    char from[DATE_TEXT_MAX] = "", to[DATE_TEXT_MAX] = "";
+    service_day_range days;
     if (*status && strcmp(status, "open") && strcmp(status, "closed"))
         return err_set(e, ERR_INVALID, "status", "must be open or closed");
-    if (day_filter_take(filter->from, from, "from", e) ||
-        day_filter_take(filter->to, to, "to", e))
+    if (service_day_range_take(filter->from, filter->to, &days, e))
         return -1;
-    if (*from && *to && strcmp(from, to) > 0)
-        return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", from);
     int64_t after = 0;
     if (service_page_check(&filter->page, e) ||
         service_page_after_id(&filter->page, &after, e))
@@ -383,8 +368,8 @@ int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **o
     db_bind_text(stmt, 1, status);
     db_bind_int64(stmt, 2, after);
     db_bind_int64(stmt, 3, filter->page.limit);
-    db_bind_text(stmt, 4, from);
-    db_bind_text(stmt, 5, to);
+    db_bind_text(stmt, 4, days.from);
+    db_bind_text(stmt, 5, days.to);
     db_bind_int64(stmt, 6, filter->page.offset);
     return service_collect_page(stmt, case_list_item, &filter->page, "id", out, e);
 }

@@ -3,7 +3,7 @@
  * time_zones.test.js - the day boundaries of the rules are the center's
  * (docs/DESIGN.md, "Time"): times are stored in UTC and a collection's day,
  * its units' expiry (23:59 on the center's clock), the 56-day interval, the
- * day a collection list filters on, a reactive result's deferral and
+ * day and the range of days a collection list filters on, a reactive result's deferral and
  * lookback days are those of the center's time zone; the answers carry the
  * zone, and the command line shows local times with the zone named.
  *
@@ -103,6 +103,17 @@ test('a collection belongs to its day at the center: the day filter, the answer\
   const nyTable = srv.cli('collection', 'list', '--center', 'NY-01');
   assert.match(nyTable.stdout, new RegExp(`${NY_DAY} (01:30 EST|02:30 EDT)`), nyTable.stdout);
   assert.equal(JSON.parse(srv.cli('collection', 'show', la.din, '--format', 'json').stdout).collected_at, AT);
+});
+
+test('a collection list\'s range of days is each center\'s', async () => {
+  const la = await collect('LA-01', (await chain.registerDonor(srv, admin)).donor_number);
+  const ny = await collect('NY-01', (await chain.registerDonor(srv, admin)).donor_number);
+  const inRange = async (center, from, to) =>
+    (await api('GET', `/api/v1/collections?center=${center}&from=${from}&to=${to}&limit=500`, lab, undefined, 200)).json.items.map((c) => c.din);
+  assert.ok((await inRange('LA-01', LA_DAY, LA_DAY)).includes(la.din), 'Los Angeles: the evening before');
+  assert.ok(!(await inRange('LA-01', utcDay(-1), utcDay(0))).includes(la.din), 'not from the UTC day on');
+  assert.ok((await inRange('NY-01', NY_DAY, NY_DAY)).includes(ny.din));
+  assert.ok(!(await inRange('NY-01', utcDay(-3), utcDay(-2))).includes(ny.din), 'not up to the day before in New York');
 });
 
 test('units expire at 23:59 on the center\'s clock, counted from the collection\'s day there', async () => {
