@@ -15,7 +15,8 @@ import * as session from '../session.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
-  { pattern: '/', render, title: 'Home',
+  // Every user may open it (the session capability, as the README's table says).
+  { pattern: '/', render, title: 'Home', capability: 'session',
     // Readers of the reports without a worklist land on the dashboard:
     // "/" leads there, so the menu has no Home for them.
     nav: { label: 'Home', order: 0, shown: () => !session.can('reports') || session.worklist().length > 0 } },
