@@ -365,17 +365,11 @@ test('a result retyped to disagree opens a discrepancy; units made later are hel
 const LA = 'America/Los_Angeles';
 const NY = 'America/New_York';
 
-/* UTC dates from today, YYYY-MM-DD. */
-function utcDay(offset) {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
-}
-
-/* Yesterday (UTC) at 06:30 UTC: the evening before in Los Angeles
- * (LA_DAY), the small hours of that UTC day in New York (NY_DAY). */
-const AT = `${utcDay(-1)}T06:30:00Z`;
-const LA_DAY = utcDay(-2);
-const NY_DAY = utcDay(-1);
+/* The evening before in Los Angeles (LA_DAY), the small hours of that
+ * UTC day in New York (NY_DAY). */
+const AT = chain.EVENING_BEFORE;
+const LA_DAY = chain.localDate(AT, LA);
+const NY_DAY = chain.localDate(AT, NY);
 
 let newYork = null;
 /* A donor center in New York (NY-02), made once. */
@@ -392,9 +386,7 @@ async function testedAt(center, { donor, abo = 'O', rhd = 'POS', daysAgo = 0, pr
   const number = donor || (await chain.registerDonor(srv, admin)).donor_number;
   const c = await chain.collect(srv, admin, { donor: number, center, daysAgo });
   const units = products.length ? await chain.processDonation(srv, admin, c.din, products) : [];
-  const { year, month, day } = chain.clockIn(c.time_zone, new Date(c.collected_at));
-  const tested = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(c.din, tested, { abo, rhd })));
+  await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(c.din, chain.localDate(c.collected_at, c.time_zone), { abo, rhd })));
   return { din: c.din, donor: number, units };
 }
 

@@ -25,11 +25,6 @@ let srv;
 let admin;
 let lab;
 
-/* UTC dates from today, YYYY-MM-DD. */
-function utcDay(offset) {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
-}
 
 function plus(date, days) {
   const d = new Date(`${date}T00:00:00Z`);
@@ -37,11 +32,7 @@ function plus(date, days) {
   return d.toISOString().slice(0, 10);
 }
 
-/* The local date of a UTC time in `zone`. */
-function localDate(iso, zone) {
-  const c = chain.clockIn(zone, new Date(iso));
-  return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
-}
+const { localDate, utcDay } = chain;
 
 async function api(method, url, session, body, status) {
   const r = await srv.api(method, url, { token: session.token, body });
@@ -49,9 +40,9 @@ async function api(method, url, session, body, status) {
   return r;
 }
 
-/* Yesterday (UTC) at 06:30 UTC: the evening before in Los Angeles, the
- * small hours of that UTC day in New York. */
-const AT = `${utcDay(-1)}T06:30:00Z`;
+/* The evening before in Los Angeles, the small hours of that UTC day in
+ * New York. */
+const AT = chain.EVENING_BEFORE;
 const LA_DAY = localDate(AT, LA);
 const NY_DAY = localDate(AT, NY);
 

@@ -19,20 +19,10 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { ADMIN_PASSWORD, startAsAdmin } = require('./lib/web');
+const { ADMIN_PASSWORD, startAsAdmin, shownAt: shown } = require('./lib/web');
 const chain = require('../api/lib/chain');
 
 const NY = 'America/New_York';
-
-/* How the application shows a UTC time of a center in `zone`:
- * "2026-12-05 22:30 EST". */
-function shown(iso, zone) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-    hourCycle: 'h23', timeZoneName: 'short',
-  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
-}
 
 describe('laboratory corrections', () => {
   let app;
@@ -155,8 +145,7 @@ describe('laboratory corrections', () => {
   async function testedAt(center, donor, { abo = 'O', daysAgo = 0, products = [] } = {}) {
     const c = await chain.collect(app.srv, admin, { donor, center, daysAgo });
     const units = products.length ? await chain.processDonation(app.srv, admin, c.din, products) : [];
-    const { year, month, day } = chain.clockIn(c.time_zone, new Date(c.collected_at));
-    const tested = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    const tested = chain.localDate(c.collected_at, c.time_zone);
     await chain.importResults(app.srv, admin, chain.resultsCsv(chain.panelRows(c.din, tested, { abo })), `tested-${c.din}.csv`);
     return { din: c.din, units };
   }
