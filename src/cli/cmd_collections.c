@@ -178,6 +178,9 @@ static int run_collection_list(cli_invocation *invocation)
 {
     collection_filter filter = {.center = opt(invocation, "center"),
                                 .on = opt(invocation, "on"),
+                                .from = opt(invocation, "from"),
+                                .to = opt(invocation, "to"),
+                                .group = opt(invocation, "group"),
                                 .processed = opt(invocation, "processed")};
     return cli_print_all_pages(invocation, call_collection_list, &filter, 0, collection_columns);
 }
@@ -375,6 +378,9 @@ static const cli_option record_options[] = {
 static const cli_option collection_list_options[] = {
     {"center", "CODE", "collected at this center"},
     {"on", "DATE", "collected on this day, YYYY-MM-DD"},
+    {"from", "DATE", "collected on or after this day (the center's), YYYY-MM-DD"},
+    {"to", "DATE", "collected on or before this day (the center's), YYYY-MM-DD"},
+    {"group", "GROUP", "the donor's ABO/RhD on record: O POS, A NEG..., or untyped"},
     {"processed", "yes|no", "processed into components or not"},
     {0}};
 static const cli_option discard_options[] = {

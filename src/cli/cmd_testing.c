@@ -184,7 +184,8 @@ static int call_release_queue(service_context *ctx, const void *filter, service_
 
 static int run_release_queue(cli_invocation *invocation)
 {
-    testing_queue_filter filter = {.center = cli_option_value(invocation, "center")};
+    testing_queue_filter filter = {.center = cli_option_value(invocation, "center"),
+                                   .group = cli_option_value(invocation, "group")};
     return cli_print_all_pages(invocation, call_release_queue, &filter, 0, queue_columns);
 }
 
@@ -365,7 +366,10 @@ static int call_discrepancy_list(service_context *ctx, const void *filter, servi
 
 static int run_discrepancy_list(cli_invocation *invocation)
 {
-    testing_discrepancy_filter filter = {.status = cli_option_value(invocation, "status")};
+    testing_discrepancy_filter filter = {.status = cli_option_value(invocation, "status"),
+                                         .center = cli_option_value(invocation, "center"),
+                                         .from = cli_option_value(invocation, "from"),
+                                         .to = cli_option_value(invocation, "to")};
     return cli_print_all_pages(invocation, call_discrepancy_list, &filter, 0,
                                discrepancy_columns);
 }
@@ -549,7 +553,9 @@ static int run_lookback_report(cli_invocation *invocation)
 }
 
 static const cli_option queue_options[] = {
-    {"center", "CODE", "only the units of this donor center"}, {0}};
+    {"center", "CODE", "only the units of this donor center"},
+    {"group", "GROUP", "only the units of this ABO/RhD: O POS, A NEG..., or untyped"},
+    {0}};
 static const cli_option sign_options[] = {
     {"unit", "ID[,ID...]", "the units to release (ids, comma-separated)", "units"},
     {"user", "NAME", "the signer (lab or admin), who re-enters the password", "signer"},
@@ -566,6 +572,9 @@ static const cli_option amend_options[] = {
 static const cli_option discrepancy_list_options[] = {
     {"status", "STATUS",
      "unresolved (default), resolved, all, open, confirmed, released or discarded"},
+    {"center", "CODE", "only the donations of this donor center"},
+    {"from", "DATE", "opened on or after this day (the center's), YYYY-MM-DD"},
+    {"to", "DATE", "opened on or before this day (the center's), YYYY-MM-DD"},
     {0}};
 static const cli_option confirm_options[] = {
     {"abo", "GROUP", "the confirmatory typing's ABO group: A, B, AB or O"},

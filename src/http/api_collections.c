@@ -45,6 +45,9 @@ static void collections_list(http_request *request, http_response *response)
     json_t *result = NULL;
     collection_filter filter = {.center = http_query(request, "center"),
                                 .on = http_query(request, "on"),
+                                .from = http_query(request, "from"),
+                                .to = http_query(request, "to"),
+                                .group = http_query(request, "group"),
                                 .processed = http_query(request, "processed")};
     int rc = http_query_page(request, &filter.page, &e) ||
              collection_list(&request->service, &filter, &result, &e);
@@ -156,7 +159,7 @@ static const http_route collections_routes[] = {
      .response = "Collection", .status = 201,
      .summary = "Record a collection (the donor's eligibility is checked again)"},
     {.method = "GET", .pattern = "/api/v1/collections", .handler = collections_list,
-     .capability = CAPABILITY_COLLECTIONS, .query = "center,on,processed,limit,after,sort,offset",
+     .capability = CAPABILITY_COLLECTIONS, .query = "center,on,from,to,group,processed,limit,after,sort,offset",
      .response = "CollectionList", .summary = "List collections"},
     {.method = "GET", .pattern = "/api/v1/collections/{din}", .handler = collections_show,
      .capability = CAPABILITY_COLLECTIONS, .response = "Collection",

@@ -105,7 +105,8 @@ static void release_queue(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    testing_queue_filter filter = {.center = http_query(request, "center")};
+    testing_queue_filter filter = {.center = http_query(request, "center"),
+                                   .group = http_query(request, "group")};
     int rc = http_query_page(request, &filter.page, &e) ||
              testing_release_queue(&request->service, &filter, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
@@ -194,7 +195,10 @@ static void discrepancies_list(http_request *request, http_response *response)
 {
     err e;
     json_t *result = NULL;
-    testing_discrepancy_filter filter = {.status = http_query(request, "status")};
+    testing_discrepancy_filter filter = {.status = http_query(request, "status"),
+                                         .center = http_query(request, "center"),
+                                         .from = http_query(request, "from"),
+                                         .to = http_query(request, "to")};
     int rc = http_query_page(request, &filter.page, &e) ||
              testing_discrepancy_list(&request->service, &filter, &result, &e);
     http_reply_result(response, 200, rc, result, &e);
@@ -350,7 +354,7 @@ static const http_route testing_routes[] = {
      .status = 201,
      .summary = "Amend a result under an electronic signature; the donation is re-evaluated"},
     {.method = "GET", .pattern = "/api/v1/typing-discrepancies", .handler = discrepancies_list,
-     .capability = CAPABILITY_TESTING, .query = "status,limit,after",
+     .capability = CAPABILITY_TESTING, .query = "status,center,from,to,limit,after,sort,offset",
      .response = "TypingDiscrepancyList",
      .summary = "ABO/RhD discrepancies: unresolved by default"},
     {.method = "GET", .pattern = "/api/v1/typing-discrepancies/{id}", .handler = discrepancy_show,
@@ -375,7 +379,8 @@ static const http_route testing_routes[] = {
      .capability = CAPABILITY_SETTINGS_WRITE, .body = panel_require_body, .response = "PanelTest",
      .summary = "Require a test's result before release, or not"},
     {.method = "GET", .pattern = "/api/v1/release-queue", .handler = release_queue,
-     .capability = CAPABILITY_RELEASE, .query = "center,limit,after", .response = "ReleaseQueue",
+     .capability = CAPABILITY_RELEASE, .query = "center,group,limit,after",
+     .response = "ReleaseQueue",
      .summary = "Quarantined units: ready, waiting for results, or blocked"},
     {.method = "POST", .pattern = "/api/v1/releases", .handler = release_sign,
      .capability = CAPABILITY_RELEASE_SIGN, .body = release_sign_body, .response = "Releases",

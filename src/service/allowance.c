@@ -362,9 +362,9 @@ static const service_sort_key write_off_sort_keys[] = {
 int receivables_write_offs_list(service_context *ctx, write_off_filter *filter, json_t **out,
                                 err *e)
 {
-    char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX];
+    service_day_range days;
     int64_t after;
-    if (service_day_range_take(filter->from, filter->to, from, to, e) ||
+    if (service_day_range_take(filter->from, filter->to, &days, e) ||
         service_page_check(&filter->page, e) || service_page_after_id(&filter->page, &after, e))
         return -1;
     /* Newest first; a page after the write-off ?3 starts after it in that order. */
@@ -381,8 +381,8 @@ int receivables_write_offs_list(service_context *ctx, write_off_filter *filter, 
             "ORDER BY %s LIMIT ?4 OFFSET ?5",
             &filter->page, &sort, &stmt, e))
         return -1;
-    db_bind_text(stmt, 1, from);
-    db_bind_text(stmt, 2, to);
+    db_bind_text(stmt, 1, days.from);
+    db_bind_text(stmt, 2, days.to);
     db_bind_int64(stmt, 3, after);
     db_bind_int64(stmt, 4, filter->page.limit);
     db_bind_int64(stmt, 5, filter->page.offset);

@@ -1132,10 +1132,12 @@ static int list_filters_take(const char *customer, const char *from, const char 
     memset(out, 0, sizeof *out);
     if (customer && *customer && registry_code_take(customer, out->customer, "customer", e))
         return -1;
-    return service_day_range_take(from, to, out->from, out->to, e) ||
-                   service_page_check(page, e) || service_page_after_id(page, &out->after, e)
-               ? -1
-               : 0;
+    service_day_range days;
+    if (service_day_range_take(from, to, &days, e))
+        return -1;
+    memcpy(out->from, days.from, sizeof out->from);
+    memcpy(out->to, days.to, sizeof out->to);
+    return service_page_check(page, e) || service_page_after_id(page, &out->after, e) ? -1 : 0;
 }
 
 static int list_prepare(db_conn *db, const char *sql, const service_page *page,

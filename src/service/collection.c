@@ -13,6 +13,7 @@
 #include "domain/measurement.h"
 #include "domain/processing.h"
 #include "domain/registry.h"
+#include "domain/testing.h"
 #include "service/audit.h"
 #include "service/collection.h"
 #include "service/din.h"
@@ -40,6 +41,8 @@ typedef struct {
     const char *din, *donor_number, *center, *procedure, *collected_at, *device, *reaction,
         *staff, *processed_at, *reaction_note, *created_at; /* processed_at NULL: not yet */
     const char *time_zone; /* the center's: its times are shown on that clock */
+    const char *donor_group; /* the donor's ABO/RhD on record (a list's item and the
+                                answer to recording; not the detail), or NULL */
     int64_t volume_ml;
     int parental_consent;
     int measured[MEASUREMENTS];
@@ -69,7 +72,8 @@ static void collection_values_read(db_stmt *stmt, collection_values *v)
     v->time_zone = db_column_text(stmt, 22);
 }
 
-/* A collection in a list, and the answer to recording one. */
+/* A collection in a list, and the answer to recording one (with the
+ * donor's group on record). */
 static void collection_item_write(const collection_values *v, buffer *out)
 {
     char eye[ISBT_EYE_READABLE_MAX];
@@ -88,14 +92,22 @@ static void collection_item_write(const collection_values *v, buffer *out)
     json_write_boolean(&w, "processed", v->processed_at != NULL);
     json_write_boolean(&w, "parental_consent", v->parental_consent);
     json_write_string(&w, "time_zone", v->time_zone);
+    if (v->donor_group)
+        json_write_string(&w, "donor_group", v->donor_group);
     json_write_object_end(&w);
 }
 
+/* A row of COLLECTION_COLUMNS followed by the donor's abo and rhd, as a
+ * list shows it. */
 static json_t *collection_item(db_stmt *stmt)
 {
     collection_values v;
+    char group[TESTING_GROUP_TEXT_MAX];
     buffer text = BUFFER_INIT;
     collection_values_read(stmt, &v);
+    v.donor_group = testing_group_text(
+        db_column_is_null(stmt, 23) ? NULL : db_column_text(stmt, 23),
+        db_column_is_null(stmt, 24) ? NULL : db_column_text(stmt, 24), group, sizeof group);
     collection_item_write(&v, &text);
     json_t *item = json_loads(buffer_text(&text), 0, NULL);
     buffer_free(&text);
@@ -228,52 +240,68 @@ static const service_sort_key collection_sort_keys[] = {
     {"donor_number", "d.donor_number"},
     {"procedure", "c.procedure"},
     {"processed_at", "c.processed_at"},
+    {"group", SERVICE_GROUP_TEXT("d.abo", "d.rhd")},
 };
 
 int collection_list(service_context *ctx, const collection_filter *filter, json_t **out, err *e)
 {
     service_page page = filter->page;
-    char center[REGISTRY_CODE_MAX + 8] = "", on[DATE_TEXT_MAX] = "", from[TIMESTAMP_TEXT_MAX] = "",
-         to[TIMESTAMP_TEXT_MAX] = "";
+    char center[REGISTRY_CODE_MAX + 8] = "", group[TESTING_GROUP_TEXT_MAX] = "";
+    service_day_range days, on = {0};
     const char *processed = filter->processed && *filter->processed ? filter->processed : "";
     if (service_page_check(&page, e) ||
-        (filter->center && *filter->center && center_take(filter->center, center, e)))
+        service_code_filter_take(filter->center, center, "center", e) ||
+        service_day_range_take(filter->from, filter->to, &days, e) ||
+        (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e)))
         return -1;
     if (filter->on && *filter->on) {
         civil_day day;
+        char text[DATE_TEXT_MAX];
         if (date_parse(filter->on, &day, "on", e))
             return -1;
-        /* The day at each collection's center: a UTC window wide enough for
-         * every zone (UTC-12 to UTC+14) finds the candidates by the index,
-         * and the center's calendar decides. */
-        date_format(day, on, sizeof on);
-        timestamp_format((int64_t)date_add_days(day, -1) * 86400, from, sizeof from);
-        timestamp_format((int64_t)date_add_days(day, 2) * 86400, to, sizeof to);
+        /* The day at each collection's center: the range of that one day. */
+        date_format(day, text, sizeof text);
+        if (service_day_range_take(text, text, &on, e))
+            return -1;
     }
     if (*processed && strcmp(processed, "yes") != 0 && strcmp(processed, "no") != 0)
         return err_set(e, ERR_INVALID, "processed", "must be yes or no");
     static const service_sort sort = SERVICE_SORT(collection_sort_keys, "c.din", "c.din");
     db_stmt *stmt;
+    /* A UTC window a day wider at each end than the days asked finds the
+     * candidates by the index on the time, and the center's calendar
+     * decides (docs/DESIGN.md, "Time"). */
     if (service_list_prepare(ctx->db,
-                             "SELECT " COLLECTION_COLUMNS "%s FROM collections c "
+                             "SELECT " COLLECTION_COLUMNS ", d.abo, d.rhd%s FROM collections c "
                              "JOIN donors d ON d.id = c.donor_id" COLLECTION_CENTER
                              "WHERE c.din > ?1 AND (?2 = '' OR c.center = ?2) "
                              "AND (?3 = '' OR (c.collected_at >= ?4 AND c.collected_at < ?5 "
                              "AND local_date(z.time_zone, c.collected_at) = ?3)) "
                              "AND (?6 = '' OR (?6 = 'yes' AND c.processed_at IS NOT NULL) "
                              "OR (?6 = 'no' AND c.processed_at IS NULL)) "
-                             "AND " SERVICE_CENTER_SCOPE("c.center") " ORDER BY %s LIMIT ?9 OFFSET ?10",
+                             "AND (?7 = '' OR (c.collected_at >= ?8 "
+                             "AND local_date(z.time_zone, c.collected_at) >= ?7)) "
+                             "AND (?9 = '' OR (c.collected_at < ?10 "
+                             "AND local_date(z.time_zone, c.collected_at) <= ?9)) "
+                             "AND (?11 = '' OR " SERVICE_GROUP_TEXT("d.abo", "d.rhd") " = ?11) "
+                             "AND " SERVICE_CENTER_SCOPE("c.center")
+                             " ORDER BY %s LIMIT ?14 OFFSET ?15",
                              &page, &sort, &stmt, e))
         return -1;
     db_bind_text(stmt, 1, page.after ? page.after : "");
     db_bind_text(stmt, 2, center);
-    db_bind_text(stmt, 3, on);
-    db_bind_text(stmt, 4, from);
-    db_bind_text(stmt, 5, to);
+    db_bind_text(stmt, 3, on.from);
+    db_bind_text(stmt, 4, on.window_from);
+    db_bind_text(stmt, 5, on.window_to);
     db_bind_text(stmt, 6, processed);
-    service_bind_scope(stmt, 7, 2, ctx);
-    db_bind_int64(stmt, 9, page.limit);
-    db_bind_int64(stmt, 10, page.offset);
+    db_bind_text(stmt, 7, days.from);
+    db_bind_text(stmt, 8, days.window_from);
+    db_bind_text(stmt, 9, days.to);
+    db_bind_text(stmt, 10, days.window_to);
+    db_bind_text(stmt, 11, group);
+    service_bind_scope(stmt, 12, 2, ctx);
+    db_bind_int64(stmt, 14, page.limit);
+    db_bind_int64(stmt, 15, page.offset);
     return service_collect_page(stmt, collection_item, &page, "din", out, e);
 }
 
@@ -448,6 +476,7 @@ int collection_record_write(service_context *ctx, const collection_request *requ
     }
     if (rc == 0) {
         v.donor_number = donor.number;
+        v.donor_group = donor.group;
         buffer detail = BUFFER_INIT;
         collection_detail_write(&v, request->din == NULL, &detail);
         rc = audit_append_text(ctx, "collection", din.din, "record", NULL, buffer_text(&detail),

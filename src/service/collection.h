@@ -77,12 +77,19 @@ int collection_get(service_context *ctx, const char *din, json_t **out, err *e);
 typedef struct {
     const char *center;    /* a center code, NULL for all */
     const char *on;        /* YYYY-MM-DD: collected that day (at the center), NULL for any */
+    const char *from, *to; /* YYYY-MM-DD: collected on or after, on or before (the
+                              center's days), NULL for any */
+    const char *group;     /* the donor's ABO/RhD on record ("O POS", "untyped":
+                              testing_group_take), NULL for any */
     const char *processed; /* "yes" or "no", NULL for both */
     service_page page;     /* `after` is a DIN */
 } collection_filter;
 
-/* Collections in DIN order: {"items": [record answers], "next_after"}.
- * Errors name "center", "on", "processed" or "limit". */
+/* Collections in DIN order: {"items": [record answers, each with the
+ * donor's group on record, "donor_group"], "next_after"}, or sorted (by
+ * "din", "collected_at", "center", "donor_number", "group", "procedure"
+ * or "processed_at") with "total". Errors name "center", "on", "from",
+ * "to", "group", "processed", "sort", "offset" or "limit". */
 int collection_list(service_context *ctx, const collection_filter *filter, json_t **out, err *e);
 
 /* One component asked for: a product code of the catalog and its volume

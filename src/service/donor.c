@@ -350,7 +350,8 @@ int donor_eligibility_evaluate_in(service_context *ctx, const char *donor_number
         return -1;
     db_stmt *stmt;
     if (db_prepare(ctx->db,
-                   "SELECT id, donor_number, birth_date, sex FROM donors WHERE donor_number = ?",
+                   "SELECT id, donor_number, birth_date, sex, abo, rhd FROM donors "
+                   "WHERE donor_number = ?",
                    &stmt, e))
         return -1;
     db_bind_text_static(stmt, 1, typed);
@@ -361,6 +362,9 @@ int donor_eligibility_evaluate_in(service_context *ctx, const char *donor_number
         if (date_parse(db_column_text(stmt, 2), &in->birth_date, NULL, NULL))
             in->birth_date = in->today;
         in->sex = strcmp(db_column_text(stmt, 3), "M") == 0 ? DONOR_MALE : DONOR_FEMALE;
+        testing_group_text(db_column_is_null(stmt, 4) ? NULL : db_column_text(stmt, 4),
+                           db_column_is_null(stmt, 5) ? NULL : db_column_text(stmt, 5),
+                           found->group, sizeof found->group);
     }
     db_reset(stmt);
     if (step == DB_DONE)
@@ -837,14 +841,7 @@ int donor_deferral_reasons_list(service_context *ctx, json_t **out, err *e)
  * capitals, checked; errors name "home_center". */
 static int home_center_take(const char *text, char center[REGISTRY_CODE_MAX + 8], err *e)
 {
-    center[0] = '\0';
-    if (!text || !*text)
-        return 0;
-    if (strlen(text) > REGISTRY_CODE_MAX + 4)
-        return err_set(e, ERR_INVALID, "home_center", "no donor center '%.20s...'", text);
-    snprintf(center, REGISTRY_CODE_MAX + 8, "%s", text);
-    service_normalize_code(center);
-    return registry_code_check(center, "home_center", e);
+    return service_code_filter_take(text, center, "home_center", e);
 }
 
 static int contact_check(const donor_fields *f, char center[REGISTRY_CODE_MAX + 8], err *e)

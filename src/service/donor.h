@@ -14,6 +14,7 @@
 
 #include "domain/eligibility.h"
 #include "domain/measurement.h"
+#include "domain/testing.h"
 #include "service/service.h"
 
 /* A planned procedure and today's measurements, as text received from the
@@ -42,13 +43,15 @@ int donor_eligibility_request_parse(const eligibility_request *request, eligibil
  * caller's transaction (or read snapshot), with the thresholds in force,
  * the donor's earlier collections and open deferrals, reading the donor
  * once: `in` holds the parsed request (donor_eligibility_request_parse)
- * and gets the donor's facts; `found` the donor's id and number on file.
- * Answers 0 whether or not the donor is eligible; -1 with ERR_NOT_FOUND
- * naming `field` when no donor has that number. */
+ * and gets the donor's facts; `found` the donor's id, number and
+ * established group on file. Answers 0 whether or not the donor is
+ * eligible; -1 with ERR_NOT_FOUND naming `field` when no donor has that
+ * number. */
 enum { DONOR_NUMBER_TEXT_MAX = 32 };
 typedef struct {
     int64_t id;
     char number[DONOR_NUMBER_TEXT_MAX];
+    char group[TESTING_GROUP_TEXT_MAX]; /* "O POS", "untyped" (testing_group_text) */
 } donor_found;
 int donor_eligibility_evaluate_in(service_context *ctx, const char *donor_number,
                                   const char *field, eligibility_input *in, donor_found *found,

@@ -348,10 +348,10 @@ static const service_sort case_sort = SERVICE_SORT(case_sort_keys, "k.id", "k.id
 int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **out, err *e)
 {
     const char *status = filter->status && *filter->status ? filter->status : "";
-    char from[DATE_TEXT_MAX] = "", to[DATE_TEXT_MAX] = "";
+    service_day_range days;
     if (*status && strcmp(status, "open") && strcmp(status, "closed"))
         return err_set(e, ERR_INVALID, "status", "must be open or closed");
-    if (service_day_range_take(filter->from, filter->to, from, to, e))
+    if (service_day_range_take(filter->from, filter->to, &days, e))
         return -1;
     int64_t after = 0;
     if (service_page_check(&filter->page, e) ||
@@ -368,8 +368,8 @@ int lookback_case_list(service_context *ctx, lookback_filter *filter, json_t **o
     db_bind_text(stmt, 1, status);
     db_bind_int64(stmt, 2, after);
     db_bind_int64(stmt, 3, filter->page.limit);
-    db_bind_text(stmt, 4, from);
-    db_bind_text(stmt, 5, to);
+    db_bind_text(stmt, 4, days.from);
+    db_bind_text(stmt, 5, days.to);
     db_bind_int64(stmt, 6, filter->page.offset);
     return service_collect_page(stmt, case_list_item, &filter->page, "id", out, e);
 }

@@ -298,33 +298,45 @@ int service_page_after_id(const service_page *page, int64_t *after, err *e)
 }
 
 /* A day filter: "" or a date, copied into `out` as YYYY-MM-DD. */
-static int day_filter_take(const char *text, char out[DATE_TEXT_MAX], const char *field, err *e)
-{
-    civil_day day;
-    out[0] = '\0';
-    if (!text || !*text)
-        return 0;
-    if (date_parse(text, &day, field, e))
-        return -1;
-    date_format(day, out, DATE_TEXT_MAX);
-    return 0;
-}
-
-int service_day_range_take(const char *from, const char *to, char from_out[DATE_TEXT_MAX],
-                           char to_out[DATE_TEXT_MAX], err *e)
-{
-    if (day_filter_take(from, from_out, "from", e) || day_filter_take(to, to_out, "to", e))
-        return -1;
-    if (*from_out && *to_out && strcmp(from_out, to_out) > 0)
-        return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", from_out);
-    return 0;
-}
-
 int service_date_take(const char *text, civil_day *day, const char *field, err *e)
 {
     if (!text || !*text)
         return err_set(e, ERR_INVALID, field, "is required (YYYY-MM-DD)");
     return date_parse(text, day, field, e);
+}
+
+int service_day_range_take(const char *from, const char *to, service_day_range *out, err *e)
+{
+    civil_day from_day = 0, to_day = 0;
+    memset(out, 0, sizeof *out);
+    if ((from && *from && date_parse(from, &from_day, "from", e)) ||
+        (to && *to && date_parse(to, &to_day, "to", e)))
+        return -1;
+    if (from && *from) {
+        date_format(from_day, out->from, sizeof out->from);
+        timestamp_format((int64_t)date_add_days(from_day, -1) * 86400, out->window_from,
+                         sizeof out->window_from);
+    }
+    if (to && *to) {
+        date_format(to_day, out->to, sizeof out->to);
+        timestamp_format((int64_t)date_add_days(to_day, 2) * 86400, out->window_to,
+                         sizeof out->window_to);
+    }
+    if (*out->from && *out->to && to_day < from_day)
+        return err_set(e, ERR_INVALID, "to", "must not be before from (%s)", out->from);
+    return 0;
+}
+
+int service_code_filter_take(const char *text, char *out, const char *field, err *e)
+{
+    out[0] = '\0';
+    if (!text || !*text)
+        return 0;
+    if (strlen(text) > REGISTRY_CODE_MAX + 4)
+        return err_set(e, ERR_INVALID, field, "no donor center '%.20s...'", text);
+    snprintf(out, REGISTRY_CODE_MAX + 8, "%s", text);
+    service_normalize_code(out);
+    return registry_code_check(out, field, e);
 }
 
 int service_id_take(const char *text, int64_t *id, const char *field, err *e)

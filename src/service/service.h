@@ -251,17 +251,33 @@ int service_number_take(const char *text, long min, long max, long *out, const c
  * ERR_INVALID naming "after" when it is not a whole number. */
 int service_page_after_id(const service_page *page, int64_t *after, err *e);
 
-/* A list's days from..to, each optional ("" or NULL: no bound), into
- * from_out and to_out as YYYY-MM-DD ("" when not given): ERR_INVALID
- * naming "from" or "to" when one is not a date, "to" when it is before
- * from. Filters bind them as `(?N = '' OR day >= ?N)`. */
-int service_day_range_take(const char *from, const char *to, char from_out[DATE_TEXT_MAX],
-                           char to_out[DATE_TEXT_MAX], err *e);
-
 /* A required date "YYYY-MM-DD" into *day: ERR_INVALID naming `field` when
  * it is missing ("is required (YYYY-MM-DD)") or not a date of the
  * calendar (base/date.h date_parse). */
 int service_date_take(const char *text, civil_day *day, const char *field, err *e);
+
+/* A list's optional range of days, `from` and `to` ("YYYY-MM-DD", either
+ * or both NULL or ""): each checked naming its own field, `to` not before
+ * `from` (naming "to"). The days given are kept as text ("" for one not
+ * given; a filter on a date column binds them as `(?N = '' OR day >= ?N)`),
+ * and `window_from`/`window_to` is a UTC window a day wider at
+ * each end (`window_to` exclusive; "" for an end not given), which holds
+ * every instant of those days at a center of any zone (UTC-12 to UTC+14):
+ * a list finds its candidates by the window, through an index on the
+ * time, and keeps those whose local date (`local_date()`) is in the
+ * range. */
+typedef struct {
+    char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX];
+    char window_from[TIMESTAMP_TEXT_MAX], window_to[TIMESTAMP_TEXT_MAX];
+} service_day_range;
+int service_day_range_take(const char *from, const char *to, service_day_range *out, err *e);
+
+/* A list's optional filter by a donor center's code: "" when not
+ * given, else trimmed, in upper case and checked as a code
+ * (registry_code_check), ERR_INVALID naming `field` otherwise. `out` holds
+ * REGISTRY_CODE_MAX + 8 bytes. A code no center has is not refused: the
+ * list is empty. */
+int service_code_filter_take(const char *text, char *out, const char *field, err *e);
 
 /* A record's id from its decimal text (1..2,000,000,000): ERR_INVALID
  * naming `field` ("is required", or not such a number) otherwise. */

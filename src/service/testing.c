@@ -914,10 +914,11 @@ static int item_decide(db_conn *db, const test_panel *panel, json_t *item,
 int testing_release_queue(service_context *ctx, testing_queue_filter *filter, json_t **out,
                           err *e)
 {
-    char center[REGISTRY_CODE_MAX + 8] = "";
+    char center[REGISTRY_CODE_MAX + 8] = "", group[TESTING_GROUP_TEXT_MAX] = "";
     int64_t after = 0;
     if (service_page_check(&filter->page, e) ||
-        service_page_after_id(&filter->page, &after, e))
+        service_page_after_id(&filter->page, &after, e) ||
+        (filter->group && *filter->group && testing_group_take(filter->group, group, "group", e)))
         return -1;
     if (filter->center && *filter->center) {
         if (strlen(filter->center) >= sizeof center)
@@ -944,12 +945,15 @@ int testing_release_queue(service_context *ctx, testing_queue_filter *filter, js
     }
     if (rc == 0 && (rc = db_prepare(ctx->db,
                                     "SELECT " QUEUE_COLUMNS " WHERE u.status = 'quarantined' "
-                                    "AND (?1 = '' OR u.center = ?1) AND u.id > ?2 AND "
-                                    SERVICE_CENTER_SCOPE("u.center") " ORDER BY u.id LIMIT ?",
+                                    "AND (?1 = '' OR u.center = ?1) AND u.id > ?2 "
+                                    "AND (?3 = '' OR " SERVICE_GROUP_TEXT("u.abo", "u.rhd")
+                                    " = ?3) AND " SERVICE_CENTER_SCOPE("u.center")
+                                    " ORDER BY u.id LIMIT ?",
                                     &stmt, e)) == 0) {
         db_bind_text(stmt, 1, center);
         db_bind_int64(stmt, 2, after);
-        db_bind_int64(stmt, service_bind_scope(stmt, 3, 2, ctx), filter->page.limit);
+        db_bind_text(stmt, 3, group);
+        db_bind_int64(stmt, service_bind_scope(stmt, 4, 2, ctx), filter->page.limit);
         rc = service_collect_page(stmt, queue_item, &filter->page, "unit_id", &page, e);
     }
     testing_release_decision decision;
@@ -1080,6 +1084,7 @@ int testing_release_in(service_context *ctx, const test_panel *panel, const int6
     json_t *unit_ids = json_array();
     size_t i;
     json_t *unit;
+    char zone[TIME_ZONE_NAME_MAX] = ""; /* copied: `unit` is replaced below */
     json_array_foreach(released, i, unit)
     {
         if (rc)
@@ -1094,17 +1099,24 @@ int testing_release_in(service_context *ctx, const test_panel *panel, const int6
         if (rc == 0)
             rc = unit_status_change_in(ctx, ids[i], UNIT_RELEASED, reason, NULL, e);
         json_array_append_new(unit_ids, json_integer(ids[i]));
-        json_t *shown = json_pack("{s:I, s:O, s:O, s:O, s:s, s:s}", "unit_id",
+        /* The signature is shown on the clock of the units' center, or of
+         * the company's default zone when they come from centers in
+         * several zones (docs/DESIGN.md, "Time"). */
+        const char *unit_zone = json_string_value(json_object_get(unit, "time_zone"));
+        if (!*zone || strcmp(zone, unit_zone) != 0)
+            snprintf(zone, sizeof zone, "%s", *zone ? TIME_ZONE_DEFAULT : unit_zone);
+        json_t *shown = json_pack("{s:I, s:O, s:O, s:O, s:s, s:s, s:s}", "unit_id",
                                   (json_int_t)ids[i], "din", json_object_get(unit, "din"),
                                   "product_code", json_object_get(unit, "product_code"),
                                   "division", json_object_get(unit, "division"), "status",
-                                  "released", "released_at", now);
+                                  "released", "released_at", now, "time_zone", unit_zone);
         json_array_set_new(released, i, din_eye_readable_add(shown, "din", "eye_readable"));
     }
     char id_text[24];
     snprintf(id_text, sizeof id_text, "%lld", (long long)signature_id);
-    json_t *signature = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)signature_id,
-                                  "signed_by", username, "meaning", meaning, "signed_at", now);
+    json_t *signature = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)signature_id,
+                                  "signed_by", username, "meaning", meaning, "signed_at", now,
+                                  "time_zone", *zone ? zone : TIME_ZONE_DEFAULT);
     if (rc == 0)
         rc = testing_audit_new(ctx, "signature", id_text, "sign", NULL,
                                json_pack("{s:O, s:s, s:o}", "signed_by",

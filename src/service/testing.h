@@ -63,6 +63,8 @@ int testing_results_import(service_context *ctx, FILE *csv, const char *file_nam
 
 typedef struct {
     const char *center; /* only this donor center, NULL or "" for all */
+    const char *group;  /* only the units of this ABO/RhD ("O POS", "untyped":
+                           testing_group_take), NULL or "" for all */
     service_page page;  /* `after` is a unit id */
 } testing_queue_filter;
 
@@ -71,7 +73,7 @@ typedef struct {
  *               "center", "abo", "rhd", "expires_at",
  *               "state": "ready"|"waiting"|"blocked",
  *               "missing": [tests], "problems": [texts]}], "next_after"}.
- * Errors name "center", "after" or "limit". */
+ * Errors name "center", "group", "after" or "limit". */
 int testing_release_queue(service_context *ctx, testing_queue_filter *filter, json_t **out,
                           err *e);
 
@@ -141,15 +143,24 @@ int testing_result_amend(service_context *ctx, const char *id,
 /* A discrepancy: {"id", "din", "eye_readable", "donor_number",
  * "donor_group", "donation_group" (as found), "hold", "status" ("open",
  * "confirmed", "released", "discarded"), "opened_at", "opened_by",
- * "donor_group_now", "confirmation": null | {"abo", "rhd", "group",
- * "signature_id", "confirmed_at", "confirmed_by", "donor_updated"},
- * "resolution": null | {"outcome", "reason", "signature_id",
- * "resolved_at", "resolved_by"}}; one alone also has "donation_group_now"
- * and "units" (testing_donation_units). */
+ * "donor_group_now", "center" and "time_zone" (the donation's center and
+ * its zone, on whose clock the times are shown), "confirmation": null |
+ * {"abo", "rhd", "group", "signature_id", "confirmed_at", "confirmed_by",
+ * "donor_updated"}, "resolution": null | {"outcome", "reason",
+ * "signature_id", "resolved_at", "resolved_by"}}; one alone also has
+ * "donation_group_now" and "units" (testing_donation_units). */
 typedef struct {
     const char *status; /* "unresolved" (NULL, ""), "resolved", "all", or a status */
+    const char *center; /* the donation's center, NULL or "" for every one */
+    const char *from, *to; /* opened on or after, on or before (YYYY-MM-DD, the
+                              center's days); NULL or "" */
     service_page page;  /* `after` is an id */
 } testing_discrepancy_filter;
+
+/* The list in order of id, {"items", "next_after"}, or sorted by "id",
+ * "din", "donor_number", "donor_group", "donation_group", "center",
+ * "opened_at" or "status" with "total". Errors name "status", "center",
+ * "from", "to", "sort", "offset", "after" or "limit". */
 
 int testing_discrepancy_list(service_context *ctx, testing_discrepancy_filter *filter,
                              json_t **out, err *e);

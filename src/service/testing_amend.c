@@ -48,24 +48,27 @@ static json_t *result_item(db_stmt *stmt)
 
 static json_t *amendment_item(db_stmt *stmt)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id",
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
                      (json_int_t)db_column_int64(stmt, 0), "previous_result",
                      db_column_text(stmt, 1), "result", db_column_text(stmt, 2), "reason",
                      db_column_text(stmt, 3), "signature_id",
                      (json_int_t)db_column_int64(stmt, 4), "signed_by", db_column_text(stmt, 5),
                      "amended_at", db_column_text(stmt, 6), "amended_by",
-                     db_column_text(stmt, 7));
+                     db_column_text(stmt, 7), "time_zone", db_column_text(stmt, 8));
 }
 
-/* Each result of `items` gets its "amendments", oldest first. */
+/* Each result of `items` gets its "amendments", oldest first, each with
+ * the time zone of the donation's center (its time is shown there). */
 static int amendments_add(db_conn *db, json_t *items, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db,
                    "SELECT a.id, a.previous_result, a.result, a.reason, a.signature_id, "
-                   "u.username, a.amended_at, a.amended_by FROM test_result_amendments a "
+                   "u.username, a.amended_at, a.amended_by, z.time_zone "
+                   "FROM test_result_amendments a "
                    "JOIN signatures s ON s.id = a.signature_id JOIN users u ON u.id = s.user_id "
-                   "WHERE a.result_id = ? ORDER BY a.id",
+                   "JOIN test_results r ON r.id = a.result_id JOIN collections c ON c.din = r.din "
+                   "JOIN centers z ON z.code = c.center WHERE a.result_id = ? ORDER BY a.id",
                    &stmt, e))
         return -1;
     size_t i;

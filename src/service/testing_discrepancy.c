@@ -41,13 +41,18 @@ static const char *column_or_null(db_stmt *stmt, int column)
 }
 
 /* The columns every answer reads, from typing_discrepancies t, the donor d
- * and the signatures' users. */
-#define DISCREPANCY_COLUMNS                                                                      \
+ * and the donation's collection c at its center z (whose clock its times
+ * are shown on). */
+#define DISCREPANCY_SELECT                                                                       \
     "t.id, t.din, d.donor_number, t.donor_abo, t.donor_rhd, t.donation_abo, t.donation_rhd, "    \
     "t.status, t.opened_at, t.opened_by, t.confirm_abo, t.confirm_rhd, t.confirm_signature_id, " \
     "t.confirmed_at, t.confirmed_by, t.donor_updated, t.resolution_reason, "                     \
-    "t.resolution_signature_id, t.resolved_at, t.resolved_by, d.abo, d.rhd "                     \
-    "FROM typing_discrepancies t JOIN donors d ON d.id = t.donor_id"
+    "t.resolution_signature_id, t.resolved_at, t.resolved_by, d.abo, d.rhd, c.center, "          \
+    "z.time_zone"
+#define DISCREPANCY_FROM                                                                         \
+    " FROM typing_discrepancies t JOIN donors d ON d.id = t.donor_id "                           \
+    "JOIN collections c ON c.din = t.din JOIN centers z ON z.code = c.center"
+#define DISCREPANCY_COLUMNS DISCREPANCY_SELECT DISCREPANCY_FROM
 
 /* A row of DISCREPANCY_COLUMNS as the API shows it. */
 static json_t *discrepancy_item(db_stmt *stmt)
@@ -57,7 +62,7 @@ static json_t *discrepancy_item(db_stmt *stmt)
     const char *donor_abo = column_or_null(stmt, 3), *donor_rhd = column_or_null(stmt, 4);
     const char *abo = column_or_null(stmt, 5), *rhd = column_or_null(stmt, 6);
     json_t *item = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
         (json_int_t)db_column_int64(stmt, 0), "din", db_column_text(stmt, 1), "donor_number",
         db_column_text(stmt, 2), "donor_group",
         testing_group_text(donor_abo, donor_rhd, donor, sizeof donor), "donation_group",
@@ -65,7 +70,8 @@ static json_t *discrepancy_item(db_stmt *stmt)
         testing_discrepancy_text(donor_abo, donor_rhd, abo, rhd, hold, sizeof hold), "status",
         db_column_text(stmt, 7), "opened_at", db_column_text(stmt, 8), "opened_by",
         db_column_text(stmt, 9), "donor_group_now",
-        testing_group_text(column_or_null(stmt, 20), column_or_null(stmt, 21), now, sizeof now));
+        testing_group_text(column_or_null(stmt, 20), column_or_null(stmt, 21), now, sizeof now),
+        "center", db_column_text(stmt, 22), "time_zone", db_column_text(stmt, 23));
     json_t *confirmation = json_null();
     if (!db_column_is_null(stmt, 12)) {
         char group[TESTING_GROUP_TEXT_MAX];
@@ -204,6 +210,19 @@ static const struct {
     {"all", "", ""},
 };
 
+/* The columns the list sorts by (the discrepancy's id is the tie-break). */
+static const service_sort_key discrepancy_sort_keys[] = {
+    {"id", "t.id"},
+    {"din", "t.din"},
+    {"donor_number", "d.donor_number"},
+    {"donor_group", SERVICE_GROUP_TEXT("t.donor_abo", "t.donor_rhd")},
+    {"donation_group", SERVICE_GROUP_TEXT("t.donation_abo", "t.donation_rhd")},
+    {"center", "c.center"},
+    {"opened_at", "t.opened_at"},
+    {"status", "t.status"},
+};
+static const service_sort discrepancy_sort = SERVICE_SORT(discrepancy_sort_keys, "t.id", "t.id");
+
 int testing_discrepancy_list(service_context *ctx, testing_discrepancy_filter *filter,
                              json_t **out, err *e)
 {
@@ -213,25 +232,38 @@ int testing_discrepancy_list(service_context *ctx, testing_discrepancy_filter *f
         if (strcmp(status, status_filters[i].name) == 0)
             chosen = i;
     int64_t after = 0;
+    char center[REGISTRY_CODE_MAX + 8];
+    service_day_range opened;
     if (chosen == sizeof status_filters / sizeof status_filters[0])
         return err_set(e, ERR_INVALID, "status",
                        "must be unresolved, resolved, all, open, confirmed, released or "
                        "discarded");
-    if (service_page_check(&filter->page, e) ||
+    if (service_code_filter_take(filter->center, center, "center", e) ||
+        service_day_range_take(filter->from, filter->to, &opened, e) ||
+        service_page_check(&filter->page, e) ||
         service_page_after_id(&filter->page, &after, e))
         return -1;
     db_stmt *stmt;
     if (db_begin_read(ctx->db, e))
         return -1;
-    int rc = db_prepare(ctx->db,
-                        "SELECT " DISCREPANCY_COLUMNS " WHERE (?1 = '' OR t.status IN (?1, ?2)) "
-                        "AND t.id > ?3 ORDER BY t.id LIMIT ?4",
-                        &stmt, e);
+    /* The days opened are the center's (docs/DESIGN.md, "Time"). */
+    int rc = service_list_prepare(
+        ctx->db,
+        "SELECT " DISCREPANCY_SELECT "%s" DISCREPANCY_FROM
+        " WHERE (?1 = '' OR t.status IN (?1, ?2)) AND t.id > ?3 AND (?5 = '' OR c.center = ?5) "
+        "AND (?6 = '' OR local_date(z.time_zone, t.opened_at) >= ?6) "
+        "AND (?7 = '' OR local_date(z.time_zone, t.opened_at) <= ?7) "
+        "ORDER BY %s LIMIT ?4 OFFSET ?8",
+        &filter->page, &discrepancy_sort, &stmt, e);
     if (rc == 0) {
         db_bind_text(stmt, 1, status_filters[chosen].first);
         db_bind_text(stmt, 2, status_filters[chosen].second);
         db_bind_int64(stmt, 3, after);
         db_bind_int64(stmt, 4, filter->page.limit);
+        db_bind_text(stmt, 5, center);
+        db_bind_text(stmt, 6, opened.from);
+        db_bind_text(stmt, 7, opened.to);
+        db_bind_int64(stmt, 8, filter->page.offset);
         rc = service_collect_page(stmt, discrepancy_item, &filter->page, "id", out, e);
     }
     db_rollback(ctx->db);

@@ -173,6 +173,7 @@ test('a collection takes the center\'s next DIN and is audited', async () => {
       processed: false,
       parental_consent: false,
       time_zone: 'America/Los_Angeles',
+      donor_group: 'untyped',
     },
   );
   assert.ok(Math.abs(Date.parse(c.collected_at) - Date.now()) < 60000, c.collected_at);
@@ -618,7 +619,7 @@ test('inventory counts units by center, family, group, status and days to expiry
 
 /* --- lists and the command line --------------------------------------------------- */
 
-test('collections list by center, day and processing, page by page', async () => {
+test('collections list by center, day, range of days, the donor\'s group and processing, page by page', async () => {
   const a = await record(collectionBody(await donor(), { center: 'LA-02', collected_at: `${day(-3)}T10:00:00Z` }));
   const b = await record(collectionBody(await donor(), { center: 'LA-02', collected_at: `${day(-3)}T11:00:00Z` }));
   const c = await record(collectionBody(await donor(), { center: 'LA-02' }));
@@ -647,9 +648,29 @@ test('collections list by center, day and processing, page by page', async () =>
   const byDonor = await api('GET', '/api/v1/collections?center=LA-02&processed=no&sort=donor_number', lab);
   assert.equal(byDonor.json.total, 2);
   assert.deepEqual(byDonor.json.items.map((i) => i.donor_number), [a.donor_number, c.donor_number].sort());
+  // A range of days (at each center), and the donor's group on record,
+  // set by the laboratory's first typing of a donation.
+  const dins = async (query) => (await api('GET', `/api/v1/collections?center=LA-02&${query}`, lab)).json.items.map((i) => i.din);
+  assert.deepEqual(await dins(`from=${day(-3)}&to=${day(-3)}`), [a.din, b.din]);
+  assert.deepEqual(await dins(`from=${day(-2)}`), [c.din]);
+  assert.deepEqual(await dins(`to=${day(-4)}`), []);
+  assert.deepEqual(await dins(`from=${day(-3)}&on=${day(0)}`), [c.din], 'a day and a range: both hold');
+  const typed = await api('POST', '/api/v1/test-results/import', lab, { file_name: 'typing.csv',
+    content: `din,test,result,date\n${a.din},ABO,O,${day(-3)}\n${a.din},RHD,NEG,${day(-3)}\n` });
+  assert.equal(typed.status, 201, typed.text);
+  assert.deepEqual(await dins('group=o%20neg'), [a.din]);
+  assert.deepEqual(await dins('group=O-'), [a.din], 'O- is O NEG');
+  assert.deepEqual(await dins('group=untyped'), [b.din, c.din]);
+  const byGroup = await api('GET', '/api/v1/collections?center=LA-02&sort=-group&offset=0', lab);
+  assert.deepEqual(byGroup.json.items.map((i) => [i.din, i.donor_group]), [[b.din, 'untyped'], [c.din, 'untyped'], [a.din, 'O NEG']]);
+  assert.equal(byGroup.json.total, 3);
+  const cli = srv.cli('collection', 'list', '--center', 'LA-02', '--group', 'O NEG', '--from', day(-3), '--format', 'json');
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout).map((i) => i.din), [a.din]);
   for (const [query, field] of [['processed=maybe', 'processed'], ['on=2026-13-01', 'on'], ['limit=0', 'limit'], ['center=%3F%3F', 'center'],
-    ['sort=volume', 'sort'], ['sort=-', 'sort'], ['offset=-1', 'offset'], ['offset=x', 'offset'], [`sort=din&after=${a.din}`, 'after']])
-    assertError(await api('GET', `/api/v1/collections?${query}`, lab), 400, 'invalid_input', { field });
+    ['sort=volume', 'sort'], ['sort=-', 'sort'], ['offset=-1', 'offset'], ['offset=x', 'offset'], [`sort=din&after=${a.din}`, 'after'],
+    ['from=2026-13-01', 'from'], ['to=soon', 'to'], [`from=${day(-1)}&to=${day(-3)}`, 'to'], ['group=Q%20POS', 'group'], ['group=O%20maybe', 'group']])
+    assertError(await unchanged(() => api('GET', `/api/v1/collections?${query}`, lab)), 400, 'invalid_input', { field });
   assertError(await api('GET', `/api/v1/collections/W5555${YEAR}999999`, lab), 404, 'not_found', { field: 'din' });
 });
 

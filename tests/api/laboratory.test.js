@@ -360,6 +360,131 @@ test('a result retyped to disagree opens a discrepancy; units made later are hel
   assert.equal(detail.donation_group_now, 'B POS');
 });
 
+/* --- the lists, and the clocks their times are shown on -------------------------- */
+
+const LA = 'America/Los_Angeles';
+const NY = 'America/New_York';
+
+/* The evening before in Los Angeles (LA_DAY), the small hours of that
+ * UTC day in New York (NY_DAY). */
+const AT = chain.EVENING_BEFORE;
+const LA_DAY = chain.localDate(AT, LA);
+const NY_DAY = chain.localDate(AT, NY);
+
+let newYork = null;
+/* A donor center in New York (NY-02), made once. */
+async function newYorkCenter() {
+  if (!newYork)
+    newYork = await ok('POST', '/api/v1/centers', { code: 'NY-02', name: 'Manhattan', market: 'SOCAL', fin: 'W2346', open_date: '2001-03-15', time_zone: NY }, 201, admin);
+  return newYork;
+}
+
+/* A donation at `center` tested negative and typed `abo` `rhd`, tested on
+ * its day there: its units (none when `products` is empty) are ready.
+ * {din, donor, units}. */
+async function testedAt(center, { donor, abo = 'O', rhd = 'POS', daysAgo = 0, products = ['E0300'] } = {}) {
+  const number = donor || (await chain.registerDonor(srv, admin)).donor_number;
+  const c = await chain.collect(srv, admin, { donor: number, center, daysAgo });
+  const units = products.length ? await chain.processDonation(srv, admin, c.din, products) : [];
+  await chain.importResults(srv, lab, chain.resultsCsv(chain.panelRows(c.din, chain.localDate(c.collected_at, c.time_zone), { abo, rhd })));
+  return { din: c.din, donor: number, units };
+}
+
+/* A discrepancy at `center`: a donor typed O there, then a donation typed
+ * A. {id, din, donor, units}. */
+async function discrepancyAt(center) {
+  const first = await testedAt(center, { daysAgo: 120, products: [] });
+  const second = await testedAt(center, { donor: first.donor, abo: 'A' });
+  const item = (await ok('GET', `/api/v1/typing-discrepancies?center=${center}&limit=500`)).items.find((x) => x.din === second.din);
+  assert.ok(item, `a discrepancy at ${center}`);
+  return { id: item.id, ...second };
+}
+
+test('the discrepancies list filters by center and the days opened there, sorts and counts; each answer carries the center\'s zone', async () => {
+  await newYorkCenter();
+  const ny = await discrepancyAt('NY-02');
+  const la = await discrepancyAt('LA-01');
+  // Both opened at the same instant, a different day at each center (set
+  // in the database: the days of the list are the question here).
+  const moved = srv.sql(`UPDATE typing_discrepancies SET opened_at = '${AT}' WHERE id IN (${ny.id}, ${la.id})`);
+  assert.equal(moved.status, 0, moved.stderr);
+
+  const ids = async (query) => (await ok('GET', `/api/v1/typing-discrepancies?status=all&limit=500&${query}`)).items.map((x) => x.id);
+  assert.deepEqual(await ids('center=ny-02'), [ny.id]);
+  assert.deepEqual(await ids(`center=NY-02&from=${NY_DAY}&to=${NY_DAY}`), [ny.id], 'the small hours in New York');
+  assert.deepEqual(await ids(`center=NY-02&to=${LA_DAY}`), [], 'not the UTC day before');
+  assert.deepEqual(await ids(`center=LA-01&from=${LA_DAY}&to=${LA_DAY}`), [la.id], 'the evening before in Los Angeles');
+  assert.ok(!(await ids(`center=LA-01&from=${NY_DAY}`)).includes(la.id), 'not the UTC day');
+
+  // Each answer names the donation's center and its zone.
+  const [item] = (await ok('GET', '/api/v1/typing-discrepancies?center=NY-02')).items;
+  assert.deepEqual([item.center, item.time_zone, item.opened_at], ['NY-02', NY, AT]);
+  const detail = await ok('GET', `/api/v1/typing-discrepancies/${ny.id}`);
+  assert.deepEqual([detail.center, detail.time_zone], ['NY-02', NY]);
+  const discarded = await ok('POST', `/api/v1/typing-discrepancies/${la.id}/discard`, { reason: 'sample mislabelled' });
+  assert.deepEqual([discarded.center, discarded.time_zone, discarded.status], ['LA-01', LA, 'discarded']);
+
+  // Sorted by a column, a page at an offset, with the count of every match.
+  const all = await ok('GET', '/api/v1/typing-discrepancies?status=all&limit=500');
+  const oldest = await ok('GET', '/api/v1/typing-discrepancies?status=all&sort=opened_at&limit=2&offset=0');
+  assert.deepEqual(oldest.items.map((x) => x.id), [ny.id, la.id]);
+  assert.equal(oldest.total, all.items.length);
+  const byCenter = await ok('GET', '/api/v1/typing-discrepancies?status=all&sort=-center&limit=1&offset=0');
+  assert.deepEqual([byCenter.items[0].center, byCenter.total], ['NY-02', all.items.length]);
+  const unresolved = await ok('GET', '/api/v1/typing-discrepancies?center=LA-01&sort=-id&offset=0');
+  assert.ok(!unresolved.items.some((x) => x.id === la.id), 'resolved: not among the unresolved');
+  assert.equal(unresolved.total, unresolved.items.length);
+
+  // Refusals name the filter and change nothing.
+  for (const [query, field] of [['from=2026-13-01', 'from'], ['to=yesterday', 'to'], [`from=${NY_DAY}&to=${LA_DAY}`, 'to'],
+    ['center=%3F%3F', 'center'], ['sort=hold', 'sort'], [`sort=id&after=${ny.id}`, 'after'], ['offset=-1', 'offset'], ['status=maybe', 'status']])
+    assertError(await unchanged(() => api('GET', `/api/v1/typing-discrepancies?${query}`, lab)), 400, 'invalid_input', { field });
+
+  // The command line filters alike and shows the time on the center's clock.
+  const table = srv.cli('discrepancy', 'list', '--center', 'NY-02', '--from', NY_DAY);
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, new RegExp(`${ny.id}\\s+${ny.din}.*${NY_DAY} (01:30 EST|02:30 EDT)`), table.stdout);
+  const refused = srv.cli('discrepancy', 'list', '--to', 'yesterday');
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /^bloodops: --to: /);
+
+  // An amendment is on the clock of the donation's center too.
+  const screen = (await results(ny.din)).ABSCREEN;
+  const amended = await ok('POST', `/api/v1/test-results/${screen.id}/amendments`, { result: 'positive', reason: 're-read: positive', username: 'lab1', password: LAB_PASSWORD }, 201);
+  assert.equal(amended.amendment.time_zone, NY);
+  assert.deepEqual((await results(ny.din)).ABSCREEN.amendments.map((a) => a.time_zone), [NY]);
+  assert.deepEqual((await ok('GET', `/api/v1/test-results/${screen.id}`)).amendments.map((a) => a.time_zone), [NY]);
+});
+
+test('a release names each unit\'s zone and signs on the units\' clock; the queue filters by ABO/RhD', async () => {
+  await newYorkCenter();
+  const ny = await testedAt('NY-02');
+  const la = await testedAt('LA-01');
+  const release = (units) => ok('POST', '/api/v1/releases', { units, username: 'lab1', password: LAB_PASSWORD }, 201);
+  const alone = await release([ny.units[0].id]);
+  assert.equal(alone.signature.time_zone, NY, 'the units\' center');
+  assert.deepEqual(alone.released.map((u) => u.time_zone), [NY]);
+
+  // The queue by ABO/RhD: B NEG units only, untyped ones only.
+  const bneg = await testedAt('NY-02', { abo: 'B', rhd: 'NEG' });
+  const untyped = await chain.donate(srv, admin, { products: ['E0300'] });
+  const queue = async (group) => (await ok('GET', `/api/v1/release-queue?limit=500&group=${encodeURIComponent(group)}`)).items;
+  assert.deepEqual((await queue('b neg')).map((i) => i.unit_id), [bneg.units[0].id]);
+  const none = await queue('untyped');
+  assert.ok(none.some((i) => i.unit_id === untyped.units[0].id) && none.every((i) => i.abo === null && i.rhd === null), JSON.stringify(none));
+  assert.ok((await queue('O POS')).every((i) => i.abo === 'O' && i.rhd === 'POS'));
+  assert.ok((await queue('O+')).some((i) => i.unit_id === la.units[0].id), 'O+ is O POS');
+  assertError(await unchanged(() => api('GET', '/api/v1/release-queue?group=Q%20POS', lab)), 400, 'invalid_input', { field: 'group' });
+  const cli = srv.cli('release', 'queue', '--group', 'B NEG', '--format', 'json');
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout).map((i) => i.unit_id), [bneg.units[0].id]);
+
+  // Units of centers in two zones: the signature on the company's default clock, each unit on its own.
+  const both = await release([la.units[0].id, bneg.units[0].id]);
+  assert.equal(both.signature.time_zone, LA);
+  assert.deepEqual(both.released.map((u) => [u.unit_id, u.time_zone]), [[la.units[0].id, LA], [bneg.units[0].id, NY]]);
+});
+
 /* --- uploads -------------------------------------------------------------------- */
 
 function upload(content, { fileName = 'lab.csv', session = lab, type = 'text/csv' } = {}) {

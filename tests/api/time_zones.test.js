@@ -3,7 +3,7 @@
  * time_zones.test.js - the day boundaries of the rules are the center's
  * (docs/DESIGN.md, "Time"): times are stored in UTC and a collection's day,
  * its units' expiry (23:59 on the center's clock), the 56-day interval, the
- * day a collection list filters on, a reactive result's deferral and
+ * day and the range of days a collection list filters on, a reactive result's deferral and
  * lookback days are those of the center's time zone; the answers carry the
  * zone, and the command line shows local times with the zone named.
  *
@@ -25,11 +25,6 @@ let srv;
 let admin;
 let lab;
 
-/* UTC dates from today, YYYY-MM-DD. */
-function utcDay(offset) {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
-}
 
 function plus(date, days) {
   const d = new Date(`${date}T00:00:00Z`);
@@ -37,11 +32,7 @@ function plus(date, days) {
   return d.toISOString().slice(0, 10);
 }
 
-/* The local date of a UTC time in `zone`. */
-function localDate(iso, zone) {
-  const c = chain.clockIn(zone, new Date(iso));
-  return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
-}
+const { localDate, utcDay } = chain;
 
 async function api(method, url, session, body, status) {
   const r = await srv.api(method, url, { token: session.token, body });
@@ -49,9 +40,9 @@ async function api(method, url, session, body, status) {
   return r;
 }
 
-/* Yesterday (UTC) at 06:30 UTC: the evening before in Los Angeles, the
- * small hours of that UTC day in New York. */
-const AT = `${utcDay(-1)}T06:30:00Z`;
+/* The evening before in Los Angeles, the small hours of that UTC day in
+ * New York. */
+const AT = chain.EVENING_BEFORE;
 const LA_DAY = localDate(AT, LA);
 const NY_DAY = localDate(AT, NY);
 
@@ -103,6 +94,17 @@ test('a collection belongs to its day at the center: the day filter, the answer\
   const nyTable = srv.cli('collection', 'list', '--center', 'NY-01');
   assert.match(nyTable.stdout, new RegExp(`${NY_DAY} (01:30 EST|02:30 EDT)`), nyTable.stdout);
   assert.equal(JSON.parse(srv.cli('collection', 'show', la.din, '--format', 'json').stdout).collected_at, AT);
+});
+
+test('a collection list\'s range of days is each center\'s', async () => {
+  const la = await collect('LA-01', (await chain.registerDonor(srv, admin)).donor_number);
+  const ny = await collect('NY-01', (await chain.registerDonor(srv, admin)).donor_number);
+  const inRange = async (center, from, to) =>
+    (await api('GET', `/api/v1/collections?center=${center}&from=${from}&to=${to}&limit=500`, lab, undefined, 200)).json.items.map((c) => c.din);
+  assert.ok((await inRange('LA-01', LA_DAY, LA_DAY)).includes(la.din), 'Los Angeles: the evening before');
+  assert.ok(!(await inRange('LA-01', utcDay(-1), utcDay(0))).includes(la.din), 'not from the UTC day on');
+  assert.ok((await inRange('NY-01', NY_DAY, NY_DAY)).includes(ny.din));
+  assert.ok(!(await inRange('NY-01', utcDay(-3), utcDay(-2))).includes(ny.din), 'not up to the day before in New York');
 });
 
 test('units expire at 23:59 on the center\'s clock, counted from the collection\'s day there', async () => {

@@ -2,8 +2,8 @@
 /*
  * audit.test.js - the audit trail page (/audit) as an auditor and an
  * administrator use it, on the demo company: newest first with the total,
- * filtered by the kind and id of a record and by who acted (kept in the
- * URL), a record opened to its before and after side by side with the
+ * filtered by the kind and id of a record, by who acted, by the action and
+ * by the days (kept in the URL; a range backwards said), a record opened to its before and after side by side with the
  * changed field marked in words, "Verify the chain" saying the trail is
  * intact with the number of records checked, and then, after someone
  * altered a record in the database itself, where the chain breaks. On a
@@ -94,6 +94,37 @@ describe('the audit trail page', () => {
     // An id without its kind is refused, and the page says why.
     await page.goto('/audit?entity_id=LA-01');
     await page.getByText(/Kind of record: give the kind of record/).waitFor();
+    app.assertClean(page);
+  });
+
+  test('filtered by the action and the days (UTC), kept in the URL; a range backwards is said', async () => {
+    await page.goto('/audit');
+    await rows().first().waitFor();
+    const disables = await api('/api/v1/audit?action=disable&sort=-seq');
+    assert.ok(disables.total >= 1, 'the administrator disabled a user');
+    await page.getByLabel('Action').fill('disable');
+    await page.waitForURL((url) => url.searchParams.get('action') === 'disable');
+    await page.getByText(`Showing 1–${disables.total} of ${disables.total}.`).waitFor();
+    assert.deepEqual(await page.locator('.list-table tbody td[data-label="Action"]').allTextContents(), disables.items.map(() => 'disable'));
+    assert.deepEqual(await page.locator('.list-table tbody th').allTextContents(), disables.items.map((r) => `Open record ${r.seq}`));
+
+    // The days, as the trail keeps them (UTC): today's, then none from tomorrow.
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+    const todays = await api(`/api/v1/audit?action=disable&from=${today}&to=${today}&sort=-seq`);
+    assert.equal(todays.total, disables.total, 'disabled today');
+    await page.getByLabel('From', { exact: true }).fill(today);
+    await page.getByLabel('To', { exact: true }).fill(today);
+    await page.waitForURL((url) => url.searchParams.get('from') === today && url.searchParams.get('to') === today);
+    await page.getByText(`Showing 1–${todays.total} of ${todays.total}.`).waitFor();
+    await page.getByLabel('From', { exact: true }).fill(tomorrow);
+    await page.getByText(`To: must not be before from (${tomorrow})`).waitFor();
+    await page.getByLabel('To', { exact: true }).fill('');
+    await page.getByText('No record matches these filters.').waitFor();
+    // The same link shows the same list.
+    await page.reload();
+    await page.getByText('No record matches these filters.').waitFor();
+    assert.deepEqual([await page.getByLabel('Action').inputValue(), await page.getByLabel('From', { exact: true }).inputValue()], ['disable', tomorrow]);
     app.assertClean(page);
   });
 

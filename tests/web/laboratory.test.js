@@ -8,14 +8,21 @@
  * the spot (held for the positive screen, ready again once amended back),
  * with the history of amendments; the demo's ABO/RhD discrepancy found in
  * the list, confirmed (the donor's group set by the confirmation) and its
- * units released under a signature; a results file of several megabytes
- * uploaded with its progress bar reaching 100%, and the way on to the
- * release queue. Screenshots in tests/out/web/laboratory-*.png.
+ * units released under a signature; at a New York center (the browser is
+ * in Los Angeles), a discrepancy's times, its units discarded from its
+ * page with the reason, an amendment and a release signed from the queue,
+ * each on the New York clock with the zone named; the discrepancies list
+ * sorted by a column and filtered by status, center and the days opened,
+ * a backward range told under its field; a results file of several
+ * megabytes uploaded with its progress bar reaching 100%, and the way on
+ * to the release queue. Screenshots in tests/out/web/laboratory-*.png.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { ADMIN_PASSWORD, startAsAdmin } = require('./lib/web');
+const { ADMIN_PASSWORD, startAsAdmin, shownAt: shown } = require('./lib/web');
 const chain = require('../api/lib/chain');
+
+const NY = 'America/New_York';
 
 describe('laboratory corrections', () => {
   let app;
@@ -130,6 +137,127 @@ describe('laboratory corrections', () => {
     assert.ok(statuses.length >= 1 && statuses.every((s) => s === 'Released'), statuses.join(', '));
     assert.match(await page.locator('.page-head').textContent(), /Released/);
     await app.screenshot(page, 'laboratory-discrepancy.png');
+    app.assertClean(page);
+  });
+
+  /* A donation at `center` tested negative and typed `abo` POS on its day
+   * there, processed into `products` first: {din, units}. */
+  async function testedAt(center, donor, { abo = 'O', daysAgo = 0, products = [] } = {}) {
+    const c = await chain.collect(app.srv, admin, { donor, center, daysAgo });
+    const units = products.length ? await chain.processDonation(app.srv, admin, c.din, products) : [];
+    const tested = chain.localDate(c.collected_at, c.time_zone);
+    await chain.importResults(app.srv, admin, chain.resultsCsv(chain.panelRows(c.din, tested, { abo })), `tested-${c.din}.csv`);
+    return { din: c.din, units };
+  }
+
+  test('laboratory times are on the clock of the donation\'s center, the zone named: a discrepancy, its discard, an amendment, a release', async () => {
+    const srv = app.srv;
+    const get = async (path) => {
+      const r = await srv.api('GET', path, { token: admin.token });
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const center = await srv.api('POST', '/api/v1/centers', { token: admin.token, body: { code: 'NY-02', name: 'Manhattan Donor Center', market: 'NY', fin: 'W0009', open_date: '2001-03-01' } });
+    assert.equal(center.status, 201, center.text);
+    assert.equal(center.json.time_zone, NY);
+    // A donor typed O POS at the New York center, then a donation typed A POS there.
+    const donor = (await chain.registerDonor(srv, admin)).donor_number;
+    await testedAt('NY-02', donor, { daysAgo: 120 });
+    const second = await testedAt('NY-02', donor, { abo: 'A', products: ['E0300'] });
+    const [item] = (await get('/api/v1/typing-discrepancies?center=NY-02')).items;
+    assert.deepEqual([item.din, item.time_zone], [second.din, NY]);
+    const opened = shown(item.opened_at, NY);
+    assert.match(opened, / E[SD]T$/);
+
+    // The list, filtered to the New York center: the time opened on its clock.
+    await page.goto('/discrepancies');
+    await page.getByRole('heading', { name: 'ABO/RhD discrepancies' }).waitFor();
+    await page.getByLabel('Center').selectOption('NY-02');
+    await page.waitForURL(/center=NY-02/);
+    const row = page.locator('.list-table tbody tr').filter({ hasText: `Discrepancy ${item.id}` });
+    await row.waitFor();
+    assert.equal(await page.locator('.list-table tbody tr').count(), 1);
+    assert.equal(await row.locator('td[data-label="Opened"]').textContent(), opened);
+    assert.equal(await row.locator('td[data-label="Center"]').textContent(), 'NY-02');
+
+    // Its page: opened on the New York clock; discarded from there, with the reason.
+    await row.getByRole('link', { name: `Discrepancy ${item.id}` }).click();
+    await page.getByRole('heading', { name: `ABO/RhD discrepancy ${item.id}` }).waitFor();
+    assert.match(await page.locator('.details').textContent(), new RegExp(`Opened${opened} by admin`));
+    const discard = page.getByRole('form', { name: 'Discard the units' });
+    await discard.getByLabel('Reason').fill('segment and sample disagree');
+    await discard.getByRole('button', { name: 'Discard the units' }).click();
+    const dialog = page.getByRole('alertdialog');
+    assert.match(await dialog.textContent(), /segment and sample disagree/);
+    await dialog.getByRole('button', { name: 'Yes, discard the units' }).click();
+    await page.getByRole('status').filter({ hasText: `Discrepancy ${item.id} is resolved: the units are discarded.` }).waitFor();
+    const resolved = await get(`/api/v1/typing-discrepancies/${item.id}`);
+    assert.deepEqual([resolved.status, resolved.resolution.reason], ['discarded', 'segment and sample disagree']);
+    assert.ok((await page.locator('.details').textContent()).includes(`discarded by admin at ${shown(resolved.resolution.resolved_at, NY)}: segment and sample disagree`));
+    assert.deepEqual(await page.locator('table.unit-states tbody tr td:nth-child(3)').allTextContents(), ['Discarded']);
+    assert.match(await page.locator('.page-head').textContent(), /Discarded/);
+    assert.equal(await page.getByRole('form', { name: 'Discard the units' }).count(), 0, 'nothing left to resolve');
+
+    // An amendment of that donation's result: its time on the New York clock.
+    const screen = (await get(`/api/v1/test-results?din=${second.din}`)).items.find((r) => r.test === 'ABSCREEN');
+    const amended = await srv.api('POST', `/api/v1/test-results/${screen.id}/amendments`, { token: admin.token,
+      body: { result: 'positive', reason: 'second reading positive', username: 'admin', password: ADMIN_PASSWORD } });
+    assert.equal(amended.status, 201, amended.text);
+    await page.goto(`/results/${second.din}`);
+    const history = page.locator('table.amendments');
+    await history.locator('tbody tr').first().waitFor();
+    assert.equal(await history.locator('tbody tr th').first().textContent(), shown(amended.json.amendment.amended_at, NY));
+
+    // A release signed from the queue: the signature and the unit on the New York clock.
+    const ready = await testedAt('NY-02', (await chain.registerDonor(srv, admin)).donor_number, { products: ['E0300'] });
+    await page.goto('/release');
+    await page.getByRole('heading', { name: 'Release queue' }).waitFor();
+    await page.getByLabel('Center').selectOption('NY-02');
+    const unitRow = page.locator('.list-table tbody tr').filter({ hasText: chain.eyeReadable(srv, ready.din) });
+    await unitRow.waitFor();
+    await unitRow.getByRole('checkbox').check();
+    const sign = page.getByRole('form', { name: 'Electronic signature' });
+    await sign.getByLabel('User name').fill('admin');
+    await sign.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await sign.getByRole('button', { name: 'Sign and release 1 unit' }).click();
+    const signed = page.locator('.release-outcome');
+    await signed.getByRole('heading', { name: '1 unit released' }).waitFor();
+    const unit = await get(`/api/v1/units/${ready.units[0].id}`);
+    assert.equal(unit.status, 'released');
+    const at = shown(unit.released_at, NY);
+    assert.match(await signed.locator('.details').textContent(), new RegExp(`Signed at${at}`));
+    assert.equal(await signed.locator('tbody td[data-label="Released at"]').textContent(), at);
+    await app.screenshot(page, 'laboratory-new-york.png');
+    app.assertClean(page);
+  });
+
+  test('the discrepancies list sorts by its columns and filters by status and the days opened, a refused range told under its field', async () => {
+    await page.goto('/discrepancies');
+    await page.getByRole('heading', { name: 'ABO/RhD discrepancies' }).waitFor();
+    assert.equal(await page.getByLabel('Status').inputValue(), 'unresolved');
+    const all = (await app.srv.api('GET', '/api/v1/typing-discrepancies?status=all&sort=center&offset=0', { token: admin.token })).json;
+    assert.ok(all.total >= 2, `the demo's and New York's (${all.total})`);
+    await page.getByLabel('Status').selectOption('');
+    await page.waitForURL(/status=(&|$)/);
+    await page.waitForFunction((n) => document.querySelectorAll('.list-table tbody tr').length === n, all.total);
+    // Oldest first, then by center on a click, which says so to a screen reader.
+    assert.equal(await page.getByRole('columnheader', { name: /Opened/ }).getAttribute('aria-sort'), 'ascending');
+    await page.getByRole('button', { name: 'Center', exact: true }).click();
+    await page.waitForURL(/sort=center/);
+    await page.waitForFunction(() => document.querySelector('th[aria-sort="ascending"]')?.textContent.startsWith('Center'));
+    const ids = await page.locator('.list-table tbody th').allTextContents();
+    assert.deepEqual(ids, all.items.map((d) => `Discrepancy ${d.id}`));
+    // The days opened: none before the demo began; a range backwards refused under its field.
+    await page.getByLabel('Opened to').fill('2002-12-31');
+    await page.getByText('No ABO/RhD discrepancy matches these filters.').waitFor();
+    assert.match(page.url(), /to=2002-12-31/);
+    await page.getByLabel('Opened from').fill('2003-01-01');
+    const error = page.locator('.field-error').filter({ hasText: /must not be before from/ });
+    await error.waitFor();
+    assert.equal(await page.getByLabel('Opened to').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Opened to').fill('');
+    await page.waitForFunction((n) => document.querySelectorAll('.list-table tbody tr').length === n, all.total);
+    assert.equal(await page.getByLabel('Opened to').getAttribute('aria-invalid'), null);
     app.assertClean(page);
   });
 

@@ -11,32 +11,13 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startAsAdmin } = require('./lib/web');
+const { startAsAdmin, clock, shownAt: shown } = require('./lib/web');
+const chain = require('../api/lib/chain');
 
 const LA = 'America/Los_Angeles';
 const NY = 'America/New_York';
 
-/* The clock of `zone` at a UTC time, {date, time, zoneName}. */
-function clock(iso, zone) {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-    hourCycle: 'h23', timeZoneName: 'short',
-  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`, zoneName: parts.timeZoneName };
-}
-
-/* How the application shows a UTC time of a center in `zone`. */
-function shown(iso, zone) {
-  const c = clock(iso, zone);
-  return `${c.date} ${c.time} ${c.zoneName}`;
-}
-
-function utcDay(offset) {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
-}
-
-const AT = `${utcDay(-1)}T06:30:00Z`;
+const AT = chain.EVENING_BEFORE;
 const VITALS = { weight_lb: '170', height_in: '70', hemoglobin: '14.1', temperature: '36.8', systolic: '120', diastolic: '80', pulse: '70' };
 
 describe('local time', () => {

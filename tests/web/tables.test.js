@@ -4,13 +4,15 @@
  * on the collections list of the demo company: newest first, a column
  * header that sorts (and says so to a screen reader), pages with the total
  * count, a filter kept in the URL, the CSV export of every row the filter
- * gives (not only the page shown), and on a 390 px phone the rows as cards
+ * gives (not only the page shown), a range of days and the donor's group
+ * (a backward range told under its field), and on a 390 px phone the rows as cards
  * with the columns a person acts on and nothing scrolling sideways.
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { startAsAdmin, PHONE, ADMIN_PASSWORD } = require('./lib/web');
+const chain = require('../api/lib/chain');
 
 describe('lists: sort, filter, pages, CSV, phone', () => {
   let app;
@@ -107,9 +109,42 @@ describe('lists: sort, filter, pages, CSV, phone', () => {
     assert.equal(download.suggestedFilename(), 'collections.csv');
     const text = fs.readFileSync(await download.path(), 'utf8');
     const lines = text.trim().split(/\r\n/);
-    assert.equal(lines[0], 'DIN,Collected,Donor,Center,Procedure,Volume (mL),Processing');
+    assert.equal(lines[0], 'DIN,Collected,Donor,Center,ABO/RhD,Procedure,Volume (mL),Processing');
     assert.equal(lines.length - 1, la.total, 'every row of the filter, all pages');
     assert.ok(lines.slice(1).every((line) => line.split(',')[3] === 'LA-01'));
+    app.assertClean(page);
+  });
+
+  test('a range of days and the donor\'s group narrow the collections, counted by the server and kept in the URL', async () => {
+    await page.goto('/collections');
+    await rows().first().waitFor();
+    // The demo chain's collections of the last five days, before today's walk-ins.
+    const [from, to] = [chain.day(-5), chain.day(-1)];
+    const days = await api(`/api/v1/collections?from=${from}&to=${to}&sort=-collected_at&limit=500`);
+    assert.ok(days.total > 0 && days.total <= 25, `the demo collected those days (${days.total})`);
+    await page.getByLabel('From', { exact: true }).fill(from);
+    await page.getByLabel('To', { exact: true }).fill(to);
+    await page.waitForURL((url) => url.searchParams.get('from') === from && url.searchParams.get('to') === to);
+    await page.waitForFunction((n) => document.querySelectorAll('.list-table tbody tr').length === n, days.total);
+    assert.deepEqual(await page.locator('.list-table tbody th').allTextContents(), days.items.map((c) => c.eye_readable));
+    assert.ok((await collectedColumn()).every((d) => d.slice(0, 10) >= from && d.slice(0, 10) <= to));
+    // With a group: the collections of the O positive donors those days.
+    const opos = days.items.filter((c) => c.donor_group === 'O POS');
+    assert.ok(opos.length > 0 && opos.length < days.total, `some of those donors are O POS (${opos.length})`);
+    await page.getByLabel('ABO/RhD').selectOption('O POS');
+    await page.waitForURL(/group=O\+POS/);
+    await page.waitForFunction((n) => document.querySelectorAll('.list-table tbody tr').length === n, opos.length);
+    assert.deepEqual(await page.locator('.list-table tbody th').allTextContents(), opos.map((c) => c.eye_readable));
+    assert.ok((await page.locator('.list-table tbody td[data-label="ABO/RhD"]').allTextContents()).every((g) => g === 'O Pos'));
+    // The same link shows the same list.
+    await page.reload();
+    await page.waitForFunction((n) => document.querySelectorAll('.list-table tbody tr').length === n, opos.length);
+    assert.equal(await page.getByLabel('ABO/RhD').inputValue(), 'O POS');
+    assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), from);
+    // A range backwards is told under its field.
+    await page.getByLabel('From', { exact: true }).fill(chain.day(0));
+    await page.locator('.field-error').filter({ hasText: /must not be before from/ }).waitFor();
+    assert.equal(await page.getByLabel('To', { exact: true }).getAttribute('aria-invalid'), 'true');
     app.assertClean(page);
   });
 

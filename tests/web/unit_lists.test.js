@@ -4,7 +4,7 @@
  * demo company without its chain, and units made here with known expiries):
  * the donors list sorted by a column and filtered by ABO/RhD group and home
  * center (the server sorts and counts); the release queue with its ready
- * units first, then by expiry; a unit expiring tomorrow highlighted and
+ * units first, then by expiry, filtered by ABO/RhD; a unit expiring tomorrow highlighted and
  * saying so wherever units are listed (release queue, unit lookup, the
  * units behind an inventory count); each count of the inventory leading to
  * exactly the units it counted. Screenshots in tests/out/web/lists-*.png.
@@ -148,6 +148,18 @@ describe('lists of donors and units: sorting, filters, the release order, expiri
     await page.getByLabel('Select all ready units').check();
     await page.getByText('5 units selected.').waitFor();
     await app.screenshot(page, 'lists-release.png');
+    // By ABO/RhD: Diaz's A positive units, the selection cut to them; Cruz's untyped one.
+    await page.getByLabel('ABO/RhD').selectOption('A POS');
+    await page.waitForURL(/group=A\+POS/);
+    await page.getByText('2 units selected.').waitFor();
+    assert.deepEqual(await rows().evaluateAll((trs) => trs.map((tr) => tr.querySelector('th').textContent)),
+      expected.filter((i) => i.din === dins.Diaz).map((i) => i.eye_readable));
+    assert.deepEqual(await column('ABO/RhD'), ['A Pos', 'A Pos']);
+    await page.getByLabel('ABO/RhD').selectOption('untyped');
+    await page.waitForURL(/group=untyped/);
+    await page.waitForFunction(() => document.querySelectorAll('.list-table tbody tr').length === 1);
+    assert.equal(await rows().first().locator('th').textContent(), expected[5].eye_readable);
+    assert.deepEqual(await column('State'), ['Waiting']);
     app.assertClean(page);
   });
 

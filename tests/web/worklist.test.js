@@ -5,7 +5,8 @@
  * staff sees today's collection of her center (not another center's) and
  * a donor due back, each a link; the laboratory sees the release queue by
  * state and a lookback case due within 3 days, and "Nothing to do" once
- * its steps are done; finance lands on its worklist (the months to close,
+ * its steps are done, and an ABO/RhD discrepancy to resolve, linked to its
+ * page, said confirmed once confirmed and gone once resolved; finance lands on its worklist (the months to close,
  * the findings of Q1 2004 with the quarterly results a link away) rather
  * than the dashboard, which an executive still lands on. The pages each
  * user can use follow the worklist; on a phone nothing sticks out sideways.
@@ -63,7 +64,7 @@ describe('worklists on the home page', () => {
     assert.equal(await collections.getByRole('link', { name: din }).getAttribute('href'), `/collections/${collected.din}`);
     assert.match(await collections.locator('li').textContent(), new RegExp(`donor ${here.donor_number} at LA-01`));
     assert.equal(await collections.getByRole('link', { name: 'All collections of today' }).getAttribute('href'),
-      `/collections?on=${chain.day(0)}&sort=-collected_at`);
+      `/collections?from=${chain.day(0)}&to=${chain.day(0)}&sort=-collected_at`);
 
     const donors = section(page, 'Donors due back');
     assert.equal(await donors.locator('.badge').textContent(), '1');
@@ -80,6 +81,13 @@ describe('worklists on the home page', () => {
     await collections.getByRole('link', { name: din }).click();
     await page.waitForURL(`**/collections/${collected.din}`);
     await app.screenshot(page, 'worklist-center.png');
+    // The list of today's collections: today, from and to.
+    await page.goBack();
+    await collections.getByRole('link', { name: 'All collections of today' }).click();
+    await page.getByRole('heading', { name: 'Collections', exact: true }).waitFor();
+    await page.locator('.list-table tbody tr').filter({ hasText: din }).waitFor();
+    assert.deepEqual([await page.getByLabel('From', { exact: true }).inputValue(), await page.getByLabel('To', { exact: true }).inputValue()], [chain.day(0), chain.day(0)]);
+    assert.equal(await page.locator('.list-table tbody tr').count(), 1, 'her center\'s one collection of today');
     app.assertClean(page);
     await page.context().close();
   });
@@ -119,6 +127,49 @@ describe('worklists on the home page', () => {
     }
     await page.goto('/');
     await section(page, 'Lookback deadlines').locator('.worklist-summary').filter({ hasText: 'Nothing to do: no lookback step is due by' }).waitFor();
+    app.assertClean(page);
+    await page.context().close();
+  });
+
+  test('the laboratory: an ABO/RhD discrepancy to resolve, linked to its page, until it is resolved', async () => {
+    const srv = app.srv;
+    const password = await app.addUser('leo', 'lab');
+    const leo = await srv.login('leo', password);
+    // A donor typed O POS, then a donation of theirs typed A POS.
+    const donor = (await chain.registerDonor(srv, admin)).donor_number;
+    const first = await chain.collect(srv, admin, { donor, daysAgo: 120 });
+    await chain.importResults(srv, leo, chain.resultsCsv(chain.panelRows(first.din, chain.day(-120))), 'first.csv');
+    const second = await chain.collect(srv, admin, { donor });
+    const imported = await chain.importResults(srv, leo, chain.resultsCsv(chain.panelRows(second.din, chain.day(0), { abo: 'A' })), 'second.csv');
+    assert.equal(imported.discrepancies.length, 1);
+    const listed = await srv.api('GET', '/api/v1/typing-discrepancies', { token: leo.token });
+    assert.equal(listed.json.items.length, 1, listed.text);
+    const { id } = listed.json.items[0];
+
+    const page = await app.newPage();
+    await app.login(page, 'leo', password);
+    await page.getByRole('heading', { name: 'Welcome, leo' }).waitFor();
+    const discrepancies = section(page, 'ABO/RhD discrepancies to resolve');
+    await discrepancies.locator('li').waitFor();
+    assert.equal(await discrepancies.locator('.badge').textContent(), '1');
+    assert.equal(await discrepancies.locator('.worklist-summary').textContent(), '1 ABO/RhD discrepancy to resolve.');
+    const din = chain.eyeReadable(srv, second.din);
+    assert.equal(await discrepancies.locator('li').textContent(), `${din} donor ${donor} is O POS on record, the donation typed A POS`);
+    assert.equal(await discrepancies.getByRole('link', { name: 'Every discrepancy' }).getAttribute('href'), '/discrepancies');
+    await discrepancies.getByRole('link', { name: din }).click();
+    await page.getByRole('heading', { name: `ABO/RhD discrepancy ${id}` }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/discrepancies/${id}`);
+
+    // Confirmed: still to resolve, and said so; resolved: off the worklist.
+    const confirmed = await srv.api('POST', `/api/v1/typing-discrepancies/${id}/confirmation`, { token: leo.token, body: { abo: 'A', rhd: 'POS', username: 'leo', password } });
+    assert.equal(confirmed.status, 200, confirmed.text);
+    await page.goto('/');
+    await discrepancies.locator('li').filter({ hasText: /\(confirmed, to release or discard\)$/ }).waitFor();
+    const discarded = await srv.api('POST', `/api/v1/typing-discrepancies/${id}/discard`, { token: leo.token, body: { reason: 'donor identity in doubt' } });
+    assert.equal(discarded.status, 200, discarded.text);
+    await page.goto('/');
+    await discrepancies.locator('.worklist-summary').filter({ hasText: 'Nothing to do: no ABO/RhD discrepancy to resolve.' }).waitFor();
+    assert.equal(await discrepancies.locator('li').count(), 0);
     app.assertClean(page);
     await page.context().close();
   });

@@ -128,6 +128,38 @@ export function group(abo, rhd) {
   return `${abo || '?'} ${rh}`.trim();
 }
 
+/* The ABO/RhD groups as the server writes them ("O NEG"), in the order
+ * lists show them. */
+export const GROUPS = ['O NEG', 'O POS', 'A NEG', 'A POS', 'B NEG', 'B POS', 'AB NEG', 'AB POS'];
+
+/* A group as the server writes it ("O POS", "O+", "untyped") shown as
+ * group() shows it: "O Pos", "not typed". */
+export function groupText(value) {
+  if (!value || value === 'untyped') return 'not typed';
+  const text = String(value).toUpperCase().replace(/\s+/g, ' ').trim();
+  const match = /^(O|A|B|AB)\s*(POS|NEG|\+|-)$/.exec(text);
+  if (match) return group(match[1], match[2] === '+' ? 'POS' : match[2] === '-' ? 'NEG' : match[2]);
+  return String(value);
+}
+
+/* Where a group comes in GROUPS (an unknown one last). */
+export function groupRank(value) {
+  const i = GROUPS.indexOf(String(value || '').toUpperCase().replace(/\s+/g, ' '));
+  return i < 0 ? GROUPS.length : i;
+}
+
+/* ABO and RhD as the server's group filters take them ("O POS", "AB",
+ * "untyped"): what a list of units is filtered by in the browser. */
+export function groupKey(abo, rhd) {
+  if (abo && rhd) return `${abo} ${rhd}`;
+  return abo || rhd || 'untyped';
+}
+
+/* The choices of an ABO/RhD filter: each group, then not typed. */
+export function groupChoices() {
+  return [...GROUPS.map((g) => ({ value: g, label: groupText(g) })), { value: 'untyped', label: 'not typed' }];
+}
+
 /* A DIN as printed on a label, "W0001 26 000123 [K]": the form every API
  * answer gives beside the DIN (the check character is the server's to
  * compute); the DIN itself when a record has no printed form. */

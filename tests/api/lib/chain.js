@@ -67,6 +67,25 @@ function clockIn(zone, instant) {
   return { year: value('year'), month: value('month'), day: value('day'), hour: value('hour'), minute: value('minute'), second: value('second') };
 }
 
+/* UTC dates from today, YYYY-MM-DD. */
+function utcDay(offset) {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset)).toISOString().slice(0, 10);
+}
+
+/* Yesterday (UTC) at 06:30 UTC: the evening before in Los Angeles (22:30
+ * PST, 23:30 PDT), the small hours of that UTC day in New York: one
+ * instant on a different day in UTC, Los Angeles and New York, whatever
+ * the hour the tests run. */
+const EVENING_BEFORE = `${utcDay(-1)}T06:30:00Z`;
+
+/* The date the clocks of `zone` show at the UTC time `iso`, YYYY-MM-DD:
+ * a collection's day at its center is localDate(c.collected_at, c.time_zone). */
+function localDate(iso, zone = ZONE) {
+  const c = clockIn(zone, new Date(iso));
+  return `${c.year}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
+}
+
 /* Days from today in `zone` (default: the tests' centers') as YYYY-MM-DD. */
 function day(offset = 0, zone = ZONE) {
   const today = clockIn(zone, new Date());
@@ -221,6 +240,9 @@ module.exports = {
   day,
   ZONE,
   clockIn,
+  localDate,
+  utcDay,
+  EVENING_BEFORE,
   utcOf,
   endOfDay,
   donate,

@@ -140,4 +140,21 @@ async function startAsAdmin(start, heading, options = {}) {
   }
 }
 
-module.exports = { ADMIN_PASSWORD, DESKTOP, PHONE, OUT_DIR, startApp, startAsAdmin };
+/* The clock of `zone` at a UTC time, {date, time, zoneName}: "2026-12-05",
+ * "22:30", "PST". */
+function clock(iso, zone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    hourCycle: 'h23', timeZoneName: 'short',
+  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`, zoneName: parts.timeZoneName };
+}
+
+/* How the application shows a UTC time of a center in `zone`, the zone
+ * named: "2026-12-05 22:30 PST". */
+function shownAt(iso, zone) {
+  const c = clock(iso, zone);
+  return `${c.date} ${c.time} ${c.zoneName}`;
+}
+
+module.exports = { ADMIN_PASSWORD, DESKTOP, PHONE, OUT_DIR, startApp, startAsAdmin, clock, shownAt };

@@ -1,5 +1,6 @@
 // pages/collections.js - collections (docs/collections.md): the list
-// (/collections, by center, day and whether processed); recording a
+// (/collections, by center, a range of days at the center, the donor's
+// ABO/RhD and whether processed); recording a
 // collection (/collections/new): the donor confirmed first (donor_step.js: a
 // deferred or ineligible donor is stopped there), then a DIN field that takes
 // a keyboard-wedge scanner (Enter moves on, never submits half a form; empty
@@ -53,9 +54,12 @@ export async function render(context) {
     load: apiLoader(API),
     // Newest first: what a center's staff looks for is today's.
     sort: [{ id: 'collected_at', desc: true }],
+    // The days are each collection's at its center; the group is the donor's on record.
     filters: [
       { id: 'center', label: 'Center', type: 'select', all: 'Every center', options: centers.filter((o) => o.value) },
-      { id: 'on', label: 'Day', type: 'date' },
+      { id: 'from', label: 'From', type: 'date' },
+      { id: 'to', label: 'To', type: 'date' },
+      { id: 'group', label: 'ABO/RhD', type: 'select', all: 'Every group', options: chain.groupChoices() },
       { id: 'processed', label: 'Processing', type: 'select', options: [{ value: 'no', label: 'Not processed' }, { value: 'yes', label: 'Processed' }] },
     ],
     columns: [
@@ -64,6 +68,7 @@ export async function render(context) {
       { id: 'donor_number', label: 'Donor', value: (c) => c.donor_number, phone: false,
         cell: (c) => (c.donor_number ? h('a', { href: `/donors/${encodeURIComponent(c.donor_number)}` }, c.donor_number) : '—') },
       { id: 'center', label: 'Center', value: (c) => c.center },
+      { id: 'group', label: 'ABO/RhD', value: (c) => chain.groupText(c.donor_group), phone: false },
       { id: 'procedure', label: 'Procedure', value: (c) => chain.procedureLabel(c.procedure), phone: false },
       { id: 'volume_ml', label: 'Volume (mL)', value: (c) => c.volume_ml, numeric: true, sortable: false, phone: false },
       { id: 'processed_at', label: 'Processing', value: (c) => (c.processed ? 'Processed' : 'Not processed'), cell: processedText },

@@ -1,17 +1,21 @@
 // pages/discrepancies.js - ABO/RhD discrepancies (docs/testing.md, "ABO/RhD
-// discrepancies"): the open items (/discrepancies: unresolved by default,
-// or resolved, or all), and one discrepancy (/discrepancies/:id): the
+// discrepancies"): the open items (/discrepancies: a server list,
+// data_table.js, unresolved by default, the oldest first, sorted by any
+// column, filtered by status, the donation's center and the days opened
+// there, kept in the URL, exported as CSV), and one discrepancy
+// (/discrepancies/:id): the
 // donor's group and the donation's typing, the donation's units held for
 // it, and its resolution, one step at a time: the confirmatory typing
 // recorded under a signature (saying whether the donor's group on record
 // is wrong, the only way it changes), then the units released under a
 // signature or discarded with the reason. Each refusal is shown beside the
-// field the server names.
+// field the server names. Times are on the clock of the donation's center
+// (the answer's time_zone), the zone named.
 
 import * as api from '../api.js';
+import { dataTable, apiLoader } from '../data_table.js';
 import { h, replace } from '../dom.js';
 import { confirmedForm, field, form } from '../forms.js';
-import * as format from '../format.js';
 import * as chain from '../chain.js';
 import * as laboratory from '../laboratory.js';
 import * as registry from '../registry.js';
@@ -38,41 +42,56 @@ function statusBadge(status) {
   return h('span', { class: `badge ${s.className}` }, s.label);
 }
 
+/* The statuses the list filters by, as the API takes them. */
+const STATUS_FILTERS = [
+  { value: 'unresolved', label: 'Unresolved' },
+  { value: 'open', label: STATUS.open.label },
+  { value: 'confirmed', label: STATUS.confirmed.label },
+  { value: 'resolved', label: 'Resolved' },
+  { value: 'released', label: STATUS.released.label },
+  { value: 'discarded', label: STATUS.discarded.label },
+];
+
 export async function render(context) {
-  const status = context.query.get('status') || 'unresolved';
-  const select = h('select', { id: 'discrepancy-status', name: 'status' },
-    [['unresolved', 'Unresolved'], ['resolved', 'Resolved'], ['all', 'All']].map(([value, label]) => h('option', { value }, label)));
-  select.value = status;
-  const filter = h('form', {
-    class: 'toolbar-form search-form', role: 'search', 'aria-label': 'Filter the discrepancies',
-    onSubmit: (event) => {
-      event.preventDefault();
-      context.navigate(`/discrepancies${api.query({ status: select.value })}`);
-    },
-  }, h('div', { class: 'inline-field' }, h('label', { for: 'discrepancy-status' }, 'Discrepancies'), select),
-  h('button', { type: 'submit', class: 'button-secondary' }, 'Show'));
-  const list = registry.pagedTable({
-    context,
-    path: API,
-    params: { status },
-    nounPlural: 'discrepancies',
-    limit: 50,
-    empty: status === 'unresolved' ? 'No ABO/RhD discrepancy is waiting to be resolved.' : 'No discrepancy matches.',
-    columns: [
-      { label: 'Discrepancy', value: (d) => h('a', { href: `/discrepancies/${encodeURIComponent(d.id)}` }, `Discrepancy ${d.id}`), header: true },
-      { label: 'DIN', value: (d) => chain.dinText(d) },
-      { label: 'Donor', value: (d) => d.donor_number },
-      { label: 'Donor on record', value: (d) => d.donor_group },
-      { label: 'Donation typed', value: (d) => d.donation_group },
-      { label: 'Opened', value: (d) => format.timestamp(d.opened_at) },
-      { label: 'Status', value: (d) => statusBadge(d.status) },
+  const centers = await chain.centerOptions('Every center', { all: true });
+  if (!context.active()) return;
+  // Unresolved by default, the oldest first: the laboratory resolves them
+  // in the order they came. "Every status" is the API's "all".
+  const load = apiLoader(API);
+  const list = dataTable({
+    caption: 'ABO/RhD discrepancies',
+    csvName: 'discrepancies.csv',
+    noun: 'discrepancies',
+    empty: 'No ABO/RhD discrepancy matches these filters.',
+    url: true,
+    pageSize: 50,
+    sort: [{ id: 'opened_at', desc: false }],
+    load: (query) => load({ ...query, filters: { ...query.filters, status: query.filters.status || 'all' } }),
+    filterValues: { status: 'unresolved' },
+    filters: [
+      { id: 'status', label: 'Status', type: 'select', all: 'Every status', options: STATUS_FILTERS },
+      { id: 'center', label: 'Center', type: 'select', all: 'Every center', options: centers.filter((o) => o.value) },
+      { id: 'from', label: 'Opened from', type: 'date' },
+      { id: 'to', label: 'Opened to', type: 'date' },
     ],
+    columns: [
+      { id: 'id', label: 'Discrepancy', value: (d) => d.id, numeric: true, header: true,
+        cell: (d) => h('a', { href: `/discrepancies/${encodeURIComponent(d.id)}` }, `Discrepancy ${d.id}`) },
+      { id: 'din', label: 'DIN', value: (d) => chain.dinText(d) },
+      { id: 'donor_number', label: 'Donor', value: (d) => d.donor_number, phone: false },
+      { id: 'donor_group', label: 'Donor on record', value: (d) => d.donor_group },
+      { id: 'donation_group', label: 'Donation typed', value: (d) => d.donation_group },
+      { id: 'center', label: 'Center', value: (d) => d.center, phone: false },
+      { id: 'opened_at', label: 'Opened', value: (d) => d.opened_at, cell: (d) => chain.when(d.opened_at, d.time_zone) },
+      { id: 'status', label: 'Status', value: (d) => (STATUS[d.status] || { label: d.status }).label, cell: (d) => statusBadge(d.status) },
+    ],
+    // A refusal naming a filter is told under it; any other in place of the table.
+    onError: () => !context.active(),
   });
   replace(context.main,
     h('h1', null, 'ABO/RhD discrepancies'),
-    h('p', { class: 'muted' }, 'A donation typed otherwise than the donor’s established group holds its units until the discrepancy is resolved: a confirmatory typing, signed, then the units released or discarded.'),
-    filter,
-    list.element);
+    h('p', { class: 'muted' }, 'A donation typed otherwise than the donor’s established group holds its units until the discrepancy is resolved: a confirmatory typing, signed, then the units released or discarded. Times are on the clock of the donation’s center.'),
+    h('section', { class: 'list', 'aria-label': 'discrepancies list' }, list.element));
   await list.ready;
 }
 
@@ -192,9 +211,10 @@ export async function renderOne(context) {
         ['Donation typed', record.donation_group],
         ['Donor’s group now', record.donor_group_now],
         ['Donation’s typing now', record.donation_group_now],
-        ['Opened', `${format.timestamp(record.opened_at)} by ${record.opened_by}`],
-        ['Confirmatory typing', c ? `${c.group}, signed by ${c.confirmed_by} at ${format.timestamp(c.confirmed_at)}${c.donor_updated ? ' (the donor’s group was set to it)' : ''}` : 'not recorded yet'],
-        ['Resolution', r ? `${r.outcome} by ${r.resolved_by} at ${format.timestamp(r.resolved_at)}${r.reason ? `: ${r.reason}` : ''}` : 'not resolved yet'],
+        ['Center', record.center],
+        ['Opened', `${chain.when(record.opened_at, record.time_zone)} by ${record.opened_by}`],
+        ['Confirmatory typing', c ? `${c.group}, signed by ${c.confirmed_by} at ${chain.when(c.confirmed_at, record.time_zone)}${c.donor_updated ? ' (the donor’s group was set to it)' : ''}` : 'not recorded yet'],
+        ['Resolution', r ? `${r.outcome} by ${r.resolved_by} at ${chain.when(r.resolved_at, record.time_zone)}${r.reason ? `: ${r.reason}` : ''}` : 'not resolved yet'],
       ]),
       h('p', null, h('a', { href: `/results/${encodeURIComponent(record.din)}` }, 'The donation’s test results and their amendments'))),
     h('section', { class: 'panel', 'aria-labelledby': 'units-title' },

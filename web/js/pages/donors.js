@@ -105,9 +105,6 @@ function registerPanel(centers, notices, list) {
   return panel;
 }
 
-/* The ABO/RhD groups a list filters by, as the server writes them. */
-const GROUPS = ['O NEG', 'O POS', 'A NEG', 'A POS', 'B NEG', 'B POS', 'AB NEG', 'AB POS'];
-
 export async function render(context) {
   // The names of procedures in the standings (GET /api/v1/reference), and
   // the centers to filter by.
@@ -123,7 +120,7 @@ export async function render(context) {
     filters: [
       { name: 'status', label: 'Status', options: standing.STATUS_FILTERS },
       { name: 'home_center', label: 'Home center', options: homeCenters },
-      { name: 'group', label: 'ABO/RhD', options: [{ value: '', label: 'Any group' }, ...GROUPS.map((g) => ({ value: g, label: chain.group(...g.split(' ')) })), { value: 'untyped', label: 'not typed' }] },
+      { name: 'group', label: 'ABO/RhD', options: [{ value: '', label: 'Any group' }, ...chain.groupChoices()] },
     ],
     columns: [
       { id: 'donor_number', label: 'Donor number', value: (d) => d.donor_number, cell: (d) => donorLink(d.donor_number), header: true },

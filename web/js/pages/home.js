@@ -15,7 +15,8 @@ import * as session from '../session.js';
 
 // This module's pages: the router and the navigation are built from them.
 export const pages = [
-  { pattern: '/', render, title: 'Home',
+  // Every user may open it (the session capability, as the README's table says).
+  { pattern: '/', render, title: 'Home', capability: 'session',
     // Readers of the reports without a worklist land on the dashboard:
     // "/" leads there, so the menu has no Home for them.
     nav: { label: 'Home', order: 0, shown: () => !session.can('reports') || session.worklist().length > 0 } },
@@ -39,7 +40,7 @@ const SECTIONS = {
     item: (c) => [h('a', { href: `/collections/${encodeURIComponent(c.din)}` }, chain.dinText(c)),
       ` ${chain.procedureLabel(c.procedure)}, donor ${c.donor_number} at ${c.center}, ${chain.when(c.collected_at, c.time_zone)}`,
       c.processed ? '' : ' (not processed yet)'],
-    more: (s) => ({ href: `/collections?on=${encodeURIComponent(s.on)}&sort=-collected_at`, text: 'All collections of today' }),
+    more: (s) => ({ href: `/collections?from=${encodeURIComponent(s.on)}&to=${encodeURIComponent(s.on)}&sort=-collected_at`, text: 'All collections of today' }),
   },
   donors_due_back: {
     empty: (s) => `no donor's donation interval ended in the last ${s.days} days.`,
@@ -55,9 +56,9 @@ const SECTIONS = {
     item: (i) => h('a', { href: '/release' }, (RELEASE_STATES[i.state] || ((n) => `${n} ${i.state}`))(i.count)),
     more: () => ({ href: '/release', text: 'The release queue' }),
   },
-  // ABO/RhD discrepancies to resolve: no user gets this section until the
-  // laboratory's discrepancy workflow is on record (domain/worklist.c);
-  // its items then link to the discrepancy.
+  // ABO/RhD discrepancies to resolve (the laboratory: the testing
+  // capability, domain/worklist.c), the oldest first, each linking to its
+  // page where it is confirmed, then released or discarded.
   abo_discrepancies: {
     empty: () => 'no ABO/RhD discrepancy to resolve.',
     summary: (s) => `${plural(s.count, 'ABO/RhD discrepancy', 'ABO/RhD discrepancies')} to resolve.`,

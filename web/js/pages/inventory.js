@@ -48,21 +48,6 @@ function bandOrder(bands) {
   return [...bands].sort((a, b) => key(a) - key(b) || (a < b ? -1 : 1));
 }
 
-const GROUP_ORDER = ['O NEG', 'O POS', 'A NEG', 'A POS', 'B NEG', 'B POS', 'AB NEG', 'AB POS'];
-
-function groupText(value) {
-  if (!value) return 'not typed';
-  const text = String(value).toUpperCase().replace(/\s+/g, ' ').trim();
-  const match = /^(O|A|B|AB)\s*(POS|NEG|\+|-)$/.exec(text);
-  if (match) return chain.group(match[1], match[2] === '+' ? 'POS' : match[2] === '-' ? 'NEG' : match[2]);
-  return String(value);
-}
-
-function groupRank(value) {
-  const i = GROUP_ORDER.indexOf(String(value || '').toUpperCase().replace(/\s+/g, ' '));
-  return i < 0 ? GROUP_ORDER.length : i;
-}
-
 function select(id, name, options, value) {
   const element = h('select', { id, name }, options.map((o) => h('option', { value: o.value }, o.label)));
   element.value = value;
@@ -89,7 +74,7 @@ function countLink(count, href, what) {
 
 /* What a line is, in words (the links' names). */
 function lineName(line) {
-  return line.total_row ? 'every line' : [line.center, chain.familyLabel(line.family), groupText(line.group)].join(', ');
+  return line.total_row ? 'every line' : [line.center, chain.familyLabel(line.family), chain.groupText(line.group)].join(', ');
 }
 
 /* The nearest expiry of a line, the phone's summary of its bands: the
@@ -126,13 +111,13 @@ function inventoryTable(data, params) {
   const bands = bandOrder(Object.keys(data.totals.by_band));
   const lines = [...data.lines].sort((a, b) => (a.center < b.center ? -1 : a.center > b.center ? 1 : 0)
     || familyRank(a.family) - familyRank(b.family)
-    || groupRank(a.group) - groupRank(b.group));
+    || chain.groupRank(a.group) - chain.groupRank(b.group));
   if (!lines.length) return h('p', { class: 'empty' }, 'No unit on the shelves matches.');
   const href = (line, band, status) => unitsHref(line, params, band, status);
   const columns = [
     { id: 'center', label: 'Center', value: (l) => (l.total_row ? 'Total' : l.center), header: true },
     { id: 'family', label: 'Family', value: (l) => (l.total_row ? '' : chain.familyLabel(l.family)) },
-    { id: 'group', label: 'ABO/RhD', value: (l) => (l.total_row ? '' : groupText(l.group)) },
+    { id: 'group', label: 'ABO/RhD', value: (l) => (l.total_row ? '' : chain.groupText(l.group)) },
     // What the open orders still owe of the line's family and group, and
     // the warnings: first, so that they are seen without scrolling.
     { id: 'demand', label: 'Demand', numeric: true, value: (l) => (l.total_row ? '' : l.backorder), cell: (l) => (l.total_row ? '' : demandText(l)) },
@@ -185,7 +170,7 @@ function demandTable(data) {
     rowClass: (d) => (d.short ? 'row-demand-warning' : null),
     columns: [
       { id: 'family', label: 'Family', value: (d) => chain.familyLabel(d.family), header: true },
-      { id: 'group', label: 'ABO/RhD', value: (d) => groupText(d.group) },
+      { id: 'group', label: 'ABO/RhD', value: (d) => chain.groupText(d.group) },
       { id: 'orders', label: 'Open orders', numeric: true, value: (d) => d.orders,
         cell: (d) => (session.can('orders')
           ? h('a', { href: '/orders', 'aria-label': `${d.orders} open order${d.orders === 1 ? '' : 's'} (the board)` }, format.integer(d.orders))
@@ -203,13 +188,13 @@ function summaries(data) {
   const rows = data.rows;
   if (!rows.length) return null;
   const families = Object.entries(data.totals.by_family).sort((a, b) => familyRank(a[0]) - familyRank(b[0]));
-  const groups = Object.keys(data.totals.by_group).sort((a, b) => groupRank(a) - groupRank(b));
+  const groups = Object.keys(data.totals.by_group).sort((a, b) => chain.groupRank(a) - chain.groupRank(b));
   return h('div', { class: 'cards' },
     families.map(([family, count]) => h('div', { class: 'card' },
       h('p', { class: 'card-title' }, chain.familyLabel(family)),
       h('p', { class: 'card-value' }, format.integer(count)),
       h('p', { class: 'card-detail' }, groups.filter((g) => rows.some((r) => r.family === family && r.group === g))
-        .map((g) => `${groupText(g)}: ${rows.filter((r) => r.family === family && r.group === g).reduce((n, r) => n + r.count, 0)}`).join(', ')))));
+        .map((g) => `${chain.groupText(g)}: ${rows.filter((r) => r.family === family && r.group === g).reduce((n, r) => n + r.count, 0)}`).join(', ')))));
 }
 
 export async function render(context) {
@@ -270,8 +255,6 @@ export async function render(context) {
 
 /* --- the units behind a count --------------------------------------------- */
 
-const GROUP_CHOICES = [...GROUP_ORDER.map((g) => ({ value: g, label: groupText(g) })), { value: 'untyped', label: 'not typed' }];
-
 /* The order an allocated unit is allocated to, linked to the order's page
  * for those who may read orders. */
 function orderCell(unit) {
@@ -294,7 +277,7 @@ export async function renderUnits(context) {
     filters: [
       { id: 'center', label: 'Center', type: 'select', all: 'Every center', options: centers.filter((o) => o.value) },
       { id: 'family', label: 'Family', type: 'select', all: 'Every family', options: chain.families() },
-      { id: 'group', label: 'ABO/RhD', type: 'select', all: 'Every group', options: GROUP_CHOICES },
+      { id: 'group', label: 'ABO/RhD', type: 'select', all: 'Every group', options: chain.groupChoices() },
       { id: 'status', label: 'Status', type: 'select', all: 'On the shelf (every status)', options: chain.unitStatuses().filter((s) => s.inInventory) },
       { id: 'band', label: 'Days to expiry', type: 'select', all: 'Any', options: BANDS.map((b) => ({ value: b, label: bandLabel(b) })) },
     ],

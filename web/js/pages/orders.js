@@ -37,7 +37,6 @@ const FAMILIES = [
   { value: 'red_cells', label: 'Red cells' }, { value: 'platelets', label: 'Platelets' }, { value: 'plasma', label: 'Plasma' },
   { value: 'whole_blood', label: 'Whole blood' }, { value: 'cryoprecipitate', label: 'Cryoprecipitate' }, { value: 'granulocytes', label: 'Granulocytes' },
 ];
-const GROUPS = ['O NEG', 'O POS', 'A NEG', 'A POS', 'B NEG', 'B POS', 'AB NEG', 'AB POS'];
 
 /* Time left on an order's clock in words: "1 h 20 min left", "overdue by 35 min". */
 export function clockText(order) {
@@ -117,7 +116,7 @@ export async function renderNew(context) {
 export function lineFields() {
   return [
     field({ name: 'family', label: 'Product family', options: FAMILIES }),
-    field({ name: 'group', label: 'ABO/RhD', options: GROUPS.map((g) => ({ value: g, label: g })) }),
+    field({ name: 'group', label: 'ABO/RhD', options: chain.GROUPS.map((g) => ({ value: g, label: g })) }),
     field({ name: 'quantity', label: 'Units', type: 'number', min: '1', max: '500', step: '1', inputmode: 'numeric', required: true, value: '1' }),
     field({ name: 'attributes', label: 'Attributes', checkboxes: [{ value: 'irradiated', label: 'Irradiated' }, { value: 'cmv_negative', label: 'CMV-negative' }] }),
   ];

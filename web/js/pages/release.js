@@ -3,20 +3,20 @@
 // its state, ready (every required test nonreactive, ABO/RhD agreeing with
 // the donor), waiting (tests missing, named) or blocked (problems, named):
 // ready first, then by expiry (a unit expiring today or tomorrow highlighted
-// and saying so), filtered by center, state and family, sortable by each
-// column; on a phone, the state, why and the days to expiry. Lab and admin
+// and saying so), filtered by center, state, family and ABO/RhD, sortable
+// by each column; on a phone, the state, why and the days to expiry. Lab and admin
 // select ready units (kept across pages; "select all" takes every ready unit
 // the filters give) and sign their release: the signer
 // types their user name and password again, the meaning "released for
 // distribution" is shown, and the answer is the signature (who, meaning,
-// when) and the units released. A wrong password is shown beside the password
+// when, on the clock of the units' center) and the units released (each
+// on its center's clock). A wrong password is shown beside the password
 // and releases nothing.
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { dataTable } from '../data_table.js';
 import { field, form } from '../forms.js';
-import * as format from '../format.js';
 import * as chain from '../chain.js';
 import { STATES, releaseState, why } from '../laboratory.js';
 import * as registry from '../registry.js';
@@ -43,7 +43,7 @@ function signatureSection(answer) {
     registry.details([
       ['Signed by', sig.signed_by],
       ['Meaning', sig.meaning],
-      ['Signed at', sig.signed_at ? format.timestamp(sig.signed_at) : null],
+      ['Signed at', sig.signed_at ? chain.when(sig.signed_at, sig.time_zone) : null],
       ['Signature', sig.id !== undefined ? String(sig.id) : null],
     ]),
     released.length
@@ -56,7 +56,7 @@ function signatureSection(answer) {
           { id: 'product_code', label: 'Product', value: (u) => u.product_code },
           { id: 'division', label: 'Division', value: (u) => u.division || '00' },
           { id: 'status', label: 'Status', value: (u) => chain.statusLabel(u.status || 'released'), cell: (u) => chain.statusBadge(u.status || 'released') },
-          { id: 'released_at', label: 'Released at', value: (u) => u.released_at, cell: (u) => (u.released_at ? format.timestamp(u.released_at) : '—') },
+          { id: 'released_at', label: 'Released at', value: (u) => u.released_at, cell: (u) => chain.when(u.released_at, u.time_zone) },
         ],
       }).element
       : null);
@@ -182,6 +182,7 @@ export async function render(context) {
         { id: 'state', label: 'State', type: 'select', all: 'Every state',
           options: STATE_ORDER.map((value) => ({ value, label: STATES[value].label })), match: (i, v) => i.state === v },
         { id: 'family', label: 'Family', type: 'select', all: 'Every family', options: chain.families(), match: (i, v) => i.family === v },
+        { id: 'group', label: 'ABO/RhD', type: 'select', all: 'Every group', options: chain.groupChoices(), match: (i, v) => chain.groupKey(i.abo, i.rhd) === v },
       ],
       rowClass: (i) => [`queue-${i.state}`, chain.expiryRowClass(i)].filter(Boolean).join(' '),
       columns,

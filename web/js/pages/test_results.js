@@ -6,11 +6,12 @@
 // the electronic signature. The answer shows what the re-evaluation did to
 // the donation's units (held, hold lifted, discarded, a discrepancy
 // opened), with the server's notes (a discarded unit stays discarded).
+// An amendment's time is on the clock of the donation's center (its
+// time_zone), the zone named.
 
 import * as api from '../api.js';
 import { h, message, replace, table } from '../dom.js';
 import { field, form } from '../forms.js';
-import * as format from '../format.js';
 import * as chain from '../chain.js';
 import * as laboratory from '../laboratory.js';
 import * as session from '../session.js';
@@ -50,7 +51,7 @@ function historySection(items) {
   return amended.map((r) => table({
     caption: `Amendments of the ${r.test} result (first recorded ${r.original_result})`,
     columns: [
-      { label: 'When', value: (a) => format.timestamp(a.amended_at), header: true },
+      { label: 'When', value: (a) => chain.when(a.amended_at, a.time_zone), header: true },
       { label: 'From', value: (a) => resultCell(a.previous_result) },
       { label: 'To', value: (a) => resultCell(a.result) },
       { label: 'Reason', value: (a) => a.reason },
@@ -82,7 +83,7 @@ function outcomeSection(answer) {
   });
   return h('section', { class: 'panel panel-success', 'aria-labelledby': 'amended-title' },
     h('h2', { id: 'amended-title' }, `${answer.result.test} amended: ${a.previous_result} → ${a.result}`),
-    h('p', { role: 'status' }, `Signed by ${a.signed_by} at ${format.timestamp(a.amended_at)}. The donation’s units were re-evaluated.`),
+    h('p', { role: 'status' }, `Signed by ${a.signed_by} at ${chain.when(a.amended_at, a.time_zone)}. The donation’s units were re-evaluated.`),
     effects.length ? h('ul', { class: 'plain-list effects' }, effects) : h('p', null, 'The units’ state did not change.'),
     (answer.notes || []).map((n) => message('info', n)),
     laboratory.unitStates(answer.units, 'The donation’s units after the amendment'),
