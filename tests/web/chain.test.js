@@ -353,7 +353,8 @@ describe('the blood-products chain, collection to release', () => {
     const details = await signed.locator('dl.details').textContent();
     assert.match(details, /Signed byadmin/);
     assert.match(details, /Meaningreleased for distribution/);
-    assert.match(details, /Signed at\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    // on the clock of the units' center, Los Angeles, with the zone named
+    assert.match(details, /Signed at\d{4}-\d{2}-\d{2} \d{2}:\d{2} P[DS]T/);
     assert.equal(await signed.locator('tbody tr').count(), 3);
     await page.getByText('No unit is waiting for release.').waitFor();
     for (const unit of units) {
