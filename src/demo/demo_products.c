@@ -608,8 +608,11 @@ void demo_products_free(demo_run *run)
     free(d->hospitals);
     free(d->untested);
     dp_plans_free(d->ahead, d->ahead_count);
-    for (int c = 0; c < CENTERS; c++)
+    for (int c = 0; c < CENTERS; c++) {
         free(d->shelf[c]);
+        free(d->pool[c][0]);
+        free(d->pool[c][1]);
+    }
     free(d);
     run->products = NULL;
 }

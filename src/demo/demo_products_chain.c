@@ -70,27 +70,52 @@ static int donor_new(demo_run *run, int center, int platelets, int *index, err *
     r->platelets = platelets;
     r->last = -1;
     *index = (int)d->donor_count++;
+    /* Into their pool; the bound stays: they give now (collect_one), and
+     * their next day counts from that. */
+    size_t *count = &d->pool_count[center][platelets];
+    d->pool[center][platelets] =
+        dp_grow(d->pool[center][platelets], &d->pool_cap[center][platelets], *count + 1,
+                sizeof(int));
+    d->pool[center][platelets][(*count)++] = *index;
     return 0;
 }
 
 /* A donor of `center` who may give today: a returning one when there is
- * one (scanning from where the last search stopped), else a new one. */
+ * one, else a new one. The returning one is the first who may give in the
+ * order the donors came, starting where the last search stopped and
+ * going round; only the donors of the center and kind are looked at, and
+ * none on a day before their pool's ready day. */
 static int donor_pick(demo_run *run, int center, int platelets, civil_day day, int *index, err *e)
 {
     demo_products *d = run->products;
-    if (d->donor_count > 0 && !demo_rng_chance(&d->rng, 60000)) {
-        size_t n = d->donor_count;
-        size_t start = (size_t)d->cursor[center][platelets] % n;
+    if (d->donor_count > 0 && !demo_rng_chance(&d->rng, 60000) &&
+        d->pool_ready[center][platelets] <= day) {
+        const int *pool = d->pool[center][platelets];
+        size_t n = d->pool_count[center][platelets];
+        int start = (int)((size_t)d->cursor[center][platelets] % d->donor_count);
+        size_t low = 0, high = n; /* the first of the pool at or after start */
+        while (low < high) {
+            size_t middle = (low + high) / 2;
+            if (pool[middle] < start)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        civil_day ready = 0;
         for (size_t k = 0; k < n; k++) {
-            size_t i = (start + k) % n;
+            int i = pool[(low + k) % n];
             donor_rec *r = &d->donors[i];
-            if (r->center == center && r->platelets == platelets && !r->deferred &&
-                r->next_ok <= day) {
-                d->cursor[center][platelets] = (int)((i + 1) % n);
-                *index = (int)i;
+            if (r->deferred)
+                continue;
+            if (r->next_ok <= day) {
+                d->cursor[center][platelets] = (int)(((size_t)i + 1) % d->donor_count);
+                *index = i;
                 return 0;
             }
+            if (!ready || r->next_ok < ready)
+                ready = r->next_ok;
         }
+        d->pool_ready[center][platelets] = ready ? ready : date_add_days(day, 1);
     }
     return donor_new(run, center, platelets, index, e);
 }
@@ -151,6 +176,8 @@ static int collect_one(demo_run *run, int center, int platelets, civil_day day, 
     r->last = index;
     r->next_ok = date_add_days(day, platelets ? (int32_t)demo_rng_between(&d->rng, 16, 35)
                                               : (int32_t)demo_rng_between(&d->rng, 57, 150));
+    if (r->next_ok < d->pool_ready[center][platelets])
+        d->pool_ready[center][platelets] = r->next_ok;
     /* processing, an hour later */
     demo_clock(run, day, minutes / 60 + 1, minutes % 60);
     collection_component components[3] = {{0}};

@@ -143,6 +143,14 @@ struct demo_products {
     order_plan *ahead; /* tomorrow's orders, allocated today */
     size_t ahead_count;
     int cursor[CENTERS][2];
+    /* The donors of each center and kind (whole blood, platelets) in the
+     * order they came, and a day before which none of them who is not
+     * deferred may give again (raised when a search finds nobody): a
+     * donor is searched among their own center's and kind's, and not at
+     * all on a day when none may give. */
+    int *pool[CENTERS][2];
+    size_t pool_count[CENTERS][2], pool_cap[CENTERS][2];
+    civil_day pool_ready[CENTERS][2];
 };
 
 
