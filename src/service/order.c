@@ -550,46 +550,74 @@ static int open_lines_load(db_conn *db, int64_t order_id, open_line *lines, size
     return step == DB_FAILED ? -1 : 0;
 }
 
-/* The released, typed units of `family` not expired at `now`, first
- * expiring first, leaving out the `tried` ones. */
-static int candidates_load(db_conn *db, const char *family, const char *now,
-                           const int64_t *tried, size_t tried_count,
-                           allocation_candidate *out, size_t *count, err *e)
+/* The units line `line` may take, as the chooser ranks them: for each
+ * group the table lets the recipient have, in the order of preference
+ * (the exact group, then each ABO substitute; for an RhD-positive
+ * recipient each ABO's RhD-positive units, then its RhD-negative ones),
+ * its released units not expired at `now` with the attributes asked for,
+ * first expiring first, leaving out the `tried` ones: as many of each
+ * group as the line still needs, for the chooser takes no more of one
+ * group. So the chooser sees every unit it could pick however full the
+ * shelves are, and allocation reads a few index entries per group (the
+ * index units_allocatable holds what this reads). */
+static int candidates_load(db_conn *db, const char *family, const allocation_request *request,
+                           const abo_substitutes *table, const char *now, const int64_t *tried,
+                           size_t tried_count, allocation_candidate *out, size_t *count, err *e)
 {
-    db_stmt *stmt;
     *count = 0;
-    if (db_prepare(db,
-                   "SELECT u.id, u.abo, u.rhd, u.expires_at, p.irradiated, p.cmv_negative "
-                   "FROM units u JOIN products p ON p.code = u.product_code "
-                   "WHERE u.status = 'released' AND u.family = ? AND u.expires_at > ? "
-                   "AND u.abo IS NOT NULL AND u.rhd IS NOT NULL "
-                   "ORDER BY u.expires_at, u.id LIMIT ?",
-                   &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, family);
-    db_bind_text(stmt, 2, now);
-    db_bind_int64(stmt, 3, CANDIDATES_MAX);
-    db_step_result step;
-    err ignored;
-    while ((step = db_step(stmt, e)) == DB_ROW) {
-        int64_t id = db_column_int64(stmt, 0);
-        int skip = 0;
-        for (size_t i = 0; i < tried_count && !skip; i++)
-            skip = tried[i] == id;
-        int abo = abo_parse(db_column_text(stmt, 1));
-        if (skip || abo < 0)
-            continue;
-        allocation_candidate *c = &out[(*count)++];
-        c->id = id;
-        c->group.abo = (abo_type)abo;
-        c->group.negative = strcmp(db_column_text(stmt, 2), "NEG") == 0;
-        c->expires_at = 0;
-        timestamp_parse(db_column_text(stmt, 3), &c->expires_at, "expires_at", &ignored);
-        c->irradiated = flag_of(stmt, 4);
-        c->cmv_negative = flag_of(stmt, 5);
-    }
-    db_reset(stmt);
-    return step == DB_FAILED ? -1 : 0;
+    abo_type abos[ABO_COUNT];
+    int abo_count = 0;
+    abos[abo_count++] = request->group.abo;
+    if ((unsigned)request->group.abo < ABO_COUNT)
+        for (int i = 0; i < table->count[request->group.abo]; i++)
+            abos[abo_count++] = table->donors[request->group.abo][i];
+    for (int a = 0; a < abo_count; a++)
+        for (int negative = request->group.negative; negative <= 1; negative++) {
+            db_stmt *stmt;
+            if (*count >= CANDIDATES_MAX)
+                return 0;
+            if (db_prepare(db,
+                           "SELECT u.id, u.expires_at, p.irradiated, p.cmv_negative "
+                           "FROM units u JOIN products p ON p.code = u.product_code "
+                           "WHERE u.status = 'released' AND u.family = ? AND u.abo = ? "
+                           "AND u.rhd = ? AND u.expires_at > ? "
+                           "AND (? = 0 OR p.irradiated = 1) AND (? = 0 OR p.cmv_negative = 1) "
+                           "ORDER BY u.expires_at, u.id LIMIT ?",
+                           &stmt, e))
+                return -1;
+            size_t limit = (size_t)request->needed + tried_count;
+            if (limit > CANDIDATES_MAX - *count)
+                limit = CANDIDATES_MAX - *count;
+            db_bind_text(stmt, 1, family);
+            db_bind_text(stmt, 2, abo_name(abos[a]));
+            db_bind_text(stmt, 3, negative ? "NEG" : "POS");
+            db_bind_text(stmt, 4, now);
+            db_bind_int64(stmt, 5, request->irradiated ? 1 : 0);
+            db_bind_int64(stmt, 6, request->cmv_negative ? 1 : 0);
+            db_bind_int64(stmt, 7, (int64_t)limit);
+            db_step_result step;
+            err ignored;
+            while ((step = db_step(stmt, e)) == DB_ROW) {
+                int64_t id = db_column_int64(stmt, 0);
+                int skip = 0;
+                for (size_t i = 0; i < tried_count && !skip; i++)
+                    skip = tried[i] == id;
+                if (skip)
+                    continue;
+                allocation_candidate *c = &out[(*count)++];
+                c->id = id;
+                c->group.abo = abos[a];
+                c->group.negative = negative;
+                c->expires_at = 0;
+                timestamp_parse(db_column_text(stmt, 1), &c->expires_at, "expires_at", &ignored);
+                c->irradiated = flag_of(stmt, 2);
+                c->cmv_negative = flag_of(stmt, 3);
+            }
+            db_reset(stmt);
+            if (step == DB_FAILED)
+                return -1;
+        }
+    return 0;
 }
 
 static int allocation_insert(service_context *ctx, int64_t line_id,
@@ -627,7 +655,8 @@ static int line_allocate(service_context *ctx, int64_t order_id, open_line *line
     while (line->request.needed > 0) {
         int64_t at = timestamp_now();
         timestamp_format(at, now, sizeof now);
-        if (candidates_load(ctx->db, line->family, now, tried, tried_count, candidates, &count, e))
+        if (candidates_load(ctx->db, line->family, &line->request, &table, now, tried,
+                            tried_count, candidates, &count, e))
             return -1;
         size_t chosen = allocation_choose(&table, &line->request, candidates, count, at, picks);
         size_t lost = 0;
