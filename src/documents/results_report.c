@@ -212,28 +212,32 @@ static void section_balance_sheet(table_format format, buffer *out, const result
     table_end(&t);
 }
 
-/* The management contracts' revenue of each market either period has
- * (docs/contract_services.md), under blood services; none: no row. */
-static void management_rows(table *t, const results_period *now, const results_period *before)
+/* A row for each code either period's lines have (`now` first, in its
+ * order, then the codes only `before` has), labelled "  PREFIX, CODE" and
+ * compared with `text`; a code a period lacks counts 0. No lines: no rows. */
+static void code_rows(table *t, const char *prefix, const results_line *now, size_t now_count,
+                      const results_line *before, size_t before_count,
+                      results_text (*text)(int64_t))
 {
-    const results_period *periods[2] = {now, before};
+    const results_line *lines[2] = {now, before};
+    const size_t counts[2] = {now_count, before_count};
     for (int which = 0; which < 2; which++)
-        for (size_t i = 0; i < periods[which]->management_market_count; i++) {
-            const char *code = periods[which]->management_markets[i].code;
+        for (size_t i = 0; i < counts[which]; i++) {
+            const char *code = lines[which][i].code;
             int64_t amounts[2] = {0, 0};
             int seen_before = 0;
             for (int k = 0; k < 2; k++)
-                for (size_t j = 0; j < periods[k]->management_market_count; j++)
-                    if (strcmp(periods[k]->management_markets[j].code, code) == 0) {
-                        amounts[k] = periods[k]->management_markets[j].amount;
+                for (size_t j = 0; j < counts[k]; j++)
+                    if (strcmp(lines[k][j].code, code) == 0) {
+                        amounts[k] = lines[k][j].amount;
                         if (k == 0 && which == 1)
-                            seen_before = 1; /* listed with the current period's markets */
+                            seen_before = 1; /* listed with the current period's codes */
                     }
             if (seen_before)
                 continue;
-            char label[RESULTS_CODE_MAX + 40];
-            snprintf(label, sizeof label, "  Management contracts, %s", code);
-            money_row(t, label, amounts[0], amounts[1], 0);
+            char label[RESULTS_CODE_MAX + 60];
+            snprintf(label, sizeof label, "  %s, %s", prefix, *code ? code : "no market");
+            change_row(t, label, amounts[0], amounts[1], 0, text);
         }
 }
 
@@ -252,15 +256,25 @@ static void section_segments(table_format format, buffer *out, const results_rep
     money_row(&revenue, "  Closed donor centers", now->closed_revenue, before->closed_revenue, 0);
     money_row(&revenue, "Blood services", now->blood_services_revenue,
               before->blood_services_revenue, 0);
-    management_rows(&revenue, now, before);
+    /* the management contracts' revenue of each market (docs/contract_services.md) */
+    code_rows(&revenue, "Management contracts", now->management_markets,
+              now->management_market_count, before->management_markets,
+              before->management_market_count, results_dollars);
     money_row(&revenue, "Total revenue", now->revenue, before->revenue, 1);
     if (now->units_shipped || before->units_shipped) /* books without shipments: no row */
+    {
         change_row(&revenue, "Net units sold, blood products (units)", now->net_units_sold,
                    before->net_units_sold, 0, results_grouped_count);
+        code_rows(&revenue, "Net units sold", now->family_units, now->family_unit_count,
+                  before->family_units, before->family_unit_count, results_grouped_count);
+    }
     if (now->apheresis_procedures || before->apheresis_procedures) {
         change_row(&revenue, "Apheresis procedures, blood services (count)",
                    now->apheresis_procedures, before->apheresis_procedures, 0,
                    results_grouped_count);
+        code_rows(&revenue, "Apheresis procedures", now->apheresis_markets,
+                  now->apheresis_market_count, before->apheresis_markets,
+                  before->apheresis_market_count, results_grouped_count);
         money_row(&revenue, "  Average apheresis price", now->apheresis_average_price,
                   before->apheresis_average_price, 0);
     }

@@ -186,10 +186,13 @@ static void period_free(results_period *period)
     free(period->ga_lines);
     free(period->centers);
     free(period->management_markets);
+    free(period->family_units);
+    free(period->apheresis_markets);
     period->ga_lines = NULL;
     period->centers = NULL;
-    period->management_markets = NULL;
+    period->management_markets = period->family_units = period->apheresis_markets = NULL;
     period->ga_count = period->center_count = period->management_market_count = 0;
+    period->family_unit_count = period->apheresis_market_count = 0;
 }
 
 void results_report_free(results_report *report)

@@ -144,6 +144,13 @@ typedef struct {
     /* therapeutic apheresis (service/apheresis_procedure.h): signed
      * procedures performed in the period and their average price, cents */
     int64_t apheresis_procedures, apheresis_average_price;
+    /* the net units sold by product family (code: the family, amount:
+     * units) and the signed procedures by market (code: the market, ""
+     * for a hospital without one; amount: procedures), in code order */
+    results_line *family_units;
+    size_t family_unit_count;
+    results_line *apheresis_markets;
+    size_t apheresis_market_count;
 
     /* management contract revenue (account 4200) posted under a market,
      * by market in code order (code: the market; docs/contract_services.md) */

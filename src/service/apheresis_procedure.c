@@ -1549,6 +1549,26 @@ int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, int6
     return step == DB_ROW ? 0 : -1;
 }
 
+static json_t *market_volume_json(db_stmt *stmt)
+{
+    return json_pack("{s:s, s:I, s:I}", "market", db_column_text(stmt, 0), "procedures",
+                     (json_int_t)db_column_int64(stmt, 1), "revenue_cents",
+                     (json_int_t)db_column_int64(stmt, 2));
+}
+
+int apheresis_market_volumes_between(db_conn *db, civil_day first, civil_day last,
+                                     json_t **markets, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "SELECT COALESCE(m.code, ''), COUNT(*), COALESCE(SUM(a.price_cents), 0)"
+                   VOLUME_FROM " GROUP BY COALESCE(m.code, '') ORDER BY COALESCE(m.code, '')",
+                   &stmt, e))
+        return -1;
+    bind_days(stmt, first, last);
+    return service_collect_rows(stmt, market_volume_json, markets, e);
+}
+
 int apheresis_volumes(service_context *ctx, const char *period, json_t **out, err *e)
 {
     ledger_period p;

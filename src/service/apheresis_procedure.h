@@ -117,5 +117,9 @@ int apheresis_volumes(service_context *ctx, const char *period, json_t **out, er
  * were billed (cents), for the quarterly report. */
 int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, int64_t *procedures,
                               int64_t *revenue, err *e);
+/* The same by market, in market order: *markets = [{"market" ("" for a
+ * hospital without one), "procedures", "revenue_cents"}]. */
+int apheresis_market_volumes_between(db_conn *db, civil_day first, civil_day last,
+                                     json_t **markets, err *e);
 
 #endif

@@ -413,24 +413,30 @@ static int compare_centers(const void *a, const void *b)
     return strcmp(((const results_center *)a)->code, ((const results_center *)b)->code);
 }
 
-/* Add `amount` to the management contract revenue of market `code`. */
-static int management_market_add(results_period *p, const char *code, int64_t amount)
+/* Add `amount` to the line of `code` in lines[*count], a new line at the
+ * end when it has none (management revenue by market, units by family...). */
+static int line_add(results_line **lines, size_t *count, const char *code, int64_t amount)
 {
-    for (size_t i = 0; i < p->management_market_count; i++)
-        if (strcmp(p->management_markets[i].code, code) == 0) {
-            p->management_markets[i].amount += amount;
+    for (size_t i = 0; i < *count; i++)
+        if (strcmp((*lines)[i].code, code) == 0) {
+            (*lines)[i].amount += amount;
             return 0;
         }
-    results_line *grown = realloc(p->management_markets,
-                                  (p->management_market_count + 1) * sizeof *grown);
+    results_line *grown = realloc(*lines, (*count + 1) * sizeof *grown);
     if (!grown)
         return -1;
-    p->management_markets = grown;
-    results_line *line = &grown[p->management_market_count++];
+    *lines = grown;
+    results_line *line = &grown[(*count)++];
     memset(line, 0, sizeof *line);
     snprintf(line->code, sizeof line->code, "%s", code);
     line->amount = amount;
     return 0;
+}
+
+/* Add `amount` to the management contract revenue of market `code`. */
+static int management_market_add(results_period *p, const char *code, int64_t amount)
+{
+    return line_add(&p->management_markets, &p->management_market_count, code, amount);
 }
 
 static int compare_lines(const void *a, const void *b)
@@ -652,15 +658,14 @@ static int period_load(db_conn *db, const ledger_chart *chart, const center_tabl
     return rc;
 }
 
-/* The quarterly results of `current` (against `prior` when out->has_prior)
- * inside the caller's read transaction. `kept`, when given, receives the
- * sums of the two quarters (kept[0] current, kept[1] prior; the caller
- * frees both). */
-/* The blood products' units of period `p` (its days filled). */
+/* The blood products' units of period `p` (its days filled), in total and
+ * net by family, and its signed apheresis procedures, in total and by
+ * market. */
 static int units_load(db_conn *db, results_period *p, err *e)
 {
     char from[DATE_TEXT_MAX], to[DATE_TEXT_MAX];
-    json_t *sales = NULL;
+    json_t *sales = NULL, *markets = NULL, *row;
+    size_t i;
     if (sales_units_between(db, date_format(p->first_day, from, sizeof from),
                             date_format(p->last_day, to, sizeof to), &sales, e))
         return -1;
@@ -669,11 +674,30 @@ static int units_load(db_conn *db, results_period *p, err *e)
     p->units_returned_credited =
         json_integer_value(json_object_get(total, "units_returned_credited"));
     p->net_units_sold = json_integer_value(json_object_get(total, "net_units"));
+    int rc = 0;
+    json_array_foreach(json_object_get(sales, "families"), i, row)
+        if (rc == 0)
+            rc = line_add(&p->family_units, &p->family_unit_count,
+                          json_string_value(json_object_get(row, "family")),
+                          json_integer_value(json_object_get(row, "net_units")));
     json_decref(sales);
-    int64_t revenue = 0;
-    if (apheresis_volumes_between(db, p->first_day, p->last_day, &p->apheresis_procedures,
-                                  &revenue, e))
+    if (rc)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    if (apheresis_market_volumes_between(db, p->first_day, p->last_day, &markets, e))
         return -1;
+    int64_t revenue = 0;
+    p->apheresis_procedures = 0;
+    json_array_foreach(markets, i, row) {
+        int64_t procedures = json_integer_value(json_object_get(row, "procedures"));
+        p->apheresis_procedures += procedures;
+        revenue += json_integer_value(json_object_get(row, "revenue_cents"));
+        if (rc == 0)
+            rc = line_add(&p->apheresis_markets, &p->apheresis_market_count,
+                          json_string_value(json_object_get(row, "market")), procedures);
+    }
+    json_decref(markets);
+    if (rc)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     p->apheresis_average_price = p->apheresis_procedures
                                      ? (revenue + p->apheresis_procedures / 2) /
                                            p->apheresis_procedures
@@ -681,6 +705,10 @@ static int units_load(db_conn *db, results_period *p, err *e)
     return 0;
 }
 
+/* The quarterly results of `current` (against `prior` when out->has_prior)
+ * inside the caller's read transaction. `kept`, when given, receives the
+ * sums of the two quarters (kept[0] current, kept[1] prior; the caller
+ * frees both). */
 static int quarterly_load_in(db_conn *db, const ledger_chart *chart, quarter current,
                              quarter prior, results_report *out, ledger_sums kept[2], err *e)
 {
@@ -853,6 +881,19 @@ static json_t *period_json(const results_period *p)
                                                  p->management_markets[i].code, "amount",
                                                  money_json(p->management_markets[i].amount)));
     json_object_set_new(json, "management_revenue_by_market", markets);
+    json_t *families = json_array();
+    for (size_t i = 0; i < p->family_unit_count; i++)
+        json_array_append_new(families, json_pack("{s:s, s:I}", "family", p->family_units[i].code,
+                                                  "net_units",
+                                                  (json_int_t)p->family_units[i].amount));
+    json_object_set_new(json, "net_units_sold_by_family", families);
+    json_t *procedure_markets = json_array();
+    for (size_t i = 0; i < p->apheresis_market_count; i++)
+        json_array_append_new(procedure_markets,
+                              json_pack("{s:s, s:I}", "market", p->apheresis_markets[i].code,
+                                        "procedures",
+                                        (json_int_t)p->apheresis_markets[i].amount));
+    json_object_set_new(json, "apheresis_procedures_by_market", procedure_markets);
     return json;
 }
 
@@ -1130,6 +1171,32 @@ static int period_from_json(json_t *json, const char *where, results_period *p, 
         r.failed = mr.failed;
         if (!r.failed && management_market_add(p, market ? market : "", amount))
             return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    }
+    /* Optional too: the units by family and the procedures by market. */
+    const struct {
+        const char *key, *code_key, *count_key;
+        results_line **lines;
+        size_t *count;
+    } counted[] = {
+        {"net_units_sold_by_family", "family", "net_units", &p->family_units,
+         &p->family_unit_count},
+        {"apheresis_procedures_by_market", "market", "procedures", &p->apheresis_markets,
+         &p->apheresis_market_count},
+    };
+    for (size_t k = 0; k < sizeof counted / sizeof counted[0] && !r.failed; k++) {
+        json_t *rows = json_object_get(json, counted[k].key), *row;
+        size_t i;
+        json_array_foreach(rows, i, row) {
+            const char *code = json_string_value(json_object_get(row, counted[k].code_key));
+            json_t *count = json_object_get(row, counted[k].count_key);
+            if (!code || !json_is_integer(count)) {
+                snprintf(inner, sizeof inner, "%s.%s[%zu]", where, counted[k].key, i);
+                return err_set(e, ERR_INVALID, inner, "needs %s (text) and %s (integer)",
+                               counted[k].code_key, counted[k].count_key);
+            }
+            if (line_add(counted[k].lines, counted[k].count, code, json_integer_value(count)))
+                return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        }
     }
     if (r.failed)
         return -1;

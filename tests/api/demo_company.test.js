@@ -195,6 +195,20 @@ test('units sold by family, procedures by market (New York falling) and the cove
   assert.ok(market(now, 'LA') > 0 && market(then, 'LA') > 0, `Los Angeles in the volumes: ${JSON.stringify(now)}`);
   assert.ok(market(now, 'NY') > 0, `New York in the volumes: ${JSON.stringify(now)}`);
   assert.ok(market(now, 'NY') < market(then, 'NY'), 'New York performed fewer procedures in Q1 2004');
+  // The report itself, by market and by family, agrees with the modules' own counts.
+  const reported = (period, code) => (period.apheresis_procedures_by_market.find((m) => m.market === code) || { procedures: 0 }).procedures;
+  for (const code of ['LA', 'NY'])
+    assert.deepEqual([reported(report.current, code), reported(report.prior, code)], [market(now, code), market(then, code)], `procedures of ${code}`);
+  assert.ok(reported(report.current, 'NY') < reported(report.prior, 'NY'));
+  for (const [period, quarter] of [[report.current, '2004Q1'], [report.prior, '2003Q1']]) {
+    const sales = JSON.parse(srv.cli('sales', 'units', '--period', quarter, '--format', 'json').stdout);
+    assert.deepEqual(period.net_units_sold_by_family, sales.families.map((f) => ({ family: f.family, net_units: f.net_units })), `units by family in ${quarter}`);
+    assert.equal(period.net_units_sold_by_family.reduce((n, f) => n + f.net_units, 0), period.net_units_sold);
+  }
+  const platelets = report.current.net_units_sold_by_family.find((f) => f.family === 'platelets');
+  const table = srv.cli('report', 'quarterly', '--period', '2004Q1', '--compare', '2003Q1');
+  assert.match(table.stdout, new RegExp(`\\n  Net units sold, platelets +${platelets.net_units.toLocaleString('en-US')} `));
+  assert.match(table.stdout, new RegExp(`\\n  Apheresis procedures, NY +${reported(report.current, 'NY').toLocaleString('en-US')} +${reported(report.prior, 'NY').toLocaleString('en-US')} `));
   assert.ok(report.covenants && report.covenants.line, 'the line of credit is in the report');
   assert.ok(report.covenants.checks.length >= 3, 'its covenants are judged');
   assert.equal(report.covenants.line.extended, true, 'the line was extended in March 2004');

@@ -247,6 +247,11 @@ test('an ABO/RhD discrepancy is an open item: confirmed with the donor group upd
   const worklistItems = async () => (await ok('GET', '/api/v1/worklist?limit=500')).sections.find((s) => s.name === 'abo_discrepancies').items;
   assert.deepEqual((await worklistItems()).find((x) => x.id === id),
     { id, din: second.din, eye_readable: item.eye_readable, donor_number: first.donor, donor_group: 'O POS', donation_group: 'A POS', status: 'open', opened_at: item.opened_at });
+  // The command line's worklist shows it as a row of its section, not just counted.
+  const cliWorklist = srv.cli('worklist', '--limit', '500');
+  assert.equal(cliWorklist.status, 0, cliWorklist.stderr);
+  const escaped = item.eye_readable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match(cliWorklist.stdout, new RegExp(`\\n\\s*${id}\\s+${escaped}\\s+${first.donor}\\s+O POS\\s+A POS\\s+open`));
   // The release queue holds the units for the discrepancy, and links it.
   const queued = await queueItem(second.units[0].id);
   assert.equal(queued.state, 'blocked');

@@ -145,6 +145,18 @@ describe('an apheresis procedure from its order to its invoice on a phone', () =
     assert.match(await row.textContent(), /\$1,250\.00/);
     assert.match(await p.locator('#volumes-total').textContent(), /^1 procedure, \$1,250\.00 in all, on average \$1,250\.00\.$/);
     await app.screenshot(p, 'apheresis-volumes.png');
+    /* the quarter's results count it beside blood services' revenue */
+    await p.goto(`/quarterly?period=${quarter}&compare=none`);
+    const revenue = p.locator('table.financial').filter({ has: p.locator('caption', { hasText: 'Revenue by segment' }) });
+    const cells = (label) => revenue.locator('tbody tr')
+      .filter({ has: p.locator('th', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }) })
+      .locator('td').allTextContents();
+    await revenue.waitFor();
+    assert.deepEqual(await cells('Apheresis procedures, blood services (count)'), ['1']);
+    assert.deepEqual(await cells('LA'), ['1']);
+    assert.deepEqual(await cells('Average apheresis price'), ['$1,250']);
+    await p.goto(`/apheresis-volumes?period=${quarter}`);
+    await p.getByRole('heading', { name: new RegExp(`^${quarter}: `) }).waitFor();
     const chooser = p.getByRole('form', { name: 'Choose the period' });
     await chooser.getByLabel('Period').fill('2026Q5');
     await chooser.getByRole('button', { name: 'Show' }).click();

@@ -8,7 +8,8 @@
  * which adds the DIN and never submits), a DIN not on the allocation
  * refused beside it, then the shipment with its units, price and packing
  * list, and the unit's page saying where it went; a return recorded with
- * its cold chain; order entry on a phone. Screenshots in
+ * its cold chain; the quarter's results with the units sold net of the
+ * credited return; order entry on a phone. Screenshots in
  * tests/out/web/distribution-*.png.
  */
 const { describe, test, before, after } = require('node:test');
@@ -146,6 +147,21 @@ describe('distribution: order, allocation, shipment with scanned DINs, return', 
     await form.getByRole('button', { name: 'Record the return' }).click();
     await page.getByRole('heading', { name: /back on the shelf/ }).waitFor();
     await page.getByRole('status').filter({ hasText: 'credited $105.00' }).waitFor();
+    app.assertClean(page);
+  });
+
+  test('the quarter\'s results: the red cells sold net of the credited return, beside revenue', async () => {
+    const today = chain.day(0);
+    const quarter = `${today.slice(0, 4)}Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    await page.goto(`/quarterly?period=${quarter}&compare=none`);
+    const revenue = page.locator('table.financial').filter({ has: page.locator('caption', { hasText: 'Revenue by segment' }) });
+    const cells = (label) => revenue.locator('tbody tr')
+      .filter({ has: page.locator('th', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }) })
+      .locator('td').allTextContents();
+    await revenue.waitFor();
+    /* two shipped, one returned with its credit */
+    assert.deepEqual(await cells('Net units sold, blood products (units)'), ['1']);
+    assert.deepEqual(await cells('red_cells'), ['1']);
     app.assertClean(page);
   });
 

@@ -2,8 +2,9 @@
 // the quarterly results JSON (docs/reports.md): condensed statements of
 // operations and balance sheets, revenue and gross profit by segment, gross
 // margin, G&A by account, working capital and DSO, gross profit by donor
-// center, the line of credit and its covenants. The same rows, in the same
-// order, as `bloodops report quarterly`.
+// center, the line of credit and its covenants; beside revenue, the net
+// units sold by family and the apheresis procedures by market. The same
+// rows, in the same order, as `bloodops report quarterly`.
 
 import { h, scroller } from './dom.js';
 import * as format from './format.js';
@@ -127,6 +128,29 @@ function managementRows(report) {
   });
 }
 
+/* Rows of a count the report gives in total (`key`) and by code (`listKey`,
+ * items {codeKey, countKey}): the total, then each code either quarter has,
+ * indented; none sold or performed in either quarter: no rows. */
+function countRows(report, label, key, listKey, codeKey, countKey) {
+  const periods = [report.current, report.prior].filter(Boolean);
+  if (!periods.some((p) => p[key])) return [];
+  const cells = (now, before) => [format.integer(now), ...(report.prior ? (() => {
+    const computed = format.change(now, before);
+    return [format.integer(before), format.integer(computed.amount), format.percentChange(computed.percent)];
+  })() : [])];
+  const of = (period) => (period && period[listKey]) || [];
+  const codes = [...new Set([...of(report.current), ...of(report.prior)].map((item) => item[codeKey]))];
+  const count = (period, code) => (of(period).find((item) => item[codeKey] === code) || { [countKey]: 0 })[countKey];
+  return [
+    { label, cells: cells(report.current[key], report.prior ? report.prior[key] : 0) },
+    ...codes.map((code) => ({
+      label: code || 'no market',
+      kind: 'indent',
+      cells: cells(count(report.current, code), count(report.prior, code)),
+    })),
+  ];
+}
+
 /* Revenue or gross profit (`figure`, the key after the segment's name) by
  * segment: products (ongoing and closed centers), services (revenue: its
  * management contracts by market), the total. */
@@ -141,6 +165,12 @@ function bySegment(report, caption, figure, totalLabel) {
       figureRow(report, 'Blood services', `blood_services_${figure}`),
       ...(figure === 'revenue' ? managementRows(report) : []),
       figureRow(report, totalLabel, figure, 'grand'),
+      ...(figure === 'revenue' ? [
+        ...countRows(report, 'Net units sold, blood products (units)', 'net_units_sold', 'net_units_sold_by_family', 'family', 'net_units'),
+        ...countRows(report, 'Apheresis procedures, blood services (count)', 'apheresis_procedures', 'apheresis_procedures_by_market', 'market', 'procedures'),
+        ...(report.current.apheresis_procedures || (report.prior && report.prior.apheresis_procedures)
+          ? [figureRow(report, 'Average apheresis price', 'apheresis_average_price', 'indent', null)] : []),
+      ] : []),
     ],
   });
 }
