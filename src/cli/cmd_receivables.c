@@ -5,6 +5,7 @@
  *   bloodops receivables allowance --date DATE [--post --reason TEXT]
  *   bloodops receivables write-off NUMBER --date DATE --reason TEXT
  *   bloodops receivables recover NUMBER --date DATE --amount DOLLARS --reference TEXT
+ *   bloodops receivables write-offs [--from DATE] [--to DATE]
  *   bloodops receivables dso --period PERIOD
  * (`receivables aging` is billing's, cmd_billing.c.)
  */
@@ -172,6 +173,21 @@ static int run_recover(cli_invocation *invocation)
     return cli_run(invocation, call_recover, print_write_offs);
 }
 
+static int call_write_off_list(service_context *ctx, const void *filter, service_page *page,
+                               json_t **out, err *e)
+{
+    write_off_filter f = *(const write_off_filter *)filter;
+    f.page = *page;
+    return receivables_write_offs_list(ctx, &f, out, e);
+}
+
+static int run_write_off_list(cli_invocation *invocation)
+{
+    write_off_filter filter = {.from = cli_option_value(invocation, "from"),
+                               .to = cli_option_value(invocation, "to")};
+    return cli_print_all_pages(invocation, call_write_off_list, &filter, 0, write_off_columns);
+}
+
 /* --- DSO ------------------------------------------------------------------------- */
 
 static int call_dso(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
@@ -203,6 +219,8 @@ static const cli_option recover_options[] = {
     {"amount", "DOLLARS", "the amount received (at most what was written off)"},
     {"reference", "TEXT", "check number, transfer reference"},
     {0}};
+static const cli_option write_off_list_options[] = {
+    {"from", "DATE", "written off on or after"}, {"to", "DATE", "written off on or before"}, {0}};
 static const cli_option dso_options[] = {
     {"period", "PERIOD", "2004Q1, 2004-03 or 2004"}, {0}};
 
@@ -222,6 +240,10 @@ static const cli_command receivables_commands[] = {
     {.noun = "receivables", .verb = "recover", .run = run_recover, .arguments = "NUMBER",
      .positional_min = 1, .positional_max = 1, .options = recover_options,
      .summary = "cash received on a written-off invoice: the write-off reversed, the cash recorded",
+     .opens_database = 1},
+    {.noun = "receivables", .verb = "write-offs", .run = run_write_off_list,
+     .options = write_off_list_options,
+     .summary = "every write-off in a range of days, newest first, with what was recovered",
      .opens_database = 1},
     {.noun = "receivables", .verb = "dso", .run = run_dso, .options = dso_options,
      .summary = "days sales outstanding of a period, net of the allowance", .opens_database = 1},

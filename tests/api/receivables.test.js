@@ -243,5 +243,16 @@ describe('receivables: allowance, write-offs, recoveries and DSO', () => {
     for (const [query, field] of [['limit=0', 'limit'], ['offset=-1', 'offset'], ['sort=reason', 'sort'],
       ['sort=date&after=1', 'after'], ['from=2004-05-01&to=2004-04-01', 'to']])
       await refused(() => get(auditor, `/api/v1/receivables/write-offs?${query}`), field);
+    // The command line lists the same, every page of them, and names a bad option.
+    const listed = srv.cli('receivables', 'write-offs', '--format', 'json');
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.deepEqual(JSON.parse(listed.stdout).map((w) => [w.id, w.amount]), all.items.map((w) => [w.id, w.amount]));
+    const table = srv.cli('receivables', 'write-offs', '--from', '2004-07-01');
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, new RegExp(`\\b${all.items[0].invoice}\\s+2004-07-20\\s`));
+    assert.doesNotMatch(table.stdout, /2004-04-05/);
+    const bad = srv.cli('receivables', 'write-offs', '--to', '2004-13-01');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--to/);
   });
 });
