@@ -16,7 +16,7 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startApp, ADMIN_PASSWORD, PHONE } = require('./lib/web');
+const { startApp, ADMIN_PASSWORD, PHONE, financialRow } = require('./lib/web');
 const chain = require('../api/lib/chain');
 
 const ZONE = 'America/Los_Angeles';
@@ -147,11 +147,8 @@ describe('an apheresis procedure from its order to its invoice on a phone', () =
     await app.screenshot(p, 'apheresis-volumes.png');
     /* the quarter's results count it beside blood services' revenue */
     await p.goto(`/quarterly?period=${quarter}&compare=none`);
-    const revenue = p.locator('table.financial').filter({ has: p.locator('caption', { hasText: 'Revenue by segment' }) });
-    const cells = (label) => revenue.locator('tbody tr')
-      .filter({ has: p.locator('th', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }) })
-      .locator('td').allTextContents();
-    await revenue.waitFor();
+    const cells = (label) => financialRow(p, 'Revenue by segment', label);
+    await p.locator('table.financial caption', { hasText: 'Revenue by segment' }).waitFor();
     assert.deepEqual(await cells('Apheresis procedures, blood services (count)'), ['1']);
     assert.deepEqual(await cells('LA'), ['1']);
     assert.deepEqual(await cells('Average apheresis price'), ['$1,250']);

@@ -15,7 +15,7 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const chain = require('../api/lib/chain');
-const { ADMIN_PASSWORD, PHONE, startAsAdmin } = require('./lib/web');
+const { ADMIN_PASSWORD, PHONE, startAsAdmin, financialRow } = require('./lib/web');
 
 const LAB_PASSWORD = 'lab1-password-1';
 
@@ -154,11 +154,8 @@ describe('distribution: order, allocation, shipment with scanned DINs, return', 
     const today = chain.day(0);
     const quarter = `${today.slice(0, 4)}Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
     await page.goto(`/quarterly?period=${quarter}&compare=none`);
-    const revenue = page.locator('table.financial').filter({ has: page.locator('caption', { hasText: 'Revenue by segment' }) });
-    const cells = (label) => revenue.locator('tbody tr')
-      .filter({ has: page.locator('th', { hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) }) })
-      .locator('td').allTextContents();
-    await revenue.waitFor();
+    const cells = (label) => financialRow(page, 'Revenue by segment', label);
+    await page.locator('table.financial caption', { hasText: 'Revenue by segment' }).waitFor();
     /* two shipped, one returned with its credit */
     assert.deepEqual(await cells('Net units sold, blood products (units)'), ['1']);
     assert.deepEqual(await cells('red_cells'), ['1']);

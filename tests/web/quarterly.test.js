@@ -11,15 +11,9 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { ADMIN_PASSWORD, startAsAdmin } = require('./lib/web');
+const { ADMIN_PASSWORD, startAsAdmin, financialRow } = require('./lib/web');
 
-/* The cells of the row whose header is `label` in the table captioned `caption`. */
-async function row(page, caption, label) {
-  const table = page.locator('table.financial').filter({ has: page.locator('caption', { hasText: caption }) });
-  const tr = table.locator('tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${label.replace(/[()$]/g, '\\$&')}$`) }) });
-  assert.equal(await tr.count(), 1, `one row "${label}" in "${caption}"`);
-  return tr.locator('td').allTextContents();
-}
+const row = financialRow;
 
 describe('quarterly results', () => {
   let app;

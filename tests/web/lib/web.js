@@ -17,6 +17,8 @@
  *   ({ app, admin, page } = await startAsAdmin('/centers', 'Donor centers'));
  *   // with the demo's donors, collections and units too:
  *   ({ app, admin, page } = await startAsAdmin('/donors', 'Donors', { demoChain: true }));
+ *   // a row of a report's table: ['$6,736,000', ...]
+ *   await financialRow(page, 'Revenue by segment', 'Total revenue');
  *
  * API answers the application expects and handles (a 401 from /api/v1/me
  * before login, a 400 naming a field) are logged by Chromium as "Failed to
@@ -157,4 +159,14 @@ function shownAt(iso, zone) {
   return `${c.date} ${c.time} ${c.zoneName}`;
 }
 
-module.exports = { ADMIN_PASSWORD, DESKTOP, PHONE, OUT_DIR, startApp, startAsAdmin, clock, shownAt };
+/* The cells of the row whose header is `label` in the financial table
+ * captioned `caption` (the quarterly results, the ledger's statements);
+ * asserts there is exactly one such row. */
+async function financialRow(page, caption, label) {
+  const table = page.locator('table.financial').filter({ has: page.locator('caption', { hasText: caption }) });
+  const tr = table.locator('tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${label.replace(/[()$]/g, '\\$&')}$`) }) });
+  assert.equal(await tr.count(), 1, `one row "${label}" in "${caption}"`);
+  return tr.locator('td').allTextContents();
+}
+
+module.exports = { ADMIN_PASSWORD, DESKTOP, PHONE, OUT_DIR, startApp, startAsAdmin, clock, shownAt, financialRow };
