@@ -502,8 +502,13 @@ static int quarter_other_expenses(demo_run *run, quarter q, err *e)
         planned += revenue ? -plan : plan; /* the plan's revenue as a credit */
     }
     int64_t rest = planned - posted;
-    if (rest <= 0)
+    if (rest <= 0) {
+        err_set(e, ERR_CONFLICT, NULL,
+                "the operations' income before taxes misses the plan's by %lld cents, more "
+                "than the other G&A left to post",
+                (long long)-rest);
         return demo_fail(e, "finance", "the quarter's other G&A has nothing left to post");
+    }
     return demo_entry(run, last, "Rent, utilities and other administrative expenses", "6900",
                       "2100", "", rest, e)
                ? demo_fail(e, "finance", "other G&A")

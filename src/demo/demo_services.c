@@ -46,6 +46,19 @@ int svc_fail(err *e, const char *what)
     return -1;
 }
 
+size_t svc_needs_max(const demo_run *run)
+{
+    return (size_t)NEEDS_MAX * (size_t)run->scale;
+}
+
+planned *svc_plan_new(const demo_run *run, err *e)
+{
+    planned *plan = calloc(svc_needs_max(run), sizeof *plan);
+    if (!plan)
+        err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    return plan;
+}
+
 int64_t svc_json_id(const json_t *o) { return json_integer_value(json_object_get(o, "id")); }
 
 void svc_id_text(int64_t id, char out[24]) { snprintf(out, 24, "%" PRId64, id); }
@@ -720,11 +733,14 @@ static void new_course_kind(demo_services *s, int m, int *h, int *t, int *stat)
 {
     int64_t r = demo_rng_below(&s->rng, 100);
     *t = r < 38 ? PLEX : r < 58 ? RCE : r < 76 ? ECP : r < 86 ? ADS : LEUK;
-    int candidates[64] = {0}, count = 0;
-    for (size_t i = 0; i < s->hospital_count && count < 64; i++)
-        if (s->hospitals[i].market == m)
-            candidates[count++] = (int)i;
-    *h = candidates[demo_rng_below(&s->rng, count)];
+    int count = 0;
+    *h = 0;
+    for (size_t i = 0; i < s->hospital_count; i++)
+        count += s->hospitals[i].market == m;
+    int64_t chosen = demo_rng_below(&s->rng, count);
+    for (size_t i = 0; i < s->hospital_count; i++)
+        if (s->hospitals[i].market == m && chosen-- == 0)
+            *h = (int)i;
     *stat = (*t == RCE || *t == LEUK || *t == PLEX) && demo_rng_chance(&s->rng, 120000);
 }
 
@@ -738,22 +754,23 @@ static void courses_compact(demo_services *s)
     s->course_count = kept;
 }
 
-static int apheresis_day(demo_run *run, demo_services *s, err *e)
+/* The day's procedures of both markets planned into plan[max] (`due`
+ * holds max courses), then performed. */
+static int apheresis_day_in(demo_run *run, demo_services *s, planned *plan, int *due, size_t max,
+                            err *e)
 {
     quarter q = quarter_of(run->today);
     int weekend = weekday_of(run->today) >= 5;
     int64_t total, share = svc_pace_share(q, run->today, &total);
     for (size_t n = 0; n < s->nurse_count; n++)
         s->nurses[n].busy = 0;
-    planned plan[256];
     size_t count = 0;
     for (int m = 0; m < MARKETS; m++) {
         int64_t target = demo_target(run, "4100", market_codes[m], q);
         int64_t budget = target * 975 / 1000 * share / total;
         int64_t committed = s->revenue_4100[m];
-        int due[256];
-        size_t due_count = due_courses(run, s, m, due, 256), next = 0;
-        while (committed < budget && count < 256) {
+        size_t due_count = due_courses(run, s, m, due, max), next = 0;
+        while (committed < budget && count < max) {
             int c, stat = 0, evening = 0;
             if (next < due_count && !weekend) {
                 c = due[next++];
@@ -789,6 +806,17 @@ static int apheresis_day(demo_run *run, demo_services *s, err *e)
     return 0;
 }
 
+static int apheresis_day(demo_run *run, demo_services *s, err *e)
+{
+    planned *plan = svc_plan_new(run, e);
+    int *due = plan ? calloc(svc_needs_max(run), sizeof *due) : NULL;
+    int rc = !due ? (plan ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : -1)
+                  : apheresis_day_in(run, s, plan, due, svc_needs_max(run), e);
+    free(due);
+    free(plan);
+    return rc;
+}
+
 /* ---- the quarter ends: 4100 ---- */
 
 /* A fill option: a procedure of a kind and its price. */
@@ -807,7 +835,9 @@ static int64_t fill_score(int64_t left, int64_t other)
     return llabs(left) <= 9900 ? llabs(left + other) : INT64_C(1) << 40 | llabs(left);
 }
 
-static int close_4100(demo_run *run, demo_services *s, quarter q, err *e)
+/* close_4100 with `chosen` and `plan` of max entries each. */
+static int close_4100_in(demo_run *run, demo_services *s, quarter q, option *chosen,
+                         planned *plan, size_t max, err *e)
 {
     for (int m = 0; m < MARKETS; m++) {
         int64_t posted;
@@ -849,8 +879,7 @@ static int close_4100(demo_run *run, demo_services *s, quarter q, err *e)
         for (size_t i = 1; i < n; i++)
             if (options[i].price > options[top].price)
                 top = i;
-        option chosen[NEEDS_MAX];
-        while (residual > 9000 * 100 && chosen_count < NEEDS_MAX - 4) {
+        while (residual > 9000 * 100 && chosen_count < max - 4) {
             chosen[chosen_count++] = options[top];
             residual -= options[top].price;
         }
@@ -882,7 +911,6 @@ static int close_4100(demo_run *run, demo_services *s, quarter q, err *e)
                 chosen[chosen_count++] = options[pick[i]];
         for (size_t nn = 0; nn < s->nurse_count; nn++)
             s->nurses[nn].busy = 0;
-        planned plan[NEEDS_MAX];
         size_t count = 0;
         for (size_t i = 0; i < chosen_count; i++) {
             option *o = &chosen[i];
@@ -912,6 +940,18 @@ static int close_4100(demo_run *run, demo_services *s, quarter q, err *e)
             return -1;
     }
     return 0;
+}
+
+static int close_4100(demo_run *run, demo_services *s, quarter q, err *e)
+{
+    size_t max = svc_needs_max(run);
+    planned *plan = svc_plan_new(run, e);
+    option *chosen = plan ? calloc(max, sizeof *chosen) : NULL;
+    int rc = !chosen ? (plan ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : -1)
+                     : close_4100_in(run, s, q, chosen, plan, max, e);
+    free(chosen);
+    free(plan);
+    return rc;
 }
 
 /* ---- the part ---- */

@@ -26,6 +26,8 @@
 #include "service/trial.h"
 
 #define SERVICES_PASSWORD "demo-nurse-2003"
+/* The most procedures a day's apheresis or a quarter's close plans at
+ * once at scale 1; svc_needs_max() gives it at the run's scale. */
 #define NEEDS_MAX 256
 
 enum { NY, LA, MARKETS };
@@ -140,6 +142,12 @@ enum { SITE_SEEDS = 45 };
 
 /* Prefix e's message with "services: WHAT: "; returns -1. */
 int svc_fail(err *e, const char *what);
+/* NEEDS_MAX times the run's scale: the nurses and hospitals grow with the
+ * scale, and so do the procedures a day or a close plans at once. */
+size_t svc_needs_max(const demo_run *run);
+/* A new array of svc_needs_max() procedures planned; NULL (out of memory
+ * set in `e`) when it cannot be had. */
+planned *svc_plan_new(const demo_run *run, err *e);
 int64_t svc_json_id(const json_t *o);
 void svc_id_text(int64_t id, char out[24]);
 void svc_dollars_text(int64_t cents, char *out, size_t size);
