@@ -495,7 +495,10 @@ int svc_costs_month_end(demo_run *run, demo_services *s, err *e)
      * the quarter's pace of procedures says it will be. */
     int64_t revenue = s->revenue_4100[NY] + s->revenue_4100[LA];
     int64_t expected = demo_target(run, "4100", "NY", q) + demo_target(run, "4100", "LA", q);
-    int64_t cost = revenue > 0 ? s->cost_5100 * expected / revenue : expected * 45 / 100;
+    /* 128 bits: at scale 100 the product passes 2^63 (and the estimate
+     * came out negative, the month's entry twice what the quarter left). */
+    int64_t cost = revenue > 0 ? (int64_t)((__int128)s->cost_5100 * expected / revenue)
+                               : expected * 45 / 100;
     int64_t month = (demo_target(run, "5100", "", q) - cost) / 3;
     if (month <= 0)
         return 0;
