@@ -261,8 +261,8 @@ static void section_segments(table_format format, buffer *out, const results_rep
               now->management_market_count, before->management_markets,
               before->management_market_count, results_dollars);
     money_row(&revenue, "Total revenue", now->revenue, before->revenue, 1);
-    if (now->units_shipped || before->units_shipped) /* books without shipments: no row */
-    {
+    /* books without shipments: no rows of units */
+    if (now->units_shipped || before->units_shipped) {
         change_row(&revenue, "Net units sold, blood products (units)", now->net_units_sold,
                    before->net_units_sold, 0, results_grouped_count);
         code_rows(&revenue, "Net units sold", now->family_units, now->family_unit_count,
