@@ -823,6 +823,25 @@ static int sign_check(const json_t *stored, const char *signer, err *e)
     return 0;
 }
 
+/* Count a signed procedure in its day's and market's volumes
+ * (schema/029_apheresis_days.sql), in the signing's transaction. */
+static int volume_day_add_in(db_conn *db, const char *day, const char *market, int64_t price,
+                             err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(db,
+                   "INSERT INTO apheresis_days (day, market, procedures, revenue_cents) "
+                   "VALUES (?, ?, 1, ?) ON CONFLICT (day, market) DO UPDATE SET "
+                   "procedures = apheresis_days.procedures + 1, "
+                   "revenue_cents = apheresis_days.revenue_cents + excluded.revenue_cents",
+                   &stmt, e))
+        return -1;
+    db_bind_text(stmt, 1, day);
+    db_bind_text(stmt, 2, market);
+    db_bind_int64(stmt, 3, price);
+    return db_exec_stmt(stmt, e);
+}
+
 /* Sign procedure `id` inside the caller's transaction, its signer's
  * password checked already: the record frozen, its invoice line, its
  * posting and its audit record; the record as signed in *after. */
@@ -882,7 +901,8 @@ static int sign_in(service_context *ctx, int64_t id, const char *signer, json_t 
     db_bind_int64(stmt, 10, id);
     int failed = db_exec_stmt(stmt, e);
     free(surcharges);
-    if (failed || procedure_fetch(ctx, id, after, e))
+    if (failed || volume_day_add_in(ctx->db, r.day, r.market, b.price, e) ||
+        procedure_fetch(ctx, id, after, e))
         goto done;
     rc = audit_record(ctx, "apheresis_procedure", id, "sign", before, *after, NULL, e);
 done:
@@ -1533,11 +1553,16 @@ static void bind_days(db_stmt *stmt, civil_day first, civil_day last)
     db_bind_text(stmt, 2, date_format(last, b, sizeof b));
 }
 
+/* The sums of apheresis_days, kept as procedures are signed: as many rows
+ * as days and markets, however many procedures. */
+#define VOLUME_DAYS " FROM apheresis_days WHERE day >= ?1 AND day <= ?2"
+
 int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, int64_t *procedures,
                               int64_t *revenue, err *e)
 {
     db_stmt *stmt;
-    if (db_prepare(db, "SELECT COUNT(*), COALESCE(SUM(a.price_cents), 0)" VOLUME_FROM, &stmt, e))
+    if (db_prepare(db, "SELECT COALESCE(SUM(procedures), 0), COALESCE(SUM(revenue_cents), 0)"
+                   VOLUME_DAYS, &stmt, e))
         return -1;
     bind_days(stmt, first, last);
     db_step_result step = db_step(stmt, e);
@@ -1561,8 +1586,8 @@ int apheresis_market_volumes_between(db_conn *db, civil_day first, civil_day las
 {
     db_stmt *stmt;
     if (db_prepare(db,
-                   "SELECT COALESCE(m.code, ''), COUNT(*), COALESCE(SUM(a.price_cents), 0)"
-                   VOLUME_FROM " GROUP BY COALESCE(m.code, '') ORDER BY COALESCE(m.code, '')",
+                   "SELECT market, SUM(procedures), SUM(revenue_cents)" VOLUME_DAYS
+                   " GROUP BY market ORDER BY market",
                    &stmt, e))
         return -1;
     bind_days(stmt, first, last);

@@ -7,7 +7,9 @@
  * the revenue and the cost posted by market, in one transaction. Also the
  * hospitals' apheresis contracts (prices per procedure type, surcharges,
  * the abort rule), the standard costs, and the volumes by market, type and
- * period. The one writer of schema/023_apheresis_procedures.sql's tables.
+ * period. The one writer of schema/023_apheresis_procedures.sql's tables
+ * and of the signed procedures counted by day and market
+ * (schema/029_apheresis_days.sql), which the totals below read.
  *
  * Scope: an apheresis nurse limited to their markets sees and records
  * procedures of those markets' hospitals only (ERR_NOT_FOUND otherwise).
@@ -114,7 +116,7 @@ int apheresis_cost_list(service_context *ctx, json_t **out, err *e);
  * market and procedure type: count, aborted, revenue and average price. */
 int apheresis_volumes(service_context *ctx, const char *period, json_t **out, err *e);
 /* The signed procedures performed on the days first..last and what they
- * were billed (cents), for the quarterly report. */
+ * were billed (cents), for the quarterly report, from their sums by day. */
 int apheresis_volumes_between(db_conn *db, civil_day first, civil_day last, int64_t *procedures,
                               int64_t *revenue, err *e);
 /* The same by market, in market order: *markets = [{"market" ("" for a
