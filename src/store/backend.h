@@ -66,6 +66,9 @@ typedef struct db_backend {
     /* Make each commit wait for the disk (1, the default) or not (0):
      * db_commits_synced. */
     int (*commits_synced)(void *handle, int synced, err *e);
+    /* Keep up to `kib` KiB of the database's pages in this connection's
+     * own cache: db_cache_kib (NULL: the backend's server caches them). */
+    int (*cache_kib)(void *handle, long kib, err *e);
     /* Run inside the migration transaction so that two processes opening a
      * new database at once migrate it once (NULL: the write lock suffices). */
     const char *migration_lock_sql;

@@ -417,6 +417,13 @@ int db_job_end(db_conn *conn, err *e)
     return rc;
 }
 
+int db_cache_kib(db_conn *conn, long kib, err *e)
+{
+    if (kib <= 0)
+        return err_set(e, ERR_INTERNAL, NULL, "a cache of %ld KiB", kib);
+    return conn->backend->cache_kib ? conn->backend->cache_kib(conn->handle, kib, e) : 0;
+}
+
 int db_commits_synced(db_conn *conn, int synced, err *e)
 {
     if (conn->tx != TX_NONE || conn->job_outer)

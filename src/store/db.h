@@ -85,6 +85,13 @@ int db_job_end(db_conn *conn, err *e);
  * flushed up to it). Outside a transaction only. */
 int db_commits_synced(db_conn *conn, int synced, err *e);
 
+/* Let this connection keep up to `kib` KiB of the database's pages in its
+ * own cache (SQLite: 2 MiB by default; nothing on PostgreSQL, whose server
+ * keeps the pages). For a long batch over a database far larger than the
+ * default cache (the demo builder), whose reads would otherwise go to the
+ * operating system a page at a time. */
+int db_cache_kib(db_conn *conn, long kib, err *e);
+
 /* A read scope (SQLite; nothing on PostgreSQL): one read transaction for
  * everything read until db_read_scope_end, so a request that runs several
  * statements takes its snapshot (and its file locks) once, and sees one

@@ -436,6 +436,14 @@ static int sqlite_commits_synced(void *handle, int synced, err *e)
                               e);
 }
 
+/* A negative cache_size counts KiB. */
+static int sqlite_cache_kib(void *handle, long kib, err *e)
+{
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%ld", kib);
+    return sqlite_exec_script(handle, pragma, e);
+}
+
 static int sqlite_open(const char *location, void **out, err *e)
 {
     static pthread_once_t configured = PTHREAD_ONCE_INIT;
@@ -748,4 +756,5 @@ const db_backend db_backend_sqlite = {
     .begin_write_sql = "BEGIN IMMEDIATE",
     .begin_read_sql = "BEGIN DEFERRED",
     .commits_synced = sqlite_commits_synced,
+    .cache_kib = sqlite_cache_kib,
 };
