@@ -46,19 +46,6 @@ int svc_fail(err *e, const char *what)
     return -1;
 }
 
-size_t svc_needs_max(const demo_run *run)
-{
-    return (size_t)NEEDS_MAX * (size_t)run->scale;
-}
-
-planned *svc_plan_new(const demo_run *run, err *e)
-{
-    planned *plan = calloc(svc_needs_max(run), sizeof *plan);
-    if (!plan)
-        err_set(e, ERR_INTERNAL, NULL, "out of memory");
-    return plan;
-}
-
 int64_t svc_json_id(const json_t *o) { return json_integer_value(json_object_get(o, "id")); }
 
 void svc_id_text(int64_t id, char out[24]) { snprintf(out, 24, "%" PRId64, id); }
@@ -754,11 +741,11 @@ static void courses_compact(demo_services *s)
     s->course_count = kept;
 }
 
-/* The day's procedures of both markets planned into plan[max] (`due`
- * holds max courses), then performed. */
-static int apheresis_day_in(demo_run *run, demo_services *s, planned *plan, int *due, size_t max,
-                            err *e)
+static int apheresis_day(demo_run *run, demo_services *s, err *e)
 {
+    planned *plan = s->plan;
+    int *due = s->due;
+    size_t max = s->plan_max;
     quarter q = quarter_of(run->today);
     int weekend = weekday_of(run->today) >= 5;
     int64_t total, share = svc_pace_share(q, run->today, &total);
@@ -806,17 +793,6 @@ static int apheresis_day_in(demo_run *run, demo_services *s, planned *plan, int 
     return 0;
 }
 
-static int apheresis_day(demo_run *run, demo_services *s, err *e)
-{
-    planned *plan = svc_plan_new(run, e);
-    int *due = plan ? calloc(svc_needs_max(run), sizeof *due) : NULL;
-    int rc = !due ? (plan ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : -1)
-                  : apheresis_day_in(run, s, plan, due, svc_needs_max(run), e);
-    free(due);
-    free(plan);
-    return rc;
-}
-
 /* ---- the quarter ends: 4100 ---- */
 
 /* A fill option: a procedure of a kind and its price. */
@@ -835,10 +811,11 @@ static int64_t fill_score(int64_t left, int64_t other)
     return llabs(left) <= 9900 ? llabs(left + other) : INT64_C(1) << 40 | llabs(left);
 }
 
-/* close_4100 with `chosen` and `plan` of max entries each. */
-static int close_4100_in(demo_run *run, demo_services *s, quarter q, option *chosen,
-                         planned *plan, size_t max, err *e)
+/* close_4100 with `chosen`, room for s->plan_max options. */
+static int close_4100_in(demo_run *run, demo_services *s, quarter q, option *chosen, err *e)
 {
+    planned *plan = s->plan;
+    size_t max = s->plan_max;
     for (int m = 0; m < MARKETS; m++) {
         int64_t posted;
         if (demo_posted(run, "4100", market_codes[m], quarter_first_day(q), run->today, &posted, e))
@@ -944,13 +921,11 @@ static int close_4100_in(demo_run *run, demo_services *s, quarter q, option *cho
 
 static int close_4100(demo_run *run, demo_services *s, quarter q, err *e)
 {
-    size_t max = svc_needs_max(run);
-    planned *plan = svc_plan_new(run, e);
-    option *chosen = plan ? calloc(max, sizeof *chosen) : NULL;
-    int rc = !chosen ? (plan ? err_set(e, ERR_INTERNAL, NULL, "out of memory") : -1)
-                     : close_4100_in(run, s, q, chosen, plan, max, e);
+    option *chosen = calloc(s->plan_max, sizeof *chosen);
+    if (!chosen)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+    int rc = close_4100_in(run, s, q, chosen, e);
     free(chosen);
-    free(plan);
     return rc;
 }
 
@@ -962,6 +937,11 @@ int demo_services_setup(demo_run *run, err *e)
     if (!s)
         return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     run->services = s;
+    s->plan_max = (size_t)NEEDS_MAX * (size_t)run->scale;
+    s->plan = calloc(s->plan_max, sizeof *s->plan);
+    s->due = calloc(s->plan_max, sizeof *s->due);
+    if (!s->plan || !s->due)
+        return err_set(e, ERR_INTERNAL, NULL, "out of memory");
     demo_rng_seed(&s->rng, run->seed, 2);
     demo_clock(run, run->today, 17, 0);
     if (svc_market_ensure(run, "NY", "New York", "America/New_York", e) ||
@@ -1011,6 +991,8 @@ void demo_services_free(demo_run *run)
     free(s->courses);
     free(s->sites);
     free(s->pool);
+    free(s->plan);
+    free(s->due);
     free(s);
     run->services = NULL;
 }

@@ -27,7 +27,7 @@
 
 #define SERVICES_PASSWORD "demo-nurse-2003"
 /* The most procedures a day's apheresis or a quarter's close plans at
- * once at scale 1; svc_needs_max() gives it at the run's scale. */
+ * once, per unit of scale (the nurses and hospitals grow with the scale). */
 #define NEEDS_MAX 256
 
 enum { NY, LA, MARKETS };
@@ -134,6 +134,11 @@ struct demo_services {
     unlinked *pool;
     size_t pool_count, pool_capacity;
     managed contracts[2];
+    /* The working space of a day's or a close's plan: plan_max procedures
+     * planned and courses due (NEEDS_MAX times the scale, from the setup). */
+    planned *plan;
+    int *due;
+    size_t plan_max;
 };
 
 enum { SITE_SEEDS = 45 };
@@ -142,12 +147,6 @@ enum { SITE_SEEDS = 45 };
 
 /* Prefix e's message with "services: WHAT: "; returns -1. */
 int svc_fail(err *e, const char *what);
-/* NEEDS_MAX times the run's scale: the nurses and hospitals grow with the
- * scale, and so do the procedures a day or a close plans at once. */
-size_t svc_needs_max(const demo_run *run);
-/* A new array of svc_needs_max() procedures planned; NULL (out of memory
- * set in `e`) when it cannot be had. */
-planned *svc_plan_new(const demo_run *run, err *e);
 int64_t svc_json_id(const json_t *o);
 void svc_id_text(int64_t id, char out[24]);
 void svc_dollars_text(int64_t cents, char *out, size_t size);

@@ -121,7 +121,7 @@ function managementRows(report) {
     const now = amount(report.current, market);
     const before = report.prior ? amount(report.prior, market) : null;
     return {
-      label: `Management contracts, ${market}`,
+      label: `Management contracts, ${market || 'no market'}`,
       kind: 'indent',
       cells: [money(now), ...(report.prior ? [money(before), ...changeCells(report, null, now, before)] : [])],
     };
@@ -134,10 +134,11 @@ function managementRows(report) {
 function countRows(report, label, key, listKey, codeKey, countKey) {
   const periods = [report.current, report.prior].filter(Boolean);
   if (!periods.some((p) => p[key])) return [];
-  const cells = (now, before) => [format.integer(now), ...(report.prior ? (() => {
+  const cells = (now, before) => {
+    if (!report.prior) return [format.integer(now)];
     const computed = format.change(now, before);
-    return [format.integer(before), format.integer(computed.amount), format.percentChange(computed.percent)];
-  })() : [])];
+    return [format.integer(now), format.integer(before), format.integer(computed.amount), format.percentChange(computed.percent)];
+  };
   const of = (period) => (period && period[listKey]) || [];
   const codes = [...new Set([...of(report.current), ...of(report.prior)].map((item) => item[codeKey]))];
   const count = (period, code) => (of(period).find((item) => item[codeKey] === code) || { [countKey]: 0 })[countKey];
