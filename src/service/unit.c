@@ -119,10 +119,11 @@ static int written_off_post(service_context *ctx, int64_t unit_id, const char *u
 /* The status change of unit_status_change_in; with `moved`, only from
  * status `expected`: a unit found in another status, or moved meanwhile
  * by a concurrent transaction, is left as it is with *moved = 0 and no
- * error (the caller takes another unit). */
+ * error (the caller takes another unit). A `hospital` (not NULL) is
+ * recorded as where the unit went, by the same UPDATE. */
 static int status_change(service_context *ctx, int64_t unit_id, blood_unit_status to,
-                         const char *reason, const char *hold, blood_unit_status expected,
-                         int *moved, err *e)
+                         const char *reason, const char *hold, const char *hospital,
+                         blood_unit_status expected, int *moved, err *e)
 {
     assert(db_in_transaction(ctx->db));
     unit_state state;
@@ -152,15 +153,16 @@ static int status_change(service_context *ctx, int64_t unit_id, blood_unit_statu
     /* Conditional on the status read: of two changes at once (PostgreSQL,
      * READ COMMITTED), the second finds the unit moved and is refused. */
     if (db_prepare(ctx->db,
-                   "UPDATE units SET status = ?, hold = ?, updated_at = ? "
-                   "WHERE id = ? AND status = ?",
+                   "UPDATE units SET status = ?, hold = ?, updated_at = ?, "
+                   "hospital = COALESCE(?, hospital) WHERE id = ? AND status = ?",
                    &stmt, e))
         goto done;
     db_bind_text(stmt, 1, to_name);
     db_bind_text(stmt, 2, hold);
     db_bind_text(stmt, 3, now);
-    db_bind_int64(stmt, 4, unit_id);
-    db_bind_text(stmt, 5, blood_unit_status_name((blood_unit_status)from));
+    db_bind_text(stmt, 4, hospital);
+    db_bind_int64(stmt, 5, unit_id);
+    db_bind_text(stmt, 6, blood_unit_status_name((blood_unit_status)from));
     if (db_exec_stmt(stmt, e))
         goto done;
     if (db_changes(ctx->db) != 1) {
@@ -202,27 +204,21 @@ done:
 int unit_status_change_in(service_context *ctx, int64_t unit_id, blood_unit_status to,
                           const char *reason, const char *hold, err *e)
 {
-    return status_change(ctx, unit_id, to, reason, hold, to, NULL, e);
+    return status_change(ctx, unit_id, to, reason, hold, NULL, to, NULL, e);
 }
 
 int unit_allocation_mark_in(service_context *ctx, int64_t unit_id, int allocate,
                             const char *reason, int *moved, err *e)
 {
     return status_change(ctx, unit_id, allocate ? UNIT_ALLOCATED : UNIT_RELEASED, reason, NULL,
-                         allocate ? UNIT_RELEASED : UNIT_ALLOCATED, moved, e);
+                         NULL, allocate ? UNIT_RELEASED : UNIT_ALLOCATED, moved, e);
 }
 
 int unit_ship_mark_in(service_context *ctx, int64_t unit_id, const char *hospital,
                       const char *reason, err *e)
 {
-    if (status_change(ctx, unit_id, UNIT_SHIPPED, reason, NULL, UNIT_SHIPPED, NULL, e))
-        return -1;
-    db_stmt *stmt;
-    if (db_prepare(ctx->db, "UPDATE units SET hospital = ? WHERE id = ?", &stmt, e))
-        return -1;
-    db_bind_text(stmt, 1, hospital);
-    db_bind_int64(stmt, 2, unit_id);
-    return db_exec_stmt(stmt, e);
+    return status_change(ctx, unit_id, UNIT_SHIPPED, reason, NULL, hospital, UNIT_SHIPPED, NULL,
+                         e);
 }
 
 /* --- reading --------------------------------------------------------------- */
