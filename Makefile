@@ -23,7 +23,13 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-param
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) \
              -Isrc $(PKG_CFLAGS) -MMD -MP
-LDLIBS   = $(PKG_LIBS) -lzint -lm -lpthread
+BASE_LIBS = $(PKG_LIBS) -lzint -lm -lpthread
+# The allocator: mimalloc (Debian's libmimalloc) linked first, kept even
+# where nothing names it, so that every library's malloc and free are its
+# (docs/DESIGN.md, "Memory"); not under the sanitizers, which bring their
+# own (the asan and fuzz builds set MALLOC_LIBS empty).
+MALLOC_LIBS ?= -Wl,--push-state,--no-as-needed -lmimalloc -Wl,--pop-state
+LDLIBS   = $(MALLOC_LIBS) $(BASE_LIBS)
 
 # The layers, bottom up. A layer may include headers from layers below only.
 BASE_SRC    := $(wildcard src/base/*.c)
@@ -158,10 +164,10 @@ ASAN_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno
 ASAN_LDFLAGS := -fsanitize=address,undefined
 unit-asan:
 	@$(MAKE) --no-print-directory VARIANT=asan UNIT_SUITE=unit-asan \
-	  CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_LDFLAGS)" unit
+	  CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_LDFLAGS)" MALLOC_LIBS= unit
 
 asan-server:
-	@$(MAKE) --no-print-directory VARIANT=asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_LDFLAGS)" \
+	@$(MAKE) --no-print-directory VARIANT=asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="$(ASAN_LDFLAGS)" MALLOC_LIBS= \
 	  build/asan/bloodops
 
 api: bloodops
@@ -324,6 +330,6 @@ $(FUZZ_OUT)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_A)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZER  $@"
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
-	  $(if $(filter $*,$(FUZZ_APP_TARGETS)),$(FUZZ_APP_A)) $(FUZZ_LIB_A) $(LDLIBS)
+	  $(if $(filter $*,$(FUZZ_APP_TARGETS)),$(FUZZ_APP_A)) $(FUZZ_LIB_A) $(BASE_LIBS)
 
 -include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_APP_OBJ:.o=.d) $(FUZZ_BIN:=.d)

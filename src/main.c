@@ -19,6 +19,9 @@
  * Keeping up to 64 MiB of free heap, and serving blocks up to 4 MiB from
  * the heap rather than from mmap, costs no more memory at the peak: the
  * memory is reused, not given back and taken again.
+ * The program links mimalloc, whose malloc and free replace glibc's
+ * (Makefile, MALLOC_LIBS): then this tunes an allocator nothing uses. It
+ * still matters to a build made without it (make MALLOC_LIBS=).
  */
 static void malloc_tune(void)
 {

@@ -8,7 +8,7 @@
 set -eu
 
 packages="gcc make pkg-config libsqlite3-dev libpq-dev libmicrohttpd-dev libjansson-dev
-libsodium-dev libcmocka-dev libzint-dev libcairo2-dev libicu-dev sqlite3 postgresql chromium
+libsodium-dev libmimalloc-dev libcmocka-dev libzint-dev libcairo2-dev libicu-dev sqlite3 postgresql chromium
 fonts-dejavu-core zbar-tools clang libclang-rt-14-dev hledger"
 
 missing=""
