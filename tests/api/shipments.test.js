@@ -98,6 +98,14 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     assert.equal(s.units.length, 2);
     assert.deepEqual(s.units.map((u) => u.price), ['200.00', '200.00']);
     assert.equal(s.total, '400.00');
+    // The answer and the audit record are written from the values shipped:
+    // both must be the shipment as it reads back.
+    assert.deepEqual(await ok(get(dist, `/api/v1/shipments/${s.id}`)), s);
+    const trail = await ok(get(admin, `/api/v1/audit?entity=shipment&entity_id=${s.id}`));
+    assert.deepEqual(trail.items.map((r) => [r.action, r.after]), [['create', s]]);
+    const closing = await ok(get(admin, `/api/v1/audit?entity=order&entity_id=${order.id}&action=close`));
+    assert.deepEqual(closing.items.map((r) => [r.before, r.after, r.reason]),
+      [[{ status: 'open' }, { status: 'shipped' }, 'filled by its shipments']]);
     for (const u of s.units) {
       const unit = await ok(get(admin, `/api/v1/units/${u.unit}`));
       assert.equal(unit.status, 'shipped');
