@@ -124,7 +124,22 @@ char *date_format(civil_day d, char *out, size_t size)
     int year, month, day;
     assert(out != NULL && size > 0);
     date_to_ymd(d, &year, &month, &day);
-    snprintf(out, size, "%04d-%02d-%02d", year, month, day);
+    if (year < 0 || year > 9999 || size < DATE_TEXT_MAX) {
+        snprintf(out, size, "%04d-%02d-%02d", year, month, day);
+        return out;
+    }
+    /* Digit by digit, as timestamp_format: snprintf cost a shipment six
+     * times 1,600 instructions. */
+    const int fields[] = {year / 100, year % 100, month, day};
+    static const char after[] = {0, '-', '-', 0};
+    char *p = out;
+    for (int i = 0; i < 4; i++) {
+        *p++ = (char)('0' + fields[i] / 10);
+        *p++ = (char)('0' + fields[i] % 10);
+        if (after[i])
+            *p++ = after[i];
+    }
+    *p = '\0';
     return out;
 }
 

@@ -162,7 +162,10 @@ char *money_format(int64_t cents, int options, char *out, size_t size)
         text[n++] = ')';
     text[n] = '\0';
 
-    snprintf(out, size, "%s", text);
+    /* as snprintf "%s" would, cut to the size, without its cost */
+    size_t kept = n < size ? n : size - 1;
+    memcpy(out, text, kept);
+    out[kept] = '\0';
     return out;
 }
 

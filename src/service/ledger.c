@@ -279,12 +279,15 @@ static int entry_check(db_conn *db, const ledger_entry *entry, int64_t *account_
     int64_t total = 0;
     for (size_t i = 0; i < entry->line_count; i++) {
         const ledger_line *line = &entry->lines[i];
+        /* "lines[i]." written once, each member's name after it */
         char field[48];
-        snprintf(field, sizeof field, "lines[%zu].amount", i);
+        int prefix = snprintf(field, sizeof field - 8, "lines[%zu].", i);
+        char *member = field + prefix;
+        strcpy(member, "amount");
         if (ledger_amount_check(line->amount, field, e))
             return -1;
         total += line->amount;
-        snprintf(field, sizeof field, "lines[%zu].account", i);
+        strcpy(member, "account");
         if (ledger_account_id(db, line->account ? line->account : "", &account_ids[i], field, e))
             return -1;
         /* A center already checked on an earlier line is not asked
@@ -293,10 +296,10 @@ static int entry_check(db_conn *db, const ledger_entry *entry, int64_t *account_
         while (same < i && !(line->center && entry->lines[same].center &&
                              strcmp(line->center, entry->lines[same].center) == 0))
             same++;
-        snprintf(field, sizeof field, "lines[%zu].center", i);
+        strcpy(member, "center");
         if (same == i && ledger_center_check(db, line->center, field, e))
             return -1;
-        snprintf(field, sizeof field, "lines[%zu].memo", i);
+        strcpy(member, "memo");
         if (line->memo && registry_text_check(line->memo, LEDGER_MEMO_MAX, field, e))
             return -1;
     }

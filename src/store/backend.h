@@ -69,6 +69,10 @@ typedef struct db_backend {
     /* Keep up to `kib` KiB of the database's pages in this connection's
      * own cache: db_cache_kib (NULL: the backend's server caches them). */
     int (*cache_kib)(void *handle, long kib, err *e);
+    /* Let the log grow to about `pages` pages before a commit of this
+     * connection copies it into the database: db_checkpoint_pages (NULL:
+     * the backend has no such log). */
+    int (*checkpoint_pages)(void *handle, int pages, err *e);
     /* Run inside the migration transaction so that two processes opening a
      * new database at once migrate it once (NULL: the write lock suffices). */
     const char *migration_lock_sql;

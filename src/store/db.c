@@ -424,6 +424,14 @@ int db_cache_kib(db_conn *conn, long kib, err *e)
     return conn->backend->cache_kib ? conn->backend->cache_kib(conn->handle, kib, e) : 0;
 }
 
+int db_checkpoint_pages(db_conn *conn, int pages, err *e)
+{
+    if (pages <= 0)
+        return err_set(e, ERR_INTERNAL, NULL, "a checkpoint every %d pages", pages);
+    return conn->backend->checkpoint_pages ? conn->backend->checkpoint_pages(conn->handle, pages, e)
+                                           : 0;
+}
+
 int db_commits_synced(db_conn *conn, int synced, err *e)
 {
     if (conn->tx != TX_NONE || conn->job_outer)

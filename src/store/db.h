@@ -92,6 +92,15 @@ int db_commits_synced(db_conn *conn, int synced, err *e);
  * operating system a page at a time. */
 int db_cache_kib(db_conn *conn, long kib, err *e);
 
+/* Let this connection's write-ahead log grow to about `pages` pages before
+ * one of its commits copies the log into the database (SQLite's automatic
+ * checkpoint, after 1,000 pages by default; nothing on PostgreSQL). A
+ * checkpoint copies the latest version of each page the log holds: the
+ * larger the log, the more of the pages written again and again (an
+ * index's last leaf, the audit chain's head, a month's balances) are
+ * copied once for many commits. */
+int db_checkpoint_pages(db_conn *conn, int pages, err *e);
+
 /* A read scope (SQLite; nothing on PostgreSQL): one read transaction for
  * everything read until db_read_scope_end, so a request that runs several
  * statements takes its snapshot (and its file locks) once, and sees one

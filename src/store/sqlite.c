@@ -444,6 +444,13 @@ static int sqlite_cache_kib(void *handle, long kib, err *e)
     return sqlite_exec_script(handle, pragma, e);
 }
 
+static int sqlite_checkpoint_pages(void *handle, int pages, err *e)
+{
+    if (sqlite3_wal_autocheckpoint(handle, pages) != SQLITE_OK)
+        return err_set(e, ERR_INTERNAL, NULL, "database error: %s", sqlite3_errmsg(handle));
+    return 0;
+}
+
 static int sqlite_open(const char *location, void **out, err *e)
 {
     static pthread_once_t configured = PTHREAD_ONCE_INIT;
@@ -757,4 +764,5 @@ const db_backend db_backend_sqlite = {
     .begin_read_sql = "BEGIN DEFERRED",
     .commits_synced = sqlite_commits_synced,
     .cache_kib = sqlite_cache_kib,
+    .checkpoint_pages = sqlite_checkpoint_pages,
 };

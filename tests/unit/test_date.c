@@ -3,6 +3,7 @@
  * quarters as reports use them, and UTC timestamps.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -52,6 +53,9 @@ static void test_round_trip_every_day_1900_to_2100(void **state)
             fail_msg("day %d gave %04d-%02d-%02d, expected %04d-%02d-%02d", d, y, m, dd, year,
                      month, day);
         assert_int_equal(ymd(y, m, dd), d);
+        char expected[48];
+        snprintf(expected, sizeof expected, "%04d-%02d-%02d", year, month, day);
+        assert_string_equal(text_of(d), expected);
         if (++day > date_days_in_month(year, month)) {
             day = 1;
             if (++month > 12) {
