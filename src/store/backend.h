@@ -73,6 +73,14 @@ typedef struct db_backend {
      * connection copies it into the database: db_checkpoint_pages (NULL:
      * the backend has no such log). */
     int (*checkpoint_pages)(void *handle, int pages, err *e);
+    /* A migration that rebuilds a table (SQLite's way to change a
+     * constraint: create the new table, copy, drop the old, rename) asks
+     * with a line "-- foreign keys off" in its part for this backend: it
+     * runs with the connection's foreign keys off (set outside a
+     * transaction), and every key is checked before it commits (a query
+     * answering a row for each key broken). NULL: no migration of this
+     * backend asks. */
+    const char *foreign_keys_off_sql, *foreign_keys_on_sql, *foreign_key_check_sql;
     /* Run inside the migration transaction so that two processes opening a
      * new database at once migrate it once (NULL: the write lock suffices). */
     const char *migration_lock_sql;

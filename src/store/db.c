@@ -777,6 +777,81 @@ static char *migration_text(const db_backend *backend, const char *sql)
     return text;
 }
 
+/* Whether the migration's text for this backend asks to run with the
+ * foreign keys off (backend.h, foreign_keys_off_sql). */
+static int migration_keys_off(const db_backend *backend, const char *sql)
+{
+    if (!backend->foreign_keys_off_sql)
+        return 0;
+    static const char marker[] = "-- foreign keys off";
+    for (const char *line = sql; line && *line; line = strchr(line, '\n'), line += line != NULL) {
+        if (strncmp(line, marker, sizeof marker - 1) == 0 &&
+            (line[sizeof marker - 1] == '\n' || line[sizeof marker - 1] == '\0' ||
+             line[sizeof marker - 1] == '\r'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Refused when a foreign key of the database is broken (the migration's
+ * transaction is still open). */
+static int foreign_keys_check(db_conn *conn, const char *migration, err *e)
+{
+    db_stmt *stmt;
+    if (db_prepare(conn, conn->backend->foreign_key_check_sql, &stmt, e) != 0)
+        return -1;
+    db_step_result step = db_step(stmt, e);
+    char table[64] = "";
+    if (step == DB_ROW)
+        snprintf(table, sizeof table, "%s", db_column_text(stmt, 0));
+    db_reset(stmt);
+    if (step == DB_FAILED)
+        return -1;
+    if (step == DB_ROW)
+        return err_set(e, ERR_INTERNAL, NULL,
+                       "migration %s failed: it leaves a foreign key of table %s broken", migration,
+                       table);
+    return 0;
+}
+
+/* One migration in its transaction; *sql is this backend's text. */
+static int migration_run(db_conn *conn, const db_migration *migration, const char *sql,
+                         int keys_off, err *e)
+{
+    if (db_begin(conn, e) != 0)
+        return -1;
+    if (conn->backend->migration_lock_sql &&
+        conn->backend->exec_script(conn->handle, conn->backend->migration_lock_sql, e) != 0)
+        goto failed;
+    /* Another process may have applied it while we waited for the lock. */
+    int applied = 0;
+    if (migration_applied(conn, migration->name, &applied, e) != 0)
+        goto failed;
+    if (!applied) {
+        if (conn->backend->exec_script(conn->handle, sql, e) != 0) {
+            char reason[ERR_MESSAGE_MAX];
+            snprintf(reason, sizeof reason, "%s", e ? e->message : "");
+            err_set(e, ERR_INTERNAL, NULL, "migration %s failed: %s", migration->name, reason);
+            goto failed;
+        }
+        if (keys_off && foreign_keys_check(conn, migration->name, e) != 0)
+            goto failed;
+        db_stmt *stmt;
+        char now[TIMESTAMP_TEXT_MAX];
+        if (db_prepare(conn, "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                       &stmt, e) != 0)
+            goto failed;
+        db_bind_text(stmt, 1, migration->name);
+        db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
+        if (db_exec_stmt(stmt, e) != 0)
+            goto failed;
+    }
+    return db_commit(conn, e);
+failed:
+    db_rollback(conn);
+    return -1;
+}
+
 static int run_migrations(db_conn *conn, err *e)
 {
     if (conn->backend->exec_script(conn->handle,
@@ -791,42 +866,26 @@ static int run_migrations(db_conn *conn, err *e)
             return -1;
         if (applied)
             continue;
-        if (db_begin(conn, e) != 0)
-            return -1;
-        if (conn->backend->migration_lock_sql &&
-            conn->backend->exec_script(conn->handle, conn->backend->migration_lock_sql, e) != 0)
-            goto failed;
-        /* Another process may have applied it while we waited for the lock. */
-        if (migration_applied(conn, migration->name, &applied, e) != 0)
-            goto failed;
-        if (!applied) {
-            char *sql = migration_text(conn->backend, migration->sql);
-            int rc = sql ? conn->backend->exec_script(conn->handle, sql, e)
-                         : err_set(e, ERR_INTERNAL, NULL, "out of memory");
-            free(sql);
-            if (rc != 0) {
-                char reason[ERR_MESSAGE_MAX];
-                snprintf(reason, sizeof reason, "%s", e ? e->message : "");
-                err_set(e, ERR_INTERNAL, NULL, "migration %s failed: %s", migration->name, reason);
-                goto failed;
-            }
-            db_stmt *stmt;
-            char now[TIMESTAMP_TEXT_MAX];
-            if (db_prepare(conn, "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                           &stmt, e) != 0)
-                goto failed;
-            db_bind_text(stmt, 1, migration->name);
-            db_bind_text(stmt, 2, timestamp_format(timestamp_now(), now, sizeof now));
-            if (db_exec_stmt(stmt, e) != 0)
-                goto failed;
-        }
-        if (db_commit(conn, e) != 0)
+        char *sql = migration_text(conn->backend, migration->sql);
+        if (!sql)
+            return err_set(e, ERR_INTERNAL, NULL, "out of memory");
+        /* The keys are turned off outside the transaction (SQLite ignores
+         * the pragma inside one), and on again whatever happened. */
+        int keys_off = migration_keys_off(conn->backend, sql);
+        int rc = keys_off ? conn->backend->exec_script(conn->handle,
+                                                       conn->backend->foreign_keys_off_sql, e)
+                          : 0;
+        if (rc == 0)
+            rc = migration_run(conn, migration, sql, keys_off, e);
+        free(sql);
+        if (keys_off &&
+            conn->backend->exec_script(conn->handle, conn->backend->foreign_keys_on_sql,
+                                       rc ? NULL : e) != 0 && rc == 0)
+            rc = -1;
+        if (rc != 0)
             return -1;
     }
     return 0;
-failed:
-    db_rollback(conn);
-    return -1;
 }
 
 /* --- fingerprint --------------------------------------------------------- */

@@ -118,7 +118,9 @@ static int pg_exec_script(void *opaque, const char *sql, err *e)
     PGresult *result = PQexec(handle->conn, sql);
     ExecStatusType status = PQresultStatus(result);
     int rc = 0;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    /* A script of comments only (a migration with nothing for this
+     * backend) runs as it does on SQLite: doing nothing. */
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
         rc = pg_fail(handle->conn, result, e);
     /* COMMIT of a transaction in which a statement failed succeeds as a
      * ROLLBACK: it must not be taken for a commit. */

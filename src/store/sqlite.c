@@ -765,4 +765,7 @@ const db_backend db_backend_sqlite = {
     .commits_synced = sqlite_commits_synced,
     .cache_kib = sqlite_cache_kib,
     .checkpoint_pages = sqlite_checkpoint_pages,
+    .foreign_keys_off_sql = "PRAGMA foreign_keys=OFF",
+    .foreign_keys_on_sql = "PRAGMA foreign_keys=ON",
+    .foreign_key_check_sql = "PRAGMA foreign_key_check",
 };
