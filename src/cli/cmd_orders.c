@@ -6,8 +6,9 @@
  *                             [--irradiated] [--cmv-negative]
  *   bloodops order allocate ORDER
  *   bloodops order unallocate ORDER [--reason TEXT]
+ *   bloodops order cancel ORDER --reason TEXT
  *   bloodops order show ORDER
- *   bloodops order list [--hospital CODE] [--status open|shipped]
+ *   bloodops order list [--hospital CODE] [--status open|shipped|cancelled]
  *   bloodops substitution list
  *   bloodops substitution set FAMILY ABO --donors "A,B,O"
  */
@@ -105,6 +106,12 @@ static int call_unallocate(service_context *ctx, cli_invocation *invocation, jso
                             cli_option_value(invocation, "reason"), out, e);
 }
 
+static int call_cancel(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
+{
+    return order_cancel(ctx, invocation->positional[0], cli_option_value(invocation, "reason"),
+                        out, e);
+}
+
 static int call_show(service_context *ctx, cli_invocation *invocation, json_t **out, err *e)
 {
     return order_get(ctx, invocation->positional[0], out, e);
@@ -125,6 +132,10 @@ static int run_allocate(cli_invocation *invocation)
 static int run_unallocate(cli_invocation *invocation)
 {
     return cli_run(invocation, call_unallocate, print_order);
+}
+static int run_cancel(cli_invocation *invocation)
+{
+    return cli_run(invocation, call_cancel, print_order);
 }
 static int run_show(cli_invocation *invocation)
 {
@@ -208,9 +219,11 @@ static const cli_option line_options[] = {
     {"cmv-negative", NULL, "CMV-negative units only"},
     {0}};
 static const cli_option unallocate_options[] = {{"reason", "TEXT", "why"}, {0}};
+static const cli_option cancel_options[] = {
+    {"reason", "TEXT", "why the order is cancelled (required)"}, {0}};
 static const cli_option list_options[] = {
     {"hospital", "CODE", "one hospital's orders"},
-    {"status", "open|shipped", "only open orders: the board"},
+    {"status", "open|shipped|cancelled", "only orders in it (open: the board)"},
     {0}};
 static const cli_option substitution_set_options[] = {
     {"donors", "GROUPS", "the groups it may also get in order of preference: \"A,B,O\", or none"},
@@ -229,6 +242,10 @@ static const cli_command order_commands[] = {
     {.noun = "order", .verb = "unallocate", .run = run_unallocate, .arguments = "ORDER",
      .positional_min = 1, .positional_max = 1, .options = unallocate_options,
      .summary = "undo an order's allocations before shipping", .opens_database = 1},
+    {.noun = "order", .verb = "cancel", .run = run_cancel, .arguments = "ORDER",
+     .positional_min = 1, .positional_max = 1, .options = cancel_options,
+     .summary = "cancel an open order: its units not shipped back on the shelf",
+     .opens_database = 1},
     {.noun = "order", .verb = "show", .run = run_show, .arguments = "ORDER",
      .positional_min = 1, .positional_max = 1,
      .summary = "an order with its lines, allocations and backorders", .opens_database = 1},

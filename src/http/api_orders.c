@@ -1,7 +1,7 @@
 /*
  * api_orders.c - hospitals' orders, the open-orders board, allocation and
  * the ABO substitution table over HTTP (docs/distribution.md), the same
- * use cases as `bloodops order create|line|allocate|unallocate|show|list`
+ * use cases as `bloodops order create|line|allocate|unallocate|cancel|show|list`
  * and `bloodops substitution list|set`. Every POST takes an
  * Idempotency-Key (router.c). Its routes are declared at the end of this
  * file.
@@ -82,6 +82,17 @@ static void orders_unallocate(http_request *request, http_response *response)
     http_reply_result(response, 200, rc, result, &e);
 }
 
+static const http_field cancel_body[] = {{"reason", FIELD_STRING, 1}, {0}};
+
+static void orders_cancel(http_request *request, http_response *response)
+{
+    err e;
+    json_t *result = NULL;
+    int rc = order_cancel(&request->service, request->path_params[0],
+                          http_body_string(request, "reason"), &result, &e);
+    http_reply_result(response, 200, rc, result, &e);
+}
+
 static void substitutions_list(http_request *request, http_response *response)
 {
     err e;
@@ -123,6 +134,9 @@ static const http_route orders_routes[] = {
      .handler = orders_unallocate, .capability = CAPABILITY_ORDERS_WRITE,
      .body = unallocate_body, .response = "Order",
      .summary = "Undo the order's allocations: the units back on the shelf"},
+    {.method = "POST", .pattern = "/api/v1/orders/{id}/cancel", .handler = orders_cancel,
+     .capability = CAPABILITY_ORDERS_WRITE, .body = cancel_body, .response = "Order",
+     .summary = "Cancel an open order for a reason: its units not shipped back on the shelf"},
     {.method = "GET", .pattern = "/api/v1/substitutions", .handler = substitutions_list,
      .capability = CAPABILITY_ORDERS, .response = "Substitutions",
      .summary = "The ABO substitution table of every family"},

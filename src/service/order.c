@@ -19,7 +19,7 @@
 #include "service/registry.h"
 #include "service/unit.h"
 
-enum { ORDER_QUANTITY_MAX = 500, CANDIDATES_MAX = 2000 };
+enum { ORDER_QUANTITY_MAX = 500, CANDIDATES_MAX = 2000, REASON_MAX = 500 };
 
 /* A time in UTC as YYYY-MM-DDTHH:MM, with seconds and a Z or not. */
 static int utc_take(const char *text, int64_t *seconds, const char *field, err *e)
@@ -53,7 +53,7 @@ static int flag_of(db_stmt *stmt, int column)
     "o.created_by, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "                     \
     "WHERE l.order_id = o.id), (SELECT COUNT(*) FROM allocations a JOIN order_lines l "           \
     "ON l.id = a.order_line_id WHERE l.order_id = o.id AND a.undone_at IS NULL), "                 \
-    "o.standing_order_id"
+    "o.standing_order_id, o.cancelled_at, o.cancelled_by, o.cancel_reason"
 #define ORDER_FROM " FROM orders o JOIN hospitals h ON h.id = o.hospital_id"
 
 static json_t *order_json(db_stmt *stmt)
@@ -66,6 +66,7 @@ static json_t *order_json(db_stmt *stmt)
     timestamp_parse(db_column_text(stmt, 4), &ordered_at, "ordered_at", &ignored);
     order_clock_at(ordered_at, priority, timestamp_now(), &clock);
     int open = strcmp(db_column_text(stmt, 7), "open") == 0;
+    int cancelled = strcmp(db_column_text(stmt, 7), "cancelled") == 0;
     int64_t ordered = db_column_int64(stmt, 9), allocated = db_column_int64(stmt, 10);
     json_t *order = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:s, s:s, s:I, s:I, s:I}",
@@ -77,11 +78,17 @@ static json_t *order_json(db_stmt *stmt)
         open && clock.overdue, "status", db_column_text(stmt, 7), "created_by",
         db_column_text(stmt, 8), "units_ordered", (json_int_t)ordered,
         "units_allocated", (json_int_t)allocated, "backorder",
-        (json_int_t)(ordered - allocated));
+        (json_int_t)(cancelled ? 0 : ordered - allocated));
     json_object_set_new(order, "standing_order",
                         db_column_is_null(stmt, 11)
                             ? json_null()
                             : json_integer((json_int_t)db_column_int64(stmt, 11)));
+    static const char *const cancel_keys[] = {"cancelled_at", "cancelled_by", "cancel_reason"};
+    for (int i = 0; i < 3; i++)
+        json_object_set_new(order, cancel_keys[i],
+                            db_column_is_null(stmt, 12 + i)
+                                ? json_null()
+                                : json_string(db_column_text(stmt, 12 + i)));
     return order;
 }
 
@@ -126,6 +133,8 @@ static int order_fetch(db_conn *db, int64_t id, json_t **out, err *e)
         goto failed;
     size_t i;
     json_t *line;
+    /* a cancelled order owes nothing */
+    int owes = strcmp(json_string_value(json_object_get(order, "status")), "cancelled") != 0;
     json_array_foreach(lines, i, line) {
         json_t *allocations = NULL;
         if (db_prepare(db,
@@ -141,7 +150,7 @@ static int order_fetch(db_conn *db, int64_t id, json_t **out, err *e)
         json_int_t quantity = json_integer_value(json_object_get(line, "quantity"));
         json_int_t allocated = (json_int_t)json_array_size(allocations);
         json_object_set_new(line, "allocated", json_integer(allocated));
-        json_object_set_new(line, "backorder", json_integer(quantity - allocated));
+        json_object_set_new(line, "backorder", json_integer(owes ? quantity - allocated : 0));
         json_object_set_new(line, "allocations", allocations);
     }
     json_object_set_new(order, "lines", lines);
@@ -180,6 +189,17 @@ static int order_audit(service_context *ctx, int64_t id, const char *action, jso
     char key[24];
     snprintf(key, sizeof key, "%" PRId64, id);
     return audit_append(ctx, "order", key, action, before, after, reason, e);
+}
+
+/* The order `id` read again after `action`, into *after, and the change
+ * audited with the order before and after. */
+static int order_changed(service_context *ctx, int64_t id, const char *action, json_t *before,
+                         json_t **after, const char *reason, err *e)
+{
+    return order_fetch(ctx->db, id, after, e) ||
+                   order_audit(ctx, id, action, before, *after, reason, e)
+               ? -1
+               : 0;
 }
 
 /* --- orders and lines ----------------------------------------------------------- */
@@ -301,8 +321,7 @@ int order_line_add_in(service_context *ctx, int64_t order_id, const order_line_s
     db_bind_int64(stmt, 6, line->cmv_negative);
     db_bind_int64(stmt, 7, line->quantity);
     db_bind_text(stmt, 8, service_now_text(now));
-    rc = db_exec_stmt(stmt, e) || order_fetch(ctx->db, order_id, &after, e) ||
-                 order_audit(ctx, order_id, "line", before, after, NULL, e)
+    rc = db_exec_stmt(stmt, e) || order_changed(ctx, order_id, "line", before, &after, NULL, e)
              ? -1
              : 0;
     if (!rc && out)
@@ -348,8 +367,9 @@ int order_list(service_context *ctx, order_filter *filter, json_t **out, err *e)
 {
     char hospital[REGISTRY_CODE_MAX + 8] = "";
     const char *status = filter->status ? filter->status : "";
-    if (*status && strcmp(status, "open") != 0 && strcmp(status, "shipped") != 0)
-        return err_set(e, ERR_INVALID, "status", "must be open or shipped");
+    if (*status && strcmp(status, "open") != 0 && strcmp(status, "shipped") != 0 &&
+        strcmp(status, "cancelled") != 0)
+        return err_set(e, ERR_INVALID, "status", "must be open, shipped or cancelled");
     if (filter->hospital && *filter->hospital &&
         registry_code_take(filter->hospital, hospital, "hospital", e))
         return -1;
@@ -706,10 +726,7 @@ int order_allocate(service_context *ctx, const char *order, json_t **out, err *e
     for (size_t i = 0; i < line_count; i++)
         if (line_allocate(ctx, id, &lines[i], candidates, picks, e))
             goto done;
-    rc = order_fetch(ctx->db, id, &after, e) ||
-                 order_audit(ctx, id, "allocate", before, after, NULL, e)
-             ? -1
-             : 0;
+    rc = order_changed(ctx, id, "allocate", before, &after, NULL, e);
 done:
     free(candidates);
     free(picks);
@@ -757,66 +774,119 @@ int order_allocation_returned_in(service_context *ctx, int64_t unit_id, err *e)
     return db_exec_stmt(stmt, e);
 }
 
+/* Undo the live allocations of order `id` whose units have not shipped:
+ * each unit back to released (a unit held meanwhile, quarantined by a
+ * lookback, stays where it is), each allocation marked undone with who and
+ * when, under `why`. *count: how many were undone. */
+static int allocations_undo_in(service_context *ctx, int64_t id, const char *why, size_t *count,
+                               err *e)
+{
+    db_stmt *stmt;
+    int64_t ids[CANDIDATES_MAX], units[CANDIDATES_MAX];
+    char now[TIMESTAMP_TEXT_MAX];
+    service_now_text(now);
+    *count = 0;
+    size_t found;
+    do { /* in chunks: those undone leave the query */
+        if (db_prepare(ctx->db,
+                       "SELECT a.id, a.unit_id FROM allocations a JOIN order_lines l "
+                       "ON l.id = a.order_line_id WHERE l.order_id = ? AND a.undone_at IS NULL "
+                       "AND a.returned_at IS NULL AND NOT EXISTS (SELECT 1 FROM shipment_units s "
+                       "WHERE s.unit_id = a.unit_id AND s.order_line_id = a.order_line_id) "
+                       "ORDER BY a.id",
+                       &stmt, e))
+            return -1;
+        db_bind_int64(stmt, 1, id);
+        db_step_result step = DB_DONE;
+        found = 0;
+        while (found < CANDIDATES_MAX && (step = db_step(stmt, e)) == DB_ROW) {
+            ids[found] = db_column_int64(stmt, 0);
+            units[found++] = db_column_int64(stmt, 1);
+        }
+        db_reset(stmt);
+        if (found < CANDIDATES_MAX && step == DB_FAILED)
+            return -1;
+        for (size_t i = 0; i < found; i++) {
+            int moved = 0;
+            if (unit_allocation_mark_in(ctx, units[i], 0, why, &moved, e) ||
+                db_prepare(ctx->db,
+                           "UPDATE allocations SET undone_at = ?, undone_by = ? WHERE id = ? "
+                           "AND undone_at IS NULL",
+                           &stmt, e))
+                return -1;
+            db_bind_text(stmt, 1, now);
+            db_bind_text(stmt, 2, ctx->actor.username);
+            db_bind_int64(stmt, 3, ids[i]);
+            if (db_exec_stmt(stmt, e))
+                return -1;
+        }
+        *count += found;
+    } while (found == CANDIDATES_MAX);
+    return 0;
+}
+
 int order_unallocate(service_context *ctx, const char *order, const char *reason, json_t **out,
                      err *e)
 {
     int64_t id;
     if (service_id_take(order, &id, "order", e))
         return -1;
-    if (reason && *reason && registry_text_check(reason, 500, "reason", e))
+    if (reason && *reason && registry_text_check(reason, REASON_MAX, "reason", e))
         return -1;
     if (service_begin(ctx, e))
         return -1;
     json_t *before = NULL, *after = NULL;
-    db_stmt *stmt;
-    int64_t ids[CANDIDATES_MAX], units[CANDIDATES_MAX];
     size_t count = 0;
-    char now[TIMESTAMP_TEXT_MAX], why[600];
+    char why[REASON_MAX + 100];
     int rc = -1;
     if (order_open_check(ctx->db, id, e) || order_fetch(ctx->db, id, &before, e))
         goto done;
-    if (db_prepare(ctx->db,
-                   "SELECT a.id, a.unit_id FROM allocations a JOIN order_lines l "
-                   "ON l.id = a.order_line_id WHERE l.order_id = ? AND a.undone_at IS NULL "
-                   "ORDER BY a.id",
-                   &stmt, e))
-        goto done;
-    db_bind_int64(stmt, 1, id);
-    db_step_result step;
-    while ((step = db_step(stmt, e)) == DB_ROW && count < CANDIDATES_MAX) {
-        ids[count] = db_column_int64(stmt, 0);
-        units[count++] = db_column_int64(stmt, 1);
-    }
-    db_reset(stmt);
-    if (step == DB_FAILED)
+    snprintf(why, sizeof why, "allocation to order %" PRId64 " undone%s%s", id,
+             reason && *reason ? ": " : "", reason && *reason ? reason : "");
+    if (allocations_undo_in(ctx, id, why, &count, e))
         goto done;
     if (!count) {
         err_set(e, ERR_INVALID, "order", "order %" PRId64 " has nothing allocated", id);
         goto done;
     }
-    snprintf(why, sizeof why, "allocation to order %" PRId64 " undone%s%s", id,
-             reason && *reason ? ": " : "", reason && *reason ? reason : "");
-    service_now_text(now);
-    for (size_t i = 0; i < count; i++) {
-        int moved = 0;
-        /* a unit held meanwhile (quarantined by a lookback) stays where it is */
-        if (unit_allocation_mark_in(ctx, units[i], 0, why, &moved, e) ||
-            db_prepare(ctx->db,
-                       "UPDATE allocations SET undone_at = ?, undone_by = ? WHERE id = ? "
-                       "AND undone_at IS NULL",
-                       &stmt, e))
-            goto done;
-        db_bind_text(stmt, 1, now);
-        db_bind_text(stmt, 2, ctx->actor.username);
-        db_bind_int64(stmt, 3, ids[i]);
-        if (db_exec_stmt(stmt, e))
-            goto done;
+    rc = order_changed(ctx, id, "unallocate", before, &after, reason && *reason ? reason : NULL,
+                       e);
+done:
+    return service_finish_record(ctx, rc, before, after, out, e);
+}
+
+int order_cancel(service_context *ctx, const char *order, const char *reason, json_t **out,
+                 err *e)
+{
+    int64_t id;
+    if (service_id_take(order, &id, "order", e) ||
+        registry_required_text_check(reason, REASON_MAX, "reason", e) || service_begin(ctx, e))
+        return -1;
+    json_t *before = NULL, *after = NULL;
+    size_t count = 0;
+    char why[REASON_MAX + 100], now[TIMESTAMP_TEXT_MAX];
+    db_stmt *stmt;
+    int rc = -1;
+    if (order_open_check(ctx->db, id, e) || order_fetch(ctx->db, id, &before, e))
+        goto done;
+    snprintf(why, sizeof why, "order %" PRId64 " cancelled: %s", id, reason);
+    if (allocations_undo_in(ctx, id, why, &count, e) ||
+        db_prepare(ctx->db,
+                   "UPDATE orders SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, "
+                   "cancel_reason = ? WHERE id = ? AND status = 'open'",
+                   &stmt, e))
+        goto done;
+    db_bind_text(stmt, 1, service_now_text(now));
+    db_bind_text(stmt, 2, ctx->actor.username);
+    db_bind_text(stmt, 3, reason);
+    db_bind_int64(stmt, 4, id);
+    if (db_exec_stmt(stmt, e))
+        goto done;
+    if (db_changes(ctx->db) != 1) {
+        err_set(e, ERR_CONFLICT, "order", "order %" PRId64 " changed meanwhile: try again", id);
+        goto done;
     }
-    rc = order_fetch(ctx->db, id, &after, e) ||
-                 order_audit(ctx, id, "unallocate", before, after,
-                             reason && *reason ? reason : NULL, e)
-             ? -1
-             : 0;
+    rc = order_changed(ctx, id, "cancel", before, &after, reason, e);
 done:
     return service_finish_record(ctx, rc, before, after, out, e);
 }

@@ -88,6 +88,12 @@ int order_allocate(service_context *ctx, const char *order, json_t **out, err *e
  * under `reason`. Answers the order. */
 int order_unallocate(service_context *ctx, const char *order, const char *reason, json_t **out,
                      err *e);
+/* Cancel open order `order` for `reason` (required): its allocations of
+ * units not shipped undone as order_unallocate does, the order marked
+ * cancelled with who, when and why; what it shipped stays shipped.
+ * Audited on the order. Answers the order. */
+int order_cancel(service_context *ctx, const char *order, const char *reason, json_t **out,
+                 err *e);
 
 /* Inside the caller's transaction (a shipment): mark open order `order_id`
  * shipped when every line has shipped its quantity (shipment_units);

@@ -7,7 +7,8 @@
  * the exact group before a substitute, an RhD-negative unit for an
  * RhD-positive line and never the reverse, attributes honoured, a partial
  * fill leaving a backorder, each substitution shown; the allocation
- * undone; the substitution table edited by an administrator and audited;
+ * undone; an order cancelled for a reason, its units back on the shelf;
+ * the substitution table edited by an administrator and audited;
  * 8 clients allocating the same inventory at once never get the same
  * unit; bad input refused naming the field with the database unchanged.
  * Runs on SQLite and PostgreSQL alike.
@@ -221,5 +222,60 @@ describe('orders: clocks, allocation with substitution, backorders, undo', () =>
     assert.equal(mine.reduce((sum, i) => sum + i.units_allocated, 0), 10);
     assert.equal(mine.reduce((sum, i) => sum + i.backorder, 0), 14);
     for (const unit of units) assert.equal(await status(unit), 'allocated');
+  });
+
+  test('an order cancelled for a reason: its units back on the shelf, off the board, audited, closed to changes', async () => {
+    const unit = await released('B', 'NEG');
+    const o = await order('MERCY', 'asap', [{ family: 'red_cells', group: 'B NEG', quantity: 2 }]);
+    const allocated = await ok(post(dist, `/api/v1/orders/${o.id}/allocate`, {}));
+    /* the B NEG unit, and an O NEG one left by the tests before as its substitute */
+    const taken = allocated.lines[0].allocations.map((a) => ({ id: a.unit }));
+    assert.equal(taken.length, 2);
+    assert.ok(taken.some((t) => t.id === unit.id));
+    for (const t of taken) assert.equal(await status(t), 'allocated');
+    const cancel = (session, id, body) => post(session, `/api/v1/orders/${id}/cancel`, body);
+    await refused(() => cancel(dist, o.id, {}), 'reason');
+    await refused(() => cancel(dist, o.id, { reason: '   ' }), 'reason');
+    await refused(() => cancel(dist, 9999, { reason: 'gone' }), 'order', /9999/);
+    assert.equal((await cancel(finance, o.id, { reason: 'not theirs to cancel' })).status, 403);
+
+    const cancelled = await ok(cancel(dist, o.id, { reason: 'the patient was transferred' }));
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(cancelled.cancel_reason, 'the patient was transferred');
+    assert.equal(cancelled.cancelled_by, 'dist');
+    assert.ok(cancelled.cancelled_at);
+    assert.equal(cancelled.overdue, false);
+    assert.equal(cancelled.backorder, 0, 'a cancelled order owes nothing');
+    assert.deepEqual(cancelled.lines.map((l) => [l.allocated, l.backorder]), [[0, 0]]);
+    for (const t of taken) assert.equal(await status(t), 'released');
+    assert.deepEqual(await ok(get(auditor, `/api/v1/orders/${o.id}`)), cancelled);
+
+    const board = await ok(get(dist, '/api/v1/orders?status=open&limit=500'));
+    assert.ok(!board.items.some((i) => i.id === o.id), 'off the board');
+    const listed = await ok(get(dist, '/api/v1/orders?status=cancelled'));
+    assert.deepEqual(listed.items.map((i) => i.id), [o.id]);
+    const trail = await ok(get(auditor, `/api/v1/audit?entity=order&entity_id=${o.id}&action=cancel`));
+    assert.deepEqual(trail.items.map((i) => [i.before.status, i.after.status, i.reason]),
+      [['open', 'cancelled', 'the patient was transferred']]);
+    const unitTrail = await ok(get(auditor, '/api/v1/audit?entity=unit&action=status&limit=50'));
+    const why = `order ${o.id} cancelled: the patient was transferred`;
+    assert.equal(unitTrail.items.filter((i) => i.after.status === 'released' && i.reason === why).length, 2,
+      JSON.stringify(unitTrail.items.slice(0, 3)));
+
+    await refused(() => cancel(dist, o.id, { reason: 'again' }), 'order', /is cancelled, not open/);
+    await refused(() => post(dist, `/api/v1/orders/${o.id}/allocate`, {}), 'order', /not open/);
+    await refused(() => post(dist, `/api/v1/orders/${o.id}/lines`, { family: 'red_cells', group: 'B NEG', quantity: 1 }), 'order', /not open/);
+    await refused(() => get(dist, '/api/v1/orders?status=lost'), 'status', /open, shipped or cancelled/);
+
+    /* the command line: the reason is required there too */
+    const twice = await order('MERCY', 'routine', [{ family: 'red_cells', group: 'B NEG', quantity: 1 }]);
+    const before = srv.fingerprint();
+    const bare = srv.cli('order', 'cancel', String(twice.id));
+    assert.equal(bare.status, 1);
+    assert.match(bare.stderr, /^bloodops: --reason: /);
+    assert.equal(srv.fingerprint(), before);
+    const done = srv.cli('order', 'cancel', String(twice.id), '--reason', 'entered twice');
+    assert.equal(done.status, 0, done.stderr);
+    assert.equal((await ok(get(dist, `/api/v1/orders/${twice.id}`))).status, 'cancelled');
   });
 });

@@ -137,6 +137,7 @@ function bodyFor(method, path) {
     'POST /api/v1/orders/{id}/lines': { family: 'red_cells', group: 'O POS', quantity: 1 },
     'POST /api/v1/orders/{id}/allocate': {},
     'POST /api/v1/orders/{id}/unallocate': {},
+    'POST /api/v1/orders/{id}/cancel': { reason: 'matrix' },
     'POST /api/v1/standing-orders': { hospital: 'NOWHERE', priority: 'stat', days: 'mon', time: '07:00', from: chain.day(0) },
     'POST /api/v1/standing-orders/{id}/lines': { family: 'red_cells', group: 'O POS', quantity: 1 },
     'POST /api/v1/standing-orders/{id}/lines/{line}/remove': {},

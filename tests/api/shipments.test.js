@@ -8,7 +8,8 @@
  * invoice of the shipment with a line per unit, the cost and revenue
  * posting by center, and the order closed when filled; the unit's page and
  * the lookback's consignee list say where it went; the ledger's
- * blood-products revenue by center equals the invoice lines by center; bad
+ * blood-products revenue by center equals the invoice lines by center; an
+ * order cancelled after a partial shipment keeps what it shipped; bad
  * input (a DIN not on the allocation, already shipped, a temperature that
  * is not a number, a ship date with no contract in force) refused naming
  * the field with the database unchanged. Runs on SQLite and PostgreSQL
@@ -208,6 +209,27 @@ describe('shipments: scanned DINs, priced by the version in force, invoiced and 
     const pdf = srv.cli('shipment', 'show', String(s.id), '--format', 'pdf', '--output', file);
     assert.equal(pdf.status, 0, pdf.stderr);
     assert.equal(require('node:fs').readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+  });
+
+  test('an order cancelled after part of it shipped: the shipped unit stays shipped and billed, the other goes back on the shelf', async () => {
+    await released('O', 'POS');
+    await released('O', 'POS');
+    const o = await allocatedOrder('routine', 2);
+    const allocations = o.lines[0].allocations;
+    assert.equal(allocations.length, 2);
+    const [sent, kept] = allocations;
+    const s = await ok(post(dist, '/api/v1/shipments', {
+      order: o.id, scans: [{ din: sent.din }], temperature: '4', shipper: 'Courier C',
+    }), 201);
+    assert.equal(s.order_status, 'open');
+    const cancelled = await ok(post(dist, `/api/v1/orders/${o.id}/cancel`, { reason: 'the second unit is no longer needed' }));
+    assert.equal(cancelled.status, 'cancelled');
+    assert.deepEqual(cancelled.lines[0].allocations.map((a) => a.din), [sent.din], 'the shipped unit stays on the order');
+    assert.equal((await ok(get(admin, `/api/v1/units/${sent.unit}`))).status, 'shipped');
+    assert.equal((await ok(get(admin, `/api/v1/units/${kept.unit}`))).status, 'released');
+    const after = await ok(get(dist, `/api/v1/shipments/${s.id}`));
+    assert.deepEqual([after.order_status, after.units.map((u) => u.din)], ['cancelled', [sent.din]]);
+    assert.equal((await ok(get(admin, `/api/v1/invoices/${s.invoice}`))).lines.length, 1);
   });
 
   test('the packing list as text, HTML and PDF lists every unit by its printed DIN', async () => {

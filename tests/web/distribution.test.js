@@ -9,7 +9,8 @@
  * refused beside it, then the shipment with its units, price and packing
  * list, and the unit's page saying where it went; a return recorded with
  * its cold chain; the quarter's results with the units sold net of the
- * credited return; order entry on a phone. Screenshots in
+ * credited return; an order cancelled from its page with a reason; order
+ * entry on a phone. Screenshots in
  * tests/out/web/distribution-*.png.
  */
 const { describe, test, before, after } = require('node:test');
@@ -159,6 +160,33 @@ describe('distribution: order, allocation, shipment with scanned DINs, return', 
     /* two shipped, one returned with its credit */
     assert.deepEqual(await cells('Net units sold, blood products (units)'), ['1']);
     assert.deepEqual(await cells('red_cells'), ['1']);
+    app.assertClean(page);
+  });
+
+  test('an order cancelled from its page with a reason: its unit back on the shelf, off the board, the reason shown', async () => {
+    const o = await call(admin, 'POST', '/api/v1/orders', { hospital: 'CEDARS', priority: 'routine', needed_by: chain.fromNow(12) }, 201);
+    await call(admin, 'POST', `/api/v1/orders/${o.id}/lines`, { family: 'red_cells', group: 'O NEG', quantity: 1 }, 201);
+    const allocated = await call(admin, 'POST', `/api/v1/orders/${o.id}/allocate`, {}, 200);
+    const unit = allocated.lines[0].allocations[0].unit;
+    await page.goto(`/orders/${o.id}`);
+    const cancel = page.getByRole('form', { name: 'Cancel the order' });
+    await cancel.getByRole('button', { name: 'Cancel the order…' }).click();
+    assert.equal(await page.getByRole('dialog').count() + await page.getByRole('alertdialog').count(), 0, 'no confirmation without a reason');
+    await cancel.getByLabel('Reason').fill('the hospital found a unit of its own');
+    await cancel.getByRole('button', { name: 'Cancel the order…' }).click();
+    await page.getByText('Its 1 allocated units go back on the shelf.').waitFor();
+    await app.screenshot(page, 'distribution-cancel.png');
+    /* going back keeps the order open */
+    await page.getByRole('button', { name: 'Keep the order' }).click();
+    await cancel.getByRole('button', { name: 'Cancel the order…' }).click();
+    await page.getByRole('button', { name: 'Cancel the order', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: `Order ${o.id} is cancelled.` }).waitFor();
+    await page.getByText('the hospital found a unit of its own').waitFor();
+    assert.equal(await page.getByRole('form', { name: 'Cancel the order' }).count(), 0, 'nothing more to do on it');
+    assert.equal((await call(admin, 'GET', `/api/v1/units/${unit}`, undefined, 200)).status, 'released');
+    await page.goto('/orders');
+    await page.getByRole('heading', { name: 'Open orders' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: `Order ${o.id}` }).count(), 0, 'off the board');
     app.assertClean(page);
   });
 

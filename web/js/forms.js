@@ -135,15 +135,17 @@ export function form({ fields, submitLabel, onSubmit, secondary = [], className 
 }
 
 /*
- * confirmation({title, text, confirmLabel, onConfirm, onCancel}) -> element:
- * the second step of an action that cannot be undone. The confirm button
- * gets the focus; it is disabled while onConfirm runs.
+ * confirmation({title, text, confirmLabel, cancelLabel, onConfirm, onCancel})
+ * -> element: the second step of an action that cannot be undone. The
+ * confirm button gets the focus; it is disabled while onConfirm runs. The
+ * button that goes back says "Cancel" unless told otherwise (an action that
+ * is itself a cancellation says what going back keeps).
  */
-export function confirmation({ title, text, confirmLabel, onConfirm, onCancel }) {
+export function confirmation({ title, text, confirmLabel, cancelLabel = 'Cancel', onConfirm, onCancel }) {
   const titleId = uid('confirm-title');
   const textId = uid('confirm-text');
   const yes = h('button', { type: 'button', class: 'button-danger' }, confirmLabel);
-  const no = h('button', { type: 'button', class: 'button-secondary', onClick: onCancel }, 'Cancel');
+  const no = h('button', { type: 'button', class: 'button-secondary', onClick: onCancel }, cancelLabel);
   yes.addEventListener('click', async () => {
     yes.disabled = true;
     try {
@@ -162,7 +164,8 @@ export function confirmation({ title, text, confirmLabel, onConfirm, onCancel })
 
 /*
  * confirmedForm({fields, label, submitLabel, secondary, confirm(values) ->
- * {title, text, confirmLabel}, onConfirm(values) -> promise}) -> element:
+ * {title, text, confirmLabel, cancelLabel?}, onConfirm(values) -> promise})
+ * -> element:
  * a form whose submit sends nothing but asks for a confirmation in its
  * place. Cancel there goes back to the form (focus on its first field); a
  * refusal of onConfirm goes back too and is shown as form() shows it.

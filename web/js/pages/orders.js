@@ -8,7 +8,8 @@
 // and whether it substitutes, allocating and undoing, and shipping: the
 // DINs scanned one after another (a keyboard-wedge scanner ends each with
 // Enter, which adds the DIN and moves on to the next), shipper and packing
-// temperature, then the shipment with its packing list.
+// temperature, then the shipment with its packing list; cancelling an open
+// order for a reason, shown on the order once cancelled.
 
 import * as api from '../api.js';
 import { h, replace, message } from '../dom.js';
@@ -287,6 +288,25 @@ export async function renderOne(context) {
       context.navigate(`/orders/${order.id}`, { replace: true });
     },
   }) : null;
+  /* Cancelling: what is allocated and not shipped goes back on the shelf;
+   * the reason is kept on the order. */
+  const cancel = writes ? confirmedForm({
+    label: 'Cancel the order', submitLabel: 'Cancel the order…',
+    fields: [field({ name: 'reason', label: 'Reason', required: true, maxlength: '500', autocomplete: 'off' })],
+    confirm: () => ({
+      title: `Cancel order ${order.id} from ${order.hospital}?`,
+      text: allocated ? `Its ${allocated} allocated units go back on the shelf. A cancelled order cannot be opened again.` : 'A cancelled order cannot be opened again.',
+      confirmLabel: 'Cancel the order',
+      cancelLabel: 'Keep the order',
+    }),
+    onConfirm: async (values) => {
+      await api.post(`${API}/${order.id}/cancel`, registry.filled(values), { idempotencyKey: api.idempotencyKey() });
+      registry.flash(`Order ${order.id} is cancelled.`);
+      context.navigate(`/orders/${order.id}`, { replace: true });
+    },
+  }) : null;
+  const cancelled = order.status === 'cancelled'
+    ? [['Cancelled', `${format.timestamp(order.cancelled_at)} by ${order.cancelled_by}`], ['Why', order.cancel_reason]] : [];
   replace(context.main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/orders' }, 'Open orders'), ' › ', `Order ${order.id}`),
     h('h1', null, `Order ${order.id}: ${order.hospital_name}`),
@@ -296,11 +316,13 @@ export async function renderOne(context) {
       registry.details([['Hospital', `${order.hospital} ${order.hospital_name}`], ['Priority', order.priority.toUpperCase()],
         ['Ordered', format.timestamp(order.ordered_at)], ['Ship by', format.timestamp(order.deadline)], ['Clock', clockCell(order)],
         ['Needed by', format.timestamp(order.needed_by)], ['Status', order.status],
-        ...(order.standing_order ? [['Taken', h('a', { href: `/standing-orders/${order.standing_order}` }, `from standing order ${order.standing_order}`)]] : [])])),
+        ...(order.standing_order ? [['Taken', h('a', { href: `/standing-orders/${order.standing_order}` }, `from standing order ${order.standing_order}`)]] : []),
+        ...cancelled])),
     h('section', { class: 'panel', 'aria-labelledby': 'order-lines' }, h('h2', { id: 'order-lines' }, 'Lines'), linesTable(order).element,
       writes ? lineForm(context, order).element : null),
     h('section', { class: 'panel', 'aria-labelledby': 'order-allocation' }, h('h2', { id: 'order-allocation' }, 'Allocation'),
       allocationsTable(order).element, allocate ? allocate.element : null, undo),
     writes && allocated ? h('section', { class: 'panel', 'aria-labelledby': 'order-ship' }, h('h2', { id: 'order-ship' }, 'Ship'), shipForm(context, order).element) : null,
-    shipments ? h('section', { class: 'panel', 'aria-labelledby': 'order-shipments' }, h('h2', { id: 'order-shipments' }, 'Shipments'), shipments) : null);
+    shipments ? h('section', { class: 'panel', 'aria-labelledby': 'order-shipments' }, h('h2', { id: 'order-shipments' }, 'Shipments'), shipments) : null,
+    cancel ? h('section', { class: 'panel', 'aria-labelledby': 'order-cancel' }, h('h2', { id: 'order-cancel' }, 'Cancel'), cancel) : null);
 }
