@@ -784,11 +784,17 @@ static int migration_keys_off(const db_backend *backend, const char *sql)
     if (!backend->foreign_keys_off_sql)
         return 0;
     static const char marker[] = "-- foreign keys off";
-    for (const char *line = sql; line && *line; line = strchr(line, '\n'), line += line != NULL) {
-        if (strncmp(line, marker, sizeof marker - 1) == 0 &&
-            (line[sizeof marker - 1] == '\n' || line[sizeof marker - 1] == '\0' ||
-             line[sizeof marker - 1] == '\r'))
+    const size_t marker_length = sizeof marker - 1;
+    for (const char *line = sql; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t length = end ? (size_t)(end - line) : strlen(line);
+        if (length && line[length - 1] == '\r')
+            length--;
+        if (length == marker_length && strncmp(line, marker, marker_length) == 0)
             return 1;
+        if (!end)
+            break;
+        line = end + 1;
     }
     return 0;
 }
