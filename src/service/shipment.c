@@ -257,11 +257,6 @@ static json_t *unit_json(const shipped_unit *u)
     return din_eye_readable_add(o, "din", "eye_readable");
 }
 
-static const char *column_text_or_empty(db_stmt *stmt, int column)
-{
-    return db_column_is_null(stmt, column) ? "" : db_column_text(stmt, column);
-}
-
 static json_t *unit_row_json(db_stmt *stmt)
 {
     shipped_unit u = {.unit_id = db_column_int64(stmt, 0),
@@ -271,8 +266,8 @@ static json_t *unit_row_json(db_stmt *stmt)
     snprintf(u.product, sizeof u.product, "%s", db_column_text(stmt, 2));
     snprintf(u.family, sizeof u.family, "%s", db_column_text(stmt, 3));
     snprintf(u.center, sizeof u.center, "%s", db_column_text(stmt, 4));
-    snprintf(u.abo, sizeof u.abo, "%s", column_text_or_empty(stmt, 5));
-    snprintf(u.rhd, sizeof u.rhd, "%s", column_text_or_empty(stmt, 6));
+    snprintf(u.abo, sizeof u.abo, "%s", db_column_text(stmt, 5));
+    snprintf(u.rhd, sizeof u.rhd, "%s", db_column_text(stmt, 6));
     snprintf(u.expires, sizeof u.expires, "%s", db_column_text(stmt, 9));
     return unit_json(&u);
 }
@@ -374,7 +369,8 @@ static int shipment_fetch(db_conn *db, int64_t id, json_t **out, err *e)
      * sorter for a shipment's few rows, and summed here rather than by a
      * query of their own. */
     if (db_prepare(db,
-                   "SELECT u.id, u.din, u.product_code, x.family, x.center, u.abo, u.rhd, "
+                   "SELECT u.id, u.din, u.product_code, x.family, x.center, COALESCE(u.abo, ''), "
+                   "COALESCE(u.rhd, ''), "
                    "x.price_cents, x.cost_cents, u.expires_at FROM shipment_units x "
                    "JOIN units u ON u.id = x.unit_id WHERE x.shipment_id = ?",
                    &stmt, e)) {

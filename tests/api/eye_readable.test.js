@@ -14,22 +14,16 @@
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, ADMIN_PASSWORD } = require('./lib/server');
 const chain = require('./lib/chain');
 
-const LAB_PASSWORD = 'lab1-password-1';
+const { LAB_PASSWORD } = chain;
 
 let srv;
 let admin;
 let lab;
 
 before(async () => {
-  srv = await startServer();
-  admin = await srv.login('admin', ADMIN_PASSWORD);
-  await chain.setupCenter(srv, admin);
-  chain.importDemoCatalog(srv);
-  await srv.addUser(admin, 'lab1', 'lab', LAB_PASSWORD);
-  lab = await srv.login('lab1', LAB_PASSWORD);
+  ({ srv, admin, lab } = await chain.startWithLab());
 });
 
 after(() => srv.stop());

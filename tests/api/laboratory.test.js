@@ -26,7 +26,7 @@ const net = require('node:net');
 const { startServer, assertError, ADMIN_PASSWORD } = require('./lib/server');
 const chain = require('./lib/chain');
 
-const LAB_PASSWORD = 'lab1-password-1';
+const { LAB_PASSWORD } = chain;
 
 let srv;
 let admin;
@@ -106,13 +106,8 @@ async function testedDonation({ donor, abo = 'O', products = ['E0300', 'E0500'],
 }
 
 before(async () => {
-  srv = await startServer();
-  admin = await srv.login('admin', ADMIN_PASSWORD);
-  await chain.setupCenter(srv, admin);
-  chain.importDemoCatalog(srv);
-  await srv.addUser(admin, 'lab1', 'lab', LAB_PASSWORD);
+  ({ srv, admin, lab } = await chain.startWithLab());
   await srv.addUser(admin, 'staff1', 'center_staff', undefined, { centers: 'LA-01' });
-  lab = await srv.login('lab1', LAB_PASSWORD);
   staff = await srv.login('staff1', 'staff1-password-1');
 });
 

@@ -12,11 +12,10 @@
  */
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, ADMIN_PASSWORD } = require('./lib/server');
 const calls = require('./lib/calls');
 const chain = require('./lib/chain');
 
-const LAB_PASSWORD = 'lab1-password-1';
+const { LAB_PASSWORD } = chain;
 const MIGRATION = '030_check_lists.sql';
 
 describe('migrations: tables made again under a running server', () => {
@@ -34,12 +33,7 @@ describe('migrations: tables made again under a running server', () => {
     + '|| \' \' || (SELECT COUNT(*) FROM unit_events) || \' \' || (SELECT COUNT(*) FROM allocations)');
 
   before(async () => {
-    srv = await startServer();
-    admin = await srv.login('admin', ADMIN_PASSWORD);
-    await chain.setupCenter(srv, admin);
-    chain.importDemoCatalog(srv);
-    await srv.addUser(admin, 'lab1', 'lab', LAB_PASSWORD);
-    lab = await srv.login('lab1', LAB_PASSWORD);
+    ({ srv, admin, lab } = await chain.startWithLab());
   });
 
   after(async () => {

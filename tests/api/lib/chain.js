@@ -22,7 +22,7 @@
  */
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { REPO } = require('./server');
+const { REPO, startServer, ADMIN_PASSWORD } = require('./server');
 
 const DEMO_CATALOG = path.join(REPO, 'data/catalog-demo.csv');
 
@@ -226,6 +226,23 @@ async function releasedUnit(srv, admin, lab, { username, password, abo = 'O', rh
   return { ...d.units[0], din: d.din, donor: d.donor };
 }
 
+/* The password of the lab user startWithLab makes, 'lab1' (a release's
+ * signature takes it again). */
+const LAB_PASSWORD = 'lab1-password-1';
+
+/* A server ready for the chain: the administrator logged in, LA-01 set
+ * up, the demo catalog imported, and the lab user 'lab1' logged in:
+ * {srv, admin, lab}. */
+async function startWithLab() {
+  const srv = await startServer();
+  const admin = await srv.login('admin', ADMIN_PASSWORD);
+  await setupCenter(srv, admin);
+  importDemoCatalog(srv);
+  await srv.addUser(admin, 'lab1', 'lab', LAB_PASSWORD);
+  const lab = await srv.login('lab1', LAB_PASSWORD);
+  return { srv, admin, lab };
+}
+
 /* A time `hours` from now as the API takes an order's needed_by (UTC). */
 function fromNow(hours) {
   return `${new Date(Date.now() + hours * 3600e3).toISOString().slice(0, 19)}Z`;
@@ -234,6 +251,7 @@ function fromNow(hours) {
 module.exports = {
   DEMO_CATALOG,
   HEALTHY,
+  LAB_PASSWORD,
   PANEL,
   at,
   collect,
@@ -257,4 +275,5 @@ module.exports = {
   releasedUnit,
   resultsCsv,
   setupCenter,
+  startWithLab,
 };
