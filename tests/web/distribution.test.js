@@ -163,6 +163,24 @@ describe('distribution: order, allocation, shipment with scanned DINs, return', 
     app.assertClean(page);
   });
 
+  test('the other unit back with its credit too: the quarter shows 0 units sold net, as the printed report does', async () => {
+    const order = await call(admin, 'GET', `/api/v1/orders/${orderId}`, undefined, 200);
+    const din = order.lines[0].allocations[1].din;
+    const back = await call(admin, 'POST', '/api/v1/returns', { din, date: chain.day(0), temperature: '4', seal: 'intact', minutes_out: 5 }, 201);
+    assert.equal(back.outcome, 'released');
+    const today = chain.day(0);
+    const quarter = `${today.slice(0, 4)}Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    await page.goto(`/quarterly?period=${quarter}&compare=none`);
+    await page.locator('table.financial caption', { hasText: 'Revenue by segment' }).waitFor();
+    const cells = (label) => financialRow(page, 'Revenue by segment', label);
+    assert.deepEqual(await cells('Net units sold, blood products (units)'), ['0']);
+    assert.deepEqual(await cells('red_cells'), ['0']);
+    const printed = await srv.api('GET', `/api/v1/reports/quarterly?period=${quarter}&compare=none&format=text`, { token: admin.token });
+    assert.equal(printed.status, 200, printed.text);
+    assert.match(printed.text, /Net units sold, blood products \(units\)\s+0\b/);
+    app.assertClean(page);
+  });
+
   test('an order cancelled from its page with a reason: its unit back on the shelf, off the board, the reason shown', async () => {
     const o = await call(admin, 'POST', '/api/v1/orders', { hospital: 'CEDARS', priority: 'routine', needed_by: chain.fromNow(12) }, 201);
     await call(admin, 'POST', `/api/v1/orders/${o.id}/lines`, { family: 'red_cells', group: 'O NEG', quantity: 1 }, 201);

@@ -130,10 +130,12 @@ function managementRows(report) {
 
 /* Rows of a count the report gives in total (`key`) and by code (`listKey`,
  * items {codeKey, countKey}): the total, then each code either quarter has,
- * indented; none sold or performed in either quarter: no rows. */
-function countRows(report, label, key, listKey, codeKey, countKey) {
+ * indented. No rows when neither quarter has any activity (`activityKey`):
+ * units shipped for the net units sold, so that a quarter whose every unit
+ * came back with its credit shows 0, as the printed report does. */
+function countRows(report, label, key, listKey, codeKey, countKey, activityKey = key) {
   const periods = [report.current, report.prior].filter(Boolean);
-  if (!periods.some((p) => p[key])) return [];
+  if (!periods.some((p) => p[activityKey])) return [];
   const cells = (now, before) => {
     if (!report.prior) return [format.integer(now)];
     const computed = format.change(now, before);
@@ -167,7 +169,7 @@ function bySegment(report, caption, figure, totalLabel) {
       ...(figure === 'revenue' ? managementRows(report) : []),
       figureRow(report, totalLabel, figure, 'grand'),
       ...(figure === 'revenue' ? [
-        ...countRows(report, 'Net units sold, blood products (units)', 'net_units_sold', 'net_units_sold_by_family', 'family', 'net_units'),
+        ...countRows(report, 'Net units sold, blood products (units)', 'net_units_sold', 'net_units_sold_by_family', 'family', 'net_units', 'units_shipped'),
         ...countRows(report, 'Apheresis procedures, blood services (count)', 'apheresis_procedures', 'apheresis_procedures_by_market', 'market', 'procedures'),
         ...(report.current.apheresis_procedures || (report.prior && report.prior.apheresis_procedures)
           ? [figureRow(report, 'Average apheresis price', 'apheresis_average_price', 'indent', null)] : []),
