@@ -570,13 +570,21 @@ static int applications_attach(db_conn *db, const char *column, int64_t id, json
     return 0;
 }
 
-static int invoice_fetch(db_conn *db, int64_t id, json_t **out, err *e)
+/* Invoice `id`'s own row, as invoice_fetch answers it but for its lines,
+ * credits and applications. */
+static int invoice_row_fetch(db_conn *db, int64_t id, json_t **out, err *e)
 {
     db_stmt *stmt;
     if (db_prepare(db, "SELECT " INVOICE_COLUMNS INVOICE_FROM " WHERE i.id = ?", &stmt, e))
         return -1;
     db_bind_int64(stmt, 1, id);
-    if (service_fetch_one(stmt, invoice_json, out, "invoice", e, "no invoice %" PRId64, id))
+    return service_fetch_one(stmt, invoice_json, out, "invoice", e, "no invoice %" PRId64, id);
+}
+
+static int invoice_fetch(db_conn *db, int64_t id, json_t **out, err *e)
+{
+    db_stmt *stmt;
+    if (invoice_row_fetch(db, id, out, e))
         return -1;
     json_t *lines = NULL, *credits = NULL;
     if (db_prepare(db,
@@ -626,10 +634,7 @@ static int draft_insert(service_context *ctx, int64_t customer_id, civil_day day
     /* The new draft read back as invoice_fetch answers it, by its row
      * alone: it has no lines, credits or applications yet (three queries
      * fewer for each shipment, which makes a draft). */
-    if (db_prepare(ctx->db, "SELECT " INVOICE_COLUMNS INVOICE_FROM " WHERE i.id = ?", &stmt, e))
-        return -1;
-    db_bind_int64(stmt, 1, *id);
-    if (service_fetch_one(stmt, invoice_json, record, "invoice", e, "no invoice %" PRId64, *id))
+    if (invoice_row_fetch(ctx->db, *id, record, e))
         return -1;
     json_object_set_new(*record, "lines", json_array());
     json_object_set_new(*record, "credits", json_array());

@@ -62,7 +62,7 @@ describe('migrations: tables made again under a running server', () => {
       // the tables that refer to units and collections refer to the new ones
       assert.equal(sql("SELECT \"table\" FROM pragma_foreign_key_list('unit_events')"), 'units');
       assert.match(sql("SELECT \"table\" FROM pragma_foreign_key_list('units')"), /collections/);
-      // the constraints refuse what they refused, naming the column
+      // the constraints refuse what they refused
       for (const bad of [
         `UPDATE units SET status = 'lost' WHERE id = ${released.id}`,
         `UPDATE collections SET reaction = 'fatal' WHERE din = '${released.din}'`,

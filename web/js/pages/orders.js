@@ -295,7 +295,9 @@ export async function renderOne(context) {
     fields: [field({ name: 'reason', label: 'Reason', required: true, maxlength: '500', autocomplete: 'off' })],
     confirm: () => ({
       title: `Cancel order ${order.id} from ${order.hospital}?`,
-      text: allocated ? `Its ${allocated} allocated units go back on the shelf. A cancelled order cannot be opened again.` : 'A cancelled order cannot be opened again.',
+      /* no count: the allocations listed include units already shipped,
+       * which stay shipped */
+      text: allocated ? 'Its allocated units not yet shipped go back on the shelf; what it shipped stays shipped. A cancelled order cannot be opened again.' : 'A cancelled order cannot be opened again.',
       confirmLabel: 'Cancel the order',
       cancelLabel: 'Keep the order',
     }),
