@@ -19,6 +19,12 @@ describe('the users page', () => {
 
   const row = (username) => page.locator('.list-table tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${username.replace('.', '\\.')}$`) }) });
   const cell = (username, label) => row(username).locator(`td[data-label="${label}"]`);
+  /* A cell after a change: the list is read again after the change's
+   * message shows, so wait for the new text, then hold the cell to it. */
+  const cellShows = async (username, label, text) => {
+    await cell(username, label).filter({ hasText: new RegExp(`^${text}$`) }).waitFor({ timeout: 5000 }).catch(() => {});
+    assert.equal(await cell(username, label).textContent(), text);
+  };
   const apiUser = async (username) => {
     const r = await app.srv.api('GET', '/api/v1/users?limit=500', { token: admin.token });
     assert.equal(r.status, 200, r.text);
@@ -91,7 +97,7 @@ describe('the users page', () => {
     await scope.getByRole('checkbox', { name: /^LA-01 / }).check();
     await scope.getByRole('button', { name: 'Save the assignment' }).click();
     await page.getByRole('status').filter({ hasText: 'lou is assigned LA-01 and no market.' }).waitFor();
-    assert.equal(await cell('lou', 'Centers and markets').textContent(), 'LA-01');
+    await cellShows('lou', 'Centers and markets', 'LA-01');
 
     await row('lou').getByRole('button', { name: 'Disable lou' }).click();
     const disable = page.getByRole('form', { name: 'Disable lou' });
@@ -99,7 +105,7 @@ describe('the users page', () => {
     await disable.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('alertdialog', { name: 'Disable lou?' }).getByRole('button', { name: 'Yes, disable lou' }).click();
     await page.getByRole('status').filter({ hasText: 'lou is disabled' }).waitFor();
-    assert.equal(await cell('lou', 'State').textContent(), 'Disabled');
+    await cellShows('lou', 'State', 'Disabled');
     assert.equal(await row('lou').getByRole('button', { name: 'Roles of lou' }).count(), 0, 'a disabled user is enabled first');
 
     await row('lou').getByRole('button', { name: 'Enable lou' }).click();
@@ -110,7 +116,7 @@ describe('the users page', () => {
     assert.match(await dialog.textContent(), /log in again with their password as it was.*back from leave/);
     await dialog.getByRole('button', { name: 'Yes, enable lou' }).click();
     await page.getByRole('status').filter({ hasText: 'lou is enabled and may log in again.' }).waitFor();
-    assert.equal(await cell('lou', 'State').textContent(), 'Active');
+    await cellShows('lou', 'State', 'Active');
     await app.srv.login('lou', 'lou-password-1');
     assert.equal((await apiUser('lou')).disabled, false);
     await app.screenshot(page, 'users.png');
